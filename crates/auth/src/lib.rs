@@ -1,0 +1,11 @@
+//! Authentication and authorisation for renda: password hashing, access
+//! and refresh tokens, and the one permission module that decides who may
+//! do what.
+
+pub mod jwt;
+pub mod password;
+pub mod permission;
+pub mod token;
+
+pub use jwt::{Claims, JwtConfig, JwtError, JwtKeys};
+pub use permission::{Action, Actor, Decision, Principal, decide};

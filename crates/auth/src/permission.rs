@@ -1,0 +1,190 @@
+//! The permission module: the one place that decides whether a caller may
+//! perform an action, on an object where the action concerns one. Handlers
+//! ask [`decide`] and act on its answer; nothing else decides.
+
+use renda_domain::{Role, RoleSet};
+use uuid::Uuid;
+
+/// A signed-in caller, as loaded from the database on every request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Uuid,
+    pub username: String,
+    pub roles: RoleSet,
+    pub deputy_id: Option<Uuid>,
+    pub unit_id: Option<Uuid>,
+    pub observer_id: Option<Uuid>,
+}
+
+impl Actor {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(role)
+    }
+
+    /// True when the actor is the office that keeps official records.
+    pub fn is_office(&self) -> bool {
+        self.roles.any(&[Role::Staff, Role::Admin])
+    }
+}
+
+/// Whoever makes a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    Anonymous,
+    User(Actor),
+}
+
+impl Principal {
+    pub fn actor(&self) -> Option<&Actor> {
+        match self {
+            Principal::User(a) => Some(a),
+            Principal::Anonymous => None,
+        }
+    }
+}
+
+/// What a caller asks to do. Actions that concern one object name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Read one's own account (`GET /me`).
+    ReadSelf,
+    /// List and read handling units.
+    ReadUnits,
+    /// Create, change or delete handling units.
+    ManageUnits,
+    /// List and read deputies' public profiles.
+    ReadDeputies,
+    /// See a deputy's personal data unmasked (phone, birth date).
+    ReadDeputyPersonalData { deputy_id: Uuid },
+    /// Create, change, deactivate or delete deputies (any field).
+    ManageDeputies,
+    /// Change the self-editable fields of a deputy's profile.
+    EditOwnDeputyProfile { deputy_id: Uuid },
+    /// Create, list, read and change user accounts.
+    ManageUsers,
+    /// Read the audit trail.
+    ReadAuditTrail,
+}
+
+/// The answer of [`decide`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    /// Not signed in, and signing in might help: 401.
+    Unauthenticated,
+    /// Signed in, and not allowed: 403.
+    Forbidden,
+}
+
+impl Decision {
+    pub fn is_allowed(self) -> bool {
+        self == Decision::Allow
+    }
+}
+
+/// Decides whether `principal` may perform `action`.
+pub fn decide(principal: &Principal, action: Action) -> Decision {
+    // Public actions first: they need no account.
+    if action == Action::ReadDeputies {
+        return Decision::Allow;
+    }
+    let Some(actor) = principal.actor() else {
+        return Decision::Unauthenticated;
+    };
+    let allowed = match action {
+        Action::ReadDeputies | Action::ReadSelf | Action::ReadUnits => true,
+        Action::ManageUnits | Action::ManageDeputies => actor.is_office(),
+        Action::ReadDeputyPersonalData { deputy_id } => {
+            actor.is_office() || (actor.has(Role::Deputy) && actor.deputy_id == Some(deputy_id))
+        }
+        Action::EditOwnDeputyProfile { deputy_id } => {
+            actor.has(Role::Deputy) && actor.deputy_id == Some(deputy_id)
+        }
+        Action::ManageUsers | Action::ReadAuditTrail => actor.has(Role::Admin),
+    };
+    if allowed { Decision::Allow } else { Decision::Forbidden }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Decision::{Allow, Forbidden, Unauthenticated};
+
+    fn actor(roles: &[Role], deputy_id: Option<Uuid>) -> Principal {
+        Principal::User(Actor {
+            user_id: Uuid::from_u128(1),
+            username: "u".into(),
+            roles: RoleSet::new(roles.iter().copied()),
+            deputy_id,
+            unit_id: None,
+            observer_id: None,
+        })
+    }
+
+    #[test]
+    fn decision_table() {
+        let me = Uuid::from_u128(10);
+        let other = Uuid::from_u128(11);
+        let anon = Principal::Anonymous;
+        let admin = actor(&[Role::Admin], None);
+        let staff = actor(&[Role::Staff], None);
+        let leader = actor(&[Role::Leader], None);
+        let deputy = actor(&[Role::Deputy], Some(me));
+        let unlinked_deputy = actor(&[Role::Deputy], None);
+        let unit = actor(&[Role::Unit], None);
+        let observer = actor(&[Role::Observer], None);
+
+        use Action::*;
+        let own = ReadDeputyPersonalData { deputy_id: me };
+        let others = ReadDeputyPersonalData { deputy_id: other };
+        let edit_own = EditOwnDeputyProfile { deputy_id: me };
+        let edit_other = EditOwnDeputyProfile { deputy_id: other };
+
+        #[rustfmt::skip]
+        let table: &[(&Principal, Action, Decision)] = &[
+            // public profiles are for everyone
+            (&anon, ReadDeputies, Allow),
+            (&unit, ReadDeputies, Allow),
+            // everything else needs an account
+            (&anon, ReadSelf, Unauthenticated),
+            (&anon, ReadUnits, Unauthenticated),
+            (&anon, ManageUnits, Unauthenticated),
+            (&anon, own, Unauthenticated),
+            (&anon, ManageUsers, Unauthenticated),
+            (&anon, ReadAuditTrail, Unauthenticated),
+            // units: everyone signed in reads, the office manages
+            (&observer, ReadUnits, Allow),
+            (&deputy, ReadUnits, Allow),
+            (&staff, ManageUnits, Allow),
+            (&admin, ManageUnits, Allow),
+            (&leader, ManageUnits, Forbidden),
+            (&deputy, ManageUnits, Forbidden),
+            (&unit, ManageUnits, Forbidden),
+            // deputies: the office manages; a deputy edits only their own
+            (&staff, ManageDeputies, Allow),
+            (&admin, ManageDeputies, Allow),
+            (&deputy, ManageDeputies, Forbidden),
+            (&leader, ManageDeputies, Forbidden),
+            (&deputy, edit_own, Allow),
+            (&deputy, edit_other, Forbidden),
+            (&unlinked_deputy, edit_own, Forbidden),
+            (&staff, edit_own, Forbidden),
+            // personal data: the office and the person
+            (&staff, others, Allow),
+            (&admin, others, Allow),
+            (&deputy, own, Allow),
+            (&deputy, others, Forbidden),
+            (&leader, others, Forbidden),
+            (&unit, others, Forbidden),
+            // accounts and the audit trail: admin only
+            (&admin, ManageUsers, Allow),
+            (&staff, ManageUsers, Forbidden),
+            (&admin, ReadAuditTrail, Allow),
+            (&staff, ReadAuditTrail, Forbidden),
+            (&deputy, ReadSelf, Allow),
+        ];
+        for (who, action, want) in table {
+            assert_eq!(decide(who, *action), *want, "{who:?} {action:?}");
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! Deputies (人大代表): the person, their memberships of congresses at the
+//! five levels, and the "three links" (三联制度).
+
+use chrono::NaiveDate;
+
+string_enum! {
+    /// The five levels of people's congress (五级人大).
+    pub enum Level : "level" {
+        National = "national",
+        Provincial = "provincial",
+        Municipal = "municipal",
+        /// County or district (县/区).
+        County = "county",
+        /// Township or subdistrict (乡镇/街道).
+        Township = "township",
+    }
+}
+
+string_enum! {
+    pub enum Gender : "gender" {
+        Male = "male",
+        Female = "female",
+    }
+}
+
+string_enum! {
+    /// Whether a deputy record is in use. Deactivated deputies stay on file.
+    pub enum DeputyStatus : "deputy status" {
+        Active = "active",
+        Inactive = "inactive",
+    }
+}
+
+string_enum! {
+    /// The standing of one membership of a congress.
+    pub enum MembershipStatus : "membership status" {
+        /// Currently serving (在任).
+        Serving = "serving",
+        /// The term ended (届满).
+        Ended = "ended",
+        /// Resigned (辞职).
+        Resigned = "resigned",
+        /// Removed, recalled or terminated (罢免/终止).
+        Terminated = "terminated",
+    }
+}
+
+string_enum! {
+    /// The kind of a "three links" link.
+    pub enum LinkKind : "link kind" {
+        /// A deputy links a community (代表联系社区).
+        Community = "community",
+        /// A standing-committee member links a social organisation (常委会组成人员联系社会组织).
+        SocialOrganization = "social_organization",
+        /// A director-meeting member links a key enterprise (主任会议成员联系重点企业).
+        KeyEnterprise = "key_enterprise",
+    }
+}
+
+/// The fields a deputy may change on their own profile; everything else is
+/// kept by staff.
+pub const SELF_EDITABLE_FIELDS: &[&str] = &["phone", "photo_url", "occupation", "work_unit", "education"];
+
+/// Whether a period is well-formed: an end, when given, is not before the start.
+pub fn is_valid_period(start: Option<NaiveDate>, end: Option<NaiveDate>) -> bool {
+    match (start, end) {
+        (Some(s), Some(e)) => e >= s,
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        assert!(is_valid_period(d("2022-01-01"), d("2027-01-01")));
+        assert!(is_valid_period(d("2022-01-01"), d("2022-01-01")));
+        assert!(!is_valid_period(d("2022-01-02"), d("2022-01-01")));
+        assert!(is_valid_period(None, d("2022-01-01")));
+    }
+
+    #[test]
+    fn level_identifiers() {
+        let ids: Vec<&str> = Level::ALL.iter().map(|l| l.as_str()).collect();
+        assert_eq!(ids, ["national", "provincial", "municipal", "county", "township"]);
+    }
+}
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// One membership of a congress: level, term (届次, e.g. 第十八届),
+/// constituency (选区) or delegation (代表团), period and standing.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Membership {
+    pub level: Level,
+    pub term: String,
+    pub constituency: Option<String>,
+    pub delegation: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub status: MembershipStatus,
+}
+
+/// One "three links" link: a linked community, social organisation or key
+/// enterprise over a period.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Link {
+    pub kind: LinkKind,
+    pub organization: String,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+}
+
+/// A deputy: the person, their memberships and links.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Deputy {
+    pub id: Uuid,
+    pub name: String,
+    pub gender: Option<Gender>,
+    pub ethnicity: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub party: Option<String>,
+    pub education: Option<String>,
+    pub occupation: Option<String>,
+    pub work_unit: Option<String>,
+    pub phone: Option<String>,
+    pub photo_url: Option<String>,
+    pub status: DeputyStatus,
+    pub memberships: Vec<Membership>,
+    pub links: Vec<Link>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub version: i32,
+}
+
+/// The fields of a new deputy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDeputy {
+    pub name: String,
+    pub gender: Option<Gender>,
+    pub ethnicity: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub party: Option<String>,
+    pub education: Option<String>,
+    pub occupation: Option<String>,
+    pub work_unit: Option<String>,
+    pub phone: Option<String>,
+    pub photo_url: Option<String>,
+    pub status: DeputyStatus,
+    pub memberships: Vec<Membership>,
+    pub links: Vec<Link>,
+}
+
+/// A partial change to a deputy. `memberships` and `links`, when given,
+/// replace the whole list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeputyPatch {
+    pub name: Option<String>,
+    pub gender: Option<Option<Gender>>,
+    pub ethnicity: Option<Option<String>>,
+    pub birth_date: Option<Option<NaiveDate>>,
+    pub party: Option<Option<String>>,
+    pub education: Option<Option<String>>,
+    pub occupation: Option<Option<String>>,
+    pub work_unit: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub photo_url: Option<Option<String>>,
+    pub status: Option<DeputyStatus>,
+    pub memberships: Option<Vec<Membership>>,
+    pub links: Option<Vec<Link>>,
+}
+
+impl DeputyPatch {
+    /// Applies the change to a deputy.
+    pub fn apply(self, d: &mut Deputy) {
+        macro_rules! set {
+            ($($f:ident),*) => { $( if let Some(v) = self.$f { d.$f = v; } )* };
+        }
+        set!(
+            name, gender, ethnicity, birth_date, party, education, occupation, work_unit, phone, photo_url,
+            status, memberships, links
+        );
+    }
+}

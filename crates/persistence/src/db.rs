@@ -1,0 +1,83 @@
+//! Connecting, migrating and checking the database.
+
+use std::time::Duration;
+
+use renda_migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+
+/// The handle every repository works through.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) db: DatabaseConnection,
+}
+
+/// How to reach the database.
+#[derive(Clone, Debug)]
+pub struct DbOptions {
+    pub url: String,
+    /// PostgreSQL only: the schema to work in (tests use one per test).
+    pub schema: Option<String>,
+    pub max_connections: u32,
+}
+
+impl DbOptions {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self { url: url.into(), schema: None, max_connections: 16 }
+    }
+}
+
+impl Store {
+    /// Connects with settings that suit each backend. SQLite runs in WAL
+    /// mode with a busy timeout and one writer connection, so concurrent
+    /// requests queue rather than fail with "database is locked".
+    pub async fn connect(opts: &DbOptions) -> Result<Self, DbErr> {
+        let mut co = ConnectOptions::new(opts.url.clone());
+        co.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(5))
+            .acquire_timeout(Duration::from_secs(5));
+        if opts.url.starts_with("sqlite:") {
+            co.max_connections(1).min_connections(1);
+            co.map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+                    .create_if_missing(true)
+            });
+        } else {
+            co.max_connections(opts.max_connections).min_connections(1);
+            if let Some(schema) = &opts.schema {
+                co.set_schema_search_path(schema.clone());
+            }
+        }
+        let db = Database::connect(co).await?;
+        Ok(Self { db })
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate(&self) -> Result<(), DbErr> {
+        Migrator::up(&self.db, None).await
+    }
+
+    /// Whether the database answers a trivial query within `timeout`.
+    pub async fn ping(&self, timeout: Duration) -> bool {
+        matches!(tokio::time::timeout(timeout, self.db.ping()).await, Ok(Ok(())))
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.backend() == DbBackend::Sqlite
+    }
+
+    /// Runs a statement directly (used by tests and maintenance).
+    pub async fn execute_unprepared(&self, sql: &str) -> Result<(), DbErr> {
+        self.db.execute_unprepared(sql).await.map(|_| ())
+    }
+
+    pub async fn close(self) -> Result<(), DbErr> {
+        self.db.close().await
+    }
+}

@@ -1,0 +1,331 @@
+//! Deputies, their memberships and their "three links".
+
+use std::collections::HashMap;
+
+use renda_domain::deputy::{Deputy, DeputyPatch, DeputyStatus, Level, Link, Membership, NewDeputy};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditCtx};
+use crate::entities::deputy::{self, Column as C, Entity as DeputyEntity};
+use crate::entities::{deputy_link as dl, deputy_membership as dm};
+use crate::error::{StoreError, StoreResult, parse_stored};
+use crate::list::{self, ListOptions, Page, Row};
+use crate::Store;
+
+const OBJECT: &str = "deputy";
+
+/// Filters of the deputy listing. Membership filters match a deputy who
+/// has at least one membership with all of them.
+#[derive(Debug, Clone, Default)]
+pub struct DeputyFilter {
+    pub level: Option<Level>,
+    pub term: Option<String>,
+    pub constituency: Option<String>,
+    pub status: Option<DeputyStatus>,
+    pub q: Option<String>,
+}
+
+fn membership(m: dm::Model) -> StoreResult<Membership> {
+    Ok(Membership {
+        level: parse_stored(&m.level)?,
+        term: m.term,
+        constituency: m.constituency,
+        delegation: m.delegation,
+        start_date: m.start_date,
+        end_date: m.end_date,
+        status: parse_stored(&m.status)?,
+    })
+}
+
+fn link(m: dl::Model) -> StoreResult<Link> {
+    Ok(Link { kind: parse_stored(&m.kind)?, organization: m.organization, start_date: m.start_date, end_date: m.end_date })
+}
+
+fn to_domain(m: deputy::Model, memberships: Vec<Membership>, links: Vec<Link>) -> StoreResult<Deputy> {
+    Ok(Deputy {
+        id: m.id,
+        name: m.name,
+        gender: m.gender.as_deref().map(parse_stored).transpose()?,
+        ethnicity: m.ethnicity,
+        birth_date: m.birth_date,
+        party: m.party,
+        education: m.education,
+        occupation: m.occupation,
+        work_unit: m.work_unit,
+        phone: m.phone,
+        photo_url: m.photo_url,
+        status: parse_stored(&m.status)?,
+        memberships,
+        links,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        deleted_at: m.deleted_at,
+        version: m.version,
+    })
+}
+
+fn to_active(d: &Deputy) -> deputy::ActiveModel {
+    deputy::ActiveModel {
+        id: Set(d.id),
+        name: Set(d.name.clone()),
+        gender: Set(d.gender.map(|g| g.as_str().to_owned())),
+        ethnicity: Set(d.ethnicity.clone()),
+        birth_date: Set(d.birth_date),
+        party: Set(d.party.clone()),
+        education: Set(d.education.clone()),
+        occupation: Set(d.occupation.clone()),
+        work_unit: Set(d.work_unit.clone()),
+        phone: Set(d.phone.clone()),
+        photo_url: Set(d.photo_url.clone()),
+        status: Set(d.status.as_str().to_owned()),
+        created_at: Set(d.created_at),
+        updated_at: Set(d.updated_at),
+        deleted_at: Set(d.deleted_at),
+        version: Set(d.version),
+    }
+}
+
+/// Loads the memberships and links of several deputies in two queries.
+async fn children<Conn: ConnectionTrait>(
+    c: &Conn,
+    ids: &[Uuid],
+) -> StoreResult<(HashMap<Uuid, Vec<Membership>>, HashMap<Uuid, Vec<Link>>)> {
+    let mut ms: HashMap<Uuid, Vec<Membership>> = HashMap::new();
+    let mut ls: HashMap<Uuid, Vec<Link>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok((ms, ls));
+    }
+    let rows = dm::Entity::find()
+        .filter(dm::Column::DeputyId.is_in(ids.iter().copied()))
+        .order_by_asc(dm::Column::DeputyId)
+        .order_by_asc(dm::Column::Position)
+        .all(c)
+        .await?;
+    for r in rows {
+        let id = r.deputy_id;
+        ms.entry(id).or_default().push(membership(r)?);
+    }
+    let rows = dl::Entity::find()
+        .filter(dl::Column::DeputyId.is_in(ids.iter().copied()))
+        .order_by_asc(dl::Column::DeputyId)
+        .order_by_asc(dl::Column::Position)
+        .all(c)
+        .await?;
+    for r in rows {
+        let id = r.deputy_id;
+        ls.entry(id).or_default().push(link(r)?);
+    }
+    Ok((ms, ls))
+}
+
+async fn load<Conn: ConnectionTrait>(c: &Conn, id: Uuid) -> StoreResult<Deputy> {
+    let m = DeputyEntity::find_by_id(id)
+        .filter(C::DeletedAt.is_null())
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let (mut ms, mut ls) = children(c, &[id]).await?;
+    to_domain(m, ms.remove(&id).unwrap_or_default(), ls.remove(&id).unwrap_or_default())
+}
+
+async fn write_children<Conn: ConnectionTrait>(
+    c: &Conn,
+    deputy_id: Uuid,
+    memberships: Option<&[Membership]>,
+    links: Option<&[Link]>,
+) -> StoreResult<()> {
+    if let Some(ms) = memberships {
+        dm::Entity::delete_many().filter(dm::Column::DeputyId.eq(deputy_id)).exec(c).await?;
+        if !ms.is_empty() {
+            let rows = ms.iter().enumerate().map(|(i, m)| dm::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                deputy_id: Set(deputy_id),
+                position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+                level: Set(m.level.as_str().to_owned()),
+                term: Set(m.term.clone()),
+                constituency: Set(m.constituency.clone()),
+                delegation: Set(m.delegation.clone()),
+                start_date: Set(m.start_date),
+                end_date: Set(m.end_date),
+                status: Set(m.status.as_str().to_owned()),
+            });
+            dm::Entity::insert_many(rows).exec_without_returning(c).await?;
+        }
+    }
+    if let Some(ls) = links {
+        dl::Entity::delete_many().filter(dl::Column::DeputyId.eq(deputy_id)).exec(c).await?;
+        if !ls.is_empty() {
+            let rows = ls.iter().enumerate().map(|(i, l)| dl::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                deputy_id: Set(deputy_id),
+                position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+                kind: Set(l.kind.as_str().to_owned()),
+                organization: Set(l.organization.clone()),
+                start_date: Set(l.start_date),
+                end_date: Set(l.end_date),
+            });
+            dl::Entity::insert_many(rows).exec_without_returning(c).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn write_versioned<Conn: ConnectionTrait>(c: &Conn, new: &Deputy, old_version: i32) -> StoreResult<()> {
+    let res = DeputyEntity::update_many()
+        .set(to_active(new))
+        .filter(C::Id.eq(new.id))
+        .filter(C::Version.eq(old_version))
+        .exec(c)
+        .await?;
+    if res.rows_affected == 1 { Ok(()) } else { Err(StoreError::VersionMismatch) }
+}
+
+impl Store {
+    pub async fn create_deputy(&self, ctx: &AuditCtx, new: NewDeputy) -> StoreResult<Deputy> {
+        let now = renda_domain::time::now();
+        let d = Deputy {
+            id: Uuid::now_v7(),
+            name: new.name,
+            gender: new.gender,
+            ethnicity: new.ethnicity,
+            birth_date: new.birth_date,
+            party: new.party,
+            education: new.education,
+            occupation: new.occupation,
+            work_unit: new.work_unit,
+            phone: new.phone,
+            photo_url: new.photo_url,
+            status: new.status,
+            memberships: new.memberships,
+            links: new.links,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+            version: 1,
+        };
+        let txn = self.db.begin().await?;
+        to_active(&d).insert(&txn).await?;
+        write_children(&txn, d.id, Some(&d.memberships), Some(&d.links)).await?;
+        audit::record(&txn, ctx, "create", OBJECT, Some(d.id), None::<&Deputy>, Some(&d)).await?;
+        txn.commit().await?;
+        Ok(d)
+    }
+
+    pub async fn get_deputy(&self, id: Uuid) -> StoreResult<Deputy> {
+        load(&self.db, id).await
+    }
+
+    pub async fn update_deputy(
+        &self,
+        ctx: &AuditCtx,
+        id: Uuid,
+        if_version: Option<i32>,
+        patch: DeputyPatch,
+    ) -> StoreResult<Deputy> {
+        let txn = self.db.begin().await?;
+        let before = load(&txn, id).await?;
+        if if_version.is_some_and(|v| v != before.version) {
+            return Err(StoreError::VersionMismatch);
+        }
+        let replace_memberships = patch.memberships.is_some();
+        let replace_links = patch.links.is_some();
+        let mut after = before.clone();
+        patch.apply(&mut after);
+        if after == before {
+            return Ok(before);
+        }
+        after.updated_at = renda_domain::time::now();
+        after.version = before.version + 1;
+        write_versioned(&txn, &after, before.version).await?;
+        write_children(
+            &txn,
+            id,
+            (replace_memberships && after.memberships != before.memberships).then_some(&after.memberships[..]),
+            (replace_links && after.links != before.links).then_some(&after.links[..]),
+        )
+        .await?;
+        audit::record(&txn, ctx, "update", OBJECT, Some(id), Some(&before), Some(&after)).await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn delete_deputy(&self, ctx: &AuditCtx, id: Uuid, if_version: Option<i32>) -> StoreResult<()> {
+        let txn = self.db.begin().await?;
+        let before = load(&txn, id).await?;
+        if if_version.is_some_and(|v| v != before.version) {
+            return Err(StoreError::VersionMismatch);
+        }
+        let linked = crate::entities::user::Entity::find()
+            .filter(crate::entities::user::Column::DeputyId.eq(id))
+            .filter(crate::entities::user::Column::DeletedAt.is_null())
+            .one(&txn)
+            .await?;
+        if linked.is_some() {
+            return Err(StoreError::Conflict("deputy_in_use"));
+        }
+        let mut after = before.clone();
+        let now = renda_domain::time::now();
+        after.deleted_at = Some(now);
+        after.updated_at = now;
+        after.version = before.version + 1;
+        write_versioned(&txn, &after, before.version).await?;
+        audit::record(&txn, ctx, "delete", OBJECT, Some(id), Some(&before), None::<&Deputy>).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    pub async fn list_deputies(&self, f: &DeputyFilter, opts: &ListOptions) -> StoreResult<Page<Deputy>> {
+        let mut q = DeputyEntity::find();
+        if let Some(s) = f.status {
+            q = q.filter(C::Status.eq(s.as_str()));
+        }
+        if let Some(text) = &f.q {
+            q = q.filter(list::contains(C::Name, text));
+        }
+        if f.level.is_some() || f.term.is_some() || f.constituency.is_some() {
+            let mut sub = Query::select();
+            sub.column(dm::Column::DeputyId).from(dm::Entity);
+            if let Some(l) = f.level {
+                sub.and_where(dm::Column::Level.eq(l.as_str()));
+            }
+            if let Some(t) = &f.term {
+                sub.and_where(dm::Column::Term.eq(t.clone()));
+            }
+            if let Some(c) = &f.constituency {
+                sub.and_where(dm::Column::Constituency.eq(c.clone()));
+            }
+            q = q.filter(C::Id.in_subquery(sub.to_owned()));
+        }
+        let keys = list::Keys { id: C::Id, updated_at: C::UpdatedAt, deleted_at: Some(C::DeletedAt) };
+        let page = list::paginate(&self.db, q, keys, opts, |m: &deputy::Model| (m.id, m.updated_at, m.deleted_at))
+            .await?;
+        let ids: Vec<Uuid> = page
+            .items
+            .iter()
+            .filter_map(|r| if let Row::Live(m) = r { Some(m.id) } else { None })
+            .collect();
+        let (mut ms, mut ls) = children(&self.db, &ids).await?;
+        let items = page
+            .items
+            .into_iter()
+            .map(|r| match r {
+                Row::Live(m) => {
+                    let id = m.id;
+                    to_domain(m, ms.remove(&id).unwrap_or_default(), ls.remove(&id).unwrap_or_default()).map(Row::Live)
+                }
+                Row::Deleted { id, updated_at } => Ok(Row::Deleted { id, updated_at }),
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page { items, next: page.next, total: page.total })
+    }
+
+    /// Whether a live deputy with this id exists.
+    pub async fn deputy_exists(&self, id: Uuid) -> StoreResult<bool> {
+        Ok(DeputyEntity::find_by_id(id).filter(C::DeletedAt.is_null()).one(&self.db).await?.is_some())
+    }
+}

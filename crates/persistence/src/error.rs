@@ -1,0 +1,62 @@
+//! What can go wrong in storage, in terms the API can answer with.
+
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The object does not exist (or is deleted).
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness or reference rule of the data refuses the change; the
+    /// code names which.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// The object changed since the version the caller named.
+    #[error("version mismatch")]
+    VersionMismatch,
+    /// The database cannot be reached right now.
+    #[error("database unavailable: {0}")]
+    Unavailable(DbErr),
+    /// Anything else: a fault of ours, never of the caller.
+    #[error("database error: {0}")]
+    Db(DbErr),
+}
+
+fn is_connection_problem(err: &DbErr) -> bool {
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => matches!(
+            e.as_ref(),
+            sea_orm::sqlx::Error::Io(_)
+                | sea_orm::sqlx::Error::PoolTimedOut
+                | sea_orm::sqlx::Error::PoolClosed
+                | sea_orm::sqlx::Error::WorkerCrashed
+                | sea_orm::sqlx::Error::Protocol(_)
+        ),
+        _ => false,
+    }
+}
+
+impl From<DbErr> for StoreError {
+    fn from(err: DbErr) -> Self {
+        if is_connection_problem(&err) {
+            return StoreError::Unavailable(err);
+        }
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict("unique_violation"),
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => StoreError::Conflict("reference_violation"),
+            _ => StoreError::Db(err),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Reads a stored enumeration identifier; an unknown one is a fault of the
+/// stored data, never of a caller.
+pub(crate) fn parse_stored<T>(s: &str) -> StoreResult<T>
+where
+    T: std::str::FromStr<Err = renda_domain::UnknownVariant>,
+{
+    s.parse().map_err(|e: renda_domain::UnknownVariant| StoreError::Db(DbErr::Type(e.to_string())))
+}

@@ -1,0 +1,20 @@
+//! Storage for renda on SQLite or PostgreSQL through sea-orm. Every change
+//! to an official record is written together with its audit entry in one
+//! transaction.
+
+pub mod audit;
+pub mod db;
+mod entities;
+pub mod error;
+pub mod idempotency;
+pub mod list;
+pub mod sessions;
+pub mod settings;
+pub mod units;
+pub mod users;
+pub mod deputies;
+
+pub use audit::AuditCtx;
+pub use db::Store;
+pub use error::StoreError;
+pub use list::{Cursor, ListOptions, Page, Row};

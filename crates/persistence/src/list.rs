@@ -1,0 +1,164 @@
+//! Keyset pagination shared by every collection.
+//!
+//! Rows come in creation order (UUIDv7 ids are time-ordered), or, when the
+//! caller syncs with `modified_since`, in order of last change and then id,
+//! so a row changed while a client pages moves behind the cursor and is
+//! still seen. Deleted rows are left out unless asked for, and then come
+//! back as tombstones.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
+use uuid::Uuid;
+
+/// Where the previous page ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub id: Uuid,
+    /// Set when the listing is ordered by last change (`modified_since`).
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// How to page and what to include.
+#[derive(Debug, Clone, Default)]
+pub struct ListOptions {
+    pub limit: u64,
+    pub after: Option<Cursor>,
+    pub modified_since: Option<DateTime<Utc>>,
+    pub include_deleted: bool,
+    pub include_total: bool,
+}
+
+/// One row of a page: a live object or the tombstone of a deleted one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Row<T> {
+    Live(T),
+    Deleted { id: Uuid, updated_at: DateTime<Utc> },
+}
+
+impl<T> Row<T> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Row<U> {
+        match self {
+            Row::Live(t) => Row::Live(f(t)),
+            Row::Deleted { id, updated_at } => Row::Deleted { id, updated_at },
+        }
+    }
+}
+
+/// A page of rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<Row<T>>,
+    pub next: Option<Cursor>,
+    pub total: Option<u64>,
+}
+
+impl<T> Page<T> {
+    pub fn map<U>(self, mut f: impl FnMut(T) -> U) -> Page<U> {
+        Page { items: self.items.into_iter().map(|r| r.map(&mut f)).collect(), next: self.next, total: self.total }
+    }
+}
+
+/// The key columns of a listed table.
+pub(crate) struct Keys<C> {
+    pub id: C,
+    pub updated_at: C,
+    pub deleted_at: Option<C>,
+}
+
+/// Applies the options to `select` and fetches one page. `key_of` reads a
+/// model's id, last-change time and deletion time.
+pub(crate) async fn paginate<E, Conn>(
+    db: &Conn,
+    mut select: Select<E>,
+    keys: Keys<E::Column>,
+    opts: &ListOptions,
+    key_of: impl Fn(&E::Model) -> (Uuid, DateTime<Utc>, Option<DateTime<Utc>>),
+) -> Result<Page<E::Model>, crate::StoreError>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    Conn: ConnectionTrait,
+{
+    if let Some(deleted_at) = keys.deleted_at
+        && !opts.include_deleted
+    {
+        select = select.filter(deleted_at.is_null());
+    }
+    let by_change = opts.modified_since.is_some();
+    if let Some(since) = opts.modified_since {
+        select = select.filter(keys.updated_at.gte(since));
+    }
+    let total = if opts.include_total { Some(select.clone().count(db).await?) } else { None };
+    if let Some(c) = opts.after {
+        match (by_change, c.updated_at) {
+            (true, Some(u)) => {
+                select = select.filter(
+                    Condition::any()
+                        .add(keys.updated_at.gt(u))
+                        .add(Condition::all().add(keys.updated_at.eq(u)).add(keys.id.gt(c.id))),
+                );
+            }
+            (false, None) => select = select.filter(keys.id.gt(c.id)),
+            _ => return Err(crate::StoreError::Conflict("cursor_mismatch")),
+        }
+    }
+    if by_change {
+        select = select.order_by_asc(keys.updated_at);
+    }
+    let limit = std::cmp::Ord::max(opts.limit, 1);
+    let mut rows = select.order_by_asc(keys.id).limit(limit + 1).all(db).await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    let next = if more {
+        rows.last().map(|m| {
+            let (id, updated_at, _) = key_of(m);
+            Cursor { id, updated_at: by_change.then_some(updated_at) }
+        })
+    } else {
+        None
+    };
+    let items = rows
+        .into_iter()
+        .map(|m| {
+            let (id, updated_at, deleted_at) = key_of(&m);
+            if deleted_at.is_some() { Row::Deleted { id, updated_at } } else { Row::Live(m) }
+        })
+        .collect();
+    Ok(Page { items, next, total })
+}
+
+/// A `LIKE` pattern matching `q` anywhere, with `%`, `_` and `\` escaped.
+pub(crate) fn contains_pattern(q: &str) -> String {
+    let mut p = String::with_capacity(q.len() + 2);
+    p.push('%');
+    for ch in q.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
+}
+
+/// A case-insensitive substring match of `q` in `col` that works alike on
+/// SQLite and PostgreSQL (Chinese text has no case; ASCII is folded).
+pub(crate) fn contains<C: ColumnTrait>(col: C, q: &str) -> sea_orm::sea_query::SimpleExpr {
+    let pattern = contains_pattern(&q.to_lowercase());
+    Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(col)))
+        .like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(contains_pattern("教育"), "%教育%");
+        assert_eq!(contains_pattern("100%_a\\"), "%100\\%\\_a\\\\%");
+    }
+}

@@ -1,0 +1,205 @@
+//! Handling units.
+
+use renda_domain::unit::{NewUnit, Unit, UnitKind, UnitPatch};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditCtx};
+use crate::entities::unit::{self, Column as C, Entity as UnitEntity};
+use crate::error::{StoreError, StoreResult, parse_stored};
+use crate::list::{self, ListOptions, Page};
+use crate::Store;
+
+const OBJECT: &str = "unit";
+
+/// Filters of the unit listing.
+#[derive(Debug, Clone, Default)]
+pub struct UnitFilter {
+    pub kind: Option<UnitKind>,
+    pub q: Option<String>,
+}
+
+fn to_domain(m: unit::Model) -> StoreResult<Unit> {
+    Ok(Unit {
+        id: m.id,
+        name: m.name,
+        kind: parse_stored(&m.kind)?,
+        contact_person: m.contact_person,
+        contact_phone: m.contact_phone,
+        email: m.email,
+        address: m.address,
+        description: m.description,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        deleted_at: m.deleted_at,
+        version: m.version,
+    })
+}
+
+fn to_active(u: &Unit) -> unit::ActiveModel {
+    unit::ActiveModel {
+        id: Set(u.id),
+        name: Set(u.name.clone()),
+        kind: Set(u.kind.as_str().to_owned()),
+        contact_person: Set(u.contact_person.clone()),
+        contact_phone: Set(u.contact_phone.clone()),
+        email: Set(u.email.clone()),
+        address: Set(u.address.clone()),
+        description: Set(u.description.clone()),
+        created_at: Set(u.created_at),
+        updated_at: Set(u.updated_at),
+        deleted_at: Set(u.deleted_at),
+        version: Set(u.version),
+    }
+}
+
+async fn name_taken<Conn: ConnectionTrait>(c: &Conn, name: &str, except: Option<Uuid>) -> StoreResult<bool> {
+    let mut q = UnitEntity::find().filter(C::Name.eq(name)).filter(C::DeletedAt.is_null());
+    if let Some(id) = except {
+        q = q.filter(C::Id.ne(id));
+    }
+    Ok(q.one(c).await?.is_some())
+}
+
+async fn load<Conn: ConnectionTrait>(c: &Conn, id: Uuid) -> StoreResult<Unit> {
+    let m = UnitEntity::find_by_id(id)
+        .filter(C::DeletedAt.is_null())
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    to_domain(m)
+}
+
+/// Writes `new` over `old` if `old` is still the stored version.
+pub(crate) async fn write_versioned<Conn: ConnectionTrait>(c: &Conn, new: &Unit, old_version: i32) -> StoreResult<()> {
+    let am = to_active(new);
+    let res = UnitEntity::update_many()
+        .set(am)
+        .filter(C::Id.eq(new.id))
+        .filter(C::Version.eq(old_version))
+        .exec(c)
+        .await?;
+    if res.rows_affected == 1 { Ok(()) } else { Err(StoreError::VersionMismatch) }
+}
+
+impl Store {
+    pub async fn create_unit(&self, ctx: &AuditCtx, new: NewUnit) -> StoreResult<Unit> {
+        let txn = self.db.begin().await?;
+        if name_taken(&txn, &new.name, None).await? {
+            return Err(StoreError::Conflict("unit_name_taken"));
+        }
+        let now = renda_domain::time::now();
+        let u = Unit {
+            id: Uuid::now_v7(),
+            name: new.name,
+            kind: new.kind,
+            contact_person: new.contact_person,
+            contact_phone: new.contact_phone,
+            email: new.email,
+            address: new.address,
+            description: new.description,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+            version: 1,
+        };
+        to_active(&u).insert(&txn).await?;
+        audit::record(&txn, ctx, "create", OBJECT, Some(u.id), None::<&Unit>, Some(&u)).await?;
+        txn.commit().await?;
+        Ok(u)
+    }
+
+    pub async fn get_unit(&self, id: Uuid) -> StoreResult<Unit> {
+        load(&self.db, id).await
+    }
+
+    /// Changes a unit. With `if_version`, refuses when the unit has moved on.
+    pub async fn update_unit(
+        &self,
+        ctx: &AuditCtx,
+        id: Uuid,
+        if_version: Option<i32>,
+        patch: UnitPatch,
+    ) -> StoreResult<Unit> {
+        let txn = self.db.begin().await?;
+        let before = load(&txn, id).await?;
+        if if_version.is_some_and(|v| v != before.version) {
+            return Err(StoreError::VersionMismatch);
+        }
+        if let Some(name) = &patch.name
+            && name_taken(&txn, name, Some(id)).await?
+        {
+            return Err(StoreError::Conflict("unit_name_taken"));
+        }
+        let mut after = before.clone();
+        patch.apply(&mut after);
+        if after == before {
+            return Ok(before);
+        }
+        after.updated_at = renda_domain::time::now();
+        after.version = before.version + 1;
+        write_versioned(&txn, &after, before.version).await?;
+        audit::record(&txn, ctx, "update", OBJECT, Some(id), Some(&before), Some(&after)).await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    /// Deletes a unit, keeping a tombstone for synchronising clients.
+    pub async fn delete_unit(&self, ctx: &AuditCtx, id: Uuid, if_version: Option<i32>) -> StoreResult<()> {
+        let txn = self.db.begin().await?;
+        let before = load(&txn, id).await?;
+        if if_version.is_some_and(|v| v != before.version) {
+            return Err(StoreError::VersionMismatch);
+        }
+        let linked = crate::entities::user::Entity::find()
+            .filter(crate::entities::user::Column::UnitId.eq(id))
+            .filter(crate::entities::user::Column::DeletedAt.is_null())
+            .one(&txn)
+            .await?;
+        if linked.is_some() {
+            return Err(StoreError::Conflict("unit_in_use"));
+        }
+        let mut after = before.clone();
+        let now = renda_domain::time::now();
+        after.deleted_at = Some(now);
+        after.updated_at = now;
+        after.version = before.version + 1;
+        write_versioned(&txn, &after, before.version).await?;
+        audit::record(&txn, ctx, "delete", OBJECT, Some(id), Some(&before), None::<&Unit>).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    pub async fn list_units(&self, f: &UnitFilter, opts: &ListOptions) -> StoreResult<Page<Unit>> {
+        let mut q = UnitEntity::find();
+        if let Some(k) = f.kind {
+            q = q.filter(C::Kind.eq(k.as_str()));
+        }
+        if let Some(text) = &f.q {
+            q = q.filter(list::contains(C::Name, text));
+        }
+        let keys = list::Keys { id: C::Id, updated_at: C::UpdatedAt, deleted_at: Some(C::DeletedAt) };
+        let page = list::paginate(&self.db, q, keys, opts, |m: &unit::Model| (m.id, m.updated_at, m.deleted_at))
+            .await?;
+        let items = page
+            .items
+            .into_iter()
+            .map(|r| match r {
+                list::Row::Live(m) => to_domain(m).map(list::Row::Live),
+                list::Row::Deleted { id, updated_at } => Ok(list::Row::Deleted { id, updated_at }),
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page { items, next: page.next, total: page.total })
+    }
+
+    /// Whether a live unit with this id exists.
+    pub async fn unit_exists(&self, id: Uuid) -> StoreResult<bool> {
+        match load(&self.db, id).await {
+            Ok(_) => Ok(true),
+            Err(StoreError::NotFound) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+}

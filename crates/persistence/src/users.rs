@@ -1,0 +1,290 @@
+//! User accounts and sign-in bookkeeping.
+
+use chrono::{DateTime, Duration, Utc};
+use renda_domain::user::{LOCKOUT_MINUTES, MAX_FAILED_LOGINS, NewUser, User, UserPatch, UserStatus};
+use renda_domain::{Role, RoleSet};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditCtx};
+use crate::entities::user::{self, Column as C, Entity as UserEntity};
+use crate::error::{StoreError, StoreResult, parse_stored};
+use crate::list::{self, ListOptions, Page, Row};
+use crate::Store;
+
+const OBJECT: &str = "user";
+
+/// Filters of the user listing.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    pub role: Option<Role>,
+    pub status: Option<UserStatus>,
+    pub q: Option<String>,
+}
+
+fn to_domain(m: user::Model) -> StoreResult<User> {
+    Ok(User {
+        id: m.id,
+        username: m.username,
+        display_name: m.display_name,
+        roles: RoleSet::from_storage(&m.roles),
+        status: parse_stored(&m.status)?,
+        deputy_id: m.deputy_id,
+        unit_id: m.unit_id,
+        observer_id: m.observer_id,
+        failed_logins: m.failed_logins,
+        locked_until: m.locked_until,
+        password_changed_at: m.password_changed_at,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        deleted_at: m.deleted_at,
+        version: m.version,
+    })
+}
+
+async fn load_model<Conn: ConnectionTrait>(c: &Conn, id: Uuid) -> StoreResult<user::Model> {
+    UserEntity::find_by_id(id)
+        .filter(C::DeletedAt.is_null())
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+async fn active_admins<Conn: ConnectionTrait>(c: &Conn) -> StoreResult<u64> {
+    Ok(UserEntity::find()
+        .filter(C::DeletedAt.is_null())
+        .filter(C::Status.eq(UserStatus::Active.as_str()))
+        .filter(C::Roles.like("%,admin,%"))
+        .count(c)
+        .await?)
+}
+
+impl Store {
+    /// How many accounts exist (deleted ones included).
+    pub async fn count_users(&self) -> StoreResult<u64> {
+        Ok(UserEntity::find().count(&self.db).await?)
+    }
+
+    pub async fn create_user(&self, ctx: &AuditCtx, new: NewUser) -> StoreResult<User> {
+        let now = renda_domain::time::now();
+        let m = user::Model {
+            id: Uuid::now_v7(),
+            username: new.username.into_inner(),
+            password_hash: new.password_hash,
+            display_name: new.display_name,
+            roles: new.roles.to_storage(),
+            status: new.status.as_str().to_owned(),
+            deputy_id: new.deputy_id,
+            unit_id: new.unit_id,
+            observer_id: new.observer_id,
+            failed_logins: 0,
+            locked_until: None,
+            password_changed_at: now,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+            version: 1,
+        };
+        let txn = self.db.begin().await?;
+        if UserEntity::find().filter(C::Username.eq(m.username.clone())).one(&txn).await?.is_some() {
+            return Err(StoreError::Conflict("username_taken"));
+        }
+        if let Some(d) = m.deputy_id
+            && UserEntity::find().filter(C::DeputyId.eq(d)).one(&txn).await?.is_some()
+        {
+            return Err(StoreError::Conflict("deputy_already_linked"));
+        }
+        let am: user::ActiveModel = m.clone().into();
+        am.insert(&txn).await.map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict("unique_violation") => StoreError::Conflict("username_taken"),
+            other => other,
+        })?;
+        let u = to_domain(m)?;
+        audit::record(&txn, ctx, "create", OBJECT, Some(u.id), None::<&User>, Some(&u)).await?;
+        txn.commit().await?;
+        Ok(u)
+    }
+
+    pub async fn get_user(&self, id: Uuid) -> StoreResult<User> {
+        to_domain(load_model(&self.db, id).await?)
+    }
+
+    /// The account and password hash for a username, if it exists.
+    pub async fn find_credentials(&self, username: &str) -> StoreResult<Option<(User, String)>> {
+        let m = UserEntity::find()
+            .filter(C::Username.eq(username))
+            .filter(C::DeletedAt.is_null())
+            .one(&self.db)
+            .await?;
+        m.map(|m| {
+            let hash = m.password_hash.clone();
+            to_domain(m).map(|u| (u, hash))
+        })
+        .transpose()
+    }
+
+    pub async fn password_hash(&self, id: Uuid) -> StoreResult<String> {
+        Ok(load_model(&self.db, id).await?.password_hash)
+    }
+
+    /// Changes an account. Refuses to leave the system without an active
+    /// administrator. Disabling an account or changing its password ends
+    /// its sessions.
+    pub async fn update_user(
+        &self,
+        ctx: &AuditCtx,
+        id: Uuid,
+        if_version: Option<i32>,
+        patch: UserPatch,
+    ) -> StoreResult<User> {
+        let txn = self.db.begin().await?;
+        let model = load_model(&txn, id).await?;
+        let before = to_domain(model.clone())?;
+        if if_version.is_some_and(|v| v != before.version) {
+            return Err(StoreError::VersionMismatch);
+        }
+        let mut after = before.clone();
+        let mut hash = model.password_hash.clone();
+        if let Some(v) = patch.display_name {
+            after.display_name = v;
+        }
+        if let Some(v) = patch.roles {
+            after.roles = v;
+        }
+        if let Some(v) = patch.status {
+            after.status = v;
+        }
+        if let Some(v) = patch.deputy_id {
+            after.deputy_id = v;
+        }
+        if let Some(v) = patch.unit_id {
+            after.unit_id = v;
+        }
+        if let Some(v) = patch.observer_id {
+            after.observer_id = v;
+        }
+        let now = renda_domain::time::now();
+        let password_changed = patch.password_hash.is_some();
+        if let Some(h) = patch.password_hash {
+            hash = h;
+            after.password_changed_at = now;
+            after.failed_logins = 0;
+            after.locked_until = None;
+        }
+        if after == before && !password_changed {
+            return Ok(before);
+        }
+        let was_admin = before.is_active() && before.roles.contains(Role::Admin);
+        let is_admin = after.is_active() && after.roles.contains(Role::Admin);
+        if was_admin && !is_admin && active_admins(&txn).await? <= 1 {
+            return Err(StoreError::Conflict("last_admin"));
+        }
+        if let Some(d) = after.deputy_id
+            && before.deputy_id != Some(d)
+            && UserEntity::find().filter(C::DeputyId.eq(d)).one(&txn).await?.is_some()
+        {
+            return Err(StoreError::Conflict("deputy_already_linked"));
+        }
+        after.updated_at = now;
+        after.version = before.version + 1;
+        let res = UserEntity::update_many()
+            .col_expr(C::DisplayName, Expr::value(after.display_name.clone()))
+            .col_expr(C::Roles, Expr::value(after.roles.to_storage()))
+            .col_expr(C::Status, Expr::value(after.status.as_str()))
+            .col_expr(C::DeputyId, Expr::value(after.deputy_id))
+            .col_expr(C::UnitId, Expr::value(after.unit_id))
+            .col_expr(C::ObserverId, Expr::value(after.observer_id))
+            .col_expr(C::PasswordHash, Expr::value(hash))
+            .col_expr(C::PasswordChangedAt, Expr::value(after.password_changed_at))
+            .col_expr(C::FailedLogins, Expr::value(after.failed_logins))
+            .col_expr(C::LockedUntil, Expr::value(after.locked_until))
+            .col_expr(C::UpdatedAt, Expr::value(after.updated_at))
+            .col_expr(C::Version, Expr::value(after.version))
+            .filter(C::Id.eq(id))
+            .filter(C::Version.eq(before.version))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::VersionMismatch);
+        }
+        if password_changed || !after.is_active() {
+            crate::sessions::revoke_user_sessions(&txn, id, now).await?;
+        }
+        let action = if password_changed { "update_with_password" } else { "update" };
+        audit::record(&txn, ctx, action, OBJECT, Some(id), Some(&before), Some(&after)).await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn list_users(&self, f: &UserFilter, opts: &ListOptions) -> StoreResult<Page<User>> {
+        let mut q = UserEntity::find();
+        if let Some(r) = f.role {
+            q = q.filter(C::Roles.like(format!("%,{},%", r.as_str())));
+        }
+        if let Some(s) = f.status {
+            q = q.filter(C::Status.eq(s.as_str()));
+        }
+        if let Some(text) = &f.q {
+            q = q.filter(
+                sea_orm::Condition::any()
+                    .add(list::contains(C::Username, text))
+                    .add(list::contains(C::DisplayName, text)),
+            );
+        }
+        let keys = list::Keys { id: C::Id, updated_at: C::UpdatedAt, deleted_at: Some(C::DeletedAt) };
+        let page =
+            list::paginate(&self.db, q, keys, opts, |m: &user::Model| (m.id, m.updated_at, m.deleted_at)).await?;
+        let items = page
+            .items
+            .into_iter()
+            .map(|r| match r {
+                Row::Live(m) => to_domain(m).map(Row::Live),
+                Row::Deleted { id, updated_at } => Ok(Row::Deleted { id, updated_at }),
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page { items, next: page.next, total: page.total })
+    }
+
+    /// Counts a failed sign-in; the fifth in a row locks the account.
+    /// Returns whether the account is now locked.
+    pub async fn record_login_failure(&self, ctx: &AuditCtx, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
+        let txn = self.db.begin().await?;
+        UserEntity::update_many()
+            .col_expr(C::FailedLogins, Expr::col(C::FailedLogins).add(1))
+            .filter(C::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        let m = load_model(&txn, id).await?;
+        let locked = m.failed_logins >= MAX_FAILED_LOGINS;
+        if locked {
+            let until = now + Duration::minutes(LOCKOUT_MINUTES);
+            let mut am: user::ActiveModel = m.into();
+            am.failed_logins = Set(0);
+            am.locked_until = Set(Some(until));
+            am.update(&txn).await?;
+            audit::record(&txn, ctx, "lock", OBJECT, Some(id), None::<&()>, Some(&serde_json::json!({"locked_until": until})))
+                .await?;
+        }
+        audit::record(&txn, ctx, "login_failed", OBJECT, Some(id), None::<&()>, None::<&()>).await?;
+        txn.commit().await?;
+        Ok(locked)
+    }
+
+    /// Clears the failure count after a successful sign-in.
+    pub async fn record_login_success(&self, ctx: &AuditCtx, id: Uuid) -> StoreResult<()> {
+        let txn = self.db.begin().await?;
+        UserEntity::update_many()
+            .col_expr(C::FailedLogins, Expr::value(0))
+            .col_expr(C::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(C::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        audit::record(&txn, ctx, "login", OBJECT, Some(id), None::<&()>, None::<&()>).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}

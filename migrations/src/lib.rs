@@ -1,0 +1,16 @@
+//! The database schema of renda. One migration set serves SQLite and
+//! PostgreSQL: foreign keys are declared in `create_table`, each ALTER makes
+//! one change, and enumerations are stored as strings.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_foundation::Migration)]
+    }
+}
