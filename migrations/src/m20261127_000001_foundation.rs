@@ -181,8 +181,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("idx_units_updated", Units::Table, &["updated_at", "id"]))
-            .await?;
+        m.create_index(index(
+            "idx_units_updated",
+            Units::Table,
+            &["updated_at", "id"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -206,9 +210,14 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("idx_deputies_updated", Deputies::Table, &["updated_at", "id"]))
+        m.create_index(index(
+            "idx_deputies_updated",
+            Deputies::Table,
+            &["updated_at", "id"],
+        ))
+        .await?;
+        m.create_index(index("idx_deputies_name", Deputies::Table, &["name"]))
             .await?;
-        m.create_index(index("idx_deputies_name", Deputies::Table, &["name"])).await?;
 
         m.create_table(
             Table::create()
@@ -266,8 +275,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("idx_links_deputy", DeputyLinks::Table, &["deputy_id", "position"]))
-            .await?;
+        m.create_index(index(
+            "idx_links_deputy",
+            DeputyLinks::Table,
+            &["deputy_id", "position"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -312,9 +325,14 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("idx_users_unit", Users::Table, &["unit_id"])).await?;
-        m.create_index(index("idx_users_updated", Users::Table, &["updated_at", "id"]))
+        m.create_index(index("idx_users_unit", Users::Table, &["unit_id"]))
             .await?;
+        m.create_index(index(
+            "idx_users_updated",
+            Users::Table,
+            &["updated_at", "id"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -337,10 +355,18 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("idx_refresh_family", RefreshTokens::Table, &["family_id"]))
-            .await?;
-        m.create_index(index("idx_refresh_user", RefreshTokens::Table, &["user_id"]))
-            .await?;
+        m.create_index(index(
+            "idx_refresh_family",
+            RefreshTokens::Table,
+            &["family_id"],
+        ))
+        .await?;
+        m.create_index(index(
+            "idx_refresh_user",
+            RefreshTokens::Table,
+            &["user_id"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -380,8 +406,12 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(index("idx_audit_actor", AuditEvents::Table, &["actor_id"]))
             .await?;
-        m.create_index(index("idx_audit_occurred", AuditEvents::Table, &["occurred_at", "id"]))
-            .await?;
+        m.create_index(index(
+            "idx_audit_occurred",
+            AuditEvents::Table,
+            &["occurred_at", "id"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()

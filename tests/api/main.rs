@@ -1,1 +1,17 @@
+//! Black-box tests of the renda API: a real server on a free port, a real
+//! database per test (a temporary SQLite file, or a fresh PostgreSQL
+//! schema when `RENDA_TEST_DATABASE_URL` is set), and HTTP requests.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod helpers;
+
+mod audit;
+mod auth;
+mod deputies;
+mod errors;
+mod health;
+mod idempotency;
+mod openapi;
+mod tokens;
+mod units;
+mod users;

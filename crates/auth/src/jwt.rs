@@ -71,7 +71,9 @@ pub struct JwtKeys {
 
 impl std::fmt::Debug for JwtKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JwtKeys").field("config", &self.config).finish_non_exhaustive()
+        f.debug_struct("JwtKeys")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
     }
 }
 
@@ -116,7 +118,8 @@ impl JwtKeys {
 
     /// Verifies a token's signature, algorithm and claims.
     pub fn verify(&self, token: &str) -> Result<Claims, JwtError> {
-        let data = decode::<Claims>(token, &self.decoding, &self.validation).map_err(|_| JwtError::Invalid)?;
+        let data = decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|_| JwtError::Invalid)?;
         let claims = data.claims;
         // An `iat` in the future (beyond the leeway) is not a token we issued.
         let skew = i64::try_from(self.config.leeway_secs).unwrap_or(0);
@@ -157,7 +160,10 @@ mod tests {
         assert_eq!(other.verify(&token), Err(JwtError::Invalid));
         let aud = JwtKeys::new(
             b"0123456789abcdef0123456789abcdef",
-            JwtConfig { audience: "elsewhere".into(), ..JwtConfig::default() },
+            JwtConfig {
+                audience: "elsewhere".into(),
+                ..JwtConfig::default()
+            },
         );
         assert_eq!(aud.verify(&token), Err(JwtError::Invalid));
         Ok(())

@@ -1,7 +1,9 @@
 //! Password hashing with argon2id at the OWASP-recommended parameters
 //! (19 MiB memory, 2 iterations, 1 lane).
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 #[derive(Debug, thiserror::Error)]
@@ -37,8 +39,7 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
 /// A valid hash of a password nobody knows, verified against when a
 /// username does not exist so that the answer takes as long as for a real
 /// account.
-pub const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Qm9uZ3VzSGFzaEJvZ3VzSGFzaEJvZ3VzSGFzaEJvZ3U";
+pub const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Qm9uZ3VzSGFzaEJvZ3VzSGFzaEJvZ3VzSGFzaEJvZ3U";
 
 /// Spends the same work as a real verification and always fails.
 pub fn verify_dummy(password: &str) -> bool {

@@ -102,7 +102,11 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
         }
         Action::ManageUsers | Action::ReadAuditTrail => actor.has(Role::Admin),
     };
-    if allowed { Decision::Allow } else { Decision::Forbidden }
+    if allowed {
+        Decision::Allow
+    } else {
+        Decision::Forbidden
+    }
 }
 
 #[cfg(test)]

@@ -59,7 +59,8 @@ string_enum! {
 
 /// The fields a deputy may change on their own profile; everything else is
 /// kept by staff.
-pub const SELF_EDITABLE_FIELDS: &[&str] = &["phone", "photo_url", "occupation", "work_unit", "education"];
+pub const SELF_EDITABLE_FIELDS: &[&str] =
+    &["phone", "photo_url", "occupation", "work_unit", "education"];
 
 /// Whether a period is well-formed: an end, when given, is not before the start.
 pub fn is_valid_period(start: Option<NaiveDate>, end: Option<NaiveDate>) -> bool {
@@ -85,7 +86,10 @@ mod tests {
     #[test]
     fn level_identifiers() {
         let ids: Vec<&str> = Level::ALL.iter().map(|l| l.as_str()).collect();
-        assert_eq!(ids, ["national", "provincial", "municipal", "county", "township"]);
+        assert_eq!(
+            ids,
+            ["national", "provincial", "municipal", "county", "township"]
+        );
     }
 }
 
@@ -182,8 +186,19 @@ impl DeputyPatch {
             ($($f:ident),*) => { $( if let Some(v) = self.$f { d.$f = v; } )* };
         }
         set!(
-            name, gender, ethnicity, birth_date, party, education, occupation, work_unit, phone, photo_url,
-            status, memberships, links
+            name,
+            gender,
+            ethnicity,
+            birth_date,
+            party,
+            education,
+            occupation,
+            work_unit,
+            phone,
+            photo_url,
+            status,
+            memberships,
+            links
         );
     }
 }

@@ -53,7 +53,9 @@ impl fmt::Display for Username {
 pub enum UsernameError {
     #[error("a username has 3 to 64 characters")]
     Length,
-    #[error("a username uses lower-case letters, digits, '.', '_' and '-', starting with a letter or digit")]
+    #[error(
+        "a username uses lower-case letters, digits, '.', '_' and '-', starting with a letter or digit"
+    )]
     Characters,
 }
 
@@ -64,7 +66,9 @@ pub enum PasswordPolicyError {
     TooShort,
     #[error("a password has at most 128 characters")]
     TooLong,
-    #[error("a password uses at least three of: upper-case letters, lower-case letters, digits, symbols")]
+    #[error(
+        "a password uses at least three of: upper-case letters, lower-case letters, digits, symbols"
+    )]
     TooSimple,
 }
 
@@ -95,7 +99,10 @@ mod tests {
 
     #[test]
     fn usernames_are_lower_cased_and_checked() {
-        assert_eq!(Username::parse(" Admin ").map(|u| u.into_inner()), Ok("admin".into()));
+        assert_eq!(
+            Username::parse(" Admin ").map(|u| u.into_inner()),
+            Ok("admin".into())
+        );
         assert_eq!(Username::parse("ab"), Err(UsernameError::Length));
         assert_eq!(Username::parse("_abc"), Err(UsernameError::Characters));
         assert_eq!(Username::parse("张三abc"), Err(UsernameError::Characters));
@@ -117,7 +124,10 @@ mod tests {
         for (pw, want) in cases {
             assert_eq!(check_password_policy(pw), want, "{pw}");
         }
-        assert_eq!(check_password_policy(&"Aa1!".repeat(40)), Err(PasswordPolicyError::TooLong));
+        assert_eq!(
+            check_password_policy(&"Aa1!".repeat(40)),
+            Err(PasswordPolicyError::TooLong)
+        );
     }
 }
 

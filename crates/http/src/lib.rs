@@ -1,1 +1,157 @@
+//! renda's HTTP API: actix-web handlers, DTOs, the error format and the
+//! OpenAPI document. [`app`] builds the application that the server, the
+//! tests and the OpenAPI generator all share.
 
+pub mod error;
+pub mod etag;
+pub mod extract;
+pub mod middleware;
+pub mod pagination;
+pub mod patch;
+pub mod respond;
+pub mod routes;
+pub mod routes_table;
+pub mod state;
+pub mod validation;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::from_fn;
+use actix_web::web::{self, Data};
+use actix_web::{App, HttpResponse};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+
+pub use error::{ApiError, Lang};
+pub use state::AppState;
+
+/// The parts of the document not tied to one operation.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "renda API",
+        description = "The open API of a local People's Congress (人大): deputies, handling units, \
+suggestions, supervision, observers, livelihood-project voting, liaison stations and duty records.\n\n\
+Errors are RFC 9457 `application/problem+json` with a stable `code`; text is Chinese by default and \
+English with `Accept-Language: en`. Collections page with `limit` and an opaque `cursor`, and take \
+`modified_since` and `include_deleted` for incremental synchronisation. Single resources carry an \
+`ETag`; `PATCH` and `DELETE` honour `If-Match`, `GET` honours `If-None-Match`, and `POST` honours \
+`Idempotency-Key`.",
+        version = "1.0.0",
+        license(name = "Apache-2.0", identifier = "Apache-2.0")
+    ),
+    servers((url = "/", description = "This server")),
+    tags(
+        (name = "auth", description = "Signing in and out"),
+        (name = "me", description = "The caller's own account"),
+        (name = "users", description = "User accounts (administrators)"),
+        (name = "units", description = "Handling units (承办单位)"),
+        (name = "deputies", description = "Deputies (人大代表): profiles, memberships, three links"),
+        (name = "audit", description = "The append-only audit trail"),
+    ),
+    modifiers(&BearerScheme)
+)]
+struct ApiDoc;
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "An access token from `POST /api/v1/auth/login` or `/api/v1/auth/refresh`.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The OpenAPI document of the API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(utoipa_actix_web::scope("/api/v1").configure(routes::api))
+        .split_for_parts();
+    doc
+}
+
+/// The OpenAPI document as served and committed: pretty JSON with a final
+/// newline.
+pub fn openapi_json() -> String {
+    let mut s = openapi().to_pretty_json().unwrap_or_else(|_| "{}".into());
+    s.push('\n');
+    s
+}
+
+async fn serve_openapi(state: Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(state.openapi_json.as_str().to_owned())
+}
+
+/// No route took the request: a known path with another method is a 405
+/// with `Allow`, anything else a 404.
+async fn not_found(
+    req: actix_web::HttpRequest,
+    state: Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let allow = state.routes.allow(req.path());
+    if allow.is_empty() {
+        Err(ApiError::not_found())
+    } else {
+        Err(ApiError::method_not_allowed(&allow))
+    }
+}
+
+async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, "/docs/"))
+        .finish()
+}
+
+/// The whole application: API routes, health checks, the OpenAPI document,
+/// interactive docs, and the middleware every request passes through.
+pub fn app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (api, _) = App::new()
+        .into_utoipa_app()
+        .service(
+            utoipa_actix_web::scope("/api/v1")
+                .configure(routes::api)
+                .route("/openapi.json", web::get().to(serve_openapi)),
+        )
+        .split_for_parts();
+    api.app_data(Data::new(state))
+        // Our own extractors read bodies; keep actix's limits in step.
+        .app_data(web::PayloadConfig::new(extract::JSON_LIMIT))
+        .service(routes::health::healthz)
+        .service(routes::health::readyz)
+        .route("/docs", web::get().to(docs_redirect))
+        .service(
+            utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")
+                .config(utoipa_swagger_ui::Config::new(["/api/v1/openapi.json"])),
+        )
+        .default_service(web::to(not_found))
+        .wrap(from_fn(middleware::idempotency))
+        .wrap(from_fn(middleware::problems))
+        .wrap(from_fn(middleware::request_context))
+}

@@ -11,17 +11,17 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::Store;
 use crate::entities::audit_event::{self, Column as C, Entity as AuditEvent};
 use crate::error::{StoreError, StoreResult};
 use crate::list::{self, ListOptions, Page};
-use crate::Store;
 
 /// Who is acting, and from where: attached to every audit entry.
 #[derive(Debug, Clone, Default)]
@@ -36,7 +36,10 @@ pub struct AuditCtx {
 impl AuditCtx {
     /// The context of the system itself (bootstrap, maintenance).
     pub fn system() -> Self {
-        Self { actor_username: Some("system".into()), ..Self::default() }
+        Self {
+            actor_username: Some("system".into()),
+            ..Self::default()
+        }
     }
 }
 
@@ -114,7 +117,9 @@ pub async fn record<C: ConnectionTrait>(
     after: Option<&impl Serialize>,
 ) -> StoreResult<()> {
     let to_json = |v: Option<&dyn erased::Ser>| -> StoreResult<Option<String>> {
-        v.map(|v| v.to_json()).transpose().map_err(|e| StoreError::Db(sea_orm::DbErr::Json(e.to_string())))
+        v.map(|v| v.to_json())
+            .transpose()
+            .map_err(|e| StoreError::Db(sea_orm::DbErr::Json(e.to_string())))
     };
     let mut m = audit_event::Model {
         id: Uuid::now_v7(),
@@ -225,7 +230,10 @@ impl Store {
             .one(&txn)
             .await?;
         let (mut seq, mut prev) = match head {
-            Some(h) => (h.seq.unwrap_or(0), h.chain_hash.unwrap_or_else(|| GENESIS.to_owned())),
+            Some(h) => (
+                h.seq.unwrap_or(0),
+                h.chain_hash.unwrap_or_else(|| GENESIS.to_owned()),
+            ),
             None => (0, GENESIS.to_owned()),
         };
         let pending = AuditEvent::find()
@@ -250,12 +258,19 @@ impl Store {
 
     /// Checks every entry's own hash and the chain of sealed entries.
     pub async fn verify_audit(&self) -> StoreResult<VerifyReport> {
-        let mut report = VerifyReport { sealed: 0, unsealed: 0, problem: None };
+        let mut report = VerifyReport {
+            sealed: 0,
+            unsealed: 0,
+            problem: None,
+        };
         let mut prev = GENESIS.to_owned();
         let mut expected_seq = 1i64;
         let mut after: Option<i64> = None;
         loop {
-            let mut q = AuditEvent::find().filter(C::Seq.is_not_null()).order_by_asc(C::Seq).limit(1000);
+            let mut q = AuditEvent::find()
+                .filter(C::Seq.is_not_null())
+                .order_by_asc(C::Seq)
+                .limit(1000);
             if let Some(a) = after {
                 q = q.filter(C::Seq.gt(a));
             }
@@ -267,7 +282,9 @@ impl Store {
                 let seq = m.seq.unwrap_or(0);
                 after = Some(seq);
                 if seq != expected_seq {
-                    report.problem = Some(format!("entry #{expected_seq} is missing (found #{seq} next)"));
+                    report.problem = Some(format!(
+                        "entry #{expected_seq} is missing (found #{seq} next)"
+                    ));
                     return Ok(report);
                 }
                 if entry_hash(&m) != m.entry_hash {
@@ -284,7 +301,10 @@ impl Store {
                 report.sealed += 1;
             }
         }
-        let unsealed = AuditEvent::find().filter(C::Seq.is_null()).all(&self.db).await?;
+        let unsealed = AuditEvent::find()
+            .filter(C::Seq.is_null())
+            .all(&self.db)
+            .await?;
         for m in unsealed {
             if entry_hash(&m) != m.entry_hash {
                 report.problem = Some(format!("unsealed entry {} was altered", m.id));
@@ -296,7 +316,11 @@ impl Store {
     }
 
     /// Lists the audit trail, oldest first.
-    pub async fn list_audit(&self, f: &AuditFilter, opts: &ListOptions) -> StoreResult<Page<AuditEntry>> {
+    pub async fn list_audit(
+        &self,
+        f: &AuditFilter,
+        opts: &ListOptions,
+    ) -> StoreResult<Page<AuditEntry>> {
         let mut q = AuditEvent::find();
         if let Some(v) = f.actor_id {
             q = q.filter(C::ActorId.eq(v));
@@ -313,9 +337,15 @@ impl Store {
         if let Some(v) = f.occurred_before {
             q = q.filter(C::OccurredAt.lt(v));
         }
-        let keys = list::Keys { id: C::Id, updated_at: C::OccurredAt, deleted_at: None };
-        let page = list::paginate(&self.db, q, keys, opts, |m: &audit_event::Model| (m.id, m.occurred_at, None))
-            .await?;
+        let keys = list::Keys {
+            id: C::Id,
+            updated_at: C::OccurredAt,
+            deleted_at: None,
+        };
+        let page = list::paginate(&self.db, q, keys, opts, |m: &audit_event::Model| {
+            (m.id, m.occurred_at, None)
+        })
+        .await?;
         Ok(page.map(to_entry))
     }
 }
@@ -327,7 +357,8 @@ mod tests {
     fn model() -> audit_event::Model {
         audit_event::Model {
             id: Uuid::from_u128(7),
-            occurred_at: DateTime::<Utc>::from_timestamp(1_800_000_000, 123_456_000).unwrap_or_default(),
+            occurred_at: DateTime::<Utc>::from_timestamp(1_800_000_000, 123_456_000)
+                .unwrap_or_default(),
             actor_id: None,
             actor_username: Some("admin".into()),
             actor_roles: Some(",admin,".into()),
@@ -360,6 +391,9 @@ mod tests {
     #[test]
     fn chain_depends_on_order() {
         let x = chain_hash(GENESIS, "a");
-        assert_ne!(chain_hash(&x, "b"), chain_hash(&chain_hash(GENESIS, "b"), "a"));
+        assert_ne!(
+            chain_hash(&x, "b"),
+            chain_hash(&chain_hash(GENESIS, "b"), "a")
+        );
     }
 }

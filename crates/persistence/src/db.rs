@@ -17,12 +17,19 @@ pub struct DbOptions {
     pub url: String,
     /// PostgreSQL only: the schema to work in (tests use one per test).
     pub schema: Option<String>,
+    /// PostgreSQL only: the `application_name` the connections report.
+    pub application_name: Option<String>,
     pub max_connections: u32,
 }
 
 impl DbOptions {
     pub fn new(url: impl Into<String>) -> Self {
-        Self { url: url.into(), schema: None, max_connections: 16 }
+        Self {
+            url: url.into(),
+            schema: None,
+            application_name: None,
+            max_connections: 16,
+        }
     }
 }
 
@@ -49,6 +56,11 @@ impl Store {
             if let Some(schema) = &opts.schema {
                 co.set_schema_search_path(schema.clone());
             }
+            co.set_application_name(
+                opts.application_name
+                    .clone()
+                    .unwrap_or_else(|| "renda".into()),
+            );
         }
         let db = Database::connect(co).await?;
         Ok(Self { db })
@@ -61,7 +73,10 @@ impl Store {
 
     /// Whether the database answers a trivial query within `timeout`.
     pub async fn ping(&self, timeout: Duration) -> bool {
-        matches!(tokio::time::timeout(timeout, self.db.ping()).await, Ok(Ok(())))
+        matches!(
+            tokio::time::timeout(timeout, self.db.ping()).await,
+            Ok(Ok(()))
+        )
     }
 
     pub fn backend(&self) -> DbBackend {
@@ -75,6 +90,21 @@ impl Store {
     /// Runs a statement directly (used by tests and maintenance).
     pub async fn execute_unprepared(&self, sql: &str) -> Result<(), DbErr> {
         self.db.execute_unprepared(sql).await.map(|_| ())
+    }
+
+    /// The schema new tables go to (PostgreSQL), for maintenance and tests.
+    pub async fn current_schema(&self) -> Result<String, DbErr> {
+        use sea_orm::{FromQueryResult, Statement};
+        #[derive(FromQueryResult)]
+        struct Row {
+            s: String,
+        }
+        let stmt = Statement::from_string(self.backend(), "SELECT current_schema() AS s");
+        Row::find_by_statement(stmt)
+            .one(&self.db)
+            .await?
+            .map(|r| r.s)
+            .ok_or_else(|| DbErr::Custom("no current schema".into()))
     }
 
     pub async fn close(self) -> Result<(), DbErr> {

@@ -5,17 +5,17 @@ use std::collections::HashMap;
 use renda_domain::deputy::{Deputy, DeputyPatch, DeputyStatus, Level, Link, Membership, NewDeputy};
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
 };
 use uuid::Uuid;
 
+use crate::Store;
 use crate::audit::{self, AuditCtx};
 use crate::entities::deputy::{self, Column as C, Entity as DeputyEntity};
 use crate::entities::{deputy_link as dl, deputy_membership as dm};
 use crate::error::{StoreError, StoreResult, parse_stored};
 use crate::list::{self, ListOptions, Page, Row};
-use crate::Store;
 
 const OBJECT: &str = "deputy";
 
@@ -43,10 +43,19 @@ fn membership(m: dm::Model) -> StoreResult<Membership> {
 }
 
 fn link(m: dl::Model) -> StoreResult<Link> {
-    Ok(Link { kind: parse_stored(&m.kind)?, organization: m.organization, start_date: m.start_date, end_date: m.end_date })
+    Ok(Link {
+        kind: parse_stored(&m.kind)?,
+        organization: m.organization,
+        start_date: m.start_date,
+        end_date: m.end_date,
+    })
 }
 
-fn to_domain(m: deputy::Model, memberships: Vec<Membership>, links: Vec<Link>) -> StoreResult<Deputy> {
+fn to_domain(
+    m: deputy::Model,
+    memberships: Vec<Membership>,
+    links: Vec<Link>,
+) -> StoreResult<Deputy> {
     Ok(Deputy {
         id: m.id,
         name: m.name,
@@ -130,7 +139,11 @@ async fn load<Conn: ConnectionTrait>(c: &Conn, id: Uuid) -> StoreResult<Deputy> 
         .await?
         .ok_or(StoreError::NotFound)?;
     let (mut ms, mut ls) = children(c, &[id]).await?;
-    to_domain(m, ms.remove(&id).unwrap_or_default(), ls.remove(&id).unwrap_or_default())
+    to_domain(
+        m,
+        ms.remove(&id).unwrap_or_default(),
+        ls.remove(&id).unwrap_or_default(),
+    )
 }
 
 async fn write_children<Conn: ConnectionTrait>(
@@ -140,7 +153,10 @@ async fn write_children<Conn: ConnectionTrait>(
     links: Option<&[Link]>,
 ) -> StoreResult<()> {
     if let Some(ms) = memberships {
-        dm::Entity::delete_many().filter(dm::Column::DeputyId.eq(deputy_id)).exec(c).await?;
+        dm::Entity::delete_many()
+            .filter(dm::Column::DeputyId.eq(deputy_id))
+            .exec(c)
+            .await?;
         if !ms.is_empty() {
             let rows = ms.iter().enumerate().map(|(i, m)| dm::ActiveModel {
                 id: Set(Uuid::now_v7()),
@@ -154,11 +170,16 @@ async fn write_children<Conn: ConnectionTrait>(
                 end_date: Set(m.end_date),
                 status: Set(m.status.as_str().to_owned()),
             });
-            dm::Entity::insert_many(rows).exec_without_returning(c).await?;
+            dm::Entity::insert_many(rows)
+                .exec_without_returning(c)
+                .await?;
         }
     }
     if let Some(ls) = links {
-        dl::Entity::delete_many().filter(dl::Column::DeputyId.eq(deputy_id)).exec(c).await?;
+        dl::Entity::delete_many()
+            .filter(dl::Column::DeputyId.eq(deputy_id))
+            .exec(c)
+            .await?;
         if !ls.is_empty() {
             let rows = ls.iter().enumerate().map(|(i, l)| dl::ActiveModel {
                 id: Set(Uuid::now_v7()),
@@ -169,20 +190,30 @@ async fn write_children<Conn: ConnectionTrait>(
                 start_date: Set(l.start_date),
                 end_date: Set(l.end_date),
             });
-            dl::Entity::insert_many(rows).exec_without_returning(c).await?;
+            dl::Entity::insert_many(rows)
+                .exec_without_returning(c)
+                .await?;
         }
     }
     Ok(())
 }
 
-async fn write_versioned<Conn: ConnectionTrait>(c: &Conn, new: &Deputy, old_version: i32) -> StoreResult<()> {
+async fn write_versioned<Conn: ConnectionTrait>(
+    c: &Conn,
+    new: &Deputy,
+    old_version: i32,
+) -> StoreResult<()> {
     let res = DeputyEntity::update_many()
         .set(to_active(new))
         .filter(C::Id.eq(new.id))
         .filter(C::Version.eq(old_version))
         .exec(c)
         .await?;
-    if res.rows_affected == 1 { Ok(()) } else { Err(StoreError::VersionMismatch) }
+    if res.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::VersionMismatch)
+    }
 }
 
 impl Store {
@@ -211,7 +242,16 @@ impl Store {
         let txn = self.db.begin().await?;
         to_active(&d).insert(&txn).await?;
         write_children(&txn, d.id, Some(&d.memberships), Some(&d.links)).await?;
-        audit::record(&txn, ctx, "create", OBJECT, Some(d.id), None::<&Deputy>, Some(&d)).await?;
+        audit::record(
+            &txn,
+            ctx,
+            "create",
+            OBJECT,
+            Some(d.id),
+            None::<&Deputy>,
+            Some(&d),
+        )
+        .await?;
         txn.commit().await?;
         Ok(d)
     }
@@ -245,16 +285,31 @@ impl Store {
         write_children(
             &txn,
             id,
-            (replace_memberships && after.memberships != before.memberships).then_some(&after.memberships[..]),
+            (replace_memberships && after.memberships != before.memberships)
+                .then_some(&after.memberships[..]),
             (replace_links && after.links != before.links).then_some(&after.links[..]),
         )
         .await?;
-        audit::record(&txn, ctx, "update", OBJECT, Some(id), Some(&before), Some(&after)).await?;
+        audit::record(
+            &txn,
+            ctx,
+            "update",
+            OBJECT,
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         txn.commit().await?;
         Ok(after)
     }
 
-    pub async fn delete_deputy(&self, ctx: &AuditCtx, id: Uuid, if_version: Option<i32>) -> StoreResult<()> {
+    pub async fn delete_deputy(
+        &self,
+        ctx: &AuditCtx,
+        id: Uuid,
+        if_version: Option<i32>,
+    ) -> StoreResult<()> {
         let txn = self.db.begin().await?;
         let before = load(&txn, id).await?;
         if if_version.is_some_and(|v| v != before.version) {
@@ -274,12 +329,25 @@ impl Store {
         after.updated_at = now;
         after.version = before.version + 1;
         write_versioned(&txn, &after, before.version).await?;
-        audit::record(&txn, ctx, "delete", OBJECT, Some(id), Some(&before), None::<&Deputy>).await?;
+        audit::record(
+            &txn,
+            ctx,
+            "delete",
+            OBJECT,
+            Some(id),
+            Some(&before),
+            None::<&Deputy>,
+        )
+        .await?;
         txn.commit().await?;
         Ok(())
     }
 
-    pub async fn list_deputies(&self, f: &DeputyFilter, opts: &ListOptions) -> StoreResult<Page<Deputy>> {
+    pub async fn list_deputies(
+        &self,
+        f: &DeputyFilter,
+        opts: &ListOptions,
+    ) -> StoreResult<Page<Deputy>> {
         let mut q = DeputyEntity::find();
         if let Some(s) = f.status {
             q = q.filter(C::Status.eq(s.as_str()));
@@ -301,13 +369,25 @@ impl Store {
             }
             q = q.filter(C::Id.in_subquery(sub.to_owned()));
         }
-        let keys = list::Keys { id: C::Id, updated_at: C::UpdatedAt, deleted_at: Some(C::DeletedAt) };
-        let page = list::paginate(&self.db, q, keys, opts, |m: &deputy::Model| (m.id, m.updated_at, m.deleted_at))
-            .await?;
+        let keys = list::Keys {
+            id: C::Id,
+            updated_at: C::UpdatedAt,
+            deleted_at: Some(C::DeletedAt),
+        };
+        let page = list::paginate(&self.db, q, keys, opts, |m: &deputy::Model| {
+            (m.id, m.updated_at, m.deleted_at)
+        })
+        .await?;
         let ids: Vec<Uuid> = page
             .items
             .iter()
-            .filter_map(|r| if let Row::Live(m) = r { Some(m.id) } else { None })
+            .filter_map(|r| {
+                if let Row::Live(m) = r {
+                    Some(m.id)
+                } else {
+                    None
+                }
+            })
             .collect();
         let (mut ms, mut ls) = children(&self.db, &ids).await?;
         let items = page
@@ -316,16 +396,29 @@ impl Store {
             .map(|r| match r {
                 Row::Live(m) => {
                     let id = m.id;
-                    to_domain(m, ms.remove(&id).unwrap_or_default(), ls.remove(&id).unwrap_or_default()).map(Row::Live)
+                    to_domain(
+                        m,
+                        ms.remove(&id).unwrap_or_default(),
+                        ls.remove(&id).unwrap_or_default(),
+                    )
+                    .map(Row::Live)
                 }
                 Row::Deleted { id, updated_at } => Ok(Row::Deleted { id, updated_at }),
             })
             .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Page { items, next: page.next, total: page.total })
+        Ok(Page {
+            items,
+            next: page.next,
+            total: page.total,
+        })
     }
 
     /// Whether a live deputy with this id exists.
     pub async fn deputy_exists(&self, id: Uuid) -> StoreResult<bool> {
-        Ok(DeputyEntity::find_by_id(id).filter(C::DeletedAt.is_null()).one(&self.db).await?.is_some())
+        Ok(DeputyEntity::find_by_id(id)
+            .filter(C::DeletedAt.is_null())
+            .one(&self.db)
+            .await?
+            .is_some())
     }
 }

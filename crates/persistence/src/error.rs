@@ -44,7 +44,9 @@ impl From<DbErr> for StoreError {
         }
         match err.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict("unique_violation"),
-            Some(SqlErr::ForeignKeyConstraintViolation(_)) => StoreError::Conflict("reference_violation"),
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
+                StoreError::Conflict("reference_violation")
+            }
             _ => StoreError::Db(err),
         }
     }
@@ -58,5 +60,6 @@ pub(crate) fn parse_stored<T>(s: &str) -> StoreResult<T>
 where
     T: std::str::FromStr<Err = renda_domain::UnknownVariant>,
 {
-    s.parse().map_err(|e: renda_domain::UnknownVariant| StoreError::Db(DbErr::Type(e.to_string())))
+    s.parse()
+        .map_err(|e: renda_domain::UnknownVariant| StoreError::Db(DbErr::Type(e.to_string())))
 }

@@ -3,9 +3,9 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
+use crate::Store;
 use crate::entities::idempotency_key::{self, Column as C, Entity as IdemKey};
 use crate::error::{StoreError, StoreResult};
-use crate::Store;
 
 /// How long a key is remembered.
 pub const RETENTION_HOURS: i64 = 24;
@@ -42,12 +42,20 @@ fn expired(created: DateTime<Utc>, now: DateTime<Utc>) -> bool {
 impl Store {
     /// Claims `key` within `scope` (the caller) for a request with the given
     /// digest.
-    pub async fn claim_idempotency_key(&self, scope: &str, key: &str, request_hash: &str) -> StoreResult<Claim> {
+    pub async fn claim_idempotency_key(
+        &self,
+        scope: &str,
+        key: &str,
+        request_hash: &str,
+    ) -> StoreResult<Claim> {
         let now = renda_domain::time::now();
         let txn = self.db.begin().await?;
-        let existing = IdemKey::find_by_id((scope.to_owned(), key.to_owned())).one(&txn).await?;
+        let existing = IdemKey::find_by_id((scope.to_owned(), key.to_owned()))
+            .one(&txn)
+            .await?;
         if let Some(row) = existing {
-            let stale = row.state == "pending" && row.updated_at + Duration::seconds(STALE_PENDING_SECS) <= now;
+            let stale = row.state == "pending"
+                && row.updated_at + Duration::seconds(STALE_PENDING_SECS) <= now;
             if !expired(row.created_at, now) && !stale {
                 if row.request_hash != request_hash {
                     return Ok(Claim::Mismatch);
@@ -55,15 +63,23 @@ impl Store {
                 if row.state == "pending" {
                     return Ok(Claim::InProgress);
                 }
-                let headers: Vec<(String, String)> =
-                    row.response_headers.as_deref().and_then(|h| serde_json::from_str(h).ok()).unwrap_or_default();
+                let headers: Vec<(String, String)> = row
+                    .response_headers
+                    .as_deref()
+                    .and_then(|h| serde_json::from_str(h).ok())
+                    .unwrap_or_default();
                 return Ok(Claim::Replay(StoredResponse {
-                    status: row.response_status.and_then(|s| u16::try_from(s).ok()).unwrap_or(200),
+                    status: row
+                        .response_status
+                        .and_then(|s| u16::try_from(s).ok())
+                        .unwrap_or(200),
                     headers,
                     body: row.response_body.unwrap_or_default(),
                 }));
             }
-            IdemKey::delete_by_id((scope.to_owned(), key.to_owned())).exec(&txn).await?;
+            IdemKey::delete_by_id((scope.to_owned(), key.to_owned()))
+                .exec(&txn)
+                .await?;
         }
         let insert = IdemKey::insert(idempotency_key::ActiveModel {
             scope: Set(scope.to_owned()),
@@ -89,14 +105,28 @@ impl Store {
     }
 
     /// Keeps the response of a claimed key for replay.
-    pub async fn finish_idempotent(&self, scope: &str, key: &str, resp: &StoredResponse) -> StoreResult<()> {
+    pub async fn finish_idempotent(
+        &self,
+        scope: &str,
+        key: &str,
+        resp: &StoredResponse,
+    ) -> StoreResult<()> {
         let headers = serde_json::to_string(&resp.headers).unwrap_or_else(|_| "[]".into());
         IdemKey::update_many()
             .col_expr(C::State, sea_orm::sea_query::Expr::value("done"))
-            .col_expr(C::ResponseStatus, sea_orm::sea_query::Expr::value(i32::from(resp.status)))
+            .col_expr(
+                C::ResponseStatus,
+                sea_orm::sea_query::Expr::value(i32::from(resp.status)),
+            )
             .col_expr(C::ResponseHeaders, sea_orm::sea_query::Expr::value(headers))
-            .col_expr(C::ResponseBody, sea_orm::sea_query::Expr::value(resp.body.clone()))
-            .col_expr(C::UpdatedAt, sea_orm::sea_query::Expr::value(renda_domain::time::now()))
+            .col_expr(
+                C::ResponseBody,
+                sea_orm::sea_query::Expr::value(resp.body.clone()),
+            )
+            .col_expr(
+                C::UpdatedAt,
+                sea_orm::sea_query::Expr::value(renda_domain::time::now()),
+            )
             .filter(C::Scope.eq(scope))
             .filter(C::Key.eq(key))
             .exec(&self.db)
@@ -107,13 +137,19 @@ impl Store {
     /// Releases a claimed key whose request failed on our side, so that a
     /// retry runs again.
     pub async fn release_idempotency_key(&self, scope: &str, key: &str) -> StoreResult<()> {
-        IdemKey::delete_by_id((scope.to_owned(), key.to_owned())).exec(&self.db).await?;
+        IdemKey::delete_by_id((scope.to_owned(), key.to_owned()))
+            .exec(&self.db)
+            .await?;
         Ok(())
     }
 
     /// Forgets keys older than the retention period.
     pub async fn purge_idempotency_keys(&self) -> StoreResult<u64> {
         let cutoff = renda_domain::time::now() - Duration::hours(RETENTION_HOURS);
-        Ok(IdemKey::delete_many().filter(C::CreatedAt.lt(cutoff)).exec(&self.db).await?.rows_affected)
+        Ok(IdemKey::delete_many()
+            .filter(C::CreatedAt.lt(cutoff))
+            .exec(&self.db)
+            .await?
+            .rows_affected)
     }
 }

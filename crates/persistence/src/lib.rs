@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod db;
+pub mod deputies;
 mod entities;
 pub mod error;
 pub mod idempotency;
@@ -12,7 +13,6 @@ pub mod sessions;
 pub mod settings;
 pub mod units;
 pub mod users;
-pub mod deputies;
 
 pub use audit::AuditCtx;
 pub use db::Store;

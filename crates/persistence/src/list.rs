@@ -9,7 +9,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 use uuid::Uuid;
 
@@ -57,7 +58,11 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     pub fn map<U>(self, mut f: impl FnMut(T) -> U) -> Page<U> {
-        Page { items: self.items.into_iter().map(|r| r.map(&mut f)).collect(), next: self.next, total: self.total }
+        Page {
+            items: self.items.into_iter().map(|r| r.map(&mut f)).collect(),
+            next: self.next,
+            total: self.total,
+        }
     }
 }
 
@@ -91,14 +96,20 @@ where
     if let Some(since) = opts.modified_since {
         select = select.filter(keys.updated_at.gte(since));
     }
-    let total = if opts.include_total { Some(select.clone().count(db).await?) } else { None };
+    let total = if opts.include_total {
+        Some(select.clone().count(db).await?)
+    } else {
+        None
+    };
     if let Some(c) = opts.after {
         match (by_change, c.updated_at) {
             (true, Some(u)) => {
                 select = select.filter(
-                    Condition::any()
-                        .add(keys.updated_at.gt(u))
-                        .add(Condition::all().add(keys.updated_at.eq(u)).add(keys.id.gt(c.id))),
+                    Condition::any().add(keys.updated_at.gt(u)).add(
+                        Condition::all()
+                            .add(keys.updated_at.eq(u))
+                            .add(keys.id.gt(c.id)),
+                    ),
                 );
             }
             (false, None) => select = select.filter(keys.id.gt(c.id)),
@@ -109,13 +120,20 @@ where
         select = select.order_by_asc(keys.updated_at);
     }
     let limit = std::cmp::Ord::max(opts.limit, 1);
-    let mut rows = select.order_by_asc(keys.id).limit(limit + 1).all(db).await?;
+    let mut rows = select
+        .order_by_asc(keys.id)
+        .limit(limit + 1)
+        .all(db)
+        .await?;
     let more = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     let next = if more {
         rows.last().map(|m| {
             let (id, updated_at, _) = key_of(m);
-            Cursor { id, updated_at: by_change.then_some(updated_at) }
+            Cursor {
+                id,
+                updated_at: by_change.then_some(updated_at),
+            }
         })
     } else {
         None
@@ -124,7 +142,11 @@ where
         .into_iter()
         .map(|m| {
             let (id, updated_at, deleted_at) = key_of(&m);
-            if deleted_at.is_some() { Row::Deleted { id, updated_at } } else { Row::Live(m) }
+            if deleted_at.is_some() {
+                Row::Deleted { id, updated_at }
+            } else {
+                Row::Live(m)
+            }
         })
         .collect();
     Ok(Page { items, next, total })

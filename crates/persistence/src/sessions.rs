@@ -4,12 +4,15 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    TransactionTrait,
+};
 use uuid::Uuid;
 
+use crate::Store;
 use crate::entities::refresh_token::{self, Column as C, Entity as RefreshToken};
 use crate::error::StoreResult;
-use crate::Store;
 
 /// What became of a presented refresh token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +39,11 @@ pub(crate) async fn revoke_user_sessions<Conn: ConnectionTrait>(
     Ok(())
 }
 
-async fn revoke_family<Conn: ConnectionTrait>(c: &Conn, family_id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
+async fn revoke_family<Conn: ConnectionTrait>(
+    c: &Conn,
+    family_id: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
     RefreshToken::update_many()
         .col_expr(C::RevokedAt, Expr::value(Some(now)))
         .filter(C::FamilyId.eq(family_id))
@@ -49,7 +56,12 @@ async fn revoke_family<Conn: ConnectionTrait>(c: &Conn, family_id: Uuid, now: Da
 impl Store {
     /// Opens a session for a user with its first refresh token (stored by
     /// digest); returns the session (family) id.
-    pub async fn open_session(&self, user_id: Uuid, token_digest: String, ttl: Duration) -> StoreResult<Uuid> {
+    pub async fn open_session(
+        &self,
+        user_id: Uuid,
+        token_digest: String,
+        ttl: Duration,
+    ) -> StoreResult<Uuid> {
         let now = renda_domain::time::now();
         let family_id = Uuid::now_v7();
         refresh_token::ActiveModel {
@@ -68,10 +80,19 @@ impl Store {
     }
 
     /// Uses up a refresh token and stores its successor.
-    pub async fn rotate_session(&self, digest: &str, next_digest: String, ttl: Duration) -> StoreResult<Rotation> {
+    pub async fn rotate_session(
+        &self,
+        digest: &str,
+        next_digest: String,
+        ttl: Duration,
+    ) -> StoreResult<Rotation> {
         let now = renda_domain::time::now();
         let txn = self.db.begin().await?;
-        let Some(tok) = RefreshToken::find().filter(C::TokenHash.eq(digest)).one(&txn).await? else {
+        let Some(tok) = RefreshToken::find()
+            .filter(C::TokenHash.eq(digest))
+            .one(&txn)
+            .await?
+        else {
             return Ok(Rotation::Invalid);
         };
         if tok.used_at.is_some() {
@@ -107,7 +128,10 @@ impl Store {
         .insert(&txn)
         .await?;
         txn.commit().await?;
-        Ok(Rotation::Rotated { user_id: tok.user_id, family_id: tok.family_id })
+        Ok(Rotation::Rotated {
+            user_id: tok.user_id,
+            family_id: tok.family_id,
+        })
     }
 
     /// Ends a session: every token of the family is revoked.

@@ -6,16 +6,22 @@ use crate::{Store, entities::setting, error::StoreResult};
 
 impl Store {
     pub async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
-        Ok(setting::Entity::find_by_id(key.to_owned()).one(&self.db).await?.map(|m| m.value))
+        Ok(setting::Entity::find_by_id(key.to_owned())
+            .one(&self.db)
+            .await?
+            .map(|m| m.value))
     }
 
     /// Stores `value` under `key` unless the key already has a value;
     /// returns the value that is stored afterwards.
     pub async fn setting_or_insert(&self, key: &str, value: &str) -> StoreResult<String> {
-        setting::Entity::insert(setting::ActiveModel { key: Set(key.to_owned()), value: Set(value.to_owned()) })
-            .on_conflict_do_nothing_on([setting::Column::Key])
-            .exec(&self.db)
-            .await?;
+        setting::Entity::insert(setting::ActiveModel {
+            key: Set(key.to_owned()),
+            value: Set(value.to_owned()),
+        })
+        .on_conflict_do_nothing_on([setting::Column::Key])
+        .exec(&self.db)
+        .await?;
         Ok(self.setting(key).await?.unwrap_or_else(|| value.to_owned()))
     }
 }

@@ -2,15 +2,16 @@
 
 use renda_domain::unit::{NewUnit, Unit, UnitKind, UnitPatch};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
+use crate::Store;
 use crate::audit::{self, AuditCtx};
 use crate::entities::unit::{self, Column as C, Entity as UnitEntity};
 use crate::error::{StoreError, StoreResult, parse_stored};
 use crate::list::{self, ListOptions, Page};
-use crate::Store;
 
 const OBJECT: &str = "unit";
 
@@ -55,8 +56,14 @@ fn to_active(u: &Unit) -> unit::ActiveModel {
     }
 }
 
-async fn name_taken<Conn: ConnectionTrait>(c: &Conn, name: &str, except: Option<Uuid>) -> StoreResult<bool> {
-    let mut q = UnitEntity::find().filter(C::Name.eq(name)).filter(C::DeletedAt.is_null());
+async fn name_taken<Conn: ConnectionTrait>(
+    c: &Conn,
+    name: &str,
+    except: Option<Uuid>,
+) -> StoreResult<bool> {
+    let mut q = UnitEntity::find()
+        .filter(C::Name.eq(name))
+        .filter(C::DeletedAt.is_null());
     if let Some(id) = except {
         q = q.filter(C::Id.ne(id));
     }
@@ -73,7 +80,11 @@ async fn load<Conn: ConnectionTrait>(c: &Conn, id: Uuid) -> StoreResult<Unit> {
 }
 
 /// Writes `new` over `old` if `old` is still the stored version.
-pub(crate) async fn write_versioned<Conn: ConnectionTrait>(c: &Conn, new: &Unit, old_version: i32) -> StoreResult<()> {
+pub(crate) async fn write_versioned<Conn: ConnectionTrait>(
+    c: &Conn,
+    new: &Unit,
+    old_version: i32,
+) -> StoreResult<()> {
     let am = to_active(new);
     let res = UnitEntity::update_many()
         .set(am)
@@ -81,7 +92,11 @@ pub(crate) async fn write_versioned<Conn: ConnectionTrait>(c: &Conn, new: &Unit,
         .filter(C::Version.eq(old_version))
         .exec(c)
         .await?;
-    if res.rows_affected == 1 { Ok(()) } else { Err(StoreError::VersionMismatch) }
+    if res.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::VersionMismatch)
+    }
 }
 
 impl Store {
@@ -106,7 +121,16 @@ impl Store {
             version: 1,
         };
         to_active(&u).insert(&txn).await?;
-        audit::record(&txn, ctx, "create", OBJECT, Some(u.id), None::<&Unit>, Some(&u)).await?;
+        audit::record(
+            &txn,
+            ctx,
+            "create",
+            OBJECT,
+            Some(u.id),
+            None::<&Unit>,
+            Some(&u),
+        )
+        .await?;
         txn.commit().await?;
         Ok(u)
     }
@@ -141,13 +165,27 @@ impl Store {
         after.updated_at = renda_domain::time::now();
         after.version = before.version + 1;
         write_versioned(&txn, &after, before.version).await?;
-        audit::record(&txn, ctx, "update", OBJECT, Some(id), Some(&before), Some(&after)).await?;
+        audit::record(
+            &txn,
+            ctx,
+            "update",
+            OBJECT,
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         txn.commit().await?;
         Ok(after)
     }
 
     /// Deletes a unit, keeping a tombstone for synchronising clients.
-    pub async fn delete_unit(&self, ctx: &AuditCtx, id: Uuid, if_version: Option<i32>) -> StoreResult<()> {
+    pub async fn delete_unit(
+        &self,
+        ctx: &AuditCtx,
+        id: Uuid,
+        if_version: Option<i32>,
+    ) -> StoreResult<()> {
         let txn = self.db.begin().await?;
         let before = load(&txn, id).await?;
         if if_version.is_some_and(|v| v != before.version) {
@@ -167,7 +205,16 @@ impl Store {
         after.updated_at = now;
         after.version = before.version + 1;
         write_versioned(&txn, &after, before.version).await?;
-        audit::record(&txn, ctx, "delete", OBJECT, Some(id), Some(&before), None::<&Unit>).await?;
+        audit::record(
+            &txn,
+            ctx,
+            "delete",
+            OBJECT,
+            Some(id),
+            Some(&before),
+            None::<&Unit>,
+        )
+        .await?;
         txn.commit().await?;
         Ok(())
     }
@@ -180,9 +227,15 @@ impl Store {
         if let Some(text) = &f.q {
             q = q.filter(list::contains(C::Name, text));
         }
-        let keys = list::Keys { id: C::Id, updated_at: C::UpdatedAt, deleted_at: Some(C::DeletedAt) };
-        let page = list::paginate(&self.db, q, keys, opts, |m: &unit::Model| (m.id, m.updated_at, m.deleted_at))
-            .await?;
+        let keys = list::Keys {
+            id: C::Id,
+            updated_at: C::UpdatedAt,
+            deleted_at: Some(C::DeletedAt),
+        };
+        let page = list::paginate(&self.db, q, keys, opts, |m: &unit::Model| {
+            (m.id, m.updated_at, m.deleted_at)
+        })
+        .await?;
         let items = page
             .items
             .into_iter()
@@ -191,7 +244,11 @@ impl Store {
                 list::Row::Deleted { id, updated_at } => Ok(list::Row::Deleted { id, updated_at }),
             })
             .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Page { items, next: page.next, total: page.total })
+        Ok(Page {
+            items,
+            next: page.next,
+            total: page.total,
+        })
     }
 
     /// Whether a live unit with this id exists.

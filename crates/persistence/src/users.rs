@@ -1,20 +1,22 @@
 //! User accounts and sign-in bookkeeping.
 
 use chrono::{DateTime, Duration, Utc};
-use renda_domain::user::{LOCKOUT_MINUTES, MAX_FAILED_LOGINS, NewUser, User, UserPatch, UserStatus};
+use renda_domain::user::{
+    LOCKOUT_MINUTES, MAX_FAILED_LOGINS, NewUser, User, UserPatch, UserStatus,
+};
 use renda_domain::{Role, RoleSet};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, TransactionTrait,
 };
 use uuid::Uuid;
 
+use crate::Store;
 use crate::audit::{self, AuditCtx};
 use crate::entities::user::{self, Column as C, Entity as UserEntity};
 use crate::error::{StoreError, StoreResult, parse_stored};
 use crate::list::{self, ListOptions, Page, Row};
-use crate::Store;
 
 const OBJECT: &str = "user";
 
@@ -90,21 +92,41 @@ impl Store {
             version: 1,
         };
         let txn = self.db.begin().await?;
-        if UserEntity::find().filter(C::Username.eq(m.username.clone())).one(&txn).await?.is_some() {
+        if UserEntity::find()
+            .filter(C::Username.eq(m.username.clone()))
+            .one(&txn)
+            .await?
+            .is_some()
+        {
             return Err(StoreError::Conflict("username_taken"));
         }
         if let Some(d) = m.deputy_id
-            && UserEntity::find().filter(C::DeputyId.eq(d)).one(&txn).await?.is_some()
+            && UserEntity::find()
+                .filter(C::DeputyId.eq(d))
+                .one(&txn)
+                .await?
+                .is_some()
         {
             return Err(StoreError::Conflict("deputy_already_linked"));
         }
         let am: user::ActiveModel = m.clone().into();
-        am.insert(&txn).await.map_err(|e| match StoreError::from(e) {
-            StoreError::Conflict("unique_violation") => StoreError::Conflict("username_taken"),
-            other => other,
-        })?;
+        am.insert(&txn)
+            .await
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Conflict("unique_violation") => StoreError::Conflict("username_taken"),
+                other => other,
+            })?;
         let u = to_domain(m)?;
-        audit::record(&txn, ctx, "create", OBJECT, Some(u.id), None::<&User>, Some(&u)).await?;
+        audit::record(
+            &txn,
+            ctx,
+            "create",
+            OBJECT,
+            Some(u.id),
+            None::<&User>,
+            Some(&u),
+        )
+        .await?;
         txn.commit().await?;
         Ok(u)
     }
@@ -185,7 +207,11 @@ impl Store {
         }
         if let Some(d) = after.deputy_id
             && before.deputy_id != Some(d)
-            && UserEntity::find().filter(C::DeputyId.eq(d)).one(&txn).await?.is_some()
+            && UserEntity::find()
+                .filter(C::DeputyId.eq(d))
+                .one(&txn)
+                .await?
+                .is_some()
         {
             return Err(StoreError::Conflict("deputy_already_linked"));
         }
@@ -214,8 +240,21 @@ impl Store {
         if password_changed || !after.is_active() {
             crate::sessions::revoke_user_sessions(&txn, id, now).await?;
         }
-        let action = if password_changed { "update_with_password" } else { "update" };
-        audit::record(&txn, ctx, action, OBJECT, Some(id), Some(&before), Some(&after)).await?;
+        let action = if password_changed {
+            "update_with_password"
+        } else {
+            "update"
+        };
+        audit::record(
+            &txn,
+            ctx,
+            action,
+            OBJECT,
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         txn.commit().await?;
         Ok(after)
     }
@@ -235,9 +274,15 @@ impl Store {
                     .add(list::contains(C::DisplayName, text)),
             );
         }
-        let keys = list::Keys { id: C::Id, updated_at: C::UpdatedAt, deleted_at: Some(C::DeletedAt) };
-        let page =
-            list::paginate(&self.db, q, keys, opts, |m: &user::Model| (m.id, m.updated_at, m.deleted_at)).await?;
+        let keys = list::Keys {
+            id: C::Id,
+            updated_at: C::UpdatedAt,
+            deleted_at: Some(C::DeletedAt),
+        };
+        let page = list::paginate(&self.db, q, keys, opts, |m: &user::Model| {
+            (m.id, m.updated_at, m.deleted_at)
+        })
+        .await?;
         let items = page
             .items
             .into_iter()
@@ -246,12 +291,21 @@ impl Store {
                 Row::Deleted { id, updated_at } => Ok(Row::Deleted { id, updated_at }),
             })
             .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Page { items, next: page.next, total: page.total })
+        Ok(Page {
+            items,
+            next: page.next,
+            total: page.total,
+        })
     }
 
     /// Counts a failed sign-in; the fifth in a row locks the account.
     /// Returns whether the account is now locked.
-    pub async fn record_login_failure(&self, ctx: &AuditCtx, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
+    pub async fn record_login_failure(
+        &self,
+        ctx: &AuditCtx,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         let txn = self.db.begin().await?;
         UserEntity::update_many()
             .col_expr(C::FailedLogins, Expr::col(C::FailedLogins).add(1))
@@ -266,10 +320,27 @@ impl Store {
             am.failed_logins = Set(0);
             am.locked_until = Set(Some(until));
             am.update(&txn).await?;
-            audit::record(&txn, ctx, "lock", OBJECT, Some(id), None::<&()>, Some(&serde_json::json!({"locked_until": until})))
-                .await?;
+            audit::record(
+                &txn,
+                ctx,
+                "lock",
+                OBJECT,
+                Some(id),
+                None::<&()>,
+                Some(&serde_json::json!({"locked_until": until})),
+            )
+            .await?;
         }
-        audit::record(&txn, ctx, "login_failed", OBJECT, Some(id), None::<&()>, None::<&()>).await?;
+        audit::record(
+            &txn,
+            ctx,
+            "login_failed",
+            OBJECT,
+            Some(id),
+            None::<&()>,
+            None::<&()>,
+        )
+        .await?;
         txn.commit().await?;
         Ok(locked)
     }
@@ -283,7 +354,16 @@ impl Store {
             .filter(C::Id.eq(id))
             .exec(&txn)
             .await?;
-        audit::record(&txn, ctx, "login", OBJECT, Some(id), None::<&()>, None::<&()>).await?;
+        audit::record(
+            &txn,
+            ctx,
+            "login",
+            OBJECT,
+            Some(id),
+            None::<&()>,
+            None::<&()>,
+        )
+        .await?;
         txn.commit().await?;
         Ok(())
     }

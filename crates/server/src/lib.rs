@@ -1,1 +1,244 @@
+//! The renda server: configuration, startup, background work and the
+//! commands of the `renda` binary.
 
+use std::net::TcpListener;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use renda_auth::{JwtConfig, JwtKeys, password, token};
+use renda_domain::user::{NewUser, UserStatus, Username, check_password_policy};
+use renda_domain::{Role, RoleSet};
+use renda_http::AppState;
+use renda_persistence::db::DbOptions;
+use renda_persistence::{AuditCtx, Store};
+use secrecy::{ExposeSecret, SecretString};
+
+/// Settings, from the environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `RENDA_BIND`, default `127.0.0.1:8080`.
+    pub bind: String,
+    /// `RENDA_DATABASE_URL`, default `sqlite://data/renda.db`.
+    pub database_url: String,
+    /// `RENDA_JWT_SECRET`; when unset a random secret is generated once and
+    /// kept in the database.
+    pub jwt_secret: Option<SecretString>,
+    /// `RENDA_ADMIN_USERNAME`, default `admin`.
+    pub admin_username: String,
+    /// `RENDA_ADMIN_PASSWORD`: the first administrator's password; when
+    /// unset a random one is generated and printed once.
+    pub admin_password: Option<SecretString>,
+    /// `RENDA_LOG_FORMAT`: `text` (default) or `json`.
+    pub log_json: bool,
+    /// `RENDA_WORKERS`: HTTP worker threads (default: one per core).
+    pub workers: Option<usize>,
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Self> {
+        let workers = match env("RENDA_WORKERS") {
+            Some(w) => Some(
+                w.parse::<usize>()
+                    .context("RENDA_WORKERS must be a number")?,
+            ),
+            None => None,
+        };
+        let log_json = match env("RENDA_LOG_FORMAT").as_deref() {
+            None | Some("text") => false,
+            Some("json") => true,
+            Some(other) => bail!("RENDA_LOG_FORMAT must be `text` or `json`, not `{other}`"),
+        };
+        Ok(Self {
+            bind: env("RENDA_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            database_url: env("RENDA_DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://data/renda.db".into()),
+            jwt_secret: env("RENDA_JWT_SECRET").map(SecretString::from),
+            admin_username: env("RENDA_ADMIN_USERNAME").unwrap_or_else(|| "admin".into()),
+            admin_password: env("RENDA_ADMIN_PASSWORD").map(SecretString::from),
+            log_json,
+            workers,
+        })
+    }
+}
+
+/// Sets up logging: `RENDA_LOG` (default `info`) filters, as text or JSON.
+pub fn init_tracing(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RENDA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
+    let _ = if json {
+        builder.json().flatten_event(true).try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+/// Creates the folder of a SQLite database file when it is missing.
+fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
+    let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    else {
+        return Ok(());
+    };
+    let path = rest.split('?').next().unwrap_or("");
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    Ok(())
+}
+
+/// Connects to the database and applies the migrations.
+pub async fn open_store(url: &str) -> anyhow::Result<Store> {
+    ensure_sqlite_dir(url)?;
+    let store = Store::connect(&DbOptions::new(url))
+        .await
+        .context("cannot connect to the database")?;
+    store
+        .migrate()
+        .await
+        .context("cannot apply the migrations")?;
+    Ok(store)
+}
+
+/// The key that signs access tokens: the configured secret, or one
+/// generated on first start and kept in the database.
+pub async fn jwt_keys(store: &Store, configured: Option<&SecretString>) -> anyhow::Result<JwtKeys> {
+    let secret = match configured {
+        Some(s) => {
+            if s.expose_secret().len() < 32 {
+                bail!("RENDA_JWT_SECRET must be at least 32 characters");
+            }
+            s.expose_secret().to_owned()
+        }
+        None => {
+            let generated = format!("{}{}", token::generate_token(), token::generate_token());
+            store
+                .setting_or_insert("jwt_secret", &generated)
+                .await
+                .context("cannot keep the token key")?
+        }
+    };
+    Ok(JwtKeys::new(secret.as_bytes(), JwtConfig::default()))
+}
+
+/// On an empty database, creates the first administrator. Returns the
+/// generated password when none was configured.
+pub async fn bootstrap_admin(
+    store: &Store,
+    username: &str,
+    password: Option<&SecretString>,
+) -> anyhow::Result<Option<String>> {
+    if store.count_users().await? > 0 {
+        return Ok(None);
+    }
+    let username =
+        Username::parse(username).map_err(|e| anyhow::anyhow!("RENDA_ADMIN_USERNAME: {e}"))?;
+    let (plain, generated) = match password {
+        Some(p) => (p.expose_secret().to_owned(), false),
+        None => (token::generate_password(), true),
+    };
+    check_password_policy(&plain).map_err(|e| anyhow::anyhow!("RENDA_ADMIN_PASSWORD: {e}"))?;
+    let to_hash = plain.clone();
+    let hash = tokio::task::spawn_blocking(move || password::hash_password(&to_hash)).await??;
+    let new = NewUser {
+        username,
+        password_hash: hash,
+        display_name: "系统管理员".into(),
+        roles: RoleSet::new([Role::Admin]),
+        status: UserStatus::Active,
+        deputy_id: None,
+        unit_id: None,
+        observer_id: None,
+    };
+    match store.create_user(&AuditCtx::system(), new).await {
+        Ok(_) => Ok(generated.then_some(plain)),
+        // Another instance created it first.
+        Err(renda_persistence::StoreError::Conflict(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Background work: seals the audit trail every second and forgets old
+/// idempotency keys every ten minutes. Runs until aborted.
+pub fn spawn_background(store: Store) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        let mut n: u64 = 0;
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.seal_audit().await {
+                tracing::warn!(error = %e, "could not seal the audit trail");
+            }
+            if n.is_multiple_of(600)
+                && let Err(e) = store.purge_idempotency_keys().await
+            {
+                tracing::warn!(error = %e, "could not purge idempotency keys");
+            }
+            n = n.wrapping_add(1);
+        }
+    })
+}
+
+/// Starts serving on a bound listener. The server stops gracefully on
+/// SIGTERM or SIGINT: it accepts no new connections and lets requests in
+/// flight finish (up to 30 seconds).
+pub fn run(
+    listener: TcpListener,
+    state: AppState,
+    workers: Option<usize>,
+) -> std::io::Result<actix_web::dev::Server> {
+    let mut server = actix_web::HttpServer::new(move || renda_http::app(state.clone()))
+        .shutdown_timeout(30)
+        .listen(listener)?;
+    if let Some(w) = workers {
+        server = server.workers(w.max(1));
+    }
+    Ok(server.run())
+}
+
+/// `renda serve`.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let store = open_store(&config.database_url).await?;
+    if let Some(pw) = bootstrap_admin(
+        &store,
+        &config.admin_username,
+        config.admin_password.as_ref(),
+    )
+    .await?
+    {
+        // Printed once, to the terminal only, never to the log.
+        println!(
+            "renda: created the first administrator `{}` with the password\n\n    {pw}\n\nIt is shown only this once: sign in and change it (POST /api/v1/me/password).",
+            config.admin_username
+        );
+    }
+    let jwt = jwt_keys(&store, config.jwt_secret.as_ref()).await?;
+    if config.jwt_secret.is_none() {
+        tracing::warn!("RENDA_JWT_SECRET is not set: using a generated key kept in the database");
+    }
+    let state = AppState::new(store.clone(), jwt);
+    let listener = TcpListener::bind(&config.bind)
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
+    tracing::info!(address = %config.bind, "renda is listening");
+    let background = spawn_background(store.clone());
+    let result = run(listener, state, config.workers)?.await;
+    background.abort();
+    // Seal what the last requests wrote before closing.
+    let _ = store.seal_audit().await;
+    store.close().await?;
+    tracing::info!("renda stopped");
+    result.map_err(Into::into)
+}

@@ -1,1 +1,85 @@
-fn main() {}
+//! The `renda` binary.
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "renda",
+    version,
+    about = "The open API back end of a local People's Congress"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document the server serves.
+    Openapi,
+    /// Audit trail maintenance.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Seal pending entries, then check every entry's hash and the chain.
+    Verify,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("renda: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+    if let Some(Command::Openapi) = cli.command {
+        print!("{}", renda_http::openapi_json());
+        return Ok(std::process::ExitCode::SUCCESS);
+    }
+    let config = renda::Config::from_env()?;
+    renda::init_tracing(config.log_json);
+    match cli.command {
+        None | Some(Command::Serve) => {
+            // The HTTP server runs on actix's own runtime.
+            tokio::task::spawn_blocking(move || {
+                actix_web::rt::System::new().block_on(renda::serve(config))
+            })
+            .await??;
+        }
+        Some(Command::Migrate) => {
+            renda::open_store(&config.database_url).await?;
+            println!("renda: migrations applied");
+        }
+        Some(Command::Audit {
+            command: AuditCommand::Verify,
+        }) => {
+            let store = renda::open_store(&config.database_url).await?;
+            store.seal_audit().await?;
+            let report = store.verify_audit().await?;
+            println!("sealed entries checked: {}", report.sealed);
+            println!("unsealed entries checked: {}", report.unsealed);
+            if let Some(problem) = report.problem {
+                println!("TAMPERING DETECTED: {problem}");
+                return Ok(std::process::ExitCode::from(2));
+            }
+            println!("the audit chain is intact");
+        }
+        Some(Command::Openapi) => {}
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}

@@ -1,0 +1,456 @@
+//! Every error renda answers with: RFC 9457 `application/problem+json`
+//! with a stable `code`, Chinese text by default and English on request.
+
+use std::borrow::Cow;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use renda_persistence::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The language of human-readable text in a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// Picks Chinese or English from an `Accept-Language` header: English
+    /// only when it is preferred (by q-value, then order) over Chinese.
+    pub fn from_accept_language(header: Option<&str>) -> Lang {
+        let Some(h) = header else { return Lang::Zh };
+        let mut best: Option<(f32, usize, Lang)> = None;
+        for (i, part) in h.split(',').enumerate() {
+            let mut it = part.split(';');
+            let tag = it.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = it
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|v| v.trim().parse::<f32>().ok())
+                })
+                .unwrap_or(1.0);
+            let lang = if tag == "en" || tag.starts_with("en-") {
+                Lang::En
+            } else if tag == "zh" || tag.starts_with("zh-") || tag == "*" {
+                Lang::Zh
+            } else {
+                continue;
+            };
+            if q <= 0.0 {
+                continue;
+            }
+            let better = match best {
+                None => true,
+                Some((bq, _, _)) => q > bq,
+            };
+            if better {
+                best = Some((q, i, lang));
+            }
+        }
+        best.map(|b| b.2).unwrap_or(Lang::Zh)
+    }
+}
+
+/// A text in both languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Msg {
+    pub zh: Cow<'static, str>,
+    pub en: Cow<'static, str>,
+}
+
+impl Msg {
+    pub fn new(zh: impl Into<Cow<'static, str>>, en: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// One problem with one field of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+    pub message: Msg,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: impl Into<String>, message: Msg) -> Self {
+        Self {
+            field: field.into(),
+            code: code.into(),
+            message,
+        }
+    }
+}
+
+/// An error answer.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub detail: Msg,
+    pub errors: Vec<FieldError>,
+    pub headers: Vec<(HeaderName, String)>,
+}
+
+/// RFC 9457 problem details, as renda sends them.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:renda:problem:validation_failed",
+    "title": "请求参数校验失败",
+    "status": 422,
+    "detail": "请求中有字段不符合要求",
+    "code": "validation_failed",
+    "errors": [{"field": "name", "code": "length", "message": "长度须在 1 到 100 个字符之间"}]
+}))]
+pub struct Problem {
+    /// A URI naming the kind of problem: `urn:renda:problem:<code>`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// A stable machine-readable error code.
+    pub code: String,
+    /// Problems with individual fields, for validation errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<ProblemField>>,
+}
+
+/// One field problem inside a [`Problem`].
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemField {
+    /// The field's path, e.g. `name` or `memberships[0].level`.
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+fn title_for(status: StatusCode) -> Msg {
+    match status.as_u16() {
+        400 => Msg::new("请求格式错误", "Malformed request"),
+        401 => Msg::new("未认证", "Not authenticated"),
+        403 => Msg::new("无权执行此操作", "Forbidden"),
+        404 => Msg::new("资源不存在", "Not found"),
+        405 => Msg::new("不支持该请求方法", "Method not allowed"),
+        406 => Msg::new("无法提供所要求的格式", "Not acceptable"),
+        409 => Msg::new("与当前状态冲突", "Conflict"),
+        412 => Msg::new("前提条件不满足", "Precondition failed"),
+        413 => Msg::new("请求体过大", "Payload too large"),
+        415 => Msg::new("不支持的内容类型", "Unsupported media type"),
+        422 => Msg::new("请求参数校验失败", "Validation failed"),
+        429 => Msg::new("请求过于频繁", "Too many requests"),
+        503 => Msg::new("服务暂不可用", "Service unavailable"),
+        _ => Msg::new("服务器内部错误", "Internal server error"),
+    }
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, detail: Msg) -> Self {
+        Self {
+            status,
+            code,
+            detail,
+            errors: Vec::new(),
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn with_header(mut self, name: HeaderName, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    pub fn bad_request(code: &'static str, detail: Msg) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, detail)
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            Msg::new(
+                "需要登录，或访问令牌无效、已过期",
+                "Sign-in required, or the access token is invalid or expired",
+            ),
+        )
+        .with_header(header::WWW_AUTHENTICATE, "Bearer")
+    }
+
+    pub fn forbidden() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            Msg::new(
+                "当前账号的角色不允许执行此操作",
+                "Your roles do not allow this operation",
+            ),
+        )
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            Msg::new(
+                "所请求的资源不存在或不可见",
+                "The requested resource does not exist or is not visible to you",
+            ),
+        )
+    }
+
+    pub fn conflict(code: &'static str, detail: Msg) -> Self {
+        Self::new(StatusCode::CONFLICT, code, detail)
+    }
+
+    pub fn precondition_failed() -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_FAILED,
+            "precondition_failed",
+            Msg::new(
+                "资源已被修改（If-Match 不匹配），请重新获取后再试",
+                "The resource has changed (If-Match does not match); fetch it again",
+            ),
+        )
+    }
+
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        let mut e = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            Msg::new(
+                "请求中有字段不符合要求",
+                "Some fields of the request are not valid",
+            ),
+        );
+        e.errors = errors;
+        e
+    }
+
+    pub fn field(field: &str, code: &str, message: Msg) -> Self {
+        Self::validation(vec![FieldError::new(field, code, message)])
+    }
+
+    pub fn unsupported_media_type() -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            Msg::new(
+                "请求体须为 application/json",
+                "The request body must be application/json",
+            ),
+        )
+    }
+
+    pub fn payload_too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            Msg::new(
+                "JSON 请求体不得超过 1 MiB",
+                "A JSON request body may not exceed 1 MiB",
+            ),
+        )
+    }
+
+    pub fn method_not_allowed(allow: &str) -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            Msg::new(
+                "该路径不支持此请求方法",
+                "This path does not support the request method",
+            ),
+        )
+        .with_header(header::ALLOW, allow)
+    }
+
+    pub fn unavailable() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service_unavailable",
+            Msg::new(
+                "数据库暂时无法访问，请稍后重试",
+                "The database cannot be reached right now; try again shortly",
+            ),
+        )
+        .with_header(header::RETRY_AFTER, "5")
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            Msg::new(
+                "服务器内部错误，已记录",
+                "Internal server error; it has been logged",
+            ),
+        )
+    }
+
+    /// The problem document in a language.
+    pub fn problem(&self, lang: Lang) -> Problem {
+        Problem {
+            type_: format!("urn:renda:problem:{}", self.code),
+            title: title_for(self.status).get(lang).to_owned(),
+            status: self.status.as_u16(),
+            detail: self.detail.get(lang).to_owned(),
+            code: self.code.to_owned(),
+            errors: (!self.errors.is_empty()).then(|| {
+                self.errors
+                    .iter()
+                    .map(|f| ProblemField {
+                        field: f.field.clone(),
+                        code: f.code.clone(),
+                        message: f.message.get(lang).to_owned(),
+                    })
+                    .collect()
+            }),
+        }
+    }
+
+    /// The full response in a language.
+    pub fn to_response(&self, lang: Lang) -> HttpResponse {
+        let mut res = HttpResponse::build(self.status);
+        res.insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        ));
+        if lang == Lang::En {
+            res.insert_header((header::CONTENT_LANGUAGE, "en"));
+        } else {
+            res.insert_header((header::CONTENT_LANGUAGE, "zh-CN"));
+        }
+        for (name, value) in &self.headers {
+            if let Ok(v) = HeaderValue::from_str(value) {
+                res.insert_header((name.clone(), v));
+            }
+        }
+        let body = serde_json::to_string(&self.problem(lang)).unwrap_or_else(|_| "{}".into());
+        res.body(body)
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status.as_u16(), self.code)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Chinese by default; the problem middleware re-renders it in the
+    /// language the request prefers.
+    fn error_response(&self) -> HttpResponse {
+        self.to_response(Lang::Zh)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ApiError::not_found(),
+            StoreError::VersionMismatch => ApiError::precondition_failed(),
+            StoreError::Conflict(code) => conflict_for(code),
+            StoreError::Unavailable(err) => {
+                tracing::warn!(error = %err, "database unavailable");
+                ApiError::unavailable()
+            }
+            StoreError::Db(err) => {
+                tracing::error!(error = %err, "database error");
+                ApiError::internal()
+            }
+        }
+    }
+}
+
+fn conflict_for(code: &'static str) -> ApiError {
+    let detail = match code {
+        "username_taken" => Msg::new("该用户名已被使用", "That username is taken"),
+        "unit_name_taken" => Msg::new("已有同名的承办单位", "A unit with that name exists"),
+        "deputy_already_linked" => Msg::new(
+            "该代表已关联到另一个账号",
+            "That deputy is already linked to another account",
+        ),
+        "unit_in_use" => Msg::new(
+            "仍有账号关联该单位，不能删除",
+            "Accounts are still linked to this unit; it cannot be deleted",
+        ),
+        "deputy_in_use" => Msg::new(
+            "仍有账号关联该代表，不能删除",
+            "An account is still linked to this deputy; it cannot be deleted",
+        ),
+        "last_admin" => Msg::new(
+            "这是最后一个有效的管理员账号，不能停用或取消其管理员角色",
+            "This is the last active administrator; it cannot be disabled or lose the admin role",
+        ),
+        "cursor_mismatch" => {
+            return ApiError::field(
+                "cursor",
+                "invalid",
+                Msg::new(
+                    "游标与本次查询条件不符",
+                    "The cursor does not belong to this query",
+                ),
+            );
+        }
+        _ => Msg::new("与已有数据冲突", "Conflicts with existing data"),
+    };
+    ApiError::conflict(code, detail)
+}
+
+/// A result whose error is an [`ApiError`].
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_negotiation() {
+        assert_eq!(Lang::from_accept_language(None), Lang::Zh);
+        assert_eq!(Lang::from_accept_language(Some("en")), Lang::En);
+        assert_eq!(Lang::from_accept_language(Some("en-US,en;q=0.9")), Lang::En);
+        assert_eq!(
+            Lang::from_accept_language(Some("zh-CN,zh;q=0.9,en;q=0.8")),
+            Lang::Zh
+        );
+        assert_eq!(
+            Lang::from_accept_language(Some("zh;q=0.5, en;q=0.8")),
+            Lang::En
+        );
+        assert_eq!(Lang::from_accept_language(Some("fr")), Lang::Zh);
+        assert_eq!(Lang::from_accept_language(Some("en;q=0")), Lang::Zh);
+    }
+
+    #[test]
+    fn problem_shape() {
+        let e = ApiError::field("name", "length", Msg::new("太长", "too long"));
+        let v = serde_json::to_value(e.problem(Lang::En)).unwrap_or_default();
+        assert_eq!(v["type"], "urn:renda:problem:validation_failed");
+        assert_eq!(v["status"], 422);
+        assert_eq!(v["code"], "validation_failed");
+        assert_eq!(v["errors"][0]["field"], "name");
+        assert_eq!(v["errors"][0]["message"], "too long");
+        let plain =
+            serde_json::to_value(ApiError::not_found().problem(Lang::Zh)).unwrap_or_default();
+        assert!(plain.get("errors").is_none());
+    }
+}

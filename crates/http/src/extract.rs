@@ -1,0 +1,299 @@
+//! Extractors: JSON bodies and query strings with problem+json errors, the
+//! caller, and conditional-request headers.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::web::Data;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use renda_auth::{Action, Actor, Decision, Principal, decide};
+use renda_persistence::AuditCtx;
+use serde::de::DeserializeOwned;
+use validator::Validate;
+
+use crate::AppState;
+use crate::error::{ApiError, FieldError, Msg};
+use crate::validation;
+
+/// The largest JSON body accepted.
+pub const JSON_LIMIT: usize = 1024 * 1024;
+
+/// A JSON body, deserialised strictly and validated. Bad JSON is a 400, a
+/// wrong content type a 415, more than 1 MiB a 413, and a body that does
+/// not fit the schema or its rules a 422 naming the fields.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|m| {
+            let m = m.trim().to_ascii_lowercase();
+            m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+        })
+        .unwrap_or(false)
+}
+
+pub(crate) fn parse_json<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request(
+            "malformed_json",
+            Msg::new("请求体为空", "The request body is empty"),
+        ));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    let value: T = match serde_path_to_error::deserialize(de) {
+        Ok(v) => v,
+        Err(e) => {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if inner.classify() == serde_json::error::Category::Data {
+                return Err(ApiError::validation(vec![validation::from_serde(
+                    &path,
+                    &inner.to_string(),
+                )]));
+            }
+            return Err(ApiError::bad_request(
+                "malformed_json",
+                Msg::new(
+                    format!(
+                        "请求体不是合法的 JSON（第 {} 行第 {} 列）",
+                        inner.line(),
+                        inner.column()
+                    ),
+                    format!(
+                        "The request body is not valid JSON (line {}, column {})",
+                        inner.line(),
+                        inner.column()
+                    ),
+                ),
+            ));
+        }
+    };
+    value
+        .validate()
+        .map_err(|e| ApiError::validation(validation::field_errors(&e)))?;
+    Ok(value)
+}
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = is_json(req);
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !json {
+                return Err(ApiError::unsupported_media_type());
+            }
+            if declared.is_some_and(|n| n > JSON_LIMIT) {
+                return Err(ApiError::payload_too_large());
+            }
+            let mut buf = Vec::new();
+            use futures_util::StreamExt;
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|_| {
+                    ApiError::bad_request(
+                        "malformed_body",
+                        Msg::new("请求体读取失败", "The request body could not be read"),
+                    )
+                })?;
+                if buf.len() + chunk.len() > JSON_LIMIT {
+                    return Err(ApiError::payload_too_large());
+                }
+                buf.extend_from_slice(&chunk);
+            }
+            parse_json(&buf).map(JsonBody)
+        })
+    }
+}
+
+/// Query parameters, deserialised with the offending parameter named.
+#[derive(Debug)]
+pub struct QueryParams<T>(pub T);
+
+impl<T: DeserializeOwned + Validate> FromRequest for QueryParams<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let qs = req.query_string();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(qs.as_bytes()));
+        let res = match serde_path_to_error::deserialize::<_, T>(de) {
+            Ok(v) => match v.validate() {
+                Ok(()) => Ok(QueryParams(v)),
+                Err(e) => Err(ApiError::validation(validation::field_errors(&e))),
+            },
+            Err(e) => {
+                let path = e.path().to_string();
+                let msg = e.into_inner().to_string();
+                Err(ApiError::validation(vec![validation::from_serde(
+                    &path, &msg,
+                )]))
+            }
+        };
+        std::future::ready(res)
+    }
+}
+
+/// The request id (set by the request middleware).
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// Whoever makes a request, re-checked against the database on every
+/// request: a disabled account or a closed session stops working at once.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub principal: Principal,
+    /// The sign-in session of the access token, when signed in.
+    pub session_id: Option<uuid::Uuid>,
+    pub request_id: Option<String>,
+    pub client_addr: Option<String>,
+}
+
+impl Caller {
+    /// Asks the permission module; answers 401 or 403 when it says no.
+    pub fn require(&self, action: Action) -> Result<(), ApiError> {
+        match decide(&self.principal, action) {
+            Decision::Allow => Ok(()),
+            Decision::Unauthenticated => Err(ApiError::unauthenticated()),
+            Decision::Forbidden => Err(ApiError::forbidden()),
+        }
+    }
+
+    /// Whether the permission module allows an action, without refusing.
+    pub fn may(&self, action: Action) -> bool {
+        decide(&self.principal, action).is_allowed()
+    }
+
+    /// The signed-in actor, or 401.
+    pub fn actor(&self) -> Result<&Actor, ApiError> {
+        self.principal.actor().ok_or_else(ApiError::unauthenticated)
+    }
+
+    /// The audit context of this request.
+    pub fn audit(&self) -> AuditCtx {
+        let actor = self.principal.actor();
+        AuditCtx {
+            actor_id: actor.map(|a| a.user_id),
+            actor_username: actor.map(|a| a.username.clone()),
+            actor_roles: actor.map(|a| a.roles.to_storage()),
+            request_id: self.request_id.clone(),
+            client_addr: self.client_addr.clone(),
+        }
+    }
+}
+
+/// The bearer token of a request, if it carries one.
+pub(crate) fn bearer(req: &HttpRequest) -> Option<Result<String, ()>> {
+    let v = req.headers().get(header::AUTHORIZATION)?;
+    let s = match v.to_str() {
+        Ok(s) => s,
+        Err(_) => return Some(Err(())),
+    };
+    let mut parts = s.splitn(2, ' ');
+    let scheme = parts.next().unwrap_or("");
+    let token = parts.next().unwrap_or("").trim();
+    if scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() {
+        Some(Ok(token.to_owned()))
+    } else {
+        Some(Err(()))
+    }
+}
+
+pub(crate) fn client_addr(req: &HttpRequest) -> Option<String> {
+    req.peer_addr().map(|a| a.ip().to_string())
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<Data<AppState>>().cloned();
+        let token = bearer(req);
+        let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
+        let client_addr = client_addr(req);
+        Box::pin(async move {
+            let Some(state) = state else {
+                return Err(ApiError::internal());
+            };
+            let (principal, session_id) = match token {
+                None => (Principal::Anonymous, None),
+                Some(Err(())) => return Err(ApiError::unauthenticated()),
+                Some(Ok(token)) => {
+                    let (actor, session) = state.authenticate(&token).await?;
+                    (Principal::User(actor), Some(session))
+                }
+            };
+            Ok(Caller {
+                principal,
+                session_id,
+                request_id,
+                client_addr,
+            })
+        })
+    }
+}
+
+/// The version named by `If-Match`, if the request carries one. `*`
+/// matches any version. A tag that is not one of ours never matches.
+#[derive(Debug, Clone, Copy)]
+pub struct IfMatch(pub Option<i32>);
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let v = req
+            .headers()
+            .get(header::IF_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim);
+        let out = match v {
+            None | Some("*") => None,
+            Some(tags) => Some(
+                tags.split(',')
+                    .filter_map(|t| crate::etag::parse(t.trim()))
+                    .next()
+                    .unwrap_or(-1),
+            ),
+        };
+        std::future::ready(Ok(IfMatch(out)))
+    }
+}
+
+/// A required field's `null` is refused with the field named.
+pub fn no_null<T>(field: &str, v: Option<Option<T>>) -> Result<Option<T>, FieldError> {
+    match v {
+        Some(None) => Err(FieldError::new(
+            field,
+            "null",
+            Msg::new("不能为 null", "must not be null"),
+        )),
+        Some(Some(x)) => Ok(Some(x)),
+        None => Ok(None),
+    }
+}
+
+/// Keeps a value, or records its field error and keeps nothing.
+pub fn take<T>(errors: &mut Vec<FieldError>, r: Result<Option<T>, FieldError>) -> Option<T> {
+    match r {
+        Ok(v) => v,
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    }
+}

@@ -1,0 +1,326 @@
+//! Middleware every request passes through: request ids, logging and
+//! security headers; problem+json for every error in the caller's
+//! language; and `Idempotency-Key` for `POST`.
+
+use std::time::Instant;
+
+use actix_web::body::{self, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::web::{Bytes, Data};
+use actix_web::{Error, HttpMessage, HttpResponse};
+use futures_util::StreamExt;
+use renda_persistence::idempotency::{Claim, StoredResponse};
+use sha2::{Digest, Sha256};
+use tracing::Instrument;
+
+use crate::AppState;
+use crate::error::{ApiError, Lang, Msg};
+use crate::extract::{JSON_LIMIT, RequestId};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+fn valid_request_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 128
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+}
+
+/// Gives every request an id (the client's `X-Request-Id` when it is a
+/// sane token), logs it on every line of the request's span, and adds the
+/// security headers to every response.
+pub async fn request_context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let id = req
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|s| valid_request_id(s))
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let method = req.method().clone();
+    // The path only: query strings may carry search terms about people.
+    let path = req.path().to_owned();
+    let is_api = path.starts_with("/api/") || path == "/healthz" || path == "/readyz";
+    let span = tracing::info_span!("request", request_id = %id, method = %method, path = %path);
+    let started = Instant::now();
+    let res = async move {
+        let res = next.call(req).await?.map_into_boxed_body();
+        tracing::info!(
+            status = res.status().as_u16(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "answered"
+        );
+        Ok::<_, Error>(res)
+    }
+    .instrument(span)
+    .await;
+    let mut res = res?;
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        h.insert(REQUEST_ID, v);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    if is_api {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(res)
+}
+
+/// Makes every error a problem document in the caller's language: ours are
+/// re-rendered, and actix's own (unknown route, wrong method, ...) are
+/// replaced. A 405 gets the `Allow` header of its path.
+pub async fn problems(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let lang = Lang::from_accept_language(
+        req.headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let state = req.app_data::<Data<AppState>>().cloned();
+    let path = req.path().to_owned();
+    let res = match next.call(req).await {
+        Ok(res) => res,
+        Err(e) => {
+            // Inner layers answer errors as responses; this is a last resort.
+            let api = e.as_error::<ApiError>().cloned().unwrap_or_else(|| {
+                tracing::error!(error = %e, "unhandled error");
+                ApiError::internal()
+            });
+            return Err(actix_web::error::InternalError::from_response(
+                api.code,
+                api.to_response(lang),
+            )
+            .into());
+        }
+    };
+    let status = res.status();
+    if !status.is_client_error() && !status.is_server_error() {
+        return Ok(res.map_into_boxed_body());
+    }
+    let ours = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<ApiError>())
+        .cloned();
+    let api = match ours {
+        Some(api) => {
+            if lang == Lang::Zh {
+                return Ok(res.map_into_boxed_body());
+            }
+            api
+        }
+        None => {
+            let is_problem = res
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+            if is_problem {
+                return Ok(res.map_into_boxed_body());
+            }
+            if let Some(e) = res.response().error() {
+                tracing::warn!(status = status.as_u16(), error = %e, "framework error");
+            }
+            match status {
+                StatusCode::NOT_FOUND => ApiError::not_found(),
+                StatusCode::METHOD_NOT_ALLOWED => {
+                    let allow = state
+                        .as_ref()
+                        .map(|s| s.routes.allow(&path))
+                        .unwrap_or_default();
+                    ApiError::method_not_allowed(&allow)
+                }
+                StatusCode::PAYLOAD_TOO_LARGE => ApiError::payload_too_large(),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::unsupported_media_type(),
+                StatusCode::SERVICE_UNAVAILABLE => ApiError::unavailable(),
+                s if s.is_server_error() => ApiError {
+                    status: s,
+                    ..ApiError::internal()
+                },
+                s => ApiError::new(
+                    s,
+                    "bad_request",
+                    Msg::new("请求无法处理", "The request cannot be processed"),
+                ),
+            }
+        }
+    };
+    let (req, _) = res.into_parts();
+    Ok(ServiceResponse::new(req, api.to_response(lang)))
+}
+
+fn idempotency_scope(req: &ServiceRequest, state: &AppState) -> String {
+    if let Some(Ok(token)) = crate::extract::bearer(req.request())
+        && let Ok(claims) = state.jwt.verify(&token)
+    {
+        return format!("user:{}", claims.sub);
+    }
+    let ip = crate::extract::client_addr(req.request()).unwrap_or_default();
+    format!("anonymous:{ip}")
+}
+
+/// `POST` with `Idempotency-Key`: the first request runs and its answer is
+/// kept for 24 hours; a repeat with the same key and body gets that answer
+/// again (`Idempotent-Replayed: true`) and changes nothing; the same key
+/// with another body is a 422. Keys are per caller. Sign-in requests are
+/// exempt: their answers carry secrets that are never stored.
+pub async fn idempotency(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let key = req
+        .headers()
+        .get(IDEMPOTENCY_KEY)
+        .map(|v| v.to_str().map(str::to_owned));
+    let applies =
+        req.method() == Method::POST && key.is_some() && !req.path().starts_with("/api/v1/auth/");
+    let (Some(key), true) = (key, applies) else {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    };
+    let key = match key {
+        Ok(k) if !k.is_empty() && k.len() <= 200 && k.bytes().all(|b| b.is_ascii_graphic()) => k,
+        _ => {
+            return Ok(req.error_response(ApiError::bad_request(
+                "invalid_idempotency_key",
+                Msg::new(
+                    "Idempotency-Key 须为 1 到 200 个可见 ASCII 字符",
+                    "Idempotency-Key must be 1 to 200 visible ASCII characters",
+                ),
+            )));
+        }
+    };
+    let Some(state) = req.app_data::<Data<AppState>>().cloned() else {
+        return Ok(req.error_response(ApiError::internal()));
+    };
+    // Read the body to fingerprint the request, then put it back.
+    let mut payload = req.take_payload();
+    let mut buf = Vec::new();
+    let mut too_large = false;
+    while let Some(chunk) = payload.next().await {
+        let Ok(chunk) = chunk else {
+            return Ok(req.error_response(ApiError::bad_request(
+                "malformed_body",
+                Msg::new("请求体读取失败", "The request body could not be read"),
+            )));
+        };
+        if buf.len() + chunk.len() > JSON_LIMIT {
+            too_large = true;
+            break;
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    if too_large {
+        return Ok(req.error_response(ApiError::payload_too_large()));
+    }
+    let mut h = Sha256::new();
+    h.update(req.method().as_str().as_bytes());
+    h.update(b" ");
+    h.update(req.path().as_bytes());
+    h.update(b"?");
+    h.update(req.query_string().as_bytes());
+    h.update(b"\n");
+    h.update(&buf);
+    let digest = hex::encode(h.finalize());
+    let scope = idempotency_scope(&req, &state);
+    req.set_payload(actix_web::dev::Payload::from(Bytes::from(buf)));
+
+    match state
+        .store
+        .claim_idempotency_key(&scope, &key, &digest)
+        .await
+    {
+        Ok(Claim::Proceed) => {}
+        Ok(Claim::Replay(stored)) => {
+            let mut b =
+                HttpResponse::build(StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK));
+            for (k, v) in &stored.headers {
+                b.insert_header((k.as_str(), v.as_str()));
+            }
+            b.insert_header(("idempotent-replayed", "true"));
+            let (r, _) = req.into_parts();
+            return Ok(ServiceResponse::new(r, b.body(stored.body)));
+        }
+        Ok(Claim::Mismatch) => {
+            return Ok(req.error_response(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                Msg::new(
+                    "该 Idempotency-Key 已用于另一个不同的请求",
+                    "This Idempotency-Key was used for a different request",
+                ),
+            )));
+        }
+        Ok(Claim::InProgress) => {
+            return Ok(req.error_response(ApiError::conflict(
+                "idempotency_key_in_progress",
+                Msg::new(
+                    "使用该 Idempotency-Key 的请求仍在处理中",
+                    "A request with this Idempotency-Key is still being processed",
+                ),
+            )));
+        }
+        Err(e) => return Ok(req.error_response(ApiError::from(e))),
+    }
+
+    let res = next.call(req).await;
+    let res = match res {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = state.store.release_idempotency_key(&scope, &key).await;
+            return Err(e);
+        }
+    };
+    let status = res.status();
+    if status.is_server_error() {
+        let _ = state.store.release_idempotency_key(&scope, &key).await;
+        return Ok(res.map_into_boxed_body());
+    }
+    let keep = [
+        header::CONTENT_TYPE,
+        header::LOCATION,
+        header::ETAG,
+        header::CONTENT_LANGUAGE,
+    ];
+    let headers: Vec<(String, String)> = keep
+        .iter()
+        .filter_map(|n| {
+            res.headers()
+                .get(n)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| (n.as_str().to_owned(), v.to_owned()))
+        })
+        .collect();
+    let (r, response) = res.into_parts();
+    let (head, body) = response.into_parts();
+    let bytes = body::to_bytes(body).await.unwrap_or_default();
+    let stored = StoredResponse {
+        status: status.as_u16(),
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    if let Err(e) = state.store.finish_idempotent(&scope, &key, &stored).await {
+        tracing::warn!(error = %e, "could not keep the idempotent response");
+    }
+    let response = head.set_body(BoxBody::new(bytes));
+    Ok(ServiceResponse::new(r, response))
+}

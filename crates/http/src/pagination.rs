@@ -1,0 +1,159 @@
+//! List parameters and list answers shared by every collection.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use renda_persistence::{Cursor, ListOptions, Page, Row};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::error::{ApiError, Msg};
+
+/// Paging and synchronisation parameters every collection takes.
+#[derive(Debug, Clone, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Page size, 1 to 100 (default 20).
+    #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    #[param(max_length = 200)]
+    pub cursor: Option<String>,
+    /// Add `total`, the number of matching objects, to the answer.
+    pub include_total: Option<bool>,
+    /// Only objects changed at or after this instant (RFC 3339), ordered by
+    /// last change: for clients that keep a copy.
+    pub modified_since: Option<DateTime<Utc>>,
+    /// Include deleted objects as tombstones `{"id", "deleted": true, "updated_at"}`.
+    pub include_deleted: Option<bool>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CursorWire {
+    i: Uuid,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    u: Option<DateTime<Utc>>,
+}
+
+/// Encodes a cursor as an opaque string.
+pub fn encode_cursor(c: &Cursor) -> String {
+    let wire = CursorWire {
+        i: c.id,
+        u: c.updated_at,
+    };
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&wire).unwrap_or_default())
+}
+
+fn bad_cursor() -> ApiError {
+    ApiError::field(
+        "cursor",
+        "invalid",
+        Msg::new(
+            "游标无效，请使用上一页返回的 next_cursor",
+            "Invalid cursor; use the next_cursor of the previous page",
+        ),
+    )
+}
+
+fn decode_cursor(s: &str) -> Result<Cursor, ApiError> {
+    if s.len() > 200 {
+        return Err(bad_cursor());
+    }
+    let bytes = URL_SAFE_NO_PAD.decode(s).map_err(|_| bad_cursor())?;
+    let wire: CursorWire = serde_json::from_slice(&bytes).map_err(|_| bad_cursor())?;
+    Ok(Cursor {
+        id: wire.i,
+        updated_at: wire.u,
+    })
+}
+
+impl ListParams {
+    pub fn options(&self) -> Result<ListOptions, ApiError> {
+        let after = self
+            .cursor
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(decode_cursor)
+            .transpose()?;
+        if let Some(c) = &after
+            && c.updated_at.is_some() != self.modified_since.is_some()
+        {
+            return Err(bad_cursor());
+        }
+        Ok(ListOptions {
+            limit: self.limit.unwrap_or(20),
+            after,
+            modified_since: self.modified_since,
+            include_deleted: self.include_deleted.unwrap_or(false),
+            include_total: self.include_total.unwrap_or(false),
+        })
+    }
+}
+
+/// A deleted object, as listed for synchronising clients.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Tombstone {
+    pub id: Uuid,
+    /// Always `true`.
+    pub deleted: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A live object or a tombstone.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum Item<T> {
+    Live(T),
+    Deleted(Tombstone),
+}
+
+/// One page of a collection.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListResponse<T> {
+    pub items: Vec<Item<T>>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+    /// The number of matching objects, when `include_total=true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+}
+
+impl<T> ListResponse<T> {
+    pub fn from_page<U>(page: Page<U>, mut f: impl FnMut(U) -> T) -> Self {
+        ListResponse {
+            items: page
+                .items
+                .into_iter()
+                .map(|r| match r {
+                    Row::Live(u) => Item::Live(f(u)),
+                    Row::Deleted { id, updated_at } => Item::Deleted(Tombstone {
+                        id,
+                        deleted: true,
+                        updated_at,
+                    }),
+                })
+                .collect(),
+            next_cursor: page.next.as_ref().map(encode_cursor),
+            total: page.total,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_round_trip() -> Result<(), ApiError> {
+        let c = Cursor {
+            id: Uuid::now_v7(),
+            updated_at: Some(renda_domain::time::now()),
+        };
+        assert_eq!(decode_cursor(&encode_cursor(&c))?, c);
+        assert!(decode_cursor("not-a-cursor").is_err());
+        Ok(())
+    }
+}

@@ -1,0 +1,170 @@
+//! The caller's own account.
+
+use actix_web::web::Data;
+use actix_web::{HttpResponse, get, post};
+use chrono::{DateTime, Utc};
+use renda_auth::{Action, password};
+use renda_domain::Role;
+use renda_domain::user::{UserPatch, UserStatus};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult, Msg, Problem};
+use crate::extract::{Caller, JsonBody};
+use crate::routes::users::password_field_error;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(me).service(change_password);
+}
+
+/// A linked record, by id and name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LinkedRecord {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// The signed-in caller.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e5f",
+    "username": "zhangwei",
+    "display_name": "张伟",
+    "roles": ["deputy"],
+    "status": "active",
+    "deputy": {"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e60", "name": "张伟"},
+    "unit": null,
+    "observer_id": null,
+    "password_changed_at": "2026-11-27T08:00:00Z"
+}))]
+pub struct MeResponse {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub status: UserStatus,
+    /// The deputy record this account acts for.
+    pub deputy: Option<LinkedRecord>,
+    /// The handling unit this account acts for.
+    pub unit: Option<LinkedRecord>,
+    /// The observer record this account acts for.
+    pub observer_id: Option<Uuid>,
+    pub password_changed_at: DateTime<Utc>,
+}
+
+/// Who am I: the caller's account, roles and linked records.
+#[utoipa::path(
+    tag = "me",
+    responses(
+        (status = 200, description = "The caller", body = MeResponse),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/me")]
+pub async fn me(state: Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadSelf)?;
+    let actor = caller.actor()?;
+    let user = state.store.get_user(actor.user_id).await?;
+    let deputy = match user.deputy_id {
+        Some(id) => state.store.get_deputy(id).await.ok().map(|d| LinkedRecord {
+            id: d.id,
+            name: d.name,
+        }),
+        None => None,
+    };
+    let unit = match user.unit_id {
+        Some(id) => state.store.get_unit(id).await.ok().map(|u| LinkedRecord {
+            id: u.id,
+            name: u.name,
+        }),
+        None => None,
+    };
+    Ok(HttpResponse::Ok().json(MeResponse {
+        id: user.id,
+        username: user.username,
+        display_name: user.display_name,
+        roles: user.roles.to_vec(),
+        status: user.status,
+        deputy,
+        unit,
+        observer_id: user.observer_id,
+        password_changed_at: user.password_changed_at,
+    }))
+}
+
+/// A change of one's own password.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"current_password": "Renda-2026!", "new_password": "Another-Secret-9"}))]
+pub struct ChangePasswordRequest {
+    #[validate(length(min = 1, max = 128))]
+    pub current_password: String,
+    #[validate(length(min = 1, max = 128))]
+    pub new_password: String,
+}
+
+/// Changes the caller's password. Every session of the account ends,
+/// this one included: sign in again with the new password.
+#[utoipa::path(
+    tag = "me",
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "Changed; all sessions signed out"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong current password, or the new one breaks the policy", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/me/password")]
+pub async fn change_password(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<ChangePasswordRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadSelf)?;
+    let actor = caller.actor()?.clone();
+    let ChangePasswordRequest {
+        current_password,
+        new_password,
+    } = body.0;
+    if let Err(e) = renda_domain::user::check_password_policy(&new_password) {
+        return Err(ApiError::validation(vec![password_field_error(
+            "new_password",
+            e,
+        )]));
+    }
+    let hash = state.store.password_hash(actor.user_id).await?;
+    let (ok, new_hash) = tokio::task::spawn_blocking(move || {
+        let ok = password::verify_password(&current_password, &hash);
+        let new_hash = if ok {
+            password::hash_password(&new_password).ok()
+        } else {
+            None
+        };
+        (ok, new_hash)
+    })
+    .await
+    .map_err(|_| ApiError::internal())?;
+    if !ok {
+        return Err(ApiError::field(
+            "current_password",
+            "wrong_password",
+            Msg::new("当前密码不正确", "The current password is wrong"),
+        ));
+    }
+    let new_hash = new_hash.ok_or_else(ApiError::internal)?;
+    let patch = UserPatch {
+        password_hash: Some(new_hash),
+        ..UserPatch::default()
+    };
+    state
+        .store
+        .update_user(&caller.audit(), actor.user_id, None, patch)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

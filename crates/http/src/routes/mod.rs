@@ -1,0 +1,21 @@
+//! The API's handlers, one module per area.
+
+pub mod audit;
+pub mod auth;
+pub mod deputies;
+pub mod health;
+pub mod me;
+pub mod units;
+pub mod users;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Registers every handler under `/api/v1`.
+pub fn api(cfg: &mut ServiceConfig) {
+    auth::configure(cfg);
+    me::configure(cfg);
+    users::configure(cfg);
+    units::configure(cfg);
+    deputies::configure(cfg);
+    audit::configure(cfg);
+}

@@ -1,0 +1,331 @@
+//! Handling units (承办单位).
+
+use actix_web::web::{Data, Path};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
+use chrono::{DateTime, Utc};
+use renda_auth::Action;
+use renda_domain::unit::{NewUnit, Unit, UnitKind, UnitPatch};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::error::{ApiError, ApiResult, FieldError, Problem};
+use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, no_null, take};
+use crate::pagination::{ListParams, ListResponse};
+use crate::patch::double;
+use crate::{AppState, respond};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_unit)
+        .service(list_units)
+        .service(get_unit)
+        .service(update_unit)
+        .service(delete_unit);
+}
+
+/// A handling unit: a government department or one of 一府一委两院.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e5f",
+    "name": "宿城区教育局",
+    "kind": "government_department",
+    "contact_person": "王芳",
+    "contact_phone": "0527-84351234",
+    "email": "jyj@example.gov.cn",
+    "address": "宿城区洪泽湖路 100 号",
+    "description": null,
+    "created_at": "2026-11-27T08:00:00Z",
+    "updated_at": "2026-11-27T08:00:00Z"
+}))]
+pub struct UnitResponse {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: UnitKind,
+    pub contact_person: Option<String>,
+    pub contact_phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub description: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Unit> for UnitResponse {
+    fn from(u: Unit) -> Self {
+        Self {
+            id: u.id,
+            name: u.name,
+            kind: u.kind,
+            contact_person: u.contact_person,
+            contact_phone: u.contact_phone,
+            email: u.email,
+            address: u.address,
+            description: u.description,
+            created_at: u.created_at,
+            updated_at: u.updated_at,
+        }
+    }
+}
+
+/// A new unit.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "宿城区教育局",
+    "kind": "government_department",
+    "contact_person": "王芳",
+    "contact_phone": "0527-84351234"
+}))]
+pub struct CreateUnitRequest {
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::validation::not_blank")
+    )]
+    pub name: String,
+    pub kind: UnitKind,
+    #[validate(length(min = 1, max = 100))]
+    pub contact_person: Option<String>,
+    #[validate(custom(function = "crate::validation::phone"))]
+    pub contact_phone: Option<String>,
+    #[validate(email, length(max = 200))]
+    pub email: Option<String>,
+    #[validate(length(min = 1, max = 300))]
+    pub address: Option<String>,
+    #[validate(length(max = 2000))]
+    pub description: Option<String>,
+}
+
+/// A change to a unit; absent fields stay as they are, `null` clears.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"contact_person": "李明", "contact_phone": "0527-84350000"}))]
+pub struct UpdateUnitRequest {
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 200))]
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[schema(value_type = Option<UnitKind>)]
+    pub kind: Option<Option<UnitKind>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 100))]
+    pub contact_person: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(custom(function = "crate::validation::phone"))]
+    pub contact_phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(email, length(max = 200))]
+    pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 300))]
+    pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(max = 2000))]
+    pub description: Option<Option<String>>,
+}
+
+/// Filters of the unit listing.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UnitFilterParams {
+    pub kind: Option<UnitKind>,
+    /// Words in the unit's name (Chinese substrings match).
+    #[validate(length(max = 100))]
+    pub q: Option<String>,
+}
+
+fn blank_name() -> FieldError {
+    FieldError::new(
+        "name",
+        "blank",
+        crate::error::Msg::new("不能为空", "must not be blank"),
+    )
+}
+
+/// Creates a handling unit (staff and administrators).
+#[utoipa::path(
+    tag = "units",
+    request_body = CreateUnitRequest,
+    responses(
+        (status = 201, description = "Created", body = UnitResponse,
+            headers(("Location" = String, description = "The new unit"), ("ETag" = String))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff or administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A unit with that name exists", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request safe: the first answer is replayed for 24 hours")),
+    security(("bearer" = []))
+)]
+#[post("/units")]
+pub async fn create_unit(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<CreateUnitRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageUnits)?;
+    let b = body.0;
+    let new = NewUnit {
+        name: b.name.trim().to_owned(),
+        kind: b.kind,
+        contact_person: b.contact_person,
+        contact_phone: b.contact_phone,
+        email: b.email,
+        address: b.address,
+        description: b.description,
+    };
+    let unit = state.store.create_unit(&caller.audit(), new).await?;
+    let version = unit.version;
+    Ok(respond::created(
+        format!("/api/v1/units/{}", unit.id),
+        version,
+        &UnitResponse::from(unit),
+    ))
+}
+
+/// Lists handling units (any signed-in user).
+#[utoipa::path(
+    tag = "units",
+    params(ListParams, UnitFilterParams),
+    responses(
+        (status = 200, description = "A page of units", body = ListResponse<UnitResponse>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/units")]
+pub async fn list_units(
+    state: Data<AppState>,
+    caller: Caller,
+    page: QueryParams<ListParams>,
+    filter: QueryParams<UnitFilterParams>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadUnits)?;
+    let f = renda_persistence::units::UnitFilter {
+        kind: filter.0.kind,
+        q: filter.0.q.clone().filter(|q| !q.trim().is_empty()),
+    };
+    let page = state.store.list_units(&f, &page.0.options()?).await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, UnitResponse::from)))
+}
+
+/// Reads a handling unit (any signed-in user).
+#[utoipa::path(
+    tag = "units",
+    params(("id" = Uuid, Path, description = "Unit id")),
+    responses(
+        (status = 200, description = "The unit", body = UnitResponse, headers(("ETag" = String))),
+        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/units/{id}")]
+pub async fn get_unit(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadUnits)?;
+    let unit = state.store.get_unit(id.into_inner()).await?;
+    let version = unit.version;
+    Ok(respond::resource(&req, version, &UnitResponse::from(unit)))
+}
+
+/// Changes a handling unit (staff and administrators).
+#[utoipa::path(
+    tag = "units",
+    params(
+        ("id" = Uuid, Path, description = "Unit id"),
+        ("If-Match" = Option<String>, Header, description = "Apply only if the unit is still at this ETag"),
+    ),
+    request_body = UpdateUnitRequest,
+    responses(
+        (status = 200, description = "Changed", body = UnitResponse, headers(("ETag" = String))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff or administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A unit with that name exists", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The unit changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/units/{id}")]
+pub async fn update_unit(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<UpdateUnitRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageUnits)?;
+    let b = body.0;
+    let mut errors = Vec::new();
+    let name: Option<String> = take(&mut errors, no_null("name", b.name));
+    let kind = take(&mut errors, no_null("kind", b.kind));
+    if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+        errors.push(blank_name());
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let patch = UnitPatch {
+        name: name.map(|n| n.trim().to_owned()),
+        kind,
+        contact_person: b.contact_person,
+        contact_phone: b.contact_phone,
+        email: b.email,
+        address: b.address,
+        description: b.description,
+    };
+    let unit = state
+        .store
+        .update_unit(&caller.audit(), id.into_inner(), if_match.0, patch)
+        .await?;
+    let version = unit.version;
+    Ok(respond::changed(version, &UnitResponse::from(unit)))
+}
+
+/// Deletes a handling unit (staff and administrators). Refused while
+/// accounts are linked to it. Synchronising clients see a tombstone.
+#[utoipa::path(
+    tag = "units",
+    params(
+        ("id" = Uuid, Path, description = "Unit id"),
+        ("If-Match" = Option<String>, Header, description = "Delete only if the unit is still at this ETag"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff or administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Accounts are linked to the unit", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The unit changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/units/{id}")]
+pub async fn delete_unit(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageUnits)?;
+    state
+        .store
+        .delete_unit(&caller.audit(), id.into_inner(), if_match.0)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,445 @@
+//! User accounts (administrators only).
+
+use actix_web::web::{Data, Path};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post};
+use chrono::{DateTime, Utc};
+use renda_auth::{Action, password};
+use renda_domain::user::{
+    LinkProblem, NewUser, PasswordPolicyError, User, UserPatch, UserStatus, Username,
+    check_role_links,
+};
+use renda_domain::{Role, RoleSet};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
+use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, no_null, take};
+use crate::pagination::{ListParams, ListResponse};
+use crate::patch::double;
+use crate::{AppState, respond};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_user)
+        .service(list_users)
+        .service(get_user)
+        .service(update_user);
+}
+
+/// A user account. The password is never shown.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e5f",
+    "username": "liuqing",
+    "display_name": "刘青",
+    "roles": ["staff"],
+    "status": "active",
+    "deputy_id": null,
+    "unit_id": null,
+    "observer_id": null,
+    "locked_until": null,
+    "created_at": "2026-11-27T08:00:00Z",
+    "updated_at": "2026-11-27T08:00:00Z"
+}))]
+pub struct UserResponse {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub status: UserStatus,
+    pub deputy_id: Option<Uuid>,
+    pub unit_id: Option<Uuid>,
+    pub observer_id: Option<Uuid>,
+    /// Set while the account is locked after failed sign-ins.
+    pub locked_until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<User> for UserResponse {
+    fn from(u: User) -> Self {
+        let now = Utc::now();
+        Self {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            roles: u.roles.to_vec(),
+            status: u.status,
+            deputy_id: u.deputy_id,
+            unit_id: u.unit_id,
+            observer_id: u.observer_id,
+            locked_until: u.locked_until.filter(|t| *t > now),
+            created_at: u.created_at,
+            updated_at: u.updated_at,
+        }
+    }
+}
+
+/// A new account.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "username": "liuqing",
+    "password": "Renda-2026!",
+    "display_name": "刘青",
+    "roles": ["staff"]
+}))]
+pub struct CreateUserRequest {
+    /// 3–64 of `a-z 0-9 . _ -`, case-insensitive.
+    #[validate(length(min = 3, max = 64))]
+    pub username: String,
+    /// At least 8 characters and three of: upper, lower, digit, symbol.
+    #[validate(length(min = 8, max = 128))]
+    #[schema(write_only)]
+    pub password: String,
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::validation::not_blank")
+    )]
+    pub display_name: String,
+    #[validate(length(min = 1, max = 6))]
+    pub roles: Vec<Role>,
+    /// Default `active`.
+    pub status: Option<UserStatus>,
+    /// Required with the `deputy` role.
+    pub deputy_id: Option<Uuid>,
+    /// Required with the `unit` role.
+    pub unit_id: Option<Uuid>,
+    /// Required with the `observer` role.
+    pub observer_id: Option<Uuid>,
+}
+
+/// A change to an account; absent fields stay as they are, `null` clears.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "disabled"}))]
+pub struct UpdateUserRequest {
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 100))]
+    #[schema(value_type = Option<String>)]
+    pub display_name: Option<Option<String>>,
+    /// A new password set by the administrator; the account's sessions end.
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 8, max = 128))]
+    #[schema(value_type = Option<String>, write_only)]
+    pub password: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 6))]
+    #[schema(value_type = Option<Vec<Role>>)]
+    pub roles: Option<Option<Vec<Role>>>,
+    /// `disabled` ends the account's sessions at once.
+    #[serde(default, deserialize_with = "double")]
+    #[schema(value_type = Option<UserStatus>)]
+    pub status: Option<Option<UserStatus>>,
+    #[serde(default, deserialize_with = "double")]
+    pub deputy_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "double")]
+    pub unit_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "double")]
+    pub observer_id: Option<Option<Uuid>>,
+}
+
+/// Filters of the account listing.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserFilterParams {
+    /// Accounts holding this role.
+    pub role: Option<Role>,
+    pub status: Option<UserStatus>,
+    /// Words in the username or display name.
+    #[validate(length(max = 100))]
+    pub q: Option<String>,
+}
+
+pub(crate) fn password_field_error(field: &str, e: PasswordPolicyError) -> FieldError {
+    let msg = match e {
+        PasswordPolicyError::TooShort => {
+            Msg::new("密码至少 8 个字符", "a password has at least 8 characters")
+        }
+        PasswordPolicyError::TooLong => Msg::new(
+            "密码至多 128 个字符",
+            "a password has at most 128 characters",
+        ),
+        PasswordPolicyError::TooSimple => Msg::new(
+            "密码须包含大写字母、小写字母、数字、符号中的至少三类",
+            "a password uses at least three of: upper-case, lower-case, digits, symbols",
+        ),
+    };
+    FieldError::new(field, "password_policy", msg)
+}
+
+fn link_errors(problems: Vec<LinkProblem>) -> Vec<FieldError> {
+    problems
+        .into_iter()
+        .map(|p| match p {
+            LinkProblem::DeputyRoleNeedsDeputy => FieldError::new(
+                "deputy_id",
+                "required",
+                Msg::new(
+                    "代表角色须关联代表记录",
+                    "the deputy role needs a linked deputy",
+                ),
+            ),
+            LinkProblem::UnitRoleNeedsUnit => FieldError::new(
+                "unit_id",
+                "required",
+                Msg::new(
+                    "承办单位角色须关联承办单位",
+                    "the unit role needs a linked unit",
+                ),
+            ),
+            LinkProblem::ObserverRoleNeedsObserver => FieldError::new(
+                "observer_id",
+                "required",
+                Msg::new(
+                    "观察员角色须关联观察员记录",
+                    "the observer role needs a linked observer",
+                ),
+            ),
+        })
+        .collect()
+}
+
+async fn check_links(
+    state: &AppState,
+    deputy_id: Option<Uuid>,
+    unit_id: Option<Uuid>,
+) -> ApiResult<Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if let Some(d) = deputy_id
+        && !state.store.deputy_exists(d).await?
+    {
+        errors.push(FieldError::new(
+            "deputy_id",
+            "not_found",
+            Msg::new("代表不存在", "no such deputy"),
+        ));
+    }
+    if let Some(u) = unit_id
+        && !state.store.unit_exists(u).await?
+    {
+        errors.push(FieldError::new(
+            "unit_id",
+            "not_found",
+            Msg::new("承办单位不存在", "no such unit"),
+        ));
+    }
+    Ok(errors)
+}
+
+async fn hash(pw: String) -> ApiResult<String> {
+    tokio::task::spawn_blocking(move || password::hash_password(&pw))
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(|_| ApiError::internal())
+}
+
+/// Creates an account.
+#[utoipa::path(
+    tag = "users",
+    request_body = CreateUserRequest,
+    responses(
+        (status = 201, description = "Created", body = UserResponse,
+            headers(("Location" = String, description = "The new account"), ("ETag" = String))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Username taken, or the deputy already has an account", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/users")]
+pub async fn create_user(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<CreateUserRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageUsers)?;
+    let b = body.0;
+    let mut errors = Vec::new();
+    let username = match Username::parse(&b.username) {
+        Ok(u) => Some(u),
+        Err(e) => {
+            errors.push(FieldError::new(
+                "username",
+                "invalid",
+                Msg::new(
+                    "用户名只能由小写字母、数字和 . _ - 组成，且以字母或数字开头",
+                    e.to_string(),
+                ),
+            ));
+            None
+        }
+    };
+    if let Err(e) = renda_domain::user::check_password_policy(&b.password) {
+        errors.push(password_field_error("password", e));
+    }
+    let roles = RoleSet::new(b.roles.iter().copied());
+    errors.extend(link_errors(check_role_links(
+        &roles,
+        b.deputy_id,
+        b.unit_id,
+        b.observer_id,
+    )));
+    errors.extend(check_links(&state, b.deputy_id, b.unit_id).await?);
+    let Some(username) = username.filter(|_| errors.is_empty()) else {
+        return Err(ApiError::validation(errors));
+    };
+    let new = NewUser {
+        username,
+        password_hash: hash(b.password).await?,
+        display_name: b.display_name.trim().to_owned(),
+        roles,
+        status: b.status.unwrap_or(UserStatus::Active),
+        deputy_id: b.deputy_id,
+        unit_id: b.unit_id,
+        observer_id: b.observer_id,
+    };
+    let user = state.store.create_user(&caller.audit(), new).await?;
+    let version = user.version;
+    let location = format!("/api/v1/users/{}", user.id);
+    Ok(respond::created(
+        location,
+        version,
+        &UserResponse::from(user),
+    ))
+}
+
+/// Lists accounts.
+#[utoipa::path(
+    tag = "users",
+    params(ListParams, UserFilterParams),
+    responses(
+        (status = 200, description = "A page of accounts", body = ListResponse<UserResponse>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/users")]
+pub async fn list_users(
+    state: Data<AppState>,
+    caller: Caller,
+    page: QueryParams<ListParams>,
+    filter: QueryParams<UserFilterParams>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageUsers)?;
+    let f = renda_persistence::users::UserFilter {
+        role: filter.0.role,
+        status: filter.0.status,
+        q: filter.0.q.clone().filter(|q| !q.trim().is_empty()),
+    };
+    let page = state.store.list_users(&f, &page.0.options()?).await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, UserResponse::from)))
+}
+
+/// Reads an account.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = Uuid, Path, description = "Account id")),
+    responses(
+        (status = 200, description = "The account", body = UserResponse, headers(("ETag" = String))),
+        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/users/{id}")]
+pub async fn get_user(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageUsers)?;
+    let user = state.store.get_user(id.into_inner()).await?;
+    let version = user.version;
+    Ok(respond::resource(&req, version, &UserResponse::from(user)))
+}
+
+/// Changes an account: display name, roles, status, links, or a new
+/// password. The last active administrator cannot be disabled or demoted.
+#[utoipa::path(
+    tag = "users",
+    params(
+        ("id" = Uuid, Path, description = "Account id"),
+        ("If-Match" = Option<String>, Header, description = "Apply only if the account is still at this ETag"),
+    ),
+    request_body = UpdateUserRequest,
+    responses(
+        (status = 200, description = "Changed", body = UserResponse, headers(("ETag" = String))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Would leave no active administrator, or the deputy has an account", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The account changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/users/{id}")]
+pub async fn update_user(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<UpdateUserRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageUsers)?;
+    let id = id.into_inner();
+    let b = body.0;
+    let mut errors = Vec::new();
+    let display_name = take(&mut errors, no_null("display_name", b.display_name));
+    let password = take(&mut errors, no_null("password", b.password));
+    let roles = take(&mut errors, no_null("roles", b.roles));
+    let status = take(&mut errors, no_null("status", b.status));
+    if let Some(p) = &password
+        && let Err(e) = renda_domain::user::check_password_policy(p)
+    {
+        errors.push(password_field_error("password", e));
+    }
+    let current = state.store.get_user(id).await?;
+    let roles = roles.map(RoleSet::new);
+    let eff_roles = roles.clone().unwrap_or_else(|| current.roles.clone());
+    let eff_deputy = b.deputy_id.unwrap_or(current.deputy_id);
+    let eff_unit = b.unit_id.unwrap_or(current.unit_id);
+    let eff_observer = b.observer_id.unwrap_or(current.observer_id);
+    errors.extend(link_errors(check_role_links(
+        &eff_roles,
+        eff_deputy,
+        eff_unit,
+        eff_observer,
+    )));
+    errors.extend(check_links(&state, b.deputy_id.flatten(), b.unit_id.flatten()).await?);
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let password_hash = match password {
+        Some(p) => Some(hash(p).await?),
+        None => None,
+    };
+    let patch = UserPatch {
+        display_name: display_name.map(|s| s.trim().to_owned()),
+        roles,
+        status,
+        deputy_id: b.deputy_id,
+        unit_id: b.unit_id,
+        observer_id: b.observer_id,
+        password_hash,
+    };
+    let user = state
+        .store
+        .update_user(&caller.audit(), id, if_match.0, patch)
+        .await?;
+    let version = user.version;
+    Ok(respond::changed(version, &UserResponse::from(user)))
+}

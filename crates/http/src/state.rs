@@ -1,0 +1,65 @@
+//! What every handler shares.
+
+use std::sync::Arc;
+
+use renda_auth::{Actor, JwtKeys};
+use renda_persistence::{Store, StoreError};
+
+use crate::error::ApiError;
+use crate::routes_table::RouteTable;
+
+/// Shared state of the application.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub jwt: JwtKeys,
+    /// Lifetime of a refresh token.
+    pub refresh_ttl: chrono::Duration,
+    /// The OpenAPI document as served, byte for byte.
+    pub openapi_json: Arc<String>,
+    /// The methods of every documented path, for `Allow` headers.
+    pub routes: Arc<RouteTable>,
+}
+
+impl AppState {
+    pub fn new(store: Store, jwt: JwtKeys) -> Self {
+        let doc = crate::openapi_json();
+        let routes = RouteTable::from_openapi(&doc);
+        Self {
+            store,
+            jwt,
+            refresh_ttl: chrono::Duration::days(14),
+            openapi_json: Arc::new(doc),
+            routes: Arc::new(routes),
+        }
+    }
+
+    /// Checks an access token and loads its user afresh: a token of a
+    /// disabled, deleted or signed-out user is refused at once.
+    pub async fn authenticate(&self, token: &str) -> Result<(Actor, uuid::Uuid), ApiError> {
+        let claims = self
+            .jwt
+            .verify(token)
+            .map_err(|_| ApiError::unauthenticated())?;
+        let (Some(user_id), Some(session_id)) = (claims.user_id(), claims.session_id()) else {
+            return Err(ApiError::unauthenticated());
+        };
+        let user = match self.store.get_user(user_id).await {
+            Ok(u) => u,
+            Err(StoreError::NotFound) => return Err(ApiError::unauthenticated()),
+            Err(e) => return Err(e.into()),
+        };
+        if !user.is_active() || !self.store.session_is_open(session_id).await? {
+            return Err(ApiError::unauthenticated());
+        }
+        let actor = Actor {
+            user_id: user.id,
+            username: user.username,
+            roles: user.roles,
+            deputy_id: user.deputy_id,
+            unit_id: user.unit_id,
+            observer_id: user.observer_id,
+        };
+        Ok((actor, session_id))
+    }
+}

@@ -1,0 +1,254 @@
+use serde_json::json;
+
+use crate::helpers::{ADMIN_PASSWORD, PASSWORD, spawn_app};
+
+#[tokio::test]
+async fn login_issues_a_bearer_token_pair() {
+    let app = spawn_app().await;
+    let a = app.login_full("admin", ADMIN_PASSWORD).await;
+    let b = a.ok(200);
+    assert_eq!(b["token_type"], "Bearer");
+    assert_eq!(b["expires_in"], 900);
+    assert!(b["refresh_token"].as_str().unwrap().len() >= 40);
+    let me = app.get("/api/v1/me", b["access_token"].as_str()).await;
+    assert_eq!(me.ok(200)["username"], "admin");
+    assert_eq!(me.body["roles"], json!(["admin"]));
+}
+
+#[tokio::test]
+async fn usernames_are_case_insensitive() {
+    let app = spawn_app().await;
+    app.login_full("ADMIN", ADMIN_PASSWORD).await.ok(200);
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
+    let app = spawn_app().await;
+    let wrong = app.login_full("admin", "Wrong-Pass-1").await;
+    let unknown = app.login_full("nobody", "Wrong-Pass-1").await;
+    wrong.problem(401, "invalid_credentials");
+    unknown.problem(401, "invalid_credentials");
+    assert_eq!(wrong.body, unknown.body);
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account_even_against_the_right_password() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let id = app
+        .create_user(&admin, "wangfang", &["staff"], json!({}))
+        .await;
+    for _ in 0..4 {
+        app.login_full("wangfang", "Wrong-Pass-1")
+            .await
+            .problem(401, "invalid_credentials");
+    }
+    // A success resets the count...
+    app.login_full("wangfang", PASSWORD).await.ok(200);
+    for _ in 0..5 {
+        app.login_full("wangfang", "Wrong-Pass-1")
+            .await
+            .problem(401, "invalid_credentials");
+    }
+    // ...but after five failures in a row even the right password is refused.
+    let locked = app.login_full("wangfang", PASSWORD).await;
+    locked.problem(401, "invalid_credentials");
+    let unknown = app.login_full("nobody", PASSWORD).await;
+    assert_eq!(
+        locked.body, unknown.body,
+        "a lock does not reveal that the account exists"
+    );
+    let user = app.get(&format!("/api/v1/users/{id}"), Some(&admin)).await;
+    let until =
+        chrono::DateTime::parse_from_rfc3339(user.ok(200)["locked_until"].as_str().unwrap())
+            .unwrap();
+    let minutes = (until.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_minutes();
+    assert!(
+        (14..=15).contains(&minutes),
+        "locked for 15 minutes, not {minutes}"
+    );
+    // An administrator's password reset lifts the lock.
+    app.patch(
+        &format!("/api/v1/users/{id}"),
+        Some(&admin),
+        &json!({"password": "Fresh-Pass-2026"}),
+    )
+    .await
+    .ok(200);
+    app.login_full("wangfang", "Fresh-Pass-2026").await.ok(200);
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_a_replay_revokes_the_session() {
+    let app = spawn_app().await;
+    let first = app
+        .login_full("admin", ADMIN_PASSWORD)
+        .await
+        .ok(200)
+        .clone();
+    let r1 = first["refresh_token"].as_str().unwrap();
+    let second = app
+        .post("/api/v1/auth/refresh", None, &json!({"refresh_token": r1}))
+        .await
+        .ok(200)
+        .clone();
+    let r2 = second["refresh_token"].as_str().unwrap();
+    assert_ne!(r1, r2);
+    let access2 = second["access_token"].as_str().unwrap();
+    app.get("/api/v1/me", Some(access2)).await.ok(200);
+    // Replaying the used token: refused, and the whole family goes.
+    app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": r1}))
+        .await
+        .problem(401, "refresh_token_reused");
+    app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": r2}))
+        .await
+        .problem(401, "unauthenticated");
+    app.get("/api/v1/me", Some(access2))
+        .await
+        .problem(401, "unauthenticated");
+    // Another session of the same user is untouched.
+    let other = app.admin().await;
+    app.get("/api/v1/me", Some(&other)).await.ok(200);
+    app.post(
+        "/api/v1/auth/refresh",
+        None,
+        &json!({"refresh_token": "made-up"}),
+    )
+    .await
+    .problem(401, "unauthenticated");
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let app = spawn_app().await;
+    let t = app
+        .login_full("admin", ADMIN_PASSWORD)
+        .await
+        .ok(200)
+        .clone();
+    let access = t["access_token"].as_str().unwrap();
+    let a = app
+        .post("/api/v1/auth/logout", Some(access), &json!({}))
+        .await;
+    assert_eq!(a.status, 204);
+    app.get("/api/v1/me", Some(access))
+        .await
+        .problem(401, "unauthenticated");
+    app.post(
+        "/api/v1/auth/refresh",
+        None,
+        &json!({"refresh_token": t["refresh_token"]}),
+    )
+    .await
+    .problem(401, "unauthenticated");
+    app.post("/api/v1/auth/logout", None, &json!({}))
+        .await
+        .problem(401, "unauthenticated");
+}
+
+#[tokio::test]
+async fn a_disabled_user_is_shut_out_at_once() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let id = app
+        .create_user(&admin, "liming", &["staff"], json!({}))
+        .await;
+    let t = app.login_full("liming", PASSWORD).await.ok(200).clone();
+    let access = t["access_token"].as_str().unwrap();
+    app.get("/api/v1/me", Some(access)).await.ok(200);
+    app.patch(
+        &format!("/api/v1/users/{id}"),
+        Some(&admin),
+        &json!({"status": "disabled"}),
+    )
+    .await
+    .ok(200);
+    app.get("/api/v1/me", Some(access))
+        .await
+        .problem(401, "unauthenticated");
+    app.post(
+        "/api/v1/auth/refresh",
+        None,
+        &json!({"refresh_token": t["refresh_token"]}),
+    )
+    .await
+    .problem(401, "unauthenticated");
+    app.login_full("liming", PASSWORD)
+        .await
+        .problem(401, "invalid_credentials");
+    // Enabled again, the account signs in anew.
+    app.patch(
+        &format!("/api/v1/users/{id}"),
+        Some(&admin),
+        &json!({"status": "active"}),
+    )
+    .await
+    .ok(200);
+    app.login_full("liming", PASSWORD).await.ok(200);
+}
+
+#[tokio::test]
+async fn me_shows_linked_records() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let d = app.create_deputy(&admin, json!({"name": "张伟"})).await;
+    let token = app
+        .user_token(
+            &admin,
+            "zhangwei",
+            &["deputy"],
+            json!({"deputy_id": d["id"]}),
+        )
+        .await;
+    let me = app.get("/api/v1/me", Some(&token)).await;
+    let b = me.ok(200);
+    assert_eq!(b["roles"], json!(["deputy"]));
+    assert_eq!(b["deputy"]["id"], d["id"]);
+    assert_eq!(b["deputy"]["name"], "张伟");
+    assert!(b["unit"].is_null());
+    app.get("/api/v1/me", None)
+        .await
+        .problem(401, "unauthenticated");
+}
+
+#[tokio::test]
+async fn changing_ones_password_signs_out_everywhere() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let token = app
+        .user_token(&admin, "zhaolei", &["staff"], json!({}))
+        .await;
+    let weak = app
+        .post(
+            "/api/v1/me/password",
+            Some(&token),
+            &json!({"current_password": PASSWORD, "new_password": "password"}),
+        )
+        .await;
+    weak.problem(422, "validation_failed");
+    assert_eq!(weak.fields(), ["new_password"]);
+    let wrong = app
+        .post(
+            "/api/v1/me/password",
+            Some(&token),
+            &json!({"current_password": "Nope-Nope-1", "new_password": "Brand-New-2026"}),
+        )
+        .await;
+    wrong.problem(422, "validation_failed");
+    assert_eq!(wrong.fields(), ["current_password"]);
+    let ok = app
+        .post(
+            "/api/v1/me/password",
+            Some(&token),
+            &json!({"current_password": PASSWORD, "new_password": "Brand-New-2026"}),
+        )
+        .await;
+    assert_eq!(ok.status, 204, "{}", ok.text);
+    app.get("/api/v1/me", Some(&token))
+        .await
+        .problem(401, "unauthenticated");
+    app.login_full("zhaolei", PASSWORD)
+        .await
+        .problem(401, "invalid_credentials");
+    app.login_full("zhaolei", "Brand-New-2026").await.ok(200);
+}

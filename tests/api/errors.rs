@@ -1,0 +1,204 @@
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn malformed_json_is_a_400_problem() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let r = app
+        .request(Method::POST, "/api/v1/units", Some(&admin))
+        .header("content-type", "application/json")
+        .body("{\"name\": ")
+        .send()
+        .await
+        .unwrap();
+    crate::helpers::Answer::read(r)
+        .await
+        .problem(400, "malformed_json");
+}
+
+#[tokio::test]
+async fn wrong_content_type_is_a_415_problem() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let r = app
+        .request(Method::POST, "/api/v1/units", Some(&admin))
+        .header("content-type", "text/plain")
+        .body("name=x")
+        .send()
+        .await
+        .unwrap();
+    crate::helpers::Answer::read(r)
+        .await
+        .problem(415, "unsupported_media_type");
+}
+
+#[tokio::test]
+async fn a_body_over_one_mebibyte_is_a_413_problem() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let big = json!({"name": "x".repeat(1024 * 1024 + 10), "kind": "court"});
+    app.post("/api/v1/units", Some(&admin), &big)
+        .await
+        .problem(413, "payload_too_large");
+    let list = app
+        .get("/api/v1/units?include_total=true", Some(&admin))
+        .await;
+    assert_eq!(list.ok(200)["total"], 0, "nothing was created");
+}
+
+#[tokio::test]
+async fn unknown_and_missing_fields_are_named() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let a = app
+        .post(
+            "/api/v1/units",
+            Some(&admin),
+            &json!({"name": "区法院", "kind": "court", "colour": "red"}),
+        )
+        .await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.fields(), ["colour"]);
+    assert_eq!(a.body["errors"][0]["code"], "unknown_field");
+    let a = app
+        .post("/api/v1/units", Some(&admin), &json!({"kind": "court"}))
+        .await;
+    assert_eq!(a.fields(), ["name"]);
+    let a = app
+        .post(
+            "/api/v1/units",
+            Some(&admin),
+            &json!({"name": "区法院", "kind": "palace"}),
+        )
+        .await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.fields(), ["kind"]);
+}
+
+#[tokio::test]
+async fn unknown_routes_and_bad_ids_are_404_problems() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    app.get("/api/v1/no-such-thing", None)
+        .await
+        .problem(404, "not_found");
+    app.get("/api/v1/units/not-a-uuid", Some(&admin))
+        .await
+        .problem(404, "not_found");
+    app.get(
+        &format!("/api/v1/units/{}", uuid::Uuid::now_v7()),
+        Some(&admin),
+    )
+    .await
+    .problem(404, "not_found");
+}
+
+#[tokio::test]
+async fn a_wrong_method_is_a_405_with_allow() {
+    let app = spawn_app().await;
+    let a = crate::helpers::Answer::read(
+        app.request(Method::PUT, "/api/v1/units", None)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    a.problem(405, "method_not_allowed");
+    assert_eq!(a.header("allow"), Some("GET, POST"));
+    let id = uuid::Uuid::now_v7();
+    let a = crate::helpers::Answer::read(
+        app.request(Method::POST, &format!("/api/v1/deputies/{id}"), None)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    a.problem(405, "method_not_allowed");
+    assert_eq!(a.header("allow"), Some("GET, DELETE, PATCH"));
+}
+
+#[tokio::test]
+async fn problems_speak_english_when_asked() {
+    let app = spawn_app().await;
+    let zh = app.get("/api/v1/units", None).await;
+    zh.problem(401, "unauthenticated");
+    assert_eq!(zh.body["title"], "未认证");
+    let r = app
+        .client
+        .get(app.url("/api/v1/units"))
+        .header("accept-language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    let en = crate::helpers::Answer::read(r).await;
+    en.problem(401, "unauthenticated");
+    assert_eq!(en.body["title"], "Not authenticated");
+    assert_eq!(en.header("www-authenticate"), Some("Bearer"));
+    // Field messages follow the language too.
+    let admin = app.admin().await;
+    let r = app
+        .request(Method::POST, "/api/v1/units", Some(&admin))
+        .header("accept-language", "en")
+        .json(&json!({"name": "", "kind": "court"}))
+        .send()
+        .await
+        .unwrap();
+    let a = crate::helpers::Answer::read(r).await;
+    a.problem(422, "validation_failed");
+    assert!(
+        a.body["errors"][0]["message"].as_str().unwrap().is_ascii(),
+        "{}",
+        a.text
+    );
+}
+
+#[tokio::test]
+async fn list_parameters_are_checked() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let a = app.get("/api/v1/units?limit=101", Some(&admin)).await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.fields(), ["limit"]);
+    let a = app.get("/api/v1/units?limit=abc", Some(&admin)).await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.fields(), ["limit"]);
+    let a = app.get("/api/v1/units?cursor=garbage", Some(&admin)).await;
+    assert_eq!(a.fields(), ["cursor"]);
+    let a = app.get("/api/v1/units?kind=palace", Some(&admin)).await;
+    assert_eq!(a.fields(), ["kind"]);
+    let a = app
+        .get("/api/v1/units?modified_since=yesterday", Some(&admin))
+        .await;
+    assert_eq!(a.fields(), ["modified_since"]);
+    assert_eq!(
+        app.get("/api/v1/units?limit=100", Some(&admin))
+            .await
+            .status,
+        200
+    );
+}
+
+#[tokio::test]
+async fn no_error_leaks_internals() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    for a in [
+        app.get("/api/v1/units?cursor=%00%01", Some(&admin)).await,
+        app.post(
+            "/api/v1/deputies",
+            Some(&admin),
+            &json!({"name": "'; DROP TABLE deputies; --", "birth_date": "1990-02-30"}),
+        )
+        .await,
+    ] {
+        let t = a.text.to_lowercase();
+        for leak in [
+            "sqlx", "sqlite", "postgres", "select ", "panicked", "/src/", ".rs:",
+        ] {
+            assert!(!t.contains(leak), "{leak} in {}", a.text);
+        }
+    }
+}

@@ -1,0 +1,286 @@
+use std::net::TcpListener;
+
+use renda_auth::{JwtConfig, JwtKeys};
+use renda_http::AppState;
+use renda_persistence::Store;
+use renda_persistence::db::DbOptions;
+use reqwest::{Client, Method, Response, StatusCode};
+use serde_json::{Value, json};
+
+pub const ADMIN_PASSWORD: &str = "Admin-Pass-2026";
+pub const PASSWORD: &str = "Renda-Pass-2026";
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+
+pub struct TestApp {
+    pub base: String,
+    pub client: Client,
+    pub store: Store,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// The database for one test: a temporary SQLite file, or a new schema in
+/// the PostgreSQL database named by `RENDA_TEST_DATABASE_URL`.
+async fn test_store() -> (Store, Option<tempfile::TempDir>) {
+    match std::env::var("RENDA_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+    {
+        Some(url) => {
+            let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
+            let admin = Store::connect(&DbOptions {
+                max_connections: 1,
+                ..DbOptions::new(url.clone())
+            })
+            .await
+            .expect("connect to PostgreSQL");
+            admin
+                .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+                .await
+                .expect("create schema");
+            admin.close().await.ok();
+            let opts = DbOptions {
+                schema: Some(schema.clone()),
+                application_name: Some(schema),
+                max_connections: 5,
+                ..DbOptions::new(url)
+            };
+            let store = Store::connect(&opts)
+                .await
+                .expect("connect to the test schema");
+            (store, None)
+        }
+        None => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}/renda.db", dir.path().display());
+            let store = Store::connect(&DbOptions::new(url))
+                .await
+                .expect("open SQLite");
+            (store, Some(dir))
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let (store, dir) = test_store().await;
+    store.migrate().await.expect("migrate");
+    renda::bootstrap_admin(&store, "admin", Some(&ADMIN_PASSWORD.to_owned().into()))
+        .await
+        .expect("bootstrap");
+    let jwt = JwtKeys::new(JWT_SECRET.as_bytes(), JwtConfig::default());
+    let state = AppState::new(store.clone(), jwt);
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().unwrap().port();
+    let server = renda::run(listener, state, Some(1)).expect("server");
+    tokio::spawn(server);
+    TestApp {
+        base: format!("http://127.0.0.1:{port}"),
+        client: Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        store,
+        _dir: dir,
+    }
+}
+
+/// An answer, read whole.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Answer {
+    pub async fn read(r: Response) -> Self {
+        let status = r.status();
+        let headers = r.headers().clone();
+        let text = r.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Answer {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts a problem document with this status and code.
+    #[track_caller]
+    pub fn problem(&self, status: u16, code: &str) -> &Self {
+        assert_eq!(self.status.as_u16(), status, "{}", self.text);
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "{}",
+            self.text
+        );
+        assert_eq!(self.body["code"], code, "{}", self.text);
+        assert_eq!(self.body["status"], status);
+        assert!(self.body["title"].is_string() && self.body["detail"].is_string());
+        assert_eq!(self.body["type"], format!("urn:renda:problem:{code}"));
+        self
+    }
+
+    /// The fields named in a validation problem.
+    pub fn fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|e| e["field"].as_str().unwrap_or("").to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    #[track_caller]
+    pub fn ok(&self, status: u16) -> &Value {
+        assert_eq!(self.status.as_u16(), status, "{}", self.text);
+        &self.body
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+    ) -> reqwest::RequestBuilder {
+        let mut rb = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            rb = rb.bearer_auth(t);
+        }
+        rb
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Answer {
+        Answer::read(self.request(Method::GET, path, token).send().await.unwrap()).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Answer {
+        Answer::read(
+            self.request(Method::POST, path, token)
+                .json(body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: &Value) -> Answer {
+        Answer::read(
+            self.request(Method::PATCH, path, token)
+                .json(body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Answer {
+        Answer::read(
+            self.request(Method::DELETE, path, token)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn login_full(&self, username: &str, password: &str) -> Answer {
+        self.post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"username": username, "password": password}),
+        )
+        .await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let a = self.login_full(username, password).await;
+        a.ok(200)["access_token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn admin(&self) -> String {
+        self.login("admin", ADMIN_PASSWORD).await
+    }
+
+    /// Creates an account with the given roles and links; returns its id.
+    pub async fn create_user(
+        &self,
+        admin: &str,
+        username: &str,
+        roles: &[&str],
+        links: Value,
+    ) -> String {
+        let mut body = json!({"username": username, "password": PASSWORD, "display_name": username, "roles": roles});
+        if let (Some(obj), Some(extra)) = (body.as_object_mut(), links.as_object()) {
+            for (k, v) in extra {
+                obj.insert(k.clone(), v.clone());
+            }
+        }
+        let a = self.post("/api/v1/users", Some(admin), &body).await;
+        a.ok(201)["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Signs in a new account with these roles; returns its token.
+    pub async fn user_token(
+        &self,
+        admin: &str,
+        username: &str,
+        roles: &[&str],
+        links: Value,
+    ) -> String {
+        self.create_user(admin, username, roles, links).await;
+        self.login(username, PASSWORD).await
+    }
+
+    pub async fn staff(&self) -> String {
+        let admin = self.admin().await;
+        self.user_token(&admin, "staff1", &["staff"], json!({}))
+            .await
+    }
+
+    pub async fn create_unit(&self, token: &str, name: &str) -> Value {
+        self.post(
+            "/api/v1/units",
+            Some(token),
+            &json!({"name": name, "kind": "government_department"}),
+        )
+        .await
+        .ok(201)
+        .clone()
+    }
+
+    pub async fn create_deputy(&self, token: &str, body: Value) -> Value {
+        self.post("/api/v1/deputies", Some(token), &body)
+            .await
+            .ok(201)
+            .clone()
+    }
+
+    /// A direct SQL statement against the test database.
+    pub async fn sql(&self, stmt: &str) {
+        self.store.execute_unprepared(stmt).await.unwrap();
+    }
+
+    /// The PostgreSQL schema of this test, if it runs on PostgreSQL.
+    pub async fn pg_schema(&self) -> Option<String> {
+        if self.store.is_sqlite() {
+            return None;
+        }
+        Some(self.store.current_schema().await.unwrap())
+    }
+}

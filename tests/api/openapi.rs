@@ -1,0 +1,72 @@
+use crate::helpers::spawn_app;
+
+const COMMITTED: &str = include_str!("../../openapi/openapi.json");
+
+/// The committed contract matches the code. Regenerate it with
+/// `UPDATE_OPENAPI=1 cargo test --test api openapi` or
+/// `cargo run -- openapi > openapi/openapi.json`.
+#[test]
+fn the_committed_document_matches_the_code() {
+    let generated = renda_http::openapi_json();
+    if std::env::var("UPDATE_OPENAPI").is_ok() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/openapi.json");
+        std::fs::write(path, &generated).unwrap();
+        return;
+    }
+    assert!(
+        generated == COMMITTED,
+        "openapi/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test --test api openapi`"
+    );
+}
+
+#[tokio::test]
+async fn the_served_document_is_the_committed_one() {
+    let app = spawn_app().await;
+    let r = app
+        .client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/json");
+    assert_eq!(r.text().await.unwrap(), renda_http::openapi_json());
+    let doc: serde_json::Value = serde_json::from_str(&renda_http::openapi_json()).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    for path in [
+        "/api/v1/auth/login",
+        "/api/v1/units",
+        "/api/v1/deputies/{id}",
+        "/api/v1/users",
+        "/api/v1/audit-events",
+        "/api/v1/me",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} is documented");
+    }
+}
+
+#[tokio::test]
+async fn interactive_docs_are_served_offline() {
+    let app = spawn_app().await;
+    let r = app.client.get(app.url("/docs")).send().await.unwrap();
+    assert_eq!(r.status(), 308);
+    let r = app.client.get(app.url("/docs/")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("swagger"), "{html}");
+    assert!(
+        !html.contains("https://"),
+        "no asset comes from the internet"
+    );
+    let r = app
+        .client
+        .get(app.url("/docs/swagger-initializer.js"))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.text().await.unwrap().contains("/api/v1/openapi.json"));
+}
