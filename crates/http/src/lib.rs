@@ -51,7 +51,7 @@ English with `Accept-Language: en`. Collections page with `limit` and an opaque 
         (name = "deputies", description = "Deputies (人大代表): profiles, memberships, three links"),
         (name = "audit", description = "The append-only audit trail"),
     ),
-    modifiers(&BearerScheme)
+    modifiers(&BearerScheme, &CommonResponses)
 )]
 struct ApiDoc;
 
@@ -72,6 +72,90 @@ impl Modify for BearerScheme {
                     .build(),
             ),
         );
+    }
+}
+
+/// Adds the answers every operation can give, so that each operation lists
+/// every status it may answer: 503 while the database is unreachable, and
+/// for operations with a JSON body 400, 413 and 415.
+struct CommonResponses;
+
+fn problem_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Response> {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if let Some(post) = item.post.as_mut()
+                && !path.starts_with("/api/v1/auth/")
+            {
+                let key = ParameterBuilder::new()
+                    .name("Idempotency-Key")
+                    .parameter_in(ParameterIn::Header)
+                    .description(Some(
+                        "Makes a retried request safe: a repeat with the same key and body within 24 hours \
+                         gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing; \
+                         the same key with another body is a 422.",
+                    ))
+                    .schema(Some(
+                        utoipa::openapi::ObjectBuilder::new()
+                            .schema_type(utoipa::openapi::Type::String)
+                            .min_length(Some(1))
+                            .max_length(Some(200)),
+                    ))
+                    .build();
+                post.parameters.get_or_insert_with(Vec::new).push(key);
+                post.responses
+                    .responses
+                    .entry("409".to_owned())
+                    .or_insert_with(|| {
+                        problem_response(
+                            "A request with this Idempotency-Key is still being handled",
+                        )
+                    });
+                post.responses
+                    .responses
+                    .entry("400".to_owned())
+                    .or_insert_with(|| problem_response("Malformed request or Idempotency-Key"));
+            }
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in ops.into_iter().flatten() {
+                let has_body = op.request_body.is_some();
+                let r = &mut op.responses.responses;
+                let mut add = |code: &str, description: &str| {
+                    r.entry(code.to_owned())
+                        .or_insert_with(|| problem_response(description));
+                };
+                add(
+                    "503",
+                    "The database is unreachable; retry after the `Retry-After` seconds",
+                );
+                if has_body {
+                    add("400", "Malformed JSON");
+                    add("413", "JSON body over 1 MiB");
+                    add("415", "Not `application/json`");
+                    add("422", "Invalid fields");
+                }
+            }
+        }
     }
 }
 

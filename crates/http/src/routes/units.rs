@@ -159,7 +159,6 @@ fn blank_name() -> FieldError {
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request safe: the first answer is replayed for 24 hours")),
     security(("bearer" = []))
 )]
 #[post("/units")]

@@ -1,0 +1,209 @@
+//! The `renda` binary itself: first start, graceful shutdown, commands.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const BIN: &str = env!("CARGO_BIN_EXE_renda");
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn renda(dir: &std::path::Path, port: u16) -> Command {
+    let mut c = Command::new(BIN);
+    c.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RENDA_BIND", format!("127.0.0.1:{port}"))
+        .env(
+            "RENDA_DATABASE_URL",
+            format!("sqlite://{}/data/renda.db", dir.display()),
+        )
+        .env("RENDA_LOG_FORMAT", "json")
+        .env("RENDA_WORKERS", "1");
+    c
+}
+
+async fn wait_healthy(base: &str) {
+    for _ in 0..100 {
+        if let Ok(r) = reqwest::get(format!("{base}/healthz")).await
+            && r.status() == 200
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("renda did not come up");
+}
+
+fn sigterm(child: &Child) {
+    let ok = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
+
+#[tokio::test]
+async fn first_start_prints_the_admin_password_once_and_sigterm_lets_requests_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut child = renda(dir.path(), port)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let log = std::thread::spawn(move || {
+        BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .collect::<Vec<_>>()
+    });
+    // The generated password is the indented line of the first-start message.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut all = Vec::new();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(pw) = line.strip_prefix("    ") {
+                let _ = tx.send(pw.to_owned());
+            }
+            all.push(line);
+        }
+        all
+    });
+    let password = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the first start prints a password");
+    assert!(
+        dir.path().join("data/renda.db").exists(),
+        "the data folder is created"
+    );
+    wait_healthy(&base).await;
+    let client = reqwest::Client::new();
+    let r = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": "admin", "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let token = r.json::<serde_json::Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // A request in flight when SIGTERM arrives still gets its answer.
+    let body = serde_json::json!({"username": "admin", "password": password}).to_string();
+    let mut conn = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let head = format!(
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    conn.write_all(head.as_bytes()).await.unwrap();
+    conn.write_all(&body.as_bytes()[..10]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    sigterm(&child);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    conn.write_all(&body.as_bytes()[10..]).await.unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        status.success(),
+        "renda exits cleanly on SIGTERM: {status:?}"
+    );
+    let log = log.join().unwrap();
+    assert!(log.iter().any(|l| l.contains("renda stopped")), "{log:?}");
+    // Logs are JSON lines carrying the request id, and no secrets.
+    let request_lines: Vec<&String> = log.iter().filter(|l| l.contains("\"answered\"")).collect();
+    assert!(!request_lines.is_empty());
+    for l in &log {
+        let v: serde_json::Value =
+            serde_json::from_str(l).unwrap_or_else(|_| panic!("not JSON: {l}"));
+        if l.contains("\"answered\"") {
+            assert!(v["span"]["request_id"].is_string(), "{l}");
+        }
+        assert!(!l.contains(&password), "the password is logged: {l}");
+        assert!(!l.contains(&token), "a token is logged: {l}");
+    }
+
+    // The second start finds the administrator and prints nothing.
+    let port = free_port();
+    let out = {
+        let mut c = renda(dir.path(), port)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        wait_healthy(&format!("http://127.0.0.1:{port}")).await;
+        sigterm(&c);
+        let mut s = String::new();
+        use std::io::Read;
+        c.stdout.take().unwrap().read_to_string(&mut s).unwrap();
+        c.wait().unwrap();
+        s
+    };
+    assert!(out.trim().is_empty(), "{out}");
+}
+
+#[tokio::test]
+async fn openapi_migrate_and_audit_verify_commands() {
+    let out = Command::new(BIN).arg("openapi").output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        renda_http::openapi_json()
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = renda(dir.path(), 0).arg("migrate").output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("migrations applied"));
+
+    // Write some history, then check it.
+    let url = format!("sqlite://{}/data/renda.db", dir.path().display());
+    let store = renda::open_store(&url).await.unwrap();
+    renda::bootstrap_admin(&store, "admin", Some(&"Admin-Pass-2026".to_owned().into()))
+        .await
+        .unwrap();
+    store.close().await.unwrap();
+    let out = renda(dir.path(), 0)
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("intact") && text.contains("sealed entries checked: 1"),
+        "{text}"
+    );
+
+    let store = renda::open_store(&url).await.unwrap();
+    store
+        .execute_unprepared("UPDATE audit_events SET actor_username = 'someone-else'")
+        .await
+        .unwrap();
+    store.close().await.unwrap();
+    let out = renda(dir.path(), 0)
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("TAMPERING DETECTED"));
+}
