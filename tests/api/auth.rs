@@ -252,3 +252,67 @@ async fn changing_ones_password_signs_out_everywhere() {
         .problem(401, "invalid_credentials");
     app.login_full("zhaolei", "Brand-New-2026").await.ok(200);
 }
+
+#[tokio::test]
+async fn parallel_guesses_cannot_outrun_the_lock() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    app.create_user(&admin, "target", &["staff"], json!({}))
+        .await;
+    let mut guesses = Vec::new();
+    for i in 0..12 {
+        let app = &app;
+        guesses.push(async move {
+            app.login_full("target", &format!("Wrong-Pass-{i}"))
+                .await
+                .status
+        });
+    }
+    let statuses = futures_util::future::join_all(guesses).await;
+    assert!(statuses.iter().all(|s| *s == 401));
+    app.login_full("target", PASSWORD)
+        .await
+        .problem(401, "invalid_credentials");
+}
+
+#[tokio::test]
+async fn a_stale_token_does_not_stand_in_the_way_of_signing_in() {
+    let app = spawn_app().await;
+    let r = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .bearer_auth("expired.or.revoked")
+        .json(&json!({"username": "admin", "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn guessing_the_current_password_locks_the_account() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let token = app.user_token(&admin, "sunli", &["staff"], json!({})).await;
+    for _ in 0..5 {
+        let a = app
+            .post(
+                "/api/v1/me/password",
+                Some(&token),
+                &json!({"current_password": "Guess-Pass-1", "new_password": "Brand-New-2026"}),
+            )
+            .await;
+        assert_eq!(a.status, 422);
+    }
+    let a = app
+        .post(
+            "/api/v1/me/password",
+            Some(&token),
+            &json!({"current_password": PASSWORD, "new_password": "Brand-New-2026"}),
+        )
+        .await;
+    assert_eq!(a.body["errors"][0]["code"], "locked", "{}", a.text);
+    app.login_full("sunli", PASSWORD)
+        .await
+        .problem(401, "invalid_credentials");
+}

@@ -373,3 +373,19 @@ async fn deleting_a_deputy_leaves_a_tombstone_and_is_refused_while_linked() {
         json!({"id": stray["id"], "deleted": true, "updated_at": items[1]["updated_at"]})
     );
 }
+
+#[tokio::test]
+async fn landline_numbers_are_masked_by_digits() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    let d = app
+        .create_deputy(&staff, json!({"name": "周强", "phone": "84351234"}))
+        .await;
+    let a = app
+        .get(
+            &format!("/api/v1/deputies/{}", d["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(a.ok(200)["phone"], "****1234");
+}

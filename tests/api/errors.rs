@@ -107,7 +107,7 @@ async fn a_wrong_method_is_a_405_with_allow() {
     )
     .await;
     a.problem(405, "method_not_allowed");
-    assert_eq!(a.header("allow"), Some("GET, POST"));
+    assert_eq!(a.header("allow"), Some("GET, HEAD, POST"));
     let id = uuid::Uuid::now_v7();
     let a = crate::helpers::Answer::read(
         app.request(Method::POST, &format!("/api/v1/deputies/{id}"), None)
@@ -117,7 +117,7 @@ async fn a_wrong_method_is_a_405_with_allow() {
     )
     .await;
     a.problem(405, "method_not_allowed");
-    assert_eq!(a.header("allow"), Some("GET, DELETE, PATCH"));
+    assert_eq!(a.header("allow"), Some("GET, HEAD, DELETE, PATCH"));
 }
 
 #[tokio::test]
@@ -201,4 +201,109 @@ async fn no_error_leaks_internals() {
             assert!(!t.contains(leak), "{leak} in {}", a.text);
         }
     }
+}
+
+#[tokio::test]
+async fn nul_characters_are_refused_not_stored() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let a = app.get("/api/v1/deputies?q=%00", None).await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.fields(), ["q"]);
+    let a = app
+        .post(
+            "/api/v1/units",
+            Some(&admin),
+            &json!({"name": "a\u{0}b", "kind": "court"}),
+        )
+        .await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.fields(), ["name"]);
+    let a = app
+        .post(
+            "/api/v1/deputies",
+            Some(&admin),
+            &json!({"name": "张伟", "memberships": [{"level": "county", "term": "第\u{0}届"}]}),
+        )
+        .await;
+    assert_eq!(a.fields(), ["memberships[0].term"]);
+}
+
+#[tokio::test]
+async fn only_a_single_json_object_is_a_body() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    for body in [
+        r#"["数组单位", "court"]"#,
+        r#"{"name": "区法院", "kind": "court"} trailing"#,
+        "42",
+        "null",
+    ] {
+        let r = app
+            .request(Method::POST, "/api/v1/units", Some(&admin))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        crate::helpers::Answer::read(r)
+            .await
+            .problem(400, "malformed_json");
+    }
+    let list = app
+        .get("/api/v1/units?include_total=true", Some(&admin))
+        .await;
+    assert_eq!(list.ok(200)["total"], 0);
+}
+
+#[tokio::test]
+async fn anonymous_callers_learn_only_that_they_must_sign_in() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let d = app.create_deputy(&admin, json!({"name": "张伟"})).await;
+    // Invalid bodies and parameters do not get a 422 before the 401.
+    app.post("/api/v1/units", None, &json!({}))
+        .await
+        .problem(401, "unauthenticated");
+    app.patch(
+        &format!("/api/v1/deputies/{}", d["id"].as_str().unwrap()),
+        None,
+        &json!({"work_unit": ""}),
+    )
+    .await
+    .problem(401, "unauthenticated");
+    app.get("/api/v1/units?limit=1000", None)
+        .await
+        .problem(401, "unauthenticated");
+    // Public operations still validate.
+    app.get("/api/v1/deputies?limit=1000", None)
+        .await
+        .problem(422, "validation_failed");
+}
+
+#[tokio::test]
+async fn head_is_get_without_a_body() {
+    let app = spawn_app().await;
+    let r = app
+        .request(Method::HEAD, "/api/v1/deputies", None)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/json");
+    assert!(r.bytes().await.unwrap().is_empty());
+    let r = app
+        .request(Method::HEAD, "/api/v1/units", None)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let a = crate::helpers::Answer::read(
+        app.request(Method::PUT, "/api/v1/deputies", None)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(a.header("allow"), Some("GET, HEAD, POST"));
 }

@@ -73,3 +73,45 @@ async fn keys_belong_to_their_caller() {
         "another caller's key does not collide"
     );
 }
+
+#[tokio::test]
+async fn a_refused_request_is_not_replayed() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    app.post("/api/v1/auth/logout", Some(&staff), &json!({}))
+        .await;
+    let post = |token: String| {
+        app.request(Method::POST, "/api/v1/units", Some(&token))
+            .header("idempotency-key", "retry-after-login")
+            .json(&json!({"name": "区文旅局", "kind": "government_department"}))
+            .send()
+    };
+    Answer::read(post(staff.clone()).await.unwrap())
+        .await
+        .problem(401, "unauthenticated");
+    let fresh = app.login("staff1", crate::helpers::PASSWORD).await;
+    let a = Answer::read(post(fresh).await.unwrap()).await;
+    a.ok(201);
+    assert!(a.header("idempotent-replayed").is_none());
+}
+
+#[tokio::test]
+async fn spacing_and_key_order_do_not_make_another_request() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    let send = |body: &'static str| {
+        app.request(Method::POST, "/api/v1/units", Some(&staff))
+            .header("idempotency-key", "same")
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let a = Answer::read(send(r#"{"name":"区气象局","kind":"other"}"#).await.unwrap()).await;
+    let b = Answer::read(
+        send(r#"{ "kind": "other",  "name": "区气象局" }"#)
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(a.ok(201)["id"], b.ok(201)["id"]);
+}

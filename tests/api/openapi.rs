@@ -70,3 +70,27 @@ async fn interactive_docs_are_served_offline() {
         .unwrap();
     assert!(r.text().await.unwrap().contains("/api/v1/openapi.json"));
 }
+
+#[test]
+fn the_document_names_enumerations_as_the_wire_does_and_lists_common_answers() {
+    let doc: serde_json::Value = serde_json::from_str(&renda_http::openapi_json()).unwrap();
+    let kinds = &doc["components"]["schemas"]["UnitKind"]["enum"];
+    assert!(
+        kinds
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("government_department")),
+        "{kinds}"
+    );
+    let post_units = &doc["paths"]["/api/v1/units"]["post"];
+    for status in [
+        "201", "400", "401", "403", "409", "413", "415", "422", "503",
+    ] {
+        assert!(
+            post_units["responses"].get(status).is_some(),
+            "POST /units documents {status}"
+        );
+    }
+    let params = post_units["parameters"].as_array().unwrap();
+    assert!(params.iter().any(|p| p["name"] == "Idempotency-Key"));
+}

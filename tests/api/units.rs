@@ -286,3 +286,33 @@ pub fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn the_same_unit_created_at_once_exists_once() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    let mut calls = Vec::new();
+    for _ in 0..8 {
+        let (app, staff) = (&app, &staff);
+        calls.push(async move {
+            app.post(
+                "/api/v1/units",
+                Some(staff),
+                &json!({"name": "区应急管理局", "kind": "government_department"}),
+            )
+            .await
+        });
+    }
+    let answers = futures_util::future::join_all(calls).await;
+    let created = answers.iter().filter(|a| a.status == 201).count();
+    assert_eq!(created, 1);
+    for a in answers.iter().filter(|a| a.status != 201) {
+        a.problem(409, "unit_name_taken");
+    }
+    assert_eq!(
+        app.get("/api/v1/units?include_total=true", Some(&staff))
+            .await
+            .body["total"],
+        1
+    );
+}

@@ -5,6 +5,7 @@
 pub mod jwt;
 pub mod password;
 pub mod permission;
+pub mod suggestion_access;
 pub mod token;
 
 pub use jwt::{Claims, JwtConfig, JwtError, JwtKeys};

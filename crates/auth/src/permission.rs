@@ -64,6 +64,10 @@ pub enum Action {
     ManageUsers,
     /// Read the audit trail.
     ReadAuditTrail,
+    /// Draft a new suggestion as its lead deputy.
+    CreateSuggestion,
+    /// Read suggestions' statistics (the office, leaders).
+    ReadSuggestionStats,
 }
 
 /// The answer of [`decide`].
@@ -74,6 +78,8 @@ pub enum Decision {
     Unauthenticated,
     /// Signed in, and not allowed: 403.
     Forbidden,
+    /// The object is not visible to the caller: 404, never revealing it exists.
+    NotFound,
 }
 
 impl Decision {
@@ -101,6 +107,8 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
             actor.has(Role::Deputy) && actor.deputy_id == Some(deputy_id)
         }
         Action::ManageUsers | Action::ReadAuditTrail => actor.has(Role::Admin),
+        Action::CreateSuggestion => actor.has(Role::Deputy) && actor.deputy_id.is_some(),
+        Action::ReadSuggestionStats => actor.roles.any(&[Role::Staff, Role::Leader]),
     };
     if allowed {
         Decision::Allow
@@ -186,6 +194,14 @@ mod tests {
             (&admin, ReadAuditTrail, Allow),
             (&staff, ReadAuditTrail, Forbidden),
             (&deputy, ReadSelf, Allow),
+            // suggestions are drafted by deputies with a linked record
+            (&deputy, CreateSuggestion, Allow),
+            (&unlinked_deputy, CreateSuggestion, Forbidden),
+            (&staff, CreateSuggestion, Forbidden),
+            (&anon, CreateSuggestion, Unauthenticated),
+            (&staff, ReadSuggestionStats, Allow),
+            (&leader, ReadSuggestionStats, Allow),
+            (&deputy, ReadSuggestionStats, Forbidden),
         ];
         for (who, action, want) in table {
             assert_eq!(decide(who, *action), *want, "{who:?} {action:?}");

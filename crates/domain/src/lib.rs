@@ -8,6 +8,7 @@ mod macros;
 pub mod deputy;
 pub mod personal;
 pub mod role;
+pub mod suggestion;
 pub mod time;
 pub mod unit;
 pub mod user;
@@ -20,4 +21,33 @@ pub use role::{Role, RoleSet};
 pub struct UnknownVariant {
     pub kind: &'static str,
     pub value: String,
+}
+
+#[cfg(test)]
+mod tests {
+    /// The wire form of every enumeration (serde) is its `as_str`.
+    #[test]
+    fn serde_names_match_identifiers() {
+        fn check<T: serde::Serialize + Copy + std::fmt::Display>(all: &[T]) {
+            for v in all {
+                assert_eq!(
+                    serde_json::to_value(v).ok(),
+                    Some(serde_json::Value::String(v.to_string()))
+                );
+            }
+        }
+        check(crate::Role::ALL);
+        check(crate::user::UserStatus::ALL);
+        check(crate::unit::UnitKind::ALL);
+        check(crate::deputy::Level::ALL);
+        check(crate::deputy::Gender::ALL);
+        check(crate::deputy::DeputyStatus::ALL);
+        check(crate::deputy::MembershipStatus::ALL);
+        check(crate::deputy::LinkKind::ALL);
+        check(crate::suggestion::SuggestionStatus::ALL);
+        check(crate::suggestion::Color::ALL);
+        check(crate::suggestion::SuggestionSource::ALL);
+        check(crate::suggestion::SessionTiming::ALL);
+        check(crate::suggestion::EvaluationResult::ALL);
+    }
 }

@@ -1,25 +1,32 @@
 //! Personal data (个人信息) and how it is shown to those who may not see it.
 
-/// Masks a phone number for display to someone who may not see it: the
-/// first three and last four digits stay, the rest become `*`
-/// (`13812341234` → `138****1234`). Short numbers are masked whole but for
-/// their last two digits.
+/// Masks a phone number for display to someone who may not see it. The
+/// digits count, not the characters: an 11-digit mobile number keeps its
+/// first three and last four (`13812341234` → `138****1234`); other
+/// numbers of 8 digits or more keep only their last four; shorter ones
+/// their last two. Separators stay where they are.
 pub fn mask_phone(phone: &str) -> String {
-    let chars: Vec<char> = phone.chars().collect();
-    let n = chars.len();
-    if n >= 8 {
-        chars
-            .iter()
-            .enumerate()
-            .map(|(i, c)| if i < 3 || i >= n - 4 { *c } else { '*' })
-            .collect()
-    } else {
-        chars
-            .iter()
-            .enumerate()
-            .map(|(i, c)| if i + 2 >= n { *c } else { '*' })
-            .collect()
-    }
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let (head, tail) = match digits {
+        11 => (3, 4),
+        n if n >= 8 => (0, 4),
+        _ => (0, 2),
+    };
+    let mut seen = 0;
+    phone
+        .chars()
+        .map(|c| {
+            if !c.is_ascii_digit() {
+                return c;
+            }
+            seen += 1;
+            if seen <= head || seen > digits.saturating_sub(tail) {
+                c
+            } else {
+                '*'
+            }
+        })
+        .collect()
 }
 
 /// Whether a phone number is plausible: 5 to 20 characters of digits,
@@ -39,11 +46,13 @@ mod tests {
     #[test]
     fn mobile_numbers_keep_prefix_and_last_four() {
         assert_eq!(mask_phone("13812341234"), "138****1234");
-        assert_eq!(mask_phone("0527-84351234"), "052******1234");
+        assert_eq!(mask_phone("+86 138 1234 1234"), "+** *** **** 1234");
     }
 
     #[test]
-    fn short_numbers_keep_only_last_two() {
+    fn other_numbers_hide_at_least_half_their_digits() {
+        assert_eq!(mask_phone("0527-84351234"), "****-****1234");
+        assert_eq!(mask_phone("84351234"), "****1234");
         assert_eq!(mask_phone("12345"), "***45");
         assert_eq!(mask_phone(""), "");
     }

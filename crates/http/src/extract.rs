@@ -38,6 +38,46 @@ fn is_json(req: &HttpRequest) -> bool {
         .unwrap_or(false)
 }
 
+/// The path of the first string holding a NUL character, which no
+/// database stores as text.
+fn find_nul(v: &serde_json::Value, path: &str) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) if s.contains('\0') => Some(path.to_owned()),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| find_nul(x, &format!("{path}[{i}]"))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, x)| {
+            if k.contains('\0') {
+                return Some(path.to_owned());
+            }
+            find_nul(
+                x,
+                &if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                },
+            )
+        }),
+        _ => None,
+    }
+}
+
+fn nul_error(field: &str) -> ApiError {
+    ApiError::field(
+        field,
+        "invalid_character",
+        Msg::new(
+            "不能包含 NUL 字符（\\u0000）",
+            "must not contain the NUL character (\\u0000)",
+        ),
+    )
+}
+
+/// Parses a JSON request body: one JSON object and nothing after it (else
+/// 400), no NUL characters, fields as the schema says (else 422 naming
+/// them), then the schema's rules.
 pub(crate) fn parse_json<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request(
@@ -45,35 +85,42 @@ pub(crate) fn parse_json<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result
             Msg::new("请求体为空", "The request body is empty"),
         ));
     }
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    let value: T = match serde_path_to_error::deserialize(de) {
-        Ok(v) => v,
-        Err(e) => {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            if inner.classify() == serde_json::error::Category::Data {
-                return Err(ApiError::validation(vec![validation::from_serde(
-                    &path,
-                    &inner.to_string(),
-                )]));
-            }
-            return Err(ApiError::bad_request(
-                "malformed_json",
-                Msg::new(
-                    format!(
-                        "请求体不是合法的 JSON（第 {} 行第 {} 列）",
-                        inner.line(),
-                        inner.column()
-                    ),
-                    format!(
-                        "The request body is not valid JSON (line {}, column {})",
-                        inner.line(),
-                        inner.column()
-                    ),
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::bad_request(
+            "malformed_json",
+            Msg::new(
+                format!(
+                    "请求体不是合法的 JSON（第 {} 行第 {} 列）",
+                    e.line(),
+                    e.column()
                 ),
-            ));
-        }
-    };
+                format!(
+                    "The request body is not valid JSON (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ),
+            ),
+        )
+    })?;
+    if !value.is_object() {
+        return Err(ApiError::bad_request(
+            "malformed_json",
+            Msg::new(
+                "请求体须为 JSON 对象",
+                "The request body must be a JSON object",
+            ),
+        ));
+    }
+    if let Some(path) = find_nul(&value, "") {
+        return Err(nul_error(&path));
+    }
+    let value: T = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        ApiError::validation(vec![validation::from_serde(
+            &path,
+            &e.into_inner().to_string(),
+        )])
+    })?;
     value
         .validate()
         .map_err(|e| ApiError::validation(validation::field_errors(&e)))?;
@@ -128,6 +175,11 @@ impl<T: DeserializeOwned + Validate> FromRequest for QueryParams<T> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let qs = req.query_string();
+        if let Some((k, _)) = form_urlencoded::parse(qs.as_bytes())
+            .find(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return std::future::ready(Err(nul_error(&k)));
+        }
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(qs.as_bytes()));
         let res = match serde_path_to_error::deserialize::<_, T>(de) {
             Ok(v) => match v.validate() {
@@ -150,6 +202,26 @@ impl<T: DeserializeOwned + Validate> FromRequest for QueryParams<T> {
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
+/// Where a request comes from, without looking at its credentials (for
+/// signing in, where a stale token must not stand in the way).
+#[derive(Debug, Clone)]
+pub struct RequestMeta {
+    pub request_id: Option<String>,
+    pub client_addr: Option<String>,
+}
+
+impl FromRequest for RequestMeta {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(RequestMeta {
+            request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
+            client_addr: client_addr(req),
+        }))
+    }
+}
+
 /// Whoever makes a request, re-checked against the database on every
 /// request: a disabled account or a closed session stops working at once.
 #[derive(Debug, Clone)]
@@ -164,11 +236,7 @@ pub struct Caller {
 impl Caller {
     /// Asks the permission module; answers 401 or 403 when it says no.
     pub fn require(&self, action: Action) -> Result<(), ApiError> {
-        match decide(&self.principal, action) {
-            Decision::Allow => Ok(()),
-            Decision::Unauthenticated => Err(ApiError::unauthenticated()),
-            Decision::Forbidden => Err(ApiError::forbidden()),
-        }
+        answer(decide(&self.principal, action))
     }
 
     /// Whether the permission module allows an action, without refusing.
@@ -191,6 +259,16 @@ impl Caller {
             request_id: self.request_id.clone(),
             client_addr: self.client_addr.clone(),
         }
+    }
+}
+
+/// Turns a decision of the permission module into the answer for a refusal.
+pub fn answer(decision: Decision) -> Result<(), ApiError> {
+    match decision {
+        Decision::Allow => Ok(()),
+        Decision::Unauthenticated => Err(ApiError::unauthenticated()),
+        Decision::Forbidden => Err(ApiError::forbidden()),
+        Decision::NotFound => Err(ApiError::not_found()),
     }
 }
 

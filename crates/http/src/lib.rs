@@ -49,9 +49,10 @@ English with `Accept-Language: en`. Collections page with `limit` and an opaque 
         (name = "users", description = "User accounts (administrators)"),
         (name = "units", description = "Handling units (承办单位)"),
         (name = "deputies", description = "Deputies (人大代表): profiles, memberships, three links"),
+        (name = "suggestions", description = "Deputies' suggestions (代表建议) and their handling under three-colour management"),
         (name = "audit", description = "The append-only audit trail"),
     ),
-    modifiers(&BearerScheme, &CommonResponses)
+    modifiers(&BearerScheme)
 )]
 struct ApiDoc;
 
@@ -161,11 +162,14 @@ impl Modify for CommonResponses {
 
 /// The OpenAPI document of the API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let (_, doc) = App::new()
+    let (_, mut doc) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .service(utoipa_actix_web::scope("/api/v1").configure(routes::api))
         .split_for_parts();
+    // Runs on the collected operations, which `ApiDoc`'s own modifiers
+    // never see.
+    CommonResponses.modify(&mut doc);
     doc
 }
 
@@ -236,6 +240,7 @@ pub fn app(
         )
         .default_service(web::to(not_found))
         .wrap(from_fn(middleware::idempotency))
+        .wrap(from_fn(middleware::require_credentials))
         .wrap(from_fn(middleware::problems))
         .wrap(from_fn(middleware::request_context))
 }

@@ -34,7 +34,7 @@ fn valid_request_id(s: &str) -> bool {
 /// sane token), logs it on every line of the request's span, and adds the
 /// security headers to every response.
 pub async fn request_context(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let id = req
@@ -45,6 +45,11 @@ pub async fn request_context(
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
+    // HEAD is GET without the body (RFC 9110).
+    let head = req.method() == Method::HEAD;
+    if head {
+        req.head_mut().method = Method::GET;
+    }
     let method = req.method().clone();
     // The path only: query strings may carry search terms about people.
     let path = req.path().to_owned();
@@ -63,6 +68,9 @@ pub async fn request_context(
     .instrument(span)
     .await;
     let mut res = res?;
+    if head {
+        res = res.map_body(|_, _| BoxBody::new(()));
+    }
     let h = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&id) {
         h.insert(REQUEST_ID, v);
@@ -166,6 +174,27 @@ pub async fn problems(
     Ok(ServiceResponse::new(req, api.to_response(lang)))
 }
 
+/// Refuses a request without credentials to an operation that needs them
+/// (as the OpenAPI document says) before its body or parameters are read,
+/// so that an anonymous caller learns nothing but "sign in".
+pub async fn require_credentials(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let anonymous = !req.headers().contains_key(header::AUTHORIZATION);
+    if anonymous
+        && let Some(state) = req.app_data::<Data<AppState>>()
+        && state
+            .routes
+            .requires_auth(req.method().as_str(), req.path())
+    {
+        return Ok(req.error_response(ApiError::unauthenticated()));
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_boxed_body)
+}
+
 fn idempotency_scope(req: &ServiceRequest, state: &AppState) -> String {
     if let Some(Ok(token)) = crate::extract::bearer(req.request())
         && let Ok(claims) = state.jwt.verify(&token)
@@ -239,7 +268,11 @@ pub async fn idempotency(
     h.update(b"?");
     h.update(req.query_string().as_bytes());
     h.update(b"\n");
-    h.update(&buf);
+    // The same JSON spelt differently (spacing, key order) is the same request.
+    match serde_json::from_slice::<serde_json::Value>(&buf) {
+        Ok(v) => h.update(canonical_json(&v).as_bytes()),
+        Err(_) => h.update(&buf),
+    }
     let digest = hex::encode(h.finalize());
     let scope = idempotency_scope(&req, &state);
     req.set_payload(actix_web::dev::Payload::from(Bytes::from(buf)));
@@ -291,7 +324,10 @@ pub async fn idempotency(
         }
     };
     let status = res.status();
-    if status.is_server_error() {
+    // Only a success changed anything worth protecting from a repeat: any
+    // other answer is not kept, so a retry (after signing in again, say)
+    // runs afresh.
+    if !status.is_success() {
         let _ = state.store.release_idempotency_key(&scope, &key).await;
         return Ok(res.map_into_boxed_body());
     }
@@ -323,4 +359,51 @@ pub async fn idempotency(
     }
     let response = head.set_body(BoxBody::new(bytes));
     Ok(ServiceResponse::new(r, response))
+}
+
+/// JSON with object keys sorted, for fingerprinting requests.
+fn canonical_json(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            let parts: Vec<String> = keys
+                .into_iter()
+                .map(|k| {
+                    format!(
+                        "{}:{}",
+                        serde_json::Value::String(k.clone()),
+                        canonical_json(&map[k])
+                    )
+                })
+                .collect();
+            format!("{{{}}}", parts.join(","))
+        }
+        serde_json::Value::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(canonical_json)
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_json_ignores_spacing_and_key_order() {
+        let a: serde_json::Value =
+            serde_json::from_str(r#"{"b": [1, {"y": 2, "x": 1}], "a": "甲"}"#).unwrap_or_default();
+        let b: serde_json::Value =
+            serde_json::from_str(r#"{"a":"甲","b":[1,{"x":1,"y":2}]}"#).unwrap_or_default();
+        assert_eq!(canonical_json(&a), canonical_json(&b));
+        let c: serde_json::Value =
+            serde_json::from_str(r#"{"a":"乙","b":[1,{"x":1,"y":2}]}"#).unwrap_or_default();
+        assert_ne!(canonical_json(&a), canonical_json(&c));
+    }
 }

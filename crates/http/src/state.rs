@@ -19,6 +19,8 @@ pub struct AppState {
     pub openapi_json: Arc<String>,
     /// The methods of every documented path, for `Allow` headers.
     pub routes: Arc<RouteTable>,
+    /// What day it is, for deadlines.
+    pub clock: Arc<dyn renda_domain::time::Clock>,
 }
 
 impl AppState {
@@ -31,7 +33,14 @@ impl AppState {
             refresh_ttl: chrono::Duration::days(14),
             openapi_json: Arc::new(doc),
             routes: Arc::new(routes),
+            clock: Arc::new(renda_domain::time::SystemClock),
         }
+    }
+
+    /// The same state with another clock (tests move time with it).
+    pub fn with_clock(mut self, clock: Arc<dyn renda_domain::time::Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Checks an access token and loads its user afresh: a token of a

@@ -175,11 +175,43 @@ pub fn from_serde(path: &str, err: &str) -> FieldError {
             Msg::new("缺少必填字段", "field is required"),
         );
     }
-    // serde's own text names types and variants only, never data.
-    let en = err.split(" at line ").next().unwrap_or(err).to_owned();
+    // serde's own text names types and variants only, never data; our
+    // type names are no business of the client's.
+    let en = hide_type_names(err.split(" at line ").next().unwrap_or(err));
     FieldError::new(
         field,
         "invalid",
         Msg::new(format!("取值无效：{en}"), format!("invalid value: {en}")),
     )
+}
+
+/// Replaces `struct SomeRustName` in serde's messages with `an object`.
+fn hide_type_names(msg: &str) -> String {
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg;
+    while let Some(i) = rest.find("struct ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + "struct ".len()..];
+        let end = after
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        out.push_str("an object");
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names_are_hidden() {
+        assert_eq!(
+            hide_type_names("invalid type: string \"x\", expected struct MembershipBody"),
+            "invalid type: string \"x\", expected an object"
+        );
+        assert_eq!(hide_type_names("expected u64"), "expected u64");
+    }
 }

@@ -11,7 +11,7 @@ use crate::error::{StoreError, StoreResult};
 pub const RETENTION_HOURS: i64 = 24;
 /// After this long a request still marked in progress is taken to have
 /// died, and the key may be used again.
-const STALE_PENDING_SECS: i64 = 60;
+const STALE_PENDING_SECS: i64 = 300;
 
 /// A response kept for replay.
 #[derive(Debug, Clone, PartialEq, Eq)]

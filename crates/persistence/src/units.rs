@@ -56,6 +56,13 @@ fn to_active(u: &Unit) -> unit::ActiveModel {
     }
 }
 
+fn name_conflict(e: sea_orm::DbErr) -> StoreError {
+    match StoreError::from(e) {
+        StoreError::Conflict("unique_violation") => StoreError::Conflict("unit_name_taken"),
+        other => other,
+    }
+}
+
 async fn name_taken<Conn: ConnectionTrait>(
     c: &Conn,
     name: &str,
@@ -120,7 +127,7 @@ impl Store {
             deleted_at: None,
             version: 1,
         };
-        to_active(&u).insert(&txn).await?;
+        to_active(&u).insert(&txn).await.map_err(name_conflict)?;
         audit::record(
             &txn,
             ctx,
@@ -164,7 +171,12 @@ impl Store {
         }
         after.updated_at = renda_domain::time::now();
         after.version = before.version + 1;
-        write_versioned(&txn, &after, before.version).await?;
+        write_versioned(&txn, &after, before.version)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict("unique_violation") => StoreError::Conflict("unit_name_taken"),
+                other => other,
+            })?;
         audit::record(
             &txn,
             ctx,

@@ -7,8 +7,8 @@ use renda_domain::user::{
 use renda_domain::{Role, RoleSet};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -298,28 +298,46 @@ impl Store {
         })
     }
 
-    /// Counts a failed sign-in; the fifth in a row locks the account.
-    /// Returns whether the account is now locked.
+    /// Counts a failed sign-in; the fifth in a row locks the account. One
+    /// statement counts and locks, so parallel failures cannot slip past
+    /// the limit. Returns whether the account is now locked.
     pub async fn record_login_failure(
         &self,
         ctx: &AuditCtx,
         id: Uuid,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
+        use sea_orm::sea_query::CaseStatement;
+        let until = now + Duration::minutes(LOCKOUT_MINUTES);
+        let reaches = Expr::col(C::FailedLogins).add(1).gte(MAX_FAILED_LOGINS);
         let txn = self.db.begin().await?;
         UserEntity::update_many()
-            .col_expr(C::FailedLogins, Expr::col(C::FailedLogins).add(1))
+            .col_expr(
+                C::LockedUntil,
+                CaseStatement::new()
+                    .case(reaches.clone(), Expr::value(Some(until)))
+                    .finally(Expr::col(C::LockedUntil))
+                    .into(),
+            )
+            .col_expr(
+                C::FailedLogins,
+                CaseStatement::new()
+                    .case(reaches, Expr::value(0))
+                    .finally(Expr::col(C::FailedLogins).add(1))
+                    .into(),
+            )
             .filter(C::Id.eq(id))
+            // Attempts against a locked account do not count towards the next lock.
+            .filter(
+                sea_orm::Condition::any()
+                    .add(C::LockedUntil.is_null())
+                    .add(C::LockedUntil.lte(now)),
+            )
             .exec(&txn)
             .await?;
         let m = load_model(&txn, id).await?;
-        let locked = m.failed_logins >= MAX_FAILED_LOGINS;
-        if locked {
-            let until = now + Duration::minutes(LOCKOUT_MINUTES);
-            let mut am: user::ActiveModel = m.into();
-            am.failed_logins = Set(0);
-            am.locked_until = Set(Some(until));
-            am.update(&txn).await?;
+        let locked = m.locked_until.is_some_and(|t| t > now);
+        if locked && m.failed_logins == 0 {
             audit::record(
                 &txn,
                 ctx,
@@ -327,7 +345,7 @@ impl Store {
                 OBJECT,
                 Some(id),
                 None::<&()>,
-                Some(&serde_json::json!({"locked_until": until})),
+                Some(&serde_json::json!({"locked_until": m.locked_until})),
             )
             .await?;
         }
@@ -345,15 +363,24 @@ impl Store {
         Ok(locked)
     }
 
-    /// Clears the failure count after a successful sign-in.
-    pub async fn record_login_success(&self, ctx: &AuditCtx, id: Uuid) -> StoreResult<()> {
+    /// Clears the failure count after a successful sign-in, unless the
+    /// account got locked meanwhile: then the sign-in is refused (false).
+    pub async fn record_login_success(&self, ctx: &AuditCtx, id: Uuid) -> StoreResult<bool> {
+        let now = renda_domain::time::now();
         let txn = self.db.begin().await?;
-        UserEntity::update_many()
+        let res = UserEntity::update_many()
             .col_expr(C::FailedLogins, Expr::value(0))
-            .col_expr(C::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
             .filter(C::Id.eq(id))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(C::LockedUntil.is_null())
+                    .add(C::LockedUntil.lte(now)),
+            )
             .exec(&txn)
             .await?;
+        if res.rows_affected != 1 {
+            return Ok(false);
+        }
         audit::record(
             &txn,
             ctx,
@@ -365,6 +392,6 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        Ok(())
+        Ok(true)
     }
 }

@@ -13,7 +13,7 @@ use validator::Validate;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, Msg, Problem};
-use crate::extract::{Caller, JsonBody};
+use crate::extract::{Caller, JsonBody, RequestMeta};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(login).service(refresh).service(logout);
@@ -115,7 +115,7 @@ async fn issue(
 #[post("/auth/login")]
 pub async fn login(
     state: Data<AppState>,
-    caller: Caller,
+    meta: RequestMeta,
     body: JsonBody<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let LoginRequest { username, password } = body.0;
@@ -131,7 +131,8 @@ pub async fn login(
         actor_id: Some(user.id),
         actor_username: Some(user.username.clone()),
         actor_roles: Some(user.roles.to_storage()),
-        ..caller.audit()
+        request_id: meta.request_id,
+        client_addr: meta.client_addr,
     };
     let now = renda_domain::time::now();
     let ok = verify_blocking(password, Some(hash)).await?;
@@ -148,7 +149,10 @@ pub async fn login(
     if !user.is_active() {
         return Err(bad_credentials());
     }
-    state.store.record_login_success(&ctx, user.id).await?;
+    if !state.store.record_login_success(&ctx, user.id).await? {
+        // Locked by failures that raced this attempt.
+        return Err(bad_credentials());
+    }
     let refresh_token = token::generate_token();
     let session = state
         .store

@@ -138,6 +138,17 @@ pub async fn change_password(
             e,
         )]));
     }
+    let now = renda_domain::time::now();
+    if state.store.get_user(actor.user_id).await?.is_locked(now) {
+        return Err(ApiError::field(
+            "current_password",
+            "locked",
+            Msg::new(
+                "连续输错次数过多，账号已暂时锁定",
+                "Too many wrong passwords: the account is locked for a while",
+            ),
+        ));
+    }
     let hash = state.store.password_hash(actor.user_id).await?;
     let (ok, new_hash) = tokio::task::spawn_blocking(move || {
         let ok = password::verify_password(&current_password, &hash);
@@ -151,6 +162,12 @@ pub async fn change_password(
     .await
     .map_err(|_| ApiError::internal())?;
     if !ok {
+        // Wrong guesses count like failed sign-ins, so that a stolen access
+        // token cannot be used to find the password.
+        state
+            .store
+            .record_login_failure(&caller.audit(), actor.user_id, now)
+            .await?;
         return Err(ApiError::field(
             "current_password",
             "wrong_password",

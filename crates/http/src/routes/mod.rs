@@ -5,6 +5,7 @@ pub mod auth;
 pub mod deputies;
 pub mod health;
 pub mod me;
+pub mod suggestions;
 pub mod units;
 pub mod users;
 
@@ -17,5 +18,6 @@ pub fn api(cfg: &mut ServiceConfig) {
     users::configure(cfg);
     units::configure(cfg);
     deputies::configure(cfg);
+    suggestions::configure(cfg);
     audit::configure(cfg);
 }

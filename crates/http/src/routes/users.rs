@@ -402,6 +402,13 @@ pub async fn update_user(
     let password = take(&mut errors, no_null("password", b.password));
     let roles = take(&mut errors, no_null("roles", b.roles));
     let status = take(&mut errors, no_null("status", b.status));
+    if display_name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+        errors.push(FieldError::new(
+            "display_name",
+            "blank",
+            Msg::new("不能为空", "must not be blank"),
+        ));
+    }
     if let Some(p) = &password
         && let Err(e) = renda_domain::user::check_password_policy(p)
     {

@@ -1,0 +1,264 @@
+//! Who may see and act on a suggestion. Part of the permission module:
+//! [`decide_suggestion`] answers for one suggestion, and [`Visibility`]
+//! is the same rule in a form a store can turn into a query filter, so
+//! that lists and single reads can never disagree.
+
+use renda_domain::Role;
+use renda_domain::suggestion::SuggestionStatus;
+use uuid::Uuid;
+
+use crate::permission::{Decision, Principal};
+
+/// The relationships of one suggestion that decide access to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuggestionScope {
+    pub status: SuggestionStatus,
+    pub lead_deputy_id: Uuid,
+    /// Co-signers who have not withdrawn.
+    pub co_signers: Vec<Uuid>,
+    pub lead_unit_id: Option<Uuid>,
+    pub co_unit_ids: Vec<Uuid>,
+    /// The supervising leader's user id (red suggestions).
+    pub supervisor_id: Option<Uuid>,
+    pub published: bool,
+}
+
+/// What a caller asks to do with one suggestion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuggestionAction {
+    Read,
+    /// Change a draft, or submit it (the lead deputy).
+    EditDraft,
+    /// Withdraw one's own co-signature before submission.
+    WithdrawCoSignature,
+    /// The office's work: register, reject, assign, close, record on-site
+    /// verifications, decide units' requests, publish, mark outstanding.
+    Administer,
+    /// The lead unit's work: reply, ask for re-assignment or extension,
+    /// update a commitment.
+    HandleAsLeadUnit,
+    /// A co-unit's opinion to the lead unit.
+    AdviseAsCoUnit,
+    /// The lead deputy's evaluation of a reply.
+    Evaluate,
+    /// The supervising leader's notes and sign-off (red suggestions).
+    Supervise,
+}
+
+/// Which suggestions a caller may see, as a union of conditions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Visibility {
+    /// Published suggestions (everyone).
+    pub published: bool,
+    /// Suggestions this deputy leads or co-signs (drafts included).
+    pub deputy: Option<Uuid>,
+    /// Every suggestion past the draft stage (staff and leaders).
+    pub submitted: bool,
+    /// Suggestions assigned to this unit as lead or co-unit, from assignment on.
+    pub unit: Option<Uuid>,
+}
+
+/// The statuses in which the handling units see a suggestion.
+pub const UNIT_VISIBLE: &[SuggestionStatus] = &[
+    SuggestionStatus::Assigned,
+    SuggestionStatus::Replied,
+    SuggestionStatus::Rehandling,
+    SuggestionStatus::Closed,
+];
+
+/// The suggestions a caller may see.
+pub fn visibility(principal: &Principal) -> Visibility {
+    let mut v = Visibility {
+        published: true,
+        ..Visibility::default()
+    };
+    if let Some(a) = principal.actor() {
+        if a.has(Role::Deputy) {
+            v.deputy = a.deputy_id;
+        }
+        v.submitted = a.roles.any(&[Role::Staff, Role::Leader]);
+        if a.has(Role::Unit) {
+            v.unit = a.unit_id;
+        }
+    }
+    v
+}
+
+impl Visibility {
+    pub fn can_see(&self, s: &SuggestionScope) -> bool {
+        (self.published && s.published)
+            || self
+                .deputy
+                .is_some_and(|d| s.lead_deputy_id == d || s.co_signers.contains(&d))
+            || (self.submitted && s.status != SuggestionStatus::Draft)
+            || self.unit.is_some_and(|u| {
+                UNIT_VISIBLE.contains(&s.status)
+                    && (s.lead_unit_id == Some(u) || s.co_unit_ids.contains(&u))
+            })
+    }
+}
+
+/// Decides whether `principal` may perform `action` on a suggestion. A
+/// suggestion the caller may not see is `NotFound`, so that its existence
+/// is not revealed; one they see but may not act on is `Forbidden`.
+pub fn decide_suggestion(
+    principal: &Principal,
+    action: SuggestionAction,
+    s: &SuggestionScope,
+) -> Decision {
+    if !visibility(principal).can_see(s) {
+        return if principal.actor().is_none() {
+            Decision::Unauthenticated
+        } else {
+            Decision::NotFound
+        };
+    }
+    if action == SuggestionAction::Read {
+        return Decision::Allow;
+    }
+    let Some(a) = principal.actor() else {
+        return Decision::Unauthenticated;
+    };
+    let lead_deputy = a.has(Role::Deputy) && a.deputy_id == Some(s.lead_deputy_id);
+    let allowed = match action {
+        SuggestionAction::Read => true,
+        SuggestionAction::EditDraft | SuggestionAction::Evaluate => lead_deputy,
+        SuggestionAction::WithdrawCoSignature => {
+            a.has(Role::Deputy) && a.deputy_id.is_some_and(|d| s.co_signers.contains(&d))
+        }
+        SuggestionAction::Administer => a.has(Role::Staff),
+        SuggestionAction::HandleAsLeadUnit => {
+            a.has(Role::Unit) && a.unit_id.is_some() && a.unit_id == s.lead_unit_id
+        }
+        SuggestionAction::AdviseAsCoUnit => {
+            a.has(Role::Unit) && a.unit_id.is_some_and(|u| s.co_unit_ids.contains(&u))
+        }
+        SuggestionAction::Supervise => a.has(Role::Leader) && s.supervisor_id == Some(a.user_id),
+    };
+    if allowed {
+        Decision::Allow
+    } else {
+        Decision::Forbidden
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::permission::Actor;
+    use Decision::{Allow, Forbidden, NotFound, Unauthenticated};
+    use SuggestionAction::*;
+    use SuggestionStatus::*;
+    use renda_domain::RoleSet;
+
+    fn actor(id: u128, roles: &[Role], deputy: Option<u128>, unit: Option<u128>) -> Principal {
+        Principal::User(Actor {
+            user_id: Uuid::from_u128(id),
+            username: format!("u{id}"),
+            roles: RoleSet::new(roles.iter().copied()),
+            deputy_id: deputy.map(Uuid::from_u128),
+            unit_id: unit.map(Uuid::from_u128),
+            observer_id: None,
+        })
+    }
+
+    fn scope(status: SuggestionStatus) -> SuggestionScope {
+        SuggestionScope {
+            status,
+            lead_deputy_id: Uuid::from_u128(100),
+            co_signers: vec![Uuid::from_u128(101)],
+            lead_unit_id: Some(Uuid::from_u128(200)),
+            co_unit_ids: vec![Uuid::from_u128(201)],
+            supervisor_id: Some(Uuid::from_u128(5)),
+            published: false,
+        }
+    }
+
+    #[test]
+    fn decision_table() {
+        let anon = Principal::Anonymous;
+        let author = actor(1, &[Role::Deputy], Some(100), None);
+        let cosigner = actor(2, &[Role::Deputy], Some(101), None);
+        let other_deputy = actor(3, &[Role::Deputy], Some(102), None);
+        let staff = actor(4, &[Role::Staff], None, None);
+        let supervisor = actor(5, &[Role::Leader], None, None);
+        let other_leader = actor(6, &[Role::Leader], None, None);
+        let lead_unit = actor(7, &[Role::Unit], None, Some(200));
+        let co_unit = actor(8, &[Role::Unit], None, Some(201));
+        let other_unit = actor(9, &[Role::Unit], None, Some(202));
+        let admin = actor(10, &[Role::Admin], None, None);
+
+        #[rustfmt::skip]
+        let table: &[(&Principal, SuggestionStatus, SuggestionAction, Decision)] = &[
+            // drafts: the author and co-signers only
+            (&author, Draft, Read, Allow),
+            (&author, Draft, EditDraft, Allow),
+            (&cosigner, Draft, Read, Allow),
+            (&cosigner, Draft, EditDraft, Forbidden),
+            (&cosigner, Draft, WithdrawCoSignature, Allow),
+            (&author, Draft, WithdrawCoSignature, Forbidden),
+            (&other_deputy, Draft, Read, NotFound),
+            (&staff, Draft, Read, NotFound),
+            (&admin, Draft, Read, NotFound),
+            (&lead_unit, Draft, Read, NotFound),
+            (&anon, Draft, Read, Unauthenticated),
+            // submitted: the office and leaders too, units not yet
+            (&staff, Submitted, Read, Allow),
+            (&staff, Submitted, Administer, Allow),
+            (&other_leader, Submitted, Read, Allow),
+            (&other_leader, Submitted, Administer, Forbidden),
+            (&lead_unit, Registered, Read, NotFound),
+            (&other_deputy, Submitted, Read, NotFound),
+            (&author, Submitted, Administer, Forbidden),
+            // assigned: the lead and co-units too
+            (&lead_unit, Assigned, Read, Allow),
+            (&lead_unit, Assigned, HandleAsLeadUnit, Allow),
+            (&co_unit, Assigned, Read, Allow),
+            (&co_unit, Assigned, HandleAsLeadUnit, Forbidden),
+            (&co_unit, Assigned, AdviseAsCoUnit, Allow),
+            (&lead_unit, Assigned, AdviseAsCoUnit, Forbidden),
+            (&other_unit, Assigned, Read, NotFound),
+            (&staff, Assigned, HandleAsLeadUnit, Forbidden),
+            // evaluation by the lead deputy only; supervision by the named leader only
+            (&author, Replied, Evaluate, Allow),
+            (&cosigner, Replied, Evaluate, Forbidden),
+            (&staff, Replied, Evaluate, Forbidden),
+            (&supervisor, Replied, Supervise, Allow),
+            (&other_leader, Replied, Supervise, Forbidden),
+            (&staff, Replied, Supervise, Forbidden),
+        ];
+        for (who, status, action, want) in table {
+            assert_eq!(
+                decide_suggestion(who, *action, &scope(*status)),
+                *want,
+                "{who:?} {status} {action:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn published_suggestions_are_public() {
+        let s = SuggestionScope {
+            published: true,
+            ..scope(Closed)
+        };
+        assert_eq!(decide_suggestion(&Principal::Anonymous, Read, &s), Allow);
+        assert_eq!(
+            decide_suggestion(&Principal::Anonymous, Administer, &s),
+            Unauthenticated
+        );
+        let other = actor(3, &[Role::Deputy], Some(102), None);
+        assert_eq!(decide_suggestion(&other, Read, &s), Allow);
+        assert_eq!(decide_suggestion(&other, Evaluate, &s), Forbidden);
+    }
+
+    #[test]
+    fn a_withdrawn_co_signer_loses_sight_of_a_draft() {
+        let s = SuggestionScope {
+            co_signers: vec![],
+            ..scope(Draft)
+        };
+        let former = actor(2, &[Role::Deputy], Some(101), None);
+        assert_eq!(decide_suggestion(&former, Read, &s), NotFound);
+    }
+}

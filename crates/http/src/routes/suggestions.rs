@@ -1,0 +1,2122 @@
+//! Deputies' suggestions (代表建议): drafting, co-signing, review,
+//! assignment with three-colour management, replies, evaluation,
+//! rehandling, units' requests, supervision and closing.
+
+use actix_web::web::{Data, Path};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use renda_auth::Action;
+use renda_auth::suggestion_access::{
+    SuggestionAction, SuggestionScope, UNIT_VISIBLE, decide_suggestion, visibility,
+};
+use renda_domain::suggestion::{
+    self as rules, CloseBlocker, CloseFacts, CoUnit, Color, EvaluationResult, Reply, ReplyCategory,
+    SessionTiming, Suggestion, SuggestionSource, SuggestionStatus, Transition,
+};
+use renda_persistence::StoreError;
+use renda_persistence::suggestions::{
+    AssignmentSpell, Commitment, Event, NewSuggestion, SideWrite, SuggestionFilter,
+    SuggestionRecord, SuggestionVisibility, TimelineEntry, UnitRequest,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
+use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, answer};
+use crate::pagination::{ListParams, ListResponse};
+use crate::patch::double;
+use crate::{AppState, respond};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_suggestion)
+        .service(list_suggestions)
+        .service(list_categories)
+        .service(get_suggestion)
+        .service(update_draft)
+        .service(submit)
+        .service(withdraw_co_signature)
+        .service(register)
+        .service(reject)
+        .service(assign)
+        .service(reply)
+        .service(co_unit_opinion)
+        .service(evaluate)
+        .service(add_verification)
+        .service(add_supervision_note)
+        .service(sign_off)
+        .service(close)
+        .service(publish)
+        .service(mark_outstanding)
+        .service(create_request)
+        .service(decide_request)
+        .service(update_commitment)
+        .service(list_timeline)
+        .service(list_replies)
+        .service(list_records)
+        .service(list_requests)
+        .service(list_commitments)
+        .service(list_assignments);
+}
+
+// ---------------------------------------------------------------- views
+
+/// A co-signer (附议代表).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CoSignerView {
+    pub deputy_id: Uuid,
+    /// Set when the co-signer withdrew before submission.
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+/// A co-unit (协办单位) with its own deadline and its opinion to the lead unit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CoUnitView {
+    pub unit_id: Uuid,
+    pub due_date: Option<NaiveDate>,
+    pub opinion: Option<String>,
+    pub opinion_at: Option<DateTime<Utc>>,
+}
+
+/// The lead unit's official reply letter (答复函).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReplyView {
+    pub id: Uuid,
+    /// 1 for the first reply, 2 after one rehandling, ...
+    pub round: i32,
+    pub unit_id: Uuid,
+    pub category: ReplyCategory,
+    pub content: String,
+    /// 文号
+    pub document_number: Option<String>,
+    /// 签发人
+    pub signed_by: Option<String>,
+    pub responsible_person: Option<String>,
+    pub handler_name: Option<String>,
+    pub handler_phone: Option<String>,
+    pub reply_date: NaiveDate,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Reply> for ReplyView {
+    fn from(r: Reply) -> Self {
+        Self {
+            id: r.id,
+            round: r.round,
+            unit_id: r.unit_id,
+            category: r.category,
+            content: r.content,
+            document_number: r.document_number,
+            signed_by: r.signed_by,
+            responsible_person: r.responsible_person,
+            handler_name: r.handler_name,
+            handler_phone: r.handler_phone,
+            reply_date: r.reply_date,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// The lead deputy's evaluation of the latest reply.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvaluationView {
+    pub result: EvaluationResult,
+    pub comment: Option<String>,
+    pub evaluated_at: Option<DateTime<Utc>>,
+}
+
+/// A suggestion.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e70",
+    "number": "2026-0042",
+    "title": "关于增设古城街道老年助餐点的建议",
+    "content": "古城街道老年人口多，建议在社区增设助餐点……",
+    "category": "社会保障",
+    "term": "第十八届",
+    "session": "第五次会议",
+    "timing": "during_session",
+    "lead_deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e60",
+    "co_signers": [{"deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e61", "withdrawn_at": null}],
+    "source": "deputy",
+    "source_ref": null,
+    "status": "assigned",
+    "color": "yellow",
+    "lead_unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80",
+    "co_units": [],
+    "supervisor_id": null,
+    "assigned_on": "2026-03-10",
+    "due_date": "2026-06-08",
+    "overdue": false,
+    "reply": null,
+    "evaluation": null,
+    "reject_reason": null,
+    "signed_off_at": null,
+    "published_at": null,
+    "outstanding": false,
+    "outstanding_reason": null,
+    "submitted_at": "2026-03-01T02:00:00Z",
+    "registered_at": "2026-03-05T02:00:00Z",
+    "assigned_at": "2026-03-10T02:00:00Z",
+    "replied_at": null,
+    "closed_at": null,
+    "created_at": "2026-02-28T02:00:00Z",
+    "updated_at": "2026-03-10T02:00:00Z"
+}))]
+pub struct SuggestionResponse {
+    pub id: Uuid,
+    /// Given at registration, unique per year: `2026-0042`.
+    pub number: Option<String>,
+    pub title: String,
+    pub content: String,
+    pub category: String,
+    /// The congress term (届次) it was raised in.
+    pub term: String,
+    /// The session (e.g. 第五次会议), when raised during one.
+    pub session: Option<String>,
+    pub timing: SessionTiming,
+    pub lead_deputy_id: Uuid,
+    pub co_signers: Vec<CoSignerView>,
+    pub source: SuggestionSource,
+    /// The constituent opinion or collection drive it came from.
+    pub source_ref: Option<String>,
+    pub status: SuggestionStatus,
+    pub color: Option<Color>,
+    pub lead_unit_id: Option<Uuid>,
+    pub co_units: Vec<CoUnitView>,
+    /// The supervising leader's user id (red suggestions).
+    pub supervisor_id: Option<Uuid>,
+    pub assigned_on: Option<NaiveDate>,
+    /// The reply deadline.
+    pub due_date: Option<NaiveDate>,
+    /// The deadline has passed and the unit has not replied.
+    pub overdue: bool,
+    /// The latest reply.
+    pub reply: Option<ReplyView>,
+    pub evaluation: Option<EvaluationView>,
+    pub reject_reason: Option<String>,
+    /// When the supervising leader signed off (red).
+    pub signed_off_at: Option<DateTime<Utc>>,
+    /// When the office published the reply; published suggestions are public.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Marked an outstanding suggestion (优秀建议) in the yearly double evaluation.
+    pub outstanding: bool,
+    pub outstanding_reason: Option<String>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub registered_at: Option<DateTime<Utc>>,
+    pub assigned_at: Option<DateTime<Utc>>,
+    pub replied_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn view(s: Suggestion, today: NaiveDate) -> SuggestionResponse {
+    let overdue = s.is_overdue(today);
+    SuggestionResponse {
+        id: s.id,
+        number: s.number,
+        title: s.title,
+        content: s.content,
+        category: s.category,
+        term: s.term,
+        session: s.session,
+        timing: s.timing,
+        lead_deputy_id: s.lead_deputy_id,
+        co_signers: s
+            .co_signers
+            .into_iter()
+            .map(|c| CoSignerView {
+                deputy_id: c.deputy_id,
+                withdrawn_at: c.withdrawn_at,
+            })
+            .collect(),
+        source: s.source,
+        source_ref: s.source_ref,
+        status: s.status,
+        color: s.color,
+        lead_unit_id: s.lead_unit_id,
+        co_units: s
+            .co_units
+            .into_iter()
+            .map(|c| CoUnitView {
+                unit_id: c.unit_id,
+                due_date: c.deadline,
+                opinion: c.opinion,
+                opinion_at: c.opinion_at,
+            })
+            .collect(),
+        supervisor_id: s.supervisor_id,
+        assigned_on: s.assigned_on,
+        due_date: s.deadline,
+        overdue,
+        reply: s.reply.map(ReplyView::from),
+        evaluation: s.evaluation_result.map(|result| EvaluationView {
+            result,
+            comment: s.evaluation_comment,
+            evaluated_at: s.evaluated_at,
+        }),
+        reject_reason: s.reject_reason,
+        signed_off_at: s.signed_off_at,
+        published_at: s.published_at,
+        outstanding: s.outstanding,
+        outstanding_reason: s.outstanding_reason,
+        submitted_at: s.submitted_at,
+        registered_at: s.registered_at,
+        assigned_at: s.assigned_at,
+        replied_at: s.replied_at,
+        closed_at: s.closed_at,
+        created_at: s.created_at,
+        updated_at: s.updated_at,
+    }
+}
+
+// ---------------------------------------------------------------- helpers
+
+fn scope(s: &Suggestion) -> SuggestionScope {
+    SuggestionScope {
+        status: s.status,
+        lead_deputy_id: s.lead_deputy_id,
+        co_signers: s.active_co_signers().collect(),
+        lead_unit_id: s.lead_unit_id,
+        co_unit_ids: s.co_units.iter().map(|c| c.unit_id).collect(),
+        supervisor_id: s.supervisor_id,
+        published: s.published_at.is_some(),
+    }
+}
+
+/// Loads a suggestion and asks the permission module whether the caller
+/// may perform `action` on it.
+async fn load_for(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    action: SuggestionAction,
+) -> ApiResult<Suggestion> {
+    let s = match state.store.get_suggestion(id).await {
+        Ok(s) => s,
+        // Unknown ids answer like hidden ones.
+        Err(StoreError::NotFound) if caller.principal.actor().is_none() => {
+            return Err(ApiError::unauthenticated());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    answer(decide_suggestion(&caller.principal, action, &scope(&s)))?;
+    Ok(s)
+}
+
+fn status_name(s: SuggestionStatus) -> (&'static str, &'static str) {
+    match s {
+        SuggestionStatus::Draft => ("草稿", "draft"),
+        SuggestionStatus::Submitted => ("已提交", "submitted"),
+        SuggestionStatus::Registered => ("已立案", "registered"),
+        SuggestionStatus::NotRegistered => ("不予立案", "not registered"),
+        SuggestionStatus::Assigned => ("已交办", "assigned"),
+        SuggestionStatus::Replied => ("已答复", "replied"),
+        SuggestionStatus::Rehandling => ("重新办理中", "being handled again"),
+        SuggestionStatus::Closed => ("已办结", "closed"),
+    }
+}
+
+fn invalid_state(s: SuggestionStatus) -> ApiError {
+    let (zh, en) = status_name(s);
+    ApiError::conflict(
+        "invalid_state",
+        Msg::new(
+            format!("建议当前状态为“{zh}”，不允许此操作"),
+            format!("The suggestion is {en}; this operation is not allowed now"),
+        ),
+    )
+}
+
+/// The next status by the state machine, or 409.
+fn next(s: &Suggestion, op: Transition) -> ApiResult<SuggestionStatus> {
+    rules::next_status(s.status, op, s.color).map_err(|e| invalid_state(e.from))
+}
+
+fn check_if_match(s: &Suggestion, if_match: IfMatch) -> ApiResult<()> {
+    match if_match.0 {
+        Some(v) if v != s.version => Err(ApiError::precondition_failed()),
+        _ => Ok(()),
+    }
+}
+
+/// Saves a change; a concurrent change of the same suggestion is a 409.
+async fn save(
+    state: &AppState,
+    caller: &Caller,
+    before: &Suggestion,
+    after: Suggestion,
+    action: &'static str,
+    detail: Option<serde_json::Value>,
+    writes: Vec<SideWrite>,
+) -> ApiResult<HttpResponse> {
+    let event = Event { action, detail };
+    let saved = match state
+        .store
+        .save_suggestion(&caller.audit(), before, after, event, writes)
+        .await
+    {
+        Ok(s) => s,
+        Err(StoreError::VersionMismatch) => {
+            return Err(ApiError::conflict(
+                "concurrent_change",
+                Msg::new(
+                    "建议刚被他人修改，请刷新后重试",
+                    "The suggestion was just changed by someone else; reload and retry",
+                ),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let version = saved.version;
+    Ok(respond::changed(version, &view(saved, state.clock.today())))
+}
+
+fn now() -> DateTime<Utc> {
+    renda_domain::time::now()
+}
+
+fn blank(field: &str) -> FieldError {
+    FieldError::new(field, "blank", Msg::new("不能为空", "must not be blank"))
+}
+
+fn refuse_blank(pairs: &[(&str, &str)]) -> ApiResult<()> {
+    let errors: Vec<FieldError> = pairs
+        .iter()
+        .filter(|(_, v)| v.trim().is_empty())
+        .map(|(f, _)| blank(f))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+async fn check_category(state: &AppState, category: &str) -> ApiResult<()> {
+    if state
+        .store
+        .suggestion_categories()
+        .await?
+        .iter()
+        .any(|c| c == category)
+    {
+        Ok(())
+    } else {
+        Err(ApiError::field(
+            "category",
+            "unknown_category",
+            Msg::new(
+                "不是有效的建议类别，见 GET /api/v1/suggestion-categories",
+                "not a known category; see GET /api/v1/suggestion-categories",
+            ),
+        ))
+    }
+}
+
+async fn check_deputies(state: &AppState, field: &str, ids: &[Uuid]) -> ApiResult<()> {
+    let mut errors = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        if !state.store.deputy_exists(*id).await? {
+            errors.push(FieldError::new(
+                format!("{field}[{i}]"),
+                "not_found",
+                Msg::new("代表不存在", "no such deputy"),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+// ---------------------------------------------------------------- drafting
+
+/// A new suggestion, saved as a draft of the caller (a deputy).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "关于增设古城街道老年助餐点的建议",
+    "content": "古城街道老年人口多，建议在社区增设助餐点……",
+    "category": "社会保障",
+    "term": "第十八届",
+    "session": "第五次会议",
+    "timing": "during_session",
+    "co_signer_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e61"]
+}))]
+pub struct CreateSuggestionRequest {
+    #[validate(length(min = 1, max = 200))]
+    pub title: String,
+    #[validate(length(min = 1, max = 20000))]
+    pub content: String,
+    /// One of `GET /api/v1/suggestion-categories`.
+    #[validate(length(min = 1, max = 40))]
+    pub category: String,
+    #[validate(length(min = 1, max = 40))]
+    pub term: String,
+    #[validate(length(min = 1, max = 60))]
+    pub session: Option<String>,
+    pub timing: SessionTiming,
+    /// Deputies who co-sign (附议).
+    #[serde(default)]
+    #[validate(length(max = 50))]
+    pub co_signer_ids: Vec<Uuid>,
+    /// Default `deputy`.
+    pub source: Option<SuggestionSource>,
+    #[validate(length(min = 1, max = 100))]
+    pub source_ref: Option<String>,
+}
+
+/// Drafts a suggestion (deputies). Co-signers see the draft at once.
+#[utoipa::path(
+    tag = "suggestions",
+    request_body = CreateSuggestionRequest,
+    responses(
+        (status = 201, description = "The draft", body = SuggestionResponse, headers(("Location" = String), ("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a deputy with a linked deputy record", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/suggestions")]
+pub async fn create_suggestion(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<CreateSuggestionRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::CreateSuggestion)?;
+    let actor = caller.actor()?.clone();
+    let lead = actor.deputy_id.ok_or_else(ApiError::forbidden)?;
+    let b = body.0;
+    refuse_blank(&[
+        ("title", &b.title),
+        ("content", &b.content),
+        ("term", &b.term),
+    ])?;
+    check_category(&state, &b.category).await?;
+    let mut co: Vec<Uuid> = Vec::new();
+    for d in b.co_signer_ids {
+        if d != lead && !co.contains(&d) {
+            co.push(d);
+        }
+    }
+    check_deputies(&state, "co_signer_ids", &co).await?;
+    let new = NewSuggestion {
+        title: b.title.trim().to_owned(),
+        content: b.content,
+        category: b.category,
+        term: b.term.trim().to_owned(),
+        session: b.session,
+        timing: b.timing,
+        lead_deputy_id: lead,
+        co_signers: co,
+        source: b.source.unwrap_or(SuggestionSource::Deputy),
+        source_ref: b.source_ref,
+        created_by: actor.user_id,
+    };
+    let s = state.store.create_suggestion(&caller.audit(), new).await?;
+    let version = s.version;
+    Ok(respond::created(
+        format!("/api/v1/suggestions/{}", s.id),
+        version,
+        &view(s, state.clock.today()),
+    ))
+}
+
+/// A change to a draft; absent fields stay, `co_signer_ids` replaces the list.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateDraftRequest {
+    #[validate(length(min = 1, max = 200))]
+    pub title: Option<String>,
+    #[validate(length(min = 1, max = 20000))]
+    pub content: Option<String>,
+    #[validate(length(min = 1, max = 40))]
+    pub category: Option<String>,
+    #[validate(length(min = 1, max = 40))]
+    pub term: Option<String>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 60))]
+    pub session: Option<Option<String>>,
+    pub timing: Option<SessionTiming>,
+    #[validate(length(max = 50))]
+    pub co_signer_ids: Option<Vec<Uuid>>,
+}
+
+/// Changes a draft (its lead deputy, while it is a draft).
+#[utoipa::path(
+    tag = "suggestions",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    request_body = UpdateDraftRequest,
+    responses(
+        (status = 200, description = "The draft", body = SuggestionResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the lead deputy", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such suggestion, or not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a draft any more, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/suggestions/{id}")]
+pub async fn update_draft(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<UpdateDraftRequest>,
+) -> ApiResult<HttpResponse> {
+    let before = load_for(
+        &state,
+        &caller,
+        id.into_inner(),
+        SuggestionAction::EditDraft,
+    )
+    .await?;
+    check_if_match(&before, if_match)?;
+    if before.status != SuggestionStatus::Draft {
+        return Err(invalid_state(before.status));
+    }
+    let b = body.0;
+    let mut after = before.clone();
+    if let Some(t) = b.title {
+        refuse_blank(&[("title", &t)])?;
+        after.title = t.trim().to_owned();
+    }
+    if let Some(c) = b.content {
+        refuse_blank(&[("content", &c)])?;
+        after.content = c;
+    }
+    if let Some(c) = b.category {
+        check_category(&state, &c).await?;
+        after.category = c;
+    }
+    if let Some(t) = b.term {
+        refuse_blank(&[("term", &t)])?;
+        after.term = t.trim().to_owned();
+    }
+    if let Some(s) = b.session {
+        after.session = s;
+    }
+    if let Some(t) = b.timing {
+        after.timing = t;
+    }
+    if let Some(list) = b.co_signer_ids {
+        let mut co: Vec<Uuid> = Vec::new();
+        for d in list {
+            if d != before.lead_deputy_id && !co.contains(&d) {
+                co.push(d);
+            }
+        }
+        check_deputies(&state, "co_signer_ids", &co).await?;
+        after.co_signers = co
+            .into_iter()
+            .map(|d| renda_domain::suggestion::CoSigner {
+                deputy_id: d,
+                withdrawn_at: None,
+            })
+            .collect();
+    }
+    if after == before {
+        let version = before.version;
+        return Ok(respond::changed(
+            version,
+            &view(before, state.clock.today()),
+        ));
+    }
+    save(
+        &state,
+        &caller,
+        &before,
+        after,
+        "draft_updated",
+        None,
+        vec![],
+    )
+    .await
+}
+
+/// An operation without data.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmptyRequest {
+    /// An optional remark for the timeline.
+    #[validate(length(max = 2000))]
+    pub note: Option<String>,
+}
+
+fn note_detail(note: Option<String>) -> Option<serde_json::Value> {
+    note.filter(|n| !n.trim().is_empty())
+        .map(|n| json!({"note": n}))
+}
+
+macro_rules! lifecycle_doc {
+    ($(#[$m:meta])* $name:ident, $path:literal, $body:ty, $who:literal) => {
+        $(#[$m])*
+        #[utoipa::path(
+            tag = "suggestions",
+            params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+            request_body = $body,
+            responses(
+                (status = 200, description = "The updated suggestion", body = SuggestionResponse, headers(("ETag" = String))),
+                (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+                (status = 403, description = $who, body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such suggestion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = "The suggestion's state does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
+                (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
+            ),
+            security(("bearer" = []))
+        )]
+        #[post($path)]
+        pub async fn $name(
+            state: Data<AppState>,
+            caller: Caller,
+            id: Path<Uuid>,
+            if_match: IfMatch,
+            body: JsonBody<$body>,
+        ) -> ApiResult<HttpResponse> {
+            paste_body::$name(state, caller, id.into_inner(), if_match, body.0).await
+        }
+    };
+}
+
+lifecycle_doc!(
+    /// Submits a draft (its lead deputy). Co-signers can no longer withdraw.
+    submit, "/suggestions/{id}/submit", EmptyRequest, "Not the lead deputy"
+);
+lifecycle_doc!(
+    /// Withdraws the caller's co-signature (a co-signer, before submission).
+    withdraw_co_signature, "/suggestions/{id}/withdraw-co-signature", EmptyRequest, "Not a co-signer"
+);
+lifecycle_doc!(
+    /// Registers (立案) a submitted suggestion and gives it its number (staff).
+    register, "/suggestions/{id}/register", EmptyRequest, "Not staff"
+);
+lifecycle_doc!(
+    /// Declines to register (不予立案) a submitted suggestion, with a reason (staff). Final.
+    reject, "/suggestions/{id}/reject", RejectRequest, "Not staff"
+);
+lifecycle_doc!(
+    /// Assigns a registered suggestion to a lead unit and co-units with a
+    /// colour and deadline (staff). Green defaults to 30 days, yellow and red
+    /// to 90; no deadline may pass six months from assignment; red needs a
+    /// supervising leader.
+    assign, "/suggestions/{id}/assign", AssignRequest, "Not staff"
+);
+lifecycle_doc!(
+    /// The lead unit's official reply. A category B reply opens a commitment.
+    reply, "/suggestions/{id}/reply", ReplyRequest, "Not the lead unit"
+);
+lifecycle_doc!(
+    /// A co-unit's opinion to the lead unit.
+    co_unit_opinion, "/suggestions/{id}/co-unit-opinion", OpinionRequest, "Not a co-unit"
+);
+lifecycle_doc!(
+    /// The lead deputy's evaluation of the reply. Unsatisfied sends the
+    /// suggestion back to the unit (rehandling, 30 days by default); a
+    /// satisfied green suggestion closes.
+    evaluate, "/suggestions/{id}/evaluate", EvaluateRequest, "Not the lead deputy"
+);
+lifecycle_doc!(
+    /// Records an on-site verification (上门查验) — required before a yellow
+    /// suggestion closes (staff).
+    add_verification, "/suggestions/{id}/verifications", RecordRequest, "Not staff"
+);
+lifecycle_doc!(
+    /// Records the supervising leader's supervision notes (red).
+    add_supervision_note, "/suggestions/{id}/supervision-notes", RecordRequest, "Not the supervising leader"
+);
+lifecycle_doc!(
+    /// The supervising leader's sign-off (red), after the reply.
+    sign_off, "/suggestions/{id}/sign-off", EmptyRequest, "Not the supervising leader"
+);
+lifecycle_doc!(
+    /// Closes a replied and evaluated suggestion (staff): yellow needs an
+    /// on-site verification, red supervision notes and the leader's sign-off.
+    close, "/suggestions/{id}/close", EmptyRequest, "Not staff"
+);
+lifecycle_doc!(
+    /// Publishes a closed suggestion with its reply; published ones are public (staff).
+    publish, "/suggestions/{id}/publish", EmptyRequest, "Not staff"
+);
+lifecycle_doc!(
+    /// Marks (or unmarks) an outstanding suggestion (优秀建议) in the yearly double evaluation (staff).
+    mark_outstanding, "/suggestions/{id}/outstanding", OutstandingRequest, "Not staff"
+);
+lifecycle_doc!(
+    /// The lead unit asks to hand the suggestion back (`reassignment`,
+    /// within 10 days of assignment) or for more time (`extension`, never
+    /// past six months from assignment). Staff decide.
+    create_request, "/suggestions/{id}/requests", UnitRequestBody, "Not the lead unit"
+);
+
+/// Reasons for declining.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "属于信访事项，已转有关部门"}))]
+pub struct RejectRequest {
+    #[validate(length(min = 1, max = 2000))]
+    pub reason: String,
+}
+
+/// An assignment.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "lead_unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80",
+    "co_unit_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e81"],
+    "color": "red",
+    "due_date": "2026-06-30",
+    "supervisor_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e05"
+}))]
+pub struct AssignRequest {
+    pub lead_unit_id: Uuid,
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    pub co_unit_ids: Vec<Uuid>,
+    pub color: Color,
+    /// The reply deadline; default by colour (green 30 days, yellow and red
+    /// 90), never more than six months after assignment.
+    pub due_date: Option<NaiveDate>,
+    /// The co-units' deadline for their opinions; default 15 days before the lead unit's.
+    pub co_unit_due_date: Option<NaiveDate>,
+    /// The supervising leader's user id; required for red.
+    pub supervisor_id: Option<Uuid>,
+}
+
+/// A reply letter (答复函).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[validate(schema(function = "commitment_for_b"))]
+#[schema(example = json!({
+    "category": "B",
+    "content": "已列入2026年民生实事计划，年内建成助餐点3个。",
+    "document_number": "宿城民政函〔2026〕12号",
+    "signed_by": "李明",
+    "responsible_person": "王芳",
+    "handler_name": "赵磊",
+    "handler_phone": "0527-84351234",
+    "reply_date": "2026-05-20",
+    "commitment": {"content": "年内建成助餐点3个", "due_date": "2026-12-31"}
+}))]
+pub struct ReplyRequest {
+    pub category: ReplyCategory,
+    #[validate(length(min = 1, max = 20000))]
+    pub content: String,
+    #[validate(length(min = 1, max = 100))]
+    pub document_number: Option<String>,
+    #[validate(length(min = 1, max = 100))]
+    pub signed_by: Option<String>,
+    #[validate(length(min = 1, max = 100))]
+    pub responsible_person: Option<String>,
+    #[validate(length(min = 1, max = 100))]
+    pub handler_name: Option<String>,
+    #[validate(custom(function = "crate::validation::phone"))]
+    pub handler_phone: Option<String>,
+    /// Default today.
+    pub reply_date: Option<NaiveDate>,
+    /// Required with category B: what the unit commits to, tracked until fulfilled.
+    #[validate(nested)]
+    pub commitment: Option<CommitmentBody>,
+}
+
+fn commitment_for_b(r: &ReplyRequest) -> Result<(), validator::ValidationError> {
+    if r.category == ReplyCategory::B && r.commitment.is_none() {
+        return Err(crate::validation::invalid(
+            "commitment_required",
+            "B 类答复须写明承诺事项（commitment）",
+            "a category B reply needs a commitment",
+        ));
+    }
+    Ok(())
+}
+
+/// What a B reply commits to.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommitmentBody {
+    #[validate(length(min = 1, max = 2000))]
+    pub content: String,
+    pub due_date: Option<NaiveDate>,
+}
+
+/// A co-unit's opinion.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpinionRequest {
+    #[validate(length(min = 1, max = 20000))]
+    pub opinion: String,
+}
+
+/// An evaluation.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"result": "unsatisfied", "comment": "助餐点选址仍未落实"}))]
+pub struct EvaluateRequest {
+    pub result: EvaluationResult,
+    #[validate(length(max = 2000))]
+    pub comment: Option<String>,
+}
+
+/// A verification or supervision record.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"occurred_on": "2026-05-25", "participants": "代表工委 刘青；区民政局 王芳", "content": "现场查看3个助餐点，已投入使用。"}))]
+pub struct RecordRequest {
+    /// Default today.
+    pub occurred_on: Option<NaiveDate>,
+    #[validate(length(min = 1, max = 1000))]
+    pub participants: Option<String>,
+    #[validate(length(min = 1, max = 20000))]
+    pub content: String,
+}
+
+/// Marking an outstanding suggestion.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutstandingRequest {
+    pub outstanding: bool,
+    #[validate(length(min = 1, max = 2000))]
+    pub reason: Option<String>,
+}
+
+/// A unit's request.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"kind": "extension", "reason": "需协调土地指标", "due_date": "2026-08-31"}))]
+pub struct UnitRequestBody {
+    /// `reassignment` (hand it back, 申请调整) or `extension` (申请延期).
+    #[validate(custom(function = "request_kind"))]
+    pub kind: String,
+    #[validate(length(min = 1, max = 2000))]
+    pub reason: String,
+    /// For `extension`: the new deadline asked for.
+    pub due_date: Option<NaiveDate>,
+}
+
+fn request_kind(k: &str) -> Result<(), validator::ValidationError> {
+    if k == "reassignment" || k == "extension" {
+        Ok(())
+    } else {
+        Err(crate::validation::invalid(
+            "kind",
+            "须为 reassignment 或 extension",
+            "must be reassignment or extension",
+        ))
+    }
+}
+
+/// The office's decision on a unit's request.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"approved": true, "lead_unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e82", "note": "改由区住建局主办"}))]
+pub struct DecideRequest {
+    pub approved: bool,
+    #[validate(length(max = 2000))]
+    pub note: Option<String>,
+    /// Approving a re-assignment: the new lead unit (required).
+    pub lead_unit_id: Option<Uuid>,
+    /// Approving a re-assignment: the new deadline (default by colour from today).
+    pub due_date: Option<NaiveDate>,
+}
+
+/// Progress on a commitment.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommitmentProgressRequest {
+    #[validate(length(min = 1, max = 5000))]
+    pub progress: String,
+    /// True when the commitment is fulfilled; it is then closed.
+    #[serde(default)]
+    pub fulfilled: bool,
+}
+
+fn deadline_error(e: rules::DeadlineError) -> ApiError {
+    let msg = match e {
+        rules::DeadlineError::BeforeAssignment => Msg::new(
+            "期限不能早于交办日期",
+            "the deadline is before the assignment",
+        ),
+        rules::DeadlineError::PastSixMonths => Msg::new(
+            "办理期限不得超过交办之日起六个月",
+            "the deadline may not be more than six months after assignment",
+        ),
+    };
+    ApiError::field("due_date", "deadline", msg)
+}
+
+/// The bodies of the lifecycle operations.
+mod paste_body {
+    use super::*;
+
+    pub async fn submit(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        b: EmptyRequest,
+    ) -> ApiResult<HttpResponse> {
+        let before = load_for(&state, &caller, id, SuggestionAction::EditDraft).await?;
+        check_if_match(&before, im)?;
+        let mut after = before.clone();
+        after.status = next(&before, Transition::Submit)?;
+        after.submitted_at = Some(now());
+        save(
+            &state,
+            &caller,
+            &before,
+            after,
+            "submitted",
+            note_detail(b.note),
+            vec![],
+        )
+        .await
+    }
+
+    pub async fn withdraw_co_signature(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        b: EmptyRequest,
+    ) -> ApiResult<HttpResponse> {
+        let before = load_for(&state, &caller, id, SuggestionAction::WithdrawCoSignature).await?;
+        check_if_match(&before, im)?;
+        if before.status != SuggestionStatus::Draft {
+            return Err(invalid_state(before.status));
+        }
+        let me = caller.actor()?.deputy_id;
+        let mut after = before.clone();
+        for c in &mut after.co_signers {
+            if Some(c.deputy_id) == me && c.withdrawn_at.is_none() {
+                c.withdrawn_at = Some(now());
+            }
+        }
+        let detail = json!({"deputy_id": me, "note": b.note});
+        save(
+            &state,
+            &caller,
+            &before,
+            after,
+            "co_signature_withdrawn",
+            Some(detail),
+            vec![],
+        )
+        .await
+    }
+
+    pub async fn register(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        b: EmptyRequest,
+    ) -> ApiResult<HttpResponse> {
+        let before = load_for(&state, &caller, id, SuggestionAction::Administer).await?;
+        check_if_match(&before, im)?;
+        let mut after = before.clone();
+        after.status = next(&before, Transition::Register)?;
+        after.registered_at = Some(now());
+        save(
+            &state,
+            &caller,
+            &before,
+            after,
+            "registered",
+            note_detail(b.note),
+            vec![],
+        )
+        .await
+    }
+
+    pub async fn reject(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        b: RejectRequest,
+    ) -> ApiResult<HttpResponse> {
+        refuse_blank(&[("reason", &b.reason)])?;
+        let before = load_for(&state, &caller, id, SuggestionAction::Administer).await?;
+        check_if_match(&before, im)?;
+        let mut after = before.clone();
+        after.status = next(&before, Transition::Reject)?;
+        after.reject_reason = Some(b.reason.clone());
+        save(
+            &state,
+            &caller,
+            &before,
+            after,
+            "rejected",
+            Some(json!({"reason": b.reason})),
+            vec![],
+        )
+        .await
+    }
+
+    pub async fn assign(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        b: AssignRequest,
+    ) -> ApiResult<HttpResponse> {
+        let before = load_for(&state, &caller, id, SuggestionAction::Administer).await?;
+        check_if_match(&before, im)?;
+        let status = next(&before, Transition::Assign)?;
+        let today = state.clock.today();
+        let mut errors = Vec::new();
+        if !state.store.unit_exists(b.lead_unit_id).await? {
+            errors.push(FieldError::new(
+                "lead_unit_id",
+                "not_found",
+                Msg::new("承办单位不存在", "no such unit"),
+            ));
+        }
+        let mut co_units: Vec<Uuid> = Vec::new();
+        for (i, u) in b.co_unit_ids.iter().enumerate() {
+            if *u == b.lead_unit_id || co_units.contains(u) {
+                continue;
+            }
+            if !state.store.unit_exists(*u).await? {
+                errors.push(FieldError::new(
+                    format!("co_unit_ids[{i}]"),
+                    "not_found",
+                    Msg::new("承办单位不存在", "no such unit"),
+                ));
+            }
+            co_units.push(*u);
+        }
+        match (b.color, b.supervisor_id) {
+            (Color::Red, None) => errors.push(FieldError::new(
+                "supervisor_id",
+                "required",
+                Msg::new(
+                    "红色建议须指定督办领导",
+                    "a red suggestion needs a supervising leader",
+                ),
+            )),
+            (_, Some(sup)) => {
+                let ok = match state.store.get_user(sup).await {
+                    Ok(u) => u.is_active() && u.roles.contains(renda_domain::Role::Leader),
+                    Err(StoreError::NotFound) => false,
+                    Err(e) => return Err(e.into()),
+                };
+                if !ok {
+                    errors.push(FieldError::new(
+                        "supervisor_id",
+                        "not_a_leader",
+                        Msg::new(
+                            "督办领导须为有效的领导账号",
+                            "the supervisor must be an active leader account",
+                        ),
+                    ));
+                }
+            }
+            _ => {}
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::validation(errors));
+        }
+        let deadline =
+            rules::assignment_deadline(today, b.color, b.due_date).map_err(deadline_error)?;
+        let co_deadline = match b.co_unit_due_date {
+            Some(d) if d > deadline || d < today => {
+                return Err(ApiError::field(
+                    "co_unit_due_date",
+                    "deadline",
+                    Msg::new(
+                        "协办期限须在交办日与主办期限之间",
+                        "the co-units' deadline must fall between today and the lead unit's",
+                    ),
+                ));
+            }
+            Some(d) => d,
+            None => deadline
+                .checked_sub_days(Days::new(15))
+                .filter(|d| *d >= today)
+                .unwrap_or(deadline),
+        };
+        let mut after = before.clone();
+        after.status = status;
+        after.color = Some(b.color);
+        after.lead_unit_id = Some(b.lead_unit_id);
+        after.co_units = co_units
+            .iter()
+            .map(|u| CoUnit {
+                unit_id: *u,
+                deadline: Some(co_deadline),
+                opinion: None,
+                opinion_at: None,
+            })
+            .collect();
+        after.supervisor_id = if b.color == Color::Red {
+            b.supervisor_id
+        } else {
+            None
+        };
+        after.assigned_on = Some(today);
+        after.deadline = Some(deadline);
+        after.assigned_at = Some(now());
+        after.overdue_recorded = false;
+        let detail = json!({"lead_unit_id": b.lead_unit_id, "co_unit_ids": co_units, "color": b.color, "due_date": deadline});
+        let writes = vec![SideWrite::Assignment {
+            lead_unit_id: b.lead_unit_id,
+            end_reason: None,
+        }];
+        save(
+            &state,
+            &caller,
+            &before,
+            after,
+            "assigned",
+            Some(detail),
+            writes,
+        )
+        .await
+    }
+
+    pub async fn reply(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        b: ReplyRequest,
+    ) -> ApiResult<HttpResponse> {
+        refuse_blank(&[("content", &b.content)])?;
+        let before = load_for(&state, &caller, id, SuggestionAction::HandleAsLeadUnit).await?;
+        check_if_match(&before, im)?;
+        let status = next(&before, Transition::Reply)?;
+        let actor = caller.actor()?;
+        let today = state.clock.today();
+        let round = before.reply.as_ref().map_or(1, |r| r.round + 1);
+        let reply = Reply {
+            id: Uuid::now_v7(),
+            round,
+            unit_id: before.lead_unit_id.unwrap_or_default(),
+            category: b.category,
+            content: b.content,
+            document_number: b.document_number,
+            signed_by: b.signed_by,
+            responsible_person: b.responsible_person,
+            handler_name: b.handler_name,
+            handler_phone: b.handler_phone,
+            reply_date: b.reply_date.unwrap_or(today),
+            created_at: now(),
+        };
+        let mut writes = vec![SideWrite::Reply(reply.clone(), actor.user_id)];
+        if let (ReplyCategory::B, Some(c)) = (b.category, b.commitment) {
+            writes.push(SideWrite::Commitment {
+                reply_id: reply.id,
+                content: c.content,
+                due_date: c.due_date,
+            });
+        }
+        let mut after = before.clone();
+        after.status = status;
+        after.replied_at = Some(now());
+        after.evaluation_result = None;
+        after.evaluation_comment = None;
+        after.evaluated_at = None;
+        let detail = json!({"round": round, "category": b.category});
+        save(
+            &state,
+            &caller,
+            &before,
+            after,
+            "replied",
+            Some(detail),
+            writes,
+        )
+        .await
+    }
+
+    pub async fn co_unit_opinion(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        b: OpinionRequest,
+    ) -> ApiResult<HttpResponse> {
+        refuse_blank(&[("opinion", &b.opinion)])?;
+        let before = load_for(&state, &caller, id, SuggestionAction::AdviseAsCoUnit).await?;
+        check_if_match(&before, im)?;
+        if !matches!(
+            before.status,
+            SuggestionStatus::Assigned | SuggestionStatus::Rehandling
+        ) {
+            return Err(invalid_state(before.status));
+        }
+        let unit = caller.actor()?.unit_id.unwrap_or_default();
+        let mut after = before.clone();
+        for c in &mut after.co_units {
+            if c.unit_id == unit {
+                c.opinion = Some(b.opinion.clone());
+                c.opinion_at = Some(now());
+            }
+        }
+        save(
+            &state,
+            &caller,
+            &before,
+            after,
+            "co_unit_opinion",
+            Some(json!({"unit_id": unit})),
+            vec![],
+        )
+        .await
+    }
+
+    pub async fn evaluate(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        b: EvaluateRequest,
+    ) -> ApiResult<HttpResponse> {
+        let before = load_for(&state, &caller, id, SuggestionAction::Evaluate).await?;
+        check_if_match(&before, im)?;
+        if before.status == SuggestionStatus::Replied && before.evaluation_result.is_some() {
+            return Err(ApiError::conflict(
+                "already_evaluated",
+                Msg::new("该答复已评价过", "This reply has already been evaluated"),
+            ));
+        }
+        let status = next(&before, Transition::Evaluate(b.result))?;
+        let today = state.clock.today();
+        let mut after = before.clone();
+        after.status = status;
+        after.evaluation_result = Some(b.result);
+        after.evaluation_comment = b.comment.clone();
+        after.evaluated_at = Some(now());
+        if status == SuggestionStatus::Rehandling {
+            after.deadline = today.checked_add_days(Days::new(rules::REHANDLING_DAYS));
+            after.overdue_recorded = false;
+            after.signed_off_at = None;
+            after.signed_off_by = None;
+        }
+        if status == SuggestionStatus::Closed {
+            after.closed_at = Some(now());
+        }
+        let detail = json!({"result": b.result, "comment": b.comment, "due_date": after.deadline});
+        save(
+            &state,
+            &caller,
+            &before,
+            after,
+            "evaluated",
+            Some(detail),
+            vec![],
+        )
+        .await
+    }
+
+    async fn record(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        b: RecordRequest,
+        action: SuggestionAction,
+        kind: &'static str,
+    ) -> ApiResult<HttpResponse> {
+        refuse_blank(&[("content", &b.content)])?;
+        let before = load_for(&state, &caller, id, action).await?;
+        check_if_match(&before, im)?;
+        if !matches!(
+            before.status,
+            SuggestionStatus::Assigned | SuggestionStatus::Replied | SuggestionStatus::Rehandling
+        ) {
+            return Err(invalid_state(before.status));
+        }
+        let by = caller.actor()?.user_id;
+        let occurred_on = b.occurred_on.unwrap_or_else(|| state.clock.today());
+        let writes = vec![SideWrite::Record {
+            kind,
+            occurred_on,
+            participants: b.participants,
+            content: b.content,
+            by,
+        }];
+        let after = before.clone();
+        save(
+            &state,
+            &caller,
+            &before,
+            after,
+            kind,
+            Some(json!({"occurred_on": occurred_on})),
+            writes,
+        )
+        .await
+    }
+
+    pub async fn add_verification(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        b: RecordRequest,
+    ) -> ApiResult<HttpResponse> {
+        record(
+            state,
+            caller,
+            id,
+            im,
+            b,
+            SuggestionAction::Administer,
+            "verification",
+        )
+        .await
+    }
+
+    pub async fn add_supervision_note(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        b: RecordRequest,
+    ) -> ApiResult<HttpResponse> {
+        record(
+            state,
+            caller,
+            id,
+            im,
+            b,
+            SuggestionAction::Supervise,
+            "supervision_note",
+        )
+        .await
+    }
+
+    pub async fn sign_off(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        b: EmptyRequest,
+    ) -> ApiResult<HttpResponse> {
+        let before = load_for(&state, &caller, id, SuggestionAction::Supervise).await?;
+        check_if_match(&before, im)?;
+        if before.status != SuggestionStatus::Replied || before.signed_off_at.is_some() {
+            return Err(invalid_state(before.status));
+        }
+        if state
+            .store
+            .count_suggestion_records(id, "supervision_note")
+            .await?
+            == 0
+        {
+            return Err(ApiError::conflict(
+                "supervision_notes_missing",
+                Msg::new(
+                    "签批前须先填写督办意见",
+                    "Record supervision notes before signing off",
+                ),
+            ));
+        }
+        let mut after = before.clone();
+        after.signed_off_at = Some(now());
+        after.signed_off_by = Some(caller.actor()?.user_id);
+        save(
+            &state,
+            &caller,
+            &before,
+            after,
+            "signed_off",
+            note_detail(b.note),
+            vec![],
+        )
+        .await
+    }
+
+    pub async fn close(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        b: EmptyRequest,
+    ) -> ApiResult<HttpResponse> {
+        let before = load_for(&state, &caller, id, SuggestionAction::Administer).await?;
+        check_if_match(&before, im)?;
+        let status = next(&before, Transition::Close)?;
+        let facts = CloseFacts {
+            evaluated: matches!(
+                before.evaluation_result,
+                Some(EvaluationResult::Satisfied | EvaluationResult::BasicallySatisfied)
+            ),
+            verifications: state
+                .store
+                .count_suggestion_records(id, "verification")
+                .await?,
+            supervision_notes: state
+                .store
+                .count_suggestion_records(id, "supervision_note")
+                .await?,
+            signed_off: before.signed_off_at.is_some(),
+        };
+        let blockers = rules::close_blockers(before.color, facts);
+        if !blockers.is_empty() {
+            let mut e = ApiError::conflict(
+                "close_requirements_unmet",
+                Msg::new(
+                    "尚不满足办结条件",
+                    "The suggestion does not yet meet its closing rule",
+                ),
+            );
+            e.errors = blockers
+                .into_iter()
+                .map(|b| match b {
+                    CloseBlocker::NotEvaluated => FieldError::new("evaluation", "missing", Msg::new("代表尚未作出满意或基本满意的评价", "the deputy has not evaluated the reply as satisfied or basically satisfied")),
+                    CloseBlocker::NoVerification => FieldError::new("verifications", "missing", Msg::new("黄色建议须有上门查验记录", "a yellow suggestion needs an on-site verification record")),
+                    CloseBlocker::NoSupervisionNotes => FieldError::new("supervision_notes", "missing", Msg::new("红色建议须有督办意见", "a red suggestion needs supervision notes")),
+                    CloseBlocker::NotSignedOff => FieldError::new("signed_off_at", "missing", Msg::new("红色建议须经督办领导签批", "a red suggestion needs the supervising leader's sign-off")),
+                })
+                .collect();
+            return Err(e);
+        }
+        let mut after = before.clone();
+        after.status = status;
+        after.closed_at = Some(now());
+        save(
+            &state,
+            &caller,
+            &before,
+            after,
+            "closed",
+            note_detail(b.note),
+            vec![],
+        )
+        .await
+    }
+
+    pub async fn publish(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        b: EmptyRequest,
+    ) -> ApiResult<HttpResponse> {
+        let before = load_for(&state, &caller, id, SuggestionAction::Administer).await?;
+        check_if_match(&before, im)?;
+        if before.status != SuggestionStatus::Closed || before.published_at.is_some() {
+            return Err(invalid_state(before.status));
+        }
+        let mut after = before.clone();
+        after.published_at = Some(now());
+        save(
+            &state,
+            &caller,
+            &before,
+            after,
+            "published",
+            note_detail(b.note),
+            vec![],
+        )
+        .await
+    }
+
+    pub async fn mark_outstanding(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        b: OutstandingRequest,
+    ) -> ApiResult<HttpResponse> {
+        let before = load_for(&state, &caller, id, SuggestionAction::Administer).await?;
+        check_if_match(&before, im)?;
+        if b.outstanding && b.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+            return Err(ApiError::field(
+                "reason",
+                "required",
+                Msg::new("评为优秀建议须写明理由", "a reason is required"),
+            ));
+        }
+        if !before.reached_units() {
+            return Err(invalid_state(before.status));
+        }
+        let mut after = before.clone();
+        after.outstanding = b.outstanding;
+        after.outstanding_reason = if b.outstanding {
+            b.reason.clone()
+        } else {
+            None
+        };
+        save(
+            &state,
+            &caller,
+            &before,
+            after,
+            "outstanding_marked",
+            Some(json!({"outstanding": b.outstanding, "reason": b.reason})),
+            vec![],
+        )
+        .await
+    }
+
+    pub async fn create_request(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        b: UnitRequestBody,
+    ) -> ApiResult<HttpResponse> {
+        refuse_blank(&[("reason", &b.reason)])?;
+        let before = load_for(&state, &caller, id, SuggestionAction::HandleAsLeadUnit).await?;
+        check_if_match(&before, im)?;
+        if !matches!(
+            before.status,
+            SuggestionStatus::Assigned | SuggestionStatus::Rehandling
+        ) {
+            return Err(invalid_state(before.status));
+        }
+        if state
+            .store
+            .suggestion_requests(id)
+            .await?
+            .iter()
+            .any(|r| r.status == "pending")
+        {
+            return Err(ApiError::conflict(
+                "request_pending",
+                Msg::new(
+                    "已有待处理的申请",
+                    "A request is already waiting for a decision",
+                ),
+            ));
+        }
+        let today = state.clock.today();
+        let assigned = before.assigned_on.unwrap_or(today);
+        let kind: &'static str = if b.kind == "reassignment" {
+            "reassignment"
+        } else {
+            "extension"
+        };
+        if kind == "reassignment" {
+            let window_end = assigned
+                .checked_add_days(Days::new(rules::REASSIGN_WINDOW_DAYS))
+                .unwrap_or(assigned);
+            if today > window_end || before.status != SuggestionStatus::Assigned {
+                return Err(ApiError::conflict(
+                    "reassignment_window_closed",
+                    Msg::new(
+                        "申请调整须在交办之日起10日内提出",
+                        "A re-assignment must be asked for within 10 days of assignment",
+                    ),
+                ));
+            }
+        } else {
+            let Some(wanted) = b.due_date else {
+                return Err(ApiError::field(
+                    "due_date",
+                    "required",
+                    Msg::new(
+                        "申请延期须写明新的期限",
+                        "an extension needs the new deadline",
+                    ),
+                ));
+            };
+            if before.deadline.is_some_and(|d| wanted <= d) {
+                return Err(ApiError::field(
+                    "due_date",
+                    "deadline",
+                    Msg::new(
+                        "新的期限须晚于现期限",
+                        "the new deadline must be later than the current one",
+                    ),
+                ));
+            }
+            rules::check_deadline(assigned, wanted).map_err(deadline_error)?;
+        }
+        let by = caller.actor()?.user_id;
+        let unit_id = before.lead_unit_id.unwrap_or_default();
+        let writes = vec![SideWrite::Request {
+            unit_id,
+            kind,
+            reason: b.reason.clone(),
+            requested_deadline: b.due_date,
+            by,
+        }];
+        let after = before.clone();
+        let detail = json!({"kind": kind, "reason": b.reason, "due_date": b.due_date});
+        save(
+            &state,
+            &caller,
+            &before,
+            after,
+            "unit_request",
+            Some(detail),
+            writes,
+        )
+        .await
+    }
+}
+
+/// Decides a unit's request (staff): approving a re-assignment hands the
+/// suggestion to a new lead unit (the former one stays in its lineage);
+/// approving an extension moves the deadline.
+#[utoipa::path(
+    tag = "suggestions",
+    params(("id" = Uuid, Path), ("request_id" = Uuid, Path)),
+    request_body = DecideRequest,
+    responses(
+        (status = 200, description = "The updated suggestion", body = SuggestionResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such suggestion or request", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already decided, or the suggestion's state does not allow it", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/suggestions/{id}/requests/{request_id}/decide")]
+pub async fn decide_request(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    body: JsonBody<DecideRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, request_id) = path.into_inner();
+    let before = load_for(&state, &caller, id, SuggestionAction::Administer).await?;
+    let b = body.0;
+    let requests = state.store.suggestion_requests(id).await?;
+    let req = requests
+        .into_iter()
+        .find(|r| r.id == request_id)
+        .ok_or_else(ApiError::not_found)?;
+    if req.status != "pending" {
+        return Err(ApiError::conflict(
+            "request_decided",
+            Msg::new("该申请已处理", "This request has been decided"),
+        ));
+    }
+    let by = caller.actor()?.user_id;
+    let mut after = before.clone();
+    let mut writes = vec![SideWrite::Decide {
+        request_id,
+        approved: b.approved,
+        by,
+        note: b.note.clone(),
+    }];
+    if b.approved {
+        let today = state.clock.today();
+        if req.kind == "reassignment" {
+            let status = next(&before, Transition::Reassign)?;
+            let Some(new_unit) = b.lead_unit_id else {
+                return Err(ApiError::field(
+                    "lead_unit_id",
+                    "required",
+                    Msg::new(
+                        "同意调整须指定新的主办单位",
+                        "approving a re-assignment needs the new lead unit",
+                    ),
+                ));
+            };
+            if Some(new_unit) == before.lead_unit_id || !state.store.unit_exists(new_unit).await? {
+                return Err(ApiError::field(
+                    "lead_unit_id",
+                    "invalid",
+                    Msg::new("须为另一个存在的承办单位", "must be another existing unit"),
+                ));
+            }
+            let color = before.color.unwrap_or(Color::Green);
+            let deadline =
+                rules::assignment_deadline(today, color, b.due_date).map_err(deadline_error)?;
+            after.status = status;
+            after.lead_unit_id = Some(new_unit);
+            after.co_units.retain(|c| c.unit_id != new_unit);
+            after.assigned_on = Some(today);
+            after.assigned_at = Some(now());
+            after.deadline = Some(deadline);
+            after.overdue_recorded = false;
+            writes.push(SideWrite::Assignment {
+                lead_unit_id: new_unit,
+                end_reason: Some("reassigned".into()),
+            });
+        } else {
+            if !matches!(
+                before.status,
+                SuggestionStatus::Assigned | SuggestionStatus::Rehandling
+            ) {
+                return Err(invalid_state(before.status));
+            }
+            let assigned = before.assigned_on.unwrap_or(today);
+            let wanted = b.due_date.or(req.requested_deadline).unwrap_or(assigned);
+            after.deadline = Some(rules::check_deadline(assigned, wanted).map_err(deadline_error)?);
+            after.overdue_recorded = false;
+        }
+    }
+    let detail =
+        json!({"request_id": request_id, "kind": req.kind, "approved": b.approved, "note": b.note});
+    save(
+        &state,
+        &caller,
+        &before,
+        after,
+        "request_decided",
+        Some(detail),
+        writes,
+    )
+    .await
+}
+
+/// Updates a commitment of a B reply (the lead unit); `fulfilled` closes it.
+#[utoipa::path(
+    tag = "suggestions",
+    params(("id" = Uuid, Path), ("commitment_id" = Uuid, Path)),
+    request_body = CommitmentProgressRequest,
+    responses(
+        (status = 200, description = "The suggestion", body = SuggestionResponse),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the lead unit", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such suggestion or commitment", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The commitment is already fulfilled", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/suggestions/{id}/commitments/{commitment_id}/progress")]
+pub async fn update_commitment(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    body: JsonBody<CommitmentProgressRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, commitment_id) = path.into_inner();
+    let before = load_for(&state, &caller, id, SuggestionAction::HandleAsLeadUnit).await?;
+    let b = body.0;
+    refuse_blank(&[("progress", &b.progress)])?;
+    let list = state.store.suggestion_commitments(id).await?;
+    let c = list
+        .into_iter()
+        .find(|c| c.id == commitment_id)
+        .ok_or_else(ApiError::not_found)?;
+    if c.status != "open" {
+        return Err(ApiError::conflict(
+            "commitment_closed",
+            Msg::new("该承诺已兑现", "The commitment is already fulfilled"),
+        ));
+    }
+    let writes = vec![SideWrite::CommitmentProgress {
+        id: commitment_id,
+        progress: b.progress.clone(),
+        fulfilled: b.fulfilled,
+    }];
+    let after = before.clone();
+    let detail = json!({"commitment_id": commitment_id, "fulfilled": b.fulfilled});
+    save(
+        &state,
+        &caller,
+        &before,
+        after,
+        "commitment_progress",
+        Some(detail),
+        writes,
+    )
+    .await
+}
+
+// ---------------------------------------------------------------- reading
+
+/// Filters of the suggestion listing.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SuggestionFilterParams {
+    pub status: Option<SuggestionStatus>,
+    pub color: Option<Color>,
+    #[validate(length(max = 40))]
+    pub category: Option<String>,
+    /// Assigned to this unit as lead or co-unit.
+    pub unit_id: Option<Uuid>,
+    /// Led or co-signed by this deputy.
+    pub deputy_id: Option<Uuid>,
+    #[validate(length(max = 40))]
+    pub term: Option<String>,
+    /// Registered in this year (unregistered ones: created in it).
+    #[validate(range(min = 1949, max = 2999))]
+    pub year: Option<i32>,
+    /// Only overdue (true) or only not overdue (false) suggestions.
+    pub overdue: Option<bool>,
+    /// Words in the title or content (Chinese substrings match).
+    #[validate(length(max = 100))]
+    pub q: Option<String>,
+}
+
+/// Lists the suggestions the caller may see: deputies their own and those
+/// they co-sign, staff and leaders every submitted one, units those
+/// assigned to them, everyone the published ones.
+#[utoipa::path(
+    tag = "suggestions",
+    params(ListParams, SuggestionFilterParams),
+    responses(
+        (status = 200, description = "A page of suggestions", body = ListResponse<SuggestionResponse>),
+        (status = 401, description = "An invalid access token was sent", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/suggestions")]
+pub async fn list_suggestions(
+    state: Data<AppState>,
+    caller: Caller,
+    page: QueryParams<ListParams>,
+    filter: QueryParams<SuggestionFilterParams>,
+) -> ApiResult<HttpResponse> {
+    let v = visibility(&caller.principal);
+    let vis = SuggestionVisibility {
+        published: v.published,
+        deputy: v.deputy,
+        submitted: v.submitted,
+        unit: v.unit,
+        unit_statuses: UNIT_VISIBLE.to_vec(),
+    };
+    let p = filter.0;
+    let today = state.clock.today();
+    let f = SuggestionFilter {
+        status: p.status,
+        color: p.color,
+        category: p.category.filter(|s| !s.trim().is_empty()),
+        unit_id: p.unit_id,
+        deputy_id: p.deputy_id,
+        term: p.term.filter(|s| !s.trim().is_empty()),
+        year: p.year,
+        overdue: p.overdue.map(|o| (o, today)),
+        q: p.q.filter(|s| !s.trim().is_empty()),
+    };
+    let page = state
+        .store
+        .list_suggestions(&vis, &f, &page.0.options()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |s| view(s, today))))
+}
+
+/// Reads a suggestion the caller may see (404 otherwise).
+#[utoipa::path(
+    tag = "suggestions",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The suggestion", body = SuggestionResponse, headers(("ETag" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 401, description = "Not signed in and not published", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such suggestion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/suggestions/{id}")]
+pub async fn get_suggestion(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let s = load_for(&state, &caller, id.into_inner(), SuggestionAction::Read).await?;
+    let version = s.version;
+    Ok(respond::resource(
+        &req,
+        version,
+        &view(s, state.clock.today()),
+    ))
+}
+
+/// The suggestion categories in use.
+#[utoipa::path(
+    tag = "suggestions",
+    responses((status = 200, description = "Category names, in order", body = Vec<String>, example = json!(["经济发展", "城乡建设", "交通"]))),
+    security((), ("bearer" = []))
+)]
+#[get("/suggestion-categories")]
+pub async fn list_categories(state: Data<AppState>) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(state.store.suggestion_categories().await?))
+}
+
+/// One entry of a suggestion's timeline.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineItem {
+    pub id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: Option<String>,
+    /// `created`, `submitted`, `registered`, `assigned`, `replied`, `evaluated`, ...
+    pub action: String,
+    pub from_status: Option<SuggestionStatus>,
+    pub to_status: Option<SuggestionStatus>,
+    pub detail: Option<serde_json::Value>,
+}
+
+impl From<TimelineEntry> for TimelineItem {
+    fn from(e: TimelineEntry) -> Self {
+        Self {
+            id: e.id,
+            occurred_at: e.occurred_at,
+            actor_id: e.actor_id,
+            actor_name: e.actor_name,
+            action: e.action,
+            from_status: e.from_status,
+            to_status: e.to_status,
+            detail: e.detail,
+        }
+    }
+}
+
+/// A verification or supervision record.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordView {
+    pub id: Uuid,
+    /// `verification` or `supervision_note`.
+    pub kind: String,
+    pub occurred_on: NaiveDate,
+    pub participants: Option<String>,
+    pub content: String,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<SuggestionRecord> for RecordView {
+    fn from(r: SuggestionRecord) -> Self {
+        Self {
+            id: r.id,
+            kind: r.kind,
+            occurred_on: r.occurred_on,
+            participants: r.participants,
+            content: r.content,
+            created_by: r.created_by,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// A unit's request and its decision.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequestView {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    /// `reassignment` or `extension`.
+    pub kind: String,
+    pub reason: String,
+    pub due_date: Option<NaiveDate>,
+    /// `pending`, `approved` or `denied`.
+    pub status: String,
+    pub decided_by: Option<Uuid>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decision_note: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<UnitRequest> for RequestView {
+    fn from(r: UnitRequest) -> Self {
+        Self {
+            id: r.id,
+            unit_id: r.unit_id,
+            kind: r.kind,
+            reason: r.reason,
+            due_date: r.requested_deadline,
+            status: r.status,
+            decided_by: r.decided_by,
+            decided_at: r.decided_at,
+            decision_note: r.decision_note,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// A commitment of a B reply.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommitmentView {
+    pub id: Uuid,
+    pub reply_id: Uuid,
+    pub content: String,
+    pub due_date: Option<NaiveDate>,
+    /// `open` or `fulfilled`.
+    pub status: String,
+    pub progress: Option<String>,
+    pub fulfilled_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Commitment> for CommitmentView {
+    fn from(c: Commitment) -> Self {
+        Self {
+            id: c.id,
+            reply_id: c.reply_id,
+            content: c.content,
+            due_date: c.due_date,
+            status: c.status,
+            progress: c.progress,
+            fulfilled_at: c.fulfilled_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// One lead unit's time holding the suggestion.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentView {
+    pub lead_unit_id: Uuid,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub end_reason: Option<String>,
+}
+
+impl From<AssignmentSpell> for AssignmentView {
+    fn from(a: AssignmentSpell) -> Self {
+        Self {
+            lead_unit_id: a.lead_unit_id,
+            started_at: a.started_at,
+            ended_at: a.ended_at,
+            end_reason: a.end_reason,
+        }
+    }
+}
+
+macro_rules! sub_list {
+    ($(#[$m:meta])* $name:ident, $path:literal, $item:ty, |$st:ident, $id:ident| $load:expr) => {
+        $(#[$m])*
+        #[utoipa::path(
+            tag = "suggestions",
+            params(("id" = Uuid, Path)),
+            responses(
+                (status = 200, description = "Oldest first", body = Vec<$item>),
+                (status = 401, description = "Not signed in and not published", body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such suggestion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+            ),
+            security((), ("bearer" = []))
+        )]
+        #[get($path)]
+        pub async fn $name(state: Data<AppState>, caller: Caller, id: Path<Uuid>) -> ApiResult<HttpResponse> {
+            let s = load_for(&state, &caller, id.into_inner(), SuggestionAction::Read).await?;
+            let $st: &AppState = &state;
+            let $id = s.id;
+            let items: Vec<$item> = $load.await?.into_iter().map(<$item>::from).collect();
+            Ok(HttpResponse::Ok().json(items))
+        }
+    };
+}
+
+sub_list!(
+    /// Every step of the suggestion's handling, with who took it.
+    list_timeline, "/suggestions/{id}/timeline", TimelineItem, |st, id| st.store.suggestion_timeline(id)
+);
+sub_list!(
+    /// Every reply letter, by round.
+    list_replies, "/suggestions/{id}/replies", ReplyView, |st, id| st.store.suggestion_replies(id)
+);
+sub_list!(
+    /// On-site verifications and supervision notes.
+    list_records, "/suggestions/{id}/records", RecordView, |st, id| st.store.suggestion_records(id, None)
+);
+sub_list!(
+    /// Units' requests for re-assignment or extension, with decisions.
+    list_requests, "/suggestions/{id}/requests", RequestView, |st, id| st.store.suggestion_requests(id)
+);
+sub_list!(
+    /// Commitments of B replies and their progress.
+    list_commitments, "/suggestions/{id}/commitments", CommitmentView, |st, id| st.store.suggestion_commitments(id)
+);
+sub_list!(
+    /// The lead units that held the suggestion, in order (re-assignment lineage).
+    list_assignments, "/suggestions/{id}/assignments", AssignmentView, |st, id| st.store.suggestion_assignments(id)
+);
