@@ -13,6 +13,8 @@ pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 
 pub struct TestApp {
     pub base: String,
+    /// The server's clock: tests move time with `clock.advance(days)`.
+    pub clock: std::sync::Arc<renda_domain::time::OffsetClock>,
     pub client: Client,
     pub store: Store,
     _dir: Option<tempfile::TempDir>,
@@ -67,13 +69,15 @@ pub async fn spawn_app() -> TestApp {
         .await
         .expect("bootstrap");
     let jwt = JwtKeys::new(JWT_SECRET.as_bytes(), JwtConfig::default());
-    let state = AppState::new(store.clone(), jwt);
+    let clock = std::sync::Arc::new(renda_domain::time::OffsetClock::default());
+    let state = AppState::new(store.clone(), jwt).with_clock(clock.clone());
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().unwrap().port();
     let server = renda::run(listener, state, Some(1)).expect("server");
     tokio::spawn(server);
     TestApp {
         base: format!("http://127.0.0.1:{port}"),
+        clock,
         client: Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()

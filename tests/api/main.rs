@@ -13,6 +13,7 @@ mod errors;
 mod health;
 mod idempotency;
 mod openapi;
+mod suggestions;
 mod tokens;
 mod units;
 mod users;

@@ -20,11 +20,22 @@ use crate::validation;
 /// The largest JSON body accepted.
 pub const JSON_LIMIT: usize = 1024 * 1024;
 
-/// A JSON body, deserialised strictly and validated. Bad JSON is a 400, a
-/// wrong content type a 415, more than 1 MiB a 413, and a body that does
-/// not fit the schema or its rules a 422 naming the fields.
+/// A JSON body. Extracting it checks the content type (415) and size
+/// (413) and reads it; [`JsonBody::parse`] then deserialises it strictly
+/// and validates it (400 for bad JSON, 422 naming the fields). Handlers
+/// parse after asking the permission module, so that a caller who may not
+/// act learns that (401/403/404) rather than what is wrong with a body.
 #[derive(Debug)]
-pub struct JsonBody<T>(pub T);
+pub struct JsonBody<T> {
+    bytes: Vec<u8>,
+    _schema: std::marker::PhantomData<T>,
+}
+
+impl<T: DeserializeOwned + Validate> JsonBody<T> {
+    pub fn parse(self) -> Result<T, ApiError> {
+        parse_json(&self.bytes)
+    }
+}
 
 fn is_json(req: &HttpRequest) -> bool {
     req.headers()
@@ -160,7 +171,10 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for JsonBody<T> {
                 }
                 buf.extend_from_slice(&chunk);
             }
-            parse_json(&buf).map(JsonBody)
+            Ok(JsonBody {
+                bytes: buf,
+                _schema: std::marker::PhantomData,
+            })
         })
     }
 }

@@ -118,7 +118,7 @@ pub async fn login(
     meta: RequestMeta,
     body: JsonBody<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
-    let LoginRequest { username, password } = body.0;
+    let LoginRequest { username, password } = body.parse()?;
     let creds = match Username::parse(&username) {
         Ok(u) => state.store.find_credentials(u.as_str()).await?,
         Err(_) => None,
@@ -186,7 +186,7 @@ pub async fn refresh(
     let outcome = state
         .store
         .rotate_session(
-            &token::digest(&body.0.refresh_token),
+            &token::digest(&body.parse()?.refresh_token),
             token::digest(&next),
             state.refresh_ttl,
         )

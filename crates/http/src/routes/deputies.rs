@@ -396,7 +396,7 @@ pub async fn create_deputy(
     body: JsonBody<CreateDeputyRequest>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ManageDeputies)?;
-    let b = body.0;
+    let b = body.parse()?;
     let new = NewDeputy {
         name: b.name.trim().to_owned(),
         gender: b.gender,
@@ -525,9 +525,12 @@ pub async fn update_deputy(
     body: JsonBody<UpdateDeputyRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let b = body.0;
-    if !caller.may(Action::ManageDeputies) {
+    let office = caller.may(Action::ManageDeputies);
+    if !office {
         caller.require(Action::EditOwnDeputyProfile { deputy_id: id })?;
+    }
+    let b = body.parse()?;
+    if !office {
         let refused: Vec<&'static str> = b
             .present_fields()
             .into_iter()

@@ -131,7 +131,7 @@ pub async fn change_password(
     let ChangePasswordRequest {
         current_password,
         new_password,
-    } = body.0;
+    } = body.parse()?;
     if let Err(e) = renda_domain::user::check_password_policy(&new_password) {
         return Err(ApiError::validation(vec![password_field_error(
             "new_password",

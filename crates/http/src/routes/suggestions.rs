@@ -493,7 +493,7 @@ pub async fn create_suggestion(
     caller.require(Action::CreateSuggestion)?;
     let actor = caller.actor()?.clone();
     let lead = actor.deputy_id.ok_or_else(ApiError::forbidden)?;
-    let b = body.0;
+    let b = body.parse()?;
     refuse_blank(&[
         ("title", &b.title),
         ("content", &b.content),
@@ -583,7 +583,7 @@ pub async fn update_draft(
     if before.status != SuggestionStatus::Draft {
         return Err(invalid_state(before.status));
     }
-    let b = body.0;
+    let b = body.parse()?;
     let mut after = before.clone();
     if let Some(t) = b.title {
         refuse_blank(&[("title", &t)])?;
@@ -681,7 +681,7 @@ macro_rules! lifecycle_doc {
             if_match: IfMatch,
             body: JsonBody<$body>,
         ) -> ApiResult<HttpResponse> {
-            paste_body::$name(state, caller, id.into_inner(), if_match, body.0).await
+            paste_body::$name(state, caller, id.into_inner(), if_match, body).await
         }
     };
 }
@@ -960,10 +960,11 @@ mod paste_body {
         caller: Caller,
         id: Uuid,
         im: IfMatch,
-        b: EmptyRequest,
+        body: JsonBody<EmptyRequest>,
     ) -> ApiResult<HttpResponse> {
         let before = load_for(&state, &caller, id, SuggestionAction::EditDraft).await?;
         check_if_match(&before, im)?;
+        let b = body.parse()?;
         let mut after = before.clone();
         after.status = next(&before, Transition::Submit)?;
         after.submitted_at = Some(now());
@@ -984,10 +985,11 @@ mod paste_body {
         caller: Caller,
         id: Uuid,
         im: IfMatch,
-        b: EmptyRequest,
+        body: JsonBody<EmptyRequest>,
     ) -> ApiResult<HttpResponse> {
         let before = load_for(&state, &caller, id, SuggestionAction::WithdrawCoSignature).await?;
         check_if_match(&before, im)?;
+        let b = body.parse()?;
         if before.status != SuggestionStatus::Draft {
             return Err(invalid_state(before.status));
         }
@@ -1016,10 +1018,11 @@ mod paste_body {
         caller: Caller,
         id: Uuid,
         im: IfMatch,
-        b: EmptyRequest,
+        body: JsonBody<EmptyRequest>,
     ) -> ApiResult<HttpResponse> {
         let before = load_for(&state, &caller, id, SuggestionAction::Administer).await?;
         check_if_match(&before, im)?;
+        let b = body.parse()?;
         let mut after = before.clone();
         after.status = next(&before, Transition::Register)?;
         after.registered_at = Some(now());
@@ -1040,11 +1043,12 @@ mod paste_body {
         caller: Caller,
         id: Uuid,
         im: IfMatch,
-        b: RejectRequest,
+        body: JsonBody<RejectRequest>,
     ) -> ApiResult<HttpResponse> {
-        refuse_blank(&[("reason", &b.reason)])?;
         let before = load_for(&state, &caller, id, SuggestionAction::Administer).await?;
         check_if_match(&before, im)?;
+        let b = body.parse()?;
+        refuse_blank(&[("reason", &b.reason)])?;
         let mut after = before.clone();
         after.status = next(&before, Transition::Reject)?;
         after.reject_reason = Some(b.reason.clone());
@@ -1065,10 +1069,11 @@ mod paste_body {
         caller: Caller,
         id: Uuid,
         im: IfMatch,
-        b: AssignRequest,
+        body: JsonBody<AssignRequest>,
     ) -> ApiResult<HttpResponse> {
         let before = load_for(&state, &caller, id, SuggestionAction::Administer).await?;
         check_if_match(&before, im)?;
+        let b = body.parse()?;
         let status = next(&before, Transition::Assign)?;
         let today = state.clock.today();
         let mut errors = Vec::new();
@@ -1187,11 +1192,12 @@ mod paste_body {
         caller: Caller,
         id: Uuid,
         im: IfMatch,
-        b: ReplyRequest,
+        body: JsonBody<ReplyRequest>,
     ) -> ApiResult<HttpResponse> {
-        refuse_blank(&[("content", &b.content)])?;
         let before = load_for(&state, &caller, id, SuggestionAction::HandleAsLeadUnit).await?;
         check_if_match(&before, im)?;
+        let b = body.parse()?;
+        refuse_blank(&[("content", &b.content)])?;
         let status = next(&before, Transition::Reply)?;
         let actor = caller.actor()?;
         let today = state.clock.today();
@@ -1242,11 +1248,12 @@ mod paste_body {
         caller: Caller,
         id: Uuid,
         im: IfMatch,
-        b: OpinionRequest,
+        body: JsonBody<OpinionRequest>,
     ) -> ApiResult<HttpResponse> {
-        refuse_blank(&[("opinion", &b.opinion)])?;
         let before = load_for(&state, &caller, id, SuggestionAction::AdviseAsCoUnit).await?;
         check_if_match(&before, im)?;
+        let b = body.parse()?;
+        refuse_blank(&[("opinion", &b.opinion)])?;
         if !matches!(
             before.status,
             SuggestionStatus::Assigned | SuggestionStatus::Rehandling
@@ -1278,10 +1285,11 @@ mod paste_body {
         caller: Caller,
         id: Uuid,
         im: IfMatch,
-        b: EvaluateRequest,
+        body: JsonBody<EvaluateRequest>,
     ) -> ApiResult<HttpResponse> {
         let before = load_for(&state, &caller, id, SuggestionAction::Evaluate).await?;
         check_if_match(&before, im)?;
+        let b = body.parse()?;
         if before.status == SuggestionStatus::Replied && before.evaluation_result.is_some() {
             return Err(ApiError::conflict(
                 "already_evaluated",
@@ -1322,13 +1330,14 @@ mod paste_body {
         caller: Caller,
         id: Uuid,
         im: IfMatch,
-        b: RecordRequest,
+        body: JsonBody<RecordRequest>,
         action: SuggestionAction,
         kind: &'static str,
     ) -> ApiResult<HttpResponse> {
-        refuse_blank(&[("content", &b.content)])?;
         let before = load_for(&state, &caller, id, action).await?;
         check_if_match(&before, im)?;
+        let b = body.parse()?;
+        refuse_blank(&[("content", &b.content)])?;
         if !matches!(
             before.status,
             SuggestionStatus::Assigned | SuggestionStatus::Replied | SuggestionStatus::Rehandling
@@ -1362,14 +1371,14 @@ mod paste_body {
         caller: Caller,
         id: Uuid,
         im: IfMatch,
-        b: RecordRequest,
+        body: JsonBody<RecordRequest>,
     ) -> ApiResult<HttpResponse> {
         record(
             state,
             caller,
             id,
             im,
-            b,
+            body,
             SuggestionAction::Administer,
             "verification",
         )
@@ -1381,14 +1390,14 @@ mod paste_body {
         caller: Caller,
         id: Uuid,
         im: IfMatch,
-        b: RecordRequest,
+        body: JsonBody<RecordRequest>,
     ) -> ApiResult<HttpResponse> {
         record(
             state,
             caller,
             id,
             im,
-            b,
+            body,
             SuggestionAction::Supervise,
             "supervision_note",
         )
@@ -1400,10 +1409,11 @@ mod paste_body {
         caller: Caller,
         id: Uuid,
         im: IfMatch,
-        b: EmptyRequest,
+        body: JsonBody<EmptyRequest>,
     ) -> ApiResult<HttpResponse> {
         let before = load_for(&state, &caller, id, SuggestionAction::Supervise).await?;
         check_if_match(&before, im)?;
+        let b = body.parse()?;
         if before.status != SuggestionStatus::Replied || before.signed_off_at.is_some() {
             return Err(invalid_state(before.status));
         }
@@ -1441,10 +1451,11 @@ mod paste_body {
         caller: Caller,
         id: Uuid,
         im: IfMatch,
-        b: EmptyRequest,
+        body: JsonBody<EmptyRequest>,
     ) -> ApiResult<HttpResponse> {
         let before = load_for(&state, &caller, id, SuggestionAction::Administer).await?;
         check_if_match(&before, im)?;
+        let b = body.parse()?;
         let status = next(&before, Transition::Close)?;
         let facts = CloseFacts {
             evaluated: matches!(
@@ -1501,10 +1512,11 @@ mod paste_body {
         caller: Caller,
         id: Uuid,
         im: IfMatch,
-        b: EmptyRequest,
+        body: JsonBody<EmptyRequest>,
     ) -> ApiResult<HttpResponse> {
         let before = load_for(&state, &caller, id, SuggestionAction::Administer).await?;
         check_if_match(&before, im)?;
+        let b = body.parse()?;
         if before.status != SuggestionStatus::Closed || before.published_at.is_some() {
             return Err(invalid_state(before.status));
         }
@@ -1527,10 +1539,11 @@ mod paste_body {
         caller: Caller,
         id: Uuid,
         im: IfMatch,
-        b: OutstandingRequest,
+        body: JsonBody<OutstandingRequest>,
     ) -> ApiResult<HttpResponse> {
         let before = load_for(&state, &caller, id, SuggestionAction::Administer).await?;
         check_if_match(&before, im)?;
+        let b = body.parse()?;
         if b.outstanding && b.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
             return Err(ApiError::field(
                 "reason",
@@ -1565,11 +1578,12 @@ mod paste_body {
         caller: Caller,
         id: Uuid,
         im: IfMatch,
-        b: UnitRequestBody,
+        body: JsonBody<UnitRequestBody>,
     ) -> ApiResult<HttpResponse> {
-        refuse_blank(&[("reason", &b.reason)])?;
         let before = load_for(&state, &caller, id, SuggestionAction::HandleAsLeadUnit).await?;
         check_if_match(&before, im)?;
+        let b = body.parse()?;
+        refuse_blank(&[("reason", &b.reason)])?;
         if !matches!(
             before.status,
             SuggestionStatus::Assigned | SuggestionStatus::Rehandling
@@ -1683,7 +1697,7 @@ pub async fn decide_request(
 ) -> ApiResult<HttpResponse> {
     let (id, request_id) = path.into_inner();
     let before = load_for(&state, &caller, id, SuggestionAction::Administer).await?;
-    let b = body.0;
+    let b = body.parse()?;
     let requests = state.store.suggestion_requests(id).await?;
     let req = requests
         .into_iter()
@@ -1788,7 +1802,7 @@ pub async fn update_commitment(
 ) -> ApiResult<HttpResponse> {
     let (id, commitment_id) = path.into_inner();
     let before = load_for(&state, &caller, id, SuggestionAction::HandleAsLeadUnit).await?;
-    let b = body.0;
+    let b = body.parse()?;
     refuse_blank(&[("progress", &b.progress)])?;
     let list = state.store.suggestion_commitments(id).await?;
     let c = list

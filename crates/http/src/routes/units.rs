@@ -168,7 +168,7 @@ pub async fn create_unit(
     body: JsonBody<CreateUnitRequest>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ManageUnits)?;
-    let b = body.0;
+    let b = body.parse()?;
     let new = NewUnit {
         name: b.name.trim().to_owned(),
         kind: b.kind,
@@ -269,7 +269,7 @@ pub async fn update_unit(
     body: JsonBody<UpdateUnitRequest>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ManageUnits)?;
-    let b = body.0;
+    let b = body.parse()?;
     let mut errors = Vec::new();
     let name: Option<String> = take(&mut errors, no_null("name", b.name));
     let kind = take(&mut errors, no_null("kind", b.kind));

@@ -259,7 +259,7 @@ pub async fn create_user(
     body: JsonBody<CreateUserRequest>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ManageUsers)?;
-    let b = body.0;
+    let b = body.parse()?;
     let mut errors = Vec::new();
     let username = match Username::parse(&b.username) {
         Ok(u) => Some(u),
@@ -396,7 +396,7 @@ pub async fn update_user(
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ManageUsers)?;
     let id = id.into_inner();
-    let b = body.0;
+    let b = body.parse()?;
     let mut errors = Vec::new();
     let display_name = take(&mut errors, no_null("display_name", b.display_name));
     let password = take(&mut errors, no_null("password", b.password));

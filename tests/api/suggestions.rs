@@ -1,0 +1,1084 @@
+//! Suggestions through their whole handling chain, and every refusal.
+
+use renda_domain::time::Clock;
+use serde_json::{Value, json};
+
+use crate::helpers::{Answer, TestApp, spawn_app};
+
+/// The cast of a district congress: the office, a leader, three units
+/// with their operators, three deputies.
+struct World {
+    app: TestApp,
+    staff: String,
+    leader: String,
+    leader_id: String,
+    other_leader: String,
+    units: Vec<String>,
+    unit_tokens: Vec<String>,
+    deputies: Vec<String>,
+    deputy_tokens: Vec<String>,
+}
+
+async fn world() -> World {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let staff = app
+        .user_token(&admin, "office", &["staff"], json!({}))
+        .await;
+    let leader_id = app
+        .create_user(&admin, "leader", &["leader"], json!({}))
+        .await;
+    let leader = app.login("leader", crate::helpers::PASSWORD).await;
+    let other_leader = app
+        .user_token(&admin, "leader2", &["leader"], json!({}))
+        .await;
+    let mut units = Vec::new();
+    let mut unit_tokens = Vec::new();
+    for (i, name) in ["区民政局", "区住建局", "区交通运输局"].iter().enumerate() {
+        let u = app.create_unit(&staff, name).await;
+        let id = u["id"].as_str().unwrap().to_owned();
+        unit_tokens.push(
+            app.user_token(
+                &admin,
+                &format!("unit{i}"),
+                &["unit"],
+                json!({"unit_id": id}),
+            )
+            .await,
+        );
+        units.push(id);
+    }
+    let mut deputies = Vec::new();
+    let mut deputy_tokens = Vec::new();
+    for (i, name) in ["张伟", "李娜", "王强"].iter().enumerate() {
+        let d = app.create_deputy(&staff, json!({"name": name})).await;
+        let id = d["id"].as_str().unwrap().to_owned();
+        deputy_tokens.push(
+            app.user_token(
+                &admin,
+                &format!("deputy{i}"),
+                &["deputy"],
+                json!({"deputy_id": id}),
+            )
+            .await,
+        );
+        deputies.push(id);
+    }
+    World {
+        app,
+        staff,
+        leader,
+        leader_id,
+        other_leader,
+        units,
+        unit_tokens,
+        deputies,
+        deputy_tokens,
+    }
+}
+
+impl World {
+    fn path(&self, id: &str, op: &str) -> String {
+        if op.is_empty() {
+            format!("/api/v1/suggestions/{id}")
+        } else {
+            format!("/api/v1/suggestions/{id}/{op}")
+        }
+    }
+
+    async fn op(&self, token: &str, id: &str, op: &str, body: Value) -> Answer {
+        self.app.post(&self.path(id, op), Some(token), &body).await
+    }
+
+    async fn get(&self, token: Option<&str>, id: &str) -> Answer {
+        self.app.get(&self.path(id, ""), token).await
+    }
+
+    /// A draft by deputy 0, co-signed by deputy 1.
+    async fn draft(&self) -> String {
+        let a = self
+            .app
+            .post(
+                "/api/v1/suggestions",
+                Some(&self.deputy_tokens[0]),
+                &json!({
+                    "title": "关于增设古城街道老年助餐点的建议",
+                    "content": "古城街道老年人口多，建议在社区增设助餐点。",
+                    "category": "社会保障",
+                    "term": "第十八届",
+                    "session": "第五次会议",
+                    "timing": "during_session",
+                    "co_signer_ids": [self.deputies[1]]
+                }),
+            )
+            .await;
+        a.ok(201)["id"].as_str().unwrap().to_owned()
+    }
+
+    /// A suggestion submitted and registered.
+    async fn registered(&self) -> String {
+        let id = self.draft().await;
+        self.op(&self.deputy_tokens[0], &id, "submit", json!({}))
+            .await
+            .ok(200);
+        self.op(&self.staff, &id, "register", json!({}))
+            .await
+            .ok(200);
+        id
+    }
+
+    /// A suggestion assigned to unit 0 with a colour.
+    async fn assigned(&self, color: &str) -> String {
+        let id = self.registered().await;
+        let mut body =
+            json!({"lead_unit_id": self.units[0], "co_unit_ids": [self.units[1]], "color": color});
+        if color == "red" {
+            body["supervisor_id"] = json!(self.leader_id);
+        }
+        self.op(&self.staff, &id, "assign", body).await.ok(200);
+        id
+    }
+
+    async fn reply(&self, id: &str, category: &str) -> Answer {
+        let mut body = json!({
+            "category": category,
+            "content": "已在三个社区建成助餐点。",
+            "document_number": "宿城民政函〔2026〕12号",
+            "signed_by": "李明",
+            "handler_name": "赵磊",
+            "handler_phone": "0527-84351234"
+        });
+        if category == "B" {
+            body["commitment"] = json!({"content": "年内再建两个助餐点", "due_date": "2026-12-31"});
+        }
+        self.op(&self.unit_tokens[0], id, "reply", body).await
+    }
+
+    async fn timeline(&self, id: &str) -> Vec<String> {
+        let a = self
+            .app
+            .get(&self.path(id, "timeline"), Some(&self.staff))
+            .await;
+        a.ok(200)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn a_green_suggestion_from_draft_to_closing() {
+    let w = world().await;
+    let id = w.draft().await;
+    let d = w.get(Some(&w.deputy_tokens[0]), &id).await;
+    assert_eq!(d.ok(200)["status"], "draft");
+    assert!(d.body["number"].is_null());
+    // Drafts: the author and co-signers only.
+    w.get(Some(&w.deputy_tokens[1]), &id).await.ok(200);
+    w.get(Some(&w.deputy_tokens[2]), &id)
+        .await
+        .problem(404, "not_found");
+    w.get(Some(&w.staff), &id).await.problem(404, "not_found");
+    w.get(Some(&w.unit_tokens[0]), &id)
+        .await
+        .problem(404, "not_found");
+    w.get(None, &id).await.problem(401, "unauthenticated");
+
+    w.op(&w.deputy_tokens[0], &id, "submit", json!({}))
+        .await
+        .ok(200);
+    assert_eq!(
+        w.get(Some(&w.staff), &id).await.ok(200)["status"],
+        "submitted"
+    );
+    w.get(Some(&w.leader), &id).await.ok(200);
+    w.get(Some(&w.unit_tokens[0]), &id)
+        .await
+        .problem(404, "not_found");
+
+    let r = w.op(&w.staff, &id, "register", json!({})).await;
+    let year = chrono::Utc::now().format("%Y").to_string();
+    assert_eq!(r.ok(200)["number"], format!("{year}-0001"));
+    assert_eq!(r.body["status"], "registered");
+
+    let a = w
+        .op(
+            &w.staff,
+            &id,
+            "assign",
+            json!({"lead_unit_id": w.units[0], "co_unit_ids": [w.units[1]], "color": "green"}),
+        )
+        .await;
+    let b = a.ok(200);
+    let today = w.app.clock.today();
+    assert_eq!(b["status"], "assigned");
+    assert_eq!(b["assigned_on"], today.to_string());
+    assert_eq!(
+        b["due_date"],
+        (today + chrono::Duration::days(30)).to_string()
+    );
+    assert_eq!(b["overdue"], false);
+    assert_eq!(b["co_units"][0]["unit_id"], w.units[1]);
+    w.get(Some(&w.unit_tokens[0]), &id).await.ok(200);
+    w.get(Some(&w.unit_tokens[1]), &id).await.ok(200);
+    w.get(Some(&w.unit_tokens[2]), &id)
+        .await
+        .problem(404, "not_found");
+
+    w.op(
+        &w.unit_tokens[1],
+        &id,
+        "co-unit-opinion",
+        json!({"opinion": "同意增设，住建局配合选址。"}),
+    )
+    .await
+    .ok(200);
+    let replied = w.reply(&id, "A").await;
+    assert_eq!(replied.ok(200)["status"], "replied");
+    assert_eq!(replied.body["reply"]["category"], "A");
+    assert_eq!(
+        replied.body["reply"]["document_number"],
+        "宿城民政函〔2026〕12号"
+    );
+    assert_eq!(replied.body["reply"]["round"], 1);
+
+    let e = w
+        .op(
+            &w.deputy_tokens[0],
+            &id,
+            "evaluate",
+            json!({"result": "satisfied", "comment": "办理认真"}),
+        )
+        .await;
+    assert_eq!(
+        e.ok(200)["status"],
+        "closed",
+        "a green suggestion closes on a satisfied evaluation"
+    );
+    assert_eq!(e.body["evaluation"]["result"], "satisfied");
+    assert!(e.body["closed_at"].is_string());
+
+    assert_eq!(
+        w.timeline(&id).await,
+        [
+            "created",
+            "submitted",
+            "registered",
+            "assigned",
+            "co_unit_opinion",
+            "replied",
+            "evaluated"
+        ]
+    );
+    let events = w.app.get(&w.path(&id, "timeline"), Some(&w.staff)).await;
+    let last = &events.body.as_array().unwrap()[6];
+    assert_eq!(last["from_status"], "replied");
+    assert_eq!(last["to_status"], "closed");
+    assert_eq!(last["actor_name"], "deputy0");
+    // The audit trail has every step too.
+    let admin = w.app.admin().await;
+    let audit = w
+        .app
+        .get(
+            &format!("/api/v1/audit-events?object_type=suggestion&object_id={id}"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(audit.ok(200)["items"].as_array().unwrap().len(), 7);
+}
+
+#[tokio::test]
+async fn a_yellow_suggestion_needs_an_on_site_verification_before_closing() {
+    let w = world().await;
+    let id = w.assigned("yellow").await;
+    let b = w.get(Some(&w.staff), &id).await;
+    let today = w.app.clock.today();
+    assert_eq!(
+        b.ok(200)["due_date"],
+        (today + chrono::Duration::days(90)).to_string()
+    );
+    w.reply(&id, "A").await.ok(200);
+    // Not evaluated yet: closing is refused.
+    let early = w.op(&w.staff, &id, "close", json!({})).await;
+    early.problem(409, "close_requirements_unmet");
+    let mut missing = early.fields();
+    missing.sort();
+    assert_eq!(missing, ["evaluation", "verifications"]);
+    let e = w
+        .op(
+            &w.deputy_tokens[0],
+            &id,
+            "evaluate",
+            json!({"result": "basically_satisfied"}),
+        )
+        .await;
+    assert_eq!(
+        e.ok(200)["status"],
+        "replied",
+        "yellow waits for the office"
+    );
+    w.op(
+        &w.deputy_tokens[0],
+        &id,
+        "evaluate",
+        json!({"result": "satisfied"}),
+    )
+    .await
+    .problem(409, "already_evaluated");
+    let still = w.op(&w.staff, &id, "close", json!({})).await;
+    still.problem(409, "close_requirements_unmet");
+    assert_eq!(still.fields(), ["verifications"]);
+    w.op(
+        &w.deputy_tokens[0],
+        &id,
+        "verifications",
+        json!({"content": "x"}),
+    )
+    .await
+    .problem(403, "forbidden");
+    w.op(
+        &w.staff,
+        &id,
+        "verifications",
+        json!({"participants": "代表工委 刘青", "content": "现场查看三个助餐点，已投入使用。"}),
+    )
+    .await
+    .ok(200);
+    assert_eq!(
+        w.op(&w.staff, &id, "close", json!({})).await.ok(200)["status"],
+        "closed"
+    );
+    let records = w
+        .app
+        .get(&w.path(&id, "records"), Some(&w.deputy_tokens[0]))
+        .await;
+    assert_eq!(records.ok(200)[0]["kind"], "verification");
+}
+
+#[tokio::test]
+async fn a_red_suggestion_needs_its_leaders_notes_and_sign_off() {
+    let w = world().await;
+    let id = w.registered().await;
+    let no_leader = w
+        .op(
+            &w.staff,
+            &id,
+            "assign",
+            json!({"lead_unit_id": w.units[0], "color": "red"}),
+        )
+        .await;
+    no_leader.problem(422, "validation_failed");
+    assert_eq!(no_leader.fields(), ["supervisor_id"]);
+    let staff_id = w.app.get("/api/v1/me", Some(&w.staff)).await.body["id"].clone();
+    let not_leader = w
+        .op(
+            &w.staff,
+            &id,
+            "assign",
+            json!({"lead_unit_id": w.units[0], "color": "red", "supervisor_id": staff_id}),
+        )
+        .await;
+    assert_eq!(not_leader.body["errors"][0]["code"], "not_a_leader");
+    let too_late = (w.app.clock.today() + chrono::Duration::days(200)).to_string();
+    let far = w
+        .op(&w.staff, &id, "assign", json!({"lead_unit_id": w.units[0], "color": "red", "supervisor_id": w.leader_id, "due_date": too_late}))
+        .await;
+    far.problem(422, "validation_failed");
+    assert_eq!(far.body["errors"][0]["code"], "deadline");
+    assert_eq!(
+        w.get(Some(&w.staff), &id).await.body["status"],
+        "registered",
+        "refusals change nothing"
+    );
+    let ok_date = (w.app.clock.today() + chrono::Duration::days(150)).to_string();
+    let a = w
+        .op(&w.staff, &id, "assign", json!({"lead_unit_id": w.units[0], "color": "red", "supervisor_id": w.leader_id, "due_date": ok_date}))
+        .await;
+    assert_eq!(a.ok(200)["due_date"], ok_date);
+    assert_eq!(a.body["supervisor_id"], w.leader_id);
+
+    w.reply(&id, "A").await.ok(200);
+    w.op(&w.leader, &id, "sign-off", json!({}))
+        .await
+        .problem(409, "supervision_notes_missing");
+    w.op(
+        &w.other_leader,
+        &id,
+        "supervision-notes",
+        json!({"content": "请加快"}),
+    )
+    .await
+    .problem(403, "forbidden");
+    w.op(
+        &w.leader,
+        &id,
+        "supervision-notes",
+        json!({"content": "已实地督办，要求年内全部建成。"}),
+    )
+    .await
+    .ok(200);
+    w.op(
+        &w.deputy_tokens[0],
+        &id,
+        "evaluate",
+        json!({"result": "satisfied"}),
+    )
+    .await
+    .ok(200);
+    let blocked = w.op(&w.staff, &id, "close", json!({})).await;
+    blocked.problem(409, "close_requirements_unmet");
+    assert_eq!(blocked.fields(), ["signed_off_at"]);
+    w.op(&w.other_leader, &id, "sign-off", json!({}))
+        .await
+        .problem(403, "forbidden");
+    let signed = w.op(&w.leader, &id, "sign-off", json!({})).await;
+    assert!(signed.ok(200)["signed_off_at"].is_string());
+    w.op(&w.leader, &id, "sign-off", json!({}))
+        .await
+        .problem(409, "invalid_state");
+    assert_eq!(
+        w.op(&w.staff, &id, "close", json!({})).await.ok(200)["status"],
+        "closed"
+    );
+}
+
+#[tokio::test]
+async fn an_unsatisfied_deputy_sends_it_back_and_the_next_reply_is_evaluated_again() {
+    let w = world().await;
+    let id = w.assigned("green").await;
+    w.reply(&id, "C").await.ok(200);
+    w.app.clock.advance(3);
+    let e = w
+        .op(
+            &w.deputy_tokens[0],
+            &id,
+            "evaluate",
+            json!({"result": "unsatisfied", "comment": "理由不充分"}),
+        )
+        .await;
+    let b = e.ok(200);
+    assert_eq!(b["status"], "rehandling");
+    assert_eq!(
+        b["due_date"],
+        (w.app.clock.today() + chrono::Duration::days(30)).to_string()
+    );
+    // Only the lead deputy evaluates; the co-signer may not.
+    let second = w.reply(&id, "A").await;
+    assert_eq!(second.ok(200)["reply"]["round"], 2);
+    assert!(
+        second.body["evaluation"].is_null(),
+        "the new reply awaits its own evaluation"
+    );
+    w.op(
+        &w.deputy_tokens[1],
+        &id,
+        "evaluate",
+        json!({"result": "satisfied"}),
+    )
+    .await
+    .problem(403, "forbidden");
+    let closed = w
+        .op(
+            &w.deputy_tokens[0],
+            &id,
+            "evaluate",
+            json!({"result": "satisfied"}),
+        )
+        .await;
+    assert_eq!(closed.ok(200)["status"], "closed");
+    let replies = w
+        .app
+        .get(&w.path(&id, "replies"), Some(&w.deputy_tokens[0]))
+        .await;
+    let rounds: Vec<i64> = replies
+        .ok(200)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["round"].as_i64().unwrap())
+        .collect();
+    assert_eq!(rounds, [1, 2]);
+}
+
+#[tokio::test]
+async fn a_unit_hands_a_suggestion_back_within_ten_days_and_the_lineage_stays() {
+    let w = world().await;
+    let id = w.assigned("yellow").await;
+    w.op(
+        &w.unit_tokens[1],
+        &id,
+        "requests",
+        json!({"kind": "reassignment", "reason": "x"}),
+    )
+    .await
+    .problem(403, "forbidden");
+    let r = w
+        .op(
+            &w.unit_tokens[0],
+            &id,
+            "requests",
+            json!({"kind": "reassignment", "reason": "属住建部门职责"}),
+        )
+        .await;
+    r.ok(200);
+    w.op(
+        &w.unit_tokens[0],
+        &id,
+        "requests",
+        json!({"kind": "extension", "reason": "再议", "due_date": "2026-12-31"}),
+    )
+    .await
+    .problem(409, "request_pending");
+    let reqs = w.app.get(&w.path(&id, "requests"), Some(&w.staff)).await;
+    let req_id = reqs.ok(200)[0]["id"].as_str().unwrap().to_owned();
+    let decide = format!("requests/{req_id}/decide");
+    w.op(
+        &w.unit_tokens[0],
+        &id,
+        &decide,
+        json!({"approved": true, "lead_unit_id": w.units[2]}),
+    )
+    .await
+    .problem(403, "forbidden");
+    w.op(&w.staff, &id, &decide, json!({"approved": true}))
+        .await
+        .problem(422, "validation_failed");
+    let a = w
+        .op(
+            &w.staff,
+            &id,
+            &decide,
+            json!({"approved": true, "lead_unit_id": w.units[2], "note": "改由交通运输局主办"}),
+        )
+        .await;
+    assert_eq!(a.ok(200)["lead_unit_id"], w.units[2]);
+    assert_eq!(a.body["status"], "assigned");
+    w.op(&w.staff, &id, &decide, json!({"approved": false}))
+        .await
+        .problem(409, "request_decided");
+    // The former lead unit no longer sees it; the new one does.
+    w.get(Some(&w.unit_tokens[0]), &id)
+        .await
+        .problem(404, "not_found");
+    w.get(Some(&w.unit_tokens[2]), &id).await.ok(200);
+    let spells = w.app.get(&w.path(&id, "assignments"), Some(&w.staff)).await;
+    let s = spells.ok(200).as_array().unwrap().clone();
+    assert_eq!(s.len(), 2);
+    assert_eq!(s[0]["lead_unit_id"], w.units[0]);
+    assert_eq!(s[0]["end_reason"], "reassigned");
+    assert_eq!(s[1]["lead_unit_id"], w.units[2]);
+    assert!(s[1]["ended_at"].is_null());
+
+    // After ten days, handing back is no longer possible.
+    w.app.clock.advance(11);
+    w.op(
+        &w.unit_tokens[2],
+        &id,
+        "requests",
+        json!({"kind": "reassignment", "reason": "太晚了"}),
+    )
+    .await
+    .problem(409, "reassignment_window_closed");
+}
+
+#[tokio::test]
+async fn extensions_never_pass_six_months() {
+    let w = world().await;
+    let id = w.assigned("green").await;
+    let today = w.app.clock.today();
+    let too_far = (today + chrono::Duration::days(190)).to_string();
+    let a = w
+        .op(
+            &w.unit_tokens[0],
+            &id,
+            "requests",
+            json!({"kind": "extension", "reason": "需协调", "due_date": too_far}),
+        )
+        .await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.fields(), ["due_date"]);
+    w.op(
+        &w.unit_tokens[0],
+        &id,
+        "requests",
+        json!({"kind": "extension", "reason": "需协调"}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    let wanted = (today + chrono::Duration::days(120)).to_string();
+    w.op(
+        &w.unit_tokens[0],
+        &id,
+        "requests",
+        json!({"kind": "extension", "reason": "需协调土地指标", "due_date": wanted}),
+    )
+    .await
+    .ok(200);
+    let reqs = w
+        .app
+        .get(&w.path(&id, "requests"), Some(&w.unit_tokens[0]))
+        .await;
+    let req_id = reqs.ok(200)[0]["id"].as_str().unwrap().to_owned();
+    let a = w
+        .op(
+            &w.staff,
+            &id,
+            &format!("requests/{req_id}/decide"),
+            json!({"approved": true}),
+        )
+        .await;
+    assert_eq!(a.ok(200)["due_date"], wanted);
+    let reqs = w
+        .app
+        .get(&w.path(&id, "requests"), Some(&w.unit_tokens[0]))
+        .await;
+    assert_eq!(reqs.body[0]["status"], "approved");
+}
+
+#[tokio::test]
+async fn a_b_reply_opens_a_commitment_tracked_until_fulfilled() {
+    let w = world().await;
+    let id = w.assigned("green").await;
+    let no_commitment = w
+        .op(
+            &w.unit_tokens[0],
+            &id,
+            "reply",
+            json!({"category": "B", "content": "正在解决"}),
+        )
+        .await;
+    no_commitment.problem(422, "validation_failed");
+    assert_eq!(
+        no_commitment.body["errors"][0]["code"],
+        "commitment_required"
+    );
+    w.reply(&id, "B").await.ok(200);
+    let list = w
+        .app
+        .get(&w.path(&id, "commitments"), Some(&w.deputy_tokens[0]))
+        .await;
+    let c = list.ok(200)[0].clone();
+    assert_eq!(c["status"], "open");
+    assert_eq!(c["content"], "年内再建两个助餐点");
+    let progress = format!("commitments/{}/progress", c["id"].as_str().unwrap());
+    w.op(&w.unit_tokens[1], &id, &progress, json!({"progress": "x"}))
+        .await
+        .problem(403, "forbidden");
+    w.op(
+        &w.unit_tokens[0],
+        &id,
+        &progress,
+        json!({"progress": "已完成选址"}),
+    )
+    .await
+    .ok(200);
+    w.op(
+        &w.unit_tokens[0],
+        &id,
+        &progress,
+        json!({"progress": "两个助餐点已开业", "fulfilled": true}),
+    )
+    .await
+    .ok(200);
+    w.op(
+        &w.unit_tokens[0],
+        &id,
+        &progress,
+        json!({"progress": "again"}),
+    )
+    .await
+    .problem(409, "commitment_closed");
+    let list = w
+        .app
+        .get(&w.path(&id, "commitments"), Some(&w.deputy_tokens[0]))
+        .await;
+    assert_eq!(list.body[0]["status"], "fulfilled");
+    assert_eq!(list.body[0]["progress"], "两个助餐点已开业");
+}
+
+#[tokio::test]
+async fn wrong_roles_owners_and_states_are_refused() {
+    let w = world().await;
+    let id = w.draft().await;
+    // Staff, leaders and units cannot draft; a deputy cannot edit another's draft.
+    w.app
+        .post("/api/v1/suggestions", Some(&w.staff), &json!({}))
+        .await
+        .problem(403, "forbidden");
+    w.app
+        .patch(
+            &w.path(&id, ""),
+            Some(&w.deputy_tokens[1]),
+            &json!({"title": "改标题"}),
+        )
+        .await
+        .problem(403, "forbidden");
+    w.app
+        .patch(
+            &w.path(&id, ""),
+            Some(&w.deputy_tokens[2]),
+            &json!({"title": "改标题"}),
+        )
+        .await
+        .problem(404, "not_found");
+    // Wrong state: nothing but submitting a draft.
+    w.op(
+        &w.deputy_tokens[0],
+        &id,
+        "evaluate",
+        json!({"result": "satisfied"}),
+    )
+    .await
+    .problem(409, "invalid_state");
+    w.op(&w.deputy_tokens[0], &id, "submit", json!({}))
+        .await
+        .ok(200);
+    w.op(&w.deputy_tokens[0], &id, "submit", json!({}))
+        .await
+        .problem(409, "invalid_state");
+    w.app
+        .patch(
+            &w.path(&id, ""),
+            Some(&w.deputy_tokens[0]),
+            &json!({"title": "改"}),
+        )
+        .await
+        .problem(409, "invalid_state");
+    w.op(&w.deputy_tokens[1], &id, "withdraw-co-signature", json!({}))
+        .await
+        .problem(409, "invalid_state");
+    // The author sees the submitted suggestion but cannot administer it.
+    w.op(&w.deputy_tokens[0], &id, "register", json!({}))
+        .await
+        .problem(403, "forbidden");
+    w.op(&w.leader, &id, "register", json!({}))
+        .await
+        .problem(403, "forbidden");
+    w.op(
+        &w.staff,
+        &id,
+        "assign",
+        json!({"lead_unit_id": w.units[0], "color": "green"}),
+    )
+    .await
+    .problem(409, "invalid_state");
+    w.op(&w.staff, &id, "reject", json!({"reason": "  "}))
+        .await
+        .problem(422, "validation_failed");
+    let rejected = w
+        .op(&w.staff, &id, "reject", json!({"reason": "属于信访事项"}))
+        .await;
+    assert_eq!(rejected.ok(200)["status"], "not_registered");
+    assert_eq!(rejected.body["reject_reason"], "属于信访事项");
+    w.op(&w.staff, &id, "register", json!({}))
+        .await
+        .problem(409, "invalid_state");
+
+    // A unit never reaches a suggestion not assigned to it.
+    let other = w.assigned("green").await;
+    w.reply(&other, "A").await.ok(200);
+    w.op(
+        &w.unit_tokens[2],
+        &other,
+        "reply",
+        json!({"category": "A", "content": "x"}),
+    )
+    .await
+    .problem(404, "not_found");
+    w.op(
+        &w.unit_tokens[1],
+        &other,
+        "reply",
+        json!({"category": "A", "content": "x"}),
+    )
+    .await
+    .problem(403, "forbidden");
+    w.reply(&other, "A").await.problem(409, "invalid_state");
+    // Bad input.
+    let id3 = w.registered().await;
+    let bad = w
+        .op(
+            &w.staff,
+            &id3,
+            "assign",
+            json!({"lead_unit_id": w.units[0], "color": "purple"}),
+        )
+        .await;
+    assert_eq!(bad.fields(), ["color"]);
+    let ghost = w
+        .op(
+            &w.staff,
+            &id3,
+            "assign",
+            json!({"lead_unit_id": uuid::Uuid::now_v7(), "color": "green"}),
+        )
+        .await;
+    assert_eq!(ghost.fields(), ["lead_unit_id"]);
+    let bad_cat = w
+        .app
+        .post(
+            "/api/v1/suggestions",
+            Some(&w.deputy_tokens[0]),
+            &json!({"title": "t", "content": "c", "category": "天文", "term": "第十八届", "timing": "between_sessions"}),
+        )
+        .await;
+    assert_eq!(bad_cat.fields(), ["category"]);
+}
+
+#[tokio::test]
+async fn two_staff_assigning_at_once_make_one_assignment() {
+    let w = world().await;
+    let id = w.registered().await;
+    let (a, b) = tokio::join!(
+        w.op(
+            &w.staff,
+            &id,
+            "assign",
+            json!({"lead_unit_id": w.units[0], "color": "green"})
+        ),
+        w.op(
+            &w.staff,
+            &id,
+            "assign",
+            json!({"lead_unit_id": w.units[1], "color": "yellow"})
+        ),
+    );
+    let mut statuses = [a.status.as_u16(), b.status.as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "{} / {}", a.text, b.text);
+    let loser = if a.status == 409 { &a } else { &b };
+    assert!(["invalid_state", "concurrent_change"].contains(&loser.body["code"].as_str().unwrap()));
+    let spells = w.app.get(&w.path(&id, "assignments"), Some(&w.staff)).await;
+    assert_eq!(spells.ok(200).as_array().unwrap().len(), 1);
+    assert_eq!(
+        w.timeline(&id)
+            .await
+            .iter()
+            .filter(|a| *a == "assigned")
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn overdue_shows_on_the_suggestion_and_filters_lists() {
+    let w = world().await;
+    let id = w.registered().await;
+    let due = (w.app.clock.today() + chrono::Duration::days(1)).to_string();
+    w.op(
+        &w.staff,
+        &id,
+        "assign",
+        json!({"lead_unit_id": w.units[0], "color": "green", "due_date": due}),
+    )
+    .await
+    .ok(200);
+    let on_time = w.registered().await;
+    w.op(
+        &w.staff,
+        &on_time,
+        "assign",
+        json!({"lead_unit_id": w.units[0], "color": "green"}),
+    )
+    .await
+    .ok(200);
+    let overdue_ids = |a: &Answer| -> Vec<String> {
+        a.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let none = w
+        .app
+        .get("/api/v1/suggestions?overdue=true", Some(&w.staff))
+        .await;
+    assert!(overdue_ids(&none).is_empty());
+    w.app.clock.advance(2);
+    assert_eq!(w.get(Some(&w.staff), &id).await.body["overdue"], true);
+    let some = w
+        .app
+        .get("/api/v1/suggestions?overdue=true", Some(&w.staff))
+        .await;
+    assert_eq!(overdue_ids(&some), [id.clone()]);
+    let rest = w
+        .app
+        .get(
+            "/api/v1/suggestions?overdue=false&status=assigned",
+            Some(&w.staff),
+        )
+        .await;
+    assert_eq!(overdue_ids(&rest), [on_time]);
+    // A reply ends being overdue.
+    w.reply(&id, "A").await.ok(200);
+    assert_eq!(w.get(Some(&w.staff), &id).await.body["overdue"], false);
+}
+
+#[tokio::test]
+async fn lists_show_each_caller_only_what_they_may_see() {
+    let w = world().await;
+    let draft = w.draft().await;
+    let assigned = w.assigned("green").await;
+    let ids = |a: &Answer| -> Vec<String> {
+        let mut v: Vec<String> = a.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let mut both = vec![draft.clone(), assigned.clone()];
+    both.sort();
+    assert_eq!(
+        ids(&w
+            .app
+            .get("/api/v1/suggestions", Some(&w.deputy_tokens[0]))
+            .await),
+        both
+    );
+    assert_eq!(
+        ids(&w
+            .app
+            .get("/api/v1/suggestions", Some(&w.deputy_tokens[1]))
+            .await),
+        both,
+        "a co-signer sees both"
+    );
+    assert!(
+        ids(&w
+            .app
+            .get("/api/v1/suggestions", Some(&w.deputy_tokens[2]))
+            .await)
+        .is_empty()
+    );
+    assert_eq!(
+        ids(&w.app.get("/api/v1/suggestions", Some(&w.staff)).await),
+        [assigned.clone()]
+    );
+    assert_eq!(
+        ids(&w
+            .app
+            .get("/api/v1/suggestions", Some(&w.unit_tokens[0]))
+            .await),
+        [assigned.clone()]
+    );
+    assert_eq!(
+        ids(&w
+            .app
+            .get("/api/v1/suggestions", Some(&w.unit_tokens[1]))
+            .await),
+        [assigned.clone()]
+    );
+    assert!(
+        ids(&w
+            .app
+            .get("/api/v1/suggestions", Some(&w.unit_tokens[2]))
+            .await)
+        .is_empty()
+    );
+    assert!(ids(&w.app.get("/api/v1/suggestions", None).await).is_empty());
+    let q = format!("/api/v1/suggestions?q={}", crate::units::urlencode("助餐"));
+    assert_eq!(
+        ids(&w.app.get(&q, Some(&w.staff)).await),
+        [assigned.clone()]
+    );
+    let by_unit = format!("/api/v1/suggestions?unit_id={}", w.units[1]);
+    assert_eq!(
+        ids(&w.app.get(&by_unit, Some(&w.staff)).await),
+        [assigned.clone()]
+    );
+    let by_color = w
+        .app
+        .get("/api/v1/suggestions?color=red", Some(&w.staff))
+        .await;
+    assert!(ids(&by_color).is_empty());
+    let by_deputy = format!("/api/v1/suggestions?deputy_id={}", w.deputies[1]);
+    assert_eq!(
+        ids(&w.app.get(&by_deputy, Some(&w.staff)).await),
+        [assigned]
+    );
+}
+
+#[tokio::test]
+async fn a_co_signer_may_withdraw_before_submission_and_then_loses_sight() {
+    let w = world().await;
+    let id = w.draft().await;
+    w.op(&w.deputy_tokens[0], &id, "withdraw-co-signature", json!({}))
+        .await
+        .problem(403, "forbidden");
+    let a = w
+        .op(&w.deputy_tokens[1], &id, "withdraw-co-signature", json!({}))
+        .await;
+    assert!(a.ok(200)["co_signers"][0]["withdrawn_at"].is_string());
+    w.get(Some(&w.deputy_tokens[1]), &id)
+        .await
+        .problem(404, "not_found");
+}
+
+#[tokio::test]
+async fn published_replies_are_public() {
+    let w = world().await;
+    let id = w.assigned("green").await;
+    w.op(&w.staff, &id, "publish", json!({}))
+        .await
+        .problem(409, "invalid_state");
+    w.reply(&id, "A").await.ok(200);
+    w.op(
+        &w.deputy_tokens[0],
+        &id,
+        "evaluate",
+        json!({"result": "satisfied"}),
+    )
+    .await
+    .ok(200);
+    w.get(None, &id).await.problem(401, "unauthenticated");
+    w.op(&w.staff, &id, "publish", json!({})).await.ok(200);
+    let public = w.get(None, &id).await;
+    assert_eq!(public.ok(200)["reply"]["category"], "A");
+    w.get(Some(&w.deputy_tokens[2]), &id).await.ok(200);
+    let list = w.app.get("/api/v1/suggestions", None).await;
+    assert_eq!(list.ok(200)["items"].as_array().unwrap().len(), 1);
+    w.op(&w.staff, &id, "outstanding", json!({"outstanding": true}))
+        .await
+        .problem(422, "validation_failed");
+    let o = w
+        .op(
+            &w.staff,
+            &id,
+            "outstanding",
+            json!({"outstanding": true, "reason": "推动解决老年助餐难题"}),
+        )
+        .await;
+    assert_eq!(o.ok(200)["outstanding"], true);
+}
+
+#[tokio::test]
+async fn numbers_count_up_within_a_year() {
+    let w = world().await;
+    let mut numbers = Vec::new();
+    for _ in 0..3 {
+        let id = w.registered().await;
+        numbers.push(
+            w.get(Some(&w.staff), &id).await.body["number"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let year = chrono::Utc::now().format("%Y").to_string();
+    assert_eq!(
+        numbers,
+        [
+            format!("{year}-0001"),
+            format!("{year}-0002"),
+            format!("{year}-0003")
+        ]
+    );
+    let cats = w.app.get("/api/v1/suggestion-categories", None).await;
+    assert_eq!(cats.ok(200).as_array().unwrap().len(), 10);
+}
