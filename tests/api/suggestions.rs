@@ -903,7 +903,7 @@ async fn overdue_shows_on_the_suggestion_and_filters_lists() {
         .app
         .get("/api/v1/suggestions?overdue=true", Some(&w.staff))
         .await;
-    assert_eq!(overdue_ids(&some), [id.clone()]);
+    assert_eq!(overdue_ids(&some), vec![id.clone()]);
     let rest = w
         .app
         .get(
@@ -958,21 +958,21 @@ async fn lists_show_each_caller_only_what_they_may_see() {
     );
     assert_eq!(
         ids(&w.app.get("/api/v1/suggestions", Some(&w.staff)).await),
-        [assigned.clone()]
+        vec![assigned.clone()]
     );
     assert_eq!(
         ids(&w
             .app
             .get("/api/v1/suggestions", Some(&w.unit_tokens[0]))
             .await),
-        [assigned.clone()]
+        vec![assigned.clone()]
     );
     assert_eq!(
         ids(&w
             .app
             .get("/api/v1/suggestions", Some(&w.unit_tokens[1]))
             .await),
-        [assigned.clone()]
+        vec![assigned.clone()]
     );
     assert!(
         ids(&w
@@ -985,12 +985,12 @@ async fn lists_show_each_caller_only_what_they_may_see() {
     let q = format!("/api/v1/suggestions?q={}", crate::units::urlencode("助餐"));
     assert_eq!(
         ids(&w.app.get(&q, Some(&w.staff)).await),
-        [assigned.clone()]
+        vec![assigned.clone()]
     );
     let by_unit = format!("/api/v1/suggestions?unit_id={}", w.units[1]);
     assert_eq!(
         ids(&w.app.get(&by_unit, Some(&w.staff)).await),
-        [assigned.clone()]
+        vec![assigned.clone()]
     );
     let by_color = w
         .app
