@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_foundation;
 mod m20261127_000002_unit_names;
 mod m20261127_000003_suggestions;
+mod m20261127_000004_replied_on_time;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_foundation::Migration),
             Box::new(m20261127_000002_unit_names::Migration),
             Box::new(m20261127_000003_suggestions::Migration),
+            Box::new(m20261127_000004_replied_on_time::Migration),
         ]
     }
 }

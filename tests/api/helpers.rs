@@ -63,6 +63,12 @@ async fn test_store() -> (Store, Option<tempfile::TempDir>) {
 }
 
 pub async fn spawn_app() -> TestApp {
+    if std::env::var("RENDA_TEST_LOG").is_ok() {
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter("warn")
+            .try_init();
+    }
     let (store, dir) = test_store().await;
     store.migrate().await.expect("migrate");
     renda::bootstrap_admin(&store, "admin", Some(&ADMIN_PASSWORD.to_owned().into()))

@@ -1082,3 +1082,199 @@ async fn numbers_count_up_within_a_year() {
     let cats = w.app.get("/api/v1/suggestion-categories", None).await;
     assert_eq!(cats.ok(200).as_array().unwrap().len(), 10);
 }
+
+#[tokio::test]
+async fn newly_overdue_suggestions_get_one_timeline_event() {
+    let w = world().await;
+    let id = w.registered().await;
+    let due = (w.app.clock.today() + chrono::Duration::days(1)).to_string();
+    w.op(
+        &w.staff,
+        &id,
+        "assign",
+        json!({"lead_unit_id": w.units[0], "color": "green", "due_date": due}),
+    )
+    .await
+    .ok(200);
+    assert_eq!(
+        renda::detect_overdue(&w.app.store, w.app.clock.today())
+            .await
+            .unwrap(),
+        0
+    );
+    w.app.clock.advance(2);
+    assert_eq!(
+        renda::detect_overdue(&w.app.store, w.app.clock.today())
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        renda::detect_overdue(&w.app.store, w.app.clock.today())
+            .await
+            .unwrap(),
+        0,
+        "once per deadline"
+    );
+    assert_eq!(
+        w.timeline(&id)
+            .await
+            .iter()
+            .filter(|a| *a == "became_overdue")
+            .count(),
+        1
+    );
+    // A new deadline (an approved extension) can become overdue again.
+    let wanted = (w.app.clock.today() + chrono::Duration::days(5)).to_string();
+    w.op(
+        &w.unit_tokens[0],
+        &id,
+        "requests",
+        json!({"kind": "extension", "reason": "需协调", "due_date": wanted}),
+    )
+    .await
+    .ok(200);
+    let reqs = w.app.get(&w.path(&id, "requests"), Some(&w.staff)).await;
+    let req_id = reqs.body[0]["id"].as_str().unwrap().to_owned();
+    w.op(
+        &w.staff,
+        &id,
+        &format!("requests/{req_id}/decide"),
+        json!({"approved": true}),
+    )
+    .await
+    .ok(200);
+    assert_eq!(w.get(Some(&w.staff), &id).await.body["overdue"], false);
+    w.app.clock.advance(6);
+    assert_eq!(
+        renda::detect_overdue(&w.app.store, w.app.clock.today())
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        w.timeline(&id)
+            .await
+            .iter()
+            .filter(|a| *a == "became_overdue")
+            .count(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn statistics_count_by_status_colour_category_and_unit() {
+    let w = world().await;
+    // One green closed on time and satisfied, one yellow replied late, one red
+    // overdue, one submitted, one draft (not counted).
+    let green = w.assigned("green").await;
+    w.reply(&green, "A").await.ok(200);
+    w.op(
+        &w.deputy_tokens[0],
+        &green,
+        "evaluate",
+        json!({"result": "satisfied"}),
+    )
+    .await
+    .ok(200);
+    let yellow = w.registered().await;
+    let due = (w.app.clock.today() + chrono::Duration::days(1)).to_string();
+    w.op(
+        &w.staff,
+        &yellow,
+        "assign",
+        json!({"lead_unit_id": w.units[1], "color": "yellow", "due_date": due.clone()}),
+    )
+    .await
+    .ok(200);
+    let red = w.registered().await;
+    w.op(&w.staff, &red, "assign", json!({"lead_unit_id": w.units[0], "color": "red", "supervisor_id": w.leader_id, "due_date": due}))
+        .await
+        .ok(200);
+    let submitted = w.draft().await;
+    w.op(&w.deputy_tokens[0], &submitted, "submit", json!({}))
+        .await
+        .ok(200);
+    w.draft().await;
+    w.app.clock.advance(3);
+    w.op(
+        &w.unit_tokens[1],
+        &yellow,
+        "reply",
+        json!({"category": "C", "content": "暂无条件"}),
+    )
+    .await
+    .ok(200);
+    w.op(
+        &w.deputy_tokens[0],
+        &yellow,
+        "evaluate",
+        json!({"result": "unsatisfied"}),
+    )
+    .await
+    .ok(200);
+
+    w.app
+        .get("/api/v1/suggestions/stats", Some(&w.deputy_tokens[0]))
+        .await
+        .problem(403, "forbidden");
+    w.app
+        .get("/api/v1/suggestions/stats", Some(&w.unit_tokens[0]))
+        .await
+        .problem(403, "forbidden");
+    let a = w
+        .app
+        .get("/api/v1/suggestions/stats", Some(&w.leader))
+        .await;
+    let s = a.ok(200);
+    assert_eq!(s["total"], 4, "{}", a.text);
+    assert_eq!(
+        s["by_status"],
+        json!({"assigned": 1, "closed": 1, "rehandling": 1, "submitted": 1})
+    );
+    assert_eq!(s["by_color"], json!({"green": 1, "red": 1, "yellow": 1}));
+    assert_eq!(s["by_category"], json!({"社会保障": 4}));
+    assert_eq!(s["on_time_reply_rate"], 0.5);
+    assert_eq!(s["satisfaction_rate"], 0.5);
+    let units = s["units"].as_array().unwrap();
+    let row = |id: &str| units.iter().find(|u| u["unit_id"] == id).unwrap().clone();
+    let mz = row(&w.units[0]);
+    assert_eq!(
+        (
+            mz["assigned"].as_i64(),
+            mz["replied"].as_i64(),
+            mz["overdue"].as_i64()
+        ),
+        (Some(2), Some(1), Some(1))
+    );
+    assert_eq!(mz["on_time_rate"], 1.0);
+    let zj = row(&w.units[1]);
+    assert_eq!(zj["on_time_rate"], 0.0);
+    assert_eq!(zj["satisfaction_rate"], 0.0);
+    // Rehandling is overdue again only after its new deadline.
+    assert_eq!(zj["overdue"], 0);
+    let year = chrono::Utc::now().format("%Y").to_string();
+    let by_year = w
+        .app
+        .get(
+            &format!("/api/v1/suggestions/stats?year={year}"),
+            Some(&w.staff),
+        )
+        .await;
+    assert_eq!(
+        by_year.ok(200)["total"],
+        3,
+        "the unregistered one has no year yet"
+    );
+    let other_term = w
+        .app
+        .get(
+            &format!(
+                "/api/v1/suggestions/stats?term={}",
+                crate::units::urlencode("第十七届")
+            ),
+            Some(&w.staff),
+        )
+        .await;
+    assert_eq!(other_term.ok(200)["total"], 0);
+}

@@ -365,6 +365,8 @@ pub struct Suggestion {
     pub registered_at: Option<DateTime<Utc>>,
     pub assigned_at: Option<DateTime<Utc>>,
     pub replied_at: Option<DateTime<Utc>>,
+    /// Whether the latest reply came no later than its deadline.
+    pub replied_on_time: Option<bool>,
     pub closed_at: Option<DateTime<Utc>>,
     pub reject_reason: Option<String>,
     pub reply: Option<Reply>,

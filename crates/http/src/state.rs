@@ -21,7 +21,20 @@ pub struct AppState {
     pub routes: Arc<RouteTable>,
     /// What day it is, for deadlines.
     pub clock: Arc<dyn renda_domain::time::Clock>,
+    /// Recently computed suggestion statistics, by filter.
+    pub stats_cache: Arc<tokio::sync::Mutex<StatsCache>>,
+    /// How long computed statistics are served before being computed again.
+    pub stats_ttl: std::time::Duration,
 }
+
+/// Statistics computed for a filter on a day, and when.
+pub type StatsCache = std::collections::HashMap<
+    (renda_persistence::stats::StatsFilter, chrono::NaiveDate),
+    (
+        std::time::Instant,
+        Arc<renda_persistence::stats::SuggestionStats>,
+    ),
+>;
 
 impl AppState {
     pub fn new(store: Store, jwt: JwtKeys) -> Self {
@@ -34,6 +47,8 @@ impl AppState {
             openapi_json: Arc::new(doc),
             routes: Arc::new(routes),
             clock: Arc::new(renda_domain::time::SystemClock),
+            stats_cache: Arc::new(tokio::sync::Mutex::new(StatsCache::new())),
+            stats_ttl: std::time::Duration::from_secs(5),
         }
     }
 

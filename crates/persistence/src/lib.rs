@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod list;
 pub mod sessions;
 pub mod settings;
+pub mod stats;
 pub mod suggestions;
 pub mod units;
 pub mod users;

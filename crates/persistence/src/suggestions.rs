@@ -223,6 +223,7 @@ fn to_model(s: &Suggestion) -> suggestion::ActiveModel {
         registered_at: Set(s.registered_at),
         assigned_at: Set(s.assigned_at),
         replied_at: Set(s.replied_at),
+        replied_on_time: Set(s.replied_on_time),
         closed_at: Set(s.closed_at),
         reject_reason: Set(s.reject_reason.clone()),
         evaluation_result: Set(s.evaluation_result.map(|e| e.as_str().to_owned())),
@@ -345,6 +346,7 @@ fn assemble(m: suggestion::Model, ch: &mut Children) -> StoreResult<Suggestion> 
         registered_at: m.registered_at,
         assigned_at: m.assigned_at,
         replied_at: m.replied_at,
+        replied_on_time: m.replied_on_time,
         closed_at: m.closed_at,
         reject_reason: m.reject_reason,
         reply: ch.replies.remove(&id),
@@ -682,6 +684,7 @@ impl Store {
             registered_at: None,
             assigned_at: None,
             replied_at: None,
+            replied_on_time: None,
             closed_at: None,
             reject_reason: None,
             reply: None,
@@ -1094,5 +1097,48 @@ impl Store {
             .into_iter()
             .map(|m| m.id)
             .collect())
+    }
+}
+
+impl Store {
+    /// Puts "became overdue" on the timeline of a suggestion that is
+    /// overdue on `today`, once per deadline. Returns whether it did (false
+    /// when another run got there first or the suggestion moved on).
+    pub async fn record_overdue(&self, id: Uuid, today: NaiveDate) -> StoreResult<bool> {
+        let open = [
+            SuggestionStatus::Assigned.as_str(),
+            SuggestionStatus::Rehandling.as_str(),
+        ];
+        let txn = self.db.begin().await?;
+        let res = SuggestionEntity::update_many()
+            .col_expr(C::OverdueRecorded, Expr::value(true))
+            .filter(C::Id.eq(id))
+            .filter(C::OverdueRecorded.eq(false))
+            .filter(C::Status.is_in(open))
+            .filter(C::Deadline.lt(today))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Ok(false);
+        }
+        let s = load(&txn, id).await?;
+        let ctx = AuditCtx::system();
+        let event = Event {
+            action: "became_overdue",
+            detail: Some(serde_json::json!({"due_date": s.deadline, "on": today})),
+        };
+        insert_event(&txn, &ctx, id, Some(s.status), Some(s.status), &event).await?;
+        audit::record(
+            &txn,
+            &ctx,
+            "became_overdue",
+            OBJECT,
+            Some(id),
+            None::<&()>,
+            Some(&serde_json::json!({"due_date": s.deadline})),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(true)
     }
 }

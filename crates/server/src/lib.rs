@@ -2,10 +2,12 @@
 //! commands of the `renda` binary.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use renda_auth::{JwtConfig, JwtKeys, password, token};
+use renda_domain::time::Clock;
 use renda_domain::user::{NewUser, UserStatus, Username, check_password_policy};
 use renda_domain::{Role, RoleSet};
 use renda_http::AppState;
@@ -174,9 +176,27 @@ pub async fn bootstrap_admin(
     }
 }
 
-/// Background work: seals the audit trail every second and forgets old
-/// idempotency keys every ten minutes. Runs until aborted.
-pub fn spawn_background(store: Store) -> tokio::task::JoinHandle<()> {
+/// Records "became overdue" on the timeline of every suggestion newly
+/// overdue on `today`; returns how many.
+pub async fn detect_overdue(store: &Store, today: chrono::NaiveDate) -> anyhow::Result<u64> {
+    let mut n = 0;
+    loop {
+        let ids = store.newly_overdue_suggestions(today, 200).await?;
+        if ids.is_empty() {
+            return Ok(n);
+        }
+        for id in ids {
+            if store.record_overdue(id, today).await? {
+                n += 1;
+            }
+        }
+    }
+}
+
+/// Background work: seals the audit trail every second, looks for newly
+/// overdue suggestions every minute and forgets old idempotency keys every
+/// ten minutes. Runs until aborted.
+pub fn spawn_background(store: Store, clock: Arc<dyn Clock>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         let mut n: u64 = 0;
@@ -189,6 +209,13 @@ pub fn spawn_background(store: Store) -> tokio::task::JoinHandle<()> {
                 && let Err(e) = store.purge_idempotency_keys().await
             {
                 tracing::warn!(error = %e, "could not purge idempotency keys");
+            }
+            if n.is_multiple_of(60) {
+                match detect_overdue(&store, clock.today()).await {
+                    Ok(0) => {}
+                    Ok(k) => tracing::info!(count = k, "suggestions became overdue"),
+                    Err(e) => tracing::warn!(error = %e, "could not check for overdue suggestions"),
+                }
             }
             n = n.wrapping_add(1);
         }
@@ -233,10 +260,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         tracing::warn!("RENDA_JWT_SECRET is not set: using a generated key kept in the database");
     }
     let state = AppState::new(store.clone(), jwt);
+    let clock = state.clock.clone();
     let listener = TcpListener::bind(&config.bind)
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     tracing::info!(address = %config.bind, "renda is listening");
-    let background = spawn_background(store.clone());
+    let background = spawn_background(store.clone(), clock);
     let result = run(listener, state, config.workers)?.await;
     background.abort();
     // Seal what the last requests wrote before closing.

@@ -35,6 +35,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_suggestion)
         .service(list_suggestions)
         .service(list_categories)
+        // Before `/suggestions/{id}`, which would otherwise take "stats" for an id.
+        .service(suggestion_stats)
         .service(get_suggestion)
         .service(update_draft)
         .service(submit)
@@ -1227,6 +1229,7 @@ mod paste_body {
         let mut after = before.clone();
         after.status = status;
         after.replied_at = Some(now());
+        after.replied_on_time = Some(before.deadline.is_none_or(|d| today <= d));
         after.evaluation_result = None;
         after.evaluation_comment = None;
         after.evaluated_at = None;
@@ -2134,3 +2137,126 @@ sub_list!(
     /// The lead units that held the suggestion, in order (re-assignment lineage).
     list_assignments, "/suggestions/{id}/assignments", AssignmentView, |st, id| st.store.suggestion_assignments(id)
 );
+
+/// Which suggestions the statistics count.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatsParams {
+    /// Registered in this year.
+    #[validate(range(min = 1949, max = 2999))]
+    pub year: Option<i32>,
+    /// Raised in this congress term.
+    #[validate(length(min = 1, max = 40))]
+    pub term: Option<String>,
+}
+
+/// Figures for dashboards.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "total": 128,
+    "by_status": {"assigned": 40, "closed": 70, "replied": 10, "submitted": 8},
+    "by_color": {"green": 60, "red": 12, "yellow": 48},
+    "by_category": {"交通": 20, "教育": 30, "社会保障": 78},
+    "on_time_reply_rate": 0.9375,
+    "satisfaction_rate": 0.9,
+    "units": [{"unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "unit_name": "区民政局", "assigned": 30, "replied": 25, "overdue": 2, "on_time_rate": 0.96, "satisfaction_rate": 0.92}],
+    "generated_at": "2026-11-27T08:00:00Z"
+}))]
+pub struct StatsResponse {
+    /// Suggestions past the draft stage.
+    pub total: i64,
+    pub by_status: std::collections::BTreeMap<String, i64>,
+    pub by_color: std::collections::BTreeMap<String, i64>,
+    pub by_category: std::collections::BTreeMap<String, i64>,
+    /// Replies no later than their deadline, over replies; null without replies.
+    pub on_time_reply_rate: Option<f64>,
+    /// Satisfied or basically satisfied, over evaluations; null without evaluations.
+    pub satisfaction_rate: Option<f64>,
+    pub units: Vec<UnitStatsView>,
+    /// When the figures were computed (they may be a few seconds old).
+    pub generated_at: DateTime<Utc>,
+}
+
+/// One lead unit's figures.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitStatsView {
+    pub unit_id: Uuid,
+    pub unit_name: String,
+    pub assigned: i64,
+    pub replied: i64,
+    pub overdue: i64,
+    pub on_time_rate: Option<f64>,
+    pub satisfaction_rate: Option<f64>,
+}
+
+/// Statistics of suggestions (staff and leaders): counts by status,
+/// colour, category and unit, on-time reply and satisfaction rates. The
+/// figures are computed at most every few seconds and served from memory
+/// in between.
+#[utoipa::path(
+    tag = "suggestions",
+    params(StatsParams),
+    responses(
+        (status = 200, description = "The figures", body = StatsResponse),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither staff nor leader", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/suggestions/stats")]
+pub async fn suggestion_stats(
+    state: Data<AppState>,
+    caller: Caller,
+    params: QueryParams<StatsParams>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadSuggestionStats)?;
+    let p = params.0;
+    let filter = renda_persistence::stats::StatsFilter {
+        year: p.year,
+        term: p.term.filter(|t| !t.trim().is_empty()),
+    };
+    let today = state.clock.today();
+    let key = (filter.clone(), today);
+    // One computation at a time: concurrent callers wait for it and share it.
+    let mut cache = state.stats_cache.lock().await;
+    let fresh = cache
+        .get(&key)
+        .filter(|(at, _)| at.elapsed() < state.stats_ttl)
+        .map(|(at, s)| (*at, s.clone()));
+    let (at, stats) = match fresh {
+        Some(hit) => hit,
+        None => {
+            let s = std::sync::Arc::new(state.store.suggestion_stats(&filter, today).await?);
+            let at = std::time::Instant::now();
+            cache.retain(|_, (t, _)| t.elapsed() < state.stats_ttl);
+            cache.insert(key, (at, s.clone()));
+            (at, s)
+        }
+    };
+    drop(cache);
+    let generated_at = Utc::now() - chrono::Duration::from_std(at.elapsed()).unwrap_or_default();
+    let s = stats.as_ref().clone();
+    Ok(HttpResponse::Ok().json(StatsResponse {
+        total: s.total,
+        by_status: s.by_status,
+        by_color: s.by_color,
+        by_category: s.by_category,
+        on_time_reply_rate: s.on_time_reply_rate,
+        satisfaction_rate: s.satisfaction_rate,
+        units: s
+            .units
+            .into_iter()
+            .map(|u| UnitStatsView {
+                unit_id: u.unit_id,
+                unit_name: u.unit_name,
+                assigned: u.assigned,
+                replied: u.replied,
+                overdue: u.overdue,
+                on_time_rate: u.on_time_rate,
+                satisfaction_rate: u.satisfaction_rate,
+            })
+            .collect(),
+        generated_at,
+    }))
+}

@@ -26,6 +26,7 @@ pub struct Model {
     pub registered_at: Option<DateTimeUtc>,
     pub assigned_at: Option<DateTimeUtc>,
     pub replied_at: Option<DateTimeUtc>,
+    pub replied_on_time: Option<bool>,
     pub closed_at: Option<DateTimeUtc>,
     pub reject_reason: Option<String>,
     pub evaluation_result: Option<String>,
