@@ -1,6 +1,8 @@
 //! The renda server: configuration, startup, background work and the
 //! commands of the `renda` binary.
 
+pub mod demo;
+
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;

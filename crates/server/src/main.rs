@@ -21,6 +21,8 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document the server serves.
     Openapi,
+    /// Load a realistic demo data set into a fresh database.
+    Demo,
     /// Audit trail maintenance.
     Audit {
         #[command(subcommand)]
@@ -60,6 +62,16 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 actix_web::rt::System::new().block_on(renda::serve(config))
             })
             .await??;
+        }
+        Some(Command::Demo) => {
+            let store = renda::open_store(&config.database_url).await?;
+            if let Some(pw) =
+                renda::bootstrap_admin(&store, &config.admin_username, config.admin_password.as_ref()).await?
+            {
+                println!("renda: created the first administrator `{}` with the password {pw}", config.admin_username);
+            }
+            let today = renda_domain::time::Clock::today(&renda_domain::time::SystemClock);
+            println!("renda: {}", renda::demo::load(&store, today).await?);
         }
         Some(Command::Migrate) => {
             renda::open_store(&config.database_url).await?;

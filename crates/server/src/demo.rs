@@ -1,0 +1,344 @@
+//! `renda demo`: a realistic data set to explore the API with right after
+//! `cargo run`: the units of a district government, about a hundred
+//! deputies of all five levels, accounts to sign in with, and suggestions
+//! in every state and colour with replies and evaluations.
+
+use anyhow::{Context, bail};
+use chrono::{Days, NaiveDate};
+use renda_auth::password;
+use renda_domain::deputy::{DeputyStatus, Gender, Level, Link, LinkKind, Membership, MembershipStatus, NewDeputy};
+use renda_domain::suggestion::{
+    self as rules, Color, EvaluationResult, Reply, ReplyCategory, SessionTiming, Suggestion, SuggestionSource,
+    SuggestionStatus, Transition,
+};
+use renda_domain::unit::{NewUnit, UnitKind};
+use renda_domain::user::{NewUser, UserStatus, Username};
+use renda_domain::{Role, RoleSet};
+use renda_persistence::suggestions::{Event, NewSuggestion, SideWrite};
+use renda_persistence::{AuditCtx, Store};
+use uuid::Uuid;
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "Demo-Pass-2026";
+
+const UNITS: &[(&str, UnitKind)] = &[
+    ("宿城区人民政府办公室", UnitKind::Government),
+    ("宿城区发展和改革局", UnitKind::GovernmentDepartment),
+    ("宿城区教育局", UnitKind::GovernmentDepartment),
+    ("宿城区民政局", UnitKind::GovernmentDepartment),
+    ("宿城区财政局", UnitKind::GovernmentDepartment),
+    ("宿城区人力资源和社会保障局", UnitKind::GovernmentDepartment),
+    ("宿城区住房和城乡建设局", UnitKind::GovernmentDepartment),
+    ("宿城区交通运输局", UnitKind::GovernmentDepartment),
+    ("宿城区农业农村局", UnitKind::GovernmentDepartment),
+    ("宿城区卫生健康委员会", UnitKind::GovernmentDepartment),
+    ("宿城区生态环境局", UnitKind::GovernmentDepartment),
+    ("宿城区市场监督管理局", UnitKind::GovernmentDepartment),
+    ("宿城区文化广电和旅游局", UnitKind::GovernmentDepartment),
+    ("宿城区应急管理局", UnitKind::GovernmentDepartment),
+    ("宿城区监察委员会", UnitKind::SupervisoryCommission),
+    ("宿城区人民法院", UnitKind::Court),
+    ("宿城区人民检察院", UnitKind::Procuratorate),
+    ("古城街道办事处", UnitKind::Township),
+    ("项里街道办事处", UnitKind::Township),
+    ("耿车镇人民政府", UnitKind::Township),
+];
+
+const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "朱", "马", "胡", "郭", "林", "何", "高", "罗"];
+const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "磊", "强", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "华", "平", "刚", "桂英", "建国", "立新", "晓东", "春梅"];
+const OCCUPATIONS: &[(&str, &str)] = &[
+    ("教师", "宿城区实验小学"),
+    ("医生", "宿城区人民医院"),
+    ("村党支部书记", "耿车镇大众村"),
+    ("企业负责人", "宿迁市某食品有限公司"),
+    ("社区党委书记", "古城街道项里社区"),
+    ("律师", "江苏某律师事务所"),
+    ("农民", "耿车镇红卫村"),
+    ("工程师", "宿城经济开发区某机械公司"),
+];
+const COMMUNITIES: &[&str] = &["项里社区", "古城社区", "幸福社区", "大众村", "红卫村", "南采社区"];
+
+const TOPICS: &[(&str, &str, &str)] = &[
+    ("社会保障", "关于增设社区老年助餐点的建议", "辖区老年人口多，独居老人就餐难，建议在社区增设助餐点，并对高龄老人给予补贴。"),
+    ("教育", "关于缓解城区学校大班额问题的建议", "城区部分小学班额超过50人，建议加快新建学校，合理调整学区划分。"),
+    ("交通", "关于优化城区公交线路的建议", "新建小区居民出行不便，建议增开公交线路并延长末班车时间。"),
+    ("医疗卫生", "关于提升乡镇卫生院服务能力的建议", "乡镇卫生院设备老化、人才不足，建议加大投入并推行县乡医共体。"),
+    ("城乡建设", "关于加快老旧小区改造的建议", "部分老旧小区管网老化、无物业管理，建议纳入年度改造计划。"),
+    ("生态环境", "关于加强河道水环境治理的建议", "部分河道存在黑臭水体，建议开展截污纳管和生态修复。"),
+    ("农业农村", "关于支持设施农业发展的建议", "建议加大对大棚蔬菜等设施农业的补贴，完善冷链物流。"),
+    ("经济发展", "关于优化营商环境的建议", "建议推行涉企事项一网通办，缩短项目审批时间。"),
+    ("政法", "关于加强校园周边安全管理的建议", "建议在上下学时段加强校园周边巡逻和交通疏导。"),
+    ("其他", "关于完善便民服务中心功能的建议", "建议在便民服务中心增设自助终端，方便群众办事。"),
+];
+
+fn levels(i: usize) -> Vec<Membership> {
+    let county = Membership {
+        level: Level::County,
+        term: "第十八届".into(),
+        constituency: Some(format!("{}选区", COMMUNITIES.get(i % COMMUNITIES.len()).copied().unwrap_or("古城社区"))),
+        delegation: None,
+        start_date: NaiveDate::from_ymd_opt(2021, 12, 1),
+        end_date: None,
+        status: MembershipStatus::Serving,
+    };
+    let other = |level: Level, term: &str, delegation: &str| Membership {
+        level,
+        term: term.into(),
+        constituency: None,
+        delegation: Some(delegation.into()),
+        start_date: NaiveDate::from_ymd_opt(2022, 1, 1),
+        end_date: None,
+        status: MembershipStatus::Serving,
+    };
+    match i % 20 {
+        0 => vec![other(Level::National, "第十四届", "江苏代表团"), county],
+        1 | 2 => vec![other(Level::Provincial, "第十四届", "宿迁代表团"), county],
+        3..=7 => vec![other(Level::Municipal, "第八届", "宿城区代表团"), county],
+        8..=11 => vec![Membership {
+            level: Level::Township,
+            term: "第十九届".into(),
+            constituency: Some("耿车镇第二选区".into()),
+            delegation: None,
+            start_date: NaiveDate::from_ymd_opt(2021, 11, 1),
+            end_date: None,
+            status: MembershipStatus::Serving,
+        }],
+        _ => vec![county],
+    }
+}
+
+async fn account(store: &Store, ctx: &AuditCtx, hash: &str, name: &str, display: &str, roles: &[Role], deputy: Option<Uuid>, unit: Option<Uuid>) -> anyhow::Result<Uuid> {
+    let u = store
+        .create_user(
+            ctx,
+            NewUser {
+                username: Username::parse(name).map_err(|e| anyhow::anyhow!("{e}"))?,
+                password_hash: hash.to_owned(),
+                display_name: display.to_owned(),
+                roles: RoleSet::new(roles.iter().copied()),
+                status: UserStatus::Active,
+                deputy_id: deputy,
+                unit_id: unit,
+                observer_id: None,
+            },
+        )
+        .await?;
+    Ok(u.id)
+}
+
+/// Moves a suggestion one step, as the API would.
+async fn step(
+    store: &Store,
+    ctx: &AuditCtx,
+    s: Suggestion,
+    op: Transition,
+    action: &'static str,
+    edit: impl FnOnce(&mut Suggestion),
+    writes: Vec<SideWrite>,
+) -> anyhow::Result<Suggestion> {
+    let mut after = s.clone();
+    after.status = rules::next_status(s.status, op, s.color).map_err(|e| anyhow::anyhow!("{e}"))?;
+    edit(&mut after);
+    Ok(store.save_suggestion(ctx, &s, after, Event { action, detail: None }, writes).await?)
+}
+
+/// Loads the demo data set into an empty database (one with no
+/// suggestions and at most the first administrator).
+pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
+    if store.count_users().await? > 1 || store.setting("demo_loaded").await?.is_some() {
+        bail!("the database already holds data; the demo loads only into a fresh one");
+    }
+    let ctx = AuditCtx { actor_username: Some("demo".into()), ..AuditCtx::system() };
+    let hash = tokio::task::spawn_blocking(|| password::hash_password(DEMO_PASSWORD)).await??;
+
+    let mut units = Vec::new();
+    for (name, kind) in UNITS {
+        let u = store
+            .create_unit(
+                &ctx,
+                NewUnit {
+                    name: (*name).into(),
+                    kind: *kind,
+                    contact_person: Some("办公室".into()),
+                    contact_phone: Some("0527-8435".to_owned() + &format!("{:04}", units.len() * 7 + 1000)),
+                    email: None,
+                    address: Some("宿迁市宿城区".into()),
+                    description: None,
+                },
+            )
+            .await
+            .context("units")?;
+        units.push(u.id);
+    }
+
+    let mut deputies = Vec::new();
+    for i in 0..100 {
+        let surname = SURNAMES[i % SURNAMES.len()];
+        let given = GIVEN[(i * 7 + i / SURNAMES.len()) % GIVEN.len()];
+        let (occupation, work_unit) = OCCUPATIONS[i % OCCUPATIONS.len()];
+        let d = store
+            .create_deputy(
+                &ctx,
+                NewDeputy {
+                    name: format!("{surname}{given}"),
+                    gender: Some(if i % 3 == 0 { Gender::Female } else { Gender::Male }),
+                    ethnicity: Some(if i % 17 == 5 { "回族".into() } else { "汉族".into() }),
+                    birth_date: NaiveDate::from_ymd_opt(1960 + (i as i32 % 35), 1 + (i as u32 % 12), 1 + (i as u32 % 28)),
+                    party: Some(if i % 4 == 3 { "群众".into() } else { "中国共产党".into() }),
+                    education: Some(if i % 2 == 0 { "大学本科".into() } else { "研究生".into() }),
+                    occupation: Some(occupation.into()),
+                    work_unit: Some(work_unit.into()),
+                    phone: Some(format!("138{:08}", 10_000_000 + i * 7919)),
+                    photo_url: None,
+                    status: if i == 99 { DeputyStatus::Inactive } else { DeputyStatus::Active },
+                    memberships: levels(i),
+                    links: vec![Link {
+                        kind: if i % 10 == 0 { LinkKind::KeyEnterprise } else { LinkKind::Community },
+                        organization: COMMUNITIES[i % COMMUNITIES.len()].into(),
+                        start_date: NaiveDate::from_ymd_opt(2022, 3, 1),
+                        end_date: None,
+                    }],
+                },
+            )
+            .await
+            .context("deputies")?;
+        deputies.push(d);
+    }
+
+    let staff = account(store, &ctx, &hash, "demo-staff", "刘青（代表工委）", &[Role::Staff], None, None).await?;
+    let leader = account(store, &ctx, &hash, "demo-leader", "赵主任", &[Role::Leader], None, None).await?;
+    for (i, (u, (name, _))) in units.iter().zip(UNITS).enumerate().take(10) {
+        account(store, &ctx, &hash, &format!("demo-unit{i}"), name, &[Role::Unit], None, Some(*u)).await?;
+    }
+    for (i, d) in deputies.iter().enumerate().take(5) {
+        account(store, &ctx, &hash, &format!("demo-deputy{i}"), &d.name, &[Role::Deputy], Some(d.id), None).await?;
+    }
+
+    // Sixty suggestions in every state and colour.
+    let mut count = 0;
+    for i in 0..60usize {
+        let (category, title, content) = TOPICS[i % TOPICS.len()];
+        let lead = &deputies[i % 20];
+        let author_ctx = AuditCtx { actor_username: Some(format!("demo-deputy{}", i % 5)), ..ctx.clone() };
+        let s = store
+            .create_suggestion(
+                &author_ctx,
+                NewSuggestion {
+                    title: if i < TOPICS.len() { title.into() } else { format!("{title}（{}）", i / TOPICS.len() + 1) },
+                    content: content.into(),
+                    category: category.into(),
+                    term: "第十八届".into(),
+                    session: Some("第五次会议".into()),
+                    timing: if i % 3 == 0 { SessionTiming::BetweenSessions } else { SessionTiming::DuringSession },
+                    lead_deputy_id: lead.id,
+                    co_signers: vec![deputies[(i + 21) % 100].id, deputies[(i + 42) % 100].id],
+                    source: if i % 7 == 0 { SuggestionSource::ConstituentOpinion } else { SuggestionSource::Deputy },
+                    source_ref: None,
+                    created_by: staff,
+                },
+            )
+            .await?;
+        count += 1;
+        let stage = i % 10; // 0 draft, 1 submitted, 2 rejected, 3 registered, 4-5 assigned, 6 replied, 7 rehandling, 8-9 closed
+        if stage == 0 {
+            continue;
+        }
+        let s = step(store, &ctx, s, Transition::Submit, "submitted", |a| a.submitted_at = Some(renda_domain::time::now()), vec![]).await?;
+        if stage == 1 {
+            continue;
+        }
+        if stage == 2 {
+            step(store, &ctx, s, Transition::Reject, "rejected", |a| a.reject_reason = Some("属于信访事项，已转交有关部门办理".into()), vec![]).await?;
+            continue;
+        }
+        let s = step(store, &ctx, s, Transition::Register, "registered", |a| a.registered_at = Some(renda_domain::time::now()), vec![]).await?;
+        if stage == 3 {
+            continue;
+        }
+        let color = [Color::Green, Color::Yellow, Color::Red][i % 3];
+        let unit = units[1 + i % 13];
+        let assigned_on = today.checked_sub_days(Days::new(if stage == 5 { 100 } else { 20 })).unwrap_or(today);
+        let deadline = rules::assignment_deadline(assigned_on, color, None).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let s = step(
+            store,
+            &ctx,
+            s,
+            Transition::Assign,
+            "assigned",
+            |a| {
+                a.color = Some(color);
+                a.lead_unit_id = Some(unit);
+                a.supervisor_id = (color == Color::Red).then_some(leader);
+                a.assigned_on = Some(assigned_on);
+                a.deadline = Some(deadline);
+                a.assigned_at = Some(renda_domain::time::now());
+            },
+            vec![SideWrite::Assignment { lead_unit_id: unit, end_reason: None }],
+        )
+        .await?;
+        if stage <= 5 {
+            continue;
+        }
+        let category = [ReplyCategory::A, ReplyCategory::B, ReplyCategory::C][i % 3];
+        let reply = Reply {
+            id: Uuid::now_v7(),
+            round: 1,
+            unit_id: unit,
+            category,
+            content: "经研究，已将该建议列入年度工作计划，具体措施如下……".into(),
+            document_number: Some(format!("宿城政函〔2026〕{}号", 10 + i)),
+            signed_by: Some("李明".into()),
+            responsible_person: Some("王芳".into()),
+            handler_name: Some("赵磊".into()),
+            handler_phone: Some("0527-84351234".into()),
+            reply_date: today,
+            created_at: renda_domain::time::now(),
+        };
+        let mut writes = vec![SideWrite::Reply(reply.clone(), staff)];
+        if category == ReplyCategory::B {
+            writes.push(SideWrite::Commitment { reply_id: reply.id, content: "年内完成".into(), due_date: NaiveDate::from_ymd_opt(2026, 12, 31) });
+        }
+        let s = step(store, &ctx, s, Transition::Reply, "replied", |a| {
+            a.replied_at = Some(renda_domain::time::now());
+            a.replied_on_time = Some(true);
+        }, writes)
+        .await?;
+        if stage == 6 {
+            continue;
+        }
+        let result = if stage == 7 { EvaluationResult::Unsatisfied } else { EvaluationResult::Satisfied };
+        let s = step(store, &ctx, s, Transition::Evaluate(result), "evaluated", |a| {
+            a.evaluation_result = Some(result);
+            a.evaluated_at = Some(renda_domain::time::now());
+            if result == EvaluationResult::Unsatisfied {
+                a.deadline = today.checked_add_days(Days::new(rules::REHANDLING_DAYS));
+            }
+        }, vec![])
+        .await?;
+        if s.status != SuggestionStatus::Replied {
+            continue; // green closes on evaluation; rehandling waits
+        }
+        let mut writes = Vec::new();
+        if color == Color::Yellow {
+            writes.push(SideWrite::Record { kind: "verification", occurred_on: today, participants: Some("代表工委".into()), content: "上门查验，已落实。".into(), by: staff });
+        }
+        if color == Color::Red {
+            writes.push(SideWrite::Record { kind: "supervision_note", occurred_on: today, participants: None, content: "已实地督办。".into(), by: leader });
+        }
+        let s = store
+            .save_suggestion(&ctx, &s, { let mut a = s.clone(); a.signed_off_at = (color == Color::Red).then(renda_domain::time::now); a.signed_off_by = (color == Color::Red).then_some(leader); a }, Event { action: "records", detail: None }, writes)
+            .await?;
+        let s = step(store, &ctx, s, Transition::Close, "closed", |a| a.closed_at = Some(renda_domain::time::now()), vec![]).await?;
+        if i % 20 == 8 {
+            let mut a = s.clone();
+            a.published_at = Some(renda_domain::time::now());
+            store.save_suggestion(&ctx, &s, a, Event { action: "published", detail: None }, vec![]).await?;
+        }
+    }
+    store.setting_or_insert("demo_loaded", "1").await?;
+    Ok(format!(
+        "loaded {} units, {} deputies, {count} suggestions, and accounts demo-staff, demo-leader, demo-unit0..9 and demo-deputy0..4 with the password {DEMO_PASSWORD}",
+        units.len(),
+        deputies.len()
+    ))
+}
