@@ -8,6 +8,7 @@ mod m20261127_000001_foundation;
 mod m20261127_000002_unit_names;
 mod m20261127_000003_suggestions;
 mod m20261127_000004_replied_on_time;
+mod m20261127_000005_attachments;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_unit_names::Migration),
             Box::new(m20261127_000003_suggestions::Migration),
             Box::new(m20261127_000004_replied_on_time::Migration),
+            Box::new(m20261127_000005_attachments::Migration),
         ]
     }
 }

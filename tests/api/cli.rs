@@ -214,29 +214,63 @@ async fn the_demo_data_set_is_explorable_through_the_api() {
     let today = renda_domain::time::Clock::today(app.clock.as_ref());
     let summary = renda::demo::load(&app.store, today).await.unwrap();
     assert!(summary.contains("100 deputies"), "{summary}");
-    assert!(renda::demo::load(&app.store, today).await.is_err(), "a second load is refused");
+    assert!(
+        renda::demo::load(&app.store, today).await.is_err(),
+        "a second load is refused"
+    );
     let staff = app.login("demo-staff", renda::demo::DEMO_PASSWORD).await;
     let deputies = app.get("/api/v1/deputies?include_total=true", None).await;
     assert_eq!(deputies.ok(200)["total"], 100);
     for level in ["national", "provincial", "municipal", "county", "township"] {
-        let a = app.get(&format!("/api/v1/deputies?level={level}&include_total=true"), None).await;
-        assert!(a.ok(200)["total"].as_i64().unwrap() > 0, "deputies at {level}");
+        let a = app
+            .get(
+                &format!("/api/v1/deputies?level={level}&include_total=true"),
+                None,
+            )
+            .await;
+        assert!(
+            a.ok(200)["total"].as_i64().unwrap() > 0,
+            "deputies at {level}"
+        );
     }
-    let units = app.get("/api/v1/units?include_total=true", Some(&staff)).await;
+    let units = app
+        .get("/api/v1/units?include_total=true", Some(&staff))
+        .await;
     assert_eq!(units.ok(200)["total"], 20);
     let stats = app.get("/api/v1/suggestions/stats", Some(&staff)).await;
     let s = stats.ok(200);
-    assert_eq!(s["total"], 54, "sixty suggestions, six of them drafts: {}", stats.text);
-    for status in ["submitted", "not_registered", "registered", "assigned", "replied", "rehandling", "closed"] {
-        assert!(s["by_status"][status].as_i64().unwrap_or(0) > 0, "{status} in {}", stats.text);
+    assert_eq!(
+        s["total"], 54,
+        "sixty suggestions, six of them drafts: {}",
+        stats.text
+    );
+    for status in [
+        "submitted",
+        "not_registered",
+        "registered",
+        "assigned",
+        "replied",
+        "rehandling",
+        "closed",
+    ] {
+        assert!(
+            s["by_status"][status].as_i64().unwrap_or(0) > 0,
+            "{status} in {}",
+            stats.text
+        );
     }
     for color in ["green", "yellow", "red"] {
         assert!(s["by_color"][color].as_i64().unwrap_or(0) > 0, "{color}");
     }
     let public = app.get("/api/v1/suggestions", None).await;
-    assert!(!public.ok(200)["items"].as_array().unwrap().is_empty(), "some replies are published");
+    assert!(
+        !public.ok(200)["items"].as_array().unwrap().is_empty(),
+        "some replies are published"
+    );
     let deputy = app.login("demo-deputy0", renda::demo::DEMO_PASSWORD).await;
-    let mine = app.get("/api/v1/suggestions?include_total=true", Some(&deputy)).await;
+    let mine = app
+        .get("/api/v1/suggestions?include_total=true", Some(&deputy))
+        .await;
     assert!(mine.ok(200)["total"].as_i64().unwrap() > 0);
     let report = app.store.verify_audit().await.unwrap();
     assert!(report.is_ok());

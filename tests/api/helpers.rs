@@ -18,6 +18,7 @@ pub struct TestApp {
     pub client: Client,
     pub store: Store,
     _dir: Option<tempfile::TempDir>,
+    _files: tempfile::TempDir,
 }
 
 /// The database for one test: a temporary SQLite file, or a new schema in
@@ -76,7 +77,10 @@ pub async fn spawn_app() -> TestApp {
         .expect("bootstrap");
     let jwt = JwtKeys::new(JWT_SECRET.as_bytes(), JwtConfig::default());
     let clock = std::sync::Arc::new(renda_domain::time::OffsetClock::default());
-    let state = AppState::new(store.clone(), jwt).with_clock(clock.clone());
+    let files = tempfile::tempdir().expect("temp dir");
+    let state = AppState::new(store.clone(), jwt)
+        .with_clock(clock.clone())
+        .with_data_dir(files.path());
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().unwrap().port();
     let server = renda::run(listener, state, Some(1)).expect("server");
@@ -90,6 +94,7 @@ pub async fn spawn_app() -> TestApp {
             .unwrap(),
         store,
         _dir: dir,
+        _files: files,
     }
 }
 

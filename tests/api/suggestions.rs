@@ -1278,3 +1278,170 @@ async fn statistics_count_by_status_colour_category_and_unit() {
         .await;
     assert_eq!(other_term.ok(200)["total"], 0);
 }
+
+fn pdf() -> Vec<u8> {
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
+}
+
+impl World {
+    async fn upload(
+        &self,
+        token: &str,
+        id: &str,
+        kind: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Answer {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let r = self
+            .app
+            .request(
+                reqwest::Method::POST,
+                &format!("{}?kind={kind}", self.path(id, "attachments")),
+                Some(token),
+            )
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        Answer::read(r).await
+    }
+}
+
+#[tokio::test]
+async fn attachments_are_checked_by_content_and_shown_only_to_those_who_see_the_suggestion() {
+    let w = world().await;
+    let id = w.draft().await;
+    let a = w
+        .upload(
+            &w.deputy_tokens[0],
+            &id,
+            "material",
+            "../../调研报告.pdf",
+            pdf(),
+        )
+        .await;
+    let att = a.ok(201).clone();
+    assert_eq!(att["content_type"], "application/pdf");
+    assert_eq!(
+        att["file_name"], "调研报告.pdf",
+        "no path survives in a name"
+    );
+    assert_eq!(att["size"], pdf().len());
+    use sha2::Digest;
+    assert_eq!(att["sha256"], hex::encode(sha2::Sha256::digest(pdf())));
+    let file = format!("attachments/{}", att["id"].as_str().unwrap());
+    // A co-signer downloads it; another deputy cannot even see it.
+    let r = w
+        .app
+        .request(
+            reqwest::Method::GET,
+            &w.path(&id, &file),
+            Some(&w.deputy_tokens[1]),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment;")
+    );
+    assert_eq!(r.bytes().await.unwrap().to_vec(), pdf());
+    w.app
+        .get(&w.path(&id, &file), Some(&w.deputy_tokens[2]))
+        .await
+        .problem(404, "not_found");
+    w.app
+        .get(&w.path(&id, "attachments"), Some(&w.deputy_tokens[2]))
+        .await
+        .problem(404, "not_found");
+    // A type is judged by the bytes, not the name.
+    let fake = w
+        .upload(
+            &w.deputy_tokens[0],
+            &id,
+            "material",
+            "report.pdf",
+            b"just some text".to_vec(),
+        )
+        .await;
+    fake.problem(415, "unsupported_file_type");
+    let exe = w
+        .upload(
+            &w.deputy_tokens[0],
+            &id,
+            "material",
+            "photo.png",
+            b"MZ\x90\x00\x03\x00\x00\x00".to_vec(),
+        )
+        .await;
+    exe.problem(415, "unsupported_file_type");
+    w.upload(&w.deputy_tokens[0], &id, "weird", "a.pdf", pdf())
+        .await
+        .problem(422, "validation_failed");
+    w.upload(&w.deputy_tokens[1], &id, "material", "a.pdf", pdf())
+        .await
+        .problem(403, "forbidden");
+    let big = vec![b'%'; 20 * 1024 * 1024 + 1];
+    w.upload(&w.deputy_tokens[0], &id, "material", "big.pdf", big)
+        .await
+        .problem(413, "file_too_large");
+    let not_multipart = w
+        .op(
+            &w.deputy_tokens[0],
+            &id,
+            "attachments?kind=material",
+            json!({}),
+        )
+        .await;
+    not_multipart.problem(415, "unsupported_media_type");
+    let list = w
+        .app
+        .get(&w.path(&id, "attachments"), Some(&w.deputy_tokens[0]))
+        .await;
+    assert_eq!(
+        list.ok(200).as_array().unwrap().len(),
+        1,
+        "refused uploads left nothing"
+    );
+
+    // After submission the deputy's materials are closed; the lead unit
+    // attaches its reply letter once the suggestion is assigned to it.
+    w.op(&w.deputy_tokens[0], &id, "submit", json!({}))
+        .await
+        .ok(200);
+    w.upload(&w.deputy_tokens[0], &id, "material", "more.pdf", pdf())
+        .await
+        .problem(409, "invalid_state");
+    w.op(&w.staff, &id, "register", json!({})).await.ok(200);
+    w.op(
+        &w.staff,
+        &id,
+        "assign",
+        json!({"lead_unit_id": w.units[0], "color": "green"}),
+    )
+    .await
+    .ok(200);
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89".to_vec();
+    let letter = w
+        .upload(&w.unit_tokens[0], &id, "reply_letter", "答复函.png", png)
+        .await;
+    assert_eq!(letter.ok(201)["content_type"], "image/png");
+    w.upload(&w.unit_tokens[1], &id, "reply_letter", "x.pdf", pdf())
+        .await
+        .problem(404, "not_found");
+    let events = w.app.get(&w.path(&id, "timeline"), Some(&w.staff)).await;
+    let added = events
+        .ok(200)
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "attachment_added")
+        .count();
+    assert_eq!(added, 2);
+}

@@ -25,6 +25,8 @@ pub struct AppState {
     pub stats_cache: Arc<tokio::sync::Mutex<StatsCache>>,
     /// How long computed statistics are served before being computed again.
     pub stats_ttl: std::time::Duration,
+    /// Where uploaded files are kept (`attachments/` below it).
+    pub data_dir: std::path::PathBuf,
 }
 
 /// Statistics computed for a filter on a day, and when.
@@ -49,7 +51,14 @@ impl AppState {
             clock: Arc::new(renda_domain::time::SystemClock),
             stats_cache: Arc::new(tokio::sync::Mutex::new(StatsCache::new())),
             stats_ttl: std::time::Duration::from_secs(5),
+            data_dir: std::path::PathBuf::from("data"),
         }
+    }
+
+    /// The same state keeping uploaded files under another directory.
+    pub fn with_data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.data_dir = dir.into();
+        self
     }
 
     /// The same state with another clock (tests move time with it).

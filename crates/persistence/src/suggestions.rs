@@ -23,10 +23,10 @@ use crate::Store;
 use crate::audit::{self, AuditCtx};
 use crate::entities::suggestion::{self, Column as C, Entity as SuggestionEntity};
 use crate::entities::{
-    suggestion_assignment as sa, suggestion_category as cat, suggestion_co_signer as cs,
-    suggestion_co_unit as cu, suggestion_commitment as cm, suggestion_counter as counter,
-    suggestion_event as ev, suggestion_record as rec, suggestion_reply as rp,
-    suggestion_request as rq,
+    suggestion_assignment as sa, suggestion_attachment as att, suggestion_category as cat,
+    suggestion_co_signer as cs, suggestion_co_unit as cu, suggestion_commitment as cm,
+    suggestion_counter as counter, suggestion_event as ev, suggestion_record as rec,
+    suggestion_reply as rp, suggestion_request as rq,
 };
 use crate::error::{StoreError, StoreResult, parse_stored};
 use crate::list::{self, ListOptions, Page, Row};
@@ -190,6 +190,21 @@ pub enum SideWrite {
         unit_id: Uuid,
         opinion: String,
     },
+    Attachment(Attachment),
+}
+
+/// A file attached to a suggestion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attachment {
+    pub id: Uuid,
+    /// `material` (the deputy's) or `reply_letter` (the lead unit's).
+    pub kind: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_by: Uuid,
+    pub created_at: DateTime<Utc>,
 }
 
 /// The timeline event of a change.
@@ -631,6 +646,21 @@ async fn side_write<Conn: ConnectionTrait>(c: &Conn, id: Uuid, w: SideWrite) -> 
             if res.rows_affected != 1 {
                 return Err(StoreError::Conflict("request_decided"));
             }
+        }
+        SideWrite::Attachment(a) => {
+            att::ActiveModel {
+                id: Set(a.id),
+                suggestion_id: Set(id),
+                kind: Set(a.kind),
+                file_name: Set(a.file_name),
+                content_type: Set(a.content_type),
+                size: Set(a.size),
+                sha256: Set(a.sha256),
+                uploaded_by: Set(a.uploaded_by),
+                created_at: Set(a.created_at),
+            }
+            .insert(c)
+            .await?;
         }
         SideWrite::CoUnitOpinion { unit_id, opinion } => {
             cu::Entity::update_many()
@@ -1140,5 +1170,44 @@ impl Store {
         .await?;
         txn.commit().await?;
         Ok(true)
+    }
+}
+
+fn attachment_from(m: att::Model) -> Attachment {
+    Attachment {
+        id: m.id,
+        kind: m.kind,
+        file_name: m.file_name,
+        content_type: m.content_type,
+        size: m.size,
+        sha256: m.sha256,
+        uploaded_by: m.uploaded_by,
+        created_at: m.created_at,
+    }
+}
+
+impl Store {
+    pub async fn suggestion_attachments(&self, id: Uuid) -> StoreResult<Vec<Attachment>> {
+        Ok(att::Entity::find()
+            .filter(att::Column::SuggestionId.eq(id))
+            .order_by_asc(att::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(attachment_from)
+            .collect())
+    }
+
+    pub async fn suggestion_attachment(
+        &self,
+        id: Uuid,
+        attachment_id: Uuid,
+    ) -> StoreResult<Attachment> {
+        att::Entity::find_by_id(attachment_id)
+            .filter(att::Column::SuggestionId.eq(id))
+            .one(&self.db)
+            .await?
+            .map(attachment_from)
+            .ok_or(StoreError::NotFound)
     }
 }

@@ -6,10 +6,12 @@
 use anyhow::{Context, bail};
 use chrono::{Days, NaiveDate};
 use renda_auth::password;
-use renda_domain::deputy::{DeputyStatus, Gender, Level, Link, LinkKind, Membership, MembershipStatus, NewDeputy};
+use renda_domain::deputy::{
+    DeputyStatus, Gender, Level, Link, LinkKind, Membership, MembershipStatus, NewDeputy,
+};
 use renda_domain::suggestion::{
-    self as rules, Color, EvaluationResult, Reply, ReplyCategory, SessionTiming, Suggestion, SuggestionSource,
-    SuggestionStatus, Transition,
+    self as rules, Color, EvaluationResult, Reply, ReplyCategory, SessionTiming, Suggestion,
+    SuggestionSource, SuggestionStatus, Transition,
 };
 use renda_domain::unit::{NewUnit, UnitKind};
 use renda_domain::user::{NewUser, UserStatus, Username};
@@ -44,8 +46,14 @@ const UNITS: &[(&str, UnitKind)] = &[
     ("耿车镇人民政府", UnitKind::Township),
 ];
 
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "朱", "马", "胡", "郭", "林", "何", "高", "罗"];
-const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "磊", "强", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "华", "平", "刚", "桂英", "建国", "立新", "晓东", "春梅"];
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "朱", "马", "胡", "郭",
+    "林", "何", "高", "罗",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "磊", "强", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
+    "秀英", "华", "平", "刚", "桂英", "建国", "立新", "晓东", "春梅",
+];
 const OCCUPATIONS: &[(&str, &str)] = &[
     ("教师", "宿城区实验小学"),
     ("医生", "宿城区人民医院"),
@@ -56,26 +64,79 @@ const OCCUPATIONS: &[(&str, &str)] = &[
     ("农民", "耿车镇红卫村"),
     ("工程师", "宿城经济开发区某机械公司"),
 ];
-const COMMUNITIES: &[&str] = &["项里社区", "古城社区", "幸福社区", "大众村", "红卫村", "南采社区"];
+const COMMUNITIES: &[&str] = &[
+    "项里社区",
+    "古城社区",
+    "幸福社区",
+    "大众村",
+    "红卫村",
+    "南采社区",
+];
 
 const TOPICS: &[(&str, &str, &str)] = &[
-    ("社会保障", "关于增设社区老年助餐点的建议", "辖区老年人口多，独居老人就餐难，建议在社区增设助餐点，并对高龄老人给予补贴。"),
-    ("教育", "关于缓解城区学校大班额问题的建议", "城区部分小学班额超过50人，建议加快新建学校，合理调整学区划分。"),
-    ("交通", "关于优化城区公交线路的建议", "新建小区居民出行不便，建议增开公交线路并延长末班车时间。"),
-    ("医疗卫生", "关于提升乡镇卫生院服务能力的建议", "乡镇卫生院设备老化、人才不足，建议加大投入并推行县乡医共体。"),
-    ("城乡建设", "关于加快老旧小区改造的建议", "部分老旧小区管网老化、无物业管理，建议纳入年度改造计划。"),
-    ("生态环境", "关于加强河道水环境治理的建议", "部分河道存在黑臭水体，建议开展截污纳管和生态修复。"),
-    ("农业农村", "关于支持设施农业发展的建议", "建议加大对大棚蔬菜等设施农业的补贴，完善冷链物流。"),
-    ("经济发展", "关于优化营商环境的建议", "建议推行涉企事项一网通办，缩短项目审批时间。"),
-    ("政法", "关于加强校园周边安全管理的建议", "建议在上下学时段加强校园周边巡逻和交通疏导。"),
-    ("其他", "关于完善便民服务中心功能的建议", "建议在便民服务中心增设自助终端，方便群众办事。"),
+    (
+        "社会保障",
+        "关于增设社区老年助餐点的建议",
+        "辖区老年人口多，独居老人就餐难，建议在社区增设助餐点，并对高龄老人给予补贴。",
+    ),
+    (
+        "教育",
+        "关于缓解城区学校大班额问题的建议",
+        "城区部分小学班额超过50人，建议加快新建学校，合理调整学区划分。",
+    ),
+    (
+        "交通",
+        "关于优化城区公交线路的建议",
+        "新建小区居民出行不便，建议增开公交线路并延长末班车时间。",
+    ),
+    (
+        "医疗卫生",
+        "关于提升乡镇卫生院服务能力的建议",
+        "乡镇卫生院设备老化、人才不足，建议加大投入并推行县乡医共体。",
+    ),
+    (
+        "城乡建设",
+        "关于加快老旧小区改造的建议",
+        "部分老旧小区管网老化、无物业管理，建议纳入年度改造计划。",
+    ),
+    (
+        "生态环境",
+        "关于加强河道水环境治理的建议",
+        "部分河道存在黑臭水体，建议开展截污纳管和生态修复。",
+    ),
+    (
+        "农业农村",
+        "关于支持设施农业发展的建议",
+        "建议加大对大棚蔬菜等设施农业的补贴，完善冷链物流。",
+    ),
+    (
+        "经济发展",
+        "关于优化营商环境的建议",
+        "建议推行涉企事项一网通办，缩短项目审批时间。",
+    ),
+    (
+        "政法",
+        "关于加强校园周边安全管理的建议",
+        "建议在上下学时段加强校园周边巡逻和交通疏导。",
+    ),
+    (
+        "其他",
+        "关于完善便民服务中心功能的建议",
+        "建议在便民服务中心增设自助终端，方便群众办事。",
+    ),
 ];
 
 fn levels(i: usize) -> Vec<Membership> {
     let county = Membership {
         level: Level::County,
         term: "第十八届".into(),
-        constituency: Some(format!("{}选区", COMMUNITIES.get(i % COMMUNITIES.len()).copied().unwrap_or("古城社区"))),
+        constituency: Some(format!(
+            "{}选区",
+            COMMUNITIES
+                .get(i % COMMUNITIES.len())
+                .copied()
+                .unwrap_or("古城社区")
+        )),
         delegation: None,
         start_date: NaiveDate::from_ymd_opt(2021, 12, 1),
         end_date: None,
@@ -107,23 +168,40 @@ fn levels(i: usize) -> Vec<Membership> {
     }
 }
 
-async fn account(store: &Store, ctx: &AuditCtx, hash: &str, name: &str, display: &str, roles: &[Role], deputy: Option<Uuid>, unit: Option<Uuid>) -> anyhow::Result<Uuid> {
-    let u = store
-        .create_user(
-            ctx,
-            NewUser {
-                username: Username::parse(name).map_err(|e| anyhow::anyhow!("{e}"))?,
-                password_hash: hash.to_owned(),
-                display_name: display.to_owned(),
-                roles: RoleSet::new(roles.iter().copied()),
-                status: UserStatus::Active,
-                deputy_id: deputy,
-                unit_id: unit,
-                observer_id: None,
-            },
-        )
-        .await?;
-    Ok(u.id)
+/// Makes demo accounts, all with the demo password.
+struct Accounts<'a> {
+    store: &'a Store,
+    ctx: &'a AuditCtx,
+    hash: &'a str,
+}
+
+impl Accounts<'_> {
+    async fn create(
+        &self,
+        name: &str,
+        display: &str,
+        roles: &[Role],
+        deputy: Option<Uuid>,
+        unit: Option<Uuid>,
+    ) -> anyhow::Result<Uuid> {
+        let u = self
+            .store
+            .create_user(
+                self.ctx,
+                NewUser {
+                    username: Username::parse(name).map_err(|e| anyhow::anyhow!("{e}"))?,
+                    password_hash: self.hash.to_owned(),
+                    display_name: display.to_owned(),
+                    roles: RoleSet::new(roles.iter().copied()),
+                    status: UserStatus::Active,
+                    deputy_id: deputy,
+                    unit_id: unit,
+                    observer_id: None,
+                },
+            )
+            .await?;
+        Ok(u.id)
+    }
 }
 
 /// Moves a suggestion one step, as the API would.
@@ -139,7 +217,18 @@ async fn step(
     let mut after = s.clone();
     after.status = rules::next_status(s.status, op, s.color).map_err(|e| anyhow::anyhow!("{e}"))?;
     edit(&mut after);
-    Ok(store.save_suggestion(ctx, &s, after, Event { action, detail: None }, writes).await?)
+    Ok(store
+        .save_suggestion(
+            ctx,
+            &s,
+            after,
+            Event {
+                action,
+                detail: None,
+            },
+            writes,
+        )
+        .await?)
 }
 
 /// Loads the demo data set into an empty database (one with no
@@ -148,7 +237,10 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
     if store.count_users().await? > 1 || store.setting("demo_loaded").await?.is_some() {
         bail!("the database already holds data; the demo loads only into a fresh one");
     }
-    let ctx = AuditCtx { actor_username: Some("demo".into()), ..AuditCtx::system() };
+    let ctx = AuditCtx {
+        actor_username: Some("demo".into()),
+        ..AuditCtx::system()
+    };
     let hash = tokio::task::spawn_blocking(|| password::hash_password(DEMO_PASSWORD)).await??;
 
     let mut units = Vec::new();
@@ -160,7 +252,9 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
                     name: (*name).into(),
                     kind: *kind,
                     contact_person: Some("办公室".into()),
-                    contact_phone: Some("0527-8435".to_owned() + &format!("{:04}", units.len() * 7 + 1000)),
+                    contact_phone: Some(
+                        "0527-8435".to_owned() + &format!("{:04}", units.len() * 7 + 1000),
+                    ),
                     email: None,
                     address: Some("宿迁市宿城区".into()),
                     description: None,
@@ -181,19 +275,47 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
                 &ctx,
                 NewDeputy {
                     name: format!("{surname}{given}"),
-                    gender: Some(if i % 3 == 0 { Gender::Female } else { Gender::Male }),
-                    ethnicity: Some(if i % 17 == 5 { "回族".into() } else { "汉族".into() }),
-                    birth_date: NaiveDate::from_ymd_opt(1960 + (i as i32 % 35), 1 + (i as u32 % 12), 1 + (i as u32 % 28)),
-                    party: Some(if i % 4 == 3 { "群众".into() } else { "中国共产党".into() }),
-                    education: Some(if i % 2 == 0 { "大学本科".into() } else { "研究生".into() }),
+                    gender: Some(if i % 3 == 0 {
+                        Gender::Female
+                    } else {
+                        Gender::Male
+                    }),
+                    ethnicity: Some(if i % 17 == 5 {
+                        "回族".into()
+                    } else {
+                        "汉族".into()
+                    }),
+                    birth_date: NaiveDate::from_ymd_opt(
+                        1960 + (i as i32 % 35),
+                        1 + (i as u32 % 12),
+                        1 + (i as u32 % 28),
+                    ),
+                    party: Some(if i % 4 == 3 {
+                        "群众".into()
+                    } else {
+                        "中国共产党".into()
+                    }),
+                    education: Some(if i % 2 == 0 {
+                        "大学本科".into()
+                    } else {
+                        "研究生".into()
+                    }),
                     occupation: Some(occupation.into()),
                     work_unit: Some(work_unit.into()),
                     phone: Some(format!("138{:08}", 10_000_000 + i * 7919)),
                     photo_url: None,
-                    status: if i == 99 { DeputyStatus::Inactive } else { DeputyStatus::Active },
+                    status: if i == 99 {
+                        DeputyStatus::Inactive
+                    } else {
+                        DeputyStatus::Active
+                    },
                     memberships: levels(i),
                     links: vec![Link {
-                        kind: if i % 10 == 0 { LinkKind::KeyEnterprise } else { LinkKind::Community },
+                        kind: if i % 10 == 0 {
+                            LinkKind::KeyEnterprise
+                        } else {
+                            LinkKind::Community
+                        },
                         organization: COMMUNITIES[i % COMMUNITIES.len()].into(),
                         start_date: NaiveDate::from_ymd_opt(2022, 3, 1),
                         end_date: None,
@@ -205,13 +327,38 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
         deputies.push(d);
     }
 
-    let staff = account(store, &ctx, &hash, "demo-staff", "刘青（代表工委）", &[Role::Staff], None, None).await?;
-    let leader = account(store, &ctx, &hash, "demo-leader", "赵主任", &[Role::Leader], None, None).await?;
+    let accounts = Accounts {
+        store,
+        ctx: &ctx,
+        hash: &hash,
+    };
+    let staff = accounts
+        .create("demo-staff", "刘青（代表工委）", &[Role::Staff], None, None)
+        .await?;
+    let leader = accounts
+        .create("demo-leader", "赵主任", &[Role::Leader], None, None)
+        .await?;
     for (i, (u, (name, _))) in units.iter().zip(UNITS).enumerate().take(10) {
-        account(store, &ctx, &hash, &format!("demo-unit{i}"), name, &[Role::Unit], None, Some(*u)).await?;
+        accounts
+            .create(
+                &format!("demo-unit{i}"),
+                name,
+                &[Role::Unit],
+                None,
+                Some(*u),
+            )
+            .await?;
     }
     for (i, d) in deputies.iter().enumerate().take(5) {
-        account(store, &ctx, &hash, &format!("demo-deputy{i}"), &d.name, &[Role::Deputy], Some(d.id), None).await?;
+        accounts
+            .create(
+                &format!("demo-deputy{i}"),
+                &d.name,
+                &[Role::Deputy],
+                Some(d.id),
+                None,
+            )
+            .await?;
     }
 
     // Sixty suggestions in every state and colour.
@@ -219,20 +366,35 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
     for i in 0..60usize {
         let (category, title, content) = TOPICS[i % TOPICS.len()];
         let lead = &deputies[i % 20];
-        let author_ctx = AuditCtx { actor_username: Some(format!("demo-deputy{}", i % 5)), ..ctx.clone() };
+        let author_ctx = AuditCtx {
+            actor_username: Some(format!("demo-deputy{}", i % 5)),
+            ..ctx.clone()
+        };
         let s = store
             .create_suggestion(
                 &author_ctx,
                 NewSuggestion {
-                    title: if i < TOPICS.len() { title.into() } else { format!("{title}（{}）", i / TOPICS.len() + 1) },
+                    title: if i < TOPICS.len() {
+                        title.into()
+                    } else {
+                        format!("{title}（{}）", i / TOPICS.len() + 1)
+                    },
                     content: content.into(),
                     category: category.into(),
                     term: "第十八届".into(),
                     session: Some("第五次会议".into()),
-                    timing: if i % 3 == 0 { SessionTiming::BetweenSessions } else { SessionTiming::DuringSession },
+                    timing: if i % 3 == 0 {
+                        SessionTiming::BetweenSessions
+                    } else {
+                        SessionTiming::DuringSession
+                    },
                     lead_deputy_id: lead.id,
                     co_signers: vec![deputies[(i + 21) % 100].id, deputies[(i + 42) % 100].id],
-                    source: if i % 7 == 0 { SuggestionSource::ConstituentOpinion } else { SuggestionSource::Deputy },
+                    source: if i % 7 == 0 {
+                        SuggestionSource::ConstituentOpinion
+                    } else {
+                        SuggestionSource::Deputy
+                    },
                     source_ref: None,
                     created_by: staff,
                 },
@@ -243,22 +405,52 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
         if stage == 0 {
             continue;
         }
-        let s = step(store, &ctx, s, Transition::Submit, "submitted", |a| a.submitted_at = Some(renda_domain::time::now()), vec![]).await?;
+        let s = step(
+            store,
+            &ctx,
+            s,
+            Transition::Submit,
+            "submitted",
+            |a| a.submitted_at = Some(renda_domain::time::now()),
+            vec![],
+        )
+        .await?;
         if stage == 1 {
             continue;
         }
         if stage == 2 {
-            step(store, &ctx, s, Transition::Reject, "rejected", |a| a.reject_reason = Some("属于信访事项，已转交有关部门办理".into()), vec![]).await?;
+            step(
+                store,
+                &ctx,
+                s,
+                Transition::Reject,
+                "rejected",
+                |a| a.reject_reason = Some("属于信访事项，已转交有关部门办理".into()),
+                vec![],
+            )
+            .await?;
             continue;
         }
-        let s = step(store, &ctx, s, Transition::Register, "registered", |a| a.registered_at = Some(renda_domain::time::now()), vec![]).await?;
+        let s = step(
+            store,
+            &ctx,
+            s,
+            Transition::Register,
+            "registered",
+            |a| a.registered_at = Some(renda_domain::time::now()),
+            vec![],
+        )
+        .await?;
         if stage == 3 {
             continue;
         }
         let color = [Color::Green, Color::Yellow, Color::Red][i % 3];
         let unit = units[1 + i % 13];
-        let assigned_on = today.checked_sub_days(Days::new(if stage == 5 { 100 } else { 20 })).unwrap_or(today);
-        let deadline = rules::assignment_deadline(assigned_on, color, None).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let assigned_on = today
+            .checked_sub_days(Days::new(if stage == 5 { 100 } else { 20 }))
+            .unwrap_or(today);
+        let deadline = rules::assignment_deadline(assigned_on, color, None)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let s = step(
             store,
             &ctx,
@@ -273,7 +465,10 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
                 a.deadline = Some(deadline);
                 a.assigned_at = Some(renda_domain::time::now());
             },
-            vec![SideWrite::Assignment { lead_unit_id: unit, end_reason: None }],
+            vec![SideWrite::Assignment {
+                lead_unit_id: unit,
+                end_reason: None,
+            }],
         )
         .await?;
         if stage <= 5 {
@@ -296,43 +491,113 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
         };
         let mut writes = vec![SideWrite::Reply(reply.clone(), staff)];
         if category == ReplyCategory::B {
-            writes.push(SideWrite::Commitment { reply_id: reply.id, content: "年内完成".into(), due_date: NaiveDate::from_ymd_opt(2026, 12, 31) });
+            writes.push(SideWrite::Commitment {
+                reply_id: reply.id,
+                content: "年内完成".into(),
+                due_date: NaiveDate::from_ymd_opt(2026, 12, 31),
+            });
         }
-        let s = step(store, &ctx, s, Transition::Reply, "replied", |a| {
-            a.replied_at = Some(renda_domain::time::now());
-            a.replied_on_time = Some(true);
-        }, writes)
+        let s = step(
+            store,
+            &ctx,
+            s,
+            Transition::Reply,
+            "replied",
+            |a| {
+                a.replied_at = Some(renda_domain::time::now());
+                a.replied_on_time = Some(true);
+            },
+            writes,
+        )
         .await?;
         if stage == 6 {
             continue;
         }
-        let result = if stage == 7 { EvaluationResult::Unsatisfied } else { EvaluationResult::Satisfied };
-        let s = step(store, &ctx, s, Transition::Evaluate(result), "evaluated", |a| {
-            a.evaluation_result = Some(result);
-            a.evaluated_at = Some(renda_domain::time::now());
-            if result == EvaluationResult::Unsatisfied {
-                a.deadline = today.checked_add_days(Days::new(rules::REHANDLING_DAYS));
-            }
-        }, vec![])
+        let result = if stage == 7 {
+            EvaluationResult::Unsatisfied
+        } else {
+            EvaluationResult::Satisfied
+        };
+        let s = step(
+            store,
+            &ctx,
+            s,
+            Transition::Evaluate(result),
+            "evaluated",
+            |a| {
+                a.evaluation_result = Some(result);
+                a.evaluated_at = Some(renda_domain::time::now());
+                if result == EvaluationResult::Unsatisfied {
+                    a.deadline = today.checked_add_days(Days::new(rules::REHANDLING_DAYS));
+                }
+            },
+            vec![],
+        )
         .await?;
         if s.status != SuggestionStatus::Replied {
             continue; // green closes on evaluation; rehandling waits
         }
         let mut writes = Vec::new();
         if color == Color::Yellow {
-            writes.push(SideWrite::Record { kind: "verification", occurred_on: today, participants: Some("代表工委".into()), content: "上门查验，已落实。".into(), by: staff });
+            writes.push(SideWrite::Record {
+                kind: "verification",
+                occurred_on: today,
+                participants: Some("代表工委".into()),
+                content: "上门查验，已落实。".into(),
+                by: staff,
+            });
         }
         if color == Color::Red {
-            writes.push(SideWrite::Record { kind: "supervision_note", occurred_on: today, participants: None, content: "已实地督办。".into(), by: leader });
+            writes.push(SideWrite::Record {
+                kind: "supervision_note",
+                occurred_on: today,
+                participants: None,
+                content: "已实地督办。".into(),
+                by: leader,
+            });
         }
         let s = store
-            .save_suggestion(&ctx, &s, { let mut a = s.clone(); a.signed_off_at = (color == Color::Red).then(renda_domain::time::now); a.signed_off_by = (color == Color::Red).then_some(leader); a }, Event { action: "records", detail: None }, writes)
+            .save_suggestion(
+                &ctx,
+                &s,
+                {
+                    let mut a = s.clone();
+                    a.signed_off_at = (color == Color::Red).then(renda_domain::time::now);
+                    a.signed_off_by = (color == Color::Red).then_some(leader);
+                    a
+                },
+                Event {
+                    action: "records",
+                    detail: None,
+                },
+                writes,
+            )
             .await?;
-        let s = step(store, &ctx, s, Transition::Close, "closed", |a| a.closed_at = Some(renda_domain::time::now()), vec![]).await?;
+        let s = step(
+            store,
+            &ctx,
+            s,
+            Transition::Close,
+            "closed",
+            |a| a.closed_at = Some(renda_domain::time::now()),
+            vec![],
+        )
+        .await?;
         if i % 20 == 8 {
             let mut a = s.clone();
             a.published_at = Some(renda_domain::time::now());
-            store.save_suggestion(&ctx, &s, a, Event { action: "published", detail: None }, vec![]).await?;
+            store
+                .save_suggestion(
+                    &ctx,
+                    &s,
+                    a,
+                    Event {
+                        action: "published",
+                        detail: None,
+                    },
+                    vec![],
+                )
+                .await?;
         }
     }
     store.setting_or_insert("demo_loaded", "1").await?;

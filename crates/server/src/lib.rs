@@ -36,6 +36,8 @@ pub struct Config {
     pub log_json: bool,
     /// `RENDA_WORKERS`: HTTP worker threads (default: one per core).
     pub workers: Option<usize>,
+    /// `RENDA_DATA_DIR`, default `data`: where uploaded files are kept.
+    pub data_dir: std::path::PathBuf,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -65,6 +67,9 @@ impl Config {
             admin_password: env("RENDA_ADMIN_PASSWORD").map(SecretString::from),
             log_json,
             workers,
+            data_dir: env("RENDA_DATA_DIR")
+                .unwrap_or_else(|| "data".into())
+                .into(),
         })
     }
 }
@@ -261,7 +266,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if config.jwt_secret.is_none() {
         tracing::warn!("RENDA_JWT_SECRET is not set: using a generated key kept in the database");
     }
-    let state = AppState::new(store.clone(), jwt);
+    let state = AppState::new(store.clone(), jwt).with_data_dir(config.data_dir.clone());
     let clock = state.clock.clone();
     let listener = TcpListener::bind(&config.bind)
         .with_context(|| format!("cannot listen on {}", config.bind))?;

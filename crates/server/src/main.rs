@@ -65,10 +65,17 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         }
         Some(Command::Demo) => {
             let store = renda::open_store(&config.database_url).await?;
-            if let Some(pw) =
-                renda::bootstrap_admin(&store, &config.admin_username, config.admin_password.as_ref()).await?
+            if let Some(pw) = renda::bootstrap_admin(
+                &store,
+                &config.admin_username,
+                config.admin_password.as_ref(),
+            )
+            .await?
             {
-                println!("renda: created the first administrator `{}` with the password {pw}", config.admin_username);
+                println!(
+                    "renda: created the first administrator `{}` with the password {pw}",
+                    config.admin_username
+                );
             }
             let today = renda_domain::time::Clock::today(&renda_domain::time::SystemClock);
             println!("renda: {}", renda::demo::load(&store, today).await?);

@@ -10,6 +10,7 @@ pub mod refresh_token;
 pub mod setting;
 pub mod suggestion;
 pub mod suggestion_assignment;
+pub mod suggestion_attachment;
 pub mod suggestion_category;
 pub mod suggestion_co_signer;
 pub mod suggestion_co_unit;
