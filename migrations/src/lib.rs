@@ -9,6 +9,7 @@ mod m20261127_000002_unit_names;
 mod m20261127_000003_suggestions;
 mod m20261127_000004_replied_on_time;
 mod m20261127_000005_attachments;
+mod m20261127_000006_advanced_units;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_suggestions::Migration),
             Box::new(m20261127_000004_replied_on_time::Migration),
             Box::new(m20261127_000005_attachments::Migration),
+            Box::new(m20261127_000006_advanced_units::Migration),
         ]
     }
 }

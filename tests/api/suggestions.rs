@@ -1445,3 +1445,115 @@ async fn attachments_are_checked_by_content_and_shown_only_to_those_who_see_the_
         .count();
     assert_eq!(added, 2);
 }
+
+#[tokio::test]
+async fn the_office_keeps_categories_and_names_advanced_units() {
+    let w = world().await;
+    let add = w
+        .app
+        .post(
+            "/api/v1/suggestion-categories",
+            Some(&w.staff),
+            &json!({"name": "文化旅游"}),
+        )
+        .await;
+    assert!(add.ok(201).as_array().unwrap().contains(&json!("文化旅游")));
+    w.app
+        .post(
+            "/api/v1/suggestion-categories",
+            Some(&w.staff),
+            &json!({"name": "文化旅游"}),
+        )
+        .await
+        .problem(409, "category_exists");
+    w.app
+        .post(
+            "/api/v1/suggestion-categories",
+            Some(&w.leader),
+            &json!({"name": "体育"}),
+        )
+        .await
+        .problem(403, "forbidden");
+    let path = format!(
+        "/api/v1/suggestion-categories/{}",
+        crate::units::urlencode("交通")
+    );
+    assert_eq!(w.app.delete(&path, Some(&w.staff)).await.status, 204);
+    w.app
+        .delete(&path, Some(&w.staff))
+        .await
+        .problem(404, "not_found");
+    let cats = w.app.get("/api/v1/suggestion-categories", None).await;
+    assert!(!cats.ok(200).as_array().unwrap().contains(&json!("交通")));
+    let retired = w
+        .app
+        .post(
+            "/api/v1/suggestions",
+            Some(&w.deputy_tokens[0]),
+            &json!({"title": "t", "content": "c", "category": "交通", "term": "第十八届", "timing": "between_sessions"}),
+        )
+        .await;
+    assert_eq!(retired.fields(), ["category"]);
+
+    let year = 2026;
+    let body = json!({"year": year, "unit_id": w.units[0], "reason": "办理及时，代表满意率100%"});
+    w.app
+        .post("/api/v1/advanced-units", Some(&w.unit_tokens[0]), &body)
+        .await
+        .problem(403, "forbidden");
+    let a = w
+        .app
+        .post("/api/v1/advanced-units", Some(&w.staff), &body)
+        .await;
+    assert_eq!(a.ok(201)["unit_id"], w.units[0]);
+    w.app
+        .post("/api/v1/advanced-units", Some(&w.staff), &body)
+        .await
+        .problem(409, "already_advanced");
+    let list = w
+        .app
+        .get(
+            &format!("/api/v1/advanced-units?year={year}"),
+            Some(&w.unit_tokens[1]),
+        )
+        .await;
+    assert_eq!(list.ok(200).as_array().unwrap().len(), 1);
+    assert_eq!(
+        w.app
+            .delete(
+                &format!("/api/v1/advanced-units/{year}/{}", w.units[0]),
+                Some(&w.staff)
+            )
+            .await
+            .status,
+        204
+    );
+    assert!(
+        w.app
+            .get("/api/v1/advanced-units", Some(&w.staff))
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    // Outstanding suggestions are a filter too.
+    let id = w.assigned("green").await;
+    w.op(
+        &w.staff,
+        &id,
+        "outstanding",
+        json!({"outstanding": true, "reason": "推动解决实际问题"}),
+    )
+    .await
+    .ok(200);
+    w.assigned("green").await;
+    let o = w
+        .app
+        .get("/api/v1/suggestions?outstanding=true", Some(&w.staff))
+        .await;
+    let items = o.ok(200)["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["id"], id);
+}

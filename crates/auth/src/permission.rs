@@ -68,6 +68,9 @@ pub enum Action {
     CreateSuggestion,
     /// Read suggestions' statistics (the office, leaders).
     ReadSuggestionStats,
+    /// Keep the suggestion catalogue and the yearly double evaluation
+    /// (categories, advanced units): the office's staff.
+    AdministerSuggestionCatalogue,
 }
 
 /// The answer of [`decide`].
@@ -109,6 +112,7 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
         Action::ManageUsers | Action::ReadAuditTrail => actor.has(Role::Admin),
         Action::CreateSuggestion => actor.has(Role::Deputy) && actor.deputy_id.is_some(),
         Action::ReadSuggestionStats => actor.roles.any(&[Role::Staff, Role::Leader]),
+        Action::AdministerSuggestionCatalogue => actor.has(Role::Staff),
     };
     if allowed {
         Decision::Allow
@@ -202,6 +206,9 @@ mod tests {
             (&staff, ReadSuggestionStats, Allow),
             (&leader, ReadSuggestionStats, Allow),
             (&deputy, ReadSuggestionStats, Forbidden),
+            (&staff, AdministerSuggestionCatalogue, Allow),
+            (&admin, AdministerSuggestionCatalogue, Forbidden),
+            (&leader, AdministerSuggestionCatalogue, Forbidden),
         ];
         for (who, action, want) in table {
             assert_eq!(decide(who, *action), *want, "{who:?} {action:?}");

@@ -401,6 +401,11 @@ fn conflict_for(code: &'static str) -> ApiError {
             "这是最后一个有效的管理员账号，不能停用或取消其管理员角色",
             "This is the last active administrator; it cannot be disabled or lose the admin role",
         ),
+        "category_exists" => Msg::new("该类别已存在", "That category exists"),
+        "already_advanced" => Msg::new(
+            "该单位本年度已评为先进承办单位",
+            "That unit is already named advanced for the year",
+        ),
         "cursor_mismatch" => {
             return ApiError::field(
                 "cursor",

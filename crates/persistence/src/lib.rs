@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod db;
 pub mod deputies;
+pub mod double_evaluation;
 mod entities;
 pub mod error;
 pub mod idempotency;

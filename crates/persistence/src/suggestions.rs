@@ -61,6 +61,7 @@ pub struct SuggestionFilter {
     /// Overdue on this day (true) or not overdue (false).
     pub overdue: Option<(bool, NaiveDate)>,
     pub q: Option<String>,
+    pub outstanding: Option<bool>,
 }
 
 /// A new draft.
@@ -1059,6 +1060,9 @@ impl Store {
                 .add(C::Status.is_in(open))
                 .add(C::Deadline.lt(today));
             q = q.filter(if overdue { cond } else { cond.not() });
+        }
+        if let Some(o) = f.outstanding {
+            q = q.filter(C::Outstanding.eq(o));
         }
         if let Some(text) = &f.q {
             q = q.filter(

@@ -3,7 +3,7 @@
 //! rehandling, units' requests, supervision and closing.
 
 use actix_web::web::{Data, Path};
-use actix_web::{HttpRequest, HttpResponse, get, patch, post};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use renda_auth::Action;
 use renda_auth::suggestion_access::{
@@ -35,6 +35,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_suggestion)
         .service(list_suggestions)
         .service(list_categories)
+        .service(add_category)
+        .service(retire_category)
+        .service(list_advanced_units)
+        .service(mark_advanced_unit)
+        .service(unmark_advanced_unit)
         // Before `/suggestions/{id}`, which would otherwise take "stats" for an id.
         .service(suggestion_stats)
         .service(get_suggestion)
@@ -1864,6 +1869,8 @@ pub struct SuggestionFilterParams {
     /// Words in the title or content (Chinese substrings match).
     #[validate(length(max = 100))]
     pub q: Option<String>,
+    /// Only suggestions marked outstanding (优秀建议) in the double evaluation.
+    pub outstanding: Option<bool>,
 }
 
 /// Lists the suggestions the caller may see: deputies their own and those
@@ -1906,6 +1913,7 @@ pub async fn list_suggestions(
         year: p.year,
         overdue: p.overdue.map(|o| (o, today)),
         q: p.q.filter(|s| !s.trim().is_empty()),
+        outstanding: p.outstanding,
     };
     let page = state
         .store
@@ -2608,4 +2616,219 @@ pub async fn download_attachment(
         ))
         .insert_header((actix_web::http::header::ETAG, format!("\"{}\"", a.sha256)))
         .body(bytes))
+}
+
+// ---------------------------------------------------------------- catalogue and double evaluation
+
+/// A new suggestion category.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "文化旅游"}))]
+pub struct CategoryRequest {
+    #[validate(
+        length(min = 1, max = 40),
+        custom(function = "crate::validation::not_blank")
+    )]
+    pub name: String,
+}
+
+/// Adds a suggestion category (staff); answers the categories in use.
+#[utoipa::path(
+    tag = "suggestions",
+    request_body = CategoryRequest,
+    responses(
+        (status = 201, description = "The categories in use", body = Vec<String>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The category exists", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/suggestion-categories")]
+pub async fn add_category(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<CategoryRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::AdministerSuggestionCatalogue)?;
+    let name = body.parse()?.name.trim().to_owned();
+    let list = state
+        .store
+        .add_suggestion_category(&caller.audit(), &name)
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            "/api/v1/suggestion-categories",
+        ))
+        .json(list))
+}
+
+/// Retires a category (staff): new suggestions may no longer use it;
+/// suggestions that have it keep it.
+#[utoipa::path(
+    tag = "suggestions",
+    params(("name" = String, Path, description = "The category's name")),
+    responses(
+        (status = 204, description = "Retired"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such category in use", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/suggestion-categories/{name}")]
+pub async fn retire_category(
+    state: Data<AppState>,
+    caller: Caller,
+    name: Path<String>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::AdministerSuggestionCatalogue)?;
+    state
+        .store
+        .retire_suggestion_category(&caller.audit(), &name.into_inner())
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// A unit named advanced (先进承办单位) for a year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdvancedUnitView {
+    pub year: i32,
+    pub unit_id: Uuid,
+    pub reason: String,
+    pub marked_by: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<renda_persistence::double_evaluation::AdvancedUnit> for AdvancedUnitView {
+    fn from(a: renda_persistence::double_evaluation::AdvancedUnit) -> Self {
+        Self {
+            year: a.year,
+            unit_id: a.unit_id,
+            reason: a.reason,
+            marked_by: a.marked_by,
+            created_at: a.created_at,
+        }
+    }
+}
+
+/// Naming a unit advanced.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"year": 2026, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "reason": "办理及时，代表满意率100%"}))]
+pub struct AdvancedUnitRequest {
+    #[validate(range(min = 1949, max = 2999))]
+    pub year: i32,
+    pub unit_id: Uuid,
+    #[validate(
+        length(min = 1, max = 2000),
+        custom(function = "crate::validation::not_blank")
+    )]
+    pub reason: String,
+}
+
+/// The year to list.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct YearParams {
+    #[validate(range(min = 1949, max = 2999))]
+    pub year: Option<i32>,
+}
+
+/// Units named advanced in the double evaluation, newest year first.
+#[utoipa::path(
+    tag = "suggestions",
+    params(YearParams),
+    responses(
+        (status = 200, description = "Advanced units", body = Vec<AdvancedUnitView>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/advanced-units")]
+pub async fn list_advanced_units(
+    state: Data<AppState>,
+    caller: Caller,
+    q: QueryParams<YearParams>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadUnits)?;
+    let items: Vec<AdvancedUnitView> = state
+        .store
+        .advanced_units(q.0.year)
+        .await?
+        .into_iter()
+        .map(AdvancedUnitView::from)
+        .collect();
+    Ok(HttpResponse::Ok().json(items))
+}
+
+/// Names a unit advanced for a year, with the reason (staff).
+#[utoipa::path(
+    tag = "suggestions",
+    request_body = AdvancedUnitRequest,
+    responses(
+        (status = 201, description = "Named", body = AdvancedUnitView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already named for that year", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/advanced-units")]
+pub async fn mark_advanced_unit(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<AdvancedUnitRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::AdministerSuggestionCatalogue)?;
+    let b = body.parse()?;
+    if !state.store.unit_exists(b.unit_id).await? {
+        return Err(ApiError::field(
+            "unit_id",
+            "not_found",
+            Msg::new("承办单位不存在", "no such unit"),
+        ));
+    }
+    let a = renda_persistence::double_evaluation::AdvancedUnit {
+        year: b.year,
+        unit_id: b.unit_id,
+        reason: b.reason.trim().to_owned(),
+        marked_by: caller.actor()?.user_id,
+        created_at: now(),
+    };
+    let saved = state.store.mark_advanced_unit(&caller.audit(), a).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/advanced-units/{}/{}", saved.year, saved.unit_id),
+        ))
+        .json(AdvancedUnitView::from(saved)))
+}
+
+/// Withdraws a unit's advanced title for a year (staff).
+#[utoipa::path(
+    tag = "suggestions",
+    params(("year" = i32, Path), ("unit_id" = Uuid, Path)),
+    responses(
+        (status = 204, description = "Withdrawn"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not named for that year", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/advanced-units/{year}/{unit_id}")]
+pub async fn unmark_advanced_unit(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(i32, Uuid)>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::AdministerSuggestionCatalogue)?;
+    let (year, unit_id) = path.into_inner();
+    state
+        .store
+        .unmark_advanced_unit(&caller.audit(), year, unit_id)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table. They stay inside this crate: the rest
 //! of renda sees domain types.
 
+pub mod advanced_unit;
 pub mod audit_event;
 pub mod deputy;
 pub mod deputy_link;
