@@ -1557,3 +1557,34 @@ async fn the_office_keeps_categories_and_names_advanced_units() {
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["id"], id);
 }
+
+#[tokio::test]
+async fn operations_without_data_need_no_body() {
+    let w = world().await;
+    let id = w.draft().await;
+    let r = w
+        .app
+        .request(
+            reqwest::Method::POST,
+            &w.path(&id, "submit"),
+            Some(&w.deputy_tokens[0]),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // An operation with required fields says which are missing.
+    let r = w
+        .app
+        .request(
+            reqwest::Method::POST,
+            &w.path(&id, "reject"),
+            Some(&w.staff),
+        )
+        .send()
+        .await
+        .unwrap();
+    let a = Answer::read(r).await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.fields(), ["reason"]);
+}

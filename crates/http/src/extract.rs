@@ -149,8 +149,19 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for JsonBody<T> {
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
+        // No body at all (no type, nothing declared or zero) stands for `{}`:
+        // operations whose fields are all optional need not send one.
+        let absent = !req.headers().contains_key(header::CONTENT_TYPE)
+            && declared.unwrap_or(0) == 0
+            && !req.headers().contains_key(header::TRANSFER_ENCODING);
         let mut payload = payload.take();
         Box::pin(async move {
+            if absent {
+                return Ok(JsonBody {
+                    bytes: b"{}".to_vec(),
+                    _schema: std::marker::PhantomData,
+                });
+            }
             if !json {
                 return Err(ApiError::unsupported_media_type());
             }
