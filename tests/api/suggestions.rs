@@ -1588,3 +1588,203 @@ async fn operations_without_data_need_no_body() {
     a.problem(422, "validation_failed");
     assert_eq!(a.fields(), ["reason"]);
 }
+
+#[tokio::test]
+async fn rehandling_never_runs_past_six_months_from_assignment() {
+    let w = world().await;
+    let id = w.assigned("yellow").await;
+    let assigned_on = w.app.clock.today();
+    w.app.clock.advance(170);
+    w.reply(&id, "C").await.ok(200);
+    let e = w
+        .op(
+            &w.deputy_tokens[0],
+            &id,
+            "evaluate",
+            json!({"result": "unsatisfied"}),
+        )
+        .await;
+    let limit = assigned_on
+        .checked_add_months(chrono::Months::new(6))
+        .unwrap();
+    assert_eq!(
+        e.ok(200)["due_date"],
+        limit.to_string(),
+        "today + 30 would pass the limit"
+    );
+}
+
+#[tokio::test]
+async fn a_published_reply_does_not_open_the_file() {
+    let w = world().await;
+    let id = w.assigned("green").await;
+    w.reply(&id, "A").await.ok(200);
+    w.op(
+        &w.deputy_tokens[0],
+        &id,
+        "evaluate",
+        json!({"result": "satisfied"}),
+    )
+    .await
+    .ok(200);
+    w.op(&w.staff, &id, "publish", json!({})).await.ok(200);
+    let public = w.get(None, &id).await;
+    assert_eq!(
+        public.ok(200)["reply"]["handler_phone"],
+        "****-****1234",
+        "the handler's phone is masked for the public"
+    );
+    assert_eq!(
+        w.get(Some(&w.deputy_tokens[0]), &id).await.body["reply"]["handler_phone"],
+        "0527-84351234"
+    );
+    for sub in [
+        "timeline",
+        "records",
+        "requests",
+        "commitments",
+        "assignments",
+        "replies",
+        "attachments",
+    ] {
+        w.app
+            .get(&w.path(&id, sub), None)
+            .await
+            .problem(401, "unauthenticated");
+        w.app
+            .get(&w.path(&id, sub), Some(&w.deputy_tokens[2]))
+            .await
+            .problem(404, "not_found");
+        w.app
+            .get(&w.path(&id, sub), Some(&w.deputy_tokens[0]))
+            .await
+            .ok(200);
+    }
+}
+
+#[tokio::test]
+async fn becoming_overdue_changes_the_etag() {
+    let w = world().await;
+    let id = w.registered().await;
+    let due = (w.app.clock.today() + chrono::Duration::days(1)).to_string();
+    w.op(
+        &w.staff,
+        &id,
+        "assign",
+        json!({"lead_unit_id": w.units[0], "color": "green", "due_date": due}),
+    )
+    .await
+    .ok(200);
+    let before = w
+        .get(Some(&w.staff), &id)
+        .await
+        .header("etag")
+        .unwrap()
+        .to_owned();
+    w.app.clock.advance(2);
+    renda::detect_overdue(&w.app.store, w.app.clock.today())
+        .await
+        .unwrap();
+    let r = w
+        .app
+        .request(reqwest::Method::GET, &w.path(&id, ""), Some(&w.staff))
+        .header("if-none-match", &before)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "a cached copy from before is stale");
+}
+
+#[tokio::test]
+async fn extensions_move_deadlines_later_only() {
+    let w = world().await;
+    let id = w.assigned("green").await;
+    let wanted = (w.app.clock.today() + chrono::Duration::days(60)).to_string();
+    w.op(
+        &w.unit_tokens[0],
+        &id,
+        "requests",
+        json!({"kind": "extension", "reason": "需协调", "due_date": wanted}),
+    )
+    .await
+    .ok(200);
+    let reqs = w.app.get(&w.path(&id, "requests"), Some(&w.staff)).await;
+    let decide = format!("requests/{}/decide", reqs.body[0]["id"].as_str().unwrap());
+    let earlier = w.app.clock.today().to_string();
+    let a = w
+        .op(
+            &w.staff,
+            &id,
+            &decide,
+            json!({"approved": true, "due_date": earlier}),
+        )
+        .await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.fields(), ["due_date"]);
+    w.op(&w.staff, &id, &decide, json!({"approved": true}))
+        .await
+        .ok(200);
+}
+
+#[tokio::test]
+async fn a_verification_before_the_latest_reply_does_not_count() {
+    let w = world().await;
+    let id = w.assigned("yellow").await;
+    w.op(
+        &w.staff,
+        &id,
+        "verifications",
+        json!({"content": "交办后初步查看"}),
+    )
+    .await
+    .ok(200);
+    w.reply(&id, "A").await.ok(200);
+    w.op(
+        &w.deputy_tokens[0],
+        &id,
+        "evaluate",
+        json!({"result": "satisfied"}),
+    )
+    .await
+    .ok(200);
+    let blocked = w.op(&w.staff, &id, "close", json!({})).await;
+    blocked.problem(409, "close_requirements_unmet");
+    assert_eq!(blocked.fields(), ["verifications"]);
+}
+
+#[tokio::test]
+async fn no_reply_while_a_hand_back_awaits_a_decision() {
+    let w = world().await;
+    let id = w.assigned("green").await;
+    w.op(
+        &w.unit_tokens[0],
+        &id,
+        "requests",
+        json!({"kind": "reassignment", "reason": "非本单位职责"}),
+    )
+    .await
+    .ok(200);
+    w.reply(&id, "A").await.problem(409, "request_pending");
+    // Once decided (denied), the unit replies; a B reply names its missing commitment.
+    let reqs = w.app.get(&w.path(&id, "requests"), Some(&w.staff)).await;
+    let decide = format!("requests/{}/decide", reqs.body[0]["id"].as_str().unwrap());
+    w.op(
+        &w.staff,
+        &id,
+        &decide,
+        json!({"approved": false, "note": "属本单位职责"}),
+    )
+    .await
+    .ok(200);
+    let b = w
+        .op(
+            &w.unit_tokens[0],
+            &id,
+            "reply",
+            json!({"category": "B", "content": "x"}),
+        )
+        .await;
+    b.problem(422, "validation_failed");
+    assert_eq!(b.fields(), ["commitment"]);
+    w.reply(&id, "A").await.ok(200);
+}

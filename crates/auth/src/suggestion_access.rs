@@ -27,6 +27,10 @@ pub struct SuggestionScope {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SuggestionAction {
     Read,
+    /// Read the handling records (timeline, records, requests,
+    /// commitments, lineage, attachments) and the reply's contact details:
+    /// those involved, not the public a published reply is for.
+    ReadRecords,
     /// Change a draft, or submit it (the lead deputy).
     EditDraft,
     /// Withdraw one's own co-signature before submission.
@@ -106,14 +110,21 @@ pub fn decide_suggestion(
     action: SuggestionAction,
     s: &SuggestionScope,
 ) -> Decision {
-    if !visibility(principal).can_see(s) {
+    let mut vis = visibility(principal);
+    if action == SuggestionAction::ReadRecords {
+        vis.published = false;
+    }
+    if !vis.can_see(s) {
         return if principal.actor().is_none() {
             Decision::Unauthenticated
         } else {
             Decision::NotFound
         };
     }
-    if action == SuggestionAction::Read {
+    if matches!(
+        action,
+        SuggestionAction::Read | SuggestionAction::ReadRecords
+    ) {
         return Decision::Allow;
     }
     let Some(a) = principal.actor() else {
@@ -121,7 +132,7 @@ pub fn decide_suggestion(
     };
     let lead_deputy = a.has(Role::Deputy) && a.deputy_id == Some(s.lead_deputy_id);
     let allowed = match action {
-        SuggestionAction::Read => true,
+        SuggestionAction::Read | SuggestionAction::ReadRecords => true,
         SuggestionAction::EditDraft | SuggestionAction::Evaluate => lead_deputy,
         SuggestionAction::WithdrawCoSignature => {
             a.has(Role::Deputy) && a.deputy_id.is_some_and(|d| s.co_signers.contains(&d))
@@ -250,6 +261,24 @@ mod tests {
         let other = actor(3, &[Role::Deputy], Some(102), None);
         assert_eq!(decide_suggestion(&other, Read, &s), Allow);
         assert_eq!(decide_suggestion(&other, Evaluate, &s), Forbidden);
+    }
+
+    #[test]
+    fn publication_opens_the_reply_not_the_file() {
+        let s = SuggestionScope {
+            published: true,
+            ..scope(Closed)
+        };
+        assert_eq!(
+            decide_suggestion(&Principal::Anonymous, ReadRecords, &s),
+            Unauthenticated
+        );
+        let other = actor(3, &[Role::Deputy], Some(102), None);
+        assert_eq!(decide_suggestion(&other, ReadRecords, &s), NotFound);
+        let author = actor(1, &[Role::Deputy], Some(100), None);
+        assert_eq!(decide_suggestion(&author, ReadRecords, &s), Allow);
+        let staff = actor(4, &[Role::Staff], None, None);
+        assert_eq!(decide_suggestion(&staff, ReadRecords, &s), Allow);
     }
 
     #[test]

@@ -163,13 +163,57 @@ pub fn next_status(
     Ok(to)
 }
 
-impl Color {
-    /// The default days from assignment to the reply deadline.
-    pub const fn default_days(self) -> u64 {
-        match self {
-            Color::Green => 30,
-            Color::Yellow | Color::Red => 90,
+/// Days given to units, configurable by the congress within the law's
+/// limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeadlinePolicy {
+    pub green_days: u64,
+    pub yellow_days: u64,
+    pub red_days: u64,
+    /// Days for rehandling after an unsatisfied evaluation.
+    pub rehandling_days: u64,
+}
+
+impl Default for DeadlinePolicy {
+    fn default() -> Self {
+        Self {
+            green_days: 30,
+            yellow_days: 90,
+            red_days: 90,
+            rehandling_days: REHANDLING_DAYS,
         }
+    }
+}
+
+/// The longest a red suggestion may be given (重点监督, at most 180 days).
+pub const RED_MAX_DAYS: u64 = 180;
+
+impl DeadlinePolicy {
+    /// The default days from assignment to the reply deadline.
+    pub const fn default_days(&self, color: Color) -> u64 {
+        match color {
+            Color::Green => self.green_days,
+            Color::Yellow => self.yellow_days,
+            Color::Red => self.red_days,
+        }
+    }
+
+    /// Refuses a policy past the law's limits: no default over six months
+    /// (about 181 days), red over 180, none under one day.
+    pub fn check(&self) -> Result<(), &'static str> {
+        let all = [
+            self.green_days,
+            self.yellow_days,
+            self.red_days,
+            self.rehandling_days,
+        ];
+        if all.iter().any(|d| *d == 0 || *d > 181) {
+            return Err("deadline defaults must be between 1 and 181 days");
+        }
+        if self.red_days > RED_MAX_DAYS {
+            return Err("a red deadline may not exceed 180 days");
+        }
+        Ok(())
     }
 }
 
@@ -179,6 +223,20 @@ pub const REHANDLING_DAYS: u64 = 30;
 pub const REASSIGN_WINDOW_DAYS: u64 = 10;
 /// The law's outer limit: a reply within six months of assignment.
 pub const MAX_MONTHS: u32 = 6;
+
+/// The latest deadline the law allows for a suggestion assigned on
+/// `assigned` with `color`: six months, and for red at most 180 days.
+pub fn latest_deadline_for(assigned: NaiveDate, color: Option<Color>) -> NaiveDate {
+    let six_months = latest_deadline(assigned);
+    match color {
+        Some(Color::Red) => six_months.min(
+            assigned
+                .checked_add_days(Days::new(RED_MAX_DAYS))
+                .unwrap_or(six_months),
+        ),
+        _ => six_months,
+    }
+}
 
 /// The latest deadline the law allows for a suggestion assigned on `assigned`.
 pub fn latest_deadline(assigned: NaiveDate) -> NaiveDate {
@@ -197,33 +255,50 @@ pub enum DeadlineError {
 }
 
 /// The reply deadline for an assignment on `assigned`: the one asked for,
-/// or the colour's default, never past six months.
+/// or the policy's default for the colour, never past the law's limit.
 pub fn assignment_deadline(
     assigned: NaiveDate,
     color: Color,
     requested: Option<NaiveDate>,
+    policy: &DeadlinePolicy,
 ) -> Result<NaiveDate, DeadlineError> {
     let deadline = match requested {
         Some(d) => d,
         None => assigned
-            .checked_add_days(Days::new(color.default_days()))
+            .checked_add_days(Days::new(policy.default_days(color)))
             .unwrap_or(NaiveDate::MAX),
     };
-    check_deadline(assigned, deadline)
+    check_deadline(assigned, Some(color), deadline)
 }
 
-/// Checks a deadline against the assignment date and the six-month limit.
+/// Checks a deadline against the assignment date and the law's limit.
 pub fn check_deadline(
     assigned: NaiveDate,
+    color: Option<Color>,
     deadline: NaiveDate,
 ) -> Result<NaiveDate, DeadlineError> {
     if deadline < assigned {
         return Err(DeadlineError::BeforeAssignment);
     }
-    if deadline > latest_deadline(assigned) {
+    if deadline > latest_deadline_for(assigned, color) {
         return Err(DeadlineError::PastSixMonths);
     }
     Ok(deadline)
+}
+
+/// The deadline of rehandling that starts on `today`: the policy's days,
+/// but never past the law's limit counted from the assignment (and never
+/// before today).
+pub fn rehandling_deadline(
+    assigned: NaiveDate,
+    color: Option<Color>,
+    today: NaiveDate,
+    policy: &DeadlinePolicy,
+) -> NaiveDate {
+    let wanted = today
+        .checked_add_days(Days::new(policy.rehandling_days))
+        .unwrap_or(today);
+    wanted.min(latest_deadline_for(assigned, color)).max(today)
 }
 
 /// Whether a suggestion is overdue on `today`: its deadline has passed and
@@ -489,29 +564,95 @@ mod tests {
 
     #[test]
     fn deadlines_default_by_colour_and_never_pass_six_months() {
+        let p = DeadlinePolicy::default();
         let a = d("2026-03-01");
         assert_eq!(
-            assignment_deadline(a, Color::Green, None),
+            assignment_deadline(a, Color::Green, None, &p),
             Ok(d("2026-03-31"))
         );
         assert_eq!(
-            assignment_deadline(a, Color::Yellow, None),
+            assignment_deadline(a, Color::Yellow, None, &p),
             Ok(d("2026-05-30"))
         );
         assert_eq!(
-            assignment_deadline(a, Color::Red, Some(d("2026-09-01"))),
+            assignment_deadline(a, Color::Yellow, Some(d("2026-09-01")), &p),
             Ok(d("2026-09-01"))
         );
         assert_eq!(
-            assignment_deadline(a, Color::Red, Some(d("2026-09-02"))),
+            assignment_deadline(a, Color::Yellow, Some(d("2026-09-02")), &p),
             Err(DeadlineError::PastSixMonths)
         );
         assert_eq!(
-            assignment_deadline(a, Color::Red, Some(d("2026-02-28"))),
+            assignment_deadline(a, Color::Red, Some(d("2026-02-28")), &p),
             Err(DeadlineError::BeforeAssignment)
+        );
+        // Red: at most 180 days, which is shorter than six months here.
+        assert_eq!(
+            assignment_deadline(a, Color::Red, Some(d("2026-08-28")), &p),
+            Ok(d("2026-08-28"))
+        );
+        assert_eq!(
+            assignment_deadline(a, Color::Red, Some(d("2026-08-29")), &p),
+            Err(DeadlineError::PastSixMonths)
         );
         // Month ends clamp: 31 August plus six months is 28 February.
         assert_eq!(latest_deadline(d("2026-08-31")), d("2027-02-28"));
+        let quick = DeadlinePolicy {
+            green_days: 15,
+            ..p
+        };
+        assert_eq!(
+            assignment_deadline(a, Color::Green, None, &quick),
+            Ok(d("2026-03-16"))
+        );
+    }
+
+    #[test]
+    fn rehandling_stays_within_the_limit_counted_from_assignment() {
+        let p = DeadlinePolicy::default();
+        let assigned = d("2026-06-01");
+        assert_eq!(
+            rehandling_deadline(assigned, Some(Color::Green), d("2026-07-01"), &p),
+            d("2026-07-31")
+        );
+        assert_eq!(
+            rehandling_deadline(assigned, Some(Color::Green), d("2026-11-28"), &p),
+            d("2026-12-01")
+        );
+        // Past the limit already: no deadline in the past.
+        assert_eq!(
+            rehandling_deadline(assigned, Some(Color::Green), d("2026-12-10"), &p),
+            d("2026-12-10")
+        );
+    }
+
+    #[test]
+    fn policies_are_checked() {
+        assert_eq!(DeadlinePolicy::default().check(), Ok(()));
+        assert!(
+            DeadlinePolicy {
+                red_days: 181,
+                ..DeadlinePolicy::default()
+            }
+            .check()
+            .is_err()
+        );
+        assert!(
+            DeadlinePolicy {
+                green_days: 0,
+                ..DeadlinePolicy::default()
+            }
+            .check()
+            .is_err()
+        );
+        assert!(
+            DeadlinePolicy {
+                yellow_days: 200,
+                ..DeadlinePolicy::default()
+            }
+            .check()
+            .is_err()
+        );
     }
 
     #[test]

@@ -22,21 +22,57 @@ pub struct AppState {
     /// What day it is, for deadlines.
     pub clock: Arc<dyn renda_domain::time::Clock>,
     /// Recently computed suggestion statistics, by filter.
-    pub stats_cache: Arc<tokio::sync::Mutex<StatsCache>>,
+    pub stats_cache: Arc<StatsCache>,
     /// How long computed statistics are served before being computed again.
     pub stats_ttl: std::time::Duration,
     /// Where uploaded files are kept (`attachments/` below it).
     pub data_dir: std::path::PathBuf,
+    /// Default days given to units.
+    pub deadlines: renda_domain::suggestion::DeadlinePolicy,
 }
 
-/// Statistics computed for a filter on a day, and when.
-pub type StatsCache = std::collections::HashMap<
-    (renda_persistence::stats::StatsFilter, chrono::NaiveDate),
-    (
-        std::time::Instant,
-        Arc<renda_persistence::stats::SuggestionStats>,
-    ),
->;
+/// Which statistics: a filter on a day.
+pub type StatsKey = (renda_persistence::stats::StatsFilter, chrono::NaiveDate);
+
+/// Statistics computed for a key, and when.
+pub type Computed = (
+    std::time::Instant,
+    Arc<renda_persistence::stats::SuggestionStats>,
+);
+
+/// Recently computed statistics. Each key has its own lock, so that one
+/// computation runs per key at a time and different keys do not wait for
+/// each other; a stale answer is served while a fresh one is computed.
+#[derive(Default)]
+pub struct StatsCache {
+    slots: std::sync::Mutex<std::collections::HashMap<StatsKey, StatsSlot>>,
+}
+
+#[derive(Default, Clone)]
+struct StatsSlot {
+    value: Option<Computed>,
+    lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl StatsCache {
+    /// The latest figures for `key` and the lock that guards computing them.
+    pub fn get(&self, key: &StatsKey) -> (Option<Computed>, Arc<tokio::sync::Mutex<()>>) {
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = slots.entry(key.clone()).or_default();
+        (slot.value.clone(), slot.lock.clone())
+    }
+
+    /// Keeps fresh figures; forgets keys not asked for in ten minutes.
+    pub fn put(&self, key: StatsKey, value: Computed) {
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        slots.retain(|_, s| {
+            s.value
+                .as_ref()
+                .is_none_or(|(t, _)| t.elapsed() < std::time::Duration::from_secs(600))
+        });
+        slots.entry(key).or_default().value = Some(value);
+    }
+}
 
 impl AppState {
     pub fn new(store: Store, jwt: JwtKeys) -> Self {
@@ -49,10 +85,17 @@ impl AppState {
             openapi_json: Arc::new(doc),
             routes: Arc::new(routes),
             clock: Arc::new(renda_domain::time::SystemClock),
-            stats_cache: Arc::new(tokio::sync::Mutex::new(StatsCache::new())),
+            stats_cache: Arc::new(StatsCache::default()),
             stats_ttl: std::time::Duration::from_secs(5),
             data_dir: std::path::PathBuf::from("data"),
+            deadlines: renda_domain::suggestion::DeadlinePolicy::default(),
         }
+    }
+
+    /// The same state with other default deadlines.
+    pub fn with_deadlines(mut self, deadlines: renda_domain::suggestion::DeadlinePolicy) -> Self {
+        self.deadlines = deadlines;
+        self
     }
 
     /// The same state keeping uploaded files under another directory.

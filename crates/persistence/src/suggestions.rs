@@ -774,7 +774,9 @@ impl Store {
     ) -> StoreResult<Suggestion> {
         let txn = self.db.begin().await?;
         if after.status == SuggestionStatus::Registered && after.number.is_none() {
-            let year = after.registered_at.unwrap_or_else(Utc::now).year();
+            // The congress counts its year in China Standard Time (UTC+8).
+            let at = after.registered_at.unwrap_or_else(Utc::now) + chrono::Duration::hours(8);
+            let year = at.year();
             after.number = Some(next_number(&txn, year).await?);
         }
         after.updated_at = renda_domain::time::now();
@@ -936,13 +938,20 @@ impl Store {
             .collect()
     }
 
-    /// How many records of a kind a suggestion has.
-    pub async fn count_suggestion_records(&self, id: Uuid, kind: &str) -> StoreResult<u32> {
-        let n = rec::Entity::find()
+    /// How many records of a kind a suggestion has (made at or after `since`, if given).
+    pub async fn count_suggestion_records(
+        &self,
+        id: Uuid,
+        kind: &str,
+        since: Option<DateTime<Utc>>,
+    ) -> StoreResult<u32> {
+        let mut q = rec::Entity::find()
             .filter(rec::Column::SuggestionId.eq(id))
-            .filter(rec::Column::Kind.eq(kind))
-            .count(&self.db)
-            .await?;
+            .filter(rec::Column::Kind.eq(kind));
+        if let Some(t) = since {
+            q = q.filter(rec::Column::CreatedAt.gte(t));
+        }
+        let n = q.count(&self.db).await?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
@@ -1144,8 +1153,13 @@ impl Store {
             SuggestionStatus::Rehandling.as_str(),
         ];
         let txn = self.db.begin().await?;
+        // A change of the record: its version and time move, so caches
+        // (ETags) and synchronising clients see that it is now overdue, and
+        // a save based on an older read fails rather than undoing this.
         let res = SuggestionEntity::update_many()
             .col_expr(C::OverdueRecorded, Expr::value(true))
+            .col_expr(C::Version, Expr::col(C::Version).add(1))
+            .col_expr(C::UpdatedAt, Expr::value(renda_domain::time::now()))
             .filter(C::Id.eq(id))
             .filter(C::OverdueRecorded.eq(false))
             .filter(C::Status.is_in(open))

@@ -449,8 +449,9 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
         let assigned_on = today
             .checked_sub_days(Days::new(if stage == 5 { 100 } else { 20 }))
             .unwrap_or(today);
-        let deadline = rules::assignment_deadline(assigned_on, color, None)
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let deadline =
+            rules::assignment_deadline(assigned_on, color, None, &rules::DeadlinePolicy::default())
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
         let s = step(
             store,
             &ctx,

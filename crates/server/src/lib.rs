@@ -38,6 +38,19 @@ pub struct Config {
     pub workers: Option<usize>,
     /// `RENDA_DATA_DIR`, default `data`: where uploaded files are kept.
     pub data_dir: std::path::PathBuf,
+    /// `RENDA_DEADLINE_GREEN_DAYS` (30), `_YELLOW_DAYS` (90), `_RED_DAYS`
+    /// (90, at most 180) and `_REHANDLING_DAYS` (30): default days given
+    /// to units, never past six months.
+    pub deadlines: renda_domain::suggestion::DeadlinePolicy,
+}
+
+fn days(name: &str, default: u64) -> anyhow::Result<u64> {
+    match env(name) {
+        Some(v) => v
+            .parse()
+            .with_context(|| format!("{name} must be a number of days")),
+        None => Ok(default),
+    }
 }
 
 fn env(name: &str) -> Option<String> {
@@ -58,6 +71,16 @@ impl Config {
             Some("json") => true,
             Some(other) => bail!("RENDA_LOG_FORMAT must be `text` or `json`, not `{other}`"),
         };
+        let d = renda_domain::suggestion::DeadlinePolicy::default();
+        let deadlines = renda_domain::suggestion::DeadlinePolicy {
+            green_days: days("RENDA_DEADLINE_GREEN_DAYS", d.green_days)?,
+            yellow_days: days("RENDA_DEADLINE_YELLOW_DAYS", d.yellow_days)?,
+            red_days: days("RENDA_DEADLINE_RED_DAYS", d.red_days)?,
+            rehandling_days: days("RENDA_DEADLINE_REHANDLING_DAYS", d.rehandling_days)?,
+        };
+        deadlines
+            .check()
+            .map_err(|e| anyhow::anyhow!("RENDA_DEADLINE_*: {e}"))?;
         Ok(Self {
             bind: env("RENDA_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             database_url: env("RENDA_DATABASE_URL")
@@ -70,6 +93,7 @@ impl Config {
             data_dir: env("RENDA_DATA_DIR")
                 .unwrap_or_else(|| "data".into())
                 .into(),
+            deadlines,
         })
     }
 }
@@ -266,7 +290,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if config.jwt_secret.is_none() {
         tracing::warn!("RENDA_JWT_SECRET is not set: using a generated key kept in the database");
     }
-    let state = AppState::new(store.clone(), jwt).with_data_dir(config.data_dir.clone());
+    let state = AppState::new(store.clone(), jwt)
+        .with_data_dir(config.data_dir.clone())
+        .with_deadlines(config.deadlines);
     let clock = state.clock.clone();
     let listener = TcpListener::bind(&config.bind)
         .with_context(|| format!("cannot listen on {}", config.bind))?;

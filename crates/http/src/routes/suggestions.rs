@@ -224,6 +224,21 @@ pub struct SuggestionResponse {
     pub updated_at: DateTime<Utc>,
 }
 
+/// The suggestion as `caller` sees it: someone who sees it only because
+/// it is published gets the reply's contact phone masked.
+fn view_for(s: Suggestion, today: NaiveDate, caller: &Caller) -> SuggestionResponse {
+    let involved = decide_suggestion(&caller.principal, SuggestionAction::ReadRecords, &scope(&s))
+        .is_allowed();
+    let mut v = view(s, today);
+    if !involved && let Some(r) = v.reply.as_mut() {
+        r.handler_phone = r
+            .handler_phone
+            .as_deref()
+            .map(renda_domain::personal::mask_phone);
+    }
+    v
+}
+
 fn view(s: Suggestion, today: NaiveDate) -> SuggestionResponse {
     let overdue = s.is_overdue(today);
     SuggestionResponse {
@@ -803,7 +818,6 @@ pub struct AssignRequest {
 /// A reply letter (答复函).
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[validate(schema(function = "commitment_for_b"))]
 #[schema(example = json!({
     "category": "B",
     "content": "已列入2026年民生实事计划，年内建成助餐点3个。",
@@ -834,17 +848,6 @@ pub struct ReplyRequest {
     /// Required with category B: what the unit commits to, tracked until fulfilled.
     #[validate(nested)]
     pub commitment: Option<CommitmentBody>,
-}
-
-fn commitment_for_b(r: &ReplyRequest) -> Result<(), validator::ValidationError> {
-    if r.category == ReplyCategory::B && r.commitment.is_none() {
-        return Err(crate::validation::invalid(
-            "commitment_required",
-            "B 类答复须写明承诺事项（commitment）",
-            "a category B reply needs a commitment",
-        ));
-    }
-    Ok(())
 }
 
 /// What a B reply commits to.
@@ -1139,8 +1142,8 @@ mod paste_body {
         if !errors.is_empty() {
             return Err(ApiError::validation(errors));
         }
-        let deadline =
-            rules::assignment_deadline(today, b.color, b.due_date).map_err(deadline_error)?;
+        let deadline = rules::assignment_deadline(today, b.color, b.due_date, &state.deadlines)
+            .map_err(deadline_error)?;
         let co_deadline = match b.co_unit_due_date {
             Some(d) if d > deadline || d < today => {
                 return Err(ApiError::field(
@@ -1208,6 +1211,31 @@ mod paste_body {
         check_if_match(&before, im)?;
         let b = body.parse()?;
         refuse_blank(&[("content", &b.content)])?;
+        if state
+            .store
+            .suggestion_requests(id)
+            .await?
+            .iter()
+            .any(|r| r.status == "pending" && r.kind == "reassignment")
+        {
+            return Err(ApiError::conflict(
+                "request_pending",
+                Msg::new(
+                    "调整申请待处理期间不能答复",
+                    "A re-assignment request awaits a decision; reply after it",
+                ),
+            ));
+        }
+        if b.category == ReplyCategory::B && b.commitment.is_none() {
+            return Err(ApiError::field(
+                "commitment",
+                "commitment_required",
+                Msg::new(
+                    "B 类答复须写明承诺事项（commitment）",
+                    "a category B reply needs a commitment",
+                ),
+            ));
+        }
         let status = next(&before, Transition::Reply)?;
         let actor = caller.actor()?;
         let today = state.clock.today();
@@ -1315,7 +1343,13 @@ mod paste_body {
         after.evaluation_comment = b.comment.clone();
         after.evaluated_at = Some(now());
         if status == SuggestionStatus::Rehandling {
-            after.deadline = today.checked_add_days(Days::new(rules::REHANDLING_DAYS));
+            let assigned = before.assigned_on.unwrap_or(today);
+            after.deadline = Some(rules::rehandling_deadline(
+                assigned,
+                before.color,
+                today,
+                &state.deadlines,
+            ));
             after.overdue_recorded = false;
             after.signed_off_at = None;
             after.signed_off_by = None;
@@ -1430,7 +1464,7 @@ mod paste_body {
         }
         if state
             .store
-            .count_suggestion_records(id, "supervision_note")
+            .count_suggestion_records(id, "supervision_note", None)
             .await?
             == 0
         {
@@ -1475,11 +1509,12 @@ mod paste_body {
             ),
             verifications: state
                 .store
-                .count_suggestion_records(id, "verification")
+                // An on-site verification counts only if made after the latest reply.
+                .count_suggestion_records(id, "verification", before.replied_at)
                 .await?,
             supervision_notes: state
                 .store
-                .count_suggestion_records(id, "supervision_note")
+                .count_suggestion_records(id, "supervision_note", None)
                 .await?,
             signed_off: before.signed_off_at.is_some(),
         };
@@ -1657,7 +1692,7 @@ mod paste_body {
                     ),
                 ));
             }
-            rules::check_deadline(assigned, wanted).map_err(deadline_error)?;
+            rules::check_deadline(assigned, before.color, wanted).map_err(deadline_error)?;
         }
         let by = caller.actor()?.user_id;
         let unit_id = before.lead_unit_id.unwrap_or_default();
@@ -1750,8 +1785,8 @@ pub async fn decide_request(
                 ));
             }
             let color = before.color.unwrap_or(Color::Green);
-            let deadline =
-                rules::assignment_deadline(today, color, b.due_date).map_err(deadline_error)?;
+            let deadline = rules::assignment_deadline(today, color, b.due_date, &state.deadlines)
+                .map_err(deadline_error)?;
             after.status = status;
             after.lead_unit_id = Some(new_unit);
             after.co_units.retain(|c| c.unit_id != new_unit);
@@ -1772,7 +1807,20 @@ pub async fn decide_request(
             }
             let assigned = before.assigned_on.unwrap_or(today);
             let wanted = b.due_date.or(req.requested_deadline).unwrap_or(assigned);
-            after.deadline = Some(rules::check_deadline(assigned, wanted).map_err(deadline_error)?);
+            // An extension moves the deadline later, never earlier or into the past.
+            if before.deadline.is_some_and(|d| wanted <= d) || wanted < today {
+                return Err(ApiError::field(
+                    "due_date",
+                    "deadline",
+                    Msg::new(
+                        "延期后的期限须晚于现期限且不早于今天",
+                        "an extended deadline must be later than the current one and not in the past",
+                    ),
+                ));
+            }
+            after.deadline = Some(
+                rules::check_deadline(assigned, before.color, wanted).map_err(deadline_error)?,
+            );
             after.overdue_recorded = false;
         }
     }
@@ -1919,7 +1967,9 @@ pub async fn list_suggestions(
         .store
         .list_suggestions(&vis, &f, &page.0.options()?)
         .await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |s| view(s, today))))
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |s| {
+        view_for(s, today, &caller)
+    })))
 }
 
 /// Reads a suggestion the caller may see (404 otherwise).
@@ -1946,7 +1996,7 @@ pub async fn get_suggestion(
     Ok(respond::resource(
         &req,
         version,
-        &view(s, state.clock.today()),
+        &view_for(s, state.clock.today(), &caller),
     ))
 }
 
@@ -2115,7 +2165,7 @@ macro_rules! sub_list {
         )]
         #[get($path)]
         pub async fn $name(state: Data<AppState>, caller: Caller, id: Path<Uuid>) -> ApiResult<HttpResponse> {
-            let s = load_for(&state, &caller, id.into_inner(), SuggestionAction::Read).await?;
+            let s = load_for(&state, &caller, id.into_inner(), SuggestionAction::ReadRecords).await?;
             let $st: &AppState = &state;
             let $id = s.id;
             let items: Vec<$item> = $load.await?.into_iter().map(<$item>::from).collect();
@@ -2229,23 +2279,45 @@ pub async fn suggestion_stats(
     };
     let today = state.clock.today();
     let key = (filter.clone(), today);
-    // One computation at a time: concurrent callers wait for it and share it.
-    let mut cache = state.stats_cache.lock().await;
-    let fresh = cache
-        .get(&key)
-        .filter(|(at, _)| at.elapsed() < state.stats_ttl)
-        .map(|(at, s)| (*at, s.clone()));
-    let (at, stats) = match fresh {
-        Some(hit) => hit,
+    let cache = state.stats_cache.clone();
+    let (latest, lock) = cache.get(&key);
+    let (at, stats) = match latest {
+        Some((at, s)) if at.elapsed() < state.stats_ttl => (at, s),
+        Some(stale) => {
+            // Serve what we have; refresh in the background unless that is
+            // already under way.
+            if let Ok(guard) = lock.try_lock_owned() {
+                let store = state.store.clone();
+                actix_web::rt::spawn(async move {
+                    let _guard = guard;
+                    match store.suggestion_stats(&filter, today).await {
+                        Ok(s) => {
+                            cache.put(key, (std::time::Instant::now(), std::sync::Arc::new(s)))
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "could not refresh suggestion statistics")
+                        }
+                    }
+                });
+            }
+            stale
+        }
         None => {
-            let s = std::sync::Arc::new(state.store.suggestion_stats(&filter, today).await?);
-            let at = std::time::Instant::now();
-            cache.retain(|_, (t, _)| t.elapsed() < state.stats_ttl);
-            cache.insert(key, (at, s.clone()));
-            (at, s)
+            // The first ask: compute once, while concurrent callers of the same key wait.
+            let _guard = lock.lock().await;
+            match cache.get(&key).0 {
+                Some(fresh) => fresh,
+                None => {
+                    let computed = (
+                        std::time::Instant::now(),
+                        std::sync::Arc::new(state.store.suggestion_stats(&filter, today).await?),
+                    );
+                    cache.put(key, computed.clone());
+                    computed
+                }
+            }
         }
     };
-    drop(cache);
     let generated_at = Utc::now() - chrono::Duration::from_std(at.elapsed()).unwrap_or_default();
     let s = stats.as_ref().clone();
     Ok(HttpResponse::Ok().json(StatsResponse {
@@ -2554,7 +2626,13 @@ pub async fn list_attachments(
     caller: Caller,
     id: Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let s = load_for(&state, &caller, id.into_inner(), SuggestionAction::Read).await?;
+    let s = load_for(
+        &state,
+        &caller,
+        id.into_inner(),
+        SuggestionAction::ReadRecords,
+    )
+    .await?;
     let items: Vec<AttachmentView> = state
         .store
         .suggestion_attachments(s.id)
@@ -2597,7 +2675,7 @@ pub async fn download_attachment(
     path: Path<(Uuid, Uuid)>,
 ) -> ApiResult<HttpResponse> {
     let (id, attachment_id) = path.into_inner();
-    let s = load_for(&state, &caller, id, SuggestionAction::Read).await?;
+    let s = load_for(&state, &caller, id, SuggestionAction::ReadRecords).await?;
     let a = state
         .store
         .suggestion_attachment(s.id, attachment_id)
