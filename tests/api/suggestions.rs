@@ -159,7 +159,7 @@ impl World {
             .app
             .get(&self.path(id, "timeline"), Some(&self.staff))
             .await;
-        a.ok(200)
+        a.ok(200)["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -273,7 +273,7 @@ async fn a_green_suggestion_from_draft_to_closing() {
         ]
     );
     let events = w.app.get(&w.path(&id, "timeline"), Some(&w.staff)).await;
-    let last = &events.body.as_array().unwrap()[6];
+    let last = &events.body["items"].as_array().unwrap()[6];
     assert_eq!(last["from_status"], "replied");
     assert_eq!(last["to_status"], "closed");
     assert_eq!(last["actor_name"], "deputy0");
@@ -354,7 +354,7 @@ async fn a_yellow_suggestion_needs_an_on_site_verification_before_closing() {
         .app
         .get(&w.path(&id, "records"), Some(&w.deputy_tokens[0]))
         .await;
-    assert_eq!(records.ok(200)[0]["kind"], "verification");
+    assert_eq!(records.ok(200)["items"][0]["kind"], "verification");
 }
 
 #[tokio::test]
@@ -492,8 +492,7 @@ async fn an_unsatisfied_deputy_sends_it_back_and_the_next_reply_is_evaluated_aga
         .app
         .get(&w.path(&id, "replies"), Some(&w.deputy_tokens[0]))
         .await;
-    let rounds: Vec<i64> = replies
-        .ok(200)
+    let rounds: Vec<i64> = replies.ok(200)["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -532,7 +531,7 @@ async fn a_unit_hands_a_suggestion_back_within_ten_days_and_the_lineage_stays() 
     .await
     .problem(409, "request_pending");
     let reqs = w.app.get(&w.path(&id, "requests"), Some(&w.staff)).await;
-    let req_id = reqs.ok(200)[0]["id"].as_str().unwrap().to_owned();
+    let req_id = reqs.ok(200)["items"][0]["id"].as_str().unwrap().to_owned();
     let decide = format!("requests/{req_id}/decide");
     w.op(
         &w.unit_tokens[0],
@@ -564,7 +563,7 @@ async fn a_unit_hands_a_suggestion_back_within_ten_days_and_the_lineage_stays() 
         .problem(404, "not_found");
     w.get(Some(&w.unit_tokens[2]), &id).await.ok(200);
     let spells = w.app.get(&w.path(&id, "assignments"), Some(&w.staff)).await;
-    let s = spells.ok(200).as_array().unwrap().clone();
+    let s = spells.ok(200)["items"].as_array().unwrap().clone();
     assert_eq!(s.len(), 2);
     assert_eq!(s[0]["lead_unit_id"], w.units[0]);
     assert_eq!(s[0]["end_reason"], "reassigned");
@@ -620,7 +619,7 @@ async fn extensions_never_pass_six_months() {
         .app
         .get(&w.path(&id, "requests"), Some(&w.unit_tokens[0]))
         .await;
-    let req_id = reqs.ok(200)[0]["id"].as_str().unwrap().to_owned();
+    let req_id = reqs.ok(200)["items"][0]["id"].as_str().unwrap().to_owned();
     let a = w
         .op(
             &w.staff,
@@ -634,7 +633,7 @@ async fn extensions_never_pass_six_months() {
         .app
         .get(&w.path(&id, "requests"), Some(&w.unit_tokens[0]))
         .await;
-    assert_eq!(reqs.body[0]["status"], "approved");
+    assert_eq!(reqs.body["items"][0]["status"], "approved");
 }
 
 #[tokio::test]
@@ -659,7 +658,7 @@ async fn a_b_reply_opens_a_commitment_tracked_until_fulfilled() {
         .app
         .get(&w.path(&id, "commitments"), Some(&w.deputy_tokens[0]))
         .await;
-    let c = list.ok(200)[0].clone();
+    let c = list.ok(200)["items"][0].clone();
     assert_eq!(c["status"], "open");
     assert_eq!(c["content"], "年内再建两个助餐点");
     let progress = format!("commitments/{}/progress", c["id"].as_str().unwrap());
@@ -694,8 +693,8 @@ async fn a_b_reply_opens_a_commitment_tracked_until_fulfilled() {
         .app
         .get(&w.path(&id, "commitments"), Some(&w.deputy_tokens[0]))
         .await;
-    assert_eq!(list.body[0]["status"], "fulfilled");
-    assert_eq!(list.body[0]["progress"], "两个助餐点已开业");
+    assert_eq!(list.body["items"][0]["status"], "fulfilled");
+    assert_eq!(list.body["items"][0]["progress"], "两个助餐点已开业");
 }
 
 #[tokio::test]
@@ -851,7 +850,7 @@ async fn two_staff_assigning_at_once_make_one_assignment() {
     let loser = if a.status == 409 { &a } else { &b };
     assert!(["invalid_state", "concurrent_change"].contains(&loser.body["code"].as_str().unwrap()));
     let spells = w.app.get(&w.path(&id, "assignments"), Some(&w.staff)).await;
-    assert_eq!(spells.ok(200).as_array().unwrap().len(), 1);
+    assert_eq!(spells.ok(200)["items"].as_array().unwrap().len(), 1);
     assert_eq!(
         w.timeline(&id)
             .await
@@ -1135,7 +1134,7 @@ async fn newly_overdue_suggestions_get_one_timeline_event() {
     .await
     .ok(200);
     let reqs = w.app.get(&w.path(&id, "requests"), Some(&w.staff)).await;
-    let req_id = reqs.body[0]["id"].as_str().unwrap().to_owned();
+    let req_id = reqs.body["items"][0]["id"].as_str().unwrap().to_owned();
     w.op(
         &w.staff,
         &id,
@@ -1405,7 +1404,7 @@ async fn attachments_are_checked_by_content_and_shown_only_to_those_who_see_the_
         .get(&w.path(&id, "attachments"), Some(&w.deputy_tokens[0]))
         .await;
     assert_eq!(
-        list.ok(200).as_array().unwrap().len(),
+        list.ok(200)["items"].as_array().unwrap().len(),
         1,
         "refused uploads left nothing"
     );
@@ -1436,8 +1435,7 @@ async fn attachments_are_checked_by_content_and_shown_only_to_those_who_see_the_
         .await
         .problem(404, "not_found");
     let events = w.app.get(&w.path(&id, "timeline"), Some(&w.staff)).await;
-    let added = events
-        .ok(200)
+    let added = events.ok(200)["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -1517,7 +1515,7 @@ async fn the_office_keeps_categories_and_names_advanced_units() {
             Some(&w.unit_tokens[1]),
         )
         .await;
-    assert_eq!(list.ok(200).as_array().unwrap().len(), 1);
+    assert_eq!(list.ok(200)["items"].as_array().unwrap().len(), 1);
     assert_eq!(
         w.app
             .delete(
@@ -1532,7 +1530,7 @@ async fn the_office_keeps_categories_and_names_advanced_units() {
         w.app
             .get("/api/v1/advanced-units", Some(&w.staff))
             .await
-            .body
+            .body["items"]
             .as_array()
             .unwrap()
             .is_empty()
@@ -1709,7 +1707,10 @@ async fn extensions_move_deadlines_later_only() {
     .await
     .ok(200);
     let reqs = w.app.get(&w.path(&id, "requests"), Some(&w.staff)).await;
-    let decide = format!("requests/{}/decide", reqs.body[0]["id"].as_str().unwrap());
+    let decide = format!(
+        "requests/{}/decide",
+        reqs.body["items"][0]["id"].as_str().unwrap()
+    );
     let earlier = w.app.clock.today().to_string();
     let a = w
         .op(
@@ -1767,7 +1768,10 @@ async fn no_reply_while_a_hand_back_awaits_a_decision() {
     w.reply(&id, "A").await.problem(409, "request_pending");
     // Once decided (denied), the unit replies; a B reply names its missing commitment.
     let reqs = w.app.get(&w.path(&id, "requests"), Some(&w.staff)).await;
-    let decide = format!("requests/{}/decide", reqs.body[0]["id"].as_str().unwrap());
+    let decide = format!(
+        "requests/{}/decide",
+        reqs.body["items"][0]["id"].as_str().unwrap()
+    );
     w.op(
         &w.staff,
         &id,
@@ -1787,4 +1791,45 @@ async fn no_reply_while_a_hand_back_awaits_a_decision() {
     b.problem(422, "validation_failed");
     assert_eq!(b.fields(), ["commitment"]);
     w.reply(&id, "A").await.ok(200);
+}
+
+#[tokio::test]
+async fn a_suggestions_records_page_like_every_collection() {
+    let w = world().await;
+    let id = w.assigned("green").await;
+    w.reply(&id, "A").await.ok(200);
+    let mut seen = Vec::new();
+    let mut path = format!("{}?limit=2&include_total=true", w.path(&id, "timeline"));
+    loop {
+        let a = w.app.get(&path, Some(&w.staff)).await;
+        let b = a.ok(200).clone();
+        assert_eq!(b["total"], 5);
+        seen.extend(
+            b["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["action"].as_str().unwrap().to_owned()),
+        );
+        match b["next_cursor"].as_str() {
+            Some(c) => {
+                path = format!(
+                    "{}?limit=2&include_total=true&cursor={c}",
+                    w.path(&id, "timeline")
+                )
+            }
+            None => break,
+        }
+    }
+    assert_eq!(
+        seen,
+        ["created", "submitted", "registered", "assigned", "replied"]
+    );
+    w.app
+        .get(
+            &format!("{}?limit=0", w.path(&id, "timeline")),
+            Some(&w.staff),
+        )
+        .await
+        .problem(422, "validation_failed");
 }

@@ -142,6 +142,56 @@ impl<T> ListResponse<T> {
     }
 }
 
+/// An item of a small collection kept in full (a suggestion's timeline,
+/// replies, records, ...): its id and the time it last changed.
+pub trait Keyed {
+    fn key(&self) -> (Uuid, DateTime<Utc>);
+}
+
+impl<T: Keyed> ListResponse<T> {
+    /// Pages a collection read in full, with the same parameters and
+    /// answers as every other collection. Such records are never deleted,
+    /// so `include_deleted` changes nothing.
+    pub fn from_vec(mut items: Vec<T>, params: &ListParams) -> Result<Self, ApiError> {
+        let opts = params.options()?;
+        if let Some(since) = opts.modified_since {
+            items.retain(|i| i.key().1 >= since);
+            items.sort_by_key(|i| (i.key().1, i.key().0));
+        } else {
+            items.sort_by_key(|i| i.key().0);
+        }
+        let total = opts.include_total.then_some(items.len() as u64);
+        if let Some(c) = opts.after {
+            items.retain(|i| {
+                let (id, at) = i.key();
+                match c.updated_at {
+                    Some(u) => (at, id) > (u, c.id),
+                    None => id > c.id,
+                }
+            });
+        }
+        let limit = usize::try_from(opts.limit.max(1)).unwrap_or(usize::MAX);
+        let more = items.len() > limit;
+        items.truncate(limit);
+        let next_cursor = if more {
+            items.last().map(|i| {
+                let (id, at) = i.key();
+                encode_cursor(&Cursor {
+                    id,
+                    updated_at: opts.modified_since.map(|_| at),
+                })
+            })
+        } else {
+            None
+        };
+        Ok(ListResponse {
+            items: items.into_iter().map(Item::Live).collect(),
+            next_cursor,
+            total,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

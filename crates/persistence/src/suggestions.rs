@@ -141,6 +141,7 @@ pub struct Commitment {
 /// One lead unit's time holding a suggestion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AssignmentSpell {
+    pub id: Uuid,
     pub lead_unit_id: Uuid,
     pub started_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
@@ -919,6 +920,7 @@ impl Store {
             .await?
             .into_iter()
             .map(|m| AssignmentSpell {
+                id: m.id,
                 lead_unit_id: m.lead_unit_id,
                 started_at: m.started_at,
                 ended_at: m.ended_at,

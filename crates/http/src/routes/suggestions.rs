@@ -2133,6 +2133,7 @@ impl From<Commitment> for CommitmentView {
 /// One lead unit's time holding the suggestion.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AssignmentView {
+    pub id: Uuid,
     pub lead_unit_id: Uuid,
     pub started_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
@@ -2142,6 +2143,7 @@ pub struct AssignmentView {
 impl From<AssignmentSpell> for AssignmentView {
     fn from(a: AssignmentSpell) -> Self {
         Self {
+            id: a.id,
             lead_unit_id: a.lead_unit_id,
             started_at: a.started_at,
             ended_at: a.ended_at,
@@ -2155,21 +2157,27 @@ macro_rules! sub_list {
         $(#[$m])*
         #[utoipa::path(
             tag = "suggestions",
-            params(("id" = Uuid, Path)),
+            params(("id" = Uuid, Path), ListParams),
             responses(
-                (status = 200, description = "Oldest first", body = Vec<$item>),
+                (status = 200, description = "Oldest first", body = ListResponse<$item>),
+                (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
                 (status = 401, description = "Not signed in and not published", body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "No such suggestion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
             ),
             security((), ("bearer" = []))
         )]
         #[get($path)]
-        pub async fn $name(state: Data<AppState>, caller: Caller, id: Path<Uuid>) -> ApiResult<HttpResponse> {
+        pub async fn $name(
+            state: Data<AppState>,
+            caller: Caller,
+            id: Path<Uuid>,
+            page: QueryParams<ListParams>,
+        ) -> ApiResult<HttpResponse> {
             let s = load_for(&state, &caller, id.into_inner(), SuggestionAction::ReadRecords).await?;
             let $st: &AppState = &state;
             let $id = s.id;
             let items: Vec<$item> = $load.await?.into_iter().map(<$item>::from).collect();
-            Ok(HttpResponse::Ok().json(items))
+            Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
         }
     };
 }
@@ -2612,9 +2620,9 @@ pub async fn upload_attachment(
 /// The files attached to a suggestion.
 #[utoipa::path(
     tag = "suggestions",
-    params(("id" = Uuid, Path)),
+    params(("id" = Uuid, Path), ListParams),
     responses(
-        (status = 200, description = "Oldest first", body = Vec<AttachmentView>),
+        (status = 200, description = "Oldest first", body = ListResponse<AttachmentView>),
         (status = 401, description = "Not signed in and not published", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such suggestion, or not visible", body = Problem, content_type = "application/problem+json"),
     ),
@@ -2625,6 +2633,7 @@ pub async fn list_attachments(
     state: Data<AppState>,
     caller: Caller,
     id: Path<Uuid>,
+    page: QueryParams<ListParams>,
 ) -> ApiResult<HttpResponse> {
     let s = load_for(
         &state,
@@ -2640,7 +2649,7 @@ pub async fn list_attachments(
         .into_iter()
         .map(AttachmentView::from)
         .collect();
-    Ok(HttpResponse::Ok().json(items))
+    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
 }
 
 fn content_disposition(name: &str) -> String {
@@ -2817,9 +2826,9 @@ pub struct YearParams {
 /// Units named advanced in the double evaluation, newest year first.
 #[utoipa::path(
     tag = "suggestions",
-    params(YearParams),
+    params(YearParams, ListParams),
     responses(
-        (status = 200, description = "Advanced units", body = Vec<AdvancedUnitView>),
+        (status = 200, description = "Advanced units", body = ListResponse<AdvancedUnitView>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -2829,6 +2838,7 @@ pub async fn list_advanced_units(
     state: Data<AppState>,
     caller: Caller,
     q: QueryParams<YearParams>,
+    page: QueryParams<ListParams>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ReadUnits)?;
     let items: Vec<AdvancedUnitView> = state
@@ -2838,7 +2848,7 @@ pub async fn list_advanced_units(
         .into_iter()
         .map(AdvancedUnitView::from)
         .collect();
-    Ok(HttpResponse::Ok().json(items))
+    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
 }
 
 /// Names a unit advanced for a year, with the reason (staff).
@@ -2909,4 +2919,55 @@ pub async fn unmark_advanced_unit(
         .unmark_advanced_unit(&caller.audit(), year, unit_id)
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+impl crate::pagination::Keyed for TimelineItem {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.occurred_at)
+    }
+}
+
+impl crate::pagination::Keyed for ReplyView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.created_at)
+    }
+}
+
+impl crate::pagination::Keyed for RecordView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.created_at)
+    }
+}
+
+impl crate::pagination::Keyed for RequestView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.decided_at.unwrap_or(self.created_at))
+    }
+}
+
+impl crate::pagination::Keyed for CommitmentView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.updated_at)
+    }
+}
+
+impl crate::pagination::Keyed for AssignmentView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.ended_at.unwrap_or(self.started_at))
+    }
+}
+
+impl crate::pagination::Keyed for AttachmentView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.created_at)
+    }
+}
+
+impl crate::pagination::Keyed for AdvancedUnitView {
+    /// A unit may be named in several years: the year leads the sort key.
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        let year = u128::from(u32::try_from(self.year).unwrap_or(0));
+        let unit = self.unit_id.as_u128() & ((1u128 << 96) - 1);
+        (Uuid::from_u128((year << 96) | unit), self.created_at)
+    }
 }
