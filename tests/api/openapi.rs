@@ -94,3 +94,29 @@ fn the_document_names_enumerations_as_the_wire_does_and_lists_common_answers() {
     let params = post_units["parameters"].as_array().unwrap();
     assert!(params.iter().any(|p| p["name"] == "Idempotency-Key"));
 }
+
+#[test]
+fn the_document_carries_the_validation_rules() {
+    let doc: serde_json::Value = serde_json::from_str(&renda_http::openapi_json()).unwrap();
+    let s = &doc["components"]["schemas"];
+    assert_eq!(s["CreateUnitRequest"]["properties"]["name"]["minLength"], 1);
+    assert_eq!(
+        s["CreateUnitRequest"]["properties"]["name"]["maxLength"],
+        200
+    );
+    assert_eq!(s["CreateUserRequest"]["properties"]["roles"]["minItems"], 1);
+    // A field the server refuses as null is not documented as nullable.
+    assert_eq!(
+        s["UpdateUnitRequest"]["properties"]["name"]["type"],
+        "string"
+    );
+    assert_eq!(
+        s["UpdateDeputyRequest"]["properties"]["memberships"]["type"],
+        "array"
+    );
+    // An optional field that null clears is.
+    assert_eq!(
+        s["UpdateUnitRequest"]["properties"]["address"]["type"],
+        serde_json::json!(["string", "null"])
+    );
+}

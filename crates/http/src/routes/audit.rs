@@ -101,9 +101,11 @@ pub struct AuditFilterParams {
     pub actor_id: Option<Uuid>,
     /// `unit`, `deputy`, `user`, ...
     #[validate(length(max = 64))]
+    #[param(max_length = 64)]
     pub object_type: Option<String>,
     pub object_id: Option<Uuid>,
     #[validate(length(max = 64))]
+    #[param(max_length = 64)]
     pub action: Option<String>,
     /// Entries before this instant.
     pub occurred_before: Option<DateTime<Utc>>,

@@ -47,12 +47,15 @@ pub struct MembershipBody {
         length(min = 1, max = 40),
         custom(function = "crate::validation::not_blank")
     )]
+    #[schema(min_length = 1, max_length = 40)]
     pub term: String,
     /// Constituency (选区), for deputies elected directly.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub constituency: Option<String>,
     /// Delegation (代表团), for deputies elected by a congress.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub delegation: Option<String>,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
@@ -89,6 +92,7 @@ pub struct LinkBody {
         length(min = 1, max = 200),
         custom(function = "crate::validation::not_blank")
     )]
+    #[schema(min_length = 1, max_length = 200)]
     pub organization: String,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
@@ -252,30 +256,39 @@ pub struct CreateDeputyRequest {
         length(min = 1, max = 100),
         custom(function = "crate::validation::not_blank")
     )]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     pub gender: Option<Gender>,
     #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
     pub ethnicity: Option<String>,
     pub birth_date: Option<NaiveDate>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub party: Option<String>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub education: Option<String>,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub occupation: Option<String>,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub work_unit: Option<String>,
     #[validate(custom(function = "crate::validation::phone"))]
     pub phone: Option<String>,
     #[validate(length(max = 500), custom(function = "crate::validation::http_url"))]
+    #[schema(max_length = 500)]
     pub photo_url: Option<String>,
     /// Default `active`.
     pub status: Option<DeputyStatus>,
     #[serde(default)]
     #[validate(length(max = 10), nested)]
+    #[schema(max_items = 10)]
     pub memberships: Vec<MembershipBody>,
     #[serde(default)]
     #[validate(length(max = 50), nested)]
+    #[schema(max_items = 50)]
     pub links: Vec<LinkBody>,
 }
 
@@ -289,43 +302,52 @@ pub struct CreateDeputyRequest {
 pub struct UpdateDeputyRequest {
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 100))]
-    #[schema(value_type = Option<String>)]
+    #[schema(min_length = 1, max_length = 100)]
+    #[schema(value_type = String, required = false)]
     pub name: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     pub gender: Option<Option<Gender>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
     pub ethnicity: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     pub birth_date: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub party: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub education: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub occupation: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub work_unit: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(custom(function = "crate::validation::phone"))]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 500), custom(function = "crate::validation::http_url"))]
+    #[schema(max_length = 500)]
     pub photo_url: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
-    #[schema(value_type = Option<DeputyStatus>)]
+    #[schema(value_type = DeputyStatus, required = false)]
     pub status: Option<Option<DeputyStatus>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 10), nested)]
-    #[schema(value_type = Option<Vec<MembershipBody>>)]
+    #[schema(max_items = 10)]
+    #[schema(value_type = Vec<MembershipBody>, required = false)]
     pub memberships: Option<Option<Vec<MembershipBody>>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 50), nested)]
-    #[schema(value_type = Option<Vec<LinkBody>>)]
+    #[schema(max_items = 50)]
+    #[schema(value_type = Vec<LinkBody>, required = false)]
     pub links: Option<Option<Vec<LinkBody>>>,
 }
 
@@ -363,13 +385,16 @@ pub struct DeputyFilterParams {
     pub level: Option<Level>,
     /// Deputies with a membership of this term (e.g. `第十八届`).
     #[validate(length(max = 40))]
+    #[param(max_length = 40)]
     pub term: Option<String>,
     /// Deputies with a membership for this constituency.
     #[validate(length(max = 200))]
+    #[param(max_length = 200)]
     pub constituency: Option<String>,
     pub status: Option<DeputyStatus>,
     /// Words in the deputy's name (Chinese substrings match).
     #[validate(length(max = 100))]
+    #[param(max_length = 100)]
     pub q: Option<String>,
 }
 

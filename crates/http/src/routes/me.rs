@@ -103,8 +103,10 @@ pub async fn me(state: Data<AppState>, caller: Caller) -> ApiResult<HttpResponse
 #[schema(example = json!({"current_password": "Renda-2026!", "new_password": "Another-Secret-9"}))]
 pub struct ChangePasswordRequest {
     #[validate(length(min = 1, max = 128))]
+    #[schema(min_length = 1, max_length = 128)]
     pub current_password: String,
     #[validate(length(min = 1, max = 128))]
+    #[schema(min_length = 1, max_length = 128)]
     pub new_password: String,
 }
 

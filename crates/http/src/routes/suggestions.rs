@@ -477,24 +477,31 @@ async fn check_deputies(state: &AppState, field: &str, ids: &[Uuid]) -> ApiResul
 }))]
 pub struct CreateSuggestionRequest {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000)]
     pub content: String,
     /// One of `GET /api/v1/suggestion-categories`.
     #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
     pub category: String,
     #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
     pub term: String,
     #[validate(length(min = 1, max = 60))]
+    #[schema(min_length = 1, max_length = 60)]
     pub session: Option<String>,
     pub timing: SessionTiming,
     /// Deputies who co-sign (附议).
     #[serde(default)]
     #[validate(length(max = 50))]
+    #[schema(max_items = 50)]
     pub co_signer_ids: Vec<Uuid>,
     /// Default `deputy`.
     pub source: Option<SuggestionSource>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub source_ref: Option<String>,
 }
 
@@ -559,18 +566,24 @@ pub async fn create_suggestion(
 #[serde(deny_unknown_fields)]
 pub struct UpdateDraftRequest {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
     #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000)]
     pub content: Option<String>,
     #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
     pub category: Option<String>,
     #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
     pub term: Option<String>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 60))]
+    #[schema(min_length = 1, max_length = 60)]
     pub session: Option<Option<String>>,
     pub timing: Option<SessionTiming>,
     #[validate(length(max = 50))]
+    #[schema(max_items = 50)]
     pub co_signer_ids: Option<Vec<Uuid>>,
 }
 
@@ -673,6 +686,7 @@ pub async fn update_draft(
 pub struct EmptyRequest {
     /// An optional remark for the timeline.
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -787,6 +801,7 @@ lifecycle_doc!(
 #[schema(example = json!({"reason": "属于信访事项，已转有关部门"}))]
 pub struct RejectRequest {
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
 }
 
@@ -804,6 +819,7 @@ pub struct AssignRequest {
     pub lead_unit_id: Uuid,
     #[serde(default)]
     #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
     pub co_unit_ids: Vec<Uuid>,
     pub color: Color,
     /// The reply deadline; default by colour (green 30 days, yellow and red
@@ -832,14 +848,19 @@ pub struct AssignRequest {
 pub struct ReplyRequest {
     pub category: ReplyCategory,
     #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000)]
     pub content: String,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub document_number: Option<String>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub signed_by: Option<String>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub responsible_person: Option<String>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub handler_name: Option<String>,
     #[validate(custom(function = "crate::validation::phone"))]
     pub handler_phone: Option<String>,
@@ -855,6 +876,7 @@ pub struct ReplyRequest {
 #[serde(deny_unknown_fields)]
 pub struct CommitmentBody {
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub content: String,
     pub due_date: Option<NaiveDate>,
 }
@@ -864,6 +886,7 @@ pub struct CommitmentBody {
 #[serde(deny_unknown_fields)]
 pub struct OpinionRequest {
     #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000)]
     pub opinion: String,
 }
 
@@ -874,6 +897,7 @@ pub struct OpinionRequest {
 pub struct EvaluateRequest {
     pub result: EvaluationResult,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub comment: Option<String>,
 }
 
@@ -885,8 +909,10 @@ pub struct RecordRequest {
     /// Default today.
     pub occurred_on: Option<NaiveDate>,
     #[validate(length(min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000)]
     pub participants: Option<String>,
     #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000)]
     pub content: String,
 }
 
@@ -896,6 +922,7 @@ pub struct RecordRequest {
 pub struct OutstandingRequest {
     pub outstanding: bool,
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: Option<String>,
 }
 
@@ -908,6 +935,7 @@ pub struct UnitRequestBody {
     #[validate(custom(function = "request_kind"))]
     pub kind: String,
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
     /// For `extension`: the new deadline asked for.
     pub due_date: Option<NaiveDate>,
@@ -932,6 +960,7 @@ fn request_kind(k: &str) -> Result<(), validator::ValidationError> {
 pub struct DecideRequest {
     pub approved: bool,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
     /// Approving a re-assignment: the new lead unit (required).
     pub lead_unit_id: Option<Uuid>,
@@ -944,6 +973,7 @@ pub struct DecideRequest {
 #[serde(deny_unknown_fields)]
 pub struct CommitmentProgressRequest {
     #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000)]
     pub progress: String,
     /// True when the commitment is fulfilled; it is then closed.
     #[serde(default)]
@@ -1902,20 +1932,24 @@ pub struct SuggestionFilterParams {
     pub status: Option<SuggestionStatus>,
     pub color: Option<Color>,
     #[validate(length(max = 40))]
+    #[param(max_length = 40)]
     pub category: Option<String>,
     /// Assigned to this unit as lead or co-unit.
     pub unit_id: Option<Uuid>,
     /// Led or co-signed by this deputy.
     pub deputy_id: Option<Uuid>,
     #[validate(length(max = 40))]
+    #[param(max_length = 40)]
     pub term: Option<String>,
     /// Registered in this year (unregistered ones: created in it).
     #[validate(range(min = 1949, max = 2999))]
+    #[param(minimum = 1949, maximum = 2999)]
     pub year: Option<i32>,
     /// Only overdue (true) or only not overdue (false) suggestions.
     pub overdue: Option<bool>,
     /// Words in the title or content (Chinese substrings match).
     #[validate(length(max = 100))]
+    #[param(max_length = 100)]
     pub q: Option<String>,
     /// Only suggestions marked outstanding (优秀建议) in the double evaluation.
     pub outstanding: Option<bool>,
@@ -2213,9 +2247,11 @@ sub_list!(
 pub struct StatsParams {
     /// Registered in this year.
     #[validate(range(min = 1949, max = 2999))]
+    #[param(minimum = 1949, maximum = 2999)]
     pub year: Option<i32>,
     /// Raised in this congress term.
     #[validate(length(min = 1, max = 40))]
+    #[param(min_length = 1, max_length = 40)]
     pub term: Option<String>,
 }
 
@@ -2716,6 +2752,7 @@ pub struct CategoryRequest {
         length(min = 1, max = 40),
         custom(function = "crate::validation::not_blank")
     )]
+    #[schema(min_length = 1, max_length = 40)]
     pub name: String,
 }
 
@@ -2806,12 +2843,14 @@ impl From<renda_persistence::double_evaluation::AdvancedUnit> for AdvancedUnitVi
 #[schema(example = json!({"year": 2026, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "reason": "办理及时，代表满意率100%"}))]
 pub struct AdvancedUnitRequest {
     #[validate(range(min = 1949, max = 2999))]
+    #[schema(minimum = 1949, maximum = 2999)]
     pub year: i32,
     pub unit_id: Uuid,
     #[validate(
         length(min = 1, max = 2000),
         custom(function = "crate::validation::not_blank")
     )]
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
 }
 
@@ -2820,6 +2859,7 @@ pub struct AdvancedUnitRequest {
 #[into_params(parameter_in = Query)]
 pub struct YearParams {
     #[validate(range(min = 1949, max = 2999))]
+    #[param(minimum = 1949, maximum = 2999)]
     pub year: Option<i32>,
 }
 

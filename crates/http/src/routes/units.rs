@@ -83,17 +83,22 @@ pub struct CreateUnitRequest {
         length(min = 1, max = 200),
         custom(function = "crate::validation::not_blank")
     )]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     pub kind: UnitKind,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub contact_person: Option<String>,
     #[validate(custom(function = "crate::validation::phone"))]
     pub contact_phone: Option<String>,
     #[validate(email, length(max = 200))]
+    #[schema(max_length = 200, format = "email")]
     pub email: Option<String>,
     #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
     pub address: Option<String>,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
 }
 
@@ -104,25 +109,30 @@ pub struct CreateUnitRequest {
 pub struct UpdateUnitRequest {
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 200))]
-    #[schema(value_type = Option<String>)]
+    #[schema(min_length = 1, max_length = 200)]
+    #[schema(value_type = String, required = false)]
     pub name: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
-    #[schema(value_type = Option<UnitKind>)]
+    #[schema(value_type = UnitKind, required = false)]
     pub kind: Option<Option<UnitKind>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub contact_person: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(custom(function = "crate::validation::phone"))]
     pub contact_phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(email, length(max = 200))]
+    #[schema(max_length = 200, format = "email")]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
     pub address: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub description: Option<Option<String>>,
 }
 
@@ -133,6 +143,7 @@ pub struct UnitFilterParams {
     pub kind: Option<UnitKind>,
     /// Words in the unit's name (Chinese substrings match).
     #[validate(length(max = 100))]
+    #[param(max_length = 100)]
     pub q: Option<String>,
 }
 

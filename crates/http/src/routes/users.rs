@@ -89,17 +89,21 @@ impl From<User> for UserResponse {
 pub struct CreateUserRequest {
     /// 3–64 of `a-z 0-9 . _ -`, case-insensitive.
     #[validate(length(min = 3, max = 64))]
+    #[schema(min_length = 3, max_length = 64)]
     pub username: String,
     /// At least 8 characters and three of: upper, lower, digit, symbol.
     #[validate(length(min = 8, max = 128))]
+    #[schema(min_length = 8, max_length = 128)]
     #[schema(write_only)]
     pub password: String,
     #[validate(
         length(min = 1, max = 100),
         custom(function = "crate::validation::not_blank")
     )]
+    #[schema(min_length = 1, max_length = 100)]
     pub display_name: String,
     #[validate(length(min = 1, max = 6))]
+    #[schema(min_items = 1, max_items = 6)]
     pub roles: Vec<Role>,
     /// Default `active`.
     pub status: Option<UserStatus>,
@@ -118,20 +122,23 @@ pub struct CreateUserRequest {
 pub struct UpdateUserRequest {
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 100))]
-    #[schema(value_type = Option<String>)]
+    #[schema(min_length = 1, max_length = 100)]
+    #[schema(value_type = String, required = false)]
     pub display_name: Option<Option<String>>,
     /// A new password set by the administrator; the account's sessions end.
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 8, max = 128))]
-    #[schema(value_type = Option<String>, write_only)]
+    #[schema(min_length = 8, max_length = 128)]
+    #[schema(value_type = String, required = false, write_only)]
     pub password: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 6))]
-    #[schema(value_type = Option<Vec<Role>>)]
+    #[schema(min_items = 1, max_items = 6)]
+    #[schema(value_type = Vec<Role>, required = false)]
     pub roles: Option<Option<Vec<Role>>>,
     /// `disabled` ends the account's sessions at once.
     #[serde(default, deserialize_with = "double")]
-    #[schema(value_type = Option<UserStatus>)]
+    #[schema(value_type = UserStatus, required = false)]
     pub status: Option<Option<UserStatus>>,
     #[serde(default, deserialize_with = "double")]
     pub deputy_id: Option<Option<Uuid>>,
@@ -150,6 +157,7 @@ pub struct UserFilterParams {
     pub status: Option<UserStatus>,
     /// Words in the username or display name.
     #[validate(length(max = 100))]
+    #[param(max_length = 100)]
     pub q: Option<String>,
 }
 
