@@ -307,3 +307,21 @@ async fn head_is_get_without_a_body() {
     .await;
     assert_eq!(a.header("allow"), Some("GET, HEAD, POST"));
 }
+
+#[tokio::test]
+async fn a_literal_path_with_another_method_is_a_405_not_a_bad_id() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let a = crate::helpers::Answer::read(
+        app.request(Method::PATCH, "/api/v1/suggestions/stats", Some(&admin))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    a.problem(405, "method_not_allowed");
+    assert_eq!(a.header("allow"), Some("GET, HEAD"));
+    app.patch("/api/v1/suggestions/not-an-id", Some(&admin), &json!({}))
+        .await
+        .problem(404, "not_found");
+}

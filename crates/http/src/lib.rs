@@ -187,6 +187,23 @@ async fn serve_openapi(state: Data<AppState>) -> HttpResponse {
         .body(state.openapi_json.as_str().to_owned())
 }
 
+/// A path whose parameter does not parse (`/suggestions/stats` taken for
+/// an id, say): 405 when a literal route of that path serves other
+/// methods, else 404.
+fn path_error(err: actix_web::error::PathError, req: &actix_web::HttpRequest) -> actix_web::Error {
+    let _ = err;
+    let allow = req
+        .app_data::<Data<AppState>>()
+        .map(|s| s.routes.allow(req.path()))
+        .unwrap_or_default();
+    let method = req.method().as_str();
+    if !allow.is_empty() && !allow.split(", ").any(|m| m == method) {
+        ApiError::method_not_allowed(&allow).into()
+    } else {
+        ApiError::not_found().into()
+    }
+}
+
 /// No route took the request: a known path with another method is a 405
 /// with `Allow`, anything else a 404.
 async fn not_found(
@@ -231,6 +248,7 @@ pub fn app(
     api.app_data(Data::new(state))
         // Our own extractors read bodies; keep actix's limits in step.
         .app_data(web::PayloadConfig::new(extract::JSON_LIMIT))
+        .app_data(web::PathConfig::default().error_handler(path_error))
         .service(routes::health::healthz)
         .service(routes::health::readyz)
         .route("/docs", web::get().to(docs_redirect))

@@ -278,7 +278,7 @@ pub struct CreateDeputyRequest {
     #[validate(custom(function = "crate::validation::phone"))]
     pub phone: Option<String>,
     #[validate(length(max = 500), custom(function = "crate::validation::http_url"))]
-    #[schema(max_length = 500)]
+    #[schema(max_length = 500, pattern = "^https?://")]
     pub photo_url: Option<String>,
     /// Default `active`.
     pub status: Option<DeputyStatus>,
@@ -334,7 +334,7 @@ pub struct UpdateDeputyRequest {
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 500), custom(function = "crate::validation::http_url"))]
-    #[schema(max_length = 500)]
+    #[schema(max_length = 500, pattern = "^https?://")]
     pub photo_url: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = DeputyStatus, required = false)]

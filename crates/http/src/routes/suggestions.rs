@@ -2441,6 +2441,7 @@ pub struct UploadParams {
     /// `material` (the lead deputy, while a draft) or `reply_letter` (the
     /// lead unit, while handling or after replying).
     #[validate(custom(function = "attachment_kind"))]
+    #[param(pattern = "^(material|reply_letter)$")]
     pub kind: String,
 }
 
@@ -2659,6 +2660,7 @@ pub async fn upload_attachment(
     params(("id" = Uuid, Path), ListParams),
     responses(
         (status = 200, description = "Oldest first", body = ListResponse<AttachmentView>),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in and not published", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such suggestion, or not visible", body = Problem, content_type = "application/problem+json"),
     ),
@@ -2869,6 +2871,7 @@ pub struct YearParams {
     params(YearParams, ListParams),
     responses(
         (status = 200, description = "Advanced units", body = ListResponse<AdvancedUnitView>),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
