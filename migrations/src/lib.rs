@@ -10,6 +10,7 @@ mod m20261127_000003_suggestions;
 mod m20261127_000004_replied_on_time;
 mod m20261127_000005_attachments;
 mod m20261127_000006_advanced_units;
+mod m20261127_000007_observers;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_replied_on_time::Migration),
             Box::new(m20261127_000005_attachments::Migration),
             Box::new(m20261127_000006_advanced_units::Migration),
+            Box::new(m20261127_000007_observers::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ mod deputies;
 mod errors;
 mod health;
 mod idempotency;
+mod observers;
 mod openapi;
 mod suggestions;
 mod tokens;

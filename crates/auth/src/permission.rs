@@ -68,6 +68,14 @@ pub enum Action {
     CreateSuggestion,
     /// Read suggestions' statistics (the office, leaders).
     ReadSuggestionStats,
+    /// List and read observers (contact details masked).
+    ReadObservers,
+    /// Register observers and change any field of their records.
+    ManageObservers,
+    /// See an observer's contact details unmasked.
+    ReadObserverPersonalData { observer_id: Uuid },
+    /// Change the self-editable fields of one's own observer record.
+    EditOwnObserverRecord { observer_id: Uuid },
     /// Keep the suggestion catalogue and the yearly double evaluation
     /// (categories, advanced units): the office's staff.
     AdministerSuggestionCatalogue,
@@ -113,6 +121,15 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
         Action::CreateSuggestion => actor.has(Role::Deputy) && actor.deputy_id.is_some(),
         Action::ReadSuggestionStats => actor.roles.any(&[Role::Staff, Role::Leader]),
         Action::AdministerSuggestionCatalogue => actor.has(Role::Staff),
+        Action::ReadObservers => true,
+        Action::ManageObservers => actor.is_office(),
+        Action::ReadObserverPersonalData { observer_id } => {
+            actor.is_office()
+                || (actor.has(Role::Observer) && actor.observer_id == Some(observer_id))
+        }
+        Action::EditOwnObserverRecord { observer_id } => {
+            actor.has(Role::Observer) && actor.observer_id == Some(observer_id)
+        }
     };
     if allowed {
         Decision::Allow
@@ -148,7 +165,13 @@ mod tests {
         let deputy = actor(&[Role::Deputy], Some(me));
         let unlinked_deputy = actor(&[Role::Deputy], None);
         let unit = actor(&[Role::Unit], None);
-        let observer = actor(&[Role::Observer], None);
+        let observer = Principal::User(Actor {
+            observer_id: Some(me),
+            ..match actor(&[Role::Observer], None) {
+                Principal::User(a) => a,
+                Principal::Anonymous => return,
+            }
+        });
 
         use Action::*;
         let own = ReadDeputyPersonalData { deputy_id: me };
@@ -209,6 +232,19 @@ mod tests {
             (&staff, AdministerSuggestionCatalogue, Allow),
             (&admin, AdministerSuggestionCatalogue, Forbidden),
             (&leader, AdministerSuggestionCatalogue, Forbidden),
+            // observers: everyone signed in reads; the office registers;
+            // contact details for the office and the observer
+            (&anon, ReadObservers, Unauthenticated),
+            (&deputy, ReadObservers, Allow),
+            (&staff, ManageObservers, Allow),
+            (&observer, ManageObservers, Forbidden),
+            (&staff, ReadObserverPersonalData { observer_id: me }, Allow),
+            (&observer, ReadObserverPersonalData { observer_id: me }, Allow),
+            (&observer, ReadObserverPersonalData { observer_id: other }, Forbidden),
+            (&deputy, ReadObserverPersonalData { observer_id: me }, Forbidden),
+            (&observer, EditOwnObserverRecord { observer_id: me }, Allow),
+            (&observer, EditOwnObserverRecord { observer_id: other }, Forbidden),
+            (&staff, EditOwnObserverRecord { observer_id: me }, Forbidden),
         ];
         for (who, action, want) in table {
             assert_eq!(decide(who, *action), *want, "{who:?} {action:?}");

@@ -6,6 +6,7 @@
 mod macros;
 
 pub mod deputy;
+pub mod observer;
 pub mod personal;
 pub mod role;
 pub mod suggestion;
@@ -49,5 +50,8 @@ mod tests {
         check(crate::suggestion::SuggestionSource::ALL);
         check(crate::suggestion::SessionTiming::ALL);
         check(crate::suggestion::EvaluationResult::ALL);
+        check(crate::observer::Specialty::ALL);
+        check(crate::observer::ObserverCategory::ALL);
+        check(crate::observer::ObserverStatus::ALL);
     }
 }

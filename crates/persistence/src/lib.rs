@@ -10,6 +10,7 @@ mod entities;
 pub mod error;
 pub mod idempotency;
 pub mod list;
+pub mod observers;
 pub mod sessions;
 pub mod settings;
 pub mod stats;

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod deputies;
 pub mod health;
 pub mod me;
+pub mod observers;
 pub mod suggestions;
 pub mod units;
 pub mod users;
@@ -19,5 +20,6 @@ pub fn api(cfg: &mut ServiceConfig) {
     units::configure(cfg);
     deputies::configure(cfg);
     suggestions::configure(cfg);
+    observers::configure(cfg);
     audit::configure(cfg);
 }

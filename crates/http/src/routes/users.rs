@@ -214,6 +214,7 @@ async fn check_links(
     state: &AppState,
     deputy_id: Option<Uuid>,
     unit_id: Option<Uuid>,
+    observer_id: Option<Uuid>,
 ) -> ApiResult<Vec<FieldError>> {
     let mut errors = Vec::new();
     if let Some(d) = deputy_id
@@ -232,6 +233,15 @@ async fn check_links(
             "unit_id",
             "not_found",
             Msg::new("承办单位不存在", "no such unit"),
+        ));
+    }
+    if let Some(o) = observer_id
+        && !state.store.observer_exists(o).await?
+    {
+        errors.push(FieldError::new(
+            "observer_id",
+            "not_found",
+            Msg::new("观察员不存在", "no such observer"),
         ));
     }
     Ok(errors)
@@ -293,7 +303,7 @@ pub async fn create_user(
         b.unit_id,
         b.observer_id,
     )));
-    errors.extend(check_links(&state, b.deputy_id, b.unit_id).await?);
+    errors.extend(check_links(&state, b.deputy_id, b.unit_id, b.observer_id).await?);
     let Some(username) = username.filter(|_| errors.is_empty()) else {
         return Err(ApiError::validation(errors));
     };
@@ -434,7 +444,15 @@ pub async fn update_user(
         eff_unit,
         eff_observer,
     )));
-    errors.extend(check_links(&state, b.deputy_id.flatten(), b.unit_id.flatten()).await?);
+    errors.extend(
+        check_links(
+            &state,
+            b.deputy_id.flatten(),
+            b.unit_id.flatten(),
+            b.observer_id.flatten(),
+        )
+        .await?,
+    );
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }

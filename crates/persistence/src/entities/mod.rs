@@ -7,6 +7,8 @@ pub mod deputy;
 pub mod deputy_link;
 pub mod deputy_membership;
 pub mod idempotency_key;
+pub mod observer;
+pub mod observer_conflict;
 pub mod refresh_token;
 pub mod setting;
 pub mod suggestion;

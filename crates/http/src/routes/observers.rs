@@ -1,0 +1,424 @@
+//! The observer registry (观察员). Contact details are personal data:
+//! shown to the office and the observer, masked for everyone else.
+
+use actix_web::web::{Data, Path};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post};
+use chrono::{DateTime, NaiveDate, Utc};
+use renda_auth::Action;
+use renda_domain::observer::{
+    NewObserver, Observer, ObserverCategory, ObserverPatch, ObserverStatus, SELF_EDITABLE_FIELDS,
+    Specialty,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
+use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, no_null, take};
+use crate::pagination::{ListParams, ListResponse};
+use crate::patch::double;
+use crate::{AppState, respond};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_observer)
+        .service(list_observers)
+        .service(get_observer)
+        .service(update_observer);
+}
+
+/// An observer.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e90",
+    "name": "陈静",
+    "specialty": "finance_audit",
+    "category": "finance_work",
+    "affiliation": "宿迁某会计师事务所",
+    "term_start": "2026-01-01",
+    "term_end": "2028-12-31",
+    "status": "active",
+    "phone": "139****5678",
+    "email": null,
+    "conflict_unit_ids": [],
+    "personal_data_masked": true,
+    "created_at": "2026-11-27T08:00:00Z",
+    "updated_at": "2026-11-27T08:00:00Z"
+}))]
+pub struct ObserverResponse {
+    pub id: Uuid,
+    pub name: String,
+    pub specialty: Specialty,
+    pub category: ObserverCategory,
+    pub affiliation: Option<String>,
+    pub term_start: Option<NaiveDate>,
+    pub term_end: Option<NaiveDate>,
+    pub status: ObserverStatus,
+    /// Personal data: masked unless the caller is the office or the observer.
+    pub phone: Option<String>,
+    /// Personal data: withheld unless the caller is the office or the observer.
+    pub email: Option<String>,
+    /// Supervised bodies the observer declared ties to (conflicts of interest).
+    pub conflict_unit_ids: Vec<Uuid>,
+    pub personal_data_masked: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn view(o: Observer, caller: &Caller) -> ObserverResponse {
+    let full = caller.may(Action::ReadObserverPersonalData { observer_id: o.id });
+    ObserverResponse {
+        id: o.id,
+        name: o.name,
+        specialty: o.specialty,
+        category: o.category,
+        affiliation: o.affiliation,
+        term_start: o.term_start,
+        term_end: o.term_end,
+        status: o.status,
+        phone: if full {
+            o.phone
+        } else {
+            o.phone.as_deref().map(renda_domain::personal::mask_phone)
+        },
+        email: if full { o.email } else { None },
+        conflict_unit_ids: o.conflict_unit_ids,
+        personal_data_masked: !full,
+        created_at: o.created_at,
+        updated_at: o.updated_at,
+    }
+}
+
+/// A new observer.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "陈静", "specialty": "finance_audit", "category": "finance_work",
+    "affiliation": "宿迁某会计师事务所", "term_start": "2026-01-01", "term_end": "2028-12-31",
+    "phone": "13900005678"
+}))]
+pub struct CreateObserverRequest {
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::validation::not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+    pub specialty: Specialty,
+    pub category: ObserverCategory,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub affiliation: Option<String>,
+    pub term_start: Option<NaiveDate>,
+    pub term_end: Option<NaiveDate>,
+    /// Default `active`.
+    pub status: Option<ObserverStatus>,
+    #[validate(custom(function = "crate::validation::phone"))]
+    pub phone: Option<String>,
+    #[validate(email, length(max = 200))]
+    #[schema(format = "email", max_length = 200)]
+    pub email: Option<String>,
+    #[serde(default)]
+    #[validate(length(max = 50))]
+    #[schema(max_items = 50)]
+    pub conflict_unit_ids: Vec<Uuid>,
+}
+
+/// A change to an observer; `conflict_unit_ids` replaces the list. An
+/// observer may change only `phone`, `email`, `affiliation` and
+/// `conflict_unit_ids` on their own record.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateObserverRequest {
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 100))]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 100)]
+    pub name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[schema(value_type = Specialty, required = false)]
+    pub specialty: Option<Option<Specialty>>,
+    #[serde(default, deserialize_with = "double")]
+    #[schema(value_type = ObserverCategory, required = false)]
+    pub category: Option<Option<ObserverCategory>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub affiliation: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    pub term_start: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "double")]
+    pub term_end: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "double")]
+    #[schema(value_type = ObserverStatus, required = false)]
+    pub status: Option<Option<ObserverStatus>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(custom(function = "crate::validation::phone"))]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(email, length(max = 200))]
+    #[schema(format = "email", max_length = 200)]
+    pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(max = 50))]
+    #[schema(value_type = Vec<Uuid>, required = false, max_items = 50)]
+    pub conflict_unit_ids: Option<Option<Vec<Uuid>>>,
+}
+
+impl UpdateObserverRequest {
+    fn present_fields(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        macro_rules! check {
+            ($($f:ident),*) => { $( if self.$f.is_some() { out.push(stringify!($f)); } )* };
+        }
+        check!(
+            name,
+            specialty,
+            category,
+            affiliation,
+            term_start,
+            term_end,
+            status,
+            phone,
+            email,
+            conflict_unit_ids
+        );
+        out
+    }
+}
+
+/// Filters of the observer listing.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ObserverFilterParams {
+    pub specialty: Option<Specialty>,
+    pub category: Option<ObserverCategory>,
+    pub status: Option<ObserverStatus>,
+    /// Words in the name (Chinese substrings match).
+    #[validate(length(max = 100))]
+    #[param(max_length = 100)]
+    pub q: Option<String>,
+}
+
+async fn check_units(state: &AppState, ids: &[Uuid]) -> ApiResult<()> {
+    let mut errors = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        if !state.store.unit_exists(*id).await? {
+            errors.push(FieldError::new(
+                format!("conflict_unit_ids[{i}]"),
+                "not_found",
+                Msg::new("承办单位不存在", "no such unit"),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+fn check_term(start: Option<NaiveDate>, end: Option<NaiveDate>) -> ApiResult<()> {
+    if renda_domain::deputy::is_valid_period(start, end) {
+        Ok(())
+    } else {
+        Err(ApiError::field(
+            "term_end",
+            "period",
+            Msg::new("任期结束不能早于开始", "the term ends before it starts"),
+        ))
+    }
+}
+
+/// Registers an observer (staff and administrators).
+#[utoipa::path(
+    tag = "observers",
+    request_body = CreateObserverRequest,
+    responses(
+        (status = 201, description = "Registered", body = ObserverResponse, headers(("Location" = String), ("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff or administrator", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/observers")]
+pub async fn create_observer(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<CreateObserverRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageObservers)?;
+    let b = body.parse()?;
+    check_term(b.term_start, b.term_end)?;
+    check_units(&state, &b.conflict_unit_ids).await?;
+    let new = NewObserver {
+        name: b.name.trim().to_owned(),
+        specialty: b.specialty,
+        category: b.category,
+        affiliation: b.affiliation,
+        term_start: b.term_start,
+        term_end: b.term_end,
+        status: b.status.unwrap_or(ObserverStatus::Active),
+        phone: b.phone,
+        email: b.email,
+        conflict_unit_ids: b.conflict_unit_ids,
+    };
+    let o = state.store.create_observer(&caller.audit(), new).await?;
+    let version = o.version;
+    Ok(respond::created(
+        format!("/api/v1/observers/{}", o.id),
+        version,
+        &view(o, &caller),
+    ))
+}
+
+/// Lists observers (any signed-in user; contact details masked).
+#[utoipa::path(
+    tag = "observers",
+    params(ListParams, ObserverFilterParams),
+    responses(
+        (status = 200, description = "A page of observers", body = ListResponse<ObserverResponse>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/observers")]
+pub async fn list_observers(
+    state: Data<AppState>,
+    caller: Caller,
+    page: QueryParams<ListParams>,
+    filter: QueryParams<ObserverFilterParams>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadObservers)?;
+    let p = filter.0;
+    let f = renda_persistence::observers::ObserverFilter {
+        specialty: p.specialty,
+        category: p.category,
+        status: p.status,
+        q: p.q.filter(|q| !q.trim().is_empty()),
+    };
+    let page = state.store.list_observers(&f, &page.0.options()?).await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |o| view(o, &caller))))
+}
+
+/// Reads an observer.
+#[utoipa::path(
+    tag = "observers",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The observer", body = ObserverResponse, headers(("ETag" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such observer", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/observers/{id}")]
+pub async fn get_observer(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadObservers)?;
+    let o = state.store.get_observer(id.into_inner()).await?;
+    let version = o.version;
+    Ok(respond::resource(&req, version, &view(o, &caller)))
+}
+
+/// Changes an observer: the office any field (`status: inactive` ends the
+/// service), the observer a few fields of their own record.
+#[utoipa::path(
+    tag = "observers",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    request_body = UpdateObserverRequest,
+    responses(
+        (status = 200, description = "Changed", body = ObserverResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the office nor this observer", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such observer", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/observers/{id}")]
+pub async fn update_observer(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<UpdateObserverRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let office = caller.may(Action::ManageObservers);
+    if !office {
+        caller.require(Action::EditOwnObserverRecord { observer_id: id })?;
+    }
+    let b = body.parse()?;
+    if !office {
+        let refused: Vec<FieldError> = b
+            .present_fields()
+            .into_iter()
+            .filter(|f| !SELF_EDITABLE_FIELDS.contains(f))
+            .map(|f| {
+                FieldError::new(
+                    f,
+                    "not_editable",
+                    Msg::new(
+                        "观察员本人不能修改此字段",
+                        "an observer cannot change this field",
+                    ),
+                )
+            })
+            .collect();
+        if !refused.is_empty() {
+            return Err(ApiError::validation(refused));
+        }
+    }
+    let mut errors = Vec::new();
+    let name: Option<String> = take(&mut errors, no_null("name", b.name));
+    let specialty = take(&mut errors, no_null("specialty", b.specialty));
+    let category = take(&mut errors, no_null("category", b.category));
+    let status = take(&mut errors, no_null("status", b.status));
+    let units = take(
+        &mut errors,
+        no_null("conflict_unit_ids", b.conflict_unit_ids),
+    );
+    if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+        errors.push(FieldError::new(
+            "name",
+            "blank",
+            Msg::new("不能为空", "must not be blank"),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    if let Some(u) = &units {
+        check_units(&state, u).await?;
+    }
+    let current = state.store.get_observer(id).await?;
+    check_term(
+        b.term_start.unwrap_or(current.term_start),
+        b.term_end.unwrap_or(current.term_end),
+    )?;
+    let patch = ObserverPatch {
+        name: name.map(|n| n.trim().to_owned()),
+        specialty,
+        category,
+        affiliation: b.affiliation,
+        term_start: b.term_start,
+        term_end: b.term_end,
+        status,
+        phone: b.phone,
+        email: b.email,
+        conflict_unit_ids: units,
+    };
+    let o = state
+        .store
+        .update_observer(&caller.audit(), id, if_match.0, patch)
+        .await?;
+    let version = o.version;
+    Ok(respond::changed(version, &view(o, &caller)))
+}

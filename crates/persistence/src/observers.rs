@@ -1,0 +1,280 @@
+//! The observer registry.
+
+use std::collections::HashMap;
+
+use renda_domain::observer::{
+    NewObserver, Observer, ObserverCategory, ObserverPatch, ObserverStatus, Specialty,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::Store;
+use crate::audit::{self, AuditCtx};
+use crate::entities::observer::{self, Column as C, Entity as ObserverEntity};
+use crate::entities::observer_conflict as oc;
+use crate::error::{StoreError, StoreResult, parse_stored};
+use crate::list::{self, ListOptions, Page, Row};
+
+const OBJECT: &str = "observer";
+
+/// Filters of the observer listing.
+#[derive(Debug, Clone, Default)]
+pub struct ObserverFilter {
+    pub specialty: Option<Specialty>,
+    pub category: Option<ObserverCategory>,
+    pub status: Option<ObserverStatus>,
+    pub q: Option<String>,
+}
+
+fn to_domain(m: observer::Model, conflicts: Vec<Uuid>) -> StoreResult<Observer> {
+    Ok(Observer {
+        id: m.id,
+        name: m.name,
+        specialty: parse_stored(&m.specialty)?,
+        category: parse_stored(&m.category)?,
+        affiliation: m.affiliation,
+        term_start: m.term_start,
+        term_end: m.term_end,
+        status: parse_stored(&m.status)?,
+        phone: m.phone,
+        email: m.email,
+        conflict_unit_ids: conflicts,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        deleted_at: m.deleted_at,
+        version: m.version,
+    })
+}
+
+fn to_active(o: &Observer) -> observer::ActiveModel {
+    observer::ActiveModel {
+        id: Set(o.id),
+        name: Set(o.name.clone()),
+        specialty: Set(o.specialty.as_str().to_owned()),
+        category: Set(o.category.as_str().to_owned()),
+        affiliation: Set(o.affiliation.clone()),
+        term_start: Set(o.term_start),
+        term_end: Set(o.term_end),
+        status: Set(o.status.as_str().to_owned()),
+        phone: Set(o.phone.clone()),
+        email: Set(o.email.clone()),
+        created_at: Set(o.created_at),
+        updated_at: Set(o.updated_at),
+        deleted_at: Set(o.deleted_at),
+        version: Set(o.version),
+    }
+}
+
+async fn conflicts<Conn: ConnectionTrait>(
+    c: &Conn,
+    ids: &[Uuid],
+) -> StoreResult<HashMap<Uuid, Vec<Uuid>>> {
+    let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for m in oc::Entity::find()
+        .filter(oc::Column::ObserverId.is_in(ids.iter().copied()))
+        .all(c)
+        .await?
+    {
+        out.entry(m.observer_id).or_default().push(m.unit_id);
+    }
+    for v in out.values_mut() {
+        v.sort();
+    }
+    Ok(out)
+}
+
+async fn write_conflicts<Conn: ConnectionTrait>(
+    c: &Conn,
+    id: Uuid,
+    units: &[Uuid],
+) -> StoreResult<()> {
+    oc::Entity::delete_many()
+        .filter(oc::Column::ObserverId.eq(id))
+        .exec(c)
+        .await?;
+    if !units.is_empty() {
+        let rows = units.iter().map(|u| oc::ActiveModel {
+            observer_id: Set(id),
+            unit_id: Set(*u),
+        });
+        oc::Entity::insert_many(rows)
+            .exec_without_returning(c)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn load<Conn: ConnectionTrait>(c: &Conn, id: Uuid) -> StoreResult<Observer> {
+    let m = ObserverEntity::find_by_id(id)
+        .filter(C::DeletedAt.is_null())
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut cs = conflicts(c, &[id]).await?;
+    to_domain(m, cs.remove(&id).unwrap_or_default())
+}
+
+impl Store {
+    pub async fn create_observer(&self, ctx: &AuditCtx, new: NewObserver) -> StoreResult<Observer> {
+        let now = renda_domain::time::now();
+        let mut units = new.conflict_unit_ids;
+        units.sort();
+        units.dedup();
+        let o = Observer {
+            id: Uuid::now_v7(),
+            name: new.name,
+            specialty: new.specialty,
+            category: new.category,
+            affiliation: new.affiliation,
+            term_start: new.term_start,
+            term_end: new.term_end,
+            status: new.status,
+            phone: new.phone,
+            email: new.email,
+            conflict_unit_ids: units,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+            version: 1,
+        };
+        let txn = self.db.begin().await?;
+        to_active(&o).insert(&txn).await?;
+        write_conflicts(&txn, o.id, &o.conflict_unit_ids).await?;
+        audit::record(
+            &txn,
+            ctx,
+            "create",
+            OBJECT,
+            Some(o.id),
+            None::<&Observer>,
+            Some(&o),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(o)
+    }
+
+    pub async fn get_observer(&self, id: Uuid) -> StoreResult<Observer> {
+        load(&self.db, id).await
+    }
+
+    pub async fn observer_exists(&self, id: Uuid) -> StoreResult<bool> {
+        Ok(ObserverEntity::find_by_id(id)
+            .filter(C::DeletedAt.is_null())
+            .one(&self.db)
+            .await?
+            .is_some())
+    }
+
+    pub async fn update_observer(
+        &self,
+        ctx: &AuditCtx,
+        id: Uuid,
+        if_version: Option<i32>,
+        mut patch: ObserverPatch,
+    ) -> StoreResult<Observer> {
+        if let Some(units) = patch.conflict_unit_ids.as_mut() {
+            units.sort();
+            units.dedup();
+        }
+        let txn = self.db.begin().await?;
+        let before = load(&txn, id).await?;
+        if if_version.is_some_and(|v| v != before.version) {
+            return Err(StoreError::VersionMismatch);
+        }
+        let mut after = before.clone();
+        patch.apply(&mut after);
+        if after == before {
+            return Ok(before);
+        }
+        after.updated_at = renda_domain::time::now();
+        after.version = before.version + 1;
+        let res = ObserverEntity::update_many()
+            .set(to_active(&after))
+            .filter(C::Id.eq(id))
+            .filter(C::Version.eq(before.version))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::VersionMismatch);
+        }
+        if after.conflict_unit_ids != before.conflict_unit_ids {
+            write_conflicts(&txn, id, &after.conflict_unit_ids).await?;
+        }
+        audit::record(
+            &txn,
+            ctx,
+            "update",
+            OBJECT,
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn list_observers(
+        &self,
+        f: &ObserverFilter,
+        opts: &ListOptions,
+    ) -> StoreResult<Page<Observer>> {
+        let mut q = ObserverEntity::find();
+        if let Some(v) = f.specialty {
+            q = q.filter(C::Specialty.eq(v.as_str()));
+        }
+        if let Some(v) = f.category {
+            q = q.filter(C::Category.eq(v.as_str()));
+        }
+        if let Some(v) = f.status {
+            q = q.filter(C::Status.eq(v.as_str()));
+        }
+        if let Some(text) = &f.q {
+            q = q.filter(list::contains(C::Name, text));
+        }
+        let keys = list::Keys {
+            id: C::Id,
+            updated_at: C::UpdatedAt,
+            deleted_at: Some(C::DeletedAt),
+        };
+        let page = list::paginate(&self.db, q, keys, opts, |m: &observer::Model| {
+            (m.id, m.updated_at, m.deleted_at)
+        })
+        .await?;
+        let ids: Vec<Uuid> = page
+            .items
+            .iter()
+            .filter_map(|r| {
+                if let Row::Live(m) = r {
+                    Some(m.id)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let mut cs = conflicts(&self.db, &ids).await?;
+        let items = page
+            .items
+            .into_iter()
+            .map(|r| match r {
+                Row::Live(m) => {
+                    let id = m.id;
+                    to_domain(m, cs.remove(&id).unwrap_or_default()).map(Row::Live)
+                }
+                Row::Deleted { id, updated_at } => Ok(Row::Deleted { id, updated_at }),
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page {
+            items,
+            next: page.next,
+            total: page.total,
+        })
+    }
+}
