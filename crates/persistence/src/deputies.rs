@@ -390,26 +390,13 @@ impl Store {
             })
             .collect();
         let (mut ms, mut ls) = children(&self.db, &ids).await?;
-        let items = page
-            .items
-            .into_iter()
-            .map(|r| match r {
-                Row::Live(m) => {
-                    let id = m.id;
-                    to_domain(
-                        m,
-                        ms.remove(&id).unwrap_or_default(),
-                        ls.remove(&id).unwrap_or_default(),
-                    )
-                    .map(Row::Live)
-                }
-                Row::Deleted { id, updated_at } => Ok(Row::Deleted { id, updated_at }),
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Page {
-            items,
-            next: page.next,
-            total: page.total,
+        page.try_map(|m| {
+            let id = m.id;
+            to_domain(
+                m,
+                ms.remove(&id).unwrap_or_default(),
+                ls.remove(&id).unwrap_or_default(),
+            )
         })
     }
 

@@ -66,6 +66,25 @@ impl<T> Page<T> {
     }
 }
 
+impl<T> Page<T> {
+    /// Converts the live rows with `f`, stopping at the first failure.
+    pub(crate) fn try_map<U, E>(self, mut f: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
+        let items = self
+            .items
+            .into_iter()
+            .map(|r| match r {
+                Row::Live(t) => f(t).map(Row::Live),
+                Row::Deleted { id, updated_at } => Ok(Row::Deleted { id, updated_at }),
+            })
+            .collect::<Result<Vec<_>, E>>()?;
+        Ok(Page {
+            items,
+            next: self.next,
+            total: self.total,
+        })
+    }
+}
+
 /// The key columns of a listed table.
 pub(crate) struct Keys<C> {
     pub id: C,

@@ -1103,19 +1103,7 @@ impl Store {
             })
             .collect();
         let mut ch = children(&self.db, &ids).await?;
-        let items = page
-            .items
-            .into_iter()
-            .map(|r| match r {
-                Row::Live(m) => assemble(m, &mut ch).map(Row::Live),
-                Row::Deleted { id, updated_at } => Ok(Row::Deleted { id, updated_at }),
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Page {
-            items,
-            next: page.next,
-            total: page.total,
-        })
+        page.try_map(|m| assemble(m, &mut ch))
     }
 
     /// Suggestions overdue on `today` whose overdue state is not yet on

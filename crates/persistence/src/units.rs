@@ -248,19 +248,7 @@ impl Store {
             (m.id, m.updated_at, m.deleted_at)
         })
         .await?;
-        let items = page
-            .items
-            .into_iter()
-            .map(|r| match r {
-                list::Row::Live(m) => to_domain(m).map(list::Row::Live),
-                list::Row::Deleted { id, updated_at } => Ok(list::Row::Deleted { id, updated_at }),
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Page {
-            items,
-            next: page.next,
-            total: page.total,
-        })
+        page.try_map(to_domain)
     }
 
     /// Whether a live unit with this id exists.

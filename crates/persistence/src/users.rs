@@ -16,7 +16,7 @@ use crate::Store;
 use crate::audit::{self, AuditCtx};
 use crate::entities::user::{self, Column as C, Entity as UserEntity};
 use crate::error::{StoreError, StoreResult, parse_stored};
-use crate::list::{self, ListOptions, Page, Row};
+use crate::list::{self, ListOptions, Page};
 
 const OBJECT: &str = "user";
 
@@ -283,19 +283,7 @@ impl Store {
             (m.id, m.updated_at, m.deleted_at)
         })
         .await?;
-        let items = page
-            .items
-            .into_iter()
-            .map(|r| match r {
-                Row::Live(m) => to_domain(m).map(Row::Live),
-                Row::Deleted { id, updated_at } => Ok(Row::Deleted { id, updated_at }),
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Page {
-            items,
-            next: page.next,
-            total: page.total,
-        })
+        page.try_map(to_domain)
     }
 
     /// Counts a failed sign-in; the fifth in a row locks the account. One
