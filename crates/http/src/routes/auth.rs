@@ -54,6 +54,7 @@ pub struct TokenResponse {
 /// A refresh token to exchange.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"refresh_token": "kq2G0v3Zr7mZ6Nw1m2XH3aJ1p9rQy8T5sV4uW0xY2zA"}))]
 pub struct RefreshRequest {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]

@@ -130,6 +130,7 @@ pub struct CreateObserverRequest {
 /// `conflict_unit_ids` on their own record.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"phone": "13700001111", "conflict_unit_ids": []}))]
 pub struct UpdateObserverRequest {
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 100))]

@@ -564,6 +564,7 @@ pub async fn create_suggestion(
 /// A change to a draft; absent fields stay, `co_signer_ids` replaces the list.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "关于增设古城街道老年助餐点的建议（修改稿）", "co_signer_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e61"]}))]
 pub struct UpdateDraftRequest {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
@@ -683,6 +684,7 @@ pub async fn update_draft(
 /// An operation without data.
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"note": "经主任会议研究同意"}))]
 pub struct EmptyRequest {
     /// An optional remark for the timeline.
     #[validate(length(max = 2000))]
@@ -884,6 +886,7 @@ pub struct CommitmentBody {
 /// A co-unit's opinion.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"opinion": "住建局同意配合选址，可提供两处公共用房。"}))]
 pub struct OpinionRequest {
     #[validate(length(min = 1, max = 20000))]
     #[schema(min_length = 1, max_length = 20000)]
@@ -919,6 +922,7 @@ pub struct RecordRequest {
 /// Marking an outstanding suggestion.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"outstanding": true, "reason": "推动解决老年助餐难题"}))]
 pub struct OutstandingRequest {
     pub outstanding: bool,
     #[validate(length(min = 1, max = 2000))]
@@ -971,6 +975,7 @@ pub struct DecideRequest {
 /// Progress on a commitment.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"progress": "两个助餐点已开业", "fulfilled": true}))]
 pub struct CommitmentProgressRequest {
     #[validate(length(min = 1, max = 5000))]
     #[schema(min_length = 1, max_length = 5000)]
