@@ -316,3 +316,20 @@ async fn the_same_unit_created_at_once_exists_once() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_unit_with_accounts_cannot_be_deleted() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let unit = app.create_unit(&admin, "区民政局").await;
+    app.create_user(&admin, "mzj", &["unit"], json!({"unit_id": unit["id"]}))
+        .await;
+    let path = format!("/api/v1/units/{}", unit["id"].as_str().unwrap());
+    app.delete(&path, Some(&admin))
+        .await
+        .problem(409, "unit_in_use");
+    assert_eq!(
+        app.get(&path, Some(&admin)).await.ok(200)["name"],
+        "区民政局"
+    );
+}
