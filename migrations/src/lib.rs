@@ -11,6 +11,7 @@ mod m20261127_000004_replied_on_time;
 mod m20261127_000005_attachments;
 mod m20261127_000006_advanced_units;
 mod m20261127_000007_observers;
+mod m20261127_000008_supervision;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000005_attachments::Migration),
             Box::new(m20261127_000006_advanced_units::Migration),
             Box::new(m20261127_000007_observers::Migration),
+            Box::new(m20261127_000008_supervision::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ mod idempotency;
 mod observers;
 mod openapi;
 mod suggestions;
+mod supervision;
 mod tokens;
 mod units;
 mod users;

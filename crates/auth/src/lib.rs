@@ -6,6 +6,7 @@ pub mod jwt;
 pub mod password;
 pub mod permission;
 pub mod suggestion_access;
+pub mod supervision_access;
 pub mod token;
 
 pub use jwt::{Claims, JwtConfig, JwtError, JwtKeys};

@@ -79,6 +79,12 @@ pub enum Action {
     /// Keep the suggestion catalogue and the yearly double evaluation
     /// (categories, advanced units): the office's staff.
     AdministerSuggestionCatalogue,
+    /// Plan supervision items (the office).
+    CreateSupervision,
+    /// Supervision statistics (the office and leaders).
+    ReadSupervisionStats,
+    /// An observer's yearly record: the office and the observer.
+    ReadObserverRecord { observer_id: Uuid },
 }
 
 /// The answer of [`decide`].
@@ -121,6 +127,12 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
         Action::CreateSuggestion => actor.has(Role::Deputy) && actor.deputy_id.is_some(),
         Action::ReadSuggestionStats => actor.roles.any(&[Role::Staff, Role::Leader]),
         Action::AdministerSuggestionCatalogue => actor.has(Role::Staff),
+        Action::CreateSupervision => actor.has(Role::Staff),
+        Action::ReadSupervisionStats => actor.roles.any(&[Role::Staff, Role::Leader]),
+        Action::ReadObserverRecord { observer_id } => {
+            actor.roles.any(&[Role::Staff, Role::Leader])
+                || (actor.has(Role::Observer) && actor.observer_id == Some(observer_id))
+        }
         Action::ReadObservers => true,
         Action::ManageObservers => actor.is_office(),
         Action::ReadObserverPersonalData { observer_id } => {
@@ -232,6 +244,15 @@ mod tests {
             (&staff, AdministerSuggestionCatalogue, Allow),
             (&admin, AdministerSuggestionCatalogue, Forbidden),
             (&leader, AdministerSuggestionCatalogue, Forbidden),
+            (&staff, CreateSupervision, Allow),
+            (&leader, CreateSupervision, Forbidden),
+            (&deputy, CreateSupervision, Forbidden),
+            (&leader, ReadSupervisionStats, Allow),
+            (&observer, ReadSupervisionStats, Forbidden),
+            (&observer, ReadObserverRecord { observer_id: me }, Allow),
+            (&observer, ReadObserverRecord { observer_id: other }, Forbidden),
+            (&leader, ReadObserverRecord { observer_id: other }, Allow),
+            (&deputy, ReadObserverRecord { observer_id: other }, Forbidden),
             // observers: everyone signed in reads; the office registers;
             // contact details for the office and the observer
             (&anon, ReadObservers, Unauthenticated),

@@ -10,6 +10,7 @@ pub mod observer;
 pub mod personal;
 pub mod role;
 pub mod suggestion;
+pub mod supervision;
 pub mod time;
 pub mod unit;
 pub mod user;
@@ -53,5 +54,11 @@ mod tests {
         check(crate::observer::Specialty::ALL);
         check(crate::observer::ObserverCategory::ALL);
         check(crate::observer::ObserverStatus::ALL);
+        check(crate::supervision::Method::ALL);
+        check(crate::supervision::Stage::ALL);
+        check(crate::supervision::RecordKind::ALL);
+        check(crate::supervision::ProblemStatus::ALL);
+        check(crate::supervision::Outcome::ALL);
+        check(crate::supervision::ObservationStatus::ALL);
     }
 }

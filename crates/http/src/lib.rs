@@ -51,6 +51,7 @@ English with `Accept-Language: en`. Collections page with `limit` and an opaque 
         (name = "deputies", description = "Deputies (人大代表): profiles, memberships, three links"),
         (name = "suggestions", description = "Deputies' suggestions (代表建议) and their handling under three-colour management"),
         (name = "observers", description = "Observers (观察员): outside professionals in supervision"),
+        (name = "supervision", description = "Supervision of government (监督): the yearly plan and each item's closed loop"),
         (name = "audit", description = "The append-only audit trail"),
     ),
     modifiers(&BearerScheme)

@@ -15,6 +15,7 @@ pub mod sessions;
 pub mod settings;
 pub mod stats;
 pub mod suggestions;
+pub mod supervision;
 pub mod units;
 pub mod users;
 

@@ -7,6 +7,7 @@ pub mod health;
 pub mod me;
 pub mod observers;
 pub mod suggestions;
+pub mod supervisions;
 pub mod units;
 pub mod users;
 
@@ -21,5 +22,6 @@ pub fn api(cfg: &mut ServiceConfig) {
     deputies::configure(cfg);
     suggestions::configure(cfg);
     observers::configure(cfg);
+    supervisions::configure(cfg);
     audit::configure(cfg);
 }

@@ -1,0 +1,2648 @@
+//! Supervision of government (监督): the yearly plan of items and the
+//! closed loop of each, from investigation through deliberation opinions
+//! and the bodies' rectification to the committee members' satisfaction
+//! vote; observers' assignment and observation opinions.
+
+use std::collections::{BTreeMap, HashSet};
+
+use actix_web::web::{Data, Path};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use renda_auth::Action;
+use renda_auth::supervision_access::{
+    SupervisionAction, SupervisionScope, decide_supervision, visibility,
+};
+use renda_domain::supervision::{
+    self as rules, INQUIRY_STAGES, Method, OPINION_STAGES, ObservationStatus, Outcome,
+    ProblemStatus, RECORD_STAGES, RecordKind, Satisfaction, Stage, StageBlocker, StageFacts,
+    StageOp, SupervisionItem, Tally,
+};
+use renda_persistence::StoreError;
+use renda_persistence::supervision::{
+    Evaluation, Event, Inquiry, InvestigationRecord, Observation, Opinion, Problem, ProblemAnswer,
+    Report, SupervisionFilter, SupervisionVisibility, SupervisionWrite, TimelineEntry, normalise,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem as ProblemDoc};
+use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, answer, no_null, take};
+use crate::pagination::{Keyed, ListParams, ListResponse};
+use crate::patch::double;
+use crate::routes::suggestions::EmptyRequest;
+use crate::{AppState, respond};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_supervision)
+        .service(list_supervisions)
+        // Before `/supervisions/{id}`, which would otherwise take "stats" for an id.
+        .service(supervision_stats)
+        .service(get_supervision)
+        .service(update_supervision)
+        .service(start_investigation)
+        .service(start_deliberation)
+        .service(start_rectification)
+        .service(start_evaluation)
+        .service(conclude_evaluation)
+        .service(publish)
+        .service(add_record)
+        .service(list_records)
+        .service(add_inquiry)
+        .service(list_inquiries)
+        .service(issue_opinion)
+        .service(list_opinions)
+        .service(submit_report)
+        .service(list_reports)
+        .service(close_off_problem)
+        .service(send_back_problem)
+        .service(cast_vote)
+        .service(list_evaluations)
+        .service(assign_observer)
+        .service(remove_observer)
+        .service(file_observation)
+        .service(list_observations)
+        .service(decide_observation)
+        .service(list_timeline)
+        .service(observer_record);
+}
+
+// ---------------------------------------------------------------- views
+
+/// A supervision item.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea0",
+    "title": "全区食品安全法执法检查",
+    "year": 2026,
+    "description": null,
+    "methods": ["law_enforcement_inspection", "satisfaction_evaluation"],
+    "body_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80"],
+    "committee": "教育科学文化卫生委员会",
+    "committee_member_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11"],
+    "deputy_ids": [],
+    "observer_ids": [],
+    "laws": ["中华人民共和国食品安全法"],
+    "stage": "rectifying",
+    "round": 1,
+    "overdue": false,
+    "published_at": null,
+    "closed_at": null,
+    "created_at": "2026-03-01T08:00:00Z",
+    "updated_at": "2026-09-01T08:00:00Z"
+}))]
+pub struct SupervisionResponse {
+    pub id: Uuid,
+    pub title: String,
+    pub year: i32,
+    pub description: Option<String>,
+    pub methods: Vec<Method>,
+    /// The bodies supervised (units).
+    pub body_ids: Vec<Uuid>,
+    /// The committee in charge.
+    pub committee: String,
+    /// Standing-committee members taking part (deputy ids); they vote.
+    pub committee_member_ids: Vec<Uuid>,
+    /// Other deputies taking part.
+    pub deputy_ids: Vec<Uuid>,
+    /// Observers assigned.
+    pub observer_ids: Vec<Uuid>,
+    /// Laws checked by a law-enforcement inspection.
+    pub laws: Vec<String>,
+    pub stage: Stage,
+    /// The evaluation round: 1, plus one for each return to rectifying.
+    pub round: i32,
+    /// A deliberation opinion's deadline has passed with problems not closed off.
+    pub overdue: bool,
+    pub published_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn view(s: SupervisionItem, overdue: bool) -> SupervisionResponse {
+    SupervisionResponse {
+        id: s.id,
+        title: s.title,
+        year: s.year,
+        description: s.description,
+        methods: s.methods,
+        body_ids: s.body_ids,
+        committee: s.committee,
+        committee_member_ids: s.committee_member_ids,
+        deputy_ids: s.deputy_ids,
+        observer_ids: s.observer_ids,
+        laws: s.laws,
+        stage: s.stage,
+        round: s.round,
+        overdue,
+        published_at: s.published_at,
+        closed_at: s.closed_at,
+        created_at: s.created_at,
+        updated_at: s.updated_at,
+    }
+}
+
+async fn respond_item(state: &AppState, s: SupervisionItem) -> ApiResult<HttpResponse> {
+    let overdue = is_overdue(state, s.id).await?;
+    let version = s.version;
+    Ok(respond::changed(version, &view(s, overdue)))
+}
+
+async fn is_overdue(state: &AppState, id: Uuid) -> ApiResult<bool> {
+    Ok(state
+        .store
+        .overdue_supervisions(&[id], state.clock.today())
+        .await?
+        .contains(&id))
+}
+
+// ---------------------------------------------------------------- helpers
+
+fn scope(s: &SupervisionItem) -> SupervisionScope {
+    SupervisionScope {
+        body_ids: s.body_ids.clone(),
+        committee_member_ids: s.committee_member_ids.clone(),
+        deputy_ids: s.deputy_ids.clone(),
+        observer_ids: s.observer_ids.clone(),
+        published: s.published_at.is_some(),
+    }
+}
+
+/// Loads an item and asks the permission module whether the caller may
+/// perform `action` on it.
+async fn load_for(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    action: SupervisionAction,
+) -> ApiResult<SupervisionItem> {
+    let s = match state.store.get_supervision(id).await {
+        Ok(s) => s,
+        // Unknown ids answer like hidden ones.
+        Err(StoreError::NotFound) if caller.principal.actor().is_none() => {
+            return Err(ApiError::unauthenticated());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    answer(decide_supervision(&caller.principal, action, &scope(&s)))?;
+    Ok(s)
+}
+
+/// The unit a caller sees an item's records through, when the caller is
+/// there only as a supervised body: such a caller sees the opinions
+/// addressed to it and its own reports, and nothing else of the records.
+fn body_only(caller: &Caller, s: &SupervisionItem) -> Option<Uuid> {
+    let v = visibility(&caller.principal);
+    let involved = v.all
+        || v.deputy.is_some_and(|d| s.involves_deputy(d))
+        || v.observer.is_some_and(|o| s.observer_ids.contains(&o));
+    if involved {
+        return None;
+    }
+    v.unit.filter(|u| s.body_ids.contains(u))
+}
+
+fn stage_name(s: Stage) -> (&'static str, &'static str) {
+    match s {
+        Stage::Planned => ("计划中", "planned"),
+        Stage::Investigating => ("调研检查", "investigating"),
+        Stage::Deliberating => ("审议", "deliberating"),
+        Stage::Rectifying => ("整改", "rectifying"),
+        Stage::Evaluating => ("满意度测评", "evaluating"),
+        Stage::Closed => ("已办结", "closed"),
+    }
+}
+
+fn invalid_stage(s: Stage) -> ApiError {
+    let (zh, en) = stage_name(s);
+    ApiError::conflict(
+        "invalid_state",
+        Msg::new(
+            format!("监督事项当前处于“{zh}”阶段，不允许此操作"),
+            format!("The supervision item is {en}; this operation is not allowed now"),
+        ),
+    )
+}
+
+fn require_stage(s: &SupervisionItem, allowed: &[Stage]) -> ApiResult<()> {
+    if allowed.contains(&s.stage) {
+        Ok(())
+    } else {
+        Err(invalid_stage(s.stage))
+    }
+}
+
+fn check_if_match(s: &SupervisionItem, if_match: IfMatch) -> ApiResult<()> {
+    match if_match.0 {
+        Some(v) if v != s.version => Err(ApiError::precondition_failed()),
+        _ => Ok(()),
+    }
+}
+
+fn concurrent_change() -> ApiError {
+    ApiError::conflict(
+        "concurrent_change",
+        Msg::new(
+            "监督事项刚被他人修改，请刷新后重试",
+            "The supervision item was just changed by someone else; reload and retry",
+        ),
+    )
+}
+
+/// Saves a change; a concurrent change of the same item is a 409.
+async fn save(
+    state: &AppState,
+    caller: &Caller,
+    before: &SupervisionItem,
+    after: SupervisionItem,
+    action: &'static str,
+    detail: Option<serde_json::Value>,
+    writes: Vec<SupervisionWrite>,
+) -> ApiResult<SupervisionItem> {
+    let event = Event { action, detail };
+    match state
+        .store
+        .save_supervision(&caller.audit(), before, after, event, writes)
+        .await
+    {
+        Ok(s) => Ok(s),
+        Err(StoreError::VersionMismatch) => Err(concurrent_change()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn now() -> DateTime<Utc> {
+    renda_domain::time::now()
+}
+
+fn blank(field: &str) -> FieldError {
+    FieldError::new(field, "blank", Msg::new("不能为空", "must not be blank"))
+}
+
+fn refuse_blank(pairs: &[(&str, &str)]) -> ApiResult<()> {
+    let errors: Vec<FieldError> = pairs
+        .iter()
+        .filter(|(_, v)| v.trim().is_empty())
+        .map(|(f, _)| blank(f))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+fn note_detail(note: Option<String>) -> Option<serde_json::Value> {
+    note.filter(|n| !n.trim().is_empty())
+        .map(|n| json!({"note": n}))
+}
+
+async fn check_refs(
+    state: &AppState,
+    field: &str,
+    ids: &[Uuid],
+    unit: bool,
+) -> ApiResult<Vec<FieldError>> {
+    let mut errors = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        let exists = if unit {
+            state.store.unit_exists(*id).await?
+        } else {
+            state.store.deputy_exists(*id).await?
+        };
+        if !exists {
+            errors.push(FieldError::new(
+                format!("{field}[{i}]"),
+                "not_found",
+                if unit {
+                    Msg::new("单位不存在", "no such unit")
+                } else {
+                    Msg::new("代表不存在", "no such deputy")
+                },
+            ));
+        }
+    }
+    Ok(errors)
+}
+
+fn plan_error(p: rules::PlanProblem) -> FieldError {
+    use rules::PlanProblem::*;
+    match p {
+        NoMethod => FieldError::new(
+            "methods",
+            "required",
+            Msg::new("至少选择一种监督方式", "name at least one method"),
+        ),
+        DuplicateMethod => FieldError::new(
+            "methods",
+            "duplicate",
+            Msg::new("监督方式重复", "a method is named twice"),
+        ),
+        LawsMissing => FieldError::new(
+            "laws",
+            "required",
+            Msg::new(
+                "执法检查须列明所检查的法律法规",
+                "a law-enforcement inspection names the laws it checks",
+            ),
+        ),
+        LawsWithoutInspection => FieldError::new(
+            "laws",
+            "not_applicable",
+            Msg::new(
+                "只有执法检查才列明法律法规",
+                "laws are named only for a law-enforcement inspection",
+            ),
+        ),
+    }
+}
+
+fn check_laws(laws: &[String]) -> Vec<FieldError> {
+    laws.iter()
+        .enumerate()
+        .filter(|(_, l)| l.trim().is_empty() || l.chars().count() > 200)
+        .map(|(i, _)| {
+            FieldError::new(
+                format!("laws[{i}]"),
+                "length",
+                Msg::new("长度须在 1 到 200 之间", "length must be between 1 and 200"),
+            )
+        })
+        .collect()
+}
+
+/// Observers with a declared tie to one of `bodies`.
+async fn conflicted(state: &AppState, observers: &[Uuid], bodies: &[Uuid]) -> ApiResult<Vec<Uuid>> {
+    let mut out = Vec::new();
+    for o in observers {
+        let obs = state.store.get_observer(*o).await?;
+        if obs.conflict_unit_ids.iter().any(|u| bodies.contains(u)) {
+            out.push(*o);
+        }
+    }
+    Ok(out)
+}
+
+fn conflict_of_interest() -> ApiError {
+    ApiError::conflict(
+        "conflict_of_interest",
+        Msg::new(
+            "该观察员已申报与被监督单位存在利害关系，不能参与此监督事项",
+            "The observer declared a tie to a supervised body and cannot take part in this item",
+        ),
+    )
+}
+
+// ---------------------------------------------------------------- plan
+
+/// A new item of the yearly supervision plan.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "全区食品安全法执法检查",
+    "year": 2026,
+    "methods": ["law_enforcement_inspection", "satisfaction_evaluation"],
+    "body_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80"],
+    "committee": "教育科学文化卫生委员会",
+    "committee_member_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11"],
+    "laws": ["中华人民共和国食品安全法"]
+}))]
+pub struct CreateSupervisionRequest {
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+    #[validate(range(min = 1949, max = 2999))]
+    #[schema(minimum = 1949, maximum = 2999)]
+    pub year: i32,
+    #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
+    pub description: Option<String>,
+    /// One or more methods; the usual combinations are research_visit +
+    /// work_evaluation, special_report + special_inquiry, and
+    /// law_enforcement_inspection + satisfaction_evaluation.
+    #[validate(length(min = 1, max = 6))]
+    #[schema(min_items = 1, max_items = 6)]
+    pub methods: Vec<Method>,
+    /// The bodies supervised (units).
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_items = 1, max_items = 50)]
+    pub body_ids: Vec<Uuid>,
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub committee: String,
+    #[serde(default)]
+    #[validate(length(max = 200))]
+    #[schema(max_items = 200)]
+    pub committee_member_ids: Vec<Uuid>,
+    #[serde(default)]
+    #[validate(length(max = 500))]
+    #[schema(max_items = 500)]
+    pub deputy_ids: Vec<Uuid>,
+    /// Required for, and only for, a law-enforcement inspection.
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
+    pub laws: Vec<String>,
+}
+
+/// Plans a supervision item (staff). It starts `planned`.
+#[utoipa::path(
+    tag = "supervision",
+    request_body = CreateSupervisionRequest,
+    responses(
+        (status = 201, description = "Planned", body = SupervisionResponse, headers(("Location" = String), ("ETag" = String))),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervisions")]
+pub async fn create_supervision(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<CreateSupervisionRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::CreateSupervision)?;
+    let b = body.parse()?;
+    refuse_blank(&[("title", &b.title), ("committee", &b.committee)])?;
+    let mut errors = check_laws(&b.laws);
+    if let Err(p) = rules::check_plan(&b.methods, &b.laws) {
+        errors.push(plan_error(p));
+    }
+    errors.extend(check_refs(&state, "body_ids", &b.body_ids, true).await?);
+    errors.extend(
+        check_refs(
+            &state,
+            "committee_member_ids",
+            &b.committee_member_ids,
+            false,
+        )
+        .await?,
+    );
+    errors.extend(check_refs(&state, "deputy_ids", &b.deputy_ids, false).await?);
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let at = now();
+    let item = SupervisionItem {
+        id: Uuid::now_v7(),
+        title: b.title.trim().to_owned(),
+        year: b.year,
+        description: b.description.filter(|d| !d.trim().is_empty()),
+        methods: b.methods,
+        body_ids: normalise(b.body_ids),
+        committee: b.committee.trim().to_owned(),
+        committee_member_ids: normalise(b.committee_member_ids),
+        deputy_ids: normalise(b.deputy_ids),
+        observer_ids: Vec::new(),
+        laws: b.laws.into_iter().map(|l| l.trim().to_owned()).collect(),
+        stage: Stage::Planned,
+        round: 1,
+        published_at: None,
+        closed_at: None,
+        created_by: caller.actor()?.user_id,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+    };
+    let s = state
+        .store
+        .create_supervision(&caller.audit(), item)
+        .await?;
+    let version = s.version;
+    Ok(respond::created(
+        format!("/api/v1/supervisions/{}", s.id),
+        version,
+        &view(s, false),
+    ))
+}
+
+/// A change to an item. While `planned` every field may change; until
+/// the vote, the participants; after that, nothing. Lists replace.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"deputy_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e12"]}))]
+pub struct UpdateSupervisionRequest {
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 200))]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200)]
+    pub title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(range(min = 1949, max = 2999))]
+    #[schema(value_type = i32, required = false, minimum = 1949, maximum = 2999)]
+    pub year: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
+    pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 6))]
+    #[schema(value_type = Vec<Method>, required = false, min_items = 1, max_items = 6)]
+    pub methods: Option<Option<Vec<Method>>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 50))]
+    #[schema(value_type = Vec<Uuid>, required = false, min_items = 1, max_items = 50)]
+    pub body_ids: Option<Option<Vec<Uuid>>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 100))]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 100)]
+    pub committee: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(max = 200))]
+    #[schema(value_type = Vec<Uuid>, required = false, max_items = 200)]
+    pub committee_member_ids: Option<Option<Vec<Uuid>>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(max = 500))]
+    #[schema(value_type = Vec<Uuid>, required = false, max_items = 500)]
+    pub deputy_ids: Option<Option<Vec<Uuid>>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(max = 20))]
+    #[schema(value_type = Vec<String>, required = false, max_items = 20)]
+    pub laws: Option<Option<Vec<String>>>,
+}
+
+/// Changes an item (staff).
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    request_body = UpdateSupervisionRequest,
+    responses(
+        (status = 200, description = "Changed", body = SupervisionResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "The stage does not allow this change, an assigned observer has a tie to a new body, or the item changed meanwhile", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/supervisions/{id}")]
+pub async fn update_supervision(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<UpdateSupervisionRequest>,
+) -> ApiResult<HttpResponse> {
+    let before = load_for(
+        &state,
+        &caller,
+        id.into_inner(),
+        SupervisionAction::Administer,
+    )
+    .await?;
+    check_if_match(&before, if_match)?;
+    let b = body.parse()?;
+    let mut errors = Vec::new();
+    let title = take(&mut errors, no_null("title", b.title));
+    let year = take(&mut errors, no_null("year", b.year));
+    let methods = take(&mut errors, no_null("methods", b.methods));
+    let bodies = take(&mut errors, no_null("body_ids", b.body_ids));
+    let committee = take(&mut errors, no_null("committee", b.committee));
+    let members = take(
+        &mut errors,
+        no_null("committee_member_ids", b.committee_member_ids),
+    );
+    let deputies = take(&mut errors, no_null("deputy_ids", b.deputy_ids));
+    let laws = take(&mut errors, no_null("laws", b.laws));
+    if title.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        errors.push(blank("title"));
+    }
+    if committee.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        errors.push(blank("committee"));
+    }
+    if let Some(l) = &laws {
+        errors.extend(check_laws(l));
+    }
+    if let Some(u) = &bodies {
+        errors.extend(check_refs(&state, "body_ids", u, true).await?);
+    }
+    if let Some(d) = &members {
+        errors.extend(check_refs(&state, "committee_member_ids", d, false).await?);
+    }
+    if let Some(d) = &deputies {
+        errors.extend(check_refs(&state, "deputy_ids", d, false).await?);
+    }
+    let mut after = before.clone();
+    if let Some(v) = title {
+        after.title = v.trim().to_owned();
+    }
+    if let Some(v) = year {
+        after.year = v;
+    }
+    if let Some(v) = b.description {
+        after.description = v.filter(|d| !d.trim().is_empty());
+    }
+    if let Some(v) = methods {
+        after.methods = v;
+    }
+    if let Some(v) = bodies {
+        after.body_ids = normalise(v);
+    }
+    if let Some(v) = committee {
+        after.committee = v.trim().to_owned();
+    }
+    if let Some(v) = members {
+        after.committee_member_ids = normalise(v);
+    }
+    if let Some(v) = deputies {
+        after.deputy_ids = normalise(v);
+    }
+    if let Some(v) = laws {
+        after.laws = v.into_iter().map(|l| l.trim().to_owned()).collect();
+    }
+    if let Err(p) = rules::check_plan(&after.methods, &after.laws) {
+        errors.push(plan_error(p));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let plan_changed = after.title != before.title
+        || after.year != before.year
+        || after.description != before.description
+        || after.methods != before.methods
+        || after.body_ids != before.body_ids
+        || after.committee != before.committee
+        || after.laws != before.laws;
+    let people_changed = after.committee_member_ids != before.committee_member_ids
+        || after.deputy_ids != before.deputy_ids;
+    if (plan_changed && before.stage != Stage::Planned)
+        || (people_changed && matches!(before.stage, Stage::Evaluating | Stage::Closed))
+    {
+        return Err(invalid_stage(before.stage));
+    }
+    if after == before {
+        return respond_item(&state, before).await;
+    }
+    if after.body_ids != before.body_ids
+        && !conflicted(&state, &after.observer_ids, &after.body_ids)
+            .await?
+            .is_empty()
+    {
+        return Err(conflict_of_interest());
+    }
+    let s = save(&state, &caller, &before, after, "updated", None, vec![]).await?;
+    respond_item(&state, s).await
+}
+
+/// Filters of the item listing.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SupervisionFilterParams {
+    #[validate(range(min = 1949, max = 2999))]
+    #[param(minimum = 1949, maximum = 2999)]
+    pub year: Option<i32>,
+    pub stage: Option<Stage>,
+    /// Items using this method.
+    pub method: Option<Method>,
+    /// Items supervising this unit.
+    pub body_id: Option<Uuid>,
+    /// Items this observer is assigned to.
+    pub observer_id: Option<Uuid>,
+    /// Items with a rectification overdue today (true) or none (false).
+    pub overdue: Option<bool>,
+    /// Words in the title or committee (Chinese substrings match).
+    #[validate(length(max = 100))]
+    #[param(max_length = 100)]
+    pub q: Option<String>,
+}
+
+/// Lists the items the caller may see: staff and leaders all, a unit
+/// those supervising it, deputies those they take part in, observers
+/// those they are assigned to, everyone the published ones.
+#[utoipa::path(
+    tag = "supervision",
+    params(ListParams, SupervisionFilterParams),
+    responses(
+        (status = 200, description = "A page of items", body = ListResponse<SupervisionResponse>),
+        (status = 401, description = "An invalid access token was sent", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/supervisions")]
+pub async fn list_supervisions(
+    state: Data<AppState>,
+    caller: Caller,
+    page: QueryParams<ListParams>,
+    filter: QueryParams<SupervisionFilterParams>,
+) -> ApiResult<HttpResponse> {
+    let v = visibility(&caller.principal);
+    let vis = SupervisionVisibility {
+        published: v.published,
+        all: v.all,
+        unit: v.unit,
+        deputy: v.deputy,
+        observer: v.observer,
+    };
+    let p = filter.0;
+    let today = state.clock.today();
+    let f = SupervisionFilter {
+        year: p.year,
+        stage: p.stage,
+        method: p.method,
+        body_id: p.body_id,
+        observer_id: p.observer_id,
+        overdue: p.overdue.map(|o| (o, today)),
+        q: p.q.filter(|s| !s.trim().is_empty()),
+    };
+    let page = state
+        .store
+        .list_supervisions(&vis, &f, &page.0.options()?)
+        .await?;
+    let ids: Vec<Uuid> = page
+        .items
+        .iter()
+        .filter_map(|r| match r {
+            renda_persistence::list::Row::Live(s) => Some(s.id),
+            renda_persistence::list::Row::Deleted { .. } => None,
+        })
+        .collect();
+    let overdue: HashSet<Uuid> = state.store.overdue_supervisions(&ids, today).await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |s| {
+        let o = overdue.contains(&s.id);
+        view(s, o)
+    })))
+}
+
+/// Reads an item the caller may see (404 otherwise).
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The item", body = SupervisionResponse, headers(("ETag" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 401, description = "Not signed in and not published", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/supervisions/{id}")]
+pub async fn get_supervision(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let s = load_for(&state, &caller, id.into_inner(), SupervisionAction::Read).await?;
+    let overdue = is_overdue(&state, s.id).await?;
+    let version = s.version;
+    Ok(respond::resource(&req, version, &view(s, overdue)))
+}
+
+// ---------------------------------------------------------------- stages
+
+macro_rules! stage_doc {
+    ($(#[$m:meta])* $name:ident, $path:literal, $body:ty, $who:literal) => {
+        $(#[$m])*
+        #[utoipa::path(
+            tag = "supervision",
+            params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+            request_body = $body,
+            responses(
+                (status = 200, description = "The updated item", body = SupervisionResponse, headers(("ETag" = String))),
+                (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+                (status = 403, description = $who, body = ProblemDoc, content_type = "application/problem+json"),
+                (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+                (status = 409, description = "The stage does not allow this, something is missing, or the item changed meanwhile", body = ProblemDoc, content_type = "application/problem+json"),
+                (status = 412, description = "ETag mismatch", body = ProblemDoc, content_type = "application/problem+json"),
+            ),
+            security(("bearer" = []))
+        )]
+        #[post($path)]
+        pub async fn $name(
+            state: Data<AppState>,
+            caller: Caller,
+            id: Path<Uuid>,
+            if_match: IfMatch,
+            body: JsonBody<$body>,
+        ) -> ApiResult<HttpResponse> {
+            stage_ops::$name(state, caller, id.into_inner(), if_match, body).await
+        }
+    };
+}
+
+stage_doc!(
+    /// Starts the investigation: visits, inspections, hearings (staff).
+    start_investigation, "/supervisions/{id}/start-investigation", EmptyRequest, "Not staff"
+);
+stage_doc!(
+    /// Takes the item to the committee's deliberation (staff).
+    start_deliberation, "/supervisions/{id}/start-deliberation", EmptyRequest, "Not staff"
+);
+stage_doc!(
+    /// Starts the bodies' rectification (staff); needs an opinion issued.
+    start_rectification, "/supervisions/{id}/start-rectification", EmptyRequest, "Not staff"
+);
+stage_doc!(
+    /// Opens the satisfaction vote (staff); every problem must be closed
+    /// off and the item needs committee members to vote.
+    start_evaluation, "/supervisions/{id}/start-evaluation", EmptyRequest, "Not staff"
+);
+stage_doc!(
+    /// Concludes the vote of the current round (staff): the tally is
+    /// recorded; an unsatisfied majority (more than half of the votes
+    /// cast) sends the item back to rectifying for another round,
+    /// otherwise it closes. Needs at least one vote.
+    conclude_evaluation, "/supervisions/{id}/conclude-evaluation", EmptyRequest, "Not staff"
+);
+stage_doc!(
+    /// Publishes the item (staff): everyone, signed in or not, may read it.
+    publish, "/supervisions/{id}/publish", EmptyRequest, "Not staff"
+);
+
+fn blocker_error(b: StageBlocker) -> ApiError {
+    match b {
+        StageBlocker::NoOpinion => ApiError::conflict(
+            "opinion_missing",
+            Msg::new(
+                "须先向被监督单位发出审议意见",
+                "Issue a deliberation opinion to a body first",
+            ),
+        ),
+        StageBlocker::ProblemsOpen(n) => ApiError::conflict(
+            "problems_open",
+            Msg::new(
+                format!("尚有 {n} 个问题未销号，不能结束整改"),
+                format!("{n} problem(s) are not closed off; rectification cannot end"),
+            ),
+        ),
+        StageBlocker::NoCommitteeMembers => ApiError::conflict(
+            "committee_members_missing",
+            Msg::new(
+                "满意度测评须有参加的常委会组成人员",
+                "The vote needs committee members taking part",
+            ),
+        ),
+        StageBlocker::NoVotes => {
+            ApiError::conflict("no_votes", Msg::new("尚无人投票", "Nobody has voted yet"))
+        }
+    }
+}
+
+mod stage_ops {
+    use super::*;
+
+    async fn facts(state: &AppState, s: &SupervisionItem) -> ApiResult<StageFacts> {
+        let opinions = state.store.supervision_opinions(s.id).await?;
+        let unclosed: u32 = opinions.iter().map(Opinion::unclosed).sum();
+        Ok(StageFacts {
+            opinions: u32::try_from(opinions.len()).unwrap_or(u32::MAX),
+            unclosed_problems: unclosed,
+            committee_members: u32::try_from(s.committee_member_ids.len()).unwrap_or(u32::MAX),
+            votes: 0,
+        })
+    }
+
+    async fn advance(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        body: JsonBody<EmptyRequest>,
+        op: StageOp,
+        action: &'static str,
+    ) -> ApiResult<HttpResponse> {
+        let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
+        check_if_match(&before, im)?;
+        let b = body.parse()?;
+        let stage = rules::next_stage(before.stage, op).map_err(|e| invalid_stage(e.from))?;
+        let f = facts(&state, &before).await?;
+        if let Some(blocker) = rules::blockers(op, f).into_iter().next() {
+            return Err(blocker_error(blocker));
+        }
+        let mut after = before.clone();
+        after.stage = stage;
+        let s = save(
+            &state,
+            &caller,
+            &before,
+            after,
+            action,
+            note_detail(b.note),
+            vec![],
+        )
+        .await?;
+        respond_item(&state, s).await
+    }
+
+    pub async fn start_investigation(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        body: JsonBody<EmptyRequest>,
+    ) -> ApiResult<HttpResponse> {
+        let op = StageOp::StartInvestigation;
+        advance(state, caller, id, im, body, op, "investigation_started").await
+    }
+
+    pub async fn start_deliberation(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        body: JsonBody<EmptyRequest>,
+    ) -> ApiResult<HttpResponse> {
+        let op = StageOp::StartDeliberation;
+        advance(state, caller, id, im, body, op, "deliberation_started").await
+    }
+
+    pub async fn start_rectification(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        body: JsonBody<EmptyRequest>,
+    ) -> ApiResult<HttpResponse> {
+        let op = StageOp::StartRectification;
+        advance(state, caller, id, im, body, op, "rectification_started").await
+    }
+
+    pub async fn start_evaluation(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        body: JsonBody<EmptyRequest>,
+    ) -> ApiResult<HttpResponse> {
+        let op = StageOp::StartEvaluation;
+        advance(state, caller, id, im, body, op, "evaluation_started").await
+    }
+
+    pub async fn conclude_evaluation(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        body: JsonBody<EmptyRequest>,
+    ) -> ApiResult<HttpResponse> {
+        let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
+        check_if_match(&before, im)?;
+        body.parse()?;
+        if before.stage != Stage::Evaluating {
+            return Err(invalid_stage(before.stage));
+        }
+        let by = caller.actor()?.user_id;
+        match state
+            .store
+            .conclude_evaluation(&caller.audit(), &before, by)
+            .await
+        {
+            Ok((s, _)) => respond_item(&state, s).await,
+            Err(StoreError::Conflict("no_votes")) => Err(blocker_error(StageBlocker::NoVotes)),
+            Err(StoreError::VersionMismatch) => Err(concurrent_change()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn publish(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        body: JsonBody<EmptyRequest>,
+    ) -> ApiResult<HttpResponse> {
+        let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
+        check_if_match(&before, im)?;
+        let b = body.parse()?;
+        if before.published_at.is_some() {
+            return Err(ApiError::conflict(
+                "already_published",
+                Msg::new("该监督事项已公开", "The item is already published"),
+            ));
+        }
+        let mut after = before.clone();
+        after.published_at = Some(now());
+        let s = save(
+            &state,
+            &caller,
+            &before,
+            after,
+            "published",
+            note_detail(b.note),
+            vec![],
+        )
+        .await?;
+        respond_item(&state, s).await
+    }
+}
+
+// ---------------------------------------------------------------- records
+
+/// An investigation record.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordView {
+    pub id: Uuid,
+    pub kind: RecordKind,
+    pub occurred_on: NaiveDate,
+    pub place: String,
+    pub participants: Option<String>,
+    pub findings: String,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<InvestigationRecord> for RecordView {
+    fn from(r: InvestigationRecord) -> Self {
+        Self {
+            id: r.id,
+            kind: r.kind,
+            occurred_on: r.occurred_on,
+            place: r.place,
+            participants: r.participants,
+            findings: r.findings,
+            created_by: r.created_by,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// A visit, inspection or hearing and what it found.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "kind": "inspection", "occurred_on": "2026-04-12", "place": "城东农贸市场",
+    "participants": "常委会执法检查组、观察员陈静",
+    "findings": "部分摊位未公示进货查验记录"
+}))]
+pub struct RecordRequest {
+    pub kind: RecordKind,
+    pub occurred_on: NaiveDate,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub place: String,
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    pub participants: Option<String>,
+    #[validate(length(min = 1, max = 10000))]
+    #[schema(min_length = 1, max_length = 10000)]
+    pub findings: String,
+}
+
+fn no_future(field: &str, d: NaiveDate, today: NaiveDate) -> ApiResult<()> {
+    if d > today {
+        return Err(ApiError::field(
+            field,
+            "future",
+            Msg::new("日期不能晚于今天", "the date is in the future"),
+        ));
+    }
+    Ok(())
+}
+
+/// Records a visit, inspection or hearing (staff, while investigating or deliberating).
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path)),
+    request_body = RecordRequest,
+    responses(
+        (status = 201, description = "Recorded", body = RecordView),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "Not investigating or deliberating", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervisions/{id}/records")]
+pub async fn add_record(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    body: JsonBody<RecordRequest>,
+) -> ApiResult<HttpResponse> {
+    let before = load_for(
+        &state,
+        &caller,
+        id.into_inner(),
+        SupervisionAction::Administer,
+    )
+    .await?;
+    let b = body.parse()?;
+    refuse_blank(&[("place", &b.place), ("findings", &b.findings)])?;
+    no_future("occurred_on", b.occurred_on, state.clock.today())?;
+    require_stage(&before, RECORD_STAGES)?;
+    let r = InvestigationRecord {
+        id: Uuid::now_v7(),
+        kind: b.kind,
+        occurred_on: b.occurred_on,
+        place: b.place.trim().to_owned(),
+        participants: b.participants.filter(|p| !p.trim().is_empty()),
+        findings: b.findings,
+        created_by: caller.actor()?.user_id,
+        created_at: now(),
+    };
+    let detail = json!({"record_id": r.id, "kind": r.kind});
+    let writes = vec![SupervisionWrite::Record(r.clone())];
+    let after = before.clone();
+    save(
+        &state,
+        &caller,
+        &before,
+        after,
+        "record_added",
+        Some(detail),
+        writes,
+    )
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/supervisions/{}/records", before.id),
+        ))
+        .json(RecordView::from(r)))
+}
+
+/// A question of a special inquiry and the answer given.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InquiryView {
+    pub id: Uuid,
+    /// The body whose official answered.
+    pub unit_id: Option<Uuid>,
+    pub asked_by: String,
+    pub question: String,
+    pub answered_by: Option<String>,
+    pub answer: Option<String>,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Inquiry> for InquiryView {
+    fn from(q: Inquiry) -> Self {
+        Self {
+            id: q.id,
+            unit_id: q.unit_id,
+            asked_by: q.asked_by,
+            question: q.question,
+            answered_by: q.answered_by,
+            answer: q.answer,
+            created_by: q.created_by,
+            created_at: q.created_at,
+        }
+    }
+}
+
+/// A question put at a special inquiry, and its answer.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80",
+    "asked_by": "王委员",
+    "question": "校外培训机构监管存在哪些薄弱环节？",
+    "answered_by": "区教育局局长 李明",
+    "answer": "将建立联合执法机制，年内完成全覆盖检查。"
+}))]
+pub struct InquiryRequest {
+    /// The body whose official answers; one of the item's bodies.
+    pub unit_id: Option<Uuid>,
+    /// The member who asked.
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub asked_by: String,
+    #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000)]
+    pub question: String,
+    /// The official who answered (name and post).
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub answered_by: Option<String>,
+    #[validate(length(min = 1, max = 10000))]
+    #[schema(min_length = 1, max_length = 10000)]
+    pub answer: Option<String>,
+}
+
+/// Records a question of the special inquiry and its answer (staff; items
+/// with the special_inquiry method, while investigating or deliberating).
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path)),
+    request_body = InquiryRequest,
+    responses(
+        (status = 201, description = "Recorded", body = InquiryView),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "No special inquiry planned, or the wrong stage", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervisions/{id}/inquiries")]
+pub async fn add_inquiry(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    body: JsonBody<InquiryRequest>,
+) -> ApiResult<HttpResponse> {
+    let before = load_for(
+        &state,
+        &caller,
+        id.into_inner(),
+        SupervisionAction::Administer,
+    )
+    .await?;
+    let b = body.parse()?;
+    refuse_blank(&[("asked_by", &b.asked_by), ("question", &b.question)])?;
+    if b.unit_id.is_some_and(|u| !before.body_ids.contains(&u)) {
+        return Err(ApiError::field(
+            "unit_id",
+            "not_a_body",
+            Msg::new(
+                "该单位不是此事项的被监督单位",
+                "not a body this item supervises",
+            ),
+        ));
+    }
+    if !before.methods.contains(&Method::SpecialInquiry) {
+        return Err(ApiError::conflict(
+            "method_not_planned",
+            Msg::new(
+                "此监督事项未安排专题询问",
+                "This item has no special inquiry",
+            ),
+        ));
+    }
+    require_stage(&before, INQUIRY_STAGES)?;
+    let q = Inquiry {
+        id: Uuid::now_v7(),
+        unit_id: b.unit_id,
+        asked_by: b.asked_by.trim().to_owned(),
+        question: b.question,
+        answered_by: b.answered_by,
+        answer: b.answer,
+        created_by: caller.actor()?.user_id,
+        created_at: now(),
+    };
+    let detail = json!({"inquiry_id": q.id});
+    let writes = vec![SupervisionWrite::Inquiry(q.clone())];
+    let after = before.clone();
+    save(
+        &state,
+        &caller,
+        &before,
+        after,
+        "inquiry_recorded",
+        Some(detail),
+        writes,
+    )
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/supervisions/{}/inquiries", before.id),
+        ))
+        .json(InquiryView::from(q)))
+}
+
+// ---------------------------------------------------------------- opinions
+
+/// One problem of an opinion's list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemView {
+    pub id: Uuid,
+    pub opinion_id: Uuid,
+    pub position: i32,
+    pub description: String,
+    pub status: ProblemStatus,
+    /// Why it was sent back, or a note on closing it off.
+    pub note: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Problem> for ProblemView {
+    fn from(p: Problem) -> Self {
+        Self {
+            id: p.id,
+            opinion_id: p.opinion_id,
+            position: p.position,
+            description: p.description,
+            status: p.status,
+            note: p.note,
+            closed_at: p.closed_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+/// A deliberation opinion (审议意见) issued to one body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpinionView {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    pub round: i32,
+    pub content: String,
+    /// The rectification deadline.
+    pub deadline: NaiveDate,
+    /// The deadline has passed with problems not closed off.
+    pub overdue: bool,
+    pub issued_by: Uuid,
+    pub issued_at: DateTime<Utc>,
+    pub problems: Vec<ProblemView>,
+}
+
+fn opinion_view(o: Opinion, today: NaiveDate) -> OpinionView {
+    let overdue = rules::opinion_overdue(o.deadline, today, o.unclosed());
+    OpinionView {
+        id: o.id,
+        unit_id: o.unit_id,
+        round: o.round,
+        content: o.content,
+        deadline: o.deadline,
+        overdue,
+        issued_by: o.issued_by,
+        issued_at: o.issued_at,
+        problems: o.problems.into_iter().map(ProblemView::from).collect(),
+    }
+}
+
+/// A deliberation opinion with its list of problems.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80",
+    "content": "关于全区食品安全法实施情况的审议意见",
+    "deadline": "2026-12-31",
+    "problems": ["农贸市场进货查验记录不全", "校园食堂抽检覆盖率偏低"]
+}))]
+pub struct OpinionRequest {
+    /// The body it is issued to; one of the item's bodies.
+    pub unit_id: Uuid,
+    #[validate(length(min = 1, max = 10000))]
+    #[schema(min_length = 1, max_length = 10000)]
+    pub content: String,
+    /// The rectification deadline; today or later.
+    pub deadline: NaiveDate,
+    /// The problem list (问题清单), one entry per problem.
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_items = 1, max_items = 100)]
+    pub problems: Vec<String>,
+}
+
+/// Issues a deliberation opinion with its problem list to a body (staff;
+/// while deliberating, or rectifying for a follow-up after an unsatisfied
+/// vote).
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path)),
+    request_body = OpinionRequest,
+    responses(
+        (status = 201, description = "Issued", body = OpinionView),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "Not deliberating or rectifying", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervisions/{id}/opinions")]
+pub async fn issue_opinion(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    body: JsonBody<OpinionRequest>,
+) -> ApiResult<HttpResponse> {
+    let before = load_for(
+        &state,
+        &caller,
+        id.into_inner(),
+        SupervisionAction::Administer,
+    )
+    .await?;
+    let b = body.parse()?;
+    let today = state.clock.today();
+    let mut errors = Vec::new();
+    if b.content.trim().is_empty() {
+        errors.push(blank("content"));
+    }
+    if !before.body_ids.contains(&b.unit_id) {
+        errors.push(FieldError::new(
+            "unit_id",
+            "not_a_body",
+            Msg::new(
+                "该单位不是此事项的被监督单位",
+                "not a body this item supervises",
+            ),
+        ));
+    }
+    if b.deadline < today {
+        errors.push(FieldError::new(
+            "deadline",
+            "past",
+            Msg::new("整改期限不能早于今天", "the deadline is in the past"),
+        ));
+    }
+    for (i, p) in b.problems.iter().enumerate() {
+        if p.trim().is_empty() || p.chars().count() > 2000 {
+            errors.push(FieldError::new(
+                format!("problems[{i}]"),
+                "length",
+                Msg::new(
+                    "长度须在 1 到 2000 之间",
+                    "length must be between 1 and 2000",
+                ),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    require_stage(&before, OPINION_STAGES)?;
+    let at = now();
+    let opinion_id = Uuid::now_v7();
+    let problems = b
+        .problems
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| Problem {
+            id: Uuid::now_v7(),
+            opinion_id,
+            position: i32::try_from(i + 1).unwrap_or(i32::MAX),
+            description: d.trim().to_owned(),
+            status: ProblemStatus::Open,
+            note: None,
+            closed_at: None,
+            updated_at: at,
+        })
+        .collect();
+    let o = Opinion {
+        id: opinion_id,
+        unit_id: b.unit_id,
+        round: before.round,
+        content: b.content,
+        deadline: b.deadline,
+        issued_by: caller.actor()?.user_id,
+        issued_at: at,
+        problems,
+    };
+    let detail = json!({"opinion_id": o.id, "unit_id": o.unit_id, "deadline": o.deadline});
+    let writes = vec![SupervisionWrite::Opinion(o.clone())];
+    let after = before.clone();
+    save(
+        &state,
+        &caller,
+        &before,
+        after,
+        "opinion_issued",
+        Some(detail),
+        writes,
+    )
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/supervisions/{}/opinions", before.id),
+        ))
+        .json(opinion_view(o, today)))
+}
+
+/// A rectification report (整改报告).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportView {
+    pub id: Uuid,
+    pub opinion_id: Uuid,
+    pub unit_id: Uuid,
+    pub summary: String,
+    pub answers: Vec<AnswerView>,
+    pub submitted_by: Uuid,
+    pub submitted_at: DateTime<Utc>,
+}
+
+/// A body's answer to one problem.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerView {
+    pub problem_id: Uuid,
+    /// What the body did about it.
+    #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000)]
+    pub measures: String,
+}
+
+impl From<Report> for ReportView {
+    fn from(r: Report) -> Self {
+        Self {
+            id: r.id,
+            opinion_id: r.opinion_id,
+            unit_id: r.unit_id,
+            summary: r.summary,
+            answers: r
+                .answers
+                .into_iter()
+                .map(|a| AnswerView {
+                    problem_id: a.problem_id,
+                    measures: a.measures,
+                })
+                .collect(),
+            submitted_by: r.submitted_by,
+            submitted_at: r.submitted_at,
+        }
+    }
+}
+
+/// A body's rectification report, answering problems of the opinion one by one.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "summary": "已按审议意见完成整改",
+    "answers": [{"problem_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb1", "measures": "全部摊位已公示进货查验记录"}]
+}))]
+pub struct ReportRequest {
+    #[validate(length(min = 1, max = 10000))]
+    #[schema(min_length = 1, max_length = 10000)]
+    pub summary: String,
+    /// Open or sent-back problems of this opinion; each becomes `answered`.
+    #[validate(length(min = 1, max = 100), nested)]
+    #[schema(min_items = 1, max_items = 100)]
+    pub answers: Vec<AnswerView>,
+}
+
+/// Submits the body's rectification report on an opinion addressed to it
+/// (its unit users, while rectifying).
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path), ("opinion_id" = Uuid, Path)),
+    request_body = ReportRequest,
+    responses(
+        (status = 201, description = "Submitted", body = ReportView),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not a user of the body the opinion is addressed to", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item or opinion, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "Not rectifying, or a problem is not awaiting rectification", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervisions/{id}/opinions/{opinion_id}/reports")]
+pub async fn submit_report(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    body: JsonBody<ReportRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, opinion_id) = path.into_inner();
+    let before = load_for(&state, &caller, id, SupervisionAction::Read).await?;
+    let opinion = state
+        .store
+        .supervision_opinions(id)
+        .await?
+        .into_iter()
+        .find(|o| o.id == opinion_id);
+    // An opinion addressed to another body is as unknown as a missing one.
+    let opinion = match (opinion, body_only(&caller, &before)) {
+        (Some(o), Some(u)) if o.unit_id != u => None,
+        (o, _) => o,
+    }
+    .ok_or_else(ApiError::not_found)?;
+    answer(decide_supervision(
+        &caller.principal,
+        SupervisionAction::ReportAsBody {
+            unit_id: opinion.unit_id,
+        },
+        &scope(&before),
+    ))?;
+    let b = body.parse()?;
+    let mut errors = Vec::new();
+    if b.summary.trim().is_empty() {
+        errors.push(blank("summary"));
+    }
+    let mut seen = HashSet::new();
+    for (i, a) in b.answers.iter().enumerate() {
+        if a.measures.trim().is_empty() {
+            errors.push(blank(&format!("answers[{i}].measures")));
+        }
+        if !opinion.problems.iter().any(|p| p.id == a.problem_id) {
+            errors.push(FieldError::new(
+                format!("answers[{i}].problem_id"),
+                "not_found",
+                Msg::new("该审议意见中没有此问题", "no such problem in this opinion"),
+            ));
+        } else if !seen.insert(a.problem_id) {
+            errors.push(FieldError::new(
+                format!("answers[{i}].problem_id"),
+                "duplicate",
+                Msg::new("同一问题重复答复", "the problem is answered twice"),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    require_stage(&before, &[Stage::Rectifying])?;
+    let waiting = |id: Uuid| {
+        opinion.problems.iter().any(|p| {
+            p.id == id && matches!(p.status, ProblemStatus::Open | ProblemStatus::SentBack)
+        })
+    };
+    if let Some(a) = b.answers.iter().find(|a| !waiting(a.problem_id)) {
+        return Err(ApiError::conflict(
+            "problem_not_open",
+            Msg::new(
+                format!("问题 {} 不在待整改状态", a.problem_id),
+                format!("Problem {} is not awaiting rectification", a.problem_id),
+            ),
+        ));
+    }
+    let r = Report {
+        id: Uuid::now_v7(),
+        opinion_id,
+        unit_id: opinion.unit_id,
+        summary: b.summary,
+        answers: b
+            .answers
+            .into_iter()
+            .map(|a| ProblemAnswer {
+                problem_id: a.problem_id,
+                measures: a.measures,
+            })
+            .collect(),
+        submitted_by: caller.actor()?.user_id,
+        submitted_at: now(),
+    };
+    let detail = json!({"report_id": r.id, "opinion_id": opinion_id, "problems": r.answers.len()});
+    let writes = vec![SupervisionWrite::Report(r.clone())];
+    let after = before.clone();
+    save(
+        &state,
+        &caller,
+        &before,
+        after,
+        "report_submitted",
+        Some(detail),
+        writes,
+    )
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/supervisions/{}/reports", before.id),
+        ))
+        .json(ReportView::from(r)))
+}
+
+/// The office's word on a problem.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"note": "经实地核查，整改到位"}))]
+pub struct CloseOffRequest {
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+}
+
+/// Why a rectification falls short.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "整改措施未落实到全部摊位"}))]
+pub struct SendBackRequest {
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
+}
+
+async fn decide_problem(
+    state: &AppState,
+    caller: &Caller,
+    before: SupervisionItem,
+    problem_id: Uuid,
+    status: ProblemStatus,
+    note: Option<String>,
+) -> ApiResult<HttpResponse> {
+    let id = before.id;
+    let problem = state
+        .store
+        .supervision_opinions(id)
+        .await?
+        .into_iter()
+        .flat_map(|o| o.problems)
+        .find(|p| p.id == problem_id)
+        .ok_or_else(ApiError::not_found)?;
+    require_stage(&before, &[Stage::Rectifying])?;
+    if problem.status != ProblemStatus::Answered {
+        return Err(ApiError::conflict(
+            "problem_not_answered",
+            Msg::new(
+                "该问题尚无待审核的整改答复",
+                "The problem has no rectification answer awaiting review",
+            ),
+        ));
+    }
+    let action = if status == ProblemStatus::Closed {
+        "problem_closed_off"
+    } else {
+        "problem_sent_back"
+    };
+    let detail = json!({"problem_id": problem_id, "note": note});
+    let writes = vec![SupervisionWrite::Problem {
+        id: problem_id,
+        status,
+        note: note.clone(),
+    }];
+    let after = before.clone();
+    save(state, caller, &before, after, action, Some(detail), writes).await?;
+    let at = now();
+    let view = ProblemView {
+        status,
+        note,
+        closed_at: (status == ProblemStatus::Closed).then_some(at),
+        updated_at: at,
+        ..ProblemView::from(problem)
+    };
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Closes a problem off (销号) after the body's answer (staff, while rectifying).
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path), ("problem_id" = Uuid, Path)),
+    request_body = CloseOffRequest,
+    responses(
+        (status = 200, description = "Closed off", body = ProblemView),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item or problem", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "Not rectifying, or the problem has no answer to review", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervisions/{id}/problems/{problem_id}/close-off")]
+pub async fn close_off_problem(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    body: JsonBody<CloseOffRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, problem_id) = path.into_inner();
+    let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
+    let b = body.parse()?;
+    let note = b.note.filter(|n| !n.trim().is_empty());
+    decide_problem(
+        &state,
+        &caller,
+        before,
+        problem_id,
+        ProblemStatus::Closed,
+        note,
+    )
+    .await
+}
+
+/// Sends a problem back to the body with a reason (staff, while rectifying).
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path), ("problem_id" = Uuid, Path)),
+    request_body = SendBackRequest,
+    responses(
+        (status = 200, description = "Sent back", body = ProblemView),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item or problem", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "Not rectifying, or the problem has no answer to review", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervisions/{id}/problems/{problem_id}/send-back")]
+pub async fn send_back_problem(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    body: JsonBody<SendBackRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, problem_id) = path.into_inner();
+    let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
+    let b = body.parse()?;
+    refuse_blank(&[("reason", &b.reason)])?;
+    let reason = Some(b.reason);
+    decide_problem(
+        &state,
+        &caller,
+        before,
+        problem_id,
+        ProblemStatus::SentBack,
+        reason,
+    )
+    .await
+}
+
+// ---------------------------------------------------------------- the vote
+
+/// A committee member's vote.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"choice": "basically_satisfied"}))]
+pub struct VoteRequest {
+    pub choice: Satisfaction,
+}
+
+/// The caller's recorded vote.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VoteView {
+    pub round: i32,
+    pub choice: Satisfaction,
+    pub voted_at: DateTime<Utc>,
+}
+
+/// Casts the caller's satisfaction vote in the current round (a committee
+/// member taking part, while evaluating). One vote per member and round;
+/// ballots are not shown to anyone, only the tally.
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path)),
+    request_body = VoteRequest,
+    responses(
+        (status = 201, description = "Recorded", body = VoteView),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not a committee member of this item", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "Not evaluating, or already voted in this round", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervisions/{id}/votes")]
+pub async fn cast_vote(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    body: JsonBody<VoteRequest>,
+) -> ApiResult<HttpResponse> {
+    let item = load_for(&state, &caller, id.into_inner(), SupervisionAction::Vote).await?;
+    let b = body.parse()?;
+    require_stage(&item, &[Stage::Evaluating])?;
+    let actor = caller.actor()?;
+    let deputy = actor.deputy_id.ok_or_else(ApiError::forbidden)?;
+    match state
+        .store
+        .cast_vote(&caller.audit(), &item, deputy, actor.user_id, b.choice)
+        .await
+    {
+        Ok(v) => Ok(HttpResponse::Created().json(VoteView {
+            round: v.round,
+            choice: v.choice,
+            voted_at: v.voted_at,
+        })),
+        Err(StoreError::Conflict("already_voted")) => Err(ApiError::conflict(
+            "already_voted",
+            Msg::new(
+                "您已在本轮测评中投票",
+                "You have already voted in this round",
+            ),
+        )),
+        Err(StoreError::VersionMismatch) => Err(concurrent_change()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The result of one evaluation round.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvaluationView {
+    pub round: i32,
+    pub tally: Tally,
+    /// Votes cast in the round.
+    pub total: u32,
+    pub outcome: Outcome,
+    pub concluded_by: Uuid,
+    pub concluded_at: DateTime<Utc>,
+}
+
+impl From<Evaluation> for EvaluationView {
+    fn from(e: Evaluation) -> Self {
+        Self {
+            round: e.round,
+            total: e.tally.total(),
+            tally: e.tally,
+            outcome: e.outcome,
+            concluded_by: e.concluded_by,
+            concluded_at: e.concluded_at,
+        }
+    }
+}
+
+// ---------------------------------------------------------------- observers
+
+/// An observer to assign.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"observer_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e90"}))]
+pub struct AssignObserverRequest {
+    pub observer_id: Uuid,
+}
+
+/// Assigns an active observer to the item (staff, before it closes). An
+/// observer with a declared tie to one of the item's bodies is refused.
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    request_body = AssignObserverRequest,
+    responses(
+        (status = 200, description = "The updated item", body = SupervisionResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "Conflict of interest, inactive or already assigned observer, or the item is closed", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "No such observer", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervisions/{id}/observers")]
+pub async fn assign_observer(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<AssignObserverRequest>,
+) -> ApiResult<HttpResponse> {
+    let before = load_for(
+        &state,
+        &caller,
+        id.into_inner(),
+        SupervisionAction::Administer,
+    )
+    .await?;
+    check_if_match(&before, if_match)?;
+    let b = body.parse()?;
+    let observer = match state.store.get_observer(b.observer_id).await {
+        Ok(o) => o,
+        Err(StoreError::NotFound) => {
+            return Err(ApiError::field(
+                "observer_id",
+                "not_found",
+                Msg::new("观察员不存在", "no such observer"),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if before.stage == Stage::Closed {
+        return Err(invalid_stage(before.stage));
+    }
+    if before.observer_ids.contains(&observer.id) {
+        return Err(ApiError::conflict(
+            "already_assigned",
+            Msg::new("该观察员已参与此事项", "The observer is already assigned"),
+        ));
+    }
+    if observer.status != renda_domain::observer::ObserverStatus::Active {
+        return Err(ApiError::conflict(
+            "observer_inactive",
+            Msg::new("该观察员已不在任", "The observer no longer serves"),
+        ));
+    }
+    if observer
+        .conflict_unit_ids
+        .iter()
+        .any(|u| before.body_ids.contains(u))
+    {
+        return Err(conflict_of_interest());
+    }
+    let mut after = before.clone();
+    after.observer_ids = normalise([before.observer_ids.clone(), vec![observer.id]].concat());
+    let detail = json!({"observer_id": observer.id});
+    let s = save(
+        &state,
+        &caller,
+        &before,
+        after,
+        "observer_assigned",
+        Some(detail),
+        vec![],
+    )
+    .await?;
+    respond_item(&state, s).await
+}
+
+/// Removes an observer from the item (staff). Their opinions stay on record.
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path), ("observer_id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    responses(
+        (status = 200, description = "The updated item", body = SupervisionResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item, or the observer is not assigned", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "The item is closed, or changed meanwhile", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/supervisions/{id}/observers/{observer_id}")]
+pub async fn remove_observer(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let (id, observer_id) = path.into_inner();
+    let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
+    check_if_match(&before, if_match)?;
+    if !before.observer_ids.contains(&observer_id) {
+        return Err(ApiError::not_found());
+    }
+    if before.stage == Stage::Closed {
+        return Err(invalid_stage(before.stage));
+    }
+    let mut after = before.clone();
+    after.observer_ids.retain(|o| *o != observer_id);
+    let detail = json!({"observer_id": observer_id});
+    let s = save(
+        &state,
+        &caller,
+        &before,
+        after,
+        "observer_removed",
+        Some(detail),
+        vec![],
+    )
+    .await?;
+    respond_item(&state, s).await
+}
+
+/// An observation opinion (观察意见).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ObservationView {
+    pub id: Uuid,
+    pub item_id: Uuid,
+    pub observer_id: Uuid,
+    pub content: String,
+    pub status: ObservationStatus,
+    /// Why it was not adopted (or a remark on adopting it).
+    pub decision_reason: Option<String>,
+    pub decided_by: Option<Uuid>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Observation> for ObservationView {
+    fn from(o: Observation) -> Self {
+        Self {
+            id: o.id,
+            item_id: o.item_id,
+            observer_id: o.observer_id,
+            content: o.content,
+            status: o.status,
+            decision_reason: o.decision_reason,
+            decided_by: o.decided_by,
+            decided_at: o.decided_at,
+            created_at: o.created_at,
+        }
+    }
+}
+
+/// An observer's opinion on the item.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"content": "建议将校园周边小餐饮纳入下一轮抽检范围"}))]
+pub struct ObservationRequest {
+    #[validate(length(min = 1, max = 10000))]
+    #[schema(min_length = 1, max_length = 10000)]
+    pub content: String,
+}
+
+/// Files an observation opinion (an observer assigned to the item, until it closes).
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path)),
+    request_body = ObservationRequest,
+    responses(
+        (status = 201, description = "Filed", body = ObservationView),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not an observer assigned to the item", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "The item is closed", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervisions/{id}/observations")]
+pub async fn file_observation(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    body: JsonBody<ObservationRequest>,
+) -> ApiResult<HttpResponse> {
+    let before = load_for(&state, &caller, id.into_inner(), SupervisionAction::Observe).await?;
+    let b = body.parse()?;
+    refuse_blank(&[("content", &b.content)])?;
+    if before.stage == Stage::Closed {
+        return Err(invalid_stage(before.stage));
+    }
+    let actor = caller.actor()?;
+    let observer_id = actor.observer_id.ok_or_else(ApiError::forbidden)?;
+    let o = Observation {
+        id: Uuid::now_v7(),
+        item_id: before.id,
+        observer_id,
+        content: b.content,
+        status: ObservationStatus::Pending,
+        decision_reason: None,
+        decided_by: None,
+        decided_at: None,
+        created_by: actor.user_id,
+        created_at: now(),
+    };
+    let detail = json!({"observation_id": o.id, "observer_id": observer_id});
+    let writes = vec![SupervisionWrite::Observation(o.clone())];
+    let after = before.clone();
+    save(
+        &state,
+        &caller,
+        &before,
+        after,
+        "observation_filed",
+        Some(detail),
+        writes,
+    )
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/supervisions/{}/observations", before.id),
+        ))
+        .json(ObservationView::from(o)))
+}
+
+/// The office's decision on an observation opinion.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"adopted": false, "reason": "已列入明年监督计划统筹考虑"}))]
+pub struct DecideObservationRequest {
+    pub adopted: bool,
+    /// Required when not adopted.
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: Option<String>,
+}
+
+/// Marks an observation opinion adopted or not adopted with a reason (staff). Once.
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path), ("observation_id" = Uuid, Path)),
+    request_body = DecideObservationRequest,
+    responses(
+        (status = 200, description = "Decided", body = ObservationView),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item or observation", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "Already decided", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "A reason is needed for not adopting", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervisions/{id}/observations/{observation_id}/decide")]
+pub async fn decide_observation(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    body: JsonBody<DecideObservationRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, observation_id) = path.into_inner();
+    let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
+    let b = body.parse()?;
+    let reason = b.reason.filter(|r| !r.trim().is_empty());
+    if !b.adopted && reason.is_none() {
+        return Err(ApiError::field(
+            "reason",
+            "required",
+            Msg::new("不采纳须说明理由", "give a reason for not adopting"),
+        ));
+    }
+    let obs = state
+        .store
+        .supervision_observations(id)
+        .await?
+        .into_iter()
+        .find(|o| o.id == observation_id)
+        .ok_or_else(ApiError::not_found)?;
+    if obs.status != ObservationStatus::Pending {
+        return Err(ApiError::conflict(
+            "already_decided",
+            Msg::new(
+                "该观察意见已处理",
+                "The observation has already been decided",
+            ),
+        ));
+    }
+    let status = if b.adopted {
+        ObservationStatus::Adopted
+    } else {
+        ObservationStatus::NotAdopted
+    };
+    let by = caller.actor()?.user_id;
+    let detail = json!({"observation_id": observation_id, "status": status});
+    let writes = vec![SupervisionWrite::ObservationDecision {
+        id: observation_id,
+        status,
+        reason: reason.clone(),
+        by,
+    }];
+    let after = before.clone();
+    save(
+        &state,
+        &caller,
+        &before,
+        after,
+        "observation_decided",
+        Some(detail),
+        writes,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(ObservationView {
+        status,
+        decision_reason: reason,
+        decided_by: Some(by),
+        decided_at: Some(now()),
+        ..ObservationView::from(obs)
+    }))
+}
+
+// ---------------------------------------------------------------- sub-collections
+
+/// A step of the item's loop, with who took it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SupervisionTimelineItem {
+    pub id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub from_stage: Option<Stage>,
+    pub to_stage: Option<Stage>,
+    pub detail: Option<serde_json::Value>,
+}
+
+impl From<TimelineEntry> for SupervisionTimelineItem {
+    fn from(e: TimelineEntry) -> Self {
+        Self {
+            id: e.id,
+            occurred_at: e.occurred_at,
+            actor_id: e.actor_id,
+            actor_name: e.actor_name,
+            action: e.action,
+            from_stage: e.from_stage,
+            to_stage: e.to_stage,
+            detail: e.detail,
+        }
+    }
+}
+
+impl Keyed for SupervisionTimelineItem {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.occurred_at)
+    }
+}
+impl Keyed for RecordView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.created_at)
+    }
+}
+impl Keyed for InquiryView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.created_at)
+    }
+}
+impl Keyed for OpinionView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        let changed = self
+            .problems
+            .iter()
+            .map(|p| p.updated_at)
+            .max()
+            .unwrap_or(self.issued_at);
+        (self.id, changed.max(self.issued_at))
+    }
+}
+impl Keyed for ReportView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.submitted_at)
+    }
+}
+impl Keyed for ObservationView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.decided_at.unwrap_or(self.created_at))
+    }
+}
+impl Keyed for EvaluationView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        // Rounds are few and numbered; order them by round.
+        let round = u128::try_from(self.round).unwrap_or(0);
+        (Uuid::from_u128(round), self.concluded_at)
+    }
+}
+
+/// Who may read a sub-collection besides the office and the participants.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BodyAccess {
+    /// A supervised body sees none of it.
+    None,
+    /// A supervised body sees the entries addressed to it.
+    Own,
+}
+
+macro_rules! sub_list {
+    ($(#[$m:meta])* $name:ident, $path:literal, $item:ty, $access:expr, |$st:ident, $s:ident, $unit:ident| $load:expr) => {
+        $(#[$m])*
+        #[utoipa::path(
+            tag = "supervision",
+            params(("id" = Uuid, Path), ListParams),
+            responses(
+                (status = 200, description = "Oldest first", body = ListResponse<$item>),
+                (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+                (status = 403, description = "Not for a supervised body", body = ProblemDoc, content_type = "application/problem+json"),
+                (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+                (status = 422, description = "Invalid parameters", body = ProblemDoc, content_type = "application/problem+json"),
+            ),
+            security(("bearer" = []))
+        )]
+        #[get($path)]
+        pub async fn $name(
+            state: Data<AppState>,
+            caller: Caller,
+            id: Path<Uuid>,
+            page: QueryParams<ListParams>,
+        ) -> ApiResult<HttpResponse> {
+            let $s = load_for(&state, &caller, id.into_inner(), SupervisionAction::ReadRecords).await?;
+            let $unit = body_only(&caller, &$s);
+            if $unit.is_some() && $access == BodyAccess::None {
+                return Err(ApiError::forbidden());
+            }
+            let $st: &AppState = &state;
+            let items: Vec<$item> = $load;
+            Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+        }
+    };
+}
+
+sub_list!(
+    /// Every step of the item's loop, with who took it.
+    list_timeline, "/supervisions/{id}/timeline", SupervisionTimelineItem, BodyAccess::None,
+    |st, s, _unit| st.store.supervision_timeline(s.id).await?.into_iter().map(Into::into).collect()
+);
+sub_list!(
+    /// Investigation records: visits, inspections and hearings.
+    list_records, "/supervisions/{id}/records", RecordView, BodyAccess::None,
+    |st, s, _unit| st.store.supervision_records(s.id).await?.into_iter().map(Into::into).collect()
+);
+sub_list!(
+    /// The special inquiry's questions and answers (a body sees those it answered).
+    list_inquiries, "/supervisions/{id}/inquiries", InquiryView, BodyAccess::Own,
+    |st, s, unit| st.store.supervision_inquiries(s.id).await?.into_iter()
+        .filter(|q| unit.is_none() || q.unit_id == unit).map(Into::into).collect()
+);
+sub_list!(
+    /// Deliberation opinions with their problem lists (a body sees those addressed to it).
+    list_opinions, "/supervisions/{id}/opinions", OpinionView, BodyAccess::Own,
+    |st, s, unit| {
+        let today = st.clock.today();
+        st.store.supervision_opinions(s.id).await?.into_iter()
+            .filter(|o| unit.is_none_or(|u| o.unit_id == u))
+            .map(|o| opinion_view(o, today)).collect()
+    }
+);
+sub_list!(
+    /// Rectification reports (a body sees its own).
+    list_reports, "/supervisions/{id}/reports", ReportView, BodyAccess::Own,
+    |st, s, unit| st.store.supervision_reports(s.id).await?.into_iter()
+        .filter(|r| unit.is_none_or(|u| r.unit_id == u)).map(Into::into).collect()
+);
+sub_list!(
+    /// Observers' opinions and the office's decisions on them.
+    list_observations, "/supervisions/{id}/observations", ObservationView, BodyAccess::None,
+    |st, s, _unit| st.store.supervision_observations(s.id).await?.into_iter().map(Into::into).collect()
+);
+
+/// The results of the concluded evaluation rounds: the tally and what it
+/// decided. Readable wherever the item is.
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path), ListParams),
+    responses(
+        (status = 200, description = "By round", body = ListResponse<EvaluationView>),
+        (status = 401, description = "Not signed in and not published", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/supervisions/{id}/evaluations")]
+pub async fn list_evaluations(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    page: QueryParams<ListParams>,
+) -> ApiResult<HttpResponse> {
+    let s = load_for(&state, &caller, id.into_inner(), SupervisionAction::Read).await?;
+    let items: Vec<EvaluationView> = state
+        .store
+        .supervision_evaluations(s.id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+}
+
+// ---------------------------------------------------------------- figures
+
+/// Which items the statistics count.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SupervisionStatsParams {
+    /// Items of this plan year (all years if absent).
+    #[validate(range(min = 1949, max = 2999))]
+    #[param(minimum = 1949, maximum = 2999)]
+    pub year: Option<i32>,
+}
+
+/// Rectification figures.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RectificationStats {
+    /// Problems listed in deliberation opinions.
+    pub problems: u64,
+    pub closed: u64,
+    /// Closed off no later than the opinion's deadline.
+    pub closed_on_time: u64,
+    /// Past the deadline and not closed off.
+    pub overdue: u64,
+    /// closed_on_time over closed; null when none is closed.
+    pub on_time_rate: Option<f64>,
+}
+
+/// Satisfaction-vote figures.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SatisfactionStats {
+    /// Concluded rounds.
+    pub evaluations: u64,
+    pub accepted: u64,
+    pub returned: u64,
+    /// Votes of every concluded round.
+    pub votes: Tally,
+    /// Satisfied or basically satisfied over all votes; null without votes.
+    pub satisfaction_rate: Option<f64>,
+}
+
+/// Figures of the supervision work.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "year": 2026,
+    "items": 12,
+    "by_stage": {"planned": 2, "investigating": 1, "deliberating": 1, "rectifying": 3, "evaluating": 1, "closed": 4},
+    "by_method": {"research_visit": 4, "work_evaluation": 4, "special_report": 3, "special_inquiry": 3, "law_enforcement_inspection": 5, "satisfaction_evaluation": 5},
+    "rectification": {"problems": 40, "closed": 30, "closed_on_time": 27, "overdue": 2, "on_time_rate": 0.9},
+    "satisfaction": {"evaluations": 5, "accepted": 4, "returned": 1, "votes": {"satisfied": 60, "basically_satisfied": 25, "unsatisfied": 10}, "satisfaction_rate": 0.8947}
+}))]
+pub struct SupervisionStatsResponse {
+    pub year: Option<i32>,
+    pub items: u64,
+    pub by_stage: BTreeMap<String, u64>,
+    pub by_method: BTreeMap<String, u64>,
+    pub rectification: RectificationStats,
+    pub satisfaction: SatisfactionStats,
+}
+
+fn ratio(n: u64, d: u64) -> Option<f64> {
+    (d > 0).then(|| {
+        let r = n as f64 / d as f64;
+        (r * 10000.0).round() / 10000.0
+    })
+}
+
+/// Statistics of supervision (staff and leaders): items by stage and
+/// method, on-time rectification, satisfaction results.
+#[utoipa::path(
+    tag = "supervision",
+    params(SupervisionStatsParams),
+    responses(
+        (status = 200, description = "The figures", body = SupervisionStatsResponse),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Neither staff nor leader", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/supervisions/stats")]
+pub async fn supervision_stats(
+    state: Data<AppState>,
+    caller: Caller,
+    params: QueryParams<SupervisionStatsParams>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadSupervisionStats)?;
+    let year = params.0.year;
+    let st = state
+        .store
+        .supervision_stats(year, state.clock.today())
+        .await?;
+    let votes = st.votes;
+    let favourable = u64::from(votes.satisfied) + u64::from(votes.basically_satisfied);
+    Ok(HttpResponse::Ok().json(SupervisionStatsResponse {
+        year,
+        items: st.items,
+        by_stage: st
+            .by_stage
+            .iter()
+            .map(|(s, n)| (s.as_str().to_owned(), *n))
+            .collect(),
+        by_method: st
+            .by_method
+            .iter()
+            .map(|(m, n)| (m.as_str().to_owned(), *n))
+            .collect(),
+        rectification: RectificationStats {
+            problems: st.problems,
+            closed: st.problems_closed,
+            closed_on_time: st.problems_closed_on_time,
+            overdue: st.problems_overdue,
+            on_time_rate: ratio(st.problems_closed_on_time, st.problems_closed),
+        },
+        satisfaction: SatisfactionStats {
+            evaluations: st.evaluations,
+            accepted: st.accepted,
+            returned: st.returned,
+            votes,
+            satisfaction_rate: ratio(favourable, u64::from(votes.total())),
+        },
+    }))
+}
+
+/// Which year of an observer's record.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ObserverRecordParams {
+    /// The plan year (this year if absent).
+    #[validate(range(min = 1949, max = 2999))]
+    #[param(minimum = 1949, maximum = 2999)]
+    pub year: Option<i32>,
+}
+
+/// An item an observer joined.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JoinedItem {
+    pub id: Uuid,
+    pub title: String,
+    pub stage: Stage,
+}
+
+/// An observer's record of a year (履职记录).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "observer_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e90",
+    "year": 2026,
+    "items_joined": 1,
+    "items": [{"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea0", "title": "全区食品安全法执法检查", "stage": "closed"}],
+    "opinions_filed": 3, "opinions_adopted": 2, "opinions_not_adopted": 1, "opinions_pending": 0
+}))]
+pub struct ObserverRecordResponse {
+    pub observer_id: Uuid,
+    pub year: i32,
+    pub items_joined: u64,
+    pub items: Vec<JoinedItem>,
+    pub opinions_filed: u64,
+    pub opinions_adopted: u64,
+    pub opinions_not_adopted: u64,
+    pub opinions_pending: u64,
+}
+
+/// An observer's record for a year: the items they are assigned to and
+/// their observation opinions with how many were adopted (the office,
+/// leaders and the observer).
+#[utoipa::path(
+    tag = "observers",
+    params(("id" = Uuid, Path), ObserverRecordParams),
+    responses(
+        (status = 200, description = "The record", body = ObserverRecordResponse),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not the office, a leader or this observer", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such observer", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/observers/{id}/record")]
+pub async fn observer_record(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    params: QueryParams<ObserverRecordParams>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    caller.require(Action::ReadObserverRecord { observer_id: id })?;
+    if !state.store.observer_exists(id).await? {
+        return Err(ApiError::not_found());
+    }
+    let year = params.0.year.unwrap_or_else(|| state.clock.today().year());
+    let r = state.store.observer_record(id, year).await?;
+    Ok(HttpResponse::Ok().json(ObserverRecordResponse {
+        observer_id: id,
+        year,
+        items_joined: r.items.len() as u64,
+        items: r
+            .items
+            .into_iter()
+            .map(|(id, title, stage)| JoinedItem { id, title, stage })
+            .collect(),
+        opinions_filed: r.opinions_filed,
+        opinions_adopted: r.opinions_adopted,
+        opinions_not_adopted: r.opinions_not_adopted,
+        opinions_pending: r.opinions_pending,
+    }))
+}

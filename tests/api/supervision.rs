@@ -1,0 +1,1136 @@
+//! Supervision items: the closed loop of every method combination, the
+//! satisfaction vote with its return to rectifying, observers, who sees
+//! what, and every refusal.
+
+use renda_domain::time::Clock;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+
+/// The people of a supervision: the office, two bodies with their unit
+/// users, three committee members, a participating deputy, an outsider,
+/// a leader and two observers (one with a declared tie to body B).
+struct World {
+    app: TestApp,
+    admin: String,
+    staff: String,
+    leader: String,
+    body_a: String,
+    body_b: String,
+    unit_a: String,
+    unit_b: String,
+    members: Vec<(String, String)>,
+    deputy: String,
+    deputy_id: String,
+    outsider: String,
+    observer_id: String,
+    observer: String,
+    tied_observer_id: String,
+    tied_observer: String,
+}
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_owned()
+}
+
+async fn world() -> World {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let staff = app
+        .user_token(&admin, "office", &["staff"], json!({}))
+        .await;
+    let leader = app
+        .user_token(&admin, "leader", &["leader"], json!({}))
+        .await;
+    let body_a = id(&app.create_unit(&staff, "区市场监督管理局").await);
+    let body_b = id(&app.create_unit(&staff, "区教育局").await);
+    let unit_a = app
+        .user_token(&admin, "unit-a", &["unit"], json!({"unit_id": body_a}))
+        .await;
+    let unit_b = app
+        .user_token(&admin, "unit-b", &["unit"], json!({"unit_id": body_b}))
+        .await;
+    let mut members = Vec::new();
+    for i in 0..3 {
+        let d = id(&app
+            .create_deputy(&staff, json!({"name": format!("委员{i}")}))
+            .await);
+        let t = app
+            .user_token(
+                &admin,
+                &format!("member{i}"),
+                &["deputy"],
+                json!({"deputy_id": d}),
+            )
+            .await;
+        members.push((d, t));
+    }
+    let deputy_id = id(&app.create_deputy(&staff, json!({"name": "李代表"})).await);
+    let deputy = app
+        .user_token(
+            &admin,
+            "deputy",
+            &["deputy"],
+            json!({"deputy_id": deputy_id}),
+        )
+        .await;
+    let outsider_id = id(&app.create_deputy(&staff, json!({"name": "王代表"})).await);
+    let outsider = app
+        .user_token(
+            &admin,
+            "outsider",
+            &["deputy"],
+            json!({"deputy_id": outsider_id}),
+        )
+        .await;
+    let mut observers = Vec::new();
+    for (i, ties) in [json!([]), json!([body_b])].into_iter().enumerate() {
+        let o = app
+            .post(
+                "/api/v1/observers",
+                Some(&staff),
+                &json!({"name": format!("观察员{i}"), "specialty": "law",
+                        "category": "finance_work", "conflict_unit_ids": ties}),
+            )
+            .await;
+        let oid = id(o.ok(201));
+        let t = app
+            .user_token(
+                &admin,
+                &format!("observer{i}"),
+                &["observer"],
+                json!({"observer_id": oid}),
+            )
+            .await;
+        observers.push((oid, t));
+    }
+    let (tied_observer_id, tied_observer) = observers.pop().unwrap();
+    let (observer_id, observer) = observers.pop().unwrap();
+    World {
+        app,
+        admin,
+        staff,
+        leader,
+        body_a,
+        body_b,
+        unit_a,
+        unit_b,
+        members,
+        deputy,
+        deputy_id,
+        outsider,
+        observer_id,
+        observer,
+        tied_observer_id,
+        tied_observer,
+    }
+}
+
+impl World {
+    fn member_ids(&self) -> Vec<String> {
+        self.members.iter().map(|(d, _)| d.clone()).collect()
+    }
+
+    async fn plan(&self, methods: &[&str], bodies: &[&str]) -> Value {
+        let laws = if methods.contains(&"law_enforcement_inspection") {
+            json!(["中华人民共和国食品安全法"])
+        } else {
+            json!([])
+        };
+        let body = json!({
+            "title": format!("{} 监督", methods.join("+")),
+            "year": 2026,
+            "methods": methods,
+            "body_ids": bodies,
+            "committee": "教育科学文化卫生委员会",
+            "committee_member_ids": self.member_ids(),
+            "deputy_ids": [self.deputy_id],
+            "laws": laws,
+        });
+        self.app
+            .post("/api/v1/supervisions", Some(&self.staff), &body)
+            .await
+            .ok(201)
+            .clone()
+    }
+
+    async fn step(&self, item: &str, op: &str) -> Value {
+        self.app
+            .post(
+                &format!("/api/v1/supervisions/{item}/{op}"),
+                Some(&self.staff),
+                &json!({}),
+            )
+            .await
+            .ok(200)
+            .clone()
+    }
+
+    async fn opinion(&self, item: &str, unit: &str, problems: &[&str]) -> Value {
+        let deadline = (self.app.clock.today() + chrono::Duration::days(30)).to_string();
+        self.app
+            .post(
+                &format!("/api/v1/supervisions/{item}/opinions"),
+                Some(&self.staff),
+                &json!({"unit_id": unit, "content": "审议意见", "deadline": deadline, "problems": problems}),
+            )
+            .await
+            .ok(201)
+            .clone()
+    }
+
+    async fn report(&self, item: &str, token: &str, opinion: &Value, which: &[usize]) -> Value {
+        let answers: Vec<Value> = which
+            .iter()
+            .map(|i| json!({"problem_id": opinion["problems"][*i]["id"], "measures": "已整改"}))
+            .collect();
+        self.app
+            .post(
+                &format!(
+                    "/api/v1/supervisions/{item}/opinions/{}/reports",
+                    opinion["id"].as_str().unwrap()
+                ),
+                Some(token),
+                &json!({"summary": "整改报告", "answers": answers}),
+            )
+            .await
+            .ok(201)
+            .clone()
+    }
+
+    async fn close_off(&self, item: &str, opinion: &Value, i: usize) {
+        let p = opinion["problems"][i]["id"].as_str().unwrap();
+        let a = self
+            .app
+            .post(
+                &format!("/api/v1/supervisions/{item}/problems/{p}/close-off"),
+                Some(&self.staff),
+                &json!({"note": "核查属实"}),
+            )
+            .await;
+        assert_eq!(a.ok(200)["status"], "closed");
+    }
+
+    async fn vote(&self, item: &str, member: usize, choice: &str) {
+        let a = self
+            .app
+            .post(
+                &format!("/api/v1/supervisions/{item}/votes"),
+                Some(&self.members[member].1),
+                &json!({"choice": choice}),
+            )
+            .await;
+        assert_eq!(a.ok(201)["choice"], choice);
+    }
+}
+
+#[tokio::test]
+async fn every_combination_runs_the_whole_loop_and_an_unsatisfied_vote_returns_it() {
+    let w = world().await;
+    let app = &w.app;
+    let combos: [&[&str]; 3] = [
+        &["research_visit", "work_evaluation"],
+        &["special_report", "special_inquiry"],
+        &["law_enforcement_inspection", "satisfaction_evaluation"],
+    ];
+    for (n, methods) in combos.iter().enumerate() {
+        let item = w.plan(methods, &[&w.body_a, &w.body_b]).await;
+        assert_eq!(item["stage"], "planned");
+        assert_eq!(item["round"], 1);
+        let sid = id(&item);
+        let base = format!("/api/v1/supervisions/{sid}");
+
+        app.post(
+            &format!("{base}/observers"),
+            Some(&w.staff),
+            &json!({"observer_id": w.observer_id}),
+        )
+        .await
+        .ok(200);
+        assert_eq!(
+            w.step(&sid, "start-investigation").await["stage"],
+            "investigating"
+        );
+        let kind = match n {
+            0 => "visit",
+            1 => "hearing",
+            _ => "inspection",
+        };
+        let rec = app
+            .post(
+                &format!("{base}/records"),
+                Some(&w.staff),
+                &json!({"kind": kind, "occurred_on": app.clock.today(), "place": "城东农贸市场",
+                        "participants": "检查组", "findings": "进货查验记录不全"}),
+            )
+            .await;
+        assert_eq!(rec.ok(201)["kind"], kind);
+        if methods.contains(&"special_inquiry") {
+            let q = app
+                .post(
+                    &format!("{base}/inquiries"),
+                    Some(&w.staff),
+                    &json!({"unit_id": w.body_b, "asked_by": "王委员", "question": "薄弱环节在哪里？",
+                            "answered_by": "区教育局局长", "answer": "年内完成全覆盖检查"}),
+                )
+                .await;
+            assert_eq!(q.ok(201)["answered_by"], "区教育局局长");
+        }
+        let obs = app
+            .post(
+                &format!("{base}/observations"),
+                Some(&w.observer),
+                &json!({"content": "建议扩大抽检范围"}),
+            )
+            .await;
+        assert_eq!(obs.ok(201)["status"], "pending");
+
+        assert_eq!(
+            w.step(&sid, "start-deliberation").await["stage"],
+            "deliberating"
+        );
+        let op_a = w.opinion(&sid, &w.body_a, &["问题一", "问题二"]).await;
+        let op_b = w.opinion(&sid, &w.body_b, &["问题三"]).await;
+        assert_eq!(op_a["problems"][1]["position"], 2);
+        assert_eq!(
+            w.step(&sid, "start-rectification").await["stage"],
+            "rectifying"
+        );
+
+        // Body A answers both problems; one is closed off, one sent back.
+        w.report(&sid, &w.unit_a, &op_a, &[0, 1]).await;
+        w.close_off(&sid, &op_a, 0).await;
+        let p1 = op_a["problems"][1]["id"].as_str().unwrap();
+        let back = app
+            .post(
+                &format!("{base}/problems/{p1}/send-back"),
+                Some(&w.staff),
+                &json!({"reason": "措施未落实"}),
+            )
+            .await;
+        assert_eq!(back.ok(200)["status"], "sent_back");
+        assert_eq!(back.body["note"], "措施未落实");
+        w.report(&sid, &w.unit_b, &op_b, &[0]).await;
+        w.close_off(&sid, &op_b, 0).await;
+        // Rectification cannot end while a problem is open.
+        app.post(
+            &format!("{base}/start-evaluation"),
+            Some(&w.staff),
+            &json!({}),
+        )
+        .await
+        .problem(409, "problems_open");
+        w.report(&sid, &w.unit_a, &op_a, &[1]).await;
+        w.close_off(&sid, &op_a, 1).await;
+        assert_eq!(
+            w.step(&sid, "start-evaluation").await["stage"],
+            "evaluating"
+        );
+
+        if n == 0 {
+            // Two of three unsatisfied: back to rectifying for round 2.
+            w.vote(&sid, 0, "unsatisfied").await;
+            w.vote(&sid, 1, "unsatisfied").await;
+            w.vote(&sid, 2, "satisfied").await;
+            let back = w.step(&sid, "conclude-evaluation").await;
+            assert_eq!(back["stage"], "rectifying");
+            assert_eq!(back["round"], 2);
+            let follow = w.opinion(&sid, &w.body_a, &["整改不彻底"]).await;
+            assert_eq!(follow["round"], 2);
+            app.post(
+                &format!("{base}/start-evaluation"),
+                Some(&w.staff),
+                &json!({}),
+            )
+            .await
+            .problem(409, "problems_open");
+            w.report(&sid, &w.unit_a, &follow, &[0]).await;
+            w.close_off(&sid, &follow, 0).await;
+            w.step(&sid, "start-evaluation").await;
+        }
+        w.vote(&sid, 0, "satisfied").await;
+        w.vote(&sid, 1, "basically_satisfied").await;
+        w.vote(&sid, 2, "unsatisfied").await;
+        let closed = w.step(&sid, "conclude-evaluation").await;
+        assert_eq!(closed["stage"], "closed");
+        assert!(closed["closed_at"].is_string());
+
+        // The results of every round are recorded with an exact tally.
+        let evals = app
+            .get(&format!("{base}/evaluations"), Some(&w.leader))
+            .await;
+        let rounds = evals.ok(200)["items"].as_array().unwrap().clone();
+        let last = rounds.last().unwrap();
+        assert_eq!(
+            last["tally"],
+            json!({"satisfied": 1, "basically_satisfied": 1, "unsatisfied": 1})
+        );
+        assert_eq!(last["total"], 3);
+        assert_eq!(last["outcome"], "accepted");
+        if n == 0 {
+            assert_eq!(rounds.len(), 2);
+            assert_eq!(rounds[0]["round"], 1);
+            assert_eq!(rounds[0]["tally"]["unsatisfied"], 2);
+            assert_eq!(rounds[0]["outcome"], "returned");
+        } else {
+            assert_eq!(rounds.len(), 1);
+        }
+
+        // Every move is on the timeline and in the audit trail.
+        let tl = app
+            .get(&format!("{base}/timeline?limit=100"), Some(&w.staff))
+            .await;
+        let moves: Vec<(Value, Value)> = tl.ok(200)["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| !e["from_stage"].is_null() && e["from_stage"] != e["to_stage"])
+            .map(|e| (e["to_stage"].clone(), e["actor_name"].clone()))
+            .collect();
+        let mut want = vec!["investigating", "deliberating", "rectifying", "evaluating"];
+        if n == 0 {
+            want.extend(["rectifying", "evaluating"]);
+        }
+        want.push("closed");
+        assert_eq!(
+            moves
+                .iter()
+                .map(|m| m.0.as_str().unwrap())
+                .collect::<Vec<_>>(),
+            want
+        );
+        assert!(moves.iter().all(|m| m.1 == "office"));
+        let audit = app
+            .get(
+                &format!("/api/v1/audit-events?object_type=supervision&object_id={sid}&limit=100"),
+                Some(&w.admin),
+            )
+            .await;
+        let actions: Vec<String> = audit.ok(200)["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(actions.contains(&"transition:evaluation_concluded".to_owned()));
+        assert!(actions.contains(&"report_submitted".to_owned()));
+        assert_eq!(
+            actions.iter().filter(|a| *a == "vote").count(),
+            if n == 0 { 6 } else { 3 }
+        );
+
+        // Closed is final: no more opinions, observations or votes.
+        app.post(
+            &format!("{base}/observations"),
+            Some(&w.observer),
+            &json!({"content": "迟到的意见"}),
+        )
+        .await
+        .problem(409, "invalid_state");
+        app.post(
+            &format!("{base}/votes"),
+            Some(&w.members[0].1),
+            &json!({"choice": "satisfied"}),
+        )
+        .await
+        .problem(409, "invalid_state");
+    }
+
+    // The figures of the year.
+    let st = app
+        .get("/api/v1/supervisions/stats?year=2026", Some(&w.leader))
+        .await;
+    let st = st.ok(200);
+    assert_eq!(st["items"], 3);
+    assert_eq!(st["by_stage"]["closed"], 3);
+    assert_eq!(st["by_method"]["special_inquiry"], 1);
+    assert_eq!(st["rectification"]["problems"], 10);
+    assert_eq!(st["rectification"]["closed"], 10);
+    assert_eq!(st["rectification"]["closed_on_time"], 10);
+    assert_eq!(st["satisfaction"]["evaluations"], 4);
+    assert_eq!(st["satisfaction"]["returned"], 1);
+    assert_eq!(st["satisfaction"]["accepted"], 3);
+    assert_eq!(
+        st["satisfaction"]["votes"],
+        json!({"satisfied": 4, "basically_satisfied": 3, "unsatisfied": 5})
+    );
+    app.get("/api/v1/supervisions/stats", Some(&w.unit_a))
+        .await
+        .problem(403, "forbidden");
+}
+
+#[tokio::test]
+async fn refusals_change_nothing() {
+    let w = world().await;
+    let app = &w.app;
+    let plan = json!({
+        "title": "食品安全法执法检查", "year": 2026,
+        "methods": ["law_enforcement_inspection", "satisfaction_evaluation"],
+        "body_ids": [w.body_a], "committee": "教科文卫委",
+        "committee_member_ids": w.member_ids(), "laws": ["中华人民共和国食品安全法"]
+    });
+    // Wrong role.
+    for t in [&w.leader, &w.members[0].1, &w.unit_a, &w.observer] {
+        app.post("/api/v1/supervisions", Some(t), &plan)
+            .await
+            .problem(403, "forbidden");
+    }
+    app.post("/api/v1/supervisions", None, &plan)
+        .await
+        .problem(401, "unauthenticated");
+    // Bad input.
+    let mut bad = plan.clone();
+    bad["laws"] = json!([]);
+    let a = app.post("/api/v1/supervisions", Some(&w.staff), &bad).await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.fields(), ["laws"]);
+    bad = plan.clone();
+    bad["methods"] = json!(["research_visit", "research_visit"]);
+    bad["laws"] = json!([]);
+    let a = app.post("/api/v1/supervisions", Some(&w.staff), &bad).await;
+    assert_eq!(a.fields(), ["methods"]);
+    bad = plan.clone();
+    bad["methods"] = json!(["wiretapping"]);
+    app.post("/api/v1/supervisions", Some(&w.staff), &bad)
+        .await
+        .problem(422, "validation_failed");
+    bad = plan.clone();
+    bad["body_ids"] = json!([w.deputy_id]);
+    let a = app.post("/api/v1/supervisions", Some(&w.staff), &bad).await;
+    assert_eq!(a.fields(), ["body_ids[0]"]);
+    let listed = app.get("/api/v1/supervisions", Some(&w.staff)).await;
+    assert_eq!(listed.ok(200)["items"], json!([]));
+
+    let item = app
+        .post("/api/v1/supervisions", Some(&w.staff), &plan)
+        .await
+        .ok(201)
+        .clone();
+    let sid = id(&item);
+    let base = format!("/api/v1/supervisions/{sid}");
+    // Wrong stage.
+    app.post(
+        &format!("{base}/start-rectification"),
+        Some(&w.staff),
+        &json!({}),
+    )
+    .await
+    .problem(409, "invalid_state");
+    app.post(
+        &format!("{base}/opinions"),
+        Some(&w.staff),
+        &json!({"unit_id": w.body_a, "content": "x", "deadline": "2999-01-01", "problems": ["p"]}),
+    )
+    .await
+    .problem(409, "invalid_state");
+    app.post(
+        &format!("{base}/votes"),
+        Some(&w.members[0].1),
+        &json!({"choice": "satisfied"}),
+    )
+    .await
+    .problem(409, "invalid_state");
+    app.post(
+        &format!("{base}/inquiries"),
+        Some(&w.staff),
+        &json!({"asked_by": "王委员", "question": "?"}),
+    )
+    .await
+    .problem(409, "method_not_planned");
+    // Leaders see but do not run the loop.
+    app.post(
+        &format!("{base}/start-investigation"),
+        Some(&w.leader),
+        &json!({}),
+    )
+    .await
+    .problem(403, "forbidden");
+    // Someone not involved does not learn the item exists.
+    app.get(&base, Some(&w.outsider))
+        .await
+        .problem(404, "not_found");
+    app.get(&base, Some(&w.unit_b))
+        .await
+        .problem(404, "not_found");
+    app.get(&base, Some(&w.observer))
+        .await
+        .problem(404, "not_found");
+    app.get(&base, None).await.problem(401, "unauthenticated");
+    // The bodies may change while planned, but not afterwards.
+    app.patch(&base, Some(&w.staff), &json!({"title": "  "}))
+        .await
+        .problem(422, "validation_failed");
+    app.patch(&base, Some(&w.staff), &json!({"methods": null}))
+        .await
+        .problem(422, "validation_failed");
+
+    w.step(&sid, "start-investigation").await;
+    app.patch(
+        &base,
+        Some(&w.staff),
+        &json!({"body_ids": [w.body_a, w.body_b]}),
+    )
+    .await
+    .problem(409, "invalid_state");
+    app.post(
+        &format!("{base}/records"),
+        Some(&w.staff),
+        &json!({"kind": "inspection", "occurred_on": "2999-01-01", "place": "x", "findings": "y"}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    app.post(
+        &format!("{base}/records"),
+        Some(&w.unit_a),
+        &json!({"kind": "inspection", "occurred_on": "2026-01-01", "place": "x", "findings": "y"}),
+    )
+    .await
+    .problem(403, "forbidden");
+    w.step(&sid, "start-deliberation").await;
+    app.post(
+        &format!("{base}/start-rectification"),
+        Some(&w.staff),
+        &json!({}),
+    )
+    .await
+    .problem(409, "opinion_missing");
+    let past = (app.clock.today() - chrono::Duration::days(1)).to_string();
+    let a = app
+        .post(
+            &format!("{base}/opinions"),
+            Some(&w.staff),
+            &json!({"unit_id": w.body_b, "content": "x", "deadline": past, "problems": ["p", " "]}),
+        )
+        .await;
+    a.problem(422, "validation_failed");
+    let mut f = a.fields();
+    f.sort();
+    assert_eq!(f, ["deadline", "problems[1]", "unit_id"]);
+    app.post(
+        &format!("{base}/opinions"),
+        Some(&w.unit_a),
+        &json!({"unit_id": w.body_a, "content": "x", "deadline": "2999-01-01", "problems": ["p"]}),
+    )
+    .await
+    .problem(403, "forbidden");
+    let op = w.opinion(&sid, &w.body_a, &["问题一"]).await;
+    let report_path = format!("{base}/opinions/{}/reports", id(&op));
+    let good = json!({"summary": "s", "answers": [{"problem_id": op["problems"][0]["id"], "measures": "m"}]});
+    app.post(&report_path, Some(&w.unit_a), &good)
+        .await
+        .problem(409, "invalid_state");
+    w.step(&sid, "start-rectification").await;
+    // Another body cannot report on an opinion not addressed to it.
+    app.post(&report_path, Some(&w.unit_b), &good)
+        .await
+        .problem(404, "not_found");
+    app.post(&report_path, Some(&w.staff), &good)
+        .await
+        .problem(403, "forbidden");
+    let a = app
+        .post(
+            &report_path,
+            Some(&w.unit_a),
+            &json!({"summary": "s", "answers": [{"problem_id": w.body_a, "measures": "m"}]}),
+        )
+        .await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.fields(), ["answers[0].problem_id"]);
+    // Closing off needs an answer first.
+    let p = op["problems"][0]["id"].as_str().unwrap();
+    app.post(
+        &format!("{base}/problems/{p}/close-off"),
+        Some(&w.staff),
+        &json!({}),
+    )
+    .await
+    .problem(409, "problem_not_answered");
+    app.post(&report_path, Some(&w.unit_a), &good).await.ok(201);
+    app.post(&report_path, Some(&w.unit_a), &good)
+        .await
+        .problem(409, "problem_not_open");
+    app.post(
+        &format!("{base}/problems/{p}/send-back"),
+        Some(&w.staff),
+        &json!({"reason": ""}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    app.post(
+        &format!("{base}/problems/{p}/close-off"),
+        Some(&w.unit_a),
+        &json!({}),
+    )
+    .await
+    .problem(403, "forbidden");
+    w.close_off(&sid, &op, 0).await;
+    w.step(&sid, "start-evaluation").await;
+    app.post(
+        &format!("{base}/conclude-evaluation"),
+        Some(&w.staff),
+        &json!({}),
+    )
+    .await
+    .problem(409, "no_votes");
+    // Only committee members vote, once each.
+    let vote = format!("{base}/votes");
+    app.post(&vote, Some(&w.staff), &json!({"choice": "satisfied"}))
+        .await
+        .problem(403, "forbidden");
+    app.post(
+        &vote,
+        Some(&w.members[0].1),
+        &json!({"choice": "delighted"}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    w.vote(&sid, 0, "satisfied").await;
+    app.post(
+        &vote,
+        Some(&w.members[0].1),
+        &json!({"choice": "unsatisfied"}),
+    )
+    .await
+    .problem(409, "already_voted");
+    let before = app.get(&base, Some(&w.staff)).await;
+    let etag = before.header("etag").unwrap().to_owned();
+    // A stale ETag is refused and nothing moves.
+    let stale = app
+        .request(
+            reqwest::Method::POST,
+            &format!("{base}/conclude-evaluation"),
+            Some(&w.staff),
+        )
+        .header("If-Match", "\"1\"")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status().as_u16(), 412);
+    let after = app.get(&base, Some(&w.staff)).await;
+    assert_eq!(after.header("etag"), Some(etag.as_str()));
+    assert_eq!(after.body["stage"], "evaluating");
+    let done = w.step(&sid, "conclude-evaluation").await;
+    assert_eq!(done["stage"], "closed");
+    let ev = app
+        .get(&format!("{base}/evaluations"), Some(&w.staff))
+        .await;
+    assert_eq!(
+        ev.ok(200)["items"][0]["tally"],
+        json!({"satisfied": 1, "basically_satisfied": 0, "unsatisfied": 0})
+    );
+    app.post(
+        &format!("{base}/start-investigation"),
+        Some(&w.staff),
+        &json!({}),
+    )
+    .await
+    .problem(409, "invalid_state");
+}
+
+#[tokio::test]
+async fn observers_are_assigned_without_conflicts_and_their_opinions_are_decided() {
+    let w = world().await;
+    let app = &w.app;
+    let item = w
+        .plan(&["research_visit", "work_evaluation"], &[&w.body_b])
+        .await;
+    let sid = id(&item);
+    let base = format!("/api/v1/supervisions/{sid}");
+    let assign = format!("{base}/observers");
+    // A declared tie to the supervised body bars the observer.
+    app.post(
+        &assign,
+        Some(&w.staff),
+        &json!({"observer_id": w.tied_observer_id}),
+    )
+    .await
+    .problem(409, "conflict_of_interest");
+    app.post(&assign, Some(&w.staff), &json!({"observer_id": w.body_a}))
+        .await
+        .problem(422, "validation_failed");
+    app.post(
+        &assign,
+        Some(&w.leader),
+        &json!({"observer_id": w.observer_id}),
+    )
+    .await
+    .problem(403, "forbidden");
+    let other = w
+        .plan(&["special_report", "special_inquiry"], &[&w.body_a])
+        .await;
+    let other_id = id(&other);
+    app.post(
+        &format!("/api/v1/supervisions/{other_id}/observers"),
+        Some(&w.staff),
+        &json!({"observer_id": w.tied_observer_id}),
+    )
+    .await
+    .ok(200);
+    // Nor may a body the observer is tied to be added to their item.
+    app.patch(
+        &format!("/api/v1/supervisions/{other_id}"),
+        Some(&w.staff),
+        &json!({"body_ids": [w.body_a, w.body_b]}),
+    )
+    .await
+    .problem(409, "conflict_of_interest");
+
+    let a = app
+        .post(
+            &assign,
+            Some(&w.staff),
+            &json!({"observer_id": w.observer_id}),
+        )
+        .await;
+    assert_eq!(a.ok(200)["observer_ids"], json!([w.observer_id]));
+    app.post(
+        &assign,
+        Some(&w.staff),
+        &json!({"observer_id": w.observer_id}),
+    )
+    .await
+    .problem(409, "already_assigned");
+
+    // Each observer sees exactly the items they are assigned to.
+    let mine = app.get("/api/v1/supervisions", Some(&w.observer)).await;
+    let ids: Vec<String> = mine.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(id)
+        .collect();
+    assert_eq!(ids, [sid.as_str()]);
+    let theirs = app
+        .get("/api/v1/supervisions", Some(&w.tied_observer))
+        .await;
+    assert_eq!(theirs.ok(200)["items"][0]["id"], other["id"]);
+    app.get(&base, Some(&w.tied_observer))
+        .await
+        .problem(404, "not_found");
+    app.post(
+        &format!("{base}/observations"),
+        Some(&w.tied_observer),
+        &json!({"content": "x"}),
+    )
+    .await
+    .problem(404, "not_found");
+    app.post(
+        &format!("{base}/observations"),
+        Some(&w.deputy),
+        &json!({"content": "x"}),
+    )
+    .await
+    .problem(403, "forbidden");
+    app.post(
+        &format!("{base}/observations"),
+        Some(&w.observer),
+        &json!({"content": " "}),
+    )
+    .await
+    .problem(422, "validation_failed");
+
+    let o1 = id(app
+        .post(
+            &format!("{base}/observations"),
+            Some(&w.observer),
+            &json!({"content": "建议一"}),
+        )
+        .await
+        .ok(201));
+    let o2 = id(app
+        .post(
+            &format!("{base}/observations"),
+            Some(&w.observer),
+            &json!({"content": "建议二"}),
+        )
+        .await
+        .ok(201));
+    let decide = |o: &str| format!("{base}/observations/{o}/decide");
+    app.post(&decide(&o1), Some(&w.staff), &json!({"adopted": false}))
+        .await
+        .problem(422, "validation_failed");
+    app.post(&decide(&o1), Some(&w.observer), &json!({"adopted": true}))
+        .await
+        .problem(403, "forbidden");
+    let d = app
+        .post(
+            &decide(&o1),
+            Some(&w.staff),
+            &json!({"adopted": false, "reason": "已列入明年计划"}),
+        )
+        .await;
+    assert_eq!(d.ok(200)["status"], "not_adopted");
+    assert_eq!(d.body["decision_reason"], "已列入明年计划");
+    app.post(&decide(&o1), Some(&w.staff), &json!({"adopted": true}))
+        .await
+        .problem(409, "already_decided");
+    app.post(&decide(&o2), Some(&w.staff), &json!({"adopted": true}))
+        .await
+        .ok(200);
+    let listed = app
+        .get(&format!("{base}/observations"), Some(&w.observer))
+        .await;
+    let statuses: Vec<Value> = listed.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["status"].clone())
+        .collect();
+    assert_eq!(statuses, [json!("not_adopted"), json!("adopted")]);
+    // A supervised body does not read the observers' opinions.
+    app.get(&format!("{base}/observations"), Some(&w.unit_b))
+        .await
+        .problem(403, "forbidden");
+
+    // The observer's yearly record.
+    let rec = app
+        .get(
+            &format!("/api/v1/observers/{}/record?year=2026", w.observer_id),
+            Some(&w.observer),
+        )
+        .await;
+    let rec = rec.ok(200);
+    assert_eq!(rec["items_joined"], 1);
+    assert_eq!(rec["items"][0]["id"], sid.as_str());
+    assert_eq!(
+        (
+            &rec["opinions_filed"],
+            &rec["opinions_adopted"],
+            &rec["opinions_not_adopted"]
+        ),
+        (&json!(2), &json!(1), &json!(1))
+    );
+    let empty = app
+        .get(
+            &format!("/api/v1/observers/{}/record?year=2025", w.observer_id),
+            Some(&w.staff),
+        )
+        .await;
+    assert_eq!(empty.ok(200)["items_joined"], 0);
+    app.get(
+        &format!("/api/v1/observers/{}/record", w.observer_id),
+        Some(&w.tied_observer),
+    )
+    .await
+    .problem(403, "forbidden");
+
+    // Removal ends the observer's view of the item; opinions stay on record.
+    let r = app
+        .delete(
+            &format!("{base}/observers/{}", w.observer_id),
+            Some(&w.staff),
+        )
+        .await;
+    assert_eq!(r.ok(200)["observer_ids"], json!([]));
+    app.delete(
+        &format!("{base}/observers/{}", w.observer_id),
+        Some(&w.staff),
+    )
+    .await
+    .problem(404, "not_found");
+    app.get(&base, Some(&w.observer))
+        .await
+        .problem(404, "not_found");
+    let kept = app
+        .get(&format!("{base}/observations"), Some(&w.staff))
+        .await;
+    assert_eq!(kept.ok(200)["items"].as_array().unwrap().len(), 2);
+
+    // An observer no longer serving cannot be assigned.
+    app.patch(
+        &format!("/api/v1/observers/{}", w.observer_id),
+        Some(&w.staff),
+        &json!({"status": "inactive"}),
+    )
+    .await
+    .ok(200);
+    app.post(
+        &assign,
+        Some(&w.staff),
+        &json!({"observer_id": w.observer_id}),
+    )
+    .await
+    .problem(409, "observer_inactive");
+}
+
+#[tokio::test]
+async fn who_sees_what_and_the_list_filters() {
+    let w = world().await;
+    let app = &w.app;
+    let both = w
+        .plan(
+            &["research_visit", "work_evaluation"],
+            &[&w.body_a, &w.body_b],
+        )
+        .await;
+    let only_a = w
+        .plan(
+            &["law_enforcement_inspection", "satisfaction_evaluation"],
+            &[&w.body_a],
+        )
+        .await;
+    let (both_id, a_id) = (id(&both), id(&only_a));
+    for s in [&both_id, &a_id] {
+        w.step(s, "start-investigation").await;
+        w.step(s, "start-deliberation").await;
+    }
+    let op_a = w.opinion(&both_id, &w.body_a, &["甲的问题"]).await;
+    let op_b = w.opinion(&both_id, &w.body_b, &["乙的问题"]).await;
+    w.step(&both_id, "start-rectification").await;
+
+    let list = |token: Option<String>, query: &'static str| {
+        let app = &w.app;
+        async move {
+            let a = app
+                .get(&format!("/api/v1/supervisions{query}"), token.as_deref())
+                .await;
+            let mut ids: Vec<String> = a.ok(200)["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(id)
+                .collect();
+            ids.sort();
+            ids
+        }
+    };
+    let mut all = vec![both_id.clone(), a_id.clone()];
+    all.sort();
+    assert_eq!(list(Some(w.leader.clone()), "").await, all);
+    assert_eq!(list(Some(w.unit_a.clone()), "").await, all);
+    assert_eq!(list(Some(w.unit_b.clone()), "").await, [both_id.as_str()]);
+    assert_eq!(list(Some(w.deputy.clone()), "").await, all);
+    assert_eq!(
+        list(Some(w.outsider.clone()), "").await,
+        Vec::<String>::new()
+    );
+    assert_eq!(list(None, "").await, Vec::<String>::new());
+
+    // A body sees only the opinions addressed to it, and none of the records.
+    let ops = app
+        .get(
+            &format!("/api/v1/supervisions/{both_id}/opinions"),
+            Some(&w.unit_b),
+        )
+        .await;
+    let seen: Vec<String> = ops.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(id)
+        .collect();
+    assert_eq!(seen, [id(&op_b)]);
+    let ops = app
+        .get(
+            &format!("/api/v1/supervisions/{both_id}/opinions"),
+            Some(&w.staff),
+        )
+        .await;
+    assert_eq!(ops.ok(200)["items"].as_array().unwrap().len(), 2);
+    app.get(
+        &format!("/api/v1/supervisions/{both_id}/timeline"),
+        Some(&w.unit_b),
+    )
+    .await
+    .problem(403, "forbidden");
+    w.report(&both_id, &w.unit_a, &op_a, &[0]).await;
+    let reports = app
+        .get(
+            &format!("/api/v1/supervisions/{both_id}/reports"),
+            Some(&w.unit_b),
+        )
+        .await;
+    assert_eq!(reports.ok(200)["items"], json!([]));
+
+    // Published items are for everyone; their working records are not.
+    app.post(
+        &format!("/api/v1/supervisions/{a_id}/publish"),
+        Some(&w.staff),
+        &json!({}),
+    )
+    .await
+    .ok(200);
+    assert_eq!(list(None, "").await, [a_id.as_str()]);
+    assert_eq!(list(Some(w.outsider.clone()), "").await, [a_id.as_str()]);
+    app.get(&format!("/api/v1/supervisions/{a_id}"), None)
+        .await
+        .ok(200);
+    app.get(&format!("/api/v1/supervisions/{a_id}/opinions"), None)
+        .await
+        .problem(401, "unauthenticated");
+    app.get(
+        &format!("/api/v1/supervisions/{a_id}/opinions"),
+        Some(&w.outsider),
+    )
+    .await
+    .problem(404, "not_found");
+
+    // Filters.
+    let staff = Some(w.staff.clone());
+    assert_eq!(
+        list(staff.clone(), "?method=law_enforcement_inspection").await,
+        [a_id.as_str()]
+    );
+    assert_eq!(
+        list(staff.clone(), "?stage=rectifying").await,
+        [both_id.as_str()]
+    );
+    assert_eq!(
+        list(staff.clone(), "?year=2025").await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        list(staff.clone(), "?overdue=true").await,
+        Vec::<String>::new()
+    );
+    let body_b_filter = format!("?body_id={}", w.body_b);
+    let a = app
+        .get(
+            &format!("/api/v1/supervisions{body_b_filter}"),
+            Some(&w.staff),
+        )
+        .await;
+    assert_eq!(a.ok(200)["items"][0]["id"], both_id.as_str());
+    assert_eq!(a.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        list(staff.clone(), "?q=%E6%89%A7%E6%B3%95").await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        list(staff.clone(), "?q=law_enforcement").await,
+        [a_id.as_str()]
+    );
+    app.get("/api/v1/supervisions?stage=done", Some(&w.staff))
+        .await
+        .problem(422, "validation_failed");
+
+    // Past the deadline with problems open, the item is overdue.
+    app.clock.advance(31);
+    assert_eq!(
+        list(staff.clone(), "?overdue=true").await,
+        [both_id.as_str()]
+    );
+    assert_eq!(list(staff.clone(), "?overdue=false").await, [a_id.as_str()]);
+    let item = app
+        .get(&format!("/api/v1/supervisions/{both_id}"), Some(&w.staff))
+        .await;
+    assert_eq!(item.ok(200)["overdue"], true);
+    let ops = app
+        .get(
+            &format!("/api/v1/supervisions/{both_id}/opinions"),
+            Some(&w.staff),
+        )
+        .await;
+    assert!(
+        ops.ok(200)["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["overdue"] == true)
+    );
+    let st = app.get("/api/v1/supervisions/stats", Some(&w.staff)).await;
+    assert_eq!(st.ok(200)["rectification"]["overdue"], 2);
+    assert_eq!(st.body["by_stage"]["deliberating"], 1);
+    assert_eq!(st.body["by_stage"]["rectifying"], 1);
+}
