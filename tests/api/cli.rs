@@ -4,6 +4,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use serde_json::json;
+
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const BIN: &str = env!("CARGO_BIN_EXE_renda");
@@ -272,6 +274,46 @@ async fn the_demo_data_set_is_explorable_through_the_api() {
         .get("/api/v1/suggestions?include_total=true", Some(&deputy))
         .await;
     assert!(mine.ok(200)["total"].as_i64().unwrap() > 0);
+
+    // Supervision: one item in every stage; a committee member can vote on
+    // the one being evaluated; the observer sees the items assigned.
+    let st = app.get("/api/v1/supervisions/stats", Some(&staff)).await;
+    let st = st.ok(200);
+    assert_eq!(st["items"], 6);
+    for stage in [
+        "planned",
+        "investigating",
+        "deliberating",
+        "rectifying",
+        "evaluating",
+        "closed",
+    ] {
+        assert_eq!(st["by_stage"][stage], 1, "{stage}");
+    }
+    assert_eq!(st["rectification"]["overdue"], 2);
+    assert_eq!(st["satisfaction"]["accepted"], 1);
+    let evaluating = app
+        .get("/api/v1/supervisions?stage=evaluating", Some(&deputy))
+        .await;
+    let sid = evaluating.ok(200)["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let vote = app
+        .post(
+            &format!("/api/v1/supervisions/{sid}/votes"),
+            Some(&deputy),
+            &json!({"choice": "satisfied"}),
+        )
+        .await;
+    vote.ok(201);
+    let observer = app.login("demo-observer", renda::demo::DEMO_PASSWORD).await;
+    let assigned = app
+        .get("/api/v1/supervisions?include_total=true", Some(&observer))
+        .await;
+    assert_eq!(assigned.ok(200)["total"], 5);
+    let public = app.get("/api/v1/supervisions", None).await;
+    assert_eq!(public.ok(200)["items"][0]["stage"], "closed");
     let report = app.store.verify_audit().await.unwrap();
     assert!(report.is_ok());
 }

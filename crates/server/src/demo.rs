@@ -349,8 +349,9 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
             )
             .await?;
     }
+    let mut deputy_users = Vec::new();
     for (i, d) in deputies.iter().enumerate().take(5) {
-        accounts
+        let u = accounts
             .create(
                 &format!("demo-deputy{i}"),
                 &d.name,
@@ -359,6 +360,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
                 None,
             )
             .await?;
+        deputy_users.push(u);
     }
 
     // Sixty suggestions in every state and colour.
@@ -601,9 +603,24 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
                 .await?;
         }
     }
+    let deputy_ids: Vec<Uuid> = deputies.iter().map(|d| d.id).collect();
+    let items = crate::demo_supervision::load(
+        store,
+        &ctx,
+        &crate::demo_supervision::People {
+            units: &units,
+            deputies: &deputy_ids,
+            member_users: &deputy_users,
+            staff,
+            password_hash: &hash,
+        },
+        today,
+    )
+    .await
+    .context("supervision")?;
     store.setting_or_insert("demo_loaded", "1").await?;
     Ok(format!(
-        "loaded {} units, {} deputies, {count} suggestions, and accounts demo-staff, demo-leader, demo-unit0..9 and demo-deputy0..4 with the password {DEMO_PASSWORD}",
+        "loaded {} units, {} deputies, {count} suggestions, 3 observers, {items} supervision items, and accounts demo-staff, demo-leader, demo-unit0..9, demo-deputy0..4 and demo-observer with the password {DEMO_PASSWORD}",
         units.len(),
         deputies.len()
     ))

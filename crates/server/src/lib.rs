@@ -2,6 +2,7 @@
 //! commands of the `renda` binary.
 
 pub mod demo;
+mod demo_supervision;
 
 use std::net::TcpListener;
 use std::sync::Arc;
