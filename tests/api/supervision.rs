@@ -265,6 +265,12 @@ async fn every_combination_runs_the_whole_loop_and_an_unsatisfied_vote_returns_i
             )
             .await;
         assert_eq!(rec.ok(201)["kind"], kind);
+        // The created record is where `Location` says.
+        let at = rec.header("location").unwrap().to_owned();
+        assert_eq!(
+            app.get(&at, Some(&w.leader)).await.ok(200)["id"],
+            rec.body["id"]
+        );
         if methods.contains(&"special_inquiry") {
             let q = app
                 .post(
@@ -335,6 +341,14 @@ async fn every_combination_runs_the_whole_loop_and_an_unsatisfied_vote_returns_i
             let back = w.step(&sid, "conclude-evaluation").await;
             assert_eq!(back["stage"], "rectifying");
             assert_eq!(back["round"], 2);
+            // Every problem is closed, but the new round needs a follow-up opinion.
+            app.post(
+                &format!("{base}/start-evaluation"),
+                Some(&w.staff),
+                &json!({}),
+            )
+            .await
+            .problem(409, "follow_up_missing");
             let follow = w.opinion(&sid, &w.body_a, &["整改不彻底"]).await;
             assert_eq!(follow["round"], 2);
             app.post(
@@ -348,9 +362,23 @@ async fn every_combination_runs_the_whole_loop_and_an_unsatisfied_vote_returns_i
             w.close_off(&sid, &follow, 0).await;
             w.step(&sid, "start-evaluation").await;
         }
+        let mine = format!("{base}/votes/mine");
+        app.get(&mine, Some(&w.members[0].1))
+            .await
+            .problem(404, "not_found");
+        // A deputy taking part who is not a committee member does not vote.
+        app.post(
+            &format!("{base}/votes"),
+            Some(&w.deputy),
+            &json!({"choice": "satisfied"}),
+        )
+        .await
+        .problem(403, "forbidden");
         w.vote(&sid, 0, "satisfied").await;
         w.vote(&sid, 1, "basically_satisfied").await;
         w.vote(&sid, 2, "unsatisfied").await;
+        let own = app.get(&mine, Some(&w.members[0].1)).await;
+        assert_eq!(own.ok(200)["choice"], "satisfied");
         let closed = w.step(&sid, "conclude-evaluation").await;
         assert_eq!(closed["stage"], "closed");
         assert!(closed["closed_at"].is_string());
@@ -498,6 +526,10 @@ async fn refusals_change_nothing() {
     bad["body_ids"] = json!([w.deputy_id]);
     let a = app.post("/api/v1/supervisions", Some(&w.staff), &bad).await;
     assert_eq!(a.fields(), ["body_ids[0]"]);
+    bad = plan.clone();
+    bad["deputy_ids"] = json!([w.members[1].0]);
+    let a = app.post("/api/v1/supervisions", Some(&w.staff), &bad).await;
+    assert_eq!(a.fields(), ["deputy_ids"]);
     let listed = app.get("/api/v1/supervisions", Some(&w.staff)).await;
     assert_eq!(listed.ok(200)["items"], json!([]));
 
@@ -508,6 +540,7 @@ async fn refusals_change_nothing() {
         .clone();
     let sid = id(&item);
     let base = format!("/api/v1/supervisions/{sid}");
+    let soon = (app.clock.today() + chrono::Duration::days(10)).to_string();
     // Wrong stage.
     app.post(
         &format!("{base}/start-rectification"),
@@ -519,7 +552,7 @@ async fn refusals_change_nothing() {
     app.post(
         &format!("{base}/opinions"),
         Some(&w.staff),
-        &json!({"unit_id": w.body_a, "content": "x", "deadline": "2999-01-01", "problems": ["p"]}),
+        &json!({"unit_id": w.body_a, "content": "x", "deadline": soon, "problems": ["p"]}),
     )
     .await
     .problem(409, "invalid_state");
@@ -581,6 +614,13 @@ async fn refusals_change_nothing() {
     .problem(422, "validation_failed");
     app.post(
         &format!("{base}/records"),
+        Some(&w.staff),
+        &json!({"kind": "inspection", "occurred_on": "1900-01-01", "place": "x", "findings": "y"}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    app.post(
+        &format!("{base}/records"),
         Some(&w.unit_a),
         &json!({"kind": "inspection", "occurred_on": "2026-01-01", "place": "x", "findings": "y"}),
     )
@@ -606,10 +646,20 @@ async fn refusals_change_nothing() {
     let mut f = a.fields();
     f.sort();
     assert_eq!(f, ["deadline", "problems[1]", "unit_id"]);
+    let far = (app.clock.today() + chrono::Duration::days(800)).to_string();
+    let a = app
+        .post(
+            &format!("{base}/opinions"),
+            Some(&w.staff),
+            &json!({"unit_id": w.body_a, "content": "x", "deadline": far, "problems": ["p"]}),
+        )
+        .await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.body["errors"][0]["code"], "too_far");
     app.post(
         &format!("{base}/opinions"),
         Some(&w.unit_a),
-        &json!({"unit_id": w.body_a, "content": "x", "deadline": "2999-01-01", "problems": ["p"]}),
+        &json!({"unit_id": w.body_a, "content": "x", "deadline": soon, "problems": ["p"]}),
     )
     .await
     .problem(403, "forbidden");
@@ -620,6 +670,16 @@ async fn refusals_change_nothing() {
         .await
         .problem(409, "invalid_state");
     w.step(&sid, "start-rectification").await;
+    // Nobody outside learns of the opinion, even on a published item.
+    app.post(&format!("{base}/publish"), Some(&w.staff), &json!({}))
+        .await
+        .ok(200);
+    app.post(&report_path, Some(&w.outsider), &good)
+        .await
+        .problem(404, "not_found");
+    app.post(&report_path, None, &good)
+        .await
+        .problem(401, "unauthenticated");
     // Another body cannot report on an opinion not addressed to it.
     app.post(&report_path, Some(&w.unit_b), &good)
         .await
@@ -710,8 +770,21 @@ async fn refusals_change_nothing() {
     let after = app.get(&base, Some(&w.staff)).await;
     assert_eq!(after.header("etag"), Some(etag.as_str()));
     assert_eq!(after.body["stage"], "evaluating");
+    // The one vote counted is the one the member reads back, and it decides.
+    let mine = app
+        .get(
+            &format!("/api/v1/supervisions/{sid}/votes/mine"),
+            Some(&w.members[0].1),
+        )
+        .await;
+    let choice = mine.ok(200)["choice"].as_str().unwrap().to_owned();
     let done = w.step(&sid, "conclude-evaluation").await;
-    assert_eq!(done["stage"], "closed");
+    let want = if choice == "unsatisfied" {
+        "rectifying"
+    } else {
+        "closed"
+    };
+    assert_eq!(done["stage"], want);
     let ev = app
         .get(&format!("{base}/evaluations"), Some(&w.staff))
         .await;
@@ -915,6 +988,22 @@ async fn observers_are_assigned_without_conflicts_and_their_opinions_are_decided
     .await
     .problem(403, "forbidden");
 
+    // A tie declared after the assignment stops further opinions.
+    app.patch(
+        &format!("/api/v1/observers/{}", w.observer_id),
+        Some(&w.observer),
+        &json!({"conflict_unit_ids": [w.body_b]}),
+    )
+    .await
+    .ok(200);
+    app.post(
+        &format!("{base}/observations"),
+        Some(&w.observer),
+        &json!({"content": "建议三"}),
+    )
+    .await
+    .problem(409, "conflict_of_interest");
+
     // Removal ends the observer's view of the item; opinions stay on record.
     let r = app
         .delete(
@@ -1105,7 +1194,9 @@ async fn who_sees_what_and_the_list_filters() {
         .await
         .problem(422, "validation_failed");
 
-    // Past the deadline with problems open, the item is overdue.
+    // Past the deadline with a problem waiting for its body, the item is
+    // overdue. Body A answered in time (its answer waits for the office);
+    // body B did not.
     app.clock.advance(31);
     assert_eq!(
         list(staff.clone(), "?overdue=true").await,
@@ -1122,15 +1213,105 @@ async fn who_sees_what_and_the_list_filters() {
             Some(&w.staff),
         )
         .await;
-    assert!(
-        ops.ok(200)["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|o| o["overdue"] == true)
+    let flags: Vec<(Value, Value)> = ops.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["id"].clone(), o["overdue"].clone()))
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            (op_a["id"].clone(), json!(false)),
+            (op_b["id"].clone(), json!(true))
+        ]
+    );
+    // Each body learns only about its own rectification.
+    let seen_by = |t: &str| {
+        let app = &w.app;
+        let path = format!("/api/v1/supervisions/{both_id}");
+        let t = t.to_owned();
+        async move { app.get(&path, Some(&t)).await.ok(200)["overdue"].clone() }
+    };
+    assert_eq!(seen_by(&w.unit_a).await, false);
+    assert_eq!(seen_by(&w.unit_b).await, true);
+    assert_eq!(
+        list(Some(w.unit_a.clone()), "?overdue=true").await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        list(Some(w.unit_b.clone()), "?overdue=true").await,
+        [both_id.as_str()]
     );
     let st = app.get("/api/v1/supervisions/stats", Some(&w.staff)).await;
-    assert_eq!(st.ok(200)["rectification"]["overdue"], 2);
+    assert_eq!(st.ok(200)["rectification"]["overdue"], 1);
     assert_eq!(st.body["by_stage"]["deliberating"], 1);
     assert_eq!(st.body["by_stage"]["rectifying"], 1);
+}
+
+#[tokio::test]
+async fn a_member_voting_several_times_at_once_is_counted_once() {
+    let w = world().await;
+    let app = &w.app;
+    let item = w
+        .plan(&["special_report", "special_inquiry"], &[&w.body_a])
+        .await;
+    let sid = id(&item);
+    w.step(&sid, "start-investigation").await;
+    w.step(&sid, "start-deliberation").await;
+    let op = w.opinion(&sid, &w.body_a, &["问题"]).await;
+    w.step(&sid, "start-rectification").await;
+    w.report(&sid, &w.unit_a, &op, &[0]).await;
+    w.close_off(&sid, &op, 0).await;
+    w.step(&sid, "start-evaluation").await;
+
+    let path = format!("/api/v1/supervisions/{sid}/votes");
+    let send = |choice: &'static str| {
+        app.request(reqwest::Method::POST, &path, Some(&w.members[0].1))
+            .json(&json!({"choice": choice}))
+            .send()
+    };
+    let mut codes = statuses(vec![
+        send("satisfied"),
+        send("unsatisfied"),
+        send("satisfied"),
+        send("basically_satisfied"),
+        send("unsatisfied"),
+    ])
+    .await;
+    codes.sort();
+    assert_eq!(codes, [201, 409, 409, 409, 409]);
+    // The one vote counted is the one the member reads back, and it decides.
+    let mine = app
+        .get(
+            &format!("/api/v1/supervisions/{sid}/votes/mine"),
+            Some(&w.members[0].1),
+        )
+        .await;
+    let choice = mine.ok(200)["choice"].as_str().unwrap().to_owned();
+    let done = w.step(&sid, "conclude-evaluation").await;
+    let want = if choice == "unsatisfied" {
+        "rectifying"
+    } else {
+        "closed"
+    };
+    assert_eq!(done["stage"], want);
+    let ev = app
+        .get(
+            &format!("/api/v1/supervisions/{sid}/evaluations"),
+            Some(&w.staff),
+        )
+        .await;
+    assert_eq!(ev.ok(200)["items"][0]["total"], 1);
+}
+
+/// Sends the requests at once and returns their status codes.
+async fn statuses(
+    requests: Vec<impl std::future::Future<Output = reqwest::Result<reqwest::Response>>>,
+) -> Vec<u16> {
+    futures_util::future::join_all(requests)
+        .await
+        .into_iter()
+        .map(|r| r.map(|a| a.status().as_u16()).unwrap_or(0))
+        .collect()
 }

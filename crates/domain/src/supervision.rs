@@ -181,6 +181,8 @@ pub enum StageBlocker {
     NoOpinion,
     /// Rectification ends once every problem is closed off.
     ProblemsOpen(u32),
+    /// After an unsatisfied vote, the next round needs a follow-up opinion.
+    NoFollowUpOpinion,
     /// The vote needs committee members.
     NoCommitteeMembers,
     /// The vote is concluded once somebody has voted.
@@ -190,7 +192,11 @@ pub enum StageBlocker {
 /// The facts that decide whether an item may move on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct StageFacts {
+    /// The item's evaluation round.
+    pub round: i32,
     pub opinions: u32,
+    /// Opinions issued in the current round.
+    pub opinions_this_round: u32,
     pub unclosed_problems: u32,
     pub committee_members: u32,
     pub votes: u32,
@@ -202,6 +208,9 @@ pub fn blockers(op: StageOp, f: StageFacts) -> Vec<StageBlocker> {
     match op {
         StageOp::StartRectification if f.opinions == 0 => out.push(StageBlocker::NoOpinion),
         StageOp::StartEvaluation => {
+            if f.round > 1 && f.opinions_this_round == 0 {
+                out.push(StageBlocker::NoFollowUpOpinion);
+            }
             if f.unclosed_problems > 0 {
                 out.push(StageBlocker::ProblemsOpen(f.unclosed_problems));
             }
@@ -253,9 +262,17 @@ impl Tally {
 }
 
 /// A deliberation opinion is overdue when its deadline has passed and one
-/// of its problems is still not closed off.
-pub fn opinion_overdue(deadline: NaiveDate, today: NaiveDate, unclosed_problems: u32) -> bool {
-    unclosed_problems > 0 && today > deadline
+/// of its problems still waits for the body: open, or sent back. A problem
+/// the body has answered waits for the office, not for the body.
+pub fn opinion_overdue(deadline: NaiveDate, today: NaiveDate, awaiting_body: u32) -> bool {
+    awaiting_body > 0 && today > deadline
+}
+
+impl ProblemStatus {
+    /// Whether the body still has to act on the problem.
+    pub fn awaits_body(self) -> bool {
+        matches!(self, ProblemStatus::Open | ProblemStatus::SentBack)
+    }
 }
 
 /// A supervision item as recorded.
@@ -365,7 +382,9 @@ mod tests {
     #[test]
     fn rectification_cannot_end_with_problems_open() {
         let f = StageFacts {
+            round: 1,
             opinions: 1,
+            opinions_this_round: 1,
             unclosed_problems: 2,
             committee_members: 3,
             votes: 0,
@@ -380,6 +399,22 @@ mod tests {
             blockers(StageOp::StartRectification, StageFacts::default()),
             vec![StageBlocker::NoOpinion]
         );
+        // A returned item goes back to the vote only after a follow-up opinion.
+        let returned = StageFacts {
+            round: 2,
+            opinions_this_round: 0,
+            unclosed_problems: 0,
+            ..f
+        };
+        assert_eq!(
+            blockers(StageOp::StartEvaluation, returned),
+            vec![StageBlocker::NoFollowUpOpinion]
+        );
+        let followed_up = StageFacts {
+            opinions_this_round: 1,
+            ..returned
+        };
+        assert!(blockers(StageOp::StartEvaluation, followed_up).is_empty());
     }
 
     #[test]

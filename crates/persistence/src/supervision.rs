@@ -55,6 +55,9 @@ pub struct SupervisionFilter {
     pub observer_id: Option<Uuid>,
     /// With a rectification overdue on this day (true) or not (false).
     pub overdue: Option<(bool, NaiveDate)>,
+    /// Count only the opinions addressed to this body as overdue (for a
+    /// caller who sees the item only as that body).
+    pub overdue_unit: Option<Uuid>,
     pub q: Option<String>,
 }
 
@@ -116,11 +119,21 @@ pub struct Opinion {
 
 impl Opinion {
     pub fn unclosed(&self) -> u32 {
-        let n = self
-            .problems
-            .iter()
-            .filter(|p| p.status != ProblemStatus::Closed)
-            .count();
+        self.count(|s| s != ProblemStatus::Closed)
+    }
+
+    /// Problems the body still has to act on (open or sent back).
+    pub fn awaiting_body(&self) -> u32 {
+        self.count(ProblemStatus::awaits_body)
+    }
+
+    /// Whether the rectification deadline has passed with problems waiting for the body.
+    pub fn overdue(&self, today: NaiveDate) -> bool {
+        renda_domain::supervision::opinion_overdue(self.deadline, today, self.awaiting_body())
+    }
+
+    fn count(&self, f: impl Fn(ProblemStatus) -> bool) -> u32 {
+        let n = self.problems.iter().filter(|p| f(p.status)).count();
         u32::try_from(n).unwrap_or(u32::MAX)
     }
 }
@@ -201,9 +214,11 @@ pub enum SupervisionWrite {
     Opinion(Opinion),
     /// The report, and the problems it answers become `answered`.
     Report(Report),
-    /// The office closes a problem off or sends it back.
+    /// The office closes a problem off or sends it back; `from` is the
+    /// status it must still have.
     Problem {
         id: Uuid,
+        from: ProblemStatus,
         status: ProblemStatus,
         note: Option<String>,
     },
@@ -555,28 +570,46 @@ async fn side_write<Conn: ConnectionTrait>(
             .insert(c)
             .await?;
             let ids: Vec<Uuid> = r.answers.iter().map(|a| a.problem_id).collect();
-            pb::Entity::update_many()
+            let waiting = [
+                ProblemStatus::Open.as_str(),
+                ProblemStatus::SentBack.as_str(),
+            ];
+            let res = pb::Entity::update_many()
                 .col_expr(
                     pb::Column::Status,
                     Expr::value(ProblemStatus::Answered.as_str()),
                 )
                 .col_expr(pb::Column::UpdatedAt, Expr::value(now))
                 .filter(pb::Column::OpinionId.eq(r.opinion_id))
-                .filter(pb::Column::Id.is_in(ids))
+                .filter(pb::Column::Id.is_in(ids.clone()))
+                .filter(pb::Column::Status.is_in(waiting))
                 .exec(c)
                 .await?;
+            // A problem answered or closed meanwhile: the report is stale.
+            if res.rows_affected != ids.len() as u64 {
+                return Err(StoreError::VersionMismatch);
+            }
         }
-        SupervisionWrite::Problem { id, status, note } => {
+        SupervisionWrite::Problem {
+            id,
+            from,
+            status,
+            note,
+        } => {
             let closed_at = (*status == ProblemStatus::Closed).then_some(now);
-            pb::Entity::update_many()
+            let res = pb::Entity::update_many()
                 .col_expr(pb::Column::Status, Expr::value(status.as_str()))
                 .col_expr(pb::Column::Note, Expr::value(note.clone()))
                 .col_expr(pb::Column::ClosedAt, Expr::value(closed_at))
                 .col_expr(pb::Column::UpdatedAt, Expr::value(now))
                 .filter(pb::Column::Id.eq(*id))
                 .filter(pb::Column::ItemId.eq(item_id))
+                .filter(pb::Column::Status.eq(from.as_str()))
                 .exec(c)
                 .await?;
+            if res.rows_affected != 1 {
+                return Err(StoreError::VersionMismatch);
+            }
         }
         SupervisionWrite::Observation(o) => {
             obs::ActiveModel {
@@ -600,15 +633,20 @@ async fn side_write<Conn: ConnectionTrait>(
             reason,
             by,
         } => {
-            obs::Entity::update_many()
+            let res = obs::Entity::update_many()
                 .col_expr(obs::Column::Status, Expr::value(status.as_str()))
                 .col_expr(obs::Column::DecisionReason, Expr::value(reason.clone()))
                 .col_expr(obs::Column::DecidedBy, Expr::value(Some(*by)))
                 .col_expr(obs::Column::DecidedAt, Expr::value(Some(now)))
                 .filter(obs::Column::Id.eq(*id))
                 .filter(obs::Column::ItemId.eq(item_id))
+                .filter(obs::Column::Status.eq(ObservationStatus::Pending.as_str()))
                 .exec(c)
                 .await?;
+            // Decided once: a concurrent decision got there first.
+            if res.rows_affected != 1 {
+                return Err(StoreError::VersionMismatch);
+            }
         }
     }
     Ok(())
@@ -760,14 +798,29 @@ impl Store {
         writes: Vec<SupervisionWrite>,
     ) -> StoreResult<SupervisionItem> {
         let txn = self.db.begin().await?;
-        after.updated_at = renda_domain::time::now();
-        after.version = before.version + 1;
-        let res = ItemEntity::update_many()
-            .set(to_model(&after)?)
-            .filter(C::Id.eq(before.id))
-            .filter(C::Version.eq(before.version))
-            .exec(&txn)
-            .await?;
+        let now = renda_domain::time::now();
+        let res = if after == *before {
+            // Only side records change: they guard their own rows, so
+            // concurrent additions do not refuse each other. The item is
+            // touched (a new version, in the same stage) so that caches
+            // and `modified_since` see the change.
+            ItemEntity::update_many()
+                .col_expr(C::Version, Expr::col(C::Version).add(1))
+                .col_expr(C::UpdatedAt, Expr::value(now))
+                .filter(C::Id.eq(before.id))
+                .filter(C::Stage.eq(before.stage.as_str()))
+                .exec(&txn)
+                .await?
+        } else {
+            after.updated_at = now;
+            after.version = before.version + 1;
+            ItemEntity::update_many()
+                .set(to_model(&after)?)
+                .filter(C::Id.eq(before.id))
+                .filter(C::Version.eq(before.version))
+                .exec(&txn)
+                .await?
+        };
         if res.rows_affected != 1 {
             return Err(StoreError::VersionMismatch);
         }
@@ -860,14 +913,16 @@ impl Store {
                 });
             }
         }
+        // Who voted is on record; how is not (the ballot is secret; only
+        // the tally of the round is published).
         audit::record(
             &txn,
             ctx,
             "vote",
             OBJECT,
             Some(item.id),
-            None::<&Vote>,
-            Some(&v),
+            None::<&serde_json::Value>,
+            Some(&serde_json::json!({"round": v.round, "deputy_id": deputy_id})),
         )
         .await?;
         txn.commit().await?;
@@ -1199,7 +1254,11 @@ impl Store {
             q = q.filter(C::Id.in_subquery(sub));
         }
         if let Some((overdue, today)) = f.overdue {
-            let sub = Query::select()
+            let awaiting = [
+                ProblemStatus::Open.as_str(),
+                ProblemStatus::SentBack.as_str(),
+            ];
+            let mut sub = Query::select()
                 .column((pb::Entity, pb::Column::ItemId))
                 .from(pb::Entity)
                 .inner_join(
@@ -1207,11 +1266,12 @@ impl Store {
                     Expr::col((op::Entity, op::Column::Id))
                         .equals((pb::Entity, pb::Column::OpinionId)),
                 )
-                .and_where(
-                    Expr::col((pb::Entity, pb::Column::Status)).ne(ProblemStatus::Closed.as_str()),
-                )
+                .and_where(Expr::col((pb::Entity, pb::Column::Status)).is_in(awaiting))
                 .and_where(Expr::col((op::Entity, op::Column::Deadline)).lt(today))
                 .to_owned();
+            if let Some(u) = f.overdue_unit {
+                sub.and_where(Expr::col((op::Entity, op::Column::UnitId)).eq(u));
+            }
             q = q.filter(if overdue {
                 C::Id.in_subquery(sub)
             } else {
@@ -1249,18 +1309,18 @@ impl Store {
         page.try_map(|m| assemble(m, &mut ch))
     }
 
-    /// The ids of the given items with a rectification overdue on `today`.
+    /// The ids of the given items with a rectification overdue on `today`
+    /// (counting only the opinions addressed to `unit`, if given).
     pub async fn overdue_supervisions(
         &self,
         ids: &[Uuid],
         today: NaiveDate,
+        unit: Option<Uuid>,
     ) -> StoreResult<HashSet<Uuid>> {
         Ok(opinions_of(&self.db, ids)
             .await?
             .into_iter()
-            .filter(|(_, o)| {
-                renda_domain::supervision::opinion_overdue(o.deadline, today, o.unclosed())
-            })
+            .filter(|(_, o)| unit.is_none_or(|u| o.unit_id == u) && o.overdue(today))
             .map(|(id, _)| id)
             .collect())
     }
@@ -1309,7 +1369,7 @@ impl Store {
                             }
                         }
                         _ => {
-                            if today > o.deadline {
+                            if p.status.awaits_body() && today > o.deadline {
                                 st.problems_overdue += 1;
                             }
                         }

@@ -382,6 +382,7 @@ pub async fn load(
             for pr in &o.problems {
                 writes.push(SupervisionWrite::Problem {
                     id: pr.id,
+                    from: ProblemStatus::Answered,
                     status: ProblemStatus::Closed,
                     note: Some("经核查整改到位".into()),
                 });

@@ -51,22 +51,29 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(publish)
         .service(add_record)
         .service(list_records)
+        .service(get_record)
         .service(add_inquiry)
         .service(list_inquiries)
+        .service(get_inquiry)
         .service(issue_opinion)
         .service(list_opinions)
+        .service(get_opinion)
         .service(submit_report)
         .service(list_reports)
+        .service(get_report)
         .service(close_off_problem)
         .service(send_back_problem)
         .service(cast_vote)
+        .service(my_vote)
         .service(list_evaluations)
         .service(assign_observer)
         .service(remove_observer)
         .service(file_observation)
         .service(list_observations)
+        .service(get_observation)
         .service(decide_observation)
         .service(list_timeline)
+        .service(get_timeline_entry)
         .service(observer_record);
 }
 
@@ -146,16 +153,19 @@ fn view(s: SupervisionItem, overdue: bool) -> SupervisionResponse {
     }
 }
 
+/// The answer to a change by the office.
 async fn respond_item(state: &AppState, s: SupervisionItem) -> ApiResult<HttpResponse> {
-    let overdue = is_overdue(state, s.id).await?;
+    let overdue = is_overdue(state, s.id, None).await?;
     let version = s.version;
     Ok(respond::changed(version, &view(s, overdue)))
 }
 
-async fn is_overdue(state: &AppState, id: Uuid) -> ApiResult<bool> {
+/// Whether an item's rectification is overdue; for a caller who sees it
+/// only as one body (`unit`), whether that body's is.
+async fn is_overdue(state: &AppState, id: Uuid, unit: Option<Uuid>) -> ApiResult<bool> {
     Ok(state
         .store
-        .overdue_supervisions(&[id], state.clock.today())
+        .overdue_supervisions(&[id], state.clock.today(), unit)
         .await?
         .contains(&id))
 }
@@ -375,6 +385,20 @@ fn check_laws(laws: &[String]) -> Vec<FieldError> {
         .collect()
 }
 
+/// A deputy is named either as committee member or as deputy, not both.
+fn overlap(members: &[Uuid], deputies: &[Uuid]) -> Option<FieldError> {
+    deputies.iter().any(|d| members.contains(d)).then(|| {
+        FieldError::new(
+            "deputy_ids",
+            "duplicate",
+            Msg::new(
+                "有代表已列为常委会组成人员",
+                "a deputy is already named as a committee member",
+            ),
+        )
+    })
+}
+
 /// Observers with a declared tie to one of `bodies`.
 async fn conflicted(state: &AppState, observers: &[Uuid], bodies: &[Uuid]) -> ApiResult<Vec<Uuid>> {
     let mut out = Vec::new();
@@ -484,6 +508,7 @@ pub async fn create_supervision(
         .await?,
     );
     errors.extend(check_refs(&state, "deputy_ids", &b.deputy_ids, false).await?);
+    errors.extend(overlap(&b.committee_member_ids, &b.deputy_ids));
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
@@ -658,6 +683,7 @@ pub async fn update_supervision(
     if let Err(p) = rules::check_plan(&after.methods, &after.laws) {
         errors.push(plan_error(p));
     }
+    errors.extend(overlap(&after.committee_member_ids, &after.deputy_ids));
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
@@ -732,6 +758,13 @@ pub async fn list_supervisions(
     filter: QueryParams<SupervisionFilterParams>,
 ) -> ApiResult<HttpResponse> {
     let v = visibility(&caller.principal);
+    // A caller who sees items only as a supervised body learns only its
+    // own rectification's state.
+    let unit_scope = if v.all || v.deputy.is_some() || v.observer.is_some() {
+        None
+    } else {
+        v.unit
+    };
     let vis = SupervisionVisibility {
         published: v.published,
         all: v.all,
@@ -748,6 +781,7 @@ pub async fn list_supervisions(
         body_id: p.body_id,
         observer_id: p.observer_id,
         overdue: p.overdue.map(|o| (o, today)),
+        overdue_unit: unit_scope,
         q: p.q.filter(|s| !s.trim().is_empty()),
     };
     let page = state
@@ -762,7 +796,10 @@ pub async fn list_supervisions(
             renda_persistence::list::Row::Deleted { .. } => None,
         })
         .collect();
-    let overdue: HashSet<Uuid> = state.store.overdue_supervisions(&ids, today).await?;
+    let overdue: HashSet<Uuid> = state
+        .store
+        .overdue_supervisions(&ids, today, unit_scope)
+        .await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |s| {
         let o = overdue.contains(&s.id);
         view(s, o)
@@ -789,7 +826,7 @@ pub async fn get_supervision(
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     let s = load_for(&state, &caller, id.into_inner(), SupervisionAction::Read).await?;
-    let overdue = is_overdue(&state, s.id).await?;
+    let overdue = is_overdue(&state, s.id, body_only(&caller, &s)).await?;
     let version = s.version;
     Ok(respond::resource(&req, version, &view(s, overdue)))
 }
@@ -871,6 +908,13 @@ fn blocker_error(b: StageBlocker) -> ApiError {
                 format!("{n} problem(s) are not closed off; rectification cannot end"),
             ),
         ),
+        StageBlocker::NoFollowUpOpinion => ApiError::conflict(
+            "follow_up_missing",
+            Msg::new(
+                "测评未获通过，须先发出新一轮整改意见",
+                "The vote returned the item; issue a follow-up opinion for this round first",
+            ),
+        ),
         StageBlocker::NoCommitteeMembers => ApiError::conflict(
             "committee_members_missing",
             Msg::new(
@@ -890,7 +934,10 @@ mod stage_ops {
     async fn facts(state: &AppState, s: &SupervisionItem) -> ApiResult<StageFacts> {
         let opinions = state.store.supervision_opinions(s.id).await?;
         let unclosed: u32 = opinions.iter().map(Opinion::unclosed).sum();
+        let this_round = opinions.iter().filter(|o| o.round == s.round).count();
         Ok(StageFacts {
+            round: s.round,
+            opinions_this_round: u32::try_from(this_round).unwrap_or(u32::MAX),
             opinions: u32::try_from(opinions.len()).unwrap_or(u32::MAX),
             unclosed_problems: unclosed,
             committee_members: u32::try_from(s.committee_member_ids.len()).unwrap_or(u32::MAX),
@@ -1084,6 +1131,12 @@ pub struct RecordRequest {
     pub findings: String,
 }
 
+/// The earliest date a record of the congress can bear.
+const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(1949, 10, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
 fn no_future(field: &str, d: NaiveDate, today: NaiveDate) -> ApiResult<()> {
     if d > today {
         return Err(ApiError::field(
@@ -1092,8 +1145,18 @@ fn no_future(field: &str, d: NaiveDate, today: NaiveDate) -> ApiResult<()> {
             Msg::new("日期不能晚于今天", "the date is in the future"),
         ));
     }
+    if d < EARLIEST {
+        return Err(ApiError::field(
+            field,
+            "too_early",
+            Msg::new("日期不能早于1949年10月1日", "the date is before 1949-10-01"),
+        ));
+    }
     Ok(())
 }
+
+/// Rectification deadlines lie at most this many days ahead.
+const MAX_DEADLINE_DAYS: u64 = 730;
 
 /// Records a visit, inspection or hearing (staff, while investigating or deliberating).
 #[utoipa::path(
@@ -1153,7 +1216,7 @@ pub async fn add_record(
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,
-            format!("/api/v1/supervisions/{}/records", before.id),
+            format!("/api/v1/supervisions/{}/records/{}", before.id, r.id),
         ))
         .json(RecordView::from(r)))
 }
@@ -1293,7 +1356,7 @@ pub async fn add_inquiry(
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,
-            format!("/api/v1/supervisions/{}/inquiries", before.id),
+            format!("/api/v1/supervisions/{}/inquiries/{}", before.id, q.id),
         ))
         .json(InquiryView::from(q)))
 }
@@ -1346,7 +1409,7 @@ pub struct OpinionView {
 }
 
 fn opinion_view(o: Opinion, today: NaiveDate) -> OpinionView {
-    let overdue = rules::opinion_overdue(o.deadline, today, o.unclosed());
+    let overdue = o.overdue(today);
     OpinionView {
         id: o.id,
         unit_id: o.unit_id,
@@ -1435,6 +1498,18 @@ pub async fn issue_opinion(
             "past",
             Msg::new("整改期限不能早于今天", "the deadline is in the past"),
         ));
+    } else if today
+        .checked_add_days(chrono::Days::new(MAX_DEADLINE_DAYS))
+        .is_some_and(|last| b.deadline > last)
+    {
+        errors.push(FieldError::new(
+            "deadline",
+            "too_far",
+            Msg::new(
+                "整改期限不能超过两年",
+                "the deadline is more than two years ahead",
+            ),
+        ));
     }
     for (i, p) in b.problems.iter().enumerate() {
         if p.trim().is_empty() || p.chars().count() > 2000 {
@@ -1495,7 +1570,7 @@ pub async fn issue_opinion(
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,
-            format!("/api/v1/supervisions/{}/opinions", before.id),
+            format!("/api/v1/supervisions/{}/opinions/{}", before.id, o.id),
         ))
         .json(opinion_view(o, today)))
 }
@@ -1584,7 +1659,7 @@ pub async fn submit_report(
     body: JsonBody<ReportRequest>,
 ) -> ApiResult<HttpResponse> {
     let (id, opinion_id) = path.into_inner();
-    let before = load_for(&state, &caller, id, SupervisionAction::Read).await?;
+    let before = load_for(&state, &caller, id, SupervisionAction::ReadRecords).await?;
     let opinion = state
         .store
         .supervision_opinions(id)
@@ -1678,7 +1753,7 @@ pub async fn submit_report(
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,
-            format!("/api/v1/supervisions/{}/reports", before.id),
+            format!("/api/v1/supervisions/{}/reports/{}", before.id, r.id),
         ))
         .json(ReportView::from(r)))
 }
@@ -1738,20 +1813,21 @@ async fn decide_problem(
     let detail = json!({"problem_id": problem_id, "note": note});
     let writes = vec![SupervisionWrite::Problem {
         id: problem_id,
+        from: problem.status,
         status,
-        note: note.clone(),
+        note,
     }];
     let after = before.clone();
     save(state, caller, &before, after, action, Some(detail), writes).await?;
-    let at = now();
-    let view = ProblemView {
-        status,
-        note,
-        closed_at: (status == ProblemStatus::Closed).then_some(at),
-        updated_at: at,
-        ..ProblemView::from(problem)
-    };
-    Ok(HttpResponse::Ok().json(view))
+    let stored = state
+        .store
+        .supervision_opinions(id)
+        .await?
+        .into_iter()
+        .flat_map(|o| o.problems)
+        .find(|p| p.id == problem_id)
+        .ok_or_else(ApiError::not_found)?;
+    Ok(HttpResponse::Ok().json(ProblemView::from(stored)))
 }
 
 /// Closes a problem off (销号) after the body's answer (staff, while rectifying).
@@ -1878,11 +1954,16 @@ pub async fn cast_vote(
         .cast_vote(&caller.audit(), &item, deputy, actor.user_id, b.choice)
         .await
     {
-        Ok(v) => Ok(HttpResponse::Created().json(VoteView {
-            round: v.round,
-            choice: v.choice,
-            voted_at: v.voted_at,
-        })),
+        Ok(v) => Ok(HttpResponse::Created()
+            .insert_header((
+                actix_web::http::header::LOCATION,
+                format!("/api/v1/supervisions/{}/votes/mine", item.id),
+            ))
+            .json(VoteView {
+                round: v.round,
+                choice: v.choice,
+                voted_at: v.voted_at,
+            })),
         Err(StoreError::Conflict("already_voted")) => Err(ApiError::conflict(
             "already_voted",
             Msg::new(
@@ -1893,6 +1974,41 @@ pub async fn cast_vote(
         Err(StoreError::VersionMismatch) => Err(concurrent_change()),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The caller's own vote in the item's current round (a committee member
+/// of the item); 404 before voting.
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The caller's vote", body = VoteView),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not a committee member of this item", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item, or no vote yet in this round", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/supervisions/{id}/votes/mine")]
+pub async fn my_vote(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let item = load_for(&state, &caller, id.into_inner(), SupervisionAction::Vote).await?;
+    let deputy = caller.actor()?.deputy_id.ok_or_else(ApiError::forbidden)?;
+    let v = state
+        .store
+        .supervision_votes(item.id)
+        .await?
+        .into_iter()
+        .find(|v| v.round == item.round && v.deputy_id == deputy)
+        .ok_or_else(ApiError::not_found)?;
+    Ok(HttpResponse::Ok().json(VoteView {
+        round: v.round,
+        choice: v.choice,
+        voted_at: v.voted_at,
+    }))
 }
 
 /// The result of one evaluation round.
@@ -2129,6 +2245,21 @@ pub async fn file_observation(
     }
     let actor = caller.actor()?;
     let observer_id = actor.observer_id.ok_or_else(ApiError::forbidden)?;
+    // The observer may have left, or declared a tie, since the assignment.
+    let me = state.store.get_observer(observer_id).await?;
+    if me.status != renda_domain::observer::ObserverStatus::Active {
+        return Err(ApiError::conflict(
+            "observer_inactive",
+            Msg::new("该观察员已不在任", "The observer no longer serves"),
+        ));
+    }
+    if me
+        .conflict_unit_ids
+        .iter()
+        .any(|u| before.body_ids.contains(u))
+    {
+        return Err(conflict_of_interest());
+    }
     let o = Observation {
         id: Uuid::now_v7(),
         item_id: before.id,
@@ -2157,7 +2288,7 @@ pub async fn file_observation(
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,
-            format!("/api/v1/supervisions/{}/observations", before.id),
+            format!("/api/v1/supervisions/{}/observations/{}", before.id, o.id),
         ))
         .json(ObservationView::from(o)))
 }
@@ -2233,7 +2364,7 @@ pub async fn decide_observation(
     let writes = vec![SupervisionWrite::ObservationDecision {
         id: observation_id,
         status,
-        reason: reason.clone(),
+        reason,
         by,
     }];
     let after = before.clone();
@@ -2247,13 +2378,14 @@ pub async fn decide_observation(
         writes,
     )
     .await?;
-    Ok(HttpResponse::Ok().json(ObservationView {
-        status,
-        decision_reason: reason,
-        decided_by: Some(by),
-        decided_at: Some(now()),
-        ..ObservationView::from(obs)
-    }))
+    let stored = state
+        .store
+        .supervision_observations(id)
+        .await?
+        .into_iter()
+        .find(|o| o.id == observation_id)
+        .ok_or_else(ApiError::not_found)?;
+    Ok(HttpResponse::Ok().json(ObservationView::from(stored)))
 }
 
 // ---------------------------------------------------------------- sub-collections
@@ -2339,8 +2471,12 @@ enum BodyAccess {
     Own,
 }
 
-macro_rules! sub_list {
-    ($(#[$m:meta])* $name:ident, $path:literal, $item:ty, $access:expr, |$st:ident, $s:ident, $unit:ident| $load:expr) => {
+macro_rules! sub_collection {
+    (
+        $(#[$m:meta])*
+        $list:ident, $get:ident, $path:literal, $one:literal, $param:literal,
+        $item:ty, $access:expr, $loader:ident
+    ) => {
         $(#[$m])*
         #[utoipa::path(
             tag = "supervision",
@@ -2355,60 +2491,159 @@ macro_rules! sub_list {
             security(("bearer" = []))
         )]
         #[get($path)]
-        pub async fn $name(
+        pub async fn $list(
             state: Data<AppState>,
             caller: Caller,
             id: Path<Uuid>,
             page: QueryParams<ListParams>,
         ) -> ApiResult<HttpResponse> {
-            let $s = load_for(&state, &caller, id.into_inner(), SupervisionAction::ReadRecords).await?;
-            let $unit = body_only(&caller, &$s);
-            if $unit.is_some() && $access == BodyAccess::None {
-                return Err(ApiError::forbidden());
-            }
-            let $st: &AppState = &state;
-            let items: Vec<$item> = $load;
+            let items = read_sub(&state, &caller, id.into_inner(), $access, $loader).await?;
             Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+        }
+
+        /// One entry of the collection.
+        #[utoipa::path(
+            tag = "supervision",
+            params(("id" = Uuid, Path), ($param = Uuid, Path)),
+            responses(
+                (status = 200, description = "The entry", body = $item),
+                (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+                (status = 403, description = "Not for a supervised body", body = ProblemDoc, content_type = "application/problem+json"),
+                (status = 404, description = "No such item or entry, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+            ),
+            security(("bearer" = []))
+        )]
+        #[get($one)]
+        pub async fn $get(
+            state: Data<AppState>,
+            caller: Caller,
+            path: Path<(Uuid, Uuid)>,
+        ) -> ApiResult<HttpResponse> {
+            let (id, entry) = path.into_inner();
+            let items = read_sub(&state, &caller, id, $access, $loader).await?;
+            let found = items
+                .into_iter()
+                .find(|i| i.key().0 == entry)
+                .ok_or_else(ApiError::not_found)?;
+            Ok(HttpResponse::Ok().json(found))
         }
     };
 }
 
-sub_list!(
-    /// Every step of the item's loop, with who took it.
-    list_timeline, "/supervisions/{id}/timeline", SupervisionTimelineItem, BodyAccess::None,
-    |st, s, _unit| st.store.supervision_timeline(s.id).await?.into_iter().map(Into::into).collect()
-);
-sub_list!(
-    /// Investigation records: visits, inspections and hearings.
-    list_records, "/supervisions/{id}/records", RecordView, BodyAccess::None,
-    |st, s, _unit| st.store.supervision_records(s.id).await?.into_iter().map(Into::into).collect()
-);
-sub_list!(
-    /// The special inquiry's questions and answers (a body sees those it answered).
-    list_inquiries, "/supervisions/{id}/inquiries", InquiryView, BodyAccess::Own,
-    |st, s, unit| st.store.supervision_inquiries(s.id).await?.into_iter()
-        .filter(|q| unit.is_none() || q.unit_id == unit).map(Into::into).collect()
-);
-sub_list!(
-    /// Deliberation opinions with their problem lists (a body sees those addressed to it).
-    list_opinions, "/supervisions/{id}/opinions", OpinionView, BodyAccess::Own,
-    |st, s, unit| {
-        let today = st.clock.today();
-        st.store.supervision_opinions(s.id).await?.into_iter()
-            .filter(|o| unit.is_none_or(|u| o.unit_id == u))
-            .map(|o| opinion_view(o, today)).collect()
+/// Loads an item for reading its records, refuses a caller there only as
+/// a body where the collection is not for bodies, and loads the entries
+/// (those addressed to the body, for such a caller).
+async fn read_sub<T, F, Fut>(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    access: BodyAccess,
+    loader: F,
+) -> ApiResult<Vec<T>>
+where
+    F: FnOnce(AppState, SupervisionItem, Option<Uuid>) -> Fut,
+    Fut: std::future::Future<Output = ApiResult<Vec<T>>>,
+{
+    let s = load_for(state, caller, id, SupervisionAction::ReadRecords).await?;
+    let unit = body_only(caller, &s);
+    if unit.is_some() && access == BodyAccess::None {
+        return Err(ApiError::forbidden());
     }
+    loader(state.clone(), s, unit).await
+}
+
+async fn timeline_of(
+    st: AppState,
+    s: SupervisionItem,
+    _unit: Option<Uuid>,
+) -> ApiResult<Vec<SupervisionTimelineItem>> {
+    let rows = st.store.supervision_timeline(s.id).await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+async fn records_of(
+    st: AppState,
+    s: SupervisionItem,
+    _unit: Option<Uuid>,
+) -> ApiResult<Vec<RecordView>> {
+    let rows = st.store.supervision_records(s.id).await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+async fn inquiries_of(
+    st: AppState,
+    s: SupervisionItem,
+    _unit: Option<Uuid>,
+) -> ApiResult<Vec<InquiryView>> {
+    let rows = st.store.supervision_inquiries(s.id).await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+async fn opinions_of(
+    st: AppState,
+    s: SupervisionItem,
+    unit: Option<Uuid>,
+) -> ApiResult<Vec<OpinionView>> {
+    let today = st.clock.today();
+    let rows = st.store.supervision_opinions(s.id).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|o| unit.is_none_or(|u| o.unit_id == u))
+        .map(|o| opinion_view(o, today))
+        .collect())
+}
+
+async fn reports_of(
+    st: AppState,
+    s: SupervisionItem,
+    unit: Option<Uuid>,
+) -> ApiResult<Vec<ReportView>> {
+    let rows = st.store.supervision_reports(s.id).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| unit.is_none_or(|u| r.unit_id == u))
+        .map(Into::into)
+        .collect())
+}
+
+async fn observations_of(
+    st: AppState,
+    s: SupervisionItem,
+    _unit: Option<Uuid>,
+) -> ApiResult<Vec<ObservationView>> {
+    let rows = st.store.supervision_observations(s.id).await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+sub_collection!(
+    /// Every step of the item's loop, with who took it.
+    list_timeline, get_timeline_entry, "/supervisions/{id}/timeline", "/supervisions/{id}/timeline/{entry_id}",
+    "entry_id", SupervisionTimelineItem, BodyAccess::None, timeline_of
 );
-sub_list!(
+sub_collection!(
+    /// Investigation records: visits, inspections and hearings.
+    list_records, get_record, "/supervisions/{id}/records", "/supervisions/{id}/records/{record_id}",
+    "record_id", RecordView, BodyAccess::None, records_of
+);
+sub_collection!(
+    /// The special inquiry's questions and answers.
+    list_inquiries, get_inquiry, "/supervisions/{id}/inquiries", "/supervisions/{id}/inquiries/{inquiry_id}",
+    "inquiry_id", InquiryView, BodyAccess::None, inquiries_of
+);
+sub_collection!(
+    /// Deliberation opinions with their problem lists (a body sees those addressed to it).
+    list_opinions, get_opinion, "/supervisions/{id}/opinions", "/supervisions/{id}/opinions/{opinion_id}",
+    "opinion_id", OpinionView, BodyAccess::Own, opinions_of
+);
+sub_collection!(
     /// Rectification reports (a body sees its own).
-    list_reports, "/supervisions/{id}/reports", ReportView, BodyAccess::Own,
-    |st, s, unit| st.store.supervision_reports(s.id).await?.into_iter()
-        .filter(|r| unit.is_none_or(|u| r.unit_id == u)).map(Into::into).collect()
+    list_reports, get_report, "/supervisions/{id}/reports", "/supervisions/{id}/reports/{report_id}",
+    "report_id", ReportView, BodyAccess::Own, reports_of
 );
-sub_list!(
+sub_collection!(
     /// Observers' opinions and the office's decisions on them.
-    list_observations, "/supervisions/{id}/observations", ObservationView, BodyAccess::None,
-    |st, s, _unit| st.store.supervision_observations(s.id).await?.into_iter().map(Into::into).collect()
+    list_observations, get_observation, "/supervisions/{id}/observations", "/supervisions/{id}/observations/{observation_id}",
+    "observation_id", ObservationView, BodyAccess::None, observations_of
 );
 
 /// The results of the concluded evaluation rounds: the tally and what it
