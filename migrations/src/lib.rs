@@ -12,6 +12,7 @@ mod m20261127_000005_attachments;
 mod m20261127_000006_advanced_units;
 mod m20261127_000007_observers;
 mod m20261127_000008_supervision;
+mod m20261127_000009_deputies_at_work;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_advanced_units::Migration),
             Box::new(m20261127_000007_observers::Migration),
             Box::new(m20261127_000008_supervision::Migration),
+            Box::new(m20261127_000009_deputies_at_work::Migration),
         ]
     }
 }

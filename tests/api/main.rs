@@ -19,3 +19,4 @@ mod supervision;
 mod tokens;
 mod units;
 mod users;
+mod work;

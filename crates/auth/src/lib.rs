@@ -3,6 +3,7 @@
 //! do what.
 
 pub mod jwt;
+pub mod opinion_access;
 pub mod password;
 pub mod permission;
 pub mod suggestion_access;

@@ -85,6 +85,22 @@ pub enum Action {
     ReadSupervisionStats,
     /// An observer's yearly record: the office and the observer.
     ReadObserverRecord { observer_id: Uuid },
+    /// Create, change or delete stations and plan their reception days.
+    ManageStations,
+    /// Record what happened at a reception day: staff, or a deputy on duty.
+    RecordReception { on_duty: bool },
+    /// Plan activities, record attendance, keep the needs list.
+    ManageActivities,
+    /// See activities and the needs list.
+    ReadActivities,
+    /// Read a deputy's duty records and yearly report: the office,
+    /// leaders and the deputy.
+    ReadDuties { deputy_id: Uuid },
+    /// Record, change or delete duties by hand: staff, and the deputy for
+    /// their own.
+    RecordDuty { deputy_id: Uuid },
+    /// The summary of deputies without recorded duties.
+    ReadDutySummary,
 }
 
 /// The answer of [`decide`].
@@ -129,6 +145,20 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
         Action::AdministerSuggestionCatalogue => actor.has(Role::Staff),
         Action::CreateSupervision => actor.has(Role::Staff),
         Action::ReadSupervisionStats => actor.roles.any(&[Role::Staff, Role::Leader]),
+        Action::ManageStations | Action::ManageActivities => actor.has(Role::Staff),
+        Action::RecordReception { on_duty } => {
+            actor.has(Role::Staff) || (on_duty && actor.has(Role::Deputy))
+        }
+        Action::ReadActivities => true,
+        Action::ReadDuties { deputy_id } => {
+            actor.roles.any(&[Role::Staff, Role::Leader])
+                || (actor.has(Role::Deputy) && actor.deputy_id == Some(deputy_id))
+        }
+        Action::RecordDuty { deputy_id } => {
+            actor.has(Role::Staff)
+                || (actor.has(Role::Deputy) && actor.deputy_id == Some(deputy_id))
+        }
+        Action::ReadDutySummary => actor.roles.any(&[Role::Staff, Role::Leader]),
         Action::ReadObserverRecord { observer_id } => {
             actor.roles.any(&[Role::Staff, Role::Leader])
                 || (actor.has(Role::Observer) && actor.observer_id == Some(observer_id))
@@ -253,6 +283,22 @@ mod tests {
             (&observer, ReadObserverRecord { observer_id: other }, Forbidden),
             (&leader, ReadObserverRecord { observer_id: other }, Allow),
             (&deputy, ReadObserverRecord { observer_id: other }, Forbidden),
+            (&staff, ManageStations, Allow),
+            (&admin, ManageStations, Forbidden),
+            (&deputy, ManageActivities, Forbidden),
+            (&unit, ReadActivities, Allow),
+            (&anon, ReadActivities, Unauthenticated),
+            (&deputy, RecordReception { on_duty: true }, Allow),
+            (&deputy, RecordReception { on_duty: false }, Forbidden),
+            (&deputy, ReadDuties { deputy_id: me }, Allow),
+            (&deputy, ReadDuties { deputy_id: other }, Forbidden),
+            (&leader, ReadDuties { deputy_id: other }, Allow),
+            (&deputy, RecordDuty { deputy_id: me }, Allow),
+            (&deputy, RecordDuty { deputy_id: other }, Forbidden),
+            (&leader, RecordDuty { deputy_id: other }, Forbidden),
+            (&staff, RecordDuty { deputy_id: other }, Allow),
+            (&leader, ReadDutySummary, Allow),
+            (&deputy, ReadDutySummary, Forbidden),
             // observers: everyone signed in reads; the office registers;
             // contact details for the office and the observer
             (&anon, ReadObservers, Unauthenticated),

@@ -19,6 +19,31 @@ pub fn digest(token: &str) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A receipt code for a constituent opinion: 16 characters from an
+/// alphabet without look-alikes (about 78 bits), in groups of four.
+pub fn generate_receipt_code() -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut rng = rand::rng();
+    let mut out = String::with_capacity(19);
+    for i in 0..16 {
+        if i > 0 && i % 4 == 0 {
+            out.push('-');
+        }
+        let k = (rng.next_u32() as usize) % ALPHABET.len();
+        out.push(ALPHABET.get(k).copied().map(char::from).unwrap_or('X'));
+    }
+    out
+}
+
+/// A receipt code as typed back by a person: case, spaces and dashes do
+/// not matter.
+pub fn normalise_receipt_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
 /// A random password of 20 characters that meets the password policy.
 pub fn generate_password() -> String {
     const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";

@@ -5,10 +5,13 @@
 #[macro_use]
 mod macros;
 
+pub mod activity;
 pub mod deputy;
+pub mod duty;
 pub mod observer;
 pub mod personal;
 pub mod role;
+pub mod station;
 pub mod suggestion;
 pub mod supervision;
 pub mod time;
@@ -60,5 +63,11 @@ mod tests {
         check(crate::supervision::ProblemStatus::ALL);
         check(crate::supervision::Outcome::ALL);
         check(crate::supervision::ObservationStatus::ALL);
+        check(crate::duty::DutyKind::ALL);
+        check(crate::station::StationKind::ALL);
+        check(crate::station::OpinionStatus::ALL);
+        check(crate::activity::ActivityKind::ALL);
+        check(crate::activity::RequesterKind::ALL);
+        check(crate::activity::NeedStatus::ALL);
     }
 }

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod middleware;
 pub mod pagination;
 pub mod patch;
+pub mod ratelimit;
 pub mod respond;
 pub mod routes;
 pub mod routes_table;
@@ -51,6 +52,10 @@ English with `Accept-Language: en`. Collections page with `limit` and an opaque 
         (name = "deputies", description = "Deputies (人大代表): profiles, memberships, three links"),
         (name = "suggestions", description = "Deputies' suggestions (代表建议) and their handling under three-colour management"),
         (name = "observers", description = "Observers (观察员): outside professionals in supervision"),
+        (name = "stations", description = "Liaison stations (代表之家、联络站、联系点) and reception days"),
+        (name = "constituent-opinions", description = "Constituent opinions (群众意见), followed by receipt code"),
+        (name = "activities", description = "Deputies' activities (履职活动) and the needs list (需求清单)"),
+        (name = "duties", description = "Duty records and the yearly duty archive (履职档案)"),
         (name = "supervision", description = "Supervision of government (监督): the yearly plan and each item's closed loop"),
         (name = "audit", description = "The append-only audit trail"),
     ),

@@ -29,6 +29,8 @@ pub struct AppState {
     pub data_dir: std::path::PathBuf,
     /// Default days given to units.
     pub deadlines: renda_domain::suggestion::DeadlinePolicy,
+    /// Anonymous constituent opinions allowed per client address.
+    pub opinion_limiter: Arc<crate::ratelimit::RateLimiter>,
 }
 
 /// Which statistics: a filter on a day.
@@ -89,7 +91,18 @@ impl AppState {
             stats_ttl: std::time::Duration::from_secs(5),
             data_dir: std::path::PathBuf::from("data"),
             deadlines: renda_domain::suggestion::DeadlinePolicy::default(),
+            opinion_limiter: Arc::new(crate::ratelimit::RateLimiter::new(
+                10,
+                std::time::Duration::from_secs(600),
+            )),
         }
+    }
+
+    /// The same state allowing `limit` anonymous opinions per client
+    /// address in each `window`.
+    pub fn with_opinion_limit(mut self, limit: u32, window: std::time::Duration) -> Self {
+        self.opinion_limiter = Arc::new(crate::ratelimit::RateLimiter::new(limit, window));
+        self
     }
 
     /// The same state with other default deadlines.

@@ -2,10 +2,13 @@
 //! to an official record is written together with its audit entry in one
 //! transaction.
 
+pub mod activities;
 pub mod audit;
+pub mod constituent;
 pub mod db;
 pub mod deputies;
 pub mod double_evaluation;
+pub mod duties;
 mod entities;
 pub mod error;
 pub mod idempotency;
@@ -13,6 +16,7 @@ pub mod list;
 pub mod observers;
 pub mod sessions;
 pub mod settings;
+pub mod stations;
 pub mod stats;
 pub mod suggestions;
 pub mod supervision;

@@ -193,6 +193,8 @@ pub enum SideWrite {
         opinion: String,
     },
     Attachment(Attachment),
+    /// A duty performed with this change (a submission, a co-signature).
+    Duty(crate::duties::NewDuty),
 }
 
 /// A file attached to a suggestion.
@@ -493,7 +495,12 @@ async fn insert_event<Conn: ConnectionTrait>(
     Ok(())
 }
 
-async fn side_write<Conn: ConnectionTrait>(c: &Conn, id: Uuid, w: SideWrite) -> StoreResult<()> {
+async fn side_write<Conn: ConnectionTrait>(
+    c: &Conn,
+    ctx: &AuditCtx,
+    id: Uuid,
+    w: SideWrite,
+) -> StoreResult<()> {
     let now = renda_domain::time::now();
     match w {
         SideWrite::Assignment {
@@ -649,6 +656,9 @@ async fn side_write<Conn: ConnectionTrait>(c: &Conn, id: Uuid, w: SideWrite) -> 
                 return Err(StoreError::Conflict("request_decided"));
             }
         }
+        SideWrite::Duty(d) => {
+            crate::duties::write_duty(c, ctx, d, false).await?;
+        }
         SideWrite::Attachment(a) => {
             att::ActiveModel {
                 id: Set(a.id),
@@ -677,81 +687,91 @@ async fn side_write<Conn: ConnectionTrait>(c: &Conn, id: Uuid, w: SideWrite) -> 
     Ok(())
 }
 
+/// Inserts a new draft with its timeline event and audit entry on `c`.
+pub(crate) async fn insert_suggestion<Conn: ConnectionTrait>(
+    c: &Conn,
+    ctx: &AuditCtx,
+    new: NewSuggestion,
+) -> StoreResult<Suggestion> {
+    let now = renda_domain::time::now();
+    let s = Suggestion {
+        id: Uuid::now_v7(),
+        number: None,
+        title: new.title,
+        content: new.content,
+        category: new.category,
+        term: new.term,
+        session: new.session,
+        timing: new.timing,
+        lead_deputy_id: new.lead_deputy_id,
+        co_signers: new
+            .co_signers
+            .into_iter()
+            .map(|d| CoSigner {
+                deputy_id: d,
+                withdrawn_at: None,
+            })
+            .collect(),
+        source: new.source,
+        source_ref: new.source_ref,
+        status: SuggestionStatus::Draft,
+        color: None,
+        lead_unit_id: None,
+        co_units: Vec::new(),
+        supervisor_id: None,
+        assigned_on: None,
+        deadline: None,
+        overdue_recorded: false,
+        submitted_at: None,
+        registered_at: None,
+        assigned_at: None,
+        replied_at: None,
+        replied_on_time: None,
+        closed_at: None,
+        reject_reason: None,
+        reply: None,
+        evaluation_result: None,
+        evaluation_comment: None,
+        evaluated_at: None,
+        signed_off_at: None,
+        signed_off_by: None,
+        published_at: None,
+        outstanding: false,
+        outstanding_reason: None,
+        created_by: new.created_by,
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+        version: 1,
+    };
+    to_model(&s).insert(c).await?;
+    write_co_signers(c, s.id, &s.co_signers).await?;
+    let event = Event {
+        action: "created",
+        detail: None,
+    };
+    insert_event(c, ctx, s.id, None, Some(s.status), &event).await?;
+    audit::record(
+        c,
+        ctx,
+        "create",
+        OBJECT,
+        Some(s.id),
+        None::<&Suggestion>,
+        Some(&s),
+    )
+    .await?;
+    Ok(s)
+}
+
 impl Store {
     pub async fn create_suggestion(
         &self,
         ctx: &AuditCtx,
         new: NewSuggestion,
     ) -> StoreResult<Suggestion> {
-        let now = renda_domain::time::now();
-        let s = Suggestion {
-            id: Uuid::now_v7(),
-            number: None,
-            title: new.title,
-            content: new.content,
-            category: new.category,
-            term: new.term,
-            session: new.session,
-            timing: new.timing,
-            lead_deputy_id: new.lead_deputy_id,
-            co_signers: new
-                .co_signers
-                .into_iter()
-                .map(|d| CoSigner {
-                    deputy_id: d,
-                    withdrawn_at: None,
-                })
-                .collect(),
-            source: new.source,
-            source_ref: new.source_ref,
-            status: SuggestionStatus::Draft,
-            color: None,
-            lead_unit_id: None,
-            co_units: Vec::new(),
-            supervisor_id: None,
-            assigned_on: None,
-            deadline: None,
-            overdue_recorded: false,
-            submitted_at: None,
-            registered_at: None,
-            assigned_at: None,
-            replied_at: None,
-            replied_on_time: None,
-            closed_at: None,
-            reject_reason: None,
-            reply: None,
-            evaluation_result: None,
-            evaluation_comment: None,
-            evaluated_at: None,
-            signed_off_at: None,
-            signed_off_by: None,
-            published_at: None,
-            outstanding: false,
-            outstanding_reason: None,
-            created_by: new.created_by,
-            created_at: now,
-            updated_at: now,
-            deleted_at: None,
-            version: 1,
-        };
         let txn = self.db.begin().await?;
-        to_model(&s).insert(&txn).await?;
-        write_co_signers(&txn, s.id, &s.co_signers).await?;
-        let event = Event {
-            action: "created",
-            detail: None,
-        };
-        insert_event(&txn, ctx, s.id, None, Some(s.status), &event).await?;
-        audit::record(
-            &txn,
-            ctx,
-            "create",
-            OBJECT,
-            Some(s.id),
-            None::<&Suggestion>,
-            Some(&s),
-        )
-        .await?;
+        let s = insert_suggestion(&txn, ctx, new).await?;
         txn.commit().await?;
         Ok(s)
     }
@@ -798,7 +818,7 @@ impl Store {
             write_co_units(&txn, after.id, &after.co_units).await?;
         }
         for w in writes {
-            side_write(&txn, after.id, w).await?;
+            side_write(&txn, ctx, after.id, w).await?;
         }
         let (from, to) = (before.status, after.status);
         insert_event(&txn, ctx, after.id, Some(from), Some(to), &event).await?;

@@ -913,6 +913,21 @@ impl Store {
                 });
             }
         }
+        crate::duties::write_duty(
+            &txn,
+            ctx,
+            crate::duties::NewDuty {
+                deputy_id,
+                kind: renda_domain::duty::DutyKind::SupervisionVote,
+                occurred_on: cst_date(v.voted_at),
+                title: item.title.clone(),
+                content: None,
+                ref_type: Some("supervision"),
+                ref_id: Some(item.id),
+            },
+            false,
+        )
+        .await?;
         // Who voted is on record; how is not (the ballot is secret; only
         // the tally of the round is published).
         audit::record(

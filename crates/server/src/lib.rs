@@ -43,6 +43,9 @@ pub struct Config {
     /// (90, at most 180) and `_REHANDLING_DAYS` (30): default days given
     /// to units, never past six months.
     pub deadlines: renda_domain::suggestion::DeadlinePolicy,
+    /// `RENDA_OPINION_LIMIT` (10): constituent opinions one client address
+    /// may leave without an account in ten minutes.
+    pub opinion_limit: u32,
 }
 
 fn days(name: &str, default: u64) -> anyhow::Result<u64> {
@@ -82,6 +85,14 @@ impl Config {
         deadlines
             .check()
             .map_err(|e| anyhow::anyhow!("RENDA_DEADLINE_*: {e}"))?;
+        let opinion_limit = match env("RENDA_OPINION_LIMIT") {
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .context("RENDA_OPINION_LIMIT must be a positive number")?,
+            None => 10,
+        };
         Ok(Self {
             bind: env("RENDA_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             database_url: env("RENDA_DATABASE_URL")
@@ -95,6 +106,7 @@ impl Config {
                 .unwrap_or_else(|| "data".into())
                 .into(),
             deadlines,
+            opinion_limit,
         })
     }
 }
@@ -293,7 +305,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let state = AppState::new(store.clone(), jwt)
         .with_data_dir(config.data_dir.clone())
-        .with_deadlines(config.deadlines);
+        .with_deadlines(config.deadlines)
+        .with_opinion_limit(config.opinion_limit, std::time::Duration::from_secs(600));
     let clock = state.clock.clone();
     let listener = TcpListener::bind(&config.bind)
         .with_context(|| format!("cannot listen on {}", config.bind))?;

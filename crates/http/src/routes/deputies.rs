@@ -178,6 +178,7 @@ impl From<Link> for LinkBody {
     "status": "active",
     "memberships": [{"level": "county", "term": "第十八届", "constituency": "古城街道第三选区", "delegation": null, "start_date": "2021-12-01", "end_date": null, "status": "serving"}],
     "links": [{"kind": "community", "organization": "项里社区", "start_date": "2022-01-01", "end_date": null}],
+    "station_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ec0"],
     "personal_data_masked": true,
     "created_at": "2026-11-27T08:00:00Z",
     "updated_at": "2026-11-27T08:00:00Z"
@@ -199,13 +200,22 @@ pub struct DeputyResponse {
     pub status: DeputyStatus,
     pub memberships: Vec<MembershipBody>,
     pub links: Vec<LinkBody>,
+    /// The liaison stations the deputy is assigned to.
+    pub station_ids: Vec<Uuid>,
     /// Whether personal data in this answer is masked or withheld.
     pub personal_data_masked: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-fn view(d: Deputy, caller: &Caller) -> DeputyResponse {
+/// The answer for one deputy, with their stations.
+async fn view_one(state: &AppState, d: Deputy, caller: &Caller) -> ApiResult<DeputyResponse> {
+    let mut st = state.store.stations_of_deputies(&[d.id]).await?;
+    let stations = st.remove(&d.id).unwrap_or_default();
+    Ok(view(d, caller, stations))
+}
+
+fn view(d: Deputy, caller: &Caller, station_ids: Vec<Uuid>) -> DeputyResponse {
     let full = caller.may(Action::ReadDeputyPersonalData { deputy_id: d.id });
     DeputyResponse {
         id: d.id,
@@ -230,6 +240,7 @@ fn view(d: Deputy, caller: &Caller) -> DeputyResponse {
             .map(MembershipBody::from)
             .collect(),
         links: d.links.into_iter().map(LinkBody::from).collect(),
+        station_ids,
         personal_data_masked: !full,
         created_at: d.created_at,
         updated_at: d.updated_at,
@@ -440,7 +451,8 @@ pub async fn create_deputy(
     let d = state.store.create_deputy(&caller.audit(), new).await?;
     let version = d.version;
     let location = format!("/api/v1/deputies/{}", d.id);
-    Ok(respond::created(location, version, &view(d, &caller)))
+    let body = view_one(&state, d, &caller).await?;
+    Ok(respond::created(location, version, &body))
 }
 
 /// Lists deputies. Open to everyone; personal data is masked as for
@@ -472,7 +484,19 @@ pub async fn list_deputies(
         q: p.q.filter(|q| !q.trim().is_empty()),
     };
     let page = state.store.list_deputies(&f, &page.0.options()?).await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |d| view(d, &caller))))
+    let ids: Vec<Uuid> = page
+        .items
+        .iter()
+        .filter_map(|r| match r {
+            renda_persistence::list::Row::Live(d) => Some(d.id),
+            renda_persistence::list::Row::Deleted { .. } => None,
+        })
+        .collect();
+    let mut stations = state.store.stations_of_deputies(&ids).await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |d| {
+        let st = stations.remove(&d.id).unwrap_or_default();
+        view(d, &caller, st)
+    })))
 }
 
 /// Reads a deputy. Open to everyone; personal data is shown to staff,
@@ -498,7 +522,8 @@ pub async fn get_deputy(
     caller.require(Action::ReadDeputies)?;
     let d = state.store.get_deputy(id.into_inner()).await?;
     let version = d.version;
-    Ok(respond::resource(&req, version, &view(d, &caller)))
+    let body = view_one(&state, d, &caller).await?;
+    Ok(respond::resource(&req, version, &body))
 }
 
 fn not_editable(fields: &[&'static str]) -> ApiError {
@@ -600,7 +625,8 @@ pub async fn update_deputy(
         .update_deputy(&caller.audit(), id, if_match.0, patch)
         .await?;
     let version = d.version;
-    Ok(respond::changed(version, &view(d, &caller)))
+    let body = view_one(&state, d, &caller).await?;
+    Ok(respond::changed(version, &body))
 }
 
 /// Deletes a deputy record entered in error (staff and administrators).

@@ -1,11 +1,15 @@
 //! The API's handlers, one module per area.
 
+pub mod activities;
 pub mod audit;
 pub mod auth;
+pub mod constituent;
 pub mod deputies;
+pub mod duties;
 pub mod health;
 pub mod me;
 pub mod observers;
+pub mod stations;
 pub mod suggestions;
 pub mod supervisions;
 pub mod units;
@@ -23,5 +27,9 @@ pub fn api(cfg: &mut ServiceConfig) {
     suggestions::configure(cfg);
     observers::configure(cfg);
     supervisions::configure(cfg);
+    stations::configure(cfg);
+    constituent::configure(cfg);
+    activities::configure(cfg);
+    duties::configure(cfg);
     audit::configure(cfg);
 }

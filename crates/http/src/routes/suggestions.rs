@@ -9,11 +9,13 @@ use renda_auth::Action;
 use renda_auth::suggestion_access::{
     SuggestionAction, SuggestionScope, UNIT_VISIBLE, decide_suggestion, visibility,
 };
+use renda_domain::duty::DutyKind;
 use renda_domain::suggestion::{
     self as rules, CloseBlocker, CloseFacts, CoUnit, Color, EvaluationResult, Reply, ReplyCategory,
     SessionTiming, Suggestion, SuggestionSource, SuggestionStatus, Transition,
 };
 use renda_persistence::StoreError;
+use renda_persistence::duties::NewDuty;
 use renda_persistence::suggestions::{
     AssignmentSpell, Commitment, Event, NewSuggestion, SideWrite, SuggestionFilter,
     SuggestionRecord, SuggestionVisibility, TimelineEntry, UnitRequest,
@@ -422,7 +424,7 @@ fn refuse_blank(pairs: &[(&str, &str)]) -> ApiResult<()> {
     }
 }
 
-async fn check_category(state: &AppState, category: &str) -> ApiResult<()> {
+pub(crate) async fn check_category(state: &AppState, category: &str) -> ApiResult<()> {
     if state
         .store
         .suggestion_categories()
@@ -1016,6 +1018,25 @@ mod paste_body {
         let mut after = before.clone();
         after.status = next(&before, Transition::Submit)?;
         after.submitted_at = Some(now());
+        // The submission is a duty of the lead deputy and of every co-signer.
+        let today = state.clock.today();
+        let duty = |deputy_id, kind| {
+            SideWrite::Duty(NewDuty {
+                deputy_id,
+                kind,
+                occurred_on: today,
+                title: before.title.clone(),
+                content: None,
+                ref_type: Some("suggestion"),
+                ref_id: Some(before.id),
+            })
+        };
+        let mut writes = vec![duty(before.lead_deputy_id, DutyKind::SuggestionSubmitted)];
+        writes.extend(
+            before
+                .active_co_signers()
+                .map(|d| duty(d, DutyKind::SuggestionCoSigned)),
+        );
         save(
             &state,
             &caller,
@@ -1023,7 +1044,7 @@ mod paste_body {
             after,
             "submitted",
             note_detail(b.note),
-            vec![],
+            writes,
         )
         .await
     }

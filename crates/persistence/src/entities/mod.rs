@@ -1,17 +1,26 @@
 //! sea-orm entities, one per table. They stay inside this crate: the rest
 //! of renda sees domain types.
 
+pub mod activity;
+pub mod activity_participant;
 pub mod advanced_unit;
 pub mod audit_event;
+pub mod constituent_opinion;
 pub mod deputy;
 pub mod deputy_link;
 pub mod deputy_membership;
+pub mod duty_record;
 pub mod idempotency_key;
+pub mod need;
 pub mod observation_opinion;
 pub mod observer;
 pub mod observer_conflict;
+pub mod reception_day;
+pub mod reception_deputy;
 pub mod refresh_token;
 pub mod setting;
+pub mod station;
+pub mod station_deputy;
 pub mod suggestion;
 pub mod suggestion_assignment;
 pub mod suggestion_attachment;

@@ -1,0 +1,56 @@
+//! Deputies' duty records (履职记录) and the yearly archive (履职档案).
+//! The system writes a record with every duty it sees performed; staff and
+//! deputies add the rest by hand.
+
+string_enum! {
+    /// What a deputy did.
+    pub enum DutyKind : "duty kind" {
+        /// Submitted a suggestion as its lead deputy (written by the system).
+        SuggestionSubmitted = "suggestion_submitted",
+        /// Co-signed a suggestion that was submitted (written by the system).
+        SuggestionCoSigned = "suggestion_co_signed",
+        /// Checked in at an activity (written by the system).
+        ActivityAttended = "activity_attended",
+        /// Served a reception day at a station (written by the system).
+        ReceptionServed = "reception_served",
+        /// Took up a constituent opinion as a suggestion (written by the system).
+        OpinionTakenUp = "opinion_taken_up",
+        /// Voted in a supervision item's satisfaction evaluation (written by the system).
+        SupervisionVote = "supervision_vote",
+        /// A meeting attended (recorded by hand).
+        Meeting = "meeting",
+        /// Research or a survey (recorded by hand).
+        Research = "research",
+        /// Visiting constituents (recorded by hand).
+        Visit = "visit",
+        /// Anything else (recorded by hand).
+        Other = "other",
+    }
+}
+
+impl DutyKind {
+    /// Kinds that people record by hand; the others only the system writes.
+    pub const MANUAL: &'static [DutyKind] = &[
+        DutyKind::Meeting,
+        DutyKind::Research,
+        DutyKind::Visit,
+        DutyKind::Other,
+    ];
+
+    pub fn is_manual(self) -> bool {
+        Self::MANUAL.contains(&self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_hand_kinds_are_manual() {
+        assert!(DutyKind::Meeting.is_manual());
+        assert!(!DutyKind::ActivityAttended.is_manual());
+        let system = DutyKind::ALL.iter().filter(|k| !k.is_manual()).count();
+        assert_eq!(system, 6);
+    }
+}

@@ -1,0 +1,754 @@
+//! Constituent opinions (群众意见): anyone, signed in or not, leaves one at
+//! a station or online and follows it with a receipt code; staff and the
+//! station's deputies answer it, forward it to a unit, or a deputy takes
+//! it up as a suggestion.
+
+use std::collections::HashMap;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::web::{Data, Path};
+use actix_web::{HttpRequest, HttpResponse, get, post};
+use chrono::{DateTime, Utc};
+use renda_auth::opinion_access::{OpinionAction, OpinionScope, decide_opinion, visibility};
+use renda_auth::token;
+use renda_domain::station::{OpinionOp, OpinionStatus, next_opinion_status};
+use renda_domain::suggestion::{SessionTiming, SuggestionSource, SuggestionStatus};
+use renda_persistence::StoreError;
+use renda_persistence::constituent::{ConstituentOpinion, OpinionFilter, OpinionVisibility};
+use renda_persistence::suggestions::NewSuggestion;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
+use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, answer};
+use crate::pagination::{ListParams, ListResponse};
+use crate::{AppState, respond};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(submit_opinion)
+        .service(list_opinions)
+        .service(follow_opinion)
+        .service(get_opinion)
+        .service(answer_opinion)
+        .service(forward_opinion)
+        .service(unit_reply)
+        .service(take_up);
+}
+
+/// How a suggestion made of an opinion is getting on.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestionProgress {
+    pub id: Uuid,
+    /// The registration number, once registered.
+    pub number: Option<String>,
+    pub status: SuggestionStatus,
+}
+
+/// An opinion as its submitter follows it with the receipt code: no
+/// personal data, no internal notes.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ed0",
+    "station_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ec0",
+    "content": "小区门口路灯坏了三个月",
+    "category": "城乡建设",
+    "status": "taken_up",
+    "answer": null,
+    "unit_reply": null,
+    "suggestion": {"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e50", "number": "2026-0042", "status": "assigned"},
+    "created_at": "2026-11-27T08:00:00Z",
+    "updated_at": "2026-11-28T08:00:00Z"
+}))]
+pub struct ReceiptView {
+    pub id: Uuid,
+    pub station_id: Option<Uuid>,
+    pub content: String,
+    pub category: Option<String>,
+    pub status: OpinionStatus,
+    pub answer: Option<String>,
+    pub unit_reply: Option<String>,
+    pub suggestion: Option<SuggestionProgress>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A new opinion and the code to follow it with.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmittedOpinion {
+    /// Keep it: it is shown once, and with it anyone can follow the opinion.
+    pub receipt_code: String,
+    pub opinion: ReceiptView,
+}
+
+/// An opinion as staff, deputies and units see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpinionResponse {
+    pub id: Uuid,
+    pub station_id: Option<Uuid>,
+    pub content: String,
+    pub category: Option<String>,
+    /// Personal data: withheld unless the caller routes the opinion or left it.
+    pub submitter_name: Option<String>,
+    /// Personal data: masked unless the caller routes the opinion or left it.
+    pub submitter_phone: Option<String>,
+    pub personal_data_masked: bool,
+    pub status: OpinionStatus,
+    pub answer: Option<String>,
+    pub unit_id: Option<Uuid>,
+    pub forward_note: Option<String>,
+    pub unit_reply: Option<String>,
+    pub suggestion: Option<SuggestionProgress>,
+    pub handled_by: Option<Uuid>,
+    pub handled_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+async fn progress(
+    state: &AppState,
+    o: &ConstituentOpinion,
+) -> ApiResult<Option<SuggestionProgress>> {
+    let Some(id) = o.suggestion_id else {
+        return Ok(None);
+    };
+    match state.store.get_suggestion(id).await {
+        Ok(s) => Ok(Some(SuggestionProgress {
+            id: s.id,
+            number: s.number,
+            status: s.status,
+        })),
+        Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn receipt_view(state: &AppState, o: ConstituentOpinion) -> ApiResult<ReceiptView> {
+    let suggestion = progress(state, &o).await?;
+    Ok(ReceiptView {
+        id: o.id,
+        station_id: o.station_id,
+        content: o.content,
+        category: o.category,
+        status: o.status,
+        answer: o.answer,
+        unit_reply: o.unit_reply,
+        suggestion,
+        created_at: o.created_at,
+        updated_at: o.updated_at,
+    })
+}
+
+async fn scope(state: &AppState, o: &ConstituentOpinion) -> ApiResult<OpinionScope> {
+    let station_deputies = match o.station_id {
+        Some(s) => match state.store.get_station(s).await {
+            Ok(st) => st.deputy_ids,
+            Err(StoreError::NotFound) => Vec::new(),
+            Err(e) => return Err(e.into()),
+        },
+        None => Vec::new(),
+    };
+    Ok(OpinionScope {
+        at_station: o.station_id.is_some(),
+        station_deputies,
+        unit_id: o.unit_id,
+        created_by: o.created_by,
+    })
+}
+
+async fn full_view(
+    state: &AppState,
+    caller: &Caller,
+    o: ConstituentOpinion,
+    sc: &OpinionScope,
+) -> ApiResult<OpinionResponse> {
+    let suggestion = progress(state, &o).await?;
+    Ok(build_view(caller, o, sc, suggestion))
+}
+
+fn build_view(
+    caller: &Caller,
+    o: ConstituentOpinion,
+    sc: &OpinionScope,
+    suggestion: Option<SuggestionProgress>,
+) -> OpinionResponse {
+    let full = decide_opinion(&caller.principal, OpinionAction::Route, sc).is_allowed()
+        || caller
+            .principal
+            .actor()
+            .is_some_and(|a| o.created_by == Some(a.user_id));
+    OpinionResponse {
+        id: o.id,
+        station_id: o.station_id,
+        content: o.content,
+        category: o.category,
+        submitter_name: if full { o.submitter_name } else { None },
+        submitter_phone: if full {
+            o.submitter_phone
+        } else {
+            o.submitter_phone
+                .as_deref()
+                .map(renda_domain::personal::mask_phone)
+        },
+        personal_data_masked: !full,
+        status: o.status,
+        answer: o.answer,
+        unit_id: o.unit_id,
+        forward_note: o.forward_note,
+        unit_reply: o.unit_reply,
+        suggestion,
+        handled_by: o.handled_by,
+        handled_at: o.handled_at,
+        created_at: o.created_at,
+        updated_at: o.updated_at,
+    }
+}
+
+/// Loads an opinion and asks the permission module about `action`.
+async fn load_for(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    action: OpinionAction,
+) -> ApiResult<(ConstituentOpinion, OpinionScope)> {
+    caller.actor()?;
+    let o = state.store.get_constituent_opinion(id).await?;
+    let sc = scope(state, &o).await?;
+    answer(decide_opinion(&caller.principal, action, &sc))?;
+    Ok((o, sc))
+}
+
+fn invalid_state(s: OpinionStatus) -> ApiError {
+    ApiError::conflict(
+        "invalid_state",
+        Msg::new(
+            format!("意见当前状态为“{s}”，不允许此操作"),
+            format!("The opinion is {s}; this operation is not allowed now"),
+        ),
+    )
+}
+
+fn concurrent() -> ApiError {
+    ApiError::conflict(
+        "concurrent_change",
+        Msg::new(
+            "意见刚被他人处理，请刷新后重试",
+            "The opinion was just handled by someone else; reload and retry",
+        ),
+    )
+}
+
+fn blank(field: &str) -> FieldError {
+    FieldError::new(field, "blank", Msg::new("不能为空", "must not be blank"))
+}
+
+/// An opinion to leave.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "station_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ec0",
+    "content": "小区门口路灯坏了三个月", "category": "城乡建设",
+    "name": "张先生", "phone": "13800001234"
+}))]
+pub struct SubmitOpinionRequest {
+    /// The station it is left at; none for an opinion left online.
+    pub station_id: Option<Uuid>,
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub content: String,
+    #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
+    pub category: Option<String>,
+    /// Optional; personal data.
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
+    pub name: Option<String>,
+    /// Optional; personal data.
+    #[validate(custom(function = "crate::validation::phone"))]
+    pub phone: Option<String>,
+}
+
+/// Leaves an opinion (anyone; no account needed). The answer carries a
+/// receipt code to follow it with. Without an account, each client
+/// address may leave a limited number in ten minutes (429 with
+/// `Retry-After` beyond it).
+#[utoipa::path(
+    tag = "constituent-opinions",
+    request_body = SubmitOpinionRequest,
+    responses(
+        (status = 201, description = "Received", body = SubmittedOpinion, headers(("Location" = String))),
+        (status = 422, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many opinions from this address; see Retry-After", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = String))),
+    ),
+    security((), ("bearer" = []))
+)]
+#[post("/constituent-opinions")]
+pub async fn submit_opinion(
+    state: Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    body: JsonBody<SubmitOpinionRequest>,
+) -> ApiResult<HttpResponse> {
+    let author = caller.principal.actor().map(|a| a.user_id);
+    if author.is_none() {
+        let key = req
+            .peer_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_default();
+        if let Err(wait) = state.opinion_limiter.check(&key) {
+            let secs = wait.as_secs().max(1);
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                Msg::new(
+                    format!("提交过于频繁，请 {secs} 秒后再试"),
+                    format!("Too many opinions from this address; try again in {secs} seconds"),
+                ),
+            )
+            .with_header(header::RETRY_AFTER, secs.to_string()));
+        }
+    }
+    let b = body.parse()?;
+    if b.content.trim().is_empty() {
+        return Err(ApiError::validation(vec![blank("content")]));
+    }
+    if let Some(s) = b.station_id {
+        match state.store.get_station(s).await {
+            Ok(_) => {}
+            Err(StoreError::NotFound) => {
+                return Err(ApiError::field(
+                    "station_id",
+                    "not_found",
+                    Msg::new("站点不存在", "no such station"),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let code = token::generate_receipt_code();
+    let digest = token::digest(&token::normalise_receipt_code(&code));
+    let now = renda_domain::time::now();
+    let o = ConstituentOpinion {
+        id: Uuid::now_v7(),
+        station_id: b.station_id,
+        content: b.content,
+        category: b.category.map(|c| c.trim().to_owned()),
+        submitter_name: b.name.map(|n| n.trim().to_owned()),
+        submitter_phone: b.phone,
+        status: OpinionStatus::Received,
+        answer: None,
+        unit_id: None,
+        forward_note: None,
+        unit_reply: None,
+        suggestion_id: None,
+        handled_by: None,
+        handled_at: None,
+        created_by: author,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let o = state
+        .store
+        .create_constituent_opinion(&caller.audit(), o, digest)
+        .await?;
+    let view = receipt_view(&state, o).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/constituent-opinions/receipt/{code}"),
+        ))
+        .json(SubmittedOpinion {
+            receipt_code: code,
+            opinion: view,
+        }))
+}
+
+/// Follows an opinion with its receipt code (anyone).
+#[utoipa::path(
+    tag = "constituent-opinions",
+    params(("code" = String, Path, description = "The receipt code; case, spaces and dashes do not matter")),
+    responses(
+        (status = 200, description = "The opinion's progress", body = ReceiptView),
+        (status = 404, description = "No opinion has this code", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/constituent-opinions/receipt/{code}")]
+pub async fn follow_opinion(state: Data<AppState>, code: Path<String>) -> ApiResult<HttpResponse> {
+    let normal = token::normalise_receipt_code(&code.into_inner());
+    if normal.len() != 16 {
+        return Err(ApiError::not_found());
+    }
+    let o = state
+        .store
+        .constituent_opinion_by_receipt(&token::digest(&normal))
+        .await?;
+    Ok(HttpResponse::Ok().json(receipt_view(&state, o).await?))
+}
+
+/// Filters of the opinion listing.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OpinionFilterParams {
+    pub status: Option<OpinionStatus>,
+    pub station_id: Option<Uuid>,
+}
+
+/// Lists the opinions the caller may see: staff and leaders all, deputies
+/// those of their stations and those left online, units those forwarded
+/// to them, anyone signed in their own.
+#[utoipa::path(
+    tag = "constituent-opinions",
+    params(ListParams, OpinionFilterParams),
+    responses(
+        (status = 200, description = "A page of opinions", body = ListResponse<OpinionResponse>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/constituent-opinions")]
+pub async fn list_opinions(
+    state: Data<AppState>,
+    caller: Caller,
+    page: QueryParams<ListParams>,
+    filter: QueryParams<OpinionFilterParams>,
+) -> ApiResult<HttpResponse> {
+    caller.actor()?;
+    let v = visibility(&caller.principal);
+    let vis = OpinionVisibility {
+        all: v.all,
+        deputy: v.deputy,
+        unit: v.unit,
+        author: v.author,
+    };
+    let f = OpinionFilter {
+        status: filter.0.status,
+        station_id: filter.0.station_id,
+    };
+    let page = state
+        .store
+        .list_constituent_opinions(&vis, &f, &page.0.options()?)
+        .await?;
+    let mut extras: HashMap<Uuid, (OpinionScope, Option<SuggestionProgress>)> = HashMap::new();
+    for row in &page.items {
+        if let renda_persistence::list::Row::Live(o) = row {
+            let sc = scope(&state, o).await?;
+            extras.insert(o.id, (sc, progress(&state, o).await?));
+        }
+    }
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |o| {
+        let (sc, p) = extras.remove(&o.id).unwrap_or_default();
+        build_view(&caller, o, &sc, p)
+    })))
+}
+
+/// Reads an opinion the caller may see.
+#[utoipa::path(
+    tag = "constituent-opinions",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The opinion", body = OpinionResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such opinion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/constituent-opinions/{id}")]
+pub async fn get_opinion(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let (o, sc) = load_for(&state, &caller, id.into_inner(), OpinionAction::Read).await?;
+    let version = o.version;
+    let v = full_view(&state, &caller, o, &sc).await?;
+    Ok(respond::resource(&req, version, &v))
+}
+
+async fn save(
+    state: &AppState,
+    caller: &Caller,
+    before: &ConstituentOpinion,
+    after: ConstituentOpinion,
+    action: &str,
+    sc: &OpinionScope,
+) -> ApiResult<HttpResponse> {
+    let o = match state
+        .store
+        .save_constituent_opinion(&caller.audit(), before, after, action)
+        .await
+    {
+        Ok(o) => o,
+        Err(StoreError::VersionMismatch) => return Err(concurrent()),
+        Err(e) => return Err(e.into()),
+    };
+    let version = o.version;
+    let v = full_view(state, caller, o, sc).await?;
+    Ok(respond::changed(version, &v))
+}
+
+fn step(o: &ConstituentOpinion, op: OpinionOp) -> ApiResult<OpinionStatus> {
+    next_opinion_status(o.status, op).ok_or_else(|| invalid_state(o.status))
+}
+
+fn check_if_match(o: &ConstituentOpinion, im: &IfMatch) -> ApiResult<()> {
+    if im.0.is_some_and(|v| v != o.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    Ok(())
+}
+
+/// A direct answer.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"answer": "已联系街道，本周内修复"}))]
+pub struct AnswerOpinionRequest {
+    #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000)]
+    pub answer: String,
+}
+
+/// Answers an opinion directly (staff, or a deputy of its station).
+#[utoipa::path(
+    tag = "constituent-opinions",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    request_body = AnswerOpinionRequest,
+    responses(
+        (status = 200, description = "Answered", body = OpinionResponse),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither staff nor a deputy of the station", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such opinion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already routed", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/constituent-opinions/{id}/answer")]
+pub async fn answer_opinion(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<AnswerOpinionRequest>,
+) -> ApiResult<HttpResponse> {
+    let (before, sc) = load_for(&state, &caller, id.into_inner(), OpinionAction::Route).await?;
+    check_if_match(&before, &if_match)?;
+    let b = body.parse()?;
+    if b.answer.trim().is_empty() {
+        return Err(ApiError::validation(vec![blank("answer")]));
+    }
+    let mut after = before.clone();
+    after.status = step(&before, OpinionOp::Answer)?;
+    after.answer = Some(b.answer);
+    after.handled_by = Some(caller.actor()?.user_id);
+    after.handled_at = Some(renda_domain::time::now());
+    save(&state, &caller, &before, after, "answer", &sc).await
+}
+
+/// Forwarding to a unit.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "note": "请核实后答复群众"}))]
+pub struct ForwardOpinionRequest {
+    pub unit_id: Uuid,
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+}
+
+/// Forwards an opinion to a unit, which is to reply (staff, or a deputy of its station).
+#[utoipa::path(
+    tag = "constituent-opinions",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    request_body = ForwardOpinionRequest,
+    responses(
+        (status = 200, description = "Forwarded", body = OpinionResponse),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither staff nor a deputy of the station", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such opinion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already routed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No such unit", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/constituent-opinions/{id}/forward")]
+pub async fn forward_opinion(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<ForwardOpinionRequest>,
+) -> ApiResult<HttpResponse> {
+    let (before, sc) = load_for(&state, &caller, id.into_inner(), OpinionAction::Route).await?;
+    check_if_match(&before, &if_match)?;
+    let b = body.parse()?;
+    if !state.store.unit_exists(b.unit_id).await? {
+        return Err(ApiError::field(
+            "unit_id",
+            "not_found",
+            Msg::new("承办单位不存在", "no such unit"),
+        ));
+    }
+    let mut after = before.clone();
+    after.status = step(&before, OpinionOp::Forward)?;
+    after.unit_id = Some(b.unit_id);
+    after.forward_note = b.note.filter(|n| !n.trim().is_empty());
+    after.handled_by = Some(caller.actor()?.user_id);
+    after.handled_at = Some(renda_domain::time::now());
+    save(&state, &caller, &before, after, "forward", &sc).await
+}
+
+/// The unit's reply.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reply": "路灯已于11月30日修复"}))]
+pub struct UnitReplyRequest {
+    #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000)]
+    pub reply: String,
+}
+
+/// Replies to an opinion forwarded to the caller's unit.
+#[utoipa::path(
+    tag = "constituent-opinions",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    request_body = UnitReplyRequest,
+    responses(
+        (status = 200, description = "Replied", body = OpinionResponse),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the unit it was forwarded to", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such opinion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not awaiting a unit's reply", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/constituent-opinions/{id}/unit-reply")]
+pub async fn unit_reply(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<UnitReplyRequest>,
+) -> ApiResult<HttpResponse> {
+    let (before, sc) = load_for(&state, &caller, id.into_inner(), OpinionAction::UnitReply).await?;
+    check_if_match(&before, &if_match)?;
+    let b = body.parse()?;
+    if b.reply.trim().is_empty() {
+        return Err(ApiError::validation(vec![blank("reply")]));
+    }
+    let mut after = before.clone();
+    after.status = step(&before, OpinionOp::UnitReply)?;
+    after.unit_reply = Some(b.reply);
+    save(&state, &caller, &before, after, "unit_reply", &sc).await
+}
+
+/// The suggestion to make of an opinion.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "关于修复古城街道路灯的建议", "category": "城乡建设", "term": "第十九届"
+}))]
+pub struct TakeUpRequest {
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+    /// One of `GET /api/v1/suggestion-categories`.
+    #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
+    pub category: String,
+    #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
+    pub term: String,
+    /// The suggestion's text; the opinion's by default.
+    #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000)]
+    pub content: Option<String>,
+}
+
+/// What taking up made.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TakenUp {
+    pub opinion: OpinionResponse,
+    /// The new draft suggestion, at `/api/v1/suggestions/{id}`.
+    pub suggestion_id: Uuid,
+}
+
+/// Takes an opinion up as a draft suggestion of the caller (a deputy of
+/// its station, or any deputy for an opinion left online). The draft's
+/// source points to the opinion; the opinion shows the suggestion's
+/// progress from then on.
+#[utoipa::path(
+    tag = "constituent-opinions",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    request_body = TakeUpRequest,
+    responses(
+        (status = 201, description = "Taken up", body = TakenUp, headers(("Location" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a deputy who may take it up", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such opinion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already routed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/constituent-opinions/{id}/take-up")]
+pub async fn take_up(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<TakeUpRequest>,
+) -> ApiResult<HttpResponse> {
+    let (before, sc) = load_for(&state, &caller, id.into_inner(), OpinionAction::TakeUp).await?;
+    check_if_match(&before, &if_match)?;
+    let b = body.parse()?;
+    let mut errors = Vec::new();
+    for (f, v) in [("title", &b.title), ("term", &b.term)] {
+        if v.trim().is_empty() {
+            errors.push(blank(f));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    crate::routes::suggestions::check_category(&state, &b.category).await?;
+    let actor = caller.actor()?;
+    let deputy = actor.deputy_id.ok_or_else(ApiError::forbidden)?;
+    let mut after = before.clone();
+    after.status = step(&before, OpinionOp::TakeUp)?;
+    after.handled_by = Some(actor.user_id);
+    after.handled_at = Some(renda_domain::time::now());
+    let new = NewSuggestion {
+        title: b.title.trim().to_owned(),
+        content: b.content.unwrap_or_else(|| before.content.clone()),
+        category: b.category,
+        term: b.term.trim().to_owned(),
+        session: None,
+        timing: SessionTiming::BetweenSessions,
+        lead_deputy_id: deputy,
+        co_signers: Vec::new(),
+        source: SuggestionSource::ConstituentOpinion,
+        source_ref: Some(before.id.to_string()),
+        created_by: actor.user_id,
+    };
+    let (o, s) = match state
+        .store
+        .take_up_constituent_opinion(&caller.audit(), &before, after, new)
+        .await
+    {
+        Ok(x) => x,
+        Err(StoreError::VersionMismatch) => return Err(concurrent()),
+        Err(e) => return Err(e.into()),
+    };
+    let opinion = full_view(&state, &caller, o, &sc).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/suggestions/{}", s.id)))
+        .json(TakenUp {
+            opinion,
+            suggestion_id: s.id,
+        }))
+}

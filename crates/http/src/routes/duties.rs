@@ -1,0 +1,605 @@
+//! The duty archive (履职档案): every duty a deputy performs, written by the
+//! system as it happens or by hand, the yearly report (述职), and which
+//! deputies have no duty on record lately.
+
+use std::collections::BTreeMap;
+
+use actix_web::web::{Data, Path};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use renda_auth::Action;
+use renda_domain::duty::DutyKind;
+use renda_domain::suggestion::SuggestionStatus;
+use renda_persistence::StoreError;
+use renda_persistence::duties::{DutyFilter, DutyRecord, NewDuty};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
+use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, no_null, take};
+use crate::pagination::{ListParams, ListResponse};
+use crate::patch::double;
+use crate::{AppState, respond};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_duties)
+        .service(record_duty)
+        .service(get_duty)
+        .service(update_duty)
+        .service(delete_duty)
+        .service(duty_report)
+        .service(idle_deputies);
+}
+
+/// A duty record.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef0",
+    "deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11",
+    "kind": "activity_attended", "occurred_on": "2026-12-05",
+    "title": "走进社区心理健康讲座", "content": "代表+心理关爱",
+    "ref_type": "activity", "ref_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ee0",
+    "manual": false, "created_at": "2026-12-05T02:00:00Z", "updated_at": "2026-12-05T02:00:00Z"
+}))]
+pub struct DutyResponse {
+    pub id: Uuid,
+    pub deputy_id: Uuid,
+    pub kind: DutyKind,
+    pub occurred_on: NaiveDate,
+    pub title: String,
+    pub content: Option<String>,
+    /// What a system record is about: `suggestion`, `activity`,
+    /// `reception_day`, `constituent_opinion` or `supervision`.
+    pub ref_type: Option<String>,
+    pub ref_id: Option<Uuid>,
+    /// Recorded by hand, and so editable; system records are not.
+    pub manual: bool,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn view(d: DutyRecord) -> DutyResponse {
+    DutyResponse {
+        id: d.id,
+        deputy_id: d.deputy_id,
+        kind: d.kind,
+        occurred_on: d.occurred_on,
+        title: d.title,
+        content: d.content,
+        ref_type: d.ref_type,
+        ref_id: d.ref_id,
+        manual: d.manual,
+        created_by: d.created_by,
+        created_at: d.created_at,
+        updated_at: d.updated_at,
+    }
+}
+
+async fn deputy_exists(state: &AppState, id: Uuid) -> ApiResult<()> {
+    if state.store.deputy_exists(id).await? {
+        Ok(())
+    } else {
+        Err(ApiError::not_found())
+    }
+}
+
+/// Filters of the duty list.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DutyFilterParams {
+    #[validate(range(min = 1949, max = 2999))]
+    #[param(minimum = 1949, maximum = 2999)]
+    pub year: Option<i32>,
+    pub kind: Option<DutyKind>,
+}
+
+/// A deputy's duty records (the office, leaders and the deputy).
+#[utoipa::path(
+    tag = "duties",
+    params(("id" = Uuid, Path), ListParams, DutyFilterParams),
+    responses(
+        (status = 200, description = "A page of duty records", body = ListResponse<DutyResponse>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the office, a leader or this deputy", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such deputy", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/deputies/{id}/duties")]
+pub async fn list_duties(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    page: QueryParams<ListParams>,
+    filter: QueryParams<DutyFilterParams>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    caller.require(Action::ReadDuties { deputy_id: id })?;
+    deputy_exists(&state, id).await?;
+    let f = DutyFilter {
+        year: filter.0.year,
+        kind: filter.0.kind,
+    };
+    let page = state.store.list_duties(id, &f, &page.0.options()?).await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, view)))
+}
+
+/// A duty recorded by hand.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "kind": "research", "occurred_on": "2026-11-20",
+    "title": "调研耿车镇再生资源产业", "content": "走访企业三家"
+}))]
+pub struct RecordDutyRequest {
+    /// One of `meeting`, `research`, `visit`, `other`; the other kinds are
+    /// written by the system only.
+    pub kind: DutyKind,
+    pub occurred_on: NaiveDate,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+    #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
+    pub content: Option<String>,
+}
+
+fn check_manual(
+    kind: DutyKind,
+    occurred_on: NaiveDate,
+    today: NaiveDate,
+    title: &str,
+) -> ApiResult<()> {
+    let mut errors = Vec::new();
+    if !kind.is_manual() {
+        errors.push(FieldError::new(
+            "kind",
+            "system_kind",
+            Msg::new(
+                "此类履职记录由系统自动生成，不能手工录入",
+                "records of this kind are written by the system only",
+            ),
+        ));
+    }
+    let earliest = NaiveDate::from_ymd_opt(1949, 10, 1).unwrap_or(NaiveDate::MIN);
+    if occurred_on > today || occurred_on < earliest {
+        errors.push(FieldError::new(
+            "occurred_on",
+            "out_of_range",
+            Msg::new(
+                "日期不能晚于今天",
+                "the day is in the future or before 1949-10-01",
+            ),
+        ));
+    }
+    if title.trim().is_empty() {
+        errors.push(FieldError::new(
+            "title",
+            "blank",
+            Msg::new("不能为空", "must not be blank"),
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+/// Records a duty by hand (staff, or the deputy for their own archive).
+#[utoipa::path(
+    tag = "duties",
+    params(("id" = Uuid, Path)),
+    request_body = RecordDutyRequest,
+    responses(
+        (status = 201, description = "Recorded", body = DutyResponse, headers(("Location" = String), ("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither staff nor this deputy", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such deputy", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A kind only the system writes, or bad input", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/deputies/{id}/duties")]
+pub async fn record_duty(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    body: JsonBody<RecordDutyRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    caller.require(Action::RecordDuty { deputy_id: id })?;
+    deputy_exists(&state, id).await?;
+    let b = body.parse()?;
+    check_manual(b.kind, b.occurred_on, state.clock.today(), &b.title)?;
+    let d = state
+        .store
+        .create_manual_duty(
+            &caller.audit(),
+            NewDuty {
+                deputy_id: id,
+                kind: b.kind,
+                occurred_on: b.occurred_on,
+                title: b.title.trim().to_owned(),
+                content: b.content.filter(|c| !c.trim().is_empty()),
+                ref_type: None,
+                ref_id: None,
+            },
+        )
+        .await?;
+    let version = d.version;
+    Ok(respond::created(
+        format!("/api/v1/deputies/{id}/duties/{}", d.id),
+        version,
+        &view(d),
+    ))
+}
+
+/// Reads a duty record.
+#[utoipa::path(
+    tag = "duties",
+    params(("id" = Uuid, Path), ("duty_id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The record", body = DutyResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the office, a leader or this deputy", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/deputies/{id}/duties/{duty_id}")]
+pub async fn get_duty(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let (id, duty_id) = path.into_inner();
+    caller.require(Action::ReadDuties { deputy_id: id })?;
+    let d = state.store.get_duty(id, duty_id).await?;
+    let version = d.version;
+    Ok(respond::resource(&req, version, &view(d)))
+}
+
+/// A change to a record made by hand.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"content": "走访企业四家"}))]
+pub struct UpdateDutyRequest {
+    #[serde(default, deserialize_with = "double")]
+    #[schema(value_type = DutyKind, required = false)]
+    pub kind: Option<Option<DutyKind>>,
+    #[serde(default, deserialize_with = "double")]
+    #[schema(value_type = NaiveDate, required = false)]
+    pub occurred_on: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 200))]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200)]
+    pub title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
+    pub content: Option<Option<String>>,
+}
+
+fn save_error(e: StoreError) -> ApiError {
+    match e {
+        StoreError::Conflict("system_record") => ApiError::conflict(
+            "system_record",
+            Msg::new(
+                "系统生成的履职记录不能修改或删除",
+                "Records the system wrote cannot be changed or deleted",
+            ),
+        ),
+        StoreError::VersionMismatch => ApiError::conflict(
+            "concurrent_change",
+            Msg::new(
+                "记录刚被他人修改，请刷新后重试",
+                "The record was just changed by someone else; reload and retry",
+            ),
+        ),
+        other => other.into(),
+    }
+}
+
+/// Changes a record made by hand (staff, or the deputy for their own).
+#[utoipa::path(
+    tag = "duties",
+    params(("id" = Uuid, Path), ("duty_id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    request_body = UpdateDutyRequest,
+    responses(
+        (status = 200, description = "Changed", body = DutyResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither staff nor this deputy", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A record the system wrote, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/deputies/{id}/duties/{duty_id}")]
+pub async fn update_duty(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    if_match: IfMatch,
+    body: JsonBody<UpdateDutyRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, duty_id) = path.into_inner();
+    caller.require(Action::RecordDuty { deputy_id: id })?;
+    let b = body.parse()?;
+    let before = state.store.get_duty(id, duty_id).await?;
+    if if_match.0.is_some_and(|v| v != before.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    let mut errors = Vec::new();
+    let mut after = before.clone();
+    if let Some(v) = take(&mut errors, no_null("kind", b.kind)) {
+        after.kind = v;
+    }
+    if let Some(v) = take(&mut errors, no_null("occurred_on", b.occurred_on)) {
+        after.occurred_on = v;
+    }
+    if let Some(v) = take(&mut errors, no_null("title", b.title)) {
+        after.title = v.trim().to_owned();
+    }
+    if let Some(v) = b.content {
+        after.content = v;
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    if !before.manual {
+        return Err(save_error(StoreError::Conflict("system_record")));
+    }
+    check_manual(
+        after.kind,
+        after.occurred_on,
+        state.clock.today(),
+        &after.title,
+    )?;
+    match state
+        .store
+        .save_manual_duty(&caller.audit(), &before, after)
+        .await
+    {
+        Ok(d) => Ok(respond::changed(d.version, &view(d))),
+        Err(e) => Err(save_error(e)),
+    }
+}
+
+/// Deletes a record made by hand (staff, or the deputy for their own).
+#[utoipa::path(
+    tag = "duties",
+    params(("id" = Uuid, Path), ("duty_id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither staff nor this deputy", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A record the system wrote", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/deputies/{id}/duties/{duty_id}")]
+pub async fn delete_duty(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let (id, duty_id) = path.into_inner();
+    caller.require(Action::RecordDuty { deputy_id: id })?;
+    let before = state.store.get_duty(id, duty_id).await?;
+    if if_match.0.is_some_and(|v| v != before.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    let mut after = before.clone();
+    after.deleted_at = Some(renda_domain::time::now());
+    match state
+        .store
+        .save_manual_duty(&caller.audit(), &before, after)
+        .await
+    {
+        Ok(_) => Ok(HttpResponse::NoContent().finish()),
+        Err(e) => Err(save_error(e)),
+    }
+}
+
+/// Which year's report.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportParams {
+    /// This year if absent.
+    #[validate(range(min = 1949, max = 2999))]
+    #[param(minimum = 1949, maximum = 2999)]
+    pub year: Option<i32>,
+}
+
+/// An activity attended, in the report.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttendedActivity {
+    pub activity_id: Option<Uuid>,
+    pub title: String,
+    pub day: NaiveDate,
+}
+
+/// The suggestions of the year and how they fared.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestionOutcomes {
+    /// Submitted as lead deputy.
+    pub led: u64,
+    pub co_signed: u64,
+    /// By current status (led and co-signed together).
+    pub by_status: BTreeMap<String, u64>,
+    /// Closed ones with the deputy's evaluation: satisfied or basically satisfied.
+    pub satisfied: u64,
+    pub unsatisfied: u64,
+}
+
+/// A deputy's yearly report (述职): exactly the records of the year.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11", "year": 2026, "total": 5,
+    "by_kind": {"activity_attended": 2, "reception_served": 1, "suggestion_submitted": 1, "research": 1},
+    "activities": [{"activity_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ee0", "title": "走进社区心理健康讲座", "day": "2026-12-05"}],
+    "suggestions": {"led": 1, "co_signed": 0, "by_status": {"assigned": 1}, "satisfied": 0, "unsatisfied": 0},
+    "receptions_served": 1, "opinions_taken_up": 0
+}))]
+pub struct DutyReport {
+    pub deputy_id: Uuid,
+    pub year: i32,
+    /// Records of the year; the sum of `by_kind`.
+    pub total: u64,
+    pub by_kind: BTreeMap<String, u64>,
+    pub activities: Vec<AttendedActivity>,
+    pub suggestions: SuggestionOutcomes,
+    pub receptions_served: u64,
+    pub opinions_taken_up: u64,
+}
+
+/// A deputy's yearly report, made of the year's duty records (the office,
+/// leaders and the deputy).
+#[utoipa::path(
+    tag = "duties",
+    params(("id" = Uuid, Path), ReportParams),
+    responses(
+        (status = 200, description = "The report", body = DutyReport),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the office, a leader or this deputy", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such deputy", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/deputies/{id}/duty-report")]
+pub async fn duty_report(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    params: QueryParams<ReportParams>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    caller.require(Action::ReadDuties { deputy_id: id })?;
+    deputy_exists(&state, id).await?;
+    let year = params.0.year.unwrap_or_else(|| state.clock.today().year());
+    let records = state.store.duties_of_year(id, year).await?;
+    let mut by_kind: BTreeMap<String, u64> = BTreeMap::new();
+    let mut activities = Vec::new();
+    let mut outcomes = SuggestionOutcomes {
+        led: 0,
+        co_signed: 0,
+        by_status: BTreeMap::new(),
+        satisfied: 0,
+        unsatisfied: 0,
+    };
+    for r in &records {
+        *by_kind.entry(r.kind.as_str().to_owned()).or_default() += 1;
+        match r.kind {
+            DutyKind::ActivityAttended => activities.push(AttendedActivity {
+                activity_id: r.ref_id,
+                title: r.title.clone(),
+                day: r.occurred_on,
+            }),
+            DutyKind::SuggestionSubmitted | DutyKind::SuggestionCoSigned => {
+                if r.kind == DutyKind::SuggestionSubmitted {
+                    outcomes.led += 1;
+                } else {
+                    outcomes.co_signed += 1;
+                }
+                let Some(sid) = r.ref_id else { continue };
+                let s = match state.store.get_suggestion(sid).await {
+                    Ok(s) => s,
+                    Err(StoreError::NotFound) => continue,
+                    Err(e) => return Err(e.into()),
+                };
+                *outcomes
+                    .by_status
+                    .entry(s.status.as_str().to_owned())
+                    .or_default() += 1;
+                if s.status == SuggestionStatus::Closed {
+                    use renda_domain::suggestion::EvaluationResult as E;
+                    match s.evaluation_result {
+                        Some(E::Satisfied | E::BasicallySatisfied) => outcomes.satisfied += 1,
+                        Some(E::Unsatisfied) => outcomes.unsatisfied += 1,
+                        None => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let count = |k: DutyKind| by_kind.get(k.as_str()).copied().unwrap_or(0);
+    Ok(HttpResponse::Ok().json(DutyReport {
+        deputy_id: id,
+        year,
+        total: records.len() as u64,
+        receptions_served: count(DutyKind::ReceptionServed),
+        opinions_taken_up: count(DutyKind::OpinionTakenUp),
+        by_kind,
+        activities,
+        suggestions: outcomes,
+    }))
+}
+
+/// How far back to look.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct IdleParams {
+    /// Days without a recorded duty (default 90).
+    #[validate(range(min = 1, max = 3660))]
+    #[param(minimum = 1, maximum = 3660)]
+    pub days: Option<u32>,
+}
+
+/// An active deputy without a recorded duty lately.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IdleDeputyView {
+    pub deputy_id: Uuid,
+    pub name: String,
+    /// Their latest recorded duty; null if none ever.
+    pub last_duty_on: Option<NaiveDate>,
+}
+
+/// Active deputies with no duty recorded in the last `days` days, for the
+/// office to follow up (staff and leaders). Not a ranking: only who has
+/// nothing on record.
+#[utoipa::path(
+    tag = "duties",
+    params(IdleParams),
+    responses(
+        (status = 200, description = "Deputies without recorded duties", body = Vec<IdleDeputyView>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither staff nor leader", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/duties/idle-deputies")]
+pub async fn idle_deputies(
+    state: Data<AppState>,
+    caller: Caller,
+    params: QueryParams<IdleParams>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadDutySummary)?;
+    let days = i64::from(params.0.days.unwrap_or(90));
+    let since = state.clock.today() - chrono::Duration::days(days - 1);
+    let idle: Vec<IdleDeputyView> = state
+        .store
+        .idle_deputies(since)
+        .await?
+        .into_iter()
+        .map(|d| IdleDeputyView {
+            deputy_id: d.deputy_id,
+            name: d.name,
+            last_duty_on: d.last_duty_on,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(idle))
+}

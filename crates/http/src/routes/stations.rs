@@ -1,0 +1,749 @@
+//! Liaison stations (代表之家、代表联络站、代表联系点): where they are, who
+//! serves there, and their reception days (接待日).
+
+use actix_web::web::{Data, Path};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
+use chrono::{DateTime, NaiveDate, Utc};
+use renda_auth::Action;
+use renda_domain::station::StationKind;
+use renda_persistence::StoreError;
+use renda_persistence::stations::{ReceptionDay, Station, StationFilter};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
+use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, no_null, take};
+use crate::pagination::{Keyed, ListParams, ListResponse};
+use crate::patch::double;
+use crate::{AppState, respond};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_station)
+        .service(list_stations)
+        .service(get_station)
+        .service(update_station)
+        .service(delete_station)
+        .service(plan_reception_day)
+        .service(list_reception_days)
+        .service(get_reception_day)
+        .service(record_reception_day);
+}
+
+/// A station.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ec0",
+    "kind": "station",
+    "name": "古城街道人大代表联络站",
+    "address": "宿城区古城街道幸福路1号",
+    "parent_id": null,
+    "contact_person": "王敏",
+    "contact_phone": "0527-84351234",
+    "description": null,
+    "deputy_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11"],
+    "created_at": "2026-11-27T08:00:00Z",
+    "updated_at": "2026-11-27T08:00:00Z"
+}))]
+pub struct StationResponse {
+    pub id: Uuid,
+    pub kind: StationKind,
+    pub name: String,
+    pub address: Option<String>,
+    /// The station it belongs to (a point under a station, say).
+    pub parent_id: Option<Uuid>,
+    pub contact_person: Option<String>,
+    /// The station's office telephone.
+    pub contact_phone: Option<String>,
+    pub description: Option<String>,
+    /// Deputies assigned to the station.
+    pub deputy_ids: Vec<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn view(s: Station) -> StationResponse {
+    StationResponse {
+        id: s.id,
+        kind: s.kind,
+        name: s.name,
+        address: s.address,
+        parent_id: s.parent_id,
+        contact_person: s.contact_person,
+        contact_phone: s.contact_phone,
+        description: s.description,
+        deputy_ids: s.deputy_ids,
+        created_at: s.created_at,
+        updated_at: s.updated_at,
+    }
+}
+
+/// A new station.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "kind": "station", "name": "古城街道人大代表联络站", "address": "宿城区古城街道幸福路1号",
+    "contact_person": "王敏", "contact_phone": "0527-84351234",
+    "deputy_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11"]
+}))]
+pub struct CreateStationRequest {
+    pub kind: StationKind,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    #[validate(length(max = 300))]
+    #[schema(max_length = 300)]
+    pub address: Option<String>,
+    pub parent_id: Option<Uuid>,
+    #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
+    pub contact_person: Option<String>,
+    #[validate(custom(function = "crate::validation::phone"))]
+    pub contact_phone: Option<String>,
+    #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
+    pub description: Option<String>,
+    #[serde(default)]
+    #[validate(length(max = 500))]
+    #[schema(max_items = 500)]
+    pub deputy_ids: Vec<Uuid>,
+}
+
+fn sorted(mut v: Vec<Uuid>) -> Vec<Uuid> {
+    v.sort();
+    v.dedup();
+    v
+}
+
+async fn check_deputies(state: &AppState, field: &str, ids: &[Uuid]) -> ApiResult<Vec<FieldError>> {
+    let mut errors = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        if !state.store.deputy_exists(*id).await? {
+            errors.push(FieldError::new(
+                format!("{field}[{i}]"),
+                "not_found",
+                Msg::new("代表不存在", "no such deputy"),
+            ));
+        }
+    }
+    Ok(errors)
+}
+
+/// The parent must exist and must not be the station or below it.
+async fn check_parent(state: &AppState, id: Option<Uuid>, parent: Uuid) -> ApiResult<()> {
+    let mut at = Some(parent);
+    let mut steps = 0;
+    while let Some(p) = at {
+        if Some(p) == id || steps > 64 {
+            return Err(ApiError::field(
+                "parent_id",
+                "cycle",
+                Msg::new(
+                    "上级站点不能是自身或下级站点",
+                    "a station cannot sit below itself",
+                ),
+            ));
+        }
+        at = match state.store.get_station(p).await {
+            Ok(s) => s.parent_id,
+            Err(StoreError::NotFound) => {
+                return Err(ApiError::field(
+                    "parent_id",
+                    "not_found",
+                    Msg::new("上级站点不存在", "no such station"),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        steps += 1;
+    }
+    Ok(())
+}
+
+fn blank(field: &str) -> FieldError {
+    FieldError::new(field, "blank", Msg::new("不能为空", "must not be blank"))
+}
+
+/// Opens a station (staff).
+#[utoipa::path(
+    tag = "stations",
+    request_body = CreateStationRequest,
+    responses(
+        (status = 201, description = "Opened", body = StationResponse, headers(("Location" = String), ("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/stations")]
+pub async fn create_station(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<CreateStationRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageStations)?;
+    let b = body.parse()?;
+    let mut errors = check_deputies(&state, "deputy_ids", &b.deputy_ids).await?;
+    if b.name.trim().is_empty() {
+        errors.push(blank("name"));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    if let Some(p) = b.parent_id {
+        check_parent(&state, None, p).await?;
+    }
+    let now = renda_domain::time::now();
+    let s = Station {
+        id: Uuid::now_v7(),
+        kind: b.kind,
+        name: b.name.trim().to_owned(),
+        address: b.address,
+        parent_id: b.parent_id,
+        contact_person: b.contact_person,
+        contact_phone: b.contact_phone,
+        description: b.description,
+        deputy_ids: sorted(b.deputy_ids),
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+        version: 1,
+    };
+    let s = state.store.create_station(&caller.audit(), s).await?;
+    let version = s.version;
+    Ok(respond::created(
+        format!("/api/v1/stations/{}", s.id),
+        version,
+        &view(s),
+    ))
+}
+
+/// Filters of the station listing.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StationFilterParams {
+    pub kind: Option<StationKind>,
+    pub parent_id: Option<Uuid>,
+    /// Stations this deputy is assigned to.
+    pub deputy_id: Option<Uuid>,
+    /// Words in the name or address.
+    #[validate(length(max = 100))]
+    #[param(max_length = 100)]
+    pub q: Option<String>,
+}
+
+/// Lists stations (everyone: residents look for their station).
+#[utoipa::path(
+    tag = "stations",
+    params(ListParams, StationFilterParams),
+    responses(
+        (status = 200, description = "A page of stations", body = ListResponse<StationResponse>),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/stations")]
+pub async fn list_stations(
+    state: Data<AppState>,
+    page: QueryParams<ListParams>,
+    filter: QueryParams<StationFilterParams>,
+) -> ApiResult<HttpResponse> {
+    let p = filter.0;
+    let f = StationFilter {
+        kind: p.kind,
+        parent_id: p.parent_id,
+        deputy_id: p.deputy_id,
+        q: p.q.filter(|q| !q.trim().is_empty()),
+    };
+    let page = state.store.list_stations(&f, &page.0.options()?).await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, view)))
+}
+
+/// Reads a station (everyone).
+#[utoipa::path(
+    tag = "stations",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The station", body = StationResponse, headers(("ETag" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "No such station", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/stations/{id}")]
+pub async fn get_station(
+    state: Data<AppState>,
+    id: Path<Uuid>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let s = state.store.get_station(id.into_inner()).await?;
+    let version = s.version;
+    Ok(respond::resource(&req, version, &view(s)))
+}
+
+/// A change to a station; `deputy_ids` replaces the list.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"contact_person": "李娟", "deputy_ids": []}))]
+pub struct UpdateStationRequest {
+    #[serde(default, deserialize_with = "double")]
+    #[schema(value_type = StationKind, required = false)]
+    pub kind: Option<Option<StationKind>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 200))]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200)]
+    pub name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(max = 300))]
+    #[schema(max_length = 300)]
+    pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    pub parent_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
+    pub contact_person: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(custom(function = "crate::validation::phone"))]
+    pub contact_phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
+    pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(max = 500))]
+    #[schema(value_type = Vec<Uuid>, required = false, max_items = 500)]
+    pub deputy_ids: Option<Option<Vec<Uuid>>>,
+}
+
+fn concurrent() -> ApiError {
+    ApiError::conflict(
+        "concurrent_change",
+        Msg::new(
+            "记录刚被他人修改，请刷新后重试",
+            "The record was just changed by someone else; reload and retry",
+        ),
+    )
+}
+
+/// Changes a station (staff).
+#[utoipa::path(
+    tag = "stations",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    request_body = UpdateStationRequest,
+    responses(
+        (status = 200, description = "Changed", body = StationResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such station", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed meanwhile", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/stations/{id}")]
+pub async fn update_station(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<UpdateStationRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageStations)?;
+    let id = id.into_inner();
+    let b = body.parse()?;
+    let before = state.store.get_station(id).await?;
+    if if_match.0.is_some_and(|v| v != before.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    let mut errors = Vec::new();
+    let kind = take(&mut errors, no_null("kind", b.kind));
+    let name = take(&mut errors, no_null("name", b.name));
+    let deputies = take(&mut errors, no_null("deputy_ids", b.deputy_ids));
+    if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+        errors.push(blank("name"));
+    }
+    if let Some(d) = &deputies {
+        errors.extend(check_deputies(&state, "deputy_ids", d).await?);
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    if let Some(Some(p)) = b.parent_id {
+        check_parent(&state, Some(id), p).await?;
+    }
+    let mut after = before.clone();
+    if let Some(v) = kind {
+        after.kind = v;
+    }
+    if let Some(v) = name {
+        after.name = v.trim().to_owned();
+    }
+    if let Some(v) = b.address {
+        after.address = v;
+    }
+    if let Some(v) = b.parent_id {
+        after.parent_id = v;
+    }
+    if let Some(v) = b.contact_person {
+        after.contact_person = v;
+    }
+    if let Some(v) = b.contact_phone {
+        after.contact_phone = v;
+    }
+    if let Some(v) = b.description {
+        after.description = v;
+    }
+    if let Some(v) = deputies {
+        after.deputy_ids = sorted(v);
+    }
+    if after == before {
+        return Ok(respond::changed(before.version, &view(before)));
+    }
+    let s = match state
+        .store
+        .save_station(&caller.audit(), &before, after)
+        .await
+    {
+        Ok(s) => s,
+        Err(StoreError::VersionMismatch) => return Err(concurrent()),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(respond::changed(s.version, &view(s)))
+}
+
+/// Closes a station (staff). A station with stations below it stays.
+#[utoipa::path(
+    tag = "stations",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    responses(
+        (status = 204, description = "Closed"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such station", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Stations sit below it", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/stations/{id}")]
+pub async fn delete_station(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageStations)?;
+    let id = id.into_inner();
+    let before = state.store.get_station(id).await?;
+    if if_match.0.is_some_and(|v| v != before.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    if state.store.count_child_stations(id).await? > 0 {
+        return Err(ApiError::conflict(
+            "station_has_children",
+            Msg::new("该站点下仍有下级站点", "Stations still sit below this one"),
+        ));
+    }
+    let mut after = before.clone();
+    after.deleted_at = Some(renda_domain::time::now());
+    match state
+        .store
+        .save_station(&caller.audit(), &before, after)
+        .await
+    {
+        Ok(_) => Ok(HttpResponse::NoContent().finish()),
+        Err(StoreError::VersionMismatch) => Err(concurrent()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---------------------------------------------------------------- reception days
+
+/// A reception day (接待日) and, once held, what happened.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReceptionDayResponse {
+    pub id: Uuid,
+    pub station_id: Uuid,
+    pub day: NaiveDate,
+    pub hours: Option<String>,
+    pub topic: Option<String>,
+    /// Deputies on duty.
+    pub deputy_ids: Vec<Uuid>,
+    /// People received; null until recorded.
+    pub people_received: Option<i32>,
+    /// Matters raised.
+    pub matters: Vec<String>,
+    pub recorded_at: Option<DateTime<Utc>>,
+    pub recorded_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<ReceptionDay> for ReceptionDayResponse {
+    fn from(d: ReceptionDay) -> Self {
+        Self {
+            id: d.id,
+            station_id: d.station_id,
+            day: d.day,
+            hours: d.hours,
+            topic: d.topic,
+            deputy_ids: d.deputy_ids,
+            people_received: d.people_received,
+            matters: d.matters,
+            recorded_at: d.recorded_at,
+            recorded_by: d.recorded_by,
+            created_at: d.created_at,
+            updated_at: d.updated_at,
+        }
+    }
+}
+
+impl Keyed for ReceptionDayResponse {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.updated_at)
+    }
+}
+
+/// A reception day to plan.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "day": "2026-12-05", "hours": "09:00-11:30", "topic": "老旧小区加装电梯",
+    "deputy_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11"]
+}))]
+pub struct PlanReceptionRequest {
+    pub day: NaiveDate,
+    #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
+    pub hours: Option<String>,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub topic: Option<String>,
+    /// Deputies on duty; each assigned to the station.
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_items = 1, max_items = 50)]
+    pub deputy_ids: Vec<Uuid>,
+}
+
+/// Plans a reception day with the deputies on duty (staff).
+#[utoipa::path(
+    tag = "stations",
+    params(("id" = Uuid, Path)),
+    request_body = PlanReceptionRequest,
+    responses(
+        (status = 201, description = "Planned", body = ReceptionDayResponse, headers(("Location" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such station", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A deputy not assigned to the station, or a day long past", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/stations/{id}/reception-days")]
+pub async fn plan_reception_day(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    body: JsonBody<PlanReceptionRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageStations)?;
+    let b = body.parse()?;
+    let station = state.store.get_station(id.into_inner()).await?;
+    let mut errors = Vec::new();
+    for (i, d) in b.deputy_ids.iter().enumerate() {
+        if !station.deputy_ids.contains(d) {
+            errors.push(FieldError::new(
+                format!("deputy_ids[{i}]"),
+                "not_assigned",
+                Msg::new("该代表未进站", "the deputy is not assigned to this station"),
+            ));
+        }
+    }
+    let today = state.clock.today();
+    if b.day < today - chrono::Duration::days(366) || b.day > today + chrono::Duration::days(366) {
+        errors.push(FieldError::new(
+            "day",
+            "out_of_range",
+            Msg::new("日期须在一年之内", "the day must be within a year of today"),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let now = renda_domain::time::now();
+    let d = ReceptionDay {
+        id: Uuid::now_v7(),
+        station_id: station.id,
+        day: b.day,
+        hours: b.hours,
+        topic: b.topic,
+        deputy_ids: sorted(b.deputy_ids),
+        people_received: None,
+        matters: Vec::new(),
+        recorded_at: None,
+        recorded_by: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let d = state.store.create_reception_day(&caller.audit(), d).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/stations/{}/reception-days/{}", station.id, d.id),
+        ))
+        .json(ReceptionDayResponse::from(d)))
+}
+
+/// Which reception days.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReceptionFilterParams {
+    /// From this day on.
+    pub from: Option<NaiveDate>,
+    /// Up to this day.
+    pub to: Option<NaiveDate>,
+}
+
+/// A station's reception days, by day (everyone: residents see when to come).
+#[utoipa::path(
+    tag = "stations",
+    params(("id" = Uuid, Path), ListParams, ReceptionFilterParams),
+    responses(
+        (status = 200, description = "Reception days", body = ListResponse<ReceptionDayResponse>),
+        (status = 404, description = "No such station", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/stations/{id}/reception-days")]
+pub async fn list_reception_days(
+    state: Data<AppState>,
+    id: Path<Uuid>,
+    page: QueryParams<ListParams>,
+    filter: QueryParams<ReceptionFilterParams>,
+) -> ApiResult<HttpResponse> {
+    let station = state.store.get_station(id.into_inner()).await?;
+    let days = state
+        .store
+        .reception_days(station.id, filter.0.from, filter.0.to)
+        .await?;
+    let items: Vec<ReceptionDayResponse> = days.into_iter().map(Into::into).collect();
+    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+}
+
+/// A reception day (everyone).
+#[utoipa::path(
+    tag = "stations",
+    params(("id" = Uuid, Path), ("reception_id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The reception day", body = ReceptionDayResponse),
+        (status = 404, description = "No such station or reception day", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/stations/{id}/reception-days/{reception_id}")]
+pub async fn get_reception_day(
+    state: Data<AppState>,
+    path: Path<(Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
+    let (id, rid) = path.into_inner();
+    let d = state.store.get_reception_day(id, rid).await?;
+    Ok(HttpResponse::Ok().json(ReceptionDayResponse::from(d)))
+}
+
+/// What happened at a reception day.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"people_received": 12, "matters": ["小区停车难", "加装电梯补贴"]}))]
+pub struct RecordReceptionRequest {
+    #[validate(range(min = 0, max = 10000))]
+    #[schema(minimum = 0, maximum = 10000)]
+    pub people_received: i32,
+    /// The matters raised, one line each.
+    #[serde(default)]
+    #[validate(length(max = 100))]
+    #[schema(max_items = 100)]
+    pub matters: Vec<String>,
+}
+
+/// Records what happened at a reception day, once (staff, or a deputy on
+/// duty). Every deputy on duty gets a duty record.
+#[utoipa::path(
+    tag = "stations",
+    params(("id" = Uuid, Path), ("reception_id" = Uuid, Path)),
+    request_body = RecordReceptionRequest,
+    responses(
+        (status = 200, description = "Recorded", body = ReceptionDayResponse),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither staff nor a deputy on duty", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such station or reception day", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already recorded, or the day has not come", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/stations/{id}/reception-days/{reception_id}/record")]
+pub async fn record_reception_day(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    body: JsonBody<RecordReceptionRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, rid) = path.into_inner();
+    let actor = caller.actor()?;
+    let before = state.store.get_reception_day(id, rid).await?;
+    let on_duty = actor
+        .deputy_id
+        .is_some_and(|d| before.deputy_ids.contains(&d));
+    caller.require(Action::RecordReception { on_duty })?;
+    let b = body.parse()?;
+    let errors: Vec<FieldError> = b
+        .matters
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.trim().is_empty() || m.chars().count() > 500)
+        .map(|(i, _)| {
+            FieldError::new(
+                format!("matters[{i}]"),
+                "length",
+                Msg::new("长度须在 1 到 500 之间", "length must be between 1 and 500"),
+            )
+        })
+        .collect();
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let already = || {
+        ApiError::conflict(
+            "already_recorded",
+            Msg::new("该接待日已记录", "The reception day is already recorded"),
+        )
+    };
+    if before.recorded_at.is_some() {
+        return Err(already());
+    }
+    if before.day > state.clock.today() {
+        return Err(ApiError::conflict(
+            "not_held_yet",
+            Msg::new("接待日尚未到来", "The reception day has not come yet"),
+        ));
+    }
+    let station = state.store.get_station(id).await?;
+    let mut after = before.clone();
+    after.people_received = Some(b.people_received);
+    after.matters = b.matters.into_iter().map(|m| m.trim().to_owned()).collect();
+    after.recorded_at = Some(renda_domain::time::now());
+    after.recorded_by = Some(actor.user_id);
+    match state
+        .store
+        .record_reception(&caller.audit(), &before, after, &station.name)
+        .await
+    {
+        Ok(d) => Ok(HttpResponse::Ok().json(ReceptionDayResponse::from(d))),
+        Err(StoreError::VersionMismatch) => Err(already()),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,562 @@
+//! Deputies' activities with invitations, sign-ups and check-ins, and the
+//! needs list of enterprises and residents.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use renda_domain::activity::{ActivityKind, NeedStatus, RequesterKind};
+use renda_domain::duty::DutyKind;
+use sea_orm::sea_query::{Condition, OnConflict, Query};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::Store;
+use crate::audit::{self, AuditCtx};
+use crate::duties::{NewDuty, write_duty};
+use crate::entities::activity::{self as ac, Column as C, Entity as ActivityEntity};
+use crate::entities::{activity_participant as ap, need};
+use crate::error::{StoreError, StoreResult, parse_stored};
+use crate::list::{self, ListOptions, Page, Row};
+
+/// An activity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Activity {
+    pub id: Uuid,
+    pub kind: ActivityKind,
+    /// The service brand, e.g. 代表+心理关爱.
+    pub brand: Option<String>,
+    pub title: String,
+    pub description: Option<String>,
+    pub day: NaiveDate,
+    pub place: String,
+    pub organiser: String,
+    /// Deputies invited, sorted.
+    pub invited: Vec<Uuid>,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+/// A deputy's part in an activity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Participant {
+    pub deputy_id: Uuid,
+    pub invited: bool,
+    pub signed_up_at: Option<DateTime<Utc>>,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    /// Staff who recorded the attendance, when not the deputy.
+    pub checked_in_by: Option<Uuid>,
+}
+
+/// Filters of the activity listing.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityFilter {
+    pub kind: Option<ActivityKind>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Activities this deputy is invited to or signed up for.
+    pub deputy_id: Option<Uuid>,
+    pub q: Option<String>,
+}
+
+/// A need of an enterprise or a resident (需求清单).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Need {
+    pub id: Uuid,
+    pub requester: String,
+    pub requester_kind: RequesterKind,
+    pub content: String,
+    /// Personal data.
+    pub contact_phone: Option<String>,
+    pub status: NeedStatus,
+    pub activity_id: Option<Uuid>,
+    pub deputy_id: Option<Uuid>,
+    pub close_note: Option<String>,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+/// Filters of the needs list.
+#[derive(Debug, Clone, Default)]
+pub struct NeedFilter {
+    pub status: Option<NeedStatus>,
+    pub deputy_id: Option<Uuid>,
+    pub activity_id: Option<Uuid>,
+}
+
+/// Why a check-in is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckIn {
+    Done,
+    AlreadyCheckedIn,
+}
+
+fn activity_active(a: &Activity) -> ac::ActiveModel {
+    ac::ActiveModel {
+        id: Set(a.id),
+        kind: Set(a.kind.as_str().to_owned()),
+        brand: Set(a.brand.clone()),
+        title: Set(a.title.clone()),
+        description: Set(a.description.clone()),
+        day: Set(a.day),
+        place: Set(a.place.clone()),
+        organiser: Set(a.organiser.clone()),
+        created_by: Set(a.created_by),
+        created_at: Set(a.created_at),
+        updated_at: Set(a.updated_at),
+        version: Set(a.version),
+    }
+}
+
+fn activity_from(m: ac::Model, invited: Vec<Uuid>) -> StoreResult<Activity> {
+    Ok(Activity {
+        id: m.id,
+        kind: parse_stored(&m.kind)?,
+        brand: m.brand,
+        title: m.title,
+        description: m.description,
+        day: m.day,
+        place: m.place,
+        organiser: m.organiser,
+        invited,
+        created_by: m.created_by,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        version: m.version,
+    })
+}
+
+async fn invited_of<Conn: ConnectionTrait>(
+    c: &Conn,
+    ids: &[Uuid],
+) -> StoreResult<HashMap<Uuid, Vec<Uuid>>> {
+    let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for m in ap::Entity::find()
+        .filter(ap::Column::ActivityId.is_in(ids.iter().copied()))
+        .filter(ap::Column::Invited.eq(true))
+        .order_by_asc(ap::Column::DeputyId)
+        .all(c)
+        .await?
+    {
+        out.entry(m.activity_id).or_default().push(m.deputy_id);
+    }
+    Ok(out)
+}
+
+/// Makes sure a participant row exists (not invited unless `invited`).
+async fn ensure_participant<Conn: ConnectionTrait>(
+    c: &Conn,
+    activity: Uuid,
+    deputy: Uuid,
+) -> StoreResult<()> {
+    ap::Entity::insert(ap::ActiveModel {
+        activity_id: Set(activity),
+        deputy_id: Set(deputy),
+        invited: Set(false),
+        signed_up_at: Set(None),
+        checked_in_at: Set(None),
+        checked_in_by: Set(None),
+    })
+    .on_conflict(
+        OnConflict::columns([ap::Column::ActivityId, ap::Column::DeputyId])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(c)
+    .await?;
+    Ok(())
+}
+
+fn need_active(n: &Need) -> need::ActiveModel {
+    need::ActiveModel {
+        id: Set(n.id),
+        requester: Set(n.requester.clone()),
+        requester_kind: Set(n.requester_kind.as_str().to_owned()),
+        content: Set(n.content.clone()),
+        contact_phone: Set(n.contact_phone.clone()),
+        status: Set(n.status.as_str().to_owned()),
+        activity_id: Set(n.activity_id),
+        deputy_id: Set(n.deputy_id),
+        close_note: Set(n.close_note.clone()),
+        created_by: Set(n.created_by),
+        created_at: Set(n.created_at),
+        updated_at: Set(n.updated_at),
+        version: Set(n.version),
+    }
+}
+
+fn need_from(m: need::Model) -> StoreResult<Need> {
+    Ok(Need {
+        id: m.id,
+        requester: m.requester,
+        requester_kind: parse_stored(&m.requester_kind)?,
+        content: m.content,
+        contact_phone: m.contact_phone,
+        status: parse_stored(&m.status)?,
+        activity_id: m.activity_id,
+        deputy_id: m.deputy_id,
+        close_note: m.close_note,
+        created_by: m.created_by,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        version: m.version,
+    })
+}
+
+impl Store {
+    pub async fn create_activity(&self, ctx: &AuditCtx, a: Activity) -> StoreResult<Activity> {
+        let txn = self.db.begin().await?;
+        activity_active(&a).insert(&txn).await?;
+        if !a.invited.is_empty() {
+            ap::Entity::insert_many(a.invited.iter().map(|d| ap::ActiveModel {
+                activity_id: Set(a.id),
+                deputy_id: Set(*d),
+                invited: Set(true),
+                signed_up_at: Set(None),
+                checked_in_at: Set(None),
+                checked_in_by: Set(None),
+            }))
+            .exec_without_returning(&txn)
+            .await?;
+        }
+        audit::record(
+            &txn,
+            ctx,
+            "create",
+            "activity",
+            Some(a.id),
+            None::<&Activity>,
+            Some(&a),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(a)
+    }
+
+    pub async fn get_activity(&self, id: Uuid) -> StoreResult<Activity> {
+        let m = ActivityEntity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut inv = invited_of(&self.db, &[id]).await?;
+        activity_from(m, inv.remove(&id).unwrap_or_default())
+    }
+
+    /// Writes `after` over `before` if unchanged meanwhile; invitations
+    /// follow `after.invited` (deputies who signed up or checked in keep
+    /// their row).
+    pub async fn save_activity(
+        &self,
+        ctx: &AuditCtx,
+        before: &Activity,
+        mut after: Activity,
+    ) -> StoreResult<Activity> {
+        let txn = self.db.begin().await?;
+        after.updated_at = renda_domain::time::now();
+        after.version = before.version + 1;
+        let res = ActivityEntity::update_many()
+            .set(activity_active(&after))
+            .filter(C::Id.eq(before.id))
+            .filter(C::Version.eq(before.version))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::VersionMismatch);
+        }
+        if after.invited != before.invited {
+            ap::Entity::update_many()
+                .col_expr(ap::Column::Invited, sea_orm::sea_query::Expr::value(false))
+                .filter(ap::Column::ActivityId.eq(after.id))
+                .exec(&txn)
+                .await?;
+            for d in &after.invited {
+                ensure_participant(&txn, after.id, *d).await?;
+            }
+            if !after.invited.is_empty() {
+                ap::Entity::update_many()
+                    .col_expr(ap::Column::Invited, sea_orm::sea_query::Expr::value(true))
+                    .filter(ap::Column::ActivityId.eq(after.id))
+                    .filter(ap::Column::DeputyId.is_in(after.invited.iter().copied()))
+                    .exec(&txn)
+                    .await?;
+            }
+        }
+        audit::record(
+            &txn,
+            ctx,
+            "update",
+            "activity",
+            Some(after.id),
+            Some(before),
+            Some(&after),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn list_activities(
+        &self,
+        f: &ActivityFilter,
+        opts: &ListOptions,
+    ) -> StoreResult<Page<Activity>> {
+        let mut q = ActivityEntity::find();
+        if let Some(k) = f.kind {
+            q = q.filter(C::Kind.eq(k.as_str()));
+        }
+        if let Some(d) = f.from {
+            q = q.filter(C::Day.gte(d));
+        }
+        if let Some(d) = f.to {
+            q = q.filter(C::Day.lte(d));
+        }
+        if let Some(d) = f.deputy_id {
+            let sub = Query::select()
+                .column(ap::Column::ActivityId)
+                .from(ap::Entity)
+                .and_where(ap::Column::DeputyId.eq(d))
+                .cond_where(
+                    Condition::any()
+                        .add(ap::Column::Invited.eq(true))
+                        .add(ap::Column::SignedUpAt.is_not_null())
+                        .add(ap::Column::CheckedInAt.is_not_null()),
+                )
+                .to_owned();
+            q = q.filter(C::Id.in_subquery(sub));
+        }
+        if let Some(text) = &f.q {
+            q = q.filter(
+                Condition::any()
+                    .add(list::contains(C::Title, text))
+                    .add(list::contains(C::Brand, text)),
+            );
+        }
+        let keys = list::Keys {
+            id: C::Id,
+            updated_at: C::UpdatedAt,
+            deleted_at: None,
+        };
+        let page = list::paginate(&self.db, q, keys, opts, |m: &ac::Model| {
+            (m.id, m.updated_at, None)
+        })
+        .await?;
+        let ids: Vec<Uuid> = page
+            .items
+            .iter()
+            .filter_map(|r| match r {
+                Row::Live(m) => Some(m.id),
+                Row::Deleted { .. } => None,
+            })
+            .collect();
+        let mut inv = invited_of(&self.db, &ids).await?;
+        page.try_map(|m| {
+            let id = m.id;
+            activity_from(m, inv.remove(&id).unwrap_or_default())
+        })
+    }
+
+    pub async fn activity_participants(&self, id: Uuid) -> StoreResult<Vec<Participant>> {
+        Ok(ap::Entity::find()
+            .filter(ap::Column::ActivityId.eq(id))
+            .order_by_asc(ap::Column::DeputyId)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .filter(|m| m.invited || m.signed_up_at.is_some() || m.checked_in_at.is_some())
+            .map(|m| Participant {
+                deputy_id: m.deputy_id,
+                invited: m.invited,
+                signed_up_at: m.signed_up_at,
+                checked_in_at: m.checked_in_at,
+                checked_in_by: m.checked_in_by,
+            })
+            .collect())
+    }
+
+    /// A deputy signs up; a second sign-up is `Conflict("already_signed_up")`.
+    pub async fn sign_up(&self, ctx: &AuditCtx, a: &Activity, deputy: Uuid) -> StoreResult<()> {
+        let txn = self.db.begin().await?;
+        ensure_participant(&txn, a.id, deputy).await?;
+        let res = ap::Entity::update_many()
+            .col_expr(
+                ap::Column::SignedUpAt,
+                sea_orm::sea_query::Expr::value(Some(renda_domain::time::now())),
+            )
+            .filter(ap::Column::ActivityId.eq(a.id))
+            .filter(ap::Column::DeputyId.eq(deputy))
+            .filter(ap::Column::SignedUpAt.is_null())
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::Conflict("already_signed_up"));
+        }
+        audit::record(
+            &txn,
+            ctx,
+            "sign_up",
+            "activity",
+            Some(a.id),
+            None::<&serde_json::Value>,
+            Some(&serde_json::json!({"deputy_id": deputy})),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Checks deputies in, once each, with a duty record each, in one
+    /// transaction. `by` is set when staff record the attendance. With
+    /// `strict`, a deputy already checked in refuses the whole call;
+    /// otherwise such deputies are passed over. Returns those checked in.
+    pub async fn check_in(
+        &self,
+        ctx: &AuditCtx,
+        a: &Activity,
+        deputies: &[Uuid],
+        by: Option<Uuid>,
+        strict: bool,
+    ) -> StoreResult<Vec<Uuid>> {
+        let txn = self.db.begin().await?;
+        let now = renda_domain::time::now();
+        let mut done = Vec::new();
+        for d in deputies {
+            ensure_participant(&txn, a.id, *d).await?;
+            let res = ap::Entity::update_many()
+                .col_expr(
+                    ap::Column::CheckedInAt,
+                    sea_orm::sea_query::Expr::value(Some(now)),
+                )
+                .col_expr(ap::Column::CheckedInBy, sea_orm::sea_query::Expr::value(by))
+                .filter(ap::Column::ActivityId.eq(a.id))
+                .filter(ap::Column::DeputyId.eq(*d))
+                .filter(ap::Column::CheckedInAt.is_null())
+                .exec(&txn)
+                .await?;
+            if res.rows_affected != 1 {
+                if strict {
+                    return Err(StoreError::Conflict("already_checked_in"));
+                }
+                continue;
+            }
+            write_duty(
+                &txn,
+                ctx,
+                NewDuty {
+                    deputy_id: *d,
+                    kind: DutyKind::ActivityAttended,
+                    occurred_on: a.day,
+                    title: a.title.clone(),
+                    content: a.brand.clone(),
+                    ref_type: Some("activity"),
+                    ref_id: Some(a.id),
+                },
+                false,
+            )
+            .await?;
+            done.push(*d);
+        }
+        audit::record(
+            &txn,
+            ctx,
+            "check_in",
+            "activity",
+            Some(a.id),
+            None::<&serde_json::Value>,
+            Some(&serde_json::json!({"deputies": done, "recorded_by": by})),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(done)
+    }
+
+    pub async fn create_need(&self, ctx: &AuditCtx, n: Need) -> StoreResult<Need> {
+        let txn = self.db.begin().await?;
+        need_active(&n).insert(&txn).await?;
+        audit::record(
+            &txn,
+            ctx,
+            "create",
+            "need",
+            Some(n.id),
+            None::<&Need>,
+            Some(&n),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(n)
+    }
+
+    pub async fn get_need(&self, id: Uuid) -> StoreResult<Need> {
+        let m = need::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        need_from(m)
+    }
+
+    pub async fn save_need(
+        &self,
+        ctx: &AuditCtx,
+        before: &Need,
+        mut after: Need,
+        action: &str,
+    ) -> StoreResult<Need> {
+        let txn = self.db.begin().await?;
+        after.updated_at = renda_domain::time::now();
+        after.version = before.version + 1;
+        let res = need::Entity::update_many()
+            .set(need_active(&after))
+            .filter(need::Column::Id.eq(before.id))
+            .filter(need::Column::Version.eq(before.version))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::VersionMismatch);
+        }
+        audit::record(
+            &txn,
+            ctx,
+            action,
+            "need",
+            Some(after.id),
+            Some(before),
+            Some(&after),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn list_needs(&self, f: &NeedFilter, opts: &ListOptions) -> StoreResult<Page<Need>> {
+        let mut q = need::Entity::find();
+        if let Some(s) = f.status {
+            q = q.filter(need::Column::Status.eq(s.as_str()));
+        }
+        if let Some(d) = f.deputy_id {
+            q = q.filter(need::Column::DeputyId.eq(d));
+        }
+        if let Some(a) = f.activity_id {
+            q = q.filter(need::Column::ActivityId.eq(a));
+        }
+        let keys = list::Keys {
+            id: need::Column::Id,
+            updated_at: need::Column::UpdatedAt,
+            deleted_at: None,
+        };
+        let page = list::paginate(&self.db, q, keys, opts, |m: &need::Model| {
+            (m.id, m.updated_at, None)
+        })
+        .await?;
+        page.try_map(need_from)
+    }
+}

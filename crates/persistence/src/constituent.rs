@@ -1,0 +1,313 @@
+//! Constituent opinions (群众意见): left at a station or online, by anyone,
+//! and routed by staff and the station's deputies.
+
+use chrono::{DateTime, Utc};
+use renda_domain::duty::DutyKind;
+use renda_domain::station::OpinionStatus;
+use renda_domain::suggestion::Suggestion;
+use sea_orm::sea_query::{Condition, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::Store;
+use crate::audit::{self, AuditCtx};
+use crate::duties::{NewDuty, write_duty};
+use crate::entities::constituent_opinion::{self as co, Column as C, Entity as OpinionEntity};
+use crate::entities::station_deputy as sd;
+use crate::error::{StoreError, StoreResult, parse_stored};
+use crate::list::{self, ListOptions, Page};
+use crate::suggestions::{NewSuggestion, insert_suggestion};
+
+const OBJECT: &str = "constituent_opinion";
+
+/// A constituent opinion. Name and phone are personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConstituentOpinion {
+    pub id: Uuid,
+    pub station_id: Option<Uuid>,
+    pub content: String,
+    pub category: Option<String>,
+    pub submitter_name: Option<String>,
+    pub submitter_phone: Option<String>,
+    pub status: OpinionStatus,
+    /// The direct answer, by staff or a deputy.
+    pub answer: Option<String>,
+    /// The unit it was forwarded to.
+    pub unit_id: Option<Uuid>,
+    pub forward_note: Option<String>,
+    pub unit_reply: Option<String>,
+    /// The suggestion a deputy made of it.
+    pub suggestion_id: Option<Uuid>,
+    pub handled_by: Option<Uuid>,
+    pub handled_at: Option<DateTime<Utc>>,
+    /// The account that left it, if signed in.
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+/// Which opinions a caller sees, as a union of conditions.
+#[derive(Debug, Clone, Default)]
+pub struct OpinionVisibility {
+    /// Every opinion (staff and leaders).
+    pub all: bool,
+    /// A deputy: opinions at the stations they are assigned to, and online ones.
+    pub deputy: Option<Uuid>,
+    /// A unit: opinions forwarded to it.
+    pub unit: Option<Uuid>,
+    /// The account's own opinions.
+    pub author: Option<Uuid>,
+}
+
+/// Filters of the opinion listing.
+#[derive(Debug, Clone, Default)]
+pub struct OpinionFilter {
+    pub status: Option<OpinionStatus>,
+    pub station_id: Option<Uuid>,
+}
+
+fn from_model(m: co::Model) -> StoreResult<ConstituentOpinion> {
+    Ok(ConstituentOpinion {
+        id: m.id,
+        station_id: m.station_id,
+        content: m.content,
+        category: m.category,
+        submitter_name: m.submitter_name,
+        submitter_phone: m.submitter_phone,
+        status: parse_stored(&m.status)?,
+        answer: m.answer,
+        unit_id: m.unit_id,
+        forward_note: m.forward_note,
+        unit_reply: m.unit_reply,
+        suggestion_id: m.suggestion_id,
+        handled_by: m.handled_by,
+        handled_at: m.handled_at,
+        created_by: m.created_by,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        version: m.version,
+    })
+}
+
+fn to_active(o: &ConstituentOpinion, receipt_digest: Option<String>) -> co::ActiveModel {
+    co::ActiveModel {
+        id: Set(o.id),
+        station_id: Set(o.station_id),
+        content: Set(o.content.clone()),
+        category: Set(o.category.clone()),
+        submitter_name: Set(o.submitter_name.clone()),
+        submitter_phone: Set(o.submitter_phone.clone()),
+        receipt_digest: match receipt_digest {
+            Some(d) => Set(d),
+            None => sea_orm::ActiveValue::NotSet,
+        },
+        status: Set(o.status.as_str().to_owned()),
+        answer: Set(o.answer.clone()),
+        unit_id: Set(o.unit_id),
+        forward_note: Set(o.forward_note.clone()),
+        unit_reply: Set(o.unit_reply.clone()),
+        suggestion_id: Set(o.suggestion_id),
+        handled_by: Set(o.handled_by),
+        handled_at: Set(o.handled_at),
+        created_by: Set(o.created_by),
+        created_at: Set(o.created_at),
+        updated_at: Set(o.updated_at),
+        version: Set(o.version),
+    }
+}
+
+/// The audit form of an opinion: the personal data left out.
+fn audited(o: &ConstituentOpinion) -> ConstituentOpinion {
+    ConstituentOpinion {
+        submitter_name: o.submitter_name.as_ref().map(|_| "***".to_owned()),
+        submitter_phone: o.submitter_phone.as_ref().map(|_| "***".to_owned()),
+        ..o.clone()
+    }
+}
+
+impl Store {
+    /// Keeps a new opinion under the digest of its receipt code.
+    pub async fn create_constituent_opinion(
+        &self,
+        ctx: &AuditCtx,
+        o: ConstituentOpinion,
+        receipt_digest: String,
+    ) -> StoreResult<ConstituentOpinion> {
+        let txn = self.db.begin().await?;
+        to_active(&o, Some(receipt_digest)).insert(&txn).await?;
+        let a = audited(&o);
+        audit::record(
+            &txn,
+            ctx,
+            "create",
+            OBJECT,
+            Some(o.id),
+            None::<&ConstituentOpinion>,
+            Some(&a),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(o)
+    }
+
+    pub async fn get_constituent_opinion(&self, id: Uuid) -> StoreResult<ConstituentOpinion> {
+        let m = OpinionEntity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        from_model(m)
+    }
+
+    pub async fn constituent_opinion_by_receipt(
+        &self,
+        digest: &str,
+    ) -> StoreResult<ConstituentOpinion> {
+        let m = OpinionEntity::find()
+            .filter(C::ReceiptDigest.eq(digest))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        from_model(m)
+    }
+
+    /// Writes `after` over `before` if unchanged meanwhile.
+    pub async fn save_constituent_opinion(
+        &self,
+        ctx: &AuditCtx,
+        before: &ConstituentOpinion,
+        mut after: ConstituentOpinion,
+        action: &str,
+    ) -> StoreResult<ConstituentOpinion> {
+        let txn = self.db.begin().await?;
+        after.updated_at = renda_domain::time::now();
+        after.version = before.version + 1;
+        let res = OpinionEntity::update_many()
+            .set(to_active(&after, None))
+            .filter(C::Id.eq(before.id))
+            .filter(C::Version.eq(before.version))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::VersionMismatch);
+        }
+        let (b, a) = (audited(before), audited(&after));
+        audit::record(
+            &txn,
+            ctx,
+            action,
+            OBJECT,
+            Some(after.id),
+            Some(&b),
+            Some(&a),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    /// A deputy takes an opinion up: the new draft suggestion (whose
+    /// source points to the opinion), the opinion's new state and the
+    /// deputy's duty record, in one transaction.
+    pub async fn take_up_constituent_opinion(
+        &self,
+        ctx: &AuditCtx,
+        before: &ConstituentOpinion,
+        mut after: ConstituentOpinion,
+        new: NewSuggestion,
+    ) -> StoreResult<(ConstituentOpinion, Suggestion)> {
+        let txn = self.db.begin().await?;
+        let deputy = new.lead_deputy_id;
+        let title = new.title.clone();
+        let s = insert_suggestion(&txn, ctx, new).await?;
+        after.suggestion_id = Some(s.id);
+        after.updated_at = renda_domain::time::now();
+        after.version = before.version + 1;
+        let res = OpinionEntity::update_many()
+            .set(to_active(&after, None))
+            .filter(C::Id.eq(before.id))
+            .filter(C::Version.eq(before.version))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::VersionMismatch);
+        }
+        write_duty(
+            &txn,
+            ctx,
+            NewDuty {
+                deputy_id: deputy,
+                kind: DutyKind::OpinionTakenUp,
+                occurred_on: (after.updated_at + chrono::Duration::hours(8)).date_naive(),
+                title,
+                content: None,
+                ref_type: Some("constituent_opinion"),
+                ref_id: Some(after.id),
+            },
+            false,
+        )
+        .await?;
+        let (b, a) = (audited(before), audited(&after));
+        audit::record(
+            &txn,
+            ctx,
+            "take_up",
+            OBJECT,
+            Some(after.id),
+            Some(&b),
+            Some(&a),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok((after, s))
+    }
+
+    pub async fn list_constituent_opinions(
+        &self,
+        vis: &OpinionVisibility,
+        f: &OpinionFilter,
+        opts: &ListOptions,
+    ) -> StoreResult<Page<ConstituentOpinion>> {
+        let mut q = OpinionEntity::find();
+        if !vis.all {
+            let mut seen = Condition::any();
+            if let Some(d) = vis.deputy {
+                let mine = Query::select()
+                    .column(sd::Column::StationId)
+                    .from(sd::Entity)
+                    .and_where(sd::Column::DeputyId.eq(d))
+                    .to_owned();
+                seen = seen
+                    .add(C::StationId.is_null())
+                    .add(C::StationId.in_subquery(mine));
+            }
+            if let Some(u) = vis.unit {
+                seen = seen.add(C::UnitId.eq(u));
+            }
+            if let Some(a) = vis.author {
+                seen = seen.add(C::CreatedBy.eq(a));
+            }
+            seen = seen.add(sea_orm::sea_query::Expr::val(1).eq(0));
+            q = q.filter(seen);
+        }
+        if let Some(s) = f.status {
+            q = q.filter(C::Status.eq(s.as_str()));
+        }
+        if let Some(st) = f.station_id {
+            q = q.filter(C::StationId.eq(st));
+        }
+        let keys = list::Keys {
+            id: C::Id,
+            updated_at: C::UpdatedAt,
+            deleted_at: None,
+        };
+        let page = list::paginate(&self.db, q, keys, opts, |m: &co::Model| {
+            (m.id, m.updated_at, None)
+        })
+        .await?;
+        page.try_map(from_model)
+    }
+}

@@ -1,0 +1,536 @@
+//! Liaison stations, the deputies assigned to them, and their reception
+//! days (接待日) with what happened at each.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use renda_domain::duty::DutyKind;
+use renda_domain::station::StationKind;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, TransactionTrait,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::Store;
+use crate::audit::{self, AuditCtx};
+use crate::duties::{NewDuty, write_duty};
+use crate::entities::deputy;
+use crate::entities::station::{self as st, Column as C, Entity as StationEntity};
+use crate::entities::{reception_day as rd, reception_deputy as rdd, station_deputy as sd};
+use crate::error::{StoreError, StoreResult, parse_stored};
+use crate::list::{self, ListOptions, Page, Row};
+
+/// A station.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Station {
+    pub id: Uuid,
+    pub kind: StationKind,
+    pub name: String,
+    pub address: Option<String>,
+    pub parent_id: Option<Uuid>,
+    pub contact_person: Option<String>,
+    pub contact_phone: Option<String>,
+    pub description: Option<String>,
+    /// Deputies assigned to the station, sorted.
+    pub deputy_ids: Vec<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub version: i32,
+}
+
+/// Filters of the station listing.
+#[derive(Debug, Clone, Default)]
+pub struct StationFilter {
+    pub kind: Option<StationKind>,
+    pub parent_id: Option<Uuid>,
+    pub deputy_id: Option<Uuid>,
+    pub q: Option<String>,
+}
+
+/// A reception day at a station.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceptionDay {
+    pub id: Uuid,
+    pub station_id: Uuid,
+    pub day: NaiveDate,
+    /// Opening hours, e.g. "09:00-11:30".
+    pub hours: Option<String>,
+    pub topic: Option<String>,
+    /// Deputies on duty, sorted.
+    pub deputy_ids: Vec<Uuid>,
+    pub people_received: Option<i32>,
+    pub matters: Vec<String>,
+    pub recorded_at: Option<DateTime<Utc>>,
+    pub recorded_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+fn json_err(e: serde_json::Error) -> StoreError {
+    StoreError::Db(sea_orm::DbErr::Json(e.to_string()))
+}
+
+fn station_active(s: &Station) -> st::ActiveModel {
+    st::ActiveModel {
+        id: Set(s.id),
+        kind: Set(s.kind.as_str().to_owned()),
+        name: Set(s.name.clone()),
+        address: Set(s.address.clone()),
+        parent_id: Set(s.parent_id),
+        contact_person: Set(s.contact_person.clone()),
+        contact_phone: Set(s.contact_phone.clone()),
+        description: Set(s.description.clone()),
+        created_at: Set(s.created_at),
+        updated_at: Set(s.updated_at),
+        deleted_at: Set(s.deleted_at),
+        version: Set(s.version),
+    }
+}
+
+fn station_from(m: st::Model, deputies: Vec<Uuid>) -> StoreResult<Station> {
+    Ok(Station {
+        id: m.id,
+        kind: parse_stored(&m.kind)?,
+        name: m.name,
+        address: m.address,
+        parent_id: m.parent_id,
+        contact_person: m.contact_person,
+        contact_phone: m.contact_phone,
+        description: m.description,
+        deputy_ids: deputies,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        deleted_at: m.deleted_at,
+        version: m.version,
+    })
+}
+
+async fn deputies_of<Conn: ConnectionTrait>(
+    c: &Conn,
+    ids: &[Uuid],
+) -> StoreResult<HashMap<Uuid, Vec<Uuid>>> {
+    let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for m in sd::Entity::find()
+        .filter(sd::Column::StationId.is_in(ids.iter().copied()))
+        .order_by_asc(sd::Column::DeputyId)
+        .all(c)
+        .await?
+    {
+        out.entry(m.station_id).or_default().push(m.deputy_id);
+    }
+    Ok(out)
+}
+
+async fn load<Conn: ConnectionTrait>(c: &Conn, id: Uuid) -> StoreResult<Station> {
+    let m = StationEntity::find_by_id(id)
+        .filter(C::DeletedAt.is_null())
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut d = deputies_of(c, &[id]).await?;
+    station_from(m, d.remove(&id).unwrap_or_default())
+}
+
+/// A deputy's profile shows their stations: a change of assignment is a
+/// change of the deputy (a new version and ETag, seen by `modified_since`).
+async fn touch_deputies<Conn: ConnectionTrait>(c: &Conn, ids: &[Uuid]) -> StoreResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    deputy::Entity::update_many()
+        .col_expr(
+            deputy::Column::Version,
+            Expr::col(deputy::Column::Version).add(1),
+        )
+        .col_expr(
+            deputy::Column::UpdatedAt,
+            Expr::value(renda_domain::time::now()),
+        )
+        .filter(deputy::Column::Id.is_in(ids.iter().copied()))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+async fn write_station_deputies<Conn: ConnectionTrait>(
+    c: &Conn,
+    id: Uuid,
+    deputies: &[Uuid],
+) -> StoreResult<()> {
+    sd::Entity::delete_many()
+        .filter(sd::Column::StationId.eq(id))
+        .exec(c)
+        .await?;
+    if !deputies.is_empty() {
+        sd::Entity::insert_many(deputies.iter().map(|d| sd::ActiveModel {
+            station_id: Set(id),
+            deputy_id: Set(*d),
+        }))
+        .exec_without_returning(c)
+        .await?;
+    }
+    Ok(())
+}
+
+fn day_from(m: rd::Model, deputies: Vec<Uuid>) -> StoreResult<ReceptionDay> {
+    let matters = match &m.matters {
+        Some(t) => serde_json::from_str(t).map_err(json_err)?,
+        None => Vec::new(),
+    };
+    Ok(ReceptionDay {
+        id: m.id,
+        station_id: m.station_id,
+        day: m.day,
+        hours: m.hours,
+        topic: m.topic,
+        deputy_ids: deputies,
+        people_received: m.people_received,
+        matters,
+        recorded_at: m.recorded_at,
+        recorded_by: m.recorded_by,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        version: m.version,
+    })
+}
+
+fn day_active(d: &ReceptionDay) -> StoreResult<rd::ActiveModel> {
+    let matters = if d.recorded_at.is_some() {
+        Some(serde_json::to_string(&d.matters).map_err(json_err)?)
+    } else {
+        None
+    };
+    Ok(rd::ActiveModel {
+        id: Set(d.id),
+        station_id: Set(d.station_id),
+        day: Set(d.day),
+        hours: Set(d.hours.clone()),
+        topic: Set(d.topic.clone()),
+        people_received: Set(d.people_received),
+        matters: Set(matters),
+        recorded_at: Set(d.recorded_at),
+        recorded_by: Set(d.recorded_by),
+        created_at: Set(d.created_at),
+        updated_at: Set(d.updated_at),
+        version: Set(d.version),
+    })
+}
+
+async fn day_deputies<Conn: ConnectionTrait>(
+    c: &Conn,
+    ids: &[Uuid],
+) -> StoreResult<HashMap<Uuid, Vec<Uuid>>> {
+    let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for m in rdd::Entity::find()
+        .filter(rdd::Column::ReceptionId.is_in(ids.iter().copied()))
+        .order_by_asc(rdd::Column::DeputyId)
+        .all(c)
+        .await?
+    {
+        out.entry(m.reception_id).or_default().push(m.deputy_id);
+    }
+    Ok(out)
+}
+
+impl Store {
+    pub async fn create_station(&self, ctx: &AuditCtx, s: Station) -> StoreResult<Station> {
+        let txn = self.db.begin().await?;
+        station_active(&s).insert(&txn).await?;
+        write_station_deputies(&txn, s.id, &s.deputy_ids).await?;
+        touch_deputies(&txn, &s.deputy_ids).await?;
+        audit::record(
+            &txn,
+            ctx,
+            "create",
+            "station",
+            Some(s.id),
+            None::<&Station>,
+            Some(&s),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(s)
+    }
+
+    pub async fn get_station(&self, id: Uuid) -> StoreResult<Station> {
+        load(&self.db, id).await
+    }
+
+    /// Live stations whose parent is `id`.
+    pub async fn count_child_stations(&self, id: Uuid) -> StoreResult<u64> {
+        Ok(StationEntity::find()
+            .filter(C::ParentId.eq(id))
+            .filter(C::DeletedAt.is_null())
+            .count(&self.db)
+            .await?)
+    }
+
+    /// Writes `after` over `before` if unchanged meanwhile (`deleted_at`
+    /// set deletes it).
+    pub async fn save_station(
+        &self,
+        ctx: &AuditCtx,
+        before: &Station,
+        mut after: Station,
+    ) -> StoreResult<Station> {
+        let txn = self.db.begin().await?;
+        after.updated_at = renda_domain::time::now();
+        after.version = before.version + 1;
+        let res = StationEntity::update_many()
+            .set(station_active(&after))
+            .filter(C::Id.eq(before.id))
+            .filter(C::Version.eq(before.version))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::VersionMismatch);
+        }
+        let changed: Vec<Uuid> = if after.deleted_at.is_some() {
+            before.deputy_ids.clone()
+        } else {
+            before
+                .deputy_ids
+                .iter()
+                .filter(|d| !after.deputy_ids.contains(d))
+                .chain(
+                    after
+                        .deputy_ids
+                        .iter()
+                        .filter(|d| !before.deputy_ids.contains(d)),
+                )
+                .copied()
+                .collect()
+        };
+        if after.deputy_ids != before.deputy_ids {
+            write_station_deputies(&txn, after.id, &after.deputy_ids).await?;
+        }
+        touch_deputies(&txn, &changed).await?;
+        let action = if after.deleted_at.is_some() {
+            "delete"
+        } else {
+            "update"
+        };
+        audit::record(
+            &txn,
+            ctx,
+            action,
+            "station",
+            Some(after.id),
+            Some(before),
+            Some(&after),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn list_stations(
+        &self,
+        f: &StationFilter,
+        opts: &ListOptions,
+    ) -> StoreResult<Page<Station>> {
+        let mut q = StationEntity::find();
+        if let Some(k) = f.kind {
+            q = q.filter(C::Kind.eq(k.as_str()));
+        }
+        if let Some(p) = f.parent_id {
+            q = q.filter(C::ParentId.eq(p));
+        }
+        if let Some(d) = f.deputy_id {
+            let sub = sea_orm::sea_query::Query::select()
+                .column(sd::Column::StationId)
+                .from(sd::Entity)
+                .and_where(sd::Column::DeputyId.eq(d))
+                .to_owned();
+            q = q.filter(C::Id.in_subquery(sub));
+        }
+        if let Some(text) = &f.q {
+            q = q.filter(
+                sea_orm::sea_query::Condition::any()
+                    .add(list::contains(C::Name, text))
+                    .add(list::contains(C::Address, text)),
+            );
+        }
+        let keys = list::Keys {
+            id: C::Id,
+            updated_at: C::UpdatedAt,
+            deleted_at: Some(C::DeletedAt),
+        };
+        let page = list::paginate(&self.db, q, keys, opts, |m: &st::Model| {
+            (m.id, m.updated_at, m.deleted_at)
+        })
+        .await?;
+        let ids: Vec<Uuid> = page
+            .items
+            .iter()
+            .filter_map(|r| match r {
+                Row::Live(m) => Some(m.id),
+                Row::Deleted { .. } => None,
+            })
+            .collect();
+        let mut d = deputies_of(&self.db, &ids).await?;
+        page.try_map(|m| {
+            let id = m.id;
+            station_from(m, d.remove(&id).unwrap_or_default())
+        })
+    }
+
+    /// The live stations each deputy is assigned to.
+    pub async fn stations_of_deputies(
+        &self,
+        deputy_ids: &[Uuid],
+    ) -> StoreResult<HashMap<Uuid, Vec<Uuid>>> {
+        let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        if deputy_ids.is_empty() {
+            return Ok(out);
+        }
+        let live = sea_orm::sea_query::Query::select()
+            .column(C::Id)
+            .from(StationEntity)
+            .and_where(C::DeletedAt.is_null())
+            .to_owned();
+        for m in sd::Entity::find()
+            .filter(sd::Column::DeputyId.is_in(deputy_ids.iter().copied()))
+            .filter(sd::Column::StationId.in_subquery(live))
+            .order_by_asc(sd::Column::StationId)
+            .all(&self.db)
+            .await?
+        {
+            out.entry(m.deputy_id).or_default().push(m.station_id);
+        }
+        Ok(out)
+    }
+
+    pub async fn create_reception_day(
+        &self,
+        ctx: &AuditCtx,
+        d: ReceptionDay,
+    ) -> StoreResult<ReceptionDay> {
+        let txn = self.db.begin().await?;
+        day_active(&d)?.insert(&txn).await?;
+        if !d.deputy_ids.is_empty() {
+            rdd::Entity::insert_many(d.deputy_ids.iter().map(|x| rdd::ActiveModel {
+                reception_id: Set(d.id),
+                deputy_id: Set(*x),
+            }))
+            .exec_without_returning(&txn)
+            .await?;
+        }
+        audit::record(
+            &txn,
+            ctx,
+            "create",
+            "reception_day",
+            Some(d.id),
+            None::<&ReceptionDay>,
+            Some(&d),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(d)
+    }
+
+    pub async fn get_reception_day(&self, station_id: Uuid, id: Uuid) -> StoreResult<ReceptionDay> {
+        let m = rd::Entity::find_by_id(id)
+            .filter(rd::Column::StationId.eq(station_id))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut d = day_deputies(&self.db, &[id]).await?;
+        day_from(m, d.remove(&id).unwrap_or_default())
+    }
+
+    /// A station's reception days in a period, by day.
+    pub async fn reception_days(
+        &self,
+        station_id: Uuid,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> StoreResult<Vec<ReceptionDay>> {
+        let mut q = rd::Entity::find().filter(rd::Column::StationId.eq(station_id));
+        if let Some(f) = from {
+            q = q.filter(rd::Column::Day.gte(f));
+        }
+        if let Some(t) = to {
+            q = q.filter(rd::Column::Day.lte(t));
+        }
+        let rows = q
+            .order_by_asc(rd::Column::Day)
+            .order_by_asc(rd::Column::Id)
+            .all(&self.db)
+            .await?;
+        let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
+        let mut d = day_deputies(&self.db, &ids).await?;
+        rows.into_iter()
+            .map(|m| {
+                let id = m.id;
+                day_from(m, d.remove(&id).unwrap_or_default())
+            })
+            .collect()
+    }
+
+    /// Records what happened at a reception day, once, and a duty record
+    /// for each deputy on duty, in one transaction.
+    pub async fn record_reception(
+        &self,
+        ctx: &AuditCtx,
+        before: &ReceptionDay,
+        mut after: ReceptionDay,
+        station_name: &str,
+    ) -> StoreResult<ReceptionDay> {
+        let txn = self.db.begin().await?;
+        let now = renda_domain::time::now();
+        after.updated_at = now;
+        after.version = before.version + 1;
+        let res = rd::Entity::update_many()
+            .set(day_active(&after)?)
+            .filter(rd::Column::Id.eq(before.id))
+            .filter(rd::Column::Version.eq(before.version))
+            .filter(rd::Column::RecordedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::VersionMismatch);
+        }
+        for d in &after.deputy_ids {
+            write_duty(
+                &txn,
+                ctx,
+                NewDuty {
+                    deputy_id: *d,
+                    kind: DutyKind::ReceptionServed,
+                    occurred_on: after.day,
+                    title: format!("{station_name}接待日"),
+                    content: after.topic.clone(),
+                    ref_type: Some("reception_day"),
+                    ref_id: Some(after.id),
+                },
+                false,
+            )
+            .await?;
+        }
+        audit::record(
+            &txn,
+            ctx,
+            "record",
+            "reception_day",
+            Some(after.id),
+            Some(before),
+            Some(&after),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+}
