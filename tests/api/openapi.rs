@@ -120,3 +120,45 @@ fn the_document_carries_the_validation_rules() {
         serde_json::json!(["string", "null"])
     );
 }
+
+/// utoipa names a schema after its Rust type and keeps the last one
+/// registered, so two types of the same name in different modules would
+/// silently describe one of them wrongly. Every schema type is unique.
+#[test]
+fn schema_type_names_are_unique() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../http/src");
+    let mut files = vec![root.clone()];
+    let mut names: Vec<(String, String)> = Vec::new();
+    while let Some(p) = files.pop() {
+        if p.is_dir() {
+            for e in std::fs::read_dir(&p).unwrap() {
+                files.push(e.unwrap().path());
+            }
+            continue;
+        }
+        if p.extension().is_none_or(|x| x != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).unwrap();
+        let mut pending = false;
+        for line in text.lines() {
+            let l = line.trim();
+            if l.starts_with("#[derive(") && l.contains("ToSchema") {
+                pending = true;
+            } else if pending && (l.starts_with("pub struct ") || l.starts_with("pub enum ")) {
+                let name = l
+                    .split_whitespace()
+                    .nth(2)
+                    .unwrap()
+                    .trim_end_matches(['{', '<', '('])
+                    .to_owned();
+                names.push((name, p.display().to_string()));
+                pending = false;
+            }
+        }
+    }
+    names.sort();
+    let dups: Vec<_> = names.windows(2).filter(|w| w[0].0 == w[1].0).collect();
+    assert!(names.len() > 50, "found only {} schema types", names.len());
+    assert!(dups.is_empty(), "schema types named twice: {dups:?}");
+}

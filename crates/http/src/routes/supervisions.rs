@@ -1083,7 +1083,7 @@ mod stage_ops {
 
 /// An investigation record.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct RecordView {
+pub struct InvestigationRecordView {
     pub id: Uuid,
     pub kind: RecordKind,
     pub occurred_on: NaiveDate,
@@ -1094,7 +1094,7 @@ pub struct RecordView {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<InvestigationRecord> for RecordView {
+impl From<InvestigationRecord> for InvestigationRecordView {
     fn from(r: InvestigationRecord) -> Self {
         Self {
             id: r.id,
@@ -1117,7 +1117,7 @@ impl From<InvestigationRecord> for RecordView {
     "participants": "常委会执法检查组、观察员陈静",
     "findings": "部分摊位未公示进货查验记录"
 }))]
-pub struct RecordRequest {
+pub struct InvestigationRecordRequest {
     pub kind: RecordKind,
     pub occurred_on: NaiveDate,
     #[validate(length(min = 1, max = 200))]
@@ -1162,9 +1162,9 @@ const MAX_DEADLINE_DAYS: u64 = 730;
 #[utoipa::path(
     tag = "supervision",
     params(("id" = Uuid, Path)),
-    request_body = RecordRequest,
+    request_body = InvestigationRecordRequest,
     responses(
-        (status = 201, description = "Recorded", body = RecordView),
+        (status = 201, description = "Recorded", body = InvestigationRecordView),
         (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
@@ -1177,7 +1177,7 @@ pub async fn add_record(
     state: Data<AppState>,
     caller: Caller,
     id: Path<Uuid>,
-    body: JsonBody<RecordRequest>,
+    body: JsonBody<InvestigationRecordRequest>,
 ) -> ApiResult<HttpResponse> {
     let before = load_for(
         &state,
@@ -1218,7 +1218,7 @@ pub async fn add_record(
             actix_web::http::header::LOCATION,
             format!("/api/v1/supervisions/{}/records/{}", before.id, r.id),
         ))
-        .json(RecordView::from(r)))
+        .json(InvestigationRecordView::from(r)))
 }
 
 /// A question of a special inquiry and the answer given.
@@ -1432,7 +1432,7 @@ fn opinion_view(o: Opinion, today: NaiveDate) -> OpinionView {
     "deadline": "2026-12-31",
     "problems": ["农贸市场进货查验记录不全", "校园食堂抽检覆盖率偏低"]
 }))]
-pub struct OpinionRequest {
+pub struct DeliberationOpinionRequest {
     /// The body it is issued to; one of the item's bodies.
     pub unit_id: Uuid,
     #[validate(length(min = 1, max = 10000))]
@@ -1452,7 +1452,7 @@ pub struct OpinionRequest {
 #[utoipa::path(
     tag = "supervision",
     params(("id" = Uuid, Path)),
-    request_body = OpinionRequest,
+    request_body = DeliberationOpinionRequest,
     responses(
         (status = 201, description = "Issued", body = OpinionView),
         (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
@@ -1467,7 +1467,7 @@ pub async fn issue_opinion(
     state: Data<AppState>,
     caller: Caller,
     id: Path<Uuid>,
-    body: JsonBody<OpinionRequest>,
+    body: JsonBody<DeliberationOpinionRequest>,
 ) -> ApiResult<HttpResponse> {
     let before = load_for(
         &state,
@@ -2013,7 +2013,7 @@ pub async fn my_vote(
 
 /// The result of one evaluation round.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct EvaluationView {
+pub struct SupervisionEvaluationView {
     pub round: i32,
     pub tally: Tally,
     /// Votes cast in the round.
@@ -2023,7 +2023,7 @@ pub struct EvaluationView {
     pub concluded_at: DateTime<Utc>,
 }
 
-impl From<Evaluation> for EvaluationView {
+impl From<Evaluation> for SupervisionEvaluationView {
     fn from(e: Evaluation) -> Self {
         Self {
             round: e.round,
@@ -2423,7 +2423,7 @@ impl Keyed for SupervisionTimelineItem {
         (self.id, self.occurred_at)
     }
 }
-impl Keyed for RecordView {
+impl Keyed for InvestigationRecordView {
     fn key(&self) -> (Uuid, DateTime<Utc>) {
         (self.id, self.created_at)
     }
@@ -2454,7 +2454,7 @@ impl Keyed for ObservationView {
         (self.id, self.decided_at.unwrap_or(self.created_at))
     }
 }
-impl Keyed for EvaluationView {
+impl Keyed for SupervisionEvaluationView {
     fn key(&self) -> (Uuid, DateTime<Utc>) {
         // Rounds are few and numbered; order them by round.
         let round = u128::try_from(self.round).unwrap_or(0);
@@ -2565,7 +2565,7 @@ async fn records_of(
     st: AppState,
     s: SupervisionItem,
     _unit: Option<Uuid>,
-) -> ApiResult<Vec<RecordView>> {
+) -> ApiResult<Vec<InvestigationRecordView>> {
     let rows = st.store.supervision_records(s.id).await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
@@ -2623,7 +2623,7 @@ sub_collection!(
 sub_collection!(
     /// Investigation records: visits, inspections and hearings.
     list_records, get_record, "/supervisions/{id}/records", "/supervisions/{id}/records/{record_id}",
-    "record_id", RecordView, BodyAccess::None, records_of
+    "record_id", InvestigationRecordView, BodyAccess::None, records_of
 );
 sub_collection!(
     /// The special inquiry's questions and answers.
@@ -2652,7 +2652,7 @@ sub_collection!(
     tag = "supervision",
     params(("id" = Uuid, Path), ListParams),
     responses(
-        (status = 200, description = "By round", body = ListResponse<EvaluationView>),
+        (status = 200, description = "By round", body = ListResponse<SupervisionEvaluationView>),
         (status = 401, description = "Not signed in and not published", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = ProblemDoc, content_type = "application/problem+json"),
@@ -2667,7 +2667,7 @@ pub async fn list_evaluations(
     page: QueryParams<ListParams>,
 ) -> ApiResult<HttpResponse> {
     let s = load_for(&state, &caller, id.into_inner(), SupervisionAction::Read).await?;
-    let items: Vec<EvaluationView> = state
+    let items: Vec<SupervisionEvaluationView> = state
         .store
         .supervision_evaluations(s.id)
         .await?
