@@ -379,6 +379,19 @@ async fn every_combination_runs_the_whole_loop_and_an_unsatisfied_vote_returns_i
         w.vote(&sid, 2, "unsatisfied").await;
         let own = app.get(&mine, Some(&w.members[0].1)).await;
         assert_eq!(own.ok(200)["choice"], "satisfied");
+        // The vote is a duty in the member's archive, without the ballot.
+        let duties = app
+            .get(
+                &format!(
+                    "/api/v1/deputies/{}/duties?kind=supervision_vote&limit=100",
+                    w.members[0].0
+                ),
+                Some(&w.members[0].1),
+            )
+            .await;
+        let votes = duties.ok(200)["items"].as_array().unwrap().clone();
+        assert!(votes.iter().any(|d| d["ref_id"] == sid.as_str()));
+        assert!(!duties.text.contains("satisfied"));
         let closed = w.step(&sid, "conclude-evaluation").await;
         assert_eq!(closed["stage"], "closed");
         assert!(closed["closed_at"].is_string());

@@ -255,11 +255,15 @@ async fn an_anonymous_opinion_is_followed_by_receipt_and_becomes_a_suggestion() 
         .await
         .problem(404, "not_found");
 
-    // Who sees it: the station's deputies (personal data shown to those who
-    // route it), staff; not a deputy of another station, not a unit.
+    // Who sees it: the station's deputies (personal data masked), staff
+    // (in full); not a deputy of another station, not a unit.
     let path = format!("/api/v1/constituent-opinions/{oid}");
     let seen = app.get(&path, Some(&w.a.1)).await;
-    assert_eq!(seen.ok(200)["submitter_phone"], "13800001234");
+    assert_eq!(seen.ok(200)["submitter_phone"], "138****1234");
+    assert!(seen.body["submitter_name"].is_null());
+    let office = app.get(&path, Some(&w.staff)).await;
+    assert_eq!(office.ok(200)["submitter_phone"], "13800001234");
+    assert_eq!(office.body["submitter_name"], "张先生");
     app.get(&path, Some(&w.c.1)).await.problem(404, "not_found");
     app.get(&path, Some(&w.unit))
         .await
@@ -544,6 +548,18 @@ async fn activities_record_sign_ups_and_check_ins_as_duties() {
         assert_eq!(list[0]["ref_id"], aid.as_str());
     }
 
+    // Check-ins are duties of their day: the day no longer moves.
+    app.patch(
+        &base,
+        Some(&w.staff),
+        &json!({"day": today + chrono::Duration::days(1)}),
+    )
+    .await
+    .problem(409, "attendance_recorded");
+    app.patch(&base, Some(&w.staff), &json!({"place": "新址"}))
+        .await
+        .ok(200);
+
     // Check-in opens on the day only.
     let mut tomorrow = body.clone();
     tomorrow["day"] = json!(today + chrono::Duration::days(1));
@@ -674,7 +690,18 @@ async fn the_yearly_report_adds_up_exactly_what_was_recorded() {
     let hand = json!({"kind": "research", "occurred_on": today, "title": "调研再生资源产业"});
     let r1 = id(app.post(&duties, Some(&w.a.1), &hand).await.ok(201));
     let r2 = id(app.post(&duties, Some(&w.staff), &hand).await.ok(201));
+    // What the office recorded, the deputy cannot remove; the office can.
     app.delete(&format!("{duties}/{r2}"), Some(&w.a.1))
+        .await
+        .problem(403, "forbidden");
+    app.patch(
+        &format!("{duties}/{r2}"),
+        Some(&w.a.1),
+        &json!({"title": "改"}),
+    )
+    .await
+    .problem(403, "forbidden");
+    app.delete(&format!("{duties}/{r2}"), Some(&w.staff))
         .await
         .ok(204);
 
@@ -770,8 +797,7 @@ async fn the_yearly_report_adds_up_exactly_what_was_recorded() {
     let idle = app
         .get("/api/v1/duties/idle-deputies?days=30", Some(&w.staff))
         .await;
-    let names: Vec<&str> = idle
-        .ok(200)
+    let names: Vec<&str> = idle.ok(200)["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -786,8 +812,7 @@ async fn the_yearly_report_adds_up_exactly_what_was_recorded() {
     let idle = app
         .get("/api/v1/duties/idle-deputies?days=30", Some(&w.staff))
         .await;
-    let a_row = idle
-        .ok(200)
+    let a_row = idle.ok(200)["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -795,4 +820,114 @@ async fn the_yearly_report_adds_up_exactly_what_was_recorded() {
         .cloned()
         .unwrap();
     assert_eq!(a_row["last_duty_on"], today.to_string());
+}
+
+#[tokio::test]
+async fn odd_input_is_refused_alike_on_both_databases() {
+    let w = world().await;
+    let app = &w.app;
+    // Dates beyond four-digit years, in a body or a query.
+    let days = format!("/api/v1/stations/{}/reception-days", w.station);
+    for q in [
+        "?from=-5000-01-01",
+        "?to=%2B10000-01-01",
+        "?from=0000-01-01",
+    ] {
+        let a = app.get(&format!("{days}{q}"), None).await;
+        a.problem(422, "validation_failed");
+        assert_eq!(a.body["errors"][0]["code"], "out_of_range", "{q}");
+    }
+    let a = app
+        .get(
+            "/api/v1/stations?modified_since=-5000-01-01T00:00:00Z",
+            None,
+        )
+        .await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.fields(), ["modified_since"]);
+    let a = app
+        .post(
+            "/api/v1/observers",
+            Some(&w.staff),
+            &json!({"name": "陈静", "specialty": "law", "category": "finance_work",
+                    "term_start": "+10000-01-01"}),
+        )
+        .await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.fields(), ["term_start"]);
+    let listed = app
+        .get("/api/v1/observers?include_total=true", Some(&w.staff))
+        .await;
+    assert_eq!(listed.ok(200)["total"], 0);
+
+    // A station of the longest name still records its reception days.
+    let long = "站".repeat(200);
+    let st = app
+        .post(
+            "/api/v1/stations",
+            Some(&w.staff),
+            &json!({"kind": "point", "name": long, "deputy_ids": [w.c.0]}),
+        )
+        .await;
+    let sid = id(st.ok(201));
+    let day = app
+        .post(
+            &format!("/api/v1/stations/{sid}/reception-days"),
+            Some(&w.staff),
+            &json!({"day": app.clock.today(), "deputy_ids": [w.c.0]}),
+        )
+        .await;
+    let did = id(day.ok(201));
+    app.post(
+        &format!("/api/v1/stations/{sid}/reception-days/{did}/record"),
+        Some(&w.c.1),
+        &json!({"people_received": 3}),
+    )
+    .await
+    .ok(200);
+    let duties = w.duties(&w.c.0, &w.c.1, "").await;
+    assert_eq!(duties[0]["title"].as_str().unwrap().chars().count(), 193);
+
+    // A receipt code is a secret: a repeated submission with the same
+    // Idempotency-Key is a new opinion with a new code, never a stored one.
+    let send = || {
+        app.request(reqwest::Method::POST, "/api/v1/constituent-opinions", None)
+            .header("Idempotency-Key", "same-key")
+            .json(&json!({"content": "同一条意见"}))
+            .send()
+    };
+    let first: Value = send().await.unwrap().json().await.unwrap();
+    let second: Value = send().await.unwrap().json().await.unwrap();
+    assert_ne!(first["receipt_code"], second["receipt_code"]);
+
+    // The deputies of a closed station keep its opinions.
+    let left = app
+        .post(
+            "/api/v1/constituent-opinions",
+            None,
+            &json!({"station_id": w.station, "content": "站点意见"}),
+        )
+        .await;
+    let oid = left.ok(201)["opinion"]["id"].as_str().unwrap().to_owned();
+    app.delete(&format!("/api/v1/stations/{}", w.station), Some(&w.staff))
+        .await
+        .ok(204);
+    app.get(&format!("/api/v1/stations/{}", w.station), None)
+        .await
+        .problem(404, "not_found");
+    let mine = app.get("/api/v1/constituent-opinions", Some(&w.a.1)).await;
+    assert!(
+        mine.ok(200)["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["id"] == oid.as_str())
+    );
+    app.post(
+        &format!("/api/v1/constituent-opinions/{oid}/answer"),
+        Some(&w.a.1),
+        &json!({"answer": "已转街道处理"}),
+    )
+    .await
+    .ok(200);
 }

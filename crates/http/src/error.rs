@@ -369,6 +369,17 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => ApiError::not_found(),
             StoreError::VersionMismatch => ApiError::precondition_failed(),
             StoreError::Conflict(code) => conflict_for(code),
+            StoreError::OutOfRange(err) => {
+                tracing::info!(error = %err, "value refused by the database");
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "out_of_range",
+                    Msg::new(
+                        "有取值超出可保存的范围（过长或超出日期、数值范围）",
+                        "A value is out of the range that can be kept (too long, or a date or number out of range)",
+                    ),
+                )
+            }
             StoreError::Unavailable(err) => {
                 tracing::warn!(error = %err, "database unavailable");
                 ApiError::unavailable()

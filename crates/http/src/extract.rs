@@ -49,20 +49,73 @@ fn is_json(req: &HttpRequest) -> bool {
         .unwrap_or(false)
 }
 
-/// The path of the first string holding a NUL character, which no
-/// database stores as text.
-fn find_nul(v: &serde_json::Value, path: &str) -> Option<String> {
+/// A date or date-time whose year lies outside 0001–9999 (`+10000-01-01`,
+/// `-0044-03-15`, `0000-01-01`): chrono reads such values, but neither a
+/// database column nor RFC 3339 holds them.
+pub(crate) fn is_extended_year_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    let (signed, rest) = match b.first() {
+        Some(b'+' | b'-') => (true, &b[1..]),
+        _ => (false, b),
+    };
+    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+    let year_zero = digits == 4 && rest.starts_with(b"0000");
+    if digits < 4 || (!signed && digits < 5 && !year_zero) {
+        return false;
+    }
+    let tail = &rest[digits..];
+    tail.len() >= 6
+        && tail[0] == b'-'
+        && tail[1..3].iter().all(u8::is_ascii_digit)
+        && tail[3] == b'-'
+        && tail[4..6].iter().all(u8::is_ascii_digit)
+}
+
+/// What is wrong with a string no field may hold.
+enum BadString {
+    Nul,
+    Year,
+}
+
+fn bad_string(s: &str) -> Option<BadString> {
+    if s.contains('\0') {
+        Some(BadString::Nul)
+    } else if is_extended_year_date(s) {
+        Some(BadString::Year)
+    } else {
+        None
+    }
+}
+
+fn bad_string_error(field: &str, bad: BadString) -> ApiError {
+    match bad {
+        BadString::Nul => nul_error(field),
+        BadString::Year => ApiError::field(
+            field,
+            "out_of_range",
+            Msg::new(
+                "日期的年份须在 0001 到 9999 之间",
+                "the year of a date must lie between 0001 and 9999",
+            ),
+        ),
+    }
+}
+
+/// The path of the first string no field may hold: one with a NUL
+/// character, which no database stores as text, or a date with a year
+/// beyond 0001–9999.
+fn find_bad(v: &serde_json::Value, path: &str) -> Option<(String, BadString)> {
     match v {
-        serde_json::Value::String(s) if s.contains('\0') => Some(path.to_owned()),
+        serde_json::Value::String(s) => bad_string(s).map(|b| (path.to_owned(), b)),
         serde_json::Value::Array(items) => items
             .iter()
             .enumerate()
-            .find_map(|(i, x)| find_nul(x, &format!("{path}[{i}]"))),
+            .find_map(|(i, x)| find_bad(x, &format!("{path}[{i}]"))),
         serde_json::Value::Object(map) => map.iter().find_map(|(k, x)| {
             if k.contains('\0') {
-                return Some(path.to_owned());
+                return Some((path.to_owned(), BadString::Nul));
             }
-            find_nul(
+            find_bad(
                 x,
                 &if path.is_empty() {
                     k.clone()
@@ -122,8 +175,8 @@ pub(crate) fn parse_json<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result
             ),
         ));
     }
-    if let Some(path) = find_nul(&value, "") {
-        return Err(nul_error(&path));
+    if let Some((path, bad)) = find_bad(&value, "") {
+        return Err(bad_string_error(&path, bad));
     }
     let value: T = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
@@ -200,10 +253,13 @@ impl<T: DeserializeOwned + Validate> FromRequest for QueryParams<T> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let qs = req.query_string();
-        if let Some((k, _)) = form_urlencoded::parse(qs.as_bytes())
-            .find(|(k, v)| k.contains('\0') || v.contains('\0'))
-        {
-            return std::future::ready(Err(nul_error(&k)));
+        if let Some((k, bad)) = form_urlencoded::parse(qs.as_bytes()).find_map(|(k, v)| {
+            if k.contains('\0') {
+                return Some((k, BadString::Nul));
+            }
+            bad_string(&v).map(|b| (k, b))
+        }) {
+            return std::future::ready(Err(bad_string_error(&k, bad)));
         }
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(qs.as_bytes()));
         let res = match serde_path_to_error::deserialize::<_, T>(de) {
@@ -314,8 +370,35 @@ pub(crate) fn bearer(req: &HttpRequest) -> Option<Result<String, ()>> {
     }
 }
 
+/// The client's address: the peer's, or, when the peer is a trusted
+/// proxy, the nearest untrusted address it put in `X-Forwarded-For`.
+pub(crate) fn client_ip(req: &HttpRequest) -> Option<std::net::IpAddr> {
+    let peer = req.peer_addr()?.ip();
+    let trusted = req
+        .app_data::<actix_web::web::Data<crate::AppState>>()
+        .map(|s| s.trusted_proxies.clone())
+        .unwrap_or_default();
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<std::net::IpAddr> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    Some(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|a| !trusted.contains(a))
+            .unwrap_or(peer),
+    )
+}
+
 pub(crate) fn client_addr(req: &HttpRequest) -> Option<String> {
-    req.peer_addr().map(|a| a.ip().to_string())
+    client_ip(req).map(|a| a.to_string())
 }
 
 impl FromRequest for Caller {
@@ -397,6 +480,36 @@ pub fn take<T>(errors: &mut Vec<FieldError>, r: Result<Option<T>, FieldError>) -
         Err(e) => {
             errors.push(e);
             None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_extended_year_date as ext;
+
+    #[test]
+    fn dates_beyond_four_digit_years_are_recognised() {
+        for s in [
+            "+10000-01-01",
+            "-0044-03-15",
+            "0000-01-01",
+            "12345-01-01T00:00:00Z",
+            "+2026-01-01",
+        ] {
+            assert!(ext(s), "{s}");
+        }
+        for s in [
+            "2026-11-27",
+            "2026-11-27T08:00:00Z",
+            "0001-01-01",
+            "-",
+            "1234",
+            "+12",
+            "第2026-01-01号",
+            "-5",
+        ] {
+            assert!(!ext(s), "{s}");
         }
     }
 }

@@ -52,7 +52,11 @@ pub async fn request_context(
     }
     let method = req.method().clone();
     // The path only: query strings may carry search terms about people.
-    let path = req.path().to_owned();
+    // Receipt codes are secrets and stay out of the log.
+    let path = match req.path().split_once("/receipt/") {
+        Some((head, _)) => format!("{head}/receipt/***"),
+        None => req.path().to_owned(),
+    };
     let is_api = path.starts_with("/api/") || path == "/healthz" || path == "/readyz";
     let span = tracing::info_span!("request", request_id = %id, method = %method, path = %path);
     let started = Instant::now();
@@ -209,7 +213,8 @@ fn idempotency_scope(req: &ServiceRequest, state: &AppState) -> String {
 /// kept for 24 hours; a repeat with the same key and body gets that answer
 /// again (`Idempotent-Replayed: true`) and changes nothing; the same key
 /// with another body is a 422. Keys are per caller. Sign-in requests are
-/// exempt: their answers carry secrets that are never stored.
+/// exempt: their answers carry secrets that are never stored; so is
+/// leaving a constituent opinion, whose answer carries the receipt code.
 pub async fn idempotency(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -218,8 +223,10 @@ pub async fn idempotency(
         .headers()
         .get(IDEMPOTENCY_KEY)
         .map(|v| v.to_str().map(str::to_owned));
-    let applies =
-        req.method() == Method::POST && key.is_some() && !req.path().starts_with("/api/v1/auth/");
+    let applies = req.method() == Method::POST
+        && key.is_some()
+        && !req.path().starts_with("/api/v1/auth/")
+        && req.path() != "/api/v1/constituent-opinions";
     let (Some(key), true) = (key, applies) else {
         return next
             .call(req)

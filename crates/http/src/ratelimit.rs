@@ -2,8 +2,24 @@
 //! may send without an account.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+/// The most keys kept; beyond it the oldest windows are forgotten.
+const MAX_KEYS: usize = 10_000;
+
+/// The key of a client address: the address itself, or for IPv6 its /64
+/// network, which one subscriber usually holds whole.
+pub fn key_of(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(a) => a.to_string(),
+        IpAddr::V6(a) => {
+            let s = a.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}
 
 /// At most `limit` requests per key in each `window`.
 #[derive(Debug)]
@@ -26,8 +42,17 @@ impl RateLimiter {
     pub fn check(&self, key: &str) -> Result<(), Duration> {
         let now = Instant::now();
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        if slots.len() > 10_000 {
+        if slots.len() >= MAX_KEYS && !slots.contains_key(key) {
             slots.retain(|_, (start, _)| now.duration_since(*start) < self.window);
+            if slots.len() >= MAX_KEYS {
+                // Forget the older half: a flood of new addresses cannot grow
+                // the map without bound or slow every request.
+                let mut starts: Vec<Instant> = slots.values().map(|(s, _)| *s).collect();
+                let mid = starts.len() / 2;
+                let (_, median, _) = starts.select_nth_unstable(mid);
+                let median = *median;
+                slots.retain(|_, (start, _)| *start > median);
+            }
         }
         let slot = slots.entry(key.to_owned()).or_insert((now, 0));
         if now.duration_since(slot.0) >= self.window {
@@ -53,6 +78,28 @@ mod tests {
         let wait = r.check("a").err().unwrap_or_default();
         assert!(wait > Duration::from_secs(50));
         assert!(r.check("b").is_ok());
+    }
+
+    #[test]
+    fn an_ipv6_network_shares_one_key() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1"
+            .parse()
+            .unwrap_or(IpAddr::from([0u8; 4]));
+        let b: IpAddr = "2001:db8:1:2:bbbb::9"
+            .parse()
+            .unwrap_or(IpAddr::from([0u8; 4]));
+        assert_eq!(key_of(a), key_of(b));
+        assert_eq!(key_of(IpAddr::from([10, 0, 0, 1])), "10.0.0.1");
+    }
+
+    #[test]
+    fn a_flood_of_addresses_stays_bounded() {
+        let r = RateLimiter::new(1, Duration::from_secs(600));
+        for i in 0..(MAX_KEYS + 10) {
+            assert!(r.check(&i.to_string()).is_ok());
+        }
+        let n = r.slots.lock().map(|s| s.len()).unwrap_or(usize::MAX);
+        assert!(n <= MAX_KEYS, "{n}");
     }
 
     #[test]

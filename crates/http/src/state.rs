@@ -31,6 +31,8 @@ pub struct AppState {
     pub deadlines: renda_domain::suggestion::DeadlinePolicy,
     /// Anonymous constituent opinions allowed per client address.
     pub opinion_limiter: Arc<crate::ratelimit::RateLimiter>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
 }
 
 /// Which statistics: a filter on a day.
@@ -95,7 +97,14 @@ impl AppState {
                 10,
                 std::time::Duration::from_secs(600),
             )),
+            trusted_proxies: Arc::new(Vec::new()),
         }
+    }
+
+    /// The same state believing `X-Forwarded-For` from these proxies.
+    pub fn with_trusted_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> Self {
+        self.trusted_proxies = Arc::new(proxies);
+        self
     }
 
     /// The same state allowing `limit` anonymous opinions per client

@@ -213,6 +213,14 @@ fn need_from(m: need::Model) -> StoreResult<Need> {
     })
 }
 
+/// The audit form of a need: the phone left out.
+fn audited(n: &Need) -> Need {
+    Need {
+        contact_phone: n.contact_phone.as_ref().map(|_| "***".to_owned()),
+        ..n.clone()
+    }
+}
+
 impl Store {
     pub async fn create_activity(&self, ctx: &AuditCtx, a: Activity) -> StoreResult<Activity> {
         let txn = self.db.begin().await?;
@@ -489,7 +497,7 @@ impl Store {
             "need",
             Some(n.id),
             None::<&Need>,
-            Some(&n),
+            Some(&audited(&n)),
         )
         .await?;
         txn.commit().await?;
@@ -529,8 +537,8 @@ impl Store {
             action,
             "need",
             Some(after.id),
-            Some(before),
-            Some(&after),
+            Some(&audited(before)),
+            Some(&audited(&after)),
         )
         .await?;
         txn.commit().await?;

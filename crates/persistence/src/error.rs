@@ -14,6 +14,10 @@ pub enum StoreError {
     /// The object changed since the version the caller named.
     #[error("version mismatch")]
     VersionMismatch,
+    /// A value the database cannot keep (too long, a date or number out of
+    /// its range): the input's fault, refused before anything is written.
+    #[error("value out of range: {0}")]
+    OutOfRange(DbErr),
     /// The database cannot be reached right now.
     #[error("database unavailable: {0}")]
     Unavailable(DbErr),
@@ -37,10 +41,25 @@ fn is_connection_problem(err: &DbErr) -> bool {
     }
 }
 
+/// PostgreSQL's data exceptions (SQLSTATE class 22): a string too long,
+/// a number or date out of range. SQLite keeps such values as they are.
+fn is_data_exception(err: &DbErr) -> bool {
+    match err {
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => e
+            .as_database_error()
+            .and_then(|d| d.code())
+            .is_some_and(|c| c.starts_with("22")),
+        _ => false,
+    }
+}
+
 impl From<DbErr> for StoreError {
     fn from(err: DbErr) -> Self {
         if is_connection_problem(&err) {
             return StoreError::Unavailable(err);
+        }
+        if is_data_exception(&err) {
+            return StoreError::OutOfRange(err);
         }
         match err.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict("unique_violation"),

@@ -386,6 +386,19 @@ impl Store {
         })
     }
 
+    /// The deputies assigned to a station, deleted or not (they keep
+    /// routing the opinions left there).
+    pub async fn station_deputy_ids(&self, station_id: Uuid) -> StoreResult<Vec<Uuid>> {
+        Ok(sd::Entity::find()
+            .filter(sd::Column::StationId.eq(station_id))
+            .order_by_asc(sd::Column::DeputyId)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| m.deputy_id)
+            .collect())
+    }
+
     /// The live stations each deputy is assigned to.
     pub async fn stations_of_deputies(
         &self,
@@ -511,7 +524,10 @@ impl Store {
                     deputy_id: *d,
                     kind: DutyKind::ReceptionServed,
                     occurred_on: after.day,
-                    title: format!("{station_name}接待日"),
+                    title: format!(
+                        "{}接待日",
+                        station_name.chars().take(190).collect::<String>()
+                    ),
                     content: after.topic.clone(),
                     ref_type: Some("reception_day"),
                     ref_id: Some(after.id),

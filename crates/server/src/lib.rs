@@ -46,6 +46,9 @@ pub struct Config {
     /// `RENDA_OPINION_LIMIT` (10): constituent opinions one client address
     /// may leave without an account in ten minutes.
     pub opinion_limit: u32,
+    /// `RENDA_TRUSTED_PROXIES`: comma-separated addresses of reverse
+    /// proxies whose `X-Forwarded-For` names the client (none by default).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 fn days(name: &str, default: u64) -> anyhow::Result<u64> {
@@ -93,6 +96,16 @@ impl Config {
                 .context("RENDA_OPINION_LIMIT must be a positive number")?,
             None => 10,
         };
+        let trusted_proxies = env("RENDA_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(|a| {
+                a.parse()
+                    .with_context(|| format!("RENDA_TRUSTED_PROXIES: `{a}` is not an IP address"))
+            })
+            .collect::<anyhow::Result<Vec<std::net::IpAddr>>>()?;
         Ok(Self {
             bind: env("RENDA_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             database_url: env("RENDA_DATABASE_URL")
@@ -107,6 +120,7 @@ impl Config {
                 .into(),
             deadlines,
             opinion_limit,
+            trusted_proxies,
         })
     }
 }
@@ -306,7 +320,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = AppState::new(store.clone(), jwt)
         .with_data_dir(config.data_dir.clone())
         .with_deadlines(config.deadlines)
-        .with_opinion_limit(config.opinion_limit, std::time::Duration::from_secs(600));
+        .with_opinion_limit(config.opinion_limit, std::time::Duration::from_secs(600))
+        .with_trusted_proxies(config.trusted_proxies.clone());
     let clock = state.clock.clone();
     let listener = TcpListener::bind(&config.bind)
         .with_context(|| format!("cannot listen on {}", config.bind))?;

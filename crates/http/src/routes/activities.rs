@@ -347,7 +347,7 @@ pub struct UpdateActivityRequest {
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Changed meanwhile", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed meanwhile, or a new day after check-ins", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -410,6 +410,23 @@ pub async fn update_activity(
     }
     if after == before {
         return Ok(respond::changed(before.version, &view(before)));
+    }
+    // Check-ins are duty records of the day they happened.
+    if after.day != before.day
+        && state
+            .store
+            .activity_participants(before.id)
+            .await?
+            .iter()
+            .any(|p| p.checked_in_at.is_some())
+    {
+        return Err(ApiError::conflict(
+            "attendance_recorded",
+            Msg::new(
+                "已有代表签到，不能更改活动日期",
+                "Deputies have checked in; the day can no longer change",
+            ),
+        ));
     }
     match state
         .store

@@ -90,9 +90,9 @@ pub struct OpinionResponse {
     pub station_id: Option<Uuid>,
     pub content: String,
     pub category: Option<String>,
-    /// Personal data: withheld unless the caller routes the opinion or left it.
+    /// Personal data: withheld unless the caller is the office or left it.
     pub submitter_name: Option<String>,
-    /// Personal data: masked unless the caller routes the opinion or left it.
+    /// Personal data: masked unless the caller is the office or left it.
     pub submitter_phone: Option<String>,
     pub personal_data_masked: bool,
     pub status: OpinionStatus,
@@ -142,12 +142,10 @@ async fn receipt_view(state: &AppState, o: ConstituentOpinion) -> ApiResult<Rece
 }
 
 async fn scope(state: &AppState, o: &ConstituentOpinion) -> ApiResult<OpinionScope> {
+    // The assignment rows, as the listing reads them: a closed station's
+    // deputies keep the opinions left there.
     let station_deputies = match o.station_id {
-        Some(s) => match state.store.get_station(s).await {
-            Ok(st) => st.deputy_ids,
-            Err(StoreError::NotFound) => Vec::new(),
-            Err(e) => return Err(e.into()),
-        },
+        Some(s) => state.store.station_deputy_ids(s).await?,
         None => Vec::new(),
     };
     Ok(OpinionScope {
@@ -162,23 +160,21 @@ async fn full_view(
     state: &AppState,
     caller: &Caller,
     o: ConstituentOpinion,
-    sc: &OpinionScope,
 ) -> ApiResult<OpinionResponse> {
     let suggestion = progress(state, &o).await?;
-    Ok(build_view(caller, o, sc, suggestion))
+    Ok(build_view(caller, o, suggestion))
 }
 
 fn build_view(
     caller: &Caller,
     o: ConstituentOpinion,
-    sc: &OpinionScope,
     suggestion: Option<SuggestionProgress>,
 ) -> OpinionResponse {
-    let full = decide_opinion(&caller.principal, OpinionAction::Route, sc).is_allowed()
-        || caller
-            .principal
-            .actor()
-            .is_some_and(|a| o.created_by == Some(a.user_id));
+    // Personal data: shown to the office and to the person who left it.
+    let full = caller
+        .principal
+        .actor()
+        .is_some_and(|a| a.is_office() || o.created_by == Some(a.user_id));
     OpinionResponse {
         id: o.id,
         station_id: o.station_id,
@@ -212,12 +208,12 @@ async fn load_for(
     caller: &Caller,
     id: Uuid,
     action: OpinionAction,
-) -> ApiResult<(ConstituentOpinion, OpinionScope)> {
+) -> ApiResult<ConstituentOpinion> {
     caller.actor()?;
     let o = state.store.get_constituent_opinion(id).await?;
     let sc = scope(state, &o).await?;
     answer(decide_opinion(&caller.principal, action, &sc))?;
-    Ok((o, sc))
+    Ok(o)
 }
 
 fn invalid_state(s: OpinionStatus) -> ApiError {
@@ -293,9 +289,8 @@ pub async fn submit_opinion(
 ) -> ApiResult<HttpResponse> {
     let author = caller.principal.actor().map(|a| a.user_id);
     if author.is_none() {
-        let key = req
-            .peer_addr()
-            .map(|a| a.ip().to_string())
+        let key = crate::extract::client_ip(&req)
+            .map(crate::ratelimit::key_of)
             .unwrap_or_default();
         if let Err(wait) = state.opinion_limiter.check(&key) {
             let secs = wait.as_secs().max(1);
@@ -433,16 +428,17 @@ pub async fn list_opinions(
         .store
         .list_constituent_opinions(&vis, &f, &page.0.options()?)
         .await?;
-    let mut extras: HashMap<Uuid, (OpinionScope, Option<SuggestionProgress>)> = HashMap::new();
+    let mut extras: HashMap<Uuid, SuggestionProgress> = HashMap::new();
     for row in &page.items {
-        if let renda_persistence::list::Row::Live(o) = row {
-            let sc = scope(&state, o).await?;
-            extras.insert(o.id, (sc, progress(&state, o).await?));
+        if let renda_persistence::list::Row::Live(o) = row
+            && let Some(p) = progress(&state, o).await?
+        {
+            extras.insert(o.id, p);
         }
     }
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |o| {
-        let (sc, p) = extras.remove(&o.id).unwrap_or_default();
-        build_view(&caller, o, &sc, p)
+        let p = extras.remove(&o.id);
+        build_view(&caller, o, p)
     })))
 }
 
@@ -464,9 +460,9 @@ pub async fn get_opinion(
     id: Path<Uuid>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let (o, sc) = load_for(&state, &caller, id.into_inner(), OpinionAction::Read).await?;
+    let o = load_for(&state, &caller, id.into_inner(), OpinionAction::Read).await?;
     let version = o.version;
-    let v = full_view(&state, &caller, o, &sc).await?;
+    let v = full_view(&state, &caller, o).await?;
     Ok(respond::resource(&req, version, &v))
 }
 
@@ -476,7 +472,6 @@ async fn save(
     before: &ConstituentOpinion,
     after: ConstituentOpinion,
     action: &str,
-    sc: &OpinionScope,
 ) -> ApiResult<HttpResponse> {
     let o = match state
         .store
@@ -488,7 +483,7 @@ async fn save(
         Err(e) => return Err(e.into()),
     };
     let version = o.version;
-    let v = full_view(state, caller, o, sc).await?;
+    let v = full_view(state, caller, o).await?;
     Ok(respond::changed(version, &v))
 }
 
@@ -535,7 +530,7 @@ pub async fn answer_opinion(
     if_match: IfMatch,
     body: JsonBody<AnswerOpinionRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (before, sc) = load_for(&state, &caller, id.into_inner(), OpinionAction::Route).await?;
+    let before = load_for(&state, &caller, id.into_inner(), OpinionAction::Route).await?;
     check_if_match(&before, &if_match)?;
     let b = body.parse()?;
     if b.answer.trim().is_empty() {
@@ -546,7 +541,7 @@ pub async fn answer_opinion(
     after.answer = Some(b.answer);
     after.handled_by = Some(caller.actor()?.user_id);
     after.handled_at = Some(renda_domain::time::now());
-    save(&state, &caller, &before, after, "answer", &sc).await
+    save(&state, &caller, &before, after, "answer").await
 }
 
 /// Forwarding to a unit.
@@ -583,7 +578,7 @@ pub async fn forward_opinion(
     if_match: IfMatch,
     body: JsonBody<ForwardOpinionRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (before, sc) = load_for(&state, &caller, id.into_inner(), OpinionAction::Route).await?;
+    let before = load_for(&state, &caller, id.into_inner(), OpinionAction::Route).await?;
     check_if_match(&before, &if_match)?;
     let b = body.parse()?;
     if !state.store.unit_exists(b.unit_id).await? {
@@ -599,7 +594,7 @@ pub async fn forward_opinion(
     after.forward_note = b.note.filter(|n| !n.trim().is_empty());
     after.handled_by = Some(caller.actor()?.user_id);
     after.handled_at = Some(renda_domain::time::now());
-    save(&state, &caller, &before, after, "forward", &sc).await
+    save(&state, &caller, &before, after, "forward").await
 }
 
 /// The unit's reply.
@@ -634,7 +629,7 @@ pub async fn unit_reply(
     if_match: IfMatch,
     body: JsonBody<UnitReplyRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (before, sc) = load_for(&state, &caller, id.into_inner(), OpinionAction::UnitReply).await?;
+    let before = load_for(&state, &caller, id.into_inner(), OpinionAction::UnitReply).await?;
     check_if_match(&before, &if_match)?;
     let b = body.parse()?;
     if b.reply.trim().is_empty() {
@@ -643,7 +638,7 @@ pub async fn unit_reply(
     let mut after = before.clone();
     after.status = step(&before, OpinionOp::UnitReply)?;
     after.unit_reply = Some(b.reply);
-    save(&state, &caller, &before, after, "unit_reply", &sc).await
+    save(&state, &caller, &before, after, "unit_reply").await
 }
 
 /// The suggestion to make of an opinion.
@@ -703,7 +698,7 @@ pub async fn take_up(
     if_match: IfMatch,
     body: JsonBody<TakeUpRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (before, sc) = load_for(&state, &caller, id.into_inner(), OpinionAction::TakeUp).await?;
+    let before = load_for(&state, &caller, id.into_inner(), OpinionAction::TakeUp).await?;
     check_if_match(&before, &if_match)?;
     let b = body.parse()?;
     let mut errors = Vec::new();
@@ -744,7 +739,7 @@ pub async fn take_up(
         Err(StoreError::VersionMismatch) => return Err(concurrent()),
         Err(e) => return Err(e.into()),
     };
-    let opinion = full_view(&state, &caller, o, &sc).await?;
+    let opinion = full_view(&state, &caller, o).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/suggestions/{}", s.id)))
         .json(TakenUp {

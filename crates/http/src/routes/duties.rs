@@ -287,6 +287,17 @@ pub struct UpdateDutyRequest {
     pub content: Option<Option<String>>,
 }
 
+/// Staff change any record made by hand; a deputy only those they made.
+/// (System records are refused later, with 409.)
+fn may_change(caller: &Caller, d: &DutyRecord) -> ApiResult<()> {
+    let a = caller.actor()?;
+    if a.has(renda_domain::Role::Staff) || !d.manual || d.created_by == Some(a.user_id) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
 fn save_error(e: StoreError) -> ApiError {
     match e {
         StoreError::Conflict("system_record") => ApiError::conflict(
@@ -307,7 +318,7 @@ fn save_error(e: StoreError) -> ApiError {
     }
 }
 
-/// Changes a record made by hand (staff, or the deputy for their own).
+/// Changes a record made by hand (staff; a deputy those they made).
 #[utoipa::path(
     tag = "duties",
     params(("id" = Uuid, Path), ("duty_id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
@@ -315,7 +326,7 @@ fn save_error(e: StoreError) -> ApiError {
     responses(
         (status = 200, description = "Changed", body = DutyResponse, headers(("ETag" = String))),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Neither staff nor this deputy", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither staff nor this deputy, or a record staff made", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A record the system wrote, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
@@ -334,6 +345,7 @@ pub async fn update_duty(
     caller.require(Action::RecordDuty { deputy_id: id })?;
     let b = body.parse()?;
     let before = state.store.get_duty(id, duty_id).await?;
+    may_change(&caller, &before)?;
     if if_match.0.is_some_and(|v| v != before.version) {
         return Err(ApiError::precondition_failed());
     }
@@ -373,14 +385,14 @@ pub async fn update_duty(
     }
 }
 
-/// Deletes a record made by hand (staff, or the deputy for their own).
+/// Deletes a record made by hand (staff; a deputy those they made).
 #[utoipa::path(
     tag = "duties",
     params(("id" = Uuid, Path), ("duty_id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Neither staff nor this deputy", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither staff nor this deputy, or a record staff made", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A record the system wrote", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
@@ -397,6 +409,7 @@ pub async fn delete_duty(
     let (id, duty_id) = path.into_inner();
     caller.require(Action::RecordDuty { deputy_id: id })?;
     let before = state.store.get_duty(id, duty_id).await?;
+    may_change(&caller, &before)?;
     if if_match.0.is_some_and(|v| v != before.version) {
         return Err(ApiError::precondition_failed());
     }
@@ -567,14 +580,20 @@ pub struct IdleDeputyView {
     pub last_duty_on: Option<NaiveDate>,
 }
 
+impl crate::pagination::Keyed for IdleDeputyView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.deputy_id, DateTime::<Utc>::UNIX_EPOCH)
+    }
+}
+
 /// Active deputies with no duty recorded in the last `days` days, for the
 /// office to follow up (staff and leaders). Not a ranking: only who has
 /// nothing on record.
 #[utoipa::path(
     tag = "duties",
-    params(IdleParams),
+    params(ListParams, IdleParams),
     responses(
-        (status = 200, description = "Deputies without recorded duties", body = Vec<IdleDeputyView>),
+        (status = 200, description = "Deputies without recorded duties", body = ListResponse<IdleDeputyView>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither staff nor leader", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
@@ -585,6 +604,7 @@ pub struct IdleDeputyView {
 pub async fn idle_deputies(
     state: Data<AppState>,
     caller: Caller,
+    page: QueryParams<ListParams>,
     params: QueryParams<IdleParams>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ReadDutySummary)?;
@@ -601,5 +621,5 @@ pub async fn idle_deputies(
             last_duty_on: d.last_duty_on,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(idle))
+    Ok(HttpResponse::Ok().json(ListResponse::from_vec(idle, &page.0)?))
 }

@@ -534,7 +534,7 @@ pub struct PlanReceptionRequest {
     params(("id" = Uuid, Path)),
     request_body = PlanReceptionRequest,
     responses(
-        (status = 201, description = "Planned", body = ReceptionDayResponse, headers(("Location" = String))),
+        (status = 201, description = "Planned", body = ReceptionDayResponse, headers(("Location" = String), ("ETag" = String))),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such station", body = Problem, content_type = "application/problem+json"),
@@ -590,12 +590,12 @@ pub async fn plan_reception_day(
         version: 1,
     };
     let d = state.store.create_reception_day(&caller.audit(), d).await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/stations/{}/reception-days/{}", station.id, d.id),
-        ))
-        .json(ReceptionDayResponse::from(d)))
+    let version = d.version;
+    Ok(respond::created(
+        format!("/api/v1/stations/{}/reception-days/{}", station.id, d.id),
+        version,
+        &ReceptionDayResponse::from(d),
+    ))
 }
 
 /// Which reception days.
@@ -640,7 +640,8 @@ pub async fn list_reception_days(
     tag = "stations",
     params(("id" = Uuid, Path), ("reception_id" = Uuid, Path)),
     responses(
-        (status = 200, description = "The reception day", body = ReceptionDayResponse),
+        (status = 200, description = "The reception day", body = ReceptionDayResponse, headers(("ETag" = String))),
+        (status = 304, description = "Not modified"),
         (status = 404, description = "No such station or reception day", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = []))
@@ -649,10 +650,17 @@ pub async fn list_reception_days(
 pub async fn get_reception_day(
     state: Data<AppState>,
     path: Path<(Uuid, Uuid)>,
+    req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     let (id, rid) = path.into_inner();
-    let d = state.store.get_reception_day(id, rid).await?;
-    Ok(HttpResponse::Ok().json(ReceptionDayResponse::from(d)))
+    let station = state.store.get_station(id).await?;
+    let d = state.store.get_reception_day(station.id, rid).await?;
+    let version = d.version;
+    Ok(respond::resource(
+        &req,
+        version,
+        &ReceptionDayResponse::from(d),
+    ))
 }
 
 /// What happened at a reception day.
@@ -677,7 +685,7 @@ pub struct RecordReceptionRequest {
     params(("id" = Uuid, Path), ("reception_id" = Uuid, Path)),
     request_body = RecordReceptionRequest,
     responses(
-        (status = 200, description = "Recorded", body = ReceptionDayResponse),
+        (status = 200, description = "Recorded", body = ReceptionDayResponse, headers(("ETag" = String))),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither staff nor a deputy on duty", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such station or reception day", body = Problem, content_type = "application/problem+json"),
@@ -694,7 +702,8 @@ pub async fn record_reception_day(
 ) -> ApiResult<HttpResponse> {
     let (id, rid) = path.into_inner();
     let actor = caller.actor()?;
-    let before = state.store.get_reception_day(id, rid).await?;
+    let station = state.store.get_station(id).await?;
+    let before = state.store.get_reception_day(station.id, rid).await?;
     let on_duty = actor
         .deputy_id
         .is_some_and(|d| before.deputy_ids.contains(&d));
@@ -731,7 +740,6 @@ pub async fn record_reception_day(
             Msg::new("接待日尚未到来", "The reception day has not come yet"),
         ));
     }
-    let station = state.store.get_station(id).await?;
     let mut after = before.clone();
     after.people_received = Some(b.people_received);
     after.matters = b.matters.into_iter().map(|m| m.trim().to_owned()).collect();
@@ -742,7 +750,7 @@ pub async fn record_reception_day(
         .record_reception(&caller.audit(), &before, after, &station.name)
         .await
     {
-        Ok(d) => Ok(HttpResponse::Ok().json(ReceptionDayResponse::from(d))),
+        Ok(d) => Ok(respond::changed(d.version, &ReceptionDayResponse::from(d))),
         Err(StoreError::VersionMismatch) => Err(already()),
         Err(e) => Err(e.into()),
     }
