@@ -13,6 +13,7 @@ mod m20261127_000006_advanced_units;
 mod m20261127_000007_observers;
 mod m20261127_000008_supervision;
 mod m20261127_000009_deputies_at_work;
+mod m20261127_000010_livelihood;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_observers::Migration),
             Box::new(m20261127_000008_supervision::Migration),
             Box::new(m20261127_000009_deputies_at_work::Migration),
+            Box::new(m20261127_000010_livelihood::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ mod deputies;
 mod errors;
 mod health;
 mod idempotency;
+mod livelihood;
 mod observers;
 mod openapi;
 mod suggestions;

@@ -101,6 +101,10 @@ pub enum Action {
     RecordDuty { deputy_id: Uuid },
     /// The summary of deputies without recorded duties.
     ReadDutySummary,
+    /// Run livelihood-project rounds: stages, reviews, closing the vote.
+    ManageLivelihood,
+    /// See who voted in a round (and, for an open ballot, how).
+    ReadLivelihoodVoters,
 }
 
 /// The answer of [`decide`].
@@ -158,7 +162,10 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
             actor.has(Role::Staff)
                 || (actor.has(Role::Deputy) && actor.deputy_id == Some(deputy_id))
         }
-        Action::ReadDutySummary => actor.roles.any(&[Role::Staff, Role::Leader]),
+        Action::ReadDutySummary | Action::ReadLivelihoodVoters => {
+            actor.roles.any(&[Role::Staff, Role::Leader])
+        }
+        Action::ManageLivelihood => actor.has(Role::Staff),
         Action::ReadObserverRecord { observer_id } => {
             actor.roles.any(&[Role::Staff, Role::Leader])
                 || (actor.has(Role::Observer) && actor.observer_id == Some(observer_id))
@@ -299,6 +306,10 @@ mod tests {
             (&staff, RecordDuty { deputy_id: other }, Allow),
             (&leader, ReadDutySummary, Allow),
             (&deputy, ReadDutySummary, Forbidden),
+            (&staff, ManageLivelihood, Allow),
+            (&leader, ManageLivelihood, Forbidden),
+            (&admin, ReadLivelihoodVoters, Forbidden),
+            (&leader, ReadLivelihoodVoters, Allow),
             // observers: everyone signed in reads; the office registers;
             // contact details for the office and the observer
             (&anon, ReadObservers, Unauthenticated),

@@ -17,6 +17,10 @@ string_enum! {
         OpinionTakenUp = "opinion_taken_up",
         /// Voted in a supervision item's satisfaction evaluation (written by the system).
         SupervisionVote = "supervision_vote",
+        /// Cast a ballot on livelihood projects (written by the system).
+        LivelihoodBallot = "livelihood_ballot",
+        /// Rated a livelihood project (written by the system).
+        LivelihoodRating = "livelihood_rating",
         /// A meeting attended (recorded by hand).
         Meeting = "meeting",
         /// Research or a survey (recorded by hand).
@@ -51,6 +55,6 @@ mod tests {
         assert!(DutyKind::Meeting.is_manual());
         assert!(!DutyKind::ActivityAttended.is_manual());
         let system = DutyKind::ALL.iter().filter(|k| !k.is_manual()).count();
-        assert_eq!(system, 6);
+        assert_eq!(system, 8);
     }
 }

@@ -8,6 +8,7 @@ mod macros;
 pub mod activity;
 pub mod deputy;
 pub mod duty;
+pub mod livelihood;
 pub mod observer;
 pub mod personal;
 pub mod role;
@@ -69,5 +70,9 @@ mod tests {
         check(crate::activity::ActivityKind::ALL);
         check(crate::activity::RequesterKind::ALL);
         check(crate::activity::NeedStatus::ALL);
+        check(crate::livelihood::RoundStage::ALL);
+        check(crate::livelihood::CandidateSource::ALL);
+        check(crate::livelihood::CandidateStatus::ALL);
+        check(crate::livelihood::Choice::ALL);
     }
 }

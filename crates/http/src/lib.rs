@@ -55,6 +55,7 @@ English with `Accept-Language: en`. Collections page with `limit` and an opaque 
         (name = "stations", description = "Liaison stations (代表之家、联络站、联系点) and reception days"),
         (name = "constituent-opinions", description = "Constituent opinions (群众意见), followed by receipt code"),
         (name = "activities", description = "Deputies' activities (履职活动) and the needs list (需求清单)"),
+        (name = "livelihood", description = "Livelihood projects voted by deputies (民生实事项目票决)"),
         (name = "duties", description = "Duty records and the yearly duty archive (履职档案)"),
         (name = "supervision", description = "Supervision of government (监督): the yearly plan and each item's closed loop"),
         (name = "audit", description = "The append-only audit trail"),

@@ -13,6 +13,7 @@ mod entities;
 pub mod error;
 pub mod idempotency;
 pub mod list;
+pub mod livelihood;
 pub mod observers;
 pub mod sessions;
 pub mod settings;

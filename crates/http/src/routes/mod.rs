@@ -7,6 +7,7 @@ pub mod constituent;
 pub mod deputies;
 pub mod duties;
 pub mod health;
+pub mod livelihood;
 pub mod me;
 pub mod observers;
 pub mod stations;
@@ -31,5 +32,6 @@ pub fn api(cfg: &mut ServiceConfig) {
     constituent::configure(cfg);
     activities::configure(cfg);
     duties::configure(cfg);
+    livelihood::configure(cfg);
     audit::configure(cfg);
 }

@@ -1,0 +1,324 @@
+//! Livelihood projects voted by deputies (民生实事项目人大代表票决): a
+//! yearly round collects candidates, shortlists them, lets the deputies of
+//! the congress vote, and follows the adopted projects to their evaluation.
+
+use std::collections::HashMap;
+
+use uuid::Uuid;
+
+pub use crate::suggestion::EvaluationResult as Rating;
+
+string_enum! {
+    /// Where a round stands.
+    pub enum RoundStage : "round stage" {
+        /// Candidates are proposed.
+        Collecting = "collecting",
+        /// The office shortlists candidates.
+        Reviewing = "reviewing",
+        /// The deputies vote.
+        Voting = "voting",
+        /// The adopted projects are carried out and reported on.
+        Implementing = "implementing",
+        /// The deputies rate each project.
+        Evaluating = "evaluating",
+        /// Done. Final.
+        Closed = "closed",
+    }
+}
+
+string_enum! {
+    /// Who proposed a candidate.
+    pub enum CandidateSource : "candidate source" {
+        /// A member of the public.
+        Public = "public",
+        /// A deputy.
+        Deputy = "deputy",
+        /// The government, entered by the office.
+        Government = "government",
+    }
+}
+
+string_enum! {
+    /// Where a candidate stands.
+    pub enum CandidateStatus : "candidate status" {
+        Proposed = "proposed",
+        /// On the ballot.
+        Shortlisted = "shortlisted",
+        /// Not put on the ballot, with a reason.
+        Rejected = "rejected",
+        /// Adopted by the vote: a project.
+        Adopted = "adopted",
+        /// On the ballot but not adopted.
+        NotAdopted = "not_adopted",
+    }
+}
+
+string_enum! {
+    /// A mark on a ballot.
+    pub enum Choice : "ballot choice" {
+        Approve = "approve",
+        Against = "against",
+        Abstain = "abstain",
+    }
+}
+
+/// An operation that moves a round on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundOp {
+    StartReview,
+    StartVoting,
+    /// Closes the vote: the tally adopts the projects.
+    CloseVoting,
+    StartEvaluation,
+    Close,
+}
+
+/// The stage an operation leads to, or `None` when the round's stage does
+/// not allow it.
+pub fn next_round_stage(from: RoundStage, op: RoundOp) -> Option<RoundStage> {
+    use RoundStage::*;
+    match (from, op) {
+        (Collecting, RoundOp::StartReview) => Some(Reviewing),
+        (Reviewing, RoundOp::StartVoting) => Some(Voting),
+        (Voting, RoundOp::CloseVoting) => Some(Implementing),
+        (Implementing, RoundOp::StartEvaluation) => Some(Evaluating),
+        (Evaluating, RoundOp::Close) => Some(Closed),
+        _ => None,
+    }
+}
+
+/// What is wrong with a ballot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BallotProblem {
+    /// More approvals than the round adopts.
+    TooManyApprovals { seats: u32, given: u32 },
+    /// A candidate not on the ballot.
+    NotShortlisted(Uuid),
+    /// A candidate marked twice.
+    MarkedTwice(Uuid),
+}
+
+/// Checks a ballot's marks against the shortlist and the number of seats.
+pub fn check_ballot(
+    marks: &[(Uuid, Choice)],
+    shortlist: &[Uuid],
+    seats: u32,
+) -> Result<(), BallotProblem> {
+    let mut seen = std::collections::HashSet::new();
+    for (c, _) in marks {
+        if !shortlist.contains(c) {
+            return Err(BallotProblem::NotShortlisted(*c));
+        }
+        if !seen.insert(*c) {
+            return Err(BallotProblem::MarkedTwice(*c));
+        }
+    }
+    let approvals = marks.iter().filter(|(_, m)| *m == Choice::Approve).count();
+    let given = u32::try_from(approvals).unwrap_or(u32::MAX);
+    if given > seats {
+        return Err(BallotProblem::TooManyApprovals { seats, given });
+    }
+    Ok(())
+}
+
+/// One candidate's count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CandidateCount {
+    pub approvals: u32,
+    pub against: u32,
+    /// Marked abstain, or not marked at all.
+    pub abstentions: u32,
+}
+
+/// The outcome of a vote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VoteResult {
+    pub ballots: u32,
+    pub counts: HashMap<Uuid, CandidateCount>,
+    /// Adopted without question, best first.
+    pub adopted: Vec<Uuid>,
+    /// Candidates tied at the cut-off, all with the same approvals, of
+    /// which `open_seats` are still to be adopted; empty when no tie.
+    pub tied: Vec<Uuid>,
+    pub open_seats: u32,
+}
+
+/// Counts the ballots and adopts the top `seats` candidates by approvals
+/// among those approved on more than half of the ballots cast. A tie at
+/// the cut-off is reported (`tied`, `open_seats`), never broken here.
+/// The result depends only on the ballots, not on their order.
+pub fn tally(shortlist: &[Uuid], ballots: &[Vec<(Uuid, Choice)>], seats: u32) -> VoteResult {
+    let cast = u32::try_from(ballots.len()).unwrap_or(u32::MAX);
+    let mut counts: HashMap<Uuid, CandidateCount> = shortlist
+        .iter()
+        .map(|c| (*c, CandidateCount::default()))
+        .collect();
+    for b in ballots {
+        for c in shortlist {
+            let mark = b
+                .iter()
+                .find(|(x, _)| x == c)
+                .map(|(_, m)| *m)
+                .unwrap_or(Choice::Abstain);
+            if let Some(n) = counts.get_mut(c) {
+                match mark {
+                    Choice::Approve => n.approvals += 1,
+                    Choice::Against => n.against += 1,
+                    Choice::Abstain => n.abstentions += 1,
+                }
+            }
+        }
+    }
+    let mut eligible: Vec<(Uuid, u32)> = counts
+        .iter()
+        .filter(|(_, n)| u64::from(n.approvals) * 2 > u64::from(cast))
+        .map(|(c, n)| (*c, n.approvals))
+        .collect();
+    // Best first; equal approvals in a fixed order so that the answer is
+    // reproducible (the order does not decide anything: ties are reported).
+    eligible.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let seats_us = usize::try_from(seats).unwrap_or(usize::MAX);
+    let mut result = VoteResult {
+        ballots: cast,
+        counts,
+        ..VoteResult::default()
+    };
+    if seats_us == 0 {
+        return result;
+    }
+    if eligible.len() <= seats_us {
+        result.adopted = eligible.into_iter().map(|(c, _)| c).collect();
+        return result;
+    }
+    let cut = eligible[seats_us - 1].1;
+    let first_out = eligible[seats_us].1;
+    if cut != first_out {
+        result.adopted = eligible[..seats_us].iter().map(|(c, _)| *c).collect();
+        return result;
+    }
+    result.adopted = eligible
+        .iter()
+        .filter(|(_, a)| *a > cut)
+        .map(|(c, _)| *c)
+        .collect();
+    result.tied = eligible
+        .iter()
+        .filter(|(_, a)| *a == cut)
+        .map(|(c, _)| *c)
+        .collect();
+    result.open_seats = seats - u32::try_from(result.adopted.len()).unwrap_or(seats);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(n: u128) -> Vec<Uuid> {
+        (1..=n).map(Uuid::from_u128).collect()
+    }
+
+    fn ballot(approve: &[u128], against: &[u128]) -> Vec<(Uuid, Choice)> {
+        approve
+            .iter()
+            .map(|c| (Uuid::from_u128(*c), Choice::Approve))
+            .chain(
+                against
+                    .iter()
+                    .map(|c| (Uuid::from_u128(*c), Choice::Against)),
+            )
+            .collect()
+    }
+
+    #[test]
+    fn the_top_n_with_a_majority_are_adopted() {
+        let c = ids(4);
+        let ballots = vec![
+            ballot(&[1, 2], &[4]),
+            ballot(&[1, 2], &[]),
+            ballot(&[1, 3], &[]),
+        ];
+        let r = tally(&c, &ballots, 2);
+        assert_eq!(r.ballots, 3);
+        assert_eq!(r.adopted, vec![Uuid::from_u128(1), Uuid::from_u128(2)]);
+        assert!(r.tied.is_empty());
+        let four = r.counts[&Uuid::from_u128(4)];
+        assert_eq!((four.approvals, four.against, four.abstentions), (0, 1, 2));
+        // 3 has one approval of three ballots: no majority.
+        let r = tally(&c, &ballots, 3);
+        assert_eq!(r.adopted.len(), 2);
+    }
+
+    #[test]
+    fn a_tie_at_the_cut_off_is_reported_not_broken() {
+        let c = ids(3);
+        let ballots = vec![
+            ballot(&[1, 2], &[]),
+            ballot(&[1, 3], &[]),
+            ballot(&[2, 3], &[]),
+        ];
+        let r = tally(&c, &ballots, 2);
+        // Everyone has 2 of 3: three tied for two seats.
+        assert!(r.adopted.is_empty());
+        assert_eq!(r.tied.len(), 3);
+        assert_eq!(r.open_seats, 2);
+        let ballots = vec![
+            ballot(&[1, 2], &[]),
+            ballot(&[1, 3], &[]),
+            ballot(&[1, 2, 3], &[]),
+        ];
+        let r = tally(&c, &ballots, 2);
+        assert_eq!(r.adopted, vec![Uuid::from_u128(1)]);
+        assert_eq!(r.tied.len(), 2);
+        assert_eq!(r.open_seats, 1);
+    }
+
+    #[test]
+    fn the_order_of_ballots_does_not_matter() {
+        let c = ids(5);
+        let mut ballots: Vec<_> = (0..40u128)
+            .map(|i| ballot(&[1 + i % 5, 1 + (i * 3) % 5], &[1 + (i * 7) % 5]))
+            .map(|mut b| {
+                b.dedup_by_key(|x| x.0);
+                b
+            })
+            .collect();
+        let a = tally(&c, &ballots, 2);
+        ballots.reverse();
+        assert_eq!(tally(&c, &ballots, 2), a);
+    }
+
+    #[test]
+    fn ballots_keep_to_the_shortlist_and_the_seats() {
+        let s = ids(3);
+        let ok = ballot(&[1, 2], &[3]);
+        assert_eq!(check_ballot(&ok, &s, 2), Ok(()));
+        assert_eq!(
+            check_ballot(&ballot(&[1, 2, 3], &[]), &s, 2),
+            Err(BallotProblem::TooManyApprovals { seats: 2, given: 3 })
+        );
+        assert_eq!(
+            check_ballot(&ballot(&[9], &[]), &s, 2),
+            Err(BallotProblem::NotShortlisted(Uuid::from_u128(9)))
+        );
+        assert_eq!(
+            check_ballot(&ballot(&[1], &[1]), &s, 2),
+            Err(BallotProblem::MarkedTwice(Uuid::from_u128(1)))
+        );
+    }
+
+    #[test]
+    fn the_round_runs_in_order() {
+        use RoundStage::*;
+        assert_eq!(
+            next_round_stage(Collecting, RoundOp::StartReview),
+            Some(Reviewing)
+        );
+        assert_eq!(
+            next_round_stage(Voting, RoundOp::CloseVoting),
+            Some(Implementing)
+        );
+        assert_eq!(next_round_stage(Collecting, RoundOp::StartVoting), None);
+        assert_eq!(next_round_stage(Closed, RoundOp::Close), None);
+    }
+}

@@ -1,0 +1,634 @@
+//! Livelihood projects voted by deputies: a full round, secret and open
+//! ballots, the exact tally with its majority rule and reported ties,
+//! concurrent duplicate ballots, and every refusal.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+
+struct World {
+    app: TestApp,
+    admin: String,
+    staff: String,
+    leader: String,
+    unit_a: (String, String),
+    unit_b: (String, String),
+    /// Deputies of the county congress, 19th term: (deputy id, token).
+    members: Vec<(String, String)>,
+    /// A township deputy: not of the round's congress.
+    outsider: String,
+}
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_owned()
+}
+
+async fn world(members: usize) -> World {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let staff = app
+        .user_token(&admin, "office", &["staff"], json!({}))
+        .await;
+    let leader = app
+        .user_token(&admin, "leader", &["leader"], json!({}))
+        .await;
+    let mut units = Vec::new();
+    for (i, name) in ["区住房和城乡建设局", "区教育局"].iter().enumerate() {
+        let u = id(&app.create_unit(&staff, name).await);
+        let t = app
+            .user_token(
+                &admin,
+                &format!("unit{i}"),
+                &["unit"],
+                json!({"unit_id": u}),
+            )
+            .await;
+        units.push((u, t));
+    }
+    let mut list = Vec::new();
+    for i in 0..members {
+        let d = id(&app
+            .create_deputy(
+                &staff,
+                json!({"name": format!("代表{i}"),
+                       "memberships": [{"level": "county", "term": "第十九届"}]}),
+            )
+            .await);
+        let t = app
+            .user_token(
+                &admin,
+                &format!("member{i}"),
+                &["deputy"],
+                json!({"deputy_id": d}),
+            )
+            .await;
+        list.push((d, t));
+    }
+    let o = id(&app
+        .create_deputy(
+            &staff,
+            json!({"name": "镇代表", "memberships": [{"level": "township", "term": "第十九届"}]}),
+        )
+        .await);
+    let outsider = app
+        .user_token(&admin, "outsider", &["deputy"], json!({"deputy_id": o}))
+        .await;
+    let unit_b = units.pop().unwrap();
+    let unit_a = units.pop().unwrap();
+    World {
+        app,
+        admin,
+        staff,
+        leader,
+        unit_a,
+        unit_b,
+        members: list,
+        outsider,
+    }
+}
+
+impl World {
+    async fn round(&self, seats: u32, secret: bool) -> String {
+        let r = self
+            .app
+            .post(
+                "/api/v1/livelihood-rounds",
+                Some(&self.staff),
+                &json!({"year": 2027, "level": "county", "term": "第十九届",
+                        "title": "2027年民生实事项目", "seats": seats, "secret_ballot": secret}),
+            )
+            .await;
+        id(r.ok(201))
+    }
+
+    async fn step(&self, round: &str, op: &str, body: Value) -> Value {
+        self.app
+            .post(
+                &format!("/api/v1/livelihood-rounds/{round}/{op}"),
+                Some(&self.staff),
+                &body,
+            )
+            .await
+            .ok(200)
+            .clone()
+    }
+
+    async fn propose(&self, round: &str, token: Option<&str>, title: &str) -> String {
+        let a = self
+            .app
+            .post(
+                &format!("/api/v1/livelihood-rounds/{round}/candidates"),
+                token,
+                &json!({"title": title, "description": "说明", "estimated_budget": 1_000_000,
+                        "unit_id": self.unit_a.0}),
+            )
+            .await;
+        id(a.ok(201))
+    }
+
+    async fn shortlist(&self, round: &str, c: &str) {
+        let a = self
+            .app
+            .post(
+                &format!("/api/v1/livelihood-rounds/{round}/candidates/{c}/review"),
+                Some(&self.staff),
+                &json!({"shortlist": true, "reason": "群众呼声高"}),
+            )
+            .await;
+        assert_eq!(a.ok(200)["status"], "shortlisted");
+    }
+
+    async fn vote(&self, round: &str, member: usize, approve: &[&str], against: &[&str]) -> u16 {
+        self.app
+            .post(
+                &format!("/api/v1/livelihood-rounds/{round}/ballot"),
+                Some(&self.members[member].1),
+                &json!({"approve": approve, "against": against}),
+            )
+            .await
+            .status
+            .as_u16()
+    }
+}
+
+#[tokio::test]
+async fn a_full_round_from_collecting_to_closed() {
+    let w = world(5).await;
+    let app = &w.app;
+    let r = w.round(2, true).await;
+    let base = format!("/api/v1/livelihood-rounds/{r}");
+
+    // Anyone proposes while collecting; the source says who.
+    let a = w.propose(&r, None, "老旧小区加装电梯").await;
+    let b = w
+        .propose(&r, Some(&w.members[0].1), "校园周边交通改善")
+        .await;
+    let c = w.propose(&r, Some(&w.staff), "社区养老服务中心").await;
+    let d = w.propose(&r, None, "城区公厕改造").await;
+    let cands = app.get(&format!("{base}/candidates"), None).await;
+    let sources: Vec<&str> = cands.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["public", "deputy", "government", "public"]);
+    app.post(&format!("{base}/ballot"), Some(&w.members[0].1), &json!({}))
+        .await
+        .problem(409, "invalid_state");
+    app.post(&format!("{base}/start-review"), Some(&w.leader), &json!({}))
+        .await
+        .problem(403, "forbidden");
+    // No shortlist before review; nothing on the ballot, no vote.
+    app.post(&format!("{base}/start-voting"), Some(&w.staff), &json!({}))
+        .await
+        .problem(409, "invalid_state");
+    assert_eq!(
+        w.step(&r, "start-review", json!({})).await["stage"],
+        "reviewing"
+    );
+    app.post(
+        &format!("{base}/candidates"),
+        None,
+        &json!({"title": "迟到的项目", "description": "x"}),
+    )
+    .await
+    .problem(409, "invalid_state");
+    for x in [&a, &b, &c] {
+        w.shortlist(&r, x).await;
+    }
+    let rej = app
+        .post(
+            &format!("{base}/candidates/{d}/review"),
+            Some(&w.staff),
+            &json!({"shortlist": false, "reason": "已列入部门年度计划"}),
+        )
+        .await;
+    assert_eq!(rej.ok(200)["review_reason"], "已列入部门年度计划");
+    w.step(&r, "start-voting", json!({})).await;
+
+    // Refusals: a non-member, too many approvals, an unshortlisted candidate.
+    app.post(
+        &format!("{base}/ballot"),
+        Some(&w.outsider),
+        &json!({"approve": [a]}),
+    )
+    .await
+    .problem(403, "forbidden");
+    app.post(
+        &format!("{base}/ballot"),
+        Some(&w.staff),
+        &json!({"approve": [a]}),
+    )
+    .await
+    .problem(403, "forbidden");
+    app.post(
+        &format!("{base}/ballot"),
+        Some(&w.members[0].1),
+        &json!({"approve": [a, b, c]}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    app.post(
+        &format!("{base}/ballot"),
+        Some(&w.members[0].1),
+        &json!({"approve": [d]}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    app.post(
+        &format!("{base}/ballot"),
+        Some(&w.members[0].1),
+        &json!({"approve": [a], "against": [a]}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    app.get(&format!("{base}/results"), None)
+        .await
+        .problem(409, "invalid_state");
+
+    // Five ballots: A 5 approvals, B 3, C 2 (no majority of 5).
+    assert_eq!(w.vote(&r, 0, &[&a, &b], &[]).await, 201);
+    assert_eq!(w.vote(&r, 1, &[&a, &b], &[&c]).await, 201);
+    assert_eq!(w.vote(&r, 2, &[&a, &b], &[]).await, 201);
+    assert_eq!(w.vote(&r, 3, &[&a, &c], &[]).await, 201);
+    assert_eq!(w.vote(&r, 4, &[&a, &c], &[&b]).await, 201);
+    let again = app
+        .post(
+            &format!("{base}/ballot"),
+            Some(&w.members[0].1),
+            &json!({"approve": [c]}),
+        )
+        .await;
+    again.problem(409, "already_voted");
+    let round = app.get(&base, None).await;
+    assert_eq!(round.ok(200)["ballots_cast"], 5);
+
+    // A secret ballot: who voted is known, what they chose is not.
+    let voters = app.get(&format!("{base}/ballots"), Some(&w.leader)).await;
+    let voters = voters.ok(200)["items"].as_array().unwrap().clone();
+    assert_eq!(voters.len(), 5);
+    assert!(voters.iter().all(|v| v["marks"].is_null()));
+    app.get(&format!("{base}/ballots"), Some(&w.admin))
+        .await
+        .problem(403, "forbidden");
+    let mine = app
+        .get(&format!("{base}/ballots/mine"), Some(&w.members[0].1))
+        .await;
+    assert!(mine.ok(200)["marks"].is_null());
+    let audit = app
+        .get(
+            &format!("/api/v1/audit-events?object_id={r}&limit=100"),
+            Some(&w.admin),
+        )
+        .await;
+    let ballots: Vec<&Value> = audit.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "ballot")
+        .collect();
+    assert_eq!(ballots.len(), 5);
+    assert!(ballots.iter().all(|e| e["after"].get("marks").is_none()));
+
+    let closed = w.step(&r, "close-voting", json!({})).await;
+    assert_eq!(closed["stage"], "implementing");
+    let res = app.get(&format!("{base}/results"), None).await;
+    let res = res.ok(200);
+    assert_eq!(res["ballots_cast"], 5);
+    let rows: Vec<(String, u64, u64, u64, bool)> = res["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["candidate_id"].as_str().unwrap().to_owned(),
+                c["approvals"].as_u64().unwrap(),
+                c["against"].as_u64().unwrap(),
+                c["abstentions"].as_u64().unwrap(),
+                c["adopted"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (a.clone(), 5, 0, 0, true),
+            (b.clone(), 3, 1, 1, true),
+            (c.clone(), 2, 1, 2, false),
+        ]
+    );
+    let projects = app
+        .get(&format!("{base}/candidates?status=adopted"), None)
+        .await;
+    assert_eq!(projects.ok(200)["items"].as_array().unwrap().len(), 2);
+
+    // Implementation: the unit reports, deputies comment.
+    let progress = format!("{base}/projects/{a}/progress");
+    app.post(
+        &progress,
+        Some(&w.unit_b.1),
+        &json!({"percent": 50, "note": "x"}),
+    )
+    .await
+    .problem(403, "forbidden");
+    app.post(
+        &progress,
+        Some(&w.unit_a.1),
+        &json!({"percent": 101, "note": "x"}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    app.post(
+        &progress,
+        Some(&w.unit_a.1),
+        &json!({"percent": 60, "note": "已完成18个小区加装"}),
+    )
+    .await
+    .ok(201);
+    app.post(
+        &format!("{base}/projects/{c}/progress"),
+        Some(&w.unit_a.1),
+        &json!({"percent": 1, "note": "x"}),
+    )
+    .await
+    .problem(404, "not_found");
+    app.post(
+        &format!("{base}/projects/{a}/comments"),
+        Some(&w.members[2].1),
+        &json!({"content": "建议优先安排老年人多的小区"}),
+    )
+    .await
+    .ok(201);
+    let rate = format!("{base}/projects/{a}/rating");
+    app.post(
+        &rate,
+        Some(&w.members[0].1),
+        &json!({"choice": "satisfied"}),
+    )
+    .await
+    .problem(409, "invalid_state");
+
+    // Evaluation: each member rates each project once.
+    w.step(&r, "start-evaluation", json!({})).await;
+    for (i, choice) in [
+        "satisfied",
+        "satisfied",
+        "basically_satisfied",
+        "unsatisfied",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let a = app
+            .post(&rate, Some(&w.members[i].1), &json!({"choice": choice}))
+            .await;
+        a.ok(201);
+    }
+    app.post(
+        &rate,
+        Some(&w.members[0].1),
+        &json!({"choice": "unsatisfied"}),
+    )
+    .await
+    .problem(409, "already_rated");
+    app.post(&rate, Some(&w.outsider), &json!({"choice": "satisfied"}))
+        .await
+        .problem(403, "forbidden");
+    let detail = app.get(&format!("{base}/candidates/{a}"), None).await;
+    let detail = detail.ok(200);
+    assert_eq!(detail["project"]["percent"], 60);
+    assert_eq!(
+        detail["project"]["ratings"],
+        json!({"satisfied": 2, "basically_satisfied": 1, "unsatisfied": 1})
+    );
+    assert_eq!(detail["approvals"], 5);
+    w.step(&r, "close", json!({})).await;
+
+    // The ballot and the rating are duties of the deputy.
+    let duties = app
+        .get(
+            &format!("/api/v1/deputies/{}/duties", w.members[0].0),
+            Some(&w.members[0].1),
+        )
+        .await;
+    let mut kinds: Vec<&str> = duties.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    kinds.sort();
+    assert_eq!(kinds, ["livelihood_ballot", "livelihood_rating"]);
+    let tl = app.get(&format!("{base}/timeline"), None).await;
+    let stages: Vec<&str> = tl.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["to_stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "collecting",
+            "reviewing",
+            "voting",
+            "implementing",
+            "evaluating",
+            "closed"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_open_ballot_shows_marks_and_without_a_majority_nothing_is_adopted() {
+    let w = world(3).await;
+    let app = &w.app;
+    let r = w.round(1, false).await;
+    let base = format!("/api/v1/livelihood-rounds/{r}");
+    let a = w.propose(&r, Some(&w.staff), "项目甲").await;
+    let b = w.propose(&r, Some(&w.staff), "项目乙").await;
+    w.step(&r, "start-review", json!({})).await;
+    w.shortlist(&r, &a).await;
+    w.shortlist(&r, &b).await;
+    w.step(&r, "start-voting", json!({})).await;
+    assert_eq!(w.vote(&r, 0, &[&a], &[]).await, 201);
+    assert_eq!(w.vote(&r, 1, &[&b], &[]).await, 201);
+    assert_eq!(w.vote(&r, 2, &[], &[]).await, 201);
+    // An open ballot shows who chose what.
+    let voters = app.get(&format!("{base}/ballots"), Some(&w.staff)).await;
+    let marks: Vec<Value> = voters.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["marks"].clone())
+        .collect();
+    assert!(marks.contains(&json!([{"candidate_id": a, "choice": "approve"}])));
+    assert!(marks.contains(&json!([])));
+    let mine = app
+        .get(&format!("{base}/ballots/mine"), Some(&w.members[1].1))
+        .await;
+    assert_eq!(
+        mine.ok(200)["marks"],
+        json!([{"candidate_id": b, "choice": "approve"}])
+    );
+    // A tie break without a tie is refused; 1 of 3 is no majority.
+    app.post(
+        &format!("{base}/close-voting"),
+        Some(&w.staff),
+        &json!({"tie_break": {"adopt": [a], "reason": "x"}}),
+    )
+    .await
+    .problem(409, "bad_tie_break");
+    w.step(&r, "close-voting", json!({})).await;
+    let res = app.get(&format!("{base}/results"), None).await;
+    assert!(
+        res.ok(200)["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["adopted"] == false && c["majority"] == false)
+    );
+    // After the vote, no ballot is taken.
+    app.post(&format!("{base}/ballot"), Some(&w.members[0].1), &json!({}))
+        .await
+        .problem(409, "invalid_state");
+}
+
+#[tokio::test]
+async fn a_tie_at_the_cut_off_is_reported_and_decided_explicitly() {
+    let w = world(3).await;
+    let app = &w.app;
+    let r = w.round(2, true).await;
+    let base = format!("/api/v1/livelihood-rounds/{r}");
+    let a = w.propose(&r, Some(&w.staff), "项目甲").await;
+    let b = w.propose(&r, Some(&w.staff), "项目乙").await;
+    let c = w.propose(&r, Some(&w.staff), "项目丙").await;
+    w.step(&r, "start-review", json!({})).await;
+    for x in [&a, &b, &c] {
+        w.shortlist(&r, x).await;
+    }
+    w.step(&r, "start-voting", json!({})).await;
+    // Each approved on 2 of 3 ballots: three tied for two seats.
+    assert_eq!(w.vote(&r, 0, &[&a, &b], &[]).await, 201);
+    assert_eq!(w.vote(&r, 1, &[&a, &c], &[]).await, 201);
+    assert_eq!(w.vote(&r, 2, &[&b, &c], &[]).await, 201);
+    let close = format!("{base}/close-voting");
+    let tie = app.post(&close, Some(&w.staff), &json!({})).await;
+    tie.problem(409, "tie_at_cut_off");
+    assert!(tie.body["detail"].as_str().unwrap().contains("项目丙"));
+    app.post(
+        &close,
+        Some(&w.staff),
+        &json!({"tie_break": {"adopt": [a], "reason": "x"}}),
+    )
+    .await
+    .problem(409, "bad_tie_break");
+    app.post(
+        &close,
+        Some(&w.staff),
+        &json!({"tie_break": {"adopt": [a, w.unit_a.0], "reason": "x"}}),
+    )
+    .await
+    .problem(409, "bad_tie_break");
+    // Nothing moved meanwhile.
+    assert_eq!(app.get(&base, None).await.ok(200)["stage"], "voting");
+    let done = app
+        .post(
+            &close,
+            Some(&w.staff),
+            &json!({"tie_break": {"adopt": [a, c], "reason": "主任会议研究决定"}}),
+        )
+        .await;
+    assert_eq!(done.ok(200)["stage"], "implementing");
+    let res = app.get(&format!("{base}/results"), None).await;
+    let res = res.ok(200);
+    assert_eq!(res["open_seats"], 2);
+    assert_eq!(res["tied"].as_array().unwrap().len(), 3);
+    assert!(
+        res["tie_break"]
+            .as_str()
+            .unwrap()
+            .contains("主任会议研究决定")
+    );
+    let adopted: Vec<(String, bool)> = res["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["candidate_id"].as_str().unwrap().to_owned(),
+                x["adopted"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert!(adopted.contains(&(a.clone(), true)));
+    assert!(adopted.contains(&(b.clone(), false)));
+    assert!(adopted.contains(&(c.clone(), true)));
+}
+
+#[tokio::test]
+async fn duplicate_ballots_arriving_together_are_counted_once() {
+    let w = world(24).await;
+    let app = &w.app;
+    let r = w.round(2, true).await;
+    let a = w.propose(&r, Some(&w.staff), "项目甲").await;
+    let b = w.propose(&r, Some(&w.staff), "项目乙").await;
+    let c = w.propose(&r, Some(&w.staff), "项目丙").await;
+    w.step(&r, "start-review", json!({})).await;
+    for x in [&a, &b, &c] {
+        w.shortlist(&r, x).await;
+    }
+    w.step(&r, "start-voting", json!({})).await;
+    // Every member sends the same ballot twice at once; member i approves
+    // A always, B when i is even, and is against C when i % 3 == 0.
+    let path = format!("/api/v1/livelihood-rounds/{r}/ballot");
+    let mut sends = Vec::new();
+    for (i, (_, t)) in w.members.iter().enumerate() {
+        let mut approve = vec![a.clone()];
+        if i % 2 == 0 {
+            approve.push(b.clone());
+        }
+        let against: Vec<String> = if i % 3 == 0 { vec![c.clone()] } else { vec![] };
+        let body = json!({"approve": approve, "against": against});
+        for _ in 0..2 {
+            sends.push(
+                app.request(reqwest::Method::POST, &path, Some(t))
+                    .json(&body)
+                    .send(),
+            );
+        }
+    }
+    let codes: Vec<u16> = futures_util::future::join_all(sends)
+        .await
+        .into_iter()
+        .map(|r| r.map(|a| a.status().as_u16()).unwrap_or(0))
+        .collect();
+    assert_eq!(codes.iter().filter(|c| **c == 201).count(), 24);
+    assert_eq!(codes.iter().filter(|c| **c == 409).count(), 24);
+    let round = app
+        .get(&format!("/api/v1/livelihood-rounds/{r}"), None)
+        .await;
+    assert_eq!(round.ok(200)["ballots_cast"], 24);
+    w.step(&r, "close-voting", json!({})).await;
+    let res = app
+        .get(&format!("/api/v1/livelihood-rounds/{r}/results"), None)
+        .await;
+    let res = res.ok(200);
+    let row = |id: &str| {
+        res["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["candidate_id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(row(&a)["approvals"], 24);
+    assert_eq!(row(&b)["approvals"], 12);
+    assert_eq!(row(&c)["against"], 8);
+    assert_eq!(row(&c)["abstentions"], 16);
+    // 12 of 24 is not more than half: only A is adopted.
+    assert_eq!(row(&a)["adopted"], true);
+    assert_eq!(row(&b)["adopted"], false);
+}
