@@ -197,6 +197,10 @@ async fn a_full_round_from_collecting_to_closed() {
     for x in [&a, &b, &c] {
         w.shortlist(&r, x).await;
     }
+    // Every candidate gets a reasoned decision before the vote.
+    app.post(&format!("{base}/start-voting"), Some(&w.staff), &json!({}))
+        .await
+        .problem(409, "candidates_undecided");
     let rej = app
         .post(
             &format!("{base}/candidates/{d}/review"),
@@ -472,15 +476,15 @@ async fn an_open_ballot_shows_marks_and_without_a_majority_nothing_is_adopted() 
         mine.ok(200)["marks"],
         json!([{"candidate_id": b, "choice": "approve"}])
     );
-    // A tie break without a tie is refused; 1 of 3 is no majority.
+    // 1 of 3 is no majority: nothing adopted, and no tie to break.
+    w.step(&r, "close-voting", json!({})).await;
     app.post(
-        &format!("{base}/close-voting"),
+        &format!("{base}/break-tie"),
         Some(&w.staff),
-        &json!({"tie_break": {"adopt": [a], "reason": "x"}}),
+        &json!({"adopt": [a], "reason": "x"}),
     )
     .await
-    .problem(409, "bad_tie_break");
-    w.step(&r, "close-voting", json!({})).await;
+    .problem(422, "validation_failed");
     let res = app.get(&format!("{base}/results"), None).await;
     assert!(
         res.ok(200)["candidates"]
@@ -513,34 +517,55 @@ async fn a_tie_at_the_cut_off_is_reported_and_decided_explicitly() {
     assert_eq!(w.vote(&r, 0, &[&a, &b], &[]).await, 201);
     assert_eq!(w.vote(&r, 1, &[&a, &c], &[]).await, 201);
     assert_eq!(w.vote(&r, 2, &[&b, &c], &[]).await, 201);
-    let close = format!("{base}/close-voting");
-    let tie = app.post(&close, Some(&w.staff), &json!({})).await;
-    tie.problem(409, "tie_at_cut_off");
-    assert!(tie.body["detail"].as_str().unwrap().contains("项目丙"));
+    // The vote closes with the count frozen; the tie waits for the office.
+    let closed = w.step(&r, "close-voting", json!({})).await;
+    assert_eq!(closed["stage"], "implementing");
+    let tied = app
+        .get(&format!("{base}/candidates?status=tied"), None)
+        .await;
+    assert_eq!(tied.ok(200)["items"].as_array().unwrap().len(), 3);
     app.post(
-        &close,
+        &format!("{base}/start-evaluation"),
         Some(&w.staff),
-        &json!({"tie_break": {"adopt": [a], "reason": "x"}}),
+        &json!({}),
     )
     .await
-    .problem(409, "bad_tie_break");
+    .problem(409, "tie_pending");
+    let brk = format!("{base}/break-tie");
+    for bad in [json!([a]), json!([a, w.unit_a.0])] {
+        app.post(&brk, Some(&w.staff), &json!({"adopt": bad, "reason": "x"}))
+            .await
+            .problem(422, "validation_failed");
+    }
     app.post(
-        &close,
+        &brk,
         Some(&w.staff),
-        &json!({"tie_break": {"adopt": [a, w.unit_a.0], "reason": "x"}}),
+        &json!({"adopt": [a, c], "reason": " "}),
     )
     .await
-    .problem(409, "bad_tie_break");
-    // Nothing moved meanwhile.
-    assert_eq!(app.get(&base, None).await.ok(200)["stage"], "voting");
+    .problem(422, "validation_failed");
+    app.post(
+        &brk,
+        Some(&w.leader),
+        &json!({"adopt": [a, c], "reason": "x"}),
+    )
+    .await
+    .problem(403, "forbidden");
     let done = app
         .post(
-            &close,
+            &brk,
             Some(&w.staff),
-            &json!({"tie_break": {"adopt": [a, c], "reason": "主任会议研究决定"}}),
+            &json!({"adopt": [a, c], "reason": "主任会议研究决定"}),
         )
         .await;
     assert_eq!(done.ok(200)["stage"], "implementing");
+    app.post(
+        &brk,
+        Some(&w.staff),
+        &json!({"adopt": [a, c], "reason": "again"}),
+    )
+    .await
+    .problem(422, "validation_failed");
     let res = app.get(&format!("{base}/results"), None).await;
     let res = res.ok(200);
     assert_eq!(res["open_seats"], 2);
@@ -565,6 +590,7 @@ async fn a_tie_at_the_cut_off_is_reported_and_decided_explicitly() {
     assert!(adopted.contains(&(a.clone(), true)));
     assert!(adopted.contains(&(b.clone(), false)));
     assert!(adopted.contains(&(c.clone(), true)));
+    w.step(&r, "start-evaluation", json!({})).await;
 }
 
 #[tokio::test]

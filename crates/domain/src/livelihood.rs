@@ -50,6 +50,8 @@ string_enum! {
         Adopted = "adopted",
         /// On the ballot but not adopted.
         NotAdopted = "not_adopted",
+        /// Tied at the cut-off; the office decides.
+        Tied = "tied",
     }
 }
 

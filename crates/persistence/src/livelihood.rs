@@ -271,6 +271,25 @@ async fn lock_in_stage<Conn: ConnectionTrait>(
     }
 }
 
+/// [`lock_in_stage`] for any of several stages.
+async fn lock_in_stages<Conn: ConnectionTrait>(
+    c: &Conn,
+    id: Uuid,
+    stages: &[RoundStage],
+) -> StoreResult<()> {
+    let res = RoundEntity::update_many()
+        .col_expr(C::Seats, Expr::col(C::Seats))
+        .filter(C::Id.eq(id))
+        .filter(C::Stage.is_in(stages.iter().map(|s| s.as_str())))
+        .exec(c)
+        .await?;
+    if res.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict("stage_changed"))
+    }
+}
+
 async fn shortlist_of<Conn: ConnectionTrait>(c: &Conn, round: Uuid) -> StoreResult<Vec<Uuid>> {
     Ok(lc::Entity::find()
         .filter(lc::Column::RoundId.eq(round))
@@ -278,6 +297,7 @@ async fn shortlist_of<Conn: ConnectionTrait>(c: &Conn, round: Uuid) -> StoreResu
             CandidateStatus::Shortlisted.as_str(),
             CandidateStatus::Adopted.as_str(),
             CandidateStatus::NotAdopted.as_str(),
+            CandidateStatus::Tied.as_str(),
         ]))
         .order_by_asc(lc::Column::Id)
         .all(c)
@@ -555,7 +575,7 @@ impl Store {
         };
         if let Err(e) = vt::Entity::insert(voter).exec_without_returning(&txn).await {
             return Err(match StoreError::from(e) {
-                StoreError::Conflict(_) => StoreError::Conflict("already_voted"),
+                StoreError::Conflict("unique_violation") => StoreError::Conflict("already_voted"),
                 other => other,
             });
         }
@@ -650,52 +670,31 @@ impl Store {
     /// Closes the vote: counts the stored ballots inside the transaction
     /// (after locking the round, so no ballot slips in after the count),
     /// marks candidates adopted or not with their counts, and moves the
-    /// round to implementing. A tie at the cut-off needs `tie_break`:
-    /// exactly the open seats' number of the tied candidates, and a reason;
-    /// without it the answer is `Conflict("tie_at_cut_off")` and nothing
-    /// changes.
+    /// round to implementing. Candidates tied at the cut-off are marked
+    /// `tied` for the office to decide ([`Store::break_tie`]); the count
+    /// is frozen either way.
     pub async fn close_voting(
         &self,
         ctx: &AuditCtx,
-        before: &Round,
-        tie_break: Option<(Vec<Uuid>, String)>,
+        round: Uuid,
     ) -> StoreResult<(Round, VoteResult)> {
         let txn = self.db.begin().await?;
         let now = renda_domain::time::now();
         // Ballots keep arriving until this lock: the count below sees every
         // ballot committed before it, and none can be added after it.
-        lock_in_stage(&txn, before.id, RoundStage::Voting, false).await?;
-        let current = RoundEntity::find_by_id(before.id)
+        lock_in_stage(&txn, round, RoundStage::Voting, false).await?;
+        let current = RoundEntity::find_by_id(round)
             .one(&txn)
             .await?
             .ok_or(StoreError::NotFound)?;
         let before = &round_from(current)?;
         let result = count_votes(&txn, before.id, before.seats).await?;
-        let mut adopted = result.adopted.clone();
-        let mut note = None;
-        if !result.tied.is_empty() {
-            let Some((chosen, reason)) = tie_break else {
-                return Err(StoreError::Conflict("tie_at_cut_off"));
-            };
-            let open = usize::try_from(result.open_seats).unwrap_or(usize::MAX);
-            let mut unique = chosen.clone();
-            unique.sort();
-            unique.dedup();
-            if unique.len() != open || !unique.iter().all(|c| result.tied.contains(c)) {
-                return Err(StoreError::Conflict("bad_tie_break"));
-            }
-            adopted.extend(unique.iter().copied());
-            note = Some(
-                serde_json::json!({"tied": result.tied, "chosen": unique, "reason": reason})
-                    .to_string(),
-            );
-        } else if tie_break.is_some() {
-            return Err(StoreError::Conflict("bad_tie_break"));
-        }
         for c in shortlist_of(&txn, before.id).await? {
             let n = result.counts.get(&c).copied().unwrap_or_default();
-            let status = if adopted.contains(&c) {
+            let status = if result.adopted.contains(&c) {
                 CandidateStatus::Adopted
+            } else if result.tied.contains(&c) {
+                CandidateStatus::Tied
             } else {
                 CandidateStatus::NotAdopted
             };
@@ -715,7 +714,6 @@ impl Store {
         }
         let mut after = before.clone();
         after.stage = RoundStage::Implementing;
-        after.tie_break = note;
         after.updated_at = now;
         after.version = before.version + 1;
         RoundEntity::update_many()
@@ -725,8 +723,9 @@ impl Store {
             .await?;
         let detail = serde_json::json!({
             "ballots": result.ballots,
-            "adopted": adopted,
+            "adopted": result.adopted,
             "tied": result.tied,
+            "open_seats": result.open_seats,
         });
         let event = Event {
             action: "voting_closed",
@@ -755,9 +754,127 @@ impl Store {
         Ok((after, result))
     }
 
-    /// A project's unit reports progress.
-    pub async fn add_progress(&self, ctx: &AuditCtx, p: Progress) -> StoreResult<Progress> {
+    /// Decides a tie at the cut-off: `adopt` names exactly as many of the
+    /// tied candidates as seats are open; the others are not adopted. The
+    /// decision and its reason stay with the round. No tie, or a choice
+    /// that does not fit, is `Conflict("bad_tie_break")`.
+    pub async fn break_tie(
+        &self,
+        ctx: &AuditCtx,
+        before: &Round,
+        adopt: &[Uuid],
+        reason: &str,
+    ) -> StoreResult<Round> {
         let txn = self.db.begin().await?;
+        let now = renda_domain::time::now();
+        let res = RoundEntity::update_many()
+            .col_expr(C::Version, Expr::value(before.version + 1))
+            .filter(C::Id.eq(before.id))
+            .filter(C::Version.eq(before.version))
+            .filter(C::Stage.eq(RoundStage::Implementing.as_str()))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::VersionMismatch);
+        }
+        let all = lc::Entity::find()
+            .filter(lc::Column::RoundId.eq(before.id))
+            .all(&txn)
+            .await?;
+        let tied: Vec<Uuid> = all
+            .iter()
+            .filter(|m| m.status == CandidateStatus::Tied.as_str())
+            .map(|m| m.id)
+            .collect();
+        let adopted = all
+            .iter()
+            .filter(|m| m.status == CandidateStatus::Adopted.as_str())
+            .count();
+        let open = usize::try_from(before.seats)
+            .unwrap_or(usize::MAX)
+            .saturating_sub(adopted);
+        let mut chosen = adopt.to_vec();
+        chosen.sort();
+        chosen.dedup();
+        if tied.is_empty() || chosen.len() != open || !chosen.iter().all(|c| tied.contains(c)) {
+            return Err(StoreError::Conflict("bad_tie_break"));
+        }
+        for c in &tied {
+            let status = if chosen.contains(c) {
+                CandidateStatus::Adopted
+            } else {
+                CandidateStatus::NotAdopted
+            };
+            lc::Entity::update_many()
+                .col_expr(lc::Column::Status, Expr::value(status.as_str()))
+                .col_expr(lc::Column::UpdatedAt, Expr::value(now))
+                .col_expr(lc::Column::Version, Expr::col(lc::Column::Version).add(1))
+                .filter(lc::Column::Id.eq(*c))
+                .exec(&txn)
+                .await?;
+        }
+        let mut after = before.clone();
+        after.tie_break = Some(
+            serde_json::json!({"tied": tied, "adopted": chosen, "reason": reason}).to_string(),
+        );
+        after.updated_at = now;
+        after.version = before.version + 1;
+        RoundEntity::update_many()
+            .set(round_active(&after))
+            .filter(C::Id.eq(before.id))
+            .exec(&txn)
+            .await?;
+        let event = Event {
+            action: "tie_broken",
+            detail: Some(serde_json::json!({"tied": tied, "adopted": chosen, "reason": reason})),
+        };
+        insert_event(
+            &txn,
+            ctx,
+            before.id,
+            Some(before.stage),
+            Some(after.stage),
+            &event,
+        )
+        .await?;
+        audit::record(
+            &txn,
+            ctx,
+            "tie_broken",
+            OBJECT,
+            Some(before.id),
+            Some(before),
+            Some(&after),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    /// Whether candidates tied at the cut-off still wait for a decision.
+    pub async fn tie_pending(&self, round: Uuid) -> StoreResult<bool> {
+        Ok(lc::Entity::find()
+            .filter(lc::Column::RoundId.eq(round))
+            .filter(lc::Column::Status.eq(CandidateStatus::Tied.as_str()))
+            .count(&self.db)
+            .await?
+            > 0)
+    }
+
+    /// A project's unit reports progress.
+    pub async fn add_progress(
+        &self,
+        ctx: &AuditCtx,
+        round: Uuid,
+        p: Progress,
+    ) -> StoreResult<Progress> {
+        let txn = self.db.begin().await?;
+        lock_in_stages(
+            &txn,
+            round,
+            &[RoundStage::Implementing, RoundStage::Evaluating],
+        )
+        .await?;
         lp::ActiveModel {
             id: Set(p.id),
             candidate_id: Set(p.candidate_id),
@@ -802,8 +919,19 @@ impl Store {
             .collect())
     }
 
-    pub async fn add_comment(&self, ctx: &AuditCtx, c: Comment) -> StoreResult<Comment> {
+    pub async fn add_comment(
+        &self,
+        ctx: &AuditCtx,
+        round: Uuid,
+        c: Comment,
+    ) -> StoreResult<Comment> {
         let txn = self.db.begin().await?;
+        lock_in_stages(
+            &txn,
+            round,
+            &[RoundStage::Implementing, RoundStage::Evaluating],
+        )
+        .await?;
         lcm::ActiveModel {
             id: Set(c.id),
             candidate_id: Set(c.candidate_id),
@@ -866,7 +994,7 @@ impl Store {
         };
         if let Err(e) = rt::Entity::insert(row).exec_without_returning(&txn).await {
             return Err(match StoreError::from(e) {
-                StoreError::Conflict(_) => StoreError::Conflict("already_rated"),
+                StoreError::Conflict("unique_violation") => StoreError::Conflict("already_rated"),
                 other => other,
             });
         }

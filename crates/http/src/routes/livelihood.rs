@@ -36,6 +36,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(start_review)
         .service(start_voting)
         .service(close_voting)
+        .service(break_tie)
         .service(start_evaluation)
         .service(close_round)
         .service(round_timeline)
@@ -280,10 +281,15 @@ fn concurrent() -> ApiError {
     )
 }
 
-fn store_error(e: StoreError, stage: RoundStage) -> ApiError {
+/// A storage refusal as an answer; a stage that changed meanwhile is
+/// named as it is now.
+async fn store_error(state: &AppState, e: StoreError, round: Uuid) -> ApiError {
     match e {
         StoreError::VersionMismatch => concurrent(),
-        StoreError::Conflict("stage_changed") => invalid_stage(stage),
+        StoreError::Conflict("stage_changed") => match state.store.get_round(round).await {
+            Ok(r) => invalid_stage(r.stage),
+            Err(e) => e.into(),
+        },
         other => other.into(),
     }
 }
@@ -311,6 +317,22 @@ async fn advance(
     let stage =
         rules::next_round_stage(before.stage, op).ok_or_else(|| invalid_stage(before.stage))?;
     if op == RoundOp::StartVoting {
+        let undecided = state
+            .store
+            .round_candidates(id, Some(CandidateStatus::Proposed))
+            .await?;
+        if let Some(c) = undecided.first() {
+            return Err(ApiError::conflict(
+                "candidates_undecided",
+                Msg::new(
+                    format!("候选项目“{}”等尚未审查，须逐项决定", c.title),
+                    format!(
+                        "Candidates such as “{}” are not reviewed yet; decide each",
+                        c.title
+                    ),
+                ),
+            ));
+        }
         let shortlisted = state
             .store
             .round_candidates(id, Some(CandidateStatus::Shortlisted))
@@ -322,17 +344,29 @@ async fn advance(
             ));
         }
     }
+    if op == RoundOp::StartEvaluation && state.store.tie_pending(id).await? {
+        return Err(ApiError::conflict(
+            "tie_pending",
+            Msg::new(
+                "末位同票的项目尚未决定",
+                "A tie at the cut-off is not decided yet",
+            ),
+        ));
+    }
     let mut after = before.clone();
     after.stage = stage;
     let detail = b
         .note
         .filter(|n| !n.trim().is_empty())
         .map(|n| json!({"note": n}));
-    let r = state
+    let r = match state
         .store
         .save_round(&caller.audit(), &before, after, Event { action, detail })
         .await
-        .map_err(|e| store_error(e, before.stage))?;
+    {
+        Ok(r) => r,
+        Err(e) => return Err(store_error(state, e, before.id).await),
+    };
     let version = r.version;
     Ok(respond::changed(version, &round_view(state, r).await?))
 }
@@ -384,43 +418,21 @@ stage_op!(
     close_round, "/livelihood-rounds/{id}/close", RoundOp::Close, "closed"
 );
 
-/// How a tie at the cut-off is decided.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"tie_break": {"adopt": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f10"], "reason": "主任会议研究决定"}}))]
-pub struct CloseVotingRequest {
-    /// Needed only when the tally reports a tie at the cut-off.
-    #[validate(nested)]
-    pub tie_break: Option<TieBreak>,
-}
-
-/// The tied candidates to adopt, as many as the open seats, and why.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TieBreak {
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_items = 1, max_items = 100)]
-    pub adopt: Vec<Uuid>,
-    #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000)]
-    pub reason: String,
-}
-
 /// Closes the vote (staff): the stored ballots are counted, the top N by
 /// approvals among candidates approved on more than half of the ballots
-/// are adopted and become projects of their units. A tie at the cut-off
-/// is refused with 409 `tie_at_cut_off` naming the tied candidates, until
-/// the call names which of them to adopt and why.
+/// are adopted and become projects of their units, and the round moves to
+/// implementing. Candidates tied at the cut-off are marked `tied`: the
+/// count is frozen and the office decides them with `break-tie`.
 #[utoipa::path(
     tag = "livelihood",
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
-    request_body = CloseVotingRequest,
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag (each ballot changes it)")),
+    request_body = EmptyRequest,
     responses(
         (status = 200, description = "The round, now implementing", body = RoundResponse, headers(("ETag" = String))),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not voting, a tie to decide, or a tie break that does not fit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not voting", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -431,57 +443,88 @@ pub async fn close_voting(
     caller: Caller,
     id: Path<Uuid>,
     if_match: IfMatch,
-    body: JsonBody<CloseVotingRequest>,
+    body: JsonBody<EmptyRequest>,
 ) -> ApiResult<HttpResponse> {
     let before = load_admin(&state, &caller, id.into_inner(), &if_match).await?;
-    let b = body.parse()?;
+    body.parse()?;
     if before.stage != RoundStage::Voting {
         return Err(invalid_stage(before.stage));
     }
-    let tie_break = b.tie_break.map(|t| (t.adopt, t.reason));
-    match state
-        .store
-        .close_voting(&caller.audit(), &before, tie_break)
-        .await
-    {
+    match state.store.close_voting(&caller.audit(), before.id).await {
         Ok((r, _)) => {
             let version = r.version;
             Ok(respond::changed(version, &round_view(&state, r).await?))
         }
-        Err(StoreError::Conflict("tie_at_cut_off")) => {
-            let result = state.store.round_result(&before).await?;
-            let names: Vec<String> = state
-                .store
-                .round_candidates(before.id, None)
-                .await?
-                .into_iter()
-                .filter(|c| result.tied.contains(&c.id))
-                .map(|c| format!("{} ({})", c.title, c.id))
-                .collect();
-            Err(ApiError::conflict(
-                "tie_at_cut_off",
-                Msg::new(
-                    format!(
-                        "末位同票：{} 争 {} 个名额，请在 tie_break 中指定采纳项目并说明理由",
-                        names.join("、"),
-                        result.open_seats
-                    ),
-                    format!(
-                        "A tie at the cut-off: {} for {} seat(s); name the ones to adopt in tie_break, with a reason",
-                        names.join(", "),
-                        result.open_seats
-                    ),
-                ),
-            ))
+        Err(e) => Err(store_error(&state, e, before.id).await),
+    }
+}
+
+/// The office's decision on a tie at the cut-off.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"adopt": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f10"], "reason": "主任会议研究决定"}))]
+pub struct BreakTieRequest {
+    /// Exactly as many of the tied candidates as seats are open.
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_items = 1, max_items = 100)]
+    pub adopt: Vec<Uuid>,
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
+}
+
+/// Decides a tie at the cut-off (staff, while implementing): the named
+/// tied candidates are adopted, the other tied ones not. The decision and
+/// its reason stay with the round and its results.
+#[utoipa::path(
+    tag = "livelihood",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    request_body = BreakTieRequest,
+    responses(
+        (status = 200, description = "Decided", body = RoundResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not implementing, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No tie, or a choice that does not fit it", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/livelihood-rounds/{id}/break-tie")]
+pub async fn break_tie(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<BreakTieRequest>,
+) -> ApiResult<HttpResponse> {
+    let before = load_admin(&state, &caller, id.into_inner(), &if_match).await?;
+    let b = body.parse()?;
+    if b.reason.trim().is_empty() {
+        return Err(ApiError::validation(vec![blank("reason")]));
+    }
+    if before.stage != RoundStage::Implementing {
+        return Err(invalid_stage(before.stage));
+    }
+    match state
+        .store
+        .break_tie(&caller.audit(), &before, &b.adopt, b.reason.trim())
+        .await
+    {
+        Ok(r) => {
+            let version = r.version;
+            Ok(respond::changed(version, &round_view(&state, r).await?))
         }
-        Err(StoreError::Conflict("bad_tie_break")) => Err(ApiError::conflict(
+        Err(StoreError::Conflict("bad_tie_break")) => Err(ApiError::field(
+            "adopt",
             "bad_tie_break",
             Msg::new(
-                "tie_break 须且只须从同票项目中选出空余名额数的项目",
-                "tie_break must name exactly as many of the tied candidates as seats are open, and only when there is a tie",
+                "须且只须从同票项目中选出空余名额数的项目（且须有同票）",
+                "name exactly as many of the tied candidates as seats are open (and only when there is a tie)",
             ),
         )),
-        Err(e) => Err(store_error(e, before.stage)),
+        Err(e) => Err(store_error(&state, e, before.id).await),
     }
 }
 
@@ -646,7 +689,8 @@ pub async fn propose_candidate(
 ) -> ApiResult<HttpResponse> {
     let round = state.store.get_round(id.into_inner()).await?;
     let actor = caller.principal.actor();
-    if actor.is_none() {
+    let limited = actor.is_none_or(|a| !a.has(Role::Staff) && !a.has(Role::Deputy));
+    if limited {
         let key = crate::extract::client_ip(&req)
             .map(crate::ratelimit::key_of)
             .unwrap_or_default();
@@ -712,11 +756,10 @@ pub async fn propose_candidate(
         updated_at: now,
         version: 1,
     };
-    let c = state
-        .store
-        .create_candidate(&caller.audit(), c)
-        .await
-        .map_err(|e| store_error(e, round.stage))?;
+    let c = match state.store.create_candidate(&caller.audit(), c).await {
+        Ok(c) => c,
+        Err(e) => return Err(store_error(&state, e, round.id).await),
+    };
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -894,7 +937,7 @@ pub async fn review_candidate(
     after.review_reason = Some(b.reason);
     after.unit_id = unit;
     after.reviewed_by = Some(caller.actor()?.user_id);
-    let c = state
+    let saved = state
         .store
         .save_candidate(
             &caller.audit(),
@@ -903,8 +946,11 @@ pub async fn review_candidate(
             RoundStage::Reviewing,
             "review",
         )
-        .await
-        .map_err(|e| store_error(e, round.stage))?;
+        .await;
+    let c = match saved {
+        Ok(c) => c,
+        Err(e) => return Err(store_error(&state, e, round.id).await),
+    };
     Ok(HttpResponse::Ok().json(CandidateResponse::from(c)))
 }
 
@@ -1073,7 +1119,7 @@ pub async fn cast_ballot(
             "already_voted",
             Msg::new("您已投票", "You have already voted in this round"),
         )),
-        Err(e) => Err(store_error(e, round.stage)),
+        Err(e) => Err(store_error(&state, e, round.id).await),
     }
 }
 
@@ -1378,7 +1424,14 @@ pub async fn report_progress(
         reported_by: a.user_id,
         created_at: renda_domain::time::now(),
     };
-    let pr = state.store.add_progress(&caller.audit(), pr).await?;
+    let pr = match state
+        .store
+        .add_progress(&caller.audit(), round.id, pr)
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return Err(store_error(&state, e, round.id).await),
+    };
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -1493,7 +1546,10 @@ pub async fn add_comment(
         content: b.content,
         created_at: renda_domain::time::now(),
     };
-    let c = state.store.add_comment(&caller.audit(), c).await?;
+    let c = match state.store.add_comment(&caller.audit(), round.id, c).await {
+        Ok(c) => c,
+        Err(e) => return Err(store_error(&state, e, round.id).await),
+    };
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -1602,6 +1658,6 @@ pub async fn rate_project(
             "already_rated",
             Msg::new("您已评价该项目", "You have already rated this project"),
         )),
-        Err(e) => Err(store_error(e, round.stage)),
+        Err(e) => Err(store_error(&state, e, round.id).await),
     }
 }
