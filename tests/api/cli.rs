@@ -314,6 +314,37 @@ async fn the_demo_data_set_is_explorable_through_the_api() {
     assert_eq!(assigned.ok(200)["total"], 5);
     let public = app.get("/api/v1/supervisions", None).await;
     assert_eq!(public.ok(200)["items"][0]["stage"], "closed");
+
+    // Deputies at work: stations, a round open for demo-deputy0's ballot.
+    let stations = app.get("/api/v1/stations?include_total=true", None).await;
+    assert_eq!(stations.ok(200)["total"], 3);
+    let rounds = app
+        .get("/api/v1/livelihood-rounds?stage=voting", None)
+        .await;
+    let round = rounds.ok(200)["items"][0].clone();
+    assert_eq!(round["ballots_cast"], 2);
+    let rid = round["id"].as_str().unwrap();
+    let shortlisted = app
+        .get(
+            &format!("/api/v1/livelihood-rounds/{rid}/candidates?status=shortlisted"),
+            None,
+        )
+        .await;
+    let first = shortlisted.ok(200)["items"][0]["id"].clone();
+    app.post(
+        &format!("/api/v1/livelihood-rounds/{rid}/ballot"),
+        Some(&deputy),
+        &json!({"approve": [first]}),
+    )
+    .await
+    .ok(201);
+    let duties = app
+        .get(
+            "/api/v1/duties/idle-deputies?days=30&include_total=true",
+            Some(&staff),
+        )
+        .await;
+    assert!(duties.ok(200)["total"].as_u64().unwrap() < 100);
     let report = app.store.verify_audit().await.unwrap();
     assert!(report.is_ok());
 }

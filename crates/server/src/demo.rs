@@ -618,9 +618,22 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
     )
     .await
     .context("supervision")?;
+    let work = crate::demo_work::load(
+        store,
+        &ctx,
+        &crate::demo_work::People {
+            units: &units,
+            deputies: &deputy_ids,
+            deputy_users: &deputy_users,
+            staff,
+        },
+        today,
+    )
+    .await
+    .context("deputies at work")?;
     store.setting_or_insert("demo_loaded", "1").await?;
     Ok(format!(
-        "loaded {} units, {} deputies, {count} suggestions, 3 observers, {items} supervision items, and accounts demo-staff, demo-leader, demo-unit0..9, demo-deputy0..4 and demo-observer with the password {DEMO_PASSWORD}",
+        "loaded {} units, {} deputies, {count} suggestions, 3 observers, {items} supervision items, {work}, and accounts demo-staff, demo-leader, demo-unit0..9, demo-deputy0..4 and demo-observer with the password {DEMO_PASSWORD}",
         units.len(),
         deputies.len()
     ))

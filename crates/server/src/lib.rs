@@ -3,6 +3,7 @@
 
 pub mod demo;
 mod demo_supervision;
+mod demo_work;
 
 use std::net::TcpListener;
 use std::sync::Arc;

@@ -1,0 +1,366 @@
+//! The deputies-at-work part of `renda demo`: stations with reception
+//! days, constituent opinions, activities with check-ins, the needs list,
+//! and a livelihood-project round open for voting.
+
+use chrono::{Datelike, Days, NaiveDate};
+use renda_domain::activity::{ActivityKind, NeedStatus, RequesterKind};
+use renda_domain::deputy::Level;
+use renda_domain::livelihood::{CandidateSource, CandidateStatus, Choice, RoundStage};
+use renda_domain::station::{OpinionStatus, StationKind};
+use renda_persistence::activities::{Activity, Need};
+use renda_persistence::constituent::ConstituentOpinion;
+use renda_persistence::livelihood::{Candidate, Event, Round};
+use renda_persistence::stations::{ReceptionDay, Station};
+use renda_persistence::{AuditCtx, Store};
+use uuid::Uuid;
+
+/// Who the demo's work involves.
+pub struct People<'a> {
+    pub units: &'a [Uuid],
+    pub deputies: &'a [Uuid],
+    /// The accounts of the first deputies, in the same order.
+    pub deputy_users: &'a [Uuid],
+    pub staff: Uuid,
+}
+
+fn day(today: NaiveDate, offset: i64) -> NaiveDate {
+    if offset >= 0 {
+        today.checked_add_days(Days::new(offset.unsigned_abs()))
+    } else {
+        today.checked_sub_days(Days::new(offset.unsigned_abs()))
+    }
+    .unwrap_or(today)
+}
+
+/// Loads the data; returns what it made, for the summary line.
+pub async fn load(
+    store: &Store,
+    ctx: &AuditCtx,
+    p: &People<'_>,
+    today: NaiveDate,
+) -> anyhow::Result<String> {
+    let now = renda_domain::time::now();
+    let mut stations = Vec::new();
+    for (k, (kind, name, parent)) in [
+        (StationKind::Home, "宿城区人大代表之家", None),
+        (StationKind::Station, "古城街道人大代表联络站", Some(0usize)),
+        (StationKind::Point, "幸福社区人大代表联系点", Some(1usize)),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut deputies: Vec<Uuid> = p.deputies.iter().skip(k * 3).take(4).copied().collect();
+        deputies.sort();
+        let s = store
+            .create_station(
+                ctx,
+                Station {
+                    id: Uuid::now_v7(),
+                    kind,
+                    name: name.into(),
+                    address: Some("宿迁市宿城区".into()),
+                    parent_id: parent.and_then(|i: usize| stations.get(i).copied()),
+                    contact_person: Some("王敏".into()),
+                    contact_phone: Some(format!("0527-8436{:04}", 1000 + k)),
+                    description: None,
+                    deputy_ids: deputies.clone(),
+                    created_at: now,
+                    updated_at: now,
+                    deleted_at: None,
+                    version: 1,
+                },
+            )
+            .await?;
+        stations.push(s.id);
+        // Yesterday's reception day, recorded; one next week, planned.
+        let on_duty: Vec<Uuid> = deputies.iter().take(2).copied().collect();
+        for (offset, record) in [(-1i64, true), (7, false)] {
+            let d = store
+                .create_reception_day(
+                    ctx,
+                    ReceptionDay {
+                        id: Uuid::now_v7(),
+                        station_id: s.id,
+                        day: day(today, offset),
+                        hours: Some("09:00-11:30".into()),
+                        topic: Some("老旧小区改造".into()),
+                        deputy_ids: on_duty.clone(),
+                        people_received: None,
+                        matters: Vec::new(),
+                        recorded_at: None,
+                        recorded_by: None,
+                        created_at: now,
+                        updated_at: now,
+                        version: 1,
+                    },
+                )
+                .await?;
+            if record {
+                let mut after = d.clone();
+                after.people_received = Some(8);
+                after.matters = vec!["小区停车难".into(), "加装电梯补贴".into()];
+                after.recorded_at = Some(now);
+                after.recorded_by = Some(p.staff);
+                store.record_reception(ctx, &d, after, name).await?;
+            }
+        }
+    }
+
+    // Constituent opinions: one waiting at the liaison station, one
+    // forwarded to a unit, one answered.
+    for (k, (content, status)) in [
+        ("小区门口路灯坏了三个月", OpinionStatus::Received),
+        ("公交站台缺少遮阳棚", OpinionStatus::Forwarded),
+        ("社区卫生服务站周末不开门", OpinionStatus::Answered),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let code = renda_auth::token::generate_receipt_code();
+        let digest = renda_auth::token::digest(&renda_auth::token::normalise_receipt_code(&code));
+        store
+            .create_constituent_opinion(
+                ctx,
+                ConstituentOpinion {
+                    id: Uuid::now_v7(),
+                    station_id: stations.get(1).copied(),
+                    content: content.into(),
+                    category: Some("城乡建设".into()),
+                    submitter_name: Some("张先生".into()),
+                    submitter_phone: Some(format!("1380000{:04}", 1234 + k)),
+                    status,
+                    answer: (status == OpinionStatus::Answered)
+                        .then(|| "已协调社区卫生服务站周六上午开诊".into()),
+                    unit_id: (status == OpinionStatus::Forwarded)
+                        .then(|| p.units.get(7).copied())
+                        .flatten(),
+                    forward_note: None,
+                    unit_reply: None,
+                    suggestion_id: None,
+                    handled_by: (status != OpinionStatus::Received).then_some(p.staff),
+                    handled_at: (status != OpinionStatus::Received).then_some(now),
+                    created_by: None,
+                    created_at: now,
+                    updated_at: now,
+                    version: 1,
+                },
+                digest,
+            )
+            .await?;
+    }
+
+    // Activities: one today the demo deputies can check in at, one last
+    // month with attendance recorded.
+    let invited: Vec<Uuid> = {
+        let mut v: Vec<Uuid> = p.deputies.iter().take(5).copied().collect();
+        v.sort();
+        v
+    };
+    let mut activities = Vec::new();
+    for (kind, brand, title, offset) in [
+        (
+            ActivityKind::ServiceBrand,
+            Some("代表+心理关爱"),
+            "走进社区心理健康讲座",
+            0i64,
+        ),
+        (
+            ActivityKind::CourtHearing,
+            None,
+            "千名代表听百案：旁听庭审",
+            -30,
+        ),
+    ] {
+        let a = store
+            .create_activity(
+                ctx,
+                Activity {
+                    id: Uuid::now_v7(),
+                    kind,
+                    brand: brand.map(Into::into),
+                    title: title.into(),
+                    description: None,
+                    day: day(today, offset),
+                    place: "宿城区人大代表之家".into(),
+                    organiser: "区人大代表工委".into(),
+                    invited: invited.clone(),
+                    created_by: p.staff,
+                    created_at: now,
+                    updated_at: now,
+                    version: 1,
+                },
+            )
+            .await?;
+        if offset < 0 {
+            let attended: Vec<Uuid> = invited.iter().skip(1).copied().collect();
+            store
+                .check_in(ctx, &a, &attended, Some(p.staff), false)
+                .await?;
+        }
+        activities.push(a.id);
+    }
+    for (k, (requester, kind, content)) in [
+        (
+            "宿城区某机械制造有限公司",
+            RequesterKind::Enterprise,
+            "希望了解高新技术企业认定政策",
+        ),
+        (
+            "幸福社区居民李女士",
+            RequesterKind::Resident,
+            "希望为独居老人安装紧急呼叫设备",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let n = store
+            .create_need(
+                ctx,
+                Need {
+                    id: Uuid::now_v7(),
+                    requester: requester.into(),
+                    requester_kind: kind,
+                    content: content.into(),
+                    contact_phone: Some(format!("1390000{:04}", 1111 + k)),
+                    status: NeedStatus::Open,
+                    activity_id: None,
+                    deputy_id: None,
+                    close_note: None,
+                    created_by: p.staff,
+                    created_at: now,
+                    updated_at: now,
+                    version: 1,
+                },
+            )
+            .await?;
+        if k == 1 {
+            let mut after = n.clone();
+            after.status = NeedStatus::Matched;
+            after.deputy_id = p.deputies.first().copied();
+            store.save_need(ctx, &n, after, "match").await?;
+        }
+    }
+
+    // A livelihood-project round of the county congress (18th term),
+    // voting; two demo deputies have voted, demo-deputy0 has not.
+    let round = store
+        .create_round(
+            ctx,
+            Round {
+                id: Uuid::now_v7(),
+                year: today.year() + 1,
+                level: Level::County,
+                term: "第十八届".into(),
+                title: format!("{}年宿城区民生实事项目", today.year() + 1),
+                seats: 3,
+                secret_ballot: true,
+                stage: RoundStage::Collecting,
+                tie_break: None,
+                created_by: p.staff,
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            },
+        )
+        .await?;
+    let mut shortlist = Vec::new();
+    for (k, (title, unit)) in [
+        ("城区老旧小区加装电梯", 6usize),
+        ("中小学校园周边交通改善", 7),
+        ("社区嵌入式养老服务中心", 3),
+        ("农村饮用水提升工程", 8),
+        ("城区公厕提档升级", 6),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let c = store
+            .create_candidate(
+                ctx,
+                Candidate {
+                    id: Uuid::now_v7(),
+                    round_id: round.id,
+                    title: title.into(),
+                    description: format!("{title}，惠及群众"),
+                    estimated_budget: Some(10_000_000 * (k as i64 + 1)),
+                    unit_id: p.units.get(unit).copied(),
+                    source: if k % 2 == 0 {
+                        CandidateSource::Government
+                    } else {
+                        CandidateSource::Public
+                    },
+                    proposed_by: Some(p.staff),
+                    proposer_deputy_id: None,
+                    status: CandidateStatus::Proposed,
+                    review_reason: None,
+                    reviewed_by: None,
+                    approvals: None,
+                    against: None,
+                    abstentions: None,
+                    created_at: now,
+                    updated_at: now,
+                    version: 1,
+                },
+            )
+            .await?;
+        shortlist.push(c);
+    }
+    let round = advance(store, ctx, round, RoundStage::Reviewing, "review_started").await?;
+    for (k, c) in shortlist.iter().enumerate() {
+        let mut after = c.clone();
+        after.status = if k < 4 {
+            CandidateStatus::Shortlisted
+        } else {
+            CandidateStatus::Rejected
+        };
+        after.review_reason = Some(if k < 4 {
+            "群众呼声高，资金可落实".into()
+        } else {
+            "已列入部门年度计划".into()
+        });
+        after.reviewed_by = Some(p.staff);
+        store
+            .save_candidate(ctx, c, after, RoundStage::Reviewing, "review")
+            .await?;
+    }
+    let round = advance(store, ctx, round, RoundStage::Voting, "voting_started").await?;
+    for (k, deputy) in p.deputies.iter().enumerate().take(3).skip(1) {
+        let marks = vec![
+            (shortlist[0].id, Choice::Approve),
+            (shortlist[k].id, Choice::Approve),
+            (shortlist[3].id, Choice::Against),
+        ];
+        let user = p.deputy_users.get(k).copied().unwrap_or(p.staff);
+        store
+            .cast_ballot(ctx, &round, *deputy, user, &marks, today)
+            .await?;
+    }
+    Ok(format!(
+        "{} stations, 3 constituent opinions, {} activities, 2 needs, a livelihood round in voting",
+        stations.len(),
+        activities.len()
+    ))
+}
+
+async fn advance(
+    store: &Store,
+    ctx: &AuditCtx,
+    round: Round,
+    stage: RoundStage,
+    action: &'static str,
+) -> anyhow::Result<Round> {
+    let mut after = round.clone();
+    after.stage = stage;
+    Ok(store
+        .save_round(
+            ctx,
+            &round,
+            after,
+            Event {
+                action,
+                detail: None,
+            },
+        )
+        .await?)
+}
