@@ -20,7 +20,7 @@ use crate::duties::{NewDuty, write_duty};
 use crate::entities::activity::{self as ac, Column as C, Entity as ActivityEntity};
 use crate::entities::{activity_participant as ap, need};
 use crate::error::{StoreError, StoreResult, parse_stored};
-use crate::list::{self, ListOptions, Page, Row};
+use crate::list::{self, ListOptions, Page};
 
 /// An activity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -358,14 +358,7 @@ impl Store {
             (m.id, m.updated_at, None)
         })
         .await?;
-        let ids: Vec<Uuid> = page
-            .items
-            .iter()
-            .filter_map(|r| match r {
-                Row::Live(m) => Some(m.id),
-                Row::Deleted { .. } => None,
-            })
-            .collect();
+        let ids: Vec<Uuid> = page.live().map(|m| m.id).collect();
         let mut inv = invited_of(&self.db, &ids).await?;
         page.try_map(|m| {
             let id = m.id;

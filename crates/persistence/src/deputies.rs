@@ -15,7 +15,7 @@ use crate::audit::{self, AuditCtx};
 use crate::entities::deputy::{self, Column as C, Entity as DeputyEntity};
 use crate::entities::{deputy_link as dl, deputy_membership as dm};
 use crate::error::{StoreError, StoreResult, parse_stored};
-use crate::list::{self, ListOptions, Page, Row};
+use crate::list::{self, ListOptions, Page};
 
 const OBJECT: &str = "deputy";
 
@@ -378,17 +378,7 @@ impl Store {
             (m.id, m.updated_at, m.deleted_at)
         })
         .await?;
-        let ids: Vec<Uuid> = page
-            .items
-            .iter()
-            .filter_map(|r| {
-                if let Row::Live(m) = r {
-                    Some(m.id)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let ids: Vec<Uuid> = page.live().map(|m| m.id).collect();
         let (mut ms, mut ls) = children(&self.db, &ids).await?;
         page.try_map(|m| {
             let id = m.id;

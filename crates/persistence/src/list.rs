@@ -57,6 +57,14 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// The items of the live rows (tombstones left out).
+    pub fn live(&self) -> impl Iterator<Item = &T> {
+        self.items.iter().filter_map(|r| match r {
+            Row::Live(t) => Some(t),
+            Row::Deleted { .. } => None,
+        })
+    }
+
     pub fn map<U>(self, mut f: impl FnMut(T) -> U) -> Page<U> {
         Page {
             items: self.items.into_iter().map(|r| r.map(&mut f)).collect(),

@@ -16,7 +16,7 @@ use crate::audit::{self, AuditCtx};
 use crate::entities::observer::{self, Column as C, Entity as ObserverEntity};
 use crate::entities::observer_conflict as oc;
 use crate::error::{StoreError, StoreResult, parse_stored};
-use crate::list::{self, ListOptions, Page, Row};
+use crate::list::{self, ListOptions, Page};
 
 const OBJECT: &str = "observer";
 
@@ -248,17 +248,7 @@ impl Store {
             (m.id, m.updated_at, m.deleted_at)
         })
         .await?;
-        let ids: Vec<Uuid> = page
-            .items
-            .iter()
-            .filter_map(|r| {
-                if let Row::Live(m) = r {
-                    Some(m.id)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let ids: Vec<Uuid> = page.live().map(|m| m.id).collect();
         let mut cs = conflicts(&self.db, &ids).await?;
         page.try_map(|m| {
             let id = m.id;

@@ -21,7 +21,7 @@ use crate::entities::deputy;
 use crate::entities::station::{self as st, Column as C, Entity as StationEntity};
 use crate::entities::{reception_day as rd, reception_deputy as rdd, station_deputy as sd};
 use crate::error::{StoreError, StoreResult, parse_stored};
-use crate::list::{self, ListOptions, Page, Row};
+use crate::list::{self, ListOptions, Page};
 
 /// A station.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -371,14 +371,7 @@ impl Store {
             (m.id, m.updated_at, m.deleted_at)
         })
         .await?;
-        let ids: Vec<Uuid> = page
-            .items
-            .iter()
-            .filter_map(|r| match r {
-                Row::Live(m) => Some(m.id),
-                Row::Deleted { .. } => None,
-            })
-            .collect();
+        let ids: Vec<Uuid> = page.live().map(|m| m.id).collect();
         let mut d = deputies_of(&self.db, &ids).await?;
         page.try_map(|m| {
             let id = m.id;

@@ -29,7 +29,7 @@ use crate::entities::{
     suggestion_reply as rp, suggestion_request as rq,
 };
 use crate::error::{StoreError, StoreResult, parse_stored};
-use crate::list::{self, ListOptions, Page, Row};
+use crate::list::{self, ListOptions, Page};
 
 const OBJECT: &str = "suggestion";
 
@@ -1111,17 +1111,7 @@ impl Store {
             (m.id, m.updated_at, m.deleted_at)
         })
         .await?;
-        let ids: Vec<Uuid> = page
-            .items
-            .iter()
-            .filter_map(|r| {
-                if let Row::Live(m) = r {
-                    Some(m.id)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let ids: Vec<Uuid> = page.live().map(|m| m.id).collect();
         let mut ch = children(&self.db, &ids).await?;
         page.try_map(|m| assemble(m, &mut ch))
     }

@@ -29,7 +29,7 @@ use crate::entities::{
     supervision_record as rec, supervision_report as rpt, supervision_vote as vote,
 };
 use crate::error::{StoreError, StoreResult, parse_stored};
-use crate::list::{self, ListOptions, Page, Row};
+use crate::list::{self, ListOptions, Page};
 
 const OBJECT: &str = "supervision";
 const MEMBER: &str = "committee_member";
@@ -1309,17 +1309,7 @@ impl Store {
             (m.id, m.updated_at, None)
         })
         .await?;
-        let ids: Vec<Uuid> = page
-            .items
-            .iter()
-            .filter_map(|r| {
-                if let Row::Live(m) = r {
-                    Some(m.id)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let ids: Vec<Uuid> = page.live().map(|m| m.id).collect();
         let mut ch = children(&self.db, &ids).await?;
         page.try_map(|m| assemble(m, &mut ch))
     }

@@ -20,6 +20,7 @@ use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, no_null, take};
 use crate::pagination::{ListParams, ListResponse};
 use crate::patch::double;
+use crate::routes::common::{blank, concurrent_change, missing_deputies, sorted};
 use crate::{AppState, respond};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -111,30 +112,6 @@ pub struct CreateActivityRequest {
     pub invited_deputy_ids: Vec<Uuid>,
 }
 
-fn blank(field: &str) -> FieldError {
-    FieldError::new(field, "blank", Msg::new("不能为空", "must not be blank"))
-}
-
-fn sorted(mut v: Vec<Uuid>) -> Vec<Uuid> {
-    v.sort();
-    v.dedup();
-    v
-}
-
-async fn check_deputies(state: &AppState, field: &str, ids: &[Uuid]) -> ApiResult<Vec<FieldError>> {
-    let mut errors = Vec::new();
-    for (i, id) in ids.iter().enumerate() {
-        if !state.store.deputy_exists(*id).await? {
-            errors.push(FieldError::new(
-                format!("{field}[{i}]"),
-                "not_found",
-                Msg::new("代表不存在", "no such deputy"),
-            ));
-        }
-    }
-    Ok(errors)
-}
-
 fn check_activity(a: &Activity, today: NaiveDate) -> Vec<FieldError> {
     let mut errors = Vec::new();
     for (f, v) in [
@@ -166,16 +143,6 @@ fn check_activity(a: &Activity, today: NaiveDate) -> Vec<FieldError> {
         ));
     }
     errors
-}
-
-fn concurrent() -> ApiError {
-    ApiError::conflict(
-        "concurrent_change",
-        Msg::new(
-            "记录刚被他人修改，请刷新后重试",
-            "The record was just changed by someone else; reload and retry",
-        ),
-    )
 }
 
 /// Plans an activity and invites deputies (staff).
@@ -214,7 +181,7 @@ pub async fn create_activity(
         version: 1,
     };
     let mut errors = check_activity(&a, state.clock.today());
-    errors.extend(check_deputies(&state, "invited_deputy_ids", &b.invited_deputy_ids).await?);
+    errors.extend(missing_deputies(&state, "invited_deputy_ids", &b.invited_deputy_ids).await?);
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
@@ -393,7 +360,7 @@ pub async fn update_activity(
         &mut errors,
         no_null("invited_deputy_ids", b.invited_deputy_ids),
     ) {
-        errors.extend(check_deputies(&state, "invited_deputy_ids", &v).await?);
+        errors.extend(missing_deputies(&state, "invited_deputy_ids", &v).await?);
         after.invited = sorted(v);
     }
     if after.day != before.day {
@@ -434,7 +401,7 @@ pub async fn update_activity(
         .await
     {
         Ok(a) => Ok(respond::changed(a.version, &view(a))),
-        Err(StoreError::VersionMismatch) => Err(concurrent()),
+        Err(StoreError::VersionMismatch) => Err(concurrent_change()),
         Err(e) => Err(e.into()),
     }
 }
@@ -620,7 +587,7 @@ pub async fn record_attendance(
     caller.require(Action::ManageActivities)?;
     let b = body.parse()?;
     let a = state.store.get_activity(id.into_inner()).await?;
-    let errors = check_deputies(&state, "deputy_ids", &b.deputy_ids).await?;
+    let errors = missing_deputies(&state, "deputy_ids", &b.deputy_ids).await?;
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
@@ -960,7 +927,7 @@ pub async fn match_need(
         .await
     {
         Ok(n) => Ok(respond::changed(n.version, &need_view(n, &caller))),
-        Err(StoreError::VersionMismatch) => Err(concurrent()),
+        Err(StoreError::VersionMismatch) => Err(concurrent_change()),
         Err(e) => Err(e.into()),
     }
 }
@@ -1028,7 +995,7 @@ pub async fn close_need(
         .await
     {
         Ok(n) => Ok(respond::changed(n.version, &need_view(n, &caller))),
-        Err(StoreError::VersionMismatch) => Err(concurrent()),
+        Err(StoreError::VersionMismatch) => Err(concurrent_change()),
         Err(e) => Err(e.into()),
     }
 }

@@ -22,9 +22,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
+use crate::error::{ApiError, ApiResult, Msg, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, answer};
 use crate::pagination::{ListParams, ListResponse};
+use crate::routes::common::blank;
 use crate::{AppState, respond};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -234,10 +235,6 @@ fn concurrent() -> ApiError {
             "The opinion was just handled by someone else; reload and retry",
         ),
     )
-}
-
-fn blank(field: &str) -> FieldError {
-    FieldError::new(field, "blank", Msg::new("不能为空", "must not be blank"))
 }
 
 /// An opinion to leave.

@@ -484,14 +484,7 @@ pub async fn list_deputies(
         q: p.q.filter(|q| !q.trim().is_empty()),
     };
     let page = state.store.list_deputies(&f, &page.0.options()?).await?;
-    let ids: Vec<Uuid> = page
-        .items
-        .iter()
-        .filter_map(|r| match r {
-            renda_persistence::list::Row::Live(d) => Some(d.id),
-            renda_persistence::list::Row::Deleted { .. } => None,
-        })
-        .collect();
+    let ids: Vec<Uuid> = page.live().map(|x| x.id).collect();
     let mut stations = state.store.stations_of_deputies(&ids).await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |d| {
         let st = stations.remove(&d.id).unwrap_or_default();

@@ -26,6 +26,7 @@ use validator::Validate;
 use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams};
 use crate::pagination::{Keyed, ListParams, ListResponse};
+use crate::routes::common::{blank, concurrent_change};
 use crate::routes::suggestions::EmptyRequest;
 use crate::{AppState, respond};
 
@@ -125,10 +126,6 @@ pub struct CreateRoundRequest {
     pub seats: u32,
     /// Default true.
     pub secret_ballot: Option<bool>,
-}
-
-fn blank(field: &str) -> FieldError {
-    FieldError::new(field, "blank", Msg::new("不能为空", "must not be blank"))
 }
 
 /// Opens a round (staff). It starts collecting candidates.
@@ -271,21 +268,11 @@ fn invalid_stage(s: RoundStage) -> ApiError {
     )
 }
 
-fn concurrent() -> ApiError {
-    ApiError::conflict(
-        "concurrent_change",
-        Msg::new(
-            "记录刚被他人修改，请刷新后重试",
-            "The record was just changed by someone else; reload and retry",
-        ),
-    )
-}
-
 /// A storage refusal as an answer; a stage that changed meanwhile is
 /// named as it is now.
 async fn store_error(state: &AppState, e: StoreError, round: Uuid) -> ApiError {
     match e {
-        StoreError::VersionMismatch => concurrent(),
+        StoreError::VersionMismatch => concurrent_change(),
         StoreError::Conflict("stage_changed") => match state.store.get_round(round).await {
             Ok(r) => invalid_stage(r.stage),
             Err(e) => e.into(),

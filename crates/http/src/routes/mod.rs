@@ -3,6 +3,7 @@
 pub mod activities;
 pub mod audit;
 pub mod auth;
+pub mod common;
 pub mod constituent;
 pub mod deputies;
 pub mod duties;

@@ -18,6 +18,7 @@ use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, no_null, take};
 use crate::pagination::{Keyed, ListParams, ListResponse};
 use crate::patch::double;
+use crate::routes::common::{blank, concurrent_change, missing_deputies, sorted};
 use crate::{AppState, respond};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -111,26 +112,6 @@ pub struct CreateStationRequest {
     pub deputy_ids: Vec<Uuid>,
 }
 
-fn sorted(mut v: Vec<Uuid>) -> Vec<Uuid> {
-    v.sort();
-    v.dedup();
-    v
-}
-
-async fn check_deputies(state: &AppState, field: &str, ids: &[Uuid]) -> ApiResult<Vec<FieldError>> {
-    let mut errors = Vec::new();
-    for (i, id) in ids.iter().enumerate() {
-        if !state.store.deputy_exists(*id).await? {
-            errors.push(FieldError::new(
-                format!("{field}[{i}]"),
-                "not_found",
-                Msg::new("代表不存在", "no such deputy"),
-            ));
-        }
-    }
-    Ok(errors)
-}
-
 /// The parent must exist and must not be the station or below it.
 async fn check_parent(state: &AppState, id: Option<Uuid>, parent: Uuid) -> ApiResult<()> {
     let mut at = Some(parent);
@@ -162,10 +143,6 @@ async fn check_parent(state: &AppState, id: Option<Uuid>, parent: Uuid) -> ApiRe
     Ok(())
 }
 
-fn blank(field: &str) -> FieldError {
-    FieldError::new(field, "blank", Msg::new("不能为空", "must not be blank"))
-}
-
 /// Opens a station (staff).
 #[utoipa::path(
     tag = "stations",
@@ -185,7 +162,7 @@ pub async fn create_station(
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ManageStations)?;
     let b = body.parse()?;
-    let mut errors = check_deputies(&state, "deputy_ids", &b.deputy_ids).await?;
+    let mut errors = missing_deputies(&state, "deputy_ids", &b.deputy_ids).await?;
     if b.name.trim().is_empty() {
         errors.push(blank("name"));
     }
@@ -318,16 +295,6 @@ pub struct UpdateStationRequest {
     pub deputy_ids: Option<Option<Vec<Uuid>>>,
 }
 
-fn concurrent() -> ApiError {
-    ApiError::conflict(
-        "concurrent_change",
-        Msg::new(
-            "记录刚被他人修改，请刷新后重试",
-            "The record was just changed by someone else; reload and retry",
-        ),
-    )
-}
-
 /// Changes a station (staff).
 #[utoipa::path(
     tag = "stations",
@@ -366,7 +333,7 @@ pub async fn update_station(
         errors.push(blank("name"));
     }
     if let Some(d) = &deputies {
-        errors.extend(check_deputies(&state, "deputy_ids", d).await?);
+        errors.extend(missing_deputies(&state, "deputy_ids", d).await?);
     }
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
@@ -408,7 +375,7 @@ pub async fn update_station(
         .await
     {
         Ok(s) => s,
-        Err(StoreError::VersionMismatch) => return Err(concurrent()),
+        Err(StoreError::VersionMismatch) => return Err(concurrent_change()),
         Err(e) => return Err(e.into()),
     };
     Ok(respond::changed(s.version, &view(s)))
@@ -455,7 +422,7 @@ pub async fn delete_station(
         .await
     {
         Ok(_) => Ok(HttpResponse::NoContent().finish()),
-        Err(StoreError::VersionMismatch) => Err(concurrent()),
+        Err(StoreError::VersionMismatch) => Err(concurrent_change()),
         Err(e) => Err(e.into()),
     }
 }

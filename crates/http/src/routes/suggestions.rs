@@ -31,6 +31,7 @@ use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, answer};
 use crate::pagination::{ListParams, ListResponse};
 use crate::patch::double;
+use crate::routes::common::refuse_blank;
 use crate::{AppState, respond};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -405,23 +406,6 @@ async fn save(
 
 fn now() -> DateTime<Utc> {
     renda_domain::time::now()
-}
-
-fn blank(field: &str) -> FieldError {
-    FieldError::new(field, "blank", Msg::new("不能为空", "must not be blank"))
-}
-
-fn refuse_blank(pairs: &[(&str, &str)]) -> ApiResult<()> {
-    let errors: Vec<FieldError> = pairs
-        .iter()
-        .filter(|(_, v)| v.trim().is_empty())
-        .map(|(f, _)| blank(f))
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::validation(errors))
-    }
 }
 
 pub(crate) async fn check_category(state: &AppState, category: &str) -> ApiResult<()> {

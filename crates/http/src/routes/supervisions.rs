@@ -33,6 +33,7 @@ use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem as ProblemDoc};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, answer, no_null, take};
 use crate::pagination::{Keyed, ListParams, ListResponse};
 use crate::patch::double;
+use crate::routes::common::{blank, refuse_blank};
 use crate::routes::suggestions::EmptyRequest;
 use crate::{AppState, respond};
 
@@ -287,23 +288,6 @@ async fn save(
 
 fn now() -> DateTime<Utc> {
     renda_domain::time::now()
-}
-
-fn blank(field: &str) -> FieldError {
-    FieldError::new(field, "blank", Msg::new("不能为空", "must not be blank"))
-}
-
-fn refuse_blank(pairs: &[(&str, &str)]) -> ApiResult<()> {
-    let errors: Vec<FieldError> = pairs
-        .iter()
-        .filter(|(_, v)| v.trim().is_empty())
-        .map(|(f, _)| blank(f))
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::validation(errors))
-    }
 }
 
 fn note_detail(note: Option<String>) -> Option<serde_json::Value> {
@@ -788,14 +772,7 @@ pub async fn list_supervisions(
         .store
         .list_supervisions(&vis, &f, &page.0.options()?)
         .await?;
-    let ids: Vec<Uuid> = page
-        .items
-        .iter()
-        .filter_map(|r| match r {
-            renda_persistence::list::Row::Live(s) => Some(s.id),
-            renda_persistence::list::Row::Deleted { .. } => None,
-        })
-        .collect();
+    let ids: Vec<Uuid> = page.live().map(|x| x.id).collect();
     let overdue: HashSet<Uuid> = state
         .store
         .overdue_supervisions(&ids, today, unit_scope)

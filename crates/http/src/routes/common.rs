@@ -1,0 +1,63 @@
+//! Small pieces the route modules share: field errors for blank and
+//! unknown references, the answer to a concurrent change, id lists.
+
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult, FieldError, Msg};
+
+/// The field error of a blank required text.
+pub(crate) fn blank(field: &str) -> FieldError {
+    FieldError::new(field, "blank", Msg::new("不能为空", "must not be blank"))
+}
+
+/// 422 naming every field of `pairs` whose value is blank.
+pub(crate) fn refuse_blank(pairs: &[(&str, &str)]) -> ApiResult<()> {
+    let errors: Vec<FieldError> = pairs
+        .iter()
+        .filter(|(_, v)| v.trim().is_empty())
+        .map(|(f, _)| blank(f))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+/// 409: someone else changed the record since it was read.
+pub(crate) fn concurrent_change() -> ApiError {
+    ApiError::conflict(
+        "concurrent_change",
+        Msg::new(
+            "记录刚被他人修改，请刷新后重试",
+            "The record was just changed by someone else; reload and retry",
+        ),
+    )
+}
+
+/// Ids sorted and without repeats, as records keep their lists.
+pub(crate) fn sorted(mut v: Vec<Uuid>) -> Vec<Uuid> {
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The field errors of `ids` (in `field`) that name no deputy.
+pub(crate) async fn missing_deputies(
+    state: &AppState,
+    field: &str,
+    ids: &[Uuid],
+) -> ApiResult<Vec<FieldError>> {
+    let mut errors = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        if !state.store.deputy_exists(*id).await? {
+            errors.push(FieldError::new(
+                format!("{field}[{i}]"),
+                "not_found",
+                Msg::new("代表不存在", "no such deputy"),
+            ));
+        }
+    }
+    Ok(errors)
+}
