@@ -107,8 +107,11 @@ impl Modify for CommonResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
         for (path, item) in openapi.paths.paths.iter_mut() {
+            // Signing in and leaving a constituent opinion answer with
+            // secrets and are not kept for replay (see the idempotency layer).
             if let Some(post) = item.post.as_mut()
                 && !path.starts_with("/api/v1/auth/")
+                && path != "/api/v1/constituent-opinions"
             {
                 let key = ParameterBuilder::new()
                     .name("Idempotency-Key")
@@ -138,6 +141,12 @@ impl Modify for CommonResponses {
                     .responses
                     .entry("400".to_owned())
                     .or_insert_with(|| problem_response("Malformed request or Idempotency-Key"));
+                post.responses
+                    .responses
+                    .entry("422".to_owned())
+                    .or_insert_with(|| {
+                        problem_response("Invalid input, or an Idempotency-Key reused with another body")
+                    });
             }
             let ops = [
                 &mut item.get,
@@ -148,6 +157,19 @@ impl Modify for CommonResponses {
             ];
             for op in ops.into_iter().flatten() {
                 let has_body = op.request_body.is_some();
+                let has_query = op.parameters.as_ref().is_some_and(|ps| {
+                    ps.iter()
+                        .any(|p| p.parameter_in == utoipa::openapi::path::ParameterIn::Query)
+                });
+                let has_if_match = op
+                    .parameters
+                    .as_ref()
+                    .is_some_and(|ps| ps.iter().any(|p| p.name == "If-Match"));
+                // An absent body reads as `{}` (operations such as `/submit`
+                // need none), so no request body is required as such.
+                if let Some(body) = op.request_body.as_mut() {
+                    body.required = Some(utoipa::openapi::Required::False);
+                }
                 let r = &mut op.responses.responses;
                 let mut add = |code: &str, description: &str| {
                     r.entry(code.to_owned())
@@ -157,6 +179,12 @@ impl Modify for CommonResponses {
                     "503",
                     "The database is unreachable; retry after the `Retry-After` seconds",
                 );
+                if has_query {
+                    add("422", "Invalid parameters");
+                }
+                if has_if_match {
+                    add("412", "The If-Match ETag is not the current one");
+                }
                 if has_body {
                     add("400", "Malformed JSON");
                     add("413", "JSON body over 1 MiB");
