@@ -70,3 +70,64 @@ async fn readyz_follows_the_database() {
         .await
         .problem(503, "service_unavailable");
 }
+
+/// Browser frontends from configured origins may call the API; others get
+/// no CORS permission, and without configuration nothing changes.
+#[tokio::test]
+async fn cors_allows_only_the_configured_origins() {
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.with_cors_origins(vec!["https://oa.example.gov.cn".into()])
+    })
+    .await;
+    let preflight = |origin: &'static str| {
+        app.request(reqwest::Method::OPTIONS, "/api/v1/suggestions", None)
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header(
+                "Access-Control-Request-Headers",
+                "authorization, content-type, idempotency-key",
+            )
+            .send()
+    };
+    let ok = preflight("https://oa.example.gov.cn").await.unwrap();
+    assert!(ok.status().is_success(), "{}", ok.status());
+    assert_eq!(
+        ok.headers()
+            .get("access-control-allow-origin")
+            .and_then(|v| v.to_str().ok()),
+        Some("https://oa.example.gov.cn")
+    );
+    let other = preflight("https://evil.example.com").await.unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+    // An actual request exposes the headers a frontend reads.
+    let get = app
+        .request(reqwest::Method::GET, "/api/v1/deputies", None)
+        .header("Origin", "https://oa.example.gov.cn")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get.status().as_u16(), 200);
+    let exposed = get
+        .headers()
+        .get("access-control-expose-headers")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    assert!(
+        exposed.contains("etag") && exposed.contains("location"),
+        "{exposed}"
+    );
+
+    // Without origins, same-origin use (Swagger UI posting with an Origin
+    // header) is untouched and no CORS header is sent.
+    let plain = crate::helpers::spawn_app().await;
+    let a = plain
+        .request(reqwest::Method::POST, "/api/v1/auth/login", None)
+        .header("Origin", &plain.base)
+        .json(&serde_json::json!({"username": "admin", "password": crate::helpers::ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(a.status().as_u16(), 200);
+    assert!(a.headers().get("access-control-allow-origin").is_none());
+}

@@ -64,6 +64,11 @@ async fn test_store() -> (Store, Option<tempfile::TempDir>) {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|s| s).await
+}
+
+/// A test server whose state `configure` adjusts (CORS origins, limits).
+pub async fn spawn_app_with(configure: impl FnOnce(AppState) -> AppState) -> TestApp {
     if std::env::var("RENDA_TEST_LOG").is_ok() {
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
@@ -78,9 +83,11 @@ pub async fn spawn_app() -> TestApp {
     let jwt = JwtKeys::new(JWT_SECRET.as_bytes(), JwtConfig::default());
     let clock = std::sync::Arc::new(renda_domain::time::OffsetClock::default());
     let files = tempfile::tempdir().expect("temp dir");
-    let state = AppState::new(store.clone(), jwt)
-        .with_clock(clock.clone())
-        .with_data_dir(files.path());
+    let state = configure(
+        AppState::new(store.clone(), jwt)
+            .with_clock(clock.clone())
+            .with_data_dir(files.path()),
+    );
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().unwrap().port();
     let server = renda::run(listener, state, Some(1)).expect("server");

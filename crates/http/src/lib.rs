@@ -145,7 +145,9 @@ impl Modify for CommonResponses {
                     .responses
                     .entry("422".to_owned())
                     .or_insert_with(|| {
-                        problem_response("Invalid input, or an Idempotency-Key reused with another body")
+                        problem_response(
+                            "Invalid input, or an Idempotency-Key reused with another body",
+                        )
                     });
             }
             let ops = [
@@ -273,6 +275,8 @@ pub fn app(
         InitError = (),
     >,
 > {
+    let cors_enabled = !state.cors_origins.is_empty();
+    let cors = cors(&state.cors_origins);
     let (api, _) = App::new()
         .into_utoipa_app()
         .service(
@@ -297,4 +301,35 @@ pub fn app(
         .wrap(from_fn(middleware::require_credentials))
         .wrap(from_fn(middleware::problems))
         .wrap(from_fn(middleware::request_context))
+        .wrap(actix_web::middleware::Condition::new(cors_enabled, cors))
+}
+
+/// CORS for the configured origins: the methods and headers of the
+/// conventions, and the answer headers a frontend reads. Without origins
+/// nothing is added and browsers keep to the same origin.
+fn cors(origins: &[String]) -> actix_cors::Cors {
+    let mut c = actix_cors::Cors::default()
+        .allowed_methods(["GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            header::HeaderName::from_static("idempotency-key"),
+            header::HeaderName::from_static("x-request-id"),
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            header::HeaderName::from_static("x-request-id"),
+            header::HeaderName::from_static("idempotent-replayed"),
+        ])
+        .max_age(3600);
+    for o in origins {
+        c = c.allowed_origin(o);
+    }
+    c
 }

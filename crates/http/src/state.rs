@@ -33,6 +33,9 @@ pub struct AppState {
     pub opinion_limiter: Arc<crate::ratelimit::RateLimiter>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
+    /// Origins of browser frontends allowed to call the API (CORS); none
+    /// by default.
+    pub cors_origins: Arc<Vec<String>>,
 }
 
 /// Which statistics: a filter on a day.
@@ -98,7 +101,15 @@ impl AppState {
                 std::time::Duration::from_secs(600),
             )),
             trusted_proxies: Arc::new(Vec::new()),
+            cors_origins: Arc::new(Vec::new()),
         }
+    }
+
+    /// The same state allowing browser frontends from these origins
+    /// (`https://oa.example.gov.cn`).
+    pub fn with_cors_origins(mut self, origins: Vec<String>) -> Self {
+        self.cors_origins = Arc::new(origins);
+        self
     }
 
     /// The same state believing `X-Forwarded-For` from these proxies.

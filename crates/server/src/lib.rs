@@ -50,6 +50,9 @@ pub struct Config {
     /// `RENDA_TRUSTED_PROXIES`: comma-separated addresses of reverse
     /// proxies whose `X-Forwarded-For` names the client (none by default).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `RENDA_CORS_ORIGINS`: comma-separated origins of browser frontends
+    /// allowed to call the API (none by default).
+    pub cors_origins: Vec<String>,
 }
 
 fn days(name: &str, default: u64) -> anyhow::Result<u64> {
@@ -107,6 +110,19 @@ impl Config {
                     .with_context(|| format!("RENDA_TRUSTED_PROXIES: `{a}` is not an IP address"))
             })
             .collect::<anyhow::Result<Vec<std::net::IpAddr>>>()?;
+        let cors_origins = env("RENDA_CORS_ORIGINS")
+            .unwrap_or_default()
+            .split(',')
+            .map(|o| o.trim().trim_end_matches('/').to_owned())
+            .filter(|o| !o.is_empty())
+            .map(|o| {
+                if o.starts_with("https://") || o.starts_with("http://") {
+                    Ok(o)
+                } else {
+                    bail!("RENDA_CORS_ORIGINS: `{o}` is not an http(s) origin")
+                }
+            })
+            .collect::<anyhow::Result<Vec<String>>>()?;
         Ok(Self {
             bind: env("RENDA_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             database_url: env("RENDA_DATABASE_URL")
@@ -122,6 +138,7 @@ impl Config {
             deadlines,
             opinion_limit,
             trusted_proxies,
+            cors_origins,
         })
     }
 }
@@ -322,7 +339,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .with_data_dir(config.data_dir.clone())
         .with_deadlines(config.deadlines)
         .with_opinion_limit(config.opinion_limit, std::time::Duration::from_secs(600))
-        .with_trusted_proxies(config.trusted_proxies.clone());
+        .with_trusted_proxies(config.trusted_proxies.clone())
+        .with_cors_origins(config.cors_origins.clone());
     let clock = state.clock.clone();
     let listener = TcpListener::bind(&config.bind)
         .with_context(|| format!("cannot listen on {}", config.bind))?;
