@@ -17,6 +17,7 @@ mod observers;
 mod openapi;
 mod suggestions;
 mod supervision;
+mod sync;
 mod tokens;
 mod units;
 mod users;
