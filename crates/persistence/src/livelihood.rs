@@ -418,6 +418,28 @@ impl Store {
         if res.rows_affected != 1 {
             return Err(StoreError::VersionMismatch);
         }
+        // With the round row locked (reviews and tie decisions lock it too),
+        // the candidates cannot change under these checks.
+        let status_count = |status: CandidateStatus| {
+            lc::Entity::find()
+                .filter(lc::Column::RoundId.eq(before.id))
+                .filter(lc::Column::Status.eq(status.as_str()))
+                .count(&txn)
+        };
+        if after.stage == RoundStage::Voting && before.stage != RoundStage::Voting {
+            if status_count(CandidateStatus::Proposed).await? > 0 {
+                return Err(StoreError::Conflict("candidates_undecided"));
+            }
+            if status_count(CandidateStatus::Shortlisted).await? == 0 {
+                return Err(StoreError::Conflict("nothing_shortlisted"));
+            }
+        }
+        if after.stage == RoundStage::Evaluating
+            && before.stage != RoundStage::Evaluating
+            && status_count(CandidateStatus::Tied).await? > 0
+        {
+            return Err(StoreError::Conflict("tie_pending"));
+        }
         insert_event(
             &txn,
             ctx,

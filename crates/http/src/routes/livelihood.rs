@@ -273,6 +273,15 @@ fn invalid_stage(s: RoundStage) -> ApiError {
 async fn store_error(state: &AppState, e: StoreError, round: Uuid) -> ApiError {
     match e {
         StoreError::VersionMismatch => concurrent_change(),
+        StoreError::Conflict(
+            code @ ("candidates_undecided" | "nothing_shortlisted" | "tie_pending"),
+        ) => ApiError::conflict(
+            code,
+            Msg::new(
+                "候选项目刚有变动，当前不能进入下一阶段",
+                "The candidates changed meanwhile; the round cannot move on now",
+            ),
+        ),
         StoreError::Conflict("stage_changed") => match state.store.get_round(round).await {
             Ok(r) => invalid_stage(r.stage),
             Err(e) => e.into(),
