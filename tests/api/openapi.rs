@@ -162,3 +162,23 @@ fn schema_type_names_are_unique() {
     assert!(names.len() > 50, "found only {} schema types", names.len());
     assert!(dups.is_empty(), "schema types named twice: {dups:?}");
 }
+
+/// Generated clients name their functions after operation ids: each is
+/// used once.
+#[test]
+fn operation_ids_are_unique() {
+    let doc: serde_json::Value = serde_json::from_str(COMMITTED).unwrap();
+    let mut ids = Vec::new();
+    for item in doc["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            if let Some(id) = op.get("operationId").and_then(|v| v.as_str()) {
+                ids.push(id.to_owned());
+            }
+        }
+    }
+    let total = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert!(total > 100);
+    assert_eq!(ids.len(), total, "some operation ids are used twice");
+}

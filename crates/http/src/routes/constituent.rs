@@ -30,9 +30,9 @@ use crate::{AppState, respond};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(submit_opinion)
-        .service(list_opinions)
+        .service(list_constituent_opinions)
         .service(follow_opinion)
-        .service(get_opinion)
+        .service(get_constituent_opinion)
         .service(answer_opinion)
         .service(forward_opinion)
         .service(unit_reply)
@@ -403,7 +403,7 @@ pub struct OpinionFilterParams {
     security(("bearer" = []))
 )]
 #[get("/constituent-opinions")]
-pub async fn list_opinions(
+pub async fn list_constituent_opinions(
     state: Data<AppState>,
     caller: Caller,
     page: QueryParams<ListParams>,
@@ -451,7 +451,7 @@ pub async fn list_opinions(
     security(("bearer" = []))
 )]
 #[get("/constituent-opinions/{id}")]
-pub async fn get_opinion(
+pub async fn get_constituent_opinion(
     state: Data<AppState>,
     caller: Caller,
     id: Path<Uuid>,

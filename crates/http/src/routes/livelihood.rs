@@ -38,7 +38,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(start_voting)
         .service(close_voting)
         .service(break_tie)
-        .service(start_evaluation)
+        .service(start_round_evaluation)
         .service(close_round)
         .service(round_timeline)
         .service(propose_candidate)
@@ -407,7 +407,7 @@ stage_op!(
 );
 stage_op!(
     /// Moves the adopted projects to their evaluation by the deputies (staff).
-    start_evaluation, "/livelihood-rounds/{id}/start-evaluation", RoundOp::StartEvaluation, "evaluation_started"
+    start_round_evaluation, "/livelihood-rounds/{id}/start-evaluation", RoundOp::StartEvaluation, "evaluation_started"
 );
 stage_op!(
     /// Closes the round (staff). Final.

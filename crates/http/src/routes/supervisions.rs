@@ -47,18 +47,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(start_investigation)
         .service(start_deliberation)
         .service(start_rectification)
-        .service(start_evaluation)
+        .service(start_supervision_evaluation)
         .service(conclude_evaluation)
-        .service(publish)
+        .service(publish_supervision)
         .service(add_record)
-        .service(list_records)
-        .service(get_record)
+        .service(list_investigation_records)
+        .service(get_investigation_record)
         .service(add_inquiry)
         .service(list_inquiries)
         .service(get_inquiry)
         .service(issue_opinion)
-        .service(list_opinions)
-        .service(get_opinion)
+        .service(list_deliberation_opinions)
+        .service(get_deliberation_opinion)
         .service(submit_report)
         .service(list_reports)
         .service(get_report)
@@ -73,8 +73,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_observations)
         .service(get_observation)
         .service(decide_observation)
-        .service(list_timeline)
-        .service(get_timeline_entry)
+        .service(list_supervision_timeline)
+        .service(get_supervision_timeline_entry)
         .service(observer_record);
 }
 
@@ -855,7 +855,7 @@ stage_doc!(
 stage_doc!(
     /// Opens the satisfaction vote (staff); every problem must be closed
     /// off and the item needs committee members to vote.
-    start_evaluation, "/supervisions/{id}/start-evaluation", EmptyRequest, "Not staff"
+    start_supervision_evaluation, "/supervisions/{id}/start-evaluation", EmptyRequest, "Not staff"
 );
 stage_doc!(
     /// Concludes the vote of the current round (staff): the tally is
@@ -866,7 +866,7 @@ stage_doc!(
 );
 stage_doc!(
     /// Publishes the item (staff): everyone, signed in or not, may read it.
-    publish, "/supervisions/{id}/publish", EmptyRequest, "Not staff"
+    publish_supervision, "/supervisions/{id}/publish", EmptyRequest, "Not staff"
 );
 
 fn blocker_error(b: StageBlocker) -> ApiError {
@@ -987,7 +987,7 @@ mod stage_ops {
         advance(state, caller, id, im, body, op, "rectification_started").await
     }
 
-    pub async fn start_evaluation(
+    pub async fn start_supervision_evaluation(
         state: Data<AppState>,
         caller: Caller,
         id: Uuid,
@@ -1024,7 +1024,7 @@ mod stage_ops {
         }
     }
 
-    pub async fn publish(
+    pub async fn publish_supervision(
         state: Data<AppState>,
         caller: Caller,
         id: Uuid,
@@ -2594,12 +2594,12 @@ async fn observations_of(
 
 sub_collection!(
     /// Every step of the item's loop, with who took it.
-    list_timeline, get_timeline_entry, "/supervisions/{id}/timeline", "/supervisions/{id}/timeline/{entry_id}",
+    list_supervision_timeline, get_supervision_timeline_entry, "/supervisions/{id}/timeline", "/supervisions/{id}/timeline/{entry_id}",
     "entry_id", SupervisionTimelineItem, BodyAccess::None, timeline_of
 );
 sub_collection!(
     /// Investigation records: visits, inspections and hearings.
-    list_records, get_record, "/supervisions/{id}/records", "/supervisions/{id}/records/{record_id}",
+    list_investigation_records, get_investigation_record, "/supervisions/{id}/records", "/supervisions/{id}/records/{record_id}",
     "record_id", InvestigationRecordView, BodyAccess::None, records_of
 );
 sub_collection!(
@@ -2609,7 +2609,7 @@ sub_collection!(
 );
 sub_collection!(
     /// Deliberation opinions with their problem lists (a body sees those addressed to it).
-    list_opinions, get_opinion, "/supervisions/{id}/opinions", "/supervisions/{id}/opinions/{opinion_id}",
+    list_deliberation_opinions, get_deliberation_opinion, "/supervisions/{id}/opinions", "/supervisions/{id}/opinions/{opinion_id}",
     "opinion_id", OpinionView, BodyAccess::Own, opinions_of
 );
 sub_collection!(
