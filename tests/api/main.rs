@@ -10,6 +10,7 @@ mod auth;
 mod cli;
 mod deputies;
 mod errors;
+mod export;
 mod health;
 mod idempotency;
 mod livelihood;

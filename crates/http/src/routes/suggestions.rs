@@ -45,6 +45,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(unmark_advanced_unit)
         // Before `/suggestions/{id}`, which would otherwise take "stats" for an id.
         .service(suggestion_stats)
+        .service(export_suggestions)
         .service(get_suggestion)
         .service(update_draft)
         .service(submit)
@@ -1985,6 +1986,23 @@ pub async fn list_suggestions(
     page: QueryParams<ListParams>,
     filter: QueryParams<SuggestionFilterParams>,
 ) -> ApiResult<HttpResponse> {
+    let today = state.clock.today();
+    let (vis, f) = list_query(&caller, filter.0, today);
+    let page = state
+        .store
+        .list_suggestions(&vis, &f, &page.0.options()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |s| {
+        view_for(s, today, &caller)
+    })))
+}
+
+/// The visibility and filters of a listing by this caller.
+fn list_query(
+    caller: &Caller,
+    p: SuggestionFilterParams,
+    today: NaiveDate,
+) -> (SuggestionVisibility, SuggestionFilter) {
     let v = visibility(&caller.principal);
     let vis = SuggestionVisibility {
         published: v.published,
@@ -1993,8 +2011,6 @@ pub async fn list_suggestions(
         unit: v.unit,
         unit_statuses: UNIT_VISIBLE.to_vec(),
     };
-    let p = filter.0;
-    let today = state.clock.today();
     let f = SuggestionFilter {
         status: p.status,
         color: p.color,
@@ -2007,13 +2023,232 @@ pub async fn list_suggestions(
         q: p.q.filter(|s| !s.trim().is_empty()),
         outstanding: p.outstanding,
     };
-    let page = state
-        .store
-        .list_suggestions(&vis, &f, &page.0.options()?)
-        .await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |s| {
-        view_for(s, today, &caller)
-    })))
+    (vis, f)
+}
+
+/// One CSV field: quoted when it holds a separator, a quote or a line
+/// break, and never read by a spreadsheet as a formula.
+fn csv_field(out: &mut String, value: &str) {
+    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&guarded.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(&guarded);
+    }
+}
+
+fn csv_row(out: &mut String, fields: &[String]) {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        csv_field(out, f);
+    }
+    out.push_str("\r\n");
+}
+
+const EXPORT_HEADERS: &[&str] = &[
+    "编号",
+    "标题",
+    "类别",
+    "届次",
+    "领衔代表",
+    "状态",
+    "颜色",
+    "主办单位",
+    "交办日期",
+    "办理期限",
+    "是否逾期",
+    "答复日期",
+    "答复类别",
+    "评价结果",
+    "提交时间",
+    "ID",
+];
+
+/// Where an export stands between pages.
+struct ExportState {
+    state: AppState,
+    caller: Caller,
+    vis: SuggestionVisibility,
+    filter: SuggestionFilter,
+    today: NaiveDate,
+    after: Option<renda_persistence::list::Cursor>,
+    names: std::collections::HashMap<Uuid, String>,
+    started: bool,
+    done: bool,
+}
+
+impl ExportState {
+    async fn name_of_deputy(&mut self, id: Uuid) -> String {
+        if let Some(n) = self.names.get(&id) {
+            return n.clone();
+        }
+        let n = self
+            .state
+            .store
+            .get_deputy(id)
+            .await
+            .map(|d| d.name)
+            .unwrap_or_default();
+        self.names.insert(id, n.clone());
+        n
+    }
+
+    async fn name_of_unit(&mut self, id: Uuid) -> String {
+        if let Some(n) = self.names.get(&id) {
+            return n.clone();
+        }
+        let n = self
+            .state
+            .store
+            .get_unit(id)
+            .await
+            .map(|u| u.name)
+            .unwrap_or_default();
+        self.names.insert(id, n.clone());
+        n
+    }
+
+    /// The next chunk of the file: the header first, then a page of rows.
+    async fn next_chunk(&mut self) -> Result<Option<actix_web::web::Bytes>, ApiError> {
+        if self.done {
+            return Ok(None);
+        }
+        let mut out = String::new();
+        if !self.started {
+            self.started = true;
+            // A byte-order mark, so that spreadsheets read the file as UTF-8.
+            out.push('\u{feff}');
+            let headers: Vec<String> = EXPORT_HEADERS.iter().map(|h| (*h).to_owned()).collect();
+            csv_row(&mut out, &headers);
+        }
+        let opts = renda_persistence::list::ListOptions {
+            limit: 500,
+            after: self.after,
+            ..Default::default()
+        };
+        let page = self
+            .state
+            .store
+            .list_suggestions(&self.vis, &self.filter, &opts)
+            .await?;
+        self.after = page.next;
+        self.done = page.next.is_none();
+        let today = self.today;
+        let rows: Vec<SuggestionResponse> = page
+            .live()
+            .cloned()
+            .map(|s| view_for(s, today, &self.caller))
+            .collect();
+        for v in rows {
+            let deputy = self.name_of_deputy(v.lead_deputy_id).await;
+            let unit = match v.lead_unit_id {
+                Some(u) => self.name_of_unit(u).await,
+                None => String::new(),
+            };
+            let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+            let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
+            let fields = vec![
+                v.number.clone().unwrap_or_default(),
+                v.title.clone(),
+                v.category.clone(),
+                v.term.clone(),
+                deputy,
+                status_name(v.status).0.to_owned(),
+                v.color
+                    .map(|c| match c {
+                        Color::Green => "绿色",
+                        Color::Yellow => "黄色",
+                        Color::Red => "红色",
+                    })
+                    .unwrap_or_default()
+                    .to_owned(),
+                unit,
+                date(v.assigned_on),
+                date(v.due_date),
+                if v.overdue { "是" } else { "否" }.to_owned(),
+                time(v.replied_at),
+                v.reply
+                    .as_ref()
+                    .map(|r| format!("{:?}", r.category))
+                    .unwrap_or_default(),
+                v.evaluation
+                    .as_ref()
+                    .map(|e| match e.result {
+                        EvaluationResult::Satisfied => "满意",
+                        EvaluationResult::BasicallySatisfied => "基本满意",
+                        EvaluationResult::Unsatisfied => "不满意",
+                    })
+                    .unwrap_or_default()
+                    .to_owned(),
+                time(v.submitted_at),
+                v.id.to_string(),
+            ];
+            csv_row(&mut out, &fields);
+        }
+        Ok(Some(actix_web::web::Bytes::from(out)))
+    }
+}
+
+/// Exports the suggestions the caller may see, with the list's filters,
+/// as CSV with Chinese column headers (UTF-8 with a byte-order mark, for
+/// spreadsheets). The file is streamed page by page, so an export of any
+/// size holds one page in memory.
+#[utoipa::path(
+    tag = "suggestions",
+    params(SuggestionFilterParams),
+    responses(
+        (status = 200, description = "The CSV file", content_type = "text/csv", body = String, headers(("Content-Disposition" = String))),
+        (status = 401, description = "An invalid access token was sent", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/suggestions/export.csv")]
+pub async fn export_suggestions(
+    state: Data<AppState>,
+    caller: Caller,
+    filter: QueryParams<SuggestionFilterParams>,
+) -> ApiResult<HttpResponse> {
+    let today = state.clock.today();
+    let (vis, f) = list_query(&caller, filter.0, today);
+    let first = ExportState {
+        state: state.get_ref().clone(),
+        caller,
+        vis,
+        filter: f,
+        today,
+        after: None,
+        names: std::collections::HashMap::new(),
+        started: false,
+        done: false,
+    };
+    let stream = futures_util::stream::unfold(first, |mut st| async move {
+        match st.next_chunk().await {
+            Ok(Some(chunk)) => Some((Ok::<_, std::io::Error>(chunk), st)),
+            Ok(None) => None,
+            Err(e) => {
+                // The answer has begun: the client sees a cut-off file.
+                tracing::warn!(error = ?e, "export stopped");
+                st.done = true;
+                Some((Err(std::io::Error::other("export stopped")), st))
+            }
+        }
+    });
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            "attachment; filename=\"suggestions.csv\"; filename*=UTF-8''%E5%BB%BA%E8%AE%AE.csv",
+        ))
+        .streaming(stream))
 }
 
 /// Reads a suggestion the caller may see (404 otherwise).
