@@ -348,3 +348,129 @@ async fn the_demo_data_set_is_explorable_through_the_api() {
     let report = app.store.verify_audit().await.unwrap();
     assert!(report.is_ok());
 }
+
+/// Even at the most verbose log level, neither secrets (passwords,
+/// tokens, receipt codes) nor personal data (phones, e-mail, names
+/// searched for) reach the log.
+#[tokio::test]
+async fn secrets_and_personal_data_stay_out_of_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let password = "Log-Check-Admin-2026";
+    let mut child = renda(dir.path(), port)
+        .env("RENDA_ADMIN_PASSWORD", password)
+        .env("RENDA_LOG", "trace")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let log = std::thread::spawn(move || {
+        BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .collect::<Vec<_>>()
+    });
+    wait_healthy(&base).await;
+    let http = reqwest::Client::new();
+    let post = |path: &str, token: Option<&str>, body: serde_json::Value| {
+        let mut r = http.post(format!("{base}{path}")).json(&body);
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send()
+    };
+    let wrong = "Wrong-Pass-4711!";
+    let r = post(
+        "/api/v1/auth/login",
+        None,
+        json!({"username": "admin", "password": wrong}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    let r = post(
+        "/api/v1/auth/login",
+        None,
+        json!({"username": "admin", "password": password}),
+    )
+    .await
+    .unwrap();
+    let login: serde_json::Value = r.json().await.unwrap();
+    let token = login["access_token"].as_str().unwrap().to_owned();
+    let refresh = login["refresh_token"].as_str().unwrap().to_owned();
+    let phone = "13912345678";
+    let r = post(
+        "/api/v1/deputies",
+        Some(&token),
+        json!({"name": "张秘密", "phone": phone, "birth_date": "1975-03-18"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let email = "secret.observer@example.com";
+    let r = post(
+        "/api/v1/observers",
+        Some(&token),
+        json!({"name": "李观察", "specialty": "law", "category": "finance_work", "email": email}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let opinion_phone = "13787654321";
+    let r = post(
+        "/api/v1/constituent-opinions",
+        None,
+        json!({"content": "路灯坏了", "name": "王匿名", "phone": opinion_phone}),
+    )
+    .await
+    .unwrap();
+    let left: serde_json::Value = r.json().await.unwrap();
+    let code = left["receipt_code"].as_str().unwrap().to_owned();
+    let r = http
+        .get(format!("{base}/api/v1/constituent-opinions/receipt/{code}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let r = http
+        .get(format!(
+            "{base}/api/v1/deputies?q=%E5%BC%A0%E7%A7%98%E5%AF%86"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let r = post(
+        "/api/v1/auth/refresh",
+        None,
+        json!({"refresh_token": refresh}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    sigterm(&child);
+    child.wait().unwrap();
+    let log = log.join().unwrap();
+    assert!(log.len() > 20, "the log says little: {log:?}");
+    let compact = code.replace('-', "");
+    for secret in [
+        password,
+        wrong,
+        token.as_str(),
+        refresh.as_str(),
+        phone,
+        email,
+        opinion_phone,
+        "王匿名",
+        "张秘密",
+        "1975-03-18",
+        code.as_str(),
+        compact.as_str(),
+    ] {
+        if let Some(l) = log.iter().find(|l| l.contains(secret)) {
+            panic!("`{secret}` is in the log: {l}");
+        }
+    }
+}
