@@ -325,3 +325,116 @@ async fn a_literal_path_with_another_method_is_a_405_not_a_bad_id() {
         .await
         .problem(404, "not_found");
 }
+
+/// No error, however provoked, tells a caller about the inside: no
+/// source path, no SQL, no library name or stack trace.
+#[tokio::test]
+async fn errors_reveal_nothing_of_the_inside() {
+    let app = crate::helpers::spawn_app().await;
+    let admin = app.admin().await;
+    let huge = "x".repeat(2 * 1024 * 1024);
+    let probes: Vec<(reqwest::Method, String, Option<String>, Option<String>)> = vec![
+        (
+            reqwest::Method::POST,
+            "/api/v1/units".into(),
+            Some(admin.clone()),
+            Some("{\"name\": ".into()),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/units".into(),
+            Some(admin.clone()),
+            Some("[1,2]".into()),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/units".into(),
+            Some(admin.clone()),
+            Some("{\"name\": \"a\u{0}b\", \"kind\": \"court\"}".into()),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/units".into(),
+            Some(admin.clone()),
+            Some(format!("{{\"name\": \"{huge}\"}}")),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/units".into(),
+            Some(admin.clone()),
+            Some("{\"name\": \"x\", \"kind\": \"' OR 1=1 --\"}".into()),
+        ),
+        (
+            reqwest::Method::GET,
+            "/api/v1/units?limit=abc".into(),
+            Some(admin.clone()),
+            None,
+        ),
+        (
+            reqwest::Method::GET,
+            "/api/v1/units?cursor=%27%3B%20DROP%20TABLE%20units".into(),
+            Some(admin.clone()),
+            None,
+        ),
+        (
+            reqwest::Method::GET,
+            "/api/v1/units?modified_since=%2B99999-01-01T00:00:00Z".into(),
+            Some(admin.clone()),
+            None,
+        ),
+        (
+            reqwest::Method::GET,
+            "/api/v1/units/..%2F..%2Fetc%2Fpasswd".into(),
+            Some(admin.clone()),
+            None,
+        ),
+        (
+            reqwest::Method::GET,
+            "/api/v1/units".into(),
+            Some("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.".into()),
+            None,
+        ),
+        (
+            reqwest::Method::DELETE,
+            "/api/v1/healthz".into(),
+            None,
+            None,
+        ),
+        (
+            reqwest::Method::PATCH,
+            "/api/v1/deputies/00000000-0000-0000-0000-000000000000".into(),
+            Some(admin.clone()),
+            Some("{\"birth_date\": \"2026-13-45\"}".into()),
+        ),
+    ];
+    for (method, path, token, body) in probes {
+        let mut r = app.request(method.clone(), &path, token.as_deref());
+        if let Some(b) = body {
+            r = r.header("content-type", "application/json").body(b);
+        }
+        let res = r.send().await.unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        assert!(
+            (400..500).contains(&status),
+            "{method} {path}: {status} {text}"
+        );
+        for leak in [
+            ".rs",
+            "src/",
+            "sqlx",
+            "sea_orm",
+            "SELECT",
+            "INSERT",
+            "panicked",
+            "backtrace",
+            "serde",
+            "actix",
+        ] {
+            assert!(
+                !text.contains(leak),
+                "{method} {path} reveals `{leak}`: {text}"
+            );
+        }
+    }
+}
