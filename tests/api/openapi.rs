@@ -182,3 +182,62 @@ fn operation_ids_are_unique() {
     assert!(total > 100);
     assert_eq!(ids.len(), total, "some operation ids are used twice");
 }
+
+/// Every answer body an integrator reads has an example, and every
+/// example names exactly the fields its schema has (all required ones
+/// present, no unknown one).
+#[test]
+fn every_answer_body_has_a_fitting_example() {
+    let doc: serde_json::Value = serde_json::from_str(COMMITTED).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let name_of = |r: &serde_json::Value| -> Option<String> {
+        r["$ref"]
+            .as_str()
+            .map(|s| s.rsplit('/').next().unwrap().to_owned())
+    };
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let Some(responses) = op["responses"].as_object() else {
+                continue;
+            };
+            for (code, r) in responses {
+                if !code.starts_with('2') {
+                    continue;
+                }
+                let Some(schema) = r["content"]["application/json"]["schema"].as_object() else {
+                    continue;
+                };
+                let schema = serde_json::Value::Object(schema.clone());
+                let target = name_of(&schema).or_else(|| name_of(&schema["items"]));
+                let Some(mut name) = target else { continue };
+                if name.starts_with("ListResponse_") {
+                    let item = name_of(&schemas[&name]["properties"]["items"]["items"]).unwrap();
+                    name = item.trim_start_matches("Item_").to_owned();
+                }
+                let s = &schemas[&name];
+                checked += 1;
+                let Some(example) = s["example"].as_object() else {
+                    problems.push(format!("{method} {path} {code}: {name} has no example"));
+                    continue;
+                };
+                let props = s["properties"].as_object().cloned().unwrap_or_default();
+                for k in example.keys() {
+                    if !props.contains_key(k) && s["allOf"].is_null() {
+                        problems.push(format!("{name}: example field `{k}` is not in the schema"));
+                    }
+                }
+                for r in s["required"].as_array().into_iter().flatten() {
+                    if !example.contains_key(r.as_str().unwrap()) {
+                        problems.push(format!("{name}: example lacks required `{r}`"));
+                    }
+                }
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    assert!(checked > 100);
+    assert!(problems.is_empty(), "{problems:#?}");
+}

@@ -408,6 +408,7 @@ pub async fn update_activity(
 
 /// A deputy's part in an activity.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11", "invited": true, "signed_up_at": "2026-11-27T08:00:00Z", "checked_in_at": "2026-11-27T08:00:00Z", "checked_in_by": null}))]
 pub struct ParticipantView {
     pub deputy_id: Uuid,
     pub invited: bool,
@@ -556,6 +557,7 @@ pub struct AttendanceRequest {
 
 /// Who the recording checked in.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"checked_in": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11"], "already": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e12"]}))]
 pub struct AttendanceRecorded {
     /// Newly checked in (each with a duty record).
     pub checked_in: Vec<Uuid>,
@@ -644,6 +646,7 @@ pub async fn list_participants(
 
 /// A need of an enterprise or a resident.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ec1", "requester": "宿城区某机械制造有限公司", "requester_kind": "enterprise", "content": "希望了解高新技术企业认定政策", "contact_phone": "139****1111", "status": "matched", "activity_id": null, "deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11", "close_note": null, "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z"}))]
 pub struct NeedResponse {
     pub id: Uuid,
     pub requester: String,

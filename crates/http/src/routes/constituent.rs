@@ -78,6 +78,7 @@ pub struct ReceiptView {
 
 /// A new opinion and the code to follow it with.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"receipt_code": "7KQM-3HXP-W9TD-R2VB", "opinion": {"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ed0", "station_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ec0", "content": "小区门口路灯坏了三个月", "category": "城乡建设", "status": "received", "answer": null, "unit_reply": null, "suggestion": null, "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z"}}))]
 pub struct SubmittedOpinion {
     /// Keep it: it is shown once, and with it anyone can follow the opinion.
     pub receipt_code: String,
@@ -86,6 +87,7 @@ pub struct SubmittedOpinion {
 
 /// An opinion as staff, deputies and units see it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ed0", "station_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ec0", "content": "小区门口路灯坏了三个月", "category": "城乡建设", "submitter_name": null, "submitter_phone": "138****1234", "personal_data_masked": true, "status": "forwarded", "answer": null, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "forward_note": "请核实后答复群众", "unit_reply": null, "suggestion": null, "handled_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "handled_at": "2026-11-27T08:00:00Z", "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z"}))]
 pub struct OpinionResponse {
     pub id: Uuid,
     pub station_id: Option<Uuid>,
@@ -663,6 +665,7 @@ pub struct TakeUpRequest {
 
 /// What taking up made.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"opinion": {"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ed0", "station_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ec0", "content": "小区门口路灯坏了三个月", "category": "城乡建设", "submitter_name": null, "submitter_phone": "138****1234", "personal_data_masked": true, "status": "taken_up", "answer": null, "unit_id": null, "forward_note": null, "unit_reply": null, "suggestion": {"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e50", "number": null, "status": "draft"}, "handled_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e04", "handled_at": "2026-11-27T08:00:00Z", "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z"}, "suggestion_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e50"}))]
 pub struct TakenUp {
     pub opinion: OpinionResponse,
     /// The new draft suggestion, at `/api/v1/suggestions/{id}`.

@@ -573,6 +573,7 @@ pub struct IdleParams {
 
 /// An active deputy without a recorded duty lately.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11", "name": "张伟", "last_duty_on": "2026-06-30"}))]
 pub struct IdleDeputyView {
     pub deputy_id: Uuid,
     pub name: String,

@@ -526,6 +526,7 @@ pub async fn break_tie(
 
 /// A step of the round, with who took it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef4", "occurred_at": "2026-11-27T08:00:00Z", "actor_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "actor_name": "demo-staff", "action": "voting_closed", "from_stage": "voting", "to_stage": "implementing", "detail": {"ballots": 120, "adopted": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef1"], "tied": [], "open_seats": 0}}))]
 pub struct RoundTimelineItem {
     pub id: Uuid,
     pub occurred_at: DateTime<Utc>,
@@ -589,6 +590,7 @@ pub async fn round_timeline(
 
 /// A candidate; once adopted, a project.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef1", "round_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef0", "title": "城区老旧小区加装电梯", "description": "为30个老旧小区加装电梯", "estimated_budget": 30000000, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "source": "public", "status": "adopted", "review_reason": "群众呼声高，资金可落实", "approvals": 96, "against": 4, "abstentions": 20, "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z"}))]
 pub struct CandidateResponse {
     pub id: Uuid,
     pub round_id: Uuid,
@@ -811,6 +813,7 @@ pub struct ProjectStanding {
 
 /// A candidate, and for a project its standing.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef1", "round_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef0", "title": "城区老旧小区加装电梯", "description": "为30个老旧小区加装电梯", "estimated_budget": 30000000, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "source": "public", "status": "adopted", "review_reason": "群众呼声高，资金可落实", "approvals": 96, "against": 4, "abstentions": 20, "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z", "project": {"percent": 60, "ratings": {"satisfied": 80, "basically_satisfied": 30, "unsatisfied": 10}}}))]
 pub struct CandidateDetail {
     #[serde(flatten)]
     pub candidate: CandidateResponse,
@@ -978,6 +981,7 @@ pub struct BallotRequest {
 
 /// The caller's ballot, as far as it may be shown.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"round_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef0", "cast_at": "2026-11-27T08:00:00Z", "marks": null}))]
 pub struct BallotReceipt {
     pub round_id: Uuid,
     pub cast_at: DateTime<Utc>,
@@ -1163,6 +1167,7 @@ pub async fn my_ballot(
 
 /// A deputy who voted.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11", "cast_at": "2026-11-27T08:00:00Z", "marks": null}))]
 pub struct VoterView {
     pub deputy_id: Uuid,
     pub cast_at: DateTime<Utc>,
@@ -1321,6 +1326,7 @@ async fn project(state: &AppState, id: Uuid, pid: Uuid) -> ApiResult<(Round, Can
 
 /// A progress report.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef3", "percent": 60, "note": "已完成18个小区加装", "reported_on": "2027-06-30", "reported_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e02", "created_at": "2026-11-27T08:00:00Z"}))]
 pub struct ProgressView {
     pub id: Uuid,
     pub percent: i32,
@@ -1466,6 +1472,7 @@ pub async fn list_progress(
 
 /// A deputy's comment.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef2", "deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11", "content": "建议优先安排老年人比例高的小区", "created_at": "2026-11-27T08:00:00Z"}))]
 pub struct CommentView {
     pub id: Uuid,
     pub deputy_id: Uuid,
@@ -1592,6 +1599,7 @@ pub struct RatingRequest {
 
 /// The caller's recorded rating.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"project_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef1", "choice": "satisfied", "rated_at": "2026-11-27T08:00:00Z"}))]
 pub struct RatingView {
     pub project_id: Uuid,
     pub choice: Rating,

@@ -431,6 +431,7 @@ pub async fn delete_station(
 
 /// A reception day (接待日) and, once held, what happened.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ec2", "station_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ec0", "day": "2026-12-05", "hours": "09:00-11:30", "topic": "老旧小区加装电梯", "deputy_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11"], "people_received": 12, "matters": ["小区停车难", "加装电梯补贴"], "recorded_at": "2026-11-27T08:00:00Z", "recorded_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e03", "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z"}))]
 pub struct ReceptionDayResponse {
     pub id: Uuid,
     pub station_id: Uuid,

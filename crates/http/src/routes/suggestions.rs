@@ -97,6 +97,7 @@ pub struct CoUnitView {
 
 /// The lead unit's official reply letter (答复函).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea4", "round": 1, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "category": "B", "content": "已列入2026年民生实事计划，年内建成助餐点3个。", "document_number": "宿城民政函〔2026〕12号", "signed_by": "王强", "responsible_person": "李华", "handler_name": "赵磊", "handler_phone": "0527-84351234", "reply_date": "2026-05-20", "created_at": "2026-11-27T08:00:00Z"}))]
 pub struct ReplyView {
     pub id: Uuid,
     /// 1 for the first reply, 2 after one rehandling, ...
@@ -2292,6 +2293,7 @@ pub async fn list_categories(state: Data<AppState>) -> ApiResult<HttpResponse> {
 
 /// One entry of a suggestion's timeline.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea7", "occurred_at": "2026-11-27T08:00:00Z", "actor_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "actor_name": "demo-staff", "action": "assigned", "from_status": "registered", "to_status": "assigned", "detail": {"color": "yellow"}}))]
 pub struct TimelineItem {
     pub id: Uuid,
     pub occurred_at: DateTime<Utc>,
@@ -2321,6 +2323,7 @@ impl From<TimelineEntry> for TimelineItem {
 
 /// A verification or supervision record.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea5", "kind": "verification", "occurred_on": "2026-11-20", "participants": "代表工委、民政局", "content": "现场查看助餐点运营情况", "created_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "created_at": "2026-11-27T08:00:00Z"}))]
 pub struct RecordView {
     pub id: Uuid,
     /// `verification` or `supervision_note`.
@@ -2348,6 +2351,7 @@ impl From<SuggestionRecord> for RecordView {
 
 /// A unit's request and its decision.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea6", "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "kind": "extension", "reason": "需协调用地", "due_date": "2027-01-31", "status": "pending", "decided_by": null, "decided_at": null, "decision_note": null, "created_at": "2026-11-27T08:00:00Z"}))]
 pub struct RequestView {
     pub id: Uuid,
     pub unit_id: Uuid,
@@ -2382,6 +2386,7 @@ impl From<UnitRequest> for RequestView {
 
 /// A commitment of a B reply.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea3", "reply_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea4", "content": "年内建成助餐点3个", "due_date": "2026-12-31", "status": "open", "progress": "已建成2个", "fulfilled_at": null, "updated_at": "2026-11-27T08:00:00Z"}))]
 pub struct CommitmentView {
     pub id: Uuid,
     pub reply_id: Uuid,
@@ -2411,6 +2416,7 @@ impl From<Commitment> for CommitmentView {
 
 /// One lead unit's time holding the suggestion.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea1", "lead_unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "started_at": "2026-11-27T08:00:00Z", "ended_at": null, "end_reason": null}))]
 pub struct AssignmentView {
     pub id: Uuid,
     pub lead_unit_id: Uuid,
@@ -2651,6 +2657,7 @@ const ACCEPTED_TYPES: &[&str] = &[
 
 /// A file attached to a suggestion.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea2", "kind": "reply_letter", "file_name": "答复函.pdf", "content_type": "application/pdf", "size": 183422, "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "uploaded_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e02", "created_at": "2026-11-27T08:00:00Z"}))]
 pub struct AttachmentView {
     pub id: Uuid,
     /// `material` (the deputy's) or `reply_letter` (the lead unit's).
@@ -3064,6 +3071,7 @@ pub async fn retire_category(
 
 /// A unit named advanced (先进承办单位) for a year.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"year": 2026, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "reason": "办理质量高、群众满意", "marked_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "created_at": "2026-11-27T08:00:00Z"}))]
 pub struct AdvancedUnitView {
     pub year: i32,
     pub unit_id: Uuid,

@@ -1060,6 +1060,7 @@ mod stage_ops {
 
 /// An investigation record.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb2", "kind": "inspection", "occurred_on": "2026-04-12", "place": "城东农贸市场", "participants": "常委会执法检查组", "findings": "部分摊位未公示进货查验记录", "created_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "created_at": "2026-11-27T08:00:00Z"}))]
 pub struct InvestigationRecordView {
     pub id: Uuid,
     pub kind: RecordKind,
@@ -1200,6 +1201,7 @@ pub async fn add_record(
 
 /// A question of a special inquiry and the answer given.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb1", "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "asked_by": "王委员", "question": "校外培训机构监管存在哪些薄弱环节？", "answered_by": "区教育局局长 李明", "answer": "将建立联合执法机制，年内完成全覆盖检查。", "created_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "created_at": "2026-11-27T08:00:00Z"}))]
 pub struct InquiryView {
     pub id: Uuid,
     /// The body whose official answered.
@@ -1342,6 +1344,7 @@ pub async fn add_inquiry(
 
 /// One problem of an opinion's list.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb5", "opinion_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb4", "position": 1, "description": "农贸市场进货查验记录不全", "status": "closed", "note": "经实地核查，整改到位", "closed_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z"}))]
 pub struct ProblemView {
     pub id: Uuid,
     pub opinion_id: Uuid,
@@ -1371,6 +1374,7 @@ impl From<Problem> for ProblemView {
 
 /// A deliberation opinion (审议意见) issued to one body.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb4", "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "round": 1, "content": "关于全区食品安全法实施情况的审议意见", "deadline": "2026-12-31", "overdue": false, "issued_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "issued_at": "2026-11-27T08:00:00Z", "problems": [{"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb5", "opinion_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb4", "position": 1, "description": "农贸市场进货查验记录不全", "status": "answered", "note": null, "closed_at": null, "updated_at": "2026-11-27T08:00:00Z"}]}))]
 pub struct OpinionView {
     pub id: Uuid,
     pub unit_id: Uuid,
@@ -1554,6 +1558,7 @@ pub async fn issue_opinion(
 
 /// A rectification report (整改报告).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb6", "opinion_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb4", "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "summary": "已按审议意见完成整改", "answers": [{"problem_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb5", "measures": "全部摊位已公示进货查验记录"}], "submitted_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e02", "submitted_at": "2026-11-27T08:00:00Z"}))]
 pub struct ReportView {
     pub id: Uuid,
     pub opinion_id: Uuid,
@@ -1892,6 +1897,7 @@ pub struct VoteRequest {
 
 /// The caller's recorded vote.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"round": 1, "choice": "basically_satisfied", "voted_at": "2026-11-27T08:00:00Z"}))]
 pub struct VoteView {
     pub round: i32,
     pub choice: Satisfaction,
@@ -1990,6 +1996,7 @@ pub async fn my_vote(
 
 /// The result of one evaluation round.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"round": 1, "tally": {"satisfied": 9, "basically_satisfied": 4, "unsatisfied": 2}, "total": 15, "outcome": "accepted", "concluded_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "concluded_at": "2026-11-27T08:00:00Z"}))]
 pub struct SupervisionEvaluationView {
     pub round: i32,
     pub tally: Tally,
@@ -2154,6 +2161,7 @@ pub async fn remove_observer(
 
 /// An observation opinion (观察意见).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb3", "item_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea0", "observer_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e90", "content": "建议将校园周边小餐饮纳入下一轮抽检范围", "status": "adopted", "decision_reason": null, "decided_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "decided_at": "2026-11-27T08:00:00Z", "created_at": "2026-11-27T08:00:00Z"}))]
 pub struct ObservationView {
     pub id: Uuid,
     pub item_id: Uuid,
@@ -2369,6 +2377,7 @@ pub async fn decide_observation(
 
 /// A step of the item's loop, with who took it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb7", "occurred_at": "2026-11-27T08:00:00Z", "actor_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "actor_name": "demo-staff", "action": "rectification_started", "from_stage": "deliberating", "to_stage": "rectifying", "detail": null}))]
 pub struct SupervisionTimelineItem {
     pub id: Uuid,
     pub occurred_at: DateTime<Utc>,
