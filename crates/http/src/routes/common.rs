@@ -1,6 +1,8 @@
 //! Small pieces the route modules share: field errors for blank and
 //! unknown references, the answer to a concurrent change, id lists.
 
+use actix_web::HttpRequest;
+use actix_web::http::{StatusCode, header};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -56,6 +58,46 @@ pub(crate) async fn missing_deputies(
                 format!("{field}[{i}]"),
                 "not_found",
                 Msg::new("代表不存在", "no such deputy"),
+            ));
+        }
+    }
+    Ok(errors)
+}
+
+/// Counts a submission from someone without a say of their own (no
+/// account, or one that is neither staff nor deputy) against the
+/// per-address limit; beyond it, 429 with `Retry-After`.
+pub(crate) fn limit_anonymous(state: &AppState, req: &HttpRequest) -> ApiResult<()> {
+    let key = crate::extract::client_ip(req)
+        .map(crate::ratelimit::key_of)
+        .unwrap_or_default();
+    state.opinion_limiter.check(&key).map_err(|wait| {
+        let secs = wait.as_secs().max(1);
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            Msg::new(
+                format!("提交过于频繁，请 {secs} 秒后再试"),
+                format!("Too many submissions from this address; try again in {secs} seconds"),
+            ),
+        )
+        .with_header(header::RETRY_AFTER, secs.to_string())
+    })
+}
+
+/// The field errors of `ids` (in `field`) that name no unit.
+pub(crate) async fn missing_units(
+    state: &AppState,
+    field: &str,
+    ids: &[Uuid],
+) -> ApiResult<Vec<FieldError>> {
+    let mut errors = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        if !state.store.unit_exists(*id).await? {
+            errors.push(FieldError::new(
+                format!("{field}[{i}]"),
+                "not_found",
+                Msg::new("单位不存在", "no such unit"),
             ));
         }
     }

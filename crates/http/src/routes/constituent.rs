@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get, post};
 use chrono::{DateTime, Utc};
@@ -25,7 +25,7 @@ use validator::Validate;
 use crate::error::{ApiError, ApiResult, Msg, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, answer};
 use crate::pagination::{ListParams, ListResponse};
-use crate::routes::common::blank;
+use crate::routes::common::{blank, limit_anonymous};
 use crate::{AppState, respond};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -288,21 +288,7 @@ pub async fn submit_opinion(
 ) -> ApiResult<HttpResponse> {
     let author = caller.principal.actor().map(|a| a.user_id);
     if author.is_none() {
-        let key = crate::extract::client_ip(&req)
-            .map(crate::ratelimit::key_of)
-            .unwrap_or_default();
-        if let Err(wait) = state.opinion_limiter.check(&key) {
-            let secs = wait.as_secs().max(1);
-            return Err(ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-                Msg::new(
-                    format!("提交过于频繁，请 {secs} 秒后再试"),
-                    format!("Too many opinions from this address; try again in {secs} seconds"),
-                ),
-            )
-            .with_header(header::RETRY_AFTER, secs.to_string()));
-        }
+        limit_anonymous(&state, &req)?;
     }
     let b = body.parse()?;
     if b.content.trim().is_empty() {

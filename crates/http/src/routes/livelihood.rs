@@ -2,7 +2,7 @@
 //! round collects candidates, shortlists them, lets the deputies of its
 //! congress vote, and follows the adopted projects to their evaluation.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get, post};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -26,7 +26,7 @@ use validator::Validate;
 use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams};
 use crate::pagination::{Keyed, ListParams, ListResponse};
-use crate::routes::common::{blank, concurrent_change};
+use crate::routes::common::{blank, concurrent_change, limit_anonymous};
 use crate::routes::suggestions::EmptyRequest;
 use crate::{AppState, respond};
 
@@ -689,21 +689,7 @@ pub async fn propose_candidate(
     let actor = caller.principal.actor();
     let limited = actor.is_none_or(|a| !a.has(Role::Staff) && !a.has(Role::Deputy));
     if limited {
-        let key = crate::extract::client_ip(&req)
-            .map(crate::ratelimit::key_of)
-            .unwrap_or_default();
-        if let Err(wait) = state.opinion_limiter.check(&key) {
-            let secs = wait.as_secs().max(1);
-            return Err(ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-                Msg::new(
-                    format!("提交过于频繁，请 {secs} 秒后再试"),
-                    format!("Too many proposals from this address; try again in {secs} seconds"),
-                ),
-            )
-            .with_header(header::RETRY_AFTER, secs.to_string()));
-        }
+        limit_anonymous(&state, &req)?;
     }
     let b = body.parse()?;
     let errors: Vec<FieldError> = [("title", &b.title), ("description", &b.description)]

@@ -19,6 +19,7 @@ use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, no_null, take};
 use crate::pagination::{ListParams, ListResponse};
 use crate::patch::double;
+use crate::routes::common::missing_units;
 use crate::{AppState, respond};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -202,16 +203,7 @@ pub struct ObserverFilterParams {
 }
 
 async fn check_units(state: &AppState, ids: &[Uuid]) -> ApiResult<()> {
-    let mut errors = Vec::new();
-    for (i, id) in ids.iter().enumerate() {
-        if !state.store.unit_exists(*id).await? {
-            errors.push(FieldError::new(
-                format!("conflict_unit_ids[{i}]"),
-                "not_found",
-                Msg::new("承办单位不存在", "no such unit"),
-            ));
-        }
-    }
+    let errors = missing_units(state, "conflict_unit_ids", ids).await?;
     if errors.is_empty() {
         Ok(())
     } else {

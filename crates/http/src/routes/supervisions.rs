@@ -33,7 +33,7 @@ use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem as ProblemDoc};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, answer, no_null, take};
 use crate::pagination::{Keyed, ListParams, ListResponse};
 use crate::patch::double;
-use crate::routes::common::{blank, refuse_blank};
+use crate::routes::common::{blank, missing_deputies, missing_units, refuse_blank};
 use crate::routes::suggestions::EmptyRequest;
 use crate::{AppState, respond};
 
@@ -295,34 +295,6 @@ fn note_detail(note: Option<String>) -> Option<serde_json::Value> {
         .map(|n| json!({"note": n}))
 }
 
-async fn check_refs(
-    state: &AppState,
-    field: &str,
-    ids: &[Uuid],
-    unit: bool,
-) -> ApiResult<Vec<FieldError>> {
-    let mut errors = Vec::new();
-    for (i, id) in ids.iter().enumerate() {
-        let exists = if unit {
-            state.store.unit_exists(*id).await?
-        } else {
-            state.store.deputy_exists(*id).await?
-        };
-        if !exists {
-            errors.push(FieldError::new(
-                format!("{field}[{i}]"),
-                "not_found",
-                if unit {
-                    Msg::new("单位不存在", "no such unit")
-                } else {
-                    Msg::new("代表不存在", "no such deputy")
-                },
-            ));
-        }
-    }
-    Ok(errors)
-}
-
 fn plan_error(p: rules::PlanProblem) -> FieldError {
     use rules::PlanProblem::*;
     match p {
@@ -481,17 +453,9 @@ pub async fn create_supervision(
     if let Err(p) = rules::check_plan(&b.methods, &b.laws) {
         errors.push(plan_error(p));
     }
-    errors.extend(check_refs(&state, "body_ids", &b.body_ids, true).await?);
-    errors.extend(
-        check_refs(
-            &state,
-            "committee_member_ids",
-            &b.committee_member_ids,
-            false,
-        )
-        .await?,
-    );
-    errors.extend(check_refs(&state, "deputy_ids", &b.deputy_ids, false).await?);
+    errors.extend(missing_units(&state, "body_ids", &b.body_ids).await?);
+    errors.extend(missing_deputies(&state, "committee_member_ids", &b.committee_member_ids).await?);
+    errors.extend(missing_deputies(&state, "deputy_ids", &b.deputy_ids).await?);
     errors.extend(overlap(&b.committee_member_ids, &b.deputy_ids));
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
@@ -628,13 +592,13 @@ pub async fn update_supervision(
         errors.extend(check_laws(l));
     }
     if let Some(u) = &bodies {
-        errors.extend(check_refs(&state, "body_ids", u, true).await?);
+        errors.extend(missing_units(&state, "body_ids", u).await?);
     }
     if let Some(d) = &members {
-        errors.extend(check_refs(&state, "committee_member_ids", d, false).await?);
+        errors.extend(missing_deputies(&state, "committee_member_ids", d).await?);
     }
     if let Some(d) = &deputies {
-        errors.extend(check_refs(&state, "deputy_ids", d, false).await?);
+        errors.extend(missing_deputies(&state, "deputy_ids", d).await?);
     }
     let mut after = before.clone();
     if let Some(v) = title {
