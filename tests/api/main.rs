@@ -7,6 +7,7 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod authz;
 mod cli;
 mod deputies;
 mod errors;
