@@ -14,6 +14,7 @@ mod m20261127_000007_observers;
 mod m20261127_000008_supervision;
 mod m20261127_000009_deputies_at_work;
 mod m20261127_000010_livelihood;
+mod m20261127_000011_integration;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000008_supervision::Migration),
             Box::new(m20261127_000009_deputies_at_work::Migration),
             Box::new(m20261127_000010_livelihood::Migration),
+            Box::new(m20261127_000011_integration::Migration),
         ]
     }
 }

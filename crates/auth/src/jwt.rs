@@ -16,8 +16,15 @@ pub struct Claims {
     pub aud: String,
     pub iat: i64,
     pub exp: i64,
-    /// The session (refresh-token family) the token was issued in.
+    /// The session (refresh-token family) the token was issued in; for a
+    /// service client, the token's own id.
     pub sid: String,
+    /// A service client's token: the client's id (equal to `sub`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// A service client's token: the scopes granted, space-separated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 impl Claims {
@@ -27,6 +34,11 @@ impl Claims {
 
     pub fn session_id(&self) -> Option<Uuid> {
         Uuid::parse_str(&self.sid).ok()
+    }
+
+    /// Whether the token was issued to a service client.
+    pub fn is_client(&self) -> bool {
+        self.client_id.is_some()
     }
 }
 
@@ -110,6 +122,27 @@ impl JwtKeys {
             iat: now,
             exp: now + self.config.access_ttl_secs,
             sid: session_id.to_string(),
+            client_id: None,
+            scope: None,
+        };
+        let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|_| JwtError::Signing)?;
+        Ok((token, self.config.access_ttl_secs))
+    }
+
+    /// Issues an access token to a service client carrying `scope`
+    /// (space-separated); returns the token and its lifetime in seconds.
+    pub fn issue_client(&self, client_id: Uuid, scope: &str) -> Result<(String, i64), JwtError> {
+        let now = Utc::now().timestamp();
+        let claims = Claims {
+            sub: client_id.to_string(),
+            iss: self.config.issuer.clone(),
+            aud: self.config.audience.clone(),
+            iat: now,
+            exp: now + self.config.access_ttl_secs,
+            sid: Uuid::now_v7().to_string(),
+            client_id: Some(client_id.to_string()),
+            scope: Some(scope.to_owned()),
         };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|_| JwtError::Signing)?;
@@ -127,6 +160,16 @@ impl JwtKeys {
             return Err(JwtError::Invalid);
         }
         if claims.user_id().is_none() || claims.session_id().is_none() {
+            return Err(JwtError::Invalid);
+        }
+        // A client's token names the client twice and carries its scopes;
+        // a person's token carries neither.
+        let client_ok = match (&claims.client_id, &claims.scope) {
+            (Some(c), Some(_)) => *c == claims.sub,
+            (None, None) => true,
+            _ => false,
+        };
+        if !client_ok {
             return Err(JwtError::Invalid);
         }
         Ok(claims)
@@ -150,6 +193,20 @@ mod tests {
         let c = k.verify(&token)?;
         assert_eq!(c.user_id(), Some(uid));
         assert_eq!(c.session_id(), Some(sid));
+        Ok(())
+    }
+
+    #[test]
+    fn client_tokens_carry_their_scopes() -> Result<(), JwtError> {
+        let k = keys();
+        let id = Uuid::now_v7();
+        let (token, _) = k.issue_client(id, "suggestions:read")?;
+        let c = k.verify(&token)?;
+        assert!(c.is_client());
+        assert_eq!(c.user_id(), Some(id));
+        assert_eq!(c.scope.as_deref(), Some("suggestions:read"));
+        let (user, _) = k.issue(id, Uuid::now_v7())?;
+        assert!(!k.verify(&user)?.is_client());
         Ok(())
     }
 

@@ -6,6 +6,7 @@ pub mod jwt;
 pub mod opinion_access;
 pub mod password;
 pub mod permission;
+pub mod scope;
 pub mod suggestion_access;
 pub mod supervision_access;
 pub mod token;

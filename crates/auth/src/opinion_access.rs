@@ -111,6 +111,7 @@ mod tests {
             deputy_id: deputy.map(Uuid::from_u128),
             unit_id: unit.map(Uuid::from_u128),
             observer_id: None,
+            scopes: None,
         })
     }
 

@@ -2,6 +2,7 @@
 //! perform an action, on an object where the action concerns one. Handlers
 //! ask [`decide`] and act on its answer; nothing else decides.
 
+use renda_domain::integration::ScopeSet;
 use renda_domain::{Role, RoleSet};
 use uuid::Uuid;
 
@@ -14,9 +15,17 @@ pub struct Actor {
     pub deputy_id: Option<Uuid>,
     pub unit_id: Option<Uuid>,
     pub observer_id: Option<Uuid>,
+    /// A service client's scopes; `None` for a person, whose role alone
+    /// decides.
+    pub scopes: Option<ScopeSet>,
 }
 
 impl Actor {
+    /// True when the caller is a service client rather than a person.
+    pub fn is_client(&self) -> bool {
+        self.scopes.is_some()
+    }
+
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(role)
     }
@@ -105,6 +114,11 @@ pub enum Action {
     ManageLivelihood,
     /// See who voted in a round (and, for an open ballot, how).
     ReadLivelihoodVoters,
+    /// Register, change and delete service clients: administrators.
+    ManageClients,
+    /// Keep webhook subscriptions: administrators for the office, and
+    /// service clients for themselves.
+    ManageWebhooks,
 }
 
 /// The answer of [`decide`].
@@ -166,6 +180,8 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
             actor.roles.any(&[Role::Staff, Role::Leader])
         }
         Action::ManageLivelihood => actor.has(Role::Staff),
+        Action::ManageClients => actor.has(Role::Admin) && !actor.is_client(),
+        Action::ManageWebhooks => actor.is_client() || actor.has(Role::Admin),
         Action::ReadObserverRecord { observer_id } => {
             actor.roles.any(&[Role::Staff, Role::Leader])
                 || (actor.has(Role::Observer) && actor.observer_id == Some(observer_id))
@@ -200,6 +216,7 @@ mod tests {
             deputy_id,
             unit_id: None,
             observer_id: None,
+            scopes: None,
         })
     }
 
@@ -310,6 +327,11 @@ mod tests {
             (&leader, ManageLivelihood, Forbidden),
             (&admin, ReadLivelihoodVoters, Forbidden),
             (&leader, ReadLivelihoodVoters, Allow),
+            (&admin, ManageClients, Allow),
+            (&staff, ManageClients, Forbidden),
+            (&admin, ManageWebhooks, Allow),
+            (&staff, ManageWebhooks, Forbidden),
+            (&deputy, ManageWebhooks, Forbidden),
             // observers: everyone signed in reads; the office registers;
             // contact details for the office and the observer
             (&anon, ReadObservers, Unauthenticated),

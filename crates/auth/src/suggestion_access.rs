@@ -62,13 +62,7 @@ pub struct Visibility {
     pub unit: Option<Uuid>,
 }
 
-/// The statuses in which the handling units see a suggestion.
-pub const UNIT_VISIBLE: &[SuggestionStatus] = &[
-    SuggestionStatus::Assigned,
-    SuggestionStatus::Replied,
-    SuggestionStatus::Rehandling,
-    SuggestionStatus::Closed,
-];
+pub use renda_domain::suggestion::UNIT_VISIBLE;
 
 /// The suggestions a caller may see.
 pub fn visibility(principal: &Principal) -> Visibility {
@@ -170,6 +164,7 @@ mod tests {
             deputy_id: deputy.map(Uuid::from_u128),
             unit_id: unit.map(Uuid::from_u128),
             observer_id: None,
+            scopes: None,
         })
     }
 

@@ -156,6 +156,7 @@ mod tests {
             deputy_id: deputy.map(Uuid::from_u128),
             unit_id: unit.map(Uuid::from_u128),
             observer_id: obs.map(Uuid::from_u128),
+            scopes: None,
         })
     }
 

@@ -8,6 +8,7 @@ mod macros;
 pub mod activity;
 pub mod deputy;
 pub mod duty;
+pub mod integration;
 pub mod livelihood;
 pub mod observer;
 pub mod personal;
@@ -74,5 +75,7 @@ mod tests {
         check(crate::livelihood::CandidateSource::ALL);
         check(crate::livelihood::CandidateStatus::ALL);
         check(crate::livelihood::Choice::ALL);
+        check(crate::integration::Scope::ALL);
+        check(crate::integration::IntegrationStatus::ALL);
     }
 }

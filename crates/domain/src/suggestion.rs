@@ -384,6 +384,14 @@ pub struct CoSigner {
     pub withdrawn_at: Option<DateTime<Utc>>,
 }
 
+/// The statuses in which the handling units see a suggestion.
+pub const UNIT_VISIBLE: &[SuggestionStatus] = &[
+    SuggestionStatus::Assigned,
+    SuggestionStatus::Replied,
+    SuggestionStatus::Rehandling,
+    SuggestionStatus::Closed,
+];
+
 /// A co-unit (协办单位): its own deadline and its opinion to the lead unit.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CoUnit {

@@ -202,6 +202,18 @@ impl ApiError {
         )
     }
 
+    /// A service client's token lacks the scope the operation needs.
+    pub fn insufficient_scope() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "insufficient_scope",
+            Msg::new(
+                "客户端令牌的授权范围（scope）不包含此操作",
+                "The client's token does not carry a scope that allows this operation",
+            ),
+        )
+    }
+
     pub fn not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
@@ -413,6 +425,7 @@ fn conflict_for(code: &'static str) -> ApiError {
             "This is the last active administrator; it cannot be disabled or lose the admin role",
         ),
         "category_exists" => Msg::new("该类别已存在", "That category exists"),
+        "client_name_taken" => Msg::new("已有同名的客户端", "A client with that name exists"),
         "already_advanced" => Msg::new(
             "该单位本年度已评为先进承办单位",
             "That unit is already named advanced for the year",

@@ -410,6 +410,8 @@ impl FromRequest for Caller {
         let token = bearer(req);
         let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
         let client_addr = client_addr(req);
+        let method = req.method().as_str().to_owned();
+        let route = req.match_pattern().unwrap_or_default();
         Box::pin(async move {
             let Some(state) = state else {
                 return Err(ApiError::internal());
@@ -422,6 +424,10 @@ impl FromRequest for Caller {
                     (Principal::User(actor), Some(session))
                 }
             };
+            // A service client reaches only the operations its scopes open.
+            if !renda_auth::scope::decide_scope(&principal, &method, &route).is_allowed() {
+                return Err(ApiError::insufficient_scope());
+            }
             Ok(Caller {
                 principal,
                 session_id,

@@ -48,6 +48,8 @@ English with `Accept-Language: en`. Collections page with `limit` and an opaque 
         (name = "auth", description = "Signing in and out"),
         (name = "me", description = "The caller's own account"),
         (name = "users", description = "User accounts (administrators)"),
+        (name = "clients", description = "Service clients (OA systems) using the OAuth 2.0 client credentials grant (administrators)"),
+        (name = "webhooks", description = "Webhook subscriptions: signed event deliveries with a delivery log and replay"),
         (name = "units", description = "Handling units (承办单位)"),
         (name = "deputies", description = "Deputies (人大代表): profiles, memberships, three links"),
         (name = "suggestions", description = "Deputies' suggestions (代表建议) and their handling under three-colour management"),
@@ -76,7 +78,18 @@ impl Modify for BearerScheme {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
                     .description(Some(
-                        "An access token from `POST /api/v1/auth/login` or `/api/v1/auth/refresh`.",
+                        "An access token from `POST /api/v1/auth/login` or `/api/v1/auth/refresh`, or a service client's from `POST /api/v1/auth/token`.",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "client_basic",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Basic)
+                    .description(Some(
+                        "A service client's `client_id` and `client_secret`, for `POST /api/v1/auth/token` only.",
                     ))
                     .build(),
             ),

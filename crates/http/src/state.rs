@@ -153,6 +153,9 @@ impl AppState {
         let (Some(user_id), Some(session_id)) = (claims.user_id(), claims.session_id()) else {
             return Err(ApiError::unauthenticated());
         };
+        if claims.is_client() {
+            return self.authenticate_client(user_id, session_id, &claims).await;
+        }
         let user = match self.store.get_user(user_id).await {
             Ok(u) => u,
             Err(StoreError::NotFound) => return Err(ApiError::unauthenticated()),
@@ -168,7 +171,47 @@ impl AppState {
             deputy_id: user.deputy_id,
             unit_id: user.unit_id,
             observer_id: user.observer_id,
+            scopes: None,
         };
         Ok((actor, session_id))
+    }
+
+    /// A service client's token: the client is loaded afresh, so that a
+    /// disabled or deleted client stops at once, and the token's scopes
+    /// count only as far as the client still holds them. A client acting
+    /// for a unit has that unit's role; one without a unit reads as the
+    /// office's leaders do.
+    async fn authenticate_client(
+        &self,
+        client_id: uuid::Uuid,
+        token_id: uuid::Uuid,
+        claims: &renda_auth::Claims,
+    ) -> Result<(Actor, uuid::Uuid), ApiError> {
+        let client = match self.store.get_client(client_id).await {
+            Ok(c) => c,
+            Err(StoreError::NotFound) => return Err(ApiError::unauthenticated()),
+            Err(e) => return Err(e.into()),
+        };
+        if client.status != renda_domain::integration::IntegrationStatus::Active {
+            return Err(ApiError::unauthenticated());
+        }
+        let granted =
+            renda_domain::integration::ScopeSet::parse(claims.scope.as_deref().unwrap_or(""))
+                .map_err(|_| ApiError::unauthenticated())?;
+        let role = if client.unit_id.is_some() {
+            renda_domain::Role::Unit
+        } else {
+            renda_domain::Role::Leader
+        };
+        let actor = Actor {
+            user_id: client.id,
+            username: format!("client:{}", client.name),
+            roles: renda_domain::RoleSet::new([role]),
+            deputy_id: None,
+            unit_id: client.unit_id,
+            observer_id: None,
+            scopes: Some(granted.intersect(&client.scopes)),
+        };
+        Ok((actor, token_id))
     }
 }

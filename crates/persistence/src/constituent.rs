@@ -23,6 +23,26 @@ use crate::suggestions::{NewSuggestion, insert_suggestion};
 
 const OBJECT: &str = "constituent_opinion";
 
+/// The outbox event of a change of an opinion: the office learns of every
+/// one, the unit of what is forwarded to it. No personal data travels.
+fn outbox_event(o: &ConstituentOpinion, action: &str) -> crate::integration::EventDraft {
+    crate::integration::EventDraft {
+        object_type: "opinion",
+        object_id: o.id,
+        action: action.to_owned(),
+        data: serde_json::json!({
+            "status": o.status,
+            "station_id": o.station_id,
+            "unit_id": o.unit_id,
+            "suggestion_id": o.suggestion_id,
+        }),
+        audience: renda_domain::integration::Audience {
+            office: true,
+            units: o.unit_id.into_iter().collect(),
+        },
+    }
+}
+
 /// A constituent opinion. Name and phone are personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConstituentOpinion {
@@ -139,6 +159,7 @@ impl Store {
     ) -> StoreResult<ConstituentOpinion> {
         let txn = self.db.begin().await?;
         to_active(&o, Some(receipt_digest)).insert(&txn).await?;
+        crate::integration::emit(&txn, outbox_event(&o, "received")).await?;
         let a = audited(&o);
         audit::record(
             &txn,
@@ -194,6 +215,8 @@ impl Store {
         if res.rows_affected != 1 {
             return Err(StoreError::VersionMismatch);
         }
+        // The event is named after the state reached (`opinion.forwarded`).
+        crate::integration::emit(&txn, outbox_event(&after, after.status.as_str())).await?;
         let (b, a) = (audited(before), audited(&after));
         audit::record(
             &txn,
@@ -250,6 +273,7 @@ impl Store {
             false,
         )
         .await?;
+        crate::integration::emit(&txn, outbox_event(&after, "taken_up")).await?;
         let (b, a) = (audited(before), audited(&after));
         audit::record(
             &txn,

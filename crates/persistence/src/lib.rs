@@ -12,6 +12,7 @@ pub mod duties;
 mod entities;
 pub mod error;
 pub mod idempotency;
+pub mod integration;
 pub mod list;
 pub mod livelihood;
 pub mod observers;

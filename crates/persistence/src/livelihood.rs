@@ -240,7 +240,17 @@ async fn insert_event<Conn: ConnectionTrait>(
     }
     .insert(c)
     .await?;
-    Ok(())
+    let draft = crate::integration::EventDraft {
+        object_type: "livelihood_round",
+        object_id: id,
+        action: event.action.to_owned(),
+        data: serde_json::json!({"from_stage": from, "stage": to}),
+        audience: renda_domain::integration::Audience {
+            office: true,
+            units: Vec::new(),
+        },
+    };
+    crate::integration::emit(c, draft).await
 }
 
 /// Locks the round row for the rest of the transaction if it is still in

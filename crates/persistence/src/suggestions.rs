@@ -33,6 +33,40 @@ use crate::list::{self, ListOptions, Page};
 
 const OBJECT: &str = "suggestion";
 
+/// The outbox event of a change of `s`: the office learns of everything
+/// past the draft stage, a unit of what happens while the suggestion is
+/// with it, as the suggestion's visibility rules say.
+fn outbox_event(
+    s: &Suggestion,
+    from: Option<SuggestionStatus>,
+    action: &str,
+) -> crate::integration::EventDraft {
+    let units = if renda_domain::suggestion::UNIT_VISIBLE.contains(&s.status) {
+        s.lead_unit_id
+            .into_iter()
+            .chain(s.co_units.iter().map(|c| c.unit_id))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    crate::integration::EventDraft {
+        object_type: OBJECT,
+        object_id: s.id,
+        action: action.to_owned(),
+        data: serde_json::json!({
+            "number": s.number,
+            "from_status": from,
+            "status": s.status,
+            "lead_unit_id": s.lead_unit_id,
+            "deadline": s.deadline,
+        }),
+        audience: renda_domain::integration::Audience {
+            office: s.status != SuggestionStatus::Draft,
+            units,
+        },
+    }
+}
+
 /// Which suggestions a caller sees: a union of conditions (see the
 /// permission module's `Visibility`, from which this is made).
 #[derive(Debug, Clone, Default)]
@@ -751,6 +785,7 @@ pub(crate) async fn insert_suggestion<Conn: ConnectionTrait>(
         detail: None,
     };
     insert_event(c, ctx, s.id, None, Some(s.status), &event).await?;
+    crate::integration::emit(c, outbox_event(&s, None, event.action)).await?;
     audit::record(
         c,
         ctx,
@@ -822,6 +857,7 @@ impl Store {
         }
         let (from, to) = (before.status, after.status);
         insert_event(&txn, ctx, after.id, Some(from), Some(to), &event).await?;
+        crate::integration::emit(&txn, outbox_event(&after, Some(from), event.action)).await?;
         let action = if from == to {
             event.action.to_owned()
         } else {
@@ -1176,6 +1212,7 @@ impl Store {
             detail: Some(serde_json::json!({"due_date": s.deadline, "on": today})),
         };
         insert_event(&txn, &ctx, id, Some(s.status), Some(s.status), &event).await?;
+        crate::integration::emit(&txn, outbox_event(&s, Some(s.status), event.action)).await?;
         audit::record(
             &txn,
             &ctx,

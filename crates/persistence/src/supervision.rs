@@ -478,7 +478,25 @@ async fn insert_event<Conn: ConnectionTrait>(
     }
     .insert(c)
     .await?;
-    Ok(())
+    // The office and the supervised bodies learn of the item's life.
+    let units = body::Entity::find()
+        .filter(body::Column::ItemId.eq(id))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|b| b.unit_id)
+        .collect();
+    let draft = crate::integration::EventDraft {
+        object_type: OBJECT,
+        object_id: id,
+        action: event.action.to_owned(),
+        data: serde_json::json!({"from_stage": from, "stage": to}),
+        audience: renda_domain::integration::Audience {
+            office: true,
+            units,
+        },
+    };
+    crate::integration::emit(c, draft).await
 }
 
 fn json_text<T: Serialize>(v: &T) -> StoreResult<String> {

@@ -1,7 +1,7 @@
 //! Signing in and out: passwords for access and refresh tokens.
 
 use actix_web::web::Data;
-use actix_web::{HttpResponse, post};
+use actix_web::{HttpRequest, HttpResponse, post};
 use renda_auth::{password, token};
 use renda_domain::user::Username;
 use renda_persistence::AuditCtx;
@@ -16,7 +16,10 @@ use crate::error::{ApiError, ApiResult, Msg, Problem};
 use crate::extract::{Caller, JsonBody, RequestMeta};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(login).service(refresh).service(logout);
+    cfg.service(login)
+        .service(refresh)
+        .service(logout)
+        .service(client_token);
 }
 
 /// Credentials.
@@ -239,4 +242,217 @@ pub async fn logout(state: Data<AppState>, caller: Caller) -> ApiResult<HttpResp
     let session = caller.session_id.ok_or_else(ApiError::unauthenticated)?;
     state.store.close_session(session).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// A token request of the OAuth 2.0 client credentials grant (RFC 6749
+/// §4.4), as a form (`application/x-www-form-urlencoded`, the standard) or
+/// as JSON. The client authenticates with HTTP Basic (`client_id` and
+/// `client_secret`) or with both fields in the body, not both ways.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "grant_type": "client_credentials",
+    "client_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f10",
+    "client_secret": "rcs_q5u1M0bq8xY1Yk0m8JtqVxq7Yq1wQ9nS3cZr2bT4uVw",
+    "scope": "suggestions:read suggestions:reply"
+}))]
+pub struct ClientTokenRequest {
+    /// Always `client_credentials`.
+    #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
+    pub grant_type: String,
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub client_id: Option<String>,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub client_secret: Option<String>,
+    /// Space-separated scopes wanted, a subset of the client's; all of the
+    /// client's when absent.
+    #[validate(length(max = 400))]
+    #[schema(max_length = 400)]
+    pub scope: Option<String>,
+}
+
+/// An access token for a service client. There is no refresh token: the
+/// client asks again with its credentials.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl",
+    "token_type": "Bearer",
+    "expires_in": 900,
+    "scope": "suggestions:read suggestions:reply"
+}))]
+pub struct ClientTokenResponse {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Lifetime of the access token in seconds.
+    pub expires_in: i64,
+    /// The scopes granted, space-separated.
+    pub scope: String,
+}
+
+fn invalid_client() -> ApiError {
+    ApiError::new(
+        actix_web::http::StatusCode::UNAUTHORIZED,
+        "invalid_client",
+        Msg::new(
+            "客户端身份验证失败：客户端不存在、已停用或密钥错误",
+            "Client authentication failed: unknown or disabled client, or wrong secret",
+        ),
+    )
+    .with_header(
+        actix_web::http::header::WWW_AUTHENTICATE,
+        "Basic realm=\"renda\"",
+    )
+}
+
+fn invalid_request(en: &str, zh: &str) -> ApiError {
+    ApiError::bad_request("invalid_request", Msg::new(zh.to_owned(), en.to_owned()))
+}
+
+/// `client_id:client_secret` from an HTTP Basic header, when present.
+fn basic_credentials(req: &HttpRequest) -> Option<Result<(String, String), ()>> {
+    use base64::Engine;
+    let v = req.headers().get(actix_web::http::header::AUTHORIZATION)?;
+    let s = v.to_str().ok()?;
+    let (scheme, rest) = s.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return Some(Err(()));
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(rest.trim())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok());
+    let Some(decoded) = decoded else {
+        return Some(Err(()));
+    };
+    // RFC 6749 §2.3.1: each part is form-urlencoded before encoding.
+    let unescape = |p: &str| -> String {
+        form_urlencoded::parse(format!("x={p}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    Some(
+        decoded
+            .split_once(':')
+            .map(|(id, secret)| (unescape(id), unescape(secret)))
+            .ok_or(()),
+    )
+}
+
+/// Issues an access token to a service client (OAuth 2.0 client
+/// credentials grant).
+///
+/// The token carries the scopes granted and works like a person's access
+/// token, limited to what the scopes open and the client's unit may do.
+#[utoipa::path(
+    tag = "auth",
+    request_body(content(
+        (ClientTokenRequest = "application/x-www-form-urlencoded"),
+        (ClientTokenRequest = "application/json"),
+    )),
+    responses(
+        (status = 200, description = "A token", body = ClientTokenResponse),
+        (status = 400, description = "Malformed request, an unsupported grant type (`unsupported_grant_type`) or a scope the client does not hold (`invalid_scope`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown or disabled client, or a wrong secret (`invalid_client`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither a form nor JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("client_basic" = []))
+)]
+#[post("/auth/token")]
+pub async fn client_token(
+    state: Data<AppState>,
+    req: HttpRequest,
+    body: actix_web::web::Bytes,
+) -> ApiResult<HttpResponse> {
+    use renda_domain::integration::ScopeSet;
+    let content_type = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let b: ClientTokenRequest = match content_type.as_str() {
+        "application/x-www-form-urlencoded" => {
+            let mut seen = std::collections::HashSet::new();
+            for (k, _) in form_urlencoded::parse(&body) {
+                if !seen.insert(k.into_owned()) {
+                    return Err(invalid_request(
+                        "A parameter appears more than once",
+                        "参数重复出现",
+                    ));
+                }
+            }
+            let json: serde_json::Map<String, serde_json::Value> = form_urlencoded::parse(&body)
+                .map(|(k, v)| (k.into_owned(), serde_json::Value::String(v.into_owned())))
+                .collect();
+            crate::extract::parse_json(serde_json::Value::Object(json).to_string().as_bytes())?
+        }
+        "application/json" => crate::extract::parse_json(&body)?,
+        _ => return Err(ApiError::unsupported_media_type()),
+    };
+    if b.grant_type != "client_credentials" {
+        return Err(ApiError::bad_request(
+            "unsupported_grant_type",
+            Msg::new(
+                "仅支持 client_credentials 授权方式",
+                "Only the client_credentials grant is supported here",
+            ),
+        ));
+    }
+    let (id, secret) = match (basic_credentials(&req), b.client_id, b.client_secret) {
+        (Some(Ok(pair)), None, None) => pair,
+        (Some(Err(())), _, _) => return Err(invalid_client()),
+        (None, Some(id), Some(secret)) => (id, secret),
+        (Some(_), _, _) => {
+            return Err(invalid_request(
+                "Authenticate either with HTTP Basic or in the body, not both",
+                "客户端身份只能用 HTTP Basic 或请求体中的一种方式提供",
+            ));
+        }
+        (None, _, _) => return Err(invalid_client()),
+    };
+    let Ok(client_id) = uuid::Uuid::parse_str(&id) else {
+        return Err(invalid_client());
+    };
+    let Some(client) = state
+        .store
+        .client_by_secret(client_id, &token::digest(&secret))
+        .await?
+    else {
+        tracing::info!(client_id = %client_id, "client authentication failed");
+        return Err(invalid_client());
+    };
+    let granted = match b.scope.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => client.scopes.clone(),
+        Some(wanted) => match ScopeSet::parse(wanted) {
+            Ok(w) if w.intersect(&client.scopes) == w => w,
+            _ => {
+                return Err(ApiError::bad_request(
+                    "invalid_scope",
+                    Msg::new(
+                        "请求的授权范围未知或超出该客户端的授权",
+                        "A scope asked for is unknown or not granted to this client",
+                    ),
+                ));
+            }
+        },
+    };
+    let scope = granted.to_storage();
+    let (access, ttl) = state
+        .jwt
+        .issue_client(client.id, &scope)
+        .map_err(|_| ApiError::internal())?;
+    tracing::info!(client_id = %client.id, scope = %scope, "client token issued");
+    Ok(HttpResponse::Ok().json(ClientTokenResponse {
+        access_token: access,
+        token_type: "Bearer".into(),
+        expires_in: ttl,
+        scope,
+    }))
 }

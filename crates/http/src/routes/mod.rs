@@ -3,6 +3,7 @@
 pub mod activities;
 pub mod audit;
 pub mod auth;
+pub mod clients;
 pub mod common;
 pub mod constituent;
 pub mod deputies;
@@ -24,6 +25,7 @@ pub fn api(cfg: &mut ServiceConfig) {
     auth::configure(cfg);
     me::configure(cfg);
     users::configure(cfg);
+    clients::configure(cfg);
     units::configure(cfg);
     deputies::configure(cfg);
     suggestions::configure(cfg);

@@ -1,0 +1,1083 @@
+//! Integration records: service clients, webhook subscriptions, the
+//! outbox of events and their deliveries.
+//!
+//! An event is written to the outbox by [`emit`] on the connection of the
+//! transaction that makes the change it reports: a committed change always
+//! has its event, a rolled-back one never. A dispatcher then fans each new
+//! event out into one delivery per matching subscription
+//! ([`Store::fan_out_events`]), claims due deliveries with a lease
+//! ([`Store::claim_deliveries`]) and records each attempt
+//! ([`Store::finish_delivery`]). Claims are conditional updates, so several
+//! dispatchers on one database never claim the same delivery; a delivery
+//! is due only when no earlier event of the same object is still pending
+//! for the same subscription, which keeps each object's events in order.
+
+use chrono::{DateTime, Duration, Utc};
+use renda_domain::integration::{
+    Audience, IntegrationStatus, ScopeSet, ServiceClient, Subscription, SubscriptionOwner,
+    event_matches,
+};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::Store;
+use crate::audit::{self, AuditCtx};
+use crate::entities::outbox_event as ob;
+use crate::entities::service_client as sc;
+use crate::entities::webhook_delivery as wd;
+use crate::entities::webhook_subscription as ws;
+use crate::error::{StoreError, StoreResult, parse_stored};
+use crate::list::{self, ListOptions, Page};
+
+const CLIENT: &str = "service_client";
+const SUBSCRIPTION: &str = "webhook_subscription";
+
+// ---------------------------------------------------------------- clients
+
+/// A client to register.
+#[derive(Debug, Clone)]
+pub struct NewClient {
+    pub name: String,
+    pub scopes: ScopeSet,
+    pub unit_id: Option<Uuid>,
+    pub secret_hash: String,
+}
+
+/// A change to a client; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ClientPatch {
+    pub name: Option<String>,
+    pub scopes: Option<ScopeSet>,
+    pub unit_id: Option<Option<Uuid>>,
+    pub status: Option<IntegrationStatus>,
+}
+
+fn client_from(m: sc::Model) -> StoreResult<ServiceClient> {
+    Ok(ServiceClient {
+        id: m.id,
+        name: m.name,
+        scopes: ScopeSet::parse(&m.scopes)
+            .map_err(|e| StoreError::Db(sea_orm::DbErr::Type(e.to_string())))?,
+        unit_id: m.unit_id,
+        status: parse_stored(&m.status)?,
+        previous_secret_expires_at: m.previous_secret_expires_at,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        version: m.version,
+    })
+}
+
+async fn load_client<C: ConnectionTrait>(c: &C, id: Uuid) -> StoreResult<sc::Model> {
+    sc::Entity::find_by_id(id)
+        .filter(sc::Column::DeletedAt.is_null())
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+async fn client_name_taken<C: ConnectionTrait>(
+    c: &C,
+    name: &str,
+    except: Option<Uuid>,
+) -> StoreResult<bool> {
+    let mut q = sc::Entity::find()
+        .filter(sc::Column::Name.eq(name))
+        .filter(sc::Column::DeletedAt.is_null());
+    if let Some(id) = except {
+        q = q.filter(sc::Column::Id.ne(id));
+    }
+    Ok(q.count(c).await? > 0)
+}
+
+impl Store {
+    pub async fn create_client(
+        &self,
+        ctx: &AuditCtx,
+        new: NewClient,
+    ) -> StoreResult<ServiceClient> {
+        let now = renda_domain::time::now();
+        let m = sc::Model {
+            id: Uuid::now_v7(),
+            name: new.name,
+            scopes: new.scopes.to_storage(),
+            unit_id: new.unit_id,
+            status: IntegrationStatus::Active.as_str().to_owned(),
+            secret_hash: new.secret_hash,
+            previous_secret_hash: None,
+            previous_secret_expires_at: None,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+            version: 1,
+        };
+        let txn = self.db.begin().await?;
+        if client_name_taken(&txn, &m.name, None).await? {
+            return Err(StoreError::Conflict("client_name_taken"));
+        }
+        sc::ActiveModel::from(m.clone()).insert(&txn).await?;
+        let client = client_from(m)?;
+        audit::record(
+            &txn,
+            ctx,
+            "create",
+            CLIENT,
+            Some(client.id),
+            None::<&ServiceClient>,
+            Some(&client),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(client)
+    }
+
+    pub async fn get_client(&self, id: Uuid) -> StoreResult<ServiceClient> {
+        client_from(load_client(&self.db, id).await?)
+    }
+
+    pub async fn list_clients(&self, opts: &ListOptions) -> StoreResult<Page<ServiceClient>> {
+        let keys = list::Keys {
+            id: sc::Column::Id,
+            updated_at: sc::Column::UpdatedAt,
+            deleted_at: Some(sc::Column::DeletedAt),
+        };
+        let page = list::paginate(&self.db, sc::Entity::find(), keys, opts, |m: &sc::Model| {
+            (m.id, m.updated_at, m.deleted_at)
+        })
+        .await?;
+        page.try_map(client_from)
+    }
+
+    /// Changes a client. A disabled client's tokens stop working at once;
+    /// its webhook deliveries stop being made.
+    pub async fn update_client(
+        &self,
+        ctx: &AuditCtx,
+        id: Uuid,
+        if_version: Option<i32>,
+        patch: ClientPatch,
+    ) -> StoreResult<ServiceClient> {
+        let txn = self.db.begin().await?;
+        let model = load_client(&txn, id).await?;
+        let before = client_from(model.clone())?;
+        if if_version.is_some_and(|v| v != before.version) {
+            return Err(StoreError::VersionMismatch);
+        }
+        let mut after = before.clone();
+        if let Some(n) = patch.name {
+            if client_name_taken(&txn, &n, Some(id)).await? {
+                return Err(StoreError::Conflict("client_name_taken"));
+            }
+            after.name = n;
+        }
+        if let Some(s) = patch.scopes {
+            after.scopes = s;
+        }
+        if let Some(u) = patch.unit_id {
+            after.unit_id = u;
+        }
+        if let Some(s) = patch.status {
+            after.status = s;
+        }
+        if after == before {
+            return Ok(before);
+        }
+        after.updated_at = renda_domain::time::now();
+        after.version = before.version + 1;
+        let res = sc::Entity::update_many()
+            .col_expr(sc::Column::Name, Expr::value(after.name.clone()))
+            .col_expr(sc::Column::Scopes, Expr::value(after.scopes.to_storage()))
+            .col_expr(sc::Column::UnitId, Expr::value(after.unit_id))
+            .col_expr(sc::Column::Status, Expr::value(after.status.as_str()))
+            .col_expr(sc::Column::UpdatedAt, Expr::value(after.updated_at))
+            .col_expr(sc::Column::Version, Expr::value(after.version))
+            .filter(sc::Column::Id.eq(id))
+            .filter(sc::Column::Version.eq(before.version))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::VersionMismatch);
+        }
+        if after.unit_id != before.unit_id {
+            // The subscriptions follow the unit the client acts for.
+            ws::Entity::update_many()
+                .col_expr(ws::Column::AudienceUnitId, Expr::value(after.unit_id))
+                .filter(ws::Column::OwnerClientId.eq(id))
+                .exec(&txn)
+                .await?;
+        }
+        audit::record(
+            &txn,
+            ctx,
+            "update",
+            CLIENT,
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    /// Gives a client a new secret. The old one keeps working until
+    /// `overlap` has passed, so that the client's operators can roll the
+    /// new one out without an outage.
+    pub async fn rotate_client_secret(
+        &self,
+        ctx: &AuditCtx,
+        id: Uuid,
+        if_version: Option<i32>,
+        new_hash: String,
+        overlap: Duration,
+    ) -> StoreResult<ServiceClient> {
+        let txn = self.db.begin().await?;
+        let model = load_client(&txn, id).await?;
+        let before = client_from(model.clone())?;
+        if if_version.is_some_and(|v| v != before.version) {
+            return Err(StoreError::VersionMismatch);
+        }
+        let now = renda_domain::time::now();
+        let mut after = before.clone();
+        after.previous_secret_expires_at = (overlap > Duration::zero()).then(|| now + overlap);
+        after.updated_at = now;
+        after.version = before.version + 1;
+        let res = sc::Entity::update_many()
+            .col_expr(sc::Column::SecretHash, Expr::value(new_hash))
+            .col_expr(
+                sc::Column::PreviousSecretHash,
+                Expr::value(
+                    after
+                        .previous_secret_expires_at
+                        .map(|_| model.secret_hash.clone()),
+                ),
+            )
+            .col_expr(
+                sc::Column::PreviousSecretExpiresAt,
+                Expr::value(after.previous_secret_expires_at),
+            )
+            .col_expr(sc::Column::UpdatedAt, Expr::value(now))
+            .col_expr(sc::Column::Version, Expr::value(after.version))
+            .filter(sc::Column::Id.eq(id))
+            .filter(sc::Column::Version.eq(before.version))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::VersionMismatch);
+        }
+        audit::record(
+            &txn,
+            ctx,
+            "rotate_secret",
+            CLIENT,
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    /// Deletes a client with its webhook subscriptions.
+    pub async fn delete_client(
+        &self,
+        ctx: &AuditCtx,
+        id: Uuid,
+        if_version: Option<i32>,
+    ) -> StoreResult<()> {
+        let txn = self.db.begin().await?;
+        let before = client_from(load_client(&txn, id).await?)?;
+        if if_version.is_some_and(|v| v != before.version) {
+            return Err(StoreError::VersionMismatch);
+        }
+        let now = renda_domain::time::now();
+        let res = sc::Entity::update_many()
+            .col_expr(sc::Column::DeletedAt, Expr::value(Some(now)))
+            .col_expr(sc::Column::UpdatedAt, Expr::value(now))
+            .col_expr(sc::Column::Version, Expr::value(before.version + 1))
+            .filter(sc::Column::Id.eq(id))
+            .filter(sc::Column::Version.eq(before.version))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::VersionMismatch);
+        }
+        ws::Entity::update_many()
+            .col_expr(ws::Column::DeletedAt, Expr::value(Some(now)))
+            .col_expr(ws::Column::UpdatedAt, Expr::value(now))
+            .col_expr(ws::Column::Version, Expr::col(ws::Column::Version).add(1))
+            .filter(ws::Column::OwnerClientId.eq(id))
+            .filter(ws::Column::DeletedAt.is_null())
+            .exec(&txn)
+            .await?;
+        audit::record(
+            &txn,
+            ctx,
+            "delete",
+            CLIENT,
+            Some(id),
+            Some(&before),
+            None::<&()>,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// The active client whose current secret, or previous secret still in
+    /// its overlap, has this digest.
+    pub async fn client_by_secret(
+        &self,
+        id: Uuid,
+        secret_hash: &str,
+    ) -> StoreResult<Option<ServiceClient>> {
+        let Some(m) = sc::Entity::find_by_id(id)
+            .filter(sc::Column::DeletedAt.is_null())
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let now = Utc::now();
+        let current = m.secret_hash == secret_hash;
+        let previous = m.previous_secret_hash.as_deref() == Some(secret_hash)
+            && m.previous_secret_expires_at.is_some_and(|t| t > now);
+        let client = client_from(m)?;
+        Ok(((current || previous) && client.status == IntegrationStatus::Active).then_some(client))
+    }
+}
+
+// ---------------------------------------------------------- subscriptions
+
+/// A subscription to create.
+#[derive(Debug, Clone)]
+pub struct NewSubscription {
+    pub owner: SubscriptionOwner,
+    pub audience_unit_id: Option<Uuid>,
+    pub url: String,
+    pub event_types: Vec<String>,
+    pub secret: String,
+    pub status: IntegrationStatus,
+    pub description: Option<String>,
+}
+
+/// A change to a subscription; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct SubscriptionPatch {
+    pub url: Option<String>,
+    pub event_types: Option<Vec<String>>,
+    pub status: Option<IntegrationStatus>,
+    pub description: Option<Option<String>>,
+    pub secret: Option<String>,
+}
+
+fn subscription_from(m: ws::Model) -> StoreResult<Subscription> {
+    let owner = match (m.owner_user_id, m.owner_client_id) {
+        (_, Some(c)) => SubscriptionOwner::Client(c),
+        (Some(u), None) => SubscriptionOwner::User(u),
+        (None, None) => {
+            return Err(StoreError::Db(sea_orm::DbErr::Type(
+                "a subscription without an owner".into(),
+            )));
+        }
+    };
+    Ok(Subscription {
+        id: m.id,
+        owner,
+        audience_unit_id: m.audience_unit_id,
+        url: m.url,
+        event_types: split_list(&m.event_types),
+        status: parse_stored(&m.status)?,
+        description: m.description,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        version: m.version,
+    })
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split(',')
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn join_list<T: ToString>(items: &[T]) -> String {
+    let mut s = String::from(",");
+    for i in items {
+        s.push_str(&i.to_string());
+        s.push(',');
+    }
+    s
+}
+
+async fn load_subscription<C: ConnectionTrait>(c: &C, id: Uuid) -> StoreResult<ws::Model> {
+    ws::Entity::find_by_id(id)
+        .filter(ws::Column::DeletedAt.is_null())
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Which subscriptions a listing shows: one owner's, or all (`None`).
+pub type SubscriptionFilter = Option<SubscriptionOwner>;
+
+impl Store {
+    pub async fn create_subscription(
+        &self,
+        ctx: &AuditCtx,
+        new: NewSubscription,
+    ) -> StoreResult<Subscription> {
+        let now = renda_domain::time::now();
+        let (owner_user_id, owner_client_id) = match new.owner {
+            SubscriptionOwner::User(u) => (Some(u), None),
+            SubscriptionOwner::Client(c) => (None, Some(c)),
+        };
+        let m = ws::Model {
+            id: Uuid::now_v7(),
+            owner_user_id,
+            owner_client_id,
+            audience_unit_id: new.audience_unit_id,
+            url: new.url,
+            event_types: join_list(&new.event_types),
+            secret: new.secret,
+            status: new.status.as_str().to_owned(),
+            description: new.description,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+            version: 1,
+        };
+        let txn = self.db.begin().await?;
+        ws::ActiveModel::from(m.clone()).insert(&txn).await?;
+        let s = subscription_from(m)?;
+        audit::record(
+            &txn,
+            ctx,
+            "create",
+            SUBSCRIPTION,
+            Some(s.id),
+            None::<&Subscription>,
+            Some(&s),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(s)
+    }
+
+    pub async fn get_subscription(&self, id: Uuid) -> StoreResult<Subscription> {
+        subscription_from(load_subscription(&self.db, id).await?)
+    }
+
+    pub async fn list_subscriptions(
+        &self,
+        filter: SubscriptionFilter,
+        opts: &ListOptions,
+    ) -> StoreResult<Page<Subscription>> {
+        let mut q = ws::Entity::find();
+        match filter {
+            Some(SubscriptionOwner::User(u)) => q = q.filter(ws::Column::OwnerUserId.eq(u)),
+            Some(SubscriptionOwner::Client(c)) => q = q.filter(ws::Column::OwnerClientId.eq(c)),
+            None => {}
+        }
+        let keys = list::Keys {
+            id: ws::Column::Id,
+            updated_at: ws::Column::UpdatedAt,
+            deleted_at: Some(ws::Column::DeletedAt),
+        };
+        let page = list::paginate(&self.db, q, keys, opts, |m: &ws::Model| {
+            (m.id, m.updated_at, m.deleted_at)
+        })
+        .await?;
+        page.try_map(subscription_from)
+    }
+
+    pub async fn update_subscription(
+        &self,
+        ctx: &AuditCtx,
+        id: Uuid,
+        if_version: Option<i32>,
+        patch: SubscriptionPatch,
+    ) -> StoreResult<Subscription> {
+        let txn = self.db.begin().await?;
+        let model = load_subscription(&txn, id).await?;
+        let before = subscription_from(model.clone())?;
+        if if_version.is_some_and(|v| v != before.version) {
+            return Err(StoreError::VersionMismatch);
+        }
+        let mut after = before.clone();
+        if let Some(u) = patch.url {
+            after.url = u;
+        }
+        if let Some(e) = patch.event_types {
+            after.event_types = e;
+        }
+        if let Some(s) = patch.status {
+            after.status = s;
+        }
+        if let Some(d) = patch.description {
+            after.description = d;
+        }
+        let new_secret = patch.secret.filter(|s| *s != model.secret);
+        if after == before && new_secret.is_none() {
+            return Ok(before);
+        }
+        after.updated_at = renda_domain::time::now();
+        after.version = before.version + 1;
+        let res = ws::Entity::update_many()
+            .col_expr(ws::Column::Url, Expr::value(after.url.clone()))
+            .col_expr(
+                ws::Column::EventTypes,
+                Expr::value(join_list(&after.event_types)),
+            )
+            .col_expr(ws::Column::Status, Expr::value(after.status.as_str()))
+            .col_expr(
+                ws::Column::Description,
+                Expr::value(after.description.clone()),
+            )
+            .col_expr(
+                ws::Column::Secret,
+                Expr::value(new_secret.clone().unwrap_or(model.secret)),
+            )
+            .col_expr(ws::Column::UpdatedAt, Expr::value(after.updated_at))
+            .col_expr(ws::Column::Version, Expr::value(after.version))
+            .filter(ws::Column::Id.eq(id))
+            .filter(ws::Column::Version.eq(before.version))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::VersionMismatch);
+        }
+        let action = if new_secret.is_some() {
+            "update_with_new_secret"
+        } else {
+            "update"
+        };
+        audit::record(
+            &txn,
+            ctx,
+            action,
+            SUBSCRIPTION,
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    /// Deletes a subscription; its pending deliveries are not made.
+    pub async fn delete_subscription(
+        &self,
+        ctx: &AuditCtx,
+        id: Uuid,
+        if_version: Option<i32>,
+    ) -> StoreResult<()> {
+        let txn = self.db.begin().await?;
+        let before = subscription_from(load_subscription(&txn, id).await?)?;
+        if if_version.is_some_and(|v| v != before.version) {
+            return Err(StoreError::VersionMismatch);
+        }
+        let now = renda_domain::time::now();
+        let res = ws::Entity::update_many()
+            .col_expr(ws::Column::DeletedAt, Expr::value(Some(now)))
+            .col_expr(ws::Column::UpdatedAt, Expr::value(now))
+            .col_expr(ws::Column::Version, Expr::value(before.version + 1))
+            .filter(ws::Column::Id.eq(id))
+            .filter(ws::Column::Version.eq(before.version))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::VersionMismatch);
+        }
+        wd::Entity::update_many()
+            .col_expr(
+                wd::Column::Status,
+                Expr::value(DeliveryStatus::Cancelled.as_str()),
+            )
+            .filter(wd::Column::SubscriptionId.eq(id))
+            .filter(wd::Column::Status.eq(DeliveryStatus::Pending.as_str()))
+            .exec(&txn)
+            .await?;
+        audit::record(
+            &txn,
+            ctx,
+            "delete",
+            SUBSCRIPTION,
+            Some(id),
+            Some(&before),
+            None::<&()>,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+// ----------------------------------------------------------------- outbox
+
+/// An event to record with the change it reports.
+#[derive(Debug, Clone)]
+pub struct EventDraft {
+    /// `suggestion`, `supervision`, `livelihood_round`, `opinion`.
+    pub object_type: &'static str,
+    pub object_id: Uuid,
+    /// What happened (`replied`, `became_overdue`); the event's type is
+    /// `<object_type>.<action>`.
+    pub action: String,
+    /// A few facts of the object after the change (status, number).
+    pub data: serde_json::Value,
+    pub audience: Audience,
+}
+
+/// Writes an event to the outbox on `c`, the transaction of the change.
+/// Each object's events are numbered 1, 2, 3… in the order of its changes:
+/// the change itself has locked the object's row, so two changes of one
+/// object cannot number alike (and if they did, the unique index would
+/// refuse the second and its transaction would roll back).
+pub(crate) async fn emit<C: ConnectionTrait>(c: &C, draft: EventDraft) -> StoreResult<()> {
+    let last: Option<i64> = ob::Entity::find()
+        .select_only()
+        .column_as(ob::Column::ObjectSeq.max(), "m")
+        .filter(ob::Column::ObjectType.eq(draft.object_type))
+        .filter(ob::Column::ObjectId.eq(draft.object_id))
+        .into_tuple::<Option<i64>>()
+        .one(c)
+        .await?
+        .flatten();
+    let seq = last.unwrap_or(0) + 1;
+    let id = Uuid::now_v7();
+    let occurred_at = renda_domain::time::now();
+    let event_type = format!("{}.{}", draft.object_type, draft.action);
+    let payload = serde_json::json!({
+        "id": id,
+        "type": event_type,
+        "occurred_at": occurred_at,
+        "object": {"type": draft.object_type, "id": draft.object_id, "seq": seq},
+        "data": draft.data,
+    });
+    ob::ActiveModel {
+        id: Set(id),
+        event_type: Set(event_type),
+        object_type: Set(draft.object_type.to_owned()),
+        object_id: Set(draft.object_id),
+        object_seq: Set(seq),
+        occurred_at: Set(occurred_at),
+        payload: Set(payload.to_string()),
+        audience_office: Set(draft.audience.office),
+        audience_units: Set(join_list(&draft.audience.units)),
+        dispatched: Set(false),
+    }
+    .insert(c)
+    .await?;
+    Ok(())
+}
+
+/// Where a delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum DeliveryStatus {
+    /// Waiting for its first or next attempt.
+    Pending,
+    /// The receiver answered 2xx.
+    Delivered,
+    /// Every attempt failed for the whole retry window; a replay may
+    /// queue it again.
+    Failed,
+    /// The subscription was deleted before it was made.
+    Cancelled,
+}
+
+impl DeliveryStatus {
+    pub const ALL: &'static [DeliveryStatus] = &[
+        DeliveryStatus::Pending,
+        DeliveryStatus::Delivered,
+        DeliveryStatus::Failed,
+        DeliveryStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Delivered => "delivered",
+            DeliveryStatus::Failed => "failed",
+            DeliveryStatus::Cancelled => "cancelled",
+        }
+    }
+
+    fn parse(s: &str) -> StoreResult<Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|d| d.as_str() == s)
+            .ok_or_else(|| StoreError::Db(sea_orm::DbErr::Type(format!("delivery status {s}"))))
+    }
+}
+
+/// A delivery, as its subscriber sees it in the delivery log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub id: Uuid,
+    pub subscription_id: Uuid,
+    pub event_id: Uuid,
+    pub event_type: String,
+    pub object_type: String,
+    pub object_id: Uuid,
+    pub object_seq: i64,
+    pub occurred_at: DateTime<Utc>,
+    pub status: DeliveryStatus,
+    pub attempts: i32,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    pub last_status_code: Option<i32>,
+    pub last_error: Option<String>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A claimed delivery, ready to send.
+#[derive(Debug, Clone)]
+pub struct DeliveryJob {
+    pub delivery_id: Uuid,
+    pub subscription_id: Uuid,
+    pub url: String,
+    pub secret: String,
+    pub event_id: Uuid,
+    pub event_type: String,
+    pub payload: String,
+    /// Attempts made before this one.
+    pub attempts: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What became of one attempt.
+#[derive(Debug, Clone)]
+pub struct AttemptResult {
+    pub delivered: bool,
+    pub status_code: Option<i32>,
+    pub error: Option<String>,
+    /// When to try again after a failure; `None` gives up.
+    pub retry_at: Option<DateTime<Utc>>,
+}
+
+fn object_key(object_type: &str, id: Uuid) -> String {
+    format!("{object_type}:{id}")
+}
+
+impl Store {
+    /// Turns up to `limit` new outbox events into deliveries, one per
+    /// active subscription that asks for the event's type and may learn of
+    /// it. Returns how many events it handled.
+    pub async fn fan_out_events(&self, limit: u64) -> StoreResult<usize> {
+        let events = ob::Entity::find()
+            .filter(ob::Column::Dispatched.eq(false))
+            .order_by_asc(ob::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?;
+        if events.is_empty() {
+            return Ok(0);
+        }
+        let subs = self.live_subscriptions().await?;
+        let mut handled = 0;
+        for e in events {
+            let txn = self.db.begin().await?;
+            // Whoever marks the event first fans it out; anyone else finds
+            // it marked and leaves it.
+            let res = ob::Entity::update_many()
+                .col_expr(ob::Column::Dispatched, Expr::value(true))
+                .filter(ob::Column::Id.eq(e.id))
+                .filter(ob::Column::Dispatched.eq(false))
+                .exec(&txn)
+                .await?;
+            if res.rows_affected != 1 {
+                continue;
+            }
+            let audience = Audience {
+                office: e.audience_office,
+                units: split_list(&e.audience_units)
+                    .iter()
+                    .filter_map(|u| Uuid::parse_str(u).ok())
+                    .collect(),
+            };
+            for (s, _) in subs.iter().filter(|(s, _)| {
+                event_matches(&s.event_types, &e.event_type) && audience.admits(s.audience_unit_id)
+            }) {
+                wd::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    subscription_id: Set(s.id),
+                    event_id: Set(e.id),
+                    object_key: Set(object_key(&e.object_type, e.object_id)),
+                    object_seq: Set(e.object_seq),
+                    status: Set(DeliveryStatus::Pending.as_str().to_owned()),
+                    attempts: Set(0),
+                    next_attempt_at: Set(e.occurred_at),
+                    claimed_until: Set(None),
+                    claimed_by: Set(None),
+                    last_attempt_at: Set(None),
+                    last_status_code: Set(None),
+                    last_error: Set(None),
+                    delivered_at: Set(None),
+                    created_at: Set(renda_domain::time::now()),
+                }
+                .insert(&txn)
+                .await?;
+            }
+            txn.commit().await?;
+            handled += 1;
+        }
+        Ok(handled)
+    }
+
+    /// Active subscriptions whose owner is still active, with secrets.
+    async fn live_subscriptions(&self) -> StoreResult<Vec<(Subscription, String)>> {
+        let rows = ws::Entity::find()
+            .filter(ws::Column::DeletedAt.is_null())
+            .filter(ws::Column::Status.eq(IntegrationStatus::Active.as_str()))
+            .all(&self.db)
+            .await?;
+        let client_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.owner_client_id).collect();
+        let active_clients: Vec<Uuid> = if client_ids.is_empty() {
+            Vec::new()
+        } else {
+            sc::Entity::find()
+                .filter(sc::Column::Id.is_in(client_ids))
+                .filter(sc::Column::DeletedAt.is_null())
+                .filter(sc::Column::Status.eq(IntegrationStatus::Active.as_str()))
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|c| c.id)
+                .collect()
+        };
+        rows.into_iter()
+            .filter(|r| {
+                r.owner_client_id
+                    .is_none_or(|c| active_clients.contains(&c))
+            })
+            .map(|r| {
+                let secret = r.secret.clone();
+                subscription_from(r).map(|s| (s, secret))
+            })
+            .collect()
+    }
+
+    /// Claims up to `limit` due deliveries for `worker` for `lease`. A
+    /// delivery is due when its time has come, nobody holds it, and no
+    /// earlier event of its object waits for the same subscription.
+    pub async fn claim_deliveries(
+        &self,
+        worker: &str,
+        limit: u64,
+        lease: Duration,
+    ) -> StoreResult<Vec<DeliveryJob>> {
+        let now = Utc::now();
+        let candidates = wd::Entity::find()
+            .filter(wd::Column::Status.eq(DeliveryStatus::Pending.as_str()))
+            .filter(wd::Column::NextAttemptAt.lte(now))
+            .filter(
+                wd::Column::ClaimedUntil
+                    .is_null()
+                    .or(wd::Column::ClaimedUntil.lt(now)),
+            )
+            .order_by_asc(wd::Column::NextAttemptAt)
+            .order_by_asc(wd::Column::Id)
+            .limit(limit.saturating_mul(4))
+            .all(&self.db)
+            .await?;
+        let mut jobs = Vec::new();
+        for d in candidates {
+            if jobs.len() as u64 >= limit {
+                break;
+            }
+            let earlier = wd::Entity::find()
+                .filter(wd::Column::SubscriptionId.eq(d.subscription_id))
+                .filter(wd::Column::ObjectKey.eq(d.object_key.clone()))
+                .filter(wd::Column::ObjectSeq.lt(d.object_seq))
+                .filter(wd::Column::Status.eq(DeliveryStatus::Pending.as_str()))
+                .count(&self.db)
+                .await?;
+            if earlier > 0 {
+                continue;
+            }
+            let res = wd::Entity::update_many()
+                .col_expr(wd::Column::ClaimedUntil, Expr::value(Some(now + lease)))
+                .col_expr(wd::Column::ClaimedBy, Expr::value(Some(worker.to_owned())))
+                .filter(wd::Column::Id.eq(d.id))
+                .filter(wd::Column::Status.eq(DeliveryStatus::Pending.as_str()))
+                .filter(
+                    wd::Column::ClaimedUntil
+                        .is_null()
+                        .or(wd::Column::ClaimedUntil.lt(now)),
+                )
+                .exec(&self.db)
+                .await?;
+            if res.rows_affected != 1 {
+                continue;
+            }
+            let (Some(sub), Some(event)) = (
+                ws::Entity::find_by_id(d.subscription_id)
+                    .one(&self.db)
+                    .await?,
+                ob::Entity::find_by_id(d.event_id).one(&self.db).await?,
+            ) else {
+                continue;
+            };
+            jobs.push(DeliveryJob {
+                delivery_id: d.id,
+                subscription_id: d.subscription_id,
+                url: sub.url,
+                secret: sub.secret,
+                event_id: event.id,
+                event_type: event.event_type,
+                payload: event.payload,
+                attempts: d.attempts,
+                created_at: d.created_at,
+            });
+        }
+        Ok(jobs)
+    }
+
+    /// Records an attempt of a delivery `worker` holds.
+    pub async fn finish_delivery(
+        &self,
+        id: Uuid,
+        worker: &str,
+        result: AttemptResult,
+    ) -> StoreResult<()> {
+        let now = Utc::now();
+        let status = if result.delivered {
+            DeliveryStatus::Delivered
+        } else if result.retry_at.is_some() {
+            DeliveryStatus::Pending
+        } else {
+            DeliveryStatus::Failed
+        };
+        let error = result
+            .error
+            .map(|e| e.chars().take(200).collect::<String>());
+        let mut q = wd::Entity::update_many()
+            .col_expr(wd::Column::Status, Expr::value(status.as_str()))
+            .col_expr(wd::Column::Attempts, Expr::col(wd::Column::Attempts).add(1))
+            .col_expr(wd::Column::LastAttemptAt, Expr::value(Some(now)))
+            .col_expr(wd::Column::LastStatusCode, Expr::value(result.status_code))
+            .col_expr(wd::Column::LastError, Expr::value(error))
+            .col_expr(wd::Column::ClaimedUntil, Expr::value(None::<DateTime<Utc>>))
+            .col_expr(wd::Column::ClaimedBy, Expr::value(None::<String>));
+        if result.delivered {
+            q = q.col_expr(wd::Column::DeliveredAt, Expr::value(Some(now)));
+        }
+        if let Some(at) = result.retry_at {
+            q = q.col_expr(wd::Column::NextAttemptAt, Expr::value(at));
+        }
+        q.filter(wd::Column::Id.eq(id))
+            .filter(wd::Column::ClaimedBy.eq(worker))
+            .filter(wd::Column::Status.eq(DeliveryStatus::Pending.as_str()))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// A subscription's delivery log, newest last, optionally one status.
+    pub async fn list_deliveries(
+        &self,
+        subscription_id: Uuid,
+        status: Option<DeliveryStatus>,
+        opts: &ListOptions,
+    ) -> StoreResult<Page<Delivery>> {
+        let mut q = wd::Entity::find().filter(wd::Column::SubscriptionId.eq(subscription_id));
+        if let Some(s) = status {
+            q = q.filter(wd::Column::Status.eq(s.as_str()));
+        }
+        let keys = list::Keys {
+            id: wd::Column::Id,
+            updated_at: wd::Column::CreatedAt,
+            deleted_at: None,
+        };
+        let page = list::paginate(&self.db, q, keys, opts, |m: &wd::Model| {
+            (m.id, m.created_at, None)
+        })
+        .await?;
+        let ids: Vec<Uuid> = page.live().map(|m| m.event_id).collect();
+        let events: std::collections::HashMap<Uuid, ob::Model> = if ids.is_empty() {
+            Default::default()
+        } else {
+            ob::Entity::find()
+                .filter(ob::Column::Id.is_in(ids))
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|e| (e.id, e))
+                .collect()
+        };
+        page.try_map(|m| {
+            let e = events
+                .get(&m.event_id)
+                .ok_or_else(|| StoreError::Db(sea_orm::DbErr::RecordNotFound("event".into())))?;
+            let status = DeliveryStatus::parse(&m.status)?;
+            Ok(Delivery {
+                id: m.id,
+                subscription_id: m.subscription_id,
+                event_id: e.id,
+                event_type: e.event_type.clone(),
+                object_type: e.object_type.clone(),
+                object_id: e.object_id,
+                object_seq: e.object_seq,
+                occurred_at: e.occurred_at,
+                status,
+                attempts: m.attempts,
+                next_attempt_at: (status == DeliveryStatus::Pending).then_some(m.next_attempt_at),
+                last_attempt_at: m.last_attempt_at,
+                last_status_code: m.last_status_code,
+                last_error: m.last_error,
+                delivered_at: m.delivered_at,
+                created_at: m.created_at,
+            })
+        })
+    }
+
+    /// Queues again, for immediate delivery, every delivery of a
+    /// subscription made since `since` (of one status, when given), in
+    /// their original order. Returns how many.
+    pub async fn replay_deliveries(
+        &self,
+        ctx: &AuditCtx,
+        subscription_id: Uuid,
+        since: DateTime<Utc>,
+        status: Option<DeliveryStatus>,
+    ) -> StoreResult<u64> {
+        let txn = self.db.begin().await?;
+        load_subscription(&txn, subscription_id).await?;
+        let mut q = wd::Entity::update_many()
+            .col_expr(
+                wd::Column::Status,
+                Expr::value(DeliveryStatus::Pending.as_str()),
+            )
+            .col_expr(wd::Column::NextAttemptAt, Expr::value(Utc::now()))
+            .col_expr(wd::Column::ClaimedUntil, Expr::value(None::<DateTime<Utc>>))
+            .col_expr(wd::Column::ClaimedBy, Expr::value(None::<String>))
+            .filter(wd::Column::SubscriptionId.eq(subscription_id))
+            .filter(wd::Column::CreatedAt.gte(since))
+            .filter(wd::Column::Status.ne(DeliveryStatus::Pending.as_str()));
+        if let Some(s) = status {
+            q = q.filter(wd::Column::Status.eq(s.as_str()));
+        }
+        let n = q.exec(&txn).await?.rows_affected;
+        audit::record(
+            &txn,
+            ctx,
+            "replay",
+            SUBSCRIPTION,
+            Some(subscription_id),
+            None::<&()>,
+            Some(&serde_json::json!({"since": since, "status": status.map(|s| s.as_str()), "queued": n})),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(n)
+    }
+}
