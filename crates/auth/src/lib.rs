@@ -7,6 +7,7 @@ pub mod opinion_access;
 pub mod password;
 pub mod permission;
 pub mod scope;
+pub mod signature;
 pub mod suggestion_access;
 pub mod supervision_access;
 pub mod token;

@@ -162,6 +162,21 @@ impl Audience {
     }
 }
 
+string_enum! {
+    /// Where a webhook delivery stands.
+    pub enum DeliveryStatus : "delivery status" {
+        /// Waiting for its first or next attempt.
+        Pending = "pending",
+        /// The receiver answered 2xx.
+        Delivered = "delivered",
+        /// Every attempt failed for the whole retry window; a replay may
+        /// queue it again.
+        Failed = "failed",
+        /// The subscription was deleted before it was made.
+        Cancelled = "cancelled",
+    }
+}
+
 /// The kinds of object whose life webhooks report.
 pub const EVENT_OBJECTS: &[&str] = &["suggestion", "supervision", "livelihood_round", "opinion"];
 

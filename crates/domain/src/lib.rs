@@ -77,5 +77,6 @@ mod tests {
         check(crate::livelihood::Choice::ALL);
         check(crate::integration::Scope::ALL);
         check(crate::integration::IntegrationStatus::ALL);
+        check(crate::integration::DeliveryStatus::ALL);
     }
 }

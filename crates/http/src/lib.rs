@@ -14,6 +14,7 @@ pub mod routes;
 pub mod routes_table;
 pub mod state;
 pub mod validation;
+pub mod webhook_target;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};

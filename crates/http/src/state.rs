@@ -36,6 +36,9 @@ pub struct AppState {
     /// Origins of browser frontends allowed to call the API (CORS); none
     /// by default.
     pub cors_origins: Arc<Vec<String>>,
+    /// Networks webhooks may be delivered into although private or
+    /// loopback (an OA system on the office's network).
+    pub webhook_networks: Arc<Vec<renda_domain::integration::Network>>,
 }
 
 /// Which statistics: a filter on a day.
@@ -102,6 +105,7 @@ impl AppState {
             )),
             trusted_proxies: Arc::new(Vec::new()),
             cors_origins: Arc::new(Vec::new()),
+            webhook_networks: Arc::new(Vec::new()),
         }
     }
 
@@ -109,6 +113,15 @@ impl AppState {
     /// (`https://oa.example.gov.cn`).
     pub fn with_cors_origins(mut self, origins: Vec<String>) -> Self {
         self.cors_origins = Arc::new(origins);
+        self
+    }
+
+    /// The same state allowing webhooks into these networks.
+    pub fn with_webhook_networks(
+        mut self,
+        networks: Vec<renda_domain::integration::Network>,
+    ) -> Self {
+        self.webhook_networks = Arc::new(networks);
         self
     }
 

@@ -678,45 +678,7 @@ pub(crate) async fn emit<C: ConnectionTrait>(c: &C, draft: EventDraft) -> StoreR
     Ok(())
 }
 
-/// Where a delivery stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub enum DeliveryStatus {
-    /// Waiting for its first or next attempt.
-    Pending,
-    /// The receiver answered 2xx.
-    Delivered,
-    /// Every attempt failed for the whole retry window; a replay may
-    /// queue it again.
-    Failed,
-    /// The subscription was deleted before it was made.
-    Cancelled,
-}
-
-impl DeliveryStatus {
-    pub const ALL: &'static [DeliveryStatus] = &[
-        DeliveryStatus::Pending,
-        DeliveryStatus::Delivered,
-        DeliveryStatus::Failed,
-        DeliveryStatus::Cancelled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeliveryStatus::Pending => "pending",
-            DeliveryStatus::Delivered => "delivered",
-            DeliveryStatus::Failed => "failed",
-            DeliveryStatus::Cancelled => "cancelled",
-        }
-    }
-
-    fn parse(s: &str) -> StoreResult<Self> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|d| d.as_str() == s)
-            .ok_or_else(|| StoreError::Db(sea_orm::DbErr::Type(format!("delivery status {s}"))))
-    }
-}
+pub use renda_domain::integration::DeliveryStatus;
 
 /// A delivery, as its subscriber sees it in the delivery log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1018,7 +980,7 @@ impl Store {
             let e = events
                 .get(&m.event_id)
                 .ok_or_else(|| StoreError::Db(sea_orm::DbErr::RecordNotFound("event".into())))?;
-            let status = DeliveryStatus::parse(&m.status)?;
+            let status: DeliveryStatus = parse_stored(&m.status)?;
             Ok(Delivery {
                 id: m.id,
                 subscription_id: m.subscription_id,
@@ -1062,7 +1024,10 @@ impl Store {
             .col_expr(wd::Column::ClaimedBy, Expr::value(None::<String>))
             .filter(wd::Column::SubscriptionId.eq(subscription_id))
             .filter(wd::Column::CreatedAt.gte(since))
-            .filter(wd::Column::Status.ne(DeliveryStatus::Pending.as_str()));
+            .filter(wd::Column::Status.is_in([
+                DeliveryStatus::Delivered.as_str(),
+                DeliveryStatus::Failed.as_str(),
+            ]));
         if let Some(s) = status {
             q = q.filter(wd::Column::Status.eq(s.as_str()));
         }

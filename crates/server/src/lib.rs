@@ -4,6 +4,7 @@
 pub mod demo;
 mod demo_supervision;
 mod demo_work;
+pub mod dispatch;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -50,6 +51,10 @@ pub struct Config {
     /// `RENDA_TRUSTED_PROXIES`: comma-separated addresses of reverse
     /// proxies whose `X-Forwarded-For` names the client (none by default).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `RENDA_WEBHOOK_ALLOW_NETWORKS`: comma-separated networks
+    /// (`10.20.0.0/16`) webhooks may be delivered into although private
+    /// or loopback; cloud metadata addresses stay refused.
+    pub webhook_networks: Vec<renda_domain::integration::Network>,
     /// `RENDA_CORS_ORIGINS`: comma-separated origins of browser frontends
     /// allowed to call the API (none by default).
     pub cors_origins: Vec<String>,
@@ -123,6 +128,17 @@ impl Config {
                 }
             })
             .collect::<anyhow::Result<Vec<String>>>()?;
+        let webhook_networks = env("RENDA_WEBHOOK_ALLOW_NETWORKS")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(|n| {
+                renda_domain::integration::Network::parse(n).with_context(|| {
+                    format!("RENDA_WEBHOOK_ALLOW_NETWORKS: `{n}` is not a network (10.20.0.0/16)")
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
         Ok(Self {
             bind: env("RENDA_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             database_url: env("RENDA_DATABASE_URL")
@@ -139,6 +155,7 @@ impl Config {
             opinion_limit,
             trusted_proxies,
             cors_origins,
+            webhook_networks,
         })
     }
 }
@@ -340,14 +357,23 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .with_deadlines(config.deadlines)
         .with_opinion_limit(config.opinion_limit, std::time::Duration::from_secs(600))
         .with_trusted_proxies(config.trusted_proxies.clone())
-        .with_cors_origins(config.cors_origins.clone());
+        .with_cors_origins(config.cors_origins.clone())
+        .with_webhook_networks(config.webhook_networks.clone());
     let clock = state.clock.clone();
     let listener = TcpListener::bind(&config.bind)
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     tracing::info!(address = %config.bind, "renda is listening");
     let background = spawn_background(store.clone(), clock);
+    let dispatcher = dispatch::spawn_dispatcher(
+        store.clone(),
+        dispatch::DispatcherConfig {
+            allowed: config.webhook_networks.clone(),
+            ..dispatch::DispatcherConfig::default()
+        },
+    );
     let result = run(listener, state, config.workers)?.await;
     background.abort();
+    dispatcher.abort();
     // Seal what the last requests wrote before closing.
     let _ = store.seal_audit().await;
     store.close().await?;

@@ -17,6 +17,7 @@ pub mod suggestions;
 pub mod supervisions;
 pub mod units;
 pub mod users;
+pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -36,5 +37,6 @@ pub fn api(cfg: &mut ServiceConfig) {
     activities::configure(cfg);
     duties::configure(cfg);
     livelihood::configure(cfg);
+    webhooks::configure(cfg);
     audit::configure(cfg);
 }

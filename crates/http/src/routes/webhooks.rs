@@ -1,0 +1,666 @@
+//! Webhook subscriptions: a URL, the event types wanted and a signing
+//! secret. Every event is delivered at least once, signed, in order per
+//! object, with retries; the delivery log can be read and replayed.
+//! Administrators keep the office's subscriptions, and service clients
+//! with `webhooks:manage` their own.
+
+use actix_web::web::{Data, Path};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
+use chrono::{DateTime, Utc};
+use renda_auth::{Action, Actor, token};
+use renda_domain::integration::{
+    DeliveryStatus, IntegrationStatus, Subscription, SubscriptionOwner, valid_event_pattern,
+};
+use renda_persistence::integration::{Delivery, NewSubscription, SubscriptionPatch};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
+use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, no_null, take};
+use crate::pagination::{ListParams, ListResponse};
+use crate::patch::double;
+use crate::webhook_target::{TargetError, check_url};
+use crate::{AppState, respond};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_webhook)
+        .service(list_webhooks)
+        .service(get_webhook)
+        .service(update_webhook)
+        .service(delete_webhook)
+        .service(rotate_webhook_secret)
+        .service(list_deliveries)
+        .service(replay);
+}
+
+/// A webhook subscription. Its secret is shown only when set.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f20",
+    "url": "https://oa.zjj.example.gov.cn/renda/events",
+    "event_types": ["suggestion.*"],
+    "status": "active",
+    "description": "住建局 OA 待办",
+    "owner_client_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f10",
+    "audience_unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80",
+    "created_at": "2026-11-27T08:00:00Z",
+    "updated_at": "2026-11-27T08:00:00Z"
+}))]
+pub struct WebhookResponse {
+    pub id: Uuid,
+    pub url: String,
+    /// `*`, `<object>.*` or `<object>.<action>`, objects being
+    /// `suggestion`, `supervision`, `livelihood_round` and `opinion`.
+    pub event_types: Vec<String>,
+    pub status: IntegrationStatus,
+    pub description: Option<String>,
+    /// The service client that owns it; `null` for the office's.
+    pub owner_client_id: Option<Uuid>,
+    /// Only events concerning this unit are delivered (a unit's client).
+    pub audience_unit_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Subscription> for WebhookResponse {
+    fn from(s: Subscription) -> Self {
+        Self {
+            id: s.id,
+            url: s.url,
+            event_types: s.event_types,
+            status: s.status,
+            description: s.description,
+            owner_client_id: match s.owner {
+                SubscriptionOwner::Client(c) => Some(c),
+                SubscriptionOwner::User(_) => None,
+            },
+            audience_unit_id: s.audience_unit_id,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+/// A subscription with its signing secret, shown when it is set.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "webhook": {
+        "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f20",
+        "url": "https://oa.zjj.example.gov.cn/renda/events",
+        "event_types": ["suggestion.*"],
+        "status": "active",
+        "description": "住建局 OA 待办",
+        "owner_client_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f10",
+        "audience_unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80",
+        "created_at": "2026-11-27T08:00:00Z",
+        "updated_at": "2026-11-27T08:00:00Z"
+    },
+    "secret": "whsec_Zp4u2mXJ0bq8xY1Yk0m8JtqVxq7Yq1wQ9nS3cZr2bT4"
+}))]
+pub struct WebhookWithSecret {
+    pub webhook: WebhookResponse,
+    /// The key of the `Renda-Signature` HMAC. Keep it; it is not shown again.
+    pub secret: String,
+}
+
+/// A subscription to create.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "url": "https://oa.zjj.example.gov.cn/renda/events",
+    "event_types": ["suggestion.*"],
+    "description": "住建局 OA 待办"
+}))]
+pub struct CreateWebhookRequest {
+    /// `http` or `https`. Loopback, link-local and cloud metadata addresses
+    /// are refused, private networks unless the server lists them.
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub url: String,
+    #[validate(length(min = 1, max = 30))]
+    #[schema(min_items = 1, max_items = 30)]
+    pub event_types: Vec<String>,
+    /// The signing secret, 16 to 200 characters; generated when absent.
+    #[validate(length(min = 16, max = 200))]
+    #[schema(min_length = 16, max_length = 200, write_only)]
+    pub secret: Option<String>,
+    #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
+    pub description: Option<String>,
+    /// Default `active`.
+    pub status: Option<IntegrationStatus>,
+}
+
+/// A change to a subscription; absent fields stay as they are.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "disabled"}))]
+pub struct UpdateWebhookRequest {
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 2000)]
+    pub url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 30))]
+    #[schema(value_type = Vec<String>, required = false, min_items = 1, max_items = 30)]
+    pub event_types: Option<Option<Vec<String>>>,
+    #[serde(default, deserialize_with = "double")]
+    #[schema(value_type = IntegrationStatus, required = false)]
+    pub status: Option<Option<IntegrationStatus>>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(max = 200))]
+    #[schema(value_type = String, required = false, max_length = 200)]
+    pub description: Option<Option<String>>,
+}
+
+/// A new signing secret.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({}))]
+pub struct RotateWebhookSecretRequest {
+    /// 16 to 200 characters; generated when absent.
+    #[validate(length(min = 16, max = 200))]
+    #[schema(min_length = 16, max_length = 200, write_only)]
+    pub secret: Option<String>,
+}
+
+/// A delivery of one event to one subscription.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f40",
+    "event_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f30",
+    "event_type": "suggestion.replied",
+    "object_type": "suggestion",
+    "object_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e90",
+    "object_seq": 5,
+    "occurred_at": "2026-11-27T08:00:00Z",
+    "status": "delivered",
+    "attempts": 2,
+    "next_attempt_at": null,
+    "last_attempt_at": "2026-11-27T08:00:12Z",
+    "last_status_code": 200,
+    "last_error": null,
+    "delivered_at": "2026-11-27T08:00:12Z",
+    "created_at": "2026-11-27T08:00:00Z"
+}))]
+pub struct DeliveryResponse {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub event_type: String,
+    pub object_type: String,
+    pub object_id: Uuid,
+    /// The event's place among its object's events: 1, 2, 3…
+    pub object_seq: i64,
+    pub occurred_at: DateTime<Utc>,
+    pub status: DeliveryStatus,
+    pub attempts: i32,
+    /// When the next attempt is due, while pending.
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    /// The receiver's HTTP status at the last attempt.
+    pub last_status_code: Option<i32>,
+    /// Why the last attempt failed, when it got no HTTP answer.
+    pub last_error: Option<String>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Delivery> for DeliveryResponse {
+    fn from(d: Delivery) -> Self {
+        Self {
+            id: d.id,
+            event_id: d.event_id,
+            event_type: d.event_type,
+            object_type: d.object_type,
+            object_id: d.object_id,
+            object_seq: d.object_seq,
+            occurred_at: d.occurred_at,
+            status: d.status,
+            attempts: d.attempts,
+            next_attempt_at: d.next_attempt_at,
+            last_attempt_at: d.last_attempt_at,
+            last_status_code: d.last_status_code,
+            last_error: d.last_error,
+            delivered_at: d.delivered_at,
+            created_at: d.created_at,
+        }
+    }
+}
+
+/// Filters of the delivery log.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeliveryFilterParams {
+    pub status: Option<DeliveryStatus>,
+}
+
+/// Which deliveries to make again.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"since": "2026-11-27T00:00:00Z", "status": "failed"}))]
+pub struct ReplayRequest {
+    /// Deliveries created at or after this instant.
+    pub since: DateTime<Utc>,
+    /// Only deliveries in this state (`delivered` or `failed`); all
+    /// finished ones when absent.
+    pub status: Option<DeliveryStatus>,
+}
+
+/// How many deliveries were queued again.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"queued": 12}))]
+pub struct ReplayResponse {
+    pub queued: u64,
+}
+
+fn owner_of(actor: &Actor) -> SubscriptionOwner {
+    if actor.is_client() {
+        SubscriptionOwner::Client(actor.user_id)
+    } else {
+        SubscriptionOwner::User(actor.user_id)
+    }
+}
+
+/// The subscription, if the caller may keep it: a client only its own,
+/// an administrator any.
+async fn visible(state: &AppState, caller: &Caller, id: Uuid) -> ApiResult<Subscription> {
+    caller.require(Action::ManageWebhooks)?;
+    let actor = caller.actor()?;
+    let s = state.store.get_subscription(id).await?;
+    if actor.is_client() && s.owner != owner_of(actor) {
+        return Err(ApiError::not_found());
+    }
+    Ok(s)
+}
+
+fn url_error(e: TargetError) -> FieldError {
+    match e {
+        TargetError::BadUrl(why) => FieldError::new(
+            "url",
+            "invalid_url",
+            Msg::new(
+                "须为 http 或 https 的完整地址，且不含用户名和密码",
+                format!("must be an absolute http or https URL without credentials: {why}"),
+            ),
+        ),
+        TargetError::Refused(reason, _) => FieldError::new(
+            "url",
+            "destination_refused",
+            Msg::new(
+                "该地址指向本机、链路本地、云元数据服务或未获准的内网地址，不能作为推送目标",
+                format!(
+                    "the address is not a permitted destination ({reason:?}): loopback, link-local, cloud metadata and unlisted private networks are refused"
+                ),
+            ),
+        ),
+        TargetError::Unresolvable => FieldError::new(
+            "url",
+            "unresolvable",
+            Msg::new("域名无法解析", "the host name does not resolve"),
+        ),
+    }
+}
+
+fn event_type_errors(types: &[String]) -> Vec<FieldError> {
+    types
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !valid_event_pattern(t))
+        .map(|(i, _)| {
+            FieldError::new(
+                format!("event_types[{i}]"),
+                "invalid",
+                Msg::new(
+                    "事件类型须为 *、<对象>.* 或 <对象>.<动作>，对象为 suggestion、supervision、livelihood_round、opinion",
+                    "an event type is *, <object>.* or <object>.<action>, the object one of suggestion, supervision, livelihood_round, opinion",
+                ),
+            )
+        })
+        .collect()
+}
+
+fn new_secret() -> String {
+    format!("whsec_{}", token::generate_token())
+}
+
+/// Subscribes a URL to events.
+#[utoipa::path(
+    tag = "webhooks",
+    request_body = CreateWebhookRequest,
+    responses(
+        (status = 201, description = "Subscribed; the secret is in the answer", body = WebhookWithSecret,
+            headers(("Location" = String, description = "The new subscription"), ("ETag" = String))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither an administrator nor a client with `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or a refused destination (`destination_refused`)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/webhooks")]
+pub async fn create_webhook(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<CreateWebhookRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageWebhooks)?;
+    let actor = caller.actor()?.clone();
+    let b = body.parse()?;
+    let mut errors = event_type_errors(&b.event_types);
+    let url = match check_url(&b.url, &state.webhook_networks).await {
+        Ok(u) => Some(u),
+        Err(e) => {
+            errors.push(url_error(e));
+            None
+        }
+    };
+    let Some(url) = url.filter(|_| errors.is_empty()) else {
+        return Err(ApiError::validation(errors));
+    };
+    let secret = b.secret.unwrap_or_else(new_secret);
+    let new = NewSubscription {
+        owner: owner_of(&actor),
+        audience_unit_id: if actor.is_client() {
+            actor.unit_id
+        } else {
+            None
+        },
+        url: url.to_string(),
+        event_types: b.event_types,
+        secret: secret.clone(),
+        status: b.status.unwrap_or(IntegrationStatus::Active),
+        description: b.description.filter(|d| !d.trim().is_empty()),
+    };
+    let s = state
+        .store
+        .create_subscription(&caller.audit(), new)
+        .await?;
+    let version = s.version;
+    Ok(respond::created(
+        format!("/api/v1/webhooks/{}", s.id),
+        version,
+        &WebhookWithSecret {
+            webhook: s.into(),
+            secret,
+        },
+    ))
+}
+
+/// Lists subscriptions: a client's own, or every one for an administrator.
+#[utoipa::path(
+    tag = "webhooks",
+    params(ListParams),
+    responses(
+        (status = 200, description = "A page of subscriptions", body = ListResponse<WebhookResponse>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither an administrator nor a client with `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/webhooks")]
+pub async fn list_webhooks(
+    state: Data<AppState>,
+    caller: Caller,
+    page: QueryParams<ListParams>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageWebhooks)?;
+    let actor = caller.actor()?;
+    let filter = actor.is_client().then(|| owner_of(actor));
+    let page = state
+        .store
+        .list_subscriptions(filter, &page.0.options()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, WebhookResponse::from)))
+}
+
+/// Reads a subscription.
+#[utoipa::path(
+    tag = "webhooks",
+    params(("id" = Uuid, Path, description = "Subscription id")),
+    responses(
+        (status = 200, description = "The subscription", body = WebhookResponse, headers(("ETag" = String))),
+        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither an administrator nor a client with `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such subscription of the caller's", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/webhooks/{id}")]
+pub async fn get_webhook(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let s = visible(&state, &caller, id.into_inner()).await?;
+    let version = s.version;
+    Ok(respond::resource(&req, version, &WebhookResponse::from(s)))
+}
+
+/// Changes a subscription's URL, event types, status or description.
+#[utoipa::path(
+    tag = "webhooks",
+    params(
+        ("id" = Uuid, Path, description = "Subscription id"),
+        ("If-Match" = Option<String>, Header, description = "Apply only if the subscription is still at this ETag"),
+    ),
+    request_body = UpdateWebhookRequest,
+    responses(
+        (status = 200, description = "Changed", body = WebhookResponse, headers(("ETag" = String))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither an administrator nor a client with `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such subscription of the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The subscription changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or a refused destination", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/webhooks/{id}")]
+pub async fn update_webhook(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<UpdateWebhookRequest>,
+) -> ApiResult<HttpResponse> {
+    let s = visible(&state, &caller, id.into_inner()).await?;
+    let b = body.parse()?;
+    let mut errors = Vec::new();
+    let url = take(&mut errors, no_null("url", b.url));
+    let event_types = take(&mut errors, no_null("event_types", b.event_types));
+    let status = take(&mut errors, no_null("status", b.status));
+    if let Some(t) = &event_types {
+        errors.extend(event_type_errors(t));
+    }
+    let url = match url {
+        Some(u) => match check_url(&u, &state.webhook_networks).await {
+            Ok(u) => Some(u.to_string()),
+            Err(e) => {
+                errors.push(url_error(e));
+                None
+            }
+        },
+        None => None,
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let patch = SubscriptionPatch {
+        url,
+        event_types,
+        status,
+        description: b.description.map(|d| d.filter(|d| !d.trim().is_empty())),
+        secret: None,
+    };
+    let s = state
+        .store
+        .update_subscription(&caller.audit(), s.id, if_match.0, patch)
+        .await?;
+    let version = s.version;
+    Ok(respond::changed(version, &WebhookResponse::from(s)))
+}
+
+/// Deletes a subscription; its pending deliveries are cancelled.
+#[utoipa::path(
+    tag = "webhooks",
+    params(
+        ("id" = Uuid, Path, description = "Subscription id"),
+        ("If-Match" = Option<String>, Header, description = "Delete only if the subscription is still at this ETag"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither an administrator nor a client with `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such subscription of the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The subscription changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/webhooks/{id}")]
+pub async fn delete_webhook(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let s = visible(&state, &caller, id.into_inner()).await?;
+    state
+        .store
+        .delete_subscription(&caller.audit(), s.id, if_match.0)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Sets a new signing secret (generated unless given), used from the next
+/// delivery on; shown this once.
+#[utoipa::path(
+    tag = "webhooks",
+    params(
+        ("id" = Uuid, Path, description = "Subscription id"),
+        ("If-Match" = Option<String>, Header, description = "Apply only if the subscription is still at this ETag"),
+    ),
+    request_body = RotateWebhookSecretRequest,
+    responses(
+        (status = 200, description = "The new secret", body = WebhookWithSecret, headers(("ETag" = String))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither an administrator nor a client with `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such subscription of the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The subscription changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/webhooks/{id}/secret")]
+pub async fn rotate_webhook_secret(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<RotateWebhookSecretRequest>,
+) -> ApiResult<HttpResponse> {
+    let s = visible(&state, &caller, id.into_inner()).await?;
+    let secret = body.parse()?.secret.unwrap_or_else(new_secret);
+    let patch = SubscriptionPatch {
+        secret: Some(secret.clone()),
+        ..SubscriptionPatch::default()
+    };
+    let s = state
+        .store
+        .update_subscription(&caller.audit(), s.id, if_match.0, patch)
+        .await?;
+    let version = s.version;
+    Ok(respond::changed(
+        version,
+        &WebhookWithSecret {
+            webhook: s.into(),
+            secret,
+        },
+    ))
+}
+
+/// The delivery log of a subscription: each event, its attempts and the
+/// receiver's last answer, oldest first.
+#[utoipa::path(
+    tag = "webhooks",
+    params(("id" = Uuid, Path, description = "Subscription id"), ListParams, DeliveryFilterParams),
+    responses(
+        (status = 200, description = "A page of deliveries", body = ListResponse<DeliveryResponse>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither an administrator nor a client with `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such subscription of the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/webhooks/{id}/deliveries")]
+pub async fn list_deliveries(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    page: QueryParams<ListParams>,
+    filter: QueryParams<DeliveryFilterParams>,
+) -> ApiResult<HttpResponse> {
+    let s = visible(&state, &caller, id.into_inner()).await?;
+    let page = state
+        .store
+        .list_deliveries(s.id, filter.0.status, &page.0.options()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, DeliveryResponse::from)))
+}
+
+/// Delivers again, in their original order, the deliveries made since an
+/// instant: for a receiver that lost data or was down past the retries.
+#[utoipa::path(
+    tag = "webhooks",
+    params(("id" = Uuid, Path, description = "Subscription id")),
+    request_body = ReplayRequest,
+    responses(
+        (status = 202, description = "Queued", body = ReplayResponse),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither an administrator nor a client with `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such subscription of the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/webhooks/{id}/replay")]
+pub async fn replay(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    body: JsonBody<ReplayRequest>,
+) -> ApiResult<HttpResponse> {
+    let s = visible(&state, &caller, id.into_inner()).await?;
+    let b = body.parse()?;
+    if matches!(
+        b.status,
+        Some(DeliveryStatus::Pending | DeliveryStatus::Cancelled)
+    ) {
+        return Err(ApiError::field(
+            "status",
+            "invalid",
+            Msg::new(
+                "只能重放已送达（delivered）或已失败（failed）的推送",
+                "only delivered or failed deliveries can be replayed",
+            ),
+        ));
+    }
+    let queued = state
+        .store
+        .replay_deliveries(&caller.audit(), s.id, b.since, b.status)
+        .await?;
+    Ok(HttpResponse::Accepted().json(ReplayResponse { queued }))
+}
