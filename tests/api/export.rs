@@ -140,3 +140,136 @@ async fn an_export_holds_exactly_what_the_caller_may_list() {
         .await
         .problem(422, "validation_failed");
 }
+
+/// Downloads an export as XLSX and reads it back with calamine: the header
+/// row and the data rows, every cell as text.
+async fn xlsx(app: &TestApp, path: &str, token: Option<&str>) -> (Vec<String>, Vec<Vec<String>>) {
+    use calamine::{Reader, Xlsx};
+    let r = app
+        .request(reqwest::Method::GET, path, token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200, "{path}");
+    assert_eq!(
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    );
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook");
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).expect("a sheet");
+    let mut rows = range.rows().map(|r| {
+        r.iter()
+            .map(|c| match c {
+                calamine::Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+                other => other.to_string(),
+            })
+            .collect::<Vec<String>>()
+    });
+    let header = rows.next().unwrap_or_default();
+    (header, rows.collect())
+}
+
+/// CSV and XLSX of one export hold the same rows.
+async fn both(app: &TestApp, path: &str, token: Option<&str>) -> Vec<Vec<String>> {
+    let r = app
+        .request(reqwest::Method::GET, &format!("{path}.csv"), token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200, "{path}");
+    let text = r.text().await.unwrap();
+    let csv = parse_csv(text.strip_prefix('\u{feff}').unwrap());
+    let (header, rows) = xlsx(app, &format!("{path}.xlsx"), token).await;
+    assert_eq!(header, csv[0], "{path}");
+    // CSV guards formula text with a quote; XLSX stores it as text.
+    let unguard = |v: &Vec<String>| -> Vec<String> {
+        v.iter()
+            .map(|c| c.strip_prefix('\'').unwrap_or(c).to_owned())
+            .collect()
+    };
+    let csv_rows: Vec<Vec<String>> = csv[1..].iter().map(unguard).collect();
+    let xlsx_rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            r.resize(header.len(), String::new());
+            r
+        })
+        .collect();
+    assert_eq!(xlsx_rows, csv_rows, "{path}");
+    rows
+}
+
+#[tokio::test]
+async fn exports_open_in_a_spreadsheet_with_the_lists_rows() {
+    let app = spawn_app().await;
+    renda::demo::load(&app.store, app.clock.today())
+        .await
+        .unwrap();
+    let staff = app.login("demo-staff", renda::demo::DEMO_PASSWORD).await;
+    let deputy = app.login("demo-deputy0", renda::demo::DEMO_PASSWORD).await;
+    let unit = app.login("demo-unit3", renda::demo::DEMO_PASSWORD).await;
+
+    // Suggestions: the same rows as CSV, as the list holds.
+    let rows = both(&app, "/api/v1/suggestions/export", Some(&staff)).await;
+    assert_eq!(rows.len() as u64, total(&app, "", Some(&staff)).await);
+    let rows = both(&app, "/api/v1/suggestions/export", Some(&unit)).await;
+    assert_eq!(rows.len() as u64, total(&app, "", Some(&unit)).await);
+
+    // Deputies: everyone sees the roster, phones masked but for the office.
+    let listed = app
+        .get("/api/v1/deputies?include_total=true", None)
+        .await
+        .ok(200)["total"]
+        .as_u64()
+        .unwrap();
+    let public = both(&app, "/api/v1/deputies/export", None).await;
+    assert_eq!(public.len() as u64, listed);
+    let office = both(&app, "/api/v1/deputies/export", Some(&staff)).await;
+    let phone = |rows: &Vec<Vec<String>>| {
+        rows.iter()
+            .find(|r| !r[8].is_empty())
+            .map(|r| r[8].clone())
+            .unwrap()
+    };
+    assert!(phone(&public).contains('*'), "{}", phone(&public));
+    assert!(!phone(&office).contains('*'));
+    assert!(
+        office.iter().any(|r| r[9].contains("第十八届")),
+        "{office:?}"
+    );
+
+    // Supervision items: as the list shows each caller.
+    for token in [Some(staff.as_str()), Some(deputy.as_str()), None] {
+        let listed = app
+            .get("/api/v1/supervisions?include_total=true", token)
+            .await
+            .ok(200)["total"]
+            .as_u64()
+            .unwrap();
+        let rows = both(&app, "/api/v1/supervisions/export", token).await;
+        assert_eq!(rows.len() as u64, listed);
+    }
+
+    // Observers' opinions: the office's.
+    let obs = both(
+        &app,
+        "/api/v1/supervisions/observations/export",
+        Some(&staff),
+    )
+    .await;
+    assert!(!obs.is_empty());
+    app.get(
+        "/api/v1/supervisions/observations/export.csv",
+        Some(&deputy),
+    )
+    .await
+    .problem(403, "forbidden");
+    app.get("/api/v1/suggestions/export.pdf", Some(&staff))
+        .await
+        .problem(404, "not_found");
+}

@@ -704,3 +704,107 @@ async fn two_dispatchers_deliver_every_event_once() {
         last.insert(obj, seq);
     }
 }
+
+#[tokio::test]
+async fn the_summary_table_counts_each_units_work() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let reply = |cat: &str| {
+        let mut b = reply_body();
+        b["category"] = json!(cat);
+        if cat == "B" {
+            b["commitment"] = json!({"content": "年内完成", "due_date": "2026-12-31"});
+        }
+        b
+    };
+    let s1 = c.assigned(&app, 0, "一").await;
+    let s2 = c.assigned(&app, 0, "二").await;
+    c.assigned(&app, 0, "三").await;
+    let s4 = c.assigned(&app, 1, "四").await;
+    for (id, unit, cat) in [(&s1, 0, "A"), (&s2, 0, "B"), (&s4, 1, "C")] {
+        app.post(
+            &format!("/api/v1/suggestions/{id}/reply"),
+            Some(&c.unit_tokens[unit]),
+            &reply(cat),
+        )
+        .await
+        .ok(200);
+    }
+    app.post(
+        &format!("/api/v1/suggestions/{s1}/evaluate"),
+        Some(&c.deputy),
+        &json!({"result": "satisfied"}),
+    )
+    .await
+    .ok(200);
+
+    let table = app
+        .get("/api/v1/suggestions/unit-summary", Some(&c.staff))
+        .await;
+    let items = table.ok(200)["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 2);
+    let line = |name: &str| {
+        items
+            .iter()
+            .find(|l| l["unit_name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let civil = line("区民政局");
+    for (k, v) in [
+        ("assigned", 3),
+        ("replied", 2),
+        ("replied_on_time", 2),
+        ("overdue", 0),
+        ("category_a", 1),
+        ("category_b", 1),
+        ("category_c", 0),
+        ("satisfied", 1),
+        ("basically_satisfied", 0),
+        ("unsatisfied", 0),
+    ] {
+        assert_eq!(civil[k], v, "{k}: {civil}");
+    }
+    assert_eq!(civil["satisfaction_rate"], 1.0);
+    let housing = line("区住建局");
+    assert_eq!(housing["assigned"], 1);
+    assert_eq!(housing["category_c"], 1);
+    assert!(housing["satisfaction_rate"].is_null());
+
+    // A unit sees its own line; a deputy none.
+    let own = app
+        .get("/api/v1/suggestions/unit-summary", Some(&c.unit_tokens[1]))
+        .await;
+    let own = own.ok(200)["items"].as_array().unwrap().clone();
+    assert_eq!(own.len(), 1);
+    assert_eq!(own[0]["unit_name"], "区住建局");
+    app.get("/api/v1/suggestions/unit-summary", Some(&c.deputy))
+        .await
+        .problem(403, "forbidden");
+
+    // The same table as a spreadsheet.
+    use calamine::{Reader, Xlsx};
+    let r = app
+        .request(
+            reqwest::Method::GET,
+            "/api/v1/suggestions/unit-summary.xlsx",
+            Some(&c.staff),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let range = book.worksheet_range("建议办理情况汇总表").unwrap();
+    let rows: Vec<Vec<calamine::Data>> = range.rows().map(|r| r.to_vec()).collect();
+    assert_eq!(rows[0][0], calamine::Data::String("承办单位".into()));
+    assert_eq!(rows[0][5], calamine::Data::String("A类".into()));
+    let civil_row = rows
+        .iter()
+        .find(|r| r[0] == calamine::Data::String("区民政局".into()))
+        .unwrap();
+    assert_eq!(civil_row[1], calamine::Data::Float(3.0));
+    assert_eq!(civil_row[5], calamine::Data::Float(1.0));
+    assert_eq!(civil_row[12], calamine::Data::Float(1.0));
+}

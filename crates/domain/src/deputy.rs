@@ -202,3 +202,92 @@ impl DeputyPatch {
         );
     }
 }
+
+/// Chinese names of the enumerations, as spreadsheets show them and
+/// imports read them (the identifiers are read too).
+pub mod labels {
+    use super::{DeputyStatus, Gender, Level, MembershipStatus};
+
+    pub fn level(l: Level) -> &'static str {
+        match l {
+            Level::National => "全国",
+            Level::Provincial => "省级",
+            Level::Municipal => "市级",
+            Level::County => "县级",
+            Level::Township => "乡级",
+        }
+    }
+
+    pub fn gender(g: Gender) -> &'static str {
+        match g {
+            Gender::Male => "男",
+            Gender::Female => "女",
+        }
+    }
+
+    pub fn membership_status(s: MembershipStatus) -> &'static str {
+        match s {
+            MembershipStatus::Serving => "在任",
+            MembershipStatus::Ended => "届满",
+            MembershipStatus::Resigned => "辞职",
+            MembershipStatus::Terminated => "终止",
+        }
+    }
+
+    pub fn deputy_status(s: DeputyStatus) -> &'static str {
+        match s {
+            DeputyStatus::Active => "有效",
+            DeputyStatus::Inactive => "停用",
+        }
+    }
+
+    /// Reads a value by its Chinese name or identifier; a level also by
+    /// its short name (`县`, `区级`).
+    pub fn parse_level(s: &str) -> Option<Level> {
+        let s = s.trim();
+        Level::ALL.iter().copied().find(|l| {
+            level(*l) == s
+                || l.as_str() == s
+                || level(*l).trim_end_matches('级') == s
+                || (*l == Level::County && matches!(s, "区" | "区级" | "县（区）级"))
+                || (*l == Level::Township && matches!(s, "乡镇" | "镇" | "乡镇级"))
+        })
+    }
+
+    pub fn parse_gender(s: &str) -> Option<Gender> {
+        let s = s.trim();
+        Gender::ALL
+            .iter()
+            .copied()
+            .find(|g| gender(*g) == s || g.as_str() == s)
+    }
+
+    pub fn parse_membership_status(s: &str) -> Option<MembershipStatus> {
+        let s = s.trim();
+        MembershipStatus::ALL
+            .iter()
+            .copied()
+            .find(|m| membership_status(*m) == s || m.as_str() == s)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn labels_read_back() {
+            for l in Level::ALL {
+                assert_eq!(parse_level(level(*l)), Some(*l));
+                assert_eq!(parse_level(l.as_str()), Some(*l));
+            }
+            assert_eq!(parse_level("区"), Some(Level::County));
+            assert_eq!(parse_level("县"), Some(Level::County));
+            assert_eq!(parse_gender("女"), Some(Gender::Female));
+            assert_eq!(parse_gender("x"), None);
+            assert_eq!(
+                parse_membership_status("在任"),
+                Some(MembershipStatus::Serving)
+            );
+        }
+    }
+}

@@ -92,3 +92,25 @@ impl UnitPatch {
         }
     }
 }
+
+/// The Chinese name of a unit kind, as spreadsheets show it.
+pub fn kind_label(k: UnitKind) -> &'static str {
+    match k {
+        UnitKind::Government => "区政府",
+        UnitKind::GovernmentDepartment => "政府部门",
+        UnitKind::SupervisoryCommission => "监察委员会",
+        UnitKind::Court => "人民法院",
+        UnitKind::Procuratorate => "人民检察院",
+        UnitKind::Township => "乡镇街道",
+        UnitKind::Other => "其他",
+    }
+}
+
+/// Reads a unit kind by its Chinese name or identifier.
+pub fn parse_kind(s: &str) -> Option<UnitKind> {
+    let s = s.trim();
+    UnitKind::ALL
+        .iter()
+        .copied()
+        .find(|k| kind_label(*k) == s || k.as_str() == s)
+}

@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod etag;
+pub mod export;
 pub mod extract;
 pub mod middleware;
 pub mod pagination;

@@ -123,7 +123,120 @@ fn unit_query(f: &StatsFilter, today: NaiveDate) -> SelectStatement {
     q
 }
 
+/// One unit's line of the summary table units report on (建议办理情况汇总表).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitSummary {
+    pub unit_id: Uuid,
+    pub unit_name: String,
+    /// Suggestions it leads (assigned or later).
+    pub assigned: i64,
+    pub replied: i64,
+    /// Replied no later than the deadline.
+    pub replied_on_time: i64,
+    pub overdue: i64,
+    /// By the category of the latest reply: A (solved or adopted), B
+    /// (being solved), C (to be solved later, or explained).
+    pub category_a: i64,
+    pub category_b: i64,
+    pub category_c: i64,
+    pub satisfied: i64,
+    pub basically_satisfied: i64,
+    pub unsatisfied: i64,
+    pub on_time_rate: Option<f64>,
+    pub satisfaction_rate: Option<f64>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct UnitKeyCount {
+    unit_id: Uuid,
+    k: Option<String>,
+    n: i64,
+}
+
 impl Store {
+    /// The summary table, one line per unit that leads suggestions, by
+    /// unit name; `unit` keeps one unit's line only.
+    pub async fn suggestion_unit_summary(
+        &self,
+        f: &StatsFilter,
+        today: NaiveDate,
+        unit: Option<Uuid>,
+    ) -> StoreResult<Vec<UnitSummary>> {
+        let mut q = unit_query(f, today);
+        if let Some(u) = unit {
+            q.and_where(Expr::col(col("lead_unit_id")).eq(u));
+        }
+        let stmt = StatementBuilder::build(&q, &self.backend());
+        let mut rows = UnitRow::find_by_statement(stmt).all(&self.db).await?;
+        rows.sort_by(|a, b| a.unit_name.cmp(&b.unit_name));
+
+        // The latest reply's category, per unit.
+        let mut cats = base(f);
+        cats.expr_as(Expr::col(col("lead_unit_id")), Alias::new("unit_id"))
+            .expr_as(
+                Expr::col((Alias::new("suggestion_replies"), Alias::new("category"))),
+                Alias::new("k"),
+            )
+            .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+            .inner_join(
+                Alias::new("suggestion_replies"),
+                Expr::col((
+                    Alias::new("suggestion_replies"),
+                    Alias::new("suggestion_id"),
+                ))
+                .equals(col("id")),
+            )
+            .and_where(Expr::cust(
+                "suggestion_replies.round = (SELECT MAX(r2.round) FROM suggestion_replies r2 \
+                 WHERE r2.suggestion_id = suggestions.id)",
+            ))
+            .and_where(Expr::col(col("lead_unit_id")).is_not_null())
+            .group_by_col(col("lead_unit_id"))
+            .group_by_col((Alias::new("suggestion_replies"), Alias::new("category")));
+        // The evaluation's result, per unit.
+        let mut evals = base(f);
+        evals
+            .expr_as(Expr::col(col("lead_unit_id")), Alias::new("unit_id"))
+            .expr_as(Expr::col(col("evaluation_result")), Alias::new("k"))
+            .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+            .and_where(Expr::col(col("lead_unit_id")).is_not_null())
+            .group_by_col(col("lead_unit_id"))
+            .group_by_col(col("evaluation_result"));
+        let mut counts: std::collections::HashMap<(Uuid, String), i64> = Default::default();
+        for q in [cats, evals] {
+            let stmt = StatementBuilder::build(&q, &self.backend());
+            for r in UnitKeyCount::find_by_statement(stmt).all(&self.db).await? {
+                if let Some(k) = r.k {
+                    *counts.entry((r.unit_id, k)).or_default() += r.n;
+                }
+            }
+        }
+        let get = |u: Uuid, k: &str| counts.get(&(u, k.to_owned())).copied().unwrap_or(0);
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let satisfied = get(r.unit_id, "satisfied");
+                let basically = get(r.unit_id, "basically_satisfied");
+                UnitSummary {
+                    unit_id: r.unit_id,
+                    category_a: get(r.unit_id, "A"),
+                    category_b: get(r.unit_id, "B"),
+                    category_c: get(r.unit_id, "C"),
+                    satisfied,
+                    basically_satisfied: basically,
+                    unsatisfied: get(r.unit_id, "unsatisfied"),
+                    on_time_rate: rate(r.on_time, r.replied),
+                    satisfaction_rate: rate(r.satisfied, r.evaluated),
+                    unit_name: r.unit_name,
+                    assigned: r.assigned,
+                    replied: r.replied,
+                    replied_on_time: r.on_time,
+                    overdue: r.overdue,
+                }
+            })
+            .collect())
+    }
+
     async fn grouped(&self, f: &StatsFilter, column: &str) -> StoreResult<BTreeMap<String, i64>> {
         let mut q = base(f);
         q.expr_as(Expr::col(col(column)), Alias::new("k"))

@@ -1210,6 +1210,36 @@ impl Store {
             .collect()
     }
 
+    /// Observation opinions of every item, oldest first, a page after
+    /// `after` (an opinion id), optionally of one year's items.
+    pub async fn observations_page(
+        &self,
+        year: Option<i32>,
+        after: Option<Uuid>,
+        limit: u64,
+    ) -> StoreResult<Vec<Observation>> {
+        use sea_orm::QuerySelect;
+        let mut q = obs::Entity::find();
+        if let Some(a) = after {
+            q = q.filter(obs::Column::Id.gt(a));
+        }
+        if let Some(y) = year {
+            let items = sea_orm::sea_query::Query::select()
+                .column(C::Id)
+                .from(ItemEntity)
+                .and_where(C::Year.eq(y))
+                .to_owned();
+            q = q.filter(obs::Column::ItemId.in_subquery(items));
+        }
+        q.order_by_asc(obs::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(observation_from)
+            .collect()
+    }
+
     pub async fn supervision_observations(&self, id: Uuid) -> StoreResult<Vec<Observation>> {
         obs::Entity::find()
             .filter(obs::Column::ItemId.eq(id))

@@ -103,3 +103,39 @@ pub(crate) async fn missing_units(
     }
     Ok(errors)
 }
+
+/// Names of deputies and units met while exporting, each read once.
+#[derive(Debug, Default)]
+pub(crate) struct NameCache {
+    names: std::collections::HashMap<Uuid, String>,
+}
+
+impl NameCache {
+    pub(crate) async fn deputy(&mut self, state: &AppState, id: Uuid) -> String {
+        if let Some(n) = self.names.get(&id) {
+            return n.clone();
+        }
+        let n = state
+            .store
+            .get_deputy(id)
+            .await
+            .map(|d| d.name)
+            .unwrap_or_default();
+        self.names.insert(id, n.clone());
+        n
+    }
+
+    pub(crate) async fn unit(&mut self, state: &AppState, id: Uuid) -> String {
+        if let Some(n) = self.names.get(&id) {
+            return n.clone();
+        }
+        let n = state
+            .store
+            .get_unit(id)
+            .await
+            .map(|u| u.name)
+            .unwrap_or_default();
+        self.names.insert(id, n.clone());
+        n
+    }
+}

@@ -28,6 +28,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
+use crate::export::{Cell, ExportFormat};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, answer};
 use crate::pagination::{ListParams, ListResponse};
 use crate::patch::double;
@@ -45,6 +46,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(unmark_advanced_unit)
         // Before `/suggestions/{id}`, which would otherwise take "stats" for an id.
         .service(suggestion_stats)
+        .service(unit_summary)
+        .service(export_unit_summary)
         .service(export_suggestions)
         .service(get_suggestion)
         .service(update_draft)
@@ -2027,33 +2030,6 @@ fn list_query(
     (vis, f)
 }
 
-/// One CSV field: quoted when it holds a separator, a quote or a line
-/// break, and never read by a spreadsheet as a formula.
-fn csv_field(out: &mut String, value: &str) {
-    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&guarded.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(&guarded);
-    }
-}
-
-fn csv_row(out: &mut String, fields: &[String]) {
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        csv_field(out, f);
-    }
-    out.push_str("\r\n");
-}
-
 const EXPORT_HEADERS: &[&str] = &[
     "编号",
     "标题",
@@ -2073,62 +2049,22 @@ const EXPORT_HEADERS: &[&str] = &[
     "ID",
 ];
 
-/// Where an export stands between pages.
-struct ExportState {
+/// The rows of a suggestions export, a page at a time.
+struct SuggestionRows {
     state: AppState,
     caller: Caller,
     vis: SuggestionVisibility,
     filter: SuggestionFilter,
     today: NaiveDate,
     after: Option<renda_persistence::list::Cursor>,
-    names: std::collections::HashMap<Uuid, String>,
-    started: bool,
+    names: crate::routes::common::NameCache,
     done: bool,
 }
 
-impl ExportState {
-    async fn name_of_deputy(&mut self, id: Uuid) -> String {
-        if let Some(n) = self.names.get(&id) {
-            return n.clone();
-        }
-        let n = self
-            .state
-            .store
-            .get_deputy(id)
-            .await
-            .map(|d| d.name)
-            .unwrap_or_default();
-        self.names.insert(id, n.clone());
-        n
-    }
-
-    async fn name_of_unit(&mut self, id: Uuid) -> String {
-        if let Some(n) = self.names.get(&id) {
-            return n.clone();
-        }
-        let n = self
-            .state
-            .store
-            .get_unit(id)
-            .await
-            .map(|u| u.name)
-            .unwrap_or_default();
-        self.names.insert(id, n.clone());
-        n
-    }
-
-    /// The next chunk of the file: the header first, then a page of rows.
-    async fn next_chunk(&mut self) -> Result<Option<actix_web::web::Bytes>, ApiError> {
+impl crate::export::RowSource for SuggestionRows {
+    async fn next_page(&mut self) -> Result<Option<Vec<Vec<Cell>>>, ApiError> {
         if self.done {
             return Ok(None);
-        }
-        let mut out = String::new();
-        if !self.started {
-            self.started = true;
-            // A byte-order mark, so that spreadsheets read the file as UTF-8.
-            out.push('\u{feff}');
-            let headers: Vec<String> = EXPORT_HEADERS.iter().map(|h| (*h).to_owned()).collect();
-            csv_row(&mut out, &headers);
         }
         let opts = renda_persistence::list::ListOptions {
             limit: 500,
@@ -2143,26 +2079,27 @@ impl ExportState {
         self.after = page.next;
         self.done = page.next.is_none();
         let today = self.today;
-        let rows: Vec<SuggestionResponse> = page
+        let views: Vec<SuggestionResponse> = page
             .live()
             .cloned()
             .map(|s| view_for(s, today, &self.caller))
             .collect();
-        for v in rows {
-            let deputy = self.name_of_deputy(v.lead_deputy_id).await;
+        let mut rows = Vec::with_capacity(views.len());
+        for v in views {
+            let deputy = self.names.deputy(&self.state, v.lead_deputy_id).await;
             let unit = match v.lead_unit_id {
-                Some(u) => self.name_of_unit(u).await,
+                Some(u) => self.names.unit(&self.state, u).await,
                 None => String::new(),
             };
             let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
             let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
-            let fields = vec![
-                v.number.clone().unwrap_or_default(),
-                v.title.clone(),
-                v.category.clone(),
-                v.term.clone(),
-                deputy,
-                status_name(v.status).0.to_owned(),
+            let fields: Vec<Cell> = vec![
+                v.number.clone().unwrap_or_default().into(),
+                v.title.clone().into(),
+                v.category.clone().into(),
+                v.term.clone().into(),
+                deputy.into(),
+                status_name(v.status).0.into(),
                 v.color
                     .map(|c| match c {
                         Color::Green => "绿色",
@@ -2170,16 +2107,17 @@ impl ExportState {
                         Color::Red => "红色",
                     })
                     .unwrap_or_default()
-                    .to_owned(),
-                unit,
-                date(v.assigned_on),
-                date(v.due_date),
-                if v.overdue { "是" } else { "否" }.to_owned(),
-                time(v.replied_at),
+                    .into(),
+                unit.into(),
+                date(v.assigned_on).into(),
+                date(v.due_date).into(),
+                if v.overdue { "是" } else { "否" }.into(),
+                time(v.replied_at).into(),
                 v.reply
                     .as_ref()
                     .map(|r| format!("{:?}", r.category))
-                    .unwrap_or_default(),
+                    .unwrap_or_default()
+                    .into(),
                 v.evaluation
                     .as_ref()
                     .map(|e| match e.result {
@@ -2188,68 +2126,67 @@ impl ExportState {
                         EvaluationResult::Unsatisfied => "不满意",
                     })
                     .unwrap_or_default()
-                    .to_owned(),
-                time(v.submitted_at),
-                v.id.to_string(),
+                    .into(),
+                time(v.submitted_at).into(),
+                v.id.to_string().into(),
             ];
-            csv_row(&mut out, &fields);
+            rows.push(fields);
         }
-        Ok(Some(actix_web::web::Bytes::from(out)))
+        Ok(Some(rows))
     }
 }
 
 /// Exports the suggestions the caller may see, with the list's filters,
-/// as CSV with Chinese column headers (UTF-8 with a byte-order mark, for
-/// spreadsheets). The file is streamed page by page, so an export of any
-/// size holds one page in memory.
+/// as CSV (UTF-8 with a byte-order mark) or XLSX, with Chinese column
+/// headers. Rows are read page by page, so an export of any size holds
+/// one page in memory.
 #[utoipa::path(
     tag = "suggestions",
-    params(SuggestionFilterParams),
+    params(
+        ("format" = ExportFormat, Path, description = "`csv` or `xlsx`"),
+        SuggestionFilterParams
+    ),
     responses(
-        (status = 200, description = "The CSV file", content_type = "text/csv", body = String, headers(("Content-Disposition" = String))),
+        (status = 200, description = "The file", content(
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ), headers(("Content-Disposition" = String))),
         (status = 401, description = "An invalid access token was sent", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Neither csv nor xlsx", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = []))
 )]
-#[get("/suggestions/export.csv")]
+#[get("/suggestions/export.{format}")]
 pub async fn export_suggestions(
     state: Data<AppState>,
     caller: Caller,
+    format: Path<ExportFormat>,
     filter: QueryParams<SuggestionFilterParams>,
 ) -> ApiResult<HttpResponse> {
     let today = state.clock.today();
     let (vis, f) = list_query(&caller, filter.0, today);
-    let first = ExportState {
+    let rows = SuggestionRows {
         state: state.get_ref().clone(),
         caller,
         vis,
         filter: f,
         today,
         after: None,
-        names: std::collections::HashMap::new(),
-        started: false,
+        names: Default::default(),
         done: false,
     };
-    let stream = futures_util::stream::unfold(first, |mut st| async move {
-        match st.next_chunk().await {
-            Ok(Some(chunk)) => Some((Ok::<_, std::io::Error>(chunk), st)),
-            Ok(None) => None,
-            Err(e) => {
-                // The answer has begun: the client sees a cut-off file.
-                tracing::warn!(error = ?e, "export stopped");
-                st.done = true;
-                Some((Err(std::io::Error::other("export stopped")), st))
-            }
-        }
-    });
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            "attachment; filename=\"suggestions.csv\"; filename*=UTF-8''%E5%BB%BA%E8%AE%AE.csv",
-        ))
-        .streaming(stream))
+    crate::export::respond(
+        format.into_inner(),
+        crate::export::Table {
+            file: "suggestions",
+            file_utf8: "%E5%BB%BA%E8%AE%AE",
+            sheet: "建议",
+            headers: EXPORT_HEADERS,
+        },
+        rows,
+    )
+    .await
 }
 
 /// Reads a suggestion the caller may see (404 otherwise).
@@ -2491,6 +2428,226 @@ sub_list!(
     /// The lead units that held the suggestion, in order (re-assignment lineage).
     list_assignments, "/suggestions/{id}/assignments", AssignmentView, |st, id| st.store.suggestion_assignments(id)
 );
+
+/// One unit's line of the summary table (建议办理情况汇总表).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80",
+    "unit_name": "区民政局",
+    "assigned": 12,
+    "replied": 10,
+    "replied_on_time": 9,
+    "overdue": 1,
+    "category_a": 6,
+    "category_b": 3,
+    "category_c": 1,
+    "satisfied": 7,
+    "basically_satisfied": 2,
+    "unsatisfied": 1,
+    "on_time_rate": 0.9,
+    "satisfaction_rate": 0.9
+}))]
+pub struct UnitSummaryView {
+    pub unit_id: Uuid,
+    pub unit_name: String,
+    /// Suggestions it leads (assigned or later).
+    pub assigned: i64,
+    pub replied: i64,
+    pub replied_on_time: i64,
+    pub overdue: i64,
+    /// By the latest reply's category.
+    pub category_a: i64,
+    pub category_b: i64,
+    pub category_c: i64,
+    pub satisfied: i64,
+    pub basically_satisfied: i64,
+    pub unsatisfied: i64,
+    /// Replied on time over replied; null with no reply.
+    pub on_time_rate: Option<f64>,
+    /// Satisfied or basically satisfied over evaluated; null with none.
+    pub satisfaction_rate: Option<f64>,
+}
+
+impl From<renda_persistence::stats::UnitSummary> for UnitSummaryView {
+    fn from(u: renda_persistence::stats::UnitSummary) -> Self {
+        Self {
+            unit_id: u.unit_id,
+            unit_name: u.unit_name,
+            assigned: u.assigned,
+            replied: u.replied,
+            replied_on_time: u.replied_on_time,
+            overdue: u.overdue,
+            category_a: u.category_a,
+            category_b: u.category_b,
+            category_c: u.category_c,
+            satisfied: u.satisfied,
+            basically_satisfied: u.basically_satisfied,
+            unsatisfied: u.unsatisfied,
+            on_time_rate: u.on_time_rate,
+            satisfaction_rate: u.satisfaction_rate,
+        }
+    }
+}
+
+/// The summary table.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [{
+    "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80",
+    "unit_name": "区民政局",
+    "assigned": 12,
+    "replied": 10,
+    "replied_on_time": 9,
+    "overdue": 1,
+    "category_a": 6,
+    "category_b": 3,
+    "category_c": 1,
+    "satisfied": 7,
+    "basically_satisfied": 2,
+    "unsatisfied": 1,
+    "on_time_rate": 0.9,
+    "satisfaction_rate": 0.9
+}]}))]
+pub struct UnitSummaryResponse {
+    pub items: Vec<UnitSummaryView>,
+}
+
+/// The lines of the summary table the caller may see: every unit for the
+/// office and leaders, its own for a unit.
+async fn summary_lines(
+    state: &AppState,
+    caller: &Caller,
+    p: StatsParams,
+) -> ApiResult<Vec<renda_persistence::stats::UnitSummary>> {
+    let actor = caller.actor()?;
+    let only = if caller.may(Action::ReadSuggestionStats) {
+        None
+    } else if actor.has(renda_domain::Role::Unit) && actor.unit_id.is_some() {
+        actor.unit_id
+    } else {
+        return Err(ApiError::forbidden());
+    };
+    let filter = renda_persistence::stats::StatsFilter {
+        year: p.year,
+        term: p.term.filter(|t| !t.trim().is_empty()),
+    };
+    Ok(state
+        .store
+        .suggestion_unit_summary(&filter, state.clock.today(), only)
+        .await?)
+}
+
+/// The summary table units report on (建议办理情况汇总表): per lead unit,
+/// suggestions assigned, replied, replied on time and overdue, the latest
+/// replies by category A/B/C, and the deputies' evaluations. The office
+/// and leaders see every unit, a unit its own line.
+#[utoipa::path(
+    tag = "suggestions",
+    params(StatsParams),
+    responses(
+        (status = 200, description = "The table", body = UnitSummaryResponse),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the office, a leader nor a unit", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/suggestions/unit-summary")]
+pub async fn unit_summary(
+    state: Data<AppState>,
+    caller: Caller,
+    params: QueryParams<StatsParams>,
+) -> ApiResult<HttpResponse> {
+    let lines = summary_lines(&state, &caller, params.0).await?;
+    Ok(HttpResponse::Ok().json(UnitSummaryResponse {
+        items: lines.into_iter().map(UnitSummaryView::from).collect(),
+    }))
+}
+
+const SUMMARY_HEADERS: &[&str] = &[
+    "承办单位",
+    "交办件数",
+    "已答复",
+    "按期答复",
+    "逾期未办结",
+    "A类",
+    "B类",
+    "C类",
+    "满意",
+    "基本满意",
+    "不满意",
+    "按期答复率",
+    "满意率",
+];
+
+/// The summary table's lines, all on one page.
+struct SummaryRows(Option<Vec<renda_persistence::stats::UnitSummary>>);
+
+impl crate::export::RowSource for SummaryRows {
+    async fn next_page(&mut self) -> Result<Option<Vec<Vec<Cell>>>, ApiError> {
+        Ok(self.0.take().map(|lines| {
+            lines
+                .into_iter()
+                .map(|u| {
+                    vec![
+                        u.unit_name.into(),
+                        u.assigned.into(),
+                        u.replied.into(),
+                        u.replied_on_time.into(),
+                        u.overdue.into(),
+                        u.category_a.into(),
+                        u.category_b.into(),
+                        u.category_c.into(),
+                        u.satisfied.into(),
+                        u.basically_satisfied.into(),
+                        u.unsatisfied.into(),
+                        Cell::Rate(u.on_time_rate),
+                        Cell::Rate(u.satisfaction_rate),
+                    ]
+                })
+                .collect()
+        }))
+    }
+}
+
+/// The summary table as CSV or XLSX, with Chinese column headers.
+#[utoipa::path(
+    tag = "suggestions",
+    params(
+        ("format" = ExportFormat, Path, description = "`csv` or `xlsx`"),
+        StatsParams
+    ),
+    responses(
+        (status = 200, description = "The file", content(
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ), headers(("Content-Disposition" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the office, a leader nor a unit", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Neither csv nor xlsx", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/suggestions/unit-summary.{format}")]
+pub async fn export_unit_summary(
+    state: Data<AppState>,
+    caller: Caller,
+    format: Path<ExportFormat>,
+    params: QueryParams<StatsParams>,
+) -> ApiResult<HttpResponse> {
+    let lines = summary_lines(&state, &caller, params.0).await?;
+    crate::export::respond(
+        format.into_inner(),
+        crate::export::Table {
+            file: "unit-summary",
+            file_utf8: "%E5%BB%BA%E8%AE%AE%E5%8A%9E%E7%90%86%E6%83%85%E5%86%B5%E6%B1%87%E6%80%BB%E8%A1%A8",
+            sheet: "建议办理情况汇总表",
+            headers: SUMMARY_HEADERS,
+        },
+        SummaryRows(Some(lines)),
+    )
+    .await
+}
 
 /// Which suggestions the statistics count.
 #[derive(Debug, Deserialize, Validate, IntoParams)]

@@ -1,0 +1,274 @@
+//! Exports of tables: CSV streamed page by page, or XLSX written row by
+//! row in constant memory (rows go to a temporary file as they come) and
+//! then streamed from disk. Either way an export of any size holds about
+//! one page of rows in memory. Column headers are Chinese; CSV carries a
+//! byte-order mark so that spreadsheets read it as UTF-8, and no text
+//! cell is ever read as a formula.
+
+use std::future::Future;
+
+use actix_web::HttpResponse;
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, ApiResult};
+
+/// The file format of an export, named by the path's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    /// UTF-8 CSV with a byte-order mark.
+    Csv,
+    /// An Excel workbook.
+    Xlsx,
+}
+
+/// One cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    /// A fraction shown as a percentage in XLSX (0.875 → 87.5%).
+    Rate(Option<f64>),
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Cell::Text(s)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        Cell::Text(s.to_owned())
+    }
+}
+
+impl From<i64> for Cell {
+    fn from(n: i64) -> Self {
+        Cell::Int(n)
+    }
+}
+
+/// Where the rows come from: pages, until `None`.
+pub trait RowSource: 'static {
+    fn next_page(&mut self) -> impl Future<Output = Result<Option<Vec<Vec<Cell>>>, ApiError>>;
+}
+
+/// What is exported: the file's name and the column headers.
+#[derive(Debug, Clone, Copy)]
+pub struct Table {
+    /// The file name without extension, ASCII (`suggestions`).
+    pub file: &'static str,
+    /// The file name for browsers that read RFC 5987, percent-encoded UTF-8.
+    pub file_utf8: &'static str,
+    /// The worksheet's name.
+    pub sheet: &'static str,
+    pub headers: &'static [&'static str],
+}
+
+/// Text a spreadsheet would take for a formula gets a leading quote.
+fn guard(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}").into()
+    } else {
+        value.into()
+    }
+}
+
+fn csv_field(out: &mut String, value: &str) {
+    let guarded = guard(value);
+    if guarded.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&guarded.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(&guarded);
+    }
+}
+
+fn csv_row(out: &mut String, cells: &[Cell]) {
+    for (i, c) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match c {
+            Cell::Text(s) => csv_field(out, s),
+            Cell::Int(n) => out.push_str(&n.to_string()),
+            Cell::Rate(Some(r)) => out.push_str(&format!("{:.4}", r)),
+            Cell::Rate(None) => {}
+        }
+    }
+    out.push_str("\r\n");
+}
+
+fn disposition(table: &Table, ext: &str) -> String {
+    format!(
+        "attachment; filename=\"{}.{ext}\"; filename*=UTF-8''{}.{ext}",
+        table.file, table.file_utf8
+    )
+}
+
+/// Answers with the table in the format asked for.
+pub async fn respond<S: RowSource>(
+    format: ExportFormat,
+    table: Table,
+    source: S,
+) -> ApiResult<HttpResponse> {
+    match format {
+        ExportFormat::Csv => Ok(csv(table, source)),
+        ExportFormat::Xlsx => xlsx(table, source).await,
+    }
+}
+
+struct CsvState<S> {
+    source: S,
+    table: Table,
+    started: bool,
+    done: bool,
+}
+
+fn csv<S: RowSource>(table: Table, source: S) -> HttpResponse {
+    let first = CsvState {
+        source,
+        table,
+        started: false,
+        done: false,
+    };
+    let stream = futures_util::stream::unfold(first, |mut st| async move {
+        if st.done {
+            return None;
+        }
+        let mut out = String::new();
+        if !st.started {
+            st.started = true;
+            out.push('\u{feff}');
+            let headers: Vec<Cell> = st.table.headers.iter().map(|h| Cell::from(*h)).collect();
+            csv_row(&mut out, &headers);
+        }
+        match st.source.next_page().await {
+            Ok(Some(rows)) => {
+                for r in &rows {
+                    csv_row(&mut out, r);
+                }
+            }
+            Ok(None) => st.done = true,
+            Err(e) => {
+                // The answer has begun: the client sees a cut-off file.
+                tracing::warn!(error = ?e, "export stopped");
+                st.done = true;
+                return Some((Err(std::io::Error::other("export stopped")), st));
+            }
+        }
+        Some((Ok::<_, std::io::Error>(Bytes::from(out)), st))
+    });
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((header::CONTENT_DISPOSITION, disposition(&table, "csv")))
+        .streaming(stream)
+}
+
+fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> ApiError {
+    tracing::warn!(error = %e, "XLSX export failed");
+    ApiError::internal()
+}
+
+async fn xlsx<S: RowSource>(table: Table, mut source: S) -> ApiResult<HttpResponse> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let percent = Format::new().set_num_format("0.0%");
+    {
+        let sheet = workbook
+            .add_worksheet_with_constant_memory()
+            .map_err(xlsx_error)?;
+        sheet.set_name(table.sheet).map_err(xlsx_error)?;
+        for (c, h) in table.headers.iter().enumerate() {
+            let col = u16::try_from(c).map_err(|_| ApiError::internal())?;
+            sheet
+                .write_string_with_format(0, col, *h, &bold)
+                .map_err(xlsx_error)?;
+            sheet.set_column_width(col, 14).map_err(xlsx_error)?;
+        }
+        sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
+        let mut row: u32 = 1;
+        while let Some(rows) = source.next_page().await? {
+            for cells in rows {
+                for (c, cell) in cells.iter().enumerate() {
+                    let col = u16::try_from(c).map_err(|_| ApiError::internal())?;
+                    match cell {
+                        // Strings are never formulas in XLSX: write_string
+                        // stores text as text.
+                        Cell::Text(s) => sheet.write_string(row, col, s).map(|_| ()),
+                        Cell::Int(n) => sheet.write_number(row, col, *n as f64).map(|_| ()),
+                        Cell::Rate(Some(r)) => sheet
+                            .write_number_with_format(row, col, *r, &percent)
+                            .map(|_| ()),
+                        Cell::Rate(None) => Ok(()),
+                    }
+                    .map_err(xlsx_error)?;
+                }
+                row = row.checked_add(1).ok_or_else(ApiError::internal)?;
+            }
+        }
+    }
+    let file = tempfile::NamedTempFile::new().map_err(|_| ApiError::internal())?;
+    let path = file.path().to_owned();
+    tokio::task::spawn_blocking(move || workbook.save(&path))
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(xlsx_error)?;
+    let reader = tokio::fs::File::open(file.path())
+        .await
+        .map_err(|_| ApiError::internal())?;
+    // The temporary file lives as long as the stream, and goes with it.
+    let stream = futures_util::stream::unfold(
+        (reader, file, false),
+        |(mut reader, file, done)| async move {
+            use tokio::io::AsyncReadExt;
+            if done {
+                return None;
+            }
+            let mut buf = vec![0u8; 64 * 1024];
+            match reader.read(&mut buf).await {
+                Ok(0) => None,
+                Ok(n) => {
+                    buf.truncate(n);
+                    Some((
+                        Ok::<_, std::io::Error>(Bytes::from(buf)),
+                        (reader, file, false),
+                    ))
+                }
+                Err(e) => Some((Err(e), (reader, file, true))),
+            }
+        },
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .insert_header((header::CONTENT_DISPOSITION, disposition(&table, "xlsx")))
+        .streaming(stream))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_and_guards() {
+        let mut out = String::new();
+        csv_row(
+            &mut out,
+            &[
+                Cell::from("a,b"),
+                Cell::from("=1+1"),
+                Cell::from("say \"hi\""),
+                Cell::Int(3),
+                Cell::Rate(Some(0.5)),
+                Cell::Rate(None),
+            ],
+        );
+        assert_eq!(out, "\"a,b\",'=1+1,\"say \"\"hi\"\"\",3,0.5000,\r\n");
+    }
+}
