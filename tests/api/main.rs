@@ -14,6 +14,7 @@ mod errors;
 mod export;
 mod health;
 mod idempotency;
+mod imports;
 mod integration;
 mod livelihood;
 mod observers;

@@ -216,44 +216,81 @@ async fn write_versioned<Conn: ConnectionTrait>(
     }
 }
 
+/// Inserts a deputy with memberships, links and audit entry on `c`.
+async fn insert_deputy<Conn: ConnectionTrait>(
+    c: &Conn,
+    ctx: &AuditCtx,
+    new: NewDeputy,
+) -> StoreResult<Deputy> {
+    let now = renda_domain::time::now();
+    let d = Deputy {
+        id: Uuid::now_v7(),
+        name: new.name,
+        gender: new.gender,
+        ethnicity: new.ethnicity,
+        birth_date: new.birth_date,
+        party: new.party,
+        education: new.education,
+        occupation: new.occupation,
+        work_unit: new.work_unit,
+        phone: new.phone,
+        photo_url: new.photo_url,
+        status: new.status,
+        memberships: new.memberships,
+        links: new.links,
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+        version: 1,
+    };
+    to_active(&d).insert(c).await?;
+    write_children(c, d.id, Some(&d.memberships), Some(&d.links)).await?;
+    audit::record(
+        c,
+        ctx,
+        "create",
+        OBJECT,
+        Some(d.id),
+        None::<&Deputy>,
+        Some(&d),
+    )
+    .await?;
+    Ok(d)
+}
+
 impl Store {
     pub async fn create_deputy(&self, ctx: &AuditCtx, new: NewDeputy) -> StoreResult<Deputy> {
-        let now = renda_domain::time::now();
-        let d = Deputy {
-            id: Uuid::now_v7(),
-            name: new.name,
-            gender: new.gender,
-            ethnicity: new.ethnicity,
-            birth_date: new.birth_date,
-            party: new.party,
-            education: new.education,
-            occupation: new.occupation,
-            work_unit: new.work_unit,
-            phone: new.phone,
-            photo_url: new.photo_url,
-            status: new.status,
-            memberships: new.memberships,
-            links: new.links,
-            created_at: now,
-            updated_at: now,
-            deleted_at: None,
-            version: 1,
-        };
         let txn = self.db.begin().await?;
-        to_active(&d).insert(&txn).await?;
-        write_children(&txn, d.id, Some(&d.memberships), Some(&d.links)).await?;
+        let d = insert_deputy(&txn, ctx, new).await?;
+        txn.commit().await?;
+        Ok(d)
+    }
+
+    /// Creates every deputy of an import, or none: one transaction, an
+    /// audit entry per deputy and one for the import.
+    pub async fn import_deputies(
+        &self,
+        ctx: &AuditCtx,
+        news: Vec<NewDeputy>,
+    ) -> StoreResult<Vec<Deputy>> {
+        let txn = self.db.begin().await?;
+        let mut out = Vec::with_capacity(news.len());
+        for n in news {
+            out.push(insert_deputy(&txn, ctx, n).await?);
+        }
+        let ids: Vec<Uuid> = out.iter().map(|d| d.id).collect();
         audit::record(
             &txn,
             ctx,
-            "create",
+            "import",
             OBJECT,
-            Some(d.id),
-            None::<&Deputy>,
-            Some(&d),
+            None,
+            None::<&()>,
+            Some(&serde_json::json!({"created": ids})),
         )
         .await?;
         txn.commit().await?;
-        Ok(d)
+        Ok(out)
     }
 
     pub async fn get_deputy(&self, id: Uuid) -> StoreResult<Deputy> {

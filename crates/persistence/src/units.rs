@@ -106,40 +106,77 @@ pub(crate) async fn write_versioned<Conn: ConnectionTrait>(
     }
 }
 
+/// Inserts a unit with its audit entry on `c`; a taken name is refused.
+async fn insert_unit<Conn: ConnectionTrait>(
+    c: &Conn,
+    ctx: &AuditCtx,
+    new: NewUnit,
+) -> StoreResult<Unit> {
+    if name_taken(c, &new.name, None).await? {
+        return Err(StoreError::Conflict("unit_name_taken"));
+    }
+    let now = renda_domain::time::now();
+    let u = Unit {
+        id: Uuid::now_v7(),
+        name: new.name,
+        kind: new.kind,
+        contact_person: new.contact_person,
+        contact_phone: new.contact_phone,
+        email: new.email,
+        address: new.address,
+        description: new.description,
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+        version: 1,
+    };
+    to_active(&u).insert(c).await.map_err(name_conflict)?;
+    audit::record(
+        c,
+        ctx,
+        "create",
+        OBJECT,
+        Some(u.id),
+        None::<&Unit>,
+        Some(&u),
+    )
+    .await?;
+    Ok(u)
+}
+
 impl Store {
     pub async fn create_unit(&self, ctx: &AuditCtx, new: NewUnit) -> StoreResult<Unit> {
         let txn = self.db.begin().await?;
-        if name_taken(&txn, &new.name, None).await? {
-            return Err(StoreError::Conflict("unit_name_taken"));
+        let u = insert_unit(&txn, ctx, new).await?;
+        txn.commit().await?;
+        Ok(u)
+    }
+
+    /// Whether a unit of this name exists.
+    pub async fn unit_name_taken(&self, name: &str) -> StoreResult<bool> {
+        name_taken(&self.db, name, None).await
+    }
+
+    /// Creates every unit of an import, or none.
+    pub async fn import_units(&self, ctx: &AuditCtx, news: Vec<NewUnit>) -> StoreResult<Vec<Unit>> {
+        let txn = self.db.begin().await?;
+        let mut out = Vec::with_capacity(news.len());
+        for n in news {
+            out.push(insert_unit(&txn, ctx, n).await?);
         }
-        let now = renda_domain::time::now();
-        let u = Unit {
-            id: Uuid::now_v7(),
-            name: new.name,
-            kind: new.kind,
-            contact_person: new.contact_person,
-            contact_phone: new.contact_phone,
-            email: new.email,
-            address: new.address,
-            description: new.description,
-            created_at: now,
-            updated_at: now,
-            deleted_at: None,
-            version: 1,
-        };
-        to_active(&u).insert(&txn).await.map_err(name_conflict)?;
+        let ids: Vec<Uuid> = out.iter().map(|u| u.id).collect();
         audit::record(
             &txn,
             ctx,
-            "create",
+            "import",
             OBJECT,
-            Some(u.id),
-            None::<&Unit>,
-            Some(&u),
+            None,
+            None::<&()>,
+            Some(&serde_json::json!({"created": ids})),
         )
         .await?;
         txn.commit().await?;
-        Ok(u)
+        Ok(out)
     }
 
     pub async fn get_unit(&self, id: Uuid) -> StoreResult<Unit> {

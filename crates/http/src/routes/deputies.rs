@@ -433,27 +433,33 @@ pub async fn create_deputy(
     body: JsonBody<CreateDeputyRequest>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ManageDeputies)?;
-    let b = body.parse()?;
-    let new = NewDeputy {
-        name: b.name.trim().to_owned(),
-        gender: b.gender,
-        ethnicity: b.ethnicity,
-        birth_date: b.birth_date,
-        party: b.party,
-        education: b.education,
-        occupation: b.occupation,
-        work_unit: b.work_unit,
-        phone: b.phone,
-        photo_url: b.photo_url,
-        status: b.status.unwrap_or(DeputyStatus::Active),
-        memberships: b.memberships.into_iter().map(Membership::from).collect(),
-        links: b.links.into_iter().map(Link::from).collect(),
-    };
+    let new = body.parse()?.into_new();
     let d = state.store.create_deputy(&caller.audit(), new).await?;
     let version = d.version;
     let location = format!("/api/v1/deputies/{}", d.id);
     let body = view_one(&state, d, &caller).await?;
     Ok(respond::created(location, version, &body))
+}
+
+impl CreateDeputyRequest {
+    /// The deputy to create from a checked request.
+    pub(crate) fn into_new(self) -> NewDeputy {
+        NewDeputy {
+            name: self.name.trim().to_owned(),
+            gender: self.gender,
+            ethnicity: self.ethnicity,
+            birth_date: self.birth_date,
+            party: self.party,
+            education: self.education,
+            occupation: self.occupation,
+            work_unit: self.work_unit,
+            phone: self.phone,
+            photo_url: self.photo_url,
+            status: self.status.unwrap_or(DeputyStatus::Active),
+            memberships: self.memberships.into_iter().map(Membership::from).collect(),
+            links: self.links.into_iter().map(Link::from).collect(),
+        }
+    }
 }
 
 /// Lists deputies. Open to everyone; personal data is masked as for

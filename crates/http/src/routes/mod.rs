@@ -9,6 +9,7 @@ pub mod constituent;
 pub mod deputies;
 pub mod duties;
 pub mod health;
+pub mod imports;
 pub mod livelihood;
 pub mod me;
 pub mod observers;
@@ -27,6 +28,7 @@ pub fn api(cfg: &mut ServiceConfig) {
     me::configure(cfg);
     users::configure(cfg);
     clients::configure(cfg);
+    imports::configure(cfg);
     units::configure(cfg);
     deputies::configure(cfg);
     suggestions::configure(cfg);

@@ -179,16 +179,7 @@ pub async fn create_unit(
     body: JsonBody<CreateUnitRequest>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ManageUnits)?;
-    let b = body.parse()?;
-    let new = NewUnit {
-        name: b.name.trim().to_owned(),
-        kind: b.kind,
-        contact_person: b.contact_person,
-        contact_phone: b.contact_phone,
-        email: b.email,
-        address: b.address,
-        description: b.description,
-    };
+    let new = body.parse()?.into_new();
     let unit = state.store.create_unit(&caller.audit(), new).await?;
     let version = unit.version;
     Ok(respond::created(
@@ -196,6 +187,21 @@ pub async fn create_unit(
         version,
         &UnitResponse::from(unit),
     ))
+}
+
+impl CreateUnitRequest {
+    /// The unit to create from a checked request.
+    pub(crate) fn into_new(self) -> NewUnit {
+        NewUnit {
+            name: self.name.trim().to_owned(),
+            kind: self.kind,
+            contact_person: self.contact_person,
+            contact_phone: self.contact_phone,
+            email: self.email,
+            address: self.address,
+            description: self.description,
+        }
+    }
 }
 
 /// Lists handling units (any signed-in user).

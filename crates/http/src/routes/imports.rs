@@ -1,0 +1,629 @@
+//! Imports of units and deputies (with a membership each) from CSV or
+//! XLSX. Every row is checked by the same rules as the API's create
+//! operations; a dry run reports every problem (row, column, what is
+//! wrong) and writes nothing, and a real run writes all rows in one
+//! transaction or, when any row is bad, nothing.
+
+use actix_web::http::header;
+use actix_web::web::{Data, Payload};
+use actix_web::{HttpRequest, HttpResponse, post};
+use futures_util::StreamExt;
+use renda_auth::Action;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult, FieldError, Lang, Msg, Problem};
+use crate::extract::{Caller, QueryParams};
+use crate::routes::deputies::CreateDeputyRequest;
+use crate::routes::units::CreateUnitRequest;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(import_units).service(import_deputies);
+}
+
+/// The largest file accepted.
+const FILE_LIMIT: usize = 5 * 1024 * 1024;
+/// The most rows one import takes.
+const ROW_LIMIT: usize = 5000;
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Whether to check only.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// Check every row and report, writing nothing (default `false`).
+    pub dry_run: Option<bool>,
+}
+
+/// One problem of one row.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportProblem {
+    /// The row as a spreadsheet numbers it: the header is row 1.
+    pub row: u32,
+    /// The column's header.
+    pub column: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// What an import found and did.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "dry_run": true,
+    "rows": 2,
+    "created": 0,
+    "created_ids": [],
+    "problems": [{"row": 3, "column": "手机", "code": "phone", "message": "不是有效的电话号码"}]
+}))]
+pub struct ImportReport {
+    pub dry_run: bool,
+    /// Data rows read (empty rows are skipped).
+    pub rows: u32,
+    /// Objects created: 0 in a dry run.
+    pub created: u32,
+    pub created_ids: Vec<Uuid>,
+    /// Every problem found; a real run with any writes nothing.
+    pub problems: Vec<ImportProblem>,
+}
+
+/// A column of an import: its Chinese header, the field it fills, and
+/// whether the header must be present.
+struct Column {
+    header: &'static str,
+    field: &'static str,
+    required: bool,
+    /// A value that stands in for a bad or missing one while the rest of
+    /// the row is checked, for fields a row cannot do without.
+    placeholder: Option<&'static str>,
+}
+
+const fn col(header: &'static str, field: &'static str, required: bool) -> Column {
+    Column {
+        header,
+        field,
+        required,
+        placeholder: None,
+    }
+}
+
+const fn needed(
+    header: &'static str,
+    field: &'static str,
+    required: bool,
+    placeholder: &'static str,
+) -> Column {
+    Column {
+        header,
+        field,
+        required,
+        placeholder: Some(placeholder),
+    }
+}
+
+const UNIT_COLUMNS: &[Column] = &[
+    needed("名称", "name", true, "占位"),
+    needed("类型", "kind", true, "other"),
+    col("联系人", "contact_person", false),
+    col("联系电话", "contact_phone", false),
+    col("电子邮箱", "email", false),
+    col("地址", "address", false),
+    col("说明", "description", false),
+];
+
+const DEPUTY_COLUMNS: &[Column] = &[
+    needed("姓名", "name", true, "占位"),
+    col("性别", "gender", false),
+    col("民族", "ethnicity", false),
+    col("出生日期", "birth_date", false),
+    col("党派", "party", false),
+    col("学历", "education", false),
+    col("职业", "occupation", false),
+    col("工作单位及职务", "work_unit", false),
+    col("手机", "phone", false),
+    needed("层级", "memberships[0].level", false, "county"),
+    needed("届次", "memberships[0].term", false, "占位"),
+    col("选区", "memberships[0].constituency", false),
+    col("代表团", "memberships[0].delegation", false),
+    col("任期开始", "memberships[0].start_date", false),
+    col("任期结束", "memberships[0].end_date", false),
+    col("任职状态", "memberships[0].status", false),
+];
+
+/// A table read from a file: the header row and the data rows with their
+/// row numbers.
+struct Table {
+    headers: Vec<String>,
+    rows: Vec<(u32, Vec<String>)>,
+}
+
+fn bad_file(zh: &str, en: &str) -> ApiError {
+    ApiError::field("file", "unreadable", Msg::new(zh.to_owned(), en.to_owned()))
+}
+
+/// An Excel serial date (days since 1899-12-30) as `YYYY-MM-DD`.
+fn excel_date(serial: f64) -> String {
+    let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30);
+    base.and_then(|b| b.checked_add_signed(chrono::Duration::days(serial.floor() as i64)))
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+}
+
+fn cell_text(c: &calamine::Data) -> String {
+    use calamine::Data;
+    match c {
+        Data::String(s) => s.trim().to_owned(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => excel_date(d.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().to_owned(),
+        Data::Error(_) | Data::Empty => String::new(),
+    }
+}
+
+fn read_xlsx(bytes: Vec<u8>) -> Result<Table, ApiError> {
+    use calamine::{Reader, Xlsx};
+    let unreadable = || bad_file("无法读取该 XLSX 文件", "The XLSX file cannot be read");
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| unreadable())?;
+    let first = book.sheet_names().first().cloned().ok_or_else(unreadable)?;
+    let range = book.worksheet_range(&first).map_err(|_| unreadable())?;
+    let start = range.start().map(|(r, _)| r).unwrap_or(0);
+    let mut rows = range.rows().enumerate().map(|(i, r)| {
+        let n = start + u32::try_from(i).unwrap_or(u32::MAX) + 1;
+        (n, r.iter().map(cell_text).collect::<Vec<_>>())
+    });
+    let headers = rows.next().map(|(_, h)| h).unwrap_or_default();
+    Ok(Table {
+        headers,
+        rows: rows.collect(),
+    })
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Table, ApiError> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| bad_file("CSV 文件须为 UTF-8 编码", "The CSV file must be UTF-8"))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut all = Vec::new();
+    for (i, rec) in reader.records().enumerate() {
+        let rec = rec.map_err(|_| bad_file("CSV 格式有误", "The CSV is malformed"))?;
+        let n = u32::try_from(i).unwrap_or(u32::MAX).saturating_add(1);
+        all.push((
+            n,
+            rec.iter().map(|f| f.trim().to_owned()).collect::<Vec<_>>(),
+        ));
+    }
+    let mut rows = all.into_iter();
+    let headers = rows.next().map(|(_, h)| h).unwrap_or_default();
+    Ok(Table {
+        headers,
+        rows: rows.collect(),
+    })
+}
+
+/// Reads the request body (at most [`FILE_LIMIT`]) as a table.
+async fn read_body(req: &HttpRequest, mut payload: Payload) -> Result<Table, ApiError> {
+    let media = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    if media != "text/csv" && media != XLSX {
+        return Err(ApiError::unsupported_media_type());
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| {
+            ApiError::bad_request(
+                "malformed_body",
+                Msg::new("请求体读取失败", "The request body could not be read"),
+            )
+        })?;
+        if bytes.len() + chunk.len() > FILE_LIMIT {
+            return Err(ApiError::payload_too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let mut table = if media == XLSX {
+        tokio::task::spawn_blocking(move || read_xlsx(bytes))
+            .await
+            .map_err(|_| ApiError::internal())??
+    } else {
+        read_csv(&bytes)?
+    };
+    table
+        .rows
+        .retain(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
+    if table.rows.len() > ROW_LIMIT {
+        return Err(bad_file(
+            "一次最多导入 5000 行",
+            "An import takes at most 5,000 rows",
+        ));
+    }
+    Ok(table)
+}
+
+struct Problems {
+    lang: Lang,
+    list: Vec<ImportProblem>,
+}
+
+impl Problems {
+    fn push(&mut self, row: u32, column: &str, code: &str, msg: &Msg) {
+        let message = match self.lang {
+            Lang::Zh => msg.zh.to_string(),
+            Lang::En => msg.en.to_string(),
+        };
+        self.list.push(ImportProblem {
+            row,
+            column: column.to_owned(),
+            code: code.to_owned(),
+            message,
+        });
+    }
+}
+
+/// Which column of the file holds each of `columns`; problems with the
+/// header row go to `problems`.
+fn map_headers(
+    headers: &[String],
+    columns: &[Column],
+    problems: &mut Problems,
+) -> Vec<Option<usize>> {
+    let mut seen = std::collections::HashSet::new();
+    for h in headers {
+        if h.is_empty() {
+            continue;
+        }
+        let known = columns.iter().any(|c| c.header == h || c.field == h);
+        if !known {
+            problems.push(
+                1,
+                h,
+                "unknown_column",
+                &Msg::new(format!("未知的列“{h}”"), format!("unknown column `{h}`")),
+            );
+        } else if !seen.insert(h.clone()) {
+            problems.push(
+                1,
+                h,
+                "duplicate_column",
+                &Msg::new("该列出现多次", "the column appears more than once"),
+            );
+        }
+    }
+    columns
+        .iter()
+        .map(|c| {
+            let at = headers.iter().position(|h| h == c.header || h == c.field);
+            if at.is_none() && c.required {
+                problems.push(
+                    1,
+                    c.header,
+                    "missing_column",
+                    &Msg::new(
+                        format!("缺少必需的列“{}”", c.header),
+                        format!("the required column `{}` is missing", c.header),
+                    ),
+                );
+            }
+            at
+        })
+        .collect()
+}
+
+/// The header of the column a field error names (`memberships[0].term` →
+/// 届次).
+fn header_of(columns: &[Column], field: &str) -> String {
+    columns
+        .iter()
+        .find(|c| c.field == field)
+        .map(|c| c.header.to_owned())
+        .unwrap_or_else(|| field.to_owned())
+}
+
+/// One row as the JSON body of the create operation; values that need a
+/// translation from their Chinese name are translated, and a value that
+/// names nothing is a problem of its own.
+fn row_json(
+    columns: &[Column],
+    at: &[Option<usize>],
+    row: u32,
+    cells: &[String],
+    problems: &mut Problems,
+) -> Value {
+    use renda_domain::deputy::labels;
+    let mut obj = Map::new();
+    let mut membership = Map::new();
+    for (c, idx) in columns.iter().zip(at) {
+        let Some(v) = idx.and_then(|i| cells.get(i)).filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        let translated = match c.field {
+            "kind" => renda_domain::unit::parse_kind(v).map(|k| k.as_str().to_owned()),
+            "gender" => labels::parse_gender(v).map(|g| g.as_str().to_owned()),
+            "memberships[0].level" => labels::parse_level(v).map(|l| l.as_str().to_owned()),
+            "memberships[0].status" => {
+                labels::parse_membership_status(v).map(|s| s.as_str().to_owned())
+            }
+            _ => Some(v.clone()),
+        };
+        let Some(value) = translated else {
+            problems.push(
+                row,
+                c.header,
+                "invalid",
+                &Msg::new(
+                    format!("“{v}”不是可用的取值"),
+                    format!("`{v}` is not one of the values this column takes"),
+                ),
+            );
+            continue;
+        };
+        match c.field.strip_prefix("memberships[0].") {
+            Some(f) => {
+                membership.insert(f.to_owned(), Value::String(value));
+            }
+            None => {
+                obj.insert(c.field.to_owned(), Value::String(value));
+            }
+        }
+    }
+    if !membership.is_empty() {
+        obj.insert(
+            "memberships".into(),
+            Value::Array(vec![Value::Object(membership)]),
+        );
+    }
+    Value::Object(obj)
+}
+
+/// Puts a placeholder in place of a bad field, or takes the field out;
+/// returns whether the row changed.
+fn set_aside(json: &mut Value, columns: &[Column], field: &str) -> bool {
+    let placeholder = columns
+        .iter()
+        .find(|c| c.field == field)
+        .and_then(|c| c.placeholder);
+    let (target, key) = match field.strip_prefix("memberships[0].") {
+        Some(k) => (
+            json.get_mut("memberships")
+                .and_then(|m| m.get_mut(0))
+                .and_then(Value::as_object_mut),
+            k,
+        ),
+        None => (json.as_object_mut(), field),
+    };
+    let Some(obj) = target else {
+        return false;
+    };
+    match placeholder {
+        Some(p) if obj.get(key) != Some(&Value::String(p.to_owned())) => {
+            obj.insert(key.to_owned(), Value::String(p.to_owned()));
+            true
+        }
+        Some(_) => false,
+        None => obj.remove(key).is_some(),
+    }
+}
+
+/// Checks every row against the create operation's rules and reports
+/// every problem of every row: a field found bad is set aside and the row
+/// checked again, so that one problem does not hide the next. Returns the
+/// checked requests of the rows without problems.
+fn check_rows<T: serde::de::DeserializeOwned + Validate>(
+    table: &Table,
+    columns: &[Column],
+    problems: &mut Problems,
+) -> Vec<(u32, T)> {
+    let at = map_headers(&table.headers, columns, problems);
+    let mut out = Vec::new();
+    for (row, cells) in &table.rows {
+        let before = problems.list.len();
+        let mut json = row_json(columns, &at, *row, cells, problems);
+        // Untranslatable values were reported; check the rest without them.
+        let reported: Vec<&'static str> = columns
+            .iter()
+            .filter(|c| problems.list[before..].iter().any(|p| p.column == c.header))
+            .map(|c| c.field)
+            .collect();
+        for f in reported {
+            set_aside(&mut json, columns, f);
+        }
+        for _ in 0..=columns.len() {
+            match crate::extract::parse_json::<T>(json.to_string().as_bytes()) {
+                Ok(v) => {
+                    if problems.list.len() == before {
+                        out.push((*row, v));
+                    }
+                    break;
+                }
+                Err(e) => {
+                    let mut changed = false;
+                    for FieldError {
+                        field,
+                        code,
+                        message,
+                    } in e.errors
+                    {
+                        let header = header_of(columns, &field);
+                        if !problems.list[before..].iter().any(|p| p.column == header) {
+                            problems.push(*row, &header, &code, &message);
+                        }
+                        changed |= set_aside(&mut json, columns, &field);
+                    }
+                    if !changed {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn finish(
+    lang_problems: Problems,
+    dry_run: bool,
+    rows: usize,
+    created: Vec<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let mut problems = lang_problems.list;
+    problems.sort_by_key(|p| p.row);
+    if !dry_run && !problems.is_empty() {
+        let errors = problems
+            .iter()
+            .map(|p| {
+                FieldError::new(
+                    format!("rows[{}].{}", p.row, p.column),
+                    p.code.clone(),
+                    Msg::new(p.message.clone(), p.message.clone()),
+                )
+            })
+            .collect();
+        return Err(ApiError::validation(errors));
+    }
+    Ok(HttpResponse::Ok().json(ImportReport {
+        dry_run,
+        rows: u32::try_from(rows).unwrap_or(u32::MAX),
+        created: u32::try_from(created.len()).unwrap_or(u32::MAX),
+        created_ids: created,
+        problems,
+    }))
+}
+
+fn lang(req: &HttpRequest) -> Lang {
+    Lang::from_accept_language(
+        req.headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    )
+}
+
+/// Imports handling units from CSV (`text/csv`, UTF-8) or XLSX, the first
+/// row naming the columns: 名称, 类型 (a kind's Chinese name or
+/// identifier), 联系人, 联系电话, 电子邮箱, 地址, 说明. A name taken, in the
+/// file or already, is a problem of its row.
+#[utoipa::path(
+    tag = "units",
+    params(ImportParams),
+    request_body(content(
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
+    responses(
+        (status = 200, description = "The report; in a real run, every row was created", body = ImportReport),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the office", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Over 5 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither CSV nor XLSX", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A real run found problems and wrote nothing (`errors` names `rows[N].column`), or the file cannot be read", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/units/import")]
+pub async fn import_units(
+    state: Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    params: QueryParams<ImportParams>,
+    payload: Payload,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageUnits)?;
+    let dry_run = params.0.dry_run.unwrap_or(false);
+    let table = read_body(&req, payload).await?;
+    let mut problems = Problems {
+        lang: lang(&req),
+        list: Vec::new(),
+    };
+    let checked: Vec<(u32, CreateUnitRequest)> = check_rows(&table, UNIT_COLUMNS, &mut problems);
+    let mut names = std::collections::HashSet::new();
+    for (row, u) in &checked {
+        let name = u.name.trim().to_owned();
+        let taken = !names.insert(name.clone()) || state.store.unit_name_taken(&name).await?;
+        if taken {
+            problems.push(
+                *row,
+                "名称",
+                "taken",
+                &Msg::new("已有同名的承办单位", "a unit with that name exists"),
+            );
+        }
+    }
+    let rows = table.rows.len();
+    if dry_run || !problems.list.is_empty() {
+        return finish(problems, dry_run, rows, Vec::new());
+    }
+    let news = checked.into_iter().map(|(_, u)| u.into_new()).collect();
+    let created = state.store.import_units(&caller.audit(), news).await?;
+    finish(
+        problems,
+        false,
+        rows,
+        created.iter().map(|u| u.id).collect(),
+    )
+}
+
+/// Imports deputies from CSV (`text/csv`, UTF-8) or XLSX, one deputy and
+/// one membership per row, the first row naming the columns: 姓名, 性别,
+/// 民族, 出生日期, 党派, 学历, 职业, 工作单位及职务, 手机, and for the
+/// membership 层级, 届次, 选区, 代表团, 任期开始, 任期结束, 任职状态.
+#[utoipa::path(
+    tag = "deputies",
+    params(ImportParams),
+    request_body(content(
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
+    responses(
+        (status = 200, description = "The report; in a real run, every row was created", body = ImportReport),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the office", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Over 5 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither CSV nor XLSX", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A real run found problems and wrote nothing (`errors` names `rows[N].column`), or the file cannot be read", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/deputies/import")]
+pub async fn import_deputies(
+    state: Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    params: QueryParams<ImportParams>,
+    payload: Payload,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageDeputies)?;
+    let dry_run = params.0.dry_run.unwrap_or(false);
+    let table = read_body(&req, payload).await?;
+    let mut problems = Problems {
+        lang: lang(&req),
+        list: Vec::new(),
+    };
+    let checked: Vec<(u32, CreateDeputyRequest)> =
+        check_rows(&table, DEPUTY_COLUMNS, &mut problems);
+    let rows = table.rows.len();
+    if dry_run || !problems.list.is_empty() {
+        return finish(problems, dry_run, rows, Vec::new());
+    }
+    let news = checked.into_iter().map(|(_, d)| d.into_new()).collect();
+    let created = state.store.import_deputies(&caller.audit(), news).await?;
+    finish(
+        problems,
+        false,
+        rows,
+        created.iter().map(|d| d.id).collect(),
+    )
+}
