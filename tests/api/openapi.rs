@@ -183,6 +183,37 @@ fn operation_ids_are_unique() {
     assert_eq!(ids.len(), total, "some operation ids are used twice");
 }
 
+/// Every `$ref` points at a schema the document holds: a dangling one
+/// breaks client generators.
+#[test]
+fn every_reference_resolves() {
+    fn walk(v: &serde_json::Value, doc: &serde_json::Value, bad: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                if let Some(r) = map.get("$ref").and_then(|r| r.as_str()) {
+                    let pointer = r.trim_start_matches('#');
+                    if doc.pointer(pointer).is_none() {
+                        bad.push(r.to_owned());
+                    }
+                }
+                for x in map.values() {
+                    walk(x, doc, bad);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for x in items {
+                    walk(x, doc, bad);
+                }
+            }
+            _ => {}
+        }
+    }
+    let doc: serde_json::Value = serde_json::from_str(COMMITTED).unwrap();
+    let mut bad = Vec::new();
+    walk(&doc, &doc, &mut bad);
+    assert!(bad.is_empty(), "dangling references: {bad:?}");
+}
+
 /// Every answer body an integrator reads has an example, and every
 /// example names exactly the fields its schema has (all required ones
 /// present, no unknown one).

@@ -592,7 +592,7 @@ impl crate::export::RowSource for DeputyRows {
 #[utoipa::path(
     tag = "deputies",
     params(
-        ("format" = crate::export::ExportFormat, Path, description = "`csv` or `xlsx`"),
+        ("format" = inline(crate::export::ExportFormat), Path, description = "`csv` or `xlsx`"),
         DeputyFilterParams
     ),
     responses(

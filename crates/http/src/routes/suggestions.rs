@@ -2143,7 +2143,7 @@ impl crate::export::RowSource for SuggestionRows {
 #[utoipa::path(
     tag = "suggestions",
     params(
-        ("format" = ExportFormat, Path, description = "`csv` or `xlsx`"),
+        ("format" = inline(ExportFormat), Path, description = "`csv` or `xlsx`"),
         SuggestionFilterParams
     ),
     responses(
@@ -2613,7 +2613,7 @@ impl crate::export::RowSource for SummaryRows {
 #[utoipa::path(
     tag = "suggestions",
     params(
-        ("format" = ExportFormat, Path, description = "`csv` or `xlsx`"),
+        ("format" = inline(ExportFormat), Path, description = "`csv` or `xlsx`"),
         StatsParams
     ),
     responses(

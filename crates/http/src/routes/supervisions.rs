@@ -861,7 +861,7 @@ impl crate::export::RowSource for SupervisionRows {
 #[utoipa::path(
     tag = "supervision",
     params(
-        ("format" = crate::export::ExportFormat, Path, description = "`csv` or `xlsx`"),
+        ("format" = inline(crate::export::ExportFormat), Path, description = "`csv` or `xlsx`"),
         SupervisionFilterParams
     ),
     responses(
@@ -1008,7 +1008,7 @@ impl crate::export::RowSource for ObservationRows {
 #[utoipa::path(
     tag = "supervision",
     params(
-        ("format" = crate::export::ExportFormat, Path, description = "`csv` or `xlsx`"),
+        ("format" = inline(crate::export::ExportFormat), Path, description = "`csv` or `xlsx`"),
         ObservationExportParams
     ),
     responses(
