@@ -65,15 +65,25 @@ fn urlencode(s: &str) -> String {
     s.replace('+', "%2B").replace(':', "%3A")
 }
 
-/// The server's current rows, read in full.
+/// The server's current rows, read in full, page by page.
 async fn server_rows(app: &TestApp, path: &str, token: Option<&str>) -> BTreeMap<String, Value> {
-    let a = app.get(&format!("{path}?limit=100"), token).await;
-    a.ok(200)["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| (v["id"].as_str().unwrap().to_owned(), v.clone()))
-        .collect()
+    let mut rows = BTreeMap::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut url = format!("{path}?limit=100");
+        if let Some(c) = &cursor {
+            url.push_str(&format!("&cursor={c}"));
+        }
+        let a = app.get(&url, token).await;
+        let page = a.ok(200).clone();
+        for v in page["items"].as_array().unwrap() {
+            rows.insert(v["id"].as_str().unwrap().to_owned(), v.clone());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => return rows,
+        }
+    }
 }
 
 #[tokio::test]
@@ -206,4 +216,151 @@ async fn a_syncing_client_converges_on_every_deletable_collection() {
         json!([id(&stations[0])])
     );
     assert!(!replicas[3].rows.contains_key(&id(&duties[1])));
+}
+
+#[tokio::test]
+async fn a_syncing_client_converges_on_the_other_collections() {
+    use renda_domain::time::Clock;
+    let app = spawn_app().await;
+    renda::demo::load(&app.store, app.clock.today())
+        .await
+        .unwrap();
+    let admin = app.admin().await;
+    let staff = app.login("demo-staff", renda::demo::DEMO_PASSWORD).await;
+    let deputy = app.login("demo-deputy0", renda::demo::DEMO_PASSWORD).await;
+    let collections: Vec<(&str, &str)> = vec![
+        ("/api/v1/suggestions", &staff),
+        ("/api/v1/suggestions", &deputy),
+        ("/api/v1/supervisions", &staff),
+        ("/api/v1/observers", &staff),
+        ("/api/v1/activities", &staff),
+        ("/api/v1/needs", &staff),
+        ("/api/v1/livelihood-rounds", &staff),
+        ("/api/v1/constituent-opinions", &staff),
+        ("/api/v1/users", &admin),
+        ("/api/v1/clients", &admin),
+        ("/api/v1/webhooks", &admin),
+    ];
+    let mut replicas: Vec<Replica> = collections.iter().map(|_| Replica::new()).collect();
+    for ((path, token), r) in collections.iter().zip(replicas.iter_mut()) {
+        r.sync(&app, path, Some(token)).await;
+        assert_eq!(r.rows, server_rows(&app, path, Some(token)).await, "{path}");
+    }
+
+    // Changes everywhere: new rows, changed rows, deleted rows.
+    let s = app
+        .post(
+            "/api/v1/suggestions",
+            Some(&deputy),
+            &json!({"title": "同步测试", "content": "内容", "category": "交通",
+                    "term": "第十八届", "timing": "between_sessions"}),
+        )
+        .await;
+    let sid = s.ok(201)["id"].as_str().unwrap().to_owned();
+    app.post(&format!("/api/v1/suggestions/{sid}/submit"), Some(&deputy), &json!({}))
+        .await
+        .ok(200);
+    let listed = server_rows(&app, "/api/v1/supervisions", Some(&staff)).await;
+    let (item, _) = listed.iter().next().unwrap();
+    app.patch(
+        &format!("/api/v1/supervisions/{item}"),
+        Some(&staff),
+        &json!({"description": "同步测试"}),
+    )
+    .await
+    .ok(200);
+    let observers = server_rows(&app, "/api/v1/observers", Some(&staff)).await;
+    let (observer, _) = observers.iter().next().unwrap();
+    app.patch(
+        &format!("/api/v1/observers/{observer}"),
+        Some(&staff),
+        &json!({"name": "改名观察员"}),
+    )
+    .await
+    .ok(200);
+    let today = app.clock.today();
+    app.post(
+        "/api/v1/activities",
+        Some(&staff),
+        &json!({"kind": "service_brand", "brand": "代表+", "title": "同步活动", "day": today,
+                "place": "代表之家", "organiser": "代表工委"}),
+    )
+    .await
+    .ok(201);
+    app.post(
+        "/api/v1/needs",
+        Some(&staff),
+        &json!({"requester": "某公司", "requester_kind": "enterprise", "content": "同步需求"}),
+    )
+    .await
+    .ok(201);
+    app.post(
+        "/api/v1/livelihood-rounds",
+        Some(&staff),
+        &json!({"year": 2028, "level": "county", "term": "第十九届",
+                "title": "同步轮次", "seats": 3, "secret_ballot": true}),
+    )
+    .await
+    .ok(201);
+    app.post("/api/v1/constituent-opinions", None, &json!({"content": "同步意见"}))
+        .await
+        .ok(201);
+    let users = server_rows(&app, "/api/v1/users", Some(&admin)).await;
+    let (user, _) = users.iter().find(|(_, u)| u["username"] == "demo-leader").unwrap();
+    app.patch(
+        &format!("/api/v1/users/{user}"),
+        Some(&admin),
+        &json!({"display_name": "改名"}),
+    )
+    .await
+    .ok(200);
+    let mut clients = Vec::new();
+    for name in ["甲 OA", "乙 OA"] {
+        let c = app
+            .post(
+                "/api/v1/clients",
+                Some(&admin),
+                &json!({"name": name, "scopes": ["suggestions:read"]}),
+            )
+            .await;
+        clients.push(c.ok(201)["client"]["id"].as_str().unwrap().to_owned());
+    }
+    let mut hooks = Vec::new();
+    for i in 0..2 {
+        let h = app
+            .post(
+                "/api/v1/webhooks",
+                Some(&admin),
+                &json!({"url": format!("https://202.96.134.133/hook{i}"), "event_types": ["*"]}),
+            )
+            .await;
+        hooks.push(h.ok(201)["webhook"]["id"].as_str().unwrap().to_owned());
+    }
+    for ((path, token), r) in collections.iter().zip(replicas.iter_mut()) {
+        r.sync(&app, path, Some(token)).await;
+        assert_eq!(r.rows, server_rows(&app, path, Some(token)).await, "{path}");
+    }
+    // Then deletions of clients and webhooks, and a third sync.
+    app.delete(&format!("/api/v1/clients/{}", clients[0]), Some(&admin))
+        .await
+        .ok(204);
+    app.delete(&format!("/api/v1/webhooks/{}", hooks[1]), Some(&admin))
+        .await
+        .ok(204);
+    app.patch(
+        &format!("/api/v1/clients/{}", clients[1]),
+        Some(&admin),
+        &json!({"status": "disabled"}),
+    )
+    .await
+    .ok(200);
+    for ((path, token), r) in collections.iter().zip(replicas.iter_mut()) {
+        r.sync(&app, path, Some(token)).await;
+        assert_eq!(r.rows, server_rows(&app, path, Some(token)).await, "{path}");
+    }
+    assert!(replicas[0].rows.contains_key(&sid));
+    assert!(!replicas[9].rows.contains_key(&clients[0]));
+    assert_eq!(replicas[9].rows[&clients[1]]["status"], "disabled");
+    assert!(!replicas[10].rows.contains_key(&hooks[1]));
+    assert_eq!(replicas[10].rows.len(), 1);
 }
