@@ -17,13 +17,15 @@ pub struct TestApp {
     pub clock: std::sync::Arc<renda_domain::time::OffsetClock>,
     pub client: Client,
     pub store: Store,
+    /// How to open the same database again (a second instance).
+    pub db: DbOptions,
     _dir: Option<tempfile::TempDir>,
     _files: tempfile::TempDir,
 }
 
 /// The database for one test: a temporary SQLite file, or a new schema in
 /// the PostgreSQL database named by `RENDA_TEST_DATABASE_URL`.
-async fn test_store() -> (Store, Option<tempfile::TempDir>) {
+async fn test_store() -> (Store, DbOptions, Option<tempfile::TempDir>) {
     match std::env::var("RENDA_TEST_DATABASE_URL")
         .ok()
         .filter(|u| u.starts_with("postgres"))
@@ -50,15 +52,14 @@ async fn test_store() -> (Store, Option<tempfile::TempDir>) {
             let store = Store::connect(&opts)
                 .await
                 .expect("connect to the test schema");
-            (store, None)
+            (store, opts, None)
         }
         None => {
             let dir = tempfile::tempdir().expect("temp dir");
             let url = format!("sqlite://{}/renda.db", dir.path().display());
-            let store = Store::connect(&DbOptions::new(url))
-                .await
-                .expect("open SQLite");
-            (store, Some(dir))
+            let opts = DbOptions::new(url);
+            let store = Store::connect(&opts).await.expect("open SQLite");
+            (store, opts, Some(dir))
         }
     }
 }
@@ -75,7 +76,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(AppState) -> AppState) -> Tes
             .with_env_filter("warn")
             .try_init();
     }
-    let (store, dir) = test_store().await;
+    let (store, db, dir) = test_store().await;
     store.migrate().await.expect("migrate");
     renda::bootstrap_admin(&store, "admin", Some(&ADMIN_PASSWORD.to_owned().into()))
         .await
@@ -100,6 +101,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(AppState) -> AppState) -> Tes
             .build()
             .unwrap(),
         store,
+        db,
         _dir: dir,
         _files: files,
     }
@@ -167,7 +169,32 @@ impl Answer {
     }
 }
 
+/// A second renda process on the same database: its own connection
+/// pool, its own HTTP server.
+pub struct Instance {
+    pub base: String,
+    pub store: Store,
+}
+
 impl TestApp {
+    /// Starts another instance on this test's database, as a second
+    /// process behind a load balancer would run.
+    pub async fn second_instance(&self) -> Instance {
+        let store = Store::connect(&self.db).await.expect("connect again");
+        let jwt = JwtKeys::new(JWT_SECRET.as_bytes(), JwtConfig::default());
+        let state = AppState::new(store.clone(), jwt)
+            .with_clock(self.clock.clone())
+            .with_data_dir(self._files.path());
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().unwrap().port();
+        let server = renda::run(listener, state, Some(1)).expect("server");
+        tokio::spawn(server);
+        Instance {
+            base: format!("http://127.0.0.1:{port}"),
+            store,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

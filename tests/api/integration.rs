@@ -64,28 +64,50 @@ async fn cast(app: &TestApp) -> Cast {
     }
 }
 
+/// A POST to the instance at `base`.
+async fn post_at(app: &TestApp, base: &str, path: &str, token: &str, body: &Value) -> Answer {
+    Answer::read(
+        app.client
+            .post(format!("{base}{path}"))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
 impl Cast {
     /// A suggestion assigned to `unit` (green).
     async fn assigned(&self, app: &TestApp, unit: usize, title: &str) -> String {
-        let a = app
-            .post(
-                "/api/v1/suggestions",
-                Some(&self.deputy),
-                &json!({"title": title, "content": "建议内容", "category": "社会保障",
-                        "term": "第十八届", "session": "第五次会议", "timing": "during_session"}),
-            )
-            .await;
+        self.assigned_at(app, &app.base, unit, title).await
+    }
+
+    /// The same, through the instance at `base`.
+    async fn assigned_at(&self, app: &TestApp, base: &str, unit: usize, title: &str) -> String {
+        let a = post_at(
+            app,
+            base,
+            "/api/v1/suggestions",
+            &self.deputy,
+            &json!({"title": title, "content": "建议内容", "category": "社会保障",
+                    "term": "第十八届", "session": "第五次会议", "timing": "during_session"}),
+        )
+        .await;
         let id = a.ok(201)["id"].as_str().unwrap().to_owned();
         let op = |op: &str| format!("/api/v1/suggestions/{id}/{op}");
-        app.post(&op("submit"), Some(&self.deputy), &json!({}))
+        post_at(app, base, &op("submit"), &self.deputy, &json!({}))
             .await
             .ok(200);
-        app.post(&op("register"), Some(&self.staff), &json!({}))
+        post_at(app, base, &op("register"), &self.staff, &json!({}))
             .await
             .ok(200);
-        app.post(
+        post_at(
+            app,
+            base,
             &op("assign"),
-            Some(&self.staff),
+            &self.staff,
             &json!({"lead_unit_id": self.units[unit], "color": "green"}),
         )
         .await
@@ -668,8 +690,9 @@ async fn destinations_inside_are_refused() {
 }
 
 #[tokio::test]
-async fn two_dispatchers_deliver_every_event_once() {
+async fn two_instances_on_one_database_deliver_every_event_once() {
     let app = spawn_app_with(|s| s.with_webhook_networks(loopback())).await;
+    let other = app.second_instance().await;
     let c = cast(&app).await;
     let (url, got) = receiver();
     let hook = app
@@ -680,12 +703,17 @@ async fn two_dispatchers_deliver_every_event_once() {
         )
         .await;
     let secret = hook.ok(201)["secret"].as_str().unwrap().to_owned();
+    // Each instance runs its own dispatcher on its own connections.
     let a = spawn_dispatcher(app.store.clone(), dispatcher_config("a"));
-    let b = spawn_dispatcher(app.store.clone(), dispatcher_config("b"));
+    let b = spawn_dispatcher(other.store.clone(), dispatcher_config("b"));
     let n = 8;
-    for i in 0..n {
-        c.assigned(&app, i % 2, &format!("建议{i}")).await;
-    }
+    let titles: Vec<String> = (0..n).map(|i| format!("建议{i}")).collect();
+    let writes = titles.iter().enumerate().map(|(i, title)| {
+        // Writes go to either instance, as a load balancer sends them.
+        let base = if i % 2 == 0 { &app.base } else { &other.base };
+        c.assigned_at(&app, base, i % 2, title)
+    });
+    futures_util::future::join_all(writes).await;
     // Three events each after the draft: submitted, registered, assigned.
     wait_for("every event", || events(&got, &secret).len() >= 3 * n).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -703,6 +731,35 @@ async fn two_dispatchers_deliver_every_event_once() {
         assert!(last.get(&obj).is_none_or(|s| *s < seq), "out of order");
         last.insert(obj, seq);
     }
+
+    // An idempotency key holds across instances: the retry that lands on
+    // the other instance gets the first answer and creates nothing.
+    let body = json!({"name": "区教育局", "kind": "government_department"});
+    let first = Answer::read(
+        app.client
+            .post(app.url("/api/v1/units"))
+            .bearer_auth(&c.staff)
+            .header("Idempotency-Key", "unit-create-1")
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let again = Answer::read(
+        app.client
+            .post(format!("{}/api/v1/units", other.base))
+            .bearer_auth(&c.staff)
+            .header("Idempotency-Key", "unit-create-1")
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(first.ok(201)["id"], again.ok(201)["id"]);
+    let units = app.get("/api/v1/units?q=教育局", Some(&c.staff)).await;
+    assert_eq!(units.ok(200)["items"].as_array().unwrap().len(), 1);
 }
 
 #[tokio::test]

@@ -257,9 +257,13 @@ async fn a_syncing_client_converges_on_the_other_collections() {
         )
         .await;
     let sid = s.ok(201)["id"].as_str().unwrap().to_owned();
-    app.post(&format!("/api/v1/suggestions/{sid}/submit"), Some(&deputy), &json!({}))
-        .await
-        .ok(200);
+    app.post(
+        &format!("/api/v1/suggestions/{sid}/submit"),
+        Some(&deputy),
+        &json!({}),
+    )
+    .await
+    .ok(200);
     let listed = server_rows(&app, "/api/v1/supervisions", Some(&staff)).await;
     let (item, _) = listed.iter().next().unwrap();
     app.patch(
@@ -302,11 +306,18 @@ async fn a_syncing_client_converges_on_the_other_collections() {
     )
     .await
     .ok(201);
-    app.post("/api/v1/constituent-opinions", None, &json!({"content": "同步意见"}))
-        .await
-        .ok(201);
+    app.post(
+        "/api/v1/constituent-opinions",
+        None,
+        &json!({"content": "同步意见"}),
+    )
+    .await
+    .ok(201);
     let users = server_rows(&app, "/api/v1/users", Some(&admin)).await;
-    let (user, _) = users.iter().find(|(_, u)| u["username"] == "demo-leader").unwrap();
+    let (user, _) = users
+        .iter()
+        .find(|(_, u)| u["username"] == "demo-leader")
+        .unwrap();
     app.patch(
         &format!("/api/v1/users/{user}"),
         Some(&admin),
