@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# Runs the ballot load test (tests/load/ballots.py) against a release
-# build of renda on SQLite, and on PostgreSQL when RENDA_LOAD_PG_URL names
-# a database it may recreate (default: the local server's renda_load,
-# when it answers). Extra arguments go to ballots.py, e.g.
-# `tests/load/run.sh --deputies 500 --duplicates 100 --rounds 3`.
+# Runs a load test against a release build of renda on SQLite, and on
+# PostgreSQL when RENDA_LOAD_PG_URL names a database it may recreate
+# (default: the local server's renda_load, when it answers).
+#
+#   tests/load/run.sh [ballots] --deputies 500 --duplicates 100 --rounds 3
+#   tests/load/run.sh integration --rows 100000 --events 200
+#
+# `ballots` (the default) is tests/load/ballots.py; `integration` is
+# tests/load/integration.py (webhook latency, import and export
+# throughput, the server's memory). Other arguments go to the script.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 cargo build --release --quiet || exit 1
+script=ballots
+case "${1:-}" in
+    ballots|integration) script=$1; shift ;;
+esac
 bin=target/release/renda
 password='Load-Admin-Pass-2026'
 port=${RENDA_LOAD_PORT:-18090}
@@ -22,7 +31,8 @@ run() {
         return 1
     fi
     RENDA_DATABASE_URL=$url RENDA_DATA_DIR=$dir RENDA_BIND=127.0.0.1:$port \
-        RENDA_ADMIN_PASSWORD=$password RENDA_LOG=warn "$bin" serve >"$dir/server.log" 2>&1 &
+        RENDA_ADMIN_PASSWORD=$password RENDA_LOG=warn \
+        RENDA_WEBHOOK_ALLOW_NETWORKS=127.0.0.1/32 "$bin" serve >"$dir/server.log" 2>&1 &
     pid=$!
     local ready=
     for _ in $(seq 1 150); do
@@ -39,7 +49,10 @@ run() {
     fi
     echo "== $label"
     local rc=0
-    python3 tests/load/ballots.py --base "http://127.0.0.1:$port" --admin-password "$password" "$@" || rc=$?
+    local extra=()
+    [ "$script" = integration ] && extra=(--server-pid "$pid")
+    python3 "tests/load/$script.py" --base "http://127.0.0.1:$port" --admin-password "$password" \
+        "${extra[@]}" "$@" || rc=$?
     kill "$pid"
     wait "$pid" 2>/dev/null
     pid=

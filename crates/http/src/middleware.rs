@@ -58,6 +58,9 @@ pub async fn request_context(
         None => req.path().to_owned(),
     };
     let is_api = path.starts_with("/api/") || path == "/healthz" || path == "/readyz";
+    let events = req
+        .app_data::<actix_web::web::Data<crate::AppState>>()
+        .map(|s| s.events.clone());
     let span = tracing::info_span!("request", request_id = %id, method = %method, path = %path);
     let started = Instant::now();
     let res = async move {
@@ -72,6 +75,13 @@ pub async fn request_context(
     .instrument(span)
     .await;
     let mut res = res?;
+    // A change may have written outbox events: wake the dispatcher.
+    if !method.is_safe()
+        && res.status().is_success()
+        && let Some(events) = events
+    {
+        events.notify_one();
+    }
     if head {
         res = res.map_body(|_, _| BoxBody::new(()));
     }

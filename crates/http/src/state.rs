@@ -39,6 +39,10 @@ pub struct AppState {
     /// Networks webhooks may be delivered into although private or
     /// loopback (an OA system on the office's network).
     pub webhook_networks: Arc<Vec<renda_domain::integration::Network>>,
+    /// Woken after every successful change, so that this instance's
+    /// webhook dispatcher sends new events at once instead of at its next
+    /// poll.
+    pub events: Arc<tokio::sync::Notify>,
 }
 
 /// Which statistics: a filter on a day.
@@ -106,6 +110,7 @@ impl AppState {
             trusted_proxies: Arc::new(Vec::new()),
             cors_origins: Arc::new(Vec::new()),
             webhook_networks: Arc::new(Vec::new()),
+            events: Arc::new(tokio::sync::Notify::new()),
         }
     }
 

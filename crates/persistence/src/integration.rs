@@ -746,8 +746,10 @@ impl Store {
         }
         let subs = self.live_subscriptions().await?;
         let mut handled = 0;
+        // One transaction for the batch: one commit, however many events.
+        let txn = self.db.begin().await?;
+        let mut deliveries = Vec::new();
         for e in events {
-            let txn = self.db.begin().await?;
             // Whoever marks the event first fans it out; anyone else finds
             // it marked and leaves it.
             let res = ob::Entity::update_many()
@@ -759,6 +761,7 @@ impl Store {
             if res.rows_affected != 1 {
                 continue;
             }
+            handled += 1;
             let audience = Audience {
                 office: e.audience_office,
                 units: split_list(&e.audience_units)
@@ -769,7 +772,7 @@ impl Store {
             for (s, _) in subs.iter().filter(|(s, _)| {
                 event_matches(&s.event_types, &e.event_type) && audience.admits(s.audience_unit_id)
             }) {
-                wd::ActiveModel {
+                deliveries.push(wd::ActiveModel {
                     id: Set(Uuid::now_v7()),
                     subscription_id: Set(s.id),
                     event_id: Set(e.id),
@@ -785,13 +788,17 @@ impl Store {
                     last_error: Set(None),
                     delivered_at: Set(None),
                     created_at: Set(renda_domain::time::now()),
-                }
-                .insert(&txn)
-                .await?;
+                });
             }
-            txn.commit().await?;
-            handled += 1;
         }
+        // Inserted in chunks, well below any database's parameter limit.
+        while !deliveries.is_empty() {
+            let rest = deliveries.split_off(deliveries.len().min(100));
+            wd::Entity::insert_many(std::mem::replace(&mut deliveries, rest))
+                .exec(&txn)
+                .await?;
+        }
+        txn.commit().await?;
         Ok(handled)
     }
 
@@ -838,6 +845,7 @@ impl Store {
         lease: Duration,
     ) -> StoreResult<Vec<DeliveryJob>> {
         let now = Utc::now();
+        let txn = self.db.begin().await?;
         let candidates = wd::Entity::find()
             .filter(wd::Column::Status.eq(DeliveryStatus::Pending.as_str()))
             .filter(wd::Column::NextAttemptAt.lte(now))
@@ -849,21 +857,37 @@ impl Store {
             .order_by_asc(wd::Column::NextAttemptAt)
             .order_by_asc(wd::Column::Id)
             .limit(limit.saturating_mul(4))
-            .all(&self.db)
+            .all(&txn)
             .await?;
-        let mut jobs = Vec::new();
+        if candidates.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The earliest pending event of each object, per subscription: only
+        // that one may go.
+        let mut keys: Vec<String> = candidates.iter().map(|d| d.object_key.clone()).collect();
+        keys.sort();
+        keys.dedup();
+        let firsts: std::collections::HashMap<(Uuid, String), i64> = wd::Entity::find()
+            .select_only()
+            .column(wd::Column::SubscriptionId)
+            .column(wd::Column::ObjectKey)
+            .column_as(wd::Column::ObjectSeq.min(), "first")
+            .filter(wd::Column::Status.eq(DeliveryStatus::Pending.as_str()))
+            .filter(wd::Column::ObjectKey.is_in(keys))
+            .group_by(wd::Column::SubscriptionId)
+            .group_by(wd::Column::ObjectKey)
+            .into_tuple::<(Uuid, String, i64)>()
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|(s, k, m)| ((s, k), m))
+            .collect();
+        let mut claimed = Vec::new();
         for d in candidates {
-            if jobs.len() as u64 >= limit {
+            if claimed.len() as u64 >= limit {
                 break;
             }
-            let earlier = wd::Entity::find()
-                .filter(wd::Column::SubscriptionId.eq(d.subscription_id))
-                .filter(wd::Column::ObjectKey.eq(d.object_key.clone()))
-                .filter(wd::Column::ObjectSeq.lt(d.object_seq))
-                .filter(wd::Column::Status.eq(DeliveryStatus::Pending.as_str()))
-                .count(&self.db)
-                .await?;
-            if earlier > 0 {
+            if firsts.get(&(d.subscription_id, d.object_key.clone())) != Some(&d.object_seq) {
                 continue;
             }
             let res = wd::Entity::update_many()
@@ -876,71 +900,92 @@ impl Store {
                         .is_null()
                         .or(wd::Column::ClaimedUntil.lt(now)),
                 )
-                .exec(&self.db)
+                .exec(&txn)
                 .await?;
-            if res.rows_affected != 1 {
-                continue;
+            if res.rows_affected == 1 {
+                claimed.push(d);
             }
-            let (Some(sub), Some(event)) = (
-                ws::Entity::find_by_id(d.subscription_id)
-                    .one(&self.db)
-                    .await?,
-                ob::Entity::find_by_id(d.event_id).one(&self.db).await?,
-            ) else {
-                continue;
-            };
-            jobs.push(DeliveryJob {
-                delivery_id: d.id,
-                subscription_id: d.subscription_id,
-                url: sub.url,
-                secret: sub.secret,
-                event_id: event.id,
-                event_type: event.event_type,
-                payload: event.payload,
-                attempts: d.attempts,
-                created_at: d.created_at,
-            });
         }
-        Ok(jobs)
+        txn.commit().await?;
+        if claimed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sub_ids: Vec<Uuid> = claimed.iter().map(|d| d.subscription_id).collect();
+        let event_ids: Vec<Uuid> = claimed.iter().map(|d| d.event_id).collect();
+        let subs: std::collections::HashMap<Uuid, ws::Model> = ws::Entity::find()
+            .filter(ws::Column::Id.is_in(sub_ids))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect();
+        let events: std::collections::HashMap<Uuid, ob::Model> = ob::Entity::find()
+            .filter(ob::Column::Id.is_in(event_ids))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect();
+        Ok(claimed
+            .into_iter()
+            .filter_map(|d| {
+                let (sub, event) = (subs.get(&d.subscription_id)?, events.get(&d.event_id)?);
+                Some(DeliveryJob {
+                    delivery_id: d.id,
+                    subscription_id: d.subscription_id,
+                    url: sub.url.clone(),
+                    secret: sub.secret.clone(),
+                    event_id: event.id,
+                    event_type: event.event_type.clone(),
+                    payload: event.payload.clone(),
+                    attempts: d.attempts,
+                    created_at: d.created_at,
+                })
+            })
+            .collect())
     }
 
-    /// Records an attempt of a delivery `worker` holds.
-    pub async fn finish_delivery(
+    /// Records the attempts of deliveries `worker` holds, in one
+    /// transaction.
+    pub async fn finish_deliveries(
         &self,
-        id: Uuid,
         worker: &str,
-        result: AttemptResult,
+        results: Vec<(Uuid, AttemptResult)>,
     ) -> StoreResult<()> {
         let now = Utc::now();
-        let status = if result.delivered {
-            DeliveryStatus::Delivered
-        } else if result.retry_at.is_some() {
-            DeliveryStatus::Pending
-        } else {
-            DeliveryStatus::Failed
-        };
-        let error = result
-            .error
-            .map(|e| e.chars().take(200).collect::<String>());
-        let mut q = wd::Entity::update_many()
-            .col_expr(wd::Column::Status, Expr::value(status.as_str()))
-            .col_expr(wd::Column::Attempts, Expr::col(wd::Column::Attempts).add(1))
-            .col_expr(wd::Column::LastAttemptAt, Expr::value(Some(now)))
-            .col_expr(wd::Column::LastStatusCode, Expr::value(result.status_code))
-            .col_expr(wd::Column::LastError, Expr::value(error))
-            .col_expr(wd::Column::ClaimedUntil, Expr::value(None::<DateTime<Utc>>))
-            .col_expr(wd::Column::ClaimedBy, Expr::value(None::<String>));
-        if result.delivered {
-            q = q.col_expr(wd::Column::DeliveredAt, Expr::value(Some(now)));
+        let txn = self.db.begin().await?;
+        for (id, result) in results {
+            let status = if result.delivered {
+                DeliveryStatus::Delivered
+            } else if result.retry_at.is_some() {
+                DeliveryStatus::Pending
+            } else {
+                DeliveryStatus::Failed
+            };
+            let error = result
+                .error
+                .map(|e| e.chars().take(200).collect::<String>());
+            let mut q = wd::Entity::update_many()
+                .col_expr(wd::Column::Status, Expr::value(status.as_str()))
+                .col_expr(wd::Column::Attempts, Expr::col(wd::Column::Attempts).add(1))
+                .col_expr(wd::Column::LastAttemptAt, Expr::value(Some(now)))
+                .col_expr(wd::Column::LastStatusCode, Expr::value(result.status_code))
+                .col_expr(wd::Column::LastError, Expr::value(error))
+                .col_expr(wd::Column::ClaimedUntil, Expr::value(None::<DateTime<Utc>>))
+                .col_expr(wd::Column::ClaimedBy, Expr::value(None::<String>));
+            if result.delivered {
+                q = q.col_expr(wd::Column::DeliveredAt, Expr::value(Some(now)));
+            }
+            if let Some(at) = result.retry_at {
+                q = q.col_expr(wd::Column::NextAttemptAt, Expr::value(at));
+            }
+            q.filter(wd::Column::Id.eq(id))
+                .filter(wd::Column::ClaimedBy.eq(worker))
+                .filter(wd::Column::Status.eq(DeliveryStatus::Pending.as_str()))
+                .exec(&txn)
+                .await?;
         }
-        if let Some(at) = result.retry_at {
-            q = q.col_expr(wd::Column::NextAttemptAt, Expr::value(at));
-        }
-        q.filter(wd::Column::Id.eq(id))
-            .filter(wd::Column::ClaimedBy.eq(worker))
-            .filter(wd::Column::Status.eq(DeliveryStatus::Pending.as_str()))
-            .exec(&self.db)
-            .await?;
+        txn.commit().await?;
         Ok(())
     }
 

@@ -18,7 +18,8 @@ use renda_persistence::integration::{AttemptResult, DeliveryJob};
 pub struct DispatcherConfig {
     /// This process's name on its claims.
     pub worker: String,
-    /// How often it looks for work.
+    /// How often it looks for work written by other instances or by
+    /// background work (its own instance's changes wake it at once).
     pub interval: Duration,
     /// Deliveries sent at once.
     pub batch: u64,
@@ -35,19 +36,23 @@ pub struct DispatcherConfig {
     pub retry_window: Duration,
     /// Private or loopback networks deliveries may reach.
     pub allowed: Vec<Network>,
+    /// Woken by this instance's successful changes, to send their events
+    /// without waiting for the next poll.
+    pub wake: Option<Arc<tokio::sync::Notify>>,
 }
 
 impl Default for DispatcherConfig {
     fn default() -> Self {
         Self {
             worker: format!("{}-{}", std::process::id(), uuid::Uuid::now_v7().simple()),
-            interval: Duration::from_millis(500),
-            batch: 16,
+            interval: Duration::from_secs(1),
+            batch: 32,
             lease: Duration::from_secs(60),
             timeout: Duration::from_secs(10),
             retry_base: Duration::from_secs(10),
             retry_window: Duration::from_secs(48 * 3600),
             allowed: Vec::new(),
+            wake: None,
         }
     }
 }
@@ -149,6 +154,7 @@ pub async fn dispatch_once(
         (job, outcome)
     }))
     .await;
+    let mut finished = Vec::with_capacity(results.len());
     for (job, outcome) in results {
         let now = chrono::Utc::now();
         let (delivered, status_code, error) = match outcome {
@@ -173,19 +179,17 @@ pub async fn dispatch_once(
                 "webhook delivery failed"
             );
         }
-        store
-            .finish_delivery(
-                job.delivery_id,
-                &cfg.worker,
-                AttemptResult {
-                    delivered,
-                    status_code,
-                    error,
-                    retry_at,
-                },
-            )
-            .await?;
+        finished.push((
+            job.delivery_id,
+            AttemptResult {
+                delivered,
+                status_code,
+                error,
+                retry_at,
+            },
+        ));
     }
+    store.finish_deliveries(&cfg.worker, finished).await?;
     Ok(n)
 }
 
@@ -206,7 +210,15 @@ pub fn spawn_dispatcher(store: Store, cfg: DispatcherConfig) -> tokio::task::Joi
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "webhook dispatch round failed"),
             }
-            tokio::time::sleep(cfg.interval).await;
+            match &cfg.wake {
+                Some(wake) => {
+                    tokio::select! {
+                        _ = tokio::time::sleep(cfg.interval) => {}
+                        _ = wake.notified() => {}
+                    }
+                }
+                None => tokio::time::sleep(cfg.interval).await,
+            }
         }
     })
 }

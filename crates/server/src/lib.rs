@@ -368,6 +368,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         store.clone(),
         dispatch::DispatcherConfig {
             allowed: config.webhook_networks.clone(),
+            wake: Some(state.events.clone()),
             ..dispatch::DispatcherConfig::default()
         },
     );
