@@ -294,3 +294,80 @@ async fn a_deputy_import_from_a_spreadsheet_is_all_or_nothing() {
         audit.text
     );
 }
+
+#[tokio::test]
+async fn hostile_spreadsheets_are_refused_cheaply() {
+    // Made first: it takes a while, and a pooled connection left idle
+    // meanwhile would be closed under the client.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let long = "甲".repeat(10_000);
+    for r in 0..4000 {
+        sheet.write_string(r, 0, format!("{r}{long}")).unwrap();
+    }
+    let bomb = book.save_to_buffer().unwrap();
+    assert!(bomb.len() < 5 * 1024 * 1024, "{}", bomb.len());
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    // A used range of a million rows with two cells in it reads as two.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "名称").unwrap();
+    sheet.write_string(0, 1, "类型").unwrap();
+    sheet.write_string(999_999, 0, "区远方局").unwrap();
+    sheet.write_string(999_999, 1, "其他").unwrap();
+    let sparse = book.save_to_buffer().unwrap();
+    let a = upload(
+        &app,
+        "/api/v1/units/import?dry_run=true",
+        &staff,
+        XLSX,
+        sparse,
+    )
+    .await;
+    assert_eq!(a.ok(200)["rows"], 1, "{}", a.text);
+    assert_eq!(a.body["problems"], json!([]));
+    // A cell in the last column is refused.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "名称").unwrap();
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    let wide = book.save_to_buffer().unwrap();
+    upload(
+        &app,
+        "/api/v1/units/import?dry_run=true",
+        &staff,
+        XLSX,
+        wide,
+    )
+    .await
+    .problem(422, "validation_failed");
+    // A date no calendar holds is a bad cell, not a crash.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "姓名").unwrap();
+    sheet.write_string(0, 1, "出生日期").unwrap();
+    sheet.write_string(1, 0, "张伟").unwrap();
+    sheet.write_number_with_format(1, 1, 1e300, &date).unwrap();
+    let bad_date = book.save_to_buffer().unwrap();
+    let a = upload(
+        &app,
+        "/api/v1/deputies/import?dry_run=true",
+        &staff,
+        XLSX,
+        bad_date,
+    )
+    .await;
+    assert_eq!(a.ok(200)["problems"][0]["column"], "出生日期", "{}", a.text);
+    // A zip that unpacks to far more than it weighs is refused.
+    upload(
+        &app,
+        "/api/v1/units/import?dry_run=true",
+        &staff,
+        XLSX,
+        bomb,
+    )
+    .await
+    .problem(422, "validation_failed");
+}

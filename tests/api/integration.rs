@@ -865,3 +865,175 @@ async fn the_summary_table_counts_each_units_work() {
     assert_eq!(civil_row[5], calamine::Data::Float(1.0));
     assert_eq!(civil_row[12], calamine::Data::Float(1.0));
 }
+
+#[tokio::test]
+async fn events_cover_every_kind_of_object_and_becoming_overdue() {
+    use renda_domain::time::Clock;
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let hook = app
+        .post(
+            "/api/v1/webhooks",
+            Some(&c.admin),
+            &json!({"url": "https://202.96.134.133/oa", "event_types": ["*"]}),
+        )
+        .await;
+    let hook_id = hook.ok(201)["webhook"]["id"].as_str().unwrap().to_owned();
+    let id = c.assigned(&app, 0, "逾期的建议").await;
+    app.post(
+        "/api/v1/supervisions",
+        Some(&c.staff),
+        &json!({"title": "养老服务专项监督", "year": 2026, "methods": ["special_report"],
+                "body_ids": [c.units[0]], "committee": "社会建设委员会"}),
+    )
+    .await
+    .ok(201);
+    app.post(
+        "/api/v1/livelihood-rounds",
+        Some(&c.staff),
+        &json!({"year": 2027, "level": "county", "term": "第十九届",
+                "title": "2027年民生实事项目", "seats": 3, "secret_ballot": true}),
+    )
+    .await
+    .ok(201);
+    app.post(
+        "/api/v1/constituent-opinions",
+        None,
+        &json!({"content": "路灯坏了"}),
+    )
+    .await
+    .ok(201);
+    app.clock.advance(31);
+    assert_eq!(
+        renda::detect_overdue(&app.store, app.clock.today())
+            .await
+            .unwrap(),
+        1
+    );
+    app.store.fan_out_events(100).await.unwrap();
+    let log = app
+        .get(
+            &format!("/api/v1/webhooks/{hook_id}/deliveries?limit=100"),
+            Some(&c.admin),
+        )
+        .await;
+    let types: Vec<String> = log.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["event_type"].as_str().unwrap().to_owned())
+        .collect();
+    for want in [
+        "suggestion.submitted",
+        "suggestion.assigned",
+        "suggestion.became_overdue",
+        "supervision.created",
+        "livelihood_round.created",
+        "opinion.received",
+    ] {
+        assert!(
+            types.iter().any(|t| t == want),
+            "{want} missing from {types:?}"
+        );
+    }
+    // The suggestion's own events, in its order.
+    let seqs: Vec<i64> = log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["object_id"] == id.as_str())
+        .map(|d| d["object_seq"].as_i64().unwrap())
+        .collect();
+    assert_eq!(seqs, [2, 3, 4, 5]);
+}
+
+#[tokio::test]
+async fn secrets_are_never_kept_for_replay_and_webhooks_keep_to_scopes() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    // A creation that shows a secret is not stored for an idempotent
+    // replay: the retry is a new request (here refused: the name is taken).
+    let body = json!({"name": "民政局 OA", "scopes": ["webhooks:manage"], "unit_id": c.units[0]});
+    let send = || async {
+        Answer::read(
+            app.client
+                .post(app.url("/api/v1/clients"))
+                .bearer_auth(&c.admin)
+                .header("Idempotency-Key", "client-1")
+                .json(&body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    };
+    let first = send().await;
+    let client = first.ok(201)["client"]["id"].as_str().unwrap().to_owned();
+    let secret = first.body["client_secret"].as_str().unwrap().to_owned();
+    let again = send().await;
+    again.problem(409, "client_name_taken");
+    assert!(!again.text.contains(&secret));
+
+    // A client holding only webhooks:manage may not ask for suggestions.
+    let token = client_token(&app, &client, &secret, None).await.ok(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let refused = app
+        .post(
+            "/api/v1/webhooks",
+            Some(&token),
+            &json!({"url": "https://202.96.134.133/oa", "event_types": ["suggestion.*"]}),
+        )
+        .await;
+    refused.problem(422, "validation_failed");
+    assert_eq!(refused.body["errors"][0]["code"], "not_in_scope");
+    // "*" is allowed, and brings only what the scopes open: nothing here.
+    let all = app
+        .post(
+            "/api/v1/webhooks",
+            Some(&token),
+            &json!({"url": "https://202.96.134.133/oa", "event_types": ["*"]}),
+        )
+        .await;
+    let all_id = all.ok(201)["webhook"]["id"].as_str().unwrap().to_owned();
+    // The office's subscription, to a receiver that never answers here.
+    let office = app
+        .post(
+            "/api/v1/webhooks",
+            Some(&c.admin),
+            &json!({"url": "https://202.96.134.133/office", "event_types": ["*"]}),
+        )
+        .await;
+    let office_id = office.ok(201)["webhook"]["id"].as_str().unwrap().to_owned();
+    c.assigned(&app, 0, "民政局的建议").await;
+    app.store.fan_out_events(100).await.unwrap();
+    let log = |id: String, token: String| {
+        let app = &app;
+        async move {
+            app.get(&format!("/api/v1/webhooks/{id}/deliveries"), Some(&token))
+                .await
+                .ok(200)["items"]
+                .as_array()
+                .unwrap()
+                .clone()
+        }
+    };
+    assert!(log(all_id.clone(), token.clone()).await.is_empty());
+    let pending = log(office_id.clone(), c.admin.clone()).await;
+    assert_eq!(pending.len(), 3);
+    assert!(pending.iter().all(|d| d["status"] == "pending"));
+    // Disabling a subscription cancels what waits.
+    app.patch(
+        &format!("/api/v1/webhooks/{office_id}"),
+        Some(&c.admin),
+        &json!({"status": "disabled"}),
+    )
+    .await
+    .ok(200);
+    let cancelled = log(office_id, c.admin.clone()).await;
+    assert!(
+        cancelled.iter().all(|d| d["status"] == "cancelled"),
+        "{cancelled:?}"
+    );
+}

@@ -197,6 +197,24 @@ pub fn valid_event_pattern(pattern: &str) -> bool {
                 && action.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')))
 }
 
+/// The scope a service client needs to receive events about an object of
+/// this kind; `None` when no client may (constituent opinions, livelihood
+/// rounds: no scope opens them to clients).
+pub fn event_scope(object_type: &str) -> Option<Scope> {
+    match object_type {
+        "suggestion" => Some(Scope::SuggestionsRead),
+        "supervision" => Some(Scope::SupervisionsRead),
+        _ => None,
+    }
+}
+
+/// Whether a client holding `scopes` may receive events of this type
+/// (`suggestion.replied`).
+pub fn event_in_scope(scopes: &ScopeSet, event_type: &str) -> bool {
+    let object = event_type.split('.').next().unwrap_or_default();
+    event_scope(object).is_some_and(|s| scopes.contains(s))
+}
+
 /// Whether an event type matches one of the patterns.
 pub fn event_matches(patterns: &[String], event_type: &str) -> bool {
     patterns.iter().any(|p| {
@@ -274,11 +292,23 @@ impl std::fmt::Display for Network {
     }
 }
 
-/// An IPv4 address written as IPv6 (`::ffff:127.0.0.1`) is that IPv4
-/// address.
+/// An IPv4 address written as IPv6, mapped (`::ffff:127.0.0.1`) or in
+/// the old compatible form (`::127.0.0.1`), is that IPv4 address.
 fn canonical(ip: IpAddr) -> IpAddr {
     match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return IpAddr::V4(v4);
+            }
+            let seg = v6.segments();
+            let compatible = seg[..6].iter().all(|s| *s == 0) && !(seg[6] == 0 && seg[7] <= 1);
+            if compatible {
+                let [.., a, b, c, d] = v6.octets();
+                IpAddr::V4(Ipv4Addr::new(a, b, c, d))
+            } else {
+                ip
+            }
+        }
         v4 => v4,
     }
 }
@@ -295,7 +325,8 @@ fn in_v6(a: Ipv6Addr, net: Ipv6Addr, prefix: u32) -> bool {
 
 /// Cloud instance metadata services: AWS, GCP, Azure and OpenStack
 /// (169.254.169.254), Alibaba Cloud (100.100.100.200), Tencent Cloud
-/// (169.254.0.23) and AWS over IPv6 (fd00:ec2::254). Never reachable,
+/// (169.254.0.23), Azure's host agent (168.63.129.16) and AWS over IPv6
+/// (fd00:ec2::254). Never reachable,
 /// whatever the configuration lists.
 fn is_metadata(ip: IpAddr) -> bool {
     match ip {
@@ -303,6 +334,7 @@ fn is_metadata(ip: IpAddr) -> bool {
             a == Ipv4Addr::new(169, 254, 169, 254)
                 || a == Ipv4Addr::new(100, 100, 100, 200)
                 || a == Ipv4Addr::new(169, 254, 0, 23)
+                || a == Ipv4Addr::new(168, 63, 129, 16)
         }
         IpAddr::V6(a) => a == Ipv6Addr::new(0xfd00, 0x0ec2, 0, 0, 0, 0, 0, 0x0254),
     }
@@ -346,11 +378,19 @@ pub fn check_destination(ip: IpAddr, allowed: &[Network]) -> Result<(), AddressR
                 Err(AddressRefusal::Loopback)
             } else if in_v6(a, Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 0), 10) {
                 Err(AddressRefusal::LinkLocal)
-            } else if in_v6(a, Ipv6Addr::new(0xfc00, 0, 0, 0, 0, 0, 0, 0), 7) {
+            } else if in_v6(a, Ipv6Addr::new(0xfc00, 0, 0, 0, 0, 0, 0, 0), 7)
+                || in_v6(a, Ipv6Addr::new(0xfec0, 0, 0, 0, 0, 0, 0, 0), 10)
+            {
+                // Unique local and the old site-local addresses.
                 Err(AddressRefusal::PrivateNotAllowed)
             } else if a.is_multicast()
                 || in_v6(a, Ipv6Addr::new(0x2001, 0x0db8, 0, 0, 0, 0, 0, 0), 32)
+                // NAT64, 6to4 and Teredo carry an IPv4 address inside,
+                // which may be a private one.
                 || in_v6(a, Ipv6Addr::new(0x0064, 0xff9b, 0, 0, 0, 0, 0, 0), 96)
+                || in_v6(a, Ipv6Addr::new(0x0064, 0xff9b, 0x0001, 0, 0, 0, 0, 0), 48)
+                || in_v6(a, Ipv6Addr::new(0x2002, 0, 0, 0, 0, 0, 0, 0), 16)
+                || in_v6(a, Ipv6Addr::new(0x2001, 0, 0, 0, 0, 0, 0, 0), 32)
             {
                 Err(AddressRefusal::NotRoutable)
             } else {

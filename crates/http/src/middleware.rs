@@ -30,6 +30,25 @@ fn valid_request_id(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
 }
 
+/// Operations whose answers are never stored for replay, because they
+/// carry a secret that must not be kept (sign-in tokens, a constituent's
+/// receipt code, a service client's or a webhook's new secret), or take a
+/// file larger than a JSON body (imports).
+fn idempotency_exempt(path: &str) -> bool {
+    let secret_of = |collection: &str| {
+        path == collection
+            || path
+                .strip_prefix(collection)
+                .is_some_and(|rest| rest.starts_with('/') && rest.ends_with("/secret"))
+    };
+    path.starts_with("/api/v1/auth/")
+        || path == "/api/v1/constituent-opinions"
+        || secret_of("/api/v1/clients")
+        || secret_of("/api/v1/webhooks")
+        || path == "/api/v1/units/import"
+        || path == "/api/v1/deputies/import"
+}
+
 /// Gives every request an id (the client's `X-Request-Id` when it is a
 /// sane token), logs it on every line of the request's span, and adds the
 /// security headers to every response.
@@ -222,9 +241,8 @@ fn idempotency_scope(req: &ServiceRequest, state: &AppState) -> String {
 /// `POST` with `Idempotency-Key`: the first request runs and its answer is
 /// kept for 24 hours; a repeat with the same key and body gets that answer
 /// again (`Idempotent-Replayed: true`) and changes nothing; the same key
-/// with another body is a 422. Keys are per caller. Sign-in requests are
-/// exempt: their answers carry secrets that are never stored; so is
-/// leaving a constituent opinion, whose answer carries the receipt code.
+/// with another body is a 422. Keys are per caller. Some operations are
+/// exempt, see [`idempotency_exempt`].
 pub async fn idempotency(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -233,10 +251,7 @@ pub async fn idempotency(
         .headers()
         .get(IDEMPOTENCY_KEY)
         .map(|v| v.to_str().map(str::to_owned));
-    let applies = req.method() == Method::POST
-        && key.is_some()
-        && !req.path().starts_with("/api/v1/auth/")
-        && req.path() != "/api/v1/constituent-opinions";
+    let applies = req.method() == Method::POST && key.is_some() && !idempotency_exempt(req.path());
     let (Some(key), true) = (key, applies) else {
         return next
             .call(req)
@@ -422,5 +437,28 @@ mod tests {
         let c: serde_json::Value =
             serde_json::from_str(r#"{"a":"乙","b":[1,{"x":1,"y":2}]}"#).unwrap_or_default();
         assert_ne!(canonical_json(&a), canonical_json(&c));
+    }
+
+    #[test]
+    fn answers_with_secrets_are_never_kept_for_replay() {
+        for p in [
+            "/api/v1/auth/login",
+            "/api/v1/constituent-opinions",
+            "/api/v1/clients",
+            "/api/v1/clients/0193/secret",
+            "/api/v1/webhooks",
+            "/api/v1/webhooks/0193/secret",
+            "/api/v1/deputies/import",
+        ] {
+            assert!(idempotency_exempt(p), "{p}");
+        }
+        for p in [
+            "/api/v1/units",
+            "/api/v1/webhooks/0193/replay",
+            "/api/v1/clientsx",
+            "/api/v1/suggestions/0193/reply",
+        ] {
+            assert!(!idempotency_exempt(p), "{p}");
+        }
     }
 }

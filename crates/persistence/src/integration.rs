@@ -15,7 +15,7 @@
 use chrono::{DateTime, Duration, Utc};
 use renda_domain::integration::{
     Audience, IntegrationStatus, ScopeSet, ServiceClient, Subscription, SubscriptionOwner,
-    event_matches,
+    event_in_scope, event_matches,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -208,6 +208,8 @@ impl Store {
                 .filter(ws::Column::OwnerClientId.eq(id))
                 .exec(&txn)
                 .await?;
+            // What was queued for the old unit is not sent.
+            cancel_pending_of_client(&txn, id).await?;
         }
         audit::record(
             &txn,
@@ -314,6 +316,7 @@ impl Store {
             .filter(ws::Column::DeletedAt.is_null())
             .exec(&txn)
             .await?;
+        cancel_pending_of_client(&txn, id).await?;
         audit::record(
             &txn,
             ctx,
@@ -349,6 +352,25 @@ impl Store {
         let client = client_from(m)?;
         Ok(((current || previous) && client.status == IntegrationStatus::Active).then_some(client))
     }
+}
+
+/// Cancels the pending deliveries of a client's subscriptions.
+async fn cancel_pending_of_client<C: ConnectionTrait>(c: &C, client: Uuid) -> StoreResult<()> {
+    let subs = sea_orm::sea_query::Query::select()
+        .column(ws::Column::Id)
+        .from(ws::Entity)
+        .and_where(ws::Column::OwnerClientId.eq(client))
+        .to_owned();
+    wd::Entity::update_many()
+        .col_expr(
+            wd::Column::Status,
+            Expr::value(DeliveryStatus::Cancelled.as_str()),
+        )
+        .filter(wd::Column::SubscriptionId.in_subquery(subs))
+        .filter(wd::Column::Status.eq(DeliveryStatus::Pending.as_str()))
+        .exec(c)
+        .await?;
+    Ok(())
 }
 
 // ---------------------------------------------------------- subscriptions
@@ -552,6 +574,18 @@ impl Store {
         if res.rows_affected != 1 {
             return Err(StoreError::VersionMismatch);
         }
+        if after.status == IntegrationStatus::Disabled {
+            // A disabled subscription sends nothing, not even what waits.
+            wd::Entity::update_many()
+                .col_expr(
+                    wd::Column::Status,
+                    Expr::value(DeliveryStatus::Cancelled.as_str()),
+                )
+                .filter(wd::Column::SubscriptionId.eq(id))
+                .filter(wd::Column::Status.eq(DeliveryStatus::Pending.as_str()))
+                .exec(&txn)
+                .await?;
+        }
         let action = if new_secret.is_some() {
             "update_with_new_secret"
         } else {
@@ -726,6 +760,26 @@ pub struct AttemptResult {
     pub retry_at: Option<DateTime<Utc>>,
 }
 
+/// A subscription events may go to now.
+struct Deliverable {
+    subscription: Subscription,
+    secret: String,
+    /// A client owner's current scopes; `None` for the office.
+    scopes: Option<ScopeSet>,
+}
+
+impl Deliverable {
+    /// Whether an event of this type, with this audience, goes to it.
+    fn wants(&self, event_type: &str, audience: &Audience) -> bool {
+        event_matches(&self.subscription.event_types, event_type)
+            && audience.admits(self.subscription.audience_unit_id)
+            && self
+                .scopes
+                .as_ref()
+                .is_none_or(|s| event_in_scope(s, event_type))
+    }
+}
+
 fn object_key(object_type: &str, id: Uuid) -> String {
     format!("{object_type}:{id}")
 }
@@ -744,7 +798,7 @@ impl Store {
         if events.is_empty() {
             return Ok(0);
         }
-        let subs = self.live_subscriptions().await?;
+        let subs = Self::deliverable_subscriptions(&self.db).await?;
         let mut handled = 0;
         // One transaction for the batch: one commit, however many events.
         let txn = self.db.begin().await?;
@@ -769,12 +823,10 @@ impl Store {
                     .filter_map(|u| Uuid::parse_str(u).ok())
                     .collect(),
             };
-            for (s, _) in subs.iter().filter(|(s, _)| {
-                event_matches(&s.event_types, &e.event_type) && audience.admits(s.audience_unit_id)
-            }) {
+            for d in subs.values().filter(|d| d.wants(&e.event_type, &audience)) {
                 deliveries.push(wd::ActiveModel {
                     id: Set(Uuid::now_v7()),
-                    subscription_id: Set(s.id),
+                    subscription_id: Set(d.subscription.id),
                     event_id: Set(e.id),
                     object_key: Set(object_key(&e.object_type, e.object_id)),
                     object_seq: Set(e.object_seq),
@@ -802,42 +854,77 @@ impl Store {
         Ok(handled)
     }
 
-    /// Active subscriptions whose owner is still active, with secrets.
-    async fn live_subscriptions(&self) -> StoreResult<Vec<(Subscription, String)>> {
+    /// The subscriptions events may go to now: not deleted, active, and
+    /// whose owner still may receive them (an active client, with the
+    /// client's current scopes; or an active administrator). By id.
+    async fn deliverable_subscriptions<C: ConnectionTrait>(
+        c: &C,
+    ) -> StoreResult<std::collections::HashMap<Uuid, Deliverable>> {
+        use crate::entities::user as us;
         let rows = ws::Entity::find()
             .filter(ws::Column::DeletedAt.is_null())
             .filter(ws::Column::Status.eq(IntegrationStatus::Active.as_str()))
-            .all(&self.db)
+            .all(c)
             .await?;
         let client_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.owner_client_id).collect();
-        let active_clients: Vec<Uuid> = if client_ids.is_empty() {
-            Vec::new()
+        let user_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.owner_user_id).collect();
+        let clients: std::collections::HashMap<Uuid, ScopeSet> = if client_ids.is_empty() {
+            Default::default()
         } else {
             sc::Entity::find()
                 .filter(sc::Column::Id.is_in(client_ids))
                 .filter(sc::Column::DeletedAt.is_null())
                 .filter(sc::Column::Status.eq(IntegrationStatus::Active.as_str()))
-                .all(&self.db)
+                .all(c)
                 .await?
                 .into_iter()
-                .map(|c| c.id)
+                .map(|m| client_from(m).map(|cl| (cl.id, cl.scopes)))
+                .collect::<StoreResult<_>>()?
+        };
+        let admins: Vec<Uuid> = if user_ids.is_empty() {
+            Vec::new()
+        } else {
+            us::Entity::find()
+                .filter(us::Column::Id.is_in(user_ids))
+                .filter(us::Column::DeletedAt.is_null())
+                .filter(us::Column::Status.eq("active"))
+                .filter(us::Column::Roles.like("%,admin,%"))
+                .all(c)
+                .await?
+                .into_iter()
+                .map(|u| u.id)
                 .collect()
         };
-        rows.into_iter()
-            .filter(|r| {
-                r.owner_client_id
-                    .is_none_or(|c| active_clients.contains(&c))
-            })
-            .map(|r| {
-                let secret = r.secret.clone();
-                subscription_from(r).map(|s| (s, secret))
-            })
-            .collect()
+        let mut out = std::collections::HashMap::new();
+        for r in rows {
+            let scopes = match (r.owner_client_id, r.owner_user_id) {
+                (Some(cl), _) => match clients.get(&cl) {
+                    Some(s) => Some(s.clone()),
+                    None => continue,
+                },
+                (None, Some(u)) if admins.contains(&u) => None,
+                _ => continue,
+            };
+            let secret = r.secret.clone();
+            let s = subscription_from(r)?;
+            out.insert(
+                s.id,
+                Deliverable {
+                    subscription: s,
+                    secret,
+                    scopes,
+                },
+            );
+        }
+        Ok(out)
     }
 
     /// Claims up to `limit` due deliveries for `worker` for `lease`. A
     /// delivery is due when its time has come, nobody holds it, and no
-    /// earlier event of its object waits for the same subscription.
+    /// earlier event of its object waits for the same subscription (nor
+    /// waits to be fanned out). Deliveries whose subscription may no longer
+    /// receive them (deleted, disabled, its owner disabled or without the
+    /// scope) are cancelled instead.
     pub async fn claim_deliveries(
         &self,
         worker: &str,
@@ -846,6 +933,14 @@ impl Store {
     ) -> StoreResult<Vec<DeliveryJob>> {
         let now = Utc::now();
         let txn = self.db.begin().await?;
+        // The head of each object's queue only: a later event waits while
+        // an earlier one is pending, without taking a place in the batch.
+        let head = Expr::cust(
+            "NOT EXISTS (SELECT 1 FROM webhook_deliveries e \
+             WHERE e.subscription_id = webhook_deliveries.subscription_id \
+             AND e.object_key = webhook_deliveries.object_key \
+             AND e.status = 'pending' AND e.object_seq < webhook_deliveries.object_seq)",
+        );
         let candidates = wd::Entity::find()
             .filter(wd::Column::Status.eq(DeliveryStatus::Pending.as_str()))
             .filter(wd::Column::NextAttemptAt.lte(now))
@@ -854,40 +949,59 @@ impl Store {
                     .is_null()
                     .or(wd::Column::ClaimedUntil.lt(now)),
             )
+            .filter(head)
             .order_by_asc(wd::Column::NextAttemptAt)
             .order_by_asc(wd::Column::Id)
-            .limit(limit.saturating_mul(4))
+            .limit(limit.saturating_mul(2))
             .all(&txn)
             .await?;
         if candidates.is_empty() {
             return Ok(Vec::new());
         }
-        // The earliest pending event of each object, per subscription: only
-        // that one may go.
-        let mut keys: Vec<String> = candidates.iter().map(|d| d.object_key.clone()).collect();
-        keys.sort();
-        keys.dedup();
-        let firsts: std::collections::HashMap<(Uuid, String), i64> = wd::Entity::find()
-            .select_only()
-            .column(wd::Column::SubscriptionId)
-            .column(wd::Column::ObjectKey)
-            .column_as(wd::Column::ObjectSeq.min(), "first")
-            .filter(wd::Column::Status.eq(DeliveryStatus::Pending.as_str()))
-            .filter(wd::Column::ObjectKey.is_in(keys))
-            .group_by(wd::Column::SubscriptionId)
-            .group_by(wd::Column::ObjectKey)
-            .into_tuple::<(Uuid, String, i64)>()
+        let deliverable = Self::deliverable_subscriptions(&txn).await?;
+        // Earlier events of the same objects not yet fanned out (written by
+        // an instance whose clock runs behind) hold their followers back.
+        let objects: Vec<Uuid> = candidates
+            .iter()
+            .filter_map(|d| d.object_key.split_once(':'))
+            .filter_map(|(_, id)| Uuid::parse_str(id).ok())
+            .collect();
+        let mut unsent: std::collections::HashMap<String, i64> = Default::default();
+        for e in ob::Entity::find()
+            .filter(ob::Column::Dispatched.eq(false))
+            .filter(ob::Column::ObjectId.is_in(objects))
             .all(&txn)
             .await?
-            .into_iter()
-            .map(|(s, k, m)| ((s, k), m))
-            .collect();
+        {
+            let seq = unsent
+                .entry(object_key(&e.object_type, e.object_id))
+                .or_insert(e.object_seq);
+            *seq = std::cmp::Ord::min(*seq, e.object_seq);
+        }
         let mut claimed = Vec::new();
         for d in candidates {
             if claimed.len() as u64 >= limit {
                 break;
             }
-            if firsts.get(&(d.subscription_id, d.object_key.clone())) != Some(&d.object_seq) {
+            if unsent.get(&d.object_key).is_some_and(|s| *s < d.object_seq) {
+                continue;
+            }
+            let object_type = d.object_key.split(':').next().unwrap_or_default();
+            let allowed = deliverable.get(&d.subscription_id).is_some_and(|s| {
+                s.scopes
+                    .as_ref()
+                    .is_none_or(|sc| event_in_scope(sc, &format!("{object_type}.event")))
+            });
+            if !allowed {
+                wd::Entity::update_many()
+                    .col_expr(
+                        wd::Column::Status,
+                        Expr::value(DeliveryStatus::Cancelled.as_str()),
+                    )
+                    .filter(wd::Column::Id.eq(d.id))
+                    .filter(wd::Column::Status.eq(DeliveryStatus::Pending.as_str()))
+                    .exec(&txn)
+                    .await?;
                 continue;
             }
             let res = wd::Entity::update_many()
@@ -910,15 +1024,7 @@ impl Store {
         if claimed.is_empty() {
             return Ok(Vec::new());
         }
-        let sub_ids: Vec<Uuid> = claimed.iter().map(|d| d.subscription_id).collect();
         let event_ids: Vec<Uuid> = claimed.iter().map(|d| d.event_id).collect();
-        let subs: std::collections::HashMap<Uuid, ws::Model> = ws::Entity::find()
-            .filter(ws::Column::Id.is_in(sub_ids))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|m| (m.id, m))
-            .collect();
         let events: std::collections::HashMap<Uuid, ob::Model> = ob::Entity::find()
             .filter(ob::Column::Id.is_in(event_ids))
             .all(&self.db)
@@ -929,11 +1035,12 @@ impl Store {
         Ok(claimed
             .into_iter()
             .filter_map(|d| {
-                let (sub, event) = (subs.get(&d.subscription_id)?, events.get(&d.event_id)?);
+                let sub = deliverable.get(&d.subscription_id)?;
+                let event = events.get(&d.event_id)?;
                 Some(DeliveryJob {
                     delivery_id: d.id,
                     subscription_id: d.subscription_id,
-                    url: sub.url.clone(),
+                    url: sub.subscription.url.clone(),
                     secret: sub.secret.clone(),
                     event_id: event.id,
                     event_type: event.event_type.clone(),
@@ -1065,6 +1172,10 @@ impl Store {
                 Expr::value(DeliveryStatus::Pending.as_str()),
             )
             .col_expr(wd::Column::NextAttemptAt, Expr::value(Utc::now()))
+            // A replay is a new delivery: its attempts and retry window
+            // start again.
+            .col_expr(wd::Column::Attempts, Expr::value(0))
+            .col_expr(wd::Column::CreatedAt, Expr::value(Utc::now()))
             .col_expr(wd::Column::ClaimedUntil, Expr::value(None::<DateTime<Utc>>))
             .col_expr(wd::Column::ClaimedBy, Expr::value(None::<String>))
             .filter(wd::Column::SubscriptionId.eq(subscription_id))

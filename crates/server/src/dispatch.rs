@@ -81,6 +81,9 @@ impl reqwest::dns::Resolve for CheckedResolver {
 
 fn http_client(cfg: &DispatcherConfig) -> anyhow::Result<reqwest::Client> {
     Ok(reqwest::Client::builder()
+        // No proxy from the environment: a proxy would resolve names
+        // itself, past the checks of the resolver below.
+        .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(cfg.timeout)
         .connect_timeout(cfg.timeout)

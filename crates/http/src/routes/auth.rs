@@ -248,8 +248,8 @@ pub async fn logout(state: Data<AppState>, caller: Caller) -> ApiResult<HttpResp
 /// §4.4), as a form (`application/x-www-form-urlencoded`, the standard) or
 /// as JSON. The client authenticates with HTTP Basic (`client_id` and
 /// `client_secret`) or with both fields in the body, not both ways.
+/// Parameters it does not know are ignored, as RFC 6749 §3.2 asks.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "grant_type": "client_credentials",
     "client_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f10",

@@ -146,39 +146,99 @@ fn bad_file(zh: &str, en: &str) -> ApiError {
     ApiError::field("file", "unreadable", Msg::new(zh.to_owned(), en.to_owned()))
 }
 
-/// An Excel serial date (days since 1899-12-30) as `YYYY-MM-DD`.
+/// The most a workbook may hold once decompressed: a small file must not
+/// unpack into gigabytes.
+const UNZIPPED_LIMIT: u64 = 100 * 1024 * 1024;
+/// The most columns a row may have.
+const COLUMN_LIMIT: u32 = 64;
+
+/// An Excel serial date (days since 1899-12-30) as `YYYY-MM-DD`; a value
+/// no calendar holds becomes text the date check refuses.
 fn excel_date(serial: f64) -> String {
-    let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30);
-    base.and_then(|b| b.checked_add_signed(chrono::Duration::days(serial.floor() as i64)))
-        .map(|d| d.to_string())
-        .unwrap_or_default()
+    let date = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).and_then(|base| {
+        if !serial.is_finite() || serial.abs() > 3_000_000.0 {
+            return None;
+        }
+        chrono::Duration::try_days(serial.floor() as i64).and_then(|d| base.checked_add_signed(d))
+    });
+    date.map(|d| d.to_string())
+        .unwrap_or_else(|| serial.to_string())
 }
 
-fn cell_text(c: &calamine::Data) -> String {
-    use calamine::Data;
+fn cell_text(c: &calamine::DataRef<'_>) -> String {
+    use calamine::DataRef;
     match c {
-        Data::String(s) => s.trim().to_owned(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) => excel_date(d.as_f64()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().to_owned(),
-        Data::Error(_) | Data::Empty => String::new(),
+        DataRef::String(s) => s.trim().to_owned(),
+        DataRef::SharedString(s) => s.trim().to_owned(),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Bool(b) => b.to_string(),
+        DataRef::DateTime(d) => excel_date(d.as_f64()),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.trim().to_owned(),
+        DataRef::Error(_) | DataRef::Empty => String::new(),
     }
 }
 
+/// Refuses a workbook that would unpack into more than [`UNZIPPED_LIMIT`],
+/// by unpacking it (the sizes a zip declares may lie).
+fn check_unzipped_size(bytes: &[u8]) -> Result<(), ApiError> {
+    use std::io::Read;
+    let unreadable = || bad_file("无法读取该 XLSX 文件", "The XLSX file cannot be read");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| unreadable())?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).map_err(|_| unreadable())?;
+        let room = UNZIPPED_LIMIT.saturating_sub(total) + 1;
+        total += std::io::copy(&mut (&mut f).take(room), &mut std::io::sink())
+            .map_err(|_| unreadable())?;
+        if total > UNZIPPED_LIMIT {
+            return Err(bad_file(
+                "XLSX 文件解压后过大（至多 100 MiB）",
+                "The XLSX file unpacks to more than 100 MiB",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Reads the first sheet cell by cell, keeping only the cells there are:
+/// a sheet whose used range is vast but nearly empty costs nothing.
 fn read_xlsx(bytes: Vec<u8>) -> Result<Table, ApiError> {
     use calamine::{Reader, Xlsx};
+    check_unzipped_size(&bytes)?;
     let unreadable = || bad_file("无法读取该 XLSX 文件", "The XLSX file cannot be read");
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| unreadable())?;
     let first = book.sheet_names().first().cloned().ok_or_else(unreadable)?;
-    let range = book.worksheet_range(&first).map_err(|_| unreadable())?;
-    let start = range.start().map(|(r, _)| r).unwrap_or(0);
-    let mut rows = range.rows().enumerate().map(|(i, r)| {
-        let n = start + u32::try_from(i).unwrap_or(u32::MAX) + 1;
-        (n, r.iter().map(cell_text).collect::<Vec<_>>())
-    });
+    let mut cells = book
+        .worksheet_cells_reader(&first)
+        .map_err(|_| unreadable())?;
+    let mut rows: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
+    while let Some(cell) = cells.next_cell().map_err(|_| unreadable())? {
+        let (r, c) = cell.get_position();
+        let text = cell_text(cell.get_value());
+        if text.is_empty() {
+            continue;
+        }
+        if c >= COLUMN_LIMIT {
+            return Err(bad_file("每行至多 64 列", "A row has at most 64 columns"));
+        }
+        let row = rows.entry(r).or_default();
+        let c = c as usize;
+        if row.len() <= c {
+            row.resize(c + 1, String::new());
+        }
+        row[c] = text;
+        if rows.len() > ROW_LIMIT + 1 {
+            return Err(bad_file(
+                "一次最多导入 5000 行",
+                "An import takes at most 5,000 rows",
+            ));
+        }
+    }
+    let mut rows = rows
+        .into_iter()
+        .map(|(r, cells)| (r.saturating_add(1), cells));
     let headers = rows.next().map(|(_, h)| h).unwrap_or_default();
     Ok(Table {
         headers,
@@ -528,6 +588,7 @@ fn lang(req: &HttpRequest) -> Lang {
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the office", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over 5 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A unit of one of the names was created meanwhile; nothing was written", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither CSV nor XLSX", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A real run found problems and wrote nothing (`errors` names `rows[N].column`), or the file cannot be read", body = Problem, content_type = "application/problem+json"),
     ),

@@ -9,7 +9,8 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, Utc};
 use renda_auth::{Action, Actor, token};
 use renda_domain::integration::{
-    DeliveryStatus, IntegrationStatus, Subscription, SubscriptionOwner, valid_event_pattern,
+    DeliveryStatus, IntegrationStatus, Subscription, SubscriptionOwner, event_scope,
+    valid_event_pattern,
 };
 use renda_persistence::integration::{Delivery, NewSubscription, SubscriptionPatch};
 use serde::{Deserialize, Serialize};
@@ -305,22 +306,72 @@ fn url_error(e: TargetError) -> FieldError {
     }
 }
 
-fn event_type_errors(types: &[String]) -> Vec<FieldError> {
-    types
+/// What is wrong with the event types asked for: a pattern that names
+/// nothing, or, for a client, an object its scopes do not let it read
+/// (`*` is allowed: it brings what the scopes allow). The stored list has
+/// room for 2,000 characters.
+fn event_type_errors(types: &[String], actor: &Actor) -> Vec<FieldError> {
+    let mut errors: Vec<FieldError> = types
         .iter()
         .enumerate()
-        .filter(|(_, t)| !valid_event_pattern(t))
-        .map(|(i, _)| {
-            FieldError::new(
-                format!("event_types[{i}]"),
-                "invalid",
-                Msg::new(
-                    "事件类型须为 *、<对象>.* 或 <对象>.<动作>，对象为 suggestion、supervision、livelihood_round、opinion",
-                    "an event type is *, <object>.* or <object>.<action>, the object one of suggestion, supervision, livelihood_round, opinion",
-                ),
-            )
+        .filter_map(|(i, t)| {
+            if !valid_event_pattern(t) {
+                return Some(FieldError::new(
+                    format!("event_types[{i}]"),
+                    "invalid",
+                    Msg::new(
+                        "事件类型须为 *、<对象>.* 或 <对象>.<动作>，对象为 suggestion、supervision、livelihood_round、opinion",
+                        "an event type is *, <object>.* or <object>.<action>, the object one of suggestion, supervision, livelihood_round, opinion",
+                    ),
+                ));
+            }
+            let scopes = actor.scopes.as_ref()?;
+            let object = t.split('.').next().unwrap_or_default();
+            let readable = t == "*"
+                || event_scope(object).is_some_and(|s| scopes.contains(s));
+            (!readable).then(|| {
+                FieldError::new(
+                    format!("event_types[{i}]"),
+                    "not_in_scope",
+                    Msg::new(
+                        "客户端的授权范围不包含该类对象（suggestion 需 suggestions:read，supervision 需 supervisions:read）",
+                        "the client's scopes do not cover these objects (suggestion needs suggestions:read, supervision supervisions:read)",
+                    ),
+                )
+            })
         })
-        .collect()
+        .collect();
+    if types.iter().map(|t| t.len() + 1).sum::<usize>() + 1 > 2000 {
+        errors.push(FieldError::new(
+            "event_types",
+            "too_long",
+            Msg::new(
+                "事件类型合计过长（至多 2000 个字符）",
+                "the event types are too long together (at most 2,000 characters)",
+            ),
+        ));
+    }
+    errors
+}
+
+/// The URL as it will be stored and called, if it is a permitted
+/// destination that fits (2,000 characters once normalised).
+async fn checked_url(state: &AppState, raw: &str) -> Result<String, FieldError> {
+    let u = check_url(raw, &state.webhook_networks)
+        .await
+        .map_err(url_error)?
+        .to_string();
+    if u.len() > 2000 {
+        return Err(FieldError::new(
+            "url",
+            "too_long",
+            Msg::new(
+                "地址过长（规范化后至多 2000 个字符）",
+                "the URL is too long (at most 2,000 characters once normalised)",
+            ),
+        ));
+    }
+    Ok(u)
 }
 
 fn new_secret() -> String {
@@ -351,11 +402,11 @@ pub async fn create_webhook(
     caller.require(Action::ManageWebhooks)?;
     let actor = caller.actor()?.clone();
     let b = body.parse()?;
-    let mut errors = event_type_errors(&b.event_types);
-    let url = match check_url(&b.url, &state.webhook_networks).await {
+    let mut errors = event_type_errors(&b.event_types, &actor);
+    let url = match checked_url(&state, &b.url).await {
         Ok(u) => Some(u),
         Err(e) => {
-            errors.push(url_error(e));
+            errors.push(e);
             None
         }
     };
@@ -370,7 +421,7 @@ pub async fn create_webhook(
         } else {
             None
         },
-        url: url.to_string(),
+        url,
         event_types: b.event_types,
         secret: secret.clone(),
         status: b.status.unwrap_or(IntegrationStatus::Active),
@@ -479,13 +530,13 @@ pub async fn update_webhook(
     let event_types = take(&mut errors, no_null("event_types", b.event_types));
     let status = take(&mut errors, no_null("status", b.status));
     if let Some(t) = &event_types {
-        errors.extend(event_type_errors(t));
+        errors.extend(event_type_errors(t, caller.actor()?));
     }
     let url = match url {
-        Some(u) => match check_url(&u, &state.webhook_networks).await {
-            Ok(u) => Some(u.to_string()),
+        Some(u) => match checked_url(&state, &u).await {
+            Ok(u) => Some(u),
             Err(e) => {
-                errors.push(url_error(e));
+                errors.push(e);
                 None
             }
         },
