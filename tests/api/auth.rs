@@ -316,3 +316,65 @@ async fn guessing_the_current_password_locks_the_account() {
         .await
         .problem(401, "invalid_credentials");
 }
+
+#[tokio::test]
+async fn sign_ins_are_limited_per_address_with_rate_limit_headers() {
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.with_login_limit(3, std::time::Duration::from_secs(60))
+    })
+    .await;
+    app.admin().await;
+    app.login_full("admin", "wrong-password")
+        .await
+        .problem(401, "invalid_credentials");
+    app.login_full("nobody", "whatever")
+        .await
+        .problem(401, "invalid_credentials");
+    // The fourth attempt from this address is refused before any password
+    // is looked at, whatever the account.
+    let a = app
+        .login_full("admin", crate::helpers::ADMIN_PASSWORD)
+        .await;
+    a.problem(429, "rate_limited");
+    let retry: u64 = a.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry));
+    assert_eq!(a.header("ratelimit-limit"), Some("3"));
+    assert_eq!(a.header("ratelimit-remaining"), Some("0"));
+    assert_eq!(
+        a.header("ratelimit-reset"),
+        Some(retry.to_string().as_str())
+    );
+    assert_eq!(a.header("ratelimit-policy"), Some("3;w=60"));
+    // The client credentials grant counts alike.
+    let t = app
+        .post(
+            "/api/v1/auth/token",
+            None,
+            &serde_json::json!({"grant_type": "client_credentials", "client_id": "x", "client_secret": "y"}),
+        )
+        .await;
+    t.problem(429, "rate_limited");
+}
+
+#[tokio::test]
+async fn each_caller_has_a_budget_of_requests() {
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.with_caller_limit(5, std::time::Duration::from_secs(60))
+    })
+    .await;
+    let admin = app.admin().await;
+    let staff = app
+        .user_token(&admin, "office", &["staff"], serde_json::json!({}))
+        .await;
+    // The admin has used one request (creating the account).
+    for _ in 0..4 {
+        app.get("/api/v1/me", Some(&admin)).await.ok(200);
+    }
+    let a = app.get("/api/v1/me", Some(&admin)).await;
+    a.problem(429, "rate_limited");
+    assert_eq!(a.header("ratelimit-limit"), Some("5"));
+    assert!(a.header("retry-after").is_some());
+    // Another caller's budget is its own; anonymous reads are not counted.
+    app.get("/api/v1/me", Some(&staff)).await.ok(200);
+    app.get("/api/v1/deputies", None).await.ok(200);
+}

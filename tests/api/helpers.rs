@@ -87,7 +87,11 @@ pub async fn spawn_app_with(configure: impl FnOnce(AppState) -> AppState) -> Tes
     let state = configure(
         AppState::new(store.clone(), jwt)
             .with_clock(clock.clone())
-            .with_data_dir(files.path()),
+            .with_data_dir(files.path())
+            // Tests sign in often from one address; the limits have tests
+            // of their own.
+            .with_login_limit(0, std::time::Duration::from_secs(60))
+            .with_caller_limit(0, std::time::Duration::from_secs(60)),
     );
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().unwrap().port();

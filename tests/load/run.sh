@@ -31,7 +31,7 @@ run() {
         return 1
     fi
     RENDA_DATABASE_URL=$url RENDA_DATA_DIR=$dir RENDA_BIND=127.0.0.1:$port \
-        RENDA_ADMIN_PASSWORD=$password RENDA_LOG=warn \
+        RENDA_ADMIN_PASSWORD=$password RENDA_LOG=warn RENDA_LOGIN_LIMIT=0 RENDA_CALLER_LIMIT=0 \
         RENDA_WEBHOOK_ALLOW_NETWORKS=127.0.0.1/32 "$bin" serve >"$dir/server.log" 2>&1 &
     pid=$!
     local ready=

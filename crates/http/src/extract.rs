@@ -421,6 +421,20 @@ impl FromRequest for Caller {
                 Some(Err(())) => return Err(ApiError::unauthenticated()),
                 Some(Ok(token)) => {
                     let (actor, session) = state.authenticate(&token).await?;
+                    // Each person and each client has a budget of requests.
+                    state
+                        .caller_limiter
+                        .check(&actor.user_id.to_string())
+                        .map_err(|wait| {
+                            let secs = wait.as_secs().max(1);
+                            state.caller_limiter.refusal(
+                                wait,
+                                Msg::new(
+                                    format!("请求过于频繁，请 {secs} 秒后再试"),
+                                    format!("Too many requests; try again in {secs} seconds"),
+                                ),
+                            )
+                        })?;
                     (Principal::User(actor), Some(session))
                 }
             };

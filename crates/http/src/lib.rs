@@ -122,11 +122,10 @@ impl Modify for CommonResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
         for (path, item) in openapi.paths.paths.iter_mut() {
-            // Signing in and leaving a constituent opinion answer with
-            // secrets and are not kept for replay (see the idempotency layer).
+            // Answers with secrets, and imports, are not kept for replay
+            // (see the idempotency layer).
             if let Some(post) = item.post.as_mut()
-                && !path.starts_with("/api/v1/auth/")
-                && path != "/api/v1/constituent-opinions"
+                && !middleware::idempotency_exempt(path)
             {
                 let key = ParameterBuilder::new()
                     .name("Idempotency-Key")
@@ -196,6 +195,21 @@ impl Modify for CommonResponses {
                     "503",
                     "The database is unreachable; retry after the `Retry-After` seconds",
                 );
+                // Every signed-in caller has a budget of requests.
+                let signed_in = op.security.as_ref().is_some_and(|reqs| {
+                    reqs.iter().any(|r| {
+                        serde_json::to_value(r)
+                            .ok()
+                            .and_then(|v| v.as_object().map(|o| o.contains_key("bearer")))
+                            .unwrap_or(false)
+                    })
+                });
+                if signed_in {
+                    add(
+                        "429",
+                        "Over the caller's budget of requests; retry after the `Retry-After` seconds",
+                    );
+                }
                 if has_query {
                     add("422", "Invalid parameters");
                 }

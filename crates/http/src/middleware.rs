@@ -34,7 +34,7 @@ fn valid_request_id(s: &str) -> bool {
 /// carry a secret that must not be kept (sign-in tokens, a constituent's
 /// receipt code, a service client's or a webhook's new secret), or take a
 /// file larger than a JSON body (imports).
-fn idempotency_exempt(path: &str) -> bool {
+pub(crate) fn idempotency_exempt(path: &str) -> bool {
     let secret_of = |collection: &str| {
         path == collection
             || path

@@ -1,5 +1,6 @@
-//! A fixed-window rate limiter keyed by client address, for what anyone
-//! may send without an account.
+//! A fixed-window rate limiter, keyed by client address (sign-in, what
+//! anyone may send without an account) or by caller (each signed-in
+//! person's or client's budget), and the 429 answer it gives.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -38,8 +39,44 @@ impl RateLimiter {
         }
     }
 
-    /// Counts a request of `key`; refused, it says how long to wait.
+    /// Requests allowed per window.
+    pub fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    /// The answer for a refusal: 429 with `Retry-After` and the
+    /// `RateLimit-*` headers (`Limit`, `Remaining: 0`, `Reset`, `Policy`).
+    pub fn refusal(&self, wait: Duration, msg: crate::error::Msg) -> crate::error::ApiError {
+        use actix_web::http::header::{HeaderName, RETRY_AFTER};
+        let secs = wait.as_secs().max(1);
+        crate::error::ApiError::new(
+            actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            msg,
+        )
+        .with_header(RETRY_AFTER, secs.to_string())
+        .with_header(
+            HeaderName::from_static("ratelimit-limit"),
+            self.limit.to_string(),
+        )
+        .with_header(HeaderName::from_static("ratelimit-remaining"), "0")
+        .with_header(HeaderName::from_static("ratelimit-reset"), secs.to_string())
+        .with_header(
+            HeaderName::from_static("ratelimit-policy"),
+            format!("{};w={}", self.limit, self.window.as_secs().max(1)),
+        )
+    }
+
+    /// Counts a request of `key`; refused, it says how long to wait. A
+    /// limiter with a limit of 0 allows everything.
     pub fn check(&self, key: &str) -> Result<(), Duration> {
+        if self.limit == 0 {
+            return Ok(());
+        }
+        self.count(key)
+    }
+
+    fn count(&self, key: &str) -> Result<(), Duration> {
         let now = Instant::now();
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         if slots.len() >= MAX_KEYS && !slots.contains_key(key) {

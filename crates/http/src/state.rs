@@ -31,6 +31,10 @@ pub struct AppState {
     pub deadlines: renda_domain::suggestion::DeadlinePolicy,
     /// Anonymous constituent opinions allowed per client address.
     pub opinion_limiter: Arc<crate::ratelimit::RateLimiter>,
+    /// Sign-in attempts allowed per client address.
+    pub login_limiter: Arc<crate::ratelimit::RateLimiter>,
+    /// Requests allowed per signed-in person or service client.
+    pub caller_limiter: Arc<crate::ratelimit::RateLimiter>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
     /// Origins of browser frontends allowed to call the API (CORS); none
@@ -107,6 +111,14 @@ impl AppState {
                 10,
                 std::time::Duration::from_secs(600),
             )),
+            login_limiter: Arc::new(crate::ratelimit::RateLimiter::new(
+                30,
+                std::time::Duration::from_secs(60),
+            )),
+            caller_limiter: Arc::new(crate::ratelimit::RateLimiter::new(
+                3000,
+                std::time::Duration::from_secs(60),
+            )),
             trusted_proxies: Arc::new(Vec::new()),
             cors_origins: Arc::new(Vec::new()),
             webhook_networks: Arc::new(Vec::new()),
@@ -140,6 +152,20 @@ impl AppState {
     /// address in each `window`.
     pub fn with_opinion_limit(mut self, limit: u32, window: std::time::Duration) -> Self {
         self.opinion_limiter = Arc::new(crate::ratelimit::RateLimiter::new(limit, window));
+        self
+    }
+
+    /// The same state allowing `limit` sign-in attempts per client address
+    /// in each `window`.
+    pub fn with_login_limit(mut self, limit: u32, window: std::time::Duration) -> Self {
+        self.login_limiter = Arc::new(crate::ratelimit::RateLimiter::new(limit, window));
+        self
+    }
+
+    /// The same state allowing each signed-in caller `limit` requests in
+    /// each `window` (0: no limit).
+    pub fn with_caller_limit(mut self, limit: u32, window: std::time::Duration) -> Self {
+        self.caller_limiter = Arc::new(crate::ratelimit::RateLimiter::new(limit, window));
         self
     }
 

@@ -51,6 +51,12 @@ pub struct Config {
     /// `RENDA_TRUSTED_PROXIES`: comma-separated addresses of reverse
     /// proxies whose `X-Forwarded-For` names the client (none by default).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `RENDA_LOGIN_LIMIT` (30): sign-in attempts (password, refresh,
+    /// client credentials) one client address may make in a minute.
+    pub login_limit: u32,
+    /// `RENDA_CALLER_LIMIT` (3000): requests one signed-in person or
+    /// service client may make in a minute; 0 for no limit.
+    pub caller_limit: u32,
     /// `RENDA_WEBHOOK_ALLOW_NETWORKS`: comma-separated networks
     /// (`10.20.0.0/16`) webhooks may be delivered into although private
     /// or loopback; cloud metadata addresses stay refused.
@@ -128,6 +134,17 @@ impl Config {
                 }
             })
             .collect::<anyhow::Result<Vec<String>>>()?;
+        let per_minute = |name: &str, default: u32| -> anyhow::Result<u32> {
+            match env(name) {
+                Some(v) => v
+                    .trim()
+                    .parse::<u32>()
+                    .with_context(|| format!("{name} must be a whole number")),
+                None => Ok(default),
+            }
+        };
+        let login_limit = per_minute("RENDA_LOGIN_LIMIT", 30)?;
+        let caller_limit = per_minute("RENDA_CALLER_LIMIT", 3000)?;
         let webhook_networks = env("RENDA_WEBHOOK_ALLOW_NETWORKS")
             .unwrap_or_default()
             .split(',')
@@ -156,6 +173,8 @@ impl Config {
             trusted_proxies,
             cors_origins,
             webhook_networks,
+            login_limit,
+            caller_limit,
         })
     }
 }
@@ -358,7 +377,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .with_opinion_limit(config.opinion_limit, std::time::Duration::from_secs(600))
         .with_trusted_proxies(config.trusted_proxies.clone())
         .with_cors_origins(config.cors_origins.clone())
-        .with_webhook_networks(config.webhook_networks.clone());
+        .with_webhook_networks(config.webhook_networks.clone())
+        .with_login_limit(config.login_limit, std::time::Duration::from_secs(60))
+        .with_caller_limit(config.caller_limit, std::time::Duration::from_secs(60));
     let clock = state.clock.clone();
     let listener = TcpListener::bind(&config.bind)
         .with_context(|| format!("cannot listen on {}", config.bind))?;

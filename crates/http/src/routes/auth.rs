@@ -114,6 +114,8 @@ async fn issue(
         (status = 200, description = "Signed in", body = TokenResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong credentials, locked or disabled account", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many sign-in attempts from this address", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64), ("RateLimit-Limit" = u32), ("RateLimit-Remaining" = u32), ("RateLimit-Reset" = u64), ("RateLimit-Policy" = String))),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ),
@@ -122,9 +124,11 @@ async fn issue(
 #[post("/auth/login")]
 pub async fn login(
     state: Data<AppState>,
+    req: HttpRequest,
     meta: RequestMeta,
     body: JsonBody<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
+    crate::routes::common::limit_sign_in(&state, &req)?;
     let LoginRequest { username, password } = body.parse()?;
     let creds = match Username::parse(&username) {
         Ok(u) => state.store.find_credentials(u.as_str()).await?,
@@ -179,6 +183,8 @@ pub async fn login(
         (status = 200, description = "New tokens", body = TokenResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown, expired, revoked or reused refresh token", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many sign-in attempts from this address", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64), ("RateLimit-Limit" = u32), ("RateLimit-Remaining" = u32), ("RateLimit-Reset" = u64), ("RateLimit-Policy" = String))),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ),
@@ -187,8 +193,10 @@ pub async fn login(
 #[post("/auth/refresh")]
 pub async fn refresh(
     state: Data<AppState>,
+    req: HttpRequest,
     body: JsonBody<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
+    crate::routes::common::limit_sign_in(&state, &req)?;
     let next = token::generate_token();
     let outcome = state
         .store
@@ -358,6 +366,8 @@ fn basic_credentials(req: &HttpRequest) -> Option<Result<(String, String), ()>> 
         (status = 200, description = "A token", body = ClientTokenResponse),
         (status = 400, description = "Malformed request, an unsupported grant type (`unsupported_grant_type`) or a scope the client does not hold (`invalid_scope`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown or disabled client, or a wrong secret (`invalid_client`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many sign-in attempts from this address", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64), ("RateLimit-Limit" = u32), ("RateLimit-Remaining" = u32), ("RateLimit-Reset" = u64), ("RateLimit-Policy" = String))),
         (status = 415, description = "Neither a form nor JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ),
@@ -370,6 +380,7 @@ pub async fn client_token(
     body: actix_web::web::Bytes,
 ) -> ApiResult<HttpResponse> {
     use renda_domain::integration::ScopeSet;
+    crate::routes::common::limit_sign_in(&state, &req)?;
     let content_type = req
         .headers()
         .get(actix_web::http::header::CONTENT_TYPE)

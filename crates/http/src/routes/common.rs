@@ -2,7 +2,6 @@
 //! unknown references, the answer to a concurrent change, id lists.
 
 use actix_web::HttpRequest;
-use actix_web::http::{StatusCode, header};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -73,15 +72,31 @@ pub(crate) fn limit_anonymous(state: &AppState, req: &HttpRequest) -> ApiResult<
         .unwrap_or_default();
     state.opinion_limiter.check(&key).map_err(|wait| {
         let secs = wait.as_secs().max(1);
-        ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
+        state.opinion_limiter.refusal(
+            wait,
             Msg::new(
                 format!("提交过于频繁，请 {secs} 秒后再试"),
                 format!("Too many submissions from this address; try again in {secs} seconds"),
             ),
         )
-        .with_header(header::RETRY_AFTER, secs.to_string())
+    })
+}
+
+/// Counts a sign-in attempt (password, refresh or client credentials)
+/// against the per-address limit, before any credential is looked at.
+pub(crate) fn limit_sign_in(state: &AppState, req: &HttpRequest) -> ApiResult<()> {
+    let key = crate::extract::client_ip(req)
+        .map(crate::ratelimit::key_of)
+        .unwrap_or_default();
+    state.login_limiter.check(&key).map_err(|wait| {
+        let secs = wait.as_secs().max(1);
+        state.login_limiter.refusal(
+            wait,
+            Msg::new(
+                format!("登录尝试过于频繁，请 {secs} 秒后再试"),
+                format!("Too many sign-in attempts from this address; try again in {secs} seconds"),
+            ),
+        )
     })
 }
 
