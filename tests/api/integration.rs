@@ -175,9 +175,14 @@ async fn a_unit_client_lists_and_answers_its_suggestions_and_nothing_else() {
         .problem(409, "client_name_taken");
 
     // The grant: wrong secret, wrong grant, a scope it does not hold.
-    client_token(&app, &id, "rcs_wrong", None)
-        .await
-        .problem(401, "invalid_client");
+    let wrong = client_token(&app, &id, "rcs_wrong", None).await;
+    wrong.problem(401, "invalid_client");
+    // OAuth client libraries read `error`.
+    assert_eq!(wrong.body["error"], "invalid_client");
+    assert_eq!(
+        wrong.header("www-authenticate"),
+        Some("Basic realm=\"renda\"")
+    );
     client_token(&app, &uuid::Uuid::now_v7().to_string(), &secret, None)
         .await
         .problem(401, "invalid_client");
@@ -195,6 +200,7 @@ async fn a_unit_client_lists_and_answers_its_suggestions_and_nothing_else() {
     )
     .await;
     a.problem(400, "unsupported_grant_type");
+    assert_eq!(a.body["error"], "unsupported_grant_type");
     client_token(&app, &id, &secret, Some("deputies:read"))
         .await
         .problem(400, "invalid_scope");

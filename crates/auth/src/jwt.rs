@@ -211,6 +211,42 @@ mod tests {
     }
 
     #[test]
+    fn half_client_tokens_are_refused() {
+        let k = keys();
+        let now = Utc::now().timestamp();
+        let id = Uuid::now_v7();
+        let forge = |client_id: Option<String>, scope: Option<String>| {
+            let claims = Claims {
+                sub: id.to_string(),
+                iss: "renda".into(),
+                aud: "renda-api".into(),
+                iat: now,
+                exp: now + 60,
+                sid: Uuid::now_v7().to_string(),
+                client_id,
+                scope,
+            };
+            encode(&Header::new(Algorithm::HS256), &claims, &k.encoding).unwrap_or_default()
+        };
+        // A client id without scopes, scopes without a client, or a client
+        // id that is not the subject: none is a token we issue.
+        for t in [
+            forge(Some(id.to_string()), None),
+            forge(None, Some("suggestions:read".into())),
+            forge(
+                Some(Uuid::now_v7().to_string()),
+                Some("suggestions:read".into()),
+            ),
+        ] {
+            assert_eq!(k.verify(&t), Err(JwtError::Invalid));
+        }
+        assert!(
+            k.verify(&forge(Some(id.to_string()), Some(String::new())))
+                .is_ok()
+        );
+    }
+
+    #[test]
     fn other_secret_or_audience_is_refused() -> Result<(), JwtError> {
         let (token, _) = keys().issue(Uuid::now_v7(), Uuid::now_v7())?;
         let other = JwtKeys::new(b"another-secret-another-secret-xx", JwtConfig::default());

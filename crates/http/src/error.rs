@@ -105,6 +105,9 @@ pub struct ApiError {
     pub detail: Msg,
     pub errors: Vec<FieldError>,
     pub headers: Vec<(HeaderName, String)>,
+    /// Whether to show the OAuth 2.0 error code beside ours (the token
+    /// endpoint).
+    pub oauth: bool,
 }
 
 /// RFC 9457 problem details, as renda sends them.
@@ -129,6 +132,10 @@ pub struct Problem {
     /// Problems with individual fields, for validation errors.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ProblemField>>,
+    /// On the token endpoint only: the OAuth 2.0 error code (RFC 6749
+    /// §5.2), for client libraries that read it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// One field problem inside a [`Problem`].
@@ -167,6 +174,31 @@ impl ApiError {
             detail,
             errors: Vec::new(),
             headers: Vec::new(),
+            oauth: false,
+        }
+    }
+
+    /// The same error, also naming its OAuth 2.0 error code (RFC 6749
+    /// §5.2).
+    pub fn for_oauth(mut self) -> Self {
+        self.oauth = true;
+        self
+    }
+
+    /// The OAuth 2.0 error code: ours where they agree, `invalid_request`
+    /// for other refusals of the request.
+    fn oauth_error(&self) -> Option<&'static str> {
+        if !self.oauth {
+            return None;
+        }
+        match self.code {
+            "invalid_client" => Some("invalid_client"),
+            "unsupported_grant_type" => Some("unsupported_grant_type"),
+            "invalid_scope" => Some("invalid_scope"),
+            _ if self.status.is_client_error() && self.status != StatusCode::TOO_MANY_REQUESTS => {
+                Some("invalid_request")
+            }
+            _ => None,
         }
     }
 
@@ -332,6 +364,7 @@ impl ApiError {
                     })
                     .collect()
             }),
+            error: self.oauth_error().map(str::to_owned),
         }
     }
 

@@ -379,6 +379,16 @@ pub async fn client_token(
     req: HttpRequest,
     body: actix_web::web::Bytes,
 ) -> ApiResult<HttpResponse> {
+    issue_client_token(state, req, body)
+        .await
+        .map_err(ApiError::for_oauth)
+}
+
+async fn issue_client_token(
+    state: Data<AppState>,
+    req: HttpRequest,
+    body: actix_web::web::Bytes,
+) -> ApiResult<HttpResponse> {
     use renda_domain::integration::ScopeSet;
     crate::routes::common::limit_sign_in(&state, &req)?;
     let content_type = req
