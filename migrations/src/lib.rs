@@ -4,6 +4,8 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod helpers;
+
 mod m20261127_000001_foundation;
 mod m20261127_000002_unit_names;
 mod m20261127_000003_suggestions;

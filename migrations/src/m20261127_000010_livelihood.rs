@@ -5,40 +5,10 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use crate::helpers::{a, fk, index, ts};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn a(name: &'static str) -> Alias {
-    Alias::new(name)
-}
-
-fn index(name: &str, table: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
-    let mut i = Index::create();
-    i.name(name).table(a(table));
-    for c in cols {
-        i.col(a(c));
-    }
-    i.to_owned()
-}
-
-fn fk(
-    name: &str,
-    from: &'static str,
-    col: &'static str,
-    to: &'static str,
-    cascade: bool,
-) -> ForeignKeyCreateStatement {
-    let mut f = ForeignKey::create();
-    f.name(name).from(a(from), a(col)).to(a(to), a("id"));
-    if cascade {
-        f.on_delete(ForeignKeyAction::Cascade);
-    }
-    f.to_owned()
-}
-
-fn ts(name: &'static str) -> ColumnDef {
-    timestamp_with_time_zone(a(name))
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
