@@ -354,6 +354,16 @@ impl Store {
     }
 }
 
+/// An update that cancels pending deliveries; the caller says which.
+fn cancel_pending() -> sea_orm::UpdateMany<wd::Entity> {
+    wd::Entity::update_many()
+        .col_expr(
+            wd::Column::Status,
+            Expr::value(DeliveryStatus::Cancelled.as_str()),
+        )
+        .filter(wd::Column::Status.eq(DeliveryStatus::Pending.as_str()))
+}
+
 /// Cancels the pending deliveries of a client's subscriptions.
 async fn cancel_pending_of_client<C: ConnectionTrait>(c: &C, client: Uuid) -> StoreResult<()> {
     let subs = sea_orm::sea_query::Query::select()
@@ -361,13 +371,8 @@ async fn cancel_pending_of_client<C: ConnectionTrait>(c: &C, client: Uuid) -> St
         .from(ws::Entity)
         .and_where(ws::Column::OwnerClientId.eq(client))
         .to_owned();
-    wd::Entity::update_many()
-        .col_expr(
-            wd::Column::Status,
-            Expr::value(DeliveryStatus::Cancelled.as_str()),
-        )
+    cancel_pending()
         .filter(wd::Column::SubscriptionId.in_subquery(subs))
-        .filter(wd::Column::Status.eq(DeliveryStatus::Pending.as_str()))
         .exec(c)
         .await?;
     Ok(())
@@ -576,13 +581,8 @@ impl Store {
         }
         if after.status == IntegrationStatus::Disabled {
             // A disabled subscription sends nothing, not even what waits.
-            wd::Entity::update_many()
-                .col_expr(
-                    wd::Column::Status,
-                    Expr::value(DeliveryStatus::Cancelled.as_str()),
-                )
+            cancel_pending()
                 .filter(wd::Column::SubscriptionId.eq(id))
-                .filter(wd::Column::Status.eq(DeliveryStatus::Pending.as_str()))
                 .exec(&txn)
                 .await?;
         }
@@ -629,13 +629,8 @@ impl Store {
         if res.rows_affected != 1 {
             return Err(StoreError::VersionMismatch);
         }
-        wd::Entity::update_many()
-            .col_expr(
-                wd::Column::Status,
-                Expr::value(DeliveryStatus::Cancelled.as_str()),
-            )
+        cancel_pending()
             .filter(wd::Column::SubscriptionId.eq(id))
-            .filter(wd::Column::Status.eq(DeliveryStatus::Pending.as_str()))
             .exec(&txn)
             .await?;
         audit::record(
@@ -993,13 +988,8 @@ impl Store {
                     .is_none_or(|sc| event_in_scope(sc, &format!("{object_type}.event")))
             });
             if !allowed {
-                wd::Entity::update_many()
-                    .col_expr(
-                        wd::Column::Status,
-                        Expr::value(DeliveryStatus::Cancelled.as_str()),
-                    )
+                cancel_pending()
                     .filter(wd::Column::Id.eq(d.id))
-                    .filter(wd::Column::Status.eq(DeliveryStatus::Pending.as_str()))
                     .exec(&txn)
                     .await?;
                 continue;
