@@ -1043,3 +1043,119 @@ async fn secrets_are_never_kept_for_replay_and_webhooks_keep_to_scopes() {
         "{cancelled:?}"
     );
 }
+
+#[tokio::test]
+async fn integration_refusals_bad_input_stale_versions_and_no_account() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    // No account: clients, webhooks and imports want one.
+    app.get("/api/v1/clients", None)
+        .await
+        .problem(401, "unauthenticated");
+    app.get("/api/v1/webhooks", None)
+        .await
+        .problem(401, "unauthenticated");
+    let anon = Answer::read(
+        app.client
+            .post(app.url("/api/v1/units/import"))
+            .header("content-type", "text/csv")
+            .body("名称,类型\n区民政局,政府部门\n")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    anon.problem(401, "unauthenticated");
+
+    // Stale versions are 412 and change nothing.
+    let created = app
+        .post(
+            "/api/v1/clients",
+            Some(&c.admin),
+            &json!({"name": "甲 OA", "scopes": ["suggestions:read"]}),
+        )
+        .await;
+    let client = created.ok(201)["client"]["id"].as_str().unwrap().to_owned();
+    let secret = created.body["client_secret"].as_str().unwrap().to_owned();
+    let stale = Answer::read(
+        app.request(reqwest::Method::PATCH, &format!("/api/v1/clients/{client}"), Some(&c.admin))
+            .header("If-Match", "\"999\"")
+            .json(&json!({"status": "disabled"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    stale.problem(412, "precondition_failed");
+    let hook = app
+        .post(
+            "/api/v1/webhooks",
+            Some(&c.admin),
+            &json!({"url": "https://202.96.134.133/oa", "event_types": ["*"]}),
+        )
+        .await;
+    let hook = hook.ok(201)["webhook"]["id"].as_str().unwrap().to_owned();
+    let stale = Answer::read(
+        app.request(reqwest::Method::PATCH, &format!("/api/v1/webhooks/{hook}"), Some(&c.admin))
+            .header("If-Match", "\"999\"")
+            .json(&json!({"status": "disabled"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    stale.problem(412, "precondition_failed");
+    let still = app.get(&format!("/api/v1/webhooks/{hook}"), Some(&c.admin)).await;
+    assert_eq!(still.ok(200)["status"], "active");
+
+    // Bad input: a replay of what is still pending, unknown fields, an
+    // overlap beyond a month, credentials given twice.
+    app.post(
+        &format!("/api/v1/webhooks/{hook}/replay"),
+        Some(&c.admin),
+        &json!({"since": "2026-01-01T00:00:00Z", "status": "pending"}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    app.post(
+        "/api/v1/webhooks",
+        Some(&c.admin),
+        &json!({"url": "https://202.96.134.133/oa", "event_types": ["*"], "owner": "x"}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    app.post(
+        &format!("/api/v1/clients/{client}/secret"),
+        Some(&c.admin),
+        &json!({"overlap_hours": 721}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    let twice = Answer::read(
+        app.client
+            .post(app.url("/api/v1/auth/token"))
+            .basic_auth(&client, Some(&secret))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", client.as_str()),
+                ("client_secret", secret.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    twice.problem(400, "invalid_request");
+    assert_eq!(twice.body["error"], "invalid_request");
+    let xml = Answer::read(
+        app.client
+            .post(app.url("/api/v1/auth/token"))
+            .header("content-type", "application/xml")
+            .body("<grant/>")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    xml.problem(415, "unsupported_media_type");
+}
