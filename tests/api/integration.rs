@@ -1078,12 +1078,16 @@ async fn integration_refusals_bad_input_stale_versions_and_no_account() {
     let client = created.ok(201)["client"]["id"].as_str().unwrap().to_owned();
     let secret = created.body["client_secret"].as_str().unwrap().to_owned();
     let stale = Answer::read(
-        app.request(reqwest::Method::PATCH, &format!("/api/v1/clients/{client}"), Some(&c.admin))
-            .header("If-Match", "\"999\"")
-            .json(&json!({"status": "disabled"}))
-            .send()
-            .await
-            .unwrap(),
+        app.request(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/clients/{client}"),
+            Some(&c.admin),
+        )
+        .header("If-Match", "\"999\"")
+        .json(&json!({"status": "disabled"}))
+        .send()
+        .await
+        .unwrap(),
     )
     .await;
     stale.problem(412, "precondition_failed");
@@ -1096,16 +1100,22 @@ async fn integration_refusals_bad_input_stale_versions_and_no_account() {
         .await;
     let hook = hook.ok(201)["webhook"]["id"].as_str().unwrap().to_owned();
     let stale = Answer::read(
-        app.request(reqwest::Method::PATCH, &format!("/api/v1/webhooks/{hook}"), Some(&c.admin))
-            .header("If-Match", "\"999\"")
-            .json(&json!({"status": "disabled"}))
-            .send()
-            .await
-            .unwrap(),
+        app.request(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/webhooks/{hook}"),
+            Some(&c.admin),
+        )
+        .header("If-Match", "\"999\"")
+        .json(&json!({"status": "disabled"}))
+        .send()
+        .await
+        .unwrap(),
     )
     .await;
     stale.problem(412, "precondition_failed");
-    let still = app.get(&format!("/api/v1/webhooks/{hook}"), Some(&c.admin)).await;
+    let still = app
+        .get(&format!("/api/v1/webhooks/{hook}"), Some(&c.admin))
+        .await;
     assert_eq!(still.ok(200)["status"], "active");
 
     // Bad input: a replay of what is still pending, unknown fields, an
