@@ -17,6 +17,7 @@ mod m20261127_000008_supervision;
 mod m20261127_000009_deputies_at_work;
 mod m20261127_000010_livelihood;
 mod m20261127_000011_integration;
+mod m20261127_000012_security;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000009_deputies_at_work::Migration),
             Box::new(m20261127_000010_livelihood::Migration),
             Box::new(m20261127_000011_integration::Migration),
+            Box::new(m20261127_000012_security::Migration),
         ]
     }
 }

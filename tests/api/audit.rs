@@ -26,7 +26,7 @@ async fn every_change_is_attributed_with_before_and_after() {
     let a = app
         .get(
             &format!("/api/v1/audit-events?object_type=unit&object_id={id}"),
-            Some(&admin),
+            Some(&app.auditor().await),
         )
         .await;
     let items = a.ok(200)["items"].as_array().unwrap().clone();
@@ -58,10 +58,13 @@ async fn every_change_is_attributed_with_before_and_after() {
 #[tokio::test]
 async fn sign_ins_and_lockouts_are_recorded() {
     let app = spawn_app().await;
-    let admin = app.admin().await;
+    app.admin().await;
     app.login_full("admin", "Wrong-Pass-1").await;
     let a = app
-        .get("/api/v1/audit-events?object_type=user", Some(&admin))
+        .get(
+            "/api/v1/audit-events?object_type=user",
+            Some(&app.auditor().await),
+        )
         .await;
     let actions: Vec<String> = a.ok(200)["items"]
         .as_array()
@@ -86,12 +89,14 @@ async fn the_hash_chain_seals_and_detects_tampering() {
     assert!(report.is_ok(), "{report:?}");
     assert_eq!(report.unsealed, 0);
     let listed = app
-        .get("/api/v1/audit-events?limit=100", Some(&app.admin().await))
+        .get("/api/v1/audit-events?limit=100", Some(&app.auditor().await))
         .await;
     let items = listed.ok(200)["items"].as_array().unwrap().clone();
     let seqs: Vec<i64> = items.iter().filter_map(|i| i["seq"].as_i64()).collect();
     assert_eq!(seqs.len(), report.sealed as usize);
-    // Rewrite history behind the application's back: the chain breaks.
+    // Rewrite history behind the application's back (past the database's
+    // own guard): the chain breaks.
+    app.drop_audit_guard().await;
     app.sql("UPDATE audit_events SET after = replace(after, '单位3', '单位X') WHERE object_type = 'unit'").await;
     let report = app.store.verify_audit().await.unwrap();
     assert!(!report.is_ok(), "tampering goes unnoticed: {report:?}");
@@ -106,6 +111,7 @@ async fn removing_an_entry_breaks_the_chain() {
         app.create_unit(&staff, &format!("单位{i}")).await;
     }
     app.store.seal_audit().await.unwrap();
+    app.drop_audit_guard().await;
     app.sql("DELETE FROM audit_events WHERE seq = 2").await;
     let report = app.store.verify_audit().await.unwrap();
     assert!(report.problem.unwrap().contains("missing"));

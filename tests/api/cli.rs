@@ -27,6 +27,7 @@ fn renda(dir: &std::path::Path, port: u16) -> Command {
             "RENDA_DATABASE_URL",
             format!("sqlite://{}/data/renda.db", dir.display()),
         )
+        .env("RENDA_DATA_DIR", dir.join("data"))
         .env("RENDA_LOG_FORMAT", "json")
         .env("RENDA_WORKERS", "1");
     c
@@ -180,10 +181,19 @@ async fn openapi_migrate_and_audit_verify_commands() {
 
     // Write some history, then check it.
     let url = format!("sqlite://{}/data/renda.db", dir.path().display());
-    let store = renda::open_store(&url).await.unwrap();
-    renda::bootstrap_admin(&store, "admin", Some(&"Admin-Pass-2026".to_owned().into()))
-        .await
-        .unwrap();
+    let crypto = renda::load_crypto(Default::default(), None, &dir.path().join("data")).unwrap();
+    let store = renda::open_store(&url, &crypto).await.unwrap();
+    let pw = secrecy::SecretString::from("Admin-Pass-2026".to_owned());
+    renda::bootstrap_admins(
+        &store,
+        &[renda::FirstAccount {
+            role: renda_domain::Role::Admin,
+            username: "admin",
+            password: Some(&pw),
+        }],
+    )
+    .await
+    .unwrap();
     store.close().await.unwrap();
     let out = renda(dir.path(), 0)
         .args(["audit", "verify"])
@@ -196,7 +206,19 @@ async fn openapi_migrate_and_audit_verify_commands() {
         "{text}"
     );
 
-    let store = renda::open_store(&url).await.unwrap();
+    let store = renda::open_store(&url, &crypto).await.unwrap();
+    // The database refuses the change; someone with direct access to the
+    // file removes that guard first.
+    assert!(
+        store
+            .execute_unprepared("UPDATE audit_events SET actor_username = 'someone-else'")
+            .await
+            .is_err()
+    );
+    store
+        .execute_unprepared("DROP TRIGGER audit_events_no_update")
+        .await
+        .unwrap();
     store
         .execute_unprepared("UPDATE audit_events SET actor_username = 'someone-else'")
         .await
@@ -394,6 +416,25 @@ async fn secrets_and_personal_data_stay_out_of_the_log() {
         "/api/v1/auth/login",
         None,
         json!({"username": "admin", "password": password}),
+    )
+    .await
+    .unwrap();
+    let login: serde_json::Value = r.json().await.unwrap();
+    let token = login["access_token"].as_str().unwrap().to_owned();
+    // The first administrator chooses a password of their own first.
+    let chosen = "Chosen-Secret-4711";
+    let r = post(
+        "/api/v1/me/password",
+        Some(&token),
+        json!({"current_password": password, "new_password": chosen}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 204);
+    let r = post(
+        "/api/v1/auth/login",
+        None,
+        json!({"username": "admin", "password": chosen}),
     )
     .await
     .unwrap();

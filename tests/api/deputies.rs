@@ -32,9 +32,22 @@ async fn staff_record_a_deputy_with_memberships_and_links() {
             .unwrap()
             .ends_with(d["id"].as_str().unwrap())
     );
-    assert_eq!(d["phone"], "13812341234", "staff see personal data");
-    assert_eq!(d["birth_date"], "1975-03-18");
-    assert_eq!(d["personal_data_masked"], false);
+    // Masked for the office too, unless it asks (and the trail records it).
+    assert_eq!(d["phone"], "138****1234");
+    assert_eq!(d["personal_data_masked"], true);
+    let full = app
+        .get(
+            &format!("/api/v1/deputies/{}?unmask=true", d["id"].as_str().unwrap()),
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(
+        full.ok(200)["phone"],
+        "13812341234",
+        "staff see personal data on request"
+    );
+    assert_eq!(full.body["birth_date"], "1975-03-18");
+    assert_eq!(full.body["personal_data_masked"], false);
     assert_eq!(d["status"], "active");
     assert_eq!(d["memberships"].as_array().unwrap().len(), 2);
     assert_eq!(d["memberships"][0]["status"], "serving");

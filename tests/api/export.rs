@@ -237,7 +237,13 @@ async fn exports_open_in_a_spreadsheet_with_the_lists_rows() {
             .unwrap()
     };
     assert!(phone(&public).contains('*'), "{}", phone(&public));
-    assert!(!phone(&office).contains('*'));
+    // Masked for the office too, unless it asks.
+    assert!(phone(&office).contains('*'));
+    let unmasked = app
+        .get("/api/v1/deputies/export.csv?unmask=true", Some(&staff))
+        .await;
+    assert_eq!(unmasked.status, 200);
+    assert!(!unmasked.text.contains("****"), "{}", unmasked.text);
     assert!(
         office.iter().any(|r| r[9].contains("第十八届")),
         "{office:?}"

@@ -8,6 +8,9 @@ use reqwest::{Client, Method, Response, StatusCode};
 use serde_json::{Value, json};
 
 pub const ADMIN_PASSWORD: &str = "Admin-Pass-2026";
+/// The passwords of the first security and audit administrators.
+pub const SECURITY_PASSWORD: &str = "Security-Pass-2026";
+pub const AUDIT_PASSWORD: &str = "Audit-Pass-2026";
 pub const PASSWORD: &str = "Renda-Pass-2026";
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 
@@ -47,6 +50,7 @@ async fn test_store() -> (Store, DbOptions, Option<tempfile::TempDir>) {
                 schema: Some(schema.clone()),
                 application_name: Some(schema),
                 max_connections: 5,
+                crypto: Some(test_crypto()),
                 ..DbOptions::new(url)
             };
             let store = Store::connect(&opts)
@@ -57,19 +61,43 @@ async fn test_store() -> (Store, DbOptions, Option<tempfile::TempDir>) {
         None => {
             let dir = tempfile::tempdir().expect("temp dir");
             let url = format!("sqlite://{}/renda.db", dir.path().display());
-            let opts = DbOptions::new(url);
+            let opts = DbOptions {
+                crypto: Some(test_crypto()),
+                ..DbOptions::new(url)
+            };
             let store = Store::connect(&opts).await.expect("open SQLite");
             (store, opts, Some(dir))
         }
     }
 }
 
+/// The cryptography of a test database: a fresh key, in the suite named
+/// by `RENDA_TEST_CRYPTO_SUITE` (`international` by default, or `gm`).
+pub fn test_crypto() -> renda_persistence::crypto::Crypto {
+    use renda_persistence::crypto::{Crypto, Suite};
+    let suite = std::env::var("RENDA_TEST_CRYPTO_SUITE")
+        .ok()
+        .and_then(|s| Suite::parse(&s))
+        .unwrap_or_default();
+    Crypto::ephemeral(suite)
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|s| s).await
 }
 
+/// A test server whose first administrators must still change their
+/// passwords, as on a real first start.
+pub async fn spawn_fresh_app() -> TestApp {
+    spawn(|s| s, false).await
+}
+
 /// A test server whose state `configure` adjusts (CORS origins, limits).
 pub async fn spawn_app_with(configure: impl FnOnce(AppState) -> AppState) -> TestApp {
+    spawn(configure, true).await
+}
+
+async fn spawn(configure: impl FnOnce(AppState) -> AppState, settled: bool) -> TestApp {
     if std::env::var("RENDA_TEST_LOG").is_ok() {
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
@@ -78,9 +106,41 @@ pub async fn spawn_app_with(configure: impl FnOnce(AppState) -> AppState) -> Tes
     }
     let (store, db, dir) = test_store().await;
     store.migrate().await.expect("migrate");
-    renda::bootstrap_admin(&store, "admin", Some(&ADMIN_PASSWORD.to_owned().into()))
-        .await
-        .expect("bootstrap");
+    let pw = |p: &str| secrecy::SecretString::from(p.to_owned());
+    let (a, s, u) = (
+        pw(ADMIN_PASSWORD),
+        pw(SECURITY_PASSWORD),
+        pw(AUDIT_PASSWORD),
+    );
+    renda::bootstrap_admins(
+        &store,
+        &[
+            renda::FirstAccount {
+                role: renda_domain::Role::Admin,
+                username: "admin",
+                password: Some(&a),
+            },
+            renda::FirstAccount {
+                role: renda_domain::Role::SecurityAdmin,
+                username: "secadmin",
+                password: Some(&s),
+            },
+            renda::FirstAccount {
+                role: renda_domain::Role::AuditAdmin,
+                username: "auditadmin",
+                password: Some(&u),
+            },
+        ],
+    )
+    .await
+    .expect("bootstrap");
+    if settled {
+        // Most tests start after the administrators chose their passwords.
+        store
+            .execute_unprepared("UPDATE users SET must_change_password = false")
+            .await
+            .expect("settle the first accounts");
+    }
     let jwt = JwtKeys::new(JWT_SECRET.as_bytes(), JwtConfig::default());
     let clock = std::sync::Arc::new(renda_domain::time::OffsetClock::default());
     let files = tempfile::tempdir().expect("temp dir");
@@ -270,6 +330,16 @@ impl TestApp {
         self.login("admin", ADMIN_PASSWORD).await
     }
 
+    /// The security administrator's token.
+    pub async fn security_admin(&self) -> String {
+        self.login("secadmin", SECURITY_PASSWORD).await
+    }
+
+    /// The audit administrator's token.
+    pub async fn auditor(&self) -> String {
+        self.login("auditadmin", AUDIT_PASSWORD).await
+    }
+
     /// Creates an account with the given roles and links; returns its id.
     pub async fn create_user(
         &self,
@@ -278,7 +348,7 @@ impl TestApp {
         roles: &[&str],
         links: Value,
     ) -> String {
-        let mut body = json!({"username": username, "password": PASSWORD, "display_name": username, "roles": roles});
+        let mut body = json!({"username": username, "password": PASSWORD, "display_name": username, "roles": roles, "must_change_password": false});
         if let (Some(obj), Some(extra)) = (body.as_object_mut(), links.as_object()) {
             for (k, v) in extra {
                 obj.insert(k.clone(), v.clone());
@@ -327,6 +397,18 @@ impl TestApp {
     /// A direct SQL statement against the test database.
     pub async fn sql(&self, stmt: &str) {
         self.store.execute_unprepared(stmt).await.unwrap();
+    }
+
+    /// Removes the database's guard against changing the audit trail, as
+    /// someone with direct access to the database could.
+    pub async fn drop_audit_guard(&self) {
+        if self.store.is_sqlite() {
+            self.sql("DROP TRIGGER audit_events_no_update").await;
+            self.sql("DROP TRIGGER audit_events_no_delete").await;
+        } else {
+            self.sql("DROP TRIGGER audit_events_append_only ON audit_events")
+                .await;
+        }
     }
 
     /// The PostgreSQL schema of this test, if it runs on PostgreSQL.

@@ -271,7 +271,7 @@ async fn a_deputy_import_from_a_spreadsheet_is_all_or_nothing() {
     assert_eq!(count(&app, "/api/v1/deputies", &staff).await, before + 2);
     let id = ok.body["created_ids"][0].as_str().unwrap();
     let d = app
-        .get(&format!("/api/v1/deputies/{id}"), Some(&staff))
+        .get(&format!("/api/v1/deputies/{id}?unmask=true"), Some(&staff))
         .await;
     assert_eq!(d.ok(200)["name"], "张伟");
     assert_eq!(d.body["phone"], "13800138000");
@@ -280,11 +280,10 @@ async fn a_deputy_import_from_a_spreadsheet_is_all_or_nothing() {
     assert_eq!(d.body["memberships"][0]["term"], "第十八届");
     assert_eq!(d.body["memberships"][0]["constituency"], "城关选区");
     // The import is in the audit trail, attributed.
-    let admin = app.admin().await;
     let audit = app
         .get(
             "/api/v1/audit-events?object_type=deputy&action=import",
-            Some(&admin),
+            Some(&app.auditor().await),
         )
         .await;
     assert_eq!(

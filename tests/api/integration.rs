@@ -268,7 +268,7 @@ async fn a_unit_client_lists_and_answers_its_suggestions_and_nothing_else() {
     let audit = app
         .get(
             &format!("/api/v1/audit-events?object_type=suggestion&object_id={mine}"),
-            Some(&c.admin),
+            Some(&app.auditor().await),
         )
         .await;
     let last = audit.ok(200)["items"]

@@ -283,7 +283,7 @@ async fn a_full_round_from_collecting_to_closed() {
     let audit = app
         .get(
             &format!("/api/v1/audit-events?object_id={r}&limit=100"),
-            Some(&w.admin),
+            Some(&w.app.auditor().await),
         )
         .await;
     let ballots: Vec<&Value> = audit.ok(200)["items"]

@@ -19,6 +19,7 @@ mod integration;
 mod livelihood;
 mod observers;
 mod openapi;
+mod security;
 mod suggestions;
 mod supervision;
 mod sync;

@@ -17,7 +17,18 @@ async fn the_office_registers_observers_and_contact_details_stay_private() {
     });
     let a = app.post("/api/v1/observers", Some(&staff), &body).await;
     let o = a.ok(201).clone();
-    assert_eq!(o["phone"], "13900005678");
+    assert_eq!(o["phone"], "139****5678");
+    let full = app
+        .get(
+            &format!(
+                "/api/v1/observers/{}?unmask=true",
+                o["id"].as_str().unwrap()
+            ),
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(full.ok(200)["phone"], "13900005678");
+    assert_eq!(full.body["email"], "chen@example.com");
     assert_eq!(o["conflict_unit_ids"], json!([court["id"]]));
     let id = o["id"].as_str().unwrap();
     let path = format!("/api/v1/observers/{id}");
@@ -77,7 +88,7 @@ async fn the_office_registers_observers_and_contact_details_stay_private() {
     app.patch(&path, Some(&deputy), &json!({"phone": "13700001111"}))
         .await
         .problem(403, "forbidden");
-    let after = app.get(&path, Some(&staff)).await;
+    let after = app.get(&format!("{path}?unmask=true"), Some(&staff)).await;
     assert_eq!(after.ok(200)["specialty"], "finance_audit");
     assert_eq!(after.body["phone"], "13700001111");
     assert_eq!(after.body["conflict_unit_ids"], json!([]));

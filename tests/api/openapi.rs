@@ -104,7 +104,7 @@ fn the_document_carries_the_validation_rules() {
         s["CreateUnitRequest"]["properties"]["name"]["maxLength"],
         200
     );
-    assert_eq!(s["CreateUserRequest"]["properties"]["roles"]["minItems"], 1);
+    assert_eq!(s["CreateUserRequest"]["properties"]["roles"]["maxItems"], 8);
     // A field the server refuses as null is not documented as nullable.
     assert_eq!(
         s["UpdateUnitRequest"]["properties"]["name"]["type"],

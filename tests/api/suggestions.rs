@@ -278,12 +278,12 @@ async fn a_green_suggestion_from_draft_to_closing() {
     assert_eq!(last["to_status"], "closed");
     assert_eq!(last["actor_name"], "deputy0");
     // The audit trail has every step too.
-    let admin = w.app.admin().await;
+    let auditor = w.app.auditor().await;
     let audit = w
         .app
         .get(
             &format!("/api/v1/audit-events?object_type=suggestion&object_id={id}"),
-            Some(&admin),
+            Some(&auditor),
         )
         .await;
     assert_eq!(audit.ok(200)["items"].as_array().unwrap().len(), 7);

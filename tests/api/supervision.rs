@@ -12,7 +12,6 @@ use crate::helpers::{TestApp, spawn_app};
 /// a leader and two observers (one with a declared tie to body B).
 struct World {
     app: TestApp,
-    admin: String,
     staff: String,
     leader: String,
     body_a: String,
@@ -108,7 +107,6 @@ async fn world() -> World {
     let (observer_id, observer) = observers.pop().unwrap();
     World {
         app,
-        admin,
         staff,
         leader,
         body_a,
@@ -444,7 +442,7 @@ async fn every_combination_runs_the_whole_loop_and_an_unsatisfied_vote_returns_i
         let audit = app
             .get(
                 &format!("/api/v1/audit-events?object_type=supervision&object_id={sid}&limit=100"),
-                Some(&w.admin),
+                Some(&w.app.auditor().await),
             )
             .await;
         let actions: Vec<String> = audit.ok(200)["items"]

@@ -81,7 +81,9 @@ async fn account_rules_are_enforced() {
             &json!({"username": "noroles", "password": PASSWORD, "display_name": "x", "roles": []}),
         )
         .await;
-    assert_eq!(no_roles.fields(), ["roles"]);
+    // An account may be opened without roles, for the security
+    // administrator to grant them.
+    assert_eq!(no_roles.ok(201)["roles"], json!([]));
     let bad_role = app.post("/api/v1/users", Some(&admin), &json!({"username": "badrole", "password": PASSWORD, "display_name": "x", "roles": ["root"]})).await;
     assert_eq!(bad_role.fields(), ["roles[0]"]);
     let total = app
@@ -89,8 +91,8 @@ async fn account_rules_are_enforced() {
         .await;
     assert_eq!(
         total.ok(200)["total"],
-        1,
-        "only the first administrator exists"
+        4,
+        "the three first administrators and the account without roles"
     );
 
     let d = app.create_deputy(&admin, json!({"name": "张伟"})).await;
@@ -110,20 +112,29 @@ async fn account_rules_are_enforced() {
 async fn the_last_administrator_stays() {
     let app = spawn_app().await;
     let admin = app.admin().await;
+    let security = app.security_admin().await;
     let me = app.get("/api/v1/me", Some(&admin)).await.ok(200).clone();
     let path = format!("/api/v1/users/{}", me["id"].as_str().unwrap());
     app.patch(&path, Some(&admin), &json!({"status": "disabled"}))
         .await
         .problem(409, "last_admin");
-    app.patch(&path, Some(&admin), &json!({"roles": ["staff"]}))
+    app.patch(&path, Some(&security), &json!({"roles": ["staff"]}))
         .await
         .problem(409, "last_admin");
     app.get("/api/v1/me", Some(&admin)).await.ok(200);
-    // With a second administrator, the first may step down.
-    app.create_user(&admin, "admin2", &["admin"], json!({}))
-        .await;
+    // With a second administrator, the first may step down: the system
+    // administrator opens the account, the security administrator grants
+    // the role.
+    let second = app.create_user(&admin, "admin2", &[], json!({})).await;
+    app.patch(
+        &format!("/api/v1/users/{second}"),
+        Some(&security),
+        &json!({"roles": ["admin"]}),
+    )
+    .await
+    .ok(200);
     let a = app
-        .patch(&path, Some(&admin), &json!({"roles": ["staff"]}))
+        .patch(&path, Some(&security), &json!({"roles": ["staff"]}))
         .await;
     assert_eq!(a.ok(200)["roles"], json!(["staff"]));
     app.get("/api/v1/users", Some(&admin))

@@ -69,9 +69,20 @@ pub enum Action {
     ManageDeputies,
     /// Change the self-editable fields of a deputy's profile.
     EditOwnDeputyProfile { deputy_id: Uuid },
-    /// Create, list, read and change user accounts.
+    /// Open accounts and change them (names, status, links, a password
+    /// reset): the system administrator. Roles are not among these.
     ManageUsers,
-    /// Read the audit trail.
+    /// List and read accounts: the system and security administrators.
+    ReadUsers,
+    /// Change an account's roles, grant the administrative roles, lift a
+    /// lock, keep the security policy: the security administrator.
+    ManageRoles,
+    /// Read the security policy: the three administrators.
+    ReadSecurityPolicy,
+    /// Read an account's sign-in history: the account itself and the
+    /// security administrator.
+    ReadLoginHistory { user_id: Uuid },
+    /// Read and export the audit trail: the audit administrator.
     ReadAuditTrail,
     /// Draft a new suggestion as its lead deputy.
     CreateSuggestion,
@@ -157,7 +168,18 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
         Action::EditOwnDeputyProfile { deputy_id } => {
             actor.has(Role::Deputy) && actor.deputy_id == Some(deputy_id)
         }
-        Action::ManageUsers | Action::ReadAuditTrail => actor.has(Role::Admin),
+        Action::ManageUsers => actor.has(Role::Admin) && !actor.is_client(),
+        Action::ReadUsers => {
+            actor.roles.any(&[Role::Admin, Role::SecurityAdmin]) && !actor.is_client()
+        }
+        Action::ManageRoles => actor.has(Role::SecurityAdmin) && !actor.is_client(),
+        Action::ReadSecurityPolicy => {
+            actor.roles.any(&renda_domain::role::ADMINISTRATIVE) && !actor.is_client()
+        }
+        Action::ReadLoginHistory { user_id } => {
+            actor.user_id == user_id || actor.has(Role::SecurityAdmin)
+        }
+        Action::ReadAuditTrail => actor.has(Role::AuditAdmin) && !actor.is_client(),
         Action::CreateSuggestion => actor.has(Role::Deputy) && actor.deputy_id.is_some(),
         Action::ReadSuggestionStats => actor.roles.any(&[Role::Staff, Role::Leader]),
         Action::AdministerSuggestionCatalogue => actor.has(Role::Staff),
@@ -226,6 +248,8 @@ mod tests {
         let other = Uuid::from_u128(11);
         let anon = Principal::Anonymous;
         let admin = actor(&[Role::Admin], None);
+        let security = actor(&[Role::SecurityAdmin], None);
+        let auditor = actor(&[Role::AuditAdmin], None);
         let staff = actor(&[Role::Staff], None);
         let leader = actor(&[Role::Leader], None);
         let deputy = actor(&[Role::Deputy], Some(me));
@@ -281,11 +305,29 @@ mod tests {
             (&deputy, others, Forbidden),
             (&leader, others, Forbidden),
             (&unit, others, Forbidden),
-            // accounts and the audit trail: admin only
+            // the three administrators check each other (三员分立)
             (&admin, ManageUsers, Allow),
+            (&security, ManageUsers, Forbidden),
+            (&auditor, ManageUsers, Forbidden),
             (&staff, ManageUsers, Forbidden),
-            (&admin, ReadAuditTrail, Allow),
+            (&admin, ReadUsers, Allow),
+            (&security, ReadUsers, Allow),
+            (&auditor, ReadUsers, Forbidden),
+            (&security, ManageRoles, Allow),
+            (&admin, ManageRoles, Forbidden),
+            (&auditor, ManageRoles, Forbidden),
+            (&auditor, ReadAuditTrail, Allow),
+            (&admin, ReadAuditTrail, Forbidden),
+            (&security, ReadAuditTrail, Forbidden),
             (&staff, ReadAuditTrail, Forbidden),
+            (&auditor, ReadSecurityPolicy, Allow),
+            (&staff, ReadSecurityPolicy, Forbidden),
+            (&staff, ReadLoginHistory { user_id: Uuid::from_u128(1) }, Allow),
+            (&staff, ReadLoginHistory { user_id: other }, Forbidden),
+            (&admin, ReadLoginHistory { user_id: other }, Forbidden),
+            (&security, ReadLoginHistory { user_id: other }, Allow),
+            (&auditor, ManageUnits, Forbidden),
+            (&security, ManageDeputies, Forbidden),
             (&deputy, ReadSelf, Allow),
             // suggestions are drafted by deputies with a linked record
             (&deputy, CreateSuggestion, Allow),

@@ -3,8 +3,14 @@
 string_enum! {
     /// A role held by a user account; an account may hold several.
     pub enum Role : "role" {
-        /// System administrator: users, roles, settings.
+        /// System administrator (系统管理员): accounts and settings.
         Admin = "admin",
+        /// Security administrator (安全管理员): roles and permissions,
+        /// account locks, the security policy, sign-in histories.
+        SecurityAdmin = "security_admin",
+        /// Audit administrator (审计管理员): reads and exports the audit
+        /// trail, and nothing else.
+        AuditAdmin = "audit_admin",
         /// Standing-committee office staff.
         Staff = "staff",
         /// Committee leader: supervises red suggestions, signs off.
@@ -15,6 +21,17 @@ string_enum! {
         Unit = "unit",
         /// An appointed observer, linked to an observer record.
         Observer = "observer",
+    }
+}
+
+/// The three administrative roles, which check each other (三员分立): no
+/// account holds two of them.
+pub const ADMINISTRATIVE: [Role; 3] = [Role::Admin, Role::SecurityAdmin, Role::AuditAdmin];
+
+impl Role {
+    /// True for the three administrative roles.
+    pub fn is_administrative(self) -> bool {
+        ADMINISTRATIVE.contains(&self)
     }
 }
 
@@ -49,6 +66,21 @@ impl RoleSet {
 
     pub fn to_vec(&self) -> Vec<Role> {
         self.0.clone()
+    }
+
+    /// The administrative roles in the set.
+    pub fn administrative(&self) -> Vec<Role> {
+        self.0
+            .iter()
+            .copied()
+            .filter(|r| r.is_administrative())
+            .collect()
+    }
+
+    /// True when the set holds two or more administrative roles, which
+    /// the separation of duties forbids.
+    pub fn breaks_separation(&self) -> bool {
+        self.administrative().len() > 1
     }
 
     /// Storage form: `,admin,staff,` so that a role can be matched with
@@ -87,6 +119,15 @@ mod tests {
         let set = RoleSet::new([Role::Staff, Role::Admin, Role::Staff]);
         assert_eq!(set.to_storage(), ",admin,staff,");
         assert_eq!(RoleSet::from_storage(",admin,staff,"), set);
+    }
+
+    #[test]
+    fn no_set_may_hold_two_administrative_roles() {
+        assert!(!RoleSet::new([Role::Admin, Role::Staff]).breaks_separation());
+        assert!(RoleSet::new([Role::Admin, Role::AuditAdmin]).breaks_separation());
+        assert!(RoleSet::new([Role::SecurityAdmin, Role::AuditAdmin]).breaks_separation());
+        assert!(!RoleSet::new([Role::AuditAdmin]).breaks_separation());
+        assert_eq!("security_admin".parse::<Role>(), Ok(Role::SecurityAdmin));
     }
 
     #[test]

@@ -150,6 +150,10 @@ pub struct User {
     pub failed_logins: i32,
     pub locked_until: Option<DateTime<Utc>>,
     pub password_changed_at: DateTime<Utc>,
+    /// Set on an account whose password someone else chose (the first
+    /// administrators, a new account, a reset): nothing but changing it is
+    /// allowed until it is changed.
+    pub must_change_password: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
@@ -157,6 +161,12 @@ pub struct User {
 }
 
 impl User {
+    /// Whether the account may do nothing but change its password: it was
+    /// told to, or its password is older than the policy allows.
+    pub fn password_change_required(&self, policy: &SecurityPolicy, now: DateTime<Utc>) -> bool {
+        self.must_change_password || policy.password_expired(self.password_changed_at, now)
+    }
+
     pub fn is_active(&self) -> bool {
         self.status == UserStatus::Active && self.deleted_at.is_none()
     }
@@ -171,11 +181,73 @@ pub const MAX_FAILED_LOGINS: i32 = 5;
 /// How long a locked account stays locked, in minutes.
 pub const LOCKOUT_MINUTES: i64 = 15;
 
+/// How many earlier passwords a new one may not repeat.
+pub const PASSWORD_HISTORY: usize = 5;
+
+/// The security policy (安全策略) the security administrator keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SecurityPolicy {
+    /// Days a password stays valid; 0 for no expiry.
+    pub password_max_age_days: u32,
+    /// Minutes a session may stay unused before its refresh token stops
+    /// working.
+    pub session_idle_minutes: u32,
+}
+
+impl Default for SecurityPolicy {
+    fn default() -> Self {
+        Self {
+            password_max_age_days: 0,
+            session_idle_minutes: 30,
+        }
+    }
+}
+
+/// What is wrong with a security policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyProblem {
+    /// Expiry beyond ten years (or use 0 for none).
+    MaxAgeTooLong,
+    /// Idle timeout outside 5 minutes to one day.
+    IdleOutOfRange,
+}
+
+impl SecurityPolicy {
+    /// The longest password lifetime that can be set.
+    pub const MAX_AGE_LIMIT_DAYS: u32 = 3650;
+    /// The shortest and longest idle timeouts.
+    pub const IDLE_RANGE: std::ops::RangeInclusive<u32> = 5..=1440;
+
+    pub fn check(&self) -> Vec<PolicyProblem> {
+        let mut out = Vec::new();
+        if self.password_max_age_days > Self::MAX_AGE_LIMIT_DAYS {
+            out.push(PolicyProblem::MaxAgeTooLong);
+        }
+        if !Self::IDLE_RANGE.contains(&self.session_idle_minutes) {
+            out.push(PolicyProblem::IdleOutOfRange);
+        }
+        out
+    }
+
+    /// Whether a password set at `changed_at` has expired by `now`.
+    pub fn password_expired(&self, changed_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        self.password_max_age_days > 0
+            && now - changed_at >= chrono::Duration::days(i64::from(self.password_max_age_days))
+    }
+
+    /// How long a session may stay unused.
+    pub fn idle_timeout(&self) -> chrono::Duration {
+        chrono::Duration::minutes(i64::from(self.session_idle_minutes))
+    }
+}
+
 /// The fields of a new account; the password arrives already hashed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewUser {
     pub username: Username,
     pub password_hash: String,
+    /// Whether the holder must choose their own password at first sign-in.
+    pub must_change_password: bool,
     pub display_name: String,
     pub roles: RoleSet,
     pub status: UserStatus,
@@ -194,6 +266,10 @@ pub struct UserPatch {
     pub unit_id: Option<Option<Uuid>>,
     pub observer_id: Option<Option<Uuid>>,
     pub password_hash: Option<String>,
+    /// With a new password: whether its holder must change it first.
+    pub must_change_password: Option<bool>,
+    /// Lifts a lock after failed sign-ins.
+    pub unlock: bool,
 }
 
 /// What is wrong with the links of an account: a role that acts for a
@@ -224,4 +300,37 @@ pub fn check_role_links(
         out.push(LinkProblem::ObserverRoleNeedsObserver);
     }
     out
+}
+
+#[cfg(test)]
+mod policy_tests {
+    use super::*;
+
+    #[test]
+    fn expiry_counts_whole_days_and_zero_means_never() {
+        let t0 = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default();
+        let never = SecurityPolicy::default();
+        assert!(!never.password_expired(t0, t0 + chrono::Duration::days(10_000)));
+        let ninety = SecurityPolicy {
+            password_max_age_days: 90,
+            ..SecurityPolicy::default()
+        };
+        assert!(!ninety.password_expired(t0, t0 + chrono::Duration::days(89)));
+        assert!(ninety.password_expired(t0, t0 + chrono::Duration::days(90)));
+    }
+
+    #[test]
+    fn policy_bounds() {
+        assert!(SecurityPolicy::default().check().is_empty());
+        let bad = SecurityPolicy {
+            password_max_age_days: 4000,
+            session_idle_minutes: 2,
+        };
+        assert_eq!(
+            bad.check(),
+            vec![PolicyProblem::MaxAgeTooLong, PolicyProblem::IdleOutOfRange]
+        );
+    }
 }

@@ -234,6 +234,19 @@ impl ApiError {
         )
     }
 
+    /// The account must change its password (a first sign-in, a reset, an
+    /// expired password) before anything else.
+    pub fn password_change_required() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "password_change_required",
+            Msg::new(
+                "请先修改密码（首次登录、密码被重置或已过期）：POST /api/v1/me/password",
+                "Change your password first (first sign-in, reset or expired password): POST /api/v1/me/password",
+            ),
+        )
+    }
+
     /// A service client's token lacks the scope the operation needs.
     pub fn insufficient_scope() -> Self {
         Self::new(
@@ -433,6 +446,10 @@ impl From<StoreError> for ApiError {
                 tracing::error!(error = %err, "database error");
                 ApiError::internal()
             }
+            StoreError::Crypto(err) => {
+                tracing::error!(error = %err, "stored personal data cannot be decrypted");
+                ApiError::internal()
+            }
         }
     }
 }
@@ -456,6 +473,14 @@ fn conflict_for(code: &'static str) -> ApiError {
         "last_admin" => Msg::new(
             "这是最后一个有效的管理员账号，不能停用或取消其管理员角色",
             "This is the last active administrator; it cannot be disabled or lose the admin role",
+        ),
+        "last_security_admin" => Msg::new(
+            "这是最后一个有效的安全管理员账号，不能停用或取消其安全管理员角色",
+            "This is the last active security administrator; it cannot be disabled or lose the role",
+        ),
+        "last_audit_admin" => Msg::new(
+            "这是最后一个有效的审计管理员账号，不能停用或取消其审计管理员角色",
+            "This is the last active audit administrator; it cannot be disabled or lose the role",
         ),
         "category_exists" => Msg::new("该类别已存在", "That category exists"),
         "client_name_taken" => Msg::new("已有同名的客户端", "A client with that name exists"),

@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 use crate::error::{ApiError, ApiResult};
 
 /// The file format of an export, named by the path's extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
     /// UTF-8 CSV with a byte-order mark.

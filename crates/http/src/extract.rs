@@ -314,6 +314,15 @@ pub struct Caller {
     pub client_addr: Option<String>,
 }
 
+/// What an account that must change its password may still do: see
+/// itself, change the password, see its sign-ins, sign out.
+const ALLOWED_BEFORE_PASSWORD_CHANGE: [(&str, &str); 4] = [
+    ("GET", "/api/v1/me"),
+    ("POST", "/api/v1/me/password"),
+    ("GET", "/api/v1/me/logins"),
+    ("POST", "/api/v1/auth/logout"),
+];
+
 impl Caller {
     /// Asks the permission module; answers 401 or 403 when it says no.
     pub fn require(&self, action: Action) -> Result<(), ApiError> {
@@ -412,6 +421,7 @@ impl FromRequest for Caller {
         let client_addr = client_addr(req);
         let method = req.method().as_str().to_owned();
         let route = req.match_pattern().unwrap_or_default();
+        let req = req.clone();
         Box::pin(async move {
             let Some(state) = state else {
                 return Err(ApiError::internal());
@@ -420,7 +430,22 @@ impl FromRequest for Caller {
                 None => (Principal::Anonymous, None),
                 Some(Err(())) => return Err(ApiError::unauthenticated()),
                 Some(Ok(token)) => {
-                    let (actor, session) = state.authenticate(&token).await?;
+                    let (actor, session, change_required) = state.authenticate(&token).await?;
+                    // Who this is, for the audit entry of a refusal.
+                    req.extensions_mut().insert(AuditCtx {
+                        actor_id: Some(actor.user_id),
+                        actor_username: Some(actor.username.clone()),
+                        actor_roles: Some(actor.roles.to_storage()),
+                        request_id: request_id.clone(),
+                        client_addr: client_addr.clone(),
+                    });
+                    if change_required
+                        && !ALLOWED_BEFORE_PASSWORD_CHANGE
+                            .iter()
+                            .any(|(m, r)| *m == method && *r == route)
+                    {
+                        return Err(ApiError::password_change_required());
+                    }
                     // Each person and each client has a budget of requests.
                     state
                         .caller_limiter

@@ -62,7 +62,8 @@ English with `Accept-Language: en`. Collections page with `limit` and an opaque 
         (name = "livelihood", description = "Livelihood projects voted by deputies (民生实事项目票决)"),
         (name = "duties", description = "Duty records and the yearly duty archive (履职档案)"),
         (name = "supervision", description = "Supervision of government (监督): the yearly plan and each item's closed loop"),
-        (name = "audit", description = "The append-only audit trail"),
+        (name = "audit", description = "The append-only audit trail: the audit administrator's"),
+        (name = "security", description = "The security policy: the security administrator's"),
     ),
     modifiers(&BearerScheme)
 )]

@@ -94,6 +94,39 @@ pub async fn request_context(
     .instrument(span)
     .await;
     let mut res = res?;
+    // Every refusal is recorded in the audit trail, with who was refused
+    // what (the caller as the request authenticated them, if it did).
+    if res.status() == actix_web::http::StatusCode::FORBIDDEN
+        && let Some(state) = res
+            .request()
+            .app_data::<actix_web::web::Data<crate::AppState>>()
+            .cloned()
+    {
+        let ctx = res
+            .request()
+            .extensions()
+            .get::<renda_persistence::AuditCtx>()
+            .cloned()
+            .unwrap_or_else(|| renda_persistence::AuditCtx {
+                request_id: Some(id.clone()),
+                client_addr: crate::extract::client_addr(res.request()),
+                ..Default::default()
+            });
+        if let Err(e) = state
+            .store
+            .record_event(
+                &ctx,
+                "access_denied",
+                "request",
+                None,
+                &serde_json::json!({"method": method.as_str(), "path": path}),
+                "denied",
+            )
+            .await
+        {
+            tracing::warn!(error = %e, "could not record a refusal in the audit trail");
+        }
+    }
     // A change may have written outbox events: wake the dispatcher.
     if !method.is_safe()
         && res.status().is_success()

@@ -47,6 +47,31 @@ pub struct AppState {
     /// webhook dispatcher sends new events at once instead of at its next
     /// poll.
     pub events: Arc<tokio::sync::Notify>,
+    /// The security policy, read from the database at most every few
+    /// seconds.
+    pub policy: Arc<PolicyCache>,
+}
+
+/// The security policy as last read, and when.
+#[derive(Default)]
+pub struct PolicyCache {
+    slot: std::sync::Mutex<Option<(std::time::Instant, renda_domain::user::SecurityPolicy)>>,
+}
+
+impl PolicyCache {
+    /// How long a read policy is trusted; a change made through another
+    /// instance takes effect here within this time.
+    const TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+    fn get(&self) -> Option<renda_domain::user::SecurityPolicy> {
+        let slot = self.slot.lock().unwrap_or_else(|e| e.into_inner());
+        slot.filter(|(at, _)| at.elapsed() < Self::TTL)
+            .map(|(_, p)| p)
+    }
+
+    pub fn put(&self, p: renda_domain::user::SecurityPolicy) {
+        *self.slot.lock().unwrap_or_else(|e| e.into_inner()) = Some((std::time::Instant::now(), p));
+    }
 }
 
 /// Which statistics: a filter on a day.
@@ -123,7 +148,18 @@ impl AppState {
             cors_origins: Arc::new(Vec::new()),
             webhook_networks: Arc::new(Vec::new()),
             events: Arc::new(tokio::sync::Notify::new()),
+            policy: Arc::new(PolicyCache::default()),
         }
+    }
+
+    /// The security policy in force.
+    pub async fn security_policy(&self) -> Result<renda_domain::user::SecurityPolicy, ApiError> {
+        if let Some(p) = self.policy.get() {
+            return Ok(p);
+        }
+        let p = self.store.security_policy().await?;
+        self.policy.put(p);
+        Ok(p)
     }
 
     /// The same state allowing browser frontends from these origins
@@ -189,7 +225,9 @@ impl AppState {
 
     /// Checks an access token and loads its user afresh: a token of a
     /// disabled, deleted or signed-out user is refused at once.
-    pub async fn authenticate(&self, token: &str) -> Result<(Actor, uuid::Uuid), ApiError> {
+    /// Who a bearer token stands for, its session, and whether the account
+    /// must change its password before doing anything else.
+    pub async fn authenticate(&self, token: &str) -> Result<(Actor, uuid::Uuid, bool), ApiError> {
         let claims = self
             .jwt
             .verify(token)
@@ -198,7 +236,10 @@ impl AppState {
             return Err(ApiError::unauthenticated());
         };
         if claims.is_client() {
-            return self.authenticate_client(user_id, session_id, &claims).await;
+            let (actor, token_id) = self
+                .authenticate_client(user_id, session_id, &claims)
+                .await?;
+            return Ok((actor, token_id, false));
         }
         let user = match self.store.get_user(user_id).await {
             Ok(u) => u,
@@ -208,6 +249,8 @@ impl AppState {
         if !user.is_active() || !self.store.session_is_open(session_id).await? {
             return Err(ApiError::unauthenticated());
         }
+        let change_required = user
+            .password_change_required(&self.security_policy().await?, renda_domain::time::now());
         let actor = Actor {
             user_id: user.id,
             username: user.username,
@@ -217,7 +260,7 @@ impl AppState {
             observer_id: user.observer_id,
             scopes: None,
         };
-        Ok((actor, session_id))
+        Ok((actor, session_id, change_required))
     }
 
     /// A service client's token: the client is loaded afresh, so that a

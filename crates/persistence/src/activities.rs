@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::Store;
 use crate::audit::{self, AuditCtx};
+use crate::crypto::{Crypto, open_field, seal_field};
 use crate::duties::{NewDuty, write_duty};
 use crate::entities::activity::{self as ac, Column as C, Entity as ActivityEntity};
 use crate::entities::{activity_participant as ap, need};
@@ -177,13 +178,20 @@ async fn ensure_participant<Conn: ConnectionTrait>(
     Ok(())
 }
 
-fn need_active(n: &Need) -> need::ActiveModel {
+const NEED_PHONE: &str = "needs.contact_phone";
+
+fn need_active(crypto: &Crypto, n: &Need) -> need::ActiveModel {
     need::ActiveModel {
         id: Set(n.id),
         requester: Set(n.requester.clone()),
         requester_kind: Set(n.requester_kind.as_str().to_owned()),
         content: Set(n.content.clone()),
-        contact_phone: Set(n.contact_phone.clone()),
+        contact_phone: Set(seal_field(
+            crypto,
+            NEED_PHONE,
+            n.id,
+            n.contact_phone.as_deref(),
+        )),
         status: Set(n.status.as_str().to_owned()),
         activity_id: Set(n.activity_id),
         deputy_id: Set(n.deputy_id),
@@ -195,13 +203,13 @@ fn need_active(n: &Need) -> need::ActiveModel {
     }
 }
 
-fn need_from(m: need::Model) -> StoreResult<Need> {
+fn need_from(crypto: &Crypto, m: need::Model) -> StoreResult<Need> {
     Ok(Need {
         id: m.id,
         requester: m.requester,
         requester_kind: parse_stored(&m.requester_kind)?,
         content: m.content,
-        contact_phone: m.contact_phone,
+        contact_phone: open_field(crypto, NEED_PHONE, m.id, m.contact_phone)?,
         status: parse_stored(&m.status)?,
         activity_id: m.activity_id,
         deputy_id: m.deputy_id,
@@ -482,7 +490,7 @@ impl Store {
 
     pub async fn create_need(&self, ctx: &AuditCtx, n: Need) -> StoreResult<Need> {
         let txn = self.db.begin().await?;
-        need_active(&n).insert(&txn).await?;
+        need_active(&self.crypto, &n).insert(&txn).await?;
         audit::record(
             &txn,
             ctx,
@@ -502,7 +510,7 @@ impl Store {
             .one(&self.db)
             .await?
             .ok_or(StoreError::NotFound)?;
-        need_from(m)
+        need_from(&self.crypto, m)
     }
 
     pub async fn save_need(
@@ -516,7 +524,7 @@ impl Store {
         after.updated_at = renda_domain::time::now();
         after.version = before.version + 1;
         let res = need::Entity::update_many()
-            .set(need_active(&after))
+            .set(need_active(&self.crypto, &after))
             .filter(need::Column::Id.eq(before.id))
             .filter(need::Column::Version.eq(before.version))
             .exec(&txn)
@@ -558,6 +566,6 @@ impl Store {
             (m.id, m.updated_at, None)
         })
         .await?;
-        page.try_map(need_from)
+        page.try_map(|m| need_from(&self.crypto, m))
     }
 }

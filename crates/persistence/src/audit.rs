@@ -1,24 +1,26 @@
 //! The append-only audit trail and its hash chain.
 //!
-//! A write records its audit entry in its own transaction with a hash of
-//! the entry's content, and nothing else: no chain head is locked, so
-//! writers never queue behind one another for the audit trail. A single
-//! sealer ([`Store::seal_audit`]) then links committed entries into the
-//! chain in commit order, giving each a sequence number and
-//! `chain_hash = SHA-256(previous chain_hash ‖ entry_hash)`. A change to
-//! any sealed entry, or the removal of one, breaks the chain, and
-//! [`Store::verify_audit`] finds where.
+//! A write records its audit entry in its own transaction, and nothing
+//! else: no chain head is locked, so writers never queue behind one
+//! another for the audit trail. A single sealer ([`Store::seal_audit`])
+//! then links committed entries into the chain in commit order, within a
+//! second, giving each a sequence number, the hash of its content and
+//! `chain_hash = H(previous chain_hash ‖ entry_hash)`, where H is SHA-256,
+//! or SM3 under the 国密 suite. A change to any sealed entry, or the
+//! removal of one, breaks the chain, and [`Store::verify_audit`] finds
+//! where. The database itself refuses to change or delete an entry (a
+//! trigger), so the chain shows tampering by whoever bypasses it.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::Store;
+use crate::crypto::Suite;
 use crate::entities::audit_event::{self, Column as C, Entity as AuditEvent};
 use crate::error::{StoreError, StoreResult};
 use crate::list::{self, ListOptions, Page};
@@ -58,25 +60,29 @@ pub struct AuditEntry {
     pub object_id: Option<Uuid>,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
+    /// `success`, `failure` (a failed sign-in) or `denied` (a refusal).
+    pub result: String,
+    /// Empty until the entry is sealed.
     pub entry_hash: String,
     pub seq: Option<i64>,
     pub chain_hash: Option<String>,
 }
 
-const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// The result of most entries.
+pub const SUCCESS: &str = "success";
 
-fn hex(bytes: &[u8]) -> String {
-    hex::encode(bytes)
-}
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 fn opt(s: &Option<String>) -> &str {
     s.as_deref().unwrap_or("")
 }
 
 /// The hash of an entry's content: every field, length-prefixed so that no
-/// two different entries serialise alike.
-fn entry_hash(m: &audit_event::Model) -> String {
-    let fields: [String; 12] = [
+/// two different entries serialise alike. The result counts only when it
+/// is not `success`, so entries written before it was kept hash as they
+/// did.
+fn entry_hash(suite: Suite, m: &audit_event::Model) -> String {
+    let mut fields: Vec<String> = vec![
         m.id.to_string(),
         m.occurred_at.to_rfc3339_opts(SecondsFormat::Micros, true),
         m.actor_id.map(|u| u.to_string()).unwrap_or_default(),
@@ -90,19 +96,24 @@ fn entry_hash(m: &audit_event::Model) -> String {
         opt(&m.before).to_owned(),
         opt(&m.after).to_owned(),
     ];
-    let mut h = Sha256::new();
-    for f in &fields {
-        h.update((f.len() as u64).to_be_bytes());
-        h.update(f.as_bytes());
+    if m.result != SUCCESS {
+        fields.push(m.result.clone());
     }
-    hex(&h.finalize())
+    let parts: Vec<&[u8]> = fields.iter().map(|f| f.as_bytes()).collect();
+    suite.digest(&parts)
 }
 
-fn chain_hash(prev: &str, entry: &str) -> String {
-    let mut h = Sha256::new();
-    h.update(prev.as_bytes());
-    h.update(entry.as_bytes());
-    hex(&h.finalize())
+fn chain_hash(suite: Suite, prev: &str, entry: &str) -> String {
+    fn run<D: sha2::Digest>(prev: &str, entry: &str) -> String {
+        let mut h = D::new();
+        h.update(prev.as_bytes());
+        h.update(entry.as_bytes());
+        hex::encode(h.finalize())
+    }
+    match suite {
+        Suite::International => run::<sha2::Sha256>(prev, entry),
+        Suite::Gm => run::<sm3::Sm3>(prev, entry),
+    }
 }
 
 /// Records one audit entry on `conn`, which is the transaction of the
@@ -116,12 +127,37 @@ pub async fn record<C: ConnectionTrait>(
     before: Option<&impl Serialize>,
     after: Option<&impl Serialize>,
 ) -> StoreResult<()> {
+    record_with_result(
+        conn,
+        ctx,
+        action,
+        object_type,
+        object_id,
+        before,
+        after,
+        SUCCESS,
+    )
+    .await
+}
+
+/// [`record`], for an event whose result is not `success`.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_with_result<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &AuditCtx,
+    action: &str,
+    object_type: &str,
+    object_id: Option<Uuid>,
+    before: Option<&impl Serialize>,
+    after: Option<&impl Serialize>,
+    result: &str,
+) -> StoreResult<()> {
     let to_json = |v: Option<&dyn erased::Ser>| -> StoreResult<Option<String>> {
         v.map(|v| v.to_json())
             .transpose()
             .map_err(|e| StoreError::Db(sea_orm::DbErr::Json(e.to_string())))
     };
-    let mut m = audit_event::Model {
+    let m = audit_event::Model {
         id: Uuid::now_v7(),
         occurred_at: renda_domain::time::now(),
         actor_id: ctx.actor_id,
@@ -137,8 +173,8 @@ pub async fn record<C: ConnectionTrait>(
         entry_hash: String::new(),
         seq: None,
         chain_hash: None,
+        result: result.to_owned(),
     };
-    m.entry_hash = entry_hash(&m);
     let am: audit_event::ActiveModel = m.into();
     AuditEvent::insert(am).exec_without_returning(conn).await?;
     Ok(())
@@ -179,6 +215,8 @@ pub struct AuditFilter {
     pub object_type: Option<String>,
     pub object_id: Option<Uuid>,
     pub action: Option<String>,
+    pub result: Option<String>,
+    pub occurred_after: Option<DateTime<Utc>>,
     pub occurred_before: Option<DateTime<Utc>>,
 }
 
@@ -197,6 +235,7 @@ fn to_entry(m: audit_event::Model) -> AuditEntry {
         object_id: m.object_id,
         before: parse(m.before),
         after: parse(m.after),
+        result: m.result,
         entry_hash: m.entry_hash,
         seq: m.seq,
         chain_hash: m.chain_hash,
@@ -243,10 +282,13 @@ impl Store {
             .all(&txn)
             .await?;
         let n = pending.len() as u64;
+        let suite = self.crypto.suite();
         for m in pending {
             seq += 1;
-            let chain = chain_hash(&prev, &m.entry_hash);
+            let own = entry_hash(suite, &m);
+            let chain = chain_hash(suite, &prev, &own);
             let mut am: audit_event::ActiveModel = m.into();
+            am.entry_hash = Set(own);
             am.seq = Set(Some(seq));
             am.chain_hash = Set(Some(chain.clone()));
             am.update(&txn).await?;
@@ -263,6 +305,7 @@ impl Store {
             unsealed: 0,
             problem: None,
         };
+        let suite = self.crypto.suite();
         let mut prev = GENESIS.to_owned();
         let mut expected_seq = 1i64;
         let mut after: Option<i64> = None;
@@ -287,11 +330,11 @@ impl Store {
                     ));
                     return Ok(report);
                 }
-                if entry_hash(&m) != m.entry_hash {
+                if entry_hash(suite, &m) != m.entry_hash {
                     report.problem = Some(format!("entry #{seq} ({}) was altered", m.id));
                     return Ok(report);
                 }
-                let want = chain_hash(&prev, &m.entry_hash);
+                let want = chain_hash(suite, &prev, &m.entry_hash);
                 if m.chain_hash.as_deref() != Some(want.as_str()) {
                     report.problem = Some(format!("the chain breaks at entry #{seq} ({})", m.id));
                     return Ok(report);
@@ -301,18 +344,35 @@ impl Store {
                 report.sealed += 1;
             }
         }
-        let unsealed = AuditEvent::find()
+        report.unsealed = AuditEvent::find()
             .filter(C::Seq.is_null())
-            .all(&self.db)
+            .count(&self.db)
             .await?;
-        for m in unsealed {
-            if entry_hash(&m) != m.entry_hash {
-                report.problem = Some(format!("unsealed entry {} was altered", m.id));
-                return Ok(report);
-            }
-            report.unsealed += 1;
-        }
         Ok(report)
+    }
+
+    /// Records an event that changes no record, in a transaction of its
+    /// own: a refusal, a read of unmasked personal data, an export.
+    pub async fn record_event(
+        &self,
+        ctx: &AuditCtx,
+        action: &str,
+        object_type: &str,
+        object_id: Option<Uuid>,
+        details: &serde_json::Value,
+        result: &str,
+    ) -> StoreResult<()> {
+        record_with_result(
+            &self.db,
+            ctx,
+            action,
+            object_type,
+            object_id,
+            None::<&()>,
+            Some(details),
+            result,
+        )
+        .await
     }
 
     /// Lists the audit trail, oldest first.
@@ -333,6 +393,12 @@ impl Store {
         }
         if let Some(v) = &f.action {
             q = q.filter(C::Action.eq(v.clone()));
+        }
+        if let Some(v) = &f.result {
+            q = q.filter(C::Result.eq(v.clone()));
+        }
+        if let Some(v) = f.occurred_after {
+            q = q.filter(C::OccurredAt.gte(v));
         }
         if let Some(v) = f.occurred_before {
             q = q.filter(C::OccurredAt.lt(v));
@@ -372,28 +438,74 @@ mod tests {
             entry_hash: String::new(),
             seq: None,
             chain_hash: None,
+            result: SUCCESS.into(),
         }
     }
 
     #[test]
     fn any_field_change_changes_the_hash() {
-        let a = model();
-        let h = entry_hash(&a);
-        let mut b = a.clone();
-        b.after = Some("{\"name\":\"区卫健委\"}".into());
-        assert_ne!(entry_hash(&b), h);
-        let mut c = a.clone();
-        c.actor_username = Some("admi".into());
-        c.actor_roles = Some("n,admin,".into());
-        assert_ne!(entry_hash(&c), h, "length prefixes keep field boundaries");
+        for s in [Suite::International, Suite::Gm] {
+            let a = model();
+            let h = entry_hash(s, &a);
+            let mut b = a.clone();
+            b.after = Some("{\"name\":\"区卫健委\"}".into());
+            assert_ne!(entry_hash(s, &b), h);
+            let mut c = a.clone();
+            c.actor_username = Some("admi".into());
+            c.actor_roles = Some("n,admin,".into());
+            assert_ne!(
+                entry_hash(s, &c),
+                h,
+                "length prefixes keep field boundaries"
+            );
+            let mut d = a.clone();
+            d.result = "denied".into();
+            assert_ne!(entry_hash(s, &d), h, "the result counts");
+        }
+        assert_ne!(
+            entry_hash(Suite::International, &model()),
+            entry_hash(Suite::Gm, &model())
+        );
+    }
+
+    #[test]
+    fn entries_of_before_the_result_column_hash_as_they_did() {
+        // The SHA-256 entry hash as written before results were kept.
+        use sha2::Digest;
+        let m = model();
+        let fields = [
+            "00000000-0000-0000-0000-000000000007".to_owned(),
+            m.occurred_at.to_rfc3339_opts(SecondsFormat::Micros, true),
+            String::new(),
+            "admin".into(),
+            ",admin,".into(),
+            String::new(),
+            String::new(),
+            "create".into(),
+            "unit".into(),
+            "00000000-0000-0000-0000-000000000008".into(),
+            String::new(),
+            "{\"name\":\"区教育局\"}".into(),
+        ];
+        let mut h = sha2::Sha256::new();
+        for f in &fields {
+            h.update((f.len() as u64).to_be_bytes());
+            h.update(f.as_bytes());
+        }
+        assert_eq!(
+            entry_hash(Suite::International, &m),
+            hex::encode(h.finalize())
+        );
     }
 
     #[test]
     fn chain_depends_on_order() {
-        let x = chain_hash(GENESIS, "a");
-        assert_ne!(
-            chain_hash(&x, "b"),
-            chain_hash(&chain_hash(GENESIS, "b"), "a")
-        );
+        for s in [Suite::International, Suite::Gm] {
+            let x = chain_hash(s, GENESIS, "a");
+            assert_ne!(
+                chain_hash(s, &x, "b"),
+                chain_hash(s, &chain_hash(s, GENESIS, "b"), "a")
+            );
+        }
     }
 }

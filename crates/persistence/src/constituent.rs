@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::Store;
 use crate::audit::{self, AuditCtx};
+use crate::crypto::{Crypto, open_field, seal_field};
 use crate::duties::{NewDuty, write_duty};
 use crate::entities::constituent_opinion::{self as co, Column as C, Entity as OpinionEntity};
 use crate::entities::station_deputy as sd;
@@ -90,14 +91,17 @@ pub struct OpinionFilter {
     pub station_id: Option<Uuid>,
 }
 
-fn from_model(m: co::Model) -> StoreResult<ConstituentOpinion> {
+const NAME_FIELD: &str = "constituent_opinions.submitter_name";
+const PHONE_FIELD: &str = "constituent_opinions.submitter_phone";
+
+fn from_model(crypto: &Crypto, m: co::Model) -> StoreResult<ConstituentOpinion> {
     Ok(ConstituentOpinion {
         id: m.id,
         station_id: m.station_id,
         content: m.content,
         category: m.category,
-        submitter_name: m.submitter_name,
-        submitter_phone: m.submitter_phone,
+        submitter_name: open_field(crypto, NAME_FIELD, m.id, m.submitter_name)?,
+        submitter_phone: open_field(crypto, PHONE_FIELD, m.id, m.submitter_phone)?,
         status: parse_stored(&m.status)?,
         answer: m.answer,
         unit_id: m.unit_id,
@@ -113,14 +117,28 @@ fn from_model(m: co::Model) -> StoreResult<ConstituentOpinion> {
     })
 }
 
-fn to_active(o: &ConstituentOpinion, receipt_digest: Option<String>) -> co::ActiveModel {
+fn to_active(
+    crypto: &Crypto,
+    o: &ConstituentOpinion,
+    receipt_digest: Option<String>,
+) -> co::ActiveModel {
     co::ActiveModel {
         id: Set(o.id),
         station_id: Set(o.station_id),
         content: Set(o.content.clone()),
         category: Set(o.category.clone()),
-        submitter_name: Set(o.submitter_name.clone()),
-        submitter_phone: Set(o.submitter_phone.clone()),
+        submitter_name: Set(seal_field(
+            crypto,
+            NAME_FIELD,
+            o.id,
+            o.submitter_name.as_deref(),
+        )),
+        submitter_phone: Set(seal_field(
+            crypto,
+            PHONE_FIELD,
+            o.id,
+            o.submitter_phone.as_deref(),
+        )),
         receipt_digest: match receipt_digest {
             Some(d) => Set(d),
             None => sea_orm::ActiveValue::NotSet,
@@ -158,7 +176,9 @@ impl Store {
         receipt_digest: String,
     ) -> StoreResult<ConstituentOpinion> {
         let txn = self.db.begin().await?;
-        to_active(&o, Some(receipt_digest)).insert(&txn).await?;
+        to_active(&self.crypto, &o, Some(receipt_digest))
+            .insert(&txn)
+            .await?;
         crate::integration::emit(&txn, outbox_event(&o, "received")).await?;
         let a = audited(&o);
         audit::record(
@@ -180,7 +200,7 @@ impl Store {
             .one(&self.db)
             .await?
             .ok_or(StoreError::NotFound)?;
-        from_model(m)
+        from_model(&self.crypto, m)
     }
 
     pub async fn constituent_opinion_by_receipt(
@@ -192,7 +212,7 @@ impl Store {
             .one(&self.db)
             .await?
             .ok_or(StoreError::NotFound)?;
-        from_model(m)
+        from_model(&self.crypto, m)
     }
 
     /// Writes `after` over `before` if unchanged meanwhile.
@@ -207,7 +227,7 @@ impl Store {
         after.updated_at = renda_domain::time::now();
         after.version = before.version + 1;
         let res = OpinionEntity::update_many()
-            .set(to_active(&after, None))
+            .set(to_active(&self.crypto, &after, None))
             .filter(C::Id.eq(before.id))
             .filter(C::Version.eq(before.version))
             .exec(&txn)
@@ -250,7 +270,7 @@ impl Store {
         after.updated_at = renda_domain::time::now();
         after.version = before.version + 1;
         let res = OpinionEntity::update_many()
-            .set(to_active(&after, None))
+            .set(to_active(&self.crypto, &after, None))
             .filter(C::Id.eq(before.id))
             .filter(C::Version.eq(before.version))
             .exec(&txn)
@@ -332,6 +352,6 @@ impl Store {
             (m.id, m.updated_at, None)
         })
         .await?;
-        page.try_map(from_model)
+        page.try_map(|m| from_model(&self.crypto, m))
     }
 }

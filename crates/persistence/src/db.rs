@@ -5,10 +5,13 @@ use std::time::Duration;
 use renda_migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
 
+use crate::crypto::Crypto;
+
 /// The handle every repository works through.
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) db: DatabaseConnection,
+    pub(crate) crypto: std::sync::Arc<Crypto>,
 }
 
 /// How to reach the database.
@@ -20,6 +23,10 @@ pub struct DbOptions {
     /// PostgreSQL only: the `application_name` the connections report.
     pub application_name: Option<String>,
     pub max_connections: u32,
+    /// The suite and keys of the stored data. Without them a random key
+    /// is used, which no later run can read: fit for throw-away
+    /// databases only.
+    pub crypto: Option<Crypto>,
 }
 
 impl DbOptions {
@@ -29,6 +36,7 @@ impl DbOptions {
             schema: None,
             application_name: None,
             max_connections: 16,
+            crypto: None,
         }
     }
 }
@@ -63,12 +71,58 @@ impl Store {
             );
         }
         let db = Database::connect(co).await?;
-        Ok(Self { db })
+        let crypto = opts
+            .crypto
+            .clone()
+            .unwrap_or_else(|| Crypto::ephemeral(crate::crypto::Suite::International));
+        Ok(Self {
+            db,
+            crypto: std::sync::Arc::new(crypto),
+        })
     }
 
-    /// Applies every pending migration.
+    /// Applies every pending migration, then checks that the configured
+    /// cryptography is the one the database was written with.
     pub async fn migrate(&self) -> Result<(), DbErr> {
-        Migrator::up(&self.db, None).await
+        Migrator::up(&self.db, None).await?;
+        self.check_crypto().await
+    }
+
+    /// The cryptography of the stored data.
+    pub fn crypto(&self) -> &Crypto {
+        &self.crypto
+    }
+
+    /// A database remembers its suite and holds a value encrypted with its
+    /// current key. Opening it with the other suite, or with keys that
+    /// cannot read that value, is refused before anything is read or
+    /// written, rather than mixing two kinds of data.
+    async fn check_crypto(&self) -> Result<(), DbErr> {
+        const CHECK: &str = "renda data key check";
+        let refuse = |msg: String| Err(DbErr::Custom(msg));
+        let suite = self.crypto.suite().as_str();
+        let stored = self
+            .setting_or_insert("crypto_suite", suite)
+            .await
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
+        if stored != suite {
+            return refuse(format!(
+                "this database was written with the `{stored}` cryptographic suite, but renda is \
+                 configured for `{suite}` (RENDA_CRYPTO_SUITE); a database cannot change suite in place"
+            ));
+        }
+        let fresh = self.crypto.encrypt(CHECK, "settings.crypto_check");
+        let check = self
+            .setting_or_insert("crypto_check", &fresh)
+            .await
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
+        match self.crypto.decrypt(&check, "settings.crypto_check") {
+            Ok(v) if v == CHECK => Ok(()),
+            Ok(_) => refuse("the key check value of this database is damaged".into()),
+            Err(e) => refuse(format!(
+                "the configured data keys (RENDA_DATA_KEYS) cannot read this database: {e}"
+            )),
+        }
     }
 
     /// Whether the database answers a trivial query within `timeout`.

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::Store;
 use crate::audit::{self, AuditCtx};
+use crate::crypto::{Crypto, open_field, seal_field};
 use crate::entities::deputy::{self, Column as C, Entity as DeputyEntity};
 use crate::entities::{deputy_link as dl, deputy_membership as dm};
 use crate::error::{StoreError, StoreResult, parse_stored};
@@ -28,6 +29,8 @@ pub struct DeputyFilter {
     pub constituency: Option<String>,
     pub status: Option<DeputyStatus>,
     pub q: Option<String>,
+    /// Exactly this phone number (found by its keyed hash).
+    pub phone: Option<String>,
 }
 
 fn membership(m: dm::Model) -> StoreResult<Membership> {
@@ -52,6 +55,7 @@ fn link(m: dl::Model) -> StoreResult<Link> {
 }
 
 fn to_domain(
+    crypto: &Crypto,
     m: deputy::Model,
     memberships: Vec<Membership>,
     links: Vec<Link>,
@@ -66,7 +70,7 @@ fn to_domain(
         education: m.education,
         occupation: m.occupation,
         work_unit: m.work_unit,
-        phone: m.phone,
+        phone: open_field(crypto, PHONE_FIELD, m.id, m.phone)?,
         photo_url: m.photo_url,
         status: parse_stored(&m.status)?,
         memberships,
@@ -78,7 +82,24 @@ fn to_domain(
     })
 }
 
-fn to_active(d: &Deputy) -> deputy::ActiveModel {
+const PHONE_FIELD: &str = "deputies.phone";
+
+/// The keyed hash by which a deputy is found from a phone number: its
+/// digits only, so that `138 1234 1234` finds `13812341234`.
+pub(crate) fn phone_index(crypto: &Crypto, phone: &str) -> String {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    crypto.index(PHONE_FIELD, &digits)
+}
+
+/// A deputy as the audit trail keeps it: the phone masked, so that the
+/// trail holds no personal data in the clear.
+fn audit_form(d: &Deputy) -> Deputy {
+    let mut d = d.clone();
+    d.phone = d.phone.as_deref().map(renda_domain::personal::mask_phone);
+    d
+}
+
+fn to_active(crypto: &Crypto, d: &Deputy) -> deputy::ActiveModel {
     deputy::ActiveModel {
         id: Set(d.id),
         name: Set(d.name.clone()),
@@ -89,7 +110,8 @@ fn to_active(d: &Deputy) -> deputy::ActiveModel {
         education: Set(d.education.clone()),
         occupation: Set(d.occupation.clone()),
         work_unit: Set(d.work_unit.clone()),
-        phone: Set(d.phone.clone()),
+        phone: Set(seal_field(crypto, PHONE_FIELD, d.id, d.phone.as_deref())),
+        phone_index: Set(d.phone.as_deref().map(|p| phone_index(crypto, p))),
         photo_url: Set(d.photo_url.clone()),
         status: Set(d.status.as_str().to_owned()),
         created_at: Set(d.created_at),
@@ -132,7 +154,7 @@ async fn children<Conn: ConnectionTrait>(
     Ok((ms, ls))
 }
 
-async fn load<Conn: ConnectionTrait>(c: &Conn, id: Uuid) -> StoreResult<Deputy> {
+async fn load<Conn: ConnectionTrait>(crypto: &Crypto, c: &Conn, id: Uuid) -> StoreResult<Deputy> {
     let m = DeputyEntity::find_by_id(id)
         .filter(C::DeletedAt.is_null())
         .one(c)
@@ -140,6 +162,7 @@ async fn load<Conn: ConnectionTrait>(c: &Conn, id: Uuid) -> StoreResult<Deputy> 
         .ok_or(StoreError::NotFound)?;
     let (mut ms, mut ls) = children(c, &[id]).await?;
     to_domain(
+        crypto,
         m,
         ms.remove(&id).unwrap_or_default(),
         ls.remove(&id).unwrap_or_default(),
@@ -199,12 +222,13 @@ async fn write_children<Conn: ConnectionTrait>(
 }
 
 async fn write_versioned<Conn: ConnectionTrait>(
+    crypto: &Crypto,
     c: &Conn,
     new: &Deputy,
     old_version: i32,
 ) -> StoreResult<()> {
     let res = DeputyEntity::update_many()
-        .set(to_active(new))
+        .set(to_active(crypto, new))
         .filter(C::Id.eq(new.id))
         .filter(C::Version.eq(old_version))
         .exec(c)
@@ -218,6 +242,7 @@ async fn write_versioned<Conn: ConnectionTrait>(
 
 /// Inserts a deputy with memberships, links and audit entry on `c`.
 async fn insert_deputy<Conn: ConnectionTrait>(
+    crypto: &Crypto,
     c: &Conn,
     ctx: &AuditCtx,
     new: NewDeputy,
@@ -243,7 +268,7 @@ async fn insert_deputy<Conn: ConnectionTrait>(
         deleted_at: None,
         version: 1,
     };
-    to_active(&d).insert(c).await?;
+    to_active(crypto, &d).insert(c).await?;
     write_children(c, d.id, Some(&d.memberships), Some(&d.links)).await?;
     audit::record(
         c,
@@ -252,7 +277,7 @@ async fn insert_deputy<Conn: ConnectionTrait>(
         OBJECT,
         Some(d.id),
         None::<&Deputy>,
-        Some(&d),
+        Some(&audit_form(&d)),
     )
     .await?;
     Ok(d)
@@ -261,7 +286,7 @@ async fn insert_deputy<Conn: ConnectionTrait>(
 impl Store {
     pub async fn create_deputy(&self, ctx: &AuditCtx, new: NewDeputy) -> StoreResult<Deputy> {
         let txn = self.db.begin().await?;
-        let d = insert_deputy(&txn, ctx, new).await?;
+        let d = insert_deputy(&self.crypto, &txn, ctx, new).await?;
         txn.commit().await?;
         Ok(d)
     }
@@ -276,7 +301,7 @@ impl Store {
         let txn = self.db.begin().await?;
         let mut out = Vec::with_capacity(news.len());
         for n in news {
-            out.push(insert_deputy(&txn, ctx, n).await?);
+            out.push(insert_deputy(&self.crypto, &txn, ctx, n).await?);
         }
         let ids: Vec<Uuid> = out.iter().map(|d| d.id).collect();
         audit::record(
@@ -294,7 +319,7 @@ impl Store {
     }
 
     pub async fn get_deputy(&self, id: Uuid) -> StoreResult<Deputy> {
-        load(&self.db, id).await
+        load(&self.crypto, &self.db, id).await
     }
 
     pub async fn update_deputy(
@@ -305,7 +330,7 @@ impl Store {
         patch: DeputyPatch,
     ) -> StoreResult<Deputy> {
         let txn = self.db.begin().await?;
-        let before = load(&txn, id).await?;
+        let before = load(&self.crypto, &txn, id).await?;
         if if_version.is_some_and(|v| v != before.version) {
             return Err(StoreError::VersionMismatch);
         }
@@ -318,7 +343,7 @@ impl Store {
         }
         after.updated_at = renda_domain::time::now();
         after.version = before.version + 1;
-        write_versioned(&txn, &after, before.version).await?;
+        write_versioned(&self.crypto, &txn, &after, before.version).await?;
         write_children(
             &txn,
             id,
@@ -333,8 +358,8 @@ impl Store {
             "update",
             OBJECT,
             Some(id),
-            Some(&before),
-            Some(&after),
+            Some(&audit_form(&before)),
+            Some(&audit_form(&after)),
         )
         .await?;
         txn.commit().await?;
@@ -348,7 +373,7 @@ impl Store {
         if_version: Option<i32>,
     ) -> StoreResult<()> {
         let txn = self.db.begin().await?;
-        let before = load(&txn, id).await?;
+        let before = load(&self.crypto, &txn, id).await?;
         if if_version.is_some_and(|v| v != before.version) {
             return Err(StoreError::VersionMismatch);
         }
@@ -365,14 +390,14 @@ impl Store {
         after.deleted_at = Some(now);
         after.updated_at = now;
         after.version = before.version + 1;
-        write_versioned(&txn, &after, before.version).await?;
+        write_versioned(&self.crypto, &txn, &after, before.version).await?;
         audit::record(
             &txn,
             ctx,
             "delete",
             OBJECT,
             Some(id),
-            Some(&before),
+            Some(&audit_form(&before)),
             None::<&Deputy>,
         )
         .await?;
@@ -391,6 +416,9 @@ impl Store {
         }
         if let Some(text) = &f.q {
             q = q.filter(list::contains(C::Name, text));
+        }
+        if let Some(p) = &f.phone {
+            q = q.filter(C::PhoneIndex.eq(phone_index(&self.crypto, p)));
         }
         if f.level.is_some() || f.term.is_some() || f.constituency.is_some() {
             let mut sub = Query::select();
@@ -420,6 +448,7 @@ impl Store {
         page.try_map(|m| {
             let id = m.id;
             to_domain(
+                &self.crypto,
                 m,
                 ms.remove(&id).unwrap_or_default(),
                 ls.remove(&id).unwrap_or_default(),

@@ -24,6 +24,9 @@ pub enum StoreError {
     /// Anything else: a fault of ours, never of the caller.
     #[error("database error: {0}")]
     Db(DbErr),
+    /// Stored personal data that the configured keys cannot read.
+    #[error("stored data cannot be decrypted: {0}")]
+    Crypto(crate::crypto::CryptoError),
 }
 
 fn is_connection_problem(err: &DbErr) -> bool {

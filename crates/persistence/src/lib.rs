@@ -5,6 +5,7 @@
 pub mod activities;
 pub mod audit;
 pub mod constituent;
+pub mod crypto;
 pub mod db;
 pub mod deputies;
 pub mod double_evaluation;
@@ -16,6 +17,7 @@ pub mod integration;
 pub mod list;
 pub mod livelihood;
 pub mod observers;
+pub mod security;
 pub mod sessions;
 pub mod settings;
 pub mod stations;

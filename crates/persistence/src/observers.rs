@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::Store;
 use crate::audit::{self, AuditCtx};
+use crate::crypto::{Crypto, open_field, seal_field};
 use crate::entities::observer::{self, Column as C, Entity as ObserverEntity};
 use crate::entities::observer_conflict as oc;
 use crate::error::{StoreError, StoreResult, parse_stored};
@@ -29,7 +30,18 @@ pub struct ObserverFilter {
     pub q: Option<String>,
 }
 
-fn to_domain(m: observer::Model, conflicts: Vec<Uuid>) -> StoreResult<Observer> {
+const PHONE_FIELD: &str = "observers.phone";
+const EMAIL_FIELD: &str = "observers.email";
+
+/// An observer as the audit trail keeps it: contact details masked.
+fn audit_form(o: &Observer) -> Observer {
+    let mut o = o.clone();
+    o.phone = o.phone.as_deref().map(renda_domain::personal::mask_phone);
+    o.email = o.email.as_ref().map(|_| "***".to_owned());
+    o
+}
+
+fn to_domain(crypto: &Crypto, m: observer::Model, conflicts: Vec<Uuid>) -> StoreResult<Observer> {
     Ok(Observer {
         id: m.id,
         name: m.name,
@@ -39,8 +51,8 @@ fn to_domain(m: observer::Model, conflicts: Vec<Uuid>) -> StoreResult<Observer> 
         term_start: m.term_start,
         term_end: m.term_end,
         status: parse_stored(&m.status)?,
-        phone: m.phone,
-        email: m.email,
+        phone: open_field(crypto, PHONE_FIELD, m.id, m.phone)?,
+        email: open_field(crypto, EMAIL_FIELD, m.id, m.email)?,
         conflict_unit_ids: conflicts,
         created_at: m.created_at,
         updated_at: m.updated_at,
@@ -49,7 +61,7 @@ fn to_domain(m: observer::Model, conflicts: Vec<Uuid>) -> StoreResult<Observer> 
     })
 }
 
-fn to_active(o: &Observer) -> observer::ActiveModel {
+fn to_active(crypto: &Crypto, o: &Observer) -> observer::ActiveModel {
     observer::ActiveModel {
         id: Set(o.id),
         name: Set(o.name.clone()),
@@ -59,8 +71,8 @@ fn to_active(o: &Observer) -> observer::ActiveModel {
         term_start: Set(o.term_start),
         term_end: Set(o.term_end),
         status: Set(o.status.as_str().to_owned()),
-        phone: Set(o.phone.clone()),
-        email: Set(o.email.clone()),
+        phone: Set(seal_field(crypto, PHONE_FIELD, o.id, o.phone.as_deref())),
+        email: Set(seal_field(crypto, EMAIL_FIELD, o.id, o.email.as_deref())),
         created_at: Set(o.created_at),
         updated_at: Set(o.updated_at),
         deleted_at: Set(o.deleted_at),
@@ -110,14 +122,14 @@ async fn write_conflicts<Conn: ConnectionTrait>(
     Ok(())
 }
 
-async fn load<Conn: ConnectionTrait>(c: &Conn, id: Uuid) -> StoreResult<Observer> {
+async fn load<Conn: ConnectionTrait>(crypto: &Crypto, c: &Conn, id: Uuid) -> StoreResult<Observer> {
     let m = ObserverEntity::find_by_id(id)
         .filter(C::DeletedAt.is_null())
         .one(c)
         .await?
         .ok_or(StoreError::NotFound)?;
     let mut cs = conflicts(c, &[id]).await?;
-    to_domain(m, cs.remove(&id).unwrap_or_default())
+    to_domain(crypto, m, cs.remove(&id).unwrap_or_default())
 }
 
 impl Store {
@@ -144,7 +156,7 @@ impl Store {
             version: 1,
         };
         let txn = self.db.begin().await?;
-        to_active(&o).insert(&txn).await?;
+        to_active(&self.crypto, &o).insert(&txn).await?;
         write_conflicts(&txn, o.id, &o.conflict_unit_ids).await?;
         audit::record(
             &txn,
@@ -153,7 +165,7 @@ impl Store {
             OBJECT,
             Some(o.id),
             None::<&Observer>,
-            Some(&o),
+            Some(&audit_form(&o)),
         )
         .await?;
         txn.commit().await?;
@@ -161,7 +173,7 @@ impl Store {
     }
 
     pub async fn get_observer(&self, id: Uuid) -> StoreResult<Observer> {
-        load(&self.db, id).await
+        load(&self.crypto, &self.db, id).await
     }
 
     pub async fn observer_exists(&self, id: Uuid) -> StoreResult<bool> {
@@ -184,7 +196,7 @@ impl Store {
             units.dedup();
         }
         let txn = self.db.begin().await?;
-        let before = load(&txn, id).await?;
+        let before = load(&self.crypto, &txn, id).await?;
         if if_version.is_some_and(|v| v != before.version) {
             return Err(StoreError::VersionMismatch);
         }
@@ -196,7 +208,7 @@ impl Store {
         after.updated_at = renda_domain::time::now();
         after.version = before.version + 1;
         let res = ObserverEntity::update_many()
-            .set(to_active(&after))
+            .set(to_active(&self.crypto, &after))
             .filter(C::Id.eq(id))
             .filter(C::Version.eq(before.version))
             .exec(&txn)
@@ -213,8 +225,8 @@ impl Store {
             "update",
             OBJECT,
             Some(id),
-            Some(&before),
-            Some(&after),
+            Some(&audit_form(&before)),
+            Some(&audit_form(&after)),
         )
         .await?;
         txn.commit().await?;
@@ -252,7 +264,7 @@ impl Store {
         let mut cs = conflicts(&self.db, &ids).await?;
         page.try_map(|m| {
             let id = m.id;
-            to_domain(m, cs.remove(&id).unwrap_or_default())
+            to_domain(&self.crypto, m, cs.remove(&id).unwrap_or_default())
         })
     }
 }

@@ -85,6 +85,7 @@ impl Store {
         digest: &str,
         next_digest: String,
         ttl: Duration,
+        idle: Duration,
     ) -> StoreResult<Rotation> {
         let now = renda_domain::time::now();
         let txn = self.db.begin().await?;
@@ -101,6 +102,13 @@ impl Store {
             return Ok(Rotation::Reused);
         }
         if tok.revoked_at.is_some() || tok.expires_at <= now {
+            return Ok(Rotation::Invalid);
+        }
+        // A session left unused longer than the policy allows ends: each
+        // refresh token is issued when the session is last used.
+        if tok.issued_at + idle <= now {
+            revoke_family(&txn, tok.family_id, now).await?;
+            txn.commit().await?;
             return Ok(Rotation::Invalid);
         }
         // Use the token only if nobody used it meanwhile.

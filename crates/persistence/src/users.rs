@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use renda_domain::user::{
-    LOCKOUT_MINUTES, MAX_FAILED_LOGINS, NewUser, User, UserPatch, UserStatus,
+    LOCKOUT_MINUTES, MAX_FAILED_LOGINS, NewUser, PASSWORD_HISTORY, User, UserPatch, UserStatus,
 };
 use renda_domain::{Role, RoleSet};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -41,6 +41,7 @@ fn to_domain(m: user::Model) -> StoreResult<User> {
         failed_logins: m.failed_logins,
         locked_until: m.locked_until,
         password_changed_at: m.password_changed_at,
+        must_change_password: m.must_change_password,
         created_at: m.created_at,
         updated_at: m.updated_at,
         deleted_at: m.deleted_at,
@@ -56,13 +57,115 @@ async fn load_model<Conn: ConnectionTrait>(c: &Conn, id: Uuid) -> StoreResult<us
         .ok_or(StoreError::NotFound)
 }
 
-async fn active_admins<Conn: ConnectionTrait>(c: &Conn) -> StoreResult<u64> {
+async fn active_holders<Conn: ConnectionTrait>(c: &Conn, role: Role) -> StoreResult<u64> {
     Ok(UserEntity::find()
         .filter(C::DeletedAt.is_null())
         .filter(C::Status.eq(UserStatus::Active.as_str()))
-        .filter(C::Roles.like("%,admin,%"))
+        .filter(C::Roles.like(format!("%,{},%", role.as_str())))
         .count(c)
         .await?)
+}
+
+/// Keeps a newly set password in the account's history, which holds the
+/// last [`PASSWORD_HISTORY`] passwords.
+async fn remember_password<Conn: ConnectionTrait>(
+    c: &Conn,
+    user_id: Uuid,
+    hash: &str,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    use crate::entities::password_history::{self, Column as H, Entity as History};
+    use sea_orm::QueryOrder;
+    History::insert(password_history::ActiveModel {
+        id: sea_orm::Set(Uuid::now_v7()),
+        user_id: sea_orm::Set(user_id),
+        password_hash: sea_orm::Set(hash.to_owned()),
+        changed_at: sea_orm::Set(at),
+    })
+    .exec_without_returning(c)
+    .await?;
+    // A history holds a handful of rows: read them, keep the newest.
+    let stale: Vec<Uuid> = History::find()
+        .filter(H::UserId.eq(user_id))
+        .order_by_desc(H::ChangedAt)
+        .order_by_desc(H::Id)
+        .all(c)
+        .await?
+        .into_iter()
+        .skip(PASSWORD_HISTORY)
+        .map(|m| m.id)
+        .collect();
+    if !stale.is_empty() {
+        History::delete_many()
+            .filter(H::Id.is_in(stale))
+            .exec(c)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn insert_user<Conn: ConnectionTrait>(
+    txn: &Conn,
+    ctx: &AuditCtx,
+    new: NewUser,
+) -> StoreResult<User> {
+    let now = renda_domain::time::now();
+    let m = user::Model {
+        id: Uuid::now_v7(),
+        username: new.username.into_inner(),
+        password_hash: new.password_hash,
+        display_name: new.display_name,
+        roles: new.roles.to_storage(),
+        status: new.status.as_str().to_owned(),
+        deputy_id: new.deputy_id,
+        unit_id: new.unit_id,
+        observer_id: new.observer_id,
+        failed_logins: 0,
+        locked_until: None,
+        password_changed_at: now,
+        must_change_password: new.must_change_password,
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+        version: 1,
+    };
+    if UserEntity::find()
+        .filter(C::Username.eq(m.username.clone()))
+        .one(txn)
+        .await?
+        .is_some()
+    {
+        return Err(StoreError::Conflict("username_taken"));
+    }
+    if let Some(d) = m.deputy_id
+        && UserEntity::find()
+            .filter(C::DeputyId.eq(d))
+            .one(txn)
+            .await?
+            .is_some()
+    {
+        return Err(StoreError::Conflict("deputy_already_linked"));
+    }
+    let am: user::ActiveModel = m.clone().into();
+    am.insert(txn)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict("unique_violation") => StoreError::Conflict("username_taken"),
+            other => other,
+        })?;
+    remember_password(txn, m.id, &m.password_hash, now).await?;
+    let u = to_domain(m)?;
+    audit::record(
+        txn,
+        ctx,
+        "create",
+        OBJECT,
+        Some(u.id),
+        None::<&User>,
+        Some(&u),
+    )
+    .await?;
+    Ok(u)
 }
 
 impl Store {
@@ -72,63 +175,28 @@ impl Store {
     }
 
     pub async fn create_user(&self, ctx: &AuditCtx, new: NewUser) -> StoreResult<User> {
-        let now = renda_domain::time::now();
-        let m = user::Model {
-            id: Uuid::now_v7(),
-            username: new.username.into_inner(),
-            password_hash: new.password_hash,
-            display_name: new.display_name,
-            roles: new.roles.to_storage(),
-            status: new.status.as_str().to_owned(),
-            deputy_id: new.deputy_id,
-            unit_id: new.unit_id,
-            observer_id: new.observer_id,
-            failed_logins: 0,
-            locked_until: None,
-            password_changed_at: now,
-            created_at: now,
-            updated_at: now,
-            deleted_at: None,
-            version: 1,
-        };
         let txn = self.db.begin().await?;
-        if UserEntity::find()
-            .filter(C::Username.eq(m.username.clone()))
-            .one(&txn)
-            .await?
-            .is_some()
-        {
-            return Err(StoreError::Conflict("username_taken"));
-        }
-        if let Some(d) = m.deputy_id
-            && UserEntity::find()
-                .filter(C::DeputyId.eq(d))
-                .one(&txn)
-                .await?
-                .is_some()
-        {
-            return Err(StoreError::Conflict("deputy_already_linked"));
-        }
-        let am: user::ActiveModel = m.clone().into();
-        am.insert(&txn)
-            .await
-            .map_err(|e| match StoreError::from(e) {
-                StoreError::Conflict("unique_violation") => StoreError::Conflict("username_taken"),
-                other => other,
-            })?;
-        let u = to_domain(m)?;
-        audit::record(
-            &txn,
-            ctx,
-            "create",
-            OBJECT,
-            Some(u.id),
-            None::<&User>,
-            Some(&u),
-        )
-        .await?;
+        let u = insert_user(&txn, ctx, new).await?;
         txn.commit().await?;
         Ok(u)
+    }
+
+    /// Creates the first accounts of an empty database together, or none
+    /// (another instance got there first: `Ok(false)`).
+    pub async fn bootstrap_users(&self, ctx: &AuditCtx, news: Vec<NewUser>) -> StoreResult<bool> {
+        let txn = self.db.begin().await?;
+        if UserEntity::find().count(&txn).await? > 0 {
+            return Ok(false);
+        }
+        for n in news {
+            match insert_user(&txn, ctx, n).await {
+                Ok(_) => {}
+                Err(StoreError::Conflict(_)) => return Ok(false),
+                Err(e) => return Err(e),
+            }
+        }
+        txn.commit().await?;
+        Ok(true)
     }
 
     pub async fn get_user(&self, id: Uuid) -> StoreResult<User> {
@@ -151,6 +219,29 @@ impl Store {
 
     pub async fn password_hash(&self, id: Uuid) -> StoreResult<String> {
         Ok(load_model(&self.db, id).await?.password_hash)
+    }
+
+    /// The hashes of the account's last passwords, the current one first:
+    /// a new password may match none of them.
+    pub async fn recent_password_hashes(&self, id: Uuid) -> StoreResult<Vec<String>> {
+        use crate::entities::password_history::{Column as H, Entity as History};
+        use sea_orm::{QueryOrder, QuerySelect};
+        let current = load_model(&self.db, id).await?.password_hash;
+        let mut out = vec![current];
+        for m in History::find()
+            .filter(H::UserId.eq(id))
+            .order_by_desc(H::ChangedAt)
+            .order_by_desc(H::Id)
+            .limit(PASSWORD_HISTORY as u64)
+            .all(&self.db)
+            .await?
+        {
+            if !out.contains(&m.password_hash) {
+                out.push(m.password_hash);
+            }
+        }
+        out.truncate(PASSWORD_HISTORY);
+        Ok(out)
     }
 
     /// Changes an account. Refuses to leave the system without an active
@@ -196,14 +287,26 @@ impl Store {
             after.password_changed_at = now;
             after.failed_logins = 0;
             after.locked_until = None;
+            after.must_change_password = patch.must_change_password.unwrap_or(false);
+        }
+        if patch.unlock {
+            after.failed_logins = 0;
+            after.locked_until = None;
         }
         if after == before && !password_changed {
             return Ok(before);
         }
-        let was_admin = before.is_active() && before.roles.contains(Role::Admin);
-        let is_admin = after.is_active() && after.roles.contains(Role::Admin);
-        if was_admin && !is_admin && active_admins(&txn).await? <= 1 {
-            return Err(StoreError::Conflict("last_admin"));
+        // Each administrative duty keeps at least one active holder.
+        for role in renda_domain::role::ADMINISTRATIVE {
+            let was = before.is_active() && before.roles.contains(role);
+            let is = after.is_active() && after.roles.contains(role);
+            if was && !is && active_holders(&txn, role).await? <= 1 {
+                return Err(StoreError::Conflict(match role {
+                    Role::SecurityAdmin => "last_security_admin",
+                    Role::AuditAdmin => "last_audit_admin",
+                    _ => "last_admin",
+                }));
+            }
         }
         if let Some(d) = after.deputy_id
             && before.deputy_id != Some(d)
@@ -224,8 +327,12 @@ impl Store {
             .col_expr(C::DeputyId, Expr::value(after.deputy_id))
             .col_expr(C::UnitId, Expr::value(after.unit_id))
             .col_expr(C::ObserverId, Expr::value(after.observer_id))
-            .col_expr(C::PasswordHash, Expr::value(hash))
+            .col_expr(C::PasswordHash, Expr::value(hash.clone()))
             .col_expr(C::PasswordChangedAt, Expr::value(after.password_changed_at))
+            .col_expr(
+                C::MustChangePassword,
+                Expr::value(after.must_change_password),
+            )
             .col_expr(C::FailedLogins, Expr::value(after.failed_logins))
             .col_expr(C::LockedUntil, Expr::value(after.locked_until))
             .col_expr(C::UpdatedAt, Expr::value(after.updated_at))
@@ -237,11 +344,18 @@ impl Store {
         if res.rows_affected != 1 {
             return Err(StoreError::VersionMismatch);
         }
+        if password_changed {
+            remember_password(&txn, id, &hash, now).await?;
+        }
         if password_changed || !after.is_active() {
             crate::sessions::revoke_user_sessions(&txn, id, now).await?;
         }
-        let action = if password_changed {
+        let action = if after.roles != before.roles {
+            "change_roles"
+        } else if password_changed {
             "update_with_password"
+        } else if before.is_locked(now) && !after.is_locked(now) {
+            "unlock"
         } else {
             "update"
         };
@@ -337,14 +451,15 @@ impl Store {
             )
             .await?;
         }
-        audit::record(
+        audit::record_with_result(
             &txn,
             ctx,
             "login_failed",
             OBJECT,
             Some(id),
             None::<&()>,
-            None::<&()>,
+            Some(&serde_json::json!({"reason": "wrong_password"})),
+            "failure",
         )
         .await?;
         txn.commit().await?;

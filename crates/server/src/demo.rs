@@ -191,6 +191,8 @@ impl Accounts<'_> {
                 NewUser {
                     username: Username::parse(name).map_err(|e| anyhow::anyhow!("{e}"))?,
                     password_hash: self.hash.to_owned(),
+                    // Demo accounts share one published password, for trying things out.
+                    must_change_password: false,
                     display_name: display.to_owned(),
                     roles: RoleSet::new(roles.iter().copied()),
                     status: UserStatus::Active,
@@ -232,9 +234,9 @@ async fn step(
 }
 
 /// Loads the demo data set into an empty database (one with no
-/// suggestions and at most the first administrator).
+/// suggestions and at most the three first administrators).
 pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
-    if store.count_users().await? > 1 || store.setting("demo_loaded").await?.is_some() {
+    if store.count_users().await? > 3 || store.setting("demo_loaded").await?.is_some() {
         bail!("the database already holds data; the demo loads only into a fresh one");
     }
     let ctx = AuditCtx {

@@ -174,6 +174,7 @@ pub async fn load(
             NewUser {
                 username: Username::parse("demo-observer").map_err(|e| anyhow::anyhow!("{e}"))?,
                 password_hash: p.password_hash.to_owned(),
+                must_change_password: false,
                 display_name: "陈静（观察员）".into(),
                 roles: RoleSet::new([Role::Observer]),
                 status: UserStatus::Active,

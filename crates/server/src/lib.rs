@@ -35,6 +35,21 @@ pub struct Config {
     /// `RENDA_ADMIN_PASSWORD`: the first administrator's password; when
     /// unset a random one is generated and printed once.
     pub admin_password: Option<SecretString>,
+    /// `RENDA_SECURITY_ADMIN_USERNAME` (default `secadmin`) and
+    /// `RENDA_SECURITY_ADMIN_PASSWORD`: the first security administrator.
+    pub security_admin_username: String,
+    pub security_admin_password: Option<SecretString>,
+    /// `RENDA_AUDIT_ADMIN_USERNAME` (default `auditadmin`) and
+    /// `RENDA_AUDIT_ADMIN_PASSWORD`: the first audit administrator.
+    pub audit_admin_username: String,
+    pub audit_admin_password: Option<SecretString>,
+    /// `RENDA_CRYPTO_SUITE`: `international` (default: AES-256-GCM,
+    /// HMAC-SHA256, SHA-256) or `gm` (国密: SM4-GCM, HMAC-SM3, SM3).
+    pub crypto_suite: renda_persistence::crypto::Suite,
+    /// `RENDA_DATA_KEYS`: the keys of personal data at rest, newest first,
+    /// `id:base64-of-32-bytes` separated by commas. When unset, a key is
+    /// generated once into `<RENDA_DATA_DIR>/data-keys`.
+    pub data_keys: Option<SecretString>,
     /// `RENDA_LOG_FORMAT`: `text` (default) or `json`.
     pub log_json: bool,
     /// `RENDA_WORKERS`: HTTP worker threads (default: one per core).
@@ -163,6 +178,21 @@ impl Config {
             jwt_secret: env("RENDA_JWT_SECRET").map(SecretString::from),
             admin_username: env("RENDA_ADMIN_USERNAME").unwrap_or_else(|| "admin".into()),
             admin_password: env("RENDA_ADMIN_PASSWORD").map(SecretString::from),
+            security_admin_username: env("RENDA_SECURITY_ADMIN_USERNAME")
+                .unwrap_or_else(|| "secadmin".into()),
+            security_admin_password: env("RENDA_SECURITY_ADMIN_PASSWORD").map(SecretString::from),
+            audit_admin_username: env("RENDA_AUDIT_ADMIN_USERNAME")
+                .unwrap_or_else(|| "auditadmin".into()),
+            audit_admin_password: env("RENDA_AUDIT_ADMIN_PASSWORD").map(SecretString::from),
+            crypto_suite: match env("RENDA_CRYPTO_SUITE") {
+                None => renda_persistence::crypto::Suite::International,
+                Some(s) => {
+                    renda_persistence::crypto::Suite::parse(s.trim()).with_context(|| {
+                        format!("RENDA_CRYPTO_SUITE must be `international` or `gm`, not `{s}`")
+                    })?
+                }
+            },
+            data_keys: env("RENDA_DATA_KEYS").map(SecretString::from),
             log_json,
             workers,
             data_dir: env("RENDA_DATA_DIR")
@@ -217,16 +247,85 @@ fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Connects to the database and applies the migrations.
-pub async fn open_store(url: &str) -> anyhow::Result<Store> {
+/// The cryptography of the stored data: the configured suite with the
+/// keys of `RENDA_DATA_KEYS`, or else with the keys kept in
+/// `<data_dir>/data-keys`, generated there (readable by the owner only)
+/// on first use.
+pub fn load_crypto(
+    suite: renda_persistence::crypto::Suite,
+    keys: Option<&SecretString>,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<renda_persistence::crypto::Crypto> {
+    use renda_persistence::crypto::{Crypto, DataKey};
+    let parse = |spec: &str, origin: &str| -> anyhow::Result<Vec<DataKey>> {
+        spec.split([',', '\n'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|k| DataKey::parse(k).map_err(|e| anyhow::anyhow!("{origin}: {e}")))
+            .collect()
+    };
+    let keys = match keys {
+        Some(k) => parse(k.expose_secret(), "RENDA_DATA_KEYS")?,
+        None => {
+            let path = data_dir.join("data-keys");
+            if !path.exists() {
+                std::fs::create_dir_all(data_dir)
+                    .with_context(|| format!("cannot create {}", data_dir.display()))?;
+                let key = DataKey::generate("k1").map_err(|e| anyhow::anyhow!(e))?;
+                write_private(&path, &format!("{}\n", key.to_spec()))?;
+                tracing::warn!(
+                    path = %path.display(),
+                    "RENDA_DATA_KEYS is not set: generated a data key; keep this file apart from the database's backups"
+                );
+            }
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            parse(&text, &path.display().to_string())?
+        }
+    };
+    Crypto::new(suite, keys).map_err(|e| anyhow::anyhow!("RENDA_DATA_KEYS: {e}"))
+}
+
+/// Writes a file only its owner may read.
+fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    f.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+impl Config {
+    /// The cryptography this configuration asks for.
+    pub fn crypto(&self) -> anyhow::Result<renda_persistence::crypto::Crypto> {
+        load_crypto(self.crypto_suite, self.data_keys.as_ref(), &self.data_dir)
+    }
+}
+
+/// Connects to the database and applies the migrations. A database
+/// written with another suite or keys is refused here, before anything is
+/// read or written.
+pub async fn open_store(
+    url: &str,
+    crypto: &renda_persistence::crypto::Crypto,
+) -> anyhow::Result<Store> {
     ensure_sqlite_dir(url)?;
-    let store = Store::connect(&DbOptions::new(url))
-        .await
-        .context("cannot connect to the database")?;
-    store
-        .migrate()
-        .await
-        .context("cannot apply the migrations")?;
+    let store = Store::connect(&DbOptions {
+        crypto: Some(crypto.clone()),
+        ..DbOptions::new(url)
+    })
+    .await
+    .context("cannot connect to the database")?;
+    store.migrate().await.context("cannot open the database")?;
     Ok(store)
 }
 
@@ -251,40 +350,94 @@ pub async fn jwt_keys(store: &Store, configured: Option<&SecretString>) -> anyho
     Ok(JwtKeys::new(secret.as_bytes(), JwtConfig::default()))
 }
 
-/// On an empty database, creates the first administrator. Returns the
-/// generated password when none was configured.
-pub async fn bootstrap_admin(
+/// One of the first accounts: its role, username and password (generated
+/// when none is given).
+pub struct FirstAccount<'a> {
+    pub role: Role,
+    pub username: &'a str,
+    pub password: Option<&'a SecretString>,
+}
+
+/// The first accounts a configuration names: the system, security and
+/// audit administrators (三员).
+pub fn first_accounts(config: &Config) -> [FirstAccount<'_>; 3] {
+    [
+        FirstAccount {
+            role: Role::Admin,
+            username: &config.admin_username,
+            password: config.admin_password.as_ref(),
+        },
+        FirstAccount {
+            role: Role::SecurityAdmin,
+            username: &config.security_admin_username,
+            password: config.security_admin_password.as_ref(),
+        },
+        FirstAccount {
+            role: Role::AuditAdmin,
+            username: &config.audit_admin_username,
+            password: config.audit_admin_password.as_ref(),
+        },
+    ]
+}
+
+/// On an empty database, creates the three administrators together, each
+/// of whom must change the password at first sign-in. Returns the
+/// usernames and the passwords that were generated (none configured).
+pub async fn bootstrap_admins(
     store: &Store,
-    username: &str,
-    password: Option<&SecretString>,
-) -> anyhow::Result<Option<String>> {
+    accounts: &[FirstAccount<'_>],
+) -> anyhow::Result<Vec<(String, String)>> {
     if store.count_users().await? > 0 {
-        return Ok(None);
+        return Ok(Vec::new());
     }
-    let username =
-        Username::parse(username).map_err(|e| anyhow::anyhow!("RENDA_ADMIN_USERNAME: {e}"))?;
-    let (plain, generated) = match password {
-        Some(p) => (p.expose_secret().to_owned(), false),
-        None => (token::generate_password(), true),
-    };
-    check_password_policy(&plain).map_err(|e| anyhow::anyhow!("RENDA_ADMIN_PASSWORD: {e}"))?;
-    let to_hash = plain.clone();
-    let hash = tokio::task::spawn_blocking(move || password::hash_password(&to_hash)).await??;
-    let new = NewUser {
-        username,
-        password_hash: hash,
-        display_name: "系统管理员".into(),
-        roles: RoleSet::new([Role::Admin]),
-        status: UserStatus::Active,
-        deputy_id: None,
-        unit_id: None,
-        observer_id: None,
-    };
-    match store.create_user(&AuditCtx::system(), new).await {
-        Ok(_) => Ok(generated.then_some(plain)),
-        // Another instance created it first.
-        Err(renda_persistence::StoreError::Conflict(_)) => Ok(None),
-        Err(e) => Err(e.into()),
+    let mut news = Vec::new();
+    let mut generated = Vec::new();
+    for a in accounts {
+        let username = Username::parse(a.username)
+            .map_err(|e| anyhow::anyhow!("username `{}`: {e}", a.username))?;
+        let plain = match a.password {
+            Some(p) => p.expose_secret().to_owned(),
+            None => {
+                let p = token::generate_password();
+                generated.push((a.username.to_owned(), p.clone()));
+                p
+            }
+        };
+        check_password_policy(&plain)
+            .map_err(|e| anyhow::anyhow!("the password of `{}`: {e}", a.username))?;
+        let hash = tokio::task::spawn_blocking(move || password::hash_password(&plain)).await??;
+        let display_name = match a.role {
+            Role::SecurityAdmin => "安全管理员",
+            Role::AuditAdmin => "审计管理员",
+            _ => "系统管理员",
+        };
+        news.push(NewUser {
+            username,
+            password_hash: hash,
+            must_change_password: true,
+            display_name: display_name.into(),
+            roles: RoleSet::new([a.role]),
+            status: UserStatus::Active,
+            deputy_id: None,
+            unit_id: None,
+            observer_id: None,
+        });
+    }
+    if store.bootstrap_users(&AuditCtx::system(), news).await? {
+        Ok(generated)
+    } else {
+        // Another instance created them first.
+        Ok(Vec::new())
+    }
+}
+
+/// Prints the generated passwords of the first accounts, once, to the
+/// terminal only (never to the log).
+pub fn print_first_passwords(generated: &[(String, String)]) {
+    for (user, pw) in generated {
+        println!(
+            "renda: created `{user}` with the password\n\n    {pw}\n\nIt is shown only this once; it must be changed at first sign-in (POST /api/v1/me/password).\n"
+        );
     }
 }
 
@@ -353,20 +506,8 @@ pub fn run(
 
 /// `renda serve`.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let store = open_store(&config.database_url).await?;
-    if let Some(pw) = bootstrap_admin(
-        &store,
-        &config.admin_username,
-        config.admin_password.as_ref(),
-    )
-    .await?
-    {
-        // Printed once, to the terminal only, never to the log.
-        println!(
-            "renda: created the first administrator `{}` with the password\n\n    {pw}\n\nIt is shown only this once: sign in and change it (POST /api/v1/me/password).",
-            config.admin_username
-        );
-    }
+    let store = open_store(&config.database_url, &config.crypto()?).await?;
+    print_first_passwords(&bootstrap_admins(&store, &first_accounts(&config)).await?);
     let jwt = jwt_keys(&store, config.jwt_secret.as_ref()).await?;
     if config.jwt_secret.is_none() {
         tracing::warn!("RENDA_JWT_SECRET is not set: using a generated key kept in the database");

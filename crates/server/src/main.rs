@@ -64,30 +64,21 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             .await??;
         }
         Some(Command::Demo) => {
-            let store = renda::open_store(&config.database_url).await?;
-            if let Some(pw) = renda::bootstrap_admin(
-                &store,
-                &config.admin_username,
-                config.admin_password.as_ref(),
-            )
-            .await?
-            {
-                println!(
-                    "renda: created the first administrator `{}` with the password {pw}",
-                    config.admin_username
-                );
-            }
+            let store = renda::open_store(&config.database_url, &config.crypto()?).await?;
+            renda::print_first_passwords(
+                &renda::bootstrap_admins(&store, &renda::first_accounts(&config)).await?,
+            );
             let today = renda_domain::time::Clock::today(&renda_domain::time::SystemClock);
             println!("renda: {}", renda::demo::load(&store, today).await?);
         }
         Some(Command::Migrate) => {
-            renda::open_store(&config.database_url).await?;
+            renda::open_store(&config.database_url, &config.crypto()?).await?;
             println!("renda: migrations applied");
         }
         Some(Command::Audit {
             command: AuditCommand::Verify,
         }) => {
-            let store = renda::open_store(&config.database_url).await?;
+            let store = renda::open_store(&config.database_url, &config.crypto()?).await?;
             store.seal_audit().await?;
             let report = store.verify_audit().await?;
             println!("sealed entries checked: {}", report.sealed);

@@ -41,7 +41,8 @@ pub struct LoginRequest {
     "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl",
     "refresh_token": "kq2G0v3Zr7mZ6Nw1m2XH3aJ1p9rQy8T5sV4uW0xY2zA",
     "token_type": "Bearer",
-    "expires_in": 900
+    "expires_in": 900,
+    "password_change_required": false
 }))]
 pub struct TokenResponse {
     /// A JWT for the `Authorization: Bearer` header.
@@ -52,6 +53,10 @@ pub struct TokenResponse {
     pub token_type: String,
     /// Lifetime of the access token in seconds.
     pub expires_in: i64,
+    /// True when the account must change its password (first sign-in, a
+    /// reset, an expired password): until it does, only `GET /me`,
+    /// `POST /me/password`, `GET /me/logins` and sign-out are allowed.
+    pub password_change_required: bool,
 }
 
 /// A refresh token to exchange.
@@ -86,10 +91,13 @@ async fn verify_blocking(pw: String, hash: Option<String>) -> ApiResult<bool> {
 
 async fn issue(
     state: &AppState,
-    user_id: uuid::Uuid,
+    user: &renda_domain::user::User,
     session: uuid::Uuid,
     refresh_token: String,
 ) -> ApiResult<TokenResponse> {
+    let user_id = user.id;
+    let password_change_required =
+        user.password_change_required(&state.security_policy().await?, renda_domain::time::now());
     let (access, ttl) = state
         .jwt
         .issue(user_id, session)
@@ -99,6 +107,7 @@ async fn issue(
         refresh_token,
         token_type: "Bearer".into(),
         expires_in: ttl,
+        password_change_required,
     })
 }
 
@@ -106,7 +115,10 @@ async fn issue(
 ///
 /// Five failed attempts in a row lock the account for 15 minutes; while
 /// locked even the right password is refused. The answer never tells
-/// whether the username exists.
+/// whether the username exists. Every attempt goes into the account's
+/// sign-in history, and every failure into the audit trail. An account
+/// whose password someone else set, or whose password expired, signs in
+/// with `password_change_required` and may only change it.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -130,12 +142,26 @@ pub async fn login(
 ) -> ApiResult<HttpResponse> {
     crate::routes::common::limit_sign_in(&state, &req)?;
     let LoginRequest { username, password } = body.parse()?;
+    let user_agent = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let creds = match Username::parse(&username) {
         Ok(u) => state.store.find_credentials(u.as_str()).await?,
         Err(_) => None,
     };
     let Some((user, hash)) = creds else {
         verify_blocking(password, None).await?;
+        let ctx = AuditCtx {
+            request_id: meta.request_id,
+            client_addr: meta.client_addr,
+            ..AuditCtx::default()
+        };
+        state
+            .store
+            .record_login_attempt(&ctx, None, &username, user_agent.as_deref(), "unknown_user")
+            .await?;
         return Err(bad_credentials());
     };
     let ctx = AuditCtx {
@@ -145,37 +171,53 @@ pub async fn login(
         request_id: meta.request_id,
         client_addr: meta.client_addr,
     };
+    let attempt = |result: &'static str| {
+        let (store, ctx) = (state.store.clone(), ctx.clone());
+        let (id, name, ua) = (user.id, user.username.clone(), user_agent.clone());
+        async move {
+            store
+                .record_login_attempt(&ctx, Some(id), &name, ua.as_deref(), result)
+                .await
+        }
+    };
     let now = renda_domain::time::now();
     let ok = verify_blocking(password, Some(hash)).await?;
     if user.is_locked(now) {
+        attempt("locked").await?;
         return Err(bad_credentials());
     }
     if !ok {
         let locked = state.store.record_login_failure(&ctx, user.id, now).await?;
+        attempt("wrong_password").await?;
         if locked {
             tracing::warn!(user_id = %user.id, "account locked after repeated failed sign-ins");
         }
         return Err(bad_credentials());
     }
     if !user.is_active() {
+        attempt("disabled").await?;
         return Err(bad_credentials());
     }
     if !state.store.record_login_success(&ctx, user.id).await? {
         // Locked by failures that raced this attempt.
+        attempt("locked").await?;
         return Err(bad_credentials());
     }
+    attempt("success").await?;
     let refresh_token = token::generate_token();
     let session = state
         .store
         .open_session(user.id, token::digest(&refresh_token), state.refresh_ttl)
         .await?;
-    Ok(HttpResponse::Ok().json(issue(&state, user.id, session, refresh_token).await?))
+    Ok(HttpResponse::Ok().json(issue(&state, &user, session, refresh_token).await?))
 }
 
 /// Exchanges a refresh token for new tokens.
 ///
 /// Each refresh token works once. Presenting one that was already used
 /// revokes the whole session: whoever holds its other tokens is signed out.
+/// A session unused for longer than the security policy's idle timeout
+/// (30 minutes by default) ends: its refresh token no longer works.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
@@ -198,26 +240,27 @@ pub async fn refresh(
 ) -> ApiResult<HttpResponse> {
     crate::routes::common::limit_sign_in(&state, &req)?;
     let next = token::generate_token();
+    let idle = state.security_policy().await?.idle_timeout();
     let outcome = state
         .store
         .rotate_session(
             &token::digest(&body.parse()?.refresh_token),
             token::digest(&next),
             state.refresh_ttl,
+            idle,
         )
         .await?;
     match outcome {
         Rotation::Rotated { user_id, family_id } => {
-            let active = match state.store.get_user(user_id).await {
-                Ok(u) => u.is_active(),
-                Err(renda_persistence::StoreError::NotFound) => false,
+            let user = match state.store.get_user(user_id).await {
+                Ok(u) if u.is_active() => u,
+                Ok(_) | Err(renda_persistence::StoreError::NotFound) => {
+                    state.store.close_session(family_id).await?;
+                    return Err(ApiError::unauthenticated());
+                }
                 Err(e) => return Err(e.into()),
             };
-            if !active {
-                state.store.close_session(family_id).await?;
-                return Err(ApiError::unauthenticated());
-            }
-            Ok(HttpResponse::Ok().json(issue(&state, user_id, family_id, next).await?))
+            Ok(HttpResponse::Ok().json(issue(&state, &user, family_id, next).await?))
         }
         Rotation::Reused => {
             tracing::warn!("a used refresh token was presented again; its session is revoked");

@@ -154,3 +154,46 @@ impl NameCache {
         n
     }
 }
+
+/// Asks for personal data unmasked: a deliberate request, refused to
+/// whoever may not see it, and recorded in the audit trail when granted.
+#[derive(Debug, Default, serde::Deserialize, validator::Validate, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UnmaskParams {
+    /// `true` to see personal data unmasked (those allowed only; recorded
+    /// in the audit trail). Default `false`: masked.
+    pub unmask: Option<bool>,
+}
+
+impl UnmaskParams {
+    pub fn wanted(&self) -> bool {
+        self.unmask.unwrap_or(false)
+    }
+}
+
+/// Grants an unmasking request or refuses it (403), recording a granted
+/// one in the audit trail: `read_personal_data` for one record,
+/// `export_personal_data` for an export.
+pub(crate) async fn unmask(
+    state: &AppState,
+    caller: &crate::extract::Caller,
+    allowed: renda_auth::Action,
+    action: &str,
+    object_type: &str,
+    object_id: Option<Uuid>,
+    details: serde_json::Value,
+) -> ApiResult<()> {
+    caller.require(allowed)?;
+    state
+        .store
+        .record_event(
+            &caller.audit(),
+            action,
+            object_type,
+            object_id,
+            &details,
+            renda_persistence::audit::SUCCESS,
+        )
+        .await?;
+    Ok(())
+}

@@ -1,7 +1,7 @@
 //! Deputies (人大代表): the person, memberships at the five levels and the
 //! "three links". Public profiles are open to everyone; personal data
-//! (phone, birth date) is shown only to staff, administrators and the
-//! deputy.
+//! (phone, birth date) is masked for all but the deputy, and shown to
+//! staff and administrators on a deliberate, audited request (`unmask`).
 
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
@@ -189,13 +189,13 @@ pub struct DeputyResponse {
     pub name: String,
     pub gender: Option<Gender>,
     pub ethnicity: Option<String>,
-    /// Personal data: null unless the caller may see it.
+    /// Personal data: null unless the caller is the deputy or asked `unmask=true`.
     pub birth_date: Option<NaiveDate>,
     pub party: Option<String>,
     pub education: Option<String>,
     pub occupation: Option<String>,
     pub work_unit: Option<String>,
-    /// Personal data: masked unless the caller may see it.
+    /// Personal data: masked unless the caller is the deputy or asked `unmask=true`.
     pub phone: Option<String>,
     pub photo_url: Option<String>,
     pub status: DeputyStatus,
@@ -210,14 +210,28 @@ pub struct DeputyResponse {
 }
 
 /// The answer for one deputy, with their stations.
-async fn view_one(state: &AppState, d: Deputy, caller: &Caller) -> ApiResult<DeputyResponse> {
+async fn view_one(
+    state: &AppState,
+    d: Deputy,
+    caller: &Caller,
+    unmasked: bool,
+) -> ApiResult<DeputyResponse> {
     let mut st = state.store.stations_of_deputies(&[d.id]).await?;
     let stations = st.remove(&d.id).unwrap_or_default();
-    Ok(view(d, caller, stations))
+    Ok(view(d, caller, stations, unmasked))
 }
 
-fn view(d: Deputy, caller: &Caller, station_ids: Vec<Uuid>) -> DeputyResponse {
-    let full = caller.may(Action::ReadDeputyPersonalData { deputy_id: d.id });
+/// Whether the caller is the deputy themself.
+fn is_own(caller: &Caller, deputy_id: Uuid) -> bool {
+    caller.principal.actor().is_some_and(|a| {
+        a.has(renda_domain::Role::Deputy) && a.deputy_id == Some(deputy_id) && !a.is_client()
+    })
+}
+
+/// A deputy as shown: personal data masked unless the caller is the
+/// deputy or an unmasking request was granted.
+fn view(d: Deputy, caller: &Caller, station_ids: Vec<Uuid>, unmasked: bool) -> DeputyResponse {
+    let full = unmasked || is_own(caller, d.id);
     DeputyResponse {
         id: d.id,
         name: d.name,
@@ -408,6 +422,29 @@ pub struct DeputyFilterParams {
     #[validate(length(max = 100))]
     #[param(max_length = 100)]
     pub q: Option<String>,
+    /// Exactly this phone number, digits compared (staff and
+    /// administrators only: a lookup by personal data).
+    #[validate(length(max = 24))]
+    #[param(max_length = 24)]
+    pub phone: Option<String>,
+}
+
+impl DeputyFilterParams {
+    /// The store's filter; a lookup by phone is for the office only.
+    fn into_filter(self, caller: &Caller) -> ApiResult<renda_persistence::deputies::DeputyFilter> {
+        let phone = self.phone.filter(|p| !p.trim().is_empty());
+        if phone.is_some() {
+            caller.require(Action::ManageDeputies)?;
+        }
+        Ok(renda_persistence::deputies::DeputyFilter {
+            level: self.level,
+            term: self.term.filter(|s| !s.trim().is_empty()),
+            constituency: self.constituency.filter(|s| !s.trim().is_empty()),
+            status: self.status,
+            q: self.q.filter(|q| !q.trim().is_empty()),
+            phone,
+        })
+    }
 }
 
 /// Creates a deputy (staff and administrators).
@@ -437,7 +474,7 @@ pub async fn create_deputy(
     let d = state.store.create_deputy(&caller.audit(), new).await?;
     let version = d.version;
     let location = format!("/api/v1/deputies/{}", d.id);
-    let body = view_one(&state, d, &caller).await?;
+    let body = view_one(&state, d, &caller, false).await?;
     Ok(respond::created(location, version, &body))
 }
 
@@ -470,6 +507,7 @@ impl CreateDeputyRequest {
     responses(
         (status = 200, description = "A page of deputies", body = ListResponse<DeputyResponse>),
         (status = 401, description = "An invalid access token was sent", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A lookup by phone asked by someone outside the office", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = []))
@@ -482,20 +520,13 @@ pub async fn list_deputies(
     filter: QueryParams<DeputyFilterParams>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ReadDeputies)?;
-    let p = filter.0;
-    let f = renda_persistence::deputies::DeputyFilter {
-        level: p.level,
-        term: p.term.filter(|s| !s.trim().is_empty()),
-        constituency: p.constituency.filter(|s| !s.trim().is_empty()),
-        status: p.status,
-        q: p.q.filter(|q| !q.trim().is_empty()),
-    };
+    let f = filter.0.into_filter(&caller)?;
     let page = state.store.list_deputies(&f, &page.0.options()?).await?;
     let ids: Vec<Uuid> = page.live().map(|x| x.id).collect();
     let mut stations = state.store.stations_of_deputies(&ids).await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |d| {
         let st = stations.remove(&d.id).unwrap_or_default();
-        view(d, &caller, st)
+        view(d, &caller, st, false)
     })))
 }
 
@@ -521,6 +552,7 @@ struct DeputyRows {
     filter: renda_persistence::deputies::DeputyFilter,
     after: Option<renda_persistence::list::Cursor>,
     done: bool,
+    unmasked: bool,
 }
 
 fn membership_text(m: &MembershipBody) -> String {
@@ -559,9 +591,9 @@ impl crate::export::RowSource for DeputyRows {
             .live()
             .cloned()
             .map(|d| {
-                // The same masking as the list: personal data for the
-                // office and the deputy only.
-                let v = view(d, &self.caller, Vec::new());
+                // Masked as in the list, unless the office asked for
+                // personal data unmasked.
+                let v = view(d, &self.caller, Vec::new(), self.unmasked);
                 vec![
                     v.name.into(),
                     v.gender.map(labels::gender).unwrap_or_default().into(),
@@ -588,12 +620,15 @@ impl crate::export::RowSource for DeputyRows {
 }
 
 /// Exports the deputies, with the list's filters and masking, as CSV or
-/// XLSX with Chinese column headers, streamed page by page.
+/// XLSX with Chinese column headers, streamed page by page. The office
+/// may ask for personal data unmasked (`unmask=true`), which the audit
+/// trail records.
 #[utoipa::path(
     tag = "deputies",
     params(
         ("format" = inline(crate::export::ExportFormat), Path, description = "`csv` or `xlsx`"),
-        DeputyFilterParams
+        DeputyFilterParams,
+        crate::routes::common::UnmaskParams
     ),
     responses(
         (status = 200, description = "The file", content(
@@ -601,6 +636,7 @@ impl crate::export::RowSource for DeputyRows {
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         ), headers(("Content-Disposition" = String))),
         (status = 401, description = "An invalid access token was sent", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A lookup by phone or an unmasked export asked by someone outside the office", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Neither csv nor xlsx", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
@@ -612,25 +648,37 @@ pub async fn export_deputies(
     caller: Caller,
     format: Path<crate::export::ExportFormat>,
     filter: QueryParams<DeputyFilterParams>,
+    unmask: QueryParams<crate::routes::common::UnmaskParams>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ReadDeputies)?;
-    let p = filter.0;
-    let f = renda_persistence::deputies::DeputyFilter {
-        level: p.level,
-        term: p.term.filter(|s| !s.trim().is_empty()),
-        constituency: p.constituency.filter(|s| !s.trim().is_empty()),
-        status: p.status,
-        q: p.q.filter(|q| !q.trim().is_empty()),
-    };
+    let f = filter.0.into_filter(&caller)?;
+    let format = format.into_inner();
+    let unmasked = unmask.0.wanted();
+    if unmasked {
+        crate::routes::common::unmask(
+            &state,
+            &caller,
+            Action::ManageDeputies,
+            "export_personal_data",
+            "deputy",
+            None,
+            serde_json::json!({"format": format, "filter": {
+                "level": f.level, "term": f.term, "constituency": f.constituency,
+                "status": f.status, "q": f.q, "phone": f.phone.is_some(),
+            }}),
+        )
+        .await?;
+    }
     let rows = DeputyRows {
         state: state.get_ref().clone(),
         caller,
         filter: f,
         after: None,
         done: false,
+        unmasked,
     };
     crate::export::respond(
-        format.into_inner(),
+        format,
         crate::export::Table {
             file: "deputies",
             file_utf8: "%E4%BB%A3%E8%A1%A8",
@@ -642,13 +690,15 @@ pub async fn export_deputies(
     .await
 }
 
-/// Reads a deputy. Open to everyone; personal data is shown to staff,
-/// administrators and the deputy only.
+/// Reads a deputy. Open to everyone. Personal data is masked except for
+/// the deputy; staff and administrators see it with `unmask=true`, which
+/// the audit trail records.
 #[utoipa::path(
     tag = "deputies",
-    params(("id" = Uuid, Path, description = "Deputy id")),
+    params(("id" = Uuid, Path, description = "Deputy id"), crate::routes::common::UnmaskParams),
     responses(
         (status = 200, description = "The deputy", body = DeputyResponse, headers(("ETag" = String))),
+        (status = 403, description = "Unmasking asked by someone who may not see the deputy's personal data", body = Problem, content_type = "application/problem+json"),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
         (status = 401, description = "An invalid access token was sent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such deputy", body = Problem, content_type = "application/problem+json"),
@@ -660,12 +710,26 @@ pub async fn get_deputy(
     state: Data<AppState>,
     caller: Caller,
     id: Path<Uuid>,
+    unmask: QueryParams<crate::routes::common::UnmaskParams>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ReadDeputies)?;
     let d = state.store.get_deputy(id.into_inner()).await?;
+    let unmasked = unmask.0.wanted() && !is_own(&caller, d.id);
+    if unmasked {
+        crate::routes::common::unmask(
+            &state,
+            &caller,
+            Action::ReadDeputyPersonalData { deputy_id: d.id },
+            "read_personal_data",
+            "deputy",
+            Some(d.id),
+            serde_json::json!({"fields": ["phone", "birth_date"]}),
+        )
+        .await?;
+    }
     let version = d.version;
-    let body = view_one(&state, d, &caller).await?;
+    let body = view_one(&state, d, &caller, unmasked).await?;
     Ok(respond::resource(&req, version, &body))
 }
 
@@ -768,7 +832,7 @@ pub async fn update_deputy(
         .update_deputy(&caller.audit(), id, if_match.0, patch)
         .await?;
     let version = d.version;
-    let body = view_one(&state, d, &caller).await?;
+    let body = view_one(&state, d, &caller, false).await?;
     Ok(respond::changed(version, &body))
 }
 

@@ -39,7 +39,8 @@ pub struct LinkedRecord {
     "deputy": {"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e60", "name": "张伟"},
     "unit": null,
     "observer_id": null,
-    "password_changed_at": "2026-11-27T08:00:00Z"
+    "password_changed_at": "2026-11-27T08:00:00Z",
+    "password_change_required": false
 }))]
 pub struct MeResponse {
     pub id: Uuid,
@@ -54,6 +55,9 @@ pub struct MeResponse {
     /// The observer record this account acts for.
     pub observer_id: Option<Uuid>,
     pub password_changed_at: DateTime<Utc>,
+    /// True while the account must change its password (first sign-in, a
+    /// reset, an expired password) before doing anything else.
+    pub password_change_required: bool,
 }
 
 /// Who am I: the caller's account, roles and linked records.
@@ -84,7 +88,10 @@ pub async fn me(state: Data<AppState>, caller: Caller) -> ApiResult<HttpResponse
         }),
         None => None,
     };
+    let password_change_required =
+        user.password_change_required(&state.security_policy().await?, renda_domain::time::now());
     Ok(HttpResponse::Ok().json(MeResponse {
+        password_change_required,
         id: user.id,
         username: user.username,
         display_name: user.display_name,
@@ -110,15 +117,16 @@ pub struct ChangePasswordRequest {
     pub new_password: String,
 }
 
-/// Changes the caller's password. Every session of the account ends,
-/// this one included: sign in again with the new password.
+/// Changes the caller's password. The new one must differ from the last
+/// five. Every session of the account ends, this one included: sign in
+/// again with the new password.
 #[utoipa::path(
     tag = "me",
     request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "Changed; all sessions signed out"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Wrong current password, or the new one breaks the policy", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong current password, or the new one breaks the policy or repeats one of the last five (`password_reused`)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -151,15 +159,20 @@ pub async fn change_password(
             ),
         ));
     }
-    let hash = state.store.password_hash(actor.user_id).await?;
-    let (ok, new_hash) = tokio::task::spawn_blocking(move || {
+    let recent = state.store.recent_password_hashes(actor.user_id).await?;
+    let hash = recent.first().cloned().unwrap_or_default();
+    let (ok, reused, new_hash) = tokio::task::spawn_blocking(move || {
         let ok = password::verify_password(&current_password, &hash);
-        let new_hash = if ok {
-            password::hash_password(&new_password).ok()
-        } else {
-            None
-        };
-        (ok, new_hash)
+        if !ok {
+            return (false, false, None);
+        }
+        if recent
+            .iter()
+            .any(|h| password::verify_password(&new_password, h))
+        {
+            return (true, true, None);
+        }
+        (true, false, password::hash_password(&new_password).ok())
     })
     .await
     .map_err(|_| ApiError::internal())?;
@@ -174,6 +187,16 @@ pub async fn change_password(
             "current_password",
             "wrong_password",
             Msg::new("当前密码不正确", "The current password is wrong"),
+        ));
+    }
+    if reused {
+        return Err(ApiError::field(
+            "new_password",
+            "password_reused",
+            Msg::new(
+                "新密码不能与最近 5 次使用过的密码相同",
+                "The new password must differ from the last five",
+            ),
         ));
     }
     let new_hash = new_hash.ok_or_else(ApiError::internal)?;

@@ -13,6 +13,7 @@ pub mod imports;
 pub mod livelihood;
 pub mod me;
 pub mod observers;
+pub mod security;
 pub mod stations;
 pub mod suggestions;
 pub mod supervisions;
@@ -41,4 +42,5 @@ pub fn api(cfg: &mut ServiceConfig) {
     livelihood::configure(cfg);
     webhooks::configure(cfg);
     audit::configure(cfg);
+    security::configure(cfg);
 }

@@ -56,9 +56,9 @@ pub struct ObserverResponse {
     pub term_start: Option<NaiveDate>,
     pub term_end: Option<NaiveDate>,
     pub status: ObserverStatus,
-    /// Personal data: masked unless the caller is the office or the observer.
+    /// Personal data: masked unless the caller is the observer or asked `unmask=true`.
     pub phone: Option<String>,
-    /// Personal data: withheld unless the caller is the office or the observer.
+    /// Personal data: withheld unless the caller is the observer or asked `unmask=true`.
     pub email: Option<String>,
     /// Supervised bodies the observer declared ties to (conflicts of interest).
     pub conflict_unit_ids: Vec<Uuid>,
@@ -67,8 +67,17 @@ pub struct ObserverResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-fn view(o: Observer, caller: &Caller) -> ObserverResponse {
-    let full = caller.may(Action::ReadObserverPersonalData { observer_id: o.id });
+/// Whether the caller is the observer themself.
+fn is_own(caller: &Caller, observer_id: Uuid) -> bool {
+    caller.principal.actor().is_some_and(|a| {
+        a.has(renda_domain::Role::Observer) && a.observer_id == Some(observer_id) && !a.is_client()
+    })
+}
+
+/// An observer as shown: contact details masked unless the caller is the
+/// observer or an unmasking request was granted.
+fn view(o: Observer, caller: &Caller, unmasked: bool) -> ObserverResponse {
+    let full = unmasked || is_own(caller, o.id);
     ObserverResponse {
         id: o.id,
         name: o.name,
@@ -261,7 +270,7 @@ pub async fn create_observer(
     Ok(respond::created(
         format!("/api/v1/observers/{}", o.id),
         version,
-        &view(o, &caller),
+        &view(o, &caller, false),
     ))
 }
 
@@ -292,17 +301,20 @@ pub async fn list_observers(
         q: p.q.filter(|q| !q.trim().is_empty()),
     };
     let page = state.store.list_observers(&f, &page.0.options()?).await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |o| view(o, &caller))))
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |o| view(o, &caller, false))))
 }
 
-/// Reads an observer.
+/// Reads an observer. Contact details are masked except for the
+/// observer; the office sees them with `unmask=true`, which the audit
+/// trail records.
 #[utoipa::path(
     tag = "observers",
-    params(("id" = Uuid, Path)),
+    params(("id" = Uuid, Path), crate::routes::common::UnmaskParams),
     responses(
         (status = 200, description = "The observer", body = ObserverResponse, headers(("ETag" = String))),
         (status = 304, description = "Not modified"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Unmasking asked by someone who may not see the observer's contact details", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such observer", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -312,12 +324,30 @@ pub async fn get_observer(
     state: Data<AppState>,
     caller: Caller,
     id: Path<Uuid>,
+    unmask: crate::extract::QueryParams<crate::routes::common::UnmaskParams>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ReadObservers)?;
     let o = state.store.get_observer(id.into_inner()).await?;
+    let unmasked = unmask.0.wanted() && !is_own(&caller, o.id);
+    if unmasked {
+        crate::routes::common::unmask(
+            &state,
+            &caller,
+            Action::ReadObserverPersonalData { observer_id: o.id },
+            "read_personal_data",
+            "observer",
+            Some(o.id),
+            serde_json::json!({"fields": ["phone", "email"]}),
+        )
+        .await?;
+    }
     let version = o.version;
-    Ok(respond::resource(&req, version, &view(o, &caller)))
+    Ok(respond::resource(
+        &req,
+        version,
+        &view(o, &caller, unmasked),
+    ))
 }
 
 /// Changes an observer: the office any field (`status: inactive` ends the
@@ -413,5 +443,5 @@ pub async fn update_observer(
         .update_observer(&caller.audit(), id, if_match.0, patch)
         .await?;
     let version = o.version;
-    Ok(respond::changed(version, &view(o, &caller)))
+    Ok(respond::changed(version, &view(o, &caller, false)))
 }

@@ -1,4 +1,6 @@
-//! User accounts (administrators only).
+//! User accounts. The system administrator opens and keeps accounts; the
+//! security administrator alone changes roles, grants the administrative
+//! roles and lifts locks (三员分立).
 
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post};
@@ -40,6 +42,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     "unit_id": null,
     "observer_id": null,
     "locked_until": null,
+    "must_change_password": true,
+    "password_changed_at": "2026-11-27T08:00:00Z",
     "created_at": "2026-11-27T08:00:00Z",
     "updated_at": "2026-11-27T08:00:00Z"
 }))]
@@ -54,6 +58,9 @@ pub struct UserResponse {
     pub observer_id: Option<Uuid>,
     /// Set while the account is locked after failed sign-ins.
     pub locked_until: Option<DateTime<Utc>>,
+    /// The holder must change the password at the next sign-in.
+    pub must_change_password: bool,
+    pub password_changed_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -71,6 +78,8 @@ impl From<User> for UserResponse {
             unit_id: u.unit_id,
             observer_id: u.observer_id,
             locked_until: u.locked_until.filter(|t| *t > now),
+            must_change_password: u.must_change_password,
+            password_changed_at: u.password_changed_at,
             created_at: u.created_at,
             updated_at: u.updated_at,
         }
@@ -102,11 +111,17 @@ pub struct CreateUserRequest {
     )]
     #[schema(min_length = 1, max_length = 100)]
     pub display_name: String,
-    #[validate(length(min = 1, max = 6))]
-    #[schema(min_items = 1, max_items = 6)]
+    /// The business roles the account is opened for; may be empty. The
+    /// administrative roles (`admin`, `security_admin`, `audit_admin`)
+    /// are granted afterwards by the security administrator.
+    #[validate(length(max = 8))]
+    #[schema(max_items = 8)]
     pub roles: Vec<Role>,
     /// Default `active`.
     pub status: Option<UserStatus>,
+    /// Whether the holder must choose their own password at first
+    /// sign-in; default `true`.
+    pub must_change_password: Option<bool>,
     /// Required with the `deputy` role.
     pub deputy_id: Option<Uuid>,
     /// Required with the `unit` role.
@@ -125,17 +140,30 @@ pub struct UpdateUserRequest {
     #[schema(min_length = 1, max_length = 100)]
     #[schema(value_type = String, required = false)]
     pub display_name: Option<Option<String>>,
-    /// A new password set by the administrator; the account's sessions end.
+    /// A new password set by the administrator; the account's sessions
+    /// end, and the holder must change it at the next sign-in unless
+    /// `must_change_password` is `false`.
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 8, max = 128))]
     #[schema(min_length = 8, max_length = 128)]
     #[schema(value_type = String, required = false, write_only)]
     pub password: Option<Option<String>>,
+    /// With `password`: whether the holder must change it (default `true`).
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 6))]
-    #[schema(min_items = 1, max_items = 6)]
+    #[schema(value_type = bool, required = false)]
+    pub must_change_password: Option<Option<bool>>,
+    /// The security administrator only. No account holds two of
+    /// `admin`, `security_admin` and `audit_admin`.
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(max = 8))]
+    #[schema(max_items = 8)]
     #[schema(value_type = Vec<Role>, required = false)]
     pub roles: Option<Option<Vec<Role>>>,
+    /// `true` lifts a lock after failed sign-ins: the security
+    /// administrator only.
+    #[serde(default, deserialize_with = "double")]
+    #[schema(value_type = bool, required = false)]
+    pub unlock: Option<Option<bool>>,
     /// `disabled` ends the account's sessions at once.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = UserStatus, required = false)]
@@ -159,6 +187,28 @@ pub struct UserFilterParams {
     #[validate(length(max = 100))]
     #[param(max_length = 100)]
     pub q: Option<String>,
+}
+
+fn administrative_roles_reserved() -> ApiError {
+    ApiError::new(
+        actix_web::http::StatusCode::FORBIDDEN,
+        "administrative_roles_reserved",
+        Msg::new(
+            "只有安全管理员可以授予管理员、安全管理员、审计管理员角色",
+            "Only the security administrator grants the admin, security_admin and audit_admin roles",
+        ),
+    )
+}
+
+fn separation_error() -> FieldError {
+    FieldError::new(
+        "roles",
+        "separation_of_duties",
+        Msg::new(
+            "三员分立：一个账号不能同时担任系统管理员、安全管理员、审计管理员中的两个",
+            "Separation of duties: no account holds two of admin, security_admin and audit_admin",
+        ),
+    )
 }
 
 pub(crate) fn password_field_error(field: &str, e: PasswordPolicyError) -> FieldError {
@@ -254,7 +304,8 @@ async fn hash(pw: String) -> ApiResult<String> {
         .map_err(|_| ApiError::internal())
 }
 
-/// Creates an account.
+/// Opens an account (the system administrator). Administrative roles
+/// cannot be given here: the security administrator grants them.
 #[utoipa::path(
     tag = "users",
     request_body = CreateUserRequest,
@@ -263,7 +314,7 @@ async fn hash(pw: String) -> ApiResult<String> {
             headers(("Location" = String, description = "The new account"), ("ETag" = String))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the system administrator, or an administrative role asked for (`administrative_roles_reserved`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Username taken, or the deputy already has an account", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -297,6 +348,9 @@ pub async fn create_user(
         errors.push(password_field_error("password", e));
     }
     let roles = RoleSet::new(b.roles.iter().copied());
+    if !roles.administrative().is_empty() {
+        return Err(administrative_roles_reserved());
+    }
     errors.extend(link_errors(check_role_links(
         &roles,
         b.deputy_id,
@@ -310,6 +364,7 @@ pub async fn create_user(
     let new = NewUser {
         username,
         password_hash: hash(b.password).await?,
+        must_change_password: b.must_change_password.unwrap_or(true),
         display_name: b.display_name.trim().to_owned(),
         roles,
         status: b.status.unwrap_or(UserStatus::Active),
@@ -334,7 +389,7 @@ pub async fn create_user(
     responses(
         (status = 200, description = "A page of accounts", body = ListResponse<UserResponse>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the system nor the security administrator", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -346,7 +401,7 @@ pub async fn list_users(
     page: QueryParams<ListParams>,
     filter: QueryParams<UserFilterParams>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Action::ManageUsers)?;
+    caller.require(Action::ReadUsers)?;
     let f = renda_persistence::users::UserFilter {
         role: filter.0.role,
         status: filter.0.status,
@@ -364,7 +419,7 @@ pub async fn list_users(
         (status = 200, description = "The account", body = UserResponse, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the system nor the security administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -376,14 +431,18 @@ pub async fn get_user(
     id: Path<Uuid>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Action::ManageUsers)?;
+    caller.require(Action::ReadUsers)?;
     let user = state.store.get_user(id.into_inner()).await?;
     let version = user.version;
     Ok(respond::resource(&req, version, &UserResponse::from(user)))
 }
 
-/// Changes an account: display name, roles, status, links, or a new
-/// password. The last active administrator cannot be disabled or demoted.
+/// Changes an account. The system administrator changes the display
+/// name, status, links and resets the password; the security
+/// administrator changes roles and lifts locks (`unlock`). Each field
+/// needs its administrator: a field of the other's is refused with 403.
+/// No account may hold two administrative roles, and the last active
+/// holder of each cannot be disabled or lose it.
 #[utoipa::path(
     tag = "users",
     params(
@@ -395,9 +454,9 @@ pub async fn get_user(
         (status = 200, description = "Changed", body = UserResponse, headers(("ETag" = String))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A field the caller's administrative role does not keep", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Would leave no active administrator, or the deputy has an account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Would leave an administrative role without an active holder, or the deputy has an account", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The account changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -412,14 +471,41 @@ pub async fn update_user(
     if_match: IfMatch,
     body: JsonBody<UpdateUserRequest>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Action::ManageUsers)?;
+    if !caller.may(Action::ManageUsers) {
+        caller.require(Action::ManageRoles)?;
+    }
     let id = id.into_inner();
     let b = body.parse()?;
+    // Each field is its administrator's.
+    let account_fields = b.display_name.is_some()
+        || b.password.is_some()
+        || b.must_change_password.is_some()
+        || b.status.is_some()
+        || b.deputy_id.is_some()
+        || b.unit_id.is_some()
+        || b.observer_id.is_some();
+    if account_fields {
+        caller.require(Action::ManageUsers)?;
+    }
+    if b.roles.is_some() || b.unlock.is_some() {
+        caller.require(Action::ManageRoles)?;
+    }
     let mut errors = Vec::new();
     let display_name = take(&mut errors, no_null("display_name", b.display_name));
     let password = take(&mut errors, no_null("password", b.password));
+    let must_change = take(
+        &mut errors,
+        no_null("must_change_password", b.must_change_password),
+    );
     let roles = take(&mut errors, no_null("roles", b.roles));
+    let unlock = take(&mut errors, no_null("unlock", b.unlock)).unwrap_or(false);
     let status = take(&mut errors, no_null("status", b.status));
+    if roles
+        .as_ref()
+        .is_some_and(|r| RoleSet::new(r.iter().copied()).breaks_separation())
+    {
+        errors.push(separation_error());
+    }
     if display_name.as_deref().is_some_and(|n| n.trim().is_empty()) {
         errors.push(FieldError::new(
             "display_name",
@@ -467,7 +553,9 @@ pub async fn update_user(
         deputy_id: b.deputy_id,
         unit_id: b.unit_id,
         observer_id: b.observer_id,
+        must_change_password: password_hash.as_ref().map(|_| must_change.unwrap_or(true)),
         password_hash,
+        unlock,
     };
     let user = state
         .store

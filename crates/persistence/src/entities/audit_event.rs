@@ -19,6 +19,7 @@ pub struct Model {
     pub entry_hash: String,
     pub seq: Option<i64>,
     pub chain_hash: Option<String>,
+    pub result: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ pub struct Model {
     pub occupation: Option<String>,
     pub work_unit: Option<String>,
     pub phone: Option<String>,
+    pub phone_index: Option<String>,
     pub photo_url: Option<String>,
     pub status: String,
     pub created_at: DateTimeUtc,

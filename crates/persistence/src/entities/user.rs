@@ -16,6 +16,7 @@ pub struct Model {
     pub failed_logins: i32,
     pub locked_until: Option<DateTimeUtc>,
     pub password_changed_at: DateTimeUtc,
+    pub must_change_password: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub deleted_at: Option<DateTimeUtc>,

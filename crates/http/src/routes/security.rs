@@ -1,0 +1,265 @@
+//! Security administration: the security policy and sign-in histories.
+
+use actix_web::web::{Data, Path};
+use actix_web::{HttpResponse, get, patch};
+use chrono::{DateTime, Utc};
+use renda_auth::Action;
+use renda_domain::user::{PolicyProblem, SecurityPolicy};
+use renda_persistence::security::LoginRecord;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
+use crate::extract::{Caller, JsonBody, QueryParams};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(get_policy)
+        .service(update_policy)
+        .service(my_logins)
+        .service(user_logins);
+}
+
+/// The security policy (安全策略).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"password_max_age_days": 90, "session_idle_minutes": 30, "password_history": 5}))]
+pub struct PolicyResponse {
+    /// Days a password stays valid; 0 for no expiry. An expired password
+    /// signs in with `password_change_required`.
+    pub password_max_age_days: u32,
+    /// Minutes a session may stay unused before its refresh token stops
+    /// working.
+    pub session_idle_minutes: u32,
+    /// How many earlier passwords a new one may not repeat (fixed).
+    pub password_history: u32,
+}
+
+impl From<SecurityPolicy> for PolicyResponse {
+    fn from(p: SecurityPolicy) -> Self {
+        Self {
+            password_max_age_days: p.password_max_age_days,
+            session_idle_minutes: p.session_idle_minutes,
+            password_history: renda_domain::user::PASSWORD_HISTORY as u32,
+        }
+    }
+}
+
+/// A change to the security policy; absent fields stay as they are.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"password_max_age_days": 90}))]
+pub struct UpdatePolicyRequest {
+    /// 0 (no expiry) to 3650.
+    #[schema(minimum = 0, maximum = 3650)]
+    pub password_max_age_days: Option<u32>,
+    /// 5 to 1440.
+    #[schema(minimum = 5, maximum = 1440)]
+    pub session_idle_minutes: Option<u32>,
+}
+
+/// Reads the security policy: the three administrators.
+#[utoipa::path(
+    tag = "security",
+    responses(
+        (status = 200, description = "The policy", body = PolicyResponse),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/security-policy")]
+pub async fn get_policy(state: Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadSecurityPolicy)?;
+    let p = state.store.security_policy().await?;
+    Ok(HttpResponse::Ok().json(PolicyResponse::from(p)))
+}
+
+/// Changes the security policy: the security administrator. The change is
+/// recorded in the audit trail and takes effect within seconds on every
+/// instance.
+#[utoipa::path(
+    tag = "security",
+    request_body = UpdatePolicyRequest,
+    responses(
+        (status = 200, description = "The policy now", body = PolicyResponse),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the security administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Out of range", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/security-policy")]
+pub async fn update_policy(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<UpdatePolicyRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageRoles)?;
+    let b = body.parse()?;
+    let mut p = state.store.security_policy().await?;
+    if let Some(v) = b.password_max_age_days {
+        p.password_max_age_days = v;
+    }
+    if let Some(v) = b.session_idle_minutes {
+        p.session_idle_minutes = v;
+    }
+    let problems = p.check();
+    if !problems.is_empty() {
+        return Err(ApiError::validation(
+            problems
+                .into_iter()
+                .map(|pr| match pr {
+                    PolicyProblem::MaxAgeTooLong => FieldError::new(
+                        "password_max_age_days",
+                        "out_of_range",
+                        Msg::new("须在 0 到 3650 之间", "must lie between 0 and 3650"),
+                    ),
+                    PolicyProblem::IdleOutOfRange => FieldError::new(
+                        "session_idle_minutes",
+                        "out_of_range",
+                        Msg::new("须在 5 到 1440 之间", "must lie between 5 and 1440"),
+                    ),
+                })
+                .collect(),
+        ));
+    }
+    let p = state.store.set_security_policy(&caller.audit(), p).await?;
+    state.policy.put(p);
+    Ok(HttpResponse::Ok().json(PolicyResponse::from(p)))
+}
+
+/// One sign-in attempt.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e70",
+    "username": "liuqing",
+    "occurred_at": "2026-11-27T08:00:00Z",
+    "client_addr": "10.0.0.8",
+    "user_agent": "Mozilla/5.0",
+    "result": "success"
+}))]
+pub struct LoginResponse {
+    pub id: Uuid,
+    pub username: String,
+    pub occurred_at: DateTime<Utc>,
+    pub client_addr: Option<String>,
+    pub user_agent: Option<String>,
+    /// `success`, `wrong_password`, `locked` or `disabled`.
+    pub result: String,
+}
+
+impl From<LoginRecord> for LoginResponse {
+    fn from(r: LoginRecord) -> Self {
+        Self {
+            id: r.id,
+            username: r.username,
+            occurred_at: r.occurred_at,
+            client_addr: r.client_addr,
+            user_agent: r.user_agent,
+            result: r.result,
+        }
+    }
+}
+
+/// A page of sign-in attempts, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+        "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e70",
+        "username": "liuqing",
+        "occurred_at": "2026-11-27T08:00:00Z",
+        "client_addr": "10.0.0.8",
+        "user_agent": "Mozilla/5.0",
+        "result": "success"
+    }],
+    "next_before": null
+}))]
+pub struct LoginHistoryResponse {
+    pub items: Vec<LoginResponse>,
+    /// Pass as `before` for the next (older) page; null at the end.
+    pub next_before: Option<DateTime<Utc>>,
+}
+
+/// Which sign-ins.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LoginHistoryParams {
+    /// Attempts before this instant (the `next_before` of a page).
+    pub before: Option<DateTime<Utc>>,
+    /// 1 to 200, default 50.
+    #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u64>,
+}
+
+async fn history(
+    state: &AppState,
+    user_id: Uuid,
+    p: LoginHistoryParams,
+) -> ApiResult<HttpResponse> {
+    let limit = p.limit.unwrap_or(50);
+    let rows = state.store.login_history(user_id, p.before, limit).await?;
+    let next_before = if rows.len() as u64 == limit {
+        rows.last().map(|r| r.occurred_at)
+    } else {
+        None
+    };
+    Ok(HttpResponse::Ok().json(LoginHistoryResponse {
+        items: rows.into_iter().map(LoginResponse::from).collect(),
+        next_before,
+    }))
+}
+
+/// The caller's own sign-in history, newest first.
+#[utoipa::path(
+    tag = "me",
+    params(LoginHistoryParams),
+    responses(
+        (status = 200, description = "Sign-in attempts", body = LoginHistoryResponse),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/me/logins")]
+pub async fn my_logins(
+    state: Data<AppState>,
+    caller: Caller,
+    params: QueryParams<LoginHistoryParams>,
+) -> ApiResult<HttpResponse> {
+    let me = caller.actor()?.user_id;
+    caller.require(Action::ReadLoginHistory { user_id: me })?;
+    history(&state, me, params.0).await
+}
+
+/// An account's sign-in history, newest first: the security administrator
+/// (and the account itself).
+#[utoipa::path(
+    tag = "users",
+    params(("id" = Uuid, Path, description = "Account id"), LoginHistoryParams),
+    responses(
+        (status = 200, description = "Sign-in attempts", body = LoginHistoryResponse),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the security administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/users/{id}/logins")]
+pub async fn user_logins(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    params: QueryParams<LoginHistoryParams>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    caller.require(Action::ReadLoginHistory { user_id: id })?;
+    state.store.get_user(id).await?;
+    history(&state, id, params.0).await
+}
