@@ -9,7 +9,8 @@ FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --create-home --home-dir /var/lib/renda renda
+ && useradd --system --create-home --home-dir /var/lib/renda renda \
+ && install -d -o renda -m 0700 /var/lib/renda/data
 COPY --from=build /usr/local/bin/renda /usr/local/bin/renda
 USER renda
 WORKDIR /var/lib/renda

@@ -56,9 +56,14 @@ class Api:
         return out
 
     def login(self, username, password):
-        return self.ok("POST", "/api/v1/auth/login", body={"username": username, "password": password})[
-            "access_token"
-        ]
+        out = self.ok("POST", "/api/v1/auth/login", body={"username": username, "password": password})
+        if out.get("password_change_required"):
+            # A fresh server's first administrator chooses a password first.
+            new = password + "-Own"
+            self.ok("POST", "/api/v1/me/password", out["access_token"],
+                    {"current_password": password, "new_password": new}, want=(204,))
+            out = self.ok("POST", "/api/v1/auth/login", body={"username": username, "password": new})
+        return out["access_token"]
 
 
 def make_deputy(api, staff, admin, tag, i):
@@ -78,6 +83,7 @@ def make_deputy(api, staff, admin, tag, i):
             "password": "Load-Test-Pass-2026",
             "display_name": username,
             "roles": ["deputy"],
+            "must_change_password": False,
             "deputy_id": d["id"],
         },
     )
@@ -237,6 +243,7 @@ def main():
             "password": "Load-Test-Pass-2026",
             "display_name": "load staff",
             "roles": ["staff"],
+            "must_change_password": False,
         },
     )
     staff = api.login(f"load-staff-{tag}", "Load-Test-Pass-2026")

@@ -63,16 +63,21 @@ class Api:
         except urllib.error.HTTPError as e:
             return e.code, e.read()
 
-    def ok(self, method, path, token=None, body=None, raw=None, media=None):
+    def ok(self, method, path, token=None, body=None, raw=None, media=None, want=(200, 201)):
         status, out = self.call(method, path, token, body, raw, media)
-        if status not in (200, 201):
+        if status not in want:
             sys.exit(f"{method} {path}: {status} {out[:500]!r}")
         return json.loads(out) if out else None
 
     def login(self, username, password):
-        return self.ok("POST", "/api/v1/auth/login", body={"username": username, "password": password})[
-            "access_token"
-        ]
+        out = self.ok("POST", "/api/v1/auth/login", body={"username": username, "password": password})
+        if out.get("password_change_required"):
+            # A fresh server's first administrator chooses a password first.
+            new = password + "-Own"
+            self.ok("POST", "/api/v1/me/password", out["access_token"],
+                    {"current_password": password, "new_password": new}, want=(204,))
+            out = self.ok("POST", "/api/v1/auth/login", body={"username": username, "password": new})
+        return out["access_token"]
 
 
 def memory(pid):
@@ -237,11 +242,13 @@ def main():
     show_memory("at the start", args.server_pid)
     for name, roles in (("load-staff", ["staff"]),):
         api.ok("POST", "/api/v1/users", admin, {"username": name, "password": "Load-Test-Pass-2026",
-                                                "display_name": name, "roles": roles})
+                                                "display_name": name, "roles": roles,
+                                                "must_change_password": False})
     staff = api.login("load-staff", "Load-Test-Pass-2026")
     d = api.ok("POST", "/api/v1/deputies", staff, {"name": "延迟测试代表"})
     api.ok("POST", "/api/v1/users", admin, {"username": "load-deputy", "password": "Load-Test-Pass-2026",
-                                            "display_name": "d", "roles": ["deputy"], "deputy_id": d["id"]})
+                                            "display_name": "d", "roles": ["deputy"], "deputy_id": d["id"],
+                                            "must_change_password": False})
     deputy = api.login("load-deputy", "Load-Test-Pass-2026")
     webhook_latency(api, admin, staff, deputy, args.events)
     imports_and_exports(api, staff, args.rows, args.server_pid)
