@@ -34,13 +34,14 @@ const AUDIT_CONTENT: [&str; 13] = [
 
 /// Personal data columns, encrypted at rest: their ciphertext outgrows
 /// the lengths the plain values needed.
-const PERSONAL: [(&str, &str); 6] = [
+const PERSONAL: [(&str, &str); 7] = [
     ("deputies", "phone"),
     ("observers", "phone"),
     ("observers", "email"),
     ("constituent_opinions", "submitter_name"),
     ("constituent_opinions", "submitter_phone"),
     ("needs", "contact_phone"),
+    ("needs", "requester"),
 ];
 
 #[async_trait::async_trait]
@@ -111,7 +112,7 @@ impl MigrationTrait for Migration {
         m.alter_table(
             Table::alter()
                 .table(a("deputies"))
-                .add_column(string_len_null(a("phone_index"), 64))
+                .add_column(string_len_null(a("phone_index"), 100))
                 .to_owned(),
         )
         .await?;

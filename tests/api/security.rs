@@ -562,11 +562,21 @@ async fn personal_data_is_unreadable_in_the_raw_database() {
         )
         .await;
     obs.ok(201);
+    app.post(
+        "/api/v1/needs",
+        Some(&staff),
+        &json!({"requester": "王秀英", "requester_kind": "resident",
+                "content": "希望增设社区老年食堂", "contact_phone": "13700007777"}),
+    )
+    .await
+    .ok(201);
     app.store.seal_audit().await.unwrap();
     for (table, column, plain) in [
         ("deputies", "phone", PHONE),
         ("observers", "phone", "13900005678"),
         ("observers", "email", "chenjing@example.cn"),
+        ("needs", "requester", "王秀英"),
+        ("needs", "contact_phone", "13700007777"),
     ] {
         let values = raw_values(&app, table, column).await;
         assert_eq!(values.len(), 1, "{table}.{column}");
@@ -584,6 +594,7 @@ async fn personal_data_is_unreadable_in_the_raw_database() {
     for v in raw_values(&app, "audit_events", "after").await {
         assert!(!v.contains(PHONE) && !v.contains("13900005678"), "{v}");
         assert!(!v.contains("chenjing@example.cn"), "{v}");
+        assert!(!v.contains("王秀英") && !v.contains("13700007777"), "{v}");
     }
     // On SQLite, no byte of the file (or its write-ahead log) holds it.
     if app.store.is_sqlite() {
@@ -640,4 +651,174 @@ async fn a_database_is_refused_under_the_other_suite_or_other_keys() {
     let report = app.store.verify_audit().await.unwrap();
     assert!(report.is_ok(), "{report:?}");
     let _ = ADMIN_PASSWORD;
+}
+
+#[tokio::test]
+async fn old_plaintext_and_old_keys_are_brought_under_the_current_key() {
+    use renda_persistence::Store;
+    use renda_persistence::crypto::{Crypto, DataKey};
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    let d = app
+        .create_deputy(&staff, json!({"name": "张伟", "phone": PHONE}))
+        .await;
+    let id = d["id"].as_str().unwrap().to_owned();
+    // A row from before encryption: plaintext, no lookup hash.
+    app.sql("UPDATE deputies SET phone = '13900001111', phone_index = NULL")
+        .await;
+    assert_eq!(app.store.reseal_personal_data().await.unwrap(), 1);
+    let values = raw_values(&app, "deputies", "phone").await;
+    assert!(values[0].starts_with("enc:"), "{}", values[0]);
+    let found = app
+        .get("/api/v1/deputies?phone=13900001111", Some(&staff))
+        .await;
+    assert_eq!(found.ok(200)["items"][0]["id"], id.as_str());
+    assert_eq!(
+        app.store.reseal_personal_data().await.unwrap(),
+        0,
+        "done once"
+    );
+
+    // A rotation: a new key in front of the old one.
+    let suite = app.store.crypto().suite();
+    let old = app.db.crypto.clone().unwrap();
+    let newer = DataKey::generate("k2").unwrap();
+    let rotated = Crypto::new(suite, vec![newer.clone(), old.keys()[0].clone()]).unwrap();
+    let store = Store::connect(&renda_persistence::db::DbOptions {
+        crypto: Some(rotated),
+        ..app.db.clone()
+    })
+    .await
+    .unwrap();
+    store.migrate().await.unwrap();
+    assert_eq!(store.reseal_personal_data().await.unwrap(), 1);
+    let values = raw_values(&app, "deputies", "phone").await;
+    assert!(values[0].contains(":k2:"), "{}", values[0]);
+    store.close().await.ok();
+    // The old key retired: the database opens, everything reads, and
+    // lookups by phone work again once the keyed hashes are redone.
+    let only_new = Store::connect(&renda_persistence::db::DbOptions {
+        crypto: Some(Crypto::new(suite, vec![newer]).unwrap()),
+        ..app.db.clone()
+    })
+    .await
+    .unwrap();
+    only_new.migrate().await.unwrap();
+    let d = only_new.get_deputy(id.parse().unwrap()).await.unwrap();
+    assert_eq!(d.phone.as_deref(), Some("13900001111"));
+    assert_eq!(
+        only_new.reseal_personal_data().await.unwrap(),
+        1,
+        "the keyed hash"
+    );
+    let f = renda_persistence::deputies::DeputyFilter {
+        phone: Some("13900001111".into()),
+        ..Default::default()
+    };
+    let page = only_new
+        .list_deputies(&f, &renda_persistence::ListOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1);
+    only_new.close().await.ok();
+}
+
+#[tokio::test]
+async fn administrators_cannot_take_over_or_widen_each_other() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let security = app.security_admin().await;
+    let ids = app
+        .get("/api/v1/users?limit=10", Some(&admin))
+        .await
+        .ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let id_of = |name: &str| {
+        ids.iter()
+            .find(|u| u["username"] == name)
+            .map(|u| u["id"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    let (sec_id, audit_id) = (id_of("secadmin"), id_of("auditadmin"));
+    // The system administrator cannot reset the password of, or disable,
+    // those who check it.
+    for body in [
+        json!({"password": "Taken-Over-2026", "must_change_password": false}),
+        json!({"status": "disabled"}),
+    ] {
+        app.patch(&format!("/api/v1/users/{audit_id}"), Some(&admin), &body)
+            .await
+            .problem(403, "forbidden");
+    }
+    app.login("auditadmin", AUDIT_PASSWORD).await;
+    // The security administrator can, and a reset password must be changed.
+    app.patch(
+        &format!("/api/v1/users/{audit_id}"),
+        Some(&security),
+        &json!({"password": "Reset-By-Sec-2026", "must_change_password": false}),
+    )
+    .await
+    .ok(200);
+    let a = app.login_full("auditadmin", "Reset-By-Sec-2026").await;
+    assert_eq!(a.ok(200)["password_change_required"], true);
+    // Nobody widens their own roles, and the checking administrators hold
+    // no business role.
+    app.patch(
+        &format!("/api/v1/users/{sec_id}"),
+        Some(&security),
+        &json!({"roles": ["security_admin"]}),
+    )
+    .await
+    .problem(403, "own_roles");
+    let mixed = app
+        .patch(
+            &format!("/api/v1/users/{audit_id}"),
+            Some(&security),
+            &json!({"roles": ["audit_admin", "staff"]}),
+        )
+        .await;
+    mixed.problem(422, "validation_failed");
+    assert_eq!(mixed.body["errors"][0]["code"], "separation_of_duties");
+}
+
+#[tokio::test]
+async fn a_database_from_before_the_separation_gets_its_missing_administrators() {
+    let app = spawn_app().await;
+    // As it was: nobody holds the security or audit administrator's role.
+    app.sql("UPDATE users SET roles = ',staff,' WHERE username IN ('secadmin', 'auditadmin')")
+        .await;
+    let accounts = [
+        renda::FirstAccount {
+            role: renda_domain::Role::Admin,
+            username: "admin",
+            password: None,
+        },
+        renda::FirstAccount {
+            role: renda_domain::Role::SecurityAdmin,
+            username: "sec2",
+            password: None,
+        },
+        renda::FirstAccount {
+            role: renda_domain::Role::AuditAdmin,
+            username: "audit2",
+            password: None,
+        },
+    ];
+    let made = renda::bootstrap_admins(&app.store, &accounts)
+        .await
+        .unwrap();
+    let names: Vec<&str> = made.iter().map(|(u, _)| u.as_str()).collect();
+    assert_eq!(names, ["sec2", "audit2"], "the admin already exists");
+    let (_, pw) = &made[1];
+    let a = app.login_full("audit2", pw).await;
+    assert_eq!(a.ok(200)["password_change_required"], true);
+    assert!(
+        renda::bootstrap_admins(&app.store, &accounts)
+            .await
+            .unwrap()
+            .is_empty(),
+        "once"
+    );
 }

@@ -256,12 +256,20 @@ async fn an_anonymous_opinion_is_followed_by_receipt_and_becomes_a_suggestion() 
         .problem(404, "not_found");
 
     // Who sees it: the station's deputies (personal data masked), staff
-    // (in full); not a deputy of another station, not a unit.
+    // (masked, in full on an audited request); not a deputy of another
+    // station, not a unit.
     let path = format!("/api/v1/constituent-opinions/{oid}");
     let seen = app.get(&path, Some(&w.a.1)).await;
     assert_eq!(seen.ok(200)["submitter_phone"], "138****1234");
     assert!(seen.body["submitter_name"].is_null());
+    app.get(&format!("{path}?unmask=true"), Some(&w.a.1))
+        .await
+        .problem(403, "forbidden");
     let office = app.get(&path, Some(&w.staff)).await;
+    assert_eq!(office.ok(200)["submitter_phone"], "138****1234");
+    let office = app
+        .get(&format!("{path}?unmask=true"), Some(&w.staff))
+        .await;
     assert_eq!(office.ok(200)["submitter_phone"], "13800001234");
     assert_eq!(office.body["submitter_name"], "张先生");
     app.get(&path, Some(&w.c.1)).await.problem(404, "not_found");

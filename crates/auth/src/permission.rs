@@ -84,6 +84,9 @@ pub enum Action {
     ReadLoginHistory { user_id: Uuid },
     /// Read and export the audit trail: the audit administrator.
     ReadAuditTrail,
+    /// See who left a constituent opinion, unmasked: the office's staff,
+    /// who answer it.
+    ReadConstituentPersonalData,
     /// Draft a new suggestion as its lead deputy.
     CreateSuggestion,
     /// Read suggestions' statistics (the office, leaders).
@@ -177,9 +180,10 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
             actor.roles.any(&renda_domain::role::ADMINISTRATIVE) && !actor.is_client()
         }
         Action::ReadLoginHistory { user_id } => {
-            actor.user_id == user_id || actor.has(Role::SecurityAdmin)
+            !actor.is_client() && (actor.user_id == user_id || actor.has(Role::SecurityAdmin))
         }
         Action::ReadAuditTrail => actor.has(Role::AuditAdmin) && !actor.is_client(),
+        Action::ReadConstituentPersonalData => actor.has(Role::Staff) && !actor.is_client(),
         Action::CreateSuggestion => actor.has(Role::Deputy) && actor.deputy_id.is_some(),
         Action::ReadSuggestionStats => actor.roles.any(&[Role::Staff, Role::Leader]),
         Action::AdministerSuggestionCatalogue => actor.has(Role::Staff),

@@ -29,6 +29,15 @@ pub fn mask_phone(phone: &str) -> String {
         .collect()
 }
 
+/// Masks a person's name: its first character stays (`张先生` → `张**`).
+pub fn mask_name(name: &str) -> String {
+    let mut chars = name.trim().chars();
+    match chars.next() {
+        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
+        None => String::new(),
+    }
+}
+
 /// Whether a phone number is plausible: 5 to 20 characters of digits,
 /// optionally a leading `+`, with `-` or spaces between groups.
 pub fn is_valid_phone(phone: &str) -> bool {
@@ -55,6 +64,13 @@ mod tests {
         assert_eq!(mask_phone("84351234"), "****1234");
         assert_eq!(mask_phone("12345"), "***45");
         assert_eq!(mask_phone(""), "");
+    }
+
+    #[test]
+    fn names_keep_their_first_character() {
+        assert_eq!(mask_name("张先生"), "张**");
+        assert_eq!(mask_name("Li"), "L*");
+        assert_eq!(mask_name(""), "");
     }
 
     #[test]

@@ -77,10 +77,12 @@ impl RoleSet {
             .collect()
     }
 
-    /// True when the set holds two or more administrative roles, which
-    /// the separation of duties forbids.
+    /// True when the set breaks the separation of duties: two
+    /// administrative roles, or the security or audit administrator with
+    /// any other role (they would check work they also do).
     pub fn breaks_separation(&self) -> bool {
-        self.administrative().len() > 1
+        let checking = self.any(&[Role::SecurityAdmin, Role::AuditAdmin]);
+        self.administrative().len() > 1 || (checking && self.0.len() > 1)
     }
 
     /// Storage form: `,admin,staff,` so that a role can be matched with
@@ -127,6 +129,8 @@ mod tests {
         assert!(RoleSet::new([Role::Admin, Role::AuditAdmin]).breaks_separation());
         assert!(RoleSet::new([Role::SecurityAdmin, Role::AuditAdmin]).breaks_separation());
         assert!(!RoleSet::new([Role::AuditAdmin]).breaks_separation());
+        assert!(RoleSet::new([Role::AuditAdmin, Role::Staff]).breaks_separation());
+        assert!(RoleSet::new([Role::SecurityAdmin, Role::Leader]).breaks_separation());
         assert_eq!("security_admin".parse::<Role>(), Ok(Role::SecurityAdmin));
     }
 

@@ -208,15 +208,17 @@ impl Default for SecurityPolicy {
 pub enum PolicyProblem {
     /// Expiry beyond ten years (or use 0 for none).
     MaxAgeTooLong,
-    /// Idle timeout outside 5 minutes to one day.
+    /// Idle timeout outside 20 minutes to one day.
     IdleOutOfRange,
 }
 
 impl SecurityPolicy {
     /// The longest password lifetime that can be set.
     pub const MAX_AGE_LIMIT_DAYS: u32 = 3650;
-    /// The shortest and longest idle timeouts.
-    pub const IDLE_RANGE: std::ops::RangeInclusive<u32> = 5..=1440;
+    /// The shortest and longest idle timeouts. A session in use refreshes
+    /// its 15-minute access token, so a shorter timeout would end sessions
+    /// that are in use.
+    pub const IDLE_RANGE: std::ops::RangeInclusive<u32> = 20..=1440;
 
     pub fn check(&self) -> Vec<PolicyProblem> {
         let mut out = Vec::new();

@@ -179,11 +179,13 @@ async fn ensure_participant<Conn: ConnectionTrait>(
 }
 
 const NEED_PHONE: &str = "needs.contact_phone";
+const NEED_REQUESTER: &str = "needs.requester";
 
 fn need_active(crypto: &Crypto, n: &Need) -> need::ActiveModel {
     need::ActiveModel {
         id: Set(n.id),
-        requester: Set(n.requester.clone()),
+        // A resident requester is a person: the name is personal data.
+        requester: Set(crypto.encrypt(&n.requester, &format!("{NEED_REQUESTER}:{}", n.id))),
         requester_kind: Set(n.requester_kind.as_str().to_owned()),
         content: Set(n.content.clone()),
         contact_phone: Set(seal_field(
@@ -206,7 +208,7 @@ fn need_active(crypto: &Crypto, n: &Need) -> need::ActiveModel {
 fn need_from(crypto: &Crypto, m: need::Model) -> StoreResult<Need> {
     Ok(Need {
         id: m.id,
-        requester: m.requester,
+        requester: open_field(crypto, NEED_REQUESTER, m.id, Some(m.requester))?.unwrap_or_default(),
         requester_kind: parse_stored(&m.requester_kind)?,
         content: m.content,
         contact_phone: open_field(crypto, NEED_PHONE, m.id, m.contact_phone)?,
@@ -221,10 +223,16 @@ fn need_from(crypto: &Crypto, m: need::Model) -> StoreResult<Need> {
     })
 }
 
-/// The audit form of a need: the phone left out.
+/// The audit form of a need: the phone left out, a resident's name masked.
 fn audited(n: &Need) -> Need {
     Need {
         contact_phone: n.contact_phone.as_ref().map(|_| "***".to_owned()),
+        requester: match n.requester_kind {
+            renda_domain::activity::RequesterKind::Resident => {
+                renda_domain::personal::mask_name(&n.requester)
+            }
+            _ => n.requester.clone(),
+        },
         ..n.clone()
     }
 }

@@ -185,9 +185,11 @@ pub struct Crypto {
     suite: Suite,
     /// Newest first; the first encrypts.
     keys: Vec<DataKey>,
-    /// The key of keyed hashes. It stays the same across rotations: it is
-    /// derived from the oldest key, which stays configured.
+    /// The key of keyed hashes, derived from the oldest key, and that
+    /// key's id, which prefixes every keyed hash: when the oldest key is
+    /// retired, hashes under it are recognised and computed again.
     index_key: Vec<u8>,
+    index_key_id: String,
 }
 
 impl Crypto {
@@ -201,10 +203,12 @@ impl Crypto {
             return Err(format!("key id `{}` is listed twice", dup.id));
         }
         let index_key = oldest.derive(suite, "index");
+        let index_key_id = oldest.id.clone();
         Ok(Self {
             suite,
             keys,
             index_key,
+            index_key_id,
         })
     }
 
@@ -217,6 +221,7 @@ impl Crypto {
         let index_key = key.derive(suite, "index");
         Self {
             suite,
+            index_key_id: key.id.clone(),
             keys: vec![key],
             index_key,
         }
@@ -224,6 +229,16 @@ impl Crypto {
 
     pub fn suite(&self) -> Suite {
         self.suite
+    }
+
+    /// The configured keys, newest first.
+    pub fn keys(&self) -> &[DataKey] {
+        &self.keys
+    }
+
+    /// What every keyed hash under the current index key starts with.
+    pub fn index_prefix(&self) -> String {
+        format!("{}:", self.index_key_id)
     }
 
     /// The id of the key new values are encrypted with.
@@ -318,19 +333,25 @@ impl Crypto {
     }
 
     /// Whether a stored value is encrypted (rather than plaintext written
-    /// before encryption was on).
+    /// before encryption was on): `enc:<a|s>:<key id>:<body>` with a body
+    /// long enough to hold a nonce and a tag.
     pub fn is_encrypted(stored: &str) -> bool {
-        stored.starts_with("enc:")
+        let mut parts = stored.splitn(4, ':');
+        matches!(
+            (parts.next(), parts.next(), parts.next(), parts.next()),
+            (Some("enc"), Some("a" | "s"), Some(kid), Some(body))
+                if !kid.is_empty() && body.len() >= 38
+        )
     }
 
     /// A keyed hash of a value for lookup by equality (HMAC-SHA256 or
-    /// HMAC-SM3), in hex. `field` keeps equal values of different fields
-    /// apart.
+    /// HMAC-SM3): the id of the key it derives from, `:`, and the hash in
+    /// hex. `field` keeps equal values of different fields apart.
     pub fn index(&self, field: &str, value: &str) -> String {
-        hex::encode(
-            self.suite
-                .mac(&self.index_key, &[field.as_bytes(), value.as_bytes()]),
-        )
+        let mac = self
+            .suite
+            .mac(&self.index_key, &[field.as_bytes(), value.as_bytes()]);
+        format!("{}{}", self.index_prefix(), hex::encode(mac))
     }
 
     /// A digest in the suite's hash (SHA-256 or SM3).
@@ -450,8 +471,8 @@ mod tests {
     #[test]
     fn keyed_hashes_differ_by_suite_key_and_field() {
         let [a, s] = both();
-        assert_eq!(a.index("phone", "1").len(), 64);
-        assert_eq!(s.index("phone", "1").len(), 64);
+        assert_eq!(a.index("phone", "1").len(), 64 + 3);
+        assert!(s.index("phone", "1").starts_with("k1:"));
         assert_ne!(a.index("phone", "1"), s.index("phone", "1"));
         assert_ne!(a.index("phone", "1"), a.index("other", "1"));
     }

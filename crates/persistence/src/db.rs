@@ -101,6 +101,25 @@ impl Store {
         const CHECK: &str = "renda data key check";
         let refuse = |msg: String| Err(DbErr::Custom(msg));
         let suite = self.crypto.suite().as_str();
+        // A database from before the suites were kept was written with the
+        // international one.
+        if self
+            .setting("crypto_suite")
+            .await
+            .map_err(|e| DbErr::Custom(e.to_string()))?
+            .is_none()
+        {
+            use sea_orm::{EntityTrait, PaginatorTrait};
+            let written = crate::entities::audit_event::Entity::find()
+                .count(&self.db)
+                .await?
+                > 0;
+            if written {
+                self.setting_or_insert("crypto_suite", "international")
+                    .await
+                    .map_err(|e| DbErr::Custom(e.to_string()))?;
+            }
+        }
         let stored = self
             .setting_or_insert("crypto_suite", suite)
             .await
@@ -117,7 +136,16 @@ impl Store {
             .await
             .map_err(|e| DbErr::Custom(e.to_string()))?;
         match self.crypto.decrypt(&check, "settings.crypto_check") {
-            Ok(v) if v == CHECK => Ok(()),
+            // After a rotation the check moves to the new key, so that the
+            // old one can be retired once the data has moved too.
+            Ok(v) if v == CHECK => {
+                if !check.contains(&format!(":{}:", self.crypto.current_key_id())) {
+                    self.set_setting("crypto_check", &fresh)
+                        .await
+                        .map_err(|e| DbErr::Custom(e.to_string()))?;
+                }
+                Ok(())
+            }
             Ok(_) => refuse("the key check value of this database is damaged".into()),
             Err(e) => refuse(format!(
                 "the configured data keys (RENDA_DATA_KEYS) cannot read this database: {e}"

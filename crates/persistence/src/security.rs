@@ -47,6 +47,35 @@ fn clip(s: Option<&str>, max: usize) -> Option<String> {
     s.map(|s| s.chars().take(max).collect())
 }
 
+/// What a sign-in attempt leaves in the sign-in history.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt<'a> {
+    pub username: &'a str,
+    pub user_agent: Option<&'a str>,
+}
+
+/// Writes one row of the sign-in history on `conn`.
+pub(crate) async fn insert_login_event<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    ctx: &AuditCtx,
+    user_id: Option<Uuid>,
+    attempt: Attempt<'_>,
+    result: &str,
+) -> StoreResult<()> {
+    let m = login_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user_id),
+        username: Set(attempt.username.chars().take(64).collect()),
+        occurred_at: Set(renda_domain::time::now()),
+        client_addr: Set(clip(ctx.client_addr.as_deref(), 64)),
+        request_id: Set(clip(ctx.request_id.as_deref(), 128)),
+        user_agent: Set(clip(attempt.user_agent, 300)),
+        result: Set(result.to_owned()),
+    };
+    LoginEvent::insert(m).exec_without_returning(conn).await?;
+    Ok(())
+}
+
 impl Store {
     /// Records a sign-in attempt in the sign-in history and, when it
     /// failed, in the audit trail, in one transaction.
@@ -54,27 +83,16 @@ impl Store {
         &self,
         ctx: &AuditCtx,
         user_id: Option<Uuid>,
-        username: &str,
-        user_agent: Option<&str>,
+        attempt: Attempt<'_>,
         result: &str,
     ) -> StoreResult<()> {
         use sea_orm::TransactionTrait;
-        let m = login_event::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            user_id: Set(user_id),
-            username: Set(username.chars().take(64).collect()),
-            occurred_at: Set(renda_domain::time::now()),
-            client_addr: Set(clip(ctx.client_addr.as_deref(), 64)),
-            request_id: Set(clip(ctx.request_id.as_deref(), 128)),
-            user_agent: Set(clip(user_agent, 300)),
-            result: Set(result.to_owned()),
-        };
+        let username = attempt.username;
         let txn = self.db.begin().await?;
-        LoginEvent::insert(m).exec_without_returning(&txn).await?;
-        // A wrong password is recorded with the failure count it raises;
-        // every other failure here. For an unknown username the name tried
-        // is kept, so that guessing shows in the trail.
-        if result != "success" && result != "wrong_password" {
+        insert_login_event(&txn, ctx, user_id, attempt, result).await?;
+        // For an unknown username the name tried is kept, so that guessing
+        // shows in the trail.
+        if result != "success" {
             audit::record_with_result(
                 &txn,
                 ctx,

@@ -12,6 +12,22 @@ impl Store {
             .map(|m| m.value))
     }
 
+    /// Stores `value` under `key`, replacing any value it had.
+    pub async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
+        setting::Entity::insert(setting::ActiveModel {
+            key: Set(key.to_owned()),
+            value: Set(value.to_owned()),
+        })
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::column(setting::Column::Key)
+                .update_column(setting::Column::Value)
+                .to_owned(),
+        )
+        .exec(&self.db)
+        .await?;
+        Ok(())
+    }
+
     /// Stores `value` under `key` unless the key already has a value;
     /// returns the value that is stored afterwards.
     pub async fn setting_or_insert(&self, key: &str, value: &str) -> StoreResult<String> {

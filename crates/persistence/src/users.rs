@@ -57,13 +57,22 @@ async fn load_model<Conn: ConnectionTrait>(c: &Conn, id: Uuid) -> StoreResult<us
         .ok_or(StoreError::NotFound)
 }
 
+/// How many active accounts hold `role`. On PostgreSQL their rows are
+/// locked until the transaction ends, so that two holders removing each
+/// other at once cannot both pass the last-holder check (SQLite has one
+/// writer at a time anyway).
 async fn active_holders<Conn: ConnectionTrait>(c: &Conn, role: Role) -> StoreResult<u64> {
-    Ok(UserEntity::find()
+    use sea_orm::QuerySelect;
+    let mut q = UserEntity::find()
+        .select_only()
+        .column(C::Id)
         .filter(C::DeletedAt.is_null())
         .filter(C::Status.eq(UserStatus::Active.as_str()))
-        .filter(C::Roles.like(format!("%,{},%", role.as_str())))
-        .count(c)
-        .await?)
+        .filter(C::Roles.like(format!("%,{},%", role.as_str())));
+    if c.get_database_backend() == sea_orm::DbBackend::Postgres {
+        q = q.lock_exclusive();
+    }
+    Ok(q.into_tuple::<Uuid>().all(c).await?.len() as u64)
 }
 
 /// Keeps a newly set password in the account's history, which holds the
@@ -169,6 +178,11 @@ async fn insert_user<Conn: ConnectionTrait>(
 }
 
 impl Store {
+    /// Whether an active account holds `role`.
+    pub async fn has_active_holder(&self, role: Role) -> StoreResult<bool> {
+        Ok(active_holders(&self.db, role).await? > 0)
+    }
+
     /// How many accounts exist (deleted ones included).
     pub async fn count_users(&self) -> StoreResult<u64> {
         Ok(UserEntity::find().count(&self.db).await?)
@@ -179,6 +193,27 @@ impl Store {
         let u = insert_user(&txn, ctx, new).await?;
         txn.commit().await?;
         Ok(u)
+    }
+
+    /// Creates administrators for the administrative roles no active
+    /// account holds (a database from before the duties were separated),
+    /// together; `Ok(false)` when another instance did meanwhile.
+    pub async fn add_missing_administrators(
+        &self,
+        ctx: &AuditCtx,
+        news: Vec<NewUser>,
+    ) -> StoreResult<bool> {
+        let txn = self.db.begin().await?;
+        for n in news {
+            for role in n.roles.administrative() {
+                if active_holders(&txn, role).await? > 0 {
+                    return Ok(false);
+                }
+            }
+            insert_user(&txn, ctx, n).await?;
+        }
+        txn.commit().await?;
+        Ok(true)
     }
 
     /// Creates the first accounts of an empty database together, or none
@@ -403,11 +438,15 @@ impl Store {
     /// Counts a failed sign-in; the fifth in a row locks the account. One
     /// statement counts and locks, so parallel failures cannot slip past
     /// the limit. Returns whether the account is now locked.
+    /// A failed sign-in (`attempt`) also goes into the sign-in history in
+    /// the same transaction; a wrong current password when changing it
+    /// (`None`) does not.
     pub async fn record_login_failure(
         &self,
         ctx: &AuditCtx,
         id: Uuid,
         now: DateTime<Utc>,
+        attempt: Option<crate::security::Attempt<'_>>,
     ) -> StoreResult<bool> {
         use sea_orm::sea_query::CaseStatement;
         let until = now + Duration::minutes(LOCKOUT_MINUTES);
@@ -462,13 +501,22 @@ impl Store {
             "failure",
         )
         .await?;
+        if let Some(a) = attempt {
+            crate::security::insert_login_event(&txn, ctx, Some(id), a, "wrong_password").await?;
+        }
         txn.commit().await?;
         Ok(locked)
     }
 
     /// Clears the failure count after a successful sign-in, unless the
     /// account got locked meanwhile: then the sign-in is refused (false).
-    pub async fn record_login_success(&self, ctx: &AuditCtx, id: Uuid) -> StoreResult<bool> {
+    /// The sign-in goes into the sign-in history in the same transaction.
+    pub async fn record_login_success(
+        &self,
+        ctx: &AuditCtx,
+        id: Uuid,
+        attempt: crate::security::Attempt<'_>,
+    ) -> StoreResult<bool> {
         let now = renda_domain::time::now();
         let txn = self.db.begin().await?;
         let res = UserEntity::update_many()
@@ -494,6 +542,7 @@ impl Store {
             None::<&()>,
         )
         .await?;
+        crate::security::insert_login_event(&txn, ctx, Some(id), attempt, "success").await?;
         txn.commit().await?;
         Ok(true)
     }

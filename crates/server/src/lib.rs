@@ -381,18 +381,27 @@ pub fn first_accounts(config: &Config) -> [FirstAccount<'_>; 3] {
 }
 
 /// On an empty database, creates the three administrators together, each
-/// of whom must change the password at first sign-in. Returns the
-/// usernames and the passwords that were generated (none configured).
+/// of whom must change the password at first sign-in. On a database from
+/// before the duties were separated, creates whichever of them has no
+/// active holder. Returns the usernames and the passwords that were
+/// generated (none configured).
 pub async fn bootstrap_admins(
     store: &Store,
     accounts: &[FirstAccount<'_>],
 ) -> anyhow::Result<Vec<(String, String)>> {
-    if store.count_users().await? > 0 {
+    let fresh = store.count_users().await? == 0;
+    let mut wanted = Vec::new();
+    for a in accounts {
+        if fresh || !store.has_active_holder(a.role).await? {
+            wanted.push(a);
+        }
+    }
+    if wanted.is_empty() {
         return Ok(Vec::new());
     }
     let mut news = Vec::new();
     let mut generated = Vec::new();
-    for a in accounts {
+    for a in wanted {
         let username = Username::parse(a.username)
             .map_err(|e| anyhow::anyhow!("username `{}`: {e}", a.username))?;
         let plain = match a.password {
@@ -423,12 +432,22 @@ pub async fn bootstrap_admins(
             observer_id: None,
         });
     }
-    if store.bootstrap_users(&AuditCtx::system(), news).await? {
-        Ok(generated)
+    let created = if fresh {
+        store.bootstrap_users(&AuditCtx::system(), news).await?
     } else {
-        // Another instance created them first.
-        Ok(Vec::new())
-    }
+        store
+            .add_missing_administrators(&AuditCtx::system(), news)
+            .await
+            .map_err(|e| match e {
+                renda_persistence::StoreError::Conflict(_) => anyhow::anyhow!(
+                    "an administrative role has no active holder and its username is taken; \
+                     set RENDA_SECURITY_ADMIN_USERNAME or RENDA_AUDIT_ADMIN_USERNAME to a free name"
+                ),
+                other => other.into(),
+            })?
+    };
+    // When another instance created them first, nothing was generated here.
+    Ok(if created { generated } else { Vec::new() })
 }
 
 /// Prints the generated passwords of the first accounts, once, to the
@@ -459,8 +478,9 @@ pub async fn detect_overdue(store: &Store, today: chrono::NaiveDate) -> anyhow::
 }
 
 /// Background work: seals the audit trail every second, looks for newly
-/// overdue suggestions every minute and forgets old idempotency keys every
-/// ten minutes. Runs until aborted.
+/// overdue suggestions and re-encrypts personal data not under the
+/// current key every minute, and forgets old idempotency keys every ten
+/// minutes. Runs until aborted.
 pub fn spawn_background(store: Store, clock: Arc<dyn Clock>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -476,6 +496,15 @@ pub fn spawn_background(store: Store, clock: Arc<dyn Clock>) -> tokio::task::Joi
                 tracing::warn!(error = %e, "could not purge idempotency keys");
             }
             if n.is_multiple_of(60) {
+                // Personal data from before encryption, or under a key
+                // since rotated, is brought under the current key.
+                match store.reseal_personal_data().await {
+                    Ok(0) => {}
+                    Ok(k) => {
+                        tracing::info!(count = k, "personal data encrypted under the current key")
+                    }
+                    Err(e) => tracing::warn!(error = %e, "could not re-encrypt personal data"),
+                }
                 match detect_overdue(&store, clock.today()).await {
                     Ok(0) => {}
                     Ok(k) => tracing::info!(count = k, "suggestions became overdue"),

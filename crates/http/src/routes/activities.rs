@@ -649,6 +649,8 @@ pub async fn list_participants(
 #[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ec1", "requester": "宿城区某机械制造有限公司", "requester_kind": "enterprise", "content": "希望了解高新技术企业认定政策", "contact_phone": "139****1111", "status": "matched", "activity_id": null, "deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11", "close_note": null, "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z"}))]
 pub struct NeedResponse {
     pub id: Uuid,
+    /// A resident's name is personal data: masked unless the caller is
+    /// staff.
     pub requester: String,
     pub requester_kind: RequesterKind,
     pub content: String,
@@ -666,7 +668,11 @@ fn need_view(n: Need, caller: &Caller) -> NeedResponse {
     let full = caller.may(Action::ManageActivities);
     NeedResponse {
         id: n.id,
-        requester: n.requester,
+        requester: if full || n.requester_kind != RequesterKind::Resident {
+            n.requester
+        } else {
+            renda_domain::personal::mask_name(&n.requester)
+        },
         requester_kind: n.requester_kind,
         content: n.content,
         contact_phone: if full {

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, post};
 use renda_auth::{password, token};
 use renda_domain::user::Username;
 use renda_persistence::AuditCtx;
+use renda_persistence::security::Attempt;
 use renda_persistence::sessions::Rotation;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -158,9 +159,13 @@ pub async fn login(
             client_addr: meta.client_addr,
             ..AuditCtx::default()
         };
+        let attempt = Attempt {
+            username: &username,
+            user_agent: user_agent.as_deref(),
+        };
         state
             .store
-            .record_login_attempt(&ctx, None, &username, user_agent.as_deref(), "unknown_user")
+            .record_login_attempt(&ctx, None, attempt, "unknown_user")
             .await?;
         return Err(bad_credentials());
     };
@@ -171,14 +176,14 @@ pub async fn login(
         request_id: meta.request_id,
         client_addr: meta.client_addr,
     };
+    let this = Attempt {
+        username: &user.username,
+        user_agent: user_agent.as_deref(),
+    };
     let attempt = |result: &'static str| {
-        let (store, ctx) = (state.store.clone(), ctx.clone());
-        let (id, name, ua) = (user.id, user.username.clone(), user_agent.clone());
-        async move {
-            store
-                .record_login_attempt(&ctx, Some(id), &name, ua.as_deref(), result)
-                .await
-        }
+        state
+            .store
+            .record_login_attempt(&ctx, Some(user.id), this, result)
     };
     let now = renda_domain::time::now();
     let ok = verify_blocking(password, Some(hash)).await?;
@@ -187,8 +192,10 @@ pub async fn login(
         return Err(bad_credentials());
     }
     if !ok {
-        let locked = state.store.record_login_failure(&ctx, user.id, now).await?;
-        attempt("wrong_password").await?;
+        let locked = state
+            .store
+            .record_login_failure(&ctx, user.id, now, Some(this))
+            .await?;
         if locked {
             tracing::warn!(user_id = %user.id, "account locked after repeated failed sign-ins");
         }
@@ -198,12 +205,15 @@ pub async fn login(
         attempt("disabled").await?;
         return Err(bad_credentials());
     }
-    if !state.store.record_login_success(&ctx, user.id).await? {
+    if !state
+        .store
+        .record_login_success(&ctx, user.id, this)
+        .await?
+    {
         // Locked by failures that raced this attempt.
         attempt("locked").await?;
         return Err(bad_credentials());
     }
-    attempt("success").await?;
     let refresh_token = token::generate_token();
     let session = state
         .store

@@ -93,9 +93,9 @@ pub struct OpinionResponse {
     pub station_id: Option<Uuid>,
     pub content: String,
     pub category: Option<String>,
-    /// Personal data: withheld unless the caller is the office or left it.
+    /// Personal data: withheld unless the caller left it or asked `unmask=true`.
     pub submitter_name: Option<String>,
-    /// Personal data: masked unless the caller is the office or left it.
+    /// Personal data: masked unless the caller left it or asked `unmask=true`.
     pub submitter_phone: Option<String>,
     pub personal_data_masked: bool,
     pub status: OpinionStatus,
@@ -163,21 +163,29 @@ async fn full_view(
     state: &AppState,
     caller: &Caller,
     o: ConstituentOpinion,
+    unmasked: bool,
 ) -> ApiResult<OpinionResponse> {
     let suggestion = progress(state, &o).await?;
-    Ok(build_view(caller, o, suggestion))
+    Ok(build_view(caller, o, suggestion, unmasked))
+}
+
+/// Whether the caller left the opinion.
+fn is_author(caller: &Caller, o: &ConstituentOpinion) -> bool {
+    caller
+        .principal
+        .actor()
+        .is_some_and(|a| o.created_by == Some(a.user_id))
 }
 
 fn build_view(
     caller: &Caller,
     o: ConstituentOpinion,
     suggestion: Option<SuggestionProgress>,
+    unmasked: bool,
 ) -> OpinionResponse {
-    // Personal data: shown to the office and to the person who left it.
-    let full = caller
-        .principal
-        .actor()
-        .is_some_and(|a| a.is_office() || o.created_by == Some(a.user_id));
+    // Personal data: shown to the person who left it, and to the office on
+    // a deliberate, audited request.
+    let full = unmasked || is_author(caller, &o);
     OpinionResponse {
         id: o.id,
         station_id: o.station_id,
@@ -423,17 +431,20 @@ pub async fn list_constituent_opinions(
     }
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |o| {
         let p = extras.remove(&o.id);
-        build_view(&caller, o, p)
+        build_view(&caller, o, p, false)
     })))
 }
 
-/// Reads an opinion the caller may see.
+/// Reads an opinion the caller may see. Who left it is masked except for
+/// that person; the office's staff see it with `unmask=true`, which the
+/// audit trail records.
 #[utoipa::path(
     tag = "constituent-opinions",
-    params(("id" = Uuid, Path)),
+    params(("id" = Uuid, Path), crate::routes::common::UnmaskParams),
     responses(
         (status = 200, description = "The opinion", body = OpinionResponse, headers(("ETag" = String))),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Unmasking asked by someone outside the office's staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such opinion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -443,11 +454,25 @@ pub async fn get_constituent_opinion(
     state: Data<AppState>,
     caller: Caller,
     id: Path<Uuid>,
+    unmask: QueryParams<crate::routes::common::UnmaskParams>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     let o = load_for(&state, &caller, id.into_inner(), OpinionAction::Read).await?;
+    let unmasked = unmask.0.wanted() && !is_author(&caller, &o);
+    if unmasked {
+        crate::routes::common::unmask(
+            &state,
+            &caller,
+            renda_auth::Action::ReadConstituentPersonalData,
+            "read_personal_data",
+            "constituent_opinion",
+            Some(o.id),
+            serde_json::json!({"fields": ["submitter_name", "submitter_phone"]}),
+        )
+        .await?;
+    }
     let version = o.version;
-    let v = full_view(&state, &caller, o).await?;
+    let v = full_view(&state, &caller, o, unmasked).await?;
     Ok(respond::resource(&req, version, &v))
 }
 
@@ -468,7 +493,7 @@ async fn save(
         Err(e) => return Err(e.into()),
     };
     let version = o.version;
-    let v = full_view(state, caller, o).await?;
+    let v = full_view(state, caller, o, false).await?;
     Ok(respond::changed(version, &v))
 }
 
@@ -725,7 +750,7 @@ pub async fn take_up(
         Err(StoreError::VersionMismatch) => return Err(concurrent()),
         Err(e) => return Err(e.into()),
     };
-    let opinion = full_view(&state, &caller, o).await?;
+    let opinion = full_view(&state, &caller, o, false).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/suggestions/{}", s.id)))
         .json(TakenUp {

@@ -181,7 +181,7 @@ pub async fn change_password(
         // token cannot be used to find the password.
         state
             .store
-            .record_login_failure(&caller.audit(), actor.user_id, now)
+            .record_login_failure(&caller.audit(), actor.user_id, now, None)
             .await?;
         return Err(ApiError::field(
             "current_password",

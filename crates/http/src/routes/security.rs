@@ -55,8 +55,8 @@ pub struct UpdatePolicyRequest {
     /// 0 (no expiry) to 3650.
     #[schema(minimum = 0, maximum = 3650)]
     pub password_max_age_days: Option<u32>,
-    /// 5 to 1440.
-    #[schema(minimum = 5, maximum = 1440)]
+    /// 20 to 1440.
+    #[schema(minimum = 20, maximum = 1440)]
     pub session_idle_minutes: Option<u32>,
 }
 
@@ -122,7 +122,7 @@ pub async fn update_policy(
                     PolicyProblem::IdleOutOfRange => FieldError::new(
                         "session_idle_minutes",
                         "out_of_range",
-                        Msg::new("须在 5 到 1440 之间", "must lie between 5 and 1440"),
+                        Msg::new("须在 20 到 1440 之间", "must lie between 20 and 1440"),
                     ),
                 })
                 .collect(),

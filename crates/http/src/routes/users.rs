@@ -152,8 +152,9 @@ pub struct UpdateUserRequest {
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = bool, required = false)]
     pub must_change_password: Option<Option<bool>>,
-    /// The security administrator only. No account holds two of
-    /// `admin`, `security_admin` and `audit_admin`.
+    /// The security administrator only, and never on their own account.
+    /// No account holds two of `admin`, `security_admin` and
+    /// `audit_admin`, and the last two hold no other role.
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 8))]
     #[schema(max_items = 8)]
@@ -205,8 +206,8 @@ fn separation_error() -> FieldError {
         "roles",
         "separation_of_duties",
         Msg::new(
-            "三员分立：一个账号不能同时担任系统管理员、安全管理员、审计管理员中的两个",
-            "Separation of duties: no account holds two of admin, security_admin and audit_admin",
+            "三员分立：一个账号不能同时担任系统管理员、安全管理员、审计管理员中的两个，安全管理员和审计管理员也不能兼任其他角色",
+            "Separation of duties: no account holds two of admin, security_admin and audit_admin, and the last two hold no other role",
         ),
     )
 }
@@ -439,8 +440,10 @@ pub async fn get_user(
 
 /// Changes an account. The system administrator changes the display
 /// name, status, links and resets the password; the security
-/// administrator changes roles and lifts locks (`unlock`). Each field
-/// needs its administrator: a field of the other's is refused with 403.
+/// administrator changes roles and lifts locks (`unlock`), and keeps the
+/// accounts of the security and audit administrators whole. Each field
+/// needs its administrator: a field of the other's is refused with 403,
+/// as is a change of one's own roles (`own_roles`).
 /// No account may hold two administrative roles, and the last active
 /// holder of each cannot be disabled or lose it.
 #[utoipa::path(
@@ -476,7 +479,10 @@ pub async fn update_user(
     }
     let id = id.into_inner();
     let b = body.parse()?;
-    // Each field is its administrator's.
+    let current = state.store.get_user(id).await?;
+    // Each field is its administrator's. The accounts of the security and
+    // audit administrators, who check the system administrator, are kept
+    // by the security administrator alone.
     let account_fields = b.display_name.is_some()
         || b.password.is_some()
         || b.must_change_password.is_some()
@@ -484,11 +490,27 @@ pub async fn update_user(
         || b.deputy_id.is_some()
         || b.unit_id.is_some()
         || b.observer_id.is_some();
+    let checker = current.roles.any(&[Role::SecurityAdmin, Role::AuditAdmin]);
     if account_fields {
-        caller.require(Action::ManageUsers)?;
+        caller.require(if checker {
+            Action::ManageRoles
+        } else {
+            Action::ManageUsers
+        })?;
     }
     if b.roles.is_some() || b.unlock.is_some() {
         caller.require(Action::ManageRoles)?;
+    }
+    // Nobody grants themselves roles.
+    if b.roles.is_some() && caller.actor()?.user_id == id {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "own_roles",
+            Msg::new(
+                "不能修改自己账号的角色",
+                "Nobody changes the roles of their own account",
+            ),
+        ));
     }
     let mut errors = Vec::new();
     let display_name = take(&mut errors, no_null("display_name", b.display_name));
@@ -518,7 +540,6 @@ pub async fn update_user(
     {
         errors.push(password_field_error("password", e));
     }
-    let current = state.store.get_user(id).await?;
     let roles = roles.map(RoleSet::new);
     let eff_roles = roles.clone().unwrap_or_else(|| current.roles.clone());
     let eff_deputy = b.deputy_id.unwrap_or(current.deputy_id);
@@ -553,7 +574,10 @@ pub async fn update_user(
         deputy_id: b.deputy_id,
         unit_id: b.unit_id,
         observer_id: b.observer_id,
-        must_change_password: password_hash.as_ref().map(|_| must_change.unwrap_or(true)),
+        // An administrator's reset password is always theirs to replace.
+        must_change_password: password_hash
+            .as_ref()
+            .map(|_| checker || current.roles.contains(Role::Admin) || must_change.unwrap_or(true)),
         password_hash,
         unlock,
     };
