@@ -49,7 +49,9 @@ impl Store {
         let mut co = ConnectOptions::new(opts.url.clone());
         co.sqlx_logging(false)
             .connect_timeout(Duration::from_secs(5))
-            .acquire_timeout(Duration::from_secs(5));
+            // A request waits at most this long for a connection: with the
+            // database down, callers get 503 within seconds, never a hang.
+            .acquire_timeout(Duration::from_secs(3));
         if opts.url.starts_with("sqlite:") {
             co.max_connections(1).min_connections(1);
             co.map_sqlx_sqlite_opts(|o| {

@@ -29,17 +29,28 @@ pub enum StoreError {
     Crypto(crate::crypto::CryptoError),
 }
 
+/// Whether the database, not the statement, is the problem: unreachable,
+/// shutting down or starting up. PostgreSQL says so with SQLSTATE class
+/// 08 (connection exception), 57P01–57P03 (shutting down, crashed, not yet
+/// accepting connections) and 53300 (too many connections).
 fn is_connection_problem(err: &DbErr) -> bool {
     match err {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
-        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => matches!(
-            e.as_ref(),
-            sea_orm::sqlx::Error::Io(_)
-                | sea_orm::sqlx::Error::PoolTimedOut
-                | sea_orm::sqlx::Error::PoolClosed
-                | sea_orm::sqlx::Error::WorkerCrashed
-                | sea_orm::sqlx::Error::Protocol(_)
-        ),
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            matches!(
+                e.as_ref(),
+                sea_orm::sqlx::Error::Io(_)
+                    | sea_orm::sqlx::Error::PoolTimedOut
+                    | sea_orm::sqlx::Error::PoolClosed
+                    | sea_orm::sqlx::Error::WorkerCrashed
+                    | sea_orm::sqlx::Error::Protocol(_)
+            ) || e
+                .as_database_error()
+                .and_then(|d| d.code())
+                .is_some_and(|c| {
+                    c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03" | "53300")
+                })
+        }
         _ => false,
     }
 }
