@@ -666,7 +666,7 @@ async fn old_plaintext_and_old_keys_are_brought_under_the_current_key() {
     // A row from before encryption: plaintext, no lookup hash.
     app.sql("UPDATE deputies SET phone = '13900001111', phone_index = NULL")
         .await;
-    assert_eq!(app.store.reseal_personal_data().await.unwrap(), 1);
+    assert_eq!(app.store.reseal_personal_data().await.unwrap().rewritten, 1);
     let values = raw_values(&app, "deputies", "phone").await;
     assert!(values[0].starts_with("enc:"), "{}", values[0]);
     let found = app
@@ -674,7 +674,7 @@ async fn old_plaintext_and_old_keys_are_brought_under_the_current_key() {
         .await;
     assert_eq!(found.ok(200)["items"][0]["id"], id.as_str());
     assert_eq!(
-        app.store.reseal_personal_data().await.unwrap(),
+        app.store.reseal_personal_data().await.unwrap().rewritten,
         0,
         "done once"
     );
@@ -691,7 +691,7 @@ async fn old_plaintext_and_old_keys_are_brought_under_the_current_key() {
     .await
     .unwrap();
     store.migrate().await.unwrap();
-    assert_eq!(store.reseal_personal_data().await.unwrap(), 1);
+    assert_eq!(store.reseal_personal_data().await.unwrap().rewritten, 1);
     let values = raw_values(&app, "deputies", "phone").await;
     assert!(values[0].contains(":k2:"), "{}", values[0]);
     store.close().await.ok();
@@ -707,7 +707,7 @@ async fn old_plaintext_and_old_keys_are_brought_under_the_current_key() {
     let d = only_new.get_deputy(id.parse().unwrap()).await.unwrap();
     assert_eq!(d.phone.as_deref(), Some("13900001111"));
     assert_eq!(
-        only_new.reseal_personal_data().await.unwrap(),
+        only_new.reseal_personal_data().await.unwrap().rewritten,
         1,
         "the keyed hash"
     );
@@ -720,6 +720,15 @@ async fn old_plaintext_and_old_keys_are_brought_under_the_current_key() {
         .await
         .unwrap();
     assert_eq!(page.items.len(), 1);
+    // A value no configured key reads is reported and left alone; the
+    // job goes on with the rest.
+    app.sql(&format!(
+        "UPDATE deputies SET phone = 'enc:a:gone:{}'",
+        "A".repeat(40)
+    ))
+    .await;
+    let r = only_new.reseal_personal_data().await.unwrap();
+    assert_eq!((r.rewritten, r.unreadable), (0, 1));
     only_new.close().await.ok();
 }
 
@@ -781,6 +790,27 @@ async fn administrators_cannot_take_over_or_widen_each_other() {
         .await;
     mixed.problem(422, "validation_failed");
     assert_eq!(mixed.body["errors"][0]["code"], "separation_of_duties");
+    // A second auditor: the account the system administrator opened gets
+    // a password only the security administrator set, to be changed.
+    let second = app.create_user(&admin, "auditor2", &[], json!({})).await;
+    let path = format!("/api/v1/users/{second}");
+    let bare = app
+        .patch(&path, Some(&security), &json!({"roles": ["audit_admin"]}))
+        .await;
+    bare.problem(422, "validation_failed");
+    assert_eq!(bare.fields(), ["password"]);
+    app.patch(
+        &path,
+        Some(&security),
+        &json!({"roles": ["audit_admin"], "password": "Given-By-Sec-2026"}),
+    )
+    .await
+    .ok(200);
+    app.login_full("auditor2", PASSWORD)
+        .await
+        .problem(401, "invalid_credentials");
+    let a = app.login_full("auditor2", "Given-By-Sec-2026").await;
+    assert_eq!(a.ok(200)["password_change_required"], true);
 }
 
 #[tokio::test]

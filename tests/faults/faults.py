@@ -121,6 +121,16 @@ def pg(action):
                    check=True, capture_output=True)
 
 
+def pg_ensure_up():
+    """Starts PostgreSQL if it is down (after a fault, whatever happened)."""
+    if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"]).returncode != 0:
+        try:
+            pg("start")
+        except subprocess.CalledProcessError:
+            pass
+    pg_wait_up()
+
+
 def pg_wait_up(timeout=30):
     end = time.time() + timeout
     while time.time() < end:
@@ -254,30 +264,30 @@ def pg_stop(binary, pg_base):
         return ok
     finally:
         srv.stop()
-        pg_wait_up()
+        pg_ensure_up()
 
 
 def kill_9(binary, pg_base):
     d = tempfile.mkdtemp()
     url = fresh_pg_db(pg_base, "renda_faults")
     srv = Server(binary, url, d)
-    srv.start()
-    api = Api(srv.base)
-    staff = staff_token(api, api.login("admin", ADMIN_PW))
-    stop, acked, errors = threading.Event(), {}, []
-    threads = writers(api, staff, 16, stop, acked, errors, "k")
-    time.sleep(3)
-    srv.proc.send_signal(signal.SIGKILL)
-    srv.proc.wait()
-    stop.set()
-    for t in threads:
-        t.join()
-    print(f"  SIGKILL after 3 s: {len(acked)} writes acknowledged, {len(errors)} cut off")
-    pg("stop")
-    pg("start")
-    pg_wait_up()
-    srv.start()
     try:
+        srv.start()
+        api = Api(srv.base)
+        staff = staff_token(api, api.login("admin", ADMIN_PW))
+        stop, acked, errors = threading.Event(), {}, []
+        threads = writers(api, staff, 16, stop, acked, errors, "k")
+        time.sleep(3)
+        srv.proc.send_signal(signal.SIGKILL)
+        srv.proc.wait()
+        stop.set()
+        for t in threads:
+            t.join()
+        print(f"  SIGKILL after 3 s: {len(acked)} writes acknowledged, {len(errors)} cut off")
+        pg("stop")
+        pg("start")
+        pg_wait_up()
+        srv.start()
         staff = api.login("fault-staff", STAFF_PW)
         units = {u["name"]: u["id"] for u in all_pages(api, staff, "/api/v1/units")}
         missing = [n for n in acked if n not in units]
@@ -293,7 +303,8 @@ def kill_9(binary, pg_base):
               f"audit verify: {verify.stdout.strip().splitlines()[-1] if verify.stdout.strip() else verify.stderr.strip()}")
         return not missing and not no_audit and not orphan_audit and verify.returncode == 0
     finally:
-        srv.stop()
+        srv.stop(signal.SIGKILL)
+        pg_ensure_up()
 
 
 def main():

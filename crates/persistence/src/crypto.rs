@@ -120,16 +120,15 @@ impl std::fmt::Debug for DataKey {
 }
 
 impl DataKey {
-    /// A key from its id (letters, digits, `-`, `_`; 1 to 32) and 32
-    /// random bytes.
+    /// A key from its id (letters, digits and `-`; 1 to 32) and 32
+    /// random bytes. (No `_` or `%`: stored values are matched by their
+    /// key id with `LIKE`.)
     pub fn new(id: &str, secret: [u8; 32]) -> Result<Self, String> {
         let ok = (1..=32).contains(&id.len())
-            && id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if !ok {
             return Err(format!(
-                "a key id is 1 to 32 letters, digits, `-` or `_`, not `{id}`"
+                "a key id is 1 to 32 letters, digits or `-`, not `{id}`"
             ));
         }
         Ok(Self {
@@ -198,8 +197,13 @@ impl Crypto {
         let Some(oldest) = keys.last() else {
             return Err("at least one data key is needed".into());
         };
+        // Ids differing only in case count as one: SQLite's LIKE ignores
+        // case.
         let mut seen = std::collections::HashSet::new();
-        if let Some(dup) = keys.iter().find(|k| !seen.insert(k.id.clone())) {
+        if let Some(dup) = keys
+            .iter()
+            .find(|k| !seen.insert(k.id.to_ascii_lowercase()))
+        {
             return Err(format!("key id `{}` is listed twice", dup.id));
         }
         let index_key = oldest.derive(suite, "index");
@@ -508,6 +512,15 @@ mod tests {
         assert_eq!(DataKey::parse(&k.to_spec()).unwrap().id(), "2026-11");
         assert!(DataKey::parse("k1:short").is_err());
         assert!(DataKey::parse("bad id:AAAA").is_err());
+        assert!(
+            DataKey::generate("k_1").is_err(),
+            "`_` matches anything in LIKE"
+        );
+        let (a, b) = (
+            DataKey::generate("K1").unwrap(),
+            DataKey::generate("k1").unwrap(),
+        );
+        assert!(Crypto::new(Suite::Gm, vec![a, b]).is_err());
         assert!(Crypto::new(Suite::Gm, vec![]).is_err());
         assert!(!format!("{k:?}").contains(&k.to_spec()[8..]));
     }

@@ -203,6 +203,7 @@ impl Store {
         ctx: &AuditCtx,
         news: Vec<NewUser>,
     ) -> StoreResult<bool> {
+        let roles: Vec<Role> = news.iter().flat_map(|n| n.roles.administrative()).collect();
         let txn = self.db.begin().await?;
         for n in news {
             for role in n.roles.administrative() {
@@ -210,7 +211,21 @@ impl Store {
                     return Ok(false);
                 }
             }
-            insert_user(&txn, ctx, n).await?;
+            match insert_user(&txn, ctx, n).await {
+                Ok(_) => {}
+                Err(StoreError::Conflict(c)) => {
+                    drop(txn);
+                    // Another instance starting at the same time may have
+                    // created them; otherwise the name is taken.
+                    for role in roles {
+                        if active_holders(&self.db, role).await? == 0 {
+                            return Err(StoreError::Conflict(c));
+                        }
+                    }
+                    return Ok(false);
+                }
+                Err(e) => return Err(e),
+            }
         }
         txn.commit().await?;
         Ok(true)

@@ -499,9 +499,19 @@ pub fn spawn_background(store: Store, clock: Arc<dyn Clock>) -> tokio::task::Joi
                 // Personal data from before encryption, or under a key
                 // since rotated, is brought under the current key.
                 match store.reseal_personal_data().await {
-                    Ok(0) => {}
-                    Ok(k) => {
-                        tracing::info!(count = k, "personal data encrypted under the current key")
+                    Ok(r) => {
+                        if r.rewritten > 0 {
+                            tracing::info!(
+                                count = r.rewritten,
+                                "personal data encrypted under the current key"
+                            );
+                        }
+                        if r.unreadable > 0 {
+                            tracing::error!(
+                                count = r.unreadable,
+                                "stored personal data the configured keys cannot read: restore the key that wrote it"
+                            );
+                        }
                     }
                     Err(e) => tracing::warn!(error = %e, "could not re-encrypt personal data"),
                 }

@@ -441,7 +441,8 @@ pub async fn get_user(
 /// Changes an account. The system administrator changes the display
 /// name, status, links and resets the password; the security
 /// administrator changes roles and lifts locks (`unlock`), and keeps the
-/// accounts of the security and audit administrators whole. Each field
+/// accounts of the security and audit administrators whole (granting one
+/// of their roles needs a new `password` in the same request). Each field
 /// needs its administrator: a field of the other's is refused with 403,
 /// as is a change of one's own roles (`own_roles`).
 /// No account may hold two administrative roles, and the last active
@@ -490,7 +491,14 @@ pub async fn update_user(
         || b.deputy_id.is_some()
         || b.unit_id.is_some()
         || b.observer_id.is_some();
-    let checker = current.roles.any(&[Role::SecurityAdmin, Role::AuditAdmin]);
+    let checking = [Role::SecurityAdmin, Role::AuditAdmin];
+    let granted_checking = b.roles.as_ref().is_some_and(|r| {
+        r.as_ref().is_some_and(|r| {
+            r.iter()
+                .any(|x| checking.contains(x) && !current.roles.contains(*x))
+        })
+    });
+    let checker = current.roles.any(&checking) || granted_checking;
     if account_fields {
         caller.require(if checker {
             Action::ManageRoles
@@ -527,6 +535,18 @@ pub async fn update_user(
         .is_some_and(|r| RoleSet::new(r.iter().copied()).breaks_separation())
     {
         errors.push(separation_error());
+    }
+    // Whoever opened the account knows its password: granting a checking
+    // role replaces it, and the holder must then choose their own.
+    if granted_checking && password.is_none() {
+        errors.push(FieldError::new(
+            "password",
+            "required",
+            Msg::new(
+                "授予安全管理员或审计管理员角色时须同时设置新密码",
+                "Granting the security or audit administrator's role needs a new password with it",
+            ),
+        ));
     }
     if display_name.as_deref().is_some_and(|n| n.trim().is_empty()) {
         errors.push(FieldError::new(
