@@ -323,6 +323,14 @@ const ALLOWED_BEFORE_PASSWORD_CHANGE: [(&str, &str); 4] = [
     ("POST", "/api/v1/auth/logout"),
 ];
 
+/// Whether an account that must change its password may still call
+/// this operation (`path` as the OpenAPI document names it).
+pub(crate) fn allowed_before_password_change(method: &str, path: &str) -> bool {
+    ALLOWED_BEFORE_PASSWORD_CHANGE
+        .iter()
+        .any(|(m, r)| *m == method && *r == path)
+}
+
 impl Caller {
     /// Asks the permission module; answers 401 or 403 when it says no.
     pub fn require(&self, action: Action) -> Result<(), ApiError> {
@@ -439,11 +447,7 @@ impl FromRequest for Caller {
                         request_id: request_id.clone(),
                         client_addr: client_addr.clone(),
                     });
-                    if change_required
-                        && !ALLOWED_BEFORE_PASSWORD_CHANGE
-                            .iter()
-                            .any(|(m, r)| *m == method && *r == route)
-                    {
+                    if change_required && !allowed_before_password_change(&method, &route) {
                         return Err(ApiError::password_change_required());
                     }
                     // Each person and each client has a budget of requests.

@@ -166,13 +166,14 @@ impl Modify for CommonResponses {
                     });
             }
             let ops = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
+                ("GET", &mut item.get),
+                ("PUT", &mut item.put),
+                ("POST", &mut item.post),
+                ("DELETE", &mut item.delete),
+                ("PATCH", &mut item.patch),
             ];
-            for op in ops.into_iter().flatten() {
+            for (method, op) in ops {
+                let Some(op) = op else { continue };
                 let has_body = op.request_body.is_some();
                 let has_query = op.parameters.as_ref().is_some_and(|ps| {
                     ps.iter()
@@ -210,6 +211,14 @@ impl Modify for CommonResponses {
                         "429",
                         "Over the caller's budget of requests; retry after the `Retry-After` seconds",
                     );
+                    // An account that must change its password is refused
+                    // everything else.
+                    if !extract::allowed_before_password_change(method, path) {
+                        add(
+                            "403",
+                            "The account must change its password first (`password_change_required`)",
+                        );
+                    }
                 }
                 if has_query {
                     add("422", "Invalid parameters");
