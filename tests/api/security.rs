@@ -250,6 +250,25 @@ async fn sign_ins_are_kept_for_the_user_and_the_security_administrator() {
             .await
             .problem(403, "forbidden");
     }
+    app.get(
+        &format!("/api/v1/users/{}/logins", uuid::Uuid::now_v7()),
+        Some(&security),
+    )
+    .await
+    .problem(404, "not_found");
+    let bad = app.get("/api/v1/me/logins?limit=0", Some(&t)).await;
+    bad.problem(422, "validation_failed");
+    assert_eq!(bad.fields(), ["limit"]);
+    app.get("/api/v1/me/logins", None)
+        .await
+        .problem(401, "unauthenticated");
+    // The policy is for the three administrators to read.
+    app.get("/api/v1/security-policy", Some(&t))
+        .await
+        .problem(403, "forbidden");
+    app.get("/api/v1/security-policy", Some(&admin))
+        .await
+        .ok(200);
     // Failed sign-ins, for unknown names too, are in the audit trail.
     let failed = audit_entries(&app, "action=login_failed").await;
     assert_eq!(failed.len(), 2);
@@ -381,6 +400,25 @@ async fn refusals_and_unmasking_are_audited() {
     let id = d["id"].as_str().unwrap();
     let path = format!("/api/v1/deputies/{id}");
 
+    // An observer's contact details likewise.
+    let obs = app
+        .post(
+            "/api/v1/observers",
+            Some(&staff),
+            &json!({"name": "陈静", "specialty": "finance_audit", "category": "finance_work",
+                    "term_start": "2026-01-01", "term_end": "2028-12-31", "phone": "13900005678"}),
+        )
+        .await;
+    let opath = format!("/api/v1/observers/{}", obs.ok(201)["id"].as_str().unwrap());
+    app.get(&format!("{opath}?unmask=true"), Some(&leader))
+        .await
+        .problem(403, "forbidden");
+    let bad = app
+        .get(&format!("{opath}?unmask=perhaps"), Some(&staff))
+        .await;
+    bad.problem(422, "validation_failed");
+    assert_eq!(bad.fields(), ["unmask"]);
+
     // Masked by default, the office included.
     let plain = app.get(&path, Some(&staff)).await;
     assert_eq!(plain.ok(200)["phone"], "138****1234");
@@ -510,6 +548,9 @@ async fn the_audit_trail_cannot_be_changed_or_deleted() {
     app.get("/api/v1/audit-events/export.csv", Some(&staff))
         .await
         .problem(403, "forbidden");
+    app.get("/api/v1/audit-events/export.pdf", Some(&auditor))
+        .await
+        .problem(404, "not_found");
     let exports = audit_entries(&app, "action=export&object_type=audit_event").await;
     assert_eq!(exports.len(), 2);
     assert_eq!(exports[0]["actor_username"], "auditadmin");
