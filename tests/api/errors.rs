@@ -210,6 +210,10 @@ async fn nul_characters_are_refused_not_stored() {
     let a = app.get("/api/v1/deputies?q=%00", None).await;
     a.problem(422, "validation_failed");
     assert_eq!(a.fields(), ["q"]);
+    // A NUL in a parameter's name is named by its escape, never echoed.
+    let a = app.get("/api/v1/deputies?a%00b=1", None).await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.fields(), ["a\\u0000b"]);
     let a = app
         .post(
             "/api/v1/units",
@@ -321,6 +325,21 @@ async fn a_literal_path_with_another_method_is_a_405_not_a_bad_id() {
     .await;
     a.problem(405, "method_not_allowed");
     assert_eq!(a.header("allow"), Some("GET, HEAD"));
+    // An export's name is not a record id: only the export's methods.
+    for path in [
+        "/api/v1/deputies/export.csv",
+        "/api/v1/suggestions/export.xlsx",
+    ] {
+        let a = crate::helpers::Answer::read(
+            app.request(Method::PATCH, path, Some(&admin))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        a.problem(405, "method_not_allowed");
+        assert_eq!(a.header("allow"), Some("GET, HEAD"), "{path}");
+    }
     app.patch("/api/v1/suggestions/not-an-id", Some(&admin), &json!({}))
         .await
         .problem(404, "not_found");

@@ -1157,6 +1157,31 @@ async fn integration_refusals_bad_input_stale_versions_and_no_account() {
     .await;
     twice.problem(400, "invalid_request");
     assert_eq!(twice.body["error"], "invalid_request");
+    // A known parameter twice is refused; unknown ones are ignored, even
+    // repeated (RFC 6749 §3.2).
+    let token_form = |body: &'static str| {
+        app.client
+            .post(app.url("/api/v1/auth/token"))
+            .basic_auth(&client, Some(&secret))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let repeated = Answer::read(
+        token_form("grant_type=client_credentials&grant_type=client_credentials")
+            .await
+            .unwrap(),
+    )
+    .await;
+    repeated.problem(400, "invalid_request");
+    let unknown = Answer::read(
+        token_form("grant_type=client_credentials&x=1&x=%00")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(unknown.status, 200, "{:?}", unknown.body);
+    assert!(unknown.body["access_token"].is_string());
     let xml = Answer::read(
         app.client
             .post(app.url("/api/v1/auth/token"))

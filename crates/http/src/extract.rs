@@ -259,7 +259,9 @@ impl<T: DeserializeOwned + Validate> FromRequest for QueryParams<T> {
             }
             bad_string(&v).map(|b| (k, b))
         }) {
-            return std::future::ready(Err(bad_string_error(&k, bad)));
+            // The name is echoed: a NUL in it is shown as its escape.
+            let name = k.replace('\0', "\\u0000");
+            return std::future::ready(Err(bad_string_error(&name, bad)));
         }
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(qs.as_bytes()));
         let res = match serde_path_to_error::deserialize::<_, T>(de) {

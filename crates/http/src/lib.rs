@@ -122,6 +122,7 @@ fn problem_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi
 impl Modify for CommonResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        let components = openapi.components.as_ref();
         for (path, item) in openapi.paths.paths.iter_mut() {
             // Answers with secrets, and imports, are not kept for replay
             // (see the idempotency layer).
@@ -140,7 +141,8 @@ impl Modify for CommonResponses {
                         utoipa::openapi::ObjectBuilder::new()
                             .schema_type(utoipa::openapi::Type::String)
                             .min_length(Some(1))
-                            .max_length(Some(200)),
+                            .max_length(Some(200))
+                            .pattern(Some("^[!-~]{1,200}$")),
                     ))
                     .build();
                 post.parameters.get_or_insert_with(Vec::new).push(key);
@@ -184,9 +186,19 @@ impl Modify for CommonResponses {
                     .as_ref()
                     .is_some_and(|ps| ps.iter().any(|p| p.name == "If-Match"));
                 // An absent body reads as `{}` (operations such as `/submit`
-                // need none), so no request body is required as such.
+                // need none), so a body is required only where its schema
+                // has required fields.
                 if let Some(body) = op.request_body.as_mut() {
-                    body.required = Some(utoipa::openapi::Required::False);
+                    let needed = body
+                        .content
+                        .get("application/json")
+                        .and_then(|c| c.schema.as_ref())
+                        .is_some_and(|s| has_required_fields(s, components));
+                    body.required = Some(if needed {
+                        utoipa::openapi::Required::True
+                    } else {
+                        utoipa::openapi::Required::False
+                    });
                 }
                 let r = &mut op.responses.responses;
                 let mut add = |code: &str, description: &str| {
@@ -207,6 +219,9 @@ impl Modify for CommonResponses {
                     })
                 });
                 if signed_in {
+                    // Also where signing in is optional: a token that is
+                    // sent must be valid.
+                    add("401", "Missing, invalid or expired access token");
                     add(
                         "429",
                         "Over the caller's budget of requests; retry after the `Retry-After` seconds",
@@ -237,6 +252,100 @@ impl Modify for CommonResponses {
     }
 }
 
+/// Whether a body schema, or the component it refers to, names required
+/// fields (so that an absent body, read as `{}`, cannot pass).
+fn has_required_fields(
+    schema: &utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+    components: Option<&utoipa::openapi::Components>,
+) -> bool {
+    use utoipa::openapi::{RefOr, schema::Schema};
+    let schema = match schema {
+        RefOr::T(s) => Some(s),
+        RefOr::Ref(r) => {
+            let name = r.ref_location.rsplit('/').next().unwrap_or_default();
+            components
+                .and_then(|c| c.schemas.get(name))
+                .and_then(|s| match s {
+                    RefOr::T(s) => Some(s),
+                    RefOr::Ref(_) => None,
+                })
+        }
+    };
+    matches!(schema, Some(Schema::Object(o)) if !o.required.is_empty())
+}
+
+/// No string the API takes may hold a NUL character (no database stores
+/// one as text; such a request is a 422): every free-form string schema
+/// says so with a pattern. Strings with a format, an enumeration or a
+/// pattern of their own exclude it already.
+struct NulFree;
+
+const NUL_FREE_PATTERN: &str = "^[^\\x00]*$";
+
+fn nul_free(schema: &mut utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema, SchemaType, Type};
+    let RefOr::T(schema) = schema else { return };
+    match schema {
+        Schema::Object(o) => {
+            let string = match &o.schema_type {
+                SchemaType::Type(t) => *t == Type::String,
+                SchemaType::Array(ts) => ts.contains(&Type::String),
+                _ => false,
+            };
+            if string && o.format.is_none() && o.enum_values.is_none() && o.pattern.is_none() {
+                o.pattern = Some(NUL_FREE_PATTERN.to_owned());
+            }
+            o.properties.values_mut().for_each(nul_free);
+            if let Some(extra) = o.additional_properties.as_mut()
+                && let AdditionalProperties::RefOr(r) = extra.as_mut()
+            {
+                nul_free(r);
+            }
+        }
+        Schema::Array(a) => {
+            if let ArrayItems::RefOrSchema(items) = &mut a.items {
+                nul_free(items);
+            }
+        }
+        Schema::AllOf(x) => x.items.iter_mut().for_each(nul_free),
+        Schema::OneOf(x) => x.items.iter_mut().for_each(nul_free),
+        Schema::AnyOf(x) => x.items.iter_mut().for_each(nul_free),
+        _ => {}
+    }
+}
+
+impl Modify for NulFree {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            c.schemas.values_mut().for_each(nul_free);
+        }
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in ops.into_iter().flatten() {
+                for p in op.parameters.iter_mut().flatten() {
+                    if let Some(s) = p.schema.as_mut() {
+                        nul_free(s);
+                    }
+                }
+                if let Some(body) = op.request_body.as_mut() {
+                    for c in body.content.values_mut() {
+                        if let Some(s) = c.schema.as_mut() {
+                            nul_free(s);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The OpenAPI document of the API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let (_, mut doc) = App::new()
@@ -247,6 +356,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     // Runs on the collected operations, which `ApiDoc`'s own modifiers
     // never see.
     CommonResponses.modify(&mut doc);
+    routes::activities::document_rules(&mut doc);
+    NulFree.modify(&mut doc);
     doc
 }
 

@@ -5,6 +5,8 @@
 enum Seg {
     Lit(String),
     Param,
+    /// A parameter with literal text around it, as in `export.{format}`.
+    Mixed(String, String),
 }
 
 /// One method of a path, and whether it serves callers without a token.
@@ -25,6 +27,8 @@ fn segments(path: &str) -> Vec<Seg> {
         .map(|s| {
             if s.starts_with('{') && s.ends_with('}') {
                 Seg::Param
+            } else if let (Some(open), Some(close)) = (s.find('{'), s.rfind('}')) {
+                Seg::Mixed(s[..open].to_owned(), s[close + 1..].to_owned())
             } else {
                 Seg::Lit(s.to_owned())
             }
@@ -101,6 +105,14 @@ impl RouteTable {
                     l == w
                 }
                 Seg::Param => !w.is_empty(),
+                // As specific as a literal: `export.csv` is the export,
+                // not a record whose id is `export.csv`.
+                Seg::Mixed(prefix, suffix) => {
+                    literal += 1;
+                    w.len() > prefix.len() + suffix.len()
+                        && w.starts_with(prefix.as_str())
+                        && w.ends_with(suffix.as_str())
+                }
             });
             if fits && best.is_none_or(|(n, _)| literal > n) {
                 best = Some((literal, ops));
@@ -139,12 +151,15 @@ mod tests {
         let doc = r#"{"paths": {
             "/api/v1/units": {"get": {"security": [{"bearer": []}]}, "post": {"security": [{"bearer": []}]}},
             "/api/v1/units/{id}": {"get": {}, "patch": {}, "delete": {}},
+            "/api/v1/units/export.{format}": {"get": {}},
             "/api/v1/deputies": {"get": {"security": [{}, {"bearer": []}]}},
             "/api/v1/auth/login": {"post": {"security": [{}]}}
         }}"#;
         let t = RouteTable::from_openapi(doc);
         assert_eq!(t.allow("/api/v1/units"), "GET, HEAD, POST");
         assert_eq!(t.allow("/api/v1/units/abc"), "GET, HEAD, DELETE, PATCH");
+        assert_eq!(t.allow("/api/v1/units/export.csv"), "GET, HEAD");
+        assert_eq!(t.allow("/api/v1/units/export."), "GET, HEAD, DELETE, PATCH");
         assert_eq!(t.allow("/api/v1/auth/login"), "POST");
         assert_eq!(t.allow("/healthz"), "GET, HEAD");
         assert_eq!(t.allow("/nowhere"), "");

@@ -125,11 +125,13 @@ pub fn phone(s: &str) -> Result<(), ValidationError> {
     }
 }
 
-/// Checks that a URL is http(s).
+/// Checks that a URL is http(s), with something after the scheme and no
+/// whitespace (the schema's pattern says the same).
 pub fn http_url(s: &str) -> Result<(), ValidationError> {
-    let ok = (s.starts_with("https://") || s.starts_with("http://"))
-        && s.len() > 8
-        && !s.contains(char::is_whitespace);
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    let ok = rest.is_some_and(|r| !r.is_empty()) && !s.contains(char::is_whitespace);
     if ok {
         Ok(())
     } else {

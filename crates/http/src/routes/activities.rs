@@ -94,23 +94,85 @@ pub struct CreateActivityRequest {
     #[schema(min_length = 1, max_length = 100)]
     pub brand: Option<String>,
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub title: String,
     #[validate(length(max = 5000))]
     #[schema(max_length = 5000)]
     pub description: Option<String>,
     pub day: NaiveDate,
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub place: String,
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub organiser: String,
     #[serde(default)]
     #[validate(length(max = 500))]
     #[schema(max_items = 500)]
     pub invited_deputy_ids: Vec<Uuid>,
 }
+
+/// What the derived schema of [`CreateActivityRequest`] cannot say, as
+/// [`check_activity`] requires: a service-brand activity names its brand
+/// (not blank). The schema becomes the derived one and one of: a service
+/// brand with its brand, or another kind.
+pub(crate) fn document_rules(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, OneOfBuilder, Type};
+    let Some(schemas) = doc.components.as_mut().map(|c| &mut c.schemas) else {
+        return;
+    };
+    let Some(derived) = schemas.remove("CreateActivityRequest") else {
+        return;
+    };
+    let brand = ObjectBuilder::new()
+        .property(
+            "kind",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some([ActivityKind::ServiceBrand.as_str()])),
+        )
+        .property(
+            "brand",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(NOT_BLANK_PATTERN)),
+        )
+        .required("kind")
+        .required("brand");
+    let others = ObjectBuilder::new()
+        .property(
+            "kind",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(
+                    ActivityKind::ALL
+                        .iter()
+                        .filter(|k| **k != ActivityKind::ServiceBrand)
+                        .map(|k| k.as_str()),
+                )),
+        )
+        .required("kind");
+    let rule = OneOfBuilder::new().item(brand).item(others);
+    schemas.insert(
+        "CreateActivityRequest".to_owned(),
+        AllOfBuilder::new().item(derived).item(rule).into(),
+    );
+}
+
+/// Text with something besides whitespace (what `not_blank` checks).
+const NOT_BLANK_PATTERN: &str = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$";
 
 fn check_activity(a: &Activity, today: NaiveDate) -> Vec<FieldError> {
     let mut errors = Vec::new();
@@ -281,7 +343,7 @@ pub struct UpdateActivityRequest {
     pub brand: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 200))]
-    #[schema(value_type = String, required = false, min_length = 1, max_length = 200)]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$")]
     pub title: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 5000))]
@@ -292,11 +354,11 @@ pub struct UpdateActivityRequest {
     pub day: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 200))]
-    #[schema(value_type = String, required = false, min_length = 1, max_length = 200)]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$")]
     pub place: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 200))]
-    #[schema(value_type = String, required = false, min_length = 1, max_length = 200)]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$")]
     pub organiser: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 500))]
@@ -700,14 +762,23 @@ fn need_view(n: Need, caller: &Caller) -> NeedResponse {
 }))]
 pub struct CreateNeedRequest {
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub requester: String,
     pub requester_kind: RequesterKind,
     #[validate(length(min = 1, max = 5000))]
-    #[schema(min_length = 1, max_length = 5000)]
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub content: String,
     /// Personal data.
     #[validate(custom(function = "crate::validation::phone"))]
+    #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub contact_phone: Option<String>,
 }
 
@@ -947,7 +1018,11 @@ pub async fn match_need(
 #[schema(example = json!({"note": "已组织政策宣讲，企业完成申报"}))]
 pub struct CloseNeedRequest {
     #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub note: String,
 }
 

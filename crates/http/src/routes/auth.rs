@@ -320,7 +320,7 @@ pub async fn logout(state: Data<AppState>, caller: Caller) -> ApiResult<HttpResp
 pub struct ClientTokenRequest {
     /// Always `client_credentials`.
     #[validate(length(min = 1, max = 40))]
-    #[schema(min_length = 1, max_length = 40)]
+    #[schema(min_length = 1, max_length = 40, pattern = "^client_credentials$")]
     pub grant_type: String,
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
@@ -453,9 +453,12 @@ async fn issue_client_token(
         .unwrap_or_default();
     let b: ClientTokenRequest = match content_type.as_str() {
         "application/x-www-form-urlencoded" => {
+            // RFC 6749 §3.2: parameters this grant does not know are
+            // ignored; one it knows must not appear twice.
+            const KNOWN: [&str; 4] = ["grant_type", "client_id", "client_secret", "scope"];
             let mut seen = std::collections::HashSet::new();
             for (k, _) in form_urlencoded::parse(&body) {
-                if !seen.insert(k.into_owned()) {
+                if KNOWN.contains(&k.as_ref()) && !seen.insert(k.into_owned()) {
                     return Err(invalid_request(
                         "A parameter appears more than once",
                         "参数重复出现",
@@ -463,6 +466,7 @@ async fn issue_client_token(
                 }
             }
             let json: serde_json::Map<String, serde_json::Value> = form_urlencoded::parse(&body)
+                .filter(|(k, _)| KNOWN.contains(&k.as_ref()))
                 .map(|(k, v)| (k.into_owned(), serde_json::Value::String(v.into_owned())))
                 .collect();
             crate::extract::parse_json(serde_json::Value::Object(json).to_string().as_bytes())?

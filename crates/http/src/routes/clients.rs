@@ -111,7 +111,11 @@ pub struct CreateClientRequest {
         length(min = 1, max = 50),
         custom(function = "crate::validation::not_blank")
     )]
-    #[schema(min_length = 1, max_length = 50)]
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub name: String,
     #[validate(length(min = 1, max = 10))]
     #[schema(min_items = 1, max_items = 10)]

@@ -48,7 +48,11 @@ pub struct MembershipBody {
         length(min = 1, max = 40),
         custom(function = "crate::validation::not_blank")
     )]
-    #[schema(min_length = 1, max_length = 40)]
+    #[schema(
+        min_length = 1,
+        max_length = 40,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub term: String,
     /// Constituency (选区), for deputies elected directly.
     #[validate(length(min = 1, max = 200))]
@@ -93,7 +97,11 @@ pub struct LinkBody {
         length(min = 1, max = 200),
         custom(function = "crate::validation::not_blank")
     )]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub organization: String,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
@@ -282,7 +290,11 @@ pub struct CreateDeputyRequest {
         length(min = 1, max = 100),
         custom(function = "crate::validation::not_blank")
     )]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub name: String,
     pub gender: Option<Gender>,
     #[validate(length(min = 1, max = 40))]
@@ -302,9 +314,13 @@ pub struct CreateDeputyRequest {
     #[schema(min_length = 1, max_length = 200)]
     pub work_unit: Option<String>,
     #[validate(custom(function = "crate::validation::phone"))]
+    #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub phone: Option<String>,
     #[validate(length(max = 500), custom(function = "crate::validation::http_url"))]
-    #[schema(max_length = 500, pattern = "^https?://")]
+    #[schema(
+        max_length = 500,
+        pattern = r"^https?://[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$"
+    )]
     pub photo_url: Option<String>,
     /// Default `active`.
     pub status: Option<DeputyStatus>,
@@ -357,10 +373,14 @@ pub struct UpdateDeputyRequest {
     pub work_unit: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(custom(function = "crate::validation::phone"))]
+    #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 500), custom(function = "crate::validation::http_url"))]
-    #[schema(max_length = 500, pattern = "^https?://")]
+    #[schema(
+        max_length = 500,
+        pattern = r"^https?://[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$"
+    )]
     pub photo_url: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = DeputyStatus, required = false)]

@@ -116,10 +116,18 @@ pub struct CreateRoundRequest {
     pub year: i32,
     pub level: Level,
     #[validate(length(min = 1, max = 40))]
-    #[schema(min_length = 1, max_length = 40)]
+    #[schema(
+        min_length = 1,
+        max_length = 40,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub term: String,
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub title: String,
     #[validate(range(min = 1, max = 100))]
     #[schema(minimum = 1, maximum = 100)]
@@ -465,7 +473,11 @@ pub struct BreakTieRequest {
     #[schema(min_items = 1, max_items = 100)]
     pub adopt: Vec<Uuid>,
     #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub reason: String,
 }
 
@@ -648,10 +660,18 @@ impl Keyed for CandidateResponse {
 }))]
 pub struct ProposeRequest {
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub title: String,
     #[validate(length(min = 1, max = 5000))]
-    #[schema(min_length = 1, max_length = 5000)]
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub description: String,
     /// Yuan.
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
@@ -853,7 +873,11 @@ pub async fn get_candidate(
 pub struct ReviewRequest {
     pub shortlist: bool,
     #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub reason: String,
     /// The responsible unit (a shortlisted candidate needs one).
     pub unit_id: Option<Uuid>,
@@ -1350,7 +1374,11 @@ pub struct ProgressRequest {
     #[schema(minimum = 0, maximum = 100)]
     pub percent: i32,
     #[validate(length(min = 1, max = 5000))]
-    #[schema(min_length = 1, max_length = 5000)]
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub note: String,
     /// Today if absent; never in the future.
     pub reported_on: Option<NaiveDate>,
@@ -1489,7 +1517,11 @@ impl From<Comment> for CommentView {
 #[schema(example = json!({"content": "建议优先安排老年人比例高的小区"}))]
 pub struct CommentRequest {
     #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub content: String,
 }
 

@@ -113,7 +113,11 @@ pub struct CreateObserverRequest {
         length(min = 1, max = 100),
         custom(function = "crate::validation::not_blank")
     )]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub name: String,
     pub specialty: Specialty,
     pub category: ObserverCategory,
@@ -125,6 +129,7 @@ pub struct CreateObserverRequest {
     /// Default `active`.
     pub status: Option<ObserverStatus>,
     #[validate(custom(function = "crate::validation::phone"))]
+    #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub phone: Option<String>,
     #[validate(email, length(max = 200))]
     #[schema(format = "email", max_length = 200)]
@@ -165,6 +170,7 @@ pub struct UpdateObserverRequest {
     pub status: Option<Option<ObserverStatus>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(custom(function = "crate::validation::phone"))]
+    #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(email, length(max = 200))]

@@ -92,7 +92,11 @@ fn view(s: Station) -> StationResponse {
 pub struct CreateStationRequest {
     pub kind: StationKind,
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub name: String,
     #[validate(length(max = 300))]
     #[schema(max_length = 300)]
@@ -102,6 +106,7 @@ pub struct CreateStationRequest {
     #[schema(max_length = 100)]
     pub contact_person: Option<String>,
     #[validate(custom(function = "crate::validation::phone"))]
+    #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub contact_phone: Option<String>,
     #[validate(length(max = 5000))]
     #[schema(max_length = 5000)]
@@ -270,7 +275,7 @@ pub struct UpdateStationRequest {
     pub kind: Option<Option<StationKind>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 200))]
-    #[schema(value_type = String, required = false, min_length = 1, max_length = 200)]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$")]
     pub name: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 300))]
@@ -284,6 +289,7 @@ pub struct UpdateStationRequest {
     pub contact_person: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(custom(function = "crate::validation::phone"))]
+    #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub contact_phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 5000))]

@@ -83,13 +83,18 @@ pub struct CreateUnitRequest {
         length(min = 1, max = 200),
         custom(function = "crate::validation::not_blank")
     )]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub name: String,
     pub kind: UnitKind,
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub contact_person: Option<String>,
     #[validate(custom(function = "crate::validation::phone"))]
+    #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub contact_phone: Option<String>,
     #[validate(email, length(max = 200))]
     #[schema(max_length = 200, format = "email")]
@@ -121,6 +126,7 @@ pub struct UpdateUnitRequest {
     pub contact_person: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(custom(function = "crate::validation::phone"))]
+    #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub contact_phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(email, length(max = 200))]

@@ -109,7 +109,11 @@ pub struct CreateUserRequest {
         length(min = 1, max = 100),
         custom(function = "crate::validation::not_blank")
     )]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub display_name: String,
     /// The business roles the account is opened for; may be empty. The
     /// administrative roles (`admin`, `security_admin`, `audit_admin`)
