@@ -311,10 +311,18 @@ async fn an_anonymous_opinion_is_followed_by_receipt_and_becomes_a_suggestion() 
     assert_eq!(s.body["status"], "draft");
     assert_eq!(s.body["content"], "小区门口路灯坏了三个月");
 
-    // The submitter sees the suggestion's progress.
+    // The submitter sees the suggestion's progress once it is submitted;
+    // the draft is deputy A's own until then, hidden from deputy B, who
+    // sees the opinion.
     let f = follow(code.clone()).await;
     assert_eq!(f.ok(200)["status"], "taken_up");
-    assert_eq!(f.body["suggestion"]["status"], "draft");
+    assert_eq!(f.body["suggestion"], Value::Null);
+    let seen_by_a = app.get(&path, Some(&w.a.1)).await;
+    assert_eq!(seen_by_a.ok(200)["suggestion"]["status"], "draft");
+    let seen_by_b = app.get(&path, Some(&w.b.1)).await;
+    assert_eq!(seen_by_b.ok(200)["suggestion"], Value::Null);
+    let listed_by_b = app.get("/api/v1/constituent-opinions", Some(&w.b.1)).await;
+    assert_eq!(listed_by_b.ok(200)["items"][0]["suggestion"], Value::Null);
     app.post(
         &format!("/api/v1/suggestions/{sid}/submit"),
         Some(&w.a.1),
@@ -324,6 +332,10 @@ async fn an_anonymous_opinion_is_followed_by_receipt_and_becomes_a_suggestion() 
     .ok(200);
     assert_eq!(
         follow(code).await.ok(200)["suggestion"]["status"],
+        "submitted"
+    );
+    assert_eq!(
+        app.get(&path, Some(&w.b.1)).await.ok(200)["suggestion"]["status"],
         "submitted"
     );
     let a_duties = w.duties(&w.a.0, &w.a.1, "").await;

@@ -71,6 +71,7 @@ pub struct ReceiptView {
     pub status: OpinionStatus,
     pub answer: Option<String>,
     pub unit_reply: Option<String>,
+    /// The suggestion the opinion was taken up as, once it is submitted.
     pub suggestion: Option<SuggestionProgress>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -103,6 +104,8 @@ pub struct OpinionResponse {
     pub unit_id: Option<Uuid>,
     pub forward_note: Option<String>,
     pub unit_reply: Option<String>,
+    /// The suggestion the opinion was taken up as, once it is submitted
+    /// (its deputy sees the draft too).
     pub suggestion: Option<SuggestionProgress>,
     pub handled_by: Option<Uuid>,
     pub handled_at: Option<DateTime<Utc>>,
@@ -110,14 +113,21 @@ pub struct OpinionResponse {
     pub updated_at: DateTime<Utc>,
 }
 
+/// What became of the opinion: the suggestion it was taken up as, once
+/// that is submitted. A draft is its deputy's own work until then, shown
+/// only to that deputy (`viewer`).
 async fn progress(
     state: &AppState,
     o: &ConstituentOpinion,
+    viewer: Option<Uuid>,
 ) -> ApiResult<Option<SuggestionProgress>> {
     let Some(id) = o.suggestion_id else {
         return Ok(None);
     };
     match state.store.get_suggestion(id).await {
+        Ok(s) if s.status == SuggestionStatus::Draft && viewer != Some(s.lead_deputy_id) => {
+            Ok(None)
+        }
         Ok(s) => Ok(Some(SuggestionProgress {
             id: s.id,
             number: s.number,
@@ -129,7 +139,7 @@ async fn progress(
 }
 
 async fn receipt_view(state: &AppState, o: ConstituentOpinion) -> ApiResult<ReceiptView> {
-    let suggestion = progress(state, &o).await?;
+    let suggestion = progress(state, &o, None).await?;
     Ok(ReceiptView {
         id: o.id,
         station_id: o.station_id,
@@ -165,8 +175,13 @@ async fn full_view(
     o: ConstituentOpinion,
     unmasked: bool,
 ) -> ApiResult<OpinionResponse> {
-    let suggestion = progress(state, &o).await?;
+    let suggestion = progress(state, &o, viewing_deputy(caller)).await?;
     Ok(build_view(caller, o, suggestion, unmasked))
+}
+
+/// The deputy the caller is, if any.
+fn viewing_deputy(caller: &Caller) -> Option<Uuid> {
+    caller.principal.actor().and_then(|a| a.deputy_id)
 }
 
 /// Whether the caller left the opinion.
@@ -259,7 +274,11 @@ pub struct SubmitOpinionRequest {
     /// The station it is left at; none for an opinion left online.
     pub station_id: Option<Uuid>,
     #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub content: String,
     #[validate(length(min = 1, max = 40))]
     #[schema(min_length = 1, max_length = 40)]
@@ -270,6 +289,7 @@ pub struct SubmitOpinionRequest {
     pub name: Option<String>,
     /// Optional; personal data.
     #[validate(custom(function = "crate::validation::phone"))]
+    #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub phone: Option<String>,
 }
 
@@ -424,7 +444,7 @@ pub async fn list_constituent_opinions(
     let mut extras: HashMap<Uuid, SuggestionProgress> = HashMap::new();
     for row in &page.items {
         if let renda_persistence::list::Row::Live(o) = row
-            && let Some(p) = progress(&state, o).await?
+            && let Some(p) = progress(&state, o, viewing_deputy(&caller)).await?
         {
             extras.insert(o.id, p);
         }
@@ -514,7 +534,11 @@ fn check_if_match(o: &ConstituentOpinion, im: &IfMatch) -> ApiResult<()> {
 #[schema(example = json!({"answer": "已联系街道，本周内修复"}))]
 pub struct AnswerOpinionRequest {
     #[validate(length(min = 1, max = 5000))]
-    #[schema(min_length = 1, max_length = 5000)]
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub answer: String,
 }
 
@@ -613,7 +637,11 @@ pub async fn forward_opinion(
 #[schema(example = json!({"reply": "路灯已于11月30日修复"}))]
 pub struct UnitReplyRequest {
     #[validate(length(min = 1, max = 5000))]
-    #[schema(min_length = 1, max_length = 5000)]
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub reply: String,
 }
 
@@ -659,14 +687,22 @@ pub async fn unit_reply(
 }))]
 pub struct TakeUpRequest {
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub title: String,
     /// One of `GET /api/v1/suggestion-categories`.
     #[validate(length(min = 1, max = 40))]
     #[schema(min_length = 1, max_length = 40)]
     pub category: String,
     #[validate(length(min = 1, max = 40))]
-    #[schema(min_length = 1, max_length = 40)]
+    #[schema(
+        min_length = 1,
+        max_length = 40,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub term: String,
     /// The suggestion's text; the opinion's by default.
     #[validate(length(min = 1, max = 20000))]
