@@ -8,6 +8,7 @@ mod helpers;
 mod audit;
 mod auth;
 mod authz;
+mod bola;
 mod cli;
 mod deputies;
 mod errors;
