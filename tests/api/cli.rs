@@ -515,3 +515,18 @@ async fn secrets_and_personal_data_stay_out_of_the_log() {
         }
     }
 }
+
+#[test]
+fn a_bad_setting_stops_the_start_and_names_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, value) in [("RENDA_DB_POOL", "0"), ("RENDA_DB_POOL", "many")] {
+        let out = renda(dir.path(), free_port())
+            .env(name, value)
+            .arg("serve")
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{name}={value} started");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(name), "{name}={value}: {err}");
+    }
+}

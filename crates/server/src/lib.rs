@@ -54,6 +54,9 @@ pub struct Config {
     pub log_json: bool,
     /// `RENDA_WORKERS`: HTTP worker threads (default: one per core).
     pub workers: Option<usize>,
+    /// `RENDA_DB_POOL` (16): PostgreSQL connections kept by one instance
+    /// (SQLite always uses one).
+    pub db_pool: u32,
     /// `RENDA_DATA_DIR`, default `data`: where uploaded files are kept.
     pub data_dir: std::path::PathBuf,
     /// `RENDA_DEADLINE_GREEN_DAYS` (30), `_YELLOW_DAYS` (90), `_RED_DAYS`
@@ -102,6 +105,13 @@ impl Config {
                     .context("RENDA_WORKERS must be a number")?,
             ),
             None => None,
+        };
+        let db_pool = match env("RENDA_DB_POOL") {
+            Some(n) => match n.parse::<u32>() {
+                Ok(n @ 1..=1000) => n,
+                _ => bail!("RENDA_DB_POOL must be a number from 1 to 1000"),
+            },
+            None => DbOptions::new("").max_connections,
         };
         let log_json = match env("RENDA_LOG_FORMAT").as_deref() {
             None | Some("text") => false,
@@ -195,6 +205,7 @@ impl Config {
             data_keys: env("RENDA_DATA_KEYS").map(SecretString::from),
             log_json,
             workers,
+            db_pool,
             data_dir: env("RENDA_DATA_DIR")
                 .unwrap_or_else(|| "data".into())
                 .into(),
@@ -318,9 +329,19 @@ pub async fn open_store(
     url: &str,
     crypto: &renda_persistence::crypto::Crypto,
 ) -> anyhow::Result<Store> {
+    open_store_sized(url, crypto, DbOptions::new(url).max_connections).await
+}
+
+/// [`open_store`] with `pool` connections (PostgreSQL).
+pub async fn open_store_sized(
+    url: &str,
+    crypto: &renda_persistence::crypto::Crypto,
+    pool: u32,
+) -> anyhow::Result<Store> {
     ensure_sqlite_dir(url)?;
     let store = Store::connect(&DbOptions {
         crypto: Some(crypto.clone()),
+        max_connections: pool,
         ..DbOptions::new(url)
     })
     .await
@@ -545,7 +566,7 @@ pub fn run(
 
 /// `renda serve`.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let store = open_store(&config.database_url, &config.crypto()?).await?;
+    let store = open_store_sized(&config.database_url, &config.crypto()?, config.db_pool).await?;
     print_first_passwords(&bootstrap_admins(&store, &first_accounts(&config)).await?);
     let jwt = jwt_keys(&store, config.jwt_secret.as_ref()).await?;
     if config.jwt_secret.is_none() {
