@@ -18,6 +18,7 @@ mod m20261127_000009_deputies_at_work;
 mod m20261127_000010_livelihood;
 mod m20261127_000011_integration;
 mod m20261127_000012_security;
+mod m20261128_000013_list_indexes;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000010_livelihood::Migration),
             Box::new(m20261127_000011_integration::Migration),
             Box::new(m20261127_000012_security::Migration),
+            Box::new(m20261128_000013_list_indexes::Migration),
         ]
     }
 }
