@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+"""Load benchmark: starts renda on a database filled by generate.py and
+measures it with wrk on loopback.
+
+    python3 bench/load.py --bin target/release/renda \
+        --db postgres://postgres@127.0.0.1:5432/renda_bench [--duration 10] [--concurrency 32,128]
+
+Scenarios, each at every concurrency: a suggestion by id, the first page of
+a filtered list (status + color, newest first), a deep page via the cursor,
+a deputy's own list, a unit's list, the statistics, and create + submit.
+Prints requests per second, p50/p99 latency and errors per scenario, the
+server's memory idle and at its peak, and EXPLAIN of each list filter.
+
+Needs wrk (Debian package `wrk`). The server is started with the
+environment given here (RENDA_WORKERS, RENDA_DB_POOL may be set outside);
+give it the data key of the server generate.py ran against, with the same
+RENDA_DATA_DIR (or RENDA_DATA_KEYS), else renda refuses the database.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PASSWORD = "Bench-Pass-2026"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def call(base, method, path, token=None, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(base + path, data=data, method=method)
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            text = r.read()
+            return r.status, (json.loads(text) if text else None)
+    except urllib.error.HTTPError as e:
+        return e.code, None
+    except (urllib.error.URLError, ConnectionError):
+        return None, None
+
+
+def login(base, username):
+    status, body = call(base, "POST", "/api/v1/auth/login",
+                        body={"username": username, "password": PASSWORD})
+    if status != 200:
+        sys.exit(f"cannot sign in as {username}: {status} (run bench/generate.py first)")
+    return body["access_token"]
+
+
+def rss_kib(pid, field):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def to_ms(s):
+    m = re.match(r"([\d.]+)(us|ms|s)", s)
+    if not m:
+        return float("nan")
+    v = float(m.group(1))
+    return {"us": v / 1000, "ms": v, "s": v * 1000}[m.group(2)]
+
+
+def wrk(url, token, conns, duration, script=None, env=None):
+    cmd = ["wrk", "-t2", f"-c{conns}", f"-d{duration}s", "--latency", "--timeout", "10s",
+           "-H", f"Authorization: Bearer {token}"]
+    if script:
+        cmd += ["-s", script]
+    cmd.append(url)
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env).stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    p50 = re.search(r"\s50%\s+(\S+)", out)
+    p99 = re.search(r"\s99%\s+(\S+)", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    extra = re.findall(r"^bench: (.*)$", out, re.M)
+    return {
+        "rps": float(rps.group(1)) if rps else 0.0,
+        "p50": to_ms(p50.group(1)) if p50 else float("nan"),
+        "p99": to_ms(p99.group(1)) if p99 else float("nan"),
+        "errors": (int(non2xx.group(1)) if non2xx else 0)
+        + (sum(int(x) for x in errors.groups()) if errors else 0),
+        "extra": extra,
+        "raw": out,
+    }
+
+
+def psql(db, sql):
+    subprocess.run(["psql", db, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                   check=True, capture_output=True)
+
+
+PG_LOG = "/var/log/postgresql"
+
+
+def pg_log_size():
+    try:
+        return {f: os.path.getsize(os.path.join(PG_LOG, f)) for f in os.listdir(PG_LOG)}
+    except OSError:
+        return {}
+
+
+def pg_log_since(sizes):
+    text = ""
+    for f, size in pg_log_size().items():
+        with open(os.path.join(PG_LOG, f), errors="replace") as fh:
+            fh.seek(sizes.get(f, 0))
+            text += fh.read()
+    return text
+
+
+def start_server(binary, db, work):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, RENDA_DATABASE_URL=db, RENDA_DATA_DIR=os.environ.get("RENDA_DATA_DIR", work),
+               RENDA_BIND=f"127.0.0.1:{port}", RENDA_LOG="warn",
+               RENDA_LOGIN_LIMIT="0", RENDA_CALLER_LIMIT="0")
+    log = open(os.path.join(work, "server.log"), "a")
+    server = subprocess.Popen([binary, "serve"], env=env, stdout=log, stderr=log)
+    for _ in range(600):
+        if server.poll() is not None:
+            sys.exit(f"renda exited; see {work}/server.log")
+        if call(base, "GET", "/readyz")[0] == 200:
+            return server, base
+        time.sleep(0.1)
+    sys.exit("renda did not become ready")
+
+
+def stop_server(server):
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def targets(base, staff):
+    """The lists the scenarios read: the filtered first page and a deep one."""
+    url = "/api/v1/suggestions?status=assigned&color=yellow&limit=20"
+    cursor = None
+    for _ in range(50):  # 50 pages of 20 down: 1,000 rows deep
+        status, page = call(base, "GET", url + (f"&cursor={cursor}" if cursor else ""), staff)
+        if status != 200 or not page["next_cursor"]:
+            break
+        cursor = page["next_cursor"]
+    deep = url + (f"&cursor={urllib.parse.quote(cursor)}" if cursor else "")
+    return url, deep
+
+
+def explain(args, work):
+    """Plans PostgreSQL chose for the lists the scenarios ask for, from
+    auto_explain while one request of each is made."""
+    db_name = args.db.rsplit("/", 1)[1].split("?")[0]
+    admin_db = args.db.rsplit("/", 1)[0] + "/postgres"
+    psql(admin_db, f"ALTER DATABASE {db_name} SET session_preload_libraries = 'auto_explain'")
+    psql(admin_db, f"ALTER DATABASE {db_name} SET auto_explain.log_min_duration = 0")
+    sizes = pg_log_size()
+    server, base = start_server(args.bin, args.db, work)
+    try:
+        staff, deputy, unit = (login(base, u) for u in ("bench-staff", "bench-deputy", "bench-unit"))
+        url, deep = targets(base, staff)
+        probes = [("status + color, newest first", staff, url), ("the same, deep via the cursor", staff, deep),
+                  ("a deputy's own", deputy, "/api/v1/suggestions?limit=20"),
+                  ("a unit's", unit, "/api/v1/suggestions?limit=20")]
+        found = []
+        for label, token, path in probes:
+            before = pg_log_size()
+            call(base, "GET", path, token)
+            time.sleep(0.3)
+            found.append((label, pg_log_since(before)))
+    finally:
+        stop_server(server)
+        psql(admin_db, f"ALTER DATABASE {db_name} RESET session_preload_libraries")
+        psql(admin_db, f"ALTER DATABASE {db_name} RESET auto_explain.log_min_duration")
+    del sizes
+    print("\nPlans of the list queries (auto_explain):")
+    for label, log in found:
+        print(f"-- {label}")
+        for chunk in log.split("LOG:  duration: ")[1:]:
+            lines = chunk.splitlines()
+            text = next((l.strip() for l in lines if "Query Text:" in l), "")
+            if '"suggestions"' not in text or "ORDER BY" not in text:
+                continue
+            print(f"   {lines[0].split('  plan:')[0]}: {text[:160]}...")
+            for l in lines[1:]:
+                if "Scan" in l or "Limit" in l or "Sort" in l:
+                    print("   " + l.rstrip().replace("\t", "  "))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--db", required=True, help="the database generate.py filled")
+    ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--concurrency", default="32,128")
+    ap.add_argument("--only", help="comma-separated scenario names")
+    args = ap.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+
+    work = tempfile.mkdtemp(prefix="renda-bench-")
+    if args.db.startswith("postgres"):
+        explain(args, work)
+    server, base = start_server(args.bin, args.db, work)
+    try:
+        time.sleep(2)
+        idle_kib = rss_kib(server.pid, "VmRSS")
+        staff, deputy, unit = (login(base, u) for u in ("bench-staff", "bench-deputy", "bench-unit"))
+        status, page = call(base, "GET", "/api/v1/suggestions?limit=100", staff)
+        ids = [s["id"] for s in page["items"]]
+        url, deep = targets(base, staff)
+        ids_file = os.path.join(work, "ids.lua")
+        with open(ids_file, "w") as f:
+            f.write("ids = {" + ",".join(f'"{i}"' for i in ids) + "}\n")
+        by_id = os.path.join(work, "by_id.lua")
+        with open(by_id, "w") as f:
+            f.write(f'dofile("{ids_file}")\n'
+                    "local n = 0\n"
+                    "request = function()\n"
+                    "  n = n + 1\n"
+                    '  return wrk.format("GET", "/api/v1/suggestions/" .. ids[(n % #ids) + 1])\n'
+                    "end\n")
+
+        scenarios = [
+            ("get by id", staff, base + "/api/v1/suggestions/" + ids[0], by_id),
+            ("filtered list, first page", staff, base + url, None),
+            ("filtered list, deep page (cursor)", staff, base + deep, None),
+            ("a deputy's own list", deputy, base + "/api/v1/suggestions?limit=20", None),
+            ("a unit's list", unit, base + "/api/v1/suggestions?limit=20", None),
+            ("statistics", staff, base + "/api/v1/suggestions/stats", None),
+            ("create + submit", deputy, base + "/api/v1/suggestions", os.path.join(HERE, "create_submit.lua")),
+        ]
+        only = set(args.only.split(",")) if args.only else None
+        print(f"\nrenda idle: {idle_kib / 1024:.1f} MiB resident")
+        print(f"{'scenario':36} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}")
+        for name, token, target, script in scenarios:
+            if only and name not in only:
+                continue
+            for conns in [int(c) for c in args.concurrency.split(",")]:
+                r = wrk(target, token, conns, args.duration, script)
+                extra = "  " + "; ".join(r["extra"]) if r["extra"] else ""
+                print(f"{name:36} {conns:>5} {r['rps']:>9.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['errors']:>6}{extra}",
+                      flush=True)
+        print(f"renda peak: {rss_kib(server.pid, 'VmHWM') / 1024:.1f} MiB resident")
+    finally:
+        stop_server(server)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
