@@ -147,6 +147,22 @@ async fn a_unit_import_with_bad_rows_changes_nothing_and_names_each() {
     )
     .await
     .problem(422, "validation_failed");
+    // A NUL anywhere in the file is refused as the file's problem (no
+    // cell echoed), and nothing is created.
+    for csv in [
+        "名称,类型\n区审计局,government_department\n区卫\0健委,government_department\n",
+        "名\0称,类型\n区审计局,government_department\n",
+    ] {
+        let a = upload(&app, "/api/v1/units/import", &staff, "text/csv", csv.into()).await;
+        a.problem(422, "validation_failed");
+        assert_eq!(a.fields(), ["file"]);
+    }
+    let units = app.get("/api/v1/units?q=区审计局", Some(&staff)).await;
+    assert_eq!(
+        units.ok(200)["items"],
+        json!([]),
+        "a refused import created a unit"
+    );
 }
 
 /// An XLSX workbook of these rows, the first being the header.

@@ -303,6 +303,15 @@ async fn read_body(req: &HttpRequest, mut payload: Payload) -> Result<Table, Api
     } else {
         read_csv(&bytes)?
     };
+    // As everywhere else, no NUL: no database stores one as text, and a
+    // problem naming the cell must not echo one.
+    let nul = |cells: &[String]| cells.iter().any(|c| c.contains('\0'));
+    if nul(&table.headers) || table.rows.iter().any(|(_, cells)| nul(cells)) {
+        return Err(bad_file(
+            "文件不能包含 NUL 字符（\\u0000）",
+            "The file must not contain the NUL character (\\u0000)",
+        ));
+    }
     table
         .rows
         .retain(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
