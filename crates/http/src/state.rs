@@ -241,12 +241,10 @@ impl AppState {
                 .await?;
             return Ok((actor, token_id, false));
         }
-        let user = match self.store.get_user(user_id).await {
-            Ok(u) => u,
-            Err(StoreError::NotFound) => return Err(ApiError::unauthenticated()),
-            Err(e) => return Err(e.into()),
+        let Some(user) = self.store.user_in_session(user_id, session_id).await? else {
+            return Err(ApiError::unauthenticated());
         };
-        if !user.is_active() || !self.store.session_is_open(session_id).await? {
+        if !user.is_active() {
             return Err(ApiError::unauthenticated());
         }
         let change_required = user

@@ -147,16 +147,6 @@ impl Store {
         revoke_family(&self.db, family_id, renda_domain::time::now()).await
     }
 
-    /// Whether a session is still open: some token of it is not revoked.
-    pub async fn session_is_open(&self, family_id: Uuid) -> StoreResult<bool> {
-        Ok(RefreshToken::find()
-            .filter(C::FamilyId.eq(family_id))
-            .filter(C::RevokedAt.is_null())
-            .one(&self.db)
-            .await?
-            .is_some())
-    }
-
     /// The session a refresh token belongs to, if the token is known.
     pub async fn session_of(&self, digest: &str) -> StoreResult<Option<(Uuid, Uuid)>> {
         Ok(RefreshToken::find()

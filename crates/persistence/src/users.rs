@@ -253,6 +253,27 @@ impl Store {
         to_domain(load_model(&self.db, id).await?)
     }
 
+    /// The account signed in to an open session, in one statement (it is
+    /// read on every request): `None` when the account is gone or the
+    /// session closed.
+    pub async fn user_in_session(&self, id: Uuid, session: Uuid) -> StoreResult<Option<User>> {
+        use crate::entities::refresh_token::{Column as T, Entity as Tokens};
+        use sea_orm::sea_query::Query;
+        let open = Query::select()
+            .expr(Expr::val(1))
+            .from(Tokens)
+            .and_where(Expr::col(T::FamilyId).eq(session))
+            .and_where(Expr::col(T::RevokedAt).is_null())
+            .to_owned();
+        UserEntity::find_by_id(id)
+            .filter(C::DeletedAt.is_null())
+            .filter(Expr::exists(open))
+            .one(&self.db)
+            .await?
+            .map(to_domain)
+            .transpose()
+    }
+
     /// The account and password hash for a username, if it exists.
     pub async fn find_credentials(&self, username: &str) -> StoreResult<Option<(User, String)>> {
         let m = UserEntity::find()
