@@ -3136,22 +3136,11 @@ async fn what_the_server_ignores_it_does_not_store() {
     let someone = ghost();
     let a_user = id(app.get("/api/v1/me", Some(&a.1)).await.ok(200));
 
-    // An upload takes its file and its kind; every other part and
-    // parameter is ignored, and the stored attachment is described by the
-    // server alone.
+    // An upload takes its file and its kind: another part of the form is
+    // refused (the form has one field), other parameters are ignored, and
+    // the stored attachment is described by the server alone.
     let s = t.draft(0, &[]).await;
-    let form = reqwest::multipart::Form::new()
-        .text("id", someone.clone())
-        .text("kind", "reply_letter")
-        .text("sha256", "0".repeat(64))
-        .text("uploaded_by", b.0.clone())
-        .text("content_type", "text/html")
-        .text("size", "1")
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(pdf()).file_name("材料.pdf"),
-        );
-    let r = Answer::read(
+    let upload = |form: reqwest::multipart::Form| {
         app.request(
             reqwest::Method::POST,
             &format!(
@@ -3163,8 +3152,27 @@ async fn what_the_server_ignores_it_does_not_store() {
         )
         .multipart(form)
         .send()
-        .await
-        .unwrap(),
+    };
+    let file = || reqwest::multipart::Part::bytes(pdf()).file_name("材料.pdf");
+    for (name, value) in [
+        ("id", someone.clone()),
+        ("kind", "reply_letter".to_owned()),
+        ("sha256", "0".repeat(64)),
+        ("uploaded_by", b.0.clone()),
+        ("content_type", "text/html".to_owned()),
+        ("size", "1".to_owned()),
+    ] {
+        let form = reqwest::multipart::Form::new()
+            .text(name, value)
+            .part("file", file());
+        let refused = Answer::read(upload(form).await.unwrap()).await;
+        refused.problem(422, "validation_failed");
+        assert_eq!(refused.fields(), [name], "{}", refused.text);
+    }
+    let r = Answer::read(
+        upload(reqwest::multipart::Form::new().part("file", file()))
+            .await
+            .unwrap(),
     )
     .await;
     let stored = r.ok(201).clone();

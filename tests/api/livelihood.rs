@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{Answer, TestApp, spawn_app};
 
 struct World {
     app: TestApp,
@@ -148,6 +148,65 @@ impl World {
             .await
             .status
             .as_u16()
+    }
+}
+
+#[tokio::test]
+async fn a_whole_number_written_with_a_fraction_is_an_integer() {
+    let w = world(0).await;
+    let body = |year: Value| {
+        json!({"year": year, "level": "county", "term": "第十九届",
+               "title": "2028年民生实事项目", "seats": 3.0, "secret_ballot": false})
+    };
+    // JSON Schema reads 2028.0 as the integer 2028, and so does the server.
+    let r = w
+        .app
+        .post(
+            "/api/v1/livelihood-rounds",
+            Some(&w.staff),
+            &body(json!(2028.0)),
+        )
+        .await;
+    assert_eq!(r.ok(201)["year"], 2028, "{}", r.text);
+    assert_eq!(r.body["seats"], 3);
+    // A fraction is not an integer.
+    let bad = w
+        .app
+        .post(
+            "/api/v1/livelihood-rounds",
+            Some(&w.staff),
+            &body(json!(2028.5)),
+        )
+        .await;
+    bad.problem(422, "validation_failed");
+    assert_eq!(bad.fields(), ["year"], "{}", bad.text);
+}
+
+#[tokio::test]
+async fn a_repeat_under_another_if_match_is_another_request() {
+    let w = world(0).await;
+    let r = w.round(3, false).await;
+    let send = |if_match: &'static str| {
+        w.app
+            .request(
+                reqwest::Method::POST,
+                &format!("/api/v1/livelihood-rounds/{r}/start-review"),
+                Some(&w.staff),
+            )
+            .header("idempotency-key", "review-1")
+            .header("if-match", if_match)
+            .json(&json!({}))
+            .send()
+    };
+    let first = Answer::read(send("\"1\"").await.unwrap()).await;
+    let again = Answer::read(send("\"1\"").await.unwrap()).await;
+    assert_eq!(again.status, first.status, "{}", again.text);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    // The precondition is part of the request: under another If-Match the
+    // key names another request, and the first answer is not replayed.
+    for other in ["\"2\"", ""] {
+        let a = Answer::read(send(other).await.unwrap()).await;
+        a.problem(422, "idempotency_key_reused");
     }
 }
 

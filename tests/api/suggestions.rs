@@ -1399,6 +1399,37 @@ async fn attachments_are_checked_by_content_and_shown_only_to_those_who_see_the_
         )
         .await;
     not_multipart.problem(415, "unsupported_media_type");
+    // The form has one field, `file`, once.
+    for form in [
+        reqwest::multipart::Form::new()
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(pdf()).file_name("a.pdf"),
+            )
+            .text("note", "附言"),
+        reqwest::multipart::Form::new()
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(pdf()).file_name("a.pdf"),
+            )
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(pdf()).file_name("b.pdf"),
+            ),
+    ] {
+        let r = w
+            .app
+            .request(
+                reqwest::Method::POST,
+                &format!("{}?kind=material", w.path(&id, "attachments")),
+                Some(&w.deputy_tokens[0]),
+            )
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        Answer::read(r).await.problem(422, "validation_failed");
+    }
     let list = w
         .app
         .get(&w.path(&id, "attachments"), Some(&w.deputy_tokens[0]))

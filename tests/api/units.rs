@@ -133,6 +133,28 @@ async fn patch_honours_if_match_and_if_none_match() {
     )
     .await;
     stale_delete.problem(412, "precondition_failed");
+    // An If-Match that is not a list of ETags is refused as such, and a
+    // weak or foreign tag never matches.
+    for (value, status, code) in [
+        ("", 400, "malformed_if_match"),
+        ("2", 400, "malformed_if_match"),
+        ("\"2", 400, "malformed_if_match"),
+        ("\"2\" \"3\"", 400, "malformed_if_match"),
+        ("W/\"2\"", 412, "precondition_failed"),
+        ("\"abc\"", 412, "precondition_failed"),
+    ] {
+        let a = Answer::read(
+            app.request(Method::PATCH, &path, Some(&staff))
+                .header("if-match", value)
+                .json(&json!({"contact_person": "赵六"}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(a.status.as_u16(), status, "If-Match {value:?}: {}", a.text);
+        a.problem(status, code);
+    }
     let now = app.get(&path, Some(&staff)).await;
     assert_eq!(now.ok(200)["contact_person"], "李明");
     // null clears an optional field.

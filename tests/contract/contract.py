@@ -77,7 +77,9 @@ def main():
     ap.add_argument("--examples", type=int, default=20)
     ap.add_argument("--roles", default="admin,unit,deputy,staff")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--checks", default="all", help="schemathesis checks to run, comma-separated")
     ap.add_argument("--exclude-checks", help="schemathesis checks to leave out, comma-separated")
+    ap.add_argument("--include-path-regex", help="run only the operations whose path matches")
     args = ap.parse_args()
 
     work = tempfile.mkdtemp(prefix="renda-contract-")
@@ -122,11 +124,11 @@ def main():
         for role in args.roles.split(","):
             print(f"\n==> schemathesis as {role} ({ACCOUNTS[role]})", flush=True)
             token = admin_token if role == "admin" else login(base, ACCOUNTS[role], DEMO_PW)
-            env_st = dict(os.environ, PYTHONPATH=HERE, SCHEMATHESIS_HOOKS="hooks",
+            env_st = dict(os.environ, PYTHONPATH=HERE, SCHEMATHESIS_HOOKS=os.environ.get("RENDA_CONTRACT_HOOKS", "hooks"),
                           PYTHONHASHSEED="0", RENDA_CONTRACT_BASE=base, RENDA_CONTRACT_TOKEN=token)
             cmd = [args.schemathesis, "run", f"{base}/api/v1/openapi.json", "--url", base,
                    "-H", f"Authorization: Bearer {token}",
-                   "--checks", "all", "--phases", "examples,coverage,fuzzing,stateful",
+                   "--checks", args.checks, "--phases", "examples,coverage,fuzzing,stateful",
                    "-n", str(args.examples), "--seed", str(args.seed),
                    "--generation-database", "none", "--no-color",
                    "--output-truncate", "false", "--request-timeout", "20",
@@ -137,6 +139,8 @@ def main():
                    "--exclude-path", "/api/v1/auth/logout"]
             if args.exclude_checks:
                 cmd += ["--exclude-checks", args.exclude_checks]
+            if args.include_path_regex:
+                cmd += ["--include-path-regex", args.include_path_regex]
             if subprocess.run(cmd, env=env_st).returncode != 0:
                 failed.append(role)
             # A run whose session ended part-way proves nothing.

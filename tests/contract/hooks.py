@@ -6,24 +6,43 @@ requests the fuzzer makes (positive mode) can be accepted, they are
 completed with what only the server knows, as schemathesis advises for
 missing test data:
 
-- a field that refers to a deputy, unit, station or observer gets the id of
-  a demo record instead of a random UUID;
+- a field that refers to a deputy, unit, station, observer or activity
+  gets the id of a demo record instead of a random UUID, and a suggestion's
+  category one of the categories the server lists;
 - where the record must also belong to the object in the path (a deputy
-  of that station, a unit under that supervision), it is one of those;
+  of that station, a unit under that supervision), it is one of those, and
+  the path names a station with deputies; a station's new parent is a top
+  station other than itself; a supervision's deputies are not already on
+  it;
 - `cursor` is left out: a cursor is opaque and only the server makes them;
-- an activity's day is today (it must lie within a year of today), and a
-  webhook's address is on this machine (contract.py allows loopback for
-  webhooks; a generated host name would not resolve);
+- an activity's or reception day's date and a record's date are today (they must lie within a
+  year of today, or not after it), and a webhook's address is on this
+  machine (contract.py allows loopback for webhooks; a generated host name
+  would not resolve);
+- rules across fields that JSON Schema cannot state, which the fields'
+  descriptions do: a period ends no earlier than it starts (the start
+  given as well when a change names only the end), a password has three
+  kinds of character, scopes for a unit's work come with the unit, laws
+  come with a law-enforcement inspection and only with one, a deadline
+  lies ahead;
+- a CSV import is a file with the required columns and a new name, and an
+  upload is a PDF (the description lists the types taken, recognised by
+  their content);
 - each request gets its own `Idempotency-Key`: a key reused with another
-  body is refused, as it must be;
-- no made-up `If-Match`: one that is not the current ETag is a 412.
+  body is refused, as it must be.
 
-Requests meant to be invalid (negative mode) are sent as generated.
+In every mode, an `If-Match` of the documented form is left out: the
+fuzzer cannot know the current ETag, and one that is not current is
+rightly a 412 (before the body is read, as RFC 9110 allows). A malformed
+one is sent, and refused with 400. A header meant to be invalid but null
+(which would not be sent at all) is sent empty. Otherwise requests meant
+to be invalid (negative mode) are sent as generated.
 """
 
 import datetime
 import json
 import os
+import re
 import urllib.request
 import uuid
 
@@ -41,7 +60,21 @@ REFERS_TO = {
     "audience_unit_id": "units",
     "station_id": "stations", "station_ids": "stations",
     "observer_id": "observers", "observer_ids": "observers",
+    "activity_id": "activities", "parent_id": "top_stations",
 }
+
+# Pairs of fields that make a period: the end is not before the start.
+PERIODS = [("start_date", "end_date"), ("term_start", "term_end")]
+
+# The form of If-Match the document states (etag::LIST_PATTERN).
+IF_MATCH = re.compile(r'^[ \t]*(\*|(W/)?"[!#-~]*"([ \t]*,[ \t]*(W/)?"[!#-~]*")*)[ \t]*$')
+
+# A file of a type uploads take (they are recognised by content).
+# Text, as the schema's `string` is checked against what a hook writes.
+PDF = "%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+# Scopes a client may hold only for a unit.
+UNIT_SCOPES = {"suggestions:reply", "supervisions:report"}
 
 
 # Operations whose referred records must belong to the object in the path:
@@ -69,7 +102,11 @@ def _ids(kind):
     return [item["id"] for item in page["items"]] if page else []
 
 
-IDS = {kind: _ids(kind) for kind in set(REFERS_TO.values())}
+IDS = {kind: _ids(kind) for kind in {"deputies", "units", "stations", "observers", "activities"}}
+_stations = (_get("/api/v1/stations?limit=100") or {"items": []})["items"]
+IDS["top_stations"] = [s["id"] for s in _stations if not s.get("parent_id")]
+STAFFED_STATIONS = [s["id"] for s in _stations if s.get("deputy_ids")]
+IDS["categories"] = _get("/api/v1/suggestion-categories") or []
 
 
 def _pick(pools, taken, kind, generated):
@@ -101,9 +138,48 @@ def _complete(value, pools, taken):
             _complete(v, pools, taken)
 
 
+def _periods(body, stored):
+    """Makes every period in `body` end no earlier than it starts."""
+    if isinstance(body, list):
+        for v in body:
+            _periods(v, None)
+        return
+    if not isinstance(body, dict):
+        return
+    for start, end in PERIODS:
+        if isinstance(body.get(end), str):
+            if start not in body and stored and stored.get(start):
+                body[start] = stored[start]
+            if isinstance(body.get(start), str) and body[end] < body[start]:
+                body[start], body[end] = body[end], body[start]
+        elif isinstance(body.get(start), str) and stored and isinstance(stored.get(end), str):
+            if stored[end] < body[start]:
+                body[end] = body[start]
+    for v in body.values():
+        if isinstance(v, (dict, list)):
+            _periods(v, None)
+
+
+def _csv(path):
+    name = uuid.uuid4().hex[:8]
+    if path.endswith("/units/import"):
+        return f"名称,类型\n契约测试单位{name},政府部门\n"
+    return f"姓名,性别\n契约测试代表{name},男\n"
+
+
 @schemathesis.hook
 def before_call(ctx, case, **kwargs):
     meta = case.meta
+    if case.headers:
+        for name in list(case.headers):
+            value = case.headers[name]
+            if name.lower() == "if-match" and isinstance(value, str) and IF_MATCH.match(value):
+                del case.headers[name]
+            # A header meant to be invalid whose value cannot go on the
+            # wire (null) would not be sent at all, and the request would
+            # be valid: it is sent empty, as invalid as meant.
+            elif value is None and meta is not None and not meta.generation.mode.is_positive:
+                case.headers[name] = ""
     if meta is None or not meta.generation.mode.is_positive:
         return
     if isinstance(case.query, dict):
@@ -112,22 +188,81 @@ def before_call(ctx, case, **kwargs):
         for name in list(case.headers):
             if name.lower() == "idempotency-key":
                 case.headers[name] = uuid.uuid4().hex
-            # An If-Match the client made up is rightly a 412: a client
-            # sends the ETag it read, or none.
-            if name.lower() == "if-match":
+            elif name.lower() == "if-match":
                 del case.headers[name]
     path = case.operation.path
+    method = case.operation.method.upper()
+    params = case.path_parameters or {}
+    if path.endswith("/import") and isinstance(case.body, str):
+        case.body = _csv(path)
+        return
+    if path == "/api/v1/stations/{id}/reception-days" and STAFFED_STATIONS:
+        station = _get(f"/api/v1/stations/{params.get('id')}")
+        if not station or not station.get("deputy_ids"):
+            params["id"] = STAFFED_STATIONS[0]
+    if path.endswith("/attachments") and isinstance(case.body, dict) and "file" in case.body:
+        case.body["file"] = PDF
+    if not isinstance(case.body, (dict, list)):
+        return
+    today = datetime.date.today().isoformat()
     if isinstance(case.body, dict):
-        if path.startswith("/api/v1/activities") and "day" in case.body:
-            case.body["day"] = datetime.date.today().isoformat()
+        if (path.startswith("/api/v1/activities") or path.endswith("/reception-days")) \
+                and "day" in case.body:
+            case.body["day"] = today
+        if path.startswith("/api/v1/supervisions") and isinstance(case.body.get("deadline"), str):
+            case.body["deadline"] = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+        if path.startswith("/api/v1/suggestions") and isinstance(case.body.get("category"), str):
+            cats = IDS["categories"]
+            if cats:
+                case.body["category"] = cats[len(case.body["category"]) % len(cats)]
+        if isinstance(case.body.get("occurred_on"), str):
+            case.body["occurred_on"] = today
         if path.startswith("/api/v1/webhooks") and isinstance(case.body.get("url"), str):
             case.body["url"] = "http://127.0.0.1:9/hook"
-    if isinstance(case.body, (dict, list)):
-        pools = dict(IDS)
-        scope = SCOPED.get(case.operation.path)
-        if scope:
-            parent, field, kind = scope
-            obj = _get(f"/api/v1/{parent}/{(case.path_parameters or {}).get('id')}")
-            if obj:
-                pools[kind] = obj.get(field) or []
-        _complete(case.body, pools, {})
+        if path.startswith("/api/v1/users") and isinstance(case.body.get("password"), str):
+            case.body["password"] = "Contract-" + uuid.uuid4().hex[:12]
+    stored = None
+    if method == "PATCH" and "id" in params:
+        stored = _get(path.replace("{id}", str(params["id"])))
+    if isinstance(case.body, dict) and path.startswith("/api/v1/clients"):
+        scopes = case.body.get("scopes")
+        if not isinstance(scopes, list):
+            scopes = (stored or {}).get("scopes") or []
+        unit = case.body["unit_id"] if "unit_id" in case.body else (stored or {}).get("unit_id")
+        if UNIT_SCOPES & set(scopes) and unit is None and IDS["units"]:
+            case.body["unit_id"] = IDS["units"][0]
+    _periods(case.body, stored)
+    pools = dict(IDS)
+    scope = SCOPED.get(path)
+    if scope:
+        parent, field, kind = scope
+        obj = _get(f"/api/v1/{parent}/{params.get('id')}")
+        if obj:
+            pools[kind] = obj.get(field) or []
+    if path == "/api/v1/stations/{id}":
+        pools["top_stations"] = [s for s in IDS["top_stations"] if s != params.get("id")]
+    if path == "/api/v1/supervisions/{id}" and stored:
+        on = set(stored.get("deputy_ids") or []) | set(stored.get("committee_member_ids") or [])
+        pools["deputies"] = [d for d in IDS["deputies"] if d not in on]
+    _complete(case.body, pools, {})
+    if path in ("/api/v1/supervisions", "/api/v1/supervisions/{id}") and isinstance(case.body, dict):
+        _plan(case.body, stored or {})
+
+
+def _plan(body, stored):
+    """A supervision names laws if and only if it is a law-enforcement
+    inspection, and nobody is both committee member and deputy on it."""
+    methods = body.get("methods")
+    if not isinstance(methods, list):
+        methods = stored.get("methods") or []
+    laws = body["laws"] if "laws" in body else stored.get("laws")
+    inspection = "law_enforcement_inspection" in methods
+    if inspection and not laws:
+        body["laws"] = ["中华人民共和国食品安全法"]
+    elif not inspection and laws:
+        body["laws"] = []
+    members = body.get("committee_member_ids")
+    if not isinstance(members, list):
+        members = stored.get("committee_member_ids") or []
+    if isinstance(body.get("deputy_ids"), list):
+        body["deputy_ids"] = [d for d in body["deputy_ids"] if d not in members]

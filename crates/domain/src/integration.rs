@@ -180,6 +180,9 @@ string_enum! {
 /// The kinds of object whose life webhooks report.
 pub const EVENT_OBJECTS: &[&str] = &["suggestion", "supervision", "livelihood_round", "opinion"];
 
+/// The longest action an event type may name.
+pub const EVENT_ACTION_MAX: usize = 40;
+
 /// Whether `pattern` is an event type a subscription may ask for: `*`,
 /// `<object>.*`, or `<object>.<action>` with an action of lower-case
 /// letters and underscores (`suggestion.replied`).
@@ -193,7 +196,7 @@ pub fn valid_event_pattern(pattern: &str) -> bool {
     EVENT_OBJECTS.contains(&object)
         && (action == "*"
             || (!action.is_empty()
-                && action.len() <= 60
+                && action.len() <= EVENT_ACTION_MAX
                 && action.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')))
 }
 

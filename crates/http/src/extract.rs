@@ -139,6 +139,29 @@ fn nul_error(field: &str) -> ApiError {
     )
 }
 
+/// JSON has one kind of number, and JSON Schema reads `2026.0` as the
+/// integer 2026: a whole number written with a fraction is read as an
+/// integer, so that an integer field takes it. Other fractions stay
+/// numbers (and an integer field refuses them).
+fn whole_numbers(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                #[allow(clippy::cast_possible_truncation)] // whole and within range
+                let i = f as i64;
+                *v = Value::from(i);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(whole_numbers),
+        Value::Object(o) => o.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
+}
+
 /// Parses a JSON request body: one JSON object and nothing after it (else
 /// 400), no NUL characters, fields as the schema says (else 422 naming
 /// them), then the schema's rules.
@@ -178,6 +201,8 @@ pub(crate) fn parse_json<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result
     if let Some((path, bad)) = find_bad(&value, "") {
         return Err(bad_string_error(&path, bad));
     }
+    let mut value = value;
+    whole_numbers(&mut value);
     let value: T = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         ApiError::validation(vec![validation::from_serde(
@@ -484,7 +509,8 @@ impl FromRequest for Caller {
 }
 
 /// The version named by `If-Match`, if the request carries one. `*`
-/// matches any version. A tag that is not one of ours never matches.
+/// matches any version. A tag that is not one of ours never matches; a
+/// value that is not a list of entity tags is a 400.
 #[derive(Debug, Clone, Copy)]
 pub struct IfMatch(pub Option<i32>);
 
@@ -493,21 +519,25 @@ impl FromRequest for IfMatch {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let v = req
-            .headers()
-            .get(header::IF_MATCH)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim);
-        let out = match v {
-            None | Some("*") => None,
-            Some(tags) => Some(
-                tags.split(',')
-                    .filter_map(|t| crate::etag::parse(t.trim()))
-                    .next()
-                    .unwrap_or(-1),
-            ),
+        let Some(raw) = req.headers().get(header::IF_MATCH) else {
+            return std::future::ready(Ok(IfMatch(None)));
         };
-        std::future::ready(Ok(IfMatch(out)))
+        let tags = raw.to_str().ok().and_then(crate::etag::list);
+        let out = match tags {
+            None => Err(ApiError::bad_request(
+                "malformed_if_match",
+                Msg::new(
+                    "If-Match 须为 * 或以逗号分隔的 ETag（如 \"3\"）",
+                    "If-Match must be * or a comma-separated list of ETags (such as \"3\")",
+                ),
+            )),
+            Some(tags) if tags.is_empty() => Ok(IfMatch(None)),
+            // A weak tag never matches: If-Match compares strongly.
+            Some(tags) => Ok(IfMatch(Some(
+                tags.into_iter().find_map(crate::etag::parse).unwrap_or(-1),
+            ))),
+        };
+        std::future::ready(out)
     }
 }
 

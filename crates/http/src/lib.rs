@@ -135,7 +135,7 @@ impl Modify for CommonResponses {
                     .description(Some(
                         "Makes a retried request safe: a repeat with the same key and body within 24 hours \
                          gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing; \
-                         the same key with another body is a 422.",
+                         the same key with another body or another `If-Match` is a 422.",
                     ))
                     .schema(Some(
                         utoipa::openapi::ObjectBuilder::new()
@@ -181,19 +181,30 @@ impl Modify for CommonResponses {
                     ps.iter()
                         .any(|p| p.parameter_in == utoipa::openapi::path::ParameterIn::Query)
                 });
-                let has_if_match = op
-                    .parameters
-                    .as_ref()
-                    .is_some_and(|ps| ps.iter().any(|p| p.name == "If-Match"));
-                // An absent body reads as `{}` (operations such as `/submit`
-                // need none), so a body is required only where its schema
-                // has required fields.
+                let mut has_if_match = false;
+                for p in op.parameters.iter_mut().flatten() {
+                    if p.name == "If-Match" {
+                        has_if_match = true;
+                        p.schema = Some(
+                            utoipa::openapi::ObjectBuilder::new()
+                                .schema_type(utoipa::openapi::schema::Type::String)
+                                .pattern(Some(etag::LIST_PATTERN))
+                                .into(),
+                        );
+                    }
+                }
+                // An absent JSON body reads as `{}` (operations such as
+                // `/submit` need none), so it is required only where its
+                // schema has required fields. A file (an import, an upload)
+                // is always required.
                 if let Some(body) = op.request_body.as_mut() {
-                    let needed = body
-                        .content
-                        .get("application/json")
-                        .and_then(|c| c.schema.as_ref())
-                        .is_some_and(|s| has_required_fields(s, components));
+                    let needed = match body.content.get("application/json") {
+                        Some(c) => c
+                            .schema
+                            .as_ref()
+                            .is_some_and(|s| has_required_fields(s, components)),
+                        None => true,
+                    };
                     body.required = Some(if needed {
                         utoipa::openapi::Required::True
                     } else {
@@ -238,6 +249,14 @@ impl Modify for CommonResponses {
                 if has_query {
                     add("422", "Invalid parameters");
                 }
+                if has_body && has_if_match {
+                    add(
+                        "400",
+                        "Malformed JSON, or an `If-Match` that is not a list of ETags",
+                    );
+                } else if has_if_match {
+                    add("400", "An `If-Match` that is not a list of ETags");
+                }
                 if has_if_match {
                     add("412", "The If-Match ETag is not the current one");
                 }
@@ -271,7 +290,19 @@ fn has_required_fields(
                 })
         }
     };
-    matches!(schema, Some(Schema::Object(o)) if !o.required.is_empty())
+    match schema {
+        Some(Schema::Object(o)) => !o.required.is_empty(),
+        // All of them: one with a required field is enough.
+        Some(Schema::AllOf(a)) => a.items.iter().any(|s| has_required_fields(s, components)),
+        // Any or one of them: each must have one.
+        Some(Schema::AnyOf(a)) => {
+            !a.items.is_empty() && a.items.iter().all(|s| has_required_fields(s, components))
+        }
+        Some(Schema::OneOf(a)) => {
+            !a.items.is_empty() && a.items.iter().all(|s| has_required_fields(s, components))
+        }
+        _ => false,
+    }
 }
 
 /// No string the API takes may hold a NUL character (no database stores
@@ -346,6 +377,126 @@ impl Modify for NulFree {
     }
 }
 
+/// Text with something besides whitespace (what `not_blank` checks), and
+/// no NUL.
+pub(crate) const NOT_BLANK_PATTERN: &str = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$";
+
+/// A field of a component schema.
+fn property<'a>(
+    doc: &'a mut utoipa::openapi::OpenApi,
+    schema: &str,
+    field: &str,
+) -> Option<&'a mut utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>> {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::Schema;
+    let RefOr::T(Schema::Object(o)) = doc.components.as_mut()?.schemas.get_mut(schema)? else {
+        return None;
+    };
+    o.properties.get_mut(field)
+}
+
+/// The items of a component schema's array field.
+fn array_items<'a>(
+    doc: &'a mut utoipa::openapi::OpenApi,
+    schema: &str,
+    field: &str,
+) -> Option<&'a mut utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>> {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{ArrayItems, Schema};
+    let RefOr::T(Schema::Array(a)) = property(doc, schema, field)? else {
+        return None;
+    };
+    let ArrayItems::RefOrSchema(items) = &mut a.items else {
+        return None;
+    };
+    Some(items.as_mut())
+}
+
+/// What the handlers check, which field attributes cannot state: each
+/// item of an array (lines of text, not blank and at most so many
+/// characters; event types), and the values a request may use of an
+/// enumeration that responses show whole (the duty kinds people record,
+/// the deliveries a replay takes).
+fn document_items(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::ObjectBuilder;
+    use utoipa::openapi::schema::{SchemaType, Type};
+    for schema in ["RecordDutyRequest", "UpdateDutyRequest"] {
+        if let Some(p) = property(doc, schema, "kind") {
+            *p = ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(
+                    renda_domain::duty::DutyKind::MANUAL
+                        .iter()
+                        .map(|k| k.as_str()),
+                ))
+                .description(Some(
+                    "The kinds recorded by hand; the other kinds are written by the system only.",
+                ))
+                .into();
+        }
+    }
+    // A supervision names each method once.
+    for schema in ["CreateSupervisionRequest", "UpdateSupervisionRequest"] {
+        if let Some(utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Array(a))) =
+            property(doc, schema, "methods")
+        {
+            a.unique_items = true;
+        }
+    }
+    // An upload's form has its one field.
+    if let Some(utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(o))) = doc
+        .components
+        .as_mut()
+        .and_then(|c| c.schemas.get_mut("UploadForm"))
+    {
+        o.additional_properties = Some(Box::new(
+            utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
+        ));
+    }
+    if let Some(p) = property(doc, "ReplayRequest", "status") {
+        *p = ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+            .enum_values(Some([
+                serde_json::Value::from("delivered"),
+                serde_json::Value::from("failed"),
+                serde_json::Value::Null,
+            ]))
+            .description(Some(
+                "Only deliveries in this state; all finished ones when absent.",
+            ))
+            .into();
+    }
+    const LINES: &[(&str, &str, usize)] = &[
+        ("RecordReceptionRequest", "matters", 500),
+        ("CreateSupervisionRequest", "laws", 200),
+        ("UpdateSupervisionRequest", "laws", 200),
+        ("DeliberationOpinionRequest", "problems", 2000),
+    ];
+    for &(schema, field, max) in LINES {
+        if let Some(items) = array_items(doc, schema, field) {
+            *items = ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(max))
+                .pattern(Some(NOT_BLANK_PATTERN))
+                .into();
+        }
+    }
+    let event_type = format!(
+        "^(\\*|({})\\.(\\*|[a-z_]{{1,{}}}))$",
+        renda_domain::integration::EVENT_OBJECTS.join("|"),
+        renda_domain::integration::EVENT_ACTION_MAX
+    );
+    for schema in ["CreateWebhookRequest", "UpdateWebhookRequest"] {
+        if let Some(items) = array_items(doc, schema, "event_types") {
+            *items = ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(event_type.clone()))
+                .into();
+        }
+    }
+}
+
 /// The OpenAPI document of the API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let (_, mut doc) = App::new()
@@ -355,8 +506,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     // Runs on the collected operations, which `ApiDoc`'s own modifiers
     // never see.
-    CommonResponses.modify(&mut doc);
+    // The rules first: which bodies are required depends on them.
     routes::activities::document_rules(&mut doc);
+    document_items(&mut doc);
+    routes::supervisions::document_rules(&mut doc);
+    CommonResponses.modify(&mut doc);
     NulFree.modify(&mut doc);
     doc
 }

@@ -274,7 +274,7 @@ fn idempotency_scope(req: &ServiceRequest, state: &AppState) -> String {
 /// `POST` with `Idempotency-Key`: the first request runs and its answer is
 /// kept for 24 hours; a repeat with the same key and body gets that answer
 /// again (`Idempotent-Replayed: true`) and changes nothing; the same key
-/// with another body is a 422. Keys are per caller. Some operations are
+/// with another body or another `If-Match` is a 422. Keys are per caller. Some operations are
 /// exempt, see [`idempotency_exempt`].
 pub async fn idempotency(
     mut req: ServiceRequest,
@@ -332,6 +332,13 @@ pub async fn idempotency(
     h.update(req.path().as_bytes());
     h.update(b"?");
     h.update(req.query_string().as_bytes());
+    h.update(b"\n");
+    // The precondition is part of what was asked: a repeat under another
+    // If-Match is another request.
+    if let Some(v) = req.headers().get(actix_web::http::header::IF_MATCH) {
+        h.update(b"If-Match: ");
+        h.update(v.as_bytes());
+    }
     h.update(b"\n");
     // The same JSON spelt differently (spacing, key order) is the same request.
     match serde_json::from_slice::<serde_json::Value>(&buf) {

@@ -127,7 +127,8 @@ pub struct CreateActivityRequest {
 /// What the derived schema of [`CreateActivityRequest`] cannot say, as
 /// [`check_activity`] requires: a service-brand activity names its brand
 /// (not blank). The schema becomes the derived one and one of: a service
-/// brand with its brand, or another kind.
+/// brand with its brand, or another kind. Likewise a [`MatchNeedRequest`]
+/// names an activity or a deputy.
 pub(crate) fn document_rules(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, OneOfBuilder, Type};
     let Some(schemas) = doc.components.as_mut().map(|c| &mut c.schemas) else {
@@ -147,7 +148,7 @@ pub(crate) fn document_rules(doc: &mut utoipa::openapi::OpenApi) {
             "brand",
             ObjectBuilder::new()
                 .schema_type(Type::String)
-                .pattern(Some(NOT_BLANK_PATTERN)),
+                .pattern(Some(crate::NOT_BLANK_PATTERN)),
         )
         .required("kind")
         .required("brand");
@@ -169,10 +170,29 @@ pub(crate) fn document_rules(doc: &mut utoipa::openapi::OpenApi) {
         "CreateActivityRequest".to_owned(),
         AllOfBuilder::new().item(derived).item(rule).into(),
     );
+    // A need is matched to an activity, a deputy, or both (match_need).
+    if let Some(derived) = schemas.remove("MatchNeedRequest") {
+        let named = |field: &str| {
+            ObjectBuilder::new()
+                .property(
+                    field,
+                    ObjectBuilder::new().schema_type(Type::String).format(Some(
+                        utoipa::openapi::SchemaFormat::KnownFormat(
+                            utoipa::openapi::KnownFormat::Uuid,
+                        ),
+                    )),
+                )
+                .required(field)
+        };
+        let rule = utoipa::openapi::schema::AnyOfBuilder::new()
+            .item(named("activity_id"))
+            .item(named("deputy_id"));
+        schemas.insert(
+            "MatchNeedRequest".to_owned(),
+            AllOfBuilder::new().item(derived).item(rule).into(),
+        );
+    }
 }
-
-/// Text with something besides whitespace (what `not_blank` checks).
-const NOT_BLANK_PATTERN: &str = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$";
 
 fn check_activity(a: &Activity, today: NaiveDate) -> Vec<FieldError> {
     let mut errors = Vec::new();

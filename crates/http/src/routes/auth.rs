@@ -451,11 +451,11 @@ async fn issue_client_token(
         .and_then(|v| v.split(';').next())
         .map(|v| v.trim().to_ascii_lowercase())
         .unwrap_or_default();
+    const KNOWN: [&str; 4] = ["grant_type", "client_id", "client_secret", "scope"];
     let b: ClientTokenRequest = match content_type.as_str() {
         "application/x-www-form-urlencoded" => {
             // RFC 6749 §3.2: parameters this grant does not know are
             // ignored; one it knows must not appear twice.
-            const KNOWN: [&str; 4] = ["grant_type", "client_id", "client_secret", "scope"];
             let mut seen = std::collections::HashSet::new();
             for (k, _) in form_urlencoded::parse(&body) {
                 if KNOWN.contains(&k.as_ref()) && !seen.insert(k.into_owned()) {
@@ -471,7 +471,14 @@ async fn issue_client_token(
                 .collect();
             crate::extract::parse_json(serde_json::Value::Object(json).to_string().as_bytes())?
         }
-        "application/json" => crate::extract::parse_json(&body)?,
+        // Members it does not know are ignored here too, unread.
+        "application/json" => match serde_json::from_slice::<serde_json::Value>(&body) {
+            Ok(serde_json::Value::Object(mut o)) => {
+                o.retain(|k, _| KNOWN.contains(&k.as_str()));
+                crate::extract::parse_json(serde_json::Value::Object(o).to_string().as_bytes())?
+            }
+            _ => crate::extract::parse_json(&body)?,
+        },
         _ => return Err(ApiError::unsupported_media_type()),
     };
     if b.grant_type != "client_credentials" {

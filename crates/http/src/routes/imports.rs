@@ -37,7 +37,8 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ImportParams {
-    /// Check every row and report, writing nothing (default `false`).
+    /// Check every row and answer as the real run would (200, or 422
+    /// naming every problem), writing nothing (default `false`).
     pub dry_run: Option<bool>,
 }
 
@@ -58,8 +59,7 @@ pub struct ImportProblem {
     "dry_run": true,
     "rows": 2,
     "created": 0,
-    "created_ids": [],
-    "problems": [{"row": 3, "column": "手机", "code": "phone", "message": "不是有效的电话号码"}]
+    "created_ids": []
 }))]
 pub struct ImportReport {
     pub dry_run: bool,
@@ -68,8 +68,6 @@ pub struct ImportReport {
     /// Objects created: 0 in a dry run.
     pub created: u32,
     pub created_ids: Vec<Uuid>,
-    /// Every problem found; a real run with any writes nothing.
-    pub problems: Vec<ImportProblem>,
 }
 
 /// A column of an import: its Chinese header, the field it fills, and
@@ -551,7 +549,8 @@ fn finish(
 ) -> ApiResult<HttpResponse> {
     let mut problems = lang_problems.list;
     problems.sort_by_key(|p| p.row);
-    if !dry_run && !problems.is_empty() {
+    // A dry run answers as the real run would, writing nothing.
+    if !problems.is_empty() {
         let errors = problems
             .iter()
             .map(|p| {
@@ -569,7 +568,6 @@ fn finish(
         rows: u32::try_from(rows).unwrap_or(u32::MAX),
         created: u32::try_from(created.len()).unwrap_or(u32::MAX),
         created_ids: created,
-        problems,
     }))
 }
 
@@ -593,13 +591,13 @@ fn lang(req: &HttpRequest) -> Lang {
         (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     )),
     responses(
-        (status = 200, description = "The report; in a real run, every row was created", body = ImportReport),
+        (status = 200, description = "Every row is good: in a real run, every row was created", body = ImportReport),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the office", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over 5 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A unit of one of the names was created meanwhile; nothing was written", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither CSV nor XLSX", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A real run found problems and wrote nothing (`errors` names `rows[N].column`), or the file cannot be read", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Problems found, nothing written (`errors` names each as `rows[N].column`), or the file cannot be read", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -658,12 +656,12 @@ pub async fn import_units(
         (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     )),
     responses(
-        (status = 200, description = "The report; in a real run, every row was created", body = ImportReport),
+        (status = 200, description = "Every row is good: in a real run, every row was created", body = ImportReport),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the office", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over 5 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither CSV nor XLSX", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A real run found problems and wrote nothing (`errors` names `rows[N].column`), or the file cannot be read", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Problems found, nothing written (`errors` names each as `rows[N].column`), or the file cannot be read", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

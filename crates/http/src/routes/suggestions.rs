@@ -2930,7 +2930,7 @@ fn file_too_large() -> ApiError {
         (status = 409, description = "The suggestion's state does not take this kind of file now", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over 20 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not multipart/form-data, or a file type not accepted", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No `file` field, or a bad `kind`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No `file` field, another field, or a bad `kind`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -2990,12 +2990,20 @@ pub async fn upload_attachment(
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(field) = form.next().await {
         let mut field = field.map_err(|_| malformed())?;
-        if field.name() != Some("file") || file.is_some() {
-            // Drain anything else.
-            while let Some(chunk) = field.next().await {
-                chunk.map_err(|_| malformed())?;
-            }
-            continue;
+        // The form has one field, `file`, once (the document says so).
+        if field.name() != Some("file") {
+            return Err(ApiError::field(
+                field.name().unwrap_or_default(),
+                "unknown_field",
+                Msg::new("表单只有 file 一个字段", "The form has one field, `file`"),
+            ));
+        }
+        if file.is_some() {
+            return Err(ApiError::field(
+                "file",
+                "duplicate",
+                Msg::new("只能上传一个文件", "Upload one file at a time"),
+            ));
         }
         let name = safe_file_name(field.content_disposition().and_then(|d| d.get_filename()));
         let mut buf = Vec::new();

@@ -2559,6 +2559,41 @@ pub struct DecideObservationRequest {
     pub reason: Option<String>,
 }
 
+/// What the derived schema of [`DecideObservationRequest`] cannot say, as
+/// [`decide_observation`] requires: not adopting takes a reason that is not
+/// blank. The schema becomes the derived one and any of: adopted, or a
+/// reason.
+pub(crate) fn document_rules(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{AllOfBuilder, AnyOfBuilder, ObjectBuilder, Type};
+    let Some(schemas) = doc.components.as_mut().map(|c| &mut c.schemas) else {
+        return;
+    };
+    let Some(derived) = schemas.remove("DecideObservationRequest") else {
+        return;
+    };
+    let adopted = ObjectBuilder::new()
+        .property(
+            "adopted",
+            ObjectBuilder::new()
+                .schema_type(Type::Boolean)
+                .enum_values(Some([true])),
+        )
+        .required("adopted");
+    let reasoned = ObjectBuilder::new()
+        .property(
+            "reason",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(crate::NOT_BLANK_PATTERN)),
+        )
+        .required("reason");
+    let rule = AnyOfBuilder::new().item(adopted).item(reasoned);
+    schemas.insert(
+        "DecideObservationRequest".to_owned(),
+        AllOfBuilder::new().item(derived).item(rule).into(),
+    );
+}
+
 /// Marks an observation opinion adopted or not adopted with a reason (staff). Once.
 #[utoipa::path(
     tag = "supervision",

@@ -114,8 +114,13 @@ pub struct CreateUnitRequest {
 pub struct UpdateUnitRequest {
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
-    #[schema(value_type = String, required = false)]
+    #[schema(
+        value_type = String,
+        required = false,
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+    )]
     pub name: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = UnitKind, required = false)]
