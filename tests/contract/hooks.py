@@ -12,7 +12,7 @@ missing test data:
 - where the record must also belong to the object in the path (a deputy
   of that station, a unit under that supervision), it is one of those, and
   the path names a station with deputies; a station's new parent is a top
-  station other than itself; a supervision's deputies are not already on
+  station other than itself (none when it is the only one); a supervision's deputies are not already on
   it;
 - `cursor` is left out: a cursor is opaque and only the server makes them;
 - an activity's or reception day's date and a record's date are today (they must lie within a
@@ -255,6 +255,10 @@ def before_call(ctx, case, **kwargs):
         on = set(stored.get("deputy_ids") or []) | set(stored.get("committee_member_ids") or [])
         pools["deputies"] = [d for d in IDS["deputies"] if d not in on]
     _complete(case.body, pools, {})
+    if path == "/api/v1/stations/{id}" and isinstance(case.body, dict) \
+            and case.body.get("parent_id") == params.get("id"):
+        # The only top station cannot sit below another: it stays on top.
+        case.body["parent_id"] = None
     if path in ("/api/v1/supervisions", "/api/v1/supervisions/{id}") and isinstance(case.body, dict):
         _plan(case.body, stored or {})
 
