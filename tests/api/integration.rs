@@ -1182,6 +1182,29 @@ async fn integration_refusals_bad_input_stale_versions_and_no_account() {
     .await;
     assert_eq!(unknown.status, 200, "{:?}", unknown.body);
     assert!(unknown.body["access_token"].is_string());
+    // So are unknown members of a JSON body, unread (a NUL in one does not
+    // matter); a known one still must be right.
+    let token_json = |body: serde_json::Value| {
+        app.client
+            .post(app.url("/api/v1/auth/token"))
+            .basic_auth(&client, Some(&secret))
+            .json(&body)
+            .send()
+    };
+    let unknown_json = Answer::read(
+        token_json(json!({"grant_type": "client_credentials", "x": {"y": "\u{0}"}}))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(unknown_json.status, 200, "{:?}", unknown_json.body);
+    let bad_known = Answer::read(
+        token_json(json!({"grant_type": "client_credentials", "scope": "a\u{0}", "x": 1}))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(bad_known.status, 422, "{:?}", bad_known.body);
     let xml = Answer::read(
         app.client
             .post(app.url("/api/v1/auth/token"))
