@@ -381,6 +381,24 @@ impl Modify for NulFree {
 /// no NUL.
 pub(crate) const NOT_BLANK_PATTERN: &str = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$";
 
+/// Adds to a component schema a rule its derived form cannot state: the
+/// schema becomes all of the derived one and the rule.
+pub(crate) fn add_rule(
+    doc: &mut utoipa::openapi::OpenApi,
+    name: &str,
+    rule: impl Into<utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>>,
+) {
+    let Some(schemas) = doc.components.as_mut().map(|c| &mut c.schemas) else {
+        return;
+    };
+    if let Some(derived) = schemas.remove(name) {
+        let both = utoipa::openapi::schema::AllOfBuilder::new()
+            .item(derived)
+            .item(rule);
+        schemas.insert(name.to_owned(), both.into());
+    }
+}
+
 /// A field of a component schema.
 fn property<'a>(
     doc: &'a mut utoipa::openapi::OpenApi,

@@ -130,13 +130,7 @@ pub struct CreateActivityRequest {
 /// brand with its brand, or another kind. Likewise a [`MatchNeedRequest`]
 /// names an activity or a deputy.
 pub(crate) fn document_rules(doc: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, OneOfBuilder, Type};
-    let Some(schemas) = doc.components.as_mut().map(|c| &mut c.schemas) else {
-        return;
-    };
-    let Some(derived) = schemas.remove("CreateActivityRequest") else {
-        return;
-    };
+    use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, OneOfBuilder, Type};
     let brand = ObjectBuilder::new()
         .property(
             "kind",
@@ -165,33 +159,29 @@ pub(crate) fn document_rules(doc: &mut utoipa::openapi::OpenApi) {
                 )),
         )
         .required("kind");
-    let rule = OneOfBuilder::new().item(brand).item(others);
-    schemas.insert(
-        "CreateActivityRequest".to_owned(),
-        AllOfBuilder::new().item(derived).item(rule).into(),
+    crate::add_rule(
+        doc,
+        "CreateActivityRequest",
+        OneOfBuilder::new().item(brand).item(others),
     );
     // A need is matched to an activity, a deputy, or both (match_need).
-    if let Some(derived) = schemas.remove("MatchNeedRequest") {
-        let named = |field: &str| {
-            ObjectBuilder::new()
-                .property(
-                    field,
-                    ObjectBuilder::new().schema_type(Type::String).format(Some(
-                        utoipa::openapi::SchemaFormat::KnownFormat(
-                            utoipa::openapi::KnownFormat::Uuid,
-                        ),
-                    )),
-                )
-                .required(field)
-        };
-        let rule = utoipa::openapi::schema::AnyOfBuilder::new()
+    let named = |field: &str| {
+        ObjectBuilder::new()
+            .property(
+                field,
+                ObjectBuilder::new().schema_type(Type::String).format(Some(
+                    utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Uuid),
+                )),
+            )
+            .required(field)
+    };
+    crate::add_rule(
+        doc,
+        "MatchNeedRequest",
+        AnyOfBuilder::new()
             .item(named("activity_id"))
-            .item(named("deputy_id"));
-        schemas.insert(
-            "MatchNeedRequest".to_owned(),
-            AllOfBuilder::new().item(derived).item(rule).into(),
-        );
-    }
+            .item(named("deputy_id")),
+    );
 }
 
 fn check_activity(a: &Activity, today: NaiveDate) -> Vec<FieldError> {

@@ -2564,13 +2564,7 @@ pub struct DecideObservationRequest {
 /// blank. The schema becomes the derived one and any of: adopted, or a
 /// reason.
 pub(crate) fn document_rules(doc: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::schema::{AllOfBuilder, AnyOfBuilder, ObjectBuilder, Type};
-    let Some(schemas) = doc.components.as_mut().map(|c| &mut c.schemas) else {
-        return;
-    };
-    let Some(derived) = schemas.remove("DecideObservationRequest") else {
-        return;
-    };
+    use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Type};
     let adopted = ObjectBuilder::new()
         .property(
             "adopted",
@@ -2587,10 +2581,10 @@ pub(crate) fn document_rules(doc: &mut utoipa::openapi::OpenApi) {
                 .pattern(Some(crate::NOT_BLANK_PATTERN)),
         )
         .required("reason");
-    let rule = AnyOfBuilder::new().item(adopted).item(reasoned);
-    schemas.insert(
-        "DecideObservationRequest".to_owned(),
-        AllOfBuilder::new().item(derived).item(rule).into(),
+    crate::add_rule(
+        doc,
+        "DecideObservationRequest",
+        AnyOfBuilder::new().item(adopted).item(reasoned),
     );
 }
 
