@@ -19,6 +19,7 @@ mod m20261127_000010_livelihood;
 mod m20261127_000011_integration;
 mod m20261127_000012_security;
 mod m20261128_000013_list_indexes;
+mod m20261205_000014_attack_findings;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000011_integration::Migration),
             Box::new(m20261127_000012_security::Migration),
             Box::new(m20261128_000013_list_indexes::Migration),
+            Box::new(m20261205_000014_attack_findings::Migration),
         ]
     }
 }

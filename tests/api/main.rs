@@ -6,6 +6,7 @@
 mod helpers;
 
 mod audit;
+mod attacks;
 mod auth;
 mod authz;
 mod bola;

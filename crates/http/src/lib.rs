@@ -6,6 +6,7 @@ pub mod error;
 pub mod etag;
 pub mod export;
 pub mod extract;
+pub mod hashing;
 pub mod middleware;
 pub mod pagination;
 pub mod patch;

@@ -261,14 +261,23 @@ pub async fn require_credentials(
         .map(ServiceResponse::map_into_boxed_body)
 }
 
-fn idempotency_scope(req: &ServiceRequest, state: &AppState) -> String {
-    if let Some(Ok(token)) = crate::extract::bearer(req.request())
-        && let Ok(claims) = state.jwt.verify(&token)
-    {
-        return format!("user:{}", claims.sub);
+/// Whose keys a request uses: the signed-in caller's, or for a request
+/// without a token its address's. `None` when it carries a token that does
+/// not stand for an open session (expired, signed out, disabled): such a
+/// request is never answered from a stored response, but goes on to be
+/// refused like any other.
+async fn idempotency_scope(req: &ServiceRequest, state: &AppState) -> Option<String> {
+    match crate::extract::bearer(req.request()) {
+        None => {
+            let ip = crate::extract::client_addr(req.request()).unwrap_or_default();
+            Some(format!("anonymous:{ip}"))
+        }
+        Some(Ok(token)) => match state.authenticate(&token).await {
+            Ok((actor, _, _)) => Some(format!("user:{}", actor.user_id)),
+            Err(_) => None,
+        },
+        Some(Err(_)) => None,
     }
-    let ip = crate::extract::client_addr(req.request()).unwrap_or_default();
-    format!("anonymous:{ip}")
 }
 
 /// `POST` with `Idempotency-Key`: the first request runs and its answer is
@@ -346,8 +355,13 @@ pub async fn idempotency(
         Err(_) => h.update(&buf),
     }
     let digest = hex::encode(h.finalize());
-    let scope = idempotency_scope(&req, &state);
     req.set_payload(actix_web::dev::Payload::from(Bytes::from(buf)));
+    let Some(scope) = idempotency_scope(&req, &state).await else {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    };
 
     match state
         .store

@@ -50,6 +50,8 @@ pub struct AppState {
     /// The security policy, read from the database at most every few
     /// seconds.
     pub policy: Arc<PolicyCache>,
+    /// The threads that hash and verify passwords, bounded.
+    pub hashing: crate::hashing::HashPool,
 }
 
 /// The security policy as last read, and when.
@@ -149,6 +151,7 @@ impl AppState {
             webhook_networks: Arc::new(Vec::new()),
             events: Arc::new(tokio::sync::Notify::new()),
             policy: Arc::new(PolicyCache::default()),
+            hashing: crate::hashing::HashPool::per_core(),
         }
     }
 
@@ -202,6 +205,13 @@ impl AppState {
     /// each `window` (0: no limit).
     pub fn with_caller_limit(mut self, limit: u32, window: std::time::Duration) -> Self {
         self.caller_limiter = Arc::new(crate::ratelimit::RateLimiter::new(limit, window));
+        self
+    }
+
+    /// The same state hashing passwords on `workers` threads with `queue`
+    /// places to wait.
+    pub fn with_hashing(mut self, workers: usize, queue: usize) -> Self {
+        self.hashing = crate::hashing::HashPool::new(workers, queue);
         self
     }
 

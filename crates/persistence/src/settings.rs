@@ -40,4 +40,12 @@ impl Store {
         .await?;
         Ok(self.setting(key).await?.unwrap_or_else(|| value.to_owned()))
     }
+
+    /// Removes `key` and its value, if any.
+    pub async fn delete_setting(&self, key: &str) -> StoreResult<()> {
+        setting::Entity::delete_by_id(key.to_owned())
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
 }

@@ -263,6 +263,9 @@ impl Store {
             .expr(Expr::val(1))
             .from(Tokens)
             .and_where(Expr::col(T::FamilyId).eq(session))
+            // The session must be this user's: a token naming one user's
+            // session under another user's id is refused.
+            .and_where(Expr::col(T::UserId).eq(id))
             .and_where(Expr::col(T::RevokedAt).is_null())
             .to_owned();
         UserEntity::find_by_id(id)
@@ -418,6 +421,13 @@ impl Store {
         if password_changed {
             remember_password(&txn, id, &hash, now).await?;
         }
+        if before.locked_until.is_some() && after.locked_until.is_none() {
+            use crate::entities::login_lock::{Column as L, Entity as Locks};
+            Locks::delete_many()
+                .filter(L::UserId.eq(id))
+                .exec(&txn)
+                .await?;
+        }
         if password_changed || !after.is_active() {
             crate::sessions::revoke_user_sessions(&txn, id, now).await?;
         }
@@ -471,12 +481,14 @@ impl Store {
         page.try_map(to_domain)
     }
 
-    /// Counts a failed sign-in; the fifth in a row locks the account. One
-    /// statement counts and locks, so parallel failures cannot slip past
-    /// the limit. Returns whether the account is now locked.
-    /// A failed sign-in (`attempt`) also goes into the sign-in history in
-    /// the same transaction; a wrong current password when changing it
-    /// (`None`) does not.
+    /// Counts a failed sign-in from the client address in `ctx`; the fifth
+    /// in a row from one address locks the account for that address only,
+    /// so that a stranger guessing from elsewhere cannot lock the owner
+    /// out. One statement counts and locks, so parallel failures cannot
+    /// slip past the limit. Returns whether the account is now locked for
+    /// that address. A failed sign-in (`attempt`) also goes into the
+    /// sign-in history in the same transaction; a wrong current password
+    /// when changing it (`None`) does not.
     pub async fn record_login_failure(
         &self,
         ctx: &AuditCtx,
@@ -484,37 +496,60 @@ impl Store {
         now: DateTime<Utc>,
         attempt: Option<crate::security::Attempt<'_>>,
     ) -> StoreResult<bool> {
+        use crate::entities::login_lock::{ActiveModel as LockRow, Column as L, Entity as Locks};
         use sea_orm::sea_query::CaseStatement;
+        let key = lock_key(ctx.client_addr.as_deref());
         let until = now + Duration::minutes(LOCKOUT_MINUTES);
-        let reaches = Expr::col(C::FailedLogins).add(1).gte(MAX_FAILED_LOGINS);
+        let reaches = Expr::col(L::FailedLogins).add(1).gte(MAX_FAILED_LOGINS);
         let txn = self.db.begin().await?;
-        UserEntity::update_many()
+        Locks::insert(LockRow {
+            user_id: sea_orm::Set(id),
+            client_key: sea_orm::Set(key.clone()),
+            failed_logins: sea_orm::Set(0),
+            locked_until: sea_orm::Set(None),
+            updated_at: sea_orm::Set(now),
+        })
+        .on_conflict_do_nothing_on([L::UserId, L::ClientKey])
+        .exec_without_returning(&txn)
+        .await?;
+        Locks::update_many()
             .col_expr(
-                C::LockedUntil,
+                L::LockedUntil,
                 CaseStatement::new()
                     .case(reaches.clone(), Expr::value(Some(until)))
-                    .finally(Expr::col(C::LockedUntil))
+                    .finally(Expr::col(L::LockedUntil))
                     .into(),
             )
             .col_expr(
-                C::FailedLogins,
+                L::FailedLogins,
                 CaseStatement::new()
                     .case(reaches, Expr::value(0))
-                    .finally(Expr::col(C::FailedLogins).add(1))
+                    .finally(Expr::col(L::FailedLogins).add(1))
                     .into(),
             )
-            .filter(C::Id.eq(id))
+            .col_expr(L::UpdatedAt, Expr::value(now))
+            .filter(L::UserId.eq(id))
+            .filter(L::ClientKey.eq(key.clone()))
             // Attempts against a locked account do not count towards the next lock.
             .filter(
                 sea_orm::Condition::any()
-                    .add(C::LockedUntil.is_null())
-                    .add(C::LockedUntil.lte(now)),
+                    .add(L::LockedUntil.is_null())
+                    .add(L::LockedUntil.lte(now)),
             )
             .exec(&txn)
             .await?;
-        let m = load_model(&txn, id).await?;
-        let locked = m.locked_until.is_some_and(|t| t > now);
-        if locked && m.failed_logins == 0 {
+        let row = Locks::find_by_id((id, key.clone())).one(&txn).await?;
+        let locked = row
+            .as_ref()
+            .is_some_and(|r| r.locked_until.is_some_and(|t| t > now));
+        if locked && row.as_ref().is_some_and(|r| r.failed_logins == 0) {
+            // The account shows when it is locked from somewhere, for the
+            // security administrator, who can lift every lock at once.
+            UserEntity::update_many()
+                .col_expr(C::LockedUntil, Expr::value(Some(until)))
+                .filter(C::Id.eq(id))
+                .exec(&txn)
+                .await?;
             audit::record(
                 &txn,
                 ctx,
@@ -522,7 +557,7 @@ impl Store {
                 OBJECT,
                 Some(id),
                 None::<&()>,
-                Some(&serde_json::json!({"locked_until": m.locked_until})),
+                Some(&serde_json::json!({"locked_until": until, "client": key})),
             )
             .await?;
         }
@@ -544,6 +579,59 @@ impl Store {
         Ok(locked)
     }
 
+    /// Lifts every sign-in lock of the account named `username`, as the
+    /// server's operator (`renda users unlock`): the way in for an
+    /// administrator locked out with no other administrator to help.
+    /// Returns whether such an account exists.
+    pub async fn unlock_by_username(&self, ctx: &AuditCtx, username: &str) -> StoreResult<bool> {
+        use crate::entities::login_lock::{Column as L, Entity as Locks};
+        let txn = self.db.begin().await?;
+        let Some(m) = UserEntity::find()
+            .filter(C::Username.eq(username))
+            .filter(C::DeletedAt.is_null())
+            .one(&txn)
+            .await?
+        else {
+            return Ok(false);
+        };
+        Locks::delete_many()
+            .filter(L::UserId.eq(m.id))
+            .exec(&txn)
+            .await?;
+        UserEntity::update_many()
+            .col_expr(C::LockedUntil, Expr::value(None::<DateTime<Utc>>))
+            .col_expr(C::FailedLogins, Expr::value(0))
+            .filter(C::Id.eq(m.id))
+            .exec(&txn)
+            .await?;
+        audit::record(
+            &txn,
+            ctx,
+            "unlock",
+            OBJECT,
+            Some(m.id),
+            None::<&()>,
+            Some(&serde_json::json!({"locked_until": null})),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// Whether the account is locked for sign-ins from this client address.
+    pub async fn login_locked(
+        &self,
+        id: Uuid,
+        client_addr: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        use crate::entities::login_lock::Entity as Locks;
+        Ok(Locks::find_by_id((id, lock_key(client_addr)))
+            .one(&self.db)
+            .await?
+            .is_some_and(|r| r.locked_until.is_some_and(|t| t > now)))
+    }
+
     /// Clears the failure count after a successful sign-in, unless the
     /// account got locked meanwhile: then the sign-in is refused (false).
     /// The sign-in goes into the sign-in history in the same transaction.
@@ -553,21 +641,24 @@ impl Store {
         id: Uuid,
         attempt: crate::security::Attempt<'_>,
     ) -> StoreResult<bool> {
+        use crate::entities::login_lock::{Column as L, Entity as Locks};
         let now = renda_domain::time::now();
+        let key = lock_key(ctx.client_addr.as_deref());
         let txn = self.db.begin().await?;
-        let res = UserEntity::update_many()
-            .col_expr(C::FailedLogins, Expr::value(0))
-            .filter(C::Id.eq(id))
-            .filter(
-                sea_orm::Condition::any()
-                    .add(C::LockedUntil.is_null())
-                    .add(C::LockedUntil.lte(now)),
-            )
-            .exec(&txn)
-            .await?;
-        if res.rows_affected != 1 {
+        // Locked by failures that raced this attempt: refused. Otherwise
+        // the address starts counting afresh.
+        if Locks::find_by_id((id, key.clone()))
+            .one(&txn)
+            .await?
+            .is_some_and(|r| r.locked_until.is_some_and(|t| t > now))
+        {
             return Ok(false);
         }
+        Locks::delete_many()
+            .filter(L::UserId.eq(id))
+            .filter(L::ClientKey.eq(key))
+            .exec(&txn)
+            .await?;
         audit::record(
             &txn,
             ctx,
@@ -581,5 +672,20 @@ impl Store {
         crate::security::insert_login_event(&txn, ctx, Some(id), attempt, "success").await?;
         txn.commit().await?;
         Ok(true)
+    }
+}
+
+/// The address a sign-in lock applies to: the client address, or for IPv6
+/// its /64 network, which one subscriber usually holds whole (cycling
+/// through it must not give fresh guesses). An unknown address is one key.
+fn lock_key(client_addr: Option<&str>) -> String {
+    match client_addr.map(str::parse::<std::net::IpAddr>) {
+        Some(Ok(std::net::IpAddr::V6(a))) => {
+            let s = a.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(Ok(ip)) => ip.to_string(),
+        Some(Err(_)) => client_addr.unwrap_or_default().chars().take(64).collect(),
+        None => String::new(),
     }
 }

@@ -249,11 +249,35 @@ fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
     if path.is_empty() || path == ":memory:" {
         return Ok(());
     }
-    if let Some(parent) = std::path::Path::new(path).parent()
+    let file = std::path::Path::new(path);
+    if let Some(parent) = file.parent()
         && !parent.as_os_str().is_empty()
     {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    // The database file is readable by its owner only; SQLite gives its
+    // journal and WAL files the same mode.
+    if !file.exists() {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        opts.open(file)
+            .with_context(|| format!("cannot create {}", file.display()))?;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for f in [path.to_owned(), format!("{path}-wal"), format!("{path}-shm")] {
+            if std::path::Path::new(&f).exists() {
+                std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600))
+                    .with_context(|| format!("cannot make {f} private"))?;
+            }
+        }
     }
     Ok(())
 }
@@ -351,8 +375,21 @@ pub async fn open_store_sized(
 }
 
 /// The key that signs access tokens: the configured secret, or one
-/// generated on first start and kept in the database.
-pub async fn jwt_keys(store: &Store, configured: Option<&SecretString>) -> anyhow::Result<JwtKeys> {
+/// generated on first start into `<data_dir>/signing-key` (readable by the
+/// owner only). It is never kept in the database, so a copy of a backup
+/// cannot sign tokens: a key that an earlier version kept there is moved
+/// into the file (tokens already issued stay valid) and removed from the
+/// database.
+pub async fn jwt_keys(
+    store: &Store,
+    configured: Option<&SecretString>,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<JwtKeys> {
+    const LEGACY: &str = "jwt_secret";
+    let legacy = store
+        .setting(LEGACY)
+        .await
+        .context("cannot read the settings")?;
     let secret = match configured {
         Some(s) => {
             if s.expose_secret().len() < 32 {
@@ -361,14 +398,47 @@ pub async fn jwt_keys(store: &Store, configured: Option<&SecretString>) -> anyho
             s.expose_secret().to_owned()
         }
         None => {
-            let generated = format!("{}{}", token::generate_token(), token::generate_token());
-            store
-                .setting_or_insert("jwt_secret", &generated)
-                .await
-                .context("cannot keep the token key")?
+            let path = data_dir.join("signing-key");
+            if !path.exists() {
+                std::fs::create_dir_all(data_dir)
+                    .with_context(|| format!("cannot create {}", data_dir.display()))?;
+                let key = legacy.clone().unwrap_or_else(|| {
+                    format!("{}{}", token::generate_token(), token::generate_token())
+                });
+                write_private(&path, &format!("{key}\n"))?;
+                tracing::warn!(
+                    path = %path.display(),
+                    "RENDA_JWT_SECRET is not set: the token signing key is kept in this file; with several instances, set RENDA_JWT_SECRET on each"
+                );
+            }
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let key = text.trim().to_owned();
+            if key.len() < 32 {
+                bail!("{}: the signing key must be at least 32 characters", path.display());
+            }
+            key
         }
     };
+    if legacy.is_some() {
+        store
+            .delete_setting(LEGACY)
+            .await
+            .context("cannot remove the signing key from the database")?;
+    }
     Ok(JwtKeys::new(secret.as_bytes(), JwtConfig::default()))
+}
+
+/// `renda users unlock USERNAME`: lifts every sign-in lock of an account,
+/// attributed in the audit trail to the command. Returns whether the
+/// account exists.
+pub async fn unlock_account(store: &Store, username: &str) -> anyhow::Result<bool> {
+    let ctx = renda_persistence::AuditCtx {
+        actor_username: Some("system (renda users unlock)".into()),
+        ..renda_persistence::AuditCtx::default()
+    };
+    let name = username.trim().to_lowercase();
+    Ok(store.unlock_by_username(&ctx, &name).await?)
 }
 
 /// One of the first accounts: its role, username and password (generated
@@ -568,10 +638,7 @@ pub fn run(
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let store = open_store_sized(&config.database_url, &config.crypto()?, config.db_pool).await?;
     print_first_passwords(&bootstrap_admins(&store, &first_accounts(&config)).await?);
-    let jwt = jwt_keys(&store, config.jwt_secret.as_ref()).await?;
-    if config.jwt_secret.is_none() {
-        tracing::warn!("RENDA_JWT_SECRET is not set: using a generated key kept in the database");
-    }
+    let jwt = jwt_keys(&store, config.jwt_secret.as_ref(), &config.data_dir).await?;
     let state = AppState::new(store.clone(), jwt)
         .with_data_dir(config.data_dir.clone())
         .with_deadlines(config.deadlines)

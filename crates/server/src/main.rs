@@ -28,6 +28,21 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Account maintenance by whoever runs the server.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// Lift every sign-in lock of an account (an administrator locked out
+    /// with no other administrator to help).
+    Unlock {
+        /// The account's username.
+        username: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -88,6 +103,16 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 return Ok(std::process::ExitCode::from(2));
             }
             println!("the audit chain is intact");
+        }
+        Some(Command::Users {
+            command: UsersCommand::Unlock { username },
+        }) => {
+            let store = renda::open_store(&config.database_url, &config.crypto()?).await?;
+            if !renda::unlock_account(&store, &username).await? {
+                println!("renda: no account named {username}");
+                return Ok(std::process::ExitCode::from(2));
+            }
+            println!("renda: {username} can sign in again");
         }
         Some(Command::Openapi) => {}
     }

@@ -81,13 +81,14 @@ fn bad_credentials() -> ApiError {
     )
 }
 
-async fn verify_blocking(pw: String, hash: Option<String>) -> ApiResult<bool> {
-    tokio::task::spawn_blocking(move || match hash {
-        Some(h) => password::verify_password(&pw, &h),
-        None => password::verify_dummy(&pw),
-    })
-    .await
-    .map_err(|_| ApiError::internal())
+async fn verify_blocking(state: &AppState, pw: String, hash: Option<String>) -> ApiResult<bool> {
+    state
+        .hashing
+        .run(move || match hash {
+            Some(h) => password::verify_password(&pw, &h),
+            None => password::verify_dummy(&pw),
+        })
+        .await
 }
 
 async fn issue(
@@ -153,7 +154,7 @@ pub async fn login(
         Err(_) => None,
     };
     let Some((user, hash)) = creds else {
-        verify_blocking(password, None).await?;
+        verify_blocking(&state, password, None).await?;
         let ctx = AuditCtx {
             request_id: meta.request_id,
             client_addr: meta.client_addr,
@@ -186,8 +187,12 @@ pub async fn login(
             .record_login_attempt(&ctx, Some(user.id), this, result)
     };
     let now = renda_domain::time::now();
-    let ok = verify_blocking(password, Some(hash)).await?;
-    if user.is_locked(now) {
+    let ok = verify_blocking(&state, password, Some(hash)).await?;
+    if state
+        .store
+        .login_locked(user.id, ctx.client_addr.as_deref(), now)
+        .await?
+    {
         attempt("locked").await?;
         return Err(bad_credentials());
     }

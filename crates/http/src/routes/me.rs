@@ -149,7 +149,11 @@ pub async fn change_password(
         )]));
     }
     let now = renda_domain::time::now();
-    if state.store.get_user(actor.user_id).await?.is_locked(now) {
+    if state
+        .store
+        .login_locked(actor.user_id, caller.audit().client_addr.as_deref(), now)
+        .await?
+    {
         return Err(ApiError::field(
             "current_password",
             "locked",
@@ -161,28 +165,32 @@ pub async fn change_password(
     }
     let recent = state.store.recent_password_hashes(actor.user_id).await?;
     let hash = recent.first().cloned().unwrap_or_default();
-    let (ok, reused, new_hash) = tokio::task::spawn_blocking(move || {
-        let ok = password::verify_password(&current_password, &hash);
-        if !ok {
-            return (false, false, None);
-        }
-        if recent
-            .iter()
-            .any(|h| password::verify_password(&new_password, h))
-        {
-            return (true, true, None);
-        }
-        (true, false, password::hash_password(&new_password).ok())
-    })
-    .await
-    .map_err(|_| ApiError::internal())?;
-    if !ok {
+    let (ok, reused, new_hash) = state
+        .hashing
+        .run(move || {
+            let ok = password::verify_password(&current_password, &hash);
+            if !ok {
+                return (false, false, None);
+            }
+            if recent
+                .iter()
+                .any(|h| password::verify_password(&new_password, h))
+            {
+                return (true, true, None);
+            }
+            (true, false, password::hash_password(&new_password).ok())
+        })
+        .await?;
+    if !ok || reused {
         // Wrong guesses count like failed sign-ins, so that a stolen access
-        // token cannot be used to find the password.
+        // token cannot be used to find the password; so does offering an
+        // old password, which costs as much hashing as a wrong guess.
         state
             .store
             .record_login_failure(&caller.audit(), actor.user_id, now, None)
             .await?;
+    }
+    if !ok {
         return Err(ApiError::field(
             "current_password",
             "wrong_password",

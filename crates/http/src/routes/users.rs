@@ -302,10 +302,11 @@ async fn check_links(
     Ok(errors)
 }
 
-async fn hash(pw: String) -> ApiResult<String> {
-    tokio::task::spawn_blocking(move || password::hash_password(&pw))
-        .await
-        .map_err(|_| ApiError::internal())?
+async fn hash(state: &AppState, pw: String) -> ApiResult<String> {
+    state
+        .hashing
+        .run(move || password::hash_password(&pw))
+        .await?
         .map_err(|_| ApiError::internal())
 }
 
@@ -368,7 +369,7 @@ pub async fn create_user(
     };
     let new = NewUser {
         username,
-        password_hash: hash(b.password).await?,
+        password_hash: hash(&state, b.password).await?,
         must_change_password: b.must_change_password.unwrap_or(true),
         display_name: b.display_name.trim().to_owned(),
         roles,
@@ -588,7 +589,7 @@ pub async fn update_user(
         return Err(ApiError::validation(errors));
     }
     let password_hash = match password {
-        Some(p) => Some(hash(p).await?),
+        Some(p) => Some(hash(&state, p).await?),
         None => None,
     };
     let patch = UserPatch {

@@ -1,0 +1,238 @@
+//! The attacks an outside test tried that once succeeded, each replayed
+//! through the real HTTP stack (or the binary's start-up) to show it now
+//! fails.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::{
+    ADMIN_PASSWORD, Answer, JWT_SECRET, PASSWORD, SECURITY_PASSWORD, spawn_app, spawn_app_with,
+};
+
+/// Finding 1: a password change offering the current password as the new
+/// one ran two argon2 hashes per request, unbounded and uncounted. Now
+/// hashing runs on a bounded pool (a full queue answers 503 at once) and
+/// offering an old password counts like a wrong guess.
+#[tokio::test]
+async fn a_flood_of_password_changes_is_bounded_and_counted() {
+    // One hashing thread with one place to wait, so that the bound shows
+    // with a few requests.
+    let app = spawn_app_with(|s| s.with_hashing(1, 1)).await;
+    let admin = app.admin().await;
+    app.create_user(&admin, "clerk", &["staff"], json!({}))
+        .await;
+    let token = app.login("clerk", PASSWORD).await;
+    let body = json!({"current_password": PASSWORD, "new_password": PASSWORD});
+    let flood = (0..32).map(|_| app.post("/api/v1/me/password", Some(&token), &body));
+    let answers = futures_util::future::join_all(flood).await;
+    let (mut busy, mut counted) = (0, 0);
+    for a in &answers {
+        match (a.status.as_u16(), a.body["code"].as_str()) {
+            (503, Some("busy")) => {
+                assert_eq!(a.header("retry-after"), Some("1"));
+                busy += 1;
+            }
+            (422, _) => {
+                let code = a.body["errors"][0]["code"].as_str();
+                assert!(
+                    code == Some("password_reused") || code == Some("locked"),
+                    "{:?}",
+                    a.body
+                );
+                counted += usize::from(code == Some("password_reused"));
+            }
+            other => panic!("unexpected answer {other:?}: {:?}", a.body),
+        }
+    }
+    assert!(busy > 0, "no request was turned away: hashing is unbounded");
+    // Five reuse attempts lock the account from this address: after them
+    // a change is refused without hashing, and so is a sign-in.
+    for _ in counted..5 {
+        let a = app.post("/api/v1/me/password", Some(&token), &body).await;
+        assert_eq!(
+            a.body["errors"][0]["code"], "password_reused",
+            "{:?}",
+            a.body
+        );
+    }
+    let next = app.post("/api/v1/me/password", Some(&token), &body).await;
+    assert_eq!(next.status, 422);
+    assert_eq!(next.body["errors"][0]["code"], "locked", "{:?}", next.body);
+    app.login_full("clerk", PASSWORD)
+        .await
+        .problem(401, "invalid_credentials");
+}
+
+/// Finding 1, sign-in: parallel anonymous sign-ins share the same bounded
+/// pool; the ones beyond it are told to come back, none fails otherwise.
+#[tokio::test]
+async fn parallel_sign_ins_beyond_the_pool_are_told_to_retry() {
+    let app = spawn_app_with(|s| s.with_hashing(1, 1)).await;
+    let flood = (0..24)
+        .map(|i| app.login_full(if i % 2 == 0 { "admin" } else { "nobody" }, "Wrong-Pass-1"));
+    let answers = futures_util::future::join_all(flood).await;
+    let busy = answers.iter().filter(|a| a.status == 503).count();
+    assert!(busy > 0, "every sign-in hashed at once");
+    for a in &answers {
+        assert!(
+            a.status == 401 || (a.status == 503 && a.header("retry-after") == Some("1")),
+            "{} {:?}",
+            a.status,
+            a.body
+        );
+    }
+}
+
+/// Finding 2: a token naming one user's session under another user's id
+/// was accepted. Here the attacker (a staff member) holds the signing key
+/// and forges their own session under the administrator's id.
+#[tokio::test]
+async fn a_token_whose_session_belongs_to_someone_else_is_refused() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    let keys = renda_auth::JwtKeys::new(JWT_SECRET.as_bytes(), renda_auth::JwtConfig::default());
+    let own = keys.verify(&staff).unwrap();
+    let admin_id = app
+        .get("/api/v1/me", Some(&app.admin().await))
+        .await
+        .ok(200)["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let (forged, _) = keys.issue(admin_id, own.session_id().unwrap()).unwrap();
+    app.get("/api/v1/me", Some(&forged))
+        .await
+        .problem(401, "unauthenticated");
+    // The genuine token still works.
+    app.get("/api/v1/me", Some(&staff)).await.ok(200);
+}
+
+/// Finding 2: the generated signing key lived in the database, which a
+/// backup copies. Now it is a file of the data directory readable by its
+/// owner only, a key an earlier version kept in the database moves there
+/// (tokens already issued stay valid), and the SQLite file is private too.
+#[tokio::test]
+async fn the_signing_key_is_kept_out_of_the_database() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let url = format!("sqlite://{}/renda.db", data.display());
+    let crypto = renda::load_crypto(Default::default(), None, &data).unwrap();
+    let store = renda::open_store(&url, &crypto).await.unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data.join("renda.db")), 0o600);
+    // An earlier version's key in the database.
+    let legacy = "legacy-key-legacy-key-legacy-key-legacy-key";
+    store.set_setting("jwt_secret", legacy).await.unwrap();
+    let old = renda_auth::JwtKeys::new(legacy.as_bytes(), renda_auth::JwtConfig::default());
+    let (token, _) = old
+        .issue(uuid::Uuid::now_v7(), uuid::Uuid::now_v7())
+        .unwrap();
+    let keys = renda::jwt_keys(&store, None, &data).await.unwrap();
+    assert!(
+        keys.verify(&token).is_ok(),
+        "tokens already issued still verify"
+    );
+    assert_eq!(store.setting("jwt_secret").await.unwrap(), None);
+    let file = data.join("signing-key");
+    assert_eq!(mode(&file), 0o600);
+    assert_eq!(std::fs::read_to_string(&file).unwrap().trim(), legacy);
+    // The next start reads the same file.
+    let again = renda::jwt_keys(&store, None, &data).await.unwrap();
+    assert!(again.verify(&token).is_ok());
+    assert_eq!(store.setting("jwt_secret").await.unwrap(), None);
+    store.close().await.unwrap();
+}
+
+/// Finding 4: five wrong passwords from anywhere locked an account for
+/// everyone, so a stranger could lock out the administrators. Now a lock
+/// holds for the address the guesses came from.
+#[tokio::test]
+async fn a_stranger_cannot_lock_the_owner_out() {
+    let proxy: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+    let app = spawn_app_with(move |s| s.with_trusted_proxies(vec![proxy])).await;
+    let login_from = |addr: &'static str, password: &'static str| {
+        app.request(Method::POST, "/api/v1/auth/login", None)
+            .header("x-forwarded-for", addr)
+            .json(&json!({"username": "admin", "password": password}))
+            .send()
+    };
+    for _ in 0..5 {
+        let a = Answer::read(login_from("203.0.113.9", "Wrong-Pass-1").await.unwrap()).await;
+        a.problem(401, "invalid_credentials");
+    }
+    // The stranger's address is locked out, even with the right password...
+    let a = Answer::read(login_from("203.0.113.9", ADMIN_PASSWORD).await.unwrap()).await;
+    a.problem(401, "invalid_credentials");
+    // ...the owner, elsewhere, is not.
+    let a = Answer::read(login_from("198.51.100.7", ADMIN_PASSWORD).await.unwrap()).await;
+    a.ok(200);
+    // The security administrator sees the lock and lifts it.
+    let sec = app.security_admin().await;
+    let admin_id = a.body["access_token"].as_str().map(|t| {
+        let keys =
+            renda_auth::JwtKeys::new(JWT_SECRET.as_bytes(), renda_auth::JwtConfig::default());
+        keys.verify(t).unwrap().sub
+    });
+    let path = format!("/api/v1/users/{}", admin_id.unwrap());
+    let user = app.get(&path, Some(&sec)).await;
+    assert!(user.ok(200)["locked_until"].is_string());
+    app.patch(&path, Some(&sec), &json!({"unlock": true}))
+        .await
+        .ok(200);
+    let a = Answer::read(login_from("203.0.113.9", ADMIN_PASSWORD).await.unwrap()).await;
+    a.ok(200);
+    let _ = SECURITY_PASSWORD;
+}
+
+/// Finding 4: an administrator locked out from their own address gets in
+/// through the server's own command, which whoever runs the server holds.
+#[tokio::test]
+async fn the_server_command_lifts_a_lock() {
+    let app = spawn_app().await;
+    for _ in 0..5 {
+        app.login_full("secadmin", "Wrong-Pass-1")
+            .await
+            .problem(401, "invalid_credentials");
+    }
+    app.login_full("secadmin", SECURITY_PASSWORD)
+        .await
+        .problem(401, "invalid_credentials");
+    let n = renda::unlock_account(&app.store, "secadmin").await.unwrap();
+    assert!(n, "the account was found and unlocked");
+    app.login_full("secadmin", SECURITY_PASSWORD).await.ok(200);
+    assert!(!renda::unlock_account(&app.store, "nobody").await.unwrap());
+    // The unlock is attributed in the audit trail.
+    let auditor = app.auditor().await;
+    let trail = app
+        .get("/api/v1/audit-events?action=unlock", Some(&auditor))
+        .await;
+    let items = trail.ok(200)["items"].as_array().unwrap();
+    assert!(
+        items
+            .iter()
+            .any(|e| e["actor_username"] == "system (renda users unlock)"),
+        "{items:?}"
+    );
+}
+
+/// Finding 8: after signing out, repeating a POST with the same
+/// Idempotency-Key and body returned the stored 201.
+#[tokio::test]
+async fn a_stored_answer_is_not_replayed_to_a_signed_out_caller() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    let send = || {
+        app.request(Method::POST, "/api/v1/units", Some(&staff))
+            .header("idempotency-key", "once")
+            .json(&json!({"name": "区人民法院", "kind": "court"}))
+            .send()
+    };
+    Answer::read(send().await.unwrap()).await.ok(201);
+    app.post("/api/v1/auth/logout", Some(&staff), &json!({}))
+        .await;
+    let again = Answer::read(send().await.unwrap()).await;
+    again.problem(401, "unauthenticated");
+    assert_eq!(again.header("idempotent-replayed"), None);
+}
