@@ -236,3 +236,221 @@ async fn a_stored_answer_is_not_replayed_to_a_signed_out_caller() {
     again.problem(401, "unauthenticated");
     assert_eq!(again.header("idempotent-replayed"), None);
 }
+
+/// Seven units, each leaving an audit entry, linked into the chain.
+async fn some_history(app: &crate::helpers::TestApp) {
+    let staff = app.staff().await;
+    for i in 0..7 {
+        app.create_unit(&staff, &format!("单位{i}")).await;
+    }
+    app.store.seal_audit().await.unwrap();
+}
+
+/// Finding 3: deleting the newest entries left `verify` saying the chain
+/// was intact. A signed checkpoint, kept outside the database by the audit
+/// administrator, now shows it.
+#[tokio::test]
+async fn removing_the_newest_entries_is_caught_by_a_checkpoint() {
+    let app = spawn_app().await;
+    some_history(&app).await;
+    let auditor = app.auditor().await;
+    let answer = app
+        .get("/api/v1/audit-events/checkpoint", Some(&auditor))
+        .await;
+    let line = answer.ok(200)["line"].as_str().unwrap().to_owned();
+    let head = answer.body["seq"].as_i64().unwrap();
+    let checkpoint = renda_persistence::audit::Checkpoint::parse(&line).unwrap();
+    assert_eq!(checkpoint.seq, head);
+    let report = app.store.verify_audit(&[checkpoint.clone()]).await.unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!(report.checkpoints, 1);
+    // Only the audit administrator signs checkpoints.
+    let staff = app.login("staff1", PASSWORD).await;
+    app.get("/api/v1/audit-events/checkpoint", Some(&staff))
+        .await
+        .problem(403, "forbidden");
+
+    app.drop_audit_guard().await;
+    app.sql(&format!(
+        "DELETE FROM audit_events WHERE seq > {}",
+        head - 3
+    ))
+    .await;
+    let report = app.store.verify_audit(&[checkpoint.clone()]).await.unwrap();
+    let problem = report.problem.expect("the truncation goes unnoticed");
+    assert!(problem.contains("removed"), "{problem}");
+    // A checkpoint someone made up without the key proves nothing.
+    let mut forged = checkpoint;
+    forged.seq = 1;
+    let report = app.store.verify_audit(&[forged]).await.unwrap();
+    assert!(report.problem.unwrap().contains("not signed"));
+}
+
+/// Finding 3: editing an entry and clearing its seal made `verify` seal it
+/// again and pass. Now nothing but renda, holding the key, makes a seal:
+/// the sealer will not link the edited entry, and `verify` (which only
+/// reads) reports it.
+#[tokio::test]
+async fn an_edited_entry_with_its_seal_cleared_is_not_sealed_again() {
+    let app = spawn_app().await;
+    some_history(&app).await;
+    app.drop_audit_guard().await;
+    app.sql(
+        "UPDATE audit_events SET actor_username = 'someone-else', entry_hash = '', seq = NULL, chain_hash = NULL WHERE seq = (SELECT max(seq) FROM audit_events)",
+    )
+    .await;
+    app.store.seal_audit().await.unwrap();
+    let report = app.store.verify_audit(&[]).await.unwrap();
+    let problem = report.problem.expect("the edit goes unnoticed");
+    assert!(problem.contains("not written by renda"), "{problem}");
+    // Re-sealing with plain hashes, as the unkeyed chain allowed, fails
+    // too: the seals are keyed.
+    let app = spawn_app().await;
+    some_history(&app).await;
+    app.drop_audit_guard().await;
+    app.sql("UPDATE audit_events SET actor_username = 'someone-else' WHERE seq = 3")
+        .await;
+    let report = app.store.verify_audit(&[]).await.unwrap();
+    assert!(report.problem.unwrap().contains("altered"));
+}
+
+/// Finding 3: a forged row inserted unsealed got sealed into the chain.
+#[tokio::test]
+async fn a_forged_entry_is_never_linked_into_the_chain() {
+    let app = spawn_app().await;
+    some_history(&app).await;
+    let before = app.store.verify_audit(&[]).await.unwrap();
+    assert!(before.is_ok(), "{before:?}");
+    let new_id = if app.store.is_sqlite() {
+        "randomblob(16)"
+    } else {
+        "gen_random_uuid()"
+    };
+    app.sql(&format!(
+        "INSERT INTO audit_events (id, occurred_at, actor_id, actor_username, actor_roles, request_id, client_addr, action, object_type, object_id, before, after, entry_hash, seq, chain_hash, result) \
+         SELECT {new_id}, occurred_at, actor_id, 'forger', actor_roles, request_id, client_addr, action, object_type, object_id, before, after, 'forged', NULL, NULL, result FROM audit_events WHERE seq = 2"
+    ))
+    .await;
+    app.store.seal_audit().await.unwrap();
+    let report = app.store.verify_audit(&[]).await.unwrap();
+    assert_eq!(report.sealed, before.sealed, "the forged entry was linked");
+    assert!(report.problem.unwrap().contains("not written by renda"));
+    // And verify changed nothing: run again, same answer.
+    let again = app.store.verify_audit(&[]).await.unwrap();
+    assert_eq!(again.sealed, before.sealed);
+}
+
+/// Finding 3: `renda audit verify` sealed before it checked. It now only
+/// reads, and checks the checkpoints the server wrote beside the data.
+#[tokio::test]
+async fn the_verify_command_reads_only_and_uses_the_checkpoint_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let url = format!("sqlite://{}/renda.db", data.display());
+    let crypto = renda::load_crypto(Default::default(), None, &data).unwrap();
+    let store = renda::open_store(&url, &crypto).await.unwrap();
+    let pw = secrecy::SecretString::from("Wu-Kang-Pass-2026".to_owned());
+    renda::bootstrap_admins(
+        &store,
+        &[renda::FirstAccount {
+            role: renda_domain::Role::Admin,
+            username: "admin",
+            password: Some(&pw),
+        }],
+    )
+    .await
+    .unwrap();
+    store.seal_audit().await.unwrap();
+    renda::checkpoint_audit(&store, &data, &mut None).await;
+    assert!(renda::checkpoint_file(&data).exists());
+    // One more entry, not yet linked.
+    store
+        .record_event(
+            &renda_persistence::AuditCtx::system(),
+            "export",
+            "audit_event",
+            None,
+            &json!({}),
+            "success",
+        )
+        .await
+        .unwrap();
+    store.close().await.unwrap();
+    let verify = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_renda"))
+            .env_clear()
+            .env("RENDA_DATABASE_URL", &url)
+            .env("RENDA_DATA_DIR", &data)
+            .args(["audit", "verify"])
+            .output()
+            .unwrap()
+    };
+    let out = verify();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("unsealed entries checked: 1"), "{text}");
+    assert!(text.contains("checkpoints matched: 1"), "{text}");
+    // Still unsealed: verify wrote nothing.
+    let out = verify();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("unsealed entries checked: 1"));
+    // The newest linked entry removed behind the database's guard.
+    let store = renda::open_store(&url, &crypto).await.unwrap();
+    store
+        .execute_unprepared("DROP TRIGGER audit_events_no_delete")
+        .await
+        .unwrap();
+    store
+        .execute_unprepared(
+            "DELETE FROM audit_events WHERE seq = (SELECT max(seq) FROM audit_events)",
+        )
+        .await
+        .unwrap();
+    store.close().await.unwrap();
+    let out = verify();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("entries were removed"), "{text}");
+}
+
+/// Finding 9: every refusal was one audit entry, so anyone signed in
+/// could add thousands a minute. Identical refusals now make one entry
+/// with a count.
+#[tokio::test]
+async fn a_flood_of_refusals_costs_one_audit_entry() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    for _ in 0..40 {
+        app.get("/api/v1/audit-events", Some(&staff))
+            .await
+            .problem(403, "forbidden");
+    }
+    // Another refusal is its own entry.
+    app.get("/api/v1/users", Some(&staff))
+        .await
+        .problem(403, "forbidden");
+    let auditor = app.auditor().await;
+    let trail = app
+        .get(
+            "/api/v1/audit-events?action=access_denied&limit=100",
+            Some(&auditor),
+        )
+        .await;
+    let items = trail.ok(200)["items"].as_array().unwrap().clone();
+    let mine: Vec<_> = items
+        .iter()
+        .filter(|e| e["actor_username"] == "staff1")
+        .collect();
+    assert_eq!(mine.len(), 2, "{mine:?}");
+    let flood = mine
+        .iter()
+        .find(|e| e["after"]["path"] == "/api/v1/audit-events")
+        .unwrap();
+    assert_eq!(flood["repeats"], 40);
+    assert!(flood["last_repeated_at"].is_string());
+    let other = mine
+        .iter()
+        .find(|e| e["after"]["path"] == "/api/v1/users")
+        .unwrap();
+    assert_eq!(other["repeats"], 1);
+    assert!(other["last_repeated_at"].is_null());
+}

@@ -85,7 +85,7 @@ async fn the_hash_chain_seals_and_detects_tampering() {
     }
     let sealed = app.store.seal_audit().await.unwrap();
     assert!(sealed >= 5);
-    let report = app.store.verify_audit().await.unwrap();
+    let report = app.store.verify_audit(&[]).await.unwrap();
     assert!(report.is_ok(), "{report:?}");
     assert_eq!(report.unsealed, 0);
     let listed = app
@@ -98,7 +98,7 @@ async fn the_hash_chain_seals_and_detects_tampering() {
     // own guard): the chain breaks.
     app.drop_audit_guard().await;
     app.sql("UPDATE audit_events SET after = replace(after, '单位3', '单位X') WHERE object_type = 'unit'").await;
-    let report = app.store.verify_audit().await.unwrap();
+    let report = app.store.verify_audit(&[]).await.unwrap();
     assert!(!report.is_ok(), "tampering goes unnoticed: {report:?}");
     assert!(report.problem.unwrap().contains("altered"));
 }
@@ -113,6 +113,6 @@ async fn removing_an_entry_breaks_the_chain() {
     app.store.seal_audit().await.unwrap();
     app.drop_audit_guard().await;
     app.sql("DELETE FROM audit_events WHERE seq = 2").await;
-    let report = app.store.verify_audit().await.unwrap();
+    let report = app.store.verify_audit(&[]).await.unwrap();
     assert!(report.problem.unwrap().contains("missing"));
 }

@@ -183,7 +183,7 @@ async fn openapi_migrate_and_audit_verify_commands() {
     let url = format!("sqlite://{}/data/renda.db", dir.path().display());
     let crypto = renda::load_crypto(Default::default(), None, &dir.path().join("data")).unwrap();
     let store = renda::open_store(&url, &crypto).await.unwrap();
-    let pw = secrecy::SecretString::from("Admin-Pass-2026".to_owned());
+    let pw = secrecy::SecretString::from("System-Pass-2026".to_owned());
     renda::bootstrap_admins(
         &store,
         &[renda::FirstAccount {
@@ -367,7 +367,7 @@ async fn the_demo_data_set_is_explorable_through_the_api() {
         )
         .await;
     assert!(duties.ok(200)["total"].as_u64().unwrap() < 100);
-    let report = app.store.verify_audit().await.unwrap();
+    let report = app.store.verify_audit(&[]).await.unwrap();
     assert!(report.is_ok());
 }
 
@@ -379,7 +379,7 @@ async fn secrets_and_personal_data_stay_out_of_the_log() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let password = "Log-Check-Admin-2026";
+    let password = "Log-Check-Pass-2026";
     let mut child = renda(dir.path(), port)
         .env("RENDA_ADMIN_PASSWORD", password)
         .env("RENDA_LOG", "trace")

@@ -49,10 +49,12 @@ impl HashPool {
         }
     }
 
-    /// One thread per core, and a queue four times as long.
+    /// One thread per core, and sixteen places to wait per thread: a
+    /// morning's burst of sign-ins waits well under a second, a flood is
+    /// turned away.
     pub fn per_core() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Self::new(cores, cores * 4)
+        Self::new(cores, cores * 16)
     }
 
     /// Threads hashing.

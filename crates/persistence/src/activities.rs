@@ -255,6 +255,7 @@ impl Store {
         }
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "create",
             "activity",
@@ -317,6 +318,7 @@ impl Store {
         }
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "update",
             "activity",
@@ -419,6 +421,7 @@ impl Store {
         }
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "sign_up",
             "activity",
@@ -467,6 +470,7 @@ impl Store {
             }
             write_duty(
                 &txn,
+                &self.crypto,
                 ctx,
                 NewDuty {
                     deputy_id: *d,
@@ -484,6 +488,7 @@ impl Store {
         }
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "check_in",
             "activity",
@@ -501,6 +506,7 @@ impl Store {
         need_active(&self.crypto, &n).insert(&txn).await?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "create",
             "need",
@@ -542,6 +548,7 @@ impl Store {
         }
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             action,
             "need",

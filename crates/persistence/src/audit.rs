@@ -1,26 +1,35 @@
-//! The append-only audit trail and its hash chain.
+//! The append-only audit trail and its keyed chain.
 //!
-//! A write records its audit entry in its own transaction, and nothing
-//! else: no chain head is locked, so writers never queue behind one
-//! another for the audit trail. A single sealer ([`Store::seal_audit`])
-//! then links committed entries into the chain in commit order, within a
-//! second, giving each a sequence number, the hash of its content and
-//! `chain_hash = H(previous chain_hash ‖ entry_hash)`, where H is SHA-256,
-//! or SM3 under the 国密 suite. A change to any sealed entry, or the
-//! removal of one, breaks the chain, and [`Store::verify_audit`] finds
-//! where. The database itself refuses to change or delete an entry (a
-//! trigger), so the chain shows tampering by whoever bypasses it.
+//! A write records its audit entry in its own transaction, sealed at once
+//! with a keyed hash of its content (HMAC-SHA256, or HMAC-SM3 under the
+//! 国密 suite, under the audit key, which is kept outside the database).
+//! No chain head is locked, so writers never queue behind one another. A
+//! single sealer ([`Store::seal_audit`]) then links committed entries into
+//! the chain in commit order, within a second, giving each a sequence
+//! number and `chain_hash = HMAC(previous chain_hash ‖ entry seal)`.
+//!
+//! Whoever changes the database without the key cannot make a seal: an
+//! altered entry, an entry inserted by hand (the sealer refuses to link it)
+//! and a re-sealed chain all show in [`Store::verify_audit`], which only
+//! reads. Removing the newest entries leaves a valid but shorter chain:
+//! signed checkpoints of the chain's head ([`Checkpoint`]), written to the
+//! log and a file beside the data and handed to the audit administrator,
+//! show that. The database itself also refuses to change or delete an
+//! entry (a trigger).
+//!
+//! Entries sealed before the chain was keyed keep their plain hashes; a
+//! marker signed with the key says where the keyed chain begins.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::Store;
-use crate::crypto::Suite;
+use crate::crypto::{Crypto, Suite};
 use crate::entities::audit_event::{self, Column as C, Entity as AuditEvent};
 use crate::error::{StoreError, StoreResult};
 use crate::list::{self, ListOptions, Page};
@@ -66,10 +75,18 @@ pub struct AuditEntry {
     pub entry_hash: String,
     pub seq: Option<i64>,
     pub chain_hash: Option<String>,
+    /// How many identical refusals this entry stands for (1 for every
+    /// other entry), and when the last of them came.
+    pub repeats: i64,
+    pub last_repeated_at: Option<DateTime<Utc>>,
 }
 
 /// The result of most entries.
 pub const SUCCESS: &str = "success";
+/// The result of a refusal.
+pub const DENIED: &str = "denied";
+/// Identical refusals within this many minutes are one entry with a count.
+pub const REPEAT_WINDOW_MINUTES: i64 = 10;
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -77,11 +94,9 @@ fn opt(s: &Option<String>) -> &str {
     s.as_deref().unwrap_or("")
 }
 
-/// The hash of an entry's content: every field, length-prefixed so that no
-/// two different entries serialise alike. The result counts only when it
-/// is not `success`, so entries written before it was kept hash as they
-/// did.
-fn entry_hash(suite: Suite, m: &audit_event::Model) -> String {
+/// An entry's content, field by field. The result counts only when it is
+/// not `success`, so entries written before it was kept hash as they did.
+fn entry_fields(m: &audit_event::Model) -> Vec<String> {
     let mut fields: Vec<String> = vec![
         m.id.to_string(),
         m.occurred_at.to_rfc3339_opts(SecondsFormat::Micros, true),
@@ -99,6 +114,14 @@ fn entry_hash(suite: Suite, m: &audit_event::Model) -> String {
     if m.result != SUCCESS {
         fields.push(m.result.clone());
     }
+    fields
+}
+
+/// The plain hash of an entry sealed before the chain was keyed: every
+/// field, length-prefixed so that no two different entries serialise
+/// alike.
+fn entry_hash(suite: Suite, m: &audit_event::Model) -> String {
+    let fields = entry_fields(m);
     let parts: Vec<&[u8]> = fields.iter().map(|f| f.as_bytes()).collect();
     suite.digest(&parts)
 }
@@ -116,10 +139,126 @@ fn chain_hash(suite: Suite, prev: &str, entry: &str) -> String {
     }
 }
 
+/// The keyed seal of an entry's content.
+fn entry_seal(crypto: &Crypto, m: &audit_event::Model) -> String {
+    let fields = entry_fields(m);
+    let mut parts: Vec<&[u8]> = vec![b"entry"];
+    parts.extend(fields.iter().map(|f| f.as_bytes()));
+    crypto.audit_mac(&parts)
+}
+
+/// The keyed link of an entry to the one before it.
+fn chain_seal(crypto: &Crypto, seq: i64, prev: &str, entry: &str) -> String {
+    crypto.audit_mac(&[
+        b"chain",
+        seq.to_string().as_bytes(),
+        prev.as_bytes(),
+        entry.as_bytes(),
+    ])
+}
+
+/// Where the keyed chain begins: entries up to this sequence number were
+/// sealed with plain hashes. Kept in the settings, signed with the key.
+const KEYED_FROM: &str = "audit_keyed_from";
+
+fn keyed_from_value(crypto: &Crypto, seq: i64) -> String {
+    let mac = crypto.audit_mac(&[b"keyed_from", seq.to_string().as_bytes()]);
+    format!("{seq}:{mac}")
+}
+
+/// The sequence number a stored marker names, if it is signed with this
+/// key.
+fn parse_keyed_from(crypto: &Crypto, value: &str) -> Option<i64> {
+    let (seq, _) = value.split_once(':')?;
+    let seq: i64 = seq.parse().ok()?;
+    (keyed_from_value(crypto, seq) == value).then_some(seq)
+}
+
+/// A signed statement of the chain's head at a moment: its sequence
+/// number and chain hash. Kept outside the database (the log, a file
+/// beside the data, the audit administrator's own records), it shows when
+/// entries after it were removed or the chain rewritten.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Checkpoint {
+    pub seq: i64,
+    pub chain_hash: String,
+    pub at: DateTime<Utc>,
+    pub mac: String,
+}
+
+impl Checkpoint {
+    fn sign(crypto: &Crypto, seq: i64, chain_hash: String, at: DateTime<Utc>) -> Self {
+        let mac = Self::mac_of(crypto, seq, &chain_hash, at);
+        Self {
+            seq,
+            chain_hash,
+            at,
+            mac,
+        }
+    }
+
+    fn mac_of(crypto: &Crypto, seq: i64, chain_hash: &str, at: DateTime<Utc>) -> String {
+        crypto.audit_mac(&[
+            b"checkpoint",
+            seq.to_string().as_bytes(),
+            chain_hash.as_bytes(),
+            at.to_rfc3339_opts(SecondsFormat::Secs, true).as_bytes(),
+        ])
+    }
+
+    /// Whether this key signed it.
+    pub fn is_signed_by(&self, crypto: &Crypto) -> bool {
+        Self::mac_of(crypto, self.seq, &self.chain_hash, self.at) == self.mac
+    }
+
+    /// One line: `renda-audit-checkpoint seq=… chain=… at=… mac=…`.
+    pub fn to_line(&self) -> String {
+        format!(
+            "renda-audit-checkpoint seq={} chain={} at={} mac={}",
+            self.seq,
+            self.chain_hash,
+            self.at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            self.mac
+        )
+    }
+
+    /// Reads a line written by [`Checkpoint::to_line`] (or the text of a
+    /// log record holding one).
+    pub fn parse(line: &str) -> Option<Self> {
+        let rest = &line[line.find("renda-audit-checkpoint ")?..];
+        let mut seq = None;
+        let mut chain = None;
+        let mut at = None;
+        let mut mac = None;
+        for part in rest.split_whitespace().skip(1) {
+            let (k, v) = part.split_once('=')?;
+            let v = v.trim_end_matches(['"', ',', '}']);
+            match k {
+                "seq" => seq = v.parse().ok(),
+                "chain" => chain = Some(v.to_owned()),
+                "at" => {
+                    at = DateTime::parse_from_rfc3339(v)
+                        .ok()
+                        .map(|t| t.with_timezone(&Utc))
+                }
+                "mac" => mac = Some(v.to_owned()),
+                _ => {}
+            }
+        }
+        Some(Self {
+            seq: seq?,
+            chain_hash: chain?,
+            at: at?,
+            mac: mac?,
+        })
+    }
+}
+
 /// Records one audit entry on `conn`, which is the transaction of the
 /// change it describes.
 pub async fn record<C: ConnectionTrait>(
     conn: &C,
+    crypto: &Crypto,
     ctx: &AuditCtx,
     action: &str,
     object_type: &str,
@@ -129,6 +268,7 @@ pub async fn record<C: ConnectionTrait>(
 ) -> StoreResult<()> {
     record_with_result(
         conn,
+        crypto,
         ctx,
         action,
         object_type,
@@ -144,6 +284,7 @@ pub async fn record<C: ConnectionTrait>(
 #[allow(clippy::too_many_arguments)]
 pub async fn record_with_result<C: ConnectionTrait>(
     conn: &C,
+    crypto: &Crypto,
     ctx: &AuditCtx,
     action: &str,
     object_type: &str,
@@ -152,12 +293,40 @@ pub async fn record_with_result<C: ConnectionTrait>(
     after: Option<&impl Serialize>,
     result: &str,
 ) -> StoreResult<()> {
+    record_with_result_id(
+        conn,
+        crypto,
+        ctx,
+        action,
+        object_type,
+        object_id,
+        before,
+        after,
+        result,
+    )
+    .await
+    .map(|_| ())
+}
+
+/// [`record_with_result`], returning the new entry's id.
+#[allow(clippy::too_many_arguments)]
+async fn record_with_result_id<C: ConnectionTrait>(
+    conn: &C,
+    crypto: &Crypto,
+    ctx: &AuditCtx,
+    action: &str,
+    object_type: &str,
+    object_id: Option<Uuid>,
+    before: Option<&impl Serialize>,
+    after: Option<&impl Serialize>,
+    result: &str,
+) -> StoreResult<Uuid> {
     let to_json = |v: Option<&dyn erased::Ser>| -> StoreResult<Option<String>> {
         v.map(|v| v.to_json())
             .transpose()
             .map_err(|e| StoreError::Db(sea_orm::DbErr::Json(e.to_string())))
     };
-    let m = audit_event::Model {
+    let mut m = audit_event::Model {
         id: Uuid::now_v7(),
         occurred_at: renda_domain::time::now(),
         actor_id: ctx.actor_id,
@@ -175,9 +344,11 @@ pub async fn record_with_result<C: ConnectionTrait>(
         chain_hash: None,
         result: result.to_owned(),
     };
+    m.entry_hash = entry_seal(crypto, &m);
+    let id = m.id;
     let am: audit_event::ActiveModel = m.into();
     AuditEvent::insert(am).exec_without_returning(conn).await?;
-    Ok(())
+    Ok(id)
 }
 
 mod erased {
@@ -198,6 +369,8 @@ pub struct VerifyReport {
     pub sealed: u64,
     /// Entries not yet linked (their own hash was checked).
     pub unsealed: u64,
+    /// Checkpoints the chain was checked against.
+    pub checkpoints: u64,
     /// The first problem found, if any.
     pub problem: Option<String>,
 }
@@ -239,29 +412,75 @@ fn to_entry(m: audit_event::Model) -> AuditEntry {
         entry_hash: m.entry_hash,
         seq: m.seq,
         chain_hash: m.chain_hash,
+        repeats: 1,
+        last_repeated_at: None,
     }
 }
 
 impl Store {
+    /// Prepares the keyed chain at start-up: on a database whose entries
+    /// were sealed with plain hashes, records (signed) where the keyed
+    /// chain begins, and seals entries left unsealed by an earlier version.
+    /// Refuses a key other than the one that sealed the chain.
+    pub(crate) async fn prepare_audit_chain(&self) -> StoreResult<()> {
+        if let Some(v) = self.setting(KEYED_FROM).await? {
+            if parse_keyed_from(&self.crypto, &v).is_none() {
+                return Err(StoreError::Db(sea_orm::DbErr::Custom(
+                    "the audit key (RENDA_AUDIT_KEY or <data_dir>/audit-key) is not the one that sealed this database's audit trail"
+                        .into(),
+                )));
+            }
+            return Ok(());
+        }
+        let legacy = AuditEvent::find()
+            .filter(C::Seq.is_null())
+            .filter(C::EntryHash.eq(""))
+            .all(&self.db)
+            .await?;
+        for m in legacy {
+            let seal = entry_seal(&self.crypto, &m);
+            AuditEvent::update_many()
+                .col_expr(C::EntryHash, sea_orm::sea_query::Expr::value(seal))
+                .filter(C::Id.eq(m.id))
+                .filter(C::EntryHash.eq(""))
+                .exec(&self.db)
+                .await?;
+        }
+        let head = AuditEvent::find()
+            .filter(C::Seq.is_not_null())
+            .order_by_desc(C::Seq)
+            .one(&self.db)
+            .await?
+            .and_then(|h| h.seq)
+            .unwrap_or(0);
+        self.setting_or_insert(KEYED_FROM, &keyed_from_value(&self.crypto, head))
+            .await?;
+        Ok(())
+    }
+
     /// Links committed, unsealed entries into the chain; returns how many.
     /// Safe to run from several processes: a sequence number is unique, so
-    /// a sealer that loses a race rolls back and tries again.
+    /// a sealer that loses a race rolls back and tries again. An entry
+    /// whose own seal is not valid (written by hand into the database) is
+    /// never linked: [`Store::verify_audit`] reports it.
     pub async fn seal_audit(&self) -> StoreResult<u64> {
         let mut total = 0;
         loop {
-            let sealed = match self.seal_batch(500).await {
+            let (sealed, seen) = match self.seal_batch(500).await {
                 Ok(n) => n,
                 Err(StoreError::Conflict(_)) => continue,
                 Err(e) => return Err(e),
             };
             total += sealed;
-            if sealed < 500 {
+            if seen < 500 {
                 return Ok(total);
             }
         }
     }
 
-    async fn seal_batch(&self, batch: u64) -> StoreResult<u64> {
+    /// Seals up to `batch` pending entries; returns how many were sealed
+    /// and how many were looked at.
+    async fn seal_batch(&self, batch: u64) -> StoreResult<(u64, u64)> {
         let txn = self.db.begin().await?;
         let head = AuditEvent::find()
             .filter(C::Seq.is_not_null())
@@ -281,31 +500,85 @@ impl Store {
             .limit(batch)
             .all(&txn)
             .await?;
-        let n = pending.len() as u64;
-        let suite = self.crypto.suite();
+        let seen = pending.len() as u64;
+        let mut sealed = 0;
         for m in pending {
+            if entry_seal(&self.crypto, &m) != m.entry_hash {
+                tracing::error!(
+                    entry = %m.id,
+                    "an audit entry renda did not write (or that was altered) is in the database; it is not linked into the chain"
+                );
+                continue;
+            }
             seq += 1;
-            let own = entry_hash(suite, &m);
-            let chain = chain_hash(suite, &prev, &own);
+            let chain = chain_seal(&self.crypto, seq, &prev, &m.entry_hash);
             let mut am: audit_event::ActiveModel = m.into();
-            am.entry_hash = Set(own);
             am.seq = Set(Some(seq));
             am.chain_hash = Set(Some(chain.clone()));
             am.update(&txn).await?;
             prev = chain;
+            sealed += 1;
         }
         txn.commit().await?;
-        Ok(n)
+        Ok((sealed, seen))
     }
 
-    /// Checks every entry's own hash and the chain of sealed entries.
-    pub async fn verify_audit(&self) -> StoreResult<VerifyReport> {
+    /// A signed checkpoint of the chain's head now, if anything is sealed.
+    pub async fn audit_checkpoint(&self) -> StoreResult<Option<Checkpoint>> {
+        let head = AuditEvent::find()
+            .filter(C::Seq.is_not_null())
+            .order_by_desc(C::Seq)
+            .one(&self.db)
+            .await?;
+        let now = renda_domain::time::now();
+        let at = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
+        Ok(head.and_then(|h| {
+            let seq = h.seq?;
+            Some(Checkpoint::sign(
+                &self.crypto,
+                seq,
+                h.chain_hash.unwrap_or_default(),
+                at,
+            ))
+        }))
+    }
+
+    /// Checks every entry's seal, the chain, and the chain against the
+    /// given checkpoints. Only reads: nothing is sealed or changed.
+    pub async fn verify_audit(&self, checkpoints: &[Checkpoint]) -> StoreResult<VerifyReport> {
         let mut report = VerifyReport {
             sealed: 0,
             unsealed: 0,
+            checkpoints: 0,
             problem: None,
         };
+        let found = |mut r: VerifyReport, problem: String| {
+            r.problem = Some(problem);
+            Ok(r)
+        };
+        for c in checkpoints {
+            if !c.is_signed_by(&self.crypto) {
+                return found(
+                    report,
+                    format!("checkpoint #{} is not signed with this audit key", c.seq),
+                );
+            }
+        }
+        let mut wanted: std::collections::BTreeMap<i64, &Checkpoint> =
+            checkpoints.iter().map(|c| (c.seq, c)).collect();
         let suite = self.crypto.suite();
+        let keyed_from = match self.setting(KEYED_FROM).await? {
+            Some(v) => match parse_keyed_from(&self.crypto, &v) {
+                Some(n) => Some(n),
+                None => {
+                    return found(
+                        report,
+                        "the marker of where the keyed chain begins was altered".into(),
+                    );
+                }
+            },
+            None => None,
+        };
         let mut prev = GENESIS.to_owned();
         let mut expected_seq = 1i64;
         let mut after: Option<i64> = None;
@@ -325,34 +598,99 @@ impl Store {
                 let seq = m.seq.unwrap_or(0);
                 after = Some(seq);
                 if seq != expected_seq {
-                    report.problem = Some(format!(
-                        "entry #{expected_seq} is missing (found #{seq} next)"
-                    ));
-                    return Ok(report);
+                    return found(
+                        report,
+                        format!("entry #{expected_seq} is missing (found #{seq} next)"),
+                    );
                 }
-                if entry_hash(suite, &m) != m.entry_hash {
-                    report.problem = Some(format!("entry #{seq} ({}) was altered", m.id));
-                    return Ok(report);
+                let Some(keyed_from) = keyed_from else {
+                    return found(
+                        report,
+                        "the marker of where the keyed chain begins is missing".into(),
+                    );
+                };
+                let (own, want) = if seq <= keyed_from {
+                    let own = entry_hash(suite, &m);
+                    let want = chain_hash(suite, &prev, &m.entry_hash);
+                    (own, want)
+                } else {
+                    let own = entry_seal(&self.crypto, &m);
+                    let want = chain_seal(&self.crypto, seq, &prev, &m.entry_hash);
+                    (own, want)
+                };
+                if own != m.entry_hash {
+                    return found(report, format!("entry #{seq} ({}) was altered", m.id));
                 }
-                let want = chain_hash(suite, &prev, &m.entry_hash);
                 if m.chain_hash.as_deref() != Some(want.as_str()) {
-                    report.problem = Some(format!("the chain breaks at entry #{seq} ({})", m.id));
-                    return Ok(report);
+                    return found(
+                        report,
+                        format!("the chain breaks at entry #{seq} ({})", m.id),
+                    );
+                }
+                if let Some(c) = wanted.remove(&seq) {
+                    if c.chain_hash != want {
+                        return found(
+                            report,
+                            format!(
+                                "the chain was rewritten: entry #{seq} differs from the checkpoint of {}",
+                                c.at.to_rfc3339_opts(SecondsFormat::Secs, true)
+                            ),
+                        );
+                    }
+                    report.checkpoints += 1;
                 }
                 prev = want;
                 expected_seq += 1;
                 report.sealed += 1;
             }
         }
-        report.unsealed = AuditEvent::find()
-            .filter(C::Seq.is_null())
-            .count(&self.db)
-            .await?;
+        if let Some((seq, c)) = wanted.iter().next() {
+            return found(
+                report,
+                format!(
+                    "entries were removed: the chain ends at #{} but the checkpoint of {} names #{seq}",
+                    expected_seq - 1,
+                    c.at.to_rfc3339_opts(SecondsFormat::Secs, true)
+                ),
+            );
+        }
+        let mut after: Option<Uuid> = None;
+        loop {
+            let mut q = AuditEvent::find()
+                .filter(C::Seq.is_null())
+                .order_by_asc(C::Id)
+                .limit(1000);
+            if let Some(a) = after {
+                q = q.filter(C::Id.gt(a));
+            }
+            let rows = q.all(&self.db).await?;
+            if rows.is_empty() {
+                break;
+            }
+            for m in rows {
+                after = Some(m.id);
+                if entry_seal(&self.crypto, &m) != m.entry_hash {
+                    return found(
+                        report,
+                        format!(
+                            "entry {} was not written by renda, or was altered before it was linked",
+                            m.id
+                        ),
+                    );
+                }
+                report.unsealed += 1;
+            }
+        }
         Ok(report)
     }
 
     /// Records an event that changes no record, in a transaction of its
     /// own: a refusal, a read of unmasked personal data, an export.
+    ///
+    /// Identical refusals (`denied`: the same caller, address, event,
+    /// object and details) within [`REPEAT_WINDOW_MINUTES`] are one entry:
+    /// the repeats are counted beside it (first and last time), so that a
+    /// flood of refusals costs one entry per window instead of one each.
     pub async fn record_event(
         &self,
         ctx: &AuditCtx,
@@ -362,17 +700,75 @@ impl Store {
         details: &serde_json::Value,
         result: &str,
     ) -> StoreResult<()> {
-        record_with_result(
-            &self.db,
-            ctx,
-            action,
-            object_type,
-            object_id,
-            None::<&()>,
-            Some(details),
-            result,
-        )
-        .await
+        use crate::entities::audit_repeat::{self as ar, Column as R, Entity as Repeats};
+        if result != DENIED {
+            return record_with_result(
+                &self.db,
+                &self.crypto,
+                ctx,
+                action,
+                object_type,
+                object_id,
+                None::<&()>,
+                Some(details),
+                result,
+            )
+            .await;
+        }
+        let key = self.crypto.digest(&[
+            ctx.actor_id
+                .map(|u| u.to_string())
+                .unwrap_or_default()
+                .as_bytes(),
+            opt(&ctx.actor_username).as_bytes(),
+            opt(&ctx.client_addr).as_bytes(),
+            action.as_bytes(),
+            object_type.as_bytes(),
+            object_id
+                .map(|u| u.to_string())
+                .unwrap_or_default()
+                .as_bytes(),
+            details.to_string().as_bytes(),
+        ]);
+        let now = renda_domain::time::now();
+        let window_start = now - chrono::Duration::minutes(REPEAT_WINDOW_MINUTES);
+        let txn = self.db.begin().await?;
+        let counted = Repeats::update_many()
+            .col_expr(
+                R::Repeats,
+                sea_orm::sea_query::ExprTrait::add(sea_orm::sea_query::Expr::col(R::Repeats), 1),
+            )
+            .col_expr(R::LastAt, sea_orm::sea_query::Expr::value(now))
+            .filter(R::Key.eq(key.clone()))
+            .filter(R::FirstAt.gt(window_start))
+            .exec(&txn)
+            .await?;
+        if counted.rows_affected == 0 {
+            let id = record_with_result_id(
+                &txn,
+                &self.crypto,
+                ctx,
+                action,
+                object_type,
+                object_id,
+                None::<&()>,
+                Some(details),
+                result,
+            )
+            .await?;
+            Repeats::delete_by_id(key.clone()).exec(&txn).await?;
+            Repeats::insert(ar::ActiveModel {
+                key: Set(key),
+                entry_id: Set(id),
+                first_at: Set(now),
+                last_at: Set(now),
+                repeats: Set(1),
+            })
+            .exec_without_returning(&txn)
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(())
     }
 
     /// Lists the audit trail, oldest first.
@@ -412,7 +808,30 @@ impl Store {
             (m.id, m.occurred_at, None)
         })
         .await?;
-        Ok(page.map(to_entry))
+        let mut page = page.map(to_entry);
+        // The tally of repeated refusals, kept beside their one entry.
+        let denied: Vec<Uuid> = page
+            .live()
+            .filter(|e| e.result == DENIED)
+            .map(|e| e.id)
+            .collect();
+        if !denied.is_empty() {
+            use crate::entities::audit_repeat::{Column as R, Entity as Repeats};
+            let tallies = Repeats::find()
+                .filter(R::EntryId.is_in(denied))
+                .all(&self.db)
+                .await?;
+            for row in &mut page.items {
+                if let list::Row::Live(e) = row
+                    && let Some(t) = tallies.iter().find(|t| t.entry_id == e.id)
+                    && t.repeats > 1
+                {
+                    e.repeats = t.repeats;
+                    e.last_repeated_at = Some(t.last_at);
+                }
+            }
+        }
+        Ok(page)
     }
 }
 

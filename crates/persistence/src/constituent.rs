@@ -183,6 +183,7 @@ impl Store {
         let a = audited(&o);
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "create",
             OBJECT,
@@ -240,6 +241,7 @@ impl Store {
         let (b, a) = (audited(before), audited(&after));
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             action,
             OBJECT,
@@ -265,7 +267,7 @@ impl Store {
         let txn = self.db.begin().await?;
         let deputy = new.lead_deputy_id;
         let title = new.title.clone();
-        let s = insert_suggestion(&txn, ctx, new).await?;
+        let s = insert_suggestion(&txn, &self.crypto, ctx, new).await?;
         after.suggestion_id = Some(s.id);
         after.updated_at = renda_domain::time::now();
         after.version = before.version + 1;
@@ -280,6 +282,7 @@ impl Store {
         }
         write_duty(
             &txn,
+            &self.crypto,
             ctx,
             NewDuty {
                 deputy_id: deputy,
@@ -297,6 +300,7 @@ impl Store {
         let (b, a) = (audited(before), audited(&after));
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "take_up",
             OBJECT,

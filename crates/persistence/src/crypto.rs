@@ -179,7 +179,7 @@ impl DataKey {
 }
 
 /// The cryptography of one database: its suite and keys.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Crypto {
     suite: Suite,
     /// Newest first; the first encrypts.
@@ -189,6 +189,19 @@ pub struct Crypto {
     /// retired, hashes under it are recognised and computed again.
     index_key: Vec<u8>,
     index_key_id: String,
+    /// The key of the audit trail's seals: kept apart from the data keys
+    /// because it never rotates (every past seal is checked with it).
+    audit_key: Vec<u8>,
+}
+
+impl std::fmt::Debug for Crypto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // No key material, derived or not, in a debug print.
+        f.debug_struct("Crypto")
+            .field("suite", &self.suite)
+            .field("keys", &self.keys)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Crypto {
@@ -208,12 +221,37 @@ impl Crypto {
         }
         let index_key = oldest.derive(suite, "index");
         let index_key_id = oldest.id.clone();
+        let audit_key = oldest.derive(suite, "audit");
         Ok(Self {
             suite,
             keys,
             index_key,
             index_key_id,
+            audit_key,
         })
+    }
+
+    /// The same configuration sealing the audit trail with `key` (from
+    /// `RENDA_AUDIT_KEY` or `<data_dir>/audit-key`), at least 32 bytes.
+    pub fn with_audit_key(mut self, key: &[u8]) -> Result<Self, String> {
+        if key.len() < 32 {
+            return Err("the audit key must be at least 32 bytes".into());
+        }
+        self.audit_key = key.to_vec();
+        Ok(self)
+    }
+
+    /// The same configuration with `other`'s audit key: data keys rotate,
+    /// the audit key stays.
+    pub fn keeping_audit_key_of(mut self, other: &Crypto) -> Self {
+        self.audit_key = other.audit_key.clone();
+        self
+    }
+
+    /// A keyed hash (HMAC-SHA256 or HMAC-SM3) under the audit key, in hex:
+    /// whoever lacks the key can neither forge nor re-seal an entry.
+    pub fn audit_mac(&self, parts: &[&[u8]]) -> String {
+        hex::encode(self.suite.mac(&self.audit_key, parts))
     }
 
     /// A throw-away configuration with a random key (tests, tools).
@@ -223,11 +261,13 @@ impl Crypto {
             secret: rand::random(),
         };
         let index_key = key.derive(suite, "index");
+        let audit_key = key.derive(suite, "audit");
         Self {
             suite,
             index_key_id: key.id.clone(),
             keys: vec![key],
             index_key,
+            audit_key,
         }
     }
 

@@ -87,7 +87,10 @@ impl Store {
     /// cryptography is the one the database was written with.
     pub async fn migrate(&self) -> Result<(), DbErr> {
         Migrator::up(&self.db, None).await?;
-        self.check_crypto().await
+        self.check_crypto().await?;
+        self.prepare_audit_chain()
+            .await
+            .map_err(|e| DbErr::Custom(e.to_string()))
     }
 
     /// The cryptography of the stored data.

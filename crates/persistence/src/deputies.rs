@@ -272,6 +272,7 @@ async fn insert_deputy<Conn: ConnectionTrait>(
     write_children(c, d.id, Some(&d.memberships), Some(&d.links)).await?;
     audit::record(
         c,
+        crypto,
         ctx,
         "create",
         OBJECT,
@@ -306,6 +307,7 @@ impl Store {
         let ids: Vec<Uuid> = out.iter().map(|d| d.id).collect();
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "import",
             OBJECT,
@@ -354,6 +356,7 @@ impl Store {
         .await?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "update",
             OBJECT,
@@ -393,6 +396,7 @@ impl Store {
         write_versioned(&self.crypto, &txn, &after, before.version).await?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "delete",
             OBJECT,

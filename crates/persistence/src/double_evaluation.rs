@@ -56,6 +56,7 @@ impl Store {
         })?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "create",
             "advanced_unit",
@@ -82,6 +83,7 @@ impl Store {
         au::Entity::delete_by_id((year, unit_id)).exec(&txn).await?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "delete",
             "advanced_unit",
@@ -138,6 +140,7 @@ impl Store {
         }
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "create",
             "suggestion_category",
@@ -164,6 +167,7 @@ impl Store {
         am.update(&txn).await?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "delete",
             "suggestion_category",

@@ -106,6 +106,7 @@ fn to_active(d: &DutyRecord) -> dr::ActiveModel {
 /// the event it records.
 pub(crate) async fn write_duty<Conn: ConnectionTrait>(
     c: &Conn,
+    crypto: &crate::crypto::Crypto,
     ctx: &AuditCtx,
     new: NewDuty,
     manual: bool,
@@ -130,6 +131,7 @@ pub(crate) async fn write_duty<Conn: ConnectionTrait>(
     to_active(&d).insert(c).await?;
     audit::record(
         c,
+        crypto,
         ctx,
         "create",
         OBJECT,
@@ -165,7 +167,7 @@ impl Store {
         new: NewDuty,
     ) -> StoreResult<DutyRecord> {
         let txn = self.db.begin().await?;
-        let d = write_duty(&txn, ctx, new, true).await?;
+        let d = write_duty(&txn, &self.crypto, ctx, new, true).await?;
         txn.commit().await?;
         Ok(d)
     }
@@ -210,6 +212,7 @@ impl Store {
         };
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             action,
             OBJECT,

@@ -122,6 +122,7 @@ impl Store {
         let client = client_from(m)?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "create",
             CLIENT,
@@ -213,6 +214,7 @@ impl Store {
         }
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "update",
             CLIENT,
@@ -272,6 +274,7 @@ impl Store {
         }
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "rotate_secret",
             CLIENT,
@@ -319,6 +322,7 @@ impl Store {
         cancel_pending_of_client(&txn, id).await?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "delete",
             CLIENT,
@@ -484,6 +488,7 @@ impl Store {
         let s = subscription_from(m)?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "create",
             SUBSCRIPTION,
@@ -593,6 +598,7 @@ impl Store {
         };
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             action,
             SUBSCRIPTION,
@@ -635,6 +641,7 @@ impl Store {
             .await?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "delete",
             SUBSCRIPTION,
@@ -1180,6 +1187,7 @@ impl Store {
         let n = q.exec(&txn).await?.rows_affected;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "replay",
             SUBSCRIPTION,

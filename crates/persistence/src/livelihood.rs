@@ -362,6 +362,7 @@ impl Store {
         insert_event(&txn, ctx, r.id, None, Some(r.stage), &event).await?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "create",
             OBJECT,
@@ -466,6 +467,7 @@ impl Store {
         };
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             &action,
             OBJECT,
@@ -507,6 +509,7 @@ impl Store {
         candidate_active(&c).insert(&txn).await?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "create",
             "livelihood_candidate",
@@ -569,6 +572,7 @@ impl Store {
         }
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             action,
             "livelihood_candidate",
@@ -623,6 +627,7 @@ impl Store {
         }
         write_duty(
             &txn,
+            &self.crypto,
             ctx,
             NewDuty {
                 deputy_id,
@@ -643,6 +648,7 @@ impl Store {
         };
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "ballot",
             OBJECT,
@@ -774,6 +780,7 @@ impl Store {
         .await?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "transition:voting_closed",
             OBJECT,
@@ -871,6 +878,7 @@ impl Store {
         .await?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "tie_broken",
             OBJECT,
@@ -920,6 +928,7 @@ impl Store {
         .await?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "progress",
             "livelihood_candidate",
@@ -975,6 +984,7 @@ impl Store {
         .await?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "comment",
             "livelihood_candidate",
@@ -1032,6 +1042,7 @@ impl Store {
         }
         write_duty(
             &txn,
+            &self.crypto,
             ctx,
             NewDuty {
                 deputy_id,
@@ -1047,6 +1058,7 @@ impl Store {
         .await?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "rating",
             "livelihood_candidate",

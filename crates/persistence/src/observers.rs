@@ -160,6 +160,7 @@ impl Store {
         write_conflicts(&txn, o.id, &o.conflict_unit_ids).await?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "create",
             OBJECT,
@@ -221,6 +222,7 @@ impl Store {
         }
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "update",
             OBJECT,

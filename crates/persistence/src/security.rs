@@ -95,6 +95,7 @@ impl Store {
         if result != "success" {
             audit::record_with_result(
                 &txn,
+                &self.crypto,
                 ctx,
                 "login_failed",
                 "user",
@@ -163,6 +164,7 @@ impl Store {
         .await?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "update",
             "security_policy",

@@ -251,6 +251,7 @@ impl Store {
         touch_deputies(&txn, &s.deputy_ids).await?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "create",
             "station",
@@ -323,6 +324,7 @@ impl Store {
         };
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             action,
             "station",
@@ -435,6 +437,7 @@ impl Store {
         }
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "create",
             "reception_day",
@@ -512,6 +515,7 @@ impl Store {
         for d in &after.deputy_ids {
             write_duty(
                 &txn,
+                &self.crypto,
                 ctx,
                 NewDuty {
                     deputy_id: *d,
@@ -531,6 +535,7 @@ impl Store {
         }
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "record",
             "reception_day",

@@ -531,6 +531,7 @@ async fn insert_event<Conn: ConnectionTrait>(
 
 async fn side_write<Conn: ConnectionTrait>(
     c: &Conn,
+    crypto: &crate::crypto::Crypto,
     ctx: &AuditCtx,
     id: Uuid,
     w: SideWrite,
@@ -691,7 +692,7 @@ async fn side_write<Conn: ConnectionTrait>(
             }
         }
         SideWrite::Duty(d) => {
-            crate::duties::write_duty(c, ctx, d, false).await?;
+            crate::duties::write_duty(c, crypto, ctx, d, false).await?;
         }
         SideWrite::Attachment(a) => {
             att::ActiveModel {
@@ -724,6 +725,7 @@ async fn side_write<Conn: ConnectionTrait>(
 /// Inserts a new draft with its timeline event and audit entry on `c`.
 pub(crate) async fn insert_suggestion<Conn: ConnectionTrait>(
     c: &Conn,
+    crypto: &crate::crypto::Crypto,
     ctx: &AuditCtx,
     new: NewSuggestion,
 ) -> StoreResult<Suggestion> {
@@ -788,6 +790,7 @@ pub(crate) async fn insert_suggestion<Conn: ConnectionTrait>(
     crate::integration::emit(c, outbox_event(&s, None, event.action)).await?;
     audit::record(
         c,
+        crypto,
         ctx,
         "create",
         OBJECT,
@@ -806,7 +809,7 @@ impl Store {
         new: NewSuggestion,
     ) -> StoreResult<Suggestion> {
         let txn = self.db.begin().await?;
-        let s = insert_suggestion(&txn, ctx, new).await?;
+        let s = insert_suggestion(&txn, &self.crypto, ctx, new).await?;
         txn.commit().await?;
         Ok(s)
     }
@@ -853,7 +856,7 @@ impl Store {
             write_co_units(&txn, after.id, &after.co_units).await?;
         }
         for w in writes {
-            side_write(&txn, ctx, after.id, w).await?;
+            side_write(&txn, &self.crypto, ctx, after.id, w).await?;
         }
         let (from, to) = (before.status, after.status);
         insert_event(&txn, ctx, after.id, Some(from), Some(to), &event).await?;
@@ -865,6 +868,7 @@ impl Store {
         };
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             &action,
             OBJECT,
@@ -1215,6 +1219,7 @@ impl Store {
         crate::integration::emit(&txn, outbox_event(&s, Some(s.status), event.action)).await?;
         audit::record(
             &txn,
+            &self.crypto,
             &ctx,
             "became_overdue",
             OBJECT,

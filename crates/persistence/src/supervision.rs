@@ -787,6 +787,7 @@ impl Store {
         insert_event(&txn, ctx, item.id, None, Some(item.stage), &event).await?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "create",
             OBJECT,
@@ -860,6 +861,7 @@ impl Store {
         }
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             &action,
             OBJECT,
@@ -933,6 +935,7 @@ impl Store {
         }
         crate::duties::write_duty(
             &txn,
+            &self.crypto,
             ctx,
             crate::duties::NewDuty {
                 deputy_id,
@@ -950,6 +953,7 @@ impl Store {
         // the tally of the round is published).
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "vote",
             OBJECT,
@@ -1057,6 +1061,7 @@ impl Store {
         }
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "transition:evaluation_concluded",
             OBJECT,

@@ -109,6 +109,7 @@ pub(crate) async fn write_versioned<Conn: ConnectionTrait>(
 /// Inserts a unit with its audit entry on `c`; a taken name is refused.
 async fn insert_unit<Conn: ConnectionTrait>(
     c: &Conn,
+    crypto: &crate::crypto::Crypto,
     ctx: &AuditCtx,
     new: NewUnit,
 ) -> StoreResult<Unit> {
@@ -133,6 +134,7 @@ async fn insert_unit<Conn: ConnectionTrait>(
     to_active(&u).insert(c).await.map_err(name_conflict)?;
     audit::record(
         c,
+        crypto,
         ctx,
         "create",
         OBJECT,
@@ -147,7 +149,7 @@ async fn insert_unit<Conn: ConnectionTrait>(
 impl Store {
     pub async fn create_unit(&self, ctx: &AuditCtx, new: NewUnit) -> StoreResult<Unit> {
         let txn = self.db.begin().await?;
-        let u = insert_unit(&txn, ctx, new).await?;
+        let u = insert_unit(&txn, &self.crypto, ctx, new).await?;
         txn.commit().await?;
         Ok(u)
     }
@@ -162,11 +164,12 @@ impl Store {
         let txn = self.db.begin().await?;
         let mut out = Vec::with_capacity(news.len());
         for n in news {
-            out.push(insert_unit(&txn, ctx, n).await?);
+            out.push(insert_unit(&txn, &self.crypto, ctx, n).await?);
         }
         let ids: Vec<Uuid> = out.iter().map(|u| u.id).collect();
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "import",
             OBJECT,
@@ -216,6 +219,7 @@ impl Store {
             })?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "update",
             OBJECT,
@@ -256,6 +260,7 @@ impl Store {
         write_versioned(&txn, &after, before.version).await?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "delete",
             OBJECT,

@@ -115,6 +115,7 @@ async fn remember_password<Conn: ConnectionTrait>(
 
 async fn insert_user<Conn: ConnectionTrait>(
     txn: &Conn,
+    crypto: &crate::crypto::Crypto,
     ctx: &AuditCtx,
     new: NewUser,
 ) -> StoreResult<User> {
@@ -166,6 +167,7 @@ async fn insert_user<Conn: ConnectionTrait>(
     let u = to_domain(m)?;
     audit::record(
         txn,
+        crypto,
         ctx,
         "create",
         OBJECT,
@@ -190,7 +192,7 @@ impl Store {
 
     pub async fn create_user(&self, ctx: &AuditCtx, new: NewUser) -> StoreResult<User> {
         let txn = self.db.begin().await?;
-        let u = insert_user(&txn, ctx, new).await?;
+        let u = insert_user(&txn, &self.crypto, ctx, new).await?;
         txn.commit().await?;
         Ok(u)
     }
@@ -211,7 +213,7 @@ impl Store {
                     return Ok(false);
                 }
             }
-            match insert_user(&txn, ctx, n).await {
+            match insert_user(&txn, &self.crypto, ctx, n).await {
                 Ok(_) => {}
                 Err(StoreError::Conflict(c)) => {
                     drop(txn);
@@ -239,7 +241,7 @@ impl Store {
             return Ok(false);
         }
         for n in news {
-            match insert_user(&txn, ctx, n).await {
+            match insert_user(&txn, &self.crypto, ctx, n).await {
                 Ok(_) => {}
                 Err(StoreError::Conflict(_)) => return Ok(false),
                 Err(e) => return Err(e),
@@ -442,6 +444,7 @@ impl Store {
         };
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             action,
             OBJECT,
@@ -552,6 +555,7 @@ impl Store {
                 .await?;
             audit::record(
                 &txn,
+                &self.crypto,
                 ctx,
                 "lock",
                 OBJECT,
@@ -563,6 +567,7 @@ impl Store {
         }
         audit::record_with_result(
             &txn,
+            &self.crypto,
             ctx,
             "login_failed",
             OBJECT,
@@ -606,6 +611,7 @@ impl Store {
             .await?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "unlock",
             OBJECT,
@@ -661,6 +667,7 @@ impl Store {
             .await?;
         audit::record(
             &txn,
+            &self.crypto,
             ctx,
             "login",
             OBJECT,

@@ -27,9 +27,14 @@ pub struct Config {
     pub bind: String,
     /// `RENDA_DATABASE_URL`, default `sqlite://data/renda.db`.
     pub database_url: String,
-    /// `RENDA_JWT_SECRET`; when unset a random secret is generated once and
-    /// kept in the database.
+    /// `RENDA_JWT_SECRET`; when unset a random secret is generated once
+    /// into `<RENDA_DATA_DIR>/signing-key`, never into the database.
     pub jwt_secret: Option<SecretString>,
+    /// `RENDA_AUDIT_KEY`: the key of the audit trail's seals (at least 32
+    /// characters); when unset, one is generated once into
+    /// `<RENDA_DATA_DIR>/audit-key`. It never changes: every past seal is
+    /// checked with it.
+    pub audit_key: Option<SecretString>,
     /// `RENDA_ADMIN_USERNAME`, default `admin`.
     pub admin_username: String,
     /// `RENDA_ADMIN_PASSWORD`: the first administrator's password; when
@@ -203,6 +208,7 @@ impl Config {
                 }
             },
             data_keys: env("RENDA_DATA_KEYS").map(SecretString::from),
+            audit_key: env("RENDA_AUDIT_KEY").map(SecretString::from),
             log_json,
             workers,
             db_pool,
@@ -272,7 +278,11 @@ fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        for f in [path.to_owned(), format!("{path}-wal"), format!("{path}-shm")] {
+        for f in [
+            path.to_owned(),
+            format!("{path}-wal"),
+            format!("{path}-shm"),
+        ] {
             if std::path::Path::new(&f).exists() {
                 std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600))
                     .with_context(|| format!("cannot make {f} private"))?;
@@ -318,7 +328,32 @@ pub fn load_crypto(
             parse(&text, &path.display().to_string())?
         }
     };
-    Crypto::new(suite, keys).map_err(|e| anyhow::anyhow!("RENDA_DATA_KEYS: {e}"))
+    let crypto = Crypto::new(suite, keys).map_err(|e| anyhow::anyhow!("RENDA_DATA_KEYS: {e}"))?;
+    let audit_key = private_key_file(&data_dir.join("audit-key"), "RENDA_AUDIT_KEY")?;
+    crypto
+        .with_audit_key(audit_key.as_bytes())
+        .map_err(|e| anyhow::anyhow!("{}: {e}", data_dir.join("audit-key").display()))
+}
+
+/// The key kept in `path`, generated there (readable by the owner only)
+/// on first use.
+fn private_key_file(path: &std::path::Path, setting: &str) -> anyhow::Result<String> {
+    if !path.exists() {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        let key = format!("{}{}", token::generate_token(), token::generate_token());
+        write_private(path, &format!("{key}\n"))?;
+        tracing::warn!(
+            path = %path.display(),
+            "{setting} is not set: generated a key into this file; keep it apart from the database's backups"
+        );
+    }
+    Ok(std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .trim()
+        .to_owned())
 }
 
 /// Writes a file only its owner may read.
@@ -342,7 +377,13 @@ fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
 impl Config {
     /// The cryptography this configuration asks for.
     pub fn crypto(&self) -> anyhow::Result<renda_persistence::crypto::Crypto> {
-        load_crypto(self.crypto_suite, self.data_keys.as_ref(), &self.data_dir)
+        let crypto = load_crypto(self.crypto_suite, self.data_keys.as_ref(), &self.data_dir)?;
+        match &self.audit_key {
+            Some(k) => crypto
+                .with_audit_key(k.expose_secret().as_bytes())
+                .map_err(|e| anyhow::anyhow!("RENDA_AUDIT_KEY: {e}")),
+            None => Ok(crypto),
+        }
     }
 }
 
@@ -415,7 +456,10 @@ pub async fn jwt_keys(
                 .with_context(|| format!("cannot read {}", path.display()))?;
             let key = text.trim().to_owned();
             if key.len() < 32 {
-                bail!("{}: the signing key must be at least 32 characters", path.display());
+                bail!(
+                    "{}: the signing key must be at least 32 characters",
+                    path.display()
+                );
             }
             key
         }
@@ -427,6 +471,63 @@ pub async fn jwt_keys(
             .context("cannot remove the signing key from the database")?;
     }
     Ok(JwtKeys::new(secret.as_bytes(), JwtConfig::default()))
+}
+
+/// The file beside the data where signed checkpoints of the audit chain
+/// are appended.
+pub fn checkpoint_file(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("audit-checkpoints")
+}
+
+/// Writes a signed checkpoint of the audit chain's head to the log and to
+/// [`checkpoint_file`], when the head moved since `last`.
+pub async fn checkpoint_audit(store: &Store, data_dir: &std::path::Path, last: &mut Option<i64>) {
+    use std::io::Write;
+    let c = match store.audit_checkpoint().await {
+        Ok(Some(c)) => c,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not checkpoint the audit trail");
+            return;
+        }
+    };
+    if *last == Some(c.seq) {
+        return;
+    }
+    *last = Some(c.seq);
+    let line = c.to_line();
+    tracing::info!(checkpoint = %line, "audit checkpoint");
+    let path = checkpoint_file(data_dir);
+    let mut opts = std::fs::OpenOptions::new();
+    opts.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let written = opts.open(&path).and_then(|mut f| writeln!(f, "{line}"));
+    if let Err(e) = written {
+        tracing::warn!(error = %e, path = %path.display(), "could not write the audit checkpoint");
+    }
+}
+
+/// The checkpoints kept in [`checkpoint_file`] (none when it is absent).
+pub fn read_checkpoints(
+    data_dir: &std::path::Path,
+) -> anyhow::Result<Vec<renda_persistence::audit::Checkpoint>> {
+    let path = checkpoint_file(data_dir);
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            renda_persistence::audit::Checkpoint::parse(l)
+                .with_context(|| format!("{}: not a checkpoint: {l}", path.display()))
+        })
+        .collect()
 }
 
 /// `renda users unlock USERNAME`: lifts every sign-in lock of an account,
@@ -503,7 +604,7 @@ pub async fn bootstrap_admins(
                 p
             }
         };
-        check_password_policy(&plain)
+        check_password_policy(&plain, Some(a.username))
             .map_err(|e| anyhow::anyhow!("the password of `{}`: {e}", a.username))?;
         let hash = tokio::task::spawn_blocking(move || password::hash_password(&plain)).await??;
         let display_name = match a.role {
@@ -572,14 +673,22 @@ pub async fn detect_overdue(store: &Store, today: chrono::NaiveDate) -> anyhow::
 /// overdue suggestions and re-encrypts personal data not under the
 /// current key every minute, and forgets old idempotency keys every ten
 /// minutes. Runs until aborted.
-pub fn spawn_background(store: Store, clock: Arc<dyn Clock>) -> tokio::task::JoinHandle<()> {
+pub fn spawn_background(
+    store: Store,
+    clock: Arc<dyn Clock>,
+    data_dir: std::path::PathBuf,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         let mut n: u64 = 0;
+        let mut last_checkpoint = None;
         loop {
             tick.tick().await;
             if let Err(e) = store.seal_audit().await {
                 tracing::warn!(error = %e, "could not seal the audit trail");
+            }
+            if n.is_multiple_of(60) {
+                checkpoint_audit(&store, &data_dir, &mut last_checkpoint).await;
             }
             if n.is_multiple_of(600)
                 && let Err(e) = store.purge_idempotency_keys().await
@@ -652,7 +761,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = TcpListener::bind(&config.bind)
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     tracing::info!(address = %config.bind, "renda is listening");
-    let background = spawn_background(store.clone(), clock);
+    let background = spawn_background(store.clone(), clock, config.data_dir.clone());
     let dispatcher = dispatch::spawn_dispatcher(
         store.clone(),
         dispatch::DispatcherConfig {
@@ -664,8 +773,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let result = run(listener, state, config.workers)?.await;
     background.abort();
     dispatcher.abort();
-    // Seal what the last requests wrote before closing.
+    // Seal what the last requests wrote before closing, and say where the
+    // chain ends.
     let _ = store.seal_audit().await;
+    checkpoint_audit(&store, &config.data_dir, &mut None).await;
     store.close().await?;
     tracing::info!("renda stopped");
     result.map_err(Into::into)

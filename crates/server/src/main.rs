@@ -47,8 +47,15 @@ enum UsersCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Seal pending entries, then check every entry's hash and the chain.
-    Verify,
+    /// Check every entry's seal and the chain, against the checkpoints in
+    /// `<RENDA_DATA_DIR>/audit-checkpoints` and any given; changes nothing.
+    Verify {
+        /// A checkpoint line kept elsewhere (`renda-audit-checkpoint
+        /// seq=… chain=… at=… mac=…`), from the log or the audit
+        /// administrator's records; may be repeated.
+        #[arg(long = "checkpoint")]
+        checkpoints: Vec<String>,
+    },
 }
 
 #[tokio::main]
@@ -91,13 +98,20 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             println!("renda: migrations applied");
         }
         Some(Command::Audit {
-            command: AuditCommand::Verify,
+            command: AuditCommand::Verify { checkpoints },
         }) => {
             let store = renda::open_store(&config.database_url, &config.crypto()?).await?;
-            store.seal_audit().await?;
-            let report = store.verify_audit().await?;
+            let mut known = renda::read_checkpoints(&config.data_dir)?;
+            for c in &checkpoints {
+                known.push(
+                    renda_persistence::audit::Checkpoint::parse(c)
+                        .ok_or_else(|| anyhow::anyhow!("not a checkpoint: {c}"))?,
+                );
+            }
+            let report = store.verify_audit(&known).await?;
             println!("sealed entries checked: {}", report.sealed);
             println!("unsealed entries checked: {}", report.unsealed);
+            println!("checkpoints matched: {}", report.checkpoints);
             if let Some(problem) = report.problem {
                 println!("TAMPERING DETECTED: {problem}");
                 return Ok(std::process::ExitCode::from(2));

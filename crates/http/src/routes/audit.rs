@@ -17,7 +17,9 @@ use crate::extract::{Caller, QueryParams};
 use crate::pagination::{ListParams, ListResponse};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_audit_events).service(export_audit_events);
+    cfg.service(list_audit_events)
+        .service(audit_checkpoint)
+        .service(export_audit_events);
 }
 
 /// One entry of the append-only audit trail: who did what to which
@@ -39,7 +41,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     "result": "success",
     "entry_hash": "5f1c…",
     "seq": 42,
-    "chain_hash": "9a0b…"
+    "chain_hash": "9a0b…",
+    "repeats": 1,
+    "last_repeated_at": null
 }))]
 pub struct AuditEventResponse {
     pub id: Uuid,
@@ -59,13 +63,23 @@ pub struct AuditEventResponse {
     pub after: Option<serde_json::Value>,
     /// `success`, `failure` (a failed sign-in) or `denied` (a refusal).
     pub result: String,
-    /// The hash (SHA-256, or SM3 under the 国密 suite) of the entry's
-    /// content; empty until the entry is sealed (within seconds).
+    /// The entry's seal: a keyed hash (HMAC-SHA256, or HMAC-SM3 under the
+    /// 国密 suite) of its content, under a key kept outside the database.
+    /// Entries sealed before the chain was keyed carry a plain hash.
     pub entry_hash: String,
-    /// Position in the hash chain; null until the entry is sealed.
+    /// Position in the chain; null until the entry is linked (within
+    /// seconds).
     pub seq: Option<i64>,
-    /// The hash of the previous entry's chain hash and this entry's hash.
+    /// The keyed hash of the previous entry's chain hash and this entry's
+    /// seal.
     pub chain_hash: Option<String>,
+    /// How many identical refusals this entry stands for: the same caller,
+    /// address, event and request within ten minutes are one entry. 1 for
+    /// every other entry.
+    pub repeats: i64,
+    /// When the last of the repeated refusals came; null when there were
+    /// none.
+    pub last_repeated_at: Option<DateTime<Utc>>,
 }
 
 impl From<AuditEntry> for AuditEventResponse {
@@ -96,6 +110,8 @@ impl From<AuditEntry> for AuditEventResponse {
             entry_hash: e.entry_hash,
             seq: e.seq,
             chain_hash: e.chain_hash,
+            repeats: e.repeats,
+            last_repeated_at: e.last_repeated_at,
         }
     }
 }
@@ -161,6 +177,61 @@ pub async fn list_audit_events(
     let f = AuditFilter::from(filter.0);
     let page = state.store.list_audit(&f, &page.0.options()?).await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, AuditEventResponse::from)))
+}
+
+/// A signed statement of where the audit chain ends.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "seq": 4210,
+    "chain_hash": "9a0b4f…",
+    "at": "2026-12-05T08:00:00Z",
+    "mac": "77c1d2…",
+    "line": "renda-audit-checkpoint seq=4210 chain=9a0b4f… at=2026-12-05T08:00:00Z mac=77c1d2…"
+}))]
+pub struct CheckpointResponse {
+    /// The sequence number of the newest linked entry.
+    pub seq: i64,
+    /// Its chain hash.
+    pub chain_hash: String,
+    /// When the checkpoint was signed.
+    pub at: DateTime<Utc>,
+    /// The signature, a keyed hash under the audit key.
+    pub mac: String,
+    /// The same as one line, for `renda audit verify --checkpoint`.
+    pub line: String,
+}
+
+/// Signs a checkpoint of the audit chain's head (审计日志校验点).
+///
+/// Keep the answer outside renda (the audit administrator's own records):
+/// `renda audit verify --checkpoint '<line>'` then shows whether any entry
+/// up to it was removed or the chain rewritten since. The server also
+/// writes a checkpoint to its log and to `<data_dir>/audit-checkpoints`
+/// every minute the chain grows. 404 while nothing is linked yet.
+#[utoipa::path(
+    tag = "audit",
+    responses(
+        (status = 200, description = "The chain's head, signed", body = CheckpointResponse),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the audit administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No entry is linked into the chain yet", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/audit-events/checkpoint")]
+pub async fn audit_checkpoint(state: Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadAuditTrail)?;
+    state.store.seal_audit().await?;
+    let Some(c) = state.store.audit_checkpoint().await? else {
+        return Err(crate::error::ApiError::not_found());
+    };
+    Ok(HttpResponse::Ok().json(CheckpointResponse {
+        line: c.to_line(),
+        seq: c.seq,
+        chain_hash: c.chain_hash,
+        at: c.at,
+        mac: c.mac,
+    }))
 }
 
 const AUDIT_HEADERS: &[&str] = &[
