@@ -454,3 +454,57 @@ async fn a_flood_of_refusals_costs_one_audit_entry() {
     assert_eq!(other["repeats"], 1);
     assert!(other["last_repeated_at"].is_null());
 }
+
+/// Also seen: the system administrator, who keeps accounts and settings,
+/// could read and export deputies' and observers' phone numbers unmasked.
+/// Unmasking is for the office's staff (and the person).
+#[tokio::test]
+async fn only_the_office_staff_unmask_personal_data() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let staff = app.staff().await;
+    let d = app
+        .create_deputy(&staff, json!({"name": "张伟", "phone": "13812341234"}))
+        .await;
+    let profile = format!("/api/v1/deputies/{}", d["id"].as_str().unwrap());
+    let unmasked = app
+        .get(&format!("{profile}?unmask=true"), Some(&staff))
+        .await;
+    assert_eq!(unmasked.ok(200)["phone"], "13812341234");
+    app.get(&format!("{profile}?unmask=true"), Some(&admin))
+        .await
+        .problem(403, "forbidden");
+    let masked = app.get(&profile, Some(&admin)).await;
+    assert_ne!(masked.ok(200)["phone"], "13812341234");
+    app.get("/api/v1/deputies/export.csv?unmask=true", Some(&admin))
+        .await
+        .problem(403, "forbidden");
+    let export = app
+        .get("/api/v1/deputies/export.csv?unmask=true", Some(&staff))
+        .await;
+    assert_eq!(export.status, 200);
+    assert!(export.text.contains("13812341234"));
+    let o = app
+        .post(
+            "/api/v1/observers",
+            Some(&staff),
+            &json!({
+                "name": "李明", "specialty": "finance_audit", "category": "finance_work",
+                "affiliation": "宿迁某会计师事务所", "term_start": "2026-01-01",
+                "term_end": "2028-12-31", "phone": "13912341234"
+            }),
+        )
+        .await;
+    if o.status == 201 {
+        let record = format!("/api/v1/observers/{}", o.body["id"].as_str().unwrap());
+        app.get(&format!("{record}?unmask=true"), Some(&admin))
+            .await
+            .problem(403, "forbidden");
+        let seen = app
+            .get(&format!("{record}?unmask=true"), Some(&staff))
+            .await;
+        assert_eq!(seen.ok(200)["phone"], "13912341234");
+    } else {
+        panic!("could not register an observer: {:?}", o.body);
+    }
+}

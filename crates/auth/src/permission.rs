@@ -63,8 +63,12 @@ pub enum Action {
     ManageUnits,
     /// List and read deputies' public profiles.
     ReadDeputies,
-    /// See a deputy's personal data unmasked (phone, birth date).
+    /// See a deputy's personal data unmasked (phone, birth date): the
+    /// office's staff, who contact deputies, and the deputy. The system
+    /// administrator keeps accounts and settings, not personal data.
     ReadDeputyPersonalData { deputy_id: Uuid },
+    /// Export deputies' personal data unmasked: the office's staff.
+    ExportDeputyPersonalData,
     /// Create, change, deactivate or delete deputies (any field).
     ManageDeputies,
     /// Change the self-editable fields of a deputy's profile.
@@ -166,8 +170,10 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
         Action::ReadDeputies | Action::ReadSelf | Action::ReadUnits => true,
         Action::ManageUnits | Action::ManageDeputies => actor.is_office(),
         Action::ReadDeputyPersonalData { deputy_id } => {
-            actor.is_office() || (actor.has(Role::Deputy) && actor.deputy_id == Some(deputy_id))
+            actor.has(Role::Staff)
+                || (actor.has(Role::Deputy) && actor.deputy_id == Some(deputy_id))
         }
+        Action::ExportDeputyPersonalData => actor.has(Role::Staff) && !actor.is_client(),
         Action::EditOwnDeputyProfile { deputy_id } => {
             actor.has(Role::Deputy) && actor.deputy_id == Some(deputy_id)
         }
@@ -215,7 +221,7 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
         Action::ReadObservers => true,
         Action::ManageObservers => actor.is_office(),
         Action::ReadObserverPersonalData { observer_id } => {
-            actor.is_office()
+            actor.has(Role::Staff)
                 || (actor.has(Role::Observer) && actor.observer_id == Some(observer_id))
         }
         Action::EditOwnObserverRecord { observer_id } => {
@@ -302,9 +308,8 @@ mod tests {
             (&deputy, edit_other, Forbidden),
             (&unlinked_deputy, edit_own, Forbidden),
             (&staff, edit_own, Forbidden),
-            // personal data: the office and the person
+            // personal data: the office's staff and the person
             (&staff, others, Allow),
-            (&admin, others, Allow),
             (&deputy, own, Allow),
             (&deputy, others, Forbidden),
             (&leader, others, Forbidden),
@@ -385,6 +390,12 @@ mod tests {
             (&staff, ManageObservers, Allow),
             (&observer, ManageObservers, Forbidden),
             (&staff, ReadObserverPersonalData { observer_id: me }, Allow),
+            (&admin, ReadObserverPersonalData { observer_id: me }, Forbidden),
+            // personal data unmasked: not the system administrator
+            (&admin, others, Forbidden),
+            (&staff, ExportDeputyPersonalData, Allow),
+            (&admin, ExportDeputyPersonalData, Forbidden),
+            (&deputy, ExportDeputyPersonalData, Forbidden),
             (&observer, ReadObserverPersonalData { observer_id: me }, Allow),
             (&observer, ReadObserverPersonalData { observer_id: other }, Forbidden),
             (&deputy, ReadObserverPersonalData { observer_id: me }, Forbidden),

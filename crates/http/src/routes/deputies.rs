@@ -678,7 +678,7 @@ pub async fn export_deputies(
         crate::routes::common::unmask(
             &state,
             &caller,
-            Action::ManageDeputies,
+            Action::ExportDeputyPersonalData,
             "export_personal_data",
             "deputy",
             None,
