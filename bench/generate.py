@@ -3,11 +3,11 @@
 
     # PostgreSQL: 200 units, 10,000 deputies, 1,000,000 suggestions
     python3 bench/generate.py --pg postgres://postgres@127.0.0.1:5432/renda_bench \
-        --base http://127.0.0.1:18090 --admin-password Bench-Admin-2026
+        --base http://127.0.0.1:18090 --admin-password Bench-System-2026
 
     # SQLite: the same shape with 100,000 suggestions
     python3 bench/generate.py --sqlite /tmp/benchsqlite/renda.db \
-        --base http://127.0.0.1:18091 --admin-password Bench-Admin-2026
+        --base http://127.0.0.1:18091 --admin-password Bench-System-2026
 
 The server at --base must already run on the same database (it applies
 the migrations at start and creates `admin`). The script

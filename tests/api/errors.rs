@@ -457,3 +457,191 @@ async fn errors_reveal_nothing_of_the_inside() {
         }
     }
 }
+
+/// Text made only of invisible characters (a right-to-left override, a
+/// zero-width space, a byte-order mark) is blank like spaces are: refused
+/// with the field named, and nothing is created.
+#[tokio::test]
+async fn a_title_of_invisible_characters_is_blank() {
+    const INVISIBLE: &str = "\u{202E}\u{200B}\u{FEFF}";
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    let body = app.create_unit(&staff, "区市场监督管理局").await;
+    let plan = |title: &str| {
+        json!({
+            "title": title, "year": 2026, "methods": ["research_visit"],
+            "body_ids": [body["id"]], "committee": "财政经济委员会",
+            "committee_member_ids": [], "deputy_ids": [], "laws": []
+        })
+    };
+    // Checked by `refuse_blank`.
+    let a = app
+        .post("/api/v1/supervisions", Some(&staff), &plan(INVISIBLE))
+        .await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.fields(), ["title"]);
+    assert_eq!(a.body["errors"][0]["code"], "blank");
+    let a = app
+        .post(
+            "/api/v1/supervisions",
+            Some(&staff),
+            &plan(" \u{3000}\u{2060}\u{00AD}\u{3164}\t"),
+        )
+        .await;
+    assert_eq!(a.fields(), ["title"]);
+    let listed = app
+        .get("/api/v1/supervisions?include_total=true", Some(&staff))
+        .await;
+    assert_eq!(listed.ok(200)["total"], 0, "nothing was created");
+    // Checked by the `not_blank` validator.
+    let a = app
+        .post(
+            "/api/v1/units",
+            Some(&staff),
+            &json!({"name": INVISIBLE, "kind": "court"}),
+        )
+        .await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.fields(), ["name"]);
+    assert_eq!(a.body["errors"][0]["code"], "blank");
+    let units = app
+        .get("/api/v1/units?include_total=true", Some(&staff))
+        .await;
+    assert_eq!(units.ok(200)["total"], 1, "only the body of the plan");
+    // Invisible characters around visible text do not make it blank.
+    app.post(
+        "/api/v1/supervisions",
+        Some(&staff),
+        &plan("\u{200B}预算执行情况调研\u{FEFF}"),
+    )
+    .await
+    .ok(201);
+}
+
+/// A key twice in one object, at any depth, is refused before the body is
+/// used: parsers disagree on which of the two counts.
+#[tokio::test]
+async fn a_key_twice_in_one_object_is_refused() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    let raw = |path: &'static str, body: String| {
+        app.request(Method::POST, path, Some(&staff))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let a = crate::helpers::Answer::read(
+        raw(
+            "/api/v1/units",
+            r#"{"name": "区法院", "name": "区检察院", "kind": "court"}"#.into(),
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.fields(), ["name"]);
+    assert_eq!(a.body["errors"][0]["code"], "duplicate_key");
+    // The same name spelt with an escape is the same name.
+    let a = crate::helpers::Answer::read(
+        raw(
+            "/api/v1/units",
+            r#"{"name": "区法院", "kind": "court", "n\u0061me": "区检察院"}"#.into(),
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(a.body["errors"][0]["code"], "duplicate_key");
+    let units = app
+        .get("/api/v1/units?include_total=true", Some(&staff))
+        .await;
+    assert_eq!(units.ok(200)["total"], 0, "nothing was created");
+
+    // Deeper: in an object within an array, the path names it.
+    let deputy = r#"{"name": "张伟", "memberships": [
+        {"level": "county", "term": "第十八届"},
+        {"level": "municipal", "term": "第八届", "term": "第九届"}
+    ]}"#;
+    let a =
+        crate::helpers::Answer::read(raw("/api/v1/deputies", deputy.into()).await.unwrap()).await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.fields(), ["memberships[1].term"]);
+    assert_eq!(a.body["errors"][0]["code"], "duplicate_key");
+    let deputies = app
+        .get("/api/v1/deputies?include_total=true", Some(&staff))
+        .await;
+    assert_eq!(deputies.ok(200)["total"], 0, "nothing was created");
+
+    // The body of the finding: a title twice.
+    let body = app.create_unit(&staff, "区市场监督管理局").await;
+    let id = body["id"].as_str().unwrap();
+    let nested = format!(
+        r#"{{"title": "a", "title": "b", "year": 2026, "methods": ["research_visit"],
+            "body_ids": ["{id}"], "committee": "财经委", "committee_member_ids": [],
+            "deputy_ids": [], "laws": []}}"#
+    );
+    let a = crate::helpers::Answer::read(raw("/api/v1/supervisions", nested).await.unwrap()).await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.fields(), ["title"]);
+    assert_eq!(a.body["errors"][0]["code"], "duplicate_key");
+    let listed = app
+        .get("/api/v1/supervisions?include_total=true", Some(&staff))
+        .await;
+    assert_eq!(listed.ok(200)["total"], 0, "nothing was created");
+    // Malformed JSON is still a 400, even after a repeated key.
+    crate::helpers::Answer::read(
+        raw("/api/v1/units", r#"{"name": "a", "name": "b""#.into())
+            .await
+            .unwrap(),
+    )
+    .await
+    .problem(400, "malformed_json");
+}
+
+/// The token endpoint reads its JSON body itself: a parameter it knows
+/// given twice is refused there too (as in a form); repeats within members
+/// it ignores, unread, do not matter.
+#[tokio::test]
+async fn a_token_request_names_each_parameter_once() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let created = app
+        .post(
+            "/api/v1/clients",
+            Some(&admin),
+            &json!({"name": "区政务 OA", "scopes": ["suggestions:read"]}),
+        )
+        .await;
+    let client = created.ok(201)["client"]["client_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let secret = created.body["client_secret"].as_str().unwrap().to_owned();
+    let token = |body: &'static str| {
+        app.client
+            .post(app.url("/api/v1/auth/token"))
+            .basic_auth(&client, Some(&secret))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let twice = crate::helpers::Answer::read(
+        token(r#"{"grant_type": "client_credentials", "scope": "suggestions:read", "scope": "webhooks:manage"}"#)
+            .await
+            .unwrap(),
+    )
+    .await;
+    twice.problem(422, "validation_failed");
+    assert_eq!(twice.body["error"], "invalid_request");
+    assert_eq!(twice.fields(), ["scope"]);
+    assert_eq!(twice.body["errors"][0]["code"], "duplicate_key");
+    let unread = crate::helpers::Answer::read(
+        token(r#"{"grant_type": "client_credentials", "x": {"y": 1, "y": 2}, "z": 1, "z": 2}"#)
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(unread.status, 200, "{:?}", unread.body);
+    assert!(unread.body["access_token"].is_string());
+}

@@ -7,7 +7,9 @@ use renda_persistence::db::DbOptions;
 use reqwest::{Client, Method, Response, StatusCode};
 use serde_json::{Value, json};
 
-pub const ADMIN_PASSWORD: &str = "Admin-Pass-2026";
+/// The first system administrator's password; it must not contain the
+/// username `admin` (the policy refuses that).
+pub const ADMIN_PASSWORD: &str = "System-Pass-2026";
 /// The passwords of the first security and audit administrators.
 pub const SECURITY_PASSWORD: &str = "Security-Pass-2026";
 pub const AUDIT_PASSWORD: &str = "Audit-Pass-2026";

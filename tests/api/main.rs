@@ -5,8 +5,8 @@
 
 mod helpers;
 
-mod audit;
 mod attacks;
+mod audit;
 mod auth;
 mod authz;
 mod bola;

@@ -141,3 +141,81 @@ async fn the_last_administrator_stays() {
         .await
         .problem(403, "forbidden");
 }
+
+/// Weak passwords that met the old rules: a common password with a digit
+/// or symbol added, one padded with spaces, one that holds the username.
+/// Each refusal names the field and has its own code; a refusal changes
+/// nothing.
+#[tokio::test]
+async fn common_padded_and_username_passwords_are_refused() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    app.create_user(&admin, "clerk", &["staff"], json!({}))
+        .await;
+    let clerk = app.login("clerk", PASSWORD).await;
+    for (new, code) in [
+        ("Password1", "password_common"),
+        ("Qwerty123", "password_common"),
+        ("Admin-123", "password_common"),
+        ("   Ab1!x   ", "password_policy"),
+        ("abcdefg1     ", "password_policy"),
+        ("Ab1!2345678", "password_predictable"),
+        ("My-Clerk-2026", "password_contains_username"),
+    ] {
+        let a = app
+            .post(
+                "/api/v1/me/password",
+                Some(&clerk),
+                &json!({"current_password": PASSWORD, "new_password": new}),
+            )
+            .await;
+        a.problem(422, "validation_failed");
+        assert_eq!(a.fields(), ["new_password"], "{new}");
+        assert_eq!(a.body["errors"][0]["code"], code, "{new}");
+    }
+    // Nothing changed, and the refusals were no wrong guesses.
+    let clerk = app.login("clerk", PASSWORD).await;
+    assert_eq!(
+        app.get("/api/v1/me", Some(&clerk)).await.ok(200)["username"],
+        "clerk"
+    );
+
+    // The administrator opening an account or setting its password.
+    let count = "/api/v1/users?include_total=true";
+    let before = app.get(count, Some(&admin)).await.ok(200)["total"].clone();
+    for (username, password, code) in [
+        ("wangli", "Wangli-2026!", "password_contains_username"),
+        ("WangLi", "My-WANGLI-Pw-1", "password_contains_username"),
+        ("wangli", "Password1", "password_common"),
+    ] {
+        let a = app
+            .post(
+                "/api/v1/users",
+                Some(&admin),
+                &json!({"username": username, "password": password, "display_name": "王力", "roles": ["staff"]}),
+            )
+            .await;
+        a.problem(422, "validation_failed");
+        assert_eq!(a.fields(), ["password"], "{password}");
+        assert_eq!(a.body["errors"][0]["code"], code, "{password}");
+    }
+    assert_eq!(
+        app.get(count, Some(&admin)).await.ok(200)["total"],
+        before,
+        "nothing was created"
+    );
+    let id = app.get("/api/v1/users?q=clerk", Some(&admin)).await.ok(200)["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let a = app
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            Some(&admin),
+            &json!({"password": "Clerk#Reset-9"}),
+        )
+        .await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.body["errors"][0]["code"], "password_contains_username");
+    app.login("clerk", PASSWORD).await;
+}

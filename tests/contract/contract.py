@@ -26,8 +26,9 @@ import urllib.error
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ADMIN_PW = "Contract-Admin-2026"
-ADMIN_NEW_PW = "Contract-Admin-2026-Own"
+# Neither may hold the username `admin`: the password policy refuses that.
+ADMIN_PW = "Contract-System-2026"
+ADMIN_NEW_PW = "Contract-System-2026-Own"
 DEMO_PW = "Demo-Pass-2026"
 ACCOUNTS = {
     "unit": "demo-unit0",

@@ -22,9 +22,9 @@ missing test data:
 - rules across fields that JSON Schema cannot state, which the fields'
   descriptions do: a period ends no earlier than it starts (the start
   given as well when a change names only the end), a password has three
-  kinds of character, scopes for a unit's work come with the unit, laws
-  come with a law-enforcement inspection and only with one, a deadline
-  lies ahead;
+  kinds of character and is neither common nor holds the username,
+  scopes for a unit's work come with the unit, laws come with a
+  law-enforcement inspection and only with one, a deadline lies ahead;
 - a CSV import is a file with the required columns and a new name, and an
   upload is a PDF (the description lists the types taken, recognised by
   their content);
@@ -230,7 +230,11 @@ def before_call(ctx, case, **kwargs):
         if path.startswith("/api/v1/webhooks") and isinstance(case.body.get("url"), str):
             case.body["url"] = "http://127.0.0.1:9/hook"
         if path.startswith("/api/v1/users") and isinstance(case.body.get("password"), str):
-            case.body["password"] = "Contract-" + uuid.uuid4().hex[:12]
+            # Pairs between `#`: no run of three characters a username
+            # may hold (so none is in it, whatever the username), letters
+            # at both ends (a core of more than 4), no common password.
+            pairs = uuid.uuid4().hex[:12]
+            case.body["password"] = "Qz#" + "#".join(pairs[i:i + 2] for i in range(0, 12, 2)) + "#zQ"
     stored = None
     if method == "PATCH" and "id" in params:
         stored = _get(path.replace("{id}", str(params["id"])))

@@ -10,7 +10,7 @@ one computed here from the ballots sent. It prints the figures.
 Standard library only:
 
     python3 tests/load/ballots.py --base http://127.0.0.1:8080 \
-        --admin-password 'Renda-Admin-2026' --deputies 500 --duplicates 100
+        --admin-password 'Renda-Setup-2026' --deputies 500 --duplicates 100
 """
 
 import argparse

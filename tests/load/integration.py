@@ -17,7 +17,7 @@ Against a running renda that may deliver webhooks to 127.0.0.1
 Standard library only:
 
     python3 tests/load/integration.py --base http://127.0.0.1:8080 \\
-        --admin-password 'Renda-Admin-2026' --rows 100000 --events 200
+        --admin-password 'Renda-Setup-2026' --rows 100000 --events 200
 """
 
 import argparse

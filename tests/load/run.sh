@@ -17,7 +17,7 @@ case "${1:-}" in
     ballots|integration) script=$1; shift ;;
 esac
 bin=target/release/renda
-password='Load-Admin-Pass-2026'
+password='Load-System-Pass-2026'
 port=${RENDA_LOAD_PORT:-18090}
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null' EXIT INT TERM

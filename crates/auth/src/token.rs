@@ -94,7 +94,11 @@ mod tests {
     fn generated_passwords_meet_the_policy() {
         for _ in 0..50 {
             let p = generate_password();
-            assert_eq!(renda_domain::user::check_password_policy(&p), Ok(()), "{p}");
+            assert_eq!(
+                renda_domain::user::check_password_policy(&p, None),
+                Ok(()),
+                "{p}"
+            );
         }
     }
 }

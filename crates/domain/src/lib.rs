@@ -6,6 +6,7 @@
 mod macros;
 
 pub mod activity;
+mod common_passwords;
 pub mod deputy;
 pub mod duty;
 pub mod integration;
@@ -16,6 +17,7 @@ pub mod role;
 pub mod station;
 pub mod suggestion;
 pub mod supervision;
+pub mod text;
 pub mod time;
 pub mod unit;
 pub mod user;

@@ -59,36 +59,101 @@ pub enum UsernameError {
     Characters,
 }
 
-/// Why a password does not meet the policy.
+/// Why a password does not meet the policy. Each reason has its own
+/// stable code ([`PasswordPolicyError::code`]); the first three share the
+/// code they always had.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum PasswordPolicyError {
-    #[error("a password has at least 8 characters")]
+    #[error("a password has at least 8 characters, not counting spaces at its start and end")]
     TooShort,
     #[error("a password has at most 128 characters")]
     TooLong,
     #[error(
-        "a password uses at least three of: upper-case letters, lower-case letters, digits, symbols"
+        "a password uses at least three of: upper-case letters, lower-case letters, digits, symbols (spaces do not count)"
     )]
     TooSimple,
+    #[error("a password must not contain the username, nor be part of it")]
+    ContainsUsername,
+    #[error(
+        "the password is a common one, or a common one with digits or symbols added at its start or end"
+    )]
+    Common,
+    #[error(
+        "without the digits, symbols and spaces at its start and end, a password keeps at least 4 characters"
+    )]
+    Predictable,
 }
 
-/// The password policy: 8 to 128 characters and at least three of the four
-/// classes upper-case, lower-case, digit, symbol.
-pub fn check_password_policy(password: &str) -> Result<(), PasswordPolicyError> {
-    let len = password.chars().count();
+impl PasswordPolicyError {
+    /// The stable code a client sees for this reason.
+    pub fn code(self) -> &'static str {
+        match self {
+            // The rules from before the common-password list keep their
+            // code, so clients that know it go on working.
+            Self::TooShort | Self::TooLong | Self::TooSimple => "password_policy",
+            Self::ContainsUsername => "password_contains_username",
+            Self::Common => "password_common",
+            Self::Predictable => "password_predictable",
+        }
+    }
+}
+
+/// The shortest core a password may have (see [`check_password_policy`]).
+const MIN_CORE: usize = 4;
+
+/// The password policy, for the account `username` when it is known (a new
+/// account's, or the one whose password changes):
+///
+/// - 8 to 128 characters, counted without the blank characters at the start
+///   and end (spaces, invisible characters: see [`crate::text`]), so that
+///   padding does not make a password long;
+/// - at least three of the four classes upper-case, lower-case, digit,
+///   symbol, where a blank character is no symbol;
+/// - not the username (of 3 characters or more), case aside, nor containing
+///   it or contained in it;
+/// - not one of the 20,000 most common passwords (`data/common-passwords.txt`),
+///   case aside, and neither is its core: the password without the digits,
+///   punctuation, symbols and spaces at its start and end (`Password1`,
+///   `Admin-123`, `!Qwerty2026`);
+/// - a core of at least 4 characters, so that a few letters wrapped in
+///   digits and symbols (`Ab1!2345678`) do not pass.
+pub fn check_password_policy(
+    password: &str,
+    username: Option<&str>,
+) -> Result<(), PasswordPolicyError> {
+    let trimmed = crate::text::trim_blank(password);
+    let len = trimmed.chars().count();
     if len < 8 {
         return Err(PasswordPolicyError::TooShort);
     }
     if len > 128 {
         return Err(PasswordPolicyError::TooLong);
     }
-    let upper = password.chars().any(|c| c.is_uppercase());
-    let lower = password.chars().any(|c| c.is_lowercase());
-    let digit = password.chars().any(|c| c.is_ascii_digit());
-    let symbol = password.chars().any(|c| !c.is_alphanumeric());
+    let upper = trimmed.chars().any(|c| c.is_uppercase());
+    let lower = trimmed.chars().any(|c| c.is_lowercase());
+    let digit = trimmed.chars().any(|c| c.is_ascii_digit());
+    let symbol = trimmed
+        .chars()
+        .any(|c| !c.is_alphanumeric() && !crate::text::is_blank_char(c));
     let classes = [upper, lower, digit, symbol].iter().filter(|b| **b).count();
     if classes < 3 {
         return Err(PasswordPolicyError::TooSimple);
+    }
+    let folded = trimmed.to_lowercase();
+    if let Some(name) = username.map(|u| crate::text::trim_blank(u).to_lowercase())
+        && name.chars().count() >= 3
+        && (folded.contains(&name) || name.contains(&folded))
+    {
+        return Err(PasswordPolicyError::ContainsUsername);
+    }
+    // Letters are kept, and so are digits and symbols between letters:
+    // `p4ssw0rd` and `pass-word` are cores of their own.
+    let core = folded.trim_matches(|c: char| !c.is_alphabetic());
+    if crate::common_passwords::contains(&folded) || crate::common_passwords::contains(core) {
+        return Err(PasswordPolicyError::Common);
+    }
+    if core.chars().count() < MIN_CORE {
+        return Err(PasswordPolicyError::Predictable);
     }
     Ok(())
 }
@@ -111,23 +176,91 @@ mod tests {
 
     #[test]
     fn password_policy_table() {
-        let cases = [
-            ("Ab1!", Err(PasswordPolicyError::TooShort)),
-            ("abcdefgh", Err(PasswordPolicyError::TooSimple)),
-            ("abcdefg1", Err(PasswordPolicyError::TooSimple)),
-            ("Abcdefg1", Ok(())),
-            ("abcdef1!", Ok(())),
-            ("ABCDEF1!", Ok(())),
-            ("Abcdefg!", Ok(())),
-            ("人大代表Ab12", Ok(())),
+        use PasswordPolicyError::*;
+        let cases: &[(&str, Option<&str>, Result<(), PasswordPolicyError>)] = &[
+            ("Ab1!", None, Err(TooShort)),
+            ("abcdefgh", None, Err(TooSimple)),
+            ("abcdefg1", None, Err(TooSimple)),
+            ("Hqzwvxk1", None, Ok(())),
+            ("hqzwvx1!", None, Ok(())),
+            ("HQZWVX1!", None, Ok(())),
+            ("Hqzwvxk!", None, Ok(())),
+            // Three classes, but a common core.
+            ("Abcdefg1", None, Err(Common)),
+            ("abcdef1!", None, Err(Common)),
+            ("人大代表Ab12", None, Ok(())),
+            // Passwords of the tests, the demo and the documentation.
+            ("Renda-2026!", None, Ok(())),
+            ("Renda-Pass-2026", Some("clerk"), Ok(())),
+            ("Demo-Pass-2026", Some("demo-staff"), Ok(())),
+            ("Security-Pass-2026", Some("secadmin"), Ok(())),
+            ("Audit-Pass-2026", Some("auditadmin"), Ok(())),
+            ("Renda-Admin-2026", Some("renda"), Err(ContainsUsername)),
+            // Padding with spaces or invisible characters adds no length,
+            // and a space is no symbol.
+            ("  Ab1!  ", None, Err(TooShort)),
+            ("Abc1!\u{200B}\u{200B}\u{200B}", None, Err(TooShort)),
+            ("abcdefg1 ", None, Err(TooSimple)),
+            ("abcd efgh1", None, Err(TooSimple)),
+            ("Abcd\u{202E}efgh", None, Err(TooSimple)),
+            ("  Tr0ub4dor&3  ", None, Ok(())),
+            // Common passwords, whole or with digits and symbols around.
+            ("Password1", None, Err(Common)),
+            ("Qwerty123", None, Err(Common)),
+            ("Admin-123", None, Err(Common)),
+            ("P@ssw0rd", None, Err(Common)),
+            ("!!Iloveyou2026", None, Err(Common)),
+            ("2026-Sunshine!", None, Err(Common)),
+            ("DRAGON#1234", None, Err(Common)),
+            ("Passw0rd!", None, Err(Common)),
+            // A few letters wrapped in digits and symbols.
+            ("Ab1!2345678", None, Err(Predictable)),
+            ("2026!!Qzx#1", None, Err(Predictable)),
+            ("9!Qzxw#8", None, Ok(())),
+            // The username, case aside, inside the password or around it.
+            ("Wangli-2026!", Some("wangli"), Err(ContainsUsername)),
+            ("My-WANGLI-Pw1", Some("WangLi"), Err(ContainsUsername)),
+            ("Chen.Jia-99", Some("chen.jia-99x"), Err(ContainsUsername)),
+            ("Wangli-2026!", Some("li"), Ok(())),
+            ("Wangli-2026!", Some("zhao"), Ok(())),
+            ("Wangli-2026!", None, Ok(())),
         ];
-        for (pw, want) in cases {
-            assert_eq!(check_password_policy(pw), want, "{pw}");
-        }
+        let wrong: Vec<String> = cases
+            .iter()
+            .filter(|(pw, user, want)| check_password_policy(pw, *user) != *want)
+            .map(|(pw, user, want)| {
+                let got = check_password_policy(pw, *user);
+                format!("{pw:?} {user:?}: got {got:?}, want {want:?}")
+            })
+            .collect();
+        assert!(wrong.is_empty(), "{wrong:#?}");
         assert_eq!(
-            check_password_policy(&"Aa1!".repeat(40)),
-            Err(PasswordPolicyError::TooLong)
+            check_password_policy(&"Aa1!".repeat(40), None),
+            Err(TooLong)
         );
+        // 128 characters between spaces: the spaces do not count.
+        let long = format!("  {}  ", "Aa1!xyz-".repeat(16));
+        assert_eq!(check_password_policy(&long, None), Ok(()));
+    }
+
+    #[test]
+    fn every_reason_has_a_code() {
+        use PasswordPolicyError::*;
+        let codes: Vec<&str> = [ContainsUsername, Common, Predictable]
+            .iter()
+            .map(|e| e.code())
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                "password_contains_username",
+                "password_common",
+                "password_predictable"
+            ]
+        );
+        for e in [TooShort, TooLong, TooSimple] {
+            assert_eq!(e.code(), "password_policy");
+        }
     }
 }
 

@@ -162,9 +162,169 @@ fn whole_numbers(v: &mut serde_json::Value) {
     }
 }
 
+/// A JSON text read into a value, with the keys that an object repeats.
+/// RFC 8259 leaves a repeated name's meaning open: parsers differ on which
+/// value counts (serde_json keeps the last, others the first or refuse), so
+/// a proxy or another component could read a body otherwise than we would.
+pub(crate) struct ReadJson {
+    pub(crate) value: serde_json::Value,
+    /// The path (as field errors name fields: `a.b[0].c`) of each key
+    /// that appears more than once in its object, in order of reading.
+    pub(crate) duplicates: Vec<String>,
+}
+
+/// Where a value lies in the JSON text being read: a chain of borrowed
+/// links to its parents, so that reading allocates no path until a
+/// repeated key needs one.
+#[derive(Clone, Copy)]
+enum JsonPath<'a> {
+    Root,
+    Key(&'a JsonPath<'a>, &'a str),
+    Index(&'a JsonPath<'a>, usize),
+}
+
+impl JsonPath<'_> {
+    fn render(&self) -> String {
+        match self {
+            JsonPath::Root => String::new(),
+            JsonPath::Key(JsonPath::Root, k) => (*k).to_owned(),
+            // Under a key named "" as well: `.k`, never `k`, which would
+            // name a member of the body itself.
+            JsonPath::Key(parent, k) => format!("{}.{k}", parent.render()),
+            JsonPath::Index(parent, i) => format!("{}[{i}]", parent.render()),
+        }
+    }
+}
+
+/// Reads one JSON value as `serde_json::Value` does, noting every key that
+/// repeats within an object. A repeat does not stop the reading, so that a
+/// body that is also malformed further on is answered as malformed.
+struct Unique<'p, 'd> {
+    path: JsonPath<'p>,
+    duplicates: &'d mut Vec<String>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Unique<'_, '_> {
+    type Value = serde_json::Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Unique<'_, '_> {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        // JSON has no NaN or infinity; `from` would make either null.
+        Ok(v.into())
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(Unique {
+            path: JsonPath::Index(&self.path, items.len()),
+            duplicates: &mut *self.duplicates,
+        })? {
+            items.push(item);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(Unique {
+                path: JsonPath::Key(&self.path, &key),
+                duplicates: &mut *self.duplicates,
+            })?;
+            if out.contains_key(&key) {
+                self.duplicates
+                    .push(JsonPath::Key(&self.path, &key).render());
+            }
+            out.insert(key, value);
+        }
+        Ok(serde_json::Value::Object(out))
+    }
+}
+
+/// Reads a JSON text (one value and nothing after it but white space),
+/// noting the keys that repeat; the error is serde_json's.
+pub(crate) fn read_json(bytes: &[u8]) -> Result<ReadJson, serde_json::Error> {
+    use serde::de::DeserializeSeed;
+    let mut duplicates = Vec::new();
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = Unique {
+        path: JsonPath::Root,
+        duplicates: &mut duplicates,
+    }
+    .deserialize(&mut de)?;
+    de.end()?;
+    Ok(ReadJson { value, duplicates })
+}
+
+/// 422 naming a key that appears twice in one object.
+pub(crate) fn duplicate_key_error(path: &str) -> ApiError {
+    ApiError::field(
+        path,
+        "duplicate_key",
+        Msg::new(
+            "同一对象中的字段名不能重复出现",
+            "a name must not appear twice in the same object",
+        ),
+    )
+}
+
+/// 400 for a body that is not JSON.
+fn malformed_json(e: &serde_json::Error) -> ApiError {
+    ApiError::bad_request(
+        "malformed_json",
+        Msg::new(
+            format!(
+                "请求体不是合法的 JSON（第 {} 行第 {} 列）",
+                e.line(),
+                e.column()
+            ),
+            format!(
+                "The request body is not valid JSON (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        ),
+    )
+}
+
 /// Parses a JSON request body: one JSON object and nothing after it (else
-/// 400), no NUL characters, fields as the schema says (else 422 naming
-/// them), then the schema's rules.
+/// 400), no key twice in one object, no NUL characters, fields as the
+/// schema says (else 422 naming them), then the schema's rules.
 pub(crate) fn parse_json<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request(
@@ -172,23 +332,7 @@ pub(crate) fn parse_json<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result
             Msg::new("请求体为空", "The request body is empty"),
         ));
     }
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::bad_request(
-            "malformed_json",
-            Msg::new(
-                format!(
-                    "请求体不是合法的 JSON（第 {} 行第 {} 列）",
-                    e.line(),
-                    e.column()
-                ),
-                format!(
-                    "The request body is not valid JSON (line {}, column {})",
-                    e.line(),
-                    e.column()
-                ),
-            ),
-        )
-    })?;
+    let ReadJson { value, duplicates } = read_json(bytes).map_err(|e| malformed_json(&e))?;
     if !value.is_object() {
         return Err(ApiError::bad_request(
             "malformed_json",
@@ -197,6 +341,9 @@ pub(crate) fn parse_json<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result
                 "The request body must be a JSON object",
             ),
         ));
+    }
+    if let Some(path) = duplicates.first() {
+        return Err(duplicate_key_error(path));
     }
     if let Some((path, bad)) = find_bad(&value, "") {
         return Err(bad_string_error(&path, bad));
@@ -568,6 +715,56 @@ pub fn take<T>(errors: &mut Vec<FieldError>, r: Result<Option<T>, FieldError>) -
 #[cfg(test)]
 mod tests {
     use super::is_extended_year_date as ext;
+
+    fn duplicates(text: &str) -> Vec<String> {
+        super::read_json(text.as_bytes())
+            .map(|r| r.duplicates)
+            .unwrap_or_else(|e| vec![format!("error: {e}")])
+    }
+
+    #[test]
+    fn repeated_keys_are_found_at_any_depth() {
+        let none: Vec<String> = Vec::new();
+        assert_eq!(
+            duplicates(r#"{"a": 1, "b": {"a": 2}, "c": [{"a": 3}, {"a": 4}]}"#),
+            none
+        );
+        assert_eq!(duplicates(r#"{"title": "a", "title": "b"}"#), ["title"]);
+        // Escapes are read before keys are compared.
+        assert_eq!(
+            duplicates(r#"{"title": "a", "ti\u0074le": "b"}"#),
+            ["title"]
+        );
+        assert_eq!(
+            duplicates(r#"{"a": {"b": [0, {"c": 1, "c": 2}]}, "a": 3}"#),
+            ["a.b[1].c", "a"]
+        );
+        assert_eq!(duplicates(r#"{"": {"k": 1, "k": 2}}"#), [".k"]);
+        assert_eq!(duplicates(r#"[{"x": 1, "x": 1}]"#), ["[0].x"]);
+    }
+
+    #[test]
+    fn values_are_read_as_serde_json_reads_them() {
+        for text in [
+            r#"{"a": [1, -2, 3.5, 1e3, true, null, "s\u00e9"], "b": {"c": {}}, "d": []}"#,
+            "18446744073709551615",
+            r#""x""#,
+        ] {
+            let ours = super::read_json(text.as_bytes()).map(|r| r.value).ok();
+            let theirs: Option<serde_json::Value> = serde_json::from_str(text).ok();
+            assert_eq!(ours, theirs, "{text}");
+        }
+        // Malformed text and text after the value are errors, also after a
+        // repeated key.
+        for text in [
+            r#"{"a": 1, "a": 2"#,
+            r#"{"a": 1} x"#,
+            "",
+            r#"{"a": 1, "a": 2,}"#,
+        ] {
+            assert!(super::read_json(text.as_bytes()).is_err(), "{text}");
+        }
+    }
 
     #[test]
     fn dates_beyond_four_digit_years_are_recognised() {

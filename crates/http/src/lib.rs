@@ -378,9 +378,12 @@ impl Modify for NulFree {
     }
 }
 
-/// Text with something besides whitespace (what `not_blank` checks), and
-/// no NUL.
-pub(crate) const NOT_BLANK_PATTERN: &str = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$";
+/// Text that is not blank, and no NUL: at least one character that is
+/// neither white space nor invisible, what `not_blank` and `refuse_blank`
+/// check ([`renda_domain::text::is_blank`]). The character class is
+/// [`renda_domain::text::blank_class`] (a test checks that they agree); it
+/// is spelt out because attributes and `Some(&'static str)` need a literal.
+pub(crate) const NOT_BLANK_PATTERN: &str = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$";
 
 /// Adds to a component schema a rule its derived form cannot state: the
 /// schema becomes all of the derived one and the rule.
@@ -579,6 +582,34 @@ async fn not_found(
     }
 }
 
+/// The interactive docs' Content-Security-Policy. The vendored Swagger UI
+/// (its `index.html`) loads its scripts and stylesheets from its own
+/// path, with no inline script; its components set inline styles and its
+/// stylesheet draws icons as `data:` images; it fetches the document, and
+/// sends "Try it out" requests, to this origin. Nothing else is needed, so
+/// nothing else is allowed: a script that got into the page could not send
+/// a token anywhere, nor could the page be framed.
+const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+    form-action 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
+
+/// Adds [`DOCS_CSP`] to every answer under `/docs`. The API's answers are
+/// JSON, which no browser runs, and keep their own headers.
+async fn docs_policy(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let docs = req.path() == "/docs" || req.path().starts_with("/docs/");
+    let mut res = next.call(req).await?;
+    if docs {
+        res.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            header::HeaderValue::from_static(DOCS_CSP),
+        );
+    }
+    Ok(res)
+}
+
 async fn docs_redirect() -> HttpResponse {
     HttpResponse::PermanentRedirect()
         .insert_header((header::LOCATION, "/docs/"))
@@ -615,15 +646,17 @@ pub fn app(
         .service(routes::health::healthz)
         .service(routes::health::readyz)
         .route("/docs", web::get().to(docs_redirect))
-        .service(
-            utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")
-                .config(utoipa_swagger_ui::Config::new(["/api/v1/openapi.json"])),
-        )
+        .service(utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}").config(
+            // Swagger UI's default shows a badge loaded from
+            // validator.swagger.io, telling it the document's address.
+            utoipa_swagger_ui::Config::new(["/api/v1/openapi.json"]).validator_url("none"),
+        ))
         .default_service(web::to(not_found))
         .wrap(from_fn(middleware::idempotency))
         .wrap(from_fn(middleware::require_credentials))
         .wrap(from_fn(middleware::problems))
         .wrap(from_fn(middleware::request_context))
+        .wrap(from_fn(docs_policy))
         .wrap(actix_web::middleware::Condition::new(cors_enabled, cors))
 }
 
@@ -655,4 +688,48 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
         c = c.allowed_origin(o);
     }
     c
+}
+
+#[cfg(test)]
+mod not_blank_tests {
+    use super::*;
+
+    /// The pattern is built from the domain's one list of blank characters.
+    #[test]
+    fn the_pattern_states_the_domain_rule() {
+        let built = format!(
+            r"^[^\x00]*[^\x00{}][^\x00]*$",
+            renda_domain::text::blank_class()
+        );
+        assert_eq!(NOT_BLANK_PATTERN, built);
+    }
+
+    /// Every not-blank pattern of the document is the current one.
+    #[test]
+    fn the_document_states_no_other_not_blank_pattern() {
+        let doc = openapi_json();
+        let value: serde_json::Value = serde_json::from_str(&doc).unwrap_or_default();
+        let mut patterns = Vec::new();
+        fn collect(v: &serde_json::Value, out: &mut Vec<String>) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    if let Some(serde_json::Value::String(p)) = m.get("pattern") {
+                        out.push(p.clone());
+                    }
+                    m.values().for_each(|x| collect(x, out));
+                }
+                serde_json::Value::Array(a) => a.iter().for_each(|x| collect(x, out)),
+                _ => {}
+            }
+        }
+        collect(&value, &mut patterns);
+        let not_blank: Vec<&String> = patterns
+            .iter()
+            .filter(|p| p.starts_with(r"^[^\x00]*[^\x00"))
+            .collect();
+        assert!(not_blank.len() > 20, "{}", not_blank.len());
+        for p in not_blank {
+            assert_eq!(p, NOT_BLANK_PATTERN);
+        }
+    }
 }

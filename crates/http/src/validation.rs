@@ -103,9 +103,11 @@ pub fn invalid(code: &'static str, zh: &str, en: &str) -> ValidationError {
     e
 }
 
-/// Refuses strings that are empty or only whitespace.
+/// Refuses strings that are blank: empty, or only white space and
+/// invisible characters ([`renda_domain::text::is_blank`]; the documents'
+/// `NOT_BLANK_PATTERN` states the same rule).
 pub fn not_blank(s: &str) -> Result<(), ValidationError> {
-    if s.trim().is_empty() {
+    if renda_domain::text::is_blank(s) {
         Err(invalid("blank", "不能为空", "must not be blank"))
     } else {
         Ok(())

@@ -256,6 +256,7 @@ impl Checkpoint {
 
 /// Records one audit entry on `conn`, which is the transaction of the
 /// change it describes.
+#[allow(clippy::too_many_arguments)]
 pub async fn record<C: ConnectionTrait>(
     conn: &C,
     crypto: &Crypto,

@@ -97,7 +97,7 @@ pub struct CreateActivityRequest {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub title: String,
     #[validate(length(max = 5000))]
@@ -108,14 +108,14 @@ pub struct CreateActivityRequest {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub place: String,
     #[validate(length(min = 1, max = 200))]
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub organiser: String,
     #[serde(default)]
@@ -191,12 +191,12 @@ fn check_activity(a: &Activity, today: NaiveDate) -> Vec<FieldError> {
         ("place", &a.place),
         ("organiser", &a.organiser),
     ] {
-        if v.trim().is_empty() {
+        if renda_domain::text::is_blank(v) {
             errors.push(blank(f));
         }
     }
     if a.kind == ActivityKind::ServiceBrand
-        && a.brand.as_deref().is_none_or(|b| b.trim().is_empty())
+        && a.brand.as_deref().is_none_or(renda_domain::text::is_blank)
     {
         errors.push(FieldError::new(
             "brand",
@@ -308,7 +308,7 @@ pub async fn list_activities(
         from: p.from,
         to: p.to,
         deputy_id: p.deputy_id,
-        q: p.q.filter(|q| !q.trim().is_empty()),
+        q: p.q.filter(|q| !renda_domain::text::is_blank(q)),
     };
     let page = state.store.list_activities(&f, &page.0.options()?).await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, view)))
@@ -353,7 +353,7 @@ pub struct UpdateActivityRequest {
     pub brand: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 200))]
-    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$")]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$")]
     pub title: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 5000))]
@@ -364,11 +364,11 @@ pub struct UpdateActivityRequest {
     pub day: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 200))]
-    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$")]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$")]
     pub place: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 200))]
-    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$")]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$")]
     pub organiser: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 500))]
@@ -775,7 +775,7 @@ pub struct CreateNeedRequest {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub requester: String,
     pub requester_kind: RequesterKind,
@@ -783,7 +783,7 @@ pub struct CreateNeedRequest {
     #[schema(
         min_length = 1,
         max_length = 5000,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub content: String,
     /// Personal data.
@@ -813,7 +813,7 @@ pub async fn create_need(
     let b = body.parse()?;
     let mut errors = Vec::new();
     for (f, v) in [("requester", &b.requester), ("content", &b.content)] {
-        if v.trim().is_empty() {
+        if renda_domain::text::is_blank(v) {
             errors.push(blank(f));
         }
     }
@@ -1031,7 +1031,7 @@ pub struct CloseNeedRequest {
     #[schema(
         min_length = 1,
         max_length = 2000,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub note: String,
 }
@@ -1071,7 +1071,7 @@ pub async fn close_need(
         return Err(ApiError::precondition_failed());
     }
     let b = body.parse()?;
-    if b.note.trim().is_empty() {
+    if renda_domain::text::is_blank(&b.note) {
         return Err(ApiError::validation(vec![blank("note")]));
     }
     if before.status != NeedStatus::Matched {

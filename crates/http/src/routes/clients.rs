@@ -114,7 +114,7 @@ pub struct CreateClientRequest {
     #[schema(
         min_length = 1,
         max_length = 50,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub name: String,
     #[validate(length(min = 1, max = 10))]
@@ -326,7 +326,7 @@ pub async fn update_client(
     let name = take(&mut errors, no_null("name", b.name));
     let scopes = take(&mut errors, no_null("scopes", b.scopes)).map(ScopeSet::new);
     let status = take(&mut errors, no_null("status", b.status));
-    if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+    if name.as_deref().is_some_and(renda_domain::text::is_blank) {
         errors.push(FieldError::new(
             "name",
             "blank",

@@ -277,7 +277,7 @@ pub struct SubmitOpinionRequest {
     #[schema(
         min_length = 1,
         max_length = 2000,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub content: String,
     #[validate(length(min = 1, max = 40))]
@@ -319,7 +319,7 @@ pub async fn submit_opinion(
         limit_anonymous(&state, &req)?;
     }
     let b = body.parse()?;
-    if b.content.trim().is_empty() {
+    if renda_domain::text::is_blank(&b.content) {
         return Err(ApiError::validation(vec![blank("content")]));
     }
     if let Some(s) = b.station_id {
@@ -537,7 +537,7 @@ pub struct AnswerOpinionRequest {
     #[schema(
         min_length = 1,
         max_length = 5000,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub answer: String,
 }
@@ -567,7 +567,7 @@ pub async fn answer_opinion(
     let before = load_for(&state, &caller, id.into_inner(), OpinionAction::Route).await?;
     check_if_match(&before, &if_match)?;
     let b = body.parse()?;
-    if b.answer.trim().is_empty() {
+    if renda_domain::text::is_blank(&b.answer) {
         return Err(ApiError::validation(vec![blank("answer")]));
     }
     let mut after = before.clone();
@@ -625,7 +625,7 @@ pub async fn forward_opinion(
     let mut after = before.clone();
     after.status = step(&before, OpinionOp::Forward)?;
     after.unit_id = Some(b.unit_id);
-    after.forward_note = b.note.filter(|n| !n.trim().is_empty());
+    after.forward_note = b.note.filter(|n| !renda_domain::text::is_blank(n));
     after.handled_by = Some(caller.actor()?.user_id);
     after.handled_at = Some(renda_domain::time::now());
     save(&state, &caller, &before, after, "forward").await
@@ -640,7 +640,7 @@ pub struct UnitReplyRequest {
     #[schema(
         min_length = 1,
         max_length = 5000,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub reply: String,
 }
@@ -670,7 +670,7 @@ pub async fn unit_reply(
     let before = load_for(&state, &caller, id.into_inner(), OpinionAction::UnitReply).await?;
     check_if_match(&before, &if_match)?;
     let b = body.parse()?;
-    if b.reply.trim().is_empty() {
+    if renda_domain::text::is_blank(&b.reply) {
         return Err(ApiError::validation(vec![blank("reply")]));
     }
     let mut after = before.clone();
@@ -690,7 +690,7 @@ pub struct TakeUpRequest {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub title: String,
     /// One of `GET /api/v1/suggestion-categories`.
@@ -701,7 +701,7 @@ pub struct TakeUpRequest {
     #[schema(
         min_length = 1,
         max_length = 40,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub term: String,
     /// The suggestion's text; the opinion's by default.
@@ -750,7 +750,7 @@ pub async fn take_up(
     let b = body.parse()?;
     let mut errors = Vec::new();
     for (f, v) in [("title", &b.title), ("term", &b.term)] {
-        if v.trim().is_empty() {
+        if renda_domain::text::is_blank(v) {
             errors.push(blank(f));
         }
     }

@@ -51,7 +51,7 @@ pub struct MembershipBody {
     #[schema(
         min_length = 1,
         max_length = 40,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub term: String,
     /// Constituency (选区), for deputies elected directly.
@@ -100,7 +100,7 @@ pub struct LinkBody {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub organization: String,
     pub start_date: Option<NaiveDate>,
@@ -293,7 +293,7 @@ pub struct CreateDeputyRequest {
     #[schema(
         min_length = 1,
         max_length = 100,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub name: String,
     pub gender: Option<Gender>,
@@ -452,16 +452,18 @@ pub struct DeputyFilterParams {
 impl DeputyFilterParams {
     /// The store's filter; a lookup by phone is for the office only.
     fn into_filter(self, caller: &Caller) -> ApiResult<renda_persistence::deputies::DeputyFilter> {
-        let phone = self.phone.filter(|p| !p.trim().is_empty());
+        let phone = self.phone.filter(|p| !renda_domain::text::is_blank(p));
         if phone.is_some() {
             caller.require(Action::ManageDeputies)?;
         }
         Ok(renda_persistence::deputies::DeputyFilter {
             level: self.level,
-            term: self.term.filter(|s| !s.trim().is_empty()),
-            constituency: self.constituency.filter(|s| !s.trim().is_empty()),
+            term: self.term.filter(|s| !renda_domain::text::is_blank(s)),
+            constituency: self
+                .constituency
+                .filter(|s| !renda_domain::text::is_blank(s)),
             status: self.status,
-            q: self.q.filter(|q| !q.trim().is_empty()),
+            q: self.q.filter(|q| !renda_domain::text::is_blank(q)),
             phone,
         })
     }
@@ -822,7 +824,7 @@ pub async fn update_deputy(
     let status = take(&mut errors, no_null("status", b.status));
     let memberships = take(&mut errors, no_null("memberships", b.memberships));
     let links = take(&mut errors, no_null("links", b.links));
-    if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+    if name.as_deref().is_some_and(renda_domain::text::is_blank) {
         errors.push(FieldError::new(
             "name",
             "blank",

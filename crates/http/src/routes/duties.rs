@@ -177,7 +177,7 @@ fn check_manual(
             ),
         ));
     }
-    if title.trim().is_empty() {
+    if renda_domain::text::is_blank(title) {
         errors.push(FieldError::new(
             "title",
             "blank",
@@ -226,7 +226,7 @@ pub async fn record_duty(
                 kind: b.kind,
                 occurred_on: b.occurred_on,
                 title: b.title.trim().to_owned(),
-                content: b.content.filter(|c| !c.trim().is_empty()),
+                content: b.content.filter(|c| !renda_domain::text::is_blank(c)),
                 ref_type: None,
                 ref_id: None,
             },

@@ -119,14 +119,14 @@ pub struct CreateRoundRequest {
     #[schema(
         min_length = 1,
         max_length = 40,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub term: String,
     #[validate(length(min = 1, max = 200))]
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub title: String,
     #[validate(range(min = 1, max = 100))]
@@ -157,7 +157,7 @@ pub async fn create_round(
     let b = body.parse()?;
     let errors: Vec<FieldError> = [("term", &b.term), ("title", &b.title)]
         .iter()
-        .filter(|(_, v)| v.trim().is_empty())
+        .filter(|(_, v)| renda_domain::text::is_blank(v))
         .map(|(f, _)| blank(f))
         .collect();
     if !errors.is_empty() {
@@ -361,7 +361,7 @@ async fn advance(
     after.stage = stage;
     let detail = b
         .note
-        .filter(|n| !n.trim().is_empty())
+        .filter(|n| !renda_domain::text::is_blank(n))
         .map(|n| json!({"note": n}));
     let r = match state
         .store
@@ -476,7 +476,7 @@ pub struct BreakTieRequest {
     #[schema(
         min_length = 1,
         max_length = 2000,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub reason: String,
 }
@@ -509,7 +509,7 @@ pub async fn break_tie(
 ) -> ApiResult<HttpResponse> {
     let before = load_admin(&state, &caller, id.into_inner(), &if_match).await?;
     let b = body.parse()?;
-    if b.reason.trim().is_empty() {
+    if renda_domain::text::is_blank(&b.reason) {
         return Err(ApiError::validation(vec![blank("reason")]));
     }
     if before.stage != RoundStage::Implementing {
@@ -663,14 +663,14 @@ pub struct ProposeRequest {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub title: String,
     #[validate(length(min = 1, max = 5000))]
     #[schema(
         min_length = 1,
         max_length = 5000,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub description: String,
     /// Yuan.
@@ -714,7 +714,7 @@ pub async fn propose_candidate(
     let b = body.parse()?;
     let errors: Vec<FieldError> = [("title", &b.title), ("description", &b.description)]
         .iter()
-        .filter(|(_, v)| v.trim().is_empty())
+        .filter(|(_, v)| renda_domain::text::is_blank(v))
         .map(|(f, _)| blank(f))
         .collect();
     if !errors.is_empty() {
@@ -876,7 +876,7 @@ pub struct ReviewRequest {
     #[schema(
         min_length = 1,
         max_length = 2000,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub reason: String,
     /// The responsible unit (a shortlisted candidate needs one).
@@ -911,7 +911,7 @@ pub async fn review_candidate(
     let round = state.store.get_round(id).await?;
     let before = state.store.get_candidate(id, cid).await?;
     let b = body.parse()?;
-    if b.reason.trim().is_empty() {
+    if renda_domain::text::is_blank(&b.reason) {
         return Err(ApiError::validation(vec![blank("reason")]));
     }
     if let Some(u) = b.unit_id
@@ -1377,7 +1377,7 @@ pub struct ProgressRequest {
     #[schema(
         min_length = 1,
         max_length = 5000,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub note: String,
     /// Today if absent; never in the future.
@@ -1415,7 +1415,7 @@ pub async fn report_progress(
     let b = body.parse()?;
     let today = state.clock.today();
     let on = b.reported_on.unwrap_or(today);
-    if b.note.trim().is_empty() {
+    if renda_domain::text::is_blank(&b.note) {
         return Err(ApiError::validation(vec![blank("note")]));
     }
     if on > today {
@@ -1520,7 +1520,7 @@ pub struct CommentRequest {
     #[schema(
         min_length = 1,
         max_length = 2000,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub content: String,
 }
@@ -1551,7 +1551,7 @@ pub async fn add_comment(
     let (round, p) = project(&state, id, pid).await?;
     let deputy = member(&state, &caller, &round).await?;
     let b = body.parse()?;
-    if b.content.trim().is_empty() {
+    if renda_domain::text::is_blank(&b.content) {
         return Err(ApiError::validation(vec![blank("content")]));
     }
     if !matches!(

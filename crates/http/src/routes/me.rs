@@ -112,6 +112,8 @@ pub struct ChangePasswordRequest {
     #[validate(length(min = 1, max = 128))]
     #[schema(min_length = 1, max_length = 128)]
     pub current_password: String,
+    /// The policy of an account's `password` (see `CreateUserRequest`),
+    /// with the caller's username.
     #[validate(length(min = 1, max = 128))]
     #[schema(min_length = 1, max_length = 128)]
     pub new_password: String,
@@ -142,7 +144,8 @@ pub async fn change_password(
         current_password,
         new_password,
     } = body.parse()?;
-    if let Err(e) = renda_domain::user::check_password_policy(&new_password) {
+    if let Err(e) = renda_domain::user::check_password_policy(&new_password, Some(&actor.username))
+    {
         return Err(ApiError::validation(vec![password_field_error(
             "new_password",
             e,

@@ -116,7 +116,7 @@ pub struct CreateObserverRequest {
     #[schema(
         min_length = 1,
         max_length = 100,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub name: String,
     pub specialty: Specialty,
@@ -304,7 +304,7 @@ pub async fn list_observers(
         specialty: p.specialty,
         category: p.category,
         status: p.status,
-        q: p.q.filter(|q| !q.trim().is_empty()),
+        q: p.q.filter(|q| !renda_domain::text::is_blank(q)),
     };
     let page = state.store.list_observers(&f, &page.0.options()?).await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |o| view(o, &caller, false))))
@@ -414,7 +414,7 @@ pub async fn update_observer(
         &mut errors,
         no_null("conflict_unit_ids", b.conflict_unit_ids),
     );
-    if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+    if name.as_deref().is_some_and(renda_domain::text::is_blank) {
         errors.push(FieldError::new(
             "name",
             "blank",

@@ -95,7 +95,7 @@ pub struct CreateStationRequest {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub name: String,
     #[validate(length(max = 300))]
@@ -168,7 +168,7 @@ pub async fn create_station(
     caller.require(Action::ManageStations)?;
     let b = body.parse()?;
     let mut errors = missing_deputies(&state, "deputy_ids", &b.deputy_ids).await?;
-    if b.name.trim().is_empty() {
+    if renda_domain::text::is_blank(&b.name) {
         errors.push(blank("name"));
     }
     if !errors.is_empty() {
@@ -237,7 +237,7 @@ pub async fn list_stations(
         kind: p.kind,
         parent_id: p.parent_id,
         deputy_id: p.deputy_id,
-        q: p.q.filter(|q| !q.trim().is_empty()),
+        q: p.q.filter(|q| !renda_domain::text::is_blank(q)),
     };
     let page = state.store.list_stations(&f, &page.0.options()?).await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, view)))
@@ -275,7 +275,7 @@ pub struct UpdateStationRequest {
     pub kind: Option<Option<StationKind>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 200))]
-    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$")]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$")]
     pub name: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 300))]
@@ -335,7 +335,7 @@ pub async fn update_station(
     let kind = take(&mut errors, no_null("kind", b.kind));
     let name = take(&mut errors, no_null("name", b.name));
     let deputies = take(&mut errors, no_null("deputy_ids", b.deputy_ids));
-    if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+    if name.as_deref().is_some_and(renda_domain::text::is_blank) {
         errors.push(blank("name"));
     }
     if let Some(d) = &deputies {
@@ -687,7 +687,7 @@ pub async fn record_reception_day(
         .matters
         .iter()
         .enumerate()
-        .filter(|(_, m)| m.trim().is_empty() || m.chars().count() > 500)
+        .filter(|(_, m)| renda_domain::text::is_blank(m) || m.chars().count() > 500)
         .map(|(i, _)| {
             FieldError::new(
                 format!("matters[{i}]"),

@@ -471,14 +471,14 @@ pub struct CreateSuggestionRequest {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub title: String,
     #[validate(length(min = 1, max = 20000))]
     #[schema(
         min_length = 1,
         max_length = 20000,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub content: String,
     /// One of `GET /api/v1/suggestion-categories`.
@@ -489,7 +489,7 @@ pub struct CreateSuggestionRequest {
     #[schema(
         min_length = 1,
         max_length = 40,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub term: String,
     #[validate(length(min = 1, max = 60))]
@@ -573,14 +573,14 @@ pub struct UpdateDraftRequest {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub title: Option<String>,
     #[validate(length(min = 1, max = 20000))]
     #[schema(
         min_length = 1,
         max_length = 20000,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub content: Option<String>,
     #[validate(length(min = 1, max = 40))]
@@ -704,7 +704,7 @@ pub struct EmptyRequest {
 }
 
 fn note_detail(note: Option<String>) -> Option<serde_json::Value> {
-    note.filter(|n| !n.trim().is_empty())
+    note.filter(|n| !renda_domain::text::is_blank(n))
         .map(|n| json!({"note": n}))
 }
 
@@ -1656,7 +1656,7 @@ mod paste_body {
         let before = load_for(&state, &caller, id, SuggestionAction::Administer).await?;
         check_if_match(&before, im)?;
         let b = body.parse()?;
-        if b.outstanding && b.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        if b.outstanding && b.reason.as_deref().is_none_or(renda_domain::text::is_blank) {
             return Err(ApiError::field(
                 "reason",
                 "required",
@@ -2039,13 +2039,13 @@ fn list_query(
     let f = SuggestionFilter {
         status: p.status,
         color: p.color,
-        category: p.category.filter(|s| !s.trim().is_empty()),
+        category: p.category.filter(|s| !renda_domain::text::is_blank(s)),
         unit_id: p.unit_id,
         deputy_id: p.deputy_id,
-        term: p.term.filter(|s| !s.trim().is_empty()),
+        term: p.term.filter(|s| !renda_domain::text::is_blank(s)),
         year: p.year,
         overdue: p.overdue.map(|o| (o, today)),
-        q: p.q.filter(|s| !s.trim().is_empty()),
+        q: p.q.filter(|s| !renda_domain::text::is_blank(s)),
         outstanding: p.outstanding,
     };
     (vis, f)
@@ -2549,7 +2549,7 @@ async fn summary_lines(
     };
     let filter = renda_persistence::stats::StatsFilter {
         year: p.year,
-        term: p.term.filter(|t| !t.trim().is_empty()),
+        term: p.term.filter(|t| !renda_domain::text::is_blank(t)),
     };
     Ok(state
         .store
@@ -2748,7 +2748,7 @@ pub async fn suggestion_stats(
     let p = params.0;
     let filter = renda_persistence::stats::StatsFilter {
         year: p.year,
-        term: p.term.filter(|t| !t.trim().is_empty()),
+        term: p.term.filter(|t| !renda_domain::text::is_blank(t)),
     };
     let today = state.clock.today();
     let key = (filter.clone(), today);
@@ -3195,7 +3195,7 @@ pub struct CategoryRequest {
     #[schema(
         min_length = 1,
         max_length = 40,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub name: String,
 }
@@ -3298,7 +3298,7 @@ pub struct AdvancedUnitRequest {
     #[schema(
         min_length = 1,
         max_length = 2000,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub reason: String,
 }

@@ -293,7 +293,7 @@ fn now() -> DateTime<Utc> {
 }
 
 fn note_detail(note: Option<String>) -> Option<serde_json::Value> {
-    note.filter(|n| !n.trim().is_empty())
+    note.filter(|n| !renda_domain::text::is_blank(n))
         .map(|n| json!({"note": n}))
 }
 
@@ -332,7 +332,7 @@ fn plan_error(p: rules::PlanProblem) -> FieldError {
 fn check_laws(laws: &[String]) -> Vec<FieldError> {
     laws.iter()
         .enumerate()
-        .filter(|(_, l)| l.trim().is_empty() || l.chars().count() > 200)
+        .filter(|(_, l)| renda_domain::text::is_blank(l) || l.chars().count() > 200)
         .map(|(i, _)| {
             FieldError::new(
                 format!("laws[{i}]"),
@@ -467,7 +467,7 @@ pub async fn create_supervision(
         id: Uuid::now_v7(),
         title: b.title.trim().to_owned(),
         year: b.year,
-        description: b.description.filter(|d| !d.trim().is_empty()),
+        description: b.description.filter(|d| !renda_domain::text::is_blank(d)),
         methods: b.methods,
         body_ids: normalise(b.body_ids),
         committee: b.committee.trim().to_owned(),
@@ -584,10 +584,13 @@ pub async fn update_supervision(
     );
     let deputies = take(&mut errors, no_null("deputy_ids", b.deputy_ids));
     let laws = take(&mut errors, no_null("laws", b.laws));
-    if title.as_deref().is_some_and(|t| t.trim().is_empty()) {
+    if title.as_deref().is_some_and(renda_domain::text::is_blank) {
         errors.push(blank("title"));
     }
-    if committee.as_deref().is_some_and(|t| t.trim().is_empty()) {
+    if committee
+        .as_deref()
+        .is_some_and(renda_domain::text::is_blank)
+    {
         errors.push(blank("committee"));
     }
     if let Some(l) = &laws {
@@ -610,7 +613,7 @@ pub async fn update_supervision(
         after.year = v;
     }
     if let Some(v) = b.description {
-        after.description = v.filter(|d| !d.trim().is_empty());
+        after.description = v.filter(|d| !renda_domain::text::is_blank(d));
     }
     if let Some(v) = methods {
         after.methods = v;
@@ -755,7 +758,7 @@ fn list_query(
         observer_id: p.observer_id,
         overdue: p.overdue.map(|o| (o, today)),
         overdue_unit: unit_scope,
-        q: p.q.filter(|s| !s.trim().is_empty()),
+        q: p.q.filter(|s| !renda_domain::text::is_blank(s)),
     };
     (vis, f, unit_scope)
 }
@@ -1442,7 +1445,7 @@ pub async fn add_record(
         kind: b.kind,
         occurred_on: b.occurred_on,
         place: b.place.trim().to_owned(),
-        participants: b.participants.filter(|p| !p.trim().is_empty()),
+        participants: b.participants.filter(|p| !renda_domain::text::is_blank(p)),
         findings: b.findings,
         created_by: caller.actor()?.user_id,
         created_at: now(),
@@ -1729,7 +1732,7 @@ pub async fn issue_opinion(
     let b = body.parse()?;
     let today = state.clock.today();
     let mut errors = Vec::new();
-    if b.content.trim().is_empty() {
+    if renda_domain::text::is_blank(&b.content) {
         errors.push(blank("content"));
     }
     if !before.body_ids.contains(&b.unit_id) {
@@ -1762,7 +1765,7 @@ pub async fn issue_opinion(
         ));
     }
     for (i, p) in b.problems.iter().enumerate() {
-        if p.trim().is_empty() || p.chars().count() > 2000 {
+        if renda_domain::text::is_blank(p) || p.chars().count() > 2000 {
             errors.push(FieldError::new(
                 format!("problems[{i}]"),
                 "length",
@@ -1932,12 +1935,12 @@ pub async fn submit_report(
     ))?;
     let b = body.parse()?;
     let mut errors = Vec::new();
-    if b.summary.trim().is_empty() {
+    if renda_domain::text::is_blank(&b.summary) {
         errors.push(blank("summary"));
     }
     let mut seen = HashSet::new();
     for (i, a) in b.answers.iter().enumerate() {
-        if a.measures.trim().is_empty() {
+        if renda_domain::text::is_blank(&a.measures) {
             errors.push(blank(&format!("answers[{i}].measures")));
         }
         if !opinion.problems.iter().any(|p| p.id == a.problem_id) {
@@ -2105,7 +2108,7 @@ pub async fn close_off_problem(
     let (id, problem_id) = path.into_inner();
     let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
     let b = body.parse()?;
-    let note = b.note.filter(|n| !n.trim().is_empty());
+    let note = b.note.filter(|n| !renda_domain::text::is_blank(n));
     decide_problem(
         &state,
         &caller,
@@ -2613,7 +2616,7 @@ pub async fn decide_observation(
     let (id, observation_id) = path.into_inner();
     let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
     let b = body.parse()?;
-    let reason = b.reason.filter(|r| !r.trim().is_empty());
+    let reason = b.reason.filter(|r| !renda_domain::text::is_blank(r));
     if !b.adopted && reason.is_none() {
         return Err(ApiError::field(
             "reason",

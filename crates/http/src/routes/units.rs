@@ -86,7 +86,7 @@ pub struct CreateUnitRequest {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub name: String,
     pub kind: UnitKind,
@@ -119,7 +119,7 @@ pub struct UpdateUnitRequest {
         required = false,
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub name: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
@@ -236,7 +236,11 @@ pub async fn list_units(
     caller.require(Action::ReadUnits)?;
     let f = renda_persistence::units::UnitFilter {
         kind: filter.0.kind,
-        q: filter.0.q.clone().filter(|q| !q.trim().is_empty()),
+        q: filter
+            .0
+            .q
+            .clone()
+            .filter(|q| !renda_domain::text::is_blank(q)),
     };
     let page = state.store.list_units(&f, &page.0.options()?).await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, UnitResponse::from)))
@@ -301,7 +305,7 @@ pub async fn update_unit(
     let mut errors = Vec::new();
     let name: Option<String> = take(&mut errors, no_null("name", b.name));
     let kind = take(&mut errors, no_null("kind", b.kind));
-    if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+    if name.as_deref().is_some_and(renda_domain::text::is_blank) {
         errors.push(blank_name());
     }
     if !errors.is_empty() {

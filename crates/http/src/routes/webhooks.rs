@@ -425,7 +425,7 @@ pub async fn create_webhook(
         event_types: b.event_types,
         secret: secret.clone(),
         status: b.status.unwrap_or(IntegrationStatus::Active),
-        description: b.description.filter(|d| !d.trim().is_empty()),
+        description: b.description.filter(|d| !renda_domain::text::is_blank(d)),
     };
     let s = state
         .store
@@ -549,7 +549,9 @@ pub async fn update_webhook(
         url,
         event_types,
         status,
-        description: b.description.map(|d| d.filter(|d| !d.trim().is_empty())),
+        description: b
+            .description
+            .map(|d| d.filter(|d| !renda_domain::text::is_blank(d))),
         secret: None,
     };
     let s = state
