@@ -279,3 +279,67 @@ async fn exports_open_in_a_spreadsheet_with_the_lists_rows() {
         .await
         .problem(404, "not_found");
 }
+
+#[tokio::test]
+async fn formulas_behind_full_width_signs_or_invisible_characters_are_defused() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    // The text fields of a deputy, in the export's columns 2 and 4 to 7,
+    // and whether CSV must guard each.
+    let fields = ["ethnicity", "party", "education", "occupation", "work_unit"];
+    let cases: [[(&str, bool); 5]; 3] = [
+        [
+            ("＝1+1", true),
+            ("＋86", true),
+            ("－1", true),
+            ("＠SUM(A1:A2)", true),
+            ("\u{200B}=HYPERLINK(\"http://x\",\"点我\")", true),
+        ],
+        [
+            ("\u{FEFF}+1", true),
+            ("\u{202E}\u{200F}-2", true),
+            ("\u{2060}@A1", true),
+            ("\u{00AD}＝1", true),
+            ("\u{E0001}\u{2066}\t=1", true),
+        ],
+        [
+            ("\u{200B}普通", false),
+            ("张＝三", false),
+            ("\u{200D}", false),
+            ("汉族", false),
+            ("1+1", false),
+        ],
+    ];
+    let mut ids = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let mut body = json!({"name": format!("公式{i}")});
+        for (field, (value, _)) in fields.iter().zip(case) {
+            body[field] = json!(value);
+        }
+        let d = app.create_deputy(&staff, body).await;
+        ids.push(d["id"].as_str().unwrap().to_owned());
+    }
+    let r = app
+        .request(
+            reqwest::Method::GET,
+            "/api/v1/deputies/export.csv",
+            Some(&staff),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let text = r.text().await.unwrap();
+    let rows = parse_csv(text.strip_prefix('\u{feff}').unwrap());
+    for (id, case) in ids.iter().zip(&cases) {
+        let row = rows.iter().find(|r| r[11] == *id).expect("the deputy");
+        for (column, (value, guarded)) in [2, 4, 5, 6, 7].into_iter().zip(case) {
+            let expected = if *guarded {
+                format!("'{value}")
+            } else {
+                (*value).to_owned()
+            };
+            assert_eq!(row[column], expected, "{value:?}");
+        }
+    }
+}

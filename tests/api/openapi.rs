@@ -71,6 +71,121 @@ async fn interactive_docs_are_served_offline() {
     assert!(r.text().await.unwrap().contains("/api/v1/openapi.json"));
 }
 
+/// The directives of a Content-Security-Policy, each with its sources.
+fn directives(csp: &str) -> std::collections::HashMap<String, Vec<String>> {
+    csp.split(';')
+        .filter_map(|d| {
+            let mut words = d.split_whitespace();
+            let name = words.next()?.to_ascii_lowercase();
+            Some((name, words.map(str::to_owned).collect()))
+        })
+        .collect()
+}
+
+/// The values of `attr="…"` in an HTML page.
+fn attribute_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    let key = format!(" {attr}=\"");
+    html.match_indices(&key)
+        .filter_map(|(at, _)| html[at + key.len()..].split('"').next())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_docs_pages_carry_a_strict_content_security_policy_their_assets_meet() {
+    let app = spawn_app().await;
+    let get = |path: &str| app.client.get(app.url(path)).send();
+    let r = get("/docs/").await.unwrap();
+    assert_eq!(r.status(), 200);
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    let d = directives(&csp);
+    let sources = |name: &str| -> Vec<&str> {
+        d.get(name)
+            .unwrap_or_else(|| panic!("no {name} in {csp}"))
+            .iter()
+            .map(String::as_str)
+            .collect()
+    };
+    assert_eq!(sources("default-src"), ["'none'"], "{csp}");
+    // Scripts from the page's own origin only: none inline, none built
+    // from strings.
+    assert_eq!(sources("script-src"), ["'self'"], "{csp}");
+    assert_eq!(sources("connect-src"), ["'self'"], "{csp}");
+    assert_eq!(sources("img-src"), ["'self'", "data:"], "{csp}");
+    assert_eq!(sources("style-src"), ["'self'", "'unsafe-inline'"], "{csp}");
+    assert_eq!(sources("frame-ancestors"), ["'none'"], "{csp}");
+    assert_eq!(sources("object-src"), ["'none'"], "{csp}");
+    assert_eq!(sources("base-uri"), ["'none'"], "{csp}");
+    // No other origin anywhere.
+    for (name, list) in &d {
+        for s in list {
+            assert!(
+                s.starts_with('\'') || s == "data:",
+                "{name} allows {s}: {csp}"
+            );
+        }
+    }
+
+    // Every script and stylesheet the page names comes from its own
+    // path, answers with its type (nosniff holds browsers to it) and the
+    // same policy; the page runs nothing inline.
+    let html = r.text().await.unwrap();
+    assert!(!html.contains("<style"), "an inline style element: {html}");
+    let handler = html.split(" on").skip(1).any(|rest| {
+        let name = rest.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+        name.len() < rest.len() && name.starts_with('=')
+    });
+    assert!(!handler, "an inline event handler: {html}");
+    let script_tags: Vec<&str> = html
+        .split("<script")
+        .skip(1)
+        .map(|rest| rest.split('>').next().unwrap_or(rest))
+        .collect();
+    assert!(
+        script_tags.iter().all(|t| t.contains(" src=\"")),
+        "an inline script: {html}"
+    );
+    let srcs = attribute_values(&html, "src");
+    assert_eq!(srcs.len(), script_tags.len(), "{html}");
+    assert!(srcs.contains(&"./swagger-initializer.js"), "{html}");
+    let hrefs = attribute_values(&html, "href");
+    assert!(hrefs.iter().any(|h| h.ends_with(".css")), "{html}");
+    for asset in srcs.iter().chain(&hrefs) {
+        assert!(
+            !asset.contains(':') && !asset.starts_with("//") && !asset.starts_with('/'),
+            "not under /docs/: {asset}"
+        );
+        let path = format!("/docs/{}", asset.trim_start_matches("./"));
+        let r = get(&path).await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        let kind = r.headers()["content-type"].to_str().unwrap().to_owned();
+        if path.ends_with(".js") {
+            assert!(kind.contains("javascript"), "{path}: {kind}");
+        } else if path.ends_with(".css") {
+            assert!(kind.starts_with("text/css"), "{path}: {kind}");
+        }
+        assert_eq!(r.headers()["content-security-policy"], csp.as_str());
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    }
+    // The initializer names no other origin: the validator badge, which
+    // would load from validator.swagger.io, is off.
+    let init = get("/docs/swagger-initializer.js")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(init.contains("\"validatorUrl\": \"none\""), "{init}");
+    assert!(!init.contains("http"), "{init}");
+    // The redirect to the page too.
+    let r = get("/docs").await.unwrap();
+    assert_eq!(r.status(), 308);
+    assert_eq!(r.headers()["content-security-policy"], csp.as_str());
+}
+
 #[test]
 fn the_document_names_enumerations_as_the_wire_does_and_lists_common_answers() {
     let doc: serde_json::Value = serde_json::from_str(&renda_http::openapi_json()).unwrap();

@@ -69,9 +69,74 @@ pub struct Table {
     pub headers: &'static [&'static str],
 }
 
-/// Text a spreadsheet would take for a formula gets a leading quote.
+/// What starts a formula. The full-width and small forms fold (NFKC) to
+/// the ASCII signs: a Chinese or Japanese input method in full-width mode
+/// types `＝` for `=`, and spreadsheets that fold what they are given take
+/// it for one.
+fn formula_sign(c: char) -> bool {
+    matches!(
+        c,
+        '=' | '+'
+            | '-'
+            | '@'
+            | '\t'
+            | '\r'
+            | '\u{FF1D}' // ＝
+            | '\u{FF0B}' // ＋
+            | '\u{FF0D}' // －
+            | '\u{FF20}' // ＠
+            | '\u{FE66}' // ﹦
+            | '\u{FE62}' // ﹢
+            | '\u{FE63}' // ﹣
+    )
+}
+
+/// Characters that show nothing: the format characters (Unicode general
+/// category Cf: zero-width spaces and joiners, direction marks and
+/// overrides, the byte-order mark, tags), and others drawn as nothing
+/// (variation selectors, the combining grapheme joiner, Hangul fillers).
+/// A sign behind them looks first to the reader, and some spreadsheets
+/// drop them on import.
+fn invisible(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x00AD
+            | 0x034F
+            | 0x0600..=0x0605
+            | 0x061C
+            | 0x06DD
+            | 0x070F
+            | 0x0890..=0x0891
+            | 0x08E2
+            | 0x115F..=0x1160
+            | 0x180B..=0x180F
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x206F
+            | 0x3164
+            | 0xFE00..=0xFE0F
+            | 0xFEFF
+            | 0xFFA0
+            | 0xFFF9..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0001
+            | 0xE0020..=0xE007F
+            | 0xE0100..=0xE01EF
+    )
+}
+
+/// Text a spreadsheet would take for a formula gets a leading quote: text
+/// whose first visible character starts one.
 fn guard(value: &str) -> std::borrow::Cow<'_, str> {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if value
+        .chars()
+        .find(|&c| !invisible(c))
+        .is_some_and(formula_sign)
+    {
         format!("'{value}").into()
     } else {
         value.into()
@@ -270,5 +335,21 @@ mod tests {
             ],
         );
         assert_eq!(out, "\"a,b\",'=1+1,\"say \"\"hi\"\"\",3,0.5000,\r\n");
+    }
+
+    #[test]
+    fn signs_behind_what_shows_nothing_are_guarded() {
+        for v in [
+            "＝1",
+            "\u{200B}=1",
+            "\u{202E}\u{2066}＠A1",
+            "\u{E0041}-1",
+            "\u{FEFF}\t1",
+        ] {
+            assert_eq!(guard(v), format!("'{v}"), "{v:?}");
+        }
+        for v in ["", "\u{200B}", "\u{200B}1=1", "张＝三", " =1"] {
+            assert_eq!(guard(v), v, "{v:?}");
+        }
     }
 }
