@@ -261,7 +261,11 @@ async fn removing_the_newest_entries_is_caught_by_a_checkpoint() {
     let head = answer.body["seq"].as_i64().unwrap();
     let checkpoint = renda_persistence::audit::Checkpoint::parse(&line).unwrap();
     assert_eq!(checkpoint.seq, head);
-    let report = app.store.verify_audit(&[checkpoint.clone()]).await.unwrap();
+    let report = app
+        .store
+        .verify_audit(std::slice::from_ref(&checkpoint))
+        .await
+        .unwrap();
     assert!(report.is_ok(), "{report:?}");
     assert_eq!(report.checkpoints, 1);
     // Only the audit administrator signs checkpoints.
@@ -276,7 +280,11 @@ async fn removing_the_newest_entries_is_caught_by_a_checkpoint() {
         head - 3
     ))
     .await;
-    let report = app.store.verify_audit(&[checkpoint.clone()]).await.unwrap();
+    let report = app
+        .store
+        .verify_audit(std::slice::from_ref(&checkpoint))
+        .await
+        .unwrap();
     let problem = report.problem.expect("the truncation goes unnoticed");
     assert!(problem.contains("removed"), "{problem}");
     // A checkpoint someone made up without the key proves nothing.
@@ -507,4 +515,138 @@ async fn only_the_office_staff_unmask_personal_data() {
     } else {
         panic!("could not register an observer: {:?}", o.body);
     }
+}
+
+/// Finding 5: the security administrator could set the audit
+/// administrator's password, sign in as them and read the audit trail.
+/// Now such a password waits for a second administrator.
+#[tokio::test]
+async fn one_administrator_cannot_take_over_another() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let security = app.security_admin().await;
+    let users = app.get("/api/v1/users?limit=50", Some(&admin)).await;
+    let audit_id = users.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "auditadmin")
+        .map(|u| u["id"].as_str().unwrap().to_owned())
+        .unwrap();
+    let account = format!("/api/v1/users/{audit_id}");
+    // The direct way is closed...
+    app.patch(
+        &account,
+        Some(&security),
+        &json!({"password": "Taken-Over-2026"}),
+    )
+    .await
+    .problem(409, "confirmation_required");
+    app.login_full("auditadmin", "Taken-Over-2026")
+        .await
+        .problem(401, "invalid_credentials");
+    // ...and the reset waits: the old password still works, the new not.
+    let reset = app
+        .post(
+            &format!("{account}/password-resets"),
+            Some(&security),
+            &json!({"password": "Taken-Over-2026"}),
+        )
+        .await;
+    let r = reset.ok(202).clone();
+    assert_eq!(r["status"], "pending");
+    let confirm = format!(
+        "{account}/password-resets/{}/confirm",
+        r["id"].as_str().unwrap()
+    );
+    assert_eq!(
+        reset.header("location"),
+        Some(confirm.trim_end_matches("/confirm"))
+    );
+    app.login_full("auditadmin", "Taken-Over-2026")
+        .await
+        .problem(401, "invalid_credentials");
+    let auditor = app.auditor().await;
+    // Neither the one who asked nor the account's holder confirms it.
+    app.post(&confirm, Some(&security), &json!({}))
+        .await
+        .problem(403, "second_administrator_required");
+    app.post(&confirm, Some(&auditor), &json!({}))
+        .await
+        .problem(403, "second_administrator_required");
+    // Nor does anyone outside the three.
+    let staff = app.staff().await;
+    app.post(&confirm, Some(&staff), &json!({}))
+        .await
+        .problem(403, "forbidden");
+    // The system administrator sees it waiting and confirms it.
+    let list = app
+        .get(&format!("{account}/password-resets"), Some(&admin))
+        .await;
+    assert_eq!(list.ok(200)[0]["status"], "pending");
+    app.post(&confirm, Some(&admin), &json!({})).await.ok(200);
+    app.post(&confirm, Some(&admin), &json!({}))
+        .await
+        .problem(409, "reset_not_pending");
+    let a = app.login_full("auditadmin", "Taken-Over-2026").await;
+    assert_eq!(a.ok(200)["password_change_required"], true);
+    // The holder's sessions ended.
+    app.get("/api/v1/me", Some(&auditor))
+        .await
+        .problem(401, "unauthenticated");
+    // Every step is in the trail.
+    let auditor = app.login("auditadmin", "Taken-Over-2026").await;
+    let _ = auditor;
+    let events = app
+        .store
+        .list_audit(
+            &renda_persistence::audit::AuditFilter {
+                object_type: Some("user".into()),
+                ..Default::default()
+            },
+            &renda_persistence::ListOptions {
+                limit: 200,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let actions: Vec<String> = events.live().map(|e| e.action.clone()).collect();
+    assert!(
+        actions.contains(&"request_password_reset".to_owned()),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&"confirm_password_reset".to_owned()),
+        "{actions:?}"
+    );
+    // A business account's password is still reset directly.
+    let clerk = app
+        .create_user(&admin, "clerk", &["staff"], json!({}))
+        .await;
+    app.post(
+        &format!("/api/v1/users/{clerk}/password-resets"),
+        Some(&admin),
+        &json!({"password": "Fresh-Start-2026"}),
+    )
+    .await
+    .problem(409, "no_confirmation_needed");
+    // A withdrawn reset cannot be confirmed.
+    let again = app
+        .post(
+            &format!("{account}/password-resets"),
+            Some(&security),
+            &json!({"password": "Second-Try-2026"}),
+        )
+        .await;
+    let id = again.ok(202)["id"].as_str().unwrap().to_owned();
+    app.delete(&format!("{account}/password-resets/{id}"), Some(&security))
+        .await;
+    app.post(
+        &format!("{account}/password-resets/{id}/confirm"),
+        Some(&admin),
+        &json!({}),
+    )
+    .await
+    .problem(409, "reset_not_pending");
 }

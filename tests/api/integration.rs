@@ -294,7 +294,13 @@ async fn a_unit_client_lists_and_answers_its_suggestions_and_nothing_else() {
     .await
     .problem(403, "insufficient_scope");
 
-    // Rotation: the old secret keeps working through the overlap only.
+    // Rotation: the old secret keeps working through the overlap only,
+    // and so do the tokens issued under it.
+    let under_old = client_token(&app, &id, &secret, None).await;
+    let under_old = under_old.ok(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let rotated = app
         .post(
             &format!("/api/v1/clients/{id}/secret"),
@@ -309,7 +315,14 @@ async fn a_unit_client_lists_and_answers_its_suggestions_and_nothing_else() {
     assert_ne!(new_secret, secret);
     assert!(rotated.body["client"]["previous_secret_expires_at"].is_string());
     client_token(&app, &id, &secret, None).await.ok(200);
-    client_token(&app, &id, &new_secret, None).await.ok(200);
+    let under_new = client_token(&app, &id, &new_secret, None).await;
+    let under_new = under_new.ok(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.get("/api/v1/suggestions", Some(&under_old))
+        .await
+        .ok(200);
     let again = app
         .post(
             &format!("/api/v1/clients/{id}/secret"),
@@ -324,6 +337,21 @@ async fn a_unit_client_lists_and_answers_its_suggestions_and_nothing_else() {
     client_token(&app, &id, &secret, None)
         .await
         .problem(401, "invalid_client");
+    // The secrets are gone, and with them every token issued under them,
+    // although those tokens have not expired yet.
+    for t in [&under_old, &under_new] {
+        app.get("/api/v1/suggestions", Some(t))
+            .await
+            .problem(401, "unauthenticated");
+    }
+    let under_newest = client_token(&app, &id, &newest, None).await;
+    let under_newest = under_newest.ok(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.get("/api/v1/suggestions", Some(&under_newest))
+        .await
+        .ok(200);
 
     // Narrowing the client's scopes narrows tokens already issued;
     // disabling it stops them.
@@ -336,12 +364,14 @@ async fn a_unit_client_lists_and_answers_its_suggestions_and_nothing_else() {
     .ok(200);
     app.post(
         &format!("/api/v1/suggestions/{mine}/co-unit-opinion"),
-        Some(&token),
+        Some(&under_newest),
         &json!({"opinion": "x"}),
     )
     .await
     .problem(403, "insufficient_scope");
-    app.get("/api/v1/suggestions", Some(&token)).await.ok(200);
+    app.get("/api/v1/suggestions", Some(&under_newest))
+        .await
+        .ok(200);
     app.patch(
         &format!("/api/v1/clients/{id}"),
         Some(&c.admin),
@@ -349,7 +379,7 @@ async fn a_unit_client_lists_and_answers_its_suggestions_and_nothing_else() {
     )
     .await
     .ok(200);
-    app.get("/api/v1/suggestions", Some(&token))
+    app.get("/api/v1/suggestions", Some(&under_newest))
         .await
         .problem(401, "unauthenticated");
     client_token(&app, &id, &newest, None)

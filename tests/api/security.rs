@@ -810,11 +810,27 @@ async fn administrators_cannot_take_over_or_widen_each_other() {
             .problem(403, "forbidden");
     }
     app.login("auditadmin", AUDIT_PASSWORD).await;
-    // The security administrator can, and a reset password must be changed.
+    // The security administrator keeps it, but a password for it waits
+    // for a second administrator, and a reset password must be changed.
     app.patch(
         &format!("/api/v1/users/{audit_id}"),
         Some(&security),
         &json!({"password": "Reset-By-Sec-2026", "must_change_password": false}),
+    )
+    .await
+    .problem(409, "confirmation_required");
+    let reset = app
+        .post(
+            &format!("/api/v1/users/{audit_id}/password-resets"),
+            Some(&security),
+            &json!({"password": "Reset-By-Sec-2026"}),
+        )
+        .await;
+    let reset_id = reset.ok(202)["id"].as_str().unwrap().to_owned();
+    app.post(
+        &format!("/api/v1/users/{audit_id}/password-resets/{reset_id}/confirm"),
+        Some(&admin),
+        &json!({}),
     )
     .await
     .ok(200);
@@ -838,25 +854,42 @@ async fn administrators_cannot_take_over_or_widen_each_other() {
         .await;
     mixed.problem(422, "validation_failed");
     assert_eq!(mixed.body["errors"][0]["code"], "separation_of_duties");
-    // A second auditor: the account the system administrator opened gets
-    // a password only the security administrator set, to be changed.
+    // A second auditor: the password the system administrator gave the
+    // account it opened stops working when the role is granted, and the
+    // new one, set by the security administrator, needs a second
+    // administrator's confirmation and must be changed.
     let second = app.create_user(&admin, "auditor2", &[], json!({})).await;
     let path = format!("/api/v1/users/{second}");
-    let bare = app
-        .patch(&path, Some(&security), &json!({"roles": ["audit_admin"]}))
-        .await;
-    bare.problem(422, "validation_failed");
-    assert_eq!(bare.fields(), ["password"]);
     app.patch(
         &path,
         Some(&security),
         &json!({"roles": ["audit_admin"], "password": "Given-By-Sec-2026"}),
     )
     .await
-    .ok(200);
+    .problem(409, "confirmation_required");
+    app.patch(&path, Some(&security), &json!({"roles": ["audit_admin"]}))
+        .await
+        .ok(200);
     app.login_full("auditor2", PASSWORD)
         .await
         .problem(401, "invalid_credentials");
+    let reset = app
+        .post(
+            &format!("{path}/password-resets"),
+            Some(&security),
+            &json!({"password": "Given-By-Sec-2026"}),
+        )
+        .await;
+    let reset_id = reset.ok(202)["id"].as_str().unwrap().to_owned();
+    let auditor = app.login("auditadmin", "Reset-By-Sec-2026").await;
+    let _ = auditor;
+    app.post(
+        &format!("{path}/password-resets/{reset_id}/confirm"),
+        Some(&admin),
+        &json!({}),
+    )
+    .await
+    .ok(200);
     let a = app.login_full("auditor2", "Given-By-Sec-2026").await;
     assert_eq!(a.ok(200)["password_change_required"], true);
 }

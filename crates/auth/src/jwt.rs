@@ -25,6 +25,11 @@ pub struct Claims {
     /// A service client's token: the scopes granted, space-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+    /// A service client's token: which of the client's secrets it was
+    /// issued under (a fingerprint), so that the token ends when that
+    /// secret does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sfp: Option<String>,
 }
 
 impl Claims {
@@ -124,6 +129,7 @@ impl JwtKeys {
             sid: session_id.to_string(),
             client_id: None,
             scope: None,
+            sfp: None,
         };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|_| JwtError::Signing)?;
@@ -132,7 +138,12 @@ impl JwtKeys {
 
     /// Issues an access token to a service client carrying `scope`
     /// (space-separated); returns the token and its lifetime in seconds.
-    pub fn issue_client(&self, client_id: Uuid, scope: &str) -> Result<(String, i64), JwtError> {
+    pub fn issue_client(
+        &self,
+        client_id: Uuid,
+        scope: &str,
+        secret_fingerprint: &str,
+    ) -> Result<(String, i64), JwtError> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             sub: client_id.to_string(),
@@ -143,6 +154,7 @@ impl JwtKeys {
             sid: Uuid::now_v7().to_string(),
             client_id: Some(client_id.to_string()),
             scope: Some(scope.to_owned()),
+            sfp: Some(secret_fingerprint.to_owned()),
         };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|_| JwtError::Signing)?;
@@ -200,7 +212,7 @@ mod tests {
     fn client_tokens_carry_their_scopes() -> Result<(), JwtError> {
         let k = keys();
         let id = Uuid::now_v7();
-        let (token, _) = k.issue_client(id, "suggestions:read")?;
+        let (token, _) = k.issue_client(id, "suggestions:read", "0123456789abcdef")?;
         let c = k.verify(&token)?;
         assert!(c.is_client());
         assert_eq!(c.user_id(), Some(id));
@@ -225,6 +237,7 @@ mod tests {
                 sid: Uuid::now_v7().to_string(),
                 client_id,
                 scope,
+                sfp: None,
             };
             encode(&Header::new(Algorithm::HS256), &claims, &k.encoding).unwrap_or_default()
         };

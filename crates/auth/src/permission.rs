@@ -69,6 +69,10 @@ pub enum Action {
     ReadDeputyPersonalData { deputy_id: Uuid },
     /// Export deputies' personal data unmasked: the office's staff.
     ExportDeputyPersonalData,
+    /// Confirm (or withdraw) a password reset of an administrator's
+    /// account: another administrator, neither the one who asked for it
+    /// nor the account's holder.
+    ConfirmPasswordReset { requested_by: Uuid, target: Uuid },
     /// Create, change, deactivate or delete deputies (any field).
     ManageDeputies,
     /// Change the self-editable fields of a deputy's profile.
@@ -174,6 +178,15 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
                 || (actor.has(Role::Deputy) && actor.deputy_id == Some(deputy_id))
         }
         Action::ExportDeputyPersonalData => actor.has(Role::Staff) && !actor.is_client(),
+        Action::ConfirmPasswordReset {
+            requested_by,
+            target,
+        } => {
+            actor.roles.any(&renda_domain::role::ADMINISTRATIVE)
+                && !actor.is_client()
+                && actor.user_id != requested_by
+                && actor.user_id != target
+        }
         Action::EditOwnDeputyProfile { deputy_id } => {
             actor.has(Role::Deputy) && actor.deputy_id == Some(deputy_id)
         }
@@ -395,6 +408,12 @@ mod tests {
             (&admin, others, Forbidden),
             (&staff, ExportDeputyPersonalData, Allow),
             (&admin, ExportDeputyPersonalData, Forbidden),
+            // an administrator's password reset: a second administrator
+            (&admin, ConfirmPasswordReset { requested_by: other, target: me }, Allow),
+            (&security, ConfirmPasswordReset { requested_by: other, target: me }, Allow),
+            (&admin, ConfirmPasswordReset { requested_by: Uuid::from_u128(1), target: me }, Forbidden),
+            (&admin, ConfirmPasswordReset { requested_by: other, target: Uuid::from_u128(1) }, Forbidden),
+            (&staff, ConfirmPasswordReset { requested_by: other, target: me }, Forbidden),
             (&deputy, ExportDeputyPersonalData, Forbidden),
             (&observer, ReadObserverPersonalData { observer_id: me }, Allow),
             (&observer, ReadObserverPersonalData { observer_id: other }, Forbidden),

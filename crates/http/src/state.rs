@@ -282,12 +282,18 @@ impl AppState {
         token_id: uuid::Uuid,
         claims: &renda_auth::Claims,
     ) -> Result<(Actor, uuid::Uuid), ApiError> {
-        let client = match self.store.get_client(client_id).await {
+        // A token names the secret it was issued under: once that secret
+        // is rotated away (its overlap over), the token ends with it.
+        let Some(fingerprint) = claims.sfp.as_deref() else {
+            return Err(ApiError::unauthenticated());
+        };
+        let (client, secret_valid) = match self.store.client_for_token(client_id, fingerprint).await
+        {
             Ok(c) => c,
             Err(StoreError::NotFound) => return Err(ApiError::unauthenticated()),
             Err(e) => return Err(e.into()),
         };
-        if client.status != renda_domain::integration::IntegrationStatus::Active {
+        if !secret_valid || client.status != renda_domain::integration::IntegrationStatus::Active {
             return Err(ApiError::unauthenticated());
         }
         let granted =

@@ -139,6 +139,26 @@ impl Store {
         client_from(load_client(&self.db, id).await?)
     }
 
+    /// The client, and whether a token issued under the secret with this
+    /// fingerprint (see [`secret_fingerprint`]) may still be used: the
+    /// current secret's always, the previous one's only until its overlap
+    /// ends, so that rotating a secret ends the old tokens with it.
+    pub async fn client_for_token(
+        &self,
+        id: Uuid,
+        fingerprint: &str,
+    ) -> StoreResult<(ServiceClient, bool)> {
+        let m = load_client(&self.db, id).await?;
+        let now = Utc::now();
+        let current = secret_fingerprint(&m.secret_hash) == fingerprint;
+        let previous = m
+            .previous_secret_hash
+            .as_deref()
+            .is_some_and(|h| secret_fingerprint(h) == fingerprint)
+            && m.previous_secret_expires_at.is_some_and(|t| t > now);
+        Ok((client_from(m)?, current || previous))
+    }
+
     pub async fn list_clients(&self, opts: &ListOptions) -> StoreResult<Page<ServiceClient>> {
         let keys = list::Keys {
             id: sc::Column::Id,
@@ -356,6 +376,13 @@ impl Store {
         let client = client_from(m)?;
         Ok(((current || previous) && client.status == IntegrationStatus::Active).then_some(client))
     }
+}
+
+/// What a client's access token carries of the secret it was issued
+/// under: the first 16 hex digits of the secret's digest (the secret
+/// itself has 256 bits; this tells nothing of it).
+pub fn secret_fingerprint(secret_hash: &str) -> String {
+    secret_hash.chars().take(16).collect()
 }
 
 /// An update that cancels pending deliveries; the caller says which.

@@ -17,6 +17,7 @@ pub mod integration;
 pub mod list;
 pub mod livelihood;
 pub mod observers;
+pub mod password_resets;
 pub mod reseal;
 pub mod security;
 pub mod sessions;

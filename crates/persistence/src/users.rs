@@ -331,7 +331,23 @@ impl Store {
         patch: UserPatch,
     ) -> StoreResult<User> {
         let txn = self.db.begin().await?;
-        let model = load_model(&txn, id).await?;
+        let after = self
+            .update_user_on(&txn, ctx, id, if_version, patch)
+            .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    /// [`Store::update_user`] on `txn`, which the caller commits.
+    pub(crate) async fn update_user_on(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        ctx: &AuditCtx,
+        id: Uuid,
+        if_version: Option<i32>,
+        patch: UserPatch,
+    ) -> StoreResult<User> {
+        let model = load_model(txn, id).await?;
         let before = to_domain(model.clone())?;
         if if_version.is_some_and(|v| v != before.version) {
             return Err(StoreError::VersionMismatch);
@@ -376,7 +392,7 @@ impl Store {
         for role in renda_domain::role::ADMINISTRATIVE {
             let was = before.is_active() && before.roles.contains(role);
             let is = after.is_active() && after.roles.contains(role);
-            if was && !is && active_holders(&txn, role).await? <= 1 {
+            if was && !is && active_holders(txn, role).await? <= 1 {
                 return Err(StoreError::Conflict(match role {
                     Role::SecurityAdmin => "last_security_admin",
                     Role::AuditAdmin => "last_audit_admin",
@@ -388,7 +404,7 @@ impl Store {
             && before.deputy_id != Some(d)
             && UserEntity::find()
                 .filter(C::DeputyId.eq(d))
-                .one(&txn)
+                .one(txn)
                 .await?
                 .is_some()
         {
@@ -415,23 +431,23 @@ impl Store {
             .col_expr(C::Version, Expr::value(after.version))
             .filter(C::Id.eq(id))
             .filter(C::Version.eq(before.version))
-            .exec(&txn)
+            .exec(txn)
             .await?;
         if res.rows_affected != 1 {
             return Err(StoreError::VersionMismatch);
         }
         if password_changed {
-            remember_password(&txn, id, &hash, now).await?;
+            remember_password(txn, id, &hash, now).await?;
         }
         if before.locked_until.is_some() && after.locked_until.is_none() {
             use crate::entities::login_lock::{Column as L, Entity as Locks};
             Locks::delete_many()
                 .filter(L::UserId.eq(id))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
         }
         if password_changed || !after.is_active() {
-            crate::sessions::revoke_user_sessions(&txn, id, now).await?;
+            crate::sessions::revoke_user_sessions(txn, id, now).await?;
         }
         let action = if after.roles != before.roles {
             "change_roles"
@@ -443,7 +459,7 @@ impl Store {
             "update"
         };
         audit::record(
-            &txn,
+            txn,
             &self.crypto,
             ctx,
             action,
@@ -453,7 +469,6 @@ impl Store {
             Some(&after),
         )
         .await?;
-        txn.commit().await?;
         Ok(after)
     }
 

@@ -476,9 +476,17 @@ async fn issue_client_token(
                 .collect();
             crate::extract::parse_json(serde_json::Value::Object(json).to_string().as_bytes())?
         }
-        // Members it does not know are ignored here too, unread.
-        "application/json" => match serde_json::from_slice::<serde_json::Value>(&body) {
-            Ok(serde_json::Value::Object(mut o)) => {
+        // Members it does not know are ignored here too, unread; one it
+        // knows must not appear twice (else serde_json would keep the
+        // last, where another reader might take the first).
+        "application/json" => match crate::extract::read_json(&body) {
+            Ok(crate::extract::ReadJson {
+                value: serde_json::Value::Object(mut o),
+                duplicates,
+            }) => {
+                if let Some(key) = duplicates.iter().find(|k| KNOWN.contains(&k.as_str())) {
+                    return Err(crate::extract::duplicate_key_error(key));
+                }
                 o.retain(|k, _| KNOWN.contains(&k.as_str()));
                 crate::extract::parse_json(serde_json::Value::Object(o).to_string().as_bytes())?
             }
@@ -510,9 +518,10 @@ async fn issue_client_token(
     let Ok(client_id) = uuid::Uuid::parse_str(&id) else {
         return Err(invalid_client());
     };
+    let secret_hash = token::digest(&secret);
     let Some(client) = state
         .store
-        .client_by_secret(client_id, &token::digest(&secret))
+        .client_by_secret(client_id, &secret_hash)
         .await?
     else {
         tracing::info!(client_id = %client_id, "client authentication failed");
@@ -536,7 +545,11 @@ async fn issue_client_token(
     let scope = granted.to_storage();
     let (access, ttl) = state
         .jwt
-        .issue_client(client.id, &scope)
+        .issue_client(
+            client.id,
+            &scope,
+            &renda_persistence::integration::secret_fingerprint(&secret_hash),
+        )
         .map_err(|_| ApiError::internal())?;
     tracing::info!(client_id = %client.id, scope = %scope, "client token issued");
     Ok(HttpResponse::Ok().json(ClientTokenResponse {

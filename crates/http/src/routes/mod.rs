@@ -13,6 +13,7 @@ pub mod imports;
 pub mod livelihood;
 pub mod me;
 pub mod observers;
+pub mod password_resets;
 pub mod security;
 pub mod stations;
 pub mod suggestions;
@@ -28,6 +29,7 @@ pub fn api(cfg: &mut ServiceConfig) {
     auth::configure(cfg);
     me::configure(cfg);
     users::configure(cfg);
+    password_resets::configure(cfg);
     clients::configure(cfg);
     imports::configure(cfg);
     units::configure(cfg);

@@ -100,7 +100,14 @@ pub struct CreateUserRequest {
     #[validate(length(min = 3, max = 64))]
     #[schema(min_length = 3, max_length = 64)]
     pub username: String,
-    /// At least 8 characters and three of: upper, lower, digit, symbol.
+    /// At least 8 characters, not counting spaces at the start and end,
+    /// and three of: upper, lower, digit, symbol (a space is no symbol)
+    /// (`password_policy`); not containing the username nor part of it
+    /// (`password_contains_username`); not a common password, nor one
+    /// with digits or symbols added at its start or end
+    /// (`password_common`); at least 4 characters left without the
+    /// digits, symbols and spaces at its start and end
+    /// (`password_predictable`).
     #[validate(length(min = 8, max = 128))]
     #[schema(min_length = 8, max_length = 128)]
     #[schema(write_only)]
@@ -112,7 +119,7 @@ pub struct CreateUserRequest {
     #[schema(
         min_length = 1,
         max_length = 100,
-        pattern = r"^[^\x00]*[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00]*$"
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
     )]
     pub display_name: String,
     /// The business roles the account is opened for; may be empty. The
@@ -139,14 +146,21 @@ pub struct CreateUserRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "disabled"}))]
 pub struct UpdateUserRequest {
+    /// Not blank: the handler refuses white space and invisible
+    /// characters alone, as the pattern says.
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
+    )]
     #[schema(value_type = String, required = false)]
     pub display_name: Option<Option<String>>,
     /// A new password set by the administrator; the account's sessions
     /// end, and the holder must change it at the next sign-in unless
-    /// `must_change_password` is `false`.
+    /// `must_change_password` is `false`. The policy is that of a new
+    /// account's `password`, with the account's username.
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 8, max = 128))]
     #[schema(min_length = 8, max_length = 128)]
@@ -218,19 +232,32 @@ fn separation_error() -> FieldError {
 
 pub(crate) fn password_field_error(field: &str, e: PasswordPolicyError) -> FieldError {
     let msg = match e {
-        PasswordPolicyError::TooShort => {
-            Msg::new("密码至少 8 个字符", "a password has at least 8 characters")
-        }
+        PasswordPolicyError::TooShort => Msg::new(
+            "密码至少 8 个字符（首尾空格不计）",
+            "a password has at least 8 characters, not counting spaces at its start and end",
+        ),
         PasswordPolicyError::TooLong => Msg::new(
             "密码至多 128 个字符",
             "a password has at most 128 characters",
         ),
         PasswordPolicyError::TooSimple => Msg::new(
-            "密码须包含大写字母、小写字母、数字、符号中的至少三类",
-            "a password uses at least three of: upper-case, lower-case, digits, symbols",
+            "密码须包含大写字母、小写字母、数字、符号中的至少三类（空格不算符号）",
+            "a password uses at least three of: upper-case, lower-case, digits, symbols (spaces are no symbols)",
+        ),
+        PasswordPolicyError::ContainsUsername => Msg::new(
+            "密码不能包含用户名，也不能是用户名的一部分",
+            "a password must not contain the username, nor be part of it",
+        ),
+        PasswordPolicyError::Common => Msg::new(
+            "该密码是常见密码，或只是在常见密码前后加了数字或符号，请另选",
+            "this is a common password, or a common one with digits or symbols added at its start or end; choose another",
+        ),
+        PasswordPolicyError::Predictable => Msg::new(
+            "密码去掉首尾的数字、符号和空格后至少还须有 4 个字符",
+            "without the digits, symbols and spaces at its start and end, a password keeps at least 4 characters",
         ),
     };
-    FieldError::new(field, "password_policy", msg)
+    FieldError::new(field, e.code(), msg)
 }
 
 fn link_errors(problems: Vec<LinkProblem>) -> Vec<FieldError> {
@@ -350,7 +377,7 @@ pub async fn create_user(
             None
         }
     };
-    if let Err(e) = renda_domain::user::check_password_policy(&b.password) {
+    if let Err(e) = renda_domain::user::check_password_policy(&b.password, Some(&b.username)) {
         errors.push(password_field_error("password", e));
     }
     let roles = RoleSet::new(b.roles.iter().copied());
@@ -411,7 +438,11 @@ pub async fn list_users(
     let f = renda_persistence::users::UserFilter {
         role: filter.0.role,
         status: filter.0.status,
-        q: filter.0.q.clone().filter(|q| !q.trim().is_empty()),
+        q: filter
+            .0
+            .q
+            .clone()
+            .filter(|q| !renda_domain::text::is_blank(q)),
     };
     let page = state.store.list_users(&f, &page.0.options()?).await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, UserResponse::from)))
@@ -541,19 +572,27 @@ pub async fn update_user(
     {
         errors.push(separation_error());
     }
-    // Whoever opened the account knows its password: granting a checking
-    // role replaces it, and the holder must then choose their own.
-    if granted_checking && password.is_none() {
-        errors.push(FieldError::new(
-            "password",
-            "required",
+    // Whoever sets an administrator's password knows it and could sign in
+    // as them: such a password waits for a second administrator's
+    // confirmation (POST /users/{id}/password-resets).
+    let administrative = current.roles.any(&renda_domain::role::ADMINISTRATIVE)
+        || roles.as_ref().is_some_and(|r| {
+            r.iter()
+                .any(|x| renda_domain::role::ADMINISTRATIVE.contains(x))
+        });
+    if password.is_some() && administrative {
+        return Err(ApiError::conflict(
+            "confirmation_required",
             Msg::new(
-                "授予安全管理员或审计管理员角色时须同时设置新密码",
-                "Granting the security or audit administrator's role needs a new password with it",
+                "管理员账号的密码须经另一名管理员确认：请使用 POST /users/{id}/password-resets",
+                "An administrator's password needs a second administrator's confirmation: use POST /users/{id}/password-resets",
             ),
         ));
     }
-    if display_name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+    if display_name
+        .as_deref()
+        .is_some_and(renda_domain::text::is_blank)
+    {
         errors.push(FieldError::new(
             "display_name",
             "blank",
@@ -561,7 +600,7 @@ pub async fn update_user(
         ));
     }
     if let Some(p) = &password
-        && let Err(e) = renda_domain::user::check_password_policy(p)
+        && let Err(e) = renda_domain::user::check_password_policy(p, Some(&current.username))
     {
         errors.push(password_field_error("password", e));
     }
@@ -588,6 +627,13 @@ pub async fn update_user(
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
+    // Whoever opened the account knows its password: granting a checking
+    // role replaces it with one nobody knows, and the holder gets a new
+    // one through a confirmed reset.
+    let password = match password {
+        None if granted_checking => Some(renda_auth::token::generate_token()),
+        p => p,
+    };
     let password_hash = match password {
         Some(p) => Some(hash(&state, p).await?),
         None => None,

@@ -1,0 +1,286 @@
+//! Password resets of the administrators' accounts (管理员密码重置): held
+//! until a second administrator confirms them, so that no one person can
+//! set another administrator's password and then sign in as them.
+
+use actix_web::web::{Data, Path};
+use actix_web::{HttpResponse, delete, get, post};
+use chrono::{DateTime, Utc};
+use renda_auth::{Action, password};
+use renda_domain::Role;
+use renda_persistence::password_resets::PasswordReset;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::error::{ApiError, ApiResult, Msg, Problem};
+use crate::extract::{Caller, JsonBody};
+use crate::routes::users::{UserResponse, password_field_error};
+use crate::{AppState, respond};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(request_reset)
+        .service(list_resets)
+        .service(confirm_reset)
+        .service(cancel_reset);
+}
+
+/// A new password for an administrator's account, to be confirmed.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"password": "Given-By-Sec-2026"}))]
+pub struct PasswordResetRequest {
+    /// The new password; its holder must change it at the next sign-in.
+    #[validate(length(min = 1, max = 128))]
+    #[schema(min_length = 1, max_length = 128)]
+    pub password: String,
+}
+
+/// A password reset waiting for, or past, a second administrator's
+/// confirmation. The password itself is never shown.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e70",
+    "user_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e5f",
+    "requested_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e60",
+    "requested_at": "2026-12-05T08:00:00Z",
+    "expires_at": "2026-12-06T08:00:00Z",
+    "status": "pending",
+    "decided_by": null,
+    "decided_at": null
+}))]
+pub struct PasswordResetResponse {
+    pub id: Uuid,
+    /// The account whose password is reset.
+    pub user_id: Uuid,
+    /// The administrator who set the new password.
+    pub requested_by: Uuid,
+    pub requested_at: DateTime<Utc>,
+    /// After this a pending reset can no longer be confirmed.
+    pub expires_at: DateTime<Utc>,
+    /// `pending`, `confirmed`, `cancelled` or `expired`.
+    #[schema(pattern = "^(pending|confirmed|cancelled|expired)$")]
+    pub status: String,
+    /// Who confirmed or withdrew it.
+    pub decided_by: Option<Uuid>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+impl From<PasswordReset> for PasswordResetResponse {
+    fn from(r: PasswordReset) -> Self {
+        Self {
+            id: r.id,
+            user_id: r.user_id,
+            requested_by: r.requested_by,
+            requested_at: r.requested_at,
+            expires_at: r.expires_at,
+            status: r.status,
+            decided_by: r.decided_by,
+            decided_at: r.decided_at,
+        }
+    }
+}
+
+/// Which administrator keeps the account's password: the security
+/// administrator keeps those of the security and audit administrators,
+/// the system administrator the rest.
+fn keeper(roles: &renda_domain::RoleSet) -> Action {
+    if roles.any(&[Role::SecurityAdmin, Role::AuditAdmin]) {
+        Action::ManageRoles
+    } else {
+        Action::ManageUsers
+    }
+}
+
+/// Sets a new password for an administrator's account, held until a
+/// second administrator confirms it (管理员密码重置需第二名管理员确认).
+///
+/// For the accounts of the system, security and audit administrators,
+/// `PATCH /users/{id}` does not take a password: whoever sets it would
+/// know it and could sign in as that administrator. Here the password is
+/// kept (hashed) and applied only when another administrator, neither the
+/// one asking nor the account's holder, confirms it within 24 hours. An
+/// earlier pending reset of the account is withdrawn.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = Uuid, Path, description = "The administrator's account")),
+    request_body = PasswordResetRequest,
+    responses(
+        (status = 202, description = "Held for confirmation", body = PasswordResetResponse,
+            headers(("Location" = String, description = "The reset"))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the administrator who keeps this account", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not an administrator's account: reset it with `PATCH /users/{id}` (`no_confirmation_needed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The password breaks the policy", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/users/{id}/password-resets")]
+pub async fn request_reset(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    body: JsonBody<PasswordResetRequest>,
+) -> ApiResult<HttpResponse> {
+    if !caller.may(Action::ManageUsers) {
+        caller.require(Action::ManageRoles)?;
+    }
+    let id = id.into_inner();
+    let PasswordResetRequest { password } = body.parse()?;
+    let target = state.store.get_user(id).await?;
+    caller.require(keeper(&target.roles))?;
+    if !target.roles.any(&renda_domain::role::ADMINISTRATIVE) {
+        return Err(ApiError::conflict(
+            "no_confirmation_needed",
+            Msg::new(
+                "该账号不是管理员账号，请直接用 PATCH /users/{id} 重置密码",
+                "Not an administrator's account: reset its password with PATCH /users/{id}",
+            ),
+        ));
+    }
+    if let Err(e) = renda_domain::user::check_password_policy(&password, Some(&target.username)) {
+        return Err(ApiError::validation(vec![password_field_error(
+            "password", e,
+        )]));
+    }
+    let hash = state
+        .hashing
+        .run(move || password::hash_password(&password))
+        .await?
+        .map_err(|_| ApiError::internal())?;
+    let actor = caller.actor()?;
+    let reset = state
+        .store
+        .request_password_reset(&caller.audit(), id, hash, actor.user_id)
+        .await?;
+    Ok(HttpResponse::Accepted()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/users/{id}/password-resets/{}", reset.id),
+        ))
+        .json(PasswordResetResponse::from(reset)))
+}
+
+/// Lists an account's password resets, newest first, so that a second
+/// administrator finds what waits for confirmation.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = Uuid, Path, description = "The account")),
+    responses(
+        (status = 200, description = "The account's resets", body = Vec<PasswordResetResponse>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/users/{id}/password-resets")]
+pub async fn list_resets(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadSecurityPolicy)?;
+    let id = id.into_inner();
+    state.store.get_user(id).await?;
+    let resets = state.store.list_password_resets(id).await?;
+    let body: Vec<PasswordResetResponse> = resets.into_iter().map(Into::into).collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// Confirms a pending password reset (第二名管理员确认): the new password
+/// takes effect, must be changed at the next sign-in, and every session of
+/// the account ends. Only an administrator who neither asked for the reset
+/// nor holds the account may confirm.
+#[utoipa::path(
+    tag = "users",
+    params(
+        ("id" = Uuid, Path, description = "The account"),
+        ("reset_id" = Uuid, Path, description = "The reset"),
+    ),
+    responses(
+        (status = 200, description = "Confirmed; the account as it is now", body = UserResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a second administrator (`second_administrator_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such reset of this account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already confirmed or withdrawn (`reset_not_pending`), or past its time (`reset_expired`)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/users/{id}/password-resets/{reset_id}/confirm")]
+pub async fn confirm_reset(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadSecurityPolicy)?;
+    let (id, reset_id) = path.into_inner();
+    let reset = state.store.get_password_reset(id, reset_id).await?;
+    second_administrator(&caller, &reset)?;
+    let actor = caller.actor()?;
+    let user = state
+        .store
+        .confirm_password_reset(&caller.audit(), id, reset_id, actor.user_id)
+        .await?;
+    let version = user.version;
+    Ok(respond::changed(version, &UserResponse::from(user)))
+}
+
+/// Withdraws a pending password reset: the one who asked for it, or a
+/// second administrator.
+#[utoipa::path(
+    tag = "users",
+    params(
+        ("id" = Uuid, Path, description = "The account"),
+        ("reset_id" = Uuid, Path, description = "The reset"),
+    ),
+    responses(
+        (status = 204, description = "Withdrawn"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the one who asked nor a second administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such reset of this account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already confirmed or withdrawn (`reset_not_pending`)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/users/{id}/password-resets/{reset_id}")]
+pub async fn cancel_reset(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadSecurityPolicy)?;
+    let (id, reset_id) = path.into_inner();
+    let reset = state.store.get_password_reset(id, reset_id).await?;
+    let actor = caller.actor()?;
+    if actor.user_id != reset.requested_by {
+        second_administrator(&caller, &reset)?;
+    }
+    state
+        .store
+        .cancel_password_reset(&caller.audit(), id, reset_id, actor.user_id)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+fn second_administrator(caller: &Caller, reset: &PasswordReset) -> ApiResult<()> {
+    let action = Action::ConfirmPasswordReset {
+        requested_by: reset.requested_by,
+        target: reset.user_id,
+    };
+    if caller.may(action) {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        actix_web::http::StatusCode::FORBIDDEN,
+        "second_administrator_required",
+        Msg::new(
+            "须由另一名管理员（既非发起人，也非该账号本人）确认",
+            "Needs another administrator: neither the one who asked nor the account's holder",
+        ),
+    ))
+}
