@@ -2,7 +2,7 @@
 """Faults renda must survive, each run against a real server and printed.
 
     python3 tests/faults/faults.py --bin target/release/renda [--pg postgres://postgres@127.0.0.1:5432]
-           [--only sqlite-writers|pg-stop|kill-9|hash-flood]
+           [--only sqlite-writers|pg-stop|kill-9|hash-flood|import-bombs]
 
 1. sqlite-writers: 32 concurrent writers on SQLite; no client sees
    "database is locked" (or any error).
@@ -16,6 +16,11 @@
    costs an argon2 hash of 19 MiB). Resident memory grows by less than
    80 MiB (before and peak printed), /healthz keeps answering within a
    second, and every answer is a 401 or a 503 `busy`.
+5. import-bombs: hostile files sent to a dry-run import (5 MiB of
+   one-letter CSV lines; a 95 KiB workbook holding one 95 MiB shared
+   string; a 1 KiB workbook claiming 1e11 shared strings). Each is refused
+   with 422, the server lives, and its peak resident memory (printed) grows
+   by less than 64 MiB over the request.
 
 pg-stop and kill-9 stop and start the local PostgreSQL cluster
 (pg_ctlcluster); run them on a machine where nothing else needs it. The
@@ -23,6 +28,7 @@ script exits 1 when a fault was not survived.
 """
 
 import argparse
+import io
 import json
 import os
 import signal
@@ -34,11 +40,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import zipfile
 
 ADMIN_PW = "Fault-System-2026"  # the policy refuses one holding the username
 AUDIT_PW = "Fault-Audit-2026"
 OWN = "-Own"
-STAFF_PW = "Fault-Staff-2026"
+STAFF_PW = "Writer-Pass-2026"
 
 
 def free_port():
@@ -384,6 +391,71 @@ def hash_flood(binary, _pg_base):
         srv.stop()
 
 
+XLSX_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+XLSX_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def workbook(name, sst=f'<sst xmlns="{XLSX_MAIN}" count="4" uniqueCount="4">'):
+    """A unit list whose second row's name is `name` (bytes), packed small."""
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("_rels/.rels", f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" '
+                   f'Type="{XLSX_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", f'<workbook xmlns="{XLSX_MAIN}" xmlns:r="{XLSX_REL}"><sheets>'
+                   '<sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" '
+                   f'Type="{XLSX_REL}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
+                   f'Type="{XLSX_REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{XLSX_MAIN}"><sheetData>'
+                   '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+                   '<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2" t="s"><v>3</v></c></row>'
+                   '</sheetData></worksheet>')
+        z.writestr("xl/sharedStrings.xml", sst.encode() + "<si><t>名称</t></si><si><t>类型</t></si><si><t>".encode()
+                   + name + "</t></si><si><t>其他</t></si></sst>".encode())
+    return b.getvalue()
+
+
+def import_bombs(binary, _pg_base):
+    d = tempfile.mkdtemp()
+    srv = Server(binary, f"sqlite://{d}/renda.db", d)
+    srv.start()
+    cases = [
+        ("5 MiB of one-letter CSV lines", "text/csv", b"a\n" * (5 * 1024 * 1024 // 2 - 8)),
+        ("one 95 MiB shared string", XLSX, workbook(b"A" * (95 * 1024 * 1024))),
+        ("uniqueCount 1e11", XLSX,
+         workbook(b"x", f'<sst xmlns="{XLSX_MAIN}" count="4" uniqueCount="100000000000">')),
+    ]
+    try:
+        api = Api(srv.base)
+        staff = staff_token(api, api.login("admin", ADMIN_PW))
+        held = True
+        for label, ctype, body in cases:
+            with open(f"/proc/{srv.proc.pid}/clear_refs", "w") as f:
+                f.write("5")  # the peak starts again from here
+            before = rss_mib(srv.proc.pid, "VmHWM")
+            req = urllib.request.Request(srv.base + "/api/v1/units/import?dry_run=true", data=body,
+                                         method="POST")
+            req.add_header("Content-Type", ctype)
+            req.add_header("Authorization", "Bearer " + staff)
+            try:
+                with urllib.request.urlopen(req, timeout=120) as r:
+                    status = r.status
+            except urllib.error.HTTPError as e:
+                status = e.code
+            except OSError as e:
+                status = f"no answer ({e})"
+            alive = srv.proc.poll() is None
+            peak = rss_mib(srv.proc.pid, "VmHWM") if alive else 0
+            print(f"  {label}: file {len(body) // 1024} KiB, answer {status}, peak resident memory "
+                  + (f"{before:.0f} -> {peak:.0f} MiB" if alive else "server died"))
+            held = held and alive and status == 422 and peak - before < 64
+        return held
+    finally:
+        srv.stop()
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--bin", default="target/release/renda")
@@ -391,7 +463,7 @@ def main():
     p.add_argument("--only")
     args = p.parse_args()
     faults = [("sqlite-writers", sqlite_writers), ("pg-stop", pg_stop), ("kill-9", kill_9),
-              ("hash-flood", hash_flood)]
+              ("hash-flood", hash_flood), ("import-bombs", import_bombs)]
     failed = []
     for name, f in faults:
         if args.only and args.only != name:
