@@ -710,3 +710,30 @@ async fn a_csv_of_more_rows_than_an_import_takes_is_refused_at_the_row_past_the_
     let why = refused_as_too_large(&a);
     assert!(why.contains("64"), "{why}");
 }
+
+#[tokio::test]
+async fn a_file_over_the_upload_limit_is_refused_naming_that_limit() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    let body = vec![b'a'; 5 * 1024 * 1024 + 1];
+    let a = Answer::read(
+        app.request(
+            reqwest::Method::POST,
+            "/api/v1/units/import?dry_run=true",
+            Some(&staff),
+        )
+        .header("content-type", "text/csv")
+        .header("accept-language", "en")
+        .body(body)
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    a.problem(413, "payload_too_large");
+    assert!(
+        a.body["detail"].as_str().unwrap().contains("5 MiB"),
+        "{}",
+        a.text
+    );
+}

@@ -324,6 +324,18 @@ impl ApiError {
         )
     }
 
+    /// 413 for an uploaded file (an import) over its limit.
+    pub fn file_too_large(limit_mib: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            Msg::new(
+                format!("上传的文件不得超过 {limit_mib} MiB"),
+                format!("An uploaded file may not exceed {limit_mib} MiB"),
+            ),
+        )
+    }
+
     pub fn method_not_allowed(allow: &str) -> Self {
         Self::new(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -458,6 +470,24 @@ fn conflict_for(code: &'static str) -> ApiError {
     let detail = match code {
         "username_taken" => Msg::new("该用户名已被使用", "That username is taken"),
         "unit_name_taken" => Msg::new("已有同名的承办单位", "A unit with that name exists"),
+        "unit_gone" => Msg::new(
+            "要关联的承办单位刚被删除",
+            "The unit to link was just deleted",
+        ),
+        "deputy_gone" => Msg::new(
+            "要关联的代表刚被删除",
+            "The deputy to link was just deleted",
+        ),
+        "station_cycle" => Msg::new(
+            "上级站点不能是自身或下级站点（可能刚被他人修改）",
+            "A station cannot sit below itself (the tree may have just changed)",
+        ),
+        "station_parent_gone" => {
+            Msg::new("上级站点已不存在", "The parent station no longer exists")
+        }
+        "station_has_children" => {
+            Msg::new("该站点下仍有下级站点", "Stations still sit below this one")
+        }
         "deputy_already_linked" => Msg::new(
             "该代表已关联到另一个账号",
             "That deputy is already linked to another account",

@@ -434,6 +434,45 @@ fn array_items<'a>(
     Some(items.as_mut())
 }
 
+/// Free-text fields the handlers refuse when blank (`refuse_blank`,
+/// `is_blank`) whose attributes state only "no NUL": the document states
+/// the not-blank rule for them, so that a client, or a fuzzer, knows a
+/// blank value is refused.
+const NOT_BLANK_FIELDS: [(&str, &str); 22] = [
+    ("RecordRequest", "content"),
+    ("RejectRequest", "reason"),
+    ("DeliberationOpinionRequest", "content"),
+    ("SendBackRequest", "reason"),
+    ("UpdateObserverRequest", "name"),
+    ("UpdateDeputyRequest", "name"),
+    ("UpdateClientRequest", "name"),
+    ("ReplyRequest", "content"),
+    ("OpinionRequest", "opinion"),
+    ("CommitmentProgressRequest", "progress"),
+    ("CreateSupervisionRequest", "title"),
+    ("CreateSupervisionRequest", "committee"),
+    ("UpdateSupervisionRequest", "title"),
+    ("UpdateSupervisionRequest", "committee"),
+    ("InvestigationRecordRequest", "place"),
+    ("InvestigationRecordRequest", "findings"),
+    ("InquiryRequest", "asked_by"),
+    ("InquiryRequest", "question"),
+    ("ReportRequest", "summary"),
+    ("RecordDutyRequest", "title"),
+    ("UpdateDutyRequest", "title"),
+    ("UpdateDraftRequest", "term"),
+];
+
+fn document_not_blank(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::Schema;
+    for (schema, field) in NOT_BLANK_FIELDS {
+        if let Some(RefOr::T(Schema::Object(o))) = property(doc, schema, field) {
+            o.pattern = Some(NOT_BLANK_PATTERN.to_owned());
+        }
+    }
+}
+
 /// What the handlers check, which field attributes cannot state: each
 /// item of an array (lines of text, not blank and at most so many
 /// characters; event types), and the values a request may use of an
@@ -531,6 +570,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     // The rules first: which bodies are required depends on them.
     routes::activities::document_rules(&mut doc);
     document_items(&mut doc);
+    document_not_blank(&mut doc);
     routes::supervisions::document_rules(&mut doc);
     CommonResponses.modify(&mut doc);
     NulFree.modify(&mut doc);

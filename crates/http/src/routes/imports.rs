@@ -726,7 +726,7 @@ async fn read_body(req: &HttpRequest, mut payload: Payload) -> Result<Table, Api
             )
         })?;
         if bytes.len() + chunk.len() > FILE_LIMIT {
-            return Err(ApiError::payload_too_large());
+            return Err(ApiError::file_too_large(FILE_LIMIT >> 20));
         }
         bytes.extend_from_slice(&chunk);
     }
