@@ -21,6 +21,7 @@ mod integration;
 mod livelihood;
 mod observers;
 mod openapi;
+mod races;
 mod security;
 mod suggestions;
 mod supervision;

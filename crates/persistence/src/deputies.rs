@@ -376,6 +376,14 @@ impl Store {
         if_version: Option<i32>,
     ) -> StoreResult<()> {
         let txn = self.db.begin().await?;
+        // Locked until the end, as an account being linked locks it.
+        crate::users::lock_live(
+            &txn,
+            crate::entities::deputy::Entity::find_by_id(id)
+                .filter(crate::entities::deputy::Column::DeletedAt.is_null()),
+        )
+        .await?
+        .ok_or(StoreError::NotFound)?;
         let before = load(&self.crypto, &txn, id).await?;
         if if_version.is_some_and(|v| v != before.version) {
             return Err(StoreError::VersionMismatch);

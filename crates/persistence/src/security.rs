@@ -12,6 +12,8 @@ use crate::entities::login_event::{self, Column as L, Entity as LoginEvent};
 use crate::entities::setting;
 use crate::error::StoreResult;
 
+/// The policy's version, bumped with every change.
+const POLICY_VERSION_KEY: &str = "security_policy_version";
 const POLICY_KEY: &str = "security_policy";
 
 /// One sign-in attempt, kept for the account's history.
@@ -140,28 +142,75 @@ impl Store {
             .unwrap_or_default())
     }
 
-    /// Sets the security policy, recording the change in the audit trail.
-    pub async fn set_security_policy(
+    /// The security policy and its version (the ETag clients send back in
+    /// `If-Match`).
+    pub async fn security_policy_versioned(&self) -> StoreResult<(SecurityPolicy, i32)> {
+        let policy = self.security_policy().await?;
+        let version = self
+            .setting(POLICY_VERSION_KEY)
+            .await?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        Ok((policy, version))
+    }
+
+    /// Changes the security policy: `change` gets the policy as it is
+    /// inside this transaction, with its row locked (so two changes made
+    /// at once both count, one after the other), and gives the new one or
+    /// refuses. With `if_version`, a policy changed since that version is
+    /// refused (`VersionMismatch`). Recorded in the audit trail.
+    pub async fn update_security_policy<E>(
         &self,
         ctx: &AuditCtx,
-        policy: SecurityPolicy,
-    ) -> StoreResult<SecurityPolicy> {
+        if_version: Option<i32>,
+        change: impl FnOnce(SecurityPolicy) -> Result<SecurityPolicy, E>,
+    ) -> StoreResult<Result<(SecurityPolicy, i32), E>> {
         use sea_orm::TransactionTrait;
-        let before = self.security_policy().await?;
-        let value = serde_json::to_string(&policy)
-            .map_err(|e| crate::StoreError::Db(sea_orm::DbErr::Json(e.to_string())))?;
         let txn = self.db.begin().await?;
         setting::Entity::insert(setting::ActiveModel {
-            key: Set(POLICY_KEY.to_owned()),
-            value: Set(value.clone()),
+            key: Set(POLICY_VERSION_KEY.to_owned()),
+            value: Set("0".to_owned()),
         })
-        .on_conflict(
-            sea_orm::sea_query::OnConflict::column(setting::Column::Key)
-                .update_column(setting::Column::Value)
-                .to_owned(),
-        )
-        .exec(&txn)
+        .on_conflict_do_nothing_on([setting::Column::Key])
+        .exec_without_returning(&txn)
         .await?;
+        let version: i32 = crate::users::lock_live(
+            &txn,
+            setting::Entity::find_by_id(POLICY_VERSION_KEY.to_owned()),
+        )
+        .await?
+        .and_then(|m| m.value.parse().ok())
+        .unwrap_or(0);
+        if if_version.is_some_and(|v| v != version) {
+            return Err(crate::StoreError::VersionMismatch);
+        }
+        let before: SecurityPolicy = setting::Entity::find_by_id(POLICY_KEY.to_owned())
+            .one(&txn)
+            .await?
+            .and_then(|m| serde_json::from_str(&m.value).ok())
+            .unwrap_or_default();
+        let policy = match change(before) {
+            Ok(p) => p,
+            Err(e) => return Ok(Err(e)),
+        };
+        let value = serde_json::to_string(&policy)
+            .map_err(|e| crate::StoreError::Db(sea_orm::DbErr::Json(e.to_string())))?;
+        for (key, value) in [
+            (POLICY_KEY, value),
+            (POLICY_VERSION_KEY, (version + 1).to_string()),
+        ] {
+            setting::Entity::insert(setting::ActiveModel {
+                key: Set(key.to_owned()),
+                value: Set(value),
+            })
+            .on_conflict(
+                sea_orm::sea_query::OnConflict::column(setting::Column::Key)
+                    .update_column(setting::Column::Value)
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+        }
         audit::record(
             &txn,
             &self.crypto,
@@ -174,6 +223,6 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        Ok(policy)
+        Ok(Ok((policy, version + 1)))
     }
 }

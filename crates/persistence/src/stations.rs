@@ -246,6 +246,10 @@ async fn day_deputies<Conn: ConnectionTrait>(
 impl Store {
     pub async fn create_station(&self, ctx: &AuditCtx, s: Station) -> StoreResult<Station> {
         let txn = self.db.begin().await?;
+        if let Some(parent) = s.parent_id {
+            lock_tree(&txn).await?;
+            check_tree(&txn, s.id, parent).await?;
+        }
         station_active(&s).insert(&txn).await?;
         write_station_deputies(&txn, s.id, &s.deputy_ids).await?;
         touch_deputies(&txn, &s.deputy_ids).await?;
@@ -286,6 +290,27 @@ impl Store {
         mut after: Station,
     ) -> StoreResult<Station> {
         let txn = self.db.begin().await?;
+        // A new parent, or a deletion, is decided on the tree as it is
+        // inside this transaction, with every other change to the tree
+        // waiting: two stations made each other's parent at the same
+        // moment, or a child added under a station being deleted, cannot
+        // both succeed.
+        if after.deleted_at.is_some() && before.deleted_at.is_none() {
+            lock_tree(&txn).await?;
+            let children = StationEntity::find()
+                .filter(C::ParentId.eq(before.id))
+                .filter(C::DeletedAt.is_null())
+                .count(&txn)
+                .await?;
+            if children > 0 {
+                return Err(StoreError::Conflict("station_has_children"));
+            }
+        } else if after.parent_id != before.parent_id
+            && let Some(parent) = after.parent_id
+        {
+            lock_tree(&txn).await?;
+            check_tree(&txn, after.id, parent).await?;
+        }
         after.updated_at = renda_domain::time::now();
         after.version = before.version + 1;
         let res = StationEntity::update_many()
@@ -547,4 +572,44 @@ impl Store {
         txn.commit().await?;
         Ok(after)
     }
+}
+
+/// Makes every other change to the station tree wait until this
+/// transaction ends. On PostgreSQL a transaction-scoped advisory lock;
+/// SQLite runs one writing transaction at a time already.
+async fn lock_tree<Conn: ConnectionTrait>(c: &Conn) -> StoreResult<()> {
+    if c.get_database_backend() == sea_orm::DbBackend::Postgres {
+        // The key is arbitrary and fixed: "station tree".
+        c.execute_unprepared("SELECT pg_advisory_xact_lock(7220612051)")
+            .await?;
+    }
+    Ok(())
+}
+
+/// The longest chain of stations walked; a tree deeper than any office
+/// keeps (county, township, village, ...) is taken as damaged.
+const MAX_DEPTH: usize = 64;
+
+/// Refuses `parent` for station `id` when it does not exist (any more), or
+/// when `id` is `parent` or above it: walking up from `parent` must reach
+/// the top without meeting `id`. The walk stops after [`MAX_DEPTH`] steps
+/// whatever the data, so a loop already stored cannot make it run forever.
+async fn check_tree<Conn: ConnectionTrait>(c: &Conn, id: Uuid, parent: Uuid) -> StoreResult<()> {
+    let mut at = Some(parent);
+    let mut steps = 0;
+    while let Some(p) = at {
+        if p == id || steps >= MAX_DEPTH {
+            return Err(StoreError::Conflict("station_cycle"));
+        }
+        let row = StationEntity::find_by_id(p)
+            .filter(C::DeletedAt.is_null())
+            .one(c)
+            .await?;
+        let Some(row) = row else {
+            return Err(StoreError::Conflict("station_parent_gone"));
+        };
+        at = row.parent_id;
+        steps += 1;
+    }
+    Ok(())
 }

@@ -240,6 +240,15 @@ impl Store {
         if_version: Option<i32>,
     ) -> StoreResult<()> {
         let txn = self.db.begin().await?;
+        // The unit's row stays locked until the end: an account being
+        // linked to it meanwhile locks it too (crate::users), so the link
+        // and the delete cannot both succeed.
+        crate::users::lock_live(
+            &txn,
+            UnitEntity::find_by_id(id).filter(C::DeletedAt.is_null()),
+        )
+        .await?
+        .ok_or(StoreError::NotFound)?;
         let before = load(&txn, id).await?;
         if if_version.is_some_and(|v| v != before.version) {
             return Err(StoreError::VersionMismatch);

@@ -119,6 +119,7 @@ async fn insert_user<Conn: ConnectionTrait>(
     ctx: &AuditCtx,
     new: NewUser,
 ) -> StoreResult<User> {
+    lock_links(txn, new.unit_id, new.deputy_id).await?;
     let now = renda_domain::time::now();
     let m = user::Model {
         id: Uuid::now_v7(),
@@ -388,6 +389,14 @@ impl Store {
         if after == before && !password_changed {
             return Ok(before);
         }
+        // A new link is checked (and its row locked) here, where it is
+        // written: the unit or deputy cannot be deleted meanwhile.
+        lock_links(
+            txn,
+            after.unit_id.filter(|u| before.unit_id != Some(*u)),
+            after.deputy_id.filter(|d| before.deputy_id != Some(*d)),
+        )
+        .await?;
         // Each administrative duty keeps at least one active holder.
         for role in renda_domain::role::ADMINISTRATIVE {
             let was = before.is_active() && before.roles.contains(role);
@@ -710,4 +719,47 @@ fn lock_key(client_addr: Option<&str>) -> String {
         Some(Err(_)) => client_addr.unwrap_or_default().chars().take(64).collect(),
         None => String::new(),
     }
+}
+
+/// The row `select` finds, locked until the transaction ends (`FOR
+/// UPDATE` on PostgreSQL; SQLite runs one writing transaction at a time).
+pub(crate) async fn lock_live<E, Conn>(
+    c: &Conn,
+    select: sea_orm::Select<E>,
+) -> StoreResult<Option<E::Model>>
+where
+    E: EntityTrait,
+    Conn: ConnectionTrait,
+{
+    use sea_orm::QuerySelect;
+    Ok(select.lock_exclusive().one(c).await?)
+}
+
+/// Checks, inside the transaction that links an account, that the unit
+/// and deputy it links to still exist, locking their rows so that deleting
+/// them waits for this transaction (and then sees the link).
+async fn lock_links<Conn: ConnectionTrait>(
+    c: &Conn,
+    unit_id: Option<Uuid>,
+    deputy_id: Option<Uuid>,
+) -> StoreResult<()> {
+    if let Some(u) = unit_id {
+        use crate::entities::unit::{Column as U, Entity as Units};
+        if lock_live(c, Units::find_by_id(u).filter(U::DeletedAt.is_null()))
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::Conflict("unit_gone"));
+        }
+    }
+    if let Some(d) = deputy_id {
+        use crate::entities::deputy::{Column as D, Entity as Deputies};
+        if lock_live(c, Deputies::find_by_id(d).filter(D::DeletedAt.is_null()))
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::Conflict("deputy_gone"));
+        }
+    }
+    Ok(())
 }

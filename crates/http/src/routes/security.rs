@@ -1,7 +1,7 @@
 //! Security administration: the security policy and sign-in histories.
 
 use actix_web::web::{Data, Path};
-use actix_web::{HttpResponse, get, patch};
+use actix_web::{HttpRequest, HttpResponse, get, patch};
 use chrono::{DateTime, Utc};
 use renda_auth::Action;
 use renda_domain::user::{PolicyProblem, SecurityPolicy};
@@ -12,9 +12,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::AppState;
 use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
-use crate::extract::{Caller, JsonBody, QueryParams};
+use crate::extract::{Caller, IfMatch, JsonBody, QueryParams};
+use crate::{AppState, respond};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(get_policy)
@@ -60,34 +60,44 @@ pub struct UpdatePolicyRequest {
     pub session_idle_minutes: Option<u32>,
 }
 
-/// Reads the security policy: the three administrators.
+/// Reads the security policy: the three administrators. The ETag is the
+/// policy's version, for `If-Match` on a change.
 #[utoipa::path(
     tag = "security",
     responses(
-        (status = 200, description = "The policy", body = PolicyResponse),
+        (status = 200, description = "The policy", body = PolicyResponse, headers(("ETag" = String))),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
 #[get("/security-policy")]
-pub async fn get_policy(state: Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+pub async fn get_policy(
+    state: Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+) -> ApiResult<HttpResponse> {
     caller.require(Action::ReadSecurityPolicy)?;
-    let p = state.store.security_policy().await?;
-    Ok(HttpResponse::Ok().json(PolicyResponse::from(p)))
+    let (p, version) = state.store.security_policy_versioned().await?;
+    Ok(respond::resource(&req, version, &PolicyResponse::from(p)))
 }
 
-/// Changes the security policy: the security administrator. The change is
-/// recorded in the audit trail and takes effect within seconds on every
-/// instance.
+/// Changes the security policy: the security administrator. The fields
+/// sent change, the others stay as they are at the moment of the change
+/// (two administrators changing different fields at once both count);
+/// with `If-Match`, a policy changed since that ETag is refused (412). The
+/// change is recorded in the audit trail and takes effect within seconds
+/// on every instance.
 #[utoipa::path(
     tag = "security",
+    params(("If-Match" = Option<String>, Header, description = "Apply only if the policy is still at this ETag")),
     request_body = UpdatePolicyRequest,
     responses(
-        (status = 200, description = "The policy now", body = PolicyResponse),
+        (status = 200, description = "The policy now", body = PolicyResponse, headers(("ETag" = String))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the security administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The policy changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Out of range", body = Problem, content_type = "application/problem+json"),
     ),
@@ -97,40 +107,52 @@ pub async fn get_policy(state: Data<AppState>, caller: Caller) -> ApiResult<Http
 pub async fn update_policy(
     state: Data<AppState>,
     caller: Caller,
+    if_match: IfMatch,
     body: JsonBody<UpdatePolicyRequest>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ManageRoles)?;
     let b = body.parse()?;
-    let mut p = state.store.security_policy().await?;
-    if let Some(v) = b.password_max_age_days {
-        p.password_max_age_days = v;
-    }
-    if let Some(v) = b.session_idle_minutes {
-        p.session_idle_minutes = v;
-    }
-    let problems = p.check();
-    if !problems.is_empty() {
-        return Err(ApiError::validation(
-            problems
-                .into_iter()
-                .map(|pr| match pr {
-                    PolicyProblem::MaxAgeTooLong => FieldError::new(
-                        "password_max_age_days",
-                        "out_of_range",
-                        Msg::new("须在 0 到 3650 之间", "must lie between 0 and 3650"),
-                    ),
-                    PolicyProblem::IdleOutOfRange => FieldError::new(
-                        "session_idle_minutes",
-                        "out_of_range",
-                        Msg::new("须在 20 到 1440 之间", "must lie between 20 and 1440"),
-                    ),
-                })
-                .collect(),
-        ));
-    }
-    let p = state.store.set_security_policy(&caller.audit(), p).await?;
+    let changed = state
+        .store
+        .update_security_policy(&caller.audit(), if_match.0, |mut p| {
+            if let Some(v) = b.password_max_age_days {
+                p.password_max_age_days = v;
+            }
+            if let Some(v) = b.session_idle_minutes {
+                p.session_idle_minutes = v;
+            }
+            let problems = p.check();
+            if problems.is_empty() {
+                Ok(p)
+            } else {
+                Err(problems)
+            }
+        })
+        .await?;
+    let (p, version) = match changed {
+        Ok(x) => x,
+        Err(problems) => {
+            return Err(ApiError::validation(
+                problems
+                    .into_iter()
+                    .map(|pr| match pr {
+                        PolicyProblem::MaxAgeTooLong => FieldError::new(
+                            "password_max_age_days",
+                            "out_of_range",
+                            Msg::new("须在 0 到 3650 之间", "must lie between 0 and 3650"),
+                        ),
+                        PolicyProblem::IdleOutOfRange => FieldError::new(
+                            "session_idle_minutes",
+                            "out_of_range",
+                            Msg::new("须在 20 到 1440 之间", "must lie between 20 and 1440"),
+                        ),
+                    })
+                    .collect(),
+            ));
+        }
+    };
     state.policy.put(p);
-    Ok(HttpResponse::Ok().json(PolicyResponse::from(p)))
+    Ok(respond::changed(version, &PolicyResponse::from(p)))
 }
 
 /// One sign-in attempt.

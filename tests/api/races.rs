@@ -1,0 +1,210 @@
+//! Decisions that depend on other rows, raced: two requests that each
+//! pass on their own must not both succeed when together they break a
+//! rule of the data.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Answer, TestApp, spawn_app};
+
+async fn station(app: &TestApp, staff: &str, body: Value) -> String {
+    let a = app.post("/api/v1/stations", Some(staff), &body).await;
+    a.ok(201)["id"].as_str().unwrap().to_owned()
+}
+
+/// Walks up from `id`; the top must be reached within a few steps.
+async fn top_of(app: &TestApp, staff: &str, id: &str) -> String {
+    let mut at = id.to_owned();
+    for _ in 0..10 {
+        let s = app
+            .get(&format!("/api/v1/stations/{at}"), Some(staff))
+            .await;
+        match s.ok(200)["parent_id"].as_str() {
+            Some(p) => at = p.to_owned(),
+            None => return at,
+        }
+    }
+    panic!("the stations above {id} loop");
+}
+
+#[tokio::test]
+async fn stations_made_each_others_parent_at_once_never_loop() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    let root = station(
+        &app,
+        &staff,
+        json!({"kind": "station", "name": "县联络总站"}),
+    )
+    .await;
+    for i in 0..15 {
+        let a = station(
+            &app,
+            &staff,
+            json!({"kind": "station", "name": format!("甲站{i}"), "parent_id": root}),
+        )
+        .await;
+        let b = station(
+            &app,
+            &staff,
+            json!({"kind": "station", "name": format!("乙站{i}"), "parent_id": root}),
+        )
+        .await;
+        let (path_a, path_b) = (
+            format!("/api/v1/stations/{a}"),
+            format!("/api/v1/stations/{b}"),
+        );
+        let (under_b, under_a) = (json!({"parent_id": b}), json!({"parent_id": a}));
+        let (ra, rb): (Answer, Answer) = tokio::join!(
+            app.patch(&path_a, Some(&staff), &under_b),
+            app.patch(&path_b, Some(&staff), &under_a),
+        );
+        assert!(
+            !(ra.status == 200 && rb.status == 200),
+            "round {i}: both moved below each other"
+        );
+        for r in [&ra, &rb] {
+            assert!(
+                [200, 409, 422].contains(&r.status.as_u16()),
+                "round {i}: {} {}",
+                r.status,
+                r.text
+            );
+        }
+        assert_eq!(top_of(&app, &staff, &a).await, root, "round {i}");
+        assert_eq!(top_of(&app, &staff, &b).await, root, "round {i}");
+    }
+}
+
+#[tokio::test]
+async fn a_station_deleted_while_a_child_is_added_leaves_no_orphan() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    let root = station(
+        &app,
+        &staff,
+        json!({"kind": "station", "name": "县联络总站"}),
+    )
+    .await;
+    for i in 0..10 {
+        let parent = station(
+            &app,
+            &staff,
+            json!({"kind": "station", "name": format!("乡镇站{i}"), "parent_id": root}),
+        )
+        .await;
+        let path = format!("/api/v1/stations/{parent}");
+        let body = json!({"kind": "point", "name": format!("联系点{i}"), "parent_id": parent});
+        let (deleted, child): (Answer, Answer) = tokio::join!(
+            app.delete(&path, Some(&staff)),
+            app.post("/api/v1/stations", Some(&staff), &body),
+        );
+        assert!(
+            !(deleted.status == 204 && child.status == 201),
+            "round {i}: the parent was deleted and a child added below it"
+        );
+        if child.status == 201 {
+            let id = child.body["id"].as_str().unwrap();
+            assert_eq!(top_of(&app, &staff, id).await, root, "round {i}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_unit_deleted_while_an_account_is_linked_to_it_leaves_no_dangling_link() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let staff = app.staff().await;
+    for i in 0..10 {
+        let unit = app.create_unit(&staff, &format!("区第{i}局")).await;
+        let unit = unit["id"].as_str().unwrap().to_owned();
+        let body = json!({
+            "username": format!("clerk{i}"), "password": "Clerk-Pass-2026",
+            "display_name": "办事员", "roles": ["unit"], "unit_id": unit
+        });
+        let path = format!("/api/v1/units/{unit}");
+        let (account, deleted): (Answer, Answer) = tokio::join!(
+            app.post("/api/v1/users", Some(&admin), &body),
+            app.delete(&path, Some(&staff)),
+        );
+        assert!(
+            !(account.status == 201 && deleted.status == 204),
+            "round {i}: an account was linked to a unit deleted at the same moment"
+        );
+        for r in [&account, &deleted] {
+            assert!(
+                [201, 204, 409, 422].contains(&r.status.as_u16()),
+                "round {i}: {} {}",
+                r.status,
+                r.text
+            );
+        }
+        if account.status == 201 {
+            app.get(&format!("/api/v1/units/{unit}"), Some(&staff))
+                .await
+                .ok(200);
+        }
+    }
+}
+
+#[tokio::test]
+async fn two_policy_changes_at_once_both_count_and_a_stale_one_is_refused() {
+    let app = spawn_app().await;
+    let security = app.security_admin().await;
+    let policy = app.get("/api/v1/security-policy", Some(&security)).await;
+    let etag = policy.header("etag").unwrap().to_owned();
+    for round in 0..5 {
+        let (age, idle) = (
+            json!({"password_max_age_days": 90 + round}),
+            json!({"session_idle_minutes": 40 + round}),
+        );
+        let (a, b): (Answer, Answer) = tokio::join!(
+            app.patch("/api/v1/security-policy", Some(&security), &age),
+            app.patch("/api/v1/security-policy", Some(&security), &idle),
+        );
+        a.ok(200);
+        b.ok(200);
+        let now = app.get("/api/v1/security-policy", Some(&security)).await;
+        assert_eq!(
+            now.ok(200)["password_max_age_days"],
+            90 + round,
+            "round {round}"
+        );
+        assert_eq!(
+            now.body["session_idle_minutes"],
+            40 + round,
+            "round {round}"
+        );
+    }
+    // The ETag read before those changes is stale now.
+    let stale = Answer::read(
+        app.request(
+            reqwest::Method::PATCH,
+            "/api/v1/security-policy",
+            Some(&security),
+        )
+        .header("if-match", etag)
+        .json(&json!({"password_max_age_days": 7}))
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    stale.problem(412, "precondition_failed");
+    let now = app.get("/api/v1/security-policy", Some(&security)).await;
+    assert_eq!(now.ok(200)["password_max_age_days"], 94);
+    let fresh = now.header("etag").unwrap().to_owned();
+    let ok = Answer::read(
+        app.request(
+            reqwest::Method::PATCH,
+            "/api/v1/security-policy",
+            Some(&security),
+        )
+        .header("if-match", fresh)
+        .json(&json!({"password_max_age_days": 7}))
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(ok.ok(200)["password_max_age_days"], 7);
+}
