@@ -545,6 +545,24 @@ async fn one_administrator_cannot_take_over_another() {
     app.login_full("auditadmin", "Taken-Over-2026")
         .await
         .problem(401, "invalid_credentials");
+    // A reset keeps to the password policy, and names a reset of this
+    // account only.
+    let weak = app
+        .post(
+            &format!("{account}/password-resets"),
+            Some(&security),
+            &json!({"password": "Password1"}),
+        )
+        .await;
+    weak.problem(422, "validation_failed");
+    assert_eq!(weak.fields(), ["password"]);
+    app.post(
+        &format!("{account}/password-resets/{}/confirm", uuid::Uuid::now_v7()),
+        Some(&admin),
+        &json!({}),
+    )
+    .await
+    .problem(404, "not_found");
     // ...and the reset waits: the old password still works, the new not.
     let reset = app
         .post(

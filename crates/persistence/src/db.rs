@@ -198,3 +198,17 @@ impl Store {
         self.db.close().await
     }
 }
+
+/// The row `select` finds, locked until the transaction ends (`FOR
+/// UPDATE` on PostgreSQL; SQLite runs one writing transaction at a time).
+pub(crate) async fn lock_live<E, Conn>(
+    c: &Conn,
+    select: sea_orm::Select<E>,
+) -> crate::error::StoreResult<Option<E::Model>>
+where
+    E: sea_orm::EntityTrait,
+    Conn: sea_orm::ConnectionTrait,
+{
+    use sea_orm::QuerySelect;
+    Ok(select.lock_exclusive().one(c).await?)
+}

@@ -377,7 +377,7 @@ impl Store {
     ) -> StoreResult<()> {
         let txn = self.db.begin().await?;
         // Locked until the end, as an account being linked locks it.
-        crate::users::lock_live(
+        crate::db::lock_live(
             &txn,
             crate::entities::deputy::Entity::find_by_id(id)
                 .filter(crate::entities::deputy::Column::DeletedAt.is_null()),

@@ -174,7 +174,7 @@ impl Store {
         .on_conflict_do_nothing_on([setting::Column::Key])
         .exec_without_returning(&txn)
         .await?;
-        let version: i32 = crate::users::lock_live(
+        let version: i32 = crate::db::lock_live(
             &txn,
             setting::Entity::find_by_id(POLICY_VERSION_KEY.to_owned()),
         )

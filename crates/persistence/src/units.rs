@@ -243,7 +243,7 @@ impl Store {
         // The unit's row stays locked until the end: an account being
         // linked to it meanwhile locks it too (crate::users), so the link
         // and the delete cannot both succeed.
-        crate::users::lock_live(
+        crate::db::lock_live(
             &txn,
             UnitEntity::find_by_id(id).filter(C::DeletedAt.is_null()),
         )

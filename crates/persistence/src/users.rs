@@ -721,20 +721,6 @@ fn lock_key(client_addr: Option<&str>) -> String {
     }
 }
 
-/// The row `select` finds, locked until the transaction ends (`FOR
-/// UPDATE` on PostgreSQL; SQLite runs one writing transaction at a time).
-pub(crate) async fn lock_live<E, Conn>(
-    c: &Conn,
-    select: sea_orm::Select<E>,
-) -> StoreResult<Option<E::Model>>
-where
-    E: EntityTrait,
-    Conn: ConnectionTrait,
-{
-    use sea_orm::QuerySelect;
-    Ok(select.lock_exclusive().one(c).await?)
-}
-
 /// Checks, inside the transaction that links an account, that the unit
 /// and deputy it links to still exist, locking their rows so that deleting
 /// them waits for this transaction (and then sees the link).
@@ -745,7 +731,7 @@ async fn lock_links<Conn: ConnectionTrait>(
 ) -> StoreResult<()> {
     if let Some(u) = unit_id {
         use crate::entities::unit::{Column as U, Entity as Units};
-        if lock_live(c, Units::find_by_id(u).filter(U::DeletedAt.is_null()))
+        if crate::db::lock_live(c, Units::find_by_id(u).filter(U::DeletedAt.is_null()))
             .await?
             .is_none()
         {
@@ -754,7 +740,7 @@ async fn lock_links<Conn: ConnectionTrait>(
     }
     if let Some(d) = deputy_id {
         use crate::entities::deputy::{Column as D, Entity as Deputies};
-        if lock_live(c, Deputies::find_by_id(d).filter(D::DeletedAt.is_null()))
+        if crate::db::lock_live(c, Deputies::find_by_id(d).filter(D::DeletedAt.is_null()))
             .await?
             .is_none()
         {
