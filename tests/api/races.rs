@@ -208,3 +208,51 @@ async fn two_policy_changes_at_once_both_count_and_a_stale_one_is_refused() {
     .await;
     assert_eq!(ok.ok(200)["password_max_age_days"], 7);
 }
+
+#[tokio::test]
+async fn a_password_set_while_the_account_becomes_a_checker_is_not_kept() {
+    // The system administrator sets a staff account's password while the
+    // security administrator makes it an audit administrator: the admin
+    // must never end up knowing a checker's password.
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let security = app.security_admin().await;
+    for i in 0..8 {
+        let name = format!("checker{i}");
+        let id = app.create_user(&admin, &name, &["staff"], json!({})).await;
+        let path = format!("/api/v1/users/{id}");
+        let known = "Known-To-Admin-2026";
+        let (pw, roles) = (
+            json!({"password": known}),
+            json!({"roles": ["audit_admin"]}),
+        );
+        let (set, grant): (Answer, Answer) = tokio::join!(
+            app.patch(&path, Some(&admin), &pw),
+            app.patch(&path, Some(&security), &roles),
+        );
+        for r in [&set, &grant] {
+            assert!(
+                [200, 409].contains(&r.status.as_u16()),
+                "round {i}: {} {}",
+                r.status,
+                r.text
+            );
+        }
+        let now = app.get(&path, Some(&security)).await;
+        let is_checker = now.ok(200)["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "audit_admin");
+        if is_checker {
+            let login = app.login_full(&name, known).await;
+            assert_ne!(
+                login.status, 200,
+                "round {i}: the admin's password opens an audit administrator's account"
+            );
+        }
+        if set.status == 409 {
+            set.problem(409, "roles_changed");
+        }
+    }
+}

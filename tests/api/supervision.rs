@@ -999,21 +999,14 @@ async fn observers_are_assigned_without_conflicts_and_their_opinions_are_decided
     .await
     .problem(403, "forbidden");
 
-    // A tie declared after the assignment stops further opinions.
+    // A tie to the body of an open assignment waits for the withdrawal.
     app.patch(
         &format!("/api/v1/observers/{}", w.observer_id),
         Some(&w.observer),
         &json!({"conflict_unit_ids": [w.body_b]}),
     )
     .await
-    .ok(200);
-    app.post(
-        &format!("{base}/observations"),
-        Some(&w.observer),
-        &json!({"content": "建议三"}),
-    )
-    .await
-    .problem(409, "conflict_of_interest");
+    .problem(409, "tie_to_assigned_item");
 
     // Removal ends the observer's view of the item; opinions stay on record.
     let r = app
@@ -1325,4 +1318,63 @@ async fn statuses(
         .into_iter()
         .map(|r| r.map(|a| a.status().as_u16()).unwrap_or(0))
         .collect()
+}
+
+#[tokio::test]
+async fn a_tie_to_a_body_of_an_open_assignment_is_refused_and_never_races_past() {
+    let w = world().await;
+    let app = &w.app;
+    let item = w.plan(&["research_visit"], &[&w.body_b]).await;
+    let sid = id(&item);
+    let assign = format!("/api/v1/supervisions/{sid}/observers");
+    app.post(
+        &assign,
+        Some(&w.staff),
+        &json!({"observer_id": w.observer_id}),
+    )
+    .await
+    .ok(200);
+    // The observer, assigned to an item on body B, declares a tie to B:
+    // refused, and nothing changes, until the office withdraws them.
+    let me = format!("/api/v1/observers/{}", w.observer_id);
+    let tie = json!({"conflict_unit_ids": [w.body_b]});
+    app.patch(&me, Some(&w.observer), &tie)
+        .await
+        .problem(409, "tie_to_assigned_item");
+    let o = app.get(&me, Some(&w.staff)).await;
+    assert_eq!(o.ok(200)["conflict_unit_ids"], json!([]));
+    app.delete(&format!("{assign}/{}", w.observer_id), Some(&w.staff))
+        .await;
+    app.patch(&me, Some(&w.observer), &tie).await.ok(200);
+
+    // Declaring a tie and being assigned at the same moment: never both.
+    for i in 0..8 {
+        let unit = id(&app.create_unit(&w.staff, &format!("区第{i}局")).await);
+        let item = w.plan(&["research_visit"], &[&unit]).await;
+        let path = format!("/api/v1/supervisions/{}/observers", id(&item));
+        let declare = json!({"conflict_unit_ids": [w.body_b, unit]});
+        let who = json!({"observer_id": w.observer_id});
+        let (a, d) = tokio::join!(
+            app.post(&path, Some(&w.staff), &who),
+            app.patch(&me, Some(&w.observer), &declare),
+        );
+        assert!(
+            !(a.status == 200 && d.status == 200),
+            "round {i}: assigned to an item on a body they declared a tie to"
+        );
+        for r in [&a, &d] {
+            assert!(
+                [200, 409, 412].contains(&r.status.as_u16()),
+                "round {i}: {} {}",
+                r.status,
+                r.text
+            );
+        }
+        // Back to a tie to B alone, unassigned, for the next round.
+        if a.status == 200 {
+            app.delete(&format!("{path}/{}", w.observer_id), Some(&w.staff))
+                .await;
+        }
+        app.patch(&me, Some(&w.observer), &tie).await;
+    }
 }

@@ -405,6 +405,9 @@ pub struct UserPatch {
     pub must_change_password: Option<bool>,
     /// Lifts a lock after failed sign-ins.
     pub unlock: bool,
+    /// The roles the caller's right to this change was decided on: the
+    /// change is refused if the account's roles differ when it is written.
+    pub decided_on: Option<RoleSet>,
 }
 
 /// What is wrong with the links of an account: a role that acts for a

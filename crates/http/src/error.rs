@@ -470,6 +470,18 @@ fn conflict_for(code: &'static str) -> ApiError {
     let detail = match code {
         "username_taken" => Msg::new("该用户名已被使用", "That username is taken"),
         "unit_name_taken" => Msg::new("已有同名的承办单位", "A unit with that name exists"),
+        "tie_to_assigned_item" => Msg::new(
+            "该观察员仍参与监督这一单位的未结事项：请先由办公室撤回其参与，再申报利害关系",
+            "The observer is still assigned to an open item supervising that body: the office withdraws the assignment first, then the tie is declared",
+        ),
+        "conflict_of_interest" => Msg::new(
+            "该观察员已申报与被监督单位存在利害关系，不能参与此监督事项",
+            "The observer declared a tie to a supervised body and cannot take part in this item",
+        ),
+        "roles_changed" => Msg::new(
+            "该账号的角色刚被修改，请重新读取后再提交",
+            "The account's roles changed meanwhile; read it again and resend",
+        ),
         "unit_gone" => Msg::new(
             "要关联的承办单位刚被删除",
             "The unit to link was just deleted",

@@ -122,6 +122,46 @@ async fn write_conflicts<Conn: ConnectionTrait>(
     Ok(())
 }
 
+/// Whether the observer is assigned to an item still open that supervises
+/// one of `units`.
+async fn assigned_with_bodies<Conn: ConnectionTrait>(
+    c: &Conn,
+    observer_id: Uuid,
+    units: &[Uuid],
+) -> StoreResult<bool> {
+    use crate::entities::{
+        supervision_body as sb, supervision_item as si, supervision_observer as so,
+    };
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let items: Vec<Uuid> = so::Entity::find()
+        .select_only()
+        .column(so::Column::ItemId)
+        .filter(so::Column::ObserverId.eq(observer_id))
+        .into_tuple()
+        .all(c)
+        .await?;
+    if items.is_empty() {
+        return Ok(false);
+    }
+    let open: Vec<Uuid> = si::Entity::find()
+        .select_only()
+        .column(si::Column::Id)
+        .filter(si::Column::Id.is_in(items))
+        .filter(si::Column::Stage.ne(renda_domain::supervision::Stage::Closed.as_str()))
+        .into_tuple()
+        .all(c)
+        .await?;
+    if open.is_empty() {
+        return Ok(false);
+    }
+    Ok(sb::Entity::find()
+        .filter(sb::Column::ItemId.is_in(open))
+        .filter(sb::Column::UnitId.is_in(units.to_vec()))
+        .count(c)
+        .await?
+        > 0)
+}
+
 async fn load<Conn: ConnectionTrait>(crypto: &Crypto, c: &Conn, id: Uuid) -> StoreResult<Observer> {
     let m = ObserverEntity::find_by_id(id)
         .filter(C::DeletedAt.is_null())
@@ -197,6 +237,13 @@ impl Store {
             units.dedup();
         }
         let txn = self.db.begin().await?;
+        // Locked: an assignment to an item cannot be added meanwhile.
+        crate::db::lock_live(
+            &txn,
+            ObserverEntity::find_by_id(id).filter(C::DeletedAt.is_null()),
+        )
+        .await?
+        .ok_or(StoreError::NotFound)?;
         let before = load(&self.crypto, &txn, id).await?;
         if if_version.is_some_and(|v| v != before.version) {
             return Err(StoreError::VersionMismatch);
@@ -205,6 +252,15 @@ impl Store {
         patch.apply(&mut after);
         if after == before {
             return Ok(before);
+        }
+        let new_ties: Vec<Uuid> = after
+            .conflict_unit_ids
+            .iter()
+            .filter(|u| !before.conflict_unit_ids.contains(u))
+            .copied()
+            .collect();
+        if !new_ties.is_empty() && assigned_with_bodies(&txn, id, &new_ties).await? {
+            return Err(StoreError::Conflict("tie_to_assigned_item"));
         }
         after.updated_at = renda_domain::time::now();
         after.version = before.version + 1;

@@ -424,6 +424,29 @@ async fn write_links<Conn: ConnectionTrait>(
         }
     }
     let old: Vec<Uuid> = before.map(|b| b.observer_ids.clone()).unwrap_or_default();
+    // The ties of each observer newly assigned (or of all, when the bodies
+    // change) are read here, with the observer's row locked, where the
+    // assignment is written: a tie declared meanwhile cannot slip past.
+    let bodies_changed = before.is_none_or(|b| b.body_ids != after.body_ids);
+    for o in after
+        .observer_ids
+        .iter()
+        .filter(|o| bodies_changed || !old.contains(o))
+    {
+        use crate::entities::{observer as ob, observer_conflict as oc};
+        use sea_orm::PaginatorTrait;
+        crate::db::lock_live(c, ob::Entity::find_by_id(*o))
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let tied = oc::Entity::find()
+            .filter(oc::Column::ObserverId.eq(*o))
+            .filter(oc::Column::UnitId.is_in(after.body_ids.clone()))
+            .count(c)
+            .await?;
+        if tied > 0 {
+            return Err(StoreError::Conflict("conflict_of_interest"));
+        }
+    }
     if old != after.observer_ids {
         let removed: Vec<Uuid> = old
             .iter()

@@ -348,10 +348,23 @@ impl Store {
         if_version: Option<i32>,
         patch: UserPatch,
     ) -> StoreResult<User> {
-        let model = load_model(txn, id).await?;
+        // Locked: what the change was decided on holds until it commits.
+        let model = crate::db::lock_live(
+            txn,
+            UserEntity::find_by_id(id).filter(C::DeletedAt.is_null()),
+        )
+        .await?
+        .ok_or(StoreError::NotFound)?;
         let before = to_domain(model.clone())?;
         if if_version.is_some_and(|v| v != before.version) {
             return Err(StoreError::VersionMismatch);
+        }
+        if patch
+            .decided_on
+            .as_ref()
+            .is_some_and(|r| *r != before.roles)
+        {
+            return Err(StoreError::Conflict("roles_changed"));
         }
         let mut after = before.clone();
         let mut hash = model.password_hash.clone();

@@ -357,7 +357,11 @@ pub async fn get_observer(
 }
 
 /// Changes an observer: the office any field (`status: inactive` ends the
-/// service), the observer a few fields of their own record.
+/// service), the observer a few fields of their own record. A new tie
+/// (`conflict_unit_ids`) to a body of an open item the observer is
+/// assigned to is refused with 409 `tie_to_assigned_item`: the office
+/// first withdraws the observer from that item, so that the record never
+/// shows an observer taking part where they declared a tie.
 #[utoipa::path(
     tag = "observers",
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
@@ -367,6 +371,7 @@ pub async fn get_observer(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the office nor this observer", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such observer", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A new tie to a body of an open item the observer is assigned to (`tie_to_assigned_item`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -496,7 +496,7 @@ pub async fn get_user(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A field the caller's administrative role does not keep", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Would leave an administrative role without an active holder, the deputy has an account, or the unit or deputy to link was deleted meanwhile (`unit_gone`, `deputy_gone`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Would leave an administrative role without an active holder, the deputy has an account, the unit or deputy to link was deleted meanwhile (`unit_gone`, `deputy_gone`), or the account's roles changed while the request was decided (`roles_changed`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The account changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -651,6 +651,7 @@ pub async fn update_user(
             .map(|_| checker || current.roles.contains(Role::Admin) || must_change.unwrap_or(true)),
         password_hash,
         unlock,
+        decided_on: Some(current.roles.clone()),
     };
     let user = state
         .store
