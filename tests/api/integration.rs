@@ -1247,3 +1247,45 @@ async fn integration_refusals_bad_input_stale_versions_and_no_account() {
     .await;
     xml.problem(415, "unsupported_media_type");
 }
+
+#[tokio::test]
+async fn a_client_deleted_while_it_subscribes_leaves_no_live_subscription() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    for i in 0..8 {
+        let created = app
+            .post(
+                "/api/v1/clients",
+                Some(&c.admin),
+                &json!({"name": format!("OA {i}"), "scopes": ["webhooks:manage"], "unit_id": c.units[0]}),
+            )
+            .await;
+        let id = created.ok(201)["client"]["id"].as_str().unwrap().to_owned();
+        let secret = created.body["client_secret"].as_str().unwrap().to_owned();
+        let token = client_token(&app, &id, &secret, None).await.ok(200)["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let hook = json!({"url": "https://202.96.134.133/oa", "event_types": ["*"]});
+        let path = format!("/api/v1/clients/{id}");
+        let (made, gone) = tokio::join!(
+            app.post("/api/v1/webhooks", Some(&token), &hook),
+            app.delete(&path, Some(&c.admin)),
+        );
+        assert_eq!(gone.status, 204, "round {i}: {}", gone.text);
+        assert!(
+            [201, 401, 409].contains(&made.status.as_u16()),
+            "round {i}: {} {}",
+            made.status,
+            made.text
+        );
+        let live = app.get("/api/v1/webhooks?limit=100", Some(&c.admin)).await;
+        let left = live.ok(200)["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| w["owner_client_id"] == id.as_str())
+            .count();
+        assert_eq!(left, 0, "round {i}: a deleted client keeps a subscription");
+    }
+}

@@ -933,3 +933,73 @@ async fn a_database_from_before_the_separation_gets_its_missing_administrators()
         "once"
     );
 }
+
+#[tokio::test]
+async fn webhook_secrets_are_encrypted_at_rest_and_follow_a_key_rotation() {
+    use renda_persistence::Store;
+    use renda_persistence::crypto::{Crypto, DataKey};
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let hook = app
+        .post(
+            "/api/v1/webhooks",
+            Some(&admin),
+            &json!({"url": "https://202.96.134.133/oa", "event_types": ["*"]}),
+        )
+        .await;
+    let secret = hook.ok(201)["secret"].as_str().unwrap().to_owned();
+    let values = raw_values(&app, "webhook_subscriptions", "secret").await;
+    assert_eq!(values.len(), 1);
+    assert!(values[0].starts_with("enc:"), "{}", values[0]);
+    assert!(!values[0].contains(&secret), "the secret is kept in clear");
+    for v in raw_values(&app, "audit_events", "after").await {
+        assert!(!v.contains(&secret), "{v}");
+    }
+    // A secret written before encryption is brought under the key.
+    app.sql("UPDATE webhook_subscriptions SET secret = 'whsec_written_in_clear_long_ago'")
+        .await;
+    assert_eq!(app.store.reseal_personal_data().await.unwrap().rewritten, 1);
+    let values = raw_values(&app, "webhook_subscriptions", "secret").await;
+    assert!(values[0].starts_with("enc:"), "{}", values[0]);
+
+    // A rotation: the secret moves to the new key, and deliveries are
+    // still signed with the secret in clear.
+    let suite = app.store.crypto().suite();
+    let old = app.db.crypto.clone().unwrap();
+    let newer = DataKey::generate("k2").unwrap();
+    let rotated = Store::connect(&renda_persistence::db::DbOptions {
+        crypto: Some(
+            Crypto::new(suite, vec![newer, old.keys()[0].clone()])
+                .unwrap()
+                .keeping_audit_key_of(&old),
+        ),
+        ..app.db.clone()
+    })
+    .await
+    .unwrap();
+    rotated.migrate().await.unwrap();
+    assert_eq!(rotated.reseal_personal_data().await.unwrap().rewritten, 1);
+    let values = raw_values(&app, "webhook_subscriptions", "secret").await;
+    assert!(values[0].contains(":k2:"), "{}", values[0]);
+    let staff = app.staff().await;
+    let unit = app.create_unit(&staff, "区民政局").await;
+    app.post(
+        "/api/v1/supervisions",
+        Some(&staff),
+        &json!({"title": "养老服务专项监督", "year": 2026, "methods": ["special_report"],
+                "body_ids": [unit["id"]], "committee": "社会建设委员会"}),
+    )
+    .await
+    .ok(201);
+    rotated.fan_out_events(100).await.unwrap();
+    let jobs = rotated
+        .claim_deliveries("test", 10, chrono::Duration::seconds(30))
+        .await
+        .unwrap();
+    assert!(!jobs.is_empty());
+    assert!(
+        jobs.iter()
+            .all(|j| j.secret == "whsec_written_in_clear_long_ago")
+    );
+    rotated.close().await.ok();
+}

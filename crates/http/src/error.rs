@@ -478,6 +478,7 @@ fn conflict_for(code: &'static str) -> ApiError {
             "该观察员已申报与被监督单位存在利害关系，不能参与此监督事项",
             "The observer declared a tie to a supervised body and cannot take part in this item",
         ),
+        "client_gone" => Msg::new("该接入系统刚被删除", "The client was just deleted"),
         "roles_changed" => Msg::new(
             "该账号的角色刚被修改，请重新读取后再提交",
             "The account's roles changed meanwhile; read it again and resend",

@@ -473,6 +473,23 @@ fn join_list<T: ToString>(items: &[T]) -> String {
     s
 }
 
+/// The column a subscription's signing secret is kept in, encrypted with
+/// the personal-data keys (and resealed with them on rotation).
+pub(crate) const SECRET_FIELD: &str = "webhook_subscriptions.secret";
+
+fn seal_secret(crypto: &crate::crypto::Crypto, id: Uuid, secret: &str) -> String {
+    crate::crypto::seal_field(crypto, SECRET_FIELD, id, Some(secret)).unwrap_or_default()
+}
+
+/// The subscription's signing secret in clear (one written before
+/// encryption reads as it is, and is encrypted by the next reseal).
+fn open_secret(crypto: &crate::crypto::Crypto, m: &ws::Model) -> StoreResult<String> {
+    Ok(
+        crate::crypto::open_field(crypto, SECRET_FIELD, m.id, Some(m.secret.clone()))?
+            .unwrap_or_default(),
+    )
+}
+
 async fn load_subscription<C: ConnectionTrait>(c: &C, id: Uuid) -> StoreResult<ws::Model> {
     ws::Entity::find_by_id(id)
         .filter(ws::Column::DeletedAt.is_null())
@@ -495,14 +512,15 @@ impl Store {
             SubscriptionOwner::User(u) => (Some(u), None),
             SubscriptionOwner::Client(c) => (None, Some(c)),
         };
+        let id = Uuid::now_v7();
         let m = ws::Model {
-            id: Uuid::now_v7(),
+            id,
             owner_user_id,
             owner_client_id,
             audience_unit_id: new.audience_unit_id,
             url: new.url,
             event_types: join_list(&new.event_types),
-            secret: new.secret,
+            secret: seal_secret(&self.crypto, id, &new.secret),
             status: new.status.as_str().to_owned(),
             description: new.description,
             created_at: now,
@@ -511,6 +529,16 @@ impl Store {
             version: 1,
         };
         let txn = self.db.begin().await?;
+        // A client's subscription is written with the client's row locked:
+        // a client deleted meanwhile leaves no live subscription behind.
+        if let Some(client) = owner_client_id {
+            crate::db::lock_live(
+                &txn,
+                sc::Entity::find_by_id(client).filter(sc::Column::DeletedAt.is_null()),
+            )
+            .await?
+            .ok_or(StoreError::Conflict("client_gone"))?;
+        }
         ws::ActiveModel::from(m.clone()).insert(&txn).await?;
         let s = subscription_from(m)?;
         audit::record(
@@ -581,7 +609,8 @@ impl Store {
         if let Some(d) = patch.description {
             after.description = d;
         }
-        let new_secret = patch.secret.filter(|s| *s != model.secret);
+        let stored_secret = open_secret(&self.crypto, &model)?;
+        let new_secret = patch.secret.filter(|s| *s != stored_secret);
         if after == before && new_secret.is_none() {
             return Ok(before);
         }
@@ -600,7 +629,10 @@ impl Store {
             )
             .col_expr(
                 ws::Column::Secret,
-                Expr::value(new_secret.clone().unwrap_or(model.secret)),
+                Expr::value(match &new_secret {
+                    Some(secret) => seal_secret(&self.crypto, id, secret),
+                    None => model.secret.clone(),
+                }),
             )
             .col_expr(ws::Column::UpdatedAt, Expr::value(after.updated_at))
             .col_expr(ws::Column::Version, Expr::value(after.version))
@@ -827,7 +859,7 @@ impl Store {
         if events.is_empty() {
             return Ok(0);
         }
-        let subs = Self::deliverable_subscriptions(&self.db).await?;
+        let subs = Self::deliverable_subscriptions(&self.crypto, &self.db).await?;
         let mut handled = 0;
         // One transaction for the batch: one commit, however many events.
         let txn = self.db.begin().await?;
@@ -887,6 +919,7 @@ impl Store {
     /// whose owner still may receive them (an active client, with the
     /// client's current scopes; or an active administrator). By id.
     async fn deliverable_subscriptions<C: ConnectionTrait>(
+        crypto: &crate::crypto::Crypto,
         c: &C,
     ) -> StoreResult<std::collections::HashMap<Uuid, Deliverable>> {
         use crate::entities::user as us;
@@ -934,7 +967,7 @@ impl Store {
                 (None, Some(u)) if admins.contains(&u) => None,
                 _ => continue,
             };
-            let secret = r.secret.clone();
+            let secret = open_secret(crypto, &r)?;
             let s = subscription_from(r)?;
             out.insert(
                 s.id,
@@ -987,7 +1020,7 @@ impl Store {
         if candidates.is_empty() {
             return Ok(Vec::new());
         }
-        let deliverable = Self::deliverable_subscriptions(&txn).await?;
+        let deliverable = Self::deliverable_subscriptions(&self.crypto, &txn).await?;
         // Earlier events of the same objects not yet fanned out (written by
         // an instance whose clock runs behind) hold their followers back.
         let objects: Vec<Uuid> = candidates

@@ -12,7 +12,7 @@ use crate::crypto::Crypto;
 use crate::error::StoreResult;
 
 /// Every personal field kept encrypted: table and column.
-const FIELDS: [(&str, &str); 7] = [
+const FIELDS: [(&str, &str); 8] = [
     ("deputies", "phone"),
     ("observers", "phone"),
     ("observers", "email"),
@@ -20,6 +20,7 @@ const FIELDS: [(&str, &str); 7] = [
     ("constituent_opinions", "submitter_phone"),
     ("needs", "contact_phone"),
     ("needs", "requester"),
+    ("webhook_subscriptions", "secret"),
 ];
 
 const BATCH: u64 = 500;

@@ -388,6 +388,7 @@ fn new_secret() -> String {
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither an administrator nor a client with `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The calling client was deleted while subscribing (`client_gone`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or a refused destination (`destination_refused`)", body = Problem, content_type = "application/problem+json"),
     ),
