@@ -717,3 +717,108 @@ async fn duplicate_ballots_arriving_together_are_counted_once() {
     assert_eq!(row(&a)["adopted"], true);
     assert_eq!(row(&b)["adopted"], false);
 }
+
+#[tokio::test]
+async fn secret_marks_at_rest_follow_no_voter_and_no_time() {
+    use crate::security::raw_values;
+    let w = world(8).await;
+    let app = &w.app;
+    let r = w.round(2, true).await;
+    let a = w.propose(&r, Some(&w.staff), "项目甲").await;
+    let b = w.propose(&r, Some(&w.staff), "项目乙").await;
+    w.step(&r, "start-review", json!({})).await;
+    for x in [&a, &b] {
+        w.shortlist(&r, x).await;
+    }
+    w.step(&r, "start-voting", json!({})).await;
+    // Member i casts ballot i: A approved (0), against (1) or left (2) as
+    // i / 3, B likewise as i % 3. Eight ballots, each its own pattern,
+    // cast one after the other.
+    let pattern = |i: usize| -> (usize, usize) { (i / 3, i % 3) };
+    for i in 0..8 {
+        let (pa, pb) = pattern(i);
+        let mut approve = Vec::new();
+        let mut against = Vec::new();
+        for (p, c) in [(pa, &a), (pb, &b)] {
+            match p {
+                0 => approve.push(c.as_str()),
+                1 => against.push(c.as_str()),
+                _ => {}
+            }
+        }
+        assert_eq!(w.vote(&r, i, &approve, &against).await, 201, "member {i}");
+    }
+    let uuid_text = |col: &str| {
+        if app.store.is_sqlite() {
+            format!("lower(hex({col}))")
+        } else {
+            format!("replace({col}::text, '-', '')")
+        }
+    };
+    let (ballot, cand) = (uuid_text("ballot_id"), uuid_text("candidate_id"));
+    let marks_expr = format!("{ballot} || ':' || {cand} || ':' || choice");
+    // While the vote is open nothing readable is stored.
+    assert!(
+        raw_values(app, "livelihood_marks", &marks_expr)
+            .await
+            .is_empty()
+    );
+    let sealed = raw_values(app, "livelihood_sealed_ballots", "sealed").await;
+    assert_eq!(sealed.len(), 8);
+    assert!(sealed.iter().all(|s| s.starts_with("enc:")), "{sealed:?}");
+    w.step(&r, "close-voting", json!({})).await;
+    assert!(
+        raw_values(app, "livelihood_sealed_ballots", "sealed")
+            .await
+            .is_empty()
+    );
+    // The count is right.
+    let res = app
+        .get(&format!("/api/v1/livelihood-rounds/{r}/results"), None)
+        .await;
+    let res = res.ok(200).clone();
+    let row = |id: &str| {
+        res["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["candidate_id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(row(&a)["approvals"], 3);
+    assert_eq!(row(&a)["against"], 3);
+    assert_eq!(row(&b)["approvals"], 3);
+    assert_eq!(row(&b)["against"], 3);
+    // The marks as the database holds them, in its own order: grouped
+    // into ballots by first appearance, their patterns do not come in the
+    // order the members voted (8! orders; this one has one chance in
+    // 40,320 of coming back by luck).
+    let (a_hex, b_hex) = (a.replace('-', ""), b.replace('-', ""));
+    let mut order: Vec<String> = Vec::new();
+    let mut ballots: std::collections::HashMap<String, (usize, usize)> = Default::default();
+    for m in raw_values(app, "livelihood_marks", &marks_expr).await {
+        let parts: Vec<&str> = m.split(':').collect();
+        let p = match parts[2] {
+            "approve" => 0,
+            "against" => 1,
+            other => panic!("{other}"),
+        };
+        let e = ballots.entry(parts[0].to_owned()).or_insert_with(|| {
+            order.push(parts[0].to_owned());
+            (2, 2)
+        });
+        if parts[1] == a_hex {
+            e.0 = p;
+        } else if parts[1] == b_hex {
+            e.1 = p;
+        }
+    }
+    let seen: Vec<(usize, usize)> = order.iter().map(|id| ballots[id]).collect();
+    let cast: Vec<(usize, usize)> = (0..8).map(pattern).collect();
+    assert_eq!(seen.len(), 8);
+    assert_ne!(
+        seen, cast,
+        "the stored marks follow the order of the voters"
+    );
+}

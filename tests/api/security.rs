@@ -561,7 +561,7 @@ fn urlencode(s: &str) -> String {
 }
 
 /// Every stored form of a personal field, as the database holds it.
-async fn raw_values(app: &TestApp, table: &str, column: &str) -> Vec<String> {
+pub(crate) async fn raw_values(app: &TestApp, table: &str, column: &str) -> Vec<String> {
     use sea_orm::{Database, FromQueryResult, Statement};
     let url = app.db.url.clone();
     let conn = if app.store.is_sqlite() {

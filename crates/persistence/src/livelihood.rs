@@ -26,7 +26,7 @@ use crate::entities::livelihood_round::{self as lr, Column as C, Entity as Round
 use crate::entities::{
     livelihood_candidate as lc, livelihood_comment as lcm, livelihood_event as ev,
     livelihood_mark as mk, livelihood_progress as lp, livelihood_rating as rt,
-    livelihood_voter as vt,
+    livelihood_sealed_ballot as sb, livelihood_voter as vt,
 };
 use crate::error::{StoreError, StoreResult, parse_stored};
 use crate::list::{self, ListOptions, Page};
@@ -317,9 +317,72 @@ async fn shortlist_of<Conn: ConnectionTrait>(c: &Conn, round: Uuid) -> StoreResu
         .collect())
 }
 
-/// Counts the stored ballots of a round.
+/// The column a sealed secret ballot is kept in (encrypted with the
+/// personal-data keys, and resealed with them on rotation).
+pub(crate) const SEALED_FIELD: &str = "livelihood_sealed_ballots.sealed";
+
+/// A ballot's marks as sealed: `[[candidate, choice], ...]`.
+fn seal_ballot(crypto: &crate::crypto::Crypto, id: Uuid, marks: &[(Uuid, Choice)]) -> String {
+    let plain = serde_json::to_string(marks).unwrap_or_default();
+    crate::crypto::seal_field(crypto, SEALED_FIELD, id, Some(&plain)).unwrap_or_default()
+}
+
+fn open_ballot(crypto: &crate::crypto::Crypto, m: &sb::Model) -> StoreResult<Vec<(Uuid, Choice)>> {
+    let plain = crate::crypto::open_field(crypto, SEALED_FIELD, m.id, Some(m.sealed.clone()))?
+        .unwrap_or_default();
+    serde_json::from_str(&plain)
+        .map_err(|e| StoreError::Db(sea_orm::DbErr::Type(format!("a sealed ballot: {e}"))))
+}
+
+/// Opens the sealed ballots of a round at the close of its vote: their
+/// marks are written in one batch, under new random ballot ids and in a
+/// random order, and the sealed ballots are deleted. No column and no
+/// order of what stays ties a mark to a voter or a time.
+async fn open_ballot_box<Conn: ConnectionTrait>(
+    c: &Conn,
+    crypto: &crate::crypto::Crypto,
+    round: Uuid,
+) -> StoreResult<()> {
+    let sealed = sb::Entity::find()
+        .filter(sb::Column::RoundId.eq(round))
+        .all(c)
+        .await?;
+    if sealed.is_empty() {
+        return Ok(());
+    }
+    let mut ballots = Vec::with_capacity(sealed.len());
+    for m in &sealed {
+        ballots.push((Uuid::new_v4(), open_ballot(crypto, m)?));
+    }
+    // Random ids, written in their order: a random order.
+    ballots.sort_by_key(|(id, _)| *id);
+    let rows: Vec<mk::ActiveModel> = ballots
+        .iter()
+        .flat_map(|(id, marks)| {
+            marks.iter().map(move |(cand, choice)| mk::ActiveModel {
+                ballot_id: Set(*id),
+                candidate_id: Set(*cand),
+                round_id: Set(round),
+                choice: Set(choice.as_str().to_owned()),
+            })
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        mk::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(c)
+            .await?;
+    }
+    sb::Entity::delete_many()
+        .filter(sb::Column::RoundId.eq(round))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Counts the stored ballots of a round, sealed ones included.
 async fn count_votes<Conn: ConnectionTrait>(
     c: &Conn,
+    crypto: &crate::crypto::Crypto,
     round: Uuid,
     seats: u32,
 ) -> StoreResult<VoteResult> {
@@ -334,6 +397,13 @@ async fn count_votes<Conn: ConnectionTrait>(
             .entry(m.ballot_id)
             .or_default()
             .push((m.candidate_id, parse_stored(&m.choice)?));
+    }
+    for m in sb::Entity::find()
+        .filter(sb::Column::RoundId.eq(round))
+        .all(c)
+        .await?
+    {
+        ballots.insert(m.id, open_ballot(crypto, &m)?);
     }
     let voters = vt::Entity::find()
         .filter(vt::Column::RoundId.eq(round))
@@ -615,7 +685,19 @@ impl Store {
                 other => other,
             });
         }
-        if !marks.is_empty() {
+        if round.secret_ballot {
+            // Sealed until the close: in a copy of the database the order
+            // of these rows follows the voters, but their content cannot
+            // be read without the key kept outside it.
+            let id = Uuid::new_v4();
+            sb::Entity::insert(sb::ActiveModel {
+                id: Set(id),
+                round_id: Set(round.id),
+                sealed: Set(seal_ballot(&self.crypto, id, marks)),
+            })
+            .exec_without_returning(&txn)
+            .await?;
+        } else if !marks.is_empty() {
             mk::Entity::insert_many(marks.iter().map(|(c, m)| mk::ActiveModel {
                 ballot_id: Set(ballot_id),
                 candidate_id: Set(*c),
@@ -702,7 +784,7 @@ impl Store {
 
     /// The count of the stored ballots, as the tally would make it now.
     pub async fn round_result(&self, round: &Round) -> StoreResult<VoteResult> {
-        count_votes(&self.db, round.id, round.seats).await
+        count_votes(&self.db, &self.crypto, round.id, round.seats).await
     }
 
     /// Closes the vote: counts the stored ballots inside the transaction
@@ -726,7 +808,8 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let before = &round_from(current)?;
-        let result = count_votes(&txn, before.id, before.seats).await?;
+        open_ballot_box(&txn, &self.crypto, before.id).await?;
+        let result = count_votes(&txn, &self.crypto, before.id, before.seats).await?;
         for c in shortlist_of(&txn, before.id).await? {
             let n = result.counts.get(&c).copied().unwrap_or_default();
             let status = if result.adopted.contains(&c) {

@@ -12,7 +12,7 @@ use crate::crypto::Crypto;
 use crate::error::StoreResult;
 
 /// Every personal field kept encrypted: table and column.
-const FIELDS: [(&str, &str); 8] = [
+const FIELDS: [(&str, &str); 9] = [
     ("deputies", "phone"),
     ("observers", "phone"),
     ("observers", "email"),
@@ -21,6 +21,7 @@ const FIELDS: [(&str, &str); 8] = [
     ("needs", "contact_phone"),
     ("needs", "requester"),
     ("webhook_subscriptions", "secret"),
+    ("livelihood_sealed_ballots", "sealed"),
 ];
 
 const BATCH: u64 = 500;

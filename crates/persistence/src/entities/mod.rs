@@ -19,6 +19,7 @@ pub mod livelihood_mark;
 pub mod livelihood_progress;
 pub mod livelihood_rating;
 pub mod livelihood_round;
+pub mod livelihood_sealed_ballot;
 pub mod livelihood_voter;
 pub mod login_event;
 pub mod login_lock;
