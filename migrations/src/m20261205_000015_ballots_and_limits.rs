@@ -56,15 +56,15 @@ impl MigrationTrait for Migration {
         .await?;
         db.execute_unprepared("DROP TABLE livelihood_marks_reshuffle")
             .await?;
-        // One row per limited key and window, shared by every instance.
+        // One row per limited key, its current window, shared by every
+        // instance (times in milliseconds since the epoch).
         m.create_table(
             Table::create()
                 .table(a("rate_windows"))
-                .col(string_len(a("key"), 120))
+                .col(string_len(a("key"), 120).primary_key())
                 .col(big_integer(a("window_start")))
                 .col(big_integer(a("used")).default(0))
                 .col(big_integer(a("expires_at")))
-                .primary_key(Index::create().col(a("key")).col(a("window_start")))
                 .to_owned(),
         )
         .await?;

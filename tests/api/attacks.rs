@@ -668,3 +668,59 @@ async fn one_administrator_cannot_take_over_another() {
     .await
     .problem(409, "reset_not_pending");
 }
+
+#[tokio::test]
+async fn limits_hold_across_two_instances_on_one_database() {
+    // A day-long window: the test never straddles one.
+    let day = std::time::Duration::from_secs(86_400);
+    let limits =
+        move |s: renda_http::AppState| s.with_login_limit(10, day).with_caller_limit(40, day);
+    let app = crate::helpers::spawn_app_with(limits).await;
+    let other = app.second_instance_with(limits).await;
+    let bases = [app.base.clone(), other.base.clone()];
+    // The administrator's sign-in is the first of the address's ten.
+    let token = app.admin().await;
+    // Sign-in attempts from one address, sent to each instance in turn:
+    // nine more get an answer, the rest are refused before any password
+    // is looked at.
+    let mut answered = 0;
+    for i in 0..30 {
+        let r = app
+            .client
+            .post(format!("{}/api/v1/auth/login", bases[i % 2]))
+            .json(&json!({"username": format!("nobody{i}"), "password": "Whatever-2026"}))
+            .send()
+            .await
+            .unwrap();
+        match r.status().as_u16() {
+            401 => answered += 1,
+            429 => {}
+            other => panic!("attempt {i}: {other}"),
+        }
+    }
+    assert_eq!(
+        answered, 9,
+        "sign-in attempts answered across two instances"
+    );
+
+    // A caller's budget is one, whichever instance serves the request.
+    let mut served = 0;
+    for i in 0..120 {
+        let r = app
+            .client
+            .get(format!("{}/api/v1/me", bases[i % 2]))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        match r.status().as_u16() {
+            200 => served += 1,
+            429 => {}
+            other => panic!("request {i}: {other}"),
+        }
+    }
+    assert_eq!(
+        served, 40,
+        "requests served of a budget of 40 across two instances"
+    );
+}

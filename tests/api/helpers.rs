@@ -246,11 +246,21 @@ impl TestApp {
     /// Starts another instance on this test's database, as a second
     /// process behind a load balancer would run.
     pub async fn second_instance(&self) -> Instance {
+        self.second_instance_with(|s| s).await
+    }
+
+    /// Another instance whose state `configure` adjusts, as the first's was.
+    pub async fn second_instance_with(
+        &self,
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> Instance {
         let store = Store::connect(&self.db).await.expect("connect again");
         let jwt = JwtKeys::new(JWT_SECRET.as_bytes(), JwtConfig::default());
-        let state = AppState::new(store.clone(), jwt)
-            .with_clock(self.clock.clone())
-            .with_data_dir(self._files.path());
+        let state = configure(
+            AppState::new(store.clone(), jwt)
+                .with_clock(self.clock.clone())
+                .with_data_dir(self._files.path()),
+        );
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().unwrap().port();
         let server = renda::run(listener, state, Some(1)).expect("server");

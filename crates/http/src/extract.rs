@@ -628,6 +628,7 @@ impl FromRequest for Caller {
                     state
                         .caller_limiter
                         .check(&actor.user_id.to_string())
+                        .await?
                         .map_err(|wait| {
                             let secs = wait.as_secs().max(1);
                             state.caller_limiter.refusal(

@@ -1,11 +1,23 @@
 //! A fixed-window rate limiter, keyed by client address (sign-in, what
 //! anyone may send without an account) or by caller (each signed-in
 //! person's or client's budget), and the 429 answer it gives.
+//!
+//! A limiter with a store counts in the database, so that the budget
+//! holds across every instance on it: a key's row holds its window (which
+//! starts at the key's first request, as in memory) and what was used of
+//! it, and each instance takes a share of the budget at a time (one
+//! request's worth for the small budgets of sign-in and anonymous
+//! submissions, a fiftieth of a caller's budget), so that the sum granted
+//! never passes the limit and a busy caller costs one write per share. A
+//! key refused is refused locally until its window ends, without asking
+//! again.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use renda_persistence::Store;
 
 /// The most keys kept; beyond it the oldest windows are forgotten.
 const MAX_KEYS: usize = 10_000;
@@ -27,15 +39,56 @@ pub fn key_of(ip: IpAddr) -> String {
 pub struct RateLimiter {
     limit: u32,
     window: Duration,
-    slots: Mutex<HashMap<String, (Instant, u32)>>,
+    slots: Mutex<HashMap<String, Slot>>,
+    shared: Option<Shared>,
+}
+
+/// Where a limiter counts across instances.
+#[derive(Debug)]
+struct Shared {
+    store: Store,
+    /// Names the limiter's keys in the shared table (`login`, `caller`).
+    name: &'static str,
+    /// Requests taken from the shared budget at a time.
+    share: u32,
+    /// When expired windows were last swept away.
+    swept: Mutex<Instant>,
+}
+
+/// One key's window as this instance sees it.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    /// When the shared window ends (milliseconds since the epoch).
+    window: u64,
+    started: Instant,
+    /// Requests counted (in memory) or still held of the shares taken.
+    count: u32,
+    /// The shared budget is spent: refused until the window ends.
+    spent: bool,
 }
 
 impl RateLimiter {
+    /// A limiter counting in this instance's memory alone.
     pub fn new(limit: u32, window: Duration) -> Self {
         Self {
             limit,
             window,
             slots: Mutex::new(HashMap::new()),
+            shared: None,
+        }
+    }
+
+    /// A limiter counting in `store`, shared by every instance on it;
+    /// `name` keeps its keys apart from other limiters'.
+    pub fn shared(limit: u32, window: Duration, store: Store, name: &'static str) -> Self {
+        Self {
+            shared: Some(Shared {
+                store,
+                name,
+                share: (limit / 50).max(1),
+                swept: Mutex::new(Instant::now()),
+            }),
+            ..Self::new(limit, window)
         }
     }
 
@@ -68,39 +121,145 @@ impl RateLimiter {
     }
 
     /// Counts a request of `key`; refused, it says how long to wait. A
-    /// limiter with a limit of 0 allows everything.
-    pub fn check(&self, key: &str) -> Result<(), Duration> {
+    /// limiter with a limit of 0 allows everything. Counting in the
+    /// database can fail: that is the store's error.
+    pub async fn check(
+        &self,
+        key: &str,
+    ) -> Result<Result<(), Duration>, renda_persistence::StoreError> {
         if self.limit == 0 {
-            return Ok(());
+            return Ok(Ok(()));
         }
-        self.count(key)
+        match &self.shared {
+            None => Ok(self.count(key)),
+            Some(shared) => self.count_shared(shared, key).await,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Slot>> {
+        self.slots.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Makes room for `key`: a flood of new keys cannot grow the map
+    /// without bound or slow every request.
+    fn make_room(&self, slots: &mut HashMap<String, Slot>, key: &str, now: Instant) {
+        if slots.len() < MAX_KEYS || slots.contains_key(key) {
+            return;
+        }
+        slots.retain(|_, s| now.duration_since(s.started) < self.window);
+        if slots.len() >= MAX_KEYS {
+            // Forget the older half.
+            let mut starts: Vec<Instant> = slots.values().map(|s| s.started).collect();
+            let mid = starts.len() / 2;
+            let (_, median, _) = starts.select_nth_unstable(mid);
+            let median = *median;
+            slots.retain(|_, s| s.started > median);
+        }
     }
 
     fn count(&self, key: &str) -> Result<(), Duration> {
         let now = Instant::now();
-        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        if slots.len() >= MAX_KEYS && !slots.contains_key(key) {
-            slots.retain(|_, (start, _)| now.duration_since(*start) < self.window);
-            if slots.len() >= MAX_KEYS {
-                // Forget the older half: a flood of new addresses cannot grow
-                // the map without bound or slow every request.
-                let mut starts: Vec<Instant> = slots.values().map(|(s, _)| *s).collect();
-                let mid = starts.len() / 2;
-                let (_, median, _) = starts.select_nth_unstable(mid);
-                let median = *median;
-                slots.retain(|_, (start, _)| *start > median);
-            }
+        let mut slots = self.lock();
+        self.make_room(&mut slots, key, now);
+        let slot = slots.entry(key.to_owned()).or_insert(Slot {
+            window: 0,
+            started: now,
+            count: 0,
+            spent: false,
+        });
+        if now.duration_since(slot.started) >= self.window {
+            slot.started = now;
+            slot.count = 0;
         }
-        let slot = slots.entry(key.to_owned()).or_insert((now, 0));
-        if now.duration_since(slot.0) >= self.window {
-            *slot = (now, 0);
+        if slot.count >= self.limit {
+            return Err(self.window.saturating_sub(now.duration_since(slot.started)));
         }
-        if slot.1 >= self.limit {
-            return Err(self.window.saturating_sub(now.duration_since(slot.0)));
-        }
-        slot.1 += 1;
+        slot.count += 1;
         Ok(())
     }
+
+    async fn count_shared(
+        &self,
+        shared: &Shared,
+        key: &str,
+    ) -> Result<Result<(), Duration>, renda_persistence::StoreError> {
+        let now_ms = epoch_ms();
+        let now = Instant::now();
+        {
+            let mut slots = self.lock();
+            self.make_room(&mut slots, key, now);
+            if let Some(slot) = slots.get_mut(key)
+                && slot.window > now_ms
+            {
+                if slot.count > 0 {
+                    slot.count -= 1;
+                    return Ok(Ok(()));
+                }
+                if slot.spent {
+                    return Ok(Err(Duration::from_millis(slot.window - now_ms)));
+                }
+            }
+        }
+        let window_ms = i64::try_from(self.window.as_millis()).unwrap_or(i64::MAX);
+        let grant = shared
+            .store
+            .take_from_window(
+                &format!("{}:{key}", shared.name),
+                i64::try_from(now_ms).unwrap_or(i64::MAX),
+                window_ms,
+                i64::from(shared.share),
+                i64::from(self.limit),
+            )
+            .await?;
+        self.sweep(shared, now_ms).await;
+        let ends = u64::try_from(grant.expires_at).unwrap_or(0);
+        let mut slots = self.lock();
+        let slot = slots.entry(key.to_owned()).or_insert(Slot {
+            window: ends,
+            started: now,
+            count: 0,
+            spent: false,
+        });
+        slot.window = ends;
+        slot.started = now;
+        if grant.granted <= 0 {
+            slot.spent = true;
+            slot.count = 0;
+            return Ok(Err(Duration::from_millis(ends.saturating_sub(now_ms))));
+        }
+        // This request takes one of the share; the rest wait here.
+        slot.spent = false;
+        slot.count += u32::try_from(grant.granted - 1).unwrap_or(0);
+        Ok(Ok(()))
+    }
+
+    /// Deletes the shared windows that have ended, at most once a minute
+    /// per limiter and instance.
+    async fn sweep(&self, shared: &Shared, now_ms: u64) {
+        {
+            let mut swept = shared.swept.lock().unwrap_or_else(|e| e.into_inner());
+            if swept.elapsed() < Duration::from_secs(60) {
+                return;
+            }
+            *swept = Instant::now();
+        }
+        let now = i64::try_from(now_ms).unwrap_or(i64::MAX);
+        if let Err(e) = shared.store.sweep_rate_windows(now).await {
+            tracing::warn!(error = %e, "expired rate-limit windows were not swept");
+        }
+    }
+}
+
+/// Now, in milliseconds since the epoch: every instance's clock agrees
+/// closely enough for windows of seconds and more.
+fn epoch_ms() -> u64 {
+    u64::try_from(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis(),
+    )
+    .unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]
@@ -110,11 +269,11 @@ mod tests {
     #[test]
     fn a_key_gets_its_limit_and_others_are_not_affected() {
         let r = RateLimiter::new(2, Duration::from_secs(60));
-        assert!(r.check("a").is_ok());
-        assert!(r.check("a").is_ok());
-        let wait = r.check("a").err().unwrap_or_default();
+        assert!(r.count("a").is_ok());
+        assert!(r.count("a").is_ok());
+        let wait = r.count("a").err().unwrap_or_default();
         assert!(wait > Duration::from_secs(50));
-        assert!(r.check("b").is_ok());
+        assert!(r.count("b").is_ok());
     }
 
     #[test]
@@ -133,7 +292,7 @@ mod tests {
     fn a_flood_of_addresses_stays_bounded() {
         let r = RateLimiter::new(1, Duration::from_secs(600));
         for i in 0..(MAX_KEYS + 10) {
-            assert!(r.check(&i.to_string()).is_ok());
+            assert!(r.count(&i.to_string()).is_ok());
         }
         let n = r.slots.lock().map(|s| s.len()).unwrap_or(usize::MAX);
         assert!(n <= MAX_KEYS, "{n}");
@@ -142,8 +301,8 @@ mod tests {
     #[test]
     fn the_window_starts_again() {
         let r = RateLimiter::new(1, Duration::from_millis(1));
-        assert!(r.check("a").is_ok());
+        assert!(r.count("a").is_ok());
         std::thread::sleep(Duration::from_millis(5));
-        assert!(r.check("a").is_ok());
+        assert!(r.count("a").is_ok());
     }
 }

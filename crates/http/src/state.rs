@@ -124,7 +124,7 @@ impl AppState {
         let doc = crate::openapi_json();
         let routes = RouteTable::from_openapi(&doc);
         Self {
-            store,
+            store: store.clone(),
             jwt,
             refresh_ttl: chrono::Duration::days(14),
             openapi_json: Arc::new(doc),
@@ -134,17 +134,23 @@ impl AppState {
             stats_ttl: std::time::Duration::from_secs(5),
             data_dir: std::path::PathBuf::from("data"),
             deadlines: renda_domain::suggestion::DeadlinePolicy::default(),
-            opinion_limiter: Arc::new(crate::ratelimit::RateLimiter::new(
+            opinion_limiter: Arc::new(crate::ratelimit::RateLimiter::shared(
                 10,
                 std::time::Duration::from_secs(600),
+                store.clone(),
+                "opinion",
             )),
-            login_limiter: Arc::new(crate::ratelimit::RateLimiter::new(
+            login_limiter: Arc::new(crate::ratelimit::RateLimiter::shared(
                 30,
                 std::time::Duration::from_secs(60),
+                store.clone(),
+                "login",
             )),
-            caller_limiter: Arc::new(crate::ratelimit::RateLimiter::new(
+            caller_limiter: Arc::new(crate::ratelimit::RateLimiter::shared(
                 3000,
                 std::time::Duration::from_secs(60),
+                store.clone(),
+                "caller",
             )),
             trusted_proxies: Arc::new(Vec::new()),
             cors_origins: Arc::new(Vec::new()),
@@ -190,21 +196,36 @@ impl AppState {
     /// The same state allowing `limit` anonymous opinions per client
     /// address in each `window`.
     pub fn with_opinion_limit(mut self, limit: u32, window: std::time::Duration) -> Self {
-        self.opinion_limiter = Arc::new(crate::ratelimit::RateLimiter::new(limit, window));
+        self.opinion_limiter = Arc::new(crate::ratelimit::RateLimiter::shared(
+            limit,
+            window,
+            self.store.clone(),
+            "opinion",
+        ));
         self
     }
 
     /// The same state allowing `limit` sign-in attempts per client address
     /// in each `window`.
     pub fn with_login_limit(mut self, limit: u32, window: std::time::Duration) -> Self {
-        self.login_limiter = Arc::new(crate::ratelimit::RateLimiter::new(limit, window));
+        self.login_limiter = Arc::new(crate::ratelimit::RateLimiter::shared(
+            limit,
+            window,
+            self.store.clone(),
+            "login",
+        ));
         self
     }
 
     /// The same state allowing each signed-in caller `limit` requests in
     /// each `window` (0: no limit).
     pub fn with_caller_limit(mut self, limit: u32, window: std::time::Duration) -> Self {
-        self.caller_limiter = Arc::new(crate::ratelimit::RateLimiter::new(limit, window));
+        self.caller_limiter = Arc::new(crate::ratelimit::RateLimiter::shared(
+            limit,
+            window,
+            self.store.clone(),
+            "caller",
+        ));
         self
     }
 

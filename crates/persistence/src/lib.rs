@@ -14,6 +14,7 @@ mod entities;
 pub mod error;
 pub mod idempotency;
 pub mod integration;
+pub mod limits;
 pub mod list;
 pub mod livelihood;
 pub mod observers;

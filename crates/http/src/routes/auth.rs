@@ -142,7 +142,7 @@ pub async fn login(
     meta: RequestMeta,
     body: JsonBody<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
-    crate::routes::common::limit_sign_in(&state, &req)?;
+    crate::routes::common::limit_sign_in(&state, &req).await?;
     let LoginRequest { username, password } = body.parse()?;
     let user_agent = req
         .headers()
@@ -253,7 +253,7 @@ pub async fn refresh(
     req: HttpRequest,
     body: JsonBody<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
-    crate::routes::common::limit_sign_in(&state, &req)?;
+    crate::routes::common::limit_sign_in(&state, &req).await?;
     let next = token::generate_token();
     let idle = state.security_policy().await?.idle_timeout();
     let outcome = state
@@ -448,7 +448,7 @@ async fn issue_client_token(
     body: actix_web::web::Bytes,
 ) -> ApiResult<HttpResponse> {
     use renda_domain::integration::ScopeSet;
-    crate::routes::common::limit_sign_in(&state, &req)?;
+    crate::routes::common::limit_sign_in(&state, &req).await?;
     let content_type = req
         .headers()
         .get(actix_web::http::header::CONTENT_TYPE)

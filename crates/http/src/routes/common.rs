@@ -68,11 +68,11 @@ pub(crate) async fn missing_deputies(
 /// Counts a submission from someone without a say of their own (no
 /// account, or one that is neither staff nor deputy) against the
 /// per-address limit; beyond it, 429 with `Retry-After`.
-pub(crate) fn limit_anonymous(state: &AppState, req: &HttpRequest) -> ApiResult<()> {
+pub(crate) async fn limit_anonymous(state: &AppState, req: &HttpRequest) -> ApiResult<()> {
     let key = crate::extract::client_ip(req)
         .map(crate::ratelimit::key_of)
         .unwrap_or_default();
-    state.opinion_limiter.check(&key).map_err(|wait| {
+    state.opinion_limiter.check(&key).await?.map_err(|wait| {
         let secs = wait.as_secs().max(1);
         state.opinion_limiter.refusal(
             wait,
@@ -86,11 +86,11 @@ pub(crate) fn limit_anonymous(state: &AppState, req: &HttpRequest) -> ApiResult<
 
 /// Counts a sign-in attempt (password, refresh or client credentials)
 /// against the per-address limit, before any credential is looked at.
-pub(crate) fn limit_sign_in(state: &AppState, req: &HttpRequest) -> ApiResult<()> {
+pub(crate) async fn limit_sign_in(state: &AppState, req: &HttpRequest) -> ApiResult<()> {
     let key = crate::extract::client_ip(req)
         .map(crate::ratelimit::key_of)
         .unwrap_or_default();
-    state.login_limiter.check(&key).map_err(|wait| {
+    state.login_limiter.check(&key).await?.map_err(|wait| {
         let secs = wait.as_secs().max(1);
         state.login_limiter.refusal(
             wait,

@@ -316,7 +316,7 @@ pub async fn submit_opinion(
 ) -> ApiResult<HttpResponse> {
     let author = caller.principal.actor().map(|a| a.user_id);
     if author.is_none() {
-        limit_anonymous(&state, &req)?;
+        limit_anonymous(&state, &req).await?;
     }
     let b = body.parse()?;
     if renda_domain::text::is_blank(&b.content) {

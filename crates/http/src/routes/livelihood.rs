@@ -709,7 +709,7 @@ pub async fn propose_candidate(
     let actor = caller.principal.actor();
     let limited = actor.is_none_or(|a| !a.has(Role::Staff) && !a.has(Role::Deputy));
     if limited {
-        limit_anonymous(&state, &req)?;
+        limit_anonymous(&state, &req).await?;
     }
     let b = body.parse()?;
     let errors: Vec<FieldError> = [("title", &b.title), ("description", &b.description)]

@@ -30,6 +30,7 @@ pub mod observer_conflict;
 pub mod outbox_event;
 pub mod password_history;
 pub mod password_reset;
+pub mod rate_window;
 pub mod reception_day;
 pub mod reception_deputy;
 pub mod refresh_token;
