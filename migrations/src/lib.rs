@@ -21,6 +21,7 @@ mod m20261127_000012_security;
 mod m20261128_000013_list_indexes;
 mod m20261205_000014_attack_findings;
 mod m20261205_000015_ballots_and_limits;
+mod m20261205_000016_change_feed;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000013_list_indexes::Migration),
             Box::new(m20261205_000014_attack_findings::Migration),
             Box::new(m20261205_000015_ballots_and_limits::Migration),
+            Box::new(m20261205_000016_change_feed::Migration),
         ]
     }
 }

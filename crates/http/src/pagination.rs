@@ -29,6 +29,14 @@ pub struct ListParams {
     pub modified_since: Option<DateTime<Utc>>,
     /// Include deleted objects as tombstones `{"id", "deleted": true, "updated_at"}`.
     pub include_deleted: Option<bool>,
+    /// Only objects whose last change committed after this sequence number,
+    /// in commit order: the `next_after` of the previous sync (0 the first
+    /// time). Every change is seen exactly once, with no overlap needed.
+    /// Not with `modified_since`; collections read whole (a record's
+    /// timeline, replies, ...) answer 422.
+    #[param(minimum = 0)]
+    #[validate(range(min = 0))]
+    pub after: Option<i64>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -36,6 +44,8 @@ struct CursorWire {
     i: Uuid,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     u: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    s: Option<i64>,
 }
 
 /// Encodes a cursor as an opaque string.
@@ -43,6 +53,7 @@ pub fn encode_cursor(c: &Cursor) -> String {
     let wire = CursorWire {
         i: c.id,
         u: c.updated_at,
+        s: c.seq,
     };
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&wire).unwrap_or_default())
 }
@@ -67,6 +78,7 @@ fn decode_cursor(s: &str) -> Result<Cursor, ApiError> {
     Ok(Cursor {
         id: wire.i,
         updated_at: wire.u,
+        seq: wire.s,
     })
 }
 
@@ -79,13 +91,32 @@ impl ListParams {
             .map(decode_cursor)
             .transpose()?;
         if let Some(c) = &after
-            && c.updated_at.is_some() != self.modified_since.is_some()
+            && (c.updated_at.is_some() != self.modified_since.is_some()
+                || c.seq.is_some() != self.after.is_some())
         {
             return Err(bad_cursor());
+        }
+        if self.after.is_some() && self.modified_since.is_some() {
+            return Err(ApiError::field(
+                "after",
+                "conflict",
+                Msg::new(
+                    "after 与 modified_since 只能用其一",
+                    "Use either after or modified_since, not both",
+                ),
+            ));
+        }
+        if self.after.is_some_and(|a| a < 0) {
+            return Err(ApiError::field(
+                "after",
+                "range",
+                Msg::new("不能小于 0", "must be 0 or more"),
+            ));
         }
         Ok(ListOptions {
             limit: self.limit.unwrap_or(20),
             after,
+            after_seq: self.after,
             modified_since: self.modified_since,
             include_deleted: self.include_deleted.unwrap_or(false),
             include_total: self.include_total.unwrap_or(false),
@@ -119,6 +150,10 @@ pub struct ListResponse<T> {
     /// The number of matching objects, when `include_total=true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
+    /// With `after`: the `after` of the next sync, once every page of this
+    /// one is read (`next_cursor` is `null`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_after: Option<i64>,
 }
 
 impl<T> ListResponse<T> {
@@ -138,6 +173,7 @@ impl<T> ListResponse<T> {
                 .collect(),
             next_cursor: page.next.as_ref().map(encode_cursor),
             total: page.total,
+            next_after: page.sync_after,
         }
     }
 }
@@ -154,6 +190,16 @@ impl<T: Keyed> ListResponse<T> {
     /// so `include_deleted` changes nothing.
     pub fn from_vec(mut items: Vec<T>, params: &ListParams) -> Result<Self, ApiError> {
         let opts = params.options()?;
+        if opts.after_seq.is_some() {
+            return Err(ApiError::field(
+                "after",
+                "not_offered",
+                Msg::new(
+                    "此列表随所属记录整体读取，不按提交顺序同步：请使用 modified_since",
+                    "This list is read whole with its record and is not synchronised in commit order: use modified_since",
+                ),
+            ));
+        }
         if let Some(since) = opts.modified_since {
             items.retain(|i| i.key().1 >= since);
             items.sort_by_key(|i| (i.key().1, i.key().0));
@@ -179,6 +225,7 @@ impl<T: Keyed> ListResponse<T> {
                 encode_cursor(&Cursor {
                     id,
                     updated_at: opts.modified_since.map(|_| at),
+                    seq: None,
                 })
             })
         } else {
@@ -188,6 +235,7 @@ impl<T: Keyed> ListResponse<T> {
             items: items.into_iter().map(Item::Live).collect(),
             next_cursor,
             total,
+            next_after: None,
         })
     }
 }
@@ -201,6 +249,7 @@ mod tests {
         let c = Cursor {
             id: Uuid::now_v7(),
             updated_at: Some(renda_domain::time::now()),
+            seq: None,
         };
         assert_eq!(decode_cursor(&encode_cursor(&c))?, c);
         assert!(decode_cursor("not-a-cursor").is_err());

@@ -371,6 +371,7 @@ impl Store {
             id: C::Id,
             updated_at: C::UpdatedAt,
             deleted_at: None,
+            seq: list::SEQ_COLUMN,
         };
         let page = list::paginate(&self.db, q, keys, opts, |m: &ac::Model| {
             (m.id, m.updated_at, None)
@@ -576,6 +577,7 @@ impl Store {
             id: need::Column::Id,
             updated_at: need::Column::UpdatedAt,
             deleted_at: None,
+            seq: list::SEQ_COLUMN,
         };
         let page = list::paginate(&self.db, q, keys, opts, |m: &need::Model| {
             (m.id, m.updated_at, None)

@@ -804,6 +804,7 @@ impl Store {
             id: C::Id,
             updated_at: C::OccurredAt,
             deleted_at: None,
+            seq: "seq",
         };
         let page = list::paginate(&self.db, q, keys, opts, |m: &audit_event::Model| {
             (m.id, m.occurred_at, None)

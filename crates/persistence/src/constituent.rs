@@ -351,6 +351,7 @@ impl Store {
             id: C::Id,
             updated_at: C::UpdatedAt,
             deleted_at: None,
+            seq: list::SEQ_COLUMN,
         };
         let page = list::paginate(&self.db, q, keys, opts, |m: &co::Model| {
             (m.id, m.updated_at, None)

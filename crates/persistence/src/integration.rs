@@ -164,6 +164,7 @@ impl Store {
             id: sc::Column::Id,
             updated_at: sc::Column::UpdatedAt,
             deleted_at: Some(sc::Column::DeletedAt),
+            seq: list::SEQ_COLUMN,
         };
         let page = list::paginate(&self.db, sc::Entity::find(), keys, opts, |m: &sc::Model| {
             (m.id, m.updated_at, m.deleted_at)
@@ -575,6 +576,7 @@ impl Store {
             id: ws::Column::Id,
             updated_at: ws::Column::UpdatedAt,
             deleted_at: Some(ws::Column::DeletedAt),
+            seq: list::SEQ_COLUMN,
         };
         let page = list::paginate(&self.db, q, keys, opts, |m: &ws::Model| {
             (m.id, m.updated_at, m.deleted_at)
@@ -1168,6 +1170,7 @@ impl Store {
             id: wd::Column::Id,
             updated_at: wd::Column::CreatedAt,
             deleted_at: None,
+            seq: list::SEQ_COLUMN,
         };
         let page = list::paginate(&self.db, q, keys, opts, |m: &wd::Model| {
             (m.id, m.created_at, None)

@@ -3,8 +3,10 @@
 //! Rows come in creation order (UUIDv7 ids are time-ordered), or, when the
 //! caller syncs with `modified_since`, in order of last change and then id,
 //! so a row changed while a client pages moves behind the cursor and is
-//! still seen. Deleted rows are left out unless asked for, and then come
-//! back as tombstones.
+//! still seen; or, when the caller syncs with `after`, in the order their
+//! last changes committed (`change_seq`, see the change-feed migration), so
+//! that a client never needs an overlap and never misses a change. Deleted
+//! rows are left out unless asked for, and then come back as tombstones.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
@@ -20,6 +22,8 @@ pub struct Cursor {
     pub id: Uuid,
     /// Set when the listing is ordered by last change (`modified_since`).
     pub updated_at: Option<DateTime<Utc>>,
+    /// Set when the listing is ordered by commit (`after`).
+    pub seq: Option<i64>,
 }
 
 /// How to page and what to include.
@@ -28,6 +32,9 @@ pub struct ListOptions {
     pub limit: u64,
     pub after: Option<Cursor>,
     pub modified_since: Option<DateTime<Utc>>,
+    /// Only rows whose last change committed after this sequence number,
+    /// in commit order.
+    pub after_seq: Option<i64>,
     pub include_deleted: bool,
     pub include_total: bool,
 }
@@ -54,6 +61,9 @@ pub struct Page<T> {
     pub items: Vec<Row<T>>,
     pub next: Option<Cursor>,
     pub total: Option<u64>,
+    /// With `after`: the sequence number to sync from next time (the
+    /// highest on this page, or `after` itself on an empty page).
+    pub sync_after: Option<i64>,
 }
 
 impl<T> Page<T> {
@@ -70,6 +80,7 @@ impl<T> Page<T> {
             items: self.items.into_iter().map(|r| r.map(&mut f)).collect(),
             next: self.next,
             total: self.total,
+            sync_after: self.sync_after,
         }
     }
 }
@@ -89,6 +100,7 @@ impl<T> Page<T> {
             items,
             next: self.next,
             total: self.total,
+            sync_after: self.sync_after,
         })
     }
 }
@@ -98,6 +110,27 @@ pub(crate) struct Keys<C> {
     pub id: C,
     pub updated_at: C,
     pub deleted_at: Option<C>,
+    /// The column numbering the table's changes in commit order.
+    pub seq: &'static str,
+}
+
+/// The column numbering a table's changes in commit order, stamped by the
+/// database when a change commits.
+pub(crate) const SEQ_COLUMN: &str = "change_seq";
+
+/// A row with its commit-order sequence number.
+struct WithSeq<M> {
+    model: M,
+    seq: Option<i64>,
+}
+
+impl<M: sea_orm::FromQueryResult> sea_orm::FromQueryResult for WithSeq<M> {
+    fn from_query_result(res: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            model: M::from_query_result(res, pre)?,
+            seq: res.try_get(pre, "renda_seq")?,
+        })
+    }
 }
 
 /// Applies the options to `select` and fetches one page. `key_of` reads a
@@ -118,6 +151,9 @@ where
         && !opts.include_deleted
     {
         select = select.filter(deleted_at.is_null());
+    }
+    if opts.after_seq.is_some() {
+        return paginate_by_seq(db, select, keys, opts, key_of).await;
     }
     let by_change = opts.modified_since.is_some();
     if let Some(since) = opts.modified_since {
@@ -160,6 +196,7 @@ where
             Cursor {
                 id,
                 updated_at: by_change.then_some(updated_at),
+                seq: None,
             }
         })
     } else {
@@ -176,7 +213,87 @@ where
             }
         })
         .collect();
-    Ok(Page { items, next, total })
+    Ok(Page {
+        items,
+        next,
+        total,
+        sync_after: None,
+    })
+}
+
+/// [`paginate`] in commit order, after `opts.after_seq` (or the cursor's
+/// sequence number, further on), reading each row's number in the same
+/// statement as the row.
+async fn paginate_by_seq<E, Conn>(
+    db: &Conn,
+    mut select: Select<E>,
+    keys: Keys<E::Column>,
+    opts: &ListOptions,
+    key_of: impl Fn(&E::Model) -> (Uuid, DateTime<Utc>, Option<DateTime<Utc>>),
+) -> Result<Page<E::Model>, crate::StoreError>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    Conn: ConnectionTrait,
+{
+    use sea_orm::sea_query::Alias;
+    let seq = Expr::col((E::default(), Alias::new(keys.seq)));
+    if let Some(deleted_at) = keys.deleted_at
+        && !opts.include_deleted
+    {
+        select = select.filter(deleted_at.is_null());
+    }
+    let after = opts.after_seq.unwrap_or(0);
+    select = select.filter(seq.clone().gt(after));
+    let total = if opts.include_total {
+        Some(select.clone().count(db).await?)
+    } else {
+        None
+    };
+    if let Some(c) = opts.after {
+        match c.seq {
+            Some(s) => select = select.filter(seq.clone().gt(s)),
+            None => return Err(crate::StoreError::Conflict("cursor_mismatch")),
+        }
+    }
+    let limit = std::cmp::Ord::max(opts.limit, 1);
+    let mut rows: Vec<WithSeq<E::Model>> = select
+        .column_as(seq.clone(), "renda_seq")
+        .order_by(seq, sea_orm::Order::Asc)
+        .limit(limit + 1)
+        .into_model()
+        .all(db)
+        .await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    let last = rows.last().and_then(|r| r.seq);
+    let next = if more {
+        rows.last().map(|r| Cursor {
+            id: key_of(&r.model).0,
+            updated_at: None,
+            seq: r.seq,
+        })
+    } else {
+        None
+    };
+    let from = opts.after.and_then(|c| c.seq).unwrap_or(after);
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let (id, updated_at, deleted_at) = key_of(&r.model);
+            if deleted_at.is_some() {
+                Row::Deleted { id, updated_at }
+            } else {
+                Row::Live(r.model)
+            }
+        })
+        .collect();
+    Ok(Page {
+        items,
+        next,
+        total,
+        sync_after: Some(last.map_or(from, |l| std::cmp::Ord::max(l, from))),
+    })
 }
 
 /// A `LIKE` pattern matching `q` anywhere, with `%`, `_` and `\` escaped.

@@ -1146,6 +1146,7 @@ impl Store {
             id: C::Id,
             updated_at: C::UpdatedAt,
             deleted_at: Some(C::DeletedAt),
+            seq: list::SEQ_COLUMN,
         };
         let page = list::paginate(&self.db, q, keys, opts, |m: &suggestion::Model| {
             (m.id, m.updated_at, m.deleted_at)

@@ -1380,6 +1380,7 @@ impl Store {
             id: C::Id,
             updated_at: C::UpdatedAt,
             deleted_at: None,
+            seq: list::SEQ_COLUMN,
         };
         let page = list::paginate(&self.db, q, keys, opts, |m: &item::Model| {
             (m.id, m.updated_at, None)
