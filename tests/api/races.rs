@@ -256,3 +256,79 @@ async fn a_password_set_while_the_account_becomes_a_checker_is_not_kept() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_unit_deleted_while_a_client_is_opened_for_it_leaves_no_dangling_link() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let staff = app.staff().await;
+    for i in 0..10 {
+        let unit = app.create_unit(&staff, &format!("区第{i}局")).await;
+        let unit = unit["id"].as_str().unwrap().to_owned();
+        let body =
+            json!({"name": format!("OA {i}"), "scopes": ["suggestions:read"], "unit_id": unit});
+        let path = format!("/api/v1/units/{unit}");
+        let (client, deleted): (Answer, Answer) = tokio::join!(
+            app.post("/api/v1/clients", Some(&admin), &body),
+            app.delete(&path, Some(&staff)),
+        );
+        assert!(
+            !(client.status == 201 && deleted.status == 204),
+            "round {i}: a client acts for a unit deleted at the same moment"
+        );
+        for r in [&client, &deleted] {
+            assert!(
+                [201, 204, 409, 422].contains(&r.status.as_u16()),
+                "round {i}: {} {}",
+                r.status,
+                r.text
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_deputy_deleted_while_a_station_lists_them_leaves_no_dangling_link() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    let station = station(&app, &staff, json!({"kind": "point", "name": "联系点"})).await;
+    let path = format!("/api/v1/stations/{station}");
+    for i in 0..10 {
+        let d = app
+            .create_deputy(&staff, json!({"name": format!("代表{i}")}))
+            .await;
+        let d = d["id"].as_str().unwrap().to_owned();
+        let (list, gone) = (json!({"deputy_ids": [d]}), format!("/api/v1/deputies/{d}"));
+        let (listed, deleted): (Answer, Answer) = tokio::join!(
+            app.patch(&path, Some(&staff), &list),
+            app.delete(&gone, Some(&staff)),
+        );
+        assert!(
+            !(listed.status == 200 && deleted.status == 204),
+            "round {i}: a station lists a deputy deleted at the same moment"
+        );
+        for r in [&listed, &deleted] {
+            assert!(
+                [200, 204, 409, 412, 422].contains(&r.status.as_u16()),
+                "round {i}: {} {}",
+                r.status,
+                r.text
+            );
+        }
+    }
+    // Taken off the station first, the deputy can be deleted.
+    let d = app.create_deputy(&staff, json!({"name": "代表甲"})).await;
+    let d = d["id"].as_str().unwrap().to_owned();
+    app.patch(&path, Some(&staff), &json!({"deputy_ids": [d]}))
+        .await
+        .ok(200);
+    app.delete(&format!("/api/v1/deputies/{d}"), Some(&staff))
+        .await
+        .problem(409, "deputy_at_station");
+    app.patch(&path, Some(&staff), &json!({"deputy_ids": []}))
+        .await
+        .ok(200);
+    app.delete(&format!("/api/v1/deputies/{d}"), Some(&staff))
+        .await
+        .ok(204);
+}

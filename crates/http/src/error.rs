@@ -478,6 +478,10 @@ fn conflict_for(code: &'static str) -> ApiError {
             "该观察员已申报与被监督单位存在利害关系，不能参与此监督事项",
             "The observer declared a tie to a supervised body and cannot take part in this item",
         ),
+        "deputy_at_station" => Msg::new(
+            "该代表仍在联络站（点）名单中，请先将其移出",
+            "The deputy is listed at a liaison station: take them off it first",
+        ),
         "client_gone" => Msg::new("该接入系统刚被删除", "The client was just deleted"),
         "roles_changed" => Msg::new(
             "该账号的角色刚被修改，请重新读取后再提交",
@@ -506,8 +510,8 @@ fn conflict_for(code: &'static str) -> ApiError {
             "That deputy is already linked to another account",
         ),
         "unit_in_use" => Msg::new(
-            "仍有账号关联该单位，不能删除",
-            "Accounts are still linked to this unit; it cannot be deleted",
+            "仍有账号或接入系统关联该单位，不能删除",
+            "Accounts or clients are still linked to this unit; it cannot be deleted",
         ),
         "deputy_in_use" => Msg::new(
             "仍有账号关联该代表，不能删除",

@@ -396,6 +396,11 @@ impl Store {
         if linked.is_some() {
             return Err(StoreError::Conflict("deputy_in_use"));
         }
+        // Nor while a live station lists them (a station adding them
+        // meanwhile locks this row too).
+        if crate::stations::live_stations_of_deputy(&txn, id).await? > 0 {
+            return Err(StoreError::Conflict("deputy_at_station"));
+        }
         let mut after = before.clone();
         let now = renda_domain::time::now();
         after.deleted_at = Some(now);

@@ -118,6 +118,8 @@ impl Store {
         if client_name_taken(&txn, &m.name, None).await? {
             return Err(StoreError::Conflict("client_name_taken"));
         }
+        // The unit it acts for is locked: it cannot be deleted meanwhile.
+        crate::users::lock_links(&txn, m.unit_id, None).await?;
         sc::ActiveModel::from(m.clone()).insert(&txn).await?;
         let client = client_from(m)?;
         audit::record(
@@ -207,6 +209,12 @@ impl Store {
         if after == before {
             return Ok(before);
         }
+        crate::users::lock_links(
+            &txn,
+            after.unit_id.filter(|u| before.unit_id != Some(*u)),
+            None,
+        )
+        .await?;
         after.updated_at = renda_domain::time::now();
         after.version = before.version + 1;
         let res = sc::Entity::update_many()

@@ -160,6 +160,29 @@ async fn touch_deputies<Conn: ConnectionTrait>(c: &Conn, ids: &[Uuid]) -> StoreR
     Ok(())
 }
 
+/// How many live stations list the deputy.
+pub(crate) async fn live_stations_of_deputy<Conn: ConnectionTrait>(
+    c: &Conn,
+    deputy_id: Uuid,
+) -> StoreResult<u64> {
+    use sea_orm::QuerySelect;
+    let stations: Vec<Uuid> = sd::Entity::find()
+        .select_only()
+        .column(sd::Column::StationId)
+        .filter(sd::Column::DeputyId.eq(deputy_id))
+        .into_tuple()
+        .all(c)
+        .await?;
+    if stations.is_empty() {
+        return Ok(0);
+    }
+    Ok(StationEntity::find()
+        .filter(C::Id.is_in(stations))
+        .filter(C::DeletedAt.is_null())
+        .count(c)
+        .await?)
+}
+
 async fn write_station_deputies<Conn: ConnectionTrait>(
     c: &Conn,
     id: Uuid,
@@ -251,6 +274,9 @@ impl Store {
             check_tree(&txn, s.id, parent).await?;
         }
         station_active(&s).insert(&txn).await?;
+        for d in &s.deputy_ids {
+            crate::users::lock_links(&txn, None, Some(*d)).await?;
+        }
         write_station_deputies(&txn, s.id, &s.deputy_ids).await?;
         touch_deputies(&txn, &s.deputy_ids).await?;
         audit::record(
@@ -339,6 +365,15 @@ impl Store {
                 .collect()
         };
         if after.deputy_ids != before.deputy_ids {
+            // Each deputy added is locked live: one deleted meanwhile is
+            // refused, and a deletion waits for this station to commit.
+            for d in after
+                .deputy_ids
+                .iter()
+                .filter(|d| !before.deputy_ids.contains(d))
+            {
+                crate::users::lock_links(&txn, None, Some(*d)).await?;
+            }
             write_station_deputies(&txn, after.id, &after.deputy_ids).await?;
         }
         touch_deputies(&txn, &changed).await?;

@@ -240,9 +240,10 @@ impl Store {
         if_version: Option<i32>,
     ) -> StoreResult<()> {
         let txn = self.db.begin().await?;
-        // The unit's row stays locked until the end: an account being
-        // linked to it meanwhile locks it too (crate::users), so the link
-        // and the delete cannot both succeed.
+        // The unit's row stays locked until the end: an account or a
+        // client being linked to it meanwhile locks it too
+        // (crate::users::lock_links), so the link and the delete cannot
+        // both succeed.
         crate::db::lock_live(
             &txn,
             UnitEntity::find_by_id(id).filter(C::DeletedAt.is_null()),
@@ -258,7 +259,12 @@ impl Store {
             .filter(crate::entities::user::Column::DeletedAt.is_null())
             .one(&txn)
             .await?;
-        if linked.is_some() {
+        let client = crate::entities::service_client::Entity::find()
+            .filter(crate::entities::service_client::Column::UnitId.eq(id))
+            .filter(crate::entities::service_client::Column::DeletedAt.is_null())
+            .one(&txn)
+            .await?;
+        if linked.is_some() || client.is_some() {
             return Err(StoreError::Conflict("unit_in_use"));
         }
         let mut after = before.clone();

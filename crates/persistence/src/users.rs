@@ -738,7 +738,7 @@ fn lock_key(client_addr: Option<&str>) -> String {
 /// Checks, inside the transaction that links an account, that the unit
 /// and deputy it links to still exist, locking their rows so that deleting
 /// them waits for this transaction (and then sees the link).
-async fn lock_links<Conn: ConnectionTrait>(
+pub(crate) async fn lock_links<Conn: ConnectionTrait>(
     c: &Conn,
     unit_id: Option<Uuid>,
     deputy_id: Option<Uuid>,

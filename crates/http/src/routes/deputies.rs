@@ -872,7 +872,7 @@ pub async fn update_deputy(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff or administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such deputy", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "An account is linked to the deputy", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "An account is linked to the deputy (`deputy_in_use`), or a liaison station lists them (`deputy_at_station`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The deputy changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

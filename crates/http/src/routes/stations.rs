@@ -156,7 +156,7 @@ async fn check_parent(state: &AppState, id: Option<Uuid>, parent: Uuid) -> ApiRe
         (status = 201, description = "Opened", body = StationResponse, headers(("Location" = String), ("ETag" = String))),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The parent was deleted meanwhile (`station_parent_gone`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The parent (`station_parent_gone`) or a deputy listed (`deputy_gone`) was deleted meanwhile", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -312,7 +312,7 @@ pub struct UpdateStationRequest {
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such station", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Changed meanwhile, or the tree changed meanwhile so that the new parent is now below the station (`station_cycle`) or gone (`station_parent_gone`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed meanwhile, or the tree changed meanwhile so that the new parent is now below the station (`station_cycle`) or gone (`station_parent_gone`), or a deputy listed was deleted meanwhile (`deputy_gone`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

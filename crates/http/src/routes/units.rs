@@ -341,7 +341,7 @@ pub async fn update_unit(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff or administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Accounts are linked to the unit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Accounts or service clients are linked to the unit (`unit_in_use`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The unit changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
