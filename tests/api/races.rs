@@ -332,3 +332,53 @@ async fn a_deputy_deleted_while_a_station_lists_them_leaves_no_dangling_link() {
         .await
         .ok(204);
 }
+
+#[tokio::test]
+async fn a_loop_already_stored_is_walked_a_bounded_way_and_refused() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    station(&app, &staff, json!({"kind": "station", "name": "甲站"})).await;
+    station(&app, &staff, json!({"kind": "station", "name": "乙站"})).await;
+    // Bad data, as a hand edit of the database could leave it.
+    app.sql("UPDATE stations SET parent_id = (SELECT id FROM stations WHERE name = '乙站') WHERE name = '甲站'")
+        .await;
+    app.sql("UPDATE stations SET parent_id = (SELECT id FROM stations WHERE name = '甲站') WHERE name = '乙站'")
+        .await;
+    let list = app.get("/api/v1/stations?q=甲站", Some(&staff)).await;
+    let a = list.ok(200)["items"][0]["id"].as_str().unwrap().to_owned();
+    let c = station(&app, &staff, json!({"kind": "point", "name": "丙点"})).await;
+    // Putting a station below the loop: the walk up stops and refuses.
+    let moved = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        app.patch(
+            &format!("/api/v1/stations/{c}"),
+            Some(&staff),
+            &json!({"parent_id": a}),
+        ),
+    )
+    .await
+    .expect("the walk up a stored loop ends");
+    // Refused by the handler's walk (422) or by the store's (409).
+    assert!(
+        [409, 422].contains(&moved.status.as_u16()),
+        "{}",
+        moved.text
+    );
+    assert!(moved.text.contains("cycle"), "{}", moved.text);
+    let again = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        app.post(
+            "/api/v1/stations",
+            Some(&staff),
+            &json!({"kind": "point", "name": "丁点", "parent_id": a}),
+        ),
+    )
+    .await
+    .expect("the walk up a stored loop ends");
+    assert!(
+        [409, 422].contains(&again.status.as_u16()),
+        "{}",
+        again.text
+    );
+    assert!(again.text.contains("cycle"), "{}", again.text);
+}
