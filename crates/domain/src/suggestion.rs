@@ -286,6 +286,37 @@ pub fn check_deadline(
     Ok(deadline)
 }
 
+/// Why an extension's new deadline is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ExtensionError {
+    #[error("the new deadline is not later than the current one")]
+    NotLater,
+    #[error("the new deadline is in the past")]
+    InThePast,
+    #[error(transparent)]
+    Deadline(#[from] DeadlineError),
+}
+
+/// The deadline an extension moves to: later than the current one, not in
+/// the past, and within the law's limit from the assignment. The one rule
+/// for a unit asking and for the office deciding, so that what was asked
+/// can always be granted on the day it is asked.
+pub fn extension_deadline(
+    assigned: NaiveDate,
+    color: Option<Color>,
+    current: Option<NaiveDate>,
+    wanted: NaiveDate,
+    today: NaiveDate,
+) -> Result<NaiveDate, ExtensionError> {
+    if current.is_some_and(|d| wanted <= d) {
+        return Err(ExtensionError::NotLater);
+    }
+    if wanted < today {
+        return Err(ExtensionError::InThePast);
+    }
+    Ok(check_deadline(assigned, color, wanted)?)
+}
+
 /// The deadline of rehandling that starts on `today`: the policy's days,
 /// but never past the law's limit counted from the assignment (and never
 /// before today).
@@ -725,5 +756,45 @@ mod tests {
     fn numbers() {
         assert_eq!(format_number(2026, 42), "2026-0042");
         assert_eq!(format_number(2026, 12345), "2026-12345");
+    }
+
+    #[test]
+    fn an_extension_is_later_not_past_and_within_the_limit() {
+        let assigned = d("2026-03-01");
+        let current = Some(d("2026-05-30"));
+        let today = d("2026-05-20");
+        let color = Some(Color::Green);
+        let cases = [
+            (d("2026-06-30"), Ok(d("2026-06-30"))),
+            (d("2026-05-30"), Err(ExtensionError::NotLater)),
+            (d("2026-05-01"), Err(ExtensionError::NotLater)),
+            (
+                d("2026-12-01"),
+                Err(ExtensionError::Deadline(DeadlineError::PastSixMonths)),
+            ),
+        ];
+        for (wanted, want) in cases {
+            assert_eq!(
+                extension_deadline(assigned, color, current, wanted, today),
+                want,
+                "{wanted}"
+            );
+        }
+        // Past the current deadline but before today: refused asking and
+        // deciding alike (they once differed).
+        let late = d("2026-06-10");
+        assert_eq!(
+            extension_deadline(assigned, color, current, d("2026-06-01"), late),
+            Err(ExtensionError::InThePast)
+        );
+        // Without a current deadline, only the date and the limit count.
+        assert_eq!(
+            extension_deadline(assigned, color, None, d("2026-04-01"), today),
+            Err(ExtensionError::InThePast)
+        );
+        assert_eq!(
+            extension_deadline(assigned, color, None, d("2026-06-01"), today),
+            Ok(d("2026-06-01"))
+        );
     }
 }

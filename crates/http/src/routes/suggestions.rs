@@ -1011,6 +1011,21 @@ fn deadline_error(e: rules::DeadlineError) -> ApiError {
     ApiError::field("due_date", "deadline", msg)
 }
 
+fn extension_error(e: rules::ExtensionError) -> ApiError {
+    let msg = match e {
+        rules::ExtensionError::NotLater => Msg::new(
+            "新的期限须晚于现期限",
+            "the new deadline must be later than the current one",
+        ),
+        rules::ExtensionError::InThePast => Msg::new(
+            "新的期限不能早于今天",
+            "the new deadline may not be in the past",
+        ),
+        rules::ExtensionError::Deadline(e) => return deadline_error(e),
+    };
+    ApiError::field("due_date", "deadline", msg)
+}
+
 /// The bodies of the lifecycle operations.
 mod paste_body {
     use super::*;
@@ -1748,17 +1763,8 @@ mod paste_body {
                     ),
                 ));
             };
-            if before.deadline.is_some_and(|d| wanted <= d) {
-                return Err(ApiError::field(
-                    "due_date",
-                    "deadline",
-                    Msg::new(
-                        "新的期限须晚于现期限",
-                        "the new deadline must be later than the current one",
-                    ),
-                ));
-            }
-            rules::check_deadline(assigned, before.color, wanted).map_err(deadline_error)?;
+            rules::extension_deadline(assigned, before.color, before.deadline, wanted, today)
+                .map_err(extension_error)?;
         }
         let by = caller.actor()?.user_id;
         let unit_id = before.lead_unit_id.unwrap_or_default();
@@ -1873,19 +1879,9 @@ pub async fn decide_request(
             }
             let assigned = before.assigned_on.unwrap_or(today);
             let wanted = b.due_date.or(req.requested_deadline).unwrap_or(assigned);
-            // An extension moves the deadline later, never earlier or into the past.
-            if before.deadline.is_some_and(|d| wanted <= d) || wanted < today {
-                return Err(ApiError::field(
-                    "due_date",
-                    "deadline",
-                    Msg::new(
-                        "延期后的期限须晚于现期限且不早于今天",
-                        "an extended deadline must be later than the current one and not in the past",
-                    ),
-                ));
-            }
             after.deadline = Some(
-                rules::check_deadline(assigned, before.color, wanted).map_err(deadline_error)?,
+                rules::extension_deadline(assigned, before.color, before.deadline, wanted, today)
+                    .map_err(extension_error)?,
             );
             after.overdue_recorded = false;
         }
