@@ -8,6 +8,12 @@ pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
+/// The date of an instant in China Standard Time (UTC+8), where the
+/// congress works: its days, years and deadlines are counted there.
+pub fn china_date(t: DateTime<Utc>) -> chrono::NaiveDate {
+    (t + chrono::Duration::hours(8)).date_naive()
+}
+
 /// Where "today" comes from: the system clock in service, a movable one in
 /// tests (deadlines and overdue checks depend on it).
 pub trait Clock: Send + Sync + std::fmt::Debug {
@@ -21,7 +27,7 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn today(&self) -> chrono::NaiveDate {
-        (Utc::now() + chrono::Duration::hours(8)).date_naive()
+        china_date(Utc::now())
     }
 }
 

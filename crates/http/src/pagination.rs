@@ -32,11 +32,47 @@ pub struct ListParams {
     /// Only objects whose last change committed after this sequence number,
     /// in commit order: the `next_after` of the previous sync (0 the first
     /// time). Every change is seen exactly once, with no overlap needed.
-    /// Not with `modified_since`; collections read whole (a record's
-    /// timeline, replies, ...) answer 422.
+    /// With `modified_since` as well, both filters apply.
     #[param(minimum = 0)]
     #[validate(range(min = 0))]
     pub after: Option<i64>,
+}
+
+/// The paging parameters of a list read whole with its record (a
+/// suggestion's timeline, a station's reception days): like
+/// [`ListParams`] without `after`, since such records carry no commit
+/// sequence; `modified_since` serves for synchronising them.
+#[derive(Debug, Clone, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WholeListParams {
+    /// Page size, 1 to 100 (default 20).
+    #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    #[param(max_length = 200)]
+    pub cursor: Option<String>,
+    /// Add `total`, the number of matching objects, to the answer.
+    pub include_total: Option<bool>,
+    /// Only objects changed at or after this instant (RFC 3339), ordered by
+    /// last change: for clients that keep a copy.
+    pub modified_since: Option<DateTime<Utc>>,
+    /// Accepted for symmetry with the other lists: these records are never
+    /// deleted.
+    pub include_deleted: Option<bool>,
+}
+
+impl WholeListParams {
+    fn as_list(&self) -> ListParams {
+        ListParams {
+            limit: self.limit,
+            cursor: self.cursor.clone(),
+            include_total: self.include_total,
+            modified_since: self.modified_since,
+            include_deleted: self.include_deleted,
+            after: None,
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -90,21 +126,16 @@ impl ListParams {
             .filter(|s| !s.is_empty())
             .map(decode_cursor)
             .transpose()?;
-        if let Some(c) = &after
-            && (c.updated_at.is_some() != self.modified_since.is_some()
-                || c.seq.is_some() != self.after.is_some())
-        {
-            return Err(bad_cursor());
-        }
-        if self.after.is_some() && self.modified_since.is_some() {
-            return Err(ApiError::field(
-                "after",
-                "conflict",
-                Msg::new(
-                    "after 与 modified_since 只能用其一",
-                    "Use either after or modified_since, not both",
-                ),
-            ));
+        // A cursor carries the order it was made in: commit order (`after`),
+        // last change (`modified_since`) or creation.
+        if let Some(c) = &after {
+            let fits = match self.after {
+                Some(_) => c.seq.is_some() && c.updated_at.is_none(),
+                None => c.seq.is_none() && c.updated_at.is_some() == self.modified_since.is_some(),
+            };
+            if !fits {
+                return Err(bad_cursor());
+            }
         }
         if self.after.is_some_and(|a| a < 0) {
             return Err(ApiError::field(
@@ -188,18 +219,8 @@ impl<T: Keyed> ListResponse<T> {
     /// Pages a collection read in full, with the same parameters and
     /// answers as every other collection. Such records are never deleted,
     /// so `include_deleted` changes nothing.
-    pub fn from_vec(mut items: Vec<T>, params: &ListParams) -> Result<Self, ApiError> {
-        let opts = params.options()?;
-        if opts.after_seq.is_some() {
-            return Err(ApiError::field(
-                "after",
-                "not_offered",
-                Msg::new(
-                    "此列表随所属记录整体读取，不按提交顺序同步：请使用 modified_since",
-                    "This list is read whole with its record and is not synchronised in commit order: use modified_since",
-                ),
-            ));
-        }
+    pub fn from_vec(mut items: Vec<T>, params: &WholeListParams) -> Result<Self, ApiError> {
+        let opts = params.as_list().options()?;
         if let Some(since) = opts.modified_since {
             items.retain(|i| i.key().1 >= since);
             items.sort_by_key(|i| (i.key().1, i.key().0));

@@ -287,7 +287,7 @@ impl Store {
             NewDuty {
                 deputy_id: deputy,
                 kind: DutyKind::OpinionTakenUp,
-                occurred_on: (after.updated_at + chrono::Duration::hours(8)).date_naive(),
+                occurred_on: renda_domain::time::china_date(after.updated_at),
                 title,
                 content: None,
                 ref_type: Some("constituent_opinion"),

@@ -133,6 +133,16 @@ impl<M: sea_orm::FromQueryResult> sea_orm::FromQueryResult for WithSeq<M> {
     }
 }
 
+/// A live row, or the tombstone of a deleted one.
+fn row_of<M>(m: M, key_of: &impl Fn(&M) -> (Uuid, DateTime<Utc>, Option<DateTime<Utc>>)) -> Row<M> {
+    let (id, updated_at, deleted_at) = key_of(&m);
+    if deleted_at.is_some() {
+        Row::Deleted { id, updated_at }
+    } else {
+        Row::Live(m)
+    }
+}
+
 /// Applies the options to `select` and fetches one page. `key_of` reads a
 /// model's id, last-change time and deletion time.
 pub(crate) async fn paginate<E, Conn>(
@@ -202,17 +212,7 @@ where
     } else {
         None
     };
-    let items = rows
-        .into_iter()
-        .map(|m| {
-            let (id, updated_at, deleted_at) = key_of(&m);
-            if deleted_at.is_some() {
-                Row::Deleted { id, updated_at }
-            } else {
-                Row::Live(m)
-            }
-        })
-        .collect();
+    let items = rows.into_iter().map(|m| row_of(m, &key_of)).collect();
     Ok(Page {
         items,
         next,
@@ -245,6 +245,9 @@ where
     }
     let after = opts.after_seq.unwrap_or(0);
     select = select.filter(seq.clone().gt(after));
+    if let Some(since) = opts.modified_since {
+        select = select.filter(keys.updated_at.gte(since));
+    }
     let total = if opts.include_total {
         Some(select.clone().count(db).await?)
     } else {
@@ -277,17 +280,7 @@ where
         None
     };
     let from = opts.after.and_then(|c| c.seq).unwrap_or(after);
-    let items = rows
-        .into_iter()
-        .map(|r| {
-            let (id, updated_at, deleted_at) = key_of(&r.model);
-            if deleted_at.is_some() {
-                Row::Deleted { id, updated_at }
-            } else {
-                Row::Live(r.model)
-            }
-        })
-        .collect();
+    let items = rows.into_iter().map(|r| row_of(r.model, &key_of)).collect();
     Ok(Page {
         items,
         next,

@@ -834,8 +834,8 @@ impl Store {
         let txn = self.db.begin().await?;
         if after.status == SuggestionStatus::Registered && after.number.is_none() {
             // The congress counts its year in China Standard Time (UTC+8).
-            let at = after.registered_at.unwrap_or_else(Utc::now) + chrono::Duration::hours(8);
-            let year = at.year();
+            let year =
+                renda_domain::time::china_date(after.registered_at.unwrap_or_else(Utc::now)).year();
             after.number = Some(next_number(&txn, year).await?);
         }
         after.updated_at = renda_domain::time::now();

@@ -790,10 +790,6 @@ pub struct ObserverRecord {
     pub opinions_pending: u64,
 }
 
-fn cst_date(t: DateTime<Utc>) -> NaiveDate {
-    (t + chrono::Duration::hours(8)).date_naive()
-}
-
 impl Store {
     pub async fn create_supervision(
         &self,
@@ -963,7 +959,7 @@ impl Store {
             crate::duties::NewDuty {
                 deputy_id,
                 kind: renda_domain::duty::DutyKind::SupervisionVote,
-                occurred_on: cst_date(v.voted_at),
+                occurred_on: renda_domain::time::china_date(v.voted_at),
                 title: item.title.clone(),
                 content: None,
                 ref_type: Some("supervision"),
@@ -1446,7 +1442,7 @@ impl Store {
                     match p.closed_at {
                         Some(at) if p.status == ProblemStatus::Closed => {
                             st.problems_closed += 1;
-                            if cst_date(at) <= o.deadline {
+                            if renda_domain::time::china_date(at) <= o.deadline {
                                 st.problems_closed_on_time += 1;
                             }
                         }

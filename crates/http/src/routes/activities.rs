@@ -18,7 +18,7 @@ use validator::Validate;
 
 use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, no_null, take};
-use crate::pagination::{ListParams, ListResponse};
+use crate::pagination::{ListParams, ListResponse, WholeListParams};
 use crate::patch::double;
 use crate::routes::common::{blank, concurrent_change, missing_deputies, sorted};
 use crate::{AppState, respond};
@@ -687,7 +687,7 @@ pub async fn record_attendance(
 /// Who is invited, signed up and checked in.
 #[utoipa::path(
     tag = "activities",
-    params(("id" = Uuid, Path), ListParams),
+    params(("id" = Uuid, Path), WholeListParams),
     responses(
         (status = 200, description = "Participants", body = ListResponse<ParticipantView>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
@@ -700,7 +700,7 @@ pub async fn list_participants(
     state: Data<AppState>,
     caller: Caller,
     id: Path<Uuid>,
-    page: QueryParams<ListParams>,
+    page: QueryParams<WholeListParams>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ReadActivities)?;
     let a = state.store.get_activity(id.into_inner()).await?;

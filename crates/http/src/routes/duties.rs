@@ -20,7 +20,7 @@ use validator::Validate;
 
 use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, no_null, take};
-use crate::pagination::{ListParams, ListResponse};
+use crate::pagination::{ListParams, ListResponse, WholeListParams};
 use crate::patch::double;
 use crate::{AppState, respond};
 
@@ -592,7 +592,7 @@ impl crate::pagination::Keyed for IdleDeputyView {
 /// nothing on record.
 #[utoipa::path(
     tag = "duties",
-    params(ListParams, IdleParams),
+    params(WholeListParams, IdleParams),
     responses(
         (status = 200, description = "Deputies without recorded duties", body = ListResponse<IdleDeputyView>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
@@ -605,7 +605,7 @@ impl crate::pagination::Keyed for IdleDeputyView {
 pub async fn idle_deputies(
     state: Data<AppState>,
     caller: Caller,
-    page: QueryParams<ListParams>,
+    page: QueryParams<WholeListParams>,
     params: QueryParams<IdleParams>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ReadDutySummary)?;

@@ -25,7 +25,7 @@ use validator::Validate;
 
 use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams};
-use crate::pagination::{Keyed, ListParams, ListResponse};
+use crate::pagination::{Keyed, ListParams, ListResponse, WholeListParams};
 use crate::routes::common::{blank, concurrent_change, limit_anonymous};
 use crate::routes::suggestions::EmptyRequest;
 use crate::{AppState, respond};
@@ -574,7 +574,7 @@ impl From<TimelineEntry> for RoundTimelineItem {
 /// Every step of the round (everyone).
 #[utoipa::path(
     tag = "livelihood",
-    params(("id" = Uuid, Path), ListParams),
+    params(("id" = Uuid, Path), WholeListParams),
     responses(
         (status = 200, description = "Oldest first", body = ListResponse<RoundTimelineItem>),
         (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
@@ -585,7 +585,7 @@ impl From<TimelineEntry> for RoundTimelineItem {
 pub async fn round_timeline(
     state: Data<AppState>,
     id: Path<Uuid>,
-    page: QueryParams<ListParams>,
+    page: QueryParams<WholeListParams>,
 ) -> ApiResult<HttpResponse> {
     let r = state.store.get_round(id.into_inner()).await?;
     let items: Vec<RoundTimelineItem> = state
@@ -783,7 +783,7 @@ pub struct CandidateFilterParams {
 /// A round's candidates (everyone); `status=adopted` gives its projects.
 #[utoipa::path(
     tag = "livelihood",
-    params(("id" = Uuid, Path), ListParams, CandidateFilterParams),
+    params(("id" = Uuid, Path), WholeListParams, CandidateFilterParams),
     responses(
         (status = 200, description = "Candidates", body = ListResponse<CandidateResponse>),
         (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
@@ -795,7 +795,7 @@ pub struct CandidateFilterParams {
 pub async fn list_candidates(
     state: Data<AppState>,
     id: Path<Uuid>,
-    page: QueryParams<ListParams>,
+    page: QueryParams<WholeListParams>,
     filter: QueryParams<CandidateFilterParams>,
 ) -> ApiResult<HttpResponse> {
     let r = state.store.get_round(id.into_inner()).await?;
@@ -1196,7 +1196,7 @@ impl Keyed for VoterView {
 /// read who chose what.
 #[utoipa::path(
     tag = "livelihood",
-    params(("id" = Uuid, Path), ListParams),
+    params(("id" = Uuid, Path), WholeListParams),
     responses(
         (status = 200, description = "Voters", body = ListResponse<VoterView>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
@@ -1210,7 +1210,7 @@ pub async fn list_voters(
     state: Data<AppState>,
     caller: Caller,
     id: Path<Uuid>,
-    page: QueryParams<ListParams>,
+    page: QueryParams<WholeListParams>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ReadLivelihoodVoters)?;
     let round = state.store.get_round(id.into_inner()).await?;
@@ -1459,7 +1459,7 @@ pub async fn report_progress(
 /// A project's progress reports, oldest first (everyone).
 #[utoipa::path(
     tag = "livelihood",
-    params(("id" = Uuid, Path), ("project_id" = Uuid, Path), ListParams),
+    params(("id" = Uuid, Path), ("project_id" = Uuid, Path), WholeListParams),
     responses(
         (status = 200, description = "Progress reports", body = ListResponse<ProgressView>),
         (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
@@ -1470,7 +1470,7 @@ pub async fn report_progress(
 pub async fn list_progress(
     state: Data<AppState>,
     path: Path<(Uuid, Uuid)>,
-    page: QueryParams<ListParams>,
+    page: QueryParams<WholeListParams>,
 ) -> ApiResult<HttpResponse> {
     let (id, pid) = path.into_inner();
     let (_, p) = project(&state, id, pid).await?;
@@ -1582,7 +1582,7 @@ pub async fn add_comment(
 /// Deputies' comments on a project (everyone).
 #[utoipa::path(
     tag = "livelihood",
-    params(("id" = Uuid, Path), ("project_id" = Uuid, Path), ListParams),
+    params(("id" = Uuid, Path), ("project_id" = Uuid, Path), WholeListParams),
     responses(
         (status = 200, description = "Comments", body = ListResponse<CommentView>),
         (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
@@ -1593,7 +1593,7 @@ pub async fn add_comment(
 pub async fn list_comments(
     state: Data<AppState>,
     path: Path<(Uuid, Uuid)>,
-    page: QueryParams<ListParams>,
+    page: QueryParams<WholeListParams>,
 ) -> ApiResult<HttpResponse> {
     let (id, pid) = path.into_inner();
     let (_, p) = project(&state, id, pid).await?;

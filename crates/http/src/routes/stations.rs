@@ -16,7 +16,7 @@ use validator::Validate;
 
 use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, no_null, take};
-use crate::pagination::{Keyed, ListParams, ListResponse};
+use crate::pagination::{Keyed, ListParams, ListResponse, WholeListParams};
 use crate::patch::double;
 use crate::routes::common::{blank, concurrent_change, missing_deputies, sorted};
 use crate::{AppState, respond};
@@ -586,7 +586,7 @@ pub struct ReceptionFilterParams {
 /// A station's reception days, by day (everyone: residents see when to come).
 #[utoipa::path(
     tag = "stations",
-    params(("id" = Uuid, Path), ListParams, ReceptionFilterParams),
+    params(("id" = Uuid, Path), WholeListParams, ReceptionFilterParams),
     responses(
         (status = 200, description = "Reception days", body = ListResponse<ReceptionDayResponse>),
         (status = 404, description = "No such station", body = Problem, content_type = "application/problem+json"),
@@ -598,7 +598,7 @@ pub struct ReceptionFilterParams {
 pub async fn list_reception_days(
     state: Data<AppState>,
     id: Path<Uuid>,
-    page: QueryParams<ListParams>,
+    page: QueryParams<WholeListParams>,
     filter: QueryParams<ReceptionFilterParams>,
 ) -> ApiResult<HttpResponse> {
     let station = state.store.get_station(id.into_inner()).await?;

@@ -30,7 +30,7 @@ use validator::Validate;
 use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
 use crate::export::{Cell, ExportFormat};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, answer};
-use crate::pagination::{ListParams, ListResponse};
+use crate::pagination::{ListParams, ListResponse, WholeListParams};
 use crate::patch::double;
 use crate::routes::common::refuse_blank;
 use crate::{AppState, respond};
@@ -2396,7 +2396,7 @@ macro_rules! sub_list {
         $(#[$m])*
         #[utoipa::path(
             tag = "suggestions",
-            params(("id" = Uuid, Path), ListParams),
+            params(("id" = Uuid, Path), WholeListParams),
             responses(
                 (status = 200, description = "Oldest first", body = ListResponse<$item>),
                 (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
@@ -2410,7 +2410,7 @@ macro_rules! sub_list {
             state: Data<AppState>,
             caller: Caller,
             id: Path<Uuid>,
-            page: QueryParams<ListParams>,
+            page: QueryParams<WholeListParams>,
         ) -> ApiResult<HttpResponse> {
             let s = load_for(&state, &caller, id.into_inner(), SuggestionAction::ReadRecords).await?;
             let $st: &AppState = &state;
@@ -3091,7 +3091,7 @@ pub async fn upload_attachment(
 /// The files attached to a suggestion.
 #[utoipa::path(
     tag = "suggestions",
-    params(("id" = Uuid, Path), ListParams),
+    params(("id" = Uuid, Path), WholeListParams),
     responses(
         (status = 200, description = "Oldest first", body = ListResponse<AttachmentView>),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
@@ -3105,7 +3105,7 @@ pub async fn list_attachments(
     state: Data<AppState>,
     caller: Caller,
     id: Path<Uuid>,
-    page: QueryParams<ListParams>,
+    page: QueryParams<WholeListParams>,
 ) -> ApiResult<HttpResponse> {
     let s = load_for(
         &state,
@@ -3143,7 +3143,16 @@ fn content_disposition(name: &str) -> String {
     tag = "suggestions",
     params(("id" = Uuid, Path), ("attachment_id" = Uuid, Path)),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream", headers(("Content-Disposition" = String), ("ETag" = String))),
+        (status = 200, description = "The file, with the type recognised from its content when it was uploaded", content(
+            (Vec<u8> = "application/pdf"),
+            (Vec<u8> = "image/png"),
+            (Vec<u8> = "image/jpeg"),
+            (Vec<u8> = "image/gif"),
+            (Vec<u8> = "image/webp"),
+            (Vec<u8> = "application/msword"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (Vec<u8> = "application/octet-stream"),
+        ), headers(("Content-Disposition" = String), ("ETag" = String))),
         (status = 401, description = "Not signed in and not published", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such suggestion or file, or not visible", body = Problem, content_type = "application/problem+json"),
     ),
@@ -3311,7 +3320,7 @@ pub struct YearParams {
 /// Units named advanced in the double evaluation, newest year first.
 #[utoipa::path(
     tag = "suggestions",
-    params(YearParams, ListParams),
+    params(YearParams, WholeListParams),
     responses(
         (status = 200, description = "Advanced units", body = ListResponse<AdvancedUnitView>),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
@@ -3324,7 +3333,7 @@ pub async fn list_advanced_units(
     state: Data<AppState>,
     caller: Caller,
     q: QueryParams<YearParams>,
-    page: QueryParams<ListParams>,
+    page: QueryParams<WholeListParams>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ReadUnits)?;
     let items: Vec<AdvancedUnitView> = state

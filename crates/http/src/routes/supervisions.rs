@@ -31,7 +31,7 @@ use validator::Validate;
 
 use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem as ProblemDoc};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, answer, no_null, take};
-use crate::pagination::{Keyed, ListParams, ListResponse};
+use crate::pagination::{Keyed, ListParams, ListResponse, WholeListParams};
 use crate::patch::double;
 use crate::routes::common::{blank, missing_deputies, missing_units, refuse_blank};
 use crate::routes::suggestions::EmptyRequest;
@@ -2767,7 +2767,7 @@ macro_rules! sub_collection {
         $(#[$m])*
         #[utoipa::path(
             tag = "supervision",
-            params(("id" = Uuid, Path), ListParams),
+            params(("id" = Uuid, Path), WholeListParams),
             responses(
                 (status = 200, description = "Oldest first", body = ListResponse<$item>),
                 (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
@@ -2782,7 +2782,7 @@ macro_rules! sub_collection {
             state: Data<AppState>,
             caller: Caller,
             id: Path<Uuid>,
-            page: QueryParams<ListParams>,
+            page: QueryParams<WholeListParams>,
         ) -> ApiResult<HttpResponse> {
             let items = read_sub(&state, &caller, id.into_inner(), $access, $loader).await?;
             Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
@@ -2937,7 +2937,7 @@ sub_collection!(
 /// decided. Readable wherever the item is.
 #[utoipa::path(
     tag = "supervision",
-    params(("id" = Uuid, Path), ListParams),
+    params(("id" = Uuid, Path), WholeListParams),
     responses(
         (status = 200, description = "By round", body = ListResponse<SupervisionEvaluationView>),
         (status = 401, description = "Not signed in and not published", body = ProblemDoc, content_type = "application/problem+json"),
@@ -2951,7 +2951,7 @@ pub async fn list_evaluations(
     state: Data<AppState>,
     caller: Caller,
     id: Path<Uuid>,
-    page: QueryParams<ListParams>,
+    page: QueryParams<WholeListParams>,
 ) -> ApiResult<HttpResponse> {
     let s = load_for(&state, &caller, id.into_inner(), SupervisionAction::Read).await?;
     let items: Vec<SupervisionEvaluationView> = state
