@@ -237,9 +237,11 @@ async fn a_password_set_while_the_account_becomes_a_checker_is_not_kept() {
             app.patch(&path, Some(&admin), &pw),
             app.patch(&path, Some(&security), &roles),
         );
+        // The admin's change may also come after the grant: then the
+        // account is a checker's, which the admin does not keep (403).
         for r in [&set, &grant] {
             assert!(
-                [200, 409].contains(&r.status.as_u16()),
+                [200, 403, 409].contains(&r.status.as_u16()),
                 "round {i}: {} {}",
                 r.status,
                 r.text
