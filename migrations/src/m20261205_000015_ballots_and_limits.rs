@@ -1,6 +1,7 @@
 //! Secret ballots kept sealed while the vote is open, and the marks of
 //! those already counted put in an order that says nothing about who cast
-//! them; rate-limit windows shared by every instance.
+//! them; room for sealed webhook secrets; rate-limit windows shared by
+//! every instance.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -56,6 +57,14 @@ impl MigrationTrait for Migration {
         .await?;
         db.execute_unprepared("DROP TABLE livelihood_marks_reshuffle")
             .await?;
+        // A webhook's signing secret is kept sealed now: its stored form
+        // is longer than the 200 characters a secret may have.
+        if db.get_database_backend() == sea_orm_migration::sea_orm::DbBackend::Postgres {
+            db.execute_unprepared(
+                "ALTER TABLE webhook_subscriptions ALTER COLUMN secret TYPE text",
+            )
+            .await?;
+        }
         // One row per limited key, its current window, shared by every
         // instance (times in milliseconds since the epoch).
         m.create_table(

@@ -950,6 +950,24 @@ async fn webhook_secrets_are_encrypted_at_rest_and_follow_a_key_rotation() {
     let secret = hook.ok(201)["secret"].as_str().unwrap().to_owned();
     let values = raw_values(&app, "webhook_subscriptions", "secret").await;
     assert_eq!(values.len(), 1);
+    // The longest secret allowed fits sealed, and a rotation to it too.
+    let id = hook.body["webhook"]["id"].as_str().unwrap().to_owned();
+    let longest = "s".repeat(200);
+    app.post(
+        &format!("/api/v1/webhooks/{id}/secret"),
+        Some(&admin),
+        &json!({"secret": longest}),
+    )
+    .await
+    .ok(200);
+    app.post(
+        &format!("/api/v1/webhooks/{id}/secret"),
+        Some(&admin),
+        &json!({"secret": secret}),
+    )
+    .await
+    .ok(200);
+    let values = raw_values(&app, "webhook_subscriptions", "secret").await;
     assert!(values[0].starts_with("enc:"), "{}", values[0]);
     assert!(!values[0].contains(&secret), "the secret is kept in clear");
     for v in raw_values(&app, "audit_events", "after").await {
