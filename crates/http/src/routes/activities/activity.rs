@@ -1,0 +1,442 @@
+//! Planning, listing, reading and amending activities.
+
+use super::*;
+
+/// An activity.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ee0",
+    "kind": "service_brand", "brand": "代表+心理关爱",
+    "title": "走进社区心理健康讲座", "description": null,
+    "day": "2026-12-05", "place": "古城街道代表之家", "organiser": "区人大代表工委",
+    "invited_deputy_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11"],
+    "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z"
+}))]
+pub struct ActivityResponse {
+    pub id: Uuid,
+    pub kind: ActivityKind,
+    pub brand: Option<String>,
+    pub title: String,
+    pub description: Option<String>,
+    pub day: NaiveDate,
+    pub place: String,
+    pub organiser: String,
+    pub invited_deputy_ids: Vec<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn view(a: Activity) -> ActivityResponse {
+    ActivityResponse {
+        id: a.id,
+        kind: a.kind,
+        brand: a.brand,
+        title: a.title,
+        description: a.description,
+        day: a.day,
+        place: a.place,
+        organiser: a.organiser,
+        invited_deputy_ids: a.invited,
+        created_at: a.created_at,
+        updated_at: a.updated_at,
+    }
+}
+
+/// A new activity.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "kind": "service_brand", "brand": "代表+心理关爱", "title": "走进社区心理健康讲座",
+    "day": "2026-12-05", "place": "古城街道代表之家", "organiser": "区人大代表工委",
+    "invited_deputy_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11"]
+}))]
+pub struct CreateActivityRequest {
+    pub kind: ActivityKind,
+    /// Required for a service brand, e.g. 代表+义务助老.
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub brand: Option<String>,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
+    )]
+    pub title: String,
+    #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
+    pub description: Option<String>,
+    pub day: NaiveDate,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
+    )]
+    pub place: String,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
+    )]
+    pub organiser: String,
+    #[serde(default)]
+    #[validate(length(max = 500))]
+    #[schema(max_items = 500)]
+    pub invited_deputy_ids: Vec<Uuid>,
+}
+
+/// What the derived schema of [`CreateActivityRequest`] cannot say, as
+/// [`check_activity`] requires: a service-brand activity names its brand
+/// (not blank). The schema becomes the derived one and one of: a service
+/// brand with its brand, or another kind. Likewise a [`MatchNeedRequest`]
+/// names an activity or a deputy.
+pub(crate) fn document_rules(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, OneOfBuilder, Type};
+    let brand = ObjectBuilder::new()
+        .property(
+            "kind",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some([ActivityKind::ServiceBrand.as_str()])),
+        )
+        .property(
+            "brand",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(crate::NOT_BLANK_PATTERN)),
+        )
+        .required("kind")
+        .required("brand");
+    let others = ObjectBuilder::new()
+        .property(
+            "kind",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(
+                    ActivityKind::ALL
+                        .iter()
+                        .filter(|k| **k != ActivityKind::ServiceBrand)
+                        .map(|k| k.as_str()),
+                )),
+        )
+        .required("kind");
+    crate::add_rule(
+        doc,
+        "CreateActivityRequest",
+        OneOfBuilder::new().item(brand).item(others),
+    );
+    // A need is matched to an activity, a deputy, or both (match_need).
+    let named = |field: &str| {
+        ObjectBuilder::new()
+            .property(
+                field,
+                ObjectBuilder::new().schema_type(Type::String).format(Some(
+                    utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Uuid),
+                )),
+            )
+            .required(field)
+    };
+    crate::add_rule(
+        doc,
+        "MatchNeedRequest",
+        AnyOfBuilder::new()
+            .item(named("activity_id"))
+            .item(named("deputy_id")),
+    );
+}
+
+fn check_activity(a: &Activity, today: NaiveDate) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for (f, v) in [
+        ("title", &a.title),
+        ("place", &a.place),
+        ("organiser", &a.organiser),
+    ] {
+        if renda_domain::text::is_blank(v) {
+            errors.push(blank(f));
+        }
+    }
+    if a.kind == ActivityKind::ServiceBrand
+        && a.brand.as_deref().is_none_or(renda_domain::text::is_blank)
+    {
+        errors.push(FieldError::new(
+            "brand",
+            "required",
+            Msg::new(
+                "服务品牌活动须写明品牌",
+                "a service-brand activity names its brand",
+            ),
+        ));
+    }
+    if a.day < today - chrono::Duration::days(366) || a.day > today + chrono::Duration::days(366) {
+        errors.push(FieldError::new(
+            "day",
+            "out_of_range",
+            Msg::new("日期须在一年之内", "the day must be within a year of today"),
+        ));
+    }
+    errors
+}
+
+/// Plans an activity and invites deputies (staff).
+#[utoipa::path(
+    tag = "activities",
+    request_body = CreateActivityRequest,
+    responses(
+        (status = 201, description = "Planned", body = ActivityResponse, headers(("Location" = String), ("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/activities")]
+pub async fn create_activity(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<CreateActivityRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageActivities)?;
+    let b = body.parse()?;
+    let now = renda_domain::time::now();
+    let a = Activity {
+        id: Uuid::now_v7(),
+        kind: b.kind,
+        brand: b.brand.map(|x| x.trim().to_owned()),
+        title: b.title.trim().to_owned(),
+        description: b.description,
+        day: b.day,
+        place: b.place.trim().to_owned(),
+        organiser: b.organiser.trim().to_owned(),
+        invited: sorted(b.invited_deputy_ids.clone()),
+        created_by: caller.actor()?.user_id,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let mut errors = check_activity(&a, state.clock.today());
+    errors.extend(missing_deputies(&state, "invited_deputy_ids", &b.invited_deputy_ids).await?);
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let a = state.store.create_activity(&caller.audit(), a).await?;
+    let version = a.version;
+    Ok(respond::created(
+        format!("/api/v1/activities/{}", a.id),
+        version,
+        &view(a),
+    ))
+}
+
+/// Filters of the activity listing.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ActivityFilterParams {
+    pub kind: Option<ActivityKind>,
+    /// On or after this day.
+    pub from: Option<NaiveDate>,
+    /// On or before this day.
+    pub to: Option<NaiveDate>,
+    /// Activities this deputy is invited to, signed up for or attended.
+    pub deputy_id: Option<Uuid>,
+    /// Words in the title or brand.
+    #[validate(length(max = 100))]
+    #[param(max_length = 100)]
+    pub q: Option<String>,
+}
+
+/// Lists activities (anyone signed in).
+#[utoipa::path(
+    tag = "activities",
+    params(ListParams, ActivityFilterParams),
+    responses(
+        (status = 200, description = "A page of activities", body = ListResponse<ActivityResponse>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/activities")]
+pub async fn list_activities(
+    state: Data<AppState>,
+    caller: Caller,
+    page: QueryParams<ListParams>,
+    filter: QueryParams<ActivityFilterParams>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadActivities)?;
+    let p = filter.0;
+    let f = ActivityFilter {
+        kind: p.kind,
+        from: p.from,
+        to: p.to,
+        deputy_id: p.deputy_id,
+        q: p.q.filter(|q| !renda_domain::text::is_blank(q)),
+    };
+    let page = state.store.list_activities(&f, &page.0.options()?).await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, view)))
+}
+
+/// Reads an activity (anyone signed in).
+#[utoipa::path(
+    tag = "activities",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The activity", body = ActivityResponse, headers(("ETag" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/activities/{id}")]
+pub async fn get_activity(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadActivities)?;
+    let a = state.store.get_activity(id.into_inner()).await?;
+    let version = a.version;
+    Ok(respond::resource(&req, version, &view(a)))
+}
+
+/// A change to an activity; `invited_deputy_ids` replaces the invitations.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"place": "项里街道代表之家"}))]
+pub struct UpdateActivityRequest {
+    #[serde(default, deserialize_with = "double")]
+    #[schema(value_type = ActivityKind, required = false)]
+    pub kind: Option<Option<ActivityKind>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub brand: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 200))]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$")]
+    pub title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
+    pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[schema(value_type = NaiveDate, required = false)]
+    pub day: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 200))]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$")]
+    pub place: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 200))]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$")]
+    pub organiser: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(max = 500))]
+    #[schema(value_type = Vec<Uuid>, required = false, max_items = 500)]
+    pub invited_deputy_ids: Option<Option<Vec<Uuid>>>,
+}
+
+/// Changes an activity (staff).
+#[utoipa::path(
+    tag = "activities",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    request_body = UpdateActivityRequest,
+    responses(
+        (status = 200, description = "Changed", body = ActivityResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed meanwhile, or a new day after check-ins", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/activities/{id}")]
+pub async fn update_activity(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<UpdateActivityRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageActivities)?;
+    let b = body.parse()?;
+    let before = state.store.get_activity(id.into_inner()).await?;
+    if if_match.0.is_some_and(|v| v != before.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    let mut errors = Vec::new();
+    let mut after = before.clone();
+    if let Some(v) = take(&mut errors, no_null("kind", b.kind)) {
+        after.kind = v;
+    }
+    if let Some(v) = b.brand {
+        after.brand = v;
+    }
+    if let Some(v) = take(&mut errors, no_null("title", b.title)) {
+        after.title = v.trim().to_owned();
+    }
+    if let Some(v) = b.description {
+        after.description = v;
+    }
+    if let Some(v) = take(&mut errors, no_null("day", b.day)) {
+        after.day = v;
+    }
+    if let Some(v) = take(&mut errors, no_null("place", b.place)) {
+        after.place = v.trim().to_owned();
+    }
+    if let Some(v) = take(&mut errors, no_null("organiser", b.organiser)) {
+        after.organiser = v.trim().to_owned();
+    }
+    if let Some(v) = take(
+        &mut errors,
+        no_null("invited_deputy_ids", b.invited_deputy_ids),
+    ) {
+        errors.extend(missing_deputies(&state, "invited_deputy_ids", &v).await?);
+        after.invited = sorted(v);
+    }
+    if after.day != before.day {
+        errors.extend(check_activity(&after, state.clock.today()));
+    } else {
+        errors.extend(
+            check_activity(&after, after.day)
+                .into_iter()
+                .filter(|e| e.field != "day"),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    if after == before {
+        return Ok(respond::changed(before.version, &view(before)));
+    }
+    // Check-ins are duty records of the day they happened.
+    if after.day != before.day
+        && state
+            .store
+            .activity_participants(before.id)
+            .await?
+            .iter()
+            .any(|p| p.checked_in_at.is_some())
+    {
+        return Err(ApiError::conflict(
+            "attendance_recorded",
+            Msg::new(
+                "已有代表签到，不能更改活动日期",
+                "Deputies have checked in; the day can no longer change",
+            ),
+        ));
+    }
+    match state
+        .store
+        .save_activity(&caller.audit(), &before, after)
+        .await
+    {
+        Ok(a) => Ok(respond::changed(a.version, &view(a))),
+        Err(StoreError::VersionMismatch) => Err(concurrent_change()),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,381 @@
+//! The needs list (需求清单) of enterprises and residents.
+
+use super::*;
+
+/// A need of an enterprise or a resident.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ec1", "requester": "宿城区某机械制造有限公司", "requester_kind": "enterprise", "content": "希望了解高新技术企业认定政策", "contact_phone": "139****1111", "status": "matched", "activity_id": null, "deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11", "close_note": null, "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z"}))]
+pub struct NeedResponse {
+    pub id: Uuid,
+    /// A resident's name is personal data: masked unless the caller is
+    /// staff.
+    pub requester: String,
+    pub requester_kind: RequesterKind,
+    pub content: String,
+    /// Personal data: masked unless the caller is staff.
+    pub contact_phone: Option<String>,
+    pub status: NeedStatus,
+    pub activity_id: Option<Uuid>,
+    pub deputy_id: Option<Uuid>,
+    pub close_note: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn need_view(n: Need, caller: &Caller) -> NeedResponse {
+    let full = caller.may(Action::ManageActivities);
+    NeedResponse {
+        id: n.id,
+        requester: if full || n.requester_kind != RequesterKind::Resident {
+            n.requester
+        } else {
+            renda_domain::personal::mask_name(&n.requester)
+        },
+        requester_kind: n.requester_kind,
+        content: n.content,
+        contact_phone: if full {
+            n.contact_phone
+        } else {
+            n.contact_phone
+                .as_deref()
+                .map(renda_domain::personal::mask_phone)
+        },
+        status: n.status,
+        activity_id: n.activity_id,
+        deputy_id: n.deputy_id,
+        close_note: n.close_note,
+        created_at: n.created_at,
+        updated_at: n.updated_at,
+    }
+}
+
+/// A need to record.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "requester": "宿城区某机械制造有限公司", "requester_kind": "enterprise",
+    "content": "希望了解高新技术企业认定政策", "contact_phone": "13900001111"
+}))]
+pub struct CreateNeedRequest {
+    #[validate(length(min = 1, max = 200))]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
+    )]
+    pub requester: String,
+    pub requester_kind: RequesterKind,
+    #[validate(length(min = 1, max = 5000))]
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
+    )]
+    pub content: String,
+    /// Personal data.
+    #[validate(custom(function = "crate::validation::phone"))]
+    #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
+    pub contact_phone: Option<String>,
+}
+
+/// Records a need (staff).
+#[utoipa::path(
+    tag = "activities",
+    request_body = CreateNeedRequest,
+    responses(
+        (status = 201, description = "Recorded", body = NeedResponse, headers(("Location" = String), ("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/needs")]
+pub async fn create_need(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<CreateNeedRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageActivities)?;
+    let b = body.parse()?;
+    let mut errors = Vec::new();
+    for (f, v) in [("requester", &b.requester), ("content", &b.content)] {
+        if renda_domain::text::is_blank(v) {
+            errors.push(blank(f));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let now = renda_domain::time::now();
+    let n = Need {
+        id: Uuid::now_v7(),
+        requester: b.requester.trim().to_owned(),
+        requester_kind: b.requester_kind,
+        content: b.content,
+        contact_phone: b.contact_phone,
+        status: NeedStatus::Open,
+        activity_id: None,
+        deputy_id: None,
+        close_note: None,
+        created_by: caller.actor()?.user_id,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let n = state.store.create_need(&caller.audit(), n).await?;
+    let version = n.version;
+    Ok(respond::created(
+        format!("/api/v1/needs/{}", n.id),
+        version,
+        &need_view(n, &caller),
+    ))
+}
+
+/// Filters of the needs list.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NeedFilterParams {
+    pub status: Option<NeedStatus>,
+    pub deputy_id: Option<Uuid>,
+    pub activity_id: Option<Uuid>,
+}
+
+/// Whether the caller reads every need (staff and leaders) or, as a
+/// deputy, those matched to them.
+fn need_reader(caller: &Caller) -> ApiResult<Option<Uuid>> {
+    let a = caller.actor()?;
+    if a.roles.any(&[Role::Staff, Role::Leader]) {
+        return Ok(None);
+    }
+    match a.deputy_id {
+        Some(d) if a.has(Role::Deputy) => Ok(Some(d)),
+        _ => Err(ApiError::forbidden()),
+    }
+}
+
+/// The needs list: staff and leaders see every need, a deputy those
+/// matched to them.
+#[utoipa::path(
+    tag = "activities",
+    params(ListParams, NeedFilterParams),
+    responses(
+        (status = 200, description = "A page of needs", body = ListResponse<NeedResponse>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither staff, leader nor deputy", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/needs")]
+pub async fn list_needs(
+    state: Data<AppState>,
+    caller: Caller,
+    page: QueryParams<ListParams>,
+    filter: QueryParams<NeedFilterParams>,
+) -> ApiResult<HttpResponse> {
+    let own = need_reader(&caller)?;
+    let p = filter.0;
+    if own.is_some() && p.deputy_id.is_some_and(|d| Some(d) != own) {
+        return Err(ApiError::forbidden());
+    }
+    let f = NeedFilter {
+        status: p.status,
+        deputy_id: own.or(p.deputy_id),
+        activity_id: p.activity_id,
+    };
+    let page = state.store.list_needs(&f, &page.0.options()?).await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |n| need_view(n, &caller))))
+}
+
+async fn load_need(state: &AppState, caller: &Caller, id: Uuid) -> ApiResult<Need> {
+    let own = need_reader(caller)?;
+    let n = state.store.get_need(id).await?;
+    if own.is_some() && n.deputy_id != own {
+        return Err(ApiError::not_found());
+    }
+    Ok(n)
+}
+
+/// Reads a need.
+#[utoipa::path(
+    tag = "activities",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The need", body = NeedResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither staff, leader nor deputy", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such need, or not matched to the caller", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/needs/{id}")]
+pub async fn get_need(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let n = load_need(&state, &caller, id.into_inner()).await?;
+    let version = n.version;
+    Ok(respond::resource(&req, version, &need_view(n, &caller)))
+}
+
+/// What a need is matched to: an activity, a deputy, or both.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11"}))]
+pub struct MatchNeedRequest {
+    pub activity_id: Option<Uuid>,
+    pub deputy_id: Option<Uuid>,
+}
+
+/// Matches an open or matched need to an activity or a deputy (staff).
+#[utoipa::path(
+    tag = "activities",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    request_body = MatchNeedRequest,
+    responses(
+        (status = 200, description = "Matched", body = NeedResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such need", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already met", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Neither activity nor deputy, or no such one", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/needs/{id}/match")]
+pub async fn match_need(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<MatchNeedRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageActivities)?;
+    let b = body.parse()?;
+    let before = state.store.get_need(id.into_inner()).await?;
+    if if_match.0.is_some_and(|v| v != before.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    if b.activity_id.is_none() && b.deputy_id.is_none() {
+        return Err(ApiError::field(
+            "deputy_id",
+            "required",
+            Msg::new("须指定活动或代表", "name an activity or a deputy"),
+        ));
+    }
+    if let Some(a) = b.activity_id {
+        match state.store.get_activity(a).await {
+            Ok(_) => {}
+            Err(StoreError::NotFound) => {
+                return Err(ApiError::field(
+                    "activity_id",
+                    "not_found",
+                    Msg::new("活动不存在", "no such activity"),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if let Some(d) = b.deputy_id
+        && !state.store.deputy_exists(d).await?
+    {
+        return Err(ApiError::field(
+            "deputy_id",
+            "not_found",
+            Msg::new("代表不存在", "no such deputy"),
+        ));
+    }
+    if before.status == NeedStatus::Met {
+        return Err(ApiError::conflict(
+            "invalid_state",
+            Msg::new("该需求已办结", "The need is already met"),
+        ));
+    }
+    let mut after = before.clone();
+    after.status = NeedStatus::Matched;
+    after.activity_id = b.activity_id;
+    after.deputy_id = b.deputy_id;
+    match state
+        .store
+        .save_need(&caller.audit(), &before, after, "match")
+        .await
+    {
+        Ok(n) => Ok(respond::changed(n.version, &need_view(n, &caller))),
+        Err(StoreError::VersionMismatch) => Err(concurrent_change()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// How a need was met.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"note": "已组织政策宣讲，企业完成申报"}))]
+pub struct CloseNeedRequest {
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
+    )]
+    pub note: String,
+}
+
+/// Closes a matched need as met (staff, or the deputy it is matched to).
+#[utoipa::path(
+    tag = "activities",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    request_body = CloseNeedRequest,
+    responses(
+        (status = 200, description = "Met", body = NeedResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither staff nor the matched deputy", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such need, or not matched to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not matched yet, or already met", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/needs/{id}/close")]
+pub async fn close_need(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<CloseNeedRequest>,
+) -> ApiResult<HttpResponse> {
+    let before = load_need(&state, &caller, id.into_inner()).await?;
+    let staff = caller.may(Action::ManageActivities);
+    let matched_deputy = caller
+        .principal
+        .actor()
+        .is_some_and(|a| a.deputy_id.is_some() && a.deputy_id == before.deputy_id);
+    if !staff && !matched_deputy {
+        return Err(ApiError::forbidden());
+    }
+    if if_match.0.is_some_and(|v| v != before.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    let b = body.parse()?;
+    if renda_domain::text::is_blank(&b.note) {
+        return Err(ApiError::validation(vec![blank("note")]));
+    }
+    if before.status != NeedStatus::Matched {
+        return Err(ApiError::conflict(
+            "invalid_state",
+            Msg::new("需求须先对接再办结", "A need is matched before it is met"),
+        ));
+    }
+    let mut after = before.clone();
+    after.status = NeedStatus::Met;
+    after.close_note = Some(b.note);
+    match state
+        .store
+        .save_need(&caller.audit(), &before, after, "close")
+        .await
+    {
+        Ok(n) => Ok(respond::changed(n.version, &need_view(n, &caller))),
+        Err(StoreError::VersionMismatch) => Err(concurrent_change()),
+        Err(e) => Err(e.into()),
+    }
+}

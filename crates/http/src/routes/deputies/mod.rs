@@ -1,0 +1,143 @@
+//! Deputies (人大代表): the person, memberships at the five levels and the
+//! "three links". Public profiles are open to everyone; personal data
+//! (phone, birth date) is masked for all but the deputy, and shown to
+//! staff and administrators on a deliberate, audited request (`unmask`).
+
+use actix_web::web::{Data, Path};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
+use chrono::{DateTime, NaiveDate, Utc};
+use renda_auth::Action;
+use renda_domain::deputy::{
+    Deputy, DeputyPatch, DeputyStatus, Gender, Level, Link, LinkKind, Membership, MembershipStatus,
+    NewDeputy, SELF_EDITABLE_FIELDS, is_valid_period,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::{Validate, ValidationError};
+
+use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
+use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, no_null, take};
+use crate::pagination::{ListParams, ListResponse};
+use crate::patch::double;
+use crate::validation::invalid;
+use crate::{AppState, respond};
+
+mod bodies;
+mod read;
+mod write;
+
+pub use bodies::*;
+pub use read::*;
+pub use write::*;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_deputy)
+        .service(list_deputies)
+        .service(export_deputies)
+        .service(get_deputy)
+        .service(update_deputy)
+        .service(delete_deputy);
+}
+
+/// A deputy. `phone` is masked (`138****1234`) and `birth_date` is null
+/// unless the caller is staff, an administrator or the deputy.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e60",
+    "name": "张伟",
+    "gender": "male",
+    "ethnicity": "汉族",
+    "birth_date": null,
+    "party": "中国共产党",
+    "education": "大学本科",
+    "occupation": "教师",
+    "work_unit": "宿城区实验小学",
+    "phone": "138****1234",
+    "photo_url": null,
+    "status": "active",
+    "memberships": [{"level": "county", "term": "第十八届", "constituency": "古城街道第三选区", "delegation": null, "start_date": "2021-12-01", "end_date": null, "status": "serving"}],
+    "links": [{"kind": "community", "organization": "项里社区", "start_date": "2022-01-01", "end_date": null}],
+    "station_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ec0"],
+    "personal_data_masked": true,
+    "created_at": "2026-11-27T08:00:00Z",
+    "updated_at": "2026-11-27T08:00:00Z"
+}))]
+pub struct DeputyResponse {
+    pub id: Uuid,
+    pub name: String,
+    pub gender: Option<Gender>,
+    pub ethnicity: Option<String>,
+    /// Personal data: null unless the caller is the deputy or asked `unmask=true`.
+    pub birth_date: Option<NaiveDate>,
+    pub party: Option<String>,
+    pub education: Option<String>,
+    pub occupation: Option<String>,
+    pub work_unit: Option<String>,
+    /// Personal data: masked unless the caller is the deputy or asked `unmask=true`.
+    pub phone: Option<String>,
+    pub photo_url: Option<String>,
+    pub status: DeputyStatus,
+    pub memberships: Vec<MembershipBody>,
+    pub links: Vec<LinkBody>,
+    /// The liaison stations the deputy is assigned to.
+    pub station_ids: Vec<Uuid>,
+    /// Whether personal data in this answer is masked or withheld.
+    pub personal_data_masked: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The answer for one deputy, with their stations.
+async fn view_one(
+    state: &AppState,
+    d: Deputy,
+    caller: &Caller,
+    unmasked: bool,
+) -> ApiResult<DeputyResponse> {
+    let mut st = state.store.stations_of_deputies(&[d.id]).await?;
+    let stations = st.remove(&d.id).unwrap_or_default();
+    Ok(view(d, caller, stations, unmasked))
+}
+
+/// Whether the caller is the deputy themself.
+fn is_own(caller: &Caller, deputy_id: Uuid) -> bool {
+    caller.principal.actor().is_some_and(|a| {
+        a.has(renda_domain::Role::Deputy) && a.deputy_id == Some(deputy_id) && !a.is_client()
+    })
+}
+
+/// A deputy as shown: personal data masked unless the caller is the
+/// deputy or an unmasking request was granted.
+fn view(d: Deputy, caller: &Caller, station_ids: Vec<Uuid>, unmasked: bool) -> DeputyResponse {
+    let full = unmasked || is_own(caller, d.id);
+    DeputyResponse {
+        id: d.id,
+        name: d.name,
+        gender: d.gender,
+        ethnicity: d.ethnicity,
+        birth_date: if full { d.birth_date } else { None },
+        party: d.party,
+        education: d.education,
+        occupation: d.occupation,
+        work_unit: d.work_unit,
+        phone: if full {
+            d.phone
+        } else {
+            d.phone.as_deref().map(renda_domain::personal::mask_phone)
+        },
+        photo_url: d.photo_url,
+        status: d.status,
+        memberships: d
+            .memberships
+            .into_iter()
+            .map(MembershipBody::from)
+            .collect(),
+        links: d.links.into_iter().map(LinkBody::from).collect(),
+        station_ids,
+        personal_data_masked: !full,
+        created_at: d.created_at,
+        updated_at: d.updated_at,
+    }
+}

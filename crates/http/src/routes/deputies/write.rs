@@ -1,0 +1,345 @@
+//! Creating, changing and deleting deputies.
+
+use super::*;
+
+/// A new deputy.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "张伟",
+    "gender": "male",
+    "ethnicity": "汉族",
+    "birth_date": "1975-03-18",
+    "party": "中国共产党",
+    "occupation": "教师",
+    "work_unit": "宿城区实验小学",
+    "phone": "13812341234",
+    "memberships": [{"level": "county", "term": "第十八届", "constituency": "古城街道第三选区"}],
+    "links": [{"kind": "community", "organization": "项里社区"}]
+}))]
+pub struct CreateDeputyRequest {
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::validation::not_blank")
+    )]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
+    )]
+    pub name: String,
+    pub gender: Option<Gender>,
+    #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
+    pub ethnicity: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub party: Option<String>,
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub education: Option<String>,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub occupation: Option<String>,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub work_unit: Option<String>,
+    #[validate(custom(function = "crate::validation::phone"))]
+    #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
+    pub phone: Option<String>,
+    #[validate(length(max = 500), custom(function = "crate::validation::http_url"))]
+    #[schema(
+        max_length = 500,
+        pattern = r"^https?://[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$"
+    )]
+    pub photo_url: Option<String>,
+    /// Default `active`.
+    pub status: Option<DeputyStatus>,
+    #[serde(default)]
+    #[validate(length(max = 10), nested)]
+    #[schema(max_items = 10)]
+    pub memberships: Vec<MembershipBody>,
+    #[serde(default)]
+    #[validate(length(max = 50), nested)]
+    #[schema(max_items = 50)]
+    pub links: Vec<LinkBody>,
+}
+
+/// A change to a deputy; absent fields stay as they are, `null` clears,
+/// and `memberships` or `links`, when given, replace the whole list. A
+/// deputy editing their own profile may send only `phone`, `photo_url`,
+/// `occupation`, `work_unit` and `education`.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"phone": "13900001111", "work_unit": "宿城区第二实验小学"}))]
+pub struct UpdateDeputyRequest {
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    #[schema(value_type = String, required = false)]
+    pub name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    pub gender: Option<Option<Gender>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
+    pub ethnicity: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    pub birth_date: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub party: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub education: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub occupation: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub work_unit: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(custom(function = "crate::validation::phone"))]
+    #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(max = 500), custom(function = "crate::validation::http_url"))]
+    #[schema(
+        max_length = 500,
+        pattern = r"^https?://[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$"
+    )]
+    pub photo_url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double")]
+    #[schema(value_type = DeputyStatus, required = false)]
+    pub status: Option<Option<DeputyStatus>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(max = 10), nested)]
+    #[schema(max_items = 10)]
+    #[schema(value_type = Vec<MembershipBody>, required = false)]
+    pub memberships: Option<Option<Vec<MembershipBody>>>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(max = 50), nested)]
+    #[schema(max_items = 50)]
+    #[schema(value_type = Vec<LinkBody>, required = false)]
+    pub links: Option<Option<Vec<LinkBody>>>,
+}
+
+impl UpdateDeputyRequest {
+    /// The names of the fields the request sends.
+    fn present_fields(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        macro_rules! check {
+            ($($f:ident),*) => { $( if self.$f.is_some() { out.push(stringify!($f)); } )* };
+        }
+        check!(
+            name,
+            gender,
+            ethnicity,
+            birth_date,
+            party,
+            education,
+            occupation,
+            work_unit,
+            phone,
+            photo_url,
+            status,
+            memberships,
+            links
+        );
+        out
+    }
+}
+
+/// Creates a deputy (staff and administrators).
+#[utoipa::path(
+    tag = "deputies",
+    request_body = CreateDeputyRequest,
+    responses(
+        (status = 201, description = "Created", body = DeputyResponse,
+            headers(("Location" = String, description = "The new deputy"), ("ETag" = String))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff or administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/deputies")]
+pub async fn create_deputy(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<CreateDeputyRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageDeputies)?;
+    let new = body.parse()?.into_new();
+    let d = state.store.create_deputy(&caller.audit(), new).await?;
+    let version = d.version;
+    let location = format!("/api/v1/deputies/{}", d.id);
+    let body = view_one(&state, d, &caller, false).await?;
+    Ok(respond::created(location, version, &body))
+}
+
+impl CreateDeputyRequest {
+    /// The deputy to create from a checked request.
+    pub(crate) fn into_new(self) -> NewDeputy {
+        NewDeputy {
+            name: self.name.trim().to_owned(),
+            gender: self.gender,
+            ethnicity: self.ethnicity,
+            birth_date: self.birth_date,
+            party: self.party,
+            education: self.education,
+            occupation: self.occupation,
+            work_unit: self.work_unit,
+            phone: self.phone,
+            photo_url: self.photo_url,
+            status: self.status.unwrap_or(DeputyStatus::Active),
+            memberships: self.memberships.into_iter().map(Membership::from).collect(),
+            links: self.links.into_iter().map(Link::from).collect(),
+        }
+    }
+}
+
+fn not_editable(fields: &[&'static str]) -> ApiError {
+    ApiError::validation(
+        fields
+            .iter()
+            .map(|f| {
+                FieldError::new(
+                    *f,
+                    "not_editable",
+                    Msg::new(
+                        "代表本人不能修改此字段，请联系代表工委",
+                        "a deputy cannot change this field; ask the office",
+                    ),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Changes a deputy. Staff and administrators may change every field
+/// (`status: inactive` deactivates); a deputy may change a few fields of
+/// their own profile, and sending any other field is a 422 naming it.
+#[utoipa::path(
+    tag = "deputies",
+    params(
+        ("id" = Uuid, Path, description = "Deputy id"),
+        ("If-Match" = Option<String>, Header, description = "Apply only if the deputy is still at this ETag"),
+    ),
+    request_body = UpdateDeputyRequest,
+    responses(
+        (status = 200, description = "Changed", body = DeputyResponse, headers(("ETag" = String))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither staff nor this deputy", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such deputy", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The deputy changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or fields a deputy may not change", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/deputies/{id}")]
+pub async fn update_deputy(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<UpdateDeputyRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let office = caller.may(Action::ManageDeputies);
+    if !office {
+        caller.require(Action::EditOwnDeputyProfile { deputy_id: id })?;
+    }
+    let b = body.parse()?;
+    if !office {
+        let refused: Vec<&'static str> = b
+            .present_fields()
+            .into_iter()
+            .filter(|f| !SELF_EDITABLE_FIELDS.contains(f))
+            .collect();
+        if !refused.is_empty() {
+            return Err(not_editable(&refused));
+        }
+    }
+    let mut errors = Vec::new();
+    let name: Option<String> = take(&mut errors, no_null("name", b.name));
+    let status = take(&mut errors, no_null("status", b.status));
+    let memberships = take(&mut errors, no_null("memberships", b.memberships));
+    let links = take(&mut errors, no_null("links", b.links));
+    if name.as_deref().is_some_and(renda_domain::text::is_blank) {
+        errors.push(FieldError::new(
+            "name",
+            "blank",
+            Msg::new("不能为空", "must not be blank"),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let patch = DeputyPatch {
+        name: name.map(|n| n.trim().to_owned()),
+        gender: b.gender,
+        ethnicity: b.ethnicity,
+        birth_date: b.birth_date,
+        party: b.party,
+        education: b.education,
+        occupation: b.occupation,
+        work_unit: b.work_unit,
+        phone: b.phone,
+        photo_url: b.photo_url,
+        status,
+        memberships: memberships.map(|v| v.into_iter().map(Membership::from).collect()),
+        links: links.map(|v| v.into_iter().map(Link::from).collect()),
+    };
+    let d = state
+        .store
+        .update_deputy(&caller.audit(), id, if_match.0, patch)
+        .await?;
+    let version = d.version;
+    let body = view_one(&state, d, &caller, false).await?;
+    Ok(respond::changed(version, &body))
+}
+
+/// Deletes a deputy record entered in error (staff and administrators).
+/// To record that a deputy left office, set `status` instead. Refused
+/// while an account is linked to the deputy.
+#[utoipa::path(
+    tag = "deputies",
+    params(
+        ("id" = Uuid, Path, description = "Deputy id"),
+        ("If-Match" = Option<String>, Header, description = "Delete only if the deputy is still at this ETag"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff or administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such deputy", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "An account is linked to the deputy (`deputy_in_use`), or a liaison station lists them (`deputy_at_station`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The deputy changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/deputies/{id}")]
+pub async fn delete_deputy(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageDeputies)?;
+    state
+        .store
+        .delete_deputy(&caller.audit(), id.into_inner(), if_match.0)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

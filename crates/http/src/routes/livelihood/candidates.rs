@@ -1,0 +1,366 @@
+//! Proposing, listing and reviewing candidates.
+
+use super::*;
+
+/// A candidate; once adopted, a project.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef1", "round_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef0", "title": "城区老旧小区加装电梯", "description": "为30个老旧小区加装电梯", "estimated_budget": 30000000, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "source": "public", "status": "adopted", "review_reason": "群众呼声高，资金可落实", "approvals": 96, "against": 4, "abstentions": 20, "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z"}))]
+pub struct CandidateResponse {
+    pub id: Uuid,
+    pub round_id: Uuid,
+    pub title: String,
+    pub description: String,
+    /// Yuan.
+    pub estimated_budget: Option<i64>,
+    /// The responsible unit.
+    pub unit_id: Option<Uuid>,
+    pub source: CandidateSource,
+    pub status: CandidateStatus,
+    /// Why it was shortlisted or not.
+    pub review_reason: Option<String>,
+    /// The vote's count, once the vote is closed.
+    pub approvals: Option<u32>,
+    pub against: Option<u32>,
+    pub abstentions: Option<u32>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Candidate> for CandidateResponse {
+    fn from(c: Candidate) -> Self {
+        Self {
+            id: c.id,
+            round_id: c.round_id,
+            title: c.title,
+            description: c.description,
+            estimated_budget: c.estimated_budget,
+            unit_id: c.unit_id,
+            source: c.source,
+            status: c.status,
+            review_reason: c.review_reason,
+            approvals: c.approvals,
+            against: c.against,
+            abstentions: c.abstentions,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+impl Keyed for CandidateResponse {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.updated_at)
+    }
+}
+
+/// A candidate to propose.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "城区老旧小区加装电梯", "description": "为30个老旧小区加装电梯",
+    "estimated_budget": 30000000, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80"
+}))]
+pub struct ProposeRequest {
+    #[validate(length(min = 1, max = 200))]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
+    )]
+    pub title: String,
+    #[validate(length(min = 1, max = 5000))]
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
+    )]
+    pub description: String,
+    /// Yuan.
+    #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
+    pub estimated_budget: Option<i64>,
+    /// The unit to carry it out.
+    pub unit_id: Option<Uuid>,
+}
+
+/// Proposes a candidate while the round collects: anyone (without an
+/// account, limited per client address like constituent opinions), a
+/// deputy, or staff for a government proposal.
+#[utoipa::path(
+    tag = "livelihood",
+    params(("id" = Uuid, Path)),
+    request_body = ProposeRequest,
+    responses(
+        (status = 201, description = "Proposed", body = CandidateResponse, headers(("Location" = String))),
+        (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The round no longer collects", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many proposals from this address", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = String))),
+    ),
+    security((), ("bearer" = []))
+)]
+#[post("/livelihood-rounds/{id}/candidates")]
+pub async fn propose_candidate(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    req: HttpRequest,
+    body: JsonBody<ProposeRequest>,
+) -> ApiResult<HttpResponse> {
+    let round = state.store.get_round(id.into_inner()).await?;
+    let actor = caller.principal.actor();
+    let limited = actor.is_none_or(|a| !a.has(Role::Staff) && !a.has(Role::Deputy));
+    if limited {
+        limit_anonymous(&state, &req).await?;
+    }
+    let b = body.parse()?;
+    let errors: Vec<FieldError> = [("title", &b.title), ("description", &b.description)]
+        .iter()
+        .filter(|(_, v)| renda_domain::text::is_blank(v))
+        .map(|(f, _)| blank(f))
+        .collect();
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    if let Some(u) = b.unit_id
+        && !state.store.unit_exists(u).await?
+    {
+        return Err(ApiError::field(
+            "unit_id",
+            "not_found",
+            Msg::new("承办单位不存在", "no such unit"),
+        ));
+    }
+    if round.stage != RoundStage::Collecting {
+        return Err(invalid_stage(round.stage));
+    }
+    let (source, deputy) = match actor {
+        Some(a) if a.has(Role::Staff) => (CandidateSource::Government, None),
+        Some(a) if a.has(Role::Deputy) && a.deputy_id.is_some() => {
+            (CandidateSource::Deputy, a.deputy_id)
+        }
+        _ => (CandidateSource::Public, None),
+    };
+    let now = renda_domain::time::now();
+    let c = Candidate {
+        id: Uuid::now_v7(),
+        round_id: round.id,
+        title: b.title.trim().to_owned(),
+        description: b.description,
+        estimated_budget: b.estimated_budget,
+        unit_id: b.unit_id,
+        source,
+        proposed_by: actor.map(|a| a.user_id),
+        proposer_deputy_id: deputy,
+        status: CandidateStatus::Proposed,
+        review_reason: None,
+        reviewed_by: None,
+        approvals: None,
+        against: None,
+        abstentions: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let c = match state.store.create_candidate(&caller.audit(), c).await {
+        Ok(c) => c,
+        Err(e) => return Err(store_error(&state, e, round.id).await),
+    };
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/livelihood-rounds/{}/candidates/{}", round.id, c.id),
+        ))
+        .json(CandidateResponse::from(c)))
+}
+
+/// Which candidates.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CandidateFilterParams {
+    /// `adopted` lists the projects.
+    pub status: Option<CandidateStatus>,
+}
+
+/// A round's candidates (everyone); `status=adopted` gives its projects.
+#[utoipa::path(
+    tag = "livelihood",
+    params(("id" = Uuid, Path), WholeListParams, CandidateFilterParams),
+    responses(
+        (status = 200, description = "Candidates", body = ListResponse<CandidateResponse>),
+        (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/livelihood-rounds/{id}/candidates")]
+pub async fn list_candidates(
+    state: Data<AppState>,
+    id: Path<Uuid>,
+    page: QueryParams<WholeListParams>,
+    filter: QueryParams<CandidateFilterParams>,
+) -> ApiResult<HttpResponse> {
+    let r = state.store.get_round(id.into_inner()).await?;
+    let items: Vec<CandidateResponse> = state
+        .store
+        .round_candidates(r.id, filter.0.status)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+}
+
+/// A project's standing: its latest progress and its ratings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProjectStanding {
+    /// The latest reported percentage.
+    pub percent: Option<i32>,
+    pub ratings: Tally,
+}
+
+/// A candidate, and for a project its standing.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef1", "round_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef0", "title": "城区老旧小区加装电梯", "description": "为30个老旧小区加装电梯", "estimated_budget": 30000000, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "source": "public", "status": "adopted", "review_reason": "群众呼声高，资金可落实", "approvals": 96, "against": 4, "abstentions": 20, "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z", "project": {"percent": 60, "ratings": {"satisfied": 80, "basically_satisfied": 30, "unsatisfied": 10}}}))]
+pub struct CandidateDetail {
+    #[serde(flatten)]
+    pub candidate: CandidateResponse,
+    pub project: Option<ProjectStanding>,
+}
+
+/// Reads a candidate (everyone).
+#[utoipa::path(
+    tag = "livelihood",
+    params(("id" = Uuid, Path), ("candidate_id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The candidate", body = CandidateDetail),
+        (status = 404, description = "No such round or candidate", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/livelihood-rounds/{id}/candidates/{candidate_id}")]
+pub async fn get_candidate(
+    state: Data<AppState>,
+    path: Path<(Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
+    let (id, cid) = path.into_inner();
+    let c = state.store.get_candidate(id, cid).await?;
+    let project = if c.status == CandidateStatus::Adopted {
+        let percent = state
+            .store
+            .project_progress(c.id)
+            .await?
+            .last()
+            .map(|p| p.percent);
+        let ratings = state
+            .store
+            .round_ratings(id)
+            .await?
+            .remove(&c.id)
+            .unwrap_or_default();
+        Some(ProjectStanding { percent, ratings })
+    } else {
+        None
+    };
+    Ok(HttpResponse::Ok().json(CandidateDetail {
+        candidate: c.into(),
+        project,
+    }))
+}
+
+/// The office's decision on a candidate.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"shortlist": true, "reason": "群众呼声高，资金可落实", "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80"}))]
+pub struct ReviewRequest {
+    pub shortlist: bool,
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
+    )]
+    pub reason: String,
+    /// The responsible unit (a shortlisted candidate needs one).
+    pub unit_id: Option<Uuid>,
+}
+
+/// Shortlists a candidate or not, with a reason (staff, while reviewing).
+/// A shortlisted candidate needs a responsible unit.
+#[utoipa::path(
+    tag = "livelihood",
+    params(("id" = Uuid, Path), ("candidate_id" = Uuid, Path)),
+    request_body = ReviewRequest,
+    responses(
+        (status = 200, description = "Reviewed", body = CandidateResponse),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such round or candidate", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not reviewing", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No responsible unit, or bad input", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/livelihood-rounds/{id}/candidates/{candidate_id}/review")]
+pub async fn review_candidate(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    body: JsonBody<ReviewRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageLivelihood)?;
+    let (id, cid) = path.into_inner();
+    let round = state.store.get_round(id).await?;
+    let before = state.store.get_candidate(id, cid).await?;
+    let b = body.parse()?;
+    if renda_domain::text::is_blank(&b.reason) {
+        return Err(ApiError::validation(vec![blank("reason")]));
+    }
+    if let Some(u) = b.unit_id
+        && !state.store.unit_exists(u).await?
+    {
+        return Err(ApiError::field(
+            "unit_id",
+            "not_found",
+            Msg::new("承办单位不存在", "no such unit"),
+        ));
+    }
+    let unit = b.unit_id.or(before.unit_id);
+    if b.shortlist && unit.is_none() {
+        return Err(ApiError::field(
+            "unit_id",
+            "required",
+            Msg::new(
+                "入围项目须明确责任单位",
+                "a shortlisted candidate needs a responsible unit",
+            ),
+        ));
+    }
+    if round.stage != RoundStage::Reviewing {
+        return Err(invalid_stage(round.stage));
+    }
+    let mut after = before.clone();
+    after.status = if b.shortlist {
+        CandidateStatus::Shortlisted
+    } else {
+        CandidateStatus::Rejected
+    };
+    after.review_reason = Some(b.reason);
+    after.unit_id = unit;
+    after.reviewed_by = Some(caller.actor()?.user_id);
+    let saved = state
+        .store
+        .save_candidate(
+            &caller.audit(),
+            &before,
+            after,
+            RoundStage::Reviewing,
+            "review",
+        )
+        .await;
+    let c = match saved {
+        Ok(c) => c,
+        Err(e) => return Err(store_error(&state, e, round.id).await),
+    };
+    Ok(HttpResponse::Ok().json(CandidateResponse::from(c)))
+}

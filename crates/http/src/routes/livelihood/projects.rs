@@ -1,0 +1,362 @@
+//! Following the adopted projects: progress, comments and ratings.
+
+use super::*;
+
+async fn project(state: &AppState, id: Uuid, pid: Uuid) -> ApiResult<(Round, Candidate)> {
+    let round = state.store.get_round(id).await?;
+    let c = state.store.get_candidate(id, pid).await?;
+    if c.status != CandidateStatus::Adopted {
+        return Err(ApiError::not_found());
+    }
+    Ok((round, c))
+}
+
+/// A progress report.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef3", "percent": 60, "note": "已完成18个小区加装", "reported_on": "2027-06-30", "reported_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e02", "created_at": "2026-11-27T08:00:00Z"}))]
+pub struct ProgressView {
+    pub id: Uuid,
+    pub percent: i32,
+    pub note: String,
+    pub reported_on: NaiveDate,
+    pub reported_by: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Progress> for ProgressView {
+    fn from(p: Progress) -> Self {
+        Self {
+            id: p.id,
+            percent: p.percent,
+            note: p.note,
+            reported_on: p.reported_on,
+            reported_by: p.reported_by,
+            created_at: p.created_at,
+        }
+    }
+}
+
+impl Keyed for ProgressView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.created_at)
+    }
+}
+
+/// Progress to report.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"percent": 60, "note": "已完成18个小区加装", "reported_on": "2027-06-30"}))]
+pub struct ProgressRequest {
+    #[validate(range(min = 0, max = 100))]
+    #[schema(minimum = 0, maximum = 100)]
+    pub percent: i32,
+    #[validate(length(min = 1, max = 5000))]
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
+    )]
+    pub note: String,
+    /// Today if absent; never in the future.
+    pub reported_on: Option<NaiveDate>,
+}
+
+/// Reports a project's progress (its responsible unit's users, while
+/// implementing or evaluating).
+#[utoipa::path(
+    tag = "livelihood",
+    params(("id" = Uuid, Path), ("project_id" = Uuid, Path)),
+    request_body = ProgressRequest,
+    responses(
+        (status = 201, description = "Reported", body = ProgressView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the project's unit", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not implementing or evaluating", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/livelihood-rounds/{id}/projects/{project_id}/progress")]
+pub async fn report_progress(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    body: JsonBody<ProgressRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, pid) = path.into_inner();
+    let (round, p) = project(&state, id, pid).await?;
+    let a = caller.actor()?;
+    if !(a.has(Role::Unit) && a.unit_id.is_some() && a.unit_id == p.unit_id) {
+        return Err(ApiError::forbidden());
+    }
+    let b = body.parse()?;
+    let today = state.clock.today();
+    let on = b.reported_on.unwrap_or(today);
+    if renda_domain::text::is_blank(&b.note) {
+        return Err(ApiError::validation(vec![blank("note")]));
+    }
+    if on > today {
+        return Err(ApiError::field(
+            "reported_on",
+            "future",
+            Msg::new("日期不能晚于今天", "the date is in the future"),
+        ));
+    }
+    if !matches!(
+        round.stage,
+        RoundStage::Implementing | RoundStage::Evaluating
+    ) {
+        return Err(invalid_stage(round.stage));
+    }
+    let pr = Progress {
+        id: Uuid::now_v7(),
+        candidate_id: p.id,
+        percent: b.percent,
+        note: b.note,
+        reported_on: on,
+        reported_by: a.user_id,
+        created_at: renda_domain::time::now(),
+    };
+    let pr = match state
+        .store
+        .add_progress(&caller.audit(), round.id, pr)
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return Err(store_error(&state, e, round.id).await),
+    };
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/livelihood-rounds/{id}/projects/{pid}/progress"),
+        ))
+        .json(ProgressView::from(pr)))
+}
+
+/// A project's progress reports, oldest first (everyone).
+#[utoipa::path(
+    tag = "livelihood",
+    params(("id" = Uuid, Path), ("project_id" = Uuid, Path), WholeListParams),
+    responses(
+        (status = 200, description = "Progress reports", body = ListResponse<ProgressView>),
+        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/livelihood-rounds/{id}/projects/{project_id}/progress")]
+pub async fn list_progress(
+    state: Data<AppState>,
+    path: Path<(Uuid, Uuid)>,
+    page: QueryParams<WholeListParams>,
+) -> ApiResult<HttpResponse> {
+    let (id, pid) = path.into_inner();
+    let (_, p) = project(&state, id, pid).await?;
+    let items: Vec<ProgressView> = state
+        .store
+        .project_progress(p.id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+}
+
+/// A deputy's comment.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef2", "deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11", "content": "建议优先安排老年人比例高的小区", "created_at": "2026-11-27T08:00:00Z"}))]
+pub struct CommentView {
+    pub id: Uuid,
+    pub deputy_id: Uuid,
+    pub content: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Keyed for CommentView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.created_at)
+    }
+}
+
+impl From<Comment> for CommentView {
+    fn from(c: Comment) -> Self {
+        Self {
+            id: c.id,
+            deputy_id: c.deputy_id,
+            content: c.content,
+            created_at: c.created_at,
+        }
+    }
+}
+
+/// A comment to add.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"content": "建议优先安排老年人比例高的小区"}))]
+pub struct CommentRequest {
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
+    )]
+    pub content: String,
+}
+
+/// Comments on a project (a deputy of the round's congress, while
+/// implementing or evaluating).
+#[utoipa::path(
+    tag = "livelihood",
+    params(("id" = Uuid, Path), ("project_id" = Uuid, Path)),
+    request_body = CommentRequest,
+    responses(
+        (status = 201, description = "Added", body = CommentView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a deputy of the round's congress", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not implementing or evaluating", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/livelihood-rounds/{id}/projects/{project_id}/comments")]
+pub async fn add_comment(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    body: JsonBody<CommentRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, pid) = path.into_inner();
+    let (round, p) = project(&state, id, pid).await?;
+    let deputy = member(&state, &caller, &round).await?;
+    let b = body.parse()?;
+    if renda_domain::text::is_blank(&b.content) {
+        return Err(ApiError::validation(vec![blank("content")]));
+    }
+    if !matches!(
+        round.stage,
+        RoundStage::Implementing | RoundStage::Evaluating
+    ) {
+        return Err(invalid_stage(round.stage));
+    }
+    let c = Comment {
+        id: Uuid::now_v7(),
+        candidate_id: p.id,
+        deputy_id: deputy,
+        content: b.content,
+        created_at: renda_domain::time::now(),
+    };
+    let c = match state.store.add_comment(&caller.audit(), round.id, c).await {
+        Ok(c) => c,
+        Err(e) => return Err(store_error(&state, e, round.id).await),
+    };
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/livelihood-rounds/{id}/projects/{pid}/comments"),
+        ))
+        .json(CommentView::from(c)))
+}
+
+/// Deputies' comments on a project (everyone).
+#[utoipa::path(
+    tag = "livelihood",
+    params(("id" = Uuid, Path), ("project_id" = Uuid, Path), WholeListParams),
+    responses(
+        (status = 200, description = "Comments", body = ListResponse<CommentView>),
+        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/livelihood-rounds/{id}/projects/{project_id}/comments")]
+pub async fn list_comments(
+    state: Data<AppState>,
+    path: Path<(Uuid, Uuid)>,
+    page: QueryParams<WholeListParams>,
+) -> ApiResult<HttpResponse> {
+    let (id, pid) = path.into_inner();
+    let (_, p) = project(&state, id, pid).await?;
+    let items: Vec<CommentView> = state
+        .store
+        .project_comments(p.id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+}
+
+/// A rating of a project.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"choice": "satisfied"}))]
+pub struct RatingRequest {
+    pub choice: Rating,
+}
+
+/// The caller's recorded rating.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"project_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef1", "choice": "satisfied", "rated_at": "2026-11-27T08:00:00Z"}))]
+pub struct RatingView {
+    pub project_id: Uuid,
+    pub choice: Rating,
+    pub rated_at: DateTime<Utc>,
+}
+
+/// Rates a project once (a deputy of the round's congress, while
+/// evaluating). The rating is a duty record of the deputy.
+#[utoipa::path(
+    tag = "livelihood",
+    params(("id" = Uuid, Path), ("project_id" = Uuid, Path)),
+    request_body = RatingRequest,
+    responses(
+        (status = 201, description = "Rated", body = RatingView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a deputy of the round's congress", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not evaluating, or already rated", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/livelihood-rounds/{id}/projects/{project_id}/rating")]
+pub async fn rate_project(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    body: JsonBody<RatingRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, pid) = path.into_inner();
+    let (round, p) = project(&state, id, pid).await?;
+    let deputy = member(&state, &caller, &round).await?;
+    let b = body.parse()?;
+    if round.stage != RoundStage::Evaluating {
+        return Err(invalid_stage(round.stage));
+    }
+    let user = caller.actor()?.user_id;
+    match state
+        .store
+        .rate_project(
+            &caller.audit(),
+            &p,
+            deputy,
+            user,
+            b.choice,
+            state.clock.today(),
+        )
+        .await
+    {
+        Ok(at) => Ok(HttpResponse::Created()
+            .insert_header((
+                header::LOCATION,
+                format!("/api/v1/livelihood-rounds/{id}/candidates/{pid}"),
+            ))
+            .json(RatingView {
+                project_id: p.id,
+                choice: b.choice,
+                rated_at: at,
+            })),
+        Err(StoreError::Conflict("already_rated")) => Err(ApiError::conflict(
+            "already_rated",
+            Msg::new("您已评价该项目", "You have already rated this project"),
+        )),
+        Err(e) => Err(store_error(&state, e, round.id).await),
+    }
+}

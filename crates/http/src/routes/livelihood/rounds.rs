@@ -1,0 +1,211 @@
+//! Planning, listing and reading rounds.
+
+use super::*;
+
+/// A round.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f00", "year": 2027, "level": "county", "term": "第十九届",
+    "title": "2027年宿城区民生实事项目", "seats": 10, "secret_ballot": true, "stage": "voting",
+    "ballots_cast": 120, "tie_break": null,
+    "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-12-20T08:00:00Z"
+}))]
+pub struct RoundResponse {
+    pub id: Uuid,
+    pub year: i32,
+    /// The congress whose deputies vote: level and term.
+    pub level: Level,
+    pub term: String,
+    pub title: String,
+    /// How many projects the vote adopts.
+    pub seats: u32,
+    /// Whether who chose what stays unknown to everyone.
+    pub secret_ballot: bool,
+    pub stage: RoundStage,
+    pub ballots_cast: u64,
+    /// How a tie at the cut-off was decided (JSON text), if there was one.
+    pub tie_break: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub(super) async fn round_view(state: &AppState, r: Round) -> ApiResult<RoundResponse> {
+    let ballots_cast = state.store.ballots_cast(r.id).await?;
+    Ok(RoundResponse {
+        id: r.id,
+        year: r.year,
+        level: r.level,
+        term: r.term,
+        title: r.title,
+        seats: r.seats,
+        secret_ballot: r.secret_ballot,
+        stage: r.stage,
+        ballots_cast,
+        tie_break: r.tie_break,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    })
+}
+
+/// A new round.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "year": 2027, "level": "county", "term": "第十九届", "title": "2027年宿城区民生实事项目",
+    "seats": 10, "secret_ballot": true
+}))]
+pub struct CreateRoundRequest {
+    #[validate(range(min = 1949, max = 2999))]
+    #[schema(minimum = 1949, maximum = 2999)]
+    pub year: i32,
+    pub level: Level,
+    #[validate(length(min = 1, max = 40))]
+    #[schema(
+        min_length = 1,
+        max_length = 40,
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
+    )]
+    pub term: String,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
+    )]
+    pub title: String,
+    #[validate(range(min = 1, max = 100))]
+    #[schema(minimum = 1, maximum = 100)]
+    pub seats: u32,
+    /// Default true.
+    pub secret_ballot: Option<bool>,
+}
+
+/// Opens a round (staff). It starts collecting candidates.
+#[utoipa::path(
+    tag = "livelihood",
+    request_body = CreateRoundRequest,
+    responses(
+        (status = 201, description = "Opened", body = RoundResponse, headers(("Location" = String), ("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/livelihood-rounds")]
+pub async fn create_round(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<CreateRoundRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageLivelihood)?;
+    let b = body.parse()?;
+    let errors: Vec<FieldError> = [("term", &b.term), ("title", &b.title)]
+        .iter()
+        .filter(|(_, v)| renda_domain::text::is_blank(v))
+        .map(|(f, _)| blank(f))
+        .collect();
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let now = renda_domain::time::now();
+    let r = Round {
+        id: Uuid::now_v7(),
+        year: b.year,
+        level: b.level,
+        term: b.term.trim().to_owned(),
+        title: b.title.trim().to_owned(),
+        seats: b.seats,
+        secret_ballot: b.secret_ballot.unwrap_or(true),
+        stage: RoundStage::Collecting,
+        tie_break: None,
+        created_by: caller.actor()?.user_id,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let r = state.store.create_round(&caller.audit(), r).await?;
+    let version = r.version;
+    let location = format!("/api/v1/livelihood-rounds/{}", r.id);
+    Ok(respond::created(
+        location,
+        version,
+        &round_view(&state, r).await?,
+    ))
+}
+
+/// Filters of the round listing.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RoundFilterParams {
+    #[validate(range(min = 1949, max = 2999))]
+    #[param(minimum = 1949, maximum = 2999)]
+    pub year: Option<i32>,
+    pub stage: Option<RoundStage>,
+}
+
+/// Lists rounds (everyone: the public proposes candidates).
+#[utoipa::path(
+    tag = "livelihood",
+    params(ListParams, RoundFilterParams),
+    responses(
+        (status = 200, description = "A page of rounds", body = ListResponse<RoundResponse>),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/livelihood-rounds")]
+pub async fn list_rounds(
+    state: Data<AppState>,
+    page: QueryParams<ListParams>,
+    filter: QueryParams<RoundFilterParams>,
+) -> ApiResult<HttpResponse> {
+    let page = state
+        .store
+        .list_rounds(filter.0.year, filter.0.stage, &page.0.options()?)
+        .await?;
+    let mut counts = std::collections::HashMap::new();
+    for row in &page.items {
+        if let renda_persistence::list::Row::Live(r) = row {
+            counts.insert(r.id, state.store.ballots_cast(r.id).await?);
+        }
+    }
+    Ok(
+        HttpResponse::Ok().json(ListResponse::from_page(page, |r| RoundResponse {
+            ballots_cast: counts.get(&r.id).copied().unwrap_or(0),
+            id: r.id,
+            year: r.year,
+            level: r.level,
+            term: r.term,
+            title: r.title,
+            seats: r.seats,
+            secret_ballot: r.secret_ballot,
+            stage: r.stage,
+            tie_break: r.tie_break,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })),
+    )
+}
+
+/// Reads a round (everyone).
+#[utoipa::path(
+    tag = "livelihood",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The round", body = RoundResponse, headers(("ETag" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/livelihood-rounds/{id}")]
+pub async fn get_round(
+    state: Data<AppState>,
+    id: Path<Uuid>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let r = state.store.get_round(id.into_inner()).await?;
+    let version = r.version;
+    let v = round_view(&state, r).await?;
+    Ok(respond::resource(&req, version, &v))
+}

@@ -1,0 +1,303 @@
+//! Moving a round through its stages, breaking ties, and its timeline.
+
+use super::*;
+
+async fn load_admin(state: &AppState, caller: &Caller, id: Uuid, im: &IfMatch) -> ApiResult<Round> {
+    caller.require(Action::ManageLivelihood)?;
+    let r = state.store.get_round(id).await?;
+    if im.0.is_some_and(|v| v != r.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    Ok(r)
+}
+
+async fn advance(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    im: IfMatch,
+    body: JsonBody<EmptyRequest>,
+    op: RoundOp,
+    action: &'static str,
+) -> ApiResult<HttpResponse> {
+    let before = load_admin(state, caller, id, &im).await?;
+    let b = body.parse()?;
+    let stage =
+        rules::next_round_stage(before.stage, op).ok_or_else(|| invalid_stage(before.stage))?;
+    if op == RoundOp::StartVoting {
+        let undecided = state
+            .store
+            .round_candidates(id, Some(CandidateStatus::Proposed))
+            .await?;
+        if let Some(c) = undecided.first() {
+            return Err(ApiError::conflict(
+                "candidates_undecided",
+                Msg::new(
+                    format!("候选项目“{}”等尚未审查，须逐项决定", c.title),
+                    format!(
+                        "Candidates such as “{}” are not reviewed yet; decide each",
+                        c.title
+                    ),
+                ),
+            ));
+        }
+        let shortlisted = state
+            .store
+            .round_candidates(id, Some(CandidateStatus::Shortlisted))
+            .await?;
+        if shortlisted.is_empty() {
+            return Err(ApiError::conflict(
+                "nothing_shortlisted",
+                Msg::new("尚无入围候选项目", "No candidate is shortlisted"),
+            ));
+        }
+    }
+    if op == RoundOp::StartEvaluation && state.store.tie_pending(id).await? {
+        return Err(ApiError::conflict(
+            "tie_pending",
+            Msg::new(
+                "末位同票的项目尚未决定",
+                "A tie at the cut-off is not decided yet",
+            ),
+        ));
+    }
+    let mut after = before.clone();
+    after.stage = stage;
+    let detail = b
+        .note
+        .filter(|n| !renda_domain::text::is_blank(n))
+        .map(|n| json!({"note": n}));
+    let r = match state
+        .store
+        .save_round(&caller.audit(), &before, after, Event { action, detail })
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return Err(store_error(state, e, before.id).await),
+    };
+    let version = r.version;
+    Ok(respond::changed(version, &round_view(state, r).await?))
+}
+
+macro_rules! stage_op {
+    ($(#[$m:meta])* $name:ident, $path:literal, $op:expr, $action:literal) => {
+        $(#[$m])*
+        #[utoipa::path(
+            tag = "livelihood",
+            params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+            request_body = EmptyRequest,
+            responses(
+                (status = 200, description = "The round", body = RoundResponse, headers(("ETag" = String))),
+                (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+                (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = "The stage does not allow this, or the round changed meanwhile", body = Problem, content_type = "application/problem+json"),
+                (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
+            ),
+            security(("bearer" = []))
+        )]
+        #[post($path)]
+        pub async fn $name(
+            state: Data<AppState>,
+            caller: Caller,
+            id: Path<Uuid>,
+            if_match: IfMatch,
+            body: JsonBody<EmptyRequest>,
+        ) -> ApiResult<HttpResponse> {
+            advance(&state, &caller, id.into_inner(), if_match, body, $op, $action).await
+        }
+    };
+}
+
+stage_op!(
+    /// Ends collecting; the office reviews the candidates (staff).
+    start_review, "/livelihood-rounds/{id}/start-review", RoundOp::StartReview, "review_started"
+);
+stage_op!(
+    /// Opens the vote on the shortlisted candidates (staff).
+    start_voting, "/livelihood-rounds/{id}/start-voting", RoundOp::StartVoting, "voting_started"
+);
+stage_op!(
+    /// Moves the adopted projects to their evaluation by the deputies (staff).
+    start_round_evaluation, "/livelihood-rounds/{id}/start-evaluation", RoundOp::StartEvaluation, "evaluation_started"
+);
+stage_op!(
+    /// Closes the round (staff). Final.
+    close_round, "/livelihood-rounds/{id}/close", RoundOp::Close, "closed"
+);
+
+/// Closes the vote (staff): the stored ballots are counted, the top N by
+/// approvals among candidates approved on more than half of the ballots
+/// are adopted and become projects of their units, and the round moves to
+/// implementing. Candidates tied at the cut-off are marked `tied`: the
+/// count is frozen and the office decides them with `break-tie`.
+#[utoipa::path(
+    tag = "livelihood",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag (each ballot changes it)")),
+    request_body = EmptyRequest,
+    responses(
+        (status = 200, description = "The round, now implementing", body = RoundResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not voting", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/livelihood-rounds/{id}/close-voting")]
+pub async fn close_voting(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<EmptyRequest>,
+) -> ApiResult<HttpResponse> {
+    let before = load_admin(&state, &caller, id.into_inner(), &if_match).await?;
+    body.parse()?;
+    if before.stage != RoundStage::Voting {
+        return Err(invalid_stage(before.stage));
+    }
+    match state.store.close_voting(&caller.audit(), before.id).await {
+        Ok((r, _)) => {
+            let version = r.version;
+            Ok(respond::changed(version, &round_view(&state, r).await?))
+        }
+        Err(e) => Err(store_error(&state, e, before.id).await),
+    }
+}
+
+/// The office's decision on a tie at the cut-off.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"adopt": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f10"], "reason": "主任会议研究决定"}))]
+pub struct BreakTieRequest {
+    /// Exactly as many of the tied candidates as seats are open.
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_items = 1, max_items = 100)]
+    pub adopt: Vec<Uuid>,
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
+    )]
+    pub reason: String,
+}
+
+/// Decides a tie at the cut-off (staff, while implementing): the named
+/// tied candidates are adopted, the other tied ones not. The decision and
+/// its reason stay with the round and its results.
+#[utoipa::path(
+    tag = "livelihood",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    request_body = BreakTieRequest,
+    responses(
+        (status = 200, description = "Decided", body = RoundResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not implementing, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No tie, or a choice that does not fit it", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/livelihood-rounds/{id}/break-tie")]
+pub async fn break_tie(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<BreakTieRequest>,
+) -> ApiResult<HttpResponse> {
+    let before = load_admin(&state, &caller, id.into_inner(), &if_match).await?;
+    let b = body.parse()?;
+    if renda_domain::text::is_blank(&b.reason) {
+        return Err(ApiError::validation(vec![blank("reason")]));
+    }
+    if before.stage != RoundStage::Implementing {
+        return Err(invalid_stage(before.stage));
+    }
+    match state
+        .store
+        .break_tie(&caller.audit(), &before, &b.adopt, b.reason.trim())
+        .await
+    {
+        Ok(r) => {
+            let version = r.version;
+            Ok(respond::changed(version, &round_view(&state, r).await?))
+        }
+        Err(StoreError::Conflict("bad_tie_break")) => Err(ApiError::field(
+            "adopt",
+            "bad_tie_break",
+            Msg::new(
+                "须且只须从同票项目中选出空余名额数的项目（且须有同票）",
+                "name exactly as many of the tied candidates as seats are open (and only when there is a tie)",
+            ),
+        )),
+        Err(e) => Err(store_error(&state, e, before.id).await),
+    }
+}
+
+/// A step of the round, with who took it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef4", "occurred_at": "2026-11-27T08:00:00Z", "actor_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "actor_name": "demo-staff", "action": "voting_closed", "from_stage": "voting", "to_stage": "implementing", "detail": {"ballots": 120, "adopted": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef1"], "tied": [], "open_seats": 0}}))]
+pub struct RoundTimelineItem {
+    pub id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub from_stage: Option<RoundStage>,
+    pub to_stage: Option<RoundStage>,
+    pub detail: Option<serde_json::Value>,
+}
+
+impl Keyed for RoundTimelineItem {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.occurred_at)
+    }
+}
+
+impl From<TimelineEntry> for RoundTimelineItem {
+    fn from(e: TimelineEntry) -> Self {
+        Self {
+            id: e.id,
+            occurred_at: e.occurred_at,
+            actor_id: e.actor_id,
+            actor_name: e.actor_name,
+            action: e.action,
+            from_stage: e.from_stage,
+            to_stage: e.to_stage,
+            detail: e.detail,
+        }
+    }
+}
+
+/// Every step of the round (everyone).
+#[utoipa::path(
+    tag = "livelihood",
+    params(("id" = Uuid, Path), WholeListParams),
+    responses(
+        (status = 200, description = "Oldest first", body = ListResponse<RoundTimelineItem>),
+        (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/livelihood-rounds/{id}/timeline")]
+pub async fn round_timeline(
+    state: Data<AppState>,
+    id: Path<Uuid>,
+    page: QueryParams<WholeListParams>,
+) -> ApiResult<HttpResponse> {
+    let r = state.store.get_round(id.into_inner()).await?;
+    let items: Vec<RoundTimelineItem> = state
+        .store
+        .round_timeline(r.id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+}

@@ -1,0 +1,361 @@
+//! The deputies' ballots, the voters and the results.
+
+use super::*;
+
+/// A ballot: approve up to the round's seats; mark others against or
+/// abstain; candidates left unmarked count as abstentions.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "approve": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f10"],
+    "against": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f11"],
+    "abstain": []
+}))]
+pub struct BallotRequest {
+    #[serde(default)]
+    #[validate(length(max = 200))]
+    #[schema(max_items = 200)]
+    pub approve: Vec<Uuid>,
+    #[serde(default)]
+    #[validate(length(max = 200))]
+    #[schema(max_items = 200)]
+    pub against: Vec<Uuid>,
+    #[serde(default)]
+    #[validate(length(max = 200))]
+    #[schema(max_items = 200)]
+    pub abstain: Vec<Uuid>,
+}
+
+/// The caller's ballot, as far as it may be shown.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"round_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef0", "cast_at": "2026-11-27T08:00:00Z", "marks": null}))]
+pub struct BallotReceipt {
+    pub round_id: Uuid,
+    pub cast_at: DateTime<Utc>,
+    /// The marks, for an open ballot; null for a secret one.
+    pub marks: Option<Vec<MarkView>>,
+}
+
+/// One mark of a ballot.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MarkView {
+    pub candidate_id: Uuid,
+    pub choice: Choice,
+}
+
+/// The caller's deputy id if they are a deputy of the round's congress.
+pub(super) async fn member(state: &AppState, caller: &Caller, round: &Round) -> ApiResult<Uuid> {
+    let a = caller.actor()?;
+    let Some(d) = a.deputy_id.filter(|_| a.has(Role::Deputy)) else {
+        return Err(ApiError::forbidden());
+    };
+    let deputy = state.store.get_deputy(d).await?;
+    let serving = deputy.memberships.iter().any(|m| {
+        m.level == round.level && m.term == round.term && m.status == MembershipStatus::Serving
+    });
+    if serving {
+        Ok(d)
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+fn ballot_error(p: BallotProblem) -> ApiError {
+    match p {
+        BallotProblem::TooManyApprovals { seats, given } => ApiError::field(
+            "approve",
+            "too_many",
+            Msg::new(
+                format!("最多赞成 {seats} 个项目，实际 {given} 个"),
+                format!("at most {seats} approvals, {given} given"),
+            ),
+        ),
+        BallotProblem::NotShortlisted(c) => ApiError::field(
+            "approve",
+            "not_shortlisted",
+            Msg::new(
+                format!("{c} 不是入围项目"),
+                format!("{c} is not on the ballot"),
+            ),
+        ),
+        BallotProblem::MarkedTwice(c) => ApiError::field(
+            "approve",
+            "marked_twice",
+            Msg::new(format!("{c} 被重复标记"), format!("{c} is marked twice")),
+        ),
+    }
+}
+
+/// Casts the caller's ballot (a serving deputy of the round's congress,
+/// while voting), once: a second ballot is 409, however close together
+/// the two arrive. The ballot is a duty record of the deputy.
+#[utoipa::path(
+    tag = "livelihood",
+    params(("id" = Uuid, Path)),
+    request_body = BallotRequest,
+    responses(
+        (status = 201, description = "Cast", body = BallotReceipt, headers(("Location" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a deputy of the round's congress", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not voting, or already voted", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Too many approvals, or a candidate not on the ballot", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/livelihood-rounds/{id}/ballot")]
+pub async fn cast_ballot(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    body: JsonBody<BallotRequest>,
+) -> ApiResult<HttpResponse> {
+    let round = state.store.get_round(id.into_inner()).await?;
+    let deputy = member(&state, &caller, &round).await?;
+    let b = body.parse()?;
+    if round.stage != RoundStage::Voting {
+        return Err(invalid_stage(round.stage));
+    }
+    let marks: Vec<(Uuid, Choice)> = b
+        .approve
+        .iter()
+        .map(|c| (*c, Choice::Approve))
+        .chain(b.against.iter().map(|c| (*c, Choice::Against)))
+        .chain(b.abstain.iter().map(|c| (*c, Choice::Abstain)))
+        .collect();
+    let shortlist: Vec<Uuid> = state
+        .store
+        .round_candidates(round.id, Some(CandidateStatus::Shortlisted))
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    rules::check_ballot(&marks, &shortlist, round.seats).map_err(ballot_error)?;
+    let user = caller.actor()?.user_id;
+    match state
+        .store
+        .cast_ballot(
+            &caller.audit(),
+            &round,
+            deputy,
+            user,
+            &marks,
+            state.clock.today(),
+        )
+        .await
+    {
+        Ok(cast_at) => Ok(HttpResponse::Created()
+            .insert_header((
+                header::LOCATION,
+                format!("/api/v1/livelihood-rounds/{}/ballots/mine", round.id),
+            ))
+            .json(BallotReceipt {
+                round_id: round.id,
+                cast_at,
+                marks: (!round.secret_ballot).then(|| {
+                    marks
+                        .into_iter()
+                        .map(|(candidate_id, choice)| MarkView {
+                            candidate_id,
+                            choice,
+                        })
+                        .collect()
+                }),
+            })),
+        Err(StoreError::Conflict("already_voted")) => Err(ApiError::conflict(
+            "already_voted",
+            Msg::new("您已投票", "You have already voted in this round"),
+        )),
+        Err(e) => Err(store_error(&state, e, round.id).await),
+    }
+}
+
+/// The caller's own ballot: when it was cast, and for an open ballot its
+/// marks (a serving deputy of the round's congress); 404 before voting.
+#[utoipa::path(
+    tag = "livelihood",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The caller's ballot", body = BallotReceipt),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a deputy of the round's congress", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such round, or no ballot yet", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/livelihood-rounds/{id}/ballots/mine")]
+pub async fn my_ballot(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let round = state.store.get_round(id.into_inner()).await?;
+    let deputy = member(&state, &caller, &round).await?;
+    let v = state
+        .store
+        .round_voters(&round)
+        .await?
+        .into_iter()
+        .find(|v| v.deputy_id == deputy)
+        .ok_or_else(ApiError::not_found)?;
+    Ok(HttpResponse::Ok().json(BallotReceipt {
+        round_id: round.id,
+        cast_at: v.cast_at,
+        marks: v.marks.map(|m| {
+            m.into_iter()
+                .map(|(candidate_id, choice)| MarkView {
+                    candidate_id,
+                    choice,
+                })
+                .collect()
+        }),
+    }))
+}
+
+/// A deputy who voted.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11", "cast_at": "2026-11-27T08:00:00Z", "marks": null}))]
+pub struct VoterView {
+    pub deputy_id: Uuid,
+    pub cast_at: DateTime<Utc>,
+    /// The marks, for an open ballot only; never for a secret one.
+    pub marks: Option<Vec<MarkView>>,
+}
+
+impl Keyed for VoterView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.deputy_id, self.cast_at)
+    }
+}
+
+/// Who voted (staff and leaders); with their marks only when the ballot
+/// is open. For a secret ballot nobody, administrators included, can
+/// read who chose what.
+#[utoipa::path(
+    tag = "livelihood",
+    params(("id" = Uuid, Path), WholeListParams),
+    responses(
+        (status = 200, description = "Voters", body = ListResponse<VoterView>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither staff nor leader", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/livelihood-rounds/{id}/ballots")]
+pub async fn list_voters(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    page: QueryParams<WholeListParams>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadLivelihoodVoters)?;
+    let round = state.store.get_round(id.into_inner()).await?;
+    let items: Vec<VoterView> = state
+        .store
+        .round_voters(&round)
+        .await?
+        .into_iter()
+        .map(|v| VoterView {
+            deputy_id: v.deputy_id,
+            cast_at: v.cast_at,
+            marks: v.marks.map(|m| {
+                m.into_iter()
+                    .map(|(candidate_id, choice)| MarkView {
+                        candidate_id,
+                        choice,
+                    })
+                    .collect()
+            }),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+}
+
+/// One candidate's result.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CandidateResult {
+    pub candidate_id: Uuid,
+    pub title: String,
+    pub approvals: u32,
+    pub against: u32,
+    pub abstentions: u32,
+    /// Approved on more than half of the ballots cast.
+    pub majority: bool,
+    pub adopted: bool,
+}
+
+/// The vote's result, computed afresh from the stored ballots.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "round_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f00", "seats": 2, "ballots_cast": 3,
+    "candidates": [{"candidate_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f10", "title": "加装电梯", "approvals": 3, "against": 0, "abstentions": 0, "majority": true, "adopted": true}],
+    "tied": [], "open_seats": 0, "tie_break": null
+}))]
+pub struct ResultsResponse {
+    pub round_id: Uuid,
+    pub seats: u32,
+    pub ballots_cast: u32,
+    /// By approvals, best first.
+    pub candidates: Vec<CandidateResult>,
+    /// Candidates tied at the cut-off, if any, and the seats they compete for.
+    pub tied: Vec<Uuid>,
+    pub open_seats: u32,
+    /// How the office decided the tie.
+    pub tie_break: Option<String>,
+}
+
+/// The result of the vote (everyone, once the vote is closed). It is
+/// counted afresh from the stored ballots each time, so anyone can check
+/// that it matches the projects adopted.
+#[utoipa::path(
+    tag = "livelihood",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The result", body = ResultsResponse),
+        (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The vote is not closed yet", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/livelihood-rounds/{id}/results")]
+pub async fn round_results(state: Data<AppState>, id: Path<Uuid>) -> ApiResult<HttpResponse> {
+    let round = state.store.get_round(id.into_inner()).await?;
+    if matches!(
+        round.stage,
+        RoundStage::Collecting | RoundStage::Reviewing | RoundStage::Voting
+    ) {
+        return Err(invalid_stage(round.stage));
+    }
+    let result = state.store.round_result(&round).await?;
+    let candidates = state.store.round_candidates(round.id, None).await?;
+    let mut rows: Vec<CandidateResult> = candidates
+        .into_iter()
+        .filter_map(|c| {
+            let n = result.counts.get(&c.id)?;
+            Some(CandidateResult {
+                candidate_id: c.id,
+                title: c.title,
+                approvals: n.approvals,
+                against: n.against,
+                abstentions: n.abstentions,
+                majority: u64::from(n.approvals) * 2 > u64::from(result.ballots),
+                adopted: c.status == CandidateStatus::Adopted,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.approvals
+            .cmp(&a.approvals)
+            .then(a.candidate_id.cmp(&b.candidate_id))
+    });
+    Ok(HttpResponse::Ok().json(ResultsResponse {
+        round_id: round.id,
+        seats: round.seats,
+        ballots_cast: result.ballots,
+        candidates: rows,
+        tied: result.tied,
+        open_seats: result.open_seats,
+        tie_break: round.tie_break,
+    }))
+}

@@ -1,0 +1,206 @@
+//! Supervision statistics and observers' records.
+
+use super::*;
+
+/// Which items the statistics count.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SupervisionStatsParams {
+    /// Items of this plan year (all years if absent).
+    #[validate(range(min = 1949, max = 2999))]
+    #[param(minimum = 1949, maximum = 2999)]
+    pub year: Option<i32>,
+}
+
+/// Rectification figures.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RectificationStats {
+    /// Problems listed in deliberation opinions.
+    pub problems: u64,
+    pub closed: u64,
+    /// Closed off no later than the opinion's deadline.
+    pub closed_on_time: u64,
+    /// Past the deadline and not closed off.
+    pub overdue: u64,
+    /// closed_on_time over closed; null when none is closed.
+    pub on_time_rate: Option<f64>,
+}
+
+/// Satisfaction-vote figures.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SatisfactionStats {
+    /// Concluded rounds.
+    pub evaluations: u64,
+    pub accepted: u64,
+    pub returned: u64,
+    /// Votes of every concluded round.
+    pub votes: Tally,
+    /// Satisfied or basically satisfied over all votes; null without votes.
+    pub satisfaction_rate: Option<f64>,
+}
+
+/// Figures of the supervision work.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "year": 2026,
+    "items": 12,
+    "by_stage": {"planned": 2, "investigating": 1, "deliberating": 1, "rectifying": 3, "evaluating": 1, "closed": 4},
+    "by_method": {"research_visit": 4, "work_evaluation": 4, "special_report": 3, "special_inquiry": 3, "law_enforcement_inspection": 5, "satisfaction_evaluation": 5},
+    "rectification": {"problems": 40, "closed": 30, "closed_on_time": 27, "overdue": 2, "on_time_rate": 0.9},
+    "satisfaction": {"evaluations": 5, "accepted": 4, "returned": 1, "votes": {"satisfied": 60, "basically_satisfied": 25, "unsatisfied": 10}, "satisfaction_rate": 0.8947}
+}))]
+pub struct SupervisionStatsResponse {
+    pub year: Option<i32>,
+    pub items: u64,
+    pub by_stage: BTreeMap<String, u64>,
+    pub by_method: BTreeMap<String, u64>,
+    pub rectification: RectificationStats,
+    pub satisfaction: SatisfactionStats,
+}
+
+fn ratio(n: u64, d: u64) -> Option<f64> {
+    (d > 0).then(|| {
+        let r = n as f64 / d as f64;
+        (r * 10000.0).round() / 10000.0
+    })
+}
+
+/// Statistics of supervision (staff and leaders): items by stage and
+/// method, on-time rectification, satisfaction results.
+#[utoipa::path(
+    tag = "supervision",
+    params(SupervisionStatsParams),
+    responses(
+        (status = 200, description = "The figures", body = SupervisionStatsResponse),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Neither staff nor leader", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/supervisions/stats")]
+pub async fn supervision_stats(
+    state: Data<AppState>,
+    caller: Caller,
+    params: QueryParams<SupervisionStatsParams>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadSupervisionStats)?;
+    let year = params.0.year;
+    let st = state
+        .store
+        .supervision_stats(year, state.clock.today())
+        .await?;
+    let votes = st.votes;
+    let favourable = u64::from(votes.satisfied) + u64::from(votes.basically_satisfied);
+    Ok(HttpResponse::Ok().json(SupervisionStatsResponse {
+        year,
+        items: st.items,
+        by_stage: st
+            .by_stage
+            .iter()
+            .map(|(s, n)| (s.as_str().to_owned(), *n))
+            .collect(),
+        by_method: st
+            .by_method
+            .iter()
+            .map(|(m, n)| (m.as_str().to_owned(), *n))
+            .collect(),
+        rectification: RectificationStats {
+            problems: st.problems,
+            closed: st.problems_closed,
+            closed_on_time: st.problems_closed_on_time,
+            overdue: st.problems_overdue,
+            on_time_rate: ratio(st.problems_closed_on_time, st.problems_closed),
+        },
+        satisfaction: SatisfactionStats {
+            evaluations: st.evaluations,
+            accepted: st.accepted,
+            returned: st.returned,
+            votes,
+            satisfaction_rate: ratio(favourable, u64::from(votes.total())),
+        },
+    }))
+}
+
+/// Which year of an observer's record.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ObserverRecordParams {
+    /// The plan year (this year if absent).
+    #[validate(range(min = 1949, max = 2999))]
+    #[param(minimum = 1949, maximum = 2999)]
+    pub year: Option<i32>,
+}
+
+/// An item an observer joined.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JoinedItem {
+    pub id: Uuid,
+    pub title: String,
+    pub stage: Stage,
+}
+
+/// An observer's record of a year (履职记录).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "observer_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e90",
+    "year": 2026,
+    "items_joined": 1,
+    "items": [{"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea0", "title": "全区食品安全法执法检查", "stage": "closed"}],
+    "opinions_filed": 3, "opinions_adopted": 2, "opinions_not_adopted": 1, "opinions_pending": 0
+}))]
+pub struct ObserverRecordResponse {
+    pub observer_id: Uuid,
+    pub year: i32,
+    pub items_joined: u64,
+    pub items: Vec<JoinedItem>,
+    pub opinions_filed: u64,
+    pub opinions_adopted: u64,
+    pub opinions_not_adopted: u64,
+    pub opinions_pending: u64,
+}
+
+/// An observer's record for a year: the items they are assigned to and
+/// their observation opinions with how many were adopted (the office,
+/// leaders and the observer).
+#[utoipa::path(
+    tag = "observers",
+    params(("id" = Uuid, Path), ObserverRecordParams),
+    responses(
+        (status = 200, description = "The record", body = ObserverRecordResponse),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not the office, a leader or this observer", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such observer", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/observers/{id}/record")]
+pub async fn observer_record(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    params: QueryParams<ObserverRecordParams>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    caller.require(Action::ReadObserverRecord { observer_id: id })?;
+    if !state.store.observer_exists(id).await? {
+        return Err(ApiError::not_found());
+    }
+    let year = params.0.year.unwrap_or_else(|| state.clock.today().year());
+    let r = state.store.observer_record(id, year).await?;
+    Ok(HttpResponse::Ok().json(ObserverRecordResponse {
+        observer_id: id,
+        year,
+        items_joined: r.items.len() as u64,
+        items: r
+            .items
+            .into_iter()
+            .map(|(id, title, stage)| JoinedItem { id, title, stage })
+            .collect(),
+        opinions_filed: r.opinions_filed,
+        opinions_adopted: r.opinions_adopted,
+        opinions_not_adopted: r.opinions_not_adopted,
+        opinions_pending: r.opinions_pending,
+    }))
+}

@@ -1,0 +1,400 @@
+//! Supervision of government (监督): the yearly plan of items and the
+//! closed loop of each, from investigation through deliberation opinions
+//! and the bodies' rectification to the committee members' satisfaction
+//! vote; observers' assignment and observation opinions.
+
+use std::collections::{BTreeMap, HashSet};
+
+use actix_web::web::{Data, Path};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use renda_auth::Action;
+use renda_auth::supervision_access::{
+    SupervisionAction, SupervisionScope, decide_supervision, visibility,
+};
+use renda_domain::supervision::{
+    self as rules, INQUIRY_STAGES, Method, OPINION_STAGES, ObservationStatus, Outcome,
+    ProblemStatus, RECORD_STAGES, RecordKind, Satisfaction, Stage, StageBlocker, StageFacts,
+    StageOp, SupervisionItem, Tally,
+};
+use renda_persistence::StoreError;
+use renda_persistence::supervision::{
+    Evaluation, Event, Inquiry, InvestigationRecord, Observation, Opinion, Problem, ProblemAnswer,
+    Report, SupervisionFilter, SupervisionVisibility, SupervisionWrite, TimelineEntry, normalise,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem as ProblemDoc};
+use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, answer, no_null, take};
+use crate::pagination::{Keyed, ListParams, ListResponse, WholeListParams};
+use crate::patch::double;
+use crate::routes::common::{blank, missing_deputies, missing_units, refuse_blank};
+use crate::routes::suggestions::EmptyRequest;
+use crate::{AppState, respond};
+
+mod figures;
+mod listing;
+mod observers;
+mod opinions;
+mod plan;
+mod reading;
+mod records;
+mod stages;
+mod vote;
+
+pub use figures::*;
+pub use listing::*;
+pub use observers::*;
+pub use opinions::*;
+pub use plan::*;
+pub use reading::*;
+pub use records::*;
+pub use stages::*;
+pub use vote::*;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_supervision)
+        .service(list_supervisions)
+        // Before `/supervisions/{id}`, which would otherwise take "stats" for an id.
+        .service(supervision_stats)
+        .service(export_supervisions)
+        .service(export_observations)
+        .service(get_supervision)
+        .service(update_supervision)
+        .service(start_investigation)
+        .service(start_deliberation)
+        .service(start_rectification)
+        .service(start_supervision_evaluation)
+        .service(conclude_evaluation)
+        .service(publish_supervision)
+        .service(add_record)
+        .service(list_investigation_records)
+        .service(get_investigation_record)
+        .service(add_inquiry)
+        .service(list_inquiries)
+        .service(get_inquiry)
+        .service(issue_opinion)
+        .service(list_deliberation_opinions)
+        .service(get_deliberation_opinion)
+        .service(submit_report)
+        .service(list_reports)
+        .service(get_report)
+        .service(close_off_problem)
+        .service(send_back_problem)
+        .service(cast_vote)
+        .service(my_vote)
+        .service(list_evaluations)
+        .service(assign_observer)
+        .service(remove_observer)
+        .service(file_observation)
+        .service(list_observations)
+        .service(get_observation)
+        .service(decide_observation)
+        .service(list_supervision_timeline)
+        .service(get_supervision_timeline_entry)
+        .service(observer_record);
+}
+
+// ---------------------------------------------------------------- views
+
+/// A supervision item.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea0",
+    "title": "全区食品安全法执法检查",
+    "year": 2026,
+    "description": null,
+    "methods": ["law_enforcement_inspection", "satisfaction_evaluation"],
+    "body_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80"],
+    "committee": "教育科学文化卫生委员会",
+    "committee_member_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11"],
+    "deputy_ids": [],
+    "observer_ids": [],
+    "laws": ["中华人民共和国食品安全法"],
+    "stage": "rectifying",
+    "round": 1,
+    "overdue": false,
+    "published_at": null,
+    "closed_at": null,
+    "created_at": "2026-03-01T08:00:00Z",
+    "updated_at": "2026-09-01T08:00:00Z"
+}))]
+pub struct SupervisionResponse {
+    pub id: Uuid,
+    pub title: String,
+    pub year: i32,
+    pub description: Option<String>,
+    pub methods: Vec<Method>,
+    /// The bodies supervised (units).
+    pub body_ids: Vec<Uuid>,
+    /// The committee in charge.
+    pub committee: String,
+    /// Standing-committee members taking part (deputy ids); they vote.
+    pub committee_member_ids: Vec<Uuid>,
+    /// Other deputies taking part.
+    pub deputy_ids: Vec<Uuid>,
+    /// Observers assigned.
+    pub observer_ids: Vec<Uuid>,
+    /// Laws checked by a law-enforcement inspection.
+    pub laws: Vec<String>,
+    pub stage: Stage,
+    /// The evaluation round: 1, plus one for each return to rectifying.
+    pub round: i32,
+    /// A deliberation opinion's deadline has passed with problems not closed off.
+    pub overdue: bool,
+    pub published_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn view(s: SupervisionItem, overdue: bool) -> SupervisionResponse {
+    SupervisionResponse {
+        id: s.id,
+        title: s.title,
+        year: s.year,
+        description: s.description,
+        methods: s.methods,
+        body_ids: s.body_ids,
+        committee: s.committee,
+        committee_member_ids: s.committee_member_ids,
+        deputy_ids: s.deputy_ids,
+        observer_ids: s.observer_ids,
+        laws: s.laws,
+        stage: s.stage,
+        round: s.round,
+        overdue,
+        published_at: s.published_at,
+        closed_at: s.closed_at,
+        created_at: s.created_at,
+        updated_at: s.updated_at,
+    }
+}
+
+/// The answer to a change by the office.
+async fn respond_item(state: &AppState, s: SupervisionItem) -> ApiResult<HttpResponse> {
+    let overdue = is_overdue(state, s.id, None).await?;
+    let version = s.version;
+    Ok(respond::changed(version, &view(s, overdue)))
+}
+
+/// Whether an item's rectification is overdue; for a caller who sees it
+/// only as one body (`unit`), whether that body's is.
+async fn is_overdue(state: &AppState, id: Uuid, unit: Option<Uuid>) -> ApiResult<bool> {
+    Ok(state
+        .store
+        .overdue_supervisions(&[id], state.clock.today(), unit)
+        .await?
+        .contains(&id))
+}
+
+// ---------------------------------------------------------------- helpers
+
+fn scope(s: &SupervisionItem) -> SupervisionScope {
+    SupervisionScope {
+        body_ids: s.body_ids.clone(),
+        committee_member_ids: s.committee_member_ids.clone(),
+        deputy_ids: s.deputy_ids.clone(),
+        observer_ids: s.observer_ids.clone(),
+        published: s.published_at.is_some(),
+    }
+}
+
+/// Loads an item and asks the permission module whether the caller may
+/// perform `action` on it.
+async fn load_for(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    action: SupervisionAction,
+) -> ApiResult<SupervisionItem> {
+    let s = match state.store.get_supervision(id).await {
+        Ok(s) => s,
+        // Unknown ids answer like hidden ones.
+        Err(StoreError::NotFound) if caller.principal.actor().is_none() => {
+            return Err(ApiError::unauthenticated());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    answer(decide_supervision(&caller.principal, action, &scope(&s)))?;
+    Ok(s)
+}
+
+/// The unit a caller sees an item's records through, when the caller is
+/// there only as a supervised body: such a caller sees the opinions
+/// addressed to it and its own reports, and nothing else of the records.
+fn body_only(caller: &Caller, s: &SupervisionItem) -> Option<Uuid> {
+    let v = visibility(&caller.principal);
+    let involved = v.all
+        || v.deputy.is_some_and(|d| s.involves_deputy(d))
+        || v.observer.is_some_and(|o| s.observer_ids.contains(&o));
+    if involved {
+        return None;
+    }
+    v.unit.filter(|u| s.body_ids.contains(u))
+}
+
+fn stage_name(s: Stage) -> (&'static str, &'static str) {
+    match s {
+        Stage::Planned => ("计划中", "planned"),
+        Stage::Investigating => ("调研检查", "investigating"),
+        Stage::Deliberating => ("审议", "deliberating"),
+        Stage::Rectifying => ("整改", "rectifying"),
+        Stage::Evaluating => ("满意度测评", "evaluating"),
+        Stage::Closed => ("已办结", "closed"),
+    }
+}
+
+fn invalid_stage(s: Stage) -> ApiError {
+    let (zh, en) = stage_name(s);
+    ApiError::conflict(
+        "invalid_state",
+        Msg::new(
+            format!("监督事项当前处于“{zh}”阶段，不允许此操作"),
+            format!("The supervision item is {en}; this operation is not allowed now"),
+        ),
+    )
+}
+
+fn require_stage(s: &SupervisionItem, allowed: &[Stage]) -> ApiResult<()> {
+    if allowed.contains(&s.stage) {
+        Ok(())
+    } else {
+        Err(invalid_stage(s.stage))
+    }
+}
+
+fn check_if_match(s: &SupervisionItem, if_match: IfMatch) -> ApiResult<()> {
+    match if_match.0 {
+        Some(v) if v != s.version => Err(ApiError::precondition_failed()),
+        _ => Ok(()),
+    }
+}
+
+fn concurrent_change() -> ApiError {
+    ApiError::conflict(
+        "concurrent_change",
+        Msg::new(
+            "监督事项刚被他人修改，请刷新后重试",
+            "The supervision item was just changed by someone else; reload and retry",
+        ),
+    )
+}
+
+/// Saves a change; a concurrent change of the same item is a 409.
+async fn save(
+    state: &AppState,
+    caller: &Caller,
+    before: &SupervisionItem,
+    after: SupervisionItem,
+    action: &'static str,
+    detail: Option<serde_json::Value>,
+    writes: Vec<SupervisionWrite>,
+) -> ApiResult<SupervisionItem> {
+    let event = Event { action, detail };
+    match state
+        .store
+        .save_supervision(&caller.audit(), before, after, event, writes)
+        .await
+    {
+        Ok(s) => Ok(s),
+        Err(StoreError::VersionMismatch) => Err(concurrent_change()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn now() -> DateTime<Utc> {
+    renda_domain::time::now()
+}
+
+fn note_detail(note: Option<String>) -> Option<serde_json::Value> {
+    note.filter(|n| !renda_domain::text::is_blank(n))
+        .map(|n| json!({"note": n}))
+}
+
+fn plan_error(p: rules::PlanProblem) -> FieldError {
+    use rules::PlanProblem::*;
+    match p {
+        NoMethod => FieldError::new(
+            "methods",
+            "required",
+            Msg::new("至少选择一种监督方式", "name at least one method"),
+        ),
+        DuplicateMethod => FieldError::new(
+            "methods",
+            "duplicate",
+            Msg::new("监督方式重复", "a method is named twice"),
+        ),
+        LawsMissing => FieldError::new(
+            "laws",
+            "required",
+            Msg::new(
+                "执法检查须列明所检查的法律法规",
+                "a law-enforcement inspection names the laws it checks",
+            ),
+        ),
+        LawsWithoutInspection => FieldError::new(
+            "laws",
+            "not_applicable",
+            Msg::new(
+                "只有执法检查才列明法律法规",
+                "laws are named only for a law-enforcement inspection",
+            ),
+        ),
+    }
+}
+
+fn check_laws(laws: &[String]) -> Vec<FieldError> {
+    laws.iter()
+        .enumerate()
+        .filter(|(_, l)| renda_domain::text::is_blank(l) || l.chars().count() > 200)
+        .map(|(i, _)| {
+            FieldError::new(
+                format!("laws[{i}]"),
+                "length",
+                Msg::new("长度须在 1 到 200 之间", "length must be between 1 and 200"),
+            )
+        })
+        .collect()
+}
+
+/// A deputy is named either as committee member or as deputy, not both.
+fn overlap(members: &[Uuid], deputies: &[Uuid]) -> Option<FieldError> {
+    deputies.iter().any(|d| members.contains(d)).then(|| {
+        FieldError::new(
+            "deputy_ids",
+            "duplicate",
+            Msg::new(
+                "有代表已列为常委会组成人员",
+                "a deputy is already named as a committee member",
+            ),
+        )
+    })
+}
+
+/// Observers with a declared tie to one of `bodies`.
+async fn conflicted(state: &AppState, observers: &[Uuid], bodies: &[Uuid]) -> ApiResult<Vec<Uuid>> {
+    let mut out = Vec::new();
+    for o in observers {
+        let obs = state.store.get_observer(*o).await?;
+        if obs.conflict_unit_ids.iter().any(|u| bodies.contains(u)) {
+            out.push(*o);
+        }
+    }
+    Ok(out)
+}
+
+fn conflict_of_interest() -> ApiError {
+    ApiError::conflict(
+        "conflict_of_interest",
+        Msg::new(
+            "该观察员已申报与被监督单位存在利害关系，不能参与此监督事项",
+            "The observer declared a tie to a supervised body and cannot take part in this item",
+        ),
+    )
+}

@@ -1,0 +1,383 @@
+//! Observers' assignment and observation opinions.
+
+use super::*;
+
+/// An observer to assign.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"observer_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e90"}))]
+pub struct AssignObserverRequest {
+    pub observer_id: Uuid,
+}
+
+/// Assigns an active observer to the item (staff, before it closes). An
+/// observer with a declared tie to one of the item's bodies is refused.
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    request_body = AssignObserverRequest,
+    responses(
+        (status = 200, description = "The updated item", body = SupervisionResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "Conflict of interest, inactive or already assigned observer, or the item is closed", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "No such observer", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervisions/{id}/observers")]
+pub async fn assign_observer(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<AssignObserverRequest>,
+) -> ApiResult<HttpResponse> {
+    let before = load_for(
+        &state,
+        &caller,
+        id.into_inner(),
+        SupervisionAction::Administer,
+    )
+    .await?;
+    check_if_match(&before, if_match)?;
+    let b = body.parse()?;
+    let observer = match state.store.get_observer(b.observer_id).await {
+        Ok(o) => o,
+        Err(StoreError::NotFound) => {
+            return Err(ApiError::field(
+                "observer_id",
+                "not_found",
+                Msg::new("观察员不存在", "no such observer"),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if before.stage == Stage::Closed {
+        return Err(invalid_stage(before.stage));
+    }
+    if before.observer_ids.contains(&observer.id) {
+        return Err(ApiError::conflict(
+            "already_assigned",
+            Msg::new("该观察员已参与此事项", "The observer is already assigned"),
+        ));
+    }
+    if observer.status != renda_domain::observer::ObserverStatus::Active {
+        return Err(ApiError::conflict(
+            "observer_inactive",
+            Msg::new("该观察员已不在任", "The observer no longer serves"),
+        ));
+    }
+    if observer
+        .conflict_unit_ids
+        .iter()
+        .any(|u| before.body_ids.contains(u))
+    {
+        return Err(conflict_of_interest());
+    }
+    let mut after = before.clone();
+    after.observer_ids = normalise([before.observer_ids.clone(), vec![observer.id]].concat());
+    let detail = json!({"observer_id": observer.id});
+    let s = save(
+        &state,
+        &caller,
+        &before,
+        after,
+        "observer_assigned",
+        Some(detail),
+        vec![],
+    )
+    .await?;
+    respond_item(&state, s).await
+}
+
+/// Removes an observer from the item (staff). Their opinions stay on record.
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path), ("observer_id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    responses(
+        (status = 200, description = "The updated item", body = SupervisionResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item, or the observer is not assigned", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "The item is closed, or changed meanwhile", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/supervisions/{id}/observers/{observer_id}")]
+pub async fn remove_observer(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let (id, observer_id) = path.into_inner();
+    let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
+    check_if_match(&before, if_match)?;
+    if !before.observer_ids.contains(&observer_id) {
+        return Err(ApiError::not_found());
+    }
+    if before.stage == Stage::Closed {
+        return Err(invalid_stage(before.stage));
+    }
+    let mut after = before.clone();
+    after.observer_ids.retain(|o| *o != observer_id);
+    let detail = json!({"observer_id": observer_id});
+    let s = save(
+        &state,
+        &caller,
+        &before,
+        after,
+        "observer_removed",
+        Some(detail),
+        vec![],
+    )
+    .await?;
+    respond_item(&state, s).await
+}
+
+/// An observation opinion (观察意见).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb3", "item_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea0", "observer_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e90", "content": "建议将校园周边小餐饮纳入下一轮抽检范围", "status": "adopted", "decision_reason": null, "decided_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "decided_at": "2026-11-27T08:00:00Z", "created_at": "2026-11-27T08:00:00Z"}))]
+pub struct ObservationView {
+    pub id: Uuid,
+    pub item_id: Uuid,
+    pub observer_id: Uuid,
+    pub content: String,
+    pub status: ObservationStatus,
+    /// Why it was not adopted (or a remark on adopting it).
+    pub decision_reason: Option<String>,
+    pub decided_by: Option<Uuid>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Observation> for ObservationView {
+    fn from(o: Observation) -> Self {
+        Self {
+            id: o.id,
+            item_id: o.item_id,
+            observer_id: o.observer_id,
+            content: o.content,
+            status: o.status,
+            decision_reason: o.decision_reason,
+            decided_by: o.decided_by,
+            decided_at: o.decided_at,
+            created_at: o.created_at,
+        }
+    }
+}
+
+/// An observer's opinion on the item.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"content": "建议将校园周边小餐饮纳入下一轮抽检范围"}))]
+pub struct ObservationRequest {
+    #[validate(length(min = 1, max = 10000))]
+    #[schema(min_length = 1, max_length = 10000)]
+    pub content: String,
+}
+
+/// Files an observation opinion (an observer assigned to the item, until it closes).
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path)),
+    request_body = ObservationRequest,
+    responses(
+        (status = 201, description = "Filed", body = ObservationView),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not an observer assigned to the item", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "The item is closed", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervisions/{id}/observations")]
+pub async fn file_observation(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    body: JsonBody<ObservationRequest>,
+) -> ApiResult<HttpResponse> {
+    let before = load_for(&state, &caller, id.into_inner(), SupervisionAction::Observe).await?;
+    let b = body.parse()?;
+    refuse_blank(&[("content", &b.content)])?;
+    if before.stage == Stage::Closed {
+        return Err(invalid_stage(before.stage));
+    }
+    let actor = caller.actor()?;
+    let observer_id = actor.observer_id.ok_or_else(ApiError::forbidden)?;
+    // The observer may have left, or declared a tie, since the assignment.
+    let me = state.store.get_observer(observer_id).await?;
+    if me.status != renda_domain::observer::ObserverStatus::Active {
+        return Err(ApiError::conflict(
+            "observer_inactive",
+            Msg::new("该观察员已不在任", "The observer no longer serves"),
+        ));
+    }
+    if me
+        .conflict_unit_ids
+        .iter()
+        .any(|u| before.body_ids.contains(u))
+    {
+        return Err(conflict_of_interest());
+    }
+    let o = Observation {
+        id: Uuid::now_v7(),
+        item_id: before.id,
+        observer_id,
+        content: b.content,
+        status: ObservationStatus::Pending,
+        decision_reason: None,
+        decided_by: None,
+        decided_at: None,
+        created_by: actor.user_id,
+        created_at: now(),
+    };
+    let detail = json!({"observation_id": o.id, "observer_id": observer_id});
+    let writes = vec![SupervisionWrite::Observation(o.clone())];
+    let after = before.clone();
+    save(
+        &state,
+        &caller,
+        &before,
+        after,
+        "observation_filed",
+        Some(detail),
+        writes,
+    )
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/supervisions/{}/observations/{}", before.id, o.id),
+        ))
+        .json(ObservationView::from(o)))
+}
+
+/// The office's decision on an observation opinion.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"adopted": false, "reason": "已列入明年监督计划统筹考虑"}))]
+pub struct DecideObservationRequest {
+    pub adopted: bool,
+    /// Required when not adopted.
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: Option<String>,
+}
+
+/// What the derived schema of [`DecideObservationRequest`] cannot say, as
+/// [`decide_observation`] requires: not adopting takes a reason that is not
+/// blank. The schema becomes the derived one and any of: adopted, or a
+/// reason.
+pub(crate) fn document_rules(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Type};
+    let adopted = ObjectBuilder::new()
+        .property(
+            "adopted",
+            ObjectBuilder::new()
+                .schema_type(Type::Boolean)
+                .enum_values(Some([true])),
+        )
+        .required("adopted");
+    let reasoned = ObjectBuilder::new()
+        .property(
+            "reason",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(crate::NOT_BLANK_PATTERN)),
+        )
+        .required("reason");
+    crate::add_rule(
+        doc,
+        "DecideObservationRequest",
+        AnyOfBuilder::new().item(adopted).item(reasoned),
+    );
+}
+
+/// Marks an observation opinion adopted or not adopted with a reason (staff). Once.
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path), ("observation_id" = Uuid, Path)),
+    request_body = DecideObservationRequest,
+    responses(
+        (status = 200, description = "Decided", body = ObservationView),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item or observation", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "Already decided", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "A reason is needed for not adopting", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervisions/{id}/observations/{observation_id}/decide")]
+pub async fn decide_observation(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    body: JsonBody<DecideObservationRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, observation_id) = path.into_inner();
+    let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
+    let b = body.parse()?;
+    let reason = b.reason.filter(|r| !renda_domain::text::is_blank(r));
+    if !b.adopted && reason.is_none() {
+        return Err(ApiError::field(
+            "reason",
+            "required",
+            Msg::new("不采纳须说明理由", "give a reason for not adopting"),
+        ));
+    }
+    let obs = state
+        .store
+        .supervision_observations(id)
+        .await?
+        .into_iter()
+        .find(|o| o.id == observation_id)
+        .ok_or_else(ApiError::not_found)?;
+    if obs.status != ObservationStatus::Pending {
+        return Err(ApiError::conflict(
+            "already_decided",
+            Msg::new(
+                "该观察意见已处理",
+                "The observation has already been decided",
+            ),
+        ));
+    }
+    let status = if b.adopted {
+        ObservationStatus::Adopted
+    } else {
+        ObservationStatus::NotAdopted
+    };
+    let by = caller.actor()?.user_id;
+    let detail = json!({"observation_id": observation_id, "status": status});
+    let writes = vec![SupervisionWrite::ObservationDecision {
+        id: observation_id,
+        status,
+        reason,
+        by,
+    }];
+    let after = before.clone();
+    save(
+        &state,
+        &caller,
+        &before,
+        after,
+        "observation_decided",
+        Some(detail),
+        writes,
+    )
+    .await?;
+    let stored = state
+        .store
+        .supervision_observations(id)
+        .await?
+        .into_iter()
+        .find(|o| o.id == observation_id)
+        .ok_or_else(ApiError::not_found)?;
+    Ok(HttpResponse::Ok().json(ObservationView::from(stored)))
+}

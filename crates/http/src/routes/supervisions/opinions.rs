@@ -1,0 +1,550 @@
+//! Deliberation opinions, the bodies' rectification reports and the
+//! office's word on each problem.
+
+use super::*;
+
+/// One problem of an opinion's list.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb5", "opinion_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb4", "position": 1, "description": "农贸市场进货查验记录不全", "status": "closed", "note": "经实地核查，整改到位", "closed_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z"}))]
+pub struct ProblemView {
+    pub id: Uuid,
+    pub opinion_id: Uuid,
+    pub position: i32,
+    pub description: String,
+    pub status: ProblemStatus,
+    /// Why it was sent back, or a note on closing it off.
+    pub note: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Problem> for ProblemView {
+    fn from(p: Problem) -> Self {
+        Self {
+            id: p.id,
+            opinion_id: p.opinion_id,
+            position: p.position,
+            description: p.description,
+            status: p.status,
+            note: p.note,
+            closed_at: p.closed_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+/// A deliberation opinion (审议意见) issued to one body.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb4", "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "round": 1, "content": "关于全区食品安全法实施情况的审议意见", "deadline": "2026-12-31", "overdue": false, "issued_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "issued_at": "2026-11-27T08:00:00Z", "problems": [{"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb5", "opinion_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb4", "position": 1, "description": "农贸市场进货查验记录不全", "status": "answered", "note": null, "closed_at": null, "updated_at": "2026-11-27T08:00:00Z"}]}))]
+pub struct OpinionView {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    pub round: i32,
+    pub content: String,
+    /// The rectification deadline.
+    pub deadline: NaiveDate,
+    /// The deadline has passed with problems not closed off.
+    pub overdue: bool,
+    pub issued_by: Uuid,
+    pub issued_at: DateTime<Utc>,
+    pub problems: Vec<ProblemView>,
+}
+
+pub(super) fn opinion_view(o: Opinion, today: NaiveDate) -> OpinionView {
+    let overdue = o.overdue(today);
+    OpinionView {
+        id: o.id,
+        unit_id: o.unit_id,
+        round: o.round,
+        content: o.content,
+        deadline: o.deadline,
+        overdue,
+        issued_by: o.issued_by,
+        issued_at: o.issued_at,
+        problems: o.problems.into_iter().map(ProblemView::from).collect(),
+    }
+}
+
+/// Rectification deadlines lie at most this many days ahead.
+const MAX_DEADLINE_DAYS: u64 = 730;
+
+/// A deliberation opinion with its list of problems.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80",
+    "content": "关于全区食品安全法实施情况的审议意见",
+    "deadline": "2026-12-31",
+    "problems": ["农贸市场进货查验记录不全", "校园食堂抽检覆盖率偏低"]
+}))]
+pub struct DeliberationOpinionRequest {
+    /// The body it is issued to; one of the item's bodies.
+    pub unit_id: Uuid,
+    #[validate(length(min = 1, max = 10000))]
+    #[schema(min_length = 1, max_length = 10000)]
+    pub content: String,
+    /// The rectification deadline; today or later.
+    pub deadline: NaiveDate,
+    /// The problem list (问题清单), one entry per problem.
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_items = 1, max_items = 100)]
+    pub problems: Vec<String>,
+}
+
+/// Issues a deliberation opinion with its problem list to a body (staff;
+/// while deliberating, or rectifying for a follow-up after an unsatisfied
+/// vote).
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path)),
+    request_body = DeliberationOpinionRequest,
+    responses(
+        (status = 201, description = "Issued", body = OpinionView),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "Not deliberating or rectifying", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervisions/{id}/opinions")]
+pub async fn issue_opinion(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    body: JsonBody<DeliberationOpinionRequest>,
+) -> ApiResult<HttpResponse> {
+    let before = load_for(
+        &state,
+        &caller,
+        id.into_inner(),
+        SupervisionAction::Administer,
+    )
+    .await?;
+    let b = body.parse()?;
+    let today = state.clock.today();
+    let mut errors = Vec::new();
+    if renda_domain::text::is_blank(&b.content) {
+        errors.push(blank("content"));
+    }
+    if !before.body_ids.contains(&b.unit_id) {
+        errors.push(FieldError::new(
+            "unit_id",
+            "not_a_body",
+            Msg::new(
+                "该单位不是此事项的被监督单位",
+                "not a body this item supervises",
+            ),
+        ));
+    }
+    if b.deadline < today {
+        errors.push(FieldError::new(
+            "deadline",
+            "past",
+            Msg::new("整改期限不能早于今天", "the deadline is in the past"),
+        ));
+    } else if today
+        .checked_add_days(chrono::Days::new(MAX_DEADLINE_DAYS))
+        .is_some_and(|last| b.deadline > last)
+    {
+        errors.push(FieldError::new(
+            "deadline",
+            "too_far",
+            Msg::new(
+                "整改期限不能超过两年",
+                "the deadline is more than two years ahead",
+            ),
+        ));
+    }
+    for (i, p) in b.problems.iter().enumerate() {
+        if renda_domain::text::is_blank(p) || p.chars().count() > 2000 {
+            errors.push(FieldError::new(
+                format!("problems[{i}]"),
+                "length",
+                Msg::new(
+                    "长度须在 1 到 2000 之间",
+                    "length must be between 1 and 2000",
+                ),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    require_stage(&before, OPINION_STAGES)?;
+    let at = now();
+    let opinion_id = Uuid::now_v7();
+    let problems = b
+        .problems
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| Problem {
+            id: Uuid::now_v7(),
+            opinion_id,
+            position: i32::try_from(i + 1).unwrap_or(i32::MAX),
+            description: d.trim().to_owned(),
+            status: ProblemStatus::Open,
+            note: None,
+            closed_at: None,
+            updated_at: at,
+        })
+        .collect();
+    let o = Opinion {
+        id: opinion_id,
+        unit_id: b.unit_id,
+        round: before.round,
+        content: b.content,
+        deadline: b.deadline,
+        issued_by: caller.actor()?.user_id,
+        issued_at: at,
+        problems,
+    };
+    let detail = json!({"opinion_id": o.id, "unit_id": o.unit_id, "deadline": o.deadline});
+    let writes = vec![SupervisionWrite::Opinion(o.clone())];
+    let after = before.clone();
+    save(
+        &state,
+        &caller,
+        &before,
+        after,
+        "opinion_issued",
+        Some(detail),
+        writes,
+    )
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/supervisions/{}/opinions/{}", before.id, o.id),
+        ))
+        .json(opinion_view(o, today)))
+}
+
+/// A rectification report (整改报告).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb6", "opinion_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb4", "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "summary": "已按审议意见完成整改", "answers": [{"problem_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb5", "measures": "全部摊位已公示进货查验记录"}], "submitted_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e02", "submitted_at": "2026-11-27T08:00:00Z"}))]
+pub struct ReportView {
+    pub id: Uuid,
+    pub opinion_id: Uuid,
+    pub unit_id: Uuid,
+    pub summary: String,
+    pub answers: Vec<AnswerView>,
+    pub submitted_by: Uuid,
+    pub submitted_at: DateTime<Utc>,
+}
+
+/// A body's answer to one problem.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerView {
+    pub problem_id: Uuid,
+    /// What the body did about it.
+    #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000)]
+    pub measures: String,
+}
+
+impl From<Report> for ReportView {
+    fn from(r: Report) -> Self {
+        Self {
+            id: r.id,
+            opinion_id: r.opinion_id,
+            unit_id: r.unit_id,
+            summary: r.summary,
+            answers: r
+                .answers
+                .into_iter()
+                .map(|a| AnswerView {
+                    problem_id: a.problem_id,
+                    measures: a.measures,
+                })
+                .collect(),
+            submitted_by: r.submitted_by,
+            submitted_at: r.submitted_at,
+        }
+    }
+}
+
+/// A body's rectification report, answering problems of the opinion one by one.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "summary": "已按审议意见完成整改",
+    "answers": [{"problem_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb1", "measures": "全部摊位已公示进货查验记录"}]
+}))]
+pub struct ReportRequest {
+    #[validate(length(min = 1, max = 10000))]
+    #[schema(min_length = 1, max_length = 10000)]
+    pub summary: String,
+    /// Open or sent-back problems of this opinion; each becomes `answered`.
+    #[validate(length(min = 1, max = 100), nested)]
+    #[schema(min_items = 1, max_items = 100)]
+    pub answers: Vec<AnswerView>,
+}
+
+/// Submits the body's rectification report on an opinion addressed to it
+/// (its unit users, while rectifying).
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path), ("opinion_id" = Uuid, Path)),
+    request_body = ReportRequest,
+    responses(
+        (status = 201, description = "Submitted", body = ReportView),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not a user of the body the opinion is addressed to", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item or opinion, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "Not rectifying, or a problem is not awaiting rectification", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervisions/{id}/opinions/{opinion_id}/reports")]
+pub async fn submit_report(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    body: JsonBody<ReportRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, opinion_id) = path.into_inner();
+    let before = load_for(&state, &caller, id, SupervisionAction::ReadRecords).await?;
+    let opinion = state
+        .store
+        .supervision_opinions(id)
+        .await?
+        .into_iter()
+        .find(|o| o.id == opinion_id);
+    // An opinion addressed to another body is as unknown as a missing one.
+    let opinion = match (opinion, body_only(&caller, &before)) {
+        (Some(o), Some(u)) if o.unit_id != u => None,
+        (o, _) => o,
+    }
+    .ok_or_else(ApiError::not_found)?;
+    answer(decide_supervision(
+        &caller.principal,
+        SupervisionAction::ReportAsBody {
+            unit_id: opinion.unit_id,
+        },
+        &scope(&before),
+    ))?;
+    let b = body.parse()?;
+    let mut errors = Vec::new();
+    if renda_domain::text::is_blank(&b.summary) {
+        errors.push(blank("summary"));
+    }
+    let mut seen = HashSet::new();
+    for (i, a) in b.answers.iter().enumerate() {
+        if renda_domain::text::is_blank(&a.measures) {
+            errors.push(blank(&format!("answers[{i}].measures")));
+        }
+        if !opinion.problems.iter().any(|p| p.id == a.problem_id) {
+            errors.push(FieldError::new(
+                format!("answers[{i}].problem_id"),
+                "not_found",
+                Msg::new("该审议意见中没有此问题", "no such problem in this opinion"),
+            ));
+        } else if !seen.insert(a.problem_id) {
+            errors.push(FieldError::new(
+                format!("answers[{i}].problem_id"),
+                "duplicate",
+                Msg::new("同一问题重复答复", "the problem is answered twice"),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    require_stage(&before, &[Stage::Rectifying])?;
+    let waiting = |id: Uuid| {
+        opinion.problems.iter().any(|p| {
+            p.id == id && matches!(p.status, ProblemStatus::Open | ProblemStatus::SentBack)
+        })
+    };
+    if let Some(a) = b.answers.iter().find(|a| !waiting(a.problem_id)) {
+        return Err(ApiError::conflict(
+            "problem_not_open",
+            Msg::new(
+                format!("问题 {} 不在待整改状态", a.problem_id),
+                format!("Problem {} is not awaiting rectification", a.problem_id),
+            ),
+        ));
+    }
+    let r = Report {
+        id: Uuid::now_v7(),
+        opinion_id,
+        unit_id: opinion.unit_id,
+        summary: b.summary,
+        answers: b
+            .answers
+            .into_iter()
+            .map(|a| ProblemAnswer {
+                problem_id: a.problem_id,
+                measures: a.measures,
+            })
+            .collect(),
+        submitted_by: caller.actor()?.user_id,
+        submitted_at: now(),
+    };
+    let detail = json!({"report_id": r.id, "opinion_id": opinion_id, "problems": r.answers.len()});
+    let writes = vec![SupervisionWrite::Report(r.clone())];
+    let after = before.clone();
+    save(
+        &state,
+        &caller,
+        &before,
+        after,
+        "report_submitted",
+        Some(detail),
+        writes,
+    )
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/supervisions/{}/reports/{}", before.id, r.id),
+        ))
+        .json(ReportView::from(r)))
+}
+
+/// The office's word on a problem.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"note": "经实地核查，整改到位"}))]
+pub struct CloseOffRequest {
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+}
+
+/// Why a rectification falls short.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "整改措施未落实到全部摊位"}))]
+pub struct SendBackRequest {
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
+}
+
+async fn decide_problem(
+    state: &AppState,
+    caller: &Caller,
+    before: SupervisionItem,
+    problem_id: Uuid,
+    status: ProblemStatus,
+    note: Option<String>,
+) -> ApiResult<HttpResponse> {
+    let id = before.id;
+    let problem = state
+        .store
+        .supervision_opinions(id)
+        .await?
+        .into_iter()
+        .flat_map(|o| o.problems)
+        .find(|p| p.id == problem_id)
+        .ok_or_else(ApiError::not_found)?;
+    require_stage(&before, &[Stage::Rectifying])?;
+    if problem.status != ProblemStatus::Answered {
+        return Err(ApiError::conflict(
+            "problem_not_answered",
+            Msg::new(
+                "该问题尚无待审核的整改答复",
+                "The problem has no rectification answer awaiting review",
+            ),
+        ));
+    }
+    let action = if status == ProblemStatus::Closed {
+        "problem_closed_off"
+    } else {
+        "problem_sent_back"
+    };
+    let detail = json!({"problem_id": problem_id, "note": note});
+    let writes = vec![SupervisionWrite::Problem {
+        id: problem_id,
+        from: problem.status,
+        status,
+        note,
+    }];
+    let after = before.clone();
+    save(state, caller, &before, after, action, Some(detail), writes).await?;
+    let stored = state
+        .store
+        .supervision_opinions(id)
+        .await?
+        .into_iter()
+        .flat_map(|o| o.problems)
+        .find(|p| p.id == problem_id)
+        .ok_or_else(ApiError::not_found)?;
+    Ok(HttpResponse::Ok().json(ProblemView::from(stored)))
+}
+
+/// Closes a problem off (销号) after the body's answer (staff, while rectifying).
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path), ("problem_id" = Uuid, Path)),
+    request_body = CloseOffRequest,
+    responses(
+        (status = 200, description = "Closed off", body = ProblemView),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item or problem", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "Not rectifying, or the problem has no answer to review", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervisions/{id}/problems/{problem_id}/close-off")]
+pub async fn close_off_problem(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    body: JsonBody<CloseOffRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, problem_id) = path.into_inner();
+    let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
+    let b = body.parse()?;
+    let note = b.note.filter(|n| !renda_domain::text::is_blank(n));
+    decide_problem(
+        &state,
+        &caller,
+        before,
+        problem_id,
+        ProblemStatus::Closed,
+        note,
+    )
+    .await
+}
+
+/// Sends a problem back to the body with a reason (staff, while rectifying).
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path), ("problem_id" = Uuid, Path)),
+    request_body = SendBackRequest,
+    responses(
+        (status = 200, description = "Sent back", body = ProblemView),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item or problem", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "Not rectifying, or the problem has no answer to review", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervisions/{id}/problems/{problem_id}/send-back")]
+pub async fn send_back_problem(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    body: JsonBody<SendBackRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, problem_id) = path.into_inner();
+    let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
+    let b = body.parse()?;
+    refuse_blank(&[("reason", &b.reason)])?;
+    let reason = Some(b.reason);
+    decide_problem(
+        &state,
+        &caller,
+        before,
+        problem_id,
+        ProblemStatus::SentBack,
+        reason,
+    )
+    .await
+}

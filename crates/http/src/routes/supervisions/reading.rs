@@ -1,0 +1,292 @@
+//! The item's sub-collections: timeline, records, inquiries, opinions,
+//! reports, observations and evaluation rounds.
+
+use super::*;
+
+/// A step of the item's loop, with who took it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb7", "occurred_at": "2026-11-27T08:00:00Z", "actor_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "actor_name": "demo-staff", "action": "rectification_started", "from_stage": "deliberating", "to_stage": "rectifying", "detail": null}))]
+pub struct SupervisionTimelineItem {
+    pub id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub from_stage: Option<Stage>,
+    pub to_stage: Option<Stage>,
+    pub detail: Option<serde_json::Value>,
+}
+
+impl From<TimelineEntry> for SupervisionTimelineItem {
+    fn from(e: TimelineEntry) -> Self {
+        Self {
+            id: e.id,
+            occurred_at: e.occurred_at,
+            actor_id: e.actor_id,
+            actor_name: e.actor_name,
+            action: e.action,
+            from_stage: e.from_stage,
+            to_stage: e.to_stage,
+            detail: e.detail,
+        }
+    }
+}
+
+impl Keyed for SupervisionTimelineItem {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.occurred_at)
+    }
+}
+impl Keyed for InvestigationRecordView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.created_at)
+    }
+}
+impl Keyed for InquiryView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.created_at)
+    }
+}
+impl Keyed for OpinionView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        let changed = self
+            .problems
+            .iter()
+            .map(|p| p.updated_at)
+            .max()
+            .unwrap_or(self.issued_at);
+        (self.id, changed.max(self.issued_at))
+    }
+}
+impl Keyed for ReportView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.submitted_at)
+    }
+}
+impl Keyed for ObservationView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.decided_at.unwrap_or(self.created_at))
+    }
+}
+impl Keyed for SupervisionEvaluationView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        // Rounds are few and numbered; order them by round.
+        let round = u128::try_from(self.round).unwrap_or(0);
+        (Uuid::from_u128(round), self.concluded_at)
+    }
+}
+
+/// Who may read a sub-collection besides the office and the participants.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BodyAccess {
+    /// A supervised body sees none of it.
+    None,
+    /// A supervised body sees the entries addressed to it.
+    Own,
+}
+
+macro_rules! sub_collection {
+    (
+        $(#[$m:meta])*
+        $list:ident, $get:ident, $path:literal, $one:literal, $param:literal,
+        $item:ty, $access:expr, $loader:ident
+    ) => {
+        $(#[$m])*
+        #[utoipa::path(
+            tag = "supervision",
+            params(("id" = Uuid, Path), WholeListParams),
+            responses(
+                (status = 200, description = "Oldest first", body = ListResponse<$item>),
+                (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+                (status = 403, description = "Not for a supervised body", body = ProblemDoc, content_type = "application/problem+json"),
+                (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+                (status = 422, description = "Invalid parameters", body = ProblemDoc, content_type = "application/problem+json"),
+            ),
+            security(("bearer" = []))
+        )]
+        #[get($path)]
+        pub async fn $list(
+            state: Data<AppState>,
+            caller: Caller,
+            id: Path<Uuid>,
+            page: QueryParams<WholeListParams>,
+        ) -> ApiResult<HttpResponse> {
+            let items = read_sub(&state, &caller, id.into_inner(), $access, $loader).await?;
+            Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+        }
+
+        /// One entry of the collection.
+        #[utoipa::path(
+            tag = "supervision",
+            params(("id" = Uuid, Path), ($param = Uuid, Path)),
+            responses(
+                (status = 200, description = "The entry", body = $item),
+                (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+                (status = 403, description = "Not for a supervised body", body = ProblemDoc, content_type = "application/problem+json"),
+                (status = 404, description = "No such item or entry, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+            ),
+            security(("bearer" = []))
+        )]
+        #[get($one)]
+        pub async fn $get(
+            state: Data<AppState>,
+            caller: Caller,
+            path: Path<(Uuid, Uuid)>,
+        ) -> ApiResult<HttpResponse> {
+            let (id, entry) = path.into_inner();
+            let items = read_sub(&state, &caller, id, $access, $loader).await?;
+            let found = items
+                .into_iter()
+                .find(|i| i.key().0 == entry)
+                .ok_or_else(ApiError::not_found)?;
+            Ok(HttpResponse::Ok().json(found))
+        }
+    };
+}
+
+/// Loads an item for reading its records, refuses a caller there only as
+/// a body where the collection is not for bodies, and loads the entries
+/// (those addressed to the body, for such a caller).
+async fn read_sub<T, F, Fut>(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    access: BodyAccess,
+    loader: F,
+) -> ApiResult<Vec<T>>
+where
+    F: FnOnce(AppState, SupervisionItem, Option<Uuid>) -> Fut,
+    Fut: std::future::Future<Output = ApiResult<Vec<T>>>,
+{
+    let s = load_for(state, caller, id, SupervisionAction::ReadRecords).await?;
+    let unit = body_only(caller, &s);
+    if unit.is_some() && access == BodyAccess::None {
+        return Err(ApiError::forbidden());
+    }
+    loader(state.clone(), s, unit).await
+}
+
+async fn timeline_of(
+    st: AppState,
+    s: SupervisionItem,
+    _unit: Option<Uuid>,
+) -> ApiResult<Vec<SupervisionTimelineItem>> {
+    let rows = st.store.supervision_timeline(s.id).await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+async fn records_of(
+    st: AppState,
+    s: SupervisionItem,
+    _unit: Option<Uuid>,
+) -> ApiResult<Vec<InvestigationRecordView>> {
+    let rows = st.store.supervision_records(s.id).await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+async fn inquiries_of(
+    st: AppState,
+    s: SupervisionItem,
+    _unit: Option<Uuid>,
+) -> ApiResult<Vec<InquiryView>> {
+    let rows = st.store.supervision_inquiries(s.id).await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+async fn opinions_of(
+    st: AppState,
+    s: SupervisionItem,
+    unit: Option<Uuid>,
+) -> ApiResult<Vec<OpinionView>> {
+    let today = st.clock.today();
+    let rows = st.store.supervision_opinions(s.id).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|o| unit.is_none_or(|u| o.unit_id == u))
+        .map(|o| opinion_view(o, today))
+        .collect())
+}
+
+async fn reports_of(
+    st: AppState,
+    s: SupervisionItem,
+    unit: Option<Uuid>,
+) -> ApiResult<Vec<ReportView>> {
+    let rows = st.store.supervision_reports(s.id).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| unit.is_none_or(|u| r.unit_id == u))
+        .map(Into::into)
+        .collect())
+}
+
+async fn observations_of(
+    st: AppState,
+    s: SupervisionItem,
+    _unit: Option<Uuid>,
+) -> ApiResult<Vec<ObservationView>> {
+    let rows = st.store.supervision_observations(s.id).await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+sub_collection!(
+    /// Every step of the item's loop, with who took it.
+    list_supervision_timeline, get_supervision_timeline_entry, "/supervisions/{id}/timeline", "/supervisions/{id}/timeline/{entry_id}",
+    "entry_id", SupervisionTimelineItem, BodyAccess::None, timeline_of
+);
+sub_collection!(
+    /// Investigation records: visits, inspections and hearings.
+    list_investigation_records, get_investigation_record, "/supervisions/{id}/records", "/supervisions/{id}/records/{record_id}",
+    "record_id", InvestigationRecordView, BodyAccess::None, records_of
+);
+sub_collection!(
+    /// The special inquiry's questions and answers.
+    list_inquiries, get_inquiry, "/supervisions/{id}/inquiries", "/supervisions/{id}/inquiries/{inquiry_id}",
+    "inquiry_id", InquiryView, BodyAccess::None, inquiries_of
+);
+sub_collection!(
+    /// Deliberation opinions with their problem lists (a body sees those addressed to it).
+    list_deliberation_opinions, get_deliberation_opinion, "/supervisions/{id}/opinions", "/supervisions/{id}/opinions/{opinion_id}",
+    "opinion_id", OpinionView, BodyAccess::Own, opinions_of
+);
+sub_collection!(
+    /// Rectification reports (a body sees its own).
+    list_reports, get_report, "/supervisions/{id}/reports", "/supervisions/{id}/reports/{report_id}",
+    "report_id", ReportView, BodyAccess::Own, reports_of
+);
+sub_collection!(
+    /// Observers' opinions and the office's decisions on them.
+    list_observations, get_observation, "/supervisions/{id}/observations", "/supervisions/{id}/observations/{observation_id}",
+    "observation_id", ObservationView, BodyAccess::None, observations_of
+);
+
+/// The results of the concluded evaluation rounds: the tally and what it
+/// decided. Readable wherever the item is.
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path), WholeListParams),
+    responses(
+        (status = 200, description = "By round", body = ListResponse<SupervisionEvaluationView>),
+        (status = 401, description = "Not signed in and not published", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/supervisions/{id}/evaluations")]
+pub async fn list_evaluations(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    page: QueryParams<WholeListParams>,
+) -> ApiResult<HttpResponse> {
+    let s = load_for(&state, &caller, id.into_inner(), SupervisionAction::Read).await?;
+    let items: Vec<SupervisionEvaluationView> = state
+        .store
+        .supervision_evaluations(s.id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+}

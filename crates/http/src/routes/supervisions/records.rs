@@ -1,0 +1,282 @@
+//! Investigation records and the special inquiry's questions and answers.
+
+use super::*;
+
+/// An investigation record.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb2", "kind": "inspection", "occurred_on": "2026-04-12", "place": "城东农贸市场", "participants": "常委会执法检查组", "findings": "部分摊位未公示进货查验记录", "created_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "created_at": "2026-11-27T08:00:00Z"}))]
+pub struct InvestigationRecordView {
+    pub id: Uuid,
+    pub kind: RecordKind,
+    pub occurred_on: NaiveDate,
+    pub place: String,
+    pub participants: Option<String>,
+    pub findings: String,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<InvestigationRecord> for InvestigationRecordView {
+    fn from(r: InvestigationRecord) -> Self {
+        Self {
+            id: r.id,
+            kind: r.kind,
+            occurred_on: r.occurred_on,
+            place: r.place,
+            participants: r.participants,
+            findings: r.findings,
+            created_by: r.created_by,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// A visit, inspection or hearing and what it found.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "kind": "inspection", "occurred_on": "2026-04-12", "place": "城东农贸市场",
+    "participants": "常委会执法检查组、观察员陈静",
+    "findings": "部分摊位未公示进货查验记录"
+}))]
+pub struct InvestigationRecordRequest {
+    pub kind: RecordKind,
+    pub occurred_on: NaiveDate,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub place: String,
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    pub participants: Option<String>,
+    #[validate(length(min = 1, max = 10000))]
+    #[schema(min_length = 1, max_length = 10000)]
+    pub findings: String,
+}
+
+/// The earliest date a record of the congress can bear.
+const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(1949, 10, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+fn no_future(field: &str, d: NaiveDate, today: NaiveDate) -> ApiResult<()> {
+    if d > today {
+        return Err(ApiError::field(
+            field,
+            "future",
+            Msg::new("日期不能晚于今天", "the date is in the future"),
+        ));
+    }
+    if d < EARLIEST {
+        return Err(ApiError::field(
+            field,
+            "too_early",
+            Msg::new("日期不能早于1949年10月1日", "the date is before 1949-10-01"),
+        ));
+    }
+    Ok(())
+}
+
+/// Records a visit, inspection or hearing (staff, while investigating or deliberating).
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path)),
+    request_body = InvestigationRecordRequest,
+    responses(
+        (status = 201, description = "Recorded", body = InvestigationRecordView),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "Not investigating or deliberating", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervisions/{id}/records")]
+pub async fn add_record(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    body: JsonBody<InvestigationRecordRequest>,
+) -> ApiResult<HttpResponse> {
+    let before = load_for(
+        &state,
+        &caller,
+        id.into_inner(),
+        SupervisionAction::Administer,
+    )
+    .await?;
+    let b = body.parse()?;
+    refuse_blank(&[("place", &b.place), ("findings", &b.findings)])?;
+    no_future("occurred_on", b.occurred_on, state.clock.today())?;
+    require_stage(&before, RECORD_STAGES)?;
+    let r = InvestigationRecord {
+        id: Uuid::now_v7(),
+        kind: b.kind,
+        occurred_on: b.occurred_on,
+        place: b.place.trim().to_owned(),
+        participants: b.participants.filter(|p| !renda_domain::text::is_blank(p)),
+        findings: b.findings,
+        created_by: caller.actor()?.user_id,
+        created_at: now(),
+    };
+    let detail = json!({"record_id": r.id, "kind": r.kind});
+    let writes = vec![SupervisionWrite::Record(r.clone())];
+    let after = before.clone();
+    save(
+        &state,
+        &caller,
+        &before,
+        after,
+        "record_added",
+        Some(detail),
+        writes,
+    )
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/supervisions/{}/records/{}", before.id, r.id),
+        ))
+        .json(InvestigationRecordView::from(r)))
+}
+
+/// A question of a special inquiry and the answer given.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb1", "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "asked_by": "王委员", "question": "校外培训机构监管存在哪些薄弱环节？", "answered_by": "区教育局局长 李明", "answer": "将建立联合执法机制，年内完成全覆盖检查。", "created_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "created_at": "2026-11-27T08:00:00Z"}))]
+pub struct InquiryView {
+    pub id: Uuid,
+    /// The body whose official answered.
+    pub unit_id: Option<Uuid>,
+    pub asked_by: String,
+    pub question: String,
+    pub answered_by: Option<String>,
+    pub answer: Option<String>,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Inquiry> for InquiryView {
+    fn from(q: Inquiry) -> Self {
+        Self {
+            id: q.id,
+            unit_id: q.unit_id,
+            asked_by: q.asked_by,
+            question: q.question,
+            answered_by: q.answered_by,
+            answer: q.answer,
+            created_by: q.created_by,
+            created_at: q.created_at,
+        }
+    }
+}
+
+/// A question put at a special inquiry, and its answer.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80",
+    "asked_by": "王委员",
+    "question": "校外培训机构监管存在哪些薄弱环节？",
+    "answered_by": "区教育局局长 李明",
+    "answer": "将建立联合执法机制，年内完成全覆盖检查。"
+}))]
+pub struct InquiryRequest {
+    /// The body whose official answers; one of the item's bodies.
+    pub unit_id: Option<Uuid>,
+    /// The member who asked.
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub asked_by: String,
+    #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000)]
+    pub question: String,
+    /// The official who answered (name and post).
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub answered_by: Option<String>,
+    #[validate(length(min = 1, max = 10000))]
+    #[schema(min_length = 1, max_length = 10000)]
+    pub answer: Option<String>,
+}
+
+/// Records a question of the special inquiry and its answer (staff; items
+/// with the special_inquiry method, while investigating or deliberating).
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path)),
+    request_body = InquiryRequest,
+    responses(
+        (status = 201, description = "Recorded", body = InquiryView),
+        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "No special inquiry planned, or the wrong stage", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervisions/{id}/inquiries")]
+pub async fn add_inquiry(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    body: JsonBody<InquiryRequest>,
+) -> ApiResult<HttpResponse> {
+    let before = load_for(
+        &state,
+        &caller,
+        id.into_inner(),
+        SupervisionAction::Administer,
+    )
+    .await?;
+    let b = body.parse()?;
+    refuse_blank(&[("asked_by", &b.asked_by), ("question", &b.question)])?;
+    if b.unit_id.is_some_and(|u| !before.body_ids.contains(&u)) {
+        return Err(ApiError::field(
+            "unit_id",
+            "not_a_body",
+            Msg::new(
+                "该单位不是此事项的被监督单位",
+                "not a body this item supervises",
+            ),
+        ));
+    }
+    if !before.methods.contains(&Method::SpecialInquiry) {
+        return Err(ApiError::conflict(
+            "method_not_planned",
+            Msg::new(
+                "此监督事项未安排专题询问",
+                "This item has no special inquiry",
+            ),
+        ));
+    }
+    require_stage(&before, INQUIRY_STAGES)?;
+    let q = Inquiry {
+        id: Uuid::now_v7(),
+        unit_id: b.unit_id,
+        asked_by: b.asked_by.trim().to_owned(),
+        question: b.question,
+        answered_by: b.answered_by,
+        answer: b.answer,
+        created_by: caller.actor()?.user_id,
+        created_at: now(),
+    };
+    let detail = json!({"inquiry_id": q.id});
+    let writes = vec![SupervisionWrite::Inquiry(q.clone())];
+    let after = before.clone();
+    save(
+        &state,
+        &caller,
+        &before,
+        after,
+        "inquiry_recorded",
+        Some(detail),
+        writes,
+    )
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/supervisions/{}/inquiries/{}", before.id, q.id),
+        ))
+        .json(InquiryView::from(q)))
+}

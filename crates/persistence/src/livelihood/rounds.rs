@@ -1,0 +1,239 @@
+//! Rounds and their candidates.
+
+use super::*;
+
+impl Store {
+    pub async fn create_round(&self, ctx: &AuditCtx, r: Round) -> StoreResult<Round> {
+        let txn = self.db.begin().await?;
+        round_active(&r).insert(&txn).await?;
+        let event = Event {
+            action: "created",
+            detail: None,
+        };
+        insert_event(&txn, ctx, r.id, None, Some(r.stage), &event).await?;
+        audit::record(
+            &txn,
+            &self.crypto,
+            ctx,
+            "create",
+            OBJECT,
+            Some(r.id),
+            None::<&Round>,
+            Some(&r),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(r)
+    }
+
+    pub async fn get_round(&self, id: Uuid) -> StoreResult<Round> {
+        let m = RoundEntity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        round_from(m)
+    }
+
+    pub async fn list_rounds(
+        &self,
+        year: Option<i32>,
+        stage: Option<RoundStage>,
+        opts: &ListOptions,
+    ) -> StoreResult<Page<Round>> {
+        let mut q = RoundEntity::find();
+        if let Some(y) = year {
+            q = q.filter(C::Year.eq(y));
+        }
+        if let Some(s) = stage {
+            q = q.filter(C::Stage.eq(s.as_str()));
+        }
+        let keys = list::Keys {
+            id: C::Id,
+            updated_at: C::UpdatedAt,
+            deleted_at: None,
+            seq: list::SEQ_COLUMN,
+        };
+        let page = list::paginate(&self.db, q, keys, opts, |m: &lr::Model| {
+            (m.id, m.updated_at, None)
+        })
+        .await?;
+        page.try_map(round_from)
+    }
+
+    /// Writes `after` over `before` if unchanged meanwhile, with a timeline
+    /// event and an audit entry.
+    pub async fn save_round(
+        &self,
+        ctx: &AuditCtx,
+        before: &Round,
+        mut after: Round,
+        event: Event,
+    ) -> StoreResult<Round> {
+        let txn = self.db.begin().await?;
+        after.updated_at = renda_domain::time::now();
+        after.version = before.version + 1;
+        let res = RoundEntity::update_many()
+            .set(round_active(&after))
+            .filter(C::Id.eq(before.id))
+            .filter(C::Version.eq(before.version))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::VersionMismatch);
+        }
+        // With the round row locked (reviews and tie decisions lock it too),
+        // the candidates cannot change under these checks.
+        let status_count = |status: CandidateStatus| {
+            lc::Entity::find()
+                .filter(lc::Column::RoundId.eq(before.id))
+                .filter(lc::Column::Status.eq(status.as_str()))
+                .count(&txn)
+        };
+        if after.stage == RoundStage::Voting && before.stage != RoundStage::Voting {
+            if status_count(CandidateStatus::Proposed).await? > 0 {
+                return Err(StoreError::Conflict("candidates_undecided"));
+            }
+            if status_count(CandidateStatus::Shortlisted).await? == 0 {
+                return Err(StoreError::Conflict("nothing_shortlisted"));
+            }
+        }
+        if after.stage == RoundStage::Evaluating
+            && before.stage != RoundStage::Evaluating
+            && status_count(CandidateStatus::Tied).await? > 0
+        {
+            return Err(StoreError::Conflict("tie_pending"));
+        }
+        insert_event(
+            &txn,
+            ctx,
+            after.id,
+            Some(before.stage),
+            Some(after.stage),
+            &event,
+        )
+        .await?;
+        let action = if before.stage == after.stage {
+            event.action.to_owned()
+        } else {
+            format!("transition:{}", event.action)
+        };
+        audit::record(
+            &txn,
+            &self.crypto,
+            ctx,
+            &action,
+            OBJECT,
+            Some(after.id),
+            Some(before),
+            Some(&after),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn round_timeline(&self, id: Uuid) -> StoreResult<Vec<TimelineEntry>> {
+        ev::Entity::find()
+            .filter(ev::Column::RoundId.eq(id))
+            .order_by_asc(ev::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| {
+                Ok(TimelineEntry {
+                    id: m.id,
+                    occurred_at: m.occurred_at,
+                    actor_id: m.actor_id,
+                    actor_name: m.actor_name,
+                    action: m.action,
+                    from_stage: m.from_stage.as_deref().map(parse_stored).transpose()?,
+                    to_stage: m.to_stage.as_deref().map(parse_stored).transpose()?,
+                    detail: m.detail.and_then(|d| serde_json::from_str(&d).ok()),
+                })
+            })
+            .collect()
+    }
+
+    /// Adds a candidate while the round is still collecting.
+    pub async fn create_candidate(&self, ctx: &AuditCtx, c: Candidate) -> StoreResult<Candidate> {
+        let txn = self.db.begin().await?;
+        lock_in_stage(&txn, c.round_id, RoundStage::Collecting, false).await?;
+        candidate_active(&c).insert(&txn).await?;
+        audit::record(
+            &txn,
+            &self.crypto,
+            ctx,
+            "create",
+            "livelihood_candidate",
+            Some(c.id),
+            None::<&Candidate>,
+            Some(&c),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(c)
+    }
+
+    pub async fn get_candidate(&self, round: Uuid, id: Uuid) -> StoreResult<Candidate> {
+        let m = lc::Entity::find_by_id(id)
+            .filter(lc::Column::RoundId.eq(round))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        candidate_from(m)
+    }
+
+    pub async fn round_candidates(
+        &self,
+        round: Uuid,
+        status: Option<CandidateStatus>,
+    ) -> StoreResult<Vec<Candidate>> {
+        let mut q = lc::Entity::find().filter(lc::Column::RoundId.eq(round));
+        if let Some(s) = status {
+            q = q.filter(lc::Column::Status.eq(s.as_str()));
+        }
+        q.order_by_asc(lc::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(candidate_from)
+            .collect()
+    }
+
+    /// Writes a candidate's review while the round is reviewing.
+    pub async fn save_candidate(
+        &self,
+        ctx: &AuditCtx,
+        before: &Candidate,
+        mut after: Candidate,
+        stage: RoundStage,
+        action: &str,
+    ) -> StoreResult<Candidate> {
+        let txn = self.db.begin().await?;
+        lock_in_stage(&txn, before.round_id, stage, false).await?;
+        after.updated_at = renda_domain::time::now();
+        after.version = before.version + 1;
+        let res = lc::Entity::update_many()
+            .set(candidate_active(&after))
+            .filter(lc::Column::Id.eq(before.id))
+            .filter(lc::Column::Version.eq(before.version))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::VersionMismatch);
+        }
+        audit::record(
+            &txn,
+            &self.crypto,
+            ctx,
+            action,
+            "livelihood_candidate",
+            Some(after.id),
+            Some(before),
+            Some(&after),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+}

@@ -1,0 +1,311 @@
+//! Planning, saving and voting on items.
+
+use super::*;
+
+impl Store {
+    pub async fn create_supervision(
+        &self,
+        ctx: &AuditCtx,
+        item: SupervisionItem,
+    ) -> StoreResult<SupervisionItem> {
+        let txn = self.db.begin().await?;
+        to_model(&item)?.insert(&txn).await?;
+        write_links(&txn, None, &item).await?;
+        let event = Event {
+            action: "created",
+            detail: None,
+        };
+        insert_event(&txn, ctx, item.id, None, Some(item.stage), &event).await?;
+        audit::record(
+            &txn,
+            &self.crypto,
+            ctx,
+            "create",
+            OBJECT,
+            Some(item.id),
+            None::<&SupervisionItem>,
+            Some(&item),
+        )
+        .await?;
+        let saved = load(&txn, item.id).await?;
+        txn.commit().await?;
+        Ok(saved)
+    }
+
+    pub async fn get_supervision(&self, id: Uuid) -> StoreResult<SupervisionItem> {
+        load(&self.db, id).await
+    }
+
+    /// Writes `after` over `before` if the item is still at
+    /// `before.version`, with its side records, timeline event and audit
+    /// entry, in one transaction.
+    pub async fn save_supervision(
+        &self,
+        ctx: &AuditCtx,
+        before: &SupervisionItem,
+        mut after: SupervisionItem,
+        event: Event,
+        writes: Vec<SupervisionWrite>,
+    ) -> StoreResult<SupervisionItem> {
+        let txn = self.db.begin().await?;
+        let now = renda_domain::time::now();
+        let res = if after == *before {
+            // Only side records change: they guard their own rows, so
+            // concurrent additions do not refuse each other. The item is
+            // touched (a new version, in the same stage) so that caches
+            // and `modified_since` see the change.
+            ItemEntity::update_many()
+                .col_expr(C::Version, Expr::col(C::Version).add(1))
+                .col_expr(C::UpdatedAt, Expr::value(now))
+                .filter(C::Id.eq(before.id))
+                .filter(C::Stage.eq(before.stage.as_str()))
+                .exec(&txn)
+                .await?
+        } else {
+            after.updated_at = now;
+            after.version = before.version + 1;
+            ItemEntity::update_many()
+                .set(to_model(&after)?)
+                .filter(C::Id.eq(before.id))
+                .filter(C::Version.eq(before.version))
+                .exec(&txn)
+                .await?
+        };
+        if res.rows_affected != 1 {
+            return Err(StoreError::VersionMismatch);
+        }
+        write_links(&txn, Some(before), &after).await?;
+        for w in &writes {
+            side_write(&txn, after.id, w).await?;
+        }
+        let (from, to) = (before.stage, after.stage);
+        insert_event(&txn, ctx, after.id, Some(from), Some(to), &event).await?;
+        let action = if from == to {
+            event.action.to_owned()
+        } else {
+            format!("transition:{}", event.action)
+        };
+        #[derive(Serialize)]
+        struct Change<'a> {
+            item: &'a SupervisionItem,
+            writes: &'a [SupervisionWrite],
+        }
+        audit::record(
+            &txn,
+            &self.crypto,
+            ctx,
+            &action,
+            OBJECT,
+            Some(after.id),
+            Some(before),
+            Some(&Change {
+                item: &after,
+                writes: &writes,
+            }),
+        )
+        .await?;
+        let saved = load(&txn, after.id).await?;
+        txn.commit().await?;
+        Ok(saved)
+    }
+
+    /// Records a committee member's vote in the item's current round. The
+    /// item must still be evaluating that round; a second vote of the same
+    /// member in the round is `Conflict("already_voted")`.
+    pub async fn cast_vote(
+        &self,
+        ctx: &AuditCtx,
+        item: &SupervisionItem,
+        deputy_id: Uuid,
+        user_id: Uuid,
+        choice: Satisfaction,
+    ) -> StoreResult<Vote> {
+        let txn = self.db.begin().await?;
+        // Touching the row orders the vote against a concurrent conclusion.
+        let res = ItemEntity::update_many()
+            .col_expr(C::Round, Expr::col(C::Round))
+            .filter(C::Id.eq(item.id))
+            .filter(C::Stage.eq(Stage::Evaluating.as_str()))
+            .filter(C::Round.eq(item.round))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::VersionMismatch);
+        }
+        let exists = vote::Entity::find_by_id((item.id, item.round, deputy_id))
+            .one(&txn)
+            .await?
+            .is_some();
+        if exists {
+            return Err(StoreError::Conflict("already_voted"));
+        }
+        let v = Vote {
+            round: item.round,
+            deputy_id,
+            choice,
+            voted_at: renda_domain::time::now(),
+        };
+        let inserted = vote::ActiveModel {
+            item_id: Set(item.id),
+            round: Set(v.round),
+            deputy_id: Set(deputy_id),
+            choice: Set(choice.as_str().to_owned()),
+            user_id: Set(user_id),
+            voted_at: Set(v.voted_at),
+        }
+        .insert(&txn)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            Err(e) => {
+                return Err(match StoreError::from(e) {
+                    StoreError::Conflict(_) => StoreError::Conflict("already_voted"),
+                    other => other,
+                });
+            }
+        }
+        crate::duties::write_duty(
+            &txn,
+            &self.crypto,
+            ctx,
+            crate::duties::NewDuty {
+                deputy_id,
+                kind: renda_domain::duty::DutyKind::SupervisionVote,
+                occurred_on: renda_domain::time::china_date(v.voted_at),
+                title: item.title.clone(),
+                content: None,
+                ref_type: Some("supervision"),
+                ref_id: Some(item.id),
+            },
+            false,
+        )
+        .await?;
+        // Who voted is on record; how is not (the ballot is secret; only
+        // the tally of the round is published).
+        audit::record(
+            &txn,
+            &self.crypto,
+            ctx,
+            "vote",
+            OBJECT,
+            Some(item.id),
+            None::<&serde_json::Value>,
+            Some(&serde_json::json!({"round": v.round, "deputy_id": deputy_id})),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(v)
+    }
+
+    /// Concludes the current evaluation round: tallies its votes inside
+    /// the transaction (after the item row is locked, so no vote slips in
+    /// after the count), records the result, and closes the item or sends
+    /// it back to rectifying. No votes is `Conflict("no_votes")`.
+    pub async fn conclude_evaluation(
+        &self,
+        ctx: &AuditCtx,
+        before: &SupervisionItem,
+        by: Uuid,
+    ) -> StoreResult<(SupervisionItem, Evaluation)> {
+        let txn = self.db.begin().await?;
+        let res = ItemEntity::update_many()
+            .col_expr(C::Version, Expr::value(before.version + 1))
+            .filter(C::Id.eq(before.id))
+            .filter(C::Version.eq(before.version))
+            .filter(C::Stage.eq(Stage::Evaluating.as_str()))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::VersionMismatch);
+        }
+        let votes = vote::Entity::find()
+            .filter(vote::Column::ItemId.eq(before.id))
+            .filter(vote::Column::Round.eq(before.round))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|m| parse_stored::<Satisfaction>(&m.choice))
+            .collect::<StoreResult<Vec<_>>>()?;
+        if votes.is_empty() {
+            return Err(StoreError::Conflict("no_votes"));
+        }
+        let tally = Tally::of(votes);
+        let outcome = tally.outcome();
+        let op = match outcome {
+            Outcome::Accepted => StageOp::Close,
+            Outcome::Returned => StageOp::Return,
+        };
+        let stage = next_stage(before.stage, op).map_err(|_| StoreError::VersionMismatch)?;
+        let now = renda_domain::time::now();
+        let mut after = before.clone();
+        after.stage = stage;
+        if stage == Stage::Closed {
+            after.closed_at = Some(now);
+        } else {
+            after.round = before.round + 1;
+        }
+        after.updated_at = now;
+        after.version = before.version + 1;
+        ItemEntity::update_many()
+            .set(to_model(&after)?)
+            .filter(C::Id.eq(before.id))
+            .exec(&txn)
+            .await?;
+        let evaluation = Evaluation {
+            round: before.round,
+            tally,
+            outcome,
+            concluded_by: by,
+            concluded_at: now,
+        };
+        let count = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+        evl::ActiveModel {
+            item_id: Set(before.id),
+            round: Set(before.round),
+            satisfied: Set(count(tally.satisfied)),
+            basically_satisfied: Set(count(tally.basically_satisfied)),
+            unsatisfied: Set(count(tally.unsatisfied)),
+            outcome: Set(outcome.as_str().to_owned()),
+            concluded_by: Set(by),
+            concluded_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        let detail = serde_json::to_value(&evaluation).ok();
+        let event = Event {
+            action: "evaluation_concluded",
+            detail,
+        };
+        insert_event(
+            &txn,
+            ctx,
+            before.id,
+            Some(before.stage),
+            Some(stage),
+            &event,
+        )
+        .await?;
+        #[derive(Serialize)]
+        struct Change<'a> {
+            item: &'a SupervisionItem,
+            evaluation: &'a Evaluation,
+        }
+        audit::record(
+            &txn,
+            &self.crypto,
+            ctx,
+            "transition:evaluation_concluded",
+            OBJECT,
+            Some(before.id),
+            Some(before),
+            Some(&Change {
+                item: &after,
+                evaluation: &evaluation,
+            }),
+        )
+        .await?;
+        let saved = load(&txn, before.id).await?;
+        txn.commit().await?;
+        Ok((saved, evaluation))
+    }
+}
