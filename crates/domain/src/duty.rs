@@ -2,6 +2,9 @@
 //! The system writes a record with every duty it sees performed; staff and
 //! deputies add the rest by hand.
 
+use chrono::NaiveDate;
+use uuid::Uuid;
+
 string_enum! {
     /// What a deputy did.
     pub enum DutyKind : "duty kind" {
@@ -44,6 +47,18 @@ impl DutyKind {
     pub fn is_manual(self) -> bool {
         Self::MANUAL.contains(&self)
     }
+}
+
+/// A duty to record.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NewDuty {
+    pub deputy_id: Uuid,
+    pub kind: DutyKind,
+    pub occurred_on: NaiveDate,
+    pub title: String,
+    pub content: Option<String>,
+    pub ref_type: Option<&'static str>,
+    pub ref_id: Option<Uuid>,
 }
 
 #[cfg(test)]

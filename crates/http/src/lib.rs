@@ -10,6 +10,7 @@ pub mod hashing;
 pub mod middleware;
 pub mod pagination;
 pub mod patch;
+pub mod problems;
 pub mod ratelimit;
 pub mod respond;
 pub mod routes;

@@ -45,17 +45,7 @@ pub struct DutyRecord {
     pub version: i32,
 }
 
-/// A duty to record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NewDuty {
-    pub deputy_id: Uuid,
-    pub kind: DutyKind,
-    pub occurred_on: NaiveDate,
-    pub title: String,
-    pub content: Option<String>,
-    pub ref_type: Option<&'static str>,
-    pub ref_id: Option<Uuid>,
-}
+pub use renda_domain::duty::NewDuty;
 
 /// Filters of a deputy's duty list.
 #[derive(Debug, Clone, Default)]

@@ -10,13 +10,14 @@ use renda_domain::deputy::{
     DeputyStatus, Gender, Level, Link, LinkKind, Membership, MembershipStatus, NewDeputy,
 };
 use renda_domain::suggestion::{
-    self as rules, Color, EvaluationResult, Reply, ReplyCategory, SessionTiming, Suggestion,
-    SuggestionSource, SuggestionStatus, Transition,
+    self as rules, AssignFacts, AssignInput, By, Change, Color, Ctx, DeadlinePolicy, DraftFacts,
+    DraftInput, EvaluationResult, RecordCounts, RecordInput, ReplyCategory, ReplyInput,
+    SessionTiming, Suggestion, SuggestionError, SuggestionRecordKind, SuggestionSource,
+    SuggestionStatus,
 };
 use renda_domain::unit::{NewUnit, UnitKind};
 use renda_domain::user::{NewUser, UserStatus, Username};
 use renda_domain::{Role, RoleSet};
-use renda_persistence::suggestions::{Event, NewSuggestion, SideWrite};
 use renda_persistence::{AuditCtx, Store};
 use uuid::Uuid;
 
@@ -206,31 +207,15 @@ impl Accounts<'_> {
     }
 }
 
-/// Moves a suggestion one step, as the API would.
-async fn step(
+/// Saves what a domain command decided, as the API would.
+async fn apply(
     store: &Store,
     ctx: &AuditCtx,
-    s: Suggestion,
-    op: Transition,
-    action: &'static str,
-    edit: impl FnOnce(&mut Suggestion),
-    writes: Vec<SideWrite>,
+    before: &Suggestion,
+    change: Result<Change, SuggestionError>,
 ) -> anyhow::Result<Suggestion> {
-    let mut after = s.clone();
-    after.status = rules::next_status(s.status, op, s.color).map_err(|e| anyhow::anyhow!("{e}"))?;
-    edit(&mut after);
-    Ok(store
-        .save_suggestion(
-            ctx,
-            &s,
-            after,
-            Event {
-                action,
-                detail: None,
-            },
-            writes,
-        )
-        .await?)
+    let change = change.map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(store.save_suggestion(ctx, before, change).await?)
 }
 
 /// Loads the demo data set into an empty database (one with no
@@ -365,7 +350,20 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
         deputy_users.push(u);
     }
 
-    // Sixty suggestions in every state and colour.
+    // Sixty suggestions in every state and colour, driven through the
+    // same domain commands as the API.
+    let policy = DeadlinePolicy::default();
+    let by = |user_id| By {
+        user_id,
+        deputy_id: None,
+        unit_id: None,
+    };
+    let at = |today, user_id| Ctx {
+        by: by(user_id),
+        now: renda_domain::time::now(),
+        today,
+        policy: &policy,
+    };
     let mut count = 0;
     for i in 0..60usize {
         let (category, title, content) = TOPICS[i % TOPICS.len()];
@@ -374,75 +372,56 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
             actor_username: Some(format!("demo-deputy{}", i % 5)),
             ..ctx.clone()
         };
-        let s = store
-            .create_suggestion(
-                &author_ctx,
-                NewSuggestion {
-                    title: if i < TOPICS.len() {
-                        title.into()
-                    } else {
-                        format!("{title}（{}）", i / TOPICS.len() + 1)
-                    },
-                    content: content.into(),
-                    category: category.into(),
-                    term: "第十八届".into(),
-                    session: Some("第五次会议".into()),
-                    timing: if i % 3 == 0 {
-                        SessionTiming::BetweenSessions
-                    } else {
-                        SessionTiming::DuringSession
-                    },
-                    lead_deputy_id: lead.id,
-                    co_signers: vec![deputies[(i + 21) % 100].id, deputies[(i + 42) % 100].id],
-                    source: if i % 7 == 0 {
-                        SuggestionSource::ConstituentOpinion
-                    } else {
-                        SuggestionSource::Deputy
-                    },
-                    source_ref: None,
-                    created_by: staff,
-                },
-            )
-            .await?;
+        let co_signers = vec![deputies[(i + 21) % 100].id, deputies[(i + 42) % 100].id];
+        let input = DraftInput {
+            title: if i < TOPICS.len() {
+                title.into()
+            } else {
+                format!("{title}（{}）", i / TOPICS.len() + 1)
+            },
+            content: content.into(),
+            category: category.into(),
+            term: "第十八届".into(),
+            session: Some("第五次会议".into()),
+            timing: if i % 3 == 0 {
+                SessionTiming::BetweenSessions
+            } else {
+                SessionTiming::DuringSession
+            },
+            co_signer_ids: co_signers.clone(),
+            source: Some(if i % 7 == 0 {
+                SuggestionSource::ConstituentOpinion
+            } else {
+                SuggestionSource::Deputy
+            }),
+            source_ref: None,
+        };
+        let facts = DraftFacts {
+            category_known: true,
+            existing_deputies: co_signers,
+        };
+        let new =
+            rules::draft(input, lead.id, &facts, staff).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let s = store.create_suggestion(&author_ctx, new).await?;
         count += 1;
         let stage = i % 10; // 0 draft, 1 submitted, 2 rejected, 3 registered, 4-5 assigned, 6 replied, 7 rehandling, 8-9 closed
         if stage == 0 {
             continue;
         }
-        let s = step(
-            store,
-            &ctx,
-            s,
-            Transition::Submit,
-            "submitted",
-            |a| a.submitted_at = Some(renda_domain::time::now()),
-            vec![],
-        )
-        .await?;
+        let s = apply(store, &ctx, &s, rules::submit(&s, None, &at(today, staff))).await?;
         if stage == 1 {
             continue;
         }
         if stage == 2 {
-            step(
-                store,
-                &ctx,
-                s,
-                Transition::Reject,
-                "rejected",
-                |a| a.reject_reason = Some("属于信访事项，已转交有关部门办理".into()),
-                vec![],
-            )
-            .await?;
+            let reason = "属于信访事项，已转交有关部门办理".to_owned();
+            apply(store, &ctx, &s, rules::reject(&s, reason)).await?;
             continue;
         }
-        let s = step(
+        let s = apply(
             store,
             &ctx,
-            s,
-            Transition::Register,
-            "registered",
-            |a| a.registered_at = Some(renda_domain::time::now()),
-            vec![],
+            &s,
+            rules::register(&s, None, &at(today, staff)),
         )
         .await?;
         if stage == 3 {
@@ -450,40 +429,31 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
         }
         let color = [Color::Green, Color::Yellow, Color::Red][i % 3];
         let unit = units[1 + i % 13];
+        let red = color == Color::Red;
+        // Assigned in the past: the fifth stage long enough ago to be overdue.
         let assigned_on = today
             .checked_sub_days(Days::new(if stage == 5 { 100 } else { 20 }))
             .unwrap_or(today);
-        let deadline =
-            rules::assignment_deadline(assigned_on, color, None, &rules::DeadlinePolicy::default())
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let s = step(
-            store,
-            &ctx,
-            s,
-            Transition::Assign,
-            "assigned",
-            |a| {
-                a.color = Some(color);
-                a.lead_unit_id = Some(unit);
-                a.supervisor_id = (color == Color::Red).then_some(leader);
-                a.assigned_on = Some(assigned_on);
-                a.deadline = Some(deadline);
-                a.assigned_at = Some(renda_domain::time::now());
-            },
-            vec![SideWrite::Assignment {
-                lead_unit_id: unit,
-                end_reason: None,
-            }],
-        )
-        .await?;
+        let input = AssignInput {
+            lead_unit_id: unit,
+            co_unit_ids: Vec::new(),
+            color,
+            due_date: None,
+            co_unit_due_date: None,
+            supervisor_id: red.then_some(leader),
+        };
+        let facts = AssignFacts {
+            existing_units: vec![unit],
+            supervisor_is_leader: red.then_some(true),
+        };
+        let assigned = rules::assign(&s, input, &facts, &at(assigned_on, staff));
+        let s = apply(store, &ctx, &s, assigned).await?;
         if stage <= 5 {
             continue;
         }
         let category = [ReplyCategory::A, ReplyCategory::B, ReplyCategory::C][i % 3];
-        let reply = Reply {
+        let reply = ReplyInput {
             id: Uuid::now_v7(),
-            round: 1,
-            unit_id: unit,
             category,
             content: "经研究，已将该建议列入年度工作计划，具体措施如下……".into(),
             document_number: Some(format!("宿城政函〔2026〕{}号", 10 + i)),
@@ -491,30 +461,12 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
             responsible_person: Some("王芳".into()),
             handler_name: Some("赵磊".into()),
             handler_phone: Some("0527-84351234".into()),
-            reply_date: today,
-            created_at: renda_domain::time::now(),
+            reply_date: Some(today),
+            commitment: (category == ReplyCategory::B)
+                .then(|| ("年内完成".to_owned(), NaiveDate::from_ymd_opt(2026, 12, 31))),
         };
-        let mut writes = vec![SideWrite::Reply(reply.clone(), staff)];
-        if category == ReplyCategory::B {
-            writes.push(SideWrite::Commitment {
-                reply_id: reply.id,
-                content: "年内完成".into(),
-                due_date: NaiveDate::from_ymd_opt(2026, 12, 31),
-            });
-        }
-        let s = step(
-            store,
-            &ctx,
-            s,
-            Transition::Reply,
-            "replied",
-            |a| {
-                a.replied_at = Some(renda_domain::time::now());
-                a.replied_on_time = Some(true);
-            },
-            writes,
-        )
-        .await?;
+        let replied = rules::reply(&s, reply, &[], &at(today, staff));
+        let s = apply(store, &ctx, &s, replied).await?;
         if stage == 6 {
             continue;
         }
@@ -523,86 +475,55 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
         } else {
             EvaluationResult::Satisfied
         };
-        let s = step(
-            store,
-            &ctx,
-            s,
-            Transition::Evaluate(result),
-            "evaluated",
-            |a| {
-                a.evaluation_result = Some(result);
-                a.evaluated_at = Some(renda_domain::time::now());
-                if result == EvaluationResult::Unsatisfied {
-                    a.deadline = today.checked_add_days(Days::new(rules::REHANDLING_DAYS));
-                }
-            },
-            vec![],
-        )
-        .await?;
+        let evaluated = rules::evaluate(&s, result, None, &at(today, staff));
+        let s = apply(store, &ctx, &s, evaluated).await?;
         if s.status != SuggestionStatus::Replied {
             continue; // green closes on evaluation; rehandling waits
         }
-        let mut writes = Vec::new();
+        let mut s = s;
         if color == Color::Yellow {
-            writes.push(SideWrite::Record {
-                kind: "verification",
-                occurred_on: today,
+            let record = RecordInput {
+                occurred_on: Some(today),
                 participants: Some("代表工委".into()),
                 content: "上门查验，已落实。".into(),
-                by: staff,
-            });
+            };
+            let added = rules::add_record(
+                &s,
+                SuggestionRecordKind::Verification,
+                record,
+                &at(today, staff),
+            );
+            s = apply(store, &ctx, &s, added).await?;
         }
-        if color == Color::Red {
-            writes.push(SideWrite::Record {
-                kind: "supervision_note",
-                occurred_on: today,
+        if red {
+            let record = RecordInput {
+                occurred_on: Some(today),
                 participants: None,
                 content: "已实地督办。".into(),
-                by: leader,
-            });
-        }
-        let s = store
-            .save_suggestion(
+            };
+            let added = rules::add_record(
+                &s,
+                SuggestionRecordKind::SupervisionNote,
+                record,
+                &at(today, leader),
+            );
+            s = apply(store, &ctx, &s, added).await?;
+            s = apply(
+                store,
                 &ctx,
                 &s,
-                {
-                    let mut a = s.clone();
-                    a.signed_off_at = (color == Color::Red).then(renda_domain::time::now);
-                    a.signed_off_by = (color == Color::Red).then_some(leader);
-                    a
-                },
-                Event {
-                    action: "records",
-                    detail: None,
-                },
-                writes,
+                rules::sign_off(&s, None, 1, &at(today, leader)),
             )
             .await?;
-        let s = step(
-            store,
-            &ctx,
-            s,
-            Transition::Close,
-            "closed",
-            |a| a.closed_at = Some(renda_domain::time::now()),
-            vec![],
-        )
-        .await?;
+        }
+        let records = RecordCounts {
+            verifications: u32::from(color == Color::Yellow),
+            supervision_notes: u32::from(red),
+        };
+        let closed = rules::close(&s, None, records, &at(today, staff));
+        let s = apply(store, &ctx, &s, closed).await?;
         if i % 20 == 8 {
-            let mut a = s.clone();
-            a.published_at = Some(renda_domain::time::now());
-            store
-                .save_suggestion(
-                    &ctx,
-                    &s,
-                    a,
-                    Event {
-                        action: "published",
-                        detail: None,
-                    },
-                    vec![],
-                )
-                .await?;
+            apply(store, &ctx, &s, rules::publish(&s, None, &at(today, staff))).await?;
         }
     }
     let deputy_ids: Vec<Uuid> = deputies.iter().map(|d| d.id).collect();

@@ -1,0 +1,1116 @@
+//! Decision tables for the commands on a suggestion: every guard, every
+//! refusal, and what each accepted command writes.
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::*;
+use crate::duty::{DutyKind, NewDuty};
+use crate::user::{User, UserStatus};
+use crate::{Role, RoleSet};
+use Color::{Green, Red, Yellow};
+use EvaluationResult::{BasicallySatisfied, Satisfied, Unsatisfied};
+use ReplyCategory::{A, B, C};
+use RequestKind::{Extension as Ext, Reassignment as Re};
+use SuggestionError as E;
+use SuggestionStatus::*;
+
+const SUGGESTION: Uuid = Uuid::from_u128(1);
+const USER: Uuid = Uuid::from_u128(2);
+const SUPERVISOR: Uuid = Uuid::from_u128(3);
+const LEAD_DEPUTY: Uuid = Uuid::from_u128(100);
+const CO_A: Uuid = Uuid::from_u128(101);
+const CO_WITHDRAWN: Uuid = Uuid::from_u128(102);
+const STRANGER: Uuid = Uuid::from_u128(109);
+const LEAD_UNIT: Uuid = Uuid::from_u128(200);
+const CO_UNIT: Uuid = Uuid::from_u128(201);
+const OTHER_UNIT: Uuid = Uuid::from_u128(202);
+const NO_UNIT: Uuid = Uuid::from_u128(209);
+const REPLY: Uuid = Uuid::from_u128(300);
+const REQUEST: Uuid = Uuid::from_u128(400);
+const COMMITMENT: Uuid = Uuid::from_u128(500);
+const INVISIBLE: &str = "\u{200B}";
+
+/// A day of 2026.
+fn d(month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, month, day).unwrap_or_default()
+}
+
+/// 10:00 in China on a day of March 2026.
+fn at(day: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, day, 2, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+/// Assigned on 1 March with the green default of 30 days: due 31 March.
+/// Today is 5 March.
+fn deadline() -> NaiveDate {
+    d(3, 31)
+}
+fn today() -> NaiveDate {
+    d(3, 5)
+}
+fn now() -> DateTime<Utc> {
+    at(5)
+}
+fn earlier() -> DateTime<Utc> {
+    at(1)
+}
+
+static POLICY: LazyLock<DeadlinePolicy> = LazyLock::new(DeadlinePolicy::default);
+
+/// The caller speaks for co-signer A and works for the co-unit.
+#[rustfmt::skip]
+fn ctx_on(today: NaiveDate) -> Ctx<'static> {
+    let by = By { user_id: USER, deputy_id: Some(CO_A), unit_id: Some(CO_UNIT) };
+    Ctx { by, now: now(), today, policy: &POLICY }
+}
+
+fn ctx() -> Ctx<'static> {
+    ctx_on(today())
+}
+
+/// A suggestion in `status` with what that status implies: units, colour
+/// and deadline once assigned, a first reply once replied.
+#[rustfmt::skip]
+fn suggestion(status: SuggestionStatus, color: Color) -> Suggestion {
+    let handled = !matches!(status, Draft | Submitted | Registered | NotRegistered);
+    let replied = matches!(status, Replied | Rehandling | Closed);
+    let evaluated = match status { Rehandling => Some(Unsatisfied), Closed => Some(Satisfied), _ => None };
+    let when = |yes: bool| yes.then(earlier);
+    Suggestion {
+        id: SUGGESTION, number: (handled || status == Registered).then(|| "2026-0001".into()),
+        title: "修路".into(), content: "村道坏了".into(), category: "交通".into(), term: "第十八届".into(),
+        session: None, timing: SessionTiming::BetweenSessions, lead_deputy_id: LEAD_DEPUTY,
+        co_signers: vec![co_signer(CO_A, None), co_signer(CO_WITHDRAWN, Some(earlier()))],
+        source: SuggestionSource::Deputy, source_ref: None,
+        status, color: handled.then_some(color),
+        lead_unit_id: handled.then_some(LEAD_UNIT),
+        co_units: if handled { vec![co_unit(CO_UNIT)] } else { vec![] },
+        supervisor_id: (handled && color == Red).then_some(SUPERVISOR),
+        assigned_on: handled.then(|| d(3, 1)), deadline: handled.then(deadline), overdue_recorded: false,
+        submitted_at: when(status != Draft), registered_at: when(handled || status == Registered),
+        assigned_at: when(handled), replied_at: when(replied), replied_on_time: replied.then_some(true),
+        closed_at: when(status == Closed), reject_reason: (status == NotRegistered).then(|| "重复".into()),
+        reply: replied.then(|| letter(Uuid::from_u128(299), 1, A, d(3, 2), earlier())),
+        evaluation_result: evaluated, evaluation_comment: None, evaluated_at: when(evaluated.is_some()),
+        signed_off_at: None, signed_off_by: None, published_at: None,
+        outstanding: false, outstanding_reason: None,
+        created_by: USER, created_at: earlier(), updated_at: earlier(), deleted_at: None, version: 1,
+    }
+}
+
+#[rustfmt::skip]
+fn co_signer(deputy_id: Uuid, withdrawn_at: Option<DateTime<Utc>>) -> CoSigner {
+    CoSigner { deputy_id, withdrawn_at }
+}
+
+#[rustfmt::skip]
+fn co_unit(unit_id: Uuid) -> CoUnit {
+    CoUnit { unit_id, deadline: Some(d(3, 16)), opinion: None, opinion_at: None }
+}
+
+#[rustfmt::skip]
+fn letter(id: Uuid, round: i32, category: ReplyCategory, day: NaiveDate, at: DateTime<Utc>) -> Reply {
+    Reply {
+        id, round, unit_id: LEAD_UNIT, category, content: "已列入计划".into(),
+        document_number: None, signed_by: None, responsible_person: None, handler_name: None,
+        handler_phone: None, reply_date: day, created_at: at,
+    }
+}
+
+#[rustfmt::skip]
+fn draft_input() -> DraftInput {
+    DraftInput {
+        title: "  修路  ".into(), content: "村道坏了".into(), category: "交通".into(),
+        term: " 第十八届 ".into(), session: None, timing: SessionTiming::BetweenSessions,
+        co_signer_ids: vec![CO_A], source: None, source_ref: None,
+    }
+}
+
+#[rustfmt::skip]
+fn draft_facts() -> DraftFacts {
+    DraftFacts { category_known: true, existing_deputies: vec![CO_A, CO_WITHDRAWN] }
+}
+
+#[rustfmt::skip]
+fn assign_input(color: Color) -> AssignInput {
+    AssignInput {
+        lead_unit_id: LEAD_UNIT, co_unit_ids: vec![CO_UNIT], color, due_date: None,
+        co_unit_due_date: None, supervisor_id: (color == Red).then_some(SUPERVISOR),
+    }
+}
+
+#[rustfmt::skip]
+fn assign_facts() -> AssignFacts {
+    AssignFacts { existing_units: vec![LEAD_UNIT, CO_UNIT, OTHER_UNIT], supervisor_is_leader: Some(true) }
+}
+
+/// A reply; a B reply commits to finishing by the end of the year.
+#[rustfmt::skip]
+fn reply_input(category: ReplyCategory) -> ReplyInput {
+    ReplyInput {
+        id: REPLY, category, content: "已列入计划".into(), document_number: None, signed_by: None,
+        responsible_person: None, handler_name: None, handler_phone: None, reply_date: None,
+        commitment: (category == B).then(|| ("年内修好".into(), Some(d(12, 31)))),
+    }
+}
+
+/// A request of `kind`; an extension asks for 30 April.
+#[rustfmt::skip]
+fn unit_request(kind: RequestKind, status: RequestStatus) -> UnitRequest {
+    UnitRequest {
+        id: REQUEST, unit_id: LEAD_UNIT, kind, reason: "不属本单位职责".into(),
+        requested_deadline: (kind == Ext).then(|| d(4, 30)), status, decided_by: None,
+        decided_at: None, decision_note: None, created_by: USER, created_at: earlier(),
+    }
+}
+
+fn pending(kind: RequestKind) -> UnitRequest {
+    unit_request(kind, RequestStatus::Pending)
+}
+
+#[rustfmt::skip]
+fn ask(kind: RequestKind, reason: &str, due_date: Option<NaiveDate>) -> RequestInput {
+    RequestInput { kind, reason: reason.to_owned(), due_date }
+}
+
+#[rustfmt::skip]
+fn approve(lead_unit_id: Option<Uuid>, due_date: Option<NaiveDate>) -> Decision {
+    Decision { approved: true, note: None, lead_unit_id, due_date }
+}
+
+#[rustfmt::skip]
+fn record_input(content: &str) -> RecordInput {
+    RecordInput { occurred_on: None, participants: Some("张三".into()), content: content.into() }
+}
+
+#[rustfmt::skip]
+fn commitment(status: CommitmentStatus) -> Commitment {
+    Commitment {
+        id: COMMITMENT, reply_id: REPLY, content: "年内修好".into(), due_date: Some(d(12, 31)),
+        status, progress: None, fulfilled_at: None, updated_at: earlier(),
+    }
+}
+
+#[rustfmt::skip]
+fn attachment(kind: AttachmentKind) -> Attachment {
+    Attachment {
+        id: Uuid::from_u128(600), kind, file_name: "答复函.pdf".into(),
+        content_type: "application/pdf".into(), size: 10, sha256: "ab".into(),
+        uploaded_by: USER, created_at: earlier(),
+    }
+}
+
+#[track_caller]
+fn ok<T>(r: Result<T, SuggestionError>) -> T {
+    match r {
+        Ok(v) => v,
+        Err(e) => panic!("refused: {e:?}"),
+    }
+}
+
+/// The outcome without the change, for tables of refusals.
+fn run<T>(r: Result<T, SuggestionError>) -> Result<(), SuggestionError> {
+    r.map(drop)
+}
+
+fn invalid(field: &str, issue: Issue) -> SuggestionError {
+    SuggestionError::field(field, issue)
+}
+
+fn issues(list: &[(&str, Issue)]) -> SuggestionError {
+    let to_issue = |(field, issue): &(&str, Issue)| FieldIssue {
+        field: (*field).to_owned(),
+        issue: *issue,
+    };
+    E::Invalid(list.iter().map(to_issue).collect())
+}
+
+fn event(action: &'static str, detail: Option<serde_json::Value>) -> Event {
+    Event { action, detail }
+}
+
+type Run = Box<dyn Fn(&Suggestion) -> Result<(), SuggestionError>>;
+
+fn row<T>(
+    name: &'static str,
+    allowed: &'static [SuggestionStatus],
+    command: impl Fn(&Suggestion) -> Result<T, SuggestionError> + 'static,
+) -> (&'static str, &'static [SuggestionStatus], Run) {
+    (name, allowed, Box::new(move |s| run(command(s))))
+}
+
+#[test]
+fn each_command_is_refused_outside_its_statuses() {
+    let title = || DraftPatch {
+        title: Some("新题".into()),
+        ..DraftPatch::default()
+    };
+    #[rustfmt::skip]
+    let table = [
+        row("update_draft", &[Draft], move |s| update_draft(s, title(), &draft_facts())),
+        row("submit", &[Draft], |s| submit(s, None, &ctx())),
+        row("withdraw_co_signature", &[Draft], |s| withdraw_co_signature(s, None, &ctx())),
+        row("register", &[Submitted], |s| register(s, None, &ctx())),
+        row("reject", &[Submitted], |s| reject(s, "重复".into())),
+        row("assign", &[Registered], |s| assign(s, assign_input(Green), &assign_facts(), &ctx())),
+        row("reply", &[Assigned, Rehandling], |s| reply(s, reply_input(A), &[], &ctx())),
+        row("co_unit_opinion", &[Assigned, Rehandling], |s| co_unit_opinion(s, "同意".into(), &ctx())),
+        row("evaluate", &[Replied], |s| evaluate(s, Unsatisfied, None, &ctx())),
+        row("add_record", &[Assigned, Replied, Rehandling],
+            |s| add_record(s, SuggestionRecordKind::Verification, record_input("查验"), &ctx())),
+        row("sign_off", &[Replied], |s| sign_off(s, None, 1, &ctx())),
+        // In `replied` the closing rule refuses it instead.
+        row("close", &[Replied], |s| close(s, None, RecordCounts::default(), &ctx())),
+        row("publish", &[Closed], |s| publish(s, None, &ctx())),
+        row("mark_outstanding", &[Assigned, Replied, Rehandling, Closed],
+            |s| mark_outstanding(s, true, Some("典型".into()))),
+        row("request", &[Assigned, Rehandling], |s| request(s, ask(Ext, "延期", Some(d(4, 30))), &[], &ctx())),
+        row("approve reassignment", &[Assigned, Rehandling],
+            |s| decide_request(s, &pending(Re), approve(Some(OTHER_UNIT), None), true, &ctx())),
+        row("approve extension", &[Assigned, Rehandling],
+            |s| decide_request(s, &pending(Ext), approve(None, None), true, &ctx())),
+    ];
+    for (name, allowed, command) in &table {
+        for &status in SuggestionStatus::ALL {
+            let got = command(&suggestion(status, Green));
+            if allowed.contains(&status) {
+                let refused = matches!(got, Err(E::InvalidState(_)));
+                assert!(!refused, "{name} in {status}: {got:?}");
+            } else {
+                assert_eq!(got, Err(E::InvalidState(status)), "{name} in {status}");
+            }
+        }
+    }
+}
+
+#[test]
+fn co_signer_list_names_each_once_and_never_the_lead() {
+    let ids = [CO_A, LEAD_DEPUTY, CO_WITHDRAWN, CO_A, LEAD_DEPUTY];
+    assert_eq!(co_signer_list(LEAD_DEPUTY, &ids), vec![CO_A, CO_WITHDRAWN]);
+    assert!(co_signer_list(LEAD_DEPUTY, &[LEAD_DEPUTY]).is_empty());
+}
+
+#[test]
+fn draft_trims_dedups_and_defaults_the_source() {
+    let mut input = draft_input();
+    input.co_signer_ids = vec![CO_A, LEAD_DEPUTY, CO_A, CO_WITHDRAWN];
+    let new = ok(draft(input, LEAD_DEPUTY, &draft_facts(), USER));
+    assert_eq!([new.title, new.term], ["修路", "第十八届"]);
+    assert_eq!(new.co_signers, vec![CO_A, CO_WITHDRAWN]);
+    assert_eq!(new.source, SuggestionSource::Deputy);
+    assert_eq!((new.lead_deputy_id, new.created_by), (LEAD_DEPUTY, USER));
+}
+
+/// The field issues a refusal lists.
+type Issues = &'static [(&'static str, Issue)];
+
+type DraftEdit = fn(&mut DraftInput, &mut DraftFacts);
+
+#[test]
+fn draft_refuses_each_invalid_field_at_once() {
+    use Issue::{Blank, UnknownCategory, UnknownDeputy};
+    #[rustfmt::skip]
+    let cases: [(DraftEdit, Issues); 6] = [
+        (|i, _| i.title = "   ".into(), &[("title", Blank)]),
+        (|i, _| i.content = INVISIBLE.into(), &[("content", Blank)]),
+        (|i, _| i.term = "\u{3000}\u{FEFF}".into(), &[("term", Blank)]),
+        (|_, f| f.category_known = false, &[("category", UnknownCategory)]),
+        (|i, _| i.co_signer_ids = vec![CO_A, STRANGER], &[("co_signer_ids[1]", UnknownDeputy)]),
+        (|i, f| { i.title = String::new(); f.category_known = false; },
+            &[("title", Blank), ("category", UnknownCategory)]),
+    ];
+    for (n, (edit, want)) in cases.into_iter().enumerate() {
+        let (mut input, mut facts) = (draft_input(), draft_facts());
+        edit(&mut input, &mut facts);
+        let got = draft(input, LEAD_DEPUTY, &facts, USER);
+        assert_eq!(got, Err(issues(want)), "case {n}");
+    }
+}
+
+/// A field path names the request's element: the lead and repeats that
+/// the list drops still count, as they do for `co_unit_ids[i]`.
+#[test]
+fn an_unknown_co_signer_is_named_by_its_index_in_the_request() {
+    let mut input = draft_input();
+    input.co_signer_ids = vec![LEAD_DEPUTY, CO_A, CO_A, STRANGER];
+    let got = draft(input, LEAD_DEPUTY, &draft_facts(), USER);
+    assert_eq!(got, Err(invalid("co_signer_ids[3]", Issue::UnknownDeputy)));
+}
+
+#[test]
+fn update_draft_checks_only_the_fields_it_patches() {
+    use Issue::{Blank, UnknownCategory, UnknownDeputy};
+    let s = suggestion(Draft, Green);
+    let facts = draft_facts();
+    let unknown = DraftFacts {
+        category_known: false,
+        ..draft_facts()
+    };
+    let text = |v: &str| Some(v.to_owned());
+    let none = DraftPatch::default;
+    #[rustfmt::skip]
+    let cases: [(DraftPatch, &DraftFacts, Issues); 6] = [
+        (DraftPatch { title: text(" "), ..none() }, &facts, &[("title", Blank)]),
+        (DraftPatch { content: text(INVISIBLE), ..none() }, &facts, &[("content", Blank)]),
+        (DraftPatch { term: text(""), ..none() }, &facts, &[("term", Blank)]),
+        (DraftPatch { category: text("外星"), ..none() }, &unknown, &[("category", UnknownCategory)]),
+        (DraftPatch { co_signer_ids: Some(vec![STRANGER]), ..none() }, &facts, &[("co_signer_ids[0]", UnknownDeputy)]),
+        // No category asked for: nothing to check.
+        (DraftPatch { title: text("新题"), ..none() }, &unknown, &[]),
+    ];
+    for (n, (patch, facts, want)) in cases.into_iter().enumerate() {
+        let got = update_draft(&s, patch, facts).map(|c| c.is_some());
+        let want = if want.is_empty() {
+            Ok(true)
+        } else {
+            Err(issues(want))
+        };
+        assert_eq!(got, want, "case {n}");
+    }
+}
+
+#[test]
+fn update_draft_returns_none_when_nothing_changes() {
+    let s = suggestion(Draft, Green);
+    let facts = draft_facts();
+    assert_eq!(update_draft(&s, DraftPatch::default(), &facts), Ok(None));
+    let same = DraftPatch {
+        title: Some(" 修路 ".into()),
+        category: Some("交通".into()),
+        session: Some(None),
+        timing: Some(SessionTiming::BetweenSessions),
+        ..DraftPatch::default()
+    };
+    assert_eq!(update_draft(&s, same, &facts), Ok(None));
+}
+
+#[test]
+fn update_draft_applies_the_patch_and_replaces_the_co_signers() {
+    let s = suggestion(Draft, Green);
+    let patch = DraftPatch {
+        title: Some(" 新题 ".into()),
+        session: Some(Some("一次会议".into())),
+        co_signer_ids: Some(vec![LEAD_DEPUTY, CO_A, CO_A]),
+        ..DraftPatch::default()
+    };
+    let c = ok(update_draft(&s, patch, &draft_facts()));
+    let Some(c) = c else { panic!("no change") };
+    assert_eq!(c.after.title, "新题");
+    assert_eq!(c.after.session.as_deref(), Some("一次会议"));
+    assert_eq!(c.after.co_signers, vec![co_signer(CO_A, None)]);
+    assert_eq!((c.event, c.effects), (event("draft_updated", None), vec![]));
+}
+
+#[test]
+fn submit_writes_a_duty_for_the_lead_and_each_active_co_signer() {
+    let s = suggestion(Draft, Green);
+    let c = ok(submit(&s, Some("请审".into()), &ctx()));
+    let a = &c.after;
+    assert_eq!((a.status, a.submitted_at), (Submitted, Some(now())));
+    assert_eq!(c.event, event("submitted", Some(json!({"note": "请审"}))));
+    #[rustfmt::skip]
+    let duty = |deputy_id, kind| Effect::Duty(NewDuty {
+        deputy_id, kind, occurred_on: today(), title: "修路".into(), content: None,
+        ref_type: Some("suggestion"), ref_id: Some(SUGGESTION),
+    });
+    // The withdrawn co-signer gets none.
+    let want = vec![
+        duty(LEAD_DEPUTY, DutyKind::SuggestionSubmitted),
+        duty(CO_A, DutyKind::SuggestionCoSigned),
+    ];
+    assert_eq!(c.effects, want);
+    // A blank note leaves no detail.
+    let c = ok(submit(&s, Some(INVISIBLE.into()), &ctx()));
+    assert_eq!(c.event.detail, None);
+}
+
+#[test]
+fn withdrawing_marks_only_the_callers_co_signature_once() {
+    let s = suggestion(Draft, Green);
+    let c = ok(withdraw_co_signature(&s, Some("不附议".into()), &ctx()));
+    let mine = co_signer(CO_A, Some(now()));
+    let untouched = s.co_signers[1].clone();
+    assert_eq!(c.after.co_signers, vec![mine.clone(), untouched]);
+    let detail = json!({"deputy_id": CO_A, "note": "不附议"});
+    assert_eq!(c.event, event("co_signature_withdrawn", Some(detail)));
+    assert!(c.effects.is_empty());
+    let later = Ctx {
+        now: at(6),
+        ..ctx()
+    };
+    let again = ok(withdraw_co_signature(&c.after, None, &later));
+    assert_eq!(again.after.co_signers[0], mine);
+}
+
+#[test]
+fn register_or_reject_a_submitted_suggestion() {
+    let s = suggestion(Submitted, Green);
+    let c = ok(register(&s, None, &ctx()));
+    let a = &c.after;
+    assert_eq!((a.status, a.registered_at), (Registered, Some(now())));
+    assert_eq!(c.event, event("registered", None));
+    let c = ok(reject(&s, "重复".into()));
+    assert_eq!(c.after.status, NotRegistered);
+    assert_eq!(c.after.reject_reason.as_deref(), Some("重复"));
+    assert_eq!(c.event, event("rejected", Some(json!({"reason": "重复"}))));
+    let blank = reject(&s, INVISIBLE.into());
+    assert_eq!(blank, Err(invalid("reason", Issue::Blank)));
+}
+
+type AssignEdit = fn(&mut AssignInput, &mut AssignFacts);
+
+#[test]
+fn assign_refuses_each_invalid_field() {
+    use DeadlineError::{BeforeAssignment, PastSixMonths};
+    use Issue::{CoUnitDeadline, Deadline, NotALeader, SupervisorRequired, UnknownUnit};
+    let s = suggestion(Registered, Green);
+    // From 5 March: six months end on 5 September, red's 180 days on 1 September;
+    // the green default deadline is 4 April.
+    #[rustfmt::skip]
+    let cases: [(AssignEdit, Issues); 12] = [
+        (|i, _| i.lead_unit_id = NO_UNIT, &[("lead_unit_id", UnknownUnit)]),
+        // The index is the request's: the lead and repeats dropped still count.
+        (|i, _| i.co_unit_ids = vec![LEAD_UNIT, CO_UNIT, CO_UNIT, NO_UNIT], &[("co_unit_ids[3]", UnknownUnit)]),
+        (|i, _| { i.color = Red; i.supervisor_id = None; }, &[("supervisor_id", SupervisorRequired)]),
+        (|i, f| { i.color = Red; i.supervisor_id = Some(SUPERVISOR); f.supervisor_is_leader = Some(false); },
+            &[("supervisor_id", NotALeader)]),
+        (|i, f| { i.supervisor_id = Some(SUPERVISOR); f.supervisor_is_leader = None; }, &[("supervisor_id", NotALeader)]),
+        (|i, _| { i.lead_unit_id = NO_UNIT; i.color = Red; i.supervisor_id = None; },
+            &[("lead_unit_id", UnknownUnit), ("supervisor_id", SupervisorRequired)]),
+        (|i, _| i.due_date = Some(d(3, 4)), &[("due_date", Deadline(BeforeAssignment))]),
+        (|i, _| i.due_date = Some(d(9, 6)), &[("due_date", Deadline(PastSixMonths))]),
+        (|i, _| { i.color = Red; i.supervisor_id = Some(SUPERVISOR); i.due_date = Some(d(9, 2)); },
+            &[("due_date", Deadline(PastSixMonths))]),
+        (|i, _| i.co_unit_due_date = Some(d(3, 4)), &[("co_unit_due_date", CoUnitDeadline)]),
+        (|i, _| i.co_unit_due_date = Some(d(4, 5)), &[("co_unit_due_date", CoUnitDeadline)]),
+        (|i, _| { i.due_date = Some(d(4, 1)); i.co_unit_due_date = Some(d(4, 2)); },
+            &[("co_unit_due_date", CoUnitDeadline)]),
+    ];
+    for (n, (edit, want)) in cases.into_iter().enumerate() {
+        let (mut input, mut facts) = (assign_input(Green), assign_facts());
+        edit(&mut input, &mut facts);
+        let got = assign(&s, input, &facts, &ctx());
+        assert_eq!(got, Err(issues(want)), "case {n}");
+    }
+}
+
+#[test]
+fn assign_green_defaults_to_30_days_and_co_units_to_15_days_earlier() {
+    let mut input = assign_input(Green);
+    input.co_unit_ids = vec![LEAD_UNIT, CO_UNIT, CO_UNIT, OTHER_UNIT];
+    input.supervisor_id = Some(SUPERVISOR);
+    let mut s = suggestion(Registered, Green);
+    s.overdue_recorded = true;
+    let c = ok(assign(&s, input, &assign_facts(), &ctx()));
+    let a = &c.after;
+    let unit = (a.status, a.color, a.lead_unit_id);
+    assert_eq!(unit, (Assigned, Some(Green), Some(LEAD_UNIT)));
+    assert_eq!((a.assigned_on, a.deadline), (Some(today()), Some(d(4, 4))));
+    assert_eq!((a.assigned_at, a.overdue_recorded), (Some(now()), false));
+    // A green suggestion has no supervisor, even when one is named.
+    assert_eq!(a.supervisor_id, None);
+    let co: Vec<_> = a.co_units.iter().map(|c| (c.unit_id, c.deadline)).collect();
+    let on_20_march = Some(d(3, 20));
+    assert_eq!(co, vec![(CO_UNIT, on_20_march), (OTHER_UNIT, on_20_march)]);
+    let detail = json!({"lead_unit_id": LEAD_UNIT, "co_unit_ids": [CO_UNIT, OTHER_UNIT],
+        "color": "green", "due_date": "2026-04-04"});
+    assert_eq!(c.event, event("assigned", Some(detail)));
+    let lead_unit_id = LEAD_UNIT;
+    let effect = Effect::Assignment {
+        lead_unit_id,
+        end_reason: None,
+    };
+    assert_eq!(c.effects, vec![effect]);
+}
+
+#[test]
+fn assign_deadlines_by_colour_and_co_unit_bounds() {
+    let s = suggestion(Registered, Green);
+    // (colour, due date, co-units' due date, deadline, co-units' deadline, supervisor)
+    #[rustfmt::skip]
+    let table = [
+        (Yellow, None, None, d(6, 3), d(5, 19), None),
+        (Red, None, None, d(6, 3), d(5, 19), Some(SUPERVISOR)),
+        (Red, Some(d(9, 1)), None, d(9, 1), d(8, 17), Some(SUPERVISOR)),
+        (Green, Some(d(9, 5)), None, d(9, 5), d(8, 21), None),
+        // Fifteen days earlier would be before today: the lead's deadline.
+        (Green, Some(d(3, 15)), None, d(3, 15), d(3, 15), None),
+        // The co-units' deadline may be today or the lead's deadline.
+        (Green, None, Some(today()), d(4, 4), today(), None),
+        (Green, None, Some(d(4, 4)), d(4, 4), d(4, 4), None),
+    ];
+    for (color, due, co_due, want, co_want, supervisor) in table {
+        let mut input = assign_input(color);
+        (input.due_date, input.co_unit_due_date) = (due, co_due);
+        let a = ok(assign(&s, input, &assign_facts(), &ctx())).after;
+        let got = (a.deadline, a.co_units[0].deadline, a.supervisor_id);
+        let want = (Some(want), Some(co_want), supervisor);
+        assert_eq!(got, want, "{color} {due:?}");
+    }
+}
+
+#[test]
+fn refusals_while_the_units_handle_it() {
+    use ExtensionError::{Deadline, InThePast, NotLater};
+    use Issue::{Blank, CommitmentRequired, Extension, NewDeadlineRequired};
+    let s = suggestion(Assigned, Green);
+    let rehandling = suggestion(Rehandling, Green);
+    let red = suggestion(Assigned, Red);
+    let blank_reply = ReplyInput {
+        content: INVISIBLE.into(),
+        ..reply_input(A)
+    };
+    let b_alone = ReplyInput {
+        commitment: None,
+        ..reply_input(B)
+    };
+    let verification = SuggestionRecordKind::Verification;
+    let past_limit = Extension(Deadline(DeadlineError::PastSixMonths));
+    // Assigned on 1 March, due 31 March; six months end on 1 September,
+    // red's 180 days on 28 August.
+    #[rustfmt::skip]
+    let table: Vec<(&str, Result<(), E>, E)> = vec![
+        ("a reply needs content", run(reply(&s, blank_reply, &[], &ctx())), invalid("content", Blank)),
+        ("no reply while a re-assignment waits",
+            run(reply(&s, reply_input(A), &[pending(Re)], &ctx())), E::ReassignmentPending),
+        ("a B reply needs a commitment", run(reply(&s, b_alone, &[], &ctx())), invalid("commitment", CommitmentRequired)),
+        ("an opinion needs text", run(co_unit_opinion(&s, INVISIBLE.into(), &ctx())), invalid("opinion", Blank)),
+        ("a record needs content",
+            run(add_record(&s, verification, record_input(INVISIBLE), &ctx())), invalid("content", Blank)),
+        ("a request needs a reason",
+            run(request(&s, ask(Ext, INVISIBLE, Some(d(4, 30))), &[], &ctx())), invalid("reason", Blank)),
+        ("one request at a time: an extension waits",
+            run(request(&s, ask(Re, "转办", None), &[pending(Ext)], &ctx())), E::RequestPending),
+        ("one request at a time: a re-assignment waits",
+            run(request(&s, ask(Ext, "延期", Some(d(4, 30))), &[pending(Re)], &ctx())), E::RequestPending),
+        ("no re-assignment on day 11",
+            run(request(&s, ask(Re, "转办", None), &[], &ctx_on(d(3, 12)))), E::ReassignmentWindowClosed),
+        ("no re-assignment while rehandling",
+            run(request(&rehandling, ask(Re, "转办", None), &[], &ctx())), E::ReassignmentWindowClosed),
+        ("an extension needs the new deadline",
+            run(request(&s, ask(Ext, "延期", None), &[], &ctx())), invalid("due_date", NewDeadlineRequired)),
+        ("an extension is later",
+            run(request(&s, ask(Ext, "延期", Some(deadline())), &[], &ctx())), invalid("due_date", Extension(NotLater))),
+        ("an extension is not in the past",
+            run(request(&s, ask(Ext, "延期", Some(d(4, 5))), &[], &ctx_on(d(4, 10)))),
+            invalid("due_date", Extension(InThePast))),
+        ("an extension stays within six months",
+            run(request(&s, ask(Ext, "延期", Some(d(9, 2))), &[], &ctx())), invalid("due_date", past_limit)),
+        ("a red extension stays within 180 days",
+            run(request(&red, ask(Ext, "延期", Some(d(8, 29))), &[], &ctx())), invalid("due_date", past_limit)),
+    ];
+    for (rule, got, want) in table {
+        assert_eq!(got, Err(want), "{rule}");
+    }
+}
+
+#[test]
+fn only_a_pending_reassignment_blocks_the_reply() {
+    let s = suggestion(Assigned, Green);
+    for req in [
+        pending(Ext),
+        unit_request(Re, RequestStatus::Approved),
+        unit_request(Re, RequestStatus::Denied),
+    ] {
+        let got = reply(&s, reply_input(A), std::slice::from_ref(&req), &ctx());
+        assert!(got.is_ok(), "{req:?}: {got:?}");
+    }
+}
+
+#[test]
+fn reply_writes_the_letter_and_for_b_only_the_commitment() {
+    let s = suggestion(Assigned, Green);
+    let c = ok(reply(&s, reply_input(B), &[], &ctx()));
+    assert_eq!(c.after.status, Replied);
+    let a = &c.after;
+    assert_eq!((a.replied_at, a.replied_on_time), (Some(now()), Some(true)));
+    let detail = json!({"round": 1, "category": "B"});
+    assert_eq!(c.event, event("replied", Some(detail)));
+    let commitment = Effect::Commitment {
+        reply_id: REPLY,
+        content: "年内修好".into(),
+        due_date: Some(d(12, 31)),
+    };
+    let written = |category| Effect::Reply(letter(REPLY, 1, category, today(), now()), USER);
+    assert_eq!(c.effects, vec![written(B), commitment]);
+    for category in [A, C] {
+        let mut input = reply_input(category);
+        input.commitment = Some(("不算".into(), None));
+        let c = ok(reply(&s, input, &[], &ctx()));
+        assert_eq!(c.effects, vec![written(category)]);
+    }
+}
+
+#[test]
+fn a_reply_in_rehandling_is_the_next_round_and_clears_the_evaluation() {
+    let mut s = suggestion(Rehandling, Green);
+    s.evaluation_comment = Some("没修".into());
+    let c = ok(reply(&s, reply_input(A), &[], &ctx()));
+    let a = &c.after;
+    assert_eq!(a.status, Replied);
+    let evaluation = (a.evaluation_result, &a.evaluation_comment, a.evaluated_at);
+    assert_eq!(evaluation, (None, &None, None));
+    assert!(matches!(&c.effects[..], [Effect::Reply(r, _)] if r.round == 2));
+    assert_eq!(c.event.detail, Some(json!({"round": 2, "category": "A"})));
+}
+
+#[test]
+fn a_reply_after_the_deadline_is_late() {
+    let s = suggestion(Assigned, Green);
+    for (day, on_time) in [(deadline(), true), (d(4, 1), false)] {
+        let c = ok(reply(&s, reply_input(A), &[], &ctx_on(day)));
+        assert_eq!(c.after.replied_on_time, Some(on_time), "{day}");
+    }
+}
+
+#[test]
+fn a_co_unit_opinion_is_kept_on_the_callers_co_unit_only() {
+    let mut s = suggestion(Assigned, Green);
+    s.co_units.push(co_unit(OTHER_UNIT));
+    let c = ok(co_unit_opinion(&s, "同意".into(), &ctx()));
+    let mine = &c.after.co_units[0];
+    let opinion = (mine.opinion.as_deref(), mine.opinion_at);
+    assert_eq!(opinion, (Some("同意"), Some(now())));
+    assert_eq!(c.after.co_units[1], s.co_units[1]);
+    let detail = json!({"unit_id": CO_UNIT});
+    assert_eq!(c.event, event("co_unit_opinion", Some(detail)));
+}
+
+#[test]
+fn evaluation_outcomes_by_colour() {
+    #[rustfmt::skip]
+    let table = [
+        (Green, Satisfied, Closed, Some(now())),
+        (Green, BasicallySatisfied, Closed, Some(now())),
+        (Yellow, Satisfied, Replied, None),
+        (Red, BasicallySatisfied, Replied, None),
+        (Green, Unsatisfied, Rehandling, None),
+        (Yellow, Unsatisfied, Rehandling, None),
+        (Red, Unsatisfied, Rehandling, None),
+    ];
+    for (color, result, status, closed_at) in table {
+        let s = suggestion(Replied, color);
+        let c = ok(evaluate(&s, result, Some("好".into()), &ctx()));
+        let a = &c.after;
+        let case = format!("{color} {result}");
+        assert_eq!((a.status, a.closed_at), (status, closed_at), "{case}");
+        let evaluation = (a.evaluation_result, a.evaluated_at);
+        assert_eq!(evaluation, (Some(result), Some(now())), "{case}");
+        assert_eq!(a.evaluation_comment.as_deref(), Some("好"));
+        assert_eq!(c.event.action, "evaluated");
+    }
+}
+
+#[test]
+fn unsatisfied_starts_rehandling_with_a_new_deadline_and_no_sign_off() {
+    let mut s = suggestion(Replied, Red);
+    (s.signed_off_at, s.signed_off_by) = (Some(earlier()), Some(SUPERVISOR));
+    s.overdue_recorded = true;
+    let c = ok(evaluate(&s, Unsatisfied, Some("没修".into()), &ctx()));
+    let a = &c.after;
+    assert_eq!(a.deadline, Some(d(4, 4)));
+    let cleared = (a.signed_off_at, a.signed_off_by, a.overdue_recorded);
+    assert_eq!(cleared, (None, None, false));
+    let detail = json!({"result": "unsatisfied", "comment": "没修", "due_date": "2026-04-04"});
+    assert_eq!(c.event, event("evaluated", Some(detail)));
+}
+
+#[test]
+fn the_rehandling_deadline_stops_at_the_limit_from_assignment() {
+    // Assigned on 1 March: six months end on 1 September, red's 180 days on 28 August.
+    for (color, want) in [(Green, d(9, 1)), (Red, d(8, 28))] {
+        let s = suggestion(Replied, color);
+        let c = ok(evaluate(&s, Unsatisfied, None, &ctx_on(d(8, 20))));
+        assert_eq!(c.after.deadline, Some(want), "{color}");
+    }
+}
+
+#[test]
+fn records_are_effects_named_by_their_kind() {
+    let s = suggestion(Replied, Yellow);
+    let kinds = [
+        (SuggestionRecordKind::Verification, "verification"),
+        (SuggestionRecordKind::SupervisionNote, "supervision_note"),
+    ];
+    for (kind, action) in kinds {
+        let c = ok(add_record(&s, kind, record_input("现场查看"), &ctx()));
+        assert_eq!(c.after, s);
+        let detail = json!({"occurred_on": "2026-03-05"});
+        assert_eq!(c.event, event(action, Some(detail)));
+        #[rustfmt::skip]
+        let effect = Effect::Record {
+            kind, occurred_on: today(), participants: Some("张三".into()),
+            content: "现场查看".into(), by: USER,
+        };
+        assert_eq!(c.effects, vec![effect]);
+    }
+}
+
+#[test]
+fn refusals_after_the_reply() {
+    use Issue::{Blank, ReasonRequired};
+    let mut evaluated = suggestion(Replied, Yellow);
+    evaluated.evaluation_result = Some(BasicallySatisfied);
+    let red = suggestion(Replied, Red);
+    let mut signed = suggestion(Replied, Red);
+    signed.signed_off_at = Some(earlier());
+    let mut published = suggestion(Closed, Green);
+    published.published_at = Some(earlier());
+    let assigned = suggestion(Assigned, Green);
+    let (open, fulfilled) = (
+        commitment(CommitmentStatus::Open),
+        commitment(CommitmentStatus::Fulfilled),
+    );
+    #[rustfmt::skip]
+    let table: Vec<(&str, Result<(), E>, E)> = vec![
+        ("a reply is evaluated once", run(evaluate(&evaluated, Satisfied, None, &ctx())), E::AlreadyEvaluated),
+        ("... also when unsatisfied", run(evaluate(&evaluated, Unsatisfied, None, &ctx())), E::AlreadyEvaluated),
+        ("a sign-off needs supervision notes", run(sign_off(&red, None, 0, &ctx())), E::SupervisionNotesMissing),
+        ("a sign-off happens once", run(sign_off(&signed, None, 2, &ctx())), E::InvalidState(Replied)),
+        ("publication happens once", run(publish(&published, None, &ctx())), E::InvalidState(Closed)),
+        ("marking outstanding needs a reason",
+            run(mark_outstanding(&assigned, true, None)), invalid("reason", ReasonRequired)),
+        ("... a visible one",
+            run(mark_outstanding(&assigned, true, Some(INVISIBLE.into()))), invalid("reason", ReasonRequired)),
+        ("progress needs text",
+            run(update_commitment(&assigned, &open, INVISIBLE.into(), false)), invalid("progress", Blank)),
+        ("a fulfilled commitment takes no progress",
+            run(update_commitment(&assigned, &fulfilled, "再修".into(), false)), E::CommitmentClosed),
+    ];
+    for (rule, got, want) in table {
+        assert_eq!(got, Err(want), "{rule}");
+    }
+}
+
+#[test]
+fn sign_off_records_the_leader_and_the_time() {
+    let s = suggestion(Replied, Red);
+    let c = ok(sign_off(&s, Some("同意办结".into()), 2, &ctx()));
+    let signed = (c.after.signed_off_at, c.after.signed_off_by);
+    assert_eq!(signed, (Some(now()), Some(USER)));
+    let detail = json!({"note": "同意办结"});
+    assert_eq!(c.event, event("signed_off", Some(detail)));
+}
+
+/// Colour, evaluated, verifications, supervision notes, signed off, blockers.
+type CloseCase = (Color, bool, u32, u32, bool, &'static [CloseBlocker]);
+
+#[test]
+fn close_lists_what_each_colour_still_lacks() {
+    use CloseBlocker::*;
+    #[rustfmt::skip]
+    let table: &[CloseCase] = &[
+        (Green, false, 0, 0, false, &[NotEvaluated]),
+        (Green, true, 0, 0, false, &[]),
+        (Yellow, false, 0, 0, false, &[NotEvaluated, NoVerification]),
+        (Yellow, true, 0, 5, true, &[NoVerification]),
+        (Yellow, false, 1, 0, false, &[NotEvaluated]),
+        (Yellow, true, 1, 0, false, &[]),
+        (Red, false, 0, 0, false, &[NotEvaluated, NoSupervisionNotes, NotSignedOff]),
+        (Red, true, 3, 0, true, &[NoSupervisionNotes]),
+        (Red, true, 0, 1, false, &[NotSignedOff]),
+        (Red, true, 0, 1, true, &[]),
+    ];
+    for &(color, evaluated, verifications, supervision_notes, signed, want) in table {
+        let mut s = suggestion(Replied, color);
+        s.evaluation_result = evaluated.then_some(BasicallySatisfied);
+        s.signed_off_at = signed.then(earlier);
+        let counts = RecordCounts {
+            verifications,
+            supervision_notes,
+        };
+        let got = close(&s, Some("办结".into()), counts, &ctx());
+        let case = format!("{color} {evaluated} {verifications} {supervision_notes} {signed}");
+        if want.is_empty() {
+            let c = ok(got);
+            assert_eq!((c.after.status, c.after.closed_at), (Closed, Some(now())));
+            assert_eq!(c.event, event("closed", Some(json!({"note": "办结"}))));
+        } else {
+            let want = E::CloseRequirementsUnmet(want.to_vec());
+            assert_eq!(got, Err(want), "{case}");
+        }
+    }
+}
+
+#[test]
+fn publish_and_mark_outstanding() {
+    let c = ok(publish(&suggestion(Closed, Green), None, &ctx()));
+    assert_eq!(c.after.published_at, Some(now()));
+    assert_eq!(c.event, event("published", None));
+    let s = suggestion(Assigned, Green);
+    let c = ok(mark_outstanding(&s, true, Some("典型".into())));
+    let a = &c.after;
+    let marked = (a.outstanding, a.outstanding_reason.as_deref());
+    assert_eq!(marked, (true, Some("典型")));
+    let detail = json!({"outstanding": true, "reason": "典型"});
+    assert_eq!(c.event, event("outstanding_marked", Some(detail)));
+    // Unmarking drops the reason, whatever is given.
+    let c = ok(mark_outstanding(&c.after, false, Some("不算".into())));
+    let a = c.after;
+    assert_eq!((a.outstanding, a.outstanding_reason), (false, None));
+}
+
+#[test]
+fn a_reassignment_may_be_asked_for_until_day_10_after_assignment() {
+    let s = suggestion(Assigned, Green);
+    let input = ask(Re, "不属本单位职责", None);
+    let c = ok(request(&s, input, &[], &ctx_on(d(3, 11))));
+    assert_eq!(c.after, s);
+    let detail = json!({"kind": "reassignment", "reason": "不属本单位职责", "due_date": null});
+    assert_eq!(c.event, event("unit_request", Some(detail)));
+    #[rustfmt::skip]
+    let effect = Effect::Request {
+        unit_id: LEAD_UNIT, kind: Re, reason: "不属本单位职责".into(), requested_deadline: None, by: USER,
+    };
+    assert_eq!(c.effects, vec![effect]);
+}
+
+#[test]
+fn an_extension_may_be_asked_up_to_the_legal_limit() {
+    // Six months from the assignment on 1 March, during rehandling too.
+    let s = suggestion(Rehandling, Green);
+    let c = ok(request(
+        &s,
+        ask(Ext, "工程量大", Some(d(9, 1))),
+        &[],
+        &ctx(),
+    ));
+    #[rustfmt::skip]
+    let effect = Effect::Request {
+        unit_id: LEAD_UNIT, kind: Ext, reason: "工程量大".into(), requested_deadline: Some(d(9, 1)), by: USER,
+    };
+    assert_eq!(c.effects, vec![effect]);
+}
+
+#[test]
+fn decision_refusals() {
+    use DeadlineError::{BeforeAssignment, PastSixMonths};
+    use Issue::{Deadline, NewLeadUnitRequired, NotAnotherUnit};
+    let s = suggestion(Assigned, Green);
+    let decide = |req: &UnitRequest, decision, exists| {
+        run(decide_request(&s, req, decision, exists, &ctx()))
+    };
+    let deny = Decision {
+        approved: false,
+        ..approve(None, None)
+    };
+    let (re, ext) = (pending(Re), pending(Ext));
+    let approved = unit_request(Re, RequestStatus::Approved);
+    let denied = unit_request(Ext, RequestStatus::Denied);
+    let not_later = Issue::Extension(ExtensionError::NotLater);
+    #[rustfmt::skip]
+    let table: Vec<(&str, Result<(), E>, E)> = vec![
+        ("an approved request stays decided", decide(&approved, approve(Some(OTHER_UNIT), None), true), E::RequestDecided),
+        ("a denied request stays decided", decide(&denied, deny.clone(), true), E::RequestDecided),
+        ("a re-assignment needs the new lead unit",
+            decide(&re, approve(None, None), true), invalid("lead_unit_id", NewLeadUnitRequired)),
+        ("the new lead unit is another unit",
+            decide(&re, approve(Some(LEAD_UNIT), None), true), invalid("lead_unit_id", NotAnotherUnit)),
+        ("the new lead unit exists",
+            decide(&re, approve(Some(NO_UNIT), None), false), invalid("lead_unit_id", NotAnotherUnit)),
+        ("the new deadline is not before today",
+            decide(&re, approve(Some(OTHER_UNIT), Some(d(3, 4))), true), invalid("due_date", Deadline(BeforeAssignment))),
+        ("the new deadline is within six months",
+            decide(&re, approve(Some(OTHER_UNIT), Some(d(9, 6))), true), invalid("due_date", Deadline(PastSixMonths))),
+        ("an extension granted is later",
+            decide(&ext, approve(None, Some(deadline())), true), invalid("due_date", not_later)),
+    ];
+    for (rule, got, want) in table {
+        assert_eq!(got, Err(want), "{rule}");
+    }
+}
+
+#[test]
+fn a_denial_writes_only_the_decision() {
+    let s = suggestion(Assigned, Green);
+    let denial = Decision {
+        approved: false,
+        note: Some("不同意".into()),
+        ..approve(None, None)
+    };
+    let c = ok(decide_request(&s, &pending(Re), denial, false, &ctx()));
+    assert_eq!(c.after, s);
+    let detail =
+        json!({"request_id": REQUEST, "kind": "reassignment", "approved": false, "note": "不同意"});
+    assert_eq!(c.event, event("request_decided", Some(detail)));
+    #[rustfmt::skip]
+    let effect = Effect::Decide { request_id: REQUEST, approved: false, by: USER, note: Some("不同意".into()) };
+    assert_eq!(c.effects, vec![effect]);
+}
+
+#[test]
+fn approving_a_reassignment_moves_the_lead_unit_and_starts_anew() {
+    // (status, colour, due date decided, deadline)
+    #[rustfmt::skip]
+    let table = [
+        (Assigned, Yellow, None, d(6, 3)),
+        (Rehandling, Green, None, d(4, 4)),
+        (Assigned, Green, Some(d(5, 1)), d(5, 1)),
+    ];
+    for (status, color, due, want) in table {
+        let mut s = suggestion(status, color);
+        s.overdue_recorded = true;
+        let c = ok(decide_request(
+            &s,
+            &pending(Re),
+            approve(Some(CO_UNIT), due),
+            true,
+            &ctx(),
+        ));
+        let a = &c.after;
+        let lead = (a.status, a.lead_unit_id);
+        assert_eq!(lead, (Assigned, Some(CO_UNIT)), "{status}");
+        // The new lead unit is no longer a co-unit.
+        assert!(a.co_units.is_empty());
+        assert_eq!((a.assigned_on, a.assigned_at), (Some(today()), Some(now())));
+        let deadline = (a.deadline, a.overdue_recorded);
+        assert_eq!(deadline, (Some(want), false), "{status} {color}");
+        #[rustfmt::skip]
+        let want = vec![
+            Effect::Decide { request_id: REQUEST, approved: true, by: USER, note: None },
+            Effect::Assignment { lead_unit_id: CO_UNIT, end_reason: Some("reassigned") },
+        ];
+        assert_eq!(c.effects, want);
+        assert_eq!(c.event.action, "request_decided");
+    }
+}
+
+#[test]
+fn approving_an_extension_moves_the_deadline() {
+    let mut s = suggestion(Assigned, Green);
+    s.overdue_recorded = true;
+    // The date asked for, unless the decision names another.
+    for (due, want) in [(None, d(4, 30)), (Some(d(5, 15)), d(5, 15))] {
+        let c = ok(decide_request(
+            &s,
+            &pending(Ext),
+            approve(None, due),
+            true,
+            &ctx(),
+        ));
+        let a = &c.after;
+        assert_eq!((a.deadline, a.overdue_recorded), (Some(want), false));
+        assert_eq!((a.status, a.lead_unit_id), (Assigned, Some(LEAD_UNIT)));
+        let decided = matches!(&c.effects[..], [Effect::Decide { approved: true, .. }]);
+        assert!(decided, "{:?}", c.effects);
+    }
+}
+
+#[test]
+fn progress_on_an_open_commitment() {
+    let s = suggestion(Closed, Green);
+    let c = ok(update_commitment(
+        &s,
+        &commitment(CommitmentStatus::Open),
+        "已完工".into(),
+        true,
+    ));
+    assert_eq!(c.after, s);
+    let detail = json!({"commitment_id": COMMITMENT, "fulfilled": true});
+    assert_eq!(c.event, event("commitment_progress", Some(detail)));
+    #[rustfmt::skip]
+    let effect = Effect::CommitmentProgress { id: COMMITMENT, progress: "已完工".into(), fulfilled: true };
+    assert_eq!(c.effects, vec![effect]);
+}
+
+#[test]
+fn material_while_drafting_reply_letters_while_handling() {
+    for &status in SuggestionStatus::ALL {
+        for &kind in AttachmentKind::ALL {
+            let allowed = match kind {
+                AttachmentKind::Material => status == Draft,
+                AttachmentKind::ReplyLetter => matches!(status, Assigned | Rehandling | Replied),
+            };
+            let s = suggestion(status, Green);
+            let got = attach(&s, attachment(kind));
+            if allowed {
+                assert_eq!(may_attach(&s, kind), Ok(()));
+                let c = ok(got);
+                assert_eq!((c.after, c.event.action), (s, "attachment_added"));
+                assert_eq!(c.effects, vec![Effect::Attachment(attachment(kind))]);
+            } else {
+                let want = Err(E::InvalidState(status));
+                assert_eq!(may_attach(&s, kind), want, "{kind} {status}");
+                assert_eq!(run(got), want, "{kind} {status}");
+            }
+        }
+    }
+}
+
+#[test]
+fn only_an_active_leader_may_supervise() {
+    #[rustfmt::skip]
+    let user = |roles: &[Role], status, deleted: bool| User {
+        id: SUPERVISOR, username: "leader".into(), display_name: "领导".into(),
+        roles: RoleSet::new(roles.iter().copied()), status, deputy_id: None, unit_id: None,
+        observer_id: None, failed_logins: 0, locked_until: None, password_changed_at: earlier(),
+        must_change_password: false, created_at: earlier(), updated_at: earlier(),
+        deleted_at: deleted.then(earlier), version: 1,
+    };
+    use UserStatus::{Active, Disabled};
+    #[rustfmt::skip]
+    let table = [
+        (user(&[Role::Leader], Active, false), true),
+        (user(&[Role::Staff, Role::Leader], Active, false), true),
+        (user(&[Role::Leader], Disabled, false), false),
+        (user(&[Role::Leader], Active, true), false),
+        (user(&[Role::Staff], Active, false), false),
+    ];
+    for (n, (u, want)) in table.iter().enumerate() {
+        assert_eq!(can_supervise(u), *want, "case {n}");
+    }
+}
+
+#[test]
+fn error_codes() {
+    use CloseBlocker::NotEvaluated;
+    #[rustfmt::skip]
+    let table = [
+        (E::InvalidState(Draft), "invalid_state"), (E::AlreadyEvaluated, "already_evaluated"),
+        (E::SupervisionNotesMissing, "supervision_notes_missing"),
+        (E::CloseRequirementsUnmet(vec![NotEvaluated]), "close_requirements_unmet"),
+        (E::RequestPending, "request_pending"), (E::ReassignmentPending, "request_pending"),
+        (E::ReassignmentWindowClosed, "reassignment_window_closed"),
+        (E::RequestDecided, "request_decided"), (E::CommitmentClosed, "commitment_closed"),
+        (invalid("title", Issue::Blank), "validation_failed"),
+    ];
+    for (e, code) in table {
+        assert_eq!(e.code(), code, "{e:?}");
+    }
+}
+
+#[test]
+fn issue_codes_and_blocker_fields() {
+    use DeadlineError::{BeforeAssignment, PastSixMonths};
+    use ExtensionError::{InThePast, NotLater};
+    use Issue::*;
+    #[rustfmt::skip]
+    let table = [
+        (Blank, "blank"), (UnknownCategory, "unknown_category"),
+        (UnknownDeputy, "not_found"), (UnknownUnit, "not_found"),
+        (SupervisorRequired, "required"), (ReasonRequired, "required"),
+        (NewDeadlineRequired, "required"), (NewLeadUnitRequired, "required"),
+        (NotALeader, "not_a_leader"), (CommitmentRequired, "commitment_required"),
+        (NotAnotherUnit, "invalid"), (CoUnitDeadline, "deadline"),
+        (Deadline(BeforeAssignment), "deadline"), (Deadline(PastSixMonths), "deadline"),
+        (Extension(NotLater), "deadline"), (Extension(InThePast), "deadline"),
+        (Extension(ExtensionError::Deadline(PastSixMonths)), "deadline"),
+    ];
+    for (issue, code) in table {
+        assert_eq!(issue.code(), code, "{issue:?}");
+    }
+    #[rustfmt::skip]
+    let fields = [
+        (CloseBlocker::NotEvaluated, "evaluation"), (CloseBlocker::NoVerification, "verifications"),
+        (CloseBlocker::NoSupervisionNotes, "supervision_notes"), (CloseBlocker::NotSignedOff, "signed_off_at"),
+    ];
+    for (blocker, field) in fields {
+        assert_eq!(blocker.field(), field);
+    }
+}

@@ -1,0 +1,319 @@
+//! Deputies' suggestions (代表建议) and their handling under three-colour
+//! management (三色管理法): the states, the operations between them, the
+//! colours with their deadlines and closing rules.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+mod command;
+#[cfg(test)]
+mod command_tests;
+mod deadline;
+mod drafting;
+mod error;
+mod records;
+mod requests;
+#[cfg(test)]
+mod tests;
+
+pub use command::*;
+pub use deadline::*;
+pub use drafting::*;
+pub use error::{FieldIssue, Issue, SuggestionError};
+pub use records::*;
+pub use requests::*;
+
+string_enum! {
+    /// Where a suggestion stands.
+    pub enum SuggestionStatus : "suggestion status" {
+        /// Being written by its lead deputy; seen only by the author and co-signers.
+        Draft = "draft",
+        /// Handed in; waiting for the office's review.
+        Submitted = "submitted",
+        /// Accepted (立案) and numbered; waiting for assignment.
+        Registered = "registered",
+        /// Not accepted (不予立案), with a reason. Final.
+        NotRegistered = "not_registered",
+        /// Assigned to a lead unit (and co-units) with a colour and deadline.
+        Assigned = "assigned",
+        /// The lead unit has replied; waiting for evaluation or closing.
+        Replied = "replied",
+        /// The deputy was unsatisfied; the unit handles it again (重新办理).
+        Rehandling = "rehandling",
+        /// Done. Final.
+        Closed = "closed",
+    }
+}
+
+string_enum! {
+    /// The colour of three-colour management.
+    pub enum Color : "color" {
+        /// 立行立改马上办: handle at once.
+        Green = "green",
+        /// 专题查验限期办: special verification within a deadline.
+        Yellow = "yellow",
+        /// 重点监督兜底办: key supervision by a leader.
+        Red = "red",
+    }
+}
+
+string_enum! {
+    /// Where a suggestion came from.
+    pub enum SuggestionSource : "suggestion source" {
+        /// The deputy's own (代表自提).
+        Deputy = "deputy",
+        /// A constituent opinion left at a station (群众意见).
+        ConstituentOpinion = "constituent_opinion",
+        /// A collection drive (建议收集站).
+        CollectionDrive = "collection_drive",
+    }
+}
+
+string_enum! {
+    /// When a suggestion was raised.
+    pub enum SessionTiming : "session timing" {
+        /// During a session of the congress (大会期间).
+        DuringSession = "during_session",
+        /// Between sessions (闭会期间).
+        BetweenSessions = "between_sessions",
+    }
+}
+
+string_enum! {
+    /// A deputy's evaluation of a reply.
+    pub enum EvaluationResult : "evaluation result" {
+        Satisfied = "satisfied",
+        BasicallySatisfied = "basically_satisfied",
+        Unsatisfied = "unsatisfied",
+    }
+}
+
+/// The category of a reply: what the unit could do.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ReplyCategory {
+    /// Solved or basically solved (已解决或基本解决).
+    A,
+    /// Being solved or planned (正在解决或列入计划): a commitment is tracked.
+    B,
+    /// Cannot be solved now, for stated reasons (因条件限制暂时无法解决).
+    C,
+}
+
+impl ReplyCategory {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ReplyCategory::A => "A",
+            ReplyCategory::B => "B",
+            ReplyCategory::C => "C",
+        }
+    }
+}
+
+impl std::str::FromStr for ReplyCategory {
+    type Err = crate::UnknownVariant;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "A" => Ok(ReplyCategory::A),
+            "B" => Ok(ReplyCategory::B),
+            "C" => Ok(ReplyCategory::C),
+            _ => Err(crate::UnknownVariant {
+                kind: "reply category",
+                value: s.to_owned(),
+            }),
+        }
+    }
+}
+
+/// An operation on a suggestion's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    Submit,
+    Register,
+    Reject,
+    Assign,
+    /// Staff approve a unit's request to hand the suggestion back: it is
+    /// assigned anew.
+    Reassign,
+    Reply,
+    /// The deputy's evaluation with its result.
+    Evaluate(EvaluationResult),
+    Close,
+}
+
+/// Why an operation is refused in the current state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("`{op:?}` is not allowed while the suggestion is `{from}`")]
+pub struct IllegalTransition {
+    pub from: SuggestionStatus,
+    pub op: Transition,
+}
+
+/// The state machine: the state after `op`, or why `op` is refused. The
+/// colour decides what an evaluation leads to: a green suggestion closes
+/// on a satisfied evaluation; yellow and red ones wait for the office to
+/// close them once their extra records exist.
+pub fn next_status(
+    from: SuggestionStatus,
+    op: Transition,
+    color: Option<Color>,
+) -> Result<SuggestionStatus, IllegalTransition> {
+    use SuggestionStatus::*;
+    let to = match (from, op) {
+        (Draft, Transition::Submit) => Submitted,
+        (Submitted, Transition::Register) => Registered,
+        (Submitted, Transition::Reject) => NotRegistered,
+        (Registered, Transition::Assign) => Assigned,
+        (Assigned | Rehandling, Transition::Reassign) => Assigned,
+        (Assigned | Rehandling, Transition::Reply) => Replied,
+        (Replied, Transition::Evaluate(EvaluationResult::Unsatisfied)) => Rehandling,
+        (Replied, Transition::Evaluate(_)) => {
+            if color == Some(Color::Green) {
+                Closed
+            } else {
+                Replied
+            }
+        }
+        (Replied, Transition::Close) => Closed,
+        _ => return Err(IllegalTransition { from, op }),
+    };
+    Ok(to)
+}
+
+/// The starting list of suggestion categories.
+pub const DEFAULT_CATEGORIES: &[&str] = &[
+    "经济发展",
+    "城乡建设",
+    "交通",
+    "教育",
+    "医疗卫生",
+    "社会保障",
+    "农业农村",
+    "生态环境",
+    "政法",
+    "其他",
+];
+
+/// The human number of a registered suggestion: `2026-0042`.
+pub fn format_number(year: i32, seq: i64) -> String {
+    format!("{year}-{seq:04}")
+}
+
+/// A co-signer (附议代表) of a suggestion.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CoSigner {
+    pub deputy_id: Uuid,
+    /// Set when the co-signer withdrew before submission.
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+/// The statuses in which the handling units see a suggestion.
+pub const UNIT_VISIBLE: &[SuggestionStatus] = &[
+    SuggestionStatus::Assigned,
+    SuggestionStatus::Replied,
+    SuggestionStatus::Rehandling,
+    SuggestionStatus::Closed,
+];
+
+/// A co-unit (协办单位): its own deadline and its opinion to the lead unit.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CoUnit {
+    pub unit_id: Uuid,
+    pub deadline: Option<NaiveDate>,
+    pub opinion: Option<String>,
+    pub opinion_at: Option<DateTime<Utc>>,
+}
+
+/// The lead unit's official reply letter (答复函).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Reply {
+    pub id: Uuid,
+    /// 1 for the first reply, 2 after one rehandling, ...
+    pub round: i32,
+    pub unit_id: Uuid,
+    pub category: ReplyCategory,
+    pub content: String,
+    /// 文号
+    pub document_number: Option<String>,
+    /// 签发人
+    pub signed_by: Option<String>,
+    pub responsible_person: Option<String>,
+    pub handler_name: Option<String>,
+    pub handler_phone: Option<String>,
+    pub reply_date: NaiveDate,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A suggestion as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Suggestion {
+    pub id: Uuid,
+    pub number: Option<String>,
+    pub title: String,
+    pub content: String,
+    pub category: String,
+    pub term: String,
+    pub session: Option<String>,
+    pub timing: SessionTiming,
+    pub lead_deputy_id: Uuid,
+    pub co_signers: Vec<CoSigner>,
+    pub source: SuggestionSource,
+    pub source_ref: Option<String>,
+    pub status: SuggestionStatus,
+    pub color: Option<Color>,
+    pub lead_unit_id: Option<Uuid>,
+    pub co_units: Vec<CoUnit>,
+    pub supervisor_id: Option<Uuid>,
+    pub assigned_on: Option<NaiveDate>,
+    pub deadline: Option<NaiveDate>,
+    pub overdue_recorded: bool,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub registered_at: Option<DateTime<Utc>>,
+    pub assigned_at: Option<DateTime<Utc>>,
+    pub replied_at: Option<DateTime<Utc>>,
+    /// Whether the latest reply came no later than its deadline.
+    pub replied_on_time: Option<bool>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub reject_reason: Option<String>,
+    pub reply: Option<Reply>,
+    pub evaluation_result: Option<EvaluationResult>,
+    pub evaluation_comment: Option<String>,
+    pub evaluated_at: Option<DateTime<Utc>>,
+    pub signed_off_at: Option<DateTime<Utc>>,
+    pub signed_off_by: Option<Uuid>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub outstanding: bool,
+    pub outstanding_reason: Option<String>,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub version: i32,
+}
+
+impl Suggestion {
+    /// Deputies who co-sign and have not withdrawn.
+    pub fn active_co_signers(&self) -> impl Iterator<Item = Uuid> + '_ {
+        self.co_signers
+            .iter()
+            .filter(|c| c.withdrawn_at.is_none())
+            .map(|c| c.deputy_id)
+    }
+
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        is_overdue(self.status, self.deadline, today)
+    }
+
+    /// Whether the suggestion has reached the units (assignment or later).
+    pub fn reached_units(&self) -> bool {
+        matches!(
+            self.status,
+            SuggestionStatus::Assigned
+                | SuggestionStatus::Replied
+                | SuggestionStatus::Rehandling
+                | SuggestionStatus::Closed
+        )
+    }
+}

@@ -1,0 +1,176 @@
+//! What is kept beside a suggestion: units' requests, commitments of B
+//! replies, verification and supervision records, attachments; and what a
+//! change of a suggestion writes with it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::{Reply, SessionTiming, SuggestionSource};
+use crate::duty::NewDuty;
+
+string_enum! {
+    /// A record kept on a suggestion.
+    pub enum SuggestionRecordKind : "suggestion record kind" {
+        /// An on-site verification (上门查验), required before a yellow suggestion closes.
+        Verification = "verification",
+        /// The supervising leader's notes (督办意见), required before a red one closes.
+        SupervisionNote = "supervision_note",
+    }
+}
+
+string_enum! {
+    /// What a lead unit asks the office for.
+    pub enum RequestKind : "request kind" {
+        /// Hand the suggestion back (申请调整), within 10 days of assignment.
+        Reassignment = "reassignment",
+        /// More time (申请延期), never past the law's limit.
+        Extension = "extension",
+    }
+}
+
+string_enum! {
+    /// Where a unit's request stands.
+    pub enum RequestStatus : "request status" {
+        Pending = "pending",
+        Approved = "approved",
+        Denied = "denied",
+    }
+}
+
+string_enum! {
+    /// Where a commitment of a B reply stands.
+    pub enum CommitmentStatus : "commitment status" {
+        Open = "open",
+        Fulfilled = "fulfilled",
+    }
+}
+
+string_enum! {
+    /// Whose file an attachment is.
+    pub enum AttachmentKind : "attachment kind" {
+        /// The deputy's material, added while drafting.
+        Material = "material",
+        /// The lead unit's reply letter, added while handling.
+        ReplyLetter = "reply_letter",
+    }
+}
+
+/// A new draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSuggestion {
+    pub title: String,
+    pub content: String,
+    pub category: String,
+    pub term: String,
+    pub session: Option<String>,
+    pub timing: SessionTiming,
+    pub lead_deputy_id: Uuid,
+    pub co_signers: Vec<Uuid>,
+    pub source: SuggestionSource,
+    pub source_ref: Option<String>,
+    pub created_by: Uuid,
+}
+
+/// A unit's request: hand the suggestion back, or more time.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnitRequest {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    pub kind: RequestKind,
+    pub reason: String,
+    pub requested_deadline: Option<NaiveDate>,
+    pub status: RequestStatus,
+    pub decided_by: Option<Uuid>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decision_note: Option<String>,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A commitment opened by a category B reply.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Commitment {
+    pub id: Uuid,
+    pub reply_id: Uuid,
+    pub content: String,
+    pub due_date: Option<NaiveDate>,
+    pub status: CommitmentStatus,
+    pub progress: Option<String>,
+    pub fulfilled_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A file attached to a suggestion.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Attachment {
+    pub id: Uuid,
+    pub kind: AttachmentKind,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_by: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What a change of a suggestion writes beside the suggestion itself, in
+/// the same transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// A new lead unit takes over; an open spell ends with `end_reason`.
+    Assignment {
+        lead_unit_id: Uuid,
+        end_reason: Option<&'static str>,
+    },
+    /// The reply and the user who entered it.
+    Reply(Reply, Uuid),
+    Commitment {
+        reply_id: Uuid,
+        content: String,
+        due_date: Option<NaiveDate>,
+    },
+    CommitmentProgress {
+        id: Uuid,
+        progress: String,
+        fulfilled: bool,
+    },
+    Record {
+        kind: SuggestionRecordKind,
+        occurred_on: NaiveDate,
+        participants: Option<String>,
+        content: String,
+        by: Uuid,
+    },
+    Request {
+        unit_id: Uuid,
+        kind: RequestKind,
+        reason: String,
+        requested_deadline: Option<NaiveDate>,
+        by: Uuid,
+    },
+    Decide {
+        request_id: Uuid,
+        approved: bool,
+        by: Uuid,
+        note: Option<String>,
+    },
+    Attachment(Attachment),
+    /// A duty performed with this change (a submission, a co-signature).
+    Duty(NewDuty),
+}
+
+/// The timeline entry of a change: what happened, with its particulars.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub action: &'static str,
+    pub detail: Option<serde_json::Value>,
+}
+
+/// The outcome of a command: the suggestion as it is to be saved, the
+/// timeline entry and what is written with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub after: super::Suggestion,
+    pub event: Event,
+    pub effects: Vec<Effect>,
+}

@@ -1,0 +1,354 @@
+//! Files attached to a suggestion.
+
+use super::*;
+
+/// The largest file accepted.
+pub const ATTACHMENT_LIMIT: usize = 20 * 1024 * 1024;
+
+/// File types accepted, as recognised from the content (not the name).
+const ACCEPTED_TYPES: &[&str] = &[
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+];
+
+/// A file attached to a suggestion.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea2", "kind": "reply_letter", "file_name": "答复函.pdf", "content_type": "application/pdf", "size": 183422, "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "uploaded_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e02", "created_at": "2026-11-27T08:00:00Z"}))]
+pub struct AttachmentView {
+    pub id: Uuid,
+    pub kind: AttachmentKind,
+    pub file_name: String,
+    /// As recognised from the content.
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_by: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<renda_persistence::suggestions::Attachment> for AttachmentView {
+    fn from(a: renda_persistence::suggestions::Attachment) -> Self {
+        Self {
+            id: a.id,
+            kind: a.kind,
+            file_name: a.file_name,
+            content_type: a.content_type,
+            size: a.size,
+            sha256: a.sha256,
+            uploaded_by: a.uploaded_by,
+            created_at: a.created_at,
+        }
+    }
+}
+
+/// What kind of file an upload is.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UploadParams {
+    /// `material` (the lead deputy, while a draft) or `reply_letter` (the
+    /// lead unit, while handling or after replying).
+    #[validate(custom(function = "attachment_kind"))]
+    #[param(pattern = "^(material|reply_letter)$")]
+    pub kind: String,
+}
+
+fn attachment_kind(k: &str) -> Result<(), validator::ValidationError> {
+    if k == "material" || k == "reply_letter" {
+        Ok(())
+    } else {
+        Err(crate::validation::invalid(
+            "kind",
+            "须为 material 或 reply_letter",
+            "must be material or reply_letter",
+        ))
+    }
+}
+
+/// The multipart form of an upload.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The file: PDF, PNG, JPEG, GIF, WebP or Word, at most 20 MiB.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+fn safe_file_name(raw: Option<&str>) -> String {
+    let base = raw.unwrap_or("").rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
+    let cleaned = cleaned.trim().to_owned();
+    if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
+        "attachment".into()
+    } else {
+        cleaned
+    }
+}
+
+fn file_too_large() -> ApiError {
+    ApiError::new(
+        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+        "file_too_large",
+        Msg::new("附件不得超过 20 MiB", "An attachment may not exceed 20 MiB"),
+    )
+}
+
+/// Attaches a file (multipart/form-data, field `file`). The type is
+/// recognised from the content; PDF, images and Word documents up to
+/// 20 MiB are accepted. The SHA-256 is kept.
+#[utoipa::path(
+    tag = "suggestions",
+    params(("id" = Uuid, Path), UploadParams),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Attached", body = AttachmentView, headers(("Location" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the lead deputy (material) nor the lead unit (reply letter)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such suggestion, or not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The suggestion's state does not take this kind of file now", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Over 20 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not multipart/form-data, or a file type not accepted", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No `file` field, another field, or a bad `kind`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/suggestions/{id}/attachments")]
+pub async fn upload_attachment(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    params: QueryParams<UploadParams>,
+    req: HttpRequest,
+    payload: actix_web::web::Payload,
+) -> ApiResult<HttpResponse> {
+    use futures_util::StreamExt;
+    let kind = if params.0.kind == AttachmentKind::Material.as_str() {
+        AttachmentKind::Material
+    } else {
+        AttachmentKind::ReplyLetter
+    };
+    let action = match kind {
+        AttachmentKind::Material => SuggestionAction::EditDraft,
+        AttachmentKind::ReplyLetter => SuggestionAction::HandleAsLeadUnit,
+    };
+    let before = load_for(&state, &caller, id.into_inner(), action).await?;
+    // Refused before the file is read.
+    rules::may_attach(&before, kind)?;
+    let is_multipart = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    if !is_multipart {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            Msg::new(
+                "上传须使用 multipart/form-data",
+                "An upload must be multipart/form-data",
+            ),
+        ));
+    }
+    let malformed = || {
+        ApiError::bad_request(
+            "malformed_multipart",
+            Msg::new("multipart 请求体格式错误", "Malformed multipart body"),
+        )
+    };
+    let mut form = actix_multipart::Multipart::new(req.headers(), payload);
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|_| malformed())?;
+        // The form has one field, `file`, once (the document says so).
+        if field.name() != Some("file") {
+            return Err(ApiError::field(
+                field.name().unwrap_or_default(),
+                "unknown_field",
+                Msg::new("表单只有 file 一个字段", "The form has one field, `file`"),
+            ));
+        }
+        if file.is_some() {
+            return Err(ApiError::field(
+                "file",
+                "duplicate",
+                Msg::new("只能上传一个文件", "Upload one file at a time"),
+            ));
+        }
+        let name = safe_file_name(field.content_disposition().and_then(|d| d.get_filename()));
+        let mut buf = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|_| malformed())?;
+            if buf.len() + chunk.len() > ATTACHMENT_LIMIT {
+                return Err(file_too_large());
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        file = Some((name, buf));
+    }
+    let Some((file_name, bytes)) = file else {
+        return Err(ApiError::field(
+            "file",
+            "required",
+            Msg::new("缺少文件字段 file", "the `file` field is missing"),
+        ));
+    };
+    let content_type = infer::get(&bytes)
+        .map(|t| t.mime_type())
+        .filter(|m| ACCEPTED_TYPES.contains(m));
+    let Some(content_type) = content_type else {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_file_type",
+            Msg::new(
+                "仅接受 PDF、图片（PNG/JPEG/GIF/WebP）和 Word 文档",
+                "Only PDF, images (PNG/JPEG/GIF/WebP) and Word documents are accepted",
+            ),
+        ));
+    };
+    use sha2::Digest;
+    let sha256 = hex::encode(sha2::Sha256::digest(&bytes));
+    let attachment = renda_persistence::suggestions::Attachment {
+        id: Uuid::now_v7(),
+        kind,
+        file_name,
+        content_type: content_type.into(),
+        size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+        sha256,
+        uploaded_by: caller.actor()?.user_id,
+        created_at: renda_domain::time::now(),
+    };
+    let dir = state.data_dir.join("attachments");
+    let path = dir.join(attachment.id.to_string());
+    let written = async {
+        tokio::fs::create_dir_all(&dir).await?;
+        tokio::fs::write(&path, &bytes).await
+    }
+    .await;
+    if let Err(e) = written {
+        tracing::error!(error = %e, "could not store an attachment");
+        return Err(ApiError::internal());
+    }
+    let saved = match rules::attach(&before, attachment.clone()) {
+        Ok(change) => save_change(&state, &caller, &before, change).await,
+        Err(e) => Err(e.into()),
+    };
+    if let Err(e) = saved {
+        let _ = tokio::fs::remove_file(&path).await;
+        return Err(e);
+    }
+    let location = format!(
+        "/api/v1/suggestions/{}/attachments/{}",
+        before.id, attachment.id
+    );
+    Ok(HttpResponse::Created()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .json(AttachmentView::from(attachment)))
+}
+
+/// The files attached to a suggestion.
+#[utoipa::path(
+    tag = "suggestions",
+    params(("id" = Uuid, Path), WholeListParams),
+    responses(
+        (status = 200, description = "Oldest first", body = ListResponse<AttachmentView>),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in and not published", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such suggestion, or not visible", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/suggestions/{id}/attachments")]
+pub async fn list_attachments(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    page: QueryParams<WholeListParams>,
+) -> ApiResult<HttpResponse> {
+    let s = load_for(
+        &state,
+        &caller,
+        id.into_inner(),
+        SuggestionAction::ReadRecords,
+    )
+    .await?;
+    let items: Vec<AttachmentView> = state
+        .store
+        .suggestion_attachments(s.id)
+        .await?
+        .into_iter()
+        .map(AttachmentView::from)
+        .collect();
+    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+}
+
+fn content_disposition(name: &str) -> String {
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"attachment\"; filename*=UTF-8''{encoded}")
+}
+
+/// Downloads an attached file (whoever may see the suggestion).
+#[utoipa::path(
+    tag = "suggestions",
+    params(("id" = Uuid, Path), ("attachment_id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The file, with the type recognised from its content when it was uploaded", content(
+            (Vec<u8> = "application/pdf"),
+            (Vec<u8> = "image/png"),
+            (Vec<u8> = "image/jpeg"),
+            (Vec<u8> = "image/gif"),
+            (Vec<u8> = "image/webp"),
+            (Vec<u8> = "application/msword"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (Vec<u8> = "application/octet-stream"),
+        ), headers(("Content-Disposition" = String), ("ETag" = String))),
+        (status = 401, description = "Not signed in and not published", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such suggestion or file, or not visible", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/suggestions/{id}/attachments/{attachment_id}")]
+pub async fn download_attachment(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
+    let (id, attachment_id) = path.into_inner();
+    let s = load_for(&state, &caller, id, SuggestionAction::ReadRecords).await?;
+    let a = state
+        .store
+        .suggestion_attachment(s.id, attachment_id)
+        .await?;
+    let bytes = tokio::fs::read(state.data_dir.join("attachments").join(a.id.to_string()))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, attachment = %a.id, "an attachment's file is missing");
+            ApiError::internal()
+        })?;
+    Ok(HttpResponse::Ok()
+        .content_type(a.content_type.as_str())
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            content_disposition(&a.file_name),
+        ))
+        .insert_header((actix_web::http::header::ETAG, format!("\"{}\"", a.sha256)))
+        .body(bytes))
+}
+
+impl crate::pagination::Keyed for AttachmentView {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.created_at)
+    }
+}

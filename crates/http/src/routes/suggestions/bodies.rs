@@ -1,0 +1,292 @@
+//! The request bodies of the suggestion commands.
+
+use super::*;
+
+/// A new suggestion, saved as a draft of the caller (a deputy).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "关于增设古城街道老年助餐点的建议",
+    "content": "古城街道老年人口多，建议在社区增设助餐点……",
+    "category": "社会保障",
+    "term": "第十八届",
+    "session": "第五次会议",
+    "timing": "during_session",
+    "co_signer_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e61"]
+}))]
+pub struct CreateSuggestionRequest {
+    #[validate(length(min = 1, max = 200))]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
+    )]
+    pub title: String,
+    #[validate(length(min = 1, max = 20000))]
+    #[schema(
+        min_length = 1,
+        max_length = 20000,
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
+    )]
+    pub content: String,
+    /// One of `GET /api/v1/suggestion-categories`.
+    #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
+    pub category: String,
+    #[validate(length(min = 1, max = 40))]
+    #[schema(
+        min_length = 1,
+        max_length = 40,
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
+    )]
+    pub term: String,
+    #[validate(length(min = 1, max = 60))]
+    #[schema(min_length = 1, max_length = 60)]
+    pub session: Option<String>,
+    pub timing: SessionTiming,
+    /// Deputies who co-sign (附议).
+    #[serde(default)]
+    #[validate(length(max = 50))]
+    #[schema(max_items = 50)]
+    pub co_signer_ids: Vec<Uuid>,
+    /// Default `deputy`.
+    pub source: Option<SuggestionSource>,
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub source_ref: Option<String>,
+}
+
+/// A change to a draft; absent fields stay, `co_signer_ids` replaces the list.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "关于增设古城街道老年助餐点的建议（修改稿）", "co_signer_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e61"]}))]
+pub struct UpdateDraftRequest {
+    #[validate(length(min = 1, max = 200))]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
+    )]
+    pub title: Option<String>,
+    #[validate(length(min = 1, max = 20000))]
+    #[schema(
+        min_length = 1,
+        max_length = 20000,
+        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
+    )]
+    pub content: Option<String>,
+    #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
+    pub category: Option<String>,
+    #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
+    pub term: Option<String>,
+    #[serde(default, deserialize_with = "double")]
+    #[validate(length(min = 1, max = 60))]
+    #[schema(min_length = 1, max_length = 60)]
+    pub session: Option<Option<String>>,
+    pub timing: Option<SessionTiming>,
+    #[validate(length(max = 50))]
+    #[schema(max_items = 50)]
+    pub co_signer_ids: Option<Vec<Uuid>>,
+}
+
+/// An operation without data.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"note": "经主任会议研究同意"}))]
+pub struct EmptyRequest {
+    /// An optional remark for the timeline.
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+}
+
+/// Reasons for declining.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "属于信访事项，已转有关部门"}))]
+pub struct RejectRequest {
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
+}
+
+/// An assignment.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "lead_unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80",
+    "co_unit_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e81"],
+    "color": "red",
+    "due_date": "2026-06-30",
+    "supervisor_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e05"
+}))]
+pub struct AssignRequest {
+    pub lead_unit_id: Uuid,
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
+    pub co_unit_ids: Vec<Uuid>,
+    pub color: Color,
+    /// The reply deadline; default by colour (green 30 days, yellow and red
+    /// 90), never more than six months after assignment.
+    pub due_date: Option<NaiveDate>,
+    /// The co-units' deadline for their opinions; default 15 days before the lead unit's.
+    pub co_unit_due_date: Option<NaiveDate>,
+    /// The supervising leader's user id; required for red.
+    pub supervisor_id: Option<Uuid>,
+}
+
+/// A reply letter (答复函).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "category": "B",
+    "content": "已列入2026年民生实事计划，年内建成助餐点3个。",
+    "document_number": "宿城民政函〔2026〕12号",
+    "signed_by": "李明",
+    "responsible_person": "王芳",
+    "handler_name": "赵磊",
+    "handler_phone": "0527-84351234",
+    "reply_date": "2026-05-20",
+    "commitment": {"content": "年内建成助餐点3个", "due_date": "2026-12-31"}
+}))]
+pub struct ReplyRequest {
+    pub category: ReplyCategory,
+    #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000)]
+    pub content: String,
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub document_number: Option<String>,
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub signed_by: Option<String>,
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub responsible_person: Option<String>,
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub handler_name: Option<String>,
+    #[validate(custom(function = "crate::validation::phone"))]
+    #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
+    pub handler_phone: Option<String>,
+    /// Default today.
+    pub reply_date: Option<NaiveDate>,
+    /// Required with category B: what the unit commits to, tracked until fulfilled.
+    #[validate(nested)]
+    pub commitment: Option<CommitmentBody>,
+}
+
+/// What a B reply commits to.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommitmentBody {
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub content: String,
+    pub due_date: Option<NaiveDate>,
+}
+
+/// A co-unit's opinion.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"opinion": "住建局同意配合选址，可提供两处公共用房。"}))]
+pub struct OpinionRequest {
+    #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000)]
+    pub opinion: String,
+}
+
+/// An evaluation.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"result": "unsatisfied", "comment": "助餐点选址仍未落实"}))]
+pub struct EvaluateRequest {
+    pub result: EvaluationResult,
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    pub comment: Option<String>,
+}
+
+/// A verification or supervision record.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"occurred_on": "2026-05-25", "participants": "代表工委 刘青；区民政局 王芳", "content": "现场查看3个助餐点，已投入使用。"}))]
+pub struct RecordRequest {
+    /// Default today.
+    pub occurred_on: Option<NaiveDate>,
+    #[validate(length(min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000)]
+    pub participants: Option<String>,
+    #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000)]
+    pub content: String,
+}
+
+/// Marking an outstanding suggestion.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"outstanding": true, "reason": "推动解决老年助餐难题"}))]
+pub struct OutstandingRequest {
+    pub outstanding: bool,
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: Option<String>,
+}
+
+/// A unit's request.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"kind": "extension", "reason": "需协调土地指标", "due_date": "2026-08-31"}))]
+pub struct UnitRequestBody {
+    /// `reassignment` (hand it back, 申请调整) or `extension` (申请延期).
+    #[validate(custom(function = "request_kind"))]
+    pub kind: String,
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
+    /// For `extension`: the new deadline asked for.
+    pub due_date: Option<NaiveDate>,
+}
+
+fn request_kind(k: &str) -> Result<(), validator::ValidationError> {
+    if k == "reassignment" || k == "extension" {
+        Ok(())
+    } else {
+        Err(crate::validation::invalid(
+            "kind",
+            "须为 reassignment 或 extension",
+            "must be reassignment or extension",
+        ))
+    }
+}
+
+/// The office's decision on a unit's request.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"approved": true, "lead_unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e82", "note": "改由区住建局主办"}))]
+pub struct DecideRequest {
+    pub approved: bool,
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+    /// Approving a re-assignment: the new lead unit (required).
+    pub lead_unit_id: Option<Uuid>,
+    /// Approving a re-assignment: the new deadline (default by colour from today).
+    pub due_date: Option<NaiveDate>,
+}
+
+/// Progress on a commitment.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"progress": "两个助餐点已开业", "fulfilled": true}))]
+pub struct CommitmentProgressRequest {
+    #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000)]
+    pub progress: String,
+    /// True when the commitment is fulfilled; it is then closed.
+    #[serde(default)]
+    pub fulfilled: bool,
+}

@@ -1,0 +1,430 @@
+//! The commands on a suggestion, from the draft to publication. Each
+//! handler loads, authorizes, gathers the facts its command needs, calls
+//! the domain command and saves what it returns.
+
+use renda_domain::suggestion::{
+    AssignFacts, AssignInput, Decision, DraftFacts, DraftInput, DraftPatch, RecordCounts,
+    RecordInput, ReplyInput, RequestInput,
+};
+
+use super::*;
+
+/// Drafts a suggestion (deputies). Co-signers see the draft at once.
+#[utoipa::path(
+    tag = "suggestions",
+    request_body = CreateSuggestionRequest,
+    responses(
+        (status = 201, description = "The draft", body = SuggestionResponse, headers(("Location" = String), ("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a deputy with a linked deputy record", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/suggestions")]
+pub async fn create_suggestion(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<CreateSuggestionRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::CreateSuggestion)?;
+    let actor = caller.actor()?;
+    let lead = actor.deputy_id.ok_or_else(ApiError::forbidden)?;
+    let b = body.parse()?;
+    let facts = DraftFacts {
+        category_known: category_known(&state, &b.category).await?,
+        existing_deputies: existing_deputies(
+            &state,
+            &rules::co_signer_list(lead, &b.co_signer_ids),
+        )
+        .await?,
+    };
+    let input = DraftInput {
+        title: b.title,
+        content: b.content,
+        category: b.category,
+        term: b.term,
+        session: b.session,
+        timing: b.timing,
+        co_signer_ids: b.co_signer_ids,
+        source: b.source,
+        source_ref: b.source_ref,
+    };
+    let new = rules::draft(input, lead, &facts, actor.user_id)?;
+    let s = state.store.create_suggestion(&caller.audit(), new).await?;
+    let version = s.version;
+    Ok(respond::created(
+        format!("/api/v1/suggestions/{}", s.id),
+        version,
+        &view(s, state.clock.today()),
+    ))
+}
+
+/// Changes a draft (its lead deputy, while it is a draft).
+#[utoipa::path(
+    tag = "suggestions",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    request_body = UpdateDraftRequest,
+    responses(
+        (status = 200, description = "The draft", body = SuggestionResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the lead deputy", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such suggestion, or not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a draft any more, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/suggestions/{id}")]
+pub async fn update_draft(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<UpdateDraftRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let before = load_to_change(&state, &caller, id, SuggestionAction::EditDraft, if_match).await?;
+    let b = body.parse()?;
+    let facts = DraftFacts {
+        category_known: match &b.category {
+            Some(c) => category_known(&state, c).await?,
+            None => true,
+        },
+        existing_deputies: match &b.co_signer_ids {
+            Some(ids) => {
+                existing_deputies(&state, &rules::co_signer_list(before.lead_deputy_id, ids))
+                    .await?
+            }
+            None => Vec::new(),
+        },
+    };
+    let patch = DraftPatch {
+        title: b.title,
+        content: b.content,
+        category: b.category,
+        term: b.term,
+        session: b.session,
+        timing: b.timing,
+        co_signer_ids: b.co_signer_ids,
+    };
+    match rules::update_draft(&before, patch, &facts)? {
+        Some(change) => save(&state, &caller, &before, Ok(change)).await,
+        None => {
+            let version = before.version;
+            Ok(respond::changed(
+                version,
+                &view(before, state.clock.today()),
+            ))
+        }
+    }
+}
+
+/// One command on a suggestion: its document, and a handler that loads
+/// the suggestion for `$action` at the `If-Match` version, reads the body,
+/// runs `$run` (which gathers facts and calls the domain command) and
+/// saves the change.
+macro_rules! command {
+    (
+        $(#[$m:meta])* $name:ident, $path:literal, $body:ty, $who:literal, $action:expr,
+        |$state:ident, $caller:ident, $s:ident, $b:ident| $run:block
+    ) => {
+        $(#[$m])*
+        #[utoipa::path(
+            tag = "suggestions",
+            params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+            request_body = $body,
+            responses(
+                (status = 200, description = "The updated suggestion", body = SuggestionResponse, headers(("ETag" = String))),
+                (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+                (status = 403, description = $who, body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such suggestion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = "The suggestion's state does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
+                (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
+            ),
+            security(("bearer" = []))
+        )]
+        #[post($path)]
+        pub async fn $name(
+            state: Data<AppState>,
+            caller: Caller,
+            id: Path<Uuid>,
+            if_match: IfMatch,
+            body: JsonBody<$body>,
+        ) -> ApiResult<HttpResponse> {
+            let $s = load_to_change(&state, &caller, id.into_inner(), $action, if_match).await?;
+            let $b = body.parse()?;
+            let $state: &AppState = &state;
+            let $caller: &Caller = &caller;
+            let change: Result<Change, SuggestionError> = $run;
+            save($state, $caller, &$s, change).await
+        }
+    };
+}
+
+command!(
+    /// Submits a draft (its lead deputy). Co-signers can no longer withdraw.
+    submit, "/suggestions/{id}/submit", EmptyRequest, "Not the lead deputy",
+    SuggestionAction::EditDraft,
+    |st, c, s, b| { rules::submit(&s, b.note, &ctx(st, c)?) }
+);
+command!(
+    /// Withdraws the caller's co-signature (a co-signer, before submission).
+    withdraw_co_signature, "/suggestions/{id}/withdraw-co-signature", EmptyRequest, "Not a co-signer",
+    SuggestionAction::WithdrawCoSignature,
+    |st, c, s, b| { rules::withdraw_co_signature(&s, b.note, &ctx(st, c)?) }
+);
+command!(
+    /// Registers (立案) a submitted suggestion and gives it its number (staff).
+    register, "/suggestions/{id}/register", EmptyRequest, "Not staff",
+    SuggestionAction::Administer,
+    |st, c, s, b| { rules::register(&s, b.note, &ctx(st, c)?) }
+);
+command!(
+    /// Declines to register (不予立案) a submitted suggestion, with a reason (staff). Final.
+    reject, "/suggestions/{id}/reject", RejectRequest, "Not staff",
+    SuggestionAction::Administer,
+    |_st, _c, s, b| { rules::reject(&s, b.reason) }
+);
+command!(
+    /// Assigns a registered suggestion to a lead unit and co-units with a
+    /// colour and deadline (staff). Green defaults to 30 days, yellow and red
+    /// to 90; no deadline may pass six months from assignment; red needs a
+    /// supervising leader.
+    assign, "/suggestions/{id}/assign", AssignRequest, "Not staff",
+    SuggestionAction::Administer,
+    |st, c, s, b| {
+        let mut units = vec![b.lead_unit_id];
+        units.extend(&b.co_unit_ids);
+        let supervisor_is_leader = match b.supervisor_id {
+            Some(id) => Some(match st.store.get_user(id).await {
+                Ok(u) => rules::can_supervise(&u),
+                Err(StoreError::NotFound) => false,
+                Err(e) => return Err(e.into()),
+            }),
+            None => None,
+        };
+        let facts = AssignFacts {
+            existing_units: existing_units(st, &units).await?,
+            supervisor_is_leader,
+        };
+        let input = AssignInput {
+            lead_unit_id: b.lead_unit_id,
+            co_unit_ids: b.co_unit_ids,
+            color: b.color,
+            due_date: b.due_date,
+            co_unit_due_date: b.co_unit_due_date,
+            supervisor_id: b.supervisor_id,
+        };
+        rules::assign(&s, input, &facts, &ctx(st, c)?)
+    }
+);
+command!(
+    /// The lead unit's official reply. A category B reply opens a commitment.
+    reply, "/suggestions/{id}/reply", ReplyRequest, "Not the lead unit",
+    SuggestionAction::HandleAsLeadUnit,
+    |st, c, s, b| {
+        let requests = st.store.suggestion_requests(s.id).await?;
+        let input = ReplyInput {
+            id: Uuid::now_v7(),
+            category: b.category,
+            content: b.content,
+            document_number: b.document_number,
+            signed_by: b.signed_by,
+            responsible_person: b.responsible_person,
+            handler_name: b.handler_name,
+            handler_phone: b.handler_phone,
+            reply_date: b.reply_date,
+            commitment: b.commitment.map(|c| (c.content, c.due_date)),
+        };
+        rules::reply(&s, input, &requests, &ctx(st, c)?)
+    }
+);
+command!(
+    /// A co-unit's opinion to the lead unit.
+    co_unit_opinion, "/suggestions/{id}/co-unit-opinion", OpinionRequest, "Not a co-unit",
+    SuggestionAction::AdviseAsCoUnit,
+    |st, c, s, b| { rules::co_unit_opinion(&s, b.opinion, &ctx(st, c)?) }
+);
+command!(
+    /// The lead deputy's evaluation of the reply. Unsatisfied sends the
+    /// suggestion back to the unit (rehandling, 30 days by default); a
+    /// satisfied green suggestion closes.
+    evaluate, "/suggestions/{id}/evaluate", EvaluateRequest, "Not the lead deputy",
+    SuggestionAction::Evaluate,
+    |st, c, s, b| { rules::evaluate(&s, b.result, b.comment, &ctx(st, c)?) }
+);
+command!(
+    /// Records an on-site verification (上门查验) — required before a yellow
+    /// suggestion closes (staff).
+    add_verification, "/suggestions/{id}/verifications", RecordRequest, "Not staff",
+    SuggestionAction::Administer,
+    |st, c, s, b| { rules::add_record(&s, SuggestionRecordKind::Verification, record_input(b), &ctx(st, c)?) }
+);
+command!(
+    /// Records the supervising leader's supervision notes (red).
+    add_supervision_note, "/suggestions/{id}/supervision-notes", RecordRequest, "Not the supervising leader",
+    SuggestionAction::Supervise,
+    |st, c, s, b| { rules::add_record(&s, SuggestionRecordKind::SupervisionNote, record_input(b), &ctx(st, c)?) }
+);
+command!(
+    /// The supervising leader's sign-off (red), after the reply.
+    sign_off, "/suggestions/{id}/sign-off", EmptyRequest, "Not the supervising leader",
+    SuggestionAction::Supervise,
+    |st, c, s, b| {
+        let notes = st
+            .store
+            .count_suggestion_records(s.id, SuggestionRecordKind::SupervisionNote, None)
+            .await?;
+        rules::sign_off(&s, b.note, notes, &ctx(st, c)?)
+    }
+);
+command!(
+    /// Closes a replied and evaluated suggestion (staff): yellow needs an
+    /// on-site verification, red supervision notes and the leader's sign-off.
+    close, "/suggestions/{id}/close", EmptyRequest, "Not staff",
+    SuggestionAction::Administer,
+    |st, c, s, b| {
+        let records = RecordCounts {
+            // An on-site verification counts only if made after the latest reply.
+            verifications: st
+                .store
+                .count_suggestion_records(s.id, SuggestionRecordKind::Verification, s.replied_at)
+                .await?,
+            supervision_notes: st
+                .store
+                .count_suggestion_records(s.id, SuggestionRecordKind::SupervisionNote, None)
+                .await?,
+        };
+        rules::close(&s, b.note, records, &ctx(st, c)?)
+    }
+);
+command!(
+    /// Publishes a closed suggestion with its reply; published ones are public (staff).
+    publish, "/suggestions/{id}/publish", EmptyRequest, "Not staff",
+    SuggestionAction::Administer,
+    |st, c, s, b| { rules::publish(&s, b.note, &ctx(st, c)?) }
+);
+command!(
+    /// Marks (or unmarks) an outstanding suggestion (优秀建议) in the yearly double evaluation (staff).
+    mark_outstanding, "/suggestions/{id}/outstanding", OutstandingRequest, "Not staff",
+    SuggestionAction::Administer,
+    |_st, _c, s, b| { rules::mark_outstanding(&s, b.outstanding, b.reason) }
+);
+command!(
+    /// The lead unit asks to hand the suggestion back (`reassignment`,
+    /// within 10 days of assignment) or for more time (`extension`, never
+    /// past six months from assignment). Staff decide.
+    create_request, "/suggestions/{id}/requests", UnitRequestBody, "Not the lead unit",
+    SuggestionAction::HandleAsLeadUnit,
+    |st, c, s, b| {
+        let requests = st.store.suggestion_requests(s.id).await?;
+        let input = RequestInput {
+            kind: b.kind.parse::<RequestKind>().map_err(|_| {
+                ApiError::field(
+                    "kind",
+                    "invalid",
+                    Msg::new("须为 reassignment 或 extension", "must be reassignment or extension"),
+                )
+            })?,
+            reason: b.reason,
+            due_date: b.due_date,
+        };
+        rules::request(&s, input, &requests, &ctx(st, c)?)
+    }
+);
+
+fn record_input(b: RecordRequest) -> RecordInput {
+    RecordInput {
+        occurred_on: b.occurred_on,
+        participants: b.participants,
+        content: b.content,
+    }
+}
+
+/// Decides a unit's request (staff): approving a re-assignment hands the
+/// suggestion to a new lead unit (the former one stays in its lineage);
+/// approving an extension moves the deadline.
+#[utoipa::path(
+    tag = "suggestions",
+    params(("id" = Uuid, Path), ("request_id" = Uuid, Path)),
+    request_body = DecideRequest,
+    responses(
+        (status = 200, description = "The updated suggestion", body = SuggestionResponse, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such suggestion or request", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already decided, or the suggestion's state does not allow it", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/suggestions/{id}/requests/{request_id}/decide")]
+pub async fn decide_request(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    body: JsonBody<DecideRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, request_id) = path.into_inner();
+    let before = load_for(&state, &caller, id, SuggestionAction::Administer).await?;
+    let b = body.parse()?;
+    let req = state
+        .store
+        .suggestion_requests(id)
+        .await?
+        .into_iter()
+        .find(|r| r.id == request_id)
+        .ok_or_else(ApiError::not_found)?;
+    let new_unit_exists = match b.lead_unit_id {
+        Some(u) => state.store.unit_exists(u).await?,
+        None => false,
+    };
+    let decision = Decision {
+        approved: b.approved,
+        note: b.note,
+        lead_unit_id: b.lead_unit_id,
+        due_date: b.due_date,
+    };
+    let change = rules::decide_request(
+        &before,
+        &req,
+        decision,
+        new_unit_exists,
+        &ctx(&state, &caller)?,
+    );
+    save(&state, &caller, &before, change).await
+}
+
+/// Updates a commitment of a B reply (the lead unit); `fulfilled` closes it.
+#[utoipa::path(
+    tag = "suggestions",
+    params(("id" = Uuid, Path), ("commitment_id" = Uuid, Path)),
+    request_body = CommitmentProgressRequest,
+    responses(
+        (status = 200, description = "The suggestion", body = SuggestionResponse),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the lead unit", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such suggestion or commitment", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The commitment is already fulfilled", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/suggestions/{id}/commitments/{commitment_id}/progress")]
+pub async fn update_commitment(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    body: JsonBody<CommitmentProgressRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, commitment_id) = path.into_inner();
+    let before = load_for(&state, &caller, id, SuggestionAction::HandleAsLeadUnit).await?;
+    let b = body.parse()?;
+    let commitment = state
+        .store
+        .suggestion_commitments(id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == commitment_id)
+        .ok_or_else(ApiError::not_found)?;
+    let change = rules::update_commitment(&before, &commitment, b.progress, b.fulfilled);
+    save(&state, &caller, &before, change).await
+}

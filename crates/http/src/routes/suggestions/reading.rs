@@ -1,0 +1,291 @@
+//! Listing, exporting and reading suggestions.
+
+use super::*;
+
+/// Filters of the suggestion listing.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SuggestionFilterParams {
+    pub status: Option<SuggestionStatus>,
+    pub color: Option<Color>,
+    #[validate(length(max = 40))]
+    #[param(max_length = 40)]
+    pub category: Option<String>,
+    /// Assigned to this unit as lead or co-unit.
+    pub unit_id: Option<Uuid>,
+    /// Led or co-signed by this deputy.
+    pub deputy_id: Option<Uuid>,
+    #[validate(length(max = 40))]
+    #[param(max_length = 40)]
+    pub term: Option<String>,
+    /// Registered in this year (unregistered ones: created in it).
+    #[validate(range(min = 1949, max = 2999))]
+    #[param(minimum = 1949, maximum = 2999)]
+    pub year: Option<i32>,
+    /// Only overdue (true) or only not overdue (false) suggestions.
+    pub overdue: Option<bool>,
+    /// Words in the title or content (Chinese substrings match).
+    #[validate(length(max = 100))]
+    #[param(max_length = 100)]
+    pub q: Option<String>,
+    /// Only suggestions marked outstanding (优秀建议) in the double evaluation.
+    pub outstanding: Option<bool>,
+}
+
+/// Lists the suggestions the caller may see: deputies their own and those
+/// they co-sign, staff and leaders every submitted one, units those
+/// assigned to them, everyone the published ones.
+#[utoipa::path(
+    tag = "suggestions",
+    params(ListParams, SuggestionFilterParams),
+    responses(
+        (status = 200, description = "A page of suggestions", body = ListResponse<SuggestionResponse>),
+        (status = 401, description = "An invalid access token was sent", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/suggestions")]
+pub async fn list_suggestions(
+    state: Data<AppState>,
+    caller: Caller,
+    page: QueryParams<ListParams>,
+    filter: QueryParams<SuggestionFilterParams>,
+) -> ApiResult<HttpResponse> {
+    let today = state.clock.today();
+    let (vis, f) = list_query(&caller, filter.0, today);
+    let page = state
+        .store
+        .list_suggestions(&vis, &f, &page.0.options()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |s| {
+        view_for(s, today, &caller)
+    })))
+}
+
+/// The visibility and filters of a listing by this caller.
+fn list_query(
+    caller: &Caller,
+    p: SuggestionFilterParams,
+    today: NaiveDate,
+) -> (SuggestionVisibility, SuggestionFilter) {
+    let v = visibility(&caller.principal);
+    let vis = SuggestionVisibility {
+        published: v.published,
+        deputy: v.deputy,
+        submitted: v.submitted,
+        unit: v.unit,
+        unit_statuses: UNIT_VISIBLE.to_vec(),
+    };
+    let f = SuggestionFilter {
+        status: p.status,
+        color: p.color,
+        category: p.category.filter(|s| !renda_domain::text::is_blank(s)),
+        unit_id: p.unit_id,
+        deputy_id: p.deputy_id,
+        term: p.term.filter(|s| !renda_domain::text::is_blank(s)),
+        year: p.year,
+        overdue: p.overdue.map(|o| (o, today)),
+        q: p.q.filter(|s| !renda_domain::text::is_blank(s)),
+        outstanding: p.outstanding,
+    };
+    (vis, f)
+}
+
+const EXPORT_HEADERS: &[&str] = &[
+    "编号",
+    "标题",
+    "类别",
+    "届次",
+    "领衔代表",
+    "状态",
+    "颜色",
+    "主办单位",
+    "交办日期",
+    "办理期限",
+    "是否逾期",
+    "答复日期",
+    "答复类别",
+    "评价结果",
+    "提交时间",
+    "ID",
+];
+
+/// The rows of a suggestions export, a page at a time.
+struct SuggestionRows {
+    state: AppState,
+    caller: Caller,
+    vis: SuggestionVisibility,
+    filter: SuggestionFilter,
+    today: NaiveDate,
+    after: Option<renda_persistence::list::Cursor>,
+    names: crate::routes::common::NameCache,
+    done: bool,
+}
+
+impl crate::export::RowSource for SuggestionRows {
+    async fn next_page(&mut self) -> Result<Option<Vec<Vec<Cell>>>, ApiError> {
+        if self.done {
+            return Ok(None);
+        }
+        let opts = renda_persistence::list::ListOptions {
+            limit: 500,
+            after: self.after,
+            ..Default::default()
+        };
+        let page = self
+            .state
+            .store
+            .list_suggestions(&self.vis, &self.filter, &opts)
+            .await?;
+        self.after = page.next;
+        self.done = page.next.is_none();
+        let today = self.today;
+        let views: Vec<SuggestionResponse> = page
+            .live()
+            .cloned()
+            .map(|s| view_for(s, today, &self.caller))
+            .collect();
+        let mut rows = Vec::with_capacity(views.len());
+        for v in views {
+            let deputy = self.names.deputy(&self.state, v.lead_deputy_id).await;
+            let unit = match v.lead_unit_id {
+                Some(u) => self.names.unit(&self.state, u).await,
+                None => String::new(),
+            };
+            let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+            let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
+            let fields: Vec<Cell> = vec![
+                v.number.clone().unwrap_or_default().into(),
+                v.title.clone().into(),
+                v.category.clone().into(),
+                v.term.clone().into(),
+                deputy.into(),
+                crate::problems::suggestion_status(v.status).0.into(),
+                v.color
+                    .map(|c| match c {
+                        Color::Green => "绿色",
+                        Color::Yellow => "黄色",
+                        Color::Red => "红色",
+                    })
+                    .unwrap_or_default()
+                    .into(),
+                unit.into(),
+                date(v.assigned_on).into(),
+                date(v.due_date).into(),
+                if v.overdue { "是" } else { "否" }.into(),
+                time(v.replied_at).into(),
+                v.reply
+                    .as_ref()
+                    .map(|r| format!("{:?}", r.category))
+                    .unwrap_or_default()
+                    .into(),
+                v.evaluation
+                    .as_ref()
+                    .map(|e| match e.result {
+                        EvaluationResult::Satisfied => "满意",
+                        EvaluationResult::BasicallySatisfied => "基本满意",
+                        EvaluationResult::Unsatisfied => "不满意",
+                    })
+                    .unwrap_or_default()
+                    .into(),
+                time(v.submitted_at).into(),
+                v.id.to_string().into(),
+            ];
+            rows.push(fields);
+        }
+        Ok(Some(rows))
+    }
+}
+
+/// Exports the suggestions the caller may see, with the list's filters,
+/// as CSV (UTF-8 with a byte-order mark) or XLSX, with Chinese column
+/// headers. Rows are read page by page, so an export of any size holds
+/// one page in memory.
+#[utoipa::path(
+    tag = "suggestions",
+    params(
+        ("format" = inline(ExportFormat), Path, description = "`csv` or `xlsx`"),
+        SuggestionFilterParams
+    ),
+    responses(
+        (status = 200, description = "The file", content(
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ), headers(("Content-Disposition" = String))),
+        (status = 401, description = "An invalid access token was sent", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Neither csv nor xlsx", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/suggestions/export.{format}")]
+pub async fn export_suggestions(
+    state: Data<AppState>,
+    caller: Caller,
+    format: Path<ExportFormat>,
+    filter: QueryParams<SuggestionFilterParams>,
+) -> ApiResult<HttpResponse> {
+    let today = state.clock.today();
+    let (vis, f) = list_query(&caller, filter.0, today);
+    let rows = SuggestionRows {
+        state: state.get_ref().clone(),
+        caller,
+        vis,
+        filter: f,
+        today,
+        after: None,
+        names: Default::default(),
+        done: false,
+    };
+    crate::export::respond(
+        format.into_inner(),
+        crate::export::Table {
+            file: "suggestions",
+            file_utf8: "%E5%BB%BA%E8%AE%AE",
+            sheet: "建议",
+            headers: EXPORT_HEADERS,
+        },
+        rows,
+    )
+    .await
+}
+
+/// Reads a suggestion the caller may see (404 otherwise).
+#[utoipa::path(
+    tag = "suggestions",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The suggestion", body = SuggestionResponse, headers(("ETag" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 401, description = "Not signed in and not published", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such suggestion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/suggestions/{id}")]
+pub async fn get_suggestion(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let s = load_for(&state, &caller, id.into_inner(), SuggestionAction::Read).await?;
+    let version = s.version;
+    Ok(respond::resource(
+        &req,
+        version,
+        &view_for(s, state.clock.today(), &caller),
+    ))
+}
+
+/// The suggestion categories in use.
+#[utoipa::path(
+    tag = "suggestions",
+    responses((status = 200, description = "Category names, in order", body = Vec<String>, example = json!(["经济发展", "城乡建设", "交通"]))),
+    security((), ("bearer" = []))
+)]
+#[get("/suggestion-categories")]
+pub async fn list_categories(state: Data<AppState>) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(state.store.suggestion_categories().await?))
+}

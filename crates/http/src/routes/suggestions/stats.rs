@@ -1,0 +1,370 @@
+//! The units' summary table and the handling statistics.
+
+use super::*;
+
+/// One unit's line of the summary table (建议办理情况汇总表).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80",
+    "unit_name": "区民政局",
+    "assigned": 12,
+    "replied": 10,
+    "replied_on_time": 9,
+    "overdue": 1,
+    "category_a": 6,
+    "category_b": 3,
+    "category_c": 1,
+    "satisfied": 7,
+    "basically_satisfied": 2,
+    "unsatisfied": 1,
+    "on_time_rate": 0.9,
+    "satisfaction_rate": 0.9
+}))]
+pub struct UnitSummaryView {
+    pub unit_id: Uuid,
+    pub unit_name: String,
+    /// Suggestions it leads (assigned or later).
+    pub assigned: i64,
+    pub replied: i64,
+    pub replied_on_time: i64,
+    pub overdue: i64,
+    /// By the latest reply's category.
+    pub category_a: i64,
+    pub category_b: i64,
+    pub category_c: i64,
+    pub satisfied: i64,
+    pub basically_satisfied: i64,
+    pub unsatisfied: i64,
+    /// Replied on time over replied; null with no reply.
+    pub on_time_rate: Option<f64>,
+    /// Satisfied or basically satisfied over evaluated; null with none.
+    pub satisfaction_rate: Option<f64>,
+}
+
+impl From<renda_persistence::stats::UnitSummary> for UnitSummaryView {
+    fn from(u: renda_persistence::stats::UnitSummary) -> Self {
+        Self {
+            unit_id: u.unit_id,
+            unit_name: u.unit_name,
+            assigned: u.assigned,
+            replied: u.replied,
+            replied_on_time: u.replied_on_time,
+            overdue: u.overdue,
+            category_a: u.category_a,
+            category_b: u.category_b,
+            category_c: u.category_c,
+            satisfied: u.satisfied,
+            basically_satisfied: u.basically_satisfied,
+            unsatisfied: u.unsatisfied,
+            on_time_rate: u.on_time_rate,
+            satisfaction_rate: u.satisfaction_rate,
+        }
+    }
+}
+
+/// The summary table.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [{
+    "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80",
+    "unit_name": "区民政局",
+    "assigned": 12,
+    "replied": 10,
+    "replied_on_time": 9,
+    "overdue": 1,
+    "category_a": 6,
+    "category_b": 3,
+    "category_c": 1,
+    "satisfied": 7,
+    "basically_satisfied": 2,
+    "unsatisfied": 1,
+    "on_time_rate": 0.9,
+    "satisfaction_rate": 0.9
+}]}))]
+pub struct UnitSummaryResponse {
+    pub items: Vec<UnitSummaryView>,
+}
+
+/// The lines of the summary table the caller may see: every unit for the
+/// office and leaders, its own for a unit.
+async fn summary_lines(
+    state: &AppState,
+    caller: &Caller,
+    p: StatsParams,
+) -> ApiResult<Vec<renda_persistence::stats::UnitSummary>> {
+    let actor = caller.actor()?;
+    let only = if caller.may(Action::ReadSuggestionStats) {
+        None
+    } else if actor.has(renda_domain::Role::Unit) && actor.unit_id.is_some() {
+        actor.unit_id
+    } else {
+        return Err(ApiError::forbidden());
+    };
+    let filter = renda_persistence::stats::StatsFilter {
+        year: p.year,
+        term: p.term.filter(|t| !renda_domain::text::is_blank(t)),
+    };
+    Ok(state
+        .store
+        .suggestion_unit_summary(&filter, state.clock.today(), only)
+        .await?)
+}
+
+/// The summary table units report on (建议办理情况汇总表): per lead unit,
+/// suggestions assigned, replied, replied on time and overdue, the latest
+/// replies by category A/B/C, and the deputies' evaluations. The office
+/// and leaders see every unit, a unit its own line.
+#[utoipa::path(
+    tag = "suggestions",
+    params(StatsParams),
+    responses(
+        (status = 200, description = "The table", body = UnitSummaryResponse),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the office, a leader nor a unit", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/suggestions/unit-summary")]
+pub async fn unit_summary(
+    state: Data<AppState>,
+    caller: Caller,
+    params: QueryParams<StatsParams>,
+) -> ApiResult<HttpResponse> {
+    let lines = summary_lines(&state, &caller, params.0).await?;
+    Ok(HttpResponse::Ok().json(UnitSummaryResponse {
+        items: lines.into_iter().map(UnitSummaryView::from).collect(),
+    }))
+}
+
+const SUMMARY_HEADERS: &[&str] = &[
+    "承办单位",
+    "交办件数",
+    "已答复",
+    "按期答复",
+    "逾期未办结",
+    "A类",
+    "B类",
+    "C类",
+    "满意",
+    "基本满意",
+    "不满意",
+    "按期答复率",
+    "满意率",
+];
+
+/// The summary table's lines, all on one page.
+struct SummaryRows(Option<Vec<renda_persistence::stats::UnitSummary>>);
+
+impl crate::export::RowSource for SummaryRows {
+    async fn next_page(&mut self) -> Result<Option<Vec<Vec<Cell>>>, ApiError> {
+        Ok(self.0.take().map(|lines| {
+            lines
+                .into_iter()
+                .map(|u| {
+                    vec![
+                        u.unit_name.into(),
+                        u.assigned.into(),
+                        u.replied.into(),
+                        u.replied_on_time.into(),
+                        u.overdue.into(),
+                        u.category_a.into(),
+                        u.category_b.into(),
+                        u.category_c.into(),
+                        u.satisfied.into(),
+                        u.basically_satisfied.into(),
+                        u.unsatisfied.into(),
+                        Cell::Rate(u.on_time_rate),
+                        Cell::Rate(u.satisfaction_rate),
+                    ]
+                })
+                .collect()
+        }))
+    }
+}
+
+/// The summary table as CSV or XLSX, with Chinese column headers.
+#[utoipa::path(
+    tag = "suggestions",
+    params(
+        ("format" = inline(ExportFormat), Path, description = "`csv` or `xlsx`"),
+        StatsParams
+    ),
+    responses(
+        (status = 200, description = "The file", content(
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ), headers(("Content-Disposition" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the office, a leader nor a unit", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Neither csv nor xlsx", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/suggestions/unit-summary.{format}")]
+pub async fn export_unit_summary(
+    state: Data<AppState>,
+    caller: Caller,
+    format: Path<ExportFormat>,
+    params: QueryParams<StatsParams>,
+) -> ApiResult<HttpResponse> {
+    let lines = summary_lines(&state, &caller, params.0).await?;
+    crate::export::respond(
+        format.into_inner(),
+        crate::export::Table {
+            file: "unit-summary",
+            file_utf8: "%E5%BB%BA%E8%AE%AE%E5%8A%9E%E7%90%86%E6%83%85%E5%86%B5%E6%B1%87%E6%80%BB%E8%A1%A8",
+            sheet: "建议办理情况汇总表",
+            headers: SUMMARY_HEADERS,
+        },
+        SummaryRows(Some(lines)),
+    )
+    .await
+}
+
+/// Which suggestions the statistics count.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatsParams {
+    /// Registered in this year.
+    #[validate(range(min = 1949, max = 2999))]
+    #[param(minimum = 1949, maximum = 2999)]
+    pub year: Option<i32>,
+    /// Raised in this congress term.
+    #[validate(length(min = 1, max = 40))]
+    #[param(min_length = 1, max_length = 40)]
+    pub term: Option<String>,
+}
+
+/// Figures for dashboards.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "total": 128,
+    "by_status": {"assigned": 40, "closed": 70, "replied": 10, "submitted": 8},
+    "by_color": {"green": 60, "red": 12, "yellow": 48},
+    "by_category": {"交通": 20, "教育": 30, "社会保障": 78},
+    "on_time_reply_rate": 0.9375,
+    "satisfaction_rate": 0.9,
+    "units": [{"unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "unit_name": "区民政局", "assigned": 30, "replied": 25, "overdue": 2, "on_time_rate": 0.96, "satisfaction_rate": 0.92}],
+    "generated_at": "2026-11-27T08:00:00Z"
+}))]
+pub struct StatsResponse {
+    /// Suggestions past the draft stage.
+    pub total: i64,
+    pub by_status: std::collections::BTreeMap<String, i64>,
+    pub by_color: std::collections::BTreeMap<String, i64>,
+    pub by_category: std::collections::BTreeMap<String, i64>,
+    /// Replies no later than their deadline, over replies; null without replies.
+    pub on_time_reply_rate: Option<f64>,
+    /// Satisfied or basically satisfied, over evaluations; null without evaluations.
+    pub satisfaction_rate: Option<f64>,
+    pub units: Vec<UnitStatsView>,
+    /// When the figures were computed (they may be a few seconds old).
+    pub generated_at: DateTime<Utc>,
+}
+
+/// One lead unit's figures.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitStatsView {
+    pub unit_id: Uuid,
+    pub unit_name: String,
+    pub assigned: i64,
+    pub replied: i64,
+    pub overdue: i64,
+    pub on_time_rate: Option<f64>,
+    pub satisfaction_rate: Option<f64>,
+}
+
+/// Statistics of suggestions (staff and leaders): counts by status,
+/// colour, category and unit, on-time reply and satisfaction rates. The
+/// figures are computed at most every few seconds and served from memory
+/// in between.
+#[utoipa::path(
+    tag = "suggestions",
+    params(StatsParams),
+    responses(
+        (status = 200, description = "The figures", body = StatsResponse),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither staff nor leader", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/suggestions/stats")]
+pub async fn suggestion_stats(
+    state: Data<AppState>,
+    caller: Caller,
+    params: QueryParams<StatsParams>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadSuggestionStats)?;
+    let p = params.0;
+    let filter = renda_persistence::stats::StatsFilter {
+        year: p.year,
+        term: p.term.filter(|t| !renda_domain::text::is_blank(t)),
+    };
+    let today = state.clock.today();
+    let key = (filter.clone(), today);
+    let cache = state.stats_cache.clone();
+    let (latest, lock) = cache.get(&key);
+    let (at, stats) = match latest {
+        Some((at, s)) if at.elapsed() < state.stats_ttl => (at, s),
+        Some(stale) => {
+            // Serve what we have; refresh in the background unless that is
+            // already under way.
+            if let Ok(guard) = lock.try_lock_owned() {
+                let store = state.store.clone();
+                actix_web::rt::spawn(async move {
+                    let _guard = guard;
+                    match store.suggestion_stats(&filter, today).await {
+                        Ok(s) => {
+                            cache.put(key, (std::time::Instant::now(), std::sync::Arc::new(s)))
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "could not refresh suggestion statistics")
+                        }
+                    }
+                });
+            }
+            stale
+        }
+        None => {
+            // The first ask: compute once, while concurrent callers of the same key wait.
+            let _guard = lock.lock().await;
+            match cache.get(&key).0 {
+                Some(fresh) => fresh,
+                None => {
+                    let computed = (
+                        std::time::Instant::now(),
+                        std::sync::Arc::new(state.store.suggestion_stats(&filter, today).await?),
+                    );
+                    cache.put(key, computed.clone());
+                    computed
+                }
+            }
+        }
+    };
+    let generated_at = Utc::now() - chrono::Duration::from_std(at.elapsed()).unwrap_or_default();
+    let s = stats.as_ref().clone();
+    Ok(HttpResponse::Ok().json(StatsResponse {
+        total: s.total,
+        by_status: s.by_status,
+        by_color: s.by_color,
+        by_category: s.by_category,
+        on_time_reply_rate: s.on_time_reply_rate,
+        satisfaction_rate: s.satisfaction_rate,
+        units: s
+            .units
+            .into_iter()
+            .map(|u| UnitStatsView {
+                unit_id: u.unit_id,
+                unit_name: u.unit_name,
+                assigned: u.assigned,
+                replied: u.replied,
+                overdue: u.overdue,
+                on_time_rate: u.on_time_rate,
+                satisfaction_rate: u.satisfaction_rate,
+            })
+            .collect(),
+        generated_at,
+    }))
+}

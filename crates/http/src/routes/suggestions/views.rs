@@ -1,0 +1,229 @@
+//! How a suggestion and its parts are shown.
+
+use super::*;
+
+/// A co-signer (附议代表).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CoSignerView {
+    pub deputy_id: Uuid,
+    /// Set when the co-signer withdrew before submission.
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+/// A co-unit (协办单位) with its own deadline and its opinion to the lead unit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CoUnitView {
+    pub unit_id: Uuid,
+    pub due_date: Option<NaiveDate>,
+    pub opinion: Option<String>,
+    pub opinion_at: Option<DateTime<Utc>>,
+}
+
+/// The lead unit's official reply letter (答复函).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea4", "round": 1, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "category": "B", "content": "已列入2026年民生实事计划，年内建成助餐点3个。", "document_number": "宿城民政函〔2026〕12号", "signed_by": "王强", "responsible_person": "李华", "handler_name": "赵磊", "handler_phone": "0527-84351234", "reply_date": "2026-05-20", "created_at": "2026-11-27T08:00:00Z"}))]
+pub struct ReplyView {
+    pub id: Uuid,
+    /// 1 for the first reply, 2 after one rehandling, ...
+    pub round: i32,
+    pub unit_id: Uuid,
+    pub category: ReplyCategory,
+    pub content: String,
+    /// 文号
+    pub document_number: Option<String>,
+    /// 签发人
+    pub signed_by: Option<String>,
+    pub responsible_person: Option<String>,
+    pub handler_name: Option<String>,
+    pub handler_phone: Option<String>,
+    pub reply_date: NaiveDate,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Reply> for ReplyView {
+    fn from(r: Reply) -> Self {
+        Self {
+            id: r.id,
+            round: r.round,
+            unit_id: r.unit_id,
+            category: r.category,
+            content: r.content,
+            document_number: r.document_number,
+            signed_by: r.signed_by,
+            responsible_person: r.responsible_person,
+            handler_name: r.handler_name,
+            handler_phone: r.handler_phone,
+            reply_date: r.reply_date,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// The lead deputy's evaluation of the latest reply.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvaluationView {
+    pub result: EvaluationResult,
+    pub comment: Option<String>,
+    pub evaluated_at: Option<DateTime<Utc>>,
+}
+
+/// A suggestion.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e70",
+    "number": "2026-0042",
+    "title": "关于增设古城街道老年助餐点的建议",
+    "content": "古城街道老年人口多，建议在社区增设助餐点……",
+    "category": "社会保障",
+    "term": "第十八届",
+    "session": "第五次会议",
+    "timing": "during_session",
+    "lead_deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e60",
+    "co_signers": [{"deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e61", "withdrawn_at": null}],
+    "source": "deputy",
+    "source_ref": null,
+    "status": "assigned",
+    "color": "yellow",
+    "lead_unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80",
+    "co_units": [],
+    "supervisor_id": null,
+    "assigned_on": "2026-03-10",
+    "due_date": "2026-06-08",
+    "overdue": false,
+    "reply": null,
+    "evaluation": null,
+    "reject_reason": null,
+    "signed_off_at": null,
+    "published_at": null,
+    "outstanding": false,
+    "outstanding_reason": null,
+    "submitted_at": "2026-03-01T02:00:00Z",
+    "registered_at": "2026-03-05T02:00:00Z",
+    "assigned_at": "2026-03-10T02:00:00Z",
+    "replied_at": null,
+    "closed_at": null,
+    "created_at": "2026-02-28T02:00:00Z",
+    "updated_at": "2026-03-10T02:00:00Z"
+}))]
+pub struct SuggestionResponse {
+    pub id: Uuid,
+    /// Given at registration, unique per year: `2026-0042`.
+    pub number: Option<String>,
+    pub title: String,
+    pub content: String,
+    pub category: String,
+    /// The congress term (届次) it was raised in.
+    pub term: String,
+    /// The session (e.g. 第五次会议), when raised during one.
+    pub session: Option<String>,
+    pub timing: SessionTiming,
+    pub lead_deputy_id: Uuid,
+    pub co_signers: Vec<CoSignerView>,
+    pub source: SuggestionSource,
+    /// The constituent opinion or collection drive it came from.
+    pub source_ref: Option<String>,
+    pub status: SuggestionStatus,
+    pub color: Option<Color>,
+    pub lead_unit_id: Option<Uuid>,
+    pub co_units: Vec<CoUnitView>,
+    /// The supervising leader's user id (red suggestions).
+    pub supervisor_id: Option<Uuid>,
+    pub assigned_on: Option<NaiveDate>,
+    /// The reply deadline.
+    pub due_date: Option<NaiveDate>,
+    /// The deadline has passed and the unit has not replied.
+    pub overdue: bool,
+    /// The latest reply.
+    pub reply: Option<ReplyView>,
+    pub evaluation: Option<EvaluationView>,
+    pub reject_reason: Option<String>,
+    /// When the supervising leader signed off (red).
+    pub signed_off_at: Option<DateTime<Utc>>,
+    /// When the office published the reply; published suggestions are public.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Marked an outstanding suggestion (优秀建议) in the yearly double evaluation.
+    pub outstanding: bool,
+    pub outstanding_reason: Option<String>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub registered_at: Option<DateTime<Utc>>,
+    pub assigned_at: Option<DateTime<Utc>>,
+    pub replied_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The suggestion as `caller` sees it: someone who sees it only because
+/// it is published gets the reply's contact phone masked.
+pub(super) fn view_for(s: Suggestion, today: NaiveDate, caller: &Caller) -> SuggestionResponse {
+    let involved = decide_suggestion(&caller.principal, SuggestionAction::ReadRecords, &scope(&s))
+        .is_allowed();
+    let mut v = view(s, today);
+    if !involved && let Some(r) = v.reply.as_mut() {
+        r.handler_phone = r
+            .handler_phone
+            .as_deref()
+            .map(renda_domain::personal::mask_phone);
+    }
+    v
+}
+
+pub(super) fn view(s: Suggestion, today: NaiveDate) -> SuggestionResponse {
+    let overdue = s.is_overdue(today);
+    SuggestionResponse {
+        id: s.id,
+        number: s.number,
+        title: s.title,
+        content: s.content,
+        category: s.category,
+        term: s.term,
+        session: s.session,
+        timing: s.timing,
+        lead_deputy_id: s.lead_deputy_id,
+        co_signers: s
+            .co_signers
+            .into_iter()
+            .map(|c| CoSignerView {
+                deputy_id: c.deputy_id,
+                withdrawn_at: c.withdrawn_at,
+            })
+            .collect(),
+        source: s.source,
+        source_ref: s.source_ref,
+        status: s.status,
+        color: s.color,
+        lead_unit_id: s.lead_unit_id,
+        co_units: s
+            .co_units
+            .into_iter()
+            .map(|c| CoUnitView {
+                unit_id: c.unit_id,
+                due_date: c.deadline,
+                opinion: c.opinion,
+                opinion_at: c.opinion_at,
+            })
+            .collect(),
+        supervisor_id: s.supervisor_id,
+        assigned_on: s.assigned_on,
+        due_date: s.deadline,
+        overdue,
+        reply: s.reply.map(ReplyView::from),
+        evaluation: s.evaluation_result.map(|result| EvaluationView {
+            result,
+            comment: s.evaluation_comment,
+            evaluated_at: s.evaluated_at,
+        }),
+        reject_reason: s.reject_reason,
+        signed_off_at: s.signed_off_at,
+        published_at: s.published_at,
+        outstanding: s.outstanding,
+        outstanding_reason: s.outstanding_reason,
+        submitted_at: s.submitted_at,
+        registered_at: s.registered_at,
+        assigned_at: s.assigned_at,
+        replied_at: s.replied_at,
+        closed_at: s.closed_at,
+        created_at: s.created_at,
+        updated_at: s.updated_at,
+    }
+}

@@ -1,0 +1,209 @@
+//! The suggestion listing and the overdue watch.
+
+use super::*;
+
+impl Store {
+    pub async fn list_suggestions(
+        &self,
+        vis: &SuggestionVisibility,
+        f: &SuggestionFilter,
+        opts: &ListOptions,
+    ) -> StoreResult<Page<Suggestion>> {
+        let mut q = SuggestionEntity::find();
+        // Visibility: the union of what the caller may see.
+        let mut seen = Condition::any();
+        if vis.published {
+            seen = seen.add(C::PublishedAt.is_not_null());
+        }
+        if let Some(d) = vis.deputy {
+            let co = Query::select()
+                .column(cs::Column::SuggestionId)
+                .from(cs::Entity)
+                .and_where(cs::Column::DeputyId.eq(d))
+                .and_where(cs::Column::WithdrawnAt.is_null())
+                .to_owned();
+            seen = seen.add(C::LeadDeputyId.eq(d)).add(C::Id.in_subquery(co));
+        }
+        if vis.submitted {
+            seen = seen.add(C::Status.ne(SuggestionStatus::Draft.as_str()));
+        }
+        if let Some(u) = vis.unit {
+            let co = Query::select()
+                .column(cu::Column::SuggestionId)
+                .from(cu::Entity)
+                .and_where(cu::Column::UnitId.eq(u))
+                .to_owned();
+            let statuses: Vec<&str> = vis.unit_statuses.iter().map(|s| s.as_str()).collect();
+            seen = seen.add(
+                Condition::all().add(C::Status.is_in(statuses)).add(
+                    Condition::any()
+                        .add(C::LeadUnitId.eq(u))
+                        .add(C::Id.in_subquery(co)),
+                ),
+            );
+        }
+        q = q.filter(seen);
+        if let Some(s) = f.status {
+            q = q.filter(C::Status.eq(s.as_str()));
+        }
+        if let Some(c) = f.color {
+            q = q.filter(C::Color.eq(c.as_str()));
+        }
+        if let Some(c) = &f.category {
+            q = q.filter(C::Category.eq(c.clone()));
+        }
+        if let Some(t) = &f.term {
+            q = q.filter(C::Term.eq(t.clone()));
+        }
+        if let Some(u) = f.unit_id {
+            let co = Query::select()
+                .column(cu::Column::SuggestionId)
+                .from(cu::Entity)
+                .and_where(cu::Column::UnitId.eq(u))
+                .to_owned();
+            q = q.filter(
+                Condition::any()
+                    .add(C::LeadUnitId.eq(u))
+                    .add(C::Id.in_subquery(co)),
+            );
+        }
+        if let Some(d) = f.deputy_id {
+            let co = Query::select()
+                .column(cs::Column::SuggestionId)
+                .from(cs::Entity)
+                .and_where(cs::Column::DeputyId.eq(d))
+                .and_where(cs::Column::WithdrawnAt.is_null())
+                .to_owned();
+            q = q.filter(
+                Condition::any()
+                    .add(C::LeadDeputyId.eq(d))
+                    .add(C::Id.in_subquery(co)),
+            );
+        }
+        if let Some(y) = f.year {
+            let from = NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(NaiveDate::MIN);
+            let to = NaiveDate::from_ymd_opt(y + 1, 1, 1).unwrap_or(NaiveDate::MAX);
+            let start = from.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+            let end = to.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+            if let (Some(start), Some(end)) = (start, end) {
+                q = q.filter(
+                    Condition::any().add(C::Number.like(format!("{y}-%"))).add(
+                        Condition::all()
+                            .add(C::Number.is_null())
+                            .add(C::CreatedAt.gte(start))
+                            .add(C::CreatedAt.lt(end)),
+                    ),
+                );
+            }
+        }
+        if let Some((overdue, today)) = f.overdue {
+            let open = [
+                SuggestionStatus::Assigned.as_str(),
+                SuggestionStatus::Rehandling.as_str(),
+            ];
+            let cond = Condition::all()
+                .add(C::Status.is_in(open))
+                .add(C::Deadline.lt(today));
+            q = q.filter(if overdue { cond } else { cond.not() });
+        }
+        if let Some(o) = f.outstanding {
+            q = q.filter(C::Outstanding.eq(o));
+        }
+        if let Some(text) = &f.q {
+            q = q.filter(
+                Condition::any()
+                    .add(list::contains(C::Title, text))
+                    .add(list::contains(C::Content, text)),
+            );
+        }
+        let keys = list::Keys {
+            id: C::Id,
+            updated_at: C::UpdatedAt,
+            deleted_at: Some(C::DeletedAt),
+            seq: list::SEQ_COLUMN,
+        };
+        let page = list::paginate(&self.db, q, keys, opts, |m: &suggestion::Model| {
+            (m.id, m.updated_at, m.deleted_at)
+        })
+        .await?;
+        let ids: Vec<Uuid> = page.live().map(|m| m.id).collect();
+        let mut ch = children(&self.db, &ids).await?;
+        page.try_map(|m| assemble(m, &mut ch))
+    }
+
+    /// Suggestions overdue on `today` whose overdue state is not yet on
+    /// their timeline.
+    pub async fn newly_overdue_suggestions(
+        &self,
+        today: NaiveDate,
+        limit: u64,
+    ) -> StoreResult<Vec<Uuid>> {
+        use sea_orm::QuerySelect;
+        let open = [
+            SuggestionStatus::Assigned.as_str(),
+            SuggestionStatus::Rehandling.as_str(),
+        ];
+        Ok(SuggestionEntity::find()
+            .filter(C::Status.is_in(open))
+            .filter(C::Deadline.lt(today))
+            .filter(C::OverdueRecorded.eq(false))
+            .filter(C::DeletedAt.is_null())
+            .order_by_asc(C::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| m.id)
+            .collect())
+    }
+}
+
+impl Store {
+    /// Puts "became overdue" on the timeline of a suggestion that is
+    /// overdue on `today`, once per deadline. Returns whether it did (false
+    /// when another run got there first or the suggestion moved on).
+    pub async fn record_overdue(&self, id: Uuid, today: NaiveDate) -> StoreResult<bool> {
+        let open = [
+            SuggestionStatus::Assigned.as_str(),
+            SuggestionStatus::Rehandling.as_str(),
+        ];
+        let txn = self.db.begin().await?;
+        // A change of the record: its version and time move, so caches
+        // (ETags) and synchronising clients see that it is now overdue, and
+        // a save based on an older read fails rather than undoing this.
+        let res = SuggestionEntity::update_many()
+            .col_expr(C::OverdueRecorded, Expr::value(true))
+            .col_expr(C::Version, Expr::col(C::Version).add(1))
+            .col_expr(C::UpdatedAt, Expr::value(renda_domain::time::now()))
+            .filter(C::Id.eq(id))
+            .filter(C::OverdueRecorded.eq(false))
+            .filter(C::Status.is_in(open))
+            .filter(C::Deadline.lt(today))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Ok(false);
+        }
+        let s = load(&txn, id).await?;
+        let ctx = AuditCtx::system();
+        let event = Event {
+            action: "became_overdue",
+            detail: Some(serde_json::json!({"due_date": s.deadline, "on": today})),
+        };
+        insert_event(&txn, &ctx, id, Some(s.status), Some(s.status), &event).await?;
+        crate::integration::emit(&txn, outbox_event(&s, Some(s.status), event.action)).await?;
+        audit::record(
+            &txn,
+            &self.crypto,
+            &ctx,
+            "became_overdue",
+            OBJECT,
+            Some(id),
+            None::<&()>,
+            Some(&serde_json::json!({"due_date": s.deadline})),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,585 @@
+//! Deputies' suggestions. The domain's commands decide what a suggestion
+//! becomes (`renda_domain::suggestion`); this module writes the
+//! [`Change`] they return (the new state, its side records, its timeline
+//! event, its outbox event and its audit entry) in one transaction, and
+//! only if nobody changed the suggestion meanwhile.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+pub use renda_domain::suggestion::{
+    Attachment, Change, Commitment, Effect, Event, NewSuggestion, UnitRequest,
+};
+use renda_domain::suggestion::{
+    CoSigner, CoUnit, Color, CommitmentStatus, EvaluationResult, Reply, ReplyCategory,
+    RequestStatus, Suggestion, SuggestionRecordKind, SuggestionStatus, format_number,
+};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, TransactionTrait,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::Store;
+use crate::audit::{self, AuditCtx};
+use crate::entities::suggestion::{self, Column as C, Entity as SuggestionEntity};
+use crate::entities::{
+    suggestion_assignment as sa, suggestion_attachment as att, suggestion_category as cat,
+    suggestion_co_signer as cs, suggestion_co_unit as cu, suggestion_commitment as cm,
+    suggestion_counter as counter, suggestion_event as ev, suggestion_record as rec,
+    suggestion_reply as rp, suggestion_request as rq,
+};
+use crate::error::{StoreError, StoreResult, parse_stored};
+use crate::list::{self, ListOptions, Page};
+
+mod effects;
+mod listing;
+mod reading;
+
+use effects::side_write;
+
+const OBJECT: &str = "suggestion";
+
+/// The outbox event of a change of `s`: the office learns of everything
+/// past the draft stage, a unit of what happens while the suggestion is
+/// with it, as the suggestion's visibility rules say.
+fn outbox_event(
+    s: &Suggestion,
+    from: Option<SuggestionStatus>,
+    action: &str,
+) -> crate::integration::EventDraft {
+    let units = if renda_domain::suggestion::UNIT_VISIBLE.contains(&s.status) {
+        s.lead_unit_id
+            .into_iter()
+            .chain(s.co_units.iter().map(|c| c.unit_id))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    crate::integration::EventDraft {
+        object_type: OBJECT,
+        object_id: s.id,
+        action: action.to_owned(),
+        data: serde_json::json!({
+            "number": s.number,
+            "from_status": from,
+            "status": s.status,
+            "lead_unit_id": s.lead_unit_id,
+            "deadline": s.deadline,
+        }),
+        audience: renda_domain::integration::Audience {
+            office: s.status != SuggestionStatus::Draft,
+            units,
+        },
+    }
+}
+
+/// Which suggestions a caller sees: a union of conditions (see the
+/// permission module's `Visibility`, from which this is made).
+#[derive(Debug, Clone, Default)]
+pub struct SuggestionVisibility {
+    pub published: bool,
+    pub deputy: Option<Uuid>,
+    pub submitted: bool,
+    pub unit: Option<Uuid>,
+    pub unit_statuses: Vec<SuggestionStatus>,
+}
+
+/// Filters of the suggestion listing.
+#[derive(Debug, Clone, Default)]
+pub struct SuggestionFilter {
+    pub status: Option<SuggestionStatus>,
+    pub color: Option<Color>,
+    pub category: Option<String>,
+    /// Lead unit or co-unit.
+    pub unit_id: Option<Uuid>,
+    /// Lead deputy or active co-signer.
+    pub deputy_id: Option<Uuid>,
+    pub term: Option<String>,
+    /// The year of registration (the year in `number`), or of creation for
+    /// unregistered ones.
+    pub year: Option<i32>,
+    /// Overdue on this day (true) or not overdue (false).
+    pub overdue: Option<(bool, NaiveDate)>,
+    pub q: Option<String>,
+    pub outstanding: Option<bool>,
+}
+
+/// A timeline entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimelineEntry {
+    pub id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub from_status: Option<SuggestionStatus>,
+    pub to_status: Option<SuggestionStatus>,
+    pub detail: Option<serde_json::Value>,
+}
+
+/// A record kept on a suggestion: an on-site verification or a leader's
+/// supervision note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SuggestionRecord {
+    pub id: Uuid,
+    pub kind: SuggestionRecordKind,
+    pub occurred_on: NaiveDate,
+    pub participants: Option<String>,
+    pub content: String,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One lead unit's time holding a suggestion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssignmentSpell {
+    pub id: Uuid,
+    pub lead_unit_id: Uuid,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub end_reason: Option<String>,
+}
+
+fn to_model(s: &Suggestion) -> suggestion::ActiveModel {
+    suggestion::ActiveModel {
+        id: Set(s.id),
+        number: Set(s.number.clone()),
+        title: Set(s.title.clone()),
+        content: Set(s.content.clone()),
+        category: Set(s.category.clone()),
+        term: Set(s.term.clone()),
+        session: Set(s.session.clone()),
+        timing: Set(s.timing.as_str().to_owned()),
+        lead_deputy_id: Set(s.lead_deputy_id),
+        source: Set(s.source.as_str().to_owned()),
+        source_ref: Set(s.source_ref.clone()),
+        status: Set(s.status.as_str().to_owned()),
+        color: Set(s.color.map(|c| c.as_str().to_owned())),
+        lead_unit_id: Set(s.lead_unit_id),
+        supervisor_id: Set(s.supervisor_id),
+        assigned_on: Set(s.assigned_on),
+        deadline: Set(s.deadline),
+        overdue_recorded: Set(s.overdue_recorded),
+        submitted_at: Set(s.submitted_at),
+        registered_at: Set(s.registered_at),
+        assigned_at: Set(s.assigned_at),
+        replied_at: Set(s.replied_at),
+        replied_on_time: Set(s.replied_on_time),
+        closed_at: Set(s.closed_at),
+        reject_reason: Set(s.reject_reason.clone()),
+        evaluation_result: Set(s.evaluation_result.map(|e| e.as_str().to_owned())),
+        evaluation_comment: Set(s.evaluation_comment.clone()),
+        evaluated_at: Set(s.evaluated_at),
+        signed_off_at: Set(s.signed_off_at),
+        signed_off_by: Set(s.signed_off_by),
+        published_at: Set(s.published_at),
+        outstanding: Set(s.outstanding),
+        outstanding_reason: Set(s.outstanding_reason.clone()),
+        created_by: Set(s.created_by),
+        created_at: Set(s.created_at),
+        updated_at: Set(s.updated_at),
+        deleted_at: Set(s.deleted_at),
+        version: Set(s.version),
+    }
+}
+
+fn reply_from(m: rp::Model) -> StoreResult<Reply> {
+    Ok(Reply {
+        id: m.id,
+        round: m.round,
+        unit_id: m.unit_id,
+        category: m
+            .category
+            .parse::<ReplyCategory>()
+            .map_err(|e| StoreError::Db(sea_orm::DbErr::Type(e.to_string())))?,
+        content: m.content,
+        document_number: m.document_number,
+        signed_by: m.signed_by,
+        responsible_person: m.responsible_person,
+        handler_name: m.handler_name,
+        handler_phone: m.handler_phone,
+        reply_date: m.reply_date,
+        created_at: m.created_at,
+    })
+}
+
+struct Children {
+    co_signers: HashMap<Uuid, Vec<CoSigner>>,
+    co_units: HashMap<Uuid, Vec<CoUnit>>,
+    replies: HashMap<Uuid, Reply>,
+}
+
+async fn children<Conn: ConnectionTrait>(c: &Conn, ids: &[Uuid]) -> StoreResult<Children> {
+    let mut out = Children {
+        co_signers: HashMap::new(),
+        co_units: HashMap::new(),
+        replies: HashMap::new(),
+    };
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for m in cs::Entity::find()
+        .filter(cs::Column::SuggestionId.is_in(ids.iter().copied()))
+        .order_by_asc(cs::Column::Position)
+        .all(c)
+        .await?
+    {
+        out.co_signers
+            .entry(m.suggestion_id)
+            .or_default()
+            .push(CoSigner {
+                deputy_id: m.deputy_id,
+                withdrawn_at: m.withdrawn_at,
+            });
+    }
+    for m in cu::Entity::find()
+        .filter(cu::Column::SuggestionId.is_in(ids.iter().copied()))
+        .order_by_asc(cu::Column::UnitId)
+        .all(c)
+        .await?
+    {
+        out.co_units
+            .entry(m.suggestion_id)
+            .or_default()
+            .push(CoUnit {
+                unit_id: m.unit_id,
+                deadline: m.deadline,
+                opinion: m.opinion,
+                opinion_at: m.opinion_at,
+            });
+    }
+    for m in rp::Entity::find()
+        .filter(rp::Column::SuggestionId.is_in(ids.iter().copied()))
+        .order_by_asc(rp::Column::Round)
+        .all(c)
+        .await?
+    {
+        let id = m.suggestion_id;
+        out.replies.insert(id, reply_from(m)?);
+    }
+    Ok(out)
+}
+
+fn assemble(m: suggestion::Model, ch: &mut Children) -> StoreResult<Suggestion> {
+    let id = m.id;
+    Ok(Suggestion {
+        id,
+        number: m.number,
+        title: m.title,
+        content: m.content,
+        category: m.category,
+        term: m.term,
+        session: m.session,
+        timing: parse_stored(&m.timing)?,
+        lead_deputy_id: m.lead_deputy_id,
+        co_signers: ch.co_signers.remove(&id).unwrap_or_default(),
+        source: parse_stored(&m.source)?,
+        source_ref: m.source_ref,
+        status: parse_stored(&m.status)?,
+        color: m.color.as_deref().map(parse_stored).transpose()?,
+        lead_unit_id: m.lead_unit_id,
+        co_units: ch.co_units.remove(&id).unwrap_or_default(),
+        supervisor_id: m.supervisor_id,
+        assigned_on: m.assigned_on,
+        deadline: m.deadline,
+        overdue_recorded: m.overdue_recorded,
+        submitted_at: m.submitted_at,
+        registered_at: m.registered_at,
+        assigned_at: m.assigned_at,
+        replied_at: m.replied_at,
+        replied_on_time: m.replied_on_time,
+        closed_at: m.closed_at,
+        reject_reason: m.reject_reason,
+        reply: ch.replies.remove(&id),
+        evaluation_result: m
+            .evaluation_result
+            .as_deref()
+            .map(parse_stored::<EvaluationResult>)
+            .transpose()?,
+        evaluation_comment: m.evaluation_comment,
+        evaluated_at: m.evaluated_at,
+        signed_off_at: m.signed_off_at,
+        signed_off_by: m.signed_off_by,
+        published_at: m.published_at,
+        outstanding: m.outstanding,
+        outstanding_reason: m.outstanding_reason,
+        created_by: m.created_by,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        deleted_at: m.deleted_at,
+        version: m.version,
+    })
+}
+
+async fn load<Conn: ConnectionTrait>(c: &Conn, id: Uuid) -> StoreResult<Suggestion> {
+    let m = SuggestionEntity::find_by_id(id)
+        .filter(C::DeletedAt.is_null())
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut ch = children(c, &[id]).await?;
+    assemble(m, &mut ch)
+}
+
+async fn write_co_signers<Conn: ConnectionTrait>(
+    c: &Conn,
+    id: Uuid,
+    list: &[CoSigner],
+) -> StoreResult<()> {
+    cs::Entity::delete_many()
+        .filter(cs::Column::SuggestionId.eq(id))
+        .exec(c)
+        .await?;
+    if !list.is_empty() {
+        let rows = list.iter().enumerate().map(|(i, x)| cs::ActiveModel {
+            suggestion_id: Set(id),
+            deputy_id: Set(x.deputy_id),
+            position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+            withdrawn_at: Set(x.withdrawn_at),
+        });
+        cs::Entity::insert_many(rows)
+            .exec_without_returning(c)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn write_co_units<Conn: ConnectionTrait>(
+    c: &Conn,
+    id: Uuid,
+    list: &[CoUnit],
+) -> StoreResult<()> {
+    cu::Entity::delete_many()
+        .filter(cu::Column::SuggestionId.eq(id))
+        .exec(c)
+        .await?;
+    if !list.is_empty() {
+        let rows = list.iter().map(|x| cu::ActiveModel {
+            suggestion_id: Set(id),
+            unit_id: Set(x.unit_id),
+            deadline: Set(x.deadline),
+            opinion: Set(x.opinion.clone()),
+            opinion_at: Set(x.opinion_at),
+        });
+        cu::Entity::insert_many(rows)
+            .exec_without_returning(c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The next number of `year`: one counter row per year, incremented in
+/// the registering transaction (the row lock orders concurrent ones).
+async fn next_number<Conn: ConnectionTrait>(c: &Conn, year: i32) -> StoreResult<String> {
+    counter::Entity::insert(counter::ActiveModel {
+        year: Set(year),
+        last_number: Set(0),
+    })
+    .on_conflict_do_nothing_on([counter::Column::Year])
+    .exec(c)
+    .await?;
+    counter::Entity::update_many()
+        .col_expr(
+            counter::Column::LastNumber,
+            Expr::col(counter::Column::LastNumber).add(1),
+        )
+        .filter(counter::Column::Year.eq(year))
+        .exec(c)
+        .await?;
+    let row = counter::Entity::find_by_id(year)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(format_number(year, row.last_number))
+}
+
+async fn insert_event<Conn: ConnectionTrait>(
+    c: &Conn,
+    ctx: &AuditCtx,
+    id: Uuid,
+    from: Option<SuggestionStatus>,
+    to: Option<SuggestionStatus>,
+    event: &Event,
+) -> StoreResult<()> {
+    ev::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        suggestion_id: Set(id),
+        occurred_at: Set(renda_domain::time::now()),
+        actor_id: Set(ctx.actor_id),
+        actor_name: Set(ctx.actor_username.clone()),
+        action: Set(event.action.to_owned()),
+        from_status: Set(from.map(|s| s.as_str().to_owned())),
+        to_status: Set(to.map(|s| s.as_str().to_owned())),
+        detail: Set(event.detail.as_ref().map(|d| d.to_string())),
+    }
+    .insert(c)
+    .await?;
+    Ok(())
+}
+
+/// Inserts a new draft with its timeline event and audit entry on `c`.
+pub(crate) async fn insert_suggestion<Conn: ConnectionTrait>(
+    c: &Conn,
+    crypto: &crate::crypto::Crypto,
+    ctx: &AuditCtx,
+    new: NewSuggestion,
+) -> StoreResult<Suggestion> {
+    let now = renda_domain::time::now();
+    let s = Suggestion {
+        id: Uuid::now_v7(),
+        number: None,
+        title: new.title,
+        content: new.content,
+        category: new.category,
+        term: new.term,
+        session: new.session,
+        timing: new.timing,
+        lead_deputy_id: new.lead_deputy_id,
+        co_signers: new
+            .co_signers
+            .into_iter()
+            .map(|d| CoSigner {
+                deputy_id: d,
+                withdrawn_at: None,
+            })
+            .collect(),
+        source: new.source,
+        source_ref: new.source_ref,
+        status: SuggestionStatus::Draft,
+        color: None,
+        lead_unit_id: None,
+        co_units: Vec::new(),
+        supervisor_id: None,
+        assigned_on: None,
+        deadline: None,
+        overdue_recorded: false,
+        submitted_at: None,
+        registered_at: None,
+        assigned_at: None,
+        replied_at: None,
+        replied_on_time: None,
+        closed_at: None,
+        reject_reason: None,
+        reply: None,
+        evaluation_result: None,
+        evaluation_comment: None,
+        evaluated_at: None,
+        signed_off_at: None,
+        signed_off_by: None,
+        published_at: None,
+        outstanding: false,
+        outstanding_reason: None,
+        created_by: new.created_by,
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+        version: 1,
+    };
+    to_model(&s).insert(c).await?;
+    write_co_signers(c, s.id, &s.co_signers).await?;
+    let event = Event {
+        action: "created",
+        detail: None,
+    };
+    insert_event(c, ctx, s.id, None, Some(s.status), &event).await?;
+    crate::integration::emit(c, outbox_event(&s, None, event.action)).await?;
+    audit::record(
+        c,
+        crypto,
+        ctx,
+        "create",
+        OBJECT,
+        Some(s.id),
+        None::<&Suggestion>,
+        Some(&s),
+    )
+    .await?;
+    Ok(s)
+}
+
+impl Store {
+    pub async fn create_suggestion(
+        &self,
+        ctx: &AuditCtx,
+        new: NewSuggestion,
+    ) -> StoreResult<Suggestion> {
+        let txn = self.db.begin().await?;
+        let s = insert_suggestion(&txn, &self.crypto, ctx, new).await?;
+        txn.commit().await?;
+        Ok(s)
+    }
+
+    pub async fn get_suggestion(&self, id: Uuid) -> StoreResult<Suggestion> {
+        load(&self.db, id).await
+    }
+
+    /// Writes `after` over `before` if the suggestion is still at
+    /// `before.version`, with its side records, timeline event and audit
+    /// entry, in one transaction. A suggestion newly registered gets the
+    /// next number of the year. Someone else's change in between is
+    /// `VersionMismatch`.
+    pub async fn save_suggestion(
+        &self,
+        ctx: &AuditCtx,
+        before: &Suggestion,
+        change: Change,
+    ) -> StoreResult<Suggestion> {
+        let Change {
+            mut after,
+            event,
+            effects,
+        } = change;
+        let txn = self.db.begin().await?;
+        if after.status == SuggestionStatus::Registered && after.number.is_none() {
+            // The congress counts its year in China Standard Time (UTC+8).
+            let year =
+                renda_domain::time::china_date(after.registered_at.unwrap_or_else(Utc::now)).year();
+            after.number = Some(next_number(&txn, year).await?);
+        }
+        after.updated_at = renda_domain::time::now();
+        after.version = before.version + 1;
+        let res = SuggestionEntity::update_many()
+            .set(to_model(&after))
+            .filter(C::Id.eq(before.id))
+            .filter(C::Version.eq(before.version))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::VersionMismatch);
+        }
+        if after.co_signers != before.co_signers {
+            write_co_signers(&txn, after.id, &after.co_signers).await?;
+        }
+        if after.co_units != before.co_units {
+            write_co_units(&txn, after.id, &after.co_units).await?;
+        }
+        for w in effects {
+            side_write(&txn, &self.crypto, ctx, after.id, w).await?;
+        }
+        let (from, to) = (before.status, after.status);
+        insert_event(&txn, ctx, after.id, Some(from), Some(to), &event).await?;
+        crate::integration::emit(&txn, outbox_event(&after, Some(from), event.action)).await?;
+        let action = if from == to {
+            event.action.to_owned()
+        } else {
+            format!("transition:{}", event.action)
+        };
+        audit::record(
+            &txn,
+            &self.crypto,
+            ctx,
+            &action,
+            OBJECT,
+            Some(after.id),
+            Some(before),
+            Some(&after),
+        )
+        .await?;
+        let saved = load(&txn, after.id).await?;
+        txn.commit().await?;
+        Ok(saved)
+    }
+}
