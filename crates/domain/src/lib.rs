@@ -6,6 +6,7 @@
 mod macros;
 
 pub mod activity;
+pub mod code;
 mod common_passwords;
 pub mod deputy;
 pub mod duty;
@@ -22,6 +23,7 @@ pub mod time;
 pub mod unit;
 pub mod user;
 
+pub use code::Code;
 pub use role::{Role, RoleSet};
 
 /// A string value that is not one of an enumeration's identifiers.
@@ -46,6 +48,7 @@ mod tests {
             }
         }
         check(crate::Role::ALL);
+        check(crate::Code::ALL);
         check(crate::user::UserStatus::ALL);
         check(crate::unit::UnitKind::ALL);
         check(crate::deputy::Level::ALL);

@@ -6,7 +6,8 @@ use std::borrow::Cow;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-use renda_persistence::StoreError;
+pub use renda_domain::Code;
+use renda_persistence::{Conflict, StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -101,7 +102,7 @@ impl FieldError {
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: Code,
     pub detail: Msg,
     pub errors: Vec<FieldError>,
     pub headers: Vec<(HeaderName, String)>,
@@ -127,8 +128,8 @@ pub struct Problem {
     pub title: String,
     pub status: u16,
     pub detail: String,
-    /// A stable machine-readable error code.
-    pub code: String,
+    /// A stable machine-readable error code, one of the published list.
+    pub code: Code,
     /// Problems with individual fields, for validation errors.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ProblemField>>,
@@ -167,7 +168,7 @@ fn title_for(status: StatusCode) -> Msg {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, detail: Msg) -> Self {
+    pub fn new(status: StatusCode, code: Code, detail: Msg) -> Self {
         Self {
             status,
             code,
@@ -192,9 +193,9 @@ impl ApiError {
             return None;
         }
         match self.code {
-            "invalid_client" => Some("invalid_client"),
-            "unsupported_grant_type" => Some("unsupported_grant_type"),
-            "invalid_scope" => Some("invalid_scope"),
+            Code::InvalidClient => Some("invalid_client"),
+            Code::UnsupportedGrantType => Some("unsupported_grant_type"),
+            Code::InvalidScope => Some("invalid_scope"),
             _ if self.status.is_client_error() && self.status != StatusCode::TOO_MANY_REQUESTS => {
                 Some("invalid_request")
             }
@@ -207,14 +208,14 @@ impl ApiError {
         self
     }
 
-    pub fn bad_request(code: &'static str, detail: Msg) -> Self {
+    pub fn bad_request(code: Code, detail: Msg) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, detail)
     }
 
     pub fn unauthenticated() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
-            "unauthenticated",
+            Code::Unauthenticated,
             Msg::new(
                 "需要登录，或访问令牌无效、已过期",
                 "Sign-in required, or the access token is invalid or expired",
@@ -226,7 +227,7 @@ impl ApiError {
     pub fn forbidden() -> Self {
         Self::new(
             StatusCode::FORBIDDEN,
-            "forbidden",
+            Code::Forbidden,
             Msg::new(
                 "当前账号的角色不允许执行此操作",
                 "Your roles do not allow this operation",
@@ -239,7 +240,7 @@ impl ApiError {
     pub fn password_change_required() -> Self {
         Self::new(
             StatusCode::FORBIDDEN,
-            "password_change_required",
+            Code::PasswordChangeRequired,
             Msg::new(
                 "请先修改密码（首次登录、密码被重置或已过期）：POST /api/v1/me/password",
                 "Change your password first (first sign-in, reset or expired password): POST /api/v1/me/password",
@@ -251,7 +252,7 @@ impl ApiError {
     pub fn insufficient_scope() -> Self {
         Self::new(
             StatusCode::FORBIDDEN,
-            "insufficient_scope",
+            Code::InsufficientScope,
             Msg::new(
                 "客户端令牌的授权范围（scope）不包含此操作",
                 "The client's token does not carry a scope that allows this operation",
@@ -262,7 +263,7 @@ impl ApiError {
     pub fn not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
-            "not_found",
+            Code::NotFound,
             Msg::new(
                 "所请求的资源不存在或不可见",
                 "The requested resource does not exist or is not visible to you",
@@ -270,14 +271,14 @@ impl ApiError {
         )
     }
 
-    pub fn conflict(code: &'static str, detail: Msg) -> Self {
+    pub fn conflict(code: Code, detail: Msg) -> Self {
         Self::new(StatusCode::CONFLICT, code, detail)
     }
 
     pub fn precondition_failed() -> Self {
         Self::new(
             StatusCode::PRECONDITION_FAILED,
-            "precondition_failed",
+            Code::PreconditionFailed,
             Msg::new(
                 "资源已被修改（If-Match 不匹配），请重新获取后再试",
                 "The resource has changed (If-Match does not match); fetch it again",
@@ -288,7 +289,7 @@ impl ApiError {
     pub fn validation(errors: Vec<FieldError>) -> Self {
         let mut e = Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
+            Code::ValidationFailed,
             Msg::new(
                 "请求中有字段不符合要求",
                 "Some fields of the request are not valid",
@@ -305,7 +306,7 @@ impl ApiError {
     pub fn unsupported_media_type() -> Self {
         Self::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            Code::UnsupportedMediaType,
             Msg::new(
                 "请求体须为 application/json",
                 "The request body must be application/json",
@@ -316,7 +317,7 @@ impl ApiError {
     pub fn payload_too_large() -> Self {
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
+            Code::PayloadTooLarge,
             Msg::new(
                 "JSON 请求体不得超过 1 MiB",
                 "A JSON request body may not exceed 1 MiB",
@@ -328,7 +329,7 @@ impl ApiError {
     pub fn file_too_large(limit_mib: usize) -> Self {
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
+            Code::PayloadTooLarge,
             Msg::new(
                 format!("上传的文件不得超过 {limit_mib} MiB"),
                 format!("An uploaded file may not exceed {limit_mib} MiB"),
@@ -339,7 +340,7 @@ impl ApiError {
     pub fn method_not_allowed(allow: &str) -> Self {
         Self::new(
             StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
+            Code::MethodNotAllowed,
             Msg::new(
                 "该路径不支持此请求方法",
                 "This path does not support the request method",
@@ -351,7 +352,7 @@ impl ApiError {
     pub fn unavailable() -> Self {
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "service_unavailable",
+            Code::ServiceUnavailable,
             Msg::new(
                 "数据库暂时无法访问，请稍后重试",
                 "The database cannot be reached right now; try again shortly",
@@ -363,7 +364,7 @@ impl ApiError {
     pub fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
+            Code::InternalError,
             Msg::new(
                 "服务器内部错误，已记录",
                 "Internal server error; it has been logged",
@@ -378,7 +379,7 @@ impl ApiError {
             title: title_for(self.status).get(lang).to_owned(),
             status: self.status.as_u16(),
             detail: self.detail.get(lang).to_owned(),
-            code: self.code.to_owned(),
+            code: self.code,
             errors: (!self.errors.is_empty()).then(|| {
                 self.errors
                     .iter()
@@ -443,7 +444,7 @@ impl From<StoreError> for ApiError {
                 tracing::info!(error = %err, "value refused by the database");
                 ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "out_of_range",
+                    Code::OutOfRange,
                     Msg::new(
                         "有取值超出可保存的范围（过长或超出日期、数值范围）",
                         "A value is out of the range that can be kept (too long, or a date or number out of range)",
@@ -466,76 +467,227 @@ impl From<StoreError> for ApiError {
     }
 }
 
-fn conflict_for(code: &'static str) -> ApiError {
-    let detail = match code {
-        "username_taken" => Msg::new("该用户名已被使用", "That username is taken"),
-        "unit_name_taken" => Msg::new("已有同名的承办单位", "A unit with that name exists"),
-        "tie_to_assigned_item" => Msg::new(
-            "该观察员仍参与监督这一单位的未结事项：请先由办公室撤回其参与，再申报利害关系",
-            "The observer is still assigned to an open item supervising that body: the office withdraws the assignment first, then the tie is declared",
+/// The answer to each rule of the data that refused a change: one
+/// exhaustive table, so that a new rule cannot go out without its code
+/// and texts.
+fn conflict_for(conflict: Conflict) -> ApiError {
+    let (code, detail) = match conflict {
+        Conflict::UsernameTaken => (
+            Code::UsernameTaken,
+            Msg::new("该用户名已被使用", "That username is taken"),
         ),
-        "conflict_of_interest" => Msg::new(
-            "该观察员已申报与被监督单位存在利害关系，不能参与此监督事项",
-            "The observer declared a tie to a supervised body and cannot take part in this item",
+        Conflict::UnitNameTaken => (
+            Code::UnitNameTaken,
+            Msg::new("已有同名的承办单位", "A unit with that name exists"),
         ),
-        "deputy_at_station" => Msg::new(
-            "该代表仍在联络站（点）名单中，请先将其移出",
-            "The deputy is listed at a liaison station: take them off it first",
+        Conflict::TieToAssignedItem => (
+            Code::TieToAssignedItem,
+            Msg::new(
+                "该观察员仍参与监督这一单位的未结事项：请先由办公室撤回其参与，再申报利害关系",
+                "The observer is still assigned to an open item supervising that body: the office withdraws the assignment first, then the tie is declared",
+            ),
         ),
-        "client_gone" => Msg::new("该接入系统刚被删除", "The client was just deleted"),
-        "roles_changed" => Msg::new(
-            "该账号的角色刚被修改，请重新读取后再提交",
-            "The account's roles changed meanwhile; read it again and resend",
+        Conflict::ConflictOfInterest => (
+            Code::ConflictOfInterest,
+            Msg::new(
+                "该观察员已申报与被监督单位存在利害关系，不能参与此监督事项",
+                "The observer declared a tie to a supervised body and cannot take part in this item",
+            ),
         ),
-        "unit_gone" => Msg::new(
-            "要关联的承办单位刚被删除",
-            "The unit to link was just deleted",
+        Conflict::DeputyAtStation => (
+            Code::DeputyAtStation,
+            Msg::new(
+                "该代表仍在联络站（点）名单中，请先将其移出",
+                "The deputy is listed at a liaison station: take them off it first",
+            ),
         ),
-        "deputy_gone" => Msg::new(
-            "要关联的代表刚被删除",
-            "The deputy to link was just deleted",
+        Conflict::ClientGone => (
+            Code::ClientGone,
+            Msg::new("该接入系统刚被删除", "The client was just deleted"),
         ),
-        "station_cycle" => Msg::new(
-            "上级站点不能是自身或下级站点（可能刚被他人修改）",
-            "A station cannot sit below itself (the tree may have just changed)",
+        Conflict::RolesChanged => (
+            Code::RolesChanged,
+            Msg::new(
+                "该账号的角色刚被修改，请重新读取后再提交",
+                "The account's roles changed meanwhile; read it again and resend",
+            ),
         ),
-        "station_parent_gone" => {
-            Msg::new("上级站点已不存在", "The parent station no longer exists")
+        Conflict::UnitGone => (
+            Code::UnitGone,
+            Msg::new(
+                "要关联的承办单位刚被删除",
+                "The unit to link was just deleted",
+            ),
+        ),
+        Conflict::DeputyGone => (
+            Code::DeputyGone,
+            Msg::new(
+                "要关联的代表刚被删除",
+                "The deputy to link was just deleted",
+            ),
+        ),
+        Conflict::StationCycle => (
+            Code::StationCycle,
+            Msg::new(
+                "上级站点不能是自身或下级站点（可能刚被他人修改）",
+                "A station cannot sit below itself (the tree may have just changed)",
+            ),
+        ),
+        Conflict::StationParentGone => (
+            Code::StationParentGone,
+            Msg::new("上级站点已不存在", "The parent station no longer exists"),
+        ),
+        Conflict::StationHasChildren => (
+            Code::StationHasChildren,
+            Msg::new("该站点下仍有下级站点", "Stations still sit below this one"),
+        ),
+        Conflict::DeputyAlreadyLinked => (
+            Code::DeputyAlreadyLinked,
+            Msg::new(
+                "该代表已关联到另一个账号",
+                "That deputy is already linked to another account",
+            ),
+        ),
+        Conflict::UnitInUse => (
+            Code::UnitInUse,
+            Msg::new(
+                "仍有账号或接入系统关联该单位，不能删除",
+                "Accounts or clients are still linked to this unit; it cannot be deleted",
+            ),
+        ),
+        Conflict::DeputyInUse => (
+            Code::DeputyInUse,
+            Msg::new(
+                "仍有账号关联该代表，不能删除",
+                "An account is still linked to this deputy; it cannot be deleted",
+            ),
+        ),
+        Conflict::LastAdmin => (
+            Code::LastAdmin,
+            Msg::new(
+                "这是最后一个有效的管理员账号，不能停用或取消其管理员角色",
+                "This is the last active administrator; it cannot be disabled or lose the admin role",
+            ),
+        ),
+        Conflict::LastSecurityAdmin => (
+            Code::LastSecurityAdmin,
+            Msg::new(
+                "这是最后一个有效的安全管理员账号，不能停用或取消其安全管理员角色",
+                "This is the last active security administrator; it cannot be disabled or lose the role",
+            ),
+        ),
+        Conflict::LastAuditAdmin => (
+            Code::LastAuditAdmin,
+            Msg::new(
+                "这是最后一个有效的审计管理员账号，不能停用或取消其审计管理员角色",
+                "This is the last active audit administrator; it cannot be disabled or lose the role",
+            ),
+        ),
+        Conflict::CategoryExists => (
+            Code::CategoryExists,
+            Msg::new("该类别已存在", "That category exists"),
+        ),
+        Conflict::ClientNameTaken => (
+            Code::ClientNameTaken,
+            Msg::new("已有同名的客户端", "A client with that name exists"),
+        ),
+        Conflict::AlreadyAdvanced => (
+            Code::AlreadyAdvanced,
+            Msg::new(
+                "该单位本年度已评为先进承办单位",
+                "That unit is already named advanced for the year",
+            ),
+        ),
+        Conflict::AlreadyCheckedIn => (
+            Code::AlreadyCheckedIn,
+            Msg::new("该代表已签到", "The deputy has checked in already"),
+        ),
+        Conflict::AlreadyRated => (
+            Code::AlreadyRated,
+            Msg::new("已评议过该项目", "You have rated this project already"),
+        ),
+        Conflict::AlreadySignedUp => (
+            Code::AlreadySignedUp,
+            Msg::new("该代表已报名", "The deputy has signed up already"),
+        ),
+        Conflict::AlreadyVoted => (
+            Code::AlreadyVoted,
+            Msg::new("已投过票", "You have voted already"),
+        ),
+        Conflict::CandidatesUndecided => (
+            Code::CandidatesUndecided,
+            Msg::new(
+                "仍有候选项目未作决定",
+                "Candidates still wait for a decision",
+            ),
+        ),
+        Conflict::NothingShortlisted => (
+            Code::NothingShortlisted,
+            Msg::new("没有入围的候选项目", "No candidate is shortlisted"),
+        ),
+        Conflict::TiePending => (
+            Code::TiePending,
+            Msg::new(
+                "末位票数相同，须先由办公室决定",
+                "A tie for the last places waits for the office's decision",
+            ),
+        ),
+        Conflict::NoVotes => (Code::NoVotes, Msg::new("尚无人投票", "No ballot was cast")),
+        Conflict::StageChanged => (
+            Code::InvalidState,
+            Msg::new(
+                "该记录刚进入另一阶段，请重新读取",
+                "The record moved to another stage meanwhile; read it again",
+            ),
+        ),
+        Conflict::CommitmentClosed => (
+            Code::CommitmentClosed,
+            Msg::new("该承诺已兑现", "The commitment is already fulfilled"),
+        ),
+        Conflict::RequestDecided => (
+            Code::RequestDecided,
+            Msg::new("该申请已处理", "This request has been decided"),
+        ),
+        Conflict::ResetExpired => (
+            Code::ResetExpired,
+            Msg::new("该密码重置已过期", "The password reset is past its time"),
+        ),
+        Conflict::ResetNotPending => (
+            Code::ResetNotPending,
+            Msg::new(
+                "该密码重置已确认或已撤回",
+                "The password reset was already confirmed or withdrawn",
+            ),
+        ),
+        Conflict::SystemRecord => (
+            Code::SystemRecord,
+            Msg::new(
+                "系统生成的履职记录不能手工修改",
+                "A duty record the system wrote cannot be changed by hand",
+            ),
+        ),
+        Conflict::UniqueViolation => (
+            Code::UniqueViolation,
+            Msg::new("与已有数据重复", "Duplicates an existing record"),
+        ),
+        Conflict::ReferenceViolation => (
+            Code::ReferenceViolation,
+            Msg::new(
+                "引用的数据不存在，或仍被其他数据引用",
+                "Refers to a record that does not exist, or removes one still referred to",
+            ),
+        ),
+        Conflict::BadTieBreak => {
+            return ApiError::field(
+                "tie_break",
+                "invalid",
+                Msg::new(
+                    "须从票数相同的候选项目中选出所缺名额",
+                    "pick exactly the missing places from the tied candidates",
+                ),
+            );
         }
-        "station_has_children" => {
-            Msg::new("该站点下仍有下级站点", "Stations still sit below this one")
-        }
-        "deputy_already_linked" => Msg::new(
-            "该代表已关联到另一个账号",
-            "That deputy is already linked to another account",
-        ),
-        "unit_in_use" => Msg::new(
-            "仍有账号或接入系统关联该单位，不能删除",
-            "Accounts or clients are still linked to this unit; it cannot be deleted",
-        ),
-        "deputy_in_use" => Msg::new(
-            "仍有账号关联该代表，不能删除",
-            "An account is still linked to this deputy; it cannot be deleted",
-        ),
-        "last_admin" => Msg::new(
-            "这是最后一个有效的管理员账号，不能停用或取消其管理员角色",
-            "This is the last active administrator; it cannot be disabled or lose the admin role",
-        ),
-        "last_security_admin" => Msg::new(
-            "这是最后一个有效的安全管理员账号，不能停用或取消其安全管理员角色",
-            "This is the last active security administrator; it cannot be disabled or lose the role",
-        ),
-        "last_audit_admin" => Msg::new(
-            "这是最后一个有效的审计管理员账号，不能停用或取消其审计管理员角色",
-            "This is the last active audit administrator; it cannot be disabled or lose the role",
-        ),
-        "category_exists" => Msg::new("该类别已存在", "That category exists"),
-        "client_name_taken" => Msg::new("已有同名的客户端", "A client with that name exists"),
-        "already_advanced" => Msg::new(
-            "该单位本年度已评为先进承办单位",
-            "That unit is already named advanced for the year",
-        ),
-        "cursor_mismatch" => {
+        Conflict::CursorMismatch => {
             return ApiError::field(
                 "cursor",
                 "invalid",
@@ -545,7 +697,6 @@ fn conflict_for(code: &'static str) -> ApiError {
                 ),
             );
         }
-        _ => Msg::new("与已有数据冲突", "Conflicts with existing data"),
     };
     ApiError::conflict(code, detail)
 }

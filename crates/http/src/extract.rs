@@ -1,6 +1,7 @@
 //! Extractors: JSON bodies and query strings with problem+json errors, the
 //! caller, and conditional-request headers.
 
+use renda_domain::Code;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -306,7 +307,7 @@ pub(crate) fn duplicate_key_error(path: &str) -> ApiError {
 /// 400 for a body that is not JSON.
 fn malformed_json(e: &serde_json::Error) -> ApiError {
     ApiError::bad_request(
-        "malformed_json",
+        Code::MalformedJson,
         Msg::new(
             format!(
                 "请求体不是合法的 JSON（第 {} 行第 {} 列）",
@@ -328,14 +329,14 @@ fn malformed_json(e: &serde_json::Error) -> ApiError {
 pub(crate) fn parse_json<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request(
-            "malformed_json",
+            Code::MalformedJson,
             Msg::new("请求体为空", "The request body is empty"),
         ));
     }
     let ReadJson { value, duplicates } = read_json(bytes).map_err(|e| malformed_json(&e))?;
     if !value.is_object() {
         return Err(ApiError::bad_request(
-            "malformed_json",
+            Code::MalformedJson,
             Msg::new(
                 "请求体须为 JSON 对象",
                 "The request body must be a JSON object",
@@ -398,7 +399,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for JsonBody<T> {
             while let Some(chunk) = payload.next().await {
                 let chunk = chunk.map_err(|_| {
                     ApiError::bad_request(
-                        "malformed_body",
+                        Code::MalformedBody,
                         Msg::new("请求体读取失败", "The request body could not be read"),
                     )
                 })?;
@@ -673,7 +674,7 @@ impl FromRequest for IfMatch {
         let tags = raw.to_str().ok().and_then(crate::etag::list);
         let out = match tags {
             None => Err(ApiError::bad_request(
-                "malformed_if_match",
+                Code::MalformedIfMatch,
                 Msg::new(
                     "If-Match 须为 * 或以逗号分隔的 ETag（如 \"3\"）",
                     "If-Match must be * or a comma-separated list of ETags (such as \"3\")",

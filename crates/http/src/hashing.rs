@@ -9,6 +9,7 @@
 //! with `Retry-After` at once. Memory for hashing is therefore bounded by
 //! the number of threads, whatever the number of requests.
 
+use renda_domain::Code;
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 
@@ -107,7 +108,7 @@ fn work(rx: &Mutex<Receiver<Job>>) {
 pub fn busy() -> ApiError {
     ApiError::new(
         StatusCode::SERVICE_UNAVAILABLE,
-        "busy",
+        Code::Busy,
         Msg::new(
             "服务器正忙于处理其他登录和改密请求，请稍后重试",
             "The server is busy with other sign-ins and password changes; try again shortly",

@@ -2,6 +2,7 @@
 //! security headers; problem+json for every error in the caller's
 //! language; and `Idempotency-Key` for `POST`.
 
+use renda_domain::Code;
 use std::time::Instant;
 
 use actix_web::body::{self, BoxBody, MessageBody};
@@ -230,7 +231,7 @@ pub async fn problems(
                 },
                 s => ApiError::new(
                     s,
-                    "bad_request",
+                    Code::BadRequest,
                     Msg::new("请求无法处理", "The request cannot be processed"),
                 ),
             }
@@ -304,7 +305,7 @@ pub async fn idempotency(
         Ok(k) if !k.is_empty() && k.len() <= 200 && k.bytes().all(|b| b.is_ascii_graphic()) => k,
         _ => {
             return Ok(req.error_response(ApiError::bad_request(
-                "invalid_idempotency_key",
+                Code::InvalidIdempotencyKey,
                 Msg::new(
                     "Idempotency-Key 须为 1 到 200 个可见 ASCII 字符",
                     "Idempotency-Key must be 1 to 200 visible ASCII characters",
@@ -322,7 +323,7 @@ pub async fn idempotency(
     while let Some(chunk) = payload.next().await {
         let Ok(chunk) = chunk else {
             return Ok(req.error_response(ApiError::bad_request(
-                "malformed_body",
+                Code::MalformedBody,
                 Msg::new("请求体读取失败", "The request body could not be read"),
             )));
         };
@@ -382,7 +383,7 @@ pub async fn idempotency(
         Ok(Claim::Mismatch) => {
             return Ok(req.error_response(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "idempotency_key_reused",
+                Code::IdempotencyKeyReused,
                 Msg::new(
                     "该 Idempotency-Key 已用于另一个不同的请求",
                     "This Idempotency-Key was used for a different request",
@@ -391,7 +392,7 @@ pub async fn idempotency(
         }
         Ok(Claim::InProgress) => {
             return Ok(req.error_response(ApiError::conflict(
-                "idempotency_key_in_progress",
+                Code::IdempotencyKeyInProgress,
                 Msg::new(
                     "使用该 Idempotency-Key 的请求仍在处理中",
                     "A request with this Idempotency-Key is still being processed",

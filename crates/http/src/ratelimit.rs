@@ -12,6 +12,7 @@
 //! key refused is refused locally until its window ends, without asking
 //! again.
 
+use renda_domain::Code;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
@@ -104,7 +105,7 @@ impl RateLimiter {
         let secs = wait.as_secs().max(1);
         crate::error::ApiError::new(
             actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
+            Code::RateLimited,
             msg,
         )
         .with_header(RETRY_AFTER, secs.to_string())

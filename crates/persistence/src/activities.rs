@@ -1,6 +1,7 @@
 //! Deputies' activities with invitations, sign-ups and check-ins, and the
 //! needs list of enterprises and residents.
 
+use crate::error::Conflict;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -403,7 +404,7 @@ impl Store {
             .collect())
     }
 
-    /// A deputy signs up; a second sign-up is `Conflict("already_signed_up")`.
+    /// A deputy signs up; a second sign-up is `Conflict(Conflict::AlreadySignedUp)`.
     pub async fn sign_up(&self, ctx: &AuditCtx, a: &Activity, deputy: Uuid) -> StoreResult<()> {
         let txn = self.db.begin().await?;
         ensure_participant(&txn, a.id, deputy).await?;
@@ -418,7 +419,7 @@ impl Store {
             .exec(&txn)
             .await?;
         if res.rows_affected != 1 {
-            return Err(StoreError::Conflict("already_signed_up"));
+            return Err(StoreError::Conflict(Conflict::AlreadySignedUp));
         }
         audit::record(
             &txn,
@@ -465,7 +466,7 @@ impl Store {
                 .await?;
             if res.rows_affected != 1 {
                 if strict {
-                    return Err(StoreError::Conflict("already_checked_in"));
+                    return Err(StoreError::Conflict(Conflict::AlreadyCheckedIn));
                 }
                 continue;
             }

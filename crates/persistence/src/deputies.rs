@@ -1,5 +1,6 @@
 //! Deputies, their memberships and their "three links".
 
+use crate::error::Conflict;
 use std::collections::HashMap;
 
 use renda_domain::deputy::{Deputy, DeputyPatch, DeputyStatus, Level, Link, Membership, NewDeputy};
@@ -394,12 +395,12 @@ impl Store {
             .one(&txn)
             .await?;
         if linked.is_some() {
-            return Err(StoreError::Conflict("deputy_in_use"));
+            return Err(StoreError::Conflict(Conflict::DeputyInUse));
         }
         // Nor while a live station lists them (a station adding them
         // meanwhile locks this row too).
         if crate::stations::live_stations_of_deputy(&txn, id).await? > 0 {
-            return Err(StoreError::Conflict("deputy_at_station"));
+            return Err(StoreError::Conflict(Conflict::DeputyAtStation));
         }
         let mut after = before.clone();
         let now = renda_domain::time::now();

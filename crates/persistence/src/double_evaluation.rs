@@ -1,6 +1,7 @@
 //! The yearly double evaluation (双评): advanced handling units, and the
 //! managed list of suggestion categories.
 
+use crate::error::Conflict;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -51,7 +52,9 @@ impl Store {
         .insert(&txn)
         .await
         .map_err(|e| match StoreError::from(e) {
-            StoreError::Conflict("unique_violation") => StoreError::Conflict("already_advanced"),
+            StoreError::Conflict(Conflict::UniqueViolation) => {
+                StoreError::Conflict(Conflict::AlreadyAdvanced)
+            }
             other => other,
         })?;
         audit::record(
@@ -118,7 +121,7 @@ impl Store {
     ) -> StoreResult<Vec<String>> {
         let txn = self.db.begin().await?;
         match cat::Entity::find_by_id(name.to_owned()).one(&txn).await? {
-            Some(m) if m.active => return Err(StoreError::Conflict("category_exists")),
+            Some(m) if m.active => return Err(StoreError::Conflict(Conflict::CategoryExists)),
             Some(m) => {
                 let mut am: cat::ActiveModel = m.into();
                 am.active = Set(true);

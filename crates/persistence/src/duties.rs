@@ -3,6 +3,7 @@
 //! co-signed, a check-in, a reception day served, an opinion taken up, a
 //! vote); staff and the deputy add the rest by hand.
 
+use crate::error::Conflict;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -181,7 +182,7 @@ impl Store {
         mut after: DutyRecord,
     ) -> StoreResult<DutyRecord> {
         if !before.manual {
-            return Err(StoreError::Conflict("system_record"));
+            return Err(StoreError::Conflict(Conflict::SystemRecord));
         }
         let txn = self.db.begin().await?;
         after.updated_at = renda_domain::time::now();

@@ -32,5 +32,5 @@ pub mod users;
 
 pub use audit::AuditCtx;
 pub use db::Store;
-pub use error::StoreError;
+pub use error::{Conflict, StoreError};
 pub use list::{Cursor, ListOptions, Page, Row};

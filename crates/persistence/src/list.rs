@@ -8,6 +8,7 @@
 //! that a client never needs an overlap and never misses a change. Deleted
 //! rows are left out unless asked for, and then come back as tombstones.
 
+use crate::error::Conflict;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{
@@ -186,7 +187,7 @@ where
                 );
             }
             (false, None) => select = select.filter(keys.id.gt(c.id)),
-            _ => return Err(crate::StoreError::Conflict("cursor_mismatch")),
+            _ => return Err(crate::StoreError::Conflict(Conflict::CursorMismatch)),
         }
     }
     if by_change {
@@ -256,7 +257,7 @@ where
     if let Some(c) = opts.after {
         match c.seq {
             Some(s) => select = select.filter(seq.clone().gt(s)),
-            None => return Err(crate::StoreError::Conflict("cursor_mismatch")),
+            None => return Err(crate::StoreError::Conflict(Conflict::CursorMismatch)),
         }
     }
     let limit = std::cmp::Ord::max(opts.limit, 1);

@@ -1,5 +1,6 @@
 //! The observer registry.
 
+use crate::error::Conflict;
 use std::collections::HashMap;
 
 use renda_domain::observer::{
@@ -260,7 +261,7 @@ impl Store {
             .copied()
             .collect();
         if !new_ties.is_empty() && assigned_with_bodies(&txn, id, &new_ties).await? {
-            return Err(StoreError::Conflict("tie_to_assigned_item"));
+            return Err(StoreError::Conflict(Conflict::TieToAssignedItem));
         }
         after.updated_at = renda_domain::time::now();
         after.version = before.version + 1;

@@ -3,6 +3,7 @@
 //! knows it, so one person alone must not be able to take over another's
 //! account (三员 separation).
 
+use crate::error::Conflict;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
@@ -147,10 +148,10 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         if m.status != "pending" {
-            return Err(StoreError::Conflict("reset_not_pending"));
+            return Err(StoreError::Conflict(Conflict::ResetNotPending));
         }
         if m.expires_at <= now {
-            return Err(StoreError::Conflict("reset_expired"));
+            return Err(StoreError::Conflict(Conflict::ResetExpired));
         }
         let claimed = Resets::update_many()
             .col_expr(C::Status, Expr::value("confirmed"))
@@ -161,7 +162,7 @@ impl Store {
             .exec(&txn)
             .await?;
         if claimed.rows_affected != 1 {
-            return Err(StoreError::Conflict("reset_not_pending"));
+            return Err(StoreError::Conflict(Conflict::ResetNotPending));
         }
         let patch = UserPatch {
             password_hash: Some(m.password_hash.clone()),
@@ -208,7 +209,7 @@ impl Store {
             .exec(&txn)
             .await?;
         if done.rows_affected != 1 {
-            return Err(StoreError::Conflict("reset_not_pending"));
+            return Err(StoreError::Conflict(Conflict::ResetNotPending));
         }
         audit::record(
             &txn,

@@ -1,6 +1,7 @@
 //! Liaison stations, the deputies assigned to them, and their reception
 //! days (接待日) with what happened at each.
 
+use crate::error::Conflict;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -329,7 +330,7 @@ impl Store {
                 .count(&txn)
                 .await?;
             if children > 0 {
-                return Err(StoreError::Conflict("station_has_children"));
+                return Err(StoreError::Conflict(Conflict::StationHasChildren));
             }
         } else if after.parent_id != before.parent_id
             && let Some(parent) = after.parent_id
@@ -635,14 +636,14 @@ async fn check_tree<Conn: ConnectionTrait>(c: &Conn, id: Uuid, parent: Uuid) -> 
     let mut steps = 0;
     while let Some(p) = at {
         if p == id || steps >= MAX_DEPTH {
-            return Err(StoreError::Conflict("station_cycle"));
+            return Err(StoreError::Conflict(Conflict::StationCycle));
         }
         let row = StationEntity::find_by_id(p)
             .filter(C::DeletedAt.is_null())
             .one(c)
             .await?;
         let Some(row) = row else {
-            return Err(StoreError::Conflict("station_parent_gone"));
+            return Err(StoreError::Conflict(Conflict::StationParentGone));
         };
         at = row.parent_id;
         steps += 1;

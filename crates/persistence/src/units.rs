@@ -1,5 +1,6 @@
 //! Handling units.
 
+use crate::error::Conflict;
 use renda_domain::unit::{NewUnit, Unit, UnitKind, UnitPatch};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -58,7 +59,9 @@ fn to_active(u: &Unit) -> unit::ActiveModel {
 
 fn name_conflict(e: sea_orm::DbErr) -> StoreError {
     match StoreError::from(e) {
-        StoreError::Conflict("unique_violation") => StoreError::Conflict("unit_name_taken"),
+        StoreError::Conflict(Conflict::UniqueViolation) => {
+            StoreError::Conflict(Conflict::UnitNameTaken)
+        }
         other => other,
     }
 }
@@ -114,7 +117,7 @@ async fn insert_unit<Conn: ConnectionTrait>(
     new: NewUnit,
 ) -> StoreResult<Unit> {
     if name_taken(c, &new.name, None).await? {
-        return Err(StoreError::Conflict("unit_name_taken"));
+        return Err(StoreError::Conflict(Conflict::UnitNameTaken));
     }
     let now = renda_domain::time::now();
     let u = Unit {
@@ -202,7 +205,7 @@ impl Store {
         if let Some(name) = &patch.name
             && name_taken(&txn, name, Some(id)).await?
         {
-            return Err(StoreError::Conflict("unit_name_taken"));
+            return Err(StoreError::Conflict(Conflict::UnitNameTaken));
         }
         let mut after = before.clone();
         patch.apply(&mut after);
@@ -214,7 +217,9 @@ impl Store {
         write_versioned(&txn, &after, before.version)
             .await
             .map_err(|e| match e {
-                StoreError::Conflict("unique_violation") => StoreError::Conflict("unit_name_taken"),
+                StoreError::Conflict(Conflict::UniqueViolation) => {
+                    StoreError::Conflict(Conflict::UnitNameTaken)
+                }
                 other => other,
             })?;
         audit::record(
@@ -265,7 +270,7 @@ impl Store {
             .one(&txn)
             .await?;
         if linked.is_some() || client.is_some() {
-            return Err(StoreError::Conflict("unit_in_use"));
+            return Err(StoreError::Conflict(Conflict::UnitInUse));
         }
         let mut after = before.clone();
         let now = renda_domain::time::now();

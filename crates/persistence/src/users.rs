@@ -1,5 +1,6 @@
 //! User accounts and sign-in bookkeeping.
 
+use crate::error::Conflict;
 use chrono::{DateTime, Duration, Utc};
 use renda_domain::user::{
     LOCKOUT_MINUTES, MAX_FAILED_LOGINS, NewUser, PASSWORD_HISTORY, User, UserPatch, UserStatus,
@@ -146,7 +147,7 @@ async fn insert_user<Conn: ConnectionTrait>(
         .await?
         .is_some()
     {
-        return Err(StoreError::Conflict("username_taken"));
+        return Err(StoreError::Conflict(Conflict::UsernameTaken));
     }
     if let Some(d) = m.deputy_id
         && UserEntity::find()
@@ -155,13 +156,15 @@ async fn insert_user<Conn: ConnectionTrait>(
             .await?
             .is_some()
     {
-        return Err(StoreError::Conflict("deputy_already_linked"));
+        return Err(StoreError::Conflict(Conflict::DeputyAlreadyLinked));
     }
     let am: user::ActiveModel = m.clone().into();
     am.insert(txn)
         .await
         .map_err(|e| match StoreError::from(e) {
-            StoreError::Conflict("unique_violation") => StoreError::Conflict("username_taken"),
+            StoreError::Conflict(Conflict::UniqueViolation) => {
+                StoreError::Conflict(Conflict::UsernameTaken)
+            }
             other => other,
         })?;
     remember_password(txn, m.id, &m.password_hash, now).await?;
@@ -364,7 +367,7 @@ impl Store {
             .as_ref()
             .is_some_and(|r| *r != before.roles)
         {
-            return Err(StoreError::Conflict("roles_changed"));
+            return Err(StoreError::Conflict(Conflict::RolesChanged));
         }
         let mut after = before.clone();
         let mut hash = model.password_hash.clone();
@@ -416,9 +419,9 @@ impl Store {
             let is = after.is_active() && after.roles.contains(role);
             if was && !is && active_holders(txn, role).await? <= 1 {
                 return Err(StoreError::Conflict(match role {
-                    Role::SecurityAdmin => "last_security_admin",
-                    Role::AuditAdmin => "last_audit_admin",
-                    _ => "last_admin",
+                    Role::SecurityAdmin => Conflict::LastSecurityAdmin,
+                    Role::AuditAdmin => Conflict::LastAuditAdmin,
+                    _ => Conflict::LastAdmin,
                 }));
             }
         }
@@ -430,7 +433,7 @@ impl Store {
                 .await?
                 .is_some()
         {
-            return Err(StoreError::Conflict("deputy_already_linked"));
+            return Err(StoreError::Conflict(Conflict::DeputyAlreadyLinked));
         }
         after.updated_at = now;
         after.version = before.version + 1;
@@ -749,7 +752,7 @@ pub(crate) async fn lock_links<Conn: ConnectionTrait>(
             .await?
             .is_none()
         {
-            return Err(StoreError::Conflict("unit_gone"));
+            return Err(StoreError::Conflict(Conflict::UnitGone));
         }
     }
     if let Some(d) = deputy_id {
@@ -758,7 +761,7 @@ pub(crate) async fn lock_links<Conn: ConnectionTrait>(
             .await?
             .is_none()
         {
-            return Err(StoreError::Conflict("deputy_gone"));
+            return Err(StoreError::Conflict(Conflict::DeputyGone));
         }
     }
     Ok(())

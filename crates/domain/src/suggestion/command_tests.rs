@@ -1081,7 +1081,7 @@ fn error_codes() {
         (invalid("title", Issue::Blank), "validation_failed"),
     ];
     for (e, code) in table {
-        assert_eq!(e.code(), code, "{e:?}");
+        assert_eq!(e.code().as_str(), code, "{e:?}");
     }
 }
 

@@ -1,5 +1,7 @@
 //! Why a command on a suggestion is refused, each with a stable code.
 
+use crate::Code;
+
 use super::{CloseBlocker, DeadlineError, ExtensionError, SuggestionStatus};
 
 /// A refused command on a suggestion.
@@ -89,19 +91,19 @@ impl SuggestionError {
     }
 
     /// The stable code of the refusal.
-    pub const fn code(&self) -> &'static str {
+    pub const fn code(&self) -> Code {
         match self {
-            SuggestionError::InvalidState(_) => "invalid_state",
-            SuggestionError::AlreadyEvaluated => "already_evaluated",
-            SuggestionError::SupervisionNotesMissing => "supervision_notes_missing",
-            SuggestionError::CloseRequirementsUnmet(_) => "close_requirements_unmet",
+            SuggestionError::InvalidState(_) => Code::InvalidState,
+            SuggestionError::AlreadyEvaluated => Code::AlreadyEvaluated,
+            SuggestionError::SupervisionNotesMissing => Code::SupervisionNotesMissing,
+            SuggestionError::CloseRequirementsUnmet(_) => Code::CloseRequirementsUnmet,
             SuggestionError::RequestPending | SuggestionError::ReassignmentPending => {
-                "request_pending"
+                Code::RequestPending
             }
-            SuggestionError::ReassignmentWindowClosed => "reassignment_window_closed",
-            SuggestionError::RequestDecided => "request_decided",
-            SuggestionError::CommitmentClosed => "commitment_closed",
-            SuggestionError::Invalid(_) => "validation_failed",
+            SuggestionError::ReassignmentWindowClosed => Code::ReassignmentWindowClosed,
+            SuggestionError::RequestDecided => Code::RequestDecided,
+            SuggestionError::CommitmentClosed => Code::CommitmentClosed,
+            SuggestionError::Invalid(_) => Code::ValidationFailed,
         }
     }
 }

@@ -3,6 +3,7 @@
 use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse, post};
 use renda_auth::{password, token};
+use renda_domain::Code;
 use renda_domain::user::Username;
 use renda_persistence::AuditCtx;
 use renda_persistence::security::Attempt;
@@ -73,7 +74,7 @@ pub struct RefreshRequest {
 fn bad_credentials() -> ApiError {
     ApiError::new(
         actix_web::http::StatusCode::UNAUTHORIZED,
-        "invalid_credentials",
+        Code::InvalidCredentials,
         Msg::new(
             "用户名或密码错误，或账号已被锁定、停用",
             "Wrong username or password, or the account is locked or disabled",
@@ -281,7 +282,7 @@ pub async fn refresh(
             tracing::warn!("a used refresh token was presented again; its session is revoked");
             Err(ApiError::new(
                 actix_web::http::StatusCode::UNAUTHORIZED,
-                "refresh_token_reused",
+                Code::RefreshTokenReused,
                 Msg::new(
                     "刷新令牌已被使用过，该会话已被撤销，请重新登录",
                     "The refresh token was already used; the session is revoked, sign in again",
@@ -362,7 +363,7 @@ pub struct ClientTokenResponse {
 fn invalid_client() -> ApiError {
     ApiError::new(
         actix_web::http::StatusCode::UNAUTHORIZED,
-        "invalid_client",
+        Code::InvalidClient,
         Msg::new(
             "客户端身份验证失败：客户端不存在、已停用或密钥错误",
             "Client authentication failed: unknown or disabled client, or wrong secret",
@@ -375,7 +376,7 @@ fn invalid_client() -> ApiError {
 }
 
 fn invalid_request(en: &str, zh: &str) -> ApiError {
-    ApiError::bad_request("invalid_request", Msg::new(zh.to_owned(), en.to_owned()))
+    ApiError::bad_request(Code::InvalidRequest, Msg::new(zh.to_owned(), en.to_owned()))
 }
 
 /// `client_id:client_secret` from an HTTP Basic header, when present.
@@ -496,7 +497,7 @@ async fn issue_client_token(
     };
     if b.grant_type != "client_credentials" {
         return Err(ApiError::bad_request(
-            "unsupported_grant_type",
+            Code::UnsupportedGrantType,
             Msg::new(
                 "仅支持 client_credentials 授权方式",
                 "Only the client_credentials grant is supported here",
@@ -533,7 +534,7 @@ async fn issue_client_token(
             Ok(w) if w.intersect(&client.scopes) == w => w,
             _ => {
                 return Err(ApiError::bad_request(
-                    "invalid_scope",
+                    Code::InvalidScope,
                     Msg::new(
                         "请求的授权范围未知或超出该客户端的授权",
                         "A scope asked for is unknown or not granted to this client",

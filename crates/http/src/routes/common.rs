@@ -2,6 +2,7 @@
 //! unknown references, the answer to a concurrent change, id lists.
 
 use actix_web::HttpRequest;
+use renda_domain::Code;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -31,7 +32,7 @@ pub(crate) fn refuse_blank(pairs: &[(&str, &str)]) -> ApiResult<()> {
 /// 409: someone else changed the record since it was read.
 pub(crate) fn concurrent_change() -> ApiError {
     ApiError::conflict(
-        "concurrent_change",
+        Code::ConcurrentChange,
         Msg::new(
             "记录刚被他人修改，请刷新后重试",
             "The record was just changed by someone else; reload and retry",

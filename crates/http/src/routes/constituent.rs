@@ -3,6 +3,7 @@
 //! station's deputies answer it, forward it to a unit, or a deputy takes
 //! it up as a suggestion.
 
+use renda_domain::Code;
 use std::collections::HashMap;
 
 use actix_web::http::header;
@@ -244,7 +245,7 @@ async fn load_for(
 
 fn invalid_state(s: OpinionStatus) -> ApiError {
     ApiError::conflict(
-        "invalid_state",
+        Code::InvalidState,
         Msg::new(
             format!("意见当前状态为“{s}”，不允许此操作"),
             format!("The opinion is {s}; this operation is not allowed now"),
@@ -254,7 +255,7 @@ fn invalid_state(s: OpinionStatus) -> ApiError {
 
 fn concurrent() -> ApiError {
     ApiError::conflict(
-        "concurrent_change",
+        Code::ConcurrentChange,
         Msg::new(
             "意见刚被他人处理，请刷新后重试",
             "The opinion was just handled by someone else; reload and retry",

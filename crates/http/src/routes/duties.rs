@@ -2,6 +2,8 @@
 //! system as it happens or by hand, the yearly report (述职), and which
 //! deputies have no duty on record lately.
 
+use renda_domain::Code;
+use renda_persistence::Conflict;
 use std::collections::BTreeMap;
 
 use actix_web::web::{Data, Path};
@@ -300,15 +302,15 @@ fn may_change(caller: &Caller, d: &DutyRecord) -> ApiResult<()> {
 
 fn save_error(e: StoreError) -> ApiError {
     match e {
-        StoreError::Conflict("system_record") => ApiError::conflict(
-            "system_record",
+        StoreError::Conflict(Conflict::SystemRecord) => ApiError::conflict(
+            Code::SystemRecord,
             Msg::new(
                 "系统生成的履职记录不能修改或删除",
                 "Records the system wrote cannot be changed or deleted",
             ),
         ),
         StoreError::VersionMismatch => ApiError::conflict(
-            "concurrent_change",
+            Code::ConcurrentChange,
             Msg::new(
                 "记录刚被他人修改，请刷新后重试",
                 "The record was just changed by someone else; reload and retry",
@@ -367,7 +369,7 @@ pub async fn update_duty(
         return Err(ApiError::validation(errors));
     }
     if !before.manual {
-        return Err(save_error(StoreError::Conflict("system_record")));
+        return Err(save_error(StoreError::Conflict(Conflict::SystemRecord)));
     }
     check_manual(
         after.kind,

@@ -6,6 +6,7 @@ use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, delete, get, post};
 use chrono::{DateTime, Utc};
 use renda_auth::{Action, password};
+use renda_domain::Code;
 use renda_domain::Role;
 use renda_persistence::password_resets::PasswordReset;
 use serde::{Deserialize, Serialize};
@@ -135,7 +136,7 @@ pub async fn request_reset(
     caller.require(keeper(&target.roles))?;
     if !target.roles.any(&renda_domain::role::ADMINISTRATIVE) {
         return Err(ApiError::conflict(
-            "no_confirmation_needed",
+            Code::NoConfirmationNeeded,
             Msg::new(
                 "该账号不是管理员账号，请直接用 PATCH /users/{id} 重置密码",
                 "Not an administrator's account: reset its password with PATCH /users/{id}",
@@ -277,7 +278,7 @@ fn second_administrator(caller: &Caller, reset: &PasswordReset) -> ApiResult<()>
     }
     Err(ApiError::new(
         actix_web::http::StatusCode::FORBIDDEN,
-        "second_administrator_required",
+        Code::SecondAdministratorRequired,
         Msg::new(
             "须由另一名管理员（既非发起人，也非该账号本人）确认",
             "Needs another administrator: neither the one who asked nor the account's holder",

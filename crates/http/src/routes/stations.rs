@@ -5,6 +5,7 @@ use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use renda_auth::Action;
+use renda_domain::Code;
 use renda_domain::station::StationKind;
 use renda_persistence::StoreError;
 use renda_persistence::stations::{ReceptionDay, Station, StationFilter};
@@ -417,7 +418,7 @@ pub async fn delete_station(
     }
     if state.store.count_child_stations(id).await? > 0 {
         return Err(ApiError::conflict(
-            "station_has_children",
+            Code::StationHasChildren,
             Msg::new("该站点下仍有下级站点", "Stations still sit below this one"),
         ));
     }
@@ -702,7 +703,7 @@ pub async fn record_reception_day(
     }
     let already = || {
         ApiError::conflict(
-            "already_recorded",
+            Code::AlreadyRecorded,
             Msg::new("该接待日已记录", "The reception day is already recorded"),
         )
     };
@@ -711,7 +712,7 @@ pub async fn record_reception_day(
     }
     if before.day > state.clock.today() {
         return Err(ApiError::conflict(
-            "not_held_yet",
+            Code::NotHeldYet,
             Msg::new("接待日尚未到来", "The reception day has not come yet"),
         ));
     }

@@ -6,6 +6,7 @@ use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use chrono::{DateTime, Utc};
 use renda_auth::{Action, password};
+use renda_domain::Code;
 use renda_domain::user::{
     LinkProblem, NewUser, PasswordPolicyError, User, UserPatch, UserStatus, Username,
     check_role_links,
@@ -211,7 +212,7 @@ pub struct UserFilterParams {
 fn administrative_roles_reserved() -> ApiError {
     ApiError::new(
         actix_web::http::StatusCode::FORBIDDEN,
-        "administrative_roles_reserved",
+        Code::AdministrativeRolesReserved,
         Msg::new(
             "只有安全管理员可以授予管理员、安全管理员、审计管理员角色",
             "Only the security administrator grants the admin, security_admin and audit_admin roles",
@@ -549,7 +550,7 @@ pub async fn update_user(
     if b.roles.is_some() && caller.actor()?.user_id == id {
         return Err(ApiError::new(
             actix_web::http::StatusCode::FORBIDDEN,
-            "own_roles",
+            Code::OwnRoles,
             Msg::new(
                 "不能修改自己账号的角色",
                 "Nobody changes the roles of their own account",
@@ -582,7 +583,7 @@ pub async fn update_user(
         });
     if password.is_some() && administrative {
         return Err(ApiError::conflict(
-            "confirmation_required",
+            Code::ConfirmationRequired,
             Msg::new(
                 "管理员账号的密码须经另一名管理员确认：请使用 POST /users/{id}/password-resets",
                 "An administrator's password needs a second administrator's confirmation: use POST /users/{id}/password-resets",

@@ -1,6 +1,7 @@
 //! Service clients and their secrets.
 
 use super::*;
+use crate::error::Conflict;
 
 /// A client to register.
 #[derive(Debug, Clone)]
@@ -80,7 +81,7 @@ impl Store {
         };
         let txn = self.db.begin().await?;
         if client_name_taken(&txn, &m.name, None).await? {
-            return Err(StoreError::Conflict("client_name_taken"));
+            return Err(StoreError::Conflict(Conflict::ClientNameTaken));
         }
         // The unit it acts for is locked: it cannot be deleted meanwhile.
         crate::users::lock_links(&txn, m.unit_id, None).await?;
@@ -157,7 +158,7 @@ impl Store {
         let mut after = before.clone();
         if let Some(n) = patch.name {
             if client_name_taken(&txn, &n, Some(id)).await? {
-                return Err(StoreError::Conflict("client_name_taken"));
+                return Err(StoreError::Conflict(Conflict::ClientNameTaken));
             }
             after.name = n;
         }

@@ -1,6 +1,7 @@
 //! Webhook subscriptions.
 
 use super::*;
+use crate::error::Conflict;
 
 /// A subscription to create.
 #[derive(Debug, Clone)]
@@ -131,7 +132,7 @@ impl Store {
                 sc::Entity::find_by_id(client).filter(sc::Column::DeletedAt.is_null()),
             )
             .await?
-            .ok_or(StoreError::Conflict("client_gone"))?;
+            .ok_or(StoreError::Conflict(Conflict::ClientGone))?;
         }
         ws::ActiveModel::from(m.clone()).insert(&txn).await?;
         let s = subscription_from(m)?;

@@ -1,6 +1,7 @@
 //! Ballots, secret and open, the count, and ties.
 
 use super::*;
+use crate::error::Conflict;
 
 /// The column a sealed secret ballot is kept in (encrypted with the
 /// personal-data keys, and resealed with them on rotation).
@@ -108,7 +109,7 @@ pub type Marks = Vec<(Uuid, Choice)>;
 
 impl Store {
     /// Records a deputy's ballot while the round is voting. The voter row's
-    /// primary key refuses a second ballot (`Conflict("already_voted")`),
+    /// primary key refuses a second ballot (`Conflict(Conflict::AlreadyVoted)`),
     /// however close together the two arrive. For a secret ballot the
     /// marks go under a random ballot id that nothing links to the voter.
     pub async fn cast_ballot(
@@ -133,7 +134,9 @@ impl Store {
         };
         if let Err(e) = vt::Entity::insert(voter).exec_without_returning(&txn).await {
             return Err(match StoreError::from(e) {
-                StoreError::Conflict("unique_violation") => StoreError::Conflict("already_voted"),
+                StoreError::Conflict(Conflict::UniqueViolation) => {
+                    StoreError::Conflict(Conflict::AlreadyVoted)
+                }
                 other => other,
             });
         }
@@ -331,7 +334,7 @@ impl Store {
     /// Decides a tie at the cut-off: `adopt` names exactly as many of the
     /// tied candidates as seats are open; the others are not adopted. The
     /// decision and its reason stay with the round. No tie, or a choice
-    /// that does not fit, is `Conflict("bad_tie_break")`.
+    /// that does not fit, is `Conflict(Conflict::BadTieBreak)`.
     pub async fn break_tie(
         &self,
         ctx: &AuditCtx,
@@ -371,7 +374,7 @@ impl Store {
         chosen.sort();
         chosen.dedup();
         if tied.is_empty() || chosen.len() != open || !chosen.iter().all(|c| tied.contains(c)) {
-            return Err(StoreError::Conflict("bad_tie_break"));
+            return Err(StoreError::Conflict(Conflict::BadTieBreak));
         }
         for c in &tied {
             let status = if chosen.contains(c) {

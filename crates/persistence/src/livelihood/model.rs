@@ -1,6 +1,7 @@
 //! Rounds and candidates to and from their rows; timeline events and stage locks.
 
 use super::*;
+use crate::error::Conflict;
 
 pub(super) fn count(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
@@ -150,7 +151,7 @@ pub(super) async fn lock_in_stage<Conn: ConnectionTrait>(
     if res.rows_affected == 1 {
         Ok(())
     } else {
-        Err(StoreError::Conflict("stage_changed"))
+        Err(StoreError::Conflict(Conflict::StageChanged))
     }
 }
 
@@ -169,7 +170,7 @@ pub(super) async fn lock_in_stages<Conn: ConnectionTrait>(
     if res.rows_affected == 1 {
         Ok(())
     } else {
-        Err(StoreError::Conflict("stage_changed"))
+        Err(StoreError::Conflict(Conflict::StageChanged))
     }
 }
 

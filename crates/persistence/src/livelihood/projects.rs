@@ -1,6 +1,7 @@
 //! The adopted projects' progress, comments and ratings.
 
 use super::*;
+use crate::error::Conflict;
 
 impl Store {
     /// A project's unit reports progress.
@@ -138,7 +139,9 @@ impl Store {
         };
         if let Err(e) = rt::Entity::insert(row).exec_without_returning(&txn).await {
             return Err(match StoreError::from(e) {
-                StoreError::Conflict("unique_violation") => StoreError::Conflict("already_rated"),
+                StoreError::Conflict(Conflict::UniqueViolation) => {
+                    StoreError::Conflict(Conflict::AlreadyRated)
+                }
                 other => other,
             });
         }

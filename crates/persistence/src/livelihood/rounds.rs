@@ -1,6 +1,7 @@
 //! Rounds and their candidates.
 
 use super::*;
+use crate::error::Conflict;
 
 impl Store {
     pub async fn create_round(&self, ctx: &AuditCtx, r: Round) -> StoreResult<Round> {
@@ -91,17 +92,17 @@ impl Store {
         };
         if after.stage == RoundStage::Voting && before.stage != RoundStage::Voting {
             if status_count(CandidateStatus::Proposed).await? > 0 {
-                return Err(StoreError::Conflict("candidates_undecided"));
+                return Err(StoreError::Conflict(Conflict::CandidatesUndecided));
             }
             if status_count(CandidateStatus::Shortlisted).await? == 0 {
-                return Err(StoreError::Conflict("nothing_shortlisted"));
+                return Err(StoreError::Conflict(Conflict::NothingShortlisted));
             }
         }
         if after.stage == RoundStage::Evaluating
             && before.stage != RoundStage::Evaluating
             && status_count(CandidateStatus::Tied).await? > 0
         {
-            return Err(StoreError::Conflict("tie_pending"));
+            return Err(StoreError::Conflict(Conflict::TiePending));
         }
         insert_event(
             &txn,

@@ -1,6 +1,7 @@
 //! What a change of a suggestion writes beside it.
 
 use super::*;
+use crate::error::Conflict;
 
 pub(super) async fn side_write<Conn: ConnectionTrait>(
     c: &Conn,
@@ -101,7 +102,7 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
                 .exec(c)
                 .await?;
             if res.rows_affected != 1 {
-                return Err(StoreError::Conflict("commitment_closed"));
+                return Err(StoreError::Conflict(Conflict::CommitmentClosed));
             }
         }
         Effect::Record {
@@ -175,7 +176,7 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
                 .exec(c)
                 .await?;
             if res.rows_affected != 1 {
-                return Err(StoreError::Conflict("request_decided"));
+                return Err(StoreError::Conflict(Conflict::RequestDecided));
             }
         }
         Effect::Duty(d) => {

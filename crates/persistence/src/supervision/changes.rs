@@ -1,6 +1,7 @@
 //! Planning, saving and voting on items.
 
 use super::*;
+use crate::error::Conflict;
 
 impl Store {
     pub async fn create_supervision(
@@ -111,7 +112,7 @@ impl Store {
 
     /// Records a committee member's vote in the item's current round. The
     /// item must still be evaluating that round; a second vote of the same
-    /// member in the round is `Conflict("already_voted")`.
+    /// member in the round is `Conflict(Conflict::AlreadyVoted)`.
     pub async fn cast_vote(
         &self,
         ctx: &AuditCtx,
@@ -137,7 +138,7 @@ impl Store {
             .await?
             .is_some();
         if exists {
-            return Err(StoreError::Conflict("already_voted"));
+            return Err(StoreError::Conflict(Conflict::AlreadyVoted));
         }
         let v = Vote {
             round: item.round,
@@ -159,7 +160,7 @@ impl Store {
             Ok(_) => {}
             Err(e) => {
                 return Err(match StoreError::from(e) {
-                    StoreError::Conflict(_) => StoreError::Conflict("already_voted"),
+                    StoreError::Conflict(_) => StoreError::Conflict(Conflict::AlreadyVoted),
                     other => other,
                 });
             }
@@ -200,7 +201,7 @@ impl Store {
     /// Concludes the current evaluation round: tallies its votes inside
     /// the transaction (after the item row is locked, so no vote slips in
     /// after the count), records the result, and closes the item or sends
-    /// it back to rectifying. No votes is `Conflict("no_votes")`.
+    /// it back to rectifying. No votes is `Conflict(Conflict::NoVotes)`.
     pub async fn conclude_evaluation(
         &self,
         ctx: &AuditCtx,
@@ -227,7 +228,7 @@ impl Store {
             .map(|m| parse_stored::<Satisfaction>(&m.choice))
             .collect::<StoreResult<Vec<_>>>()?;
         if votes.is_empty() {
-            return Err(StoreError::Conflict("no_votes"));
+            return Err(StoreError::Conflict(Conflict::NoVotes));
         }
         let tally = Tally::of(votes);
         let outcome = tally.outcome();

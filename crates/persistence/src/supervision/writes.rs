@@ -1,6 +1,7 @@
 //! The side records a change writes: links, timeline events, records.
 
 use super::*;
+use crate::error::Conflict;
 
 pub(super) async fn write_links<Conn: ConnectionTrait>(
     c: &Conn,
@@ -74,7 +75,7 @@ pub(super) async fn write_links<Conn: ConnectionTrait>(
             .count(c)
             .await?;
         if tied > 0 {
-            return Err(StoreError::Conflict("conflict_of_interest"));
+            return Err(StoreError::Conflict(Conflict::ConflictOfInterest));
         }
     }
     if old != after.observer_ids {

@@ -1,6 +1,7 @@
 //! Planning, listing, reading and amending activities.
 
 use super::*;
+use renda_domain::Code;
 
 /// An activity.
 #[derive(Debug, Serialize, ToSchema)]
@@ -423,7 +424,7 @@ pub async fn update_activity(
             .any(|p| p.checked_in_at.is_some())
     {
         return Err(ApiError::conflict(
-            "attendance_recorded",
+            Code::AttendanceRecorded,
             Msg::new(
                 "已有代表签到，不能更改活动日期",
                 "Deputies have checked in; the day can no longer change",

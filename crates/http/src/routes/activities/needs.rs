@@ -1,6 +1,7 @@
 //! The needs list (需求清单) of enterprises and residents.
 
 use super::*;
+use renda_domain::Code;
 
 /// A need of an enterprise or a resident.
 #[derive(Debug, Serialize, ToSchema)]
@@ -289,7 +290,7 @@ pub async fn match_need(
     }
     if before.status == NeedStatus::Met {
         return Err(ApiError::conflict(
-            "invalid_state",
+            Code::InvalidState,
             Msg::new("该需求已办结", "The need is already met"),
         ));
     }
@@ -362,7 +363,7 @@ pub async fn close_need(
     }
     if before.status != NeedStatus::Matched {
         return Err(ApiError::conflict(
-            "invalid_state",
+            Code::InvalidState,
             Msg::new("需求须先对接再办结", "A need is matched before it is met"),
         ));
     }

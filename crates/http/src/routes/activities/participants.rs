@@ -1,6 +1,8 @@
 //! Sign-ups, check-ins and attendance.
 
 use super::*;
+use renda_domain::Code;
+use renda_persistence::Conflict;
 
 /// A deputy's part in an activity.
 #[derive(Debug, Serialize, ToSchema)]
@@ -78,14 +80,14 @@ pub async fn sign_up(
     let a = state.store.get_activity(id.into_inner()).await?;
     if a.day < state.clock.today() {
         return Err(ApiError::conflict(
-            "activity_over",
+            Code::ActivityOver,
             Msg::new("活动已结束", "The activity is over"),
         ));
     }
     match state.store.sign_up(&caller.audit(), &a, deputy).await {
         Ok(()) => Ok(HttpResponse::Ok().json(participant(&state, a.id, deputy).await?)),
-        Err(StoreError::Conflict("already_signed_up")) => Err(ApiError::conflict(
-            "already_signed_up",
+        Err(StoreError::Conflict(Conflict::AlreadySignedUp)) => Err(ApiError::conflict(
+            Code::AlreadySignedUp,
             Msg::new("您已报名该活动", "You have already signed up"),
         )),
         Err(e) => Err(e.into()),
@@ -94,7 +96,7 @@ pub async fn sign_up(
 
 fn already_checked_in() -> ApiError {
     ApiError::conflict(
-        "already_checked_in",
+        Code::AlreadyCheckedIn,
         Msg::new("您已签到", "You have already checked in"),
     )
 }
@@ -123,7 +125,7 @@ pub async fn check_in(
     let a = state.store.get_activity(id.into_inner()).await?;
     if !check_in_open(a.day, state.clock.today()) {
         return Err(ApiError::conflict(
-            "check_in_closed",
+            Code::CheckInClosed,
             Msg::new(
                 "只能在活动当天签到",
                 "Check-in is open on the activity's day only",
@@ -136,7 +138,7 @@ pub async fn check_in(
         .await
     {
         Ok(_) => Ok(HttpResponse::Ok().json(participant(&state, a.id, deputy).await?)),
-        Err(StoreError::Conflict("already_checked_in")) => Err(already_checked_in()),
+        Err(StoreError::Conflict(Conflict::AlreadyCheckedIn)) => Err(already_checked_in()),
         Err(e) => Err(e.into()),
     }
 }
@@ -191,7 +193,7 @@ pub async fn record_attendance(
     }
     if a.day > state.clock.today() {
         return Err(ApiError::conflict(
-            "activity_not_held",
+            Code::ActivityNotHeld,
             Msg::new("活动尚未举行", "The activity has not taken place yet"),
         ));
     }

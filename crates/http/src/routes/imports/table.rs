@@ -1,6 +1,7 @@
 //! Reading the uploaded table from CSV or XLSX.
 
 use super::*;
+use renda_domain::Code;
 
 /// A table read from a file: the header row and the data rows with their
 /// row numbers.
@@ -177,7 +178,7 @@ pub(super) async fn read_body(req: &HttpRequest, mut payload: Payload) -> Result
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|_| {
             ApiError::bad_request(
-                "malformed_body",
+                Code::MalformedBody,
                 Msg::new("请求体读取失败", "The request body could not be read"),
             )
         })?;

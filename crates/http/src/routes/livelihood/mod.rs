@@ -7,6 +7,7 @@ use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use renda_auth::Action;
+use renda_domain::Code;
 use renda_domain::Role;
 use renda_domain::deputy::{Level, MembershipStatus};
 use renda_domain::livelihood::{
@@ -14,6 +15,7 @@ use renda_domain::livelihood::{
     RoundStage,
 };
 use renda_domain::supervision::Tally;
+use renda_persistence::Conflict;
 use renda_persistence::StoreError;
 use renda_persistence::livelihood::{Candidate, Comment, Event, Progress, Round, TimelineEntry};
 use serde::{Deserialize, Serialize};
@@ -72,10 +74,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 fn invalid_stage(s: RoundStage) -> ApiError {
     ApiError::conflict(
-        "invalid_state",
+        Code::InvalidState,
         Msg::new(
             format!("本轮票决当前处于“{s}”阶段，不允许此操作"),
             format!("The round is {s}; this operation is not allowed now"),
+        ),
+    )
+}
+
+/// The candidates changed while the round was moved on.
+fn candidates_changed(code: Code) -> ApiError {
+    ApiError::conflict(
+        code,
+        Msg::new(
+            "候选项目刚有变动，当前不能进入下一阶段",
+            "The candidates changed meanwhile; the round cannot move on now",
         ),
     )
 }
@@ -85,16 +98,14 @@ fn invalid_stage(s: RoundStage) -> ApiError {
 async fn store_error(state: &AppState, e: StoreError, round: Uuid) -> ApiError {
     match e {
         StoreError::VersionMismatch => concurrent_change(),
-        StoreError::Conflict(
-            code @ ("candidates_undecided" | "nothing_shortlisted" | "tie_pending"),
-        ) => ApiError::conflict(
-            code,
-            Msg::new(
-                "候选项目刚有变动，当前不能进入下一阶段",
-                "The candidates changed meanwhile; the round cannot move on now",
-            ),
-        ),
-        StoreError::Conflict("stage_changed") => match state.store.get_round(round).await {
+        StoreError::Conflict(Conflict::CandidatesUndecided) => {
+            candidates_changed(Code::CandidatesUndecided)
+        }
+        StoreError::Conflict(Conflict::NothingShortlisted) => {
+            candidates_changed(Code::NothingShortlisted)
+        }
+        StoreError::Conflict(Conflict::TiePending) => candidates_changed(Code::TiePending),
+        StoreError::Conflict(Conflict::StageChanged) => match state.store.get_round(round).await {
             Ok(r) => invalid_stage(r.stage),
             Err(e) => e.into(),
         },

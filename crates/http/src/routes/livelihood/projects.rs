@@ -1,6 +1,8 @@
 //! Following the adopted projects: progress, comments and ratings.
 
 use super::*;
+use renda_domain::Code;
+use renda_persistence::Conflict;
 
 async fn project(state: &AppState, id: Uuid, pid: Uuid) -> ApiResult<(Round, Candidate)> {
     let round = state.store.get_round(id).await?;
@@ -353,8 +355,8 @@ pub async fn rate_project(
                 choice: b.choice,
                 rated_at: at,
             })),
-        Err(StoreError::Conflict("already_rated")) => Err(ApiError::conflict(
-            "already_rated",
+        Err(StoreError::Conflict(Conflict::AlreadyRated)) => Err(ApiError::conflict(
+            Code::AlreadyRated,
             Msg::new("您已评价该项目", "You have already rated this project"),
         )),
         Err(e) => Err(store_error(&state, e, round.id).await),

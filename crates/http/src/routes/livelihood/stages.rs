@@ -1,6 +1,8 @@
 //! Moving a round through its stages, breaking ties, and its timeline.
 
 use super::*;
+use renda_domain::Code;
+use renda_persistence::Conflict;
 
 async fn load_admin(state: &AppState, caller: &Caller, id: Uuid, im: &IfMatch) -> ApiResult<Round> {
     caller.require(Action::ManageLivelihood)?;
@@ -31,7 +33,7 @@ async fn advance(
             .await?;
         if let Some(c) = undecided.first() {
             return Err(ApiError::conflict(
-                "candidates_undecided",
+                Code::CandidatesUndecided,
                 Msg::new(
                     format!("候选项目“{}”等尚未审查，须逐项决定", c.title),
                     format!(
@@ -47,14 +49,14 @@ async fn advance(
             .await?;
         if shortlisted.is_empty() {
             return Err(ApiError::conflict(
-                "nothing_shortlisted",
+                Code::NothingShortlisted,
                 Msg::new("尚无入围候选项目", "No candidate is shortlisted"),
             ));
         }
     }
     if op == RoundOp::StartEvaluation && state.store.tie_pending(id).await? {
         return Err(ApiError::conflict(
-            "tie_pending",
+            Code::TiePending,
             Msg::new(
                 "末位同票的项目尚未决定",
                 "A tie at the cut-off is not decided yet",
@@ -228,7 +230,7 @@ pub async fn break_tie(
             let version = r.version;
             Ok(respond::changed(version, &round_view(&state, r).await?))
         }
-        Err(StoreError::Conflict("bad_tie_break")) => Err(ApiError::field(
+        Err(StoreError::Conflict(Conflict::BadTieBreak)) => Err(ApiError::field(
             "adopt",
             "bad_tie_break",
             Msg::new(

@@ -1,6 +1,8 @@
 //! The deputies' ballots, the voters and the results.
 
 use super::*;
+use renda_domain::Code;
+use renda_persistence::Conflict;
 
 /// A ballot: approve up to the round's seats; mark others against or
 /// abstain; candidates left unmarked count as abstentions.
@@ -162,8 +164,8 @@ pub async fn cast_ballot(
                         .collect()
                 }),
             })),
-        Err(StoreError::Conflict("already_voted")) => Err(ApiError::conflict(
-            "already_voted",
+        Err(StoreError::Conflict(Conflict::AlreadyVoted)) => Err(ApiError::conflict(
+            Code::AlreadyVoted,
             Msg::new("您已投票", "You have already voted in this round"),
         )),
         Err(e) => Err(store_error(&state, e, round.id).await),

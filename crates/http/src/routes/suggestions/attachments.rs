@@ -1,6 +1,7 @@
 //! Files attached to a suggestion.
 
 use super::*;
+use renda_domain::Code;
 
 /// The largest file accepted.
 pub const ATTACHMENT_LIMIT: usize = 20 * 1024 * 1024;
@@ -92,7 +93,7 @@ fn safe_file_name(raw: Option<&str>) -> String {
 fn file_too_large() -> ApiError {
     ApiError::new(
         actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-        "file_too_large",
+        Code::FileTooLarge,
         Msg::new("附件不得超过 20 MiB", "An attachment may not exceed 20 MiB"),
     )
 }
@@ -146,7 +147,7 @@ pub async fn upload_attachment(
     if !is_multipart {
         return Err(ApiError::new(
             actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            Code::UnsupportedMediaType,
             Msg::new(
                 "上传须使用 multipart/form-data",
                 "An upload must be multipart/form-data",
@@ -155,7 +156,7 @@ pub async fn upload_attachment(
     }
     let malformed = || {
         ApiError::bad_request(
-            "malformed_multipart",
+            Code::MalformedMultipart,
             Msg::new("multipart 请求体格式错误", "Malformed multipart body"),
         )
     };
@@ -202,7 +203,7 @@ pub async fn upload_attachment(
     let Some(content_type) = content_type else {
         return Err(ApiError::new(
             actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_file_type",
+            Code::UnsupportedFileType,
             Msg::new(
                 "仅接受 PDF、图片（PNG/JPEG/GIF/WebP）和 Word 文档",
                 "Only PDF, images (PNG/JPEG/GIF/WebP) and Word documents are accepted",

@@ -18,6 +18,7 @@ use renda_domain::suggestion::{
     Reply, ReplyCategory, RequestKind, RequestStatus, SessionTiming, Suggestion, SuggestionError,
     SuggestionRecordKind, SuggestionSource, SuggestionStatus,
 };
+use renda_persistence::Conflict;
 use renda_persistence::StoreError;
 use renda_persistence::suggestions::{
     AssignmentSpell, Commitment, SuggestionFilter, SuggestionRecord, SuggestionVisibility,
@@ -188,8 +189,10 @@ async fn save_change(
     {
         Ok(s) => Ok(s),
         Err(StoreError::VersionMismatch) => Err(crate::routes::common::concurrent_change()),
-        Err(StoreError::Conflict("request_decided")) => Err(SuggestionError::RequestDecided.into()),
-        Err(StoreError::Conflict("commitment_closed")) => {
+        Err(StoreError::Conflict(Conflict::RequestDecided)) => {
+            Err(SuggestionError::RequestDecided.into())
+        }
+        Err(StoreError::Conflict(Conflict::CommitmentClosed)) => {
             Err(SuggestionError::CommitmentClosed.into())
         }
         Err(e) => Err(e.into()),

@@ -3,6 +3,7 @@
 //! and the bodies' rectification to the committee members' satisfaction
 //! vote; observers' assignment and observation opinions.
 
+use renda_domain::Code;
 use std::collections::{BTreeMap, HashSet};
 
 use actix_web::web::{Data, Path};
@@ -253,7 +254,7 @@ fn stage_name(s: Stage) -> (&'static str, &'static str) {
 fn invalid_stage(s: Stage) -> ApiError {
     let (zh, en) = stage_name(s);
     ApiError::conflict(
-        "invalid_state",
+        Code::InvalidState,
         Msg::new(
             format!("监督事项当前处于“{zh}”阶段，不允许此操作"),
             format!("The supervision item is {en}; this operation is not allowed now"),
@@ -278,7 +279,7 @@ fn check_if_match(s: &SupervisionItem, if_match: IfMatch) -> ApiResult<()> {
 
 fn concurrent_change() -> ApiError {
     ApiError::conflict(
-        "concurrent_change",
+        Code::ConcurrentChange,
         Msg::new(
             "监督事项刚被他人修改，请刷新后重试",
             "The supervision item was just changed by someone else; reload and retry",
@@ -391,7 +392,7 @@ async fn conflicted(state: &AppState, observers: &[Uuid], bodies: &[Uuid]) -> Ap
 
 fn conflict_of_interest() -> ApiError {
     ApiError::conflict(
-        "conflict_of_interest",
+        Code::ConflictOfInterest,
         Msg::new(
             "该观察员已申报与被监督单位存在利害关系，不能参与此监督事项",
             "The observer declared a tie to a supervised body and cannot take part in this item",

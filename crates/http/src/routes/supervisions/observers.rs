@@ -1,6 +1,7 @@
 //! Observers' assignment and observation opinions.
 
 use super::*;
+use renda_domain::Code;
 
 /// An observer to assign.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -60,13 +61,13 @@ pub async fn assign_observer(
     }
     if before.observer_ids.contains(&observer.id) {
         return Err(ApiError::conflict(
-            "already_assigned",
+            Code::AlreadyAssigned,
             Msg::new("该观察员已参与此事项", "The observer is already assigned"),
         ));
     }
     if observer.status != renda_domain::observer::ObserverStatus::Active {
         return Err(ApiError::conflict(
-            "observer_inactive",
+            Code::ObserverInactive,
             Msg::new("该观察员已不在任", "The observer no longer serves"),
         ));
     }
@@ -214,7 +215,7 @@ pub async fn file_observation(
     let me = state.store.get_observer(observer_id).await?;
     if me.status != renda_domain::observer::ObserverStatus::Active {
         return Err(ApiError::conflict(
-            "observer_inactive",
+            Code::ObserverInactive,
             Msg::new("该观察员已不在任", "The observer no longer serves"),
         ));
     }
@@ -341,7 +342,7 @@ pub async fn decide_observation(
         .ok_or_else(ApiError::not_found)?;
     if obs.status != ObservationStatus::Pending {
         return Err(ApiError::conflict(
-            "already_decided",
+            Code::AlreadyDecided,
             Msg::new(
                 "该观察意见已处理",
                 "The observation has already been decided",

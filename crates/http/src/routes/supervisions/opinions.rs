@@ -2,6 +2,7 @@
 //! office's word on each problem.
 
 use super::*;
+use renda_domain::Code;
 
 /// One problem of an opinion's list.
 #[derive(Debug, Serialize, ToSchema)]
@@ -360,7 +361,7 @@ pub async fn submit_report(
     };
     if let Some(a) = b.answers.iter().find(|a| !waiting(a.problem_id)) {
         return Err(ApiError::conflict(
-            "problem_not_open",
+            Code::ProblemNotOpen,
             Msg::new(
                 format!("问题 {} 不在待整改状态", a.problem_id),
                 format!("Problem {} is not awaiting rectification", a.problem_id),
@@ -444,7 +445,7 @@ async fn decide_problem(
     require_stage(&before, &[Stage::Rectifying])?;
     if problem.status != ProblemStatus::Answered {
         return Err(ApiError::conflict(
-            "problem_not_answered",
+            Code::ProblemNotAnswered,
             Msg::new(
                 "该问题尚无待审核的整改答复",
                 "The problem has no rectification answer awaiting review",

@@ -1,6 +1,7 @@
 //! Investigation records and the special inquiry's questions and answers.
 
 use super::*;
+use renda_domain::Code;
 
 /// An investigation record.
 #[derive(Debug, Serialize, ToSchema)]
@@ -242,7 +243,7 @@ pub async fn add_inquiry(
     }
     if !before.methods.contains(&Method::SpecialInquiry) {
         return Err(ApiError::conflict(
-            "method_not_planned",
+            Code::MethodNotPlanned,
             Msg::new(
                 "此监督事项未安排专题询问",
                 "This item has no special inquiry",

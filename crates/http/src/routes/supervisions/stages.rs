@@ -1,6 +1,8 @@
 //! Moving an item through the stages of its loop.
 
 use super::*;
+use renda_domain::Code;
+use renda_persistence::Conflict;
 
 macro_rules! stage_doc {
     ($(#[$m:meta])* $name:ident, $path:literal, $body:ty, $who:literal) => {
@@ -64,36 +66,37 @@ stage_doc!(
 fn blocker_error(b: StageBlocker) -> ApiError {
     match b {
         StageBlocker::NoOpinion => ApiError::conflict(
-            "opinion_missing",
+            Code::OpinionMissing,
             Msg::new(
                 "须先向被监督单位发出审议意见",
                 "Issue a deliberation opinion to a body first",
             ),
         ),
         StageBlocker::ProblemsOpen(n) => ApiError::conflict(
-            "problems_open",
+            Code::ProblemsOpen,
             Msg::new(
                 format!("尚有 {n} 个问题未销号，不能结束整改"),
                 format!("{n} problem(s) are not closed off; rectification cannot end"),
             ),
         ),
         StageBlocker::NoFollowUpOpinion => ApiError::conflict(
-            "follow_up_missing",
+            Code::FollowUpMissing,
             Msg::new(
                 "测评未获通过，须先发出新一轮整改意见",
                 "The vote returned the item; issue a follow-up opinion for this round first",
             ),
         ),
         StageBlocker::NoCommitteeMembers => ApiError::conflict(
-            "committee_members_missing",
+            Code::CommitteeMembersMissing,
             Msg::new(
                 "满意度测评须有参加的常委会组成人员",
                 "The vote needs committee members taking part",
             ),
         ),
-        StageBlocker::NoVotes => {
-            ApiError::conflict("no_votes", Msg::new("尚无人投票", "Nobody has voted yet"))
-        }
+        StageBlocker::NoVotes => ApiError::conflict(
+            Code::NoVotes,
+            Msg::new("尚无人投票", "Nobody has voted yet"),
+        ),
     }
 }
 
@@ -210,7 +213,9 @@ mod stage_ops {
             .await
         {
             Ok((s, _)) => respond_item(&state, s).await,
-            Err(StoreError::Conflict("no_votes")) => Err(blocker_error(StageBlocker::NoVotes)),
+            Err(StoreError::Conflict(Conflict::NoVotes)) => {
+                Err(blocker_error(StageBlocker::NoVotes))
+            }
             Err(StoreError::VersionMismatch) => Err(concurrent_change()),
             Err(e) => Err(e.into()),
         }
@@ -228,7 +233,7 @@ mod stage_ops {
         let b = body.parse()?;
         if before.published_at.is_some() {
             return Err(ApiError::conflict(
-                "already_published",
+                Code::AlreadyPublished,
                 Msg::new("该监督事项已公开", "The item is already published"),
             ));
         }

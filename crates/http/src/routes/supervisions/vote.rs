@@ -1,6 +1,8 @@
 //! The committee members' satisfaction vote.
 
 use super::*;
+use renda_domain::Code;
+use renda_persistence::Conflict;
 
 /// A committee member's vote.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -62,8 +64,8 @@ pub async fn cast_vote(
                 choice: v.choice,
                 voted_at: v.voted_at,
             })),
-        Err(StoreError::Conflict("already_voted")) => Err(ApiError::conflict(
-            "already_voted",
+        Err(StoreError::Conflict(Conflict::AlreadyVoted)) => Err(ApiError::conflict(
+            Code::AlreadyVoted,
             Msg::new(
                 "您已在本轮测评中投票",
                 "You have already voted in this round",
