@@ -3,7 +3,7 @@
 //! outbox, through restarts, receiver outages and two dispatchers.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -402,9 +402,12 @@ struct Received {
     requests: Arc<Mutex<Vec<Request>>>,
     /// The status it answers; 0 answers 200 after a pause of a second.
     status: Arc<AtomicU16>,
+    /// Requests that reached it, counted as they arrive (before the pause).
+    arrived: Arc<AtomicUsize>,
 }
 
 async fn receive(req: HttpRequest, body: web::Bytes, got: web::Data<Received>) -> HttpResponse {
+    got.arrived.fetch_add(1, Ordering::SeqCst);
     let status = got.status.load(Ordering::SeqCst);
     if status == 0 {
         tokio::time::sleep(Duration::from_secs(1)).await;
@@ -494,6 +497,26 @@ async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     panic!("timed out waiting for {what}");
 }
 
+/// Waits until the store holds `n` deliveries of the subscription, all
+/// delivered: nothing is left for a dispatcher to send, so whatever the
+/// receiver has is all it will get.
+async fn all_delivered(app: &TestApp, hook_id: &str, token: &str, n: usize) {
+    for _ in 0..300 {
+        let log = app
+            .get(
+                &format!("/api/v1/webhooks/{hook_id}/deliveries?limit=100"),
+                Some(token),
+            )
+            .await;
+        let items = log.ok(200)["items"].as_array().unwrap().clone();
+        if items.len() == n && items.iter().all(|d| d["status"] == "delivered") {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {n} delivered deliveries");
+}
+
 #[tokio::test]
 async fn a_receiver_gets_every_event_of_a_suggestions_life_signed_and_in_order() {
     let app = spawn_app_with(|s| s.with_webhook_networks(loopback())).await;
@@ -571,10 +594,18 @@ async fn a_receiver_gets_every_event_of_a_suggestions_life_signed_and_in_order()
     )
     .await
     .ok(200);
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    let before = got.arrived.load(Ordering::SeqCst);
+    wait_for("a refused attempt at the reply", || {
+        got.arrived.load(Ordering::SeqCst) > before
+    })
+    .await;
     // Back, but slow: the server restarts while a delivery is in flight.
     got.status.store(0, Ordering::SeqCst);
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    let before = got.arrived.load(Ordering::SeqCst);
+    wait_for("a delivery in flight", || {
+        got.arrived.load(Ordering::SeqCst) > before
+    })
+    .await;
     dispatcher.abort();
     got.status.store(200, Ordering::SeqCst);
     app.post(
@@ -586,7 +617,7 @@ async fn a_receiver_gets_every_event_of_a_suggestions_life_signed_and_in_order()
     .ok(200);
     dispatcher = spawn_dispatcher(app.store.clone(), dispatcher_config("second"));
     wait_for("every event", || events(&got, &secret).len() >= 5).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    all_delivered(&app, &hook_id, &c.admin, 5).await;
     dispatcher.abort();
 
     let received = events(&got, &secret);
@@ -739,6 +770,7 @@ async fn two_instances_on_one_database_deliver_every_event_once() {
         )
         .await;
     let secret = hook.ok(201)["secret"].as_str().unwrap().to_owned();
+    let hook_id = hook.body["webhook"]["id"].as_str().unwrap().to_owned();
     // Each instance runs its own dispatcher on its own connections.
     let a = spawn_dispatcher(app.store.clone(), dispatcher_config("a"));
     let b = spawn_dispatcher(other.store.clone(), dispatcher_config("b"));
@@ -752,7 +784,7 @@ async fn two_instances_on_one_database_deliver_every_event_once() {
     futures_util::future::join_all(writes).await;
     // Three events each after the draft: submitted, registered, assigned.
     wait_for("every event", || events(&got, &secret).len() >= 3 * n).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    all_delivered(&app, &hook_id, &c.admin, 3 * n).await;
     a.abort();
     b.abort();
     let requests = got.requests.lock().unwrap().len();
