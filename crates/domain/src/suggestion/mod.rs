@@ -201,8 +201,9 @@ pub fn format_number(year: i32, seq: i64) -> String {
     format!("{year}-{seq:04}")
 }
 
-/// A co-signer (附议代表) of a suggestion.
+/// A co-signer (附议代表).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CoSignerView))]
 pub struct CoSigner {
     pub deputy_id: Uuid,
     /// Set when the co-signer withdrew before submission.
@@ -228,6 +229,7 @@ pub struct CoUnit {
 
 /// The lead unit's official reply letter (答复函).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ReplyView, example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea4", "round": 1, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "category": "B", "content": "已列入2026年民生实事计划，年内建成助餐点3个。", "document_number": "宿城民政函〔2026〕12号", "signed_by": "王强", "responsible_person": "李华", "handler_name": "赵磊", "handler_phone": "0527-84351234", "reply_date": "2026-05-20", "created_at": "2026-11-27T08:00:00Z"})))]
 pub struct Reply {
     pub id: Uuid,
     /// 1 for the first reply, 2 after one rehandling, ...

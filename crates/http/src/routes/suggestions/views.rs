@@ -2,13 +2,8 @@
 
 use super::*;
 
-/// A co-signer (附议代表).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CoSignerView {
-    pub deputy_id: Uuid,
-    /// Set when the co-signer withdrew before submission.
-    pub withdrawn_at: Option<DateTime<Utc>>,
-}
+/// A co-signer as shown: the domain's record, documented as `CoSignerView`.
+pub type CoSignerView = renda_domain::suggestion::CoSigner;
 
 /// A co-unit (协办单位) with its own deadline and its opinion to the lead unit.
 #[derive(Debug, Serialize, ToSchema)]
@@ -19,45 +14,8 @@ pub struct CoUnitView {
     pub opinion_at: Option<DateTime<Utc>>,
 }
 
-/// The lead unit's official reply letter (答复函).
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea4", "round": 1, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "category": "B", "content": "已列入2026年民生实事计划，年内建成助餐点3个。", "document_number": "宿城民政函〔2026〕12号", "signed_by": "王强", "responsible_person": "李华", "handler_name": "赵磊", "handler_phone": "0527-84351234", "reply_date": "2026-05-20", "created_at": "2026-11-27T08:00:00Z"}))]
-pub struct ReplyView {
-    pub id: Uuid,
-    /// 1 for the first reply, 2 after one rehandling, ...
-    pub round: i32,
-    pub unit_id: Uuid,
-    pub category: ReplyCategory,
-    pub content: String,
-    /// 文号
-    pub document_number: Option<String>,
-    /// 签发人
-    pub signed_by: Option<String>,
-    pub responsible_person: Option<String>,
-    pub handler_name: Option<String>,
-    pub handler_phone: Option<String>,
-    pub reply_date: NaiveDate,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<Reply> for ReplyView {
-    fn from(r: Reply) -> Self {
-        Self {
-            id: r.id,
-            round: r.round,
-            unit_id: r.unit_id,
-            category: r.category,
-            content: r.content,
-            document_number: r.document_number,
-            signed_by: r.signed_by,
-            responsible_person: r.responsible_person,
-            handler_name: r.handler_name,
-            handler_phone: r.handler_phone,
-            reply_date: r.reply_date,
-            created_at: r.created_at,
-        }
-    }
-}
+/// A reply as shown: the domain's record, documented as `ReplyView`.
+pub type ReplyView = Reply;
 
 /// The lead deputy's evaluation of the latest reply.
 #[derive(Debug, Serialize, ToSchema)]
@@ -180,14 +138,7 @@ pub(super) fn view(s: Suggestion, today: NaiveDate) -> SuggestionResponse {
         session: s.session,
         timing: s.timing,
         lead_deputy_id: s.lead_deputy_id,
-        co_signers: s
-            .co_signers
-            .into_iter()
-            .map(|c| CoSignerView {
-                deputy_id: c.deputy_id,
-                withdrawn_at: c.withdrawn_at,
-            })
-            .collect(),
+        co_signers: s.co_signers,
         source: s.source,
         source_ref: s.source_ref,
         status: s.status,
@@ -207,7 +158,7 @@ pub(super) fn view(s: Suggestion, today: NaiveDate) -> SuggestionResponse {
         assigned_on: s.assigned_on,
         due_date: s.deadline,
         overdue,
-        reply: s.reply.map(ReplyView::from),
+        reply: s.reply,
         evaluation: s.evaluation_result.map(|result| EvaluationView {
             result,
             comment: s.evaluation_comment,
