@@ -160,7 +160,6 @@ impl From<AuditFilterParams> for AuditFilter {
     params(ListParams, AuditFilterParams),
     responses(
         (status = 200, description = "A page of audit entries", body = ListResponse<AuditEventResponse>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the audit administrator", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
@@ -212,7 +211,6 @@ pub struct CheckpointResponse {
     tag = "audit",
     responses(
         (status = 200, description = "The chain's head, signed", body = CheckpointResponse),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the audit administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No entry is linked into the chain yet", body = Problem, content_type = "application/problem+json"),
     ),
@@ -322,7 +320,6 @@ impl crate::export::RowSource for AuditRows {
             (String = "text/csv"),
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         ), headers(("Content-Disposition" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the audit administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Neither csv nor xlsx", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),

@@ -198,10 +198,8 @@ async fn unknown_unit(state: &AppState, unit_id: Option<Uuid>) -> ApiResult<Opti
         (status = 201, description = "Registered; the secret is in the answer, and only there", body = ClientWithSecret,
             headers(("Location" = String, description = "The new client"), ("ETag" = String))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The name is taken (`client_name_taken`), or the unit was deleted meanwhile (`unit_gone`)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -246,7 +244,6 @@ pub async fn create_client(
     params(ListParams),
     responses(
         (status = 200, description = "A page of clients", body = ListResponse<ClientResponse>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
@@ -270,7 +267,6 @@ pub async fn list_clients(
     responses(
         (status = 200, description = "The client", body = ClientResponse, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
     ),
@@ -301,12 +297,10 @@ pub async fn get_client(
     responses(
         (status = 200, description = "Changed", body = ClientResponse, headers(("ETag" = String))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The name is taken (`client_name_taken`), or the unit was deleted meanwhile (`unit_gone`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The client changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -364,7 +358,6 @@ pub async fn update_client(
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The client changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
@@ -398,11 +391,9 @@ pub async fn delete_client(
     responses(
         (status = 200, description = "The new secret, shown this once", body = ClientWithSecret, headers(("ETag" = String))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The client changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -414,7 +414,6 @@ pub struct OpinionFilterParams {
     params(ListParams, OpinionFilterParams),
     responses(
         (status = 200, description = "A page of opinions", body = ListResponse<OpinionResponse>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -464,7 +463,6 @@ pub async fn list_constituent_opinions(
     params(("id" = Uuid, Path), crate::routes::common::UnmaskParams),
     responses(
         (status = 200, description = "The opinion", body = OpinionResponse, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Unmasking asked by someone outside the office's staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such opinion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     ),
@@ -550,7 +548,6 @@ pub struct AnswerOpinionRequest {
     request_body = AnswerOpinionRequest,
     responses(
         (status = 200, description = "Answered", body = OpinionResponse),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither staff nor a deputy of the station", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such opinion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already routed", body = Problem, content_type = "application/problem+json"),
@@ -597,7 +594,6 @@ pub struct ForwardOpinionRequest {
     request_body = ForwardOpinionRequest,
     responses(
         (status = 200, description = "Forwarded", body = OpinionResponse),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither staff nor a deputy of the station", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such opinion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already routed", body = Problem, content_type = "application/problem+json"),
@@ -653,7 +649,6 @@ pub struct UnitReplyRequest {
     request_body = UnitReplyRequest,
     responses(
         (status = 200, description = "Replied", body = OpinionResponse),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the unit it was forwarded to", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such opinion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not awaiting a unit's reply", body = Problem, content_type = "application/problem+json"),
@@ -730,7 +725,6 @@ pub struct TakenUp {
     request_body = TakeUpRequest,
     responses(
         (status = 201, description = "Taken up", body = TakenUp, headers(("Location" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a deputy who may take it up", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such opinion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already routed", body = Problem, content_type = "application/problem+json"),

@@ -105,7 +105,6 @@ pub struct DutyFilterParams {
     params(("id" = Uuid, Path), ListParams, DutyFilterParams),
     responses(
         (status = 200, description = "A page of duty records", body = ListResponse<DutyResponse>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the office, a leader or this deputy", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such deputy", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
@@ -200,7 +199,6 @@ fn check_manual(
     request_body = RecordDutyRequest,
     responses(
         (status = 201, description = "Recorded", body = DutyResponse, headers(("Location" = String), ("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither staff nor this deputy", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such deputy", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A kind only the system writes, or bad input", body = Problem, content_type = "application/problem+json"),
@@ -248,7 +246,6 @@ pub async fn record_duty(
     params(("id" = Uuid, Path), ("duty_id" = Uuid, Path)),
     responses(
         (status = 200, description = "The record", body = DutyResponse, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the office, a leader or this deputy", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
     ),
@@ -327,11 +324,9 @@ fn save_error(e: StoreError) -> ApiError {
     request_body = UpdateDutyRequest,
     responses(
         (status = 200, description = "Changed", body = DutyResponse, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither staff nor this deputy, or a record staff made", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A record the system wrote, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -393,11 +388,9 @@ pub async fn update_duty(
     params(("id" = Uuid, Path), ("duty_id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither staff nor this deputy, or a record staff made", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A record the system wrote", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -486,7 +479,6 @@ pub struct DutyReport {
     params(("id" = Uuid, Path), ReportParams),
     responses(
         (status = 200, description = "The report", body = DutyReport),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the office, a leader or this deputy", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such deputy", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
@@ -597,7 +589,6 @@ impl crate::pagination::Keyed for IdleDeputyView {
     params(WholeListParams, IdleParams),
     responses(
         (status = 200, description = "Deputies without recorded duties", body = ListResponse<IdleDeputyView>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither staff nor leader", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),

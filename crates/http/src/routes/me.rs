@@ -65,7 +65,6 @@ pub struct MeResponse {
     tag = "me",
     responses(
         (status = 200, description = "The caller", body = MeResponse),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -127,7 +126,6 @@ pub struct ChangePasswordRequest {
     request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "Changed; all sessions signed out"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong current password, or the new one breaks the policy or repeats one of the last five (`password_reused`)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

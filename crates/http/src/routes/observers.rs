@@ -244,7 +244,6 @@ fn check_term(start: Option<NaiveDate>, end: Option<NaiveDate>) -> ApiResult<()>
     request_body = CreateObserverRequest,
     responses(
         (status = 201, description = "Registered", body = ObserverResponse, headers(("Location" = String), ("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff or administrator", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -286,7 +285,6 @@ pub async fn create_observer(
     params(ListParams, ObserverFilterParams),
     responses(
         (status = 200, description = "A page of observers", body = ListResponse<ObserverResponse>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -319,7 +317,6 @@ pub async fn list_observers(
     responses(
         (status = 200, description = "The observer", body = ObserverResponse, headers(("ETag" = String))),
         (status = 304, description = "Not modified"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Unmasking asked by someone who may not see the observer's contact details", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such observer", body = Problem, content_type = "application/problem+json"),
     ),
@@ -368,11 +365,9 @@ pub async fn get_observer(
     request_body = UpdateObserverRequest,
     responses(
         (status = 200, description = "Changed", body = ObserverResponse, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the office nor this observer", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such observer", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A new tie to a body of an open item the observer is assigned to (`tie_to_assigned_item`)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

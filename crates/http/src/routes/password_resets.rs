@@ -111,11 +111,9 @@ fn keeper(roles: &renda_domain::RoleSet) -> Action {
         (status = 202, description = "Held for confirmation", body = PasswordResetResponse,
             headers(("Location" = String, description = "The reset"))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the administrator who keeps this account", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not an administrator's account: reset it with `PATCH /users/{id}` (`no_confirmation_needed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The password breaks the policy", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -173,7 +171,6 @@ pub async fn request_reset(
     params(("id" = Uuid, Path, description = "The account")),
     responses(
         (status = 200, description = "The account's resets", body = Vec<PasswordResetResponse>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
     ),
@@ -205,7 +202,6 @@ pub async fn list_resets(
     ),
     responses(
         (status = 200, description = "Confirmed; the account as it is now", body = UserResponse, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a second administrator (`second_administrator_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such reset of this account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already confirmed or withdrawn (`reset_not_pending`), or past its time (`reset_expired`)", body = Problem, content_type = "application/problem+json"),
@@ -241,7 +237,6 @@ pub async fn confirm_reset(
     ),
     responses(
         (status = 204, description = "Withdrawn"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the one who asked nor a second administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such reset of this account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already confirmed or withdrawn (`reset_not_pending`)", body = Problem, content_type = "application/problem+json"),

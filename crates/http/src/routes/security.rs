@@ -66,7 +66,6 @@ pub struct UpdatePolicyRequest {
     tag = "security",
     responses(
         (status = 200, description = "The policy", body = PolicyResponse, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -95,10 +94,8 @@ pub async fn get_policy(
     responses(
         (status = 200, description = "The policy now", body = PolicyResponse, headers(("ETag" = String))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the security administrator", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The policy changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Out of range", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -243,7 +240,6 @@ async fn history(
     params(LoginHistoryParams),
     responses(
         (status = 200, description = "Sign-in attempts", body = LoginHistoryResponse),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -266,7 +262,6 @@ pub async fn my_logins(
     params(("id" = Uuid, Path, description = "Account id"), LoginHistoryParams),
     responses(
         (status = 200, description = "Sign-in attempts", body = LoginHistoryResponse),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the security administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),

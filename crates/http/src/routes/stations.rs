@@ -155,7 +155,6 @@ async fn check_parent(state: &AppState, id: Option<Uuid>, parent: Uuid) -> ApiRe
     request_body = CreateStationRequest,
     responses(
         (status = 201, description = "Opened", body = StationResponse, headers(("Location" = String), ("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The parent (`station_parent_gone`) or a deputy listed (`deputy_gone`) was deleted meanwhile", body = Problem, content_type = "application/problem+json"),
     ),
@@ -310,11 +309,9 @@ pub struct UpdateStationRequest {
     request_body = UpdateStationRequest,
     responses(
         (status = 200, description = "Changed", body = StationResponse, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such station", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Changed meanwhile, or the tree changed meanwhile so that the new parent is now below the station (`station_cycle`) or gone (`station_parent_gone`), or a deputy listed was deleted meanwhile (`deputy_gone`)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -395,11 +392,9 @@ pub async fn update_station(
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
     responses(
         (status = 204, description = "Closed"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such station", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Stations sit below it", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -511,7 +506,6 @@ pub struct PlanReceptionRequest {
     request_body = PlanReceptionRequest,
     responses(
         (status = 201, description = "Planned", body = ReceptionDayResponse, headers(("Location" = String), ("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such station", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A deputy not assigned to the station, or a day long past", body = Problem, content_type = "application/problem+json"),
@@ -662,7 +656,6 @@ pub struct RecordReceptionRequest {
     request_body = RecordReceptionRequest,
     responses(
         (status = 200, description = "Recorded", body = ReceptionDayResponse, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither staff nor a deputy on duty", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such station or reception day", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already recorded, or the day has not come", body = Problem, content_type = "application/problem+json"),

@@ -174,11 +174,9 @@ fn blank_name() -> FieldError {
         (status = 201, description = "Created", body = UnitResponse,
             headers(("Location" = String, description = "The new unit"), ("ETag" = String))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff or administrator", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A unit with that name exists", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -221,7 +219,6 @@ impl CreateUnitRequest {
     params(ListParams, UnitFilterParams),
     responses(
         (status = 200, description = "A page of units", body = ListResponse<UnitResponse>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -253,7 +250,6 @@ pub async fn list_units(
     responses(
         (status = 200, description = "The unit", body = UnitResponse, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -282,12 +278,10 @@ pub async fn get_unit(
     responses(
         (status = 200, description = "Changed", body = UnitResponse, headers(("ETag" = String))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff or administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A unit with that name exists", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The unit changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -338,7 +332,6 @@ pub async fn update_unit(
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff or administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Accounts or service clients are linked to the unit (`unit_in_use`)", body = Problem, content_type = "application/problem+json"),

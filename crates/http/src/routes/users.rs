@@ -347,10 +347,8 @@ async fn hash(state: &AppState, pw: String) -> ApiResult<String> {
         (status = 201, description = "Created", body = UserResponse,
             headers(("Location" = String, description = "The new account"), ("ETag" = String))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the system administrator, or an administrative role asked for (`administrative_roles_reserved`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Username taken, the deputy already has an account, or the unit or deputy to link was deleted meanwhile (`unit_gone`, `deputy_gone`)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -422,7 +420,6 @@ pub async fn create_user(
     params(ListParams, UserFilterParams),
     responses(
         (status = 200, description = "A page of accounts", body = ListResponse<UserResponse>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the system nor the security administrator", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
@@ -456,7 +453,6 @@ pub async fn list_users(
     responses(
         (status = 200, description = "The account", body = UserResponse, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the system nor the security administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
     ),
@@ -494,12 +490,10 @@ pub async fn get_user(
     responses(
         (status = 200, description = "Changed", body = UserResponse, headers(("ETag" = String))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A field the caller's administrative role does not keep", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Would leave an administrative role without an active holder, the deputy has an account, the unit or deputy to link was deleted meanwhile (`unit_gone`, `deputy_gone`), or the account's roles changed while the request was decided (`roles_changed`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The account changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -386,10 +386,8 @@ fn new_secret() -> String {
         (status = 201, description = "Subscribed; the secret is in the answer", body = WebhookWithSecret,
             headers(("Location" = String, description = "The new subscription"), ("ETag" = String))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither an administrator nor a client with `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The calling client was deleted while subscribing (`client_gone`)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or a refused destination (`destination_refused`)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -449,7 +447,6 @@ pub async fn create_webhook(
     params(ListParams),
     responses(
         (status = 200, description = "A page of subscriptions", body = ListResponse<WebhookResponse>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither an administrator nor a client with `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
@@ -478,7 +475,6 @@ pub async fn list_webhooks(
     responses(
         (status = 200, description = "The subscription", body = WebhookResponse, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither an administrator nor a client with `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such subscription of the caller's", body = Problem, content_type = "application/problem+json"),
     ),
@@ -507,11 +503,9 @@ pub async fn get_webhook(
     responses(
         (status = 200, description = "Changed", body = WebhookResponse, headers(("ETag" = String))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither an administrator nor a client with `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such subscription of the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The subscription changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or a refused destination", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -572,7 +566,6 @@ pub async fn update_webhook(
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither an administrator nor a client with `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such subscription of the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The subscription changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
@@ -606,11 +599,9 @@ pub async fn delete_webhook(
     responses(
         (status = 200, description = "The new secret", body = WebhookWithSecret, headers(("ETag" = String))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither an administrator nor a client with `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such subscription of the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The subscription changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -650,7 +641,6 @@ pub async fn rotate_webhook_secret(
     params(("id" = Uuid, Path, description = "Subscription id"), ListParams, DeliveryFilterParams),
     responses(
         (status = 200, description = "A page of deliveries", body = ListResponse<DeliveryResponse>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither an administrator nor a client with `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such subscription of the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
@@ -682,10 +672,8 @@ pub async fn list_deliveries(
     responses(
         (status = 202, description = "Queued", body = ReplayResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither an administrator nor a client with `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such subscription of the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -187,7 +187,6 @@ fn check_activity(a: &Activity, today: NaiveDate) -> Vec<FieldError> {
     request_body = CreateActivityRequest,
     responses(
         (status = 201, description = "Planned", body = ActivityResponse, headers(("Location" = String), ("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -253,7 +252,6 @@ pub struct ActivityFilterParams {
     params(ListParams, ActivityFilterParams),
     responses(
         (status = 200, description = "A page of activities", body = ListResponse<ActivityResponse>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -285,7 +283,6 @@ pub async fn list_activities(
     responses(
         (status = 200, description = "The activity", body = ActivityResponse, headers(("ETag" = String))),
         (status = 304, description = "Not modified"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -347,11 +344,9 @@ pub struct UpdateActivityRequest {
     request_body = UpdateActivityRequest,
     responses(
         (status = 200, description = "Changed", body = ActivityResponse, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Changed meanwhile, or a new day after check-ins", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

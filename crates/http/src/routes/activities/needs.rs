@@ -85,7 +85,6 @@ pub struct CreateNeedRequest {
     request_body = CreateNeedRequest,
     responses(
         (status = 201, description = "Recorded", body = NeedResponse, headers(("Location" = String), ("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -161,7 +160,6 @@ fn need_reader(caller: &Caller) -> ApiResult<Option<Uuid>> {
     params(ListParams, NeedFilterParams),
     responses(
         (status = 200, description = "A page of needs", body = ListResponse<NeedResponse>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither staff, leader nor deputy", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
@@ -203,7 +201,6 @@ async fn load_need(state: &AppState, caller: &Caller, id: Uuid) -> ApiResult<Nee
     params(("id" = Uuid, Path)),
     responses(
         (status = 200, description = "The need", body = NeedResponse, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither staff, leader nor deputy", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such need, or not matched to the caller", body = Problem, content_type = "application/problem+json"),
     ),
@@ -237,7 +234,6 @@ pub struct MatchNeedRequest {
     request_body = MatchNeedRequest,
     responses(
         (status = 200, description = "Matched", body = NeedResponse, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such need", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already met", body = Problem, content_type = "application/problem+json"),
@@ -330,7 +326,6 @@ pub struct CloseNeedRequest {
     request_body = CloseNeedRequest,
     responses(
         (status = 200, description = "Met", body = NeedResponse, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither staff nor the matched deputy", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such need, or not matched to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not matched yet, or already met", body = Problem, content_type = "application/problem+json"),

@@ -63,7 +63,6 @@ fn deputy_of(caller: &Caller) -> ApiResult<Uuid> {
     params(("id" = Uuid, Path)),
     responses(
         (status = 200, description = "Signed up", body = ParticipantView),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a deputy", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already signed up, or the activity is over", body = Problem, content_type = "application/problem+json"),
@@ -108,7 +107,6 @@ fn already_checked_in() -> ApiError {
     params(("id" = Uuid, Path)),
     responses(
         (status = 200, description = "Checked in", body = ParticipantView),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a deputy", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already checked in, or not the activity's day", body = Problem, content_type = "application/problem+json"),
@@ -170,7 +168,6 @@ pub struct AttendanceRecorded {
     request_body = AttendanceRequest,
     responses(
         (status = 200, description = "Recorded", body = AttendanceRecorded),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The activity has not taken place yet", body = Problem, content_type = "application/problem+json"),
@@ -216,7 +213,6 @@ pub async fn record_attendance(
     params(("id" = Uuid, Path), WholeListParams),
     responses(
         (status = 200, description = "Participants", body = ListResponse<ParticipantView>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

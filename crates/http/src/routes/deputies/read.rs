@@ -55,7 +55,6 @@ impl DeputyFilterParams {
     params(ListParams, DeputyFilterParams),
     responses(
         (status = 200, description = "A page of deputies", body = ListResponse<DeputyResponse>),
-        (status = 401, description = "An invalid access token was sent", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A lookup by phone asked by someone outside the office", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
@@ -184,7 +183,6 @@ impl crate::export::RowSource for DeputyRows {
             (String = "text/csv"),
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         ), headers(("Content-Disposition" = String))),
-        (status = 401, description = "An invalid access token was sent", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A lookup by phone or an unmasked export asked by someone outside the office", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Neither csv nor xlsx", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
@@ -249,7 +247,6 @@ pub async fn export_deputies(
         (status = 200, description = "The deputy", body = DeputyResponse, headers(("ETag" = String))),
         (status = 403, description = "Unmasking asked by someone who may not see the deputy's personal data", body = Problem, content_type = "application/problem+json"),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
-        (status = 401, description = "An invalid access token was sent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such deputy", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = []))

@@ -163,10 +163,8 @@ impl UpdateDeputyRequest {
         (status = 201, description = "Created", body = DeputyResponse,
             headers(("Location" = String, description = "The new deputy"), ("ETag" = String))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff or administrator", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over 1 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -238,11 +236,9 @@ fn not_editable(fields: &[&'static str]) -> ApiError {
     responses(
         (status = 200, description = "Changed", body = DeputyResponse, headers(("ETag" = String))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither staff nor this deputy", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such deputy", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The deputy changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or fields a deputy may not change", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -321,7 +317,6 @@ pub async fn update_deputy(
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff or administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such deputy", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "An account is linked to the deputy (`deputy_in_use`), or a liaison station lists them (`deputy_at_station`)", body = Problem, content_type = "application/problem+json"),

@@ -162,7 +162,6 @@ fn lang(req: &HttpRequest) -> Lang {
     )),
     responses(
         (status = 200, description = "Every row is good: in a real run, every row was created", body = ImportReport),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the office", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over 5 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A unit of one of the names was created meanwhile; nothing was written", body = Problem, content_type = "application/problem+json"),
@@ -227,7 +226,6 @@ pub async fn import_units(
     )),
     responses(
         (status = 200, description = "Every row is good: in a real run, every row was created", body = ImportReport),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the office", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over 5 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither CSV nor XLSX", body = Problem, content_type = "application/problem+json"),

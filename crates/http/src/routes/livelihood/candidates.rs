@@ -293,7 +293,6 @@ pub struct ReviewRequest {
     request_body = ReviewRequest,
     responses(
         (status = 200, description = "Reviewed", body = CandidateResponse),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such round or candidate", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not reviewing", body = Problem, content_type = "application/problem+json"),

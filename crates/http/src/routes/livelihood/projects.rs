@@ -71,7 +71,6 @@ pub struct ProgressRequest {
     request_body = ProgressRequest,
     responses(
         (status = 201, description = "Reported", body = ProgressView),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the project's unit", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not implementing or evaluating", body = Problem, content_type = "application/problem+json"),
@@ -212,7 +211,6 @@ pub struct CommentRequest {
     request_body = CommentRequest,
     responses(
         (status = 201, description = "Added", body = CommentView),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a deputy of the round's congress", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not implementing or evaluating", body = Problem, content_type = "application/problem+json"),
@@ -311,7 +309,6 @@ pub struct RatingView {
     request_body = RatingRequest,
     responses(
         (status = 201, description = "Rated", body = RatingView),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a deputy of the round's congress", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not evaluating, or already rated", body = Problem, content_type = "application/problem+json"),

@@ -86,7 +86,6 @@ pub struct CreateRoundRequest {
     request_body = CreateRoundRequest,
     responses(
         (status = 201, description = "Opened", body = RoundResponse, headers(("Location" = String), ("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -90,11 +90,9 @@ macro_rules! stage_op {
             request_body = EmptyRequest,
             responses(
                 (status = 200, description = "The round", body = RoundResponse, headers(("ETag" = String))),
-                (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
                 (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = "The stage does not allow this, or the round changed meanwhile", body = Problem, content_type = "application/problem+json"),
-                (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
             ),
             security(("bearer" = []))
         )]
@@ -139,11 +137,9 @@ stage_op!(
     request_body = EmptyRequest,
     responses(
         (status = 200, description = "The round, now implementing", body = RoundResponse, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not voting", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -196,11 +192,9 @@ pub struct BreakTieRequest {
     request_body = BreakTieRequest,
     responses(
         (status = 200, description = "Decided", body = RoundResponse, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not implementing, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No tie, or a choice that does not fit it", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -97,7 +97,6 @@ fn ballot_error(p: BallotProblem) -> ApiError {
     request_body = BallotRequest,
     responses(
         (status = 201, description = "Cast", body = BallotReceipt, headers(("Location" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a deputy of the round's congress", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not voting, or already voted", body = Problem, content_type = "application/problem+json"),
@@ -179,7 +178,6 @@ pub async fn cast_ballot(
     params(("id" = Uuid, Path)),
     responses(
         (status = 200, description = "The caller's ballot", body = BallotReceipt),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a deputy of the round's congress", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such round, or no ballot yet", body = Problem, content_type = "application/problem+json"),
     ),
@@ -238,7 +236,6 @@ impl Keyed for VoterView {
     params(("id" = Uuid, Path), WholeListParams),
     responses(
         (status = 200, description = "Voters", body = ListResponse<VoterView>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither staff nor leader", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
     ),

@@ -107,7 +107,6 @@ fn file_too_large() -> ApiError {
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "Attached", body = AttachmentView, headers(("Location" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the lead deputy (material) nor the lead unit (reply letter)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such suggestion, or not visible", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The suggestion's state does not take this kind of file now", body = Problem, content_type = "application/problem+json"),

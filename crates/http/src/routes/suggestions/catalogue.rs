@@ -25,7 +25,6 @@ pub struct CategoryRequest {
     request_body = CategoryRequest,
     responses(
         (status = 201, description = "The categories in use", body = Vec<String>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The category exists", body = Problem, content_type = "application/problem+json"),
     ),
@@ -58,7 +57,6 @@ pub async fn add_category(
     params(("name" = String, Path, description = "The category's name")),
     responses(
         (status = 204, description = "Retired"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such category in use", body = Problem, content_type = "application/problem+json"),
     ),
@@ -138,7 +136,6 @@ pub struct YearParams {
     responses(
         (status = 200, description = "Advanced units", body = ListResponse<AdvancedUnitView>),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -166,7 +163,6 @@ pub async fn list_advanced_units(
     request_body = AdvancedUnitRequest,
     responses(
         (status = 201, description = "Named", body = AdvancedUnitView),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already named for that year", body = Problem, content_type = "application/problem+json"),
     ),
@@ -209,7 +205,6 @@ pub async fn mark_advanced_unit(
     params(("year" = i32, Path), ("unit_id" = Uuid, Path)),
     responses(
         (status = 204, description = "Withdrawn"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not named for that year", body = Problem, content_type = "application/problem+json"),
     ),

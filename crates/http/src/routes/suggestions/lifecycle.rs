@@ -15,7 +15,6 @@ use super::*;
     request_body = CreateSuggestionRequest,
     responses(
         (status = 201, description = "The draft", body = SuggestionResponse, headers(("Location" = String), ("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a deputy with a linked deputy record", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -66,11 +65,9 @@ pub async fn create_suggestion(
     request_body = UpdateDraftRequest,
     responses(
         (status = 200, description = "The draft", body = SuggestionResponse, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the lead deputy", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such suggestion, or not visible", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not a draft any more, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -135,11 +132,9 @@ macro_rules! command {
             request_body = $body,
             responses(
                 (status = 200, description = "The updated suggestion", body = SuggestionResponse, headers(("ETag" = String))),
-                (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
                 (status = 403, description = $who, body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "No such suggestion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = "The suggestion's state does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
-                (status = 412, description = "ETag mismatch", body = Problem, content_type = "application/problem+json"),
             ),
             security(("bearer" = []))
         )]
@@ -350,7 +345,6 @@ fn record_input(b: RecordRequest) -> RecordInput {
     request_body = DecideRequest,
     responses(
         (status = 200, description = "The updated suggestion", body = SuggestionResponse, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such suggestion or request", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided, or the suggestion's state does not allow it", body = Problem, content_type = "application/problem+json"),
@@ -401,7 +395,6 @@ pub async fn decide_request(
     request_body = CommitmentProgressRequest,
     responses(
         (status = 200, description = "The suggestion", body = SuggestionResponse),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the lead unit", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such suggestion or commitment", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The commitment is already fulfilled", body = Problem, content_type = "application/problem+json"),

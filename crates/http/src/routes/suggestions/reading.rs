@@ -40,7 +40,6 @@ pub struct SuggestionFilterParams {
     params(ListParams, SuggestionFilterParams),
     responses(
         (status = 200, description = "A page of suggestions", body = ListResponse<SuggestionResponse>),
-        (status = 401, description = "An invalid access token was sent", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = []))
@@ -213,7 +212,6 @@ impl crate::export::RowSource for SuggestionRows {
             (String = "text/csv"),
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         ), headers(("Content-Disposition" = String))),
-        (status = 401, description = "An invalid access token was sent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Neither csv nor xlsx", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),

@@ -118,7 +118,6 @@ async fn summary_lines(
     params(StatsParams),
     responses(
         (status = 200, description = "The table", body = UnitSummaryResponse),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the office, a leader nor a unit", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
@@ -194,7 +193,6 @@ impl crate::export::RowSource for SummaryRows {
             (String = "text/csv"),
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         ), headers(("Content-Disposition" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the office, a leader nor a unit", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Neither csv nor xlsx", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
@@ -284,7 +282,6 @@ pub struct UnitStatsView {
     params(StatsParams),
     responses(
         (status = 200, description = "The figures", body = StatsResponse),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither staff nor leader", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
