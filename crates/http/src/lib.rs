@@ -380,8 +380,8 @@ impl Modify for NulFree {
 }
 
 /// Text that is not blank, and no NUL: at least one character that is
-/// neither white space nor invisible, what `not_blank` and `refuse_blank`
-/// check ([`renda_domain::text::is_blank`]). The character class is
+/// neither white space nor invisible, what `not_blank` and the domain
+/// commands check ([`renda_domain::text::is_blank`]). The character class is
 /// [`renda_domain::text::blank_class`] (a test checks that they agree); it
 /// is spelt out because attributes and `Some(&'static str)` need a literal.
 pub(crate) const NOT_BLANK_PATTERN: &str = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$";
@@ -435,8 +435,8 @@ fn array_items<'a>(
     Some(items.as_mut())
 }
 
-/// Free-text fields the handlers refuse when blank (`refuse_blank`,
-/// `is_blank`) whose attributes state only "no NUL": the document states
+/// Free-text fields the handlers and commands refuse when blank
+/// (`is_blank`) whose attributes state only "no NUL": the document states
 /// the not-blank rule for them, so that a client, or a fuzzer, knows a
 /// blank value is refused.
 const NOT_BLANK_FIELDS: [(&str, &str); 22] = [

@@ -7,6 +7,8 @@ use renda_domain::suggestion::{
     SuggestionStatus,
 };
 
+use renda_domain::supervision::{self as sv, PlanProblem, Stage, StageBlocker, SupervisionError};
+
 use crate::error::{ApiError, FieldError, Msg};
 
 /// A suggestion status as people read it.
@@ -165,6 +167,153 @@ impl From<SuggestionError> for ApiError {
                 Msg::new("该承诺已兑现", "The commitment is already fulfilled")
             }
             SuggestionError::Invalid(issues) => return ApiError::validation(field_errors(issues)),
+        };
+        ApiError::conflict(code, detail)
+    }
+}
+
+/// A supervision stage as people read it.
+pub(crate) fn stage_name(s: Stage) -> (&'static str, &'static str) {
+    match s {
+        Stage::Planned => ("计划中", "planned"),
+        Stage::Investigating => ("调研检查", "investigating"),
+        Stage::Deliberating => ("审议", "deliberating"),
+        Stage::Rectifying => ("整改", "rectifying"),
+        Stage::Evaluating => ("满意度测评", "evaluating"),
+        Stage::Closed => ("已办结", "closed"),
+    }
+}
+
+fn plan_text(p: PlanProblem) -> Msg {
+    match p {
+        PlanProblem::NoMethod => Msg::new("至少选择一种监督方式", "name at least one method"),
+        PlanProblem::DuplicateMethod => Msg::new("监督方式重复", "a method is named twice"),
+        PlanProblem::LawsMissing => Msg::new(
+            "执法检查须列明所检查的法律法规",
+            "a law-enforcement inspection names the laws it checks",
+        ),
+        PlanProblem::LawsWithoutInspection => Msg::new(
+            "只有执法检查才列明法律法规",
+            "laws are named only for a law-enforcement inspection",
+        ),
+    }
+}
+
+/// The text of one field's problem in a supervision command.
+fn supervision_issue_text(issue: sv::Issue) -> Msg {
+    use sv::Issue as I;
+    match issue {
+        I::Null => Msg::new("不能为 null", "must not be null"),
+        I::Blank => Msg::new("不能为空", "must not be blank"),
+        I::Length(n) => Msg::new(
+            format!("长度须在 1 到 {n} 之间"),
+            format!("length must be between 1 and {n}"),
+        ),
+        I::UnknownUnit => Msg::new("单位不存在", "no such unit"),
+        I::UnknownDeputy => Msg::new("代表不存在", "no such deputy"),
+        I::UnknownObserver => Msg::new("观察员不存在", "no such observer"),
+        I::Plan(p) => plan_text(p),
+        I::AlreadyMember => Msg::new(
+            "有代表已列为常委会组成人员",
+            "a deputy is already named as a committee member",
+        ),
+        I::NotABody => Msg::new(
+            "该单位不是此事项的被监督单位",
+            "not a body this item supervises",
+        ),
+        I::Future => Msg::new("日期不能晚于今天", "the date is in the future"),
+        I::TooEarly => Msg::new("日期不能早于1949年10月1日", "the date is before 1949-10-01"),
+        I::DeadlinePast => Msg::new("整改期限不能早于今天", "the deadline is in the past"),
+        I::DeadlineTooFar => Msg::new(
+            "整改期限不能超过两年",
+            "the deadline is more than two years ahead",
+        ),
+        I::UnknownProblem => Msg::new("该审议意见中没有此问题", "no such problem in this opinion"),
+        I::AnsweredTwice => Msg::new("同一问题重复答复", "the problem is answered twice"),
+        I::ReasonRequired => Msg::new("不采纳须说明理由", "give a reason for not adopting"),
+    }
+}
+
+fn stage_blocker_text(b: StageBlocker) -> Msg {
+    match b {
+        StageBlocker::NoOpinion => Msg::new(
+            "须先向被监督单位发出审议意见",
+            "Issue a deliberation opinion to a body first",
+        ),
+        StageBlocker::ProblemsOpen(n) => Msg::new(
+            format!("尚有 {n} 个问题未销号，不能结束整改"),
+            format!("{n} problem(s) are not closed off; rectification cannot end"),
+        ),
+        StageBlocker::NoFollowUpOpinion => Msg::new(
+            "测评未获通过，须先发出新一轮整改意见",
+            "The vote returned the item; issue a follow-up opinion for this round first",
+        ),
+        StageBlocker::NoCommitteeMembers => Msg::new(
+            "满意度测评须有参加的常委会组成人员",
+            "The vote needs committee members taking part",
+        ),
+        StageBlocker::NoVotes => Msg::new("尚无人投票", "Nobody has voted yet"),
+    }
+}
+
+impl From<SupervisionError> for ApiError {
+    fn from(e: SupervisionError) -> Self {
+        let code = e.code();
+        let detail = match e {
+            SupervisionError::InvalidState(s) => {
+                let (zh, en) = stage_name(s);
+                Msg::new(
+                    format!("监督事项当前处于“{zh}”阶段，不允许此操作"),
+                    format!("The supervision item is {en}; this operation is not allowed now"),
+                )
+            }
+            SupervisionError::Blocked(b) => stage_blocker_text(b),
+            SupervisionError::AlreadyPublished => {
+                Msg::new("该监督事项已公开", "The item is already published")
+            }
+            SupervisionError::MethodNotPlanned => Msg::new(
+                "此监督事项未安排专题询问",
+                "This item has no special inquiry",
+            ),
+            SupervisionError::ProblemNotOpen(id) => Msg::new(
+                format!("问题 {id} 不在待整改状态"),
+                format!("Problem {id} is not awaiting rectification"),
+            ),
+            SupervisionError::ProblemNotAnswered => Msg::new(
+                "该问题尚无待审核的整改答复",
+                "The problem has no rectification answer awaiting review",
+            ),
+            SupervisionError::AlreadyAssigned => {
+                Msg::new("该观察员已参与此事项", "The observer is already assigned")
+            }
+            SupervisionError::ObserverInactive => {
+                Msg::new("该观察员已不在任", "The observer no longer serves")
+            }
+            SupervisionError::ConflictOfInterest => Msg::new(
+                "该观察员已申报与被监督单位存在利害关系，不能参与此监督事项",
+                "The observer declared a tie to a supervised body and cannot take part in this item",
+            ),
+            SupervisionError::AlreadyDecided => Msg::new(
+                "该观察意见已处理",
+                "The observation has already been decided",
+            ),
+            SupervisionError::AlreadyVoted => Msg::new(
+                "您已在本轮测评中投票",
+                "You have already voted in this round",
+            ),
+            SupervisionError::NotACommitteeMember => return ApiError::forbidden(),
+            SupervisionError::NotFound => return ApiError::not_found(),
+            SupervisionError::Invalid(issues) => {
+                return ApiError::validation(
+                    issues
+                        .into_iter()
+                        .map(|f| {
+                            let text = supervision_issue_text(f.issue);
+                            FieldError::new(f.field, f.issue.code(), text)
+                        })
+                        .collect(),
+                );
+            }
         };
         ApiError::conflict(code, detail)
     }

@@ -10,8 +10,8 @@ use renda_domain::supervision::{
 use renda_domain::user::{NewUser, UserStatus, Username};
 use renda_domain::{Role, RoleSet};
 use renda_persistence::supervision::{
-    Event, Inquiry, InvestigationRecord, Observation, Opinion, Problem, ProblemAnswer, Report,
-    SupervisionWrite,
+    Change, Effect, Event, Inquiry, InvestigationRecord, Observation, Opinion, Problem,
+    ProblemAnswer, Report,
 };
 use renda_persistence::{AuditCtx, Store};
 use uuid::Uuid;
@@ -102,7 +102,7 @@ async fn save(
     item: SupervisionItem,
     stage: Option<Stage>,
     action: &'static str,
-    writes: Vec<SupervisionWrite>,
+    writes: Vec<Effect>,
 ) -> anyhow::Result<SupervisionItem> {
     let mut after = item.clone();
     if let Some(s) = stage {
@@ -112,9 +112,12 @@ async fn save(
         action,
         detail: None,
     };
-    Ok(store
-        .save_supervision(ctx, &item, after, event, writes)
-        .await?)
+    let change = Change {
+        after,
+        event,
+        effects: writes,
+    };
+    Ok(store.save_supervision(ctx, &item, change).await?)
 }
 
 /// Loads the observers and the supervision items.
@@ -233,12 +236,14 @@ pub async fn load(
             .save_supervision(
                 ctx,
                 &item,
-                assigned,
-                Event {
-                    action: "observer_assigned",
-                    detail: None,
+                Change {
+                    after: assigned,
+                    event: Event {
+                        action: "observer_assigned",
+                        detail: None,
+                    },
+                    effects: vec![],
                 },
-                vec![],
             )
             .await?;
         let kind = if plan.methods.contains(&Method::LawEnforcementInspection) {
@@ -277,23 +282,20 @@ pub async fn load(
             item,
             Some(Stage::Investigating),
             "investigation_started",
-            vec![
-                SupervisionWrite::Record(record),
-                SupervisionWrite::Observation(observation),
-            ],
+            vec![Effect::Record(record), Effect::Observation(observation)],
         )
         .await?;
         if plan.stage == Stage::Investigating {
             continue;
         }
-        let mut writes = vec![SupervisionWrite::ObservationDecision {
+        let mut writes = vec![Effect::ObservationDecision {
             id: observation_id,
             status: ObservationStatus::Adopted,
             reason: None,
             by: p.staff,
         }];
         if plan.methods.contains(&Method::SpecialInquiry) {
-            writes.push(SupervisionWrite::Inquiry(Inquiry {
+            writes.push(Effect::Inquiry(Inquiry {
                 id: Uuid::now_v7(),
                 unit_id: Some(bodies[0]),
                 asked_by: "常委会组成人员".into(),
@@ -336,7 +338,7 @@ pub async fn load(
                     .collect(),
             });
         }
-        writes.extend(opinions.iter().cloned().map(SupervisionWrite::Opinion));
+        writes.extend(opinions.iter().cloned().map(Effect::Opinion));
         item = save(
             store,
             ctx,
@@ -364,7 +366,7 @@ pub async fn load(
             if plan.stage == Stage::Rectifying && n == 0 {
                 continue;
             }
-            writes.push(SupervisionWrite::Report(Report {
+            writes.push(Effect::Report(Report {
                 id: Uuid::now_v7(),
                 opinion_id: o.id,
                 unit_id: o.unit_id,
@@ -381,7 +383,7 @@ pub async fn load(
                 submitted_at: now,
             }));
             for pr in &o.problems {
-                writes.push(SupervisionWrite::Problem {
+                writes.push(Effect::Problem {
                     id: pr.id,
                     from: ProblemStatus::Answered,
                     status: ProblemStatus::Closed,
@@ -423,19 +425,27 @@ pub async fn load(
                     Satisfaction::Satisfied,
                 )
                 .await?;
-            let (closed, _) = store.conclude_evaluation(ctx, &item, p.staff).await?;
+            let cmd = renda_domain::supervision::Ctx {
+                user_id: p.staff,
+                now: renda_domain::time::now(),
+                today,
+                new_id: Uuid::now_v7,
+            };
+            let (closed, _) = store.conclude_evaluation(ctx, &item, &cmd).await?;
             let mut published = closed.clone();
             published.published_at = Some(renda_domain::time::now());
             store
                 .save_supervision(
                     ctx,
                     &closed,
-                    published,
-                    Event {
-                        action: "published",
-                        detail: None,
+                    Change {
+                        after: published,
+                        event: Event {
+                            action: "published",
+                            detail: None,
+                        },
+                        effects: vec![],
                     },
-                    vec![],
                 )
                 .await?;
         }

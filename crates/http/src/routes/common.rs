@@ -13,22 +13,6 @@ pub(crate) fn blank(field: &str) -> FieldError {
     FieldError::new(field, "blank", Msg::new("不能为空", "must not be blank"))
 }
 
-/// 422 naming every field of `pairs` whose value is blank: empty, or only
-/// white space and invisible characters ([`renda_domain::text::is_blank`],
-/// the rule `NOT_BLANK_PATTERN` states).
-pub(crate) fn refuse_blank(pairs: &[(&str, &str)]) -> ApiResult<()> {
-    let errors: Vec<FieldError> = pairs
-        .iter()
-        .filter(|(_, v)| renda_domain::text::is_blank(v))
-        .map(|(f, _)| blank(f))
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::validation(errors))
-    }
-}
-
 /// 409: someone else changed the record since it was read.
 pub(crate) fn concurrent_change() -> ApiError {
     ApiError::conflict(

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::error::Conflict;
+use renda_domain::supervision as rules;
 
 impl Store {
     pub async fn create_supervision(
@@ -37,75 +38,18 @@ impl Store {
         load(&self.db, id).await
     }
 
-    /// Writes `after` over `before` if the item is still at
+    /// Writes the change's `after` over `before` if the item is still at
     /// `before.version`, with its side records, timeline event and audit
     /// entry, in one transaction.
     pub async fn save_supervision(
         &self,
         ctx: &AuditCtx,
         before: &SupervisionItem,
-        mut after: SupervisionItem,
-        event: Event,
-        writes: Vec<SupervisionWrite>,
+        change: Change,
     ) -> StoreResult<SupervisionItem> {
         let txn = self.db.begin().await?;
-        let now = renda_domain::time::now();
-        let res = if after == *before {
-            // Only side records change: they guard their own rows, so
-            // concurrent additions do not refuse each other. The item is
-            // touched (a new version, in the same stage) so that caches
-            // and `modified_since` see the change.
-            ItemEntity::update_many()
-                .col_expr(C::Version, Expr::col(C::Version).add(1))
-                .col_expr(C::UpdatedAt, Expr::value(now))
-                .filter(C::Id.eq(before.id))
-                .filter(C::Stage.eq(before.stage.as_str()))
-                .exec(&txn)
-                .await?
-        } else {
-            after.updated_at = now;
-            after.version = before.version + 1;
-            ItemEntity::update_many()
-                .set(to_model(&after)?)
-                .filter(C::Id.eq(before.id))
-                .filter(C::Version.eq(before.version))
-                .exec(&txn)
-                .await?
-        };
-        if res.rows_affected != 1 {
-            return Err(StoreError::VersionMismatch);
-        }
-        write_links(&txn, Some(before), &after).await?;
-        for w in &writes {
-            side_write(&txn, after.id, w).await?;
-        }
-        let (from, to) = (before.stage, after.stage);
-        insert_event(&txn, ctx, after.id, Some(from), Some(to), &event).await?;
-        let action = if from == to {
-            event.action.to_owned()
-        } else {
-            format!("transition:{}", event.action)
-        };
-        #[derive(Serialize)]
-        struct Change<'a> {
-            item: &'a SupervisionItem,
-            writes: &'a [SupervisionWrite],
-        }
-        audit::record(
-            &txn,
-            &self.crypto,
-            ctx,
-            &action,
-            OBJECT,
-            Some(after.id),
-            Some(before),
-            Some(&Change {
-                item: &after,
-                writes: &writes,
-            }),
-        )
-        .await?;
-        let saved = load(&txn, after.id).await?;
+        let id = write_change(&txn, &self.crypto, ctx, before, change).await?;
+        let saved = load(&txn, id).await?;
         txn.commit().await?;
         Ok(saved)
     }
@@ -198,19 +142,22 @@ impl Store {
         Ok(v)
     }
 
-    /// Concludes the current evaluation round: tallies its votes inside
-    /// the transaction (after the item row is locked, so no vote slips in
-    /// after the count), records the result, and closes the item or sends
-    /// it back to rectifying. No votes is `Conflict(Conflict::NoVotes)`.
+    /// Concludes the current evaluation round: reads its votes inside the
+    /// transaction (after the item row is locked, so no vote slips in
+    /// after the count), lets the domain decide the outcome
+    /// ([`renda_domain::supervision::conclude`]) and writes the change. No
+    /// votes is `Conflict(Conflict::NoVotes)`.
     pub async fn conclude_evaluation(
         &self,
         ctx: &AuditCtx,
         before: &SupervisionItem,
-        by: Uuid,
+        cmd: &rules::Ctx,
     ) -> StoreResult<(SupervisionItem, Evaluation)> {
         let txn = self.db.begin().await?;
+        // A no-op write that locks the row while the item is still
+        // evaluating at this version.
         let res = ItemEntity::update_many()
-            .col_expr(C::Version, Expr::value(before.version + 1))
+            .col_expr(C::Version, Expr::col(C::Version))
             .filter(C::Id.eq(before.id))
             .filter(C::Version.eq(before.version))
             .filter(C::Stage.eq(Stage::Evaluating.as_str()))
@@ -227,86 +174,94 @@ impl Store {
             .into_iter()
             .map(|m| parse_stored::<Satisfaction>(&m.choice))
             .collect::<StoreResult<Vec<_>>>()?;
-        if votes.is_empty() {
-            return Err(StoreError::Conflict(Conflict::NoVotes));
-        }
-        let tally = Tally::of(votes);
-        let outcome = tally.outcome();
-        let op = match outcome {
-            Outcome::Accepted => StageOp::Close,
-            Outcome::Returned => StageOp::Return,
-        };
-        let stage = next_stage(before.stage, op).map_err(|_| StoreError::VersionMismatch)?;
-        let now = renda_domain::time::now();
-        let mut after = before.clone();
-        after.stage = stage;
-        if stage == Stage::Closed {
-            after.closed_at = Some(now);
-        } else {
-            after.round = before.round + 1;
-        }
+        let change = rules::conclude(before, &votes, cmd).map_err(|e| match e {
+            rules::SupervisionError::Blocked(rules::StageBlocker::NoVotes) => {
+                StoreError::Conflict(Conflict::NoVotes)
+            }
+            // The lock above holds the item in the stage the domain needs.
+            _ => StoreError::VersionMismatch,
+        })?;
+        let evaluation = change
+            .evaluation()
+            .cloned()
+            .ok_or(StoreError::VersionMismatch)?;
+        let id = write_change(&txn, &self.crypto, ctx, before, change).await?;
+        let saved = load(&txn, id).await?;
+        txn.commit().await?;
+        Ok((saved, evaluation))
+    }
+}
+
+/// Writes a change inside `txn`: the item if still at `before.version`
+/// (or, when only side records change, touched in the same stage), its
+/// links, side records, timeline and outbox events and audit entry.
+async fn write_change<Conn: ConnectionTrait>(
+    txn: &Conn,
+    crypto: &crate::crypto::Crypto,
+    ctx: &AuditCtx,
+    before: &SupervisionItem,
+    change: Change,
+) -> StoreResult<Uuid> {
+    let Change {
+        mut after,
+        event,
+        effects,
+    } = change;
+    let now = renda_domain::time::now();
+    let res = if after == *before {
+        // Only side records change: they guard their own rows, so
+        // concurrent additions do not refuse each other. The item is
+        // touched (a new version, in the same stage) so that caches and
+        // `modified_since` see the change.
+        ItemEntity::update_many()
+            .col_expr(C::Version, Expr::col(C::Version).add(1))
+            .col_expr(C::UpdatedAt, Expr::value(now))
+            .filter(C::Id.eq(before.id))
+            .filter(C::Stage.eq(before.stage.as_str()))
+            .exec(txn)
+            .await?
+    } else {
         after.updated_at = now;
         after.version = before.version + 1;
         ItemEntity::update_many()
             .set(to_model(&after)?)
             .filter(C::Id.eq(before.id))
-            .exec(&txn)
-            .await?;
-        let evaluation = Evaluation {
-            round: before.round,
-            tally,
-            outcome,
-            concluded_by: by,
-            concluded_at: now,
-        };
-        let count = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
-        evl::ActiveModel {
-            item_id: Set(before.id),
-            round: Set(before.round),
-            satisfied: Set(count(tally.satisfied)),
-            basically_satisfied: Set(count(tally.basically_satisfied)),
-            unsatisfied: Set(count(tally.unsatisfied)),
-            outcome: Set(outcome.as_str().to_owned()),
-            concluded_by: Set(by),
-            concluded_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
-        let detail = serde_json::to_value(&evaluation).ok();
-        let event = Event {
-            action: "evaluation_concluded",
-            detail,
-        };
-        insert_event(
-            &txn,
-            ctx,
-            before.id,
-            Some(before.stage),
-            Some(stage),
-            &event,
-        )
-        .await?;
-        #[derive(Serialize)]
-        struct Change<'a> {
-            item: &'a SupervisionItem,
-            evaluation: &'a Evaluation,
-        }
-        audit::record(
-            &txn,
-            &self.crypto,
-            ctx,
-            "transition:evaluation_concluded",
-            OBJECT,
-            Some(before.id),
-            Some(before),
-            Some(&Change {
-                item: &after,
-                evaluation: &evaluation,
-            }),
-        )
-        .await?;
-        let saved = load(&txn, before.id).await?;
-        txn.commit().await?;
-        Ok((saved, evaluation))
+            .filter(C::Version.eq(before.version))
+            .exec(txn)
+            .await?
+    };
+    if res.rows_affected != 1 {
+        return Err(StoreError::VersionMismatch);
     }
+    write_links(txn, Some(before), &after).await?;
+    for e in &effects {
+        side_write(txn, after.id, e).await?;
+    }
+    let (from, to) = (before.stage, after.stage);
+    insert_event(txn, ctx, after.id, Some(from), Some(to), &event).await?;
+    let action = if from == to {
+        event.action.to_owned()
+    } else {
+        format!("transition:{}", event.action)
+    };
+    #[derive(Serialize)]
+    struct Audited<'a> {
+        item: &'a SupervisionItem,
+        writes: &'a [Effect],
+    }
+    audit::record(
+        txn,
+        crypto,
+        ctx,
+        &action,
+        OBJECT,
+        Some(after.id),
+        Some(before),
+        Some(&Audited {
+            item: &after,
+            writes: &effects,
+        }),
+    )
+    .await?;
+    Ok(after.id)
 }

@@ -135,13 +135,6 @@ pub(super) async fn load<Conn: ConnectionTrait>(
     assemble(m, &mut ch)
 }
 
-/// Sorted and without repeats, as the item keeps its lists.
-pub fn normalise(mut ids: Vec<Uuid>) -> Vec<Uuid> {
-    ids.sort();
-    ids.dedup();
-    ids
-}
-
 fn problem_from(m: pb::Model) -> StoreResult<Problem> {
     Ok(Problem {
         id: m.id,

@@ -160,11 +160,11 @@ fn json_text<T: Serialize>(v: &T) -> StoreResult<String> {
 pub(super) async fn side_write<Conn: ConnectionTrait>(
     c: &Conn,
     item_id: Uuid,
-    w: &SupervisionWrite,
+    w: &Effect,
 ) -> StoreResult<()> {
     let now = renda_domain::time::now();
     match w {
-        SupervisionWrite::Record(r) => {
+        Effect::Record(r) => {
             rec::ActiveModel {
                 id: Set(r.id),
                 item_id: Set(item_id),
@@ -179,7 +179,7 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
             .insert(c)
             .await?;
         }
-        SupervisionWrite::Inquiry(q) => {
+        Effect::Inquiry(q) => {
             inq::ActiveModel {
                 id: Set(q.id),
                 item_id: Set(item_id),
@@ -194,7 +194,7 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
             .insert(c)
             .await?;
         }
-        SupervisionWrite::Opinion(o) => {
+        Effect::Opinion(o) => {
             op::ActiveModel {
                 id: Set(o.id),
                 item_id: Set(item_id),
@@ -228,7 +228,7 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
                     .await?;
             }
         }
-        SupervisionWrite::Report(r) => {
+        Effect::Report(r) => {
             rpt::ActiveModel {
                 id: Set(r.id),
                 item_id: Set(item_id),
@@ -262,7 +262,7 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
                 return Err(StoreError::VersionMismatch);
             }
         }
-        SupervisionWrite::Problem {
+        Effect::Problem {
             id,
             from,
             status,
@@ -283,7 +283,7 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
                 return Err(StoreError::VersionMismatch);
             }
         }
-        SupervisionWrite::Observation(o) => {
+        Effect::Observation(o) => {
             obs::ActiveModel {
                 id: Set(o.id),
                 item_id: Set(item_id),
@@ -299,7 +299,7 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
             .insert(c)
             .await?;
         }
-        SupervisionWrite::ObservationDecision {
+        Effect::ObservationDecision {
             id,
             status,
             reason,
@@ -319,6 +319,21 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
             if res.rows_affected != 1 {
                 return Err(StoreError::VersionMismatch);
             }
+        }
+        Effect::Evaluation(e) => {
+            let count = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+            evl::ActiveModel {
+                item_id: Set(item_id),
+                round: Set(e.round),
+                satisfied: Set(count(e.tally.satisfied)),
+                basically_satisfied: Set(count(e.tally.basically_satisfied)),
+                unsatisfied: Set(count(e.tally.unsatisfied)),
+                outcome: Set(e.outcome.as_str().to_owned()),
+                concluded_by: Set(e.concluded_by),
+                concluded_at: Set(e.concluded_at),
+            }
+            .insert(c)
+            .await?;
         }
     }
     Ok(())

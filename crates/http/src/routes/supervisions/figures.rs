@@ -72,7 +72,6 @@ fn ratio(n: u64, d: u64) -> Option<f64> {
     params(SupervisionStatsParams),
     responses(
         (status = 200, description = "The figures", body = SupervisionStatsResponse),
-        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 403, description = "Neither staff nor leader", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = ProblemDoc, content_type = "application/problem+json"),
     ),
@@ -168,7 +167,6 @@ pub struct ObserverRecordResponse {
     params(("id" = Uuid, Path), ObserverRecordParams),
     responses(
         (status = 200, description = "The record", body = ObserverRecordResponse),
-        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 403, description = "Not the office, a leader or this observer", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "No such observer", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = ProblemDoc, content_type = "application/problem+json"),

@@ -32,7 +32,6 @@ pub struct SupervisionFilterParams {
     params(ListParams, SupervisionFilterParams),
     responses(
         (status = 200, description = "A page of items", body = ListResponse<SupervisionResponse>),
-        (status = 401, description = "An invalid access token was sent", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = ProblemDoc, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = []))
@@ -174,7 +173,7 @@ impl crate::export::RowSource for SupervisionRows {
                     .into(),
                 i.committee.clone().into(),
                 bodies.join("、").into(),
-                stage_name(i.stage).0.into(),
+                crate::problems::stage_name(i.stage).0.into(),
                 i64::from(i.round).into(),
                 if overdue.contains(&i.id) {
                     "是"
@@ -206,7 +205,6 @@ impl crate::export::RowSource for SupervisionRows {
             (String = "text/csv"),
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         ), headers(("Content-Disposition" = String))),
-        (status = 401, description = "An invalid access token was sent", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "Neither csv nor xlsx", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = ProblemDoc, content_type = "application/problem+json"),
     ),
@@ -353,7 +351,6 @@ impl crate::export::RowSource for ObservationRows {
             (String = "text/csv"),
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         ), headers(("Content-Disposition" = String))),
-        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 403, description = "Not the office or a leader", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "Neither csv nor xlsx", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = ProblemDoc, content_type = "application/problem+json"),

@@ -2,6 +2,10 @@
 //! closed loop of each, from investigation through deliberation opinions
 //! and the bodies' rectification to the committee members' satisfaction
 //! vote; observers' assignment and observation opinions.
+//!
+//! Every handler here loads, asks the permission module, gathers the facts
+//! a command needs from the store, calls the domain command
+//! (`renda_domain::supervision`), saves the change and answers.
 
 use renda_domain::Code;
 use std::collections::{BTreeMap, HashSet};
@@ -14,27 +18,22 @@ use renda_auth::supervision_access::{
     SupervisionAction, SupervisionScope, decide_supervision, visibility,
 };
 use renda_domain::supervision::{
-    self as rules, INQUIRY_STAGES, Method, OPINION_STAGES, ObservationStatus, Outcome,
-    ProblemStatus, RECORD_STAGES, RecordKind, Satisfaction, Stage, StageBlocker, StageFacts,
-    StageOp, SupervisionItem, Tally,
+    self as rules, Change, Ctx, Evaluation, Inquiry, InvestigationRecord, Method, Observation,
+    ObservationStatus, ObserverFacts, Opinion, Outcome, Problem, ProblemAnswer, ProblemStatus,
+    RecordKind, Report, Satisfaction, Stage, StageFacts, SupervisionError, SupervisionItem, Tally,
 };
 use renda_persistence::StoreError;
-use renda_persistence::supervision::{
-    Evaluation, Event, Inquiry, InvestigationRecord, Observation, Opinion, Problem, ProblemAnswer,
-    Report, SupervisionFilter, SupervisionVisibility, SupervisionWrite, TimelineEntry, normalise,
-};
+use renda_persistence::supervision::{SupervisionFilter, SupervisionVisibility, TimelineEntry};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem as ProblemDoc};
-use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, answer, no_null, take};
+use crate::error::{ApiError, ApiResult, Msg, Problem as ProblemDoc};
+use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, answer};
 use crate::pagination::{Keyed, ListParams, ListResponse, WholeListParams};
 use crate::patch::double;
-use crate::routes::common::{blank, missing_deputies, missing_units, refuse_blank};
 use crate::routes::suggestions::EmptyRequest;
 use crate::{AppState, respond};
 
@@ -240,41 +239,30 @@ fn body_only(caller: &Caller, s: &SupervisionItem) -> Option<Uuid> {
     v.unit.filter(|u| s.body_ids.contains(u))
 }
 
-fn stage_name(s: Stage) -> (&'static str, &'static str) {
-    match s {
-        Stage::Planned => ("计划中", "planned"),
-        Stage::Investigating => ("调研检查", "investigating"),
-        Stage::Deliberating => ("审议", "deliberating"),
-        Stage::Rectifying => ("整改", "rectifying"),
-        Stage::Evaluating => ("满意度测评", "evaluating"),
-        Stage::Closed => ("已办结", "closed"),
-    }
-}
-
-fn invalid_stage(s: Stage) -> ApiError {
-    let (zh, en) = stage_name(s);
-    ApiError::conflict(
-        Code::InvalidState,
-        Msg::new(
-            format!("监督事项当前处于“{zh}”阶段，不允许此操作"),
-            format!("The supervision item is {en}; this operation is not allowed now"),
-        ),
-    )
-}
-
-fn require_stage(s: &SupervisionItem, allowed: &[Stage]) -> ApiResult<()> {
-    if allowed.contains(&s.stage) {
-        Ok(())
-    } else {
-        Err(invalid_stage(s.stage))
-    }
-}
-
-fn check_if_match(s: &SupervisionItem, if_match: IfMatch) -> ApiResult<()> {
+/// Loads an item for a command: the permission module's answer, then the
+/// `If-Match` precondition.
+async fn load_to_change(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    action: SupervisionAction,
+    if_match: IfMatch,
+) -> ApiResult<SupervisionItem> {
+    let s = load_for(state, caller, id, action).await?;
     match if_match.0 {
         Some(v) if v != s.version => Err(ApiError::precondition_failed()),
-        _ => Ok(()),
+        _ => Ok(s),
     }
+}
+
+/// Who gives a command, and when.
+fn ctx(state: &AppState, caller: &Caller) -> ApiResult<Ctx> {
+    Ok(Ctx {
+        user_id: caller.actor()?.user_id,
+        now: renda_domain::time::now(),
+        today: state.clock.today(),
+        new_id: Uuid::now_v7,
+    })
 }
 
 fn concurrent_change() -> ApiError {
@@ -287,20 +275,16 @@ fn concurrent_change() -> ApiError {
     )
 }
 
-/// Saves a change; a concurrent change of the same item is a 409.
+/// Saves a command's change; a concurrent change of the same item is a 409.
 async fn save(
     state: &AppState,
     caller: &Caller,
     before: &SupervisionItem,
-    after: SupervisionItem,
-    action: &'static str,
-    detail: Option<serde_json::Value>,
-    writes: Vec<SupervisionWrite>,
+    change: Result<Change, SupervisionError>,
 ) -> ApiResult<SupervisionItem> {
-    let event = Event { action, detail };
     match state
         .store
-        .save_supervision(&caller.audit(), before, after, event, writes)
+        .save_supervision(&caller.audit(), before, change?)
         .await
     {
         Ok(s) => Ok(s),
@@ -309,93 +293,16 @@ async fn save(
     }
 }
 
-fn now() -> DateTime<Utc> {
-    renda_domain::time::now()
-}
-
-fn note_detail(note: Option<String>) -> Option<serde_json::Value> {
-    note.filter(|n| !renda_domain::text::is_blank(n))
-        .map(|n| json!({"note": n}))
-}
-
-fn plan_error(p: rules::PlanProblem) -> FieldError {
-    use rules::PlanProblem::*;
-    match p {
-        NoMethod => FieldError::new(
-            "methods",
-            "required",
-            Msg::new("至少选择一种监督方式", "name at least one method"),
-        ),
-        DuplicateMethod => FieldError::new(
-            "methods",
-            "duplicate",
-            Msg::new("监督方式重复", "a method is named twice"),
-        ),
-        LawsMissing => FieldError::new(
-            "laws",
-            "required",
-            Msg::new(
-                "执法检查须列明所检查的法律法规",
-                "a law-enforcement inspection names the laws it checks",
-            ),
-        ),
-        LawsWithoutInspection => FieldError::new(
-            "laws",
-            "not_applicable",
-            Msg::new(
-                "只有执法检查才列明法律法规",
-                "laws are named only for a law-enforcement inspection",
-            ),
-        ),
+/// What a command needs to know of an observer; `None` when there is no
+/// such observer.
+async fn observer_facts(state: &AppState, id: Uuid) -> ApiResult<Option<ObserverFacts>> {
+    match state.store.get_observer(id).await {
+        Ok(o) => Ok(Some(ObserverFacts {
+            id: o.id,
+            status: o.status,
+            tie_unit_ids: o.conflict_unit_ids,
+        })),
+        Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
     }
-}
-
-fn check_laws(laws: &[String]) -> Vec<FieldError> {
-    laws.iter()
-        .enumerate()
-        .filter(|(_, l)| renda_domain::text::is_blank(l) || l.chars().count() > 200)
-        .map(|(i, _)| {
-            FieldError::new(
-                format!("laws[{i}]"),
-                "length",
-                Msg::new("长度须在 1 到 200 之间", "length must be between 1 and 200"),
-            )
-        })
-        .collect()
-}
-
-/// A deputy is named either as committee member or as deputy, not both.
-fn overlap(members: &[Uuid], deputies: &[Uuid]) -> Option<FieldError> {
-    deputies.iter().any(|d| members.contains(d)).then(|| {
-        FieldError::new(
-            "deputy_ids",
-            "duplicate",
-            Msg::new(
-                "有代表已列为常委会组成人员",
-                "a deputy is already named as a committee member",
-            ),
-        )
-    })
-}
-
-/// Observers with a declared tie to one of `bodies`.
-async fn conflicted(state: &AppState, observers: &[Uuid], bodies: &[Uuid]) -> ApiResult<Vec<Uuid>> {
-    let mut out = Vec::new();
-    for o in observers {
-        let obs = state.store.get_observer(*o).await?;
-        if obs.conflict_unit_ids.iter().any(|u| bodies.contains(u)) {
-            out.push(*o);
-        }
-    }
-    Ok(out)
-}
-
-fn conflict_of_interest() -> ApiError {
-    ApiError::conflict(
-        Code::ConflictOfInterest,
-        Msg::new(
-            "该观察员已申报与被监督单位存在利害关系，不能参与此监督事项",
-            "The observer declared a tie to a supervised body and cannot take part in this item",
-        ),
-    )
 }

@@ -1,7 +1,6 @@
 //! Observers' assignment and observation opinions.
 
 use super::*;
-use renda_domain::Code;
 
 /// An observer to assign.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -19,11 +18,9 @@ pub struct AssignObserverRequest {
     request_body = AssignObserverRequest,
     responses(
         (status = 200, description = "The updated item", body = SupervisionResponse, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "No such item", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 409, description = "Conflict of interest, inactive or already assigned observer, or the item is closed", body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 422, description = "No such observer", body = ProblemDoc, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -36,61 +33,13 @@ pub async fn assign_observer(
     if_match: IfMatch,
     body: JsonBody<AssignObserverRequest>,
 ) -> ApiResult<HttpResponse> {
-    let before = load_for(
-        &state,
-        &caller,
-        id.into_inner(),
-        SupervisionAction::Administer,
-    )
-    .await?;
-    check_if_match(&before, if_match)?;
+    let id = id.into_inner();
+    let before =
+        load_to_change(&state, &caller, id, SupervisionAction::Administer, if_match).await?;
     let b = body.parse()?;
-    let observer = match state.store.get_observer(b.observer_id).await {
-        Ok(o) => o,
-        Err(StoreError::NotFound) => {
-            return Err(ApiError::field(
-                "observer_id",
-                "not_found",
-                Msg::new("观察员不存在", "no such observer"),
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    if before.stage == Stage::Closed {
-        return Err(invalid_stage(before.stage));
-    }
-    if before.observer_ids.contains(&observer.id) {
-        return Err(ApiError::conflict(
-            Code::AlreadyAssigned,
-            Msg::new("该观察员已参与此事项", "The observer is already assigned"),
-        ));
-    }
-    if observer.status != renda_domain::observer::ObserverStatus::Active {
-        return Err(ApiError::conflict(
-            Code::ObserverInactive,
-            Msg::new("该观察员已不在任", "The observer no longer serves"),
-        ));
-    }
-    if observer
-        .conflict_unit_ids
-        .iter()
-        .any(|u| before.body_ids.contains(u))
-    {
-        return Err(conflict_of_interest());
-    }
-    let mut after = before.clone();
-    after.observer_ids = normalise([before.observer_ids.clone(), vec![observer.id]].concat());
-    let detail = json!({"observer_id": observer.id});
-    let s = save(
-        &state,
-        &caller,
-        &before,
-        after,
-        "observer_assigned",
-        Some(detail),
-        vec![],
-    )
-    .await?;
+    let observer = observer_facts(&state, b.observer_id).await?;
+    let change = rules::assign_observer(&before, observer.as_ref());
+    let s = save(&state, &caller, &before, change).await?;
     respond_item(&state, s).await
 }
 
@@ -100,11 +49,9 @@ pub async fn assign_observer(
     params(("id" = Uuid, Path), ("observer_id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
     responses(
         (status = 200, description = "The updated item", body = SupervisionResponse, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "No such item, or the observer is not assigned", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 409, description = "The item is closed, or changed meanwhile", body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch", body = ProblemDoc, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -116,27 +63,10 @@ pub async fn remove_observer(
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let (id, observer_id) = path.into_inner();
-    let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
-    check_if_match(&before, if_match)?;
-    if !before.observer_ids.contains(&observer_id) {
-        return Err(ApiError::not_found());
-    }
-    if before.stage == Stage::Closed {
-        return Err(invalid_stage(before.stage));
-    }
-    let mut after = before.clone();
-    after.observer_ids.retain(|o| *o != observer_id);
-    let detail = json!({"observer_id": observer_id});
-    let s = save(
-        &state,
-        &caller,
-        &before,
-        after,
-        "observer_removed",
-        Some(detail),
-        vec![],
-    )
-    .await?;
+    let before =
+        load_to_change(&state, &caller, id, SupervisionAction::Administer, if_match).await?;
+    let change = rules::remove_observer(&before, observer_id);
+    let s = save(&state, &caller, &before, change).await?;
     respond_item(&state, s).await
 }
 
@@ -189,7 +119,6 @@ pub struct ObservationRequest {
     request_body = ObservationRequest,
     responses(
         (status = 201, description = "Filed", body = ObservationView),
-        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 403, description = "Not an observer assigned to the item", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 409, description = "The item is closed", body = ProblemDoc, content_type = "application/problem+json"),
@@ -205,52 +134,20 @@ pub async fn file_observation(
 ) -> ApiResult<HttpResponse> {
     let before = load_for(&state, &caller, id.into_inner(), SupervisionAction::Observe).await?;
     let b = body.parse()?;
-    refuse_blank(&[("content", &b.content)])?;
-    if before.stage == Stage::Closed {
-        return Err(invalid_stage(before.stage));
-    }
-    let actor = caller.actor()?;
-    let observer_id = actor.observer_id.ok_or_else(ApiError::forbidden)?;
+    let observer_id = caller
+        .actor()?
+        .observer_id
+        .ok_or_else(ApiError::forbidden)?;
     // The observer may have left, or declared a tie, since the assignment.
-    let me = state.store.get_observer(observer_id).await?;
-    if me.status != renda_domain::observer::ObserverStatus::Active {
-        return Err(ApiError::conflict(
-            Code::ObserverInactive,
-            Msg::new("该观察员已不在任", "The observer no longer serves"),
-        ));
-    }
-    if me
-        .conflict_unit_ids
-        .iter()
-        .any(|u| before.body_ids.contains(u))
-    {
-        return Err(conflict_of_interest());
-    }
-    let o = Observation {
-        id: Uuid::now_v7(),
-        item_id: before.id,
-        observer_id,
-        content: b.content,
-        status: ObservationStatus::Pending,
-        decision_reason: None,
-        decided_by: None,
-        decided_at: None,
-        created_by: actor.user_id,
-        created_at: now(),
-    };
-    let detail = json!({"observation_id": o.id, "observer_id": observer_id});
-    let writes = vec![SupervisionWrite::Observation(o.clone())];
-    let after = before.clone();
-    save(
-        &state,
-        &caller,
-        &before,
-        after,
-        "observation_filed",
-        Some(detail),
-        writes,
-    )
-    .await?;
+    let me = observer_facts(&state, observer_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let change = rules::file_observation(&before, &me, b.content, &ctx(&state, &caller)?)?;
+    let o = change
+        .observation()
+        .cloned()
+        .ok_or_else(ApiError::internal)?;
+    save(&state, &caller, &before, Ok(change)).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,
@@ -307,7 +204,6 @@ pub(crate) fn document_rules(doc: &mut utoipa::openapi::OpenApi) {
     request_body = DecideObservationRequest,
     responses(
         (status = 200, description = "Decided", body = ObservationView),
-        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "No such item or observation", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 409, description = "Already decided", body = ProblemDoc, content_type = "application/problem+json"),
@@ -325,54 +221,16 @@ pub async fn decide_observation(
     let (id, observation_id) = path.into_inner();
     let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
     let b = body.parse()?;
-    let reason = b.reason.filter(|r| !renda_domain::text::is_blank(r));
-    if !b.adopted && reason.is_none() {
-        return Err(ApiError::field(
-            "reason",
-            "required",
-            Msg::new("不采纳须说明理由", "give a reason for not adopting"),
-        ));
-    }
-    let obs = state
+    let observation = state
         .store
         .supervision_observations(id)
         .await?
         .into_iter()
-        .find(|o| o.id == observation_id)
-        .ok_or_else(ApiError::not_found)?;
-    if obs.status != ObservationStatus::Pending {
-        return Err(ApiError::conflict(
-            Code::AlreadyDecided,
-            Msg::new(
-                "该观察意见已处理",
-                "The observation has already been decided",
-            ),
-        ));
-    }
-    let status = if b.adopted {
-        ObservationStatus::Adopted
-    } else {
-        ObservationStatus::NotAdopted
-    };
-    let by = caller.actor()?.user_id;
-    let detail = json!({"observation_id": observation_id, "status": status});
-    let writes = vec![SupervisionWrite::ObservationDecision {
-        id: observation_id,
-        status,
-        reason,
-        by,
-    }];
-    let after = before.clone();
-    save(
-        &state,
-        &caller,
-        &before,
-        after,
-        "observation_decided",
-        Some(detail),
-        writes,
-    )
-    .await?;
+        .find(|o| o.id == observation_id);
+    let cmd = ctx(&state, &caller)?;
+    let change =
+        rules::decide_observation(&before, observation.as_ref(), b.adopted, b.reason, &cmd);
+    save(&state, &caller, &before, change).await?;
     let stored = state
         .store
         .supervision_observations(id)

@@ -2,7 +2,6 @@
 //! office's word on each problem.
 
 use super::*;
-use renda_domain::Code;
 
 /// One problem of an opinion's list.
 #[derive(Debug, Serialize, ToSchema)]
@@ -66,9 +65,6 @@ pub(super) fn opinion_view(o: Opinion, today: NaiveDate) -> OpinionView {
     }
 }
 
-/// Rectification deadlines lie at most this many days ahead.
-const MAX_DEADLINE_DAYS: u64 = 730;
-
 /// A deliberation opinion with its list of problems.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -101,7 +97,6 @@ pub struct DeliberationOpinionRequest {
     request_body = DeliberationOpinionRequest,
     responses(
         (status = 201, description = "Issued", body = OpinionView),
-        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 409, description = "Not deliberating or rectifying", body = ProblemDoc, content_type = "application/problem+json"),
@@ -123,96 +118,17 @@ pub async fn issue_opinion(
     )
     .await?;
     let b = body.parse()?;
-    let today = state.clock.today();
-    let mut errors = Vec::new();
-    if renda_domain::text::is_blank(&b.content) {
-        errors.push(blank("content"));
-    }
-    if !before.body_ids.contains(&b.unit_id) {
-        errors.push(FieldError::new(
-            "unit_id",
-            "not_a_body",
-            Msg::new(
-                "该单位不是此事项的被监督单位",
-                "not a body this item supervises",
-            ),
-        ));
-    }
-    if b.deadline < today {
-        errors.push(FieldError::new(
-            "deadline",
-            "past",
-            Msg::new("整改期限不能早于今天", "the deadline is in the past"),
-        ));
-    } else if today
-        .checked_add_days(chrono::Days::new(MAX_DEADLINE_DAYS))
-        .is_some_and(|last| b.deadline > last)
-    {
-        errors.push(FieldError::new(
-            "deadline",
-            "too_far",
-            Msg::new(
-                "整改期限不能超过两年",
-                "the deadline is more than two years ahead",
-            ),
-        ));
-    }
-    for (i, p) in b.problems.iter().enumerate() {
-        if renda_domain::text::is_blank(p) || p.chars().count() > 2000 {
-            errors.push(FieldError::new(
-                format!("problems[{i}]"),
-                "length",
-                Msg::new(
-                    "长度须在 1 到 2000 之间",
-                    "length must be between 1 and 2000",
-                ),
-            ));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    require_stage(&before, OPINION_STAGES)?;
-    let at = now();
-    let opinion_id = Uuid::now_v7();
-    let problems = b
-        .problems
-        .into_iter()
-        .enumerate()
-        .map(|(i, d)| Problem {
-            id: Uuid::now_v7(),
-            opinion_id,
-            position: i32::try_from(i + 1).unwrap_or(i32::MAX),
-            description: d.trim().to_owned(),
-            status: ProblemStatus::Open,
-            note: None,
-            closed_at: None,
-            updated_at: at,
-        })
-        .collect();
-    let o = Opinion {
-        id: opinion_id,
+    let input = rules::OpinionInput {
         unit_id: b.unit_id,
-        round: before.round,
         content: b.content,
         deadline: b.deadline,
-        issued_by: caller.actor()?.user_id,
-        issued_at: at,
-        problems,
+        problems: b.problems,
     };
-    let detail = json!({"opinion_id": o.id, "unit_id": o.unit_id, "deadline": o.deadline});
-    let writes = vec![SupervisionWrite::Opinion(o.clone())];
-    let after = before.clone();
-    save(
-        &state,
-        &caller,
-        &before,
-        after,
-        "opinion_issued",
-        Some(detail),
-        writes,
-    )
-    .await?;
+    let cmd = ctx(&state, &caller)?;
+    let change = rules::issue_opinion(&before, input, &cmd)?;
+    let o = change.opinion().cloned().ok_or_else(ApiError::internal)?;
+    save(&state, &caller, &before, Ok(change)).await?;
+    let today = cmd.today;
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,
@@ -291,7 +207,6 @@ pub struct ReportRequest {
     request_body = ReportRequest,
     responses(
         (status = 201, description = "Submitted", body = ReportView),
-        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 403, description = "Not a user of the body the opinion is addressed to", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "No such item or opinion, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 409, description = "Not rectifying, or a problem is not awaiting rectification", body = ProblemDoc, content_type = "application/problem+json"),
@@ -327,51 +242,7 @@ pub async fn submit_report(
         &scope(&before),
     ))?;
     let b = body.parse()?;
-    let mut errors = Vec::new();
-    if renda_domain::text::is_blank(&b.summary) {
-        errors.push(blank("summary"));
-    }
-    let mut seen = HashSet::new();
-    for (i, a) in b.answers.iter().enumerate() {
-        if renda_domain::text::is_blank(&a.measures) {
-            errors.push(blank(&format!("answers[{i}].measures")));
-        }
-        if !opinion.problems.iter().any(|p| p.id == a.problem_id) {
-            errors.push(FieldError::new(
-                format!("answers[{i}].problem_id"),
-                "not_found",
-                Msg::new("该审议意见中没有此问题", "no such problem in this opinion"),
-            ));
-        } else if !seen.insert(a.problem_id) {
-            errors.push(FieldError::new(
-                format!("answers[{i}].problem_id"),
-                "duplicate",
-                Msg::new("同一问题重复答复", "the problem is answered twice"),
-            ));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    require_stage(&before, &[Stage::Rectifying])?;
-    let waiting = |id: Uuid| {
-        opinion.problems.iter().any(|p| {
-            p.id == id && matches!(p.status, ProblemStatus::Open | ProblemStatus::SentBack)
-        })
-    };
-    if let Some(a) = b.answers.iter().find(|a| !waiting(a.problem_id)) {
-        return Err(ApiError::conflict(
-            Code::ProblemNotOpen,
-            Msg::new(
-                format!("问题 {} 不在待整改状态", a.problem_id),
-                format!("Problem {} is not awaiting rectification", a.problem_id),
-            ),
-        ));
-    }
-    let r = Report {
-        id: Uuid::now_v7(),
-        opinion_id,
-        unit_id: opinion.unit_id,
+    let input = rules::ReportInput {
         summary: b.summary,
         answers: b
             .answers
@@ -381,22 +252,10 @@ pub async fn submit_report(
                 measures: a.measures,
             })
             .collect(),
-        submitted_by: caller.actor()?.user_id,
-        submitted_at: now(),
     };
-    let detail = json!({"report_id": r.id, "opinion_id": opinion_id, "problems": r.answers.len()});
-    let writes = vec![SupervisionWrite::Report(r.clone())];
-    let after = before.clone();
-    save(
-        &state,
-        &caller,
-        &before,
-        after,
-        "report_submitted",
-        Some(detail),
-        writes,
-    )
-    .await?;
+    let change = rules::submit_report(&before, &opinion, input, &ctx(&state, &caller)?)?;
+    let r = change.report().cloned().ok_or_else(ApiError::internal)?;
+    save(&state, &caller, &before, Ok(change)).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,
@@ -425,54 +284,28 @@ pub struct SendBackRequest {
     pub reason: String,
 }
 
-async fn decide_problem(
+/// The item's problem `problem_id`, if it has one.
+async fn find_problem(state: &AppState, id: Uuid, problem_id: Uuid) -> ApiResult<Option<Problem>> {
+    Ok(state
+        .store
+        .supervision_opinions(id)
+        .await?
+        .into_iter()
+        .flat_map(|o| o.problems)
+        .find(|p| p.id == problem_id))
+}
+
+/// Saves the office's word on a problem and answers with the problem as saved.
+async fn save_problem(
     state: &AppState,
     caller: &Caller,
-    before: SupervisionItem,
+    before: &SupervisionItem,
     problem_id: Uuid,
-    status: ProblemStatus,
-    note: Option<String>,
+    change: Result<Change, SupervisionError>,
 ) -> ApiResult<HttpResponse> {
-    let id = before.id;
-    let problem = state
-        .store
-        .supervision_opinions(id)
+    save(state, caller, before, change).await?;
+    let stored = find_problem(state, before.id, problem_id)
         .await?
-        .into_iter()
-        .flat_map(|o| o.problems)
-        .find(|p| p.id == problem_id)
-        .ok_or_else(ApiError::not_found)?;
-    require_stage(&before, &[Stage::Rectifying])?;
-    if problem.status != ProblemStatus::Answered {
-        return Err(ApiError::conflict(
-            Code::ProblemNotAnswered,
-            Msg::new(
-                "该问题尚无待审核的整改答复",
-                "The problem has no rectification answer awaiting review",
-            ),
-        ));
-    }
-    let action = if status == ProblemStatus::Closed {
-        "problem_closed_off"
-    } else {
-        "problem_sent_back"
-    };
-    let detail = json!({"problem_id": problem_id, "note": note});
-    let writes = vec![SupervisionWrite::Problem {
-        id: problem_id,
-        from: problem.status,
-        status,
-        note,
-    }];
-    let after = before.clone();
-    save(state, caller, &before, after, action, Some(detail), writes).await?;
-    let stored = state
-        .store
-        .supervision_opinions(id)
-        .await?
-        .into_iter()
-        .flat_map(|o| o.problems)
-        .find(|p| p.id == problem_id)
         .ok_or_else(ApiError::not_found)?;
     Ok(HttpResponse::Ok().json(ProblemView::from(stored)))
 }
@@ -484,7 +317,6 @@ async fn decide_problem(
     request_body = CloseOffRequest,
     responses(
         (status = 200, description = "Closed off", body = ProblemView),
-        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "No such item or problem", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 409, description = "Not rectifying, or the problem has no answer to review", body = ProblemDoc, content_type = "application/problem+json"),
@@ -501,16 +333,9 @@ pub async fn close_off_problem(
     let (id, problem_id) = path.into_inner();
     let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
     let b = body.parse()?;
-    let note = b.note.filter(|n| !renda_domain::text::is_blank(n));
-    decide_problem(
-        &state,
-        &caller,
-        before,
-        problem_id,
-        ProblemStatus::Closed,
-        note,
-    )
-    .await
+    let problem = find_problem(&state, id, problem_id).await?;
+    let change = rules::close_off_problem(&before, problem.as_ref(), b.note);
+    save_problem(&state, &caller, &before, problem_id, change).await
 }
 
 /// Sends a problem back to the body with a reason (staff, while rectifying).
@@ -520,7 +345,6 @@ pub async fn close_off_problem(
     request_body = SendBackRequest,
     responses(
         (status = 200, description = "Sent back", body = ProblemView),
-        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "No such item or problem", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 409, description = "Not rectifying, or the problem has no answer to review", body = ProblemDoc, content_type = "application/problem+json"),
@@ -537,15 +361,7 @@ pub async fn send_back_problem(
     let (id, problem_id) = path.into_inner();
     let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
     let b = body.parse()?;
-    refuse_blank(&[("reason", &b.reason)])?;
-    let reason = Some(b.reason);
-    decide_problem(
-        &state,
-        &caller,
-        before,
-        problem_id,
-        ProblemStatus::SentBack,
-        reason,
-    )
-    .await
+    let problem = find_problem(&state, id, problem_id).await?;
+    let change = rules::send_back_problem(&before, problem.as_ref(), b.reason);
+    save_problem(&state, &caller, &before, problem_id, change).await
 }

@@ -1,6 +1,7 @@
 //! Planning and amending the items of the yearly supervision plan.
 
 use super::*;
+use renda_domain::supervision::{PlanFacts, PlanInput, PlanPatch};
 
 /// A new item of the yearly supervision plan.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -58,7 +59,6 @@ pub struct CreateSupervisionRequest {
     request_body = CreateSupervisionRequest,
     responses(
         (status = 201, description = "Planned", body = SupervisionResponse, headers(("Location" = String), ("ETag" = String))),
-        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -71,40 +71,24 @@ pub async fn create_supervision(
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::CreateSupervision)?;
     let b = body.parse()?;
-    refuse_blank(&[("title", &b.title), ("committee", &b.committee)])?;
-    let mut errors = check_laws(&b.laws);
-    if let Err(p) = rules::check_plan(&b.methods, &b.laws) {
-        errors.push(plan_error(p));
-    }
-    errors.extend(missing_units(&state, "body_ids", &b.body_ids).await?);
-    errors.extend(missing_deputies(&state, "committee_member_ids", &b.committee_member_ids).await?);
-    errors.extend(missing_deputies(&state, "deputy_ids", &b.deputy_ids).await?);
-    errors.extend(overlap(&b.committee_member_ids, &b.deputy_ids));
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    let at = now();
-    let item = SupervisionItem {
-        id: Uuid::now_v7(),
-        title: b.title.trim().to_owned(),
-        year: b.year,
-        description: b.description.filter(|d| !renda_domain::text::is_blank(d)),
-        methods: b.methods,
-        body_ids: normalise(b.body_ids),
-        committee: b.committee.trim().to_owned(),
-        committee_member_ids: normalise(b.committee_member_ids),
-        deputy_ids: normalise(b.deputy_ids),
-        observer_ids: Vec::new(),
-        laws: b.laws.into_iter().map(|l| l.trim().to_owned()).collect(),
-        stage: Stage::Planned,
-        round: 1,
-        published_at: None,
-        closed_at: None,
-        created_by: caller.actor()?.user_id,
-        created_at: at,
-        updated_at: at,
-        version: 1,
+    let deputies = [b.committee_member_ids.clone(), b.deputy_ids.clone()].concat();
+    let facts = PlanFacts {
+        existing_units: existing_units(&state, &b.body_ids).await?,
+        existing_deputies: existing_deputies(&state, &deputies).await?,
+        observers: Vec::new(),
     };
+    let input = PlanInput {
+        title: b.title,
+        year: b.year,
+        description: b.description,
+        methods: b.methods,
+        body_ids: b.body_ids,
+        committee: b.committee,
+        committee_member_ids: b.committee_member_ids,
+        deputy_ids: b.deputy_ids,
+        laws: b.laws,
+    };
+    let item = rules::create(input, &facts, &ctx(&state, &caller)?)?;
     let s = state
         .store
         .create_supervision(&caller.audit(), item)
@@ -168,11 +152,9 @@ pub struct UpdateSupervisionRequest {
     request_body = UpdateSupervisionRequest,
     responses(
         (status = 200, description = "Changed", body = SupervisionResponse, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 409, description = "The stage does not allow this change, an assigned observer has a tie to a new body, or the item changed meanwhile", body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch", body = ProblemDoc, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -184,107 +166,63 @@ pub async fn update_supervision(
     if_match: IfMatch,
     body: JsonBody<UpdateSupervisionRequest>,
 ) -> ApiResult<HttpResponse> {
-    let before = load_for(
-        &state,
-        &caller,
-        id.into_inner(),
-        SupervisionAction::Administer,
-    )
-    .await?;
-    check_if_match(&before, if_match)?;
+    let id = id.into_inner();
+    let before =
+        load_to_change(&state, &caller, id, SupervisionAction::Administer, if_match).await?;
     let b = body.parse()?;
-    let mut errors = Vec::new();
-    let title = take(&mut errors, no_null("title", b.title));
-    let year = take(&mut errors, no_null("year", b.year));
-    let methods = take(&mut errors, no_null("methods", b.methods));
-    let bodies = take(&mut errors, no_null("body_ids", b.body_ids));
-    let committee = take(&mut errors, no_null("committee", b.committee));
-    let members = take(
-        &mut errors,
-        no_null("committee_member_ids", b.committee_member_ids),
-    );
-    let deputies = take(&mut errors, no_null("deputy_ids", b.deputy_ids));
-    let laws = take(&mut errors, no_null("laws", b.laws));
-    if title.as_deref().is_some_and(renda_domain::text::is_blank) {
-        errors.push(blank("title"));
+    let given = |v: &Option<Option<Vec<Uuid>>>| v.clone().flatten().unwrap_or_default();
+    let deputies = [given(&b.committee_member_ids), given(&b.deputy_ids)].concat();
+    let bodies = given(&b.body_ids);
+    // The assigned observers' ties matter only when the bodies change.
+    let mut observers = Vec::new();
+    if !bodies.is_empty() {
+        for o in &before.observer_ids {
+            observers.extend(observer_facts(&state, *o).await?);
+        }
     }
-    if committee
-        .as_deref()
-        .is_some_and(renda_domain::text::is_blank)
-    {
-        errors.push(blank("committee"));
+    let facts = PlanFacts {
+        existing_units: existing_units(&state, &bodies).await?,
+        existing_deputies: existing_deputies(&state, &deputies).await?,
+        observers,
+    };
+    let patch = PlanPatch {
+        title: b.title,
+        year: b.year,
+        description: b.description,
+        methods: b.methods,
+        body_ids: b.body_ids,
+        committee: b.committee,
+        committee_member_ids: b.committee_member_ids,
+        deputy_ids: b.deputy_ids,
+        laws: b.laws,
+    };
+    match rules::update(&before, patch, &facts)? {
+        Some(change) => {
+            let s = save(&state, &caller, &before, Ok(change)).await?;
+            respond_item(&state, s).await
+        }
+        None => respond_item(&state, before).await,
     }
-    if let Some(l) = &laws {
-        errors.extend(check_laws(l));
+}
+
+/// Which of `ids` are units on record.
+async fn existing_units(state: &AppState, ids: &[Uuid]) -> ApiResult<Vec<Uuid>> {
+    let mut out = Vec::new();
+    for id in ids {
+        if state.store.unit_exists(*id).await? {
+            out.push(*id);
+        }
     }
-    if let Some(u) = &bodies {
-        errors.extend(missing_units(&state, "body_ids", u).await?);
+    Ok(out)
+}
+
+/// Which of `ids` are deputies on record.
+async fn existing_deputies(state: &AppState, ids: &[Uuid]) -> ApiResult<Vec<Uuid>> {
+    let mut out = Vec::new();
+    for id in ids {
+        if state.store.deputy_exists(*id).await? {
+            out.push(*id);
+        }
     }
-    if let Some(d) = &members {
-        errors.extend(missing_deputies(&state, "committee_member_ids", d).await?);
-    }
-    if let Some(d) = &deputies {
-        errors.extend(missing_deputies(&state, "deputy_ids", d).await?);
-    }
-    let mut after = before.clone();
-    if let Some(v) = title {
-        after.title = v.trim().to_owned();
-    }
-    if let Some(v) = year {
-        after.year = v;
-    }
-    if let Some(v) = b.description {
-        after.description = v.filter(|d| !renda_domain::text::is_blank(d));
-    }
-    if let Some(v) = methods {
-        after.methods = v;
-    }
-    if let Some(v) = bodies {
-        after.body_ids = normalise(v);
-    }
-    if let Some(v) = committee {
-        after.committee = v.trim().to_owned();
-    }
-    if let Some(v) = members {
-        after.committee_member_ids = normalise(v);
-    }
-    if let Some(v) = deputies {
-        after.deputy_ids = normalise(v);
-    }
-    if let Some(v) = laws {
-        after.laws = v.into_iter().map(|l| l.trim().to_owned()).collect();
-    }
-    if let Err(p) = rules::check_plan(&after.methods, &after.laws) {
-        errors.push(plan_error(p));
-    }
-    errors.extend(overlap(&after.committee_member_ids, &after.deputy_ids));
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    let plan_changed = after.title != before.title
-        || after.year != before.year
-        || after.description != before.description
-        || after.methods != before.methods
-        || after.body_ids != before.body_ids
-        || after.committee != before.committee
-        || after.laws != before.laws;
-    let people_changed = after.committee_member_ids != before.committee_member_ids
-        || after.deputy_ids != before.deputy_ids;
-    if (plan_changed && before.stage != Stage::Planned)
-        || (people_changed && matches!(before.stage, Stage::Evaluating | Stage::Closed))
-    {
-        return Err(invalid_stage(before.stage));
-    }
-    if after == before {
-        return respond_item(&state, before).await;
-    }
-    if after.body_ids != before.body_ids
-        && !conflicted(&state, &after.observer_ids, &after.body_ids)
-            .await?
-            .is_empty()
-    {
-        return Err(conflict_of_interest());
-    }
-    let s = save(&state, &caller, &before, after, "updated", None, vec![]).await?;
-    respond_item(&state, s).await
+    Ok(out)
 }

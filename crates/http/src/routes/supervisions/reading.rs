@@ -97,7 +97,6 @@ macro_rules! sub_collection {
             params(("id" = Uuid, Path), WholeListParams),
             responses(
                 (status = 200, description = "Oldest first", body = ListResponse<$item>),
-                (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
                 (status = 403, description = "Not for a supervised body", body = ProblemDoc, content_type = "application/problem+json"),
                 (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
                 (status = 422, description = "Invalid parameters", body = ProblemDoc, content_type = "application/problem+json"),
@@ -121,7 +120,6 @@ macro_rules! sub_collection {
             params(("id" = Uuid, Path), ($param = Uuid, Path)),
             responses(
                 (status = 200, description = "The entry", body = $item),
-                (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
                 (status = 403, description = "Not for a supervised body", body = ProblemDoc, content_type = "application/problem+json"),
                 (status = 404, description = "No such item or entry, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
             ),

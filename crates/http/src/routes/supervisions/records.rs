@@ -1,7 +1,6 @@
 //! Investigation records and the special inquiry's questions and answers.
 
 use super::*;
-use renda_domain::Code;
 
 /// An investigation record.
 #[derive(Debug, Serialize, ToSchema)]
@@ -54,30 +53,6 @@ pub struct InvestigationRecordRequest {
     pub findings: String,
 }
 
-/// The earliest date a record of the congress can bear.
-const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(1949, 10, 1) {
-    Some(d) => d,
-    None => NaiveDate::MIN,
-};
-
-fn no_future(field: &str, d: NaiveDate, today: NaiveDate) -> ApiResult<()> {
-    if d > today {
-        return Err(ApiError::field(
-            field,
-            "future",
-            Msg::new("日期不能晚于今天", "the date is in the future"),
-        ));
-    }
-    if d < EARLIEST {
-        return Err(ApiError::field(
-            field,
-            "too_early",
-            Msg::new("日期不能早于1949年10月1日", "the date is before 1949-10-01"),
-        ));
-    }
-    Ok(())
-}
-
 /// Records a visit, inspection or hearing (staff, while investigating or deliberating).
 #[utoipa::path(
     tag = "supervision",
@@ -85,7 +60,6 @@ fn no_future(field: &str, d: NaiveDate, today: NaiveDate) -> ApiResult<()> {
     request_body = InvestigationRecordRequest,
     responses(
         (status = 201, description = "Recorded", body = InvestigationRecordView),
-        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 409, description = "Not investigating or deliberating", body = ProblemDoc, content_type = "application/problem+json"),
@@ -107,32 +81,16 @@ pub async fn add_record(
     )
     .await?;
     let b = body.parse()?;
-    refuse_blank(&[("place", &b.place), ("findings", &b.findings)])?;
-    no_future("occurred_on", b.occurred_on, state.clock.today())?;
-    require_stage(&before, RECORD_STAGES)?;
-    let r = InvestigationRecord {
-        id: Uuid::now_v7(),
+    let input = rules::RecordInput {
         kind: b.kind,
         occurred_on: b.occurred_on,
-        place: b.place.trim().to_owned(),
-        participants: b.participants.filter(|p| !renda_domain::text::is_blank(p)),
+        place: b.place,
+        participants: b.participants,
         findings: b.findings,
-        created_by: caller.actor()?.user_id,
-        created_at: now(),
     };
-    let detail = json!({"record_id": r.id, "kind": r.kind});
-    let writes = vec![SupervisionWrite::Record(r.clone())];
-    let after = before.clone();
-    save(
-        &state,
-        &caller,
-        &before,
-        after,
-        "record_added",
-        Some(detail),
-        writes,
-    )
-    .await?;
+    let change = rules::add_record(&before, input, &ctx(&state, &caller)?)?;
+    let r = change.record().cloned().ok_or_else(ApiError::internal)?;
+    save(&state, &caller, &before, Ok(change)).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,
@@ -208,7 +166,6 @@ pub struct InquiryRequest {
     request_body = InquiryRequest,
     responses(
         (status = 201, description = "Recorded", body = InquiryView),
-        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 409, description = "No special inquiry planned, or the wrong stage", body = ProblemDoc, content_type = "application/problem+json"),
@@ -230,50 +187,16 @@ pub async fn add_inquiry(
     )
     .await?;
     let b = body.parse()?;
-    refuse_blank(&[("asked_by", &b.asked_by), ("question", &b.question)])?;
-    if b.unit_id.is_some_and(|u| !before.body_ids.contains(&u)) {
-        return Err(ApiError::field(
-            "unit_id",
-            "not_a_body",
-            Msg::new(
-                "该单位不是此事项的被监督单位",
-                "not a body this item supervises",
-            ),
-        ));
-    }
-    if !before.methods.contains(&Method::SpecialInquiry) {
-        return Err(ApiError::conflict(
-            Code::MethodNotPlanned,
-            Msg::new(
-                "此监督事项未安排专题询问",
-                "This item has no special inquiry",
-            ),
-        ));
-    }
-    require_stage(&before, INQUIRY_STAGES)?;
-    let q = Inquiry {
-        id: Uuid::now_v7(),
+    let input = rules::InquiryInput {
         unit_id: b.unit_id,
-        asked_by: b.asked_by.trim().to_owned(),
+        asked_by: b.asked_by,
         question: b.question,
         answered_by: b.answered_by,
         answer: b.answer,
-        created_by: caller.actor()?.user_id,
-        created_at: now(),
     };
-    let detail = json!({"inquiry_id": q.id});
-    let writes = vec![SupervisionWrite::Inquiry(q.clone())];
-    let after = before.clone();
-    save(
-        &state,
-        &caller,
-        &before,
-        after,
-        "inquiry_recorded",
-        Some(detail),
-        writes,
-    )
-    .await?;
+    let change = rules::add_inquiry(&before, input, &ctx(&state, &caller)?)?;
+    let q = change.inquiry().cloned().ok_or_else(ApiError::internal)?;
+    save(&state, &caller, &before, Ok(change)).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,

@@ -1,7 +1,6 @@
 //! Moving an item through the stages of its loop.
 
 use super::*;
-use renda_domain::Code;
 use renda_persistence::Conflict;
 
 macro_rules! stage_doc {
@@ -13,11 +12,9 @@ macro_rules! stage_doc {
             request_body = $body,
             responses(
                 (status = 200, description = "The updated item", body = SupervisionResponse, headers(("ETag" = String))),
-                (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
                 (status = 403, description = $who, body = ProblemDoc, content_type = "application/problem+json"),
                 (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
                 (status = 409, description = "The stage does not allow this, something is missing, or the item changed meanwhile", body = ProblemDoc, content_type = "application/problem+json"),
-                (status = 412, description = "ETag mismatch", body = ProblemDoc, content_type = "application/problem+json"),
             ),
             security(("bearer" = []))
         )]
@@ -63,59 +60,8 @@ stage_doc!(
     publish_supervision, "/supervisions/{id}/publish", EmptyRequest, "Not staff"
 );
 
-fn blocker_error(b: StageBlocker) -> ApiError {
-    match b {
-        StageBlocker::NoOpinion => ApiError::conflict(
-            Code::OpinionMissing,
-            Msg::new(
-                "须先向被监督单位发出审议意见",
-                "Issue a deliberation opinion to a body first",
-            ),
-        ),
-        StageBlocker::ProblemsOpen(n) => ApiError::conflict(
-            Code::ProblemsOpen,
-            Msg::new(
-                format!("尚有 {n} 个问题未销号，不能结束整改"),
-                format!("{n} problem(s) are not closed off; rectification cannot end"),
-            ),
-        ),
-        StageBlocker::NoFollowUpOpinion => ApiError::conflict(
-            Code::FollowUpMissing,
-            Msg::new(
-                "测评未获通过，须先发出新一轮整改意见",
-                "The vote returned the item; issue a follow-up opinion for this round first",
-            ),
-        ),
-        StageBlocker::NoCommitteeMembers => ApiError::conflict(
-            Code::CommitteeMembersMissing,
-            Msg::new(
-                "满意度测评须有参加的常委会组成人员",
-                "The vote needs committee members taking part",
-            ),
-        ),
-        StageBlocker::NoVotes => ApiError::conflict(
-            Code::NoVotes,
-            Msg::new("尚无人投票", "Nobody has voted yet"),
-        ),
-    }
-}
-
 mod stage_ops {
     use super::*;
-
-    async fn facts(state: &AppState, s: &SupervisionItem) -> ApiResult<StageFacts> {
-        let opinions = state.store.supervision_opinions(s.id).await?;
-        let unclosed: u32 = opinions.iter().map(Opinion::unclosed).sum();
-        let this_round = opinions.iter().filter(|o| o.round == s.round).count();
-        Ok(StageFacts {
-            round: s.round,
-            opinions_this_round: u32::try_from(this_round).unwrap_or(u32::MAX),
-            opinions: u32::try_from(opinions.len()).unwrap_or(u32::MAX),
-            unclosed_problems: unclosed,
-            committee_members: u32::try_from(s.committee_member_ids.len()).unwrap_or(u32::MAX),
-            votes: 0,
-        })
-    }
 
     async fn advance(
         state: Data<AppState>,
@@ -123,29 +69,13 @@ mod stage_ops {
         id: Uuid,
         im: IfMatch,
         body: JsonBody<EmptyRequest>,
-        op: StageOp,
-        action: &'static str,
+        command: rules::StageCommand,
     ) -> ApiResult<HttpResponse> {
-        let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
-        check_if_match(&before, im)?;
+        let before = load_to_change(&state, &caller, id, SupervisionAction::Administer, im).await?;
         let b = body.parse()?;
-        let stage = rules::next_stage(before.stage, op).map_err(|e| invalid_stage(e.from))?;
-        let f = facts(&state, &before).await?;
-        if let Some(blocker) = rules::blockers(op, f).into_iter().next() {
-            return Err(blocker_error(blocker));
-        }
-        let mut after = before.clone();
-        after.stage = stage;
-        let s = save(
-            &state,
-            &caller,
-            &before,
-            after,
-            action,
-            note_detail(b.note),
-            vec![],
-        )
-        .await?;
+        let opinions = state.store.supervision_opinions(before.id).await?;
+        let facts = StageFacts::gather(&before, &opinions);
+        let s = save(&state, &caller, &before, command(&before, facts, b.note)).await?;
         respond_item(&state, s).await
     }
 
@@ -156,8 +86,7 @@ mod stage_ops {
         im: IfMatch,
         body: JsonBody<EmptyRequest>,
     ) -> ApiResult<HttpResponse> {
-        let op = StageOp::StartInvestigation;
-        advance(state, caller, id, im, body, op, "investigation_started").await
+        advance(state, caller, id, im, body, rules::start_investigation).await
     }
 
     pub async fn start_deliberation(
@@ -167,8 +96,7 @@ mod stage_ops {
         im: IfMatch,
         body: JsonBody<EmptyRequest>,
     ) -> ApiResult<HttpResponse> {
-        let op = StageOp::StartDeliberation;
-        advance(state, caller, id, im, body, op, "deliberation_started").await
+        advance(state, caller, id, im, body, rules::start_deliberation).await
     }
 
     pub async fn start_rectification(
@@ -178,8 +106,7 @@ mod stage_ops {
         im: IfMatch,
         body: JsonBody<EmptyRequest>,
     ) -> ApiResult<HttpResponse> {
-        let op = StageOp::StartRectification;
-        advance(state, caller, id, im, body, op, "rectification_started").await
+        advance(state, caller, id, im, body, rules::start_rectification).await
     }
 
     pub async fn start_supervision_evaluation(
@@ -189,10 +116,11 @@ mod stage_ops {
         im: IfMatch,
         body: JsonBody<EmptyRequest>,
     ) -> ApiResult<HttpResponse> {
-        let op = StageOp::StartEvaluation;
-        advance(state, caller, id, im, body, op, "evaluation_started").await
+        advance(state, caller, id, im, body, rules::start_evaluation).await
     }
 
+    /// The votes are counted, and the outcome decided by the domain, in
+    /// the store's transaction.
     pub async fn conclude_evaluation(
         state: Data<AppState>,
         caller: Caller,
@@ -200,21 +128,18 @@ mod stage_ops {
         im: IfMatch,
         body: JsonBody<EmptyRequest>,
     ) -> ApiResult<HttpResponse> {
-        let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
-        check_if_match(&before, im)?;
+        let before = load_to_change(&state, &caller, id, SupervisionAction::Administer, im).await?;
         body.parse()?;
-        if before.stage != Stage::Evaluating {
-            return Err(invalid_stage(before.stage));
-        }
-        let by = caller.actor()?.user_id;
+        rules::check_conclusion(&before)?;
+        let cmd = ctx(&state, &caller)?;
         match state
             .store
-            .conclude_evaluation(&caller.audit(), &before, by)
+            .conclude_evaluation(&caller.audit(), &before, &cmd)
             .await
         {
             Ok((s, _)) => respond_item(&state, s).await,
             Err(StoreError::Conflict(Conflict::NoVotes)) => {
-                Err(blocker_error(StageBlocker::NoVotes))
+                Err(SupervisionError::Blocked(rules::StageBlocker::NoVotes).into())
             }
             Err(StoreError::VersionMismatch) => Err(concurrent_change()),
             Err(e) => Err(e.into()),
@@ -228,27 +153,10 @@ mod stage_ops {
         im: IfMatch,
         body: JsonBody<EmptyRequest>,
     ) -> ApiResult<HttpResponse> {
-        let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
-        check_if_match(&before, im)?;
+        let before = load_to_change(&state, &caller, id, SupervisionAction::Administer, im).await?;
         let b = body.parse()?;
-        if before.published_at.is_some() {
-            return Err(ApiError::conflict(
-                Code::AlreadyPublished,
-                Msg::new("该监督事项已公开", "The item is already published"),
-            ));
-        }
-        let mut after = before.clone();
-        after.published_at = Some(now());
-        let s = save(
-            &state,
-            &caller,
-            &before,
-            after,
-            "published",
-            note_detail(b.note),
-            vec![],
-        )
-        .await?;
+        let change = rules::publish(&before, b.note, &ctx(&state, &caller)?);
+        let s = save(&state, &caller, &before, change).await?;
         respond_item(&state, s).await
     }
 }

@@ -1,7 +1,6 @@
 //! The committee members' satisfaction vote.
 
 use super::*;
-use renda_domain::Code;
 use renda_persistence::Conflict;
 
 /// A committee member's vote.
@@ -30,7 +29,6 @@ pub struct VoteView {
     request_body = VoteRequest,
     responses(
         (status = 201, description = "Recorded", body = VoteView),
-        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 403, description = "Not a committee member of this item", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 409, description = "Not evaluating, or already voted in this round", body = ProblemDoc, content_type = "application/problem+json"),
@@ -46,9 +44,8 @@ pub async fn cast_vote(
 ) -> ApiResult<HttpResponse> {
     let item = load_for(&state, &caller, id.into_inner(), SupervisionAction::Vote).await?;
     let b = body.parse()?;
-    require_stage(&item, &[Stage::Evaluating])?;
     let actor = caller.actor()?;
-    let deputy = actor.deputy_id.ok_or_else(ApiError::forbidden)?;
+    let deputy = rules::voter(&item, actor.deputy_id)?;
     match state
         .store
         .cast_vote(&caller.audit(), &item, deputy, actor.user_id, b.choice)
@@ -64,13 +61,9 @@ pub async fn cast_vote(
                 choice: v.choice,
                 voted_at: v.voted_at,
             })),
-        Err(StoreError::Conflict(Conflict::AlreadyVoted)) => Err(ApiError::conflict(
-            Code::AlreadyVoted,
-            Msg::new(
-                "您已在本轮测评中投票",
-                "You have already voted in this round",
-            ),
-        )),
+        Err(StoreError::Conflict(Conflict::AlreadyVoted)) => {
+            Err(SupervisionError::AlreadyVoted.into())
+        }
         Err(StoreError::VersionMismatch) => Err(concurrent_change()),
         Err(e) => Err(e.into()),
     }
@@ -83,7 +76,6 @@ pub async fn cast_vote(
     params(("id" = Uuid, Path)),
     responses(
         (status = 200, description = "The caller's vote", body = VoteView),
-        (status = 401, description = "Not signed in", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 403, description = "Not a committee member of this item", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "No such item, or no vote yet in this round", body = ProblemDoc, content_type = "application/problem+json"),
     ),

@@ -1,0 +1,530 @@
+//! The commands on an item itself: planning and amending it, moving it
+//! through its stages, concluding the vote, publishing, assigning and
+//! removing observers, and who may vote.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::*;
+use crate::observer::ObserverStatus;
+use crate::text::is_blank;
+
+/// Who gives a command, and when.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx {
+    pub user_id: Uuid,
+    pub now: DateTime<Utc>,
+    /// Today in China Standard Time.
+    pub today: NaiveDate,
+    /// Makes the id of a new record.
+    pub new_id: fn() -> Uuid,
+}
+
+pub(super) type CmdResult<T> = Result<T, SupervisionError>;
+
+pub(super) fn require_stage(s: &SupervisionItem, allowed: &[Stage]) -> CmdResult<()> {
+    if allowed.contains(&s.stage) {
+        Ok(())
+    } else {
+        Err(SupervisionError::InvalidState(s.stage))
+    }
+}
+
+/// Refuses any command but the ones a closed item still takes.
+pub(super) fn not_closed(s: &SupervisionItem) -> CmdResult<()> {
+    if s.stage == Stage::Closed {
+        Err(SupervisionError::InvalidState(s.stage))
+    } else {
+        Ok(())
+    }
+}
+
+pub(super) fn issue(field: impl Into<String>, issue: Issue) -> FieldIssue {
+    FieldIssue {
+        field: field.into(),
+        issue,
+    }
+}
+
+pub(super) fn blank_issues(fields: &[(&str, &str)]) -> Vec<FieldIssue> {
+    fields
+        .iter()
+        .filter(|(_, v)| is_blank(v))
+        .map(|(f, _)| issue(*f, Issue::Blank))
+        .collect()
+}
+
+pub(super) fn refuse(issues: Vec<FieldIssue>) -> CmdResult<()> {
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        Err(SupervisionError::Invalid(issues))
+    }
+}
+
+pub(super) fn change(
+    after: SupervisionItem,
+    action: &'static str,
+    detail: Option<serde_json::Value>,
+    effects: Vec<Effect>,
+) -> Change {
+    Change {
+        after,
+        event: Event { action, detail },
+        effects,
+    }
+}
+
+/// The timeline detail of an optional remark.
+fn note_detail(note: Option<String>) -> Option<serde_json::Value> {
+    note.filter(|n| !is_blank(n)).map(|n| json!({"note": n}))
+}
+
+/// Sorted and without repeats, as the item keeps its lists.
+pub fn normalise(mut ids: Vec<Uuid>) -> Vec<Uuid> {
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+// ---------------------------------------------------------------- the plan
+
+/// A new item of the yearly plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanInput {
+    pub title: String,
+    pub year: i32,
+    pub description: Option<String>,
+    pub methods: Vec<Method>,
+    pub body_ids: Vec<Uuid>,
+    pub committee: String,
+    pub committee_member_ids: Vec<Uuid>,
+    pub deputy_ids: Vec<Uuid>,
+    pub laws: Vec<String>,
+}
+
+/// A change of an item: `None` leaves a field, `Some(None)` is a null
+/// (refused, except for the description, which it clears).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlanPatch {
+    pub title: Option<Option<String>>,
+    pub year: Option<Option<i32>>,
+    pub description: Option<Option<String>>,
+    pub methods: Option<Option<Vec<Method>>>,
+    pub body_ids: Option<Option<Vec<Uuid>>>,
+    pub committee: Option<Option<String>>,
+    pub committee_member_ids: Option<Option<Vec<Uuid>>>,
+    pub deputy_ids: Option<Option<Vec<Uuid>>>,
+    pub laws: Option<Option<Vec<String>>>,
+}
+
+/// An observer as a command on an item needs to know them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObserverFacts {
+    pub id: Uuid,
+    pub status: ObserverStatus,
+    /// The bodies the observer declared ties to.
+    pub tie_unit_ids: Vec<Uuid>,
+}
+
+impl ObserverFacts {
+    fn tied_to(&self, bodies: &[Uuid]) -> bool {
+        self.tie_unit_ids.iter().any(|u| bodies.contains(u))
+    }
+}
+
+/// What the store knows that bears on a plan.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlanFacts {
+    /// Which of the named units exist.
+    pub existing_units: Vec<Uuid>,
+    /// Which of the named deputies exist.
+    pub existing_deputies: Vec<Uuid>,
+    /// The observers assigned to the item (needed when its bodies change).
+    pub observers: Vec<ObserverFacts>,
+}
+
+/// Each law is named, in at most 200 characters.
+fn law_issues(laws: &[String]) -> Vec<FieldIssue> {
+    laws.iter()
+        .enumerate()
+        .filter(|(_, l)| is_blank(l) || l.chars().count() > 200)
+        .map(|(i, _)| issue(format!("laws[{i}]"), Issue::Length(200)))
+        .collect()
+}
+
+fn unknown(field: &str, ids: &[Uuid], known: &[Uuid], what: Issue) -> Vec<FieldIssue> {
+    ids.iter()
+        .enumerate()
+        .filter(|(_, id)| !known.contains(id))
+        .map(|(i, _)| issue(format!("{field}[{i}]"), what))
+        .collect()
+}
+
+/// A deputy is named either as committee member or as deputy, not both.
+fn overlap(members: &[Uuid], deputies: &[Uuid]) -> Option<FieldIssue> {
+    deputies
+        .iter()
+        .any(|d| members.contains(d))
+        .then(|| issue("deputy_ids", Issue::AlreadyMember))
+}
+
+fn plan_issue(p: PlanProblem) -> FieldIssue {
+    issue(p.field(), Issue::Plan(p))
+}
+
+/// Plans an item; it starts `planned`, in round 1.
+pub fn create(input: PlanInput, facts: &PlanFacts, ctx: &Ctx) -> CmdResult<SupervisionItem> {
+    refuse(blank_issues(&[
+        ("title", &input.title),
+        ("committee", &input.committee),
+    ]))?;
+    let mut issues = law_issues(&input.laws);
+    if let Err(p) = check_plan(&input.methods, &input.laws) {
+        issues.push(plan_issue(p));
+    }
+    let (units, deputies) = (&facts.existing_units, &facts.existing_deputies);
+    issues.extend(unknown(
+        "body_ids",
+        &input.body_ids,
+        units,
+        Issue::UnknownUnit,
+    ));
+    let members = &input.committee_member_ids;
+    issues.extend(unknown(
+        "committee_member_ids",
+        members,
+        deputies,
+        Issue::UnknownDeputy,
+    ));
+    let others = &input.deputy_ids;
+    issues.extend(unknown(
+        "deputy_ids",
+        others,
+        deputies,
+        Issue::UnknownDeputy,
+    ));
+    issues.extend(overlap(members, others));
+    refuse(issues)?;
+    Ok(SupervisionItem {
+        id: (ctx.new_id)(),
+        title: input.title.trim().to_owned(),
+        year: input.year,
+        description: input.description.filter(|d| !is_blank(d)),
+        methods: input.methods,
+        body_ids: normalise(input.body_ids),
+        committee: input.committee.trim().to_owned(),
+        committee_member_ids: normalise(input.committee_member_ids),
+        deputy_ids: normalise(input.deputy_ids),
+        observer_ids: Vec::new(),
+        laws: input
+            .laws
+            .into_iter()
+            .map(|l| l.trim().to_owned())
+            .collect(),
+        stage: Stage::Planned,
+        round: 1,
+        published_at: None,
+        closed_at: None,
+        created_by: ctx.user_id,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+        version: 1,
+    })
+}
+
+/// A patched field: its value, or the issue of a null.
+fn given<T>(issues: &mut Vec<FieldIssue>, field: &str, v: Option<Option<T>>) -> Option<T> {
+    match v {
+        Some(None) => {
+            issues.push(issue(field, Issue::Null));
+            None
+        }
+        Some(Some(x)) => Some(x),
+        None => None,
+    }
+}
+
+/// Changes an item. While `planned` every field may change; until the
+/// vote, the participants; after that, nothing. `None` when the patch
+/// changes nothing.
+pub fn update(
+    s: &SupervisionItem,
+    patch: PlanPatch,
+    facts: &PlanFacts,
+) -> CmdResult<Option<Change>> {
+    let mut issues = Vec::new();
+    let title = given(&mut issues, "title", patch.title);
+    let year = given(&mut issues, "year", patch.year);
+    let methods = given(&mut issues, "methods", patch.methods);
+    let bodies = given(&mut issues, "body_ids", patch.body_ids);
+    let committee = given(&mut issues, "committee", patch.committee);
+    let members = given(
+        &mut issues,
+        "committee_member_ids",
+        patch.committee_member_ids,
+    );
+    let deputies = given(&mut issues, "deputy_ids", patch.deputy_ids);
+    let laws = given(&mut issues, "laws", patch.laws);
+    if title.as_deref().is_some_and(is_blank) {
+        issues.push(issue("title", Issue::Blank));
+    }
+    if committee.as_deref().is_some_and(is_blank) {
+        issues.push(issue("committee", Issue::Blank));
+    }
+    if let Some(l) = &laws {
+        issues.extend(law_issues(l));
+    }
+    let known = &facts.existing_deputies;
+    if let Some(u) = &bodies {
+        let units = &facts.existing_units;
+        issues.extend(unknown("body_ids", u, units, Issue::UnknownUnit));
+    }
+    if let Some(d) = &members {
+        issues.extend(unknown(
+            "committee_member_ids",
+            d,
+            known,
+            Issue::UnknownDeputy,
+        ));
+    }
+    if let Some(d) = &deputies {
+        issues.extend(unknown("deputy_ids", d, known, Issue::UnknownDeputy));
+    }
+    let mut after = s.clone();
+    if let Some(v) = title {
+        after.title = v.trim().to_owned();
+    }
+    if let Some(v) = year {
+        after.year = v;
+    }
+    if let Some(v) = patch.description {
+        after.description = v.filter(|d| !is_blank(d));
+    }
+    if let Some(v) = methods {
+        after.methods = v;
+    }
+    if let Some(v) = bodies {
+        after.body_ids = normalise(v);
+    }
+    if let Some(v) = committee {
+        after.committee = v.trim().to_owned();
+    }
+    if let Some(v) = members {
+        after.committee_member_ids = normalise(v);
+    }
+    if let Some(v) = deputies {
+        after.deputy_ids = normalise(v);
+    }
+    if let Some(v) = laws {
+        after.laws = v.into_iter().map(|l| l.trim().to_owned()).collect();
+    }
+    if let Err(p) = check_plan(&after.methods, &after.laws) {
+        issues.push(plan_issue(p));
+    }
+    issues.extend(overlap(&after.committee_member_ids, &after.deputy_ids));
+    refuse(issues)?;
+    let plan_changed = after.title != s.title
+        || after.year != s.year
+        || after.description != s.description
+        || after.methods != s.methods
+        || after.body_ids != s.body_ids
+        || after.committee != s.committee
+        || after.laws != s.laws;
+    let people_changed =
+        after.committee_member_ids != s.committee_member_ids || after.deputy_ids != s.deputy_ids;
+    if (plan_changed && s.stage != Stage::Planned)
+        || (people_changed && matches!(s.stage, Stage::Evaluating | Stage::Closed))
+    {
+        return Err(SupervisionError::InvalidState(s.stage));
+    }
+    if after == *s {
+        return Ok(None);
+    }
+    let tied = facts
+        .observers
+        .iter()
+        .any(|o| after.observer_ids.contains(&o.id) && o.tied_to(&after.body_ids));
+    if after.body_ids != s.body_ids && tied {
+        return Err(SupervisionError::ConflictOfInterest);
+    }
+    Ok(Some(change(after, "updated", None, vec![])))
+}
+
+// ---------------------------------------------------------------- stages
+
+impl StageFacts {
+    /// The facts of `s` with its opinions (votes are counted by the store
+    /// when the round is concluded).
+    pub fn gather(s: &SupervisionItem, opinions: &[Opinion]) -> StageFacts {
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        StageFacts {
+            round: s.round,
+            opinions: count(opinions.len()),
+            opinions_this_round: count(opinions.iter().filter(|o| o.round == s.round).count()),
+            unclosed_problems: opinions.iter().map(Opinion::unclosed).sum(),
+            committee_members: count(s.committee_member_ids.len()),
+            votes: 0,
+        }
+    }
+}
+
+/// A command that moves an item to its next stage.
+pub type StageCommand = fn(&SupervisionItem, StageFacts, Option<String>) -> CmdResult<Change>;
+
+fn advance(
+    s: &SupervisionItem,
+    op: StageOp,
+    facts: StageFacts,
+    action: &'static str,
+    note: Option<String>,
+) -> CmdResult<Change> {
+    let stage = next_stage(s.stage, op).map_err(|e| SupervisionError::InvalidState(e.from))?;
+    if let Some(b) = blockers(op, facts).into_iter().next() {
+        return Err(SupervisionError::Blocked(b));
+    }
+    let mut after = s.clone();
+    after.stage = stage;
+    Ok(change(after, action, note_detail(note), vec![]))
+}
+
+/// Starts the investigation: visits, inspections, hearings.
+pub fn start_investigation(
+    s: &SupervisionItem,
+    facts: StageFacts,
+    note: Option<String>,
+) -> CmdResult<Change> {
+    let op = StageOp::StartInvestigation;
+    advance(s, op, facts, "investigation_started", note)
+}
+
+/// Takes the item to the committee's deliberation.
+pub fn start_deliberation(
+    s: &SupervisionItem,
+    facts: StageFacts,
+    note: Option<String>,
+) -> CmdResult<Change> {
+    let op = StageOp::StartDeliberation;
+    advance(s, op, facts, "deliberation_started", note)
+}
+
+/// Starts the bodies' rectification, once an opinion is issued.
+pub fn start_rectification(
+    s: &SupervisionItem,
+    facts: StageFacts,
+    note: Option<String>,
+) -> CmdResult<Change> {
+    let op = StageOp::StartRectification;
+    advance(s, op, facts, "rectification_started", note)
+}
+
+/// Opens the satisfaction vote: every problem closed off, committee
+/// members to vote, and after a return a follow-up opinion.
+pub fn start_evaluation(
+    s: &SupervisionItem,
+    facts: StageFacts,
+    note: Option<String>,
+) -> CmdResult<Change> {
+    let op = StageOp::StartEvaluation;
+    advance(s, op, facts, "evaluation_started", note)
+}
+
+/// Whether the item's round may be concluded: it is evaluating. (The
+/// votes are counted by the store, under its lock, for [`conclude`].)
+pub fn check_conclusion(s: &SupervisionItem) -> CmdResult<()> {
+    require_stage(s, &[Stage::Evaluating])
+}
+
+/// Concludes the current round with its votes: the tally is recorded; an
+/// unsatisfied majority sends the item back to rectifying for another
+/// round, otherwise it closes. Needs at least one vote.
+pub fn conclude(s: &SupervisionItem, votes: &[Satisfaction], ctx: &Ctx) -> CmdResult<Change> {
+    check_conclusion(s)?;
+    let tally = Tally::of(votes.iter().copied());
+    let outcome = tally.outcome();
+    let op = match outcome {
+        Outcome::Accepted => StageOp::Close,
+        Outcome::Returned => StageOp::Return,
+    };
+    let facts = StageFacts {
+        votes: tally.total(),
+        ..StageFacts::default()
+    };
+    if let Some(b) = blockers(op, facts).into_iter().next() {
+        return Err(SupervisionError::Blocked(b));
+    }
+    let stage = next_stage(s.stage, op).map_err(|e| SupervisionError::InvalidState(e.from))?;
+    let mut after = s.clone();
+    after.stage = stage;
+    if stage == Stage::Closed {
+        after.closed_at = Some(ctx.now);
+    } else {
+        after.round = s.round + 1;
+    }
+    let evaluation = Evaluation {
+        round: s.round,
+        tally,
+        outcome,
+        concluded_by: ctx.user_id,
+        concluded_at: ctx.now,
+    };
+    let detail = serde_json::to_value(&evaluation).ok();
+    let effects = vec![Effect::Evaluation(evaluation)];
+    Ok(change(after, "evaluation_concluded", detail, effects))
+}
+
+/// Publishes the item: everyone may read it. Once.
+pub fn publish(s: &SupervisionItem, note: Option<String>, ctx: &Ctx) -> CmdResult<Change> {
+    if s.published_at.is_some() {
+        return Err(SupervisionError::AlreadyPublished);
+    }
+    let mut after = s.clone();
+    after.published_at = Some(ctx.now);
+    Ok(change(after, "published", note_detail(note), vec![]))
+}
+
+/// The committee member the caller's vote is cast as: the item must be
+/// evaluating, and the caller one of its committee members.
+pub fn voter(s: &SupervisionItem, deputy_id: Option<Uuid>) -> CmdResult<Uuid> {
+    require_stage(s, &[Stage::Evaluating])?;
+    deputy_id
+        .filter(|d| s.committee_member_ids.contains(d))
+        .ok_or(SupervisionError::NotACommitteeMember)
+}
+
+// ---------------------------------------------------------------- observers
+
+/// Assigns an active observer without a tie to the item's bodies, before
+/// the item closes. `None` when there is no such observer.
+pub fn assign_observer(s: &SupervisionItem, observer: Option<&ObserverFacts>) -> CmdResult<Change> {
+    let o =
+        observer.ok_or_else(|| SupervisionError::field("observer_id", Issue::UnknownObserver))?;
+    not_closed(s)?;
+    if s.observer_ids.contains(&o.id) {
+        return Err(SupervisionError::AlreadyAssigned);
+    }
+    if o.status != ObserverStatus::Active {
+        return Err(SupervisionError::ObserverInactive);
+    }
+    if o.tied_to(&s.body_ids) {
+        return Err(SupervisionError::ConflictOfInterest);
+    }
+    let mut after = s.clone();
+    after.observer_ids = normalise([s.observer_ids.clone(), vec![o.id]].concat());
+    let detail = json!({"observer_id": o.id});
+    Ok(change(after, "observer_assigned", Some(detail), vec![]))
+}
+
+/// Removes an assigned observer, before the item closes. Their opinions
+/// stay on record.
+pub fn remove_observer(s: &SupervisionItem, observer_id: Uuid) -> CmdResult<Change> {
+    if !s.observer_ids.contains(&observer_id) {
+        return Err(SupervisionError::NotFound);
+    }
+    not_closed(s)?;
+    let mut after = s.clone();
+    after.observer_ids.retain(|o| *o != observer_id);
+    let detail = json!({"observer_id": observer_id});
+    Ok(change(after, "observer_removed", Some(detail), vec![]))
+}

@@ -1,0 +1,839 @@
+//! Decision tables for the commands on a supervision item: every guard,
+//! every refusal, and what each accepted command writes.
+
+use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::*;
+use crate::observer::ObserverStatus;
+use Satisfaction::{BasicallySatisfied, Satisfied, Unsatisfied};
+use Stage::*;
+use SupervisionError as E;
+
+const ITEM: Uuid = Uuid::from_u128(1);
+const USER: Uuid = Uuid::from_u128(2);
+const NEW: Uuid = Uuid::from_u128(3);
+const MEMBER: Uuid = Uuid::from_u128(100);
+const DEPUTY: Uuid = Uuid::from_u128(101);
+const STRANGER: Uuid = Uuid::from_u128(109);
+const BODY: Uuid = Uuid::from_u128(200);
+const OTHER_BODY: Uuid = Uuid::from_u128(201);
+const NO_UNIT: Uuid = Uuid::from_u128(209);
+const OBSERVER: Uuid = Uuid::from_u128(300);
+const NEW_OBSERVER: Uuid = Uuid::from_u128(301);
+const OPINION: Uuid = Uuid::from_u128(400);
+const OPEN: Uuid = Uuid::from_u128(401);
+const ANSWERED: Uuid = Uuid::from_u128(402);
+const SENT_BACK: Uuid = Uuid::from_u128(403);
+const CLOSED: Uuid = Uuid::from_u128(404);
+const OBSERVATION: Uuid = Uuid::from_u128(500);
+const INVISIBLE: &str = "\u{200B}";
+
+/// A day of 2026.
+fn d(month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, month, day).unwrap_or_default()
+}
+
+fn at(day: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, day, 2, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn today() -> NaiveDate {
+    d(3, 5)
+}
+
+fn new_id() -> Uuid {
+    NEW
+}
+
+fn ctx() -> Ctx {
+    Ctx {
+        user_id: USER,
+        now: at(5),
+        today: today(),
+        new_id,
+    }
+}
+
+/// An item with a special report and inquiry, one body, a committee
+/// member, a deputy and an observer, in `stage`.
+#[rustfmt::skip]
+fn item(stage: Stage) -> SupervisionItem {
+    SupervisionItem {
+        id: ITEM, title: "义务教育专项报告".into(), year: 2026, description: None,
+        methods: vec![Method::SpecialReport, Method::SpecialInquiry], body_ids: vec![BODY],
+        committee: "教科文卫工委".into(), committee_member_ids: vec![MEMBER], deputy_ids: vec![DEPUTY],
+        observer_ids: vec![OBSERVER], laws: vec![], stage, round: 1, published_at: None,
+        closed_at: None, created_by: USER, created_at: at(1), updated_at: at(1), version: 3,
+    }
+}
+
+#[rustfmt::skip]
+fn problem(id: Uuid, status: ProblemStatus) -> Problem {
+    Problem {
+        id, opinion_id: OPINION, position: 1, description: "覆盖率偏低".into(), status,
+        note: None, closed_at: None, updated_at: at(1),
+    }
+}
+
+#[rustfmt::skip]
+fn opinion() -> Opinion {
+    Opinion {
+        id: OPINION, unit_id: BODY, round: 1, content: "审议意见".into(), deadline: d(6, 30),
+        issued_by: USER, issued_at: at(1),
+        problems: vec![
+            problem(OPEN, ProblemStatus::Open), problem(ANSWERED, ProblemStatus::Answered),
+            problem(SENT_BACK, ProblemStatus::SentBack), problem(CLOSED, ProblemStatus::Closed),
+        ],
+    }
+}
+
+#[rustfmt::skip]
+fn observation(status: ObservationStatus) -> Observation {
+    Observation {
+        id: OBSERVATION, item_id: ITEM, observer_id: OBSERVER, content: "建议扩大抽检".into(),
+        status, decision_reason: None, decided_by: None, decided_at: None, created_by: USER,
+        created_at: at(1),
+    }
+}
+
+fn observer(id: Uuid, status: ObserverStatus, ties: &[Uuid]) -> ObserverFacts {
+    ObserverFacts {
+        id,
+        status,
+        tie_unit_ids: ties.to_vec(),
+    }
+}
+
+fn active(id: Uuid) -> ObserverFacts {
+    observer(id, ObserverStatus::Active, &[])
+}
+
+/// Facts under which every stage may be left.
+fn ready() -> StageFacts {
+    StageFacts {
+        round: 1,
+        opinions: 1,
+        opinions_this_round: 1,
+        unclosed_problems: 0,
+        committee_members: 1,
+        votes: 0,
+    }
+}
+
+#[rustfmt::skip]
+fn record_input(occurred_on: NaiveDate) -> RecordInput {
+    RecordInput {
+        kind: RecordKind::Hearing, occurred_on, place: " 区政府 ".into(),
+        participants: Some(INVISIBLE.into()), findings: "师资不均衡".into(),
+    }
+}
+
+#[rustfmt::skip]
+fn inquiry_input(unit_id: Option<Uuid>) -> InquiryInput {
+    InquiryInput {
+        unit_id, asked_by: " 王委员 ".into(), question: "如何补齐短板？".into(),
+        answered_by: None, answer: None,
+    }
+}
+
+#[rustfmt::skip]
+fn opinion_input(deadline: NaiveDate, problems: &[&str]) -> OpinionInput {
+    OpinionInput {
+        unit_id: BODY, content: "审议意见".into(), deadline,
+        problems: problems.iter().map(|p| (*p).to_owned()).collect(),
+    }
+}
+
+fn answer(problem_id: Uuid, measures: &str) -> ProblemAnswer {
+    ProblemAnswer {
+        problem_id,
+        measures: measures.into(),
+    }
+}
+
+fn report_input(answers: Vec<ProblemAnswer>) -> ReportInput {
+    ReportInput {
+        summary: "已整改".into(),
+        answers,
+    }
+}
+
+#[rustfmt::skip]
+fn plan_input() -> PlanInput {
+    PlanInput {
+        title: " 食品安全法执法检查 ".into(), year: 2026, description: Some(INVISIBLE.into()),
+        methods: vec![Method::LawEnforcementInspection, Method::SatisfactionEvaluation],
+        body_ids: vec![OTHER_BODY, BODY, BODY], committee: " 教科文卫工委 ".into(),
+        committee_member_ids: vec![MEMBER], deputy_ids: vec![DEPUTY],
+        laws: vec![" 中华人民共和国食品安全法 ".into()],
+    }
+}
+
+fn plan_facts() -> PlanFacts {
+    PlanFacts {
+        existing_units: vec![BODY, OTHER_BODY],
+        existing_deputies: vec![MEMBER, DEPUTY],
+        observers: vec![active(OBSERVER)],
+    }
+}
+
+#[track_caller]
+fn ok<T>(r: Result<T, SupervisionError>) -> T {
+    match r {
+        Ok(v) => v,
+        Err(e) => panic!("refused: {e:?}"),
+    }
+}
+
+fn issues(list: &[(&str, Issue)]) -> SupervisionError {
+    let to_issue = |(field, issue): &(&str, Issue)| FieldIssue {
+        field: (*field).to_owned(),
+        issue: *issue,
+    };
+    E::Invalid(list.iter().map(to_issue).collect())
+}
+
+fn event(action: &'static str, detail: Option<serde_json::Value>) -> Event {
+    Event { action, detail }
+}
+
+type Run = Box<dyn Fn(&SupervisionItem) -> Result<(), SupervisionError>>;
+
+fn row<T>(
+    name: &'static str,
+    allowed: &'static [Stage],
+    command: impl Fn(&SupervisionItem) -> Result<T, SupervisionError> + 'static,
+) -> (&'static str, &'static [Stage], Run) {
+    (name, allowed, Box::new(move |s| command(s).map(drop)))
+}
+
+const OPEN_STAGES: &[Stage] = &[Planned, Investigating, Deliberating, Rectifying, Evaluating];
+
+#[test]
+fn each_command_is_refused_outside_its_stages() {
+    let people = || PlanPatch {
+        deputy_ids: Some(Some(vec![STRANGER])),
+        ..PlanPatch::default()
+    };
+    let plan = || PlanPatch {
+        title: Some(Some("新题".into())),
+        ..PlanPatch::default()
+    };
+    let facts = || PlanFacts {
+        existing_deputies: vec![STRANGER],
+        ..PlanFacts::default()
+    };
+    let o = opinion();
+    #[rustfmt::skip]
+    let table = [
+        row("update plan", &[Planned], move |s| update(s, plan(), &facts())),
+        row("update people", &[Planned, Investigating, Deliberating, Rectifying],
+            move |s| update(s, people(), &facts())),
+        row("start_investigation", &[Planned], |s| start_investigation(s, ready(), None)),
+        row("start_deliberation", &[Investigating], |s| start_deliberation(s, ready(), None)),
+        row("start_rectification", &[Deliberating], |s| start_rectification(s, ready(), None)),
+        row("start_evaluation", &[Rectifying], |s| start_evaluation(s, ready(), None)),
+        row("check_conclusion", &[Evaluating], check_conclusion),
+        row("conclude", &[Evaluating], |s| conclude(s, &[Satisfied], &ctx())),
+        row("publish", Stage::ALL, |s| publish(s, None, &ctx())),
+        row("voter", &[Evaluating], |s| voter(s, Some(MEMBER))),
+        row("add_record", RECORD_STAGES, |s| add_record(s, record_input(today()), &ctx())),
+        row("add_inquiry", INQUIRY_STAGES, |s| add_inquiry(s, inquiry_input(None), &ctx())),
+        row("issue_opinion", OPINION_STAGES,
+            |s| issue_opinion(s, opinion_input(d(6, 30), &["问题"]), &ctx())),
+        row("submit_report", &[Rectifying],
+            move |s| submit_report(s, &o, report_input(vec![answer(OPEN, "已改")]), &ctx())),
+        row("close_off_problem", &[Rectifying],
+            |s| close_off_problem(s, Some(&problem(ANSWERED, ProblemStatus::Answered)), None)),
+        row("send_back_problem", &[Rectifying],
+            |s| send_back_problem(s, Some(&problem(ANSWERED, ProblemStatus::Answered)), "不到位".into())),
+        row("assign_observer", OPEN_STAGES, |s| assign_observer(s, Some(&active(NEW_OBSERVER)))),
+        row("remove_observer", OPEN_STAGES, |s| remove_observer(s, OBSERVER)),
+        row("file_observation", OPEN_STAGES,
+            |s| file_observation(s, &active(OBSERVER), "意见".into(), &ctx())),
+        row("decide_observation", Stage::ALL,
+            |s| decide_observation(s, Some(&observation(ObservationStatus::Pending)), true, None, &ctx())),
+    ];
+    for (name, allowed, command) in &table {
+        for stage in Stage::ALL {
+            let got = command(&item(*stage));
+            if allowed.contains(stage) {
+                assert_eq!(got, Ok(()), "{name} in {stage}");
+            } else {
+                assert_eq!(got, Err(E::InvalidState(*stage)), "{name} in {stage}");
+            }
+        }
+    }
+}
+
+#[test]
+fn stages_move_on_only_when_nothing_blocks() {
+    let f = ready();
+    #[rustfmt::skip]
+    let table: &[(Stage, StageCommand, StageFacts, Option<StageBlocker>)] = &[
+        (Deliberating, start_rectification, StageFacts { opinions: 0, ..f }, Some(StageBlocker::NoOpinion)),
+        (Deliberating, start_rectification, f, None),
+        (Rectifying, start_evaluation, StageFacts { unclosed_problems: 2, ..f }, Some(StageBlocker::ProblemsOpen(2))),
+        (Rectifying, start_evaluation, StageFacts { committee_members: 0, ..f }, Some(StageBlocker::NoCommitteeMembers)),
+        (Rectifying, start_evaluation, StageFacts { round: 2, opinions_this_round: 0, ..f }, Some(StageBlocker::NoFollowUpOpinion)),
+        (Rectifying, start_evaluation, StageFacts { round: 2, ..f }, None),
+        (Planned, start_investigation, StageFacts::default(), None),
+        (Investigating, start_deliberation, StageFacts::default(), None),
+    ];
+    for (stage, command, facts, blocker) in table {
+        let got = command(&item(*stage), *facts, None);
+        match blocker {
+            Some(b) => assert_eq!(got, Err(E::Blocked(*b)), "{stage} {facts:?}"),
+            None => assert!(got.is_ok(), "{stage} {facts:?}"),
+        }
+    }
+    // The first blocker is the answer.
+    let many = StageFacts {
+        round: 2,
+        opinions_this_round: 0,
+        unclosed_problems: 1,
+        ..f
+    };
+    let got = start_evaluation(&item(Rectifying), many, None);
+    assert_eq!(got, Err(E::Blocked(StageBlocker::NoFollowUpOpinion)));
+}
+
+#[test]
+fn a_stage_move_changes_only_the_stage_and_notes_the_remark() {
+    let s = item(Investigating);
+    let c = ok(start_deliberation(&s, ready(), Some("按计划".into())));
+    let mut want = s.clone();
+    want.stage = Deliberating;
+    assert_eq!(c.after, want);
+    let note = Some(json!({"note": "按计划"}));
+    assert_eq!(c.event, event("deliberation_started", note));
+    assert!(c.effects.is_empty());
+    // A blank remark is not kept.
+    let c = ok(start_deliberation(&s, ready(), Some(INVISIBLE.into())));
+    assert_eq!(c.event, event("deliberation_started", None));
+}
+
+#[test]
+fn stage_facts_count_the_opinions_of_the_round() {
+    let mut s = item(Rectifying);
+    s.round = 2;
+    let mut second = opinion();
+    second.round = 2;
+    second.problems = vec![problem(CLOSED, ProblemStatus::Closed)];
+    let f = StageFacts::gather(&s, &[opinion(), second]);
+    let want = StageFacts {
+        round: 2,
+        opinions: 2,
+        opinions_this_round: 1,
+        unclosed_problems: 3,
+        committee_members: 1,
+        votes: 0,
+    };
+    assert_eq!(f, want);
+}
+
+#[test]
+fn concluding_decides_by_the_unsatisfied_majority() {
+    let s = item(Evaluating);
+    assert_eq!(
+        conclude(&s, &[], &ctx()),
+        Err(E::Blocked(StageBlocker::NoVotes))
+    );
+    // Accepted: the item closes.
+    let c = ok(conclude(&s, &[Satisfied, Unsatisfied], &ctx()));
+    assert_eq!((c.after.stage, c.after.round), (Closed, 1));
+    assert_eq!(c.after.closed_at, Some(at(5)));
+    let tally = Tally {
+        satisfied: 1,
+        basically_satisfied: 0,
+        unsatisfied: 1,
+    };
+    let evaluation = Evaluation {
+        round: 1,
+        tally,
+        outcome: Outcome::Accepted,
+        concluded_by: USER,
+        concluded_at: at(5),
+    };
+    assert_eq!(c.effects, vec![Effect::Evaluation(evaluation.clone())]);
+    assert_eq!(c.evaluation(), Some(&evaluation));
+    let detail = serde_json::to_value(&evaluation).ok();
+    assert_eq!(c.event, event("evaluation_concluded", detail));
+    // Returned: back to rectifying, in the next round.
+    let c = ok(conclude(
+        &s,
+        &[Unsatisfied, Unsatisfied, BasicallySatisfied],
+        &ctx(),
+    ));
+    assert_eq!((c.after.stage, c.after.round), (Rectifying, 2));
+    assert_eq!(c.after.closed_at, None);
+    let outcome = c.evaluation().map(|e| (e.round, e.outcome));
+    assert_eq!(outcome, Some((1, Outcome::Returned)));
+}
+
+#[test]
+fn publishing_is_done_once() {
+    let c = ok(publish(&item(Closed), None, &ctx()));
+    assert_eq!(c.after.published_at, Some(at(5)));
+    assert_eq!(c.event, event("published", None));
+    assert_eq!(publish(&c.after, None, &ctx()), Err(E::AlreadyPublished));
+}
+
+#[test]
+fn only_the_items_committee_members_vote() {
+    let s = item(Evaluating);
+    assert_eq!(voter(&s, Some(MEMBER)), Ok(MEMBER));
+    assert_eq!(voter(&s, Some(DEPUTY)), Err(E::NotACommitteeMember));
+    assert_eq!(voter(&s, None), Err(E::NotACommitteeMember));
+    // The stage is the first question.
+    assert_eq!(voter(&item(Closed), None), Err(E::InvalidState(Closed)));
+}
+
+#[test]
+fn a_plan_names_existing_bodies_and_people_and_the_right_laws() {
+    let c = ok(create(plan_input(), &plan_facts(), &ctx()));
+    assert_eq!(c.id, NEW);
+    assert_eq!(c.title, "食品安全法执法检查");
+    assert_eq!(c.committee, "教科文卫工委");
+    assert_eq!(c.description, None);
+    assert_eq!(c.body_ids, vec![BODY, OTHER_BODY]);
+    assert_eq!(c.laws, vec!["中华人民共和国食品安全法".to_owned()]);
+    assert_eq!((c.stage, c.round, c.version), (Planned, 1, 1));
+    assert_eq!((c.created_by, c.created_at), (USER, at(5)));
+
+    // Blank texts are refused first, alone.
+    let mut blank = plan_input();
+    blank.title = INVISIBLE.into();
+    blank.committee = " ".into();
+    blank.methods.clear();
+    let want = issues(&[("title", Issue::Blank), ("committee", Issue::Blank)]);
+    assert_eq!(create(blank, &plan_facts(), &ctx()), Err(want));
+
+    // Then every other issue, in the order of the fields.
+    let mut wrong = plan_input();
+    wrong.laws = vec![" ".into(), "x".repeat(201)];
+    wrong.methods = vec![Method::ResearchVisit, Method::ResearchVisit];
+    wrong.body_ids = vec![BODY, NO_UNIT];
+    wrong.committee_member_ids = vec![STRANGER, MEMBER];
+    wrong.deputy_ids = vec![MEMBER, STRANGER];
+    #[rustfmt::skip]
+    let want = issues(&[
+        ("laws[0]", Issue::Length(200)), ("laws[1]", Issue::Length(200)),
+        ("methods", Issue::Plan(PlanProblem::DuplicateMethod)),
+        ("body_ids[1]", Issue::UnknownUnit),
+        ("committee_member_ids[0]", Issue::UnknownDeputy),
+        ("deputy_ids[1]", Issue::UnknownDeputy),
+        ("deputy_ids", Issue::AlreadyMember),
+    ]);
+    assert_eq!(create(wrong, &plan_facts(), &ctx()), Err(want));
+
+    #[rustfmt::skip]
+    let table: &[(&[Method], &[&str], Option<PlanProblem>)] = &[
+        (&[], &[], Some(PlanProblem::NoMethod)),
+        (&[Method::LawEnforcementInspection], &[], Some(PlanProblem::LawsMissing)),
+        (&[Method::ResearchVisit], &["法"], Some(PlanProblem::LawsWithoutInspection)),
+        (&[Method::ResearchVisit, Method::WorkEvaluation], &[], None),
+    ];
+    for (methods, laws, problem) in table {
+        let mut input = plan_input();
+        input.methods = methods.to_vec();
+        input.laws = laws.iter().map(|l| (*l).to_owned()).collect();
+        let got = create(input, &plan_facts(), &ctx()).map(drop);
+        let want = problem.map(|p| issues(&[(p.field(), Issue::Plan(p))]));
+        assert_eq!(got, want.map_or(Ok(()), Err), "{methods:?} {laws:?}");
+    }
+}
+
+#[test]
+fn an_update_refuses_nulls_and_what_a_plan_refuses() {
+    let s = item(Planned);
+    #[rustfmt::skip]
+    let nulls = PlanPatch {
+        title: Some(None), year: Some(None), description: Some(None), methods: Some(None),
+        body_ids: Some(None), committee: Some(None), committee_member_ids: Some(None),
+        deputy_ids: Some(None), laws: Some(None),
+    };
+    #[rustfmt::skip]
+    let want = issues(&[
+        ("title", Issue::Null), ("year", Issue::Null), ("methods", Issue::Null),
+        ("body_ids", Issue::Null), ("committee", Issue::Null),
+        ("committee_member_ids", Issue::Null), ("deputy_ids", Issue::Null), ("laws", Issue::Null),
+    ]);
+    assert_eq!(update(&s, nulls, &plan_facts()), Err(want));
+
+    #[rustfmt::skip]
+    let wrong = PlanPatch {
+        title: Some(Some(" ".into())), committee: Some(Some(INVISIBLE.into())),
+        laws: Some(Some(vec!["法".into()])), body_ids: Some(Some(vec![NO_UNIT])),
+        committee_member_ids: Some(Some(vec![STRANGER])), deputy_ids: Some(Some(vec![STRANGER])),
+        ..PlanPatch::default()
+    };
+    #[rustfmt::skip]
+    let want = issues(&[
+        ("title", Issue::Blank), ("committee", Issue::Blank),
+        ("body_ids[0]", Issue::UnknownUnit), ("committee_member_ids[0]", Issue::UnknownDeputy),
+        ("deputy_ids[0]", Issue::UnknownDeputy),
+        ("laws", Issue::Plan(PlanProblem::LawsWithoutInspection)),
+        ("deputy_ids", Issue::AlreadyMember),
+    ]);
+    assert_eq!(update(&s, wrong, &plan_facts()), Err(want));
+}
+
+#[test]
+fn an_update_that_changes_nothing_saves_nothing() {
+    let s = item(Closed);
+    let same = PlanPatch {
+        title: Some(Some(s.title.clone())),
+        deputy_ids: Some(Some(vec![DEPUTY, DEPUTY])),
+        ..PlanPatch::default()
+    };
+    assert_eq!(update(&s, same, &plan_facts()), Ok(None));
+    let p = PlanPatch {
+        description: Some(Some("说明".into())),
+        ..PlanPatch::default()
+    };
+    let c = ok(update(&item(Planned), p, &plan_facts()));
+    let after = c
+        .as_ref()
+        .map(|c| (c.after.description.clone(), c.event.clone()));
+    assert_eq!(after, Some((Some("说明".into()), event("updated", None))));
+}
+
+#[test]
+fn new_bodies_refuse_an_assigned_observer_with_a_tie() {
+    let s = item(Planned);
+    let bodies = || PlanPatch {
+        body_ids: Some(Some(vec![OTHER_BODY])),
+        ..PlanPatch::default()
+    };
+    let tied = PlanFacts {
+        observers: vec![observer(OBSERVER, ObserverStatus::Active, &[OTHER_BODY])],
+        ..plan_facts()
+    };
+    assert_eq!(update(&s, bodies(), &tied), Err(E::ConflictOfInterest));
+    let c = ok(update(&s, bodies(), &plan_facts()));
+    assert_eq!(c.map(|c| c.after.body_ids), Some(vec![OTHER_BODY]));
+    // A tie to a body the item keeps does not matter to a change of the title.
+    let kept = PlanFacts {
+        observers: vec![observer(OBSERVER, ObserverStatus::Active, &[BODY])],
+        ..plan_facts()
+    };
+    let title = PlanPatch {
+        title: Some(Some("新题".into())),
+        ..PlanPatch::default()
+    };
+    assert!(matches!(update(&s, title, &kept), Ok(Some(_))));
+}
+
+#[test]
+fn records_are_dated_in_the_past_and_kept_as_given() {
+    let s = item(Investigating);
+    let later = today().succ_opt().unwrap_or_default();
+    let early = EARLIEST.pred_opt().unwrap_or_default();
+    let c = |input| add_record(&s, input, &ctx());
+    #[rustfmt::skip]
+    let table = [
+        (record_input(later), Err(E::field("occurred_on", Issue::Future))),
+        (record_input(early), Err(E::field("occurred_on", Issue::TooEarly))),
+        (RecordInput { place: " ".into(), findings: INVISIBLE.into(), ..record_input(later) },
+         Err(issues(&[("place", Issue::Blank), ("findings", Issue::Blank)]))),
+        (record_input(EARLIEST), Ok(())),
+    ];
+    for (input, want) in table {
+        assert_eq!(c(input).map(drop), want);
+    }
+    let change = ok(c(record_input(today())));
+    #[rustfmt::skip]
+    let want = InvestigationRecord {
+        id: NEW, kind: RecordKind::Hearing, occurred_on: today(), place: "区政府".into(),
+        participants: None, findings: "师资不均衡".into(), created_by: USER, created_at: at(5),
+    };
+    assert_eq!(change.after, s);
+    assert_eq!(change.record(), Some(&want));
+    let detail = json!({"record_id": NEW, "kind": "hearing"});
+    assert_eq!(change.event, event("record_added", Some(detail)));
+}
+
+#[test]
+fn inquiries_need_the_method_and_one_of_the_bodies() {
+    let s = item(Deliberating);
+    let got = add_inquiry(&s, inquiry_input(Some(NO_UNIT)), &ctx());
+    assert_eq!(got, Err(E::field("unit_id", Issue::NotABody)));
+    let mut visit = item(Deliberating);
+    visit.methods = vec![Method::ResearchVisit];
+    let got = add_inquiry(&visit, inquiry_input(None), &ctx());
+    assert_eq!(got, Err(E::MethodNotPlanned));
+    // The method comes before the stage.
+    visit.stage = Closed;
+    let got = add_inquiry(&visit, inquiry_input(None), &ctx());
+    assert_eq!(got, Err(E::MethodNotPlanned));
+    let mut blank = inquiry_input(Some(NO_UNIT));
+    blank.question = " ".into();
+    let got = add_inquiry(&s, blank, &ctx());
+    assert_eq!(got, Err(issues(&[("question", Issue::Blank)])));
+    let c = ok(add_inquiry(&s, inquiry_input(Some(BODY)), &ctx()));
+    let asked = c.inquiry().map(|q| (q.unit_id, q.asked_by.as_str()));
+    assert_eq!(asked, Some((Some(BODY), "王委员")));
+    let detail = json!({"inquiry_id": NEW});
+    assert_eq!(c.event, event("inquiry_recorded", Some(detail)));
+}
+
+#[test]
+fn opinions_have_a_deadline_within_two_years_and_named_problems() {
+    let s = item(Deliberating);
+    let last = today()
+        .checked_add_days(Days::new(MAX_DEADLINE_DAYS))
+        .unwrap_or_default();
+    let yesterday = today().pred_opt().unwrap_or_default();
+    let long = "问".repeat(2001);
+    #[rustfmt::skip]
+    let table: Vec<(OpinionInput, Result<(), SupervisionError>)> = vec![
+        (opinion_input(today(), &["问题"]), Ok(())),
+        (opinion_input(last, &["问题"]), Ok(())),
+        (opinion_input(last.succ_opt().unwrap_or_default(), &["问题"]),
+         Err(E::field("deadline", Issue::DeadlineTooFar))),
+        (opinion_input(yesterday, &["问题"]), Err(E::field("deadline", Issue::DeadlinePast))),
+        (OpinionInput { unit_id: NO_UNIT, content: " ".into(), ..opinion_input(yesterday, &["a", INVISIBLE, long.as_str()]) },
+         Err(issues(&[
+             ("content", Issue::Blank), ("unit_id", Issue::NotABody),
+             ("deadline", Issue::DeadlinePast),
+             ("problems[1]", Issue::Length(2000)), ("problems[2]", Issue::Length(2000)),
+         ]))),
+    ];
+    for (input, want) in table {
+        assert_eq!(issue_opinion(&s, input, &ctx()).map(drop), want);
+    }
+    // A follow-up opinion while rectifying belongs to the item's round.
+    let mut returned = item(Rectifying);
+    returned.round = 2;
+    let c = ok(issue_opinion(
+        &returned,
+        opinion_input(d(6, 30), &[" 甲 ", "乙"]),
+        &ctx(),
+    ));
+    let o = c.opinion().cloned();
+    let problems: Vec<(i32, String, ProblemStatus)> = o
+        .iter()
+        .flat_map(|o| &o.problems)
+        .map(|p| (p.position, p.description.clone(), p.status))
+        .collect();
+    assert_eq!(o.as_ref().map(|o| (o.round, o.unit_id)), Some((2, BODY)));
+    #[rustfmt::skip]
+    let want = vec![(1, "甲".to_owned(), ProblemStatus::Open), (2, "乙".to_owned(), ProblemStatus::Open)];
+    assert_eq!(problems, want);
+    let detail = json!({"opinion_id": NEW, "unit_id": BODY, "deadline": "2026-06-30"});
+    assert_eq!(c.event, event("opinion_issued", Some(detail)));
+}
+
+#[test]
+fn a_report_answers_problems_waiting_for_the_body_once_each() {
+    let s = item(Rectifying);
+    let o = opinion();
+    let report = |answers| submit_report(&s, &o, report_input(answers), &ctx());
+    #[rustfmt::skip]
+    let table = [
+        (vec![answer(OPEN, "已改"), answer(SENT_BACK, "再改")], Ok(())),
+        (vec![answer(ANSWERED, "已改")], Err(E::ProblemNotOpen(ANSWERED))),
+        (vec![answer(OPEN, "已改"), answer(CLOSED, "已改")], Err(E::ProblemNotOpen(CLOSED))),
+        (vec![answer(NO_UNIT, " "), answer(OPEN, "a"), answer(OPEN, "b")],
+         Err(issues(&[
+             ("answers[0].measures", Issue::Blank), ("answers[0].problem_id", Issue::UnknownProblem),
+             ("answers[2].problem_id", Issue::AnsweredTwice),
+         ]))),
+    ];
+    for (answers, want) in table {
+        assert_eq!(report(answers).map(drop), want);
+    }
+    let c = ok(report(vec![answer(OPEN, "已改")]));
+    let r = c
+        .report()
+        .map(|r| (r.opinion_id, r.unit_id, r.answers.len()));
+    assert_eq!(r, Some((OPINION, BODY, 1)));
+    let detail = json!({"report_id": NEW, "opinion_id": OPINION, "problems": 1});
+    assert_eq!(c.event, event("report_submitted", Some(detail)));
+    // Input issues come before the stage.
+    let mut blank = report_input(vec![answer(OPEN, "已改")]);
+    blank.summary = INVISIBLE.into();
+    let got = submit_report(&item(Closed), &o, blank, &ctx());
+    assert_eq!(got, Err(issues(&[("summary", Issue::Blank)])));
+}
+
+#[test]
+fn the_office_decides_only_answered_problems() {
+    let s = item(Rectifying);
+    let p = |id, status| problem(id, status);
+    assert_eq!(close_off_problem(&s, None, None), Err(E::NotFound));
+    for (id, status) in [
+        (OPEN, ProblemStatus::Open),
+        (SENT_BACK, ProblemStatus::SentBack),
+        (CLOSED, ProblemStatus::Closed),
+    ] {
+        let got = close_off_problem(&s, Some(&p(id, status)), None);
+        assert_eq!(got, Err(E::ProblemNotAnswered));
+        let got = send_back_problem(&s, Some(&p(id, status)), "不到位".into());
+        assert_eq!(got, Err(E::ProblemNotAnswered));
+    }
+    let answered = p(ANSWERED, ProblemStatus::Answered);
+    let c = ok(close_off_problem(
+        &s,
+        Some(&answered),
+        Some(INVISIBLE.into()),
+    ));
+    #[rustfmt::skip]
+    let want = vec![Effect::Problem { id: ANSWERED, from: ProblemStatus::Answered, status: ProblemStatus::Closed, note: None }];
+    assert_eq!(c.effects, want);
+    let detail = json!({"problem_id": ANSWERED, "note": null});
+    assert_eq!(c.event, event("problem_closed_off", Some(detail)));
+    let c = ok(send_back_problem(&s, Some(&answered), "不到位".into()));
+    #[rustfmt::skip]
+    let want = vec![Effect::Problem { id: ANSWERED, from: ProblemStatus::Answered, status: ProblemStatus::SentBack, note: Some("不到位".into()) }];
+    assert_eq!(c.effects, want);
+    assert_eq!(c.event.action, "problem_sent_back");
+    // A blank reason is refused before the problem is looked for.
+    let got = send_back_problem(&s, None, " ".into());
+    assert_eq!(got, Err(issues(&[("reason", Issue::Blank)])));
+}
+
+#[test]
+fn observers_are_assigned_active_and_without_ties() {
+    let s = item(Deliberating);
+    let assign = |o: Option<&ObserverFacts>| assign_observer(&s, o);
+    let tied = observer(NEW_OBSERVER, ObserverStatus::Active, &[BODY]);
+    let left = observer(NEW_OBSERVER, ObserverStatus::Inactive, &[]);
+    #[rustfmt::skip]
+    let table = [
+        (None, Err(E::field("observer_id", Issue::UnknownObserver))),
+        (Some(active(OBSERVER)), Err(E::AlreadyAssigned)),
+        (Some(left), Err(E::ObserverInactive)),
+        (Some(tied), Err(E::ConflictOfInterest)),
+        (Some(observer(NEW_OBSERVER, ObserverStatus::Active, &[OTHER_BODY])), Ok(())),
+    ];
+    for (o, want) in table {
+        assert_eq!(assign(o.as_ref()).map(drop), want, "{o:?}");
+    }
+    // An unknown observer is a field error whatever the stage.
+    let got = assign_observer(&item(Closed), None);
+    assert_eq!(got, Err(E::field("observer_id", Issue::UnknownObserver)));
+    let c = ok(assign(Some(&active(NEW_OBSERVER))));
+    assert_eq!(c.after.observer_ids, vec![OBSERVER, NEW_OBSERVER]);
+    let detail = json!({"observer_id": NEW_OBSERVER});
+    assert_eq!(c.event, event("observer_assigned", Some(detail)));
+
+    assert_eq!(remove_observer(&s, NEW_OBSERVER), Err(E::NotFound));
+    assert_eq!(remove_observer(&item(Closed), STRANGER), Err(E::NotFound));
+    let c = ok(remove_observer(&s, OBSERVER));
+    assert!(c.after.observer_ids.is_empty());
+    assert_eq!(c.event.action, "observer_removed");
+}
+
+#[test]
+fn observations_come_from_serving_observers_without_ties() {
+    let s = item(Investigating);
+    let file = |me: &ObserverFacts, content: &str| {
+        file_observation(&s, me, content.to_owned(), &ctx()).map(drop)
+    };
+    let tied = observer(OBSERVER, ObserverStatus::Active, &[BODY]);
+    let left = observer(OBSERVER, ObserverStatus::Inactive, &[BODY]);
+    assert_eq!(
+        file(&active(OBSERVER), " "),
+        Err(issues(&[("content", Issue::Blank)]))
+    );
+    assert_eq!(file(&left, "意见"), Err(E::ObserverInactive));
+    assert_eq!(file(&tied, "意见"), Err(E::ConflictOfInterest));
+    let c = ok(file_observation(
+        &s,
+        &active(OBSERVER),
+        "意见".into(),
+        &ctx(),
+    ));
+    #[rustfmt::skip]
+    let want = Observation {
+        id: NEW, item_id: ITEM, observer_id: OBSERVER, content: "意见".into(),
+        status: ObservationStatus::Pending, decision_reason: None, decided_by: None,
+        decided_at: None, created_by: USER, created_at: at(5),
+    };
+    assert_eq!(c.observation(), Some(&want));
+    let detail = json!({"observation_id": NEW, "observer_id": OBSERVER});
+    assert_eq!(c.event, event("observation_filed", Some(detail)));
+}
+
+#[test]
+fn an_observation_is_decided_once_and_not_adopted_with_a_reason() {
+    let s = item(Closed);
+    let pending = observation(ObservationStatus::Pending);
+    let decide = |o: Option<&Observation>, adopted: bool, reason: Option<&str>| {
+        decide_observation(&s, o, adopted, reason.map(str::to_owned), &ctx())
+    };
+    let required = E::field("reason", Issue::ReasonRequired);
+    assert_eq!(decide(Some(&pending), false, None), Err(required.clone()));
+    assert_eq!(decide(None, false, Some(INVISIBLE)), Err(required));
+    assert_eq!(decide(None, true, None), Err(E::NotFound));
+    for status in [ObservationStatus::Adopted, ObservationStatus::NotAdopted] {
+        let got = decide(Some(&observation(status)), true, None);
+        assert_eq!(got, Err(E::AlreadyDecided));
+    }
+    let c = ok(decide(Some(&pending), false, Some("已统筹")));
+    #[rustfmt::skip]
+    let want = vec![Effect::ObservationDecision {
+        id: OBSERVATION, status: ObservationStatus::NotAdopted, reason: Some("已统筹".into()), by: USER,
+    }];
+    assert_eq!(c.effects, want);
+    let detail = json!({"observation_id": OBSERVATION, "status": "not_adopted"});
+    assert_eq!(c.event, event("observation_decided", Some(detail)));
+    let c = ok(decide(Some(&pending), true, Some(" ")));
+    let decided = c.effects.first().cloned();
+    #[rustfmt::skip]
+    let want = Effect::ObservationDecision { id: OBSERVATION, status: ObservationStatus::Adopted, reason: None, by: USER };
+    assert_eq!(decided, Some(want));
+}
+
+#[test]
+fn every_refusal_has_its_code() {
+    use crate::Code;
+    let b = E::Blocked;
+    #[rustfmt::skip]
+    let table = [
+        (E::InvalidState(Closed), Code::InvalidState),
+        (b(StageBlocker::NoOpinion), Code::OpinionMissing),
+        (b(StageBlocker::ProblemsOpen(1)), Code::ProblemsOpen),
+        (b(StageBlocker::NoFollowUpOpinion), Code::FollowUpMissing),
+        (b(StageBlocker::NoCommitteeMembers), Code::CommitteeMembersMissing),
+        (b(StageBlocker::NoVotes), Code::NoVotes),
+        (E::AlreadyPublished, Code::AlreadyPublished),
+        (E::MethodNotPlanned, Code::MethodNotPlanned),
+        (E::ProblemNotOpen(OPEN), Code::ProblemNotOpen),
+        (E::ProblemNotAnswered, Code::ProblemNotAnswered),
+        (E::AlreadyAssigned, Code::AlreadyAssigned),
+        (E::ObserverInactive, Code::ObserverInactive),
+        (E::ConflictOfInterest, Code::ConflictOfInterest),
+        (E::AlreadyDecided, Code::AlreadyDecided),
+        (E::NotACommitteeMember, Code::Forbidden),
+        (E::AlreadyVoted, Code::AlreadyVoted),
+        (E::NotFound, Code::NotFound),
+        (E::field("x", Issue::Blank), Code::ValidationFailed),
+    ];
+    for (e, code) in table {
+        assert_eq!(e.code(), code, "{e:?}");
+    }
+    #[rustfmt::skip]
+    let fields = [
+        (Issue::Null, "null"), (Issue::Blank, "blank"), (Issue::Length(200), "length"),
+        (Issue::UnknownUnit, "not_found"), (Issue::UnknownDeputy, "not_found"),
+        (Issue::UnknownObserver, "not_found"), (Issue::UnknownProblem, "not_found"),
+        (Issue::Plan(PlanProblem::NoMethod), "required"),
+        (Issue::Plan(PlanProblem::DuplicateMethod), "duplicate"),
+        (Issue::Plan(PlanProblem::LawsMissing), "required"),
+        (Issue::Plan(PlanProblem::LawsWithoutInspection), "not_applicable"),
+        (Issue::AlreadyMember, "duplicate"), (Issue::NotABody, "not_a_body"),
+        (Issue::Future, "future"), (Issue::TooEarly, "too_early"), (Issue::DeadlinePast, "past"),
+        (Issue::DeadlineTooFar, "too_far"), (Issue::AnsweredTwice, "duplicate"),
+        (Issue::ReasonRequired, "required"),
+    ];
+    for (issue, code) in fields {
+        assert_eq!(issue.code(), code, "{issue:?}");
+    }
+}
