@@ -438,7 +438,8 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => ApiError::not_found(),
-            StoreError::VersionMismatch => ApiError::precondition_failed(),
+            StoreError::Stale => ApiError::precondition_failed(),
+            StoreError::VersionMismatch => crate::routes::common::concurrent_change(),
             StoreError::Conflict(code) => conflict_for(code),
             StoreError::OutOfRange(err) => {
                 tracing::info!(error = %err, "value refused by the database");

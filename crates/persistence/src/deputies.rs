@@ -335,7 +335,7 @@ impl Store {
         let txn = self.db.begin().await?;
         let before = load(&self.crypto, &txn, id).await?;
         if if_version.is_some_and(|v| v != before.version) {
-            return Err(StoreError::VersionMismatch);
+            return Err(StoreError::Stale);
         }
         let replace_memberships = patch.memberships.is_some();
         let replace_links = patch.links.is_some();
@@ -387,7 +387,7 @@ impl Store {
         .ok_or(StoreError::NotFound)?;
         let before = load(&self.crypto, &txn, id).await?;
         if if_version.is_some_and(|v| v != before.version) {
-            return Err(StoreError::VersionMismatch);
+            return Err(StoreError::Stale);
         }
         let linked = crate::entities::user::Entity::find()
             .filter(crate::entities::user::Column::DeputyId.eq(id))

@@ -10,7 +10,12 @@ pub enum StoreError {
     /// A uniqueness or reference rule of the data refuses the change.
     #[error("conflict: {0}")]
     Conflict(Conflict),
-    /// The object changed since the version the caller named.
+    /// The version the caller named (`If-Match`) is not the object's
+    /// current one: answered 412.
+    #[error("stale version")]
+    Stale,
+    /// The object changed between reading it and writing it, by someone
+    /// else: answered 409.
     #[error("version mismatch")]
     VersionMismatch,
     /// A value the database cannot keep (too long, a date or number out of

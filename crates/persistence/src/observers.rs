@@ -247,7 +247,7 @@ impl Store {
         .ok_or(StoreError::NotFound)?;
         let before = load(&self.crypto, &txn, id).await?;
         if if_version.is_some_and(|v| v != before.version) {
-            return Err(StoreError::VersionMismatch);
+            return Err(StoreError::Stale);
         }
         let mut after = before.clone();
         patch.apply(&mut after);

@@ -158,7 +158,7 @@ impl Store {
     /// inside this transaction, with its row locked (so two changes made
     /// at once both count, one after the other), and gives the new one or
     /// refuses. With `if_version`, a policy changed since that version is
-    /// refused (`VersionMismatch`). Recorded in the audit trail.
+    /// refused (`Stale`). Recorded in the audit trail.
     pub async fn update_security_policy<E>(
         &self,
         ctx: &AuditCtx,
@@ -182,7 +182,7 @@ impl Store {
         .and_then(|m| m.value.parse().ok())
         .unwrap_or(0);
         if if_version.is_some_and(|v| v != version) {
-            return Err(crate::StoreError::VersionMismatch);
+            return Err(crate::StoreError::Stale);
         }
         let before: SecurityPolicy = setting::Entity::find_by_id(POLICY_KEY.to_owned())
             .one(&txn)

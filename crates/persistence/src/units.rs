@@ -200,7 +200,7 @@ impl Store {
         let txn = self.db.begin().await?;
         let before = load(&txn, id).await?;
         if if_version.is_some_and(|v| v != before.version) {
-            return Err(StoreError::VersionMismatch);
+            return Err(StoreError::Stale);
         }
         if let Some(name) = &patch.name
             && name_taken(&txn, name, Some(id)).await?
@@ -257,7 +257,7 @@ impl Store {
         .ok_or(StoreError::NotFound)?;
         let before = load(&txn, id).await?;
         if if_version.is_some_and(|v| v != before.version) {
-            return Err(StoreError::VersionMismatch);
+            return Err(StoreError::Stale);
         }
         let linked = crate::entities::user::Entity::find()
             .filter(crate::entities::user::Column::UnitId.eq(id))

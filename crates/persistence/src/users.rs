@@ -360,7 +360,7 @@ impl Store {
         .ok_or(StoreError::NotFound)?;
         let before = to_domain(model.clone())?;
         if if_version.is_some_and(|v| v != before.version) {
-            return Err(StoreError::VersionMismatch);
+            return Err(StoreError::Stale);
         }
         if patch
             .decided_on

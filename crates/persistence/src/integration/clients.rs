@@ -153,7 +153,7 @@ impl Store {
         let model = load_client(&txn, id).await?;
         let before = client_from(model.clone())?;
         if if_version.is_some_and(|v| v != before.version) {
-            return Err(StoreError::VersionMismatch);
+            return Err(StoreError::Stale);
         }
         let mut after = before.clone();
         if let Some(n) = patch.name {
@@ -236,7 +236,7 @@ impl Store {
         let model = load_client(&txn, id).await?;
         let before = client_from(model.clone())?;
         if if_version.is_some_and(|v| v != before.version) {
-            return Err(StoreError::VersionMismatch);
+            return Err(StoreError::Stale);
         }
         let now = renda_domain::time::now();
         let mut after = before.clone();
@@ -291,7 +291,7 @@ impl Store {
         let txn = self.db.begin().await?;
         let before = client_from(load_client(&txn, id).await?)?;
         if if_version.is_some_and(|v| v != before.version) {
-            return Err(StoreError::VersionMismatch);
+            return Err(StoreError::Stale);
         }
         let now = renda_domain::time::now();
         let res = sc::Entity::update_many()

@@ -190,7 +190,7 @@ impl Store {
         let model = load_subscription(&txn, id).await?;
         let before = subscription_from(model.clone())?;
         if if_version.is_some_and(|v| v != before.version) {
-            return Err(StoreError::VersionMismatch);
+            return Err(StoreError::Stale);
         }
         let mut after = before.clone();
         if let Some(u) = patch.url {
@@ -276,7 +276,7 @@ impl Store {
         let txn = self.db.begin().await?;
         let before = subscription_from(load_subscription(&txn, id).await?)?;
         if if_version.is_some_and(|v| v != before.version) {
-            return Err(StoreError::VersionMismatch);
+            return Err(StoreError::Stale);
         }
         let now = renda_domain::time::now();
         let res = ws::Entity::update_many()
