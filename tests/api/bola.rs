@@ -2315,7 +2315,7 @@ async fn deputy_duty_and_account_bodies_refuse_the_fields_the_server_keeps() {
     cases(
         l,
         "POST",
-        &duties,
+        duties,
         &a.1,
         json!({"kind": "research", "occurred_on": today, "title": "调研"}),
         &[
@@ -2401,7 +2401,7 @@ async fn deputy_duty_and_account_bodies_refuse_the_fields_the_server_keeps() {
         l,
         "PATCH",
         "/api/v1/security-policy",
-        &secadmin,
+        secadmin,
         json!({"session_idle_minutes": 30}),
         &[("updated_by", json!(someone)), ("id", json!(someone))],
     );
@@ -2416,7 +2416,7 @@ async fn deputy_duty_and_account_bodies_refuse_the_fields_the_server_keeps() {
         w("/api/v1/users?limit=100".into(), &t.admin),
         w(user.clone(), &t.admin),
         w("/api/v1/me".into(), &a.1),
-        w("/api/v1/security-policy".into(), &secadmin),
+        w("/api/v1/security-policy".into(), secadmin),
     ];
     refuse_every_case(app, &list, &witnesses).await;
 }
@@ -2644,7 +2644,7 @@ async fn constituent_opinion_bodies_refuse_the_fields_the_server_keeps() {
     cases(
         l,
         "POST",
-        &opinion(&online, "answer"),
+        &opinion(online, "answer"),
         &t.staff,
         json!({"answer": "已处理"}),
         &[
@@ -2655,7 +2655,7 @@ async fn constituent_opinion_bodies_refuse_the_fields_the_server_keeps() {
     cases(
         l,
         "POST",
-        &opinion(&online, "forward"),
+        &opinion(online, "forward"),
         &t.staff,
         json!({"unit_id": u1.0}),
         &[("status", json!("replied"))],
@@ -2663,7 +2663,7 @@ async fn constituent_opinion_bodies_refuse_the_fields_the_server_keeps() {
     cases(
         l,
         "POST",
-        &opinion(&forwarded, "unit-reply"),
+        &opinion(forwarded, "unit-reply"),
         &u1.1,
         json!({"reply": "已修复"}),
         &[("status", json!("closed")), ("unit_id", json!(u2.0))],
@@ -2671,7 +2671,7 @@ async fn constituent_opinion_bodies_refuse_the_fields_the_server_keeps() {
     cases(
         l,
         "POST",
-        &opinion(&online, "take-up"),
+        &opinion(online, "take-up"),
         &a.1,
         json!({"title": "关于增设遮阳棚的建议", "category": "城乡建设", "term": "第十九届"}),
         &[("lead_deputy_id", json!(b.0)), ("suggestion_id", json!(s))],
