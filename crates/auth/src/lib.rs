@@ -3,6 +3,7 @@
 //! do what.
 
 pub mod jwt;
+pub mod livelihood_access;
 pub mod opinion_access;
 pub mod password;
 pub mod permission;

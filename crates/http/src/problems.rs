@@ -7,6 +7,7 @@ use renda_domain::suggestion::{
     SuggestionStatus,
 };
 
+use renda_domain::livelihood::{self as lh, BallotProblem, LivelihoodError, RoundBlocker};
 use renda_domain::supervision::{self as sv, PlanProblem, Stage, StageBlocker, SupervisionError};
 
 use crate::error::{ApiError, FieldError, Msg};
@@ -309,6 +310,82 @@ impl From<SupervisionError> for ApiError {
                         .into_iter()
                         .map(|f| {
                             let text = supervision_issue_text(f.issue);
+                            FieldError::new(f.field, f.issue.code(), text)
+                        })
+                        .collect(),
+                );
+            }
+        };
+        ApiError::conflict(code, detail)
+    }
+}
+
+/// The text of one field's problem in a livelihood-project command.
+fn livelihood_issue_text(issue: lh::Issue) -> Msg {
+    use lh::Issue as I;
+    match issue {
+        I::Blank => Msg::new("不能为空", "must not be blank"),
+        I::UnknownUnit => Msg::new("承办单位不存在", "no such unit"),
+        I::UnitRequired => Msg::new(
+            "入围项目须明确责任单位",
+            "a shortlisted candidate needs a responsible unit",
+        ),
+        I::Future => Msg::new("日期不能晚于今天", "the date is in the future"),
+        I::BadTieBreak => Msg::new(
+            "须且只须从同票项目中选出空余名额数的项目（且须有同票）",
+            "name exactly as many of the tied candidates as seats are open (and only when there is a tie)",
+        ),
+        I::Ballot(BallotProblem::TooManyApprovals { seats, given }) => Msg::new(
+            format!("最多赞成 {seats} 个项目，实际 {given} 个"),
+            format!("at most {seats} approvals, {given} given"),
+        ),
+        I::Ballot(BallotProblem::NotShortlisted(c)) => Msg::new(
+            format!("{c} 不是入围项目"),
+            format!("{c} is not on the ballot"),
+        ),
+        I::Ballot(BallotProblem::MarkedTwice(c)) => {
+            Msg::new(format!("{c} 被重复标记"), format!("{c} is marked twice"))
+        }
+    }
+}
+
+impl From<LivelihoodError> for ApiError {
+    fn from(e: LivelihoodError) -> Self {
+        let code = e.code();
+        let detail = match e {
+            LivelihoodError::InvalidState(s) => Msg::new(
+                format!("本轮票决当前处于“{s}”阶段，不允许此操作"),
+                format!("The round is {s}; this operation is not allowed now"),
+            ),
+            LivelihoodError::Blocked(RoundBlocker::Undecided(title)) => Msg::new(
+                format!("候选项目“{title}”等尚未审查，须逐项决定"),
+                format!("Candidates such as “{title}” are not reviewed yet; decide each"),
+            ),
+            LivelihoodError::Blocked(RoundBlocker::NothingShortlisted) => {
+                Msg::new("尚无入围候选项目", "No candidate is shortlisted")
+            }
+            LivelihoodError::Blocked(RoundBlocker::TiePending) => Msg::new(
+                "末位同票的项目尚未决定",
+                "A tie at the cut-off is not decided yet",
+            ),
+            LivelihoodError::CandidatesChanged(_) => Msg::new(
+                "候选项目刚有变动，当前不能进入下一阶段",
+                "The candidates changed meanwhile; the round cannot move on now",
+            ),
+            LivelihoodError::AlreadyVoted => {
+                Msg::new("您已投票", "You have already voted in this round")
+            }
+            LivelihoodError::AlreadyRated => {
+                Msg::new("您已评价该项目", "You have already rated this project")
+            }
+            LivelihoodError::NotAMember => return ApiError::forbidden(),
+            LivelihoodError::NotFound => return ApiError::not_found(),
+            LivelihoodError::Invalid(issues) => {
+                return ApiError::validation(
+                    issues
+                        .into_iter()
+                        .map(|f| {
+                            let text = livelihood_issue_text(f.issue);
                             FieldError::new(f.field, f.issue.code(), text)
                         })
                         .collect(),

@@ -5,7 +5,7 @@
 use chrono::{Datelike, Days, NaiveDate};
 use renda_domain::activity::{ActivityKind, NeedStatus, RequesterKind};
 use renda_domain::deputy::Level;
-use renda_domain::livelihood::{CandidateSource, CandidateStatus, Choice, RoundStage};
+use renda_domain::livelihood::{CandidateSource, CandidateStatus, Change, Choice, RoundStage};
 use renda_domain::station::{OpinionStatus, StationKind};
 use renda_persistence::activities::{Activity, Need};
 use renda_persistence::constituent::ConstituentOpinion;
@@ -356,10 +356,13 @@ async fn advance(
         .save_round(
             ctx,
             &round,
-            after,
-            Event {
-                action,
-                detail: None,
+            Change {
+                after,
+                event: Event {
+                    action,
+                    detail: None,
+                },
+                effects: Vec::new(),
             },
         )
         .await?)

@@ -244,8 +244,8 @@ impl Store {
 
     /// Closes the vote: counts the stored ballots inside the transaction
     /// (after locking the round, so no ballot slips in after the count),
-    /// marks candidates adopted or not with their counts, and moves the
-    /// round to implementing. Candidates tied at the cut-off are marked
+    /// lets the domain decide each candidate ([`rules::close_voting`]):
+    /// adopted or not with their counts, and the round implementing. Candidates tied at the cut-off are marked
     /// `tied` for the office to decide ([`Store::break_tie`]); the count
     /// is frozen either way.
     pub async fn close_voting(
@@ -265,57 +265,12 @@ impl Store {
         let before = &round_from(current)?;
         open_ballot_box(&txn, &self.crypto, before.id).await?;
         let result = count_votes(&txn, &self.crypto, before.id, before.seats).await?;
-        for c in shortlist_of(&txn, before.id).await? {
-            let n = result.counts.get(&c).copied().unwrap_or_default();
-            let status = if result.adopted.contains(&c) {
-                CandidateStatus::Adopted
-            } else if result.tied.contains(&c) {
-                CandidateStatus::Tied
-            } else {
-                CandidateStatus::NotAdopted
-            };
-            lc::Entity::update_many()
-                .col_expr(lc::Column::Status, Expr::value(status.as_str()))
-                .col_expr(lc::Column::Approvals, Expr::value(Some(count(n.approvals))))
-                .col_expr(lc::Column::Against, Expr::value(Some(count(n.against))))
-                .col_expr(
-                    lc::Column::Abstentions,
-                    Expr::value(Some(count(n.abstentions))),
-                )
-                .col_expr(lc::Column::UpdatedAt, Expr::value(now))
-                .col_expr(lc::Column::Version, Expr::col(lc::Column::Version).add(1))
-                .filter(lc::Column::Id.eq(c))
-                .exec(&txn)
-                .await?;
-        }
-        let mut after = before.clone();
-        after.stage = RoundStage::Implementing;
-        after.updated_at = now;
-        after.version = before.version + 1;
-        RoundEntity::update_many()
-            .set(round_active(&after))
-            .filter(C::Id.eq(before.id))
-            .exec(&txn)
-            .await?;
-        let detail = serde_json::json!({
-            "ballots": result.ballots,
-            "adopted": result.adopted,
-            "tied": result.tied,
-            "open_seats": result.open_seats,
-        });
-        let event = Event {
-            action: "voting_closed",
-            detail: Some(detail.clone()),
-        };
-        insert_event(
-            &txn,
-            ctx,
-            before.id,
-            Some(before.stage),
-            Some(after.stage),
-            &event,
-        )
-        .await?;
+        let shortlist = shortlist_of(&txn, before.id).await?;
+        // The lock above holds the round in the stage the domain needs.
+        let change = rules::close_voting(before, &shortlist, &result)
+            .map_err(|_| StoreError::Conflict(Conflict::StageChanged))?;
+        let detail = change.event.detail.clone();
+        let after = apply(&txn, ctx, before, change, now).await?;
         audit::record(
             &txn,
             &self.crypto,
@@ -331,10 +286,10 @@ impl Store {
         Ok((after, result))
     }
 
-    /// Decides a tie at the cut-off: `adopt` names exactly as many of the
-    /// tied candidates as seats are open; the others are not adopted. The
-    /// decision and its reason stay with the round. No tie, or a choice
-    /// that does not fit, is `Conflict(Conflict::BadTieBreak)`.
+    /// Decides a tie at the cut-off: reads the candidates with the round
+    /// locked at `before.version` and lets the domain decide
+    /// ([`rules::break_tie`]); no tie, or a choice that does not fit, is
+    /// `Conflict(Conflict::BadTieBreak)`.
     pub async fn break_tie(
         &self,
         ctx: &AuditCtx,
@@ -354,66 +309,24 @@ impl Store {
         if res.rows_affected != 1 {
             return Err(StoreError::VersionMismatch);
         }
-        let all = lc::Entity::find()
+        let candidates = lc::Entity::find()
             .filter(lc::Column::RoundId.eq(before.id))
             .all(&txn)
-            .await?;
-        let tied: Vec<Uuid> = all
-            .iter()
-            .filter(|m| m.status == CandidateStatus::Tied.as_str())
-            .map(|m| m.id)
-            .collect();
-        let adopted = all
-            .iter()
-            .filter(|m| m.status == CandidateStatus::Adopted.as_str())
-            .count();
-        let open = usize::try_from(before.seats)
-            .unwrap_or(usize::MAX)
-            .saturating_sub(adopted);
-        let mut chosen = adopt.to_vec();
-        chosen.sort();
-        chosen.dedup();
-        if tied.is_empty() || chosen.len() != open || !chosen.iter().all(|c| tied.contains(c)) {
-            return Err(StoreError::Conflict(Conflict::BadTieBreak));
-        }
-        for c in &tied {
-            let status = if chosen.contains(c) {
-                CandidateStatus::Adopted
-            } else {
-                CandidateStatus::NotAdopted
-            };
-            lc::Entity::update_many()
-                .col_expr(lc::Column::Status, Expr::value(status.as_str()))
-                .col_expr(lc::Column::UpdatedAt, Expr::value(now))
-                .col_expr(lc::Column::Version, Expr::col(lc::Column::Version).add(1))
-                .filter(lc::Column::Id.eq(*c))
-                .exec(&txn)
-                .await?;
-        }
-        let mut after = before.clone();
-        after.tie_break = Some(
-            serde_json::json!({"tied": tied, "adopted": chosen, "reason": reason}).to_string(),
-        );
-        after.updated_at = now;
-        after.version = before.version + 1;
-        RoundEntity::update_many()
-            .set(round_active(&after))
-            .filter(C::Id.eq(before.id))
-            .exec(&txn)
-            .await?;
-        let event = Event {
-            action: "tie_broken",
-            detail: Some(serde_json::json!({"tied": tied, "adopted": chosen, "reason": reason})),
-        };
-        insert_event(
-            &txn,
-            ctx,
-            before.id,
-            Some(before.stage),
-            Some(after.stage),
-            &event,
-        )
-        .await?;
+            .await?
+            .into_iter()
+            .map(|m| Ok((m.id, parse_stored::<CandidateStatus>(&m.status)?)))
+            .collect::<StoreResult<Vec<_>>>()?;
+        let change = rules::break_tie(before, &candidates, adopt, reason).map_err(|e| match e {
+            rules::LivelihoodError::Invalid(i)
+                if i.iter().any(|f| f.issue == rules::Issue::BadTieBreak) =>
+            {
+                StoreError::Conflict(Conflict::BadTieBreak)
+            }
+            // The lock above holds the round in the stage the domain
+            // needs; a blank reason is the caller's to refuse first.
+            _ => StoreError::VersionMismatch,
+        })?;
+        let after = apply(&txn, ctx, before, change, now).await?;
         audit::record(
             &txn,
             &self.crypto,
@@ -438,4 +351,58 @@ impl Store {
             .await?
             > 0)
     }
+}
+
+/// Writes a change of a round already locked inside `txn`: the round at
+/// the next version, the candidates it decides, and the timeline event.
+async fn apply<Conn: ConnectionTrait>(
+    txn: &Conn,
+    ctx: &AuditCtx,
+    before: &Round,
+    change: Change,
+    now: DateTime<Utc>,
+) -> StoreResult<Round> {
+    let Change {
+        mut after,
+        event,
+        effects,
+    } = change;
+    for e in &effects {
+        let Effect::Decided {
+            candidate_id,
+            status,
+            count: n,
+        } = e;
+        let mut q = lc::Entity::update_many()
+            .col_expr(lc::Column::Status, Expr::value(status.as_str()))
+            .col_expr(lc::Column::UpdatedAt, Expr::value(now))
+            .col_expr(lc::Column::Version, Expr::col(lc::Column::Version).add(1));
+        if let Some(n) = n {
+            q = q
+                .col_expr(lc::Column::Approvals, Expr::value(Some(count(n.approvals))))
+                .col_expr(lc::Column::Against, Expr::value(Some(count(n.against))))
+                .col_expr(
+                    lc::Column::Abstentions,
+                    Expr::value(Some(count(n.abstentions))),
+                );
+        }
+        q.filter(lc::Column::Id.eq(*candidate_id)).exec(txn).await?;
+    }
+    after.updated_at = now;
+    after.version = before.version + 1;
+    RoundEntity::update_many()
+        .set(round_active(&after))
+        .filter(C::Id.eq(before.id))
+        .exec(txn)
+        .await?;
+    insert_event(
+        txn,
+        ctx,
+        before.id,
+        Some(before.stage),
+        Some(after.stage),
+        &event,
+    )
+    .await?;
+    Ok(after)
 }

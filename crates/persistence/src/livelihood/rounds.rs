@@ -61,15 +61,19 @@ impl Store {
         page.try_map(round_from)
     }
 
-    /// Writes `after` over `before` if unchanged meanwhile, with a timeline
-    /// event and an audit entry.
+    /// Writes the change's `after` over `before` if unchanged meanwhile,
+    /// with a timeline event and an audit entry. A stage the round enters
+    /// is checked again, with the round locked, against its candidates
+    /// ([`rules::entry_blocker`]).
     pub async fn save_round(
         &self,
         ctx: &AuditCtx,
         before: &Round,
-        mut after: Round,
-        event: Event,
+        change: Change,
     ) -> StoreResult<Round> {
+        let Change {
+            mut after, event, ..
+        } = change;
         let txn = self.db.begin().await?;
         after.updated_at = renda_domain::time::now();
         after.version = before.version + 1;
@@ -83,26 +87,24 @@ impl Store {
             return Err(StoreError::VersionMismatch);
         }
         // With the round row locked (reviews and tie decisions lock it too),
-        // the candidates cannot change under these checks.
-        let status_count = |status: CandidateStatus| {
-            lc::Entity::find()
+        // the candidates cannot change under this check.
+        if after.stage != before.stage {
+            let candidates = lc::Entity::find()
                 .filter(lc::Column::RoundId.eq(before.id))
-                .filter(lc::Column::Status.eq(status.as_str()))
-                .count(&txn)
-        };
-        if after.stage == RoundStage::Voting && before.stage != RoundStage::Voting {
-            if status_count(CandidateStatus::Proposed).await? > 0 {
-                return Err(StoreError::Conflict(Conflict::CandidatesUndecided));
+                .order_by_asc(lc::Column::Id)
+                .all(&txn)
+                .await?
+                .into_iter()
+                .map(candidate_from)
+                .collect::<StoreResult<Vec<_>>>()?;
+            let facts = rules::RoundFacts::of(&candidates);
+            if let Some(b) = rules::entry_blocker(after.stage, &facts) {
+                return Err(StoreError::Conflict(match b {
+                    rules::RoundBlocker::Undecided(_) => Conflict::CandidatesUndecided,
+                    rules::RoundBlocker::NothingShortlisted => Conflict::NothingShortlisted,
+                    rules::RoundBlocker::TiePending => Conflict::TiePending,
+                }));
             }
-            if status_count(CandidateStatus::Shortlisted).await? == 0 {
-                return Err(StoreError::Conflict(Conflict::NothingShortlisted));
-            }
-        }
-        if after.stage == RoundStage::Evaluating
-            && before.stage != RoundStage::Evaluating
-            && status_count(CandidateStatus::Tied).await? > 0
-        {
-            return Err(StoreError::Conflict(Conflict::TiePending));
         }
         insert_event(
             &txn,

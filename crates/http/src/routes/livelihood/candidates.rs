@@ -108,60 +108,22 @@ pub async fn propose_candidate(
     body: JsonBody<ProposeRequest>,
 ) -> ApiResult<HttpResponse> {
     let round = state.store.get_round(id.into_inner()).await?;
-    let actor = caller.principal.actor();
-    let limited = actor.is_none_or(|a| !a.has(Role::Staff) && !a.has(Role::Deputy));
+    let (by, limited) = access::proposer(&caller);
     if limited {
         limit_anonymous(&state, &req).await?;
     }
     let b = body.parse()?;
-    let errors: Vec<FieldError> = [("title", &b.title), ("description", &b.description)]
-        .iter()
-        .filter(|(_, v)| renda_domain::text::is_blank(v))
-        .map(|(f, _)| blank(f))
-        .collect();
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    if let Some(u) = b.unit_id
-        && !state.store.unit_exists(u).await?
-    {
-        return Err(ApiError::field(
-            "unit_id",
-            "not_found",
-            Msg::new("承办单位不存在", "no such unit"),
-        ));
-    }
-    if round.stage != RoundStage::Collecting {
-        return Err(invalid_stage(round.stage));
-    }
-    let (source, deputy) = match actor {
-        Some(a) if a.has(Role::Staff) => (CandidateSource::Government, None),
-        Some(a) if a.has(Role::Deputy) && a.deputy_id.is_some() => {
-            (CandidateSource::Deputy, a.deputy_id)
-        }
-        _ => (CandidateSource::Public, None),
+    let unit_exists = match b.unit_id {
+        Some(u) => state.store.unit_exists(u).await?,
+        None => false,
     };
-    let now = renda_domain::time::now();
-    let c = Candidate {
-        id: Uuid::now_v7(),
-        round_id: round.id,
-        title: b.title.trim().to_owned(),
+    let input = rules::ProposeInput {
+        title: b.title,
         description: b.description,
         estimated_budget: b.estimated_budget,
         unit_id: b.unit_id,
-        source,
-        proposed_by: actor.map(|a| a.user_id),
-        proposer_deputy_id: deputy,
-        status: CandidateStatus::Proposed,
-        review_reason: None,
-        reviewed_by: None,
-        approvals: None,
-        against: None,
-        abstentions: None,
-        created_at: now,
-        updated_at: now,
-        version: 1,
     };
+    let c = rules::propose(&round, input, unit_exists, by, &command_ctx(&state))?;
     let c = match state.store.create_candidate(&caller.audit(), c).await {
         Ok(c) => c,
         Err(e) => return Err(store_error(&state, e, round.id).await),
@@ -245,7 +207,7 @@ pub async fn get_candidate(
 ) -> ApiResult<HttpResponse> {
     let (id, cid) = path.into_inner();
     let c = state.store.get_candidate(id, cid).await?;
-    let project = if c.status == CandidateStatus::Adopted {
+    let project = if c.is_project() {
         let percent = state
             .store
             .project_progress(c.id)
@@ -312,49 +274,25 @@ pub async fn review_candidate(
     let round = state.store.get_round(id).await?;
     let before = state.store.get_candidate(id, cid).await?;
     let b = body.parse()?;
-    if renda_domain::text::is_blank(&b.reason) {
-        return Err(ApiError::validation(vec![blank("reason")]));
-    }
-    if let Some(u) = b.unit_id
-        && !state.store.unit_exists(u).await?
-    {
-        return Err(ApiError::field(
-            "unit_id",
-            "not_found",
-            Msg::new("承办单位不存在", "no such unit"),
-        ));
-    }
-    let unit = b.unit_id.or(before.unit_id);
-    if b.shortlist && unit.is_none() {
-        return Err(ApiError::field(
-            "unit_id",
-            "required",
-            Msg::new(
-                "入围项目须明确责任单位",
-                "a shortlisted candidate needs a responsible unit",
-            ),
-        ));
-    }
-    if round.stage != RoundStage::Reviewing {
-        return Err(invalid_stage(round.stage));
-    }
-    let mut after = before.clone();
-    after.status = if b.shortlist {
-        CandidateStatus::Shortlisted
-    } else {
-        CandidateStatus::Rejected
+    let unit_exists = match b.unit_id {
+        Some(u) => state.store.unit_exists(u).await?,
+        None => false,
     };
-    after.review_reason = Some(b.reason);
-    after.unit_id = unit;
-    after.reviewed_by = Some(caller.actor()?.user_id);
+    let input = rules::ReviewInput {
+        shortlist: b.shortlist,
+        reason: b.reason,
+        unit_id: b.unit_id,
+    };
+    let reviewer = caller.actor()?.user_id;
+    let change = rules::review(&round, &before, input, unit_exists, reviewer)?;
     let saved = state
         .store
         .save_candidate(
             &caller.audit(),
             &before,
-            after,
+            change.after,
             RoundStage::Reviewing,
-            "review",
+            change.action,
         )
         .await;
     let c = match saved {

@@ -1,37 +1,39 @@
 //! Livelihood projects voted by deputies (民生实事项目人大代表票决): a
 //! round collects candidates, shortlists them, lets the deputies of its
 //! congress vote, and follows the adopted projects to their evaluation.
+//!
+//! Every handler here loads, asks the permission module, gathers the facts
+//! a command needs from the store, calls the domain command
+//! (`renda_domain::livelihood`), saves the result and answers.
 
 use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use renda_auth::Action;
-use renda_domain::Code;
-use renda_domain::Role;
-use renda_domain::deputy::{Level, MembershipStatus};
+use renda_domain::deputy::Level;
 use renda_domain::livelihood::{
-    self as rules, BallotProblem, CandidateSource, CandidateStatus, Choice, Rating, RoundOp,
-    RoundStage,
+    self as rules, CandidateSource, CandidateStatus, Choice, Ctx, Issue, LivelihoodError, Rating,
+    RoundBlocker, RoundStage,
 };
 use renda_domain::supervision::Tally;
 use renda_persistence::Conflict;
 use renda_persistence::StoreError;
-use renda_persistence::livelihood::{Candidate, Comment, Event, Progress, Round, TimelineEntry};
+use renda_persistence::livelihood::{Candidate, Comment, Progress, Round, TimelineEntry};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams};
 use crate::pagination::{Keyed, ListParams, ListResponse, WholeListParams};
-use crate::routes::common::{blank, concurrent_change, limit_anonymous};
+use crate::routes::common::{concurrent_change, limit_anonymous};
 use crate::routes::suggestions::EmptyRequest;
 use crate::{AppState, respond};
 
+mod access;
 mod candidates;
 mod projects;
 mod rounds;
@@ -72,41 +74,35 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 // ---------------------------------------------------------------- helpers
 
-fn invalid_stage(s: RoundStage) -> ApiError {
-    ApiError::conflict(
-        Code::InvalidState,
-        Msg::new(
-            format!("本轮票决当前处于“{s}”阶段，不允许此操作"),
-            format!("The round is {s}; this operation is not allowed now"),
-        ),
-    )
-}
-
-/// The candidates changed while the round was moved on.
-fn candidates_changed(code: Code) -> ApiError {
-    ApiError::conflict(
-        code,
-        Msg::new(
-            "候选项目刚有变动，当前不能进入下一阶段",
-            "The candidates changed meanwhile; the round cannot move on now",
-        ),
-    )
+/// When a command is given.
+fn command_ctx(state: &AppState) -> Ctx {
+    Ctx {
+        now: renda_domain::time::now(),
+        today: state.clock.today(),
+        new_id: Uuid::now_v7,
+    }
 }
 
 /// A storage refusal as an answer; a stage that changed meanwhile is
 /// named as it is now.
 async fn store_error(state: &AppState, e: StoreError, round: Uuid) -> ApiError {
+    let changed = |b: RoundBlocker| LivelihoodError::CandidatesChanged(b).into();
     match e {
         StoreError::VersionMismatch => concurrent_change(),
         StoreError::Conflict(Conflict::CandidatesUndecided) => {
-            candidates_changed(Code::CandidatesUndecided)
+            changed(RoundBlocker::Undecided(String::new()))
         }
         StoreError::Conflict(Conflict::NothingShortlisted) => {
-            candidates_changed(Code::NothingShortlisted)
+            changed(RoundBlocker::NothingShortlisted)
         }
-        StoreError::Conflict(Conflict::TiePending) => candidates_changed(Code::TiePending),
+        StoreError::Conflict(Conflict::TiePending) => changed(RoundBlocker::TiePending),
+        StoreError::Conflict(Conflict::BadTieBreak) => {
+            LivelihoodError::field("adopt", Issue::BadTieBreak).into()
+        }
+        StoreError::Conflict(Conflict::AlreadyVoted) => LivelihoodError::AlreadyVoted.into(),
+        StoreError::Conflict(Conflict::AlreadyRated) => LivelihoodError::AlreadyRated.into(),
         StoreError::Conflict(Conflict::StageChanged) => match state.store.get_round(round).await {
-            Ok(r) => invalid_stage(r.stage),
+            Ok(r) => LivelihoodError::InvalidState(r.stage).into(),
             Err(e) => e.into(),
         },
         other => other.into(),

@@ -1,15 +1,12 @@
 //! Following the adopted projects: progress, comments and ratings.
 
 use super::*;
-use renda_domain::Code;
-use renda_persistence::Conflict;
+use access::member;
 
 async fn project(state: &AppState, id: Uuid, pid: Uuid) -> ApiResult<(Round, Candidate)> {
     let round = state.store.get_round(id).await?;
     let c = state.store.get_candidate(id, pid).await?;
-    if c.status != CandidateStatus::Adopted {
-        return Err(ApiError::not_found());
-    }
+    rules::project(&c)?;
     Ok((round, c))
 }
 
@@ -86,38 +83,14 @@ pub async fn report_progress(
 ) -> ApiResult<HttpResponse> {
     let (id, pid) = path.into_inner();
     let (round, p) = project(&state, id, pid).await?;
-    let a = caller.actor()?;
-    if !(a.has(Role::Unit) && a.unit_id.is_some() && a.unit_id == p.unit_id) {
-        return Err(ApiError::forbidden());
-    }
+    let reporter = access::project_unit_user(&caller, &p)?;
     let b = body.parse()?;
-    let today = state.clock.today();
-    let on = b.reported_on.unwrap_or(today);
-    if renda_domain::text::is_blank(&b.note) {
-        return Err(ApiError::validation(vec![blank("note")]));
-    }
-    if on > today {
-        return Err(ApiError::field(
-            "reported_on",
-            "future",
-            Msg::new("日期不能晚于今天", "the date is in the future"),
-        ));
-    }
-    if !matches!(
-        round.stage,
-        RoundStage::Implementing | RoundStage::Evaluating
-    ) {
-        return Err(invalid_stage(round.stage));
-    }
-    let pr = Progress {
-        id: Uuid::now_v7(),
-        candidate_id: p.id,
+    let input = rules::ProgressInput {
         percent: b.percent,
         note: b.note,
-        reported_on: on,
-        reported_by: a.user_id,
-        created_at: renda_domain::time::now(),
+        reported_on: b.reported_on,
     };
+    let pr = rules::report_progress(&round, &p, input, reporter, &command_ctx(&state))?;
     let pr = match state
         .store
         .add_progress(&caller.audit(), round.id, pr)
@@ -228,22 +201,7 @@ pub async fn add_comment(
     let (round, p) = project(&state, id, pid).await?;
     let deputy = member(&state, &caller, &round).await?;
     let b = body.parse()?;
-    if renda_domain::text::is_blank(&b.content) {
-        return Err(ApiError::validation(vec![blank("content")]));
-    }
-    if !matches!(
-        round.stage,
-        RoundStage::Implementing | RoundStage::Evaluating
-    ) {
-        return Err(invalid_stage(round.stage));
-    }
-    let c = Comment {
-        id: Uuid::now_v7(),
-        candidate_id: p.id,
-        deputy_id: deputy,
-        content: b.content,
-        created_at: renda_domain::time::now(),
-    };
+    let c = rules::comment(&round, &p, deputy, b.content, &command_ctx(&state))?;
     let c = match state.store.add_comment(&caller.audit(), round.id, c).await {
         Ok(c) => c,
         Err(e) => return Err(store_error(&state, e, round.id).await),
@@ -326,9 +284,7 @@ pub async fn rate_project(
     let (round, p) = project(&state, id, pid).await?;
     let deputy = member(&state, &caller, &round).await?;
     let b = body.parse()?;
-    if round.stage != RoundStage::Evaluating {
-        return Err(invalid_stage(round.stage));
-    }
+    rules::check_rating(&round)?;
     let user = caller.actor()?.user_id;
     match state
         .store
@@ -352,10 +308,6 @@ pub async fn rate_project(
                 choice: b.choice,
                 rated_at: at,
             })),
-        Err(StoreError::Conflict(Conflict::AlreadyRated)) => Err(ApiError::conflict(
-            Code::AlreadyRated,
-            Msg::new("您已评价该项目", "You have already rated this project"),
-        )),
         Err(e) => Err(store_error(&state, e, round.id).await),
     }
 }

@@ -98,30 +98,15 @@ pub async fn create_round(
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ManageLivelihood)?;
     let b = body.parse()?;
-    let errors: Vec<FieldError> = [("term", &b.term), ("title", &b.title)]
-        .iter()
-        .filter(|(_, v)| renda_domain::text::is_blank(v))
-        .map(|(f, _)| blank(f))
-        .collect();
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    let now = renda_domain::time::now();
-    let r = Round {
-        id: Uuid::now_v7(),
+    let input = rules::RoundInput {
         year: b.year,
         level: b.level,
-        term: b.term.trim().to_owned(),
-        title: b.title.trim().to_owned(),
+        term: b.term,
+        title: b.title,
         seats: b.seats,
         secret_ballot: b.secret_ballot.unwrap_or(true),
-        stage: RoundStage::Collecting,
-        tie_break: None,
-        created_by: caller.actor()?.user_id,
-        created_at: now,
-        updated_at: now,
-        version: 1,
     };
+    let r = rules::create_round(input, caller.actor()?.user_id, &command_ctx(&state))?;
     let r = state.store.create_round(&caller.audit(), r).await?;
     let version = r.version;
     let location = format!("/api/v1/livelihood-rounds/{}", r.id);

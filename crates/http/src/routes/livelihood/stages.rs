@@ -1,8 +1,6 @@
 //! Moving a round through its stages, breaking ties, and its timeline.
 
 use super::*;
-use renda_domain::Code;
-use renda_persistence::Conflict;
 
 async fn load_admin(state: &AppState, caller: &Caller, id: Uuid, im: &IfMatch) -> ApiResult<Round> {
     caller.require(Action::ManageLivelihood)?;
@@ -19,59 +17,15 @@ async fn advance(
     id: Uuid,
     im: IfMatch,
     body: JsonBody<EmptyRequest>,
-    op: RoundOp,
-    action: &'static str,
+    command: rules::RoundCommand,
 ) -> ApiResult<HttpResponse> {
     let before = load_admin(state, caller, id, &im).await?;
     let b = body.parse()?;
-    let stage =
-        rules::next_round_stage(before.stage, op).ok_or_else(|| invalid_stage(before.stage))?;
-    if op == RoundOp::StartVoting {
-        let undecided = state
-            .store
-            .round_candidates(id, Some(CandidateStatus::Proposed))
-            .await?;
-        if let Some(c) = undecided.first() {
-            return Err(ApiError::conflict(
-                Code::CandidatesUndecided,
-                Msg::new(
-                    format!("候选项目“{}”等尚未审查，须逐项决定", c.title),
-                    format!(
-                        "Candidates such as “{}” are not reviewed yet; decide each",
-                        c.title
-                    ),
-                ),
-            ));
-        }
-        let shortlisted = state
-            .store
-            .round_candidates(id, Some(CandidateStatus::Shortlisted))
-            .await?;
-        if shortlisted.is_empty() {
-            return Err(ApiError::conflict(
-                Code::NothingShortlisted,
-                Msg::new("尚无入围候选项目", "No candidate is shortlisted"),
-            ));
-        }
-    }
-    if op == RoundOp::StartEvaluation && state.store.tie_pending(id).await? {
-        return Err(ApiError::conflict(
-            Code::TiePending,
-            Msg::new(
-                "末位同票的项目尚未决定",
-                "A tie at the cut-off is not decided yet",
-            ),
-        ));
-    }
-    let mut after = before.clone();
-    after.stage = stage;
-    let detail = b
-        .note
-        .filter(|n| !renda_domain::text::is_blank(n))
-        .map(|n| json!({"note": n}));
+    let candidates = state.store.round_candidates(id, None).await?;
+    let change = command(&before, &rules::RoundFacts::of(&candidates), b.note)?;
     let r = match state
         .store
-        .save_round(&caller.audit(), &before, after, Event { action, detail })
+        .save_round(&caller.audit(), &before, change)
         .await
     {
         Ok(r) => r,
@@ -82,7 +36,7 @@ async fn advance(
 }
 
 macro_rules! stage_op {
-    ($(#[$m:meta])* $name:ident, $path:literal, $op:expr, $action:literal) => {
+    ($(#[$m:meta])* $name:ident, $path:literal, $command:path) => {
         $(#[$m])*
         #[utoipa::path(
             tag = "livelihood",
@@ -104,26 +58,26 @@ macro_rules! stage_op {
             if_match: IfMatch,
             body: JsonBody<EmptyRequest>,
         ) -> ApiResult<HttpResponse> {
-            advance(&state, &caller, id.into_inner(), if_match, body, $op, $action).await
+            advance(&state, &caller, id.into_inner(), if_match, body, $command).await
         }
     };
 }
 
 stage_op!(
     /// Ends collecting; the office reviews the candidates (staff).
-    start_review, "/livelihood-rounds/{id}/start-review", RoundOp::StartReview, "review_started"
+    start_review, "/livelihood-rounds/{id}/start-review", rules::start_review
 );
 stage_op!(
     /// Opens the vote on the shortlisted candidates (staff).
-    start_voting, "/livelihood-rounds/{id}/start-voting", RoundOp::StartVoting, "voting_started"
+    start_voting, "/livelihood-rounds/{id}/start-voting", rules::start_voting
 );
 stage_op!(
     /// Moves the adopted projects to their evaluation by the deputies (staff).
-    start_round_evaluation, "/livelihood-rounds/{id}/start-evaluation", RoundOp::StartEvaluation, "evaluation_started"
+    start_round_evaluation, "/livelihood-rounds/{id}/start-evaluation", rules::start_evaluation
 );
 stage_op!(
     /// Closes the round (staff). Final.
-    close_round, "/livelihood-rounds/{id}/close", RoundOp::Close, "closed"
+    close_round, "/livelihood-rounds/{id}/close", rules::close_round
 );
 
 /// Closes the vote (staff): the stored ballots are counted, the top N by
@@ -153,9 +107,7 @@ pub async fn close_voting(
 ) -> ApiResult<HttpResponse> {
     let before = load_admin(&state, &caller, id.into_inner(), &if_match).await?;
     body.parse()?;
-    if before.stage != RoundStage::Voting {
-        return Err(invalid_stage(before.stage));
-    }
+    rules::check_close_voting(&before)?;
     match state.store.close_voting(&caller.audit(), before.id).await {
         Ok((r, _)) => {
             let version = r.version;
@@ -209,29 +161,16 @@ pub async fn break_tie(
 ) -> ApiResult<HttpResponse> {
     let before = load_admin(&state, &caller, id.into_inner(), &if_match).await?;
     let b = body.parse()?;
-    if renda_domain::text::is_blank(&b.reason) {
-        return Err(ApiError::validation(vec![blank("reason")]));
-    }
-    if before.stage != RoundStage::Implementing {
-        return Err(invalid_stage(before.stage));
-    }
+    rules::check_tie_break(&before, &b.reason)?;
     match state
         .store
-        .break_tie(&caller.audit(), &before, &b.adopt, b.reason.trim())
+        .break_tie(&caller.audit(), &before, &b.adopt, &b.reason)
         .await
     {
         Ok(r) => {
             let version = r.version;
             Ok(respond::changed(version, &round_view(&state, r).await?))
         }
-        Err(StoreError::Conflict(Conflict::BadTieBreak)) => Err(ApiError::field(
-            "adopt",
-            "bad_tie_break",
-            Msg::new(
-                "须且只须从同票项目中选出空余名额数的项目（且须有同票）",
-                "name exactly as many of the tied candidates as seats are open (and only when there is a tie)",
-            ),
-        )),
         Err(e) => Err(store_error(&state, e, before.id).await),
     }
 }

@@ -1,8 +1,7 @@
 //! The deputies' ballots, the voters and the results.
 
 use super::*;
-use renda_domain::Code;
-use renda_persistence::Conflict;
+use access::member;
 
 /// A ballot: approve up to the round's seats; mark others against or
 /// abstain; candidates left unmarked count as abstentions.
@@ -45,49 +44,6 @@ pub struct MarkView {
     pub choice: Choice,
 }
 
-/// The caller's deputy id if they are a deputy of the round's congress.
-pub(super) async fn member(state: &AppState, caller: &Caller, round: &Round) -> ApiResult<Uuid> {
-    let a = caller.actor()?;
-    let Some(d) = a.deputy_id.filter(|_| a.has(Role::Deputy)) else {
-        return Err(ApiError::forbidden());
-    };
-    let deputy = state.store.get_deputy(d).await?;
-    let serving = deputy.memberships.iter().any(|m| {
-        m.level == round.level && m.term == round.term && m.status == MembershipStatus::Serving
-    });
-    if serving {
-        Ok(d)
-    } else {
-        Err(ApiError::forbidden())
-    }
-}
-
-fn ballot_error(p: BallotProblem) -> ApiError {
-    match p {
-        BallotProblem::TooManyApprovals { seats, given } => ApiError::field(
-            "approve",
-            "too_many",
-            Msg::new(
-                format!("最多赞成 {seats} 个项目，实际 {given} 个"),
-                format!("at most {seats} approvals, {given} given"),
-            ),
-        ),
-        BallotProblem::NotShortlisted(c) => ApiError::field(
-            "approve",
-            "not_shortlisted",
-            Msg::new(
-                format!("{c} 不是入围项目"),
-                format!("{c} is not on the ballot"),
-            ),
-        ),
-        BallotProblem::MarkedTwice(c) => ApiError::field(
-            "approve",
-            "marked_twice",
-            Msg::new(format!("{c} 被重复标记"), format!("{c} is marked twice")),
-        ),
-    }
-}
-
 /// Casts the caller's ballot (a serving deputy of the round's congress,
 /// while voting), once: a second ballot is 409, however close together
 /// the two arrive. The ballot is a duty record of the deputy.
@@ -114,16 +70,6 @@ pub async fn cast_ballot(
     let round = state.store.get_round(id.into_inner()).await?;
     let deputy = member(&state, &caller, &round).await?;
     let b = body.parse()?;
-    if round.stage != RoundStage::Voting {
-        return Err(invalid_stage(round.stage));
-    }
-    let marks: Vec<(Uuid, Choice)> = b
-        .approve
-        .iter()
-        .map(|c| (*c, Choice::Approve))
-        .chain(b.against.iter().map(|c| (*c, Choice::Against)))
-        .chain(b.abstain.iter().map(|c| (*c, Choice::Abstain)))
-        .collect();
     let shortlist: Vec<Uuid> = state
         .store
         .round_candidates(round.id, Some(CandidateStatus::Shortlisted))
@@ -131,7 +77,7 @@ pub async fn cast_ballot(
         .into_iter()
         .map(|c| c.id)
         .collect();
-    rules::check_ballot(&marks, &shortlist, round.seats).map_err(ballot_error)?;
+    let marks = rules::ballot(&round, &b.approve, &b.against, &b.abstain, &shortlist)?;
     let user = caller.actor()?.user_id;
     match state
         .store
@@ -163,10 +109,6 @@ pub async fn cast_ballot(
                         .collect()
                 }),
             })),
-        Err(StoreError::Conflict(Conflict::AlreadyVoted)) => Err(ApiError::conflict(
-            Code::AlreadyVoted,
-            Msg::new("您已投票", "You have already voted in this round"),
-        )),
         Err(e) => Err(store_error(&state, e, round.id).await),
     }
 }
@@ -320,18 +262,14 @@ pub struct ResultsResponse {
 #[get("/livelihood-rounds/{id}/results")]
 pub async fn round_results(state: Data<AppState>, id: Path<Uuid>) -> ApiResult<HttpResponse> {
     let round = state.store.get_round(id.into_inner()).await?;
-    if matches!(
-        round.stage,
-        RoundStage::Collecting | RoundStage::Reviewing | RoundStage::Voting
-    ) {
-        return Err(invalid_stage(round.stage));
-    }
+    rules::check_results(&round)?;
     let result = state.store.round_result(&round).await?;
     let candidates = state.store.round_candidates(round.id, None).await?;
     let mut rows: Vec<CandidateResult> = candidates
         .into_iter()
         .filter_map(|c| {
             let n = result.counts.get(&c.id)?;
+            let adopted = c.is_project();
             Some(CandidateResult {
                 candidate_id: c.id,
                 title: c.title,
@@ -339,7 +277,7 @@ pub async fn round_results(state: Data<AppState>, id: Path<Uuid>) -> ApiResult<H
                 against: n.against,
                 abstentions: n.abstentions,
                 majority: u64::from(n.approvals) * 2 > u64::from(result.ballots),
-                adopted: c.status == CandidateStatus::Adopted,
+                adopted,
             })
         })
         .collect();

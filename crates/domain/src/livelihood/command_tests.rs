@@ -1,0 +1,429 @@
+//! Decision tables of the commands: each refusal and each success.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use uuid::Uuid;
+
+use super::*;
+use crate::deputy::{Level, Membership, MembershipStatus};
+
+fn id(n: u128) -> Uuid {
+    Uuid::from_u128(n)
+}
+
+fn ctx() -> Ctx {
+    Ctx {
+        now: Utc
+            .with_ymd_and_hms(2027, 3, 1, 8, 0, 0)
+            .single()
+            .unwrap_or_default(),
+        today: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap_or_default(),
+        new_id: || Uuid::from_u128(999),
+    }
+}
+
+fn round(stage: RoundStage) -> Round {
+    let c = ctx();
+    Round {
+        id: id(1),
+        year: 2027,
+        level: Level::County,
+        term: "第十九届".into(),
+        title: "民生实事".into(),
+        seats: 2,
+        secret_ballot: true,
+        stage,
+        tie_break: None,
+        created_by: id(2),
+        created_at: c.now,
+        updated_at: c.now,
+        version: 3,
+    }
+}
+
+fn candidate(n: u128, status: CandidateStatus) -> Candidate {
+    let c = ctx();
+    Candidate {
+        id: id(n),
+        round_id: id(1),
+        title: format!("候选{n}"),
+        description: "说明".into(),
+        estimated_budget: None,
+        unit_id: None,
+        source: CandidateSource::Public,
+        proposed_by: None,
+        proposer_deputy_id: None,
+        status,
+        review_reason: None,
+        reviewed_by: None,
+        approvals: None,
+        against: None,
+        abstentions: None,
+        created_at: c.now,
+        updated_at: c.now,
+        version: 1,
+    }
+}
+
+fn invalid(field: &str, issue: Issue) -> LivelihoodError {
+    LivelihoodError::field(field, issue)
+}
+
+use CandidateStatus as S;
+use RoundStage::*;
+
+#[test]
+fn rounds_open_with_a_term_and_a_title() {
+    let input = |term: &str, title: &str| RoundInput {
+        year: 2027,
+        level: Level::County,
+        term: term.into(),
+        title: title.into(),
+        seats: 2,
+        secret_ballot: true,
+    };
+    let r = create_round(input(" 第十九届 ", " 实事 "), id(2), &ctx());
+    assert_eq!(
+        r.as_ref().map(|r| (r.stage, r.term.as_str())),
+        Ok((Collecting, "第十九届"))
+    );
+    let e = create_round(input(" ", ""), id(2), &ctx());
+    assert_eq!(
+        e.map(|_| ()),
+        Err(LivelihoodError::Invalid(vec![
+            FieldIssue {
+                field: "term".into(),
+                issue: Issue::Blank
+            },
+            FieldIssue {
+                field: "title".into(),
+                issue: Issue::Blank
+            },
+        ]))
+    );
+}
+
+#[test]
+fn stage_moves_decision_table() {
+    let undecided = RoundFacts::of(&[candidate(3, S::Proposed), candidate(4, S::Shortlisted)]);
+    let none = RoundFacts::of(&[candidate(3, S::Rejected)]);
+    let ready = RoundFacts::of(&[candidate(3, S::Shortlisted)]);
+    let tie = RoundFacts::of(&[candidate(3, S::Tied)]);
+    let table: &[(
+        RoundCommand,
+        RoundStage,
+        &RoundFacts,
+        Result<RoundStage, LivelihoodError>,
+    )] = &[
+        (start_review, Collecting, &none, Ok(Reviewing)),
+        (
+            start_review,
+            Reviewing,
+            &none,
+            Err(LivelihoodError::InvalidState(Reviewing)),
+        ),
+        (
+            start_voting,
+            Reviewing,
+            &undecided,
+            Err(LivelihoodError::Blocked(RoundBlocker::Undecided(
+                "候选3".into(),
+            ))),
+        ),
+        (
+            start_voting,
+            Reviewing,
+            &none,
+            Err(LivelihoodError::Blocked(RoundBlocker::NothingShortlisted)),
+        ),
+        (start_voting, Reviewing, &ready, Ok(Voting)),
+        (
+            start_voting,
+            Collecting,
+            &ready,
+            Err(LivelihoodError::InvalidState(Collecting)),
+        ),
+        (
+            start_evaluation,
+            Implementing,
+            &tie,
+            Err(LivelihoodError::Blocked(RoundBlocker::TiePending)),
+        ),
+        (start_evaluation, Implementing, &ready, Ok(Evaluating)),
+        (close_round, Evaluating, &tie, Ok(Closed)),
+        (
+            close_round,
+            Closed,
+            &none,
+            Err(LivelihoodError::InvalidState(Closed)),
+        ),
+    ];
+    for (cmd, from, facts, want) in table {
+        let got = cmd(&round(*from), facts, Some("备注".into())).map(|c| c.after.stage);
+        assert_eq!(&got, want, "{from}");
+    }
+    let c = start_review(&round(Collecting), &none, Some(" ".into()));
+    assert_eq!(c.map(|c| c.event.detail), Ok(None));
+}
+
+#[test]
+fn closing_the_vote_decides_each_shortlisted_candidate() {
+    let shortlist = [id(3), id(4), id(5)];
+    let ballots = vec![
+        vec![(id(3), Choice::Approve), (id(4), Choice::Approve)],
+        vec![(id(3), Choice::Approve), (id(5), Choice::Approve)],
+    ];
+    let result = tally(&shortlist, &ballots, 2);
+    let c = close_voting(&round(Voting), &shortlist, &result);
+    let Ok(c) = c else {
+        panic!("refused: {c:?}");
+    };
+    assert_eq!(c.after.stage, Implementing);
+    assert_eq!(c.event.action, "voting_closed");
+    let statuses: Vec<_> = c
+        .effects
+        .iter()
+        .map(|Effect::Decided { status, .. }| *status)
+        .collect();
+    assert_eq!(statuses, vec![S::Adopted, S::NotAdopted, S::NotAdopted]);
+    assert_eq!(
+        close_voting(&round(Reviewing), &shortlist, &result).map(|_| ()),
+        Err(LivelihoodError::InvalidState(Reviewing))
+    );
+}
+
+#[test]
+fn tie_break_decision_table() {
+    let all = [
+        (id(3), S::Adopted),
+        (id(4), S::Tied),
+        (id(5), S::Tied),
+        (id(6), S::NotAdopted),
+    ];
+    let bad = Err(invalid("adopt", Issue::BadTieBreak));
+    type Row<'a> = (
+        &'a [(Uuid, CandidateStatus)],
+        &'a [Uuid],
+        RoundStage,
+        &'a str,
+        Result<(), LivelihoodError>,
+    );
+    let table: &[Row] = &[
+        (&all, &[id(4)], Implementing, "决定", Ok(())),
+        (&all, &[id(4), id(4)], Implementing, "决定", Ok(())),
+        (&all, &[id(4), id(5)], Implementing, "决定", bad.clone()),
+        (&all, &[id(6)], Implementing, "决定", bad.clone()),
+        (&all[..1], &[id(3)], Implementing, "决定", bad.clone()),
+        (
+            &all,
+            &[id(4)],
+            Implementing,
+            " ",
+            Err(invalid("reason", Issue::Blank)),
+        ),
+        (
+            &all,
+            &[id(4)],
+            Evaluating,
+            "决定",
+            Err(LivelihoodError::InvalidState(Evaluating)),
+        ),
+    ];
+    for (cands, adopt, stage, reason, want) in table {
+        let got = break_tie(&round(*stage), cands, adopt, reason).map(|_| ());
+        assert_eq!(&got, want, "{adopt:?} {stage} {reason:?}");
+    }
+    let c = break_tie(&round(Implementing), &all, &[id(5)], " 主任会议 ");
+    let Ok(c) = c else {
+        panic!("refused: {c:?}");
+    };
+    assert!(
+        c.after
+            .tie_break
+            .is_some_and(|t| t.contains("\"reason\":\"主任会议\""))
+    );
+    assert_eq!(c.effects.len(), 2);
+}
+
+#[test]
+fn proposing_and_reviewing() {
+    let input = |title: &str, unit: Option<Uuid>| ProposeInput {
+        title: title.into(),
+        description: "说明".into(),
+        estimated_budget: None,
+        unit_id: unit,
+    };
+    let by = Proposer {
+        source: CandidateSource::Deputy,
+        user_id: Some(id(7)),
+        deputy_id: Some(id(8)),
+    };
+    let r = round(Collecting);
+    let ok = propose(&r, input(" 电梯 ", None), false, by, &ctx());
+    assert_eq!(
+        ok.map(|c| (c.title, c.status)),
+        Ok(("电梯".into(), S::Proposed))
+    );
+    let e = propose(&r, input("", Some(id(9))), false, by, &ctx()).map(|_| ());
+    assert_eq!(e, Err(invalid("title", Issue::Blank)));
+    let e = propose(&r, input("电梯", Some(id(9))), false, by, &ctx()).map(|_| ());
+    assert_eq!(e, Err(invalid("unit_id", Issue::UnknownUnit)));
+    let e = propose(&round(Voting), input("电梯", None), true, by, &ctx()).map(|_| ());
+    assert_eq!(e, Err(LivelihoodError::InvalidState(Voting)));
+
+    let review_input = |shortlist: bool, reason: &str, unit: Option<Uuid>| ReviewInput {
+        shortlist,
+        reason: reason.into(),
+        unit_id: unit,
+    };
+    let c = candidate(3, S::Proposed);
+    let r = round(Reviewing);
+    let table: &[(
+        ReviewInput,
+        bool,
+        RoundStage,
+        Result<CandidateStatus, LivelihoodError>,
+    )] = &[
+        (
+            review_input(true, "好", Some(id(9))),
+            true,
+            Reviewing,
+            Ok(S::Shortlisted),
+        ),
+        (
+            review_input(false, "否", None),
+            true,
+            Reviewing,
+            Ok(S::Rejected),
+        ),
+        (
+            review_input(true, "好", None),
+            true,
+            Reviewing,
+            Err(invalid("unit_id", Issue::UnitRequired)),
+        ),
+        (
+            review_input(true, "好", Some(id(9))),
+            false,
+            Reviewing,
+            Err(invalid("unit_id", Issue::UnknownUnit)),
+        ),
+        (
+            review_input(true, " ", Some(id(9))),
+            true,
+            Reviewing,
+            Err(invalid("reason", Issue::Blank)),
+        ),
+        (
+            review_input(false, "否", None),
+            true,
+            Voting,
+            Err(LivelihoodError::InvalidState(Voting)),
+        ),
+    ];
+    for (input, exists, stage, want) in table {
+        let mut r = r.clone();
+        r.stage = *stage;
+        let got = review(&r, &c, input.clone(), *exists, id(2)).map(|c| c.after.status);
+        assert_eq!(&got, want, "{input:?}");
+    }
+}
+
+#[test]
+fn ballots_and_voters() {
+    let membership = |level: Level, term: &str, status: MembershipStatus| Membership {
+        level,
+        term: term.into(),
+        constituency: None,
+        delegation: None,
+        start_date: None,
+        end_date: None,
+        status,
+    };
+    let r = round(Voting);
+    let serving = membership(Level::County, "第十九届", MembershipStatus::Serving);
+    assert_eq!(voter(&r, id(8), std::slice::from_ref(&serving)), Ok(id(8)));
+    let other_term = membership(Level::County, "第十八届", MembershipStatus::Serving);
+    let other_level = membership(Level::Township, "第十九届", MembershipStatus::Serving);
+    let ended = Membership {
+        status: MembershipStatus::Ended,
+        ..serving
+    };
+    for m in [other_term, other_level, ended] {
+        assert_eq!(voter(&r, id(8), &[m]), Err(LivelihoodError::NotAMember));
+    }
+    let shortlist = [id(3), id(4), id(5)];
+    let ok = ballot(&r, &[id(3)], &[id(4)], &[], &shortlist);
+    assert_eq!(
+        ok,
+        Ok(vec![(id(3), Choice::Approve), (id(4), Choice::Against)])
+    );
+    let too_many = ballot(&r, &[id(3), id(4), id(5)], &[], &[], &shortlist);
+    let p = BallotProblem::TooManyApprovals { seats: 2, given: 3 };
+    assert_eq!(too_many, Err(invalid("approve", Issue::Ballot(p))));
+    let twice = ballot(&r, &[id(3)], &[id(3)], &[], &shortlist);
+    assert_eq!(
+        twice,
+        Err(invalid(
+            "approve",
+            Issue::Ballot(BallotProblem::MarkedTwice(id(3)))
+        ))
+    );
+    let closed = ballot(&round(Implementing), &[id(9)], &[], &[], &shortlist);
+    assert_eq!(closed, Err(LivelihoodError::InvalidState(Implementing)));
+}
+
+#[test]
+fn projects_progress_comments_and_ratings() {
+    assert_eq!(project(&candidate(3, S::Adopted)), Ok(()));
+    assert_eq!(
+        project(&candidate(3, S::Tied)),
+        Err(LivelihoodError::NotFound)
+    );
+    let p = candidate(3, S::Adopted);
+    let input = |note: &str, on: Option<NaiveDate>| ProgressInput {
+        percent: 50,
+        note: note.into(),
+        reported_on: on,
+    };
+    let today = ctx().today;
+    let tomorrow = today.succ_opt();
+    let ok = report_progress(&round(Implementing), &p, input("进展", None), id(7), &ctx());
+    assert_eq!(ok.map(|p| p.reported_on), Ok(today));
+    let table: &[(ProgressInput, RoundStage, LivelihoodError)] = &[
+        (
+            input(" ", None),
+            Implementing,
+            invalid("note", Issue::Blank),
+        ),
+        (
+            input("进展", tomorrow),
+            Evaluating,
+            invalid("reported_on", Issue::Future),
+        ),
+        (
+            input("进展", None),
+            Voting,
+            LivelihoodError::InvalidState(Voting),
+        ),
+    ];
+    for (i, stage, want) in table {
+        let got = report_progress(&round(*stage), &p, i.clone(), id(7), &ctx()).map(|_| ());
+        assert_eq!(got, Err(want.clone()));
+    }
+    let ok = comment(&round(Evaluating), &p, id(8), "好".into(), &ctx());
+    assert_eq!(ok.map(|c| c.deputy_id), Ok(id(8)));
+    let blank = comment(&round(Evaluating), &p, id(8), " ".into(), &ctx()).map(|_| ());
+    assert_eq!(blank, Err(invalid("content", Issue::Blank)));
+    let closed = comment(&round(Closed), &p, id(8), "好".into(), &ctx()).map(|_| ());
+    assert_eq!(closed, Err(LivelihoodError::InvalidState(Closed)));
+    assert_eq!(check_rating(&round(Evaluating)), Ok(()));
+    assert_eq!(
+        check_rating(&round(Implementing)),
+        Err(LivelihoodError::InvalidState(Implementing))
+    );
+    assert_eq!(
+        check_results(&round(Voting)),
+        Err(LivelihoodError::InvalidState(Voting))
+    );
+    assert_eq!(check_results(&round(Closed)), Ok(()));
+}
