@@ -13,6 +13,7 @@ pub mod duty;
 pub mod integration;
 pub mod livelihood;
 pub mod observer;
+pub mod opinion;
 pub mod personal;
 pub mod role;
 pub mod station;

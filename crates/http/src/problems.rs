@@ -8,6 +8,7 @@ use renda_domain::suggestion::{
 };
 
 use renda_domain::livelihood::{self as lh, BallotProblem, LivelihoodError, RoundBlocker};
+use renda_domain::opinion::{self as op, OpinionError};
 use renda_domain::supervision::{self as sv, PlanProblem, Stage, StageBlocker, SupervisionError};
 
 use crate::error::{ApiError, FieldError, Msg};
@@ -387,6 +388,39 @@ impl From<LivelihoodError> for ApiError {
                         .map(|f| {
                             let text = livelihood_issue_text(f.issue);
                             FieldError::new(f.field, f.issue.code(), text)
+                        })
+                        .collect(),
+                );
+            }
+        };
+        ApiError::conflict(code, detail)
+    }
+}
+
+fn opinion_issue_text(issue: op::Issue) -> Msg {
+    match issue {
+        op::Issue::Blank => Msg::new("不能为空", "must not be blank"),
+        op::Issue::UnknownStation => Msg::new("站点不存在", "no such station"),
+        op::Issue::UnknownUnit => Msg::new("承办单位不存在", "no such unit"),
+    }
+}
+
+impl From<OpinionError> for ApiError {
+    fn from(e: OpinionError) -> Self {
+        let code = e.code();
+        let detail = match e {
+            OpinionError::InvalidState(s) => Msg::new(
+                format!("意见当前状态为“{s}”，不允许此操作"),
+                format!("The opinion is {s}; this operation is not allowed now"),
+            ),
+            OpinionError::NotADeputy => return ApiError::forbidden(),
+            OpinionError::Draft(e) => return e.into(),
+            OpinionError::Invalid(issues) => {
+                return ApiError::validation(
+                    issues
+                        .into_iter()
+                        .map(|f| {
+                            FieldError::new(f.field, f.issue.code(), opinion_issue_text(f.issue))
                         })
                         .collect(),
                 );

@@ -1,26 +1,23 @@
 //! Constituent opinions (群众意见): left at a station or online, by anyone,
 //! and routed by staff and the station's deputies.
 
-use chrono::{DateTime, Utc};
-use renda_domain::duty::DutyKind;
-use renda_domain::station::OpinionStatus;
+use renda_domain::opinion::{Change, Effect, OpinionStatus};
 use renda_domain::suggestion::Suggestion;
 use sea_orm::sea_query::{Condition, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
 };
-use serde::Serialize;
 use uuid::Uuid;
 
 use crate::Store;
 use crate::audit::{self, AuditCtx};
 use crate::crypto::{Crypto, open_field, seal_field};
-use crate::duties::{NewDuty, write_duty};
+use crate::duties::write_duty;
 use crate::entities::constituent_opinion::{self as co, Column as C, Entity as OpinionEntity};
 use crate::entities::station_deputy as sd;
 use crate::error::{StoreError, StoreResult, parse_stored};
 use crate::list::{self, ListOptions, Page};
-use crate::suggestions::{NewSuggestion, insert_suggestion};
+use crate::suggestions::insert_suggestion;
 
 const OBJECT: &str = "constituent_opinion";
 
@@ -44,32 +41,7 @@ fn outbox_event(o: &ConstituentOpinion, action: &str) -> crate::integration::Eve
     }
 }
 
-/// A constituent opinion. Name and phone are personal data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ConstituentOpinion {
-    pub id: Uuid,
-    pub station_id: Option<Uuid>,
-    pub content: String,
-    pub category: Option<String>,
-    pub submitter_name: Option<String>,
-    pub submitter_phone: Option<String>,
-    pub status: OpinionStatus,
-    /// The direct answer, by staff or a deputy.
-    pub answer: Option<String>,
-    /// The unit it was forwarded to.
-    pub unit_id: Option<Uuid>,
-    pub forward_note: Option<String>,
-    pub unit_reply: Option<String>,
-    /// The suggestion a deputy made of it.
-    pub suggestion_id: Option<Uuid>,
-    pub handled_by: Option<Uuid>,
-    pub handled_at: Option<DateTime<Utc>>,
-    /// The account that left it, if signed in.
-    pub created_by: Option<Uuid>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i32,
-}
+pub use renda_domain::opinion::ConstituentOpinion;
 
 /// Which opinions a caller sees, as a union of conditions.
 #[derive(Debug, Clone, Default)]
@@ -216,15 +188,35 @@ impl Store {
         from_model(&self.crypto, m)
     }
 
-    /// Writes `after` over `before` if unchanged meanwhile.
+    /// Applies a command's change in one transaction: the opinion if
+    /// unchanged meanwhile, the draft suggestion taking it up (whose id the
+    /// opinion then points to), the duty record, the outbox event (named
+    /// after the state reached, `opinion.forwarded`) and the audit entry.
+    /// Returns the opinion and the suggestion made of it, if any.
     pub async fn save_constituent_opinion(
         &self,
         ctx: &AuditCtx,
         before: &ConstituentOpinion,
-        mut after: ConstituentOpinion,
-        action: &str,
-    ) -> StoreResult<ConstituentOpinion> {
+        change: Change,
+    ) -> StoreResult<(ConstituentOpinion, Option<Suggestion>)> {
+        let Change {
+            mut after,
+            action,
+            effects,
+        } = change;
         let txn = self.db.begin().await?;
+        let mut made = None;
+        let mut duties = Vec::new();
+        for e in effects {
+            match e {
+                Effect::Suggestion(new) => {
+                    let s = insert_suggestion(&txn, &self.crypto, ctx, new).await?;
+                    after.suggestion_id = Some(s.id);
+                    made = Some(s);
+                }
+                Effect::Duty(d) => duties.push(d),
+            }
+        }
         after.updated_at = renda_domain::time::now();
         after.version = before.version + 1;
         let res = OpinionEntity::update_many()
@@ -236,7 +228,9 @@ impl Store {
         if res.rows_affected != 1 {
             return Err(StoreError::VersionMismatch);
         }
-        // The event is named after the state reached (`opinion.forwarded`).
+        for d in duties {
+            write_duty(&txn, &self.crypto, ctx, d, false).await?;
+        }
         crate::integration::emit(&txn, outbox_event(&after, after.status.as_str())).await?;
         let (b, a) = (audited(before), audited(&after));
         audit::record(
@@ -251,66 +245,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        Ok(after)
-    }
-
-    /// A deputy takes an opinion up: the new draft suggestion (whose
-    /// source points to the opinion), the opinion's new state and the
-    /// deputy's duty record, in one transaction.
-    pub async fn take_up_constituent_opinion(
-        &self,
-        ctx: &AuditCtx,
-        before: &ConstituentOpinion,
-        mut after: ConstituentOpinion,
-        new: NewSuggestion,
-    ) -> StoreResult<(ConstituentOpinion, Suggestion)> {
-        let txn = self.db.begin().await?;
-        let deputy = new.lead_deputy_id;
-        let title = new.title.clone();
-        let s = insert_suggestion(&txn, &self.crypto, ctx, new).await?;
-        after.suggestion_id = Some(s.id);
-        after.updated_at = renda_domain::time::now();
-        after.version = before.version + 1;
-        let res = OpinionEntity::update_many()
-            .set(to_active(&self.crypto, &after, None))
-            .filter(C::Id.eq(before.id))
-            .filter(C::Version.eq(before.version))
-            .exec(&txn)
-            .await?;
-        if res.rows_affected != 1 {
-            return Err(StoreError::VersionMismatch);
-        }
-        write_duty(
-            &txn,
-            &self.crypto,
-            ctx,
-            NewDuty {
-                deputy_id: deputy,
-                kind: DutyKind::OpinionTakenUp,
-                occurred_on: renda_domain::time::china_date(after.updated_at),
-                title,
-                content: None,
-                ref_type: Some("constituent_opinion"),
-                ref_id: Some(after.id),
-            },
-            false,
-        )
-        .await?;
-        crate::integration::emit(&txn, outbox_event(&after, "taken_up")).await?;
-        let (b, a) = (audited(before), audited(&after));
-        audit::record(
-            &txn,
-            &self.crypto,
-            ctx,
-            "take_up",
-            OBJECT,
-            Some(after.id),
-            Some(&b),
-            Some(&a),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok((after, s))
+        Ok((after, made))
     }
 
     pub async fn list_constituent_opinions(

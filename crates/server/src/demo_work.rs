@@ -8,7 +8,6 @@ use renda_domain::deputy::Level;
 use renda_domain::livelihood::{CandidateSource, CandidateStatus, Change, Choice, RoundStage};
 use renda_domain::station::{OpinionStatus, StationKind};
 use renda_persistence::activities::{Activity, Need};
-use renda_persistence::constituent::ConstituentOpinion;
 use renda_persistence::livelihood::{Candidate, Event, Round};
 use renda_persistence::stations::{ReceptionDay, Station};
 use renda_persistence::{AuditCtx, Store};
@@ -116,37 +115,44 @@ pub async fn load(
     .into_iter()
     .enumerate()
     {
+        let octx = renda_domain::opinion::Ctx {
+            user_id: None,
+            deputy_id: None,
+            now,
+            new_id: Uuid::now_v7,
+        };
+        let o = renda_domain::opinion::receive(
+            renda_domain::opinion::OpinionInput {
+                station_id: stations.get(1).copied(),
+                content: content.into(),
+                category: Some("城乡建设".into()),
+                name: Some("张先生".into()),
+                phone: Some(format!("1380000{:04}", 1234 + k)),
+            },
+            true,
+            &octx,
+        )?;
         let code = renda_auth::token::generate_receipt_code();
         let digest = renda_auth::token::digest(&renda_auth::token::normalise_receipt_code(&code));
-        store
-            .create_constituent_opinion(
-                ctx,
-                ConstituentOpinion {
-                    id: Uuid::now_v7(),
-                    station_id: stations.get(1).copied(),
-                    content: content.into(),
-                    category: Some("城乡建设".into()),
-                    submitter_name: Some("张先生".into()),
-                    submitter_phone: Some(format!("1380000{:04}", 1234 + k)),
-                    status,
-                    answer: (status == OpinionStatus::Answered)
-                        .then(|| "已协调社区卫生服务站周六上午开诊".into()),
-                    unit_id: (status == OpinionStatus::Forwarded)
-                        .then(|| p.units.get(7).copied())
-                        .flatten(),
-                    forward_note: None,
-                    unit_reply: None,
-                    suggestion_id: None,
-                    handled_by: (status != OpinionStatus::Received).then_some(p.staff),
-                    handled_at: (status != OpinionStatus::Received).then_some(now),
-                    created_by: None,
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                },
-                digest,
-            )
-            .await?;
+        let o = store.create_constituent_opinion(ctx, o, digest).await?;
+        let staff = renda_domain::opinion::Ctx {
+            user_id: Some(p.staff),
+            ..octx
+        };
+        let change = match (status, p.units.get(7)) {
+            (OpinionStatus::Answered, _) => Some(renda_domain::opinion::answer(
+                &o,
+                "已协调社区卫生服务站周六上午开诊".into(),
+                &staff,
+            )?),
+            (OpinionStatus::Forwarded, Some(unit)) => Some(renda_domain::opinion::forward(
+                &o, *unit, None, true, &staff,
+            )?),
+            _ => None,
+        };
+        if let Some(change) = change {
+            store.save_constituent_opinion(ctx, &o, change).await?;
+        }
     }
 
     // Activities: one today the demo deputies can check in at, one last

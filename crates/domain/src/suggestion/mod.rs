@@ -308,6 +308,13 @@ impl Suggestion {
         is_overdue(self.status, self.deadline, today)
     }
 
+    /// Whether someone following what became of a constituent opinion
+    /// sees this suggestion made of it: a draft is its deputy's own work
+    /// until submitted, shown only to that deputy (`viewer`).
+    pub fn shown_as_progress_to(&self, viewer: Option<Uuid>) -> bool {
+        self.status != SuggestionStatus::Draft || viewer == Some(self.lead_deputy_id)
+    }
+
     /// Whether the suggestion has reached the units (assignment or later).
     pub fn reached_units(&self) -> bool {
         matches!(

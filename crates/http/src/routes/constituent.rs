@@ -3,7 +3,6 @@
 //! station's deputies answer it, forward it to a unit, or a deputy takes
 //! it up as a suggestion.
 
-use renda_domain::Code;
 use std::collections::HashMap;
 
 use actix_web::http::header;
@@ -12,21 +11,20 @@ use actix_web::{HttpRequest, HttpResponse, get, post};
 use chrono::{DateTime, Utc};
 use renda_auth::opinion_access::{OpinionAction, OpinionScope, decide_opinion, visibility};
 use renda_auth::token;
-use renda_domain::station::{OpinionOp, OpinionStatus, next_opinion_status};
-use renda_domain::suggestion::{SessionTiming, SuggestionSource, SuggestionStatus};
+use renda_domain::opinion::{self, OpinionStatus};
+use renda_domain::suggestion::SuggestionStatus;
 use renda_persistence::StoreError;
 use renda_persistence::constituent::{ConstituentOpinion, OpinionFilter, OpinionVisibility};
-use renda_persistence::suggestions::NewSuggestion;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::error::{ApiError, ApiResult, Msg, Problem};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, answer};
 use crate::pagination::{ListParams, ListResponse};
-use crate::routes::common::{blank, limit_anonymous};
+use crate::routes::common::limit_anonymous;
 use crate::{AppState, respond};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -126,9 +124,7 @@ async fn progress(
         return Ok(None);
     };
     match state.store.get_suggestion(id).await {
-        Ok(s) if s.status == SuggestionStatus::Draft && viewer != Some(s.lead_deputy_id) => {
-            Ok(None)
-        }
+        Ok(s) if !s.shown_as_progress_to(viewer) => Ok(None),
         Ok(s) => Ok(Some(SuggestionProgress {
             id: s.id,
             number: s.number,
@@ -243,24 +239,15 @@ async fn load_for(
     Ok(o)
 }
 
-fn invalid_state(s: OpinionStatus) -> ApiError {
-    ApiError::conflict(
-        Code::InvalidState,
-        Msg::new(
-            format!("意见当前状态为“{s}”，不允许此操作"),
-            format!("The opinion is {s}; this operation is not allowed now"),
-        ),
-    )
-}
-
-fn concurrent() -> ApiError {
-    ApiError::conflict(
-        Code::ConcurrentChange,
-        Msg::new(
-            "意见刚被他人处理，请刷新后重试",
-            "The opinion was just handled by someone else; reload and retry",
-        ),
-    )
+/// Who acts, and when.
+fn ctx(caller: &Caller) -> opinion::Ctx {
+    let actor = caller.principal.actor();
+    opinion::Ctx {
+        user_id: actor.map(|a| a.user_id),
+        deputy_id: actor.and_then(|a| a.deputy_id),
+        now: renda_domain::time::now(),
+        new_id: Uuid::now_v7,
+    }
 }
 
 /// An opinion to leave.
@@ -320,45 +307,24 @@ pub async fn submit_opinion(
         limit_anonymous(&state, &req).await?;
     }
     let b = body.parse()?;
-    if renda_domain::text::is_blank(&b.content) {
-        return Err(ApiError::validation(vec![blank("content")]));
-    }
-    if let Some(s) = b.station_id {
-        match state.store.get_station(s).await {
-            Ok(_) => {}
-            Err(StoreError::NotFound) => {
-                return Err(ApiError::field(
-                    "station_id",
-                    "not_found",
-                    Msg::new("站点不存在", "no such station"),
-                ));
-            }
+    let station_known = match b.station_id {
+        Some(s) => match state.store.get_station(s).await {
+            Ok(_) => true,
+            Err(StoreError::NotFound) => false,
             Err(e) => return Err(e.into()),
-        }
-    }
-    let code = token::generate_receipt_code();
-    let digest = token::digest(&token::normalise_receipt_code(&code));
-    let now = renda_domain::time::now();
-    let o = ConstituentOpinion {
-        id: Uuid::now_v7(),
+        },
+        None => true,
+    };
+    let input = opinion::OpinionInput {
         station_id: b.station_id,
         content: b.content,
-        category: b.category.map(|c| c.trim().to_owned()),
-        submitter_name: b.name.map(|n| n.trim().to_owned()),
-        submitter_phone: b.phone,
-        status: OpinionStatus::Received,
-        answer: None,
-        unit_id: None,
-        forward_note: None,
-        unit_reply: None,
-        suggestion_id: None,
-        handled_by: None,
-        handled_at: None,
-        created_by: author,
-        created_at: now,
-        updated_at: now,
-        version: 1,
+        category: b.category,
+        name: b.name,
+        phone: b.phone,
     };
+    let o = opinion::receive(input, station_known, &ctx(&caller))?;
+    let code = token::generate_receipt_code();
+    let digest = token::digest(&token::normalise_receipt_code(&code));
     let o = state
         .store
         .create_constituent_opinion(&caller.audit(), o, digest)
@@ -495,29 +461,28 @@ pub async fn get_constituent_opinion(
     Ok(respond::resource(&req, version, &v))
 }
 
+/// Applies a command's change and answers with the opinion.
 async fn save(
     state: &AppState,
     caller: &Caller,
     before: &ConstituentOpinion,
-    after: ConstituentOpinion,
-    action: &str,
-) -> ApiResult<HttpResponse> {
-    let o = match state
+    change: opinion::Change,
+) -> ApiResult<(ConstituentOpinion, Option<Uuid>)> {
+    let (o, made) = state
         .store
-        .save_constituent_opinion(&caller.audit(), before, after, action)
-        .await
-    {
-        Ok(o) => o,
-        Err(StoreError::VersionMismatch) => return Err(concurrent()),
-        Err(e) => return Err(e.into()),
-    };
+        .save_constituent_opinion(&caller.audit(), before, change)
+        .await?;
+    Ok((o, made.map(|s| s.id)))
+}
+
+async fn respond_changed(
+    state: &AppState,
+    caller: &Caller,
+    o: ConstituentOpinion,
+) -> ApiResult<HttpResponse> {
     let version = o.version;
     let v = full_view(state, caller, o, false).await?;
     Ok(respond::changed(version, &v))
-}
-
-fn step(o: &ConstituentOpinion, op: OpinionOp) -> ApiResult<OpinionStatus> {
-    next_opinion_status(o.status, op).ok_or_else(|| invalid_state(o.status))
 }
 
 fn check_if_match(o: &ConstituentOpinion, im: &IfMatch) -> ApiResult<()> {
@@ -565,15 +530,9 @@ pub async fn answer_opinion(
     let before = load_for(&state, &caller, id.into_inner(), OpinionAction::Route).await?;
     check_if_match(&before, &if_match)?;
     let b = body.parse()?;
-    if renda_domain::text::is_blank(&b.answer) {
-        return Err(ApiError::validation(vec![blank("answer")]));
-    }
-    let mut after = before.clone();
-    after.status = step(&before, OpinionOp::Answer)?;
-    after.answer = Some(b.answer);
-    after.handled_by = Some(caller.actor()?.user_id);
-    after.handled_at = Some(renda_domain::time::now());
-    save(&state, &caller, &before, after, "answer").await
+    let change = opinion::answer(&before, b.answer, &ctx(&caller))?;
+    let (o, _) = save(&state, &caller, &before, change).await?;
+    respond_changed(&state, &caller, o).await
 }
 
 /// Forwarding to a unit.
@@ -612,20 +571,10 @@ pub async fn forward_opinion(
     let before = load_for(&state, &caller, id.into_inner(), OpinionAction::Route).await?;
     check_if_match(&before, &if_match)?;
     let b = body.parse()?;
-    if !state.store.unit_exists(b.unit_id).await? {
-        return Err(ApiError::field(
-            "unit_id",
-            "not_found",
-            Msg::new("承办单位不存在", "no such unit"),
-        ));
-    }
-    let mut after = before.clone();
-    after.status = step(&before, OpinionOp::Forward)?;
-    after.unit_id = Some(b.unit_id);
-    after.forward_note = b.note.filter(|n| !renda_domain::text::is_blank(n));
-    after.handled_by = Some(caller.actor()?.user_id);
-    after.handled_at = Some(renda_domain::time::now());
-    save(&state, &caller, &before, after, "forward").await
+    let unit_known = state.store.unit_exists(b.unit_id).await?;
+    let change = opinion::forward(&before, b.unit_id, b.note, unit_known, &ctx(&caller))?;
+    let (o, _) = save(&state, &caller, &before, change).await?;
+    respond_changed(&state, &caller, o).await
 }
 
 /// The unit's reply.
@@ -666,13 +615,9 @@ pub async fn unit_reply(
     let before = load_for(&state, &caller, id.into_inner(), OpinionAction::UnitReply).await?;
     check_if_match(&before, &if_match)?;
     let b = body.parse()?;
-    if renda_domain::text::is_blank(&b.reply) {
-        return Err(ApiError::validation(vec![blank("reply")]));
-    }
-    let mut after = before.clone();
-    after.status = step(&before, OpinionOp::UnitReply)?;
-    after.unit_reply = Some(b.reply);
-    save(&state, &caller, &before, after, "unit_reply").await
+    let change = opinion::unit_reply(&before, b.reply, &ctx(&caller))?;
+    let (o, _) = save(&state, &caller, &before, change).await?;
+    respond_changed(&state, &caller, o).await
 }
 
 /// The suggestion to make of an opinion.
@@ -743,49 +688,24 @@ pub async fn take_up(
     let before = load_for(&state, &caller, id.into_inner(), OpinionAction::TakeUp).await?;
     check_if_match(&before, &if_match)?;
     let b = body.parse()?;
-    let mut errors = Vec::new();
-    for (f, v) in [("title", &b.title), ("term", &b.term)] {
-        if renda_domain::text::is_blank(v) {
-            errors.push(blank(f));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    crate::routes::suggestions::check_category(&state, &b.category).await?;
-    let actor = caller.actor()?;
-    let deputy = actor.deputy_id.ok_or_else(ApiError::forbidden)?;
-    let mut after = before.clone();
-    after.status = step(&before, OpinionOp::TakeUp)?;
-    after.handled_by = Some(actor.user_id);
-    after.handled_at = Some(renda_domain::time::now());
-    let new = NewSuggestion {
-        title: b.title.trim().to_owned(),
-        content: b.content.unwrap_or_else(|| before.content.clone()),
+    let category_known = crate::routes::suggestions::category_known(&state, &b.category).await?;
+    let input = opinion::TakeUpInput {
+        title: b.title,
         category: b.category,
-        term: b.term.trim().to_owned(),
-        session: None,
-        timing: SessionTiming::BetweenSessions,
-        lead_deputy_id: deputy,
-        co_signers: Vec::new(),
-        source: SuggestionSource::ConstituentOpinion,
-        source_ref: Some(before.id.to_string()),
-        created_by: actor.user_id,
+        term: b.term,
+        content: b.content,
     };
-    let (o, s) = match state
-        .store
-        .take_up_constituent_opinion(&caller.audit(), &before, after, new)
-        .await
-    {
-        Ok(x) => x,
-        Err(StoreError::VersionMismatch) => return Err(concurrent()),
-        Err(e) => return Err(e.into()),
-    };
+    let change = opinion::take_up(&before, input, category_known, &ctx(&caller))?;
+    let (o, made) = save(&state, &caller, &before, change).await?;
+    let suggestion_id = made.ok_or_else(ApiError::internal)?;
     let opinion = full_view(&state, &caller, o, false).await?;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/suggestions/{}", s.id)))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/suggestions/{suggestion_id}"),
+        ))
         .json(TakenUp {
             opinion,
-            suggestion_id: s.id,
+            suggestion_id,
         }))
 }

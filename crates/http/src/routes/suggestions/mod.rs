@@ -200,23 +200,13 @@ async fn save_change(
 }
 
 /// Whether `category` is one of the catalogue's.
-async fn category_known(state: &AppState, category: &str) -> ApiResult<bool> {
+pub(crate) async fn category_known(state: &AppState, category: &str) -> ApiResult<bool> {
     Ok(state
         .store
         .suggestion_categories()
         .await?
         .iter()
         .any(|c| c == category))
-}
-
-/// 422 unless `category` is one of the catalogue's (for the other routes
-/// that file suggestions).
-pub(crate) async fn check_category(state: &AppState, category: &str) -> ApiResult<()> {
-    if category_known(state, category).await? {
-        Ok(())
-    } else {
-        Err(SuggestionError::field("category", rules::Issue::UnknownCategory).into())
-    }
 }
 
 /// Which of `ids` are deputies on record.

@@ -1,0 +1,346 @@
+//! Constituent opinions (群众意见): left at a liaison station or online by
+//! anyone, and routed once: answered directly, forwarded to a unit (which
+//! replies), or taken up by a deputy as a suggestion.
+//!
+//! The commands take the opinion as it is, the command's input and the
+//! facts the store knows (gathered by the caller), and return what to save
+//! or why it is refused. Nothing here reads or writes anything.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::Code;
+use crate::duty::{DutyKind, NewDuty};
+use crate::suggestion::{
+    DraftFacts, DraftInput, NewSuggestion, SessionTiming, SuggestionError, SuggestionSource,
+};
+use crate::text::is_blank;
+
+#[cfg(test)]
+mod command_tests;
+
+string_enum! {
+    /// Where a constituent opinion stands.
+    pub enum OpinionStatus : "opinion status" {
+        /// Left by a constituent; waiting to be routed.
+        Received = "received",
+        /// Answered directly by staff or a deputy of the station.
+        Answered = "answered",
+        /// Forwarded to a unit, which is to reply.
+        Forwarded = "forwarded",
+        /// The unit replied.
+        Replied = "replied",
+        /// A deputy took it up as a suggestion.
+        TakenUp = "taken_up",
+    }
+}
+
+/// A constituent opinion. Name and phone are personal data.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ConstituentOpinion {
+    pub id: Uuid,
+    pub station_id: Option<Uuid>,
+    pub content: String,
+    pub category: Option<String>,
+    pub submitter_name: Option<String>,
+    pub submitter_phone: Option<String>,
+    pub status: OpinionStatus,
+    /// The direct answer, by staff or a deputy.
+    pub answer: Option<String>,
+    /// The unit it was forwarded to.
+    pub unit_id: Option<Uuid>,
+    pub forward_note: Option<String>,
+    pub unit_reply: Option<String>,
+    /// The suggestion a deputy made of it.
+    pub suggestion_id: Option<Uuid>,
+    pub handled_by: Option<Uuid>,
+    pub handled_at: Option<DateTime<Utc>>,
+    /// The account that left it, if signed in.
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+/// Who gives a command, and when.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx {
+    /// The signed-in account, if any (leaving an opinion needs none).
+    pub user_id: Option<Uuid>,
+    /// The deputy the account speaks for, if any.
+    pub deputy_id: Option<Uuid>,
+    pub now: DateTime<Utc>,
+    /// Makes the id of a new record.
+    pub new_id: fn() -> Uuid,
+}
+
+/// What is written with a change of an opinion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// The draft suggestion a deputy makes of the opinion; the opinion's
+    /// `suggestion_id` is set to it when saved.
+    Suggestion(NewSuggestion),
+    /// A duty of the deputy who took the opinion up.
+    Duty(NewDuty),
+}
+
+/// The outcome of a command: the opinion to save, the action the audit
+/// trail and the outbox name, and what is written with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub after: ConstituentOpinion,
+    pub action: &'static str,
+    pub effects: Vec<Effect>,
+}
+
+/// A refused command on an opinion.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OpinionError {
+    /// The opinion was routed already (or is not awaiting a unit's reply).
+    #[error("not allowed while the opinion is {0}")]
+    InvalidState(OpinionStatus),
+    /// Only a deputy takes an opinion up.
+    #[error("not a deputy")]
+    NotADeputy,
+    /// Fields of the command's input that the rules refuse.
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldIssue>),
+    /// The suggestion to make of the opinion is refused.
+    #[error(transparent)]
+    Draft(SuggestionError),
+}
+
+/// One field a rule refuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldIssue {
+    pub field: &'static str,
+    pub issue: Issue,
+}
+
+/// What is wrong with a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Issue {
+    /// A required text is empty or only blank characters.
+    Blank,
+    /// No such station.
+    UnknownStation,
+    /// No such unit.
+    UnknownUnit,
+}
+
+impl OpinionError {
+    /// The stable code of the refusal.
+    pub const fn code(&self) -> Code {
+        match self {
+            OpinionError::InvalidState(_) => Code::InvalidState,
+            OpinionError::NotADeputy => Code::Forbidden,
+            OpinionError::Invalid(_) => Code::ValidationFailed,
+            OpinionError::Draft(e) => e.code(),
+        }
+    }
+}
+
+impl Issue {
+    /// The stable code of the field's problem.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Issue::Blank => "blank",
+            Issue::UnknownStation | Issue::UnknownUnit => "not_found",
+        }
+    }
+}
+
+type CmdResult<T> = Result<T, OpinionError>;
+
+fn refuse(issues: Vec<FieldIssue>) -> CmdResult<()> {
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        Err(OpinionError::Invalid(issues))
+    }
+}
+
+fn blank(field: &'static str, value: &str) -> Option<FieldIssue> {
+    is_blank(value).then_some(FieldIssue {
+        field,
+        issue: Issue::Blank,
+    })
+}
+
+/// The opinion routed by the caller to `to`, if it is still waiting for
+/// that step: received opinions are routed once, and only forwarded ones
+/// get a unit's reply.
+fn routed(o: &ConstituentOpinion, to: OpinionStatus, ctx: &Ctx) -> CmdResult<ConstituentOpinion> {
+    use OpinionStatus::*;
+    let allowed = match to {
+        Answered | Forwarded | TakenUp => o.status == Received,
+        Replied => o.status == Forwarded,
+        Received => false,
+    };
+    if !allowed {
+        return Err(OpinionError::InvalidState(o.status));
+    }
+    let mut after = o.clone();
+    after.status = to;
+    if to != Replied {
+        after.handled_by = ctx.user_id;
+        after.handled_at = Some(ctx.now);
+    }
+    Ok(after)
+}
+
+/// An opinion to leave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpinionInput {
+    /// The station it is left at; none for an opinion left online.
+    pub station_id: Option<Uuid>,
+    pub content: String,
+    pub category: Option<String>,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Receives an opinion; `station_known` says whether the station named
+/// exists (true when none is named).
+pub fn receive(
+    input: OpinionInput,
+    station_known: bool,
+    ctx: &Ctx,
+) -> CmdResult<ConstituentOpinion> {
+    let mut issues: Vec<FieldIssue> = blank("content", &input.content).into_iter().collect();
+    if !station_known {
+        issues.push(FieldIssue {
+            field: "station_id",
+            issue: Issue::UnknownStation,
+        });
+    }
+    refuse(issues)?;
+    Ok(ConstituentOpinion {
+        id: (ctx.new_id)(),
+        station_id: input.station_id,
+        content: input.content,
+        category: input.category.map(|c| c.trim().to_owned()),
+        submitter_name: input.name.map(|n| n.trim().to_owned()),
+        submitter_phone: input.phone,
+        status: OpinionStatus::Received,
+        answer: None,
+        unit_id: None,
+        forward_note: None,
+        unit_reply: None,
+        suggestion_id: None,
+        handled_by: None,
+        handled_at: None,
+        created_by: ctx.user_id,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+        version: 1,
+    })
+}
+
+/// Answers an opinion directly.
+pub fn answer(o: &ConstituentOpinion, text: String, ctx: &Ctx) -> CmdResult<Change> {
+    let mut after = routed(o, OpinionStatus::Answered, ctx)?;
+    refuse(blank("answer", &text).into_iter().collect())?;
+    after.answer = Some(text);
+    Ok(Change {
+        after,
+        action: "answer",
+        effects: Vec::new(),
+    })
+}
+
+/// Forwards an opinion to a unit; `unit_known` says whether it exists.
+pub fn forward(
+    o: &ConstituentOpinion,
+    unit_id: Uuid,
+    note: Option<String>,
+    unit_known: bool,
+    ctx: &Ctx,
+) -> CmdResult<Change> {
+    let mut after = routed(o, OpinionStatus::Forwarded, ctx)?;
+    if !unit_known {
+        return Err(OpinionError::Invalid(vec![FieldIssue {
+            field: "unit_id",
+            issue: Issue::UnknownUnit,
+        }]));
+    }
+    after.unit_id = Some(unit_id);
+    after.forward_note = note.filter(|n| !is_blank(n));
+    Ok(Change {
+        after,
+        action: "forward",
+        effects: Vec::new(),
+    })
+}
+
+/// The unit's reply to an opinion forwarded to it.
+pub fn unit_reply(o: &ConstituentOpinion, text: String, ctx: &Ctx) -> CmdResult<Change> {
+    let mut after = routed(o, OpinionStatus::Replied, ctx)?;
+    refuse(blank("reply", &text).into_iter().collect())?;
+    after.unit_reply = Some(text);
+    Ok(Change {
+        after,
+        action: "unit_reply",
+        effects: Vec::new(),
+    })
+}
+
+/// The suggestion to make of an opinion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TakeUpInput {
+    pub title: String,
+    pub category: String,
+    pub term: String,
+    /// The suggestion's text; the opinion's when none is given.
+    pub content: Option<String>,
+}
+
+/// A deputy takes an opinion up as a draft suggestion whose source points
+/// to the opinion, and is credited with the duty. `category_known` says
+/// whether the category is the catalogue's.
+pub fn take_up(
+    o: &ConstituentOpinion,
+    input: TakeUpInput,
+    category_known: bool,
+    ctx: &Ctx,
+) -> CmdResult<Change> {
+    let after = routed(o, OpinionStatus::TakenUp, ctx)?;
+    let (Some(deputy), Some(user)) = (ctx.deputy_id, ctx.user_id) else {
+        return Err(OpinionError::NotADeputy);
+    };
+    let title = input.title.trim().to_owned();
+    let draft = crate::suggestion::draft(
+        DraftInput {
+            title: input.title,
+            content: input.content.unwrap_or_else(|| o.content.clone()),
+            category: input.category,
+            term: input.term,
+            session: None,
+            timing: SessionTiming::BetweenSessions,
+            co_signer_ids: Vec::new(),
+            source: Some(SuggestionSource::ConstituentOpinion),
+            source_ref: Some(o.id.to_string()),
+        },
+        deputy,
+        &DraftFacts {
+            category_known,
+            existing_deputies: Vec::new(),
+        },
+        user,
+    )
+    .map_err(OpinionError::Draft)?;
+    let duty = NewDuty {
+        deputy_id: deputy,
+        kind: DutyKind::OpinionTakenUp,
+        occurred_on: crate::time::china_date(ctx.now),
+        title,
+        content: None,
+        ref_type: Some("constituent_opinion"),
+        ref_id: Some(o.id),
+    };
+    Ok(Change {
+        after,
+        action: "take_up",
+        effects: vec![Effect::Suggestion(draft), Effect::Duty(duty)],
+    })
+}
