@@ -9,6 +9,7 @@ use renda_domain::suggestion::{
 
 use renda_domain::livelihood::{self as lh, BallotProblem, LivelihoodError, RoundBlocker};
 use renda_domain::opinion::{self as op, OpinionError};
+use renda_domain::station::{self as st, ParentProblem, StationError};
 use renda_domain::supervision::{self as sv, PlanProblem, Stage, StageBlocker, SupervisionError};
 
 use crate::error::{ApiError, FieldError, Msg};
@@ -421,6 +422,55 @@ impl From<OpinionError> for ApiError {
                         .into_iter()
                         .map(|f| {
                             FieldError::new(f.field, f.issue.code(), opinion_issue_text(f.issue))
+                        })
+                        .collect(),
+                );
+            }
+        };
+        ApiError::conflict(code, detail)
+    }
+}
+
+fn station_issue_text(issue: st::Issue) -> Msg {
+    match issue {
+        st::Issue::Blank => Msg::new("不能为空", "must not be blank"),
+        st::Issue::UnknownDeputy => Msg::new("代表不存在", "no such deputy"),
+        st::Issue::Parent(ParentProblem::Gone) => Msg::new("上级站点不存在", "no such station"),
+        st::Issue::Parent(ParentProblem::Cycle) => Msg::new(
+            "上级站点不能是自身或下级站点",
+            "a station cannot sit below itself",
+        ),
+        st::Issue::NotAssigned => {
+            Msg::new("该代表未进站", "the deputy is not assigned to this station")
+        }
+        st::Issue::DayOutOfRange => {
+            Msg::new("日期须在一年之内", "the day must be within a year of today")
+        }
+        st::Issue::MatterLength => {
+            Msg::new("长度须在 1 到 500 之间", "length must be between 1 and 500")
+        }
+    }
+}
+
+impl From<StationError> for ApiError {
+    fn from(e: StationError) -> Self {
+        let code = e.code();
+        let detail = match e {
+            StationError::HasChildren => {
+                Msg::new("该站点下仍有下级站点", "Stations still sit below this one")
+            }
+            StationError::AlreadyRecorded => {
+                Msg::new("该接待日已记录", "The reception day is already recorded")
+            }
+            StationError::NotHeldYet => {
+                Msg::new("接待日尚未到来", "The reception day has not come yet")
+            }
+            StationError::Invalid(issues) => {
+                return ApiError::validation(
+                    issues
+                        .into_iter()
+                        .map(|f| {
+                            FieldError::new(f.field, f.issue.code(), station_issue_text(f.issue))
                         })
                         .collect(),
                 );

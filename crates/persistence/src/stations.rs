@@ -4,44 +4,26 @@
 use crate::error::Conflict;
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
-use renda_domain::duty::DutyKind;
+use chrono::NaiveDate;
 use renda_domain::station::StationKind;
+use renda_domain::station::{Ancestry, MAX_DEPTH, ParentProblem, Recorded, parent_problem};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, TransactionTrait,
 };
-use serde::Serialize;
 use uuid::Uuid;
 
 use crate::Store;
 use crate::audit::{self, AuditCtx};
-use crate::duties::{NewDuty, write_duty};
+use crate::duties::write_duty;
 use crate::entities::deputy;
 use crate::entities::station::{self as st, Column as C, Entity as StationEntity};
 use crate::entities::{reception_day as rd, reception_deputy as rdd, station_deputy as sd};
 use crate::error::{StoreError, StoreResult, parse_stored};
 use crate::list::{self, ListOptions, Page};
 
-/// A station.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Station {
-    pub id: Uuid,
-    pub kind: StationKind,
-    pub name: String,
-    pub address: Option<String>,
-    pub parent_id: Option<Uuid>,
-    pub contact_person: Option<String>,
-    pub contact_phone: Option<String>,
-    pub description: Option<String>,
-    /// Deputies assigned to the station, sorted.
-    pub deputy_ids: Vec<Uuid>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub deleted_at: Option<DateTime<Utc>>,
-    pub version: i32,
-}
+pub use renda_domain::station::{ReceptionDay, Station};
 
 /// Filters of the station listing.
 #[derive(Debug, Clone, Default)]
@@ -50,26 +32,6 @@ pub struct StationFilter {
     pub parent_id: Option<Uuid>,
     pub deputy_id: Option<Uuid>,
     pub q: Option<String>,
-}
-
-/// A reception day at a station.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReceptionDay {
-    pub id: Uuid,
-    pub station_id: Uuid,
-    pub day: NaiveDate,
-    /// Opening hours, e.g. "09:00-11:30".
-    pub hours: Option<String>,
-    pub topic: Option<String>,
-    /// Deputies on duty, sorted.
-    pub deputy_ids: Vec<Uuid>,
-    pub people_received: Option<i32>,
-    pub matters: Vec<String>,
-    pub recorded_at: Option<DateTime<Utc>>,
-    pub recorded_by: Option<Uuid>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i32,
 }
 
 fn json_err(e: serde_json::Error) -> StoreError {
@@ -297,6 +259,11 @@ impl Store {
 
     pub async fn get_station(&self, id: Uuid) -> StoreResult<Station> {
         load(&self.db, id).await
+    }
+
+    /// The ancestry of a station proposed as a parent.
+    pub async fn station_ancestry(&self, parent: Uuid) -> StoreResult<Ancestry> {
+        ancestry(&self.db, parent).await
     }
 
     /// Live stations whose parent is `id`.
@@ -557,9 +524,9 @@ impl Store {
         &self,
         ctx: &AuditCtx,
         before: &ReceptionDay,
-        mut after: ReceptionDay,
-        station_name: &str,
+        recorded: Recorded,
     ) -> StoreResult<ReceptionDay> {
+        let Recorded { mut after, duties } = recorded;
         let txn = self.db.begin().await?;
         let now = renda_domain::time::now();
         after.updated_at = now;
@@ -574,26 +541,8 @@ impl Store {
         if res.rows_affected != 1 {
             return Err(StoreError::VersionMismatch);
         }
-        for d in &after.deputy_ids {
-            write_duty(
-                &txn,
-                &self.crypto,
-                ctx,
-                NewDuty {
-                    deputy_id: *d,
-                    kind: DutyKind::ReceptionServed,
-                    occurred_on: after.day,
-                    title: format!(
-                        "{}接待日",
-                        station_name.chars().take(190).collect::<String>()
-                    ),
-                    content: after.topic.clone(),
-                    ref_type: Some("reception_day"),
-                    ref_id: Some(after.id),
-                },
-                false,
-            )
-            .await?;
+        for d in duties {
+            write_duty(&txn, &self.crypto, ctx, d, false).await?;
         }
         audit::record(
             &txn,
@@ -623,30 +572,35 @@ async fn lock_tree<Conn: ConnectionTrait>(c: &Conn) -> StoreResult<()> {
     Ok(())
 }
 
-/// The longest chain of stations walked; a tree deeper than any office
-/// keeps (county, township, village, ...) is taken as damaged.
-const MAX_DEPTH: usize = 64;
-
-/// Refuses `parent` for station `id` when it does not exist (any more), or
-/// when `id` is `parent` or above it: walking up from `parent` must reach
-/// the top without meeting `id`. The walk stops after [`MAX_DEPTH`] steps
-/// whatever the data, so a loop already stored cannot make it run forever.
-async fn check_tree<Conn: ConnectionTrait>(c: &Conn, id: Uuid, parent: Uuid) -> StoreResult<()> {
+/// The live stations from `parent` up to the top (at most
+/// [`MAX_DEPTH`] + 1, so a loop already stored cannot make the walk run
+/// forever), or `Missing` when a link is not a live station.
+async fn ancestry<Conn: ConnectionTrait>(c: &Conn, parent: Uuid) -> StoreResult<Ancestry> {
+    let mut chain = Vec::new();
     let mut at = Some(parent);
-    let mut steps = 0;
     while let Some(p) = at {
-        if p == id || steps >= MAX_DEPTH {
-            return Err(StoreError::Conflict(Conflict::StationCycle));
+        if chain.len() > MAX_DEPTH {
+            break;
         }
         let row = StationEntity::find_by_id(p)
             .filter(C::DeletedAt.is_null())
             .one(c)
             .await?;
         let Some(row) = row else {
-            return Err(StoreError::Conflict(Conflict::StationParentGone));
+            return Ok(Ancestry::Missing);
         };
+        chain.push(p);
         at = row.parent_id;
-        steps += 1;
     }
-    Ok(())
+    Ok(Ancestry::Found(chain))
+}
+
+/// Refuses `parent` for station `id` as the domain's rule does, on the
+/// tree as this transaction sees it.
+async fn check_tree<Conn: ConnectionTrait>(c: &Conn, id: Uuid, parent: Uuid) -> StoreResult<()> {
+    match parent_problem(Some(id), &ancestry(c, parent).await?) {
+        None => Ok(()),
+        Some(ParentProblem::Cycle) => Err(StoreError::Conflict(Conflict::StationCycle)),
+        Some(ParentProblem::Gone) => Err(StoreError::Conflict(Conflict::StationParentGone)),
+    }
 }

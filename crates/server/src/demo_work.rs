@@ -6,10 +6,9 @@ use chrono::{Datelike, Days, NaiveDate};
 use renda_domain::activity::{ActivityKind, NeedStatus, RequesterKind};
 use renda_domain::deputy::Level;
 use renda_domain::livelihood::{CandidateSource, CandidateStatus, Change, Choice, RoundStage};
-use renda_domain::station::{OpinionStatus, StationKind};
+use renda_domain::station::{self, OpinionStatus, StationKind};
 use renda_persistence::activities::{Activity, Need};
 use renda_persistence::livelihood::{Candidate, Event, Round};
-use renda_persistence::stations::{ReceptionDay, Station};
 use renda_persistence::{AuditCtx, Store};
 use uuid::Uuid;
 
@@ -39,6 +38,12 @@ pub async fn load(
     today: NaiveDate,
 ) -> anyhow::Result<String> {
     let now = renda_domain::time::now();
+    let sctx = station::Ctx {
+        user_id: p.staff,
+        now,
+        today,
+        new_id: Uuid::now_v7,
+    };
     let mut stations = Vec::new();
     for (k, (kind, name, parent)) in [
         (StationKind::Home, "宿城区人大代表之家", None),
@@ -48,59 +53,45 @@ pub async fn load(
     .into_iter()
     .enumerate()
     {
-        let mut deputies: Vec<Uuid> = p.deputies.iter().skip(k * 3).take(4).copied().collect();
-        deputies.sort();
+        let deputies: Vec<Uuid> = p.deputies.iter().skip(k * 3).take(4).copied().collect();
+        let parent_id = parent.and_then(|i: usize| stations.get(i).copied());
+        let facts = station::StationFacts {
+            existing_deputies: deputies.clone(),
+            parent: parent_id.map(|p| station::Ancestry::Found(vec![p])),
+        };
+        let input = station::StationInput {
+            kind,
+            name: name.into(),
+            address: Some("宿迁市宿城区".into()),
+            parent_id,
+            contact_person: Some("王敏".into()),
+            contact_phone: Some(format!("0527-8436{:04}", 1000 + k)),
+            description: None,
+            deputy_ids: deputies,
+        };
         let s = store
-            .create_station(
-                ctx,
-                Station {
-                    id: Uuid::now_v7(),
-                    kind,
-                    name: name.into(),
-                    address: Some("宿迁市宿城区".into()),
-                    parent_id: parent.and_then(|i: usize| stations.get(i).copied()),
-                    contact_person: Some("王敏".into()),
-                    contact_phone: Some(format!("0527-8436{:04}", 1000 + k)),
-                    description: None,
-                    deputy_ids: deputies.clone(),
-                    created_at: now,
-                    updated_at: now,
-                    deleted_at: None,
-                    version: 1,
-                },
-            )
+            .create_station(ctx, station::open(input, &facts, &sctx)?)
             .await?;
         stations.push(s.id);
         // Yesterday's reception day, recorded; one next week, planned.
-        let on_duty: Vec<Uuid> = deputies.iter().take(2).copied().collect();
+        let on_duty: Vec<Uuid> = s.deputy_ids.iter().take(2).copied().collect();
         for (offset, record) in [(-1i64, true), (7, false)] {
+            let input = station::ReceptionInput {
+                day: day(today, offset),
+                hours: Some("09:00-11:30".into()),
+                topic: Some("老旧小区改造".into()),
+                deputy_ids: on_duty.clone(),
+            };
             let d = store
-                .create_reception_day(
-                    ctx,
-                    ReceptionDay {
-                        id: Uuid::now_v7(),
-                        station_id: s.id,
-                        day: day(today, offset),
-                        hours: Some("09:00-11:30".into()),
-                        topic: Some("老旧小区改造".into()),
-                        deputy_ids: on_duty.clone(),
-                        people_received: None,
-                        matters: Vec::new(),
-                        recorded_at: None,
-                        recorded_by: None,
-                        created_at: now,
-                        updated_at: now,
-                        version: 1,
-                    },
-                )
+                .create_reception_day(ctx, station::plan_reception(&s, input, &sctx)?)
                 .await?;
             if record {
-                let mut after = d.clone();
-                after.people_received = Some(8);
-                after.matters = vec!["小区停车难".into(), "加装电梯补贴".into()];
-                after.recorded_at = Some(now);
-                after.recorded_by = Some(p.staff);
-                store.record_reception(ctx, &d, after, name).await?;
+                let input = station::ReceptionRecord {
+                    people_received: 8,
+                    matters: vec!["小区停车难".into(), "加装电梯补贴".into()],
+                };
+                let recorded = station::record_reception(&d, name, input, &sctx)?;
+                store.record_reception(ctx, &d, recorded).await?;
             }
         }
     }

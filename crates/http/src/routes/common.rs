@@ -31,6 +31,17 @@ pub(crate) fn sorted(mut v: Vec<Uuid>) -> Vec<Uuid> {
     v
 }
 
+/// Which of `ids` are deputies on record.
+pub(crate) async fn existing_deputies(state: &AppState, ids: &[Uuid]) -> ApiResult<Vec<Uuid>> {
+    let mut out = Vec::new();
+    for id in ids {
+        if state.store.deputy_exists(*id).await? {
+            out.push(*id);
+        }
+    }
+    Ok(out)
+}
+
 /// The field errors of `ids` (in `field`) that name no deputy.
 pub(crate) async fn missing_deputies(
     state: &AppState,

@@ -5,8 +5,7 @@ use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use renda_auth::Action;
-use renda_domain::Code;
-use renda_domain::station::StationKind;
+use renda_domain::station::{self, StationKind};
 use renda_persistence::StoreError;
 use renda_persistence::stations::{ReceptionDay, Station, StationFilter};
 use serde::{Deserialize, Serialize};
@@ -15,11 +14,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, no_null, take};
 use crate::pagination::{Keyed, ListParams, ListResponse, WholeListParams};
 use crate::patch::double;
-use crate::routes::common::{blank, concurrent_change, missing_deputies, sorted};
+use crate::routes::common::{concurrent_change, existing_deputies};
 use crate::{AppState, respond};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -118,35 +117,31 @@ pub struct CreateStationRequest {
     pub deputy_ids: Vec<Uuid>,
 }
 
-/// The parent must exist and must not be the station or below it.
-async fn check_parent(state: &AppState, id: Option<Uuid>, parent: Uuid) -> ApiResult<()> {
-    let mut at = Some(parent);
-    let mut steps = 0;
-    while let Some(p) = at {
-        if Some(p) == id || steps > 64 {
-            return Err(ApiError::field(
-                "parent_id",
-                "cycle",
-                Msg::new(
-                    "上级站点不能是自身或下级站点",
-                    "a station cannot sit below itself",
-                ),
-            ));
-        }
-        at = match state.store.get_station(p).await {
-            Ok(s) => s.parent_id,
-            Err(StoreError::NotFound) => {
-                return Err(ApiError::field(
-                    "parent_id",
-                    "not_found",
-                    Msg::new("上级站点不存在", "no such station"),
-                ));
-            }
-            Err(e) => return Err(e.into()),
-        };
-        steps += 1;
-    }
-    Ok(())
+/// What the store knows that bears on a station's fields.
+async fn facts(
+    state: &AppState,
+    deputies: Option<&[Uuid]>,
+    parent: Option<Uuid>,
+) -> ApiResult<station::StationFacts> {
+    Ok(station::StationFacts {
+        existing_deputies: match deputies {
+            Some(ids) => existing_deputies(state, ids).await?,
+            None => Vec::new(),
+        },
+        parent: match parent {
+            Some(p) => Some(state.store.station_ancestry(p).await?),
+            None => None,
+        },
+    })
+}
+
+fn ctx(state: &AppState, caller: &Caller) -> ApiResult<station::Ctx> {
+    Ok(station::Ctx {
+        user_id: caller.actor()?.user_id,
+        now: renda_domain::time::now(),
+        today: state.clock.today(),
+        new_id: Uuid::now_v7,
+    })
 }
 
 /// Opens a station (staff).
@@ -168,32 +163,18 @@ pub async fn create_station(
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ManageStations)?;
     let b = body.parse()?;
-    let mut errors = missing_deputies(&state, "deputy_ids", &b.deputy_ids).await?;
-    if renda_domain::text::is_blank(&b.name) {
-        errors.push(blank("name"));
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    if let Some(p) = b.parent_id {
-        check_parent(&state, None, p).await?;
-    }
-    let now = renda_domain::time::now();
-    let s = Station {
-        id: Uuid::now_v7(),
+    let facts = facts(&state, Some(&b.deputy_ids), b.parent_id).await?;
+    let input = station::StationInput {
         kind: b.kind,
-        name: b.name.trim().to_owned(),
+        name: b.name,
         address: b.address,
         parent_id: b.parent_id,
         contact_person: b.contact_person,
         contact_phone: b.contact_phone,
         description: b.description,
-        deputy_ids: sorted(b.deputy_ids),
-        created_at: now,
-        updated_at: now,
-        deleted_at: None,
-        version: 1,
+        deputy_ids: b.deputy_ids,
     };
+    let s = station::open(input, &facts, &ctx(&state, &caller)?)?;
     let s = state.store.create_station(&caller.audit(), s).await?;
     let version = s.version;
     Ok(respond::created(
@@ -334,46 +315,23 @@ pub async fn update_station(
     let kind = take(&mut errors, no_null("kind", b.kind));
     let name = take(&mut errors, no_null("name", b.name));
     let deputies = take(&mut errors, no_null("deputy_ids", b.deputy_ids));
-    if name.as_deref().is_some_and(renda_domain::text::is_blank) {
-        errors.push(blank("name"));
-    }
-    if let Some(d) = &deputies {
-        errors.extend(missing_deputies(&state, "deputy_ids", d).await?);
-    }
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
-    if let Some(Some(p)) = b.parent_id {
-        check_parent(&state, Some(id), p).await?;
-    }
-    let mut after = before.clone();
-    if let Some(v) = kind {
-        after.kind = v;
-    }
-    if let Some(v) = name {
-        after.name = v.trim().to_owned();
-    }
-    if let Some(v) = b.address {
-        after.address = v;
-    }
-    if let Some(v) = b.parent_id {
-        after.parent_id = v;
-    }
-    if let Some(v) = b.contact_person {
-        after.contact_person = v;
-    }
-    if let Some(v) = b.contact_phone {
-        after.contact_phone = v;
-    }
-    if let Some(v) = b.description {
-        after.description = v;
-    }
-    if let Some(v) = deputies {
-        after.deputy_ids = sorted(v);
-    }
-    if after == before {
+    let facts = facts(&state, deputies.as_deref(), b.parent_id.flatten()).await?;
+    let patch = station::StationPatch {
+        kind,
+        name,
+        address: b.address,
+        parent_id: b.parent_id,
+        contact_person: b.contact_person,
+        contact_phone: b.contact_phone,
+        description: b.description,
+        deputy_ids: deputies,
+    };
+    let Some(after) = station::update(&before, patch, &facts)? else {
         return Ok(respond::changed(before.version, &view(before)));
-    }
+    };
     let s = match state
         .store
         .save_station(&caller.audit(), &before, after)
@@ -411,14 +369,8 @@ pub async fn delete_station(
     if if_match.0.is_some_and(|v| v != before.version) {
         return Err(ApiError::precondition_failed());
     }
-    if state.store.count_child_stations(id).await? > 0 {
-        return Err(ApiError::conflict(
-            Code::StationHasChildren,
-            Msg::new("该站点下仍有下级站点", "Stations still sit below this one"),
-        ));
-    }
-    let mut after = before.clone();
-    after.deleted_at = Some(renda_domain::time::now());
+    let children = state.store.count_child_stations(id).await?;
+    let after = station::close(&before, children, &ctx(&state, &caller)?)?;
     match state
         .store
         .save_station(&caller.audit(), &before, after)
@@ -522,43 +474,13 @@ pub async fn plan_reception_day(
     caller.require(Action::ManageStations)?;
     let b = body.parse()?;
     let station = state.store.get_station(id.into_inner()).await?;
-    let mut errors = Vec::new();
-    for (i, d) in b.deputy_ids.iter().enumerate() {
-        if !station.deputy_ids.contains(d) {
-            errors.push(FieldError::new(
-                format!("deputy_ids[{i}]"),
-                "not_assigned",
-                Msg::new("该代表未进站", "the deputy is not assigned to this station"),
-            ));
-        }
-    }
-    let today = state.clock.today();
-    if b.day < today - chrono::Duration::days(366) || b.day > today + chrono::Duration::days(366) {
-        errors.push(FieldError::new(
-            "day",
-            "out_of_range",
-            Msg::new("日期须在一年之内", "the day must be within a year of today"),
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    let now = renda_domain::time::now();
-    let d = ReceptionDay {
-        id: Uuid::now_v7(),
-        station_id: station.id,
+    let input = station::ReceptionInput {
         day: b.day,
         hours: b.hours,
         topic: b.topic,
-        deputy_ids: sorted(b.deputy_ids),
-        people_received: None,
-        matters: Vec::new(),
-        recorded_at: None,
-        recorded_by: None,
-        created_at: now,
-        updated_at: now,
-        version: 1,
+        deputy_ids: b.deputy_ids,
     };
+    let d = station::plan_reception(&station, input, &ctx(&state, &caller)?)?;
     let d = state.store.create_reception_day(&caller.audit(), d).await?;
     let version = d.version;
     Ok(respond::created(
@@ -678,49 +600,20 @@ pub async fn record_reception_day(
         .is_some_and(|d| before.deputy_ids.contains(&d));
     caller.require(Action::RecordReception { on_duty })?;
     let b = body.parse()?;
-    let errors: Vec<FieldError> = b
-        .matters
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| renda_domain::text::is_blank(m) || m.chars().count() > 500)
-        .map(|(i, _)| {
-            FieldError::new(
-                format!("matters[{i}]"),
-                "length",
-                Msg::new("长度须在 1 到 500 之间", "length must be between 1 and 500"),
-            )
-        })
-        .collect();
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    let already = || {
-        ApiError::conflict(
-            Code::AlreadyRecorded,
-            Msg::new("该接待日已记录", "The reception day is already recorded"),
-        )
+    let input = station::ReceptionRecord {
+        people_received: b.people_received,
+        matters: b.matters,
     };
-    if before.recorded_at.is_some() {
-        return Err(already());
-    }
-    if before.day > state.clock.today() {
-        return Err(ApiError::conflict(
-            Code::NotHeldYet,
-            Msg::new("接待日尚未到来", "The reception day has not come yet"),
-        ));
-    }
-    let mut after = before.clone();
-    after.people_received = Some(b.people_received);
-    after.matters = b.matters.into_iter().map(|m| m.trim().to_owned()).collect();
-    after.recorded_at = Some(renda_domain::time::now());
-    after.recorded_by = Some(actor.user_id);
+    let recorded =
+        station::record_reception(&before, &station.name, input, &ctx(&state, &caller)?)?;
     match state
         .store
-        .record_reception(&caller.audit(), &before, after, &station.name)
+        .record_reception(&caller.audit(), &before, recorded)
         .await
     {
         Ok(d) => Ok(respond::changed(d.version, &ReceptionDayResponse::from(d))),
-        Err(StoreError::VersionMismatch) => Err(already()),
+        // Recorded by someone else meanwhile.
+        Err(StoreError::VersionMismatch) => Err(station::StationError::AlreadyRecorded.into()),
         Err(e) => Err(e.into()),
     }
 }

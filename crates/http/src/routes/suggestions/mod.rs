@@ -35,6 +35,7 @@ use crate::export::{Cell, ExportFormat};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams};
 use crate::pagination::{ListParams, ListResponse, WholeListParams};
 use crate::patch::double;
+use crate::routes::common::existing_deputies;
 use crate::{AppState, respond};
 
 mod attachments;
@@ -207,17 +208,6 @@ pub(crate) async fn category_known(state: &AppState, category: &str) -> ApiResul
         .await?
         .iter()
         .any(|c| c == category))
-}
-
-/// Which of `ids` are deputies on record.
-async fn existing_deputies(state: &AppState, ids: &[Uuid]) -> ApiResult<Vec<Uuid>> {
-    let mut out = Vec::new();
-    for id in ids {
-        if state.store.deputy_exists(*id).await? {
-            out.push(*id);
-        }
-    }
-    Ok(out)
 }
 
 /// Which of `ids` are units on record.
