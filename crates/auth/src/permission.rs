@@ -124,6 +124,8 @@ pub enum Action {
     ManageActivities,
     /// See activities and the needs list.
     ReadActivities,
+    /// Sign up for an activity and check in: a deputy with a linked record.
+    TakePartInActivities,
     /// Read a deputy's duty records and yearly report: the office,
     /// leaders and the deputy.
     ReadDuties { deputy_id: Uuid },
@@ -213,6 +215,7 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
             actor.has(Role::Staff) || (on_duty && actor.has(Role::Deputy))
         }
         Action::ReadActivities => true,
+        Action::TakePartInActivities => actor.has(Role::Deputy) && actor.deputy_id.is_some(),
         Action::ReadDuties { deputy_id } => {
             actor.roles.any(&[Role::Staff, Role::Leader])
                 || (actor.has(Role::Deputy) && actor.deputy_id == Some(deputy_id))
@@ -375,6 +378,9 @@ mod tests {
             (&admin, ManageStations, Forbidden),
             (&deputy, ManageActivities, Forbidden),
             (&unit, ReadActivities, Allow),
+            (&deputy, TakePartInActivities, Allow),
+            (&unlinked_deputy, TakePartInActivities, Forbidden),
+            (&staff, TakePartInActivities, Forbidden),
             (&anon, ReadActivities, Unauthenticated),
             (&deputy, RecordReception { on_duty: true }, Allow),
             (&deputy, RecordReception { on_duty: false }, Forbidden),

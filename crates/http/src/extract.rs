@@ -539,9 +539,17 @@ impl Caller {
 pub fn answer(decision: Decision) -> Result<(), ApiError> {
     match decision {
         Decision::Allow => Ok(()),
-        Decision::Unauthenticated => Err(ApiError::unauthenticated()),
-        Decision::Forbidden => Err(ApiError::forbidden()),
-        Decision::NotFound => Err(ApiError::not_found()),
+        refused => Err(refusal(refused)),
+    }
+}
+
+/// The problem answering a refusal of the permission module (an `Allow`
+/// passed here by mistake refuses too).
+pub fn refusal(decision: Decision) -> ApiError {
+    match decision {
+        Decision::Unauthenticated => ApiError::unauthenticated(),
+        Decision::NotFound => ApiError::not_found(),
+        Decision::Forbidden | Decision::Allow => ApiError::forbidden(),
     }
 }
 

@@ -7,6 +7,7 @@ use renda_domain::suggestion::{
     SuggestionStatus,
 };
 
+use renda_domain::activity::{self as act, ActivityError, NeedStatus};
 use renda_domain::livelihood::{self as lh, BallotProblem, LivelihoodError, RoundBlocker};
 use renda_domain::opinion::{self as op, OpinionError};
 use renda_domain::station::{self as st, ParentProblem, StationError};
@@ -471,6 +472,61 @@ impl From<StationError> for ApiError {
                         .into_iter()
                         .map(|f| {
                             FieldError::new(f.field, f.issue.code(), station_issue_text(f.issue))
+                        })
+                        .collect(),
+                );
+            }
+        };
+        ApiError::conflict(code, detail)
+    }
+}
+
+fn activity_issue_text(issue: act::Issue) -> Msg {
+    match issue {
+        act::Issue::Blank => Msg::new("不能为空", "must not be blank"),
+        act::Issue::BrandRequired => Msg::new(
+            "服务品牌活动须写明品牌",
+            "a service-brand activity names its brand",
+        ),
+        act::Issue::DayOutOfRange => {
+            Msg::new("日期须在一年之内", "the day must be within a year of today")
+        }
+        act::Issue::UnknownDeputy => Msg::new("代表不存在", "no such deputy"),
+        act::Issue::UnknownActivity => Msg::new("活动不存在", "no such activity"),
+        act::Issue::MatchRequired => Msg::new("须指定活动或代表", "name an activity or a deputy"),
+    }
+}
+
+impl From<ActivityError> for ApiError {
+    fn from(e: ActivityError) -> Self {
+        let code = e.code();
+        let detail = match e {
+            ActivityError::AttendanceRecorded => Msg::new(
+                "已有代表签到，不能更改活动日期",
+                "Deputies have checked in; the day can no longer change",
+            ),
+            ActivityError::Over => Msg::new("活动已结束", "The activity is over"),
+            ActivityError::CheckInClosed => Msg::new(
+                "只能在活动当天签到",
+                "Check-in is open on the activity's day only",
+            ),
+            ActivityError::NotHeld => {
+                Msg::new("活动尚未举行", "The activity has not taken place yet")
+            }
+            ActivityError::NeedState(NeedStatus::Met) => {
+                Msg::new("该需求已办结", "The need is already met")
+            }
+            ActivityError::NeedState(s) => Msg::new(
+                format!("需求当前状态为“{s}”，须先对接再办结"),
+                format!("The need is {s}; a need is matched before it is met"),
+            ),
+            ActivityError::Invalid(issues) => {
+                return ApiError::validation(
+                    issues
+                        .into_iter()
+                        .map(|f| {
+                            let text = activity_issue_text(f.issue);
+                            FieldError::new(f.field, f.issue.code(), text)
                         })
                         .collect(),
                 );

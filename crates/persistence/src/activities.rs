@@ -4,56 +4,25 @@
 use crate::error::Conflict;
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
-use renda_domain::activity::{ActivityKind, NeedStatus, RequesterKind};
-use renda_domain::duty::DutyKind;
+use chrono::NaiveDate;
+use renda_domain::activity::{ActivityKind, NeedStatus};
 use sea_orm::sea_query::{Condition, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, TransactionTrait,
 };
-use serde::Serialize;
 use uuid::Uuid;
 
 use crate::Store;
 use crate::audit::{self, AuditCtx};
 use crate::crypto::{Crypto, open_field, seal_field};
-use crate::duties::{NewDuty, write_duty};
+use crate::duties::write_duty;
 use crate::entities::activity::{self as ac, Column as C, Entity as ActivityEntity};
 use crate::entities::{activity_participant as ap, need};
 use crate::error::{StoreError, StoreResult, parse_stored};
 use crate::list::{self, ListOptions, Page};
 
-/// An activity.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Activity {
-    pub id: Uuid,
-    pub kind: ActivityKind,
-    /// The service brand, e.g. 代表+心理关爱.
-    pub brand: Option<String>,
-    pub title: String,
-    pub description: Option<String>,
-    pub day: NaiveDate,
-    pub place: String,
-    pub organiser: String,
-    /// Deputies invited, sorted.
-    pub invited: Vec<Uuid>,
-    pub created_by: Uuid,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i32,
-}
-
-/// A deputy's part in an activity.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Participant {
-    pub deputy_id: Uuid,
-    pub invited: bool,
-    pub signed_up_at: Option<DateTime<Utc>>,
-    pub checked_in_at: Option<DateTime<Utc>>,
-    /// Staff who recorded the attendance, when not the deputy.
-    pub checked_in_by: Option<Uuid>,
-}
+pub use renda_domain::activity::{Activity, CheckIns, Need, Participant};
 
 /// Filters of the activity listing.
 #[derive(Debug, Clone, Default)]
@@ -64,25 +33,6 @@ pub struct ActivityFilter {
     /// Activities this deputy is invited to or signed up for.
     pub deputy_id: Option<Uuid>,
     pub q: Option<String>,
-}
-
-/// A need of an enterprise or a resident (需求清单).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Need {
-    pub id: Uuid,
-    pub requester: String,
-    pub requester_kind: RequesterKind,
-    pub content: String,
-    /// Personal data.
-    pub contact_phone: Option<String>,
-    pub status: NeedStatus,
-    pub activity_id: Option<Uuid>,
-    pub deputy_id: Option<Uuid>,
-    pub close_note: Option<String>,
-    pub created_by: Uuid,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i32,
 }
 
 /// Filters of the needs list.
@@ -444,15 +394,16 @@ impl Store {
         &self,
         ctx: &AuditCtx,
         a: &Activity,
-        deputies: &[Uuid],
-        by: Option<Uuid>,
+        check_ins: CheckIns,
         strict: bool,
     ) -> StoreResult<Vec<Uuid>> {
+        let CheckIns { by, duties } = check_ins;
         let txn = self.db.begin().await?;
         let now = renda_domain::time::now();
         let mut done = Vec::new();
-        for d in deputies {
-            ensure_participant(&txn, a.id, *d).await?;
+        for duty in duties {
+            let deputy = duty.deputy_id;
+            ensure_participant(&txn, a.id, deputy).await?;
             let res = ap::Entity::update_many()
                 .col_expr(
                     ap::Column::CheckedInAt,
@@ -460,7 +411,7 @@ impl Store {
                 )
                 .col_expr(ap::Column::CheckedInBy, sea_orm::sea_query::Expr::value(by))
                 .filter(ap::Column::ActivityId.eq(a.id))
-                .filter(ap::Column::DeputyId.eq(*d))
+                .filter(ap::Column::DeputyId.eq(deputy))
                 .filter(ap::Column::CheckedInAt.is_null())
                 .exec(&txn)
                 .await?;
@@ -470,23 +421,8 @@ impl Store {
                 }
                 continue;
             }
-            write_duty(
-                &txn,
-                &self.crypto,
-                ctx,
-                NewDuty {
-                    deputy_id: *d,
-                    kind: DutyKind::ActivityAttended,
-                    occurred_on: a.day,
-                    title: a.title.clone(),
-                    content: a.brand.clone(),
-                    ref_type: Some("activity"),
-                    ref_id: Some(a.id),
-                },
-                false,
-            )
-            .await?;
-            done.push(*d);
+            write_duty(&txn, &self.crypto, ctx, duty, false).await?;
+            done.push(deputy);
         }
         audit::record(
             &txn,

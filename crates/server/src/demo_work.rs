@@ -3,11 +3,10 @@
 //! and a livelihood-project round open for voting.
 
 use chrono::{Datelike, Days, NaiveDate};
-use renda_domain::activity::{ActivityKind, NeedStatus, RequesterKind};
+use renda_domain::activity::{self as act, ActivityKind, RequesterKind};
 use renda_domain::deputy::Level;
 use renda_domain::livelihood::{CandidateSource, CandidateStatus, Change, Choice, RoundStage};
 use renda_domain::station::{self, OpinionStatus, StationKind};
-use renda_persistence::activities::{Activity, Need};
 use renda_persistence::livelihood::{Candidate, Event, Round};
 use renda_persistence::{AuditCtx, Store};
 use uuid::Uuid;
@@ -148,10 +147,12 @@ pub async fn load(
 
     // Activities: one today the demo deputies can check in at, one last
     // month with attendance recorded.
-    let invited: Vec<Uuid> = {
-        let mut v: Vec<Uuid> = p.deputies.iter().take(5).copied().collect();
-        v.sort();
-        v
+    let invited: Vec<Uuid> = p.deputies.iter().take(5).copied().collect();
+    let actx = act::Ctx {
+        user_id: p.staff,
+        now,
+        today,
+        new_id: Uuid::now_v7,
     };
     let mut activities = Vec::new();
     for (kind, brand, title, offset) in [
@@ -168,31 +169,23 @@ pub async fn load(
             -30,
         ),
     ] {
+        let input = act::ActivityInput {
+            kind,
+            brand: brand.map(Into::into),
+            title: title.into(),
+            description: None,
+            day: day(today, offset),
+            place: "宿城区人大代表之家".into(),
+            organiser: "区人大代表工委".into(),
+            invited_deputy_ids: invited.clone(),
+        };
         let a = store
-            .create_activity(
-                ctx,
-                Activity {
-                    id: Uuid::now_v7(),
-                    kind,
-                    brand: brand.map(Into::into),
-                    title: title.into(),
-                    description: None,
-                    day: day(today, offset),
-                    place: "宿城区人大代表之家".into(),
-                    organiser: "区人大代表工委".into(),
-                    invited: invited.clone(),
-                    created_by: p.staff,
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                },
-            )
+            .create_activity(ctx, act::plan(input, &invited, &actx)?)
             .await?;
         if offset < 0 {
-            let attended: Vec<Uuid> = invited.iter().skip(1).copied().collect();
-            store
-                .check_in(ctx, &a, &attended, Some(p.staff), false)
-                .await?;
+            let attended: Vec<Uuid> = a.invited.iter().skip(1).copied().collect();
+            let check_ins = act::record_attendance(&a, &attended, &attended, &actx)?;
+            store.check_in(ctx, &a, check_ins, false).await?;
         }
         activities.push(a.id);
     }
@@ -211,31 +204,26 @@ pub async fn load(
     .into_iter()
     .enumerate()
     {
+        let input = act::NeedInput {
+            requester: requester.into(),
+            requester_kind: kind,
+            content: content.into(),
+            contact_phone: Some(format!("1390000{:04}", 1111 + k)),
+        };
         let n = store
-            .create_need(
-                ctx,
-                Need {
-                    id: Uuid::now_v7(),
-                    requester: requester.into(),
-                    requester_kind: kind,
-                    content: content.into(),
-                    contact_phone: Some(format!("1390000{:04}", 1111 + k)),
-                    status: NeedStatus::Open,
-                    activity_id: None,
-                    deputy_id: None,
-                    close_note: None,
-                    created_by: p.staff,
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                },
-            )
+            .create_need(ctx, act::record_need(input, &actx)?)
             .await?;
         if k == 1 {
-            let mut after = n.clone();
-            after.status = NeedStatus::Matched;
-            after.deputy_id = p.deputies.first().copied();
-            store.save_need(ctx, &n, after, "match").await?;
+            let matched = act::match_need(
+                &n,
+                act::MatchInput {
+                    activity_id: None,
+                    deputy_id: p.deputies.first().copied(),
+                    activity_known: false,
+                    deputy_known: true,
+                },
+            )?;
+            store.save_need(ctx, &n, matched, "match").await?;
         }
     }
 

@@ -1,5 +1,6 @@
-//! Small pieces the route modules share: field errors for blank and
-//! unknown references, the answer to a concurrent change, id lists.
+//! Small pieces the route modules share: the answer to a concurrent
+//! change, which referenced records exist, per-address limits, names met
+//! while exporting, and unmasking personal data.
 
 use actix_web::HttpRequest;
 use renda_domain::Code;
@@ -7,11 +8,6 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, FieldError, Msg};
-
-/// The field error of a blank required text.
-pub(crate) fn blank(field: &str) -> FieldError {
-    FieldError::new(field, "blank", Msg::new("不能为空", "must not be blank"))
-}
 
 /// 409: someone else changed the record since it was read.
 pub(crate) fn concurrent_change() -> ApiError {
@@ -24,13 +20,6 @@ pub(crate) fn concurrent_change() -> ApiError {
     )
 }
 
-/// Ids sorted and without repeats, as records keep their lists.
-pub(crate) fn sorted(mut v: Vec<Uuid>) -> Vec<Uuid> {
-    v.sort();
-    v.dedup();
-    v
-}
-
 /// Which of `ids` are deputies on record.
 pub(crate) async fn existing_deputies(state: &AppState, ids: &[Uuid]) -> ApiResult<Vec<Uuid>> {
     let mut out = Vec::new();
@@ -40,25 +29,6 @@ pub(crate) async fn existing_deputies(state: &AppState, ids: &[Uuid]) -> ApiResu
         }
     }
     Ok(out)
-}
-
-/// The field errors of `ids` (in `field`) that name no deputy.
-pub(crate) async fn missing_deputies(
-    state: &AppState,
-    field: &str,
-    ids: &[Uuid],
-) -> ApiResult<Vec<FieldError>> {
-    let mut errors = Vec::new();
-    for (i, id) in ids.iter().enumerate() {
-        if !state.store.deputy_exists(*id).await? {
-            errors.push(FieldError::new(
-                format!("{field}[{i}]"),
-                "not_found",
-                Msg::new("代表不存在", "no such deputy"),
-            ));
-        }
-    }
-    Ok(errors)
 }
 
 /// Counts a submission from someone without a say of their own (no

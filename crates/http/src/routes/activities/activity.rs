@@ -1,7 +1,6 @@
 //! Planning, listing, reading and amending activities.
 
 use super::*;
-use renda_domain::Code;
 
 /// An activity.
 #[derive(Debug, Serialize, ToSchema)]
@@ -148,39 +147,6 @@ pub(crate) fn document_rules(doc: &mut utoipa::openapi::OpenApi) {
     );
 }
 
-fn check_activity(a: &Activity, today: NaiveDate) -> Vec<FieldError> {
-    let mut errors = Vec::new();
-    for (f, v) in [
-        ("title", &a.title),
-        ("place", &a.place),
-        ("organiser", &a.organiser),
-    ] {
-        if renda_domain::text::is_blank(v) {
-            errors.push(blank(f));
-        }
-    }
-    if a.kind == ActivityKind::ServiceBrand
-        && a.brand.as_deref().is_none_or(renda_domain::text::is_blank)
-    {
-        errors.push(FieldError::new(
-            "brand",
-            "required",
-            Msg::new(
-                "服务品牌活动须写明品牌",
-                "a service-brand activity names its brand",
-            ),
-        ));
-    }
-    if a.day < today - chrono::Duration::days(366) || a.day > today + chrono::Duration::days(366) {
-        errors.push(FieldError::new(
-            "day",
-            "out_of_range",
-            Msg::new("日期须在一年之内", "the day must be within a year of today"),
-        ));
-    }
-    errors
-}
-
 /// Plans an activity and invites deputies (staff).
 #[utoipa::path(
     tag = "activities",
@@ -199,27 +165,18 @@ pub async fn create_activity(
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ManageActivities)?;
     let b = body.parse()?;
-    let now = renda_domain::time::now();
-    let a = Activity {
-        id: Uuid::now_v7(),
+    let existing = existing_deputies(&state, &b.invited_deputy_ids).await?;
+    let input = act::ActivityInput {
         kind: b.kind,
-        brand: b.brand.map(|x| x.trim().to_owned()),
-        title: b.title.trim().to_owned(),
+        brand: b.brand,
+        title: b.title,
         description: b.description,
         day: b.day,
-        place: b.place.trim().to_owned(),
-        organiser: b.organiser.trim().to_owned(),
-        invited: sorted(b.invited_deputy_ids.clone()),
-        created_by: caller.actor()?.user_id,
-        created_at: now,
-        updated_at: now,
-        version: 1,
+        place: b.place,
+        organiser: b.organiser,
+        invited_deputy_ids: b.invited_deputy_ids,
     };
-    let mut errors = check_activity(&a, state.clock.today());
-    errors.extend(missing_deputies(&state, "invited_deputy_ids", &b.invited_deputy_ids).await?);
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
+    let a = act::plan(input, &existing, &ctx(&state, &caller)?)?;
     let a = state.store.create_activity(&caller.audit(), a).await?;
     let version = a.version;
     Ok(respond::created(
@@ -365,67 +322,38 @@ pub async fn update_activity(
         return Err(ApiError::precondition_failed());
     }
     let mut errors = Vec::new();
-    let mut after = before.clone();
-    if let Some(v) = take(&mut errors, no_null("kind", b.kind)) {
-        after.kind = v;
-    }
-    if let Some(v) = b.brand {
-        after.brand = v;
-    }
-    if let Some(v) = take(&mut errors, no_null("title", b.title)) {
-        after.title = v.trim().to_owned();
-    }
-    if let Some(v) = b.description {
-        after.description = v;
-    }
-    if let Some(v) = take(&mut errors, no_null("day", b.day)) {
-        after.day = v;
-    }
-    if let Some(v) = take(&mut errors, no_null("place", b.place)) {
-        after.place = v.trim().to_owned();
-    }
-    if let Some(v) = take(&mut errors, no_null("organiser", b.organiser)) {
-        after.organiser = v.trim().to_owned();
-    }
-    if let Some(v) = take(
-        &mut errors,
-        no_null("invited_deputy_ids", b.invited_deputy_ids),
-    ) {
-        errors.extend(missing_deputies(&state, "invited_deputy_ids", &v).await?);
-        after.invited = sorted(v);
-    }
-    if after.day != before.day {
-        errors.extend(check_activity(&after, state.clock.today()));
-    } else {
-        errors.extend(
-            check_activity(&after, after.day)
-                .into_iter()
-                .filter(|e| e.field != "day"),
-        );
-    }
+    let patch = act::ActivityPatch {
+        kind: take(&mut errors, no_null("kind", b.kind)),
+        brand: b.brand,
+        title: take(&mut errors, no_null("title", b.title)),
+        description: b.description,
+        day: take(&mut errors, no_null("day", b.day)),
+        place: take(&mut errors, no_null("place", b.place)),
+        organiser: take(&mut errors, no_null("organiser", b.organiser)),
+        invited_deputy_ids: take(
+            &mut errors,
+            no_null("invited_deputy_ids", b.invited_deputy_ids),
+        ),
+    };
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
-    if after == before {
-        return Ok(respond::changed(before.version, &view(before)));
-    }
-    // Check-ins are duty records of the day they happened.
-    if after.day != before.day
-        && state
+    let facts = act::ActivityFacts {
+        existing_deputies: match &patch.invited_deputy_ids {
+            Some(ids) => existing_deputies(&state, ids).await?,
+            None => Vec::new(),
+        },
+        // Check-ins are duty records of the day they happened.
+        checked_in: state
             .store
             .activity_participants(before.id)
             .await?
             .iter()
-            .any(|p| p.checked_in_at.is_some())
-    {
-        return Err(ApiError::conflict(
-            Code::AttendanceRecorded,
-            Msg::new(
-                "已有代表签到，不能更改活动日期",
-                "Deputies have checked in; the day can no longer change",
-            ),
-        ));
-    }
+            .any(|p| p.checked_in_at.is_some()),
+    };
+    let Some(after) = act::update(&before, patch, &facts, &ctx(&state, &caller)?)? else {
+        return Ok(respond::changed(before.version, &view(before)));
+    };
     match state
         .store
         .save_activity(&caller.audit(), &before, after)

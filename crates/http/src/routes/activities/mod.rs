@@ -6,8 +6,7 @@ use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use renda_auth::Action;
-use renda_domain::Role;
-use renda_domain::activity::{ActivityKind, NeedStatus, RequesterKind, check_in_open};
+use renda_domain::activity::{self as act, ActivityKind, NeedStatus, RequesterKind};
 use renda_persistence::StoreError;
 use renda_persistence::activities::{Activity, ActivityFilter, Need, NeedFilter, Participant};
 use serde::{Deserialize, Serialize};
@@ -16,11 +15,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, no_null, take};
 use crate::pagination::{ListParams, ListResponse, WholeListParams};
 use crate::patch::double;
-use crate::routes::common::{blank, concurrent_change, missing_deputies, sorted};
+use crate::routes::common::{concurrent_change, existing_deputies};
 use crate::{AppState, respond};
 
 mod activity;
@@ -28,6 +27,16 @@ mod needs;
 mod participants;
 
 pub use activity::*;
+
+/// Who acts, and when.
+fn ctx(state: &AppState, caller: &Caller) -> ApiResult<act::Ctx> {
+    Ok(act::Ctx {
+        user_id: caller.actor()?.user_id,
+        now: renda_domain::time::now(),
+        today: state.clock.today(),
+        new_id: Uuid::now_v7,
+    })
+}
 pub use needs::*;
 pub use participants::*;
 

@@ -1,7 +1,8 @@
 //! The needs list (需求清单) of enterprises and residents.
 
 use super::*;
-use renda_domain::Code;
+use crate::extract::{answer, refusal};
+use renda_auth::need_access::{self, NeedAction};
 
 /// A need of an enterprise or a resident.
 #[derive(Debug, Serialize, ToSchema)]
@@ -27,7 +28,7 @@ fn need_view(n: Need, caller: &Caller) -> NeedResponse {
     let full = caller.may(Action::ManageActivities);
     NeedResponse {
         id: n.id,
-        requester: if full || n.requester_kind != RequesterKind::Resident {
+        requester: if full || !n.requester_is_a_person() {
             n.requester
         } else {
             renda_domain::personal::mask_name(&n.requester)
@@ -97,31 +98,13 @@ pub async fn create_need(
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ManageActivities)?;
     let b = body.parse()?;
-    let mut errors = Vec::new();
-    for (f, v) in [("requester", &b.requester), ("content", &b.content)] {
-        if renda_domain::text::is_blank(v) {
-            errors.push(blank(f));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    let now = renda_domain::time::now();
-    let n = Need {
-        id: Uuid::now_v7(),
-        requester: b.requester.trim().to_owned(),
+    let input = act::NeedInput {
+        requester: b.requester,
         requester_kind: b.requester_kind,
         content: b.content,
         contact_phone: b.contact_phone,
-        status: NeedStatus::Open,
-        activity_id: None,
-        deputy_id: None,
-        close_note: None,
-        created_by: caller.actor()?.user_id,
-        created_at: now,
-        updated_at: now,
-        version: 1,
     };
+    let n = act::record_need(input, &ctx(&state, &caller)?)?;
     let n = state.store.create_need(&caller.audit(), n).await?;
     let version = n.version;
     Ok(respond::created(
@@ -138,19 +121,6 @@ pub struct NeedFilterParams {
     pub status: Option<NeedStatus>,
     pub deputy_id: Option<Uuid>,
     pub activity_id: Option<Uuid>,
-}
-
-/// Whether the caller reads every need (staff and leaders) or, as a
-/// deputy, those matched to them.
-fn need_reader(caller: &Caller) -> ApiResult<Option<Uuid>> {
-    let a = caller.actor()?;
-    if a.roles.any(&[Role::Staff, Role::Leader]) {
-        return Ok(None);
-    }
-    match a.deputy_id {
-        Some(d) if a.has(Role::Deputy) => Ok(Some(d)),
-        _ => Err(ApiError::forbidden()),
-    }
 }
 
 /// The needs list: staff and leaders see every need, a deputy those
@@ -172,26 +142,33 @@ pub async fn list_needs(
     page: QueryParams<ListParams>,
     filter: QueryParams<NeedFilterParams>,
 ) -> ApiResult<HttpResponse> {
-    let own = need_reader(&caller)?;
     let p = filter.0;
-    if own.is_some() && p.deputy_id.is_some_and(|d| Some(d) != own) {
-        return Err(ApiError::forbidden());
-    }
+    let deputy_id = need_access::reader(&caller.principal)
+        .and_then(|r| r.deputy_filter(p.deputy_id))
+        .map_err(refusal)?;
     let f = NeedFilter {
         status: p.status,
-        deputy_id: own.or(p.deputy_id),
+        deputy_id,
         activity_id: p.activity_id,
     };
     let page = state.store.list_needs(&f, &page.0.options()?).await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |n| need_view(n, &caller))))
 }
 
-async fn load_need(state: &AppState, caller: &Caller, id: Uuid) -> ApiResult<Need> {
-    let own = need_reader(caller)?;
+/// Loads a need and asks the permission module about `action`.
+async fn load_need(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    action: NeedAction,
+) -> ApiResult<Need> {
+    need_access::reader(&caller.principal).map_err(refusal)?;
     let n = state.store.get_need(id).await?;
-    if own.is_some() && n.deputy_id != own {
-        return Err(ApiError::not_found());
-    }
+    answer(need_access::decide_need(
+        &caller.principal,
+        action,
+        n.deputy_id,
+    ))?;
     Ok(n)
 }
 
@@ -213,7 +190,7 @@ pub async fn get_need(
     id: Path<Uuid>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let n = load_need(&state, &caller, id.into_inner()).await?;
+    let n = load_need(&state, &caller, id.into_inner(), NeedAction::Read).await?;
     let version = n.version;
     Ok(respond::resource(&req, version, &need_view(n, &caller)))
 }
@@ -255,45 +232,27 @@ pub async fn match_need(
     if if_match.0.is_some_and(|v| v != before.version) {
         return Err(ApiError::precondition_failed());
     }
-    if b.activity_id.is_none() && b.deputy_id.is_none() {
-        return Err(ApiError::field(
-            "deputy_id",
-            "required",
-            Msg::new("须指定活动或代表", "name an activity or a deputy"),
-        ));
-    }
-    if let Some(a) = b.activity_id {
-        match state.store.get_activity(a).await {
-            Ok(_) => {}
-            Err(StoreError::NotFound) => {
-                return Err(ApiError::field(
-                    "activity_id",
-                    "not_found",
-                    Msg::new("活动不存在", "no such activity"),
-                ));
-            }
+    let activity_known = match b.activity_id {
+        Some(a) => match state.store.get_activity(a).await {
+            Ok(_) => true,
+            Err(StoreError::NotFound) => false,
             Err(e) => return Err(e.into()),
-        }
-    }
-    if let Some(d) = b.deputy_id
-        && !state.store.deputy_exists(d).await?
-    {
-        return Err(ApiError::field(
-            "deputy_id",
-            "not_found",
-            Msg::new("代表不存在", "no such deputy"),
-        ));
-    }
-    if before.status == NeedStatus::Met {
-        return Err(ApiError::conflict(
-            Code::InvalidState,
-            Msg::new("该需求已办结", "The need is already met"),
-        ));
-    }
-    let mut after = before.clone();
-    after.status = NeedStatus::Matched;
-    after.activity_id = b.activity_id;
-    after.deputy_id = b.deputy_id;
+        },
+        None => false,
+    };
+    let deputy_known = match b.deputy_id {
+        Some(d) => state.store.deputy_exists(d).await?,
+        None => false,
+    };
+    let after = act::match_need(
+        &before,
+        act::MatchInput {
+            activity_id: b.activity_id,
+            deputy_id: b.deputy_id,
+            activity_known,
+            deputy_known,
+        },
+    )?;
     match state
         .store
         .save_need(&caller.audit(), &before, after, "match")
@@ -340,31 +299,12 @@ pub async fn close_need(
     if_match: IfMatch,
     body: JsonBody<CloseNeedRequest>,
 ) -> ApiResult<HttpResponse> {
-    let before = load_need(&state, &caller, id.into_inner()).await?;
-    let staff = caller.may(Action::ManageActivities);
-    let matched_deputy = caller
-        .principal
-        .actor()
-        .is_some_and(|a| a.deputy_id.is_some() && a.deputy_id == before.deputy_id);
-    if !staff && !matched_deputy {
-        return Err(ApiError::forbidden());
-    }
+    let before = load_need(&state, &caller, id.into_inner(), NeedAction::Close).await?;
     if if_match.0.is_some_and(|v| v != before.version) {
         return Err(ApiError::precondition_failed());
     }
     let b = body.parse()?;
-    if renda_domain::text::is_blank(&b.note) {
-        return Err(ApiError::validation(vec![blank("note")]));
-    }
-    if before.status != NeedStatus::Matched {
-        return Err(ApiError::conflict(
-            Code::InvalidState,
-            Msg::new("需求须先对接再办结", "A need is matched before it is met"),
-        ));
-    }
-    let mut after = before.clone();
-    after.status = NeedStatus::Met;
-    after.close_note = Some(b.note);
+    let after = act::close_need(&before, b.note)?;
     match state
         .store
         .save_need(&caller.audit(), &before, after, "close")

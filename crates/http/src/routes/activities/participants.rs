@@ -1,8 +1,6 @@
 //! Sign-ups, check-ins and attendance.
 
 use super::*;
-use renda_domain::Code;
-use renda_persistence::Conflict;
 
 /// A deputy's part in an activity.
 #[derive(Debug, Serialize, ToSchema)]
@@ -49,12 +47,11 @@ async fn participant(state: &AppState, activity: Uuid, deputy: Uuid) -> ApiResul
         .ok_or_else(ApiError::not_found)
 }
 
+/// The deputy the caller is, if the permission module lets them take
+/// part in activities.
 fn deputy_of(caller: &Caller) -> ApiResult<Uuid> {
-    let a = caller.actor()?;
-    match a.deputy_id {
-        Some(d) if a.has(Role::Deputy) => Ok(d),
-        _ => Err(ApiError::forbidden()),
-    }
+    caller.require(Action::TakePartInActivities)?;
+    caller.actor()?.deputy_id.ok_or_else(ApiError::forbidden)
 }
 
 /// Signs the caller (a deputy) up for an activity, once, before it takes place.
@@ -77,27 +74,9 @@ pub async fn sign_up(
 ) -> ApiResult<HttpResponse> {
     let deputy = deputy_of(&caller)?;
     let a = state.store.get_activity(id.into_inner()).await?;
-    if a.day < state.clock.today() {
-        return Err(ApiError::conflict(
-            Code::ActivityOver,
-            Msg::new("活动已结束", "The activity is over"),
-        ));
-    }
-    match state.store.sign_up(&caller.audit(), &a, deputy).await {
-        Ok(()) => Ok(HttpResponse::Ok().json(participant(&state, a.id, deputy).await?)),
-        Err(StoreError::Conflict(Conflict::AlreadySignedUp)) => Err(ApiError::conflict(
-            Code::AlreadySignedUp,
-            Msg::new("您已报名该活动", "You have already signed up"),
-        )),
-        Err(e) => Err(e.into()),
-    }
-}
-
-fn already_checked_in() -> ApiError {
-    ApiError::conflict(
-        Code::AlreadyCheckedIn,
-        Msg::new("您已签到", "You have already checked in"),
-    )
+    act::sign_up(&a, &ctx(&state, &caller)?)?;
+    state.store.sign_up(&caller.audit(), &a, deputy).await?;
+    Ok(HttpResponse::Ok().json(participant(&state, a.id, deputy).await?))
 }
 
 /// Checks the caller (a deputy) in at an activity, once, on its day. The
@@ -121,24 +100,12 @@ pub async fn check_in(
 ) -> ApiResult<HttpResponse> {
     let deputy = deputy_of(&caller)?;
     let a = state.store.get_activity(id.into_inner()).await?;
-    if !check_in_open(a.day, state.clock.today()) {
-        return Err(ApiError::conflict(
-            Code::CheckInClosed,
-            Msg::new(
-                "只能在活动当天签到",
-                "Check-in is open on the activity's day only",
-            ),
-        ));
-    }
-    match state
+    let check_ins = act::check_in(&a, deputy, &ctx(&state, &caller)?)?;
+    state
         .store
-        .check_in(&caller.audit(), &a, &[deputy], None, true)
-        .await
-    {
-        Ok(_) => Ok(HttpResponse::Ok().json(participant(&state, a.id, deputy).await?)),
-        Err(StoreError::Conflict(Conflict::AlreadyCheckedIn)) => Err(already_checked_in()),
-        Err(e) => Err(e.into()),
-    }
+        .check_in(&caller.audit(), &a, check_ins, true)
+        .await?;
+    Ok(HttpResponse::Ok().json(participant(&state, a.id, deputy).await?))
 }
 
 /// Deputies whose attendance staff record.
@@ -184,21 +151,12 @@ pub async fn record_attendance(
     caller.require(Action::ManageActivities)?;
     let b = body.parse()?;
     let a = state.store.get_activity(id.into_inner()).await?;
-    let errors = missing_deputies(&state, "deputy_ids", &b.deputy_ids).await?;
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    if a.day > state.clock.today() {
-        return Err(ApiError::conflict(
-            Code::ActivityNotHeld,
-            Msg::new("活动尚未举行", "The activity has not taken place yet"),
-        ));
-    }
-    let wanted = sorted(b.deputy_ids);
-    let by = caller.actor()?.user_id;
+    let existing = existing_deputies(&state, &b.deputy_ids).await?;
+    let check_ins = act::record_attendance(&a, &b.deputy_ids, &existing, &ctx(&state, &caller)?)?;
+    let wanted: Vec<Uuid> = check_ins.duties.iter().map(|d| d.deputy_id).collect();
     let done = state
         .store
-        .check_in(&caller.audit(), &a, &wanted, Some(by), false)
+        .check_in(&caller.audit(), &a, check_ins, false)
         .await?;
     let already = wanted.into_iter().filter(|d| !done.contains(d)).collect();
     Ok(HttpResponse::Ok().json(AttendanceRecorded {
