@@ -132,6 +132,14 @@ pub enum Action {
     /// Record, change or delete duties by hand: staff, and the deputy for
     /// their own.
     RecordDuty { deputy_id: Uuid },
+    /// Change or delete a duty record: whoever records the deputy's duties,
+    /// a deputy only the records they made themselves (and the system's,
+    /// which the domain then refuses).
+    ChangeDuty {
+        deputy_id: Uuid,
+        manual: bool,
+        created_by: Option<Uuid>,
+    },
     /// The summary of deputies without recorded duties.
     ReadDutySummary,
     /// Run livelihood-project rounds: stages, reviews, closing the vote.
@@ -219,6 +227,14 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
         Action::ReadDuties { deputy_id } => {
             actor.roles.any(&[Role::Staff, Role::Leader])
                 || (actor.has(Role::Deputy) && actor.deputy_id == Some(deputy_id))
+        }
+        Action::ChangeDuty {
+            deputy_id,
+            manual,
+            created_by,
+        } => {
+            decide(principal, Action::RecordDuty { deputy_id }).is_allowed()
+                && (actor.has(Role::Staff) || !manual || created_by == Some(actor.user_id))
         }
         Action::RecordDuty { deputy_id } => {
             actor.has(Role::Staff)
@@ -390,6 +406,12 @@ mod tests {
             (&deputy, RecordDuty { deputy_id: me }, Allow),
             (&deputy, RecordDuty { deputy_id: other }, Forbidden),
             (&leader, RecordDuty { deputy_id: other }, Forbidden),
+            (&staff, ChangeDuty { deputy_id: other, manual: true, created_by: Some(other) }, Allow),
+            (&deputy, ChangeDuty { deputy_id: me, manual: true, created_by: Some(Uuid::from_u128(1)) }, Allow),
+            (&deputy, ChangeDuty { deputy_id: me, manual: true, created_by: Some(other) }, Forbidden),
+            (&deputy, ChangeDuty { deputy_id: me, manual: false, created_by: None }, Allow),
+            (&deputy, ChangeDuty { deputy_id: other, manual: true, created_by: Some(Uuid::from_u128(1)) }, Forbidden),
+            (&leader, ChangeDuty { deputy_id: other, manual: true, created_by: None }, Forbidden),
             (&staff, RecordDuty { deputy_id: other }, Allow),
             (&leader, ReadDutySummary, Allow),
             (&deputy, ReadDutySummary, Forbidden),

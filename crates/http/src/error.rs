@@ -660,13 +660,6 @@ fn conflict_for(conflict: Conflict) -> ApiError {
                 "The password reset was already confirmed or withdrawn",
             ),
         ),
-        Conflict::SystemRecord => (
-            Code::SystemRecord,
-            Msg::new(
-                "系统生成的履职记录不能手工修改",
-                "A duty record the system wrote cannot be changed by hand",
-            ),
-        ),
         Conflict::UniqueViolation => (
             Code::UniqueViolation,
             Msg::new("与已有数据重复", "Duplicates an existing record"),

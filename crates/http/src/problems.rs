@@ -8,6 +8,7 @@ use renda_domain::suggestion::{
 };
 
 use renda_domain::activity::{self as act, ActivityError, NeedStatus};
+use renda_domain::duty::{self as dt, DutyError};
 use renda_domain::livelihood::{self as lh, BallotProblem, LivelihoodError, RoundBlocker};
 use renda_domain::opinion::{self as op, OpinionError};
 use renda_domain::station::{self as st, ParentProblem, StationError};
@@ -533,5 +534,39 @@ impl From<ActivityError> for ApiError {
             }
         };
         ApiError::conflict(code, detail)
+    }
+}
+
+fn duty_issue_text(issue: dt::Issue) -> Msg {
+    match issue {
+        dt::Issue::SystemKind => Msg::new(
+            "此类履职记录由系统自动生成，不能手工录入",
+            "records of this kind are written by the system only",
+        ),
+        dt::Issue::DayOutOfRange => Msg::new(
+            "日期不能晚于今天",
+            "the day is in the future or before 1949-10-01",
+        ),
+        dt::Issue::Blank => Msg::new("不能为空", "must not be blank"),
+    }
+}
+
+impl From<DutyError> for ApiError {
+    fn from(e: DutyError) -> Self {
+        match e {
+            DutyError::SystemRecord => ApiError::conflict(
+                e.code(),
+                Msg::new(
+                    "系统生成的履职记录不能修改或删除",
+                    "Records the system wrote cannot be changed or deleted",
+                ),
+            ),
+            DutyError::Invalid(issues) => ApiError::validation(
+                issues
+                    .into_iter()
+                    .map(|f| FieldError::new(f.field, f.issue.code(), duty_issue_text(f.issue)))
+                    .collect(),
+            ),
+        }
     }
 }

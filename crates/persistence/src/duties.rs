@@ -3,10 +3,9 @@
 //! co-signed, a check-in, a reception day served, an opinion taken up, a
 //! vote); staff and the deputy add the rest by hand.
 
-use crate::error::Conflict;
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use renda_domain::duty::DutyKind;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
@@ -25,28 +24,7 @@ use crate::list::{self, ListOptions, Page};
 
 const OBJECT: &str = "duty_record";
 
-/// A duty record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DutyRecord {
-    pub id: Uuid,
-    pub deputy_id: Uuid,
-    pub kind: DutyKind,
-    pub occurred_on: NaiveDate,
-    pub title: String,
-    pub content: Option<String>,
-    /// What the record is about (`suggestion`, `activity`, ...), for system records.
-    pub ref_type: Option<String>,
-    pub ref_id: Option<Uuid>,
-    /// Recorded by hand (editable) rather than by the system.
-    pub manual: bool,
-    pub created_by: Option<Uuid>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub deleted_at: Option<DateTime<Utc>>,
-    pub version: i32,
-}
-
-pub use renda_domain::duty::NewDuty;
+pub use renda_domain::duty::{DutyRecord, NewDuty};
 
 /// Filters of a deputy's duty list.
 #[derive(Debug, Clone, Default)]
@@ -173,17 +151,15 @@ impl Store {
         from_model(m)
     }
 
-    /// Writes `after` over `before` (a record made by hand) if unchanged
-    /// meanwhile; `after.deleted_at` set deletes it.
+    /// Writes `after` over `before` (a record made by hand, as the domain's
+    /// `amend` and `remove` make) if unchanged meanwhile; `after.deleted_at`
+    /// set deletes it.
     pub async fn save_manual_duty(
         &self,
         ctx: &AuditCtx,
         before: &DutyRecord,
         mut after: DutyRecord,
     ) -> StoreResult<DutyRecord> {
-        if !before.manual {
-            return Err(StoreError::Conflict(Conflict::SystemRecord));
-        }
         let txn = self.db.begin().await?;
         after.updated_at = renda_domain::time::now();
         after.version = before.version + 1;

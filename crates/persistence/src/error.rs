@@ -98,8 +98,6 @@ pub enum Conflict {
     StationHasChildren,
     /// The parent station no longer exists.
     StationParentGone,
-    /// A duty record the system wrote cannot be changed by hand.
-    SystemRecord,
     /// A tie for the last places waits for a decision.
     TiePending,
     /// The observer still takes part in an open item supervising that body.
@@ -151,7 +149,6 @@ impl Conflict {
             Conflict::StationCycle => "station_cycle",
             Conflict::StationHasChildren => "station_has_children",
             Conflict::StationParentGone => "station_parent_gone",
-            Conflict::SystemRecord => "system_record",
             Conflict::TiePending => "tie_pending",
             Conflict::TieToAssignedItem => "tie_to_assigned_item",
             Conflict::UniqueViolation => "unique_violation",

@@ -308,6 +308,17 @@ impl Suggestion {
         is_overdue(self.status, self.deadline, today)
     }
 
+    /// How a closed suggestion ended for its deputies: `Some(true)` when
+    /// they were satisfied or basically satisfied, `Some(false)` when not,
+    /// `None` while it is open or was closed unevaluated.
+    pub fn satisfied_at_close(&self) -> Option<bool> {
+        if self.status != SuggestionStatus::Closed {
+            return None;
+        }
+        self.evaluation_result
+            .map(|e| e != EvaluationResult::Unsatisfied)
+    }
+
     /// Whether someone following what became of a constituent opinion
     /// sees this suggestion made of it: a draft is its deputy's own work
     /// until submitted, shown only to that deputy (`viewer`).

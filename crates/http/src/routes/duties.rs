@@ -2,25 +2,22 @@
 //! system as it happens or by hand, the yearly report (述职), and which
 //! deputies have no duty on record lately.
 
-use renda_domain::Code;
-use renda_persistence::Conflict;
 use std::collections::BTreeMap;
 
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use renda_auth::Action;
-use renda_domain::duty::DutyKind;
-use renda_domain::suggestion::SuggestionStatus;
+use renda_domain::duty::{self, DutyKind};
 use renda_persistence::StoreError;
-use renda_persistence::duties::{DutyFilter, DutyRecord, NewDuty};
+use renda_persistence::duties::{DutyFilter, DutyRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, no_null, take};
 use crate::pagination::{ListParams, ListResponse, WholeListParams};
 use crate::patch::double;
@@ -150,48 +147,6 @@ pub struct RecordDutyRequest {
     pub content: Option<String>,
 }
 
-fn check_manual(
-    kind: DutyKind,
-    occurred_on: NaiveDate,
-    today: NaiveDate,
-    title: &str,
-) -> ApiResult<()> {
-    let mut errors = Vec::new();
-    if !kind.is_manual() {
-        errors.push(FieldError::new(
-            "kind",
-            "system_kind",
-            Msg::new(
-                "此类履职记录由系统自动生成，不能手工录入",
-                "records of this kind are written by the system only",
-            ),
-        ));
-    }
-    let earliest = NaiveDate::from_ymd_opt(1949, 10, 1).unwrap_or(NaiveDate::MIN);
-    if occurred_on > today || occurred_on < earliest {
-        errors.push(FieldError::new(
-            "occurred_on",
-            "out_of_range",
-            Msg::new(
-                "日期不能晚于今天",
-                "the day is in the future or before 1949-10-01",
-            ),
-        ));
-    }
-    if renda_domain::text::is_blank(title) {
-        errors.push(FieldError::new(
-            "title",
-            "blank",
-            Msg::new("不能为空", "must not be blank"),
-        ));
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::validation(errors))
-    }
-}
-
 /// Records a duty by hand (staff, or the deputy for their own archive).
 #[utoipa::path(
     tag = "duties",
@@ -216,22 +171,14 @@ pub async fn record_duty(
     caller.require(Action::RecordDuty { deputy_id: id })?;
     deputy_exists(&state, id).await?;
     let b = body.parse()?;
-    check_manual(b.kind, b.occurred_on, state.clock.today(), &b.title)?;
-    let d = state
-        .store
-        .create_manual_duty(
-            &caller.audit(),
-            NewDuty {
-                deputy_id: id,
-                kind: b.kind,
-                occurred_on: b.occurred_on,
-                title: b.title.trim().to_owned(),
-                content: b.content.filter(|c| !renda_domain::text::is_blank(c)),
-                ref_type: None,
-                ref_id: None,
-            },
-        )
-        .await?;
+    let input = duty::ManualDuty {
+        kind: b.kind,
+        occurred_on: b.occurred_on,
+        title: b.title,
+        content: b.content,
+    };
+    let new = duty::record(id, input, state.clock.today())?;
+    let d = state.store.create_manual_duty(&caller.audit(), new).await?;
     let version = d.version;
     Ok(respond::created(
         format!("/api/v1/deputies/{id}/duties/{}", d.id),
@@ -286,35 +233,23 @@ pub struct UpdateDutyRequest {
     pub content: Option<Option<String>>,
 }
 
-/// Staff change any record made by hand; a deputy only those they made.
-/// (System records are refused later, with 409.)
-fn may_change(caller: &Caller, d: &DutyRecord) -> ApiResult<()> {
-    let a = caller.actor()?;
-    if a.has(renda_domain::Role::Staff) || !d.manual || d.created_by == Some(a.user_id) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden())
-    }
-}
-
-fn save_error(e: StoreError) -> ApiError {
-    match e {
-        StoreError::Conflict(Conflict::SystemRecord) => ApiError::conflict(
-            Code::SystemRecord,
-            Msg::new(
-                "系统生成的履职记录不能修改或删除",
-                "Records the system wrote cannot be changed or deleted",
-            ),
-        ),
-        StoreError::VersionMismatch => ApiError::conflict(
-            Code::ConcurrentChange,
-            Msg::new(
-                "记录刚被他人修改，请刷新后重试",
-                "The record was just changed by someone else; reload and retry",
-            ),
-        ),
-        other => other.into(),
-    }
+/// Loads a record and asks the permission module whether the caller may
+/// change it: staff any, a deputy only those they made (the system's are
+/// refused by the domain, with 409).
+async fn load_to_change(
+    state: &AppState,
+    caller: &Caller,
+    deputy_id: Uuid,
+    duty_id: Uuid,
+) -> ApiResult<DutyRecord> {
+    caller.require(Action::RecordDuty { deputy_id })?;
+    let d = state.store.get_duty(deputy_id, duty_id).await?;
+    caller.require(Action::ChangeDuty {
+        deputy_id,
+        manual: d.manual,
+        created_by: d.created_by,
+    })?;
+    Ok(d)
 }
 
 /// Changes a record made by hand (staff; a deputy those they made).
@@ -339,46 +274,29 @@ pub async fn update_duty(
     body: JsonBody<UpdateDutyRequest>,
 ) -> ApiResult<HttpResponse> {
     let (id, duty_id) = path.into_inner();
-    caller.require(Action::RecordDuty { deputy_id: id })?;
     let b = body.parse()?;
-    let before = state.store.get_duty(id, duty_id).await?;
-    may_change(&caller, &before)?;
+    let before = load_to_change(&state, &caller, id, duty_id).await?;
     if if_match.0.is_some_and(|v| v != before.version) {
         return Err(ApiError::precondition_failed());
     }
     let mut errors = Vec::new();
-    let mut after = before.clone();
-    if let Some(v) = take(&mut errors, no_null("kind", b.kind)) {
-        after.kind = v;
-    }
-    if let Some(v) = take(&mut errors, no_null("occurred_on", b.occurred_on)) {
-        after.occurred_on = v;
-    }
-    if let Some(v) = take(&mut errors, no_null("title", b.title)) {
-        after.title = v.trim().to_owned();
-    }
-    if let Some(v) = b.content {
-        after.content = v;
-    }
+    let patch = duty::DutyPatch {
+        kind: take(&mut errors, no_null("kind", b.kind)),
+        occurred_on: take(&mut errors, no_null("occurred_on", b.occurred_on)),
+        title: take(&mut errors, no_null("title", b.title)),
+        content: b.content,
+    };
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
-    if !before.manual {
-        return Err(save_error(StoreError::Conflict(Conflict::SystemRecord)));
-    }
-    check_manual(
-        after.kind,
-        after.occurred_on,
-        state.clock.today(),
-        &after.title,
-    )?;
+    let after = duty::amend(&before, patch, state.clock.today())?;
     match state
         .store
         .save_manual_duty(&caller.audit(), &before, after)
         .await
     {
         Ok(d) => Ok(respond::changed(d.version, &view(d))),
-        Err(e) => Err(save_error(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -402,21 +320,18 @@ pub async fn delete_duty(
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let (id, duty_id) = path.into_inner();
-    caller.require(Action::RecordDuty { deputy_id: id })?;
-    let before = state.store.get_duty(id, duty_id).await?;
-    may_change(&caller, &before)?;
+    let before = load_to_change(&state, &caller, id, duty_id).await?;
     if if_match.0.is_some_and(|v| v != before.version) {
         return Err(ApiError::precondition_failed());
     }
-    let mut after = before.clone();
-    after.deleted_at = Some(renda_domain::time::now());
+    let after = duty::remove(&before, renda_domain::time::now())?;
     match state
         .store
         .save_manual_duty(&caller.audit(), &before, after)
         .await
     {
         Ok(_) => Ok(HttpResponse::NoContent().finish()),
-        Err(e) => Err(save_error(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -530,13 +445,10 @@ pub async fn duty_report(
                     .by_status
                     .entry(s.status.as_str().to_owned())
                     .or_default() += 1;
-                if s.status == SuggestionStatus::Closed {
-                    use renda_domain::suggestion::EvaluationResult as E;
-                    match s.evaluation_result {
-                        Some(E::Satisfied | E::BasicallySatisfied) => outcomes.satisfied += 1,
-                        Some(E::Unsatisfied) => outcomes.unsatisfied += 1,
-                        None => {}
-                    }
+                match s.satisfied_at_close() {
+                    Some(true) => outcomes.satisfied += 1,
+                    Some(false) => outcomes.unsatisfied += 1,
+                    None => {}
                 }
             }
             _ => {}
