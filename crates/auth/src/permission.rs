@@ -75,6 +75,9 @@ pub enum Action {
     ConfirmPasswordReset { requested_by: Uuid, target: Uuid },
     /// Create, change, deactivate or delete deputies (any field).
     ManageDeputies,
+    /// See one's own deputy record as its holder (unmasked): the deputy,
+    /// signed in as a person.
+    SeeOwnDeputyRecord { deputy_id: Uuid },
     /// Change the self-editable fields of a deputy's profile.
     EditOwnDeputyProfile { deputy_id: Uuid },
     /// Open accounts and change them (names, status, links, a password
@@ -105,6 +108,9 @@ pub enum Action {
     ManageObservers,
     /// See an observer's contact details unmasked.
     ReadObserverPersonalData { observer_id: Uuid },
+    /// See one's own observer record as its holder (unmasked): the
+    /// observer, signed in as a person.
+    SeeOwnObserverRecord { observer_id: Uuid },
     /// Change the self-editable fields of one's own observer record.
     EditOwnObserverRecord { observer_id: Uuid },
     /// Keep the suggestion catalogue and the yearly double evaluation
@@ -153,6 +159,81 @@ pub enum Action {
     ManageWebhooks,
 }
 
+/// The administrators who check the system administrator (三员分立).
+pub const CHECKING: [Role; 2] = [Role::SecurityAdmin, Role::AuditAdmin];
+
+/// Who keeps an account's fields and password: the security administrator
+/// keeps the accounts of the checking administrators (and of an account
+/// being made one), the system administrator every other.
+pub fn account_keeper(current: &RoleSet, new_roles: Option<&[Role]>) -> Action {
+    if is_checker(current, new_roles) {
+        Action::ManageRoles
+    } else {
+        Action::ManageUsers
+    }
+}
+
+/// Whether new roles make an account a checking administrator's that it
+/// was not.
+pub fn grants_checking_role(current: &RoleSet, new_roles: Option<&[Role]>) -> bool {
+    new_roles.is_some_and(|r| {
+        r.iter()
+            .any(|x| CHECKING.contains(x) && !current.contains(*x))
+    })
+}
+
+fn is_checker(current: &RoleSet, new_roles: Option<&[Role]>) -> bool {
+    current.any(&CHECKING) || grants_checking_role(current, new_roles)
+}
+
+/// Whether a password set for an account waits for a second
+/// administrator's confirmation: whoever sets an administrator's password
+/// knows it and could sign in as them. So for an administrator's account,
+/// and for one being made an administrator's.
+pub fn password_needs_confirmation(current: &RoleSet, new_roles: Option<&[Role]>) -> bool {
+    current.any(&renda_domain::role::ADMINISTRATIVE)
+        || new_roles.is_some_and(|r| r.iter().any(|x| x.is_administrative()))
+}
+
+/// Whether a password set for an account must be changed at the next
+/// sign-in: always for an administrator's account (a reset password is
+/// theirs to replace), otherwise as asked (yes by default).
+pub fn must_change_set_password(
+    current: &RoleSet,
+    new_roles: Option<&[Role]>,
+    asked: Option<bool>,
+) -> bool {
+    is_checker(current, new_roles) || current.contains(Role::Admin) || asked.unwrap_or(true)
+}
+
+/// The actor of a service client's token, or `None` when the client may
+/// not act (not active, or the token's secret rotated away). A client
+/// acting for a unit answers as that unit's accounts do; one without a
+/// unit reads as the office's leaders do.
+pub fn client_actor(
+    client: &renda_domain::integration::ServiceClient,
+    secret_valid: bool,
+    granted: &ScopeSet,
+) -> Option<Actor> {
+    if !secret_valid || client.status != renda_domain::integration::IntegrationStatus::Active {
+        return None;
+    }
+    let role = if client.unit_id.is_some() {
+        Role::Unit
+    } else {
+        Role::Leader
+    };
+    Some(Actor {
+        user_id: client.id,
+        username: format!("client:{}", client.name),
+        roles: RoleSet::new([role]),
+        deputy_id: None,
+        unit_id: client.unit_id,
+        observer_id: None,
+        scopes: Some(granted.intersect(&client.scopes)),
+    })
+}
+
 /// The answer of [`decide`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
@@ -196,6 +277,9 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
                 && !actor.is_client()
                 && actor.user_id != requested_by
                 && actor.user_id != target
+        }
+        Action::SeeOwnDeputyRecord { deputy_id } => {
+            actor.has(Role::Deputy) && actor.deputy_id == Some(deputy_id) && !actor.is_client()
         }
         Action::EditOwnDeputyProfile { deputy_id } => {
             actor.has(Role::Deputy) && actor.deputy_id == Some(deputy_id)
@@ -256,6 +340,11 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
             actor.has(Role::Staff)
                 || (actor.has(Role::Observer) && actor.observer_id == Some(observer_id))
         }
+        Action::SeeOwnObserverRecord { observer_id } => {
+            actor.has(Role::Observer)
+                && actor.observer_id == Some(observer_id)
+                && !actor.is_client()
+        }
         Action::EditOwnObserverRecord { observer_id } => {
             actor.has(Role::Observer) && actor.observer_id == Some(observer_id)
         }
@@ -282,6 +371,81 @@ mod tests {
             observer_id: None,
             scopes: None,
         })
+    }
+
+    #[test]
+    fn the_security_administrator_keeps_the_checking_administrators_accounts() {
+        let admin = RoleSet::new([Role::Admin]);
+        let staff = RoleSet::new([Role::Staff]);
+        let auditor = RoleSet::new([Role::AuditAdmin]);
+        assert_eq!(account_keeper(&staff, None), Action::ManageUsers);
+        assert_eq!(account_keeper(&admin, None), Action::ManageUsers);
+        assert_eq!(account_keeper(&auditor, None), Action::ManageRoles);
+        assert_eq!(
+            account_keeper(&staff, Some(&[Role::SecurityAdmin])),
+            Action::ManageRoles
+        );
+        assert_eq!(
+            account_keeper(&auditor, Some(&[Role::AuditAdmin])),
+            Action::ManageRoles
+        );
+        assert!(grants_checking_role(
+            &staff,
+            Some(&[Role::Staff, Role::AuditAdmin])
+        ));
+        assert!(!grants_checking_role(&auditor, Some(&[Role::AuditAdmin])));
+        assert!(!grants_checking_role(&staff, None));
+        assert!(grants_checking_role(
+            &staff,
+            Some(&[Role::Staff, Role::AuditAdmin])
+        ));
+        assert!(!grants_checking_role(&auditor, Some(&[Role::AuditAdmin])));
+        assert!(!grants_checking_role(&staff, None));
+        assert!(password_needs_confirmation(&admin, None));
+        assert!(password_needs_confirmation(
+            &staff,
+            Some(&[Role::Staff, Role::Admin])
+        ));
+        assert!(!password_needs_confirmation(&staff, Some(&[Role::Leader])));
+        assert!(!password_needs_confirmation(&staff, None));
+        assert!(must_change_set_password(&admin, None, Some(false)));
+        assert!(must_change_set_password(&auditor, None, Some(false)));
+        assert!(must_change_set_password(
+            &staff,
+            Some(&[Role::AuditAdmin]),
+            Some(false)
+        ));
+        assert!(!must_change_set_password(&staff, None, Some(false)));
+        assert!(must_change_set_password(&staff, None, None));
+    }
+
+    #[test]
+    fn a_client_acts_while_active_as_its_unit_or_as_a_leader() {
+        use renda_domain::integration::{IntegrationStatus, ServiceClient};
+        let now = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+        let scopes = ScopeSet::parse("suggestions:read").unwrap_or_default();
+        let mut c = ServiceClient {
+            id: Uuid::from_u128(5),
+            name: "oa".into(),
+            scopes: scopes.clone(),
+            unit_id: Some(Uuid::from_u128(6)),
+            status: IntegrationStatus::Active,
+            previous_secret_expires_at: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        let a = client_actor(&c, true, &scopes);
+        assert_eq!(a.as_ref().map(|a| a.has(Role::Unit)), Some(true));
+        assert_eq!(a.and_then(|a| a.unit_id), Some(Uuid::from_u128(6)));
+        assert_eq!(client_actor(&c, false, &scopes), None);
+        c.unit_id = None;
+        assert_eq!(
+            client_actor(&c, true, &scopes).map(|a| a.has(Role::Leader)),
+            Some(true)
+        );
+        c.status = IntegrationStatus::Disabled;
+        assert_eq!(client_actor(&c, true, &scopes), None);
     }
 
     #[test]
@@ -337,6 +501,11 @@ mod tests {
             (&deputy, ManageDeputies, Forbidden),
             (&leader, ManageDeputies, Forbidden),
             (&deputy, edit_own, Allow),
+            (&deputy, SeeOwnDeputyRecord { deputy_id: me }, Allow),
+            (&deputy, SeeOwnDeputyRecord { deputy_id: other }, Forbidden),
+            (&staff, SeeOwnDeputyRecord { deputy_id: me }, Forbidden),
+            (&observer, SeeOwnObserverRecord { observer_id: me }, Allow),
+            (&observer, SeeOwnObserverRecord { observer_id: other }, Forbidden),
             (&deputy, edit_other, Forbidden),
             (&unlinked_deputy, edit_own, Forbidden),
             (&staff, edit_own, Forbidden),

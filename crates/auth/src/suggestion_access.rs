@@ -286,3 +286,57 @@ mod tests {
         assert_eq!(decide_suggestion(&former, Read, &s), NotFound);
     }
 }
+
+/// Which lines of the suggestion summary table a caller reads: every
+/// unit's (`None`) for whoever reads suggestion statistics, its own for a
+/// unit; nothing for anyone else.
+pub fn summary_lines(principal: &Principal) -> Result<Option<Uuid>, Decision> {
+    match crate::permission::decide(principal, crate::permission::Action::ReadSuggestionStats) {
+        Decision::Allow => Ok(None),
+        Decision::Forbidden => match principal.actor() {
+            Some(a) if a.has(Role::Unit) && a.unit_id.is_some() => Ok(a.unit_id),
+            _ => Err(Decision::Forbidden),
+        },
+        refused => Err(refused),
+    }
+}
+
+#[cfg(test)]
+mod summary_tests {
+    use renda_domain::RoleSet;
+
+    use super::*;
+    use crate::permission::Actor;
+
+    fn actor(roles: &[Role], unit_id: Option<Uuid>) -> Principal {
+        Principal::User(Actor {
+            user_id: Uuid::from_u128(1),
+            username: "u".into(),
+            roles: RoleSet::new(roles.iter().copied()),
+            deputy_id: None,
+            unit_id,
+            observer_id: None,
+            scopes: None,
+        })
+    }
+
+    #[test]
+    fn the_office_reads_every_line_a_unit_its_own() {
+        let unit = Some(Uuid::from_u128(6));
+        assert_eq!(summary_lines(&actor(&[Role::Staff], None)), Ok(None));
+        assert_eq!(summary_lines(&actor(&[Role::Leader], None)), Ok(None));
+        assert_eq!(summary_lines(&actor(&[Role::Unit], unit)), Ok(unit));
+        assert_eq!(
+            summary_lines(&actor(&[Role::Unit], None)),
+            Err(Decision::Forbidden)
+        );
+        assert_eq!(
+            summary_lines(&actor(&[Role::Deputy], None)),
+            Err(Decision::Forbidden)
+        );
+        assert_eq!(
+            summary_lines(&Principal::Anonymous),
+            Err(Decision::Unauthenticated)
+        );
+    }
+}

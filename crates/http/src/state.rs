@@ -314,26 +314,11 @@ impl AppState {
             Err(StoreError::NotFound) => return Err(ApiError::unauthenticated()),
             Err(e) => return Err(e.into()),
         };
-        if !secret_valid || client.status != renda_domain::integration::IntegrationStatus::Active {
-            return Err(ApiError::unauthenticated());
-        }
         let granted =
             renda_domain::integration::ScopeSet::parse(claims.scope.as_deref().unwrap_or(""))
                 .map_err(|_| ApiError::unauthenticated())?;
-        let role = if client.unit_id.is_some() {
-            renda_domain::Role::Unit
-        } else {
-            renda_domain::Role::Leader
-        };
-        let actor = Actor {
-            user_id: client.id,
-            username: format!("client:{}", client.name),
-            roles: renda_domain::RoleSet::new([role]),
-            deputy_id: None,
-            unit_id: client.unit_id,
-            observer_id: None,
-            scopes: Some(granted.intersect(&client.scopes)),
-        };
+        let actor = renda_auth::permission::client_actor(&client, secret_valid, &granted)
+            .ok_or_else(ApiError::unauthenticated)?;
         Ok((actor, token_id))
     }
 }

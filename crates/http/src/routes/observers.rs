@@ -69,9 +69,7 @@ pub struct ObserverResponse {
 
 /// Whether the caller is the observer themself.
 fn is_own(caller: &Caller, observer_id: Uuid) -> bool {
-    caller.principal.actor().is_some_and(|a| {
-        a.has(renda_domain::Role::Observer) && a.observer_id == Some(observer_id) && !a.is_client()
-    })
+    caller.may(Action::SeeOwnObserverRecord { observer_id })
 }
 
 /// An observer as shown: contact details masked unless the caller is the

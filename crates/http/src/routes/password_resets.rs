@@ -7,7 +7,6 @@ use actix_web::{HttpResponse, delete, get, post};
 use chrono::{DateTime, Utc};
 use renda_auth::{Action, password};
 use renda_domain::Code;
-use renda_domain::Role;
 use renda_persistence::password_resets::PasswordReset;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -83,17 +82,6 @@ impl From<PasswordReset> for PasswordResetResponse {
     }
 }
 
-/// Which administrator keeps the account's password: the security
-/// administrator keeps those of the security and audit administrators,
-/// the system administrator the rest.
-fn keeper(roles: &renda_domain::RoleSet) -> Action {
-    if roles.any(&[Role::SecurityAdmin, Role::AuditAdmin]) {
-        Action::ManageRoles
-    } else {
-        Action::ManageUsers
-    }
-}
-
 /// Sets a new password for an administrator's account, held until a
 /// second administrator confirms it (管理员密码重置需第二名管理员确认).
 ///
@@ -131,8 +119,8 @@ pub async fn request_reset(
     let id = id.into_inner();
     let PasswordResetRequest { password } = body.parse()?;
     let target = state.store.get_user(id).await?;
-    caller.require(keeper(&target.roles))?;
-    if !target.roles.any(&renda_domain::role::ADMINISTRATIVE) {
+    caller.require(renda_auth::permission::account_keeper(&target.roles, None))?;
+    if !renda_auth::permission::password_needs_confirmation(&target.roles, None) {
         return Err(ApiError::conflict(
             Code::NoConfirmationNeeded,
             Msg::new(

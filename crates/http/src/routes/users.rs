@@ -522,20 +522,11 @@ pub async fn update_user(
         || b.deputy_id.is_some()
         || b.unit_id.is_some()
         || b.observer_id.is_some();
-    let checking = [Role::SecurityAdmin, Role::AuditAdmin];
-    let granted_checking = b.roles.as_ref().is_some_and(|r| {
-        r.as_ref().is_some_and(|r| {
-            r.iter()
-                .any(|x| checking.contains(x) && !current.roles.contains(*x))
-        })
-    });
-    let checker = current.roles.any(&checking) || granted_checking;
+    let asked_roles: Option<Vec<Role>> = b.roles.clone().flatten();
+    let new_roles = asked_roles.as_deref();
+    let keeper = renda_auth::permission::account_keeper(&current.roles, new_roles);
     if account_fields {
-        caller.require(if checker {
-            Action::ManageRoles
-        } else {
-            Action::ManageUsers
-        })?;
+        caller.require(keeper)?;
     }
     if b.roles.is_some() || b.unlock.is_some() {
         caller.require(Action::ManageRoles)?;
@@ -570,12 +561,9 @@ pub async fn update_user(
     // Whoever sets an administrator's password knows it and could sign in
     // as them: such a password waits for a second administrator's
     // confirmation (POST /users/{id}/password-resets).
-    let administrative = current.roles.any(&renda_domain::role::ADMINISTRATIVE)
-        || roles.as_ref().is_some_and(|r| {
-            r.iter()
-                .any(|x| renda_domain::role::ADMINISTRATIVE.contains(x))
-        });
-    if password.is_some() && administrative {
+    if password.is_some()
+        && renda_auth::permission::password_needs_confirmation(&current.roles, roles.as_deref())
+    {
         return Err(ApiError::conflict(
             Code::ConfirmationRequired,
             Msg::new(
@@ -626,7 +614,9 @@ pub async fn update_user(
     // role replaces it with one nobody knows, and the holder gets a new
     // one through a confirmed reset.
     let password = match password {
-        None if granted_checking => Some(renda_auth::token::generate_token()),
+        None if renda_auth::permission::grants_checking_role(&current.roles, new_roles) => {
+            Some(renda_auth::token::generate_token())
+        }
         p => p,
     };
     let password_hash = match password {
@@ -641,9 +631,9 @@ pub async fn update_user(
         unit_id: b.unit_id,
         observer_id: b.observer_id,
         // An administrator's reset password is always theirs to replace.
-        must_change_password: password_hash
-            .as_ref()
-            .map(|_| checker || current.roles.contains(Role::Admin) || must_change.unwrap_or(true)),
+        must_change_password: password_hash.as_ref().map(|_| {
+            renda_auth::permission::must_change_set_password(&current.roles, new_roles, must_change)
+        }),
         password_hash,
         unlock,
         decided_on: Some(current.roles.clone()),

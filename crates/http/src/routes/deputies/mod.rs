@@ -103,9 +103,7 @@ async fn view_one(
 
 /// Whether the caller is the deputy themself.
 fn is_own(caller: &Caller, deputy_id: Uuid) -> bool {
-    caller.principal.actor().is_some_and(|a| {
-        a.has(renda_domain::Role::Deputy) && a.deputy_id == Some(deputy_id) && !a.is_client()
-    })
+    caller.may(Action::SeeOwnDeputyRecord { deputy_id })
 }
 
 /// A deputy as shown: personal data masked unless the caller is the

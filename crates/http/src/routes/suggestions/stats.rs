@@ -91,14 +91,8 @@ async fn summary_lines(
     caller: &Caller,
     p: StatsParams,
 ) -> ApiResult<Vec<renda_persistence::stats::UnitSummary>> {
-    let actor = caller.actor()?;
-    let only = if caller.may(Action::ReadSuggestionStats) {
-        None
-    } else if actor.has(renda_domain::Role::Unit) && actor.unit_id.is_some() {
-        actor.unit_id
-    } else {
-        return Err(ApiError::forbidden());
-    };
+    let only = renda_auth::suggestion_access::summary_lines(&caller.principal)
+        .map_err(crate::extract::refusal)?;
     let filter = renda_persistence::stats::StatsFilter {
         year: p.year,
         term: p.term.filter(|t| !renda_domain::text::is_blank(t)),
