@@ -2,6 +2,7 @@
 //! pass on their own must not both succeed when together they break a
 //! rule of the data.
 
+use renda_domain::time::Clock;
 use serde_json::{Value, json};
 
 use crate::helpers::{Answer, TestApp, spawn_app};
@@ -380,4 +381,70 @@ async fn a_loop_already_stored_is_walked_a_bounded_way_and_refused() {
         again.text
     );
     assert!(again.text.contains("cycle"), "{}", again.text);
+}
+
+/// Changes of one record sent at once, without If-Match: each either lands
+/// or is refused with 409 `concurrent_change`; none is lost. The record's
+/// version counts exactly the changes answered 200, and it shows one of
+/// them.
+#[tokio::test]
+async fn changes_sent_at_once_each_land_or_are_refused_as_concurrent() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    let created = app
+        .post(
+            "/api/v1/activities",
+            Some(&staff),
+            &json!({"kind": "visit", "title": "走访企业", "day": app.clock.today(),
+                    "place": "开发区", "organiser": "代表工委"}),
+        )
+        .await;
+    let path = format!(
+        "/api/v1/activities/{}",
+        created.ok(201)["id"].as_str().unwrap()
+    );
+    let version = |etag: &str| -> u64 {
+        etag.trim_matches(|c: char| !c.is_ascii_digit())
+            .parse()
+            .unwrap_or_else(|_| panic!("an ETag with a version: {etag}"))
+    };
+    let first = version(app.get(&path, Some(&staff)).await.header("etag").unwrap());
+    let mut landed = 0;
+    let mut refused = 0;
+    for round in 0..5 {
+        let titles: Vec<String> = (0..6)
+            .map(|i| format!("走访企业 第{round}轮 {i}"))
+            .collect();
+        let answers = futures_util::future::join_all(titles.iter().map(|t| {
+            let body = json!({"title": t});
+            let (app, path, staff) = (&app, &path, &staff);
+            async move { app.patch(path, Some(staff), &body).await }
+        }))
+        .await;
+        let mut won = Vec::new();
+        for (t, a) in titles.iter().zip(&answers) {
+            match a.status.as_u16() {
+                200 => won.push(t.clone()),
+                409 => {
+                    a.problem(409, "concurrent_change");
+                    refused += 1;
+                }
+                other => panic!("round {round}: {other} {}", a.text),
+            }
+        }
+        assert!(!won.is_empty(), "round {round}: one change lands");
+        landed += won.len() as u64;
+        let now = app.get(&path, Some(&staff)).await;
+        let title = now.ok(200)["title"].as_str().unwrap().to_owned();
+        assert!(
+            won.contains(&title),
+            "round {round}: {title} was answered 200"
+        );
+        assert_eq!(
+            version(now.header("etag").unwrap()),
+            first + landed,
+            "round {round}: every change answered 200 is kept, and only those"
+        );
+    }
+    eprintln!("{landed} changes landed, {refused} refused as concurrent");
 }

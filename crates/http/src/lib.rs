@@ -103,8 +103,10 @@ impl Modify for BearerScheme {
 }
 
 /// Adds the answers every operation can give, so that each operation lists
-/// every status it may answer: 503 while the database is unreachable, and
-/// for operations with a JSON body 400, 413 and 415.
+/// every status it may answer: 503 while the database is unreachable; for
+/// signed-in callers 401, 429 and 403 `password_change_required`; 404
+/// where the path names a resource; 422 for query parameters; 412 with
+/// If-Match; and for operations with a JSON body 400, 413, 415 and 422.
 struct CommonResponses;
 
 fn problem_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Response> {
@@ -247,6 +249,10 @@ impl Modify for CommonResponses {
                             "The account must change its password first (`password_change_required`)",
                         );
                     }
+                }
+                // An id in the path may name nothing the caller sees.
+                if path.contains('{') {
+                    add("404", "No such resource, or not visible to the caller");
                 }
                 if has_query {
                     add("422", "Invalid parameters");

@@ -268,7 +268,6 @@ pub async fn list_clients(
         (status = 200, description = "The client", body = ClientResponse, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -298,7 +297,6 @@ pub async fn get_client(
         (status = 200, description = "Changed", body = ClientResponse, headers(("ETag" = String))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The name is taken (`client_name_taken`), or the unit was deleted meanwhile (`unit_gone`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The client changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -359,7 +357,6 @@ pub async fn update_client(
     responses(
         (status = 204, description = "Deleted"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The client changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -392,7 +389,6 @@ pub async fn delete_client(
         (status = 200, description = "The new secret, shown this once", body = ClientWithSecret, headers(("ETag" = String))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The client changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ),

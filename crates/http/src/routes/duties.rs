@@ -103,7 +103,6 @@ pub struct DutyFilterParams {
     responses(
         (status = 200, description = "A page of duty records", body = ListResponse<DutyResponse>),
         (status = 403, description = "Not the office, a leader or this deputy", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such deputy", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -155,7 +154,6 @@ pub struct RecordDutyRequest {
     responses(
         (status = 201, description = "Recorded", body = DutyResponse, headers(("Location" = String), ("ETag" = String))),
         (status = 403, description = "Neither staff nor this deputy", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such deputy", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A kind only the system writes, or bad input", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -194,7 +192,6 @@ pub async fn record_duty(
     responses(
         (status = 200, description = "The record", body = DutyResponse, headers(("ETag" = String))),
         (status = 403, description = "Not the office, a leader or this deputy", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -260,7 +257,6 @@ async fn load_to_change(
     responses(
         (status = 200, description = "Changed", body = DutyResponse, headers(("ETag" = String))),
         (status = 403, description = "Neither staff nor this deputy, or a record staff made", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A record the system wrote, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -307,7 +303,6 @@ pub async fn update_duty(
     responses(
         (status = 204, description = "Deleted"),
         (status = 403, description = "Neither staff nor this deputy, or a record staff made", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A record the system wrote", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -395,7 +390,6 @@ pub struct DutyReport {
     responses(
         (status = 200, description = "The report", body = DutyReport),
         (status = 403, description = "Not the office, a leader or this deputy", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such deputy", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

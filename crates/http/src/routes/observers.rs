@@ -316,7 +316,6 @@ pub async fn list_observers(
         (status = 200, description = "The observer", body = ObserverResponse, headers(("ETag" = String))),
         (status = 304, description = "Not modified"),
         (status = 403, description = "Unmasking asked by someone who may not see the observer's contact details", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such observer", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -364,7 +363,6 @@ pub async fn get_observer(
     responses(
         (status = 200, description = "Changed", body = ObserverResponse, headers(("ETag" = String))),
         (status = 403, description = "Neither the office nor this observer", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such observer", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A new tie to a body of an open item the observer is assigned to (`tie_to_assigned_item`)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -100,7 +100,6 @@ impl From<PasswordReset> for PasswordResetResponse {
             headers(("Location" = String, description = "The reset"))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the administrator who keeps this account", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not an administrator's account: reset it with `PATCH /users/{id}` (`no_confirmation_needed`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The password breaks the policy", body = Problem, content_type = "application/problem+json"),
     ),
@@ -160,7 +159,6 @@ pub async fn request_reset(
     responses(
         (status = 200, description = "The account's resets", body = Vec<PasswordResetResponse>),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

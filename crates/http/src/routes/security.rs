@@ -263,7 +263,6 @@ pub async fn my_logins(
     responses(
         (status = 200, description = "Sign-in attempts", body = LoginHistoryResponse),
         (status = 403, description = "Not the security administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -232,7 +232,6 @@ pub async fn list_stations(
     responses(
         (status = 200, description = "The station", body = StationResponse, headers(("ETag" = String))),
         (status = 304, description = "Not modified"),
-        (status = 404, description = "No such station", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = []))
 )]
@@ -291,7 +290,6 @@ pub struct UpdateStationRequest {
     responses(
         (status = 200, description = "Changed", body = StationResponse, headers(("ETag" = String))),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such station", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Changed meanwhile, or the tree changed meanwhile so that the new parent is now below the station (`station_cycle`) or gone (`station_parent_gone`), or a deputy listed was deleted meanwhile (`deputy_gone`)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -351,7 +349,6 @@ pub async fn update_station(
     responses(
         (status = 204, description = "Closed"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such station", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Stations sit below it", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -459,7 +456,6 @@ pub struct PlanReceptionRequest {
     responses(
         (status = 201, description = "Planned", body = ReceptionDayResponse, headers(("Location" = String), ("ETag" = String))),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such station", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A deputy not assigned to the station, or a day long past", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -506,7 +502,6 @@ pub struct ReceptionFilterParams {
     params(("id" = Uuid, Path), WholeListParams, ReceptionFilterParams),
     responses(
         (status = 200, description = "Reception days", body = ListResponse<ReceptionDayResponse>),
-        (status = 404, description = "No such station", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = []))

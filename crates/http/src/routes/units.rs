@@ -250,7 +250,6 @@ pub async fn list_units(
     responses(
         (status = 200, description = "The unit", body = UnitResponse, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
-        (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -279,7 +278,6 @@ pub async fn get_unit(
         (status = 200, description = "Changed", body = UnitResponse, headers(("ETag" = String))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff or administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A unit with that name exists", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The unit changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -333,7 +331,6 @@ pub async fn update_unit(
     responses(
         (status = 204, description = "Deleted"),
         (status = 403, description = "Not staff or administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Accounts or service clients are linked to the unit (`unit_in_use`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The unit changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
     ),

@@ -454,7 +454,6 @@ pub async fn list_users(
         (status = 200, description = "The account", body = UserResponse, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
         (status = 403, description = "Neither the system nor the security administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -491,7 +490,6 @@ pub async fn get_user(
         (status = 200, description = "Changed", body = UserResponse, headers(("ETag" = String))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A field the caller's administrative role does not keep", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Would leave an administrative role without an active holder, the deputy has an account, the unit or deputy to link was deleted meanwhile (`unit_gone`, `deputy_gone`), or the account's roles changed while the request was decided (`roles_changed`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The account changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),

@@ -240,7 +240,6 @@ pub async fn list_activities(
     responses(
         (status = 200, description = "The activity", body = ActivityResponse, headers(("ETag" = String))),
         (status = 304, description = "Not modified"),
-        (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -302,7 +301,6 @@ pub struct UpdateActivityRequest {
     responses(
         (status = 200, description = "Changed", body = ActivityResponse, headers(("ETag" = String))),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Changed meanwhile, or a new day after check-ins", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -212,7 +212,6 @@ pub struct MatchNeedRequest {
     responses(
         (status = 200, description = "Matched", body = NeedResponse, headers(("ETag" = String))),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such need", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already met", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Neither activity nor deputy, or no such one", body = Problem, content_type = "application/problem+json"),
     ),

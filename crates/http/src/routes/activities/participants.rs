@@ -61,7 +61,6 @@ fn deputy_of(caller: &Caller) -> ApiResult<Uuid> {
     responses(
         (status = 200, description = "Signed up", body = ParticipantView),
         (status = 403, description = "Not a deputy", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already signed up, or the activity is over", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -87,7 +86,6 @@ pub async fn sign_up(
     responses(
         (status = 200, description = "Checked in", body = ParticipantView),
         (status = 403, description = "Not a deputy", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already checked in, or not the activity's day", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -136,7 +134,6 @@ pub struct AttendanceRecorded {
     responses(
         (status = 200, description = "Recorded", body = AttendanceRecorded),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The activity has not taken place yet", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -171,7 +168,6 @@ pub async fn record_attendance(
     params(("id" = Uuid, Path), WholeListParams),
     responses(
         (status = 200, description = "Participants", body = ListResponse<ParticipantView>),
-        (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

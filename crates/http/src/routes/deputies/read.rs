@@ -247,7 +247,6 @@ pub async fn export_deputies(
         (status = 200, description = "The deputy", body = DeputyResponse, headers(("ETag" = String))),
         (status = 403, description = "Unmasking asked by someone who may not see the deputy's personal data", body = Problem, content_type = "application/problem+json"),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
-        (status = 404, description = "No such deputy", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = []))
 )]

@@ -237,7 +237,6 @@ fn not_editable(fields: &[&'static str]) -> ApiError {
         (status = 200, description = "Changed", body = DeputyResponse, headers(("ETag" = String))),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither staff nor this deputy", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such deputy", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The deputy changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or fields a deputy may not change", body = Problem, content_type = "application/problem+json"),
     ),
@@ -318,7 +317,6 @@ pub async fn update_deputy(
     responses(
         (status = 204, description = "Deleted"),
         (status = 403, description = "Not staff or administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such deputy", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "An account is linked to the deputy (`deputy_in_use`), or a liaison station lists them (`deputy_at_station`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The deputy changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
     ),

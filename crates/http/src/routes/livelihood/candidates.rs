@@ -92,7 +92,6 @@ pub struct ProposeRequest {
     request_body = ProposeRequest,
     responses(
         (status = 201, description = "Proposed", body = CandidateResponse, headers(("Location" = String))),
-        (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The round no longer collects", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many proposals from this address", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = String))),
@@ -150,7 +149,6 @@ pub struct CandidateFilterParams {
     params(("id" = Uuid, Path), WholeListParams, CandidateFilterParams),
     responses(
         (status = 200, description = "Candidates", body = ListResponse<CandidateResponse>),
-        (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = []))

@@ -69,7 +69,6 @@ pub struct ProgressRequest {
     responses(
         (status = 201, description = "Reported", body = ProgressView),
         (status = 403, description = "Not the project's unit", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not implementing or evaluating", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -113,7 +112,6 @@ pub async fn report_progress(
     params(("id" = Uuid, Path), ("project_id" = Uuid, Path), WholeListParams),
     responses(
         (status = 200, description = "Progress reports", body = ListResponse<ProgressView>),
-        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = []))
 )]
@@ -185,7 +183,6 @@ pub struct CommentRequest {
     responses(
         (status = 201, description = "Added", body = CommentView),
         (status = 403, description = "Not a deputy of the round's congress", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not implementing or evaluating", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -220,7 +217,6 @@ pub async fn add_comment(
     params(("id" = Uuid, Path), ("project_id" = Uuid, Path), WholeListParams),
     responses(
         (status = 200, description = "Comments", body = ListResponse<CommentView>),
-        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = []))
 )]
@@ -268,7 +264,6 @@ pub struct RatingView {
     responses(
         (status = 201, description = "Rated", body = RatingView),
         (status = 403, description = "Not a deputy of the round's congress", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not evaluating, or already rated", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -178,7 +178,6 @@ pub async fn list_rounds(
     responses(
         (status = 200, description = "The round", body = RoundResponse, headers(("ETag" = String))),
         (status = 304, description = "Not modified"),
-        (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = []))
 )]

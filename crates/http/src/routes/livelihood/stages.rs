@@ -45,7 +45,6 @@ macro_rules! stage_op {
             responses(
                 (status = 200, description = "The round", body = RoundResponse, headers(("ETag" = String))),
                 (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = "The stage does not allow this, or the round changed meanwhile", body = Problem, content_type = "application/problem+json"),
             ),
             security(("bearer" = []))
@@ -92,7 +91,6 @@ stage_op!(
     responses(
         (status = 200, description = "The round, now implementing", body = RoundResponse, headers(("ETag" = String))),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not voting", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -145,7 +143,6 @@ pub struct BreakTieRequest {
     responses(
         (status = 200, description = "Decided", body = RoundResponse, headers(("ETag" = String))),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not implementing, or changed meanwhile", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No tie, or a choice that does not fit it", body = Problem, content_type = "application/problem+json"),
     ),
@@ -216,7 +213,6 @@ impl From<TimelineEntry> for RoundTimelineItem {
     params(("id" = Uuid, Path), WholeListParams),
     responses(
         (status = 200, description = "Oldest first", body = ListResponse<RoundTimelineItem>),
-        (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = []))
 )]

@@ -54,7 +54,6 @@ pub struct MarkView {
     responses(
         (status = 201, description = "Cast", body = BallotReceipt, headers(("Location" = String))),
         (status = 403, description = "Not a deputy of the round's congress", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not voting, or already voted", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Too many approvals, or a candidate not on the ballot", body = Problem, content_type = "application/problem+json"),
     ),
@@ -179,7 +178,6 @@ impl Keyed for VoterView {
     responses(
         (status = 200, description = "Voters", body = ListResponse<VoterView>),
         (status = 403, description = "Neither staff nor leader", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -254,7 +252,6 @@ pub struct ResultsResponse {
     params(("id" = Uuid, Path)),
     responses(
         (status = 200, description = "The result", body = ResultsResponse),
-        (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The vote is not closed yet", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = []))
