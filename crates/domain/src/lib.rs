@@ -21,6 +21,7 @@ pub mod suggestion;
 pub mod supervision;
 pub mod text;
 pub mod time;
+pub mod timeline;
 pub mod unit;
 pub mod user;
 

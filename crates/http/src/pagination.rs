@@ -277,3 +277,10 @@ mod tests {
         Ok(())
     }
 }
+
+/// A timeline pages by its entries' ids and times.
+impl<S: renda_domain::timeline::Phase> Keyed for renda_domain::timeline::Entry<S> {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.occurred_at)
+    }
+}

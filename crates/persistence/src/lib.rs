@@ -27,6 +27,7 @@ pub mod stations;
 pub mod stats;
 pub mod suggestions;
 pub mod supervision;
+mod timeline;
 pub mod units;
 pub mod users;
 

@@ -83,12 +83,7 @@ pub struct Comment {
     pub created_at: DateTime<Utc>,
 }
 
-/// The timeline event of a change.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Event {
-    pub action: &'static str,
-    pub detail: Option<serde_json::Value>,
-}
+pub use crate::timeline::Event;
 
 /// A write beside the round that a change makes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -169,12 +169,7 @@ pub enum Effect {
     Evaluation(Evaluation),
 }
 
-/// The timeline entry of a change: what happened, with its particulars.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Event {
-    pub action: &'static str,
-    pub detail: Option<serde_json::Value>,
-}
+pub use crate::timeline::Event;
 
 /// The outcome of a command: the item as it is to be saved, the timeline
 /// entry and what is written with it.

@@ -23,9 +23,9 @@ use crate::audit::{self, AuditCtx};
 use crate::duties::{NewDuty, write_duty};
 use crate::entities::livelihood_round::{self as lr, Column as C, Entity as RoundEntity};
 use crate::entities::{
-    livelihood_candidate as lc, livelihood_comment as lcm, livelihood_event as ev,
-    livelihood_mark as mk, livelihood_progress as lp, livelihood_rating as rt,
-    livelihood_sealed_ballot as sb, livelihood_voter as vt,
+    livelihood_candidate as lc, livelihood_comment as lcm, livelihood_mark as mk,
+    livelihood_progress as lp, livelihood_rating as rt, livelihood_sealed_ballot as sb,
+    livelihood_voter as vt,
 };
 use crate::error::{StoreError, StoreResult, parse_stored};
 use crate::list::{self, ListOptions, Page};
@@ -50,15 +50,5 @@ pub struct Voter {
     pub marks: Option<Vec<(Uuid, Choice)>>,
 }
 
-/// A timeline entry of a round.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TimelineEntry {
-    pub id: Uuid,
-    pub occurred_at: DateTime<Utc>,
-    pub actor_id: Option<Uuid>,
-    pub actor_name: Option<String>,
-    pub action: String,
-    pub from_stage: Option<RoundStage>,
-    pub to_stage: Option<RoundStage>,
-    pub detail: Option<serde_json::Value>,
-}
+/// A step of a round's timeline.
+pub type TimelineEntry = renda_domain::timeline::Entry<RoundStage>;

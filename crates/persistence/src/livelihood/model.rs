@@ -101,19 +101,7 @@ pub(super) async fn insert_event<Conn: ConnectionTrait>(
     to: Option<RoundStage>,
     event: &Event,
 ) -> StoreResult<()> {
-    ev::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        round_id: Set(id),
-        occurred_at: Set(renda_domain::time::now()),
-        actor_id: Set(ctx.actor_id),
-        actor_name: Set(ctx.actor_username.clone()),
-        action: Set(event.action.to_owned()),
-        from_stage: Set(from.map(|s| s.as_str().to_owned())),
-        to_stage: Set(to.map(|s| s.as_str().to_owned())),
-        detail: Set(event.detail.as_ref().map(|d| d.to_string())),
-    }
-    .insert(c)
-    .await?;
+    crate::timeline::append(c, &crate::timeline::ROUNDS, ctx, id, from, to, event).await?;
     let draft = crate::integration::EventDraft {
         object_type: "livelihood_round",
         object_id: id,

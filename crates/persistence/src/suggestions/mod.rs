@@ -28,8 +28,8 @@ use crate::entities::suggestion::{self, Column as C, Entity as SuggestionEntity}
 use crate::entities::{
     suggestion_assignment as sa, suggestion_attachment as att, suggestion_category as cat,
     suggestion_co_signer as cs, suggestion_co_unit as cu, suggestion_commitment as cm,
-    suggestion_counter as counter, suggestion_event as ev, suggestion_record as rec,
-    suggestion_reply as rp, suggestion_request as rq,
+    suggestion_counter as counter, suggestion_record as rec, suggestion_reply as rp,
+    suggestion_request as rq,
 };
 use crate::error::{StoreError, StoreResult, parse_stored};
 use crate::list::{self, ListOptions, Page};
@@ -107,18 +107,8 @@ pub struct SuggestionFilter {
     pub outstanding: Option<bool>,
 }
 
-/// A timeline entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TimelineEntry {
-    pub id: Uuid,
-    pub occurred_at: DateTime<Utc>,
-    pub actor_id: Option<Uuid>,
-    pub actor_name: Option<String>,
-    pub action: String,
-    pub from_status: Option<SuggestionStatus>,
-    pub to_status: Option<SuggestionStatus>,
-    pub detail: Option<serde_json::Value>,
-}
+/// A step of a suggestion's timeline.
+pub type TimelineEntry = renda_domain::timeline::Entry<SuggestionStatus>;
 
 /// A record kept on a suggestion: an on-site verification or a leader's
 /// supervision note.
@@ -404,19 +394,7 @@ async fn insert_event<Conn: ConnectionTrait>(
     to: Option<SuggestionStatus>,
     event: &Event,
 ) -> StoreResult<()> {
-    ev::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        suggestion_id: Set(id),
-        occurred_at: Set(renda_domain::time::now()),
-        actor_id: Set(ctx.actor_id),
-        actor_name: Set(ctx.actor_username.clone()),
-        action: Set(event.action.to_owned()),
-        from_status: Set(from.map(|s| s.as_str().to_owned())),
-        to_status: Set(to.map(|s| s.as_str().to_owned())),
-        detail: Set(event.detail.as_ref().map(|d| d.to_string())),
-    }
-    .insert(c)
-    .await?;
+    crate::timeline::append(c, &crate::timeline::SUGGESTIONS, ctx, id, from, to, event).await?;
     Ok(())
 }
 

@@ -5,25 +5,7 @@ use super::*;
 
 impl Store {
     pub async fn suggestion_timeline(&self, id: Uuid) -> StoreResult<Vec<TimelineEntry>> {
-        let rows = ev::Entity::find()
-            .filter(ev::Column::SuggestionId.eq(id))
-            .order_by_asc(ev::Column::Id)
-            .all(&self.db)
-            .await?;
-        rows.into_iter()
-            .map(|m| {
-                Ok(TimelineEntry {
-                    id: m.id,
-                    occurred_at: m.occurred_at,
-                    actor_id: m.actor_id,
-                    actor_name: m.actor_name,
-                    action: m.action,
-                    from_status: m.from_status.as_deref().map(parse_stored).transpose()?,
-                    to_status: m.to_status.as_deref().map(parse_stored).transpose()?,
-                    detail: m.detail.and_then(|d| serde_json::from_str(&d).ok()),
-                })
-            })
-            .collect()
+        crate::timeline::read(&self.db, &crate::timeline::SUGGESTIONS, id).await
     }
 
     pub async fn suggestion_records(

@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 pub use renda_domain::supervision::{
     Change, Effect, Evaluation, Event, Inquiry, InvestigationRecord, Observation, Opinion, Problem,
     ProblemAnswer, Report, Vote, normalise,
@@ -27,9 +27,9 @@ use crate::audit::{self, AuditCtx};
 use crate::entities::supervision_item::{self as item, Column as C, Entity as ItemEntity};
 use crate::entities::{
     observation_opinion as obs, supervision_body as body, supervision_evaluation as evl,
-    supervision_event as ev, supervision_inquiry as inq, supervision_observer as so,
-    supervision_opinion as op, supervision_participant as part, supervision_problem as pb,
-    supervision_record as rec, supervision_report as rpt, supervision_vote as vote,
+    supervision_inquiry as inq, supervision_observer as so, supervision_opinion as op,
+    supervision_participant as part, supervision_problem as pb, supervision_record as rec,
+    supervision_report as rpt, supervision_vote as vote,
 };
 use crate::error::{StoreError, StoreResult, parse_stored};
 use crate::list::{self, ListOptions, Page};
@@ -74,15 +74,5 @@ pub struct SupervisionFilter {
     pub q: Option<String>,
 }
 
-/// A timeline entry of an item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TimelineEntry {
-    pub id: Uuid,
-    pub occurred_at: DateTime<Utc>,
-    pub actor_id: Option<Uuid>,
-    pub actor_name: Option<String>,
-    pub action: String,
-    pub from_stage: Option<Stage>,
-    pub to_stage: Option<Stage>,
-    pub detail: Option<serde_json::Value>,
-}
+/// A step of an item's timeline.
+pub type TimelineEntry = renda_domain::timeline::Entry<Stage>;

@@ -4,25 +4,7 @@ use super::*;
 
 impl Store {
     pub async fn supervision_timeline(&self, id: Uuid) -> StoreResult<Vec<TimelineEntry>> {
-        ev::Entity::find()
-            .filter(ev::Column::ItemId.eq(id))
-            .order_by_asc(ev::Column::Id)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|m| {
-                Ok(TimelineEntry {
-                    id: m.id,
-                    occurred_at: m.occurred_at,
-                    actor_id: m.actor_id,
-                    actor_name: m.actor_name,
-                    action: m.action,
-                    from_stage: m.from_stage.as_deref().map(parse_stored).transpose()?,
-                    to_stage: m.to_stage.as_deref().map(parse_stored).transpose()?,
-                    detail: m.detail.and_then(|d| serde_json::from_str(&d).ok()),
-                })
-            })
-            .collect()
+        crate::timeline::read(&self.db, &crate::timeline::SUPERVISION, id).await
     }
 
     pub async fn supervision_records(&self, id: Uuid) -> StoreResult<Vec<InvestigationRecord>> {

@@ -119,19 +119,7 @@ pub(super) async fn insert_event<Conn: ConnectionTrait>(
     to: Option<Stage>,
     event: &Event,
 ) -> StoreResult<()> {
-    ev::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        item_id: Set(id),
-        occurred_at: Set(renda_domain::time::now()),
-        actor_id: Set(ctx.actor_id),
-        actor_name: Set(ctx.actor_username.clone()),
-        action: Set(event.action.to_owned()),
-        from_stage: Set(from.map(|s| s.as_str().to_owned())),
-        to_stage: Set(to.map(|s| s.as_str().to_owned())),
-        detail: Set(event.detail.as_ref().map(|d| d.to_string())),
-    }
-    .insert(c)
-    .await?;
+    crate::timeline::append(c, &crate::timeline::SUPERVISION, ctx, id, from, to, event).await?;
     // The office and the supervised bodies learn of the item's life.
     let units = body::Entity::find()
         .filter(body::Column::ItemId.eq(id))

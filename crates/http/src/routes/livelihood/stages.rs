@@ -172,40 +172,8 @@ pub async fn break_tie(
     }
 }
 
-/// A step of the round, with who took it.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef4", "occurred_at": "2026-11-27T08:00:00Z", "actor_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "actor_name": "demo-staff", "action": "voting_closed", "from_stage": "voting", "to_stage": "implementing", "detail": {"ballots": 120, "adopted": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef1"], "tied": [], "open_seats": 0}}))]
-pub struct RoundTimelineItem {
-    pub id: Uuid,
-    pub occurred_at: DateTime<Utc>,
-    pub actor_id: Option<Uuid>,
-    pub actor_name: Option<String>,
-    pub action: String,
-    pub from_stage: Option<RoundStage>,
-    pub to_stage: Option<RoundStage>,
-    pub detail: Option<serde_json::Value>,
-}
-
-impl Keyed for RoundTimelineItem {
-    fn key(&self) -> (Uuid, DateTime<Utc>) {
-        (self.id, self.occurred_at)
-    }
-}
-
-impl From<TimelineEntry> for RoundTimelineItem {
-    fn from(e: TimelineEntry) -> Self {
-        Self {
-            id: e.id,
-            occurred_at: e.occurred_at,
-            actor_id: e.actor_id,
-            actor_name: e.actor_name,
-            action: e.action,
-            from_stage: e.from_stage,
-            to_stage: e.to_stage,
-            detail: e.detail,
-        }
-    }
-}
+/// A step of the round, with who took it (`from_stage`, `to_stage`).
+pub type RoundTimelineItem = TimelineEntry;
 
 /// Every step of the round (everyone).
 #[utoipa::path(
@@ -223,12 +191,6 @@ pub async fn round_timeline(
     page: QueryParams<WholeListParams>,
 ) -> ApiResult<HttpResponse> {
     let r = state.store.get_round(id.into_inner()).await?;
-    let items: Vec<RoundTimelineItem> = state
-        .store
-        .round_timeline(r.id)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect();
+    let items: Vec<RoundTimelineItem> = state.store.round_timeline(r.id).await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
 }

@@ -2,35 +2,8 @@
 
 use super::*;
 
-/// One entry of a suggestion's timeline.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea7", "occurred_at": "2026-11-27T08:00:00Z", "actor_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "actor_name": "demo-staff", "action": "assigned", "from_status": "registered", "to_status": "assigned", "detail": {"color": "yellow"}}))]
-pub struct TimelineItem {
-    pub id: Uuid,
-    pub occurred_at: DateTime<Utc>,
-    pub actor_id: Option<Uuid>,
-    pub actor_name: Option<String>,
-    /// `created`, `submitted`, `registered`, `assigned`, `replied`, `evaluated`, ...
-    pub action: String,
-    pub from_status: Option<SuggestionStatus>,
-    pub to_status: Option<SuggestionStatus>,
-    pub detail: Option<serde_json::Value>,
-}
-
-impl From<TimelineEntry> for TimelineItem {
-    fn from(e: TimelineEntry) -> Self {
-        Self {
-            id: e.id,
-            occurred_at: e.occurred_at,
-            actor_id: e.actor_id,
-            actor_name: e.actor_name,
-            action: e.action,
-            from_status: e.from_status,
-            to_status: e.to_status,
-            detail: e.detail,
-        }
-    }
-}
+/// One entry of a suggestion's timeline (`from_status`, `to_status`).
+pub type TimelineItem = TimelineEntry;
 
 /// A verification or supervision record.
 #[derive(Debug, Serialize, ToSchema)]
@@ -198,12 +171,6 @@ sub_list!(
     /// The lead units that held the suggestion, in order (re-assignment lineage).
     list_assignments, "/suggestions/{id}/assignments", AssignmentView, |st, id| st.store.suggestion_assignments(id)
 );
-
-impl crate::pagination::Keyed for TimelineItem {
-    fn key(&self) -> (Uuid, DateTime<Utc>) {
-        (self.id, self.occurred_at)
-    }
-}
 
 impl crate::pagination::Keyed for ReplyView {
     fn key(&self) -> (Uuid, DateTime<Utc>) {

@@ -3,40 +3,8 @@
 
 use super::*;
 
-/// A step of the item's loop, with who took it.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb7", "occurred_at": "2026-11-27T08:00:00Z", "actor_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "actor_name": "demo-staff", "action": "rectification_started", "from_stage": "deliberating", "to_stage": "rectifying", "detail": null}))]
-pub struct SupervisionTimelineItem {
-    pub id: Uuid,
-    pub occurred_at: DateTime<Utc>,
-    pub actor_id: Option<Uuid>,
-    pub actor_name: Option<String>,
-    pub action: String,
-    pub from_stage: Option<Stage>,
-    pub to_stage: Option<Stage>,
-    pub detail: Option<serde_json::Value>,
-}
-
-impl From<TimelineEntry> for SupervisionTimelineItem {
-    fn from(e: TimelineEntry) -> Self {
-        Self {
-            id: e.id,
-            occurred_at: e.occurred_at,
-            actor_id: e.actor_id,
-            actor_name: e.actor_name,
-            action: e.action,
-            from_stage: e.from_stage,
-            to_stage: e.to_stage,
-            detail: e.detail,
-        }
-    }
-}
-
-impl Keyed for SupervisionTimelineItem {
-    fn key(&self) -> (Uuid, DateTime<Utc>) {
-        (self.id, self.occurred_at)
-    }
-}
+/// A step of the item's loop, with who took it (`from_stage`, `to_stage`).
+pub type SupervisionTimelineItem = TimelineEntry;
 impl Keyed for InvestigationRecordView {
     fn key(&self) -> (Uuid, DateTime<Utc>) {
         (self.id, self.created_at)
@@ -169,8 +137,7 @@ async fn timeline_of(
     s: SupervisionItem,
     _unit: Option<Uuid>,
 ) -> ApiResult<Vec<SupervisionTimelineItem>> {
-    let rows = st.store.supervision_timeline(s.id).await?;
-    Ok(rows.into_iter().map(Into::into).collect())
+    Ok(st.store.supervision_timeline(s.id).await?)
 }
 
 async fn records_of(
