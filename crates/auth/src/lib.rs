@@ -16,3 +16,31 @@ pub mod token;
 
 pub use jwt::{Claims, JwtConfig, JwtError, JwtKeys};
 pub use permission::{Action, Actor, Decision, Principal, decide};
+
+/// The callers the decision tables of the permission module are made of.
+#[cfg(test)]
+pub(crate) mod testing {
+    use renda_domain::{Role, RoleSet};
+    use uuid::Uuid;
+
+    use crate::permission::{Actor, Principal};
+
+    /// A person signed in as account `id` with `roles`, speaking for
+    /// `deputy` and working for `unit` where given.
+    pub(crate) fn person(
+        id: u128,
+        roles: &[Role],
+        deputy: Option<Uuid>,
+        unit: Option<Uuid>,
+    ) -> Principal {
+        Principal::User(Actor {
+            user_id: Uuid::from_u128(id),
+            username: format!("u{id}"),
+            roles: RoleSet::new(roles.iter().copied()),
+            deputy_id: deputy,
+            unit_id: unit,
+            observer_id: None,
+            scopes: None,
+        })
+    }
+}

@@ -81,22 +81,12 @@ pub fn decide_need(
 
 #[cfg(test)]
 mod tests {
-    use renda_domain::RoleSet;
 
     use super::*;
-    use crate::permission::Actor;
     use Decision::{Allow, Forbidden, NotFound, Unauthenticated};
 
     fn actor(roles: &[Role], deputy_id: Option<Uuid>) -> Principal {
-        Principal::User(Actor {
-            user_id: Uuid::from_u128(1),
-            username: "u".into(),
-            roles: RoleSet::new(roles.iter().copied()),
-            deputy_id,
-            unit_id: None,
-            observer_id: None,
-            scopes: None,
-        })
+        crate::testing::person(1, roles, deputy_id, None)
     }
 
     #[test]

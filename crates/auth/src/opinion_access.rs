@@ -98,21 +98,12 @@ pub fn decide_opinion(principal: &Principal, action: OpinionAction, s: &OpinionS
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::permission::Actor;
     use Decision::{Allow, Forbidden, NotFound, Unauthenticated};
     use OpinionAction::*;
-    use renda_domain::RoleSet;
 
     fn actor(id: u128, roles: &[Role], deputy: Option<u128>, unit: Option<u128>) -> Principal {
-        Principal::User(Actor {
-            user_id: Uuid::from_u128(id),
-            username: format!("u{id}"),
-            roles: RoleSet::new(roles.iter().copied()),
-            deputy_id: deputy.map(Uuid::from_u128),
-            unit_id: unit.map(Uuid::from_u128),
-            observer_id: None,
-            scopes: None,
-        })
+        let id_of = |n: Option<u128>| n.map(Uuid::from_u128);
+        crate::testing::person(id, roles, id_of(deputy), id_of(unit))
     }
 
     #[test]

@@ -362,15 +362,7 @@ mod tests {
     use Decision::{Allow, Forbidden, Unauthenticated};
 
     fn actor(roles: &[Role], deputy_id: Option<Uuid>) -> Principal {
-        Principal::User(Actor {
-            user_id: Uuid::from_u128(1),
-            username: "u".into(),
-            roles: RoleSet::new(roles.iter().copied()),
-            deputy_id,
-            unit_id: None,
-            observer_id: None,
-            scopes: None,
-        })
+        crate::testing::person(1, roles, deputy_id, None)
     }
 
     #[test]

@@ -150,22 +150,13 @@ pub fn decide_suggestion(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::permission::Actor;
     use Decision::{Allow, Forbidden, NotFound, Unauthenticated};
     use SuggestionAction::*;
     use SuggestionStatus::*;
-    use renda_domain::RoleSet;
 
     fn actor(id: u128, roles: &[Role], deputy: Option<u128>, unit: Option<u128>) -> Principal {
-        Principal::User(Actor {
-            user_id: Uuid::from_u128(id),
-            username: format!("u{id}"),
-            roles: RoleSet::new(roles.iter().copied()),
-            deputy_id: deputy.map(Uuid::from_u128),
-            unit_id: unit.map(Uuid::from_u128),
-            observer_id: None,
-            scopes: None,
-        })
+        let id_of = |n: Option<u128>| n.map(Uuid::from_u128);
+        crate::testing::person(id, roles, id_of(deputy), id_of(unit))
     }
 
     fn scope(status: SuggestionStatus) -> SuggestionScope {
@@ -303,21 +294,11 @@ pub fn summary_lines(principal: &Principal) -> Result<Option<Uuid>, Decision> {
 
 #[cfg(test)]
 mod summary_tests {
-    use renda_domain::RoleSet;
 
     use super::*;
-    use crate::permission::Actor;
 
     fn actor(roles: &[Role], unit_id: Option<Uuid>) -> Principal {
-        Principal::User(Actor {
-            user_id: Uuid::from_u128(1),
-            username: "u".into(),
-            roles: RoleSet::new(roles.iter().copied()),
-            deputy_id: None,
-            unit_id,
-            observer_id: None,
-            scopes: None,
-        })
+        crate::testing::person(1, roles, None, unit_id)
     }
 
     #[test]

@@ -97,11 +97,7 @@ pub enum DutyError {
 }
 
 /// One field a rule refuses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FieldIssue {
-    pub field: &'static str,
-    pub issue: Issue,
-}
+pub type FieldIssue = crate::command::FieldIssue<Issue>;
 
 /// What is wrong with a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,32 +153,19 @@ fn manual_issues(
 ) -> Vec<FieldIssue> {
     let mut issues = Vec::new();
     if !kind.is_manual() {
-        issues.push(FieldIssue {
-            field: "kind",
-            issue: Issue::SystemKind,
-        });
+        issues.push(FieldIssue::new("kind", Issue::SystemKind));
     }
     if occurred_on > today || occurred_on < earliest_duty_day() {
-        issues.push(FieldIssue {
-            field: "occurred_on",
-            issue: Issue::DayOutOfRange,
-        });
+        issues.push(FieldIssue::new("occurred_on", Issue::DayOutOfRange));
     }
     if is_blank(title) {
-        issues.push(FieldIssue {
-            field: "title",
-            issue: Issue::Blank,
-        });
+        issues.push(FieldIssue::new("title", Issue::Blank));
     }
     issues
 }
 
 fn refuse(issues: Vec<FieldIssue>) -> Result<(), DutyError> {
-    if issues.is_empty() {
-        Ok(())
-    } else {
-        Err(DutyError::Invalid(issues))
-    }
+    crate::command::refuse(issues, DutyError::Invalid)
 }
 
 /// Records a duty of `deputy` by hand: only the kinds people record, on a
@@ -280,10 +263,7 @@ mod tests {
     fn issues(list: &[(&'static str, Issue)]) -> DutyError {
         DutyError::Invalid(
             list.iter()
-                .map(|(field, issue)| FieldIssue {
-                    field,
-                    issue: *issue,
-                })
+                .map(|(field, issue)| FieldIssue::new(*field, *issue))
                 .collect(),
         )
     }

@@ -7,6 +7,7 @@ mod macros;
 
 pub mod activity;
 pub mod code;
+pub mod command;
 mod common_passwords;
 pub mod deputy;
 pub mod duty;

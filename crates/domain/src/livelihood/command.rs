@@ -31,22 +31,11 @@ fn require_stage(r: &Round, allowed: &[RoundStage]) -> CmdResult<()> {
 }
 
 fn blank_issues(fields: &[(&str, &str)]) -> Vec<FieldIssue> {
-    fields
-        .iter()
-        .filter(|(_, v)| is_blank(v))
-        .map(|(f, _)| FieldIssue {
-            field: (*f).to_owned(),
-            issue: Issue::Blank,
-        })
-        .collect()
+    crate::command::blank_fields(fields, Issue::Blank)
 }
 
 fn refuse(issues: Vec<FieldIssue>) -> CmdResult<()> {
-    if issues.is_empty() {
-        Ok(())
-    } else {
-        Err(LivelihoodError::Invalid(issues))
-    }
+    crate::command::refuse(issues, LivelihoodError::Invalid)
 }
 
 fn count(n: usize) -> u32 {

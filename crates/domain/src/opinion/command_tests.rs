@@ -85,14 +85,8 @@ fn receiving_refuses_blank_content_and_an_unknown_station_together() {
     assert_eq!(
         e,
         Err(OpinionError::Invalid(vec![
-            FieldIssue {
-                field: "content",
-                issue: Issue::Blank
-            },
-            FieldIssue {
-                field: "station_id",
-                issue: Issue::UnknownStation
-            },
+            FieldIssue::new("content", Issue::Blank),
+            FieldIssue::new("station_id", Issue::UnknownStation),
         ]))
     );
     assert_eq!(e.map(|_| ()).unwrap_err().code(), Code::ValidationFailed);
@@ -158,11 +152,11 @@ fn routing_records_who_and_when_but_a_unit_reply_keeps_the_router() {
 
 #[test]
 fn blank_answers_and_replies_are_refused() {
-    let blank = |field| {
-        Err(OpinionError::Invalid(vec![FieldIssue {
+    let blank = |field: &str| {
+        Err(OpinionError::Invalid(vec![FieldIssue::new(
             field,
-            issue: Issue::Blank,
-        }]))
+            Issue::Blank,
+        )]))
     };
     assert_eq!(
         answer(
@@ -183,10 +177,10 @@ fn forwarding_needs_a_unit_on_record_and_drops_a_blank_note() {
     let o = opinion(OpinionStatus::Received);
     assert_eq!(
         forward(&o, id(30), Some("请核实".into()), false, &staff()),
-        Err(OpinionError::Invalid(vec![FieldIssue {
-            field: "unit_id",
-            issue: Issue::UnknownUnit
-        }]))
+        Err(OpinionError::Invalid(vec![FieldIssue::new(
+            "unit_id",
+            Issue::UnknownUnit
+        )]))
     );
     let c =
         forward(&o, id(30), Some("  ".into()), true, &staff()).unwrap_or_else(|e| panic!("{e}"));

@@ -111,11 +111,7 @@ pub enum OpinionError {
 }
 
 /// One field a rule refuses.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldIssue {
-    pub field: &'static str,
-    pub issue: Issue,
-}
+pub type FieldIssue = crate::command::FieldIssue<Issue>;
 
 /// What is wrong with a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,18 +149,11 @@ impl Issue {
 type CmdResult<T> = Result<T, OpinionError>;
 
 fn refuse(issues: Vec<FieldIssue>) -> CmdResult<()> {
-    if issues.is_empty() {
-        Ok(())
-    } else {
-        Err(OpinionError::Invalid(issues))
-    }
+    crate::command::refuse(issues, OpinionError::Invalid)
 }
 
 fn blank(field: &'static str, value: &str) -> Option<FieldIssue> {
-    is_blank(value).then_some(FieldIssue {
-        field,
-        issue: Issue::Blank,
-    })
+    is_blank(value).then(|| FieldIssue::new(field, Issue::Blank))
 }
 
 /// The opinion routed by the caller to `to`, if it is still waiting for
@@ -209,10 +198,7 @@ pub fn receive(
 ) -> CmdResult<ConstituentOpinion> {
     let mut issues: Vec<FieldIssue> = blank("content", &input.content).into_iter().collect();
     if !station_known {
-        issues.push(FieldIssue {
-            field: "station_id",
-            issue: Issue::UnknownStation,
-        });
+        issues.push(FieldIssue::new("station_id", Issue::UnknownStation));
     }
     refuse(issues)?;
     Ok(ConstituentOpinion {
@@ -259,10 +245,10 @@ pub fn forward(
 ) -> CmdResult<Change> {
     let mut after = routed(o, OpinionStatus::Forwarded, ctx)?;
     if !unit_known {
-        return Err(OpinionError::Invalid(vec![FieldIssue {
-            field: "unit_id",
-            issue: Issue::UnknownUnit,
-        }]));
+        return Err(OpinionError::Invalid(vec![FieldIssue::new(
+            "unit_id",
+            Issue::UnknownUnit,
+        )]));
     }
     after.unit_id = Some(unit_id);
     after.forward_note = note.filter(|n| !is_blank(n));

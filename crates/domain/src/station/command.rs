@@ -2,23 +2,14 @@
 //! record as it is, the command's input and the facts the store knows
 //! (gathered by the caller), and returns what to save or why it is refused.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate};
 use uuid::Uuid;
 
 use super::*;
 use crate::duty::{DutyKind, NewDuty};
 use crate::text::is_blank;
 
-/// Who gives a command, and when.
-#[derive(Debug, Clone, Copy)]
-pub struct Ctx {
-    pub user_id: Uuid,
-    pub now: DateTime<Utc>,
-    /// Today in China Standard Time.
-    pub today: NaiveDate,
-    /// Makes the id of a new record.
-    pub new_id: fn() -> Uuid,
-}
+pub use crate::command::Ctx;
 
 type CmdResult<T> = Result<T, StationError>;
 
@@ -29,26 +20,14 @@ pub const MATTER_MAX: usize = 500;
 pub const PLANNING_REACH_DAYS: u64 = 366;
 
 fn issue(field: impl Into<String>, issue: Issue) -> FieldIssue {
-    FieldIssue {
-        field: field.into(),
-        issue,
-    }
+    FieldIssue::new(field, issue)
 }
 
 fn refuse(issues: Vec<FieldIssue>) -> CmdResult<()> {
-    if issues.is_empty() {
-        Ok(())
-    } else {
-        Err(StationError::Invalid(issues))
-    }
+    crate::command::refuse(issues, StationError::Invalid)
 }
 
-/// Ids sorted and without repeats, as records keep their lists.
-fn sorted(mut v: Vec<Uuid>) -> Vec<Uuid> {
-    v.sort();
-    v.dedup();
-    v
-}
+use crate::command::sorted_ids as sorted;
 
 /// What the store knows that bears on a station's fields.
 #[derive(Debug, Clone, Default)]

@@ -46,22 +46,11 @@ pub(super) fn require_status(s: &Suggestion, allowed: &[SuggestionStatus]) -> Cm
 }
 
 pub(super) fn blank_issues(fields: &[(&str, &str)]) -> Vec<FieldIssue> {
-    fields
-        .iter()
-        .filter(|(_, v)| is_blank(v))
-        .map(|(f, _)| FieldIssue {
-            field: (*f).to_owned(),
-            issue: Issue::Blank,
-        })
-        .collect()
+    crate::command::blank_fields(fields, Issue::Blank)
 }
 
 pub(super) fn refuse(issues: Vec<FieldIssue>) -> CmdResult<()> {
-    if issues.is_empty() {
-        Ok(())
-    } else {
-        Err(SuggestionError::Invalid(issues))
-    }
+    crate::command::refuse(issues, SuggestionError::Invalid)
 }
 
 pub(super) fn change(

@@ -48,19 +48,11 @@ pub(super) fn issue(field: impl Into<String>, issue: Issue) -> FieldIssue {
 }
 
 pub(super) fn blank_issues(fields: &[(&str, &str)]) -> Vec<FieldIssue> {
-    fields
-        .iter()
-        .filter(|(_, v)| is_blank(v))
-        .map(|(f, _)| issue(*f, Issue::Blank))
-        .collect()
+    crate::command::blank_fields(fields, Issue::Blank)
 }
 
 pub(super) fn refuse(issues: Vec<FieldIssue>) -> CmdResult<()> {
-    if issues.is_empty() {
-        Ok(())
-    } else {
-        Err(SupervisionError::Invalid(issues))
-    }
+    crate::command::refuse(issues, SupervisionError::Invalid)
 }
 
 pub(super) fn change(

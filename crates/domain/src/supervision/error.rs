@@ -55,12 +55,7 @@ pub enum SupervisionError {
 }
 
 /// One field a rule refuses.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldIssue {
-    /// The field's path in the request, e.g. `laws[2]`.
-    pub field: String,
-    pub issue: Issue,
-}
+pub type FieldIssue = crate::command::FieldIssue<Issue>;
 
 /// What is wrong with a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
