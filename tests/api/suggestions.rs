@@ -1616,6 +1616,65 @@ async fn operations_without_data_need_no_body() {
     let a = Answer::read(r).await;
     a.problem(422, "validation_failed");
     assert_eq!(a.fields(), ["reason"]);
+    // An empty body sent as JSON, as generated clients and curl send it,
+    // is no data too: the operation runs, or says what it misses.
+    let registered = w
+        .app
+        .request(
+            reqwest::Method::POST,
+            &w.path(&id, "register"),
+            Some(&w.staff),
+        )
+        .header("content-type", "application/json")
+        .header("content-length", "0")
+        .send()
+        .await
+        .unwrap();
+    let a = Answer::read(registered).await;
+    assert_eq!(a.ok(200)["status"], "registered");
+    let empty_reject = w
+        .app
+        .request(
+            reqwest::Method::POST,
+            &w.path(&id, "reject"),
+            Some(&w.staff),
+        )
+        .header("content-type", "application/json; charset=utf-8")
+        .body("")
+        .send()
+        .await
+        .unwrap();
+    let a = Answer::read(empty_reject).await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.fields(), ["reason"]);
+    // Whatever type an empty body names.
+    let typed = w
+        .app
+        .request(
+            reqwest::Method::POST,
+            &w.path(&id, "reject"),
+            Some(&w.staff),
+        )
+        .header("content-type", "text/plain")
+        .header("content-length", "0")
+        .send()
+        .await
+        .unwrap();
+    Answer::read(typed).await.problem(422, "validation_failed");
+    // Blank space is not JSON.
+    let spaces = w
+        .app
+        .request(
+            reqwest::Method::POST,
+            &w.path(&id, "reject"),
+            Some(&w.staff),
+        )
+        .header("content-type", "application/json")
+        .body("  ")
+        .send()
+        .await
+        .unwrap();
+    Answer::read(spaces).await.problem(400, "malformed_json");
 }
 
 #[tokio::test]

@@ -375,11 +375,14 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for JsonBody<T> {
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
-        // No body at all (no type, nothing declared or zero) stands for `{}`:
-        // operations whose fields are all optional need not send one.
-        let absent = !req.headers().contains_key(header::CONTENT_TYPE)
-            && declared.unwrap_or(0) == 0
-            && !req.headers().contains_key(header::TRANSFER_ENCODING);
+        // No body at all (nothing declared, or a length of zero whatever
+        // the type) stands for `{}`: operations whose fields are all
+        // optional need not send one. So does a body that turns out empty
+        // (below).
+        let absent = declared == Some(0)
+            || (!req.headers().contains_key(header::CONTENT_TYPE)
+                && declared.is_none()
+                && !req.headers().contains_key(header::TRANSFER_ENCODING));
         let mut payload = payload.take();
         Box::pin(async move {
             if absent {
@@ -388,7 +391,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for JsonBody<T> {
                     _schema: std::marker::PhantomData,
                 });
             }
-            if !json {
+            if !json && declared.is_some() {
                 return Err(ApiError::unsupported_media_type());
             }
             if declared.is_some_and(|n| n > JSON_LIMIT) {
@@ -407,6 +410,14 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for JsonBody<T> {
                     return Err(ApiError::payload_too_large());
                 }
                 buf.extend_from_slice(&chunk);
+            }
+            // An empty body, whatever its type says (generated clients
+            // send `application/json` and no bytes for an operation
+            // without data), reads as `{}` too.
+            if buf.is_empty() {
+                buf.extend_from_slice(b"{}");
+            } else if !json {
+                return Err(ApiError::unsupported_media_type());
             }
             Ok(JsonBody {
                 bytes: buf,
