@@ -3395,6 +3395,15 @@ async fn fields_a_role_may_not_set_are_refused_and_not_stored() {
         .await
         .problem(409, "system_record");
     assert_eq!(seen(app, &system_path, &a.1).await, system_before);
+    // Another deputy learns that the record is not theirs to change, not
+    // what is wrong with the body they sent.
+    app.patch(
+        &format!("{duties}/{duty}"),
+        Some(&b.1),
+        &json!({"kind": "supervision_vote", "title": ""}),
+    )
+    .await
+    .problem(403, "forbidden");
 
     let after = snapshot(app, &witnesses).await;
     for ((path, _), (was, is)) in witnesses.iter().zip(before.iter().zip(&after)) {

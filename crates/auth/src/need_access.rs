@@ -67,10 +67,11 @@ pub fn decide_need(
     }
     let allowed = match action {
         NeedAction::Read => true,
-        NeedAction::Close => {
-            principal.actor().is_some_and(|a| a.has(Role::Staff))
-                || matches!(reader, NeedReader::Deputy(_))
-        }
+        // The office's staff, or the deputy it is matched to (a leader who
+        // is also a deputy included).
+        NeedAction::Close => principal.actor().is_some_and(|a| {
+            a.has(Role::Staff) || (a.deputy_id.is_some() && a.deputy_id == matched_deputy)
+        }),
     };
     if allowed {
         Decision::Allow
@@ -98,6 +99,7 @@ mod tests {
         let deputy = actor(&[Role::Deputy], me);
         let unlinked = actor(&[Role::Deputy], None);
         let unit = actor(&[Role::Unit], None);
+        let leader_deputy = actor(&[Role::Leader, Role::Deputy], me);
         let anon = Principal::Anonymous;
         use NeedAction::{Close, Read};
         #[rustfmt::skip]
@@ -115,6 +117,9 @@ mod tests {
             (&deputy, Close, me, Allow),
             (&deputy, Close, other, NotFound),
             (&unit, Close, me, Forbidden),
+            (&leader_deputy, Read, other, Allow),
+            (&leader_deputy, Close, me, Allow),
+            (&leader_deputy, Close, other, Forbidden),
         ];
         for (who, action, matched, want) in table {
             assert_eq!(

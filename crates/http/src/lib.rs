@@ -7,6 +7,7 @@ pub mod etag;
 pub mod export;
 pub mod extract;
 pub mod hashing;
+mod json;
 pub mod middleware;
 pub mod pagination;
 pub mod patch;

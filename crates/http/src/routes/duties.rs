@@ -270,8 +270,8 @@ pub async fn update_duty(
     body: JsonBody<UpdateDutyRequest>,
 ) -> ApiResult<HttpResponse> {
     let (id, duty_id) = path.into_inner();
-    let b = body.parse()?;
     let before = load_to_change(&state, &caller, id, duty_id).await?;
+    let b = body.parse()?;
     if if_match.0.is_some_and(|v| v != before.version) {
         return Err(ApiError::precondition_failed());
     }
