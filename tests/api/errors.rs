@@ -76,6 +76,35 @@ async fn unknown_and_missing_fields_are_named() {
         .await;
     a.problem(422, "validation_failed");
     assert_eq!(a.fields(), ["kind"]);
+    // In words for people, naming the choices, never the library's text.
+    let zh = a.body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(zh.starts_with("「palace」不是可选的取值；可选："), "{zh}");
+    assert!(zh.contains("court"), "{zh}");
+    let en = app
+        .request(Method::POST, "/api/v1/units", Some(&admin))
+        .header("accept-language", "en")
+        .json(&json!({"name": "区法院", "kind": "palace"}))
+        .send()
+        .await
+        .unwrap();
+    let en = crate::helpers::Answer::read(en).await;
+    let msg = en.body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(
+        msg.starts_with("`palace` is not one of the choices: "),
+        "{msg}"
+    );
+    assert!(!msg.contains("variant"), "{msg}");
+    // A date that does not exist.
+    let a = app
+        .post(
+            "/api/v1/deputies",
+            Some(&admin),
+            &json!({"name": "张伟", "birth_date": "1980-02-30"}),
+        )
+        .await;
+    a.problem(422, "validation_failed");
+    let zh = a.body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert_eq!(zh, "没有这一天或这一时刻（如 2 月 30 日）", "{}", a.text);
 }
 
 #[tokio::test]

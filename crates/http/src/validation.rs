@@ -179,14 +179,83 @@ pub fn from_serde(path: &str, err: &str) -> FieldError {
             Msg::new("缺少必填字段", "field is required"),
         );
     }
-    // serde's own text names types and variants only, never data; our
-    // type names are no business of the client's.
-    let en = hide_type_names(err.split(" at line ").next().unwrap_or(err));
-    FieldError::new(
-        field,
-        "invalid",
-        Msg::new(format!("取值无效：{en}"), format!("invalid value: {en}")),
-    )
+    let raw = err.split(" at line ").next().unwrap_or(err);
+    FieldError::new(field, "invalid", human(raw))
+}
+
+/// What a library's refusal of a value means, in words for people: the
+/// messages serde, chrono and uuid write are for programmers, and would
+/// otherwise reach a form as "invalid value: unknown variant `x`".
+fn human(raw: &str) -> Msg {
+    if let Some(rest) = raw.strip_prefix("unknown variant `") {
+        let (given, allowed) = rest.split_once('`').unwrap_or((rest, ""));
+        let choices: Vec<&str> = allowed.split('`').skip(1).step_by(2).collect();
+        return Msg::new(
+            format!("「{given}」不是可选的取值；可选：{}", choices.join("、")),
+            format!(
+                "`{given}` is not one of the choices: {}",
+                choices.join(", ")
+            ),
+        );
+    }
+    if raw.starts_with("UUID parsing failed") || raw.contains("expected UUID") {
+        return Msg::new(
+            "不是有效的标识（UUID，如 01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e50）",
+            "not a valid id (a UUID, such as 01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e50)",
+        );
+    }
+    if raw == "input is out of range" {
+        return Msg::new(
+            "没有这一天或这一时刻（如 2 月 30 日）",
+            "no such date or time (such as 30 February)",
+        );
+    }
+    const DATE_TROUBLES: [&str; 6] = [
+        "input contains invalid characters",
+        "premature end of input",
+        "trailing input",
+        "input is not enough for unique date and time",
+        "invalid format",
+        "bad or unsupported format string",
+    ];
+    if DATE_TROUBLES.contains(&raw) {
+        return Msg::new(
+            "不是有效的日期（YYYY-MM-DD）或时间（RFC 3339，如 2026-12-05T08:00:00Z）",
+            "not a valid date (YYYY-MM-DD) or time (RFC 3339, such as 2026-12-05T08:00:00Z)",
+        );
+    }
+    if let Some((_, expected)) = raw.split_once(", expected ") {
+        let (zh, en) = expected_kind(expected);
+        if raw.starts_with("invalid value") {
+            return Msg::new(
+                format!("取值超出范围：应为{zh}"),
+                format!("out of range: expected {en}"),
+            );
+        }
+        return Msg::new(
+            format!("类型不对：应为{zh}"),
+            format!("wrong type: expected {en}"),
+        );
+    }
+    let en = hide_type_names(raw);
+    Msg::new(format!("取值无效：{en}"), format!("invalid value: {en}"))
+}
+
+/// A type serde expected, as people name it.
+fn expected_kind(expected: &str) -> (&'static str, &'static str) {
+    let e = expected.trim();
+    match e {
+        "u8" | "u16" | "u32" | "u64" | "usize" => ("非负整数", "a whole number, 0 or more"),
+        "i8" | "i16" | "i32" | "i64" | "isize" => ("整数", "a whole number"),
+        "f32" | "f64" => ("数字", "a number"),
+        "a boolean" => ("布尔值（true 或 false）", "true or false"),
+        "a string" | "a borrowed string" => ("字符串", "a string"),
+        "a sequence" => ("数组", "an array"),
+        "a map" => ("对象", "an object"),
+        _ if e.starts_with("struct ") || e == "an object" => ("对象", "an object"),
+        _ if e.contains("date") || e.contains("RFC") => ("日期或时间", "a date or a time"),
+        _ => ("其他类型的值", "a value of another type"),
+    }
 }
 
 /// Replaces `struct SomeRustName` in serde's messages with `an object`.
@@ -209,6 +278,56 @@ fn hide_type_names(msg: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn library_refusals_read_as_words() {
+        let en = |raw: &str| human(raw).en.into_owned();
+        assert_eq!(
+            en("unknown variant `nope`, expected one of `green`, `yellow`, `red`"),
+            "`nope` is not one of the choices: green, yellow, red"
+        );
+        assert_eq!(
+            human("unknown variant `x`, expected `a` or `b`").zh,
+            "「x」不是可选的取值；可选：a、b"
+        );
+        assert_eq!(
+            en("input is out of range"),
+            "no such date or time (such as 30 February)"
+        );
+        assert!(en("premature end of input").starts_with("not a valid date"));
+        assert!(
+            en("UUID parsing failed: invalid character: expected an optional prefix")
+                .starts_with("not a valid id")
+        );
+        assert_eq!(
+            en("invalid type: string \"x\", expected u32"),
+            "wrong type: expected a whole number, 0 or more"
+        );
+        assert_eq!(
+            en("invalid value: integer `-1`, expected u32"),
+            "out of range: expected a whole number, 0 or more"
+        );
+        assert_eq!(
+            en("invalid type: integer `1`, expected a boolean"),
+            "wrong type: expected true or false"
+        );
+        assert_eq!(
+            en("invalid type: string \"x\", expected struct MembershipBody"),
+            "wrong type: expected an object"
+        );
+        for raw in [
+            "unknown variant `nope`, expected `a`",
+            "input is out of range",
+            "invalid type: null, expected a sequence",
+        ] {
+            let m = human(raw);
+            assert!(
+                !m.zh.contains("invalid") && !m.zh.contains("expected"),
+                "{}",
+                m.zh
+            );
+        }
+    }
 
     #[test]
     fn type_names_are_hidden() {
