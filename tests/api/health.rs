@@ -113,10 +113,18 @@ async fn cors_allows_only_the_configured_origins() {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    assert!(
-        exposed.contains("etag") && exposed.contains("location"),
-        "{exposed}"
-    );
+    for name in [
+        "etag",
+        "location",
+        "retry-after",
+        "content-disposition",
+        "x-request-id",
+        "idempotent-replayed",
+        "ratelimit-remaining",
+        "ratelimit-reset",
+    ] {
+        assert!(exposed.contains(name), "{name} is not exposed: {exposed}");
+    }
 
     // Without origins, same-origin use (Swagger UI posting with an Origin
     // header) is untouched and no CORS header is sent.

@@ -728,8 +728,14 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
             header::ETAG,
             header::LOCATION,
             header::RETRY_AFTER,
+            // The file name of an export or an attachment.
+            header::CONTENT_DISPOSITION,
             header::HeaderName::from_static("x-request-id"),
             header::HeaderName::from_static("idempotent-replayed"),
+            header::HeaderName::from_static("ratelimit-limit"),
+            header::HeaderName::from_static("ratelimit-remaining"),
+            header::HeaderName::from_static("ratelimit-reset"),
+            header::HeaderName::from_static("ratelimit-policy"),
         ])
         .max_age(3600);
     for o in origins {
