@@ -133,7 +133,6 @@ async fn issue(
             headers(("Retry-After" = u64), ("RateLimit-Limit" = u32), ("RateLimit-Remaining" = u32), ("RateLimit-Reset" = u64), ("RateLimit-Policy" = String))),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ),
-    security(())
 )]
 #[post("/auth/login")]
 pub async fn login(
@@ -244,7 +243,6 @@ pub async fn login(
             headers(("Retry-After" = u64), ("RateLimit-Limit" = u32), ("RateLimit-Remaining" = u32), ("RateLimit-Reset" = u64), ("RateLimit-Policy" = String))),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ),
-    security(())
 )]
 #[post("/auth/refresh")]
 pub async fn refresh(
