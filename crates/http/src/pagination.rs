@@ -261,6 +261,13 @@ impl<T: Keyed> ListResponse<T> {
     }
 }
 
+/// A timeline pages by its entries' ids and times.
+impl<S: renda_domain::timeline::Phase> Keyed for renda_domain::timeline::Entry<S> {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.occurred_at)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,12 +282,5 @@ mod tests {
         assert_eq!(decode_cursor(&encode_cursor(&c))?, c);
         assert!(decode_cursor("not-a-cursor").is_err());
         Ok(())
-    }
-}
-
-/// A timeline pages by its entries' ids and times.
-impl<S: renda_domain::timeline::Phase> Keyed for renda_domain::timeline::Entry<S> {
-    fn key(&self) -> (Uuid, DateTime<Utc>) {
-        (self.id, self.occurred_at)
     }
 }
