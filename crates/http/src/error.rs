@@ -196,9 +196,9 @@ impl ApiError {
             Code::InvalidClient => Some("invalid_client"),
             Code::UnsupportedGrantType => Some("unsupported_grant_type"),
             Code::InvalidScope => Some("invalid_scope"),
-            _ if self.status.is_client_error() && self.status != StatusCode::TOO_MANY_REQUESTS => {
-                Some("invalid_request")
-            }
+            // Too many requests is no fault of the request itself.
+            Code::RateLimited => None,
+            _ if self.status.is_client_error() => Some("invalid_request"),
             _ => None,
         }
     }
