@@ -64,6 +64,37 @@ pub fn sorted_ids(mut v: Vec<Uuid>) -> Vec<Uuid> {
     v
 }
 
+/// What the decision tables of the areas sharing [`Ctx`] start from:
+/// ids by number, days by date, and staff account 10 acting at 10:00 on
+/// 5 December 2026 (China time), making every new record id 999.
+#[cfg(test)]
+pub(crate) mod testing {
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use uuid::Uuid;
+
+    use super::Ctx;
+
+    pub(crate) fn id(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    pub(crate) fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    pub(crate) fn ctx() -> Ctx {
+        Ctx {
+            user_id: id(10),
+            now: Utc
+                .with_ymd_and_hms(2026, 12, 5, 2, 0, 0)
+                .single()
+                .unwrap_or_default(),
+            today: day(2026, 12, 5),
+            new_id: || Uuid::from_u128(999),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,30 +1,11 @@
 //! Decision tables of the station and reception-day commands.
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::*;
+use crate::command::testing::{ctx, day, id};
 use crate::duty::DutyKind;
-
-fn id(n: u128) -> Uuid {
-    Uuid::from_u128(n)
-}
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-}
-
-fn ctx() -> Ctx {
-    Ctx {
-        user_id: id(10),
-        now: Utc
-            .with_ymd_and_hms(2026, 12, 5, 2, 0, 0)
-            .single()
-            .unwrap_or_default(),
-        today: day(2026, 12, 5),
-        new_id: || Uuid::from_u128(999),
-    }
-}
 
 fn input() -> StationInput {
     StationInput {
