@@ -503,7 +503,6 @@ async fn a_title_of_invisible_characters_is_blank() {
             "committee_member_ids": [], "deputy_ids": [], "laws": []
         })
     };
-    // Checked by `refuse_blank`.
     let a = app
         .post("/api/v1/supervisions", Some(&staff), &plan(INVISIBLE))
         .await;
@@ -522,7 +521,6 @@ async fn a_title_of_invisible_characters_is_blank() {
         .get("/api/v1/supervisions?include_total=true", Some(&staff))
         .await;
     assert_eq!(listed.ok(200)["total"], 0, "nothing was created");
-    // Checked by the `not_blank` validator.
     let a = app
         .post(
             "/api/v1/units",
@@ -537,14 +535,101 @@ async fn a_title_of_invisible_characters_is_blank() {
         .get("/api/v1/units?include_total=true", Some(&staff))
         .await;
     assert_eq!(units.ok(200)["total"], 1, "only the body of the plan");
-    // Invisible characters around visible text do not make it blank.
-    app.post(
-        "/api/v1/supervisions",
-        Some(&staff),
-        &plan("\u{200B}预算执行情况调研\u{FEFF}"),
-    )
-    .await
-    .ok(201);
+    // Invisible characters around visible text do not make it blank; a
+    // title is kept without them.
+    let created = app
+        .post(
+            "/api/v1/supervisions",
+            Some(&staff),
+            &plan("\u{200B}预算执行情况调研\u{FEFF}"),
+        )
+        .await;
+    assert_eq!(created.ok(201)["title"], "预算执行情况调研");
+}
+
+/// Free text keeps a paragraph's opening indentation (two ideographic
+/// spaces) and loses the blank lines before it and the blanks after it;
+/// limits count characters, not bytes; every refused text of a body is
+/// named in one answer, beside the other refusals.
+#[tokio::test]
+async fn free_text_is_trimmed_counted_in_characters_and_refused_together() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    let body = app.create_unit(&staff, "区市场监督管理局").await;
+    let plan = |title: &str, committee: &str, description: &str| {
+        json!({
+            "title": title, "year": 2026, "methods": ["research_visit"],
+            "body_ids": [body["id"]], "committee": committee,
+            "description": description,
+            "committee_member_ids": [], "deputy_ids": [], "laws": []
+        })
+    };
+    let created = app
+        .post(
+            "/api/v1/supervisions",
+            Some(&staff),
+            &plan(
+                "  预算执行情况调研 ",
+                &"委".repeat(100),
+                "\n\n\u{3000}\u{3000}听取和审议区政府关于预算执行情况的报告。\n\n",
+            ),
+        )
+        .await;
+    let v = created.ok(201);
+    assert_eq!(v["title"], "预算执行情况调研");
+    assert_eq!(
+        v["committee"],
+        "委".repeat(100),
+        "100 characters, 300 bytes"
+    );
+    assert_eq!(
+        v["description"],
+        "\u{3000}\u{3000}听取和审议区政府关于预算执行情况的报告。"
+    );
+    let a = app
+        .post(
+            "/api/v1/supervisions",
+            Some(&staff),
+            &json!({
+                "title": "\u{3000}", "year": 2026, "methods": ["research_visit"],
+                "body_ids": [body["id"]], "committee": "委".repeat(101),
+                "description": "说明", "committee_member_ids": [], "deputy_ids": [],
+                "laws": ["", "食品安全法"], "year_extra": 1
+            }),
+        )
+        .await;
+    a.problem(422, "validation_failed");
+    let codes: Vec<(String, String)> = a.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_owned(),
+                e["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        codes.contains(&("title".into(), "blank".into())),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&("committee".into(), "length".into())),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&("laws[0]".into(), "blank".into())),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&("year_extra".into(), "unknown_field".into())),
+        "{codes:?}"
+    );
+    let listed = app
+        .get("/api/v1/supervisions?include_total=true", Some(&staff))
+        .await;
+    assert_eq!(listed.ok(200)["total"], 1, "the refused plan was not made");
 }
 
 /// A key twice in one object, at any depth, is refused before the body is

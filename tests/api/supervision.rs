@@ -650,13 +650,24 @@ async fn refusals_change_nothing() {
         .post(
             &format!("{base}/opinions"),
             Some(&w.staff),
-            &json!({"unit_id": w.body_b, "content": "x", "deadline": past, "problems": ["p", " "]}),
+            &json!({"unit_id": w.body_b, "content": "x", "deadline": past, "problems": ["p", "q"]}),
         )
         .await;
     a.problem(422, "validation_failed");
     let mut f = a.fields();
     f.sort();
-    assert_eq!(f, ["deadline", "problems[1]", "unit_id"]);
+    assert_eq!(f, ["deadline", "unit_id"]);
+    // Blank text is refused as the body is read, every blank field at once.
+    let today = app.clock.today().to_string();
+    let a = app
+        .post(
+            &format!("{base}/opinions"),
+            Some(&w.staff),
+            &json!({"unit_id": w.body_a, "content": "\u{3000}", "deadline": today, "problems": ["p", " ", "\u{200B}"]}),
+        )
+        .await;
+    a.problem(422, "validation_failed");
+    assert_eq!(a.fields(), ["content", "problems[1]", "problems[2]"]);
     let far = (app.clock.today() + chrono::Duration::days(800)).to_string();
     let a = app
         .post(

@@ -99,6 +99,11 @@ use uuid::Uuid;
 /// One membership of a congress: level, term (届次, e.g. 第十八届),
 /// constituency (选区) or delegation (代表团), period and standing.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "level": "county", "term": "第十八届", "constituency": "古城街道第三选区",
+    "delegation": null, "start_date": "2021-12-01", "end_date": null, "status": "serving"
+})))]
 pub struct Membership {
     pub level: Level,
     pub term: String,
@@ -112,6 +117,8 @@ pub struct Membership {
 /// One "three links" link: a linked community, social organisation or key
 /// enterprise over a period.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"kind": "community", "organization": "项里社区", "start_date": "2022-01-01", "end_date": null})))]
 pub struct Link {
     pub kind: LinkKind,
     pub organization: String,

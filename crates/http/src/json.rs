@@ -325,17 +325,66 @@ pub(crate) fn parse_json<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result
     }
     let mut value = value;
     whole_numbers(&mut value);
-    let value: T = serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        ApiError::validation(vec![validation::from_serde(
-            &path,
-            &e.into_inner().to_string(),
-        )])
-    })?;
-    value
-        .validate()
-        .map_err(|e| ApiError::validation(validation::field_errors(&e)))?;
-    Ok(value)
+    // A refused text does not end the reading: it is noted, a stand-in
+    // takes its place and the body is read again, so that one answer names
+    // every refused text (a form shows them all at once), then whatever
+    // else is wrong.
+    let mut errors = Vec::new();
+    let parsed: T = loop {
+        match serde_path_to_error::deserialize::<_, T>(&value) {
+            Ok(v) => break v,
+            Err(e) => {
+                let path = e.path().clone();
+                let message = e.into_inner().to_string();
+                let at = path.to_string();
+                if let Some(refused) = validation::text_refusal(&at, &message)
+                    && errors.len() < MAX_TEXT_REFUSALS
+                    && stand_in(&mut value, &path)
+                {
+                    errors.push(refused);
+                    continue;
+                }
+                errors.push(validation::from_serde(&at, &message));
+                return Err(ApiError::validation(errors));
+            }
+        }
+    };
+    if let Err(e) = parsed.validate() {
+        errors.extend(validation::field_errors(&e));
+    }
+    if errors.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+/// How many refused texts one reading names before it stops: each costs
+/// a reading of the body.
+const MAX_TEXT_REFUSALS: usize = 32;
+
+/// Puts a text every text field takes where the refused one was; false
+/// when the path does not lead to a string.
+fn stand_in(value: &mut serde_json::Value, path: &serde_path_to_error::Path) -> bool {
+    use serde_path_to_error::Segment;
+    let mut at = value;
+    for segment in path.iter() {
+        let next = match (segment, at) {
+            (Segment::Seq { index }, serde_json::Value::Array(items)) => items.get_mut(*index),
+            (Segment::Map { key }, serde_json::Value::Object(map)) => map.get_mut(key),
+            _ => None,
+        };
+        match next {
+            Some(v) => at = v,
+            None => return false,
+        }
+    }
+    if at.is_string() {
+        *at = serde_json::Value::String("-".to_owned());
+        true
+    } else {
+        false
+    }
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ pub mod respond;
 pub mod routes;
 pub mod routes_table;
 pub mod state;
+mod text_schema;
 pub mod validation;
 pub mod webhook_target;
 
@@ -176,13 +177,6 @@ impl Modify for NulFree {
     }
 }
 
-/// Text that is not blank, and no NUL: at least one character that is
-/// neither white space nor invisible, what `not_blank` and the domain
-/// commands check ([`renda_domain::text::is_blank`]). The character class is
-/// [`renda_domain::text::blank_class`] (a test checks that they agree); it
-/// is spelt out because attributes and `Some(&'static str)` need a literal.
-pub(crate) const NOT_BLANK_PATTERN: &str = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$";
-
 /// Adds to a component schema a rule its derived form cannot state: the
 /// schema becomes all of the derived one and the rule.
 pub(crate) fn add_rule(
@@ -230,45 +224,6 @@ fn array_items<'a>(
         return None;
     };
     Some(items.as_mut())
-}
-
-/// Free-text fields the handlers and commands refuse when blank
-/// (`is_blank`) whose attributes state only "no NUL": the document states
-/// the not-blank rule for them, so that a client, or a fuzzer, knows a
-/// blank value is refused.
-const NOT_BLANK_FIELDS: [(&str, &str); 22] = [
-    ("RecordRequest", "content"),
-    ("RejectRequest", "reason"),
-    ("DeliberationOpinionRequest", "content"),
-    ("SendBackRequest", "reason"),
-    ("UpdateObserverRequest", "name"),
-    ("UpdateDeputyRequest", "name"),
-    ("UpdateClientRequest", "name"),
-    ("ReplyRequest", "content"),
-    ("OpinionRequest", "opinion"),
-    ("CommitmentProgressRequest", "progress"),
-    ("CreateSupervisionRequest", "title"),
-    ("CreateSupervisionRequest", "committee"),
-    ("UpdateSupervisionRequest", "title"),
-    ("UpdateSupervisionRequest", "committee"),
-    ("InvestigationRecordRequest", "place"),
-    ("InvestigationRecordRequest", "findings"),
-    ("InquiryRequest", "asked_by"),
-    ("InquiryRequest", "question"),
-    ("ReportRequest", "summary"),
-    ("RecordDutyRequest", "title"),
-    ("UpdateDutyRequest", "title"),
-    ("UpdateDraftRequest", "term"),
-];
-
-fn document_not_blank(doc: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::RefOr;
-    use utoipa::openapi::schema::Schema;
-    for (schema, field) in NOT_BLANK_FIELDS {
-        if let Some(RefOr::T(Schema::Object(o))) = property(doc, schema, field) {
-            o.pattern = Some(NOT_BLANK_PATTERN.to_owned());
-        }
-    }
 }
 
 /// What the handlers check, which field attributes cannot state: each
@@ -325,22 +280,6 @@ fn document_items(doc: &mut utoipa::openapi::OpenApi) {
             ))
             .into();
     }
-    const LINES: &[(&str, &str, usize)] = &[
-        ("RecordReceptionRequest", "matters", 500),
-        ("CreateSupervisionRequest", "laws", 200),
-        ("UpdateSupervisionRequest", "laws", 200),
-        ("DeliberationOpinionRequest", "problems", 2000),
-    ];
-    for &(schema, field, max) in LINES {
-        if let Some(items) = array_items(doc, schema, field) {
-            *items = ObjectBuilder::new()
-                .schema_type(Type::String)
-                .min_length(Some(1))
-                .max_length(Some(max))
-                .pattern(Some(NOT_BLANK_PATTERN))
-                .into();
-        }
-    }
     let event_type = format!(
         "^(\\*|({})\\.(\\*|[a-z_]{{1,{}}}))$",
         renda_domain::integration::EVENT_OBJECTS.join("|"),
@@ -365,10 +304,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     // Runs on the collected operations, which `ApiDoc`'s own modifiers
     // never see.
+    text_schema::inline_texts(&mut doc);
     // The rules first: which bodies are required depends on them.
     routes::activities::document_rules(&mut doc);
     document_items(&mut doc);
-    document_not_blank(&mut doc);
     routes::supervisions::document_rules(&mut doc);
     common_answers::CommonResponses.modify(&mut doc);
     NulFree.modify(&mut doc);
@@ -538,16 +477,6 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
 mod not_blank_tests {
     use super::*;
 
-    /// The pattern is built from the domain's one list of blank characters.
-    #[test]
-    fn the_pattern_states_the_domain_rule() {
-        let built = format!(
-            r"^[^\x00]*[^\x00{}][^\x00]*$",
-            renda_domain::text::blank_class()
-        );
-        assert_eq!(NOT_BLANK_PATTERN, built);
-    }
-
     /// Every not-blank pattern of the document is the current one.
     #[test]
     fn the_document_states_no_other_not_blank_pattern() {
@@ -573,7 +502,7 @@ mod not_blank_tests {
             .collect();
         assert!(not_blank.len() > 20, "{}", not_blank.len());
         for p in not_blank {
-            assert_eq!(p, NOT_BLANK_PATTERN);
+            assert_eq!(*p, renda_domain::text::not_blank_pattern());
         }
     }
 }

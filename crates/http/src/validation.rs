@@ -103,17 +103,6 @@ pub fn invalid(code: &'static str, zh: &str, en: &str) -> ValidationError {
     e
 }
 
-/// Refuses strings that are blank: empty, or only white space and
-/// invisible characters ([`renda_domain::text::is_blank`]; the documents'
-/// `NOT_BLANK_PATTERN` states the same rule).
-pub fn not_blank(s: &str) -> Result<(), ValidationError> {
-    if renda_domain::text::is_blank(s) {
-        Err(invalid("blank", "不能为空", "must not be blank"))
-    } else {
-        Ok(())
-    }
-}
-
 /// Checks a phone number's form.
 pub fn phone(s: &str) -> Result<(), ValidationError> {
     if renda_domain::personal::is_valid_phone(s) {
@@ -143,6 +132,28 @@ pub fn http_url(s: &str) -> Result<(), ValidationError> {
             "must be an http(s) URL",
         ))
     }
+}
+
+/// A text's refusal ([`renda_domain::text::TextError`]) as a field error,
+/// or `None` for any other serde error.
+pub fn text_refusal(path: &str, err: &str) -> Option<FieldError> {
+    use renda_domain::text::TextError;
+    let (e, max) = TextError::from_message(err)?;
+    let msg = match e {
+        TextError::Blank => Msg::new(
+            "不能为空（只有空白或不可见字符也算空）",
+            "must not be blank (white space or invisible characters only count as blank)",
+        ),
+        TextError::Nul => Msg::new(
+            "不能包含 NUL 字符（\\u0000）",
+            "must not contain the NUL character (\\u0000)",
+        ),
+        TextError::TooLong { .. } => Msg::new(
+            format!("长度至多为 {max} 个字符"),
+            format!("must be at most {max} characters long"),
+        ),
+    };
+    Some(FieldError::new(path.to_owned(), e.code(), msg))
 }
 
 /// A serde error as a field error, naming the field where serde knows it.

@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, Utc};
 use renda_auth::{Action, token};
 use renda_domain::integration::{IntegrationStatus, Scope, ScopeSet, ServiceClient};
+use renda_domain::text::Line;
 use renda_persistence::integration::{ClientPatch, NewClient};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -107,16 +108,7 @@ pub struct ClientWithSecret {
     "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80"
 }))]
 pub struct CreateClientRequest {
-    #[validate(
-        length(min = 1, max = 50),
-        custom(function = "crate::validation::not_blank")
-    )]
-    #[schema(
-        min_length = 1,
-        max_length = 50,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub name: String,
+    pub name: Line<50>,
     #[validate(length(min = 1, max = 10))]
     #[schema(min_items = 1, max_items = 10)]
     pub scopes: Vec<Scope>,
@@ -131,9 +123,8 @@ pub struct CreateClientRequest {
 #[schema(example = json!({"status": "disabled"}))]
 pub struct UpdateClientRequest {
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 50))]
-    #[schema(value_type = String, required = false, min_length = 1, max_length = 50)]
-    pub name: Option<Option<String>>,
+    #[schema(value_type = Line<50>, required = false)]
+    pub name: Option<Option<Line<50>>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 10))]
     #[schema(value_type = Vec<Scope>, required = false, min_items = 1, max_items = 10)]
@@ -220,7 +211,7 @@ pub async fn create_client(
     }
     let secret = token::generate_client_secret();
     let new = NewClient {
-        name: b.name.trim().to_owned(),
+        name: b.name.into(),
         scopes,
         unit_id: b.unit_id,
         secret_hash: token::digest(&secret),
@@ -318,13 +309,6 @@ pub async fn update_client(
     let name = take(&mut errors, no_null("name", b.name));
     let scopes = take(&mut errors, no_null("scopes", b.scopes)).map(ScopeSet::new);
     let status = take(&mut errors, no_null("status", b.status));
-    if name.as_deref().is_some_and(renda_domain::text::is_blank) {
-        errors.push(FieldError::new(
-            "name",
-            "blank",
-            Msg::new("不能为空", "must not be blank"),
-        ));
-    }
     let current = state.store.get_client(id).await?;
     let eff_scopes = scopes.clone().unwrap_or_else(|| current.scopes.clone());
     let eff_unit = b.unit_id.unwrap_or(current.unit_id);
@@ -334,7 +318,7 @@ pub async fn update_client(
         return Err(ApiError::validation(errors));
     }
     let patch = ClientPatch {
-        name: name.map(|n| n.trim().to_owned()),
+        name: name.map(String::from),
         scopes,
         unit_id: b.unit_id,
         status,

@@ -3,6 +3,7 @@
 //! station's deputies answer it, forward it to a unit, or a deputy takes
 //! it up as a suggestion.
 
+use renda_domain::text::{Line, Text};
 use std::collections::HashMap;
 
 use actix_web::http::header;
@@ -261,20 +262,10 @@ fn ctx(caller: &Caller) -> opinion::Ctx {
 pub struct SubmitOpinionRequest {
     /// The station it is left at; none for an opinion left online.
     pub station_id: Option<Uuid>,
-    #[validate(length(min = 1, max = 2000))]
-    #[schema(
-        min_length = 1,
-        max_length = 2000,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub content: String,
-    #[validate(length(min = 1, max = 40))]
-    #[schema(min_length = 1, max_length = 40)]
-    pub category: Option<String>,
+    pub content: Text<2000>,
+    pub category: Option<Line<40>>,
     /// Optional; personal data.
-    #[validate(length(min = 1, max = 50))]
-    #[schema(min_length = 1, max_length = 50)]
-    pub name: Option<String>,
+    pub name: Option<Line<50>>,
     /// Optional; personal data.
     #[validate(custom(function = "crate::validation::phone"))]
     #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
@@ -317,9 +308,9 @@ pub async fn submit_opinion(
     };
     let input = opinion::OpinionInput {
         station_id: b.station_id,
-        content: b.content,
-        category: b.category,
-        name: b.name,
+        content: b.content.into(),
+        category: b.category.map(String::from),
+        name: b.name.map(String::from),
         phone: b.phone,
     };
     let o = opinion::receive(input, station_known, &ctx(&caller))?;
@@ -497,13 +488,7 @@ fn check_if_match(o: &ConstituentOpinion, im: &IfMatch) -> ApiResult<()> {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"answer": "已联系街道，本周内修复"}))]
 pub struct AnswerOpinionRequest {
-    #[validate(length(min = 1, max = 5000))]
-    #[schema(
-        min_length = 1,
-        max_length = 5000,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub answer: String,
+    pub answer: Text<5000>,
 }
 
 /// Answers an opinion directly (staff, or a deputy of its station).
@@ -530,7 +515,7 @@ pub async fn answer_opinion(
     let before = load_for(&state, &caller, id.into_inner(), OpinionAction::Route).await?;
     check_if_match(&before, &if_match)?;
     let b = body.parse()?;
-    let change = opinion::answer(&before, b.answer, &ctx(&caller))?;
+    let change = opinion::answer(&before, b.answer.into(), &ctx(&caller))?;
     let (o, _) = save(&state, &caller, &before, change).await?;
     respond_changed(&state, &caller, o).await
 }
@@ -541,9 +526,7 @@ pub async fn answer_opinion(
 #[schema(example = json!({"unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "note": "请核实后答复群众"}))]
 pub struct ForwardOpinionRequest {
     pub unit_id: Uuid,
-    #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
-    pub note: Option<String>,
+    pub note: Option<Text<2000>>,
 }
 
 /// Forwards an opinion to a unit, which is to reply (staff, or a deputy of its station).
@@ -572,7 +555,13 @@ pub async fn forward_opinion(
     check_if_match(&before, &if_match)?;
     let b = body.parse()?;
     let unit_known = state.store.unit_exists(b.unit_id).await?;
-    let change = opinion::forward(&before, b.unit_id, b.note, unit_known, &ctx(&caller))?;
+    let change = opinion::forward(
+        &before,
+        b.unit_id,
+        b.note.map(String::from),
+        unit_known,
+        &ctx(&caller),
+    )?;
     let (o, _) = save(&state, &caller, &before, change).await?;
     respond_changed(&state, &caller, o).await
 }
@@ -582,13 +571,7 @@ pub async fn forward_opinion(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reply": "路灯已于11月30日修复"}))]
 pub struct UnitReplyRequest {
-    #[validate(length(min = 1, max = 5000))]
-    #[schema(
-        min_length = 1,
-        max_length = 5000,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub reply: String,
+    pub reply: Text<5000>,
 }
 
 /// Replies to an opinion forwarded to the caller's unit.
@@ -615,7 +598,7 @@ pub async fn unit_reply(
     let before = load_for(&state, &caller, id.into_inner(), OpinionAction::UnitReply).await?;
     check_if_match(&before, &if_match)?;
     let b = body.parse()?;
-    let change = opinion::unit_reply(&before, b.reply, &ctx(&caller))?;
+    let change = opinion::unit_reply(&before, b.reply.into(), &ctx(&caller))?;
     let (o, _) = save(&state, &caller, &before, change).await?;
     respond_changed(&state, &caller, o).await
 }
@@ -627,28 +610,12 @@ pub async fn unit_reply(
     "title": "关于修复古城街道路灯的建议", "category": "城乡建设", "term": "第十九届"
 }))]
 pub struct TakeUpRequest {
-    #[validate(length(min = 1, max = 200))]
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub title: String,
+    pub title: Line<200>,
     /// One of `GET /api/v1/suggestion-categories`.
-    #[validate(length(min = 1, max = 40))]
-    #[schema(min_length = 1, max_length = 40)]
-    pub category: String,
-    #[validate(length(min = 1, max = 40))]
-    #[schema(
-        min_length = 1,
-        max_length = 40,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub term: String,
+    pub category: Line<40>,
+    pub term: Line<40>,
     /// The suggestion's text; the opinion's by default.
-    #[validate(length(min = 1, max = 20000))]
-    #[schema(min_length = 1, max_length = 20000)]
-    pub content: Option<String>,
+    pub content: Option<Text<20000>>,
 }
 
 /// What taking up made.
@@ -690,10 +657,10 @@ pub async fn take_up(
     let b = body.parse()?;
     let category_known = crate::routes::suggestions::category_known(&state, &b.category).await?;
     let input = opinion::TakeUpInput {
-        title: b.title,
-        category: b.category,
-        term: b.term,
-        content: b.content,
+        title: b.title.into(),
+        category: b.category.into(),
+        term: b.term.into(),
+        content: b.content.map(String::from),
     };
     let change = opinion::take_up(&before, input, category_known, &ctx(&caller))?;
     let (o, made) = save(&state, &caller, &before, change).await?;

@@ -2,6 +2,7 @@
 //! system as it happens or by hand, the yearly report (述职), and which
 //! deputies have no duty on record lately.
 
+use renda_domain::text::{Line, Text};
 use std::collections::BTreeMap;
 
 use actix_web::web::{Data, Path};
@@ -138,12 +139,8 @@ pub struct RecordDutyRequest {
     /// written by the system only.
     pub kind: DutyKind,
     pub occurred_on: NaiveDate,
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
-    pub title: String,
-    #[validate(length(max = 5000))]
-    #[schema(max_length = 5000)]
-    pub content: Option<String>,
+    pub title: Line<200>,
+    pub content: Option<Text<5000>>,
 }
 
 /// Records a duty by hand (staff, or the deputy for their own archive).
@@ -172,8 +169,8 @@ pub async fn record_duty(
     let input = duty::ManualDuty {
         kind: b.kind,
         occurred_on: b.occurred_on,
-        title: b.title,
-        content: b.content,
+        title: b.title.into(),
+        content: b.content.map(String::from),
     };
     let new = duty::record(id, input, state.clock.today())?;
     let d = state.store.create_manual_duty(&caller.audit(), new).await?;
@@ -221,13 +218,10 @@ pub struct UpdateDutyRequest {
     #[schema(value_type = NaiveDate, required = false)]
     pub occurred_on: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 200))]
-    #[schema(value_type = String, required = false, min_length = 1, max_length = 200)]
-    pub title: Option<Option<String>>,
+    #[schema(value_type = Line<200>, required = false)]
+    pub title: Option<Option<Line<200>>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(max = 5000))]
-    #[schema(max_length = 5000)]
-    pub content: Option<Option<String>>,
+    pub content: Option<Option<Text<5000>>>,
 }
 
 /// Loads a record and asks the permission module whether the caller may
@@ -279,8 +273,11 @@ pub async fn update_duty(
     let patch = duty::DutyPatch {
         kind: take(&mut errors, no_null("kind", b.kind)),
         occurred_on: take(&mut errors, no_null("occurred_on", b.occurred_on)),
-        title: take(&mut errors, no_null("title", b.title)),
-        content: b.content,
+        title: take(
+            &mut errors,
+            no_null("title", b.title.map(|v| v.map(String::from))),
+        ),
+        content: b.content.map(|v| v.map(String::from)),
     };
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));

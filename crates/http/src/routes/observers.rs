@@ -9,6 +9,7 @@ use renda_domain::observer::{
     NewObserver, Observer, ObserverCategory, ObserverPatch, ObserverStatus, SELF_EDITABLE_FIELDS,
     Specialty,
 };
+use renda_domain::text::Line;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -107,21 +108,10 @@ fn view(o: Observer, caller: &Caller, unmasked: bool) -> ObserverResponse {
     "phone": "13900005678"
 }))]
 pub struct CreateObserverRequest {
-    #[validate(
-        length(min = 1, max = 100),
-        custom(function = "crate::validation::not_blank")
-    )]
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub name: String,
+    pub name: Line<100>,
     pub specialty: Specialty,
     pub category: ObserverCategory,
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
-    pub affiliation: Option<String>,
+    pub affiliation: Option<Line<200>>,
     pub term_start: Option<NaiveDate>,
     pub term_end: Option<NaiveDate>,
     /// Default `active`.
@@ -146,9 +136,8 @@ pub struct CreateObserverRequest {
 #[schema(example = json!({"phone": "13700001111", "conflict_unit_ids": []}))]
 pub struct UpdateObserverRequest {
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 100))]
-    #[schema(value_type = String, required = false, min_length = 1, max_length = 100)]
-    pub name: Option<Option<String>>,
+    #[schema(value_type = Line<100>, required = false)]
+    pub name: Option<Option<Line<100>>>,
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = Specialty, required = false)]
     pub specialty: Option<Option<Specialty>>,
@@ -156,9 +145,7 @@ pub struct UpdateObserverRequest {
     #[schema(value_type = ObserverCategory, required = false)]
     pub category: Option<Option<ObserverCategory>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
-    pub affiliation: Option<Option<String>>,
+    pub affiliation: Option<Option<Line<200>>>,
     #[serde(default, deserialize_with = "double")]
     pub term_start: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "double")]
@@ -260,7 +247,7 @@ pub async fn create_observer(
         name: b.name.trim().to_owned(),
         specialty: b.specialty,
         category: b.category,
-        affiliation: b.affiliation,
+        affiliation: b.affiliation.map(String::from),
         term_start: b.term_start,
         term_end: b.term_end,
         status: b.status.unwrap_or(ObserverStatus::Active),
@@ -402,7 +389,10 @@ pub async fn update_observer(
         }
     }
     let mut errors = Vec::new();
-    let name: Option<String> = take(&mut errors, no_null("name", b.name));
+    let name: Option<String> = take(
+        &mut errors,
+        no_null("name", b.name.map(|v| v.map(String::from))),
+    );
     let specialty = take(&mut errors, no_null("specialty", b.specialty));
     let category = take(&mut errors, no_null("category", b.category));
     let status = take(&mut errors, no_null("status", b.status));
@@ -432,7 +422,7 @@ pub async fn update_observer(
         name: name.map(|n| n.trim().to_owned()),
         specialty,
         category,
-        affiliation: b.affiliation,
+        affiliation: b.affiliation.map(|v| v.map(String::from)),
         term_start: b.term_start,
         term_end: b.term_end,
         status,

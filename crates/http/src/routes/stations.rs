@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use renda_auth::Action;
 use renda_domain::station::{self, StationKind};
+use renda_domain::text::{Line, Text};
 use renda_persistence::StoreError;
 use renda_persistence::stations::{ReceptionDay, Station, StationFilter};
 use serde::{Deserialize, Serialize};
@@ -91,26 +92,14 @@ fn view(s: Station) -> StationResponse {
 }))]
 pub struct CreateStationRequest {
     pub kind: StationKind,
-    #[validate(length(min = 1, max = 200))]
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub name: String,
-    #[validate(length(max = 300))]
-    #[schema(max_length = 300)]
-    pub address: Option<String>,
+    pub name: Line<200>,
+    pub address: Option<Line<300>>,
     pub parent_id: Option<Uuid>,
-    #[validate(length(max = 100))]
-    #[schema(max_length = 100)]
-    pub contact_person: Option<String>,
+    pub contact_person: Option<Line<100>>,
     #[validate(custom(function = "crate::validation::phone"))]
     #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub contact_phone: Option<String>,
-    #[validate(length(max = 5000))]
-    #[schema(max_length = 5000)]
-    pub description: Option<String>,
+    pub description: Option<Text<5000>>,
     #[serde(default)]
     #[validate(length(max = 500))]
     #[schema(max_items = 500)]
@@ -166,12 +155,12 @@ pub async fn create_station(
     let facts = facts(&state, Some(&b.deputy_ids), b.parent_id).await?;
     let input = station::StationInput {
         kind: b.kind,
-        name: b.name,
-        address: b.address,
+        name: b.name.into(),
+        address: b.address.map(String::from),
         parent_id: b.parent_id,
-        contact_person: b.contact_person,
+        contact_person: b.contact_person.map(String::from),
         contact_phone: b.contact_phone,
-        description: b.description,
+        description: b.description.map(String::from),
         deputy_ids: b.deputy_ids,
     };
     let s = station::open(input, &facts, &ctx(&state, &caller)?)?;
@@ -255,27 +244,20 @@ pub struct UpdateStationRequest {
     #[schema(value_type = StationKind, required = false)]
     pub kind: Option<Option<StationKind>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 200))]
-    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$")]
-    pub name: Option<Option<String>>,
+    #[schema(value_type = Line<200>, required = false)]
+    pub name: Option<Option<Line<200>>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(max = 300))]
-    #[schema(max_length = 300)]
-    pub address: Option<Option<String>>,
+    pub address: Option<Option<Line<300>>>,
     #[serde(default, deserialize_with = "double")]
     pub parent_id: Option<Option<Uuid>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(max = 100))]
-    #[schema(max_length = 100)]
-    pub contact_person: Option<Option<String>>,
+    pub contact_person: Option<Option<Line<100>>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(custom(function = "crate::validation::phone"))]
     #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub contact_phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(max = 5000))]
-    #[schema(max_length = 5000)]
-    pub description: Option<Option<String>>,
+    pub description: Option<Option<Text<5000>>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 500))]
     #[schema(value_type = Vec<Uuid>, required = false, max_items = 500)]
@@ -319,12 +301,12 @@ pub async fn update_station(
     let facts = facts(&state, deputies.as_deref(), b.parent_id.flatten()).await?;
     let patch = station::StationPatch {
         kind,
-        name,
-        address: b.address,
+        name: name.map(String::from),
+        address: b.address.map(|v| v.map(String::from)),
         parent_id: b.parent_id,
-        contact_person: b.contact_person,
+        contact_person: b.contact_person.map(|v| v.map(String::from)),
         contact_phone: b.contact_phone,
-        description: b.description,
+        description: b.description.map(|v| v.map(String::from)),
         deputy_ids: deputies,
     };
     let Some(after) = station::update(&before, patch, &facts)? else {
@@ -436,12 +418,8 @@ impl Keyed for ReceptionDayResponse {
 }))]
 pub struct PlanReceptionRequest {
     pub day: NaiveDate,
-    #[validate(length(min = 1, max = 40))]
-    #[schema(min_length = 1, max_length = 40)]
-    pub hours: Option<String>,
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
-    pub topic: Option<String>,
+    pub hours: Option<Line<40>>,
+    pub topic: Option<Line<200>>,
     /// Deputies on duty; each assigned to the station.
     #[validate(length(min = 1, max = 50))]
     #[schema(min_items = 1, max_items = 50)]
@@ -472,8 +450,8 @@ pub async fn plan_reception_day(
     let station = state.store.get_station(id.into_inner()).await?;
     let input = station::ReceptionInput {
         day: b.day,
-        hours: b.hours,
-        topic: b.topic,
+        hours: b.hours.map(String::from),
+        topic: b.topic.map(String::from),
         deputy_ids: b.deputy_ids,
     };
     let d = station::plan_reception(&station, input, &ctx(&state, &caller)?)?;
@@ -562,7 +540,7 @@ pub struct RecordReceptionRequest {
     #[serde(default)]
     #[validate(length(max = 100))]
     #[schema(max_items = 100)]
-    pub matters: Vec<String>,
+    pub matters: Vec<Text<500>>,
 }
 
 /// Records what happened at a reception day, once (staff, or a deputy on
@@ -597,7 +575,7 @@ pub async fn record_reception_day(
     let b = body.parse()?;
     let input = station::ReceptionRecord {
         people_received: b.people_received,
-        matters: b.matters,
+        matters: b.matters.into_iter().map(String::from).collect(),
     };
     let recorded =
         station::record_reception(&before, &station.name, input, &ctx(&state, &caller)?)?;

@@ -4,6 +4,7 @@ use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, Utc};
 use renda_auth::Action;
+use renda_domain::text::{Line, Text};
 use renda_domain::unit::{NewUnit, Unit, UnitKind, UnitPatch};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -11,7 +12,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::error::{ApiError, ApiResult, FieldError, Problem};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, no_null, take};
 use crate::pagination::{ListParams, ListResponse};
 use crate::patch::double;
@@ -79,32 +80,17 @@ impl From<Unit> for UnitResponse {
     "contact_phone": "0527-84351234"
 }))]
 pub struct CreateUnitRequest {
-    #[validate(
-        length(min = 1, max = 200),
-        custom(function = "crate::validation::not_blank")
-    )]
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub name: String,
+    pub name: Line<200>,
     pub kind: UnitKind,
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
-    pub contact_person: Option<String>,
+    pub contact_person: Option<Line<100>>,
     #[validate(custom(function = "crate::validation::phone"))]
     #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub contact_phone: Option<String>,
     #[validate(email, length(max = 200))]
     #[schema(max_length = 200, format = "email")]
     pub email: Option<String>,
-    #[validate(length(min = 1, max = 300))]
-    #[schema(min_length = 1, max_length = 300)]
-    pub address: Option<String>,
-    #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
-    pub description: Option<String>,
+    pub address: Option<Line<300>>,
+    pub description: Option<Text<2000>>,
 }
 
 /// A change to a unit; absent fields stay as they are, `null` clears.
@@ -113,22 +99,13 @@ pub struct CreateUnitRequest {
 #[schema(example = json!({"contact_person": "李明", "contact_phone": "0527-84350000"}))]
 pub struct UpdateUnitRequest {
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 200))]
-    #[schema(
-        value_type = String,
-        required = false,
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub name: Option<Option<String>>,
+    #[schema(value_type = Line<200>, required = false)]
+    pub name: Option<Option<Line<200>>>,
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = UnitKind, required = false)]
     pub kind: Option<Option<UnitKind>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
-    pub contact_person: Option<Option<String>>,
+    pub contact_person: Option<Option<Line<100>>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(custom(function = "crate::validation::phone"))]
     #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
@@ -138,13 +115,9 @@ pub struct UpdateUnitRequest {
     #[schema(max_length = 200, format = "email")]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 300))]
-    #[schema(min_length = 1, max_length = 300)]
-    pub address: Option<Option<String>>,
+    pub address: Option<Option<Line<300>>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
-    pub description: Option<Option<String>>,
+    pub description: Option<Option<Text<2000>>>,
 }
 
 /// Filters of the unit listing.
@@ -156,14 +129,6 @@ pub struct UnitFilterParams {
     #[validate(length(max = 100))]
     #[param(max_length = 100)]
     pub q: Option<String>,
-}
-
-fn blank_name() -> FieldError {
-    FieldError::new(
-        "name",
-        "blank",
-        crate::error::Msg::new("不能为空", "must not be blank"),
-    )
 }
 
 /// Creates a handling unit (staff and administrators).
@@ -202,13 +167,13 @@ impl CreateUnitRequest {
     /// The unit to create from a checked request.
     pub(crate) fn into_new(self) -> NewUnit {
         NewUnit {
-            name: self.name.trim().to_owned(),
+            name: self.name.into(),
             kind: self.kind,
-            contact_person: self.contact_person,
+            contact_person: self.contact_person.map(String::from),
             contact_phone: self.contact_phone,
             email: self.email,
-            address: self.address,
-            description: self.description,
+            address: self.address.map(String::from),
+            description: self.description.map(String::from),
         }
     }
 }
@@ -295,22 +260,19 @@ pub async fn update_unit(
     caller.require(Action::ManageUnits)?;
     let b = body.parse()?;
     let mut errors = Vec::new();
-    let name: Option<String> = take(&mut errors, no_null("name", b.name));
+    let name = take(&mut errors, no_null("name", b.name));
     let kind = take(&mut errors, no_null("kind", b.kind));
-    if name.as_deref().is_some_and(renda_domain::text::is_blank) {
-        errors.push(blank_name());
-    }
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
     let patch = UnitPatch {
-        name: name.map(|n| n.trim().to_owned()),
+        name: name.map(String::from),
         kind,
-        contact_person: b.contact_person,
+        contact_person: b.contact_person.map(|v| v.map(String::from)),
         contact_phone: b.contact_phone,
         email: b.email,
-        address: b.address,
-        description: b.description,
+        address: b.address.map(|v| v.map(String::from)),
+        description: b.description.map(|v| v.map(String::from)),
     };
     let unit = state
         .store

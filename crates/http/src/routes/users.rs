@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use chrono::{DateTime, Utc};
 use renda_auth::{Action, password};
 use renda_domain::Code;
+use renda_domain::text::Line;
 use renda_domain::user::{
     LinkProblem, NewUser, PasswordPolicyError, User, UserPatch, UserStatus, Username,
     check_role_links,
@@ -113,16 +114,7 @@ pub struct CreateUserRequest {
     #[schema(min_length = 8, max_length = 128)]
     #[schema(write_only)]
     pub password: String,
-    #[validate(
-        length(min = 1, max = 100),
-        custom(function = "crate::validation::not_blank")
-    )]
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub display_name: String,
+    pub display_name: Line<100>,
     /// The business roles the account is opened for; may be empty. The
     /// administrative roles (`admin`, `security_admin`, `audit_admin`)
     /// are granted afterwards by the security administrator.
@@ -150,14 +142,8 @@ pub struct UpdateUserRequest {
     /// Not blank: the handler refuses white space and invisible
     /// characters alone, as the pattern says.
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 100))]
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    #[schema(value_type = String, required = false)]
-    pub display_name: Option<Option<String>>,
+    #[schema(value_type = Line<100>, required = false)]
+    pub display_name: Option<Option<Line<100>>>,
     /// A new password set by the administrator; the account's sessions
     /// end, and the holder must change it at the next sign-in unless
     /// `must_change_password` is `false`. The policy is that of a new
@@ -397,7 +383,7 @@ pub async fn create_user(
         username,
         password_hash: hash(&state, b.password).await?,
         must_change_password: b.must_change_password.unwrap_or(true),
-        display_name: b.display_name.trim().to_owned(),
+        display_name: b.display_name.into(),
         roles,
         status: b.status.unwrap_or(UserStatus::Active),
         deputy_id: b.deputy_id,
@@ -570,16 +556,6 @@ pub async fn update_user(
             ),
         ));
     }
-    if display_name
-        .as_deref()
-        .is_some_and(renda_domain::text::is_blank)
-    {
-        errors.push(FieldError::new(
-            "display_name",
-            "blank",
-            Msg::new("不能为空", "must not be blank"),
-        ));
-    }
     if let Some(p) = &password
         && let Err(e) = renda_domain::user::check_password_policy(p, Some(&current.username))
     {
@@ -622,7 +598,7 @@ pub async fn update_user(
         None => None,
     };
     let patch = UserPatch {
-        display_name: display_name.map(|s| s.trim().to_owned()),
+        display_name: display_name.map(String::from),
         roles,
         status,
         deputy_id: b.deputy_id,

@@ -12,6 +12,7 @@ use renda_domain::integration::{
     DeliveryStatus, IntegrationStatus, Subscription, SubscriptionOwner, event_scope,
     valid_event_pattern,
 };
+use renda_domain::text::Line;
 use renda_persistence::integration::{Delivery, NewSubscription, SubscriptionPatch};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -128,9 +129,7 @@ pub struct CreateWebhookRequest {
     #[validate(length(min = 16, max = 200))]
     #[schema(min_length = 16, max_length = 200, write_only)]
     pub secret: Option<String>,
-    #[validate(length(max = 200))]
-    #[schema(max_length = 200)]
-    pub description: Option<String>,
+    pub description: Option<Line<200>>,
     /// Default `active`.
     pub status: Option<IntegrationStatus>,
 }
@@ -153,9 +152,8 @@ pub struct UpdateWebhookRequest {
     pub status: Option<Option<IntegrationStatus>>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(max = 200))]
-    #[schema(value_type = String, required = false, max_length = 200)]
-    pub description: Option<Option<String>>,
+    #[schema(value_type = Line<200>, required = false)]
+    pub description: Option<Option<Line<200>>>,
 }
 
 /// A new signing secret.
@@ -424,7 +422,7 @@ pub async fn create_webhook(
         event_types: b.event_types,
         secret: secret.clone(),
         status: b.status.unwrap_or(IntegrationStatus::Active),
-        description: b.description.filter(|d| !renda_domain::text::is_blank(d)),
+        description: b.description.map(String::from),
     };
     let s = state
         .store
@@ -544,9 +542,7 @@ pub async fn update_webhook(
         url,
         event_types,
         status,
-        description: b
-            .description
-            .map(|d| d.filter(|d| !renda_domain::text::is_blank(d))),
+        description: b.description.map(|d| d.map(String::from)),
         secret: None,
     };
     let s = state

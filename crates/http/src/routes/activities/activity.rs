@@ -1,6 +1,7 @@
 //! Planning, listing, reading and amending activities.
 
 use super::*;
+use renda_domain::text::{Line, Text};
 
 /// An activity.
 #[derive(Debug, Serialize, ToSchema)]
@@ -53,34 +54,12 @@ fn view(a: Activity) -> ActivityResponse {
 pub struct CreateActivityRequest {
     pub kind: ActivityKind,
     /// Required for a service brand, e.g. 代表+义务助老.
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
-    pub brand: Option<String>,
-    #[validate(length(min = 1, max = 200))]
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub title: String,
-    #[validate(length(max = 5000))]
-    #[schema(max_length = 5000)]
-    pub description: Option<String>,
+    pub brand: Option<Line<100>>,
+    pub title: Line<200>,
+    pub description: Option<Text<5000>>,
     pub day: NaiveDate,
-    #[validate(length(min = 1, max = 200))]
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub place: String,
-    #[validate(length(min = 1, max = 200))]
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub organiser: String,
+    pub place: Line<200>,
+    pub organiser: Line<200>,
     #[serde(default)]
     #[validate(length(max = 500))]
     #[schema(max_items = 500)]
@@ -105,7 +84,7 @@ pub(crate) fn document_rules(doc: &mut utoipa::openapi::OpenApi) {
             "brand",
             ObjectBuilder::new()
                 .schema_type(Type::String)
-                .pattern(Some(crate::NOT_BLANK_PATTERN)),
+                .pattern(Some(renda_domain::text::not_blank_pattern())),
         )
         .required("kind")
         .required("brand");
@@ -168,12 +147,12 @@ pub async fn create_activity(
     let existing = existing_deputies(&state, &b.invited_deputy_ids).await?;
     let input = act::ActivityInput {
         kind: b.kind,
-        brand: b.brand,
-        title: b.title,
-        description: b.description,
+        brand: b.brand.map(String::from),
+        title: b.title.into(),
+        description: b.description.map(String::from),
         day: b.day,
-        place: b.place,
-        organiser: b.organiser,
+        place: b.place.into(),
+        organiser: b.organiser.into(),
         invited_deputy_ids: b.invited_deputy_ids,
     };
     let a = act::plan(input, &existing, &ctx(&state, &caller)?)?;
@@ -265,28 +244,21 @@ pub struct UpdateActivityRequest {
     #[schema(value_type = ActivityKind, required = false)]
     pub kind: Option<Option<ActivityKind>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
-    pub brand: Option<Option<String>>,
+    pub brand: Option<Option<Line<100>>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 200))]
-    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$")]
-    pub title: Option<Option<String>>,
+    #[schema(value_type = Line<200>, required = false)]
+    pub title: Option<Option<Line<200>>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(max = 5000))]
-    #[schema(max_length = 5000)]
-    pub description: Option<Option<String>>,
+    pub description: Option<Option<Text<5000>>>,
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = NaiveDate, required = false)]
     pub day: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 200))]
-    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$")]
-    pub place: Option<Option<String>>,
+    #[schema(value_type = Line<200>, required = false)]
+    pub place: Option<Option<Line<200>>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 200))]
-    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$")]
-    pub organiser: Option<Option<String>>,
+    #[schema(value_type = Line<200>, required = false)]
+    pub organiser: Option<Option<Line<200>>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 500))]
     #[schema(value_type = Vec<Uuid>, required = false, max_items = 500)]
@@ -322,12 +294,21 @@ pub async fn update_activity(
     let mut errors = Vec::new();
     let patch = act::ActivityPatch {
         kind: take(&mut errors, no_null("kind", b.kind)),
-        brand: b.brand,
-        title: take(&mut errors, no_null("title", b.title)),
-        description: b.description,
+        brand: b.brand.map(|v| v.map(String::from)),
+        title: take(
+            &mut errors,
+            no_null("title", b.title.map(|v| v.map(String::from))),
+        ),
+        description: b.description.map(|v| v.map(String::from)),
         day: take(&mut errors, no_null("day", b.day)),
-        place: take(&mut errors, no_null("place", b.place)),
-        organiser: take(&mut errors, no_null("organiser", b.organiser)),
+        place: take(
+            &mut errors,
+            no_null("place", b.place.map(|v| v.map(String::from))),
+        ),
+        organiser: take(
+            &mut errors,
+            no_null("organiser", b.organiser.map(|v| v.map(String::from))),
+        ),
         invited_deputy_ids: take(
             &mut errors,
             no_null("invited_deputy_ids", b.invited_deputy_ids),

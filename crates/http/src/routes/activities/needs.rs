@@ -3,6 +3,7 @@
 use super::*;
 use crate::extract::{answer, refusal};
 use renda_auth::need_access::{self, NeedAction};
+use renda_domain::text::{Line, Text};
 
 /// A need of an enterprise or a resident.
 #[derive(Debug, Serialize, ToSchema)]
@@ -59,21 +60,9 @@ fn need_view(n: Need, caller: &Caller) -> NeedResponse {
     "content": "希望了解高新技术企业认定政策", "contact_phone": "13900001111"
 }))]
 pub struct CreateNeedRequest {
-    #[validate(length(min = 1, max = 200))]
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub requester: String,
+    pub requester: Line<200>,
     pub requester_kind: RequesterKind,
-    #[validate(length(min = 1, max = 5000))]
-    #[schema(
-        min_length = 1,
-        max_length = 5000,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub content: String,
+    pub content: Text<5000>,
     /// Personal data.
     #[validate(custom(function = "crate::validation::phone"))]
     #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
@@ -99,9 +88,9 @@ pub async fn create_need(
     caller.require(Action::ManageActivities)?;
     let b = body.parse()?;
     let input = act::NeedInput {
-        requester: b.requester,
+        requester: b.requester.into(),
         requester_kind: b.requester_kind,
-        content: b.content,
+        content: b.content.into(),
         contact_phone: b.contact_phone,
     };
     let n = act::record_need(input, &ctx(&state, &caller)?)?;
@@ -268,13 +257,7 @@ pub async fn match_need(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"note": "已组织政策宣讲，企业完成申报"}))]
 pub struct CloseNeedRequest {
-    #[validate(length(min = 1, max = 2000))]
-    #[schema(
-        min_length = 1,
-        max_length = 2000,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub note: String,
+    pub note: Text<2000>,
 }
 
 /// Closes a matched need as met (staff, or the deputy it is matched to).
@@ -303,7 +286,7 @@ pub async fn close_need(
         return Err(ApiError::precondition_failed());
     }
     let b = body.parse()?;
-    let after = act::close_need(&before, b.note)?;
+    let after = act::close_need(&before, b.note.into())?;
     match state
         .store
         .save_need(&caller.audit(), &before, after, "close")

@@ -1,6 +1,7 @@
 //! Memberships and links as the API reads and writes them.
 
 use super::*;
+use renda_domain::text::Line;
 
 /// A membership of a congress.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
@@ -13,24 +14,11 @@ use super::*;
 pub struct MembershipBody {
     pub level: Level,
     /// The congress term (届次), e.g. `第十八届`.
-    #[validate(
-        length(min = 1, max = 40),
-        custom(function = "crate::validation::not_blank")
-    )]
-    #[schema(
-        min_length = 1,
-        max_length = 40,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub term: String,
+    pub term: Line<40>,
     /// Constituency (选区), for deputies elected directly.
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
-    pub constituency: Option<String>,
+    pub constituency: Option<Line<200>>,
     /// Delegation (代表团), for deputies elected by a congress.
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
-    pub delegation: Option<String>,
+    pub delegation: Option<Line<200>>,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
     /// Default `serving`.
@@ -62,16 +50,7 @@ fn membership_period(m: &MembershipBody) -> Result<(), ValidationError> {
 pub struct LinkBody {
     pub kind: LinkKind,
     /// The linked community, social organisation or enterprise.
-    #[validate(
-        length(min = 1, max = 200),
-        custom(function = "crate::validation::not_blank")
-    )]
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub organization: String,
+    pub organization: Line<200>,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
 }
@@ -92,23 +71,9 @@ impl From<MembershipBody> for Membership {
     fn from(m: MembershipBody) -> Self {
         Membership {
             level: m.level,
-            term: m.term.trim().to_owned(),
-            constituency: m.constituency,
-            delegation: m.delegation,
-            start_date: m.start_date,
-            end_date: m.end_date,
-            status: m.status,
-        }
-    }
-}
-
-impl From<Membership> for MembershipBody {
-    fn from(m: Membership) -> Self {
-        MembershipBody {
-            level: m.level,
-            term: m.term,
-            constituency: m.constituency,
-            delegation: m.delegation,
+            term: m.term.into(),
+            constituency: m.constituency.map(String::from),
+            delegation: m.delegation.map(String::from),
             start_date: m.start_date,
             end_date: m.end_date,
             status: m.status,
@@ -120,18 +85,7 @@ impl From<LinkBody> for Link {
     fn from(l: LinkBody) -> Self {
         Link {
             kind: l.kind,
-            organization: l.organization.trim().to_owned(),
-            start_date: l.start_date,
-            end_date: l.end_date,
-        }
-    }
-}
-
-impl From<Link> for LinkBody {
-    fn from(l: Link) -> Self {
-        LinkBody {
-            kind: l.kind,
-            organization: l.organization,
+            organization: l.organization.into(),
             start_date: l.start_date,
             end_date: l.end_date,
         }

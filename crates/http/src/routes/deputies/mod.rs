@@ -79,8 +79,8 @@ pub struct DeputyResponse {
     pub phone: Option<String>,
     pub photo_url: Option<String>,
     pub status: DeputyStatus,
-    pub memberships: Vec<MembershipBody>,
-    pub links: Vec<LinkBody>,
+    pub memberships: Vec<renda_domain::deputy::Membership>,
+    pub links: Vec<renda_domain::deputy::Link>,
     /// The liaison stations the deputy is assigned to.
     pub station_ids: Vec<Uuid>,
     /// Whether personal data in this answer is masked or withheld.
@@ -127,12 +127,8 @@ fn view(d: Deputy, caller: &Caller, station_ids: Vec<Uuid>, unmasked: bool) -> D
         },
         photo_url: d.photo_url,
         status: d.status,
-        memberships: d
-            .memberships
-            .into_iter()
-            .map(MembershipBody::from)
-            .collect(),
-        links: d.links.into_iter().map(LinkBody::from).collect(),
+        memberships: d.memberships,
+        links: d.links,
         station_ids,
         personal_data_masked: !full,
         created_at: d.created_at,

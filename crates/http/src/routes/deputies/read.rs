@@ -103,7 +103,7 @@ struct DeputyRows {
     unmasked: bool,
 }
 
-fn membership_text(m: &MembershipBody) -> String {
+fn membership_text(m: &renda_domain::deputy::Membership) -> String {
     use renda_domain::deputy::labels;
     let place = m
         .constituency

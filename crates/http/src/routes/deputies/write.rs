@@ -1,6 +1,7 @@
 //! Creating, changing and deleting deputies.
 
 use super::*;
+use renda_domain::text::Line;
 
 /// A new deputy.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -18,33 +19,14 @@ use super::*;
     "links": [{"kind": "community", "organization": "项里社区"}]
 }))]
 pub struct CreateDeputyRequest {
-    #[validate(
-        length(min = 1, max = 100),
-        custom(function = "crate::validation::not_blank")
-    )]
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub name: String,
+    pub name: Line<100>,
     pub gender: Option<Gender>,
-    #[validate(length(min = 1, max = 40))]
-    #[schema(min_length = 1, max_length = 40)]
-    pub ethnicity: Option<String>,
+    pub ethnicity: Option<Line<40>>,
     pub birth_date: Option<NaiveDate>,
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
-    pub party: Option<String>,
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
-    pub education: Option<String>,
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
-    pub occupation: Option<String>,
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
-    pub work_unit: Option<String>,
+    pub party: Option<Line<100>>,
+    pub education: Option<Line<100>>,
+    pub occupation: Option<Line<200>>,
+    pub work_unit: Option<Line<200>>,
     #[validate(custom(function = "crate::validation::phone"))]
     #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub phone: Option<String>,
@@ -75,34 +57,22 @@ pub struct CreateDeputyRequest {
 #[schema(example = json!({"phone": "13900001111", "work_unit": "宿城区第二实验小学"}))]
 pub struct UpdateDeputyRequest {
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
-    #[schema(value_type = String, required = false)]
-    pub name: Option<Option<String>>,
+    #[schema(value_type = Line<100>, required = false)]
+    pub name: Option<Option<Line<100>>>,
     #[serde(default, deserialize_with = "double")]
     pub gender: Option<Option<Gender>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 40))]
-    #[schema(min_length = 1, max_length = 40)]
-    pub ethnicity: Option<Option<String>>,
+    pub ethnicity: Option<Option<Line<40>>>,
     #[serde(default, deserialize_with = "double")]
     pub birth_date: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
-    pub party: Option<Option<String>>,
+    pub party: Option<Option<Line<100>>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
-    pub education: Option<Option<String>>,
+    pub education: Option<Option<Line<100>>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
-    pub occupation: Option<Option<String>>,
+    pub occupation: Option<Option<Line<200>>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
-    pub work_unit: Option<Option<String>>,
+    pub work_unit: Option<Option<Line<200>>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(custom(function = "crate::validation::phone"))]
     #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
@@ -188,14 +158,14 @@ impl CreateDeputyRequest {
     /// The deputy to create from a checked request.
     pub(crate) fn into_new(self) -> NewDeputy {
         NewDeputy {
-            name: self.name.trim().to_owned(),
+            name: self.name.into(),
             gender: self.gender,
-            ethnicity: self.ethnicity,
+            ethnicity: self.ethnicity.map(String::from),
             birth_date: self.birth_date,
-            party: self.party,
-            education: self.education,
-            occupation: self.occupation,
-            work_unit: self.work_unit,
+            party: self.party.map(String::from),
+            education: self.education.map(String::from),
+            occupation: self.occupation.map(String::from),
+            work_unit: self.work_unit.map(String::from),
             phone: self.phone,
             photo_url: self.photo_url,
             status: self.status.unwrap_or(DeputyStatus::Active),
@@ -267,29 +237,22 @@ pub async fn update_deputy(
         }
     }
     let mut errors = Vec::new();
-    let name: Option<String> = take(&mut errors, no_null("name", b.name));
+    let name = take(&mut errors, no_null("name", b.name));
     let status = take(&mut errors, no_null("status", b.status));
     let memberships = take(&mut errors, no_null("memberships", b.memberships));
     let links = take(&mut errors, no_null("links", b.links));
-    if name.as_deref().is_some_and(renda_domain::text::is_blank) {
-        errors.push(FieldError::new(
-            "name",
-            "blank",
-            Msg::new("不能为空", "must not be blank"),
-        ));
-    }
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
     let patch = DeputyPatch {
-        name: name.map(|n| n.trim().to_owned()),
+        name: name.map(String::from),
         gender: b.gender,
-        ethnicity: b.ethnicity,
+        ethnicity: b.ethnicity.map(|v| v.map(String::from)),
         birth_date: b.birth_date,
-        party: b.party,
-        education: b.education,
-        occupation: b.occupation,
-        work_unit: b.work_unit,
+        party: b.party.map(|v| v.map(String::from)),
+        education: b.education.map(|v| v.map(String::from)),
+        occupation: b.occupation.map(|v| v.map(String::from)),
+        work_unit: b.work_unit.map(|v| v.map(String::from)),
         phone: b.phone,
         photo_url: b.photo_url,
         status,

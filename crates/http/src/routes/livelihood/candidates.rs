@@ -1,6 +1,7 @@
 //! Proposing, listing and reviewing candidates.
 
 use super::*;
+use renda_domain::text::{Line, Text};
 
 /// A candidate; once adopted, a project.
 #[derive(Debug, Serialize, ToSchema)]
@@ -61,20 +62,8 @@ impl Keyed for CandidateResponse {
     "estimated_budget": 30000000, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80"
 }))]
 pub struct ProposeRequest {
-    #[validate(length(min = 1, max = 200))]
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub title: String,
-    #[validate(length(min = 1, max = 5000))]
-    #[schema(
-        min_length = 1,
-        max_length = 5000,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub description: String,
+    pub title: Line<200>,
+    pub description: Text<5000>,
     /// Yuan.
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
     #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
@@ -117,8 +106,8 @@ pub async fn propose_candidate(
         None => false,
     };
     let input = rules::ProposeInput {
-        title: b.title,
-        description: b.description,
+        title: b.title.into(),
+        description: b.description.into(),
         estimated_budget: b.estimated_budget,
         unit_id: b.unit_id,
     };
@@ -234,13 +223,7 @@ pub async fn get_candidate(
 #[schema(example = json!({"shortlist": true, "reason": "群众呼声高，资金可落实", "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80"}))]
 pub struct ReviewRequest {
     pub shortlist: bool,
-    #[validate(length(min = 1, max = 2000))]
-    #[schema(
-        min_length = 1,
-        max_length = 2000,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub reason: String,
+    pub reason: Text<2000>,
     /// The responsible unit (a shortlisted candidate needs one).
     pub unit_id: Option<Uuid>,
 }
@@ -278,7 +261,7 @@ pub async fn review_candidate(
     };
     let input = rules::ReviewInput {
         shortlist: b.shortlist,
-        reason: b.reason,
+        reason: b.reason.into(),
         unit_id: b.unit_id,
     };
     let reviewer = caller.actor()?.user_id;

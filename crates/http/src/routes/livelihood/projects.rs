@@ -2,6 +2,7 @@
 
 use super::*;
 use access::member;
+use renda_domain::text::Text;
 
 async fn project(state: &AppState, id: Uuid, pid: Uuid) -> ApiResult<(Round, Candidate)> {
     let round = state.store.get_round(id).await?;
@@ -49,13 +50,7 @@ pub struct ProgressRequest {
     #[validate(range(min = 0, max = 100))]
     #[schema(minimum = 0, maximum = 100)]
     pub percent: i32,
-    #[validate(length(min = 1, max = 5000))]
-    #[schema(
-        min_length = 1,
-        max_length = 5000,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub note: String,
+    pub note: Text<5000>,
     /// Today if absent; never in the future.
     pub reported_on: Option<NaiveDate>,
 }
@@ -86,7 +81,7 @@ pub async fn report_progress(
     let b = body.parse()?;
     let input = rules::ProgressInput {
         percent: b.percent,
-        note: b.note,
+        note: b.note.into(),
         reported_on: b.reported_on,
     };
     let pr = rules::report_progress(&round, &p, input, reporter, &command_ctx(&state))?;
@@ -165,13 +160,7 @@ impl From<Comment> for CommentView {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"content": "建议优先安排老年人比例高的小区"}))]
 pub struct CommentRequest {
-    #[validate(length(min = 1, max = 2000))]
-    #[schema(
-        min_length = 1,
-        max_length = 2000,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub content: String,
+    pub content: Text<2000>,
 }
 
 /// Comments on a project (a deputy of the round's congress, while
@@ -198,7 +187,7 @@ pub async fn add_comment(
     let (round, p) = project(&state, id, pid).await?;
     let deputy = member(&state, &caller, &round).await?;
     let b = body.parse()?;
-    let c = rules::comment(&round, &p, deputy, b.content, &command_ctx(&state))?;
+    let c = rules::comment(&round, &p, deputy, b.content.into(), &command_ctx(&state))?;
     let c = match state.store.add_comment(&caller.audit(), round.id, c).await {
         Ok(c) => c,
         Err(e) => return Err(store_error(&state, e, round.id).await),

@@ -1,6 +1,7 @@
 //! Planning, listing and reading rounds.
 
 use super::*;
+use renda_domain::text::Line;
 
 /// A round.
 #[derive(Debug, Serialize, ToSchema)]
@@ -59,20 +60,8 @@ pub struct CreateRoundRequest {
     #[schema(minimum = 1949, maximum = 2999)]
     pub year: i32,
     pub level: Level,
-    #[validate(length(min = 1, max = 40))]
-    #[schema(
-        min_length = 1,
-        max_length = 40,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub term: String,
-    #[validate(length(min = 1, max = 200))]
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub title: String,
+    pub term: Line<40>,
+    pub title: Line<200>,
     #[validate(range(min = 1, max = 100))]
     #[schema(minimum = 1, maximum = 100)]
     pub seats: u32,
@@ -101,8 +90,8 @@ pub async fn create_round(
     let input = rules::RoundInput {
         year: b.year,
         level: b.level,
-        term: b.term,
-        title: b.title,
+        term: b.term.into(),
+        title: b.title.into(),
         seats: b.seats,
         secret_ballot: b.secret_ballot.unwrap_or(true),
     };

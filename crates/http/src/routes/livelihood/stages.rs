@@ -1,6 +1,7 @@
 //! Moving a round through its stages, breaking ties, and its timeline.
 
 use super::*;
+use renda_domain::text::Text;
 
 async fn load_admin(state: &AppState, caller: &Caller, id: Uuid, im: &IfMatch) -> ApiResult<Round> {
     caller.require(Action::ManageLivelihood)?;
@@ -22,7 +23,11 @@ async fn advance(
     let before = load_admin(state, caller, id, &im).await?;
     let b = body.parse()?;
     let candidates = state.store.round_candidates(id, None).await?;
-    let change = command(&before, &rules::RoundFacts::of(&candidates), b.note)?;
+    let change = command(
+        &before,
+        &rules::RoundFacts::of(&candidates),
+        b.note.map(String::from),
+    )?;
     let r = match state
         .store
         .save_round(&caller.audit(), &before, change)
@@ -124,13 +129,7 @@ pub struct BreakTieRequest {
     #[validate(length(min = 1, max = 100))]
     #[schema(min_items = 1, max_items = 100)]
     pub adopt: Vec<Uuid>,
-    #[validate(length(min = 1, max = 2000))]
-    #[schema(
-        min_length = 1,
-        max_length = 2000,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub reason: String,
+    pub reason: Text<2000>,
 }
 
 /// Decides a tie at the cut-off (staff, while implementing): the named

@@ -1,6 +1,7 @@
 //! The request bodies of the suggestion commands.
 
 use super::*;
+use renda_domain::text::{Line, Text};
 
 /// A new suggestion, saved as a draft of the caller (a deputy).
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -15,34 +16,12 @@ use super::*;
     "co_signer_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e61"]
 }))]
 pub struct CreateSuggestionRequest {
-    #[validate(length(min = 1, max = 200))]
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub title: String,
-    #[validate(length(min = 1, max = 20000))]
-    #[schema(
-        min_length = 1,
-        max_length = 20000,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub content: String,
+    pub title: Line<200>,
+    pub content: Text<20000>,
     /// One of `GET /api/v1/suggestion-categories`.
-    #[validate(length(min = 1, max = 40))]
-    #[schema(min_length = 1, max_length = 40)]
-    pub category: String,
-    #[validate(length(min = 1, max = 40))]
-    #[schema(
-        min_length = 1,
-        max_length = 40,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub term: String,
-    #[validate(length(min = 1, max = 60))]
-    #[schema(min_length = 1, max_length = 60)]
-    pub session: Option<String>,
+    pub category: Line<40>,
+    pub term: Line<40>,
+    pub session: Option<Line<60>>,
     pub timing: SessionTiming,
     /// Deputies who co-sign (附议).
     #[serde(default)]
@@ -51,9 +30,7 @@ pub struct CreateSuggestionRequest {
     pub co_signer_ids: Vec<Uuid>,
     /// Default `deputy`.
     pub source: Option<SuggestionSource>,
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
-    pub source_ref: Option<String>,
+    pub source_ref: Option<Line<100>>,
 }
 
 /// A change to a draft; absent fields stay, `co_signer_ids` replaces the list.
@@ -61,30 +38,12 @@ pub struct CreateSuggestionRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"title": "关于增设古城街道老年助餐点的建议（修改稿）", "co_signer_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e61"]}))]
 pub struct UpdateDraftRequest {
-    #[validate(length(min = 1, max = 200))]
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub title: Option<String>,
-    #[validate(length(min = 1, max = 20000))]
-    #[schema(
-        min_length = 1,
-        max_length = 20000,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub content: Option<String>,
-    #[validate(length(min = 1, max = 40))]
-    #[schema(min_length = 1, max_length = 40)]
-    pub category: Option<String>,
-    #[validate(length(min = 1, max = 40))]
-    #[schema(min_length = 1, max_length = 40)]
-    pub term: Option<String>,
+    pub title: Option<Line<200>>,
+    pub content: Option<Text<20000>>,
+    pub category: Option<Line<40>>,
+    pub term: Option<Line<40>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 60))]
-    #[schema(min_length = 1, max_length = 60)]
-    pub session: Option<Option<String>>,
+    pub session: Option<Option<Line<60>>>,
     pub timing: Option<SessionTiming>,
     #[validate(length(max = 50))]
     #[schema(max_items = 50)]
@@ -97,9 +56,7 @@ pub struct UpdateDraftRequest {
 #[schema(example = json!({"note": "经主任会议研究同意"}))]
 pub struct EmptyRequest {
     /// An optional remark for the timeline.
-    #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
-    pub note: Option<String>,
+    pub note: Option<Text<2000>>,
 }
 
 /// Reasons for declining.
@@ -107,9 +64,7 @@ pub struct EmptyRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "属于信访事项，已转有关部门"}))]
 pub struct RejectRequest {
-    #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000)]
-    pub reason: String,
+    pub reason: Text<2000>,
 }
 
 /// An assignment.
@@ -154,21 +109,11 @@ pub struct AssignRequest {
 }))]
 pub struct ReplyRequest {
     pub category: ReplyCategory,
-    #[validate(length(min = 1, max = 20000))]
-    #[schema(min_length = 1, max_length = 20000)]
-    pub content: String,
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
-    pub document_number: Option<String>,
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
-    pub signed_by: Option<String>,
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
-    pub responsible_person: Option<String>,
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
-    pub handler_name: Option<String>,
+    pub content: Text<20000>,
+    pub document_number: Option<Line<100>>,
+    pub signed_by: Option<Line<100>>,
+    pub responsible_person: Option<Line<100>>,
+    pub handler_name: Option<Line<100>>,
     #[validate(custom(function = "crate::validation::phone"))]
     #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub handler_phone: Option<String>,
@@ -183,9 +128,7 @@ pub struct ReplyRequest {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommitmentBody {
-    #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000)]
-    pub content: String,
+    pub content: Text<2000>,
     pub due_date: Option<NaiveDate>,
 }
 
@@ -194,9 +137,7 @@ pub struct CommitmentBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"opinion": "住建局同意配合选址，可提供两处公共用房。"}))]
 pub struct OpinionRequest {
-    #[validate(length(min = 1, max = 20000))]
-    #[schema(min_length = 1, max_length = 20000)]
-    pub opinion: String,
+    pub opinion: Text<20000>,
 }
 
 /// An evaluation.
@@ -205,9 +146,7 @@ pub struct OpinionRequest {
 #[schema(example = json!({"result": "unsatisfied", "comment": "助餐点选址仍未落实"}))]
 pub struct EvaluateRequest {
     pub result: EvaluationResult,
-    #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
-    pub comment: Option<String>,
+    pub comment: Option<Text<2000>>,
 }
 
 /// A verification or supervision record.
@@ -217,12 +156,8 @@ pub struct EvaluateRequest {
 pub struct RecordRequest {
     /// Default today.
     pub occurred_on: Option<NaiveDate>,
-    #[validate(length(min = 1, max = 1000))]
-    #[schema(min_length = 1, max_length = 1000)]
-    pub participants: Option<String>,
-    #[validate(length(min = 1, max = 20000))]
-    #[schema(min_length = 1, max_length = 20000)]
-    pub content: String,
+    pub participants: Option<Text<1000>>,
+    pub content: Text<20000>,
 }
 
 /// Marking an outstanding suggestion.
@@ -231,9 +166,7 @@ pub struct RecordRequest {
 #[schema(example = json!({"outstanding": true, "reason": "推动解决老年助餐难题"}))]
 pub struct OutstandingRequest {
     pub outstanding: bool,
-    #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000)]
-    pub reason: Option<String>,
+    pub reason: Option<Text<2000>>,
 }
 
 /// A unit's request.
@@ -242,26 +175,12 @@ pub struct OutstandingRequest {
 #[schema(example = json!({"kind": "extension", "reason": "需协调土地指标", "due_date": "2026-08-31"}))]
 pub struct UnitRequestBody {
     /// `reassignment` (hand it back, 申请调整) or `extension` (申请延期).
-    #[validate(custom(function = "request_kind"))]
-    pub kind: String,
-    #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000)]
-    pub reason: String,
+    pub kind: RequestKind,
+    pub reason: Text<2000>,
     /// For `extension`: the new deadline asked for.
     pub due_date: Option<NaiveDate>,
 }
 
-fn request_kind(k: &str) -> Result<(), validator::ValidationError> {
-    if k == "reassignment" || k == "extension" {
-        Ok(())
-    } else {
-        Err(crate::validation::invalid(
-            "kind",
-            "须为 reassignment 或 extension",
-            "must be reassignment or extension",
-        ))
-    }
-}
 
 /// The office's decision on a unit's request.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -269,9 +188,7 @@ fn request_kind(k: &str) -> Result<(), validator::ValidationError> {
 #[schema(example = json!({"approved": true, "lead_unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e82", "note": "改由区住建局主办"}))]
 pub struct DecideRequest {
     pub approved: bool,
-    #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
-    pub note: Option<String>,
+    pub note: Option<Text<2000>>,
     /// Approving a re-assignment: the new lead unit (required).
     pub lead_unit_id: Option<Uuid>,
     /// Approving a re-assignment: the new deadline (default by colour from today).
@@ -283,9 +200,7 @@ pub struct DecideRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"progress": "两个助餐点已开业", "fulfilled": true}))]
 pub struct CommitmentProgressRequest {
-    #[validate(length(min = 1, max = 5000))]
-    #[schema(min_length = 1, max_length = 5000)]
-    pub progress: String,
+    pub progress: Text<5000>,
     /// True when the commitment is fulfilled; it is then closed.
     #[serde(default)]
     pub fulfilled: bool,

@@ -1,22 +1,14 @@
 //! The category catalogue and the yearly double evaluation.
 
 use super::*;
+use renda_domain::text::{Line, Text};
 
 /// A new suggestion category.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "文化旅游"}))]
 pub struct CategoryRequest {
-    #[validate(
-        length(min = 1, max = 40),
-        custom(function = "crate::validation::not_blank")
-    )]
-    #[schema(
-        min_length = 1,
-        max_length = 40,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub name: String,
+    pub name: Line<40>,
 }
 
 /// Adds a suggestion category (staff); answers the categories in use.
@@ -37,7 +29,7 @@ pub async fn add_category(
     body: JsonBody<CategoryRequest>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::AdministerSuggestionCatalogue)?;
-    let name = body.parse()?.name.trim().to_owned();
+    let name: String = body.parse()?.name.into();
     let list = state
         .store
         .add_suggestion_category(&caller.audit(), &name)
@@ -108,16 +100,7 @@ pub struct AdvancedUnitRequest {
     #[schema(minimum = 1949, maximum = 2999)]
     pub year: i32,
     pub unit_id: Uuid,
-    #[validate(
-        length(min = 1, max = 2000),
-        custom(function = "crate::validation::not_blank")
-    )]
-    #[schema(
-        min_length = 1,
-        max_length = 2000,
-        pattern = r"^[^\x00]*[^\x00\u0009-\u000d\u0020\u0085\u00a0\u00ad\u034f\u061c\u115f-\u1160\u1680\u17b4-\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8][^\x00]*$"
-    )]
-    pub reason: String,
+    pub reason: Text<2000>,
 }
 
 /// The year to list.

@@ -38,15 +38,15 @@ pub async fn create_suggestion(
         .await?,
     };
     let input = DraftInput {
-        title: b.title,
-        content: b.content,
-        category: b.category,
-        term: b.term,
-        session: b.session,
+        title: b.title.into(),
+        content: b.content.into(),
+        category: b.category.into(),
+        term: b.term.into(),
+        session: b.session.map(String::from),
         timing: b.timing,
         co_signer_ids: b.co_signer_ids,
         source: b.source,
-        source_ref: b.source_ref,
+        source_ref: b.source_ref.map(String::from),
     };
     let new = rules::draft(input, lead, &facts, actor.user_id)?;
     let s = state.store.create_suggestion(&caller.audit(), new).await?;
@@ -96,11 +96,11 @@ pub async fn update_draft(
         },
     };
     let patch = DraftPatch {
-        title: b.title,
-        content: b.content,
-        category: b.category,
-        term: b.term,
-        session: b.session,
+        title: b.title.map(String::from),
+        content: b.content.map(String::from),
+        category: b.category.map(String::from),
+        term: b.term.map(String::from),
+        session: b.session.map(|v| v.map(String::from)),
         timing: b.timing,
         co_signer_ids: b.co_signer_ids,
     };
@@ -160,25 +160,25 @@ command!(
     /// Submits a draft (its lead deputy). Co-signers can no longer withdraw.
     submit, "/suggestions/{id}/submit", EmptyRequest, "Not the lead deputy",
     SuggestionAction::EditDraft,
-    |st, c, s, b| { rules::submit(&s, b.note, &ctx(st, c)?) }
+    |st, c, s, b| { rules::submit(&s, b.note.map(String::from), &ctx(st, c)?) }
 );
 command!(
     /// Withdraws the caller's co-signature (a co-signer, before submission).
     withdraw_co_signature, "/suggestions/{id}/withdraw-co-signature", EmptyRequest, "Not a co-signer",
     SuggestionAction::WithdrawCoSignature,
-    |st, c, s, b| { rules::withdraw_co_signature(&s, b.note, &ctx(st, c)?) }
+    |st, c, s, b| { rules::withdraw_co_signature(&s, b.note.map(String::from), &ctx(st, c)?) }
 );
 command!(
     /// Registers (立案) a submitted suggestion and gives it its number (staff).
     register, "/suggestions/{id}/register", EmptyRequest, "Not staff",
     SuggestionAction::Administer,
-    |st, c, s, b| { rules::register(&s, b.note, &ctx(st, c)?) }
+    |st, c, s, b| { rules::register(&s, b.note.map(String::from), &ctx(st, c)?) }
 );
 command!(
     /// Declines to register (不予立案) a submitted suggestion, with a reason (staff). Final.
     reject, "/suggestions/{id}/reject", RejectRequest, "Not staff",
     SuggestionAction::Administer,
-    |_st, _c, s, b| { rules::reject(&s, b.reason) }
+    |_st, _c, s, b| { rules::reject(&s, b.reason.into()) }
 );
 command!(
     /// Assigns a registered suggestion to a lead unit and co-units with a
@@ -222,14 +222,14 @@ command!(
         let input = ReplyInput {
             id: Uuid::now_v7(),
             category: b.category,
-            content: b.content,
-            document_number: b.document_number,
-            signed_by: b.signed_by,
-            responsible_person: b.responsible_person,
-            handler_name: b.handler_name,
+            content: b.content.into(),
+            document_number: b.document_number.map(String::from),
+            signed_by: b.signed_by.map(String::from),
+            responsible_person: b.responsible_person.map(String::from),
+            handler_name: b.handler_name.map(String::from),
             handler_phone: b.handler_phone,
             reply_date: b.reply_date,
-            commitment: b.commitment.map(|c| (c.content, c.due_date)),
+            commitment: b.commitment.map(|c| (c.content.into(), c.due_date)),
         };
         rules::reply(&s, input, &requests, &ctx(st, c)?)
     }
@@ -238,7 +238,7 @@ command!(
     /// A co-unit's opinion to the lead unit.
     co_unit_opinion, "/suggestions/{id}/co-unit-opinion", OpinionRequest, "Not a co-unit",
     SuggestionAction::AdviseAsCoUnit,
-    |st, c, s, b| { rules::co_unit_opinion(&s, b.opinion, &ctx(st, c)?) }
+    |st, c, s, b| { rules::co_unit_opinion(&s, b.opinion.into(), &ctx(st, c)?) }
 );
 command!(
     /// The lead deputy's evaluation of the reply. Unsatisfied sends the
@@ -246,7 +246,7 @@ command!(
     /// satisfied green suggestion closes.
     evaluate, "/suggestions/{id}/evaluate", EvaluateRequest, "Not the lead deputy",
     SuggestionAction::Evaluate,
-    |st, c, s, b| { rules::evaluate(&s, b.result, b.comment, &ctx(st, c)?) }
+    |st, c, s, b| { rules::evaluate(&s, b.result, b.comment.map(String::from), &ctx(st, c)?) }
 );
 command!(
     /// Records an on-site verification (上门查验) — required before a yellow
@@ -270,7 +270,7 @@ command!(
             .store
             .count_suggestion_records(s.id, SuggestionRecordKind::SupervisionNote, None)
             .await?;
-        rules::sign_off(&s, b.note, notes, &ctx(st, c)?)
+        rules::sign_off(&s, b.note.map(String::from), notes, &ctx(st, c)?)
     }
 );
 command!(
@@ -290,20 +290,20 @@ command!(
                 .count_suggestion_records(s.id, SuggestionRecordKind::SupervisionNote, None)
                 .await?,
         };
-        rules::close(&s, b.note, records, &ctx(st, c)?)
+        rules::close(&s, b.note.map(String::from), records, &ctx(st, c)?)
     }
 );
 command!(
     /// Publishes a closed suggestion with its reply; published ones are public (staff).
     publish, "/suggestions/{id}/publish", EmptyRequest, "Not staff",
     SuggestionAction::Administer,
-    |st, c, s, b| { rules::publish(&s, b.note, &ctx(st, c)?) }
+    |st, c, s, b| { rules::publish(&s, b.note.map(String::from), &ctx(st, c)?) }
 );
 command!(
     /// Marks (or unmarks) an outstanding suggestion (优秀建议) in the yearly double evaluation (staff).
     mark_outstanding, "/suggestions/{id}/outstanding", OutstandingRequest, "Not staff",
     SuggestionAction::Administer,
-    |_st, _c, s, b| { rules::mark_outstanding(&s, b.outstanding, b.reason) }
+    |_st, _c, s, b| { rules::mark_outstanding(&s, b.outstanding, b.reason.map(String::from)) }
 );
 command!(
     /// The lead unit asks to hand the suggestion back (`reassignment`,
@@ -314,14 +314,8 @@ command!(
     |st, c, s, b| {
         let requests = st.store.suggestion_requests(s.id).await?;
         let input = RequestInput {
-            kind: b.kind.parse::<RequestKind>().map_err(|_| {
-                ApiError::field(
-                    "kind",
-                    "invalid",
-                    Msg::new("须为 reassignment 或 extension", "must be reassignment or extension"),
-                )
-            })?,
-            reason: b.reason,
+            kind: b.kind,
+            reason: b.reason.into(),
             due_date: b.due_date,
         };
         rules::request(&s, input, &requests, &ctx(st, c)?)
@@ -331,8 +325,8 @@ command!(
 fn record_input(b: RecordRequest) -> RecordInput {
     RecordInput {
         occurred_on: b.occurred_on,
-        participants: b.participants,
-        content: b.content,
+        participants: b.participants.map(String::from),
+        content: b.content.into(),
     }
 }
 
@@ -374,7 +368,7 @@ pub async fn decide_request(
     };
     let decision = Decision {
         approved: b.approved,
-        note: b.note,
+        note: b.note.map(String::from),
         lead_unit_id: b.lead_unit_id,
         due_date: b.due_date,
     };
@@ -418,6 +412,6 @@ pub async fn update_commitment(
         .into_iter()
         .find(|c| c.id == commitment_id)
         .ok_or_else(ApiError::not_found)?;
-    let change = rules::update_commitment(&before, &commitment, b.progress, b.fulfilled);
+    let change = rules::update_commitment(&before, &commitment, b.progress.into(), b.fulfilled);
     save(&state, &caller, &before, change).await
 }

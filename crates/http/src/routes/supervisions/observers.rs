@@ -1,6 +1,7 @@
 //! Observers' assignment and observation opinions.
 
 use super::*;
+use renda_domain::text::Text;
 
 /// An observer to assign.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -107,9 +108,7 @@ impl From<Observation> for ObservationView {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"content": "建议将校园周边小餐饮纳入下一轮抽检范围"}))]
 pub struct ObservationRequest {
-    #[validate(length(min = 1, max = 10000))]
-    #[schema(min_length = 1, max_length = 10000)]
-    pub content: String,
+    pub content: Text<10000>,
 }
 
 /// Files an observation opinion (an observer assigned to the item, until it closes).
@@ -142,7 +141,7 @@ pub async fn file_observation(
     let me = observer_facts(&state, observer_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let change = rules::file_observation(&before, &me, b.content, &ctx(&state, &caller)?)?;
+    let change = rules::file_observation(&before, &me, b.content.into(), &ctx(&state, &caller)?)?;
     let o = change
         .observation()
         .cloned()
@@ -163,9 +162,7 @@ pub async fn file_observation(
 pub struct DecideObservationRequest {
     pub adopted: bool,
     /// Required when not adopted.
-    #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000)]
-    pub reason: Option<String>,
+    pub reason: Option<Text<2000>>,
 }
 
 /// What the derived schema of [`DecideObservationRequest`] cannot say, as
@@ -187,7 +184,7 @@ pub(crate) fn document_rules(doc: &mut utoipa::openapi::OpenApi) {
             "reason",
             ObjectBuilder::new()
                 .schema_type(Type::String)
-                .pattern(Some(crate::NOT_BLANK_PATTERN)),
+                .pattern(Some(renda_domain::text::not_blank_pattern())),
         )
         .required("reason");
     crate::add_rule(
@@ -228,8 +225,13 @@ pub async fn decide_observation(
         .into_iter()
         .find(|o| o.id == observation_id);
     let cmd = ctx(&state, &caller)?;
-    let change =
-        rules::decide_observation(&before, observation.as_ref(), b.adopted, b.reason, &cmd);
+    let change = rules::decide_observation(
+        &before,
+        observation.as_ref(),
+        b.adopted,
+        b.reason.map(String::from),
+        &cmd,
+    );
     save(&state, &caller, &before, change).await?;
     let stored = state
         .store

@@ -2,6 +2,7 @@
 //! office's word on each problem.
 
 use super::*;
+use renda_domain::text::Text;
 
 /// One problem of an opinion's list.
 #[derive(Debug, Serialize, ToSchema)]
@@ -77,15 +78,13 @@ pub(super) fn opinion_view(o: Opinion, today: NaiveDate) -> OpinionView {
 pub struct DeliberationOpinionRequest {
     /// The body it is issued to; one of the item's bodies.
     pub unit_id: Uuid,
-    #[validate(length(min = 1, max = 10000))]
-    #[schema(min_length = 1, max_length = 10000)]
-    pub content: String,
+    pub content: Text<10000>,
     /// The rectification deadline; today or later.
     pub deadline: NaiveDate,
     /// The problem list (问题清单), one entry per problem.
     #[validate(length(min = 1, max = 100))]
     #[schema(min_items = 1, max_items = 100)]
-    pub problems: Vec<String>,
+    pub problems: Vec<Text<2000>>,
 }
 
 /// Issues a deliberation opinion with its problem list to a body (staff;
@@ -120,9 +119,9 @@ pub async fn issue_opinion(
     let b = body.parse()?;
     let input = rules::OpinionInput {
         unit_id: b.unit_id,
-        content: b.content,
+        content: b.content.into(),
         deadline: b.deadline,
-        problems: b.problems,
+        problems: b.problems.into_iter().map(String::from).collect(),
     };
     let cmd = ctx(&state, &caller)?;
     let change = rules::issue_opinion(&before, input, &cmd)?;
@@ -151,14 +150,20 @@ pub struct ReportView {
 }
 
 /// A body's answer to one problem.
-#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AnswerView {
     pub problem_id: Uuid,
     /// What the body did about it.
-    #[validate(length(min = 1, max = 5000))]
-    #[schema(min_length = 1, max_length = 5000)]
     pub measures: String,
+}
+
+/// A body's answer to one problem, as it reports it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerBody {
+    pub problem_id: Uuid,
+    /// What the body did about it.
+    pub measures: Text<5000>,
 }
 
 impl From<Report> for ReportView {
@@ -190,13 +195,11 @@ impl From<Report> for ReportView {
     "answers": [{"problem_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb1", "measures": "全部摊位已公示进货查验记录"}]
 }))]
 pub struct ReportRequest {
-    #[validate(length(min = 1, max = 10000))]
-    #[schema(min_length = 1, max_length = 10000)]
-    pub summary: String,
+    pub summary: Text<10000>,
     /// Open or sent-back problems of this opinion; each becomes `answered`.
-    #[validate(length(min = 1, max = 100), nested)]
+    #[validate(length(min = 1, max = 100))]
     #[schema(min_items = 1, max_items = 100)]
-    pub answers: Vec<AnswerView>,
+    pub answers: Vec<AnswerBody>,
 }
 
 /// Submits the body's rectification report on an opinion addressed to it
@@ -243,13 +246,13 @@ pub async fn submit_report(
     ))?;
     let b = body.parse()?;
     let input = rules::ReportInput {
-        summary: b.summary,
+        summary: b.summary.into(),
         answers: b
             .answers
             .into_iter()
             .map(|a| ProblemAnswer {
                 problem_id: a.problem_id,
-                measures: a.measures,
+                measures: a.measures.into(),
             })
             .collect(),
     };
@@ -269,9 +272,7 @@ pub async fn submit_report(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"note": "经实地核查，整改到位"}))]
 pub struct CloseOffRequest {
-    #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
-    pub note: Option<String>,
+    pub note: Option<renda_domain::text::Text<2000>>,
 }
 
 /// Why a rectification falls short.
@@ -279,9 +280,7 @@ pub struct CloseOffRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "整改措施未落实到全部摊位"}))]
 pub struct SendBackRequest {
-    #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000)]
-    pub reason: String,
+    pub reason: renda_domain::text::Text<2000>,
 }
 
 /// The item's problem `problem_id`, if it has one.
@@ -334,7 +333,7 @@ pub async fn close_off_problem(
     let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
     let b = body.parse()?;
     let problem = find_problem(&state, id, problem_id).await?;
-    let change = rules::close_off_problem(&before, problem.as_ref(), b.note);
+    let change = rules::close_off_problem(&before, problem.as_ref(), b.note.map(String::from));
     save_problem(&state, &caller, &before, problem_id, change).await
 }
 
@@ -362,6 +361,6 @@ pub async fn send_back_problem(
     let before = load_for(&state, &caller, id, SupervisionAction::Administer).await?;
     let b = body.parse()?;
     let problem = find_problem(&state, id, problem_id).await?;
-    let change = rules::send_back_problem(&before, problem.as_ref(), b.reason);
+    let change = rules::send_back_problem(&before, problem.as_ref(), b.reason.into());
     save_problem(&state, &caller, &before, problem_id, change).await
 }

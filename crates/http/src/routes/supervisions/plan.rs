@@ -2,6 +2,7 @@
 
 use super::*;
 use renda_domain::supervision::{PlanFacts, PlanInput, PlanPatch};
+use renda_domain::text::{Line, Text};
 
 /// A new item of the yearly supervision plan.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -16,15 +17,11 @@ use renda_domain::supervision::{PlanFacts, PlanInput, PlanPatch};
     "laws": ["中华人民共和国食品安全法"]
 }))]
 pub struct CreateSupervisionRequest {
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
-    pub title: String,
+    pub title: Line<200>,
     #[validate(range(min = 1949, max = 2999))]
     #[schema(minimum = 1949, maximum = 2999)]
     pub year: i32,
-    #[validate(length(max = 5000))]
-    #[schema(max_length = 5000)]
-    pub description: Option<String>,
+    pub description: Option<Text<5000>>,
     /// One or more methods; the usual combinations are research_visit +
     /// work_evaluation, special_report + special_inquiry, and
     /// law_enforcement_inspection + satisfaction_evaluation.
@@ -35,9 +32,7 @@ pub struct CreateSupervisionRequest {
     #[validate(length(min = 1, max = 50))]
     #[schema(min_items = 1, max_items = 50)]
     pub body_ids: Vec<Uuid>,
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
-    pub committee: String,
+    pub committee: Line<100>,
     #[serde(default)]
     #[validate(length(max = 200))]
     #[schema(max_items = 200)]
@@ -50,7 +45,7 @@ pub struct CreateSupervisionRequest {
     #[serde(default)]
     #[validate(length(max = 20))]
     #[schema(max_items = 20)]
-    pub laws: Vec<String>,
+    pub laws: Vec<Line<200>>,
 }
 
 /// Plans a supervision item (staff). It starts `planned`.
@@ -78,15 +73,15 @@ pub async fn create_supervision(
         observers: Vec::new(),
     };
     let input = PlanInput {
-        title: b.title,
+        title: b.title.into(),
         year: b.year,
-        description: b.description,
+        description: b.description.map(String::from),
         methods: b.methods,
         body_ids: b.body_ids,
-        committee: b.committee,
+        committee: b.committee.into(),
         committee_member_ids: b.committee_member_ids,
         deputy_ids: b.deputy_ids,
-        laws: b.laws,
+        laws: b.laws.into_iter().map(String::from).collect(),
     };
     let item = rules::create(input, &facts, &ctx(&state, &caller)?)?;
     let s = state
@@ -108,17 +103,14 @@ pub async fn create_supervision(
 #[schema(example = json!({"deputy_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e12"]}))]
 pub struct UpdateSupervisionRequest {
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 200))]
-    #[schema(value_type = String, required = false, min_length = 1, max_length = 200)]
-    pub title: Option<Option<String>>,
+    #[schema(value_type = Line<200>, required = false)]
+    pub title: Option<Option<Line<200>>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(range(min = 1949, max = 2999))]
     #[schema(value_type = i32, required = false, minimum = 1949, maximum = 2999)]
     pub year: Option<Option<i32>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(max = 5000))]
-    #[schema(max_length = 5000)]
-    pub description: Option<Option<String>>,
+    pub description: Option<Option<Text<5000>>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 6))]
     #[schema(value_type = Vec<Method>, required = false, min_items = 1, max_items = 6)]
@@ -128,9 +120,8 @@ pub struct UpdateSupervisionRequest {
     #[schema(value_type = Vec<Uuid>, required = false, min_items = 1, max_items = 50)]
     pub body_ids: Option<Option<Vec<Uuid>>>,
     #[serde(default, deserialize_with = "double")]
-    #[validate(length(min = 1, max = 100))]
-    #[schema(value_type = String, required = false, min_length = 1, max_length = 100)]
-    pub committee: Option<Option<String>>,
+    #[schema(value_type = Line<100>, required = false)]
+    pub committee: Option<Option<Line<100>>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 200))]
     #[schema(value_type = Vec<Uuid>, required = false, max_items = 200)]
@@ -141,8 +132,8 @@ pub struct UpdateSupervisionRequest {
     pub deputy_ids: Option<Option<Vec<Uuid>>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 20))]
-    #[schema(value_type = Vec<String>, required = false, max_items = 20)]
-    pub laws: Option<Option<Vec<String>>>,
+    #[schema(value_type = Vec<Line<200>>, required = false, max_items = 20)]
+    pub laws: Option<Option<Vec<Line<200>>>>,
 }
 
 /// Changes an item (staff).
@@ -186,15 +177,17 @@ pub async fn update_supervision(
         observers,
     };
     let patch = PlanPatch {
-        title: b.title,
+        title: b.title.map(|v| v.map(String::from)),
         year: b.year,
-        description: b.description,
+        description: b.description.map(|v| v.map(String::from)),
         methods: b.methods,
         body_ids: b.body_ids,
-        committee: b.committee,
+        committee: b.committee.map(|v| v.map(String::from)),
         committee_member_ids: b.committee_member_ids,
         deputy_ids: b.deputy_ids,
-        laws: b.laws,
+        laws: b
+            .laws
+            .map(|l| l.map(|l| l.into_iter().map(String::from).collect())),
     };
     match rules::update(&before, patch, &facts)? {
         Some(change) => {

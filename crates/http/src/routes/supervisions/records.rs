@@ -1,6 +1,7 @@
 //! Investigation records and the special inquiry's questions and answers.
 
 use super::*;
+use renda_domain::text::{Line, Text};
 
 /// An investigation record.
 #[derive(Debug, Serialize, ToSchema)]
@@ -42,15 +43,9 @@ impl From<InvestigationRecord> for InvestigationRecordView {
 pub struct InvestigationRecordRequest {
     pub kind: RecordKind,
     pub occurred_on: NaiveDate,
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
-    pub place: String,
-    #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
-    pub participants: Option<String>,
-    #[validate(length(min = 1, max = 10000))]
-    #[schema(min_length = 1, max_length = 10000)]
-    pub findings: String,
+    pub place: Line<200>,
+    pub participants: Option<Text<2000>>,
+    pub findings: Text<10000>,
 }
 
 /// Records a visit, inspection or hearing (staff, while investigating or deliberating).
@@ -84,9 +79,9 @@ pub async fn add_record(
     let input = rules::RecordInput {
         kind: b.kind,
         occurred_on: b.occurred_on,
-        place: b.place,
-        participants: b.participants,
-        findings: b.findings,
+        place: b.place.into(),
+        participants: b.participants.map(String::from),
+        findings: b.findings.into(),
     };
     let change = rules::add_record(&before, input, &ctx(&state, &caller)?)?;
     let r = change.record().cloned().ok_or_else(ApiError::internal)?;
@@ -143,19 +138,11 @@ pub struct InquiryRequest {
     /// The body whose official answers; one of the item's bodies.
     pub unit_id: Option<Uuid>,
     /// The member who asked.
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
-    pub asked_by: String,
-    #[validate(length(min = 1, max = 5000))]
-    #[schema(min_length = 1, max_length = 5000)]
-    pub question: String,
+    pub asked_by: Line<100>,
+    pub question: Text<5000>,
     /// The official who answered (name and post).
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
-    pub answered_by: Option<String>,
-    #[validate(length(min = 1, max = 10000))]
-    #[schema(min_length = 1, max_length = 10000)]
-    pub answer: Option<String>,
+    pub answered_by: Option<Line<100>>,
+    pub answer: Option<Text<10000>>,
 }
 
 /// Records a question of the special inquiry and its answer (staff; items
@@ -189,10 +176,10 @@ pub async fn add_inquiry(
     let b = body.parse()?;
     let input = rules::InquiryInput {
         unit_id: b.unit_id,
-        asked_by: b.asked_by,
-        question: b.question,
-        answered_by: b.answered_by,
-        answer: b.answer,
+        asked_by: b.asked_by.into(),
+        question: b.question.into(),
+        answered_by: b.answered_by.map(String::from),
+        answer: b.answer.map(String::from),
     };
     let change = rules::add_inquiry(&before, input, &ctx(&state, &caller)?)?;
     let q = change.inquiry().cloned().ok_or_else(ApiError::internal)?;

@@ -75,7 +75,13 @@ mod stage_ops {
         let b = body.parse()?;
         let opinions = state.store.supervision_opinions(before.id).await?;
         let facts = StageFacts::gather(&before, &opinions);
-        let s = save(&state, &caller, &before, command(&before, facts, b.note)).await?;
+        let s = save(
+            &state,
+            &caller,
+            &before,
+            command(&before, facts, b.note.map(String::from)),
+        )
+        .await?;
         respond_item(&state, s).await
     }
 
@@ -155,7 +161,7 @@ mod stage_ops {
     ) -> ApiResult<HttpResponse> {
         let before = load_to_change(&state, &caller, id, SupervisionAction::Administer, im).await?;
         let b = body.parse()?;
-        let change = rules::publish(&before, b.note, &ctx(&state, &caller)?);
+        let change = rules::publish(&before, b.note.map(String::from), &ctx(&state, &caller)?);
         let s = save(&state, &caller, &before, change).await?;
         respond_item(&state, s).await
     }
