@@ -92,7 +92,7 @@ async fn a_token_whose_session_belongs_to_someone_else_is_refused() {
     let staff = app.staff().await;
     let keys = renda_auth::JwtKeys::new(JWT_SECRET.as_bytes(), renda_auth::JwtConfig::default());
     let own = keys.verify(&staff).unwrap();
-    let admin_id = app
+    let admin_id: uuid::Uuid = app
         .get("/api/v1/me", Some(&app.admin().await))
         .await
         .ok(200)["id"]
@@ -100,7 +100,9 @@ async fn a_token_whose_session_belongs_to_someone_else_is_refused() {
         .unwrap()
         .parse()
         .unwrap();
-    let (forged, _) = keys.issue(admin_id, own.session_id().unwrap()).unwrap();
+    let (forged, _) = keys
+        .issue(admin_id.into(), own.session_id().unwrap())
+        .unwrap();
     app.get("/api/v1/me", Some(&forged))
         .await
         .problem(401, "unauthenticated");
@@ -127,7 +129,7 @@ async fn the_signing_key_is_kept_out_of_the_database() {
     store.set_setting("jwt_secret", legacy).await.unwrap();
     let old = renda_auth::JwtKeys::new(legacy.as_bytes(), renda_auth::JwtConfig::default());
     let (token, _) = old
-        .issue(uuid::Uuid::now_v7(), uuid::Uuid::now_v7())
+        .issue(uuid::Uuid::now_v7().into(), uuid::Uuid::now_v7())
         .unwrap();
     let keys = renda::jwt_keys(&store, None, &data).await.unwrap();
     assert!(

@@ -4,6 +4,7 @@
 
 use chrono::Utc;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use renda_domain::id::UserId;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -118,7 +119,7 @@ impl JwtKeys {
 
     /// Issues an access token for a user in a session; returns the token
     /// and its lifetime in seconds.
-    pub fn issue(&self, user_id: Uuid, session_id: Uuid) -> Result<(String, i64), JwtError> {
+    pub fn issue(&self, user_id: UserId, session_id: Uuid) -> Result<(String, i64), JwtError> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             sub: user_id.to_string(),
@@ -200,7 +201,7 @@ mod tests {
     fn issued_tokens_verify() -> Result<(), JwtError> {
         let k = keys();
         let (uid, sid) = (Uuid::now_v7(), Uuid::now_v7());
-        let (token, ttl) = k.issue(uid, sid)?;
+        let (token, ttl) = k.issue(uid.into(), sid)?;
         assert_eq!(ttl, 900);
         let c = k.verify(&token)?;
         assert_eq!(c.user_id(), Some(uid));
@@ -217,7 +218,7 @@ mod tests {
         assert!(c.is_client());
         assert_eq!(c.user_id(), Some(id));
         assert_eq!(c.scope.as_deref(), Some("suggestions:read"));
-        let (user, _) = k.issue(id, Uuid::now_v7())?;
+        let (user, _) = k.issue(id.into(), Uuid::now_v7())?;
         assert!(!k.verify(&user)?.is_client());
         Ok(())
     }
@@ -261,7 +262,7 @@ mod tests {
 
     #[test]
     fn other_secret_or_audience_is_refused() -> Result<(), JwtError> {
-        let (token, _) = keys().issue(Uuid::now_v7(), Uuid::now_v7())?;
+        let (token, _) = keys().issue(Uuid::now_v7().into(), Uuid::now_v7())?;
         let other = JwtKeys::new(b"another-secret-another-secret-xx", JwtConfig::default());
         assert_eq!(other.verify(&token), Err(JwtError::Invalid));
         let aud = JwtKeys::new(

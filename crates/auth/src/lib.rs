@@ -20,8 +20,8 @@ pub use permission::{Action, Actor, Decision, Principal, decide};
 /// The callers the decision tables of the permission module are made of.
 #[cfg(test)]
 pub(crate) mod testing {
+    use renda_domain::id::{DeputyId, UnitId, UserId};
     use renda_domain::{Role, RoleSet};
-    use uuid::Uuid;
 
     use crate::permission::{Actor, Principal};
 
@@ -30,11 +30,11 @@ pub(crate) mod testing {
     pub(crate) fn person(
         id: u128,
         roles: &[Role],
-        deputy: Option<Uuid>,
-        unit: Option<Uuid>,
+        deputy: Option<DeputyId>,
+        unit: Option<UnitId>,
     ) -> Principal {
         Principal::User(Actor {
-            user_id: Uuid::from_u128(id),
+            user_id: UserId::from_u128(id),
             username: format!("u{id}"),
             roles: RoleSet::new(roles.iter().copied()),
             deputy_id: deputy,

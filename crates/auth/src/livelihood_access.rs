@@ -3,6 +3,7 @@
 //! handlers only use the answers.
 
 use renda_domain::Role;
+use renda_domain::id::{DeputyId, UserId};
 use renda_domain::livelihood::CandidateSource;
 use uuid::Uuid;
 
@@ -14,9 +15,9 @@ pub struct ProposerRole {
     /// The office proposes for the government, a deputy as a deputy,
     /// anyone else as the public.
     pub source: CandidateSource,
-    pub user_id: Option<Uuid>,
+    pub user_id: Option<UserId>,
     /// Set when a deputy proposes.
-    pub deputy_id: Option<Uuid>,
+    pub deputy_id: Option<DeputyId>,
     /// Whether the proposal counts against the per-address limit of
     /// anonymous and public callers.
     pub limited: bool,
@@ -45,7 +46,7 @@ pub fn proposer(principal: &Principal) -> ProposerRole {
 /// The deputy a caller votes and rates as: a deputy account linked to a
 /// deputy record. Whether that deputy sits in the round's congress is the
 /// domain's rule (`livelihood::voter`).
-pub fn voting_deputy(principal: &Principal) -> Result<Uuid, Decision> {
+pub fn voting_deputy(principal: &Principal) -> Result<DeputyId, Decision> {
     let Some(a) = principal.actor() else {
         return Err(Decision::Unauthenticated);
     };
@@ -63,8 +64,8 @@ pub fn project_reporter(
     let Some(a) = principal.actor() else {
         return Err(Decision::Unauthenticated);
     };
-    if a.has(Role::Unit) && a.unit_id.is_some() && a.unit_id == project_unit {
-        Ok(a.user_id)
+    if a.has(Role::Unit) && a.unit_id.is_some() && a.unit_id == project_unit.map(Into::into) {
+        Ok(a.user_id.into())
     } else {
         Err(Decision::Forbidden)
     }
@@ -79,11 +80,11 @@ mod tests {
 
     fn user(id: u128, roles: &[Role], deputy: Option<u128>, unit: Option<u128>) -> Principal {
         Principal::User(Actor {
-            user_id: Uuid::from_u128(id),
+            user_id: UserId::from_u128(id),
             username: format!("u{id}"),
             roles: RoleSet::new(roles.iter().copied()),
-            deputy_id: deputy.map(Uuid::from_u128),
-            unit_id: unit.map(Uuid::from_u128),
+            deputy_id: deputy.map(Uuid::from_u128).map(Into::into),
+            unit_id: unit.map(Uuid::from_u128).map(Into::into),
             observer_id: None,
             scopes: None,
         })
@@ -91,7 +92,7 @@ mod tests {
 
     #[test]
     fn who_proposes_as_what() {
-        let u = Uuid::from_u128;
+        let _u = Uuid::from_u128;
         let cases = [
             (
                 user(1, &[Role::Staff], None, None),
@@ -102,7 +103,7 @@ mod tests {
             (
                 user(2, &[Role::Deputy], Some(20), None),
                 CandidateSource::Deputy,
-                Some(u(20)),
+                Some(DeputyId::from_u128(20)),
                 false,
             ),
             // A deputy account without a deputy record speaks as the public.
@@ -136,7 +137,7 @@ mod tests {
     fn only_a_linked_deputy_votes() {
         assert_eq!(
             voting_deputy(&user(1, &[Role::Deputy], Some(9), None)),
-            Ok(Uuid::from_u128(9))
+            Ok(DeputyId::from_u128(9))
         );
         assert_eq!(
             voting_deputy(&user(1, &[Role::Deputy], None, None)),

@@ -36,7 +36,7 @@ pub fn reader(principal: &Principal) -> Result<NeedReader, Decision> {
         return Ok(NeedReader::All);
     }
     match a.deputy_id {
-        Some(d) if a.has(Role::Deputy) => Ok(NeedReader::Deputy(d)),
+        Some(d) if a.has(Role::Deputy) => Ok(NeedReader::Deputy(d.into())),
         _ => Err(Decision::Forbidden),
     }
 }
@@ -70,7 +70,8 @@ pub fn decide_need(
         // The office's staff, or the deputy it is matched to (a leader who
         // is also a deputy included).
         NeedAction::Close => principal.actor().is_some_and(|a| {
-            a.has(Role::Staff) || (a.deputy_id.is_some() && a.deputy_id == matched_deputy)
+            a.has(Role::Staff)
+                || (a.deputy_id.is_some() && a.deputy_id == matched_deputy.map(Into::into))
         }),
     };
     if allowed {
@@ -82,11 +83,11 @@ pub fn decide_need(
 
 #[cfg(test)]
 mod tests {
-
     use super::*;
     use Decision::{Allow, Forbidden, NotFound, Unauthenticated};
+    use renda_domain::id::DeputyId;
 
-    fn actor(roles: &[Role], deputy_id: Option<Uuid>) -> Principal {
+    fn actor(roles: &[Role], deputy_id: Option<DeputyId>) -> Principal {
         crate::testing::person(1, roles, deputy_id, None)
     }
 
@@ -96,10 +97,10 @@ mod tests {
         let other = Some(Uuid::from_u128(11));
         let staff = actor(&[Role::Staff], None);
         let leader = actor(&[Role::Leader], None);
-        let deputy = actor(&[Role::Deputy], me);
+        let deputy = actor(&[Role::Deputy], me.map(Into::into));
         let unlinked = actor(&[Role::Deputy], None);
         let unit = actor(&[Role::Unit], None);
-        let leader_deputy = actor(&[Role::Leader, Role::Deputy], me);
+        let leader_deputy = actor(&[Role::Leader, Role::Deputy], me.map(Into::into));
         let anon = Principal::Anonymous;
         use NeedAction::{Close, Read};
         #[rustfmt::skip]
@@ -141,7 +142,7 @@ mod tests {
         assert_eq!(NeedReader::All.deputy_filter(Some(other)), Ok(Some(other)));
         assert_eq!(NeedReader::All.deputy_filter(None), Ok(None));
         assert_eq!(
-            reader(&actor(&[Role::Staff, Role::Deputy], Some(me))),
+            reader(&actor(&[Role::Staff, Role::Deputy], Some(me.into()))),
             Ok(NeedReader::All)
         );
     }

@@ -3,7 +3,7 @@
 //! the same rule for lists.
 
 use renda_domain::Role;
-use uuid::Uuid;
+use renda_domain::id::{DeputyId, UnitId, UserId};
 
 use crate::permission::{Decision, Principal};
 
@@ -13,11 +13,11 @@ pub struct OpinionScope {
     /// Left at a station (false: online).
     pub at_station: bool,
     /// The deputies assigned to that station.
-    pub station_deputies: Vec<Uuid>,
+    pub station_deputies: Vec<DeputyId>,
     /// The unit it was forwarded to.
-    pub unit_id: Option<Uuid>,
+    pub unit_id: Option<UnitId>,
     /// The account that left it.
-    pub created_by: Option<Uuid>,
+    pub created_by: Option<UserId>,
 }
 
 /// What a caller asks to do with one opinion.
@@ -36,9 +36,9 @@ pub enum OpinionAction {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Visibility {
     pub all: bool,
-    pub deputy: Option<Uuid>,
-    pub unit: Option<Uuid>,
-    pub author: Option<Uuid>,
+    pub deputy: Option<DeputyId>,
+    pub unit: Option<UnitId>,
+    pub author: Option<UserId>,
 }
 
 pub fn visibility(principal: &Principal) -> Visibility {
@@ -100,19 +100,25 @@ mod tests {
     use super::*;
     use Decision::{Allow, Forbidden, NotFound, Unauthenticated};
     use OpinionAction::*;
+    use uuid::Uuid;
 
     fn actor(id: u128, roles: &[Role], deputy: Option<u128>, unit: Option<u128>) -> Principal {
         let id_of = |n: Option<u128>| n.map(Uuid::from_u128);
-        crate::testing::person(id, roles, id_of(deputy), id_of(unit))
+        crate::testing::person(
+            id,
+            roles,
+            id_of(deputy).map(Into::into),
+            id_of(unit).map(Into::into),
+        )
     }
 
     #[test]
     fn decision_table() {
         let at_station = OpinionScope {
             at_station: true,
-            station_deputies: vec![Uuid::from_u128(100)],
-            unit_id: Some(Uuid::from_u128(200)),
-            created_by: Some(Uuid::from_u128(9)),
+            station_deputies: vec![Uuid::from_u128(100).into()],
+            unit_id: Some(Uuid::from_u128(200).into()),
+            created_by: Some(Uuid::from_u128(9).into()),
         };
         let online = OpinionScope {
             at_station: false,

@@ -2,6 +2,7 @@
 //! perform an action, on an object where the action concerns one. Handlers
 //! ask [`decide`] and act on its answer; nothing else decides.
 
+use renda_domain::id::{DeputyId, UnitId, UserId};
 use renda_domain::integration::ScopeSet;
 use renda_domain::{Role, RoleSet};
 use uuid::Uuid;
@@ -9,11 +10,11 @@ use uuid::Uuid;
 /// A signed-in caller, as loaded from the database on every request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub username: String,
     pub roles: RoleSet,
-    pub deputy_id: Option<Uuid>,
-    pub unit_id: Option<Uuid>,
+    pub deputy_id: Option<DeputyId>,
+    pub unit_id: Option<UnitId>,
     pub observer_id: Option<Uuid>,
     /// A service client's scopes; `None` for a person, whose role alone
     /// decides.
@@ -66,7 +67,7 @@ pub enum Action {
     /// See a deputy's personal data unmasked (phone, birth date): the
     /// office's staff, who contact deputies, and the deputy. The system
     /// administrator keeps accounts and settings, not personal data.
-    ReadDeputyPersonalData { deputy_id: Uuid },
+    ReadDeputyPersonalData { deputy_id: DeputyId },
     /// Export deputies' personal data unmasked: the office's staff.
     ExportDeputyPersonalData,
     /// Confirm (or withdraw) a password reset of an administrator's
@@ -77,9 +78,9 @@ pub enum Action {
     ManageDeputies,
     /// See one's own deputy record as its holder (unmasked): the deputy,
     /// signed in as a person.
-    SeeOwnDeputyRecord { deputy_id: Uuid },
+    SeeOwnDeputyRecord { deputy_id: DeputyId },
     /// Change the self-editable fields of a deputy's profile.
-    EditOwnDeputyProfile { deputy_id: Uuid },
+    EditOwnDeputyProfile { deputy_id: DeputyId },
     /// Open accounts and change them (names, status, links, a password
     /// reset): the system administrator. Roles are not among these.
     ManageUsers,
@@ -92,7 +93,7 @@ pub enum Action {
     ReadSecurityPolicy,
     /// Read an account's sign-in history: the account itself and the
     /// security administrator.
-    ReadLoginHistory { user_id: Uuid },
+    ReadLoginHistory { user_id: UserId },
     /// Read and export the audit trail: the audit administrator.
     ReadAuditTrail,
     /// See who left a constituent opinion, unmasked: the office's staff,
@@ -134,17 +135,17 @@ pub enum Action {
     TakePartInActivities,
     /// Read a deputy's duty records and yearly report: the office,
     /// leaders and the deputy.
-    ReadDuties { deputy_id: Uuid },
+    ReadDuties { deputy_id: DeputyId },
     /// Record, change or delete duties by hand: staff, and the deputy for
     /// their own.
-    RecordDuty { deputy_id: Uuid },
+    RecordDuty { deputy_id: DeputyId },
     /// Change or delete a duty record: whoever records the deputy's duties,
     /// a deputy only the records they made themselves (and the system's,
     /// which the domain then refuses).
     ChangeDuty {
-        deputy_id: Uuid,
+        deputy_id: DeputyId,
         manual: bool,
-        created_by: Option<Uuid>,
+        created_by: Option<UserId>,
     },
     /// The summary of deputies without recorded duties.
     ReadDutySummary,
@@ -224,11 +225,11 @@ pub fn client_actor(
         Role::Leader
     };
     Some(Actor {
-        user_id: client.id,
+        user_id: client.id.into(),
         username: format!("client:{}", client.name),
         roles: RoleSet::new([role]),
         deputy_id: None,
-        unit_id: client.unit_id,
+        unit_id: client.unit_id.map(Into::into),
         observer_id: None,
         scopes: Some(granted.intersect(&client.scopes)),
     })
@@ -275,8 +276,8 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
         } => {
             actor.roles.any(&renda_domain::role::ADMINISTRATIVE)
                 && !actor.is_client()
-                && actor.user_id != requested_by
-                && actor.user_id != target
+                && actor.user_id != requested_by.into()
+                && actor.user_id != target.into()
         }
         Action::SeeOwnDeputyRecord { deputy_id } => {
             actor.has(Role::Deputy) && actor.deputy_id == Some(deputy_id) && !actor.is_client()
@@ -361,7 +362,7 @@ mod tests {
     use super::*;
     use Decision::{Allow, Forbidden, Unauthenticated};
 
-    fn actor(roles: &[Role], deputy_id: Option<Uuid>) -> Principal {
+    fn actor(roles: &[Role], deputy_id: Option<DeputyId>) -> Principal {
         crate::testing::person(1, roles, deputy_id, None)
     }
 
@@ -429,7 +430,10 @@ mod tests {
         };
         let a = client_actor(&c, true, &scopes);
         assert_eq!(a.as_ref().map(|a| a.has(Role::Unit)), Some(true));
-        assert_eq!(a.and_then(|a| a.unit_id), Some(Uuid::from_u128(6)));
+        assert_eq!(
+            a.and_then(|a| a.unit_id),
+            Some(Into::into(Uuid::from_u128(6)))
+        );
         assert_eq!(client_actor(&c, false, &scopes), None);
         c.unit_id = None;
         assert_eq!(
@@ -450,7 +454,7 @@ mod tests {
         let auditor = actor(&[Role::AuditAdmin], None);
         let staff = actor(&[Role::Staff], None);
         let leader = actor(&[Role::Leader], None);
-        let deputy = actor(&[Role::Deputy], Some(me));
+        let deputy = actor(&[Role::Deputy], Some(me.into()));
         let unlinked_deputy = actor(&[Role::Deputy], None);
         let unit = actor(&[Role::Unit], None);
         let observer = Principal::User(Actor {
@@ -462,10 +466,18 @@ mod tests {
         });
 
         use Action::*;
-        let own = ReadDeputyPersonalData { deputy_id: me };
-        let others = ReadDeputyPersonalData { deputy_id: other };
-        let edit_own = EditOwnDeputyProfile { deputy_id: me };
-        let edit_other = EditOwnDeputyProfile { deputy_id: other };
+        let own = ReadDeputyPersonalData {
+            deputy_id: me.into(),
+        };
+        let others = ReadDeputyPersonalData {
+            deputy_id: other.into(),
+        };
+        let edit_own = EditOwnDeputyProfile {
+            deputy_id: me.into(),
+        };
+        let edit_other = EditOwnDeputyProfile {
+            deputy_id: other.into(),
+        };
 
         #[rustfmt::skip]
         let table: &[(&Principal, Action, Decision)] = &[
@@ -493,9 +505,9 @@ mod tests {
             (&deputy, ManageDeputies, Forbidden),
             (&leader, ManageDeputies, Forbidden),
             (&deputy, edit_own, Allow),
-            (&deputy, SeeOwnDeputyRecord { deputy_id: me }, Allow),
-            (&deputy, SeeOwnDeputyRecord { deputy_id: other }, Forbidden),
-            (&staff, SeeOwnDeputyRecord { deputy_id: me }, Forbidden),
+            (&deputy, SeeOwnDeputyRecord { deputy_id: me.into() }, Allow),
+            (&deputy, SeeOwnDeputyRecord { deputy_id: other.into() }, Forbidden),
+            (&staff, SeeOwnDeputyRecord { deputy_id: me.into() }, Forbidden),
             (&observer, SeeOwnObserverRecord { observer_id: me }, Allow),
             (&observer, SeeOwnObserverRecord { observer_id: other }, Forbidden),
             (&deputy, edit_other, Forbidden),
@@ -524,10 +536,10 @@ mod tests {
             (&staff, ReadAuditTrail, Forbidden),
             (&auditor, ReadSecurityPolicy, Allow),
             (&staff, ReadSecurityPolicy, Forbidden),
-            (&staff, ReadLoginHistory { user_id: Uuid::from_u128(1) }, Allow),
-            (&staff, ReadLoginHistory { user_id: other }, Forbidden),
-            (&admin, ReadLoginHistory { user_id: other }, Forbidden),
-            (&security, ReadLoginHistory { user_id: other }, Allow),
+            (&staff, ReadLoginHistory { user_id: UserId::from_u128(1) }, Allow),
+            (&staff, ReadLoginHistory { user_id: other.into() }, Forbidden),
+            (&admin, ReadLoginHistory { user_id: other.into() }, Forbidden),
+            (&security, ReadLoginHistory { user_id: other.into() }, Allow),
             (&auditor, ManageUnits, Forbidden),
             (&security, ManageDeputies, Forbidden),
             (&deputy, ReadSelf, Allow),
@@ -561,19 +573,19 @@ mod tests {
             (&anon, ReadActivities, Unauthenticated),
             (&deputy, RecordReception { on_duty: true }, Allow),
             (&deputy, RecordReception { on_duty: false }, Forbidden),
-            (&deputy, ReadDuties { deputy_id: me }, Allow),
-            (&deputy, ReadDuties { deputy_id: other }, Forbidden),
-            (&leader, ReadDuties { deputy_id: other }, Allow),
-            (&deputy, RecordDuty { deputy_id: me }, Allow),
-            (&deputy, RecordDuty { deputy_id: other }, Forbidden),
-            (&leader, RecordDuty { deputy_id: other }, Forbidden),
-            (&staff, ChangeDuty { deputy_id: other, manual: true, created_by: Some(other) }, Allow),
-            (&deputy, ChangeDuty { deputy_id: me, manual: true, created_by: Some(Uuid::from_u128(1)) }, Allow),
-            (&deputy, ChangeDuty { deputy_id: me, manual: true, created_by: Some(other) }, Forbidden),
-            (&deputy, ChangeDuty { deputy_id: me, manual: false, created_by: None }, Allow),
-            (&deputy, ChangeDuty { deputy_id: other, manual: true, created_by: Some(Uuid::from_u128(1)) }, Forbidden),
-            (&leader, ChangeDuty { deputy_id: other, manual: true, created_by: None }, Forbidden),
-            (&staff, RecordDuty { deputy_id: other }, Allow),
+            (&deputy, ReadDuties { deputy_id: me.into() }, Allow),
+            (&deputy, ReadDuties { deputy_id: other.into() }, Forbidden),
+            (&leader, ReadDuties { deputy_id: other.into() }, Allow),
+            (&deputy, RecordDuty { deputy_id: me.into() }, Allow),
+            (&deputy, RecordDuty { deputy_id: other.into() }, Forbidden),
+            (&leader, RecordDuty { deputy_id: other.into() }, Forbidden),
+            (&staff, ChangeDuty { deputy_id: other.into(), manual: true, created_by: Some(other.into()) }, Allow),
+            (&deputy, ChangeDuty { deputy_id: me.into(), manual: true, created_by: Some(Uuid::from_u128(1).into()) }, Allow),
+            (&deputy, ChangeDuty { deputy_id: me.into(), manual: true, created_by: Some(other.into()) }, Forbidden),
+            (&deputy, ChangeDuty { deputy_id: me.into(), manual: false, created_by: None }, Allow),
+            (&deputy, ChangeDuty { deputy_id: other.into(), manual: true, created_by: Some(Uuid::from_u128(1).into()) }, Forbidden),
+            (&leader, ChangeDuty { deputy_id: other.into(), manual: true, created_by: None }, Forbidden),
+            (&staff, RecordDuty { deputy_id: other.into() }, Allow),
             (&leader, ReadDutySummary, Allow),
             (&deputy, ReadDutySummary, Forbidden),
             (&staff, ManageLivelihood, Allow),

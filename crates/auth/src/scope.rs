@@ -67,17 +67,18 @@ pub fn decide_scope(principal: &Principal, method: &str, route: &str) -> Decisio
 mod tests {
     use super::*;
     use crate::permission::Actor;
+    use renda_domain::id::UserId;
     use renda_domain::integration::ScopeSet;
     use renda_domain::{Role, RoleSet};
     use uuid::Uuid;
 
     fn client(scopes: &[Scope]) -> Principal {
         Principal::User(Actor {
-            user_id: Uuid::from_u128(7),
+            user_id: UserId::from_u128(7),
             username: "oa".into(),
             roles: RoleSet::new([Role::Unit]),
             deputy_id: None,
-            unit_id: Some(Uuid::from_u128(8)),
+            unit_id: Some(Uuid::from_u128(8).into()),
             observer_id: None,
             scopes: Some(ScopeSet::new(scopes.iter().copied())),
         })

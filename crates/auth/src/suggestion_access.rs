@@ -4,6 +4,7 @@
 //! that lists and single reads can never disagree.
 
 use renda_domain::Role;
+use renda_domain::id::{DeputyId, UnitId, UserId};
 use renda_domain::suggestion::SuggestionStatus;
 use uuid::Uuid;
 
@@ -13,13 +14,13 @@ use crate::permission::{Decision, Principal};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SuggestionScope {
     pub status: SuggestionStatus,
-    pub lead_deputy_id: Uuid,
+    pub lead_deputy_id: DeputyId,
     /// Co-signers who have not withdrawn.
-    pub co_signers: Vec<Uuid>,
-    pub lead_unit_id: Option<Uuid>,
-    pub co_unit_ids: Vec<Uuid>,
+    pub co_signers: Vec<DeputyId>,
+    pub lead_unit_id: Option<UnitId>,
+    pub co_unit_ids: Vec<UnitId>,
     /// The supervising leader's user id (red suggestions).
-    pub supervisor_id: Option<Uuid>,
+    pub supervisor_id: Option<UserId>,
     pub published: bool,
 }
 
@@ -55,11 +56,11 @@ pub struct Visibility {
     /// Published suggestions (everyone).
     pub published: bool,
     /// Suggestions this deputy leads or co-signs (drafts included).
-    pub deputy: Option<Uuid>,
+    pub deputy: Option<DeputyId>,
     /// Every suggestion past the draft stage (staff and leaders).
     pub submitted: bool,
     /// Suggestions assigned to this unit as lead or co-unit, from assignment on.
-    pub unit: Option<Uuid>,
+    pub unit: Option<UnitId>,
 }
 
 pub use renda_domain::suggestion::UNIT_VISIBLE;
@@ -156,17 +157,22 @@ mod tests {
 
     fn actor(id: u128, roles: &[Role], deputy: Option<u128>, unit: Option<u128>) -> Principal {
         let id_of = |n: Option<u128>| n.map(Uuid::from_u128);
-        crate::testing::person(id, roles, id_of(deputy), id_of(unit))
+        crate::testing::person(
+            id,
+            roles,
+            id_of(deputy).map(Into::into),
+            id_of(unit).map(Into::into),
+        )
     }
 
     fn scope(status: SuggestionStatus) -> SuggestionScope {
         SuggestionScope {
             status,
-            lead_deputy_id: Uuid::from_u128(100),
-            co_signers: vec![Uuid::from_u128(101)],
-            lead_unit_id: Some(Uuid::from_u128(200)),
-            co_unit_ids: vec![Uuid::from_u128(201)],
-            supervisor_id: Some(Uuid::from_u128(5)),
+            lead_deputy_id: DeputyId::from_u128(100),
+            co_signers: vec![Uuid::from_u128(101).into()],
+            lead_unit_id: Some(Uuid::from_u128(200).into()),
+            co_unit_ids: vec![Uuid::from_u128(201).into()],
+            supervisor_id: Some(Uuid::from_u128(5).into()),
             published: false,
         }
     }
@@ -285,7 +291,7 @@ pub fn summary_lines(principal: &Principal) -> Result<Option<Uuid>, Decision> {
     match crate::permission::decide(principal, crate::permission::Action::ReadSuggestionStats) {
         Decision::Allow => Ok(None),
         Decision::Forbidden => match principal.actor() {
-            Some(a) if a.has(Role::Unit) && a.unit_id.is_some() => Ok(a.unit_id),
+            Some(a) if a.has(Role::Unit) && a.unit_id.is_some() => Ok(a.unit_id.map(Into::into)),
             _ => Err(Decision::Forbidden),
         },
         refused => Err(refused),
@@ -297,7 +303,7 @@ mod summary_tests {
 
     use super::*;
 
-    fn actor(roles: &[Role], unit_id: Option<Uuid>) -> Principal {
+    fn actor(roles: &[Role], unit_id: Option<UnitId>) -> Principal {
         crate::testing::person(1, roles, None, unit_id)
     }
 
@@ -306,7 +312,10 @@ mod summary_tests {
         let unit = Some(Uuid::from_u128(6));
         assert_eq!(summary_lines(&actor(&[Role::Staff], None)), Ok(None));
         assert_eq!(summary_lines(&actor(&[Role::Leader], None)), Ok(None));
-        assert_eq!(summary_lines(&actor(&[Role::Unit], unit)), Ok(unit));
+        assert_eq!(
+            summary_lines(&actor(&[Role::Unit], unit.map(Into::into))),
+            Ok(unit)
+        );
         assert_eq!(
             summary_lines(&actor(&[Role::Unit], None)),
             Err(Decision::Forbidden)

@@ -3,6 +3,7 @@
 //! is the same rule in a form a store can turn into a query filter.
 
 use renda_domain::Role;
+use renda_domain::id::{DeputyId, UnitId};
 use uuid::Uuid;
 
 use crate::permission::{Decision, Principal};
@@ -10,9 +11,9 @@ use crate::permission::{Decision, Principal};
 /// The relationships of one item that decide access to it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SupervisionScope {
-    pub body_ids: Vec<Uuid>,
-    pub committee_member_ids: Vec<Uuid>,
-    pub deputy_ids: Vec<Uuid>,
+    pub body_ids: Vec<UnitId>,
+    pub committee_member_ids: Vec<DeputyId>,
+    pub deputy_ids: Vec<DeputyId>,
     pub observer_ids: Vec<Uuid>,
     pub published: bool,
 }
@@ -31,7 +32,7 @@ pub enum SupervisionAction {
     Administer,
     /// A supervised body's rectification report (its unit users).
     ReportAsBody {
-        unit_id: Uuid,
+        unit_id: UnitId,
     },
     /// A committee member's satisfaction vote.
     Vote,
@@ -47,9 +48,9 @@ pub struct Visibility {
     /// Every item (staff and leaders).
     pub all: bool,
     /// Items that supervise this unit.
-    pub unit: Option<Uuid>,
+    pub unit: Option<UnitId>,
     /// Items this deputy takes part in.
-    pub deputy: Option<Uuid>,
+    pub deputy: Option<DeputyId>,
     /// Items this observer is assigned to.
     pub observer: Option<Uuid>,
 }
@@ -142,6 +143,7 @@ mod tests {
     use Decision::{Allow, Forbidden, NotFound, Unauthenticated};
     use SupervisionAction::*;
     use renda_domain::RoleSet;
+    use renda_domain::id::UserId;
 
     fn actor(
         roles: &[Role],
@@ -150,11 +152,11 @@ mod tests {
         obs: Option<u128>,
     ) -> Principal {
         Principal::User(Actor {
-            user_id: Uuid::from_u128(1),
+            user_id: UserId::from_u128(1),
             username: "u".into(),
             roles: RoleSet::new(roles.iter().copied()),
-            deputy_id: deputy.map(Uuid::from_u128),
-            unit_id: unit.map(Uuid::from_u128),
+            deputy_id: deputy.map(Uuid::from_u128).map(Into::into),
+            unit_id: unit.map(Uuid::from_u128).map(Into::into),
             observer_id: obs.map(Uuid::from_u128),
             scopes: None,
         })
@@ -162,9 +164,9 @@ mod tests {
 
     fn scope(published: bool) -> SupervisionScope {
         SupervisionScope {
-            body_ids: vec![Uuid::from_u128(200)],
-            committee_member_ids: vec![Uuid::from_u128(100)],
-            deputy_ids: vec![Uuid::from_u128(101)],
+            body_ids: vec![Uuid::from_u128(200).into()],
+            committee_member_ids: vec![Uuid::from_u128(100).into()],
+            deputy_ids: vec![Uuid::from_u128(101).into()],
             observer_ids: vec![Uuid::from_u128(300)],
             published,
         }
@@ -184,7 +186,9 @@ mod tests {
         let observer = actor(&[Role::Observer], None, None, Some(300));
         let other_observer = actor(&[Role::Observer], None, None, Some(301));
         let body_unit = Uuid::from_u128(200);
-        let report = ReportAsBody { unit_id: body_unit };
+        let report = ReportAsBody {
+            unit_id: body_unit.into(),
+        };
         let hidden = scope(false);
         let public = scope(true);
 
@@ -210,7 +214,7 @@ mod tests {
             (&body, ReadRecords, &hidden, Allow),
             (&body, report, &hidden, Allow),
             (&body, Administer, &hidden, Forbidden),
-            (&body, ReportAsBody { unit_id: Uuid::from_u128(201) }, &hidden, Forbidden),
+            (&body, ReportAsBody { unit_id: UnitId::from_u128(201) }, &hidden, Forbidden),
             (&observer, ReadRecords, &hidden, Allow),
             (&observer, Observe, &hidden, Allow),
             (&observer, Vote, &hidden, Forbidden),

@@ -2,6 +2,7 @@
 //! which field of its input a rule refuses and why (each area has its own
 //! reasons, `Issue`), and a small rule of lists.
 
+use crate::id::UserId;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -11,7 +12,7 @@ use crate::text::is_blank;
 /// stations and reception days, activities and needs).
 #[derive(Debug, Clone, Copy)]
 pub struct Ctx {
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub now: DateTime<Utc>,
     /// Today in China Standard Time.
     pub today: NaiveDate,
@@ -58,7 +59,7 @@ pub fn blank_fields<I: Copy>(fields: &[(&str, &str)], blank: I) -> Vec<FieldIssu
 }
 
 /// Ids sorted and without repeats, as records keep their lists.
-pub fn sorted_ids(mut v: Vec<Uuid>) -> Vec<Uuid> {
+pub fn sorted_ids<T: Ord>(mut v: Vec<T>) -> Vec<T> {
     v.sort();
     v.dedup();
     v
@@ -78,13 +79,18 @@ pub(crate) mod testing {
         Uuid::from_u128(n)
     }
 
+    /// The deputy with id `n`.
+    pub(crate) fn deputy(n: u128) -> crate::id::DeputyId {
+        id(n).into()
+    }
+
     pub(crate) fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
     }
 
     pub(crate) fn ctx() -> Ctx {
         Ctx {
-            user_id: id(10),
+            user_id: crate::id::UserId::new(id(10)),
             now: Utc
                 .with_ymd_and_hms(2026, 12, 5, 2, 0, 0)
                 .single()

@@ -2,6 +2,7 @@
 //! The system writes a record with every duty it sees performed; staff and
 //! deputies add the rest by hand.
 
+use crate::id::{DeputyId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -55,7 +56,7 @@ impl DutyKind {
 /// A duty to record.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct NewDuty {
-    pub deputy_id: Uuid,
+    pub deputy_id: DeputyId,
     pub kind: DutyKind,
     pub occurred_on: NaiveDate,
     pub title: String,
@@ -68,7 +69,7 @@ pub struct NewDuty {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DutyRecord {
     pub id: Uuid,
-    pub deputy_id: Uuid,
+    pub deputy_id: DeputyId,
     pub kind: DutyKind,
     pub occurred_on: NaiveDate,
     pub title: String,
@@ -78,7 +79,7 @@ pub struct DutyRecord {
     pub ref_id: Option<Uuid>,
     /// Recorded by hand (editable) rather than by the system.
     pub manual: bool,
-    pub created_by: Option<Uuid>,
+    pub created_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
@@ -178,7 +179,7 @@ pub fn record(deputy: Uuid, input: ManualDuty, today: NaiveDate) -> Result<NewDu
         today,
     ))?;
     Ok(NewDuty {
-        deputy_id: deputy,
+        deputy_id: deputy.into(),
         kind: input.kind,
         occurred_on: input.occurred_on,
         title: input.title.trim().to_owned(),
@@ -271,9 +272,13 @@ mod tests {
     #[test]
     fn a_hand_record_has_a_hand_kind_a_day_that_has_come_and_a_title() {
         let today = day(2026, 12, 5);
-        let me = Uuid::from_u128(7);
-        let ok = record(me, manual(DutyKind::Research, today, " 调研 "), today)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let me = DeputyId::new(Uuid::from_u128(7));
+        let ok = record(
+            me.into(),
+            manual(DutyKind::Research, today, " 调研 "),
+            today,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             (ok.deputy_id, ok.title.as_str(), ok.content),
             (me, "调研", None)
@@ -307,7 +312,7 @@ mod tests {
             ),
         ];
         for (kind, on, title, want) in table {
-            let got = record(me, manual(kind, on, title), today).map(|_| ());
+            let got = record(me.into(), manual(kind, on, title), today).map(|_| ());
             assert_eq!(
                 got,
                 want.map_or(Ok(()), |w| Err(issues(&[w]))),
@@ -322,7 +327,7 @@ mod tests {
         let now = DateTime::<Utc>::UNIX_EPOCH;
         let mut d = DutyRecord {
             id: Uuid::from_u128(1),
-            deputy_id: Uuid::from_u128(7),
+            deputy_id: DeputyId::new(Uuid::from_u128(7)),
             kind: DutyKind::ActivityAttended,
             occurred_on: today,
             title: "活动".into(),

@@ -11,6 +11,7 @@ pub mod command;
 mod common_passwords;
 pub mod deputy;
 pub mod duty;
+pub mod id;
 pub mod integration;
 pub mod livelihood;
 pub mod observer;

@@ -1,5 +1,6 @@
 //! User accounts: usernames, statuses and the password policy.
 
+use crate::id::{DeputyId, UnitId};
 use std::fmt;
 
 string_enum! {
@@ -277,8 +278,8 @@ pub struct User {
     #[serde(serialize_with = "crate::role::serialize_roles")]
     pub roles: RoleSet,
     pub status: UserStatus,
-    pub deputy_id: Option<Uuid>,
-    pub unit_id: Option<Uuid>,
+    pub deputy_id: Option<DeputyId>,
+    pub unit_id: Option<UnitId>,
     pub observer_id: Option<Uuid>,
     pub failed_logins: i32,
     pub locked_until: Option<DateTime<Utc>>,
@@ -386,8 +387,8 @@ pub struct NewUser {
     pub display_name: String,
     pub roles: RoleSet,
     pub status: UserStatus,
-    pub deputy_id: Option<Uuid>,
-    pub unit_id: Option<Uuid>,
+    pub deputy_id: Option<DeputyId>,
+    pub unit_id: Option<UnitId>,
     pub observer_id: Option<Uuid>,
 }
 
@@ -397,8 +398,8 @@ pub struct UserPatch {
     pub display_name: Option<String>,
     pub roles: Option<RoleSet>,
     pub status: Option<UserStatus>,
-    pub deputy_id: Option<Option<Uuid>>,
-    pub unit_id: Option<Option<Uuid>>,
+    pub deputy_id: Option<Option<DeputyId>>,
+    pub unit_id: Option<Option<UnitId>>,
     pub observer_id: Option<Option<Uuid>>,
     pub password_hash: Option<String>,
     /// With a new password: whether its holder must change it first.
@@ -422,8 +423,8 @@ pub enum LinkProblem {
 /// Checks that every role that acts for a record has it linked.
 pub fn check_role_links(
     roles: &RoleSet,
-    deputy_id: Option<Uuid>,
-    unit_id: Option<Uuid>,
+    deputy_id: Option<DeputyId>,
+    unit_id: Option<UnitId>,
     observer_id: Option<Uuid>,
 ) -> Vec<LinkProblem> {
     use crate::Role;

@@ -216,7 +216,7 @@ impl Caller {
     pub fn audit(&self) -> AuditCtx {
         let actor = self.principal.actor();
         AuditCtx {
-            actor_id: actor.map(|a| a.user_id),
+            actor_id: (actor.map(|a| a.user_id)).map(Into::into),
             actor_username: actor.map(|a| a.username.clone()),
             actor_roles: actor.map(|a| a.roles.to_storage()),
             request_id: self.request_id.clone(),
@@ -314,7 +314,7 @@ impl FromRequest for Caller {
                     let (actor, session, change_required) = state.authenticate(&token).await?;
                     // Who this is, for the audit entry of a refusal.
                     req.extensions_mut().insert(AuditCtx {
-                        actor_id: Some(actor.user_id),
+                        actor_id: Some(actor.user_id.into()),
                         actor_username: Some(actor.username.clone()),
                         actor_roles: Some(actor.roles.to_storage()),
                         request_id: request_id.clone(),

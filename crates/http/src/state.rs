@@ -281,7 +281,7 @@ impl AppState {
         let change_required = user
             .password_change_required(&self.security_policy().await?, renda_domain::time::now());
         let actor = Actor {
-            user_id: user.id,
+            user_id: user.id.into(),
             username: user.username,
             roles: user.roles,
             deputy_id: user.deputy_id,

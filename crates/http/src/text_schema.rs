@@ -6,7 +6,8 @@
 //! This pass writes the rule into each field instead, as `string` (or
 //! `string` and `null` for an optional one) with `minLength`, `maxLength`
 //! and `pattern`, keeping the field's description, and drops the
-//! components.
+//! components. The distinct id types (`DeputyId`, `UnitId`, `UserId`)
+//! are inlined alike, as the `uuid` strings they are on the wire.
 
 use utoipa::openapi::schema::{ArrayItems, Schema, SchemaType, Type};
 use utoipa::openapi::{OpenApi, Ref, RefOr};
@@ -21,6 +22,39 @@ fn text_max(r: &Ref) -> Option<usize> {
         return None;
     }
     digits.parse().ok()
+}
+
+/// Whether a reference names one of the distinct id types.
+fn is_id(r: &Ref) -> bool {
+    matches!(
+        r.ref_location.strip_prefix("#/components/schemas/"),
+        Some("DeputyId" | "UnitId" | "UserId")
+    )
+}
+
+/// The field's own schema for a reference this pass writes inline: a text
+/// rule, or a UUID.
+fn inline_rule(r: &Ref, nullable: bool, description: Option<String>) -> Option<RefOr<Schema>> {
+    if let Some(max) = text_max(r) {
+        return Some(text(max, nullable, description));
+    }
+    if !is_id(r) {
+        return None;
+    }
+    let ty = if nullable {
+        SchemaType::from_iter([Type::String, Type::Null])
+    } else {
+        SchemaType::Type(Type::String)
+    };
+    Some(
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(ty)
+            .format(Some(utoipa::openapi::schema::SchemaFormat::KnownFormat(
+                utoipa::openapi::schema::KnownFormat::Uuid,
+            )))
+            .description(description.filter(|d| !d.is_empty()))
+            .into(),
+    )
 }
 
 fn is_null(s: &RefOr<Schema>) -> bool {
@@ -43,16 +77,16 @@ fn text(max: usize, nullable: bool, description: Option<String>) -> RefOr<Schema
 /// What a schema becomes when it only refers to a text: the inline rule.
 fn replacement(schema: &RefOr<Schema>) -> Option<RefOr<Schema>> {
     match schema {
-        RefOr::Ref(r) => text_max(r).map(|max| text(max, false, Some(r.description.clone()))),
+        RefOr::Ref(r) => inline_rule(r, false, Some(r.description.clone())),
         RefOr::T(Schema::OneOf(o)) => match o.items.as_slice() {
             [null, RefOr::Ref(r)] | [RefOr::Ref(r), null] if is_null(null) => {
                 let description = o.description.clone().or(Some(r.description.clone()));
-                text_max(r).map(|max| text(max, true, description))
+                inline_rule(r, true, description)
             }
             _ => None,
         },
         RefOr::T(Schema::AllOf(a)) => match a.items.as_slice() {
-            [RefOr::Ref(r)] => text_max(r).map(|max| text(max, false, a.description.clone())),
+            [RefOr::Ref(r)] => inline_rule(r, false, a.description.clone()),
             _ => None,
         },
         _ => None,
@@ -89,8 +123,10 @@ fn inline(schema: &mut RefOr<Schema>) {
 /// Writes every text rule into its field and drops the text components.
 pub(crate) fn inline_texts(doc: &mut OpenApi) {
     if let Some(c) = doc.components.as_mut() {
-        c.schemas
-            .retain(|name, _| text_max(&Ref::from_schema_name(name.as_str())).is_none());
+        c.schemas.retain(|name, _| {
+            let r = Ref::from_schema_name(name.as_str());
+            text_max(&r).is_none() && !is_id(&r)
+        });
         c.schemas.values_mut().for_each(inline);
     }
     for item in doc.paths.paths.values_mut() {
@@ -136,6 +172,7 @@ mod tests {
             .property("reason", field)
             .property("term", optional)
             .property("other", Ref::from_schema_name("TextKind"))
+            .property("deputy_id", Ref::from_schema_name("DeputyId"))
             .into();
         inline(&mut object);
         let v = serde_json::to_value(&object).unwrap_or_default();
@@ -149,5 +186,6 @@ mod tests {
         assert_eq!(props["term"]["maxLength"], 40);
         // Another component whose name merely begins alike stays a reference.
         assert_eq!(props["other"]["$ref"], "#/components/schemas/TextKind");
+        assert_eq!(props["deputy_id"]["format"], "uuid");
     }
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use renda_domain::activity::{ActivityKind, NeedStatus};
+use renda_domain::id::UserId;
 use sea_orm::sea_query::{Condition, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -60,7 +61,7 @@ fn activity_active(a: &Activity) -> ac::ActiveModel {
         day: Set(a.day),
         place: Set(a.place.clone()),
         organiser: Set(a.organiser.clone()),
-        created_by: Set(a.created_by),
+        created_by: Set(a.created_by.into()),
         created_at: Set(a.created_at),
         updated_at: Set(a.updated_at),
         version: Set(a.version),
@@ -77,8 +78,8 @@ fn activity_from(m: ac::Model, invited: Vec<Uuid>) -> StoreResult<Activity> {
         day: m.day,
         place: m.place,
         organiser: m.organiser,
-        invited,
-        created_by: m.created_by,
+        invited: renda_domain::id::from_uuids(invited),
+        created_by: m.created_by.into(),
         created_at: m.created_at,
         updated_at: m.updated_at,
         version: m.version,
@@ -147,9 +148,9 @@ fn need_active(crypto: &Crypto, n: &Need) -> need::ActiveModel {
         )),
         status: Set(n.status.as_str().to_owned()),
         activity_id: Set(n.activity_id),
-        deputy_id: Set(n.deputy_id),
+        deputy_id: Set(n.deputy_id.map(Into::into)),
         close_note: Set(n.close_note.clone()),
-        created_by: Set(n.created_by),
+        created_by: Set(n.created_by.into()),
         created_at: Set(n.created_at),
         updated_at: Set(n.updated_at),
         version: Set(n.version),
@@ -165,9 +166,9 @@ fn need_from(crypto: &Crypto, m: need::Model) -> StoreResult<Need> {
         contact_phone: open_field(crypto, NEED_PHONE, m.id, m.contact_phone)?,
         status: parse_stored(&m.status)?,
         activity_id: m.activity_id,
-        deputy_id: m.deputy_id,
+        deputy_id: m.deputy_id.map(Into::into),
         close_note: m.close_note,
-        created_by: m.created_by,
+        created_by: m.created_by.into(),
         created_at: m.created_at,
         updated_at: m.updated_at,
         version: m.version,
@@ -195,7 +196,7 @@ impl Store {
         if !a.invited.is_empty() {
             ap::Entity::insert_many(a.invited.iter().map(|d| ap::ActiveModel {
                 activity_id: Set(a.id),
-                deputy_id: Set(*d),
+                deputy_id: Set((*d).into()),
                 invited: Set(true),
                 signed_up_at: Set(None),
                 checked_in_at: Set(None),
@@ -256,13 +257,16 @@ impl Store {
                 .exec(&txn)
                 .await?;
             for d in &after.invited {
-                ensure_participant(&txn, after.id, *d).await?;
+                ensure_participant(&txn, after.id, (*d).into()).await?;
             }
             if !after.invited.is_empty() {
                 ap::Entity::update_many()
                     .col_expr(ap::Column::Invited, sea_orm::sea_query::Expr::value(true))
                     .filter(ap::Column::ActivityId.eq(after.id))
-                    .filter(ap::Column::DeputyId.is_in(after.invited.iter().copied()))
+                    .filter(
+                        ap::Column::DeputyId
+                            .is_in(renda_domain::id::to_uuids(after.invited.iter().copied())),
+                    )
                     .exec(&txn)
                     .await?;
             }
@@ -345,11 +349,11 @@ impl Store {
             .into_iter()
             .filter(|m| m.invited || m.signed_up_at.is_some() || m.checked_in_at.is_some())
             .map(|m| Participant {
-                deputy_id: m.deputy_id,
+                deputy_id: m.deputy_id.into(),
                 invited: m.invited,
                 signed_up_at: m.signed_up_at,
                 checked_in_at: m.checked_in_at,
-                checked_in_by: m.checked_in_by,
+                checked_in_by: m.checked_in_by.map(Into::into),
             })
             .collect())
     }
@@ -403,15 +407,18 @@ impl Store {
         let mut done = Vec::new();
         for duty in duties {
             let deputy = duty.deputy_id;
-            ensure_participant(&txn, a.id, deputy).await?;
+            ensure_participant(&txn, a.id, deputy.into()).await?;
             let res = ap::Entity::update_many()
                 .col_expr(
                     ap::Column::CheckedInAt,
                     sea_orm::sea_query::Expr::value(Some(now)),
                 )
-                .col_expr(ap::Column::CheckedInBy, sea_orm::sea_query::Expr::value(by))
+                .col_expr(
+                    ap::Column::CheckedInBy,
+                    sea_orm::sea_query::Expr::value(by.map(UserId::uuid)),
+                )
                 .filter(ap::Column::ActivityId.eq(a.id))
-                .filter(ap::Column::DeputyId.eq(deputy))
+                .filter(ap::Column::DeputyId.eq(deputy.uuid()))
                 .filter(ap::Column::CheckedInAt.is_null())
                 .exec(&txn)
                 .await?;
@@ -436,7 +443,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        Ok(done)
+        Ok(renda_domain::id::to_uuids(done))
     }
 
     pub async fn create_need(&self, ctx: &AuditCtx, n: Need) -> StoreResult<Need> {

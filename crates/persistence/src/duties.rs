@@ -36,7 +36,7 @@ pub struct DutyFilter {
 fn from_model(m: dr::Model) -> StoreResult<DutyRecord> {
     Ok(DutyRecord {
         id: m.id,
-        deputy_id: m.deputy_id,
+        deputy_id: m.deputy_id.into(),
         kind: parse_stored(&m.kind)?,
         occurred_on: m.occurred_on,
         title: m.title,
@@ -44,7 +44,7 @@ fn from_model(m: dr::Model) -> StoreResult<DutyRecord> {
         ref_type: m.ref_type,
         ref_id: m.ref_id,
         manual: m.manual,
-        created_by: m.created_by,
+        created_by: m.created_by.map(Into::into),
         created_at: m.created_at,
         updated_at: m.updated_at,
         deleted_at: m.deleted_at,
@@ -55,7 +55,7 @@ fn from_model(m: dr::Model) -> StoreResult<DutyRecord> {
 fn to_active(d: &DutyRecord) -> dr::ActiveModel {
     dr::ActiveModel {
         id: Set(d.id),
-        deputy_id: Set(d.deputy_id),
+        deputy_id: Set(d.deputy_id.into()),
         kind: Set(d.kind.as_str().to_owned()),
         occurred_on: Set(d.occurred_on),
         title: Set(d.title.clone()),
@@ -63,7 +63,7 @@ fn to_active(d: &DutyRecord) -> dr::ActiveModel {
         ref_type: Set(d.ref_type.clone()),
         ref_id: Set(d.ref_id),
         manual: Set(d.manual),
-        created_by: Set(d.created_by),
+        created_by: Set(d.created_by.map(Into::into)),
         created_at: Set(d.created_at),
         updated_at: Set(d.updated_at),
         deleted_at: Set(d.deleted_at),
@@ -91,7 +91,7 @@ pub(crate) async fn write_duty<Conn: ConnectionTrait>(
         ref_type: new.ref_type.map(str::to_owned),
         ref_id: new.ref_id,
         manual,
-        created_by: ctx.actor_id,
+        created_by: ctx.actor_id.map(Into::into),
         created_at: now,
         updated_at: now,
         deleted_at: None,

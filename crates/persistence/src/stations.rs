@@ -5,6 +5,7 @@ use crate::error::Conflict;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use renda_domain::id::DeputyId;
 use renda_domain::station::StationKind;
 use renda_domain::station::{Ancestry, MAX_DEPTH, ParentProblem, Recorded, parent_problem};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -65,7 +66,7 @@ fn station_from(m: st::Model, deputies: Vec<Uuid>) -> StoreResult<Station> {
         contact_person: m.contact_person,
         contact_phone: m.contact_phone,
         description: m.description,
-        deputy_ids: deputies,
+        deputy_ids: renda_domain::id::from_uuids(deputies),
         created_at: m.created_at,
         updated_at: m.updated_at,
         deleted_at: m.deleted_at,
@@ -177,11 +178,11 @@ fn day_from(m: rd::Model, deputies: Vec<Uuid>) -> StoreResult<ReceptionDay> {
         day: m.day,
         hours: m.hours,
         topic: m.topic,
-        deputy_ids: deputies,
+        deputy_ids: renda_domain::id::from_uuids(deputies),
         people_received: m.people_received,
         matters,
         recorded_at: m.recorded_at,
-        recorded_by: m.recorded_by,
+        recorded_by: m.recorded_by.map(Into::into),
         created_at: m.created_at,
         updated_at: m.updated_at,
         version: m.version,
@@ -203,7 +204,7 @@ fn day_active(d: &ReceptionDay) -> StoreResult<rd::ActiveModel> {
         people_received: Set(d.people_received),
         matters: Set(matters),
         recorded_at: Set(d.recorded_at),
-        recorded_by: Set(d.recorded_by),
+        recorded_by: Set(d.recorded_by.map(Into::into)),
         created_at: Set(d.created_at),
         updated_at: Set(d.updated_at),
         version: Set(d.version),
@@ -240,8 +241,17 @@ impl Store {
         for d in &s.deputy_ids {
             crate::users::lock_links(&txn, None, Some(*d)).await?;
         }
-        write_station_deputies(&txn, s.id, &s.deputy_ids).await?;
-        touch_deputies(&txn, &s.deputy_ids).await?;
+        write_station_deputies(
+            &txn,
+            s.id,
+            &renda_domain::id::to_uuids(s.deputy_ids.iter().copied()),
+        )
+        .await?;
+        touch_deputies(
+            &txn,
+            &renda_domain::id::to_uuids(s.deputy_ids.iter().copied()),
+        )
+        .await?;
         audit::record(
             &txn,
             &self.crypto,
@@ -316,7 +326,7 @@ impl Store {
         if res.rows_affected != 1 {
             return Err(StoreError::VersionMismatch);
         }
-        let changed: Vec<Uuid> = if after.deleted_at.is_some() {
+        let changed: Vec<DeputyId> = if after.deleted_at.is_some() {
             before.deputy_ids.clone()
         } else {
             before
@@ -342,9 +352,14 @@ impl Store {
             {
                 crate::users::lock_links(&txn, None, Some(*d)).await?;
             }
-            write_station_deputies(&txn, after.id, &after.deputy_ids).await?;
+            write_station_deputies(
+                &txn,
+                after.id,
+                &renda_domain::id::to_uuids(after.deputy_ids.iter().copied()),
+            )
+            .await?;
         }
-        touch_deputies(&txn, &changed).await?;
+        touch_deputies(&txn, &renda_domain::id::to_uuids(changed.iter().copied())).await?;
         let action = if after.deleted_at.is_some() {
             "delete"
         } else {
@@ -459,7 +474,7 @@ impl Store {
         if !d.deputy_ids.is_empty() {
             rdd::Entity::insert_many(d.deputy_ids.iter().map(|x| rdd::ActiveModel {
                 reception_id: Set(d.id),
-                deputy_id: Set(*x),
+                deputy_id: Set((*x).into()),
             }))
             .exec_without_returning(&txn)
             .await?;

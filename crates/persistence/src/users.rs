@@ -2,6 +2,7 @@
 
 use crate::error::Conflict;
 use chrono::{DateTime, Duration, Utc};
+use renda_domain::id::{DeputyId, UnitId};
 use renda_domain::user::{
     LOCKOUT_MINUTES, MAX_FAILED_LOGINS, NewUser, PASSWORD_HISTORY, User, UserPatch, UserStatus,
 };
@@ -36,8 +37,8 @@ fn to_domain(m: user::Model) -> StoreResult<User> {
         display_name: m.display_name,
         roles: RoleSet::from_storage(&m.roles),
         status: parse_stored(&m.status)?,
-        deputy_id: m.deputy_id,
-        unit_id: m.unit_id,
+        deputy_id: m.deputy_id.map(Into::into),
+        unit_id: m.unit_id.map(Into::into),
         observer_id: m.observer_id,
         failed_logins: m.failed_logins,
         locked_until: m.locked_until,
@@ -129,8 +130,8 @@ async fn insert_user<Conn: ConnectionTrait>(
         display_name: new.display_name,
         roles: new.roles.to_storage(),
         status: new.status.as_str().to_owned(),
-        deputy_id: new.deputy_id,
-        unit_id: new.unit_id,
+        deputy_id: new.deputy_id.map(Into::into),
+        unit_id: new.unit_id.map(Into::into),
         observer_id: new.observer_id,
         failed_logins: 0,
         locked_until: None,
@@ -428,7 +429,7 @@ impl Store {
         if let Some(d) = after.deputy_id
             && before.deputy_id != Some(d)
             && UserEntity::find()
-                .filter(C::DeputyId.eq(d))
+                .filter(C::DeputyId.eq(d.uuid()))
                 .one(txn)
                 .await?
                 .is_some()
@@ -441,8 +442,11 @@ impl Store {
             .col_expr(C::DisplayName, Expr::value(after.display_name.clone()))
             .col_expr(C::Roles, Expr::value(after.roles.to_storage()))
             .col_expr(C::Status, Expr::value(after.status.as_str()))
-            .col_expr(C::DeputyId, Expr::value(after.deputy_id))
-            .col_expr(C::UnitId, Expr::value(after.unit_id))
+            .col_expr(
+                C::DeputyId,
+                Expr::value(after.deputy_id.map(DeputyId::uuid)),
+            )
+            .col_expr(C::UnitId, Expr::value(after.unit_id.map(UnitId::uuid)))
             .col_expr(C::ObserverId, Expr::value(after.observer_id))
             .col_expr(C::PasswordHash, Expr::value(hash.clone()))
             .col_expr(C::PasswordChangedAt, Expr::value(after.password_changed_at))
@@ -743,23 +747,29 @@ fn lock_key(client_addr: Option<&str>) -> String {
 /// them waits for this transaction (and then sees the link).
 pub(crate) async fn lock_links<Conn: ConnectionTrait>(
     c: &Conn,
-    unit_id: Option<Uuid>,
-    deputy_id: Option<Uuid>,
+    unit_id: Option<UnitId>,
+    deputy_id: Option<DeputyId>,
 ) -> StoreResult<()> {
     if let Some(u) = unit_id {
         use crate::entities::unit::{Column as U, Entity as Units};
-        if crate::db::lock_live(c, Units::find_by_id(u).filter(U::DeletedAt.is_null()))
-            .await?
-            .is_none()
+        if crate::db::lock_live(
+            c,
+            Units::find_by_id(u.uuid()).filter(U::DeletedAt.is_null()),
+        )
+        .await?
+        .is_none()
         {
             return Err(StoreError::Conflict(Conflict::UnitGone));
         }
     }
     if let Some(d) = deputy_id {
         use crate::entities::deputy::{Column as D, Entity as Deputies};
-        if crate::db::lock_live(c, Deputies::find_by_id(d).filter(D::DeletedAt.is_null()))
-            .await?
-            .is_none()
+        if crate::db::lock_live(
+            c,
+            Deputies::find_by_id(d.uuid()).filter(D::DeletedAt.is_null()),
+        )
+        .await?
+        .is_none()
         {
             return Err(StoreError::Conflict(Conflict::DeputyGone));
         }

@@ -197,8 +197,8 @@ impl Accounts<'_> {
                     display_name: display.to_owned(),
                     roles: RoleSet::new(roles.iter().copied()),
                     status: UserStatus::Active,
-                    deputy_id: deputy,
-                    unit_id: unit,
+                    deputy_id: deputy.map(Into::into),
+                    unit_id: unit.map(Into::into),
                     observer_id: None,
                 },
             )
@@ -388,7 +388,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
             } else {
                 SessionTiming::DuringSession
             },
-            co_signer_ids: co_signers.clone(),
+            co_signer_ids: renda_domain::id::from_uuids(co_signers.clone()),
             source: Some(if i % 7 == 0 {
                 SuggestionSource::ConstituentOpinion
             } else {
@@ -398,17 +398,23 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
         };
         let facts = DraftFacts {
             category_known: true,
-            existing_deputies: co_signers,
+            existing_deputies: renda_domain::id::from_uuids(co_signers),
         };
-        let new =
-            rules::draft(input, lead.id, &facts, staff).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let new = rules::draft(input, lead.id.into(), &facts, staff.into())
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let s = store.create_suggestion(&author_ctx, new).await?;
         count += 1;
         let stage = i % 10; // 0 draft, 1 submitted, 2 rejected, 3 registered, 4-5 assigned, 6 replied, 7 rehandling, 8-9 closed
         if stage == 0 {
             continue;
         }
-        let s = apply(store, &ctx, &s, rules::submit(&s, None, &at(today, staff))).await?;
+        let s = apply(
+            store,
+            &ctx,
+            &s,
+            rules::submit(&s, None, &at(today, staff.into())),
+        )
+        .await?;
         if stage == 1 {
             continue;
         }
@@ -421,7 +427,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
             store,
             &ctx,
             &s,
-            rules::register(&s, None, &at(today, staff)),
+            rules::register(&s, None, &at(today, staff.into())),
         )
         .await?;
         if stage == 3 {
@@ -435,18 +441,18 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
             .checked_sub_days(Days::new(if stage == 5 { 100 } else { 20 }))
             .unwrap_or(today);
         let input = AssignInput {
-            lead_unit_id: unit,
+            lead_unit_id: unit.into(),
             co_unit_ids: Vec::new(),
             color,
             due_date: None,
             co_unit_due_date: None,
-            supervisor_id: red.then_some(leader),
+            supervisor_id: red.then_some(leader.into()),
         };
         let facts = AssignFacts {
-            existing_units: vec![unit],
+            existing_units: vec![unit.into()],
             supervisor_is_leader: red.then_some(true),
         };
-        let assigned = rules::assign(&s, input, &facts, &at(assigned_on, staff));
+        let assigned = rules::assign(&s, input, &facts, &at(assigned_on, staff.into()));
         let s = apply(store, &ctx, &s, assigned).await?;
         if stage <= 5 {
             continue;
@@ -465,7 +471,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
             commitment: (category == ReplyCategory::B)
                 .then(|| ("年内完成".to_owned(), NaiveDate::from_ymd_opt(2026, 12, 31))),
         };
-        let replied = rules::reply(&s, reply, &[], &at(today, staff));
+        let replied = rules::reply(&s, reply, &[], &at(today, staff.into()));
         let s = apply(store, &ctx, &s, replied).await?;
         if stage == 6 {
             continue;
@@ -475,7 +481,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
         } else {
             EvaluationResult::Satisfied
         };
-        let evaluated = rules::evaluate(&s, result, None, &at(today, staff));
+        let evaluated = rules::evaluate(&s, result, None, &at(today, staff.into()));
         let s = apply(store, &ctx, &s, evaluated).await?;
         if s.status != SuggestionStatus::Replied {
             continue; // green closes on evaluation; rehandling waits
@@ -491,7 +497,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
                 &s,
                 SuggestionRecordKind::Verification,
                 record,
-                &at(today, staff),
+                &at(today, staff.into()),
             );
             s = apply(store, &ctx, &s, added).await?;
         }
@@ -505,14 +511,14 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
                 &s,
                 SuggestionRecordKind::SupervisionNote,
                 record,
-                &at(today, leader),
+                &at(today, leader.into()),
             );
             s = apply(store, &ctx, &s, added).await?;
             s = apply(
                 store,
                 &ctx,
                 &s,
-                rules::sign_off(&s, None, 1, &at(today, leader)),
+                rules::sign_off(&s, None, 1, &at(today, leader.into())),
             )
             .await?;
         }
@@ -520,10 +526,16 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
             verifications: u32::from(color == Color::Yellow),
             supervision_notes: u32::from(red),
         };
-        let closed = rules::close(&s, None, records, &at(today, staff));
+        let closed = rules::close(&s, None, records, &at(today, staff.into()));
         let s = apply(store, &ctx, &s, closed).await?;
         if i % 20 == 8 {
-            apply(store, &ctx, &s, rules::publish(&s, None, &at(today, staff))).await?;
+            apply(
+                store,
+                &ctx,
+                &s,
+                rules::publish(&s, None, &at(today, staff.into())),
+            )
+            .await?;
         }
     }
     let deputy_ids: Vec<Uuid> = deputies.iter().map(|d| d.id).collect();

@@ -202,17 +202,17 @@ pub async fn load(
                     year: today.year(),
                     description: None,
                     methods: plan.methods.to_vec(),
-                    body_ids: bodies.clone(),
+                    body_ids: renda_domain::id::from_uuids(bodies.clone()),
                     committee: plan.committee.into(),
                     committee_member_ids: {
                         let mut m = members.clone();
                         m.sort();
-                        m
+                        renda_domain::id::from_uuids(m)
                     },
                     deputy_ids: {
                         let mut d: Vec<Uuid> = p.deputies.iter().skip(3).take(2).copied().collect();
                         d.sort();
-                        d
+                        renda_domain::id::from_uuids(d)
                     },
                     observer_ids: vec![],
                     laws: plan.laws.iter().map(|l| (*l).to_owned()).collect(),
@@ -220,7 +220,7 @@ pub async fn load(
                     round: 1,
                     published_at: None,
                     closed_at: None,
-                    created_by: p.staff,
+                    created_by: p.staff.into(),
                     created_at: now,
                     updated_at: now,
                     version: 1,
@@ -260,7 +260,7 @@ pub async fn load(
             place: "宿城区".into(),
             participants: Some("常委会检查组、观察员陈静".into()),
             findings: "基层落实不平衡，个别环节存在薄弱点".into(),
-            created_by: p.staff,
+            created_by: p.staff.into(),
             created_at: now,
         };
         let observation = Observation {
@@ -272,7 +272,7 @@ pub async fn load(
             decision_reason: None,
             decided_by: None,
             decided_at: None,
-            created_by: p.staff,
+            created_by: p.staff.into(),
             created_at: now,
         };
         let observation_id = observation.id;
@@ -297,12 +297,12 @@ pub async fn load(
         if plan.methods.contains(&Method::SpecialInquiry) {
             writes.push(Effect::Inquiry(Inquiry {
                 id: Uuid::now_v7(),
-                unit_id: Some(bodies[0]),
+                unit_id: Some(bodies[0].into()),
                 asked_by: "常委会组成人员".into(),
                 question: "下一步如何补齐短板？".into(),
                 answered_by: Some("单位主要负责人".into()),
                 answer: Some("年内制定专项方案，逐项落实".into()),
-                created_by: p.staff,
+                created_by: p.staff.into(),
                 created_at: now,
             }));
         }
@@ -312,7 +312,7 @@ pub async fn load(
             let overdue = plan.stage == Stage::Rectifying && n == 0;
             opinions.push(Opinion {
                 id,
-                unit_id: *body,
+                unit_id: (*body).into(),
                 round: 1,
                 content: format!("关于{}的审议意见", plan.title),
                 deadline: if overdue {
@@ -320,7 +320,7 @@ pub async fn load(
                 } else {
                     today.checked_add_days(Days::new(60)).unwrap_or(today)
                 },
-                issued_by: p.staff,
+                issued_by: p.staff.into(),
                 issued_at: now,
                 problems: ["工作机制不够健全", "督促落实不够到位"]
                     .iter()
@@ -379,7 +379,7 @@ pub async fn load(
                         measures: "已建立长效机制并完成整改".into(),
                     })
                     .collect(),
-                submitted_by: p.staff,
+                submitted_by: p.staff.into(),
                 submitted_at: now,
             }));
             for pr in &o.problems {
@@ -426,7 +426,7 @@ pub async fn load(
                 )
                 .await?;
             let cmd = renda_domain::supervision::Ctx {
-                user_id: p.staff,
+                user_id: p.staff.into(),
                 now: renda_domain::time::now(),
                 today,
                 new_id: Uuid::now_v7,

@@ -5,6 +5,7 @@
 use chrono::{Datelike, Days, NaiveDate};
 use renda_domain::activity::{self as act, ActivityKind, RequesterKind};
 use renda_domain::deputy::Level;
+use renda_domain::id::DeputyId;
 use renda_domain::livelihood::{CandidateSource, CandidateStatus, Change, Choice, RoundStage};
 use renda_domain::station::{self, OpinionStatus, StationKind};
 use renda_persistence::livelihood::{Candidate, Event, Round};
@@ -38,7 +39,7 @@ pub async fn load(
 ) -> anyhow::Result<String> {
     let now = renda_domain::time::now();
     let sctx = station::Ctx {
-        user_id: p.staff,
+        user_id: p.staff.into(),
         now,
         today,
         new_id: Uuid::now_v7,
@@ -55,7 +56,7 @@ pub async fn load(
         let deputies: Vec<Uuid> = p.deputies.iter().skip(k * 3).take(4).copied().collect();
         let parent_id = parent.and_then(|i: usize| stations.get(i).copied());
         let facts = station::StationFacts {
-            existing_deputies: deputies.clone(),
+            existing_deputies: renda_domain::id::from_uuids(deputies.clone()),
             parent: parent_id.map(|p| station::Ancestry::Found(vec![p])),
         };
         let input = station::StationInput {
@@ -66,14 +67,14 @@ pub async fn load(
             contact_person: Some("王敏".into()),
             contact_phone: Some(format!("0527-8436{:04}", 1000 + k)),
             description: None,
-            deputy_ids: deputies,
+            deputy_ids: renda_domain::id::from_uuids(deputies),
         };
         let s = store
             .create_station(ctx, station::open(input, &facts, &sctx)?)
             .await?;
         stations.push(s.id);
         // Yesterday's reception day, recorded; one next week, planned.
-        let on_duty: Vec<Uuid> = s.deputy_ids.iter().take(2).copied().collect();
+        let on_duty: Vec<DeputyId> = s.deputy_ids.iter().take(2).copied().collect();
         for (offset, record) in [(-1i64, true), (7, false)] {
             let input = station::ReceptionInput {
                 day: day(today, offset),
@@ -126,7 +127,7 @@ pub async fn load(
         let digest = renda_auth::token::digest(&renda_auth::token::normalise_receipt_code(&code));
         let o = store.create_constituent_opinion(ctx, o, digest).await?;
         let staff = renda_domain::opinion::Ctx {
-            user_id: Some(p.staff),
+            user_id: Some(p.staff.into()),
             ..octx
         };
         let change = match (status, p.units.get(7)) {
@@ -136,7 +137,11 @@ pub async fn load(
                 &staff,
             )?),
             (OpinionStatus::Forwarded, Some(unit)) => Some(renda_domain::opinion::forward(
-                &o, *unit, None, true, &staff,
+                &o,
+                (*unit).into(),
+                None,
+                true,
+                &staff,
             )?),
             _ => None,
         };
@@ -147,9 +152,9 @@ pub async fn load(
 
     // Activities: one today the demo deputies can check in at, one last
     // month with attendance recorded.
-    let invited: Vec<Uuid> = p.deputies.iter().take(5).copied().collect();
+    let invited: Vec<DeputyId> = p.deputies.iter().take(5).map(|&d| d.into()).collect();
     let actx = act::Ctx {
-        user_id: p.staff,
+        user_id: p.staff.into(),
         now,
         today,
         new_id: Uuid::now_v7,
@@ -183,7 +188,7 @@ pub async fn load(
             .create_activity(ctx, act::plan(input, &invited, &actx)?)
             .await?;
         if offset < 0 {
-            let attended: Vec<Uuid> = a.invited.iter().skip(1).copied().collect();
+            let attended: Vec<DeputyId> = a.invited.iter().skip(1).copied().collect();
             let check_ins = act::record_attendance(&a, &attended, &attended, &actx)?;
             store.check_in(ctx, &a, check_ins, false).await?;
         }
@@ -218,7 +223,7 @@ pub async fn load(
                 &n,
                 act::MatchInput {
                     activity_id: None,
-                    deputy_id: p.deputies.first().copied(),
+                    deputy_id: p.deputies.first().copied().map(Into::into),
                     activity_known: false,
                     deputy_known: true,
                 },
@@ -242,7 +247,7 @@ pub async fn load(
                 secret_ballot: true,
                 stage: RoundStage::Collecting,
                 tie_break: None,
-                created_by: p.staff,
+                created_by: p.staff.into(),
                 created_at: now,
                 updated_at: now,
                 version: 1,
@@ -269,13 +274,13 @@ pub async fn load(
                     title: title.into(),
                     description: format!("{title}，惠及群众"),
                     estimated_budget: Some(10_000_000 * (k as i64 + 1)),
-                    unit_id: p.units.get(unit).copied(),
+                    unit_id: p.units.get(unit).copied().map(Into::into),
                     source: if k % 2 == 0 {
                         CandidateSource::Government
                     } else {
                         CandidateSource::Public
                     },
-                    proposed_by: Some(p.staff),
+                    proposed_by: Some(p.staff.into()),
                     proposer_deputy_id: None,
                     status: CandidateStatus::Proposed,
                     review_reason: None,
@@ -304,7 +309,7 @@ pub async fn load(
         } else {
             "已列入部门年度计划".into()
         });
-        after.reviewed_by = Some(p.staff);
+        after.reviewed_by = Some(p.staff.into());
         store
             .save_candidate(ctx, c, after, RoundStage::Reviewing, "review")
             .await?;

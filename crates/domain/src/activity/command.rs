@@ -2,6 +2,7 @@
 //! it is, the command's input and the facts the store knows (gathered by
 //! the caller), and returns what to save or why it is refused.
 
+use crate::id::{DeputyId, UserId};
 use chrono::{Days, NaiveDate};
 use uuid::Uuid;
 
@@ -26,7 +27,7 @@ fn refuse(issues: Vec<FieldIssue>) -> CmdResult<()> {
 
 use crate::command::sorted_ids as sorted;
 
-fn unknown_deputies(field: &str, ids: &[Uuid], existing: &[Uuid]) -> Vec<FieldIssue> {
+fn unknown_deputies(field: &str, ids: &[DeputyId], existing: &[DeputyId]) -> Vec<FieldIssue> {
     ids.iter()
         .enumerate()
         .filter(|(_, d)| !existing.contains(d))
@@ -70,12 +71,16 @@ pub struct ActivityInput {
     pub day: NaiveDate,
     pub place: String,
     pub organiser: String,
-    pub invited_deputy_ids: Vec<Uuid>,
+    pub invited_deputy_ids: Vec<DeputyId>,
 }
 
 /// Plans an activity; `existing_deputies` are those of the invited on
 /// record.
-pub fn plan(input: ActivityInput, existing_deputies: &[Uuid], ctx: &Ctx) -> CmdResult<Activity> {
+pub fn plan(
+    input: ActivityInput,
+    existing_deputies: &[DeputyId],
+    ctx: &Ctx,
+) -> CmdResult<Activity> {
     let a = Activity {
         id: (ctx.new_id)(),
         kind: input.kind,
@@ -112,14 +117,14 @@ pub struct ActivityPatch {
     pub day: Option<NaiveDate>,
     pub place: Option<String>,
     pub organiser: Option<String>,
-    pub invited_deputy_ids: Option<Vec<Uuid>>,
+    pub invited_deputy_ids: Option<Vec<DeputyId>>,
 }
 
 /// What the store knows that bears on a change of an activity.
 #[derive(Debug, Clone, Default)]
 pub struct ActivityFacts {
     /// Which of the invited named are deputies on record.
-    pub existing_deputies: Vec<Uuid>,
+    pub existing_deputies: Vec<DeputyId>,
     /// Whether any deputy has checked in.
     pub checked_in: bool,
 }
@@ -187,11 +192,11 @@ pub fn sign_up(a: &Activity, ctx: &Ctx) -> CmdResult<()> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckIns {
     /// Staff who recorded the attendance; `None` when the deputy checked in.
-    pub by: Option<Uuid>,
+    pub by: Option<UserId>,
     pub duties: Vec<NewDuty>,
 }
 
-fn check_ins(a: &Activity, deputies: &[Uuid], by: Option<Uuid>) -> CheckIns {
+fn check_ins(a: &Activity, deputies: &[DeputyId], by: Option<UserId>) -> CheckIns {
     CheckIns {
         by,
         duties: sorted(deputies.to_vec())
@@ -214,15 +219,15 @@ pub fn check_in(a: &Activity, deputy: Uuid, ctx: &Ctx) -> CmdResult<CheckIns> {
     if !check_in_open(a.day, ctx.today) {
         return Err(ActivityError::CheckInClosed);
     }
-    Ok(check_ins(a, &[deputy], None))
+    Ok(check_ins(a, &[deputy.into()], None))
 }
 
 /// Staff record who attended, on or after the activity's day;
 /// `existing_deputies` are those named that are on record.
 pub fn record_attendance(
     a: &Activity,
-    deputies: &[Uuid],
-    existing_deputies: &[Uuid],
+    deputies: &[DeputyId],
+    existing_deputies: &[DeputyId],
     ctx: &Ctx,
 ) -> CmdResult<CheckIns> {
     refuse(unknown_deputies("deputy_ids", deputies, existing_deputies))?;
@@ -273,7 +278,7 @@ pub fn record_need(input: NeedInput, ctx: &Ctx) -> CmdResult<Need> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MatchInput {
     pub activity_id: Option<Uuid>,
-    pub deputy_id: Option<Uuid>,
+    pub deputy_id: Option<DeputyId>,
     pub activity_known: bool,
     pub deputy_known: bool,
 }

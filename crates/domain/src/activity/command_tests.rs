@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::*;
-use crate::command::testing::{ctx, day, id};
+use crate::command::testing::{ctx, day, deputy, id};
 use crate::duty::DutyKind;
 
 fn input(on: NaiveDate) -> ActivityInput {
@@ -16,12 +16,12 @@ fn input(on: NaiveDate) -> ActivityInput {
         day: on,
         place: "幸福社区".into(),
         organiser: "区人大常委会".into(),
-        invited_deputy_ids: vec![id(22), id(21)],
+        invited_deputy_ids: vec![id(22).into(), id(21).into()],
     }
 }
 
 fn activity(on: NaiveDate) -> Activity {
-    plan(input(on), &[id(21), id(22)], &ctx()).unwrap_or_else(|e| panic!("{e}"))
+    plan(input(on), &[id(21).into(), id(22).into()], &ctx()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn invalid(issues: &[(&str, Issue)]) -> ActivityError {
@@ -41,8 +41,8 @@ fn an_activity_is_planned_trimmed_with_its_invited_sorted() {
     let a = activity(day(2026, 12, 5));
     assert_eq!(a.title, "走进社区心理健康讲座");
     assert_eq!(a.brand.as_deref(), Some("代表+心理关爱"));
-    assert_eq!(a.invited, vec![id(21), id(22)]);
-    assert_eq!(a.created_by, id(10));
+    assert_eq!(a.invited, vec![deputy(21), deputy(22)]);
+    assert_eq!(a.created_by, id(10).into());
 }
 
 #[test]
@@ -50,9 +50,9 @@ fn planning_refuses_blanks_a_missing_brand_a_far_day_and_unknown_deputies() {
     let mut i = input(day(2027, 12, 7));
     i.brand = Some(" ".into());
     i.place = "\u{200B}".into();
-    i.invited_deputy_ids = vec![id(21), id(99)];
+    i.invited_deputy_ids = vec![id(21).into(), id(99).into()];
     assert_eq!(
-        plan(i, &[id(21)], &ctx()),
+        plan(i, &[id(21).into()], &ctx()),
         Err(invalid(&[
             ("place", Issue::Blank),
             ("brand", Issue::BrandRequired),
@@ -63,7 +63,7 @@ fn planning_refuses_blanks_a_missing_brand_a_far_day_and_unknown_deputies() {
     let mut other = input(day(2025, 12, 4));
     other.kind = ActivityKind::Visit;
     other.brand = None;
-    assert!(plan(other, &[id(21), id(22)], &ctx()).is_ok());
+    assert!(plan(other, &[id(21).into(), id(22).into()], &ctx()).is_ok());
 }
 
 #[test]
@@ -133,7 +133,7 @@ fn sign_up_until_the_day_check_in_on_the_day_attendance_from_the_day() {
             "{on}"
         );
         assert_eq!(
-            record_attendance(&a, &[id(21)], &[id(21)], &ctx()).err(),
+            record_attendance(&a, &[id(21).into()], &[id(21).into()], &ctx()).err(),
             (!attends).then_some(ActivityError::NotHeld),
             "{on}"
         );
@@ -152,19 +152,29 @@ fn check_ins_carry_a_duty_each_and_who_recorded_them() {
     let [d] = own.duties.as_slice() else {
         panic!("one duty")
     };
-    assert_eq!(d.deputy_id, id(21));
+    assert_eq!(d.deputy_id, id(21).into());
     assert_eq!(d.kind, DutyKind::ActivityAttended);
     assert_eq!(d.occurred_on, a.day);
     assert_eq!(d.content.as_deref(), Some("代表+心理关爱"));
     assert_eq!(d.ref_id, Some(a.id));
 
-    let rec = record_attendance(&a, &[id(22), id(21), id(22)], &[id(21), id(22)], &ctx())
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(rec.by, Some(id(10)));
-    let who: Vec<Uuid> = rec.duties.iter().map(|d| d.deputy_id).collect();
-    assert_eq!(who, vec![id(21), id(22)]);
+    let rec = record_attendance(
+        &a,
+        &[id(22).into(), id(21).into(), id(22).into()],
+        &[id(21).into(), id(22).into()],
+        &ctx(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(rec.by, Some(Into::into(id(10))));
+    let who: Vec<_> = rec.duties.iter().map(|d| d.deputy_id).collect();
+    assert_eq!(who, vec![deputy(21), deputy(22)]);
     assert_eq!(
-        record_attendance(&a, &[id(21), id(99)], &[id(21)], &ctx()),
+        record_attendance(
+            &a,
+            &[id(21).into(), id(99).into()],
+            &[id(21).into()],
+            &ctx()
+        ),
         Err(invalid(&[("deputy_ids[1]", Issue::UnknownDeputy)]))
     );
 }
@@ -187,7 +197,7 @@ fn matched(n: &Need, deputy: Option<Uuid>, activity: Option<Uuid>) -> CmdResult<
         n,
         MatchInput {
             activity_id: activity,
-            deputy_id: deputy,
+            deputy_id: deputy.map(Into::into),
             activity_known: true,
             deputy_known: true,
         },
@@ -207,7 +217,7 @@ fn a_need_is_open_then_matched_then_met_and_never_matched_after() {
     );
     let m = matched(&n, Some(id(21)), None).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(m.status, NeedStatus::Matched);
-    assert_eq!(m.deputy_id, Some(id(21)));
+    assert_eq!(m.deputy_id, Some(Into::into(id(21))));
     let again = matched(&m, None, Some(id(40))).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((again.deputy_id, again.activity_id), (None, Some(id(40))));
     assert_eq!(
@@ -240,7 +250,7 @@ fn a_match_names_something_that_exists() {
     );
     let unknown = MatchInput {
         activity_id: Some(id(40)),
-        deputy_id: Some(id(99)),
+        deputy_id: Some(id(99).into()),
         activity_known: false,
         deputy_known: false,
     };

@@ -1,6 +1,7 @@
 //! Deputies' activities (履职活动, "代表+") and the needs list (需求清单)
 //! of enterprises and residents that activities and deputies answer.
 
+use crate::id::{DeputyId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -63,8 +64,8 @@ pub struct Activity {
     pub place: String,
     pub organiser: String,
     /// Deputies invited, sorted.
-    pub invited: Vec<Uuid>,
-    pub created_by: Uuid,
+    pub invited: Vec<DeputyId>,
+    pub created_by: UserId,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
@@ -73,12 +74,12 @@ pub struct Activity {
 /// A deputy's part in an activity.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Participant {
-    pub deputy_id: Uuid,
+    pub deputy_id: DeputyId,
     pub invited: bool,
     pub signed_up_at: Option<DateTime<Utc>>,
     pub checked_in_at: Option<DateTime<Utc>>,
     /// Staff who recorded the attendance, when not the deputy.
-    pub checked_in_by: Option<Uuid>,
+    pub checked_in_by: Option<UserId>,
 }
 
 /// A need of an enterprise or a resident (需求清单).
@@ -92,9 +93,9 @@ pub struct Need {
     pub contact_phone: Option<String>,
     pub status: NeedStatus,
     pub activity_id: Option<Uuid>,
-    pub deputy_id: Option<Uuid>,
+    pub deputy_id: Option<DeputyId>,
     pub close_note: Option<String>,
-    pub created_by: Uuid,
+    pub created_by: UserId,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,

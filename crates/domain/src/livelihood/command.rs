@@ -2,6 +2,7 @@
 //! and reviewing candidates, ballots, closing the vote, breaking a tie,
 //! and the adopted projects' progress, comments and ratings.
 
+use crate::id::{DeputyId, UnitId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 use uuid::Uuid;
@@ -56,7 +57,7 @@ pub struct RoundInput {
 }
 
 /// Opens a round; it starts collecting candidates.
-pub fn create_round(input: RoundInput, created_by: Uuid, ctx: &Ctx) -> CmdResult<Round> {
+pub fn create_round(input: RoundInput, created_by: UserId, ctx: &Ctx) -> CmdResult<Round> {
     refuse(blank_issues(&[
         ("term", &input.term),
         ("title", &input.title),
@@ -302,15 +303,15 @@ pub struct ProposeInput {
     pub title: String,
     pub description: String,
     pub estimated_budget: Option<i64>,
-    pub unit_id: Option<Uuid>,
+    pub unit_id: Option<UnitId>,
 }
 
 /// Who proposes a candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Proposer {
     pub source: CandidateSource,
-    pub user_id: Option<Uuid>,
-    pub deputy_id: Option<Uuid>,
+    pub user_id: Option<UserId>,
+    pub deputy_id: Option<DeputyId>,
 }
 
 /// Proposes a candidate while the round collects. `unit_exists` tells
@@ -357,7 +358,7 @@ pub fn propose(
 pub struct ReviewInput {
     pub shortlist: bool,
     pub reason: String,
-    pub unit_id: Option<Uuid>,
+    pub unit_id: Option<UnitId>,
 }
 
 /// Shortlists a candidate or not, with a reason, while the round is
@@ -387,7 +388,7 @@ pub fn review(
     };
     after.review_reason = Some(input.reason);
     after.unit_id = unit;
-    after.reviewed_by = Some(reviewer);
+    after.reviewed_by = Some(reviewer.into());
     Ok(CandidateChange {
         after,
         action: "review",
@@ -398,12 +399,12 @@ pub fn review(
 
 /// The deputy a ballot, comment or rating is given as: one who serves in
 /// the round's congress (its level and term).
-pub fn voter(r: &Round, deputy_id: Uuid, memberships: &[Membership]) -> CmdResult<Uuid> {
+pub fn voter(r: &Round, deputy_id: DeputyId, memberships: &[Membership]) -> CmdResult<Uuid> {
     let serving = memberships
         .iter()
         .any(|m| m.level == r.level && m.term == r.term && m.status == MembershipStatus::Serving);
     if serving {
-        Ok(deputy_id)
+        Ok(deputy_id.into())
     } else {
         Err(LivelihoodError::NotAMember)
     }
@@ -473,7 +474,7 @@ pub fn report_progress(
         percent: input.percent,
         note: input.note,
         reported_on: on,
-        reported_by: reporter,
+        reported_by: reporter.into(),
         created_at: ctx.now,
     })
 }
@@ -483,7 +484,7 @@ pub fn report_progress(
 pub fn comment(
     r: &Round,
     project: &Candidate,
-    deputy_id: Uuid,
+    deputy_id: DeputyId,
     content: String,
     ctx: &Ctx,
 ) -> CmdResult<Comment> {

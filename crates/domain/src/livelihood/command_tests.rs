@@ -33,7 +33,7 @@ fn round(stage: RoundStage) -> Round {
         secret_ballot: true,
         stage,
         tie_break: None,
-        created_by: id(2),
+        created_by: id(2).into(),
         created_at: c.now,
         updated_at: c.now,
         version: 3,
@@ -81,12 +81,12 @@ fn rounds_open_with_a_term_and_a_title() {
         seats: 2,
         secret_ballot: true,
     };
-    let r = create_round(input(" 第十九届 ", " 实事 "), id(2), &ctx());
+    let r = create_round(input(" 第十九届 ", " 实事 "), id(2).into(), &ctx());
     assert_eq!(
         r.as_ref().map(|r| (r.stage, r.term.as_str())),
         Ok((Collecting, "第十九届"))
     );
-    let e = create_round(input(" ", ""), id(2), &ctx());
+    let e = create_round(input(" ", ""), id(2).into(), &ctx());
     assert_eq!(
         e.map(|_| ()),
         Err(LivelihoodError::Invalid(vec![
@@ -250,12 +250,12 @@ fn proposing_and_reviewing() {
         title: title.into(),
         description: "说明".into(),
         estimated_budget: None,
-        unit_id: unit,
+        unit_id: unit.map(Into::into),
     };
     let by = Proposer {
         source: CandidateSource::Deputy,
-        user_id: Some(id(7)),
-        deputy_id: Some(id(8)),
+        user_id: Some(id(7).into()),
+        deputy_id: Some(id(8).into()),
     };
     let r = round(Collecting);
     let ok = propose(&r, input(" 电梯 ", None), false, by, &ctx());
@@ -273,7 +273,7 @@ fn proposing_and_reviewing() {
     let review_input = |shortlist: bool, reason: &str, unit: Option<Uuid>| ReviewInput {
         shortlist,
         reason: reason.into(),
-        unit_id: unit,
+        unit_id: unit.map(Into::into),
     };
     let c = candidate(3, S::Proposed);
     let r = round(Reviewing);
@@ -341,7 +341,10 @@ fn ballots_and_voters() {
     };
     let r = round(Voting);
     let serving = membership(Level::County, "第十九届", MembershipStatus::Serving);
-    assert_eq!(voter(&r, id(8), std::slice::from_ref(&serving)), Ok(id(8)));
+    assert_eq!(
+        voter(&r, id(8).into(), std::slice::from_ref(&serving)),
+        Ok(id(8))
+    );
     let other_term = membership(Level::County, "第十八届", MembershipStatus::Serving);
     let other_level = membership(Level::Township, "第十九届", MembershipStatus::Serving);
     let ended = Membership {
@@ -349,7 +352,10 @@ fn ballots_and_voters() {
         ..serving
     };
     for m in [other_term, other_level, ended] {
-        assert_eq!(voter(&r, id(8), &[m]), Err(LivelihoodError::NotAMember));
+        assert_eq!(
+            voter(&r, id(8).into(), &[m]),
+            Err(LivelihoodError::NotAMember)
+        );
     }
     let shortlist = [id(3), id(4), id(5)];
     let ok = ballot(&r, &[id(3)], &[id(4)], &[], &shortlist);
@@ -410,11 +416,11 @@ fn projects_progress_comments_and_ratings() {
         let got = report_progress(&round(*stage), &p, i.clone(), id(7), &ctx()).map(|_| ());
         assert_eq!(got, Err(want.clone()));
     }
-    let ok = comment(&round(Evaluating), &p, id(8), "好".into(), &ctx());
-    assert_eq!(ok.map(|c| c.deputy_id), Ok(id(8)));
-    let blank = comment(&round(Evaluating), &p, id(8), " ".into(), &ctx()).map(|_| ());
+    let ok = comment(&round(Evaluating), &p, id(8).into(), "好".into(), &ctx());
+    assert_eq!(ok.map(|c| c.deputy_id), Ok(id(8).into()));
+    let blank = comment(&round(Evaluating), &p, id(8).into(), " ".into(), &ctx()).map(|_| ());
     assert_eq!(blank, Err(invalid("content", Issue::Blank)));
-    let closed = comment(&round(Closed), &p, id(8), "好".into(), &ctx()).map(|_| ());
+    let closed = comment(&round(Closed), &p, id(8).into(), "好".into(), &ctx()).map(|_| ());
     assert_eq!(closed, Err(LivelihoodError::InvalidState(Closed)));
     assert_eq!(check_rating(&round(Evaluating)), Ok(()));
     assert_eq!(

@@ -1,6 +1,7 @@
 //! Rounds, candidates and the records of the adopted projects, as the
 //! domain keeps them, and the change a command on a round makes.
 
+use crate::id::{DeputyId, UnitId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use uuid::Uuid;
@@ -23,7 +24,7 @@ pub struct Round {
     pub stage: RoundStage,
     /// How a tie at the cut-off was decided, if there was one.
     pub tie_break: Option<String>,
-    pub created_by: Uuid,
+    pub created_by: UserId,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
@@ -39,13 +40,13 @@ pub struct Candidate {
     /// Yuan.
     pub estimated_budget: Option<i64>,
     /// The responsible unit.
-    pub unit_id: Option<Uuid>,
+    pub unit_id: Option<UnitId>,
     pub source: CandidateSource,
-    pub proposed_by: Option<Uuid>,
-    pub proposer_deputy_id: Option<Uuid>,
+    pub proposed_by: Option<UserId>,
+    pub proposer_deputy_id: Option<DeputyId>,
     pub status: CandidateStatus,
     pub review_reason: Option<String>,
-    pub reviewed_by: Option<Uuid>,
+    pub reviewed_by: Option<UserId>,
     pub approvals: Option<u32>,
     pub against: Option<u32>,
     pub abstentions: Option<u32>,
@@ -69,7 +70,7 @@ pub struct Progress {
     pub percent: i32,
     pub note: String,
     pub reported_on: NaiveDate,
-    pub reported_by: Uuid,
+    pub reported_by: UserId,
     pub created_at: DateTime<Utc>,
 }
 
@@ -78,7 +79,7 @@ pub struct Progress {
 pub struct Comment {
     pub id: Uuid,
     pub candidate_id: Uuid,
-    pub deputy_id: Uuid,
+    pub deputy_id: DeputyId,
     pub content: String,
     pub created_at: DateTime<Utc>,
 }

@@ -12,8 +12,8 @@ fn id(n: u128) -> Uuid {
 
 fn ctx(user: Option<Uuid>, deputy: Option<Uuid>) -> Ctx {
     Ctx {
-        user_id: user,
-        deputy_id: deputy,
+        user_id: user.map(Into::into),
+        deputy_id: deputy.map(Into::into),
         now: Utc
             .with_ymd_and_hms(2026, 11, 30, 17, 0, 0)
             .single()
@@ -60,7 +60,7 @@ const ALL_OPS: [&str; 4] = ["answer", "forward", "unit_reply", "take_up"];
 fn run(op: &str, o: &ConstituentOpinion) -> Result<Change, OpinionError> {
     match op {
         "answer" => answer(o, "已联系街道".into(), &staff()),
-        "forward" => forward(o, id(30), None, true, &staff()),
+        "forward" => forward(o, id(30).into(), None, true, &staff()),
         "unit_reply" => unit_reply(o, "已修复".into(), &ctx(Some(id(12)), None)),
         _ => take_up(o, take_up_input(), true, &deputy()),
     }
@@ -73,7 +73,7 @@ fn a_received_opinion_is_kept_trimmed_and_waiting() {
     assert_eq!(o.status, OpinionStatus::Received);
     assert_eq!(o.category.as_deref(), Some("城乡建设"));
     assert_eq!(o.submitter_name.as_deref(), Some("张先生"));
-    assert_eq!(o.created_by, Some(id(7)));
+    assert_eq!(o.created_by, Some(Into::into(id(7))));
     assert_eq!(o.handled_by, None);
 }
 
@@ -139,14 +139,14 @@ fn routing_records_who_and_when_but_a_unit_reply_keeps_the_router() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(a.action, "answer");
     assert_eq!(a.after.answer.as_deref(), Some("已联系"));
-    assert_eq!(a.after.handled_by, Some(id(10)));
+    assert_eq!(a.after.handled_by, Some(Into::into(id(10))));
     assert_eq!(a.after.handled_at, Some(c.now));
 
     let mut fwd = opinion(OpinionStatus::Forwarded);
-    fwd.handled_by = Some(id(10));
+    fwd.handled_by = Some(id(10).into());
     let r = unit_reply(&fwd, "已修复".into(), &ctx(Some(id(12)), None))
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(r.after.handled_by, Some(id(10)));
+    assert_eq!(r.after.handled_by, Some(Into::into(id(10))));
     assert_eq!(r.after.unit_reply.as_deref(), Some("已修复"));
 }
 
@@ -176,17 +176,17 @@ fn blank_answers_and_replies_are_refused() {
 fn forwarding_needs_a_unit_on_record_and_drops_a_blank_note() {
     let o = opinion(OpinionStatus::Received);
     assert_eq!(
-        forward(&o, id(30), Some("请核实".into()), false, &staff()),
+        forward(&o, id(30).into(), Some("请核实".into()), false, &staff()),
         Err(OpinionError::Invalid(vec![FieldIssue::new(
             "unit_id",
             Issue::UnknownUnit
         )]))
     );
-    let c =
-        forward(&o, id(30), Some("  ".into()), true, &staff()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(c.after.unit_id, Some(id(30)));
+    let c = forward(&o, id(30).into(), Some("  ".into()), true, &staff())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.after.unit_id, Some(Into::into(id(30))));
     assert_eq!(c.after.forward_note, None);
-    let c = forward(&o, id(30), Some("请核实".into()), true, &staff())
+    let c = forward(&o, id(30).into(), Some("请核实".into()), true, &staff())
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.after.forward_note.as_deref(), Some("请核实"));
 }
@@ -196,17 +196,17 @@ fn taking_up_drafts_a_suggestion_of_the_opinion_and_credits_the_deputy() {
     let o = opinion(OpinionStatus::Received);
     let c = take_up(&o, take_up_input(), true, &deputy()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.action, "take_up");
-    assert_eq!(c.after.handled_by, Some(id(11)));
+    assert_eq!(c.after.handled_by, Some(Into::into(id(11))));
     let [Effect::Suggestion(s), Effect::Duty(d)] = c.effects.as_slice() else {
         panic!("effects: {:?}", c.effects)
     };
     assert_eq!(s.title, "关于修复路灯的建议");
     assert_eq!(s.content, o.content);
-    assert_eq!(s.lead_deputy_id, id(20));
-    assert_eq!(s.created_by, id(11));
+    assert_eq!(s.lead_deputy_id, id(20).into());
+    assert_eq!(s.created_by, id(11).into());
     assert_eq!(s.source, SuggestionSource::ConstituentOpinion);
     assert_eq!(s.source_ref, Some(o.id.to_string()));
-    assert_eq!(d.deputy_id, id(20));
+    assert_eq!(d.deputy_id, id(20).into());
     assert_eq!(d.kind, DutyKind::OpinionTakenUp);
     assert_eq!(d.ref_id, Some(o.id));
     // 17:00 UTC on 30 November is 1 December in China.

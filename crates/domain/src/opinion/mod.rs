@@ -6,6 +6,7 @@
 //! facts the store knows (gathered by the caller), and return what to save
 //! or why it is refused. Nothing here reads or writes anything.
 
+use crate::id::{DeputyId, UnitId, UserId};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -48,15 +49,15 @@ pub struct ConstituentOpinion {
     /// The direct answer, by staff or a deputy.
     pub answer: Option<String>,
     /// The unit it was forwarded to.
-    pub unit_id: Option<Uuid>,
+    pub unit_id: Option<UnitId>,
     pub forward_note: Option<String>,
     pub unit_reply: Option<String>,
     /// The suggestion a deputy made of it.
     pub suggestion_id: Option<Uuid>,
-    pub handled_by: Option<Uuid>,
+    pub handled_by: Option<UserId>,
     pub handled_at: Option<DateTime<Utc>>,
     /// The account that left it, if signed in.
-    pub created_by: Option<Uuid>,
+    pub created_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
@@ -66,9 +67,9 @@ pub struct ConstituentOpinion {
 #[derive(Debug, Clone, Copy)]
 pub struct Ctx {
     /// The signed-in account, if any (leaving an opinion needs none).
-    pub user_id: Option<Uuid>,
+    pub user_id: Option<UserId>,
     /// The deputy the account speaks for, if any.
-    pub deputy_id: Option<Uuid>,
+    pub deputy_id: Option<DeputyId>,
     pub now: DateTime<Utc>,
     /// Makes the id of a new record.
     pub new_id: fn() -> Uuid,
@@ -238,7 +239,7 @@ pub fn answer(o: &ConstituentOpinion, text: String, ctx: &Ctx) -> CmdResult<Chan
 /// Forwards an opinion to a unit; `unit_known` says whether it exists.
 pub fn forward(
     o: &ConstituentOpinion,
-    unit_id: Uuid,
+    unit_id: UnitId,
     note: Option<String>,
     unit_known: bool,
     ctx: &Ctx,

@@ -2,6 +2,7 @@
 //! record as it is, the command's input and the facts the store knows
 //! (gathered by the caller), and returns what to save or why it is refused.
 
+use crate::id::DeputyId;
 use chrono::{Days, NaiveDate};
 use uuid::Uuid;
 
@@ -33,12 +34,12 @@ use crate::command::sorted_ids as sorted;
 #[derive(Debug, Clone, Default)]
 pub struct StationFacts {
     /// Which of the deputies named are on record.
-    pub existing_deputies: Vec<Uuid>,
+    pub existing_deputies: Vec<DeputyId>,
     /// The ancestry of the parent named, if one is.
     pub parent: Option<Ancestry>,
 }
 
-fn unknown_deputies(ids: &[Uuid], facts: &StationFacts) -> Vec<FieldIssue> {
+fn unknown_deputies(ids: &[DeputyId], facts: &StationFacts) -> Vec<FieldIssue> {
     ids.iter()
         .enumerate()
         .filter(|(_, d)| !facts.existing_deputies.contains(d))
@@ -61,7 +62,7 @@ pub struct StationInput {
     pub contact_person: Option<String>,
     pub contact_phone: Option<String>,
     pub description: Option<String>,
-    pub deputy_ids: Vec<Uuid>,
+    pub deputy_ids: Vec<DeputyId>,
 }
 
 /// Opens a station.
@@ -100,7 +101,7 @@ pub struct StationPatch {
     pub contact_person: Option<Option<String>>,
     pub contact_phone: Option<Option<String>>,
     pub description: Option<Option<String>>,
-    pub deputy_ids: Option<Vec<Uuid>>,
+    pub deputy_ids: Option<Vec<DeputyId>>,
 }
 
 /// Changes a station; `None` when the patch changes nothing.
@@ -164,7 +165,7 @@ pub struct ReceptionInput {
     pub day: NaiveDate,
     pub hours: Option<String>,
     pub topic: Option<String>,
-    pub deputy_ids: Vec<Uuid>,
+    pub deputy_ids: Vec<DeputyId>,
 }
 
 /// Plans a reception day at a station: the deputies on duty are assigned

@@ -1,10 +1,9 @@
 //! Decision tables of the station and reception-day commands.
 
 use chrono::NaiveDate;
-use uuid::Uuid;
 
 use super::*;
-use crate::command::testing::{ctx, day, id};
+use crate::command::testing::{ctx, day, deputy, id};
 use crate::duty::DutyKind;
 
 fn input() -> StationInput {
@@ -16,13 +15,13 @@ fn input() -> StationInput {
         contact_person: None,
         contact_phone: None,
         description: None,
-        deputy_ids: vec![id(22), id(21), id(22)],
+        deputy_ids: vec![id(22).into(), id(21).into(), id(22).into()],
     }
 }
 
 fn facts(parent: Option<Ancestry>) -> StationFacts {
     StationFacts {
-        existing_deputies: vec![id(21), id(22)],
+        existing_deputies: vec![id(21).into(), id(22).into()],
         parent,
     }
 }
@@ -48,7 +47,7 @@ fn invalid(issues: &[(&str, Issue)]) -> StationError {
 fn a_station_opens_trimmed_with_its_deputies_sorted_once() {
     let s = station();
     assert_eq!(s.name, "古城街道代表联络站");
-    assert_eq!(s.deputy_ids, vec![id(21), id(22)]);
+    assert_eq!(s.deputy_ids, vec![deputy(21), deputy(22)]);
     assert_eq!(s.id, id(999));
     assert_eq!(s.version, 1);
 }
@@ -57,7 +56,7 @@ fn a_station_opens_trimmed_with_its_deputies_sorted_once() {
 fn opening_refuses_unknown_deputies_a_blank_name_and_a_gone_parent() {
     let mut i = input();
     i.name = "\u{3000}".into();
-    i.deputy_ids = vec![id(21), id(99)];
+    i.deputy_ids = vec![id(21).into(), id(99).into()];
     assert_eq!(
         open(i, &facts(Some(Ancestry::Missing)), &ctx()),
         Err(invalid(&[
@@ -110,7 +109,7 @@ fn a_patch_changes_only_what_it_names_and_checks_the_new_parent() {
     let patch = StationPatch {
         address: Some(Some("古城路1号".into())),
         parent_id: Some(None),
-        deputy_ids: Some(vec![id(22)]),
+        deputy_ids: Some(vec![id(22).into()]),
         ..Default::default()
     };
     let after = update(&s, patch, &facts(None))
@@ -118,7 +117,7 @@ fn a_patch_changes_only_what_it_names_and_checks_the_new_parent() {
         .unwrap_or_else(|| panic!("changed"));
     assert_eq!(after.address.as_deref(), Some("古城路1号"));
     assert_eq!(after.parent_id, None);
-    assert_eq!(after.deputy_ids, vec![id(22)]);
+    assert_eq!(after.deputy_ids, vec![deputy(22)]);
     assert_eq!(after.name, s.name);
 
     let looping = StationPatch {
@@ -145,7 +144,7 @@ fn a_station_with_stations_below_stays_open() {
     assert_eq!(closed.deleted_at, Some(ctx().now));
 }
 
-fn plan(d: NaiveDate, deputies: Vec<Uuid>) -> CmdResult<ReceptionDay> {
+fn plan(d: NaiveDate, deputies: Vec<DeputyId>) -> CmdResult<ReceptionDay> {
     plan_reception(
         &station(),
         ReceptionInput {
@@ -170,7 +169,7 @@ fn a_reception_day_has_assigned_deputies_within_a_year_of_today() {
         (day(2027, 12, 7), false),
     ];
     for (d, ok) in table {
-        let got = plan(d, vec![id(21)]);
+        let got = plan(d, vec![id(21).into()]);
         if ok {
             assert_eq!(got.map(|r| r.day), Ok(d));
         } else {
@@ -178,14 +177,15 @@ fn a_reception_day_has_assigned_deputies_within_a_year_of_today() {
         }
     }
     assert_eq!(
-        plan(day(2026, 12, 5), vec![id(21), id(30)]),
+        plan(day(2026, 12, 5), vec![id(21).into(), id(30).into()]),
         Err(invalid(&[("deputy_ids[1]", Issue::NotAssigned)]))
     );
 }
 
 #[test]
 fn a_reception_day_is_recorded_once_on_or_after_the_day_with_a_duty_each() {
-    let today = plan(day(2026, 12, 5), vec![id(22), id(21)]).unwrap_or_else(|e| panic!("{e}"));
+    let today = plan(day(2026, 12, 5), vec![id(22).into(), id(21).into()])
+        .unwrap_or_else(|e| panic!("{e}"));
     let record = || ReceptionRecord {
         people_received: 12,
         matters: vec![" 小区停车难 ".into()],
@@ -193,9 +193,9 @@ fn a_reception_day_is_recorded_once_on_or_after_the_day_with_a_duty_each() {
     let r = record_reception(&today, "古城站", record(), &ctx()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.after.people_received, Some(12));
     assert_eq!(r.after.matters, vec!["小区停车难".to_owned()]);
-    assert_eq!(r.after.recorded_by, Some(id(10)));
-    let credited: Vec<Uuid> = r.duties.iter().map(|d| d.deputy_id).collect();
-    assert_eq!(credited, vec![id(21), id(22)]);
+    assert_eq!(r.after.recorded_by, Some(Into::into(id(10))));
+    let credited: Vec<_> = r.duties.iter().map(|d| d.deputy_id).collect();
+    assert_eq!(credited, vec![deputy(21), deputy(22)]);
     assert!(r.duties.iter().all(|d| d.kind == DutyKind::ReceptionServed
         && d.title == "古城站接待日"
         && d.occurred_on == today.day
@@ -205,7 +205,7 @@ fn a_reception_day_is_recorded_once_on_or_after_the_day_with_a_duty_each() {
         record_reception(&r.after, "古城站", record(), &ctx()),
         Err(StationError::AlreadyRecorded)
     );
-    let tomorrow = plan(day(2026, 12, 6), vec![id(21)]).unwrap_or_else(|e| panic!("{e}"));
+    let tomorrow = plan(day(2026, 12, 6), vec![id(21).into()]).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         record_reception(&tomorrow, "古城站", record(), &ctx()),
         Err(StationError::NotHeldYet)

@@ -15,6 +15,7 @@ string_enum! {
 
 pub use crate::opinion::OpinionStatus;
 
+use crate::id::{DeputyId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -38,7 +39,7 @@ pub struct Station {
     pub contact_phone: Option<String>,
     pub description: Option<String>,
     /// Deputies assigned to the station, sorted.
-    pub deputy_ids: Vec<Uuid>,
+    pub deputy_ids: Vec<DeputyId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
@@ -55,11 +56,11 @@ pub struct ReceptionDay {
     pub hours: Option<String>,
     pub topic: Option<String>,
     /// Deputies on duty, sorted.
-    pub deputy_ids: Vec<Uuid>,
+    pub deputy_ids: Vec<DeputyId>,
     pub people_received: Option<i32>,
     pub matters: Vec<String>,
     pub recorded_at: Option<DateTime<Utc>>,
-    pub recorded_by: Option<Uuid>,
+    pub recorded_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,

@@ -14,11 +14,11 @@ use crate::text::is_blank;
 /// Who gives a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct By {
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// The deputy the account speaks for, if any.
-    pub deputy_id: Option<Uuid>,
+    pub deputy_id: Option<DeputyId>,
     /// The unit the account works for, if any.
-    pub unit_id: Option<Uuid>,
+    pub unit_id: Option<UnitId>,
 }
 
 /// Who acts, when, and under which deadline policy.
@@ -139,19 +139,19 @@ pub fn reject(s: &Suggestion, reason: String) -> CmdResult<Change> {
 /// An assignment to units.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssignInput {
-    pub lead_unit_id: Uuid,
-    pub co_unit_ids: Vec<Uuid>,
+    pub lead_unit_id: UnitId,
+    pub co_unit_ids: Vec<UnitId>,
     pub color: Color,
     pub due_date: Option<NaiveDate>,
     pub co_unit_due_date: Option<NaiveDate>,
-    pub supervisor_id: Option<Uuid>,
+    pub supervisor_id: Option<UserId>,
 }
 
 /// What the store knows that bears on an assignment.
 #[derive(Debug, Clone, Default)]
 pub struct AssignFacts {
     /// Which of the named units exist.
-    pub existing_units: Vec<Uuid>,
+    pub existing_units: Vec<UnitId>,
     /// Whether the named supervisor is an active leader (`None` when none
     /// is named).
     pub supervisor_is_leader: Option<bool>,
@@ -183,7 +183,7 @@ pub fn assign(
             issue: Issue::UnknownUnit,
         });
     }
-    let mut co_units: Vec<Uuid> = Vec::new();
+    let mut co_units: Vec<UnitId> = Vec::new();
     for (i, u) in input.co_unit_ids.iter().enumerate() {
         if *u == input.lead_unit_id || co_units.contains(u) {
             continue;
@@ -230,7 +230,7 @@ pub fn assign(
     after.co_units = co_units
         .iter()
         .map(|u| CoUnit {
-            unit_id: *u,
+            unit_id: (*u),
             deadline: Some(co_deadline),
             opinion: None,
             opinion_at: None,

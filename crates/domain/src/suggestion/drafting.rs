@@ -1,13 +1,11 @@
 //! Drafting: the deputy's new suggestion and changes to the draft.
 
-use uuid::Uuid;
-
 use super::command::{CmdResult, blank_issues, change, refuse, require_status};
 use super::*;
 
 /// The co-signers of a draft: each named once, never the lead deputy.
-pub fn co_signer_list(lead: Uuid, ids: &[Uuid]) -> Vec<Uuid> {
-    let mut out: Vec<Uuid> = Vec::new();
+pub fn co_signer_list(lead: DeputyId, ids: &[DeputyId]) -> Vec<DeputyId> {
+    let mut out: Vec<DeputyId> = Vec::new();
     for d in ids {
         if *d != lead && !out.contains(d) {
             out.push(*d);
@@ -23,13 +21,13 @@ pub struct DraftFacts {
     /// none is asked for).
     pub category_known: bool,
     /// Which of the named co-signers exist.
-    pub existing_deputies: Vec<Uuid>,
+    pub existing_deputies: Vec<DeputyId>,
 }
 
 /// The co-signers named in the request that are not on record, by their
 /// place in the request (the lead deputy and repeats are not checked).
-fn unknown_deputies(lead: Uuid, ids: &[Uuid], facts: &DraftFacts) -> Vec<FieldIssue> {
-    let mut seen: Vec<Uuid> = Vec::new();
+fn unknown_deputies(lead: DeputyId, ids: &[DeputyId], facts: &DraftFacts) -> Vec<FieldIssue> {
+    let mut seen: Vec<DeputyId> = Vec::new();
     let mut out = Vec::new();
     for (i, d) in ids.iter().enumerate() {
         if *d == lead || seen.contains(d) {
@@ -62,7 +60,7 @@ pub struct DraftInput {
     pub term: String,
     pub session: Option<String>,
     pub timing: SessionTiming,
-    pub co_signer_ids: Vec<Uuid>,
+    pub co_signer_ids: Vec<DeputyId>,
     pub source: Option<SuggestionSource>,
     pub source_ref: Option<String>,
 }
@@ -70,9 +68,9 @@ pub struct DraftInput {
 /// Drafts a suggestion led by the deputy `lead`.
 pub fn draft(
     input: DraftInput,
-    lead: Uuid,
+    lead: DeputyId,
     facts: &DraftFacts,
-    by: Uuid,
+    by: UserId,
 ) -> CmdResult<NewSuggestion> {
     let co = co_signer_list(lead, &input.co_signer_ids);
     let mut issues = blank_issues(&[
@@ -108,7 +106,7 @@ pub struct DraftPatch {
     pub term: Option<String>,
     pub session: Option<Option<String>>,
     pub timing: Option<SessionTiming>,
-    pub co_signer_ids: Option<Vec<Uuid>>,
+    pub co_signer_ids: Option<Vec<DeputyId>>,
 }
 
 /// Changes a draft; `None` when the patch changes nothing.

@@ -5,6 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
+pub use crate::id::{DeputyId, UnitId, UserId};
+
 mod command;
 #[cfg(test)]
 mod command_tests;
@@ -205,7 +207,7 @@ pub fn format_number(year: i32, seq: i64) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CoSignerView))]
 pub struct CoSigner {
-    pub deputy_id: Uuid,
+    pub deputy_id: DeputyId,
     /// Set when the co-signer withdrew before submission.
     pub withdrawn_at: Option<DateTime<Utc>>,
 }
@@ -221,7 +223,7 @@ pub const UNIT_VISIBLE: &[SuggestionStatus] = &[
 /// A co-unit (协办单位): its own deadline and its opinion to the lead unit.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CoUnit {
-    pub unit_id: Uuid,
+    pub unit_id: UnitId,
     pub deadline: Option<NaiveDate>,
     pub opinion: Option<String>,
     pub opinion_at: Option<DateTime<Utc>>,
@@ -234,7 +236,7 @@ pub struct Reply {
     pub id: Uuid,
     /// 1 for the first reply, 2 after one rehandling, ...
     pub round: i32,
-    pub unit_id: Uuid,
+    pub unit_id: UnitId,
     pub category: ReplyCategory,
     pub content: String,
     /// 文号
@@ -259,15 +261,15 @@ pub struct Suggestion {
     pub term: String,
     pub session: Option<String>,
     pub timing: SessionTiming,
-    pub lead_deputy_id: Uuid,
+    pub lead_deputy_id: DeputyId,
     pub co_signers: Vec<CoSigner>,
     pub source: SuggestionSource,
     pub source_ref: Option<String>,
     pub status: SuggestionStatus,
     pub color: Option<Color>,
-    pub lead_unit_id: Option<Uuid>,
+    pub lead_unit_id: Option<UnitId>,
     pub co_units: Vec<CoUnit>,
-    pub supervisor_id: Option<Uuid>,
+    pub supervisor_id: Option<UserId>,
     pub assigned_on: Option<NaiveDate>,
     pub deadline: Option<NaiveDate>,
     pub overdue_recorded: bool,
@@ -284,11 +286,11 @@ pub struct Suggestion {
     pub evaluation_comment: Option<String>,
     pub evaluated_at: Option<DateTime<Utc>>,
     pub signed_off_at: Option<DateTime<Utc>>,
-    pub signed_off_by: Option<Uuid>,
+    pub signed_off_by: Option<UserId>,
     pub published_at: Option<DateTime<Utc>>,
     pub outstanding: bool,
     pub outstanding_reason: Option<String>,
-    pub created_by: Uuid,
+    pub created_by: UserId,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
@@ -297,7 +299,7 @@ pub struct Suggestion {
 
 impl Suggestion {
     /// Deputies who co-sign and have not withdrawn.
-    pub fn active_co_signers(&self) -> impl Iterator<Item = Uuid> + '_ {
+    pub fn active_co_signers(&self) -> impl Iterator<Item = DeputyId> + '_ {
         self.co_signers
             .iter()
             .filter(|c| c.withdrawn_at.is_none())
@@ -322,7 +324,7 @@ impl Suggestion {
     /// Whether someone following what became of a constituent opinion
     /// sees this suggestion made of it: a draft is its deputy's own work
     /// until submitted, shown only to that deputy (`viewer`).
-    pub fn shown_as_progress_to(&self, viewer: Option<Uuid>) -> bool {
+    pub fn shown_as_progress_to(&self, viewer: Option<DeputyId>) -> bool {
         self.status != SuggestionStatus::Draft || viewer == Some(self.lead_deputy_id)
     }
 

@@ -5,6 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
+use crate::id::{DeputyId, UnitId, UserId};
+
 use super::{Reply, SessionTiming, SuggestionSource};
 use crate::duty::NewDuty;
 
@@ -64,26 +66,26 @@ pub struct NewSuggestion {
     pub term: String,
     pub session: Option<String>,
     pub timing: SessionTiming,
-    pub lead_deputy_id: Uuid,
-    pub co_signers: Vec<Uuid>,
+    pub lead_deputy_id: DeputyId,
+    pub co_signers: Vec<DeputyId>,
     pub source: SuggestionSource,
     pub source_ref: Option<String>,
-    pub created_by: Uuid,
+    pub created_by: UserId,
 }
 
 /// A unit's request: hand the suggestion back, or more time.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct UnitRequest {
     pub id: Uuid,
-    pub unit_id: Uuid,
+    pub unit_id: UnitId,
     pub kind: RequestKind,
     pub reason: String,
     pub requested_deadline: Option<NaiveDate>,
     pub status: RequestStatus,
-    pub decided_by: Option<Uuid>,
+    pub decided_by: Option<UserId>,
     pub decided_at: Option<DateTime<Utc>>,
     pub decision_note: Option<String>,
-    pub created_by: Uuid,
+    pub created_by: UserId,
     pub created_at: DateTime<Utc>,
 }
 
@@ -109,7 +111,7 @@ pub struct Attachment {
     pub content_type: String,
     pub size: i64,
     pub sha256: String,
-    pub uploaded_by: Uuid,
+    pub uploaded_by: UserId,
     pub created_at: DateTime<Utc>,
 }
 
@@ -119,11 +121,11 @@ pub struct Attachment {
 pub enum Effect {
     /// A new lead unit takes over; an open spell ends with `end_reason`.
     Assignment {
-        lead_unit_id: Uuid,
+        lead_unit_id: UnitId,
         end_reason: Option<&'static str>,
     },
     /// The reply and the user who entered it.
-    Reply(Reply, Uuid),
+    Reply(Reply, UserId),
     Commitment {
         reply_id: Uuid,
         content: String,
@@ -139,19 +141,19 @@ pub enum Effect {
         occurred_on: NaiveDate,
         participants: Option<String>,
         content: String,
-        by: Uuid,
+        by: UserId,
     },
     Request {
-        unit_id: Uuid,
+        unit_id: UnitId,
         kind: RequestKind,
         reason: String,
         requested_deadline: Option<NaiveDate>,
-        by: Uuid,
+        by: UserId,
     },
     Decide {
         request_id: Uuid,
         approved: bool,
-        by: Uuid,
+        by: UserId,
         note: Option<String>,
     },
     Attachment(Attachment),

@@ -3,7 +3,6 @@
 
 use chrono::{Days, NaiveDate};
 use serde_json::json;
-use uuid::Uuid;
 
 use super::command::{CmdResult, blank_issues, change, refuse, require_status, step};
 use super::*;
@@ -73,7 +72,7 @@ pub struct Decision {
     pub approved: bool,
     pub note: Option<String>,
     /// Approving a re-assignment: the new lead unit (required).
-    pub lead_unit_id: Option<Uuid>,
+    pub lead_unit_id: Option<UnitId>,
     /// Approving: the new deadline (a re-assignment defaults by colour from
     /// today; an extension to the one asked for).
     pub due_date: Option<NaiveDate>,

@@ -2,6 +2,7 @@
 //! through its stages, concluding the vote, publishing, assigning and
 //! removing observers, and who may vote.
 
+use crate::id::{DeputyId, UnitId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 use uuid::Uuid;
@@ -13,7 +14,7 @@ use crate::text::is_blank;
 /// Who gives a command, and when.
 #[derive(Debug, Clone, Copy)]
 pub struct Ctx {
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub now: DateTime<Utc>,
     /// Today in China Standard Time.
     pub today: NaiveDate,
@@ -74,7 +75,7 @@ fn note_detail(note: Option<String>) -> Option<serde_json::Value> {
 }
 
 /// Sorted and without repeats, as the item keeps its lists.
-pub fn normalise(mut ids: Vec<Uuid>) -> Vec<Uuid> {
+pub fn normalise<T: Ord>(mut ids: Vec<T>) -> Vec<T> {
     ids.sort();
     ids.dedup();
     ids
@@ -89,10 +90,10 @@ pub struct PlanInput {
     pub year: i32,
     pub description: Option<String>,
     pub methods: Vec<Method>,
-    pub body_ids: Vec<Uuid>,
+    pub body_ids: Vec<UnitId>,
     pub committee: String,
-    pub committee_member_ids: Vec<Uuid>,
-    pub deputy_ids: Vec<Uuid>,
+    pub committee_member_ids: Vec<DeputyId>,
+    pub deputy_ids: Vec<DeputyId>,
     pub laws: Vec<String>,
 }
 
@@ -104,10 +105,10 @@ pub struct PlanPatch {
     pub year: Option<Option<i32>>,
     pub description: Option<Option<String>>,
     pub methods: Option<Option<Vec<Method>>>,
-    pub body_ids: Option<Option<Vec<Uuid>>>,
+    pub body_ids: Option<Option<Vec<UnitId>>>,
     pub committee: Option<Option<String>>,
-    pub committee_member_ids: Option<Option<Vec<Uuid>>>,
-    pub deputy_ids: Option<Option<Vec<Uuid>>>,
+    pub committee_member_ids: Option<Option<Vec<DeputyId>>>,
+    pub deputy_ids: Option<Option<Vec<DeputyId>>>,
     pub laws: Option<Option<Vec<String>>>,
 }
 
@@ -117,11 +118,11 @@ pub struct ObserverFacts {
     pub id: Uuid,
     pub status: ObserverStatus,
     /// The bodies the observer declared ties to.
-    pub tie_unit_ids: Vec<Uuid>,
+    pub tie_unit_ids: Vec<UnitId>,
 }
 
 impl ObserverFacts {
-    fn tied_to(&self, bodies: &[Uuid]) -> bool {
+    fn tied_to(&self, bodies: &[UnitId]) -> bool {
         self.tie_unit_ids.iter().any(|u| bodies.contains(u))
     }
 }
@@ -130,9 +131,9 @@ impl ObserverFacts {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PlanFacts {
     /// Which of the named units exist.
-    pub existing_units: Vec<Uuid>,
+    pub existing_units: Vec<UnitId>,
     /// Which of the named deputies exist.
-    pub existing_deputies: Vec<Uuid>,
+    pub existing_deputies: Vec<DeputyId>,
     /// The observers assigned to the item (needed when its bodies change).
     pub observers: Vec<ObserverFacts>,
 }
@@ -146,7 +147,7 @@ fn law_issues(laws: &[String]) -> Vec<FieldIssue> {
         .collect()
 }
 
-fn unknown(field: &str, ids: &[Uuid], known: &[Uuid], what: Issue) -> Vec<FieldIssue> {
+fn unknown<T: PartialEq>(field: &str, ids: &[T], known: &[T], what: Issue) -> Vec<FieldIssue> {
     ids.iter()
         .enumerate()
         .filter(|(_, id)| !known.contains(id))
@@ -155,7 +156,7 @@ fn unknown(field: &str, ids: &[Uuid], known: &[Uuid], what: Issue) -> Vec<FieldI
 }
 
 /// A deputy is named either as committee member or as deputy, not both.
-fn overlap(members: &[Uuid], deputies: &[Uuid]) -> Option<FieldIssue> {
+fn overlap(members: &[DeputyId], deputies: &[DeputyId]) -> Option<FieldIssue> {
     deputies
         .iter()
         .any(|d| members.contains(d))
@@ -478,7 +479,7 @@ pub fn publish(s: &SupervisionItem, note: Option<String>, ctx: &Ctx) -> CmdResul
 
 /// The committee member the caller's vote is cast as: the item must be
 /// evaluating, and the caller one of its committee members.
-pub fn voter(s: &SupervisionItem, deputy_id: Option<Uuid>) -> CmdResult<Uuid> {
+pub fn voter(s: &SupervisionItem, deputy_id: Option<DeputyId>) -> CmdResult<DeputyId> {
     require_stage(s, &[Stage::Evaluating])?;
     deputy_id
         .filter(|d| s.committee_member_ids.contains(d))

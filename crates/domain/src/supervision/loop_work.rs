@@ -2,6 +2,7 @@
 //! records, inquiry questions, deliberation opinions, the bodies' reports,
 //! the office's word on each problem, and observation opinions.
 
+use crate::id::UnitId;
 use chrono::{Days, NaiveDate};
 use serde_json::json;
 use uuid::Uuid;
@@ -60,7 +61,7 @@ pub fn add_record(s: &SupervisionItem, input: RecordInput, ctx: &Ctx) -> CmdResu
 /// A question put at a special inquiry, and its answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InquiryInput {
-    pub unit_id: Option<Uuid>,
+    pub unit_id: Option<UnitId>,
     pub asked_by: String,
     pub question: String,
     pub answered_by: Option<String>,
@@ -99,7 +100,7 @@ pub fn add_inquiry(s: &SupervisionItem, input: InquiryInput, ctx: &Ctx) -> CmdRe
 /// A deliberation opinion with its list of problems.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpinionInput {
-    pub unit_id: Uuid,
+    pub unit_id: UnitId,
     pub content: String,
     pub deadline: NaiveDate,
     pub problems: Vec<String>,
@@ -332,7 +333,7 @@ pub fn decide_observation(
         id: o.id,
         status,
         reason,
-        by: ctx.user_id,
+        by: ctx.user_id.into(),
     }];
     Ok(change(
         s.clone(),

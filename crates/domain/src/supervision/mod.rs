@@ -7,6 +7,7 @@
 //! and return the [`Change`] to save, or why it is refused. Nothing here
 //! reads or writes anything.
 
+use crate::id::{DeputyId, UnitId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -303,13 +304,13 @@ pub struct SupervisionItem {
     pub description: Option<String>,
     pub methods: Vec<Method>,
     /// The bodies supervised (units).
-    pub body_ids: Vec<Uuid>,
+    pub body_ids: Vec<UnitId>,
     /// The committee in charge (e.g. 财政经济委员会).
     pub committee: String,
     /// Deputies sitting on the standing committee who take part; they vote.
-    pub committee_member_ids: Vec<Uuid>,
+    pub committee_member_ids: Vec<DeputyId>,
     /// Other deputies taking part.
-    pub deputy_ids: Vec<Uuid>,
+    pub deputy_ids: Vec<DeputyId>,
     /// Observers assigned.
     pub observer_ids: Vec<Uuid>,
     /// The laws a law-enforcement inspection checks.
@@ -319,7 +320,7 @@ pub struct SupervisionItem {
     pub round: i32,
     pub published_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
-    pub created_by: Uuid,
+    pub created_by: UserId,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
@@ -327,7 +328,7 @@ pub struct SupervisionItem {
 
 impl SupervisionItem {
     /// Whether this deputy takes part, as committee member or deputy.
-    pub fn involves_deputy(&self, deputy: Uuid) -> bool {
+    pub fn involves_deputy(&self, deputy: DeputyId) -> bool {
         self.committee_member_ids.contains(&deputy) || self.deputy_ids.contains(&deputy)
     }
 }

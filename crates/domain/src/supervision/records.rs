@@ -3,6 +3,7 @@
 //! reports, votes, evaluation results and observation opinions; and what
 //! a change of an item writes with it.
 
+use crate::id::{DeputyId, UnitId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use uuid::Uuid;
@@ -18,7 +19,7 @@ pub struct InvestigationRecord {
     pub place: String,
     pub participants: Option<String>,
     pub findings: String,
-    pub created_by: Uuid,
+    pub created_by: UserId,
     pub created_at: DateTime<Utc>,
 }
 
@@ -27,12 +28,12 @@ pub struct InvestigationRecord {
 pub struct Inquiry {
     pub id: Uuid,
     /// The body answering.
-    pub unit_id: Option<Uuid>,
+    pub unit_id: Option<UnitId>,
     pub asked_by: String,
     pub question: String,
     pub answered_by: Option<String>,
     pub answer: Option<String>,
-    pub created_by: Uuid,
+    pub created_by: UserId,
     pub created_at: DateTime<Utc>,
 }
 
@@ -54,13 +55,13 @@ pub struct Problem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Opinion {
     pub id: Uuid,
-    pub unit_id: Uuid,
+    pub unit_id: UnitId,
     /// The evaluation round it belongs to (a follow-up opinion after an
     /// unsatisfied vote has a higher one).
     pub round: i32,
     pub content: String,
     pub deadline: NaiveDate,
-    pub issued_by: Uuid,
+    pub issued_by: UserId,
     pub issued_at: DateTime<Utc>,
     pub problems: Vec<Problem>,
 }
@@ -98,10 +99,10 @@ pub struct ProblemAnswer {
 pub struct Report {
     pub id: Uuid,
     pub opinion_id: Uuid,
-    pub unit_id: Uuid,
+    pub unit_id: UnitId,
     pub summary: String,
     pub answers: Vec<ProblemAnswer>,
-    pub submitted_by: Uuid,
+    pub submitted_by: UserId,
     pub submitted_at: DateTime<Utc>,
 }
 
@@ -109,7 +110,7 @@ pub struct Report {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Vote {
     pub round: i32,
-    pub deputy_id: Uuid,
+    pub deputy_id: DeputyId,
     pub choice: Satisfaction,
     pub voted_at: DateTime<Utc>,
 }
@@ -120,7 +121,7 @@ pub struct Evaluation {
     pub round: i32,
     pub tally: Tally,
     pub outcome: Outcome,
-    pub concluded_by: Uuid,
+    pub concluded_by: UserId,
     pub concluded_at: DateTime<Utc>,
 }
 
@@ -133,9 +134,9 @@ pub struct Observation {
     pub content: String,
     pub status: ObservationStatus,
     pub decision_reason: Option<String>,
-    pub decided_by: Option<Uuid>,
+    pub decided_by: Option<UserId>,
     pub decided_at: Option<DateTime<Utc>>,
-    pub created_by: Uuid,
+    pub created_by: UserId,
     pub created_at: DateTime<Utc>,
 }
 

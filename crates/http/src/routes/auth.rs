@@ -103,7 +103,7 @@ async fn issue(
         user.password_change_required(&state.security_policy().await?, renda_domain::time::now());
     let (access, ttl) = state
         .jwt
-        .issue(user_id, session)
+        .issue(user_id.into(), session)
         .map_err(|_| ApiError::internal())?;
     Ok(TokenResponse {
         access_token: access,

@@ -21,10 +21,13 @@ pub(crate) fn concurrent_change() -> ApiError {
 }
 
 /// Which of `ids` are deputies on record.
-pub(crate) async fn existing_deputies(state: &AppState, ids: &[Uuid]) -> ApiResult<Vec<Uuid>> {
+pub(crate) async fn existing_deputies(
+    state: &AppState,
+    ids: &[renda_domain::id::DeputyId],
+) -> ApiResult<Vec<renda_domain::id::DeputyId>> {
     let mut out = Vec::new();
     for id in ids {
-        if state.store.deputy_exists(*id).await? {
+        if state.store.deputy_exists(id.uuid()).await? {
             out.push(*id);
         }
     }

@@ -125,7 +125,7 @@ async fn progress(
         return Ok(None);
     };
     match state.store.get_suggestion(id).await {
-        Ok(s) if !s.shown_as_progress_to(viewer) => Ok(None),
+        Ok(s) if !s.shown_as_progress_to(viewer.map(Into::into)) => Ok(None),
         Ok(s) => Ok(Some(SuggestionProgress {
             id: s.id,
             number: s.number,
@@ -161,7 +161,7 @@ async fn scope(state: &AppState, o: &ConstituentOpinion) -> ApiResult<OpinionSco
     };
     Ok(OpinionScope {
         at_station: o.station_id.is_some(),
-        station_deputies,
+        station_deputies: renda_domain::id::from_uuids(station_deputies),
         unit_id: o.unit_id,
         created_by: o.created_by,
     })
@@ -179,7 +179,7 @@ async fn full_view(
 
 /// The deputy the caller is, if any.
 fn viewing_deputy(caller: &Caller) -> Option<Uuid> {
-    caller.principal.actor().and_then(|a| a.deputy_id)
+    (caller.principal.actor().and_then(|a| a.deputy_id)).map(Into::into)
 }
 
 /// Whether the caller left the opinion.
@@ -215,11 +215,11 @@ fn build_view(
         personal_data_masked: !full,
         status: o.status,
         answer: o.answer,
-        unit_id: o.unit_id,
+        unit_id: o.unit_id.map(Into::into),
         forward_note: o.forward_note,
         unit_reply: o.unit_reply,
         suggestion,
-        handled_by: o.handled_by,
+        handled_by: o.handled_by.map(Into::into),
         handled_at: o.handled_at,
         created_at: o.created_at,
         updated_at: o.updated_at,
@@ -386,9 +386,9 @@ pub async fn list_constituent_opinions(
     let v = visibility(&caller.principal);
     let vis = OpinionVisibility {
         all: v.all,
-        deputy: v.deputy,
-        unit: v.unit,
-        author: v.author,
+        deputy: v.deputy.map(Into::into),
+        unit: v.unit.map(Into::into),
+        author: v.author.map(Into::into),
     };
     let f = OpinionFilter {
         status: filter.0.status,
@@ -557,7 +557,7 @@ pub async fn forward_opinion(
     let unit_known = state.store.unit_exists(b.unit_id).await?;
     let change = opinion::forward(
         &before,
-        b.unit_id,
+        b.unit_id.into(),
         b.note.map(String::from),
         unit_known,
         &ctx(&caller),

@@ -65,7 +65,7 @@ pub struct DutyResponse {
 fn view(d: DutyRecord) -> DutyResponse {
     DutyResponse {
         id: d.id,
-        deputy_id: d.deputy_id,
+        deputy_id: d.deputy_id.into(),
         kind: d.kind,
         occurred_on: d.occurred_on,
         title: d.title,
@@ -73,7 +73,7 @@ fn view(d: DutyRecord) -> DutyResponse {
         ref_type: d.ref_type,
         ref_id: d.ref_id,
         manual: d.manual,
-        created_by: d.created_by,
+        created_by: d.created_by.map(Into::into),
         created_at: d.created_at,
         updated_at: d.updated_at,
     }
@@ -117,7 +117,9 @@ pub async fn list_duties(
     filter: QueryParams<DutyFilterParams>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    caller.require(Action::ReadDuties { deputy_id: id })?;
+    caller.require(Action::ReadDuties {
+        deputy_id: id.into(),
+    })?;
     deputy_exists(&state, id).await?;
     let f = DutyFilter {
         year: filter.0.year,
@@ -163,7 +165,9 @@ pub async fn record_duty(
     body: JsonBody<RecordDutyRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    caller.require(Action::RecordDuty { deputy_id: id })?;
+    caller.require(Action::RecordDuty {
+        deputy_id: id.into(),
+    })?;
     deputy_exists(&state, id).await?;
     let b = body.parse()?;
     let input = duty::ManualDuty {
@@ -200,7 +204,9 @@ pub async fn get_duty(
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     let (id, duty_id) = path.into_inner();
-    caller.require(Action::ReadDuties { deputy_id: id })?;
+    caller.require(Action::ReadDuties {
+        deputy_id: id.into(),
+    })?;
     let d = state.store.get_duty(id, duty_id).await?;
     let version = d.version;
     Ok(respond::resource(&req, version, &view(d)))
@@ -233,10 +239,12 @@ async fn load_to_change(
     deputy_id: Uuid,
     duty_id: Uuid,
 ) -> ApiResult<DutyRecord> {
-    caller.require(Action::RecordDuty { deputy_id })?;
+    caller.require(Action::RecordDuty {
+        deputy_id: deputy_id.into(),
+    })?;
     let d = state.store.get_duty(deputy_id, duty_id).await?;
     caller.require(Action::ChangeDuty {
-        deputy_id,
+        deputy_id: deputy_id.into(),
         manual: d.manual,
         created_by: d.created_by,
     })?;
@@ -399,7 +407,9 @@ pub async fn duty_report(
     params: QueryParams<ReportParams>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    caller.require(Action::ReadDuties { deputy_id: id })?;
+    caller.require(Action::ReadDuties {
+        deputy_id: id.into(),
+    })?;
     deputy_exists(&state, id).await?;
     let year = params.0.year.unwrap_or_else(|| state.clock.today().year());
     let records = state.store.duties_of_year(id, year).await?;

@@ -72,19 +72,29 @@ pub struct MeResponse {
 pub async fn me(state: Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
     caller.require(Action::ReadSelf)?;
     let actor = caller.actor()?;
-    let user = state.store.get_user(actor.user_id).await?;
+    let user = state.store.get_user(actor.user_id.into()).await?;
     let deputy = match user.deputy_id {
-        Some(id) => state.store.get_deputy(id).await.ok().map(|d| LinkedRecord {
-            id: d.id,
-            name: d.name,
-        }),
+        Some(id) => state
+            .store
+            .get_deputy(id.into())
+            .await
+            .ok()
+            .map(|d| LinkedRecord {
+                id: d.id,
+                name: d.name,
+            }),
         None => None,
     };
     let unit = match user.unit_id {
-        Some(id) => state.store.get_unit(id).await.ok().map(|u| LinkedRecord {
-            id: u.id,
-            name: u.name,
-        }),
+        Some(id) => state
+            .store
+            .get_unit(id.into())
+            .await
+            .ok()
+            .map(|u| LinkedRecord {
+                id: u.id,
+                name: u.name,
+            }),
         None => None,
     };
     let password_change_required =
@@ -152,7 +162,11 @@ pub async fn change_password(
     let now = renda_domain::time::now();
     if state
         .store
-        .login_locked(actor.user_id, caller.audit().client_addr.as_deref(), now)
+        .login_locked(
+            actor.user_id.into(),
+            caller.audit().client_addr.as_deref(),
+            now,
+        )
         .await?
     {
         return Err(ApiError::field(
@@ -164,7 +178,10 @@ pub async fn change_password(
             ),
         ));
     }
-    let recent = state.store.recent_password_hashes(actor.user_id).await?;
+    let recent = state
+        .store
+        .recent_password_hashes(actor.user_id.into())
+        .await?;
     let hash = recent.first().cloned().unwrap_or_default();
     let (ok, reused, new_hash) = state
         .hashing
@@ -188,7 +205,7 @@ pub async fn change_password(
         // old password, which costs as much hashing as a wrong guess.
         state
             .store
-            .record_login_failure(&caller.audit(), actor.user_id, now, None)
+            .record_login_failure(&caller.audit(), actor.user_id.into(), now, None)
             .await?;
     }
     if !ok {
@@ -215,7 +232,7 @@ pub async fn change_password(
     };
     state
         .store
-        .update_user(&caller.audit(), actor.user_id, None, patch)
+        .update_user(&caller.audit(), actor.user_id.into(), None, patch)
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -141,7 +141,7 @@ pub async fn request_reset(
     let actor = caller.actor()?;
     let reset = state
         .store
-        .request_password_reset(&caller.audit(), id, hash, actor.user_id)
+        .request_password_reset(&caller.audit(), id, hash, actor.user_id.into())
         .await?;
     Ok(HttpResponse::Accepted()
         .insert_header((
@@ -207,7 +207,7 @@ pub async fn confirm_reset(
     let actor = caller.actor()?;
     let user = state
         .store
-        .confirm_password_reset(&caller.audit(), id, reset_id, actor.user_id)
+        .confirm_password_reset(&caller.audit(), id, reset_id, actor.user_id.into())
         .await?;
     let version = user.version;
     Ok(respond::changed(version, &UserResponse::from(user)))
@@ -239,12 +239,12 @@ pub async fn cancel_reset(
     let (id, reset_id) = path.into_inner();
     let reset = state.store.get_password_reset(id, reset_id).await?;
     let actor = caller.actor()?;
-    if actor.user_id != reset.requested_by {
+    if actor.user_id != reset.requested_by.into() {
         second_administrator(&caller, &reset)?;
     }
     state
         .store
-        .cancel_password_reset(&caller.audit(), id, reset_id, actor.user_id)
+        .cancel_password_reset(&caller.audit(), id, reset_id, actor.user_id.into())
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

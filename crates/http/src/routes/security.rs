@@ -252,7 +252,7 @@ pub async fn my_logins(
 ) -> ApiResult<HttpResponse> {
     let me = caller.actor()?.user_id;
     caller.require(Action::ReadLoginHistory { user_id: me })?;
-    history(&state, me, params.0).await
+    history(&state, me.into(), params.0).await
 }
 
 /// An account's sign-in history, newest first: the security administrator
@@ -275,7 +275,7 @@ pub async fn user_logins(
     params: QueryParams<LoginHistoryParams>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    caller.require(Action::ReadLoginHistory { user_id: id })?;
+    caller.require(Action::ReadLoginHistory { user_id: id.into() })?;
     state.store.get_user(id).await?;
     history(&state, id, params.0).await
 }

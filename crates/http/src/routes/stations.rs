@@ -5,6 +5,7 @@ use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use renda_auth::Action;
+use renda_domain::id::DeputyId;
 use renda_domain::station::{self, StationKind};
 use renda_domain::text::{Line, Text};
 use renda_persistence::StoreError;
@@ -61,7 +62,7 @@ pub struct StationResponse {
     pub contact_phone: Option<String>,
     pub description: Option<String>,
     /// Deputies assigned to the station.
-    pub deputy_ids: Vec<Uuid>,
+    pub deputy_ids: Vec<DeputyId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -76,7 +77,7 @@ fn view(s: Station) -> StationResponse {
         contact_person: s.contact_person,
         contact_phone: s.contact_phone,
         description: s.description,
-        deputy_ids: s.deputy_ids,
+        deputy_ids: renda_domain::id::from_uuids(renda_domain::id::to_uuids(s.deputy_ids)),
         created_at: s.created_at,
         updated_at: s.updated_at,
     }
@@ -103,13 +104,13 @@ pub struct CreateStationRequest {
     #[serde(default)]
     #[validate(length(max = 500))]
     #[schema(max_items = 500)]
-    pub deputy_ids: Vec<Uuid>,
+    pub deputy_ids: Vec<DeputyId>,
 }
 
 /// What the store knows that bears on a station's fields.
 async fn facts(
     state: &AppState,
-    deputies: Option<&[Uuid]>,
+    deputies: Option<&[DeputyId]>,
     parent: Option<Uuid>,
 ) -> ApiResult<station::StationFacts> {
     Ok(station::StationFacts {
@@ -261,7 +262,7 @@ pub struct UpdateStationRequest {
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 500))]
     #[schema(value_type = Vec<Uuid>, required = false, max_items = 500)]
-    pub deputy_ids: Option<Option<Vec<Uuid>>>,
+    pub deputy_ids: Option<Option<Vec<DeputyId>>>,
 }
 
 /// Changes a station (staff).
@@ -373,7 +374,7 @@ pub struct ReceptionDayResponse {
     pub hours: Option<String>,
     pub topic: Option<String>,
     /// Deputies on duty.
-    pub deputy_ids: Vec<Uuid>,
+    pub deputy_ids: Vec<DeputyId>,
     /// People received; null until recorded.
     pub people_received: Option<i32>,
     /// Matters raised.
@@ -392,11 +393,11 @@ impl From<ReceptionDay> for ReceptionDayResponse {
             day: d.day,
             hours: d.hours,
             topic: d.topic,
-            deputy_ids: d.deputy_ids,
+            deputy_ids: renda_domain::id::from_uuids(renda_domain::id::to_uuids(d.deputy_ids)),
             people_received: d.people_received,
             matters: d.matters,
             recorded_at: d.recorded_at,
-            recorded_by: d.recorded_by,
+            recorded_by: d.recorded_by.map(Into::into),
             created_at: d.created_at,
             updated_at: d.updated_at,
         }
@@ -423,7 +424,7 @@ pub struct PlanReceptionRequest {
     /// Deputies on duty; each assigned to the station.
     #[validate(length(min = 1, max = 50))]
     #[schema(min_items = 1, max_items = 50)]
-    pub deputy_ids: Vec<Uuid>,
+    pub deputy_ids: Vec<DeputyId>,
 }
 
 /// Plans a reception day with the deputies on duty (staff).

@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use chrono::{DateTime, Utc};
 use renda_auth::{Action, password};
 use renda_domain::Code;
+use renda_domain::id::{DeputyId, UnitId};
 use renda_domain::text::Line;
 use renda_domain::user::{
     LinkProblem, NewUser, PasswordPolicyError, User, UserPatch, UserStatus, Username,
@@ -55,8 +56,8 @@ pub struct UserResponse {
     pub display_name: String,
     pub roles: Vec<Role>,
     pub status: UserStatus,
-    pub deputy_id: Option<Uuid>,
-    pub unit_id: Option<Uuid>,
+    pub deputy_id: Option<DeputyId>,
+    pub unit_id: Option<UnitId>,
     pub observer_id: Option<Uuid>,
     /// Set while the account is locked after failed sign-ins.
     pub locked_until: Option<DateTime<Utc>>,
@@ -127,9 +128,9 @@ pub struct CreateUserRequest {
     /// sign-in; default `true`.
     pub must_change_password: Option<bool>,
     /// Required with the `deputy` role.
-    pub deputy_id: Option<Uuid>,
+    pub deputy_id: Option<DeputyId>,
     /// Required with the `unit` role.
-    pub unit_id: Option<Uuid>,
+    pub unit_id: Option<UnitId>,
     /// Required with the `observer` role.
     pub observer_id: Option<Uuid>,
 }
@@ -175,9 +176,9 @@ pub struct UpdateUserRequest {
     #[schema(value_type = UserStatus, required = false)]
     pub status: Option<Option<UserStatus>>,
     #[serde(default, deserialize_with = "double")]
-    pub deputy_id: Option<Option<Uuid>>,
+    pub deputy_id: Option<Option<DeputyId>>,
     #[serde(default, deserialize_with = "double")]
-    pub unit_id: Option<Option<Uuid>>,
+    pub unit_id: Option<Option<UnitId>>,
     #[serde(default, deserialize_with = "double")]
     pub observer_id: Option<Option<Uuid>>,
 }
@@ -281,13 +282,13 @@ fn link_errors(problems: Vec<LinkProblem>) -> Vec<FieldError> {
 
 async fn check_links(
     state: &AppState,
-    deputy_id: Option<Uuid>,
-    unit_id: Option<Uuid>,
+    deputy_id: Option<DeputyId>,
+    unit_id: Option<UnitId>,
     observer_id: Option<Uuid>,
 ) -> ApiResult<Vec<FieldError>> {
     let mut errors = Vec::new();
     if let Some(d) = deputy_id
-        && !state.store.deputy_exists(d).await?
+        && !state.store.deputy_exists(d.uuid()).await?
     {
         errors.push(FieldError::new(
             "deputy_id",
@@ -296,7 +297,7 @@ async fn check_links(
         ));
     }
     if let Some(u) = unit_id
-        && !state.store.unit_exists(u).await?
+        && !state.store.unit_exists(u.uuid()).await?
     {
         errors.push(FieldError::new(
             "unit_id",
@@ -516,7 +517,7 @@ pub async fn update_user(
         caller.require(Action::ManageRoles)?;
     }
     // Nobody grants themselves roles.
-    if b.roles.is_some() && caller.actor()?.user_id == id {
+    if b.roles.is_some() && caller.actor()?.user_id == id.into() {
         return Err(ApiError::new(
             actix_web::http::StatusCode::FORBIDDEN,
             Code::OwnRoles,

@@ -258,9 +258,9 @@ pub struct ReplayResponse {
 
 fn owner_of(actor: &Actor) -> SubscriptionOwner {
     if actor.is_client() {
-        SubscriptionOwner::Client(actor.user_id)
+        SubscriptionOwner::Client(actor.user_id.into())
     } else {
-        SubscriptionOwner::User(actor.user_id)
+        SubscriptionOwner::User(actor.user_id.into())
     }
 }
 
@@ -414,7 +414,7 @@ pub async fn create_webhook(
     let new = NewSubscription {
         owner: owner_of(&actor),
         audience_unit_id: if actor.is_client() {
-            actor.unit_id
+            actor.unit_id.map(Into::into)
         } else {
             None
         },

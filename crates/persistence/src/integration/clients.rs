@@ -84,7 +84,7 @@ impl Store {
             return Err(StoreError::Conflict(Conflict::ClientNameTaken));
         }
         // The unit it acts for is locked: it cannot be deleted meanwhile.
-        crate::users::lock_links(&txn, m.unit_id, None).await?;
+        crate::users::lock_links(&txn, m.unit_id.map(Into::into), None).await?;
         sc::ActiveModel::from(m.clone()).insert(&txn).await?;
         let client = client_from(m)?;
         audit::record(
@@ -176,7 +176,7 @@ impl Store {
         }
         crate::users::lock_links(
             &txn,
-            after.unit_id.filter(|u| before.unit_id != Some(*u)),
+            (after.unit_id.filter(|u| before.unit_id != Some(*u))).map(Into::into),
             None,
         )
         .await?;

@@ -167,7 +167,7 @@ impl Store {
             &self.crypto,
             ctx,
             NewDuty {
-                deputy_id,
+                deputy_id: deputy_id.into(),
                 kind: DutyKind::LivelihoodBallot,
                 occurred_on: today,
                 title: round.title.clone(),

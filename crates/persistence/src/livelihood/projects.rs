@@ -24,7 +24,7 @@ impl Store {
             percent: Set(p.percent),
             note: Set(p.note.clone()),
             reported_on: Set(p.reported_on),
-            reported_by: Set(p.reported_by),
+            reported_by: Set(p.reported_by.into()),
             created_at: Set(p.created_at),
         }
         .insert(&txn)
@@ -57,7 +57,7 @@ impl Store {
                 percent: m.percent,
                 note: m.note,
                 reported_on: m.reported_on,
-                reported_by: m.reported_by,
+                reported_by: m.reported_by.into(),
                 created_at: m.created_at,
             })
             .collect())
@@ -79,7 +79,7 @@ impl Store {
         lcm::ActiveModel {
             id: Set(c.id),
             candidate_id: Set(c.candidate_id),
-            deputy_id: Set(c.deputy_id),
+            deputy_id: Set(c.deputy_id.into()),
             content: Set(c.content.clone()),
             created_at: Set(c.created_at),
         }
@@ -110,7 +110,7 @@ impl Store {
             .map(|m| Comment {
                 id: m.id,
                 candidate_id: m.candidate_id,
-                deputy_id: m.deputy_id,
+                deputy_id: m.deputy_id.into(),
                 content: m.content,
                 created_at: m.created_at,
             })
@@ -150,7 +150,7 @@ impl Store {
             &self.crypto,
             ctx,
             NewDuty {
-                deputy_id,
+                deputy_id: deputy_id.into(),
                 kind: DutyKind::LivelihoodRating,
                 occurred_on: today,
                 title: project.title.clone(),

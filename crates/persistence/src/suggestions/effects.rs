@@ -26,7 +26,7 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
             sa::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 suggestion_id: Set(id),
-                lead_unit_id: Set(lead_unit_id),
+                lead_unit_id: Set(lead_unit_id.into()),
                 started_at: Set(now),
                 ended_at: Set(None),
                 end_reason: Set(None),
@@ -39,7 +39,7 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
                 id: Set(r.id),
                 suggestion_id: Set(id),
                 round: Set(r.round),
-                unit_id: Set(r.unit_id),
+                unit_id: Set(r.unit_id.into()),
                 category: Set(r.category.as_str().to_owned()),
                 content: Set(r.content),
                 document_number: Set(r.document_number),
@@ -48,7 +48,7 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
                 handler_name: Set(r.handler_name),
                 handler_phone: Set(r.handler_phone),
                 reply_date: Set(r.reply_date),
-                created_by: Set(by),
+                created_by: Set(by.into()),
                 created_at: Set(r.created_at),
             }
             .insert(c)
@@ -119,7 +119,7 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
                 occurred_on: Set(occurred_on),
                 participants: Set(participants),
                 content: Set(content),
-                created_by: Set(by),
+                created_by: Set(by.into()),
                 created_at: Set(now),
             }
             .insert(c)
@@ -135,7 +135,7 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
             rq::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 suggestion_id: Set(id),
-                unit_id: Set(unit_id),
+                unit_id: Set(unit_id.into()),
                 kind: Set(kind.as_str().to_owned()),
                 reason: Set(reason),
                 requested_deadline: Set(requested_deadline),
@@ -143,7 +143,7 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
                 decided_by: Set(None),
                 decided_at: Set(None),
                 decision_note: Set(None),
-                created_by: Set(by),
+                created_by: Set(by.into()),
                 created_at: Set(now),
             }
             .insert(c)
@@ -167,7 +167,7 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
                         .as_str(),
                     ),
                 )
-                .col_expr(rq::Column::DecidedBy, Expr::value(Some(by)))
+                .col_expr(rq::Column::DecidedBy, Expr::value(Some(by.uuid())))
                 .col_expr(rq::Column::DecidedAt, Expr::value(Some(now)))
                 .col_expr(rq::Column::DecisionNote, Expr::value(note))
                 .filter(rq::Column::Id.eq(request_id))
@@ -191,7 +191,7 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
                 content_type: Set(a.content_type),
                 size: Set(a.size),
                 sha256: Set(a.sha256),
-                uploaded_by: Set(a.uploaded_by),
+                uploaded_by: Set(a.uploaded_by.into()),
                 created_at: Set(a.created_at),
             }
             .insert(c)

@@ -71,7 +71,7 @@ fn outbox_event(
         }),
         audience: renda_domain::integration::Audience {
             office: s.status != SuggestionStatus::Draft,
-            units,
+            units: renda_domain::id::to_uuids(units),
         },
     }
 }
@@ -143,13 +143,13 @@ fn to_model(s: &Suggestion) -> suggestion::ActiveModel {
         term: Set(s.term.clone()),
         session: Set(s.session.clone()),
         timing: Set(s.timing.as_str().to_owned()),
-        lead_deputy_id: Set(s.lead_deputy_id),
+        lead_deputy_id: Set(s.lead_deputy_id.into()),
         source: Set(s.source.as_str().to_owned()),
         source_ref: Set(s.source_ref.clone()),
         status: Set(s.status.as_str().to_owned()),
         color: Set(s.color.map(|c| c.as_str().to_owned())),
-        lead_unit_id: Set(s.lead_unit_id),
-        supervisor_id: Set(s.supervisor_id),
+        lead_unit_id: Set(s.lead_unit_id.map(Into::into)),
+        supervisor_id: Set(s.supervisor_id.map(Into::into)),
         assigned_on: Set(s.assigned_on),
         deadline: Set(s.deadline),
         overdue_recorded: Set(s.overdue_recorded),
@@ -164,11 +164,11 @@ fn to_model(s: &Suggestion) -> suggestion::ActiveModel {
         evaluation_comment: Set(s.evaluation_comment.clone()),
         evaluated_at: Set(s.evaluated_at),
         signed_off_at: Set(s.signed_off_at),
-        signed_off_by: Set(s.signed_off_by),
+        signed_off_by: Set(s.signed_off_by.map(Into::into)),
         published_at: Set(s.published_at),
         outstanding: Set(s.outstanding),
         outstanding_reason: Set(s.outstanding_reason.clone()),
-        created_by: Set(s.created_by),
+        created_by: Set(s.created_by.into()),
         created_at: Set(s.created_at),
         updated_at: Set(s.updated_at),
         deleted_at: Set(s.deleted_at),
@@ -180,7 +180,7 @@ fn reply_from(m: rp::Model) -> StoreResult<Reply> {
     Ok(Reply {
         id: m.id,
         round: m.round,
-        unit_id: m.unit_id,
+        unit_id: m.unit_id.into(),
         category: m
             .category
             .parse::<ReplyCategory>()
@@ -221,7 +221,7 @@ async fn children<Conn: ConnectionTrait>(c: &Conn, ids: &[Uuid]) -> StoreResult<
             .entry(m.suggestion_id)
             .or_default()
             .push(CoSigner {
-                deputy_id: m.deputy_id,
+                deputy_id: m.deputy_id.into(),
                 withdrawn_at: m.withdrawn_at,
             });
     }
@@ -235,7 +235,7 @@ async fn children<Conn: ConnectionTrait>(c: &Conn, ids: &[Uuid]) -> StoreResult<
             .entry(m.suggestion_id)
             .or_default()
             .push(CoUnit {
-                unit_id: m.unit_id,
+                unit_id: m.unit_id.into(),
                 deadline: m.deadline,
                 opinion: m.opinion,
                 opinion_at: m.opinion_at,
@@ -264,15 +264,15 @@ fn assemble(m: suggestion::Model, ch: &mut Children) -> StoreResult<Suggestion> 
         term: m.term,
         session: m.session,
         timing: parse_stored(&m.timing)?,
-        lead_deputy_id: m.lead_deputy_id,
+        lead_deputy_id: m.lead_deputy_id.into(),
         co_signers: ch.co_signers.remove(&id).unwrap_or_default(),
         source: parse_stored(&m.source)?,
         source_ref: m.source_ref,
         status: parse_stored(&m.status)?,
         color: m.color.as_deref().map(parse_stored).transpose()?,
-        lead_unit_id: m.lead_unit_id,
+        lead_unit_id: m.lead_unit_id.map(Into::into),
         co_units: ch.co_units.remove(&id).unwrap_or_default(),
-        supervisor_id: m.supervisor_id,
+        supervisor_id: m.supervisor_id.map(Into::into),
         assigned_on: m.assigned_on,
         deadline: m.deadline,
         overdue_recorded: m.overdue_recorded,
@@ -292,11 +292,11 @@ fn assemble(m: suggestion::Model, ch: &mut Children) -> StoreResult<Suggestion> 
         evaluation_comment: m.evaluation_comment,
         evaluated_at: m.evaluated_at,
         signed_off_at: m.signed_off_at,
-        signed_off_by: m.signed_off_by,
+        signed_off_by: m.signed_off_by.map(Into::into),
         published_at: m.published_at,
         outstanding: m.outstanding,
         outstanding_reason: m.outstanding_reason,
-        created_by: m.created_by,
+        created_by: m.created_by.into(),
         created_at: m.created_at,
         updated_at: m.updated_at,
         deleted_at: m.deleted_at,
@@ -326,7 +326,7 @@ async fn write_co_signers<Conn: ConnectionTrait>(
     if !list.is_empty() {
         let rows = list.iter().enumerate().map(|(i, x)| cs::ActiveModel {
             suggestion_id: Set(id),
-            deputy_id: Set(x.deputy_id),
+            deputy_id: Set(x.deputy_id.into()),
             position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
             withdrawn_at: Set(x.withdrawn_at),
         });
@@ -349,7 +349,7 @@ async fn write_co_units<Conn: ConnectionTrait>(
     if !list.is_empty() {
         let rows = list.iter().map(|x| cu::ActiveModel {
             suggestion_id: Set(id),
-            unit_id: Set(x.unit_id),
+            unit_id: Set(x.unit_id.into()),
             deadline: Set(x.deadline),
             opinion: Set(x.opinion.clone()),
             opinion_at: Set(x.opinion_at),

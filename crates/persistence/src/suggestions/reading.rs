@@ -45,15 +45,15 @@ impl Store {
             .map(|m| {
                 Ok(UnitRequest {
                     id: m.id,
-                    unit_id: m.unit_id,
+                    unit_id: m.unit_id.into(),
                     kind: parse_stored(&m.kind)?,
                     reason: m.reason,
                     requested_deadline: m.requested_deadline,
                     status: parse_stored(&m.status)?,
-                    decided_by: m.decided_by,
+                    decided_by: m.decided_by.map(Into::into),
                     decided_at: m.decided_at,
                     decision_note: m.decision_note,
-                    created_by: m.created_by,
+                    created_by: m.created_by.into(),
                     created_at: m.created_at,
                 })
             })
@@ -148,7 +148,7 @@ fn attachment_from(m: att::Model) -> StoreResult<Attachment> {
         content_type: m.content_type,
         size: m.size,
         sha256: m.sha256,
-        uploaded_by: m.uploaded_by,
+        uploaded_by: m.uploaded_by.into(),
         created_at: m.created_at,
     })
 }

@@ -86,7 +86,7 @@ impl Store {
         }
         let v = Vote {
             round: item.round,
-            deputy_id,
+            deputy_id: deputy_id.into(),
             choice,
             voted_at: renda_domain::time::now(),
         };
@@ -114,7 +114,7 @@ impl Store {
             &self.crypto,
             ctx,
             crate::duties::NewDuty {
-                deputy_id,
+                deputy_id: deputy_id.into(),
                 kind: renda_domain::duty::DutyKind::SupervisionVote,
                 occurred_on: renda_domain::time::china_date(v.voted_at),
                 title: item.title.clone(),

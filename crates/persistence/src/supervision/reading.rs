@@ -22,7 +22,7 @@ impl Store {
                     place: m.place,
                     participants: m.participants,
                     findings: m.findings,
-                    created_by: m.created_by,
+                    created_by: m.created_by.into(),
                     created_at: m.created_at,
                 })
             })
@@ -38,12 +38,12 @@ impl Store {
             .into_iter()
             .map(|m| Inquiry {
                 id: m.id,
-                unit_id: m.unit_id,
+                unit_id: m.unit_id.map(Into::into),
                 asked_by: m.asked_by,
                 question: m.question,
                 answered_by: m.answered_by,
                 answer: m.answer,
-                created_by: m.created_by,
+                created_by: m.created_by.into(),
                 created_at: m.created_at,
             })
             .collect())
@@ -68,11 +68,11 @@ impl Store {
                 Ok(Report {
                     id: m.id,
                     opinion_id: m.opinion_id,
-                    unit_id: m.unit_id,
+                    unit_id: m.unit_id.into(),
                     summary: m.summary,
                     answers: serde_json::from_str(&m.answers)
                         .map_err(|e| StoreError::Db(sea_orm::DbErr::Json(e.to_string())))?,
-                    submitted_by: m.submitted_by,
+                    submitted_by: m.submitted_by.into(),
                     submitted_at: m.submitted_at,
                 })
             })
@@ -90,7 +90,7 @@ impl Store {
             .map(|m| {
                 Ok(Vote {
                     round: m.round,
-                    deputy_id: m.deputy_id,
+                    deputy_id: m.deputy_id.into(),
                     choice: parse_stored(&m.choice)?,
                     voted_at: m.voted_at,
                 })
@@ -115,7 +115,7 @@ impl Store {
                         unsatisfied: n(m.unsatisfied),
                     },
                     outcome: parse_stored(&m.outcome)?,
-                    concluded_by: m.concluded_by,
+                    concluded_by: m.concluded_by.into(),
                     concluded_at: m.concluded_at,
                 })
             })
@@ -286,7 +286,7 @@ impl Store {
         Ok(opinions_of(&self.db, ids)
             .await?
             .into_iter()
-            .filter(|(_, o)| unit.is_none_or(|u| o.unit_id == u) && o.overdue(today))
+            .filter(|(_, o)| unit.is_none_or(|u| o.unit_id == u.into()) && o.overdue(today))
             .map(|(id, _)| id)
             .collect())
     }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::error::Conflict;
+use renda_domain::id::DeputyId;
 
 pub(super) async fn write_links<Conn: ConnectionTrait>(
     c: &Conn,
@@ -17,7 +18,7 @@ pub(super) async fn write_links<Conn: ConnectionTrait>(
         if !after.body_ids.is_empty() {
             body::Entity::insert_many(after.body_ids.iter().map(|u| body::ActiveModel {
                 item_id: Set(id),
-                unit_id: Set(*u),
+                unit_id: Set((*u).into()),
             }))
             .exec_without_returning(c)
             .await?;
@@ -30,7 +31,7 @@ pub(super) async fn write_links<Conn: ConnectionTrait>(
             .filter(part::Column::ItemId.eq(id))
             .exec(c)
             .await?;
-        let members: HashSet<Uuid> = after.committee_member_ids.iter().copied().collect();
+        let members: HashSet<DeputyId> = after.committee_member_ids.iter().copied().collect();
         let rows: Vec<part::ActiveModel> = after
             .committee_member_ids
             .iter()
@@ -44,7 +45,7 @@ pub(super) async fn write_links<Conn: ConnectionTrait>(
             )
             .map(|(d, kind)| part::ActiveModel {
                 item_id: Set(id),
-                deputy_id: Set(d),
+                deputy_id: Set(d.into()),
                 kind: Set(kind.to_owned()),
             })
             .collect();
@@ -71,7 +72,10 @@ pub(super) async fn write_links<Conn: ConnectionTrait>(
             .ok_or(StoreError::NotFound)?;
         let tied = oc::Entity::find()
             .filter(oc::Column::ObserverId.eq(*o))
-            .filter(oc::Column::UnitId.is_in(after.body_ids.clone()))
+            .filter(
+                oc::Column::UnitId
+                    .is_in(renda_domain::id::to_uuids(after.body_ids.iter().copied())),
+            )
             .count(c)
             .await?;
         if tied > 0 {
@@ -161,7 +165,7 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
                 place: Set(r.place.clone()),
                 participants: Set(r.participants.clone()),
                 findings: Set(r.findings.clone()),
-                created_by: Set(r.created_by),
+                created_by: Set(r.created_by.into()),
                 created_at: Set(r.created_at),
             }
             .insert(c)
@@ -171,12 +175,12 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
             inq::ActiveModel {
                 id: Set(q.id),
                 item_id: Set(item_id),
-                unit_id: Set(q.unit_id),
+                unit_id: Set(q.unit_id.map(Into::into)),
                 asked_by: Set(q.asked_by.clone()),
                 question: Set(q.question.clone()),
                 answered_by: Set(q.answered_by.clone()),
                 answer: Set(q.answer.clone()),
-                created_by: Set(q.created_by),
+                created_by: Set(q.created_by.into()),
                 created_at: Set(q.created_at),
             }
             .insert(c)
@@ -186,11 +190,11 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
             op::ActiveModel {
                 id: Set(o.id),
                 item_id: Set(item_id),
-                unit_id: Set(o.unit_id),
+                unit_id: Set(o.unit_id.into()),
                 round: Set(o.round),
                 content: Set(o.content.clone()),
                 deadline: Set(o.deadline),
-                issued_by: Set(o.issued_by),
+                issued_by: Set(o.issued_by.into()),
                 issued_at: Set(o.issued_at),
             }
             .insert(c)
@@ -221,10 +225,10 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
                 id: Set(r.id),
                 item_id: Set(item_id),
                 opinion_id: Set(r.opinion_id),
-                unit_id: Set(r.unit_id),
+                unit_id: Set(r.unit_id.into()),
                 summary: Set(r.summary.clone()),
                 answers: Set(json_text(&r.answers)?),
-                submitted_by: Set(r.submitted_by),
+                submitted_by: Set(r.submitted_by.into()),
                 submitted_at: Set(r.submitted_at),
             }
             .insert(c)
@@ -281,7 +285,7 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
                 decision_reason: Set(None),
                 decided_by: Set(None),
                 decided_at: Set(None),
-                created_by: Set(o.created_by),
+                created_by: Set(o.created_by.into()),
                 created_at: Set(o.created_at),
             }
             .insert(c)
@@ -317,7 +321,7 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
                 basically_satisfied: Set(count(e.tally.basically_satisfied)),
                 unsatisfied: Set(count(e.tally.unsatisfied)),
                 outcome: Set(e.outcome.as_str().to_owned()),
-                concluded_by: Set(e.concluded_by),
+                concluded_by: Set(e.concluded_by.into()),
                 concluded_at: Set(e.concluded_at),
             }
             .insert(c)

@@ -66,7 +66,7 @@ fn a_reply_after_the_deadline_is_late() {
 #[test]
 fn a_co_unit_opinion_is_kept_on_the_callers_co_unit_only() {
     let mut s = suggestion(Assigned, Green);
-    s.co_units.push(co_unit(OTHER_UNIT));
+    s.co_units.push(co_unit(OTHER_UNIT.into()));
     let c = ok(co_unit_opinion(&s, "同意".into(), &ctx()));
     let mine = &c.after.co_units[0];
     let opinion = (mine.opinion.as_deref(), mine.opinion_at);
@@ -300,18 +300,18 @@ fn decision_refusals() {
     let not_later = Issue::Extension(ExtensionError::NotLater);
     #[rustfmt::skip]
     let table: Vec<(&str, Result<(), E>, E)> = vec![
-        ("an approved request stays decided", decide(&approved, approve(Some(OTHER_UNIT), None), true), E::RequestDecided),
+        ("an approved request stays decided", decide(&approved, approve(Some(OTHER_UNIT.into()), None), true), E::RequestDecided),
         ("a denied request stays decided", decide(&denied, deny.clone(), true), E::RequestDecided),
         ("a re-assignment needs the new lead unit",
             decide(&re, approve(None, None), true), invalid("lead_unit_id", NewLeadUnitRequired)),
         ("the new lead unit is another unit",
-            decide(&re, approve(Some(LEAD_UNIT), None), true), invalid("lead_unit_id", NotAnotherUnit)),
+            decide(&re, approve(Some(LEAD_UNIT.into()), None), true), invalid("lead_unit_id", NotAnotherUnit)),
         ("the new lead unit exists",
-            decide(&re, approve(Some(NO_UNIT), None), false), invalid("lead_unit_id", NotAnotherUnit)),
+            decide(&re, approve(Some(NO_UNIT.into()), None), false), invalid("lead_unit_id", NotAnotherUnit)),
         ("the new deadline is not before today",
-            decide(&re, approve(Some(OTHER_UNIT), Some(d(3, 4))), true), invalid("due_date", Deadline(BeforeAssignment))),
+            decide(&re, approve(Some(OTHER_UNIT.into()), Some(d(3, 4))), true), invalid("due_date", Deadline(BeforeAssignment))),
         ("the new deadline is within six months",
-            decide(&re, approve(Some(OTHER_UNIT), Some(d(9, 6))), true), invalid("due_date", Deadline(PastSixMonths))),
+            decide(&re, approve(Some(OTHER_UNIT.into()), Some(d(9, 6))), true), invalid("due_date", Deadline(PastSixMonths))),
         ("an extension granted is later",
             decide(&ext, approve(None, Some(deadline())), true), invalid("due_date", not_later)),
     ];
@@ -353,7 +353,7 @@ fn approving_a_reassignment_moves_the_lead_unit_and_starts_anew() {
         let c = ok(decide_request(
             &s,
             &pending(Re),
-            approve(Some(CO_UNIT), due),
+            approve(Some(CO_UNIT.into()), due),
             true,
             &ctx(),
         ));
@@ -441,7 +441,7 @@ fn material_while_drafting_reply_letters_while_handling() {
 fn only_an_active_leader_may_supervise() {
     #[rustfmt::skip]
     let user = |roles: &[Role], status, deleted: bool| User {
-        id: SUPERVISOR, username: "leader".into(), display_name: "领导".into(),
+        id: SUPERVISOR.into(), username: "leader".into(), display_name: "领导".into(),
         roles: RoleSet::new(roles.iter().copied()), status, deputy_id: None, unit_id: None,
         observer_id: None, failed_logins: 0, locked_until: None, password_changed_at: earlier(),
         must_change_password: false, created_at: earlier(), updated_at: earlier(),

@@ -7,6 +7,8 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::id::{DeputyId, UnitId, UserId};
+
 use super::*;
 use crate::duty::{DutyKind, NewDuty};
 use crate::user::{User, UserStatus};
@@ -19,16 +21,16 @@ use SuggestionError as E;
 use SuggestionStatus::*;
 
 const SUGGESTION: Uuid = Uuid::from_u128(1);
-const USER: Uuid = Uuid::from_u128(2);
-const SUPERVISOR: Uuid = Uuid::from_u128(3);
-const LEAD_DEPUTY: Uuid = Uuid::from_u128(100);
-const CO_A: Uuid = Uuid::from_u128(101);
-const CO_WITHDRAWN: Uuid = Uuid::from_u128(102);
-const STRANGER: Uuid = Uuid::from_u128(109);
-const LEAD_UNIT: Uuid = Uuid::from_u128(200);
-const CO_UNIT: Uuid = Uuid::from_u128(201);
-const OTHER_UNIT: Uuid = Uuid::from_u128(202);
-const NO_UNIT: Uuid = Uuid::from_u128(209);
+const USER: UserId = UserId::new(Uuid::from_u128(2));
+const SUPERVISOR: UserId = UserId::new(Uuid::from_u128(3));
+const LEAD_DEPUTY: DeputyId = DeputyId::new(Uuid::from_u128(100));
+const CO_A: DeputyId = DeputyId::new(Uuid::from_u128(101));
+const CO_WITHDRAWN: DeputyId = DeputyId::new(Uuid::from_u128(102));
+const STRANGER: DeputyId = DeputyId::new(Uuid::from_u128(109));
+const LEAD_UNIT: UnitId = UnitId::new(Uuid::from_u128(200));
+const CO_UNIT: UnitId = UnitId::new(Uuid::from_u128(201));
+const OTHER_UNIT: UnitId = UnitId::new(Uuid::from_u128(202));
+const NO_UNIT: UnitId = UnitId::new(Uuid::from_u128(209));
 const REPLY: Uuid = Uuid::from_u128(300);
 const REQUEST: Uuid = Uuid::from_u128(400);
 const COMMITMENT: Uuid = Uuid::from_u128(500);
@@ -86,11 +88,11 @@ fn suggestion(status: SuggestionStatus, color: Color) -> Suggestion {
         id: SUGGESTION, number: (handled || status == Registered).then(|| "2026-0001".into()),
         title: "修路".into(), content: "村道坏了".into(), category: "交通".into(), term: "第十八届".into(),
         session: None, timing: SessionTiming::BetweenSessions, lead_deputy_id: LEAD_DEPUTY,
-        co_signers: vec![co_signer(CO_A, None), co_signer(CO_WITHDRAWN, Some(earlier()))],
+        co_signers: vec![co_signer(CO_A.into(), None), co_signer(CO_WITHDRAWN.into(), Some(earlier()))],
         source: SuggestionSource::Deputy, source_ref: None,
         status, color: handled.then_some(color),
         lead_unit_id: handled.then_some(LEAD_UNIT),
-        co_units: if handled { vec![co_unit(CO_UNIT)] } else { vec![] },
+        co_units: if handled { vec![co_unit(CO_UNIT.into())] } else { vec![] },
         supervisor_id: (handled && color == Red).then_some(SUPERVISOR),
         assigned_on: handled.then(|| d(3, 1)), deadline: handled.then(deadline), overdue_recorded: false,
         submitted_at: when(status != Draft), registered_at: when(handled || status == Registered),
@@ -106,12 +108,12 @@ fn suggestion(status: SuggestionStatus, color: Color) -> Suggestion {
 
 #[rustfmt::skip]
 fn co_signer(deputy_id: Uuid, withdrawn_at: Option<DateTime<Utc>>) -> CoSigner {
-    CoSigner { deputy_id, withdrawn_at }
+    CoSigner { deputy_id: deputy_id.into(), withdrawn_at }
 }
 
 #[rustfmt::skip]
 fn co_unit(unit_id: Uuid) -> CoUnit {
-    CoUnit { unit_id, deadline: Some(d(3, 16)), opinion: None, opinion_at: None }
+    CoUnit { unit_id: unit_id.into(), deadline: Some(d(3, 16)), opinion: None, opinion_at: None }
 }
 
 #[rustfmt::skip]
@@ -181,7 +183,7 @@ fn ask(kind: RequestKind, reason: &str, due_date: Option<NaiveDate>) -> RequestI
 
 #[rustfmt::skip]
 fn approve(lead_unit_id: Option<Uuid>, due_date: Option<NaiveDate>) -> Decision {
-    Decision { approved: true, note: None, lead_unit_id, due_date }
+    Decision { approved: true, note: None, lead_unit_id: lead_unit_id.map(Into::into), due_date }
 }
 
 #[rustfmt::skip]
@@ -272,7 +274,7 @@ fn each_command_is_refused_outside_its_statuses() {
             |s| mark_outstanding(s, true, Some("典型".into()))),
         row("request", &[Assigned, Rehandling], |s| request(s, ask(Ext, "延期", Some(d(4, 30))), &[], &ctx())),
         row("approve reassignment", &[Assigned, Rehandling],
-            |s| decide_request(s, &pending(Re), approve(Some(OTHER_UNIT), None), true, &ctx())),
+            |s| decide_request(s, &pending(Re), approve(Some(OTHER_UNIT.into()), None), true, &ctx())),
         row("approve extension", &[Assigned, Rehandling],
             |s| decide_request(s, &pending(Ext), approve(None, None), true, &ctx())),
     ];
@@ -403,7 +405,7 @@ fn update_draft_applies_the_patch_and_replaces_the_co_signers() {
     let Some(c) = c else { panic!("no change") };
     assert_eq!(c.after.title, "新题");
     assert_eq!(c.after.session.as_deref(), Some("一次会议"));
-    assert_eq!(c.after.co_signers, vec![co_signer(CO_A, None)]);
+    assert_eq!(c.after.co_signers, vec![co_signer(CO_A.into(), None)]);
     assert_eq!((c.event, c.effects), (event("draft_updated", None), vec![]));
 }
 
@@ -434,7 +436,7 @@ fn submit_writes_a_duty_for_the_lead_and_each_active_co_signer() {
 fn withdrawing_marks_only_the_callers_co_signature_once() {
     let s = suggestion(Draft, Green);
     let c = ok(withdraw_co_signature(&s, Some("不附议".into()), &ctx()));
-    let mine = co_signer(CO_A, Some(now()));
+    let mine = co_signer(CO_A.into(), Some(now()));
     let untouched = s.co_signers[1].clone();
     assert_eq!(c.after.co_signers, vec![mine.clone(), untouched]);
     let detail = json!({"deputy_id": CO_A, "note": "不附议"});

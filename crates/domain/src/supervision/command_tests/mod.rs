@@ -5,6 +5,8 @@ use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::id::{DeputyId, UnitId, UserId};
+
 use super::*;
 use crate::observer::ObserverStatus;
 use Satisfaction::{BasicallySatisfied, Satisfied, Unsatisfied};
@@ -12,14 +14,14 @@ use Stage::*;
 use SupervisionError as E;
 
 const ITEM: Uuid = Uuid::from_u128(1);
-const USER: Uuid = Uuid::from_u128(2);
+const USER: UserId = UserId::new(Uuid::from_u128(2));
 const NEW: Uuid = Uuid::from_u128(3);
-const MEMBER: Uuid = Uuid::from_u128(100);
-const DEPUTY: Uuid = Uuid::from_u128(101);
-const STRANGER: Uuid = Uuid::from_u128(109);
-const BODY: Uuid = Uuid::from_u128(200);
-const OTHER_BODY: Uuid = Uuid::from_u128(201);
-const NO_UNIT: Uuid = Uuid::from_u128(209);
+const MEMBER: DeputyId = DeputyId::new(Uuid::from_u128(100));
+const DEPUTY: DeputyId = DeputyId::new(Uuid::from_u128(101));
+const STRANGER: DeputyId = DeputyId::new(Uuid::from_u128(109));
+const BODY: UnitId = UnitId::new(Uuid::from_u128(200));
+const OTHER_BODY: UnitId = UnitId::new(Uuid::from_u128(201));
+const NO_UNIT: UnitId = UnitId::new(Uuid::from_u128(209));
 const OBSERVER: Uuid = Uuid::from_u128(300);
 const NEW_OBSERVER: Uuid = Uuid::from_u128(301);
 const OPINION: Uuid = Uuid::from_u128(400);
@@ -100,7 +102,7 @@ fn observation(status: ObservationStatus) -> Observation {
     }
 }
 
-fn observer(id: Uuid, status: ObserverStatus, ties: &[Uuid]) -> ObserverFacts {
+fn observer(id: Uuid, status: ObserverStatus, ties: &[UnitId]) -> ObserverFacts {
     ObserverFacts {
         id,
         status,
@@ -135,7 +137,7 @@ fn record_input(occurred_on: NaiveDate) -> RecordInput {
 #[rustfmt::skip]
 fn inquiry_input(unit_id: Option<Uuid>) -> InquiryInput {
     InquiryInput {
-        unit_id, asked_by: " 王委员 ".into(), question: "如何补齐短板？".into(),
+        unit_id: unit_id.map(Into::into), asked_by: " 王委员 ".into(), question: "如何补齐短板？".into(),
         answered_by: None, answer: None,
     }
 }

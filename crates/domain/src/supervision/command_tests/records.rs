@@ -36,7 +36,7 @@ fn records_are_dated_in_the_past_and_kept_as_given() {
 #[test]
 fn inquiries_need_the_method_and_one_of_the_bodies() {
     let s = item(Deliberating);
-    let got = add_inquiry(&s, inquiry_input(Some(NO_UNIT)), &ctx());
+    let got = add_inquiry(&s, inquiry_input(Some(NO_UNIT.into())), &ctx());
     assert_eq!(got, Err(E::field("unit_id", Issue::NotABody)));
     let mut visit = item(Deliberating);
     visit.methods = vec![Method::ResearchVisit];
@@ -46,11 +46,11 @@ fn inquiries_need_the_method_and_one_of_the_bodies() {
     visit.stage = Closed;
     let got = add_inquiry(&visit, inquiry_input(None), &ctx());
     assert_eq!(got, Err(E::MethodNotPlanned));
-    let mut blank = inquiry_input(Some(NO_UNIT));
+    let mut blank = inquiry_input(Some(NO_UNIT.into()));
     blank.question = " ".into();
     let got = add_inquiry(&s, blank, &ctx());
     assert_eq!(got, Err(issues(&[("question", Issue::Blank)])));
-    let c = ok(add_inquiry(&s, inquiry_input(Some(BODY)), &ctx()));
+    let c = ok(add_inquiry(&s, inquiry_input(Some(BODY.into())), &ctx()));
     let asked = c.inquiry().map(|q| (q.unit_id, q.asked_by.as_str()));
     assert_eq!(asked, Some((Some(BODY), "王委员")));
     let detail = json!({"inquiry_id": NEW});
@@ -114,7 +114,7 @@ fn a_report_answers_problems_waiting_for_the_body_once_each() {
         (vec![answer(OPEN, "已改"), answer(SENT_BACK, "再改")], Ok(())),
         (vec![answer(ANSWERED, "已改")], Err(E::ProblemNotOpen(ANSWERED))),
         (vec![answer(OPEN, "已改"), answer(CLOSED, "已改")], Err(E::ProblemNotOpen(CLOSED))),
-        (vec![answer(NO_UNIT, " "), answer(OPEN, "a"), answer(OPEN, "b")],
+        (vec![answer(NO_UNIT.into(), " "), answer(OPEN, "a"), answer(OPEN, "b")],
          Err(issues(&[
              ("answers[0].measures", Issue::Blank), ("answers[0].problem_id", Issue::UnknownProblem),
              ("answers[2].problem_id", Issue::AnsweredTwice),
@@ -199,7 +199,10 @@ fn observers_are_assigned_active_and_without_ties() {
     assert_eq!(c.event, event("observer_assigned", Some(detail)));
 
     assert_eq!(remove_observer(&s, NEW_OBSERVER), Err(E::NotFound));
-    assert_eq!(remove_observer(&item(Closed), STRANGER), Err(E::NotFound));
+    assert_eq!(
+        remove_observer(&item(Closed), STRANGER.into()),
+        Err(E::NotFound)
+    );
     let c = ok(remove_observer(&s, OBSERVER));
     assert!(c.after.observer_ids.is_empty());
     assert_eq!(c.event.action, "observer_removed");
@@ -254,7 +257,7 @@ fn an_observation_is_decided_once_and_not_adopted_with_a_reason() {
     let c = ok(decide(Some(&pending), false, Some("已统筹")));
     #[rustfmt::skip]
     let want = vec![Effect::ObservationDecision {
-        id: OBSERVATION, status: ObservationStatus::NotAdopted, reason: Some("已统筹".into()), by: USER,
+        id: OBSERVATION, status: ObservationStatus::NotAdopted, reason: Some("已统筹".into()), by: USER.into(),
     }];
     assert_eq!(c.effects, want);
     let detail = json!({"observation_id": OBSERVATION, "status": "not_adopted"});
@@ -262,7 +265,7 @@ fn an_observation_is_decided_once_and_not_adopted_with_a_reason() {
     let c = ok(decide(Some(&pending), true, Some(" ")));
     let decided = c.effects.first().cloned();
     #[rustfmt::skip]
-    let want = Effect::ObservationDecision { id: OBSERVATION, status: ObservationStatus::Adopted, reason: None, by: USER };
+    let want = Effect::ObservationDecision { id: OBSERVATION, status: ObservationStatus::Adopted, reason: None, by: USER.into() };
     assert_eq!(decided, Some(want));
 }
 

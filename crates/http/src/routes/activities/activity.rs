@@ -1,6 +1,7 @@
 //! Planning, listing, reading and amending activities.
 
 use super::*;
+use renda_domain::id::DeputyId;
 use renda_domain::text::{Line, Text};
 
 /// An activity.
@@ -22,7 +23,7 @@ pub struct ActivityResponse {
     pub day: NaiveDate,
     pub place: String,
     pub organiser: String,
-    pub invited_deputy_ids: Vec<Uuid>,
+    pub invited_deputy_ids: Vec<DeputyId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -37,7 +38,7 @@ fn view(a: Activity) -> ActivityResponse {
         day: a.day,
         place: a.place,
         organiser: a.organiser,
-        invited_deputy_ids: a.invited,
+        invited_deputy_ids: renda_domain::id::from_uuids(renda_domain::id::to_uuids(a.invited)),
         created_at: a.created_at,
         updated_at: a.updated_at,
     }
@@ -63,7 +64,7 @@ pub struct CreateActivityRequest {
     #[serde(default)]
     #[validate(length(max = 500))]
     #[schema(max_items = 500)]
-    pub invited_deputy_ids: Vec<Uuid>,
+    pub invited_deputy_ids: Vec<DeputyId>,
 }
 
 /// What the derived schema of [`CreateActivityRequest`] cannot say, as
@@ -262,7 +263,7 @@ pub struct UpdateActivityRequest {
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 500))]
     #[schema(value_type = Vec<Uuid>, required = false, max_items = 500)]
-    pub invited_deputy_ids: Option<Option<Vec<Uuid>>>,
+    pub invited_deputy_ids: Option<Option<Vec<DeputyId>>>,
 }
 
 /// Changes an activity (staff).

@@ -45,7 +45,7 @@ fn need_view(n: Need, caller: &Caller) -> NeedResponse {
         },
         status: n.status,
         activity_id: n.activity_id,
-        deputy_id: n.deputy_id,
+        deputy_id: n.deputy_id.map(Into::into),
         close_note: n.close_note,
         created_at: n.created_at,
         updated_at: n.updated_at,
@@ -156,7 +156,7 @@ async fn load_need(
     answer(need_access::decide_need(
         &caller.principal,
         action,
-        n.deputy_id,
+        n.deputy_id.map(Into::into),
     ))?;
     Ok(n)
 }
@@ -236,7 +236,7 @@ pub async fn match_need(
         &before,
         act::MatchInput {
             activity_id: b.activity_id,
-            deputy_id: b.deputy_id,
+            deputy_id: b.deputy_id.map(Into::into),
             activity_known,
             deputy_known,
         },

@@ -1,6 +1,7 @@
 //! Sign-ups, check-ins and attendance.
 
 use super::*;
+use renda_domain::id::DeputyId;
 
 /// A deputy's part in an activity.
 #[derive(Debug, Serialize, ToSchema)]
@@ -17,11 +18,11 @@ pub struct ParticipantView {
 impl From<Participant> for ParticipantView {
     fn from(p: Participant) -> Self {
         Self {
-            deputy_id: p.deputy_id,
+            deputy_id: p.deputy_id.into(),
             invited: p.invited,
             signed_up_at: p.signed_up_at,
             checked_in_at: p.checked_in_at,
-            checked_in_by: p.checked_in_by,
+            checked_in_by: p.checked_in_by.map(Into::into),
         }
     }
 }
@@ -42,14 +43,14 @@ async fn participant(state: &AppState, activity: Uuid, deputy: Uuid) -> ApiResul
         .activity_participants(activity)
         .await?
         .into_iter()
-        .find(|p| p.deputy_id == deputy)
+        .find(|p| p.deputy_id == deputy.into())
         .map(ParticipantView::from)
         .ok_or_else(ApiError::not_found)
 }
 
 /// The deputy the caller is, if the permission module lets them take
 /// part in activities.
-fn deputy_of(caller: &Caller) -> ApiResult<Uuid> {
+fn deputy_of(caller: &Caller) -> ApiResult<DeputyId> {
     caller.require(Action::TakePartInActivities)?;
     caller.actor()?.deputy_id.ok_or_else(ApiError::forbidden)
 }
@@ -74,8 +75,11 @@ pub async fn sign_up(
     let deputy = deputy_of(&caller)?;
     let a = state.store.get_activity(id.into_inner()).await?;
     act::sign_up(&a, &ctx(&state, &caller)?)?;
-    state.store.sign_up(&caller.audit(), &a, deputy).await?;
-    Ok(HttpResponse::Ok().json(participant(&state, a.id, deputy).await?))
+    state
+        .store
+        .sign_up(&caller.audit(), &a, deputy.into())
+        .await?;
+    Ok(HttpResponse::Ok().json(participant(&state, a.id, deputy.into()).await?))
 }
 
 /// Checks the caller (a deputy) in at an activity, once, on its day. The
@@ -98,12 +102,12 @@ pub async fn check_in(
 ) -> ApiResult<HttpResponse> {
     let deputy = deputy_of(&caller)?;
     let a = state.store.get_activity(id.into_inner()).await?;
-    let check_ins = act::check_in(&a, deputy, &ctx(&state, &caller)?)?;
+    let check_ins = act::check_in(&a, deputy.into(), &ctx(&state, &caller)?)?;
     state
         .store
         .check_in(&caller.audit(), &a, check_ins, true)
         .await?;
-    Ok(HttpResponse::Ok().json(participant(&state, a.id, deputy).await?))
+    Ok(HttpResponse::Ok().json(participant(&state, a.id, deputy.into()).await?))
 }
 
 /// Deputies whose attendance staff record.
@@ -113,7 +117,7 @@ pub async fn check_in(
 pub struct AttendanceRequest {
     #[validate(length(min = 1, max = 500))]
     #[schema(min_items = 1, max_items = 500)]
-    pub deputy_ids: Vec<Uuid>,
+    pub deputy_ids: Vec<DeputyId>,
 }
 
 /// Who the recording checked in.
@@ -121,9 +125,9 @@ pub struct AttendanceRequest {
 #[schema(example = json!({"checked_in": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11"], "already": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e12"]}))]
 pub struct AttendanceRecorded {
     /// Newly checked in (each with a duty record).
-    pub checked_in: Vec<Uuid>,
+    pub checked_in: Vec<DeputyId>,
     /// Already checked in before; left as they were.
-    pub already: Vec<Uuid>,
+    pub already: Vec<DeputyId>,
 }
 
 /// Records deputies' attendance (staff, on or after the activity's day).
@@ -150,11 +154,13 @@ pub async fn record_attendance(
     let a = state.store.get_activity(id.into_inner()).await?;
     let existing = existing_deputies(&state, &b.deputy_ids).await?;
     let check_ins = act::record_attendance(&a, &b.deputy_ids, &existing, &ctx(&state, &caller)?)?;
-    let wanted: Vec<Uuid> = check_ins.duties.iter().map(|d| d.deputy_id).collect();
-    let done = state
-        .store
-        .check_in(&caller.audit(), &a, check_ins, false)
-        .await?;
+    let wanted: Vec<DeputyId> = check_ins.duties.iter().map(|d| d.deputy_id).collect();
+    let done: Vec<DeputyId> = renda_domain::id::from_uuids(
+        state
+            .store
+            .check_in(&caller.audit(), &a, check_ins, false)
+            .await?,
+    );
     let already = wanted.into_iter().filter(|d| !done.contains(d)).collect();
     Ok(HttpResponse::Ok().json(AttendanceRecorded {
         checked_in: done,

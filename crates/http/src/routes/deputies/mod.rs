@@ -103,7 +103,9 @@ async fn view_one(
 
 /// Whether the caller is the deputy themself.
 fn is_own(caller: &Caller, deputy_id: Uuid) -> bool {
-    caller.may(Action::SeeOwnDeputyRecord { deputy_id })
+    caller.may(Action::SeeOwnDeputyRecord {
+        deputy_id: deputy_id.into(),
+    })
 }
 
 /// A deputy as shown: personal data masked unless the caller is the

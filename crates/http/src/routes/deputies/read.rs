@@ -265,7 +265,9 @@ pub async fn get_deputy(
         crate::routes::common::unmask(
             &state,
             &caller,
-            Action::ReadDeputyPersonalData { deputy_id: d.id },
+            Action::ReadDeputyPersonalData {
+                deputy_id: d.id.into(),
+            },
             "read_personal_data",
             "deputy",
             Some(d.id),

@@ -223,7 +223,9 @@ pub async fn update_deputy(
     let id = id.into_inner();
     let office = caller.may(Action::ManageDeputies);
     if !office {
-        caller.require(Action::EditOwnDeputyProfile { deputy_id: id })?;
+        caller.require(Action::EditOwnDeputyProfile {
+            deputy_id: id.into(),
+        })?;
     }
     let b = body.parse()?;
     if !office {

@@ -21,13 +21,14 @@ pub(super) fn proposer(caller: &Caller) -> (rules::Proposer, bool) {
 /// The caller's deputy id if they are a deputy of the round's congress.
 pub(super) async fn member(state: &AppState, caller: &Caller, round: &Round) -> ApiResult<Uuid> {
     let d = livelihood_access::voting_deputy(&caller.principal).map_err(refusal)?;
-    let deputy = state.store.get_deputy(d).await?;
+    let deputy = state.store.get_deputy(d.into()).await?;
     Ok(rules::voter(round, d, &deputy.memberships)?)
 }
 
 /// The caller's user id if they are a user of the project's unit.
 pub(super) fn project_unit_user(caller: &Caller, project: &Candidate) -> ApiResult<Uuid> {
-    livelihood_access::project_reporter(&caller.principal, project.unit_id).map_err(refusal)
+    livelihood_access::project_reporter(&caller.principal, project.unit_id.map(Into::into))
+        .map_err(refusal)
 }
 
 fn refusal(d: renda_auth::Decision) -> ApiError {

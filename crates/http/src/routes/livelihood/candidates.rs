@@ -35,7 +35,7 @@ impl From<Candidate> for CandidateResponse {
             title: c.title,
             description: c.description,
             estimated_budget: c.estimated_budget,
-            unit_id: c.unit_id,
+            unit_id: c.unit_id.map(Into::into),
             source: c.source,
             status: c.status,
             review_reason: c.review_reason,
@@ -109,7 +109,7 @@ pub async fn propose_candidate(
         title: b.title.into(),
         description: b.description.into(),
         estimated_budget: b.estimated_budget,
-        unit_id: b.unit_id,
+        unit_id: b.unit_id.map(Into::into),
     };
     let c = rules::propose(&round, input, unit_exists, by, &command_ctx(&state))?;
     let c = match state.store.create_candidate(&caller.audit(), c).await {
@@ -262,10 +262,10 @@ pub async fn review_candidate(
     let input = rules::ReviewInput {
         shortlist: b.shortlist,
         reason: b.reason.into(),
-        unit_id: b.unit_id,
+        unit_id: b.unit_id.map(Into::into),
     };
     let reviewer = caller.actor()?.user_id;
-    let change = rules::review(&round, &before, input, unit_exists, reviewer)?;
+    let change = rules::review(&round, &before, input, unit_exists, reviewer.into())?;
     let saved = state
         .store
         .save_candidate(

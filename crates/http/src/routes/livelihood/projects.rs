@@ -30,7 +30,7 @@ impl From<Progress> for ProgressView {
             percent: p.percent,
             note: p.note,
             reported_on: p.reported_on,
-            reported_by: p.reported_by,
+            reported_by: p.reported_by.into(),
             created_at: p.created_at,
         }
     }
@@ -148,7 +148,7 @@ impl From<Comment> for CommentView {
     fn from(c: Comment) -> Self {
         Self {
             id: c.id,
-            deputy_id: c.deputy_id,
+            deputy_id: c.deputy_id.into(),
             content: c.content,
             created_at: c.created_at,
         }
@@ -187,7 +187,13 @@ pub async fn add_comment(
     let (round, p) = project(&state, id, pid).await?;
     let deputy = member(&state, &caller, &round).await?;
     let b = body.parse()?;
-    let c = rules::comment(&round, &p, deputy, b.content.into(), &command_ctx(&state))?;
+    let c = rules::comment(
+        &round,
+        &p,
+        deputy.into(),
+        b.content.into(),
+        &command_ctx(&state),
+    )?;
     let c = match state.store.add_comment(&caller.audit(), round.id, c).await {
         Ok(c) => c,
         Err(e) => return Err(store_error(&state, e, round.id).await),
@@ -276,7 +282,7 @@ pub async fn rate_project(
             &caller.audit(),
             &p,
             deputy,
-            user,
+            user.into(),
             b.choice,
             state.clock.today(),
         )

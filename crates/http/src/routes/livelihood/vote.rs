@@ -84,7 +84,7 @@ pub async fn cast_ballot(
             &caller.audit(),
             &round,
             deputy,
-            user,
+            user.into(),
             &marks,
             state.clock.today(),
         )

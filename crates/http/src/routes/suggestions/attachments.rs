@@ -41,7 +41,7 @@ impl From<renda_persistence::suggestions::Attachment> for AttachmentView {
             content_type: a.content_type,
             size: a.size,
             sha256: a.sha256,
-            uploaded_by: a.uploaded_by,
+            uploaded_by: a.uploaded_by.into(),
             created_at: a.created_at,
         }
     }

@@ -1,6 +1,7 @@
 //! The request bodies of the suggestion commands.
 
 use super::*;
+use renda_domain::id::{DeputyId, UnitId, UserId};
 use renda_domain::text::{Line, Text};
 
 /// A new suggestion, saved as a draft of the caller (a deputy).
@@ -27,7 +28,7 @@ pub struct CreateSuggestionRequest {
     #[serde(default)]
     #[validate(length(max = 50))]
     #[schema(max_items = 50)]
-    pub co_signer_ids: Vec<Uuid>,
+    pub co_signer_ids: Vec<DeputyId>,
     /// Default `deputy`.
     pub source: Option<SuggestionSource>,
     pub source_ref: Option<Line<100>>,
@@ -47,7 +48,7 @@ pub struct UpdateDraftRequest {
     pub timing: Option<SessionTiming>,
     #[validate(length(max = 50))]
     #[schema(max_items = 50)]
-    pub co_signer_ids: Option<Vec<Uuid>>,
+    pub co_signer_ids: Option<Vec<DeputyId>>,
 }
 
 /// An operation without data.
@@ -78,11 +79,11 @@ pub struct RejectRequest {
     "supervisor_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e05"
 }))]
 pub struct AssignRequest {
-    pub lead_unit_id: Uuid,
+    pub lead_unit_id: UnitId,
     #[serde(default)]
     #[validate(length(max = 20))]
     #[schema(max_items = 20)]
-    pub co_unit_ids: Vec<Uuid>,
+    pub co_unit_ids: Vec<UnitId>,
     pub color: Color,
     /// The reply deadline; default by colour (green 30 days, yellow and red
     /// 90), never more than six months after assignment.
@@ -90,7 +91,7 @@ pub struct AssignRequest {
     /// The co-units' deadline for their opinions; default 15 days before the lead unit's.
     pub co_unit_due_date: Option<NaiveDate>,
     /// The supervising leader's user id; required for red.
-    pub supervisor_id: Option<Uuid>,
+    pub supervisor_id: Option<UserId>,
 }
 
 /// A reply letter (答复函).
@@ -180,7 +181,6 @@ pub struct UnitRequestBody {
     /// For `extension`: the new deadline asked for.
     pub due_date: Option<NaiveDate>,
 }
-
 
 /// The office's decision on a unit's request.
 #[derive(Debug, Deserialize, Validate, ToSchema)]

@@ -170,7 +170,7 @@ pub async fn mark_advanced_unit(
         year: b.year,
         unit_id: b.unit_id,
         reason: b.reason.trim().to_owned(),
-        marked_by: caller.actor()?.user_id,
+        marked_by: caller.actor()?.user_id.into(),
         created_at: renda_domain::time::now(),
     };
     let saved = state.store.mark_advanced_unit(&caller.audit(), a).await?;

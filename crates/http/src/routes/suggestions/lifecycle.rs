@@ -191,7 +191,7 @@ command!(
         let mut units = vec![b.lead_unit_id];
         units.extend(&b.co_unit_ids);
         let supervisor_is_leader = match b.supervisor_id {
-            Some(id) => Some(match st.store.get_user(id).await {
+            Some(id) => Some(match st.store.get_user(id.into()).await {
                 Ok(u) => rules::can_supervise(&u),
                 Err(StoreError::NotFound) => false,
                 Err(e) => return Err(e.into()),
@@ -199,7 +199,7 @@ command!(
             None => None,
         };
         let facts = AssignFacts {
-            existing_units: existing_units(st, &units).await?,
+            existing_units: renda_domain::id::from_uuids(existing_units(st, &renda_domain::id::to_uuids(units.iter().copied())).await?),
             supervisor_is_leader,
         };
         let input = AssignInput {
@@ -369,7 +369,7 @@ pub async fn decide_request(
     let decision = Decision {
         approved: b.approved,
         note: b.note.map(String::from),
-        lead_unit_id: b.lead_unit_id,
+        lead_unit_id: b.lead_unit_id.map(Into::into),
         due_date: b.due_date,
     };
     let change = rules::decide_request(

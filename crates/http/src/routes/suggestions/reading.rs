@@ -71,9 +71,9 @@ fn list_query(
     let v = visibility(&caller.principal);
     let vis = SuggestionVisibility {
         published: v.published,
-        deputy: v.deputy,
+        deputy: v.deputy.map(Into::into),
         submitted: v.submitted,
-        unit: v.unit,
+        unit: v.unit.map(Into::into),
         unit_statuses: UNIT_VISIBLE.to_vec(),
     };
     let f = SuggestionFilter {

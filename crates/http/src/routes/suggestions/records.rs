@@ -52,12 +52,12 @@ impl From<UnitRequest> for RequestView {
     fn from(r: UnitRequest) -> Self {
         Self {
             id: r.id,
-            unit_id: r.unit_id,
+            unit_id: r.unit_id.into(),
             kind: r.kind,
             reason: r.reason,
             due_date: r.requested_deadline,
             status: r.status,
-            decided_by: r.decided_by,
+            decided_by: r.decided_by.map(Into::into),
             decided_at: r.decided_at,
             decision_note: r.decision_note,
             created_at: r.created_at,

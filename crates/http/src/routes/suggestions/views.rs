@@ -137,24 +137,24 @@ pub(super) fn view(s: Suggestion, today: NaiveDate) -> SuggestionResponse {
         term: s.term,
         session: s.session,
         timing: s.timing,
-        lead_deputy_id: s.lead_deputy_id,
+        lead_deputy_id: s.lead_deputy_id.into(),
         co_signers: s.co_signers,
         source: s.source,
         source_ref: s.source_ref,
         status: s.status,
         color: s.color,
-        lead_unit_id: s.lead_unit_id,
+        lead_unit_id: s.lead_unit_id.map(Into::into),
         co_units: s
             .co_units
             .into_iter()
             .map(|c| CoUnitView {
-                unit_id: c.unit_id,
+                unit_id: c.unit_id.into(),
                 due_date: c.deadline,
                 opinion: c.opinion,
                 opinion_at: c.opinion_at,
             })
             .collect(),
-        supervisor_id: s.supervisor_id,
+        supervisor_id: s.supervisor_id.map(Into::into),
         assigned_on: s.assigned_on,
         due_date: s.deadline,
         overdue,

@@ -79,8 +79,8 @@ fn list_query(
     let vis = SupervisionVisibility {
         published: v.published,
         all: v.all,
-        unit: v.unit,
-        deputy: v.deputy,
+        unit: v.unit.map(Into::into),
+        deputy: v.deputy.map(Into::into),
         observer: v.observer,
     };
     let f = SupervisionFilter {
@@ -90,10 +90,10 @@ fn list_query(
         body_id: p.body_id,
         observer_id: p.observer_id,
         overdue: p.overdue.map(|o| (o, today)),
-        overdue_unit: unit_scope,
+        overdue_unit: unit_scope.map(Into::into),
         q: p.q.filter(|s| !renda_domain::text::is_blank(s)),
     };
-    (vis, f, unit_scope)
+    (vis, f, unit_scope.map(Into::into))
 }
 
 fn method_name(m: Method) -> &'static str {
@@ -160,7 +160,7 @@ impl crate::export::RowSource for SupervisionRows {
         for i in items {
             let mut bodies = Vec::new();
             for b in &i.body_ids {
-                bodies.push(self.names.unit(&self.state, *b).await);
+                bodies.push(self.names.unit(&self.state, (*b).into()).await);
             }
             rows.push(vec![
                 i64::from(i.year).into(),

@@ -8,6 +8,7 @@
 //! (`renda_domain::supervision`), saves the change and answers.
 
 use renda_domain::Code;
+use renda_domain::id::{DeputyId, UnitId};
 use std::collections::{BTreeMap, HashSet};
 
 use actix_web::web::{Data, Path};
@@ -131,13 +132,13 @@ pub struct SupervisionResponse {
     pub description: Option<String>,
     pub methods: Vec<Method>,
     /// The bodies supervised (units).
-    pub body_ids: Vec<Uuid>,
+    pub body_ids: Vec<UnitId>,
     /// The committee in charge.
     pub committee: String,
     /// Standing-committee members taking part (deputy ids); they vote.
-    pub committee_member_ids: Vec<Uuid>,
+    pub committee_member_ids: Vec<DeputyId>,
     /// Other deputies taking part.
-    pub deputy_ids: Vec<Uuid>,
+    pub deputy_ids: Vec<DeputyId>,
     /// Observers assigned.
     pub observer_ids: Vec<Uuid>,
     /// Laws checked by a law-enforcement inspection.
@@ -160,10 +161,12 @@ fn view(s: SupervisionItem, overdue: bool) -> SupervisionResponse {
         year: s.year,
         description: s.description,
         methods: s.methods,
-        body_ids: s.body_ids,
+        body_ids: renda_domain::id::from_uuids(renda_domain::id::to_uuids(s.body_ids)),
         committee: s.committee,
-        committee_member_ids: s.committee_member_ids,
-        deputy_ids: s.deputy_ids,
+        committee_member_ids: renda_domain::id::from_uuids(renda_domain::id::to_uuids(
+            s.committee_member_ids,
+        )),
+        deputy_ids: renda_domain::id::from_uuids(renda_domain::id::to_uuids(s.deputy_ids)),
         observer_ids: s.observer_ids,
         laws: s.laws,
         stage: s.stage,
@@ -236,7 +239,7 @@ fn body_only(caller: &Caller, s: &SupervisionItem) -> Option<Uuid> {
     if involved {
         return None;
     }
-    v.unit.filter(|u| s.body_ids.contains(u))
+    (v.unit.filter(|u| s.body_ids.contains(u))).map(Into::into)
 }
 
 /// Loads an item for a command: the permission module's answer, then the
@@ -300,7 +303,7 @@ async fn observer_facts(state: &AppState, id: Uuid) -> ApiResult<Option<Observer
         Ok(o) => Ok(Some(ObserverFacts {
             id: o.id,
             status: o.status,
-            tie_unit_ids: o.conflict_unit_ids,
+            tie_unit_ids: renda_domain::id::from_uuids(o.conflict_unit_ids),
         })),
         Err(StoreError::NotFound) => Ok(None),
         Err(e) => Err(e.into()),

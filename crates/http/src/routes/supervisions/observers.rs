@@ -96,7 +96,7 @@ impl From<Observation> for ObservationView {
             content: o.content,
             status: o.status,
             decision_reason: o.decision_reason,
-            decided_by: o.decided_by,
+            decided_by: o.decided_by.map(Into::into),
             decided_at: o.decided_at,
             created_at: o.created_at,
         }

@@ -55,12 +55,12 @@ pub(super) fn opinion_view(o: Opinion, today: NaiveDate) -> OpinionView {
     let overdue = o.overdue(today);
     OpinionView {
         id: o.id,
-        unit_id: o.unit_id,
+        unit_id: o.unit_id.into(),
         round: o.round,
         content: o.content,
         deadline: o.deadline,
         overdue,
-        issued_by: o.issued_by,
+        issued_by: o.issued_by.into(),
         issued_at: o.issued_at,
         problems: o.problems.into_iter().map(ProblemView::from).collect(),
     }
@@ -118,7 +118,7 @@ pub async fn issue_opinion(
     .await?;
     let b = body.parse()?;
     let input = rules::OpinionInput {
-        unit_id: b.unit_id,
+        unit_id: b.unit_id.into(),
         content: b.content.into(),
         deadline: b.deadline,
         problems: b.problems.into_iter().map(String::from).collect(),
@@ -171,7 +171,7 @@ impl From<Report> for ReportView {
         Self {
             id: r.id,
             opinion_id: r.opinion_id,
-            unit_id: r.unit_id,
+            unit_id: r.unit_id.into(),
             summary: r.summary,
             answers: r
                 .answers
@@ -181,7 +181,7 @@ impl From<Report> for ReportView {
                     measures: a.measures,
                 })
                 .collect(),
-            submitted_by: r.submitted_by,
+            submitted_by: r.submitted_by.into(),
             submitted_at: r.submitted_at,
         }
     }
@@ -233,7 +233,7 @@ pub async fn submit_report(
         .find(|o| o.id == opinion_id);
     // An opinion addressed to another body is as unknown as a missing one.
     let opinion = match (opinion, body_only(&caller, &before)) {
-        (Some(o), Some(u)) if o.unit_id != u => None,
+        (Some(o), Some(u)) if o.unit_id != u.into() => None,
         (o, _) => o,
     }
     .ok_or_else(ApiError::not_found)?;

@@ -1,6 +1,7 @@
 //! Planning and amending the items of the yearly supervision plan.
 
 use super::*;
+use renda_domain::id::{DeputyId, UnitId};
 use renda_domain::supervision::{PlanFacts, PlanInput, PlanPatch};
 use renda_domain::text::{Line, Text};
 
@@ -31,16 +32,16 @@ pub struct CreateSupervisionRequest {
     /// The bodies supervised (units).
     #[validate(length(min = 1, max = 50))]
     #[schema(min_items = 1, max_items = 50)]
-    pub body_ids: Vec<Uuid>,
+    pub body_ids: Vec<UnitId>,
     pub committee: Line<100>,
     #[serde(default)]
     #[validate(length(max = 200))]
     #[schema(max_items = 200)]
-    pub committee_member_ids: Vec<Uuid>,
+    pub committee_member_ids: Vec<DeputyId>,
     #[serde(default)]
     #[validate(length(max = 500))]
     #[schema(max_items = 500)]
-    pub deputy_ids: Vec<Uuid>,
+    pub deputy_ids: Vec<DeputyId>,
     /// Required for, and only for, a law-enforcement inspection.
     #[serde(default)]
     #[validate(length(max = 20))]
@@ -69,7 +70,7 @@ pub async fn create_supervision(
     let deputies = [b.committee_member_ids.clone(), b.deputy_ids.clone()].concat();
     let facts = PlanFacts {
         existing_units: existing_units(&state, &b.body_ids).await?,
-        existing_deputies: existing_deputies(&state, &deputies).await?,
+        existing_deputies: crate::routes::common::existing_deputies(&state, &deputies).await?,
         observers: Vec::new(),
     };
     let input = PlanInput {
@@ -118,18 +119,18 @@ pub struct UpdateSupervisionRequest {
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 50))]
     #[schema(value_type = Vec<Uuid>, required = false, min_items = 1, max_items = 50)]
-    pub body_ids: Option<Option<Vec<Uuid>>>,
+    pub body_ids: Option<Option<Vec<UnitId>>>,
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = Line<100>, required = false)]
     pub committee: Option<Option<Line<100>>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 200))]
     #[schema(value_type = Vec<Uuid>, required = false, max_items = 200)]
-    pub committee_member_ids: Option<Option<Vec<Uuid>>>,
+    pub committee_member_ids: Option<Option<Vec<DeputyId>>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 500))]
     #[schema(value_type = Vec<Uuid>, required = false, max_items = 500)]
-    pub deputy_ids: Option<Option<Vec<Uuid>>>,
+    pub deputy_ids: Option<Option<Vec<DeputyId>>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 20))]
     #[schema(value_type = Vec<Line<200>>, required = false, max_items = 20)]
@@ -161,9 +162,12 @@ pub async fn update_supervision(
     let before =
         load_to_change(&state, &caller, id, SupervisionAction::Administer, if_match).await?;
     let b = body.parse()?;
-    let given = |v: &Option<Option<Vec<Uuid>>>| v.clone().flatten().unwrap_or_default();
-    let deputies = [given(&b.committee_member_ids), given(&b.deputy_ids)].concat();
-    let bodies = given(&b.body_ids);
+    let deputies = [
+        b.committee_member_ids.clone().flatten().unwrap_or_default(),
+        b.deputy_ids.clone().flatten().unwrap_or_default(),
+    ]
+    .concat();
+    let bodies = b.body_ids.clone().flatten().unwrap_or_default();
     // The assigned observers' ties matter only when the bodies change.
     let mut observers = Vec::new();
     if !bodies.is_empty() {
@@ -173,7 +177,7 @@ pub async fn update_supervision(
     }
     let facts = PlanFacts {
         existing_units: existing_units(&state, &bodies).await?,
-        existing_deputies: existing_deputies(&state, &deputies).await?,
+        existing_deputies: crate::routes::common::existing_deputies(&state, &deputies).await?,
         observers,
     };
     let patch = PlanPatch {
@@ -199,21 +203,10 @@ pub async fn update_supervision(
 }
 
 /// Which of `ids` are units on record.
-async fn existing_units(state: &AppState, ids: &[Uuid]) -> ApiResult<Vec<Uuid>> {
+async fn existing_units(state: &AppState, ids: &[UnitId]) -> ApiResult<Vec<UnitId>> {
     let mut out = Vec::new();
     for id in ids {
-        if state.store.unit_exists(*id).await? {
-            out.push(*id);
-        }
-    }
-    Ok(out)
-}
-
-/// Which of `ids` are deputies on record.
-async fn existing_deputies(state: &AppState, ids: &[Uuid]) -> ApiResult<Vec<Uuid>> {
-    let mut out = Vec::new();
-    for id in ids {
-        if state.store.deputy_exists(*id).await? {
+        if state.store.unit_exists(id.uuid()).await? {
             out.push(*id);
         }
     }

@@ -167,7 +167,7 @@ async fn opinions_of(
     let rows = st.store.supervision_opinions(s.id).await?;
     Ok(rows
         .into_iter()
-        .filter(|o| unit.is_none_or(|u| o.unit_id == u))
+        .filter(|o| unit.is_none_or(|u| o.unit_id == u.into()))
         .map(|o| opinion_view(o, today))
         .collect())
 }
@@ -180,7 +180,7 @@ async fn reports_of(
     let rows = st.store.supervision_reports(s.id).await?;
     Ok(rows
         .into_iter()
-        .filter(|r| unit.is_none_or(|u| r.unit_id == u))
+        .filter(|r| unit.is_none_or(|u| r.unit_id == u.into()))
         .map(Into::into)
         .collect())
 }

@@ -26,7 +26,7 @@ impl From<InvestigationRecord> for InvestigationRecordView {
             place: r.place,
             participants: r.participants,
             findings: r.findings,
-            created_by: r.created_by,
+            created_by: r.created_by.into(),
             created_at: r.created_at,
         }
     }
@@ -113,12 +113,12 @@ impl From<Inquiry> for InquiryView {
     fn from(q: Inquiry) -> Self {
         Self {
             id: q.id,
-            unit_id: q.unit_id,
+            unit_id: q.unit_id.map(Into::into),
             asked_by: q.asked_by,
             question: q.question,
             answered_by: q.answered_by,
             answer: q.answer,
-            created_by: q.created_by,
+            created_by: q.created_by.into(),
             created_at: q.created_at,
         }
     }
@@ -175,7 +175,7 @@ pub async fn add_inquiry(
     .await?;
     let b = body.parse()?;
     let input = rules::InquiryInput {
-        unit_id: b.unit_id,
+        unit_id: b.unit_id.map(Into::into),
         asked_by: b.asked_by.into(),
         question: b.question.into(),
         answered_by: b.answered_by.map(String::from),

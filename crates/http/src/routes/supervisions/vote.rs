@@ -48,7 +48,13 @@ pub async fn cast_vote(
     let deputy = rules::voter(&item, actor.deputy_id)?;
     match state
         .store
-        .cast_vote(&caller.audit(), &item, deputy, actor.user_id, b.choice)
+        .cast_vote(
+            &caller.audit(),
+            &item,
+            deputy.into(),
+            actor.user_id.into(),
+            b.choice,
+        )
         .await
     {
         Ok(v) => Ok(HttpResponse::Created()
@@ -123,7 +129,7 @@ impl From<Evaluation> for SupervisionEvaluationView {
             total: e.tally.total(),
             tally: e.tally,
             outcome: e.outcome,
-            concluded_by: e.concluded_by,
+            concluded_by: e.concluded_by.into(),
             concluded_at: e.concluded_at,
         }
     }
