@@ -3,8 +3,18 @@
 use super::*;
 use renda_persistence::Conflict;
 
+/// A stage operation's route and document. With `=> command`, the route
+/// moves the item with that stage command ([`stage_ops::advance`]);
+/// without, it calls the function of that name in [`stage_ops`].
 macro_rules! stage_doc {
+    ($(#[$m:meta])* $name:ident, $path:literal, $body:ty, $who:literal => $command:path) => {
+        stage_doc!(@route $(#[$m])* $name, $path, $body, $who,
+            |state, caller, id, if_match, body| stage_ops::advance(state, caller, id, if_match, body, $command));
+    };
     ($(#[$m:meta])* $name:ident, $path:literal, $body:ty, $who:literal) => {
+        stage_doc!(@route $(#[$m])* $name, $path, $body, $who, stage_ops::$name);
+    };
+    (@route $(#[$m:meta])* $name:ident, $path:literal, $body:ty, $who:literal, $run:expr) => {
         $(#[$m])*
         #[utoipa::path(
             tag = "supervision",
@@ -26,27 +36,27 @@ macro_rules! stage_doc {
             if_match: IfMatch,
             body: JsonBody<$body>,
         ) -> ApiResult<HttpResponse> {
-            stage_ops::$name(state, caller, id.into_inner(), if_match, body).await
+            ($run)(state, caller, id.into_inner(), if_match, body).await
         }
     };
 }
 
 stage_doc!(
     /// Starts the investigation: visits, inspections, hearings (staff).
-    start_investigation, "/supervisions/{id}/start-investigation", EmptyRequest, "Not staff"
+    start_investigation, "/supervisions/{id}/start-investigation", EmptyRequest, "Not staff" => rules::start_investigation
 );
 stage_doc!(
     /// Takes the item to the committee's deliberation (staff).
-    start_deliberation, "/supervisions/{id}/start-deliberation", EmptyRequest, "Not staff"
+    start_deliberation, "/supervisions/{id}/start-deliberation", EmptyRequest, "Not staff" => rules::start_deliberation
 );
 stage_doc!(
     /// Starts the bodies' rectification (staff); needs an opinion issued.
-    start_rectification, "/supervisions/{id}/start-rectification", EmptyRequest, "Not staff"
+    start_rectification, "/supervisions/{id}/start-rectification", EmptyRequest, "Not staff" => rules::start_rectification
 );
 stage_doc!(
     /// Opens the satisfaction vote (staff); every problem must be closed
     /// off and the item needs committee members to vote.
-    start_supervision_evaluation, "/supervisions/{id}/start-evaluation", EmptyRequest, "Not staff"
+    start_supervision_evaluation, "/supervisions/{id}/start-evaluation", EmptyRequest, "Not staff" => rules::start_evaluation
 );
 stage_doc!(
     /// Concludes the vote of the current round (staff): the tally is
@@ -63,7 +73,9 @@ stage_doc!(
 mod stage_ops {
     use super::*;
 
-    async fn advance(
+    /// Moves the item with a stage command, given the facts of its
+    /// opinions.
+    pub async fn advance(
         state: Data<AppState>,
         caller: Caller,
         id: Uuid,
@@ -83,46 +95,6 @@ mod stage_ops {
         )
         .await?;
         respond_item(&state, s).await
-    }
-
-    pub async fn start_investigation(
-        state: Data<AppState>,
-        caller: Caller,
-        id: Uuid,
-        im: IfMatch,
-        body: JsonBody<EmptyRequest>,
-    ) -> ApiResult<HttpResponse> {
-        advance(state, caller, id, im, body, rules::start_investigation).await
-    }
-
-    pub async fn start_deliberation(
-        state: Data<AppState>,
-        caller: Caller,
-        id: Uuid,
-        im: IfMatch,
-        body: JsonBody<EmptyRequest>,
-    ) -> ApiResult<HttpResponse> {
-        advance(state, caller, id, im, body, rules::start_deliberation).await
-    }
-
-    pub async fn start_rectification(
-        state: Data<AppState>,
-        caller: Caller,
-        id: Uuid,
-        im: IfMatch,
-        body: JsonBody<EmptyRequest>,
-    ) -> ApiResult<HttpResponse> {
-        advance(state, caller, id, im, body, rules::start_rectification).await
-    }
-
-    pub async fn start_supervision_evaluation(
-        state: Data<AppState>,
-        caller: Caller,
-        id: Uuid,
-        im: IfMatch,
-        body: JsonBody<EmptyRequest>,
-    ) -> ApiResult<HttpResponse> {
-        advance(state, caller, id, im, body, rules::start_evaluation).await
     }
 
     /// The votes are counted, and the outcome decided by the domain, in
