@@ -146,34 +146,43 @@ fn nul_free(schema: &mut utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>
     }
 }
 
+/// Calls `f` on the schema of every parameter and request body of every
+/// operation: what the API takes, beside the component schemas.
+pub(crate) fn each_input_schema(
+    doc: &mut utoipa::openapi::OpenApi,
+    mut f: impl FnMut(&mut utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>),
+) {
+    for item in doc.paths.paths.values_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in ops.into_iter().flatten() {
+            for p in op.parameters.iter_mut().flatten() {
+                if let Some(s) = p.schema.as_mut() {
+                    f(s);
+                }
+            }
+            if let Some(body) = op.request_body.as_mut() {
+                for c in body.content.values_mut() {
+                    if let Some(s) = c.schema.as_mut() {
+                        f(s);
+                    }
+                }
+            }
+        }
+    }
+}
+
 impl Modify for NulFree {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         if let Some(c) = openapi.components.as_mut() {
             c.schemas.values_mut().for_each(nul_free);
         }
-        for item in openapi.paths.paths.values_mut() {
-            let ops = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ];
-            for op in ops.into_iter().flatten() {
-                for p in op.parameters.iter_mut().flatten() {
-                    if let Some(s) = p.schema.as_mut() {
-                        nul_free(s);
-                    }
-                }
-                if let Some(body) = op.request_body.as_mut() {
-                    for c in body.content.values_mut() {
-                        if let Some(s) = c.schema.as_mut() {
-                            nul_free(s);
-                        }
-                    }
-                }
-            }
-        }
+        each_input_schema(openapi, nul_free);
     }
 }
 

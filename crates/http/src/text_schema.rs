@@ -129,29 +129,7 @@ pub(crate) fn inline_texts(doc: &mut OpenApi) {
         });
         c.schemas.values_mut().for_each(inline);
     }
-    for item in doc.paths.paths.values_mut() {
-        let ops = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ];
-        for op in ops.into_iter().flatten() {
-            for p in op.parameters.iter_mut().flatten() {
-                if let Some(s) = p.schema.as_mut() {
-                    inline(s);
-                }
-            }
-            if let Some(body) = op.request_body.as_mut() {
-                for c in body.content.values_mut() {
-                    if let Some(s) = c.schema.as_mut() {
-                        inline(s);
-                    }
-                }
-            }
-        }
-    }
+    crate::each_input_schema(doc, inline);
 }
 
 #[cfg(test)]
