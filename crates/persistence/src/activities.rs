@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use renda_domain::activity::{ActivityKind, NeedStatus};
-use renda_domain::id::UserId;
+use renda_domain::id::{DeputyId, UserId};
 use sea_orm::sea_query::{Condition, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -400,7 +400,7 @@ impl Store {
         a: &Activity,
         check_ins: CheckIns,
         strict: bool,
-    ) -> StoreResult<Vec<Uuid>> {
+    ) -> StoreResult<Vec<DeputyId>> {
         let CheckIns { by, duties } = check_ins;
         let txn = self.db.begin().await?;
         let now = renda_domain::time::now();
@@ -443,7 +443,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        Ok(renda_domain::id::to_uuids(done))
+        Ok(done)
     }
 
     pub async fn create_need(&self, ctx: &AuditCtx, n: Need) -> StoreResult<Need> {

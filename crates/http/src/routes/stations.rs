@@ -77,7 +77,7 @@ fn view(s: Station) -> StationResponse {
         contact_person: s.contact_person,
         contact_phone: s.contact_phone,
         description: s.description,
-        deputy_ids: renda_domain::id::from_uuids(renda_domain::id::to_uuids(s.deputy_ids)),
+        deputy_ids: s.deputy_ids,
         created_at: s.created_at,
         updated_at: s.updated_at,
     }
@@ -393,7 +393,7 @@ impl From<ReceptionDay> for ReceptionDayResponse {
             day: d.day,
             hours: d.hours,
             topic: d.topic,
-            deputy_ids: renda_domain::id::from_uuids(renda_domain::id::to_uuids(d.deputy_ids)),
+            deputy_ids: d.deputy_ids,
             people_received: d.people_received,
             matters: d.matters,
             recorded_at: d.recorded_at,

@@ -38,7 +38,7 @@ fn view(a: Activity) -> ActivityResponse {
         day: a.day,
         place: a.place,
         organiser: a.organiser,
-        invited_deputy_ids: renda_domain::id::from_uuids(renda_domain::id::to_uuids(a.invited)),
+        invited_deputy_ids: a.invited,
         created_at: a.created_at,
         updated_at: a.updated_at,
     }

@@ -155,12 +155,10 @@ pub async fn record_attendance(
     let existing = existing_deputies(&state, &b.deputy_ids).await?;
     let check_ins = act::record_attendance(&a, &b.deputy_ids, &existing, &ctx(&state, &caller)?)?;
     let wanted: Vec<DeputyId> = check_ins.duties.iter().map(|d| d.deputy_id).collect();
-    let done: Vec<DeputyId> = renda_domain::id::from_uuids(
-        state
-            .store
-            .check_in(&caller.audit(), &a, check_ins, false)
-            .await?,
-    );
+    let done = state
+        .store
+        .check_in(&caller.audit(), &a, check_ins, false)
+        .await?;
     let already = wanted.into_iter().filter(|d| !done.contains(d)).collect();
     Ok(HttpResponse::Ok().json(AttendanceRecorded {
         checked_in: done,
