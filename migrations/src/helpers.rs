@@ -3,6 +3,7 @@
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
 pub(crate) fn a(name: &'static str) -> Alias {
     Alias::new(name)
@@ -42,4 +43,63 @@ pub(crate) fn ts(name: &'static str) -> ColumnDef {
 
 pub(crate) fn ts_null(name: &'static str) -> ColumnDef {
     timestamp_with_time_zone_null(a(name))
+}
+
+/// Numbers each change of `table`'s rows in commit order (its
+/// `change_seq`), with the triggers the change feed migration made for the
+/// tables of its time; `renda_stamp_change()` and `change_counter` exist.
+pub(crate) async fn stamp_changes<C: ConnectionTrait>(db: &C, table: &str) -> Result<(), DbErr> {
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            // The trigger's own update (depth 1) is not stamped again.
+            db.execute_unprepared(&format!(
+                "CREATE CONSTRAINT TRIGGER {table}_change_seq
+                 AFTER INSERT OR UPDATE ON {table}
+                 DEFERRABLE INITIALLY DEFERRED
+                 FOR EACH ROW WHEN (pg_trigger_depth() = 0)
+                 EXECUTE FUNCTION renda_stamp_change()"
+            ))
+            .await?;
+        }
+        _ => {
+            let stamp = format!(
+                "UPDATE change_counter SET seq = seq + 1 WHERE id = 1;
+                 UPDATE {table} SET change_seq = (SELECT seq FROM change_counter WHERE id = 1)
+                 WHERE id = NEW.id;"
+            );
+            db.execute_unprepared(&format!(
+                "CREATE TRIGGER {table}_change_seq_insert AFTER INSERT ON {table}
+                 BEGIN {stamp} END"
+            ))
+            .await?;
+            db.execute_unprepared(&format!(
+                "CREATE TRIGGER {table}_change_seq_update AFTER UPDATE ON {table}
+                 WHEN NEW.change_seq IS OLD.change_seq
+                 BEGIN {stamp} END"
+            ))
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Drops the triggers [`stamp_changes`] made.
+pub(crate) async fn unstamp_changes<C: ConnectionTrait>(db: &C, table: &str) -> Result<(), DbErr> {
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            db.execute_unprepared(&format!(
+                "DROP TRIGGER IF EXISTS {table}_change_seq ON {table}"
+            ))
+            .await?;
+        }
+        _ => {
+            for event in ["insert", "update"] {
+                db.execute_unprepared(&format!(
+                    "DROP TRIGGER IF EXISTS {table}_change_seq_{event}"
+                ))
+                .await?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -22,6 +22,7 @@ mod m20261128_000013_list_indexes;
 mod m20261205_000014_attack_findings;
 mod m20261205_000015_ballots_and_limits;
 mod m20261205_000016_change_feed;
+mod m20261205_000017_congress_sessions;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000014_attack_findings::Migration),
             Box::new(m20261205_000015_ballots_and_limits::Migration),
             Box::new(m20261205_000016_change_feed::Migration),
+            Box::new(m20261205_000017_congress_sessions::Migration),
         ]
     }
 }

@@ -14,6 +14,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement};
 
+use crate::helpers::{stamp_changes, unstamp_changes};
+
 /// The tables whose collections can be synchronised by sequence.
 const TABLES: [&str; 15] = [
     "activities",
@@ -80,52 +82,22 @@ impl MigrationTrait for Migration {
             "INSERT INTO change_counter (id, seq) VALUES (1, {base})"
         ))
         .await?;
-        match backend {
-            DbBackend::Postgres => {
-                db.execute_unprepared(
-                    "CREATE FUNCTION renda_stamp_change() RETURNS trigger AS $$
-                     DECLARE n BIGINT;
-                     BEGIN
-                       UPDATE change_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq INTO n;
-                       EXECUTE format('UPDATE %I SET change_seq = $1 WHERE id = $2', TG_TABLE_NAME)
-                         USING n, NEW.id;
-                       RETURN NULL;
-                     END
-                     $$ LANGUAGE plpgsql",
-                )
-                .await?;
-                for table in TABLES {
-                    // The trigger's own update (depth 1) is not stamped again.
-                    db.execute_unprepared(&format!(
-                        "CREATE CONSTRAINT TRIGGER {table}_change_seq
-                         AFTER INSERT OR UPDATE ON {table}
-                         DEFERRABLE INITIALLY DEFERRED
-                         FOR EACH ROW WHEN (pg_trigger_depth() = 0)
-                         EXECUTE FUNCTION renda_stamp_change()"
-                    ))
-                    .await?;
-                }
-            }
-            _ => {
-                for table in TABLES {
-                    let stamp = format!(
-                        "UPDATE change_counter SET seq = seq + 1 WHERE id = 1;
-                         UPDATE {table} SET change_seq = (SELECT seq FROM change_counter WHERE id = 1)
-                         WHERE id = NEW.id;"
-                    );
-                    db.execute_unprepared(&format!(
-                        "CREATE TRIGGER {table}_change_seq_insert AFTER INSERT ON {table}
-                         BEGIN {stamp} END"
-                    ))
-                    .await?;
-                    db.execute_unprepared(&format!(
-                        "CREATE TRIGGER {table}_change_seq_update AFTER UPDATE ON {table}
-                         WHEN NEW.change_seq IS OLD.change_seq
-                         BEGIN {stamp} END"
-                    ))
-                    .await?;
-                }
-            }
+        if backend == DbBackend::Postgres {
+            db.execute_unprepared(
+                "CREATE FUNCTION renda_stamp_change() RETURNS trigger AS $$
+                 DECLARE n BIGINT;
+                 BEGIN
+                   UPDATE change_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq INTO n;
+                   EXECUTE format('UPDATE %I SET change_seq = $1 WHERE id = $2', TG_TABLE_NAME)
+                     USING n, NEW.id;
+                   RETURN NULL;
+                 END
+                 $$ LANGUAGE plpgsql",
+            )
+            .await?;
+        }
+        for table in TABLES {
+            stamp_changes(db, table).await?;
         }
         Ok(())
     }
@@ -133,24 +105,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         let db = m.get_connection();
         for table in TABLES {
-            match db.get_database_backend() {
-                DbBackend::Postgres => {
-                    db.execute_unprepared(&format!(
-                        "DROP TRIGGER IF EXISTS {table}_change_seq ON {table}"
-                    ))
-                    .await?;
-                }
-                _ => {
-                    db.execute_unprepared(&format!(
-                        "DROP TRIGGER IF EXISTS {table}_change_seq_insert"
-                    ))
-                    .await?;
-                    db.execute_unprepared(&format!(
-                        "DROP TRIGGER IF EXISTS {table}_change_seq_update"
-                    ))
-                    .await?;
-                }
-            }
+            unstamp_changes(db, table).await?;
             db.execute_unprepared(&format!("DROP INDEX IF EXISTS idx_{table}_change_seq"))
                 .await?;
             db.execute_unprepared(&format!("ALTER TABLE {table} DROP COLUMN change_seq"))

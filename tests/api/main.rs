@@ -11,6 +11,7 @@ mod auth;
 mod authz;
 mod bola;
 mod cli;
+mod congress;
 mod deputies;
 mod errors;
 mod export;

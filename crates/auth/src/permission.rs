@@ -125,6 +125,8 @@ pub enum Action {
     ReadObserverRecord { observer_id: Uuid },
     /// Create, change or delete stations and plan their reception days.
     ManageStations,
+    /// Plan, amend, open and close sessions of the congress.
+    ManageCongressSessions,
     /// Record what happened at a reception day: staff, or a deputy on duty.
     RecordReception { on_duty: bool },
     /// Plan activities, record attendance, keep the needs list.
@@ -303,7 +305,9 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
         Action::AdministerSuggestionCatalogue => actor.has(Role::Staff),
         Action::CreateSupervision => actor.has(Role::Staff),
         Action::ReadSupervisionStats => actor.roles.any(&[Role::Staff, Role::Leader]),
-        Action::ManageStations | Action::ManageActivities => actor.has(Role::Staff),
+        Action::ManageStations | Action::ManageActivities | Action::ManageCongressSessions => {
+            actor.has(Role::Staff)
+        }
         Action::RecordReception { on_duty } => {
             actor.has(Role::Staff) || (on_duty && actor.has(Role::Deputy))
         }
@@ -565,6 +569,8 @@ mod tests {
             (&deputy, ReadObserverRecord { observer_id: other }, Forbidden),
             (&staff, ManageStations, Allow),
             (&admin, ManageStations, Forbidden),
+            (&staff, ManageCongressSessions, Allow),
+            (&admin, ManageCongressSessions, Forbidden),
             (&deputy, ManageActivities, Forbidden),
             (&unit, ReadActivities, Allow),
             (&deputy, TakePartInActivities, Allow),

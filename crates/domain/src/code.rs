@@ -82,6 +82,9 @@ codes! {
     StationCycle = "station_cycle": "A station cannot sit below itself.",
     StationParentGone = "station_parent_gone": "The parent station no longer exists.",
     StationHasChildren = "station_has_children": "Stations still sit below this one.",
+    // Congress sessions.
+    SessionOpenAtLevel = "session_open_at_level": "Another session of the congress of that level is open.",
+    SessionExists = "session_exists": "A session of that level, term and number exists.",
     AlreadyRecorded = "already_recorded": "The reception day is recorded already.",
     NotHeldYet = "not_held_yet": "The reception day has not come yet.",
     SystemRecord = "system_record": "A duty record the system wrote cannot be changed by hand.",

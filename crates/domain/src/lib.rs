@@ -9,6 +9,7 @@ pub mod activity;
 pub mod code;
 pub mod command;
 mod common_passwords;
+pub mod congress;
 pub mod deputy;
 pub mod duty;
 pub mod id;

@@ -538,6 +538,20 @@ fn conflict_for(conflict: Conflict) -> ApiError {
             Code::StationParentGone,
             Msg::new("上级站点已不存在", "The parent station no longer exists"),
         ),
+        Conflict::SessionExists => (
+            Code::SessionExists,
+            Msg::new(
+                "该级人大同一届次的这次会议已存在",
+                "A session of that level, term and number exists",
+            ),
+        ),
+        Conflict::SessionOpenAtLevel => (
+            Code::SessionOpenAtLevel,
+            Msg::new(
+                "该级人大已有一次会议正在举行",
+                "Another session of the congress of that level is open",
+            ),
+        ),
         Conflict::StationHasChildren => (
             Code::StationHasChildren,
             Msg::new("该站点下仍有下级站点", "Stations still sit below this one"),

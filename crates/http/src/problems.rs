@@ -8,6 +8,7 @@ use renda_domain::suggestion::{
 };
 
 use renda_domain::activity::{self as act, ActivityError, NeedStatus};
+use renda_domain::congress::{self, SessionError};
 use renda_domain::duty::{self as dt, DutyError};
 use renda_domain::livelihood::{self as lh, BallotProblem, LivelihoodError, RoundBlocker};
 use renda_domain::opinion::{self as op, OpinionError};
@@ -568,5 +569,46 @@ impl From<DutyError> for ApiError {
                     .collect(),
             ),
         }
+    }
+}
+
+fn session_issue_text(issue: congress::Issue) -> Msg {
+    match issue {
+        congress::Issue::Blank => Msg::new("不能为空", "must not be blank"),
+        congress::Issue::NumberOutOfRange => Msg::new(
+            format!("须在 1 到 {} 之间", congress::MAX_NUMBER),
+            format!("must be between 1 and {}", congress::MAX_NUMBER),
+        ),
+        congress::Issue::ClosesBeforeOpening => Msg::new(
+            "闭幕日期不能早于开幕日期",
+            "the session cannot close before it opens",
+        ),
+    }
+}
+
+impl From<SessionError> for ApiError {
+    fn from(e: SessionError) -> Self {
+        let code = e.code();
+        let detail = match e {
+            SessionError::InvalidState(s) => Msg::new(
+                format!("会议当前状态（{s}）不允许此操作"),
+                format!("The session is {s}; that is not possible now"),
+            ),
+            SessionError::AnotherOpen => Msg::new(
+                "该级人大已有一次会议正在举行",
+                "Another session of the congress of that level is open",
+            ),
+            SessionError::Invalid(issues) => {
+                return ApiError::validation(
+                    issues
+                        .into_iter()
+                        .map(|f| {
+                            FieldError::new(f.field, f.issue.code(), session_issue_text(f.issue))
+                        })
+                        .collect(),
+                );
+            }
+        };
+        ApiError::conflict(code, detail)
     }
 }

@@ -98,6 +98,10 @@ pub enum Conflict {
     StationHasChildren,
     /// The parent station no longer exists.
     StationParentGone,
+    /// Another session of the congress of that level is open.
+    SessionOpenAtLevel,
+    /// A session of that level, term and number exists.
+    SessionExists,
     /// A tie for the last places waits for a decision.
     TiePending,
     /// The observer still takes part in an open item supervising that body.
@@ -145,6 +149,8 @@ impl Conflict {
             Conflict::ResetExpired => "reset_expired",
             Conflict::ResetNotPending => "reset_not_pending",
             Conflict::RolesChanged => "roles_changed",
+            Conflict::SessionExists => "session_exists",
+            Conflict::SessionOpenAtLevel => "session_open_at_level",
             Conflict::StageChanged => "stage_changed",
             Conflict::StationCycle => "station_cycle",
             Conflict::StationHasChildren => "station_has_children",

@@ -4,6 +4,7 @@
 
 pub mod activities;
 pub mod audit;
+pub mod congress;
 pub mod constituent;
 pub mod crypto;
 pub mod db;

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod clients;
 pub mod common;
+pub mod congress_sessions;
 pub mod constituent;
 pub mod deputies;
 pub mod duties;
@@ -38,6 +39,7 @@ pub fn api(cfg: &mut ServiceConfig) {
     observers::configure(cfg);
     supervisions::configure(cfg);
     stations::configure(cfg);
+    congress_sessions::configure(cfg);
     constituent::configure(cfg);
     activities::configure(cfg);
     duties::configure(cfg);

@@ -6,6 +6,7 @@ pub mod activity_participant;
 pub mod advanced_unit;
 pub mod audit_event;
 pub mod audit_repeat;
+pub mod congress_session;
 pub mod constituent_opinion;
 pub mod deputy;
 pub mod deputy_link;

@@ -1,0 +1,365 @@
+//! Sessions of a people's congress (人民代表大会会议): each level's congress
+//! of a term (届) meets in numbered sessions (第三次会议), usually once a
+//! year. A session is planned, opened and closed by the congress office;
+//! at most one session of a level is open at a time, and what deputies
+//! file while it is open belongs to it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::Code;
+use crate::command::{Ctx, FieldIssue as Field};
+use crate::deputy::Level;
+use crate::id::UserId;
+
+string_enum! {
+    /// Where a session stands.
+    pub enum SessionStatus : "session status" {
+        /// Announced; its dates and numbering may still change.
+        Planned = "planned",
+        /// In session (大会期间).
+        Open = "open",
+        /// Over; between sessions (闭会期间) until the next opens.
+        Closed = "closed",
+    }
+}
+
+/// The highest session number of a term: a term of five years holds five
+/// or six regular sessions, with room for extraordinary ones.
+pub const MAX_NUMBER: i32 = 20;
+
+/// A session of a congress.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CongressSession {
+    pub id: Uuid,
+    pub level: Level,
+    /// The term (届), e.g. `第十八届`.
+    pub term: String,
+    /// The session's number within the term (第几次会议), from 1.
+    pub number: i32,
+    pub opens_on: NaiveDate,
+    pub closes_on: NaiveDate,
+    pub status: SessionStatus,
+    pub opened_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_by: UserId,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+impl CongressSession {
+    /// The session's name as documents print it: `第十八届第三次会议`.
+    pub fn name(&self) -> String {
+        format!("{}第{}次会议", self.term, chinese_number(self.number))
+    }
+}
+
+/// A number from 1 to 99 in Chinese numerals, as session names write it
+/// (三, 十二, 二十); other numbers in digits.
+pub fn chinese_number(n: i32) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let digit = |d: i32| DIGITS.get(d as usize).copied().unwrap_or("");
+    match n {
+        1..=9 => digit(n).to_owned(),
+        10..=19 => format!("十{}", if n == 10 { "" } else { digit(n - 10) }),
+        20..=99 => format!(
+            "{}十{}",
+            digit(n / 10),
+            if n % 10 == 0 { "" } else { digit(n % 10) }
+        ),
+        _ => n.to_string(),
+    }
+}
+
+/// What is wrong with a field of a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Issue {
+    /// The term is blank.
+    Blank,
+    /// The number is not from 1 to [`MAX_NUMBER`].
+    NumberOutOfRange,
+    /// The session would close before it opens.
+    ClosesBeforeOpening,
+}
+
+impl Issue {
+    /// The field error's code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Issue::Blank => "blank",
+            Issue::NumberOutOfRange => "range",
+            Issue::ClosesBeforeOpening => "period",
+        }
+    }
+}
+
+/// One field a rule refuses.
+pub type FieldIssue = Field<Issue>;
+
+/// Why a command on a session is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SessionError {
+    /// The session's status does not allow the command.
+    #[error("the session is {0}")]
+    InvalidState(SessionStatus),
+    /// Another session of the same level is open.
+    #[error("another session of the level is open")]
+    AnotherOpen,
+    /// Fields of the input that the rules refuse.
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldIssue>),
+}
+
+impl SessionError {
+    /// The stable code of the refusal.
+    pub const fn code(&self) -> Code {
+        match self {
+            SessionError::InvalidState(_) => Code::InvalidState,
+            SessionError::AnotherOpen => Code::SessionOpenAtLevel,
+            SessionError::Invalid(_) => Code::ValidationFailed,
+        }
+    }
+}
+
+type CmdResult<T> = Result<T, SessionError>;
+
+/// A session to plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInput {
+    pub level: Level,
+    pub term: String,
+    pub number: i32,
+    pub opens_on: NaiveDate,
+    pub closes_on: NaiveDate,
+}
+
+/// A change to a planned session; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionPatch {
+    pub term: Option<String>,
+    pub number: Option<i32>,
+    pub opens_on: Option<NaiveDate>,
+    pub closes_on: Option<NaiveDate>,
+}
+
+fn issues(s: &CongressSession) -> Vec<FieldIssue> {
+    let mut out = crate::command::blank_fields(&[("term", &s.term)], Issue::Blank);
+    if !(1..=MAX_NUMBER).contains(&s.number) {
+        out.push(FieldIssue::new("number", Issue::NumberOutOfRange));
+    }
+    if s.closes_on < s.opens_on {
+        out.push(FieldIssue::new("closes_on", Issue::ClosesBeforeOpening));
+    }
+    out
+}
+
+fn refuse(issues: Vec<FieldIssue>) -> CmdResult<()> {
+    crate::command::refuse(issues, SessionError::Invalid)
+}
+
+fn require(s: &CongressSession, status: SessionStatus) -> CmdResult<()> {
+    if s.status == status {
+        Ok(())
+    } else {
+        Err(SessionError::InvalidState(s.status))
+    }
+}
+
+/// Plans a session; it starts `planned`.
+pub fn plan(input: SessionInput, ctx: &Ctx) -> CmdResult<CongressSession> {
+    let s = CongressSession {
+        id: (ctx.new_id)(),
+        level: input.level,
+        term: input.term.trim().to_owned(),
+        number: input.number,
+        opens_on: input.opens_on,
+        closes_on: input.closes_on,
+        status: SessionStatus::Planned,
+        opened_at: None,
+        closed_at: None,
+        created_by: ctx.user_id,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+        version: 1,
+    };
+    refuse(issues(&s))?;
+    Ok(s)
+}
+
+/// Changes a planned session. `None` when nothing changes.
+pub fn amend(s: &CongressSession, patch: SessionPatch) -> CmdResult<Option<CongressSession>> {
+    require(s, SessionStatus::Planned)?;
+    let mut after = s.clone();
+    if let Some(t) = patch.term {
+        after.term = t.trim().to_owned();
+    }
+    if let Some(n) = patch.number {
+        after.number = n;
+    }
+    if let Some(d) = patch.opens_on {
+        after.opens_on = d;
+    }
+    if let Some(d) = patch.closes_on {
+        after.closes_on = d;
+    }
+    refuse(issues(&after))?;
+    Ok((after != *s).then_some(after))
+}
+
+/// Opens a planned session, unless another session of its level is open
+/// (`another_open`, as the store knows it).
+pub fn open(s: &CongressSession, another_open: bool, ctx: &Ctx) -> CmdResult<CongressSession> {
+    require(s, SessionStatus::Planned)?;
+    if another_open {
+        return Err(SessionError::AnotherOpen);
+    }
+    let mut after = s.clone();
+    after.status = SessionStatus::Open;
+    after.opened_at = Some(ctx.now);
+    Ok(after)
+}
+
+/// Closes an open session.
+pub fn close(s: &CongressSession, ctx: &Ctx) -> CmdResult<CongressSession> {
+    require(s, SessionStatus::Open)?;
+    let mut after = s.clone();
+    after.status = SessionStatus::Closed;
+    after.closed_at = Some(ctx.now);
+    Ok(after)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::testing::{ctx, day};
+    use SessionStatus::{Closed, Open, Planned};
+
+    fn input() -> SessionInput {
+        SessionInput {
+            level: Level::County,
+            term: " 第十八届 ".into(),
+            number: 3,
+            opens_on: day(2027, 1, 10),
+            closes_on: day(2027, 1, 13),
+        }
+    }
+
+    fn session(status: SessionStatus) -> CongressSession {
+        let mut s = plan(input(), &ctx()).unwrap_or_else(|e| panic!("{e}"));
+        s.status = status;
+        s
+    }
+
+    #[test]
+    fn a_planned_session_is_named_as_documents_print_it() {
+        let s = session(Planned);
+        assert_eq!(s.term, "第十八届");
+        assert_eq!(s.name(), "第十八届第三次会议");
+        assert_eq!(s.created_by, ctx().user_id);
+        let names: Vec<String> = [1, 10, 12, 20, 21, 99, 100].map(chinese_number).to_vec();
+        assert_eq!(
+            names,
+            ["一", "十", "十二", "二十", "二十一", "九十九", "100"]
+        );
+    }
+
+    #[test]
+    fn planning_refuses_each_bad_field_at_once() {
+        let bad = SessionInput {
+            term: "\u{3000}".into(),
+            number: 0,
+            closes_on: day(2027, 1, 9),
+            ..input()
+        };
+        let fields: Vec<(String, Issue)> = match plan(bad, &ctx()) {
+            Err(SessionError::Invalid(i)) => i.into_iter().map(|f| (f.field, f.issue)).collect(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            fields,
+            [
+                ("term".into(), Issue::Blank),
+                ("number".into(), Issue::NumberOutOfRange),
+                ("closes_on".into(), Issue::ClosesBeforeOpening),
+            ]
+        );
+        let one_day = SessionInput {
+            closes_on: day(2027, 1, 10),
+            ..input()
+        };
+        assert!(plan(one_day, &ctx()).is_ok());
+        let too_high = SessionInput {
+            number: MAX_NUMBER + 1,
+            ..input()
+        };
+        assert!(matches!(
+            plan(too_high, &ctx()),
+            Err(SessionError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn each_command_runs_in_one_status_only() {
+        let c = ctx();
+        for status in [Planned, Open, Closed] {
+            let s = session(status);
+            let amended = amend(
+                &s,
+                SessionPatch {
+                    number: Some(4),
+                    ..Default::default()
+                },
+            );
+            let opened = open(&s, false, &c);
+            let closed = close(&s, &c);
+            let wrong: CmdResult<CongressSession> = Err(SessionError::InvalidState(status));
+            let wrong_amend = Err(SessionError::InvalidState(status));
+            match status {
+                Planned => {
+                    assert_eq!(amended.map(|a| a.map(|a| a.number)), Ok(Some(4)));
+                    assert_eq!(
+                        opened.map(|o| (o.status, o.opened_at)),
+                        Ok((Open, Some(c.now)))
+                    );
+                    assert_eq!(closed, wrong);
+                }
+                Open => {
+                    assert_eq!(amended, wrong_amend);
+                    assert_eq!(opened, wrong.clone());
+                    assert_eq!(
+                        closed.map(|o| (o.status, o.closed_at)),
+                        Ok((Closed, Some(c.now)))
+                    );
+                }
+                Closed => {
+                    assert_eq!(amended, wrong_amend);
+                    assert_eq!(opened, wrong.clone());
+                    assert_eq!(closed, wrong);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn one_session_of_a_level_is_open_at_a_time() {
+        let s = session(Planned);
+        assert_eq!(open(&s, true, &ctx()), Err(SessionError::AnotherOpen));
+        assert_eq!(SessionError::AnotherOpen.code(), Code::SessionOpenAtLevel);
+    }
+
+    #[test]
+    fn an_amendment_that_changes_nothing_is_none_and_a_bad_one_is_refused() {
+        let s = session(Planned);
+        let same = SessionPatch {
+            term: Some("第十八届".into()),
+            ..Default::default()
+        };
+        assert_eq!(amend(&s, same), Ok(None));
+        let bad = SessionPatch {
+            opens_on: Some(day(2027, 2, 1)),
+            ..Default::default()
+        };
+        assert!(matches!(amend(&s, bad), Err(SessionError::Invalid(_))));
+    }
+}

@@ -1,0 +1,342 @@
+//! Sessions of a congress (人民代表大会会议): the congress office plans
+//! each session of its level's congress, opens it on the first day and
+//! closes it on the last; everyone signed in reads them.
+
+use actix_web::web::{Data, Path};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post};
+use chrono::{DateTime, NaiveDate, Utc};
+use renda_auth::Action;
+use renda_domain::congress::{self, CongressSession, SessionStatus};
+use renda_domain::deputy::Level;
+use renda_domain::text::Line;
+use renda_persistence::StoreError;
+use renda_persistence::congress::SessionFilter;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{Caller, IfMatch, JsonBody, QueryParams};
+use crate::pagination::{ListParams, ListResponse};
+use crate::routes::common::concurrent_change;
+use crate::{AppState, respond};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(plan_congress_session)
+        .service(list_congress_sessions)
+        .service(get_congress_session)
+        .service(amend_congress_session)
+        .service(open_congress_session)
+        .service(close_congress_session);
+}
+
+/// A session of a congress.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f60",
+    "level": "county", "term": "第十八届", "number": 3, "name": "第十八届第三次会议",
+    "opens_on": "2027-01-10", "closes_on": "2027-01-13", "status": "open",
+    "opened_at": "2027-01-10T01:00:00Z", "closed_at": null,
+    "created_at": "2026-11-27T08:00:00Z", "updated_at": "2027-01-10T01:00:00Z"
+}))]
+pub struct CongressSessionResponse {
+    pub id: Uuid,
+    pub level: Level,
+    /// The term (届).
+    pub term: String,
+    /// The session's number within the term (第几次会议).
+    pub number: i32,
+    /// The name documents print, e.g. `第十八届第三次会议`.
+    pub name: String,
+    pub opens_on: NaiveDate,
+    pub closes_on: NaiveDate,
+    pub status: SessionStatus,
+    pub opened_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl crate::pagination::Keyed for CongressSessionResponse {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.updated_at)
+    }
+}
+
+fn view(s: CongressSession) -> CongressSessionResponse {
+    CongressSessionResponse {
+        name: s.name(),
+        id: s.id,
+        level: s.level,
+        term: s.term,
+        number: s.number,
+        opens_on: s.opens_on,
+        closes_on: s.closes_on,
+        status: s.status,
+        opened_at: s.opened_at,
+        closed_at: s.closed_at,
+        created_at: s.created_at,
+        updated_at: s.updated_at,
+    }
+}
+
+fn ctx(state: &AppState, caller: &Caller) -> ApiResult<renda_domain::command::Ctx> {
+    Ok(renda_domain::command::Ctx {
+        user_id: caller.actor()?.user_id,
+        now: renda_domain::time::now(),
+        today: state.clock.today(),
+        new_id: Uuid::now_v7,
+    })
+}
+
+/// A session to plan.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "level": "county", "term": "第十八届", "number": 3,
+    "opens_on": "2027-01-10", "closes_on": "2027-01-13"
+}))]
+pub struct PlanSessionRequest {
+    pub level: Level,
+    /// The term (届), e.g. `第十八届`.
+    pub term: Line<40>,
+    /// The session's number within the term, 1 to 20.
+    #[schema(minimum = 1, maximum = 20)]
+    pub number: i32,
+    pub opens_on: NaiveDate,
+    /// The last day; not before `opens_on`.
+    pub closes_on: NaiveDate,
+}
+
+/// Plans a session of a congress (staff). A level, term and number name
+/// one session.
+#[utoipa::path(
+    tag = "congress",
+    request_body = PlanSessionRequest,
+    responses(
+        (status = 201, description = "Planned", body = CongressSessionResponse, headers(("Location" = String), ("ETag" = String))),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "That session exists (`session_exists`)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/congress-sessions")]
+pub async fn plan_congress_session(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<PlanSessionRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ManageCongressSessions)?;
+    let b = body.parse()?;
+    let input = congress::SessionInput {
+        level: b.level,
+        term: b.term.into(),
+        number: b.number,
+        opens_on: b.opens_on,
+        closes_on: b.closes_on,
+    };
+    let s = congress::plan(input, &ctx(&state, &caller)?)?;
+    let s = state
+        .store
+        .create_congress_session(&caller.audit(), s)
+        .await?;
+    let version = s.version;
+    Ok(respond::created(
+        format!("/api/v1/congress-sessions/{}", s.id),
+        version,
+        &view(s),
+    ))
+}
+
+/// Filters of the session listing.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SessionFilterParams {
+    pub level: Option<Level>,
+    pub status: Option<SessionStatus>,
+}
+
+/// Lists sessions (anyone signed in).
+#[utoipa::path(
+    tag = "congress",
+    params(ListParams, SessionFilterParams),
+    responses(
+        (status = 200, description = "A page of sessions", body = ListResponse<CongressSessionResponse>),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/congress-sessions")]
+pub async fn list_congress_sessions(
+    state: Data<AppState>,
+    caller: Caller,
+    page: QueryParams<ListParams>,
+    filter: QueryParams<SessionFilterParams>,
+) -> ApiResult<HttpResponse> {
+    caller.actor()?;
+    let f = SessionFilter {
+        level: filter.0.level,
+        status: filter.0.status,
+    };
+    let page = state
+        .store
+        .list_congress_sessions(&f, &page.0.options()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, view)))
+}
+
+/// Reads a session (anyone signed in).
+#[utoipa::path(
+    tag = "congress",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The session", body = CongressSessionResponse, headers(("ETag" = String))),
+        (status = 304, description = "Not modified"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/congress-sessions/{id}")]
+pub async fn get_congress_session(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    caller.actor()?;
+    let s = state.store.get_congress_session(id.into_inner()).await?;
+    let version = s.version;
+    Ok(respond::resource(&req, version, &view(s)))
+}
+
+/// A change to a planned session.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"opens_on": "2027-01-11", "closes_on": "2027-01-14"}))]
+pub struct AmendSessionRequest {
+    pub term: Option<Line<40>>,
+    #[schema(minimum = 1, maximum = 20)]
+    pub number: Option<i32>,
+    pub opens_on: Option<NaiveDate>,
+    pub closes_on: Option<NaiveDate>,
+}
+
+/// Saves a session's change, telling a concurrent change from the rest.
+async fn save(
+    state: &AppState,
+    caller: &Caller,
+    before: &CongressSession,
+    after: CongressSession,
+) -> ApiResult<HttpResponse> {
+    match state
+        .store
+        .save_congress_session(&caller.audit(), before, after)
+        .await
+    {
+        Ok(s) => Ok(respond::changed(s.version, &view(s))),
+        Err(StoreError::VersionMismatch) => Err(concurrent_change()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The session to change, at the `If-Match` version if one is given.
+async fn load_to_change(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    if_match: &IfMatch,
+) -> ApiResult<CongressSession> {
+    caller.require(Action::ManageCongressSessions)?;
+    let before = state.store.get_congress_session(id).await?;
+    if if_match.0.is_some_and(|v| v != before.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    Ok(before)
+}
+
+/// Changes a planned session's term, number or dates (staff).
+#[utoipa::path(
+    tag = "congress",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    request_body = AmendSessionRequest,
+    responses(
+        (status = 200, description = "Changed", body = CongressSessionResponse, headers(("ETag" = String))),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not planned (`invalid_state`), that session exists (`session_exists`), or changed meanwhile", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/congress-sessions/{id}")]
+pub async fn amend_congress_session(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<AmendSessionRequest>,
+) -> ApiResult<HttpResponse> {
+    let before = load_to_change(&state, &caller, id.into_inner(), &if_match).await?;
+    let b = body.parse()?;
+    let patch = congress::SessionPatch {
+        term: b.term.map(String::from),
+        number: b.number,
+        opens_on: b.opens_on,
+        closes_on: b.closes_on,
+    };
+    match congress::amend(&before, patch)? {
+        Some(after) => save(&state, &caller, &before, after).await,
+        None => Ok(respond::changed(before.version, &view(before))),
+    }
+}
+
+/// Opens a planned session (staff): from now until it closes, what the
+/// deputies of its level file belongs to it. One session of a level is
+/// open at a time.
+#[utoipa::path(
+    tag = "congress",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    responses(
+        (status = 200, description = "Open", body = CongressSessionResponse, headers(("ETag" = String))),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not planned (`invalid_state`), another session of the level is open (`session_open_at_level`), or changed meanwhile", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/congress-sessions/{id}/open")]
+pub async fn open_congress_session(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let before = load_to_change(&state, &caller, id.into_inner(), &if_match).await?;
+    let another_open = state
+        .store
+        .congress_session_open_at(before.level, before.id)
+        .await?;
+    let after = congress::open(&before, another_open, &ctx(&state, &caller)?)?;
+    save(&state, &caller, &before, after).await
+}
+
+/// Closes an open session (staff): its level is between sessions again.
+#[utoipa::path(
+    tag = "congress",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    responses(
+        (status = 200, description = "Closed", body = CongressSessionResponse, headers(("ETag" = String))),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not open (`invalid_state`), or changed meanwhile", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/congress-sessions/{id}/close")]
+pub async fn close_congress_session(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let before = load_to_change(&state, &caller, id.into_inner(), &if_match).await?;
+    let after = congress::close(&before, &ctx(&state, &caller)?)?;
+    save(&state, &caller, &before, after).await
+}

@@ -1,0 +1,209 @@
+//! Sessions of a congress: planned, opened and closed by the congress
+//! office. The database keeps the two rules no instance can check alone:
+//! one session per level, term and number, and one open session per level.
+
+use renda_domain::congress::{CongressSession, SessionStatus};
+use renda_domain::deputy::Level;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::Store;
+use crate::audit::{self, AuditCtx};
+use crate::entities::congress_session::{self as cs, Column as C, Entity as Sessions};
+use crate::error::{Conflict, StoreError, StoreResult, parse_stored};
+use crate::list::{self, ListOptions, Page};
+
+/// Filters of the session listing.
+#[derive(Debug, Clone, Default)]
+pub struct SessionFilter {
+    pub level: Option<Level>,
+    pub status: Option<SessionStatus>,
+}
+
+fn active(s: &CongressSession) -> cs::ActiveModel {
+    cs::ActiveModel {
+        id: Set(s.id),
+        level: Set(s.level.as_str().to_owned()),
+        term: Set(s.term.clone()),
+        number: Set(s.number),
+        opens_on: Set(s.opens_on),
+        closes_on: Set(s.closes_on),
+        status: Set(s.status.as_str().to_owned()),
+        opened_at: Set(s.opened_at),
+        closed_at: Set(s.closed_at),
+        created_by: Set(s.created_by.uuid()),
+        created_at: Set(s.created_at),
+        updated_at: Set(s.updated_at),
+        deleted_at: Set(None),
+        version: Set(s.version),
+    }
+}
+
+fn from_model(m: cs::Model) -> StoreResult<CongressSession> {
+    Ok(CongressSession {
+        id: m.id,
+        level: parse_stored(&m.level)?,
+        term: m.term,
+        number: m.number,
+        opens_on: m.opens_on,
+        closes_on: m.closes_on,
+        status: parse_stored(&m.status)?,
+        opened_at: m.opened_at,
+        closed_at: m.closed_at,
+        created_by: m.created_by.into(),
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        version: m.version,
+    })
+}
+
+/// A unique index refused the write: opening a session while another of
+/// the level is open, else a level, term and number taken.
+fn unique_refusal(e: StoreError, opening: bool) -> StoreError {
+    match e {
+        StoreError::Conflict(Conflict::UniqueViolation) if opening => {
+            StoreError::Conflict(Conflict::SessionOpenAtLevel)
+        }
+        StoreError::Conflict(Conflict::UniqueViolation) => {
+            StoreError::Conflict(Conflict::SessionExists)
+        }
+        other => other,
+    }
+}
+
+impl Store {
+    /// Records a planned session.
+    pub async fn create_congress_session(
+        &self,
+        ctx: &AuditCtx,
+        s: CongressSession,
+    ) -> StoreResult<CongressSession> {
+        let txn = self.db.begin().await?;
+        Sessions::insert(active(&s))
+            .exec(&txn)
+            .await
+            .map_err(|e| unique_refusal(e.into(), false))?;
+        audit::record(
+            &txn,
+            &self.crypto,
+            ctx,
+            "create",
+            "congress_session",
+            Some(s.id),
+            None::<&CongressSession>,
+            Some(&s),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(s)
+    }
+
+    pub async fn get_congress_session(&self, id: Uuid) -> StoreResult<CongressSession> {
+        let m = Sessions::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        from_model(m)
+    }
+
+    /// Whether a session of `level` other than `except` is open.
+    pub async fn congress_session_open_at(&self, level: Level, except: Uuid) -> StoreResult<bool> {
+        Ok(Sessions::find()
+            .filter(C::Level.eq(level.as_str()))
+            .filter(C::Status.eq(SessionStatus::Open.as_str()))
+            .filter(C::Id.ne(except))
+            .select_only()
+            .column(C::Id)
+            .into_tuple::<Uuid>()
+            .one(&self.db)
+            .await?
+            .is_some())
+    }
+
+    /// The open session of `level`, if any: what a deputy files now
+    /// belongs to it.
+    pub async fn open_congress_session(
+        &self,
+        level: Level,
+    ) -> StoreResult<Option<CongressSession>> {
+        Sessions::find()
+            .filter(C::Level.eq(level.as_str()))
+            .filter(C::Status.eq(SessionStatus::Open.as_str()))
+            .order_by_asc(C::Id)
+            .one(&self.db)
+            .await?
+            .map(from_model)
+            .transpose()
+    }
+
+    /// Writes `after` over `before` if unchanged meanwhile, with the audit
+    /// entry.
+    pub async fn save_congress_session(
+        &self,
+        ctx: &AuditCtx,
+        before: &CongressSession,
+        mut after: CongressSession,
+    ) -> StoreResult<CongressSession> {
+        let txn = self.db.begin().await?;
+        after.updated_at = renda_domain::time::now();
+        after.version = before.version + 1;
+        let opening = after.status == SessionStatus::Open && before.status != SessionStatus::Open;
+        let res = Sessions::update_many()
+            .set(active(&after))
+            .filter(C::Id.eq(before.id))
+            .filter(C::Version.eq(before.version))
+            .exec(&txn)
+            .await
+            .map_err(|e| unique_refusal(e.into(), opening))?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::VersionMismatch);
+        }
+        let action = match (before.status, after.status) {
+            (SessionStatus::Planned, SessionStatus::Open) => "open",
+            (SessionStatus::Open, SessionStatus::Closed) => "close",
+            _ => "update",
+        };
+        audit::record(
+            &txn,
+            &self.crypto,
+            ctx,
+            action,
+            "congress_session",
+            Some(after.id),
+            Some(before),
+            Some(&after),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    /// Sessions, newest first by default order of the listing (id).
+    pub async fn list_congress_sessions(
+        &self,
+        f: &SessionFilter,
+        opts: &ListOptions,
+    ) -> StoreResult<Page<CongressSession>> {
+        let mut q = Sessions::find();
+        if let Some(l) = f.level {
+            q = q.filter(C::Level.eq(l.as_str()));
+        }
+        if let Some(s) = f.status {
+            q = q.filter(C::Status.eq(s.as_str()));
+        }
+        let keys = list::Keys {
+            id: C::Id,
+            updated_at: C::UpdatedAt,
+            deleted_at: Some(C::DeletedAt),
+            seq: list::SEQ_COLUMN,
+        };
+        let page = list::paginate(&self.db, q, keys, opts, |m: &cs::Model| {
+            (m.id, m.updated_at, m.deleted_at)
+        })
+        .await?;
+        page.try_map(from_model)
+    }
+}
