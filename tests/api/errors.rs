@@ -759,3 +759,72 @@ async fn a_token_request_names_each_parameter_once() {
     assert_eq!(unread.status, 200, "{:?}", unread.body);
     assert!(unread.body["access_token"].is_string());
 }
+
+/// An optional note or description a form leaves empty means none, as it
+/// did before the text types; a merge patch's blank clears it like `null`.
+#[tokio::test]
+async fn an_optional_text_left_blank_means_none() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    let unit = app
+        .post(
+            "/api/v1/units",
+            Some(&staff),
+            &json!({"name": "区教育局", "kind": "government_department", "description": ""}),
+        )
+        .await;
+    assert!(unit.ok(201)["description"].is_null());
+    let path = format!("/api/v1/units/{}", unit.body["id"].as_str().unwrap());
+    let set = app
+        .patch(
+            &path,
+            Some(&staff),
+            &json!({"description": "\n主管全区教育 \n"}),
+        )
+        .await;
+    assert_eq!(set.ok(200)["description"], "主管全区教育");
+    let cleared = app
+        .patch(&path, Some(&staff), &json!({"description": "\u{3000}"}))
+        .await;
+    assert!(cleared.ok(200)["description"].is_null());
+    // Too long is still too long.
+    let long = app
+        .patch(
+            &path,
+            Some(&staff),
+            &json!({"description": "长".repeat(2001)}),
+        )
+        .await;
+    long.problem(422, "validation_failed");
+    assert_eq!(long.body["errors"][0]["code"], "length");
+}
+
+/// Every refused text of a body is named, each with its own code.
+#[tokio::test]
+async fn every_refused_text_of_a_body_is_named() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    let body = app.create_unit(&staff, "区市场监督管理局").await;
+    let laws: Vec<&str> = vec![" "; 20];
+    let a = app
+        .post(
+            "/api/v1/supervisions",
+            Some(&staff),
+            &json!({
+                "title": " ", "year": 2026, "methods": ["law_enforcement_inspection"],
+                "body_ids": [body["id"]], "committee": " ", "description": "",
+                "committee_member_ids": [], "deputy_ids": [], "laws": laws
+            }),
+        )
+        .await;
+    a.problem(422, "validation_failed");
+    let errors = a.body["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 22, "{errors:?}");
+    assert!(errors.iter().all(|e| e["code"] == "blank"), "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .all(|e| !e["message"].as_str().unwrap().contains("renda-text")),
+        "{errors:?}"
+    );
+}

@@ -272,7 +272,7 @@ text_type!(
 );
 
 text_type!(
-    /// One line of at most `MAX` characters: a title, a name, a place.
+    /// Short text of at most `MAX` characters: a title, a name, a place.
     /// Not blank, no NUL; trimmed at both ends.
     Line,
     trim_blank

@@ -327,8 +327,10 @@ pub(crate) fn parse_json<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result
     whole_numbers(&mut value);
     // A refused text does not end the reading: it is noted, a stand-in
     // takes its place and the body is read again, so that one answer names
-    // every refused text (a form shows them all at once), then whatever
-    // else is wrong.
+    // every refused text (a form shows them all at once), then the first
+    // other reading error or the field rules of `validate()`. The rules of
+    // the work (a deadline, a unit of the item) are checked by the command
+    // once the body reads.
     let mut errors = Vec::new();
     let parsed: T = loop {
         match serde_path_to_error::deserialize::<_, T>(&value) {
@@ -337,14 +339,14 @@ pub(crate) fn parse_json<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result
                 let path = e.path().clone();
                 let message = e.into_inner().to_string();
                 let at = path.to_string();
-                if let Some(refused) = validation::text_refusal(&at, &message)
-                    && errors.len() < MAX_TEXT_REFUSALS
-                    && stand_in(&mut value, &path)
-                {
+                if let Some(refused) = validation::text_refusal(&at, &message) {
                     errors.push(refused);
-                    continue;
+                    if errors.len() < MAX_TEXT_REFUSALS && stand_in(&mut value, &path) {
+                        continue;
+                    }
+                } else {
+                    errors.push(validation::from_serde(&at, &message));
                 }
-                errors.push(validation::from_serde(&at, &message));
                 return Err(ApiError::validation(errors));
             }
         }
@@ -390,6 +392,26 @@ fn stand_in(value: &mut serde_json::Value, path: &serde_path_to_error::Path) -> 
 #[cfg(test)]
 mod tests {
     use super::is_extended_year_date as ext;
+
+    #[derive(Debug, serde::Deserialize, validator::Validate)]
+    struct Lines {
+        #[allow(dead_code)]
+        items: Vec<renda_domain::text::Line<5>>,
+    }
+
+    /// More refused texts than one reading names: the first ones, each a
+    /// `blank` field error, never the internal marker.
+    #[test]
+    fn refused_texts_past_the_limit_still_read_as_field_errors() {
+        let body = serde_json::json!({ "items": vec![" "; 40] }).to_string();
+        let errors = match super::parse_json::<Lines>(body.as_bytes()) {
+            Err(e) => e.errors,
+            Ok(_) => panic!("40 blank lines read"),
+        };
+        assert_eq!(errors.len(), super::MAX_TEXT_REFUSALS);
+        assert!(errors.iter().all(|e| e.code == "blank"), "{errors:?}");
+        assert_eq!(errors[31].field, "items[31]");
+    }
 
     fn duplicates(text: &str) -> Vec<String> {
         super::read_json(text.as_bytes())

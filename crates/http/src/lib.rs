@@ -236,9 +236,8 @@ fn array_items<'a>(
     Some(items.as_mut())
 }
 
-/// What the handlers check, which field attributes cannot state: each
-/// item of an array (lines of text, not blank and at most so many
-/// characters; event types), and the values a request may use of an
+/// What the handlers check, which field attributes cannot state: the
+/// items of an array of event types, and the values a request may use of an
 /// enumeration that responses show whole (the duty kinds people record,
 /// the deliveries a replay takes).
 fn document_items(doc: &mut utoipa::openapi::OpenApi) {

@@ -526,6 +526,8 @@ pub async fn answer_opinion(
 #[schema(example = json!({"unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "note": "请核实后答复群众"}))]
 pub struct ForwardOpinionRequest {
     pub unit_id: Uuid,
+    #[serde(default, deserialize_with = "crate::patch::blank_none")]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub note: Option<Text<2000>>,
 }
 

@@ -142,6 +142,8 @@ pub struct RecordDutyRequest {
     pub kind: DutyKind,
     pub occurred_on: NaiveDate,
     pub title: Line<200>,
+    #[serde(default, deserialize_with = "crate::patch::blank_none")]
+    #[schema(value_type = Option<String>, max_length = 5000)]
     pub content: Option<Text<5000>>,
 }
 
@@ -226,7 +228,8 @@ pub struct UpdateDutyRequest {
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = Line<200>, required = false)]
     pub title: Option<Option<Line<200>>>,
-    #[serde(default, deserialize_with = "double")]
+    #[serde(default, deserialize_with = "crate::patch::double_blank_none")]
+    #[schema(value_type = Option<String>, max_length = 5000)]
     pub content: Option<Option<Text<5000>>>,
 }
 

@@ -94,12 +94,18 @@ fn view(s: Station) -> StationResponse {
 pub struct CreateStationRequest {
     pub kind: StationKind,
     pub name: Line<200>,
+    #[serde(default, deserialize_with = "crate::patch::blank_none")]
+    #[schema(value_type = Option<String>, max_length = 300)]
     pub address: Option<Line<300>>,
     pub parent_id: Option<Uuid>,
+    #[serde(default, deserialize_with = "crate::patch::blank_none")]
+    #[schema(value_type = Option<String>, max_length = 100)]
     pub contact_person: Option<Line<100>>,
     #[validate(custom(function = "crate::validation::phone"))]
     #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub contact_phone: Option<String>,
+    #[serde(default, deserialize_with = "crate::patch::blank_none")]
+    #[schema(value_type = Option<String>, max_length = 5000)]
     pub description: Option<Text<5000>>,
     #[serde(default)]
     #[validate(length(max = 500))]
@@ -247,17 +253,20 @@ pub struct UpdateStationRequest {
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = Line<200>, required = false)]
     pub name: Option<Option<Line<200>>>,
-    #[serde(default, deserialize_with = "double")]
+    #[serde(default, deserialize_with = "crate::patch::double_blank_none")]
+    #[schema(value_type = Option<String>, max_length = 300)]
     pub address: Option<Option<Line<300>>>,
     #[serde(default, deserialize_with = "double")]
     pub parent_id: Option<Option<Uuid>>,
-    #[serde(default, deserialize_with = "double")]
+    #[serde(default, deserialize_with = "crate::patch::double_blank_none")]
+    #[schema(value_type = Option<String>, max_length = 100)]
     pub contact_person: Option<Option<Line<100>>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(custom(function = "crate::validation::phone"))]
     #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub contact_phone: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double")]
+    #[serde(default, deserialize_with = "crate::patch::double_blank_none")]
+    #[schema(value_type = Option<String>, max_length = 5000)]
     pub description: Option<Option<Text<5000>>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 500))]

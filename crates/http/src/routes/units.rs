@@ -90,6 +90,8 @@ pub struct CreateUnitRequest {
     #[schema(max_length = 200, format = "email")]
     pub email: Option<String>,
     pub address: Option<Line<300>>,
+    #[serde(default, deserialize_with = "crate::patch::blank_none")]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub description: Option<Text<2000>>,
 }
 
@@ -116,7 +118,8 @@ pub struct UpdateUnitRequest {
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "double")]
     pub address: Option<Option<Line<300>>>,
-    #[serde(default, deserialize_with = "double")]
+    #[serde(default, deserialize_with = "crate::patch::double_blank_none")]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub description: Option<Option<Text<2000>>>,
 }
 

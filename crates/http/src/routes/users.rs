@@ -140,8 +140,8 @@ pub struct CreateUserRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "disabled"}))]
 pub struct UpdateUserRequest {
-    /// Not blank: the handler refuses white space and invisible
-    /// characters alone, as the pattern says.
+    /// Not blank: white space and invisible characters alone are refused
+    /// as the body is read, as the pattern says.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = Line<100>, required = false)]
     pub display_name: Option<Option<Line<100>>>,

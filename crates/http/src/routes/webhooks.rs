@@ -129,6 +129,8 @@ pub struct CreateWebhookRequest {
     #[validate(length(min = 16, max = 200))]
     #[schema(min_length = 16, max_length = 200, write_only)]
     pub secret: Option<String>,
+    #[serde(default, deserialize_with = "crate::patch::blank_none")]
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub description: Option<Line<200>>,
     /// Default `active`.
     pub status: Option<IntegrationStatus>,
@@ -151,8 +153,8 @@ pub struct UpdateWebhookRequest {
     #[schema(value_type = IntegrationStatus, required = false)]
     pub status: Option<Option<IntegrationStatus>>,
     /// `null` clears it.
-    #[serde(default, deserialize_with = "double")]
-    #[schema(value_type = Line<200>, required = false)]
+    #[serde(default, deserialize_with = "crate::patch::double_blank_none")]
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub description: Option<Option<Line<200>>>,
 }
 

@@ -57,6 +57,8 @@ pub struct CreateActivityRequest {
     /// Required for a service brand, e.g. 代表+义务助老.
     pub brand: Option<Line<100>>,
     pub title: Line<200>,
+    #[serde(default, deserialize_with = "crate::patch::blank_none")]
+    #[schema(value_type = Option<String>, max_length = 5000)]
     pub description: Option<Text<5000>>,
     pub day: NaiveDate,
     pub place: Line<200>,
@@ -249,7 +251,8 @@ pub struct UpdateActivityRequest {
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = Line<200>, required = false)]
     pub title: Option<Option<Line<200>>>,
-    #[serde(default, deserialize_with = "double")]
+    #[serde(default, deserialize_with = "crate::patch::double_blank_none")]
+    #[schema(value_type = Option<String>, max_length = 5000)]
     pub description: Option<Option<Text<5000>>>,
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = NaiveDate, required = false)]

@@ -95,7 +95,10 @@ fn row_json(
     let mut obj = Map::new();
     let mut membership = Map::new();
     for (c, idx) in columns.iter().zip(at) {
-        let Some(v) = idx.and_then(|i| cells.get(i)).filter(|v| !v.is_empty()) else {
+        let Some(v) = idx
+            .and_then(|i| cells.get(i))
+            .filter(|v| !renda_domain::text::is_blank(v))
+        else {
             continue;
         };
         let translated = match c.field {

@@ -57,6 +57,8 @@ pub struct UpdateDraftRequest {
 #[schema(example = json!({"note": "经主任会议研究同意"}))]
 pub struct EmptyRequest {
     /// An optional remark for the timeline.
+    #[serde(default, deserialize_with = "crate::patch::blank_none")]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub note: Option<Text<2000>>,
 }
 
@@ -147,6 +149,8 @@ pub struct OpinionRequest {
 #[schema(example = json!({"result": "unsatisfied", "comment": "助餐点选址仍未落实"}))]
 pub struct EvaluateRequest {
     pub result: EvaluationResult,
+    #[serde(default, deserialize_with = "crate::patch::blank_none")]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub comment: Option<Text<2000>>,
 }
 
@@ -188,6 +192,8 @@ pub struct UnitRequestBody {
 #[schema(example = json!({"approved": true, "lead_unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e82", "note": "改由区住建局主办"}))]
 pub struct DecideRequest {
     pub approved: bool,
+    #[serde(default, deserialize_with = "crate::patch::blank_none")]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub note: Option<Text<2000>>,
     /// Approving a re-assignment: the new lead unit (required).
     pub lead_unit_id: Option<Uuid>,

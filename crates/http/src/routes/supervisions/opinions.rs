@@ -272,7 +272,9 @@ pub async fn submit_report(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"note": "经实地核查，整改到位"}))]
 pub struct CloseOffRequest {
-    pub note: Option<renda_domain::text::Text<2000>>,
+    #[serde(default, deserialize_with = "crate::patch::blank_none")]
+    #[schema(value_type = Option<String>, max_length = 2000)]
+    pub note: Option<Text<2000>>,
 }
 
 /// Why a rectification falls short.
@@ -280,7 +282,7 @@ pub struct CloseOffRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "整改措施未落实到全部摊位"}))]
 pub struct SendBackRequest {
-    pub reason: renda_domain::text::Text<2000>,
+    pub reason: Text<2000>,
 }
 
 /// The item's problem `problem_id`, if it has one.

@@ -22,6 +22,8 @@ pub struct CreateSupervisionRequest {
     #[validate(range(min = 1949, max = 2999))]
     #[schema(minimum = 1949, maximum = 2999)]
     pub year: i32,
+    #[serde(default, deserialize_with = "crate::patch::blank_none")]
+    #[schema(value_type = Option<String>, max_length = 5000)]
     pub description: Option<Text<5000>>,
     /// One or more methods; the usual combinations are research_visit +
     /// work_evaluation, special_report + special_inquiry, and
@@ -110,7 +112,8 @@ pub struct UpdateSupervisionRequest {
     #[validate(range(min = 1949, max = 2999))]
     #[schema(value_type = i32, required = false, minimum = 1949, maximum = 2999)]
     pub year: Option<Option<i32>>,
-    #[serde(default, deserialize_with = "double")]
+    #[serde(default, deserialize_with = "crate::patch::double_blank_none")]
+    #[schema(value_type = Option<String>, max_length = 5000)]
     pub description: Option<Option<Text<5000>>>,
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 6))]

@@ -44,6 +44,8 @@ pub struct InvestigationRecordRequest {
     pub kind: RecordKind,
     pub occurred_on: NaiveDate,
     pub place: Line<200>,
+    #[serde(default, deserialize_with = "crate::patch::blank_none")]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub participants: Option<Text<2000>>,
     pub findings: Text<10000>,
 }
