@@ -79,7 +79,7 @@ mod tests {
             Ok((None, Some(None)))
         );
         assert_eq!(
-            read(r#"{"note": " 备注 ", "patch": "改"}"#),
+            read(r#"{"note": "备注 \n", "patch": "改"}"#),
             Ok((Some("备注".into()), Some(Some("改".into()))))
         );
         let long = read(r#"{"note": "一二三四五六"}"#);
