@@ -64,7 +64,7 @@ REFERS_TO = {
 }
 
 # Pairs of fields that make a period: the end is not before the start.
-PERIODS = [("start_date", "end_date"), ("term_start", "term_end")]
+PERIODS = [("start_date", "end_date"), ("term_start", "term_end"), ("opens_on", "closes_on")]
 
 # The form of If-Match the document states (etag::LIST_PATTERN).
 IF_MATCH = re.compile(r'^[ \t]*(\*|(W/)?"[!#-~]*"([ \t]*,[ \t]*(W/)?"[!#-~]*")*)[ \t]*$')

@@ -219,6 +219,8 @@ pub struct AmendSessionRequest {
     #[schema(minimum = 1, maximum = 20)]
     pub number: Option<i32>,
     pub opens_on: Option<NaiveDate>,
+    /// The last day; not before `opens_on` (the new one, or the one
+    /// recorded).
     pub closes_on: Option<NaiveDate>,
 }
 
