@@ -5,8 +5,7 @@
 use renda_domain::congress::{CongressSession, SessionStatus};
 use renda_domain::deputy::Level;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -123,22 +122,6 @@ impl Store {
             .is_some())
     }
 
-    /// The open session of `level`, if any: what a deputy files now
-    /// belongs to it.
-    pub async fn open_congress_session(
-        &self,
-        level: Level,
-    ) -> StoreResult<Option<CongressSession>> {
-        Sessions::find()
-            .filter(C::Level.eq(level.as_str()))
-            .filter(C::Status.eq(SessionStatus::Open.as_str()))
-            .order_by_asc(C::Id)
-            .one(&self.db)
-            .await?
-            .map(from_model)
-            .transpose()
-    }
-
     /// Writes `after` over `before` if unchanged meanwhile, with the audit
     /// entry.
     pub async fn save_congress_session(
@@ -181,7 +164,7 @@ impl Store {
         Ok(after)
     }
 
-    /// Sessions, newest first by default order of the listing (id).
+    /// Sessions, paged like every other collection.
     pub async fn list_congress_sessions(
         &self,
         f: &SessionFilter,
