@@ -23,6 +23,7 @@ mod m20261205_000014_attack_findings;
 mod m20261205_000015_ballots_and_limits;
 mod m20261205_000016_change_feed;
 mod m20261205_000017_congress_sessions;
+mod m20261205_000018_session_series;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000015_ballots_and_limits::Migration),
             Box::new(m20261205_000016_change_feed::Migration),
             Box::new(m20261205_000017_congress_sessions::Migration),
+            Box::new(m20261205_000018_session_series::Migration),
         ]
     }
 }

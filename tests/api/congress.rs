@@ -8,19 +8,39 @@ use crate::helpers::*;
 
 /// A deputy's account.
 async fn deputy(app: &TestApp, staff: &str) -> String {
+    deputy_at(app, staff, "deputy1", "county").await
+}
+
+/// The account `username` of a deputy serving at `level`.
+async fn deputy_at(app: &TestApp, staff: &str, username: &str, level: &str) -> String {
     let d = app
         .create_deputy(
             staff,
-            json!({"name": "甲", "memberships": [{"level": "county", "term": "第十八届"}]}),
+            json!({"name": username, "memberships": [{"level": level, "term": "第十八届"}]}),
         )
         .await;
     app.user_token(
         &app.admin().await,
-        "deputy1",
+        username,
         &["deputy"],
         json!({"deputy_id": d["id"]}),
     )
     .await
+}
+
+/// A suggestion the deputy `token` drafts, as between sessions.
+async fn draft(app: &TestApp, token: &str, title: &str) -> String {
+    let a = app
+        .post(
+            "/api/v1/suggestions",
+            Some(token),
+            &json!({
+                "title": title, "content": "建议增设助餐点。", "category": "社会保障",
+                "term": "第十七届", "timing": "between_sessions"
+            }),
+        )
+        .await;
+    a.ok(201)["id"].as_str().unwrap().to_owned()
 }
 
 fn plan(level: &str, number: i32) -> Value {
@@ -293,4 +313,155 @@ async fn refusals_name_the_field_and_change_nothing() {
     )
     .await
     .problem(404, "not_found");
+}
+
+#[tokio::test]
+async fn what_is_filed_during_a_session_is_numbered_in_its_series() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    let county = deputy_at(&app, &staff, "county1", "county").await;
+    let township = deputy_at(&app, &staff, "township1", "township").await;
+    let s = app
+        .post(
+            "/api/v1/congress-sessions",
+            Some(&staff),
+            &plan("county", 3),
+        )
+        .await;
+    let session = s.ok(201)["id"].as_str().unwrap().to_owned();
+    let session_path = format!("/api/v1/congress-sessions/{session}");
+    let early = draft(&app, &county, "会前起草的建议").await;
+    let during = draft(&app, &county, "会上提出的建议").await;
+    let other_level = draft(&app, &township, "乡镇代表的建议").await;
+    let after = draft(&app, &county, "闭会后的建议").await;
+    let path = |id: &str, op: &str| format!("/api/v1/suggestions/{id}/{op}");
+    let empty = json!({});
+
+    // Drafted before the session opened: what counts is when it is filed.
+    app.post(&format!("{session_path}/open"), Some(&staff), &empty)
+        .await
+        .ok(200);
+    for (id, who) in [
+        (&early, &county),
+        (&during, &county),
+        (&other_level, &township),
+    ] {
+        app.post(&path(id, "submit"), Some(who), &empty)
+            .await
+            .ok(200);
+    }
+    let filed = app
+        .get(&format!("/api/v1/suggestions/{early}"), Some(&staff))
+        .await;
+    let filed = filed.ok(200);
+    assert_eq!(filed["congress_session_id"], session.as_str());
+    assert_eq!(filed["timing"], "during_session");
+    assert_eq!(
+        (filed["term"].as_str(), filed["session"].as_str()),
+        (Some("第十八届"), Some("第三次会议"))
+    );
+    // A township deputy's filing is not the county session's.
+    let other = app
+        .get(&format!("/api/v1/suggestions/{other_level}"), Some(&staff))
+        .await;
+    assert_eq!(other.ok(200)["congress_session_id"], Value::Null);
+    assert_eq!(other.body["timing"], "between_sessions");
+
+    app.post(&format!("{session_path}/close"), Some(&staff), &empty)
+        .await
+        .ok(200);
+    app.post(&path(&after, "submit"), Some(&county), &empty)
+        .await
+        .ok(200);
+
+    // Registered after the session closed, they keep the session's series.
+    let mut numbers = Vec::new();
+    for id in [&during, &after, &early, &other_level] {
+        let r = app.post(&path(id, "register"), Some(&staff), &empty).await;
+        numbers.push(r.ok(200)["number"].as_str().unwrap().to_owned());
+    }
+    let year = renda_domain::time::china_date(chrono::Utc::now())
+        .format("%Y")
+        .to_string();
+    assert_eq!(
+        numbers,
+        [
+            "第十八届第三次会议 第0001号".to_owned(),
+            format!("{year}-0001"),
+            "第十八届第三次会议 第0002号".to_owned(),
+            format!("{year}-0002"),
+        ]
+    );
+    let listed = app
+        .get(
+            &format!("/api/v1/suggestions?congress_session_id={session}&include_total=true"),
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(listed.ok(200)["total"], 2);
+    let timeline = app
+        .get(
+            &format!("/api/v1/suggestions/{during}/timeline"),
+            Some(&county),
+        )
+        .await;
+    let submitted = timeline.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "submitted")
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        submitted["detail"]["congress_session"],
+        "第十八届第三次会议"
+    );
+}
+
+#[tokio::test]
+async fn only_the_office_amends_or_closes_a_session() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    let deputy = deputy(&app, &staff).await;
+    let unit = app.create_unit(&staff, "区民政局").await;
+    let clerk = app
+        .user_token(
+            &app.admin().await,
+            "clerk",
+            &["unit"],
+            json!({"unit_id": unit["id"]}),
+        )
+        .await;
+    let s = app
+        .post(
+            "/api/v1/congress-sessions",
+            Some(&staff),
+            &plan("county", 3),
+        )
+        .await;
+    let path = format!(
+        "/api/v1/congress-sessions/{}",
+        s.ok(201)["id"].as_str().unwrap()
+    );
+    for who in [&deputy, &clerk] {
+        app.patch(&path, Some(who), &json!({"number": 4}))
+            .await
+            .problem(403, "forbidden");
+    }
+    app.post(&format!("{path}/open"), Some(&staff), &json!({}))
+        .await
+        .ok(200);
+    for who in [&deputy, &clerk] {
+        app.post(&format!("{path}/close"), Some(who), &json!({}))
+            .await
+            .problem(403, "forbidden");
+    }
+    let still = app.get(&path, Some(&deputy)).await;
+    assert_eq!(
+        (
+            still.ok(200)["status"].as_str(),
+            still.body["number"].as_i64()
+        ),
+        (Some("open"), Some(3))
+    );
 }

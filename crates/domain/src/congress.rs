@@ -4,7 +4,7 @@
 //! at most one session of a level is open at a time, and what deputies
 //! file while it is open belongs to it.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::Code;
@@ -69,6 +69,154 @@ pub fn chinese_number(n: i32) -> String {
             if n % 10 == 0 { "" } else { digit(n % 10) }
         ),
         _ => n.to_string(),
+    }
+}
+
+/// How a series of numbers prints: a pattern with placeholders in braces.
+/// `{seq}` is the number within the series and `{seq:4}` the same padded
+/// with zeros to four digits; a session's series also knows `{session}`
+/// (its name, 第十八届第三次会议), `{term}`, `{number}` (the session's
+/// number) and `{year}` (the year it opens); the yearly series knows
+/// `{year}`. `{{` and `}}` print braces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberFormat {
+    parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Text(String),
+    Seq(usize),
+    Year,
+    Term,
+    Session,
+    Number,
+}
+
+/// What a format's placeholders stand for.
+#[derive(Debug, Clone, Copy)]
+pub enum Series<'a> {
+    /// The yearly series of suggestions between sessions.
+    Year(i32),
+    /// A session's own series.
+    Session(&'a CongressSession),
+}
+
+impl NumberFormat {
+    /// Reads a pattern for a session's series (`for_session`) or the
+    /// yearly one. The error says what is wrong, for the operator.
+    pub fn parse(pattern: &str, for_session: bool) -> Result<Self, String> {
+        let mut parts = Vec::new();
+        let mut text = String::new();
+        let mut chars = pattern.chars().peekable();
+        let mut has_seq = false;
+        while let Some(c) = chars.next() {
+            match c {
+                '{' if chars.peek() == Some(&'{') => {
+                    chars.next();
+                    text.push('{');
+                }
+                '}' if chars.peek() == Some(&'}') => {
+                    chars.next();
+                    text.push('}');
+                }
+                '{' => {
+                    let mut name = String::new();
+                    let mut closed = false;
+                    for c in chars.by_ref() {
+                        if c == '}' {
+                            closed = true;
+                            break;
+                        }
+                        name.push(c);
+                    }
+                    if !closed {
+                        return Err(format!("{pattern:?}: a placeholder is not closed"));
+                    }
+                    let part = match name.split_once(':') {
+                        Some(("seq", width)) => match width.parse::<usize>() {
+                            Ok(w @ 1..=9) => Part::Seq(w),
+                            _ => return Err(format!("{pattern:?}: {{seq:N}} takes N from 1 to 9")),
+                        },
+                        _ => match name.as_str() {
+                            "seq" => Part::Seq(1),
+                            "year" => Part::Year,
+                            "term" if for_session => Part::Term,
+                            "session" if for_session => Part::Session,
+                            "number" if for_session => Part::Number,
+                            _ => {
+                                return Err(format!("{pattern:?}: unknown placeholder {{{name}}}"));
+                            }
+                        },
+                    };
+                    has_seq |= matches!(part, Part::Seq(_));
+                    parts.push(Part::Text(std::mem::take(&mut text)));
+                    parts.push(part);
+                }
+                '}' => return Err(format!("{pattern:?}: write braces as {{{{ and }}}}")),
+                c => text.push(c),
+            }
+        }
+        parts.push(Part::Text(text));
+        parts.retain(|p| !matches!(p, Part::Text(t) if t.is_empty()));
+        if !has_seq {
+            return Err(format!("{pattern:?}: the pattern needs {{seq}}"));
+        }
+        Ok(Self { parts })
+    }
+
+    /// The number `seq` of `series`.
+    pub fn render(&self, series: Series, seq: i64) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        for p in &self.parts {
+            // Writing to a String cannot fail.
+            let _ = match (p, series) {
+                (Part::Text(t), _) => write!(out, "{t}"),
+                (Part::Seq(w), _) => write!(out, "{seq:0w$}"),
+                (Part::Year, Series::Year(y)) => write!(out, "{y}"),
+                (Part::Year, Series::Session(s)) => write!(out, "{}", s.opens_on.year()),
+                (Part::Term, Series::Session(s)) => write!(out, "{}", s.term),
+                (Part::Session, Series::Session(s)) => write!(out, "{}", s.name()),
+                (Part::Number, Series::Session(s)) => write!(out, "{}", s.number),
+                (_, Series::Year(_)) => Ok(()),
+            };
+        }
+        out
+    }
+}
+
+/// How suggestions are numbered: per session, and per year between
+/// sessions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Numbering {
+    pub session: NumberFormat,
+    pub year: NumberFormat,
+}
+
+/// The default pattern of a session's series: `第十八届第三次会议 第0042号`.
+pub const DEFAULT_SESSION_FORMAT: &str = "{session} 第{seq:4}号";
+/// The default pattern of the yearly series: `2026-0042`, as numbers
+/// have always been printed.
+pub const DEFAULT_YEAR_FORMAT: &str = "{year}-{seq:4}";
+
+impl Default for Numbering {
+    fn default() -> Self {
+        let parse = |p, s| NumberFormat::parse(p, s).unwrap_or_else(|e| unreachable!("{e}"));
+        Self {
+            session: parse(DEFAULT_SESSION_FORMAT, true),
+            year: parse(DEFAULT_YEAR_FORMAT, false),
+        }
+    }
+}
+
+impl Numbering {
+    /// The number `seq` of `series`, in the series' format.
+    pub fn number(&self, series: Series, seq: i64) -> String {
+        match series {
+            Series::Year(_) => self.year.render(series, seq),
+            Series::Session(_) => self.session.render(series, seq),
+        }
     }
 }
 
@@ -361,5 +509,33 @@ mod tests {
             ..Default::default()
         };
         assert!(matches!(amend(&s, bad), Err(SessionError::Invalid(_))));
+    }
+
+    #[test]
+    fn numbers_print_in_each_series_format() {
+        let mut s = session(Open);
+        s.number = 3;
+        let n = Numbering::default();
+        assert_eq!(
+            n.number(Series::Session(&s), 42),
+            "第十八届第三次会议 第0042号"
+        );
+        assert_eq!(n.number(Series::Year(2026), 42), "2026-0042");
+        assert_eq!(n.number(Series::Year(2026), 12345), "2026-12345");
+        let custom = NumberFormat::parse("{{{year}}}{term}{number}-{seq:3}", true)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(custom.render(Series::Session(&s), 7), "{2027}第十八届3-007");
+        for bad in [
+            "{year}",
+            "{seq:0}",
+            "{seq:10}",
+            "{seq",
+            "{seq}}",
+            "{nope}{seq}",
+        ] {
+            assert!(NumberFormat::parse(bad, true).is_err(), "{bad}");
+        }
+        assert!(NumberFormat::parse("{session}{seq}", false).is_err());
+        assert!(NumberFormat::parse("{session}{seq}", true).is_ok());
     }
 }

@@ -4,14 +4,19 @@
 
 use renda_domain::congress::{CongressSession, SessionStatus};
 use renda_domain::deputy::Level;
+use renda_domain::deputy::MembershipStatus;
+use renda_domain::id::DeputyId;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
 use crate::Store;
 use crate::audit::{self, AuditCtx};
 use crate::entities::congress_session::{self as cs, Column as C, Entity as Sessions};
+use crate::entities::{deputy_membership as dm, number_series as ns};
 use crate::error::{Conflict, StoreError, StoreResult, parse_stored};
 use crate::list::{self, ListOptions, Page};
 
@@ -73,6 +78,43 @@ fn unique_refusal(e: StoreError, opening: bool) -> StoreError {
     }
 }
 
+/// The session `id`, on `c`.
+pub(crate) async fn load<Conn: ConnectionTrait>(
+    c: &Conn,
+    id: Uuid,
+) -> StoreResult<CongressSession> {
+    let m = Sessions::find_by_id(id)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    from_model(m)
+}
+
+/// The next number of `series`, counted in the caller's transaction: the
+/// row lock of the increment orders concurrent ones, on every instance.
+pub(crate) async fn next_seq<Conn: ConnectionTrait>(c: &Conn, series: &str) -> StoreResult<i64> {
+    ns::Entity::insert(ns::ActiveModel {
+        series: Set(series.to_owned()),
+        last_number: Set(0),
+    })
+    .on_conflict_do_nothing_on([ns::Column::Series])
+    .exec(c)
+    .await?;
+    ns::Entity::update_many()
+        .col_expr(
+            ns::Column::LastNumber,
+            Expr::col(ns::Column::LastNumber).add(1),
+        )
+        .filter(ns::Column::Series.eq(series))
+        .exec(c)
+        .await?;
+    let row = ns::Entity::find_by_id(series.to_owned())
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(row.last_number)
+}
+
 impl Store {
     /// Records a planned session.
     pub async fn create_congress_session(
@@ -101,11 +143,36 @@ impl Store {
     }
 
     pub async fn get_congress_session(&self, id: Uuid) -> StoreResult<CongressSession> {
-        let m = Sessions::find_by_id(id)
-            .one(&self.db)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        from_model(m)
+        load(&self.db, id).await
+    }
+
+    /// The open session of a level the deputy serves at (an active
+    /// membership's), if any: what the deputy files now belongs to it.
+    /// Should sessions of two of the deputy's levels sit at once, the
+    /// senior level's is taken.
+    pub async fn open_congress_session_of(
+        &self,
+        deputy: DeputyId,
+    ) -> StoreResult<Option<CongressSession>> {
+        let levels: Vec<String> = dm::Entity::find()
+            .filter(dm::Column::DeputyId.eq(deputy.uuid()))
+            .filter(dm::Column::Status.eq(MembershipStatus::Serving.as_str()))
+            .select_only()
+            .column(dm::Column::Level)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let open = Sessions::find()
+            .filter(C::Status.eq(SessionStatus::Open.as_str()))
+            .filter(C::Level.is_in(levels))
+            .all(&self.db)
+            .await?;
+        let mut open = open
+            .into_iter()
+            .map(from_model)
+            .collect::<StoreResult<Vec<_>>>()?;
+        open.sort_by_key(|s| Level::ALL.iter().position(|l| *l == s.level));
+        Ok(open.into_iter().next())
     }
 
     /// Whether a session of `level` other than `except` is open.

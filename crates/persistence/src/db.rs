@@ -12,6 +12,8 @@ use crate::crypto::Crypto;
 pub struct Store {
     pub(crate) db: DatabaseConnection,
     pub(crate) crypto: std::sync::Arc<Crypto>,
+    /// How registered suggestions are numbered.
+    pub(crate) numbering: std::sync::Arc<renda_domain::congress::Numbering>,
 }
 
 /// How to reach the database.
@@ -80,7 +82,14 @@ impl Store {
         Ok(Self {
             db,
             crypto: std::sync::Arc::new(crypto),
+            numbering: Default::default(),
         })
+    }
+
+    /// The store numbering suggestions in `numbering`'s formats.
+    pub fn with_numbering(mut self, numbering: renda_domain::congress::Numbering) -> Self {
+        self.numbering = std::sync::Arc::new(numbering);
+        self
     }
 
     /// Applies every pending migration, then checks that the configured

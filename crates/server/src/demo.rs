@@ -412,7 +412,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
             store,
             &ctx,
             &s,
-            rules::submit(&s, None, &at(today, staff.into())),
+            rules::submit(&s, None, None, &at(today, staff.into())),
         )
         .await?;
         if stage == 1 {

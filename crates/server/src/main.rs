@@ -86,7 +86,9 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             .await??;
         }
         Some(Command::Demo) => {
-            let store = renda::open_store(&config.database_url, &config.crypto()?).await?;
+            let store = renda::open_store(&config.database_url, &config.crypto()?)
+                .await?
+                .with_numbering(config.numbering.clone());
             renda::print_first_passwords(
                 &renda::bootstrap_admins(&store, &renda::first_accounts(&config)).await?,
             );

@@ -8,6 +8,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::*;
+use crate::congress::{CongressSession, SessionStatus, chinese_number};
 use crate::duty::{DutyKind, NewDuty};
 use crate::text::is_blank;
 
@@ -71,11 +72,30 @@ fn note_detail(note: Option<String>) -> Option<serde_json::Value> {
     note.filter(|n| !is_blank(n)).map(|n| json!({"note": n}))
 }
 
-/// Submits a draft: a duty of the lead deputy and of every co-signer.
-pub fn submit(s: &Suggestion, note: Option<String>, ctx: &Ctx) -> CmdResult<Change> {
+/// Submits (files) a draft: a duty of the lead deputy and of every
+/// co-signer. Filed while `open_session` (the open session of the lead
+/// deputy's level, as the store knows it) sits, the suggestion belongs to
+/// that session: its term, session and timing become the session's, and
+/// it will be numbered in the session's series.
+pub fn submit(
+    s: &Suggestion,
+    note: Option<String>,
+    open_session: Option<&CongressSession>,
+    ctx: &Ctx,
+) -> CmdResult<Change> {
     let mut after = s.clone();
     after.status = step(s, Transition::Submit)?;
     after.submitted_at = Some(ctx.now);
+    let mut detail = note.filter(|n| !is_blank(n)).map(|n| json!({"note": n}));
+    if let Some(session) = open_session.filter(|o| o.status == SessionStatus::Open) {
+        after.congress_session_id = Some(session.id);
+        after.term = session.term.clone();
+        after.session = Some(format!("第{}次会议", chinese_number(session.number)));
+        after.timing = SessionTiming::DuringSession;
+        let d = detail.get_or_insert_with(|| json!({}));
+        d["congress_session_id"] = json!(session.id);
+        d["congress_session"] = json!(session.name());
+    }
     let duty = |deputy_id, kind| {
         Effect::Duty(NewDuty {
             deputy_id,
@@ -92,7 +112,7 @@ pub fn submit(s: &Suggestion, note: Option<String>, ctx: &Ctx) -> CmdResult<Chan
         s.active_co_signers()
             .map(|d| duty(d, DutyKind::SuggestionCoSigned)),
     );
-    Ok(change(after, "submitted", note_detail(note), effects))
+    Ok(change(after, "submitted", detail, effects))
 }
 
 /// The caller, a co-signer, withdraws before submission.

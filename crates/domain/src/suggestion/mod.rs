@@ -198,11 +198,6 @@ pub const DEFAULT_CATEGORIES: &[&str] = &[
     "其他",
 ];
 
-/// The human number of a registered suggestion: `2026-0042`.
-pub fn format_number(year: i32, seq: i64) -> String {
-    format!("{year}-{seq:04}")
-}
-
 /// A co-signer (附议代表).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CoSignerView))]
@@ -261,6 +256,10 @@ pub struct Suggestion {
     pub term: String,
     pub session: Option<String>,
     pub timing: SessionTiming,
+    /// The congress session it belongs to: the one of its lead deputy's
+    /// level that was open when it was filed. Numbered in that session's
+    /// series; without one, in the year's.
+    pub congress_session_id: Option<Uuid>,
     pub lead_deputy_id: DeputyId,
     pub co_signers: Vec<CoSigner>,
     pub source: SuggestionSource,

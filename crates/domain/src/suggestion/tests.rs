@@ -225,12 +225,6 @@ fn closing_rules_by_colour() {
 }
 
 #[test]
-fn numbers() {
-    assert_eq!(format_number(2026, 42), "2026-0042");
-    assert_eq!(format_number(2026, 12345), "2026-12345");
-}
-
-#[test]
 fn an_extension_is_later_not_past_and_within_the_limit() {
     let assigned = d("2026-03-01");
     let current = Some(d("2026-05-30"));

@@ -24,6 +24,7 @@ pub mod livelihood_voter;
 pub mod login_event;
 pub mod login_lock;
 pub mod need;
+pub mod number_series;
 pub mod observation_opinion;
 pub mod observer;
 pub mod observer_conflict;

@@ -12,6 +12,7 @@ pub struct Model {
     pub term: String,
     pub session: Option<String>,
     pub timing: String,
+    pub congress_session_id: Option<Uuid>,
     pub lead_deputy_id: Uuid,
     pub source: String,
     pub source_ref: Option<String>,

@@ -55,6 +55,9 @@ impl Store {
         if let Some(t) = &f.term {
             q = q.filter(C::Term.eq(t.clone()));
         }
+        if let Some(id) = f.congress_session_id {
+            q = q.filter(C::CongressSessionId.eq(id));
+        }
         if let Some(u) = f.unit_id {
             let co = Query::select()
                 .column(cu::Column::SuggestionId)

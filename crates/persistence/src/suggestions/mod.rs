@@ -7,12 +7,13 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use renda_domain::congress::{Numbering, Series};
 pub use renda_domain::suggestion::{
     Attachment, Change, Commitment, Effect, Event, NewSuggestion, UnitRequest,
 };
 use renda_domain::suggestion::{
     CoSigner, CoUnit, Color, CommitmentStatus, EvaluationResult, Reply, ReplyCategory,
-    RequestStatus, Suggestion, SuggestionRecordKind, SuggestionStatus, format_number,
+    RequestStatus, Suggestion, SuggestionRecordKind, SuggestionStatus,
 };
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
 use sea_orm::{
@@ -98,6 +99,8 @@ pub struct SuggestionFilter {
     /// Lead deputy or active co-signer.
     pub deputy_id: Option<Uuid>,
     pub term: Option<String>,
+    /// Filed during this congress session.
+    pub congress_session_id: Option<Uuid>,
     /// The year of registration (the year in `number`), or of creation for
     /// unregistered ones.
     pub year: Option<i32>,
@@ -143,6 +146,7 @@ fn to_model(s: &Suggestion) -> suggestion::ActiveModel {
         term: Set(s.term.clone()),
         session: Set(s.session.clone()),
         timing: Set(s.timing.as_str().to_owned()),
+        congress_session_id: Set(s.congress_session_id),
         lead_deputy_id: Set(s.lead_deputy_id.into()),
         source: Set(s.source.as_str().to_owned()),
         source_ref: Set(s.source_ref.clone()),
@@ -264,6 +268,7 @@ fn assemble(m: suggestion::Model, ch: &mut Children) -> StoreResult<Suggestion> 
         term: m.term,
         session: m.session,
         timing: parse_stored(&m.timing)?,
+        congress_session_id: m.congress_session_id,
         lead_deputy_id: m.lead_deputy_id.into(),
         co_signers: ch.co_signers.remove(&id).unwrap_or_default(),
         source: parse_stored(&m.source)?,
@@ -363,7 +368,7 @@ async fn write_co_units<Conn: ConnectionTrait>(
 
 /// The next number of `year`: one counter row per year, incremented in
 /// the registering transaction (the row lock orders concurrent ones).
-async fn next_number<Conn: ConnectionTrait>(c: &Conn, year: i32) -> StoreResult<String> {
+async fn next_year_seq<Conn: ConnectionTrait>(c: &Conn, year: i32) -> StoreResult<i64> {
     counter::Entity::insert(counter::ActiveModel {
         year: Set(year),
         last_number: Set(0),
@@ -383,7 +388,30 @@ async fn next_number<Conn: ConnectionTrait>(c: &Conn, year: i32) -> StoreResult<
         .one(c)
         .await?
         .ok_or(StoreError::NotFound)?;
-    Ok(format_number(year, row.last_number))
+    Ok(row.last_number)
+}
+
+/// The number a suggestion registered now gets: the next of its
+/// session's series if it belongs to one, else the next of the year's.
+async fn next_number<Conn: ConnectionTrait>(
+    c: &Conn,
+    numbering: &Numbering,
+    s: &Suggestion,
+) -> StoreResult<String> {
+    match s.congress_session_id {
+        Some(id) => {
+            let session = crate::congress::load(c, id).await?;
+            let seq = crate::congress::next_seq(c, &format!("suggestion:{id}")).await?;
+            Ok(numbering.number(Series::Session(&session), seq))
+        }
+        None => {
+            // The congress counts its year in China Standard Time (UTC+8).
+            let year =
+                renda_domain::time::china_date(s.registered_at.unwrap_or_else(Utc::now)).year();
+            let seq = next_year_seq(c, year).await?;
+            Ok(numbering.number(Series::Year(year), seq))
+        }
+    }
 }
 
 async fn insert_event<Conn: ConnectionTrait>(
@@ -415,6 +443,7 @@ pub(crate) async fn insert_suggestion<Conn: ConnectionTrait>(
         term: new.term,
         session: new.session,
         timing: new.timing,
+        congress_session_id: None,
         lead_deputy_id: new.lead_deputy_id,
         co_signers: new
             .co_signers
@@ -512,10 +541,7 @@ impl Store {
         } = change;
         let txn = self.db.begin().await?;
         if after.status == SuggestionStatus::Registered && after.number.is_none() {
-            // The congress counts its year in China Standard Time (UTC+8).
-            let year =
-                renda_domain::time::china_date(after.registered_at.unwrap_or_else(Utc::now)).year();
-            after.number = Some(next_number(&txn, year).await?);
+            after.number = Some(next_number(&txn, &self.numbering, &after).await?);
         }
         after.updated_at = renda_domain::time::now();
         after.version = before.version + 1;

@@ -87,7 +87,7 @@ fn suggestion(status: SuggestionStatus, color: Color) -> Suggestion {
     Suggestion {
         id: SUGGESTION, number: (handled || status == Registered).then(|| "2026-0001".into()),
         title: "修路".into(), content: "村道坏了".into(), category: "交通".into(), term: "第十八届".into(),
-        session: None, timing: SessionTiming::BetweenSessions, lead_deputy_id: LEAD_DEPUTY,
+        session: None, timing: SessionTiming::BetweenSessions, congress_session_id: None, lead_deputy_id: LEAD_DEPUTY,
         co_signers: vec![co_signer(CO_A.into(), None), co_signer(CO_WITHDRAWN.into(), Some(earlier()))],
         source: SuggestionSource::Deputy, source_ref: None,
         status, color: handled.then_some(color),
@@ -256,7 +256,7 @@ fn each_command_is_refused_outside_its_statuses() {
     #[rustfmt::skip]
     let table = [
         row("update_draft", &[Draft], move |s| update_draft(s, title(), &draft_facts())),
-        row("submit", &[Draft], |s| submit(s, None, &ctx())),
+        row("submit", &[Draft], |s| submit(s, None, None, &ctx())),
         row("withdraw_co_signature", &[Draft], |s| withdraw_co_signature(s, None, &ctx())),
         row("register", &[Submitted], |s| register(s, None, &ctx())),
         row("reject", &[Submitted], |s| reject(s, "重复".into())),
@@ -412,7 +412,7 @@ fn update_draft_applies_the_patch_and_replaces_the_co_signers() {
 #[test]
 fn submit_writes_a_duty_for_the_lead_and_each_active_co_signer() {
     let s = suggestion(Draft, Green);
-    let c = ok(submit(&s, Some("请审".into()), &ctx()));
+    let c = ok(submit(&s, Some("请审".into()), None, &ctx()));
     let a = &c.after;
     assert_eq!((a.status, a.submitted_at), (Submitted, Some(now())));
     assert_eq!(c.event, event("submitted", Some(json!({"note": "请审"}))));
@@ -428,8 +428,47 @@ fn submit_writes_a_duty_for_the_lead_and_each_active_co_signer() {
     ];
     assert_eq!(c.effects, want);
     // A blank note leaves no detail.
-    let c = ok(submit(&s, Some(INVISIBLE.into()), &ctx()));
+    let c = ok(submit(&s, Some(INVISIBLE.into()), None, &ctx()));
     assert_eq!(c.event.detail, None);
+}
+
+#[test]
+fn a_draft_filed_while_a_session_sits_belongs_to_it() {
+    use crate::congress::{CongressSession, SessionStatus};
+    let s = suggestion(Draft, Green);
+    let mut session = CongressSession {
+        id: Uuid::from_u128(0x5e55),
+        level: crate::deputy::Level::County,
+        term: "第十九届".into(),
+        number: 2,
+        opens_on: d(1, 10),
+        closes_on: d(1, 13),
+        status: SessionStatus::Open,
+        opened_at: Some(earlier()),
+        closed_at: None,
+        created_by: SUPERVISOR,
+        created_at: earlier(),
+        updated_at: earlier(),
+        version: 2,
+    };
+    let c = ok(submit(&s, None, Some(&session), &ctx()));
+    let a = &c.after;
+    assert_eq!(a.congress_session_id, Some(session.id));
+    assert_eq!(
+        (a.term.as_str(), a.session.as_deref()),
+        ("第十九届", Some("第二次会议"))
+    );
+    assert_eq!(a.timing, SessionTiming::DuringSession);
+    let detail =
+        json!({"congress_session_id": session.id, "congress_session": "第十九届第二次会议"});
+    assert_eq!(c.event.detail, Some(detail));
+    // A session no longer open takes nothing.
+    session.status = SessionStatus::Closed;
+    let c = ok(submit(&s, None, Some(&session), &ctx()));
+    assert_eq!(
+        (c.after.congress_session_id, c.after.timing),
+        (None, SessionTiming::BetweenSessions)
+    );
 }
 
 #[test]

@@ -160,7 +160,10 @@ command!(
     /// Submits a draft (its lead deputy). Co-signers can no longer withdraw.
     submit, "/suggestions/{id}/submit", EmptyRequest, "Not the lead deputy",
     SuggestionAction::EditDraft,
-    |st, c, s, b| { rules::submit(&s, b.note.map(String::from), &ctx(st, c)?) }
+    |st, c, s, b| {
+        let open_session = st.store.open_congress_session_of(s.lead_deputy_id).await?;
+        rules::submit(&s, b.note.map(String::from), open_session.as_ref(), &ctx(st, c)?)
+    }
 );
 command!(
     /// Withdraws the caller's co-signature (a co-signer, before submission).

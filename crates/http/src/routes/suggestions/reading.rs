@@ -18,6 +18,8 @@ pub struct SuggestionFilterParams {
     #[validate(length(max = 40))]
     #[param(max_length = 40)]
     pub term: Option<String>,
+    /// Filed during this congress session.
+    pub congress_session_id: Option<Uuid>,
     /// Registered in this year (unregistered ones: created in it).
     #[validate(range(min = 1949, max = 2999))]
     #[param(minimum = 1949, maximum = 2999)]
@@ -83,6 +85,7 @@ fn list_query(
         unit_id: p.unit_id,
         deputy_id: p.deputy_id,
         term: p.term.filter(|s| !renda_domain::text::is_blank(s)),
+        congress_session_id: p.congress_session_id,
         year: p.year,
         overdue: p.overdue.map(|o| (o, today)),
         q: p.q.filter(|s| !renda_domain::text::is_blank(s)),

@@ -29,13 +29,14 @@ pub struct EvaluationView {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e70",
-    "number": "2026-0042",
+    "number": "第十八届第五次会议 第0042号",
     "title": "关于增设古城街道老年助餐点的建议",
     "content": "古城街道老年人口多，建议在社区增设助餐点……",
     "category": "社会保障",
     "term": "第十八届",
     "session": "第五次会议",
     "timing": "during_session",
+    "congress_session_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f60",
     "lead_deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e60",
     "co_signers": [{"deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e61", "withdrawn_at": null}],
     "source": "deputy",
@@ -75,6 +76,8 @@ pub struct SuggestionResponse {
     /// The session (e.g. 第五次会议), when raised during one.
     pub session: Option<String>,
     pub timing: SessionTiming,
+    /// The congress session it was filed during; numbered in its series.
+    pub congress_session_id: Option<Uuid>,
     pub lead_deputy_id: Uuid,
     pub co_signers: Vec<CoSignerView>,
     pub source: SuggestionSource,
@@ -137,6 +140,7 @@ pub(super) fn view(s: Suggestion, today: NaiveDate) -> SuggestionResponse {
         term: s.term,
         session: s.session,
         timing: s.timing,
+        congress_session_id: s.congress_session_id,
         lead_deputy_id: s.lead_deputy_id.into(),
         co_signers: s.co_signers,
         source: s.source,

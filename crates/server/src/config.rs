@@ -1,0 +1,248 @@
+//! Settings, from the environment.
+
+use anyhow::{Context, bail};
+use renda_persistence::db::DbOptions;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::load_crypto;
+
+/// Settings, from the environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `RENDA_BIND`, default `127.0.0.1:8080`.
+    pub bind: String,
+    /// `RENDA_DATABASE_URL`, default `sqlite://data/renda.db`.
+    pub database_url: String,
+    /// `RENDA_JWT_SECRET`; when unset a random secret is generated once
+    /// into `<RENDA_DATA_DIR>/signing-key`, never into the database.
+    pub jwt_secret: Option<SecretString>,
+    /// `RENDA_AUDIT_KEY`: the key of the audit trail's seals (at least 32
+    /// characters); when unset, one is generated once into
+    /// `<RENDA_DATA_DIR>/audit-key`. It never changes: every past seal is
+    /// checked with it.
+    pub audit_key: Option<SecretString>,
+    /// `RENDA_ADMIN_USERNAME`, default `admin`.
+    pub admin_username: String,
+    /// `RENDA_ADMIN_PASSWORD`: the first administrator's password; when
+    /// unset a random one is generated and printed once.
+    pub admin_password: Option<SecretString>,
+    /// `RENDA_SECURITY_ADMIN_USERNAME` (default `secadmin`) and
+    /// `RENDA_SECURITY_ADMIN_PASSWORD`: the first security administrator.
+    pub security_admin_username: String,
+    pub security_admin_password: Option<SecretString>,
+    /// `RENDA_AUDIT_ADMIN_USERNAME` (default `auditadmin`) and
+    /// `RENDA_AUDIT_ADMIN_PASSWORD`: the first audit administrator.
+    pub audit_admin_username: String,
+    pub audit_admin_password: Option<SecretString>,
+    /// `RENDA_CRYPTO_SUITE`: `international` (default: AES-256-GCM,
+    /// HMAC-SHA256, SHA-256) or `gm` (国密: SM4-GCM, HMAC-SM3, SM3).
+    pub crypto_suite: renda_persistence::crypto::Suite,
+    /// `RENDA_DATA_KEYS`: the keys of personal data at rest, newest first,
+    /// `id:base64-of-32-bytes` separated by commas. When unset, a key is
+    /// generated once into `<RENDA_DATA_DIR>/data-keys`.
+    pub data_keys: Option<SecretString>,
+    /// `RENDA_LOG_FORMAT`: `text` (default) or `json`.
+    pub log_json: bool,
+    /// `RENDA_WORKERS`: HTTP worker threads (default: one per core).
+    pub workers: Option<usize>,
+    /// `RENDA_DB_POOL` (16): PostgreSQL connections kept by one instance
+    /// (SQLite always uses one).
+    pub db_pool: u32,
+    /// `RENDA_DATA_DIR`, default `data`: where uploaded files are kept.
+    pub data_dir: std::path::PathBuf,
+    /// `RENDA_DEADLINE_GREEN_DAYS` (30), `_YELLOW_DAYS` (90), `_RED_DAYS`
+    /// (90, at most 180) and `_REHANDLING_DAYS` (30): default days given
+    /// to units, never past six months.
+    pub deadlines: renda_domain::suggestion::DeadlinePolicy,
+    /// `RENDA_SESSION_NUMBER_FORMAT` (`{session} 第{seq:4}号`) and
+    /// `RENDA_YEAR_NUMBER_FORMAT` (`{year}-{seq:4}`): how suggestions are
+    /// numbered during a session and between sessions.
+    pub numbering: renda_domain::congress::Numbering,
+    /// `RENDA_OPINION_LIMIT` (10): constituent opinions one client address
+    /// may leave without an account in ten minutes.
+    pub opinion_limit: u32,
+    /// `RENDA_TRUSTED_PROXIES`: comma-separated addresses of reverse
+    /// proxies whose `X-Forwarded-For` names the client (none by default).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `RENDA_LOGIN_LIMIT` (30): sign-in attempts (password, refresh,
+    /// client credentials) one client address may make in a minute.
+    pub login_limit: u32,
+    /// `RENDA_CALLER_LIMIT` (3000): requests one signed-in person or
+    /// service client may make in a minute; 0 for no limit.
+    pub caller_limit: u32,
+    /// `RENDA_WEBHOOK_ALLOW_NETWORKS`: comma-separated networks
+    /// (`10.20.0.0/16`) webhooks may be delivered into although private
+    /// or loopback; cloud metadata addresses stay refused.
+    pub webhook_networks: Vec<renda_domain::integration::Network>,
+    /// `RENDA_CORS_ORIGINS`: comma-separated origins of browser frontends
+    /// allowed to call the API (none by default).
+    pub cors_origins: Vec<String>,
+}
+
+fn days(name: &str, default: u64) -> anyhow::Result<u64> {
+    match env(name) {
+        Some(v) => v
+            .parse()
+            .with_context(|| format!("{name} must be a number of days")),
+        None => Ok(default),
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Self> {
+        let workers = match env("RENDA_WORKERS") {
+            Some(w) => Some(
+                w.parse::<usize>()
+                    .context("RENDA_WORKERS must be a number")?,
+            ),
+            None => None,
+        };
+        let db_pool = match env("RENDA_DB_POOL") {
+            Some(n) => match n.parse::<u32>() {
+                Ok(n @ 1..=1000) => n,
+                _ => bail!("RENDA_DB_POOL must be a number from 1 to 1000"),
+            },
+            None => DbOptions::new("").max_connections,
+        };
+        let log_json = match env("RENDA_LOG_FORMAT").as_deref() {
+            None | Some("text") => false,
+            Some("json") => true,
+            Some(other) => bail!("RENDA_LOG_FORMAT must be `text` or `json`, not `{other}`"),
+        };
+        let d = renda_domain::suggestion::DeadlinePolicy::default();
+        let deadlines = renda_domain::suggestion::DeadlinePolicy {
+            green_days: days("RENDA_DEADLINE_GREEN_DAYS", d.green_days)?,
+            yellow_days: days("RENDA_DEADLINE_YELLOW_DAYS", d.yellow_days)?,
+            red_days: days("RENDA_DEADLINE_RED_DAYS", d.red_days)?,
+            rehandling_days: days("RENDA_DEADLINE_REHANDLING_DAYS", d.rehandling_days)?,
+        };
+        deadlines
+            .check()
+            .map_err(|e| anyhow::anyhow!("RENDA_DEADLINE_*: {e}"))?;
+        let format = |name, default, for_session| {
+            let pattern = env(name).unwrap_or_else(|| String::from(default));
+            renda_domain::congress::NumberFormat::parse(&pattern, for_session)
+                .map_err(|e| anyhow::anyhow!("{name}: {e}"))
+        };
+        let numbering = renda_domain::congress::Numbering {
+            session: format(
+                "RENDA_SESSION_NUMBER_FORMAT",
+                renda_domain::congress::DEFAULT_SESSION_FORMAT,
+                true,
+            )?,
+            year: format(
+                "RENDA_YEAR_NUMBER_FORMAT",
+                renda_domain::congress::DEFAULT_YEAR_FORMAT,
+                false,
+            )?,
+        };
+        let opinion_limit = match env("RENDA_OPINION_LIMIT") {
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .context("RENDA_OPINION_LIMIT must be a positive number")?,
+            None => 10,
+        };
+        let trusted_proxies = env("RENDA_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(|a| {
+                a.parse()
+                    .with_context(|| format!("RENDA_TRUSTED_PROXIES: `{a}` is not an IP address"))
+            })
+            .collect::<anyhow::Result<Vec<std::net::IpAddr>>>()?;
+        let cors_origins = env("RENDA_CORS_ORIGINS")
+            .unwrap_or_default()
+            .split(',')
+            .map(|o| o.trim().trim_end_matches('/').to_owned())
+            .filter(|o| !o.is_empty())
+            .map(|o| {
+                if o.starts_with("https://") || o.starts_with("http://") {
+                    Ok(o)
+                } else {
+                    bail!("RENDA_CORS_ORIGINS: `{o}` is not an http(s) origin")
+                }
+            })
+            .collect::<anyhow::Result<Vec<String>>>()?;
+        let per_minute = |name: &str, default: u32| -> anyhow::Result<u32> {
+            match env(name) {
+                Some(v) => v
+                    .trim()
+                    .parse::<u32>()
+                    .with_context(|| format!("{name} must be a whole number")),
+                None => Ok(default),
+            }
+        };
+        let login_limit = per_minute("RENDA_LOGIN_LIMIT", 30)?;
+        let caller_limit = per_minute("RENDA_CALLER_LIMIT", 3000)?;
+        let webhook_networks = env("RENDA_WEBHOOK_ALLOW_NETWORKS")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(|n| {
+                renda_domain::integration::Network::parse(n).with_context(|| {
+                    format!("RENDA_WEBHOOK_ALLOW_NETWORKS: `{n}` is not a network (10.20.0.0/16)")
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(Self {
+            bind: env("RENDA_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            database_url: env("RENDA_DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://data/renda.db".into()),
+            jwt_secret: env("RENDA_JWT_SECRET").map(SecretString::from),
+            admin_username: env("RENDA_ADMIN_USERNAME").unwrap_or_else(|| "admin".into()),
+            admin_password: env("RENDA_ADMIN_PASSWORD").map(SecretString::from),
+            security_admin_username: env("RENDA_SECURITY_ADMIN_USERNAME")
+                .unwrap_or_else(|| "secadmin".into()),
+            security_admin_password: env("RENDA_SECURITY_ADMIN_PASSWORD").map(SecretString::from),
+            audit_admin_username: env("RENDA_AUDIT_ADMIN_USERNAME")
+                .unwrap_or_else(|| "auditadmin".into()),
+            audit_admin_password: env("RENDA_AUDIT_ADMIN_PASSWORD").map(SecretString::from),
+            crypto_suite: match env("RENDA_CRYPTO_SUITE") {
+                None => renda_persistence::crypto::Suite::International,
+                Some(s) => {
+                    renda_persistence::crypto::Suite::parse(s.trim()).with_context(|| {
+                        format!("RENDA_CRYPTO_SUITE must be `international` or `gm`, not `{s}`")
+                    })?
+                }
+            },
+            data_keys: env("RENDA_DATA_KEYS").map(SecretString::from),
+            audit_key: env("RENDA_AUDIT_KEY").map(SecretString::from),
+            log_json,
+            workers,
+            db_pool,
+            data_dir: env("RENDA_DATA_DIR")
+                .unwrap_or_else(|| "data".into())
+                .into(),
+            deadlines,
+            numbering,
+            opinion_limit,
+            trusted_proxies,
+            cors_origins,
+            webhook_networks,
+            login_limit,
+            caller_limit,
+        })
+    }
+}
+
+impl Config {
+    /// The cryptography this configuration asks for.
+    pub fn crypto(&self) -> anyhow::Result<renda_persistence::crypto::Crypto> {
+        let crypto = load_crypto(self.crypto_suite, self.data_keys.as_ref(), &self.data_dir)?;
+        match &self.audit_key {
+            Some(k) => crypto
+                .with_audit_key(k.expose_secret().as_bytes())
+                .map_err(|e| anyhow::anyhow!("RENDA_AUDIT_KEY: {e}")),
+            None => Ok(crypto),
+        }
+    }
+}
