@@ -24,6 +24,7 @@ mod m20261205_000015_ballots_and_limits;
 mod m20261205_000016_change_feed;
 mod m20261205_000017_congress_sessions;
 mod m20261205_000018_session_series;
+mod m20261205_000019_motions;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000016_change_feed::Migration),
             Box::new(m20261205_000017_congress_sessions::Migration),
             Box::new(m20261205_000018_session_series::Migration),
+            Box::new(m20261205_000019_motions::Migration),
         ]
     }
 }

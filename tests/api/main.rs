@@ -20,6 +20,7 @@ mod idempotency;
 mod imports;
 mod integration;
 mod livelihood;
+mod motions;
 mod observers;
 mod openapi;
 mod races;

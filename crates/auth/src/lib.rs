@@ -4,6 +4,7 @@
 
 pub mod jwt;
 pub mod livelihood_access;
+pub mod motion_access;
 pub mod need_access;
 pub mod opinion_access;
 pub mod password;

@@ -101,6 +101,10 @@ pub enum Action {
     ReadConstituentPersonalData,
     /// Draft a new suggestion as its lead deputy.
     CreateSuggestion,
+    /// Draft a motion: a deputy with a linked deputy record.
+    CreateMotion,
+    /// Read the figures of a session's motions: staff and leaders.
+    ReadMotionStats,
     /// Read suggestions' statistics (the office, leaders).
     ReadSuggestionStats,
     /// List and read observers (contact details masked).
@@ -300,7 +304,10 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
         }
         Action::ReadAuditTrail => actor.has(Role::AuditAdmin) && !actor.is_client(),
         Action::ReadConstituentPersonalData => actor.has(Role::Staff) && !actor.is_client(),
-        Action::CreateSuggestion => actor.has(Role::Deputy) && actor.deputy_id.is_some(),
+        Action::CreateSuggestion | Action::CreateMotion => {
+            actor.has(Role::Deputy) && actor.deputy_id.is_some()
+        }
+        Action::ReadMotionStats => actor.roles.any(&[Role::Staff, Role::Leader]),
         Action::ReadSuggestionStats => actor.roles.any(&[Role::Staff, Role::Leader]),
         Action::AdministerSuggestionCatalogue => actor.has(Role::Staff),
         Action::CreateSupervision => actor.has(Role::Staff),
@@ -551,6 +558,11 @@ mod tests {
             (&deputy, CreateSuggestion, Allow),
             (&unlinked_deputy, CreateSuggestion, Forbidden),
             (&staff, CreateSuggestion, Forbidden),
+            (&deputy, CreateMotion, Allow),
+            (&unlinked_deputy, CreateMotion, Forbidden),
+            (&staff, CreateMotion, Forbidden),
+            (&staff, ReadMotionStats, Allow),
+            (&deputy, ReadMotionStats, Forbidden),
             (&anon, CreateSuggestion, Unauthenticated),
             (&staff, ReadSuggestionStats, Allow),
             (&leader, ReadSuggestionStats, Allow),

@@ -192,6 +192,8 @@ impl NumberFormat {
 pub struct Numbering {
     pub session: NumberFormat,
     pub year: NumberFormat,
+    /// Motions, numbered in their session's series.
+    pub motion: NumberFormat,
 }
 
 /// The default pattern of a session's series: `第十八届第三次会议 第0042号`.
@@ -199,6 +201,8 @@ pub const DEFAULT_SESSION_FORMAT: &str = "{session} 第{seq:4}号";
 /// The default pattern of the yearly series: `2026-0042`, as numbers
 /// have always been printed.
 pub const DEFAULT_YEAR_FORMAT: &str = "{year}-{seq:4}";
+/// The default pattern of a session's motions: `第十八届第三次会议 议案第001号`.
+pub const DEFAULT_MOTION_FORMAT: &str = "{session} 议案第{seq:3}号";
 
 impl Default for Numbering {
     fn default() -> Self {
@@ -206,6 +210,7 @@ impl Default for Numbering {
         Self {
             session: parse(DEFAULT_SESSION_FORMAT, true),
             year: parse(DEFAULT_YEAR_FORMAT, false),
+            motion: parse(DEFAULT_MOTION_FORMAT, true),
         }
     }
 }
@@ -522,6 +527,10 @@ mod tests {
         );
         assert_eq!(n.number(Series::Year(2026), 42), "2026-0042");
         assert_eq!(n.number(Series::Year(2026), 12345), "2026-12345");
+        assert_eq!(
+            n.motion.render(Series::Session(&s), 7),
+            "第十八届第三次会议 议案第007号"
+        );
         let custom = NumberFormat::parse("{{{year}}}{term}{number}-{seq:3}", true)
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(custom.render(Series::Session(&s), 7), "{2027}第十八届3-007");

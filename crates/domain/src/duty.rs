@@ -16,6 +16,10 @@ string_enum! {
         SuggestionSubmitted = "suggestion_submitted",
         /// Co-signed a suggestion that was submitted (written by the system).
         SuggestionCoSigned = "suggestion_co_signed",
+        /// Submitted a motion as its lead deputy (written by the system).
+        MotionSubmitted = "motion_submitted",
+        /// Signed a motion that was submitted (written by the system).
+        MotionCoSigned = "motion_co_signed",
         /// Checked in at an activity (written by the system).
         ActivityAttended = "activity_attended",
         /// Served a reception day at a station (written by the system).
@@ -245,7 +249,8 @@ mod tests {
         assert!(DutyKind::Meeting.is_manual());
         assert!(!DutyKind::ActivityAttended.is_manual());
         let system = DutyKind::ALL.iter().filter(|k| !k.is_manual()).count();
-        assert_eq!(system, 8);
+        assert_eq!(system, 10);
+        assert!(!DutyKind::MotionCoSigned.is_manual());
     }
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {

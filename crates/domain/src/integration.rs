@@ -178,7 +178,13 @@ string_enum! {
 }
 
 /// The kinds of object whose life webhooks report.
-pub const EVENT_OBJECTS: &[&str] = &["suggestion", "supervision", "livelihood_round", "opinion"];
+pub const EVENT_OBJECTS: &[&str] = &[
+    "suggestion",
+    "supervision",
+    "livelihood_round",
+    "opinion",
+    "motion",
+];
 
 /// The longest action an event type may name.
 pub const EVENT_ACTION_MAX: usize = 40;

@@ -15,6 +15,7 @@ pub mod duty;
 pub mod id;
 pub mod integration;
 pub mod livelihood;
+pub mod motion;
 pub mod observer;
 pub mod opinion;
 pub mod personal;

@@ -100,6 +100,14 @@ phase!(
     r#"{"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb7", "occurred_at": "2026-11-27T08:00:00Z", "actor_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "actor_name": "demo-staff", "action": "rectification_started", "from_stage": "deliberating", "to_stage": "rectifying", "detail": null}"#
 );
 phase!(
+    crate::motion::MotionStatus,
+    "from_status",
+    "to_status",
+    "MotionTimelineItem",
+    "A step of a motion, with who took it.",
+    r#"{"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f71", "occurred_at": "2027-01-12T08:00:00Z", "actor_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "actor_name": "demo-staff", "action": "put_on_agenda", "from_status": "registered", "to_status": "on_agenda", "detail": {"committee": "法制委员会", "report_due": "2027-03-01"}}"#
+);
+phase!(
     crate::livelihood::RoundStage,
     "from_stage",
     "to_stage",

@@ -62,6 +62,7 @@ English with `Accept-Language: en`. Collections page with `limit` and an opaque 
         (name = "suggestions", description = "Deputies' suggestions (代表建议) and their handling under three-colour management"),
         (name = "observers", description = "Observers (观察员): outside professionals in supervision"),
         (name = "congress", description = "Sessions of the congress (人民代表大会会议): planned, opened and closed by the congress office"),
+        (name = "motions", description = "Motions (议案) of a session: drafted and jointly signed by deputies or put by a delegation, registered by the office, decided by the presidium (on the agenda, as a suggestion, or not accepted)"),
         (name = "stations", description = "Liaison stations (代表之家、联络站、联系点) and reception days"),
         (name = "constituent-opinions", description = "Constituent opinions (群众意见), followed by receipt code"),
         (name = "activities", description = "Deputies' activities (履职活动) and the needs list (需求清单)"),

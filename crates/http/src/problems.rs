@@ -11,6 +11,7 @@ use renda_domain::activity::{self as act, ActivityError, NeedStatus};
 use renda_domain::congress::{self, SessionError};
 use renda_domain::duty::{self as dt, DutyError};
 use renda_domain::livelihood::{self as lh, BallotProblem, LivelihoodError, RoundBlocker};
+use renda_domain::motion::{self as mo, MotionError};
 use renda_domain::opinion::{self as op, OpinionError};
 use renda_domain::station::{self as st, ParentProblem, StationError};
 use renda_domain::supervision::{self as sv, PlanProblem, Stage, StageBlocker, SupervisionError};
@@ -610,5 +611,67 @@ impl From<SessionError> for ApiError {
             }
         };
         ApiError::conflict(code, detail)
+    }
+}
+
+fn motion_issue_text(issue: mo::Issue) -> Msg {
+    match issue {
+        mo::Issue::Blank => Msg::new("不能为空", "must not be blank"),
+        mo::Issue::Delegation => Msg::new(
+            "代表团提出的议案须写明代表团，代表联名提出的不写",
+            "a delegation's motion names the delegation; a deputies' motion does not",
+        ),
+        mo::Issue::Unknown => Msg::new("不存在", "no such record"),
+        mo::Issue::Past => Msg::new("不能早于今天", "may not be in the past"),
+    }
+}
+
+impl From<MotionError> for ApiError {
+    fn from(e: MotionError) -> Self {
+        let code = e.code();
+        match e {
+            MotionError::InvalidState(s) => ApiError::conflict(
+                code,
+                Msg::new(
+                    format!("议案当前状态（{s}）不允许此操作"),
+                    format!("The motion is {s}; that is not possible now"),
+                ),
+            ),
+            MotionError::SessionNotOpen => ApiError::conflict(
+                code,
+                Msg::new(
+                    "本级人大没有正在举行的会议：议案只能在大会期间提出",
+                    "No session of the congress of your level is open: motions are filed during a session only",
+                ),
+            ),
+            MotionError::ThresholdNotMet { needed, have } => {
+                let mut e = ApiError::new(
+                    actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    code,
+                    Msg::new(
+                        format!("联名代表不足：本级须 {needed} 名代表联名，已确认 {have} 名"),
+                        format!(
+                            "{have} of the {needed} deputies a joint motion at this level needs have confirmed"
+                        ),
+                    ),
+                );
+                e.errors = vec![FieldError::new(
+                    "signer_ids",
+                    "threshold",
+                    Msg::new(
+                        format!("须至少 {needed} 名代表（含领衔代表）确认联名"),
+                        format!("at least {needed} deputies, the drafter included, must confirm"),
+                    ),
+                )];
+                e
+            }
+            MotionError::NotASigner => ApiError::forbidden(),
+            MotionError::Invalid(issues) => ApiError::validation(
+                issues
+                    .into_iter()
+                    .map(|f| FieldError::new(f.field, f.issue.code(), motion_issue_text(f.issue)))
+                    .collect(),
+            ),
+        }
     }
 }

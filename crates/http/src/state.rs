@@ -29,6 +29,8 @@ pub struct AppState {
     pub data_dir: std::path::PathBuf,
     /// Default days given to units.
     pub deadlines: renda_domain::suggestion::DeadlinePolicy,
+    /// The deputies a joint motion needs at each level.
+    pub motion_thresholds: renda_domain::motion::Thresholds,
     /// Anonymous constituent opinions allowed per client address.
     pub opinion_limiter: Arc<crate::ratelimit::RateLimiter>,
     /// Sign-in attempts allowed per client address.
@@ -134,6 +136,7 @@ impl AppState {
             stats_ttl: std::time::Duration::from_secs(5),
             data_dir: std::path::PathBuf::from("data"),
             deadlines: renda_domain::suggestion::DeadlinePolicy::default(),
+            motion_thresholds: renda_domain::motion::Thresholds::default(),
             opinion_limiter: Arc::new(crate::ratelimit::RateLimiter::shared(
                 10,
                 std::time::Duration::from_secs(600),
@@ -239,6 +242,12 @@ impl AppState {
     /// The same state with other default deadlines.
     pub fn with_deadlines(mut self, deadlines: renda_domain::suggestion::DeadlinePolicy) -> Self {
         self.deadlines = deadlines;
+        self
+    }
+
+    /// The same state with other motion thresholds.
+    pub fn with_motion_thresholds(mut self, t: renda_domain::motion::Thresholds) -> Self {
+        self.motion_thresholds = t;
         self
     }
 

@@ -18,6 +18,7 @@ pub mod integration;
 pub mod limits;
 pub mod list;
 pub mod livelihood;
+pub mod motions;
 pub mod observers;
 pub mod password_resets;
 pub mod reseal;

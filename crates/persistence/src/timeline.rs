@@ -34,6 +34,13 @@ pub(crate) const SUPERVISION: Timeline = Timeline {
     to: "to_stage",
 };
 
+pub(crate) const MOTIONS: Timeline = Timeline {
+    table: "motion_events",
+    parent: "motion_id",
+    from: "from_status",
+    to: "to_status",
+};
+
 pub(crate) const ROUNDS: Timeline = Timeline {
     table: "livelihood_events",
     parent: "round_id",

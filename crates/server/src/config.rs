@@ -56,8 +56,13 @@ pub struct Config {
     pub deadlines: renda_domain::suggestion::DeadlinePolicy,
     /// `RENDA_SESSION_NUMBER_FORMAT` (`{session} 第{seq:4}号`) and
     /// `RENDA_YEAR_NUMBER_FORMAT` (`{year}-{seq:4}`): how suggestions are
-    /// numbered during a session and between sessions.
+    /// numbered during a session and between sessions;
+    /// `RENDA_MOTION_NUMBER_FORMAT` (`{session} 议案第{seq:3}号`): motions.
     pub numbering: renda_domain::congress::Numbering,
+    /// `RENDA_MOTION_THRESHOLD_<LEVEL>` (`_NATIONAL` 30, `_PROVINCIAL`,
+    /// `_MUNICIPAL` and `_COUNTY` 10, `_TOWNSHIP` 5): the deputies a joint
+    /// motion needs at each level, its drafter included.
+    pub motion_thresholds: renda_domain::motion::Thresholds,
     /// `RENDA_OPINION_LIMIT` (10): constituent opinions one client address
     /// may leave without an account in ten minutes.
     pub opinion_limit: u32,
@@ -139,6 +144,28 @@ impl Config {
                 renda_domain::congress::DEFAULT_YEAR_FORMAT,
                 false,
             )?,
+            motion: format(
+                "RENDA_MOTION_NUMBER_FORMAT",
+                renda_domain::congress::DEFAULT_MOTION_FORMAT,
+                true,
+            )?,
+        };
+        let t = renda_domain::motion::Thresholds::default();
+        let threshold = |name: &str, default: u32| -> anyhow::Result<u32> {
+            match env(name) {
+                Some(v) => match v.parse::<u32>() {
+                    Ok(n @ 1..=1000) => Ok(n),
+                    _ => bail!("{name} must be a number from 1 to 1000"),
+                },
+                None => Ok(default),
+            }
+        };
+        let motion_thresholds = renda_domain::motion::Thresholds {
+            national: threshold("RENDA_MOTION_THRESHOLD_NATIONAL", t.national)?,
+            provincial: threshold("RENDA_MOTION_THRESHOLD_PROVINCIAL", t.provincial)?,
+            municipal: threshold("RENDA_MOTION_THRESHOLD_MUNICIPAL", t.municipal)?,
+            county: threshold("RENDA_MOTION_THRESHOLD_COUNTY", t.county)?,
+            township: threshold("RENDA_MOTION_THRESHOLD_TOWNSHIP", t.township)?,
         };
         let opinion_limit = match env("RENDA_OPINION_LIMIT") {
             Some(v) => v
@@ -224,6 +251,7 @@ impl Config {
                 .into(),
             deadlines,
             numbering,
+            motion_thresholds,
             opinion_limit,
             trusted_proxies,
             cors_origins,

@@ -68,6 +68,8 @@ string_enum! {
         ConstituentOpinion = "constituent_opinion",
         /// A collection drive (建议收集站).
         CollectionDrive = "collection_drive",
+        /// A motion the presidium decided to handle as a suggestion (转为建议).
+        Motion = "motion",
     }
 }
 

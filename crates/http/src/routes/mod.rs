@@ -13,6 +13,7 @@ pub mod health;
 pub mod imports;
 pub mod livelihood;
 pub mod me;
+pub mod motions;
 pub mod observers;
 pub mod password_resets;
 pub mod security;
@@ -40,6 +41,7 @@ pub fn api(cfg: &mut ServiceConfig) {
     supervisions::configure(cfg);
     stations::configure(cfg);
     congress_sessions::configure(cfg);
+    motions::configure(cfg);
     constituent::configure(cfg);
     activities::configure(cfg);
     duties::configure(cfg);

@@ -55,7 +55,7 @@ pub struct WebhookResponse {
     pub id: Uuid,
     pub url: String,
     /// `*`, `<object>.*` or `<object>.<action>`, objects being
-    /// `suggestion`, `supervision`, `livelihood_round` and `opinion`.
+    /// `suggestion`, `supervision`, `livelihood_round`, `opinion` and `motion`.
     pub event_types: Vec<String>,
     pub status: IntegrationStatus,
     pub description: Option<String>,
@@ -320,8 +320,8 @@ fn event_type_errors(types: &[String], actor: &Actor) -> Vec<FieldError> {
                     format!("event_types[{i}]"),
                     "invalid",
                     Msg::new(
-                        "事件类型须为 *、<对象>.* 或 <对象>.<动作>，对象为 suggestion、supervision、livelihood_round、opinion",
-                        "an event type is *, <object>.* or <object>.<action>, the object one of suggestion, supervision, livelihood_round, opinion",
+                        "事件类型须为 *、<对象>.* 或 <对象>.<动作>，对象为 suggestion、supervision、livelihood_round、opinion、motion",
+                        "an event type is *, <object>.* or <object>.<action>, the object one of suggestion, supervision, livelihood_round, opinion, motion",
                     ),
                 ));
             }

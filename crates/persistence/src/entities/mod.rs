@@ -23,6 +23,8 @@ pub mod livelihood_sealed_ballot;
 pub mod livelihood_voter;
 pub mod login_event;
 pub mod login_lock;
+pub mod motion;
+pub mod motion_signer;
 pub mod need;
 pub mod number_series;
 pub mod observation_opinion;

@@ -426,16 +426,10 @@ async fn insert_event<Conn: ConnectionTrait>(
     Ok(())
 }
 
-/// Inserts a new draft with its timeline event and audit entry on `c`.
-pub(crate) async fn insert_suggestion<Conn: ConnectionTrait>(
-    c: &Conn,
-    crypto: &crate::crypto::Crypto,
-    ctx: &AuditCtx,
-    new: NewSuggestion,
-) -> StoreResult<Suggestion> {
-    let now = renda_domain::time::now();
-    let s = Suggestion {
-        id: Uuid::now_v7(),
+/// A new suggestion as drafted from `new`, with `id`, as of `now`.
+fn fresh(id: Uuid, new: NewSuggestion, now: chrono::DateTime<Utc>) -> Suggestion {
+    Suggestion {
+        id,
         number: None,
         title: new.title,
         content: new.content,
@@ -484,15 +478,22 @@ pub(crate) async fn insert_suggestion<Conn: ConnectionTrait>(
         updated_at: now,
         deleted_at: None,
         version: 1,
-    };
-    to_model(&s).insert(c).await?;
+    }
+}
+
+/// Inserts a new suggestion with its co-signers, its first timeline
+/// event, its outbox event and its audit entry, on `c`.
+async fn insert_record<Conn: ConnectionTrait>(
+    c: &Conn,
+    crypto: &crate::crypto::Crypto,
+    ctx: &AuditCtx,
+    s: &Suggestion,
+    event: &Event,
+) -> StoreResult<()> {
+    to_model(s).insert(c).await?;
     write_co_signers(c, s.id, &s.co_signers).await?;
-    let event = Event {
-        action: "created",
-        detail: None,
-    };
-    insert_event(c, ctx, s.id, None, Some(s.status), &event).await?;
-    crate::integration::emit(c, outbox_event(&s, None, event.action)).await?;
+    insert_event(c, ctx, s.id, None, Some(s.status), event).await?;
+    crate::integration::emit(c, outbox_event(s, None, event.action)).await?;
     audit::record(
         c,
         crypto,
@@ -501,9 +502,55 @@ pub(crate) async fn insert_suggestion<Conn: ConnectionTrait>(
         OBJECT,
         Some(s.id),
         None::<&Suggestion>,
-        Some(&s),
+        Some(s),
     )
     .await?;
+    Ok(())
+}
+
+/// Inserts a new draft with its timeline event and audit entry on `c`.
+pub(crate) async fn insert_suggestion<Conn: ConnectionTrait>(
+    c: &Conn,
+    crypto: &crate::crypto::Crypto,
+    ctx: &AuditCtx,
+    new: NewSuggestion,
+) -> StoreResult<Suggestion> {
+    let s = fresh(Uuid::now_v7(), new, renda_domain::time::now());
+    let event = Event {
+        action: "created",
+        detail: None,
+    };
+    insert_record(c, crypto, ctx, &s, &event).await?;
+    Ok(s)
+}
+
+/// Inserts the suggestion a motion of `session` becomes: filed and
+/// registered at once, numbered in the session's series, on `c`.
+pub(crate) async fn insert_from_motion<Conn: ConnectionTrait>(
+    c: &Conn,
+    crypto: &crate::crypto::Crypto,
+    numbering: &Numbering,
+    ctx: &AuditCtx,
+    (id, new): (Uuid, NewSuggestion),
+    motion_id: Uuid,
+    session: &renda_domain::congress::CongressSession,
+) -> StoreResult<Suggestion> {
+    let now = renda_domain::time::now();
+    let mut s = fresh(id, new, now);
+    s.status = SuggestionStatus::Registered;
+    s.congress_session_id = Some(session.id);
+    s.session = Some(format!(
+        "第{}次会议",
+        renda_domain::congress::chinese_number(session.number)
+    ));
+    s.submitted_at = Some(now);
+    s.registered_at = Some(now);
+    s.number = Some(next_number(c, numbering, &s).await?);
+    let event = Event {
+        action: "created_from_motion",
+        detail: Some(serde_json::json!({"motion_id": motion_id})),
+    };
+    insert_record(c, crypto, ctx, &s, &event).await?;
     Ok(s)
 }
 

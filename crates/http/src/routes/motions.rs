@@ -1,0 +1,556 @@
+//! Motions (议案) of a session: a deputy drafts one during the session of
+//! their level and names the deputies asked to sign; those confirm or
+//! decline; the drafter submits once enough have confirmed; the office
+//! registers it and records the presidium's decision and the special
+//! committee's report. Each handler loads, authorizes, gathers the facts
+//! its domain command needs, calls it and saves what it returns.
+
+use actix_web::web::{Data, Path};
+use actix_web::{HttpRequest, HttpResponse, get, post};
+use chrono::{DateTime, NaiveDate, Utc};
+use renda_auth::Action;
+use renda_auth::motion_access::{self, MotionAction};
+use renda_domain::deputy::Level;
+use renda_domain::id::DeputyId;
+use renda_domain::motion::{
+    self as rules, Change, DecisionFacts, DecisionInput, DraftFacts, Motion, MotionError,
+    MotionInput, MotionStatus, Proposer, Signer,
+};
+use renda_domain::text::{Line, Text};
+use renda_persistence::StoreError;
+use renda_persistence::motions::{MotionFilter, MotionTimelineEntry, MotionVisibility};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{Caller, IfMatch, JsonBody, QueryParams};
+use crate::pagination::{ListParams, ListResponse, WholeListParams};
+use crate::routes::common::{concurrent_change, existing_deputies};
+use crate::{AppState, respond};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(draft_motion)
+        .service(list_motions)
+        .service(get_motion)
+        .service(list_motion_timeline)
+        .service(sign_motion)
+        .service(decline_motion)
+        .service(submit_motion)
+        .service(register_motion)
+        .service(decide_motion)
+        .service(report_on_motion)
+        .service(motion_stats);
+}
+
+/// A motion.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f70",
+    "number": "第十八届第三次会议 议案第001号",
+    "congress_session_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f60",
+    "level": "county",
+    "title": "关于制定古城保护条例的议案",
+    "reason": "古城历史街区保护缺少地方性法规依据。",
+    "proposal": "建议制定《古城历史街区保护条例》。",
+    "proposer": "deputies", "delegation": null,
+    "lead_deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e60",
+    "signers": [{"deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e61", "confirmed_at": "2027-01-11T02:00:00Z", "declined_at": null}],
+    "deputies_counted": 10, "threshold": 10,
+    "status": "on_agenda", "committee": "法制委员会", "report_due": "2027-03-01",
+    "report": null, "reported_at": null, "decision_reason": null,
+    "decided_at": "2027-01-12T08:00:00Z", "suggestion_id": null,
+    "submitted_at": "2027-01-11T03:00:00Z", "registered_at": "2027-01-11T06:00:00Z",
+    "created_at": "2027-01-10T08:00:00Z", "updated_at": "2027-01-12T08:00:00Z"
+}))]
+pub struct MotionResponse {
+    pub id: Uuid,
+    /// Given at registration, in the session's motion series.
+    pub number: Option<String>,
+    pub congress_session_id: Uuid,
+    pub level: Level,
+    pub title: String,
+    /// Why (案由 and 理由).
+    pub reason: String,
+    /// What it proposes (方案).
+    pub proposal: String,
+    pub proposer: Proposer,
+    pub delegation: Option<String>,
+    /// The deputy who drafted it (领衔代表).
+    pub lead_deputy_id: Uuid,
+    /// The deputies asked to sign, and whether each agreed.
+    pub signers: Vec<Signer>,
+    /// The drafter and the signers who confirmed.
+    pub deputies_counted: u32,
+    /// The deputies a joint motion at its level needs; `null` for a
+    /// delegation's.
+    pub threshold: Option<u32>,
+    pub status: MotionStatus,
+    /// The special committee it was referred to.
+    pub committee: Option<String>,
+    pub report_due: Option<NaiveDate>,
+    pub report: Option<String>,
+    pub reported_at: Option<DateTime<Utc>>,
+    pub decision_reason: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The suggestion it became, when handled as one.
+    pub suggestion_id: Option<Uuid>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub registered_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl crate::pagination::Keyed for MotionResponse {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.updated_at)
+    }
+}
+
+fn view(state: &AppState, m: Motion) -> MotionResponse {
+    let counted = u32::try_from(m.deputies_counted().len()).unwrap_or(u32::MAX);
+    let threshold = (m.proposer == Proposer::Deputies).then(|| state.motion_thresholds.of(m.level));
+    MotionResponse {
+        id: m.id,
+        number: m.number,
+        congress_session_id: m.congress_session_id,
+        level: m.level,
+        title: m.title,
+        reason: m.reason,
+        proposal: m.proposal,
+        proposer: m.proposer,
+        delegation: m.delegation,
+        lead_deputy_id: m.lead_deputy_id.uuid(),
+        signers: m.signers,
+        deputies_counted: counted,
+        threshold,
+        status: m.status,
+        committee: m.committee,
+        report_due: m.report_due,
+        report: m.report,
+        reported_at: m.reported_at,
+        decision_reason: m.decision_reason,
+        decided_at: m.decided_at,
+        suggestion_id: m.suggestion_id,
+        submitted_at: m.submitted_at,
+        registered_at: m.registered_at,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    }
+}
+
+fn ctx(state: &AppState, caller: &Caller) -> ApiResult<renda_domain::command::Ctx> {
+    Ok(renda_domain::command::Ctx {
+        user_id: caller.actor()?.user_id,
+        now: renda_domain::time::now(),
+        today: state.clock.today(),
+        new_id: Uuid::now_v7,
+    })
+}
+
+/// The motion `id` if the caller may do `action` with it.
+async fn load_for(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    action: MotionAction,
+) -> ApiResult<Motion> {
+    caller.actor()?;
+    let m = state.store.get_motion(id).await?;
+    crate::extract::answer(motion_access::decide_motion(&caller.principal, action, &m))?;
+    Ok(m)
+}
+
+/// [`load_for`], then the `If-Match` precondition.
+async fn load_to_change(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    action: MotionAction,
+    if_match: &IfMatch,
+) -> ApiResult<Motion> {
+    let m = load_for(state, caller, id, action).await?;
+    if if_match.0.is_some_and(|v| v != m.version) {
+        return Err(ApiError::precondition_failed());
+    }
+    Ok(m)
+}
+
+/// Saves a command's change; a concurrent change of the motion is a 409.
+async fn save(
+    state: &AppState,
+    caller: &Caller,
+    before: &Motion,
+    change: Result<Change, MotionError>,
+) -> ApiResult<HttpResponse> {
+    match state
+        .store
+        .save_motion(&caller.audit(), before, change?)
+        .await
+    {
+        Ok(m) => Ok(respond::changed(m.version, &view(state, m))),
+        Err(StoreError::VersionMismatch) => Err(concurrent_change()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A motion to draft.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "关于制定古城保护条例的议案",
+    "reason": "古城历史街区保护缺少地方性法规依据。",
+    "proposal": "建议制定《古城历史街区保护条例》。",
+    "proposer": "deputies",
+    "signer_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e61"]
+}))]
+pub struct DraftMotionRequest {
+    pub title: Line<200>,
+    /// Why (案由 and 理由).
+    pub reason: Text<20000>,
+    /// What it proposes (方案).
+    pub proposal: Text<20000>,
+    /// `deputies` (default) or `delegation`.
+    #[serde(default)]
+    pub proposer: Option<Proposer>,
+    /// The delegation (代表团) putting it; only with `proposer: delegation`.
+    #[serde(default)]
+    pub delegation: Option<Line<100>>,
+    /// The deputies asked to sign; each confirms or declines.
+    #[serde(default)]
+    #[validate(length(max = 200))]
+    #[schema(max_items = 200)]
+    pub signer_ids: Vec<DeputyId>,
+}
+
+/// Drafts a motion (a deputy), during the open session of the deputy's
+/// level; outside a session it is refused with `session_not_open`.
+#[utoipa::path(
+    tag = "motions",
+    request_body = DraftMotionRequest,
+    responses(
+        (status = 201, description = "The draft", body = MotionResponse, headers(("Location" = String), ("ETag" = String))),
+        (status = 403, description = "Not a deputy with a linked deputy record", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No session of the deputy's level is open (`session_not_open`)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/motions")]
+pub async fn draft_motion(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<DraftMotionRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::CreateMotion)?;
+    let lead = caller.actor()?.deputy_id.ok_or_else(ApiError::forbidden)?;
+    let b = body.parse()?;
+    let facts = DraftFacts {
+        open_session: state.store.open_congress_session_of(lead).await?,
+        existing_deputies: existing_deputies(&state, &b.signer_ids).await?,
+    };
+    let input = MotionInput {
+        title: b.title.into(),
+        reason: b.reason.into(),
+        proposal: b.proposal.into(),
+        proposer: b.proposer.unwrap_or(Proposer::Deputies),
+        delegation: b.delegation.map(String::from),
+        signer_ids: b.signer_ids,
+    };
+    let m = rules::draft(input, lead, &facts, &ctx(&state, &caller)?)?;
+    let m = state.store.create_motion(&caller.audit(), m).await?;
+    let version = m.version;
+    Ok(respond::created(
+        format!("/api/v1/motions/{}", m.id),
+        version,
+        &view(&state, m),
+    ))
+}
+
+/// Filters of the motion listing.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MotionFilterParams {
+    pub congress_session_id: Option<Uuid>,
+    pub status: Option<MotionStatus>,
+    /// Drafted by this deputy or asking them to sign.
+    pub deputy_id: Option<Uuid>,
+}
+
+/// Lists the motions the caller may see: deputies those they drafted or
+/// were asked to sign, staff and leaders every filed one.
+#[utoipa::path(
+    tag = "motions",
+    params(ListParams, MotionFilterParams),
+    responses(
+        (status = 200, description = "A page of motions", body = ListResponse<MotionResponse>),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/motions")]
+pub async fn list_motions(
+    state: Data<AppState>,
+    caller: Caller,
+    page: QueryParams<ListParams>,
+    filter: QueryParams<MotionFilterParams>,
+) -> ApiResult<HttpResponse> {
+    caller.actor()?;
+    let v = motion_access::visibility(&caller.principal);
+    let vis = MotionVisibility {
+        filed: v.filed,
+        deputy: v.deputy.map(|d| d.uuid()),
+    };
+    let f = MotionFilter {
+        congress_session_id: filter.0.congress_session_id,
+        status: filter.0.status,
+        deputy_id: filter.0.deputy_id,
+    };
+    let page = state
+        .store
+        .list_motions(vis, &f, &page.0.options()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |m| view(&state, m))))
+}
+
+/// Reads a motion (those involved; staff and leaders once filed).
+#[utoipa::path(
+    tag = "motions",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The motion", body = MotionResponse, headers(("ETag" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "No such motion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/motions/{id}")]
+pub async fn get_motion(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let m = load_for(&state, &caller, id.into_inner(), MotionAction::Read).await?;
+    let version = m.version;
+    Ok(respond::resource(&req, version, &view(&state, m)))
+}
+
+/// A step of a motion's timeline.
+pub type MotionTimelineItem = MotionTimelineEntry;
+
+/// Every step of the motion, with who took it (whoever may read it).
+#[utoipa::path(
+    tag = "motions",
+    params(("id" = Uuid, Path), WholeListParams),
+    responses(
+        (status = 200, description = "Oldest first", body = ListResponse<MotionTimelineItem>),
+        (status = 404, description = "No such motion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/motions/{id}/timeline")]
+pub async fn list_motion_timeline(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    page: QueryParams<WholeListParams>,
+) -> ApiResult<HttpResponse> {
+    let m = load_for(&state, &caller, id.into_inner(), MotionAction::Read).await?;
+    let items: Vec<MotionTimelineItem> = state.store.motion_timeline(m.id).await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+}
+
+macro_rules! motion_command {
+    (
+        $(#[$m:meta])* $name:ident, $path:literal, $body:ty, $who:literal, $action:expr, $refusals:literal,
+        |$state:ident, $caller:ident, $mo:ident, $b:ident| $run:block
+    ) => {
+        $(#[$m])*
+        #[utoipa::path(
+            tag = "motions",
+            params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+            request_body = $body,
+            responses(
+                (status = 200, description = "The motion as changed", body = MotionResponse, headers(("ETag" = String))),
+                (status = 403, description = $who, body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such motion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = $refusals, body = Problem, content_type = "application/problem+json"),
+                (status = 412, description = "Changed since the ETag in If-Match", body = Problem, content_type = "application/problem+json"),
+            ),
+            security(("bearer" = []))
+        )]
+        #[post($path)]
+        pub async fn $name(
+            state: Data<AppState>,
+            caller: Caller,
+            id: Path<Uuid>,
+            if_match: IfMatch,
+            body: JsonBody<$body>,
+        ) -> ApiResult<HttpResponse> {
+            let $mo = load_to_change(&state, &caller, id.into_inner(), $action, &if_match).await?;
+            let $b = body.parse()?;
+            let $state: &AppState = &state;
+            let $caller: &Caller = &caller;
+            let change: Result<Change, MotionError> = $run;
+            save($state, $caller, &$mo, change).await
+        }
+    };
+}
+
+/// A body with nothing to say.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoBody {}
+
+/// The deputy (as `Caller`) the command speaks for.
+fn me(caller: &Caller) -> ApiResult<DeputyId> {
+    caller.actor()?.deputy_id.ok_or_else(ApiError::forbidden)
+}
+
+motion_command!(
+    /// Agrees to sign the draft (a deputy asked to). Only confirmed
+    /// signers count toward the threshold.
+    sign_motion, "/motions/{id}/sign", NoBody, "Not asked to sign", MotionAction::Sign,
+    "Not a draft any more (`invalid_state`), or changed meanwhile",
+    |st, c, m, _b| { rules::sign(&m, me(c)?, true, &ctx(st, c)?) }
+);
+motion_command!(
+    /// Declines to sign the draft (a deputy asked to), or takes back an
+    /// agreement, before submission.
+    decline_motion, "/motions/{id}/decline", NoBody, "Not asked to sign", MotionAction::Sign,
+    "Not a draft any more (`invalid_state`), or changed meanwhile",
+    |st, c, m, _b| { rules::sign(&m, me(c)?, false, &ctx(st, c)?) }
+);
+motion_command!(
+    /// Submits the draft (its drafter) while its session is open. A joint
+    /// motion needs the level's number of deputies, the drafter and those
+    /// who confirmed (422 `threshold_not_met`); a delegation's does not.
+    submit_motion, "/motions/{id}/submit", NoBody, "Not the drafter", MotionAction::Submit,
+    "Not a draft (`invalid_state`), the session is closed (`session_not_open`), or changed meanwhile",
+    |st, c, m, _b| {
+        let session = st.store.get_congress_session(m.congress_session_id).await?;
+        rules::submit(&m, &session, &st.motion_thresholds, &ctx(st, c)?)
+    }
+);
+motion_command!(
+    /// Registers a submitted motion and numbers it in the session's
+    /// motion series (staff).
+    register_motion, "/motions/{id}/register", NoBody, "Not staff", MotionAction::Administer,
+    "Not submitted (`invalid_state`), or changed meanwhile",
+    |st, c, m, _b| { rules::register(&m, &ctx(st, c)?) }
+);
+
+/// The presidium's decision, as the office records it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(tag = "decision", rename_all = "snake_case", deny_unknown_fields)]
+#[schema(example = json!({"decision": "on_agenda", "committee": "法制委员会", "report_due": "2027-03-01"}))]
+pub enum DecideMotionRequest {
+    /// On the agenda: referred to a special committee, which reports by
+    /// `report_due` (today or later).
+    OnAgenda {
+        committee: Line<100>,
+        report_due: NaiveDate,
+    },
+    /// Handled as a suggestion (转为建议): a registered suggestion of the
+    /// session's series, led by the drafter and co-signed by those who
+    /// confirmed, in `category`.
+    AsSuggestion {
+        category: Line<40>,
+        reason: Option<Text<2000>>,
+    },
+    /// Not accepted, for `reason`.
+    NotAccepted { reason: Text<2000> },
+}
+
+impl Validate for DecideMotionRequest {
+    fn validate(&self) -> Result<(), validator::ValidationErrors> {
+        Ok(())
+    }
+}
+
+motion_command!(
+    /// Records the presidium's decision on a registered motion (staff).
+    /// Two staff deciding at once: one wins, the other gets 409.
+    decide_motion, "/motions/{id}/decide", DecideMotionRequest, "Not staff", MotionAction::Administer,
+    "Not registered, or decided already (`invalid_state`), or changed meanwhile",
+    |st, c, m, b| {
+        let (input, category_known) = match b {
+            DecideMotionRequest::OnAgenda { committee, report_due } => (
+                DecisionInput::OnAgenda { committee: committee.into(), report_due },
+                true,
+            ),
+            DecideMotionRequest::AsSuggestion { category, reason } => {
+                let category = String::from(category);
+                let known = crate::routes::suggestions::category_known(st, &category).await?;
+                (DecisionInput::AsSuggestion { category, reason: reason.map(String::from) }, known)
+            }
+            DecideMotionRequest::NotAccepted { reason } => {
+                (DecisionInput::NotAccepted { reason: reason.into() }, true)
+            }
+        };
+        let session = st.store.get_congress_session(m.congress_session_id).await?;
+        let facts = DecisionFacts { category_known, term: session.term };
+        rules::decide(&m, input, &facts, &ctx(st, c)?)
+    }
+);
+
+/// The special committee's report.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"content": "委员会审议认为，制定该条例必要可行，建议列入明年立法计划。"}))]
+pub struct MotionReportRequest {
+    pub content: Text<20000>,
+}
+
+motion_command!(
+    /// Records the special committee's report on a motion on the agenda
+    /// (staff). A report after `report_due` is marked late in the timeline.
+    report_on_motion, "/motions/{id}/report", MotionReportRequest, "Not staff", MotionAction::Administer,
+    "Not on the agenda (`invalid_state`), or changed meanwhile",
+    |st, c, m, b| { rules::report(&m, b.content.into(), &ctx(st, c)?) }
+);
+
+/// How a session's filed motions stand.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "congress_session_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f60",
+    "filed": 12,
+    "by_status": {"submitted": 1, "registered": 2, "on_agenda": 3, "reported": 1, "as_suggestion": 4, "not_accepted": 1}
+}))]
+pub struct MotionStatsResponse {
+    pub congress_session_id: Uuid,
+    /// Every motion submitted in the session.
+    pub filed: u64,
+    /// How many stand in each status (drafts are not counted).
+    pub by_status: std::collections::BTreeMap<MotionStatus, u64>,
+}
+
+/// Figures of a session's motions (staff and leaders).
+#[utoipa::path(
+    tag = "motions",
+    params(("id" = Uuid, Path, description = "The congress session")),
+    responses(
+        (status = 200, description = "The figures", body = MotionStatsResponse),
+        (status = 403, description = "Not staff or a leader", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/congress-sessions/{id}/motion-stats")]
+pub async fn motion_stats(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadMotionStats)?;
+    let session = state.store.get_congress_session(id.into_inner()).await?;
+    let counts = state.store.motion_counts(session.id).await?;
+    let by_status: std::collections::BTreeMap<MotionStatus, u64> = counts.0.into_iter().collect();
+    Ok(HttpResponse::Ok().json(MotionStatsResponse {
+        congress_session_id: session.id,
+        filed: by_status.values().sum(),
+        by_status,
+    }))
+}

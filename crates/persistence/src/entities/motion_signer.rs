@@ -1,0 +1,17 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "motion_signers")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub motion_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub deputy_id: Uuid,
+    pub confirmed_at: Option<DateTimeUtc>,
+    pub declined_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
