@@ -264,8 +264,8 @@ async fn the_demo_data_set_is_explorable_through_the_api() {
     let stats = app.get("/api/v1/suggestions/stats", Some(&staff)).await;
     let s = stats.ok(200);
     assert_eq!(
-        s["total"], 54,
-        "sixty suggestions, six of them drafts: {}",
+        s["total"], 55,
+        "sixty suggestions, six of them drafts, and one a motion became: {}",
         stats.text
     );
     for status in [
@@ -290,6 +290,40 @@ async fn the_demo_data_set_is_explorable_through_the_api() {
     assert!(
         !public.ok(200)["items"].as_array().unwrap().is_empty(),
         "some replies are published"
+    );
+    // The congress: a county session in progress with motions in each state.
+    let open = app
+        .get("/api/v1/congress-sessions?status=open", Some(&staff))
+        .await;
+    let session = open.ok(200)["items"][0].clone();
+    assert_eq!(session["name"], "第十八届第五次会议");
+    let motions = app
+        .get(
+            &format!(
+                "/api/v1/motions?congress_session_id={}&limit=100",
+                session["id"].as_str().unwrap()
+            ),
+            Some(&staff),
+        )
+        .await;
+    let mut states: Vec<&str> = motions.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["status"].as_str().unwrap())
+        .collect();
+    states.sort();
+    assert_eq!(
+        states,
+        [
+            "as_suggestion",
+            "not_accepted",
+            "on_agenda",
+            "registered",
+            "reported",
+            "submitted"
+        ],
+        "every filed state; the draft is its deputies' own"
     );
     let deputy = app.login("demo-deputy0", renda::demo::DEMO_PASSWORD).await;
     let mine = app

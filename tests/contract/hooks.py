@@ -6,7 +6,8 @@ requests the fuzzer makes (positive mode) can be accepted, they are
 completed with what only the server knows, as schemathesis advises for
 missing test data:
 
-- a field that refers to a deputy, unit, station, observer or activity
+- a motion's path names a demo motion the caller may see, and a field
+  that refers to a deputy, unit, station, observer or activity
   gets the id of a demo record instead of a random UUID, and a suggestion's
   category one of the categories the server lists;
 - where the record must also belong to the object in the path (a deputy
@@ -24,7 +25,8 @@ missing test data:
   given as well when a change names only the end), a password has three
   kinds of character and is neither common nor holds the username,
   scopes for a unit's work come with the unit, laws come with a
-  law-enforcement inspection and only with one, a deadline lies ahead;
+  law-enforcement inspection and only with one, a deadline lies ahead, a
+  delegation is named by a delegation's motion and only by one;
 - a CSV import is a file with the required columns and a new name, and an
   upload is a PDF (the description lists the types taken, recognised by
   their content);
@@ -60,7 +62,7 @@ REFERS_TO = {
     "audience_unit_id": "units",
     "station_id": "stations", "station_ids": "stations",
     "observer_id": "observers", "observer_ids": "observers",
-    "activity_id": "activities", "parent_id": "top_stations",
+    "activity_id": "activities", "parent_id": "top_stations", "signer_ids": "deputies",
 }
 
 # Pairs of fields that make a period: the end is not before the start.
@@ -107,6 +109,8 @@ _stations = (_get("/api/v1/stations?limit=100") or {"items": []})["items"]
 IDS["top_stations"] = [s["id"] for s in _stations if not s.get("parent_id")]
 STAFFED_STATIONS = [s["id"] for s in _stations if s.get("deputy_ids")]
 IDS["categories"] = _get("/api/v1/suggestion-categories") or []
+# The demo's motions the caller may see, for the `{id}` of a motion's path.
+IDS["motions"] = _ids("motions")
 
 
 def _pick(pools, taken, kind, generated):
@@ -210,6 +214,10 @@ def before_call(ctx, case, **kwargs):
         station = _get(f"/api/v1/stations/{params.get('id')}")
         if not station or not station.get("deputy_ids"):
             params["id"] = STAFFED_STATIONS[0]
+    if path.startswith("/api/v1/motions/{id}") and IDS["motions"] \
+            and params.get("id") not in IDS["motions"]:
+        generated = str(params.get("id"))
+        params["id"] = IDS["motions"][len(generated) % len(IDS["motions"])]
     if path.endswith("/attachments") and isinstance(case.body, dict) and "file" in case.body:
         case.body["file"] = PDF
     if not isinstance(case.body, (dict, list)):
@@ -221,7 +229,17 @@ def before_call(ctx, case, **kwargs):
             case.body["day"] = today
         if path.startswith("/api/v1/supervisions") and isinstance(case.body.get("deadline"), str):
             case.body["deadline"] = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
-        if path.startswith("/api/v1/suggestions") and isinstance(case.body.get("category"), str):
+        if path == "/api/v1/motions":
+            # A delegation's motion names the delegation, a deputies' none.
+            if case.body.get("proposer") == "delegation":
+                if not isinstance(case.body.get("delegation"), str):
+                    case.body["delegation"] = "古城街道代表团"
+            else:
+                case.body.pop("delegation", None)
+        if path.startswith("/api/v1/motions") and isinstance(case.body.get("report_due"), str):
+            case.body["report_due"] = (datetime.date.today() + datetime.timedelta(days=60)).isoformat()
+        if path.startswith(("/api/v1/suggestions", "/api/v1/motions")) \
+                and isinstance(case.body.get("category"), str):
             cats = IDS["categories"]
             if cats:
                 case.body["category"] = cats[len(case.body["category"]) % len(cats)]

@@ -267,6 +267,20 @@ fn document_items(doc: &mut utoipa::openapi::OpenApi) {
             a.unique_items = true;
         }
     }
+    // Each form of a decision takes its own fields only.
+    if let Some(utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::OneOf(one))) = doc
+        .components
+        .as_mut()
+        .and_then(|c| c.schemas.get_mut("DecideMotionRequest"))
+    {
+        for item in &mut one.items {
+            if let utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(o)) = item {
+                o.additional_properties = Some(Box::new(
+                    utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
+                ));
+            }
+        }
+    }
     // An upload's form has its one field.
     if let Some(utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(o))) = doc
         .components

@@ -3,6 +3,7 @@
 
 mod config;
 pub mod demo;
+mod demo_congress;
 mod demo_supervision;
 mod demo_work;
 pub mod dispatch;
