@@ -25,6 +25,7 @@ mod m20261205_000016_change_feed;
 mod m20261205_000017_congress_sessions;
 mod m20261205_000018_session_series;
 mod m20261205_000019_motions;
+mod m20261205_000020_assignment_batches;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000017_congress_sessions::Migration),
             Box::new(m20261205_000018_session_series::Migration),
             Box::new(m20261205_000019_motions::Migration),
+            Box::new(m20261205_000020_assignment_batches::Migration),
         ]
     }
 }

@@ -26,7 +26,9 @@ missing test data:
   kinds of character and is neither common nor holds the username,
   scopes for a unit's work come with the unit, laws come with a
   law-enforcement inspection and only with one, a deadline lies ahead, a
-  delegation is named by a delegation's motion and only by one;
+  delegation is named by a delegation's motion and only by one, a 交办
+  batch names registered suggestions, each once, green with default
+  deadlines;
 - a CSV import is a file with the required columns and a new name, and an
   upload is a PDF (the description lists the types taken, recognised by
   their content);
@@ -181,6 +183,30 @@ def _only_extra_headers(meta):
     return scenario == "object_unexpected_properties" and location == "header"
 
 
+def _batch(body):
+    """A batch names suggestions registered now, each once, assigned green
+    with the default deadlines; a pass-on deadline is a week ahead."""
+    page = _get("/api/v1/suggestions?status=registered&limit=100") or {"items": []}
+    registered = [s["id"] for s in page["items"]]
+    body.pop("congress_session_id", None)
+    items = body.get("items")
+    if not isinstance(items, list):
+        return
+    week = (datetime.date.today() + datetime.timedelta(days=7)).isoformat()
+    for k, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        if registered:
+            item["suggestion_id"] = registered[k % len(registered)]
+        item["color"] = "green"
+        for field in ("due_date", "co_unit_due_date", "supervisor_id"):
+            item.pop(field, None)
+        if "pass_on_due" in item:
+            item["pass_on_due"] = week
+    if registered:
+        del items[len(registered):]
+
+
 @schemathesis.hook
 def before_call(ctx, case, **kwargs):
     meta = case.meta
@@ -229,6 +255,8 @@ def before_call(ctx, case, **kwargs):
             case.body["day"] = today
         if path.startswith("/api/v1/supervisions") and isinstance(case.body.get("deadline"), str):
             case.body["deadline"] = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+        if path == "/api/v1/assignment-batches":
+            _batch(case.body)
         if path == "/api/v1/motions":
             # A delegation's motion names the delegation, a deputies' none.
             if case.body.get("proposer") == "delegation":

@@ -103,6 +103,10 @@ pub enum Action {
     CreateSuggestion,
     /// Draft a motion: a deputy with a linked deputy record.
     CreateMotion,
+    /// Hand suggestions out in a batch (交办): the office's staff.
+    HandOutSuggestions,
+    /// Read the batches and their lists: staff and leaders.
+    ReadAssignmentBatches,
     /// Read the figures of a session's motions: staff and leaders.
     ReadMotionStats,
     /// Read suggestions' statistics (the office, leaders).
@@ -307,7 +311,10 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
         Action::CreateSuggestion | Action::CreateMotion => {
             actor.has(Role::Deputy) && actor.deputy_id.is_some()
         }
-        Action::ReadMotionStats => actor.roles.any(&[Role::Staff, Role::Leader]),
+        Action::ReadMotionStats | Action::ReadAssignmentBatches => {
+            actor.roles.any(&[Role::Staff, Role::Leader])
+        }
+        Action::HandOutSuggestions => actor.has(Role::Staff),
         Action::ReadSuggestionStats => actor.roles.any(&[Role::Staff, Role::Leader]),
         Action::AdministerSuggestionCatalogue => actor.has(Role::Staff),
         Action::CreateSupervision => actor.has(Role::Staff),
@@ -563,6 +570,9 @@ mod tests {
             (&staff, CreateMotion, Forbidden),
             (&staff, ReadMotionStats, Allow),
             (&deputy, ReadMotionStats, Forbidden),
+            (&staff, HandOutSuggestions, Allow),
+            (&unit, HandOutSuggestions, Forbidden),
+            (&unit, ReadAssignmentBatches, Forbidden),
             (&anon, CreateSuggestion, Unauthenticated),
             (&staff, ReadSuggestionStats, Allow),
             (&leader, ReadSuggestionStats, Allow),

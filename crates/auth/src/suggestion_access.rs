@@ -19,6 +19,8 @@ pub struct SuggestionScope {
     pub co_signers: Vec<DeputyId>,
     pub lead_unit_id: Option<UnitId>,
     pub co_unit_ids: Vec<UnitId>,
+    /// The government office that passed it on (分办); it keeps reading.
+    pub dispatcher_unit_id: Option<UnitId>,
     /// The supervising leader's user id (red suggestions).
     pub supervisor_id: Option<UserId>,
     pub published: bool,
@@ -92,7 +94,9 @@ impl Visibility {
             || (self.submitted && s.status != SuggestionStatus::Draft)
             || self.unit.is_some_and(|u| {
                 UNIT_VISIBLE.contains(&s.status)
-                    && (s.lead_unit_id == Some(u) || s.co_unit_ids.contains(&u))
+                    && (s.lead_unit_id == Some(u)
+                        || s.co_unit_ids.contains(&u)
+                        || s.dispatcher_unit_id == Some(u))
             })
     }
 }
@@ -172,9 +176,23 @@ mod tests {
             co_signers: vec![Uuid::from_u128(101).into()],
             lead_unit_id: Some(Uuid::from_u128(200).into()),
             co_unit_ids: vec![Uuid::from_u128(201).into()],
+            dispatcher_unit_id: None,
             supervisor_id: Some(Uuid::from_u128(5).into()),
             published: false,
         }
+    }
+
+    #[test]
+    fn the_office_that_passed_it_on_reads_but_does_not_handle() {
+        let s = SuggestionScope {
+            dispatcher_unit_id: Some(Uuid::from_u128(202).into()),
+            ..scope(Assigned)
+        };
+        let office = actor(6, &[Role::Unit], None, Some(202));
+        assert_eq!(decide_suggestion(&office, Read, &s), Allow);
+        assert_eq!(decide_suggestion(&office, ReadRecords, &s), Allow);
+        assert_eq!(decide_suggestion(&office, HandleAsLeadUnit, &s), Forbidden);
+        assert!(visibility(&office).can_see(&s));
     }
 
     #[test]

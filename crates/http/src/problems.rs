@@ -92,6 +92,22 @@ pub(crate) fn issue_text(issue: Issue) -> Msg {
             "协办期限须在交办日与主办期限之间",
             "the co-units' deadline must fall between today and the lead unit's",
         ),
+        Issue::PassOnDue => Msg::new(
+            "分办期限须在今天与办理期限之间",
+            "the pass-on deadline must fall between today and the reply deadline",
+        ),
+        Issue::UnknownSuggestion => Msg::new("建议不存在", "no such suggestion"),
+        Issue::Repeated => Msg::new(
+            "同一建议在本批中出现了两次",
+            "the suggestion is named twice in the batch",
+        ),
+        Issue::State(s) => {
+            let (zh, en) = suggestion_status(s);
+            Msg::new(
+                format!("建议当前状态（{zh}）不能交办"),
+                format!("the suggestion is {en} and cannot be assigned"),
+            )
+        }
     }
 }
 
@@ -173,6 +189,10 @@ impl From<SuggestionError> for ApiError {
             SuggestionError::CommitmentClosed => {
                 Msg::new("该承诺已兑现", "The commitment is already fulfilled")
             }
+            SuggestionError::NothingToPassOn => Msg::new(
+                "该建议不在待分办状态",
+                "The suggestion is not waiting to be passed on",
+            ),
             SuggestionError::Invalid(issues) => return ApiError::validation(field_errors(issues)),
         };
         ApiError::conflict(code, detail)

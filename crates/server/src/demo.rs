@@ -447,6 +447,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
             due_date: None,
             co_unit_due_date: None,
             supervisor_id: red.then_some(leader.into()),
+            pass_on_due: None,
         };
         let facts = AssignFacts {
             existing_units: vec![unit.into()],
@@ -566,12 +567,15 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
     )
     .await
     .context("deputies at work")?;
+    let handed = crate::demo_congress::hand_out(store, &ctx, &units, staff, today)
+        .await
+        .context("交办")?;
     let congress = crate::demo_congress::load(store, &ctx, &deputy_ids, staff, today)
         .await
         .context("congress")?;
     store.setting_or_insert("demo_loaded", "1").await?;
     Ok(format!(
-        "loaded {} units, {} deputies, {count} suggestions, 3 observers, {items} supervision items, {work}, {congress}, and accounts demo-staff, demo-leader, demo-unit0..9, demo-deputy0..4 and demo-observer with the password {DEMO_PASSWORD}",
+        "loaded {} units, {} deputies, {count} suggestions, 3 observers, {items} supervision items, {work}, {handed}, {congress}, and accounts demo-staff, demo-leader, demo-unit0..9, demo-deputy0..4 and demo-observer with the password {DEMO_PASSWORD}",
         units.len(),
         deputies.len()
     ))

@@ -200,3 +200,87 @@ pub async fn load(
         MOTIONS.len()
     ))
 }
+
+/// Hands three of the registered demo suggestions out at a meeting: two
+/// to departments, one to the government office (`units[0]`) to pass on
+/// within a week. Returns what it made, for the summary.
+pub async fn hand_out(
+    store: &Store,
+    ctx: &AuditCtx,
+    units: &[Uuid],
+    staff: Uuid,
+    today: NaiveDate,
+) -> anyhow::Result<String> {
+    use renda_domain::suggestion::{
+        self as s, AssignInput, BatchInput, BatchRow, Color, DeadlinePolicy, SuggestionStatus,
+    };
+    use renda_persistence::suggestions::{SuggestionFilter, SuggestionVisibility};
+    let vis = SuggestionVisibility {
+        submitted: true,
+        ..Default::default()
+    };
+    let f = SuggestionFilter {
+        status: Some(SuggestionStatus::Registered),
+        ..Default::default()
+    };
+    let opts = renda_persistence::list::ListOptions {
+        limit: 3,
+        ..Default::default()
+    };
+    let page = store.list_suggestions(&vis, &f, &opts).await?;
+    let registered: Vec<s::Suggestion> = page.live().cloned().collect();
+    let week = today.checked_add_days(Days::new(7));
+    let rows = registered
+        .iter()
+        .enumerate()
+        .map(|(k, sg)| BatchRow {
+            suggestion: Some(sg),
+            supervisor_is_leader: None,
+            assignment: AssignInput {
+                lead_unit_id: units
+                    .get(if k == 0 { 0 } else { k + 2 })
+                    .copied()
+                    .unwrap_or_default()
+                    .into(),
+                co_unit_ids: Vec::new(),
+                color: if k == 1 { Color::Yellow } else { Color::Green },
+                due_date: None,
+                co_unit_due_date: None,
+                supervisor_id: None,
+                pass_on_due: if k == 0 { week } else { None },
+            },
+        })
+        .collect();
+    let input = BatchInput {
+        id: Uuid::now_v7(),
+        title: "代表建议集中交办会".into(),
+        meeting_date: today,
+        congress_session_id: None,
+        document_number: Some(format!("宿城人常办〔{}〕3号", today.year())),
+        rows,
+    };
+    let policy = DeadlinePolicy::default();
+    let c = s::Ctx {
+        by: s::By {
+            user_id: staff.into(),
+            deputy_id: None,
+            unit_id: None,
+        },
+        now: renda_domain::time::now(),
+        today,
+        policy: &policy,
+    };
+    let existing: Vec<renda_domain::id::UnitId> = units.iter().map(|u| (*u).into()).collect();
+    let (batch, changes) = s::hand_out(input, &existing, &c)?;
+    let pairs = changes
+        .into_iter()
+        .filter_map(|ch| {
+            registered
+                .iter()
+                .find(|r| r.id == ch.after.id)
+                .map(|r| (r, ch))
+        })
+        .collect();
+    let (batch, _) = store.hand_out(ctx, batch, pairs).await?;
+    Ok(format!("a 交办 batch of {}", batch.item_count))
+}

@@ -165,6 +165,9 @@ pub struct AssignInput {
     pub due_date: Option<NaiveDate>,
     pub co_unit_due_date: Option<NaiveDate>,
     pub supervisor_id: Option<UserId>,
+    /// The lead unit, a government office, passes the suggestion on to
+    /// its departments (分办) by this day.
+    pub pass_on_due: Option<NaiveDate>,
 }
 
 /// What the store knows that bears on an assignment.
@@ -243,10 +246,14 @@ pub fn assign(
             .filter(|d| *d >= today)
             .unwrap_or(deadline),
     };
+    if input.pass_on_due.is_some_and(|d| d < today || d > deadline) {
+        return Err(SuggestionError::field("pass_on_due", Issue::PassOnDue));
+    }
     let mut after = s.clone();
     after.status = status;
     after.color = Some(input.color);
     after.lead_unit_id = Some(input.lead_unit_id);
+    after.pass_on_due = input.pass_on_due;
     after.co_units = co_units
         .iter()
         .map(|u| CoUnit {
@@ -265,7 +272,10 @@ pub fn assign(
     after.deadline = Some(deadline);
     after.assigned_at = Some(ctx.now);
     after.overdue_recorded = false;
-    let detail = json!({"lead_unit_id": input.lead_unit_id, "co_unit_ids": co_units, "color": input.color, "due_date": deadline});
+    let mut detail = json!({"lead_unit_id": input.lead_unit_id, "co_unit_ids": co_units, "color": input.color, "due_date": deadline});
+    if let Some(d) = input.pass_on_due {
+        detail["pass_on_due"] = json!(d);
+    }
     let effects = vec![Effect::Assignment {
         lead_unit_id: input.lead_unit_id,
         end_reason: None,

@@ -35,6 +35,9 @@ pub enum SuggestionError {
     /// The commitment is fulfilled already.
     #[error("the commitment is fulfilled already")]
     CommitmentClosed,
+    /// The suggestion is not waiting for its lead unit to pass it on.
+    #[error("the suggestion is not waiting to be passed on")]
+    NothingToPassOn,
     /// Fields of the command's input that the rules refuse.
     #[error("invalid input: {0:?}")]
     Invalid(Vec<FieldIssue>),
@@ -74,6 +77,14 @@ pub enum Issue {
     Extension(ExtensionError),
     /// The co-units' deadline is not between today and the lead unit's.
     CoUnitDeadline,
+    /// The pass-on deadline is not between today and the reply deadline.
+    PassOnDue,
+    /// No such suggestion (a row of a batch).
+    UnknownSuggestion,
+    /// The suggestion is named by an earlier row of the batch.
+    Repeated,
+    /// The suggestion's status does not allow it (a row of a batch).
+    State(SuggestionStatus),
 }
 
 impl SuggestionError {
@@ -98,6 +109,7 @@ impl SuggestionError {
             SuggestionError::ReassignmentWindowClosed => Code::ReassignmentWindowClosed,
             SuggestionError::RequestDecided => Code::RequestDecided,
             SuggestionError::CommitmentClosed => Code::CommitmentClosed,
+            SuggestionError::NothingToPassOn => Code::InvalidState,
             SuggestionError::Invalid(_) => Code::ValidationFailed,
         }
     }
@@ -109,7 +121,9 @@ impl Issue {
         match self {
             Issue::Blank => "blank",
             Issue::UnknownCategory => "unknown_category",
-            Issue::UnknownDeputy | Issue::UnknownUnit => "not_found",
+            Issue::UnknownDeputy | Issue::UnknownUnit | Issue::UnknownSuggestion => "not_found",
+            Issue::Repeated => "repeated",
+            Issue::State(_) => "invalid_state",
             Issue::SupervisorRequired
             | Issue::ReasonRequired
             | Issue::NewDeadlineRequired
@@ -117,7 +131,9 @@ impl Issue {
             Issue::NotALeader => "not_a_leader",
             Issue::CommitmentRequired => "commitment_required",
             Issue::NotAnotherUnit => "invalid",
-            Issue::Deadline(_) | Issue::Extension(_) | Issue::CoUnitDeadline => "deadline",
+            Issue::Deadline(_) | Issue::Extension(_) | Issue::CoUnitDeadline | Issue::PassOnDue => {
+                "deadline"
+            }
         }
     }
 }

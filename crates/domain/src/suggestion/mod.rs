@@ -13,6 +13,7 @@ mod command_tests;
 mod deadline;
 mod drafting;
 mod error;
+mod handout;
 mod records;
 mod requests;
 #[cfg(test)]
@@ -22,6 +23,7 @@ pub use command::*;
 pub use deadline::*;
 pub use drafting::*;
 pub use error::{FieldIssue, Issue, SuggestionError};
+pub use handout::*;
 pub use records::*;
 pub use requests::*;
 
@@ -270,6 +272,14 @@ pub struct Suggestion {
     pub color: Option<Color>,
     pub lead_unit_id: Option<UnitId>,
     pub co_units: Vec<CoUnit>,
+    /// While set, the lead unit (a government office) is to pass the
+    /// suggestion on to its departments (分办) by this day.
+    pub pass_on_due: Option<NaiveDate>,
+    /// The government office that passed it on to the lead unit; it keeps
+    /// reading the suggestion.
+    pub dispatcher_unit_id: Option<UnitId>,
+    /// The 交办 batch it was assigned in.
+    pub assignment_batch_id: Option<Uuid>,
     pub supervisor_id: Option<UserId>,
     pub assigned_on: Option<NaiveDate>,
     pub deadline: Option<NaiveDate>,

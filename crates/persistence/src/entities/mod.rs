@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod activity_participant;
 pub mod advanced_unit;
+pub mod assignment_batch;
 pub mod audit_event;
 pub mod audit_repeat;
 pub mod congress_session;

@@ -38,6 +38,7 @@ impl Store {
                 Condition::all().add(C::Status.is_in(statuses)).add(
                     Condition::any()
                         .add(C::LeadUnitId.eq(u))
+                        .add(C::DispatcherUnitId.eq(u))
                         .add(C::Id.in_subquery(co)),
                 ),
             );
@@ -57,6 +58,16 @@ impl Store {
         }
         if let Some(id) = f.congress_session_id {
             q = q.filter(C::CongressSessionId.eq(id));
+        }
+        if let Some(id) = f.assignment_batch_id {
+            q = q.filter(C::AssignmentBatchId.eq(id));
+        }
+        if let Some(pending) = f.pass_on_pending {
+            q = q.filter(if pending {
+                C::PassOnDue.is_not_null()
+            } else {
+                C::PassOnDue.is_null()
+            });
         }
         if let Some(u) = f.unit_id {
             let co = Query::select()

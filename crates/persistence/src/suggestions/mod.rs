@@ -35,6 +35,7 @@ use crate::entities::{
 use crate::error::{StoreError, StoreResult, parse_stored};
 use crate::list::{self, ListOptions, Page};
 
+mod batches;
 mod effects;
 mod listing;
 mod reading;
@@ -55,6 +56,7 @@ fn outbox_event(
         s.lead_unit_id
             .into_iter()
             .chain(s.co_units.iter().map(|c| c.unit_id))
+            .chain(s.dispatcher_unit_id)
             .collect()
     } else {
         Vec::new()
@@ -101,6 +103,10 @@ pub struct SuggestionFilter {
     pub term: Option<String>,
     /// Filed during this congress session.
     pub congress_session_id: Option<Uuid>,
+    /// Handed out in this batch.
+    pub assignment_batch_id: Option<Uuid>,
+    /// Waiting for its lead unit to pass it on (true), or not (false).
+    pub pass_on_pending: Option<bool>,
     /// The year of registration (the year in `number`), or of creation for
     /// unregistered ones.
     pub year: Option<i32>,
@@ -147,6 +153,9 @@ fn to_model(s: &Suggestion) -> suggestion::ActiveModel {
         session: Set(s.session.clone()),
         timing: Set(s.timing.as_str().to_owned()),
         congress_session_id: Set(s.congress_session_id),
+        pass_on_due: Set(s.pass_on_due),
+        dispatcher_unit_id: Set(s.dispatcher_unit_id.map(Into::into)),
+        assignment_batch_id: Set(s.assignment_batch_id),
         lead_deputy_id: Set(s.lead_deputy_id.into()),
         source: Set(s.source.as_str().to_owned()),
         source_ref: Set(s.source_ref.clone()),
@@ -269,6 +278,9 @@ fn assemble(m: suggestion::Model, ch: &mut Children) -> StoreResult<Suggestion> 
         session: m.session,
         timing: parse_stored(&m.timing)?,
         congress_session_id: m.congress_session_id,
+        pass_on_due: m.pass_on_due,
+        dispatcher_unit_id: m.dispatcher_unit_id.map(Into::into),
+        assignment_batch_id: m.assignment_batch_id,
         lead_deputy_id: m.lead_deputy_id.into(),
         co_signers: ch.co_signers.remove(&id).unwrap_or_default(),
         source: parse_stored(&m.source)?,
@@ -453,6 +465,9 @@ fn fresh(id: Uuid, new: NewSuggestion, now: chrono::DateTime<Utc>) -> Suggestion
         color: None,
         lead_unit_id: None,
         co_units: Vec::new(),
+        pass_on_due: None,
+        dispatcher_unit_id: None,
+        assignment_batch_id: None,
         supervisor_id: None,
         assigned_on: None,
         deadline: None,
@@ -573,7 +588,7 @@ impl Store {
     /// Writes `after` over `before` if the suggestion is still at
     /// `before.version`, with its side records, timeline event and audit
     /// entry, in one transaction. A suggestion newly registered gets the
-    /// next number of the year. Someone else's change in between is
+    /// next number of its series. Someone else's change in between is
     /// `VersionMismatch`.
     pub async fn save_suggestion(
         &self,
@@ -581,56 +596,68 @@ impl Store {
         before: &Suggestion,
         change: Change,
     ) -> StoreResult<Suggestion> {
-        let Change {
-            mut after,
-            event,
-            effects,
-        } = change;
         let txn = self.db.begin().await?;
-        if after.status == SuggestionStatus::Registered && after.number.is_none() {
-            after.number = Some(next_number(&txn, &self.numbering, &after).await?);
-        }
-        after.updated_at = renda_domain::time::now();
-        after.version = before.version + 1;
-        let res = SuggestionEntity::update_many()
-            .set(to_model(&after))
-            .filter(C::Id.eq(before.id))
-            .filter(C::Version.eq(before.version))
-            .exec(&txn)
-            .await?;
-        if res.rows_affected != 1 {
-            return Err(StoreError::VersionMismatch);
-        }
-        if after.co_signers != before.co_signers {
-            write_co_signers(&txn, after.id, &after.co_signers).await?;
-        }
-        if after.co_units != before.co_units {
-            write_co_units(&txn, after.id, &after.co_units).await?;
-        }
-        for w in effects {
-            side_write(&txn, &self.crypto, ctx, after.id, w).await?;
-        }
-        let (from, to) = (before.status, after.status);
-        insert_event(&txn, ctx, after.id, Some(from), Some(to), &event).await?;
-        crate::integration::emit(&txn, outbox_event(&after, Some(from), event.action)).await?;
-        let action = if from == to {
-            event.action.to_owned()
-        } else {
-            format!("transition:{}", event.action)
-        };
-        audit::record(
-            &txn,
-            &self.crypto,
-            ctx,
-            &action,
-            OBJECT,
-            Some(after.id),
-            Some(before),
-            Some(&after),
-        )
-        .await?;
-        let saved = load(&txn, after.id).await?;
+        let saved = save_in(&txn, &self.crypto, &self.numbering, ctx, before, change).await?;
         txn.commit().await?;
         Ok(saved)
     }
+}
+
+/// [`Store::save_suggestion`] on `c`, the caller's transaction.
+pub(crate) async fn save_in<Conn: ConnectionTrait>(
+    c: &Conn,
+    crypto: &crate::crypto::Crypto,
+    numbering: &Numbering,
+    ctx: &AuditCtx,
+    before: &Suggestion,
+    change: Change,
+) -> StoreResult<Suggestion> {
+    let Change {
+        mut after,
+        event,
+        effects,
+    } = change;
+    if after.status == SuggestionStatus::Registered && after.number.is_none() {
+        after.number = Some(next_number(c, numbering, &after).await?);
+    }
+    after.updated_at = renda_domain::time::now();
+    after.version = before.version + 1;
+    let res = SuggestionEntity::update_many()
+        .set(to_model(&after))
+        .filter(C::Id.eq(before.id))
+        .filter(C::Version.eq(before.version))
+        .exec(c)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(StoreError::VersionMismatch);
+    }
+    if after.co_signers != before.co_signers {
+        write_co_signers(c, after.id, &after.co_signers).await?;
+    }
+    if after.co_units != before.co_units {
+        write_co_units(c, after.id, &after.co_units).await?;
+    }
+    for w in effects {
+        side_write(c, crypto, ctx, after.id, w).await?;
+    }
+    let (from, to) = (before.status, after.status);
+    insert_event(c, ctx, after.id, Some(from), Some(to), &event).await?;
+    crate::integration::emit(c, outbox_event(&after, Some(from), event.action)).await?;
+    let action = if from == to {
+        event.action.to_owned()
+    } else {
+        format!("transition:{}", event.action)
+    };
+    audit::record(
+        c,
+        crypto,
+        ctx,
+        &action,
+        OBJECT,
+        Some(after.id),
+        Some(before),
+        Some(&after),
+    )
+    .await?;
+    load(c, after.id).await
 }

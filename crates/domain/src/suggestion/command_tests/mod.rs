@@ -93,6 +93,7 @@ fn suggestion(status: SuggestionStatus, color: Color) -> Suggestion {
         status, color: handled.then_some(color),
         lead_unit_id: handled.then_some(LEAD_UNIT),
         co_units: if handled { vec![co_unit(CO_UNIT.into())] } else { vec![] },
+        pass_on_due: None, dispatcher_unit_id: None, assignment_batch_id: None,
         supervisor_id: (handled && color == Red).then_some(SUPERVISOR),
         assigned_on: handled.then(|| d(3, 1)), deadline: handled.then(deadline), overdue_recorded: false,
         submitted_at: when(status != Draft), registered_at: when(handled || status == Registered),
@@ -144,6 +145,7 @@ fn assign_input(color: Color) -> AssignInput {
     AssignInput {
         lead_unit_id: LEAD_UNIT, co_unit_ids: vec![CO_UNIT], color, due_date: None,
         co_unit_due_date: None, supervisor_id: (color == Red).then_some(SUPERVISOR),
+        pass_on_due: None,
     }
 }
 
@@ -652,3 +654,4 @@ fn refusals_while_the_units_handle_it() {
 }
 
 mod handling;
+mod handout;

@@ -94,6 +94,26 @@ pub struct AssignRequest {
     pub co_unit_due_date: Option<NaiveDate>,
     /// The supervising leader's user id; required for red.
     pub supervisor_id: Option<UserId>,
+    /// Set when the lead unit is a government office (政府办/督查室) that
+    /// passes the suggestion on to its departments (分办): the day it
+    /// must do so by, from today to the reply deadline.
+    pub pass_on_due: Option<NaiveDate>,
+}
+
+/// Where a government office passes a suggestion on to (分办).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "lead_unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e81",
+    "co_unit_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e82"]
+}))]
+pub struct PassOnRequest {
+    /// The department that answers; not the office itself.
+    pub lead_unit_id: UnitId,
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
+    pub co_unit_ids: Vec<UnitId>,
 }
 
 /// A reply letter (答复函).

@@ -212,8 +212,26 @@ command!(
             due_date: b.due_date,
             co_unit_due_date: b.co_unit_due_date,
             supervisor_id: b.supervisor_id,
+            pass_on_due: b.pass_on_due,
         };
         rules::assign(&s, input, &facts, &ctx(st, c)?)
+    }
+);
+command!(
+    /// The lead unit, a government office the suggestion was assigned to
+    /// for passing on (`pass_on_due`), passes it on to one of its
+    /// departments (分办), with co-units if any. The reply deadline stays;
+    /// the office keeps reading the suggestion. Once only.
+    pass_on, "/suggestions/{id}/pass-on", PassOnRequest, "Not the lead unit",
+    SuggestionAction::HandleAsLeadUnit,
+    |st, c, s, b| {
+        let mut units = vec![b.lead_unit_id];
+        units.extend(&b.co_unit_ids);
+        let existing = renda_domain::id::from_uuids(
+            existing_units(st, &renda_domain::id::to_uuids(units.iter().copied())).await?,
+        );
+        let input = rules::PassOnInput { lead_unit_id: b.lead_unit_id, co_unit_ids: b.co_unit_ids };
+        rules::pass_on(&s, input, &existing, &ctx(st, c)?)
     }
 );
 command!(

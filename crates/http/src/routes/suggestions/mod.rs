@@ -41,6 +41,7 @@ use crate::{AppState, respond};
 mod attachments;
 mod bodies;
 mod catalogue;
+mod handout;
 mod lifecycle;
 mod reading;
 mod records;
@@ -50,6 +51,7 @@ mod views;
 pub use attachments::*;
 pub use bodies::*;
 pub use catalogue::*;
+pub use handout::*;
 pub use lifecycle::*;
 pub use reading::*;
 pub use records::*;
@@ -70,6 +72,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(unit_summary)
         .service(export_unit_summary)
         .service(export_suggestions)
+        .service(hand_out)
+        .service(list_assignment_batches)
+        .service(get_assignment_batch)
+        .service(export_assignment_list)
         .service(get_suggestion)
         .service(update_draft)
         .service(submit)
@@ -77,6 +83,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(register)
         .service(reject)
         .service(assign)
+        .service(pass_on)
         .service(reply)
         .service(co_unit_opinion)
         .service(evaluate)
@@ -107,6 +114,7 @@ fn scope(s: &Suggestion) -> SuggestionScope {
         co_signers: s.active_co_signers().collect(),
         lead_unit_id: s.lead_unit_id,
         co_unit_ids: s.co_units.iter().map(|c| c.unit_id).collect(),
+        dispatcher_unit_id: s.dispatcher_unit_id,
         supervisor_id: s.supervisor_id,
         published: s.published_at.is_some(),
     }

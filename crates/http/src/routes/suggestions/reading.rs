@@ -20,6 +20,11 @@ pub struct SuggestionFilterParams {
     pub term: Option<String>,
     /// Filed during this congress session.
     pub congress_session_id: Option<Uuid>,
+    /// Handed out in this 交办 batch.
+    pub assignment_batch_id: Option<Uuid>,
+    /// Only those waiting for their lead unit, a government office, to
+    /// pass them on (true), or none of those (false).
+    pub pass_on_pending: Option<bool>,
     /// Registered in this year (unregistered ones: created in it).
     #[validate(range(min = 1949, max = 2999))]
     #[param(minimum = 1949, maximum = 2999)]
@@ -86,6 +91,8 @@ fn list_query(
         deputy_id: p.deputy_id,
         term: p.term.filter(|s| !renda_domain::text::is_blank(s)),
         congress_session_id: p.congress_session_id,
+        assignment_batch_id: p.assignment_batch_id,
+        pass_on_pending: p.pass_on_pending,
         year: p.year,
         overdue: p.overdue.map(|o| (o, today)),
         q: p.q.filter(|s| !renda_domain::text::is_blank(s)),

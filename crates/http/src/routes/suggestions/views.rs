@@ -78,6 +78,13 @@ pub struct SuggestionResponse {
     pub timing: SessionTiming,
     /// The congress session it was filed during; numbered in its series.
     pub congress_session_id: Option<Uuid>,
+    /// The 交办 batch it was handed out in.
+    pub assignment_batch_id: Option<Uuid>,
+    /// While set, the lead unit (a government office) is to pass it on
+    /// to a department by this day (分办).
+    pub pass_on_due: Option<NaiveDate>,
+    /// The government office that passed it on to the lead unit.
+    pub dispatcher_unit_id: Option<Uuid>,
     pub lead_deputy_id: Uuid,
     pub co_signers: Vec<CoSignerView>,
     pub source: SuggestionSource,
@@ -141,6 +148,9 @@ pub(super) fn view(s: Suggestion, today: NaiveDate) -> SuggestionResponse {
         session: s.session,
         timing: s.timing,
         congress_session_id: s.congress_session_id,
+        assignment_batch_id: s.assignment_batch_id,
+        pass_on_due: s.pass_on_due,
+        dispatcher_unit_id: s.dispatcher_unit_id.map(Into::into),
         lead_deputy_id: s.lead_deputy_id.into(),
         co_signers: s.co_signers,
         source: s.source,
