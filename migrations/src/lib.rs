@@ -26,6 +26,7 @@ mod m20261205_000017_congress_sessions;
 mod m20261205_000018_session_series;
 mod m20261205_000019_motions;
 mod m20261205_000020_assignment_batches;
+mod m20261205_000021_key_supervision;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000018_session_series::Migration),
             Box::new(m20261205_000019_motions::Migration),
             Box::new(m20261205_000020_assignment_batches::Migration),
+            Box::new(m20261205_000021_key_supervision::Migration),
         ]
     }
 }

@@ -325,6 +325,31 @@ async fn the_demo_data_set_is_explorable_through_the_api() {
         ],
         "every filed state; the draft is its deputies' own"
     );
+    // A 交办 batch of three, one waiting at the government office, and
+    // this year's key-supervision list.
+    let batches = app.get("/api/v1/assignment-batches", Some(&staff)).await;
+    assert_eq!(batches.ok(200)["items"][0]["item_count"], 3);
+    let office = app.login("demo-unit0", renda::demo::DEMO_PASSWORD).await;
+    let waiting = app
+        .get(
+            "/api/v1/suggestions?pass_on_pending=true&include_total=true",
+            Some(&office),
+        )
+        .await;
+    assert_eq!(waiting.ok(200)["total"], 1);
+    let lists = app.get("/api/v1/key-supervision-lists", Some(&staff)).await;
+    let list = lists.ok(200)["items"][0].clone();
+    assert_eq!(list["item_count"], 3);
+    let list = app
+        .get(
+            &format!(
+                "/api/v1/key-supervision-lists/{}",
+                list["id"].as_str().unwrap()
+            ),
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(list.ok(200)["progress"]["with_records"], 1);
     let deputy = app.login("demo-deputy0", renda::demo::DEMO_PASSWORD).await;
     let mine = app
         .get("/api/v1/suggestions?include_total=true", Some(&deputy))

@@ -20,6 +20,7 @@ mod health;
 mod idempotency;
 mod imports;
 mod integration;
+mod key_supervision;
 mod livelihood;
 mod motions;
 mod observers;

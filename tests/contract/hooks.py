@@ -28,7 +28,9 @@ missing test data:
   law-enforcement inspection and only with one, a deadline lies ahead, a
   delegation is named by a delegation's motion and only by one, a 交办
   batch names registered suggestions, each once, green with default
-  deadlines;
+  deadlines, a key-supervision list is decided today for this year on
+  suggestions being handled, led by a leader, and a key-supervision path
+  names the demo's list and item;
 - a CSV import is a file with the required columns and a new name, and an
   upload is a PDF (the description lists the types taken, recognised by
   their content);
@@ -113,6 +115,10 @@ STAFFED_STATIONS = [s["id"] for s in _stations if s.get("deputy_ids")]
 IDS["categories"] = _get("/api/v1/suggestion-categories") or []
 # The demo's motions the caller may see, for the `{id}` of a motion's path.
 IDS["motions"] = _ids("motions")
+# The demo's key-supervision list and its first item, for their paths,
+# and the leader it names.
+_key = ((_get("/api/v1/key-supervision-lists") or {"items": []})["items"] or [None])[0]
+KEY = _get(f"/api/v1/key-supervision-lists/{_key['id']}") if _key else None
 
 
 def _pick(pools, taken, kind, generated):
@@ -207,6 +213,27 @@ def _batch(body):
         del items[len(registered):]
 
 
+def _key_list(body, today):
+    """A list decided today for this year, naming suggestions being
+    handled, each once, led by the demo's leader."""
+    body["decided_on"] = today
+    body["year"] = int(today[:4])
+    page = _get("/api/v1/suggestions?status=assigned&limit=100") or {"items": []}
+    handled = [s["id"] for s in page["items"]]
+    leaders = KEY["items"][0]["leader_ids"] if KEY and KEY["items"] else []
+    items = body.get("items")
+    if not isinstance(items, list):
+        return
+    for k, item in enumerate(items):
+        if isinstance(item, dict):
+            if handled:
+                item["suggestion_id"] = handled[k % len(handled)]
+            if leaders:
+                item["leader_ids"] = leaders
+    if handled:
+        del items[len(handled):]
+
+
 @schemathesis.hook
 def before_call(ctx, case, **kwargs):
     meta = case.meta
@@ -244,6 +271,10 @@ def before_call(ctx, case, **kwargs):
             and params.get("id") not in IDS["motions"]:
         generated = str(params.get("id"))
         params["id"] = IDS["motions"][len(generated) % len(IDS["motions"])]
+    if path.startswith("/api/v1/key-supervision-lists/{id}") and KEY:
+        params["id"] = KEY["id"]
+        if "item_id" in params and KEY["items"]:
+            params["item_id"] = KEY["items"][0]["id"]
     if path.endswith("/attachments") and isinstance(case.body, dict) and "file" in case.body:
         case.body["file"] = PDF
     if not isinstance(case.body, (dict, list)):
@@ -257,6 +288,10 @@ def before_call(ctx, case, **kwargs):
             case.body["deadline"] = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
         if path == "/api/v1/assignment-batches":
             _batch(case.body)
+        if path == "/api/v1/key-supervision-lists":
+            _key_list(case.body, today)
+        if path.startswith("/api/v1/key-supervision-lists/") and "occurred_on" in case.body:
+            case.body["occurred_on"] = today
         if path == "/api/v1/motions":
             # A delegation's motion names the delegation, a deputies' none.
             if case.body.get("proposer") == "delegation":

@@ -105,6 +105,13 @@ pub enum Action {
     CreateMotion,
     /// Hand suggestions out in a batch (交办): the office's staff.
     HandOutSuggestions,
+    /// Record the council of chairpersons' key-supervision list: staff.
+    ManageKeySupervision,
+    /// Read the key-supervision lists and their progress: staff and leaders.
+    ReadKeySupervision,
+    /// Record a visit or instruction on a key-supervision item: leaders
+    /// (the item's own, as the domain checks).
+    RecordKeySupervision,
     /// Read the batches and their lists: staff and leaders.
     ReadAssignmentBatches,
     /// Read the figures of a session's motions: staff and leaders.
@@ -314,7 +321,9 @@ pub fn decide(principal: &Principal, action: Action) -> Decision {
         Action::ReadMotionStats | Action::ReadAssignmentBatches => {
             actor.roles.any(&[Role::Staff, Role::Leader])
         }
-        Action::HandOutSuggestions => actor.has(Role::Staff),
+        Action::HandOutSuggestions | Action::ManageKeySupervision => actor.has(Role::Staff),
+        Action::ReadKeySupervision => actor.roles.any(&[Role::Staff, Role::Leader]),
+        Action::RecordKeySupervision => actor.has(Role::Leader),
         Action::ReadSuggestionStats => actor.roles.any(&[Role::Staff, Role::Leader]),
         Action::AdministerSuggestionCatalogue => actor.has(Role::Staff),
         Action::CreateSupervision => actor.has(Role::Staff),
@@ -573,6 +582,12 @@ mod tests {
             (&staff, HandOutSuggestions, Allow),
             (&unit, HandOutSuggestions, Forbidden),
             (&unit, ReadAssignmentBatches, Forbidden),
+            (&staff, ManageKeySupervision, Allow),
+            (&leader, ManageKeySupervision, Forbidden),
+            (&leader, ReadKeySupervision, Allow),
+            (&deputy, ReadKeySupervision, Forbidden),
+            (&leader, RecordKeySupervision, Allow),
+            (&staff, RecordKeySupervision, Forbidden),
             (&anon, CreateSuggestion, Unauthenticated),
             (&staff, ReadSuggestionStats, Allow),
             (&leader, ReadSuggestionStats, Allow),

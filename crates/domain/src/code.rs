@@ -87,6 +87,7 @@ codes! {
     SessionExists = "session_exists": "A session of that level, term and number exists.",
     SessionNotOpen = "session_not_open": "No session of the congress is open: motions are filed during one only.",
     ThresholdNotMet = "threshold_not_met": "Fewer deputies have confirmed than a joint motion at the level needs.",
+    KeyListExists = "key_list_exists": "The year has its key-supervision list already.",
     AlreadyRecorded = "already_recorded": "The reception day is recorded already.",
     NotHeldYet = "not_held_yet": "The reception day has not come yet.",
     SystemRecord = "system_record": "A duty record the system wrote cannot be changed by hand.",

@@ -14,6 +14,7 @@ pub mod deputy;
 pub mod duty;
 pub mod id;
 pub mod integration;
+pub mod key_supervision;
 pub mod livelihood;
 pub mod motion;
 pub mod observer;

@@ -10,6 +10,7 @@ use renda_domain::suggestion::{
 use renda_domain::activity::{self as act, ActivityError, NeedStatus};
 use renda_domain::congress::{self, SessionError};
 use renda_domain::duty::{self as dt, DutyError};
+use renda_domain::key_supervision::{self as ks, KeyError};
 use renda_domain::livelihood::{self as lh, BallotProblem, LivelihoodError, RoundBlocker};
 use renda_domain::motion::{self as mo, MotionError};
 use renda_domain::opinion::{self as op, OpinionError};
@@ -690,6 +691,60 @@ impl From<MotionError> for ApiError {
                 issues
                     .into_iter()
                     .map(|f| FieldError::new(f.field, f.issue.code(), motion_issue_text(f.issue)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+fn key_issue_text(issue: ks::Issue) -> Msg {
+    match issue {
+        ks::Issue::Blank => Msg::new("不能为空", "must not be blank"),
+        ks::Issue::Year => Msg::new(
+            "年度须为决定当年或次年",
+            "the year must be the decision's year or the next",
+        ),
+        ks::Issue::UnknownSuggestion => Msg::new("建议不存在", "no such suggestion"),
+        ks::Issue::NotRegistered => Msg::new(
+            "建议尚未立案或不予立案，不能列入重点督办",
+            "the suggestion is not registered and cannot be listed",
+        ),
+        ks::Issue::Repeated => Msg::new("同一建议列了两次", "the suggestion is listed twice"),
+        ks::Issue::LeaderCount => Msg::new(
+            "每件须有 1 至 5 名领办领导",
+            "each item names one to five leaders",
+        ),
+        ks::Issue::NotALeader => Msg::new(
+            "领办领导须为有效的领导账号",
+            "a leading leader must be an active leader account",
+        ),
+        ks::Issue::Future => Msg::new("不能晚于今天", "may not be after today"),
+    }
+}
+
+impl From<KeyError> for ApiError {
+    fn from(e: KeyError) -> Self {
+        let code = e.code();
+        match e {
+            KeyError::ListExists => ApiError::conflict(
+                code,
+                Msg::new(
+                    "该年度的重点督办建议清单已经确定",
+                    "The year has its key-supervision list already",
+                ),
+            ),
+            KeyError::NotLeading => ApiError::new(
+                actix_web::http::StatusCode::FORBIDDEN,
+                code,
+                Msg::new(
+                    "只有该件的领办领导可以记录",
+                    "Only the item's leading leaders record on it",
+                ),
+            ),
+            KeyError::Invalid(issues) => ApiError::validation(
+                issues
+                    .into_iter()
+                    .map(|f| FieldError::new(f.field, f.issue.code(), key_issue_text(f.issue)))
                     .collect(),
             ),
         }

@@ -15,6 +15,7 @@ mod entities;
 pub mod error;
 pub mod idempotency;
 pub mod integration;
+pub mod key_supervision;
 pub mod limits;
 pub mod list;
 pub mod livelihood;

@@ -573,9 +573,12 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
     let congress = crate::demo_congress::load(store, &ctx, &deputy_ids, staff, today)
         .await
         .context("congress")?;
+    let key = crate::demo_congress::key_list(store, &ctx, leader, staff, today)
+        .await
+        .context("key supervision")?;
     store.setting_or_insert("demo_loaded", "1").await?;
     Ok(format!(
-        "loaded {} units, {} deputies, {count} suggestions, 3 observers, {items} supervision items, {work}, {handed}, {congress}, and accounts demo-staff, demo-leader, demo-unit0..9, demo-deputy0..4 and demo-observer with the password {DEMO_PASSWORD}",
+        "loaded {} units, {} deputies, {count} suggestions, 3 observers, {items} supervision items, {work}, {handed}, {congress}, {key}, and accounts demo-staff, demo-leader, demo-unit0..9, demo-deputy0..4 and demo-observer with the password {DEMO_PASSWORD}",
         units.len(),
         deputies.len()
     ))

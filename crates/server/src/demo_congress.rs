@@ -284,3 +284,79 @@ pub async fn hand_out(
     let (batch, _) = store.hand_out(ctx, batch, pairs).await?;
     Ok(format!("a 交办 batch of {}", batch.item_count))
 }
+
+/// This year's key-supervision list: three suggestions being handled, led
+/// by the demo leader, who has visited the first.
+pub async fn key_list(
+    store: &Store,
+    ctx: &AuditCtx,
+    leader: Uuid,
+    staff: Uuid,
+    today: NaiveDate,
+) -> anyhow::Result<String> {
+    use renda_domain::key_supervision::{self as ks, ItemInput, ListFacts, ListInput, RecordKind};
+    use renda_domain::suggestion::SuggestionStatus;
+    use renda_persistence::suggestions::{SuggestionFilter, SuggestionVisibility};
+    let vis = SuggestionVisibility {
+        submitted: true,
+        ..Default::default()
+    };
+    let f = SuggestionFilter {
+        status: Some(SuggestionStatus::Assigned),
+        ..Default::default()
+    };
+    let opts = renda_persistence::list::ListOptions {
+        limit: 3,
+        ..Default::default()
+    };
+    let page = store.list_suggestions(&vis, &f, &opts).await?;
+    let picked: Vec<Uuid> = page.live().map(|s| s.id).collect();
+    let c = Ctx {
+        user_id: staff.into(),
+        now: renda_domain::time::now(),
+        today,
+        new_id: Uuid::now_v7,
+    };
+    let input = ListInput {
+        year: today.year(),
+        title: format!("{}年度重点督办代表建议", today.year()),
+        decided_on: today,
+        document_number: format!("宿城人常主〔{}〕2号", today.year()),
+        items: picked
+            .iter()
+            .map(|s| ItemInput {
+                suggestion_id: *s,
+                leader_ids: vec![leader.into()],
+            })
+            .collect(),
+    };
+    let facts = ListFacts {
+        suggestions: store.suggestion_statuses(&picked).await?,
+        leaders: vec![leader.into()],
+        year_taken: false,
+    };
+    let list = store
+        .create_key_list(ctx, ks::decide(input, &facts, &c)?)
+        .await?;
+    if let Some(first) = list.items.first() {
+        let by_leader = Ctx {
+            user_id: leader.into(),
+            ..c
+        };
+        let visit = ks::RecordInput {
+            kind: RecordKind::Visit,
+            occurred_on: today,
+            content: "实地督办，要求承办单位按期办结并向代表反馈。".into(),
+        };
+        let r = ks::record(first, visit, &by_leader)?;
+        let leader_ctx = AuditCtx {
+            actor_id: Some(leader),
+            actor_username: Some("demo-leader".into()),
+            ..ctx.clone()
+        };
+        store
+            .add_key_record(&leader_ctx, first.suggestion_id, r)
+            .await?;
+    }
+    Ok(format!("a key-supervision list of {}", list.items.len()))
+}

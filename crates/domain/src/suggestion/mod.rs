@@ -211,6 +211,16 @@ pub struct CoSigner {
     pub withdrawn_at: Option<DateTime<Utc>>,
 }
 
+impl SuggestionStatus {
+    /// Registered, or further along: what the office handles.
+    pub const fn is_handled(self) -> bool {
+        !matches!(
+            self,
+            SuggestionStatus::Draft | SuggestionStatus::Submitted | SuggestionStatus::NotRegistered
+        )
+    }
+}
+
 /// The statuses in which the handling units see a suggestion.
 pub const UNIT_VISIBLE: &[SuggestionStatus] = &[
     SuggestionStatus::Assigned,

@@ -11,6 +11,7 @@ pub mod deputies;
 pub mod duties;
 pub mod health;
 pub mod imports;
+pub mod key_supervision;
 pub mod livelihood;
 pub mod me;
 pub mod motions;
@@ -42,6 +43,7 @@ pub fn api(cfg: &mut ServiceConfig) {
     stations::configure(cfg);
     congress_sessions::configure(cfg);
     motions::configure(cfg);
+    key_supervision::configure(cfg);
     constituent::configure(cfg);
     activities::configure(cfg);
     duties::configure(cfg);
