@@ -30,6 +30,7 @@ mod security;
 mod suggestions;
 mod supervision;
 mod sync;
+mod terms;
 mod tokens;
 mod units;
 mod users;

@@ -30,7 +30,8 @@ missing test data:
   batch names registered suggestions, each once, green with default
   deadlines, a key-supervision list is decided today for this year on
   suggestions being handled, led by a leader, and a key-supervision path
-  names the demo's list and item;
+  names the demo's list and item; a term change ends a term nobody in the
+  demo serves in (the run keeps its deputies), and begins another;
 - a CSV import is a file with the required columns and a new name, and an
   upload is a PDF (the description lists the types taken, recognised by
   their content);
@@ -70,7 +71,8 @@ REFERS_TO = {
 }
 
 # Pairs of fields that make a period: the end is not before the start.
-PERIODS = [("start_date", "end_date"), ("term_start", "term_end"), ("opens_on", "closes_on")]
+PERIODS = [("start_date", "end_date"), ("term_start", "term_end"), ("opens_on", "closes_on"),
+           ("ended_on", "started_on")]
 
 # The form of If-Match the document states (etag::LIST_PATTERN).
 IF_MATCH = re.compile(r'^[ \t]*(\*|(W/)?"[!#-~]*"([ \t]*,[ \t]*(W/)?"[!#-~]*")*)[ \t]*$')
@@ -288,6 +290,13 @@ def before_call(ctx, case, **kwargs):
             case.body["deadline"] = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
         if path == "/api/v1/assignment-batches":
             _batch(case.body)
+        if path == "/api/v1/term-changes":
+            # A term the demo's deputies do not serve in, so that the run
+            # keeps its deputies for the operations after this one (the
+            # API tests change a term for real).
+            case.body["ending_term"] = "第九十九届"
+            if case.body.get("next_term") == "第九十九届":
+                case.body["next_term"] = "第一百届"
         if path == "/api/v1/key-supervision-lists":
             _key_list(case.body, today)
         if path.startswith("/api/v1/key-supervision-lists/") and "occurred_on" in case.body:

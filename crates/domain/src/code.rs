@@ -88,6 +88,8 @@ codes! {
     SessionNotOpen = "session_not_open": "No session of the congress is open: motions are filed during one only.",
     ThresholdNotMet = "threshold_not_met": "Fewer deputies have confirmed than a joint motion at the level needs.",
     KeyListExists = "key_list_exists": "The year has its key-supervision list already.",
+    NobodyServing = "nobody_serving": "Nobody serves in that term at that level: there is nothing to change.",
+    TermEnded = "term_ended": "The deputy's term has ended: past records stay readable, nothing new is filed.",
     AlreadyRecorded = "already_recorded": "The reception day is recorded already.",
     NotHeldYet = "not_held_yet": "The reception day has not come yet.",
     SystemRecord = "system_record": "A duty record the system wrote cannot be changed by hand.",

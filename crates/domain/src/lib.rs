@@ -24,6 +24,7 @@ pub mod role;
 pub mod station;
 pub mod suggestion;
 pub mod supervision;
+pub mod term;
 pub mod text;
 pub mod time;
 pub mod timeline;

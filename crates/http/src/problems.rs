@@ -194,6 +194,16 @@ impl From<SuggestionError> for ApiError {
                 "该建议不在待分办状态",
                 "The suggestion is not waiting to be passed on",
             ),
+            SuggestionError::TermEnded => {
+                return ApiError::new(
+                    actix_web::http::StatusCode::FORBIDDEN,
+                    code,
+                    Msg::new(
+                        "代表任期已结束，可查阅本人以往记录，不能再提出新的建议",
+                        "Your term has ended: your past records stay readable, but you file no new suggestions",
+                    ),
+                );
+            }
             SuggestionError::Invalid(issues) => return ApiError::validation(field_errors(issues)),
         };
         ApiError::conflict(code, detail)

@@ -7,7 +7,7 @@ use renda_domain::deputy::{Deputy, DeputyPatch, DeputyStatus, Level, Link, Membe
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -482,5 +482,75 @@ impl Store {
             .one(&self.db)
             .await?
             .is_some())
+    }
+}
+
+impl Store {
+    /// The deputies serving in `term` at `level`, and those of `also` that
+    /// exist, each once.
+    pub async fn deputies_for_term(
+        &self,
+        level: renda_domain::deputy::Level,
+        term: &str,
+        also: &[Uuid],
+    ) -> StoreResult<Vec<Deputy>> {
+        let mut ids: Vec<Uuid> = dm::Entity::find()
+            .filter(dm::Column::Level.eq(level.as_str()))
+            .filter(dm::Column::Term.eq(term))
+            .filter(dm::Column::Status.eq(renda_domain::deputy::MembershipStatus::Serving.as_str()))
+            .select_only()
+            .column(dm::Column::DeputyId)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        ids.extend_from_slice(also);
+        ids.sort();
+        ids.dedup();
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            match load(&self.crypto, &self.db, id).await {
+                Ok(d) => out.push(d),
+                Err(StoreError::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Writes the deputies a change of term changed, each over the record
+    /// it was made from (`before`, by id) if unchanged meanwhile, with an
+    /// audit entry each, in one transaction: all or none.
+    pub async fn save_term_change(
+        &self,
+        ctx: &AuditCtx,
+        before: &[Deputy],
+        after: Vec<Deputy>,
+    ) -> StoreResult<Vec<Deputy>> {
+        let txn = self.db.begin().await?;
+        let mut saved = Vec::with_capacity(after.len());
+        for mut a in after {
+            let b = before
+                .iter()
+                .find(|b| b.id == a.id)
+                .ok_or(StoreError::NotFound)?;
+            a.updated_at = renda_domain::time::now();
+            a.version = b.version + 1;
+            write_versioned(&self.crypto, &txn, &a, b.version).await?;
+            write_children(&txn, a.id, Some(&a.memberships[..]), None).await?;
+            audit::record(
+                &txn,
+                &self.crypto,
+                ctx,
+                "term_change",
+                OBJECT,
+                Some(a.id),
+                Some(&audit_form(b)),
+                Some(&audit_form(&a)),
+            )
+            .await?;
+            saved.push(a);
+        }
+        txn.commit().await?;
+        Ok(saved)
     }
 }

@@ -399,6 +399,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
         let facts = DraftFacts {
             category_known: true,
             existing_deputies: renda_domain::id::from_uuids(co_signers),
+            lead_term_ended: false,
         };
         let new = rules::draft(input, lead.id.into(), &facts, staff.into())
             .map_err(|e| anyhow::anyhow!("{e}"))?;

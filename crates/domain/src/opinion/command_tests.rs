@@ -62,7 +62,7 @@ fn run(op: &str, o: &ConstituentOpinion) -> Result<Change, OpinionError> {
         "answer" => answer(o, "已联系街道".into(), &staff()),
         "forward" => forward(o, id(30).into(), None, true, &staff()),
         "unit_reply" => unit_reply(o, "已修复".into(), &ctx(Some(id(12)), None)),
-        _ => take_up(o, take_up_input(), true, &deputy()),
+        _ => take_up(o, take_up_input(), true, false, &deputy()),
     }
 }
 
@@ -194,7 +194,7 @@ fn forwarding_needs_a_unit_on_record_and_drops_a_blank_note() {
 #[test]
 fn taking_up_drafts_a_suggestion_of_the_opinion_and_credits_the_deputy() {
     let o = opinion(OpinionStatus::Received);
-    let c = take_up(&o, take_up_input(), true, &deputy()).unwrap_or_else(|e| panic!("{e}"));
+    let c = take_up(&o, take_up_input(), true, false, &deputy()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.action, "take_up");
     assert_eq!(c.after.handled_by, Some(Into::into(id(11))));
     let [Effect::Suggestion(s), Effect::Duty(d)] = c.effects.as_slice() else {
@@ -214,7 +214,7 @@ fn taking_up_drafts_a_suggestion_of_the_opinion_and_credits_the_deputy() {
 
     let mut own = take_up_input();
     own.content = Some("改写后的建议正文".into());
-    let c = take_up(&o, own, true, &deputy()).unwrap_or_else(|e| panic!("{e}"));
+    let c = take_up(&o, own, true, false, &deputy()).unwrap_or_else(|e| panic!("{e}"));
     assert!(
         matches!(c.effects.first(), Some(Effect::Suggestion(s)) if s.content == "改写后的建议正文")
     );
@@ -223,14 +223,14 @@ fn taking_up_drafts_a_suggestion_of_the_opinion_and_credits_the_deputy() {
 #[test]
 fn taking_up_is_refused_to_a_non_deputy_and_for_a_bad_draft() {
     let o = opinion(OpinionStatus::Received);
-    let e = take_up(&o, take_up_input(), true, &staff());
+    let e = take_up(&o, take_up_input(), true, false, &staff());
     assert_eq!(e, Err(OpinionError::NotADeputy));
     assert_eq!(OpinionError::NotADeputy.code(), Code::Forbidden);
 
     let mut bad = take_up_input();
     bad.title = " ".into();
     let Err(OpinionError::Draft(SuggestionError::Invalid(issues))) =
-        take_up(&o, bad, false, &deputy())
+        take_up(&o, bad, false, false, &deputy())
     else {
         panic!("a blank title and an unknown category are refused")
     };

@@ -284,11 +284,13 @@ pub struct TakeUpInput {
 
 /// A deputy takes an opinion up as a draft suggestion whose source points
 /// to the opinion, and is credited with the duty. `category_known` says
-/// whether the category is the catalogue's.
+/// whether the category is the catalogue's, `lead_term_ended` whether the
+/// deputy's term has ended (then nothing new is filed).
 pub fn take_up(
     o: &ConstituentOpinion,
     input: TakeUpInput,
     category_known: bool,
+    lead_term_ended: bool,
     ctx: &Ctx,
 ) -> CmdResult<Change> {
     let after = routed(o, OpinionStatus::TakenUp, ctx)?;
@@ -312,6 +314,7 @@ pub fn take_up(
         &DraftFacts {
             category_known,
             existing_deputies: Vec::new(),
+            lead_term_ended,
         },
         user,
     )

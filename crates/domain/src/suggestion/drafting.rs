@@ -22,6 +22,9 @@ pub struct DraftFacts {
     pub category_known: bool,
     /// Which of the named co-signers exist.
     pub existing_deputies: Vec<DeputyId>,
+    /// Whether the lead deputy's term has ended and no other goes on
+    /// (see [`crate::term::may_file`]).
+    pub lead_term_ended: bool,
 }
 
 /// The co-signers named in the request that are not on record, by their
@@ -72,6 +75,9 @@ pub fn draft(
     facts: &DraftFacts,
     by: UserId,
 ) -> CmdResult<NewSuggestion> {
+    if facts.lead_term_ended {
+        return Err(SuggestionError::TermEnded);
+    }
     let co = co_signer_list(lead, &input.co_signer_ids);
     let mut issues = blank_issues(&[
         ("title", &input.title),

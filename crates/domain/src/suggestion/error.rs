@@ -35,6 +35,9 @@ pub enum SuggestionError {
     /// The commitment is fulfilled already.
     #[error("the commitment is fulfilled already")]
     CommitmentClosed,
+    /// The deputy's term has ended: nothing new is filed.
+    #[error("the deputy's term has ended")]
+    TermEnded,
     /// The suggestion is not waiting for its lead unit to pass it on.
     #[error("the suggestion is not waiting to be passed on")]
     NothingToPassOn,
@@ -110,6 +113,7 @@ impl SuggestionError {
             SuggestionError::RequestDecided => Code::RequestDecided,
             SuggestionError::CommitmentClosed => Code::CommitmentClosed,
             SuggestionError::NothingToPassOn => Code::InvalidState,
+            SuggestionError::TermEnded => Code::TermEnded,
             SuggestionError::Invalid(_) => Code::ValidationFailed,
         }
     }

@@ -664,7 +664,21 @@ pub async fn take_up(
         term: b.term.into(),
         content: b.content.map(String::from),
     };
-    let change = opinion::take_up(&before, input, category_known, &ctx(&caller))?;
+    let lead_term_ended = match caller.actor()?.deputy_id {
+        Some(d) => match state.store.get_deputy(d.uuid()).await {
+            Ok(d) => !renda_domain::term::may_file(&d.memberships),
+            Err(StoreError::NotFound) => false,
+            Err(e) => return Err(e.into()),
+        },
+        None => false,
+    };
+    let change = opinion::take_up(
+        &before,
+        input,
+        category_known,
+        lead_term_ended,
+        &ctx(&caller),
+    )?;
     let (o, made) = save(&state, &caller, &before, change).await?;
     let suggestion_id = made.ok_or_else(ApiError::internal)?;
     let opinion = full_view(&state, &caller, o, false).await?;

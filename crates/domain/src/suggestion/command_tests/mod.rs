@@ -137,7 +137,7 @@ fn draft_input() -> DraftInput {
 
 #[rustfmt::skip]
 fn draft_facts() -> DraftFacts {
-    DraftFacts { category_known: true, existing_deputies: vec![CO_A, CO_WITHDRAWN] }
+    DraftFacts { category_known: true, existing_deputies: vec![CO_A, CO_WITHDRAWN], lead_term_ended: false }
 }
 
 #[rustfmt::skip]

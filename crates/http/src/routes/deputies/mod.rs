@@ -26,10 +26,12 @@ use crate::{AppState, respond};
 
 mod bodies;
 mod read;
+mod term;
 mod write;
 
 pub use bodies::*;
 pub use read::*;
+pub use term::*;
 pub use write::*;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -38,7 +40,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(export_deputies)
         .service(get_deputy)
         .service(update_deputy)
-        .service(delete_deputy);
+        .service(delete_deputy)
+        .service(change_term);
 }
 
 /// A deputy. `phone` is masked (`138****1234`) and `birth_date` is null

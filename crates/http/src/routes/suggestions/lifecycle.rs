@@ -36,6 +36,11 @@ pub async fn create_suggestion(
             &rules::co_signer_list(lead, &b.co_signer_ids),
         )
         .await?,
+        lead_term_ended: match state.store.get_deputy(lead.uuid()).await {
+            Ok(d) => !renda_domain::term::may_file(&d.memberships),
+            Err(StoreError::NotFound) => false,
+            Err(e) => return Err(e.into()),
+        },
     };
     let input = DraftInput {
         title: b.title.into(),
@@ -94,6 +99,8 @@ pub async fn update_draft(
             }
             None => Vec::new(),
         },
+        // Editing a draft files nothing new.
+        lead_term_ended: false,
     };
     let patch = DraftPatch {
         title: b.title.map(String::from),
