@@ -240,6 +240,11 @@ async fn a_syncing_client_converges_on_the_other_collections() {
         ("/api/v1/users", &admin),
         ("/api/v1/clients", &admin),
         ("/api/v1/webhooks", &admin),
+        ("/api/v1/motions", &staff),
+        ("/api/v1/motions", &deputy),
+        ("/api/v1/congress-sessions", &deputy),
+        ("/api/v1/assignment-batches", &staff),
+        ("/api/v1/key-supervision-lists", &staff),
     ];
     let mut replicas: Vec<Replica> = collections.iter().map(|_| Replica::new()).collect();
     for ((path, token), r) in collections.iter().zip(replicas.iter_mut()) {
@@ -310,6 +315,35 @@ async fn a_syncing_client_converges_on_the_other_collections() {
         "/api/v1/constituent-opinions",
         None,
         &json!({"content": "同步意见"}),
+    )
+    .await
+    .ok(201);
+    // A motion drafted in the session, one filed motion registered, a new
+    // session planned.
+    app.post(
+        "/api/v1/motions",
+        Some(&deputy),
+        &json!({"title": "同步议案", "reason": "理由", "proposal": "方案"}),
+    )
+    .await
+    .ok(201);
+    let filed = server_rows(&app, "/api/v1/motions", Some(&staff)).await;
+    let (submitted, _) = filed
+        .iter()
+        .find(|(_, m)| m["status"] == "submitted")
+        .unwrap();
+    app.post(
+        &format!("/api/v1/motions/{submitted}/register"),
+        Some(&staff),
+        &json!({}),
+    )
+    .await
+    .ok(200);
+    app.post(
+        "/api/v1/congress-sessions",
+        Some(&staff),
+        &json!({"level": "township", "term": "第十五届", "number": 1,
+                "opens_on": "2027-01-05", "closes_on": "2027-01-06"}),
     )
     .await
     .ok(201);
