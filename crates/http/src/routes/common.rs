@@ -10,6 +10,20 @@ use crate::AppState;
 use crate::error::{ApiError, ApiResult, FieldError, Msg};
 
 /// 409: someone else changed the record since it was read.
+/// Who gives a command and when, for the areas whose commands need no
+/// more (sessions, motions, key supervision, stations, activities).
+pub(crate) fn command_ctx(
+    state: &AppState,
+    caller: &crate::extract::Caller,
+) -> ApiResult<renda_domain::command::Ctx> {
+    Ok(renda_domain::command::Ctx {
+        user_id: caller.actor()?.user_id,
+        now: renda_domain::time::now(),
+        today: state.clock.today(),
+        new_id: Uuid::now_v7,
+    })
+}
+
 pub(crate) fn concurrent_change() -> ApiError {
     ApiError::conflict(
         Code::ConcurrentChange,

@@ -20,6 +20,7 @@ use validator::Validate;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams};
 use crate::pagination::{ListParams, ListResponse};
+use crate::routes::common::command_ctx as ctx;
 use crate::routes::common::concurrent_change;
 use crate::{AppState, respond};
 
@@ -80,15 +81,6 @@ fn view(s: CongressSession) -> CongressSessionResponse {
         created_at: s.created_at,
         updated_at: s.updated_at,
     }
-}
-
-fn ctx(state: &AppState, caller: &Caller) -> ApiResult<renda_domain::command::Ctx> {
-    Ok(renda_domain::command::Ctx {
-        user_id: caller.actor()?.user_id,
-        now: renda_domain::time::now(),
-        today: state.clock.today(),
-        new_id: Uuid::now_v7,
-    })
 }
 
 /// A session to plan.

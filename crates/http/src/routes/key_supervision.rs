@@ -24,6 +24,7 @@ use validator::Validate;
 use crate::error::{ApiResult, Problem};
 use crate::extract::{Caller, JsonBody, QueryParams};
 use crate::pagination::{ListParams, ListResponse};
+use crate::routes::common::command_ctx as ctx;
 use crate::{AppState, respond};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -32,15 +33,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_key_list)
         .service(add_key_record)
         .service(list_key_records);
-}
-
-fn ctx(state: &AppState, caller: &Caller) -> ApiResult<renda_domain::command::Ctx> {
-    Ok(renda_domain::command::Ctx {
-        user_id: caller.actor()?.user_id,
-        now: renda_domain::time::now(),
-        today: state.clock.today(),
-        new_id: Uuid::now_v7,
-    })
 }
 
 /// A suggestion on the list and how its handling stands.

@@ -28,6 +28,7 @@ use validator::Validate;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams};
 use crate::pagination::{ListParams, ListResponse, WholeListParams};
+use crate::routes::common::command_ctx as ctx;
 use crate::routes::common::{concurrent_change, existing_deputies};
 use crate::{AppState, respond};
 
@@ -139,15 +140,6 @@ fn view(state: &AppState, m: Motion) -> MotionResponse {
         created_at: m.created_at,
         updated_at: m.updated_at,
     }
-}
-
-fn ctx(state: &AppState, caller: &Caller) -> ApiResult<renda_domain::command::Ctx> {
-    Ok(renda_domain::command::Ctx {
-        user_id: caller.actor()?.user_id,
-        now: renda_domain::time::now(),
-        today: state.clock.today(),
-        new_id: Uuid::now_v7,
-    })
 }
 
 /// The motion `id` if the caller may do `action` with it.

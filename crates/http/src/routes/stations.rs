@@ -20,6 +20,7 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, no_null, take};
 use crate::pagination::{Keyed, ListParams, ListResponse, WholeListParams};
 use crate::patch::double;
+use crate::routes::common::command_ctx as ctx;
 use crate::routes::common::{concurrent_change, existing_deputies};
 use crate::{AppState, respond};
 
@@ -128,15 +129,6 @@ async fn facts(
             Some(p) => Some(state.store.station_ancestry(p).await?),
             None => None,
         },
-    })
-}
-
-fn ctx(state: &AppState, caller: &Caller) -> ApiResult<station::Ctx> {
-    Ok(station::Ctx {
-        user_id: caller.actor()?.user_id,
-        now: renda_domain::time::now(),
-        today: state.clock.today(),
-        new_id: Uuid::now_v7,
     })
 }
 

@@ -19,7 +19,7 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams, no_null, take};
 use crate::pagination::{ListParams, ListResponse, WholeListParams};
 use crate::patch::double;
-use crate::routes::common::{concurrent_change, existing_deputies};
+use crate::routes::common::{command_ctx as ctx, concurrent_change, existing_deputies};
 use crate::{AppState, respond};
 
 mod activity;
@@ -27,16 +27,6 @@ mod needs;
 mod participants;
 
 pub use activity::*;
-
-/// Who acts, and when.
-fn ctx(state: &AppState, caller: &Caller) -> ApiResult<act::Ctx> {
-    Ok(act::Ctx {
-        user_id: caller.actor()?.user_id,
-        now: renda_domain::time::now(),
-        today: state.clock.today(),
-        new_id: Uuid::now_v7,
-    })
-}
 pub use needs::*;
 pub use participants::*;
 
