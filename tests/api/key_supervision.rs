@@ -126,6 +126,12 @@ async fn the_council_lists_key_suggestions_and_leaders_record_on_them() {
         json!({"kind": "visit", "occurred_on": "2026-04-12", "content": "实地察看助餐点选址。"});
     let r = c.app.post(&records, Some(&l1.1), &visit).await;
     assert_eq!(r.ok(201)["recorded_by"], l1.0.as_str());
+    let at = r.header("location").unwrap().to_owned();
+    assert_eq!(at, format!("{records}/{}", r.body["id"].as_str().unwrap()));
+    assert_eq!(
+        c.app.get(&at, Some(&c.staff)).await.ok(200)["kind"],
+        "visit"
+    );
     // Only the item's own leaders record; not ahead of time.
     c.app
         .post(&records, Some(&l2.1), &visit)

@@ -32,7 +32,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_key_lists)
         .service(get_key_list)
         .service(add_key_record)
-        .service(list_key_records);
+        .service(list_key_records)
+        .service(get_key_record);
 }
 
 /// A suggestion on the list and how its handling stands.
@@ -380,7 +381,7 @@ async fn item_of(
     params(("id" = Uuid, Path), ("item_id" = Uuid, Path)),
     request_body = KeyRecordRequest,
     responses(
-        (status = 201, description = "Recorded", body = KeyRecordResponse),
+        (status = 201, description = "Recorded", body = KeyRecordResponse, headers(("Location" = String))),
         (status = 403, description = "Not a leader of the item", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such list or item", body = Problem, content_type = "application/problem+json"),
     ),
@@ -407,7 +408,44 @@ pub async fn add_key_record(
         .store
         .add_key_record(&caller.audit(), item.suggestion_id, r)
         .await?;
-    Ok(HttpResponse::Created().json(KeyRecordResponse::from(r)))
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!(
+                "/api/v1/key-supervision-lists/{list}/items/{}/records/{}",
+                item.id, r.id
+            ),
+        ))
+        .json(KeyRecordResponse::from(r)))
+}
+
+/// One of the leaders' records on an item (staff and leaders).
+#[utoipa::path(
+    tag = "suggestions",
+    params(("id" = Uuid, Path), ("item_id" = Uuid, Path), ("record_id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The record", body = KeyRecordResponse),
+        (status = 404, description = "No such list, item or record", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/key-supervision-lists/{id}/items/{item_id}/records/{record_id}")]
+pub async fn get_key_record(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadKeySupervision)?;
+    let (list, item, record) = path.into_inner();
+    let item = item_of(&state, list, item).await?;
+    let r = state
+        .store
+        .key_records(&[item.id])
+        .await?
+        .into_iter()
+        .find(|r| r.id == record)
+        .ok_or_else(crate::error::ApiError::not_found)?;
+    Ok(HttpResponse::Ok().json(KeyRecordResponse::from(r)))
 }
 
 /// The leaders' records on an item, oldest first (staff and leaders).
