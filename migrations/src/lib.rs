@@ -27,6 +27,7 @@ mod m20261205_000018_session_series;
 mod m20261205_000019_motions;
 mod m20261205_000020_assignment_batches;
 mod m20261205_000021_key_supervision;
+mod m20261205_000022_number_series_scope;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000019_motions::Migration),
             Box::new(m20261205_000020_assignment_batches::Migration),
             Box::new(m20261205_000021_key_supervision::Migration),
+            Box::new(m20261205_000022_number_series_scope::Migration),
         ]
     }
 }

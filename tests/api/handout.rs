@@ -336,6 +336,49 @@ async fn a_government_office_passes_on_to_a_department() {
         .collect();
     assert_eq!(ends, [json!("passed_on"), Value::Null]);
 
+    // Re-assigned by the office, it leaves the government office's sight.
+    let moved = o.suggestion("关于整治背街小巷的建议", false).await;
+    let mp = |op: &str| format!("/api/v1/suggestions/{moved}/{op}");
+    o.app
+        .post(
+            &mp("assign"),
+            Some(&o.staff),
+            &json!({"lead_unit_id": o.units[0], "color": "green", "pass_on_due": due}),
+        )
+        .await
+        .ok(200);
+    o.app
+        .post(
+            &mp("pass-on"),
+            Some(&o.clerks[0]),
+            &json!({"lead_unit_id": o.units[1]}),
+        )
+        .await
+        .ok(200);
+    o.app
+        .post(
+            &mp("requests"),
+            Some(&o.clerks[1]),
+            &json!({"kind": "reassignment", "reason": "属住建部门职责"}),
+        )
+        .await
+        .ok(200);
+    let reqs = o.app.get(&mp("requests"), Some(&o.staff)).await;
+    let rid = reqs.ok(200)["items"][0]["id"].as_str().unwrap().to_owned();
+    let decided = o
+        .app
+        .post(
+            &mp(&format!("requests/{rid}/decide")),
+            Some(&o.staff),
+            &json!({"approved": true, "lead_unit_id": o.units[2]}),
+        )
+        .await;
+    assert_eq!(decided.ok(200)["dispatcher_unit_id"], Value::Null);
+    o.app
+        .get(&format!("/api/v1/suggestions/{moved}"), Some(&o.clerks[0]))
+        .await
+        .problem(404, "not_found");
+
     // A suggestion not given for passing on cannot be passed on.
     let plain = o.suggestion("关于改造老旧小区的建议", false).await;
     o.app

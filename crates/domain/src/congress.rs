@@ -76,8 +76,10 @@ pub fn chinese_number(n: i32) -> String {
 /// `{seq}` is the number within the series and `{seq:4}` the same padded
 /// with zeros to four digits; a session's series also knows `{session}`
 /// (its name, 第十八届第三次会议), `{term}`, `{number}` (the session's
-/// number) and `{year}` (the year it opens); the yearly series knows
-/// `{year}`. `{{` and `}}` print braces.
+/// number), `{level}` (县级, 乡级, …: for an office whose several levels'
+/// sessions could print alike) and `{year}` (the year it opens); the
+/// yearly series knows `{year}`. `{{` and `}}` print braces. A number is
+/// unique within its series.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NumberFormat {
     parts: Vec<Part>,
@@ -91,6 +93,7 @@ enum Part {
     Term,
     Session,
     Number,
+    Level,
 }
 
 /// What a format's placeholders stand for.
@@ -144,6 +147,7 @@ impl NumberFormat {
                             "term" if for_session => Part::Term,
                             "session" if for_session => Part::Session,
                             "number" if for_session => Part::Number,
+                            "level" if for_session => Part::Level,
                             _ => {
                                 return Err(format!("{pattern:?}: unknown placeholder {{{name}}}"));
                             }
@@ -179,6 +183,9 @@ impl NumberFormat {
                 (Part::Term, Series::Session(s)) => write!(out, "{}", s.term),
                 (Part::Session, Series::Session(s)) => write!(out, "{}", s.name()),
                 (Part::Number, Series::Session(s)) => write!(out, "{}", s.number),
+                (Part::Level, Series::Session(s)) => {
+                    write!(out, "{}", crate::deputy::labels::level(s.level))
+                }
                 (_, Series::Year(_)) => Ok(()),
             };
         }
@@ -215,7 +222,46 @@ impl Default for Numbering {
     }
 }
 
+/// The longest number a series may print: the width of the columns that
+/// keep them.
+pub const MAX_NUMBER_CHARS: usize = 80;
+
 impl Numbering {
+    /// Whether every format prints within [`MAX_NUMBER_CHARS`] for the
+    /// longest term a session may have, its highest number and a
+    /// nine-digit sequence; the error names the format that does not.
+    pub fn check(&self) -> Result<(), String> {
+        let longest = CongressSession {
+            id: Uuid::nil(),
+            level: Level::Provincial,
+            term: "第".repeat(40),
+            number: MAX_NUMBER,
+            opens_on: NaiveDate::MIN,
+            closes_on: NaiveDate::MIN,
+            status: SessionStatus::Open,
+            opened_at: None,
+            closed_at: None,
+            created_by: UserId::default(),
+            created_at: DateTime::UNIX_EPOCH,
+            updated_at: DateTime::UNIX_EPOCH,
+            version: 1,
+        };
+        let seq = 999_999_999;
+        for (name, f, series) in [
+            ("session", &self.session, Series::Session(&longest)),
+            ("motion", &self.motion, Series::Session(&longest)),
+            ("year", &self.year, Series::Year(9999)),
+        ] {
+            let n = f.render(series, seq).chars().count();
+            if n > MAX_NUMBER_CHARS {
+                return Err(format!(
+                    "the {name} format can print {n} characters; at most {MAX_NUMBER_CHARS} are kept"
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The number `seq` of `series`, in the series' format.
     pub fn number(&self, series: Series, seq: i64) -> String {
         match series {
@@ -545,6 +591,19 @@ mod tests {
             assert!(NumberFormat::parse(bad, true).is_err(), "{bad}");
         }
         assert!(NumberFormat::parse("{session}{seq}", false).is_err());
+        assert_eq!(Numbering::default().check(), Ok(()));
+        let wide = Numbering {
+            session: NumberFormat::parse("{session}{session}{seq}", true)
+                .unwrap_or_else(|e| panic!("{e}")),
+            ..Numbering::default()
+        };
+        assert!(wide.check().is_err());
+        let level =
+            NumberFormat::parse("{level}{session}{seq:2}", true).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            level.render(Series::Session(&s), 3),
+            "县级第十八届第三次会议03"
+        );
         assert!(NumberFormat::parse("{session}{seq}", true).is_ok());
     }
 }

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{FromQueryResult, StatementBuilder};
 use serde::Serialize;
 use uuid::Uuid;
@@ -82,7 +82,22 @@ fn base(f: &StatsFilter) -> SelectStatement {
         .and_where(Expr::col(col("deleted_at")).is_null())
         .and_where(Expr::col(col("status")).ne("draft"));
     if let Some(y) = f.year {
-        q.and_where(Expr::col(col("number")).like(format!("{y}-%")));
+        // Numbered in the year's series, or registered in the year in
+        // China's time (a session's series).
+        let china = |y: i32| {
+            chrono::NaiveDate::from_ymd_opt(y, 1, 1)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc() - chrono::Duration::hours(8))
+        };
+        let mut any = Condition::any().add(Expr::col(col("number")).like(format!("{y}-%")));
+        if let (Some(start), Some(end)) = (china(y), china(y + 1)) {
+            any = any.add(
+                Condition::all()
+                    .add(Expr::col(col("registered_at")).gte(start))
+                    .add(Expr::col(col("registered_at")).lt(end)),
+            );
+        }
+        q.cond_where(any);
     }
     if let Some(t) = &f.term {
         q.and_where(Expr::col(col("term")).eq(t.clone()));

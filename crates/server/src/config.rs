@@ -150,6 +150,9 @@ impl Config {
                 true,
             )?,
         };
+        numbering
+            .check()
+            .map_err(|e| anyhow::anyhow!("RENDA_*_NUMBER_FORMAT: {e}"))?;
         let t = renda_domain::motion::Thresholds::default();
         let threshold = |name: &str, default: u32| -> anyhow::Result<u32> {
             match env(name) {

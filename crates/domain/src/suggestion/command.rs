@@ -349,6 +349,8 @@ pub fn reply(
     let mut after = s.clone();
     after.status = status;
     after.replied_at = Some(ctx.now);
+    // A government office that replies itself has nothing to pass on.
+    after.pass_on_due = None;
     after.replied_on_time = Some(s.deadline.is_none_or(|d| ctx.today <= d));
     after.evaluation_result = None;
     after.evaluation_comment = None;

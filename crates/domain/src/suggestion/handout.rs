@@ -162,6 +162,7 @@ pub fn pass_on(
     after.lead_unit_id = Some(input.lead_unit_id);
     after.dispatcher_unit_id = Some(office);
     after.pass_on_due = None;
+    after.co_units.retain(|c| c.unit_id != input.lead_unit_id);
     for u in &co {
         if !after.co_units.iter().any(|c| c.unit_id == *u) {
             after.co_units.push(CoUnit {

@@ -121,6 +121,10 @@ pub fn decide_request(
                 after.status = status;
                 after.lead_unit_id = Some(new_unit);
                 after.co_units.retain(|c| c.unit_id != new_unit);
+                // The office re-assigns directly: no government office
+                // passes it on any more, nor keeps reading it.
+                after.pass_on_due = None;
+                after.dispatcher_unit_id = None;
                 after.assigned_on = Some(today);
                 after.assigned_at = Some(ctx.now);
                 after.deadline = Some(deadline);

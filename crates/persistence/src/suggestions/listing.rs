@@ -97,16 +97,29 @@ impl Store {
         if let Some(y) = f.year {
             let from = NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(NaiveDate::MIN);
             let to = NaiveDate::from_ymd_opt(y + 1, 1, 1).unwrap_or(NaiveDate::MAX);
-            let start = from.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
-            let end = to.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
-            if let (Some(start), Some(end)) = (start, end) {
+            // The congress's year is China's (UTC+8).
+            let china = |d: NaiveDate| {
+                d.and_hms_opt(0, 0, 0)
+                    .map(|t| t.and_utc() - chrono::Duration::hours(8))
+            };
+            if let (Some(start), Some(end)) = (china(from), china(to)) {
                 q = q.filter(
-                    Condition::any().add(C::Number.like(format!("{y}-%"))).add(
-                        Condition::all()
-                            .add(C::Number.is_null())
-                            .add(C::CreatedAt.gte(start))
-                            .add(C::CreatedAt.lt(end)),
-                    ),
+                    Condition::any()
+                        // Numbered in the year's series, or registered in
+                        // the year (a session's series), or not registered
+                        // and created in it.
+                        .add(C::Number.like(format!("{y}-%")))
+                        .add(
+                            Condition::all()
+                                .add(C::RegisteredAt.gte(start))
+                                .add(C::RegisteredAt.lt(end)),
+                        )
+                        .add(
+                            Condition::all()
+                                .add(C::Number.is_null())
+                                .add(C::CreatedAt.gte(start))
+                                .add(C::CreatedAt.lt(end)),
+                        ),
                 );
             }
         }
