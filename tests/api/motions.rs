@@ -16,6 +16,7 @@ struct Session {
     deputies: Vec<String>,
     tokens: Vec<String>,
     county_deputy: String,
+    county_deputy_id: String,
 }
 
 async fn session() -> Session {
@@ -31,7 +32,7 @@ async fn session() -> Session {
         let d = app
             .create_deputy(
                 &staff,
-                json!({"name": format!("乡代表{i}"), "memberships": [{"level": "township", "term": "第十八届"}]}),
+                json!({"name": format!("乡代表{i}"), "memberships": [{"level": "township", "term": "第十八届", "delegation": "城关镇代表团"}]}),
             )
             .await;
         let id = d["id"].as_str().unwrap().to_owned();
@@ -79,6 +80,7 @@ async fn session() -> Session {
         deputies,
         tokens,
         county_deputy,
+        county_deputy_id: c["id"].as_str().unwrap().to_owned(),
     }
 }
 
@@ -363,6 +365,18 @@ async fn a_delegation_needs_no_count_and_two_deciding_at_once_leave_one_decision
         (m["threshold"].clone(), m["delegation"].as_str()),
         (Value::Null, Some("城关镇代表团"))
     );
+    // Only a delegation the drafter sits in.
+    let other = s
+        .app
+        .post(
+            "/api/v1/motions",
+            Some(&s.tokens[0]),
+            &json!({"title": "议案", "reason": "理由", "proposal": "方案",
+                    "proposer": "delegation", "delegation": "耿车镇代表团"}),
+        )
+        .await;
+    other.problem(422, "validation_failed");
+    assert_eq!(other.fields(), ["delegation"]);
     let id = m["id"].as_str().unwrap().to_owned();
     s.op(&s.tokens[0], &id, "submit", json!({})).await.ok(200);
     s.op(&s.staff, &id, "register", json!({})).await.ok(200);
@@ -423,6 +437,19 @@ async fn refusals_name_the_reason_and_change_nothing() {
         .await;
     unknown.problem(422, "validation_failed");
     assert_eq!(unknown.fields(), ["signer_ids[1]"]);
+    // Only deputies of the session's level sign: a county deputy cannot.
+    let county_id = s.county_deputy_id.clone();
+    let elsewhere = s
+        .app
+        .post(
+            "/api/v1/motions",
+            Some(&s.tokens[0]),
+            &body(vec![county_id.as_str()]),
+        )
+        .await;
+    elsewhere.problem(422, "validation_failed");
+    assert_eq!(elsewhere.fields(), ["signer_ids[0]"]);
+    assert_eq!(elsewhere.body["errors"][0]["code"], "not_serving");
     let unnamed = s
         .app
         .post(

@@ -51,6 +51,11 @@ async fn a_term_change_ends_the_term_and_keeps_the_records() {
     .await
     .ok(200);
 
+    let pending = app
+        .post("/api/v1/suggestions", Some(&tokens[1]), &draft)
+        .await;
+    let pending = pending.ok(201)["id"].as_str().unwrap().to_owned();
+
     let change = |re: Vec<Value>| {
         json!({"level": "county", "ending_term": "第十八届", "ended_on": "2026-12-31",
                "next_term": "第十九届", "started_on": "2027-01-01", "re_elected": re})
@@ -130,6 +135,13 @@ async fn a_term_change_ends_the_term_and_keeps_the_records() {
     app.post("/api/v1/suggestions", Some(&tokens[1]), &draft)
         .await
         .problem(403, "term_ended");
+    app.post(
+        &format!("/api/v1/suggestions/{pending}/submit"),
+        Some(&tokens[1]),
+        &json!({}),
+    )
+    .await
+    .problem(403, "term_ended");
     let kept = app
         .get(&format!("/api/v1/suggestions/{old}"), Some(&tokens[1]))
         .await;
@@ -143,7 +155,11 @@ async fn a_term_change_ends_the_term_and_keeps_the_records() {
     let mine = app
         .get("/api/v1/suggestions?include_total=true", Some(&tokens[1]))
         .await;
-    assert_eq!(mine.ok(200)["total"], 1);
+    assert_eq!(
+        mine.ok(200)["total"],
+        2,
+        "the submitted one and the draft, still readable"
+    );
     app.post("/api/v1/suggestions", Some(&tokens[3]), &draft)
         .await
         .ok(201);

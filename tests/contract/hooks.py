@@ -67,7 +67,7 @@ REFERS_TO = {
     "audience_unit_id": "units",
     "station_id": "stations", "station_ids": "stations",
     "observer_id": "observers", "observer_ids": "observers",
-    "activity_id": "activities", "parent_id": "top_stations", "signer_ids": "deputies",
+    "activity_id": "activities", "parent_id": "top_stations", "signer_ids": "county_deputies",
 }
 
 # Pairs of fields that make a period: the end is not before the start.
@@ -117,6 +117,8 @@ STAFFED_STATIONS = [s["id"] for s in _stations if s.get("deputy_ids")]
 IDS["categories"] = _get("/api/v1/suggestion-categories") or []
 # The demo's motions the caller may see, for the `{id}` of a motion's path.
 IDS["motions"] = _ids("motions")
+# Deputies of the county, whose session is in progress: they sign motions.
+IDS["county_deputies"] = [d["id"] for d in (_get("/api/v1/deputies?level=county&limit=100") or {"items": []})["items"]]
 # The demo's key-supervision list and its first item, for their paths,
 # and the leader it names.
 _key = ((_get("/api/v1/key-supervision-lists") or {"items": []})["items"] or [None])[0]

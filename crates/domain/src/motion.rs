@@ -178,6 +178,8 @@ pub enum Issue {
     Delegation,
     /// A deputy asked to sign, or the category, does not exist.
     Unknown,
+    /// A deputy asked to sign does not serve at the session's level.
+    NotServing,
     /// The report is due before today.
     Past,
 }
@@ -189,6 +191,7 @@ impl Issue {
             Issue::Blank => "blank",
             Issue::Delegation => "delegation",
             Issue::Unknown => "unknown",
+            Issue::NotServing => "not_serving",
             Issue::Past => "past",
         }
     }
@@ -289,14 +292,26 @@ pub struct DraftFacts {
     pub open_session: Option<CongressSession>,
     /// Which of the deputies asked to sign exist.
     pub existing_deputies: Vec<DeputyId>,
+    /// Which of them serve at the session's level: only they may sign.
+    pub serving_at_level: Vec<DeputyId>,
+    /// The delegations (代表团) the drafter belongs to at the session's
+    /// level: a delegation's motion names one of them.
+    pub lead_delegations: Vec<String>,
 }
 
-fn delegation_issue(proposer: Proposer, delegation: &Option<String>) -> Option<FieldIssue> {
-    let named = delegation
-        .as_deref()
-        .is_some_and(|d| !crate::text::is_blank(d));
-    (named != (proposer == Proposer::Delegation))
-        .then(|| FieldIssue::new("delegation", Issue::Delegation))
+/// A delegation's motion names one of the drafter's delegations; a
+/// deputies' motion names none.
+fn delegation_issue(
+    proposer: Proposer,
+    delegation: &Option<String>,
+    mine: &[String],
+) -> Option<FieldIssue> {
+    let ok = match (proposer, delegation.as_deref().map(str::trim)) {
+        (Proposer::Deputies, None) => true,
+        (Proposer::Delegation, Some(d)) => mine.iter().any(|m| m.trim() == d),
+        _ => false,
+    };
+    (!ok).then(|| FieldIssue::new("delegation", Issue::Delegation))
 }
 
 /// Drafts a motion led by `lead`, during the open session of its level.
@@ -321,7 +336,11 @@ pub fn draft(
         ],
         Issue::Blank,
     );
-    issues.extend(delegation_issue(input.proposer, &input.delegation));
+    issues.extend(delegation_issue(
+        input.proposer,
+        &input.delegation,
+        &facts.lead_delegations,
+    ));
     let signers = crate::command::sorted_ids(
         input
             .signer_ids
@@ -331,8 +350,17 @@ pub fn draft(
             .collect(),
     );
     for (i, d) in input.signer_ids.iter().enumerate() {
-        if *d != lead && !facts.existing_deputies.contains(d) {
-            issues.push(FieldIssue::new(format!("signer_ids[{i}]"), Issue::Unknown));
+        let issue = if *d == lead {
+            None
+        } else if !facts.existing_deputies.contains(d) {
+            Some(Issue::Unknown)
+        } else if !facts.serving_at_level.contains(d) {
+            Some(Issue::NotServing)
+        } else {
+            None
+        };
+        if let Some(issue) = issue {
+            issues.push(FieldIssue::new(format!("signer_ids[{i}]"), issue));
         }
     }
     refuse(issues)?;

@@ -37,6 +37,8 @@ fn facts(open: Option<SessionStatus>) -> DraftFacts {
     DraftFacts {
         open_session: open.map(session),
         existing_deputies: (2..=9).map(deputy).collect(),
+        serving_at_level: (2..=8).map(deputy).collect(),
+        lead_delegations: vec!["城关镇代表团".into()],
     }
 }
 
@@ -112,6 +114,41 @@ fn drafting_names_each_refused_field() {
             ("delegation", Issue::Delegation),
             ("signer_ids[1]", Issue::Unknown)
         ]
+    );
+    // A signer who does not serve at the level; a delegation not the
+    // drafter's.
+    let elsewhere = draft(
+        input(&[9]),
+        deputy(LEAD),
+        &facts(Some(SessionStatus::Open)),
+        &ctx(),
+    );
+    assert!(matches!(elsewhere, Err(MotionError::Invalid(i)) if i[0].issue == Issue::NotServing));
+    let not_mine = MotionInput {
+        proposer: Proposer::Delegation,
+        delegation: Some("耿车镇代表团".into()),
+        ..input(&[])
+    };
+    let got = draft(
+        not_mine,
+        deputy(LEAD),
+        &facts(Some(SessionStatus::Open)),
+        &ctx(),
+    );
+    assert!(matches!(got, Err(MotionError::Invalid(i)) if i[0].field == "delegation"));
+    let mine = MotionInput {
+        proposer: Proposer::Delegation,
+        delegation: Some(" 城关镇代表团 ".into()),
+        ..input(&[])
+    };
+    assert!(
+        draft(
+            mine,
+            deputy(LEAD),
+            &facts(Some(SessionStatus::Open)),
+            &ctx()
+        )
+        .is_ok()
     );
     // A deputies' motion names no delegation.
     let named = MotionInput {

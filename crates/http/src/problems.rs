@@ -649,10 +649,14 @@ fn motion_issue_text(issue: mo::Issue) -> Msg {
     match issue {
         mo::Issue::Blank => Msg::new("不能为空", "must not be blank"),
         mo::Issue::Delegation => Msg::new(
-            "代表团提出的议案须写明代表团，代表联名提出的不写",
-            "a delegation's motion names the delegation; a deputies' motion does not",
+            "代表团提出的议案须写明领衔代表所在的代表团，代表联名提出的不写",
+            "a delegation's motion names a delegation the drafter belongs to; a deputies' motion names none",
         ),
         mo::Issue::Unknown => Msg::new("不存在", "no such record"),
+        mo::Issue::NotServing => Msg::new(
+            "该代表不是本级人大的在任代表，不能联名",
+            "the deputy does not serve at this level and cannot sign",
+        ),
         mo::Issue::Past => Msg::new("不能早于今天", "may not be in the past"),
     }
 }

@@ -1,7 +1,8 @@
 //! The key-supervision lists: a year's list with its items and leading
 //! leaders written in one transaction (one list a year, held by a unique
 //! index), and the leaders' records. Each listing and each record also
-//! lands in the suggestion's timeline, so its handling history shows it.
+//! lands in the suggestion's timeline, so its handling history shows it
+//! (a record's kind and day there, not its text).
 
 use std::collections::HashMap;
 
@@ -240,10 +241,13 @@ impl Store {
         }
         .insert(&txn)
         .await?;
+        // The suggestion's timeline, which its deputies and units read,
+        // says that a leader acted and when; what the leader wrote stays
+        // with the list's readers.
         let event = Event {
             action: "key_supervision_recorded",
             detail: Some(serde_json::json!({
-                "kind": r.kind, "occurred_on": r.occurred_on, "content": r.content,
+                "kind": r.kind, "occurred_on": r.occurred_on, "record_id": r.id,
             })),
         };
         suggestion_step(&txn, ctx, suggestion, &event).await?;

@@ -138,7 +138,9 @@ fn levels(i: usize) -> Vec<Membership> {
                 .copied()
                 .unwrap_or("古城社区")
         )),
-        delegation: None,
+        // At the county congress's sessions deputies sit in their street's
+        // or town's delegation.
+        delegation: Some(["古城街道代表团", "项里街道代表团", "耿车镇代表团"][i % 3].into()),
         start_date: NaiveDate::from_ymd_opt(2021, 12, 1),
         end_date: None,
         status: MembershipStatus::Serving,
@@ -413,7 +415,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
             store,
             &ctx,
             &s,
-            rules::submit(&s, None, None, &at(today, staff.into())),
+            rules::submit(&s, None, None, false, &at(today, staff.into())),
         )
         .await?;
         if stage == 1 {

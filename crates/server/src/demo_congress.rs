@@ -125,6 +125,14 @@ pub async fn load(
     for (k, (title, reason, proposal, delegation, target)) in MOTIONS.iter().enumerate() {
         let lead = county.get(k % 5).copied().unwrap_or_default();
         let signers: Vec<DeputyId> = county.iter().copied().filter(|d| *d != lead).collect();
+        let lead_delegations: Vec<String> = store
+            .get_deputy(lead.uuid())
+            .await?
+            .memberships
+            .iter()
+            .filter(|m| m.level == Level::County)
+            .filter_map(|m| m.delegation.clone())
+            .collect();
         let input = MotionInput {
             title: (*title).into(),
             reason: (*reason).into(),
@@ -134,12 +142,18 @@ pub async fn load(
             } else {
                 Proposer::Deputies
             },
-            delegation: delegation.then(|| "古城街道代表团".into()),
+            delegation: if *delegation {
+                lead_delegations.first().cloned()
+            } else {
+                None
+            },
             signer_ids: signers.clone(),
         };
         let facts = DraftFacts {
             open_session: Some(current.clone()),
             existing_deputies: signers.clone(),
+            serving_at_level: signers.clone(),
+            lead_delegations: lead_delegations.clone(),
         };
         let mut m = store
             .create_motion(ctx, rules::draft(input, lead, &facts, &c)?)

@@ -76,13 +76,18 @@ fn note_detail(note: Option<String>) -> Option<serde_json::Value> {
 /// co-signer. Filed while `open_session` (the open session of the lead
 /// deputy's level, as the store knows it) sits, the suggestion belongs to
 /// that session: its term, session and timing become the session's, and
-/// it will be numbered in the session's series.
+/// it will be numbered in the session's series. A lead deputy whose terms
+/// have all ended (`lead_term_ended`) files nothing new.
 pub fn submit(
     s: &Suggestion,
     note: Option<String>,
     open_session: Option<&CongressSession>,
+    lead_term_ended: bool,
     ctx: &Ctx,
 ) -> CmdResult<Change> {
+    if lead_term_ended && s.status == SuggestionStatus::Draft {
+        return Err(SuggestionError::TermEnded);
+    }
     let mut after = s.clone();
     after.status = step(s, Transition::Submit)?;
     after.submitted_at = Some(ctx.now);

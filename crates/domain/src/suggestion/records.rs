@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::id::{DeputyId, UnitId, UserId};
 
-use super::{Reply, SessionTiming, SuggestionSource};
+use super::{CoSigner, Reply, SessionTiming, Suggestion, SuggestionSource, SuggestionStatus};
 use crate::duty::NewDuty;
 
 string_enum! {
@@ -170,4 +170,86 @@ pub struct Change {
     pub after: super::Suggestion,
     pub event: Event,
     pub effects: Vec<Effect>,
+}
+
+impl Suggestion {
+    /// A new draft made from `new`, with `id`, as of `now`.
+    pub fn drafted(id: Uuid, new: NewSuggestion, now: DateTime<Utc>) -> Suggestion {
+        Suggestion {
+            id,
+            number: None,
+            title: new.title,
+            content: new.content,
+            category: new.category,
+            term: new.term,
+            session: new.session,
+            timing: new.timing,
+            congress_session_id: None,
+            lead_deputy_id: new.lead_deputy_id,
+            co_signers: new
+                .co_signers
+                .into_iter()
+                .map(|d| CoSigner {
+                    deputy_id: d,
+                    withdrawn_at: None,
+                })
+                .collect(),
+            source: new.source,
+            source_ref: new.source_ref,
+            status: SuggestionStatus::Draft,
+            color: None,
+            lead_unit_id: None,
+            co_units: Vec::new(),
+            pass_on_due: None,
+            dispatcher_unit_id: None,
+            assignment_batch_id: None,
+            supervisor_id: None,
+            assigned_on: None,
+            deadline: None,
+            overdue_recorded: false,
+            submitted_at: None,
+            registered_at: None,
+            assigned_at: None,
+            replied_at: None,
+            replied_on_time: None,
+            closed_at: None,
+            reject_reason: None,
+            reply: None,
+            evaluation_result: None,
+            evaluation_comment: None,
+            evaluated_at: None,
+            signed_off_at: None,
+            signed_off_by: None,
+            published_at: None,
+            outstanding: false,
+            outstanding_reason: None,
+            created_by: new.created_by,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+            version: 1,
+        }
+    }
+}
+
+/// The suggestion a motion of `session` becomes when the presidium
+/// handles it as one (转为建议): filed and registered at once, a suggestion
+/// of the session; the store gives its number in the session's series.
+pub fn from_motion(
+    id: Uuid,
+    new: NewSuggestion,
+    session: &crate::congress::CongressSession,
+    now: DateTime<Utc>,
+) -> Suggestion {
+    let mut s = Suggestion::drafted(id, new, now);
+    s.status = SuggestionStatus::Registered;
+    s.congress_session_id = Some(session.id);
+    s.term = session.term.clone();
+    s.session = Some(format!(
+        "第{}次会议",
+        crate::congress::chinese_number(session.number)
+    ));
+    s.submitted_at = Some(now);
+    s.registered_at = Some(now);
+    s
 }

@@ -9,7 +9,6 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, FieldError, Msg};
 
-/// 409: someone else changed the record since it was read.
 /// Who gives a command and when, for the areas whose commands need no
 /// more (sessions, motions, key supervision, stations, activities).
 pub(crate) fn command_ctx(
@@ -24,6 +23,7 @@ pub(crate) fn command_ctx(
     })
 }
 
+/// 409: someone else changed the record since it was read.
 pub(crate) fn concurrent_change() -> ApiError {
     ApiError::conflict(
         Code::ConcurrentChange,

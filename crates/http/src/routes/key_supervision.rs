@@ -296,7 +296,7 @@ pub async fn list_key_lists(
     tag = "suggestions",
     params(("id" = Uuid, Path)),
     responses(
-        (status = 200, description = "The list", body = KeyListResponse),
+        (status = 200, description = "The list, with its progress as of now (no ETag: the progress moves with the suggestions)", body = KeyListResponse),
         (status = 404, description = "No such list", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use renda_auth::Action;
 use renda_auth::motion_access::{self, MotionAction};
-use renda_domain::deputy::Level;
+use renda_domain::deputy::{Level, MembershipStatus};
 use renda_domain::id::DeputyId;
 use renda_domain::motion::{
     self as rules, Change, DecisionFacts, DecisionInput, DraftFacts, Motion, MotionError,
@@ -28,8 +28,7 @@ use validator::Validate;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams};
 use crate::pagination::{ListParams, ListResponse, WholeListParams};
-use crate::routes::common::command_ctx as ctx;
-use crate::routes::common::{concurrent_change, existing_deputies};
+use crate::routes::common::{command_ctx as ctx, concurrent_change};
 use crate::{AppState, respond};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -238,9 +237,40 @@ pub async fn draft_motion(
     caller.require(Action::CreateMotion)?;
     let lead = caller.actor()?.deputy_id.ok_or_else(ApiError::forbidden)?;
     let b = body.parse()?;
+    let open_session = state.store.open_congress_session_of(lead).await?;
+    let level = open_session.as_ref().map(|s| s.level);
+    // Who serves at the session's level, and in which delegations.
+    let serving = |d: &renda_domain::deputy::Deputy| -> Vec<String> {
+        d.memberships
+            .iter()
+            .filter(|m| Some(m.level) == level && m.status == MembershipStatus::Serving)
+            .map(|m| m.delegation.clone().unwrap_or_default())
+            .collect()
+    };
+    let mut existing = Vec::new();
+    let mut serving_at_level = Vec::new();
+    for id in &b.signer_ids {
+        match state.store.get_deputy(id.uuid()).await {
+            Ok(d) => {
+                existing.push(*id);
+                if !serving(&d).is_empty() {
+                    serving_at_level.push(*id);
+                }
+            }
+            Err(StoreError::NotFound) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let lead_delegations = match state.store.get_deputy(lead.uuid()).await {
+        Ok(d) => serving(&d).into_iter().filter(|n| !n.is_empty()).collect(),
+        Err(StoreError::NotFound) => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
     let facts = DraftFacts {
-        open_session: state.store.open_congress_session_of(lead).await?,
-        existing_deputies: existing_deputies(&state, &b.signer_ids).await?,
+        open_session,
+        existing_deputies: existing,
+        serving_at_level,
+        lead_delegations,
     };
     let input = MotionInput {
         title: b.title.into(),

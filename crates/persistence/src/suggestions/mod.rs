@@ -438,64 +438,6 @@ async fn insert_event<Conn: ConnectionTrait>(
     Ok(())
 }
 
-/// A new suggestion as drafted from `new`, with `id`, as of `now`.
-fn fresh(id: Uuid, new: NewSuggestion, now: chrono::DateTime<Utc>) -> Suggestion {
-    Suggestion {
-        id,
-        number: None,
-        title: new.title,
-        content: new.content,
-        category: new.category,
-        term: new.term,
-        session: new.session,
-        timing: new.timing,
-        congress_session_id: None,
-        lead_deputy_id: new.lead_deputy_id,
-        co_signers: new
-            .co_signers
-            .into_iter()
-            .map(|d| CoSigner {
-                deputy_id: d,
-                withdrawn_at: None,
-            })
-            .collect(),
-        source: new.source,
-        source_ref: new.source_ref,
-        status: SuggestionStatus::Draft,
-        color: None,
-        lead_unit_id: None,
-        co_units: Vec::new(),
-        pass_on_due: None,
-        dispatcher_unit_id: None,
-        assignment_batch_id: None,
-        supervisor_id: None,
-        assigned_on: None,
-        deadline: None,
-        overdue_recorded: false,
-        submitted_at: None,
-        registered_at: None,
-        assigned_at: None,
-        replied_at: None,
-        replied_on_time: None,
-        closed_at: None,
-        reject_reason: None,
-        reply: None,
-        evaluation_result: None,
-        evaluation_comment: None,
-        evaluated_at: None,
-        signed_off_at: None,
-        signed_off_by: None,
-        published_at: None,
-        outstanding: false,
-        outstanding_reason: None,
-        created_by: new.created_by,
-        created_at: now,
-        updated_at: now,
-        deleted_at: None,
-        version: 1,
-    }
-}
-
 /// Inserts a new suggestion with its co-signers, its first timeline
 /// event, its outbox event and its audit entry, on `c`.
 async fn insert_record<Conn: ConnectionTrait>(
@@ -530,7 +472,7 @@ pub(crate) async fn insert_suggestion<Conn: ConnectionTrait>(
     ctx: &AuditCtx,
     new: NewSuggestion,
 ) -> StoreResult<Suggestion> {
-    let s = fresh(Uuid::now_v7(), new, renda_domain::time::now());
+    let s = Suggestion::drafted(Uuid::now_v7(), new, renda_domain::time::now());
     let event = Event {
         action: "created",
         detail: None,
@@ -550,16 +492,7 @@ pub(crate) async fn insert_from_motion<Conn: ConnectionTrait>(
     motion_id: Uuid,
     session: &renda_domain::congress::CongressSession,
 ) -> StoreResult<Suggestion> {
-    let now = renda_domain::time::now();
-    let mut s = fresh(id, new, now);
-    s.status = SuggestionStatus::Registered;
-    s.congress_session_id = Some(session.id);
-    s.session = Some(format!(
-        "第{}次会议",
-        renda_domain::congress::chinese_number(session.number)
-    ));
-    s.submitted_at = Some(now);
-    s.registered_at = Some(now);
+    let mut s = renda_domain::suggestion::from_motion(id, new, session, renda_domain::time::now());
     s.number = Some(next_number(c, numbering, &s).await?);
     let event = Event {
         action: "created_from_motion",

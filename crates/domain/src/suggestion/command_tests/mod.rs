@@ -258,7 +258,7 @@ fn each_command_is_refused_outside_its_statuses() {
     #[rustfmt::skip]
     let table = [
         row("update_draft", &[Draft], move |s| update_draft(s, title(), &draft_facts())),
-        row("submit", &[Draft], |s| submit(s, None, None, &ctx())),
+        row("submit", &[Draft], |s| submit(s, None, None, false, &ctx())),
         row("withdraw_co_signature", &[Draft], |s| withdraw_co_signature(s, None, &ctx())),
         row("register", &[Submitted], |s| register(s, None, &ctx())),
         row("reject", &[Submitted], |s| reject(s, "重复".into())),
@@ -414,7 +414,7 @@ fn update_draft_applies_the_patch_and_replaces_the_co_signers() {
 #[test]
 fn submit_writes_a_duty_for_the_lead_and_each_active_co_signer() {
     let s = suggestion(Draft, Green);
-    let c = ok(submit(&s, Some("请审".into()), None, &ctx()));
+    let c = ok(submit(&s, Some("请审".into()), None, false, &ctx()));
     let a = &c.after;
     assert_eq!((a.status, a.submitted_at), (Submitted, Some(now())));
     assert_eq!(c.event, event("submitted", Some(json!({"note": "请审"}))));
@@ -430,8 +430,10 @@ fn submit_writes_a_duty_for_the_lead_and_each_active_co_signer() {
     ];
     assert_eq!(c.effects, want);
     // A blank note leaves no detail.
-    let c = ok(submit(&s, Some(INVISIBLE.into()), None, &ctx()));
+    let c = ok(submit(&s, Some(INVISIBLE.into()), None, false, &ctx()));
     assert_eq!(c.event.detail, None);
+    // A deputy whose term has ended files nothing new.
+    assert_eq!(submit(&s, None, None, true, &ctx()), Err(E::TermEnded));
 }
 
 #[test]
@@ -453,7 +455,7 @@ fn a_draft_filed_while_a_session_sits_belongs_to_it() {
         updated_at: earlier(),
         version: 2,
     };
-    let c = ok(submit(&s, None, Some(&session), &ctx()));
+    let c = ok(submit(&s, None, Some(&session), false, &ctx()));
     let a = &c.after;
     assert_eq!(a.congress_session_id, Some(session.id));
     assert_eq!(
@@ -466,7 +468,7 @@ fn a_draft_filed_while_a_session_sits_belongs_to_it() {
     assert_eq!(c.event.detail, Some(detail));
     // A session no longer open takes nothing.
     session.status = SessionStatus::Closed;
-    let c = ok(submit(&s, None, Some(&session), &ctx()));
+    let c = ok(submit(&s, None, Some(&session), false, &ctx()));
     assert_eq!(
         (c.after.congress_session_id, c.after.timing),
         (None, SessionTiming::BetweenSessions)

@@ -275,7 +275,8 @@ pub async fn list_assignment_batches(
     tag = "suggestions",
     params(("id" = Uuid, Path)),
     responses(
-        (status = 200, description = "The batch", body = AssignmentBatchResponse),
+        (status = 200, description = "The batch", body = AssignmentBatchResponse, headers(("ETag" = String))),
+        (status = 304, description = "Not modified"),
         (status = 404, description = "No such batch", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -285,10 +286,16 @@ pub async fn get_assignment_batch(
     state: Data<AppState>,
     caller: Caller,
     id: Path<Uuid>,
+    req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ReadAssignmentBatches)?;
     let b = state.store.get_assignment_batch(id.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(AssignmentBatchResponse::from(b)))
+    let version = b.version;
+    Ok(respond::resource(
+        &req,
+        version,
+        &AssignmentBatchResponse::from(b),
+    ))
 }
 
 const LIST_HEADERS: &[&str] = &[

@@ -169,7 +169,12 @@ command!(
     SuggestionAction::EditDraft,
     |st, c, s, b| {
         let open_session = st.store.open_congress_session_of(s.lead_deputy_id).await?;
-        rules::submit(&s, b.note.map(String::from), open_session.as_ref(), &ctx(st, c)?)
+        let lead_term_ended = match st.store.get_deputy(s.lead_deputy_id.uuid()).await {
+            Ok(d) => !renda_domain::term::may_file(&d.memberships),
+            Err(StoreError::NotFound) => false,
+            Err(e) => return Err(e.into()),
+        };
+        rules::submit(&s, b.note.map(String::from), open_session.as_ref(), lead_term_ended, &ctx(st, c)?)
     }
 );
 command!(
