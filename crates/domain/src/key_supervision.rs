@@ -14,7 +14,7 @@ use crate::suggestion::SuggestionStatus;
 
 string_enum! {
     /// What a leading leader records.
-    pub enum RecordKind : "key supervision record kind" {
+    pub enum KeyRecordKind : "key supervision record kind" {
         /// A visit or on-site supervision (走访、实地督办).
         Visit = "visit",
         /// A written instruction (批示).
@@ -58,7 +58,7 @@ pub struct KeyItem {
 pub struct KeyRecord {
     pub id: Uuid,
     pub item_id: Uuid,
-    pub kind: RecordKind,
+    pub kind: KeyRecordKind,
     pub occurred_on: NaiveDate,
     pub content: String,
     pub recorded_by: UserId,
@@ -247,7 +247,7 @@ pub fn decide(input: ListInput, facts: &ListFacts, ctx: &Ctx) -> CmdResult<KeyLi
 /// A leader's record to add.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordInput {
-    pub kind: RecordKind,
+    pub kind: KeyRecordKind,
     pub occurred_on: NaiveDate,
     pub content: String,
 }
@@ -370,7 +370,7 @@ mod tests {
             leader_ids: vec![ctx().user_id],
         };
         let input = |on| RecordInput {
-            kind: RecordKind::Visit,
+            kind: KeyRecordKind::Visit,
             occurred_on: on,
             content: "实地察看助餐点建设进度。".into(),
         };

@@ -308,7 +308,9 @@ pub async fn key_list(
     staff: Uuid,
     today: NaiveDate,
 ) -> anyhow::Result<String> {
-    use renda_domain::key_supervision::{self as ks, ItemInput, ListFacts, ListInput, RecordKind};
+    use renda_domain::key_supervision::{
+        self as ks, ItemInput, KeyRecordKind, ListFacts, ListInput,
+    };
     use renda_domain::suggestion::SuggestionStatus;
     use renda_persistence::suggestions::{SuggestionFilter, SuggestionVisibility};
     let vis = SuggestionVisibility {
@@ -358,7 +360,7 @@ pub async fn key_list(
             ..c
         };
         let visit = ks::RecordInput {
-            kind: RecordKind::Visit,
+            kind: KeyRecordKind::Visit,
             occurred_on: today,
             content: "实地督办，要求承办单位按期办结并向代表反馈。".into(),
         };

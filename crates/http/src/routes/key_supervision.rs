@@ -9,8 +9,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use renda_auth::Action;
 use renda_domain::id::UserId;
 use renda_domain::key_supervision::{
-    self as rules, ItemInput, KeyError, KeyList, KeyRecord, ListFacts, ListInput, RecordInput,
-    RecordKind,
+    self as rules, ItemInput, KeyError, KeyList, KeyRecord, KeyRecordKind, ListFacts, ListInput,
+    RecordInput,
 };
 use renda_domain::suggestion::{Color, SuggestionStatus};
 use renda_domain::text::{Line, Text};
@@ -317,7 +317,7 @@ pub async fn get_key_list(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"kind": "visit", "occurred_on": "2026-04-12", "content": "到古城街道实地察看助餐点选址，要求民政局5月底前完成建设。"}))]
 pub struct KeyRecordRequest {
-    pub kind: RecordKind,
+    pub kind: KeyRecordKind,
     /// Today or earlier.
     pub occurred_on: NaiveDate,
     pub content: Text<5000>,
@@ -334,7 +334,7 @@ pub struct KeyRecordRequest {
 pub struct KeyRecordResponse {
     pub id: Uuid,
     pub item_id: Uuid,
-    pub kind: RecordKind,
+    pub kind: KeyRecordKind,
     pub occurred_on: NaiveDate,
     pub content: String,
     pub recorded_by: Uuid,
