@@ -149,6 +149,15 @@ pub struct Deputy {
     pub version: i32,
 }
 
+impl Deputy {
+    /// The memberships the deputy serves in at `level`.
+    pub fn serving_at(&self, level: Level) -> impl Iterator<Item = &Membership> {
+        self.memberships
+            .iter()
+            .filter(move |m| m.level == level && m.status == MembershipStatus::Serving)
+    }
+}
+
 /// The fields of a new deputy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewDeputy {

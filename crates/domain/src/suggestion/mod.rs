@@ -212,6 +212,11 @@ pub struct CoSigner {
 }
 
 impl SuggestionStatus {
+    /// Handled to the end (办结).
+    pub const fn is_closed(self) -> bool {
+        matches!(self, SuggestionStatus::Closed)
+    }
+
     /// Registered, or further along: what the office handles.
     pub const fn is_handled(self) -> bool {
         !matches!(

@@ -143,7 +143,7 @@ async fn detail(state: &AppState, l: KeyList) -> ApiResult<KeyListResponse> {
         let overdue = s.is_overdue(today);
         progress.items += 1;
         *progress.by_status.entry(s.status).or_default() += 1;
-        progress.closed += u32::from(s.status == SuggestionStatus::Closed);
+        progress.closed += u32::from(s.status.is_closed());
         progress.with_records += u32::from(!mine.is_empty());
         progress.overdue += u32::from(overdue);
         items.push(KeyItemView {

@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use renda_auth::Action;
 use renda_auth::motion_access::{self, MotionAction};
-use renda_domain::deputy::{Level, MembershipStatus};
+use renda_domain::deputy::Level;
 use renda_domain::id::DeputyId;
 use renda_domain::motion::{
     self as rules, Change, DecisionFacts, DecisionInput, DraftFacts, Motion, MotionError,
@@ -241,11 +241,13 @@ pub async fn draft_motion(
     let level = open_session.as_ref().map(|s| s.level);
     // Who serves at the session's level, and in which delegations.
     let serving = |d: &renda_domain::deputy::Deputy| -> Vec<String> {
-        d.memberships
-            .iter()
-            .filter(|m| Some(m.level) == level && m.status == MembershipStatus::Serving)
-            .map(|m| m.delegation.clone().unwrap_or_default())
-            .collect()
+        match level {
+            Some(l) => d
+                .serving_at(l)
+                .map(|m| m.delegation.clone().unwrap_or_default())
+                .collect(),
+            None => Vec::new(),
+        }
     };
     let mut existing = Vec::new();
     let mut serving_at_level = Vec::new();

@@ -129,11 +129,7 @@ pub async fn change_term(
                 .iter()
                 .any(|m| m.level == level && m.term == ending && m.end_date == Some(input.ended_on))
         }),
-        re_elected: count(&|d| {
-            d.memberships.iter().any(|m| {
-                m.level == level && m.term == next && m.status == MembershipStatus::Serving
-            })
-        }),
+        re_elected: count(&|d| d.serving_at(level).any(|m| m.term == next)),
         deputy_ids: saved.iter().map(|d| d.id).collect(),
         ending_term: input.ending_term,
         next_term: next,
