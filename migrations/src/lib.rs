@@ -28,6 +28,7 @@ mod m20261205_000019_motions;
 mod m20261205_000020_assignment_batches;
 mod m20261205_000021_key_supervision;
 mod m20261205_000022_number_series_scope;
+mod m20261205_000023_handling_practice;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000020_assignment_batches::Migration),
             Box::new(m20261205_000021_key_supervision::Migration),
             Box::new(m20261205_000022_number_series_scope::Migration),
+            Box::new(m20261205_000023_handling_practice::Migration),
         ]
     }
 }

@@ -286,7 +286,14 @@ impl Town {
                 }),
             )
             .await;
-        id(a.ok(201))
+        let s = id(a.ok(201));
+        // Each named co-signer confirms, so that they count.
+        for i in co_signers {
+            self.op(&self.deputies[*i].1, &s, "confirm-co-signature", json!({}))
+                .await
+                .ok(200);
+        }
+        s
     }
 
     async fn op(&self, token: &str, suggestion: &str, op: &str, body: Value) -> Answer {

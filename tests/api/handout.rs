@@ -313,6 +313,15 @@ async fn a_government_office_passes_on_to_a_department() {
         .post(&path("reply"), Some(&o.clerks[0]), &reply)
         .await
         .problem(403, "forbidden");
+    // The department replies after its co-unit's opinion.
+    o.app
+        .post(
+            &path("co-unit-opinion"),
+            Some(&o.clerks[2]),
+            &json!({"opinion": "配合选址。"}),
+        )
+        .await
+        .ok(200);
     o.app
         .post(&path("reply"), Some(&o.clerks[1]), &reply)
         .await

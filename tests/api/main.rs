@@ -25,6 +25,7 @@ mod livelihood;
 mod motions;
 mod observers;
 mod openapi;
+mod practice;
 mod races;
 mod security;
 mod suggestions;

@@ -115,9 +115,17 @@ impl World {
         a.ok(201)["id"].as_str().unwrap().to_owned()
     }
 
-    /// A suggestion submitted and registered.
+    /// A suggestion submitted (its co-signer confirmed) and registered.
     async fn registered(&self) -> String {
         let id = self.draft().await;
+        self.op(
+            &self.deputy_tokens[1],
+            &id,
+            "confirm-co-signature",
+            json!({}),
+        )
+        .await
+        .ok(200);
         self.op(&self.deputy_tokens[0], &id, "submit", json!({}))
             .await
             .ok(200);
@@ -139,7 +147,44 @@ impl World {
         id
     }
 
+    /// What the office's practice asks before a reply, as far as the
+    /// suggestion's state allows: the co-unit's opinion (unit 1, the
+    /// co-unit of `assigned`) and the lead unit's consultation with the
+    /// lead deputy. Refusals here are left to the reply to show.
+    async fn prepare_reply(&self, id: &str) {
+        let s = self.get(Some(&self.staff), id).await;
+        if !matches!(s.body["status"].as_str(), Some("assigned" | "rehandling")) {
+            return;
+        }
+        let co_unit_pending = s.body["co_units"].as_array().is_some_and(|c| {
+            c.iter()
+                .any(|u| u["unit_id"] == self.units[1].as_str() && u["opinion_at"].is_null())
+        });
+        if co_unit_pending {
+            self.op(
+                &self.unit_tokens[1],
+                id,
+                "co-unit-opinion",
+                json!({"opinion": "同意。"}),
+            )
+            .await
+            .ok(200);
+        }
+        if s.body["lead_unit_id"] == self.units[0].as_str() && s.body["color"] != "green" {
+            let today = self.app.clock.today();
+            self.op(
+                &self.unit_tokens[0],
+                id,
+                "consultations",
+                json!({"held_on": today, "form": "phone", "participants": "张伟代表", "agreed": "按此答复"}),
+            )
+            .await
+            .ok(201);
+        }
+    }
+
     async fn reply(&self, id: &str, category: &str) -> Answer {
+        self.prepare_reply(id).await;
         let mut body = json!({
             "category": category,
             "content": "已在三个社区建成助餐点。",
@@ -731,6 +776,9 @@ async fn wrong_roles_owners_and_states_are_refused() {
     )
     .await
     .problem(409, "invalid_state");
+    w.op(&w.deputy_tokens[1], &id, "confirm-co-signature", json!({}))
+        .await
+        .ok(200);
     w.op(&w.deputy_tokens[0], &id, "submit", json!({}))
         .await
         .ok(200);
@@ -1196,6 +1244,14 @@ async fn statistics_count_by_status_colour_category_and_unit() {
         .ok(200);
     w.draft().await;
     w.app.clock.advance(3);
+    w.op(
+        &w.unit_tokens[1],
+        &yellow,
+        "consultations",
+        json!({"held_on": w.app.clock.today(), "form": "meeting", "participants": "张伟代表", "agreed": "暂无条件实施"}),
+    )
+    .await
+    .ok(201);
     w.op(
         &w.unit_tokens[1],
         &yellow,
@@ -1678,10 +1734,9 @@ async fn operations_without_data_need_no_body() {
 }
 
 #[tokio::test]
-async fn rehandling_never_runs_past_six_months_from_assignment() {
+async fn rehandling_gets_its_full_period_even_late_in_the_six_months() {
     let w = world().await;
     let id = w.assigned("yellow").await;
-    let assigned_on = w.app.clock.today();
     w.app.clock.advance(170);
     w.reply(&id, "C").await.ok(200);
     let e = w
@@ -1692,14 +1747,12 @@ async fn rehandling_never_runs_past_six_months_from_assignment() {
             json!({"result": "unsatisfied"}),
         )
         .await;
-    let limit = assigned_on
-        .checked_add_months(chrono::Months::new(6))
-        .unwrap();
+    // Ten days are left of the six months; rehandling still gets its 30.
     assert_eq!(
         e.ok(200)["due_date"],
-        limit.to_string(),
-        "today + 30 would pass the limit"
+        (w.app.clock.today() + chrono::Duration::days(30)).to_string()
     );
+    assert_eq!(e.body["status"], "rehandling");
 }
 
 #[tokio::test]
@@ -1893,7 +1946,9 @@ async fn a_suggestions_records_page_like_every_collection() {
     loop {
         let a = w.app.get(&path, Some(&w.staff)).await;
         let b = a.ok(200).clone();
-        assert_eq!(b["total"], 5);
+        // Created, confirmed by the co-signer, submitted, registered,
+        // assigned, the co-unit's opinion, replied.
+        assert_eq!(b["total"], 7);
         seen.extend(
             b["items"]
                 .as_array()
@@ -1913,7 +1968,15 @@ async fn a_suggestions_records_page_like_every_collection() {
     }
     assert_eq!(
         seen,
-        ["created", "submitted", "registered", "assigned", "replied"]
+        [
+            "created",
+            "co_signature_confirmed",
+            "submitted",
+            "registered",
+            "assigned",
+            "co_unit_opinion",
+            "replied"
+        ]
     );
     w.app
         .get(

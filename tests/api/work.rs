@@ -681,6 +681,14 @@ async fn the_yearly_report_adds_up_exactly_what_was_recorded() {
         )
         .await;
     let sid = id(s.ok(201));
+    // B confirms: only a confirmed co-signer gets the duty record.
+    app.post(
+        &format!("/api/v1/suggestions/{sid}/confirm-co-signature"),
+        Some(&w.b.1),
+        &json!({}),
+    )
+    .await
+    .ok(200);
     app.post(
         &format!("/api/v1/suggestions/{sid}/submit"),
         Some(&w.a.1),

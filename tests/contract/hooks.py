@@ -16,7 +16,8 @@ missing test data:
   station other than itself (none when it is the only one); a supervision's deputies are not already on
   it;
 - `cursor` is left out: a cursor is opaque and only the server makes them;
-- an activity's or reception day's date and a record's date are today (they must lie within a
+- an activity's or reception day's date, a record's date and a
+  consultation's day are today (they must lie within a
   year of today, or not after it), and a webhook's address is on this
   machine (contract.py allows loopback for webhooks; a generated host name
   would not resolve);
@@ -65,7 +66,7 @@ REFERS_TO = {
     "committee_member_ids": "deputies", "co_signer_ids": "deputies", "lead_deputy_id": "deputies",
     "unit_id": "units", "unit_ids": "units", "body_id": "units", "body_ids": "units",
     "lead_unit_id": "units", "co_unit_ids": "units", "conflict_unit_ids": "units",
-    "audience_unit_id": "units",
+    "audience_unit_id": "units", "letter_unit_id": "units",
     "station_id": "stations", "station_ids": "stations",
     "observer_id": "observers", "observer_ids": "observers",
     "activity_id": "activities", "parent_id": "top_stations", "signer_ids": "county_deputies",
@@ -320,6 +321,8 @@ def before_call(ctx, case, **kwargs):
                 case.body["category"] = cats[len(case.body["category"]) % len(cats)]
         if isinstance(case.body.get("occurred_on"), str):
             case.body["occurred_on"] = today
+        if path.endswith("/consultations") and isinstance(case.body.get("held_on"), str):
+            case.body["held_on"] = today
         if path.startswith("/api/v1/webhooks") and isinstance(case.body.get("url"), str):
             case.body["url"] = "http://127.0.0.1:9/hook"
         if path.startswith("/api/v1/users") and isinstance(case.body.get("password"), str):

@@ -15,7 +15,7 @@ use crate::permission::{Decision, Principal};
 pub struct SuggestionScope {
     pub status: SuggestionStatus,
     pub lead_deputy_id: DeputyId,
-    /// Co-signers who have not withdrawn.
+    /// Co-signers still taking part: invited (a draft) or confirmed.
     pub co_signers: Vec<DeputyId>,
     pub lead_unit_id: Option<UnitId>,
     pub co_unit_ids: Vec<UnitId>,
@@ -24,6 +24,8 @@ pub struct SuggestionScope {
     /// The supervising leader's user id (red suggestions).
     pub supervisor_id: Option<UserId>,
     pub published: bool,
+    /// The unit a submission not registered was passed to as a letter.
+    pub letter_unit_id: Option<UnitId>,
 }
 
 /// What a caller asks to do with one suggestion.
@@ -36,8 +38,9 @@ pub enum SuggestionAction {
     ReadRecords,
     /// Change a draft, or submit it (the lead deputy).
     EditDraft,
-    /// Withdraw one's own co-signature before submission.
-    WithdrawCoSignature,
+    /// Confirm, decline or withdraw one's own co-signature before
+    /// submission.
+    AnswerCoSignature,
     /// The office's work: register, reject, assign, close, record on-site
     /// verifications, decide units' requests, publish, mark outstanding.
     Administer,
@@ -50,6 +53,13 @@ pub enum SuggestionAction {
     Evaluate,
     /// The supervising leader's notes and sign-off (red suggestions).
     Supervise,
+    /// A leader's instruction (批示), on any suggestion past its draft.
+    Instruct,
+    /// Read the leaders' instructions: the office, leaders and the units
+    /// handling the suggestion, not its deputies or the public.
+    ReadInstructions,
+    /// The unit a submission was passed to as a letter acknowledges it.
+    AcknowledgeLetter,
 }
 
 /// Which suggestions a caller may see, as a union of conditions.
@@ -92,12 +102,21 @@ impl Visibility {
                 .deputy
                 .is_some_and(|d| s.lead_deputy_id == d || s.co_signers.contains(&d))
             || (self.submitted && s.status != SuggestionStatus::Draft)
+            || self.unit.is_some_and(|u| s.handled_by(u))
             || self.unit.is_some_and(|u| {
-                UNIT_VISIBLE.contains(&s.status)
-                    && (s.lead_unit_id == Some(u)
-                        || s.co_unit_ids.contains(&u)
-                        || s.dispatcher_unit_id == Some(u))
+                s.status == SuggestionStatus::NotRegistered && s.letter_unit_id == Some(u)
             })
+    }
+}
+
+impl SuggestionScope {
+    /// Whether `unit` handles the suggestion: its lead unit, a co-unit or
+    /// the office that passed it on, from the assignment on.
+    pub fn handled_by(&self, unit: UnitId) -> bool {
+        UNIT_VISIBLE.contains(&self.status)
+            && (self.lead_unit_id == Some(unit)
+                || self.co_unit_ids.contains(&unit)
+                || self.dispatcher_unit_id == Some(unit))
     }
 }
 
@@ -133,7 +152,7 @@ pub fn decide_suggestion(
     let allowed = match action {
         SuggestionAction::Read | SuggestionAction::ReadRecords => true,
         SuggestionAction::EditDraft | SuggestionAction::Evaluate => lead_deputy,
-        SuggestionAction::WithdrawCoSignature => {
+        SuggestionAction::AnswerCoSignature => {
             a.has(Role::Deputy) && a.deputy_id.is_some_and(|d| s.co_signers.contains(&d))
         }
         SuggestionAction::Administer => a.has(Role::Staff),
@@ -144,6 +163,14 @@ pub fn decide_suggestion(
             a.has(Role::Unit) && a.unit_id.is_some_and(|u| s.co_unit_ids.contains(&u))
         }
         SuggestionAction::Supervise => a.has(Role::Leader) && s.supervisor_id == Some(a.user_id),
+        SuggestionAction::Instruct => a.has(Role::Leader),
+        SuggestionAction::ReadInstructions => {
+            a.roles.any(&[Role::Staff, Role::Leader])
+                || (a.has(Role::Unit) && a.unit_id.is_some_and(|u| s.handled_by(u)))
+        }
+        SuggestionAction::AcknowledgeLetter => {
+            a.has(Role::Unit) && a.unit_id.is_some() && a.unit_id == s.letter_unit_id
+        }
     };
     if allowed {
         Decision::Allow
@@ -179,6 +206,7 @@ mod tests {
             dispatcher_unit_id: None,
             supervisor_id: Some(Uuid::from_u128(5).into()),
             published: false,
+            letter_unit_id: None,
         }
     }
 
@@ -193,6 +221,30 @@ mod tests {
         assert_eq!(decide_suggestion(&office, ReadRecords, &s), Allow);
         assert_eq!(decide_suggestion(&office, HandleAsLeadUnit, &s), Forbidden);
         assert!(visibility(&office).can_see(&s));
+    }
+
+    #[test]
+    fn a_letter_is_read_and_acknowledged_by_its_unit_only() {
+        let s = SuggestionScope {
+            letter_unit_id: Some(Uuid::from_u128(202).into()),
+            lead_unit_id: None,
+            co_unit_ids: vec![],
+            ..scope(NotRegistered)
+        };
+        let unit = actor(6, &[Role::Unit], None, Some(202));
+        let other = actor(7, &[Role::Unit], None, Some(200));
+        let staff = actor(4, &[Role::Staff], None, None);
+        assert_eq!(decide_suggestion(&unit, Read, &s), Allow);
+        assert_eq!(decide_suggestion(&unit, AcknowledgeLetter, &s), Allow);
+        assert_eq!(decide_suggestion(&unit, HandleAsLeadUnit, &s), Forbidden);
+        assert_eq!(decide_suggestion(&other, Read, &s), NotFound);
+        assert_eq!(decide_suggestion(&staff, AcknowledgeLetter, &s), Forbidden);
+        // Only while it is a letter: the same unit named on a draft sees nothing.
+        let draft = SuggestionScope {
+            status: Draft,
+            ..s.clone()
+        };
+        assert_eq!(decide_suggestion(&unit, Read, &draft), NotFound);
     }
 
     #[test]
@@ -216,8 +268,8 @@ mod tests {
             (&author, Draft, EditDraft, Allow),
             (&cosigner, Draft, Read, Allow),
             (&cosigner, Draft, EditDraft, Forbidden),
-            (&cosigner, Draft, WithdrawCoSignature, Allow),
-            (&author, Draft, WithdrawCoSignature, Forbidden),
+            (&cosigner, Draft, AnswerCoSignature, Allow),
+            (&author, Draft, AnswerCoSignature, Forbidden),
             (&other_deputy, Draft, Read, NotFound),
             (&staff, Draft, Read, NotFound),
             (&admin, Draft, Read, NotFound),
@@ -247,6 +299,18 @@ mod tests {
             (&supervisor, Replied, Supervise, Allow),
             (&other_leader, Replied, Supervise, Forbidden),
             (&staff, Replied, Supervise, Forbidden),
+            // instructions: any leader gives them; the office, leaders and
+            // the handling units read them, the deputies do not
+            (&other_leader, Submitted, Instruct, Allow),
+            (&staff, Submitted, Instruct, Forbidden),
+            (&lead_unit, Assigned, Instruct, Forbidden),
+            (&staff, Submitted, ReadInstructions, Allow),
+            (&other_leader, Closed, ReadInstructions, Allow),
+            (&lead_unit, Assigned, ReadInstructions, Allow),
+            (&co_unit, Replied, ReadInstructions, Allow),
+            (&author, Assigned, ReadInstructions, Forbidden),
+            (&cosigner, Closed, ReadInstructions, Forbidden),
+            (&other_unit, Assigned, ReadInstructions, NotFound),
         ];
         for (who, status, action, want) in table {
             assert_eq!(

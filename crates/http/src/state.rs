@@ -27,8 +27,8 @@ pub struct AppState {
     pub stats_ttl: std::time::Duration,
     /// Where uploaded files are kept (`attachments/` below it).
     pub data_dir: std::path::PathBuf,
-    /// Default days given to units.
-    pub deadlines: renda_domain::suggestion::DeadlinePolicy,
+    /// The handling practice: deadlines, 面商, rehandling, evaluation.
+    pub handling: renda_domain::suggestion::HandlingPolicy,
     /// The deputies a joint motion needs at each level.
     pub motion_thresholds: renda_domain::motion::Thresholds,
     /// Anonymous constituent opinions allowed per client address.
@@ -135,7 +135,7 @@ impl AppState {
             stats_cache: Arc::new(StatsCache::default()),
             stats_ttl: std::time::Duration::from_secs(5),
             data_dir: std::path::PathBuf::from("data"),
-            deadlines: renda_domain::suggestion::DeadlinePolicy::default(),
+            handling: renda_domain::suggestion::HandlingPolicy::default(),
             motion_thresholds: renda_domain::motion::Thresholds::default(),
             opinion_limiter: Arc::new(crate::ratelimit::RateLimiter::shared(
                 10,
@@ -239,9 +239,9 @@ impl AppState {
         self
     }
 
-    /// The same state with other default deadlines.
-    pub fn with_deadlines(mut self, deadlines: renda_domain::suggestion::DeadlinePolicy) -> Self {
-        self.deadlines = deadlines;
+    /// The same state with another handling practice.
+    pub fn with_handling(mut self, handling: renda_domain::suggestion::HandlingPolicy) -> Self {
+        self.handling = handling;
         self
     }
 

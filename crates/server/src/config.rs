@@ -50,10 +50,16 @@ pub struct Config {
     pub db_pool: u32,
     /// `RENDA_DATA_DIR`, default `data`: where uploaded files are kept.
     pub data_dir: std::path::PathBuf,
-    /// `RENDA_DEADLINE_GREEN_DAYS` (30), `_YELLOW_DAYS` (90), `_RED_DAYS`
-    /// (90, at most 180) and `_REHANDLING_DAYS` (30): default days given
-    /// to units, never past six months.
-    pub deadlines: renda_domain::suggestion::DeadlinePolicy,
+    /// The handling practice. `RENDA_DEADLINE_GREEN_DAYS` (30),
+    /// `_YELLOW_DAYS` (90), `_RED_DAYS` (90, at most 180) and
+    /// `_REHANDLING_DAYS` (30): default days given to units, never past
+    /// six months. `RENDA_CONSULTATION_COLORS` (`yellow,red`; `none`):
+    /// colours whose reply needs a 面商 record first.
+    /// `RENDA_MAX_REHANDLINGS` (1): rehandlings after an unsatisfied
+    /// evaluation. `RENDA_EVALUATION_DAYS` (30; 0 = no limit): days a
+    /// deputy has to evaluate. `RENDA_CO_UNITS_FIRST` (`true`): the lead
+    /// unit replies after the co-units' opinions or deadlines.
+    pub handling: renda_domain::suggestion::HandlingPolicy,
     /// `RENDA_SESSION_NUMBER_FORMAT` (`{session} 第{seq:4}号`) and
     /// `RENDA_YEAR_NUMBER_FORMAT` (`{year}-{seq:4}`): how suggestions are
     /// numbered during a session and between sessions;
@@ -118,16 +124,36 @@ impl Config {
             Some("json") => true,
             Some(other) => bail!("RENDA_LOG_FORMAT must be `text` or `json`, not `{other}`"),
         };
-        let d = renda_domain::suggestion::DeadlinePolicy::default();
-        let deadlines = renda_domain::suggestion::DeadlinePolicy {
+        let d = renda_domain::suggestion::HandlingPolicy::default();
+        let handling = renda_domain::suggestion::HandlingPolicy {
             green_days: days("RENDA_DEADLINE_GREEN_DAYS", d.green_days)?,
             yellow_days: days("RENDA_DEADLINE_YELLOW_DAYS", d.yellow_days)?,
             red_days: days("RENDA_DEADLINE_RED_DAYS", d.red_days)?,
             rehandling_days: days("RENDA_DEADLINE_REHANDLING_DAYS", d.rehandling_days)?,
+            consultation: match env("RENDA_CONSULTATION_COLORS") {
+                Some(v) => renda_domain::suggestion::Colors::parse(&v)
+                    .map_err(|e| anyhow::anyhow!("RENDA_CONSULTATION_COLORS: {e}"))?,
+                None => d.consultation,
+            },
+            max_rehandlings: match env("RENDA_MAX_REHANDLINGS") {
+                Some(v) => v
+                    .parse()
+                    .context("RENDA_MAX_REHANDLINGS must be a number")?,
+                None => d.max_rehandlings,
+            },
+            evaluation_days: days("RENDA_EVALUATION_DAYS", d.evaluation_days)?,
+            co_units_first: match env("RENDA_CO_UNITS_FIRST").as_deref() {
+                None => d.co_units_first,
+                Some("true" | "1") => true,
+                Some("false" | "0") => false,
+                Some(other) => {
+                    bail!("RENDA_CO_UNITS_FIRST must be `true` or `false`, not `{other}`")
+                }
+            },
         };
-        deadlines
+        handling
             .check()
-            .map_err(|e| anyhow::anyhow!("RENDA_DEADLINE_*: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("handling policy: {e}"))?;
         let format = |name, default, for_session| {
             let pattern = env(name).unwrap_or_else(|| String::from(default));
             renda_domain::congress::NumberFormat::parse(&pattern, for_session)
@@ -252,7 +278,7 @@ impl Config {
             data_dir: env("RENDA_DATA_DIR")
                 .unwrap_or_else(|| "data".into())
                 .into(),
-            deadlines,
+            handling,
             numbering,
             motion_thresholds,
             opinion_limit,

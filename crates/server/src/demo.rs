@@ -10,8 +10,8 @@ use renda_domain::deputy::{
     DeputyStatus, Gender, Level, Link, LinkKind, Membership, MembershipStatus, NewDeputy,
 };
 use renda_domain::suggestion::{
-    self as rules, AssignFacts, AssignInput, By, Change, Color, Ctx, DeadlinePolicy, DraftFacts,
-    DraftInput, EvaluationResult, RecordCounts, RecordInput, ReplyCategory, ReplyInput,
+    self as rules, AssignFacts, AssignInput, By, Change, Color, Ctx, DraftFacts, DraftInput,
+    EvaluationResult, HandlingPolicy, RecordCounts, RecordInput, ReplyCategory, ReplyInput,
     SessionTiming, Suggestion, SuggestionError, SuggestionRecordKind, SuggestionSource,
     SuggestionStatus,
 };
@@ -210,6 +210,62 @@ impl Accounts<'_> {
 }
 
 /// Saves what a domain command decided, as the API would.
+/// Noon in China on `day`, or now when `day` is `today`.
+fn past_noon(day: NaiveDate, today: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    match day.and_hms_opt(4, 0, 0) {
+        Some(t) if day < today => t.and_utc(),
+        _ => renda_domain::time::now(),
+    }
+}
+
+/// The demo's reply letter number `i`, of `category`, dated `day`.
+fn demo_reply(i: usize, day: NaiveDate, category: ReplyCategory) -> ReplyInput {
+    ReplyInput {
+        id: Uuid::now_v7(),
+        category,
+        content: "经研究，已将该建议列入年度工作计划，具体措施如下……".into(),
+        document_number: Some(format!("宿城政函〔2026〕{}号", 10 + i)),
+        signed_by: Some("李明".into()),
+        responsible_person: Some("王芳".into()),
+        handler_name: Some("赵磊".into()),
+        handler_phone: Some("0527-84351234".into()),
+        reply_date: Some(day),
+        commitment: (category == ReplyCategory::B)
+            .then(|| ("年内完成".to_owned(), NaiveDate::from_ymd_opt(2026, 12, 31))),
+    }
+}
+
+/// The lead unit's reply, after recording its consultation (面商) with the
+/// lead deputy when `consult`: the suggestion as saved with the record,
+/// and the reply command's outcome.
+async fn reply_after_consulting(
+    store: &Store,
+    ctx: &AuditCtx,
+    s: Suggestion,
+    reply: ReplyInput,
+    consult: bool,
+    unit_ctx: &Ctx<'_>,
+) -> anyhow::Result<(Suggestion, Result<Change, SuggestionError>)> {
+    let mut s = s;
+    if consult {
+        let input = rules::ConsultationInput {
+            id: Uuid::now_v7(),
+            held_on: unit_ctx.today,
+            form: rules::ConsultationForm::Visit,
+            participants: "领衔代表、承办单位分管负责同志".into(),
+            agreed: "说明办理思路和时间安排，代表同意按此答复".into(),
+        };
+        let c = rules::consult(&s, input, unit_ctx);
+        s = apply(store, ctx, &s, c).await?;
+    }
+    let facts = rules::ReplyFacts {
+        requests: &[],
+        consultations: u32::from(consult),
+    };
+    let replied = rules::reply(&s, reply, &facts, unit_ctx);
+    Ok((s, replied))
+}
+
 async fn apply(
     store: &Store,
     ctx: &AuditCtx,
@@ -354,7 +410,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
 
     // Sixty suggestions in every state and colour, driven through the
     // same domain commands as the API.
-    let policy = DeadlinePolicy::default();
+    let policy = HandlingPolicy::default();
     let by = |user_id| By {
         user_id,
         deputy_id: None,
@@ -366,6 +422,13 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
         today,
         policy: &policy,
     };
+    let as_deputy = |today, user_id, deputy: Uuid| Ctx {
+        by: By {
+            deputy_id: Some(deputy.into()),
+            ..by(user_id)
+        },
+        ..at(today, user_id)
+    };
     let mut count = 0;
     for i in 0..60usize {
         let (category, title, content) = TOPICS[i % TOPICS.len()];
@@ -374,7 +437,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
             actor_username: Some(format!("demo-deputy{}", i % 5)),
             ..ctx.clone()
         };
-        let co_signers = vec![deputies[(i + 21) % 100].id, deputies[(i + 42) % 100].id];
+        let co_signers = [deputies[(i + 21) % 100].id, deputies[(i + 42) % 100].id];
         let input = DraftInput {
             title: if i < TOPICS.len() {
                 title.into()
@@ -390,7 +453,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
             } else {
                 SessionTiming::DuringSession
             },
-            co_signer_ids: renda_domain::id::from_uuids(co_signers.clone()),
+            co_signer_ids: renda_domain::id::from_uuids(co_signers.to_vec()),
             source: Some(if i % 7 == 0 {
                 SuggestionSource::ConstituentOpinion
             } else {
@@ -400,13 +463,32 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
         };
         let facts = DraftFacts {
             category_known: true,
-            existing_deputies: renda_domain::id::from_uuids(co_signers),
+            existing_deputies: renda_domain::id::from_uuids(co_signers.to_vec()),
             lead_term_ended: false,
         };
         let new = rules::draft(input, lead.id.into(), &facts, staff.into())
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let s = store.create_suggestion(&author_ctx, new).await?;
+        let mut s = store.create_suggestion(&author_ctx, new).await?;
         count += 1;
+        // The first co-signer confirms; the second confirms most times,
+        // sometimes declines, sometimes never answers (and drops out on
+        // submission).
+        for (k, d) in co_signers.iter().enumerate() {
+            let answer = match (k, i % 6) {
+                (0, _) | (_, 0..=2) => Some(true),
+                (_, 3) => Some(false),
+                _ => None,
+            };
+            if let Some(agree) = answer {
+                let c = rules::answer_co_signature(
+                    &s,
+                    agree,
+                    None,
+                    &as_deputy(today, staff.into(), *d),
+                );
+                s = apply(store, &ctx, &s, c).await?;
+            }
+        }
         let stage = i % 10; // 0 draft, 1 submitted, 2 rejected, 3 registered, 4-5 assigned, 6 replied, 7 rehandling, 8-9 closed
         if stage == 0 {
             continue;
@@ -422,8 +504,20 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
             continue;
         }
         if stage == 2 {
+            // Every other one goes to a unit as a letter (转来信), and the
+            // first of those is acknowledged.
             let reason = "属于信访事项，已转交有关部门办理".to_owned();
-            apply(store, &ctx, &s, rules::reject(&s, reason)).await?;
+            let letter_to = (i % 20 == 2).then_some((units[1 + i % 13].into(), true));
+            let rejected = rules::reject(&s, reason, letter_to, &at(today, staff.into()));
+            let s = apply(store, &ctx, &s, rejected).await?;
+            if i == 2 {
+                let ack = rules::acknowledge_letter(
+                    &s,
+                    Some("已阅，作工作参考".into()),
+                    &at(today, staff.into()),
+                );
+                apply(store, &ctx, &s, ack).await?;
+            }
             continue;
         }
         let s = apply(
@@ -439,9 +533,12 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
         let color = [Color::Green, Color::Yellow, Color::Red][i % 3];
         let unit = units[1 + i % 13];
         let red = color == Color::Red;
-        // Assigned in the past: the fifth stage long enough ago to be overdue.
+        // Assigned in the past: the fifth stage long enough ago to be
+        // overdue, and the one the deputy never evaluates long enough ago
+        // for their time to pass.
+        let unevaluated = i % 20 == 16;
         let assigned_on = today
-            .checked_sub_days(Days::new(if stage == 5 { 100 } else { 20 }))
+            .checked_sub_days(Days::new(if stage == 5 || unevaluated { 100 } else { 20 }))
             .unwrap_or(today);
         let input = AssignInput {
             lead_unit_id: unit.into(),
@@ -457,40 +554,73 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
             supervisor_is_leader: red.then_some(true),
         };
         let assigned = rules::assign(&s, input, &facts, &at(assigned_on, staff.into()));
-        let s = apply(store, &ctx, &s, assigned).await?;
+        let mut s = apply(store, &ctx, &s, assigned).await?;
+        if red {
+            let given = rules::instruct(
+                &s,
+                Uuid::now_v7(),
+                "请承办单位主要负责同志亲自督办，按期答复。".into(),
+                &at(today, leader.into()),
+            );
+            s = apply(store, &ctx, &s, given).await?;
+        }
         if stage <= 5 {
             continue;
         }
-        let category = [ReplyCategory::A, ReplyCategory::B, ReplyCategory::C][i % 3];
-        let reply = ReplyInput {
-            id: Uuid::now_v7(),
-            category,
-            content: "经研究，已将该建议列入年度工作计划，具体措施如下……".into(),
-            document_number: Some(format!("宿城政函〔2026〕{}号", 10 + i)),
-            signed_by: Some("李明".into()),
-            responsible_person: Some("王芳".into()),
-            handler_name: Some("赵磊".into()),
-            handler_phone: Some("0527-84351234".into()),
-            reply_date: Some(today),
-            commitment: (category == ReplyCategory::B)
-                .then(|| ("年内完成".to_owned(), NaiveDate::from_ymd_opt(2026, 12, 31))),
+        let replied_on = if unevaluated {
+            today.checked_sub_days(Days::new(40)).unwrap_or(today)
+        } else {
+            today
         };
-        let replied = rules::reply(&s, reply, &[], &at(today, staff.into()));
-        let s = apply(store, &ctx, &s, replied).await?;
-        if stage == 6 {
+        let unit_ctx = |day| Ctx {
+            by: By {
+                unit_id: Some(unit.into()),
+                ..by(staff.into())
+            },
+            now: past_noon(day, today),
+            ..at(day, staff.into())
+        };
+        let category = [ReplyCategory::A, ReplyCategory::B, ReplyCategory::C][i % 3];
+        let reply = demo_reply(i, replied_on, category);
+        let consulted = color != Color::Green || i % 2 == 0;
+        let (s, replied) =
+            reply_after_consulting(store, &ctx, s, reply, consulted, &unit_ctx(replied_on)).await?;
+        let mut s = apply(store, &ctx, &s, replied).await?;
+        if stage == 6 && !unevaluated {
             continue;
         }
-        let result = if stage == 7 {
-            EvaluationResult::Unsatisfied
-        } else {
-            EvaluationResult::Satisfied
-        };
-        let evaluated = rules::evaluate(&s, result, None, &at(today, staff.into()));
-        let s = apply(store, &ctx, &s, evaluated).await?;
+        if !unevaluated {
+            let result = if stage == 7 {
+                EvaluationResult::Unsatisfied
+            } else {
+                EvaluationResult::Satisfied
+            };
+            let evaluated = rules::evaluate(&s, result, None, &at(today, staff.into()));
+            s = apply(store, &ctx, &s, evaluated).await?;
+        }
+        if s.status == SuggestionStatus::Rehandling && i % 20 == 17 {
+            // Handled again, and unsatisfied once more: the final evaluation.
+            let again = ReplyInput {
+                id: Uuid::now_v7(),
+                category: ReplyCategory::C,
+                content: "经再次研究，受用地条件限制，近期确难实施，已列入远期规划。".into(),
+                commitment: None,
+                ..demo_reply(i, today, ReplyCategory::C)
+            };
+            let (t, replied) =
+                reply_after_consulting(store, &ctx, s, again, true, &unit_ctx(today)).await?;
+            s = apply(store, &ctx, &t, replied).await?;
+            let last = rules::evaluate(
+                &s,
+                EvaluationResult::Unsatisfied,
+                Some("仍不满意".into()),
+                &at(today, staff.into()),
+            );
+            s = apply(store, &ctx, &s, last).await?;
+        }
         if s.status != SuggestionStatus::Replied {
             continue; // green closes on evaluation; rehandling waits
         }
-        let mut s = s;
         if color == Color::Yellow {
             let record = RecordInput {
                 occurred_on: Some(today),

@@ -226,7 +226,7 @@ pub async fn hand_out(
     today: NaiveDate,
 ) -> anyhow::Result<String> {
     use renda_domain::suggestion::{
-        self as s, AssignInput, BatchInput, BatchRow, Color, DeadlinePolicy, SuggestionStatus,
+        self as s, AssignInput, BatchInput, BatchRow, Color, HandlingPolicy, SuggestionStatus,
     };
     use renda_persistence::suggestions::{SuggestionFilter, SuggestionVisibility};
     let vis = SuggestionVisibility {
@@ -273,7 +273,7 @@ pub async fn hand_out(
         document_number: Some(format!("宿城人常办〔{}〕3号", today.year())),
         rows,
     };
-    let policy = DeadlinePolicy::default();
+    let policy = HandlingPolicy::default();
     let c = s::Ctx {
         by: s::By {
             user_id: staff.into(),

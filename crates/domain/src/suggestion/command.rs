@@ -29,7 +29,7 @@ pub struct Ctx<'a> {
     pub now: DateTime<Utc>,
     /// Today in China Standard Time.
     pub today: NaiveDate,
-    pub policy: &'a DeadlinePolicy,
+    pub policy: &'a HandlingPolicy,
 }
 
 pub(super) type CmdResult<T> = Result<T, SuggestionError>;
@@ -73,7 +73,8 @@ fn note_detail(note: Option<String>) -> Option<serde_json::Value> {
 }
 
 /// Submits (files) a draft: a duty of the lead deputy and of every
-/// co-signer. Filed while `open_session` (the open session of the lead
+/// confirmed co-signer; co-signers who have not answered drop out
+/// (`lapsed`). Filed while `open_session` (the open session of the lead
 /// deputy's level, as the store knows it) sits, the suggestion belongs to
 /// that session: its term, session and timing become the session's, and
 /// it will be numbered in the session's series. A lead deputy whose terms
@@ -101,6 +102,17 @@ pub fn submit(
         d["congress_session_id"] = json!(session.id);
         d["congress_session"] = json!(session.name());
     }
+    let mut lapsed = Vec::new();
+    for c in &mut after.co_signers {
+        if c.status == CoSignatureStatus::Invited {
+            c.status = CoSignatureStatus::Lapsed;
+            c.withdrawn_at = Some(ctx.now);
+            lapsed.push(c.deputy_id);
+        }
+    }
+    if !lapsed.is_empty() {
+        detail.get_or_insert_with(|| json!({}))["lapsed_co_signers"] = json!(lapsed);
+    }
     let duty = |deputy_id, kind| {
         Effect::Duty(NewDuty {
             deputy_id,
@@ -114,29 +126,58 @@ pub fn submit(
     };
     let mut effects = vec![duty(s.lead_deputy_id, DutyKind::SuggestionSubmitted)];
     effects.extend(
-        s.active_co_signers()
+        after
+            .active_co_signers()
             .map(|d| duty(d, DutyKind::SuggestionCoSigned)),
     );
     Ok(change(after, "submitted", detail, effects))
 }
 
-/// The caller, a co-signer, withdraws before submission.
-pub fn withdraw_co_signature(s: &Suggestion, note: Option<String>, ctx: &Ctx) -> CmdResult<Change> {
+/// The caller, a named co-signer, answers the invitation before
+/// submission: `agree` confirms; otherwise they decline, or withdraw a
+/// confirmation given earlier. Answering the same way twice changes
+/// nothing. Who declined or withdrew takes part again only if the lead
+/// deputy names them anew.
+pub fn answer_co_signature(
+    s: &Suggestion,
+    agree: bool,
+    note: Option<String>,
+    ctx: &Ctx,
+) -> CmdResult<Change> {
+    use CoSignatureStatus as S;
     require_status(s, &[SuggestionStatus::Draft])?;
     let me = ctx.by.deputy_id;
     let mut after = s.clone();
-    for c in &mut after.co_signers {
-        if Some(c.deputy_id) == me && c.withdrawn_at.is_none() {
-            c.withdrawn_at = Some(ctx.now);
+    let mut action = if agree {
+        "co_signature_confirmed"
+    } else {
+        "co_signature_declined"
+    };
+    for c in after
+        .co_signers
+        .iter_mut()
+        .filter(|c| Some(c.deputy_id) == me)
+    {
+        match (c.status, agree) {
+            (S::Invited, true) => {
+                c.status = S::Confirmed;
+                c.confirmed_at = Some(ctx.now);
+            }
+            (S::Invited, false) => {
+                c.status = S::Declined;
+                c.withdrawn_at = Some(ctx.now);
+            }
+            (S::Confirmed, false) => {
+                c.status = S::Withdrawn;
+                c.withdrawn_at = Some(ctx.now);
+                action = "co_signature_withdrawn";
+            }
+            (S::Withdrawn, false) => action = "co_signature_withdrawn",
+            _ => {}
         }
     }
     let detail = json!({"deputy_id": me, "note": note});
-    Ok(change(
-        after,
-        "co_signature_withdrawn",
-        Some(detail),
-        vec![],
-    ))
+    Ok(change(after, action, Some(detail), vec![]))
 }
 
 /// Registers (立案) a submitted suggestion; the store gives its number.
@@ -147,18 +188,33 @@ pub fn register(s: &Suggestion, note: Option<String>, ctx: &Ctx) -> CmdResult<Ch
     Ok(change(after, "registered", note_detail(note), vec![]))
 }
 
-/// Declines to register (不予立案), with a reason. Final.
-pub fn reject(s: &Suggestion, reason: String) -> CmdResult<Change> {
+/// Declines to register (不予立案), with a reason. Final. With
+/// `letter_to` (a unit, and whether it exists) the submission goes to
+/// that unit as a letter for its reference (转来信) in the same step.
+pub fn reject(
+    s: &Suggestion,
+    reason: String,
+    letter_to: Option<(UnitId, bool)>,
+    ctx: &Ctx,
+) -> CmdResult<Change> {
     refuse(blank_issues(&[("reason", &reason)]))?;
+    if letter_to.is_some_and(|(_, exists)| !exists) {
+        return Err(SuggestionError::field("letter_unit_id", Issue::UnknownUnit));
+    }
     let mut after = s.clone();
     after.status = step(s, Transition::Reject)?;
     after.reject_reason = Some(reason.clone());
-    Ok(change(
-        after,
-        "rejected",
-        Some(json!({"reason": reason})),
-        vec![],
-    ))
+    let mut detail = json!({"reason": reason});
+    if let Some((unit_id, _)) = letter_to {
+        after.letter = Some(Letter {
+            unit_id,
+            passed_at: ctx.now,
+            acknowledged_at: None,
+            acknowledgement: None,
+        });
+        detail["letter_unit_id"] = json!(unit_id);
+    }
+    Ok(change(after, "rejected", Some(detail), vec![]))
 }
 
 /// An assignment to units.
@@ -306,16 +362,30 @@ pub struct ReplyInput {
     pub commitment: Option<(String, Option<NaiveDate>)>,
 }
 
+/// What the store knows that bears on a reply.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReplyFacts<'a> {
+    /// The units' requests on the suggestion.
+    pub requests: &'a [UnitRequest],
+    /// The consultations (面商) with the lead deputy recorded for this
+    /// round of handling that the deputy has not disputed.
+    pub consultations: u32,
+}
+
 /// The lead unit's reply. Refused while the unit's own request to hand
-/// the suggestion back waits; a B reply opens a commitment.
+/// the suggestion back waits, before the consultation the policy asks of
+/// the colour, and (when the policy puts co-units first) while a co-unit
+/// within its deadline has not sent its opinion. A B reply opens a
+/// commitment.
 pub fn reply(
     s: &Suggestion,
     input: ReplyInput,
-    requests: &[UnitRequest],
+    facts: &ReplyFacts,
     ctx: &Ctx,
 ) -> CmdResult<Change> {
     refuse(blank_issues(&[("content", &input.content)]))?;
-    if requests
+    if facts
+        .requests
         .iter()
         .any(|r| r.status == RequestStatus::Pending && r.kind == RequestKind::Reassignment)
     {
@@ -327,8 +397,26 @@ pub fn reply(
             Issue::CommitmentRequired,
         ));
     }
+    require_status(
+        s,
+        &[SuggestionStatus::Assigned, SuggestionStatus::Rehandling],
+    )?;
+    if ctx.policy.co_units_first {
+        let waiting: Vec<UnitId> = s
+            .co_units
+            .iter()
+            .filter(|c| c.opinion_at.is_none() && c.deadline.is_none_or(|d| ctx.today <= d))
+            .map(|c| c.unit_id)
+            .collect();
+        if !waiting.is_empty() {
+            return Err(SuggestionError::CoUnitOpinionsPending(waiting));
+        }
+    }
+    if ctx.policy.needs_consultation(s.color) && facts.consultations == 0 {
+        return Err(SuggestionError::ConsultationRequired);
+    }
     let status = step(s, Transition::Reply)?;
-    let round = s.reply.as_ref().map_or(1, |r| r.round + 1);
+    let round = s.next_reply_round();
     let reply = Reply {
         id: input.id,
         round,
@@ -387,8 +475,10 @@ pub fn co_unit_opinion(s: &Suggestion, opinion: String, ctx: &Ctx) -> CmdResult<
     ))
 }
 
-/// The lead deputy's evaluation of the latest reply: unsatisfied starts
-/// rehandling with a new deadline; a satisfied green suggestion closes.
+/// The lead deputy's evaluation of the latest reply. Unsatisfied starts
+/// rehandling with a new deadline while the policy allows another round;
+/// after the last round it is the final evaluation, on record, and the
+/// office closes the suggestion. A satisfied green suggestion closes.
 pub fn evaluate(
     s: &Suggestion,
     result: EvaluationResult,
@@ -398,17 +488,18 @@ pub fn evaluate(
     if s.status == SuggestionStatus::Replied && s.evaluation_result.is_some() {
         return Err(SuggestionError::AlreadyEvaluated);
     }
-    let status = step(s, Transition::Evaluate(result))?;
+    let mut status = step(s, Transition::Evaluate(result))?;
+    let last_round = !s.may_be_rehandled(ctx.policy);
+    if status == SuggestionStatus::Rehandling && last_round {
+        status = SuggestionStatus::Replied;
+    }
     let mut after = s.clone();
     after.status = status;
     after.evaluation_result = Some(result);
     after.evaluation_comment = comment.clone();
     after.evaluated_at = Some(ctx.now);
     if status == SuggestionStatus::Rehandling {
-        let assigned = s.assigned_on.unwrap_or(ctx.today);
-        after.deadline = Some(rehandling_deadline(
-            assigned, s.color, ctx.today, ctx.policy,
-        ));
+        after.deadline = Some(rehandling_deadline(ctx.today, ctx.policy));
         after.overdue_recorded = false;
         after.signed_off_at = None;
         after.signed_off_by = None;
@@ -416,7 +507,10 @@ pub fn evaluate(
     if status == SuggestionStatus::Closed {
         after.closed_at = Some(ctx.now);
     }
-    let detail = json!({"result": result, "comment": comment, "due_date": after.deadline});
+    let mut detail = json!({"result": result, "comment": comment, "due_date": after.deadline});
+    if result == EvaluationResult::Unsatisfied && last_round {
+        detail["final"] = json!(true);
+    }
     Ok(change(after, "evaluated", Some(detail), vec![]))
 }
 
@@ -491,7 +585,11 @@ pub struct RecordCounts {
     pub supervision_notes: u32,
 }
 
-/// Closes a replied and evaluated suggestion by its colour's rule.
+/// Closes a replied suggestion by its colour's rule, once the lead
+/// deputy's evaluation is on record: satisfied or basically satisfied,
+/// or unsatisfied with no rehandling left (final). A reply the deputy has
+/// not evaluated within the policy's days closes as not evaluated, a fact
+/// on the timeline and in the figures.
 pub fn close(
     s: &Suggestion,
     note: Option<String>,
@@ -499,11 +597,13 @@ pub fn close(
     ctx: &Ctx,
 ) -> CmdResult<Change> {
     let status = step(s, Transition::Close)?;
+    let lapsed = s.evaluation_result.is_none() && s.evaluation_lapsed(ctx.policy, ctx.today);
     let facts = CloseFacts {
-        evaluated: matches!(
-            s.evaluation_result,
-            Some(EvaluationResult::Satisfied | EvaluationResult::BasicallySatisfied)
-        ),
+        evaluated: match s.evaluation_result {
+            Some(EvaluationResult::Satisfied | EvaluationResult::BasicallySatisfied) => true,
+            Some(EvaluationResult::Unsatisfied) => !s.may_be_rehandled(ctx.policy),
+            None => lapsed,
+        },
         verifications: records.verifications,
         supervision_notes: records.supervision_notes,
         signed_off: s.signed_off_at.is_some(),
@@ -515,7 +615,11 @@ pub fn close(
     let mut after = s.clone();
     after.status = status;
     after.closed_at = Some(ctx.now);
-    Ok(change(after, "closed", note_detail(note), vec![]))
+    let mut detail = note_detail(note);
+    if lapsed {
+        detail.get_or_insert_with(|| json!({}))["evaluation"] = json!("not_evaluated");
+    }
+    Ok(change(after, "closed", detail, vec![]))
 }
 
 /// Publishes a closed suggestion with its reply, once.

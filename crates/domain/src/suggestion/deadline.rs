@@ -3,61 +3,10 @@
 
 use chrono::{Days, Months, NaiveDate};
 
-use super::{Color, SuggestionStatus};
-
-/// Days given to units, configurable by the congress within the law's
-/// limits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DeadlinePolicy {
-    pub green_days: u64,
-    pub yellow_days: u64,
-    pub red_days: u64,
-    /// Days for rehandling after an unsatisfied evaluation.
-    pub rehandling_days: u64,
-}
-
-impl Default for DeadlinePolicy {
-    fn default() -> Self {
-        Self {
-            green_days: 30,
-            yellow_days: 90,
-            red_days: 90,
-            rehandling_days: REHANDLING_DAYS,
-        }
-    }
-}
+use super::{Color, HandlingPolicy, SuggestionStatus};
 
 /// The longest a red suggestion may be given (重点监督, at most 180 days).
 pub const RED_MAX_DAYS: u64 = 180;
-
-impl DeadlinePolicy {
-    /// The default days from assignment to the reply deadline.
-    pub const fn default_days(&self, color: Color) -> u64 {
-        match color {
-            Color::Green => self.green_days,
-            Color::Yellow => self.yellow_days,
-            Color::Red => self.red_days,
-        }
-    }
-
-    /// Refuses a policy past the law's limits: no default over six months
-    /// (about 181 days), red over 180, none under one day.
-    pub fn check(&self) -> Result<(), &'static str> {
-        let all = [
-            self.green_days,
-            self.yellow_days,
-            self.red_days,
-            self.rehandling_days,
-        ];
-        if all.iter().any(|d| *d == 0 || *d > 181) {
-            return Err("deadline defaults must be between 1 and 181 days");
-        }
-        if self.red_days > RED_MAX_DAYS {
-            return Err("a red deadline may not exceed 180 days");
-        }
-        Ok(())
-    }
-}
 
 /// Days given for rehandling after an unsatisfied evaluation, by default.
 pub const REHANDLING_DAYS: u64 = 30;
@@ -102,7 +51,7 @@ pub fn assignment_deadline(
     assigned: NaiveDate,
     color: Color,
     requested: Option<NaiveDate>,
-    policy: &DeadlinePolicy,
+    policy: &HandlingPolicy,
 ) -> Result<NaiveDate, DeadlineError> {
     let deadline = match requested {
         Some(d) => d,
@@ -159,19 +108,13 @@ pub fn extension_deadline(
     Ok(check_deadline(assigned, color, wanted)?)
 }
 
-/// The deadline of rehandling that starts on `today`: the policy's days,
-/// but never past the law's limit counted from the assignment (and never
-/// before today).
-pub fn rehandling_deadline(
-    assigned: NaiveDate,
-    color: Option<Color>,
-    today: NaiveDate,
-    policy: &DeadlinePolicy,
-) -> NaiveDate {
-    let wanted = today
+/// The deadline of rehandling that starts on `today`: the policy's days
+/// in full. Rehandling is a new period of its own (一个月内重新答复), so the
+/// six months counted from the assignment do not cut it short.
+pub fn rehandling_deadline(today: NaiveDate, policy: &HandlingPolicy) -> NaiveDate {
+    today
         .checked_add_days(Days::new(policy.rehandling_days))
-        .unwrap_or(today);
-    wanted.min(latest_deadline_for(assigned, color)).max(today)
+        .unwrap_or(today)
 }
 
 /// Whether a suggestion is overdue on `today`: its deadline has passed and

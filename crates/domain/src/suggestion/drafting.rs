@@ -163,11 +163,16 @@ pub fn update_draft(
         after.timing = t;
     }
     if let Some(co) = co {
+        // A co-signer named again keeps their answer, unless they had
+        // declined or withdrawn: naming them again invites them anew.
         after.co_signers = co
             .into_iter()
-            .map(|deputy_id| CoSigner {
-                deputy_id,
-                withdrawn_at: None,
+            .map(|deputy_id| {
+                s.co_signers
+                    .iter()
+                    .find(|c| c.deputy_id == deputy_id && c.involved())
+                    .cloned()
+                    .unwrap_or(CoSigner::invited(deputy_id))
             })
             .collect();
     }

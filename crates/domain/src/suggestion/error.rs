@@ -41,6 +41,17 @@ pub enum SuggestionError {
     /// The suggestion is not waiting for its lead unit to pass it on.
     #[error("the suggestion is not waiting to be passed on")]
     NothingToPassOn,
+    /// The lead unit replies after the co-units' opinions: these units,
+    /// within their deadlines, have not sent theirs.
+    #[error("co-units' opinions are pending")]
+    CoUnitOpinionsPending(Vec<crate::id::UnitId>),
+    /// The colour's reply needs a consultation (面商) with the lead deputy
+    /// recorded first, in this round, undisputed.
+    #[error("no consultation with the lead deputy before the reply")]
+    ConsultationRequired,
+    /// The record is answered (confirmed, disputed, acknowledged) already.
+    #[error("answered already")]
+    AlreadyAnswered,
     /// Fields of the command's input that the rules refuse.
     #[error("invalid input: {0:?}")]
     Invalid(Vec<FieldIssue>),
@@ -88,6 +99,8 @@ pub enum Issue {
     Repeated,
     /// The suggestion's status does not allow it (a row of a batch).
     State(SuggestionStatus),
+    /// A consultation's day is in the future or before the assignment.
+    HeldOn,
 }
 
 impl SuggestionError {
@@ -114,6 +127,9 @@ impl SuggestionError {
             SuggestionError::CommitmentClosed => Code::CommitmentClosed,
             SuggestionError::NothingToPassOn => Code::InvalidState,
             SuggestionError::TermEnded => Code::TermEnded,
+            SuggestionError::CoUnitOpinionsPending(_) => Code::CoUnitOpinionsPending,
+            SuggestionError::ConsultationRequired => Code::ConsultationRequired,
+            SuggestionError::AlreadyAnswered => Code::AlreadyAnswered,
             SuggestionError::Invalid(_) => Code::ValidationFailed,
         }
     }
@@ -138,6 +154,7 @@ impl Issue {
             Issue::Deadline(_) | Issue::Extension(_) | Issue::CoUnitDeadline | Issue::PassOnDue => {
                 "deadline"
             }
+            Issue::HeldOn => "date",
         }
     }
 }

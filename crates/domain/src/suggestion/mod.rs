@@ -14,6 +14,8 @@ mod deadline;
 mod drafting;
 mod error;
 mod handout;
+mod policy;
+mod practice;
 mod records;
 mod requests;
 #[cfg(test)]
@@ -24,6 +26,8 @@ pub use deadline::*;
 pub use drafting::*;
 pub use error::{FieldIssue, Issue, SuggestionError};
 pub use handout::*;
+pub use policy::*;
+pub use practice::*;
 pub use records::*;
 pub use requests::*;
 
@@ -202,13 +206,56 @@ pub const DEFAULT_CATEGORIES: &[&str] = &[
     "其他",
 ];
 
+string_enum! {
+    /// Where a named co-signer (附议代表) stands. Only a confirmed
+    /// co-signer counts; one who has not answered when the draft is
+    /// submitted drops out.
+    pub enum CoSignatureStatus : "co-signature status" {
+        /// Named by the lead deputy; has not answered yet.
+        Invited = "invited",
+        /// Agreed to co-sign: counts, and gets the duty record on submission.
+        Confirmed = "confirmed",
+        /// Declined the invitation.
+        Declined = "declined",
+        /// Confirmed, then withdrew before submission.
+        Withdrawn = "withdrawn",
+        /// Had not answered when the draft was submitted.
+        Lapsed = "lapsed",
+    }
+}
+
 /// A co-signer (附议代表).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CoSignerView))]
 pub struct CoSigner {
     pub deputy_id: DeputyId,
-    /// Set when the co-signer withdrew before submission.
+    pub status: CoSignatureStatus,
+    /// When the co-signer confirmed.
+    pub confirmed_at: Option<DateTime<Utc>>,
+    /// When the co-signer stopped taking part: declined, withdrew, or
+    /// dropped out unanswered at submission.
     pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+impl CoSigner {
+    /// A deputy just named, not yet answered.
+    pub const fn invited(deputy_id: DeputyId) -> CoSigner {
+        CoSigner {
+            deputy_id,
+            status: CoSignatureStatus::Invited,
+            confirmed_at: None,
+            withdrawn_at: None,
+        }
+    }
+
+    /// Still taking part: invited or confirmed. Such a co-signer reads
+    /// the draft.
+    pub const fn involved(&self) -> bool {
+        matches!(
+            self.status,
+            CoSignatureStatus::Invited | CoSignatureStatus::Confirmed
+        )
+    }
 }
 
 impl SuggestionStatus {
@@ -307,6 +354,8 @@ pub struct Suggestion {
     pub replied_on_time: Option<bool>,
     pub closed_at: Option<DateTime<Utc>>,
     pub reject_reason: Option<String>,
+    /// Not registered, passed to a unit as a letter (转来信).
+    pub letter: Option<Letter>,
     pub reply: Option<Reply>,
     pub evaluation_result: Option<EvaluationResult>,
     pub evaluation_comment: Option<String>,
@@ -324,12 +373,60 @@ pub struct Suggestion {
 }
 
 impl Suggestion {
-    /// Deputies who co-sign and have not withdrawn.
+    /// Deputies who co-sign: those who confirmed and did not withdraw.
     pub fn active_co_signers(&self) -> impl Iterator<Item = DeputyId> + '_ {
         self.co_signers
             .iter()
-            .filter(|c| c.withdrawn_at.is_none())
+            .filter(|c| c.status == CoSignatureStatus::Confirmed)
             .map(|c| c.deputy_id)
+    }
+
+    /// Deputies still taking part, invited or confirmed: they read the
+    /// suggestion (a draft included).
+    pub fn involved_co_signers(&self) -> impl Iterator<Item = DeputyId> + '_ {
+        self.co_signers
+            .iter()
+            .filter(|c| c.involved())
+            .map(|c| c.deputy_id)
+    }
+
+    /// The round the next reply answers: 1 for the first reply, 2 for the
+    /// reply after one rehandling, ... A consultation (面商) recorded now
+    /// belongs to this round.
+    pub fn next_reply_round(&self) -> i32 {
+        self.reply.as_ref().map_or(1, |r| r.round + 1)
+    }
+
+    /// Whether an unsatisfied evaluation of the latest reply still sends
+    /// the suggestion back: the policy's rehandlings are not used up.
+    pub fn may_be_rehandled(&self, policy: &HandlingPolicy) -> bool {
+        let done = self.reply.as_ref().map_or(0, |r| r.round - 1);
+        i64::from(done) < i64::from(policy.max_rehandlings)
+    }
+
+    /// The last day the lead deputy may evaluate the latest reply, while
+    /// it waits for the evaluation (none under a policy without a limit).
+    pub fn evaluation_due(&self, policy: &HandlingPolicy) -> Option<NaiveDate> {
+        let replied = self.replied_at?;
+        if policy.evaluation_days == 0
+            || self.status != SuggestionStatus::Replied
+            || self.evaluation_result.is_some()
+        {
+            return None;
+        }
+        crate::time::china_date(replied).checked_add_days(chrono::Days::new(policy.evaluation_days))
+    }
+
+    /// Whether the lead deputy's time to evaluate the latest reply has
+    /// passed on `today` without an evaluation.
+    pub fn evaluation_lapsed(&self, policy: &HandlingPolicy, today: NaiveDate) -> bool {
+        self.evaluation_due(policy).is_some_and(|due| due < today)
+    }
+
+    /// Closed with no evaluation of the deputy's on record (their time to
+    /// evaluate had passed).
+    pub fn closed_not_evaluated(&self) -> bool {
+        self.status == SuggestionStatus::Closed && self.evaluation_result.is_none()
     }
 
     pub fn is_overdue(&self, today: NaiveDate) -> bool {

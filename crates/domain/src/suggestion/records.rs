@@ -157,6 +157,17 @@ pub enum Effect {
         note: Option<String>,
     },
     Attachment(Attachment),
+    /// A consultation (面商) recorded by the lead unit.
+    Consultation(super::Consultation),
+    /// The lead deputy's word on a consultation.
+    ConsultationResponse {
+        id: Uuid,
+        response: super::ConsultationResponse,
+        comment: Option<String>,
+        at: DateTime<Utc>,
+    },
+    /// A leader's instruction (批示).
+    Instruction(super::Instruction),
     /// A duty performed with this change (a submission, a co-signature).
     Duty(NewDuty),
 }
@@ -186,14 +197,7 @@ impl Suggestion {
             timing: new.timing,
             congress_session_id: None,
             lead_deputy_id: new.lead_deputy_id,
-            co_signers: new
-                .co_signers
-                .into_iter()
-                .map(|d| CoSigner {
-                    deputy_id: d,
-                    withdrawn_at: None,
-                })
-                .collect(),
+            co_signers: new.co_signers.into_iter().map(CoSigner::invited).collect(),
             source: new.source,
             source_ref: new.source_ref,
             status: SuggestionStatus::Draft,
@@ -214,6 +218,7 @@ impl Suggestion {
             replied_on_time: None,
             closed_at: None,
             reject_reason: None,
+            letter: None,
             reply: None,
             evaluation_result: None,
             evaluation_comment: None,
@@ -251,5 +256,10 @@ pub fn from_motion(
     ));
     s.submitted_at = Some(now);
     s.registered_at = Some(now);
+    // The motion's signers confirmed when they signed it.
+    for c in &mut s.co_signers {
+        c.status = super::CoSignatureStatus::Confirmed;
+        c.confirmed_at = Some(now);
+    }
     s
 }

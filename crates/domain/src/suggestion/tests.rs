@@ -75,7 +75,7 @@ fn the_state_machine_table() {
 
 #[test]
 fn deadlines_default_by_colour_and_never_pass_six_months() {
-    let p = DeadlinePolicy::default();
+    let p = HandlingPolicy::default();
     let a = d("2026-03-01");
     assert_eq!(
         assignment_deadline(a, Color::Green, None, &p),
@@ -108,7 +108,7 @@ fn deadlines_default_by_colour_and_never_pass_six_months() {
     );
     // Month ends clamp: 31 August plus six months is 28 February.
     assert_eq!(latest_deadline(d("2026-08-31")), d("2027-02-28"));
-    let quick = DeadlinePolicy {
+    let quick = HandlingPolicy {
         green_days: 15,
         ..p
     };
@@ -119,47 +119,41 @@ fn deadlines_default_by_colour_and_never_pass_six_months() {
 }
 
 #[test]
-fn rehandling_stays_within_the_limit_counted_from_assignment() {
-    let p = DeadlinePolicy::default();
-    let assigned = d("2026-06-01");
-    assert_eq!(
-        rehandling_deadline(assigned, Some(Color::Green), d("2026-07-01"), &p),
-        d("2026-07-31")
-    );
-    assert_eq!(
-        rehandling_deadline(assigned, Some(Color::Green), d("2026-11-28"), &p),
-        d("2026-12-01")
-    );
-    // Past the limit already: no deadline in the past.
-    assert_eq!(
-        rehandling_deadline(assigned, Some(Color::Green), d("2026-12-10"), &p),
-        d("2026-12-10")
-    );
+fn rehandling_gets_its_full_period_even_past_six_months_from_assignment() {
+    let p = HandlingPolicy::default();
+    assert_eq!(rehandling_deadline(d("2026-07-01"), &p), d("2026-07-31"));
+    // Assigned in June, rehandled in December: a month still, not "today".
+    assert_eq!(rehandling_deadline(d("2026-12-10"), &p), d("2027-01-09"));
+    let week = HandlingPolicy {
+        rehandling_days: 7,
+        ..p
+    };
+    assert_eq!(rehandling_deadline(d("2026-12-10"), &week), d("2026-12-17"));
 }
 
 #[test]
 fn policies_are_checked() {
-    assert_eq!(DeadlinePolicy::default().check(), Ok(()));
+    assert_eq!(HandlingPolicy::default().check(), Ok(()));
     assert!(
-        DeadlinePolicy {
+        HandlingPolicy {
             red_days: 181,
-            ..DeadlinePolicy::default()
+            ..HandlingPolicy::default()
         }
         .check()
         .is_err()
     );
     assert!(
-        DeadlinePolicy {
+        HandlingPolicy {
             green_days: 0,
-            ..DeadlinePolicy::default()
+            ..HandlingPolicy::default()
         }
         .check()
         .is_err()
     );
     assert!(
-        DeadlinePolicy {
+        HandlingPolicy {
             yellow_days: 200,
-            ..DeadlinePolicy::default()
+            ..HandlingPolicy::default()
         }
         .check()
         .is_err()

@@ -9,6 +9,8 @@ pub struct Model {
     pub deputy_id: Uuid,
     pub position: i32,
     pub withdrawn_at: Option<DateTimeUtc>,
+    pub status: String,
+    pub confirmed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

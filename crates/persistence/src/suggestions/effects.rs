@@ -1,6 +1,7 @@
 //! What a change of a suggestion writes beside it.
 
 use super::*;
+use crate::entities::{suggestion_consultation as co, suggestion_instruction as ins};
 use crate::error::Conflict;
 
 pub(super) async fn side_write<Conn: ConnectionTrait>(
@@ -193,6 +194,57 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
                 sha256: Set(a.sha256),
                 uploaded_by: Set(a.uploaded_by.into()),
                 created_at: Set(a.created_at),
+            }
+            .insert(c)
+            .await?;
+        }
+        Effect::Consultation(r) => {
+            co::ActiveModel {
+                id: Set(r.id),
+                suggestion_id: Set(id),
+                round: Set(r.round),
+                unit_id: Set(r.unit_id.into()),
+                held_on: Set(r.held_on),
+                form: Set(r.form.as_str().to_owned()),
+                participants: Set(r.participants),
+                agreed: Set(r.agreed),
+                recorded_by: Set(r.recorded_by.into()),
+                created_at: Set(r.created_at),
+                response: Set(None),
+                response_comment: Set(None),
+                responded_at: Set(None),
+            }
+            .insert(c)
+            .await?;
+        }
+        Effect::ConsultationResponse {
+            id: cid,
+            response,
+            comment,
+            at,
+        } => {
+            // The suggestion's version check orders two answers; the
+            // filter keeps a record answered once all the same.
+            let res = co::Entity::update_many()
+                .col_expr(co::Column::Response, Expr::value(Some(response.as_str())))
+                .col_expr(co::Column::ResponseComment, Expr::value(comment))
+                .col_expr(co::Column::RespondedAt, Expr::value(Some(at)))
+                .filter(co::Column::Id.eq(cid))
+                .filter(co::Column::SuggestionId.eq(id))
+                .filter(co::Column::Response.is_null())
+                .exec(c)
+                .await?;
+            if res.rows_affected != 1 {
+                return Err(StoreError::VersionMismatch);
+            }
+        }
+        Effect::Instruction(i) => {
+            ins::ActiveModel {
+                id: Set(i.id),
+                suggestion_id: Set(id),
+                content: Set(i.content),
+                given_by: Set(i.given_by.into()),
+                given_at: Set(i.given_at),
             }
             .insert(c)
             .await?;

@@ -34,14 +34,21 @@ impl Store {
                 .and_where(cu::Column::UnitId.eq(u))
                 .to_owned();
             let statuses: Vec<&str> = vis.unit_statuses.iter().map(|s| s.as_str()).collect();
-            seen = seen.add(
-                Condition::all().add(C::Status.is_in(statuses)).add(
-                    Condition::any()
-                        .add(C::LeadUnitId.eq(u))
-                        .add(C::DispatcherUnitId.eq(u))
-                        .add(C::Id.in_subquery(co)),
-                ),
-            );
+            seen = seen
+                .add(
+                    Condition::all().add(C::Status.is_in(statuses)).add(
+                        Condition::any()
+                            .add(C::LeadUnitId.eq(u))
+                            .add(C::DispatcherUnitId.eq(u))
+                            .add(C::Id.in_subquery(co)),
+                    ),
+                )
+                // A submission passed to the unit as a letter (转来信).
+                .add(
+                    Condition::all()
+                        .add(C::Status.eq(SuggestionStatus::NotRegistered.as_str()))
+                        .add(C::LetterUnitId.eq(u)),
+                );
         }
         q = q.filter(seen);
         if let Some(s) = f.status {

@@ -12,7 +12,7 @@ pub use renda_domain::suggestion::{
     Attachment, Change, Commitment, Effect, Event, NewSuggestion, UnitRequest,
 };
 use renda_domain::suggestion::{
-    CoSigner, CoUnit, Color, CommitmentStatus, EvaluationResult, Reply, ReplyCategory,
+    CoSigner, CoUnit, Color, CommitmentStatus, EvaluationResult, Letter, Reply, ReplyCategory,
     RequestStatus, Suggestion, SuggestionRecordKind, SuggestionStatus,
 };
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
@@ -38,6 +38,7 @@ use crate::list::{self, ListOptions, Page};
 mod batches;
 mod effects;
 mod listing;
+mod practice;
 mod reading;
 
 use effects::side_write;
@@ -173,6 +174,10 @@ fn to_model(s: &Suggestion) -> suggestion::ActiveModel {
         replied_on_time: Set(s.replied_on_time),
         closed_at: Set(s.closed_at),
         reject_reason: Set(s.reject_reason.clone()),
+        letter_unit_id: Set(s.letter.as_ref().map(|l| l.unit_id.into())),
+        letter_passed_at: Set(s.letter.as_ref().map(|l| l.passed_at)),
+        letter_acknowledged_at: Set(s.letter.as_ref().and_then(|l| l.acknowledged_at)),
+        letter_acknowledgement: Set(s.letter.as_ref().and_then(|l| l.acknowledgement.clone())),
         evaluation_result: Set(s.evaluation_result.map(|e| e.as_str().to_owned())),
         evaluation_comment: Set(s.evaluation_comment.clone()),
         evaluated_at: Set(s.evaluated_at),
@@ -235,6 +240,8 @@ async fn children<Conn: ConnectionTrait>(c: &Conn, ids: &[Uuid]) -> StoreResult<
             .or_default()
             .push(CoSigner {
                 deputy_id: m.deputy_id.into(),
+                status: parse_stored(&m.status)?,
+                confirmed_at: m.confirmed_at,
                 withdrawn_at: m.withdrawn_at,
             });
     }
@@ -300,6 +307,15 @@ fn assemble(m: suggestion::Model, ch: &mut Children) -> StoreResult<Suggestion> 
         replied_on_time: m.replied_on_time,
         closed_at: m.closed_at,
         reject_reason: m.reject_reason,
+        letter: match (m.letter_unit_id, m.letter_passed_at) {
+            (Some(unit_id), Some(passed_at)) => Some(Letter {
+                unit_id: unit_id.into(),
+                passed_at,
+                acknowledged_at: m.letter_acknowledged_at,
+                acknowledgement: m.letter_acknowledgement,
+            }),
+            _ => None,
+        },
         reply: ch.replies.remove(&id),
         evaluation_result: m
             .evaluation_result
@@ -346,6 +362,8 @@ async fn write_co_signers<Conn: ConnectionTrait>(
             deputy_id: Set(x.deputy_id.into()),
             position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
             withdrawn_at: Set(x.withdrawn_at),
+            status: Set(x.status.as_str().to_owned()),
+            confirmed_at: Set(x.confirmed_at),
         });
         cs::Entity::insert_many(rows)
             .exec_without_returning(c)

@@ -12,7 +12,12 @@ fn only_a_pending_reassignment_blocks_the_reply() {
         unit_request(Re, RequestStatus::Approved),
         unit_request(Re, RequestStatus::Denied),
     ] {
-        let got = reply(&s, reply_input(A), std::slice::from_ref(&req), &ctx());
+        let got = reply(
+            &s,
+            reply_input(A),
+            &facts(std::slice::from_ref(&req)),
+            &ctx(),
+        );
         assert!(got.is_ok(), "{req:?}: {got:?}");
     }
 }
@@ -20,7 +25,7 @@ fn only_a_pending_reassignment_blocks_the_reply() {
 #[test]
 fn reply_writes_the_letter_and_for_b_only_the_commitment() {
     let s = suggestion(Assigned, Green);
-    let c = ok(reply(&s, reply_input(B), &[], &ctx()));
+    let c = ok(reply(&s, reply_input(B), &facts(&[]), &ctx()));
     assert_eq!(c.after.status, Replied);
     let a = &c.after;
     assert_eq!((a.replied_at, a.replied_on_time), (Some(now()), Some(true)));
@@ -36,7 +41,7 @@ fn reply_writes_the_letter_and_for_b_only_the_commitment() {
     for category in [A, C] {
         let mut input = reply_input(category);
         input.commitment = Some(("不算".into(), None));
-        let c = ok(reply(&s, input, &[], &ctx()));
+        let c = ok(reply(&s, input, &facts(&[]), &ctx()));
         assert_eq!(c.effects, vec![written(category)]);
     }
 }
@@ -45,7 +50,7 @@ fn reply_writes_the_letter_and_for_b_only_the_commitment() {
 fn a_reply_in_rehandling_is_the_next_round_and_clears_the_evaluation() {
     let mut s = suggestion(Rehandling, Green);
     s.evaluation_comment = Some("没修".into());
-    let c = ok(reply(&s, reply_input(A), &[], &ctx()));
+    let c = ok(reply(&s, reply_input(A), &facts(&[]), &ctx()));
     let a = &c.after;
     assert_eq!(a.status, Replied);
     let evaluation = (a.evaluation_result, &a.evaluation_comment, a.evaluated_at);
@@ -58,7 +63,7 @@ fn a_reply_in_rehandling_is_the_next_round_and_clears_the_evaluation() {
 fn a_reply_after_the_deadline_is_late() {
     let s = suggestion(Assigned, Green);
     for (day, on_time) in [(deadline(), true), (d(4, 1), false)] {
-        let c = ok(reply(&s, reply_input(A), &[], &ctx_on(day)));
+        let c = ok(reply(&s, reply_input(A), &facts(&[]), &ctx_on(day)));
         assert_eq!(c.after.replied_on_time, Some(on_time), "{day}");
     }
 }
@@ -116,12 +121,13 @@ fn unsatisfied_starts_rehandling_with_a_new_deadline_and_no_sign_off() {
 }
 
 #[test]
-fn the_rehandling_deadline_stops_at_the_limit_from_assignment() {
-    // Assigned on 1 March: six months end on 1 September, red's 180 days on 28 August.
-    for (color, want) in [(Green, d(9, 1)), (Red, d(8, 28))] {
+fn the_rehandling_deadline_is_a_full_period_even_late_in_the_year() {
+    // Assigned on 1 March; six months end on 1 September. Rehandling that
+    // starts on 20 October still gets its 30 days.
+    for color in [Green, Red] {
         let s = suggestion(Replied, color);
-        let c = ok(evaluate(&s, Unsatisfied, None, &ctx_on(d(8, 20))));
-        assert_eq!(c.after.deadline, Some(want), "{color}");
+        let c = ok(evaluate(&s, Unsatisfied, None, &ctx_on(d(10, 20))));
+        assert_eq!(c.after.deadline, Some(d(11, 19)), "{color}");
     }
 }
 

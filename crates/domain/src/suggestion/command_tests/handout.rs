@@ -139,7 +139,8 @@ fn an_office_passes_on_by_its_deadline_and_keeps_reading() {
     let c2 = pass_on(&assigned, to_co, &units, &ctx()).unwrap_or_else(|e| panic!("{e}"));
     assert!(c2.after.co_units.iter().all(|c| c.unit_id != CO_UNIT));
     // Replying itself, the office has nothing left to pass on.
-    let replied = reply(&assigned, reply_input(A), &[], &ctx()).unwrap_or_else(|e| panic!("{e}"));
+    let replied =
+        reply(&assigned, reply_input(A), &facts(&[]), &ctx()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(replied.after.pass_on_due, None);
     // Only once, only what waits to be passed on, only to another unit.
     assert_eq!(

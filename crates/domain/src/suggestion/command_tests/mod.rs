@@ -63,7 +63,22 @@ fn earlier() -> DateTime<Utc> {
     at(1)
 }
 
-static POLICY: LazyLock<DeadlinePolicy> = LazyLock::new(DeadlinePolicy::default);
+/// The plain practice: no consultation asked for, co-units not waited
+/// for; the rules of those are tested with the default policy.
+static POLICY: LazyLock<HandlingPolicy> = LazyLock::new(|| HandlingPolicy {
+    consultation: Colors::NONE,
+    co_units_first: false,
+    ..HandlingPolicy::default()
+});
+static DEFAULT_POLICY: LazyLock<HandlingPolicy> = LazyLock::new(HandlingPolicy::default);
+
+/// The facts of a reply: the unit's requests, no consultation.
+fn facts(requests: &[UnitRequest]) -> ReplyFacts<'_> {
+    ReplyFacts {
+        requests,
+        consultations: 0,
+    }
+}
 
 /// The caller speaks for co-signer A and works for the co-unit.
 #[rustfmt::skip]
@@ -98,7 +113,7 @@ fn suggestion(status: SuggestionStatus, color: Color) -> Suggestion {
         assigned_on: handled.then(|| d(3, 1)), deadline: handled.then(deadline), overdue_recorded: false,
         submitted_at: when(status != Draft), registered_at: when(handled || status == Registered),
         assigned_at: when(handled), replied_at: when(replied), replied_on_time: replied.then_some(true),
-        closed_at: when(status == Closed), reject_reason: (status == NotRegistered).then(|| "重复".into()),
+        closed_at: when(status == Closed), reject_reason: (status == NotRegistered).then(|| "重复".into()), letter: None,
         reply: replied.then(|| letter(Uuid::from_u128(299), 1, A, d(3, 2), earlier())),
         evaluation_result: evaluated, evaluation_comment: None, evaluated_at: when(evaluated.is_some()),
         signed_off_at: None, signed_off_by: None, published_at: None,
@@ -109,7 +124,8 @@ fn suggestion(status: SuggestionStatus, color: Color) -> Suggestion {
 
 #[rustfmt::skip]
 fn co_signer(deputy_id: Uuid, withdrawn_at: Option<DateTime<Utc>>) -> CoSigner {
-    CoSigner { deputy_id: deputy_id.into(), withdrawn_at }
+    let status = if withdrawn_at.is_some() { CoSignatureStatus::Withdrawn } else { CoSignatureStatus::Confirmed };
+    CoSigner { deputy_id: deputy_id.into(), status, confirmed_at: Some(earlier()), withdrawn_at }
 }
 
 #[rustfmt::skip]
@@ -259,11 +275,11 @@ fn each_command_is_refused_outside_its_statuses() {
     let table = [
         row("update_draft", &[Draft], move |s| update_draft(s, title(), &draft_facts())),
         row("submit", &[Draft], |s| submit(s, None, None, false, &ctx())),
-        row("withdraw_co_signature", &[Draft], |s| withdraw_co_signature(s, None, &ctx())),
+        row("answer_co_signature", &[Draft], |s| answer_co_signature(s, false, None, &ctx())),
         row("register", &[Submitted], |s| register(s, None, &ctx())),
-        row("reject", &[Submitted], |s| reject(s, "重复".into())),
+        row("reject", &[Submitted], |s| reject(s, "重复".into(), None, &ctx())),
         row("assign", &[Registered], |s| assign(s, assign_input(Green), &assign_facts(), &ctx())),
-        row("reply", &[Assigned, Rehandling], |s| reply(s, reply_input(A), &[], &ctx())),
+        row("reply", &[Assigned, Rehandling], |s| reply(s, reply_input(A), &facts(&[]), &ctx())),
         row("co_unit_opinion", &[Assigned, Rehandling], |s| co_unit_opinion(s, "同意".into(), &ctx())),
         row("evaluate", &[Replied], |s| evaluate(s, Unsatisfied, None, &ctx())),
         row("add_record", &[Assigned, Replied, Rehandling],
@@ -478,7 +494,12 @@ fn a_draft_filed_while_a_session_sits_belongs_to_it() {
 #[test]
 fn withdrawing_marks_only_the_callers_co_signature_once() {
     let s = suggestion(Draft, Green);
-    let c = ok(withdraw_co_signature(&s, Some("不附议".into()), &ctx()));
+    let c = ok(answer_co_signature(
+        &s,
+        false,
+        Some("不附议".into()),
+        &ctx(),
+    ));
     let mine = co_signer(CO_A.into(), Some(now()));
     let untouched = s.co_signers[1].clone();
     assert_eq!(c.after.co_signers, vec![mine.clone(), untouched]);
@@ -489,8 +510,9 @@ fn withdrawing_marks_only_the_callers_co_signature_once() {
         now: at(6),
         ..ctx()
     };
-    let again = ok(withdraw_co_signature(&c.after, None, &later));
+    let again = ok(answer_co_signature(&c.after, false, None, &later));
     assert_eq!(again.after.co_signers[0], mine);
+    assert_eq!(again.event.action, "co_signature_withdrawn");
 }
 
 #[test]
@@ -500,11 +522,11 @@ fn register_or_reject_a_submitted_suggestion() {
     let a = &c.after;
     assert_eq!((a.status, a.registered_at), (Registered, Some(now())));
     assert_eq!(c.event, event("registered", None));
-    let c = ok(reject(&s, "重复".into()));
+    let c = ok(reject(&s, "重复".into(), None, &ctx()));
     assert_eq!(c.after.status, NotRegistered);
     assert_eq!(c.after.reject_reason.as_deref(), Some("重复"));
     assert_eq!(c.event, event("rejected", Some(json!({"reason": "重复"}))));
-    let blank = reject(&s, INVISIBLE.into());
+    let blank = reject(&s, INVISIBLE.into(), None, &ctx());
     assert_eq!(blank, Err(invalid("reason", Issue::Blank)));
 }
 
@@ -621,10 +643,10 @@ fn refusals_while_the_units_handle_it() {
     // red's 180 days on 28 August.
     #[rustfmt::skip]
     let table: Vec<(&str, Result<(), E>, E)> = vec![
-        ("a reply needs content", run(reply(&s, blank_reply, &[], &ctx())), invalid("content", Blank)),
+        ("a reply needs content", run(reply(&s, blank_reply, &facts(&[]), &ctx())), invalid("content", Blank)),
         ("no reply while a re-assignment waits",
-            run(reply(&s, reply_input(A), &[pending(Re)], &ctx())), E::ReassignmentPending),
-        ("a B reply needs a commitment", run(reply(&s, b_alone, &[], &ctx())), invalid("commitment", CommitmentRequired)),
+            run(reply(&s, reply_input(A), &facts(&[pending(Re)]), &ctx())), E::ReassignmentPending),
+        ("a B reply needs a commitment", run(reply(&s, b_alone, &facts(&[]), &ctx())), invalid("commitment", CommitmentRequired)),
         ("an opinion needs text", run(co_unit_opinion(&s, INVISIBLE.into(), &ctx())), invalid("opinion", Blank)),
         ("a record needs content",
             run(add_record(&s, verification, record_input(INVISIBLE), &ctx())), invalid("content", Blank)),
@@ -657,3 +679,4 @@ fn refusals_while_the_units_handle_it() {
 
 mod handling;
 mod handout;
+mod practice;

@@ -65,9 +65,11 @@ pub struct EmptyRequest {
 /// Reasons for declining.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"reason": "属于信访事项，已转有关部门"}))]
+#[schema(example = json!({"reason": "属于信访事项，转有关部门参考", "letter_unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80"}))]
 pub struct RejectRequest {
     pub reason: Text<2000>,
+    /// Pass the submission to this unit as a letter for its reference (转来信).
+    pub letter_unit_id: Option<UnitId>,
 }
 
 /// An assignment.

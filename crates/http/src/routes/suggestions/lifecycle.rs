@@ -59,7 +59,7 @@ pub async fn create_suggestion(
     Ok(respond::created(
         format!("/api/v1/suggestions/{}", s.id),
         version,
-        &view(s, state.clock.today()),
+        &view(&state, s),
     ))
 }
 
@@ -115,10 +115,7 @@ pub async fn update_draft(
         Some(change) => save(&state, &caller, &before, Ok(change)).await,
         None => {
             let version = before.version;
-            Ok(respond::changed(
-                version,
-                &view(before, state.clock.today()),
-            ))
+            Ok(respond::changed(version, &view(&state, before)))
         }
     }
 }
@@ -178,10 +175,20 @@ command!(
     }
 );
 command!(
-    /// Withdraws the caller's co-signature (a co-signer, before submission).
+    /// Confirms the caller's co-signature (a named co-signer, while it is
+    /// a draft). Only confirmed co-signers count and get the duty record
+    /// on submission; one who has not answered by then drops out.
+    confirm_co_signature, "/suggestions/{id}/confirm-co-signature", EmptyRequest, "Not a co-signer",
+    SuggestionAction::AnswerCoSignature,
+    |st, c, s, b| { rules::answer_co_signature(&s, true, b.note.map(String::from), &ctx(st, c)?) }
+);
+command!(
+    /// Declines the invitation to co-sign, or withdraws a confirmation
+    /// (a named co-signer, before submission). Only the lead deputy naming
+    /// them again brings them back.
     withdraw_co_signature, "/suggestions/{id}/withdraw-co-signature", EmptyRequest, "Not a co-signer",
-    SuggestionAction::WithdrawCoSignature,
-    |st, c, s, b| { rules::withdraw_co_signature(&s, b.note.map(String::from), &ctx(st, c)?) }
+    SuggestionAction::AnswerCoSignature,
+    |st, c, s, b| { rules::answer_co_signature(&s, false, b.note.map(String::from), &ctx(st, c)?) }
 );
 command!(
     /// Registers (立案) a submitted suggestion and gives it its number (staff).
@@ -190,10 +197,18 @@ command!(
     |st, c, s, b| { rules::register(&s, b.note.map(String::from), &ctx(st, c)?) }
 );
 command!(
-    /// Declines to register (不予立案) a submitted suggestion, with a reason (staff). Final.
+    /// Declines to register (不予立案) a submitted suggestion, with a reason
+    /// (staff). Final. With `letter_unit_id` it goes to that unit as a
+    /// letter for its reference (转来信), which the unit acknowledges.
     reject, "/suggestions/{id}/reject", RejectRequest, "Not staff",
     SuggestionAction::Administer,
-    |_st, _c, s, b| { rules::reject(&s, b.reason.into()) }
+    |st, c, s, b| {
+        let letter_to = match b.letter_unit_id {
+            Some(u) => Some((u, st.store.unit_exists(u.into()).await?)),
+            None => None,
+        };
+        rules::reject(&s, b.reason.into(), letter_to, &ctx(st, c)?)
+    }
 );
 command!(
     /// Assigns a registered suggestion to a lead unit and co-units with a
@@ -247,7 +262,12 @@ command!(
     }
 );
 command!(
-    /// The lead unit's official reply. A category B reply opens a commitment.
+    /// The lead unit's official reply. A category B reply opens a
+    /// commitment. Refused (409 `consultation_required`) before a
+    /// consultation with the lead deputy is recorded where the colour asks
+    /// for one (yellow and red by default), and (409
+    /// `co_unit_opinions_pending`) while a co-unit within its deadline has
+    /// not sent its opinion.
     reply, "/suggestions/{id}/reply", ReplyRequest, "Not the lead unit",
     SuggestionAction::HandleAsLeadUnit,
     |st, c, s, b| {
@@ -264,7 +284,16 @@ command!(
             reply_date: b.reply_date,
             commitment: b.commitment.map(|c| (c.content.into(), c.due_date)),
         };
-        rules::reply(&s, input, &requests, &ctx(st, c)?)
+        let round = s.next_reply_round();
+        let consultations = st.store.suggestion_consultations(s.id).await?;
+        let facts = rules::ReplyFacts {
+            requests: &requests,
+            consultations: u32::try_from(
+                consultations.iter().filter(|r| r.round == round && r.counts()).count(),
+            )
+            .unwrap_or(u32::MAX),
+        };
+        rules::reply(&s, input, &facts, &ctx(st, c)?)
     }
 );
 command!(
@@ -275,8 +304,9 @@ command!(
 );
 command!(
     /// The lead deputy's evaluation of the reply. Unsatisfied sends the
-    /// suggestion back to the unit (rehandling, 30 days by default); a
-    /// satisfied green suggestion closes.
+    /// suggestion back to the unit (rehandling, 30 days by default) once;
+    /// after the last rehandling it is the final evaluation, on record, and
+    /// the office closes. A satisfied green suggestion closes.
     evaluate, "/suggestions/{id}/evaluate", EvaluateRequest, "Not the lead deputy",
     SuggestionAction::Evaluate,
     |st, c, s, b| { rules::evaluate(&s, b.result, b.comment.map(String::from), &ctx(st, c)?) }
@@ -307,8 +337,11 @@ command!(
     }
 );
 command!(
-    /// Closes a replied and evaluated suggestion (staff): yellow needs an
-    /// on-site verification, red supervision notes and the leader's sign-off.
+    /// Closes a replied suggestion (staff) once the lead deputy's
+    /// evaluation is on record (satisfied, basically satisfied, or the
+    /// final one), or their time to evaluate (`evaluation_due`) has passed:
+    /// then it closes as not evaluated. Yellow needs an on-site
+    /// verification, red supervision notes and the leader's sign-off.
     close, "/suggestions/{id}/close", EmptyRequest, "Not staff",
     SuggestionAction::Administer,
     |st, c, s, b| {
@@ -353,6 +386,24 @@ command!(
         };
         rules::request(&s, input, &requests, &ctx(st, c)?)
     }
+);
+
+command!(
+    /// Passes a suggestion not registered to a unit as a letter for its
+    /// reference (转来信) (staff), once. The unit reads it and acknowledges.
+    pass_as_letter, "/suggestions/{id}/letter", LetterRequest, "Not staff",
+    SuggestionAction::Administer,
+    |st, c, s, b| {
+        let exists = st.store.unit_exists(b.unit_id.into()).await?;
+        rules::pass_as_letter(&s, b.unit_id, exists, b.note.map(String::from), &ctx(st, c)?)
+    }
+);
+command!(
+    /// The unit a letter was passed to acknowledges it, once, with an
+    /// optional remark.
+    acknowledge_letter, "/suggestions/{id}/letter/acknowledge", EmptyRequest, "Not the unit the letter went to",
+    SuggestionAction::AcknowledgeLetter,
+    |st, c, s, b| { rules::acknowledge_letter(&s, b.note.map(String::from), &ctx(st, c)?) }
 );
 
 fn record_input(b: RecordRequest) -> RecordInput {

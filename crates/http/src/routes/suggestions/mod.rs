@@ -43,6 +43,7 @@ mod bodies;
 mod catalogue;
 mod handout;
 mod lifecycle;
+mod practice;
 mod reading;
 mod records;
 mod stats;
@@ -53,6 +54,7 @@ pub use bodies::*;
 pub use catalogue::*;
 pub use handout::*;
 pub use lifecycle::*;
+pub use practice::*;
 pub use reading::*;
 pub use records::*;
 pub use stats::*;
@@ -79,13 +81,22 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_suggestion)
         .service(update_draft)
         .service(submit)
+        .service(confirm_co_signature)
         .service(withdraw_co_signature)
         .service(register)
         .service(reject)
+        .service(pass_as_letter)
+        .service(acknowledge_letter)
         .service(assign)
         .service(pass_on)
         .service(reply)
         .service(co_unit_opinion)
+        .service(add_consultation)
+        .service(list_consultations)
+        .service(get_consultation)
+        .service(respond_to_consultation)
+        .service(add_instruction)
+        .service(list_instructions)
         .service(evaluate)
         .service(add_verification)
         .service(add_supervision_note)
@@ -111,12 +122,13 @@ fn scope(s: &Suggestion) -> SuggestionScope {
     SuggestionScope {
         status: s.status,
         lead_deputy_id: s.lead_deputy_id,
-        co_signers: s.active_co_signers().collect(),
+        co_signers: s.involved_co_signers().collect(),
         lead_unit_id: s.lead_unit_id,
         co_unit_ids: s.co_units.iter().map(|c| c.unit_id).collect(),
         dispatcher_unit_id: s.dispatcher_unit_id,
         supervisor_id: s.supervisor_id,
         published: s.published_at.is_some(),
+        letter_unit_id: s.letter.as_ref().map(|l| l.unit_id),
     }
 }
 
@@ -167,7 +179,7 @@ fn ctx<'a>(state: &'a AppState, caller: &Caller) -> ApiResult<Ctx<'a>> {
         },
         now: renda_domain::time::now(),
         today: state.clock.today(),
-        policy: &state.deadlines,
+        policy: &state.handling,
     })
 }
 
@@ -182,7 +194,7 @@ async fn save(
 ) -> ApiResult<HttpResponse> {
     let saved = save_change(state, caller, before, change?).await?;
     let version = saved.version;
-    Ok(respond::changed(version, &view(saved, state.clock.today())))
+    Ok(respond::changed(version, &view(state, saved)))
 }
 
 async fn save_change(

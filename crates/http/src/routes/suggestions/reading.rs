@@ -65,7 +65,7 @@ pub async fn list_suggestions(
         .list_suggestions(&vis, &f, &page.0.options()?)
         .await?;
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |s| {
-        view_for(s, today, &caller)
+        view_for(&state, s, &caller)
     })))
 }
 
@@ -126,7 +126,6 @@ struct SuggestionRows {
     caller: Caller,
     vis: SuggestionVisibility,
     filter: SuggestionFilter,
-    today: NaiveDate,
     after: Option<renda_persistence::list::Cursor>,
     names: crate::routes::common::NameCache,
     done: bool,
@@ -149,11 +148,10 @@ impl crate::export::RowSource for SuggestionRows {
             .await?;
         self.after = page.next;
         self.done = page.next.is_none();
-        let today = self.today;
         let views: Vec<SuggestionResponse> = page
             .live()
             .cloned()
-            .map(|s| view_for(s, today, &self.caller))
+            .map(|s| view_for(&self.state, s, &self.caller))
             .collect();
         let mut rows = Vec::with_capacity(views.len());
         for v in views {
@@ -241,7 +239,6 @@ pub async fn export_suggestions(
         caller,
         vis,
         filter: f,
-        today,
         after: None,
         names: Default::default(),
         done: false,
@@ -283,7 +280,7 @@ pub async fn get_suggestion(
     Ok(respond::resource(
         &req,
         version,
-        &view_for(s, state.clock.today(), &caller),
+        &view_for(&state, s, &caller),
     ))
 }
 

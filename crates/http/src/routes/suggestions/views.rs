@@ -14,6 +14,9 @@ pub struct CoUnitView {
     pub opinion_at: Option<DateTime<Utc>>,
 }
 
+/// A letter as shown: the domain's record, documented as `LetterView`.
+pub type LetterView = renda_domain::suggestion::Letter;
+
 /// A reply as shown: the domain's record, documented as `ReplyView`.
 pub type ReplyView = Reply;
 
@@ -38,7 +41,7 @@ pub struct EvaluationView {
     "timing": "during_session",
     "congress_session_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f60",
     "lead_deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e60",
-    "co_signers": [{"deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e61", "withdrawn_at": null}],
+    "co_signers": [{"deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e61", "status": "confirmed", "confirmed_at": "2026-02-28T03:00:00Z", "withdrawn_at": null}],
     "source": "deputy",
     "source_ref": null,
     "status": "assigned",
@@ -51,7 +54,11 @@ pub struct EvaluationView {
     "overdue": false,
     "reply": null,
     "evaluation": null,
+    "evaluation_due": null,
+    "final_evaluation": false,
+    "not_evaluated": false,
     "reject_reason": null,
+    "letter": null,
     "signed_off_at": null,
     "published_at": null,
     "outstanding": false,
@@ -104,7 +111,20 @@ pub struct SuggestionResponse {
     /// The latest reply.
     pub reply: Option<ReplyView>,
     pub evaluation: Option<EvaluationView>,
+    /// While the latest reply waits for the lead deputy's evaluation: the
+    /// last day to give it. After it the office may close the suggestion
+    /// as not evaluated. Absent when the congress sets no limit.
+    pub evaluation_due: Option<NaiveDate>,
+    /// The evaluation of the latest reply is final: no rehandling is left
+    /// (the congress allows `RENDA_MAX_REHANDLINGS`, 1 by default).
+    pub final_evaluation: bool,
+    /// Closed with no evaluation by the lead deputy: their time ran out.
+    /// Counted apart in the figures, never as satisfied.
+    pub not_evaluated: bool,
     pub reject_reason: Option<String>,
+    /// Not registered and passed to a unit as a letter (转来信), with the
+    /// unit's acknowledgement.
+    pub letter: Option<LetterView>,
     /// When the supervising leader signed off (red).
     pub signed_off_at: Option<DateTime<Utc>>,
     /// When the office published the reply; published suggestions are public.
@@ -123,10 +143,10 @@ pub struct SuggestionResponse {
 
 /// The suggestion as `caller` sees it: someone who sees it only because
 /// it is published gets the reply's contact phone masked.
-pub(super) fn view_for(s: Suggestion, today: NaiveDate, caller: &Caller) -> SuggestionResponse {
+pub(super) fn view_for(state: &AppState, s: Suggestion, caller: &Caller) -> SuggestionResponse {
     let involved = decide_suggestion(&caller.principal, SuggestionAction::ReadRecords, &scope(&s))
         .is_allowed();
-    let mut v = view(s, today);
+    let mut v = view(state, s);
     if !involved && let Some(r) = v.reply.as_mut() {
         r.handler_phone = r
             .handler_phone
@@ -136,8 +156,12 @@ pub(super) fn view_for(s: Suggestion, today: NaiveDate, caller: &Caller) -> Sugg
     v
 }
 
-pub(super) fn view(s: Suggestion, today: NaiveDate) -> SuggestionResponse {
+pub(super) fn view(state: &AppState, s: Suggestion) -> SuggestionResponse {
+    let today = state.clock.today();
     let overdue = s.is_overdue(today);
+    let evaluation_due = s.evaluation_due(&state.handling);
+    let not_evaluated = s.closed_not_evaluated();
+    let final_evaluation = s.reply.is_some() && !s.may_be_rehandled(&state.handling);
     SuggestionResponse {
         id: s.id,
         number: s.number,
@@ -178,7 +202,11 @@ pub(super) fn view(s: Suggestion, today: NaiveDate) -> SuggestionResponse {
             comment: s.evaluation_comment,
             evaluated_at: s.evaluated_at,
         }),
+        evaluation_due,
+        final_evaluation,
+        not_evaluated,
         reject_reason: s.reject_reason,
+        letter: s.letter,
         signed_off_at: s.signed_off_at,
         published_at: s.published_at,
         outstanding: s.outstanding,

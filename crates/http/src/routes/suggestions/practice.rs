@@ -1,0 +1,301 @@
+//! The office's practice around a reply: consultations with the lead
+//! deputy (面商) and the deputy's word on them, leaders' instructions
+//! (批示), and a submission passed to a unit as a letter (转来信).
+
+use renda_domain::id::UnitId;
+use renda_domain::suggestion::{
+    Consultation, ConsultationForm, ConsultationInput, ConsultationResponse, Instruction,
+};
+use renda_domain::text::Text;
+
+use super::*;
+
+/// A consultation as shown.
+pub type ConsultationView = Consultation;
+/// An instruction as shown.
+pub type InstructionView = Instruction;
+
+impl crate::pagination::Keyed for Consultation {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.responded_at.unwrap_or(self.created_at))
+    }
+}
+
+impl crate::pagination::Keyed for Instruction {
+    fn key(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.given_at)
+    }
+}
+
+/// How the unit consulted the lead deputy.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"held_on": "2026-04-02", "form": "visit", "participants": "王芳代表、民政局李华科长", "agreed": "年内在古城街道建成助餐点3个，6月底前报告选址"}))]
+pub struct ConsultationRequest {
+    /// Not in the future, nor before the assignment.
+    pub held_on: NaiveDate,
+    pub form: ConsultationForm,
+    /// Who took part.
+    pub participants: Text<1000>,
+    /// What was agreed.
+    pub agreed: Text<5000>,
+}
+
+/// The lead deputy's word on a consultation record.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"response": "disputed", "comment": "未曾面商，仅电话告知"}))]
+pub struct ConsultationResponseRequest {
+    pub response: ConsultationResponse,
+    /// Required for a dispute: what is wrong with the record.
+    pub comment: Option<Text<2000>>,
+}
+
+/// A leader's instruction.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"content": "请民政局会同古城街道抓紧落实，年底前报结果。"}))]
+pub struct InstructionRequest {
+    pub content: Text<5000>,
+}
+
+/// Passing a submission not registered to a unit as a letter
+/// (`POST /suggestions/{id}/letter`).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "note": "请参考研究"}))]
+pub struct LetterRequest {
+    pub unit_id: UnitId,
+    #[serde(default, deserialize_with = "crate::patch::blank_none")]
+    #[schema(value_type = Option<String>, max_length = 2000)]
+    pub note: Option<Text<2000>>,
+}
+
+fn consultation_location(id: Uuid, record: Uuid) -> String {
+    format!("/api/v1/suggestions/{id}/consultations/{record}")
+}
+
+/// Records how the lead unit consulted the lead deputy (面商) before its
+/// reply. Where the colour asks for it (yellow and red by default) the
+/// reply is refused without one recorded in the same round and not
+/// disputed by the deputy.
+#[utoipa::path(
+    tag = "suggestions",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag of the suggestion")),
+    request_body = ConsultationRequest,
+    responses(
+        (status = 201, description = "Recorded", body = ConsultationView, headers(("Location" = String))),
+        (status = 403, description = "Not the lead unit", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such suggestion, or not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The suggestion is not with the unit now", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/suggestions/{id}/consultations")]
+pub async fn add_consultation(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<ConsultationRequest>,
+) -> ApiResult<HttpResponse> {
+    let before = load_to_change(
+        &state,
+        &caller,
+        id.into_inner(),
+        SuggestionAction::HandleAsLeadUnit,
+        if_match,
+    )
+    .await?;
+    let b = body.parse()?;
+    let input = ConsultationInput {
+        id: Uuid::now_v7(),
+        held_on: b.held_on,
+        form: b.form,
+        participants: b.participants.into(),
+        agreed: b.agreed.into(),
+    };
+    let record_id = input.id;
+    let change = rules::consult(&before, input, &ctx(&state, &caller)?)?;
+    save_change(&state, &caller, &before, change).await?;
+    let record = consultation_of(&state, before.id, record_id).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            consultation_location(before.id, record_id),
+        ))
+        .json(record))
+}
+
+async fn consultation_of(state: &AppState, id: Uuid, record: Uuid) -> ApiResult<Consultation> {
+    state
+        .store
+        .suggestion_consultations(id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == record)
+        .ok_or_else(ApiError::not_found)
+}
+
+/// The consultations recorded on a suggestion, oldest first (those
+/// involved: the deputies, the units, the office).
+#[utoipa::path(
+    tag = "suggestions",
+    params(("id" = Uuid, Path), WholeListParams),
+    responses(
+        (status = 200, description = "Oldest first", body = ListResponse<ConsultationView>),
+        (status = 404, description = "No such suggestion, or not visible", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/suggestions/{id}/consultations")]
+pub async fn list_consultations(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    page: QueryParams<WholeListParams>,
+) -> ApiResult<HttpResponse> {
+    let s = load_for(
+        &state,
+        &caller,
+        id.into_inner(),
+        SuggestionAction::ReadRecords,
+    )
+    .await?;
+    let items = state.store.suggestion_consultations(s.id).await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+}
+
+/// One consultation record.
+#[utoipa::path(
+    tag = "suggestions",
+    params(("id" = Uuid, Path), ("consultation_id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The record", body = ConsultationView),
+        (status = 404, description = "No such suggestion or record, or not visible", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/suggestions/{id}/consultations/{consultation_id}")]
+pub async fn get_consultation(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
+    let (id, record) = path.into_inner();
+    let s = load_for(&state, &caller, id, SuggestionAction::ReadRecords).await?;
+    Ok(HttpResponse::Ok().json(consultation_of(&state, s.id, record).await?))
+}
+
+/// The lead deputy confirms or disputes a consultation record, once. A
+/// disputed one does not count toward the reply's consultation, nor in
+/// the consultation rate.
+#[utoipa::path(
+    tag = "suggestions",
+    params(("id" = Uuid, Path), ("consultation_id" = Uuid, Path)),
+    request_body = ConsultationResponseRequest,
+    responses(
+        (status = 200, description = "The record with the deputy's word", body = ConsultationView),
+        (status = 403, description = "Not the lead deputy", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such suggestion or record, or not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Answered already, or the suggestion is closed", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/suggestions/{id}/consultations/{consultation_id}/response")]
+pub async fn respond_to_consultation(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(Uuid, Uuid)>,
+    body: JsonBody<ConsultationResponseRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, record) = path.into_inner();
+    let before = load_for(&state, &caller, id, SuggestionAction::Evaluate).await?;
+    let b = body.parse()?;
+    let c = consultation_of(&state, id, record).await?;
+    let change = rules::respond_to_consultation(
+        &before,
+        &c,
+        b.response,
+        b.comment.map(String::from),
+        &ctx(&state, &caller)?,
+    )?;
+    save_change(&state, &caller, &before, change).await?;
+    Ok(HttpResponse::Ok().json(consultation_of(&state, id, record).await?))
+}
+
+/// A leader's instruction (批示) on a suggestion past its draft (any
+/// leader). The office and the units handling it read it; the timeline
+/// says only that one was given.
+#[utoipa::path(
+    tag = "suggestions",
+    params(("id" = Uuid, Path)),
+    request_body = InstructionRequest,
+    responses(
+        (status = 201, description = "Given", body = InstructionView, headers(("Location" = String))),
+        (status = 403, description = "Not a leader", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such suggestion, or not visible", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/suggestions/{id}/instructions")]
+pub async fn add_instruction(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    body: JsonBody<InstructionRequest>,
+) -> ApiResult<HttpResponse> {
+    let before = load_for(&state, &caller, id.into_inner(), SuggestionAction::Instruct).await?;
+    let b = body.parse()?;
+    let instruction_id = Uuid::now_v7();
+    let change = rules::instruct(
+        &before,
+        instruction_id,
+        b.content.into(),
+        &ctx(&state, &caller)?,
+    )?;
+    save_change(&state, &caller, &before, change).await?;
+    let given = state
+        .store
+        .suggestion_instructions(before.id)
+        .await?
+        .into_iter()
+        .find(|i| i.id == instruction_id)
+        .ok_or_else(ApiError::not_found)?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/suggestions/{}/instructions", before.id),
+        ))
+        .json(given))
+}
+
+/// The leaders' instructions on a suggestion, oldest first (the office,
+/// leaders and the units handling it).
+#[utoipa::path(
+    tag = "suggestions",
+    params(("id" = Uuid, Path), WholeListParams),
+    responses(
+        (status = 200, description = "Oldest first", body = ListResponse<InstructionView>),
+        (status = 403, description = "A deputy of the suggestion: instructions go to the units", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such suggestion, or not visible", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/suggestions/{id}/instructions")]
+pub async fn list_instructions(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    page: QueryParams<WholeListParams>,
+) -> ApiResult<HttpResponse> {
+    let s = load_for(
+        &state,
+        &caller,
+        id.into_inner(),
+        SuggestionAction::ReadInstructions,
+    )
+    .await?;
+    let items = state.store.suggestion_instructions(s.id).await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+}
