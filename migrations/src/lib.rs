@@ -29,6 +29,7 @@ mod m20261205_000020_assignment_batches;
 mod m20261205_000021_key_supervision;
 mod m20261205_000022_number_series_scope;
 mod m20261205_000023_handling_practice;
+mod m20261205_000024_supervision_quorum;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000021_key_supervision::Migration),
             Box::new(m20261205_000022_number_series_scope::Migration),
             Box::new(m20261205_000023_handling_practice::Migration),
+            Box::new(m20261205_000024_supervision_quorum::Migration),
         ]
     }
 }

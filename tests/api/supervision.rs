@@ -209,6 +209,23 @@ impl World {
         assert_eq!(a.ok(200)["status"], "closed");
     }
 
+    /// Records the committee members `present` (by index) at the round's meeting.
+    async fn attend(&self, item: &str, present: &[usize]) -> Value {
+        let ids: Vec<&str> = present
+            .iter()
+            .map(|i| self.members[*i].0.as_str())
+            .collect();
+        self.app
+            .post(
+                &format!("/api/v1/supervisions/{item}/attendance"),
+                Some(&self.staff),
+                &json!({"present_member_ids": ids}),
+            )
+            .await
+            .ok(200)
+            .clone()
+    }
+
     async fn vote(&self, item: &str, member: usize, choice: &str) {
         let a = self
             .app
@@ -316,7 +333,74 @@ async fn every_combination_runs_the_whole_loop_and_an_unsatisfied_vote_returns_i
         assert_eq!(back.body["note"], "措施未落实");
         w.report(&sid, &w.unit_b, &op_b, &[0]).await;
         w.close_off(&sid, &op_b, 0).await;
-        // Rectification cannot end while a problem is open.
+        // Rectification cannot end while a problem is open: neither by a
+        // vote nor, for an item planned without one, by closing.
+        let voted = methods.contains(&"satisfaction_evaluation");
+        let end = if voted { "start-evaluation" } else { "close" };
+        app.post(&format!("{base}/{end}"), Some(&w.staff), &json!({}))
+            .await
+            .problem(409, "problems_open");
+        w.report(&sid, &w.unit_a, &op_a, &[1]).await;
+        w.close_off(&sid, &op_a, 1).await;
+        if !voted {
+            // No satisfaction vote in the plan: none is held, and the
+            // office closes the rectified item.
+            app.post(
+                &format!("{base}/start-evaluation"),
+                Some(&w.staff),
+                &json!({}),
+            )
+            .await
+            .problem(409, "method_not_planned");
+            let closed = w.step(&sid, "close").await;
+            assert_eq!(closed["stage"], "closed");
+            assert!(closed["closed_at"].is_string());
+            let evals = app
+                .get(&format!("{base}/evaluations"), Some(&w.leader))
+                .await;
+            assert_eq!(evals.ok(200)["items"], json!([]));
+            let tl = app
+                .get(&format!("{base}/timeline?limit=100"), Some(&w.staff))
+                .await;
+            let moves: Vec<&str> = tl.ok(200)["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| !e["from_stage"].is_null() && e["from_stage"] != e["to_stage"])
+                .map(|e| e["to_stage"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                moves,
+                ["investigating", "deliberating", "rectifying", "closed"]
+            );
+            continue;
+        }
+        app.post(&format!("{base}/close"), Some(&w.staff), &json!({}))
+            .await
+            .problem(409, "vote_planned");
+        assert_eq!(
+            w.step(&sid, "start-evaluation").await["stage"],
+            "evaluating"
+        );
+        w.attend(&sid, &[0, 1, 2]).await;
+
+        // Two of three unsatisfied: back to rectifying for round 2.
+        w.vote(&sid, 0, "unsatisfied").await;
+        w.vote(&sid, 1, "unsatisfied").await;
+        w.vote(&sid, 2, "satisfied").await;
+        let back = w.step(&sid, "conclude-evaluation").await;
+        assert_eq!(back["stage"], "rectifying");
+        assert_eq!(back["round"], 2);
+        // Every problem is closed, but the new round needs a follow-up opinion.
+        app.post(
+            &format!("{base}/start-evaluation"),
+            Some(&w.staff),
+            &json!({}),
+        )
+        .await
+        .problem(409, "follow_up_missing");
+        let follow = w.opinion(&sid, &w.body_a, &["整改不彻底"]).await;
+        assert_eq!(follow["round"], 2);
         app.post(
             &format!("{base}/start-evaluation"),
             Some(&w.staff),
@@ -324,42 +408,18 @@ async fn every_combination_runs_the_whole_loop_and_an_unsatisfied_vote_returns_i
         )
         .await
         .problem(409, "problems_open");
-        w.report(&sid, &w.unit_a, &op_a, &[1]).await;
-        w.close_off(&sid, &op_a, 1).await;
-        assert_eq!(
-            w.step(&sid, "start-evaluation").await["stage"],
-            "evaluating"
-        );
-
-        if n == 0 {
-            // Two of three unsatisfied: back to rectifying for round 2.
-            w.vote(&sid, 0, "unsatisfied").await;
-            w.vote(&sid, 1, "unsatisfied").await;
-            w.vote(&sid, 2, "satisfied").await;
-            let back = w.step(&sid, "conclude-evaluation").await;
-            assert_eq!(back["stage"], "rectifying");
-            assert_eq!(back["round"], 2);
-            // Every problem is closed, but the new round needs a follow-up opinion.
-            app.post(
-                &format!("{base}/start-evaluation"),
-                Some(&w.staff),
-                &json!({}),
+        w.report(&sid, &w.unit_a, &follow, &[0]).await;
+        w.close_off(&sid, &follow, 0).await;
+        w.step(&sid, "start-evaluation").await;
+        // The new round's meeting: nobody is recorded present yet.
+        let absent = app
+            .post(
+                &format!("{base}/votes"),
+                Some(&w.members[0].1),
+                &json!({"choice": "satisfied"}),
             )
-            .await
-            .problem(409, "follow_up_missing");
-            let follow = w.opinion(&sid, &w.body_a, &["整改不彻底"]).await;
-            assert_eq!(follow["round"], 2);
-            app.post(
-                &format!("{base}/start-evaluation"),
-                Some(&w.staff),
-                &json!({}),
-            )
-            .await
-            .problem(409, "problems_open");
-            w.report(&sid, &w.unit_a, &follow, &[0]).await;
-            w.close_off(&sid, &follow, 0).await;
-            w.step(&sid, "start-evaluation").await;
-        }
+            .await;
+        absent.problem(409, "not_present");
         let mine = format!("{base}/votes/mine");
         app.get(&mine, Some(&w.members[0].1))
             .await
@@ -372,6 +432,7 @@ async fn every_combination_runs_the_whole_loop_and_an_unsatisfied_vote_returns_i
         )
         .await
         .problem(403, "forbidden");
+        w.attend(&sid, &[0, 1, 2]).await;
         w.vote(&sid, 0, "satisfied").await;
         w.vote(&sid, 1, "basically_satisfied").await;
         w.vote(&sid, 2, "unsatisfied").await;
@@ -406,14 +467,11 @@ async fn every_combination_runs_the_whole_loop_and_an_unsatisfied_vote_returns_i
         );
         assert_eq!(last["total"], 3);
         assert_eq!(last["outcome"], "accepted");
-        if n == 0 {
-            assert_eq!(rounds.len(), 2);
-            assert_eq!(rounds[0]["round"], 1);
-            assert_eq!(rounds[0]["tally"]["unsatisfied"], 2);
-            assert_eq!(rounds[0]["outcome"], "returned");
-        } else {
-            assert_eq!(rounds.len(), 1);
-        }
+        assert_eq!((&last["present"], &last["members"]), (&json!(3), &json!(3)));
+        assert_eq!(rounds.len(), 2);
+        assert_eq!(rounds[0]["round"], 1);
+        assert_eq!(rounds[0]["tally"]["unsatisfied"], 2);
+        assert_eq!(rounds[0]["outcome"], "returned");
 
         // Every move is on the timeline and in the audit trail.
         let tl = app
@@ -426,11 +484,15 @@ async fn every_combination_runs_the_whole_loop_and_an_unsatisfied_vote_returns_i
             .filter(|e| !e["from_stage"].is_null() && e["from_stage"] != e["to_stage"])
             .map(|e| (e["to_stage"].clone(), e["actor_name"].clone()))
             .collect();
-        let mut want = vec!["investigating", "deliberating", "rectifying", "evaluating"];
-        if n == 0 {
-            want.extend(["rectifying", "evaluating"]);
-        }
-        want.push("closed");
+        let want = vec![
+            "investigating",
+            "deliberating",
+            "rectifying",
+            "evaluating",
+            "rectifying",
+            "evaluating",
+            "closed",
+        ];
         assert_eq!(
             moves
                 .iter()
@@ -453,10 +515,7 @@ async fn every_combination_runs_the_whole_loop_and_an_unsatisfied_vote_returns_i
             .collect();
         assert!(actions.contains(&"transition:evaluation_concluded".to_owned()));
         assert!(actions.contains(&"report_submitted".to_owned()));
-        assert_eq!(
-            actions.iter().filter(|a| *a == "vote").count(),
-            if n == 0 { 6 } else { 3 }
-        );
+        assert_eq!(actions.iter().filter(|a| *a == "vote").count(), 6);
 
         // Closed is final: no more opinions, observations or votes.
         app.post(
@@ -486,12 +545,13 @@ async fn every_combination_runs_the_whole_loop_and_an_unsatisfied_vote_returns_i
     assert_eq!(st["rectification"]["problems"], 10);
     assert_eq!(st["rectification"]["closed"], 10);
     assert_eq!(st["rectification"]["closed_on_time"], 10);
-    assert_eq!(st["satisfaction"]["evaluations"], 4);
+    // Only the item planned with a satisfaction vote was voted on, twice.
+    assert_eq!(st["satisfaction"]["evaluations"], 2);
     assert_eq!(st["satisfaction"]["returned"], 1);
-    assert_eq!(st["satisfaction"]["accepted"], 3);
+    assert_eq!(st["satisfaction"]["accepted"], 1);
     assert_eq!(
         st["satisfaction"]["votes"],
-        json!({"satisfied": 4, "basically_satisfied": 3, "unsatisfied": 5})
+        json!({"satisfied": 2, "basically_satisfied": 1, "unsatisfied": 3})
     );
     app.get("/api/v1/supervisions/stats", Some(&w.unit_a))
         .await
@@ -747,13 +807,45 @@ async fn refusals_change_nothing() {
     .problem(403, "forbidden");
     w.close_off(&sid, &op, 0).await;
     w.step(&sid, "start-evaluation").await;
+    // No quorum: nobody, then one of three, recorded present.
+    let conclude = format!("{base}/conclude-evaluation");
+    app.post(&conclude, Some(&w.staff), &json!({}))
+        .await
+        .problem(409, "quorum_not_met");
+    let one = w.attend(&sid, &[0]).await;
+    assert_eq!(
+        (&one["present"], &one["members"], &one["quorum"]),
+        (&json!(1), &json!(3), &json!(false))
+    );
+    app.post(&conclude, Some(&w.staff), &json!({}))
+        .await
+        .problem(409, "quorum_not_met");
+    // Only the office records attendance, and only of the item's members.
     app.post(
-        &format!("{base}/conclude-evaluation"),
-        Some(&w.staff),
-        &json!({}),
+        &format!("{base}/attendance"),
+        Some(&w.members[0].1),
+        &json!({"present_member_ids": [w.members[0].0]}),
     )
     .await
-    .problem(409, "no_votes");
+    .problem(403, "forbidden");
+    let stranger = app
+        .post(
+            &format!("{base}/attendance"),
+            Some(&w.staff),
+            &json!({"present_member_ids": [w.members[0].0, w.deputy_id]}),
+        )
+        .await;
+    stranger.problem(422, "validation_failed");
+    assert_eq!(stranger.fields(), ["present_member_ids[1]"]);
+    let read = app
+        .get(&format!("{base}/attendance"), Some(&w.leader))
+        .await;
+    assert_eq!(read.ok(200)["present_member_ids"], json!([w.members[0].0]));
+    let all = w.attend(&sid, &[0, 1, 2]).await;
+    assert_eq!(all["quorum"], true);
+    app.post(&conclude, Some(&w.staff), &json!({}))
+        .await
+        .problem(409, "no_votes");
     // Only committee members vote, once each.
     let vote = format!("{base}/votes");
     app.post(&vote, Some(&w.staff), &json!({"choice": "satisfied"}))
@@ -1269,7 +1361,14 @@ async fn a_member_voting_several_times_at_once_is_counted_once() {
     let w = world().await;
     let app = &w.app;
     let item = w
-        .plan(&["special_report", "special_inquiry"], &[&w.body_a])
+        .plan(
+            &[
+                "special_report",
+                "special_inquiry",
+                "satisfaction_evaluation",
+            ],
+            &[&w.body_a],
+        )
         .await;
     let sid = id(&item);
     w.step(&sid, "start-investigation").await;
@@ -1279,6 +1378,7 @@ async fn a_member_voting_several_times_at_once_is_counted_once() {
     w.report(&sid, &w.unit_a, &op, &[0]).await;
     w.close_off(&sid, &op, 0).await;
     w.step(&sid, "start-evaluation").await;
+    w.attend(&sid, &[0, 1, 2]).await;
 
     let path = format!("/api/v1/supervisions/{sid}/votes");
     let send = |choice: &'static str| {
@@ -1388,4 +1488,50 @@ async fn a_tie_to_a_body_of_an_open_assignment_is_refused_and_never_races_past()
         }
         app.patch(&me, Some(&w.observer), &tie).await;
     }
+}
+
+#[tokio::test]
+async fn rectification_takes_three_months_by_default_and_never_more_than_six() {
+    let w = world().await;
+    let app = &w.app;
+    let item = w.plan(&["research_visit"], &[&w.body_a]).await;
+    let sid = id(&item);
+    w.step(&sid, "start-investigation").await;
+    w.step(&sid, "start-deliberation").await;
+    let path = format!("/api/v1/supervisions/{sid}/opinions");
+    let today = app.clock.today();
+    let issued = app
+        .post(
+            &path,
+            Some(&w.staff),
+            &json!({"unit_id": w.body_a, "content": "审议意见", "problems": ["问题"]}),
+        )
+        .await;
+    let three = today.checked_add_months(chrono::Months::new(3)).unwrap();
+    assert_eq!(issued.ok(201)["deadline"], three.to_string());
+    let six = today.checked_add_months(chrono::Months::new(6)).unwrap();
+    app.post(
+        &path,
+        Some(&w.staff),
+        &json!({"unit_id": w.body_a, "content": "审议意见", "deadline": six, "problems": ["问题"]}),
+    )
+    .await
+    .ok(201);
+    let seven = six + chrono::Days::new(1);
+    let far = app
+        .post(
+            &path,
+            Some(&w.staff),
+            &json!({"unit_id": w.body_a, "content": "审议意见", "deadline": seven, "problems": ["问题"]}),
+        )
+        .await;
+    far.problem(422, "validation_failed");
+    assert_eq!(far.fields(), ["deadline"]);
+    assert_eq!(far.body["errors"][0]["code"], "too_far");
+    let opinions = app.get(&path, Some(&w.staff)).await;
+    assert_eq!(
+        opinions.ok(200)["items"].as_array().unwrap().len(),
+        2,
+        "the refused opinion left nothing"
+    );
 }

@@ -647,7 +647,6 @@ fn conflict_for(conflict: Conflict) -> ApiError {
                 "A tie for the last places waits for the office's decision",
             ),
         ),
-        Conflict::NoVotes => (Code::NoVotes, Msg::new("尚无人投票", "No ballot was cast")),
         Conflict::StageChanged => (
             Code::InvalidState,
             Msg::new(

@@ -71,8 +71,12 @@ fn supervision_issue_text(issue: sv::Issue) -> Msg {
         I::TooEarly => Msg::new("日期不能早于1949年10月1日", "the date is before 1949-10-01"),
         I::DeadlinePast => Msg::new("整改期限不能早于今天", "the deadline is in the past"),
         I::DeadlineTooFar => Msg::new(
-            "整改期限不能超过两年",
-            "the deadline is more than two years ahead",
+            "整改期限超过了规定的最长期限（默认六个月）",
+            "the deadline is past the longest period allowed (six months by default)",
+        ),
+        I::NotACommitteeMember => Msg::new(
+            "不是此事项的常委会组成人员",
+            "not one of the item's committee members",
         ),
         I::UnknownProblem => Msg::new("该审议意见中没有此问题", "no such problem in this opinion"),
         I::AnsweredTwice => Msg::new("同一问题重复答复", "the problem is answered twice"),
@@ -118,8 +122,22 @@ impl From<SupervisionError> for ApiError {
                 Msg::new("该监督事项已公开", "The item is already published")
             }
             SupervisionError::MethodNotPlanned => Msg::new(
-                "此监督事项未安排专题询问",
-                "This item has no special inquiry",
+                "此监督事项的计划未安排该监督方式（专题询问或满意度测评）",
+                "The item's plan does not include that method (a special inquiry or a satisfaction vote)",
+            ),
+            SupervisionError::VotePlanned => Msg::new(
+                "此监督事项安排了满意度测评，须经测评办结",
+                "The item's plan has a satisfaction vote: it closes by the vote",
+            ),
+            SupervisionError::QuorumNotMet { present, members } => Msg::new(
+                format!("出席人数未过半数（{present}/{members}），表决无效"),
+                format!(
+                    "Not more than half of the members are present ({present} of {members}): the vote does not stand"
+                ),
+            ),
+            SupervisionError::NotPresent => Msg::new(
+                "未登记出席本次会议，不能表决",
+                "You are not recorded present at the meeting, so you do not vote",
             ),
             SupervisionError::ProblemNotOpen(id) => Msg::new(
                 format!("问题 {id} 不在待整改状态"),

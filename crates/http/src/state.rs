@@ -29,6 +29,8 @@ pub struct AppState {
     pub data_dir: std::path::PathBuf,
     /// The handling practice: deadlines, 面商, rehandling, evaluation.
     pub handling: renda_domain::suggestion::HandlingPolicy,
+    /// The practice of supervision: rectification periods.
+    pub supervision: renda_domain::supervision::SupervisionPolicy,
     /// The deputies a joint motion needs at each level.
     pub motion_thresholds: renda_domain::motion::Thresholds,
     /// Anonymous constituent opinions allowed per client address.
@@ -136,6 +138,7 @@ impl AppState {
             stats_ttl: std::time::Duration::from_secs(5),
             data_dir: std::path::PathBuf::from("data"),
             handling: renda_domain::suggestion::HandlingPolicy::default(),
+            supervision: renda_domain::supervision::SupervisionPolicy::default(),
             motion_thresholds: renda_domain::motion::Thresholds::default(),
             opinion_limiter: Arc::new(crate::ratelimit::RateLimiter::shared(
                 10,
@@ -236,6 +239,15 @@ impl AppState {
     /// places to wait.
     pub fn with_hashing(mut self, workers: usize, queue: usize) -> Self {
         self.hashing = crate::hashing::HashPool::new(workers, queue);
+        self
+    }
+
+    /// The same state with another practice of supervision.
+    pub fn with_supervision(
+        mut self,
+        supervision: renda_domain::supervision::SupervisionPolicy,
+    ) -> Self {
+        self.supervision = supervision;
         self
     }
 

@@ -76,8 +76,6 @@ pub enum Conflict {
     LastAuditAdmin,
     /// The last active security administrator would lose the role.
     LastSecurityAdmin,
-    /// No ballot was cast.
-    NoVotes,
     /// No candidate is shortlisted.
     NothingShortlisted,
     /// A reference rule of the data refuses the change.
@@ -142,7 +140,6 @@ impl Conflict {
             Conflict::LastAdmin => "last_admin",
             Conflict::LastAuditAdmin => "last_audit_admin",
             Conflict::LastSecurityAdmin => "last_security_admin",
-            Conflict::NoVotes => "no_votes",
             Conflict::NothingShortlisted => "nothing_shortlisted",
             Conflict::ReferenceViolation => "reference_violation",
             Conflict::RequestDecided => "request_decided",

@@ -60,6 +60,10 @@ pub struct Config {
     /// deputy has to evaluate. `RENDA_CO_UNITS_FIRST` (`true`): the lead
     /// unit replies after the co-units' opinions or deadlines.
     pub handling: renda_domain::suggestion::HandlingPolicy,
+    /// `RENDA_RECTIFICATION_MONTHS` (3) and `RENDA_RECTIFICATION_MAX_MONTHS`
+    /// (6): the rectification period a deliberation opinion gives when it
+    /// names none, and the longest it may give.
+    pub supervision: renda_domain::supervision::SupervisionPolicy,
     /// `RENDA_SESSION_NUMBER_FORMAT` (`{session} 第{seq:4}号`) and
     /// `RENDA_YEAR_NUMBER_FORMAT` (`{year}-{seq:4}`): how suggestions are
     /// numbered during a session and between sessions;
@@ -154,6 +158,25 @@ impl Config {
         handling
             .check()
             .map_err(|e| anyhow::anyhow!("handling policy: {e}"))?;
+        let months = |name: &str, default: u32| -> anyhow::Result<u32> {
+            match env(name) {
+                Some(v) => v
+                    .parse()
+                    .with_context(|| format!("{name} must be a number of months")),
+                None => Ok(default),
+            }
+        };
+        let sd = renda_domain::supervision::SupervisionPolicy::default();
+        let supervision = renda_domain::supervision::SupervisionPolicy {
+            rectification_months: months("RENDA_RECTIFICATION_MONTHS", sd.rectification_months)?,
+            rectification_max_months: months(
+                "RENDA_RECTIFICATION_MAX_MONTHS",
+                sd.rectification_max_months,
+            )?,
+        };
+        supervision
+            .check()
+            .map_err(|e| anyhow::anyhow!("RENDA_RECTIFICATION_*: {e}"))?;
         let format = |name, default, for_session| {
             let pattern = env(name).unwrap_or_else(|| String::from(default));
             renda_domain::congress::NumberFormat::parse(&pattern, for_session)
@@ -279,6 +302,7 @@ impl Config {
                 .unwrap_or_else(|| "data".into())
                 .into(),
             handling,
+            supervision,
             numbering,
             motion_thresholds,
             opinion_limit,

@@ -77,7 +77,11 @@ const PLANS: &[Plan] = &[
     },
     Plan {
         title: "听取审议区人民法院诉源治理工作报告",
-        methods: &[Method::SpecialReport, Method::SpecialInquiry],
+        methods: &[
+            Method::SpecialReport,
+            Method::SpecialInquiry,
+            Method::SatisfactionEvaluation,
+        ],
         bodies: &[15],
         committee: "监察和司法工作委员会",
         laws: &[],
@@ -395,13 +399,21 @@ pub async fn load(
         if plan.stage == Stage::Rectifying {
             continue;
         }
+        // Every committee member is at the meeting that votes.
+        let attendance = renda_domain::supervision::Attendance {
+            round: item.round,
+            present: members.iter().copied().map(Into::into).collect(),
+            members: u32::try_from(members.len()).unwrap_or(u32::MAX),
+            recorded_by: p.staff.into(),
+            recorded_at: now,
+        };
         item = save(
             store,
             ctx,
             item,
             Some(Stage::Evaluating),
             "evaluation_started",
-            vec![],
+            vec![Effect::Attendance(attendance)],
         )
         .await?;
         // Two members vote; demo-deputy0 (the first) is left to vote.
@@ -430,8 +442,12 @@ pub async fn load(
                 now: renda_domain::time::now(),
                 today,
                 new_id: Uuid::now_v7,
+                policy: Default::default(),
             };
-            let (closed, _) = store.conclude_evaluation(ctx, &item, &cmd).await?;
+            let (closed, _) = store
+                .conclude_evaluation(ctx, &item, &cmd)
+                .await?
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             let mut published = closed.clone();
             published.published_at = Some(renda_domain::time::now());
             store

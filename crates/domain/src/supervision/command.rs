@@ -20,6 +20,41 @@ pub struct Ctx {
     pub today: NaiveDate,
     /// Makes the id of a new record.
     pub new_id: fn() -> Uuid,
+    /// The congress's practice of supervision.
+    pub policy: SupervisionPolicy,
+}
+
+/// How this congress supervises, within the law.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SupervisionPolicy {
+    /// Months a body gets to rectify when the opinion names no deadline.
+    pub rectification_months: u32,
+    /// The longest a rectification deadline may be, in months from the
+    /// opinion.
+    pub rectification_max_months: u32,
+}
+
+impl Default for SupervisionPolicy {
+    fn default() -> Self {
+        Self {
+            rectification_months: 3,
+            rectification_max_months: 6,
+        }
+    }
+}
+
+impl SupervisionPolicy {
+    /// Refuses a policy whose default passes its maximum, or a maximum
+    /// over two years.
+    pub fn check(&self) -> Result<(), &'static str> {
+        if self.rectification_months == 0 || self.rectification_max_months > 24 {
+            return Err("rectification months must be between 1 and 24");
+        }
+        if self.rectification_months > self.rectification_max_months {
+            return Err("the default rectification period passes the maximum");
+        }
+        Ok(())
+    }
 }
 
 pub(super) type CmdResult<T> = Result<T, SupervisionError>;
@@ -412,15 +447,79 @@ pub fn start_rectification(
     advance(s, op, facts, "rectification_started", note)
 }
 
-/// Opens the satisfaction vote: every problem closed off, committee
-/// members to vote, and after a return a follow-up opinion.
+/// Opens the satisfaction vote: only for an item whose plan has one
+/// (满意度测评), once every problem is closed off, with committee members
+/// to vote, and after a return a follow-up opinion.
 pub fn start_evaluation(
     s: &SupervisionItem,
     facts: StageFacts,
     note: Option<String>,
 ) -> CmdResult<Change> {
+    require_stage(s, &[Stage::Rectifying])?;
+    if !s.vote_planned() {
+        return Err(SupervisionError::MethodNotPlanned);
+    }
     let op = StageOp::StartEvaluation;
     advance(s, op, facts, "evaluation_started", note)
+}
+
+/// Closes an item whose plan has no satisfaction vote, once its bodies
+/// have rectified: every problem closed off.
+pub fn close_rectified(
+    s: &SupervisionItem,
+    facts: StageFacts,
+    note: Option<String>,
+    ctx: &Ctx,
+) -> CmdResult<Change> {
+    require_stage(s, &[Stage::Rectifying])?;
+    if s.vote_planned() {
+        return Err(SupervisionError::VotePlanned);
+    }
+    let mut c = advance(s, StageOp::CloseRectified, facts, "closed", note)?;
+    c.after.closed_at = Some(ctx.now);
+    Ok(c)
+}
+
+/// Records who of the committee members is present at the meeting that
+/// votes in the current round (replacing an earlier record of the round).
+/// Each must be one of the item's committee members.
+pub fn record_attendance(
+    s: &SupervisionItem,
+    present: Vec<DeputyId>,
+    ctx: &Ctx,
+) -> CmdResult<Change> {
+    let issues: Vec<FieldIssue> = present
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| !s.committee_member_ids.contains(d))
+        .map(|(i, _)| {
+            issue(
+                format!("present_member_ids[{i}]"),
+                Issue::NotACommitteeMember,
+            )
+        })
+        .collect();
+    refuse(issues)?;
+    require_stage(s, &[Stage::Evaluating])?;
+    let present = normalise(present);
+    let attendance = Attendance {
+        round: s.round,
+        present,
+        members: count(s.committee_member_ids.len()),
+        recorded_by: ctx.user_id,
+        recorded_at: ctx.now,
+    };
+    let detail = json!({"round": s.round, "present": attendance.present.len(), "members": attendance.members, "quorum": attendance.quorum()});
+    Ok(change(
+        s.clone(),
+        "attendance_recorded",
+        Some(detail),
+        vec![Effect::Attendance(attendance)],
+    ))
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Whether the item's round may be concluded: it is evaluating. (The
@@ -429,11 +528,28 @@ pub fn check_conclusion(s: &SupervisionItem) -> CmdResult<()> {
     require_stage(s, &[Stage::Evaluating])
 }
 
-/// Concludes the current round with its votes: the tally is recorded; an
-/// unsatisfied majority sends the item back to rectifying for another
-/// round, otherwise it closes. Needs at least one vote.
-pub fn conclude(s: &SupervisionItem, votes: &[Satisfaction], ctx: &Ctx) -> CmdResult<Change> {
+/// Concludes the current round with its votes, cast at a meeting whose
+/// attendance (`present`, none when not recorded) makes a quorum: more
+/// than half of the committee members. The tally is recorded; an
+/// unsatisfied majority of the votes cast sends the item back to
+/// rectifying for another round, otherwise it closes. Needs a vote.
+pub fn conclude(
+    s: &SupervisionItem,
+    votes: &[Satisfaction],
+    present: Option<&Attendance>,
+    ctx: &Ctx,
+) -> CmdResult<Change> {
     check_conclusion(s)?;
+    let members = count(s.committee_member_ids.len());
+    let present_count = present
+        .filter(|a| a.round == s.round)
+        .map_or(0, |a| count(a.present.len()));
+    if !quorum(present_count, members) {
+        return Err(SupervisionError::QuorumNotMet {
+            present: present_count,
+            members,
+        });
+    }
     let tally = Tally::of(votes.iter().copied());
     let outcome = tally.outcome();
     let op = match outcome {
@@ -459,12 +575,19 @@ pub fn conclude(s: &SupervisionItem, votes: &[Satisfaction], ctx: &Ctx) -> CmdRe
         round: s.round,
         tally,
         outcome,
+        present: Some(present_count),
+        members: Some(members),
         concluded_by: ctx.user_id,
         concluded_at: ctx.now,
     };
     let detail = serde_json::to_value(&evaluation).ok();
     let effects = vec![Effect::Evaluation(evaluation)];
     Ok(change(after, "evaluation_concluded", detail, effects))
+}
+
+/// The standing committee's quorum: more than half of its members present.
+pub fn quorum(present: u32, members: u32) -> bool {
+    members > 0 && u64::from(present) * 2 > u64::from(members)
 }
 
 /// Publishes the item: everyone may read it. Once.
@@ -478,12 +601,22 @@ pub fn publish(s: &SupervisionItem, note: Option<String>, ctx: &Ctx) -> CmdResul
 }
 
 /// The committee member the caller's vote is cast as: the item must be
-/// evaluating, and the caller one of its committee members.
-pub fn voter(s: &SupervisionItem, deputy_id: Option<DeputyId>) -> CmdResult<DeputyId> {
+/// evaluating, the caller one of its committee members, recorded present
+/// at the meeting (`present`, the round's attendance).
+pub fn voter(
+    s: &SupervisionItem,
+    deputy_id: Option<DeputyId>,
+    present: Option<&Attendance>,
+) -> CmdResult<DeputyId> {
     require_stage(s, &[Stage::Evaluating])?;
-    deputy_id
+    let me = deputy_id
         .filter(|d| s.committee_member_ids.contains(d))
-        .ok_or(SupervisionError::NotACommitteeMember)
+        .ok_or(SupervisionError::NotACommitteeMember)?;
+    if present.is_some_and(|a| a.round == s.round && a.present.contains(&me)) {
+        Ok(me)
+    } else {
+        Err(SupervisionError::NotPresent)
+    }
 }
 
 // ---------------------------------------------------------------- observers

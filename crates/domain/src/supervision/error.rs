@@ -18,9 +18,19 @@ pub enum SupervisionError {
     /// The results are published already.
     #[error("the item is published already")]
     AlreadyPublished,
-    /// The item's plan has no special inquiry.
-    #[error("no special inquiry is planned")]
+    /// The item's plan does not have the method (a special inquiry, a
+    /// satisfaction vote).
+    #[error("the method is not planned")]
     MethodNotPlanned,
+    /// The plan has a satisfaction vote: the item closes by the vote.
+    #[error("the item closes by its satisfaction vote")]
+    VotePlanned,
+    /// Fewer than half of the committee members are recorded present.
+    #[error("no quorum: {present} of {members} present")]
+    QuorumNotMet { present: u32, members: u32 },
+    /// The committee member is not recorded present at the meeting.
+    #[error("not recorded present at the meeting")]
+    NotPresent,
     /// A problem a report answers is not waiting for the body.
     #[error("problem {0} is not awaiting rectification")]
     ProblemNotOpen(Uuid),
@@ -84,8 +94,10 @@ pub enum Issue {
     TooEarly,
     /// A rectification deadline before today.
     DeadlinePast,
-    /// A rectification deadline more than [`super::MAX_DEADLINE_DAYS`] ahead.
+    /// A rectification deadline past the policy's longest period.
     DeadlineTooFar,
+    /// Not one of the item's committee members.
+    NotACommitteeMember,
     /// No such problem in the opinion.
     UnknownProblem,
     /// The problem is answered twice in one report.
@@ -110,6 +122,9 @@ impl SupervisionError {
             SupervisionError::Blocked(b) => b.code(),
             SupervisionError::AlreadyPublished => Code::AlreadyPublished,
             SupervisionError::MethodNotPlanned => Code::MethodNotPlanned,
+            SupervisionError::VotePlanned => Code::VotePlanned,
+            SupervisionError::QuorumNotMet { .. } => Code::QuorumNotMet,
+            SupervisionError::NotPresent => Code::NotPresent,
             SupervisionError::ProblemNotOpen(_) => Code::ProblemNotOpen,
             SupervisionError::ProblemNotAnswered => Code::ProblemNotAnswered,
             SupervisionError::AlreadyAssigned => Code::AlreadyAssigned,
@@ -156,6 +171,7 @@ impl Issue {
             Issue::TooEarly => "too_early",
             Issue::DeadlinePast => "past",
             Issue::DeadlineTooFar => "too_far",
+            Issue::NotACommitteeMember => "not_a_member",
             Issue::AnsweredTwice => "duplicate",
             Issue::ReasonRequired => "required",
         }

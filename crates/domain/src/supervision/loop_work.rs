@@ -3,16 +3,13 @@
 //! the office's word on each problem, and observation opinions.
 
 use crate::id::UnitId;
-use chrono::{Days, NaiveDate};
+use chrono::{Months, NaiveDate};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::*;
 use crate::observer::ObserverStatus;
 use crate::text::is_blank;
-
-/// Rectification deadlines lie at most this many days ahead.
-pub const MAX_DEADLINE_DAYS: u64 = 730;
 
 /// The earliest date a record of the congress can bear.
 pub const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(1949, 10, 1) {
@@ -102,23 +99,29 @@ pub fn add_inquiry(s: &SupervisionItem, input: InquiryInput, ctx: &Ctx) -> CmdRe
 pub struct OpinionInput {
     pub unit_id: UnitId,
     pub content: String,
-    pub deadline: NaiveDate,
+    /// Default: the policy's months from today (three).
+    pub deadline: Option<NaiveDate>,
     pub problems: Vec<String>,
 }
 
 /// Issues a deliberation opinion with its problem list to one of the
 /// item's bodies: while deliberating, or rectifying for a follow-up after
-/// an unsatisfied vote. The deadline lies between today and
-/// [`MAX_DEADLINE_DAYS`] ahead.
+/// an unsatisfied vote. The deadline defaults to the policy's months
+/// ahead (three) and lies between today and its longest period (six).
 pub fn issue_opinion(s: &SupervisionItem, input: OpinionInput, ctx: &Ctx) -> CmdResult<Change> {
     let mut issues = blank_issues(&[("content", &input.content)]);
     if !s.body_ids.contains(&input.unit_id) {
         issues.push(issue("unit_id", Issue::NotABody));
     }
-    let last = ctx.today.checked_add_days(Days::new(MAX_DEADLINE_DAYS));
-    if input.deadline < ctx.today {
+    let months = |m| ctx.today.checked_add_months(Months::new(m));
+    let last = months(ctx.policy.rectification_max_months);
+    let deadline = input
+        .deadline
+        .or_else(|| months(ctx.policy.rectification_months))
+        .unwrap_or(ctx.today);
+    if deadline < ctx.today {
         issues.push(issue("deadline", Issue::DeadlinePast));
-    } else if last.is_some_and(|last| input.deadline > last) {
+    } else if last.is_some_and(|last| deadline > last) {
         issues.push(issue("deadline", Issue::DeadlineTooFar));
     }
     for (i, p) in input.problems.iter().enumerate() {
@@ -149,7 +152,7 @@ pub fn issue_opinion(s: &SupervisionItem, input: OpinionInput, ctx: &Ctx) -> Cmd
         unit_id: input.unit_id,
         round: s.round,
         content: input.content,
-        deadline: input.deadline,
+        deadline,
         issued_by: ctx.user_id,
         issued_at: ctx.now,
         problems,

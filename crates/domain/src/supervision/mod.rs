@@ -132,6 +132,8 @@ pub enum StageOp {
     Close,
     /// An unsatisfied majority: back to rectifying.
     Return,
+    /// An item without a satisfaction vote closes once rectified.
+    CloseRectified,
 }
 
 /// An operation that the item's stage does not allow.
@@ -152,6 +154,7 @@ pub fn next_stage(from: Stage, op: StageOp) -> Result<Stage, InvalidStage> {
         (Rectifying, StageOp::StartEvaluation) => Ok(Evaluating),
         (Evaluating, StageOp::Close) => Ok(Closed),
         (Evaluating, StageOp::Return) => Ok(Rectifying),
+        (Rectifying, StageOp::CloseRectified) => Ok(Closed),
         _ => Err(InvalidStage { from, op }),
     }
 }
@@ -227,6 +230,9 @@ pub fn blockers(op: StageOp, f: StageFacts) -> Vec<StageBlocker> {
     let mut out = Vec::new();
     match op {
         StageOp::StartRectification if f.opinions == 0 => out.push(StageBlocker::NoOpinion),
+        StageOp::CloseRectified if f.unclosed_problems > 0 => {
+            out.push(StageBlocker::ProblemsOpen(f.unclosed_problems));
+        }
         StageOp::StartEvaluation => {
             if f.round > 1 && f.opinions_this_round == 0 {
                 out.push(StageBlocker::NoFollowUpOpinion);
@@ -327,6 +333,12 @@ pub struct SupervisionItem {
 }
 
 impl SupervisionItem {
+    /// Whether the plan has a satisfaction vote (满意度测评): only then is
+    /// one held before the item closes.
+    pub fn vote_planned(&self) -> bool {
+        self.methods.contains(&Method::SatisfactionEvaluation)
+    }
+
     /// Whether this deputy takes part, as committee member or deputy.
     pub fn involves_deputy(&self, deputy: DeputyId) -> bool {
         self.committee_member_ids.contains(&deputy) || self.deputy_ids.contains(&deputy)

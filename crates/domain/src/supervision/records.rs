@@ -115,12 +115,38 @@ pub struct Vote {
     pub voted_at: DateTime<Utc>,
 }
 
+/// Who of the committee members was present at the meeting that votes in
+/// a round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attendance {
+    pub round: i32,
+    pub present: Vec<DeputyId>,
+    /// The committee members of the item.
+    pub members: u32,
+    pub recorded_by: UserId,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl Attendance {
+    /// More than half of the members are present.
+    pub fn quorum(&self) -> bool {
+        super::quorum(
+            u32::try_from(self.present.len()).unwrap_or(u32::MAX),
+            self.members,
+        )
+    }
+}
+
 /// The result of one evaluation round.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Evaluation {
     pub round: i32,
     pub tally: Tally,
     pub outcome: Outcome,
+    /// Committee members present at the vote, and all of them (not
+    /// recorded before attendance was kept).
+    pub present: Option<u32>,
+    pub members: Option<u32>,
     pub concluded_by: UserId,
     pub concluded_at: DateTime<Utc>,
 }
@@ -168,6 +194,8 @@ pub enum Effect {
     },
     /// The result of a concluded evaluation round.
     Evaluation(Evaluation),
+    /// The attendance of the round's meeting, replacing an earlier one.
+    Attendance(Attendance),
 }
 
 pub use crate::timeline::Event;

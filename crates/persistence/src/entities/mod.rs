@@ -59,6 +59,7 @@ pub mod suggestion_instruction;
 pub mod suggestion_record;
 pub mod suggestion_reply;
 pub mod suggestion_request;
+pub mod supervision_attendance;
 pub mod supervision_body;
 pub mod supervision_evaluation;
 pub mod supervision_inquiry;

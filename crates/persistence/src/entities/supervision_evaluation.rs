@@ -11,6 +11,8 @@ pub struct Model {
     pub basically_satisfied: i32,
     pub unsatisfied: i32,
     pub outcome: String,
+    pub present: Option<i32>,
+    pub members: Option<i32>,
     pub concluded_by: Uuid,
     pub concluded_at: DateTimeUtc,
 }

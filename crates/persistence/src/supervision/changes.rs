@@ -145,14 +145,15 @@ impl Store {
     /// Concludes the current evaluation round: reads its votes inside the
     /// transaction (after the item row is locked, so no vote slips in
     /// after the count), lets the domain decide the outcome
-    /// ([`renda_domain::supervision::conclude`]) and writes the change. No
-    /// votes is `Conflict(Conflict::NoVotes)`.
+    /// ([`renda_domain::supervision::conclude`], with the round's
+    /// attendance) and writes the change; the domain's refusal (no votes,
+    /// no quorum) writes nothing and is the inner `Err`.
     pub async fn conclude_evaluation(
         &self,
         ctx: &AuditCtx,
         before: &SupervisionItem,
         cmd: &rules::Ctx,
-    ) -> StoreResult<(SupervisionItem, Evaluation)> {
+    ) -> StoreResult<Result<(SupervisionItem, Evaluation), rules::SupervisionError>> {
         let txn = self.db.begin().await?;
         // A no-op write that locks the row while the item is still
         // evaluating at this version.
@@ -174,13 +175,12 @@ impl Store {
             .into_iter()
             .map(|m| parse_stored::<Satisfaction>(&m.choice))
             .collect::<StoreResult<Vec<_>>>()?;
-        let change = rules::conclude(before, &votes, cmd).map_err(|e| match e {
-            rules::SupervisionError::Blocked(rules::StageBlocker::NoVotes) => {
-                StoreError::Conflict(Conflict::NoVotes)
-            }
-            // The lock above holds the item in the stage the domain needs.
-            _ => StoreError::VersionMismatch,
-        })?;
+        let present = super::reading::attendance_of(&txn, before.id, before.round).await?;
+        let change = match rules::conclude(before, &votes, present.as_ref(), cmd) {
+            Ok(c) => c,
+            // Nothing is written: the transaction rolls back as it drops.
+            Err(refused) => return Ok(Err(refused)),
+        };
         let evaluation = change
             .evaluation()
             .cloned()
@@ -188,7 +188,7 @@ impl Store {
         let id = write_change(&txn, &self.crypto, ctx, before, change).await?;
         let saved = load(&txn, id).await?;
         txn.commit().await?;
-        Ok((saved, evaluation))
+        Ok(Ok((saved, evaluation)))
     }
 }
 

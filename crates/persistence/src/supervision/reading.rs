@@ -98,6 +98,15 @@ impl Store {
             .collect()
     }
 
+    /// The attendance of the item's meeting in `round`, if recorded.
+    pub async fn supervision_attendance(
+        &self,
+        id: Uuid,
+        round: i32,
+    ) -> StoreResult<Option<renda_domain::supervision::Attendance>> {
+        attendance_of(&self.db, id, round).await
+    }
+
     pub async fn supervision_evaluations(&self, id: Uuid) -> StoreResult<Vec<Evaluation>> {
         evl::Entity::find()
             .filter(evl::Column::ItemId.eq(id))
@@ -115,6 +124,8 @@ impl Store {
                         unsatisfied: n(m.unsatisfied),
                     },
                     outcome: parse_stored(&m.outcome)?,
+                    present: m.present.map(n),
+                    members: m.members.map(n),
                     concluded_by: m.concluded_by.into(),
                     concluded_at: m.concluded_at,
                 })
@@ -290,4 +301,28 @@ impl Store {
             .map(|(id, _)| id)
             .collect())
     }
+}
+
+/// The attendance of an item's meeting in `round`, if recorded, on `c`.
+pub(super) async fn attendance_of<Conn: ConnectionTrait>(
+    c: &Conn,
+    id: Uuid,
+    round: i32,
+) -> StoreResult<Option<renda_domain::supervision::Attendance>> {
+    let rows = att::Entity::find()
+        .filter(att::Column::ItemId.eq(id))
+        .filter(att::Column::Round.eq(round))
+        .order_by_asc(att::Column::DeputyId)
+        .all(c)
+        .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    Ok(Some(renda_domain::supervision::Attendance {
+        round,
+        members: u32::try_from(first.members).unwrap_or(0),
+        recorded_by: first.recorded_by.into(),
+        recorded_at: first.recorded_at,
+        present: rows.iter().map(|m| m.deputy_id.into()).collect(),
+    }))
 }

@@ -321,11 +321,39 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
                 basically_satisfied: Set(count(e.tally.basically_satisfied)),
                 unsatisfied: Set(count(e.tally.unsatisfied)),
                 outcome: Set(e.outcome.as_str().to_owned()),
+                present: Set(e.present.map(count)),
+                members: Set(e.members.map(count)),
                 concluded_by: Set(e.concluded_by.into()),
                 concluded_at: Set(e.concluded_at),
             }
             .insert(c)
             .await?;
+        }
+        Effect::Attendance(a) => {
+            // A new record of the round replaces the earlier one.
+            att::Entity::delete_many()
+                .filter(att::Column::ItemId.eq(item_id))
+                .filter(att::Column::Round.eq(a.round))
+                .exec(c)
+                .await?;
+            let members = i32::try_from(a.members).unwrap_or(i32::MAX);
+            let rows: Vec<att::ActiveModel> = a
+                .present
+                .iter()
+                .map(|d| att::ActiveModel {
+                    item_id: Set(item_id),
+                    round: Set(a.round),
+                    deputy_id: Set((*d).into()),
+                    members: Set(members),
+                    recorded_by: Set(a.recorded_by.into()),
+                    recorded_at: Set(a.recorded_at),
+                })
+                .collect();
+            if !rows.is_empty() {
+                att::Entity::insert_many(rows)
+                    .exec_without_returning(c)
+                    .await?;
+            }
         }
     }
     Ok(())

@@ -1,7 +1,7 @@
 //! Decision tables for the commands on a supervision item: every guard,
 //! every refusal, and what each accepted command writes.
 
-use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -57,16 +57,28 @@ fn ctx() -> Ctx {
         now: at(5),
         today: today(),
         new_id,
+        policy: SupervisionPolicy::default(),
     }
 }
 
-/// An item with a special report and inquiry, one body, a committee
-/// member, a deputy and an observer, in `stage`.
+/// The attendance of the round's meeting: `present` of the item's members.
+fn attendance(present: &[DeputyId]) -> Attendance {
+    Attendance {
+        round: 1,
+        present: present.to_vec(),
+        members: 1,
+        recorded_by: USER,
+        recorded_at: at(5),
+    }
+}
+
+/// An item with a special report, an inquiry and a satisfaction vote, one
+/// body, a committee member, a deputy and an observer, in `stage`.
 #[rustfmt::skip]
 fn item(stage: Stage) -> SupervisionItem {
     SupervisionItem {
         id: ITEM, title: "义务教育专项报告".into(), year: 2026, description: None,
-        methods: vec![Method::SpecialReport, Method::SpecialInquiry], body_ids: vec![BODY],
+        methods: vec![Method::SpecialReport, Method::SpecialInquiry, Method::SatisfactionEvaluation], body_ids: vec![BODY],
         committee: "教科文卫工委".into(), committee_member_ids: vec![MEMBER], deputy_ids: vec![DEPUTY],
         observer_ids: vec![OBSERVER], laws: vec![], stage, round: 1, published_at: None,
         closed_at: None, created_by: USER, created_at: at(1), updated_at: at(1), version: 3,
@@ -145,7 +157,7 @@ fn inquiry_input(unit_id: Option<Uuid>) -> InquiryInput {
 #[rustfmt::skip]
 fn opinion_input(deadline: NaiveDate, problems: &[&str]) -> OpinionInput {
     OpinionInput {
-        unit_id: BODY, content: "审议意见".into(), deadline,
+        unit_id: BODY, content: "审议意见".into(), deadline: Some(deadline),
         problems: problems.iter().map(|p| (*p).to_owned()).collect(),
     }
 }
@@ -240,9 +252,11 @@ fn each_command_is_refused_outside_its_stages() {
         row("start_rectification", &[Deliberating], |s| start_rectification(s, ready(), None)),
         row("start_evaluation", &[Rectifying], |s| start_evaluation(s, ready(), None)),
         row("check_conclusion", &[Evaluating], check_conclusion),
-        row("conclude", &[Evaluating], |s| conclude(s, &[Satisfied], &ctx())),
+        row("conclude", &[Evaluating], |s| conclude(s, &[Satisfied], Some(&attendance(&[MEMBER])), &ctx())),
+        row("record_attendance", &[Evaluating], |s| record_attendance(s, vec![MEMBER], &ctx())),
+        row("close_rectified", &[Rectifying], |s| close_rectified(&without_vote(s), ready(), None, &ctx())),
         row("publish", Stage::ALL, |s| publish(s, None, &ctx())),
-        row("voter", &[Evaluating], |s| voter(s, Some(MEMBER))),
+        row("voter", &[Evaluating], |s| voter(s, Some(MEMBER), Some(&attendance(&[MEMBER])))),
         row("add_record", RECORD_STAGES, |s| add_record(s, record_input(today()), &ctx())),
         row("add_inquiry", INQUIRY_STAGES, |s| add_inquiry(s, inquiry_input(None), &ctx())),
         row("issue_opinion", OPINION_STAGES,
@@ -341,12 +355,13 @@ fn stage_facts_count_the_opinions_of_the_round() {
 #[test]
 fn concluding_decides_by_the_unsatisfied_majority() {
     let s = item(Evaluating);
+    let here = attendance(&[MEMBER]);
     assert_eq!(
-        conclude(&s, &[], &ctx()),
+        conclude(&s, &[], Some(&here), &ctx()),
         Err(E::Blocked(StageBlocker::NoVotes))
     );
     // Accepted: the item closes.
-    let c = ok(conclude(&s, &[Satisfied, Unsatisfied], &ctx()));
+    let c = ok(conclude(&s, &[Satisfied, Unsatisfied], Some(&here), &ctx()));
     assert_eq!((c.after.stage, c.after.round), (Closed, 1));
     assert_eq!(c.after.closed_at, Some(at(5)));
     let tally = Tally {
@@ -358,6 +373,8 @@ fn concluding_decides_by_the_unsatisfied_majority() {
         round: 1,
         tally,
         outcome: Outcome::Accepted,
+        present: Some(1),
+        members: Some(1),
         concluded_by: USER,
         concluded_at: at(5),
     };
@@ -369,12 +386,147 @@ fn concluding_decides_by_the_unsatisfied_majority() {
     let c = ok(conclude(
         &s,
         &[Unsatisfied, Unsatisfied, BasicallySatisfied],
+        Some(&here),
         &ctx(),
     ));
     assert_eq!((c.after.stage, c.after.round), (Rectifying, 2));
     assert_eq!(c.after.closed_at, None);
     let outcome = c.evaluation().map(|e| (e.round, e.outcome));
     assert_eq!(outcome, Some((1, Outcome::Returned)));
+}
+
+/// The item with four committee members.
+fn committee_of_four() -> SupervisionItem {
+    let mut s = item(Evaluating);
+    s.committee_member_ids = vec![
+        MEMBER,
+        DeputyId::from_u128(91),
+        DeputyId::from_u128(92),
+        DeputyId::from_u128(93),
+    ];
+    s
+}
+
+#[test]
+fn a_vote_stands_only_with_more_than_half_of_the_members_present() {
+    let s = committee_of_four();
+    let m = &s.committee_member_ids;
+    // (present, stands)
+    #[rustfmt::skip]
+    let table: [(&[DeputyId], bool); 5] = [
+        (&[], false), (&m[..1], false), (&m[..2], false), (&m[..3], true), (&m[..], true),
+    ];
+    for (present, stands) in table {
+        let a = Attendance {
+            members: 4,
+            ..attendance(present)
+        };
+        assert_eq!(a.quorum(), stands, "{}", present.len());
+        let got = conclude(&s, &[Satisfied], Some(&a), &ctx());
+        if stands {
+            assert_eq!(ok(got).after.stage, Closed);
+        } else {
+            let n = u32::try_from(present.len()).unwrap_or_default();
+            assert_eq!(
+                got,
+                Err(E::QuorumNotMet {
+                    present: n,
+                    members: 4
+                })
+            );
+        }
+    }
+    // No attendance on record, or one of another round: no quorum.
+    assert_eq!(
+        conclude(&s, &[Satisfied], None, &ctx()),
+        Err(E::QuorumNotMet {
+            present: 0,
+            members: 4
+        })
+    );
+    let old = Attendance {
+        round: 0,
+        members: 4,
+        ..attendance(m)
+    };
+    assert_eq!(
+        conclude(&s, &[Satisfied], Some(&old), &ctx()),
+        Err(E::QuorumNotMet {
+            present: 0,
+            members: 4
+        })
+    );
+    assert!(!quorum(0, 0));
+}
+
+#[test]
+fn attendance_names_the_items_members_only() {
+    let s = committee_of_four();
+    let c = ok(record_attendance(
+        &s,
+        vec![DeputyId::from_u128(92), MEMBER, MEMBER],
+        &ctx(),
+    ));
+    let Some(Effect::Attendance(a)) = c.effects.first() else {
+        panic!("no attendance")
+    };
+    assert_eq!(a.present, normalise(vec![MEMBER, DeputyId::from_u128(92)]));
+    assert_eq!((a.round, a.members, a.quorum()), (1, 4, false));
+    assert_eq!(
+        c.event,
+        event(
+            "attendance_recorded",
+            Some(json!({"round": 1, "present": 2, "members": 4, "quorum": false}))
+        )
+    );
+    assert_eq!(
+        record_attendance(&s, vec![MEMBER, DEPUTY], &ctx()),
+        Err(issues(&[(
+            "present_member_ids[1]",
+            Issue::NotACommitteeMember
+        )]))
+    );
+}
+
+/// `s` planned without a satisfaction vote.
+fn without_vote(s: &SupervisionItem) -> SupervisionItem {
+    let mut s = s.clone();
+    s.methods.retain(|m| *m != Method::SatisfactionEvaluation);
+    s
+}
+
+#[test]
+fn only_an_item_planned_with_a_vote_is_voted_on_the_others_close_once_rectified() {
+    let voted = item(Rectifying);
+    let plain = without_vote(&voted);
+    assert_eq!(
+        start_evaluation(&plain, ready(), None),
+        Err(E::MethodNotPlanned)
+    );
+    assert_eq!(
+        close_rectified(&voted, ready(), None, &ctx()),
+        Err(E::VotePlanned)
+    );
+    let open = StageFacts {
+        unclosed_problems: 2,
+        ..ready()
+    };
+    assert_eq!(
+        close_rectified(&plain, open, None, &ctx()),
+        Err(E::Blocked(StageBlocker::ProblemsOpen(2)))
+    );
+    let c = ok(close_rectified(
+        &plain,
+        ready(),
+        Some("整改到位".into()),
+        &ctx(),
+    ));
+    assert_eq!((c.after.stage, c.after.closed_at), (Closed, Some(at(5))));
+    assert_eq!(c.event, event("closed", Some(json!({"note": "整改到位"}))));
+    assert_eq!(
+        ok(start_evaluation(&voted, ready(), None)).after.stage,
+        Evaluating
+    );
 }
 
 #[test]
@@ -386,13 +538,28 @@ fn publishing_is_done_once() {
 }
 
 #[test]
-fn only_the_items_committee_members_vote() {
+fn only_the_items_committee_members_present_vote() {
     let s = item(Evaluating);
-    assert_eq!(voter(&s, Some(MEMBER)), Ok(MEMBER));
-    assert_eq!(voter(&s, Some(DEPUTY)), Err(E::NotACommitteeMember));
-    assert_eq!(voter(&s, None), Err(E::NotACommitteeMember));
+    let here = attendance(&[MEMBER]);
+    assert_eq!(voter(&s, Some(MEMBER), Some(&here)), Ok(MEMBER));
+    assert_eq!(
+        voter(&s, Some(DEPUTY), Some(&here)),
+        Err(E::NotACommitteeMember)
+    );
+    assert_eq!(voter(&s, None, Some(&here)), Err(E::NotACommitteeMember));
+    // Present at the meeting, in this round.
+    assert_eq!(voter(&s, Some(MEMBER), None), Err(E::NotPresent));
+    assert_eq!(
+        voter(&s, Some(MEMBER), Some(&attendance(&[]))),
+        Err(E::NotPresent)
+    );
+    let earlier = Attendance { round: 0, ..here };
+    assert_eq!(voter(&s, Some(MEMBER), Some(&earlier)), Err(E::NotPresent));
     // The stage is the first question.
-    assert_eq!(voter(&item(Closed), None), Err(E::InvalidState(Closed)));
+    assert_eq!(
+        voter(&item(Closed), None, None),
+        Err(E::InvalidState(Closed))
+    );
 }
 
 #[test]

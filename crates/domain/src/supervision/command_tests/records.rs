@@ -58,10 +58,10 @@ fn inquiries_need_the_method_and_one_of_the_bodies() {
 }
 
 #[test]
-fn opinions_have_a_deadline_within_two_years_and_named_problems() {
+fn opinions_have_a_deadline_within_six_months_and_named_problems() {
     let s = item(Deliberating);
     let last = today()
-        .checked_add_days(Days::new(MAX_DEADLINE_DAYS))
+        .checked_add_months(chrono::Months::new(6))
         .unwrap_or_default();
     let yesterday = today().pred_opt().unwrap_or_default();
     let long = "问".repeat(2001);
@@ -82,6 +82,33 @@ fn opinions_have_a_deadline_within_two_years_and_named_problems() {
     for (input, want) in table {
         assert_eq!(issue_opinion(&s, input, &ctx()).map(drop), want);
     }
+    // Without a deadline: three months (5 June); a congress may set others.
+    let default = OpinionInput {
+        deadline: None,
+        ..opinion_input(today(), &["问题"])
+    };
+    let c = ok(issue_opinion(&s, default.clone(), &ctx()));
+    assert_eq!(c.opinion().map(|o| o.deadline), Some(d(6, 5)));
+    let month = Ctx {
+        policy: SupervisionPolicy {
+            rectification_months: 1,
+            rectification_max_months: 2,
+        },
+        ..ctx()
+    };
+    let c = ok(issue_opinion(&s, default, &month));
+    assert_eq!(c.opinion().map(|o| o.deadline), Some(d(4, 5)));
+    let far = issue_opinion(&s, opinion_input(d(5, 6), &["问题"]), &month);
+    assert_eq!(
+        far.map(drop),
+        Err(E::field("deadline", Issue::DeadlineTooFar))
+    );
+    assert!(SupervisionPolicy::default().check().is_ok());
+    let upside_down = SupervisionPolicy {
+        rectification_months: 7,
+        rectification_max_months: 6,
+    };
+    assert!(upside_down.check().is_err());
     // A follow-up opinion while rectifying belongs to the item's round.
     let mut returned = item(Rectifying);
     returned.round = 2;

@@ -71,6 +71,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(start_deliberation)
         .service(start_rectification)
         .service(start_supervision_evaluation)
+        .service(close_supervision)
+        .service(record_meeting_attendance)
+        .service(get_meeting_attendance)
         .service(conclude_evaluation)
         .service(publish_supervision)
         .service(add_record)
@@ -263,6 +266,7 @@ fn ctx(state: &AppState, caller: &Caller) -> ApiResult<Ctx> {
         now: renda_domain::time::now(),
         today: state.clock.today(),
         new_id: Uuid::now_v7,
+        policy: state.supervision,
     })
 }
 

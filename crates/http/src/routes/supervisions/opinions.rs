@@ -79,8 +79,10 @@ pub struct DeliberationOpinionRequest {
     /// The body it is issued to; one of the item's bodies.
     pub unit_id: Uuid,
     pub content: Text<10000>,
-    /// The rectification deadline; today or later.
-    pub deadline: NaiveDate,
+    /// The rectification deadline: today or later, within the longest
+    /// period (`RENDA_RECTIFICATION_MAX_MONTHS`, six months by default).
+    /// Default: `RENDA_RECTIFICATION_MONTHS` (three) from today.
+    pub deadline: Option<NaiveDate>,
     /// The problem list (问题清单), one entry per problem.
     #[validate(length(min = 1, max = 100))]
     #[schema(min_items = 1, max_items = 100)]

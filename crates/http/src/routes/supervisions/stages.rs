@@ -1,7 +1,6 @@
 //! Moving an item through the stages of its loop.
 
 use super::*;
-use renda_persistence::Conflict;
 
 /// A stage operation's route and document. With `=> command`, the route
 /// moves the item with that stage command ([`stage_ops::advance`]);
@@ -54,13 +53,22 @@ stage_doc!(
     start_rectification, "/supervisions/{id}/start-rectification", EmptyRequest, "Not staff" => rules::start_rectification
 );
 stage_doc!(
-    /// Opens the satisfaction vote (staff); every problem must be closed
-    /// off and the item needs committee members to vote.
+    /// Closes an item whose plan has no satisfaction vote, once every
+    /// problem is closed off (staff). An item planned with a vote closes
+    /// by the vote (409 `vote_planned`).
+    close_supervision, "/supervisions/{id}/close", EmptyRequest, "Not staff"
+);
+stage_doc!(
+    /// Opens the satisfaction vote (staff), for an item planned with one
+    /// (`satisfaction_evaluation`; else 409 `method_not_planned`); every
+    /// problem must be closed off and the item needs committee members.
     start_supervision_evaluation, "/supervisions/{id}/start-evaluation", EmptyRequest, "Not staff" => rules::start_evaluation
 );
 stage_doc!(
-    /// Concludes the vote of the current round (staff): the tally is
-    /// recorded; an unsatisfied majority (more than half of the votes
+    /// Concludes the vote of the current round (staff). The vote stands
+    /// only when more than half of the committee members are recorded
+    /// present (`POST …/attendance`; else 409 `quorum_not_met`). The tally
+    /// is recorded; an unsatisfied majority (more than half of the votes
     /// cast) sends the item back to rectifying for another round,
     /// otherwise it closes. Needs at least one vote.
     conclude_evaluation, "/supervisions/{id}/conclude-evaluation", EmptyRequest, "Not staff"
@@ -115,13 +123,32 @@ mod stage_ops {
             .conclude_evaluation(&caller.audit(), &before, &cmd)
             .await
         {
-            Ok((s, _)) => respond_item(&state, s).await,
-            Err(StoreError::Conflict(Conflict::NoVotes)) => {
-                Err(SupervisionError::Blocked(rules::StageBlocker::NoVotes).into())
-            }
+            Ok(Ok((s, _))) => respond_item(&state, s).await,
+            Ok(Err(refused)) => Err(refused.into()),
             Err(StoreError::VersionMismatch) => Err(concurrent_change()),
             Err(e) => Err(e.into()),
         }
+    }
+
+    pub async fn close_supervision(
+        state: Data<AppState>,
+        caller: Caller,
+        id: Uuid,
+        im: IfMatch,
+        body: JsonBody<EmptyRequest>,
+    ) -> ApiResult<HttpResponse> {
+        let before = load_to_change(&state, &caller, id, SupervisionAction::Administer, im).await?;
+        let b = body.parse()?;
+        let opinions = state.store.supervision_opinions(before.id).await?;
+        let facts = StageFacts::gather(&before, &opinions);
+        let change = rules::close_rectified(
+            &before,
+            facts,
+            b.note.map(String::from),
+            &ctx(&state, &caller)?,
+        );
+        let s = save(&state, &caller, &before, change).await?;
+        respond_item(&state, s).await
     }
 
     pub async fn publish_supervision(

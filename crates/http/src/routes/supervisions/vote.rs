@@ -21,8 +21,9 @@ pub struct VoteView {
 }
 
 /// Casts the caller's satisfaction vote in the current round (a committee
-/// member taking part, while evaluating). One vote per member and round;
-/// ballots are not shown to anyone, only the tally.
+/// member of the item recorded present at the meeting, while evaluating;
+/// else 409 `not_present`). One vote per member and round; ballots are
+/// not shown to anyone, only the tally.
 #[utoipa::path(
     tag = "supervision",
     params(("id" = Uuid, Path)),
@@ -31,7 +32,7 @@ pub struct VoteView {
         (status = 201, description = "Recorded", body = VoteView),
         (status = 403, description = "Not a committee member of this item", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 409, description = "Not evaluating, or already voted in this round", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "Not evaluating, not recorded present, or already voted in this round", body = ProblemDoc, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -45,7 +46,11 @@ pub async fn cast_vote(
     let item = load_for(&state, &caller, id.into_inner(), SupervisionAction::Vote).await?;
     let b = body.parse()?;
     let actor = caller.actor()?;
-    let deputy = rules::voter(&item, actor.deputy_id)?;
+    let present = state
+        .store
+        .supervision_attendance(item.id, item.round)
+        .await?;
+    let deputy = rules::voter(&item, actor.deputy_id, present.as_ref())?;
     match state
         .store
         .cast_vote(
@@ -111,13 +116,17 @@ pub async fn my_vote(
 
 /// The result of one evaluation round.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"round": 1, "tally": {"satisfied": 9, "basically_satisfied": 4, "unsatisfied": 2}, "total": 15, "outcome": "accepted", "concluded_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "concluded_at": "2026-11-27T08:00:00Z"}))]
+#[schema(example = json!({"round": 1, "tally": {"satisfied": 9, "basically_satisfied": 4, "unsatisfied": 2}, "total": 15, "outcome": "accepted", "present": 15, "members": 21, "concluded_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "concluded_at": "2026-11-27T08:00:00Z"}))]
 pub struct SupervisionEvaluationView {
     pub round: i32,
     pub tally: Tally,
     /// Votes cast in the round.
     pub total: u32,
     pub outcome: Outcome,
+    /// Committee members present at the vote, and all of them (absent for
+    /// rounds concluded before attendance was kept).
+    pub present: Option<u32>,
+    pub members: Option<u32>,
     pub concluded_by: Uuid,
     pub concluded_at: DateTime<Utc>,
 }
@@ -129,8 +138,111 @@ impl From<Evaluation> for SupervisionEvaluationView {
             total: e.tally.total(),
             tally: e.tally,
             outcome: e.outcome,
+            present: e.present,
+            members: e.members,
             concluded_by: e.concluded_by.into(),
             concluded_at: e.concluded_at,
         }
     }
+}
+
+/// Who of the committee members is present at the meeting that votes.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"present_member_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e61", "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e62"]}))]
+pub struct MeetingAttendanceRequest {
+    /// The committee members present; replaces an earlier record of the round.
+    #[validate(length(max = 500))]
+    #[schema(max_items = 500)]
+    pub present_member_ids: Vec<renda_domain::id::DeputyId>,
+}
+
+/// The attendance of the current round's meeting.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"round": 1, "present_member_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e61"], "present": 1, "members": 3, "quorum": false}))]
+pub struct MeetingAttendanceView {
+    pub round: i32,
+    pub present_member_ids: Vec<Uuid>,
+    pub present: u32,
+    /// The item's committee members.
+    pub members: u32,
+    /// More than half of the members are present: a vote can stand.
+    pub quorum: bool,
+}
+
+fn attendance_view(item: &SupervisionItem, a: Option<rules::Attendance>) -> MeetingAttendanceView {
+    let members = u32::try_from(item.committee_member_ids.len()).unwrap_or(u32::MAX);
+    let present: Vec<Uuid> = a
+        .map(|a| a.present.into_iter().map(Into::into).collect())
+        .unwrap_or_default();
+    let n = u32::try_from(present.len()).unwrap_or(u32::MAX);
+    MeetingAttendanceView {
+        round: item.round,
+        present: n,
+        members,
+        quorum: rules::quorum(n, members),
+        present_member_ids: present,
+    }
+}
+
+/// Records who of the committee members is present at the meeting that
+/// votes in the current round (staff, while evaluating); a new record
+/// replaces the earlier one. Only those present vote, and the vote stands
+/// only with more than half present.
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path)),
+    request_body = MeetingAttendanceRequest,
+    responses(
+        (status = 200, description = "The round's attendance", body = MeetingAttendanceView),
+        (status = 403, description = "Not staff", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "Not evaluating, or the item changed meanwhile", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "Someone who is not a committee member of the item", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervisions/{id}/attendance")]
+pub async fn record_meeting_attendance(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    body: JsonBody<MeetingAttendanceRequest>,
+) -> ApiResult<HttpResponse> {
+    let before = load_for(
+        &state,
+        &caller,
+        id.into_inner(),
+        SupervisionAction::Administer,
+    )
+    .await?;
+    let b = body.parse()?;
+    let change = rules::record_attendance(&before, b.present_member_ids, &ctx(&state, &caller)?);
+    let s = save(&state, &caller, &before, change).await?;
+    let a = state.store.supervision_attendance(s.id, s.round).await?;
+    Ok(HttpResponse::Ok().json(attendance_view(&s, a)))
+}
+
+/// The attendance of the current round's meeting (those who read the item).
+#[utoipa::path(
+    tag = "supervision",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The round's attendance; nobody before it is recorded", body = MeetingAttendanceView),
+        (status = 404, description = "No such item, or not visible to the caller", body = ProblemDoc, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/supervisions/{id}/attendance")]
+pub async fn get_meeting_attendance(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let item = load_for(&state, &caller, id.into_inner(), SupervisionAction::Read).await?;
+    let a = state
+        .store
+        .supervision_attendance(item.id, item.round)
+        .await?;
+    Ok(HttpResponse::Ok().json(attendance_view(&item, a)))
 }
