@@ -30,6 +30,7 @@ mod m20261205_000021_key_supervision;
 mod m20261205_000022_number_series_scope;
 mod m20261205_000023_handling_practice;
 mod m20261205_000024_supervision_quorum;
+mod m20261205_000025_livelihood_quorum;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000022_number_series_scope::Migration),
             Box::new(m20261205_000023_handling_practice::Migration),
             Box::new(m20261205_000024_supervision_quorum::Migration),
+            Box::new(m20261205_000025_livelihood_quorum::Migration),
         ]
     }
 }

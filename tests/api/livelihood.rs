@@ -2,9 +2,10 @@
 //! ballots, the exact tally with its majority rule and reported ties,
 //! concurrent duplicate ballots, and every refusal.
 
+use renda_domain::time::Clock;
 use serde_json::{Value, json};
 
-use crate::helpers::{Answer, TestApp, spawn_app};
+use crate::helpers::{Answer, TestApp, spawn_app, spawn_app_with};
 
 struct World {
     app: TestApp,
@@ -24,7 +25,10 @@ fn id(v: &Value) -> String {
 }
 
 async fn world(members: usize) -> World {
-    let app = spawn_app().await;
+    world_on(spawn_app().await, members).await
+}
+
+async fn world_on(app: TestApp, members: usize) -> World {
     let admin = app.admin().await;
     let staff = app
         .user_token(&admin, "office", &["staff"], json!({}))
@@ -821,4 +825,125 @@ async fn secret_marks_at_rest_follow_no_voter_and_no_time() {
         seen, cast,
         "the stored marks follow the order of the voters"
     );
+}
+
+/// A round of `seats` with candidates `titles`, shortlisted and voting.
+async fn voting_round(w: &World, seats: u32, titles: &[&str]) -> (String, Vec<String>) {
+    let r = w.round(seats, true).await;
+    let mut cands = Vec::new();
+    for t in titles {
+        cands.push(w.propose(&r, Some(&w.staff), t).await);
+    }
+    w.step(&r, "start-review", json!({})).await;
+    for c in &cands {
+        w.shortlist(&r, c).await;
+    }
+    w.step(&r, "start-voting", json!({})).await;
+    (r, cands)
+}
+
+#[tokio::test]
+async fn a_vote_stands_only_when_more_than_half_of_the_deputies_cast_a_ballot() {
+    let w = world(5).await;
+    let (r, c) = voting_round(&w, 1, &["加装电梯", "公厕改造"]).await;
+    for m in 0..2 {
+        assert_eq!(w.vote(&r, m, &[c[0].as_str()], &[]).await, 201);
+    }
+    let path = format!("/api/v1/livelihood-rounds/{r}");
+    let early = w
+        .app
+        .post(&format!("{path}/close-voting"), Some(&w.staff), &json!({}))
+        .await;
+    early.problem(409, "quorum_not_met");
+    // The vote stays open: nothing was decided, and more ballots come.
+    let round = w.app.get(&path, Some(&w.staff)).await;
+    assert_eq!(round.ok(200)["stage"], "voting");
+    assert!(round.body["voting_members"].is_null());
+    assert_eq!(w.vote(&r, 2, &[c[0].as_str()], &[]).await, 201);
+    let closed = w.step(&r, "close-voting", json!({})).await;
+    assert_eq!(closed["stage"], "implementing");
+    assert_eq!(closed["voting_members"], 5);
+    assert_eq!(closed["majority"], "cast");
+    let res = w.app.get(&format!("{path}/results"), None).await;
+    let b = res.ok(200);
+    assert_eq!(
+        (&b["ballots_cast"], &b["voting_members"]),
+        (&json!(3), &json!(5))
+    );
+    assert_eq!(b["candidates"][0]["adopted"], true);
+}
+
+#[tokio::test]
+async fn a_congress_may_count_the_majority_on_its_whole_membership() {
+    let membership = renda_domain::livelihood::LivelihoodPolicy {
+        majority: renda_domain::livelihood::MajorityBase::Membership,
+    };
+    let app = spawn_app_with(move |s| s.with_livelihood(membership)).await;
+    let w = world_on(app, 6).await;
+    let (r, c) = voting_round(&w, 2, &["加装电梯", "公厕改造"]).await;
+    // Four of six vote: three approve the lift, all four the toilets.
+    for m in 0..4 {
+        let lift: &[&str] = if m < 3 { &[c[0].as_str()] } else { &[] };
+        let mut approve = lift.to_vec();
+        approve.push(c[1].as_str());
+        assert_eq!(w.vote(&r, m, &approve, &[]).await, 201);
+    }
+    let closed = w.step(&r, "close-voting", json!({})).await;
+    assert_eq!(closed["majority"], "membership");
+    let res = w
+        .app
+        .get(&format!("/api/v1/livelihood-rounds/{r}/results"), None)
+        .await;
+    let rows = res.ok(200)["candidates"].as_array().unwrap().clone();
+    let row = |cand: &str| {
+        rows.iter()
+            .find(|x| x["candidate_id"] == cand)
+            .unwrap()
+            .clone()
+    };
+    // Three of four voting is a majority of those voting, not of the six.
+    assert_eq!(
+        (&row(&c[0])["majority"], &row(&c[0])["adopted"]),
+        (&json!(false), &json!(false))
+    );
+    assert_eq!(
+        (&row(&c[1])["majority"], &row(&c[1])["adopted"]),
+        (&json!(true), &json!(true))
+    );
+}
+
+#[tokio::test]
+async fn a_vote_opened_while_its_congress_sits_is_held_at_that_session() {
+    let w = world(3).await;
+    let s = w
+        .app
+        .post(
+            "/api/v1/congress-sessions",
+            Some(&w.staff),
+            &json!({"level": "county", "term": "第十九届", "number": 2,
+                    "opens_on": w.app.clock.today(), "closes_on": w.app.clock.today()}),
+        )
+        .await;
+    let session = id(s.ok(201));
+    // Not open yet: the vote is not tied to it.
+    let (before, _) = voting_round(&w, 1, &["加装电梯"]).await;
+    let r = w
+        .app
+        .get(&format!("/api/v1/livelihood-rounds/{before}"), None)
+        .await;
+    assert!(r.ok(200)["congress_session_id"].is_null());
+    w.app
+        .post(
+            &format!("/api/v1/congress-sessions/{session}/open"),
+            Some(&w.staff),
+            &json!({}),
+        )
+        .await
+        .ok(200);
+    let (during, _) = voting_round(&w, 1, &["公厕改造"]).await;
+    let r = w
+        .app
+        .get(&format!("/api/v1/livelihood-rounds/{during}"), None)
+        .await;
+    assert_eq!(r.ok(200)["congress_session_id"], session.as_str());
 }

@@ -118,7 +118,7 @@ codes! {
     AlreadyPublished = "already_published": "The results are published already.",
     MethodNotPlanned = "method_not_planned": "The item's plan does not include that method.",
     VotePlanned = "vote_planned": "The item's plan has a satisfaction vote: it closes by the vote.",
-    QuorumNotMet = "quorum_not_met": "Not more than half of the members are recorded present: the vote does not stand.",
+    QuorumNotMet = "quorum_not_met": "Not more than half of the members are present (a supervision vote) or cast a ballot (a livelihood vote): the vote does not stand.",
     NotPresent = "not_present": "The member is not recorded present at the meeting that votes.",
     OpinionMissing = "opinion_missing": "The stage needs the review opinion first.",
     ProblemsOpen = "problems_open": "Problems of the item are still open.",

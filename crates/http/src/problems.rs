@@ -235,6 +235,14 @@ impl From<LivelihoodError> for ApiError {
                 "候选项目刚有变动，当前不能进入下一阶段",
                 "The candidates changed meanwhile; the round cannot move on now",
             ),
+            LivelihoodError::QuorumNotMet { ballots, members } => Msg::new(
+                format!(
+                    "投票人数未超过本级人大代表的半数（{ballots}/{members}），表决无效，投票继续"
+                ),
+                format!(
+                    "Not more than half of the congress's deputies voted ({ballots} of {members}): the vote does not stand and stays open"
+                ),
+            ),
             LivelihoodError::AlreadyVoted => {
                 Msg::new("您已投票", "You have already voted in this round")
             }

@@ -31,6 +31,8 @@ pub struct AppState {
     pub handling: renda_domain::suggestion::HandlingPolicy,
     /// The practice of supervision: rectification periods.
     pub supervision: renda_domain::supervision::SupervisionPolicy,
+    /// How livelihood votes count their majority.
+    pub livelihood: renda_domain::livelihood::LivelihoodPolicy,
     /// The deputies a joint motion needs at each level.
     pub motion_thresholds: renda_domain::motion::Thresholds,
     /// Anonymous constituent opinions allowed per client address.
@@ -139,6 +141,7 @@ impl AppState {
             data_dir: std::path::PathBuf::from("data"),
             handling: renda_domain::suggestion::HandlingPolicy::default(),
             supervision: renda_domain::supervision::SupervisionPolicy::default(),
+            livelihood: renda_domain::livelihood::LivelihoodPolicy::default(),
             motion_thresholds: renda_domain::motion::Thresholds::default(),
             opinion_limiter: Arc::new(crate::ratelimit::RateLimiter::shared(
                 10,
@@ -239,6 +242,15 @@ impl AppState {
     /// places to wait.
     pub fn with_hashing(mut self, workers: usize, queue: usize) -> Self {
         self.hashing = crate::hashing::HashPool::new(workers, queue);
+        self
+    }
+
+    /// The same state with another livelihood-vote rule.
+    pub fn with_livelihood(
+        mut self,
+        livelihood: renda_domain::livelihood::LivelihoodPolicy,
+    ) -> Self {
+        self.livelihood = livelihood;
         self
     }
 

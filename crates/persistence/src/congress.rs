@@ -175,6 +175,20 @@ impl Store {
         Ok(open.into_iter().next())
     }
 
+    /// The open session of `level`'s congress, if any.
+    pub async fn open_congress_session_at(
+        &self,
+        level: Level,
+    ) -> StoreResult<Option<CongressSession>> {
+        Sessions::find()
+            .filter(C::Level.eq(level.as_str()))
+            .filter(C::Status.eq(SessionStatus::Open.as_str()))
+            .one(&self.db)
+            .await?
+            .map(from_model)
+            .transpose()
+    }
+
     /// Whether a session of `level` other than `except` is open.
     pub async fn congress_session_open_at(&self, level: Level, except: Uuid) -> StoreResult<bool> {
         Ok(Sessions::find()

@@ -64,6 +64,10 @@ pub struct Config {
     /// (6): the rectification period a deliberation opinion gives when it
     /// names none, and the longest it may give.
     pub supervision: renda_domain::supervision::SupervisionPolicy,
+    /// `RENDA_LIVELIHOOD_MAJORITY` (`cast`, or `membership`): whether a
+    /// livelihood project needs the approval of more than half of the
+    /// ballots cast or of every serving deputy of the congress.
+    pub livelihood: renda_domain::livelihood::LivelihoodPolicy,
     /// `RENDA_SESSION_NUMBER_FORMAT` (`{session} 第{seq:4}号`) and
     /// `RENDA_YEAR_NUMBER_FORMAT` (`{year}-{seq:4}`): how suggestions are
     /// numbered during a session and between sessions;
@@ -177,6 +181,16 @@ impl Config {
         supervision
             .check()
             .map_err(|e| anyhow::anyhow!("RENDA_RECTIFICATION_*: {e}"))?;
+        let livelihood = renda_domain::livelihood::LivelihoodPolicy {
+            majority: match env("RENDA_LIVELIHOOD_MAJORITY") {
+                None => renda_domain::livelihood::MajorityBase::Cast,
+                Some(v) => v.parse().map_err(|_| {
+                    anyhow::anyhow!(
+                        "RENDA_LIVELIHOOD_MAJORITY must be `cast` or `membership`, not `{v}`"
+                    )
+                })?,
+            },
+        };
         let format = |name, default, for_session| {
             let pattern = env(name).unwrap_or_else(|| String::from(default));
             renda_domain::congress::NumberFormat::parse(&pattern, for_session)
@@ -303,6 +317,7 @@ impl Config {
                 .into(),
             handling,
             supervision,
+            livelihood,
             numbering,
             motion_thresholds,
             opinion_limit,

@@ -539,6 +539,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .with_data_dir(config.data_dir.clone())
         .with_handling(config.handling)
         .with_supervision(config.supervision)
+        .with_livelihood(config.livelihood)
         .with_motion_thresholds(config.motion_thresholds)
         .with_opinion_limit(config.opinion_limit, std::time::Duration::from_secs(600))
         .with_trusted_proxies(config.trusted_proxies.clone())

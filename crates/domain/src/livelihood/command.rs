@@ -11,7 +11,7 @@ use super::*;
 use crate::deputy::{Membership, MembershipStatus};
 use crate::text::is_blank;
 
-/// When a command is given.
+/// When a command is given, under which practice.
 #[derive(Debug, Clone, Copy)]
 pub struct Ctx {
     pub now: DateTime<Utc>,
@@ -19,6 +19,7 @@ pub struct Ctx {
     pub today: NaiveDate,
     /// Makes the id of a new record.
     pub new_id: fn() -> Uuid,
+    pub policy: LivelihoodPolicy,
 }
 
 pub(super) type CmdResult<T> = Result<T, LivelihoodError>;
@@ -72,6 +73,9 @@ pub fn create_round(input: RoundInput, created_by: UserId, ctx: &Ctx) -> CmdResu
         secret_ballot: input.secret_ballot,
         stage: RoundStage::Collecting,
         tie_break: None,
+        majority: ctx.policy.majority,
+        congress_session_id: None,
+        voting_members: None,
         created_by,
         created_at: ctx.now,
         updated_at: ctx.now,
@@ -153,8 +157,24 @@ pub fn start_review(r: &Round, facts: &RoundFacts, note: Option<String>) -> CmdR
 }
 
 /// Opens the vote: every candidate decided, one at least shortlisted.
-pub fn start_voting(r: &Round, facts: &RoundFacts, note: Option<String>) -> CmdResult<Change> {
-    advance(r, RoundOp::StartVoting, facts, "voting_started", note)
+/// Opened while a plenary session of the round's congress (its level and
+/// term) sits (`open_session`, as the store knows it), the vote is held
+/// at that session.
+pub fn start_voting(
+    r: &Round,
+    facts: &RoundFacts,
+    open_session: Option<&crate::congress::CongressSession>,
+    note: Option<String>,
+) -> CmdResult<Change> {
+    let mut c = advance(r, RoundOp::StartVoting, facts, "voting_started", note)?;
+    let session = open_session.filter(|s| {
+        s.status == crate::congress::SessionStatus::Open && s.level == r.level && s.term == r.term
+    });
+    if let Some(s) = session {
+        c.after.congress_session_id = Some(s.id);
+        c.event.detail.get_or_insert_with(|| json!({}))["congress_session_id"] = json!(s.id);
+    }
+    Ok(c)
 }
 
 /// Moves the projects to their evaluation, once any tie is decided.
@@ -179,11 +199,27 @@ pub fn check_close_voting(r: &Round) -> CmdResult<()> {
     require_stage(r, &[RoundStage::Voting])
 }
 
-/// Closes the vote with its count: each shortlisted candidate is adopted,
-/// tied at the cut-off or not adopted, with its count, and the round
-/// moves to implementing.
-pub fn close_voting(r: &Round, shortlist: &[Uuid], result: &VoteResult) -> CmdResult<Change> {
+/// Closes the vote with its ballots, cast by more than half of the
+/// `members` (the serving deputies of the round's congress, as the store
+/// counts them) or it does not stand: each shortlisted candidate is
+/// adopted, tied at the cut-off or not adopted, with its count, the
+/// majority counted on the round's base, and the round moves to
+/// implementing. Returns the change and the result.
+pub fn close_voting(
+    r: &Round,
+    shortlist: &[Uuid],
+    ballots: &[Vec<(Uuid, Choice)>],
+    members: u32,
+) -> CmdResult<(Change, VoteResult)> {
     check_close_voting(r)?;
+    let cast = count(ballots.len());
+    if !quorum(cast, members) {
+        return Err(LivelihoodError::QuorumNotMet {
+            ballots: cast,
+            members,
+        });
+    }
+    let result = r.count(shortlist, ballots, members);
     let stage = next_round_stage(r.stage, RoundOp::CloseVoting)
         .ok_or(LivelihoodError::InvalidState(r.stage))?;
     let effects = shortlist
@@ -205,20 +241,47 @@ pub fn close_voting(r: &Round, shortlist: &[Uuid], result: &VoteResult) -> CmdRe
         .collect();
     let mut after = r.clone();
     after.stage = stage;
+    after.voting_members = Some(members);
     let detail = json!({
         "ballots": result.ballots,
+        "members": members,
+        "majority": r.majority,
         "adopted": result.adopted,
         "tied": result.tied,
         "open_seats": result.open_seats,
     });
-    Ok(Change {
+    let change = Change {
         after,
         event: Event {
             action: "voting_closed",
             detail: Some(detail),
         },
         effects,
-    })
+    };
+    Ok((change, result))
+}
+
+impl Round {
+    /// Counts `ballots` under the round's rule: the majority on the
+    /// ballots cast, or on the `members`.
+    pub fn count(
+        &self,
+        shortlist: &[Uuid],
+        ballots: &[Vec<(Uuid, Choice)>],
+        members: u32,
+    ) -> VoteResult {
+        let base = (self.majority == MajorityBase::Membership).then_some(members);
+        tally(shortlist, ballots, self.seats, base)
+    }
+
+    /// What a candidate's approvals must exceed half of, with `ballots`
+    /// cast: the ballots, or the members counted when the vote closed.
+    pub fn majority_base(&self, ballots: u32) -> u32 {
+        match (self.majority, self.voting_members) {
+            (MajorityBase::Membership, Some(m)) => m,
+            _ => ballots,
+        }
+    }
 }
 
 /// Whether a tie may be broken with this reason: a reason is given and

@@ -18,6 +18,7 @@ fn ctx() -> Ctx {
             .unwrap_or_default(),
         today: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap_or_default(),
         new_id: || Uuid::from_u128(999),
+        policy: LivelihoodPolicy::default(),
     }
 }
 
@@ -33,6 +34,9 @@ fn round(stage: RoundStage) -> Round {
         secret_ballot: true,
         stage,
         tie_break: None,
+        majority: MajorityBase::Cast,
+        congress_session_id: None,
+        voting_members: None,
         created_by: id(2).into(),
         created_at: c.now,
         updated_at: c.now,
@@ -108,6 +112,7 @@ fn stage_moves_decision_table() {
     let none = RoundFacts::of(&[candidate(3, S::Rejected)]);
     let ready = RoundFacts::of(&[candidate(3, S::Shortlisted)]);
     let tie = RoundFacts::of(&[candidate(3, S::Tied)]);
+    let start_voting: RoundCommand = |r, f, n| super::start_voting(r, f, None, n);
     let table: &[(
         RoundCommand,
         RoundStage,
@@ -172,13 +177,14 @@ fn closing_the_vote_decides_each_shortlisted_candidate() {
         vec![(id(3), Choice::Approve), (id(4), Choice::Approve)],
         vec![(id(3), Choice::Approve), (id(5), Choice::Approve)],
     ];
-    let result = tally(&shortlist, &ballots, 2);
-    let c = close_voting(&round(Voting), &shortlist, &result);
-    let Ok(c) = c else {
+    let c = close_voting(&round(Voting), &shortlist, &ballots, 3);
+    let Ok((c, result)) = c else {
         panic!("refused: {c:?}");
     };
     assert_eq!(c.after.stage, Implementing);
+    assert_eq!(c.after.voting_members, Some(3));
     assert_eq!(c.event.action, "voting_closed");
+    assert_eq!(result.adopted, vec![id(3)]);
     let statuses: Vec<_> = c
         .effects
         .iter()
@@ -186,9 +192,124 @@ fn closing_the_vote_decides_each_shortlisted_candidate() {
         .collect();
     assert_eq!(statuses, vec![S::Adopted, S::NotAdopted, S::NotAdopted]);
     assert_eq!(
-        close_voting(&round(Reviewing), &shortlist, &result).map(|_| ()),
+        close_voting(&round(Reviewing), &shortlist, &ballots, 3).map(|_| ()),
         Err(LivelihoodError::InvalidState(Reviewing))
     );
+}
+
+#[test]
+fn a_vote_stands_with_more_than_half_of_the_deputies_and_counts_on_the_rounds_base() {
+    let shortlist = [id(3), id(4)];
+    let approve_3 = vec![(id(3), Choice::Approve)];
+    let ballot = |n: usize| vec![approve_3.clone(); n];
+    // (ballots cast, serving deputies, stands)
+    #[rustfmt::skip]
+    let quorum_table = [(0, 0, false), (2, 4, false), (3, 4, true), (3, 5, true), (5, 10, false), (6, 10, true)];
+    for (cast, members, stands) in quorum_table {
+        let got = close_voting(&round(Voting), &shortlist, &ballot(cast), members);
+        if stands {
+            assert!(got.is_ok(), "{cast}/{members}");
+        } else {
+            let ballots = u32::try_from(cast).unwrap_or_default();
+            assert_eq!(
+                got.map(|_| ()),
+                Err(LivelihoodError::QuorumNotMet { ballots, members }),
+                "{cast}/{members}"
+            );
+        }
+    }
+    // Six of ten vote, all approving candidate 3: a majority of those
+    // voting, not of the membership.
+    let whole = Round {
+        majority: MajorityBase::Membership,
+        ..round(Voting)
+    };
+    let mut six = ballot(4);
+    six.extend([vec![(id(3), Choice::Against)], vec![]]);
+    let on_cast = close_voting(&round(Voting), &shortlist, &six, 10).map(|(_, r)| r.adopted);
+    assert_eq!(on_cast, Ok(vec![id(3)]));
+    let on_members = close_voting(&whole, &shortlist, &six, 10).map(|(_, r)| r.adopted);
+    assert_eq!(on_members, Ok(vec![]));
+    let on_members = close_voting(&whole, &shortlist, &ballot(6), 10).map(|(_, r)| r.adopted);
+    assert_eq!(on_members, Ok(vec![id(3)]));
+    // The base the results are shown against.
+    let closed = Round {
+        voting_members: Some(10),
+        ..whole.clone()
+    };
+    assert_eq!(
+        (
+            closed.majority_base(6),
+            round(Implementing).majority_base(6)
+        ),
+        (10, 6)
+    );
+    // New rounds take the congress's rule.
+    let membership_ctx = Ctx {
+        policy: LivelihoodPolicy {
+            majority: MajorityBase::Membership,
+        },
+        ..ctx()
+    };
+    let input = RoundInput {
+        year: 2027,
+        level: Level::County,
+        term: "第十九届".into(),
+        title: "民生实事".into(),
+        seats: 2,
+        secret_ballot: true,
+    };
+    let r = create_round(input, id(2).into(), &membership_ctx);
+    assert_eq!(r.map(|r| r.majority), Ok(MajorityBase::Membership));
+}
+
+#[test]
+fn a_vote_opened_during_a_plenary_session_of_its_congress_is_held_there() {
+    use crate::congress::{CongressSession, SessionStatus};
+    let ready = RoundFacts::of(&[candidate(3, S::Shortlisted)]);
+    let session = |level, term: &str, status| CongressSession {
+        id: id(77),
+        level,
+        term: term.into(),
+        number: 3,
+        opens_on: NaiveDate::from_ymd_opt(2027, 1, 10).unwrap_or_default(),
+        closes_on: NaiveDate::from_ymd_opt(2027, 1, 13).unwrap_or_default(),
+        status,
+        opened_at: None,
+        closed_at: None,
+        created_by: id(2).into(),
+        created_at: ctx().now,
+        updated_at: ctx().now,
+        version: 1,
+    };
+    // (session, held there)
+    let table = [
+        (
+            session(Level::County, "第十九届", SessionStatus::Open),
+            true,
+        ),
+        (
+            session(Level::County, "第十九届", SessionStatus::Closed),
+            false,
+        ),
+        (
+            session(Level::Municipal, "第十九届", SessionStatus::Open),
+            false,
+        ),
+        (
+            session(Level::County, "第十八届", SessionStatus::Open),
+            false,
+        ),
+    ];
+    for (s, held) in table {
+        let c = start_voting(&round(Reviewing), &ready, Some(&s), None);
+        let Ok(c) = c else { panic!("refused: {c:?}") };
+        assert_eq!(c.after.congress_session_id, held.then_some(id(77)), "{s:?}");
+        assert_eq!(
+            c.event.detail.map(|d| d["congress_session_id"].clone()),
+            held.then(|| serde_json::json!(id(77))),
+        );
+    }
 }
 
 #[test]

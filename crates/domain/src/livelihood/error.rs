@@ -21,6 +21,10 @@ pub enum LivelihoodError {
     /// The caller is not a serving deputy of the round's congress.
     #[error("not a deputy of the round's congress")]
     NotAMember,
+    /// Not more than half of the serving deputies cast a ballot: the vote
+    /// does not stand.
+    #[error("no quorum: {ballots} ballots of {members} deputies")]
+    QuorumNotMet { ballots: u32, members: u32 },
     /// The deputy voted in the round already.
     #[error("voted already")]
     AlreadyVoted,
@@ -82,6 +86,7 @@ impl LivelihoodError {
             LivelihoodError::InvalidState(_) => Code::InvalidState,
             LivelihoodError::Blocked(b) | LivelihoodError::CandidatesChanged(b) => b.code(),
             LivelihoodError::NotAMember => Code::Forbidden,
+            LivelihoodError::QuorumNotMet { .. } => Code::QuorumNotMet,
             LivelihoodError::AlreadyVoted => Code::AlreadyVoted,
             LivelihoodError::AlreadyRated => Code::AlreadyRated,
             LivelihoodError::NotFound => Code::NotFound,

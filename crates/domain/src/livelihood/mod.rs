@@ -44,6 +44,38 @@ string_enum! {
 }
 
 string_enum! {
+    /// What a candidate's approvals must exceed half of to be adopted.
+    pub enum MajorityBase : "majority base" {
+        /// The ballots cast (过半数 of those voting).
+        Cast = "cast",
+        /// The whole membership: every serving deputy of the round's
+        /// congress (全体代表的过半数).
+        Membership = "membership",
+    }
+}
+
+/// How this congress counts a livelihood vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LivelihoodPolicy {
+    /// The majority new rounds count on.
+    pub majority: MajorityBase,
+}
+
+impl Default for LivelihoodPolicy {
+    fn default() -> Self {
+        Self {
+            majority: MajorityBase::Cast,
+        }
+    }
+}
+
+/// The quorum of a vote of deputies: more than half of the serving
+/// deputies of the congress cast a ballot.
+pub fn quorum(ballots: u32, members: u32) -> bool {
+    members > 0 && u64::from(ballots) * 2 > u64::from(members)
+}
+
+string_enum! {
     /// Who proposed a candidate.
     pub enum CandidateSource : "candidate source" {
         /// A member of the public.
@@ -163,11 +195,18 @@ pub struct VoteResult {
 }
 
 /// Counts the ballots and adopts the top `seats` candidates by approvals
-/// among those approved on more than half of the ballots cast. A tie at
-/// the cut-off is reported (`tied`, `open_seats`), never broken here.
-/// The result depends only on the ballots, not on their order.
-pub fn tally(shortlist: &[Uuid], ballots: &[Vec<(Uuid, Choice)>], seats: u32) -> VoteResult {
+/// among those approved by a majority: more than half of `majority_of`
+/// (the whole membership), or of the ballots cast when it is `None`. A
+/// tie at the cut-off is reported (`tied`, `open_seats`), never broken
+/// here. The result depends only on the ballots, not on their order.
+pub fn tally(
+    shortlist: &[Uuid],
+    ballots: &[Vec<(Uuid, Choice)>],
+    seats: u32,
+    majority_of: Option<u32>,
+) -> VoteResult {
     let cast = u32::try_from(ballots.len()).unwrap_or(u32::MAX);
+    let base = majority_of.unwrap_or(cast);
     let mut counts: HashMap<Uuid, CandidateCount> = shortlist
         .iter()
         .map(|c| (*c, CandidateCount::default()))
@@ -190,7 +229,7 @@ pub fn tally(shortlist: &[Uuid], ballots: &[Vec<(Uuid, Choice)>], seats: u32) ->
     }
     let mut eligible: Vec<(Uuid, u32)> = counts
         .iter()
-        .filter(|(_, n)| u64::from(n.approvals) * 2 > u64::from(cast))
+        .filter(|(_, n)| u64::from(n.approvals) * 2 > u64::from(base))
         .map(|(c, n)| (*c, n.approvals))
         .collect();
     // Best first; equal approvals in a fixed order so that the answer is

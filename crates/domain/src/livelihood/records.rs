@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{CandidateCount, CandidateSource, CandidateStatus, RoundStage};
+use super::{CandidateCount, CandidateSource, CandidateStatus, MajorityBase, RoundStage};
 use crate::deputy::Level;
 
 /// A round.
@@ -24,6 +24,15 @@ pub struct Round {
     pub stage: RoundStage,
     /// How a tie at the cut-off was decided, if there was one.
     pub tie_break: Option<String>,
+    /// What a candidate's approvals must exceed half of: the rule in
+    /// force when the round was opened.
+    pub majority: MajorityBase,
+    /// The plenary session the vote was held at: the one of the round's
+    /// congress (level and term) open when voting started.
+    pub congress_session_id: Option<Uuid>,
+    /// The serving deputies of the round's congress when the vote closed:
+    /// the quorum's and, counted on the membership, the majority's base.
+    pub voting_members: Option<u32>,
     pub created_by: UserId,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

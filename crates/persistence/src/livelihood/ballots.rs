@@ -65,14 +65,13 @@ async fn open_ballot_box<Conn: ConnectionTrait>(
     Ok(())
 }
 
-/// Counts the stored ballots of a round, sealed ones included.
-async fn count_votes<Conn: ConnectionTrait>(
+/// The stored ballots of a round, sealed ones included: one per voter,
+/// an empty one for a voter who marked nothing.
+async fn stored_ballots<Conn: ConnectionTrait>(
     c: &Conn,
     crypto: &crate::crypto::Crypto,
     round: Uuid,
-    seats: u32,
-) -> StoreResult<VoteResult> {
-    let shortlist = shortlist_of(c, round).await?;
+) -> StoreResult<Vec<Marks>> {
     let mut ballots: HashMap<Uuid, Vec<(Uuid, Choice)>> = HashMap::new();
     for m in mk::Entity::find()
         .filter(mk::Column::RoundId.eq(round))
@@ -101,7 +100,19 @@ async fn count_votes<Conn: ConnectionTrait>(
         .unwrap_or(usize::MAX)
         .saturating_sub(list.len());
     list.extend(std::iter::repeat_n(Vec::new(), missing));
-    Ok(tally(&shortlist, &list, seats))
+    Ok(list)
+}
+
+/// The deputies serving in the round's congress (its level and term).
+async fn serving_members<Conn: ConnectionTrait>(c: &Conn, r: &Round) -> StoreResult<u32> {
+    use crate::entities::deputy_membership as dm;
+    let n = dm::Entity::find()
+        .filter(dm::Column::Level.eq(r.level.as_str()))
+        .filter(dm::Column::Term.eq(r.term.clone()))
+        .filter(dm::Column::Status.eq(renda_domain::deputy::MembershipStatus::Serving.as_str()))
+        .count(c)
+        .await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// A ballot's marks, each a candidate and a choice.
@@ -237,9 +248,12 @@ impl Store {
             .collect())
     }
 
-    /// The count of the stored ballots, as the tally would make it now.
+    /// The count of the stored ballots under the round's rule, as the
+    /// vote's closing made it (the membership counted then).
     pub async fn round_result(&self, round: &Round) -> StoreResult<VoteResult> {
-        count_votes(&self.db, &self.crypto, round.id, round.seats).await
+        let shortlist = shortlist_of(&self.db, round.id).await?;
+        let ballots = stored_ballots(&self.db, &self.crypto, round.id).await?;
+        Ok(round.count(&shortlist, &ballots, round.voting_members.unwrap_or(0)))
     }
 
     /// Closes the vote: counts the stored ballots inside the transaction
@@ -252,7 +266,7 @@ impl Store {
         &self,
         ctx: &AuditCtx,
         round: Uuid,
-    ) -> StoreResult<(Round, VoteResult)> {
+    ) -> StoreResult<Result<(Round, VoteResult), rules::LivelihoodError>> {
         let txn = self.db.begin().await?;
         let now = renda_domain::time::now();
         // Ballots keep arriving until this lock: the count below sees every
@@ -263,12 +277,16 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let before = &round_from(current)?;
-        open_ballot_box(&txn, &self.crypto, before.id).await?;
-        let result = count_votes(&txn, &self.crypto, before.id, before.seats).await?;
+        let ballots = stored_ballots(&txn, &self.crypto, before.id).await?;
+        let members = serving_members(&txn, before).await?;
         let shortlist = shortlist_of(&txn, before.id).await?;
-        // The lock above holds the round in the stage the domain needs.
-        let change = rules::close_voting(before, &shortlist, &result)
-            .map_err(|_| StoreError::Conflict(Conflict::StageChanged))?;
+        let (change, result) = match rules::close_voting(before, &shortlist, &ballots, members) {
+            Ok(decided) => decided,
+            // No quorum: nothing is written, the ballot box stays sealed
+            // (the transaction rolls back as it drops).
+            Err(refused) => return Ok(Err(refused)),
+        };
+        open_ballot_box(&txn, &self.crypto, before.id).await?;
         let detail = change.event.detail.clone();
         let after = apply(&txn, ctx, before, change, now).await?;
         audit::record(
@@ -283,7 +301,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        Ok((after, result))
+        Ok(Ok((after, result)))
     }
 
     /// Decides a tie at the cut-off: reads the candidates with the round

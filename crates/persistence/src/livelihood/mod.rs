@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use renda_domain::duty::DutyKind;
 use renda_domain::livelihood::{
-    self as rules, CandidateStatus, Change, Choice, Effect, Rating, RoundStage, VoteResult, tally,
+    self as rules, CandidateStatus, Change, Choice, Effect, Rating, RoundStage, VoteResult,
 };
 use renda_domain::supervision::Tally;
 use sea_orm::sea_query::{Expr, ExprTrait};

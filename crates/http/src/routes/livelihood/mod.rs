@@ -80,6 +80,7 @@ fn command_ctx(state: &AppState) -> Ctx {
         now: renda_domain::time::now(),
         today: state.clock.today(),
         new_id: Uuid::now_v7,
+        policy: state.livelihood,
     }
 }
 

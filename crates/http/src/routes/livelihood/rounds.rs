@@ -1,6 +1,7 @@
 //! Planning, listing and reading rounds.
 
 use super::*;
+use renda_domain::livelihood::MajorityBase;
 use renda_domain::text::Line;
 
 /// A round.
@@ -8,7 +9,8 @@ use renda_domain::text::Line;
 #[schema(example = json!({
     "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f00", "year": 2027, "level": "county", "term": "第十九届",
     "title": "2027年宿城区民生实事项目", "seats": 10, "secret_ballot": true, "stage": "voting",
-    "ballots_cast": 120, "tie_break": null,
+    "ballots_cast": 120, "tie_break": null, "majority": "cast",
+    "congress_session_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f60", "voting_members": null,
     "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-12-20T08:00:00Z"
 }))]
 pub struct RoundResponse {
@@ -26,13 +28,27 @@ pub struct RoundResponse {
     pub ballots_cast: u64,
     /// How a tie at the cut-off was decided (JSON text), if there was one.
     pub tie_break: Option<String>,
+    /// What a candidate's approvals must exceed half of to be adopted:
+    /// the ballots cast, or every serving deputy of the congress
+    /// (`RENDA_LIVELIHOOD_MAJORITY` when the round was opened).
+    pub majority: MajorityBase,
+    /// The plenary session the vote was held at, when voting started
+    /// while one of the round's congress sat.
+    pub congress_session_id: Option<Uuid>,
+    /// The serving deputies of the round's congress when the vote closed;
+    /// more than half of them must have cast a ballot.
+    pub voting_members: Option<u32>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 pub(super) async fn round_view(state: &AppState, r: Round) -> ApiResult<RoundResponse> {
     let ballots_cast = state.store.ballots_cast(r.id).await?;
-    Ok(RoundResponse {
+    Ok(response(r, ballots_cast))
+}
+
+fn response(r: Round, ballots_cast: u64) -> RoundResponse {
+    RoundResponse {
         id: r.id,
         year: r.year,
         level: r.level,
@@ -43,9 +59,12 @@ pub(super) async fn round_view(state: &AppState, r: Round) -> ApiResult<RoundRes
         stage: r.stage,
         ballots_cast,
         tie_break: r.tie_break,
+        majority: r.majority,
+        congress_session_id: r.congress_session_id,
+        voting_members: r.voting_members,
         created_at: r.created_at,
         updated_at: r.updated_at,
-    })
+    }
 }
 
 /// A new round.
@@ -142,22 +161,10 @@ pub async fn list_rounds(
             counts.insert(r.id, state.store.ballots_cast(r.id).await?);
         }
     }
-    Ok(
-        HttpResponse::Ok().json(ListResponse::from_page(page, |r| RoundResponse {
-            ballots_cast: counts.get(&r.id).copied().unwrap_or(0),
-            id: r.id,
-            year: r.year,
-            level: r.level,
-            term: r.term,
-            title: r.title,
-            seats: r.seats,
-            secret_ballot: r.secret_ballot,
-            stage: r.stage,
-            tie_break: r.tie_break,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        })),
-    )
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |r| {
+        let cast = counts.get(&r.id).copied().unwrap_or(0);
+        response(r, cast)
+    })))
 }
 
 /// Reads a round (everyone).

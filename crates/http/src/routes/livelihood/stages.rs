@@ -28,9 +28,19 @@ async fn advance(
         &rules::RoundFacts::of(&candidates),
         b.note.map(String::from),
     )?;
+    save_stage(state, caller, &before, change).await
+}
+
+/// Saves a stage change and answers with the round.
+async fn save_stage(
+    state: &AppState,
+    caller: &Caller,
+    before: &Round,
+    change: rules::Change,
+) -> ApiResult<HttpResponse> {
     let r = match state
         .store
-        .save_round(&caller.audit(), &before, change)
+        .save_round(&caller.audit(), before, change)
         .await
     {
         Ok(r) => r,
@@ -71,10 +81,40 @@ stage_op!(
     /// Ends collecting; the office reviews the candidates (staff).
     start_review, "/livelihood-rounds/{id}/start-review", rules::start_review
 );
-stage_op!(
-    /// Opens the vote on the shortlisted candidates (staff).
-    start_voting, "/livelihood-rounds/{id}/start-voting", rules::start_voting
-);
+/// Opens the vote on the shortlisted candidates (staff). Opened while a
+/// plenary session of the round's congress (its level and term) sits,
+/// the vote is held at that session (`congress_session_id`).
+#[utoipa::path(
+    tag = "livelihood",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag")),
+    request_body = EmptyRequest,
+    responses(
+        (status = 200, description = "The round", body = RoundResponse, headers(("ETag" = String))),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The stage does not allow this, or the round changed meanwhile", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/livelihood-rounds/{id}/start-voting")]
+pub async fn start_voting(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<EmptyRequest>,
+) -> ApiResult<HttpResponse> {
+    let before = load_admin(&state, &caller, id.into_inner(), &if_match).await?;
+    let b = body.parse()?;
+    let candidates = state.store.round_candidates(before.id, None).await?;
+    let open = state.store.open_congress_session_at(before.level).await?;
+    let change = rules::start_voting(
+        &before,
+        &rules::RoundFacts::of(&candidates),
+        open.as_ref(),
+        b.note.map(String::from),
+    )?;
+    save_stage(&state, &caller, &before, change).await
+}
 stage_op!(
     /// Moves the adopted projects to their evaluation by the deputies (staff).
     start_round_evaluation, "/livelihood-rounds/{id}/start-evaluation", rules::start_evaluation
@@ -84,11 +124,15 @@ stage_op!(
     close_round, "/livelihood-rounds/{id}/close", rules::close_round
 );
 
-/// Closes the vote (staff): the stored ballots are counted, the top N by
-/// approvals among candidates approved on more than half of the ballots
-/// are adopted and become projects of their units, and the round moves to
-/// implementing. Candidates tied at the cut-off are marked `tied`: the
-/// count is frozen and the office decides them with `break-tie`.
+/// Closes the vote (staff). It stands only when more than half of the
+/// serving deputies of the round's congress cast a ballot (409
+/// `quorum_not_met`, and the vote stays open). The stored ballots are
+/// counted, the top N by approvals among candidates approved by a
+/// majority (of the ballots cast, or of the whole membership: the
+/// round's `majority`) are adopted and become projects of their units,
+/// and the round moves to implementing. Candidates tied at the cut-off
+/// are marked `tied`: the count is frozen and the office decides them
+/// with `break-tie`.
 #[utoipa::path(
     tag = "livelihood",
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "Apply only at this ETag (each ballot changes it)")),
@@ -96,7 +140,7 @@ stage_op!(
     responses(
         (status = 200, description = "The round, now implementing", body = RoundResponse, headers(("ETag" = String))),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not voting", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not voting, or no quorum", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -112,10 +156,11 @@ pub async fn close_voting(
     body.parse()?;
     rules::check_close_voting(&before)?;
     match state.store.close_voting(&caller.audit(), before.id).await {
-        Ok((r, _)) => {
+        Ok(Ok((r, _))) => {
             let version = r.version;
             Ok(respond::changed(version, &round_view(&state, r).await?))
         }
+        Ok(Err(refused)) => Err(refused.into()),
         Err(e) => Err(store_error(&state, e, before.id).await),
     }
 }

@@ -219,7 +219,8 @@ pub struct CandidateResult {
     pub approvals: u32,
     pub against: u32,
     pub abstentions: u32,
-    /// Approved on more than half of the ballots cast.
+    /// Approved by a majority: more than half of the ballots cast, or of
+    /// the serving deputies when the round counts on the membership.
     pub majority: bool,
     pub adopted: bool,
 }
@@ -227,7 +228,7 @@ pub struct CandidateResult {
 /// The vote's result, computed afresh from the stored ballots.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
-    "round_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f00", "seats": 2, "ballots_cast": 3,
+    "round_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f00", "seats": 2, "ballots_cast": 3, "voting_members": 5, "majority": "cast",
     "candidates": [{"candidate_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f10", "title": "加装电梯", "approvals": 3, "against": 0, "abstentions": 0, "majority": true, "adopted": true}],
     "tied": [], "open_seats": 0, "tie_break": null
 }))]
@@ -235,6 +236,10 @@ pub struct ResultsResponse {
     pub round_id: Uuid,
     pub seats: u32,
     pub ballots_cast: u32,
+    /// The serving deputies of the round's congress when the vote closed.
+    pub voting_members: Option<u32>,
+    /// What the majority is counted on.
+    pub majority: renda_domain::livelihood::MajorityBase,
     /// By approvals, best first.
     pub candidates: Vec<CandidateResult>,
     /// Candidates tied at the cut-off, if any, and the seats they compete for.
@@ -261,6 +266,7 @@ pub async fn round_results(state: Data<AppState>, id: Path<Uuid>) -> ApiResult<H
     let round = state.store.get_round(id.into_inner()).await?;
     rules::check_results(&round)?;
     let result = state.store.round_result(&round).await?;
+    let base = round.majority_base(result.ballots);
     let candidates = state.store.round_candidates(round.id, None).await?;
     let mut rows: Vec<CandidateResult> = candidates
         .into_iter()
@@ -273,7 +279,7 @@ pub async fn round_results(state: Data<AppState>, id: Path<Uuid>) -> ApiResult<H
                 approvals: n.approvals,
                 against: n.against,
                 abstentions: n.abstentions,
-                majority: u64::from(n.approvals) * 2 > u64::from(result.ballots),
+                majority: u64::from(n.approvals) * 2 > u64::from(base),
                 adopted,
             })
         })
@@ -287,6 +293,8 @@ pub async fn round_results(state: Data<AppState>, id: Path<Uuid>) -> ApiResult<H
         round_id: round.id,
         seats: round.seats,
         ballots_cast: result.ballots,
+        voting_members: round.voting_members,
+        majority: round.majority,
         candidates: rows,
         tied: result.tied,
         open_seats: result.open_seats,
