@@ -31,6 +31,7 @@ mod m20261205_000022_number_series_scope;
 mod m20261205_000023_handling_practice;
 mod m20261205_000024_supervision_quorum;
 mod m20261205_000025_livelihood_quorum;
+mod m20261205_000026_body_votes;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000023_handling_practice::Migration),
             Box::new(m20261205_000024_supervision_quorum::Migration),
             Box::new(m20261205_000025_livelihood_quorum::Migration),
+            Box::new(m20261205_000026_body_votes::Migration),
         ]
     }
 }

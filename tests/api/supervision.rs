@@ -1535,3 +1535,89 @@ async fn rectification_takes_three_months_by_default_and_never_more_than_six() {
         "the refused opinion left nothing"
     );
 }
+
+#[tokio::test]
+async fn members_may_evaluate_each_body_apart_and_each_body_has_its_result() {
+    let w = world().await;
+    let app = &w.app;
+    let item = w
+        .plan(
+            &["law_enforcement_inspection", "satisfaction_evaluation"],
+            &[&w.body_a, &w.body_b],
+        )
+        .await;
+    let sid = id(&item);
+    let base = format!("/api/v1/supervisions/{sid}");
+    w.step(&sid, "start-investigation").await;
+    w.step(&sid, "start-deliberation").await;
+    let op = w.opinion(&sid, &w.body_a, &["问题"]).await;
+    w.step(&sid, "start-rectification").await;
+    w.report(&sid, &w.unit_a, &op, &[0]).await;
+    w.close_off(&sid, &op, 0).await;
+    w.step(&sid, "start-evaluation").await;
+    w.attend(&sid, &[0, 1, 2]).await;
+    let vote = format!("{base}/votes");
+    // A body the item does not supervise, or one named twice, is refused.
+    let stranger = app
+        .post(
+            &vote,
+            Some(&w.members[0].1),
+            &json!({"choice": "satisfied", "bodies": [{"body_id": w.deputy_id, "choice": "unsatisfied"}]}),
+        )
+        .await;
+    stranger.problem(422, "validation_failed");
+    assert_eq!(stranger.fields(), ["bodies[0].body_id"]);
+    let twice = app
+        .post(
+            &vote,
+            Some(&w.members[0].1),
+            &json!({"choice": "satisfied", "bodies": [
+                {"body_id": w.body_b, "choice": "unsatisfied"},
+                {"body_id": w.body_b, "choice": "satisfied"}]}),
+        )
+        .await;
+    assert_eq!(twice.fields(), ["bodies[1].body_id"]);
+    // Content with the whole; two of three unsatisfied with body B.
+    for m in 0..2 {
+        let a = app
+            .post(
+                &vote,
+                Some(&w.members[m].1),
+                &json!({"choice": "satisfied", "bodies": [{"body_id": w.body_b, "choice": "unsatisfied"}]}),
+            )
+            .await;
+        assert_eq!(a.ok(201)["bodies"][0]["choice"], "unsatisfied");
+    }
+    w.vote(&sid, 2, "satisfied").await;
+    let mine = app
+        .get(&format!("{base}/votes/mine"), Some(&w.members[0].1))
+        .await;
+    assert_eq!(
+        mine.ok(200)["bodies"],
+        json!([{"body_id": w.body_b, "choice": "unsatisfied"}])
+    );
+    let back = w.step(&sid, "conclude-evaluation").await;
+    assert_eq!(
+        (&back["stage"], &back["round"]),
+        (&json!("rectifying"), &json!(2))
+    );
+    let evals = app
+        .get(&format!("{base}/evaluations"), Some(&w.leader))
+        .await;
+    let e = evals.ok(200)["items"][0].clone();
+    assert_eq!(e["outcome"], "returned");
+    assert_eq!(e["tally"]["satisfied"], 3);
+    let result = |body: &str| {
+        e["bodies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["body_id"] == body)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(result(&w.body_a)["outcome"], "accepted");
+    assert_eq!(result(&w.body_a)["tally"]["satisfied"], 3);
+    assert_eq!(result(&w.body_b)["outcome"], "returned");
+    assert_eq!(result(&w.body_b)["tally"]["unsatisfied"], 2);
+}

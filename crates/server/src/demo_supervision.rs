@@ -100,6 +100,14 @@ const PLANS: &[Plan] = &[
     },
 ];
 
+/// A ballot on the whole item, every body alike.
+fn whole(choice: Satisfaction) -> renda_domain::supervision::BallotInput {
+    renda_domain::supervision::BallotInput {
+        choice,
+        bodies: Vec::new(),
+    }
+}
+
 async fn save(
     store: &Store,
     ctx: &AuditCtx,
@@ -424,7 +432,7 @@ pub async fn load(
                 Satisfaction::BasicallySatisfied
             };
             store
-                .cast_vote(ctx, &item, *m, p.member_users[k], choice)
+                .cast_vote(ctx, &item, *m, p.member_users[k], &whole(choice))
                 .await?;
         }
         if plan.stage == Stage::Closed {
@@ -434,7 +442,7 @@ pub async fn load(
                     &item,
                     members[0],
                     p.member_users[0],
-                    Satisfaction::Satisfied,
+                    &whole(Satisfaction::Satisfied),
                 )
                 .await?;
             let cmd = renda_domain::supervision::Ctx {

@@ -530,12 +530,13 @@ pub fn check_conclusion(s: &SupervisionItem) -> CmdResult<()> {
 
 /// Concludes the current round with its votes, cast at a meeting whose
 /// attendance (`present`, none when not recorded) makes a quorum: more
-/// than half of the committee members. The tally is recorded; an
-/// unsatisfied majority of the votes cast sends the item back to
-/// rectifying for another round, otherwise it closes. Needs a vote.
+/// than half of the committee members. The tally of the whole item and of
+/// each body is recorded; an unsatisfied majority of the votes cast, on
+/// the whole or on any body, sends the item back to rectifying for
+/// another round, otherwise it closes. Needs a vote.
 pub fn conclude(
     s: &SupervisionItem,
-    votes: &[Satisfaction],
+    votes: &[Vote],
     present: Option<&Attendance>,
     ctx: &Ctx,
 ) -> CmdResult<Change> {
@@ -550,8 +551,24 @@ pub fn conclude(
             members,
         });
     }
-    let tally = Tally::of(votes.iter().copied());
-    let outcome = tally.outcome();
+    let tally = Tally::of(votes.iter().map(|v| v.choice));
+    let bodies: Vec<BodyResult> = s
+        .body_ids
+        .iter()
+        .map(|b| {
+            let t = Tally::of(votes.iter().map(|v| v.on(*b)));
+            BodyResult {
+                body_id: *b,
+                tally: t,
+                outcome: t.outcome(),
+            }
+        })
+        .collect();
+    let outcome = if bodies.iter().any(|b| b.outcome == Outcome::Returned) {
+        Outcome::Returned
+    } else {
+        tally.outcome()
+    };
     let op = match outcome {
         Outcome::Accepted => StageOp::Close,
         Outcome::Returned => StageOp::Return,
@@ -577,12 +594,36 @@ pub fn conclude(
         outcome,
         present: Some(present_count),
         members: Some(members),
+        bodies,
         concluded_by: ctx.user_id,
         concluded_at: ctx.now,
     };
     let detail = serde_json::to_value(&evaluation).ok();
     let effects = vec![Effect::Evaluation(evaluation)];
     Ok(change(after, "evaluation_concluded", detail, effects))
+}
+
+/// A ballot as cast: the choice on the whole item, and on each body
+/// named apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BallotInput {
+    pub choice: Satisfaction,
+    pub bodies: Vec<(UnitId, Satisfaction)>,
+}
+
+/// Checks a ballot's bodies: each one of the item's, named once.
+pub fn check_ballot(s: &SupervisionItem, input: &BallotInput) -> CmdResult<()> {
+    let mut seen: Vec<UnitId> = Vec::new();
+    let mut issues = Vec::new();
+    for (i, (b, _)) in input.bodies.iter().enumerate() {
+        if !s.body_ids.contains(b) {
+            issues.push(issue(format!("bodies[{i}].body_id"), Issue::NotABody));
+        } else if seen.contains(b) {
+            issues.push(issue(format!("bodies[{i}].body_id"), Issue::AnsweredTwice));
+        }
+        seen.push(*b);
+    }
+    refuse(issues)
 }
 
 /// The standing committee's quorum: more than half of its members present.

@@ -111,8 +111,32 @@ pub struct Report {
 pub struct Vote {
     pub round: i32,
     pub deputy_id: DeputyId,
+    /// The evaluation of the item as a whole, and of every body not named
+    /// in `bodies`.
     pub choice: Satisfaction,
+    /// The evaluation of each supervised body the member named apart.
+    pub bodies: Vec<(UnitId, Satisfaction)>,
     pub voted_at: DateTime<Utc>,
+}
+
+impl Vote {
+    /// The member's choice on `body`: the one given for it, or the one for
+    /// the whole item.
+    pub fn on(&self, body: UnitId) -> Satisfaction {
+        self.bodies
+            .iter()
+            .find(|(b, _)| *b == body)
+            .map_or(self.choice, |(_, c)| *c)
+    }
+}
+
+/// One supervised body's result in an evaluation round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BodyResult {
+    pub body_id: UnitId,
+    pub tally: Tally,
+    pub outcome: Outcome,
 }
 
 /// Who of the committee members was present at the meeting that votes in
@@ -147,6 +171,9 @@ pub struct Evaluation {
     /// recorded before attendance was kept).
     pub present: Option<u32>,
     pub members: Option<u32>,
+    /// Each supervised body's result; the item goes back to rectifying
+    /// when the whole or any body has an unsatisfied majority.
+    pub bodies: Vec<BodyResult>,
     pub concluded_by: UserId,
     pub concluded_at: DateTime<Utc>,
 }

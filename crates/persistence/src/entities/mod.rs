@@ -61,6 +61,8 @@ pub mod suggestion_reply;
 pub mod suggestion_request;
 pub mod supervision_attendance;
 pub mod supervision_body;
+pub mod supervision_body_result;
+pub mod supervision_body_vote;
 pub mod supervision_evaluation;
 pub mod supervision_inquiry;
 pub mod supervision_item;

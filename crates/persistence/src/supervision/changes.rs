@@ -63,7 +63,7 @@ impl Store {
         item: &SupervisionItem,
         deputy_id: Uuid,
         user_id: Uuid,
-        choice: Satisfaction,
+        ballot: &rules::BallotInput,
     ) -> StoreResult<Vote> {
         let txn = self.db.begin().await?;
         // Touching the row orders the vote against a concurrent conclusion.
@@ -84,10 +84,12 @@ impl Store {
         if exists {
             return Err(StoreError::Conflict(Conflict::AlreadyVoted));
         }
+        let choice = ballot.choice;
         let v = Vote {
             round: item.round,
             deputy_id: deputy_id.into(),
             choice,
+            bodies: ballot.bodies.clone(),
             voted_at: renda_domain::time::now(),
         };
         let inserted = vote::ActiveModel {
@@ -108,6 +110,22 @@ impl Store {
                     other => other,
                 });
             }
+        }
+        let rows: Vec<bvote::ActiveModel> = v
+            .bodies
+            .iter()
+            .map(|(b, c)| bvote::ActiveModel {
+                item_id: Set(item.id),
+                round: Set(v.round),
+                deputy_id: Set(deputy_id),
+                body_id: Set((*b).into()),
+                choice: Set(c.as_str().to_owned()),
+            })
+            .collect();
+        if !rows.is_empty() {
+            bvote::Entity::insert_many(rows)
+                .exec_without_returning(&txn)
+                .await?;
         }
         crate::duties::write_duty(
             &txn,
@@ -167,14 +185,7 @@ impl Store {
         if res.rows_affected != 1 {
             return Err(StoreError::VersionMismatch);
         }
-        let votes = vote::Entity::find()
-            .filter(vote::Column::ItemId.eq(before.id))
-            .filter(vote::Column::Round.eq(before.round))
-            .all(&txn)
-            .await?
-            .into_iter()
-            .map(|m| parse_stored::<Satisfaction>(&m.choice))
-            .collect::<StoreResult<Vec<_>>>()?;
+        let votes = super::reading::votes_of(&txn, before.id, Some(before.round)).await?;
         let present = super::reading::attendance_of(&txn, before.id, before.round).await?;
         let change = match rules::conclude(before, &votes, present.as_ref(), cmd) {
             Ok(c) => c,

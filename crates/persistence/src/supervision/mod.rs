@@ -27,9 +27,10 @@ use crate::audit::{self, AuditCtx};
 use crate::entities::supervision_item::{self as item, Column as C, Entity as ItemEntity};
 use crate::entities::{
     observation_opinion as obs, supervision_attendance as att, supervision_body as body,
-    supervision_evaluation as evl, supervision_inquiry as inq, supervision_observer as so,
-    supervision_opinion as op, supervision_participant as part, supervision_problem as pb,
-    supervision_record as rec, supervision_report as rpt, supervision_vote as vote,
+    supervision_body_result as bres, supervision_body_vote as bvote, supervision_evaluation as evl,
+    supervision_inquiry as inq, supervision_observer as so, supervision_opinion as op,
+    supervision_participant as part, supervision_problem as pb, supervision_record as rec,
+    supervision_report as rpt, supervision_vote as vote,
 };
 use crate::error::{StoreError, StoreResult, parse_stored};
 use crate::list::{self, ListOptions, Page};

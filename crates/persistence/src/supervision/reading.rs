@@ -80,22 +80,7 @@ impl Store {
     }
 
     pub async fn supervision_votes(&self, id: Uuid) -> StoreResult<Vec<Vote>> {
-        vote::Entity::find()
-            .filter(vote::Column::ItemId.eq(id))
-            .order_by_asc(vote::Column::Round)
-            .order_by_asc(vote::Column::VotedAt)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|m| {
-                Ok(Vote {
-                    round: m.round,
-                    deputy_id: m.deputy_id.into(),
-                    choice: parse_stored(&m.choice)?,
-                    voted_at: m.voted_at,
-                })
-            })
-            .collect()
+        votes_of(&self.db, id, None).await
     }
 
     /// The attendance of the item's meeting in `round`, if recorded.
@@ -108,6 +93,27 @@ impl Store {
     }
 
     pub async fn supervision_evaluations(&self, id: Uuid) -> StoreResult<Vec<Evaluation>> {
+        let n = |v: i32| u32::try_from(v).unwrap_or(0);
+        let mut results: HashMap<i32, Vec<renda_domain::supervision::BodyResult>> = HashMap::new();
+        for m in bres::Entity::find()
+            .filter(bres::Column::ItemId.eq(id))
+            .order_by_asc(bres::Column::BodyId)
+            .all(&self.db)
+            .await?
+        {
+            results
+                .entry(m.round)
+                .or_default()
+                .push(renda_domain::supervision::BodyResult {
+                    body_id: m.body_id.into(),
+                    tally: Tally {
+                        satisfied: n(m.satisfied),
+                        basically_satisfied: n(m.basically_satisfied),
+                        unsatisfied: n(m.unsatisfied),
+                    },
+                    outcome: parse_stored(&m.outcome)?,
+                });
+        }
         evl::Entity::find()
             .filter(evl::Column::ItemId.eq(id))
             .order_by_asc(evl::Column::Round)
@@ -126,6 +132,7 @@ impl Store {
                     outcome: parse_stored(&m.outcome)?,
                     present: m.present.map(n),
                     members: m.members.map(n),
+                    bodies: results.remove(&m.round).unwrap_or_default(),
                     concluded_by: m.concluded_by.into(),
                     concluded_at: m.concluded_at,
                 })
@@ -325,4 +332,44 @@ pub(super) async fn attendance_of<Conn: ConnectionTrait>(
         recorded_at: first.recorded_at,
         present: rows.iter().map(|m| m.deputy_id.into()).collect(),
     }))
+}
+
+/// The votes of an item, of one round or all, each with its choices on
+/// the bodies named apart, on `c`.
+pub(super) async fn votes_of<Conn: ConnectionTrait>(
+    c: &Conn,
+    id: Uuid,
+    round: Option<i32>,
+) -> StoreResult<Vec<Vote>> {
+    let mut q = bvote::Entity::find().filter(bvote::Column::ItemId.eq(id));
+    if let Some(r) = round {
+        q = q.filter(bvote::Column::Round.eq(r));
+    }
+    let mut bodies: HashMap<(i32, Uuid), Vec<(renda_domain::id::UnitId, Satisfaction)>> =
+        HashMap::new();
+    for m in q.order_by_asc(bvote::Column::BodyId).all(c).await? {
+        bodies
+            .entry((m.round, m.deputy_id))
+            .or_default()
+            .push((m.body_id.into(), parse_stored(&m.choice)?));
+    }
+    let mut q = vote::Entity::find().filter(vote::Column::ItemId.eq(id));
+    if let Some(r) = round {
+        q = q.filter(vote::Column::Round.eq(r));
+    }
+    q.order_by_asc(vote::Column::Round)
+        .order_by_asc(vote::Column::VotedAt)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|m| {
+            Ok(Vote {
+                round: m.round,
+                deputy_id: m.deputy_id.into(),
+                choice: parse_stored(&m.choice)?,
+                bodies: bodies.remove(&(m.round, m.deputy_id)).unwrap_or_default(),
+                voted_at: m.voted_at,
+            })
+        })
+        .collect()
 }

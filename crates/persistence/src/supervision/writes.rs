@@ -328,6 +328,24 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
             }
             .insert(c)
             .await?;
+            let rows: Vec<bres::ActiveModel> = e
+                .bodies
+                .iter()
+                .map(|b| bres::ActiveModel {
+                    item_id: Set(item_id),
+                    round: Set(e.round),
+                    body_id: Set(b.body_id.into()),
+                    satisfied: Set(count(b.tally.satisfied)),
+                    basically_satisfied: Set(count(b.tally.basically_satisfied)),
+                    unsatisfied: Set(count(b.tally.unsatisfied)),
+                    outcome: Set(b.outcome.as_str().to_owned()),
+                })
+                .collect();
+            if !rows.is_empty() {
+                bres::Entity::insert_many(rows)
+                    .exec_without_returning(c)
+                    .await?;
+            }
         }
         Effect::Attendance(a) => {
             // A new record of the round replaces the earlier one.

@@ -61,6 +61,20 @@ fn ctx() -> Ctx {
     }
 }
 
+/// Votes on the whole item, one per choice.
+fn votes(choices: &[Satisfaction]) -> Vec<Vote> {
+    choices
+        .iter()
+        .map(|c| Vote {
+            round: 1,
+            deputy_id: MEMBER,
+            choice: *c,
+            bodies: vec![],
+            voted_at: at(5),
+        })
+        .collect()
+}
+
 /// The attendance of the round's meeting: `present` of the item's members.
 fn attendance(present: &[DeputyId]) -> Attendance {
     Attendance {
@@ -252,7 +266,7 @@ fn each_command_is_refused_outside_its_stages() {
         row("start_rectification", &[Deliberating], |s| start_rectification(s, ready(), None)),
         row("start_evaluation", &[Rectifying], |s| start_evaluation(s, ready(), None)),
         row("check_conclusion", &[Evaluating], check_conclusion),
-        row("conclude", &[Evaluating], |s| conclude(s, &[Satisfied], Some(&attendance(&[MEMBER])), &ctx())),
+        row("conclude", &[Evaluating], |s| conclude(s, &votes(&[Satisfied]), Some(&attendance(&[MEMBER])), &ctx())),
         row("record_attendance", &[Evaluating], |s| record_attendance(s, vec![MEMBER], &ctx())),
         row("close_rectified", &[Rectifying], |s| close_rectified(&without_vote(s), ready(), None, &ctx())),
         row("publish", Stage::ALL, |s| publish(s, None, &ctx())),
@@ -357,11 +371,16 @@ fn concluding_decides_by_the_unsatisfied_majority() {
     let s = item(Evaluating);
     let here = attendance(&[MEMBER]);
     assert_eq!(
-        conclude(&s, &[], Some(&here), &ctx()),
+        conclude(&s, &votes(&[]), Some(&here), &ctx()),
         Err(E::Blocked(StageBlocker::NoVotes))
     );
     // Accepted: the item closes.
-    let c = ok(conclude(&s, &[Satisfied, Unsatisfied], Some(&here), &ctx()));
+    let c = ok(conclude(
+        &s,
+        &votes(&[Satisfied, Unsatisfied]),
+        Some(&here),
+        &ctx(),
+    ));
     assert_eq!((c.after.stage, c.after.round), (Closed, 1));
     assert_eq!(c.after.closed_at, Some(at(5)));
     let tally = Tally {
@@ -375,6 +394,11 @@ fn concluding_decides_by_the_unsatisfied_majority() {
         outcome: Outcome::Accepted,
         present: Some(1),
         members: Some(1),
+        bodies: vec![BodyResult {
+            body_id: BODY,
+            tally,
+            outcome: Outcome::Accepted,
+        }],
         concluded_by: USER,
         concluded_at: at(5),
     };
@@ -385,7 +409,7 @@ fn concluding_decides_by_the_unsatisfied_majority() {
     // Returned: back to rectifying, in the next round.
     let c = ok(conclude(
         &s,
-        &[Unsatisfied, Unsatisfied, BasicallySatisfied],
+        &votes(&[Unsatisfied, Unsatisfied, BasicallySatisfied]),
         Some(&here),
         &ctx(),
     ));
@@ -422,7 +446,7 @@ fn a_vote_stands_only_with_more_than_half_of_the_members_present() {
             ..attendance(present)
         };
         assert_eq!(a.quorum(), stands, "{}", present.len());
-        let got = conclude(&s, &[Satisfied], Some(&a), &ctx());
+        let got = conclude(&s, &votes(&[Satisfied]), Some(&a), &ctx());
         if stands {
             assert_eq!(ok(got).after.stage, Closed);
         } else {
@@ -438,7 +462,7 @@ fn a_vote_stands_only_with_more_than_half_of_the_members_present() {
     }
     // No attendance on record, or one of another round: no quorum.
     assert_eq!(
-        conclude(&s, &[Satisfied], None, &ctx()),
+        conclude(&s, &votes(&[Satisfied]), None, &ctx()),
         Err(E::QuorumNotMet {
             present: 0,
             members: 4
@@ -450,13 +474,68 @@ fn a_vote_stands_only_with_more_than_half_of_the_members_present() {
         ..attendance(m)
     };
     assert_eq!(
-        conclude(&s, &[Satisfied], Some(&old), &ctx()),
+        conclude(&s, &votes(&[Satisfied]), Some(&old), &ctx()),
         Err(E::QuorumNotMet {
             present: 0,
             members: 4
         })
     );
     assert!(!quorum(0, 0));
+}
+
+#[test]
+fn each_body_has_its_result_and_any_unsatisfied_body_sends_the_item_back() {
+    let other = UnitId::from_u128(206);
+    let mut s = item(Evaluating);
+    s.body_ids = vec![BODY, other];
+    let here = attendance(&[MEMBER]);
+    // Three members: all content with the whole and with BODY; two of
+    // three unsatisfied with the other body.
+    let ballot = |other_choice| Vote {
+        bodies: vec![(other, other_choice)],
+        ..votes(&[Satisfied])[0].clone()
+    };
+    let v = vec![ballot(Unsatisfied), ballot(Unsatisfied), ballot(Satisfied)];
+    let c = ok(conclude(&s, &v, Some(&here), &ctx()));
+    let e = c
+        .evaluation()
+        .cloned()
+        .unwrap_or_else(|| panic!("no result"));
+    assert_eq!(e.tally.satisfied, 3);
+    let results: Vec<_> = e
+        .bodies
+        .iter()
+        .map(|b| (b.body_id, b.outcome, b.tally.unsatisfied))
+        .collect();
+    assert_eq!(
+        results,
+        vec![(BODY, Outcome::Accepted, 0), (other, Outcome::Returned, 2)]
+    );
+    assert_eq!(
+        (e.outcome, c.after.stage, c.after.round),
+        (Outcome::Returned, Rectifying, 2)
+    );
+    // A ballot names each of the item's bodies once at most.
+    let good = BallotInput {
+        choice: Satisfied,
+        bodies: vec![(other, Unsatisfied)],
+    };
+    assert_eq!(check_ballot(&s, &good), Ok(()));
+    let bad = BallotInput {
+        choice: Satisfied,
+        bodies: vec![
+            (other, Unsatisfied),
+            (NO_UNIT, Satisfied),
+            (other, Satisfied),
+        ],
+    };
+    assert_eq!(
+        check_ballot(&s, &bad),
+        Err(issues(&[
+            ("bodies[1].body_id", Issue::NotABody),
+            ("bodies[2].body_id", Issue::AnsweredTwice)
+        ]))
+    );
 }
 
 #[test]

@@ -6,18 +6,54 @@ use renda_persistence::Conflict;
 /// A committee member's vote.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"choice": "basically_satisfied"}))]
+#[schema(example = json!({"choice": "basically_satisfied", "bodies": [{"body_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "choice": "unsatisfied"}]}))]
 pub struct VoteRequest {
+    /// The evaluation of the item as a whole, and of every supervised
+    /// body not named in `bodies`.
+    pub choice: Satisfaction,
+    /// A body evaluated apart (测评到单位): each one of the item's bodies,
+    /// named once.
+    #[serde(default)]
+    #[validate(length(max = 100))]
+    #[schema(max_items = 100)]
+    pub bodies: Vec<BodyChoice>,
+}
+
+/// A choice on one supervised body.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BodyChoice {
+    pub body_id: Uuid,
     pub choice: Satisfaction,
 }
 
 /// The caller's recorded vote.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"round": 1, "choice": "basically_satisfied", "voted_at": "2026-11-27T08:00:00Z"}))]
+#[schema(example = json!({"round": 1, "choice": "basically_satisfied", "bodies": [{"body_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "choice": "unsatisfied"}], "voted_at": "2026-11-27T08:00:00Z"}))]
 pub struct VoteView {
     pub round: i32,
     pub choice: Satisfaction,
+    /// The bodies evaluated apart.
+    pub bodies: Vec<BodyChoice>,
     pub voted_at: DateTime<Utc>,
+}
+
+impl From<renda_domain::supervision::Vote> for VoteView {
+    fn from(v: renda_domain::supervision::Vote) -> Self {
+        Self {
+            round: v.round,
+            choice: v.choice,
+            bodies: v
+                .bodies
+                .into_iter()
+                .map(|(b, c)| BodyChoice {
+                    body_id: b.into(),
+                    choice: c,
+                })
+                .collect(),
+            voted_at: v.voted_at,
+        }
+    }
 }
 
 /// Casts the caller's satisfaction vote in the current round (a committee
@@ -51,6 +87,15 @@ pub async fn cast_vote(
         .supervision_attendance(item.id, item.round)
         .await?;
     let deputy = rules::voter(&item, actor.deputy_id, present.as_ref())?;
+    let ballot = rules::BallotInput {
+        choice: b.choice,
+        bodies: b
+            .bodies
+            .iter()
+            .map(|x| (x.body_id.into(), x.choice))
+            .collect(),
+    };
+    rules::check_ballot(&item, &ballot)?;
     match state
         .store
         .cast_vote(
@@ -58,7 +103,7 @@ pub async fn cast_vote(
             &item,
             deputy.into(),
             actor.user_id.into(),
-            b.choice,
+            &ballot,
         )
         .await
     {
@@ -67,11 +112,7 @@ pub async fn cast_vote(
                 actix_web::http::header::LOCATION,
                 format!("/api/v1/supervisions/{}/votes/mine", item.id),
             ))
-            .json(VoteView {
-                round: v.round,
-                choice: v.choice,
-                voted_at: v.voted_at,
-            })),
+            .json(VoteView::from(v))),
         Err(StoreError::Conflict(Conflict::AlreadyVoted)) => {
             Err(SupervisionError::AlreadyVoted.into())
         }
@@ -107,16 +148,12 @@ pub async fn my_vote(
         .into_iter()
         .find(|v| v.round == item.round && v.deputy_id == deputy)
         .ok_or_else(ApiError::not_found)?;
-    Ok(HttpResponse::Ok().json(VoteView {
-        round: v.round,
-        choice: v.choice,
-        voted_at: v.voted_at,
-    }))
+    Ok(HttpResponse::Ok().json(VoteView::from(v)))
 }
 
 /// The result of one evaluation round.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"round": 1, "tally": {"satisfied": 9, "basically_satisfied": 4, "unsatisfied": 2}, "total": 15, "outcome": "accepted", "present": 15, "members": 21, "concluded_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "concluded_at": "2026-11-27T08:00:00Z"}))]
+#[schema(example = json!({"round": 1, "tally": {"satisfied": 9, "basically_satisfied": 4, "unsatisfied": 2}, "total": 15, "outcome": "accepted", "present": 15, "members": 21, "bodies": [{"body_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "tally": {"satisfied": 9, "basically_satisfied": 4, "unsatisfied": 2}, "outcome": "accepted"}], "concluded_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "concluded_at": "2026-11-27T08:00:00Z"}))]
 pub struct SupervisionEvaluationView {
     pub round: i32,
     pub tally: Tally,
@@ -127,6 +164,9 @@ pub struct SupervisionEvaluationView {
     /// rounds concluded before attendance was kept).
     pub present: Option<u32>,
     pub members: Option<u32>,
+    /// Each supervised body's result; the item goes back to rectifying
+    /// when the whole or any body has an unsatisfied majority.
+    pub bodies: Vec<renda_domain::supervision::BodyResult>,
     pub concluded_by: Uuid,
     pub concluded_at: DateTime<Utc>,
 }
@@ -140,6 +180,7 @@ impl From<Evaluation> for SupervisionEvaluationView {
             outcome: e.outcome,
             present: e.present,
             members: e.members,
+            bodies: e.bodies,
             concluded_by: e.concluded_by.into(),
             concluded_at: e.concluded_at,
         }
