@@ -32,6 +32,7 @@ mod m20261205_000023_handling_practice;
 mod m20261205_000024_supervision_quorum;
 mod m20261205_000025_livelihood_quorum;
 mod m20261205_000026_body_votes;
+mod m20261205_000027_suggestion_figures;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000024_supervision_quorum::Migration),
             Box::new(m20261205_000025_livelihood_quorum::Migration),
             Box::new(m20261205_000026_body_votes::Migration),
+            Box::new(m20261205_000027_suggestion_figures::Migration),
         ]
     }
 }

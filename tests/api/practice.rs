@@ -684,3 +684,268 @@ async fn the_congress_sets_its_own_practice() {
         .await
         .problem(409, "close_requirements_unmet");
 }
+
+/// The figures of the year as the API gives them.
+async fn figures(o: &Office, query: &str) -> Value {
+    let a = o
+        .app
+        .get(
+            &format!("/api/v1/suggestions/figures{query}"),
+            Some(&o.staff),
+        )
+        .await;
+    a.ok(200).clone()
+}
+
+async fn kept_equals_recount(o: &Office) {
+    let kept = o.app.store.kept_suggestion_figures().await.unwrap();
+    let recount = o.app.store.recount_suggestion_figures().await.unwrap();
+    assert_eq!(kept, recount, "the kept figures are a recount's");
+}
+
+#[tokio::test]
+async fn the_handling_figures_count_each_suggestion_once_by_one_definition() {
+    let o = office().await;
+    // S1: green, unit 0, replied (category C), satisfied: closed.
+    let s1 = o.assigned("green", false).await;
+    o.reply(&s1).await.ok(200);
+    o.evaluate(&s1, "satisfied").await.ok(200);
+    // S2: yellow, unit 0, consulted, unsatisfied, handled again and
+    // unsatisfied for good; the office closes it.
+    let s2 = o.assigned("yellow", false).await;
+    o.consult(&s2).await.ok(201);
+    o.reply(&s2).await.ok(200);
+    o.evaluate(&s2, "unsatisfied").await.ok(200);
+    o.consult(&s2).await.ok(201);
+    o.op(
+        &o.unit_tokens[0],
+        &s2,
+        "reply",
+        json!({"category": "A", "content": "已解决。"}),
+    )
+    .await
+    .ok(200);
+    o.evaluate(&s2, "unsatisfied").await.ok(200);
+    o.op(
+        &o.staff,
+        &s2,
+        "verifications",
+        json!({"content": "上门查验"}),
+    )
+    .await
+    .ok(200);
+    o.op(&o.staff, &s2, "close", json!({})).await.ok(200);
+    // S3: green, re-assigned to unit 1 by the office, replied, never
+    // evaluated: closed as not evaluated after 30 days.
+    let s3 = o.assigned("green", false).await;
+    let req = o
+        .op(
+            &o.unit_tokens[0],
+            &s3,
+            "requests",
+            json!({"kind": "reassignment", "reason": "不属本单位职责"}),
+        )
+        .await;
+    req.ok(200);
+    let requests = o.app.get(&o.path(&s3, "requests"), Some(&o.staff)).await;
+    let rid = requests.ok(200)["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    o.op(
+        &o.staff,
+        &s3,
+        &format!("requests/{rid}/decide"),
+        json!({"approved": true, "lead_unit_id": o.units[1]}),
+    )
+    .await
+    .ok(200);
+    o.op(
+        &o.unit_tokens[1],
+        &s3,
+        "reply",
+        json!({"category": "C", "content": "暂难实施。"}),
+    )
+    .await
+    .ok(200);
+    // S4: assigned to unit 1, not replied; S5 registered only, in another
+    // category; S6 submitted only: not counted.
+    let s4 = o.assigned("green", false).await;
+    let req4 = o
+        .op(
+            &o.unit_tokens[0],
+            &s4,
+            "requests",
+            json!({"kind": "reassignment", "reason": "不属本单位"}),
+        )
+        .await;
+    req4.ok(200);
+    let r4 = o.app.get(&o.path(&s4, "requests"), Some(&o.staff)).await;
+    let r4 = r4.ok(200)["items"][0]["id"].as_str().unwrap().to_owned();
+    o.op(
+        &o.staff,
+        &s4,
+        &format!("requests/{r4}/decide"),
+        json!({"approved": true, "lead_unit_id": o.units[1]}),
+    )
+    .await
+    .ok(200);
+    let s5 = o.draft(&[]).await;
+    o.app
+        .patch(
+            &format!("/api/v1/suggestions/{s5}"),
+            Some(&o.deputy_tokens[0]),
+            &json!({"category": "交通"}),
+        )
+        .await
+        .ok(200);
+    o.op(&o.deputy_tokens[0], &s5, "submit", json!({}))
+        .await
+        .ok(200);
+    o.op(&o.staff, &s5, "register", json!({})).await.ok(200);
+    o.submitted().await;
+    kept_equals_recount(&o).await;
+    o.app.clock.advance(31);
+    o.op(&o.staff, &s3, "close", json!({})).await.ok(200);
+    kept_equals_recount(&o).await;
+
+    // The year of registration (the clock moved on a month since).
+    let year = chrono::Datelike::year(&renda_domain::time::china_date(chrono::Utc::now()));
+    let f = figures(&o, &format!("?by=unit&year={year}")).await;
+    assert_eq!((&f["scope"], &f["year"]), (&json!("all"), &json!(year)));
+    #[rustfmt::skip]
+    let want = json!({
+        "registered": 5, "assigned": 4, "closed": 3, "replied": 3, "replied_on_time": 3,
+        "solved": 1, "consulted": 1, "evaluated": 2, "satisfied": 1, "unsatisfied": 1,
+        "not_evaluated": 1, "rehandled": 1,
+    });
+    assert_eq!(f["figures"]["counts"], want);
+    assert_eq!(
+        f["figures"]["rates"],
+        json!({"closing": 0.75, "on_time_reply": 1.0, "solution": 0.3333,
+               "consultation": 0.3333, "satisfaction": 0.5})
+    );
+    // By unit: the re-assigned ones count for the unit that has them now.
+    let rows = f["rows"].as_array().unwrap();
+    let unit = |u: &str| rows.iter().find(|r| r["key"] == u).unwrap().clone();
+    let u0 = unit(&o.units[0]);
+    assert_eq!(u0["name"], "区民政局");
+    assert_eq!(
+        (&u0["counts"]["assigned"], &u0["counts"]["closed"]),
+        (&json!(2), &json!(2))
+    );
+    let u1 = unit(&o.units[1]);
+    assert_eq!(
+        (&u1["counts"]["assigned"], &u1["counts"]["not_evaluated"]),
+        (&json!(2), &json!(1))
+    );
+    // One scope: a unit, a category, a deputy.
+    let one = figures(&o, &format!("?unit_id={}&year={year}", o.units[1])).await;
+    assert_eq!(one["figures"]["counts"]["closed"], 1);
+    let traffic = figures(&o, &format!("?category=%E4%BA%A4%E9%80%9A&year={year}")).await;
+    assert_eq!(traffic["figures"]["counts"]["registered"], 1);
+    assert_eq!(traffic["figures"]["counts"]["assigned"], 0);
+    let deputy = figures(&o, &format!("?deputy_id={}&year={year}", o.deputies[0])).await;
+    assert_eq!(deputy["figures"]["counts"]["registered"], 5);
+    // Another year has nothing; two scopes at once are refused.
+    let before = figures(&o, &format!("?year={}", year - 1)).await;
+    assert_eq!(before["figures"]["counts"]["registered"], 0);
+    let two = o
+        .app
+        .get(
+            &format!(
+                "/api/v1/suggestions/figures?unit_id={}&category=x",
+                o.units[0]
+            ),
+            Some(&o.staff),
+        )
+        .await;
+    two.problem(422, "validation_failed");
+    o.app
+        .get("/api/v1/suggestions/figures", Some(&o.unit_tokens[0]))
+        .await
+        .problem(403, "forbidden");
+    o.app
+        .get("/api/v1/suggestions/figures", Some(&o.leader))
+        .await
+        .ok(200);
+
+    // The yearly report: the same figures, in a workbook and a draft.
+    let xlsx = o
+        .app
+        .request(
+            reqwest::Method::GET,
+            &format!("/api/v1/suggestions/handling-report/{year}.xlsx"),
+            Some(&o.staff),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), 200);
+    let bytes = xlsx.bytes().await.unwrap();
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    assert_eq!(wb.sheet_names(), ["总体", "按承办单位", "按类别"]);
+    let total = wb.worksheet_range("总体").unwrap();
+    let cell = |r: u32, c: u32| {
+        total
+            .get_value((r, c))
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(cell(0, 4), "办结率");
+    assert_eq!(
+        (cell(1, 1), cell(1, 2), cell(1, 3)),
+        ("5".into(), "4".into(), "3".into())
+    );
+    assert_eq!(cell(1, 4), "0.75");
+    assert_eq!(cell(1, 9), "0.5");
+    let by_unit = wb.worksheet_range("按承办单位").unwrap();
+    assert_eq!(by_unit.height(), 3, "a header and two units");
+    let docx = o
+        .app
+        .request(
+            reqwest::Method::GET,
+            &format!("/api/v1/suggestions/handling-report/{year}.docx"),
+            Some(&o.staff),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(docx.status(), 200);
+    let bytes = docx.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut doc = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut doc)
+        .unwrap();
+    assert!(doc.contains(&format!("关于{year}年代表建议办理情况的报告")));
+    assert!(doc.contains("共立案代表建议5件，交办4件，已办结3件，办结率75.0%"));
+    assert!(doc.contains("满意率50.0%"));
+    assert!(doc.contains("区民政局") && doc.contains("区住建局"));
+    o.app
+        .get(
+            &format!("/api/v1/suggestions/handling-report/{year}.pdf"),
+            Some(&o.staff),
+        )
+        .await
+        .problem(404, "not_found");
+
+    // A database whose figures were never counted (one upgraded from
+    // before them) counts them once when opened.
+    let kept = o.app.store.kept_suggestion_figures().await.unwrap();
+    o.app.sql("DELETE FROM suggestion_figures").await;
+    o.app
+        .store
+        .delete_setting("suggestion_figures")
+        .await
+        .unwrap();
+    o.app.store.migrate().await.unwrap();
+    assert_eq!(o.app.store.kept_suggestion_figures().await.unwrap(), kept);
+    o.app.store.migrate().await.unwrap();
+    assert_eq!(
+        o.app.store.kept_suggestion_figures().await.unwrap(),
+        kept,
+        "once"
+    );
+}

@@ -131,7 +131,7 @@ fn invisible(c: char) -> bool {
 
 /// Text a spreadsheet would take for a formula gets a leading quote: text
 /// whose first visible character starts one.
-fn guard(value: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn guard(value: &str) -> std::borrow::Cow<'_, str> {
     if value
         .chars()
         .find(|&c| !invisible(c))

@@ -3,6 +3,7 @@
 //! tests and the OpenAPI generator all share.
 
 mod common_answers;
+pub mod docx;
 pub mod error;
 pub mod etag;
 pub mod export;

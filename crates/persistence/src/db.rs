@@ -97,6 +97,9 @@ impl Store {
     pub async fn migrate(&self) -> Result<(), DbErr> {
         Migrator::up(&self.db, None).await?;
         self.check_crypto().await?;
+        self.ensure_suggestion_figures()
+            .await
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
         self.prepare_audit_chain()
             .await
             .map_err(|e| DbErr::Custom(e.to_string()))

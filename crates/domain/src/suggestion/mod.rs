@@ -13,6 +13,7 @@ mod command_tests;
 mod deadline;
 mod drafting;
 mod error;
+pub mod figures;
 mod handout;
 mod policy;
 mod practice;
@@ -356,6 +357,8 @@ pub struct Suggestion {
     pub reject_reason: Option<String>,
     /// Not registered, passed to a unit as a letter (转来信).
     pub letter: Option<Letter>,
+    /// Consultations (面商) recorded on it that the deputy has not disputed.
+    pub consultations: u32,
     pub reply: Option<Reply>,
     pub evaluation_result: Option<EvaluationResult>,
     pub evaluation_comment: Option<String>,

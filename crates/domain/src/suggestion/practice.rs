@@ -107,8 +107,10 @@ pub fn consult(s: &Suggestion, input: ConsultationInput, ctx: &Ctx) -> CmdResult
         responded_at: None,
     };
     let detail = json!({"consultation_id": record.id, "round": record.round, "held_on": record.held_on, "form": record.form});
+    let mut after = s.clone();
+    after.consultations = s.consultations.saturating_add(1);
     Ok(change(
-        s.clone(),
+        after,
         "consulted",
         Some(detail),
         vec![Effect::Consultation(record)],
@@ -145,8 +147,13 @@ pub fn respond_to_consultation(
         comment,
         at: ctx.now,
     };
+    let mut after = s.clone();
+    if response == ConsultationResponse::Disputed {
+        // It counted while unanswered; disputed, it no longer does.
+        after.consultations = s.consultations.saturating_sub(1);
+    }
     Ok(change(
-        s.clone(),
+        after,
         "consultation_answered",
         Some(detail),
         vec![effect],

@@ -219,6 +219,7 @@ impl Suggestion {
             closed_at: None,
             reject_reason: None,
             letter: None,
+            consultations: 0,
             reply: None,
             evaluation_result: None,
             evaluation_comment: None,

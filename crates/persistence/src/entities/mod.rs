@@ -55,6 +55,7 @@ pub mod suggestion_co_unit;
 pub mod suggestion_commitment;
 pub mod suggestion_consultation;
 pub mod suggestion_counter;
+pub mod suggestion_figure;
 pub mod suggestion_instruction;
 pub mod suggestion_record;
 pub mod suggestion_reply;

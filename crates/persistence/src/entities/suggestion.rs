@@ -37,6 +37,7 @@ pub struct Model {
     pub letter_passed_at: Option<DateTimeUtc>,
     pub letter_acknowledged_at: Option<DateTimeUtc>,
     pub letter_acknowledgement: Option<String>,
+    pub consultations: i32,
     pub evaluation_result: Option<String>,
     pub evaluation_comment: Option<String>,
     pub evaluated_at: Option<DateTimeUtc>,

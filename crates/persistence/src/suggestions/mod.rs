@@ -37,6 +37,7 @@ use crate::list::{self, ListOptions, Page};
 
 mod batches;
 mod effects;
+mod figures;
 mod listing;
 mod practice;
 mod reading;
@@ -178,6 +179,7 @@ fn to_model(s: &Suggestion) -> suggestion::ActiveModel {
         letter_passed_at: Set(s.letter.as_ref().map(|l| l.passed_at)),
         letter_acknowledged_at: Set(s.letter.as_ref().and_then(|l| l.acknowledged_at)),
         letter_acknowledgement: Set(s.letter.as_ref().and_then(|l| l.acknowledgement.clone())),
+        consultations: Set(i32::try_from(s.consultations).unwrap_or(i32::MAX)),
         evaluation_result: Set(s.evaluation_result.map(|e| e.as_str().to_owned())),
         evaluation_comment: Set(s.evaluation_comment.clone()),
         evaluated_at: Set(s.evaluated_at),
@@ -316,6 +318,7 @@ fn assemble(m: suggestion::Model, ch: &mut Children) -> StoreResult<Suggestion> 
             }),
             _ => None,
         },
+        consultations: u32::try_from(m.consultations).unwrap_or(0),
         reply: ch.replies.remove(&id),
         evaluation_result: m
             .evaluation_result
@@ -467,6 +470,7 @@ async fn insert_record<Conn: ConnectionTrait>(
 ) -> StoreResult<()> {
     to_model(s).insert(c).await?;
     write_co_signers(c, s.id, &s.co_signers).await?;
+    figures::apply(c, None, s).await?;
     insert_event(c, ctx, s.id, None, Some(s.status), event).await?;
     crate::integration::emit(c, outbox_event(s, None, event.action)).await?;
     audit::record(
@@ -610,5 +614,9 @@ pub(crate) async fn save_in<Conn: ConnectionTrait>(
         Some(&after),
     )
     .await?;
-    load(c, after.id).await
+    // The figures from the suggestion as saved, its side records (the
+    // reply) included.
+    let saved = load(c, after.id).await?;
+    figures::apply(c, Some(before), &saved).await?;
+    Ok(saved)
 }

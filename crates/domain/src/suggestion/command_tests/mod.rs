@@ -113,7 +113,7 @@ fn suggestion(status: SuggestionStatus, color: Color) -> Suggestion {
         assigned_on: handled.then(|| d(3, 1)), deadline: handled.then(deadline), overdue_recorded: false,
         submitted_at: when(status != Draft), registered_at: when(handled || status == Registered),
         assigned_at: when(handled), replied_at: when(replied), replied_on_time: replied.then_some(true),
-        closed_at: when(status == Closed), reject_reason: (status == NotRegistered).then(|| "重复".into()), letter: None,
+        closed_at: when(status == Closed), reject_reason: (status == NotRegistered).then(|| "重复".into()), letter: None, consultations: 0,
         reply: replied.then(|| letter(Uuid::from_u128(299), 1, A, d(3, 2), earlier())),
         evaluation_result: evaluated, evaluation_comment: None, evaluated_at: when(evaluated.is_some()),
         signed_off_at: None, signed_off_by: None, published_at: None,

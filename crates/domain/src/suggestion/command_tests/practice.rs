@@ -219,7 +219,14 @@ fn consultations_are_recorded_for_the_round_they_precede() {
     };
     let s = suggestion(Assigned, Yellow);
     let c = ok(consult(&s, input(d(3, 4)), &ctx()));
-    assert_eq!(c.after, s);
+    assert_eq!(c.after.consultations, 1, "it counts until disputed");
+    assert_eq!(
+        Suggestion {
+            consultations: 0,
+            ..c.after.clone()
+        },
+        s
+    );
     let Some(Effect::Consultation(record)) = c.effects.first() else {
         panic!("no record")
     };
@@ -265,7 +272,10 @@ fn the_deputy_confirms_or_disputes_a_consultation_once() {
         response_comment: None,
         responded_at: None,
     };
-    let s = suggestion(Replied, Yellow);
+    let s = Suggestion {
+        consultations: 1,
+        ..suggestion(Replied, Yellow)
+    };
     let c = ok(respond_to_consultation(
         &s,
         &record,
@@ -273,6 +283,13 @@ fn the_deputy_confirms_or_disputes_a_consultation_once() {
         Some("未曾见面".into()),
         &ctx(),
     ));
+    assert_eq!(
+        c.after.consultations, 0,
+        "a disputed record no longer counts"
+    );
+    let confirmed =
+        respond_to_consultation(&s, &record, ConsultationResponse::Confirmed, None, &ctx());
+    assert_eq!(ok(confirmed).after.consultations, 1);
     let want = Effect::ConsultationResponse {
         id: record.id,
         response: ConsultationResponse::Disputed,
@@ -536,4 +553,104 @@ fn the_policy_is_checked_within_its_limits() {
         ..p
     };
     assert!(too_long.check().is_err());
+}
+
+#[test]
+fn each_suggestion_counts_toward_the_figures_by_one_definition() {
+    use figures::{Counts, Scope};
+    let c = |s: &Suggestion| Counts::of(s);
+    // Not registered: nothing, and no key.
+    assert!(c(&suggestion(Submitted, Green)).is_zero());
+    assert!(figures::keys(&suggestion(Draft, Green)).is_empty());
+    let registered = c(&suggestion(Registered, Green));
+    assert_eq!((registered.registered, registered.assigned), (1, 0));
+    let assigned = c(&suggestion(Assigned, Green));
+    assert_eq!(
+        (assigned.assigned, assigned.replied, assigned.closed),
+        (1, 0, 0)
+    );
+    // Replied A on time, consulted; not yet evaluated.
+    let mut replied = suggestion(Replied, Yellow);
+    replied.evaluation_result = None;
+    replied.consultations = 1;
+    let r = c(&replied);
+    #[rustfmt::skip]
+    assert_eq!(
+        (r.replied, r.replied_on_time, r.solved, r.consulted, r.evaluated, r.satisfied),
+        (1, 1, 1, 1, 0, 0)
+    );
+    // Rehandling: unsatisfied on record and handled again.
+    let h = c(&suggestion(Rehandling, Green));
+    assert_eq!(
+        (h.evaluated, h.unsatisfied, h.rehandled, h.satisfied),
+        (1, 1, 1, 0)
+    );
+    // Closed satisfied, and closed not evaluated (never satisfied).
+    let done = c(&suggestion(Closed, Green));
+    assert_eq!((done.closed, done.satisfied, done.not_evaluated), (1, 1, 0));
+    let mut lapsed = suggestion(Closed, Green);
+    lapsed.evaluation_result = None;
+    let l = c(&lapsed);
+    assert_eq!(
+        (l.closed, l.evaluated, l.satisfied, l.not_evaluated),
+        (1, 0, 0, 1)
+    );
+    // The rates of a set.
+    let all = [done, l, h, r]
+        .iter()
+        .fold(Counts::default(), |a, x| a.plus(x));
+    let rates = all.rates();
+    assert_eq!(rates.closing, Some(0.5));
+    assert_eq!(rates.satisfaction, Some(0.5));
+    assert_eq!(rates.consultation, Some(0.25));
+    assert_eq!(Counts::default().rates().closing, None);
+    // Keys: the year of registration, its unit, category, deputy; a
+    // session's whole.
+    let mut s = suggestion(Assigned, Green);
+    s.congress_session_id = Some(Uuid::from_u128(0x5e55));
+    let scopes: Vec<(Scope, i32)> = figures::keys(&s)
+        .into_iter()
+        .map(|k| (k.scope, k.year))
+        .collect();
+    assert_eq!(
+        scopes,
+        vec![
+            (Scope::All, 2026),
+            (Scope::Category, 2026),
+            (Scope::Deputy, 2026),
+            (Scope::Unit, 2026),
+            (Scope::Session, 0)
+        ]
+    );
+}
+
+#[test]
+fn a_change_moves_counts_between_keys_and_leaves_the_rest() {
+    use figures::{Key, Scope};
+    let before = suggestion(Assigned, Green);
+    // Re-assigned to another unit and replied: the old unit loses it.
+    let mut after = suggestion(Replied, Green);
+    after.evaluation_result = None;
+    after.lead_unit_id = Some(OTHER_UNIT);
+    let d = figures::delta(Some(&before), &after);
+    let unit = |u: UnitId| Key {
+        scope: Scope::Unit,
+        key: u.uuid().to_string(),
+        year: 2026,
+    };
+    assert_eq!(d.get(&unit(LEAD_UNIT)).map(|c| c.assigned), Some(-1));
+    let moved = d.get(&unit(OTHER_UNIT)).copied().unwrap_or_default();
+    assert_eq!((moved.assigned, moved.replied), (1, 1));
+    let all = Key {
+        scope: Scope::All,
+        key: String::new(),
+        year: 2026,
+    };
+    let whole = d.get(&all).copied().unwrap_or_default();
+    assert_eq!((whole.assigned, whole.replied), (0, 1));
+    // Nothing that counts changed: nothing to write.
+    assert!(figures::delta(Some(&before), &before).is_empty());
+    // A new registered suggestion adds itself.
+    let new = figures::delta(None, &suggestion(Registered, Green));
+    assert_eq!(new.get(&all).map(|c| c.registered), Some(1));
 }

@@ -41,6 +41,7 @@ use crate::{AppState, respond};
 mod attachments;
 mod bodies;
 mod catalogue;
+mod figures;
 mod handout;
 mod lifecycle;
 mod practice;
@@ -52,6 +53,7 @@ mod views;
 pub use attachments::*;
 pub use bodies::*;
 pub use catalogue::*;
+pub use figures::*;
 pub use handout::*;
 pub use lifecycle::*;
 pub use practice::*;
@@ -71,6 +73,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(unmark_advanced_unit)
         // Before `/suggestions/{id}`, which would otherwise take "stats" for an id.
         .service(suggestion_stats)
+        .service(suggestion_figures)
+        .service(handling_report)
         .service(unit_summary)
         .service(export_unit_summary)
         .service(export_suggestions)

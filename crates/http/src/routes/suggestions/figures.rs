@@ -1,0 +1,466 @@
+//! The figures offices report on handling (办结率, 按时答复率, 解决率, 面商率,
+//! 满意率, 不满意件数, 重新办理件数), read from the counts each change keeps
+//! current, and the yearly handling report (建议办理情况报告) made of them.
+
+use chrono::Datelike;
+use renda_domain::suggestion::figures::{Counts, Rates, Scope};
+
+use super::*;
+
+/// What the figures are by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FiguresBy {
+    Unit,
+    Category,
+    Deputy,
+}
+
+/// Which figures.
+#[derive(Debug, Default, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FiguresParams {
+    /// The year of registration (China time). Default: this year. Not
+    /// with `congress_session_id`, whose figures span its suggestions.
+    #[validate(range(min = 1949, max = 9999))]
+    pub year: Option<i32>,
+    /// One lead unit's figures.
+    pub unit_id: Option<Uuid>,
+    /// One category's figures.
+    #[validate(length(min = 1, max = 40))]
+    pub category: Option<String>,
+    /// One lead deputy's figures.
+    pub deputy_id: Option<Uuid>,
+    /// One congress session's figures.
+    pub congress_session_id: Option<Uuid>,
+    /// Also the rows of every unit, category or lead deputy of the year.
+    #[param(inline)]
+    pub by: Option<FiguresBy>,
+}
+
+/// Counts and rates of a set of suggestions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FiguresRow {
+    /// The unit, category, deputy or session id; empty for the whole year.
+    pub key: String,
+    /// The unit's or deputy's name, or the category.
+    pub name: Option<String>,
+    pub counts: Counts,
+    pub rates: Rates,
+}
+
+/// The figures of one scope, and the rows asked for with `by`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "scope": "all", "year": 2026,
+    "figures": {"key": "", "name": null,
+        "counts": {"registered": 120, "assigned": 112, "closed": 90, "replied": 100, "replied_on_time": 92,
+                   "solved": 61, "consulted": 88, "evaluated": 95, "satisfied": 89, "unsatisfied": 6,
+                   "not_evaluated": 3, "rehandled": 5},
+        "rates": {"closing": 0.8036, "on_time_reply": 0.92, "solution": 0.61, "consultation": 0.88, "satisfaction": 0.9368}},
+    "rows": []
+}))]
+pub struct FiguresResponse {
+    pub scope: Scope,
+    /// The year counted; null for a session's figures.
+    pub year: Option<i32>,
+    pub figures: FiguresRow,
+    pub rows: Vec<FiguresRow>,
+}
+
+fn row(key: String, name: Option<String>, counts: Counts) -> FiguresRow {
+    FiguresRow {
+        key,
+        name,
+        rates: counts.rates(),
+        counts,
+    }
+}
+
+/// The names of the rows' keys.
+async fn named_rows(
+    state: &AppState,
+    by: FiguresBy,
+    rows: Vec<(String, Counts)>,
+) -> ApiResult<Vec<FiguresRow>> {
+    let mut names = crate::routes::common::NameCache::default();
+    let mut out = Vec::with_capacity(rows.len());
+    for (key, counts) in rows {
+        let name = match (by, key.parse::<Uuid>()) {
+            (FiguresBy::Unit, Ok(id)) => Some(names.unit(state, id).await),
+            (FiguresBy::Deputy, Ok(id)) => Some(names.deputy(state, id).await),
+            _ => Some(key.clone()),
+        };
+        out.push(row(key, name, counts));
+    }
+    Ok(out)
+}
+
+/// The handling figures (staff and leaders), with one definition
+/// everywhere, of suggestions registered in a year (by registration, China
+/// time), or of a congress session's:
+/// - 办结率 `closing`: closed over assigned (assigned, replied, rehandled or
+///   closed);
+/// - 按时答复率 `on_time_reply`: latest reply by its deadline, over replied;
+/// - 解决率 `solution`: latest reply category A, over replied;
+/// - 面商率 `consultation`: replied with a consultation (面商) the deputy did
+///   not dispute, over replied;
+/// - 满意率 `satisfaction`: satisfied or basically satisfied, over those whose
+///   evaluation is on record (closed as not evaluated are counted apart in
+///   `not_evaluated`, never as satisfied);
+/// - `unsatisfied` (不满意件数) and `rehandled` (handled again at least once).
+///
+/// The counts are kept current by every change, in its transaction: the
+/// answer is read, not computed.
+#[utoipa::path(
+    tag = "suggestions",
+    params(FiguresParams),
+    responses(
+        (status = 200, description = "The figures", body = FiguresResponse),
+        (status = 403, description = "Neither staff nor leader", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters: more than one scope, or a year with a session", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/suggestions/figures")]
+pub async fn suggestion_figures(
+    state: Data<AppState>,
+    caller: Caller,
+    params: QueryParams<FiguresParams>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadSuggestionStats)?;
+    let p = params.0;
+    let this_year = state.clock.today().year();
+    let scopes = [
+        p.unit_id.map(|u| (Scope::Unit, u.to_string(), "unit_id")),
+        p.category.clone().map(|c| (Scope::Category, c, "category")),
+        p.deputy_id
+            .map(|d| (Scope::Deputy, d.to_string(), "deputy_id")),
+        p.congress_session_id
+            .map(|s| (Scope::Session, s.to_string(), "congress_session_id")),
+    ];
+    let mut named: Vec<(Scope, String, &str)> = scopes.into_iter().flatten().collect();
+    if named.len() > 1 {
+        return Err(ApiError::field(
+            named[1].2,
+            "conflict",
+            Msg::new("一次只能按一种范围统计", "one scope at a time"),
+        ));
+    }
+    let (scope, key, _) = named.pop().unwrap_or((Scope::All, String::new(), ""));
+    let session = scope == Scope::Session;
+    if session && (p.year.is_some() || p.by.is_some()) {
+        return Err(ApiError::field(
+            if p.year.is_some() { "year" } else { "by" },
+            "conflict",
+            Msg::new(
+                "会议的统计不分年度，也不再分组",
+                "a session's figures span its years and are not broken down",
+            ),
+        ));
+    }
+    let year = if session {
+        0
+    } else {
+        p.year.unwrap_or(this_year)
+    };
+    let counts = state.store.suggestion_figures(scope, &key, year).await?;
+    let name = match scope {
+        Scope::Unit | Scope::Deputy => {
+            let mut names = crate::routes::common::NameCache::default();
+            let id = key.parse::<Uuid>().unwrap_or_default();
+            Some(if scope == Scope::Unit {
+                names.unit(&state, id).await
+            } else {
+                names.deputy(&state, id).await
+            })
+        }
+        Scope::Category => Some(key.clone()),
+        Scope::All | Scope::Session => None,
+    };
+    let rows = match p.by {
+        Some(by) => {
+            let scope_of = match by {
+                FiguresBy::Unit => Scope::Unit,
+                FiguresBy::Category => Scope::Category,
+                FiguresBy::Deputy => Scope::Deputy,
+            };
+            let rows = state.store.suggestion_figures_by(scope_of, year).await?;
+            named_rows(&state, by, rows).await?
+        }
+        None => Vec::new(),
+    };
+    Ok(HttpResponse::Ok().json(FiguresResponse {
+        scope,
+        year: (!session).then_some(year),
+        figures: row(key, name, counts),
+        rows,
+    }))
+}
+
+/// The format of the yearly report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
+    /// The tables, as an Excel workbook.
+    Xlsx,
+    /// A Word draft with the figures filled in, for the office to edit.
+    Docx,
+}
+
+fn pct(r: Option<f64>) -> String {
+    r.map_or_else(|| "—".to_owned(), |r| format!("{:.1}%", r * 100.0))
+}
+
+/// The figures of a report: the year's, and by unit and by category.
+struct ReportData {
+    year: i32,
+    all: Counts,
+    units: Vec<FiguresRow>,
+    categories: Vec<FiguresRow>,
+}
+
+const TABLE_HEADERS: [&str; 13] = [
+    "名称",
+    "立案件数",
+    "交办件数",
+    "办结件数",
+    "办结率",
+    "答复件数",
+    "按时答复率",
+    "解决率（A类）",
+    "面商率",
+    "满意率",
+    "不满意件数",
+    "未评价办结件数",
+    "重新办理件数",
+];
+
+fn table_row(name: &str, c: &Counts) -> Vec<String> {
+    let r = c.rates();
+    vec![
+        name.to_owned(),
+        c.registered.to_string(),
+        c.assigned.to_string(),
+        c.closed.to_string(),
+        pct(r.closing),
+        c.replied.to_string(),
+        pct(r.on_time_reply),
+        pct(r.solution),
+        pct(r.consultation),
+        pct(r.satisfaction),
+        c.unsatisfied.to_string(),
+        c.not_evaluated.to_string(),
+        c.rehandled.to_string(),
+    ]
+}
+
+fn xlsx_report(d: &ReportData) -> ApiResult<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let err = |e: rust_xlsxwriter::XlsxError| {
+        tracing::error!(error = %e, "could not write the handling report");
+        ApiError::internal()
+    };
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let percent = Format::new().set_num_format("0.0%");
+    let sheets: [(&str, Vec<(String, Counts)>); 3] = [
+        ("总体", vec![(format!("{}年", d.year), d.all)]),
+        (
+            "按承办单位",
+            d.units
+                .iter()
+                .map(|r| (r.name.clone().unwrap_or_default(), r.counts))
+                .collect(),
+        ),
+        (
+            "按类别",
+            d.categories
+                .iter()
+                .map(|r| (r.key.clone(), r.counts))
+                .collect(),
+        ),
+    ];
+    for (name, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(name).map_err(err)?;
+        for (col, h) in TABLE_HEADERS.iter().enumerate() {
+            let col = u16::try_from(col).unwrap_or(u16::MAX);
+            ws.write_string_with_format(0, col, *h, &bold)
+                .map_err(err)?;
+        }
+        for (i, (label, c)) in rows.iter().enumerate() {
+            let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            let rates = c.rates();
+            ws.write_string(r, 0, crate::export::guard(label).as_ref())
+                .map_err(err)?;
+            let ints = [
+                (1, c.registered),
+                (2, c.assigned),
+                (3, c.closed),
+                (5, c.replied),
+                (10, c.unsatisfied),
+                (11, c.not_evaluated),
+                (12, c.rehandled),
+            ];
+            for (col, n) in ints {
+                ws.write_number(r, col, n as f64).map_err(err)?;
+            }
+            let shares = [
+                (4, rates.closing),
+                (6, rates.on_time_reply),
+                (7, rates.solution),
+                (8, rates.consultation),
+                (9, rates.satisfaction),
+            ];
+            for (col, v) in shares {
+                if let Some(v) = v {
+                    ws.write_number_with_format(r, col, v, &percent)
+                        .map_err(err)?;
+                }
+            }
+        }
+        ws.autofit();
+    }
+    wb.save_to_buffer().map_err(err)
+}
+
+fn docx_report(d: &ReportData) -> ApiResult<Vec<u8>> {
+    use crate::docx::Block;
+    let c = &d.all;
+    let r = c.rates();
+    let mut blocks = vec![
+        Block::Heading(1, format!("关于{}年代表建议办理情况的报告（草稿）", d.year)),
+        Block::Paragraph(
+            "（本稿由系统依据办理数据生成，数据截至生成之时，请核对、修改后提交常委会会议审议。）"
+                .into(),
+        ),
+        Block::Heading(2, "一、基本情况".into()),
+        Block::Paragraph(format!(
+            "{}年共立案代表建议{}件，交办{}件，已办结{}件，办结率{}。承办单位已答复{}件，其中按期答复率{}；答复为A类（已解决或基本解决）的占{}（解决率）。答复前与领衔代表面商的占{}（面商率）。",
+            d.year,
+            c.registered,
+            c.assigned,
+            c.closed,
+            pct(r.closing),
+            c.replied,
+            pct(r.on_time_reply),
+            pct(r.solution),
+            pct(r.consultation),
+        )),
+        Block::Paragraph(format!(
+            "代表已评价{}件，其中满意和基本满意{}件，满意率{}；不满意{}件；重新办理{}件；代表逾期未评价而办结{}件，未计入满意件数。",
+            c.evaluated,
+            c.satisfied,
+            pct(r.satisfaction),
+            c.unsatisfied,
+            c.rehandled,
+            c.not_evaluated,
+        )),
+        Block::Heading(2, "二、各承办单位办理情况".into()),
+    ];
+    let mut units = vec![
+        TABLE_HEADERS
+            .iter()
+            .map(|h| (*h).to_owned())
+            .collect::<Vec<_>>(),
+    ];
+    units.extend(
+        d.units
+            .iter()
+            .map(|u| table_row(u.name.as_deref().unwrap_or_default(), &u.counts)),
+    );
+    blocks.push(Block::Table(units));
+    blocks.push(Block::Heading(2, "三、各类别建议办理情况".into()));
+    let mut cats = vec![
+        TABLE_HEADERS
+            .iter()
+            .map(|h| (*h).to_owned())
+            .collect::<Vec<_>>(),
+    ];
+    cats.extend(d.categories.iter().map(|x| table_row(&x.key, &x.counts)));
+    blocks.push(Block::Table(cats));
+    blocks.push(Block::Heading(2, "四、主要做法和存在的问题".into()));
+    blocks.push(Block::Paragraph("（请办公室补充。）".into()));
+    blocks.push(Block::Heading(2, "五、下一步工作".into()));
+    blocks.push(Block::Paragraph("（请办公室补充。）".into()));
+    crate::docx::write(&blocks).map_err(|e| {
+        tracing::error!(error = %e, "could not write the handling report");
+        ApiError::internal()
+    })
+}
+
+/// The yearly handling report (建议办理情况报告) of suggestions registered
+/// in `year` (staff and leaders): `xlsx`, the tables of the year, by unit
+/// and by category; `docx`, a draft for the standing committee with the
+/// figures filled in, that the office edits before sending. Both are made
+/// of the figures of `GET /suggestions/figures`, with the same definitions.
+#[utoipa::path(
+    tag = "suggestions",
+    params(("year" = i32, Path, description = "The year of registration"), ("format" = inline(ReportFormat), Path, description = "`xlsx` or `docx`")),
+    responses(
+        (status = 200, description = "The report", content(
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        )),
+        (status = 403, description = "Neither staff nor leader", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such year or format", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/suggestions/handling-report/{year}.{format}")]
+pub async fn handling_report(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(i32, ReportFormat)>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadSuggestionStats)?;
+    let (year, format) = path.into_inner();
+    if !(1949..=9999).contains(&year) {
+        return Err(ApiError::not_found());
+    }
+    let all = state.store.suggestion_figures(Scope::All, "", year).await?;
+    let units = state.store.suggestion_figures_by(Scope::Unit, year).await?;
+    let categories = state
+        .store
+        .suggestion_figures_by(Scope::Category, year)
+        .await?;
+    let data = ReportData {
+        year,
+        all,
+        units: named_rows(&state, FiguresBy::Unit, units).await?,
+        categories: named_rows(&state, FiguresBy::Category, categories).await?,
+    };
+    let (bytes, content_type, ext) = match format {
+        ReportFormat::Xlsx => (
+            xlsx_report(&data)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        ReportFormat::Docx => (docx_report(&data)?, crate::docx::CONTENT_TYPE, "docx"),
+    };
+    let name = format!("handling-report-{year}.{ext}");
+    let utf8 = percent_encode(&format!("{year}年建议办理情况报告.{ext}"));
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\"; filename*=UTF-8''{utf8}"),
+        ))
+        .body(bytes))
+}
+
+/// `s` percent-encoded for a header parameter (RFC 5987): every byte but
+/// the unreserved ones.
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
