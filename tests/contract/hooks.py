@@ -12,7 +12,9 @@ missing test data:
   category one of the categories the server lists;
 - where the record must also belong to the object in the path (a deputy
   of that station, a unit under that supervision), it is one of those, and
-  the path names a station with deputies; a station's new parent is a top
+  the path names a station with deputies (a ballot's bodies are the
+  item's, each once; a meeting's attendance its committee members); a
+  station's new parent is a top
   station other than itself (none when it is the only one); a supervision's deputies are not already on
   it;
 - `cursor` is left out: a cursor is opaque and only the server makes them;
@@ -66,7 +68,7 @@ REFERS_TO = {
     "committee_member_ids": "deputies", "co_signer_ids": "deputies", "lead_deputy_id": "deputies",
     "unit_id": "units", "unit_ids": "units", "body_id": "units", "body_ids": "units",
     "lead_unit_id": "units", "co_unit_ids": "units", "conflict_unit_ids": "units",
-    "audience_unit_id": "units", "letter_unit_id": "units",
+    "audience_unit_id": "units", "letter_unit_id": "units", "present_member_ids": "deputies",
     "station_id": "stations", "station_ids": "stations",
     "observer_id": "observers", "observer_ids": "observers",
     "activity_id": "activities", "parent_id": "top_stations", "signer_ids": "county_deputies",
@@ -93,6 +95,8 @@ SCOPED = {
     "/api/v1/stations/{id}/reception-days": ("stations", "deputy_ids", "deputies"),
     "/api/v1/supervisions/{id}/inquiries": ("supervisions", "body_ids", "units"),
     "/api/v1/supervisions/{id}/opinions": ("supervisions", "body_ids", "units"),
+    "/api/v1/supervisions/{id}/votes": ("supervisions", "body_ids", "units"),
+    "/api/v1/supervisions/{id}/attendance": ("supervisions", "committee_member_ids", "deputies"),
 }
 
 
@@ -355,6 +359,16 @@ def before_call(ctx, case, **kwargs):
         on = set(stored.get("deputy_ids") or []) | set(stored.get("committee_member_ids") or [])
         pools["deputies"] = [d for d in IDS["deputies"] if d not in on]
     _complete(case.body, pools, {})
+    if path == "/api/v1/supervisions/{id}/votes" and isinstance(case.body, dict) \
+            and isinstance(case.body.get("bodies"), list):
+        # A ballot names each of the item's bodies once at most.
+        seen, kept = set(), []
+        for b in case.body["bodies"]:
+            key = b.get("body_id") if isinstance(b, dict) else None
+            if key not in seen:
+                seen.add(key)
+                kept.append(b)
+        case.body["bodies"] = kept
     if path == "/api/v1/stations/{id}" and isinstance(case.body, dict) \
             and case.body.get("parent_id") == params.get("id"):
         # The only top station cannot sit below another: it stays on top.
