@@ -18,6 +18,8 @@ missing test data:
   station other than itself (none when it is the only one); a supervision's deputies are not already on
   it;
 - `cursor` is left out: a cursor is opaque and only the server makes them;
+  the handling figures are asked of one scope at a time, a session's
+  without a year or a breakdown;
 - an activity's or reception day's date, a record's date and a
   consultation's day are today (they must lie within a
   year of today, or not after it), and a webhook's address is on this
@@ -261,6 +263,15 @@ def before_call(ctx, case, **kwargs):
         return
     if isinstance(case.query, dict):
         case.query.pop("cursor", None)
+        if case.operation.path == "/api/v1/suggestions/figures":
+            # One scope at a time; a session's figures span its years.
+            scopes = [k for k in ("unit_id", "category", "deputy_id", "congress_session_id")
+                      if k in case.query]
+            for k in scopes[1:]:
+                case.query.pop(k)
+            if "congress_session_id" in case.query:
+                case.query.pop("year", None)
+                case.query.pop("by", None)
     if case.headers:
         for name in list(case.headers):
             if name.lower() == "idempotency-key":

@@ -16,7 +16,8 @@ pub enum FiguresBy {
     Deputy,
 }
 
-/// Which figures.
+/// Which figures: one scope at most (`unit_id`, `category`, `deputy_id` or
+/// `congress_session_id`); a session's take neither `year` nor `by`.
 #[derive(Debug, Default, Deserialize, Validate, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -24,11 +25,13 @@ pub struct FiguresParams {
     /// The year of registration (China time). Default: this year. Not
     /// with `congress_session_id`, whose figures span its suggestions.
     #[validate(range(min = 1949, max = 9999))]
+    #[param(minimum = 1949, maximum = 9999)]
     pub year: Option<i32>,
     /// One lead unit's figures.
     pub unit_id: Option<Uuid>,
     /// One category's figures.
     #[validate(length(min = 1, max = 40))]
+    #[param(min_length = 1, max_length = 40)]
     pub category: Option<String>,
     /// One lead deputy's figures.
     pub deputy_id: Option<Uuid>,
