@@ -297,6 +297,52 @@ async fn co_signers_count_only_once_they_confirm() {
 }
 
 #[tokio::test]
+async fn a_reworded_draft_asks_its_co_signers_again_and_a_second_answer_changes_nothing() {
+    let o = office().await;
+    let id = o.draft(&[1]).await;
+    let first = o
+        .op(&o.deputy_tokens[1], &id, "confirm-co-signature", json!({}))
+        .await;
+    let version = first.header("etag").unwrap().to_owned();
+    // Confirming again: the same suggestion, the same version, no new step.
+    let again = o
+        .op(&o.deputy_tokens[1], &id, "confirm-co-signature", json!({}))
+        .await;
+    again.ok(200);
+    assert_eq!(again.header("etag"), Some(version.as_str()));
+    let patched = o
+        .app
+        .patch(
+            &format!("/api/v1/suggestions/{id}"),
+            Some(&o.deputy_tokens[0]),
+            &json!({"content": "老年人吃饭难，建议增设助餐点三处。"}),
+        )
+        .await;
+    assert_eq!(
+        statuses(patched.ok(200)),
+        [(o.deputies[1].clone(), "invited".into())]
+    );
+    // A draft's timeline, as its author reads it.
+    let tl = o
+        .app
+        .get(&o.path(&id, "timeline"), Some(&o.deputy_tokens[0]))
+        .await;
+    let steps = tl.ok(200)["items"].as_array().unwrap().clone();
+    let actions: Vec<&str> = steps
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["created", "co_signature_confirmed", "draft_updated"]
+    );
+    assert_eq!(
+        steps[2]["detail"]["co_signers_asked_again"],
+        json!([o.deputies[1]])
+    );
+}
+
+#[tokio::test]
 async fn a_co_signer_named_again_is_invited_anew() {
     let o = office().await;
     let id = o.draft(&[1]).await;
@@ -469,6 +515,44 @@ async fn a_yellow_or_red_reply_needs_an_undisputed_consultation_first() {
     // A green one needs none by default.
     let green = o.assigned("green", false).await;
     o.reply(&green).await.ok(200);
+    // The unit a suggestion was handed over to consults for itself: the
+    // former unit's consultation does not count for it.
+    let moved = o.assigned("red", false).await;
+    o.consult(&moved).await.ok(201);
+    o.op(
+        &o.unit_tokens[0],
+        &moved,
+        "requests",
+        json!({"kind": "reassignment", "reason": "不属本单位职责"}),
+    )
+    .await
+    .ok(200);
+    let reqs = o.app.get(&o.path(&moved, "requests"), Some(&o.staff)).await;
+    let rid = reqs.ok(200)["items"][0]["id"].as_str().unwrap().to_owned();
+    o.op(
+        &o.staff,
+        &moved,
+        &format!("requests/{rid}/decide"),
+        json!({"approved": true, "lead_unit_id": o.units[1]}),
+    )
+    .await
+    .ok(200);
+    let by_new = json!({"category": "A", "content": "已解决。"});
+    o.op(&o.unit_tokens[1], &moved, "reply", by_new.clone())
+        .await
+        .problem(409, "consultation_required");
+    let today = o.app.clock.today();
+    o.op(
+        &o.unit_tokens[1],
+        &moved,
+        "consultations",
+        json!({"held_on": today, "form": "online", "participants": "张伟代表", "agreed": "按此答复"}),
+    )
+    .await
+    .ok(201);
+    o.op(&o.unit_tokens[1], &moved, "reply", by_new)
+        .await
+        .ok(200);
 }
 
 #[tokio::test]

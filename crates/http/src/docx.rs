@@ -72,8 +72,15 @@ fn table(rows: &[Vec<String>]) -> String {
         .iter()
         .map(|s| border(s))
         .collect();
+    // The grid Word requires after the properties: one column per cell
+    // of the widest row, sharing the text width (9026 twips on A4).
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    let width = 9026 / columns;
+    let grid: String = (0..columns)
+        .map(|_| format!("<w:gridCol w:w=\"{width}\"/>"))
+        .collect();
     let mut out = format!(
-        "<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/><w:tblBorders>{borders}</w:tblBorders></w:tblPr>"
+        "<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/><w:tblBorders>{borders}</w:tblBorders></w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
     );
     for (i, row) in rows.iter().enumerate() {
         out.push_str("<w:tr>");
@@ -175,5 +182,10 @@ mod tests {
             .unwrap_or_default();
         assert!(doc.contains("A &amp; B &lt;c&gt;</w:t>"));
         assert!(doc.contains("<w:tbl>") && doc.contains("民政局"));
+        assert!(
+            doc.contains(
+                "<w:tblGrid><w:gridCol w:w=\"4513\"/><w:gridCol w:w=\"4513\"/></w:tblGrid>"
+            )
+        );
     }
 }

@@ -480,13 +480,16 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<String> {
                 _ => None,
             };
             if let Some(agree) = answer {
-                let c = rules::answer_co_signature(
+                let answered = rules::answer_co_signature(
                     &s,
                     agree,
                     None,
                     &as_deputy(today, staff.into(), *d),
-                );
-                s = apply(store, &ctx, &s, c).await?;
+                )
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+                if let Some(c) = answered {
+                    s = apply(store, &ctx, &s, Ok(c)).await?;
+                }
             }
         }
         let stage = i % 10; // 0 draft, 1 submitted, 2 rejected, 3 registered, 4-5 assigned, 6 replied, 7 rehandling, 8-9 closed

@@ -136,14 +136,14 @@ pub fn submit(
 /// The caller, a named co-signer, answers the invitation before
 /// submission: `agree` confirms; otherwise they decline, or withdraw a
 /// confirmation given earlier. Answering the same way twice changes
-/// nothing. Who declined or withdrew takes part again only if the lead
-/// deputy names them anew.
+/// nothing (`None`). Who declined or withdrew takes part again only if
+/// the lead deputy names them anew.
 pub fn answer_co_signature(
     s: &Suggestion,
     agree: bool,
     note: Option<String>,
     ctx: &Ctx,
-) -> CmdResult<Change> {
+) -> CmdResult<Option<Change>> {
     use CoSignatureStatus as S;
     require_status(s, &[SuggestionStatus::Draft])?;
     let me = ctx.by.deputy_id;
@@ -172,12 +172,14 @@ pub fn answer_co_signature(
                 c.withdrawn_at = Some(ctx.now);
                 action = "co_signature_withdrawn";
             }
-            (S::Withdrawn, false) => action = "co_signature_withdrawn",
             _ => {}
         }
     }
+    if after == *s {
+        return Ok(None);
+    }
     let detail = json!({"deputy_id": me, "note": note});
-    Ok(change(after, action, Some(detail), vec![]))
+    Ok(Some(change(after, action, Some(detail), vec![])))
 }
 
 /// Registers (立案) a submitted suggestion; the store gives its number.
@@ -367,8 +369,8 @@ pub struct ReplyInput {
 pub struct ReplyFacts<'a> {
     /// The units' requests on the suggestion.
     pub requests: &'a [UnitRequest],
-    /// The consultations (面商) with the lead deputy recorded for this
-    /// round of handling that the deputy has not disputed.
+    /// The consultations (面商) with the lead deputy that count for this
+    /// reply ([`Suggestion::consultation_counts`]).
     pub consultations: u32,
 }
 
@@ -413,6 +415,8 @@ pub fn reply(
         }
     }
     if ctx.policy.needs_consultation(s.color) && facts.consultations == 0 {
+        // Only the current lead unit's consultations of this round count
+        // (see [`Suggestion::consultation_counts`]).
         return Err(SuggestionError::ConsultationRequired);
     }
     let status = step(s, Transition::Reply)?;
@@ -599,11 +603,10 @@ pub fn close(
     let status = step(s, Transition::Close)?;
     let lapsed = s.evaluation_result.is_none() && s.evaluation_lapsed(ctx.policy, ctx.today);
     let facts = CloseFacts {
-        evaluated: match s.evaluation_result {
-            Some(EvaluationResult::Satisfied | EvaluationResult::BasicallySatisfied) => true,
-            Some(EvaluationResult::Unsatisfied) => !s.may_be_rehandled(ctx.policy),
-            None => lapsed,
-        },
+        // An unsatisfied evaluation still in `replied` is a final one (one
+        // with a rehandling left moved the suggestion to `rehandling`),
+        // whatever the policy says now.
+        evaluated: s.evaluation_result.is_some() || lapsed,
         verifications: records.verifications,
         supervision_notes: records.supervision_notes,
         signed_off: s.signed_off_at.is_some(),

@@ -179,5 +179,23 @@ pub fn update_draft(
     if after == *s {
         return Ok(None);
     }
-    Ok(Some(change(after, "draft_updated", None, vec![])))
+    // Co-signers agreed to a text: a new title, content or category asks
+    // them again.
+    let reworded =
+        after.title != s.title || after.content != s.content || after.category != s.category;
+    let mut asked_again = Vec::new();
+    if reworded {
+        for c in after
+            .co_signers
+            .iter_mut()
+            .filter(|c| c.status == CoSignatureStatus::Confirmed)
+        {
+            c.status = CoSignatureStatus::Invited;
+            c.confirmed_at = None;
+            asked_again.push(c.deputy_id);
+        }
+    }
+    let detail = (!asked_again.is_empty())
+        .then(|| serde_json::json!({"co_signers_asked_again": asked_again}));
+    Ok(Some(change(after, "draft_updated", detail, vec![])))
 }

@@ -400,6 +400,31 @@ impl Suggestion {
         self.reply.as_ref().map_or(1, |r| r.round + 1)
     }
 
+    /// Whether `c` counts for the next reply: recorded by the current lead
+    /// unit, for this round, and not disputed.
+    pub fn consultation_counts(&self, c: &Consultation) -> bool {
+        c.round == self.next_reply_round() && Some(c.unit_id) == self.lead_unit_id && c.counts()
+    }
+
+    /// Whether the evaluation of the latest reply is, or will be, final:
+    /// an unsatisfied one on record while replied, or no rehandling left.
+    pub fn evaluation_is_final(&self, policy: &HandlingPolicy) -> bool {
+        (self.status == SuggestionStatus::Replied
+            && self.evaluation_result == Some(EvaluationResult::Unsatisfied))
+            || (self.reply.is_some() && !self.may_be_rehandled(policy))
+    }
+
+    /// The first day of the current round of handling: the assignment, or
+    /// the unsatisfied evaluation that started rehandling.
+    pub fn round_started_on(&self) -> Option<NaiveDate> {
+        match (self.reply.is_some(), self.evaluated_at) {
+            (true, Some(at)) if self.status == SuggestionStatus::Rehandling => {
+                Some(crate::time::china_date(at))
+            }
+            _ => self.assigned_on,
+        }
+    }
+
     /// Whether an unsatisfied evaluation of the latest reply still sends
     /// the suggestion back: the policy's rehandlings are not used up.
     pub fn may_be_rehandled(&self, policy: &HandlingPolicy) -> bool {

@@ -77,14 +77,15 @@ pub struct ConsultationInput {
 }
 
 /// The lead unit records how it consulted the lead deputy, before its
-/// reply (while it handles the suggestion). The day is not in the future
-/// nor before the assignment.
+/// reply (while it handles the suggestion). The day is not in the future,
+/// nor before the round began (the assignment, or the evaluation that
+/// started rehandling).
 pub fn consult(s: &Suggestion, input: ConsultationInput, ctx: &Ctx) -> CmdResult<Change> {
     let mut issues = blank_issues(&[
         ("participants", &input.participants),
         ("agreed", &input.agreed),
     ]);
-    if input.held_on > ctx.today || s.assigned_on.is_some_and(|a| input.held_on < a) {
+    if input.held_on > ctx.today || s.round_started_on().is_some_and(|a| input.held_on < a) {
         issues.push(FieldIssue::new("held_on", Issue::HeldOn));
     }
     refuse(issues)?;

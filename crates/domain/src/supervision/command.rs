@@ -530,7 +530,8 @@ pub fn check_conclusion(s: &SupervisionItem) -> CmdResult<()> {
 
 /// Concludes the current round with its votes, cast at a meeting whose
 /// attendance (`present`, none when not recorded) makes a quorum: more
-/// than half of the committee members. The tally of the whole item and of
+/// than half of the committee members; only the votes of those present
+/// count. The tally of the whole item and of
 /// each body is recorded; an unsatisfied majority of the votes cast, on
 /// the whole or on any body, sends the item back to rectifying for
 /// another round, otherwise it closes. Needs a vote.
@@ -551,12 +552,18 @@ pub fn conclude(
             members,
         });
     }
-    let tally = Tally::of(votes.iter().map(|v| v.choice));
+    // Only the votes of members recorded present count: attendance may
+    // have been recorded anew after someone voted.
+    let here: Vec<&Vote> = votes
+        .iter()
+        .filter(|v| present.is_some_and(|a| a.round == s.round && a.present.contains(&v.deputy_id)))
+        .collect();
+    let tally = Tally::of(here.iter().map(|v| v.choice));
     let bodies: Vec<BodyResult> = s
         .body_ids
         .iter()
         .map(|b| {
-            let t = Tally::of(votes.iter().map(|v| v.on(*b)));
+            let t = Tally::of(here.iter().map(|v| v.on(*b)));
             BodyResult {
                 body_id: *b,
                 tally: t,

@@ -91,8 +91,8 @@ pub(crate) fn issue_text(issue: Issue) -> Msg {
             "the suggestion is named twice in the batch",
         ),
         Issue::HeldOn => Msg::new(
-            "面商日期不能晚于今天，也不能早于交办日期",
-            "the consultation's day may be neither in the future nor before the assignment",
+            "面商日期不能晚于今天，也不能早于本轮办理开始之日（交办或重新办理之日）",
+            "the consultation's day may be neither in the future nor before this round of handling began (the assignment, or the rehandling)",
         ),
         Issue::State(s) => {
             let (zh, en) = suggestion_status(s);

@@ -103,15 +103,34 @@ async fn stored_ballots<Conn: ConnectionTrait>(
     Ok(list)
 }
 
-/// The deputies serving in the round's congress (its level and term).
+/// The deputies serving in the round's congress (its level and term),
+/// each once and none deleted: as [`rules::voter`] counts who may vote.
 async fn serving_members<Conn: ConnectionTrait>(c: &Conn, r: &Round) -> StoreResult<u32> {
-    use crate::entities::deputy_membership as dm;
-    let n = dm::Entity::find()
-        .filter(dm::Column::Level.eq(r.level.as_str()))
-        .filter(dm::Column::Term.eq(r.term.clone()))
-        .filter(dm::Column::Status.eq(renda_domain::deputy::MembershipStatus::Serving.as_str()))
-        .count(c)
-        .await?;
+    use crate::entities::{deputy as dp, deputy_membership as dm};
+    use sea_orm::sea_query::{Alias, Func, Query};
+    let q = Query::select()
+        .expr_as(
+            Func::count_distinct(Expr::col((dm::Entity, dm::Column::DeputyId))),
+            Alias::new("n"),
+        )
+        .from(dm::Entity)
+        .inner_join(
+            dp::Entity,
+            Expr::col((dp::Entity, dp::Column::Id)).equals((dm::Entity, dm::Column::DeputyId)),
+        )
+        .and_where(Expr::col((dp::Entity, dp::Column::DeletedAt)).is_null())
+        .and_where(Expr::col((dm::Entity, dm::Column::Level)).eq(r.level.as_str()))
+        .and_where(Expr::col((dm::Entity, dm::Column::Term)).eq(r.term.clone()))
+        .and_where(
+            Expr::col((dm::Entity, dm::Column::Status))
+                .eq(renda_domain::deputy::MembershipStatus::Serving.as_str()),
+        )
+        .to_owned();
+    let row = c.query_one(&q).await?;
+    let n: i64 = match row {
+        Some(row) => row.try_get("", "n")?,
+        None => 0,
+    };
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 

@@ -201,7 +201,9 @@ impl Store {
             .all(&self.db)
             .await?
             .iter()
+            // A unit a suggestion moved away from keeps a row of noughts.
             .map(|m| (m.scope_key.clone(), counts_of(m)))
+            .filter(|(_, n)| !n.is_zero())
             .collect())
     }
 

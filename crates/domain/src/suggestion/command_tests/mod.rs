@@ -423,8 +423,13 @@ fn update_draft_applies_the_patch_and_replaces_the_co_signers() {
     let Some(c) = c else { panic!("no change") };
     assert_eq!(c.after.title, "新题");
     assert_eq!(c.after.session.as_deref(), Some("一次会议"));
-    assert_eq!(c.after.co_signers, vec![co_signer(CO_A.into(), None)]);
-    assert_eq!((c.event, c.effects), (event("draft_updated", None), vec![]));
+    // A new title asks the co-signer to confirm again.
+    assert_eq!(c.after.co_signers, vec![CoSigner::invited(CO_A)]);
+    let detail = json!({"co_signers_asked_again": [CO_A]});
+    assert_eq!(
+        (c.event, c.effects),
+        (event("draft_updated", Some(detail)), vec![])
+    );
 }
 
 #[test]
@@ -494,12 +499,14 @@ fn a_draft_filed_while_a_session_sits_belongs_to_it() {
 #[test]
 fn withdrawing_marks_only_the_callers_co_signature_once() {
     let s = suggestion(Draft, Green);
-    let c = ok(answer_co_signature(
+    let Some(c) = ok(answer_co_signature(
         &s,
         false,
         Some("不附议".into()),
         &ctx(),
-    ));
+    )) else {
+        panic!("no change")
+    };
     let mine = co_signer(CO_A.into(), Some(now()));
     let untouched = s.co_signers[1].clone();
     assert_eq!(c.after.co_signers, vec![mine.clone(), untouched]);
@@ -510,9 +517,8 @@ fn withdrawing_marks_only_the_callers_co_signature_once() {
         now: at(6),
         ..ctx()
     };
-    let again = ok(answer_co_signature(&c.after, false, None, &later));
-    assert_eq!(again.after.co_signers[0], mine);
-    assert_eq!(again.event.action, "co_signature_withdrawn");
+    // Withdrawing again changes nothing.
+    assert_eq!(ok(answer_co_signature(&c.after, false, None, &later)), None);
 }
 
 #[test]

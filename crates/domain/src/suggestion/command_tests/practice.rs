@@ -39,21 +39,28 @@ fn answering_an_invitation_by_where_the_co_signer_stands() {
         },
         ..ctx()
     };
-    // (status before, agree, status after, action)
+    // (status before, agree, status after, action; none: nothing changes)
     #[rustfmt::skip]
     let table = [
-        (CS::Invited, true, CS::Confirmed, "co_signature_confirmed"),
-        (CS::Invited, false, CS::Declined, "co_signature_declined"),
-        (CS::Confirmed, true, CS::Confirmed, "co_signature_confirmed"),
-        (CS::Confirmed, false, CS::Withdrawn, "co_signature_withdrawn"),
-        (CS::Withdrawn, false, CS::Withdrawn, "co_signature_withdrawn"),
-        (CS::Declined, true, CS::Declined, "co_signature_confirmed"),
-        (CS::Lapsed, true, CS::Lapsed, "co_signature_confirmed"),
+        (CS::Invited, true, Some((CS::Confirmed, "co_signature_confirmed"))),
+        (CS::Invited, false, Some((CS::Declined, "co_signature_declined"))),
+        (CS::Confirmed, true, None),
+        (CS::Confirmed, false, Some((CS::Withdrawn, "co_signature_withdrawn"))),
+        (CS::Withdrawn, false, None),
+        (CS::Declined, true, None),
+        (CS::Lapsed, true, None),
     ];
-    for (before, agree, after, action) in table {
+    for (before, agree, want) in table {
         let mut s = draft_with_invited();
         s.co_signers[2].status = before;
-        let c = ok(answer_co_signature(&s, agree, None, &as_invited));
+        let got = ok(answer_co_signature(&s, agree, None, &as_invited));
+        let Some((after, action)) = want else {
+            assert_eq!(got, None, "{before} {agree}");
+            continue;
+        };
+        let Some(c) = got else {
+            panic!("no change: {before} {agree}")
+        };
         let mine = &c.after.co_signers[2];
         assert_eq!(
             (mine.status, c.event.action),
@@ -62,14 +69,12 @@ fn answering_an_invitation_by_where_the_co_signer_stands() {
         );
         // Nobody else's answer moves.
         assert_eq!(c.after.co_signers[..2], s.co_signers[..2]);
-        if before == CS::Invited {
-            let at = if agree {
-                mine.confirmed_at
-            } else {
-                mine.withdrawn_at
-            };
-            assert_eq!(at, Some(now()));
-        }
+        let at = if agree {
+            mine.confirmed_at
+        } else {
+            mine.withdrawn_at
+        };
+        assert_eq!(at, Some(now()));
     }
     let submitted = suggestion(Submitted, Green);
     assert_eq!(
@@ -108,6 +113,46 @@ fn on_submission_the_unanswered_drop_out_and_only_the_confirmed_get_duties() {
         ]
     );
     assert_eq!(c.after.active_co_signers().collect::<Vec<_>>(), vec![CO_A]);
+}
+
+#[test]
+fn a_reworded_draft_asks_its_confirmed_co_signers_again() {
+    let s = draft_with_invited();
+    let reword = DraftPatch {
+        content: Some("村道坏了，雨天积水".into()),
+        ..DraftPatch::default()
+    };
+    let Some(c) = ok(update_draft(&s, reword, &draft_facts())) else {
+        panic!("no change")
+    };
+    let statuses: Vec<_> = c
+        .after
+        .co_signers
+        .iter()
+        .map(|c| (c.status, c.confirmed_at))
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![
+            (CS::Invited, None),
+            (CS::Withdrawn, Some(earlier())),
+            (CS::Invited, None)
+        ]
+    );
+    assert_eq!(
+        c.event.detail,
+        Some(json!({"co_signers_asked_again": [CO_A]}))
+    );
+    // A change of the session only keeps the answers.
+    let session = DraftPatch {
+        session: Some(Some("第五次会议".into())),
+        ..DraftPatch::default()
+    };
+    let Some(c) = ok(update_draft(&s, session, &draft_facts())) else {
+        panic!("no change")
+    };
+    assert_eq!(c.after.co_signers, s.co_signers);
+    assert_eq!(c.event.detail, None);
 }
 
 #[test]
@@ -428,13 +473,17 @@ fn an_unevaluated_reply_closes_as_not_evaluated_once_the_deputys_time_is_over() 
             );
         }
     }
-    // An unsatisfied evaluation with a rehandling left is never closed.
+    // An unsatisfied evaluation still in `replied` is final, even if the
+    // congress has since allowed more rehandlings: the office closes it.
     let mut s = suggestion(Replied, Green);
     s.evaluation_result = Some(Unsatisfied);
-    assert_eq!(
-        close(&s, None, RecordCounts::default(), &ctx_on(d(12, 1))),
-        Err(E::CloseRequirementsUnmet(vec![CloseBlocker::NotEvaluated]))
-    );
+    let more = leak(HandlingPolicy {
+        max_rehandlings: 5,
+        ..*POLICY
+    });
+    let c = ok(close(&s, None, RecordCounts::default(), &with_policy(more)));
+    assert_eq!(c.after.status, Closed);
+    assert!(s.evaluation_is_final(more));
 }
 
 #[test]

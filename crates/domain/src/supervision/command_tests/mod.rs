@@ -460,6 +460,21 @@ fn a_vote_stands_only_with_more_than_half_of_the_members_present() {
             );
         }
     }
+    // Only the votes of those present count: attendance recorded anew
+    // after a member voted leaves that vote out.
+    let absent = DeputyId::from_u128(93);
+    let mut v = votes(&[Satisfied, Unsatisfied]);
+    v[1].deputy_id = absent;
+    let three = Attendance {
+        members: 4,
+        ..attendance(&m[..3])
+    };
+    let c = ok(conclude(&s, &v, Some(&three), &ctx()));
+    let e = c
+        .evaluation()
+        .cloned()
+        .unwrap_or_else(|| panic!("no result"));
+    assert_eq!((e.tally.satisfied, e.tally.unsatisfied), (1, 0));
     // No attendance on record, or one of another round: no quorum.
     assert_eq!(
         conclude(&s, &votes(&[Satisfied]), None, &ctx()),

@@ -139,6 +139,7 @@ macro_rules! command {
                 (status = 403, description = $who, body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "No such suggestion, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = "The suggestion's state does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
+                (status = 422, description = "Fields the rules refuse; `errors` names each", body = Problem, content_type = "application/problem+json"),
             ),
             security(("bearer" = []))
         )]
@@ -154,8 +155,16 @@ macro_rules! command {
             let $b = body.parse()?;
             let $state: &AppState = &state;
             let $caller: &Caller = &caller;
-            let change: Result<Change, SuggestionError> = $run;
-            save($state, $caller, &$s, change).await
+            // A command answers with a change, or with none when the
+            // suggestion stays as it is (answered the same way twice).
+            let change: Result<Option<Change>, SuggestionError> = ($run).map(Into::into);
+            match change? {
+                Some(c) => save($state, $caller, &$s, Ok(c)).await,
+                None => {
+                    let version = $s.version;
+                    Ok(respond::changed(version, &view($state, $s)))
+                }
+            }
         }
     };
 }
@@ -284,12 +293,11 @@ command!(
             reply_date: b.reply_date,
             commitment: b.commitment.map(|c| (c.content.into(), c.due_date)),
         };
-        let round = s.next_reply_round();
         let consultations = st.store.suggestion_consultations(s.id).await?;
         let facts = rules::ReplyFacts {
             requests: &requests,
             consultations: u32::try_from(
-                consultations.iter().filter(|r| r.round == round && r.counts()).count(),
+                consultations.iter().filter(|r| s.consultation_counts(r)).count(),
             )
             .unwrap_or(u32::MAX),
         };

@@ -88,6 +88,7 @@ fn consultation_location(id: Uuid, record: Uuid) -> String {
         (status = 403, description = "Not the lead unit", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such suggestion, or not visible", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The suggestion is not with the unit now", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A blank text, or a day in the future or before this round began", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -199,6 +200,7 @@ pub async fn get_consultation(
         (status = 403, description = "Not the lead deputy", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such suggestion or record, or not visible", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Answered already, or the suggestion is closed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A dispute without a comment", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -235,6 +237,8 @@ pub async fn respond_to_consultation(
         (status = 201, description = "Given", body = InstructionView, headers(("Location" = String))),
         (status = 403, description = "Not a leader", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such suggestion, or not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A draft", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A blank instruction", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

@@ -161,7 +161,7 @@ pub(super) fn view(state: &AppState, s: Suggestion) -> SuggestionResponse {
     let overdue = s.is_overdue(today);
     let evaluation_due = s.evaluation_due(&state.handling);
     let not_evaluated = s.closed_not_evaluated();
-    let final_evaluation = s.reply.is_some() && !s.may_be_rehandled(&state.handling);
+    let final_evaluation = s.evaluation_is_final(&state.handling);
     SuggestionResponse {
         id: s.id,
         number: s.number,
