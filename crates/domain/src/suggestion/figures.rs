@@ -138,7 +138,7 @@ pub struct Rates {
 
 string_enum! {
     /// What a set of figures is counted by.
-    pub enum Scope : "figures scope" {
+    pub enum FiguresScope : "figures scope" {
         /// Every suggestion of the year.
         All = "all",
         /// The lead unit's.
@@ -157,7 +157,7 @@ string_enum! {
 /// the registration in China; 0 for a session, counted whole).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Key {
-    pub scope: Scope,
+    pub scope: FiguresScope,
     pub key: String,
     pub year: i32,
 }
@@ -170,15 +170,19 @@ pub fn keys(s: &Suggestion) -> Vec<Key> {
     let year = crate::time::china_date(registered).year();
     let key = |scope, key: String, year| Key { scope, key, year };
     let mut out = vec![
-        key(Scope::All, String::new(), year),
-        key(Scope::Category, s.category.clone(), year),
-        key(Scope::Deputy, s.lead_deputy_id.uuid().to_string(), year),
+        key(FiguresScope::All, String::new(), year),
+        key(FiguresScope::Category, s.category.clone(), year),
+        key(
+            FiguresScope::Deputy,
+            s.lead_deputy_id.uuid().to_string(),
+            year,
+        ),
     ];
     if let Some(u) = s.lead_unit_id {
-        out.push(key(Scope::Unit, u.uuid().to_string(), year));
+        out.push(key(FiguresScope::Unit, u.uuid().to_string(), year));
     }
     if let Some(session) = s.congress_session_id {
-        out.push(key(Scope::Session, session.to_string(), 0));
+        out.push(key(FiguresScope::Session, session.to_string(), 0));
     }
     out
 }

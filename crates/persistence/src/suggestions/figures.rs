@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use renda_domain::suggestion::figures::{self, Counts, Key, Scope};
+use renda_domain::suggestion::figures::{self, Counts, FiguresScope, Key};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait};
 use sea_orm::{QueryFilter, QuerySelect, TransactionTrait};
@@ -175,7 +175,7 @@ impl Store {
     /// The counts of one key (all noughts when nothing counts there).
     pub async fn suggestion_figures(
         &self,
-        scope: Scope,
+        scope: FiguresScope,
         key: &str,
         year: i32,
     ) -> StoreResult<Counts> {
@@ -191,7 +191,7 @@ impl Store {
     /// The counts of every key of `scope` in `year`, by key.
     pub async fn suggestion_figures_by(
         &self,
-        scope: Scope,
+        scope: FiguresScope,
         year: i32,
     ) -> StoreResult<Vec<(String, Counts)>> {
         Ok(fig::Entity::find()

@@ -606,7 +606,7 @@ fn the_policy_is_checked_within_its_limits() {
 
 #[test]
 fn each_suggestion_counts_toward_the_figures_by_one_definition() {
-    use figures::{Counts, Scope};
+    use figures::{Counts, FiguresScope};
     let c = |s: &Suggestion| Counts::of(s);
     // Not registered: nothing, and no key.
     assert!(c(&suggestion(Submitted, Green)).is_zero());
@@ -657,25 +657,25 @@ fn each_suggestion_counts_toward_the_figures_by_one_definition() {
     // session's whole.
     let mut s = suggestion(Assigned, Green);
     s.congress_session_id = Some(Uuid::from_u128(0x5e55));
-    let scopes: Vec<(Scope, i32)> = figures::keys(&s)
+    let scopes: Vec<(FiguresScope, i32)> = figures::keys(&s)
         .into_iter()
         .map(|k| (k.scope, k.year))
         .collect();
     assert_eq!(
         scopes,
         vec![
-            (Scope::All, 2026),
-            (Scope::Category, 2026),
-            (Scope::Deputy, 2026),
-            (Scope::Unit, 2026),
-            (Scope::Session, 0)
+            (FiguresScope::All, 2026),
+            (FiguresScope::Category, 2026),
+            (FiguresScope::Deputy, 2026),
+            (FiguresScope::Unit, 2026),
+            (FiguresScope::Session, 0)
         ]
     );
 }
 
 #[test]
 fn a_change_moves_counts_between_keys_and_leaves_the_rest() {
-    use figures::{Key, Scope};
+    use figures::{FiguresScope, Key};
     let before = suggestion(Assigned, Green);
     // Re-assigned to another unit and replied: the old unit loses it.
     let mut after = suggestion(Replied, Green);
@@ -683,7 +683,7 @@ fn a_change_moves_counts_between_keys_and_leaves_the_rest() {
     after.lead_unit_id = Some(OTHER_UNIT);
     let d = figures::delta(Some(&before), &after);
     let unit = |u: UnitId| Key {
-        scope: Scope::Unit,
+        scope: FiguresScope::Unit,
         key: u.uuid().to_string(),
         year: 2026,
     };
@@ -691,7 +691,7 @@ fn a_change_moves_counts_between_keys_and_leaves_the_rest() {
     let moved = d.get(&unit(OTHER_UNIT)).copied().unwrap_or_default();
     assert_eq!((moved.assigned, moved.replied), (1, 1));
     let all = Key {
-        scope: Scope::All,
+        scope: FiguresScope::All,
         key: String::new(),
         year: 2026,
     };

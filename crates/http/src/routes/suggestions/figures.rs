@@ -3,7 +3,7 @@
 //! current, and the yearly handling report (建议办理情况报告) made of them.
 
 use chrono::Datelike;
-use renda_domain::suggestion::figures::{Counts, Rates, Scope};
+use renda_domain::suggestion::figures::{Counts, FiguresScope, Rates};
 
 use super::*;
 
@@ -65,7 +65,7 @@ pub struct FiguresRow {
     "rows": []
 }))]
 pub struct FiguresResponse {
-    pub scope: Scope,
+    pub scope: FiguresScope,
     /// The year counted; null for a session's figures.
     pub year: Option<i32>,
     pub figures: FiguresRow,
@@ -136,14 +136,17 @@ pub async fn suggestion_figures(
     let p = params.0;
     let this_year = state.clock.today().year();
     let scopes = [
-        p.unit_id.map(|u| (Scope::Unit, u.to_string(), "unit_id")),
-        p.category.clone().map(|c| (Scope::Category, c, "category")),
+        p.unit_id
+            .map(|u| (FiguresScope::Unit, u.to_string(), "unit_id")),
+        p.category
+            .clone()
+            .map(|c| (FiguresScope::Category, c, "category")),
         p.deputy_id
-            .map(|d| (Scope::Deputy, d.to_string(), "deputy_id")),
+            .map(|d| (FiguresScope::Deputy, d.to_string(), "deputy_id")),
         p.congress_session_id
-            .map(|s| (Scope::Session, s.to_string(), "congress_session_id")),
+            .map(|s| (FiguresScope::Session, s.to_string(), "congress_session_id")),
     ];
-    let mut named: Vec<(Scope, String, &str)> = scopes.into_iter().flatten().collect();
+    let mut named: Vec<(FiguresScope, String, &str)> = scopes.into_iter().flatten().collect();
     if named.len() > 1 {
         return Err(ApiError::field(
             named[1].2,
@@ -151,8 +154,10 @@ pub async fn suggestion_figures(
             Msg::new("一次只能按一种范围统计", "one scope at a time"),
         ));
     }
-    let (scope, key, _) = named.pop().unwrap_or((Scope::All, String::new(), ""));
-    let session = scope == Scope::Session;
+    let (scope, key, _) = named
+        .pop()
+        .unwrap_or((FiguresScope::All, String::new(), ""));
+    let session = scope == FiguresScope::Session;
     if session && (p.year.is_some() || p.by.is_some()) {
         return Err(ApiError::field(
             if p.year.is_some() { "year" } else { "by" },
@@ -170,24 +175,24 @@ pub async fn suggestion_figures(
     };
     let counts = state.store.suggestion_figures(scope, &key, year).await?;
     let name = match scope {
-        Scope::Unit | Scope::Deputy => {
+        FiguresScope::Unit | FiguresScope::Deputy => {
             let mut names = crate::routes::common::NameCache::default();
             let id = key.parse::<Uuid>().unwrap_or_default();
-            Some(if scope == Scope::Unit {
+            Some(if scope == FiguresScope::Unit {
                 names.unit(&state, id).await
             } else {
                 names.deputy(&state, id).await
             })
         }
-        Scope::Category => Some(key.clone()),
-        Scope::All | Scope::Session => None,
+        FiguresScope::Category => Some(key.clone()),
+        FiguresScope::All | FiguresScope::Session => None,
     };
     let rows = match p.by {
         Some(by) => {
             let scope_of = match by {
-                FiguresBy::Unit => Scope::Unit,
-                FiguresBy::Category => Scope::Category,
-                FiguresBy::Deputy => Scope::Deputy,
+                FiguresBy::Unit => FiguresScope::Unit,
+                FiguresBy::Category => FiguresScope::Category,
+                FiguresBy::Deputy => FiguresScope::Deputy,
             };
             let rows = state.store.suggestion_figures_by(scope_of, year).await?;
             named_rows(&state, by, rows).await?
@@ -423,11 +428,17 @@ pub async fn handling_report(
     if !(1949..=9999).contains(&year) {
         return Err(ApiError::not_found());
     }
-    let all = state.store.suggestion_figures(Scope::All, "", year).await?;
-    let units = state.store.suggestion_figures_by(Scope::Unit, year).await?;
+    let all = state
+        .store
+        .suggestion_figures(FiguresScope::All, "", year)
+        .await?;
+    let units = state
+        .store
+        .suggestion_figures_by(FiguresScope::Unit, year)
+        .await?;
     let categories = state
         .store
-        .suggestion_figures_by(Scope::Category, year)
+        .suggestion_figures_by(FiguresScope::Category, year)
         .await?;
     let data = ReportData {
         year,
