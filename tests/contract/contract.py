@@ -76,6 +76,7 @@ def main():
     ap.add_argument("--pg", help="PostgreSQL server URL without a database")
     ap.add_argument("--schemathesis", default="schemathesis")
     ap.add_argument("--examples", type=int, default=20)
+    ap.add_argument("--max-time", type=int, help="seconds each role's run may take")
     ap.add_argument("--roles", default="admin,unit,deputy,staff")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--checks", default="all", help="schemathesis checks to run, comma-separated")
@@ -130,7 +131,7 @@ def main():
             cmd = [args.schemathesis, "run", f"{base}/api/v1/openapi.json", "--url", base,
                    "-H", f"Authorization: Bearer {token}",
                    "--checks", args.checks, "--phases", "examples,coverage,fuzzing,stateful",
-                   "-n", str(args.examples), "--seed", str(args.seed),
+                   "-n", str(args.examples), *(["--max-time", str(args.max_time)] if args.max_time else []), "--seed", str(args.seed),
                    "--generation-database", "none", "--no-color",
                    "--output-truncate", "false", "--request-timeout", "20",
                    # Signing out, or changing the password, would end
