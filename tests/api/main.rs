@@ -19,6 +19,7 @@ mod handout;
 mod health;
 mod idempotency;
 mod imports;
+mod inbox;
 mod integration;
 mod key_supervision;
 mod livelihood;

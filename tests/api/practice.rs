@@ -10,18 +10,18 @@ use serde_json::{Value, json};
 use crate::helpers::{Answer, TestApp, spawn_app, spawn_app_with};
 
 /// An office, a leader, three units and four deputies.
-struct Office {
-    app: TestApp,
-    staff: String,
-    leader: String,
-    leader_id: String,
-    units: Vec<String>,
-    unit_tokens: Vec<String>,
-    deputies: Vec<String>,
-    deputy_tokens: Vec<String>,
+pub(crate) struct Office {
+    pub(crate) app: TestApp,
+    pub(crate) staff: String,
+    pub(crate) leader: String,
+    pub(crate) leader_id: String,
+    pub(crate) units: Vec<String>,
+    pub(crate) unit_tokens: Vec<String>,
+    pub(crate) deputies: Vec<String>,
+    pub(crate) deputy_tokens: Vec<String>,
 }
 
-async fn office_on(app: TestApp) -> Office {
+pub(crate) async fn office_on(app: TestApp) -> Office {
     let admin = app.admin().await;
     let staff = app
         .user_token(&admin, "office", &["staff"], json!({}))
@@ -74,27 +74,27 @@ async fn office_on(app: TestApp) -> Office {
     }
 }
 
-async fn office() -> Office {
+pub(crate) async fn office() -> Office {
     office_on(spawn_app().await).await
 }
 
 impl Office {
-    fn path(&self, id: &str, op: &str) -> String {
+    pub(crate) fn path(&self, id: &str, op: &str) -> String {
         format!("/api/v1/suggestions/{id}/{op}")
     }
 
-    async fn op(&self, token: &str, id: &str, op: &str, body: Value) -> Answer {
+    pub(crate) async fn op(&self, token: &str, id: &str, op: &str, body: Value) -> Answer {
         self.app.post(&self.path(id, op), Some(token), &body).await
     }
 
-    async fn read(&self, token: &str, id: &str) -> Answer {
+    pub(crate) async fn read(&self, token: &str, id: &str) -> Answer {
         self.app
             .get(&format!("/api/v1/suggestions/{id}"), Some(token))
             .await
     }
 
     /// A draft by deputy 0 naming `co_signers` (indexes of deputies).
-    async fn draft(&self, co_signers: &[usize]) -> String {
+    pub(crate) async fn draft(&self, co_signers: &[usize]) -> String {
         let co: Vec<&str> = co_signers
             .iter()
             .map(|i| self.deputies[*i].as_str())
@@ -112,7 +112,7 @@ impl Office {
         a.ok(201)["id"].as_str().unwrap().to_owned()
     }
 
-    async fn submitted(&self) -> String {
+    pub(crate) async fn submitted(&self) -> String {
         let id = self.draft(&[]).await;
         self.op(&self.deputy_tokens[0], &id, "submit", json!({}))
             .await
@@ -122,7 +122,7 @@ impl Office {
 
     /// Submitted, registered and assigned to unit 0 with `color`
     /// (co-unit: unit 1 when `co_unit`).
-    async fn assigned(&self, color: &str, co_unit: bool) -> String {
+    pub(crate) async fn assigned(&self, color: &str, co_unit: bool) -> String {
         let id = self.submitted().await;
         self.op(&self.staff, &id, "register", json!({}))
             .await
@@ -138,7 +138,7 @@ impl Office {
         id
     }
 
-    async fn reply(&self, id: &str) -> Answer {
+    pub(crate) async fn reply(&self, id: &str) -> Answer {
         self.op(
             &self.unit_tokens[0],
             id,
@@ -148,7 +148,7 @@ impl Office {
         .await
     }
 
-    async fn consult(&self, id: &str) -> Answer {
+    pub(crate) async fn consult(&self, id: &str) -> Answer {
         let today = self.app.clock.today();
         self.op(
             &self.unit_tokens[0],
@@ -160,7 +160,7 @@ impl Office {
         .await
     }
 
-    async fn evaluate(&self, id: &str, result: &str) -> Answer {
+    pub(crate) async fn evaluate(&self, id: &str, result: &str) -> Answer {
         self.op(
             &self.deputy_tokens[0],
             id,

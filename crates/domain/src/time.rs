@@ -14,6 +14,11 @@ pub fn china_date(t: DateTime<Utc>) -> chrono::NaiveDate {
     (t + chrono::Duration::hours(8)).date_naive()
 }
 
+/// The instant a China Standard Time date begins.
+pub fn china_midnight(d: chrono::NaiveDate) -> DateTime<Utc> {
+    d.and_time(chrono::NaiveTime::MIN).and_utc() - chrono::Duration::hours(8)
+}
+
 /// Where "today" comes from: the system clock in service, a movable one in
 /// tests (deadlines and overdue checks depend on it).
 pub trait Clock: Send + Sync + std::fmt::Debug {

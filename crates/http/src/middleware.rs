@@ -80,7 +80,7 @@ pub async fn request_context(
     let is_api = path.starts_with("/api/") || path == "/healthz" || path == "/readyz";
     let events = req
         .app_data::<actix_web::web::Data<crate::AppState>>()
-        .map(|s| s.events.clone());
+        .map(|s| (s.events.clone(), s.changes.clone()));
     let span = tracing::info_span!("request", request_id = %id, method = %method, path = %path);
     let started = Instant::now();
     let res = async move {
@@ -128,12 +128,14 @@ pub async fn request_context(
             tracing::warn!(error = %e, "could not record a refusal in the audit trail");
         }
     }
-    // A change may have written outbox events: wake the dispatcher.
+    // A change may have written outbox events and notifications: wake the
+    // dispatcher and the live streams.
     if !method.is_safe()
         && res.status().is_success()
-        && let Some(events) = events
+        && let Some((events, changes)) = events
     {
         events.notify_one();
+        changes.send_modify(|n| *n = n.wrapping_add(1));
     }
     if head {
         res = res.map_body(|_, _| BoxBody::new(()));

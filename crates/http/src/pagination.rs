@@ -105,6 +105,21 @@ fn bad_cursor() -> ApiError {
     )
 }
 
+/// A cursor of a list with its own order: `v` as opaque text.
+pub fn encode_opaque<T: Serialize>(v: &T) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).unwrap_or_default())
+}
+
+/// The value of a cursor made by [`encode_opaque`], or a 422 naming
+/// `cursor`.
+pub fn decode_opaque<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, ApiError> {
+    if s.len() > 200 {
+        return Err(bad_cursor());
+    }
+    let bytes = URL_SAFE_NO_PAD.decode(s).map_err(|_| bad_cursor())?;
+    serde_json::from_slice(&bytes).map_err(|_| bad_cursor())
+}
+
 fn decode_cursor(s: &str) -> Result<Cursor, ApiError> {
     if s.len() > 200 {
         return Err(bad_cursor());

@@ -53,6 +53,9 @@ pub struct AppState {
     /// webhook dispatcher sends new events at once instead of at its next
     /// poll.
     pub events: Arc<tokio::sync::Notify>,
+    /// Counts this instance's successful changes, so that live streams
+    /// (`/me/events`) look for news at once.
+    pub changes: Arc<tokio::sync::watch::Sender<u64>>,
     /// The security policy, read from the database at most every few
     /// seconds.
     pub policy: Arc<PolicyCache>,
@@ -165,6 +168,7 @@ impl AppState {
             cors_origins: Arc::new(Vec::new()),
             webhook_networks: Arc::new(Vec::new()),
             events: Arc::new(tokio::sync::Notify::new()),
+            changes: Arc::new(tokio::sync::watch::Sender::new(0)),
             policy: Arc::new(PolicyCache::default()),
             hashing: crate::hashing::HashPool::per_core(),
         }

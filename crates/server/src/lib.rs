@@ -454,15 +454,44 @@ pub async fn detect_overdue(store: &Store, today: chrono::NaiveDate) -> anyhow::
     }
 }
 
+/// Writes the reminders due on `today` if this instance (`holder`) can
+/// claim the job: one instance of several runs it at a time, and a
+/// reminder written twice is kept once. `None` when another instance
+/// holds the job; else how many notifications were new.
+pub async fn run_reminders(
+    store: &Store,
+    holder: &str,
+    today: chrono::NaiveDate,
+    policy: &renda_domain::suggestion::HandlingPolicy,
+) -> anyhow::Result<Option<u64>> {
+    use renda_persistence::jobs::REMINDERS;
+    let now = renda_domain::time::now();
+    if !store
+        .claim_job(REMINDERS, holder, now, chrono::Duration::minutes(10))
+        .await?
+    {
+        return Ok(None);
+    }
+    let written = store.write_suggestion_reminders(today, policy).await;
+    store
+        .finish_job(REMINDERS, holder, renda_domain::time::now())
+        .await?;
+    Ok(Some(written?))
+}
+
 /// Background work: seals the audit trail every second, looks for newly
 /// overdue suggestions and re-encrypts personal data not under the
 /// current key every minute, and forgets old idempotency keys every ten
-/// minutes. Runs until aborted.
+/// minutes, and writes the reminders due (hourly, by whichever instance
+/// claims the job first). Runs until aborted.
 pub fn spawn_background(
     store: Store,
     clock: Arc<dyn Clock>,
     data_dir: std::path::PathBuf,
+    handling: renda_domain::suggestion::HandlingPolicy,
 ) -> tokio::task::JoinHandle<()> {
+    // This instance, as it claims jobs among several.
+    let instance = format!("{}-{}", std::process::id(), uuid::Uuid::now_v7().simple());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         let mut n: u64 = 0;
@@ -504,6 +533,17 @@ pub fn spawn_background(
                     Ok(0) => {}
                     Ok(k) => tracing::info!(count = k, "suggestions became overdue"),
                     Err(e) => tracing::warn!(error = %e, "could not check for overdue suggestions"),
+                }
+                // Hourly, by whichever instance comes first: dates change
+                // by the day, and a missed step is caught up by the next.
+                let last = store.job_last_run(renda_persistence::jobs::REMINDERS).await;
+                let hour_ago = renda_domain::time::now() - chrono::Duration::hours(1);
+                if !matches!(last, Ok(Some(t)) if t > hour_ago) {
+                    match run_reminders(&store, &instance, clock.today(), &handling).await {
+                        Ok(None | Some(0)) => {}
+                        Ok(Some(k)) => tracing::info!(count = k, "reminders written"),
+                        Err(e) => tracing::warn!(error = %e, "could not write reminders"),
+                    }
                 }
             }
             n = n.wrapping_add(1);
@@ -551,7 +591,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = TcpListener::bind(&config.bind)
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     tracing::info!(address = %config.bind, "renda is listening");
-    let background = spawn_background(store.clone(), clock, config.data_dir.clone());
+    let background = spawn_background(
+        store.clone(),
+        clock,
+        config.data_dir.clone(),
+        config.handling,
+    );
     let dispatcher = dispatch::spawn_dispatcher(
         store.clone(),
         dispatch::DispatcherConfig {

@@ -7,9 +7,11 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::notices::notify;
 use super::*;
 use crate::congress::{CongressSession, SessionStatus, chinese_number};
 use crate::duty::{DutyKind, NewDuty};
+use crate::notice::{NoticeKind, Recipient};
 use crate::text::is_blank;
 
 /// Who gives a command.
@@ -187,7 +189,9 @@ pub fn register(s: &Suggestion, note: Option<String>, ctx: &Ctx) -> CmdResult<Ch
     let mut after = s.clone();
     after.status = step(s, Transition::Register)?;
     after.registered_at = Some(ctx.now);
-    Ok(change(after, "registered", note_detail(note), vec![]))
+    let to = vec![Recipient::Deputy(s.lead_deputy_id)];
+    let effects = vec![notify(&after, NoticeKind::SuggestionRegistered, to, None)];
+    Ok(change(after, "registered", note_detail(note), effects))
 }
 
 /// Declines to register (不予立案), with a reason. Final. With
@@ -216,7 +220,14 @@ pub fn reject(
         });
         detail["letter_unit_id"] = json!(unit_id);
     }
-    Ok(change(after, "rejected", Some(detail), vec![]))
+    let to = vec![Recipient::Deputy(s.lead_deputy_id)];
+    let effects = vec![notify(
+        &after,
+        NoticeKind::SuggestionNotRegistered,
+        to,
+        None,
+    )];
+    Ok(change(after, "rejected", Some(detail), effects))
 }
 
 /// An assignment to units.
@@ -339,10 +350,18 @@ pub fn assign(
     if let Some(d) = input.pass_on_due {
         detail["pass_on_due"] = json!(d);
     }
-    let effects = vec![Effect::Assignment {
-        lead_unit_id: input.lead_unit_id,
-        end_reason: None,
-    }];
+    let effects = vec![
+        Effect::Assignment {
+            lead_unit_id: input.lead_unit_id,
+            end_reason: None,
+        },
+        notify(
+            &after,
+            NoticeKind::SuggestionAssigned,
+            after.unit_recipients(),
+            after.deadline,
+        ),
+    ];
     Ok(change(after, "assigned", Some(detail), effects))
 }
 
@@ -453,6 +472,12 @@ pub fn reply(
     after.evaluation_comment = None;
     after.evaluated_at = None;
     let detail = json!({"round": round, "category": input.category});
+    effects.push(notify(
+        &after,
+        NoticeKind::SuggestionReplied,
+        vec![Recipient::Deputy(s.lead_deputy_id)],
+        after.evaluation_due(ctx.policy),
+    ));
     Ok(change(after, "replied", Some(detail), effects))
 }
 
@@ -515,7 +540,16 @@ pub fn evaluate(
     if result == EvaluationResult::Unsatisfied && last_round {
         detail["final"] = json!(true);
     }
-    Ok(change(after, "evaluated", Some(detail), vec![]))
+    let to = after
+        .lead_unit_id
+        .into_iter()
+        .map(Recipient::Unit)
+        .collect();
+    let due = (status == SuggestionStatus::Rehandling)
+        .then_some(after.deadline)
+        .flatten();
+    let effects = vec![notify(&after, NoticeKind::SuggestionEvaluated, to, due)];
+    Ok(change(after, "evaluated", Some(detail), effects))
 }
 
 /// A verification or supervision record as entered.

@@ -197,5 +197,8 @@ pub fn update_draft(
     }
     let detail = (!asked_again.is_empty())
         .then(|| serde_json::json!({"co_signers_asked_again": asked_again}));
-    Ok(Some(change(after, "draft_updated", detail, vec![])))
+    let effects = super::notices::invitations_of_change(s, &after)
+        .into_iter()
+        .collect();
+    Ok(Some(change(after, "draft_updated", detail, effects)))
 }

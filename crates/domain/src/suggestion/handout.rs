@@ -179,9 +179,17 @@ pub fn pass_on(
         "co_unit_ids": co,
         "late": ctx.today > due,
     });
-    let effects = vec![Effect::Assignment {
-        lead_unit_id: input.lead_unit_id,
-        end_reason: Some("passed_on"),
-    }];
+    let effects = vec![
+        Effect::Assignment {
+            lead_unit_id: input.lead_unit_id,
+            end_reason: Some("passed_on"),
+        },
+        super::notices::notify(
+            &after,
+            crate::notice::NoticeKind::SuggestionAssigned,
+            after.unit_recipients(),
+            after.deadline,
+        ),
+    ];
     Ok(change(after, "passed_on", Some(detail), effects))
 }

@@ -15,6 +15,7 @@ mod drafting;
 mod error;
 pub mod figures;
 mod handout;
+mod notices;
 mod policy;
 mod practice;
 mod records;
@@ -27,6 +28,7 @@ pub use deadline::*;
 pub use drafting::*;
 pub use error::{FieldIssue, Issue, SuggestionError};
 pub use handout::*;
+pub use notices::*;
 pub use policy::*;
 pub use practice::*;
 pub use records::*;
@@ -442,7 +444,7 @@ impl Suggestion {
         {
             return None;
         }
-        crate::time::china_date(replied).checked_add_days(chrono::Days::new(policy.evaluation_days))
+        policy.evaluation_due_after(replied)
     }
 
     /// Whether the lead deputy's time to evaluate the latest reply has

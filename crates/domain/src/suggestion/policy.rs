@@ -3,6 +3,8 @@
 //! reply, co-units first, how often a suggestion is handled again, how
 //! long a deputy has to evaluate).
 
+use chrono::{DateTime, NaiveDate, Utc};
+
 use super::Color;
 use super::deadline::{RED_MAX_DAYS, REHANDLING_DAYS};
 
@@ -69,6 +71,17 @@ pub struct HandlingPolicy {
     /// Whether the lead unit replies only once every co-unit has sent its
     /// opinion or let its deadline pass.
     pub co_units_first: bool,
+}
+
+impl HandlingPolicy {
+    /// The last day to evaluate a reply made at `replied` (none without a
+    /// limit).
+    pub fn evaluation_due_after(&self, replied: DateTime<Utc>) -> Option<NaiveDate> {
+        if self.evaluation_days == 0 {
+            return None;
+        }
+        crate::time::china_date(replied).checked_add_days(chrono::Days::new(self.evaluation_days))
+    }
 }
 
 impl Default for HandlingPolicy {

@@ -110,11 +110,17 @@ pub fn consult(s: &Suggestion, input: ConsultationInput, ctx: &Ctx) -> CmdResult
     let detail = json!({"consultation_id": record.id, "round": record.round, "held_on": record.held_on, "form": record.form});
     let mut after = s.clone();
     after.consultations = s.consultations.saturating_add(1);
+    let told = super::notices::notify(
+        &after,
+        crate::notice::NoticeKind::ConsultationRecorded,
+        vec![crate::notice::Recipient::Deputy(s.lead_deputy_id)],
+        None,
+    );
     Ok(change(
         after,
         "consulted",
         Some(detail),
-        vec![Effect::Consultation(record)],
+        vec![Effect::Consultation(record), told],
     ))
 }
 
@@ -184,11 +190,21 @@ pub fn instruct(s: &Suggestion, id: Uuid, content: String, ctx: &Ctx) -> CmdResu
         given_by: ctx.by.user_id,
         given_at: ctx.now,
     };
+    let told = super::notices::notify(
+        s,
+        crate::notice::NoticeKind::InstructionGiven,
+        s.unit_recipients(),
+        None,
+    );
+    let mut effects = vec![Effect::Instruction(record)];
+    if s.lead_unit_id.is_some() {
+        effects.push(told);
+    }
     Ok(change(
         s.clone(),
         "instructed",
         Some(json!({"instruction_id": id})),
-        vec![Effect::Instruction(record)],
+        effects,
     ))
 }
 

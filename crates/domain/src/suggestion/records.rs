@@ -170,6 +170,8 @@ pub enum Effect {
     Instruction(super::Instruction),
     /// A duty performed with this change (a submission, a co-signature).
     Duty(NewDuty),
+    /// A notification to the people the change concerns.
+    Notify(crate::notice::Notice),
 }
 
 pub use crate::timeline::Event;

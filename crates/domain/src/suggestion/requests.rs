@@ -152,6 +152,16 @@ pub fn decide_request(
         }
     }
     let detail = json!({"request_id": req.id, "kind": req.kind, "approved": decision.approved, "note": decision.note});
+    let mut told = notices::notify(
+        &after,
+        crate::notice::NoticeKind::RequestDecided,
+        vec![crate::notice::Recipient::Unit(req.unit_id)],
+        None,
+    );
+    if let Effect::Notify(n) = &mut told {
+        n.approved = Some(decision.approved);
+    }
+    effects.push(told);
     Ok(change(after, "request_decided", Some(detail), effects))
 }
 

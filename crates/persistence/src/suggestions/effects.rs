@@ -183,6 +183,9 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
         Effect::Duty(d) => {
             crate::duties::write_duty(c, crypto, ctx, d, false).await?;
         }
+        Effect::Notify(notice) => {
+            crate::notifications::write(c, &notice).await?;
+        }
         Effect::Attachment(a) => {
             att::ActiveModel {
                 id: Set(a.id),

@@ -41,6 +41,7 @@ mod figures;
 mod listing;
 mod practice;
 mod reading;
+mod reminders;
 
 use effects::side_write;
 
@@ -470,6 +471,9 @@ async fn insert_record<Conn: ConnectionTrait>(
 ) -> StoreResult<()> {
     to_model(s).insert(c).await?;
     write_co_signers(c, s.id, &s.co_signers).await?;
+    if let Some(n) = renda_domain::suggestion::invitations_of_new_draft(s) {
+        crate::notifications::write(c, &n).await?;
+    }
     figures::apply(c, None, s).await?;
     insert_event(c, ctx, s.id, None, Some(s.status), event).await?;
     crate::integration::emit(c, outbox_event(s, None, event.action)).await?;
@@ -592,7 +596,11 @@ pub(crate) async fn save_in<Conn: ConnectionTrait>(
     if after.co_units != before.co_units {
         write_co_units(c, after.id, &after.co_units).await?;
     }
-    for w in effects {
+    for mut w in effects {
+        // A notice names the suggestion by the number just given, if any.
+        if let Effect::Notify(n) = &mut w {
+            n.subject = after.subject();
+        }
         side_write(c, crypto, ctx, after.id, w).await?;
     }
     let (from, to) = (before.status, after.status);

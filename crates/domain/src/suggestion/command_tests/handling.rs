@@ -37,12 +37,21 @@ fn reply_writes_the_letter_and_for_b_only_the_commitment() {
         due_date: Some(d(12, 31)),
     };
     let written = |category| Effect::Reply(letter(REPLY, 1, category, today(), now()), USER);
-    assert_eq!(c.effects, vec![written(B), commitment]);
+    // The lead deputy is told, with the day their evaluation is due.
+    let told = (
+        NoticeKind::SuggestionReplied,
+        vec![Recipient::Deputy(LEAD_DEPUTY)],
+        a.evaluation_due(ctx().policy),
+    );
+    assert_eq!(
+        split(&c.effects),
+        (vec![written(B), commitment], vec![told])
+    );
     for category in [A, C] {
         let mut input = reply_input(category);
         input.commitment = Some(("不算".into(), None));
         let c = ok(reply(&s, input, &facts(&[]), &ctx()));
-        assert_eq!(c.effects, vec![written(category)]);
+        assert_eq!(split(&c.effects).0, vec![written(category)]);
     }
 }
 
@@ -55,7 +64,7 @@ fn a_reply_in_rehandling_is_the_next_round_and_clears_the_evaluation() {
     assert_eq!(a.status, Replied);
     let evaluation = (a.evaluation_result, &a.evaluation_comment, a.evaluated_at);
     assert_eq!(evaluation, (None, &None, None));
-    assert!(matches!(&c.effects[..], [Effect::Reply(r, _)] if r.round == 2));
+    assert!(matches!(&split(&c.effects).0[..], [Effect::Reply(r, _)] if r.round == 2));
     assert_eq!(c.event.detail, Some(json!({"round": 2, "category": "A"})));
 }
 
@@ -341,7 +350,17 @@ fn a_denial_writes_only_the_decision() {
     assert_eq!(c.event, event("request_decided", Some(detail)));
     #[rustfmt::skip]
     let effect = Effect::Decide { request_id: REQUEST, approved: false, by: USER, note: Some("不同意".into()) };
-    assert_eq!(c.effects, vec![effect]);
+    let told = (
+        NoticeKind::RequestDecided,
+        vec![Recipient::Unit(LEAD_UNIT)],
+        None,
+    );
+    assert_eq!(split(&c.effects), (vec![effect], vec![told]));
+    let refused = c
+        .effects
+        .iter()
+        .any(|e| matches!(e, Effect::Notify(n) if n.approved == Some(false)));
+    assert!(refused, "the unit is told its request was refused");
 }
 
 #[test]
@@ -376,7 +395,7 @@ fn approving_a_reassignment_moves_the_lead_unit_and_starts_anew() {
             Effect::Decide { request_id: REQUEST, approved: true, by: USER, note: None },
             Effect::Assignment { lead_unit_id: CO_UNIT, end_reason: Some("reassigned") },
         ];
-        assert_eq!(c.effects, want);
+        assert_eq!(split(&c.effects).0, want);
         assert_eq!(c.event.action, "request_decided");
     }
 }
@@ -397,7 +416,10 @@ fn approving_an_extension_moves_the_deadline() {
         let a = &c.after;
         assert_eq!((a.deadline, a.overdue_recorded), (Some(want), false));
         assert_eq!((a.status, a.lead_unit_id), (Assigned, Some(LEAD_UNIT)));
-        let decided = matches!(&c.effects[..], [Effect::Decide { approved: true, .. }]);
+        let decided = matches!(
+            &split(&c.effects).0[..],
+            [Effect::Decide { approved: true, .. }]
+        );
         assert!(decided, "{:?}", c.effects);
     }
 }

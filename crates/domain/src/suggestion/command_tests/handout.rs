@@ -124,13 +124,21 @@ fn an_office_passes_on_by_its_deadline_and_keeps_reading() {
         c.event.detail.as_ref().map(|d| d["late"].clone()),
         Some(json!(true))
     );
+    let (written, told) = split(&c.effects);
     assert_eq!(
-        c.effects,
+        written,
         [Effect::Assignment {
             lead_unit_id: OTHER_UNIT,
             end_reason: Some("passed_on")
         }]
     );
+    // The department it goes to is told, with the deadline that stays.
+    assert_eq!(told.len(), 1);
+    assert_eq!(
+        (told[0].0, told[0].2),
+        (NoticeKind::SuggestionAssigned, a.deadline)
+    );
+    assert!(told[0].1.contains(&Recipient::Unit(OTHER_UNIT)));
     // A co-unit made the lead unit is no longer a co-unit.
     let to_co = PassOnInput {
         lead_unit_id: CO_UNIT,

@@ -11,6 +11,7 @@ use crate::id::{DeputyId, UnitId, UserId};
 
 use super::*;
 use crate::duty::{DutyKind, NewDuty};
+use crate::notice::{NoticeKind, Recipient};
 use crate::user::{User, UserStatus};
 use crate::{Role, RoleSet};
 use Color::{Green, Red, Yellow};
@@ -37,6 +38,22 @@ const COMMITMENT: Uuid = Uuid::from_u128(500);
 const INVISIBLE: &str = "\u{200B}";
 
 /// A day of 2026.
+/// A notice as a test names it: what, to whom, by when.
+type Told = (NoticeKind, Vec<Recipient>, Option<NaiveDate>);
+
+/// The effects that are not notices, and the notices.
+fn split(effects: &[Effect]) -> (Vec<Effect>, Vec<Told>) {
+    let mut rest = Vec::new();
+    let mut told = Vec::new();
+    for e in effects {
+        match e {
+            Effect::Notify(n) => told.push((n.kind, n.to.clone(), n.due_on)),
+            other => rest.push(other.clone()),
+        }
+    }
+    (rest, told)
+}
+
 fn d(month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, month, day).unwrap_or_default()
 }
@@ -426,10 +443,14 @@ fn update_draft_applies_the_patch_and_replaces_the_co_signers() {
     // A new title asks the co-signer to confirm again.
     assert_eq!(c.after.co_signers, vec![CoSigner::invited(CO_A)]);
     let detail = json!({"co_signers_asked_again": [CO_A]});
-    assert_eq!(
-        (c.event, c.effects),
-        (event("draft_updated", Some(detail)), vec![])
+    assert_eq!(c.event, event("draft_updated", Some(detail)));
+    // The co-signer asked again is told so.
+    let told = (
+        NoticeKind::CoSignatureInvited,
+        vec![Recipient::Deputy(CO_A)],
+        None,
     );
+    assert_eq!(split(&c.effects), (vec![], vec![told]));
 }
 
 #[test]
@@ -599,7 +620,15 @@ fn assign_green_defaults_to_30_days_and_co_units_to_15_days_earlier() {
         lead_unit_id,
         end_reason: None,
     };
-    assert_eq!(c.effects, vec![effect]);
+    // The lead unit and every co-unit are told, with the deadline.
+    let told = (
+        NoticeKind::SuggestionAssigned,
+        [LEAD_UNIT, CO_UNIT, OTHER_UNIT]
+            .map(Recipient::Unit)
+            .to_vec(),
+        Some(d(4, 4)),
+    );
+    assert_eq!(split(&c.effects), (vec![effect], vec![told]));
 }
 
 #[test]

@@ -572,7 +572,16 @@ fn leaders_instruct_on_any_suggestion_past_its_draft() {
             given_by: USER,
             given_at: now(),
         };
-        assert_eq!(c.effects, vec![Effect::Instruction(want)]);
+        let (written, told) = split(&c.effects);
+        assert_eq!(written, vec![Effect::Instruction(want)]);
+        // The units handling it are told; before assignment there are none.
+        let kinds: Vec<NoticeKind> = told.iter().map(|t| t.0).collect();
+        let want = if s.lead_unit_id.is_some() {
+            vec![NoticeKind::InstructionGiven]
+        } else {
+            vec![]
+        };
+        assert_eq!(kinds, want, "{status}");
     }
     let draft = suggestion(Draft, Red);
     assert_eq!(

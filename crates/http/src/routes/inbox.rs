@@ -1,0 +1,488 @@
+//! What waits for the caller: their work queues (`/me/tasks`) and their
+//! notifications (`/me/notifications`).
+
+use actix_web::web::{Data, Path};
+use actix_web::{HttpResponse, get, post};
+use chrono::{DateTime, NaiveDate, Utc};
+use renda_auth::Action;
+use renda_domain::notice::{NoticeKind, SubjectKind};
+use renda_domain::tasks::{Holder, TaskKind, days_left};
+use renda_persistence::notifications::{InboxQuery, Notification};
+use renda_persistence::tasks::{TaskCursor, TaskItem};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::AppState;
+use crate::error::{ApiResult, Problem};
+use crate::extract::{Caller, JsonBody, QueryParams};
+use crate::pagination::{decode_opaque, encode_opaque};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(my_tasks)
+        .service(unread_count)
+        .service(list_notifications)
+        .service(read_all)
+        .service(read_one);
+}
+
+/// The record a task or a notification is about.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubjectRef {
+    #[serde(rename = "type")]
+    pub kind: SubjectKind,
+    pub id: Uuid,
+    /// Where to read it.
+    #[schema(example = "/api/v1/suggestions/01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e90")]
+    pub link: String,
+}
+
+fn subject(kind: SubjectKind, id: Uuid) -> SubjectRef {
+    let area = match kind {
+        SubjectKind::Suggestion => "suggestions",
+    };
+    SubjectRef {
+        kind,
+        id,
+        link: format!("/api/v1/{area}/{id}"),
+    }
+}
+
+/// How many tasks of a kind wait.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaskCount {
+    pub kind: TaskKind,
+    /// What to do, in Chinese.
+    pub action: String,
+    pub count: u64,
+}
+
+/// One task: what to do, on which record, and by when.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaskView {
+    pub kind: TaskKind,
+    /// What to do, in Chinese.
+    pub action: String,
+    pub subject: SubjectRef,
+    /// The suggestion's number, or the start of its title.
+    pub label: String,
+    /// The record within it that waits (a unit's request, a consultation),
+    /// when it is not the suggestion itself.
+    pub record_id: Option<Uuid>,
+    /// The day to act by, when there is one.
+    pub due_on: Option<NaiveDate>,
+    /// Days from today (China time) to `due_on`; negative once passed.
+    pub days_left: Option<i64>,
+    pub overdue: bool,
+    /// Since when it waits, when known.
+    pub since: Option<DateTime<Utc>>,
+}
+
+/// What waits for the caller.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "total": 3,
+    "counts": [
+        {"kind": "reply_suggestion", "action": "答复建议", "count": 2},
+        {"kind": "give_co_unit_opinion", "action": "提出协办意见", "count": 1},
+        {"kind": "acknowledge_letter", "action": "签收转来信", "count": 0}
+    ],
+    "items": [{
+        "kind": "reply_suggestion", "action": "答复建议",
+        "subject": {"type": "suggestion", "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e90",
+                    "link": "/api/v1/suggestions/01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e90"},
+        "label": "2026-0012", "record_id": null,
+        "due_on": "2026-12-20", "days_left": 14, "overdue": false,
+        "since": "2026-11-20T02:00:00Z"
+    }],
+    "next_cursor": null
+}))]
+pub struct TasksResponse {
+    /// All tasks waiting, of every kind the caller holds.
+    pub total: u64,
+    /// Per kind the caller can hold (zero included), in listing order.
+    pub counts: Vec<TaskCount>,
+    /// A page of tasks: kind by kind in the order of `counts`, each kind
+    /// by due date and then by age.
+    pub items: Vec<TaskView>,
+    /// Pass as `cursor` for the next page; `null` on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// Which tasks to list.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TaskParams {
+    /// Page size, 1 to 100 (default 20).
+    #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    #[param(max_length = 200)]
+    pub cursor: Option<String>,
+    /// Only tasks of this kind (the counts still cover every kind).
+    pub kind: Option<TaskKind>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct TaskCursorWire {
+    k: TaskKind,
+    i: Uuid,
+}
+
+fn task_view(t: TaskItem, today: NaiveDate) -> TaskView {
+    let left = t.due_on.map(|d| days_left(d, today));
+    TaskView {
+        kind: t.kind,
+        action: t.kind.action().to_owned(),
+        subject: subject(SubjectKind::Suggestion, t.suggestion_id),
+        label: t.label,
+        record_id: t.record_id,
+        due_on: t.due_on,
+        days_left: left,
+        overdue: left.is_some_and(|l| l < 0),
+        since: t.since,
+    }
+}
+
+/// What waits for me: the caller's work queues across every area, with
+/// counts per kind and a page of tasks, each with its record, what to do
+/// and the deadline with days left. The office sees submissions to
+/// register, suggestions to assign and unit requests to decide; a unit,
+/// suggestions to reply, co-unit opinions due and letters to acknowledge;
+/// a deputy, co-signature invitations, replies to evaluate and
+/// consultation records to confirm; a leader, red suggestions to sign off.
+#[utoipa::path(
+    tag = "me",
+    params(TaskParams),
+    responses(
+        (status = 200, description = "What waits for the caller", body = TasksResponse),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/me/tasks")]
+pub async fn my_tasks(
+    state: Data<AppState>,
+    caller: Caller,
+    params: QueryParams<TaskParams>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadSelf)?;
+    let a = caller.actor()?;
+    let holder = Holder {
+        user_id: a.user_id,
+        roles: a.roles.clone(),
+        deputy_id: a.deputy_id,
+        unit_id: a.unit_id,
+    };
+    let p = params.0;
+    let after = p
+        .cursor
+        .as_deref()
+        .map(decode_opaque::<TaskCursorWire>)
+        .transpose()?
+        .map(|c| TaskCursor { kind: c.k, id: c.i });
+    let only: Vec<TaskKind> = p.kind.into_iter().collect();
+    let page = state
+        .store
+        .tasks(
+            &holder,
+            &only,
+            after,
+            p.limit.unwrap_or(20),
+            &state.handling,
+        )
+        .await?;
+    let today = state.clock.today();
+    Ok(HttpResponse::Ok().json(TasksResponse {
+        total: page.counts.iter().map(|(_, n)| n).sum(),
+        counts: counts_of(&page.counts),
+        items: page
+            .items
+            .into_iter()
+            .map(|t| task_view(t, today))
+            .collect(),
+        next_cursor: page
+            .next
+            .map(|c| encode_opaque(&TaskCursorWire { k: c.kind, i: c.id })),
+    }))
+}
+
+/// The task counts of a live stream's `tasks` event.
+#[derive(Debug, Serialize)]
+pub(crate) struct TaskCounts {
+    total: u64,
+    counts: Vec<TaskCount>,
+}
+
+fn counts_of(counts: &[(TaskKind, u64)]) -> Vec<TaskCount> {
+    counts
+        .iter()
+        .map(|(k, n)| TaskCount {
+            kind: *k,
+            action: k.action().to_owned(),
+            count: *n,
+        })
+        .collect()
+}
+
+/// How many tasks of each kind wait for `holder`.
+pub(crate) async fn task_counts(state: &AppState, holder: &Holder) -> ApiResult<TaskCounts> {
+    let page = state
+        .store
+        .tasks(holder, &[], None, 1, &state.handling)
+        .await?;
+    Ok(TaskCounts {
+        total: page.counts.iter().map(|(_, n)| n).sum(),
+        counts: counts_of(&page.counts),
+    })
+}
+
+/// A notification.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f10",
+    "kind": "suggestion_assigned",
+    "text": "建议2026-0012已交由贵单位办理，请于2026-12-20前办理。",
+    "subject": {"type": "suggestion", "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e90",
+                "link": "/api/v1/suggestions/01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e90"},
+    "due_on": "2026-12-20",
+    "created_at": "2026-11-20T02:00:00Z",
+    "read": false,
+    "read_at": null
+}))]
+pub struct NotificationView {
+    pub id: Uuid,
+    pub kind: NoticeKind,
+    /// Short, in Chinese, with no personal data.
+    pub text: String,
+    pub subject: SubjectRef,
+    pub due_on: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+pub(crate) fn notification_view(n: Notification) -> NotificationView {
+    NotificationView {
+        id: n.id,
+        kind: n.kind,
+        text: n.text,
+        subject: subject(n.subject_kind, n.subject_id),
+        due_on: n.due_on,
+        created_at: n.created_at,
+        read: n.read_at.is_some(),
+        read_at: n.read_at,
+    }
+}
+
+/// How many of the caller's notifications are unread.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"unread": 3}))]
+pub struct UnreadCount {
+    pub unread: u64,
+}
+
+/// A page of the caller's notifications, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+        "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f10",
+        "kind": "suggestion_replied",
+        "text": "您领衔的建议2026-0012已答复，请评价，请于2026-12-20前办理。",
+        "subject": {"type": "suggestion", "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e90",
+                    "link": "/api/v1/suggestions/01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e90"},
+        "due_on": "2026-12-20", "created_at": "2026-11-20T02:00:00Z",
+        "read": false, "read_at": null
+    }],
+    "next_cursor": null,
+    "unread": 1
+}))]
+pub struct NotificationList {
+    pub items: Vec<NotificationView>,
+    /// Pass as `cursor` for the next (older) page; `null` on the last.
+    pub next_cursor: Option<String>,
+    /// How many are unread in all.
+    pub unread: u64,
+}
+
+/// Which notifications to list.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NotificationParams {
+    /// Page size, 1 to 100 (default 20).
+    #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    #[param(max_length = 200)]
+    pub cursor: Option<String>,
+    /// Only the unread ones.
+    pub unread: Option<bool>,
+    pub kind: Option<NoticeKind>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct NotificationCursorWire {
+    i: Uuid,
+}
+
+/// How many of my notifications are unread: for a badge.
+#[utoipa::path(
+    tag = "me",
+    responses((status = 200, description = "The unread count", body = UnreadCount)),
+    security(("bearer" = []))
+)]
+#[get("/me/notifications/unread-count")]
+pub async fn unread_count(state: Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadSelf)?;
+    let me = caller.actor()?.user_id.into();
+    let unread = state.store.unread_notifications(me).await?;
+    Ok(HttpResponse::Ok().json(UnreadCount { unread }))
+}
+
+/// My notifications, newest first: a reply to my suggestion, an
+/// assignment to my unit, a decision on my request, a deadline near or
+/// passed, ... One per person per event.
+#[utoipa::path(
+    tag = "me",
+    params(NotificationParams),
+    responses(
+        (status = 200, description = "A page of notifications", body = NotificationList),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/me/notifications")]
+pub async fn list_notifications(
+    state: Data<AppState>,
+    caller: Caller,
+    params: QueryParams<NotificationParams>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadSelf)?;
+    let me = caller.actor()?.user_id.into();
+    let p = params.0;
+    let before = p
+        .cursor
+        .as_deref()
+        .map(decode_opaque::<NotificationCursorWire>)
+        .transpose()?
+        .map(|c| c.i);
+    let q = InboxQuery {
+        unread_only: p.unread.unwrap_or(false),
+        kind: p.kind,
+        before,
+        limit: p.limit.unwrap_or(20),
+    };
+    let page = state.store.notifications(me, &q).await?;
+    let unread = state.store.unread_notifications(me).await?;
+    Ok(HttpResponse::Ok().json(NotificationList {
+        items: page.items.into_iter().map(notification_view).collect(),
+        next_cursor: page
+            .next
+            .map(|i| encode_opaque(&NotificationCursorWire { i })),
+        unread,
+    }))
+}
+
+/// Marks one of my notifications read (again is harmless: it keeps the
+/// time first read).
+#[utoipa::path(
+    tag = "me",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The notification, read", body = NotificationView),
+        (status = 404, description = "No such notification of the caller's", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/me/notifications/{id}/read")]
+pub async fn read_one(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadSelf)?;
+    let me = caller.actor()?.user_id.into();
+    let n = state
+        .store
+        .mark_notification_read(me, id.into_inner())
+        .await?;
+    Ok(HttpResponse::Ok().json(notification_view(n)))
+}
+
+/// Which notifications to mark read.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"up_to": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f10"}))]
+pub struct ReadAllRequest {
+    /// The newest notification the caller has seen: later ones stay
+    /// unread. All when absent.
+    pub up_to: Option<Uuid>,
+}
+
+/// How many were marked read, and how many stay unread.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"marked": 3, "unread": 0}))]
+pub struct ReadAllResponse {
+    pub marked: u64,
+    pub unread: u64,
+}
+
+/// Marks all my notifications read (up to the one given).
+#[utoipa::path(
+    tag = "me",
+    request_body = ReadAllRequest,
+    responses(
+        (status = 200, description = "Marked read", body = ReadAllResponse),
+        (status = 422, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/me/notifications/read-all")]
+pub async fn read_all(
+    state: Data<AppState>,
+    caller: Caller,
+    body: JsonBody<ReadAllRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Action::ReadSelf)?;
+    let me = caller.actor()?.user_id.into();
+    let marked = state
+        .store
+        .mark_all_notifications_read(me, body.parse()?.up_to)
+        .await?;
+    let unread = state.store.unread_notifications(me).await?;
+    Ok(HttpResponse::Ok().json(ReadAllResponse { marked, unread }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_task_counts_its_days_and_is_overdue_only_once_past() {
+        let d = |day| NaiveDate::from_ymd_opt(2026, 12, day).unwrap_or_default();
+        let item = |due| TaskItem {
+            kind: TaskKind::ReplySuggestion,
+            suggestion_id: Uuid::from_u128(1),
+            record_id: None,
+            label: "2026-0001".into(),
+            due_on: due,
+            since: None,
+        };
+        let v = task_view(item(Some(d(20))), d(6));
+        assert_eq!((v.days_left, v.overdue), (Some(14), false));
+        assert_eq!(
+            v.subject.link,
+            "/api/v1/suggestions/00000000-0000-0000-0000-000000000001"
+        );
+        let v = task_view(item(Some(d(6))), d(6));
+        assert_eq!((v.days_left, v.overdue), (Some(0), false));
+        let v = task_view(item(Some(d(5))), d(6));
+        assert_eq!((v.days_left, v.overdue), (Some(-1), true));
+        let v = task_view(item(None), d(6));
+        assert_eq!((v.days_left, v.overdue), (None, false));
+    }
+}

@@ -1,0 +1,226 @@
+//! Notifications: the notices of the domain written once per person, and
+//! each person's inbox.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use renda_domain::notice::{Notice, NoticeKind, Recipient, SubjectKind};
+use renda_domain::user::UserStatus;
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use crate::entities::{notification as n, user as u};
+use crate::error::StoreResult;
+use crate::error::parse_stored;
+use crate::{Store, StoreError};
+
+/// A notification in a person's inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    pub id: Uuid,
+    pub kind: NoticeKind,
+    pub subject_kind: SubjectKind,
+    pub subject_id: Uuid,
+    pub text: String,
+    pub due_on: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+fn from_model(m: n::Model) -> StoreResult<Notification> {
+    Ok(Notification {
+        id: m.id,
+        kind: parse_stored(&m.kind)?,
+        subject_kind: parse_stored(&m.subject_kind)?,
+        subject_id: m.subject_id,
+        text: m.text,
+        due_on: m.due_on,
+        created_at: m.created_at,
+        read_at: m.read_at,
+    })
+}
+
+/// The active accounts a notice's recipients stand for, each once.
+async fn accounts<Conn: ConnectionTrait>(c: &Conn, to: &[Recipient]) -> StoreResult<Vec<Uuid>> {
+    let mut ids = Vec::new();
+    for r in to {
+        let q = u::Entity::find()
+            .select_only()
+            .column(u::Column::Id)
+            .filter(u::Column::Status.eq(UserStatus::Active.as_str()))
+            .filter(u::Column::DeletedAt.is_null());
+        let q = match *r {
+            Recipient::User(id) => q.filter(u::Column::Id.eq(Uuid::from(id))),
+            Recipient::Deputy(id) => q.filter(u::Column::DeputyId.eq(Uuid::from(id))),
+            Recipient::Unit(id) => q.filter(u::Column::UnitId.eq(Uuid::from(id))),
+            Recipient::Role(role) => {
+                q.filter(u::Column::Roles.like(format!("%,{},%", role.as_str())))
+            }
+        };
+        ids.extend(q.into_tuple::<Uuid>().all(c).await?);
+    }
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// Writes `notice` to each account it reaches, once: a person who has it
+/// already (the same key) keeps the one they have. Returns how many were
+/// written.
+pub(crate) async fn write<Conn: ConnectionTrait>(c: &Conn, notice: &Notice) -> StoreResult<u64> {
+    let users = accounts(c, &notice.to).await?;
+    if users.is_empty() {
+        return Ok(0);
+    }
+    let (key, text, now) = (notice.key(), notice.text(), renda_domain::time::now());
+    let rows = users.into_iter().map(|user_id| n::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user_id),
+        kind: Set(notice.kind.as_str().to_owned()),
+        subject_kind: Set(notice.subject.kind.as_str().to_owned()),
+        subject_id: Set(notice.subject.id),
+        text: Set(text.clone()),
+        due_on: Set(notice.due_on),
+        key: Set(key.clone()),
+        created_at: Set(now),
+        read_at: Set(None),
+    });
+    let written = n::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([n::Column::UserId, n::Column::Key])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(c)
+        .await?;
+    Ok(written)
+}
+
+/// Which of a person's notifications to list.
+#[derive(Debug, Clone, Default)]
+pub struct InboxQuery {
+    pub unread_only: bool,
+    pub kind: Option<NoticeKind>,
+    /// Older than this notification (the previous page's last).
+    pub before: Option<Uuid>,
+    pub limit: u64,
+}
+
+/// A page of the inbox, newest first.
+#[derive(Debug, Clone)]
+pub struct InboxPage {
+    pub items: Vec<Notification>,
+    /// The last item's id when more follow.
+    pub next: Option<Uuid>,
+}
+
+impl Store {
+    /// The person's notifications, newest first.
+    pub async fn notifications(&self, user_id: Uuid, q: &InboxQuery) -> StoreResult<InboxPage> {
+        let mut s = n::Entity::find().filter(n::Column::UserId.eq(user_id));
+        if q.unread_only {
+            s = s.filter(n::Column::ReadAt.is_null());
+        }
+        if let Some(k) = q.kind {
+            s = s.filter(n::Column::Kind.eq(k.as_str()));
+        }
+        if let Some(b) = q.before {
+            s = s.filter(n::Column::Id.lt(b));
+        }
+        let limit = q.limit.max(1);
+        let mut rows = s
+            .order_by_desc(n::Column::Id)
+            .limit(limit + 1)
+            .all(&self.db)
+            .await?;
+        let more = rows.len() as u64 > limit;
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        let next = if more {
+            rows.last().map(|m| m.id)
+        } else {
+            None
+        };
+        let items = rows
+            .into_iter()
+            .map(from_model)
+            .collect::<StoreResult<_>>()?;
+        Ok(InboxPage { items, next })
+    }
+
+    /// The person's notifications made at or after `since`, oldest first
+    /// (at most `limit`): what a live stream sends next.
+    pub async fn notifications_since(
+        &self,
+        user_id: Uuid,
+        since: DateTime<Utc>,
+        limit: u64,
+    ) -> StoreResult<Vec<Notification>> {
+        n::Entity::find()
+            .filter(n::Column::UserId.eq(user_id))
+            .filter(n::Column::CreatedAt.gte(since))
+            .order_by_asc(n::Column::CreatedAt)
+            .order_by_asc(n::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(from_model)
+            .collect()
+    }
+
+    /// How many of the person's notifications are unread.
+    pub async fn unread_notifications(&self, user_id: Uuid) -> StoreResult<u64> {
+        Ok(n::Entity::find()
+            .filter(n::Column::UserId.eq(user_id))
+            .filter(n::Column::ReadAt.is_null())
+            .count(&self.db)
+            .await?)
+    }
+
+    /// One of the person's notifications; another's is not found.
+    pub async fn notification(&self, user_id: Uuid, id: Uuid) -> StoreResult<Notification> {
+        n::Entity::find_by_id(id)
+            .filter(n::Column::UserId.eq(user_id))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)
+            .and_then(from_model)
+    }
+
+    /// Marks one of the person's notifications read (a read one keeps the
+    /// time it was first read) and returns it.
+    pub async fn mark_notification_read(
+        &self,
+        user_id: Uuid,
+        id: Uuid,
+    ) -> StoreResult<Notification> {
+        n::Entity::update_many()
+            .col_expr(n::Column::ReadAt, Expr::value(renda_domain::time::now()))
+            .filter(n::Column::Id.eq(id))
+            .filter(n::Column::UserId.eq(user_id))
+            .filter(n::Column::ReadAt.is_null())
+            .exec(&self.db)
+            .await?;
+        self.notification(user_id, id).await
+    }
+
+    /// Marks every unread notification of the person read, up to and
+    /// including `up_to` when given (so that one arriving meanwhile stays
+    /// unread); returns how many.
+    pub async fn mark_all_notifications_read(
+        &self,
+        user_id: Uuid,
+        up_to: Option<Uuid>,
+    ) -> StoreResult<u64> {
+        let mut q = n::Entity::update_many()
+            .col_expr(n::Column::ReadAt, Expr::value(renda_domain::time::now()))
+            .filter(n::Column::UserId.eq(user_id))
+            .filter(n::Column::ReadAt.is_null());
+        if let Some(id) = up_to {
+            q = q.filter(n::Column::Id.lte(id));
+        }
+        Ok(q.exec(&self.db).await?.rows_affected)
+    }
+}

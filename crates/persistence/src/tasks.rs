@@ -1,0 +1,329 @@
+//! Work queues: the domain's queue rules, each turned into one query.
+//! Nothing here decides what waits for whom; it only spells the rule of
+//! [`renda_domain::tasks`] in SQL.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use renda_domain::notice::label;
+use renda_domain::suggestion::{CoSignatureStatus, HandlingPolicy, RequestStatus};
+use renda_domain::tasks::{
+    Also, CONSULTATION_OPEN_STATUSES, Due, Holder, Party, SUGGESTION_QUEUES, TaskKind,
+};
+use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement};
+use sea_orm::{FromQueryResult, StatementBuilder};
+use uuid::Uuid;
+
+use crate::Store;
+use crate::error::StoreResult;
+
+/// One task: the suggestion it concerns, the record in it that waits
+/// (a request, a consultation) if not the suggestion itself, and when it
+/// is due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskItem {
+    pub kind: TaskKind,
+    pub suggestion_id: Uuid,
+    pub record_id: Option<Uuid>,
+    pub label: String,
+    pub due_on: Option<NaiveDate>,
+    /// Since when it waits (the request made, the reply given, ...), when known.
+    pub since: Option<DateTime<Utc>>,
+}
+
+/// Where a page of tasks ended: the kind and the record last listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskCursor {
+    pub kind: TaskKind,
+    pub id: Uuid,
+}
+
+/// A page of tasks, with how many of each kind wait in all.
+#[derive(Debug, Clone)]
+pub struct TaskPage {
+    pub counts: Vec<(TaskKind, u64)>,
+    pub items: Vec<TaskItem>,
+    pub next: Option<TaskCursor>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Row {
+    id: Uuid,
+    suggestion_id: Uuid,
+    number: Option<String>,
+    title: String,
+    due_on: Option<NaiveDate>,
+    since: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Count {
+    n: i64,
+}
+
+fn col(table: &str, c: &str) -> Expr {
+    Expr::col((Alias::new(table), Alias::new(c)))
+}
+
+const S: &str = "suggestions";
+const CU: &str = "suggestion_co_units";
+const CS: &str = "suggestion_co_signers";
+const RQ: &str = "suggestion_requests";
+const CO: &str = "suggestion_consultations";
+
+/// What identifies a holder in a query: the ids that are absent match
+/// nothing.
+fn nil_or(id: Option<impl Into<Uuid>>) -> Uuid {
+    id.map_or(Uuid::nil(), Into::into)
+}
+
+/// The query of one kind of task for `who`: the table it lists, the
+/// column ordering it (after its id), and the filter. `None` when the
+/// kind has no queue.
+fn query(kind: TaskKind, who: &Holder) -> Option<(SelectStatement, &'static str, Expr)> {
+    let unit = nil_or(who.unit_id);
+    let deputy = nil_or(who.deputy_id);
+    let mut q = Query::select();
+    q.from(Alias::new(S))
+        .and_where(col(S, "deleted_at").is_null());
+    if let Some(sq) = SUGGESTION_QUEUES.iter().find(|q| q.kind == kind) {
+        let statuses: Vec<&str> = sq.statuses.iter().map(|s| s.as_str()).collect();
+        q.and_where(col(S, "status").is_in(statuses));
+        let mut order: Expr = col(S, "id");
+        let mut due: Expr = Expr::val(None::<NaiveDate>);
+        match sq.party {
+            Party::Office => {}
+            Party::LeadUnit => {
+                q.and_where(col(S, "lead_unit_id").eq(unit));
+            }
+            Party::CoUnitWithoutOpinion => {
+                q.inner_join(
+                    Alias::new(CU),
+                    Cond::all()
+                        .add(col(CU, "suggestion_id").equals((Alias::new(S), Alias::new("id"))))
+                        .add(col(CU, "unit_id").eq(unit))
+                        .add(col(CU, "opinion").is_null()),
+                );
+            }
+            Party::LetterUnit => {
+                q.and_where(col(S, "letter_unit_id").eq(unit))
+                    .and_where(col(S, "letter_acknowledged_at").is_null());
+            }
+            Party::LeadDeputy => {
+                q.and_where(col(S, "lead_deputy_id").eq(deputy));
+            }
+            Party::InvitedCoSigner => {
+                q.inner_join(
+                    Alias::new(CS),
+                    Cond::all()
+                        .add(col(CS, "suggestion_id").equals((Alias::new(S), Alias::new("id"))))
+                        .add(col(CS, "deputy_id").eq(deputy))
+                        .add(col(CS, "status").eq(CoSignatureStatus::Invited.as_str())),
+                );
+            }
+            Party::Supervisor => {
+                q.and_where(col(S, "supervisor_id").eq(Uuid::from(who.user_id)));
+            }
+        }
+        match sq.also {
+            Also::Nothing => {}
+            Also::NotEvaluated => {
+                q.and_where(col(S, "evaluation_result").is_null());
+            }
+            Also::RedNotSignedOff => {
+                q.and_where(col(S, "color").eq("red"))
+                    .and_where(col(S, "signed_off_at").is_null());
+            }
+        }
+        let mut since: Expr = col(S, "updated_at");
+        match sq.due {
+            Due::None => {}
+            Due::Deadline => {
+                due = col(S, "deadline");
+                order = Func::coalesce([col(S, "deadline"), Expr::val(far())]).into();
+                since = col(S, "assigned_at");
+            }
+            Due::CoUnitDeadline => {
+                due = col(CU, "deadline");
+                order = Func::coalesce([col(CU, "deadline"), Expr::val(far())]).into();
+                since = col(S, "assigned_at");
+            }
+            Due::Evaluation => {
+                order = col(S, "replied_at");
+                since = col(S, "replied_at");
+            }
+        }
+        q.expr_as(col(S, "id"), Alias::new("id"))
+            .expr_as(col(S, "id"), Alias::new("suggestion_id"))
+            .expr_as(col(S, "number"), Alias::new("number"))
+            .expr_as(col(S, "title"), Alias::new("title"))
+            .expr_as(due, Alias::new("due_on"))
+            .expr_as(since, Alias::new("since"));
+        return Some((q, S, order));
+    }
+    let (table, record_filter, since) = match kind {
+        TaskKind::DecideRequest if who.can_be(Party::Office) => (
+            RQ,
+            Cond::all().add(col(RQ, "status").eq(RequestStatus::Pending.as_str())),
+            col(RQ, "created_at"),
+        ),
+        TaskKind::ConfirmConsultation if who.can_be(Party::LeadDeputy) => {
+            let open: Vec<&str> = CONSULTATION_OPEN_STATUSES
+                .iter()
+                .map(|s| s.as_str())
+                .collect();
+            q.and_where(col(S, "lead_deputy_id").eq(deputy))
+                .and_where(col(S, "status").is_in(open));
+            (
+                CO,
+                Cond::all().add(col(CO, "response").is_null()),
+                col(CO, "created_at"),
+            )
+        }
+        _ => return None,
+    };
+    q.inner_join(
+        Alias::new(table),
+        record_filter.add(col(table, "suggestion_id").equals((Alias::new(S), Alias::new("id")))),
+    )
+    .expr_as(col(table, "id"), Alias::new("id"))
+    .expr_as(col(S, "id"), Alias::new("suggestion_id"))
+    .expr_as(col(S, "number"), Alias::new("number"))
+    .expr_as(col(S, "title"), Alias::new("title"))
+    .expr_as(Expr::val(None::<NaiveDate>), Alias::new("due_on"))
+    .expr_as(since, Alias::new("since"));
+    Some((q, table, col(table, "id")))
+}
+
+/// The sort value of a task without a due date: after every date.
+fn far() -> NaiveDate {
+    NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
+}
+
+impl Store {
+    /// The tasks waiting for `who`: how many of each kind it can hold, and
+    /// a page of them (of `only` the kinds given, if any) in the domain's
+    /// order of kinds, each kind by due date and then age, after `after`.
+    pub async fn tasks(
+        &self,
+        who: &Holder,
+        only: &[TaskKind],
+        after: Option<TaskCursor>,
+        limit: u64,
+        policy: &HandlingPolicy,
+    ) -> StoreResult<TaskPage> {
+        let b = self.db.get_database_backend();
+        let kinds: Vec<TaskKind> = who
+            .kinds()
+            .into_iter()
+            .filter(|k| only.is_empty() || only.contains(k))
+            .collect();
+        let mut counts = Vec::new();
+        let mut items = Vec::new();
+        let limit = std::cmp::Ord::max(limit, 1);
+        let mut more = false;
+        let start = after.and_then(|c| kinds.iter().position(|k| *k == c.kind));
+        for (i, kind) in kinds.iter().copied().enumerate() {
+            let Some((q, table, order)) = query(kind, who) else {
+                continue;
+            };
+            let mut count = q.clone();
+            count.clear_selects().expr_as(
+                Expr::col((Alias::new(table), Alias::new("id"))).count(),
+                Alias::new("n"),
+            );
+            let n = Count::find_by_statement(StatementBuilder::build(&count, &b))
+                .one(&self.db)
+                .await?
+                .map_or(0, |c| c.n);
+            counts.push((kind, u64::try_from(n).unwrap_or(0)));
+            if more || start.is_some_and(|s| i < s) {
+                continue;
+            }
+            let left = limit + 1 - items.len() as u64;
+            let mut page = q;
+            if let Some(c) = after.filter(|c| c.kind == kind) {
+                // After the cursor's record in this kind's order: its sort
+                // value read back from the record itself.
+                let id = col(table, "id");
+                let mut at = Query::select();
+                at.expr(order.clone())
+                    .from(Alias::new(S))
+                    .and_where(id.clone().eq(c.id));
+                if table != S {
+                    at.inner_join(
+                        Alias::new(table),
+                        col(table, "suggestion_id").equals((Alias::new(S), Alias::new("id"))),
+                    );
+                }
+                if let Some(sq) = SUGGESTION_QUEUES.iter().find(|q| q.kind == kind)
+                    && sq.due == Due::CoUnitDeadline
+                {
+                    at.inner_join(
+                        Alias::new(CU),
+                        Cond::all()
+                            .add(col(CU, "suggestion_id").equals((Alias::new(S), Alias::new("id"))))
+                            .add(col(CU, "unit_id").eq(nil_or(who.unit_id))),
+                    );
+                }
+                let cursor_order = Expr::SubQuery(
+                    None,
+                    Box::new(sea_orm::sea_query::SubQueryStatement::SelectStatement(at)),
+                );
+                page.cond_where(
+                    Cond::any().add(order.clone().gt(cursor_order.clone())).add(
+                        Cond::all()
+                            .add(order.clone().eq(cursor_order))
+                            .add(id.gt(c.id)),
+                    ),
+                );
+            }
+            page.order_by_expr(order, Order::Asc)
+                .order_by_expr(col(table, "id"), Order::Asc)
+                .limit(left);
+            let rows = Row::find_by_statement(StatementBuilder::build(&page, &b))
+                .all(&self.db)
+                .await?;
+            for r in rows {
+                if items.len() as u64 == limit {
+                    more = true;
+                    break;
+                }
+                let due_on = match kind {
+                    TaskKind::EvaluateReply => r.since.and_then(|t| policy.evaluation_due_after(t)),
+                    _ => r.due_on,
+                };
+                items.push(TaskItem {
+                    kind,
+                    suggestion_id: r.suggestion_id,
+                    record_id: (r.id != r.suggestion_id).then_some(r.id),
+                    label: label(r.number.as_deref(), &r.title),
+                    due_on,
+                    since: r.since,
+                });
+            }
+        }
+        // A page that ends with its kind may still have tasks of a kind
+        // after it.
+        if let Some(last) = items.last().map(|t| t.kind)
+            && items.len() as u64 == limit
+            && let Some(at) = kinds.iter().position(|k| *k == last)
+        {
+            more = more
+                || counts
+                    .iter()
+                    .any(|(k, n)| *n > 0 && kinds.iter().position(|o| o == k) > Some(at));
+        }
+        let next = if more {
+            items.last().map(|t| TaskCursor {
+                kind: t.kind,
+                id: t.record_id.unwrap_or(t.suggestion_id),
+            })
+        } else {
+            None
+        };
+        Ok(TaskPage {
+            counts,
+            items,
+            next,
+        })
+    }
+}
