@@ -246,6 +246,9 @@ def main():
             ("a deputy's own list", deputy, base + "/api/v1/suggestions?limit=20", None),
             ("a unit's list", unit, base + "/api/v1/suggestions?limit=20", None),
             ("statistics", staff, base + "/api/v1/suggestions/stats", None),
+            ("a unit's tasks (/me/tasks)", unit, base + "/api/v1/me/tasks", None),
+            ("the office's tasks (/me/tasks)", staff, base + "/api/v1/me/tasks", None),
+            ("a deputy's tasks (/me/tasks)", deputy, base + "/api/v1/me/tasks", None),
             ("create + submit", deputy, base + "/api/v1/suggestions", os.path.join(HERE, "create_submit.lua")),
         ]
         only = set(args.only.split(",")) if args.only else None

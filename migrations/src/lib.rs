@@ -34,6 +34,7 @@ mod m20261205_000025_livelihood_quorum;
 mod m20261205_000026_body_votes;
 mod m20261205_000027_suggestion_figures;
 mod m20261206_000028_notifications;
+mod m20261206_000029_deliveries;
 
 pub struct Migrator;
 
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000026_body_votes::Migration),
             Box::new(m20261205_000027_suggestion_figures::Migration),
             Box::new(m20261206_000028_notifications::Migration),
+            Box::new(m20261206_000029_deliveries::Migration),
         ]
     }
 }

@@ -314,6 +314,17 @@ impl TestApp {
         .await
     }
 
+    pub async fn put(&self, path: &str, token: Option<&str>, body: &Value) -> Answer {
+        Answer::read(
+            self.request(Method::PUT, path, token)
+                .json(body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
     pub async fn delete(&self, path: &str, token: Option<&str>) -> Answer {
         Answer::read(
             self.request(Method::DELETE, path, token)

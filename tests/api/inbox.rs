@@ -268,37 +268,47 @@ async fn tasks_page_across_kinds_without_repeats_and_refuse_bad_parameters() {
     for id in &want[..2] {
         o.op(&o.staff, id, "register", json!({})).await.ok(200);
     }
-    let mut seen = Vec::new();
-    let mut query = "?limit=2".to_owned();
-    loop {
-        let page = tasks(&o, &o.staff, &query).await;
-        assert_eq!(page["total"], 3);
-        assert!(page["items"].as_array().unwrap().len() <= 2);
-        for i in page["items"].as_array().unwrap() {
-            seen.push((
-                i["kind"].as_str().unwrap().to_owned(),
-                i["subject"]["id"].as_str().unwrap().to_owned(),
-            ));
+    // Pages of one (each ends at a kind's last) and of two (across kinds)
+    // list each task once, kind by kind.
+    for size in [1, 2] {
+        let mut seen = Vec::new();
+        let mut query = format!("?limit={size}");
+        loop {
+            let page = tasks(&o, &o.staff, &query).await;
+            assert_eq!(page["total"], 3);
+            assert!(page["items"].as_array().unwrap().len() <= size);
+            for i in page["items"].as_array().unwrap() {
+                seen.push((
+                    i["kind"].as_str().unwrap().to_owned(),
+                    i["subject"]["id"].as_str().unwrap().to_owned(),
+                ));
+            }
+            match page["next_cursor"].as_str() {
+                Some(c) => query = format!("?limit={size}&cursor={c}"),
+                None => break,
+            }
         }
-        match page["next_cursor"].as_str() {
-            Some(c) => query = format!("?limit=2&cursor={c}"),
-            None => break,
-        }
+        let kinds: Vec<&str> = seen.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "register_suggestion",
+                "assign_suggestion",
+                "assign_suggestion"
+            ],
+            "pages of {size}"
+        );
+        let mut ids: Vec<String> = seen.into_iter().map(|(_, i)| i).collect();
+        ids.sort();
+        want.sort();
+        assert_eq!(ids, want, "pages of {size}");
     }
-    // The office's kinds in order: one to register, then two to assign.
-    let kinds: Vec<&str> = seen.iter().map(|(k, _)| k.as_str()).collect();
-    assert_eq!(
-        kinds,
-        [
-            "register_suggestion",
-            "assign_suggestion",
-            "assign_suggestion"
-        ]
-    );
-    let mut ids: Vec<String> = seen.into_iter().map(|(_, i)| i).collect();
-    ids.sort();
-    want.sort();
-    assert_eq!(ids, want);
+    // One kind listed, the counts still cover every kind.
+    let one = tasks(&o, &o.staff, "?kind=assign_suggestion").await;
+    assert_eq!(one["total"], 3);
+    assert_eq!(one["items"].as_array().unwrap().len(), 2);
+    assert_eq!(one["counts"][0]["kind"], "register_suggestion");
+    assert_eq!(one["counts"][0]["count"], 1);
 
     for bad in ["?limit=0", "?limit=101", "?kind=nothing", "?cursor=%21%21"] {
         let a = o
@@ -486,7 +496,7 @@ async fn reminders_are_written_once_across_restarts_and_two_instances() {
     let run = |store: renda_persistence::Store, who: &'static str, days: i64| {
         let today = o.app.clock.today() + chrono::Duration::days(days);
         async move {
-            renda::run_reminders(&store, who, today, &policy)
+            renda::run_reminders(&store, who, today, &policy, None)
                 .await
                 .unwrap()
         }
@@ -538,25 +548,85 @@ async fn one_instance_holds_the_reminder_job_at_a_time() {
     let now = renda_domain::time::now();
     let lease = chrono::Duration::minutes(10);
     let job = renda_persistence::jobs::REMINDERS;
-    assert!(o.app.store.claim_job(job, "a", now, lease).await.unwrap());
-    assert!(!second.store.claim_job(job, "b", now, lease).await.unwrap());
+    assert!(
+        o.app
+            .store
+            .claim_job(job, "a", now, lease, None)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !second
+            .store
+            .claim_job(job, "b", now, lease, None)
+            .await
+            .unwrap()
+    );
     // Its holder may renew it; a finished run frees it.
-    assert!(o.app.store.claim_job(job, "a", now, lease).await.unwrap());
+    assert!(
+        o.app
+            .store
+            .claim_job(job, "a", now, lease, None)
+            .await
+            .unwrap()
+    );
     o.app.store.finish_job(job, "a", now).await.unwrap();
-    assert!(second.store.claim_job(job, "b", now, lease).await.unwrap());
+    assert!(
+        second
+            .store
+            .claim_job(job, "b", now, lease, None)
+            .await
+            .unwrap()
+    );
     // A holder that died lets its lease run out; then another claims it.
     let later = now + chrono::Duration::minutes(11);
-    assert!(o.app.store.claim_job(job, "a", later, lease).await.unwrap());
+    assert!(
+        o.app
+            .store
+            .claim_job(job, "a", later, lease, None)
+            .await
+            .unwrap()
+    );
     // While another holds it, a run writes nothing and says so.
     let held = renda::run_reminders(
         &second.store,
         "b",
         o.app.clock.today(),
         &HandlingPolicy::default(),
+        None,
     )
     .await
     .unwrap();
     assert_eq!(held, None);
+    // Run hourly, a run within the hour is not repeated by any instance.
+    o.app.store.finish_job(job, "a", later).await.unwrap();
+    let hourly = Some(chrono::Duration::hours(1));
+    let policy = HandlingPolicy::default();
+    let today = o.app.clock.today();
+    let first = renda::run_reminders(&second.store, "b", today, &policy, hourly);
+    assert_eq!(
+        first.await.unwrap(),
+        None,
+        "the first instance ran it at `later`"
+    );
+    o.app.sql("UPDATE job_leases SET last_run_at = NULL").await;
+    let first = renda::run_reminders(&second.store, "b", today, &policy, hourly);
+    assert_eq!(first.await.unwrap(), Some(0));
+    let again = renda::run_reminders(&o.app.store, "a", today, &policy, hourly);
+    assert_eq!(again.await.unwrap(), None);
+}
+
+/// Opens `token`'s live stream, resuming after `last` if given.
+async fn open_stream(o: &Office, token: &str, last: Option<String>) -> reqwest::Response {
+    let mut req = o
+        .app
+        .client
+        .get(o.app.url("/api/v1/me/events"))
+        .bearer_auth(token);
+    if let Some(id) = last {
+        req = req.header("last-event-id", id);
+    }
+    req.send().await.unwrap()
 }
 
 /// Reads `r`'s server-sent events until one of `kind` arrives (its
@@ -590,18 +660,8 @@ async fn next_event(
 async fn a_live_stream_brings_news_from_any_instance_within_a_second() {
     let o = office().await;
     let second = o.app.second_instance().await;
-    let open = |last: Option<String>| {
-        let mut req = o
-            .app
-            .client
-            .get(o.app.url("/api/v1/me/events"))
-            .bearer_auth(&o.unit_tokens[0]);
-        if let Some(id) = last {
-            req = req.header("last-event-id", id);
-        }
-        req.send()
-    };
-    let mut r = open(None).await.unwrap();
+    let open = |last: Option<String>| open_stream(&o, &o.unit_tokens[0], last);
+    let mut r = open(None).await;
     assert_eq!(r.status(), 200);
     assert_eq!(
         r.headers()["content-type"].to_str().unwrap(),
@@ -679,7 +739,7 @@ async fn a_live_stream_brings_news_from_any_instance_within_a_second() {
         )
         .await
         .ok(201);
-    let mut again = open(nid).await.unwrap();
+    let mut again = open(nid).await;
     let mut buf = String::new();
     let (_, missed) = next_event(&mut again, &mut buf, "notification", second_ok)
         .await
@@ -695,4 +755,72 @@ async fn a_live_stream_brings_news_from_any_instance_within_a_second() {
         .get("/api/v1/me/events", None)
         .await
         .problem(401, "unauthenticated");
+}
+
+#[tokio::test]
+async fn a_live_stream_sends_a_burst_whole_and_a_resumed_one_sends_nothing_twice() {
+    use renda_domain::notice::{Notice, NoticeKind, Occasion, Recipient, Subject, SubjectKind};
+    let o = office().await;
+    let unit: uuid::Uuid = o.units[0].parse().unwrap();
+    let open = |last: Option<String>| open_stream(&o, &o.unit_tokens[0], last);
+    let mut r = open(None).await;
+    let mut buf = String::new();
+    let second = std::time::Duration::from_secs(1);
+    let (first_id, _) = next_event(&mut r, &mut buf, "tasks", second).await.unwrap();
+    // A burst of 150 within the look-back (a batch assigned at once).
+    for v in 0..150 {
+        let notice = Notice {
+            kind: NoticeKind::SuggestionAssigned,
+            to: vec![Recipient::Unit(unit.into())],
+            subject: Subject {
+                kind: SubjectKind::Suggestion,
+                id: uuid::Uuid::now_v7(),
+                label: format!("2026-{v:04}"),
+            },
+            occasion: Occasion::Version(v),
+            due_on: None,
+            approved: None,
+        };
+        assert_eq!(o.app.store.notify(&notice).await.unwrap(), 1);
+    }
+    let mut ids = Vec::new();
+    while let Some((id, n)) = next_event(&mut r, &mut buf, "notification", second * 3).await {
+        assert_eq!(id.as_deref(), n["id"].as_str());
+        ids.push(id.unwrap());
+        if ids.len() == 150 {
+            break;
+        }
+    }
+    assert_eq!(ids.len(), 150, "every one of the burst arrives");
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 150, "none twice");
+    assert!(
+        next_event(&mut r, &mut buf, "notification", second)
+            .await
+            .is_none(),
+        "none twice"
+    );
+    drop(r);
+    // Resumed from the last, nothing of the burst comes again; resumed
+    // from the first task counts (before the burst), all of it does.
+    let mut again = open(ids.last().cloned()).await;
+    let mut buf = String::new();
+    assert!(
+        next_event(&mut again, &mut buf, "notification", second)
+            .await
+            .is_none()
+    );
+    drop(again);
+    let mut from_start = open(first_id).await;
+    let mut buf = String::new();
+    let mut n = 0;
+    while next_event(&mut from_start, &mut buf, "notification", second)
+        .await
+        .is_some()
+    {
+        n += 1;
+    }
+    assert_eq!(n, 150);
 }

@@ -15,6 +15,7 @@ mod congress;
 mod deputies;
 mod errors;
 mod export;
+mod gateways;
 mod handout;
 mod health;
 mod idempotency;

@@ -10,6 +10,7 @@ pub mod code;
 pub mod command;
 mod common_passwords;
 pub mod congress;
+pub mod delivery;
 pub mod deputy;
 pub mod duty;
 pub mod id;

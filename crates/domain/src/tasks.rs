@@ -267,7 +267,7 @@ impl Holder {
 impl SuggestionQueue {
     /// Whether `s` waits in this queue for `who`.
     pub fn holds(&self, s: &Suggestion, who: &Holder) -> bool {
-        if !who.can_be(self.party) || !self.statuses.contains(&s.status) {
+        if s.deleted_at.is_some() || !who.can_be(self.party) || !self.statuses.contains(&s.status) {
             return false;
         }
         let party = match self.party {

@@ -212,6 +212,13 @@ impl Caller {
         self.principal.actor().ok_or_else(ApiError::unauthenticated)
     }
 
+    /// The caller's own account id, for what is theirs alone (their
+    /// inbox, phones, choices): any signed-in caller.
+    pub fn own_id(&self) -> Result<uuid::Uuid, ApiError> {
+        self.require(Action::ReadSelf)?;
+        Ok(self.actor()?.user_id.into())
+    }
+
     /// The audit context of this request.
     pub fn audit(&self) -> AuditCtx {
         let actor = self.principal.actor();

@@ -15,15 +15,25 @@ pub const REMINDERS: &str = "reminders";
 
 impl Store {
     /// Claims `job` for `holder` until `now + lease`, if its lease is
-    /// free, ran out, or is `holder`'s already; true when claimed.
+    /// free, ran out, or is `holder`'s already, and (with `ran_before`) it
+    /// has not run since; true when claimed.
     pub async fn claim_job(
         &self,
         job: &str,
         holder: &str,
         now: DateTime<Utc>,
         lease: Duration,
+        ran_before: Option<DateTime<Utc>>,
     ) -> StoreResult<bool> {
-        let res = jl::Entity::update_many()
+        let mut q = jl::Entity::update_many();
+        if let Some(t) = ran_before {
+            q = q.filter(
+                Cond::any()
+                    .add(jl::Column::LastRunAt.is_null())
+                    .add(jl::Column::LastRunAt.lt(t)),
+            );
+        }
+        let res = q
             .col_expr(jl::Column::Holder, Expr::value(Some(holder.to_owned())))
             .col_expr(jl::Column::LeaseUntil, Expr::value(Some(now + lease)))
             .filter(jl::Column::Name.eq(job))
@@ -42,6 +52,18 @@ impl Store {
     pub async fn finish_job(&self, job: &str, holder: &str, now: DateTime<Utc>) -> StoreResult<()> {
         jl::Entity::update_many()
             .col_expr(jl::Column::LastRunAt, Expr::value(Some(now)))
+            .col_expr(jl::Column::LeaseUntil, Expr::value(None::<DateTime<Utc>>))
+            .filter(jl::Column::Name.eq(job))
+            .filter(jl::Column::Holder.eq(holder))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Gives up `holder`'s lease of `job` without recording a run (it
+    /// failed: the next claim tries again).
+    pub async fn release_job(&self, job: &str, holder: &str) -> StoreResult<()> {
+        jl::Entity::update_many()
             .col_expr(jl::Column::LeaseUntil, Expr::value(None::<DateTime<Utc>>))
             .filter(jl::Column::Name.eq(job))
             .filter(jl::Column::Holder.eq(holder))

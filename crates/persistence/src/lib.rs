@@ -8,6 +8,7 @@ pub mod congress;
 pub mod constituent;
 pub mod crypto;
 pub mod db;
+pub mod delivery;
 pub mod deputies;
 pub mod double_evaluation;
 pub mod duties;

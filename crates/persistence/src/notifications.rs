@@ -86,6 +86,7 @@ pub(crate) async fn write<Conn: ConnectionTrait>(c: &Conn, notice: &Notice) -> S
         key: Set(key.clone()),
         created_at: Set(now),
         read_at: Set(None),
+        fanned_out: Set(false),
     });
     let written = n::Entity::insert_many(rows)
         .on_conflict(
@@ -117,6 +118,12 @@ pub struct InboxPage {
 }
 
 impl Store {
+    /// Writes a notice that no change of a record carries (a reminder, an
+    /// announcement), once per person; returns how many were new.
+    pub async fn notify(&self, notice: &Notice) -> StoreResult<u64> {
+        write(&self.db, notice).await
+    }
+
     /// The person's notifications, newest first.
     pub async fn notifications(&self, user_id: Uuid, q: &InboxQuery) -> StoreResult<InboxPage> {
         let mut s = n::Entity::find().filter(n::Column::UserId.eq(user_id));
@@ -149,18 +156,31 @@ impl Store {
         Ok(InboxPage { items, next })
     }
 
-    /// The person's notifications made at or after `since`, oldest first
-    /// (at most `limit`): what a live stream sends next.
+    /// The person's notifications made at or after `since`, in the order
+    /// they were made, after `after` (the last one read, by time and id),
+    /// at most `limit`: what a live stream sends next, page by page.
     pub async fn notifications_since(
         &self,
         user_id: Uuid,
         since: DateTime<Utc>,
+        after: Option<(DateTime<Utc>, Uuid)>,
         limit: u64,
     ) -> StoreResult<Vec<Notification>> {
-        n::Entity::find()
+        let mut q = n::Entity::find()
             .filter(n::Column::UserId.eq(user_id))
-            .filter(n::Column::CreatedAt.gte(since))
-            .order_by_asc(n::Column::CreatedAt)
+            .filter(n::Column::CreatedAt.gte(since));
+        if let Some((t, id)) = after {
+            q = q.filter(
+                sea_orm::Condition::any()
+                    .add(n::Column::CreatedAt.gt(t))
+                    .add(
+                        sea_orm::Condition::all()
+                            .add(n::Column::CreatedAt.eq(t))
+                            .add(n::Column::Id.gt(id)),
+                    ),
+            );
+        }
+        q.order_by_asc(n::Column::CreatedAt)
             .order_by_asc(n::Column::Id)
             .limit(limit)
             .all(&self.db)

@@ -29,11 +29,24 @@ pub struct TaskItem {
     pub since: Option<DateTime<Utc>>,
 }
 
-/// Where a page of tasks ended: the kind and the record last listed.
+/// Where a page of tasks ended: the kind, the sort value and the record
+/// last listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TaskCursor {
     pub kind: TaskKind,
     pub id: Uuid,
+    /// The due date it was listed by (kinds with a due date).
+    pub date: Option<NaiveDate>,
+    /// The time it was listed by (replies to evaluate).
+    pub time: Option<DateTime<Utc>>,
+}
+
+/// What a kind's tasks are ordered by, after which its ids.
+#[derive(Debug, Clone)]
+enum SortBy {
+    Id,
+    Date(Expr),
+    Time(Expr),
 }
 
 /// A page of tasks, with how many of each kind wait in all.
@@ -52,6 +65,8 @@ struct Row {
     title: String,
     due_on: Option<NaiveDate>,
     since: Option<DateTime<Utc>>,
+    sort_date: Option<NaiveDate>,
+    sort_time: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -78,7 +93,7 @@ fn nil_or(id: Option<impl Into<Uuid>>) -> Uuid {
 /// The query of one kind of task for `who`: the table it lists, the
 /// column ordering it (after its id), and the filter. `None` when the
 /// kind has no queue.
-fn query(kind: TaskKind, who: &Holder) -> Option<(SelectStatement, &'static str, Expr)> {
+fn query(kind: TaskKind, who: &Holder) -> Option<(SelectStatement, &'static str, SortBy)> {
     let unit = nil_or(who.unit_id);
     let deputy = nil_or(who.deputy_id);
     let mut q = Query::select();
@@ -87,7 +102,7 @@ fn query(kind: TaskKind, who: &Holder) -> Option<(SelectStatement, &'static str,
     if let Some(sq) = SUGGESTION_QUEUES.iter().find(|q| q.kind == kind) {
         let statuses: Vec<&str> = sq.statuses.iter().map(|s| s.as_str()).collect();
         q.and_where(col(S, "status").is_in(statuses));
-        let mut order: Expr = col(S, "id");
+        let mut order = SortBy::Id;
         let mut due: Expr = Expr::val(None::<NaiveDate>);
         match sq.party {
             Party::Office => {}
@@ -105,6 +120,7 @@ fn query(kind: TaskKind, who: &Holder) -> Option<(SelectStatement, &'static str,
             }
             Party::LetterUnit => {
                 q.and_where(col(S, "letter_unit_id").eq(unit))
+                    .and_where(col(S, "letter_passed_at").is_not_null())
                     .and_where(col(S, "letter_acknowledged_at").is_null());
             }
             Party::LeadDeputy => {
@@ -138,16 +154,17 @@ fn query(kind: TaskKind, who: &Holder) -> Option<(SelectStatement, &'static str,
             Due::None => {}
             Due::Deadline => {
                 due = col(S, "deadline");
-                order = Func::coalesce([col(S, "deadline"), Expr::val(far())]).into();
+                order = SortBy::Date(Func::coalesce([col(S, "deadline"), Expr::val(far())]).into());
                 since = col(S, "assigned_at");
             }
             Due::CoUnitDeadline => {
                 due = col(CU, "deadline");
-                order = Func::coalesce([col(CU, "deadline"), Expr::val(far())]).into();
+                order =
+                    SortBy::Date(Func::coalesce([col(CU, "deadline"), Expr::val(far())]).into());
                 since = col(S, "assigned_at");
             }
             Due::Evaluation => {
-                order = col(S, "replied_at");
+                order = SortBy::Time(col(S, "replied_at"));
                 since = col(S, "replied_at");
             }
         }
@@ -157,6 +174,7 @@ fn query(kind: TaskKind, who: &Holder) -> Option<(SelectStatement, &'static str,
             .expr_as(col(S, "title"), Alias::new("title"))
             .expr_as(due, Alias::new("due_on"))
             .expr_as(since, Alias::new("since"));
+        select_sort(&mut q, &order);
         return Some((q, S, order));
     }
     let (table, record_filter, since) = match kind {
@@ -190,7 +208,22 @@ fn query(kind: TaskKind, who: &Holder) -> Option<(SelectStatement, &'static str,
     .expr_as(col(S, "title"), Alias::new("title"))
     .expr_as(Expr::val(None::<NaiveDate>), Alias::new("due_on"))
     .expr_as(since, Alias::new("since"));
-    Some((q, table, col(table, "id")))
+    select_sort(&mut q, &SortBy::Id);
+    Some((q, table, SortBy::Id))
+}
+
+/// Selects a kind's sort value as `sort_date` or `sort_time`.
+fn select_sort(q: &mut SelectStatement, order: &SortBy) {
+    let (date, time) = match order {
+        SortBy::Id => (
+            Expr::val(None::<NaiveDate>),
+            Expr::val(None::<DateTime<Utc>>),
+        ),
+        SortBy::Date(e) => (e.clone(), Expr::val(None::<DateTime<Utc>>)),
+        SortBy::Time(e) => (Expr::val(None::<NaiveDate>), e.clone()),
+    };
+    q.expr_as(date, Alias::new("sort_date"))
+        .expr_as(time, Alias::new("sort_time"));
 }
 
 /// The sort value of a task without a due date: after every date.
@@ -211,17 +244,20 @@ impl Store {
         policy: &HandlingPolicy,
     ) -> StoreResult<TaskPage> {
         let b = self.db.get_database_backend();
-        let kinds: Vec<TaskKind> = who
-            .kinds()
-            .into_iter()
-            .filter(|k| only.is_empty() || only.contains(k))
-            .collect();
+        // Counts cover every kind the holder can hold; the page only the
+        // kinds asked for.
+        let kinds = who.kinds();
         let mut counts = Vec::new();
         let mut items = Vec::new();
         let limit = std::cmp::Ord::max(limit, 1);
         let mut more = false;
-        let start = after.and_then(|c| kinds.iter().position(|k| *k == c.kind));
-        for (i, kind) in kinds.iter().copied().enumerate() {
+        let listed: Vec<TaskKind> = kinds
+            .iter()
+            .copied()
+            .filter(|k| only.is_empty() || only.contains(k))
+            .collect();
+        let start = after.and_then(|c| listed.iter().position(|k| *k == c.kind));
+        for kind in kinds.iter().copied() {
             let Some((q, table, order)) = query(kind, who) else {
                 continue;
             };
@@ -234,51 +270,51 @@ impl Store {
                 .one(&self.db)
                 .await?
                 .map_or(0, |c| c.n);
-            counts.push((kind, u64::try_from(n).unwrap_or(0)));
-            if more || start.is_some_and(|s| i < s) {
+            let n = u64::try_from(n).unwrap_or(0);
+            counts.push((kind, n));
+            let Some(i) = listed.iter().position(|k| *k == kind) else {
+                continue;
+            };
+            if n == 0 || start.is_some_and(|s| i < s) {
+                continue;
+            }
+            if items.len() as u64 == limit {
+                more = true;
                 continue;
             }
             let left = limit + 1 - items.len() as u64;
             let mut page = q;
+            let id = col(table, "id");
             if let Some(c) = after.filter(|c| c.kind == kind) {
-                // After the cursor's record in this kind's order: its sort
-                // value read back from the record itself.
-                let id = col(table, "id");
-                let mut at = Query::select();
-                at.expr(order.clone())
-                    .from(Alias::new(S))
-                    .and_where(id.clone().eq(c.id));
-                if table != S {
-                    at.inner_join(
-                        Alias::new(table),
-                        col(table, "suggestion_id").equals((Alias::new(S), Alias::new("id"))),
-                    );
+                // After the cursor's record in this kind's order.
+                let at: Option<(Expr, Expr)> = match (&order, c.date, c.time) {
+                    (SortBy::Id, _, _) => None,
+                    (SortBy::Date(e), Some(d), _) => Some((e.clone(), Expr::val(d))),
+                    (SortBy::Time(e), _, Some(t)) => Some((e.clone(), Expr::val(t))),
+                    // A cursor of another kind's shape: from the start of
+                    // the kind's ids.
+                    (SortBy::Date(e) | SortBy::Time(e), _, _) => Some((e.clone(), e.clone())),
+                };
+                match at {
+                    None => {
+                        page.and_where(id.clone().gt(c.id));
+                    }
+                    Some((e, v)) => {
+                        page.cond_where(
+                            Cond::any()
+                                .add(e.clone().gt(v.clone()))
+                                .add(Cond::all().add(e.eq(v)).add(id.clone().gt(c.id))),
+                        );
+                    }
                 }
-                if let Some(sq) = SUGGESTION_QUEUES.iter().find(|q| q.kind == kind)
-                    && sq.due == Due::CoUnitDeadline
-                {
-                    at.inner_join(
-                        Alias::new(CU),
-                        Cond::all()
-                            .add(col(CU, "suggestion_id").equals((Alias::new(S), Alias::new("id"))))
-                            .add(col(CU, "unit_id").eq(nil_or(who.unit_id))),
-                    );
-                }
-                let cursor_order = Expr::SubQuery(
-                    None,
-                    Box::new(sea_orm::sea_query::SubQueryStatement::SelectStatement(at)),
-                );
-                page.cond_where(
-                    Cond::any().add(order.clone().gt(cursor_order.clone())).add(
-                        Cond::all()
-                            .add(order.clone().eq(cursor_order))
-                            .add(id.gt(c.id)),
-                    ),
-                );
             }
-            page.order_by_expr(order, Order::Asc)
-                .order_by_expr(col(table, "id"), Order::Asc)
-                .limit(left);
+            match &order {
+                SortBy::Id => {}
+                SortBy::Date(e) | SortBy::Time(e) => {
+                    page.order_by_expr(e.clone(), Order::Asc);
+                }
+            }
+            page.order_by_expr(id, Order::Asc).limit(left);
             let rows = Row::find_by_statement(StatementBuilder::build(&page, &b))
                 .all(&self.db)
                 .await?;
@@ -291,35 +327,30 @@ impl Store {
                     TaskKind::EvaluateReply => r.since.and_then(|t| policy.evaluation_due_after(t)),
                     _ => r.due_on,
                 };
-                items.push(TaskItem {
-                    kind,
-                    suggestion_id: r.suggestion_id,
-                    record_id: (r.id != r.suggestion_id).then_some(r.id),
-                    label: label(r.number.as_deref(), &r.title),
-                    due_on,
-                    since: r.since,
-                });
+                items.push((
+                    TaskItem {
+                        kind,
+                        suggestion_id: r.suggestion_id,
+                        record_id: (r.id != r.suggestion_id).then_some(r.id),
+                        label: label(r.number.as_deref(), &r.title),
+                        due_on,
+                        since: r.since,
+                    },
+                    TaskCursor {
+                        kind,
+                        id: r.id,
+                        date: r.sort_date,
+                        time: r.sort_time,
+                    },
+                ));
             }
         }
-        // A page that ends with its kind may still have tasks of a kind
-        // after it.
-        if let Some(last) = items.last().map(|t| t.kind)
-            && items.len() as u64 == limit
-            && let Some(at) = kinds.iter().position(|k| *k == last)
-        {
-            more = more
-                || counts
-                    .iter()
-                    .any(|(k, n)| *n > 0 && kinds.iter().position(|o| o == k) > Some(at));
-        }
         let next = if more {
-            items.last().map(|t| TaskCursor {
-                kind: t.kind,
-                id: t.record_id.unwrap_or(t.suggestion_id),
-            })
+            items.last().map(|(_, c)| *c)
         } else {
             None
         };
+        let items = items.into_iter().map(|(t, _)| t).collect();
         Ok(TaskPage {
             counts,
             items,

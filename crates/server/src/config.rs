@@ -68,6 +68,16 @@ pub struct Config {
     /// livelihood project needs the approval of more than half of the
     /// ballots cast or of every serving deputy of the congress.
     pub livelihood: renda_domain::livelihood::LivelihoodPolicy,
+    /// Notification channels beyond the inbox, each offered when its URL
+    /// is set: `RENDA_SMS_URL`, `RENDA_WECOM_URL`, `RENDA_DINGTALK_URL`,
+    /// `RENDA_PUSH_URL`, each with `_METHOD` (POST), `_HEADERS` (a JSON
+    /// object) and `_BODY` (a template with `{{text}}`, `{{link}}`, and
+    /// `{{phone}}` for SMS or `{{token}}`, `{{platform}}`, `{{title}}` for
+    /// push; SMS has no default body).
+    pub channels: Vec<crate::delivery::ChannelConfig>,
+    /// `RENDA_LINK_BASE`: where links in messages point
+    /// (`<base>/suggestions/<id>`); none when unset.
+    pub link_base: Option<String>,
     /// `RENDA_SESSION_NUMBER_FORMAT` (`{session} 第{seq:4}号`) and
     /// `RENDA_YEAR_NUMBER_FORMAT` (`{year}-{seq:4}`): how suggestions are
     /// numbered during a session and between sessions;
@@ -318,6 +328,8 @@ impl Config {
             handling,
             supervision,
             livelihood,
+            channels: crate::delivery::channels_from(env)?,
+            link_base: env("RENDA_LINK_BASE"),
             numbering,
             motion_thresholds,
             opinion_limit,

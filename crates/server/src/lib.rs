@@ -2,6 +2,7 @@
 //! commands of the `renda` binary.
 
 mod config;
+pub mod delivery;
 pub mod demo;
 mod demo_congress;
 mod demo_supervision;
@@ -455,28 +456,39 @@ pub async fn detect_overdue(store: &Store, today: chrono::NaiveDate) -> anyhow::
 }
 
 /// Writes the reminders due on `today` if this instance (`holder`) can
-/// claim the job: one instance of several runs it at a time, and a
-/// reminder written twice is kept once. `None` when another instance
-/// holds the job; else how many notifications were new.
+/// claim the job, and (with `every`) it has not run within that time: one
+/// instance of several runs it at a time, and a reminder written twice is
+/// kept once. `None` when another instance holds the job or ran it
+/// lately; else how many notifications were new. A failed run is not
+/// recorded, so the next claim tries again.
 pub async fn run_reminders(
     store: &Store,
     holder: &str,
     today: chrono::NaiveDate,
     policy: &renda_domain::suggestion::HandlingPolicy,
+    every: Option<chrono::Duration>,
 ) -> anyhow::Result<Option<u64>> {
     use renda_persistence::jobs::REMINDERS;
     let now = renda_domain::time::now();
+    let lease = chrono::Duration::minutes(10);
     if !store
-        .claim_job(REMINDERS, holder, now, chrono::Duration::minutes(10))
+        .claim_job(REMINDERS, holder, now, lease, every.map(|e| now - e))
         .await?
     {
         return Ok(None);
     }
-    let written = store.write_suggestion_reminders(today, policy).await;
-    store
-        .finish_job(REMINDERS, holder, renda_domain::time::now())
-        .await?;
-    Ok(Some(written?))
+    match store.write_suggestion_reminders(today, policy).await {
+        Ok(n) => {
+            store
+                .finish_job(REMINDERS, holder, renda_domain::time::now())
+                .await?;
+            Ok(Some(n))
+        }
+        Err(e) => {
+            store.release_job(REMINDERS, holder).await?;
+            Err(e.into())
+        }
+    }
 }
 
 /// Background work: seals the audit trail every second, looks for newly
@@ -536,14 +548,11 @@ pub fn spawn_background(
                 }
                 // Hourly, by whichever instance comes first: dates change
                 // by the day, and a missed step is caught up by the next.
-                let last = store.job_last_run(renda_persistence::jobs::REMINDERS).await;
-                let hour_ago = renda_domain::time::now() - chrono::Duration::hours(1);
-                if !matches!(last, Ok(Some(t)) if t > hour_ago) {
-                    match run_reminders(&store, &instance, clock.today(), &handling).await {
-                        Ok(None | Some(0)) => {}
-                        Ok(Some(k)) => tracing::info!(count = k, "reminders written"),
-                        Err(e) => tracing::warn!(error = %e, "could not write reminders"),
-                    }
+                let hourly = Some(chrono::Duration::hours(1));
+                match run_reminders(&store, &instance, clock.today(), &handling, hourly).await {
+                    Ok(None | Some(0)) => {}
+                    Ok(Some(k)) => tracing::info!(count = k, "reminders written"),
+                    Err(e) => tracing::warn!(error = %e, "could not write reminders"),
                 }
             }
             n = n.wrapping_add(1);
@@ -605,9 +614,18 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             ..dispatch::DispatcherConfig::default()
         },
     );
+    let sender = delivery::spawn_deliveries(
+        store.clone(),
+        delivery::DeliveryConfig {
+            channels: config.channels.clone(),
+            link_base: config.link_base.clone(),
+            ..delivery::DeliveryConfig::default()
+        },
+    );
     let result = run(listener, state, config.workers)?.await;
     background.abort();
     dispatcher.abort();
+    sender.abort();
     // Seal what the last requests wrote before closing, and say where the
     // chain ends.
     let _ = store.seal_audit().await;

@@ -350,18 +350,11 @@ pub fn assign(
     if let Some(d) = input.pass_on_due {
         detail["pass_on_due"] = json!(d);
     }
-    let effects = vec![
-        Effect::Assignment {
-            lead_unit_id: input.lead_unit_id,
-            end_reason: None,
-        },
-        notify(
-            &after,
-            NoticeKind::SuggestionAssigned,
-            after.unit_recipients(),
-            after.deadline,
-        ),
-    ];
+    let mut effects = vec![Effect::Assignment {
+        lead_unit_id: input.lead_unit_id,
+        end_reason: None,
+    }];
+    effects.extend(super::notices::assignment_notices(&after));
     Ok(change(after, "assigned", Some(detail), effects))
 }
 

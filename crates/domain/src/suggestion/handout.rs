@@ -179,17 +179,10 @@ pub fn pass_on(
         "co_unit_ids": co,
         "late": ctx.today > due,
     });
-    let effects = vec![
-        Effect::Assignment {
-            lead_unit_id: input.lead_unit_id,
-            end_reason: Some("passed_on"),
-        },
-        super::notices::notify(
-            &after,
-            crate::notice::NoticeKind::SuggestionAssigned,
-            after.unit_recipients(),
-            after.deadline,
-        ),
-    ];
+    let mut effects = vec![Effect::Assignment {
+        lead_unit_id: input.lead_unit_id,
+        end_reason: Some("passed_on"),
+    }];
+    effects.extend(super::notices::assignment_notices(&after));
     Ok(change(after, "passed_on", Some(detail), effects))
 }

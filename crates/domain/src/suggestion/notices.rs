@@ -74,6 +74,32 @@ pub(super) fn notify(
     })
 }
 
+/// The notices of an assignment: the lead unit's with the reply deadline,
+/// each co-unit's with its own.
+pub(super) fn assignment_notices(after: &Suggestion) -> Vec<Effect> {
+    let mut out: Vec<Effect> = after
+        .lead_unit_id
+        .map(|u| {
+            notify(
+                after,
+                NoticeKind::SuggestionAssigned,
+                vec![Recipient::Unit(u)],
+                after.deadline,
+            )
+        })
+        .into_iter()
+        .collect();
+    for c in &after.co_units {
+        out.push(notify(
+            after,
+            NoticeKind::SuggestionAssigned,
+            vec![Recipient::Unit(c.unit_id)],
+            c.deadline,
+        ));
+    }
+    out
+}
+
 /// The invitation to co-sign a new draft, sent to each co-signer named.
 pub fn invitations_of_new_draft(s: &Suggestion) -> Option<Notice> {
     invitations(s, None, Occasion::Version(s.version))
@@ -178,7 +204,8 @@ pub fn reminders(s: &Suggestion, today: NaiveDate, policy: &HandlingPolicy) -> V
             vec![Recipient::Deputy(s.lead_deputy_id)],
             replied,
             step,
-            s.evaluation_due(policy),
+            // A day already past (a policy under 15 days) is not named.
+            s.evaluation_due(policy).filter(|d| *d >= today),
         ));
     }
     out

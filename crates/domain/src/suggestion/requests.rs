@@ -133,6 +133,13 @@ pub fn decide_request(
                     lead_unit_id: new_unit,
                     end_reason: Some("reassigned"),
                 });
+                // The new lead unit learns of it as of an assignment.
+                effects.push(notices::notify(
+                    &after,
+                    crate::notice::NoticeKind::SuggestionAssigned,
+                    vec![crate::notice::Recipient::Unit(new_unit)],
+                    after.deadline,
+                ));
             }
             RequestKind::Extension => {
                 require_status(
@@ -152,11 +159,15 @@ pub fn decide_request(
         }
     }
     let detail = json!({"request_id": req.id, "kind": req.kind, "approved": decision.approved, "note": decision.note});
+    // An approved extension tells its new deadline.
+    let due = (decision.approved && req.kind == RequestKind::Extension)
+        .then_some(after.deadline)
+        .flatten();
     let mut told = notices::notify(
         &after,
         crate::notice::NoticeKind::RequestDecided,
         vec![crate::notice::Recipient::Unit(req.unit_id)],
-        None,
+        due,
     );
     if let Effect::Notify(n) = &mut told {
         n.approved = Some(decision.approved);

@@ -7,8 +7,8 @@
 //! is still sent) and never sending one twice. A client that reconnects
 //! with `Last-Event-ID` gets what it missed.
 
-use std::collections::VecDeque;
-use std::time::Duration;
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
 
 use actix_web::web::{Bytes, Data};
 use actix_web::{HttpRequest, HttpResponse, get};
@@ -32,26 +32,32 @@ const LOOKBACK: chrono::Duration = chrono::Duration::seconds(5);
 /// How often a stream looks for what other instances wrote.
 const POLL: Duration = Duration::from_secs(1);
 /// A comment line this often keeps proxies from closing an idle stream.
-const HEARTBEAT_POLLS: u32 = 15;
-/// Task counts are read again at most this often without a change here.
-const TASK_POLLS: u32 = 10;
+const HEARTBEAT: Duration = Duration::from_secs(15);
+/// Task counts are read again at least this often, and at most this often
+/// however many changes wake the stream.
+const TASKS_EVERY: Duration = Duration::from_secs(10);
+const TASKS_AT_MOST: Duration = Duration::from_secs(1);
 /// A stream ends after this long; the client reconnects with
 /// `Last-Event-ID` (the `retry` field tells it how soon).
-const LIFETIME_POLLS: u32 = 600;
-/// The most notifications sent in one look.
-const BATCH: u64 = 100;
+const LIFETIME: Duration = Duration::from_secs(600);
+/// Notifications read at a time.
+const PAGE: u64 = 100;
 
 struct Stream {
     state: Data<AppState>,
     user_id: Uuid,
     holder: Holder,
-    /// Read from here on (less the lookback).
+    /// The newest notification time seen; each look reads from
+    /// [`LOOKBACK`] before it.
     since: DateTime<Utc>,
-    /// The ids sent lately, not to send again.
-    sent: VecDeque<Uuid>,
+    /// The notifications sent (or received before the stream began) within
+    /// the look-back, not to send again.
+    sent: HashMap<Uuid, DateTime<Utc>>,
     tasks_json: Option<String>,
+    tasks_read: Instant,
     changes: tokio::sync::watch::Receiver<u64>,
-    polls: u32,
+    started: Instant,
+    last_out: Instant,
     /// What is ready to go out.
     out: VecDeque<Bytes>,
     done: bool,
@@ -66,35 +72,68 @@ fn event(id: Option<Uuid>, kind: &str, data: &str) -> Bytes {
     Bytes::from(s)
 }
 
+/// The instant a time-ordered (v7) id was made, if it is one.
+fn id_time(id: Uuid) -> Option<DateTime<Utc>> {
+    let (secs, nanos) = id.get_timestamp()?.to_unix();
+    DateTime::from_timestamp(i64::try_from(secs).ok()?, nanos)
+}
+
 impl Stream {
+    /// Every notification in the look-back window and after, page by
+    /// page.
+    async fn read_window(&mut self) -> Vec<renda_persistence::notifications::Notification> {
+        let from = self.since - LOOKBACK;
+        let mut all = Vec::new();
+        let mut after = None;
+        loop {
+            match self
+                .state
+                .store
+                .notifications_since(self.user_id, from, after, PAGE)
+                .await
+            {
+                Ok(page) => {
+                    let full = page.len() as u64 == PAGE;
+                    after = page.last().map(|n| (n.created_at, n.id));
+                    all.extend(page);
+                    if !full {
+                        return all;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "live stream could not read notifications");
+                    return all;
+                }
+            }
+        }
+    }
+
+    /// Marks what is in the window up to `until` as received.
+    async fn mark_received(&mut self, until: DateTime<Utc>) {
+        for n in self.read_window().await {
+            if n.created_at <= until {
+                self.sent.insert(n.id, n.created_at);
+            }
+        }
+    }
+
     /// Looks for new notifications and changed task counts, queueing
     /// their events.
     async fn look(&mut self, tasks_too: bool) {
-        let from = self.since - LOOKBACK;
-        match self
-            .state
-            .store
-            .notifications_since(self.user_id, from, BATCH)
-            .await
-        {
-            Ok(list) => {
-                for n in list {
-                    if self.sent.contains(&n.id) {
-                        continue;
-                    }
-                    self.since = self.since.max(n.created_at);
-                    self.sent.push_back(n.id);
-                    if self.sent.len() > 4 * BATCH as usize {
-                        self.sent.pop_front();
-                    }
-                    let id = n.id;
-                    let data = serde_json::to_string(&notification_view(n)).unwrap_or_default();
-                    self.out.push_back(event(Some(id), "notification", &data));
-                }
+        for n in self.read_window().await {
+            if self.sent.contains_key(&n.id) {
+                continue;
             }
-            Err(e) => tracing::warn!(error = %e, "live stream could not read notifications"),
+            self.since = self.since.max(n.created_at);
+            self.sent.insert(n.id, n.created_at);
+            let id = n.id;
+            let data = serde_json::to_string(&notification_view(n)).unwrap_or_default();
+            self.out.push_back(event(Some(id), "notification", &data));
         }
+        let horizon = self.since - LOOKBACK - chrono::Duration::seconds(1);
+        self.sent.retain(|_, t| *t >= horizon);
         if tasks_too {
+            self.tasks_read = Instant::now();
             match task_counts(&self.state, &self.holder).await {
                 Ok(t) => {
                     let data = serde_json::to_string(&t).unwrap_or_default();
@@ -112,6 +151,7 @@ impl Stream {
     async fn next(&mut self) -> Option<Bytes> {
         loop {
             if let Some(b) = self.out.pop_front() {
+                self.last_out = Instant::now();
                 return Some(b);
             }
             if self.done {
@@ -120,13 +160,13 @@ impl Stream {
             let changed = tokio::time::timeout(POLL, self.changes.changed())
                 .await
                 .is_ok_and(|r| r.is_ok());
-            self.polls = self.polls.saturating_add(1);
-            if self.polls >= LIFETIME_POLLS {
+            if self.started.elapsed() >= LIFETIME {
                 self.done = true;
             }
-            self.look(changed || self.polls.is_multiple_of(TASK_POLLS))
-                .await;
-            if self.out.is_empty() && self.polls.is_multiple_of(HEARTBEAT_POLLS) {
+            let since_tasks = self.tasks_read.elapsed();
+            let tasks_too = (changed && since_tasks >= TASKS_AT_MOST) || since_tasks >= TASKS_EVERY;
+            self.look(tasks_too).await;
+            if self.out.is_empty() && self.last_out.elapsed() >= HEARTBEAT {
                 self.out.push_back(Bytes::from_static(b": keep-alive\n\n"));
             }
         }
@@ -166,41 +206,69 @@ pub async fn my_events(
         deputy_id: a.deputy_id,
         unit_id: a.unit_id,
     };
-    // From the notification last received, or from now.
+    // From the last event received, or from now. A notification's id
+    // resumes after that notification; the first task counts' id
+    // (`t<microseconds>`) after the moment the stream began.
     let last = req
         .headers()
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<Uuid>().ok());
+        .map(str::trim);
     let now = renda_domain::time::now();
+    let mut resumed = None;
     let since = match last {
-        Some(id) => match state.store.notification(user_id, id).await {
-            Ok(n) => n.created_at,
-            Err(_) => now,
+        Some(l) if l.starts_with('t') => l[1..]
+            .parse::<i64>()
+            .ok()
+            .and_then(DateTime::from_timestamp_micros),
+        Some(l) => match l.parse::<Uuid>() {
+            Ok(id) => match state.store.notification(user_id, id).await {
+                Ok(n) => {
+                    resumed = Some(n.id);
+                    Some(n.created_at)
+                }
+                // Not the caller's, or gone: from the time of its id.
+                Err(_) => id_time(id),
+            },
+            Err(_) => None,
         },
-        None => now,
-    };
+        None => None,
+    }
+    .filter(|t| *t <= now)
+    .unwrap_or(now);
     let mut stream = Stream {
         changes: state.changes.subscribe(),
         state: state.clone(),
         user_id,
         holder,
         since,
-        sent: last.into_iter().collect(),
+        sent: HashMap::new(),
         tasks_json: None,
-        polls: 0,
+        tasks_read: Instant::now(),
+        started: Instant::now(),
+        last_out: Instant::now(),
         out: VecDeque::from([Bytes::from_static(b"retry: 3000\n\n")]),
         done: false,
     };
-    if last.is_none() {
-        // What came before this stream is in the inbox, not news.
-        let recent = state
-            .store
-            .notifications_since(user_id, now - LOOKBACK, BATCH)
-            .await?;
-        stream.sent.extend(recent.into_iter().map(|n| n.id));
+    // What the client had (up to its last event), or what came before the
+    // stream (in the inbox), is not news.
+    stream.mark_received(since).await;
+    if let Some(id) = resumed {
+        stream.sent.insert(id, since);
     }
     stream.look(true).await;
+    // The first task counts carry the moment the stream began, so that a
+    // client that received no notification yet still resumes from there.
+    if let Some(first) = stream
+        .out
+        .iter_mut()
+        .find(|b| b.starts_with(b"event: tasks"))
+    {
+        let at = stream.since.timestamp_micros();
+        let mut with_id = format!("id: t{at}\n").into_bytes();
+        with_id.extend_from_slice(first);
+        *first = Bytes::from(with_id);
+    }
     let body = futures_util::stream::unfold(stream, |mut s| async move {
         s.next().await.map(|b| (Ok::<_, actix_web::Error>(b), s))
     });

@@ -130,6 +130,10 @@ pub struct TaskParams {
 struct TaskCursorWire {
     k: TaskKind,
     i: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    d: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    t: Option<DateTime<Utc>>,
 }
 
 fn task_view(t: TaskItem, today: NaiveDate) -> TaskView {
@@ -183,7 +187,12 @@ pub async fn my_tasks(
         .as_deref()
         .map(decode_opaque::<TaskCursorWire>)
         .transpose()?
-        .map(|c| TaskCursor { kind: c.k, id: c.i });
+        .map(|c| TaskCursor {
+            kind: c.k,
+            id: c.i,
+            date: c.d,
+            time: c.t,
+        });
     let only: Vec<TaskKind> = p.kind.into_iter().collect();
     let page = state
         .store
@@ -204,9 +213,14 @@ pub async fn my_tasks(
             .into_iter()
             .map(|t| task_view(t, today))
             .collect(),
-        next_cursor: page
-            .next
-            .map(|c| encode_opaque(&TaskCursorWire { k: c.kind, i: c.id })),
+        next_cursor: page.next.map(|c| {
+            encode_opaque(&TaskCursorWire {
+                k: c.kind,
+                i: c.id,
+                d: c.date,
+                t: c.time,
+            })
+        }),
     }))
 }
 
@@ -337,8 +351,7 @@ struct NotificationCursorWire {
 )]
 #[get("/me/notifications/unread-count")]
 pub async fn unread_count(state: Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
-    caller.require(Action::ReadSelf)?;
-    let me = caller.actor()?.user_id.into();
+    let me = caller.own_id()?;
     let unread = state.store.unread_notifications(me).await?;
     Ok(HttpResponse::Ok().json(UnreadCount { unread }))
 }
@@ -361,8 +374,7 @@ pub async fn list_notifications(
     caller: Caller,
     params: QueryParams<NotificationParams>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Action::ReadSelf)?;
-    let me = caller.actor()?.user_id.into();
+    let me = caller.own_id()?;
     let p = params.0;
     let before = p
         .cursor
@@ -404,8 +416,7 @@ pub async fn read_one(
     caller: Caller,
     id: Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Action::ReadSelf)?;
-    let me = caller.actor()?.user_id.into();
+    let me = caller.own_id()?;
     let n = state
         .store
         .mark_notification_read(me, id.into_inner())
@@ -447,8 +458,7 @@ pub async fn read_all(
     caller: Caller,
     body: JsonBody<ReadAllRequest>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Action::ReadSelf)?;
-    let me = caller.actor()?.user_id.into();
+    let me = caller.own_id()?;
     let marked = state
         .store
         .mark_all_notifications_read(me, body.parse()?.up_to)

@@ -7,6 +7,7 @@ pub mod clients;
 pub mod common;
 pub mod congress_sessions;
 pub mod constituent;
+pub mod delivery;
 pub mod deputies;
 pub mod duties;
 pub mod events;
@@ -35,6 +36,7 @@ pub fn api(cfg: &mut ServiceConfig) {
     me::configure(cfg);
     inbox::configure(cfg);
     events::configure(cfg);
+    delivery::configure(cfg);
     users::configure(cfg);
     password_resets::configure(cfg);
     clients::configure(cfg);

@@ -14,6 +14,7 @@ pub struct Model {
     pub key: String,
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
+    pub fanned_out: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -396,6 +396,23 @@ fn approving_a_reassignment_moves_the_lead_unit_and_starts_anew() {
             Effect::Assignment { lead_unit_id: CO_UNIT, end_reason: Some("reassigned") },
         ];
         assert_eq!(split(&c.effects).0, want);
+        // The new lead unit is told of its assignment, the old one of the
+        // decision.
+        let kinds: Vec<_> = split(&c.effects)
+            .1
+            .into_iter()
+            .map(|t| (t.0, t.1))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (
+                    NoticeKind::SuggestionAssigned,
+                    vec![Recipient::Unit(CO_UNIT)]
+                ),
+                (NoticeKind::RequestDecided, vec![Recipient::Unit(LEAD_UNIT)]),
+            ]
+        );
         assert_eq!(c.event.action, "request_decided");
     }
 }

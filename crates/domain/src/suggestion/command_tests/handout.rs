@@ -132,13 +132,17 @@ fn an_office_passes_on_by_its_deadline_and_keeps_reading() {
             end_reason: Some("passed_on")
         }]
     );
-    // The department it goes to is told, with the deadline that stays.
-    assert_eq!(told.len(), 1);
+    // The department it goes to is told, with the deadline that stays;
+    // its co-unit with its own.
+    assert_eq!(told.len(), 1 + a.co_units.len());
     assert_eq!(
-        (told[0].0, told[0].2),
-        (NoticeKind::SuggestionAssigned, a.deadline)
+        told[0],
+        (
+            NoticeKind::SuggestionAssigned,
+            vec![Recipient::Unit(OTHER_UNIT)],
+            a.deadline
+        )
     );
-    assert!(told[0].1.contains(&Recipient::Unit(OTHER_UNIT)));
     // A co-unit made the lead unit is no longer a co-unit.
     let to_co = PassOnInput {
         lead_unit_id: CO_UNIT,

@@ -620,15 +620,21 @@ fn assign_green_defaults_to_30_days_and_co_units_to_15_days_earlier() {
         lead_unit_id,
         end_reason: None,
     };
-    // The lead unit and every co-unit are told, with the deadline.
-    let told = (
-        NoticeKind::SuggestionAssigned,
-        [LEAD_UNIT, CO_UNIT, OTHER_UNIT]
-            .map(Recipient::Unit)
-            .to_vec(),
-        Some(d(4, 4)),
-    );
-    assert_eq!(split(&c.effects), (vec![effect], vec![told]));
+    // The lead unit is told with the reply deadline, each co-unit with
+    // its own.
+    let told = |unit, due| {
+        (
+            NoticeKind::SuggestionAssigned,
+            vec![Recipient::Unit(unit)],
+            Some(due),
+        )
+    };
+    let want = vec![
+        told(LEAD_UNIT, d(4, 4)),
+        told(CO_UNIT, d(3, 20)),
+        told(OTHER_UNIT, d(3, 20)),
+    ];
+    assert_eq!(split(&c.effects), (vec![effect], want));
 }
 
 #[test]
