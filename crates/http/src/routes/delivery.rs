@@ -71,8 +71,9 @@ pub struct DeviceList {
 #[schema(example = json!({"platform": "android", "token": "dQw4w9WgXcQ:APA91bH-example", "label": "张伟的手机"}))]
 pub struct DeviceRequest {
     pub platform: DevicePlatform,
-    #[schema(value_type = String, min_length = 1, max_length = 512)]
     pub token: Line<512>,
+    /// A name for the phone; blank is none.
+    #[serde(default, deserialize_with = "crate::patch::blank_none")]
     #[schema(value_type = Option<String>, max_length = 100)]
     pub label: Option<Line<100>>,
 }
