@@ -947,3 +947,42 @@ async fn a_vote_opened_while_its_congress_sits_is_held_at_that_session() {
         .await;
     assert_eq!(r.ok(200)["congress_session_id"], session.as_str());
 }
+
+/// The livelihood rounds waiting for the caller's ballot.
+async fn rounds_to_vote(w: &World, token: &str) -> Vec<String> {
+    let t = w
+        .app
+        .get("/api/v1/me/tasks?kind=cast_livelihood_vote", Some(token))
+        .await;
+    t.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            assert_eq!(i["subject"]["type"], "livelihood_round");
+            i["subject"]["id"].as_str().unwrap().to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn an_open_vote_waits_for_each_deputy_of_its_congress_until_they_vote() {
+    let w = world(3).await;
+    let (r, c) = voting_round(&w, 1, &["加装电梯", "公厕改造"]).await;
+    assert_eq!(rounds_to_vote(&w, &w.members[0].1).await, [r.as_str()]);
+    assert_eq!(rounds_to_vote(&w, &w.members[1].1).await, [r.as_str()]);
+    // A deputy of another congress, and the office, have no ballot here.
+    assert!(rounds_to_vote(&w, &w.outsider).await.is_empty());
+    let office = w.app.get("/api/v1/me/tasks", Some(&w.staff)).await;
+    let kinds = office.ok(200)["counts"].as_array().unwrap().clone();
+    assert!(kinds.iter().all(|k| k["kind"] != "cast_livelihood_vote"));
+    assert_eq!(w.vote(&r, 0, &[c[0].as_str()], &[]).await, 201);
+    assert!(rounds_to_vote(&w, &w.members[0].1).await.is_empty());
+    assert_eq!(rounds_to_vote(&w, &w.members[1].1).await, [r.as_str()]);
+    w.vote(&r, 1, &[c[0].as_str()], &[]).await;
+    w.step(&r, "close-voting", json!({})).await;
+    assert!(
+        rounds_to_vote(&w, &w.members[2].1).await.is_empty(),
+        "closed, it waits for nobody"
+    );
+}

@@ -180,9 +180,12 @@ async fn a_joint_motion_goes_from_draft_to_the_committees_report() {
         .await
         .problem(422, "threshold_not_met");
     s.op(&s.tokens[5], &id, "sign", json!({})).await.ok(200);
+    assert!(motions_to_register(&s).await.is_empty());
     let submitted = s.op(&s.tokens[0], &id, "submit", json!({})).await;
     assert_eq!(submitted.ok(200)["status"], "submitted");
     assert_eq!(submitted.body["deputies_counted"], 5);
+    // Filed, it waits for the office to register it.
+    assert_eq!(motions_to_register(&s).await, [id.as_str()]);
     // Too late to change one's mind.
     s.op(&s.tokens[4], &id, "sign", json!({}))
         .await
@@ -193,6 +196,7 @@ async fn a_joint_motion_goes_from_draft_to_the_committees_report() {
         registered.ok(200)["number"],
         "第十八届第三次会议 议案第001号"
     );
+    assert!(motions_to_register(&s).await.is_empty());
     let decided = s
         .op(
             &s.staff,
@@ -585,4 +589,24 @@ async fn the_office_sees_filed_motions_and_decisions_refuse_bad_fields() {
         (m.ok(200)["status"].as_str(), m.body["decided_at"].clone()),
         (Some("registered"), Value::Null)
     );
+}
+
+/// The motions waiting for the office to register them.
+async fn motions_to_register(s: &Session) -> Vec<String> {
+    let t = s
+        .app
+        .get("/api/v1/me/tasks?kind=register_motion", Some(&s.staff))
+        .await;
+    t.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            assert_eq!(
+                i["subject"]["link"],
+                format!("/api/v1/motions/{}", i["subject"]["id"].as_str().unwrap())
+            );
+            i["subject"]["id"].as_str().unwrap().to_owned()
+        })
+        .collect()
 }

@@ -73,6 +73,8 @@ string_enum! {
     /// The kind of record a notification or a task is about.
     pub enum SubjectKind : "subject kind" {
         Suggestion = "suggestion",
+        Motion = "motion",
+        LivelihoodRound = "livelihood_round",
     }
 }
 
@@ -124,6 +126,17 @@ pub fn label(number: Option<&str>, title: &str) -> String {
         out.push('…');
     }
     format!("《{out}》")
+}
+
+impl SubjectKind {
+    /// The collection of the API the record is read at.
+    pub fn collection(self) -> &'static str {
+        match self {
+            SubjectKind::Suggestion => "suggestions",
+            SubjectKind::Motion => "motions",
+            SubjectKind::LivelihoodRound => "livelihood-rounds",
+        }
+    }
 }
 
 impl Notice {

@@ -34,6 +34,11 @@ string_enum! {
         ConfirmConsultation = "confirm_consultation",
         /// The supervising leader signs off a replied red suggestion.
         SignOffSuggestion = "sign_off_suggestion",
+        /// The office registers a motion filed with it.
+        RegisterMotion = "register_motion",
+        /// A deputy of the congress votes on livelihood projects while the
+        /// round is open.
+        CastLivelihoodVote = "cast_livelihood_vote",
     }
 }
 
@@ -51,6 +56,8 @@ impl TaskKind {
             TaskKind::EvaluateReply => "评价答复",
             TaskKind::ConfirmConsultation => "确认面商记录",
             TaskKind::SignOffSuggestion => "领导审签",
+            TaskKind::RegisterMotion => "议案登记",
+            TaskKind::CastLivelihoodVote => "民生实事项目票决",
         }
     }
 }
@@ -82,6 +89,9 @@ pub enum Party {
     InvitedCoSigner,
     /// The leader supervising the suggestion.
     Supervisor,
+    /// A deputy serving in the congress (level and term) of the record,
+    /// who has not acted on it yet.
+    ServingDeputy,
 }
 
 impl Party {
@@ -90,7 +100,7 @@ impl Party {
         match self {
             Party::Office => Role::Staff,
             Party::LeadUnit | Party::CoUnitWithoutOpinion | Party::LetterUnit => Role::Unit,
-            Party::LeadDeputy | Party::InvitedCoSigner => Role::Deputy,
+            Party::LeadDeputy | Party::InvitedCoSigner | Party::ServingDeputy => Role::Deputy,
             Party::Supervisor => Role::Leader,
         }
     }
@@ -202,8 +212,12 @@ pub struct RecordQueue {
     pub party: Party,
 }
 
-/// The unit requests pending a decision (the office), and the
-/// consultation records without the lead deputy's word.
+/// The unit requests pending a decision (the office); the consultation
+/// records without the lead deputy's word; the motions filed and not yet
+/// registered (the office, as `register_motion` takes them: status
+/// `submitted`); the livelihood rounds in voting, for each deputy serving
+/// in the round's congress who has not voted (as the ballot command
+/// takes a voter).
 pub const RECORD_QUEUES: &[RecordQueue] = &[
     RecordQueue {
         kind: TaskKind::DecideRequest,
@@ -213,7 +227,20 @@ pub const RECORD_QUEUES: &[RecordQueue] = &[
         kind: TaskKind::ConfirmConsultation,
         party: Party::LeadDeputy,
     },
+    RecordQueue {
+        kind: TaskKind::RegisterMotion,
+        party: Party::Office,
+    },
+    RecordQueue {
+        kind: TaskKind::CastLivelihoodVote,
+        party: Party::ServingDeputy,
+    },
 ];
+
+/// The motion states the office registers from.
+pub const MOTION_TO_REGISTER: crate::motion::MotionStatus = crate::motion::MotionStatus::Submitted;
+/// The stage a livelihood round takes ballots in.
+pub const ROUND_VOTING: crate::livelihood::RoundStage = crate::livelihood::RoundStage::Voting;
 
 /// Every kind in the order tasks are listed: the office's, the units',
 /// the deputies', the leaders'.
@@ -221,12 +248,14 @@ pub const ORDER: &[TaskKind] = &[
     TaskKind::RegisterSuggestion,
     TaskKind::AssignSuggestion,
     TaskKind::DecideRequest,
+    TaskKind::RegisterMotion,
     TaskKind::ReplySuggestion,
     TaskKind::GiveCoUnitOpinion,
     TaskKind::AcknowledgeLetter,
     TaskKind::AnswerCoSignature,
     TaskKind::EvaluateReply,
     TaskKind::ConfirmConsultation,
+    TaskKind::CastLivelihoodVote,
     TaskKind::SignOffSuggestion,
 ];
 
@@ -250,7 +279,9 @@ impl Holder {
                 Party::LeadUnit | Party::CoUnitWithoutOpinion | Party::LetterUnit => {
                     self.unit_id.is_some()
                 }
-                Party::LeadDeputy | Party::InvitedCoSigner => self.deputy_id.is_some(),
+                Party::LeadDeputy | Party::InvitedCoSigner | Party::ServingDeputy => {
+                    self.deputy_id.is_some()
+                }
             }
     }
 
@@ -286,6 +317,7 @@ impl SuggestionQueue {
                 Some(c.deputy_id) == who.deputy_id && c.status == CoSignatureStatus::Invited
             }),
             Party::Supervisor => s.supervisor_id == Some(who.user_id),
+            Party::ServingDeputy => false,
         };
         party
             && match self.also {

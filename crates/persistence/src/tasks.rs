@@ -3,10 +3,13 @@
 //! [`renda_domain::tasks`] in SQL.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use renda_domain::deputy::MembershipStatus;
+use renda_domain::notice::SubjectKind;
 use renda_domain::notice::label;
 use renda_domain::suggestion::{CoSignatureStatus, HandlingPolicy, RequestStatus};
 use renda_domain::tasks::{
-    Also, CONSULTATION_OPEN_STATUSES, Due, Holder, Party, SUGGESTION_QUEUES, TaskKind,
+    Also, CONSULTATION_OPEN_STATUSES, Due, Holder, MOTION_TO_REGISTER, Party, ROUND_VOTING,
+    SUGGESTION_QUEUES, TaskKind,
 };
 use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement};
 use sea_orm::{FromQueryResult, StatementBuilder};
@@ -15,13 +18,15 @@ use uuid::Uuid;
 use crate::Store;
 use crate::error::StoreResult;
 
-/// One task: the suggestion it concerns, the record in it that waits
+/// One task: the record it concerns, the record in it that waits
 /// (a request, a consultation) if not the suggestion itself, and when it
 /// is due.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskItem {
     pub kind: TaskKind,
-    pub suggestion_id: Uuid,
+    /// The record it concerns (a suggestion, a motion, a round).
+    pub subject_kind: SubjectKind,
+    pub subject_id: Uuid,
     pub record_id: Option<Uuid>,
     pub label: String,
     pub due_on: Option<NaiveDate>,
@@ -60,7 +65,7 @@ pub struct TaskPage {
 #[derive(Debug, FromQueryResult)]
 struct Row {
     id: Uuid,
-    suggestion_id: Uuid,
+    subject_id: Uuid,
     number: Option<String>,
     title: String,
     due_on: Option<NaiveDate>,
@@ -96,6 +101,9 @@ fn nil_or(id: Option<impl Into<Uuid>>) -> Uuid {
 fn query(kind: TaskKind, who: &Holder) -> Option<(SelectStatement, &'static str, SortBy)> {
     let unit = nil_or(who.unit_id);
     let deputy = nil_or(who.deputy_id);
+    if let Some(q) = other_area(kind, who) {
+        return q;
+    }
     let mut q = Query::select();
     q.from(Alias::new(S))
         .and_where(col(S, "deleted_at").is_null());
@@ -138,6 +146,8 @@ fn query(kind: TaskKind, who: &Holder) -> Option<(SelectStatement, &'static str,
             Party::Supervisor => {
                 q.and_where(col(S, "supervisor_id").eq(Uuid::from(who.user_id)));
             }
+            // No suggestion waits for the deputies of a congress at large.
+            Party::ServingDeputy => return None,
         }
         match sq.also {
             Also::Nothing => {}
@@ -169,7 +179,7 @@ fn query(kind: TaskKind, who: &Holder) -> Option<(SelectStatement, &'static str,
             }
         }
         q.expr_as(col(S, "id"), Alias::new("id"))
-            .expr_as(col(S, "id"), Alias::new("suggestion_id"))
+            .expr_as(col(S, "id"), Alias::new("subject_id"))
             .expr_as(col(S, "number"), Alias::new("number"))
             .expr_as(col(S, "title"), Alias::new("title"))
             .expr_as(due, Alias::new("due_on"))
@@ -203,13 +213,86 @@ fn query(kind: TaskKind, who: &Holder) -> Option<(SelectStatement, &'static str,
         record_filter.add(col(table, "suggestion_id").equals((Alias::new(S), Alias::new("id")))),
     )
     .expr_as(col(table, "id"), Alias::new("id"))
-    .expr_as(col(S, "id"), Alias::new("suggestion_id"))
+    .expr_as(col(S, "id"), Alias::new("subject_id"))
     .expr_as(col(S, "number"), Alias::new("number"))
     .expr_as(col(S, "title"), Alias::new("title"))
     .expr_as(Expr::val(None::<NaiveDate>), Alias::new("due_on"))
     .expr_as(since, Alias::new("since"));
     select_sort(&mut q, &SortBy::Id);
     Some((q, table, SortBy::Id))
+}
+
+const MO: &str = "motions";
+const LR: &str = "livelihood_rounds";
+const LV: &str = "livelihood_voters";
+const DM: &str = "deputy_memberships";
+
+/// The queues of records other than suggestions: `Some(None)` for one the
+/// holder cannot hold, `None` for a suggestion's.
+#[allow(clippy::option_option)]
+fn other_area(
+    kind: TaskKind,
+    who: &Holder,
+) -> Option<Option<(SelectStatement, &'static str, SortBy)>> {
+    let mut q = Query::select();
+    let table = match kind {
+        TaskKind::RegisterMotion => {
+            if !who.can_be(Party::Office) {
+                return Some(None);
+            }
+            q.from(Alias::new(MO))
+                .and_where(col(MO, "deleted_at").is_null())
+                .and_where(col(MO, "status").eq(MOTION_TO_REGISTER.as_str()))
+                .expr_as(col(MO, "number"), Alias::new("number"))
+                .expr_as(col(MO, "submitted_at"), Alias::new("since"));
+            MO
+        }
+        TaskKind::CastLivelihoodVote => {
+            if !who.can_be(Party::ServingDeputy) {
+                return Some(None);
+            }
+            let deputy = nil_or(who.deputy_id);
+            // Serving in the round's congress, as the ballot command's
+            // voter rule reads the memberships.
+            let mut serving = Query::select();
+            serving
+                .expr(Expr::val(1))
+                .from(Alias::new(DM))
+                .and_where(col(DM, "deputy_id").eq(deputy))
+                .and_where(col(DM, "level").equals((Alias::new(LR), Alias::new("level"))))
+                .and_where(col(DM, "term").equals((Alias::new(LR), Alias::new("term"))))
+                .and_where(col(DM, "status").eq(MembershipStatus::Serving.as_str()));
+            let mut voted = Query::select();
+            voted
+                .expr(Expr::val(1))
+                .from(Alias::new(LV))
+                .and_where(col(LV, "round_id").equals((Alias::new(LR), Alias::new("id"))))
+                .and_where(col(LV, "deputy_id").eq(deputy));
+            q.from(Alias::new(LR))
+                .and_where(col(LR, "stage").eq(ROUND_VOTING.as_str()))
+                .and_where(Expr::exists(serving))
+                .and_where(Expr::exists(voted).not())
+                .expr_as(Expr::val(None::<String>), Alias::new("number"))
+                .expr_as(col(LR, "updated_at"), Alias::new("since"));
+            LR
+        }
+        _ => return None,
+    };
+    q.expr_as(col(table, "id"), Alias::new("id"))
+        .expr_as(col(table, "id"), Alias::new("subject_id"))
+        .expr_as(col(table, "title"), Alias::new("title"))
+        .expr_as(Expr::val(None::<NaiveDate>), Alias::new("due_on"));
+    select_sort(&mut q, &SortBy::Id);
+    Some(Some((q, table, SortBy::Id)))
+}
+
+/// The kind of record a task's subject is.
+fn subject_of(kind: TaskKind) -> SubjectKind {
+    match kind {
+        TaskKind::RegisterMotion => SubjectKind::Motion,
+        TaskKind::CastLivelihoodVote => SubjectKind::LivelihoodRound,
+        _ => SubjectKind::Suggestion,
+    }
 }
 
 /// Selects a kind's sort value as `sort_date` or `sort_time`.
@@ -330,8 +413,9 @@ impl Store {
                 items.push((
                     TaskItem {
                         kind,
-                        suggestion_id: r.suggestion_id,
-                        record_id: (r.id != r.suggestion_id).then_some(r.id),
+                        subject_kind: subject_of(kind),
+                        subject_id: r.subject_id,
+                        record_id: (r.id != r.subject_id).then_some(r.id),
                         label: label(r.number.as_deref(), &r.title),
                         due_on,
                         since: r.since,

@@ -173,9 +173,7 @@ async fn send(client: &reqwest::Client, cfg: &DeliveryConfig, job: &DeliveryJob)
     let Some(c) = cfg.channel(job.channel) else {
         return Attempt::Unreachable("the channel is no longer configured".into());
     };
-    let area = match job.subject_kind {
-        renda_domain::notice::SubjectKind::Suggestion => "suggestions",
-    };
+    let area = job.subject_kind.collection();
     let link = cfg
         .link_base
         .as_deref()

@@ -226,7 +226,12 @@ fn a_letter_waits_for_its_unit_until_acknowledged() {
 #[test]
 fn an_account_holds_the_kinds_of_its_roles_and_links() {
     use TaskKind as K;
-    let office_kinds = [K::RegisterSuggestion, K::AssignSuggestion, K::DecideRequest];
+    let office_kinds = [
+        K::RegisterSuggestion,
+        K::AssignSuggestion,
+        K::DecideRequest,
+        K::RegisterMotion,
+    ];
     assert_eq!(office().kinds(), office_kinds);
     let unit_kinds = [
         K::ReplySuggestion,
@@ -238,6 +243,7 @@ fn an_account_holds_the_kinds_of_its_roles_and_links() {
         K::AnswerCoSignature,
         K::EvaluateReply,
         K::ConfirmConsultation,
+        K::CastLivelihoodVote,
     ];
     assert_eq!(lead_deputy().kinds(), deputy_kinds);
     assert_eq!(leader().kinds(), [K::SignOffSuggestion]);

@@ -40,13 +40,10 @@ pub struct SubjectRef {
 }
 
 fn subject(kind: SubjectKind, id: Uuid) -> SubjectRef {
-    let area = match kind {
-        SubjectKind::Suggestion => "suggestions",
-    };
     SubjectRef {
         kind,
         id,
-        link: format!("/api/v1/{area}/{id}"),
+        link: format!("/api/v1/{}/{id}", kind.collection()),
     }
 }
 
@@ -66,10 +63,10 @@ pub struct TaskView {
     /// What to do, in Chinese.
     pub action: String,
     pub subject: SubjectRef,
-    /// The suggestion's number, or the start of its title.
+    /// The record's number, or the start of its title.
     pub label: String,
     /// The record within it that waits (a unit's request, a consultation),
-    /// when it is not the suggestion itself.
+    /// when it is not the record itself.
     pub record_id: Option<Uuid>,
     /// The day to act by, when there is one.
     pub due_on: Option<NaiveDate>,
@@ -141,7 +138,7 @@ fn task_view(t: TaskItem, today: NaiveDate) -> TaskView {
     TaskView {
         kind: t.kind,
         action: t.kind.action().to_owned(),
-        subject: subject(SubjectKind::Suggestion, t.suggestion_id),
+        subject: subject(t.subject_kind, t.subject_id),
         label: t.label,
         record_id: t.record_id,
         due_on: t.due_on,
@@ -476,7 +473,8 @@ mod tests {
         let d = |day| NaiveDate::from_ymd_opt(2026, 12, day).unwrap_or_default();
         let item = |due| TaskItem {
             kind: TaskKind::ReplySuggestion,
-            suggestion_id: Uuid::from_u128(1),
+            subject_kind: SubjectKind::Suggestion,
+            subject_id: Uuid::from_u128(1),
             record_id: None,
             label: "2026-0001".into(),
             due_on: due,
