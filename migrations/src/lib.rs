@@ -35,6 +35,7 @@ mod m20261205_000026_body_votes;
 mod m20261205_000027_suggestion_figures;
 mod m20261206_000028_notifications;
 mod m20261206_000029_deliveries;
+mod m20261206_000030_queue_indexes;
 
 pub struct Migrator;
 
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000027_suggestion_figures::Migration),
             Box::new(m20261206_000028_notifications::Migration),
             Box::new(m20261206_000029_deliveries::Migration),
+            Box::new(m20261206_000030_queue_indexes::Migration),
         ]
     }
 }

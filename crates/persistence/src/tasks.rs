@@ -391,13 +391,20 @@ impl Store {
                     }
                 }
             }
-            match &order {
-                SortBy::Id => {}
-                SortBy::Date(e) | SortBy::Time(e) => {
-                    page.order_by_expr(e.clone(), Order::Asc);
+            let ordered = |q: &mut SelectStatement| {
+                if let SortBy::Date(e) | SortBy::Time(e) = &order {
+                    q.order_by_expr(e.clone(), Order::Asc);
                 }
-            }
-            page.order_by_expr(id, Order::Asc).limit(left);
+                q.order_by_expr(id.clone(), Order::Asc);
+            };
+            // The page's ids first, from the indexes alone; then only
+            // those rows are read.
+            let mut ids = page.clone();
+            ids.clear_selects().expr(id.clone());
+            ordered(&mut ids);
+            ids.limit(left);
+            page.and_where(id.clone().in_subquery(ids));
+            ordered(&mut page);
             let rows = Row::find_by_statement(StatementBuilder::build(&page, &b))
                 .all(&self.db)
                 .await?;
