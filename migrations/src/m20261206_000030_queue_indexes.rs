@@ -1,6 +1,7 @@
 //! Indexes the work queues read without touching the table: a unit's and
 //! a deputy's open suggestions, live ones only, with the deadline and id
-//! they are ordered by; and the co-unit rows still owing an opinion.
+//! they are ordered by; and the co-unit rows still owing an opinion. And
+//! the notifications of one notice (a group robot gets it once).
 //! (Partial indexes: both PostgreSQL and SQLite have them.)
 
 use sea_orm_migration::prelude::*;
@@ -8,15 +9,18 @@ use sea_orm_migration::prelude::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-const UP: [&str; 5] = [
+const UP: [&str; 6] = [
     "DROP INDEX IF EXISTS idx_suggestions_unit_status_deadline",
     "DROP INDEX IF EXISTS idx_suggestions_deputy_status",
     "CREATE INDEX idx_suggestions_live_unit ON suggestions (lead_unit_id, status, deadline, id) WHERE deleted_at IS NULL",
     "CREATE INDEX idx_suggestions_live_deputy ON suggestions (lead_deputy_id, status, id) WHERE deleted_at IS NULL",
     "CREATE INDEX idx_counits_owing ON suggestion_co_units (unit_id, suggestion_id) WHERE opinion IS NULL",
+    // A group robot's notice once: the notifications of one notice key.
+    "CREATE INDEX idx_notifications_key ON notifications (key)",
 ];
 
-const DOWN: [&str; 5] = [
+const DOWN: [&str; 6] = [
+    "DROP INDEX IF EXISTS idx_notifications_key",
     "DROP INDEX IF EXISTS idx_counits_owing",
     "DROP INDEX IF EXISTS idx_suggestions_live_deputy",
     "DROP INDEX IF EXISTS idx_suggestions_live_unit",

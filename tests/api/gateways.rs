@@ -19,6 +19,8 @@ struct Gateway {
     got: Arc<Mutex<Vec<(String, String, String)>>>,
     /// SMS requests to answer 503 before answering 200 again.
     fail: Arc<AtomicUsize>,
+    /// Chat posts to refuse as a robot does: 200 with an `errcode`.
+    refuse: Arc<AtomicUsize>,
 }
 
 impl Gateway {
@@ -49,8 +51,15 @@ async fn answer(req: HttpRequest, body: web::Bytes, g: web::Data<Gateway>) -> Ht
         && g.fail
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
             .is_ok();
+    let refusing = req.path() == "/wecom"
+        && g.refuse
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok();
     if failing {
         HttpResponse::ServiceUnavailable().finish()
+    } else if refusing {
+        // WeCom's answer to a group over its rate limit.
+        HttpResponse::Ok().json(json!({"errcode": 45009, "errmsg": "api freq out of limit"}))
     } else {
         HttpResponse::Ok().json(json!({"errcode": 0}))
     }
@@ -186,6 +195,14 @@ async fn a_person_registers_phones_and_chooses_what_reaches_them() {
         json!([])
     );
 
+    // An account keeps its ten newest phones.
+    for i in 0..11 {
+        let p = json!({"platform": "android", "token": format!("many-{i}")});
+        o.app.post(path, Some(me), &p).await.ok(201);
+    }
+    let kept = o.app.get(path, Some(me)).await;
+    assert_eq!(kept.ok(200)["items"].as_array().unwrap().len(), 10);
+
     let prefs = "/api/v1/me/notification-preferences";
     let default = o.app.get(prefs, Some(me)).await;
     assert_eq!(
@@ -245,9 +262,10 @@ async fn notifications_reach_sms_chat_and_phones_with_retries_and_without_blocki
         )
         .await
         .ok(201);
+    // The robot refuses the first post (its rate limit): answered 200,
+    // it is not sent, and goes again.
+    g.refuse.store(1, Ordering::SeqCst);
     let id = o.assigned("green", false).await;
-    // The gateway is down for the first two SMS.
-    g.fail.store(0, Ordering::SeqCst);
     drain(&o, &cfg).await;
     // The unit's account has no phone: its SMS cannot go; the group robot
     // and (no device) push are tried once.
@@ -255,11 +273,15 @@ async fn notifications_reach_sms_chat_and_phones_with_retries_and_without_blocki
     let d = deliveries(&o, &o.unit_tokens[0], &assigned).await;
     assert_eq!(by_channel(&d, "sms")["state"], "failed");
     assert_eq!(by_channel(&d, "sms")["last_error"], "no phone on record");
-    assert_eq!(by_channel(&d, "wecom")["state"], "sent");
+    let chat_delivery = by_channel(&d, "wecom");
+    assert_eq!(
+        (&chat_delivery["state"], &chat_delivery["attempts"]),
+        (&json!("sent"), &json!(2))
+    );
     assert_eq!(by_channel(&d, "push")["last_error"], "no device registered");
     let chat = g.bodies("/wecom");
-    assert_eq!(chat.len(), 1);
-    let text = chat[0]["text"]["content"].as_str().unwrap();
+    assert_eq!(chat.len(), 2, "refused once, then sent");
+    let text = chat[1]["text"]["content"].as_str().unwrap();
     assert!(text.contains("已交由贵单位办理"), "{text}");
     assert!(text.contains(&format!("https://renda.example.gov.cn/m/suggestions/{id}")));
 
@@ -394,7 +416,12 @@ async fn choices_quiet_hours_a_dead_sender_and_two_senders_lose_and_repeat_nothi
     let dead = o
         .app
         .store
-        .claim_notification_deliveries("dead", 10, chrono::Duration::milliseconds(300))
+        .claim_notification_deliveries(
+            "dead",
+            &cfg.offered(),
+            10,
+            chrono::Duration::milliseconds(300),
+        )
         .await
         .unwrap();
     assert_eq!(dead.len(), 2);

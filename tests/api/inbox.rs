@@ -755,6 +755,26 @@ async fn a_live_stream_brings_news_from_any_instance_within_a_second() {
         .get("/api/v1/me/events", None)
         .await
         .problem(401, "unauthenticated");
+    // Ids from nowhere (the dawn of time, an old kind of UUID, nonsense)
+    // start from now.
+    for last in [
+        "t-8334601228800000000",
+        "t0",
+        "c232ab00-9414-11ec-b3c8-9f6bdeced846",
+        "?",
+    ] {
+        let mut r = open(Some(last.to_owned())).await;
+        assert_eq!(r.status(), 200, "{last}");
+        let mut buf = String::new();
+        let first = next_event(&mut r, &mut buf, "tasks", second_ok).await;
+        assert!(first.is_some(), "{last}");
+        assert!(
+            next_event(&mut r, &mut buf, "notification", second_ok)
+                .await
+                .is_none(),
+            "{last}: the past is in the inbox"
+        );
+    }
 }
 
 #[tokio::test]

@@ -99,7 +99,10 @@ pub fn plan(
     if prefs.muted.contains(&kind) {
         return Vec::new();
     }
-    let at = release(prefs.quiet_hours, now);
+    let mut at = release(prefs.quiet_hours, now);
+    if kind.is_reminder() {
+        at = morning(at);
+    }
     offered
         .iter()
         .copied()
@@ -109,6 +112,22 @@ pub fn plan(
         })
         .map(|c| (c, at))
         .collect()
+}
+
+/// Reminders are written when a day begins; they go out when the working
+/// day does, at this time in China.
+pub const REMINDERS_FROM: NaiveTime = match NaiveTime::from_hms_opt(8, 0, 0) {
+    Some(t) => t,
+    None => NaiveTime::MIN,
+};
+
+/// `at`, or [`REMINDERS_FROM`] of its day if earlier.
+fn morning(at: DateTime<Utc>) -> DateTime<Utc> {
+    let china = at + chrono::Duration::hours(8);
+    if china.time() >= REMINDERS_FROM {
+        return at;
+    }
+    china.date_naive().and_time(REMINDERS_FROM).and_utc() - chrono::Duration::hours(8)
 }
 
 /// `now`, or the end of the quiet hours it falls in.
@@ -313,6 +332,34 @@ mod tests {
             utc(4, 30),
         );
         assert_eq!(held[0].1, utc(6, 0));
+        // Reminders written at 00:10 China time (16:10 UTC the day before)
+        // wait for 08:00 (00:00 UTC); news does not.
+        let none = Preferences::default();
+        let night = utc(16, 10) - chrono::Duration::days(1);
+        let r = plan(
+            &none,
+            NoticeKind::DeadlineNear,
+            &[Channel::Sms],
+            false,
+            night,
+        );
+        assert_eq!(r[0].1, utc(0, 0));
+        let n = plan(
+            &none,
+            NoticeKind::SuggestionReplied,
+            &[Channel::Sms],
+            false,
+            night,
+        );
+        assert_eq!(n[0].1, night);
+        let day = plan(
+            &none,
+            NoticeKind::DeadlineNear,
+            &[Channel::Sms],
+            false,
+            utc(2, 0),
+        );
+        assert_eq!(day[0].1, utc(2, 0));
     }
 
     #[test]

@@ -103,9 +103,13 @@ fn record_from(m: nd::Model) -> StoreResult<DeliveryRecord> {
     })
 }
 
+/// The phones an account keeps registered.
+pub const MAX_DEVICES: u64 = 10;
+
 /// Notifications older than this when a sender first sees them are not
-/// sent outside the app (channels configured later do not send the past).
-const FAN_OUT_WINDOW: chrono::Duration = chrono::Duration::hours(1);
+/// sent outside the app (channels configured later do not send the past;
+/// a sender down for a day does not send yesterday's news).
+const FAN_OUT_WINDOW: chrono::Duration = chrono::Duration::hours(24);
 
 fn time_text(t: NaiveTime) -> String {
     t.format("%H:%M").to_string()
@@ -228,6 +232,24 @@ impl Store {
                 true,
             ),
         };
+        // An account keeps its newest phones; the oldest beyond the cap
+        // are signed out of push.
+        let stale: Vec<Uuid> = dv::Entity::find()
+            .filter(dv::Column::UserId.eq(user_id))
+            .order_by_desc(dv::Column::LastSeenAt)
+            .order_by_desc(dv::Column::Id)
+            .all(&txn)
+            .await?
+            .into_iter()
+            .skip(usize::try_from(MAX_DEVICES).unwrap_or(usize::MAX))
+            .map(|d| d.id)
+            .collect();
+        if !stale.is_empty() {
+            dv::Entity::delete_many()
+                .filter(dv::Column::Id.is_in(stale))
+                .exec(&txn)
+                .await?;
+        }
         txn.commit().await?;
         Ok((device_from(model)?, created))
     }
@@ -259,7 +281,8 @@ impl Store {
 
     /// Turns new notifications into deliveries by the channels `offered`
     /// and each person's choices; each notification once, whichever
-    /// instance gets it. Returns how many deliveries were made.
+    /// instance gets it. Returns how many notifications it looked at (at
+    /// most `limit`: fewer when none are left).
     pub async fn fan_out_notifications(&self, offered: &[Channel], limit: u64) -> StoreResult<u64> {
         let now = renda_domain::time::now();
         let rows = n::Entity::find()
@@ -268,8 +291,36 @@ impl Store {
             .limit(limit)
             .all(&self.db)
             .await?;
-        let mut made = 0;
+        let seen = rows.len() as u64;
         for m in rows {
+            let id = m.id;
+            match self.fan_out_one(m, offered, now).await {
+                Ok(_) => {}
+                // A row that cannot be fanned out (an unknown kind from a
+                // newer version) is passed over, not retried forever.
+                Err(e) => {
+                    tracing::warn!(notification = %id, error = %e, "a notification could not be fanned out");
+                    n::Entity::update_many()
+                        .col_expr(n::Column::FannedOut, Expr::value(true))
+                        .filter(n::Column::Id.eq(id))
+                        .exec(&self.db)
+                        .await?;
+                }
+            }
+        }
+        Ok(seen)
+    }
+
+    /// Fans one notification out, if no other sender did; how many
+    /// deliveries it made.
+    async fn fan_out_one(
+        &self,
+        m: n::Model,
+        offered: &[Channel],
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        let mut made = 0;
+        {
             let txn = self.db.begin().await?;
             let claimed = n::Entity::update_many()
                 .col_expr(n::Column::FannedOut, Expr::value(true))
@@ -323,12 +374,15 @@ impl Store {
     pub async fn claim_notification_deliveries(
         &self,
         worker: &str,
+        channels: &[Channel],
         limit: u64,
         lease: chrono::Duration,
     ) -> StoreResult<Vec<DeliveryJob>> {
         let now = renda_domain::time::now();
         let due = nd::Entity::find()
             .filter(nd::Column::Status.eq(DeliveryState::Pending.as_str()))
+            // Only the channels this instance can send by.
+            .filter(nd::Column::Channel.is_in(channels.iter().map(|c| c.as_str())))
             .filter(nd::Column::NextAttemptAt.lte(now))
             .filter(
                 Cond::any()
@@ -356,39 +410,56 @@ impl Store {
             if claimed.rows_affected != 1 {
                 continue;
             }
-            let Some(note) = n::Entity::find_by_id(d.notification_id)
-                .one(&self.db)
-                .await?
-            else {
-                continue;
-            };
-            let channel: Channel = parse_stored(&d.channel)?;
-            let phone = match channel {
-                Channel::Sms => self.deputy_phone_of(d.user_id).await?,
-                _ => None,
-            };
-            let devices = match channel {
-                Channel::Push => self
-                    .devices(d.user_id)
-                    .await?
-                    .into_iter()
-                    .map(|x| (x.platform, x.token))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            jobs.push(DeliveryJob {
-                id: d.id,
-                channel,
-                attempts: d.attempts,
-                kind: parse_stored(&note.kind)?,
-                subject_kind: parse_stored(&note.subject_kind)?,
-                subject_id: note.subject_id,
-                text: note.text,
-                phone,
-                devices,
-            });
+            match self.job_of(&d).await {
+                Ok(job) => jobs.push(job),
+                // A delivery that cannot be read (its notification gone,
+                // a phone no key opens) is given up, not retried forever,
+                // and holds up no other.
+                Err(e) => {
+                    tracing::warn!(delivery = %d.id, error = %e, "a notification delivery cannot be read");
+                    self.finish_notification_delivery(
+                        worker,
+                        d.id,
+                        Attempt::Unreachable("the delivery could not be read".into()),
+                    )
+                    .await?;
+                }
+            }
         }
         Ok(jobs)
+    }
+
+    /// What a claimed delivery needs to be sent.
+    async fn job_of(&self, d: &nd::Model) -> StoreResult<DeliveryJob> {
+        let note = n::Entity::find_by_id(d.notification_id)
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let channel: Channel = parse_stored(&d.channel)?;
+        let phone = match channel {
+            Channel::Sms => self.deputy_phone_of(d.user_id).await?,
+            _ => None,
+        };
+        let devices = match channel {
+            Channel::Push => self
+                .devices(d.user_id)
+                .await?
+                .into_iter()
+                .map(|x| (x.platform, x.token))
+                .collect(),
+            _ => Vec::new(),
+        };
+        Ok(DeliveryJob {
+            id: d.id,
+            channel,
+            attempts: d.attempts,
+            kind: parse_stored(&note.kind)?,
+            subject_kind: parse_stored(&note.subject_kind)?,
+            subject_id: note.subject_id,
+            text: note.text,
+            phone,
+            devices,
+        })
     }
 
     /// The phone on record of the deputy the account acts for.

@@ -25,7 +25,8 @@ pub struct ChannelConfig {
     pub headers: Vec<(String, String)>,
     pub body: Template,
     /// Whether the body is JSON (placeholders are escaped as JSON string
-    /// content).
+    /// content); else each value is percent-encoded (a form body), so
+    /// that no value adds a field of its own.
     pub json: bool,
 }
 
@@ -55,7 +56,9 @@ impl Default for DeliveryConfig {
             link_base: None,
             interval: Duration::from_secs(2),
             batch: 32,
-            lease: Duration::from_secs(60),
+            // Longer than one delivery can take (a push to every phone an
+            // account may keep, each within the timeout).
+            lease: Duration::from_secs(300),
             timeout: Duration::from_secs(10),
             retry_base: Duration::from_secs(30),
         }
@@ -127,7 +130,7 @@ pub fn channels_from(env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Vec
         let body = env(&var("BODY"))
             .or_else(|| default_body(channel).map(str::to_owned))
             .ok_or_else(|| anyhow!("{} is required with {}", var("BODY"), var("URL")))?;
-        let json = body.trim_start().starts_with('{');
+        let json = body.trim_start().starts_with(['{', '[']);
         let body = Template::parse(&body, channel).map_err(|e| anyhow!("{}: {e}", var("BODY")))?;
         out.push(ChannelConfig {
             channel,
@@ -150,7 +153,32 @@ fn http_client(cfg: &DeliveryConfig) -> anyhow::Result<reqwest::Client> {
         .build()?)
 }
 
-/// Sends one rendered body; `Ok` on a 2xx answer.
+/// A template's values as the body needs them: as they are for JSON
+/// (the template escapes), percent-encoded otherwise.
+fn encode<'a>(c: &ChannelConfig, values: &[(&'a str, &'a str)]) -> Vec<(&'a str, String)> {
+    values
+        .iter()
+        .map(|(k, v)| {
+            let v = if c.json {
+                (*v).to_owned()
+            } else {
+                form_urlencoded::byte_serialize(v.as_bytes()).collect()
+            };
+            (*k, v)
+        })
+        .collect()
+}
+
+/// The body of `values` by `c`'s template.
+fn render(c: &ChannelConfig, values: &[(&str, &str)]) -> String {
+    let encoded = encode(c, values);
+    let pairs: Vec<(&str, &str)> = encoded.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    c.body.render(&pairs, c.json)
+}
+
+/// Sends one rendered body; `Ok` on a 2xx answer (for the chat robots,
+/// one whose `errcode` is 0: they answer 200 to a refused key, a failed
+/// keyword check or their rate limit).
 async fn post(client: &reqwest::Client, c: &ChannelConfig, body: String) -> Result<(), String> {
     let mut req = client.request(c.method.clone(), c.url.clone());
     if c.json {
@@ -160,6 +188,13 @@ async fn post(client: &reqwest::Client, c: &ChannelConfig, body: String) -> Resu
         req = req.header(k.as_str(), v.as_str());
     }
     match req.body(body).send().await {
+        Ok(r) if r.status().is_success() && c.channel.is_group() => {
+            let answer: serde_json::Value = r.json().await.unwrap_or_default();
+            match answer.get("errcode").and_then(serde_json::Value::as_i64) {
+                None | Some(0) => Ok(()),
+                Some(code) => Err(format!("the robot refused it (errcode {code})")),
+            }
+        }
         Ok(r) if r.status().is_success() => Ok(()),
         Ok(r) => Err(format!("the gateway answered {}", r.status().as_u16())),
         Err(e) if e.is_timeout() => Err("timed out".into()),
@@ -191,7 +226,7 @@ async fn send(client: &reqwest::Client, cfg: &DeliveryConfig, job: &DeliveryJob)
             post(client, c, body).await
         }
         Channel::Wecom | Channel::Dingtalk => {
-            let body = c.body.render(&[("text", text), ("link", &link)], c.json);
+            let body = render(c, &[("text", text), ("link", &link)]);
             post(client, c, body).await
         }
         Channel::Push => {
@@ -207,7 +242,7 @@ async fn send(client: &reqwest::Client, cfg: &DeliveryConfig, job: &DeliveryJob)
                     ("text", text),
                     ("link", link.as_str()),
                 ];
-                if let Err(e) = post(client, c, c.body.render(&values, c.json)).await {
+                if let Err(e) = post(client, c, render(c, &values)).await {
                     result = Err(e);
                 }
             }
@@ -228,30 +263,36 @@ async fn send(client: &reqwest::Client, cfg: &DeliveryConfig, job: &DeliveryJob)
     }
 }
 
-/// One round: fans new notifications out, then sends the due deliveries;
-/// returns how many were attempted.
+/// One round: fans new notifications out, then sends the due deliveries
+/// one claim at a time (so that no claim runs out while others are
+/// sent); returns how many were attempted.
 pub async fn deliver_once(
     store: &Store,
     client: &reqwest::Client,
     cfg: &DeliveryConfig,
 ) -> anyhow::Result<usize> {
-    store
-        .fan_out_notifications(&cfg.offered(), cfg.batch.saturating_mul(4))
-        .await?;
-    let lease = chrono::Duration::from_std(cfg.lease).unwrap_or(chrono::Duration::minutes(1));
-    let jobs = store
-        .claim_notification_deliveries(&cfg.worker, cfg.batch, lease)
-        .await?;
-    for job in &jobs {
-        let attempt = send(client, cfg, job).await;
+    let offered = cfg.offered();
+    let chunk = cfg.batch.saturating_mul(4);
+    while store.fan_out_notifications(&offered, chunk).await? == chunk {}
+    let lease = chrono::Duration::from_std(cfg.lease).unwrap_or(chrono::Duration::minutes(5));
+    let mut attempted = 0;
+    while attempted < usize::try_from(cfg.batch).unwrap_or(usize::MAX) {
+        let jobs = store
+            .claim_notification_deliveries(&cfg.worker, &offered, 1, lease)
+            .await?;
+        let Some(job) = jobs.into_iter().next() else {
+            break;
+        };
+        let attempt = send(client, cfg, &job).await;
         if let Attempt::Failed { error, .. } | Attempt::Unreachable(error) = &attempt {
             tracing::warn!(channel = %job.channel, delivery = %job.id, error = %error, "notification delivery failed");
         }
         store
             .finish_notification_delivery(&cfg.worker, job.id, attempt)
             .await?;
+        attempted += 1;
     }
-    Ok(jobs.len())
+    Ok(attempted)
 }
 
 /// A client for [`deliver_once`].
@@ -263,6 +304,12 @@ pub fn client(cfg: &DeliveryConfig) -> anyhow::Result<reqwest::Client> {
 /// by the next.
 pub fn spawn_deliveries(store: Store, cfg: DeliveryConfig) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        // Without channels there is nothing to send, and nothing to fan
+        // out: an instance configured with none leaves the notifications
+        // to those that have them.
+        if cfg.channels.is_empty() {
+            return;
+        }
         let client = match http_client(&cfg) {
             Ok(c) => c,
             Err(e) => {
@@ -348,5 +395,29 @@ mod tests {
             ])
             .contains("not a valid header")
         );
+    }
+
+    #[test]
+    fn a_form_body_encodes_each_value_so_that_none_adds_a_field() {
+        let sms = channels_from(env_of(&[
+            ("RENDA_SMS_URL", "https://sms.example.gov.cn/send"),
+            ("RENDA_SMS_BODY", "mobile={{phone}}&content={{text}}"),
+        ]))
+        .unwrap_or_default();
+        let c = &sms[0];
+        assert!(!c.json);
+        let body = render(
+            c,
+            &[
+                ("phone", "13800001234"),
+                ("text", "建议《x&mobile=13900000000》"),
+            ],
+        );
+        let fields: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect();
+        assert_eq!(fields.len(), 2, "{body}");
+        assert_eq!(fields[0], ("mobile".into(), "13800001234".into()));
+        assert_eq!(fields[1].1, "建议《x&mobile=13900000000》");
     }
 }

@@ -42,6 +42,8 @@ const TASKS_AT_MOST: Duration = Duration::from_secs(1);
 const LIFETIME: Duration = Duration::from_secs(600);
 /// Notifications read at a time.
 const PAGE: u64 = 100;
+/// How far back `Last-Event-ID` may resume.
+const MAX_RESUME: chrono::Duration = chrono::Duration::days(1);
 
 struct Stream {
     state: Data<AppState>,
@@ -234,7 +236,8 @@ pub async fn my_events(
         },
         None => None,
     }
-    .filter(|t| *t <= now)
+    // Resuming goes back a day at most: older news is in the inbox.
+    .filter(|t| *t <= now && now.signed_duration_since(*t) <= MAX_RESUME)
     .unwrap_or(now);
     let mut stream = Stream {
         changes: state.changes.subscribe(),
