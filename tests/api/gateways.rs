@@ -295,6 +295,15 @@ async fn notifications_reach_sms_chat_and_phones_with_retries_and_without_blocki
     drain(&o, &cfg).await;
     let replied = newest(&o, &o.deputy_tokens[0], "suggestion_replied").await;
     let d = deliveries(&o, &o.deputy_tokens[0], &replied).await;
+    // Another person's notification has no deliveries to show them.
+    let theirs = format!(
+        "/api/v1/me/notifications/{}/deliveries",
+        replied["id"].as_str().unwrap()
+    );
+    o.app
+        .get(&theirs, Some(&o.deputy_tokens[1]))
+        .await
+        .problem(404, "not_found");
     let sms = by_channel(&d, "sms");
     assert_eq!(
         (&sms["state"], &sms["attempts"]),

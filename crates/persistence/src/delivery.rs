@@ -320,52 +320,50 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<u64> {
         let mut made = 0;
-        {
-            let txn = self.db.begin().await?;
-            let claimed = n::Entity::update_many()
-                .col_expr(n::Column::FannedOut, Expr::value(true))
-                .filter(n::Column::Id.eq(m.id))
-                .filter(n::Column::FannedOut.eq(false))
-                .exec(&txn)
-                .await?;
-            if claimed.rows_affected == 1 && m.created_at > now - FAN_OUT_WINDOW {
-                let kind: NoticeKind = parse_stored(&m.kind)?;
-                let prefs = preferences_of(&txn, m.user_id).await?;
-                // The office's and units' people work in the chat groups.
-                let in_group = u::Entity::find_by_id(m.user_id)
-                    .one(&txn)
-                    .await?
-                    .is_some_and(|u| {
-                        let roles = renda_domain::RoleSet::from_storage(&u.roles);
-                        roles.any(&[renda_domain::Role::Staff, renda_domain::Role::Unit])
-                    });
-                for (channel, at) in plan(&prefs, kind, offered, in_group, now) {
-                    // A group's robot gets a notice once, however many of
-                    // the group it concerns.
-                    if channel.is_group() && group_has(&txn, &m.key, channel).await? {
-                        continue;
-                    }
-                    nd::ActiveModel {
-                        id: Set(Uuid::now_v7()),
-                        notification_id: Set(m.id),
-                        user_id: Set(m.user_id),
-                        channel: Set(channel.as_str().to_owned()),
-                        status: Set(DeliveryState::Pending.as_str().to_owned()),
-                        attempts: Set(0),
-                        next_attempt_at: Set(at),
-                        claimed_by: Set(None),
-                        claimed_until: Set(None),
-                        last_error: Set(None),
-                        sent_at: Set(None),
-                        created_at: Set(now),
-                    }
-                    .insert(&txn)
-                    .await?;
-                    made += 1;
+        let txn = self.db.begin().await?;
+        let claimed = n::Entity::update_many()
+            .col_expr(n::Column::FannedOut, Expr::value(true))
+            .filter(n::Column::Id.eq(m.id))
+            .filter(n::Column::FannedOut.eq(false))
+            .exec(&txn)
+            .await?;
+        if claimed.rows_affected == 1 && m.created_at > now - FAN_OUT_WINDOW {
+            let kind: NoticeKind = parse_stored(&m.kind)?;
+            let prefs = preferences_of(&txn, m.user_id).await?;
+            // The office's and units' people work in the chat groups.
+            let in_group = u::Entity::find_by_id(m.user_id)
+                .one(&txn)
+                .await?
+                .is_some_and(|u| {
+                    let roles = renda_domain::RoleSet::from_storage(&u.roles);
+                    roles.any(&[renda_domain::Role::Staff, renda_domain::Role::Unit])
+                });
+            for (channel, at) in plan(&prefs, kind, offered, in_group, now) {
+                // A group's robot gets a notice once, however many of
+                // the group it concerns.
+                if channel.is_group() && group_has(&txn, &m.key, channel).await? {
+                    continue;
                 }
+                nd::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    notification_id: Set(m.id),
+                    user_id: Set(m.user_id),
+                    channel: Set(channel.as_str().to_owned()),
+                    status: Set(DeliveryState::Pending.as_str().to_owned()),
+                    attempts: Set(0),
+                    next_attempt_at: Set(at),
+                    claimed_by: Set(None),
+                    claimed_until: Set(None),
+                    last_error: Set(None),
+                    sent_at: Set(None),
+                    created_at: Set(now),
+                }
+                .insert(&txn)
+                .await?;
+                made += 1;
             }
-            txn.commit().await?;
         }
+        txn.commit().await?;
         Ok(made)
     }
 

@@ -13,14 +13,13 @@ use std::time::{Duration, Instant};
 use actix_web::web::{Bytes, Data};
 use actix_web::{HttpRequest, HttpResponse, get};
 use chrono::{DateTime, Utc};
-use renda_auth::Action;
 use renda_domain::tasks::Holder;
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::Caller;
-use crate::routes::inbox::{notification_view, task_counts};
+use crate::routes::inbox::{holder_of, notification_view, task_counts};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(my_events);
@@ -199,15 +198,8 @@ pub async fn my_events(
     caller: Caller,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Action::ReadSelf)?;
-    let a = caller.actor()?;
-    let user_id: Uuid = a.user_id.into();
-    let holder = Holder {
-        user_id: a.user_id,
-        roles: a.roles.clone(),
-        deputy_id: a.deputy_id,
-        unit_id: a.unit_id,
-    };
+    let holder = holder_of(&caller)?;
+    let user_id: Uuid = holder.user_id.into();
     // From the last event received, or from now. A notification's id
     // resumes after that notification; the first task counts' id
     // (`t<microseconds>`) after the moment the stream began.

@@ -123,6 +123,19 @@ pub struct TaskParams {
     pub kind: Option<TaskKind>,
 }
 
+/// The caller as the work queues see them: account, roles, and the
+/// deputy and unit they act for.
+pub(crate) fn holder_of(caller: &Caller) -> ApiResult<Holder> {
+    caller.require(Action::ReadSelf)?;
+    let a = caller.actor()?;
+    Ok(Holder {
+        user_id: a.user_id,
+        roles: a.roles.clone(),
+        deputy_id: a.deputy_id,
+        unit_id: a.unit_id,
+    })
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 struct TaskCursorWire {
     k: TaskKind,
@@ -170,14 +183,7 @@ pub async fn my_tasks(
     caller: Caller,
     params: QueryParams<TaskParams>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Action::ReadSelf)?;
-    let a = caller.actor()?;
-    let holder = Holder {
-        user_id: a.user_id,
-        roles: a.roles.clone(),
-        deputy_id: a.deputy_id,
-        unit_id: a.unit_id,
-    };
+    let holder = holder_of(&caller)?;
     let p = params.0;
     let after = p
         .cursor
