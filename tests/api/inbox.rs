@@ -102,6 +102,8 @@ async fn the_offices_and_the_units_tasks_come_and_go_with_the_work() {
         [
             "reply_suggestion",
             "give_co_unit_opinion",
+            "report_rectification",
+            "reply_opinion",
             "acknowledge_letter"
         ]
     );

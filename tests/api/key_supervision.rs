@@ -267,3 +267,59 @@ async fn a_refused_list_names_each_item_and_records_nothing() {
         "the refused list left no step"
     );
 }
+
+/// The suggestions waiting for the leader's instruction on a key list.
+async fn to_instruct(c: &Council, token: &str) -> Vec<String> {
+    let t = c
+        .app
+        .get("/api/v1/me/tasks?kind=instruct_key_suggestion", Some(token))
+        .await;
+    t.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            assert_eq!(i["subject"]["type"], "suggestion");
+            i["subject"]["id"].as_str().unwrap().to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_key_suggestion_waits_for_each_of_its_leaders_until_they_instruct() {
+    let c = council().await;
+    let (l1, l2) = (&c.leaders[0], &c.leaders[1]);
+    assert!(to_instruct(&c, &l1.1).await.is_empty(), "no list yet");
+    let body = c.list(json!([
+        {"suggestion_id": c.suggestions[0], "leader_ids": [l1.0]},
+        {"suggestion_id": c.suggestions[1], "leader_ids": [l1.0, l2.0]},
+    ]));
+    c.app
+        .post("/api/v1/key-supervision-lists", Some(&c.staff), &body)
+        .await
+        .ok(201);
+    let mut both = to_instruct(&c, &l1.1).await;
+    both.sort();
+    let mut want = vec![c.suggestions[0].clone(), c.suggestions[1].clone()];
+    want.sort();
+    assert_eq!(both, want);
+    assert_eq!(to_instruct(&c, &l2.1).await, [c.suggestions[1].as_str()]);
+    // The first leader's instruction ends their task, not the other's.
+    let path = format!("/api/v1/suggestions/{}/instructions", c.suggestions[1]);
+    c.app
+        .post(&path, Some(&l1.1), &json!({"content": "请抓紧办理。"}))
+        .await
+        .ok(201);
+    assert_eq!(to_instruct(&c, &l1.1).await, [c.suggestions[0].as_str()]);
+    assert_eq!(to_instruct(&c, &l2.1).await, [c.suggestions[1].as_str()]);
+    // Neither the office nor the unit holds a leader's task.
+    for token in [&c.staff, &c.clerk] {
+        let t = c.app.get("/api/v1/me/tasks", Some(token)).await;
+        let counts = t.ok(200)["counts"].as_array().unwrap().clone();
+        assert!(
+            counts
+                .iter()
+                .all(|k| k["kind"] != "instruct_key_suggestion")
+        );
+    }
+}

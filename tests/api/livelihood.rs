@@ -940,12 +940,43 @@ async fn a_vote_opened_while_its_congress_sits_is_held_at_that_session() {
         )
         .await
         .ok(200);
-    let (during, _) = voting_round(&w, 1, &["公厕改造"]).await;
+    let (during, c) = voting_round(&w, 1, &["公厕改造"]).await;
     let r = w
         .app
         .get(&format!("/api/v1/livelihood-rounds/{during}"), None)
         .await;
     assert_eq!(r.ok(200)["congress_session_id"], session.as_str());
+
+    // On the session's last day, those who have not voted are reminded,
+    // once however often the scheduler runs; the round held at no session
+    // has no closing day to remind of.
+    assert_eq!(w.vote(&during, 0, &[c[0].as_str()], &[]).await, 201);
+    let policy = renda_domain::suggestion::HandlingPolicy::default();
+    for who in ["a", "b"] {
+        renda::run_reminders(&w.app.store, who, w.app.clock.today(), &policy, None)
+            .await
+            .unwrap();
+    }
+    let closing = |m: usize| notices(&w, m, "voting_closes_today");
+    assert!(closing(0).await.is_empty(), "voted already");
+    for m in 1..3 {
+        let n = closing(m).await;
+        assert_eq!(n.len(), 1, "member {m}");
+        assert_eq!(n[0]["subject"]["id"], during.as_str());
+        assert!(n[0]["text"].as_str().unwrap().contains("今天截止"));
+    }
+}
+
+/// Member `m`'s notifications of `kind`.
+async fn notices(w: &World, m: usize, kind: &str) -> Vec<Value> {
+    let a = w
+        .app
+        .get(
+            &format!("/api/v1/me/notifications?kind={kind}&limit=100"),
+            Some(&w.members[m].1),
+        )
+        .await;
+    a.ok(200)["items"].as_array().unwrap().clone()
 }
 
 /// The livelihood rounds waiting for the caller's ballot.
@@ -969,6 +1000,21 @@ async fn rounds_to_vote(w: &World, token: &str) -> Vec<String> {
 async fn an_open_vote_waits_for_each_deputy_of_its_congress_until_they_vote() {
     let w = world(3).await;
     let (r, c) = voting_round(&w, 1, &["加装电梯", "公厕改造"]).await;
+    // Each deputy of the congress is told once that the vote opened.
+    for m in 0..3 {
+        let n = notices(&w, m, "vote_opened").await;
+        assert_eq!(n.len(), 1, "member {m}");
+        assert_eq!(n[0]["subject"]["id"], r.as_str());
+        assert_eq!(n[0]["subject"]["type"], "livelihood_round");
+    }
+    let outsider = w
+        .app
+        .get(
+            "/api/v1/me/notifications?kind=vote_opened",
+            Some(&w.outsider),
+        )
+        .await;
+    assert_eq!(outsider.ok(200)["items"], json!([]));
     assert_eq!(rounds_to_vote(&w, &w.members[0].1).await, [r.as_str()]);
     assert_eq!(rounds_to_vote(&w, &w.members[1].1).await, [r.as_str()]);
     // A deputy of another congress, and the office, have no ballot here.

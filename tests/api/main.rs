@@ -28,6 +28,7 @@ mod motions;
 mod observers;
 mod openapi;
 mod practice;
+mod queues;
 mod races;
 mod security;
 mod suggestions;

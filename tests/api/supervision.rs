@@ -1621,3 +1621,158 @@ async fn members_may_evaluate_each_body_apart_and_each_body_has_its_result() {
     assert_eq!(result(&w.body_b)["outcome"], "returned");
     assert_eq!(result(&w.body_b)["tally"]["unsatisfied"], 2);
 }
+
+/// The caller's tasks of `kind`: (subject id, record id, due on).
+async fn queue(w: &World, token: &str, kind: &str) -> Vec<(String, Value, Value)> {
+    let t = w
+        .app
+        .get(
+            &format!("/api/v1/me/tasks?kind={kind}&limit=100"),
+            Some(token),
+        )
+        .await;
+    t.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            assert_eq!(i["subject"]["type"], "supervision");
+            (
+                i["subject"]["id"].as_str().unwrap().to_owned(),
+                i["record_id"].clone(),
+                i["due_on"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// The kinds of the caller's notifications about `item`, oldest first.
+async fn told(w: &World, token: &str, item: &str) -> Vec<String> {
+    let a = w
+        .app
+        .get("/api/v1/me/notifications?limit=100", Some(token))
+        .await;
+    let mut kinds: Vec<String> = a.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["subject"]["id"] == item)
+        .map(|n| n["kind"].as_str().unwrap().to_owned())
+        .collect();
+    kinds.reverse();
+    kinds
+}
+
+#[tokio::test]
+async fn rectification_and_the_vote_wait_for_their_body_and_members_and_tell_them() {
+    let w = world().await;
+    let app = &w.app;
+    let methods = ["law_enforcement_inspection", "satisfaction_evaluation"];
+    let sid = id(&w.plan(&methods, &[&w.body_a, &w.body_b]).await);
+    w.step(&sid, "start-investigation").await;
+    w.step(&sid, "start-deliberation").await;
+    let op_a = w.opinion(&sid, &w.body_a, &["问题一", "问题二"]).await;
+    let op_b = w.opinion(&sid, &w.body_b, &["问题三"]).await;
+    // Each body is told of its own opinion, with the deadline.
+    assert_eq!(told(&w, &w.unit_a, &sid).await, ["rectification_requested"]);
+    assert_eq!(told(&w, &w.unit_b, &sid).await, ["rectification_requested"]);
+    // Nothing to report while the committee deliberates.
+    assert!(
+        queue(&w, &w.unit_a, "report_rectification")
+            .await
+            .is_empty()
+    );
+    w.step(&sid, "start-rectification").await;
+    let a = queue(&w, &w.unit_a, "report_rectification").await;
+    assert_eq!(
+        a,
+        [(sid.clone(), op_a["id"].clone(), op_a["deadline"].clone())]
+    );
+    assert_eq!(queue(&w, &w.unit_b, "report_rectification").await.len(), 1);
+
+    // Seven days before the deadline, each body with problems waiting is
+    // reminded once.
+    let policy = renda_domain::suggestion::HandlingPolicy::default();
+    let week_before = app.clock.today() + chrono::Duration::days(23);
+    for who in ["a", "b"] {
+        renda::run_reminders(&app.store, who, week_before, &policy, None)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        told(&w, &w.unit_a, &sid).await,
+        ["rectification_requested", "deadline_near"]
+    );
+
+    // Reported, the task ends; sent back, it comes again.
+    w.report(&sid, &w.unit_a, &op_a, &[0, 1]).await;
+    assert!(
+        queue(&w, &w.unit_a, "report_rectification")
+            .await
+            .is_empty()
+    );
+    let p1 = op_a["problems"][1]["id"].as_str().unwrap();
+    app.post(
+        &format!("/api/v1/supervisions/{sid}/problems/{p1}/send-back"),
+        Some(&w.staff),
+        &json!({"reason": "措施未落实"}),
+    )
+    .await
+    .ok(200);
+    assert_eq!(queue(&w, &w.unit_a, "report_rectification").await.len(), 1);
+    w.report(&sid, &w.unit_a, &op_a, &[1]).await;
+    w.close_off(&sid, &op_a, 0).await;
+    w.close_off(&sid, &op_a, 1).await;
+    w.report(&sid, &w.unit_b, &op_b, &[0]).await;
+    w.close_off(&sid, &op_b, 0).await;
+    assert!(
+        queue(&w, &w.unit_b, "report_rectification")
+            .await
+            .is_empty()
+    );
+
+    // The vote waits for each member recorded present, until they vote.
+    w.step(&sid, "start-evaluation").await;
+    assert!(
+        queue(&w, &w.members[0].1, "cast_supervision_vote")
+            .await
+            .is_empty()
+    );
+    w.attend(&sid, &[0, 1]).await;
+    for m in 0..2 {
+        assert_eq!(
+            queue(&w, &w.members[m].1, "cast_supervision_vote")
+                .await
+                .len(),
+            1
+        );
+        assert_eq!(told(&w, &w.members[m].1, &sid).await, ["vote_opened"]);
+    }
+    assert!(
+        queue(&w, &w.members[2].1, "cast_supervision_vote")
+            .await
+            .is_empty()
+    );
+    assert!(told(&w, &w.members[2].1, &sid).await.is_empty(), "absent");
+    w.vote(&sid, 0, "satisfied").await;
+    assert!(
+        queue(&w, &w.members[0].1, "cast_supervision_vote")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        queue(&w, &w.members[1].1, "cast_supervision_vote")
+            .await
+            .len(),
+        1
+    );
+    // The attendance recorded anew tells nobody twice.
+    w.attend(&sid, &[0, 1]).await;
+    assert_eq!(told(&w, &w.members[1].1, &sid).await, ["vote_opened"]);
+    // Neither the participating deputy nor the office holds the vote.
+    assert!(
+        queue(&w, &w.deputy, "cast_supervision_vote")
+            .await
+            .is_empty()
+    );
+}

@@ -8,25 +8,25 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app};
 
-struct World {
-    app: TestApp,
-    staff: String,
-    leader: String,
-    unit: String,
-    unit_id: String,
-    other_unit: String,
+pub(crate) struct World {
+    pub(crate) app: TestApp,
+    pub(crate) staff: String,
+    pub(crate) leader: String,
+    pub(crate) unit: String,
+    pub(crate) unit_id: String,
+    pub(crate) other_unit: String,
     /// Deputies A and B serve at the station; C does not.
-    a: (String, String),
-    b: (String, String),
-    c: (String, String),
-    station: String,
+    pub(crate) a: (String, String),
+    pub(crate) b: (String, String),
+    pub(crate) c: (String, String),
+    pub(crate) station: String,
 }
 
 fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_owned()
 }
 
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let staff = app

@@ -22,6 +22,7 @@ pub mod notice;
 pub mod observer;
 pub mod opinion;
 pub mod personal;
+pub mod reminders;
 pub mod role;
 pub mod station;
 pub mod suggestion;

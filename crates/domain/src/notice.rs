@@ -42,6 +42,22 @@ string_enum! {
         DeadlineOverdue = "deadline_overdue",
         /// A reply has waited for the deputy's evaluation for a while.
         EvaluationWaiting = "evaluation_waiting",
+        /// A vote the deputy takes part in opened: a livelihood round's, or
+        /// a supervision item's satisfaction vote at a meeting they attend.
+        VoteOpened = "vote_opened",
+        /// A constituent opinion the person left was answered, directly or
+        /// by the unit it was forwarded to.
+        OpinionAnswered = "opinion_answered",
+        /// A constituent opinion was forwarded to the unit for its reply.
+        OpinionForwarded = "opinion_forwarded",
+        /// A supervision item's opinion asks the unit to rectify problems,
+        /// by its deadline.
+        RectificationRequested = "rectification_requested",
+        /// The deputy is on duty at a liaison station's reception tomorrow.
+        ReceptionTomorrow = "reception_tomorrow",
+        /// A livelihood vote the deputy has not cast closes today (the
+        /// last day of the session it is held at).
+        VotingClosesToday = "voting_closes_today",
     }
 }
 
@@ -51,13 +67,18 @@ impl NoticeKind {
     pub fn is_reminder(self) -> bool {
         matches!(
             self,
-            NoticeKind::DeadlineNear | NoticeKind::DeadlineOverdue | NoticeKind::EvaluationWaiting
+            NoticeKind::DeadlineNear
+                | NoticeKind::DeadlineOverdue
+                | NoticeKind::EvaluationWaiting
+                | NoticeKind::ReceptionTomorrow
+                | NoticeKind::VotingClosesToday
         )
     }
 }
 
 /// Who is to read a notice, as they stand to the record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(tag = "to", content = "id", rename_all = "snake_case")]
 pub enum Recipient {
     /// One account.
     User(UserId),
@@ -75,12 +96,17 @@ string_enum! {
         Suggestion = "suggestion",
         Motion = "motion",
         LivelihoodRound = "livelihood_round",
+        ConstituentOpinion = "constituent_opinion",
+        Supervision = "supervision",
+        Activity = "activity",
+        /// A liaison station (its reception days are read there).
+        Station = "station",
     }
 }
 
 /// The record a notice is about, with a short label that names it without
 /// personal data (its number, or the start of its title).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Subject {
     pub kind: SubjectKind,
     pub id: Uuid,
@@ -90,16 +116,22 @@ pub struct Subject {
 /// What makes a notice one of its kind for its record: the version of the
 /// record the change made, or the due date and step of a reminder. A
 /// person gets one notification per notice, however often it is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Occasion {
     /// The change that made this version of the record.
     Version(i32),
     /// A reminder of `due`, `days` before it (negative: after it).
     Reminder { due: NaiveDate, days: i64 },
+    /// A record the change adds inside the subject (an opinion of a
+    /// supervision item).
+    Record(Uuid),
+    /// A round of the subject (a supervision item's evaluation round).
+    Round(i32),
 }
 
 /// A notification to be written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Notice {
     pub kind: NoticeKind,
     pub to: Vec<Recipient>,
@@ -135,6 +167,23 @@ impl SubjectKind {
             SubjectKind::Suggestion => "suggestions",
             SubjectKind::Motion => "motions",
             SubjectKind::LivelihoodRound => "livelihood-rounds",
+            SubjectKind::ConstituentOpinion => "constituent-opinions",
+            SubjectKind::Supervision => "supervisions",
+            SubjectKind::Activity => "activities",
+            SubjectKind::Station => "stations",
+        }
+    }
+
+    /// What the record is called before its label, in a notice's text.
+    fn noun(self) -> &'static str {
+        match self {
+            SubjectKind::Suggestion => "建议",
+            SubjectKind::Motion => "议案",
+            SubjectKind::LivelihoodRound => "民生实事项目票决",
+            SubjectKind::Supervision => "监督事项",
+            SubjectKind::Activity => "活动",
+            // Their labels name them.
+            SubjectKind::ConstituentOpinion | SubjectKind::Station => "",
         }
     }
 }
@@ -146,6 +195,8 @@ impl Notice {
         let occasion = match self.occasion {
             Occasion::Version(v) => format!("v{v}"),
             Occasion::Reminder { due, days } => format!("{due}:{days}"),
+            Occasion::Record(id) => format!("r:{id}"),
+            Occasion::Round(n) => format!("round{n}"),
         };
         format!(
             "{}:{}:{}:{occasion}",
@@ -157,10 +208,12 @@ impl Notice {
     /// act by, nothing personal.
     pub fn text(&self) -> String {
         let l = &self.subject.label;
+        let what = self.subject.kind.noun();
         let by = |what: &str| match self.due_on {
             Some(d) => format!("{what}，请于{d}前办理。"),
             None => format!("{what}。"),
         };
+        let supervision = self.subject.kind == SubjectKind::Supervision;
         match self.kind {
             NoticeKind::CoSignatureInvited => format!("您被邀请附议建议{l}，请确认或谢绝。"),
             NoticeKind::SuggestionRegistered => format!("您领衔的建议{l}已立案。"),
@@ -176,12 +229,30 @@ impl Notice {
                 _ => format!("贵单位关于建议{l}的申请未获同意。"),
             },
             NoticeKind::InstructionGiven => format!("领导对建议{l}作出批示，请查阅。"),
-            NoticeKind::DeadlineNear => by(&format!("建议{l}办理期限将至")),
-            NoticeKind::DeadlineOverdue => match self.due_on {
-                Some(d) => format!("建议{l}已超过办理期限（{d}），请尽快办理。"),
-                None => format!("建议{l}已超过办理期限，请尽快办理。"),
-            },
+            NoticeKind::DeadlineNear if supervision => by(&format!("监督事项{l}整改期限将至")),
+            NoticeKind::DeadlineNear => by(&format!("{what}{l}办理期限将至")),
+            NoticeKind::DeadlineOverdue => {
+                let term = if supervision { "整改" } else { "办理" };
+                match self.due_on {
+                    Some(d) => format!("{what}{l}已超过{term}期限（{d}），请尽快办理。"),
+                    None => format!("{what}{l}已超过{term}期限，请尽快办理。"),
+                }
+            }
             NoticeKind::EvaluationWaiting => by(&format!("建议{l}的答复尚待您评价")),
+            NoticeKind::VoteOpened if supervision => {
+                format!("监督事项{l}满意度测评已开始，请投票。")
+            }
+            NoticeKind::VoteOpened => format!("{what}{l}已开始，请投票。"),
+            NoticeKind::OpinionAnswered => format!("您提交的{what}{l}已有答复，请查看。"),
+            NoticeKind::OpinionForwarded => by(&format!("{what}{l}已转交贵单位，请答复")),
+            NoticeKind::RectificationRequested => {
+                by(&format!("监督事项{l}的审议意见已交贵单位整改"))
+            }
+            NoticeKind::ReceptionTomorrow => match self.due_on {
+                Some(d) => format!("您{d}在{what}{l}值班接待选民，请准时到岗。"),
+                None => format!("您明天在{what}{l}值班接待选民，请准时到岗。"),
+            },
+            NoticeKind::VotingClosesToday => format!("{what}{l}今天截止，您尚未投票。"),
         }
     }
 }

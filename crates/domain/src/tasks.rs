@@ -39,6 +39,27 @@ string_enum! {
         /// A deputy of the congress votes on livelihood projects while the
         /// round is open.
         CastLivelihoodVote = "cast_livelihood_vote",
+        /// The office routes a constituent opinion: answers it, forwards
+        /// it to a unit, or leaves it to a deputy to take up.
+        RouteOpinion = "route_opinion",
+        /// A unit replies to a constituent opinion forwarded to it.
+        ReplyOpinion = "reply_opinion",
+        /// A body of a supervision item reports its rectification of the
+        /// problems of an opinion, by the opinion's deadline.
+        ReportRectification = "report_rectification",
+        /// A committee member present at the meeting casts a satisfaction
+        /// vote on a supervision item.
+        CastSupervisionVote = "cast_supervision_vote",
+        /// A deputy invited to an activity signs up, up to its day.
+        SignUpActivity = "sign_up_activity",
+        /// A deputy signed up checks in on the activity's day.
+        CheckInActivity = "check_in_activity",
+        /// A deputy on duty receives constituents at a liaison station on
+        /// the day.
+        ServeReception = "serve_reception",
+        /// A leader on a key-supervision item instructs (批示) on its
+        /// suggestion while it is being handled.
+        InstructKeySuggestion = "instruct_key_suggestion",
     }
 }
 
@@ -58,6 +79,14 @@ impl TaskKind {
             TaskKind::SignOffSuggestion => "领导审签",
             TaskKind::RegisterMotion => "议案登记",
             TaskKind::CastLivelihoodVote => "民生实事项目票决",
+            TaskKind::RouteOpinion => "处理群众意见",
+            TaskKind::ReplyOpinion => "答复转来的群众意见",
+            TaskKind::ReportRectification => "报送整改情况",
+            TaskKind::CastSupervisionVote => "满意度测评投票",
+            TaskKind::SignUpActivity => "报名参加活动",
+            TaskKind::CheckInActivity => "活动签到",
+            TaskKind::ServeReception => "联络站值班接待",
+            TaskKind::InstructKeySuggestion => "重点督办件批示",
         }
     }
 }
@@ -92,6 +121,22 @@ pub enum Party {
     /// A deputy serving in the congress (level and term) of the record,
     /// who has not acted on it yet.
     ServingDeputy,
+    /// The unit a constituent opinion was forwarded to.
+    ForwardedUnit,
+    /// A body of a supervision item with problems of an opinion waiting
+    /// for its rectification.
+    RectifyingBody,
+    /// A committee member of a supervision item, recorded present at the
+    /// meeting of the round, who has not voted in it.
+    PresentCommitteeMember,
+    /// A deputy invited to an activity who has not signed up.
+    InvitedParticipant,
+    /// A deputy signed up for an activity who has not checked in.
+    SignedUpParticipant,
+    /// A deputy on duty on a reception day not yet recorded.
+    DeputyOnDuty,
+    /// A leader named on a key-supervision item.
+    KeyLeader,
 }
 
 impl Party {
@@ -99,9 +144,19 @@ impl Party {
     pub fn role(self) -> Role {
         match self {
             Party::Office => Role::Staff,
-            Party::LeadUnit | Party::CoUnitWithoutOpinion | Party::LetterUnit => Role::Unit,
-            Party::LeadDeputy | Party::InvitedCoSigner | Party::ServingDeputy => Role::Deputy,
-            Party::Supervisor => Role::Leader,
+            Party::LeadUnit
+            | Party::CoUnitWithoutOpinion
+            | Party::LetterUnit
+            | Party::ForwardedUnit
+            | Party::RectifyingBody => Role::Unit,
+            Party::LeadDeputy
+            | Party::InvitedCoSigner
+            | Party::ServingDeputy
+            | Party::PresentCommitteeMember
+            | Party::InvitedParticipant
+            | Party::SignedUpParticipant
+            | Party::DeputyOnDuty => Role::Deputy,
+            Party::Supervisor | Party::KeyLeader => Role::Leader,
         }
     }
 }
@@ -235,12 +290,63 @@ pub const RECORD_QUEUES: &[RecordQueue] = &[
         kind: TaskKind::CastLivelihoodVote,
         party: Party::ServingDeputy,
     },
+    RecordQueue {
+        kind: TaskKind::RouteOpinion,
+        party: Party::Office,
+    },
+    RecordQueue {
+        kind: TaskKind::ReplyOpinion,
+        party: Party::ForwardedUnit,
+    },
+    RecordQueue {
+        kind: TaskKind::ReportRectification,
+        party: Party::RectifyingBody,
+    },
+    RecordQueue {
+        kind: TaskKind::CastSupervisionVote,
+        party: Party::PresentCommitteeMember,
+    },
+    RecordQueue {
+        kind: TaskKind::SignUpActivity,
+        party: Party::InvitedParticipant,
+    },
+    RecordQueue {
+        kind: TaskKind::CheckInActivity,
+        party: Party::SignedUpParticipant,
+    },
+    RecordQueue {
+        kind: TaskKind::ServeReception,
+        party: Party::DeputyOnDuty,
+    },
+    RecordQueue {
+        kind: TaskKind::InstructKeySuggestion,
+        party: Party::KeyLeader,
+    },
 ];
 
 /// The motion states the office registers from.
 pub const MOTION_TO_REGISTER: crate::motion::MotionStatus = crate::motion::MotionStatus::Submitted;
 /// The stage a livelihood round takes ballots in.
 pub const ROUND_VOTING: crate::livelihood::RoundStage = crate::livelihood::RoundStage::Voting;
+/// The state a constituent opinion waits to be routed in (answered,
+/// forwarded or taken up: every routing command takes it from there).
+pub const OPINION_TO_ROUTE: crate::opinion::OpinionStatus = crate::opinion::OpinionStatus::Received;
+/// The state a forwarded opinion waits for its unit's reply in.
+pub const OPINION_TO_REPLY: crate::opinion::OpinionStatus =
+    crate::opinion::OpinionStatus::Forwarded;
+/// The stage a supervision item takes rectification reports in.
+pub const RECTIFYING: crate::supervision::Stage = crate::supervision::Stage::Rectifying;
+/// The problems a body's report answers: those waiting for it.
+pub const PROBLEMS_WAITING: &[crate::supervision::ProblemStatus] = &[
+    crate::supervision::ProblemStatus::Open,
+    crate::supervision::ProblemStatus::SentBack,
+];
+/// The stage a supervision item takes its committee's votes in.
+pub const SUPERVISION_VOTING: crate::supervision::Stage = crate::supervision::Stage::Evaluating;
+/// The states of a suggestion a key-supervision leader instructs on: from
+/// its registration until the unit replies.
+pub const KEY_INSTRUCTION_STATUSES: &[SuggestionStatus] =
+    &[S::Registered, S::Assigned, S::Rehandling];
 
 /// Every kind in the order tasks are listed: the office's, the units',
 /// the deputies', the leaders'.
@@ -249,14 +355,22 @@ pub const ORDER: &[TaskKind] = &[
     TaskKind::AssignSuggestion,
     TaskKind::DecideRequest,
     TaskKind::RegisterMotion,
+    TaskKind::RouteOpinion,
     TaskKind::ReplySuggestion,
     TaskKind::GiveCoUnitOpinion,
+    TaskKind::ReportRectification,
+    TaskKind::ReplyOpinion,
     TaskKind::AcknowledgeLetter,
+    TaskKind::CheckInActivity,
+    TaskKind::ServeReception,
     TaskKind::AnswerCoSignature,
     TaskKind::EvaluateReply,
     TaskKind::ConfirmConsultation,
+    TaskKind::CastSupervisionVote,
     TaskKind::CastLivelihoodVote,
+    TaskKind::SignUpActivity,
     TaskKind::SignOffSuggestion,
+    TaskKind::InstructKeySuggestion,
 ];
 
 /// The party a kind of task waits on.
@@ -275,13 +389,19 @@ impl Holder {
     pub fn can_be(&self, party: Party) -> bool {
         self.roles.contains(party.role())
             && match party {
-                Party::Office | Party::Supervisor => true,
-                Party::LeadUnit | Party::CoUnitWithoutOpinion | Party::LetterUnit => {
-                    self.unit_id.is_some()
-                }
-                Party::LeadDeputy | Party::InvitedCoSigner | Party::ServingDeputy => {
-                    self.deputy_id.is_some()
-                }
+                Party::Office | Party::Supervisor | Party::KeyLeader => true,
+                Party::LeadUnit
+                | Party::CoUnitWithoutOpinion
+                | Party::LetterUnit
+                | Party::ForwardedUnit
+                | Party::RectifyingBody => self.unit_id.is_some(),
+                Party::LeadDeputy
+                | Party::InvitedCoSigner
+                | Party::ServingDeputy
+                | Party::PresentCommitteeMember
+                | Party::InvitedParticipant
+                | Party::SignedUpParticipant
+                | Party::DeputyOnDuty => self.deputy_id.is_some(),
             }
     }
 
@@ -317,7 +437,8 @@ impl SuggestionQueue {
                 Some(c.deputy_id) == who.deputy_id && c.status == CoSignatureStatus::Invited
             }),
             Party::Supervisor => s.supervisor_id == Some(who.user_id),
-            Party::ServingDeputy => false,
+            // Queues of other records.
+            _ => false,
         };
         party
             && match self.also {

@@ -207,6 +207,7 @@ impl Store {
         let txn = self.db.begin().await?;
         let mut made = None;
         let mut duties = Vec::new();
+        let mut notices = Vec::new();
         for e in effects {
             match e {
                 Effect::Suggestion(new) => {
@@ -215,6 +216,7 @@ impl Store {
                     made = Some(s);
                 }
                 Effect::Duty(d) => duties.push(d),
+                Effect::Notify(n) => notices.push(n),
             }
         }
         after.updated_at = renda_domain::time::now();
@@ -230,6 +232,9 @@ impl Store {
         }
         for d in duties {
             write_duty(&txn, &self.crypto, ctx, d, false).await?;
+        }
+        for n in &notices {
+            crate::notifications::write(&txn, n).await?;
         }
         crate::integration::emit(&txn, outbox_event(&after, after.status.as_str())).await?;
         let (b, a) = (audited(before), audited(&after));

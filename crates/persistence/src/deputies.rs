@@ -486,6 +486,25 @@ impl Store {
 }
 
 impl Store {
+    /// The ids of the deputies serving in `term` at `level`, each once.
+    pub async fn serving_deputy_ids(
+        &self,
+        level: renda_domain::deputy::Level,
+        term: &str,
+    ) -> StoreResult<Vec<renda_domain::id::DeputyId>> {
+        let ids: Vec<Uuid> = dm::Entity::find()
+            .filter(dm::Column::Level.eq(level.as_str()))
+            .filter(dm::Column::Term.eq(term))
+            .filter(dm::Column::Status.eq(renda_domain::deputy::MembershipStatus::Serving.as_str()))
+            .select_only()
+            .column(dm::Column::DeputyId)
+            .distinct()
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(renda_domain::id::from_uuids(ids))
+    }
+
     /// The deputies serving in `term` at `level`, and those of `also` that
     /// exist, each once.
     pub async fn deputies_for_term(

@@ -25,6 +25,7 @@ pub mod motions;
 pub mod notifications;
 pub mod observers;
 pub mod password_resets;
+pub mod reminders;
 pub mod reseal;
 pub mod security;
 pub mod sessions;

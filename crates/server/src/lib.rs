@@ -477,7 +477,11 @@ pub async fn run_reminders(
     {
         return Ok(None);
     }
-    match store.write_suggestion_reminders(today, policy).await {
+    let written = match store.write_suggestion_reminders(today, policy).await {
+        Ok(n) => store.write_record_reminders(today).await.map(|m| n + m),
+        Err(e) => Err(e),
+    };
+    match written {
         Ok(n) => {
             store
                 .finish_job(REMINDERS, holder, renda_domain::time::now())

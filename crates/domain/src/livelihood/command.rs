@@ -159,14 +159,30 @@ pub fn start_review(r: &Round, facts: &RoundFacts, note: Option<String>) -> CmdR
 /// Opens the vote: every candidate decided, one at least shortlisted.
 /// Opened while a plenary session of the round's congress (its level and
 /// term) sits (`open_session`, as the store knows it), the vote is held
-/// at that session.
+/// at that session. The deputies serving in the congress (`voters`) are
+/// told the vote is open.
 pub fn start_voting(
     r: &Round,
     facts: &RoundFacts,
     open_session: Option<&crate::congress::CongressSession>,
+    voters: &[crate::id::DeputyId],
     note: Option<String>,
 ) -> CmdResult<Change> {
     let mut c = advance(r, RoundOp::StartVoting, facts, "voting_started", note)?;
+    if !voters.is_empty() {
+        c.effects.push(Effect::Notify(crate::notice::Notice {
+            kind: crate::notice::NoticeKind::VoteOpened,
+            to: voters
+                .iter()
+                .copied()
+                .map(crate::notice::Recipient::Deputy)
+                .collect(),
+            subject: r.subject(),
+            occasion: crate::notice::Occasion::Version(r.version.saturating_add(1)),
+            due_on: None,
+            approved: None,
+        }));
+    }
     let session = open_session.filter(|s| {
         s.status == crate::congress::SessionStatus::Open && s.level == r.level && s.term == r.term
     });

@@ -112,7 +112,7 @@ fn stage_moves_decision_table() {
     let none = RoundFacts::of(&[candidate(3, S::Rejected)]);
     let ready = RoundFacts::of(&[candidate(3, S::Shortlisted)]);
     let tie = RoundFacts::of(&[candidate(3, S::Tied)]);
-    let start_voting: RoundCommand = |r, f, n| super::start_voting(r, f, None, n);
+    let start_voting: RoundCommand = |r, f, n| super::start_voting(r, f, None, &[], n);
     let table: &[(
         RoundCommand,
         RoundStage,
@@ -188,7 +188,10 @@ fn closing_the_vote_decides_each_shortlisted_candidate() {
     let statuses: Vec<_> = c
         .effects
         .iter()
-        .map(|Effect::Decided { status, .. }| *status)
+        .filter_map(|e| match e {
+            Effect::Decided { status, .. } => Some(*status),
+            Effect::Notify(_) => None,
+        })
         .collect();
     assert_eq!(statuses, vec![S::Adopted, S::NotAdopted, S::NotAdopted]);
     assert_eq!(
@@ -302,7 +305,7 @@ fn a_vote_opened_during_a_plenary_session_of_its_congress_is_held_there() {
         ),
     ];
     for (s, held) in table {
-        let c = start_voting(&round(Reviewing), &ready, Some(&s), None);
+        let c = start_voting(&round(Reviewing), &ready, Some(&s), &[], None);
         let Ok(c) = c else { panic!("refused: {c:?}") };
         assert_eq!(c.after.congress_session_id, held.then_some(id(77)), "{s:?}");
         assert_eq!(

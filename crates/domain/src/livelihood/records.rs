@@ -39,6 +39,17 @@ pub struct Round {
     pub version: i32,
 }
 
+impl Round {
+    /// The round as notices and tasks name it.
+    pub fn subject(&self) -> crate::notice::Subject {
+        crate::notice::Subject {
+            kind: crate::notice::SubjectKind::LivelihoodRound,
+            id: self.id,
+            label: crate::notice::label(None, &self.title),
+        }
+    }
+}
+
 /// A candidate, and once adopted, a project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Candidate {
@@ -106,6 +117,8 @@ pub enum Effect {
         status: CandidateStatus,
         count: Option<CandidateCount>,
     },
+    /// A notification to the people the change concerns.
+    Notify(crate::notice::Notice),
 }
 
 /// What a command on a round changes: the round as it is after, the

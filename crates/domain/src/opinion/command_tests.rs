@@ -243,3 +243,21 @@ fn taking_up_is_refused_to_a_non_deputy_and_for_a_bad_draft() {
         ]
     );
 }
+
+#[test]
+fn the_work_queues_hold_exactly_the_states_the_commands_take() {
+    use crate::tasks::{OPINION_TO_REPLY, OPINION_TO_ROUTE};
+    for s in OpinionStatus::ALL {
+        let o = opinion(*s);
+        let routes = *s == OPINION_TO_ROUTE;
+        assert_eq!(answer(&o, "已处理".into(), &staff()).is_ok(), routes, "{s}");
+        let fwd = forward(&o, id(7).into(), None, true, &staff());
+        assert_eq!(fwd.is_ok(), routes, "{s}");
+        let replies = *s == OPINION_TO_REPLY;
+        assert_eq!(
+            unit_reply(&o, "已处理".into(), &staff()).is_ok(),
+            replies,
+            "{s}"
+        );
+    }
+}

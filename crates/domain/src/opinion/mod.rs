@@ -83,6 +83,55 @@ pub enum Effect {
     Suggestion(NewSuggestion),
     /// A duty of the deputy who took the opinion up.
     Duty(NewDuty),
+    /// A notification to the people the change concerns.
+    Notify(crate::notice::Notice),
+}
+
+impl ConstituentOpinion {
+    /// The opinion as notices and tasks name it: its category, never its
+    /// content or who left it.
+    pub fn subject(&self) -> crate::notice::Subject {
+        crate::notice::Subject {
+            kind: crate::notice::SubjectKind::ConstituentOpinion,
+            id: self.id,
+            label: opinion_label(self.category.as_deref()),
+        }
+    }
+
+    /// The notice of the change making `after` (a changed copy, still at
+    /// the version it was read at), to `to`.
+    fn notice(&self, kind: crate::notice::NoticeKind, to: Vec<crate::notice::Recipient>) -> Effect {
+        Effect::Notify(crate::notice::Notice {
+            kind,
+            to,
+            subject: self.subject(),
+            occasion: crate::notice::Occasion::Version(self.version.saturating_add(1)),
+            due_on: None,
+            approved: None,
+        })
+    }
+
+    /// The notice that the opinion has its answer, to the account that
+    /// left it (none when it was left without signing in).
+    fn answered_notice(&self) -> Vec<Effect> {
+        self.created_by
+            .map(|u| {
+                self.notice(
+                    crate::notice::NoticeKind::OpinionAnswered,
+                    vec![crate::notice::Recipient::User(u)],
+                )
+            })
+            .into_iter()
+            .collect()
+    }
+}
+
+/// An opinion's label: 群众意见, with its category when it has one.
+pub fn opinion_label(category: Option<&str>) -> String {
+    match category.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => format!("群众意见（{}）", c.chars().take(12).collect::<String>()),
+        None => "群众意见".to_owned(),
+    }
 }
 
 /// The outcome of a command: the opinion to save, the action the audit
@@ -230,9 +279,9 @@ pub fn answer(o: &ConstituentOpinion, text: String, ctx: &Ctx) -> CmdResult<Chan
     refuse(blank("answer", &text).into_iter().collect())?;
     after.answer = Some(text);
     Ok(Change {
+        effects: after.answered_notice(),
         after,
         action: "answer",
-        effects: Vec::new(),
     })
 }
 
@@ -253,10 +302,14 @@ pub fn forward(
     }
     after.unit_id = Some(unit_id);
     after.forward_note = note.filter(|n| !is_blank(n));
+    let told = after.notice(
+        crate::notice::NoticeKind::OpinionForwarded,
+        vec![crate::notice::Recipient::Unit(unit_id)],
+    );
     Ok(Change {
         after,
         action: "forward",
-        effects: Vec::new(),
+        effects: vec![told],
     })
 }
 
@@ -266,9 +319,9 @@ pub fn unit_reply(o: &ConstituentOpinion, text: String, ctx: &Ctx) -> CmdResult<
     refuse(blank("reply", &text).into_iter().collect())?;
     after.unit_reply = Some(text);
     Ok(Change {
+        effects: after.answered_notice(),
         after,
         action: "unit_reply",
-        effects: Vec::new(),
     })
 }
 

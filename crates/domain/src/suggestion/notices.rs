@@ -173,25 +173,15 @@ pub fn reminders(s: &Suggestion, today: NaiveDate, policy: &HandlingPolicy) -> V
         SuggestionStatus::Assigned | SuggestionStatus::Rehandling
     ) && let (Some(due), Some(unit)) = (s.deadline, s.lead_unit_id)
         && due >= window.deadline_from
+        && let Some((kind, step)) = crate::reminders::deadline_step(due, today)
     {
-        let left = (due - today).num_days();
-        let to = vec![Recipient::Unit(unit)];
-        if left < 0 {
-            out.push(reminder(
-                NoticeKind::DeadlineOverdue,
-                to,
-                due,
-                -1,
-                Some(due),
-            ));
-        } else if let Some(step) = DEADLINE_REMINDER_DAYS
-            .iter()
-            .copied()
-            .filter(|d| left <= *d)
-            .min()
-        {
-            out.push(reminder(NoticeKind::DeadlineNear, to, due, step, Some(due)));
-        }
+        out.push(reminder(
+            kind,
+            vec![Recipient::Unit(unit)],
+            due,
+            step,
+            Some(due),
+        ));
     }
     if s.status == SuggestionStatus::Replied
         && s.evaluation_result.is_none()
@@ -250,7 +240,7 @@ mod tests {
             .into_iter()
             .map(|n| match n.occasion {
                 Occasion::Reminder { days, .. } => (n.kind, days),
-                Occasion::Version(_) => panic!("not a reminder"),
+                other => panic!("not a reminder: {other:?}"),
             })
             .collect()
     }

@@ -510,11 +510,31 @@ pub fn record_attendance(
         recorded_at: ctx.now,
     };
     let detail = json!({"round": s.round, "present": attendance.present.len(), "members": attendance.members, "quorum": attendance.quorum()});
+    // The vote opens for each member present, once a round however often
+    // the attendance is recorded anew.
+    let told = (!attendance.present.is_empty()).then(|| {
+        Effect::Notify(crate::notice::Notice {
+            kind: crate::notice::NoticeKind::VoteOpened,
+            to: attendance
+                .present
+                .iter()
+                .copied()
+                .map(crate::notice::Recipient::Deputy)
+                .collect(),
+            subject: s.subject(),
+            occasion: crate::notice::Occasion::Round(s.round),
+            due_on: None,
+            approved: None,
+        })
+    });
+    let effects = std::iter::once(Effect::Attendance(attendance))
+        .chain(told)
+        .collect();
     Ok(change(
         s.clone(),
         "attendance_recorded",
         Some(detail),
-        vec![Effect::Attendance(attendance)],
+        effects,
     ))
 }
 

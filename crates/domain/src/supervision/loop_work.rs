@@ -158,7 +158,16 @@ pub fn issue_opinion(s: &SupervisionItem, input: OpinionInput, ctx: &Ctx) -> Cmd
         problems,
     };
     let detail = json!({"opinion_id": o.id, "unit_id": o.unit_id, "deadline": o.deadline});
-    let effects = vec![Effect::Opinion(o)];
+    let told = Effect::Notify(crate::notice::Notice {
+        kind: crate::notice::NoticeKind::RectificationRequested,
+        to: vec![crate::notice::Recipient::Unit(o.unit_id)],
+        subject: s.subject(),
+        // One per opinion: an item may issue several in a version's stead.
+        occasion: crate::notice::Occasion::Record(o.id),
+        due_on: Some(o.deadline),
+        approved: None,
+    });
+    let effects = vec![Effect::Opinion(o), told];
     Ok(change(s.clone(), "opinion_issued", Some(detail), effects))
 }
 

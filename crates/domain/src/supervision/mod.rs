@@ -333,6 +333,17 @@ pub struct SupervisionItem {
 }
 
 impl SupervisionItem {
+    /// The item as notices and tasks name it.
+    pub fn subject(&self) -> crate::notice::Subject {
+        crate::notice::Subject {
+            kind: crate::notice::SubjectKind::Supervision,
+            id: self.id,
+            label: crate::notice::label(None, &self.title),
+        }
+    }
+}
+
+impl SupervisionItem {
     /// Whether the plan has a satisfaction vote (满意度测评): only then is
     /// one held before the item closes.
     pub fn vote_planned(&self) -> bool {

@@ -223,6 +223,8 @@ pub enum Effect {
     Evaluation(Evaluation),
     /// The attendance of the round's meeting, replacing an earlier one.
     Attendance(Attendance),
+    /// A notification to the people the change concerns.
+    Notify(crate::notice::Notice),
 }
 
 pub use crate::timeline::Event;

@@ -231,22 +231,32 @@ fn an_account_holds_the_kinds_of_its_roles_and_links() {
         K::AssignSuggestion,
         K::DecideRequest,
         K::RegisterMotion,
+        K::RouteOpinion,
     ];
     assert_eq!(office().kinds(), office_kinds);
     let unit_kinds = [
         K::ReplySuggestion,
         K::GiveCoUnitOpinion,
+        K::ReportRectification,
+        K::ReplyOpinion,
         K::AcknowledgeLetter,
     ];
     assert_eq!(lead_unit().kinds(), unit_kinds);
     let deputy_kinds = [
+        K::CheckInActivity,
+        K::ServeReception,
         K::AnswerCoSignature,
         K::EvaluateReply,
         K::ConfirmConsultation,
+        K::CastSupervisionVote,
         K::CastLivelihoodVote,
+        K::SignUpActivity,
     ];
     assert_eq!(lead_deputy().kinds(), deputy_kinds);
-    assert_eq!(leader().kinds(), [K::SignOffSuggestion]);
+    assert_eq!(
+        leader().kinds(),
+        [K::SignOffSuggestion, K::InstructKeySuggestion]
+    );
     // A unit account linked to no unit, a deputy account to no deputy, hold nothing.
     assert_eq!(
         holder(40, &[Role::Unit, Role::Deputy], None, None).kinds(),

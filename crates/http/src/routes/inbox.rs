@@ -197,6 +197,7 @@ pub async fn my_tasks(
             time: c.t,
         });
     let only: Vec<TaskKind> = p.kind.into_iter().collect();
+    let today = state.clock.today();
     let page = state
         .store
         .tasks(
@@ -205,9 +206,9 @@ pub async fn my_tasks(
             after,
             p.limit.unwrap_or(20),
             &state.handling,
+            today,
         )
         .await?;
-    let today = state.clock.today();
     Ok(HttpResponse::Ok().json(TasksResponse {
         total: page.counts.iter().map(|(_, n)| n).sum(),
         counts: counts_of(&page.counts),
@@ -249,7 +250,7 @@ fn counts_of(counts: &[(TaskKind, u64)]) -> Vec<TaskCount> {
 pub(crate) async fn task_counts(state: &AppState, holder: &Holder) -> ApiResult<TaskCounts> {
     let page = state
         .store
-        .tasks(holder, &[], None, 1, &state.handling)
+        .tasks(holder, &[], None, 1, &state.handling, state.clock.today())
         .await?;
     Ok(TaskCounts {
         total: page.counts.iter().map(|(_, n)| n).sum(),

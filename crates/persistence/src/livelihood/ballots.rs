@@ -409,7 +409,13 @@ async fn apply<Conn: ConnectionTrait>(
             candidate_id,
             status,
             count: n,
-        } = e;
+        } = e
+        else {
+            if let Effect::Notify(notice) = e {
+                crate::notifications::write(txn, notice).await?;
+            }
+            continue;
+        };
         let mut q = lc::Entity::update_many()
             .col_expr(lc::Column::Status, Expr::value(status.as_str()))
             .col_expr(lc::Column::UpdatedAt, Expr::value(now))

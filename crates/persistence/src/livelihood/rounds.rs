@@ -72,7 +72,9 @@ impl Store {
         change: Change,
     ) -> StoreResult<Round> {
         let Change {
-            mut after, event, ..
+            mut after,
+            event,
+            effects,
         } = change;
         let txn = self.db.begin().await?;
         after.updated_at = renda_domain::time::now();
@@ -104,6 +106,11 @@ impl Store {
                     rules::RoundBlocker::NothingShortlisted => Conflict::NothingShortlisted,
                     rules::RoundBlocker::TiePending => Conflict::TiePending,
                 }));
+            }
+        }
+        for e in &effects {
+            if let renda_domain::livelihood::Effect::Notify(n) = e {
+                crate::notifications::write(&txn, n).await?;
             }
         }
         insert_event(

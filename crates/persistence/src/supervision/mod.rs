@@ -46,7 +46,7 @@ use model::*;
 use writes::*;
 
 const OBJECT: &str = "supervision";
-const MEMBER: &str = "committee_member";
+pub(crate) const MEMBER: &str = "committee_member";
 const DEPUTY: &str = "deputy";
 
 /// Which items a caller sees (from the permission module's `Visibility`).

@@ -373,6 +373,9 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
                     .await?;
             }
         }
+        Effect::Notify(n) => {
+            crate::notifications::write(c, n).await?;
+        }
     }
     Ok(())
 }

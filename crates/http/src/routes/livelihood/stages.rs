@@ -107,10 +107,15 @@ pub async fn start_voting(
     let b = body.parse()?;
     let candidates = state.store.round_candidates(before.id, None).await?;
     let open = state.store.open_congress_session_at(before.level).await?;
+    let voters = state
+        .store
+        .serving_deputy_ids(before.level, &before.term)
+        .await?;
     let change = rules::start_voting(
         &before,
         &rules::RoundFacts::of(&candidates),
         open.as_ref(),
+        &voters,
         b.note.map(String::from),
     )?;
     save_stage(&state, &caller, &before, change).await

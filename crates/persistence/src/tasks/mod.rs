@@ -3,17 +3,18 @@
 //! [`renda_domain::tasks`] in SQL.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use renda_domain::deputy::MembershipStatus;
 use renda_domain::notice::SubjectKind;
-use renda_domain::notice::label;
 use renda_domain::suggestion::{CoSignatureStatus, HandlingPolicy, RequestStatus};
 use renda_domain::tasks::{
-    Also, CONSULTATION_OPEN_STATUSES, Due, Holder, MOTION_TO_REGISTER, Party, ROUND_VOTING,
-    SUGGESTION_QUEUES, TaskKind,
+    Also, CONSULTATION_OPEN_STATUSES, Due, Holder, Party, SUGGESTION_QUEUES, TaskKind,
 };
 use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement};
 use sea_orm::{FromQueryResult, StatementBuilder};
 use uuid::Uuid;
+
+mod records;
+
+use records::{label_of, other_area, subject_of};
 
 use crate::Store;
 use crate::error::StoreResult;
@@ -48,7 +49,7 @@ pub struct TaskCursor {
 
 /// What a kind's tasks are ordered by, after which its ids.
 #[derive(Debug, Clone)]
-enum SortBy {
+pub(crate) enum SortBy {
     Id,
     Date(Expr),
     Time(Expr),
@@ -79,7 +80,7 @@ struct Count {
     n: i64,
 }
 
-fn col(table: &str, c: &str) -> Expr {
+pub(crate) fn col(table: &str, c: &str) -> Expr {
     Expr::col((Alias::new(table), Alias::new(c)))
 }
 
@@ -91,17 +92,21 @@ const CO: &str = "suggestion_consultations";
 
 /// What identifies a holder in a query: the ids that are absent match
 /// nothing.
-fn nil_or(id: Option<impl Into<Uuid>>) -> Uuid {
+pub(crate) fn nil_or(id: Option<impl Into<Uuid>>) -> Uuid {
     id.map_or(Uuid::nil(), Into::into)
 }
 
 /// The query of one kind of task for `who`: the table it lists, the
 /// column ordering it (after its id), and the filter. `None` when the
 /// kind has no queue.
-fn query(kind: TaskKind, who: &Holder) -> Option<(SelectStatement, &'static str, SortBy)> {
+fn query(
+    kind: TaskKind,
+    who: &Holder,
+    today: NaiveDate,
+) -> Option<(SelectStatement, &'static str, SortBy)> {
     let unit = nil_or(who.unit_id);
     let deputy = nil_or(who.deputy_id);
-    if let Some(q) = other_area(kind, who) {
+    if let Some(q) = other_area(kind, who, today) {
         return q;
     }
     let mut q = Query::select();
@@ -146,8 +151,8 @@ fn query(kind: TaskKind, who: &Holder) -> Option<(SelectStatement, &'static str,
             Party::Supervisor => {
                 q.and_where(col(S, "supervisor_id").eq(Uuid::from(who.user_id)));
             }
-            // No suggestion waits for the deputies of a congress at large.
-            Party::ServingDeputy => return None,
+            // The parties of other records' queues.
+            _ => return None,
         }
         match sq.also {
             Also::Nothing => {}
@@ -222,81 +227,8 @@ fn query(kind: TaskKind, who: &Holder) -> Option<(SelectStatement, &'static str,
     Some((q, table, SortBy::Id))
 }
 
-const MO: &str = "motions";
-const LR: &str = "livelihood_rounds";
-const LV: &str = "livelihood_voters";
-const DM: &str = "deputy_memberships";
-
-/// The queues of records other than suggestions: `Some(None)` for one the
-/// holder cannot hold, `None` for a suggestion's.
-#[allow(clippy::option_option)]
-fn other_area(
-    kind: TaskKind,
-    who: &Holder,
-) -> Option<Option<(SelectStatement, &'static str, SortBy)>> {
-    let mut q = Query::select();
-    let table = match kind {
-        TaskKind::RegisterMotion => {
-            if !who.can_be(Party::Office) {
-                return Some(None);
-            }
-            q.from(Alias::new(MO))
-                .and_where(col(MO, "deleted_at").is_null())
-                .and_where(col(MO, "status").eq(MOTION_TO_REGISTER.as_str()))
-                .expr_as(col(MO, "number"), Alias::new("number"))
-                .expr_as(col(MO, "submitted_at"), Alias::new("since"));
-            MO
-        }
-        TaskKind::CastLivelihoodVote => {
-            if !who.can_be(Party::ServingDeputy) {
-                return Some(None);
-            }
-            let deputy = nil_or(who.deputy_id);
-            // Serving in the round's congress, as the ballot command's
-            // voter rule reads the memberships.
-            let mut serving = Query::select();
-            serving
-                .expr(Expr::val(1))
-                .from(Alias::new(DM))
-                .and_where(col(DM, "deputy_id").eq(deputy))
-                .and_where(col(DM, "level").equals((Alias::new(LR), Alias::new("level"))))
-                .and_where(col(DM, "term").equals((Alias::new(LR), Alias::new("term"))))
-                .and_where(col(DM, "status").eq(MembershipStatus::Serving.as_str()));
-            let mut voted = Query::select();
-            voted
-                .expr(Expr::val(1))
-                .from(Alias::new(LV))
-                .and_where(col(LV, "round_id").equals((Alias::new(LR), Alias::new("id"))))
-                .and_where(col(LV, "deputy_id").eq(deputy));
-            q.from(Alias::new(LR))
-                .and_where(col(LR, "stage").eq(ROUND_VOTING.as_str()))
-                .and_where(Expr::exists(serving))
-                .and_where(Expr::exists(voted).not())
-                .expr_as(Expr::val(None::<String>), Alias::new("number"))
-                .expr_as(col(LR, "updated_at"), Alias::new("since"));
-            LR
-        }
-        _ => return None,
-    };
-    q.expr_as(col(table, "id"), Alias::new("id"))
-        .expr_as(col(table, "id"), Alias::new("subject_id"))
-        .expr_as(col(table, "title"), Alias::new("title"))
-        .expr_as(Expr::val(None::<NaiveDate>), Alias::new("due_on"));
-    select_sort(&mut q, &SortBy::Id);
-    Some(Some((q, table, SortBy::Id)))
-}
-
-/// The kind of record a task's subject is.
-fn subject_of(kind: TaskKind) -> SubjectKind {
-    match kind {
-        TaskKind::RegisterMotion => SubjectKind::Motion,
-        TaskKind::CastLivelihoodVote => SubjectKind::LivelihoodRound,
-        _ => SubjectKind::Suggestion,
-    }
-}
-
 /// Selects a kind's sort value as `sort_date` or `sort_time`.
-fn select_sort(q: &mut SelectStatement, order: &SortBy) {
+pub(crate) fn select_sort(q: &mut SelectStatement, order: &SortBy) {
     let (date, time) = match order {
         SortBy::Id => (
             Expr::val(None::<NaiveDate>),
@@ -310,7 +242,7 @@ fn select_sort(q: &mut SelectStatement, order: &SortBy) {
 }
 
 /// The sort value of a task without a due date: after every date.
-fn far() -> NaiveDate {
+pub(crate) fn far() -> NaiveDate {
     NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
 }
 
@@ -325,6 +257,7 @@ impl Store {
         after: Option<TaskCursor>,
         limit: u64,
         policy: &HandlingPolicy,
+        today: NaiveDate,
     ) -> StoreResult<TaskPage> {
         let b = self.db.get_database_backend();
         // Counts cover every kind the holder can hold; the page only the
@@ -341,7 +274,7 @@ impl Store {
             .collect();
         let start = after.and_then(|c| listed.iter().position(|k| *k == c.kind));
         for kind in kinds.iter().copied() {
-            let Some((q, table, order)) = query(kind, who) else {
+            let Some((q, table, order)) = query(kind, who, today) else {
                 continue;
             };
             let mut count = q.clone();
@@ -423,7 +356,7 @@ impl Store {
                         subject_kind: subject_of(kind),
                         subject_id: r.subject_id,
                         record_id: (r.id != r.subject_id).then_some(r.id),
-                        label: label(r.number.as_deref(), &r.title),
+                        label: label_of(kind, r.number.as_deref(), &r.title),
                         due_on,
                         since: r.since,
                     },
