@@ -243,6 +243,26 @@ async fn the_demo_data_set_is_explorable_through_the_api() {
         "a second load is refused"
     );
     let staff = app.login("demo-staff", renda::demo::DEMO_PASSWORD).await;
+    // Each demo account finds work and news waiting (an observer holds no
+    // queue, and finds news only).
+    let mut accounts = vec!["demo-staff".to_owned(), "demo-leader".to_owned()];
+    accounts.extend((0..10).map(|i| format!("demo-unit{i}")));
+    accounts.extend((0..5).map(|i| format!("demo-deputy{i}")));
+    accounts.push("demo-observer".to_owned());
+    let mut empty = Vec::new();
+    for name in &accounts {
+        let token = app.login(name, renda::demo::DEMO_PASSWORD).await;
+        let tasks = app.get("/api/v1/me/tasks", Some(&token)).await;
+        let tasks = tasks.ok(200)["total"].as_u64().unwrap();
+        let unread = app
+            .get("/api/v1/me/notifications/unread-count", Some(&token))
+            .await;
+        let unread = unread.ok(200)["unread"].as_u64().unwrap();
+        if (tasks == 0 && name != "demo-observer") || unread == 0 {
+            empty.push(format!("{name}: {tasks} tasks, {unread} unread"));
+        }
+    }
+    assert!(empty.is_empty(), "{empty:#?}");
     let deputies = app.get("/api/v1/deputies?include_total=true", None).await;
     assert_eq!(deputies.ok(200)["total"], 100);
     for level in ["national", "provincial", "municipal", "county", "township"] {

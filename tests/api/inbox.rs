@@ -243,6 +243,7 @@ async fn deputies_and_leaders_see_what_waits_for_their_word() {
         waiting(&o, &o.leader, "sign_off_suggestion").await,
         (1, vec![red.clone()])
     );
+    assert_eq!(told(&o, &o.leader, &red).await, ["sign_off_requested"]);
     o.op(
         &o.leader,
         &red,
@@ -365,6 +366,8 @@ async fn each_event_tells_each_person_once_and_only_its_owner_reads_it() {
         ["suggestion_assigned"]
     );
     assert_eq!(told(&o, &o.unit_tokens[2], &id).await, Vec::<String>::new());
+    // The office hears of the submission, and only of it.
+    assert_eq!(told(&o, &o.staff, &id).await, ["suggestion_submitted"]);
 
     // The text names the suggestion by its number and nothing personal.
     let page = inbox(&o, &o.deputy_tokens[0], "").await;

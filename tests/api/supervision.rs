@@ -1065,6 +1065,28 @@ async fn observers_are_assigned_without_conflicts_and_their_opinions_are_decided
         .map(|o| o["status"].clone())
         .collect();
     assert_eq!(statuses, [json!("not_adopted"), json!("adopted")]);
+    // The observer is told of each decision, once, and with its side.
+    let news = app
+        .get(
+            "/api/v1/me/notifications?kind=observation_decided",
+            Some(&w.observer),
+        )
+        .await;
+    let texts: Vec<&str> = news.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(
+        texts[0].contains("已被采纳") && texts[1].contains("未被采纳"),
+        "{texts:?}"
+    );
+    let none = app
+        .get("/api/v1/me/notifications", Some(&w.tied_observer))
+        .await;
+    assert_eq!(none.ok(200)["items"], json!([]));
     // A supervised body does not read the observers' opinions.
     app.get(&format!("{base}/observations"), Some(&w.unit_b))
         .await

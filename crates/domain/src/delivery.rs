@@ -94,6 +94,7 @@ pub fn plan(
     kind: NoticeKind,
     offered: &[Channel],
     in_group: bool,
+    has_phone: bool,
     now: DateTime<Utc>,
 ) -> Vec<(Channel, DateTime<Utc>)> {
     if prefs.muted.contains(&kind) {
@@ -110,6 +111,8 @@ pub fn plan(
             Some(wanted) => wanted.contains(c),
             None => in_group || !c.is_group(),
         })
+        // SMS goes to a phone on record; without one it is not planned.
+        .filter(|c| has_phone || *c != Channel::Sms)
         .map(|c| (c, at))
         .collect()
 }
@@ -255,39 +258,65 @@ mod tests {
             NoticeKind::DeadlineNear,
             &offered,
             false,
+            true,
             now,
         );
         assert_eq!(all, [(Channel::Sms, now), (Channel::Push, now)]);
+        // An account with no phone on record gets no SMS planned.
+        let no_phone = plan(
+            &Preferences::default(),
+            NoticeKind::DeadlineNear,
+            &offered,
+            false,
+            false,
+            now,
+        );
+        assert_eq!(no_phone, [(Channel::Push, now)]);
         // The group robots: for the office's and units' people by default,
         // for others when they ask.
         let chat = [Channel::Wecom, Channel::Push];
         let none = Preferences::default();
-        let unit = plan(&none, NoticeKind::DeadlineNear, &chat, true, now);
+        let unit = plan(&none, NoticeKind::DeadlineNear, &chat, true, true, now);
         assert_eq!(unit.len(), 2);
-        let deputy = plan(&none, NoticeKind::DeadlineNear, &chat, false, now);
+        let deputy = plan(&none, NoticeKind::DeadlineNear, &chat, false, true, now);
         assert_eq!(deputy, [(Channel::Push, now)]);
         let asked = Preferences {
             channels: Some(vec![Channel::Wecom]),
             ..Preferences::default()
         };
-        let deputy = plan(&asked, NoticeKind::DeadlineNear, &chat, false, now);
+        let deputy = plan(&asked, NoticeKind::DeadlineNear, &chat, false, true, now);
         assert_eq!(deputy, [(Channel::Wecom, now)]);
         let push_only = Preferences {
             channels: Some(vec![Channel::Push, Channel::Wecom]),
             ..Preferences::default()
         };
-        let p = plan(&push_only, NoticeKind::DeadlineNear, &offered, false, now);
+        let p = plan(
+            &push_only,
+            NoticeKind::DeadlineNear,
+            &offered,
+            false,
+            true,
+            now,
+        );
         assert_eq!(p, [(Channel::Push, now)], "wecom is not offered");
         let muted = Preferences {
             muted: vec![NoticeKind::DeadlineNear],
             ..Preferences::default()
         };
         assert_eq!(
-            plan(&muted, NoticeKind::DeadlineNear, &offered, true, now),
+            plan(&muted, NoticeKind::DeadlineNear, &offered, true, true, now),
             []
         );
         assert_eq!(
-            plan(&muted, NoticeKind::SuggestionReplied, &offered, true, now).len(),
+            plan(
+                &muted,
+                NoticeKind::SuggestionReplied,
+                &offered,
+                true,
+                true,
+                now
+            )
+            .len(),
             2
         );
     }
@@ -307,6 +336,7 @@ mod tests {
                 NoticeKind::SuggestionReplied,
                 &[Channel::Sms],
                 false,
+                true,
                 now,
             )[0]
             .1
@@ -329,6 +359,7 @@ mod tests {
             NoticeKind::SuggestionReplied,
             &[Channel::Push],
             false,
+            true,
             utc(4, 30),
         );
         assert_eq!(held[0].1, utc(6, 0));
@@ -341,6 +372,7 @@ mod tests {
             NoticeKind::DeadlineNear,
             &[Channel::Sms],
             false,
+            true,
             night,
         );
         assert_eq!(r[0].1, utc(0, 0));
@@ -349,6 +381,7 @@ mod tests {
             NoticeKind::SuggestionReplied,
             &[Channel::Sms],
             false,
+            true,
             night,
         );
         assert_eq!(n[0].1, night);
@@ -357,6 +390,7 @@ mod tests {
             NoticeKind::DeadlineNear,
             &[Channel::Sms],
             false,
+            true,
             utc(2, 0),
         );
         assert_eq!(day[0].1, utc(2, 0));

@@ -58,6 +58,14 @@ string_enum! {
         /// A livelihood vote the deputy has not cast closes today (the
         /// last day of the session it is held at).
         VotingClosesToday = "voting_closes_today",
+        /// A deputy submitted a suggestion: the office is to review it.
+        SuggestionSubmitted = "suggestion_submitted",
+        /// A red suggestion the leader supervises was replied: it waits
+        /// for the leader's sign-off.
+        SignOffRequested = "sign_off_requested",
+        /// The office decided the observer's opinion on a supervision
+        /// item: adopted or not.
+        ObservationDecided = "observation_decided",
     }
 }
 
@@ -88,6 +96,8 @@ pub enum Recipient {
     Unit(UnitId),
     /// Every active account holding the role (`staff`: the office).
     Role(Role),
+    /// Every active account of the outside observer.
+    Observer(Uuid),
 }
 
 string_enum! {
@@ -253,6 +263,12 @@ impl Notice {
                 None => format!("您明天在{what}{l}值班接待选民，请准时到岗。"),
             },
             NoticeKind::VotingClosesToday => format!("{what}{l}今天截止，您尚未投票。"),
+            NoticeKind::SuggestionSubmitted => format!("代表提交了建议{l}，请审查立案。"),
+            NoticeKind::SignOffRequested => format!("您督办的红色建议{l}已答复，请审签。"),
+            NoticeKind::ObservationDecided => match self.approved {
+                Some(true) => format!("您对{what}{l}提出的意见已被采纳。"),
+                _ => format!("您对{what}{l}提出的意见未被采纳，请查看理由。"),
+            },
         }
     }
 }

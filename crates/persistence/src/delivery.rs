@@ -330,15 +330,22 @@ impl Store {
         if claimed.rows_affected == 1 && m.created_at > now - FAN_OUT_WINDOW {
             let kind: NoticeKind = parse_stored(&m.kind)?;
             let prefs = preferences_of(&txn, m.user_id).await?;
+            let user = u::Entity::find_by_id(m.user_id).one(&txn).await?;
             // The office's and units' people work in the chat groups.
-            let in_group = u::Entity::find_by_id(m.user_id)
-                .one(&txn)
-                .await?
-                .is_some_and(|u| {
-                    let roles = renda_domain::RoleSet::from_storage(&u.roles);
-                    roles.any(&[renda_domain::Role::Staff, renda_domain::Role::Unit])
-                });
-            for (channel, at) in plan(&prefs, kind, offered, in_group, now) {
+            let in_group = user.as_ref().is_some_and(|u| {
+                let roles = renda_domain::RoleSet::from_storage(&u.roles);
+                roles.any(&[renda_domain::Role::Staff, renda_domain::Role::Unit])
+            });
+            // SMS reaches the phone on record of the deputy the account
+            // acts for.
+            let has_phone = match user.and_then(|u| u.deputy_id) {
+                Some(d) => deputy::Entity::find_by_id(d)
+                    .one(&txn)
+                    .await?
+                    .is_some_and(|d| d.phone.is_some()),
+                None => false,
+            };
+            for (channel, at) in plan(&prefs, kind, offered, in_group, has_phone, now) {
                 // A group's robot gets a notice once, however many of
                 // the group it concerns.
                 if channel.is_group() && group_has(&txn, &m.key, channel).await? {

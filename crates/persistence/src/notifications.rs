@@ -58,6 +58,7 @@ async fn accounts<Conn: ConnectionTrait>(c: &Conn, to: &[Recipient]) -> StoreRes
             Recipient::Role(role) => {
                 q.filter(u::Column::Roles.like(format!("%,{},%", role.as_str())))
             }
+            Recipient::Observer(id) => q.filter(u::Column::ObserverId.eq(id)),
         };
         ids.extend(q.into_tuple::<Uuid>().all(c).await?);
     }

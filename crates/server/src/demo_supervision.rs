@@ -287,7 +287,7 @@ pub async fn load(
             created_by: p.staff.into(),
             created_at: now,
         };
-        let observation_id = observation.id;
+        let pending = observation.clone();
         item = save(
             store,
             ctx,
@@ -300,12 +300,23 @@ pub async fn load(
         if plan.stage == Stage::Investigating {
             continue;
         }
-        let mut writes = vec![Effect::ObservationDecision {
-            id: observation_id,
-            status: ObservationStatus::Adopted,
-            reason: None,
-            by: p.staff,
-        }];
+        // Adopted, as the office decides it: the observer is told.
+        let office = renda_domain::supervision::Ctx {
+            user_id: p.staff.into(),
+            now,
+            today,
+            new_id: Uuid::now_v7,
+            policy: Default::default(),
+        };
+        let mut writes = renda_domain::supervision::decide_observation(
+            &item,
+            Some(&pending),
+            true,
+            None,
+            &office,
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .effects;
         if plan.methods.contains(&Method::SpecialInquiry) {
             writes.push(Effect::Inquiry(Inquiry {
                 id: Uuid::now_v7(),

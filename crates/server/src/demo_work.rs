@@ -130,7 +130,7 @@ pub async fn load(
             user_id: Some(p.staff.into()),
             ..octx
         };
-        let change = match (status, p.units.get(7)) {
+        let change = match (status, p.units.get(1)) {
             (OpinionStatus::Answered, _) => Some(renda_domain::opinion::answer(
                 &o,
                 "已协调社区卫生服务站周六上午开诊".into(),

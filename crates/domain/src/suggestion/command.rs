@@ -132,6 +132,14 @@ pub fn submit(
             .active_co_signers()
             .map(|d| duty(d, DutyKind::SuggestionCoSigned)),
     );
+    if after.status == SuggestionStatus::Submitted {
+        effects.push(notify(
+            &after,
+            NoticeKind::SuggestionSubmitted,
+            vec![Recipient::Role(crate::Role::Staff)],
+            None,
+        ));
+    }
     Ok(change(after, "submitted", detail, effects))
 }
 
@@ -471,6 +479,18 @@ pub fn reply(
         vec![Recipient::Deputy(s.lead_deputy_id)],
         after.evaluation_due(ctx.policy),
     ));
+    // A red one waits for its supervising leader's sign-off.
+    if after.color == Some(Color::Red)
+        && after.signed_off_at.is_none()
+        && let Some(leader) = after.supervisor_id
+    {
+        effects.push(notify(
+            &after,
+            NoticeKind::SignOffRequested,
+            vec![Recipient::User(leader)],
+            None,
+        ));
+    }
     Ok(change(after, "replied", Some(detail), effects))
 }
 

@@ -341,12 +341,23 @@ pub fn decide_observation(
         ObservationStatus::NotAdopted
     };
     let detail = json!({"observation_id": o.id, "status": status});
-    let effects = vec![Effect::ObservationDecision {
-        id: o.id,
-        status,
-        reason,
-        by: ctx.user_id.into(),
-    }];
+    let told = Effect::Notify(crate::notice::Notice {
+        kind: crate::notice::NoticeKind::ObservationDecided,
+        to: vec![crate::notice::Recipient::Observer(o.observer_id)],
+        subject: s.subject(),
+        occasion: crate::notice::Occasion::Record(o.id),
+        due_on: None,
+        approved: Some(adopted),
+    });
+    let effects = vec![
+        Effect::ObservationDecision {
+            id: o.id,
+            status,
+            reason,
+            by: ctx.user_id.into(),
+        },
+        told,
+    ];
     Ok(change(
         s.clone(),
         "observation_decided",

@@ -465,10 +465,19 @@ fn submit_writes_a_duty_for_the_lead_and_each_active_co_signer() {
         deputy_id, kind, occurred_on: today(), title: "修路".into(), content: None,
         ref_type: Some("suggestion"), ref_id: Some(SUGGESTION),
     });
-    // The withdrawn co-signer gets none.
+    // The withdrawn co-signer gets none; the office is told to review it.
+    let told = Effect::Notify(crate::notice::Notice {
+        kind: crate::notice::NoticeKind::SuggestionSubmitted,
+        to: vec![crate::notice::Recipient::Role(crate::Role::Staff)],
+        subject: a.subject(),
+        occasion: crate::notice::Occasion::Version(s.version + 1),
+        due_on: None,
+        approved: None,
+    });
     let want = vec![
         duty(LEAD_DEPUTY, DutyKind::SuggestionSubmitted),
         duty(CO_A, DutyKind::SuggestionCoSigned),
+        told,
     ];
     assert_eq!(c.effects, want);
     // A blank note leaves no detail.

@@ -286,7 +286,18 @@ fn an_observation_is_decided_once_and_not_adopted_with_a_reason() {
     let want = vec![Effect::ObservationDecision {
         id: OBSERVATION, status: ObservationStatus::NotAdopted, reason: Some("已统筹".into()), by: USER.into(),
     }];
-    assert_eq!(c.effects, want);
+    assert_eq!(c.effects[..1], want);
+    // The observer is told, with the side of the decision.
+    let Some(Effect::Notify(n)) = c.effects.get(1) else {
+        panic!("no notice: {:?}", c.effects)
+    };
+    assert_eq!(n.kind, crate::notice::NoticeKind::ObservationDecided);
+    assert_eq!(
+        n.to,
+        vec![crate::notice::Recipient::Observer(pending.observer_id)]
+    );
+    assert_eq!(n.approved, Some(false));
+    assert!(n.text().contains("未被采纳"));
     let detail = json!({"observation_id": OBSERVATION, "status": "not_adopted"});
     assert_eq!(c.event, event("observation_decided", Some(detail)));
     let c = ok(decide(Some(&pending), true, Some(" ")));
