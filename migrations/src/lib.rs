@@ -36,6 +36,7 @@ mod m20261205_000027_suggestion_figures;
 mod m20261206_000028_notifications;
 mod m20261206_000029_deliveries;
 mod m20261206_000030_queue_indexes;
+mod m20261206_000031_delivery_keys_and_queue_indexes;
 
 pub struct Migrator;
 
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000028_notifications::Migration),
             Box::new(m20261206_000029_deliveries::Migration),
             Box::new(m20261206_000030_queue_indexes::Migration),
+            Box::new(m20261206_000031_delivery_keys_and_queue_indexes::Migration),
         ]
     }
 }

@@ -21,6 +21,8 @@ struct Gateway {
     fail: Arc<AtomicUsize>,
     /// Chat posts to refuse as a robot does: 200 with an `errcode`.
     refuse: Arc<AtomicUsize>,
+    /// Push posts to one phone (its token) to answer 503, and how many.
+    push_fail: Arc<Mutex<(String, usize)>>,
 }
 
 impl Gateway {
@@ -55,7 +57,15 @@ async fn answer(req: HttpRequest, body: web::Bytes, g: web::Data<Gateway>) -> Ht
         && g.refuse
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
             .is_ok();
-    if failing {
+    let push_failing = req.path() == "/push" && {
+        let mut f = g.push_fail.lock().unwrap();
+        let hit = f.1 > 0 && String::from_utf8_lossy(&body).contains(f.0.as_str());
+        if hit {
+            f.1 -= 1;
+        }
+        hit
+    };
+    if failing || push_failing {
         HttpResponse::ServiceUnavailable().finish()
     } else if refusing {
         // WeCom's answer to a group over its rate limit.
@@ -430,7 +440,29 @@ async fn choices_quiet_hours_a_dead_sender_and_two_senders_lose_and_repeat_nothi
         earlier,
         "held until the quiet hours end"
     );
-    // The quiet hours end (the stored time is moved, as the clock would).
+    // A message due while the quiet hours last (a retry, a stored time
+    // moved) is held again when it is about to go, not sent.
+    o.app
+        .sql("UPDATE notification_deliveries SET next_attempt_at = created_at")
+        .await;
+    drain(&o, &cfg).await;
+    assert_eq!(g.bodies("/wecom").len(), earlier, "held again");
+    let d = deliveries(&o, &o.deputy_tokens[0], &replied).await;
+    assert!(
+        d.iter()
+            .all(|x| x["state"] == "pending" && x["attempts"] == 0),
+        "{d:?}"
+    );
+    // The quiet hours end (the person's choice and the stored time moved,
+    // as the clock would).
+    o.app
+        .put(
+            prefs,
+            Some(&o.deputy_tokens[0]),
+            &json!({"channels": ["push", "wecom"]}),
+        )
+        .await
+        .ok(200);
     o.app
         .sql("UPDATE notification_deliveries SET next_attempt_at = created_at")
         .await;
@@ -475,4 +507,152 @@ async fn choices_quiet_hours_a_dead_sender_and_two_senders_lose_and_repeat_nothi
             .all(|x| x["state"] == "sent" || x["last_error"] == "no device registered"),
         "{d:?}"
     );
+}
+
+/// The tokens the push gateway was sent to, in order.
+fn pushed_tokens(g: &Gateway) -> Vec<String> {
+    g.bodies("/push")
+        .iter()
+        .map(|b| b["token"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_retry_goes_only_where_it_failed_and_a_change_of_mind_withdraws_what_waits() {
+    let o = office().await;
+    let (base, g) = gateway();
+    let cfg = sender(&base, "sender-1");
+    let me = &o.deputy_tokens[0];
+    for token in ["phone-good", "phone-flaky"] {
+        o.app
+            .post(
+                "/api/v1/me/devices",
+                Some(me),
+                &json!({"platform": "android", "token": token}),
+            )
+            .await
+            .ok(201);
+    }
+    // One phone's push fails once: the retry goes to it alone.
+    *g.push_fail.lock().unwrap() = ("phone-flaky".into(), 1);
+    let id = o.submitted().await;
+    o.op(&o.staff, &id, "register", json!({})).await.ok(200);
+    drain(&o, &cfg).await;
+    let registered = newest(&o, me, "suggestion_registered").await;
+    let push = by_channel(&deliveries(&o, me, &registered).await, "push").clone();
+    assert_eq!(
+        (&push["state"], &push["attempts"]),
+        (&json!("sent"), &json!(2))
+    );
+    let mut tokens = pushed_tokens(&g);
+    tokens.sort();
+    assert_eq!(tokens, ["phone-flaky", "phone-flaky", "phone-good"]);
+
+    // Fanned out, then the deputy mutes the kind: what waits is withdrawn,
+    // sent by no channel, and stays in the inbox.
+    let before = g.got.lock().unwrap().len();
+    let assign = json!({"lead_unit_id": o.units[0], "color": "green"});
+    o.op(&o.staff, &id, "assign", assign).await.ok(200);
+    o.reply(&id).await.ok(200);
+    o.app
+        .store
+        .fan_out_notifications(&cfg.offered(), 100)
+        .await
+        .unwrap();
+    o.app
+        .put(
+            "/api/v1/me/notification-preferences",
+            Some(me),
+            &json!({"muted": ["suggestion_replied"]}),
+        )
+        .await
+        .ok(200);
+    drain(&o, &cfg).await;
+    let replied = newest(&o, me, "suggestion_replied").await;
+    let d = deliveries(&o, me, &replied).await;
+    assert!(!d.is_empty());
+    assert!(
+        d.iter()
+            .all(|x| x["state"] == "withdrawn" && x["attempts"] == 0),
+        "{d:?}"
+    );
+    let sent_since: Vec<String> = g.got.lock().unwrap()[before..]
+        .iter()
+        .map(|(_, _, b)| b.clone())
+        .collect();
+    assert!(
+        sent_since.iter().all(|b| !b.contains("已答复")),
+        "{sent_since:?}"
+    );
+    assert_eq!(replied["read"], false);
+}
+
+#[tokio::test]
+async fn a_group_robot_gets_a_notice_once_however_many_senders_fan_it_out() {
+    let o = office().await;
+    let (base, g) = gateway();
+    let admin = o.app.admin().await;
+    let mut office_staff = vec![o.staff.clone()];
+    for i in 0..5 {
+        office_staff.push(
+            o.app
+                .user_token(&admin, &format!("clerk{i}"), &["staff"], json!({}))
+                .await,
+        );
+    }
+    // Each of six office accounts is told of the submission: one notice.
+    o.submitted().await;
+    let (a, b) = (sender(&base, "sender-1"), sender(&base, "sender-2"));
+    let second = o.app.second_instance().await;
+    let fan = |store: renda_persistence::Store, offered: Vec<renda_domain::delivery::Channel>| async move {
+        for _ in 0..6 {
+            store.fan_out_notifications(&offered, 1).await.unwrap();
+        }
+    };
+    tokio::join!(
+        fan(o.app.store.clone(), a.offered()),
+        fan(second.store.clone(), b.offered())
+    );
+    drain(&o, &a).await;
+    let mut robot = 0;
+    for token in &office_staff {
+        let n = newest(&o, token, "suggestion_submitted").await;
+        robot += deliveries(&o, token, &n)
+            .await
+            .iter()
+            .filter(|d| d["channel"] == "wecom")
+            .count();
+    }
+    assert_eq!(robot, 1);
+    assert_eq!(g.bodies("/wecom").len(), 1);
+}
+
+#[tokio::test]
+async fn an_account_disabled_loses_its_phones() {
+    let o = office().await;
+    let me = &o.deputy_tokens[1];
+    o.app
+        .post(
+            "/api/v1/me/devices",
+            Some(me),
+            &json!({"platform": "ios", "token": "apns-1"}),
+        )
+        .await
+        .ok(201);
+    let uid = o.app.get("/api/v1/me", Some(me)).await.ok(200)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let id: uuid::Uuid = uid.parse().unwrap();
+    assert_eq!(o.app.store.devices(id).await.unwrap().len(), 1);
+    let admin = o.app.admin().await;
+    o.app
+        .patch(
+            &format!("/api/v1/users/{uid}"),
+            Some(&admin),
+            &json!({"status": "disabled"}),
+        )
+        .await
+        .ok(200);
+    assert!(o.app.store.devices(id).await.unwrap().is_empty());
 }

@@ -222,6 +222,10 @@ async fn deputies_and_leaders_see_what_waits_for_their_word() {
     let t = tasks(&o, &o.deputy_tokens[0], "?kind=confirm_consultation").await;
     assert_eq!(t["items"][0]["record_id"], cid);
     assert_eq!(t["items"][0]["subject"]["id"], red);
+    assert_eq!(
+        told(&o, &o.deputy_tokens[0], &red).await,
+        ["suggestion_registered", "consultation_recorded"]
+    );
     o.app
         .post(
             &format!("{}/{cid}/response", o.path(&red, "consultations")),

@@ -646,6 +646,17 @@ async fn a_submission_not_registered_goes_to_a_unit_as_a_letter() {
     assert_eq!(b["status"], "not_registered");
     assert_eq!(b["letter"]["unit_id"], o.units[2].as_str());
     assert!(b["letter"]["acknowledged_at"].is_null());
+    // The lead deputy hears of it, once.
+    let news = o
+        .app
+        .get(
+            "/api/v1/me/notifications?kind=suggestion_not_registered",
+            Some(&o.deputy_tokens[0]),
+        )
+        .await;
+    let news = news.ok(200)["items"].as_array().unwrap().clone();
+    assert_eq!(news.len(), 1);
+    assert_eq!(news[0]["subject"]["id"], id.as_str());
     // The letter's unit reads it, and lists it; another unit does not.
     o.read(&o.unit_tokens[2], &id).await.ok(200);
     let listed = o

@@ -45,7 +45,7 @@ async fn an_opinion_waits_for_the_office_then_for_its_unit_and_its_author_hears_
         .post(
             "/api/v1/constituent-opinions",
             Some(&resident),
-            &json!({"content": "公交站台缺少遮阳棚，13800001234", "category": "交通"}),
+            &json!({"content": "公交站台缺少遮阳棚，13800001234", "category": "张三13800001234"}),
         )
         .await;
     let oid = left.ok(201)["opinion"]["id"].as_str().unwrap().to_owned();
@@ -57,8 +57,9 @@ async fn an_opinion_waits_for_the_office_then_for_its_unit_and_its_author_hears_
         t["subject"]["link"],
         format!("/api/v1/constituent-opinions/{oid}")
     );
-    // Named by its category: nothing of what it says, nor who said it.
-    assert_eq!(t["label"], "群众意见（交通）");
+    // Named by nothing of what it says, its category included (typed by
+    // whoever left it, it may carry a name or a phone).
+    assert_eq!(t["label"], "群众意见");
     assert!(queue(&w, &w.unit, "reply_opinion").await.is_empty());
 
     let path = format!("/api/v1/constituent-opinions/{oid}");
@@ -74,7 +75,8 @@ async fn an_opinion_waits_for_the_office_then_for_its_unit_and_its_author_hears_
     assert!(queue(&w, &w.other_unit, "reply_opinion").await.is_empty());
     let fwd = told(&w, &w.unit, "opinion_forwarded").await;
     assert_eq!(fwd.len(), 1);
-    assert!(!fwd[0]["text"].as_str().unwrap().contains("1380000"));
+    let text = fwd[0]["text"].as_str().unwrap();
+    assert!(!text.contains("1380000") && !text.contains("张三"), "{text}");
     assert!(
         told(&w, &w.other_unit, "opinion_forwarded")
             .await
@@ -92,10 +94,7 @@ async fn an_opinion_waits_for_the_office_then_for_its_unit_and_its_author_hears_
     let heard = told(&w, &resident, "opinion_answered").await;
     assert_eq!(heard.len(), 1);
     assert_eq!(heard[0]["subject"]["id"], oid.as_str());
-    assert_eq!(
-        heard[0]["text"],
-        "您提交的群众意见（交通）已有答复，请查看。"
-    );
+    assert_eq!(heard[0]["text"], "您提交的群众意见已有答复，请查看。");
 
     // One left without signing in is answered with nobody to tell; the
     // office's queue still empties.
@@ -173,6 +172,18 @@ async fn activities_and_reception_days_wait_for_their_deputies_on_the_right_days
     sign_up(&later, &w.a.1).await;
     assert!(queue(&w, &w.a.1, "sign_up_activity").await.is_empty());
     assert_eq!(queue(&w, &w.b.1, "sign_up_activity").await.len(), 2);
+    // Checked in on the day without signing up: nothing left to sign up for.
+    app.post(
+        &format!("/api/v1/activities/{now}/check-in"),
+        Some(&w.b.1),
+        &json!({}),
+    )
+    .await
+    .ok(200);
+    assert_eq!(
+        ids(&queue(&w, &w.b.1, "sign_up_activity").await),
+        [later.as_str()]
+    );
     // Only today's is checked in today.
     let check = queue(&w, &w.a.1, "check_in_activity").await;
     assert_eq!(ids(&check), [now.as_str()]);
@@ -197,13 +208,31 @@ async fn activities_and_reception_days_wait_for_their_deputies_on_the_right_days
     };
     let duty_today = plan(today, &w.b.0).await;
     let duty_tomorrow = plan(tomorrow, &w.a.0).await;
+    let duty_yesterday = plan(today - chrono::Duration::days(1), &w.a.0).await;
+    // The day held and not recorded first, to record; then the one to come.
     let serve = queue(&w, &w.a.1, "serve_reception").await;
-    assert_eq!(serve.len(), 1);
-    assert_eq!(serve[0]["subject"]["type"], "station");
-    assert_eq!(serve[0]["subject"]["id"], w.station.as_str());
-    assert_eq!(serve[0]["record_id"], duty_tomorrow.as_str());
-    assert_eq!(serve[0]["label"], "《古城街道人大代表联络站》");
-    assert_eq!(serve[0]["days_left"], 1);
+    let records: Vec<&str> = serve
+        .iter()
+        .map(|t| t["record_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(records, [duty_yesterday.as_str(), duty_tomorrow.as_str()]);
+    assert_eq!(
+        (&serve[0]["days_left"], &serve[0]["overdue"]),
+        (&json!(-1), &json!(true))
+    );
+    let next = &serve[1];
+    assert_eq!(next["subject"]["type"], "station");
+    assert_eq!(next["subject"]["id"], w.station.as_str());
+    assert_eq!(next["label"], "《古城街道人大代表联络站》");
+    assert_eq!(next["days_left"], 1);
+    app.post(
+        &format!("{days}/{duty_yesterday}/record"),
+        Some(&w.a.1),
+        &json!({"people_received": 5, "matters": ["加装电梯"]}),
+    )
+    .await
+    .ok(200);
+    assert_eq!(queue(&w, &w.a.1, "serve_reception").await.len(), 1);
     assert_eq!(queue(&w, &w.b.1, "serve_reception").await.len(), 1);
     assert!(queue(&w, &w.c.1, "serve_reception").await.is_empty());
     app.post(

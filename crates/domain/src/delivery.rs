@@ -43,6 +43,9 @@ string_enum! {
         /// Given up after the last retry, or nothing to send to (no phone
         /// on record, no device).
         Failed = "failed",
+        /// Not sent: before it went, the person muted its kind or stopped
+        /// wanting the channel.
+        Withdrawn = "withdrawn",
     }
 }
 

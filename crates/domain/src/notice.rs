@@ -255,9 +255,12 @@ impl Notice {
             NoticeKind::VoteOpened => format!("{what}{l}已开始，请投票。"),
             NoticeKind::OpinionAnswered => format!("您提交的{what}{l}已有答复，请查看。"),
             NoticeKind::OpinionForwarded => by(&format!("{what}{l}已转交贵单位，请答复")),
-            NoticeKind::RectificationRequested => {
-                by(&format!("监督事项{l}的审议意见已交贵单位整改"))
-            }
+            // Issued while the committee deliberates, the rectification
+            // starts later: the date is the deadline, not a call to act now.
+            NoticeKind::RectificationRequested => match self.due_on {
+                Some(d) => format!("监督事项{l}的审议意见已交贵单位，整改期限至{d}。"),
+                None => format!("监督事项{l}的审议意见已交贵单位。"),
+            },
             NoticeKind::ReceptionTomorrow => match self.due_on {
                 Some(d) => format!("您{d}在{what}{l}值班接待选民，请准时到岗。"),
                 None => format!("您明天在{what}{l}值班接待选民，请准时到岗。"),

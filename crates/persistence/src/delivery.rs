@@ -10,10 +10,10 @@ use renda_domain::delivery::{
     Channel, DeliveryState, DevicePlatform, MAX_ATTEMPTS, Preferences, QuietHours, plan,
 };
 use renda_domain::notice::{NoticeKind, SubjectKind};
-use sea_orm::sea_query::{Cond, Expr, ExprTrait};
+use sea_orm::sea_query::{Cond, Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Set, TransactionTrait,
+    QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -58,18 +58,21 @@ pub struct DeliveryJob {
     pub text: String,
     /// For SMS: the phone on record of the deputy the account acts for.
     pub phone: Option<String>,
-    /// For push: the account's phones.
-    pub devices: Vec<(DevicePlatform, String)>,
+    /// For push: the account's phones not reached by an earlier attempt,
+    /// each with its id.
+    pub devices: Vec<(Uuid, DevicePlatform, String)>,
 }
 
 /// How an attempt ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Attempt {
     Sent,
-    /// Failed; tried again at `at` unless attempts are used up.
+    /// Failed; tried again at `at` unless attempts are used up. `reached`:
+    /// the phones a push reached all the same, not sent to again.
     Failed {
         error: String,
         retry_at: DateTime<Utc>,
+        reached: Vec<Uuid>,
     },
     /// Nothing to send to (no phone, no device): not tried again.
     Unreachable(String),
@@ -150,20 +153,23 @@ async fn preferences_of<C: ConnectionTrait>(c: &C, user_id: Uuid) -> StoreResult
     ))
 }
 
-/// Whether a notification of the notice `key` already goes to the group
-/// robot of `channel`.
-async fn group_has<C: ConnectionTrait>(c: &C, key: &str, channel: Channel) -> StoreResult<bool> {
-    let same = n::Entity::find()
-        .select_only()
-        .column(n::Column::Id)
-        .filter(n::Column::Key.eq(key))
-        .into_query();
-    let found = nd::Entity::find()
-        .filter(nd::Column::Channel.eq(channel.as_str()))
-        .filter(nd::Column::NotificationId.in_subquery(same))
-        .one(c)
-        .await?;
-    Ok(found.is_some())
+/// Whether the account works in the chat groups (the office's and
+/// units' people do), and whether SMS can reach it (the deputy it acts
+/// for has a phone on record).
+async fn reach_of<C: ConnectionTrait>(c: &C, user_id: Uuid) -> StoreResult<(bool, bool)> {
+    let user = u::Entity::find_by_id(user_id).one(c).await?;
+    let in_group = user.as_ref().is_some_and(|u| {
+        let roles = renda_domain::RoleSet::from_storage(&u.roles);
+        roles.any(&[renda_domain::Role::Staff, renda_domain::Role::Unit])
+    });
+    let has_phone = match user.and_then(|u| u.deputy_id) {
+        Some(d) => deputy::Entity::find_by_id(d)
+            .one(c)
+            .await?
+            .is_some_and(|d| d.phone.is_some()),
+        None => false,
+    };
+    Ok((in_group, has_phone))
 }
 
 impl Store {
@@ -330,28 +336,15 @@ impl Store {
         if claimed.rows_affected == 1 && m.created_at > now - FAN_OUT_WINDOW {
             let kind: NoticeKind = parse_stored(&m.kind)?;
             let prefs = preferences_of(&txn, m.user_id).await?;
-            let user = u::Entity::find_by_id(m.user_id).one(&txn).await?;
-            // The office's and units' people work in the chat groups.
-            let in_group = user.as_ref().is_some_and(|u| {
-                let roles = renda_domain::RoleSet::from_storage(&u.roles);
-                roles.any(&[renda_domain::Role::Staff, renda_domain::Role::Unit])
-            });
-            // SMS reaches the phone on record of the deputy the account
-            // acts for.
-            let has_phone = match user.and_then(|u| u.deputy_id) {
-                Some(d) => deputy::Entity::find_by_id(d)
-                    .one(&txn)
-                    .await?
-                    .is_some_and(|d| d.phone.is_some()),
-                None => false,
-            };
+            let (in_group, has_phone) = reach_of(&txn, m.user_id).await?;
             for (channel, at) in plan(&prefs, kind, offered, in_group, has_phone, now) {
-                // A group's robot gets a notice once, however many of
-                // the group it concerns.
-                if channel.is_group() && group_has(&txn, &m.key, channel).await? {
-                    continue;
-                }
-                nd::ActiveModel {
+                // A group's robot gets a notice once, however many of the
+                // group it concerns and however many senders fan it out
+                // at once: the key is unique.
+                let group_key = channel
+                    .is_group()
+                    .then(|| format!("{}:{}", m.key, channel.as_str()));
+                let row = nd::ActiveModel {
                     id: Set(Uuid::now_v7()),
                     notification_id: Set(m.id),
                     user_id: Set(m.user_id),
@@ -364,10 +357,17 @@ impl Store {
                     last_error: Set(None),
                     sent_at: Set(None),
                     created_at: Set(now),
-                }
-                .insert(&txn)
-                .await?;
-                made += 1;
+                    group_key: Set(group_key),
+                    reached: Set(None),
+                };
+                made += nd::Entity::insert(row)
+                    .on_conflict(
+                        OnConflict::column(nd::Column::GroupKey)
+                            .do_nothing()
+                            .to_owned(),
+                    )
+                    .exec_without_returning(&txn)
+                    .await?;
             }
         }
         txn.commit().await?;
@@ -415,6 +415,18 @@ impl Store {
             if claimed.rows_affected != 1 {
                 continue;
             }
+            // The person's choices as they are now: a kind muted or a
+            // channel dropped since withdraws it, quiet hours begun since
+            // (or a retry falling in them) hold it.
+            match self.replan(&d, now).await {
+                Ok(Some(at)) if at <= now => {}
+                Ok(at) => {
+                    self.hold_or_withdraw(worker, d.id, at).await?;
+                    continue;
+                }
+                // Not readable: given up below.
+                Err(_) => {}
+            }
             match self.job_of(&d).await {
                 Ok(job) => jobs.push(job),
                 // A delivery that cannot be read (its notification gone,
@@ -434,6 +446,51 @@ impl Store {
         Ok(jobs)
     }
 
+    /// When a delivery would go by the person's choices as they are now;
+    /// `None` when it would not go at all.
+    async fn replan(
+        &self,
+        d: &nd::Model,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<DateTime<Utc>>> {
+        let note = n::Entity::find_by_id(d.notification_id)
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let kind: NoticeKind = parse_stored(&note.kind)?;
+        let channel: Channel = parse_stored(&d.channel)?;
+        let prefs = preferences_of(&self.db, d.user_id).await?;
+        let (in_group, has_phone) = reach_of(&self.db, d.user_id).await?;
+        Ok(plan(&prefs, kind, &[channel], in_group, has_phone, now)
+            .first()
+            .map(|(_, at)| *at))
+    }
+
+    /// Releases `worker`'s claim on a delivery not to go now: held until
+    /// `at`, or withdrawn when it is not to go at all. No attempt counts.
+    async fn hold_or_withdraw(
+        &self,
+        worker: &str,
+        id: Uuid,
+        at: Option<DateTime<Utc>>,
+    ) -> StoreResult<()> {
+        let mut q = nd::Entity::update_many()
+            .col_expr(nd::Column::ClaimedBy, Expr::value(None::<String>))
+            .col_expr(nd::Column::ClaimedUntil, Expr::value(None::<DateTime<Utc>>));
+        q = match at {
+            Some(at) => q.col_expr(nd::Column::NextAttemptAt, Expr::value(at)),
+            None => q.col_expr(
+                nd::Column::Status,
+                Expr::value(DeliveryState::Withdrawn.as_str()),
+            ),
+        };
+        q.filter(nd::Column::Id.eq(id))
+            .filter(nd::Column::ClaimedBy.eq(worker))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
     /// What a claimed delivery needs to be sent.
     async fn job_of(&self, d: &nd::Model) -> StoreResult<DeliveryJob> {
         let note = n::Entity::find_by_id(d.notification_id)
@@ -446,12 +503,19 @@ impl Store {
             _ => None,
         };
         let devices = match channel {
-            Channel::Push => self
-                .devices(d.user_id)
-                .await?
-                .into_iter()
-                .map(|x| (x.platform, x.token))
-                .collect(),
+            Channel::Push => {
+                let reached: Vec<Uuid> = d
+                    .reached
+                    .as_deref()
+                    .and_then(|r| serde_json::from_str(r).ok())
+                    .unwrap_or_default();
+                self.devices(d.user_id)
+                    .await?
+                    .into_iter()
+                    .filter(|x| !reached.contains(&x.id))
+                    .map(|x| (x.id, x.platform, x.token))
+                    .collect()
+            }
             _ => Vec::new(),
         };
         Ok(DeliveryJob {
@@ -499,8 +563,27 @@ impl Store {
                 q = q.col_expr(nd::Column::SentAt, Expr::value(Some(now)));
                 (DeliveryState::Sent, None)
             }
-            Attempt::Failed { error, retry_at } => {
+            Attempt::Failed {
+                error,
+                retry_at,
+                reached,
+            } => {
                 q = q.col_expr(nd::Column::NextAttemptAt, Expr::value(retry_at));
+                if !reached.is_empty() {
+                    // Added to those reached before: a retry goes to the rest.
+                    let before: Vec<Uuid> = nd::Entity::find_by_id(id)
+                        .one(&self.db)
+                        .await?
+                        .and_then(|m| m.reached)
+                        .and_then(|r| serde_json::from_str(&r).ok())
+                        .unwrap_or_default();
+                    let mut all = before;
+                    all.extend(reached);
+                    all.sort();
+                    all.dedup();
+                    let all = serde_json::to_string(&all).unwrap_or_default();
+                    q = q.col_expr(nd::Column::Reached, Expr::value(Some(all)));
+                }
                 // The last attempt allowed gives up.
                 let last = Expr::col(nd::Column::Attempts)
                     .add(1)

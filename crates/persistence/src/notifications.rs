@@ -6,7 +6,7 @@ use renda_domain::notice::{Notice, NoticeKind, Recipient, SubjectKind};
 use renda_domain::user::UserStatus;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
 use uuid::Uuid;
@@ -42,30 +42,55 @@ fn from_model(m: n::Model) -> StoreResult<Notification> {
     })
 }
 
-/// The active accounts a notice's recipients stand for, each once.
+/// The active accounts a notice's recipients stand for, each once: one
+/// query for up to [`RECIPIENTS_AT_ONCE`] recipients (a vote opened tells
+/// every deputy of a congress).
 async fn accounts<Conn: ConnectionTrait>(c: &Conn, to: &[Recipient]) -> StoreResult<Vec<Uuid>> {
     let mut ids = Vec::new();
-    for r in to {
-        let q = u::Entity::find()
-            .select_only()
-            .column(u::Column::Id)
-            .filter(u::Column::Status.eq(UserStatus::Active.as_str()))
-            .filter(u::Column::DeletedAt.is_null());
-        let q = match *r {
-            Recipient::User(id) => q.filter(u::Column::Id.eq(Uuid::from(id))),
-            Recipient::Deputy(id) => q.filter(u::Column::DeputyId.eq(Uuid::from(id))),
-            Recipient::Unit(id) => q.filter(u::Column::UnitId.eq(Uuid::from(id))),
-            Recipient::Role(role) => {
-                q.filter(u::Column::Roles.like(format!("%,{},%", role.as_str())))
+    for chunk in to.chunks(RECIPIENTS_AT_ONCE) {
+        let (mut users, mut deputies, mut units, mut observers) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut any = Condition::any();
+        for r in chunk {
+            match *r {
+                Recipient::User(id) => users.push(Uuid::from(id)),
+                Recipient::Deputy(id) => deputies.push(Uuid::from(id)),
+                Recipient::Unit(id) => units.push(Uuid::from(id)),
+                Recipient::Observer(id) => observers.push(id),
+                Recipient::Role(role) => {
+                    any = any.add(u::Column::Roles.like(format!("%,{},%", role.as_str())));
+                }
             }
-            Recipient::Observer(id) => q.filter(u::Column::ObserverId.eq(id)),
-        };
-        ids.extend(q.into_tuple::<Uuid>().all(c).await?);
+        }
+        for (col, list) in [
+            (u::Column::Id, users),
+            (u::Column::DeputyId, deputies),
+            (u::Column::UnitId, units),
+            (u::Column::ObserverId, observers),
+        ] {
+            if !list.is_empty() {
+                any = any.add(col.is_in(list));
+            }
+        }
+        ids.extend(
+            u::Entity::find()
+                .select_only()
+                .column(u::Column::Id)
+                .filter(u::Column::Status.eq(UserStatus::Active.as_str()))
+                .filter(u::Column::DeletedAt.is_null())
+                .filter(any)
+                .into_tuple::<Uuid>()
+                .all(c)
+                .await?,
+        );
     }
     ids.sort();
     ids.dedup();
     Ok(ids)
 }
+
+/// The most recipients read in one query.
+const RECIPIENTS_AT_ONCE: usize = 500;
 
 /// Writes `notice` to each account it reaches, once: a person who has it
 /// already (the same key) keeps the one they have. Returns how many were

@@ -111,7 +111,11 @@ impl Store {
             .await?;
         let mut written = 0;
         for d in days {
-            let Some(station) = st::Entity::find_by_id(d.station_id).one(&self.db).await? else {
+            let Some(station) = st::Entity::find_by_id(d.station_id)
+                .filter(st::Column::DeletedAt.is_null())
+                .one(&self.db)
+                .await?
+            else {
                 continue;
             };
             let on_duty: Vec<Uuid> = rp::Entity::find()

@@ -468,6 +468,13 @@ impl Store {
         if password_changed {
             remember_password(txn, id, &hash, now).await?;
         }
+        // An account no longer active has no phones to push to.
+        if before.is_active() && !after.is_active() {
+            crate::entities::device::Entity::delete_many()
+                .filter(crate::entities::device::Column::UserId.eq(id))
+                .exec(txn)
+                .await?;
+        }
         if before.locked_until.is_some() && after.locked_until.is_none() {
             use crate::entities::login_lock::{Column as L, Entity as Locks};
             Locks::delete_many()

@@ -215,6 +215,8 @@ async fn send(client: &reqwest::Client, cfg: &DeliveryConfig, job: &DeliveryJob)
         .map(|b| format!("{}/{area}/{}", b.trim_end_matches('/'), job.subject_id))
         .unwrap_or_default();
     let text = job.text.as_str();
+    // The phones a push reached, when it reached some and not all.
+    let mut reached = Vec::new();
     let result = match job.channel {
         Channel::Sms => {
             let Some(phone) = job.phone.as_deref() else {
@@ -234,7 +236,7 @@ async fn send(client: &reqwest::Client, cfg: &DeliveryConfig, job: &DeliveryJob)
                 return Attempt::Unreachable("no device registered".into());
             }
             let mut result = Ok(());
-            for (platform, token) in &job.devices {
+            for (id, platform, token) in &job.devices {
                 let values = [
                     ("token", token.as_str()),
                     ("platform", platform.as_str()),
@@ -242,8 +244,9 @@ async fn send(client: &reqwest::Client, cfg: &DeliveryConfig, job: &DeliveryJob)
                     ("text", text),
                     ("link", link.as_str()),
                 ];
-                if let Err(e) = post(client, c, render(c, &values)).await {
-                    result = Err(e);
+                match post(client, c, render(c, &values)).await {
+                    Ok(()) => reached.push(*id),
+                    Err(e) => result = Err(e),
                 }
             }
             result
@@ -258,6 +261,7 @@ async fn send(client: &reqwest::Client, cfg: &DeliveryConfig, job: &DeliveryJob)
             Attempt::Failed {
                 error,
                 retry_at: renda_domain::time::now() + wait,
+                reached,
             }
         }
     }

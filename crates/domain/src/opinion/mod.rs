@@ -94,7 +94,7 @@ impl ConstituentOpinion {
         crate::notice::Subject {
             kind: crate::notice::SubjectKind::ConstituentOpinion,
             id: self.id,
-            label: opinion_label(self.category.as_deref()),
+            label: OPINION_LABEL.to_owned(),
         }
     }
 
@@ -126,13 +126,10 @@ impl ConstituentOpinion {
     }
 }
 
-/// An opinion's label: 群众意见, with its category when it has one.
-pub fn opinion_label(category: Option<&str>) -> String {
-    match category.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) => format!("群众意见（{}）", c.chars().take(12).collect::<String>()),
-        None => "群众意见".to_owned(),
-    }
-}
+/// An opinion's label: 群众意见, and nothing of it. Its category is typed
+/// by whoever leaves it, and may carry a name or a phone number; the label
+/// goes to SMS and the units' chat groups.
+pub const OPINION_LABEL: &str = "群众意见";
 
 /// The outcome of a command: the opinion to save, the action the audit
 /// trail and the outbox name, and what is written with it.

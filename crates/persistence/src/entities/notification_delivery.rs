@@ -16,6 +16,10 @@ pub struct Model {
     pub last_error: Option<String>,
     pub sent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// The notice's key and the channel, for a group robot's delivery.
+    pub group_key: Option<String>,
+    /// The devices a push delivery has reached, as a JSON list of ids.
+    pub reached: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

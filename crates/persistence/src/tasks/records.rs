@@ -130,13 +130,12 @@ pub(super) fn other_area(
                     .and_where(col(OP, "unit_id").eq(unit));
                 col(OP, "handled_at")
             };
-            // Its category names it; the label is made from it.
-            let category = Func::coalesce([col(OP, "category"), Expr::val("")]).into();
+            // Named by nothing it says (see `opinion::OPINION_LABEL`).
             (
                 OP,
                 col(OP, "id"),
                 none_text(),
-                category,
+                Expr::val(renda_domain::opinion::OPINION_LABEL),
                 none_date(),
                 since,
                 SortBy::Id,
@@ -207,7 +206,8 @@ pub(super) fn other_area(
                 // Invited, not signed up, up to the day (as sign-up takes it).
                 joined = joined
                     .add(col(AP, "invited").eq(true))
-                    .add(col(AP, "signed_up_at").is_null());
+                    .add(col(AP, "signed_up_at").is_null())
+                    .add(col(AP, "checked_in_at").is_null());
                 q.and_where(col(AC, "day").gte(today));
                 SortBy::Date(col(AC, "day"))
             } else {
@@ -231,13 +231,16 @@ pub(super) fn other_area(
             )
         }
         TaskKind::ServeReception => {
+            // Every day not recorded: those to come, to serve, and those
+            // held, to record (the deputies on duty record them).
             q.from(Alias::new(RD))
                 .inner_join(
                     Alias::new(ST),
-                    Cond::all().add(same(ST, "id", RD, "station_id")),
+                    Cond::all()
+                        .add(same(ST, "id", RD, "station_id"))
+                        .add(col(ST, "deleted_at").is_null()),
                 )
                 .and_where(col(RD, "recorded_at").is_null())
-                .and_where(col(RD, "day").gte(today))
                 .and_where(exists(
                     RP,
                     Cond::all()
@@ -323,11 +326,11 @@ pub(super) fn subject_of(kind: TaskKind) -> SubjectKind {
     }
 }
 
-/// A task's label: an opinion's from its category, any other's from its
-/// number or title.
+/// A task's label: an opinion's is fixed, any other's is its number or
+/// the start of its title.
 pub(super) fn label_of(kind: TaskKind, number: Option<&str>, title: &str) -> String {
     match subject_of(kind) {
-        SubjectKind::ConstituentOpinion => renda_domain::opinion::opinion_label(Some(title)),
+        SubjectKind::ConstituentOpinion => renda_domain::opinion::OPINION_LABEL.to_owned(),
         _ => renda_domain::notice::label(number, title),
     }
 }
