@@ -37,6 +37,7 @@ mod m20261206_000028_notifications;
 mod m20261206_000029_deliveries;
 mod m20261206_000030_queue_indexes;
 mod m20261206_000031_delivery_keys_and_queue_indexes;
+mod m20261206_000032_notification_sequence;
 
 pub struct Migrator;
 
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000029_deliveries::Migration),
             Box::new(m20261206_000030_queue_indexes::Migration),
             Box::new(m20261206_000031_delivery_keys_and_queue_indexes::Migration),
+            Box::new(m20261206_000032_notification_sequence::Migration),
         ]
     }
 }

@@ -853,3 +853,57 @@ async fn a_live_stream_sends_a_burst_whole_and_a_resumed_one_sends_nothing_twice
     }
     assert_eq!(n, 150);
 }
+
+#[tokio::test]
+async fn a_live_stream_sends_a_notification_committed_late_by_another_instance() {
+    use renda_domain::notice::{Notice, NoticeKind, Occasion, Recipient, Subject, SubjectKind};
+    let o = office().await;
+    let unit: uuid::Uuid = o.units[0].parse().unwrap();
+    let notice = |label: &str| Notice {
+        kind: NoticeKind::SuggestionAssigned,
+        to: vec![Recipient::Unit(unit.into())],
+        subject: Subject {
+            kind: SubjectKind::Suggestion,
+            id: uuid::Uuid::now_v7(),
+            label: label.to_owned(),
+        },
+        occasion: Occasion::Version(1),
+        due_on: None,
+        approved: None,
+    };
+    // Made now, and held back (as a long transaction on another instance
+    // would hold it) until well after later ones were sent.
+    o.app.store.notify(&notice("迟到的")).await.unwrap();
+    o.app
+        .sql("CREATE TABLE held_back AS SELECT * FROM notifications")
+        .await;
+    o.app.sql("DELETE FROM notifications").await;
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    let mut r = open_stream(&o, &o.unit_tokens[0], None).await;
+    let mut buf = String::new();
+    let second = std::time::Duration::from_secs(1);
+    next_event(&mut r, &mut buf, "tasks", second).await.unwrap();
+    o.app.store.notify(&notice("2026-0001")).await.unwrap();
+    let (_, first) = next_event(&mut r, &mut buf, "notification", second * 2)
+        .await
+        .expect("the one made now");
+    assert!(first["text"].as_str().unwrap().contains("2026-0001"));
+    // It commits now: made six seconds before the one sent, it is sent.
+    o.app
+        .sql(
+            "INSERT INTO notifications (id, user_id, kind, subject_kind, subject_id, text, due_on, key, created_at, read_at, fanned_out) \
+             SELECT id, user_id, kind, subject_kind, subject_id, text, due_on, key, created_at, read_at, fanned_out FROM held_back",
+        )
+        .await;
+    let (_, late) = next_event(&mut r, &mut buf, "notification", second * 2)
+        .await
+        .expect("the one committed late");
+    assert!(late["text"].as_str().unwrap().contains("迟到的"));
+    assert!(
+        next_event(&mut r, &mut buf, "notification", second)
+            .await
+            .is_none(),
+        "none twice"
+    );
+    o.app.sql("DROP TABLE held_back").await;
+}

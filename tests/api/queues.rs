@@ -76,7 +76,10 @@ async fn an_opinion_waits_for_the_office_then_for_its_unit_and_its_author_hears_
     let fwd = told(&w, &w.unit, "opinion_forwarded").await;
     assert_eq!(fwd.len(), 1);
     let text = fwd[0]["text"].as_str().unwrap();
-    assert!(!text.contains("1380000") && !text.contains("张三"), "{text}");
+    assert!(
+        !text.contains("1380000") && !text.contains("张三"),
+        "{text}"
+    );
     assert!(
         told(&w, &w.other_unit, "opinion_forwarded")
             .await

@@ -113,6 +113,8 @@ pub(crate) async fn write<Conn: ConnectionTrait>(c: &Conn, notice: &Notice) -> S
         created_at: Set(now),
         read_at: Set(None),
         fanned_out: Set(false),
+        // Numbered by the database as the transaction commits.
+        change_seq: sea_orm::ActiveValue::NotSet,
     });
     let written = n::Entity::insert_many(rows)
         .on_conflict(
@@ -182,38 +184,54 @@ impl Store {
         Ok(InboxPage { items, next })
     }
 
-    /// The person's notifications made at or after `since`, in the order
-    /// they were made, after `after` (the last one read, by time and id),
-    /// at most `limit`: what a live stream sends next, page by page.
-    pub async fn notifications_since(
+    /// The person's notifications numbered after `after_seq` in commit
+    /// order (see the notification-sequence migration), made at
+    /// `not_before` or later, up to `limit`, each with its number.
+    pub async fn notifications_after(
         &self,
         user_id: Uuid,
-        since: DateTime<Utc>,
-        after: Option<(DateTime<Utc>, Uuid)>,
+        after_seq: i64,
+        not_before: DateTime<Utc>,
         limit: u64,
-    ) -> StoreResult<Vec<Notification>> {
-        let mut q = n::Entity::find()
+    ) -> StoreResult<Vec<(i64, Notification)>> {
+        n::Entity::find()
             .filter(n::Column::UserId.eq(user_id))
-            .filter(n::Column::CreatedAt.gte(since));
-        if let Some((t, id)) = after {
-            q = q.filter(
-                sea_orm::Condition::any()
-                    .add(n::Column::CreatedAt.gt(t))
-                    .add(
-                        sea_orm::Condition::all()
-                            .add(n::Column::CreatedAt.eq(t))
-                            .add(n::Column::Id.gt(id)),
-                    ),
-            );
-        }
-        q.order_by_asc(n::Column::CreatedAt)
-            .order_by_asc(n::Column::Id)
+            .filter(n::Column::ChangeSeq.gt(after_seq))
+            .filter(n::Column::CreatedAt.gte(not_before))
+            .order_by_asc(n::Column::ChangeSeq)
             .limit(limit)
             .all(&self.db)
             .await?
             .into_iter()
-            .map(from_model)
+            .map(|m| Ok((m.change_seq.unwrap_or(after_seq), from_model(m)?)))
             .collect()
+    }
+
+    /// The commit-order number of one of the person's notifications.
+    pub async fn notification_seq(&self, user_id: Uuid, id: Uuid) -> StoreResult<Option<i64>> {
+        Ok(n::Entity::find_by_id(id)
+            .filter(n::Column::UserId.eq(user_id))
+            .one(&self.db)
+            .await?
+            .and_then(|m| m.change_seq))
+    }
+
+    /// The highest commit-order number among the person's notifications
+    /// (made at `until` or before, if given); 0 when there are none.
+    pub async fn last_notification_seq(
+        &self,
+        user_id: Uuid,
+        until: Option<DateTime<Utc>>,
+    ) -> StoreResult<i64> {
+        let mut q = n::Entity::find()
+            .select_only()
+            .column_as(n::Column::ChangeSeq.max(), "n")
+            .filter(n::Column::UserId.eq(user_id));
+        if let Some(t) = until {
+            q = q.filter(n::Column::CreatedAt.lte(t));
+        }
+        let n: Option<Option<i64>> = q.into_tuple().one(&self.db).await?;
+        Ok(n.flatten().unwrap_or(0))
     }
 
     /// How many of the person's notifications are unread.

@@ -2,12 +2,13 @@
 //! of the caller's new notifications and of changes in their task counts.
 //!
 //! A stream looks for news when this instance makes a change, and at
-//! least every second for what other instances wrote, reading back a few
-//! seconds each time (a notification committed late by another instance
-//! is still sent) and never sending one twice. A client that reconnects
-//! with `Last-Event-ID` gets what it missed.
+//! least every second for what other instances wrote. It reads the
+//! caller's notifications by their number in commit order (given by the
+//! database as each commits), after the last it sent: one another
+//! instance committed late is still sent, and none twice. A client that
+//! reconnects with `Last-Event-ID` gets what it missed.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use actix_web::web::{Bytes, Data};
@@ -25,9 +26,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(my_events);
 }
 
-/// How far back each look reads, for notifications other instances
-/// committed after later ones.
-const LOOKBACK: chrono::Duration = chrono::Duration::seconds(5);
 /// How often a stream looks for what other instances wrote.
 const POLL: Duration = Duration::from_secs(1);
 /// A comment line this often keeps proxies from closing an idle stream.
@@ -48,12 +46,11 @@ struct Stream {
     state: Data<AppState>,
     user_id: Uuid,
     holder: Holder,
-    /// The newest notification time seen; each look reads from
-    /// [`LOOKBACK`] before it.
-    since: DateTime<Utc>,
-    /// The notifications sent (or received before the stream began) within
-    /// the look-back, not to send again.
-    sent: HashMap<Uuid, DateTime<Utc>>,
+    /// The commit-order number of the last notification sent (or had
+    /// before the stream began).
+    after_seq: i64,
+    /// Nothing made before this is sent: older news is in the inbox.
+    not_before: DateTime<Utc>,
     tasks_json: Option<String>,
     tasks_read: Instant,
     changes: tokio::sync::watch::Receiver<u64>,
@@ -64,7 +61,7 @@ struct Stream {
     done: bool,
 }
 
-fn event(id: Option<Uuid>, kind: &str, data: &str) -> Bytes {
+fn event(id: Option<&str>, kind: &str, data: &str) -> Bytes {
     let mut s = String::new();
     if let Some(id) = id {
         s.push_str(&format!("id: {id}\n"));
@@ -73,66 +70,34 @@ fn event(id: Option<Uuid>, kind: &str, data: &str) -> Bytes {
     Bytes::from(s)
 }
 
-/// The instant a time-ordered (v7) id was made, if it is one.
-fn id_time(id: Uuid) -> Option<DateTime<Utc>> {
-    let (secs, nanos) = id.get_timestamp()?.to_unix();
-    DateTime::from_timestamp(i64::try_from(secs).ok()?, nanos)
-}
-
 impl Stream {
-    /// Every notification in the look-back window and after, page by
-    /// page.
-    async fn read_window(&mut self) -> Vec<renda_persistence::notifications::Notification> {
-        let from = self.since - LOOKBACK;
-        let mut all = Vec::new();
-        let mut after = None;
-        loop {
-            match self
-                .state
-                .store
-                .notifications_since(self.user_id, from, after, PAGE)
-                .await
-            {
-                Ok(page) => {
-                    let full = page.len() as u64 == PAGE;
-                    after = page.last().map(|n| (n.created_at, n.id));
-                    all.extend(page);
-                    if !full {
-                        return all;
-                    }
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "live stream could not read notifications");
-                    return all;
-                }
-            }
-        }
-    }
-
-    /// Marks what is in the window up to `until` as received.
-    async fn mark_received(&mut self, until: DateTime<Utc>) {
-        for n in self.read_window().await {
-            if n.created_at <= until {
-                self.sent.insert(n.id, n.created_at);
-            }
-        }
-    }
-
     /// Looks for new notifications and changed task counts, queueing
     /// their events.
     async fn look(&mut self, tasks_too: bool) {
-        for n in self.read_window().await {
-            if self.sent.contains_key(&n.id) {
-                continue;
+        loop {
+            let page = match self
+                .state
+                .store
+                .notifications_after(self.user_id, self.after_seq, self.not_before, PAGE)
+                .await
+            {
+                Ok(page) => page,
+                Err(e) => {
+                    tracing::warn!(error = %e, "live stream could not read notifications");
+                    break;
+                }
+            };
+            let full = page.len() as u64 == PAGE;
+            for (seq, n) in page {
+                self.after_seq = self.after_seq.max(seq);
+                let id = n.id.to_string();
+                let data = serde_json::to_string(&notification_view(n)).unwrap_or_default();
+                self.out.push_back(event(Some(&id), "notification", &data));
             }
-            self.since = self.since.max(n.created_at);
-            self.sent.insert(n.id, n.created_at);
-            let id = n.id;
-            let data = serde_json::to_string(&notification_view(n)).unwrap_or_default();
-            self.out.push_back(event(Some(id), "notification", &data));
+            if !full {
+                break;
+            }
         }
-        let horizon = self.since - LOOKBACK - chrono::Duration::seconds(1);
-        self.sent.retain(|_, t| *t >= horizon);
         if tasks_too {
             self.tasks_read = Instant::now();
             match task_counts(&self.state, &self.holder).await {
@@ -174,18 +139,60 @@ impl Stream {
     }
 }
 
+/// Where a stream resumes from `Last-Event-ID`: after a notification of
+/// the caller's (its id), after a number the stream gave (`s<number>`,
+/// the first task counts' id), or after the moment an older stream began
+/// (`t<microseconds>`); `None` (from now) for anything else or older than
+/// a day.
+async fn resume_after(
+    state: &AppState,
+    user_id: Uuid,
+    last: &str,
+    now: DateTime<Utc>,
+) -> Option<i64> {
+    let recent = |t: DateTime<Utc>| t <= now && now.signed_duration_since(t) <= MAX_RESUME;
+    if let Some(n) = last.strip_prefix('s') {
+        return n.parse::<i64>().ok().filter(|n| *n >= 0);
+    }
+    if let Some(micros) = last.strip_prefix('t') {
+        let t = micros
+            .parse::<i64>()
+            .ok()
+            .and_then(DateTime::from_timestamp_micros)
+            .filter(|t| recent(*t))?;
+        return state
+            .store
+            .last_notification_seq(user_id, Some(t))
+            .await
+            .ok();
+    }
+    let id = last.parse::<Uuid>().ok()?;
+    let n = state.store.notification(user_id, id).await.ok()?;
+    if !recent(n.created_at) {
+        return None;
+    }
+    state
+        .store
+        .notification_seq(user_id, id)
+        .await
+        .ok()
+        .flatten()
+}
+
 /// Live updates: the caller's new notifications (`event: notification`,
 /// its `id` the notification's, `data` as in the inbox) and their task
 /// counts whenever they change (`event: tasks`, `data` with `total` and
 /// `counts` as in `/me/tasks`), as server-sent events. A notification
 /// reaches an open stream within about a second, whichever instance wrote
-/// it. Reconnect with `Last-Event-ID` to get what was missed; without it,
-/// the stream starts with the task counts and sends what is new. The
+/// it, in the order they committed. Reconnect with `Last-Event-ID` (a
+/// notification's id, or the first task counts' `s<number>`) to get what
+/// was missed, up to a day back; without it, the stream starts with the
+/// task counts and sends what is new. The
 /// stream ends after ten minutes; clients reconnect. Browsers send the
 /// bearer token with a fetch-based EventSource.
 #[utoipa::path(
     tag = "me",
-    params(("Last-Event-ID" = Option<Uuid>, Header, description = "The id of the last notification received")),
+    params(("Last-Event-ID" = Option<String>, Header, description = "The id of the last event received: a notification's id, or the first task counts' `s<number>`")),
     responses(
         (status = 200, description = "A stream of server-sent events", content_type = "text/event-stream", body = String,
          example = json!("event: tasks\ndata: {\"total\":1,\"counts\":[{\"kind\":\"reply_suggestion\",\"action\":\"答复建议\",\"count\":1}]}\n\nid: 01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f10\nevent: notification\ndata: {\"id\":\"01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f10\",\"kind\":\"suggestion_assigned\"}\n\n")),
@@ -200,44 +207,29 @@ pub async fn my_events(
 ) -> ApiResult<HttpResponse> {
     let holder = holder_of(&caller)?;
     let user_id: Uuid = holder.user_id.into();
-    // From the last event received, or from now. A notification's id
-    // resumes after that notification; the first task counts' id
-    // (`t<microseconds>`) after the moment the stream began.
     let last = req
         .headers()
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .map(str::trim);
     let now = renda_domain::time::now();
-    let mut resumed = None;
-    let since = match last {
-        Some(l) if l.starts_with('t') => l[1..]
-            .parse::<i64>()
-            .ok()
-            .and_then(DateTime::from_timestamp_micros),
-        Some(l) => match l.parse::<Uuid>() {
-            Ok(id) => match state.store.notification(user_id, id).await {
-                Ok(n) => {
-                    resumed = Some(n.id);
-                    Some(n.created_at)
-                }
-                // Not the caller's, or gone: from the time of its id.
-                Err(_) => id_time(id),
-            },
-            Err(_) => None,
-        },
+    let resumed = match last {
+        Some(l) => resume_after(&state, user_id, l, now).await,
         None => None,
-    }
-    // Resuming goes back a day at most: older news is in the inbox.
-    .filter(|t| *t <= now && now.signed_duration_since(*t) <= MAX_RESUME)
-    .unwrap_or(now);
+    };
+    // From the last event received, or from now: what came before the
+    // stream is in the inbox, not news.
+    let after_seq = match resumed {
+        Some(n) => n,
+        None => state.store.last_notification_seq(user_id, None).await?,
+    };
     let mut stream = Stream {
         changes: state.changes.subscribe(),
         state: state.clone(),
         user_id,
         holder,
-        since,
-        sent: HashMap::new(),
+        after_seq,
+        not_before: now - MAX_RESUME,
         tasks_json: None,
         tasks_read: Instant::now(),
         started: Instant::now(),
@@ -245,22 +237,16 @@ pub async fn my_events(
         out: VecDeque::from([Bytes::from_static(b"retry: 3000\n\n")]),
         done: false,
     };
-    // What the client had (up to its last event), or what came before the
-    // stream (in the inbox), is not news.
-    stream.mark_received(since).await;
-    if let Some(id) = resumed {
-        stream.sent.insert(id, since);
-    }
+    // The first task counts carry where the stream began, so that a client
+    // that received no notification yet still resumes from there.
+    let start = format!("s{after_seq}");
     stream.look(true).await;
-    // The first task counts carry the moment the stream began, so that a
-    // client that received no notification yet still resumes from there.
     if let Some(first) = stream
         .out
         .iter_mut()
         .find(|b| b.starts_with(b"event: tasks"))
     {
-        let at = stream.since.timestamp_micros();
-        let mut with_id = format!("id: t{at}\n").into_bytes();
+        let mut with_id = format!("id: {start}\n").into_bytes();
         with_id.extend_from_slice(first);
         *first = Bytes::from(with_id);
     }

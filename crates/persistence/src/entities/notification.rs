@@ -15,6 +15,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
     pub fanned_out: bool,
+    /// Its number in commit order, given by the database when it commits.
+    pub change_seq: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
