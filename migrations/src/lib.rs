@@ -38,6 +38,7 @@ mod m20261206_000029_deliveries;
 mod m20261206_000030_queue_indexes;
 mod m20261206_000031_delivery_keys_and_queue_indexes;
 mod m20261206_000032_notification_sequence;
+mod m20261206_000033_live_status_index;
 
 pub struct Migrator;
 
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000030_queue_indexes::Migration),
             Box::new(m20261206_000031_delivery_keys_and_queue_indexes::Migration),
             Box::new(m20261206_000032_notification_sequence::Migration),
+            Box::new(m20261206_000033_live_status_index::Migration),
         ]
     }
 }

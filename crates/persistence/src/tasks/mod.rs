@@ -8,7 +8,9 @@ use renda_domain::suggestion::{CoSignatureStatus, HandlingPolicy, RequestStatus}
 use renda_domain::tasks::{
     Also, CONSULTATION_OPEN_STATUSES, Due, Holder, Party, SUGGESTION_QUEUES, TaskKind,
 };
-use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement};
+use sea_orm::sea_query::{
+    Alias, Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement, UnionType,
+};
 use sea_orm::{FromQueryResult, StatementBuilder};
 use uuid::Uuid;
 
@@ -77,6 +79,8 @@ struct Row {
 
 #[derive(Debug, FromQueryResult)]
 struct Count {
+    /// The kind's place among the holder's queues.
+    k: i64,
     n: i64,
 }
 
@@ -273,20 +277,42 @@ impl Store {
             .filter(|k| only.is_empty() || only.contains(k))
             .collect();
         let start = after.and_then(|c| listed.iter().position(|k| *k == c.kind));
-        for kind in kinds.iter().copied() {
-            let Some((q, table, order)) = query(kind, who, today) else {
-                continue;
-            };
+        let queues: Vec<_> = kinds
+            .iter()
+            .copied()
+            .filter_map(|kind| query(kind, who, today).map(|(q, t, o)| (kind, q, t, o)))
+            .collect();
+        // Every kind's count in one statement (a round trip each would be
+        // most of the answer's time).
+        let mut union: Option<SelectStatement> = None;
+        for (i, (_, q, table, _)) in queues.iter().enumerate() {
             let mut count = q.clone();
-            count.clear_selects().expr_as(
-                Expr::col((Alias::new(table), Alias::new("id"))).count(),
-                Alias::new("n"),
-            );
-            let n = Count::find_by_statement(StatementBuilder::build(&count, &b))
-                .one(&self.db)
+            count
+                .clear_selects()
+                .expr_as(Expr::val(i64::try_from(i).unwrap_or(0)), Alias::new("k"))
+                .expr_as(
+                    Expr::col((Alias::new(*table), Alias::new("id"))).count(),
+                    Alias::new("n"),
+                );
+            match union.as_mut() {
+                None => union = Some(count),
+                Some(u) => {
+                    u.union(UnionType::All, count);
+                }
+            }
+        }
+        let mut found = vec![0_u64; queues.len()];
+        if let Some(u) = union {
+            for c in Count::find_by_statement(StatementBuilder::build(&u, &b))
+                .all(&self.db)
                 .await?
-                .map_or(0, |c| c.n);
-            let n = u64::try_from(n).unwrap_or(0);
+            {
+                if let Some(slot) = usize::try_from(c.k).ok().and_then(|k| found.get_mut(k)) {
+                    *slot = u64::try_from(c.n).unwrap_or(0);
+                }
+            }
+        }
+        for ((kind, q, table, order), n) in queues.into_iter().zip(found) {
             counts.push((kind, n));
             let Some(i) = listed.iter().position(|k| *k == kind) else {
                 continue;
