@@ -19,6 +19,12 @@ impl MigrationTrait for Migration {
 
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         let db = m.get_connection();
+        if db.get_database_backend() == DbBackend::Postgres {
+            // No notification is written by an instance still running the
+            // old version between the numbering and the trigger.
+            db.execute_unprepared("LOCK TABLE notifications IN SHARE ROW EXCLUSIVE MODE")
+                .await?;
+        }
         db.execute_unprepared("ALTER TABLE notifications ADD COLUMN change_seq BIGINT")
             .await?;
         // Those written before are numbered once, in id (creation) order,

@@ -440,13 +440,13 @@ async fn choices_quiet_hours_a_dead_sender_and_two_senders_lose_and_repeat_nothi
         earlier,
         "held until the quiet hours end"
     );
-    // A message due while the quiet hours last (a retry, a stored time
-    // moved) is held again when it is about to go, not sent.
+    // A message to the person due while the quiet hours last (a retry, a
+    // stored time moved) is held again when it is about to go, not sent.
     o.app
-        .sql("UPDATE notification_deliveries SET next_attempt_at = created_at")
+        .sql("UPDATE notification_deliveries SET next_attempt_at = created_at WHERE channel = 'push'")
         .await;
     drain(&o, &cfg).await;
-    assert_eq!(g.bodies("/wecom").len(), earlier, "held again");
+    assert!(g.bodies("/push").is_empty(), "held again");
     let d = deliveries(&o, &o.deputy_tokens[0], &replied).await;
     assert!(
         d.iter()
@@ -613,6 +613,18 @@ async fn a_group_robot_gets_a_notice_once_however_many_senders_fan_it_out() {
         fan(o.app.store.clone(), a.offered()),
         fan(second.store.clone(), b.offered())
     );
+    // Whoever's notification made the group's post mutes the kind after:
+    // the post stands for the whole group, and still goes.
+    for token in &office_staff {
+        o.app
+            .put(
+                "/api/v1/me/notification-preferences",
+                Some(token),
+                &json!({"muted": ["suggestion_submitted"]}),
+            )
+            .await
+            .ok(200);
+    }
     drain(&o, &a).await;
     let mut robot = 0;
     for token in &office_staff {
@@ -645,6 +657,17 @@ async fn an_account_disabled_loses_its_phones() {
         .to_owned();
     let id: uuid::Uuid = uid.parse().unwrap();
     assert_eq!(o.app.store.devices(id).await.unwrap().len(), 1);
+    // Invited to co-sign: its messages wait to go when it is disabled.
+    o.draft(&[1]).await;
+    let (base, g) = gateway();
+    let cfg = sender(&base, "sender-1");
+    o.app
+        .store
+        .fan_out_notifications(&cfg.offered(), 100)
+        .await
+        .unwrap();
+    let invited = newest(&o, me, "co_signature_invited").await;
+    let nid: uuid::Uuid = invited["id"].as_str().unwrap().parse().unwrap();
     let admin = o.app.admin().await;
     o.app
         .patch(
@@ -655,4 +678,19 @@ async fn an_account_disabled_loses_its_phones() {
         .await
         .ok(200);
     assert!(o.app.store.devices(id).await.unwrap().is_empty());
+    // What waited is withdrawn, not sent to a disabled account's phone.
+    drain(&o, &cfg).await;
+    let d = o
+        .app
+        .store
+        .deliveries_of_notification(id, nid)
+        .await
+        .unwrap();
+    assert!(!d.is_empty());
+    assert!(
+        d.iter()
+            .all(|x| x.state == renda_domain::delivery::DeliveryState::Withdrawn),
+        "{d:?}"
+    );
+    assert!(g.bodies("/sms").is_empty() && g.bodies("/push").is_empty());
 }

@@ -852,6 +852,28 @@ async fn a_live_stream_sends_a_burst_whole_and_a_resumed_one_sends_nothing_twice
         n += 1;
     }
     assert_eq!(n, 150);
+    // That stream's task counts came after the burst it sent, and resuming
+    // from their id sends none of it again.
+    drop(from_start);
+    let mut again = open(first_id_of_resumed(&o, &o.unit_tokens[0]).await).await;
+    let mut buf = String::new();
+    assert!(
+        next_event(&mut again, &mut buf, "notification", second)
+            .await
+            .is_none(),
+        "resumed from the task counts' id, nothing again"
+    );
+}
+
+/// Opens a stream resumed from before every notification the caller has
+/// (`s0`), reads all it sends, and returns the id of its task counts.
+async fn first_id_of_resumed(o: &Office, token: &str) -> Option<String> {
+    let mut r = open_stream(o, token, Some("s0".to_owned())).await;
+    let mut buf = String::new();
+    let (id, _) = next_event(&mut r, &mut buf, "tasks", std::time::Duration::from_secs(3))
+        .await
+        .expect("the task counts");
+    id
 }
 
 #[tokio::test]

@@ -61,6 +61,8 @@ pub struct DeliveryJob {
     /// For push: the account's phones not reached by an earlier attempt,
     /// each with its id.
     pub devices: Vec<(Uuid, DevicePlatform, String)>,
+    /// For push: an earlier attempt reached some of the phones.
+    pub partly_sent: bool,
 }
 
 /// How an attempt ended.
@@ -153,11 +155,21 @@ async fn preferences_of<C: ConnectionTrait>(c: &C, user_id: Uuid) -> StoreResult
     ))
 }
 
-/// Whether the account works in the chat groups (the office's and
-/// units' people do), and whether SMS can reach it (the deputy it acts
-/// for has a phone on record).
-async fn reach_of<C: ConnectionTrait>(c: &C, user_id: Uuid) -> StoreResult<(bool, bool)> {
+/// How an account can be reached.
+struct Reach {
+    /// Active, not disabled nor deleted.
+    active: bool,
+    /// It works in the chat groups (the office's and units' people do).
+    in_group: bool,
+    /// SMS can reach it: the deputy it acts for has a phone on record.
+    has_phone: bool,
+}
+
+async fn reach_of<C: ConnectionTrait>(c: &C, user_id: Uuid) -> StoreResult<Reach> {
     let user = u::Entity::find_by_id(user_id).one(c).await?;
+    let active = user.as_ref().is_some_and(|u| {
+        u.deleted_at.is_none() && u.status == renda_domain::user::UserStatus::Active.as_str()
+    });
     let in_group = user.as_ref().is_some_and(|u| {
         let roles = renda_domain::RoleSet::from_storage(&u.roles);
         roles.any(&[renda_domain::Role::Staff, renda_domain::Role::Unit])
@@ -169,8 +181,16 @@ async fn reach_of<C: ConnectionTrait>(c: &C, user_id: Uuid) -> StoreResult<(bool
             .is_some_and(|d| d.phone.is_some()),
         None => false,
     };
-    Ok((in_group, has_phone))
+    Ok(Reach {
+        active,
+        in_group,
+        has_phone,
+    })
 }
+
+/// How many times a claim looks again past deliveries held or withdrawn
+/// as they were claimed.
+const HELD_LOOKS: usize = 50;
 
 impl Store {
     /// The person's delivery choices.
@@ -336,8 +356,14 @@ impl Store {
         if claimed.rows_affected == 1 && m.created_at > now - FAN_OUT_WINDOW {
             let kind: NoticeKind = parse_stored(&m.kind)?;
             let prefs = preferences_of(&txn, m.user_id).await?;
-            let (in_group, has_phone) = reach_of(&txn, m.user_id).await?;
-            for (channel, at) in plan(&prefs, kind, offered, in_group, has_phone, now) {
+            let reach = reach_of(&txn, m.user_id).await?;
+            let planned = plan(&prefs, kind, offered, reach.in_group, reach.has_phone, now);
+            // An account no longer active gets nothing for itself; a group's
+            // post still goes.
+            for (channel, at) in planned
+                .into_iter()
+                .filter(|(c, _)| reach.active || c.is_group())
+            {
                 // A group's robot gets a notice once, however many of the
                 // group it concerns and however many senders fan it out
                 // at once: the key is unique.
@@ -384,66 +410,106 @@ impl Store {
         lease: chrono::Duration,
     ) -> StoreResult<Vec<DeliveryJob>> {
         let now = renda_domain::time::now();
-        let due = nd::Entity::find()
+        let mut jobs = Vec::new();
+        // Those held or withdrawn as they are claimed make no job: look
+        // again, so that they hold up nothing behind them (bounded, as
+        // each look changes or skips what it read).
+        for _ in 0..HELD_LOOKS {
+            let due = nd::Entity::find()
+                .filter(nd::Column::Status.eq(DeliveryState::Pending.as_str()))
+                // Only the channels this instance can send by.
+                .filter(nd::Column::Channel.is_in(channels.iter().map(|c| c.as_str())))
+                .filter(nd::Column::NextAttemptAt.lte(now))
+                .filter(
+                    Cond::any()
+                        .add(nd::Column::ClaimedUntil.is_null())
+                        .add(nd::Column::ClaimedUntil.lt(now)),
+                )
+                .order_by_asc(nd::Column::NextAttemptAt)
+                .limit(limit)
+                .all(&self.db)
+                .await?;
+            if due.is_empty() {
+                break;
+            }
+            for d in due {
+                if let Some(job) = self.claim_one(worker, d.id, now, lease).await? {
+                    jobs.push(job);
+                }
+            }
+            if !jobs.is_empty() {
+                break;
+            }
+        }
+        Ok(jobs)
+    }
+
+    /// Claims one due delivery for `worker`, reading it afresh once
+    /// claimed: its job, or `None` when another took it or it is not to
+    /// go now (held, withdrawn, given up).
+    async fn claim_one(
+        &self,
+        worker: &str,
+        id: Uuid,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+    ) -> StoreResult<Option<DeliveryJob>> {
+        let claimed = nd::Entity::update_many()
+            .col_expr(nd::Column::ClaimedBy, Expr::value(Some(worker.to_owned())))
+            .col_expr(nd::Column::ClaimedUntil, Expr::value(Some(now + lease)))
+            .filter(nd::Column::Id.eq(id))
             .filter(nd::Column::Status.eq(DeliveryState::Pending.as_str()))
-            // Only the channels this instance can send by.
-            .filter(nd::Column::Channel.is_in(channels.iter().map(|c| c.as_str())))
+            // Not before its time, should another have just put it off.
             .filter(nd::Column::NextAttemptAt.lte(now))
             .filter(
                 Cond::any()
                     .add(nd::Column::ClaimedUntil.is_null())
                     .add(nd::Column::ClaimedUntil.lt(now)),
             )
-            .order_by_asc(nd::Column::NextAttemptAt)
-            .limit(limit)
-            .all(&self.db)
+            .exec(&self.db)
             .await?;
-        let mut jobs = Vec::new();
-        for d in due {
-            let claimed = nd::Entity::update_many()
-                .col_expr(nd::Column::ClaimedBy, Expr::value(Some(worker.to_owned())))
-                .col_expr(nd::Column::ClaimedUntil, Expr::value(Some(now + lease)))
-                .filter(nd::Column::Id.eq(d.id))
-                .filter(nd::Column::Status.eq(DeliveryState::Pending.as_str()))
-                .filter(
-                    Cond::any()
-                        .add(nd::Column::ClaimedUntil.is_null())
-                        .add(nd::Column::ClaimedUntil.lt(now)),
+        if claimed.rows_affected != 1 {
+            return Ok(None);
+        }
+        // As it is now that it is ours (attempts, the phones reached).
+        let Some(d) = nd::Entity::find_by_id(id).one(&self.db).await? else {
+            return Ok(None);
+        };
+        // The person's choices as they are now: a kind muted or a channel
+        // dropped since withdraws it, quiet hours begun since (or a retry
+        // falling in them) hold it.
+        let planned = self.replan(&d, now).await;
+        match planned {
+            Ok(Some(at)) if at <= now => {}
+            Ok(at) => {
+                self.hold_or_withdraw(worker, d.id, at).await?;
+                return Ok(None);
+            }
+            Err(_) => {}
+        }
+        match self.job_of(&d).await {
+            // The choices could not be read though the delivery can: a
+            // passing fault; tried again shortly, not sent unchecked.
+            Ok(_) if planned.is_err() => {
+                let soon = now + chrono::Duration::seconds(30);
+                self.hold_or_withdraw(worker, d.id, Some(soon)).await?;
+                Ok(None)
+            }
+            Ok(job) => Ok(Some(job)),
+            // A delivery that cannot be read (its notification gone, a
+            // phone no key opens) is given up, not retried forever, and
+            // holds up no other.
+            Err(e) => {
+                tracing::warn!(delivery = %d.id, error = %e, "a notification delivery cannot be read");
+                self.finish_notification_delivery(
+                    worker,
+                    d.id,
+                    Attempt::Unreachable("the delivery could not be read".into()),
                 )
-                .exec(&self.db)
                 .await?;
-            if claimed.rows_affected != 1 {
-                continue;
-            }
-            // The person's choices as they are now: a kind muted or a
-            // channel dropped since withdraws it, quiet hours begun since
-            // (or a retry falling in them) hold it.
-            match self.replan(&d, now).await {
-                Ok(Some(at)) if at <= now => {}
-                Ok(at) => {
-                    self.hold_or_withdraw(worker, d.id, at).await?;
-                    continue;
-                }
-                // Not readable: given up below.
-                Err(_) => {}
-            }
-            match self.job_of(&d).await {
-                Ok(job) => jobs.push(job),
-                // A delivery that cannot be read (its notification gone,
-                // a phone no key opens) is given up, not retried forever,
-                // and holds up no other.
-                Err(e) => {
-                    tracing::warn!(delivery = %d.id, error = %e, "a notification delivery cannot be read");
-                    self.finish_notification_delivery(
-                        worker,
-                        d.id,
-                        Attempt::Unreachable("the delivery could not be read".into()),
-                    )
-                    .await?;
-                }
+                Ok(None)
             }
         }
-        Ok(jobs)
     }
 
     /// When a delivery would go by the person's choices as they are now;
@@ -459,11 +525,26 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         let kind: NoticeKind = parse_stored(&note.kind)?;
         let channel: Channel = parse_stored(&d.channel)?;
+        // A group's post stands for all the group it concerns, not for the
+        // one person whose notification made it: it goes as planned.
+        if channel.is_group() {
+            return Ok(Some(now));
+        }
+        let reach = reach_of(&self.db, d.user_id).await?;
+        if !reach.active {
+            return Ok(None);
+        }
         let prefs = preferences_of(&self.db, d.user_id).await?;
-        let (in_group, has_phone) = reach_of(&self.db, d.user_id).await?;
-        Ok(plan(&prefs, kind, &[channel], in_group, has_phone, now)
-            .first()
-            .map(|(_, at)| *at))
+        Ok(plan(
+            &prefs,
+            kind,
+            &[channel],
+            reach.in_group,
+            reach.has_phone,
+            now,
+        )
+        .first()
+        .map(|(_, at)| *at))
     }
 
     /// Releases `worker`'s claim on a delivery not to go now: held until
@@ -502,20 +583,19 @@ impl Store {
             Channel::Sms => self.deputy_phone_of(d.user_id).await?,
             _ => None,
         };
+        let reached: Vec<Uuid> = d
+            .reached
+            .as_deref()
+            .and_then(|r| serde_json::from_str(r).ok())
+            .unwrap_or_default();
         let devices = match channel {
-            Channel::Push => {
-                let reached: Vec<Uuid> = d
-                    .reached
-                    .as_deref()
-                    .and_then(|r| serde_json::from_str(r).ok())
-                    .unwrap_or_default();
-                self.devices(d.user_id)
-                    .await?
-                    .into_iter()
-                    .filter(|x| !reached.contains(&x.id))
-                    .map(|x| (x.id, x.platform, x.token))
-                    .collect()
-            }
+            Channel::Push => self
+                .devices(d.user_id)
+                .await?
+                .into_iter()
+                .filter(|x| !reached.contains(&x.id))
+                .map(|x| (x.id, x.platform, x.token))
+                .collect(),
             _ => Vec::new(),
         };
         Ok(DeliveryJob {
@@ -528,6 +608,7 @@ impl Store {
             text: note.text,
             phone,
             devices,
+            partly_sent: !reached.is_empty(),
         })
     }
 

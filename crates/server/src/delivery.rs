@@ -233,6 +233,10 @@ async fn send(client: &reqwest::Client, cfg: &DeliveryConfig, job: &DeliveryJob)
         }
         Channel::Push => {
             if job.devices.is_empty() {
+                // Those left were removed: the ones reached are all there is.
+                if job.partly_sent {
+                    return Attempt::Sent;
+                }
                 return Attempt::Unreachable("no device registered".into());
             }
             let mut result = Ok(());

@@ -237,10 +237,11 @@ pub async fn my_events(
         out: VecDeque::from([Bytes::from_static(b"retry: 3000\n\n")]),
         done: false,
     };
-    // The first task counts carry where the stream began, so that a client
-    // that received no notification yet still resumes from there.
-    let start = format!("s{after_seq}");
+    // The first task counts come after the notifications the first look
+    // sent, and carry the number of the last of them: a client resuming
+    // from that id gets none of them again.
     stream.look(true).await;
+    let start = format!("s{}", stream.after_seq);
     if let Some(first) = stream
         .out
         .iter_mut()
