@@ -49,12 +49,27 @@ pub(crate) fn ts_null(name: &'static str) -> ColumnDef {
 /// `change_seq`), with the triggers the change feed migration made for the
 /// tables of its time; `renda_stamp_change()` and `change_counter` exist.
 pub(crate) async fn stamp_changes<C: ConnectionTrait>(db: &C, table: &str) -> Result<(), DbErr> {
+    stamp(db, table, true).await
+}
+
+/// Numbers each row of `table` in commit order when it is inserted, and
+/// not when it changes (a notification read is no news).
+pub(crate) async fn stamp_inserts<C: ConnectionTrait>(db: &C, table: &str) -> Result<(), DbErr> {
+    stamp(db, table, false).await
+}
+
+async fn stamp<C: ConnectionTrait>(db: &C, table: &str, updates: bool) -> Result<(), DbErr> {
     match db.get_database_backend() {
         DbBackend::Postgres => {
             // The trigger's own update (depth 1) is not stamped again.
+            let events = if updates {
+                "INSERT OR UPDATE"
+            } else {
+                "INSERT"
+            };
             db.execute_unprepared(&format!(
                 "CREATE CONSTRAINT TRIGGER {table}_change_seq
-                 AFTER INSERT OR UPDATE ON {table}
+                 AFTER {events} ON {table}
                  DEFERRABLE INITIALLY DEFERRED
                  FOR EACH ROW WHEN (pg_trigger_depth() = 0)
                  EXECUTE FUNCTION renda_stamp_change()"
@@ -72,18 +87,20 @@ pub(crate) async fn stamp_changes<C: ConnectionTrait>(db: &C, table: &str) -> Re
                  BEGIN {stamp} END"
             ))
             .await?;
-            db.execute_unprepared(&format!(
-                "CREATE TRIGGER {table}_change_seq_update AFTER UPDATE ON {table}
-                 WHEN NEW.change_seq IS OLD.change_seq
-                 BEGIN {stamp} END"
-            ))
-            .await?;
+            if updates {
+                db.execute_unprepared(&format!(
+                    "CREATE TRIGGER {table}_change_seq_update AFTER UPDATE ON {table}
+                     WHEN NEW.change_seq IS OLD.change_seq
+                     BEGIN {stamp} END"
+                ))
+                .await?;
+            }
         }
     }
     Ok(())
 }
 
-/// Drops the triggers [`stamp_changes`] made.
+/// Drops the triggers [`stamp_changes`] or [`stamp_inserts`] made.
 pub(crate) async fn unstamp_changes<C: ConnectionTrait>(db: &C, table: &str) -> Result<(), DbErr> {
     match db.get_database_backend() {
         DbBackend::Postgres => {

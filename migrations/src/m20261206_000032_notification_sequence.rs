@@ -8,6 +8,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
+use crate::helpers::{stamp_inserts, unstamp_changes};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -43,46 +45,13 @@ impl MigrationTrait for Migration {
             "CREATE INDEX idx_notifications_user_seq ON notifications (user_id, change_seq)",
         )
         .await?;
-        match db.get_database_backend() {
-            DbBackend::Postgres => {
-                db.execute_unprepared(
-                    "CREATE CONSTRAINT TRIGGER notifications_change_seq
-                     AFTER INSERT ON notifications
-                     DEFERRABLE INITIALLY DEFERRED
-                     FOR EACH ROW WHEN (pg_trigger_depth() = 0)
-                     EXECUTE FUNCTION renda_stamp_change()",
-                )
-                .await?;
-            }
-            _ => {
-                db.execute_unprepared(
-                    "CREATE TRIGGER notifications_change_seq_insert AFTER INSERT ON notifications
-                     BEGIN
-                       UPDATE change_counter SET seq = seq + 1 WHERE id = 1;
-                       UPDATE notifications SET change_seq = (SELECT seq FROM change_counter WHERE id = 1)
-                       WHERE id = NEW.id;
-                     END",
-                )
-                .await?;
-            }
-        }
+        stamp_inserts(db, "notifications").await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         let db = m.get_connection();
-        match db.get_database_backend() {
-            DbBackend::Postgres => {
-                db.execute_unprepared(
-                    "DROP TRIGGER IF EXISTS notifications_change_seq ON notifications",
-                )
-                .await?;
-            }
-            _ => {
-                db.execute_unprepared("DROP TRIGGER IF EXISTS notifications_change_seq_insert")
-                    .await?;
-            }
-        }
+        unstamp_changes(db, "notifications").await?;
         db.execute_unprepared("DROP INDEX IF EXISTS idx_notifications_user_seq")
             .await?;
         db.execute_unprepared("ALTER TABLE notifications DROP COLUMN change_seq")
