@@ -417,6 +417,30 @@ impl TestApp {
             .clone()
     }
 
+    /// The caller's tasks of `kind` (`GET /me/tasks`), up to 100.
+    pub async fn my_tasks(&self, token: &str, kind: &str) -> Vec<Value> {
+        let a = self
+            .get(
+                &format!("/api/v1/me/tasks?kind={kind}&limit=100"),
+                Some(token),
+            )
+            .await;
+        a.ok(200)["items"].as_array().unwrap().clone()
+    }
+
+    /// The caller's notifications, newest first, of `kind` if given, up
+    /// to 100.
+    pub async fn my_notifications(&self, token: &str, kind: Option<&str>) -> Vec<Value> {
+        let query = kind.map_or(String::new(), |k| format!("&kind={k}"));
+        let a = self
+            .get(
+                &format!("/api/v1/me/notifications?limit=100{query}"),
+                Some(token),
+            )
+            .await;
+        a.ok(200)["items"].as_array().unwrap().clone()
+    }
+
     /// A direct SQL statement against the test database.
     pub async fn sql(&self, stmt: &str) {
         self.store.execute_unprepared(stmt).await.unwrap();
@@ -441,4 +465,16 @@ impl TestApp {
         }
         Some(self.store.current_schema().await.unwrap())
     }
+}
+
+/// The subject ids of tasks or notifications, each checked to be about a
+/// record of `subject_type`.
+pub fn subject_ids(items: &[Value], subject_type: &str) -> Vec<String> {
+    items
+        .iter()
+        .map(|i| {
+            assert_eq!(i["subject"]["type"], subject_type, "{i}");
+            i["subject"]["id"].as_str().unwrap().to_owned()
+        })
+        .collect()
 }

@@ -270,19 +270,8 @@ async fn a_refused_list_names_each_item_and_records_nothing() {
 
 /// The suggestions waiting for the leader's instruction on a key list.
 async fn to_instruct(c: &Council, token: &str) -> Vec<String> {
-    let t = c
-        .app
-        .get("/api/v1/me/tasks?kind=instruct_key_suggestion", Some(token))
-        .await;
-    t.ok(200)["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            assert_eq!(i["subject"]["type"], "suggestion");
-            i["subject"]["id"].as_str().unwrap().to_owned()
-        })
-        .collect()
+    let items = c.app.my_tasks(token, "instruct_key_suggestion").await;
+    crate::helpers::subject_ids(&items, "suggestion")
 }
 
 #[tokio::test]

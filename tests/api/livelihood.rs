@@ -969,31 +969,13 @@ async fn a_vote_opened_while_its_congress_sits_is_held_at_that_session() {
 
 /// Member `m`'s notifications of `kind`.
 async fn notices(w: &World, m: usize, kind: &str) -> Vec<Value> {
-    let a = w
-        .app
-        .get(
-            &format!("/api/v1/me/notifications?kind={kind}&limit=100"),
-            Some(&w.members[m].1),
-        )
-        .await;
-    a.ok(200)["items"].as_array().unwrap().clone()
+    w.app.my_notifications(&w.members[m].1, Some(kind)).await
 }
 
 /// The livelihood rounds waiting for the caller's ballot.
 async fn rounds_to_vote(w: &World, token: &str) -> Vec<String> {
-    let t = w
-        .app
-        .get("/api/v1/me/tasks?kind=cast_livelihood_vote", Some(token))
-        .await;
-    t.ok(200)["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            assert_eq!(i["subject"]["type"], "livelihood_round");
-            i["subject"]["id"].as_str().unwrap().to_owned()
-        })
-        .collect()
+    let items = w.app.my_tasks(token, "cast_livelihood_vote").await;
+    crate::helpers::subject_ids(&items, "livelihood_round")
 }
 
 #[tokio::test]

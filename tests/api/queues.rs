@@ -10,26 +10,12 @@ use crate::work::{World, world};
 
 /// The caller's tasks of `kind`.
 async fn queue(w: &World, token: &str, kind: &str) -> Vec<Value> {
-    let t = w
-        .app
-        .get(
-            &format!("/api/v1/me/tasks?kind={kind}&limit=100"),
-            Some(token),
-        )
-        .await;
-    t.ok(200)["items"].as_array().unwrap().clone()
+    w.app.my_tasks(token, kind).await
 }
 
 /// The caller's notifications of `kind`.
 async fn told(w: &World, token: &str, kind: &str) -> Vec<Value> {
-    let a = w
-        .app
-        .get(
-            &format!("/api/v1/me/notifications?kind={kind}&limit=100"),
-            Some(token),
-        )
-        .await;
-    a.ok(200)["items"].as_array().unwrap().clone()
+    w.app.my_notifications(token, Some(kind)).await
 }
 
 fn id(v: &Value) -> String {

@@ -1646,37 +1646,20 @@ async fn members_may_evaluate_each_body_apart_and_each_body_has_its_result() {
 
 /// The caller's tasks of `kind`: (subject id, record id, due on).
 async fn queue(w: &World, token: &str, kind: &str) -> Vec<(String, Value, Value)> {
-    let t = w
-        .app
-        .get(
-            &format!("/api/v1/me/tasks?kind={kind}&limit=100"),
-            Some(token),
-        )
-        .await;
-    t.ok(200)["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            assert_eq!(i["subject"]["type"], "supervision");
-            (
-                i["subject"]["id"].as_str().unwrap().to_owned(),
-                i["record_id"].clone(),
-                i["due_on"].clone(),
-            )
-        })
+    let items = w.app.my_tasks(token, kind).await;
+    let ids = crate::helpers::subject_ids(&items, "supervision");
+    ids.into_iter()
+        .zip(&items)
+        .map(|(id, i)| (id, i["record_id"].clone(), i["due_on"].clone()))
         .collect()
 }
 
 /// The kinds of the caller's notifications about `item`, oldest first.
 async fn told(w: &World, token: &str, item: &str) -> Vec<String> {
-    let a = w
+    let mut kinds: Vec<String> = w
         .app
-        .get("/api/v1/me/notifications?limit=100", Some(token))
-        .await;
-    let mut kinds: Vec<String> = a.ok(200)["items"]
-        .as_array()
-        .unwrap()
+        .my_notifications(token, None)
+        .await
         .iter()
         .filter(|n| n["subject"]["id"] == item)
         .map(|n| n["kind"].as_str().unwrap().to_owned())
