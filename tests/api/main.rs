@@ -11,6 +11,7 @@ mod auth;
 mod authz;
 mod bola;
 mod cli;
+mod compression;
 mod congress;
 mod deputies;
 mod errors;

@@ -3,6 +3,7 @@
 //! tests and the OpenAPI generator all share.
 
 mod common_answers;
+pub mod compress;
 pub mod docx;
 pub mod error;
 pub mod etag;
@@ -459,6 +460,7 @@ pub fn app(
         .wrap(from_fn(middleware::problems))
         .wrap(from_fn(middleware::request_context))
         .wrap(from_fn(docs_policy))
+        .wrap(from_fn(compress::compress))
         .wrap(actix_web::middleware::Condition::new(cors_enabled, cors))
 }
 
