@@ -39,6 +39,7 @@ mod m20261206_000030_queue_indexes;
 mod m20261206_000031_delivery_keys_and_queue_indexes;
 mod m20261206_000032_notification_sequence;
 mod m20261206_000033_live_status_index;
+mod m20261206_000034_suggestion_search;
 
 pub struct Migrator;
 
@@ -79,6 +80,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000031_delivery_keys_and_queue_indexes::Migration),
             Box::new(m20261206_000032_notification_sequence::Migration),
             Box::new(m20261206_000033_live_status_index::Migration),
+            Box::new(m20261206_000034_suggestion_search::Migration),
         ]
     }
 }

@@ -31,6 +31,7 @@ mod openapi;
 mod practice;
 mod queues;
 mod races;
+mod search;
 mod security;
 mod suggestions;
 mod supervision;

@@ -24,6 +24,7 @@ pub mod opinion;
 pub mod personal;
 pub mod reminders;
 pub mod role;
+pub mod search;
 pub mod station;
 pub mod suggestion;
 pub mod supervision;

@@ -100,6 +100,9 @@ impl Store {
         self.ensure_suggestion_figures()
             .await
             .map_err(|e| DbErr::Custom(e.to_string()))?;
+        crate::suggestions::search::index_missing(&self.db)
+            .await
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
         self.prepare_audit_chain()
             .await
             .map_err(|e| DbErr::Custom(e.to_string()))

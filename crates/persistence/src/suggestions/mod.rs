@@ -42,6 +42,7 @@ mod listing;
 mod practice;
 mod reading;
 mod reminders;
+pub(crate) mod search;
 
 use effects::side_write;
 
@@ -470,6 +471,7 @@ async fn insert_record<Conn: ConnectionTrait>(
     event: &Event,
 ) -> StoreResult<()> {
     to_model(s).insert(c).await?;
+    search::index(c, s.id, &s.title, &s.content).await?;
     write_co_signers(c, s.id, &s.co_signers).await?;
     if let Some(n) = renda_domain::suggestion::invitations_of_new_draft(s) {
         crate::notifications::write(c, &n).await?;
@@ -589,6 +591,9 @@ pub(crate) async fn save_in<Conn: ConnectionTrait>(
         .await?;
     if res.rows_affected != 1 {
         return Err(StoreError::VersionMismatch);
+    }
+    if (&after.title, &after.content) != (&before.title, &before.content) {
+        search::index(c, after.id, &after.title, &after.content).await?;
     }
     if after.co_signers != before.co_signers {
         write_co_signers(c, after.id, &after.co_signers).await?;

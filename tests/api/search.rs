@@ -1,0 +1,153 @@
+//! Keyword search over suggestions (`q=`): Chinese words of any length
+//! inside longer runs, Latin words whatever their case, found through the
+//! keyword index and kept current when a draft is reworded.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+use crate::units::urlencode;
+
+struct Author {
+    app: TestApp,
+    token: String,
+    deputy_id: String,
+}
+
+async fn author() -> Author {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let staff = app.staff().await;
+    let d = app.create_deputy(&staff, json!({"name": "周敏"})).await;
+    let deputy_id = d["id"].as_str().unwrap().to_owned();
+    let token = app
+        .user_token(
+            &admin,
+            "zhoumin",
+            &["deputy"],
+            json!({"deputy_id": deputy_id}),
+        )
+        .await;
+    Author {
+        app,
+        token,
+        deputy_id,
+    }
+}
+
+impl Author {
+    async fn draft(&self, title: &str, content: &str) -> String {
+        let body = json!({
+            "title": title, "content": content, "category": "城乡建设",
+            "term": "第十八届", "session": "第五次会议", "timing": "during_session"
+        });
+        let a = self
+            .app
+            .post("/api/v1/suggestions", Some(&self.token), &body)
+            .await;
+        a.ok(201)["id"].as_str().unwrap().to_owned()
+    }
+
+    /// The ids found by `q` (with `extra` query parameters), in order.
+    async fn found(&self, q: &str, extra: &str) -> Vec<String> {
+        let path = format!("/api/v1/suggestions?q={}{extra}", urlencode(q));
+        let a = self.app.get(&path, Some(&self.token)).await;
+        a.ok(200)["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s: &Value| s["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn words_are_found_inside_runs_of_chinese_and_latin_text() {
+    let a = author().await;
+    let old = a
+        .draft(
+            "关于加快老旧小区改造的建议",
+            "加装电梯（Elevator）项目进展缓慢。",
+        )
+        .await;
+    let water = a
+        .draft("关于改善农村饮水安全的建议", "部分村庄自来水水质不稳定。")
+        .await;
+    let bus = a
+        .draft("关于增设公交线路的建议", "城东新区缺少公交。")
+        .await;
+
+    assert_eq!(
+        a.found("老旧", "").await,
+        vec![old.clone()],
+        "two characters"
+    );
+    assert_eq!(
+        a.found("老旧小区改造", "").await,
+        vec![old.clone()],
+        "a phrase"
+    );
+    assert_eq!(a.found("区改", "").await, vec![old.clone()], "across words");
+    assert_eq!(
+        a.found("水", "").await,
+        vec![water.clone()],
+        "one character"
+    );
+    assert_eq!(
+        a.found("水质", "").await,
+        vec![water.clone()],
+        "in the content"
+    );
+    assert_eq!(a.found("elevator", "").await, vec![old.clone()], "any case");
+    assert_eq!(
+        a.found("E", "").await,
+        vec![old.clone()],
+        "one Latin letter"
+    );
+    assert_eq!(
+        a.found("建议", "").await,
+        vec![old.clone(), water.clone(), bus.clone()],
+        "a common word finds all"
+    );
+    assert!(a.found("量子", "").await.is_empty(), "an absent word");
+    assert!(
+        a.found("小区 改造", "").await.is_empty(),
+        "the exact text decides: these words never stand apart"
+    );
+    assert!(a.found("电梯项目", "").await.is_empty(), "nor run together");
+    // With the other filters.
+    let by_me = format!("&status=draft&deputy_id={}", a.deputy_id);
+    assert_eq!(a.found("公交", &by_me).await, vec![bus.clone()]);
+    assert!(a.found("公交", "&status=submitted").await.is_empty());
+    let total = a
+        .app
+        .get(
+            &format!(
+                "/api/v1/suggestions?q={}&include_total=true",
+                urlencode("建议")
+            ),
+            Some(&a.token),
+        )
+        .await;
+    assert_eq!(total.ok(200)["total"], 3);
+}
+
+#[tokio::test]
+async fn a_reworded_draft_is_found_by_its_new_words_only() {
+    let a = author().await;
+    let id = a
+        .draft("关于加快老旧小区改造的建议", "加装电梯项目进展缓慢。")
+        .await;
+    assert_eq!(a.found("电梯", "").await, vec![id.clone()]);
+    a.app
+        .patch(
+            &format!("/api/v1/suggestions/{id}"),
+            Some(&a.token),
+            &json!({"title": "关于推进城市更新的建议", "content": "统筹规划片区改造。"}),
+        )
+        .await
+        .ok(200);
+    assert!(a.found("老旧", "").await.is_empty());
+    assert!(a.found("电梯", "").await.is_empty());
+    assert_eq!(a.found("城市更新", "").await, vec![id.clone()]);
+    assert_eq!(a.found("片区", "").await, vec![id]);
+}
