@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::helpers::{ADMIN_PASSWORD, PASSWORD, spawn_app};
+use crate::helpers::{ADMIN_PASSWORD, PASSWORD, TestApp, spawn_app};
 
 #[tokio::test]
 async fn login_issues_a_bearer_token_pair() {
@@ -377,4 +377,85 @@ async fn each_caller_has_a_budget_of_requests() {
     // Another caller's budget is its own; anonymous reads are not counted.
     app.get("/api/v1/me", Some(&staff)).await.ok(200);
     app.get("/api/v1/deputies", None).await.ok(200);
+}
+
+/// Asks `base` for `/me` with `token` until it is refused (true), for at
+/// most two seconds: a little over the cache's one second.
+async fn refused_within_the_cache_life(app: &TestApp, base: &str, token: &str) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while std::time::Instant::now() < deadline {
+        let r = app
+            .client
+            .get(format!("{base}/api/v1/me"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 401 {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    false
+}
+
+/// The signed-in account is cached for a moment per instance: an instance
+/// that made a change refuses at once, every other within a second.
+#[tokio::test]
+async fn sign_out_and_disabling_reach_every_instance_within_a_second() {
+    let app = spawn_app().await;
+    let other = app.second_instance().await;
+    let admin = app.admin().await;
+    let id = app
+        .create_user(&admin, "liuyang", &["staff"], json!({}))
+        .await;
+    let me = |base: &str, token: &str| {
+        app.client
+            .get(format!("{base}/api/v1/me"))
+            .bearer_auth(token.to_owned())
+            .send()
+    };
+    // Signed out through the first instance, while the second has the
+    // account cached.
+    let token = app.login("liuyang", PASSWORD).await;
+    for _ in 0..3 {
+        assert_eq!(me(&other.base, &token).await.unwrap().status(), 200);
+        assert_eq!(me(&app.base, &token).await.unwrap().status(), 200);
+    }
+    app.post("/api/v1/auth/logout", Some(&token), &json!({}))
+        .await
+        .ok(204);
+    app.get("/api/v1/me", Some(&token))
+        .await
+        .problem(401, "unauthenticated");
+    assert!(refused_within_the_cache_life(&app, &other.base, &token).await);
+
+    // Disabled through the second instance, while the first has it cached.
+    let token = app.login("liuyang", PASSWORD).await;
+    app.get("/api/v1/me", Some(&token)).await.ok(200);
+    let admin_there = other_login(&app, &other.base).await;
+    let r = app
+        .client
+        .patch(format!("{}/api/v1/users/{id}", other.base))
+        .bearer_auth(&admin_there)
+        .json(&json!({"status": "disabled"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(me(&other.base, &token).await.unwrap().status(), 401);
+    assert!(refused_within_the_cache_life(&app, &app.base, &token).await);
+}
+
+/// The administrator signed in through `base`.
+async fn other_login(app: &TestApp, base: &str) -> String {
+    let r = app
+        .client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": "admin", "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = r.json().await.unwrap();
+    body["access_token"].as_str().unwrap().to_owned()
 }

@@ -19,6 +19,7 @@ pub mod ratelimit;
 pub mod respond;
 pub mod routes;
 pub mod routes_table;
+pub mod session_cache;
 pub mod state;
 mod text_schema;
 pub mod validation;

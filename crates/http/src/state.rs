@@ -59,6 +59,8 @@ pub struct AppState {
     /// The security policy, read from the database at most every few
     /// seconds.
     pub policy: Arc<PolicyCache>,
+    /// Signed-in accounts of recent requests (see [`crate::session_cache::SessionCache`]).
+    pub sessions: Arc<crate::session_cache::SessionCache>,
     /// The threads that hash and verify passwords, bounded.
     pub hashing: crate::hashing::HashPool,
 }
@@ -170,6 +172,7 @@ impl AppState {
             events: Arc::new(tokio::sync::Notify::new()),
             changes: Arc::new(tokio::sync::watch::Sender::new(0)),
             policy: Arc::new(PolicyCache::default()),
+            sessions: Arc::default(),
             hashing: crate::hashing::HashPool::per_core(),
         }
     }
@@ -309,9 +312,7 @@ impl AppState {
                 .await?;
             return Ok((actor, token_id, false));
         }
-        let Some(user) = self.store.user_in_session(user_id, session_id).await? else {
-            return Err(ApiError::unauthenticated());
-        };
+        let user = self.user_in_session(user_id, session_id).await?;
         if !user.is_active() {
             return Err(ApiError::unauthenticated());
         }
@@ -327,6 +328,28 @@ impl AppState {
             scopes: None,
         };
         Ok((actor, session_id, change_required))
+    }
+
+    /// The account of an access token's session, from the cache of recent
+    /// requests when it is fresh and this instance has handled no write
+    /// since, else from the database; 401 when the session is closed or
+    /// the account gone.
+    async fn user_in_session(
+        &self,
+        user_id: uuid::Uuid,
+        session_id: uuid::Uuid,
+    ) -> Result<renda_domain::user::User, ApiError> {
+        let key = (user_id, session_id);
+        let epoch = self.sessions.epoch();
+        if let Some(user) = self.sessions.get(key) {
+            return Ok(user);
+        }
+        let read_at = std::time::Instant::now();
+        let Some(user) = self.store.user_in_session(user_id, session_id).await? else {
+            return Err(ApiError::unauthenticated());
+        };
+        self.sessions.put(key, user.clone(), epoch, read_at);
+        Ok(user)
     }
 
     /// A service client's token: the client is loaded afresh, so that a

@@ -1,0 +1,82 @@
+//! The signed-in accounts of recent requests, so that a request does not
+//! read its caller's account and session from the database each time.
+//!
+//! An entry is trusted for at most [`TTL`], and only while this instance
+//! has handled no write request since it was read (whatever its answer:
+//! a refused replay of a refresh token still closes its session). So a
+//! sign-out, a disabled account or a changed role takes effect at once on
+//! the instance that made it, and within [`TTL`] on every other.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use renda_domain::user::User;
+use uuid::Uuid;
+
+/// The longest an account read on one instance is trusted after another
+/// instance changed it.
+pub const TTL: Duration = Duration::from_secs(1);
+
+/// The most entries kept; past it the cache starts afresh.
+const CAPACITY: usize = 20_000;
+
+struct Entry {
+    read_at: Instant,
+    /// This instance's change count when the account was read.
+    epoch: u64,
+    user: User,
+}
+
+/// Accounts by (account id, session id).
+#[derive(Default)]
+pub struct SessionCache {
+    entries: Mutex<HashMap<(Uuid, Uuid), Entry>>,
+    /// Write requests this instance has handled.
+    epoch: AtomicU64,
+}
+
+impl SessionCache {
+    /// The count of write requests handled so far, to give [`Self::put`]
+    /// as taken before reading an account.
+    pub fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::Acquire)
+    }
+
+    /// A write request was handled: what was read before may be stale.
+    pub fn changed(&self) {
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// The account of `key` as read within [`TTL`] and since the last
+    /// write request.
+    pub fn get(&self, key: (Uuid, Uuid)) -> Option<User> {
+        let epoch = self.epoch();
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(&key)
+            .filter(|e| e.epoch == epoch && e.read_at.elapsed() < TTL)
+            .map(|e| e.user.clone())
+    }
+
+    /// Keeps `user`, read when the count was `epoch` (taken before the
+    /// read, so that a write handled meanwhile makes it stale at once).
+    pub fn put(&self, key: (Uuid, Uuid), user: User, epoch: u64, read_at: Instant) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= CAPACITY {
+            entries.retain(|_, e| e.epoch == epoch && e.read_at.elapsed() < TTL);
+            if entries.len() >= CAPACITY {
+                entries.clear();
+            }
+        }
+        entries.insert(
+            key,
+            Entry {
+                read_at,
+                epoch,
+                user,
+            },
+        );
+    }
+}
