@@ -792,12 +792,17 @@ WHERE x.occurred IS NOT NULL ORDER BY p.i;
 """
 
 
+# The suggestions were written past the application: at its next start it
+# counts the handling figures and indexes the keywords of what is stored.
+FORGET_DERIVED = "DELETE FROM settings WHERE key IN ('suggestion_figures', 'suggestion_search');"
+
+
 def pg_counters(pg):
     return pg.run("""
 INSERT INTO suggestion_counters (year, last_number)
 SELECT reg_year, max(seq) FROM bench_gen.plan WHERE seq IS NOT NULL GROUP BY reg_year
 ON CONFLICT (year) DO UPDATE SET last_number = GREATEST(suggestion_counters.last_number, EXCLUDED.last_number);
-""")[0]
+""" + FORGET_DERIVED)[0]
 
 
 def pg_load(args, c, api, timer):
@@ -1224,6 +1229,8 @@ def sqlite_load(args, c, api, timer):
     users = timer.run("bench accounts (API)", setup_accounts, args, api, admin, bench_dep, bench_unit)
     more, combos = timer.run("suggestions and their rows", sqlite_suggestions, db, c, rng, users, unit_ids, dep_ids)
     counts.update(more)
+    db.execute(FORGET_DERIVED)
+    db.commit()
     timer.run("ANALYZE", db.execute, "ANALYZE")
     terms = db.execute("SELECT term, count(*) FROM suggestions GROUP BY 1 ORDER BY 1").fetchall()
     db.close()

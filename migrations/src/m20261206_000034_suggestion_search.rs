@@ -2,11 +2,14 @@
 //! holds read every title and content, about a second at a million
 //! suggestions. Each suggestion's text is kept as the terms of
 //! `renda_domain::search` (character bigrams), written by the store in
-//! the transaction that writes the text: on PostgreSQL a `tsvector`
-//! column under a GIN index, on SQLite an FTS5 index over a table of
-//! terms (its own integer key, so that a VACUUM, which may renumber the
-//! suggestions' rowids, cannot mismatch them). Suggestions already stored
-//! are indexed when the server starts (`index_missing`).
+//! the transaction that writes the text, in a table beside the
+//! suggestions: a suggestion's row changes at every step of its handling,
+//! its text seldom, and terms kept in the row would be indexed again at
+//! every step. On PostgreSQL the terms are a `tsvector` under a GIN index;
+//! on SQLite an FTS5 index runs over the table (by its own integer key, so
+//! that a VACUUM, which may renumber rowids, cannot mismatch them).
+//! Suggestions already stored are indexed when the server first starts
+//! after this (`index_missing`).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DbBackend;
@@ -15,8 +18,11 @@ use sea_orm_migration::sea_orm::DbBackend;
 pub struct Migration;
 
 const POSTGRES_UP: [&str; 2] = [
-    "ALTER TABLE suggestions ADD COLUMN search_terms tsvector",
-    "CREATE INDEX idx_suggestions_search ON suggestions USING gin (search_terms)",
+    "CREATE TABLE suggestion_search (
+        suggestion_id uuid PRIMARY KEY REFERENCES suggestions (id) ON DELETE CASCADE,
+        terms tsvector NOT NULL
+    )",
+    "CREATE INDEX idx_suggestion_search_terms ON suggestion_search USING gin (terms)",
 ];
 
 const SQLITE_UP: [&str; 5] = [
@@ -62,10 +68,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         let db = m.get_connection();
         let statements: &[&str] = match m.get_database_backend() {
-            DbBackend::Postgres => &[
-                "DROP INDEX IF EXISTS idx_suggestions_search",
-                "ALTER TABLE suggestions DROP COLUMN search_terms",
-            ],
+            DbBackend::Postgres => &["DROP TABLE IF EXISTS suggestion_search"],
             _ => &[
                 "DROP TABLE IF EXISTS suggestion_search_fts",
                 "DROP TABLE IF EXISTS suggestion_search",

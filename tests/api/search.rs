@@ -151,3 +151,26 @@ async fn a_reworded_draft_is_found_by_its_new_words_only() {
     assert_eq!(a.found("城市更新", "").await, vec![id.clone()]);
     assert_eq!(a.found("片区", "").await, vec![id]);
 }
+
+/// Suggestions stored before the keyword index came (here: their terms
+/// and the record of the catch-up removed) are indexed when the server
+/// next opens the database, and found again.
+#[tokio::test]
+async fn suggestions_stored_before_the_index_are_found_after_a_restart() {
+    let a = author().await;
+    let ids = [
+        a.draft("关于治理河道污染的建议", "城西河道污染严重。")
+            .await,
+        a.draft("关于保护湿地资源的建议", "湿地面积逐年减少。")
+            .await,
+    ];
+    a.app.sql("DELETE FROM suggestion_search").await;
+    a.app
+        .sql("DELETE FROM settings WHERE key = 'suggestion_search'")
+        .await;
+    assert!(a.found("河道", "").await.is_empty(), "not indexed");
+    a.app.store.migrate().await.unwrap();
+    assert_eq!(a.found("河道", "").await, vec![ids[0].clone()]);
+    assert_eq!(a.found("湿地资源", "").await, vec![ids[1].clone()]);
+    assert_eq!(a.found("建议", "").await, ids.to_vec());
+}

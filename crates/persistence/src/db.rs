@@ -100,7 +100,7 @@ impl Store {
         self.ensure_suggestion_figures()
             .await
             .map_err(|e| DbErr::Custom(e.to_string()))?;
-        crate::suggestions::search::index_missing(&self.db)
+        self.index_missing_suggestions()
             .await
             .map_err(|e| DbErr::Custom(e.to_string()))?;
         self.prepare_audit_chain()

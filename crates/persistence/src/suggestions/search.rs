@@ -1,9 +1,9 @@
 //! The keyword index of suggestions (migration 034): each suggestion's
 //! title and content as the terms of [`renda_domain::search`], kept in the
-//! transaction that writes the text. PostgreSQL holds them as a `tsvector`
-//! column under a GIN index; SQLite in an FTS5 table beside the
-//! suggestions. A search asks the index for the rows holding every term of
-//! the query, and the exact substring match then decides among those.
+//! transaction that writes the text, in a table beside the suggestions (a
+//! `tsvector` under a GIN index on PostgreSQL, an FTS5 index on SQLite).
+//! A search asks the index for the suggestions holding every term of the
+//! query, and the exact substring match then decides among those.
 
 use std::collections::BTreeSet;
 
@@ -14,34 +14,48 @@ use uuid::Uuid;
 
 use crate::error::StoreResult;
 
+/// The setting that says the suggestions stored before the index came
+/// have been indexed.
+const INDEXED: &str = "suggestion_search";
+
+/// Each term within `quote`s, joined by `sep`. Terms hold only letters
+/// and digits, so nothing in them needs escaping.
+fn joined(terms: &BTreeSet<String>, quote: char, sep: &str) -> String {
+    terms
+        .iter()
+        .map(|t| format!("{quote}{t}{quote}"))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
 /// Terms as a literal of their stored form: quoted lexemes for
-/// PostgreSQL's `tsvector`, space-separated words for FTS5. Terms hold
-/// only letters and digits, so nothing needs escaping.
+/// PostgreSQL's `tsvector`, space-separated words for FTS5.
 fn stored_form(backend: DbBackend, terms: &BTreeSet<String>) -> String {
     match backend {
-        DbBackend::Postgres => terms
-            .iter()
-            .map(|t| format!("'{t}'"))
-            .collect::<Vec<_>>()
-            .join(" "),
+        DbBackend::Postgres => joined(terms, '\'', " "),
         _ => terms.iter().cloned().collect::<Vec<_>>().join(" "),
     }
 }
 
-/// Writes the terms of a suggestion's title and content, on `c`.
+/// Writes the terms of a suggestion's title and content, on `c` (the
+/// transaction that writes the text).
 pub(crate) async fn index<Conn: ConnectionTrait>(
     c: &Conn,
     id: Uuid,
     title: &str,
     content: &str,
 ) -> StoreResult<()> {
-    index_many(c, &[(id, title, content)]).await
+    index_many(c, &[(id, title, content)], true).await
 }
 
-/// Writes the terms of several suggestions in one statement.
+/// Writes the terms of several suggestions in one statement, in the order
+/// given; `replace` says whether terms already there are replaced (a
+/// reworded text) or kept (the catch-up at start-up, which another
+/// instance may be doing too).
 async fn index_many<Conn: ConnectionTrait>(
     c: &Conn,
     rows: &[(Uuid, &str, &str)],
+    replace: bool,
 ) -> StoreResult<()> {
     if rows.is_empty() {
         return Ok(());
@@ -53,21 +67,20 @@ async fn index_many<Conn: ConnectionTrait>(
         values.push((*id).into());
         values.push(stored_form(backend, &search::index_terms(&[title, content])).into());
         tuples.push(match backend {
-            DbBackend::Postgres => format!("(CAST(${} AS uuid), ${})", 2 * i + 1, 2 * i + 2),
+            DbBackend::Postgres => format!("(${}, CAST(${} AS tsvector))", 2 * i + 1, 2 * i + 2),
             _ => format!("(${}, ${})", 2 * i + 1, 2 * i + 2),
         });
     }
-    let tuples = tuples.join(", ");
-    let sql = match backend {
-        DbBackend::Postgres => format!(
-            "UPDATE suggestions SET search_terms = CAST(v.terms AS tsvector) \
-             FROM (VALUES {tuples}) AS v (id, terms) WHERE suggestions.id = v.id"
-        ),
-        _ => format!(
-            "INSERT INTO suggestion_search (suggestion_id, terms) VALUES {tuples} \
-             ON CONFLICT (suggestion_id) DO UPDATE SET terms = excluded.terms"
-        ),
+    let on_conflict = if replace {
+        "DO UPDATE SET terms = excluded.terms"
+    } else {
+        "DO NOTHING"
     };
+    let sql = format!(
+        "INSERT INTO suggestion_search (suggestion_id, terms) VALUES {} \
+         ON CONFLICT (suggestion_id) {on_conflict}",
+        tuples.join(", ")
+    );
     c.execute_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;
     Ok(())
@@ -82,30 +95,17 @@ pub(crate) fn holds(backend: DbBackend, query: &str) -> Option<SimpleExpr> {
         return None;
     }
     Some(match backend {
-        DbBackend::Postgres => {
-            let q = terms
-                .iter()
-                .map(|t| format!("'{t}'"))
-                .collect::<Vec<_>>()
-                .join(" & ");
-            Expr::cust_with_values(
-                r#""suggestions"."search_terms" @@ CAST($1 AS tsquery)"#,
-                [q],
-            )
-        }
-        _ => {
-            let q = terms
-                .iter()
-                .map(|t| format!("\"{t}\""))
-                .collect::<Vec<_>>()
-                .join(" AND ");
-            Expr::cust_with_values(
-                r#""suggestions"."id" IN (SELECT suggestion_id FROM suggestion_search
-                   WHERE id IN (SELECT rowid FROM suggestion_search_fts
-                   WHERE suggestion_search_fts MATCH ?))"#,
-                [q],
-            )
-        }
+        DbBackend::Postgres => Expr::cust_with_values(
+            r#""suggestions"."id" IN (SELECT suggestion_id FROM suggestion_search
+               WHERE terms @@ CAST($1 AS tsquery))"#,
+            [joined(&terms, '\'', " & ")],
+        ),
+        _ => Expr::cust_with_values(
+            r#""suggestions"."id" IN (SELECT suggestion_id FROM suggestion_search
+               WHERE id IN (SELECT rowid FROM suggestion_search_fts
+               WHERE suggestion_search_fts MATCH ?))"#,
+            [joined(&terms, '"', " AND ")],
+        ),
     })
 }
 
@@ -116,48 +116,45 @@ struct Unindexed {
     content: String,
 }
 
-/// Indexes the suggestions written before the index existed (or by a tool
-/// that wrote the table directly), a batch at a time in id order; returns
-/// how many. Run at start-up: until it has run, a search misses those
-/// rows. Several instances starting at once write the same terms.
-pub(crate) async fn index_missing(c: &sea_orm::DatabaseConnection) -> StoreResult<u64> {
-    use sea_orm::TransactionTrait;
-    let backend = c.get_database_backend();
-    let find = match backend {
-        DbBackend::Postgres => {
-            "SELECT id, title, content FROM suggestions \
-             WHERE search_terms IS NULL AND id > $1 ORDER BY id LIMIT 1000"
+impl crate::Store {
+    /// Indexes the suggestions stored before the index existed, a batch
+    /// at a time in id order, once per database: a setting records that
+    /// it was done (a tool that writes suggestions into the tables
+    /// directly, as the bench generator does, removes it). Several
+    /// instances starting at once write the same terms, in the same order.
+    pub(crate) async fn index_missing_suggestions(&self) -> StoreResult<u64> {
+        if self.setting(INDEXED).await?.is_some() {
+            return Ok(0);
         }
-        _ => {
-            "SELECT id, title, content FROM suggestions s WHERE NOT EXISTS \
-             (SELECT 1 FROM suggestion_search x WHERE x.suggestion_id = s.id) \
-             AND s.id > $1 ORDER BY s.id LIMIT 1000"
+        let backend = self.db.get_database_backend();
+        let find = "SELECT id, title, content FROM suggestions s WHERE s.id > $1 \
+             AND NOT EXISTS (SELECT 1 FROM suggestion_search x WHERE x.suggestion_id = s.id) \
+             ORDER BY s.id LIMIT 1000";
+        let mut after = Uuid::nil();
+        let mut done = 0;
+        loop {
+            let rows = Unindexed::find_by_statement(Statement::from_sql_and_values(
+                backend,
+                find,
+                [after.into()],
+            ))
+            .all(&self.db)
+            .await?;
+            let Some(last) = rows.last() else {
+                break;
+            };
+            after = last.id;
+            let batch: Vec<(Uuid, &str, &str)> = rows
+                .iter()
+                .map(|r| (r.id, r.title.as_str(), r.content.as_str()))
+                .collect();
+            index_many(&self.db, &batch, false).await?;
+            done += rows.len() as u64;
+            if done.is_multiple_of(50_000) {
+                tracing::info!(done, "indexed suggestions for keyword search");
+            }
         }
-    };
-    let mut after = Uuid::nil();
-    let mut done = 0;
-    loop {
-        let rows = Unindexed::find_by_statement(Statement::from_sql_and_values(
-            backend,
-            find,
-            [after.into()],
-        ))
-        .all(c)
-        .await?;
-        let Some(last) = rows.last() else {
-            return Ok(done);
-        };
-        after = last.id;
-        let batch: Vec<(Uuid, &str, &str)> = rows
-            .iter()
-            .map(|r| (r.id, r.title.as_str(), r.content.as_str()))
-            .collect();
-        let txn = c.begin().await?;
-        index_many(&txn, &batch).await?;
-        txn.commit().await?;
-        done += rows.len() as u64;
-        if done.is_multiple_of(50_000) {
-            tracing::info!(done, "indexed suggestions for keyword search");
-        }
+        self.setting_or_insert(INDEXED, "indexed").await?;
+        Ok(done)
     }
 }
