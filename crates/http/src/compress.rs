@@ -37,14 +37,15 @@ pub async fn compress(
     let res = next.call(req).await?;
     Ok(res.map_body(move |head, body| {
         let worth = worth_compressing(head.headers(), body.size());
-        if worth {
-            head.headers_mut()
-                .append(header::VARY, HeaderValue::from_static("accept-encoding"));
-        }
         let encoding = match (&accepted, worth) {
             (Some(accepted), true) => chosen(accepted),
             _ => ContentEncoding::Identity,
         };
+        // The encoder says it of what it encodes.
+        if worth && encoding == ContentEncoding::Identity {
+            head.headers_mut()
+                .append(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
         Encoder::response(encoding, head, body)
     }))
 }

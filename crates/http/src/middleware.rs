@@ -81,9 +81,14 @@ pub async fn request_context(
     let events = req
         .app_data::<actix_web::web::Data<crate::AppState>>()
         .map(|s| (s.events.clone(), s.changes.clone()));
-    let sessions = req
+    // Any write, even one refused, may have closed a session or changed
+    // an account (a replayed refresh token closes its session): the
+    // accounts read before it are read again once it is over, or dropped
+    // with a client that went away.
+    let _stale_after = req
         .app_data::<actix_web::web::Data<crate::AppState>>()
-        .map(|s| s.sessions.clone());
+        .filter(|_| !method.is_safe())
+        .map(|s| crate::session_cache::StaleOnDrop(s.sessions.clone()));
     let span = tracing::info_span!("request", request_id = %id, method = %method, path = %path);
     let started = Instant::now();
     let res = async move {
@@ -97,13 +102,6 @@ pub async fn request_context(
     }
     .instrument(span)
     .await;
-    // Any write, even one refused, may have closed a session or changed
-    // an account (a replayed refresh token closes its session).
-    if !method.is_safe()
-        && let Some(sessions) = sessions
-    {
-        sessions.changed();
-    }
     let mut res = res?;
     // Every refusal is recorded in the audit trail, with who was refused
     // what (the caller as the request authenticated them, if it did).

@@ -8,8 +8,8 @@
 //! the instance that made it, and within [`TTL`] on every other.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use renda_domain::user::User;
@@ -78,5 +78,16 @@ impl SessionCache {
                 user,
             },
         );
+    }
+}
+
+/// Marks what was read before as stale when dropped: held while a write
+/// request is handled, so that it takes effect when the request ends,
+/// even if the client goes away before the answer.
+pub struct StaleOnDrop(pub Arc<SessionCache>);
+
+impl Drop for StaleOnDrop {
+    fn drop(&mut self) {
+        self.0.changed();
     }
 }
