@@ -11,6 +11,12 @@ a deputy's own list, a unit's list, the statistics, and create + submit.
 Prints requests per second, p50/p99 latency and errors per scenario, the
 server's memory idle and at its peak, and EXPLAIN of each list filter.
 
+With `--ceiling BIN` (bench/ceiling, built with `cargo build --release`
+in that folder) the reads are also made of a minimal server on the same
+database, one scenario right after the other, and renda's share of its
+throughput is printed: the machine's figures move by a third from run to
+run, the ratio much less.
+
 Needs wrk (Debian package `wrk`). The server is started with the
 environment given here (RENDA_WORKERS, RENDA_DB_POOL may be set outside);
 give it the data key of the server generate.py ran against, with the same
@@ -147,6 +153,22 @@ def start_server(binary, db, work):
     sys.exit("renda did not become ready")
 
 
+def start_ceiling(binary, db, work):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = open(os.path.join(work, "ceiling.log"), "a")
+    server = subprocess.Popen([binary, db, f"127.0.0.1:{port}"], stdout=log, stderr=log)
+    for _ in range(300):
+        if server.poll() is not None:
+            sys.exit(f"the ceiling server exited; see {work}/ceiling.log")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server, base
+        except OSError:
+            time.sleep(0.1)
+    sys.exit("the ceiling server did not start")
+
+
 def stop_server(server):
     server.terminate()
     server.wait(timeout=30)
@@ -163,6 +185,83 @@ def targets(base, staff):
         cursor = page["next_cursor"]
     deep = url + (f"&cursor={urllib.parse.quote(cursor)}" if cursor else "")
     return url, deep
+
+
+def rotating_ids(work, ids_file, prefix):
+    """A wrk script asking for `prefix` + each id of `ids_file` in turn."""
+    path = os.path.join(work, prefix.strip("/").replace("/", "_") + ".lua")
+    with open(path, "w") as f:
+        f.write(f'dofile("{ids_file}")\n'
+                "local n = 0\n"
+                "request = function()\n"
+                "  n = n + 1\n"
+                f'  return wrk.format("GET", "{prefix}" .. ids[(n % #ids) + 1])\n'
+                "end\n")
+    return path
+
+
+def deep_after(base, token, deep):
+    """The id the deep page starts after, for the ceiling's `after=`."""
+    cursor = urllib.parse.parse_qs(urllib.parse.urlparse(deep).query).get("cursor")
+    if not cursor:
+        return ""
+    url = "/api/v1/suggestions?status=assigned&color=yellow&limit=20"
+    last = None
+    for _ in range(50):
+        status, page = call(base, "GET", url + (f"&cursor={last_cursor}" if last else ""), token)
+        if status != 200 or not page["items"]:
+            break
+        last = page["items"][-1]["id"]
+        last_cursor = page["next_cursor"]
+        if not last_cursor or urllib.parse.unquote(last_cursor) == cursor[0]:
+            break
+    return last or ""
+
+
+def latency(base, token, path, n=15):
+    """p50 and max of `n` requests made one after another, in ms, and the
+    first one's (a statistics endpoint's first call computes)."""
+    times = []
+    status = None
+    for _ in range(n):
+        t = time.perf_counter()
+        status, _ = call(base, "GET", path, token)
+        times.append((time.perf_counter() - t) * 1000)
+    ordered = sorted(times)
+    return status, times[0], ordered[len(ordered) // 2], ordered[-1]
+
+
+def single_requests(base, staff, deputy_id, unit_id):
+    """One request at a time: each list filter alone and with a status,
+    keyword searches, include_total, and the statistics."""
+    s = "/api/v1/suggestions?limit=20"
+    q = urllib.parse.quote
+    filters = [
+        ("deputy (lead or co-signer)", f"&deputy_id={deputy_id}"),
+        ("unit (lead or co-unit)", f"&unit_id={unit_id}"),
+        ("category", "&category=" + q("交通")),
+        ("term", "&term=" + q("第十八届")),
+        ("year", "&year=2024"),
+        ("overdue", "&overdue=true"),
+        ("outstanding", "&outstanding=true"),
+    ]
+    probes = []
+    for label, f in filters:
+        probes.append((label, s + f))
+        probes.append((label + " + status", s + f + "&status=closed"))
+    for word, what in [("建议", "2 chars, in every row"), ("电梯", "2 chars, 1 row in 60"),
+                       ("量子", "2 chars, absent"), ("加装电梯", "4 chars, 1 row in 60"),
+                       ("量子计算", "4 chars, absent"), ("水", "1 char")]:
+        probes.append((f"q={word} ({what})", s + "&q=" + q(word)))
+    probes.append(("include_total, status + colour", s + "&status=assigned&color=yellow&include_total=true"))
+    probes.append(("include_total, q=电梯", s + "&q=" + q("电梯") + "&include_total=true"))
+    probes.append(("statistics", "/api/v1/suggestions/stats"))
+    probes.append(("statistics, a year", "/api/v1/suggestions/stats?year=2025"))
+    probes.append(("unit summary", "/api/v1/suggestions/unit-summary"))
+    print(f"\nOne request at a time (staff), ms:\n{'read':44} {'status':>6} {'first':>9} {'p50':>9} {'max':>9}")
+    for label, path in probes:
+        status, first, p50, worst = latency(base, staff, path)
+        print(f"{label:44} {status!s:>6} {first:>9.1f} {p50:>9.1f} {worst:>9.1f}", flush=True)
 
 
 def explain(args, work):
@@ -212,6 +311,7 @@ def main():
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--concurrency", default="32,128")
     ap.add_argument("--only", help="comma-separated scenario names")
+    ap.add_argument("--ceiling", help="the minimal server of bench/ceiling, to measure renda against")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
@@ -230,20 +330,28 @@ def main():
         ids_file = os.path.join(work, "ids.lua")
         with open(ids_file, "w") as f:
             f.write("ids = {" + ",".join(f'"{i}"' for i in ids) + "}\n")
-        by_id = os.path.join(work, "by_id.lua")
-        with open(by_id, "w") as f:
-            f.write(f'dofile("{ids_file}")\n'
-                    "local n = 0\n"
-                    "request = function()\n"
-                    "  n = n + 1\n"
-                    '  return wrk.format("GET", "/api/v1/suggestions/" .. ids[(n % #ids) + 1])\n'
-                    "end\n")
+        by_id = rotating_ids(work, ids_file, "/api/v1/suggestions/")
+        ceiling_by_id = rotating_ids(work, ids_file, "/suggestions/")
+        deputy_id = call(base, "GET", "/api/v1/me", deputy)[1]["deputy"]["id"]
+        unit_id = call(base, "GET", "/api/v1/me", unit)[1]["unit"]["id"]
+        after = deep_after(base, staff, deep)
+        # The same reads of the ceiling server, by scenario name.
+        ceiling_paths = {
+            "get by id": ("/suggestions/" + ids[0], ceiling_by_id),
+            "filtered list, first page": ("/suggestions?status=assigned&color=yellow", None),
+            "filtered list, deep page (cursor)":
+                (f"/suggestions?status=assigned&color=yellow&after={after}", None),
+            "a deputy's own list": (f"/suggestions?seen_by_deputy={deputy_id}", None),
+            "staff's ?deputy_id=": (f"/suggestions?deputy_id={deputy_id}", None),
+            "a unit's list": (f"/suggestions?unit_id={unit_id}", None),
+        }
 
         scenarios = [
             ("get by id", staff, base + "/api/v1/suggestions/" + ids[0], by_id),
             ("filtered list, first page", staff, base + url, None),
             ("filtered list, deep page (cursor)", staff, base + deep, None),
             ("a deputy's own list", deputy, base + "/api/v1/suggestions?limit=20", None),
+            ("staff's ?deputy_id=", staff, base + f"/api/v1/suggestions?limit=20&deputy_id={deputy_id}", None),
             ("a unit's list", unit, base + "/api/v1/suggestions?limit=20", None),
             ("statistics", staff, base + "/api/v1/suggestions/stats", None),
             ("a unit's tasks (/me/tasks)", unit, base + "/api/v1/me/tasks", None),
@@ -253,15 +361,28 @@ def main():
         ]
         only = set(args.only.split(",")) if args.only else None
         print(f"\nrenda idle: {idle_kib / 1024:.1f} MiB resident")
-        print(f"{'scenario':36} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}")
-        for name, token, target, script in scenarios:
-            if only and name not in only:
-                continue
-            for conns in [int(c) for c in args.concurrency.split(",")]:
-                r = wrk(target, token, conns, args.duration, script)
-                extra = "  " + "; ".join(r["extra"]) if r["extra"] else ""
-                print(f"{name:36} {conns:>5} {r['rps']:>9.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['errors']:>6}{extra}",
-                      flush=True)
+        if not only or "single" in only:
+            single_requests(base, staff, deputy_id, unit_id)
+        ceiling = start_ceiling(args.ceiling, args.db, work) if args.ceiling else None
+        print(f"{'scenario':36} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}"
+              + (f" {'ceiling':>9} {'c. p99':>8} {'share':>6}" if ceiling else ""))
+        try:
+            for name, token, target, script in scenarios:
+                if only and name not in only:
+                    continue
+                for conns in [int(c) for c in args.concurrency.split(",")]:
+                    r = wrk(target, token, conns, args.duration, script)
+                    extra = "  " + "; ".join(r["extra"]) if r["extra"] else ""
+                    line = f"{name:36} {conns:>5} {r['rps']:>9.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['errors']:>6}"
+                    if ceiling and name in ceiling_paths:
+                        path, cscript = ceiling_paths[name]
+                        c = wrk(ceiling[1] + path, token, conns, args.duration, cscript)
+                        share = r["rps"] / c["rps"] if c["rps"] else float("nan")
+                        line += f" {c['rps']:>9.0f} {c['p99']:>8.2f} {share:>6.0%}"
+                    print(line + extra, flush=True)
+        finally:
+            if ceiling:
+                stop_server(ceiling[0])
         print(f"renda peak: {rss_kib(server.pid, 'VmHWM') / 1024:.1f} MiB resident")
     finally:
         stop_server(server)
