@@ -154,7 +154,12 @@ impl From<AuditFilterParams> for AuditFilter {
     }
 }
 
-/// Lists the audit trail, oldest first.
+/// 查询审计日志 · List audit events
+///
+/// 分页列出审计日志，按时间正序排列，可按条件筛选。仅限审计管理员。
+///
+/// Lists the audit trail, oldest first, a page at a time, with filters. The audit administrator
+/// only.
 #[utoipa::path(
     tag = "audit",
     params(ListParams, AuditFilterParams),
@@ -200,13 +205,18 @@ pub struct CheckpointResponse {
     pub line: String,
 }
 
-/// Signs a checkpoint of the audit chain's head (审计日志校验点).
+/// 签署审计日志校验点 · Sign an audit checkpoint
 ///
-/// Keep the answer outside renda (the audit administrator's own records):
-/// `renda audit verify --checkpoint '<line>'` then shows whether any entry
-/// up to it was removed or the chain rewritten since. The server also
-/// writes a checkpoint to its log and to `<data_dir>/audit-checkpoints`
-/// every minute the chain grows. 404 while nothing is linked yet.
+/// 对审计链的链头签署一个校验点（审计日志校验点）。请将应答保存在 renda 之外（审计管理员自己的记录
+/// 中）：之后运行 `renda audit verify --checkpoint '<line>'` 即可查明截至该校验点的条目是否有被删
+/// 除、审计链是否被改写。审计链有增长的每一分钟，服务器也会把校验点写入其日志和
+/// `<data_dir>/audit-checkpoints`。尚无条目链入审计链时返回 404。仅限审计管理员。
+///
+/// Signs a checkpoint of the audit chain's head. Keep the answer outside renda (the audit
+/// administrator's own records): `renda audit verify --checkpoint '<line>'` then shows whether
+/// any entry up to it was removed or the chain rewritten since. The server also writes a
+/// checkpoint to its log and to `<data_dir>/audit-checkpoints` every minute the chain grows.
+/// 404 while nothing is linked yet. The audit administrator only.
 #[utoipa::path(
     tag = "audit",
     responses(
@@ -306,9 +316,14 @@ impl crate::export::RowSource for AuditRows {
     }
 }
 
-/// Exports the audit trail for the assessor, oldest first, with the
-/// list's filters (`occurred_after`, `occurred_before` for a period), as
-/// CSV or XLSX. The export is itself recorded in the audit trail.
+/// 导出审计日志 · Export the audit trail
+///
+/// 为评估人员导出审计日志，按时间正序排列，沿用列表的筛选条件（以 `occurred_after`、
+/// `occurred_before` 限定时段），格式为 CSV 或 XLSX。导出操作本身也记入审计日志。仅限审计管理员。
+///
+/// Exports the audit trail for the assessor, oldest first, with the list's filters
+/// (`occurred_after`, `occurred_before` for a period), as CSV or XLSX. The export is itself
+/// recorded in the audit trail. The audit administrator only.
 #[utoipa::path(
     tag = "audit",
     params(

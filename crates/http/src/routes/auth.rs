@@ -114,14 +114,17 @@ async fn issue(
     })
 }
 
-/// Signs in with a username and password.
+/// 账号密码登录 · Sign in with a username and password
 ///
-/// Five failed attempts in a row lock the account for 15 minutes; while
-/// locked even the right password is refused. The answer never tells
-/// whether the username exists. Every attempt goes into the account's
-/// sign-in history, and every failure into the audit trail. An account
-/// whose password someone else set, or whose password expired, signs in
-/// with `password_change_required` and may only change it.
+/// 用户以用户名和密码登录。连续五次登录失败即锁定账号 15 分钟，锁定期间即使密码正确也拒绝登录。应答
+/// 从不透露用户名是否存在。每次尝试都记入该账号的登录历史，每次失败都记入审计日志。密码由他人设置或
+/// 已过期的账号登录后带有 `password_change_required`，只能修改密码。
+///
+/// Signs in with a username and password. Five failed attempts in a row lock the account for 15
+/// minutes; while locked even the right password is refused. The answer never tells whether the
+/// username exists. Every attempt goes into the account's sign-in history, and every failure
+/// into the audit trail. An account whose password someone else set, or whose password expired,
+/// signs in with `password_change_required` and may only change it.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -226,12 +229,16 @@ pub async fn login(
     Ok(HttpResponse::Ok().json(issue(&state, &user, session, refresh_token).await?))
 }
 
-/// Exchanges a refresh token for new tokens.
+/// 刷新令牌 · Refresh the tokens
 ///
-/// Each refresh token works once. Presenting one that was already used
-/// revokes the whole session: whoever holds its other tokens is signed out.
-/// A session unused for longer than the security policy's idle timeout
-/// (30 minutes by default) ends: its refresh token no longer works.
+/// 以刷新令牌换取新的令牌。每个刷新令牌只能使用一次；出示已用过的刷新令牌会吊销整个会话，持有该会话
+/// 其他令牌的人一并被登出。会话闲置超过安全策略规定的空闲超时（默认 30 分钟）即结束，其刷新令牌随之
+/// 失效。
+///
+/// Exchanges a refresh token for new tokens. Each refresh token works once. Presenting one that
+/// was already used revokes the whole session: whoever holds its other tokens is signed out. A
+/// session unused for longer than the security policy's idle timeout (30 minutes by default)
+/// ends: its refresh token no longer works.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
@@ -289,8 +296,12 @@ pub async fn refresh(
     }
 }
 
-/// Signs out: the session of the access token ends, its refresh tokens
-/// stop working and so does the access token.
+/// 退出登录 · Sign out
+///
+/// 退出登录：访问令牌所属的会话结束，该会话的刷新令牌和这个访问令牌本身都随即失效。
+///
+/// Signs out: the session of the access token ends, its refresh tokens stop working and so does
+/// the access token.
 #[utoipa::path(
     tag = "auth",
     responses(
@@ -405,11 +416,18 @@ fn basic_credentials(req: &HttpRequest) -> Option<Result<(String, String), ()>> 
     )
 }
 
-/// Issues an access token to a service client (OAuth 2.0 client
-/// credentials grant).
+/// 签发服务客户端令牌 · Issue a service client token
 ///
-/// The token carries the scopes granted and works like a person's access
-/// token, limited to what the scopes open and the client's unit may do.
+/// 向服务客户端签发访问令牌（OAuth 2.0 客户端凭据模式）。令牌携带所授予的权限范围（scope），用法与
+/// 个人的访问令牌相同，但仅限于这些权限范围开放、且该客户端所属单位可做的操作。不支持的授权类型返回
+/// `unsupported_grant_type`，请求客户端未持有的权限范围返回 `invalid_scope`（均为 400）；未知或已停
+/// 用的客户端、密钥错误返回 `invalid_client`（401）。
+///
+/// Issues an access token to a service client (OAuth 2.0 client credentials grant). The token
+/// carries the scopes granted and works like a person's access token, limited to what the
+/// scopes open and the client's unit may do. An unsupported grant type is refused with
+/// `unsupported_grant_type` and a scope the client does not hold with `invalid_scope` (both
+/// 400); an unknown or disabled client, or a wrong secret, with `invalid_client` (401).
 #[utoipa::path(
     tag = "auth",
     request_body(content(

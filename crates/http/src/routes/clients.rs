@@ -181,7 +181,13 @@ async fn unknown_unit(state: &AppState, unit_id: Option<Uuid>) -> ApiResult<Opti
     })
 }
 
-/// Registers a service client and shows its secret once.
+/// 注册服务客户端 · Register a service client
+///
+/// 管理员注册一个服务客户端，其密钥只在本次应答中显示一次。名称已被占用（`client_name_taken`）或所
+/// 属单位在此期间被删除（`unit_gone`）时返回 409。
+///
+/// Registers a service client and shows its secret once (administrators). A name taken
+/// (`client_name_taken`) or a unit deleted meanwhile (`unit_gone`) is refused with 409.
 #[utoipa::path(
     tag = "clients",
     request_body = CreateClientRequest,
@@ -229,7 +235,11 @@ pub async fn create_client(
     ))
 }
 
-/// Lists service clients.
+/// 查询服务客户端列表 · List service clients
+///
+/// 分页列出服务客户端。仅限管理员。
+///
+/// Lists service clients, a page at a time. Administrators only.
 #[utoipa::path(
     tag = "clients",
     params(ListParams),
@@ -251,7 +261,11 @@ pub async fn list_clients(
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, ClientResponse::from)))
 }
 
-/// Reads a service client.
+/// 查看服务客户端 · Get a service client
+///
+/// 读取一个服务客户端。仅限管理员。
+///
+/// Reads a service client. Administrators only.
 #[utoipa::path(
     tag = "clients",
     params(("id" = Uuid, Path, description = "Client id")),
@@ -275,8 +289,15 @@ pub async fn get_client(
     Ok(respond::resource(&req, version, &ClientResponse::from(c)))
 }
 
-/// Changes a client: name, scopes, unit, or `status: disabled`, which
-/// stops its tokens at once.
+/// 修改服务客户端 · Update a service client
+///
+/// 管理员修改服务客户端的名称、权限范围、所属单位，或将其设为 `status: disabled`（停用），停用后其
+/// 令牌立即失效。名称已被占用（`client_name_taken`）或所属单位在此期间被删除（`unit_gone`）时返回
+/// 409。
+///
+/// Changes a client (administrators): name, scopes, unit, or `status: disabled`, which stops
+/// its tokens at once. A name taken (`client_name_taken`) or a unit deleted meanwhile
+/// (`unit_gone`) is refused with 409.
 #[utoipa::path(
     tag = "clients",
     params(
@@ -331,7 +352,11 @@ pub async fn update_client(
     Ok(respond::changed(version, &ClientResponse::from(c)))
 }
 
-/// Deletes a client and its webhook subscriptions; its tokens stop at once.
+/// 删除服务客户端 · Delete a service client
+///
+/// 管理员删除服务客户端及其 Webhook 订阅，其令牌立即失效。
+///
+/// Deletes a client and its webhook subscriptions; its tokens stop at once (administrators).
 #[utoipa::path(
     tag = "clients",
     params(
@@ -360,8 +385,12 @@ pub async fn delete_client(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Gives a client a new secret, shown once. The old secret keeps working
-/// for the overlap asked for (default 24 hours).
+/// 轮换客户端密钥 · Rotate a client secret
+///
+/// 管理员为服务客户端生成新密钥，仅显示这一次。旧密钥在请求的重叠期内（默认 24 小时）继续有效。
+///
+/// Gives a client a new secret, shown once (administrators). The old secret keeps working for
+/// the overlap asked for (default 24 hours).
 #[utoipa::path(
     tag = "clients",
     params(

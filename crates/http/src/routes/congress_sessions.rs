@@ -102,6 +102,10 @@ pub struct PlanSessionRequest {
     pub closes_on: NaiveDate,
 }
 
+/// 安排大会会议 · Plan a congress session
+///
+/// 安排一次人民代表大会会议，限工作人员。级别、届次和会次三者确定唯一一次会议。
+///
 /// Plans a session of a congress (staff). A level, term and number name
 /// one session.
 #[utoipa::path(
@@ -150,6 +154,10 @@ pub struct SessionFilterParams {
     pub status: Option<SessionStatus>,
 }
 
+/// 大会会议列表 · List congress sessions
+///
+/// 列出人民代表大会会议，任何已登录用户均可调用。
+///
 /// Lists sessions (anyone signed in).
 #[utoipa::path(
     tag = "congress",
@@ -179,6 +187,10 @@ pub async fn list_congress_sessions(
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, view)))
 }
 
+/// 查看大会会议 · Get a congress session
+///
+/// 读取一次人民代表大会会议，任何已登录用户均可调用。
+///
 /// Reads a session (anyone signed in).
 #[utoipa::path(
     tag = "congress",
@@ -249,6 +261,10 @@ async fn load_to_change(
     Ok(before)
 }
 
+/// 修改大会会议安排 · Amend a planned session
+///
+/// 修改一次尚在安排中的会议的届次、会次或会期，限工作人员。
+///
 /// Changes a planned session's term, number or dates (staff).
 #[utoipa::path(
     tag = "congress",
@@ -283,6 +299,11 @@ pub async fn amend_congress_session(
     }
 }
 
+/// 大会开幕 · Open a congress session
+///
+/// 宣布一次已安排的会议开幕，限工作人员：自此至闭幕，该级代表提交的一切均归入本次会议。同一级别同一时间只能有一次会议
+/// 处于开会状态。
+///
 /// Opens a planned session (staff): from now until it closes, what the
 /// deputies of its level file belongs to it. One session of a level is
 /// open at a time.
@@ -312,6 +333,10 @@ pub async fn open_congress_session(
     save(&state, &caller, &before, after).await
 }
 
+/// 大会闭幕 · Close a congress session
+///
+/// 宣布一次正在举行的会议闭幕，限工作人员：该级人大重新进入闭会期间。
+///
 /// Closes an open session (staff): its level is between sessions again.
 #[utoipa::path(
     tag = "congress",

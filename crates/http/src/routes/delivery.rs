@@ -78,7 +78,11 @@ pub struct DeviceRequest {
     pub label: Option<Line<100>>,
 }
 
-/// My phones registered for push.
+/// 我的推送设备 · List my devices
+///
+/// 列出调用者本人登记用于推送的手机。
+///
+/// Lists my phones registered for push: the caller's own.
 #[utoipa::path(
     tag = "me",
     responses((status = 200, description = "The caller's phones", body = DeviceList)),
@@ -93,9 +97,14 @@ pub async fn list_devices(state: Data<AppState>, caller: Caller) -> ApiResult<Ht
     }))
 }
 
-/// Registers my phone for push (the mobile app calls it after sign-in).
-/// The same token again renews it; a token registered by another account
-/// moves to mine (the phone changed hands).
+/// 登记推送设备 · Register my device
+///
+/// 登记调用者的手机以接收推送（移动应用在登录后调用）。新登记返回 201；同一令牌再次登记即续期
+/// （200）；已由其他账号登记的令牌转到本人名下（手机已易主）。平台未知或令牌为空时返回 422。
+///
+/// Registers my phone for push (the mobile app calls it after sign-in): 201 when new. The same
+/// token again renews it (200); a token registered by another account moves to mine (the phone
+/// changed hands). An unknown platform or a blank token is refused (422).
 #[utoipa::path(
     tag = "me",
     request_body = DeviceRequest,
@@ -131,7 +140,11 @@ pub async fn register_device(
     Ok(res.json(device_view(device)))
 }
 
-/// Removes one of my phones (signing out on it).
+/// 移除推送设备 · Remove my device
+///
+/// 移除调用者的一部手机（即在该手机上退出登录）。不属于调用者的手机返回 404。
+///
+/// Removes one of my phones (signing out on it). A phone not the caller's answers 404.
 #[utoipa::path(
     tag = "me",
     params(("id" = Uuid, Path)),
@@ -207,7 +220,11 @@ fn quiet_time(field: &str, v: &str) -> Result<NaiveTime, ApiError> {
         })
 }
 
-/// My delivery choices.
+/// 我的通知偏好 · Get my delivery preferences
+///
+/// 读取调用者本人的通知投递偏好。
+///
+/// Reads my delivery choices: the caller's own.
 #[utoipa::path(
     tag = "me",
     responses((status = 200, description = "The caller's choices", body = PreferencesView)),
@@ -220,8 +237,13 @@ pub async fn get_preferences(state: Data<AppState>, caller: Caller) -> ApiResult
     Ok(HttpResponse::Ok().json(preferences_view(p)))
 }
 
-/// Sets my delivery choices: which kinds stay in the app only, which
-/// channels, and quiet hours.
+/// 设置通知偏好 · Set my delivery preferences
+///
+/// 设置调用者本人的通知投递偏好：哪些类别只在应用内提醒、使用哪些渠道，以及免打扰时段。类别或渠道未
+/// 知、时间格式错误时返回 422。
+///
+/// Sets my delivery choices: which kinds stay in the app only, which channels, and quiet hours.
+/// An unknown kind or channel, or a bad time, is refused (422).
 #[utoipa::path(
     tag = "me",
     request_body = PreferencesView,
@@ -300,7 +322,12 @@ pub struct DeliveryList {
     pub items: Vec<DeliveryView>,
 }
 
-/// How one of my notifications went out, by channel.
+/// 查看通知投递情况 · Get a notification's deliveries
+///
+/// 调用者的一条通知经各渠道发送的情况。不属于调用者的通知返回 404。
+///
+/// How one of my notifications went out, by channel. A notification not the caller's answers
+/// 404.
 #[utoipa::path(
     tag = "me",
     params(("id" = Uuid, Path)),
@@ -338,8 +365,11 @@ pub struct DeliveryLogParams {
     pub limit: Option<u64>,
 }
 
-/// The delivery log of notifications, newest first (administrators, to
-/// see a gateway failing).
+/// 通知投递日志 · List notification deliveries
+///
+/// 通知的投递日志，按时间倒序排列，供管理员查看发送网关是否出现故障。仅限管理员。
+///
+/// The delivery log of notifications, newest first (administrators, to see a gateway failing).
 #[utoipa::path(
     tag = "webhooks",
     params(DeliveryLogParams),

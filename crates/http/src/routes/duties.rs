@@ -97,6 +97,10 @@ pub struct DutyFilterParams {
     pub kind: Option<DutyKind>,
 }
 
+/// 代表履职记录列表 · List a deputy's duty records
+///
+/// 列出一位代表的履职记录；人大办工作人员、常委会负责人和该代表本人可调用。
+///
 /// A deputy's duty records (the office, leaders and the deputy).
 #[utoipa::path(
     tag = "duties",
@@ -147,6 +151,10 @@ pub struct RecordDutyRequest {
     pub content: Option<Text<5000>>,
 }
 
+/// 手工登记履职记录 · Record a duty by hand
+///
+/// 手工登记一条履职记录；工作人员可调用，代表可为本人的履职档案登记。
+///
 /// Records a duty by hand (staff, or the deputy for their own archive).
 #[utoipa::path(
     tag = "duties",
@@ -188,6 +196,10 @@ pub async fn record_duty(
     ))
 }
 
+/// 查看履职记录 · Get a duty record
+///
+/// 读取一条履职记录。
+///
 /// Reads a duty record.
 #[utoipa::path(
     tag = "duties",
@@ -254,6 +266,10 @@ async fn load_to_change(
     Ok(d)
 }
 
+/// 修改手工履职记录 · Update a hand-made duty record
+///
+/// 修改一条手工登记的履职记录；工作人员可改任意一条，代表只能改本人登记的。
+///
 /// Changes a record made by hand (staff; a deputy those they made).
 #[utoipa::path(
     tag = "duties",
@@ -304,6 +320,10 @@ pub async fn update_duty(
     }
 }
 
+/// 删除手工履职记录 · Delete a hand-made duty record
+///
+/// 删除一条手工登记的履职记录；工作人员可删任意一条，代表只能删本人登记的。
+///
 /// Deletes a record made by hand (staff; a deputy those they made).
 #[utoipa::path(
     tag = "duties",
@@ -390,6 +410,10 @@ pub struct DutyReport {
     pub opinions_taken_up: u64,
 }
 
+/// 代表年度述职报告 · Get a deputy's yearly duty report
+///
+/// 由一位代表当年的履职记录汇总生成其年度述职报告；人大办工作人员、常委会负责人和该代表本人可调用。
+///
 /// A deputy's yearly report, made of the year's duty records (the office,
 /// leaders and the deputy).
 #[utoipa::path(
@@ -497,6 +521,11 @@ impl crate::pagination::Keyed for IdleDeputyView {
     }
 }
 
+/// 近期无履职记录的代表 · List deputies without recent duties
+///
+/// 列出最近 `days` 天内没有任何履职记录的在任代表，供人大办跟进；工作人员和常委会负责人可调用。
+/// 这不是排名，只列出没有记录的代表。
+///
 /// Active deputies with no duty recorded in the last `days` days, for the
 /// office to follow up (staff and leaders). Not a ranking: only who has
 /// nothing on record.

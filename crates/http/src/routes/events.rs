@@ -179,6 +179,15 @@ async fn resume_after(
         .flatten()
 }
 
+/// 实时推送 · Stream live updates
+///
+/// 以服务器推送事件（server-sent events）实时推送调用者的新通知（`event: notification`，其 `id`
+/// 即通知的 id，`data` 与收件箱中一致），以及调用者待办数量的每次变化（`event: tasks`，`data` 含
+/// `total` 和 `counts`，与 `/me/tasks` 一致）。无论由哪个实例写入，通知都在约一秒内按提交顺序送达
+/// 已打开的推送流。重连时携带 `Last-Event-ID`（某条通知的 id，或首个待办数量事件的 `s<number>`），
+/// 可补收最多一天内错过的内容；不携带时，推送流先发送待办数量，再发送新内容。推送流十分钟后结束，
+/// 客户端应重新连接。浏览器通过基于 fetch 的 EventSource 携带 bearer 令牌。
+///
 /// Live updates: the caller's new notifications (`event: notification`,
 /// its `id` the notification's, `data` as in the inbox) and their task
 /// counts whenever they change (`event: tasks`, `data` with `total` and

@@ -161,13 +161,19 @@ fn task_view(t: TaskItem, today: NaiveDate) -> TaskView {
     }
 }
 
-/// What waits for me: the caller's work queues across every area, with
-/// counts per kind and a page of tasks, each with its record, what to do
-/// and the deadline with days left. The office sees submissions to
-/// register, suggestions to assign and unit requests to decide; a unit,
-/// suggestions to reply, co-unit opinions due and letters to acknowledge;
-/// a deputy, co-signature invitations, replies to evaluate and
-/// consultation records to confirm; a leader, red suggestions to sign off.
+/// 我的待办 · List my tasks
+///
+/// 我的待办：调用者在各业务领域的工作队列，按类别计数，并分页列出任务，每项包含所涉记录、要做的事以
+/// 及截止日期和剩余天数。人大办看到待立案的提交、待交办的建议和待决定的单位申请；承办单位看到待答复
+/// 的建议、到期的协办意见和待签收的来信；代表看到附议邀请、待评价的答复和待确认的面商记录；领导看到
+/// 待签批的红色建议。
+///
+/// What waits for me: the caller's work queues across every area, with counts per kind and a
+/// page of tasks, each with its record, what to do and the deadline with days left. The office
+/// sees submissions to register, suggestions to assign and unit requests to decide; a unit,
+/// suggestions to reply, co-unit opinions due and letters to acknowledge; a deputy,
+/// co-signature invitations, replies to evaluate and consultation records to confirm; a leader,
+/// red suggestions to sign off.
 #[utoipa::path(
     tag = "me",
     params(TaskParams),
@@ -347,6 +353,10 @@ struct NotificationCursorWire {
     i: Uuid,
 }
 
+/// 未读通知数 · Count my unread notifications
+///
+/// 调用者未读通知的数量，用于显示角标。
+///
 /// How many of my notifications are unread: for a badge.
 #[utoipa::path(
     tag = "me",
@@ -360,9 +370,13 @@ pub async fn unread_count(state: Data<AppState>, caller: Caller) -> ApiResult<Ht
     Ok(HttpResponse::Ok().json(UnreadCount { unread }))
 }
 
-/// My notifications, newest first: a reply to my suggestion, an
-/// assignment to my unit, a decision on my request, a deadline near or
-/// passed, ... One per person per event.
+/// 我的通知 · List my notifications
+///
+/// 调用者的通知，按时间倒序排列：我的建议收到答复、我的单位收到交办、我的申请有了决定、期限临近或已
+/// 过等。同一事件对每人只通知一次。
+///
+/// My notifications, newest first: a reply to my suggestion, an assignment to my unit, a
+/// decision on my request, a deadline near or passed, ... One per person per event.
 #[utoipa::path(
     tag = "me",
     params(NotificationParams),
@@ -403,8 +417,12 @@ pub async fn list_notifications(
     }))
 }
 
-/// Marks one of my notifications read (again is harmless: it keeps the
-/// time first read).
+/// 标记通知已读 · Mark a notification read
+///
+/// 将调用者的一条通知标记为已读（重复标记无害，保留首次阅读的时间）。不属于调用者的通知返回 404。
+///
+/// Marks one of my notifications read (again is harmless: it keeps the time first read). A
+/// notification not the caller's answers 404.
 #[utoipa::path(
     tag = "me",
     params(("id" = Uuid, Path)),
@@ -446,6 +464,10 @@ pub struct ReadAllResponse {
     pub unread: u64,
 }
 
+/// 全部标记已读 · Mark all my notifications read
+///
+/// 将调用者的全部通知标记为已读（截至请求中给出的那一条为止）。
+///
 /// Marks all my notifications read (up to the one given).
 #[utoipa::path(
     tag = "me",

@@ -202,6 +202,11 @@ pub struct KeyListRequest {
     pub items: Vec<KeyItemRequest>,
 }
 
+/// 录入重点督办清单 · Record a key-supervision list
+///
+/// 工作人员录入某一年度的重点督办建议清单：每年只有一份（409 `key_list_exists`）；
+/// 每个被拒绝的条目都会指明（如 `items[2].leader_ids[0]`），且不录入任何内容。
+///
 /// Records a year's key-supervision list (staff): one list a year (409
 /// `key_list_exists`); every refused item is named (`items[2].leader_ids[0]`)
 /// and nothing is recorded.
@@ -268,6 +273,10 @@ pub async fn decide_key_list(
     Ok(respond::created(location, 1, &view))
 }
 
+/// 重点督办清单列表 · List key-supervision lists
+///
+/// 工作人员和常委会负责人列出各重点督办清单，不含清单中的建议。
+///
 /// Lists the key-supervision lists, without their items (staff and
 /// leaders).
 #[utoipa::path(
@@ -290,6 +299,10 @@ pub async fn list_key_lists(
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, summary)))
 }
 
+/// 查看重点督办清单 · Get a key-supervision list
+///
+/// 工作人员和常委会负责人查看一份清单，含每件建议的办理进展和清单的统计数据。
+///
 /// Reads a list with each item's progress and the list's figures (staff
 /// and leaders).
 #[utoipa::path(
@@ -374,6 +387,10 @@ async fn item_of(
         .ok_or_else(crate::error::ApiError::not_found)
 }
 
+/// 记录督办活动 · Record a leader's visit, instruction or meeting
+///
+/// 该件建议的领办领导之一就该建议记录一次走访、批示或会议；该记录也显示在该建议的时间线中。
+///
 /// Records a visit, an instruction or a meeting on an item (one of the
 /// item's leading leaders). It also shows in the suggestion's timeline.
 #[utoipa::path(
@@ -419,6 +436,10 @@ pub async fn add_key_record(
         .json(KeyRecordResponse::from(r)))
 }
 
+/// 查看督办记录 · Get a leader's record
+///
+/// 工作人员和常委会负责人查看领导就某件建议所作的一条记录。
+///
 /// One of the leaders' records on an item (staff and leaders).
 #[utoipa::path(
     tag = "suggestions",
@@ -448,6 +469,10 @@ pub async fn get_key_record(
     Ok(HttpResponse::Ok().json(KeyRecordResponse::from(r)))
 }
 
+/// 督办记录列表 · List leaders' records
+///
+/// 工作人员和常委会负责人按时间先后列出领导就某件建议所作的记录。
+///
 /// The leaders' records on an item, oldest first (staff and leaders).
 #[utoipa::path(
     tag = "suggestions",

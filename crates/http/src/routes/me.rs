@@ -60,7 +60,11 @@ pub struct MeResponse {
     pub password_change_required: bool,
 }
 
-/// Who am I: the caller's account, roles and linked records.
+/// 当前用户 · Get the caller
+///
+/// 我是谁：返回调用者的账号、角色以及与之关联的记录。任何已登录的调用者均可调用。
+///
+/// Who am I: the caller's account, roles and linked records. Any signed-in caller.
 #[utoipa::path(
     tag = "me",
     responses(
@@ -128,9 +132,16 @@ pub struct ChangePasswordRequest {
     pub new_password: String,
 }
 
-/// Changes the caller's password. The new one must differ from the last
-/// five. Every session of the account ends, this one included: sign in
-/// again with the new password.
+/// 修改本人密码 · Change my password
+///
+/// 修改调用者本人的密码。新密码不得与最近五次的密码相同（`password_reused`）；当前密码错误或新密码
+/// 不符合密码策略同样被拒绝（422）。修改后该账号的所有会话（包括本次会话）全部结束，须用新密码重新
+/// 登录。
+///
+/// Changes the caller's password. The new one must differ from the last five
+/// (`password_reused`); a wrong current password, or a new one that breaks the policy, is
+/// refused too (422). Every session of the account ends, this one included: sign in again with
+/// the new password.
 #[utoipa::path(
     tag = "me",
     request_body = ChangePasswordRequest,

@@ -216,6 +216,10 @@ pub struct DraftMotionRequest {
     pub signer_ids: Vec<DeputyId>,
 }
 
+/// 起草议案 · Draft a motion
+///
+/// 代表在本级人民代表大会会议举行期间起草一件议案；不在会议期间的，以 `session_not_open` 拒绝。
+///
 /// Drafts a motion (a deputy), during the open session of the deputy's
 /// level; outside a session it is refused with `session_not_open`.
 #[utoipa::path(
@@ -302,6 +306,10 @@ pub struct MotionFilterParams {
     pub deputy_id: Option<Uuid>,
 }
 
+/// 议案列表 · List motions
+///
+/// 列出调用者可见的议案：代表可见本人领衔起草或被邀请联名的议案，工作人员和常委会负责人可见所有已提出的议案。
+///
 /// Lists the motions the caller may see: deputies those they drafted or
 /// were asked to sign, staff and leaders every filed one.
 #[utoipa::path(
@@ -338,6 +346,10 @@ pub async fn list_motions(
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |m| view(&state, m))))
 }
 
+/// 查看议案 · Get a motion
+///
+/// 读取一件议案：相关代表可读；议案提出后，工作人员和常委会负责人也可读。
+///
 /// Reads a motion (those involved; staff and leaders once filed).
 #[utoipa::path(
     tag = "motions",
@@ -364,6 +376,10 @@ pub async fn get_motion(
 /// A step of a motion's timeline.
 pub type MotionTimelineItem = MotionTimelineEntry;
 
+/// 议案办理过程 · List a motion's timeline
+///
+/// 列出议案的每一步及其操作人；凡可读该议案者均可调用。
+///
 /// Every step of the motion, with who took it (whoever may read it).
 #[utoipa::path(
     tag = "motions",
@@ -434,6 +450,10 @@ fn me(caller: &Caller) -> ApiResult<DeputyId> {
 }
 
 motion_command!(
+    /// 同意联名 · Agree to sign a motion
+    ///
+    /// 被邀请联名的代表同意在议案草稿上联名。只有确认联名的代表才计入法定人数。
+    ///
     /// Agrees to sign the draft (a deputy asked to). Only confirmed
     /// signers count toward the threshold.
     sign_motion, "/motions/{id}/sign", NoBody, "Not asked to sign", MotionAction::Sign,
@@ -441,6 +461,10 @@ motion_command!(
     |st, c, m, _b| { rules::sign(&m, me(c)?, true, &ctx(st, c)?) }
 );
 motion_command!(
+    /// 拒绝联名 · Decline to sign a motion
+    ///
+    /// 被邀请联名的代表在议案提出前拒绝联名，或撤回已表示的同意。
+    ///
     /// Declines to sign the draft (a deputy asked to), or takes back an
     /// agreement, before submission.
     decline_motion, "/motions/{id}/decline", NoBody, "Not asked to sign", MotionAction::Sign,
@@ -448,6 +472,11 @@ motion_command!(
     |st, c, m, _b| { rules::sign(&m, me(c)?, false, &ctx(st, c)?) }
 );
 motion_command!(
+    /// 提出议案 · Submit a motion
+    ///
+    /// 领衔代表在所属会议举行期间提出议案草稿。代表联名议案须达到本级规定的代表人数（领衔代表加上确认联名的代表），
+    /// 不足的返回 422 `threshold_not_met`；代表团提出的议案不受此限。
+    ///
     /// Submits the draft (its drafter) while its session is open. A joint
     /// motion needs the level's number of deputies, the drafter and those
     /// who confirmed (422 `threshold_not_met`); a delegation's does not.
@@ -459,6 +488,10 @@ motion_command!(
     }
 );
 motion_command!(
+    /// 登记议案 · Register a motion
+    ///
+    /// 登记一件已提出的议案，并按本次会议的议案序列编号，限工作人员。
+    ///
     /// Registers a submitted motion and numbers it in the session's
     /// motion series (staff).
     register_motion, "/motions/{id}/register", NoBody, "Not staff", MotionAction::Administer,
@@ -495,6 +528,10 @@ impl Validate for DecideMotionRequest {
 }
 
 motion_command!(
+    /// 记录主席团决定 · Record the presidium's decision
+    ///
+    /// 记录主席团对一件已登记议案作出的决定，限工作人员。两名工作人员同时记录时，只有一人成功，另一人得到 409。
+    ///
     /// Records the presidium's decision on a registered motion (staff).
     /// Two staff deciding at once: one wins, the other gets 409.
     decide_motion, "/motions/{id}/decide", DecideMotionRequest, "Not staff", MotionAction::Administer,
@@ -529,6 +566,10 @@ pub struct MotionReportRequest {
 }
 
 motion_command!(
+    /// 记录专门委员会审议报告 · Record the committee's report
+    ///
+    /// 记录专门委员会就已列入议程的议案所作的审议报告，限工作人员。晚于 `report_due` 提交的报告在办理过程中标记为逾期。
+    ///
     /// Records the special committee's report on a motion on the agenda
     /// (staff). A report after `report_due` is marked late in the timeline.
     report_on_motion, "/motions/{id}/report", MotionReportRequest, "Not staff", MotionAction::Administer,
@@ -551,6 +592,10 @@ pub struct MotionStatsResponse {
     pub by_status: std::collections::BTreeMap<MotionStatus, u64>,
 }
 
+/// 议案统计 · Get a session's motion figures
+///
+/// 一次会议议案办理情况的统计数字；工作人员和常委会负责人可调用。
+///
 /// Figures of a session's motions (staff and leaders).
 #[utoipa::path(
     tag = "motions",

@@ -223,6 +223,10 @@ fn check_term(start: Option<NaiveDate>, end: Option<NaiveDate>) -> ApiResult<()>
     }
 }
 
+/// 登记观察员 · Register an observer
+///
+/// 工作人员和系统管理员登记观察员。
+///
 /// Registers an observer (staff and administrators).
 #[utoipa::path(
     tag = "observers",
@@ -264,6 +268,10 @@ pub async fn create_observer(
     ))
 }
 
+/// 观察员列表 · List observers
+///
+/// 任何已登录用户均可列出观察员；联系方式脱敏显示。
+///
 /// Lists observers (any signed-in user; contact details masked).
 #[utoipa::path(
     tag = "observers",
@@ -293,6 +301,11 @@ pub async fn list_observers(
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |o| view(o, &caller, false))))
 }
 
+/// 查看观察员 · Get an observer
+///
+/// 查看一名观察员。除观察员本人外，联系方式均脱敏显示；人大办可用 `unmask=true` 查看完整联系方式，
+/// 审计日志记录此次查看。
+///
 /// Reads an observer. Contact details are masked except for the
 /// observer; the office sees them with `unmask=true`, which the audit
 /// trail records.
@@ -337,6 +350,13 @@ pub async fn get_observer(
     ))
 }
 
+/// 修改观察员 · Change an observer
+///
+/// 修改观察员信息：人大办可修改任何字段（`status: inactive` 表示服务结束），
+/// 观察员本人可修改本人记录中的少数字段。新申报的关联（`conflict_unit_ids`）
+/// 涉及该观察员所参与的未办结事项的某一被监督单位的，返回 409 `tie_to_assigned_item`：
+/// 人大办须先将该观察员从该事项中撤出，从而记录中绝不会出现观察员参与其已申报关联的事项。
+///
 /// Changes an observer: the office any field (`status: inactive` ends the
 /// service), the observer a few fields of their own record. A new tie
 /// (`conflict_unit_ids`) to a body of an open item the observer is

@@ -82,15 +82,23 @@ impl From<PasswordReset> for PasswordResetResponse {
     }
 }
 
-/// Sets a new password for an administrator's account, held until a
-/// second administrator confirms it (管理员密码重置需第二名管理员确认).
+/// 申请重置管理员密码 · Request an administrator password reset
 ///
-/// For the accounts of the system, security and audit administrators,
-/// `PATCH /users/{id}` does not take a password: whoever sets it would
-/// know it and could sign in as that administrator. Here the password is
-/// kept (hashed) and applied only when another administrator, neither the
-/// one asking nor the account's holder, confirms it within 24 hours. An
-/// earlier pending reset of the account is withdrawn.
+/// 为管理员账号设置新密码，须经第二名管理员确认后方才生效（管理员密码重置需第二名管理员确认）。系统
+/// 管理员、安全管理员和审计管理员的账号不能通过 `PATCH /users/{id}` 设置密码：设置者会知道该密码，
+/// 从而能以该管理员的身份登录。在此设置的密码先以哈希形式保存，只有在 24 小时内由另一名管理员（既非
+/// 申请人，也非账号持有人）确认后才生效。该账号此前待确认的重置随之撤回。只有负责维护该账号的管理员
+/// 可以申请（否则 403）；不是管理员的账号返回 `no_confirmation_needed`（409），请改用
+/// `PATCH /users/{id}`。
+///
+/// Sets a new password for an administrator's account, held until a second administrator
+/// confirms it. For the accounts of the system, security and audit administrators,
+/// `PATCH /users/{id}` does not take a password: whoever sets it would know it and could sign
+/// in as that administrator. Here the password is kept (hashed) and applied only when another
+/// administrator, neither the one asking nor the account's holder, confirms it within 24 hours.
+/// An earlier pending reset of the account is withdrawn. Only the administrator who keeps the
+/// account may ask (403 otherwise); for an account that is not an administrator's the answer is
+/// `no_confirmation_needed` (409): reset it with `PATCH /users/{id}`.
 #[utoipa::path(
     tag = "users",
     params(("id" = Uuid, Path, description = "The administrator's account")),
@@ -151,8 +159,12 @@ pub async fn request_reset(
         .json(PasswordResetResponse::from(reset)))
 }
 
-/// Lists an account's password resets, newest first, so that a second
-/// administrator finds what waits for confirmation.
+/// 查询密码重置记录 · List password resets
+///
+/// 按时间倒序列出某一账号的密码重置，便于第二名管理员找到等待确认的重置。仅限管理员。
+///
+/// Lists an account's password resets, newest first, so that a second administrator finds what
+/// waits for confirmation. Administrators only.
 #[utoipa::path(
     tag = "users",
     params(("id" = Uuid, Path, description = "The account")),
@@ -176,10 +188,18 @@ pub async fn list_resets(
     Ok(HttpResponse::Ok().json(body))
 }
 
-/// Confirms a pending password reset (第二名管理员确认): the new password
-/// takes effect, must be changed at the next sign-in, and every session of
-/// the account ends. Only an administrator who neither asked for the reset
-/// nor holds the account may confirm.
+/// 确认密码重置 · Confirm a password reset
+///
+/// 确认一项待确认的密码重置（第二名管理员确认）：新密码生效，下次登录时必须修改，该账号的所有会话结
+/// 束。只有既未申请该重置、也不持有该账号的管理员才能确认（否则返回
+/// `second_administrator_required`，403）。已确认或已撤回的返回 `reset_not_pending`，已超时的返回
+/// `reset_expired`（均为 409）。
+///
+/// Confirms a pending password reset: the new password takes effect, must be changed at the
+/// next sign-in, and every session of the account ends. Only an administrator who neither asked
+/// for the reset nor holds the account may confirm (`second_administrator_required`, 403). One
+/// already confirmed or withdrawn is refused with `reset_not_pending`, one past its time with
+/// `reset_expired` (both 409).
 #[utoipa::path(
     tag = "users",
     params(
@@ -213,8 +233,13 @@ pub async fn confirm_reset(
     Ok(respond::changed(version, &UserResponse::from(user)))
 }
 
-/// Withdraws a pending password reset: the one who asked for it, or a
-/// second administrator.
+/// 撤回密码重置 · Withdraw a password reset
+///
+/// 撤回一项待确认的密码重置：由申请人或第二名管理员操作。已确认或已撤回的返回 `reset_not_pending`
+/// （409）。
+///
+/// Withdraws a pending password reset: the one who asked for it, or a second administrator. One
+/// already confirmed or withdrawn is refused with `reset_not_pending` (409).
 #[utoipa::path(
     tag = "users",
     params(

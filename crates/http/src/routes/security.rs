@@ -60,8 +60,13 @@ pub struct UpdatePolicyRequest {
     pub session_idle_minutes: Option<u32>,
 }
 
-/// Reads the security policy: the three administrators. The ETag is the
-/// policy's version, for `If-Match` on a change.
+/// 查看安全策略 · Get the security policy
+///
+/// 读取安全策略，限三名管理员（系统管理员、安全管理员、审计管理员）。ETag 即策略的版本，修改时用于
+/// `If-Match`。
+///
+/// Reads the security policy: the three administrators. The ETag is the policy's version, for
+/// `If-Match` on a change.
 #[utoipa::path(
     tag = "security",
     responses(
@@ -81,12 +86,17 @@ pub async fn get_policy(
     Ok(respond::resource(&req, version, &PolicyResponse::from(p)))
 }
 
-/// Changes the security policy: the security administrator. The fields
-/// sent change, the others stay as they are at the moment of the change
-/// (two administrators changing different fields at once both count);
-/// with `If-Match`, a policy changed since that ETag is refused (412). The
-/// change is recorded in the audit trail and takes effect within seconds
-/// on every instance.
+/// 修改安全策略 · Update the security policy
+///
+/// 安全管理员修改安全策略。只修改请求中给出的字段，其他字段保持修改那一刻的值（两名管理员同时修改不
+/// 同字段，两处修改都生效）；带 `If-Match` 时，策略自该 ETag 以来已有变更则拒绝（412）。修改记入审
+/// 计日志，并在数秒内于所有实例生效。取值超出范围时返回 422。
+///
+/// Changes the security policy: the security administrator. The fields sent change, the others
+/// stay as they are at the moment of the change (two administrators changing different fields
+/// at once both count); with `If-Match`, a policy changed since that ETag is refused (412). The
+/// change is recorded in the audit trail and takes effect within seconds on every instance. A
+/// value out of range is refused (422).
 #[utoipa::path(
     tag = "security",
     params(("If-Match" = Option<String>, Header, description = "Apply only if the policy is still at this ETag")),
@@ -234,6 +244,10 @@ async fn history(
     }))
 }
 
+/// 我的登录历史 · List my sign-ins
+///
+/// 调用者本人的登录历史，按时间倒序排列。
+///
 /// The caller's own sign-in history, newest first.
 #[utoipa::path(
     tag = "me",
@@ -255,8 +269,12 @@ pub async fn my_logins(
     history(&state, me.into(), params.0).await
 }
 
-/// An account's sign-in history, newest first: the security administrator
-/// (and the account itself).
+/// 查看账号登录历史 · List an account's sign-ins
+///
+/// 某一账号的登录历史，按时间倒序排列，限安全管理员（以及账号本人）查看。
+///
+/// An account's sign-in history, newest first: the security administrator (and the account
+/// itself).
 #[utoipa::path(
     tag = "users",
     params(("id" = Uuid, Path, description = "Account id"), LoginHistoryParams),

@@ -132,6 +132,10 @@ async fn facts(
     })
 }
 
+/// 开设联络站 · Open a station
+///
+/// 开设一个联络站（代表之家、代表联络站或代表联系点），限工作人员。
+///
 /// Opens a station (staff).
 #[utoipa::path(
     tag = "stations",
@@ -186,6 +190,10 @@ pub struct StationFilterParams {
     pub q: Option<String>,
 }
 
+/// 联络站列表 · List stations
+///
+/// 列出联络站，任何人均可调用：群众借此查找自己身边的联络站。
+///
 /// Lists stations (everyone: residents look for their station).
 #[utoipa::path(
     tag = "stations",
@@ -213,6 +221,10 @@ pub async fn list_stations(
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, view)))
 }
 
+/// 查看联络站 · Get a station
+///
+/// 读取一个联络站，任何人均可调用。
+///
 /// Reads a station (everyone).
 #[utoipa::path(
     tag = "stations",
@@ -266,6 +278,10 @@ pub struct UpdateStationRequest {
     pub deputy_ids: Option<Option<Vec<DeputyId>>>,
 }
 
+/// 修改联络站 · Update a station
+///
+/// 修改一个联络站，限工作人员。
+///
 /// Changes a station (staff).
 #[utoipa::path(
     tag = "stations",
@@ -326,6 +342,10 @@ pub async fn update_station(
     Ok(respond::changed(s.version, &view(s)))
 }
 
+/// 撤销联络站 · Close a station
+///
+/// 撤销一个联络站，限工作人员。下设有其他站点的联络站不能撤销。
+///
 /// Closes a station (staff). A station with stations below it stays.
 #[utoipa::path(
     tag = "stations",
@@ -428,6 +448,10 @@ pub struct PlanReceptionRequest {
     pub deputy_ids: Vec<DeputyId>,
 }
 
+/// 安排接待日 · Plan a reception day
+///
+/// 安排一个接待日并确定值班代表，限工作人员。
+///
 /// Plans a reception day with the deputies on duty (staff).
 #[utoipa::path(
     tag = "stations",
@@ -476,6 +500,10 @@ pub struct ReceptionFilterParams {
     pub to: Option<NaiveDate>,
 }
 
+/// 接待日列表 · List a station's reception days
+///
+/// 按日期列出一个联络站的接待日，任何人均可调用：群众借此了解何时前来。
+///
 /// A station's reception days, by day (everyone: residents see when to come).
 #[utoipa::path(
     tag = "stations",
@@ -502,6 +530,10 @@ pub async fn list_reception_days(
     Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
 }
 
+/// 查看接待日 · Get a reception day
+///
+/// 读取一个接待日，任何人均可调用。
+///
 /// A reception day (everyone).
 #[utoipa::path(
     tag = "stations",
@@ -545,6 +577,10 @@ pub struct RecordReceptionRequest {
     pub matters: Vec<Text<500>>,
 }
 
+/// 记录接待情况 · Record a reception day
+///
+/// 记录接待日的接待情况，只能记录一次；工作人员或当日值班代表可调用。每位值班代表各得一条履职记录。
+///
 /// Records what happened at a reception day, once (staff, or a deputy on
 /// duty). Every deputy on duty gets a duty record.
 #[utoipa::path(

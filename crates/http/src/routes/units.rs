@@ -134,6 +134,10 @@ pub struct UnitFilterParams {
     pub q: Option<String>,
 }
 
+/// 新增承办单位 · Create a unit
+///
+/// 新增一个承办单位（工作人员和系统管理员）。
+///
 /// Creates a handling unit (staff and administrators).
 #[utoipa::path(
     tag = "units",
@@ -181,6 +185,10 @@ impl CreateUnitRequest {
     }
 }
 
+/// 查询承办单位 · List units
+///
+/// 列出承办单位（任何已登录用户）。
+///
 /// Lists handling units (any signed-in user).
 #[utoipa::path(
     tag = "units",
@@ -211,6 +219,10 @@ pub async fn list_units(
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, UnitResponse::from)))
 }
 
+/// 查看承办单位 · Get a unit
+///
+/// 查看一个承办单位（任何已登录用户）。
+///
 /// Reads a handling unit (any signed-in user).
 #[utoipa::path(
     tag = "units",
@@ -234,6 +246,10 @@ pub async fn get_unit(
     Ok(respond::resource(&req, version, &UnitResponse::from(unit)))
 }
 
+/// 修改承办单位 · Change a unit
+///
+/// 修改承办单位信息（工作人员和系统管理员）。
+///
 /// Changes a handling unit (staff and administrators).
 #[utoipa::path(
     tag = "units",
@@ -285,6 +301,11 @@ pub async fn update_unit(
     Ok(respond::changed(version, &UnitResponse::from(unit)))
 }
 
+/// 删除承办单位 · Delete a unit
+///
+/// 删除一个承办单位（工作人员和系统管理员）。仍有账号关联该单位时拒绝删除。同步数据的客户端会看到删
+/// 除标记（tombstone）。
+///
 /// Deletes a handling unit (staff and administrators). Refused while
 /// accounts are linked to it. Synchronising clients see a tombstone.
 #[utoipa::path(

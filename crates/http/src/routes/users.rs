@@ -325,8 +325,16 @@ async fn hash(state: &AppState, pw: String) -> ApiResult<String> {
         .map_err(|_| ApiError::internal())
 }
 
-/// Opens an account (the system administrator). Administrative roles
-/// cannot be given here: the security administrator grants them.
+/// 开设账号 · Create an account
+///
+/// 系统管理员开设账号。此处不能授予管理员角色（`administrative_roles_reserved`，403），管理员角色由
+/// 安全管理员授予。用户名已被占用、该代表已有账号，或拟关联的承办单位或代表在此期间被删除
+/// （`unit_gone`、`deputy_gone`）时返回 409。
+///
+/// Opens an account (the system administrator). Administrative roles cannot be given here
+/// (`administrative_roles_reserved`, 403): the security administrator grants them. A username
+/// taken, a deputy who already has an account, or a unit or deputy to link deleted meanwhile
+/// (`unit_gone`, `deputy_gone`) is refused with 409.
 #[utoipa::path(
     tag = "users",
     request_body = CreateUserRequest,
@@ -401,7 +409,12 @@ pub async fn create_user(
     ))
 }
 
-/// Lists accounts.
+/// 查询账号列表 · List accounts
+///
+/// 分页列出账号，可按条件筛选。仅限系统管理员和安全管理员。
+///
+/// Lists accounts, a page at a time, with filters. The system and the security administrator
+/// only.
 #[utoipa::path(
     tag = "users",
     params(ListParams, UserFilterParams),
@@ -433,7 +446,11 @@ pub async fn list_users(
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, UserResponse::from)))
 }
 
-/// Reads an account.
+/// 查看账号 · Get an account
+///
+/// 读取一个账号。仅限系统管理员和安全管理员。
+///
+/// Reads an account. The system and the security administrator only.
 #[utoipa::path(
     tag = "users",
     params(("id" = Uuid, Path, description = "Account id")),
@@ -457,15 +474,21 @@ pub async fn get_user(
     Ok(respond::resource(&req, version, &UserResponse::from(user)))
 }
 
-/// Changes an account. The system administrator changes the display
-/// name, status, links and resets the password; the security
-/// administrator changes roles and lifts locks (`unlock`), and keeps the
-/// accounts of the security and audit administrators whole (granting one
-/// of their roles needs a new `password` in the same request). Each field
-/// needs its administrator: a field of the other's is refused with 403,
-/// as is a change of one's own roles (`own_roles`).
-/// No account may hold two administrative roles, and the last active
-/// holder of each cannot be disabled or lose it.
+/// 修改账号 · Update an account
+///
+/// 修改账号。系统管理员修改显示名称、状态、关联关系并重置密码；安全管理员修改角色、解除锁定
+/// （`unlock`），并维护安全管理员和审计管理员账号的完整（授予这两种角色之一时，须在同一请求中给出新
+/// 的 `password`）。每个字段只能由其所属的管理员修改：修改另一方的字段返回 403，修改自己的角色亦然
+/// （`own_roles`）。任何账号不得同时持有两种管理员角色；每种管理员角色最后一名在用的持有者不能被停
+/// 用，也不能失去该角色。
+///
+/// Changes an account. The system administrator changes the display name, status, links and
+/// resets the password; the security administrator changes roles and lifts locks (`unlock`),
+/// and keeps the accounts of the security and audit administrators whole (granting one of their
+/// roles needs a new `password` in the same request). Each field needs its administrator: a
+/// field of the other's is refused with 403, as is a change of one's own roles (`own_roles`).
+/// No account may hold two administrative roles, and the last active holder of each cannot be
+/// disabled or lose it.
 #[utoipa::path(
     tag = "users",
     params(

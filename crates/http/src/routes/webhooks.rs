@@ -378,7 +378,15 @@ fn new_secret() -> String {
     format!("whsec_{}", token::generate_token())
 }
 
-/// Subscribes a URL to events.
+/// 订阅事件推送 · Subscribe a URL to events
+///
+/// 为一个 URL 订阅事件（Webhook），签名密钥在应答中返回。调用者须为管理员或持有 `webhooks:manage`
+/// 权限范围的客户端。目标地址被拒绝时返回 `destination_refused`（422）；调用的客户端在订阅过程中被
+/// 删除时返回 `client_gone`（409）。
+///
+/// Subscribes a URL to events; the secret is in the answer. An administrator or a client with
+/// `webhooks:manage`. A refused destination is `destination_refused` (422); a calling client
+/// deleted while subscribing, `client_gone` (409).
 #[utoipa::path(
     tag = "webhooks",
     request_body = CreateWebhookRequest,
@@ -441,7 +449,13 @@ pub async fn create_webhook(
     ))
 }
 
-/// Lists subscriptions: a client's own, or every one for an administrator.
+/// 查询订阅列表 · List webhook subscriptions
+///
+/// 分页列出订阅：客户端看到自己的订阅，管理员看到全部订阅。调用者须为管理员或持有 `webhooks:manage`
+/// 权限范围的客户端。
+///
+/// Lists subscriptions: a client's own, or every one for an administrator. An administrator or
+/// a client with `webhooks:manage`.
 #[utoipa::path(
     tag = "webhooks",
     params(ListParams),
@@ -468,7 +482,13 @@ pub async fn list_webhooks(
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, WebhookResponse::from)))
 }
 
-/// Reads a subscription.
+/// 查看订阅 · Get a webhook subscription
+///
+/// 读取一个订阅。调用者须为管理员或持有 `webhooks:manage` 权限范围的客户端；不属于调用者的订阅返回
+/// 404。
+///
+/// Reads a subscription. An administrator or a client with `webhooks:manage`; a subscription
+/// not the caller's answers 404.
 #[utoipa::path(
     tag = "webhooks",
     params(("id" = Uuid, Path, description = "Subscription id")),
@@ -492,7 +512,14 @@ pub async fn get_webhook(
     Ok(respond::resource(&req, version, &WebhookResponse::from(s)))
 }
 
-/// Changes a subscription's URL, event types, status or description.
+/// 修改订阅 · Update a webhook subscription
+///
+/// 修改订阅的 URL、事件类型、状态或说明。调用者须为管理员或持有 `webhooks:manage` 权限范围的客户
+/// 端；不属于调用者的订阅返回 404，目标地址被拒绝返回 422。
+///
+/// Changes a subscription's URL, event types, status or description. An administrator or a
+/// client with `webhooks:manage`; a subscription not the caller's answers 404, a refused
+/// destination 422.
 #[utoipa::path(
     tag = "webhooks",
     params(
@@ -555,7 +582,13 @@ pub async fn update_webhook(
     Ok(respond::changed(version, &WebhookResponse::from(s)))
 }
 
-/// Deletes a subscription; its pending deliveries are cancelled.
+/// 删除订阅 · Delete a webhook subscription
+///
+/// 删除订阅，其待投递的消息一并取消。调用者须为管理员或持有 `webhooks:manage` 权限范围的客户端；不
+/// 属于调用者的订阅返回 404。
+///
+/// Deletes a subscription; its pending deliveries are cancelled. An administrator or a client
+/// with `webhooks:manage`; a subscription not the caller's answers 404.
 #[utoipa::path(
     tag = "webhooks",
     params(
@@ -585,8 +618,14 @@ pub async fn delete_webhook(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Sets a new signing secret (generated unless given), used from the next
-/// delivery on; shown this once.
+/// 轮换订阅签名密钥 · Rotate a webhook secret
+///
+/// 设置新的签名密钥（未提供则自动生成），自下一次投递起使用，仅显示这一次。调用者须为管理员或持有
+/// `webhooks:manage` 权限范围的客户端；不属于调用者的订阅返回 404。
+///
+/// Sets a new signing secret (generated unless given), used from the next delivery on; shown
+/// this once. An administrator or a client with `webhooks:manage`; a subscription not the
+/// caller's answers 404.
 #[utoipa::path(
     tag = "webhooks",
     params(
@@ -632,8 +671,14 @@ pub async fn rotate_webhook_secret(
     ))
 }
 
-/// The delivery log of a subscription: each event, its attempts and the
-/// receiver's last answer, oldest first.
+/// 查看订阅投递记录 · List a subscription's deliveries
+///
+/// 订阅的投递日志：每个事件、各次投递尝试及接收方最近一次的应答，按时间正序排列。调用者须为管理员或
+/// 持有 `webhooks:manage` 权限范围的客户端；不属于调用者的订阅返回 404。
+///
+/// The delivery log of a subscription: each event, its attempts and the receiver's last answer,
+/// oldest first. An administrator or a client with `webhooks:manage`; a subscription not the
+/// caller's answers 404.
 #[utoipa::path(
     tag = "webhooks",
     params(("id" = Uuid, Path, description = "Subscription id"), ListParams, DeliveryFilterParams),
@@ -661,8 +706,16 @@ pub async fn list_deliveries(
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, DeliveryResponse::from)))
 }
 
-/// Delivers again, in their original order, the deliveries made since an
-/// instant: for a receiver that lost data or was down past the retries.
+/// 重放投递 · Replay deliveries
+///
+/// 按原有顺序重新投递自某一时刻以来的投递，供丢失了数据或停机超过重试期限的接收方使用；受理后排队处
+/// 理（202）。调用者须为管理员或持有 `webhooks:manage` 权限范围的客户端；不属于调用者的订阅返回
+/// 404。
+///
+/// Delivers again, in their original order, the deliveries made since an instant: for a
+/// receiver that lost data or was down past the retries. Answers 202 once queued. An
+/// administrator or a client with `webhooks:manage`; a subscription not the caller's answers
+/// 404.
 #[utoipa::path(
     tag = "webhooks",
     params(("id" = Uuid, Path, description = "Subscription id")),

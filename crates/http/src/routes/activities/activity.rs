@@ -129,6 +129,10 @@ pub(crate) fn document_rules(doc: &mut utoipa::openapi::OpenApi) {
     );
 }
 
+/// 策划履职活动 · Plan an activity
+///
+/// 策划一项履职活动并邀请代表参加，限工作人员。
+///
 /// Plans an activity and invites deputies (staff).
 #[utoipa::path(
     tag = "activities",
@@ -185,6 +189,10 @@ pub struct ActivityFilterParams {
     pub q: Option<String>,
 }
 
+/// 履职活动列表 · List activities
+///
+/// 列出履职活动，任何已登录用户均可调用。
+///
 /// Lists activities (anyone signed in).
 #[utoipa::path(
     tag = "activities",
@@ -215,6 +223,10 @@ pub async fn list_activities(
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, view)))
 }
 
+/// 查看履职活动 · Get an activity
+///
+/// 读取一项履职活动，任何已登录用户均可调用。
+///
 /// Reads an activity (anyone signed in).
 #[utoipa::path(
     tag = "activities",
@@ -269,6 +281,10 @@ pub struct UpdateActivityRequest {
     pub invited_deputy_ids: Option<Option<Vec<DeputyId>>>,
 }
 
+/// 修改履职活动 · Update an activity
+///
+/// 修改一项履职活动，限工作人员。
+///
 /// Changes an activity (staff).
 #[utoipa::path(
     tag = "activities",

@@ -69,6 +69,10 @@ pub struct CreateNeedRequest {
     pub contact_phone: Option<String>,
 }
 
+/// 登记需求 · Record a need
+///
+/// 在需求清单中登记一项企业或群众的需求，限工作人员。
+///
 /// Records a need (staff).
 #[utoipa::path(
     tag = "activities",
@@ -112,6 +116,10 @@ pub struct NeedFilterParams {
     pub activity_id: Option<Uuid>,
 }
 
+/// 需求清单 · List needs
+///
+/// 列出需求清单：工作人员和常委会负责人可见全部需求，代表可见对接给本人的需求。
+///
 /// The needs list: staff and leaders see every need, a deputy those
 /// matched to them.
 #[utoipa::path(
@@ -161,6 +169,10 @@ async fn load_need(
     Ok(n)
 }
 
+/// 查看需求 · Get a need
+///
+/// 读取需求清单中的一项需求。
+///
 /// Reads a need.
 #[utoipa::path(
     tag = "activities",
@@ -193,6 +205,10 @@ pub struct MatchNeedRequest {
     pub deputy_id: Option<Uuid>,
 }
 
+/// 对接需求 · Match a need
+///
+/// 将一项待对接或已对接的需求对接到某项履职活动或某位代表，限工作人员。
+///
 /// Matches an open or matched need to an activity or a deputy (staff).
 #[utoipa::path(
     tag = "activities",
@@ -260,6 +276,10 @@ pub struct CloseNeedRequest {
     pub note: Text<2000>,
 }
 
+/// 办结需求 · Close a need as met
+///
+/// 将一项已对接的需求标记为已满足并关闭；工作人员或该需求所对接的代表可调用。
+///
 /// Closes a matched need as met (staff, or the deputy it is matched to).
 #[utoipa::path(
     tag = "activities",

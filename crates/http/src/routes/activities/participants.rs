@@ -55,6 +55,10 @@ fn deputy_of(caller: &Caller) -> ApiResult<DeputyId> {
     caller.actor()?.deputy_id.ok_or_else(ApiError::forbidden)
 }
 
+/// 报名参加活动 · Sign up for an activity
+///
+/// 调用者（代表）报名参加一项履职活动；只能报名一次，且须在活动举行之前。
+///
 /// Signs the caller (a deputy) up for an activity, once, before it takes place.
 #[utoipa::path(
     tag = "activities",
@@ -82,6 +86,10 @@ pub async fn sign_up(
     Ok(HttpResponse::Ok().json(participant(&state, a.id, deputy.into()).await?))
 }
 
+/// 活动签到 · Check in at an activity
+///
+/// 调用者（代表）在履职活动当天签到，只能签到一次。签到即在调用者的履职档案中形成一条履职记录。
+///
 /// Checks the caller (a deputy) in at an activity, once, on its day. The
 /// check-in is a duty record in the caller's archive.
 #[utoipa::path(
@@ -130,6 +138,10 @@ pub struct AttendanceRecorded {
     pub already: Vec<DeputyId>,
 }
 
+/// 登记出席情况 · Record attendance
+///
+/// 登记代表出席活动的情况；限工作人员，须在活动当天或之后。
+///
 /// Records deputies' attendance (staff, on or after the activity's day).
 #[utoipa::path(
     tag = "activities",
@@ -166,6 +178,10 @@ pub async fn record_attendance(
     }))
 }
 
+/// 活动参与人员 · List an activity's participants
+///
+/// 列出一项履职活动的受邀、已报名和已签到代表。
+///
 /// Who is invited, signed up and checked in.
 #[utoipa::path(
     tag = "activities",

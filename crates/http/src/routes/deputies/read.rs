@@ -48,6 +48,10 @@ impl DeputyFilterParams {
     }
 }
 
+/// 查询代表 · List deputies
+///
+/// 列出代表，向所有人开放；个人信息的脱敏方式与查看单个代表时相同。
+///
 /// Lists deputies. Open to everyone; personal data is masked as for
 /// single deputies.
 #[utoipa::path(
@@ -167,6 +171,11 @@ impl crate::export::RowSource for DeputyRows {
     }
 }
 
+/// 导出代表 · Export deputies
+///
+/// 按列表的筛选条件和脱敏规则，将代表导出为 CSV 或 XLSX，列标题为中文，逐页流式输出。人大办可要求不
+/// 脱敏导出个人信息（`unmask=true`），审计记录会记载此操作。
+///
 /// Exports the deputies, with the list's filters and masking, as CSV or
 /// XLSX with Chinese column headers, streamed page by page. The office
 /// may ask for personal data unmasked (`unmask=true`), which the audit
@@ -237,6 +246,11 @@ pub async fn export_deputies(
     .await
 }
 
+/// 查看代表 · Get a deputy
+///
+/// 查看一名代表，向所有人开放。个人信息除代表本人外均脱敏显示；工作人员和系统管理员使用
+/// `unmask=true` 可查看原文，审计记录会记载此操作。
+///
 /// Reads a deputy. Open to everyone. Personal data is masked except for
 /// the deputy; staff and administrators see it with `unmask=true`, which
 /// the audit trail records.

@@ -57,6 +57,12 @@ pub struct TermChangeResponse {
     pub deputy_ids: Vec<Uuid>,
 }
 
+/// 换届 · Change the term of a level
+///
+/// 工作人员为某一级人大办理换届：届满一届的各项代表资格于 `ended_on` 终止，再次当选的代表于
+/// `started_on` 开始下一届任期。要么全部完成，要么全部不变。建议和议案保留其人员和历史；未再次当选
+/// 的代表仍可查阅本人的记录，但不能再提出新建议（403 `term_ended`）。
+///
 /// Changes the term of a level (staff): every membership of the ending
 /// term ends on `ended_on`, and each deputy elected again begins the next
 /// term on `started_on`. All or nothing. Suggestions and motions keep

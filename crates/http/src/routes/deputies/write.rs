@@ -125,6 +125,10 @@ impl UpdateDeputyRequest {
     }
 }
 
+/// 新增代表 · Create a deputy
+///
+/// 新增一名代表（工作人员和系统管理员）。
+///
 /// Creates a deputy (staff and administrators).
 #[utoipa::path(
     tag = "deputies",
@@ -193,6 +197,11 @@ fn not_editable(fields: &[&'static str]) -> ApiError {
     )
 }
 
+/// 修改代表 · Change a deputy
+///
+/// 修改代表信息。工作人员和系统管理员可修改所有字段（`status: inactive` 表示停用）；代表本人可修改
+/// 本人资料中的少数字段，提交其他字段的返回 422 并指明该字段。
+///
 /// Changes a deputy. Staff and administrators may change every field
 /// (`status: inactive` deactivates); a deputy may change a few fields of
 /// their own profile, and sending any other field is a 422 naming it.
@@ -270,6 +279,11 @@ pub async fn update_deputy(
     Ok(respond::changed(version, &body))
 }
 
+/// 删除代表 · Delete a deputy
+///
+/// 删除误录的代表档案（工作人员和系统管理员）。代表离任应改为设置 `status`。仍有账号关联该代表时拒
+/// 绝删除。
+///
 /// Deletes a deputy record entered in error (staff and administrators).
 /// To record that a deputy left office, set `status` instead. Refused
 /// while an account is linked to the deputy.

@@ -72,6 +72,11 @@ pub struct ProposeRequest {
     pub unit_id: Option<Uuid>,
 }
 
+/// 推荐候选项目 · Propose a candidate
+///
+/// 在征集阶段推荐候选项目：任何人（无需账号，与群众意见一样按客户端地址限制次数）、代表，
+/// 或由工作人员代为提出政府推荐的项目。
+///
 /// Proposes a candidate while the round collects: anyone (without an
 /// account, limited per client address like constituent opinions), a
 /// deputy, or staff for a government proposal.
@@ -132,6 +137,10 @@ pub struct CandidateFilterParams {
     pub status: Option<CandidateStatus>,
 }
 
+/// 候选项目列表 · List a round's candidates
+///
+/// 列出一轮票决的候选项目，所有人可查看；`status=adopted` 返回本轮确定的项目。
+///
 /// A round's candidates (everyone); `status=adopted` gives its projects.
 #[utoipa::path(
     tag = "livelihood",
@@ -177,6 +186,10 @@ pub struct CandidateDetail {
     pub project: Option<ProjectStanding>,
 }
 
+/// 查看候选项目 · Get a candidate
+///
+/// 查看一个候选项目，所有人可查看。
+///
 /// Reads a candidate (everyone).
 #[utoipa::path(
     tag = "livelihood",
@@ -228,6 +241,10 @@ pub struct ReviewRequest {
     pub unit_id: Option<Uuid>,
 }
 
+/// 初审候选项目 · Review a candidate
+///
+/// 工作人员在初审阶段决定候选项目是否入围，并说明理由；入围的候选项目须有责任单位。
+///
 /// Shortlists a candidate or not, with a reason (staff, while reviewing).
 /// A shortlisted candidate needs a responsible unit.
 #[utoipa::path(

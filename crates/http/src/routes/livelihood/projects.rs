@@ -55,6 +55,10 @@ pub struct ProgressRequest {
     pub reported_on: Option<NaiveDate>,
 }
 
+/// 报告项目进展 · Report a project's progress
+///
+/// 在实施或评议阶段，项目责任单位的用户报告项目进展。
+///
 /// Reports a project's progress (its responsible unit's users, while
 /// implementing or evaluating).
 #[utoipa::path(
@@ -101,6 +105,10 @@ pub async fn report_progress(
         .json(ProgressView::from(pr)))
 }
 
+/// 项目进展列表 · List a project's progress reports
+///
+/// 按时间先后列出项目的进展报告，所有人可查看。
+///
 /// A project's progress reports, oldest first (everyone).
 #[utoipa::path(
     tag = "livelihood",
@@ -163,6 +171,10 @@ pub struct CommentRequest {
     pub content: Text<2000>,
 }
 
+/// 评论项目 · Comment on a project
+///
+/// 在实施或评议阶段，本轮所属人大的代表对项目发表意见。
+///
 /// Comments on a project (a deputy of the round's congress, while
 /// implementing or evaluating).
 #[utoipa::path(
@@ -206,6 +218,10 @@ pub async fn add_comment(
         .json(CommentView::from(c)))
 }
 
+/// 项目意见列表 · List comments on a project
+///
+/// 列出代表对项目的意见，所有人可查看。
+///
 /// Deputies' comments on a project (everyone).
 #[utoipa::path(
     tag = "livelihood",
@@ -250,6 +266,10 @@ pub struct RatingView {
     pub rated_at: DateTime<Utc>,
 }
 
+/// 评议项目 · Rate a project
+///
+/// 在评议阶段，本轮所属人大的代表对项目评议打分，只能一次；该评议计入代表的履职记录。
+///
 /// Rates a project once (a deputy of the round's congress, while
 /// evaluating). The rating is a duty record of the deputy.
 #[utoipa::path(

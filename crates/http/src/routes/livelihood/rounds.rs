@@ -88,6 +88,10 @@ pub struct CreateRoundRequest {
     pub secret_ballot: Option<bool>,
 }
 
+/// 开启票决轮次 · Open a round
+///
+/// 工作人员开启一轮民生实事项目票决，从征集候选项目开始。
+///
 /// Opens a round (staff). It starts collecting candidates.
 #[utoipa::path(
     tag = "livelihood",
@@ -135,6 +139,10 @@ pub struct RoundFilterParams {
     pub stage: Option<RoundStage>,
 }
 
+/// 票决轮次列表 · List rounds
+///
+/// 列出各轮票决，所有人可查看（公众可推荐候选项目）。
+///
 /// Lists rounds (everyone: the public proposes candidates).
 #[utoipa::path(
     tag = "livelihood",
@@ -167,6 +175,10 @@ pub async fn list_rounds(
     })))
 }
 
+/// 查看票决轮次 · Get a round
+///
+/// 查看一轮票决，所有人可查看。
+///
 /// Reads a round (everyone).
 #[utoipa::path(
     tag = "livelihood",

@@ -78,9 +78,18 @@ macro_rules! stage_op {
 }
 
 stage_op!(
+    /// 开始初审 · Start the review
+    ///
+    /// 工作人员结束征集，由人大办对候选项目进行初审。
+    ///
     /// Ends collecting; the office reviews the candidates (staff).
     start_review, "/livelihood-rounds/{id}/start-review", rules::start_review
 );
+/// 开始票决 · Open the vote
+///
+/// 工作人员对入围的候选项目启动票决。在本轮所属人大（其层级和届次）的代表大会会议期间启动的，
+/// 票决在该次会议上进行（`congress_session_id`）。
+///
 /// Opens the vote on the shortlisted candidates (staff). Opened while a
 /// plenary session of the round's congress (its level and term) sits,
 /// the vote is held at that session (`congress_session_id`).
@@ -121,14 +130,30 @@ pub async fn start_voting(
     save_stage(&state, &caller, &before, change).await
 }
 stage_op!(
+    /// 开始评议 · Start the evaluation
+    ///
+    /// 工作人员将确定的项目转入代表评议阶段。
+    ///
     /// Moves the adopted projects to their evaluation by the deputies (staff).
     start_round_evaluation, "/livelihood-rounds/{id}/start-evaluation", rules::start_evaluation
 );
 stage_op!(
+    /// 结束票决轮次 · Close a round
+    ///
+    /// 工作人员结束本轮票决；此后不可再变更。
+    ///
     /// Closes the round (staff). Final.
     close_round, "/livelihood-rounds/{id}/close", rules::close_round
 );
 
+/// 结束投票 · Close the vote
+///
+/// 工作人员结束投票。只有本轮所属人大的在任代表超过半数投票时，
+/// 票决才有效（否则返回 409 `quorum_not_met`，投票继续）。系统对已存储的选票计票：
+/// 在获得过半数赞成（按所投选票或按全体代表计算，由本轮的 `majority` 决定）的候选项目中，
+/// 按赞成票数取前 N 项确定为项目，交由各自的责任单位实施，本轮进入实施阶段。
+/// 在末位票数相同的候选项目标记为 `tied`：计票结果冻结，由人大办通过 `break-tie` 决定。
+///
 /// Closes the vote (staff). It stands only when more than half of the
 /// serving deputies of the round's congress cast a ballot (409
 /// `quorum_not_met`, and the vote stays open). The stored ballots are
@@ -182,6 +207,11 @@ pub struct BreakTieRequest {
     pub reason: Text<2000>,
 }
 
+/// 决定末位同票 · Break a tie
+///
+/// 工作人员在实施阶段就末位同票作出决定：指定的同票候选项目确定为项目，其余同票候选项目不予确定。
+/// 该决定及其理由随本轮及其结果一并保留。
+///
 /// Decides a tie at the cut-off (staff, while implementing): the named
 /// tied candidates are adopted, the other tied ones not. The decision and
 /// its reason stay with the round and its results.
@@ -224,6 +254,10 @@ pub async fn break_tie(
 /// A step of the round, with who took it (`from_stage`, `to_stage`).
 pub type RoundTimelineItem = TimelineEntry;
 
+/// 票决轮次时间线 · List a round's timeline
+///
+/// 列出本轮票决的每一步，所有人可查看。
+///
 /// Every step of the round (everyone).
 #[utoipa::path(
     tag = "livelihood",

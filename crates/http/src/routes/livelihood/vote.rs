@@ -44,6 +44,11 @@ pub struct MarkView {
     pub choice: Choice,
 }
 
+/// 投票 · Cast a ballot
+///
+/// 本轮所属人大的在任代表在票决阶段投票，只能投一次：第二张选票返回 409，
+/// 无论两张选票到达的时间多么接近。投票计入代表的履职记录。
+///
 /// Casts the caller's ballot (a serving deputy of the round's congress,
 /// while voting), once: a second ballot is 409, however close together
 /// the two arrive. The ballot is a duty record of the deputy.
@@ -112,6 +117,10 @@ pub async fn cast_ballot(
     }
 }
 
+/// 查看本人选票 · Get my ballot
+///
+/// 本轮所属人大的在任代表查看本人的选票：投票时间，记名投票还包括其所作的选择；尚未投票时返回 404。
+///
 /// The caller's own ballot: when it was cast, and for an open ballot its
 /// marks (a serving deputy of the round's congress); 404 before voting.
 #[utoipa::path(
@@ -169,6 +178,11 @@ impl Keyed for VoterView {
     }
 }
 
+/// 投票名单 · List who voted
+///
+/// 工作人员和常委会负责人查看哪些代表已投票；仅记名投票时附其所作的选择。无记名投票时，
+/// 任何人（包括系统管理员）都无法查看谁选择了什么。
+///
 /// Who voted (staff and leaders); with their marks only when the ballot
 /// is open. For a secret ballot nobody, administrators included, can
 /// read who chose what.
@@ -249,6 +263,11 @@ pub struct ResultsResponse {
     pub tie_break: Option<String>,
 }
 
+/// 票决结果 · Get the vote's result
+///
+/// 查看票决结果，投票结束后所有人均可查看。每次都根据已存储的选票重新计票，
+/// 任何人都可核对其与确定的项目是否一致。
+///
 /// The result of the vote (everyone, once the vote is closed). It is
 /// counted afresh from the stored ballots each time, so anyone can check
 /// that it matches the projects adopted.

@@ -98,6 +98,11 @@ fn file_too_large() -> ApiError {
     )
 }
 
+/// 上传附件 · Attach a file
+///
+/// 上传附件（multipart/form-data，字段 `file`）。文件类型按内容识别；接受 20 MiB 以内的 PDF、图片和
+/// Word 文档。保存文件的 SHA-256。
+///
 /// Attaches a file (multipart/form-data, field `file`). The type is
 /// recognised from the content; PDF, images and Word documents up to
 /// 20 MiB are accepted. The SHA-256 is kept.
@@ -249,6 +254,10 @@ pub async fn upload_attachment(
         .json(AttachmentView::from(attachment)))
 }
 
+/// 查询附件 · List attachments
+///
+/// 列出建议的附件。
+///
 /// The files attached to a suggestion.
 #[utoipa::path(
     tag = "suggestions",
@@ -299,6 +308,10 @@ fn content_disposition(name: &str) -> String {
     format!("attachment; filename=\"attachment\"; filename*=UTF-8''{encoded}")
 }
 
+/// 下载附件 · Download an attachment
+///
+/// 下载建议的附件（能查看该建议的人均可）。
+///
 /// Downloads an attached file (whoever may see the suggestion).
 #[utoipa::path(
     tag = "suggestions",

@@ -11,6 +11,10 @@ pub struct CategoryRequest {
     pub name: Line<40>,
 }
 
+/// 新增建议类别 · Add a category
+///
+/// 工作人员新增一个建议类别；返回正在使用的类别。
+///
 /// Adds a suggestion category (staff); answers the categories in use.
 #[utoipa::path(
     tag = "suggestions",
@@ -42,6 +46,10 @@ pub async fn add_category(
         .json(list))
 }
 
+/// 停用建议类别 · Retire a category
+///
+/// 工作人员停用一个类别：新建议不能再使用该类别；已使用该类别的建议保持不变。
+///
 /// Retires a category (staff): new suggestions may no longer use it;
 /// suggestions that have it keep it.
 #[utoipa::path(
@@ -112,6 +120,10 @@ pub struct YearParams {
     pub year: Option<i32>,
 }
 
+/// 查询先进承办单位 · List advanced units
+///
+/// 列出在双评中被评为先进的承办单位，按年度由近及远排列。
+///
 /// Units named advanced in the double evaluation, newest year first.
 #[utoipa::path(
     tag = "suggestions",
@@ -140,6 +152,10 @@ pub async fn list_advanced_units(
     Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
 }
 
+/// 评定先进承办单位 · Name an advanced unit
+///
+/// 工作人员将某单位评为某年度的先进承办单位，并说明理由。
+///
 /// Names a unit advanced for a year, with the reason (staff).
 #[utoipa::path(
     tag = "suggestions",
@@ -182,6 +198,10 @@ pub async fn mark_advanced_unit(
         .json(AdvancedUnitView::from(saved)))
 }
 
+/// 撤销先进称号 · Withdraw an advanced title
+///
+/// 工作人员撤销某单位某年度的先进承办单位称号。
+///
 /// Withdraws a unit's advanced title for a year (staff).
 #[utoipa::path(
     tag = "suggestions",

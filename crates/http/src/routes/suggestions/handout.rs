@@ -97,6 +97,11 @@ pub struct HandOutRequest {
     pub items: Vec<BatchItem>,
 }
 
+/// 批量交办建议 · Hand out suggestions in a batch
+///
+/// 工作人员将已立案的建议成批一次交办：每一行的交办效果与 `POST /suggestions/{id}/assign` 相同；任
+/// 何一行被拒绝，则全部不予交办，返回结果以 `items[row].field` 的形式列出每个被拒绝的字段。
+///
 /// Hands registered suggestions out in one batch (staff): each row is
 /// assigned as `POST /suggestions/{id}/assign` would, and if any row is
 /// refused nothing is, and the answer names every refused field as
@@ -245,6 +250,10 @@ fn batch_refusal(e: SuggestionError) -> ApiError {
     api
 }
 
+/// 查询交办批次 · List batches
+///
+/// 工作人员和领导列出交办批次。
+///
 /// Lists the batches (staff and leaders).
 #[utoipa::path(
     tag = "suggestions",
@@ -269,6 +278,10 @@ pub async fn list_assignment_batches(
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, AssignmentBatchResponse::from)))
 }
 
+/// 查看交办批次 · Get a batch
+///
+/// 工作人员和领导查看一个交办批次；批次中的建议通过 `GET /suggestions?assignment_batch_id=…` 列出。
+///
 /// Reads a batch (staff and leaders); its suggestions are listed by
 /// `GET /suggestions?assignment_batch_id=…`.
 #[utoipa::path(
@@ -379,6 +392,11 @@ impl crate::export::RowSource for ListRows {
     }
 }
 
+/// 导出交办清单 · Export a batch's list
+///
+/// 工作人员和领导将批次的交办清单导出为 CSV 或 XLSX：列出每件建议的领衔代表、承办单位、颜色和期限，
+/// 与交办会上印发的一致。
+///
 /// The batch's list (交办清单) as CSV or XLSX (staff and leaders): each
 /// suggestion with its lead deputy, units, colour and deadlines, as
 /// printed for the meeting.

@@ -9,6 +9,10 @@ use renda_domain::suggestion::{
 
 use super::*;
 
+/// 起草建议 · Draft a suggestion
+///
+/// 代表起草一件建议；附议代表即刻可见草稿。
+///
 /// Drafts a suggestion (deputies). Co-signers see the draft at once.
 #[utoipa::path(
     tag = "suggestions",
@@ -63,6 +67,10 @@ pub async fn create_suggestion(
     ))
 }
 
+/// 修改草稿 · Change a draft
+///
+/// 领衔代表修改建议草稿，仅限草稿状态。
+///
 /// Changes a draft (its lead deputy, while it is a draft).
 #[utoipa::path(
     tag = "suggestions",
@@ -170,6 +178,10 @@ macro_rules! command {
 }
 
 command!(
+    /// 提交建议 · Submit a draft
+    ///
+    /// 领衔代表提交草稿。提交后，附议代表不能再撤回附议。
+    ///
     /// Submits a draft (its lead deputy). Co-signers can no longer withdraw.
     submit, "/suggestions/{id}/submit", EmptyRequest, "Not the lead deputy",
     SuggestionAction::EditDraft,
@@ -184,6 +196,11 @@ command!(
     }
 );
 command!(
+    /// 确认附议 · Confirm a co-signature
+    ///
+    /// 被列名的附议代表确认本人附议，仅限草稿状态。只有已确认的附议代表才计入附议，并在建议提交时获
+    /// 得履职记录；到提交时仍未答复的，不再列为附议代表。
+    ///
     /// Confirms the caller's co-signature (a named co-signer, while it is
     /// a draft). Only confirmed co-signers count and get the duty record
     /// on submission; one who has not answered by then drops out.
@@ -192,6 +209,11 @@ command!(
     |st, c, s, b| { rules::answer_co_signature(&s, true, b.note.map(String::from), &ctx(st, c)?) }
 );
 command!(
+    /// 谢绝或撤回附议 · Decline or withdraw a co-signature
+    ///
+    /// 被列名的附议代表在建议提交前谢绝附议邀请，或撤回已作出的确认。此后只有领衔代表再次将其列名，
+    /// 才能重新成为附议代表。
+    ///
     /// Declines the invitation to co-sign, or withdraws a confirmation
     /// (a named co-signer, before submission). Only the lead deputy naming
     /// them again brings them back.
@@ -200,12 +222,21 @@ command!(
     |st, c, s, b| { rules::answer_co_signature(&s, false, b.note.map(String::from), &ctx(st, c)?) }
 );
 command!(
+    /// 建议立案 · Register a suggestion
+    ///
+    /// 工作人员对已提交的建议予以立案，并编定建议编号。
+    ///
     /// Registers (立案) a submitted suggestion and gives it its number (staff).
     register, "/suggestions/{id}/register", EmptyRequest, "Not staff",
     SuggestionAction::Administer,
     |st, c, s, b| { rules::register(&s, b.note.map(String::from), &ctx(st, c)?) }
 );
 command!(
+    /// 不予立案 · Decline to register a suggestion
+    ///
+    /// 工作人员对已提交的建议不予立案，须说明理由；此为终结状态。填写 `letter_unit_id` 的，建议作为
+    /// 来信转给该单位参考（转来信），由该单位签收。
+    ///
     /// Declines to register (不予立案) a submitted suggestion, with a reason
     /// (staff). Final. With `letter_unit_id` it goes to that unit as a
     /// letter for its reference (转来信), which the unit acknowledges.
@@ -220,6 +251,11 @@ command!(
     }
 );
 command!(
+    /// 交办建议 · Assign a suggestion
+    ///
+    /// 工作人员将已立案的建议交办给主办单位和协办单位，并确定颜色和办理期限。绿色默认 30 天，黄色和
+    /// 红色默认 90 天；任何期限都不得超过交办之日起六个月；红色须指定督办领导。
+    ///
     /// Assigns a registered suggestion to a lead unit and co-units with a
     /// colour and deadline (staff). Green defaults to 30 days, yellow and red
     /// to 90; no deadline may pass six months from assignment; red needs a
@@ -254,6 +290,11 @@ command!(
     }
 );
 command!(
+    /// 分办建议 · Pass a suggestion on
+    ///
+    /// 交办时注明需要转办（`pass_on_due`）、作为主办单位的政府办公室，将建议分办给其所属的某一部
+    /// 门，可同时确定协办单位。答复期限不变；该办公室仍可阅看建议。只能分办一次。
+    ///
     /// The lead unit, a government office the suggestion was assigned to
     /// for passing on (`pass_on_due`), passes it on to one of its
     /// departments (分办), with co-units if any. The reply deadline stays;
@@ -271,6 +312,12 @@ command!(
     }
 );
 command!(
+    /// 答复建议 · Reply to a suggestion
+    ///
+    /// 主办单位正式答复建议。B 类答复会开启一项承诺事项。颜色要求面商的（默认黄色和红色），记录与领
+    /// 衔代表的面商之前，答复被拒绝（409 `consultation_required`）；仍在期限内的协办单位尚未提交协
+    /// 办意见时，答复也被拒绝（409 `co_unit_opinions_pending`）。
+    ///
     /// The lead unit's official reply. A category B reply opens a
     /// commitment. Refused (409 `consultation_required`) before a
     /// consultation with the lead deputy is recorded where the colour asks
@@ -305,12 +352,21 @@ command!(
     }
 );
 command!(
+    /// 提交协办意见 · Send a co-unit opinion
+    ///
+    /// 协办单位向主办单位提出协办意见。
+    ///
     /// A co-unit's opinion to the lead unit.
     co_unit_opinion, "/suggestions/{id}/co-unit-opinion", OpinionRequest, "Not a co-unit",
     SuggestionAction::AdviseAsCoUnit,
     |st, c, s, b| { rules::co_unit_opinion(&s, b.opinion.into(), &ctx(st, c)?) }
 );
 command!(
+    /// 评价答复 · Evaluate the reply
+    ///
+    /// 领衔代表对答复作出评价。不满意的，建议退回承办单位重新办理（默认 30 天），仅限一次；最后一轮
+    /// 重新办理后的评价即为最终评价，记录在案，由人大办办结。绿色建议评价满意的，即行办结。
+    ///
     /// The lead deputy's evaluation of the reply. Unsatisfied sends the
     /// suggestion back to the unit (rehandling, 30 days by default) once;
     /// after the last rehandling it is the final evaluation, on record, and
@@ -320,6 +376,10 @@ command!(
     |st, c, s, b| { rules::evaluate(&s, b.result, b.comment.map(String::from), &ctx(st, c)?) }
 );
 command!(
+    /// 记录上门查验 · Record an on-site verification
+    ///
+    /// 工作人员记录一次上门查验；黄色建议办结前必须有上门查验记录。
+    ///
     /// Records an on-site verification (上门查验) — required before a yellow
     /// suggestion closes (staff).
     add_verification, "/suggestions/{id}/verifications", RecordRequest, "Not staff",
@@ -327,12 +387,20 @@ command!(
     |st, c, s, b| { rules::add_record(&s, SuggestionRecordKind::Verification, record_input(b), &ctx(st, c)?) }
 );
 command!(
+    /// 记录督办情况 · Record supervision notes
+    ///
+    /// 督办领导记录督办情况（红色建议）。
+    ///
     /// Records the supervising leader's supervision notes (red).
     add_supervision_note, "/suggestions/{id}/supervision-notes", RecordRequest, "Not the supervising leader",
     SuggestionAction::Supervise,
     |st, c, s, b| { rules::add_record(&s, SuggestionRecordKind::SupervisionNote, record_input(b), &ctx(st, c)?) }
 );
 command!(
+    /// 督办领导签署 · Sign off a red suggestion
+    ///
+    /// 督办领导在答复之后签署意见（红色建议）。
+    ///
     /// The supervising leader's sign-off (red), after the reply.
     sign_off, "/suggestions/{id}/sign-off", EmptyRequest, "Not the supervising leader",
     SuggestionAction::Supervise,
@@ -345,6 +413,12 @@ command!(
     }
 );
 command!(
+    /// 办结建议 · Close a suggestion
+    ///
+    /// 工作人员办结已答复的建议，条件是领衔代表的评价已记录在案（满意、基本满意或最终评价），或其评
+    /// 价期限（`evaluation_due`）已过，此时以“未评价”办结。黄色建议须有上门查验记录，红色建议须有督
+    /// 办记录和督办领导的签署。
+    ///
     /// Closes a replied suggestion (staff) once the lead deputy's
     /// evaluation is on record (satisfied, basically satisfied, or the
     /// final one), or their time to evaluate (`evaluation_due`) has passed:
@@ -368,18 +442,31 @@ command!(
     }
 );
 command!(
+    /// 公开建议 · Publish a suggestion
+    ///
+    /// 工作人员公开已办结的建议及其答复；已公开的建议对所有人开放。
+    ///
     /// Publishes a closed suggestion with its reply; published ones are public (staff).
     publish, "/suggestions/{id}/publish", EmptyRequest, "Not staff",
     SuggestionAction::Administer,
     |st, c, s, b| { rules::publish(&s, b.note.map(String::from), &ctx(st, c)?) }
 );
 command!(
+    /// 标记优秀建议 · Mark an outstanding suggestion
+    ///
+    /// 工作人员在年度双评中将建议标记为优秀建议，或取消标记。
+    ///
     /// Marks (or unmarks) an outstanding suggestion (优秀建议) in the yearly double evaluation (staff).
     mark_outstanding, "/suggestions/{id}/outstanding", OutstandingRequest, "Not staff",
     SuggestionAction::Administer,
     |_st, _c, s, b| { rules::mark_outstanding(&s, b.outstanding, b.reason.map(String::from)) }
 );
 command!(
+    /// 申请调整或延期 · Ask for re-assignment or more time
+    ///
+    /// 主办单位申请退回建议（`reassignment`，须在交办之日起 10 日内）或申请延期（`extension`，不得
+    /// 超过交办之日起六个月），由工作人员决定。
+    ///
     /// The lead unit asks to hand the suggestion back (`reassignment`,
     /// within 10 days of assignment) or for more time (`extension`, never
     /// past six months from assignment). Staff decide.
@@ -397,6 +484,10 @@ command!(
 );
 
 command!(
+    /// 转为来信 · Pass as a letter to a unit
+    ///
+    /// 工作人员将不予立案的建议作为来信转给某一单位参考（转来信），只能转一次。该单位阅看后签收。
+    ///
     /// Passes a suggestion not registered to a unit as a letter for its
     /// reference (转来信) (staff), once. The unit reads it and acknowledges.
     pass_as_letter, "/suggestions/{id}/letter", LetterRequest, "Not staff",
@@ -407,6 +498,10 @@ command!(
     }
 );
 command!(
+    /// 签收来信 · Acknowledge a letter
+    ///
+    /// 收到转来信的单位签收来信，只能签收一次，可附备注。
+    ///
     /// The unit a letter was passed to acknowledges it, once, with an
     /// optional remark.
     acknowledge_letter, "/suggestions/{id}/letter/acknowledge", EmptyRequest, "Not the unit the letter went to",
@@ -422,6 +517,11 @@ fn record_input(b: RecordRequest) -> RecordInput {
     }
 }
 
+/// 决定单位申请 · Decide a unit's request
+///
+/// 工作人员决定承办单位的申请：批准调整的，建议交由新的主办单位办理（原主办单位保留在交办沿革中）；
+/// 批准延期的，办理期限随之变更。
+///
 /// Decides a unit's request (staff): approving a re-assignment hands the
 /// suggestion to a new lead unit (the former one stays in its lineage);
 /// approving an extension moves the deadline.
@@ -474,6 +574,10 @@ pub async fn decide_request(
     save(&state, &caller, &before, change).await
 }
 
+/// 更新承诺进展 · Update a commitment
+///
+/// 主办单位更新 B 类答复中承诺事项的进展；`fulfilled` 表示承诺已兑现，该承诺随之关闭。
+///
 /// Updates a commitment of a B reply (the lead unit); `fulfilled` closes it.
 #[utoipa::path(
     tag = "suggestions",

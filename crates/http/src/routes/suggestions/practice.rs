@@ -75,6 +75,11 @@ fn consultation_location(id: Uuid, record: Uuid) -> String {
     format!("/api/v1/suggestions/{id}/consultations/{record}")
 }
 
+/// 记录面商 · Record a consultation
+///
+/// 记录主办单位在答复前与领衔代表面商的情况。颜色要求面商的（默认黄色和红色），本轮未记录面商、或所
+/// 记录的面商被代表提出异议的，答复将被拒绝。
+///
 /// Records how the lead unit consulted the lead deputy (面商) before its
 /// reply. Where the colour asks for it (yellow and red by default) the
 /// reply is refused without one recorded in the same round and not
@@ -138,6 +143,10 @@ async fn consultation_of(state: &AppState, id: Uuid, record: Uuid) -> ApiResult<
         .ok_or_else(ApiError::not_found)
 }
 
+/// 查询面商记录 · List consultations
+///
+/// 列出建议的面商记录，按时间由早到晚（相关各方可查：代表、承办单位、人大办）。
+///
 /// The consultations recorded on a suggestion, oldest first (those
 /// involved: the deputies, the units, the office).
 #[utoipa::path(
@@ -167,6 +176,10 @@ pub async fn list_consultations(
     Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
 }
 
+/// 查看面商记录 · Get a consultation
+///
+/// 查看一条面商记录。
+///
 /// One consultation record.
 #[utoipa::path(
     tag = "suggestions",
@@ -188,6 +201,11 @@ pub async fn get_consultation(
     Ok(HttpResponse::Ok().json(consultation_of(&state, s.id, record).await?))
 }
 
+/// 确认或异议面商 · Confirm or dispute a consultation
+///
+/// 领衔代表对面商记录予以确认或提出异议，只能一次。被提出异议的面商不计入该答复的面商，也不计入面商
+/// 率。
+///
 /// The lead deputy confirms or disputes a consultation record, once. A
 /// disputed one does not count toward the reply's consultation, nor in
 /// the consultation rate.
@@ -226,6 +244,11 @@ pub async fn respond_to_consultation(
     Ok(HttpResponse::Ok().json(consultation_of(&state, id, record).await?))
 }
 
+/// 领导批示 · Add an instruction
+///
+/// 领导对草稿以外的建议作出批示，任何领导均可。人大办和办理该建议的承办单位可阅看批示；时间线上只记
+/// 载有过批示。
+///
 /// A leader's instruction (批示) on a suggestion past its draft (any
 /// leader). The office and the units handling it read it; the timeline
 /// says only that one was given.
@@ -274,6 +297,10 @@ pub async fn add_instruction(
         .json(given))
 }
 
+/// 查询领导批示 · List instructions
+///
+/// 列出建议上的领导批示，按时间由早到晚（人大办、领导和办理该建议的承办单位可查）。
+///
 /// The leaders' instructions on a suggestion, oldest first (the office,
 /// leaders and the units handling it).
 #[utoipa::path(

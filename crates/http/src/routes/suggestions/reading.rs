@@ -39,6 +39,11 @@ pub struct SuggestionFilterParams {
     pub outstanding: Option<bool>,
 }
 
+/// 查询建议列表 · List suggestions
+///
+/// 列出调用者可见的建议：代表可见本人领衔和附议的建议，工作人员和领导可见所有已提交的建议，承办单位
+/// 可见交办给本单位的建议，所有人均可见已公开的建议。
+///
 /// Lists the suggestions the caller may see: deputies their own and those
 /// they co-sign, staff and leaders every submitted one, units those
 /// assigned to them, everyone the published ones.
@@ -205,6 +210,11 @@ impl crate::export::RowSource for SuggestionRows {
     }
 }
 
+/// 导出建议 · Export suggestions
+///
+/// 按列表的筛选条件，将调用者可见的建议导出为 CSV（带字节顺序标记的 UTF-8）或 XLSX，列标题为中文。
+/// 数据逐页读取，因此无论导出多少条，内存中只保留一页。
+///
 /// Exports the suggestions the caller may see, with the list's filters,
 /// as CSV (UTF-8 with a byte-order mark) or XLSX, with Chinese column
 /// headers. Rows are read page by page, so an export of any size holds
@@ -256,6 +266,10 @@ pub async fn export_suggestions(
     .await
 }
 
+/// 查看建议 · Get a suggestion
+///
+/// 查看调用者可见的一件建议（不可见则返回 404）。
+///
 /// Reads a suggestion the caller may see (404 otherwise).
 #[utoipa::path(
     tag = "suggestions",
@@ -284,6 +298,10 @@ pub async fn get_suggestion(
     ))
 }
 
+/// 查询建议类别 · List categories
+///
+/// 列出正在使用的建议类别。
+///
 /// The suggestion categories in use.
 #[utoipa::path(
     tag = "suggestions",

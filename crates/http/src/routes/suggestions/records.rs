@@ -148,26 +148,50 @@ macro_rules! sub_list {
 }
 
 sub_list!(
+    /// 查询办理时间线 · List the timeline
+    ///
+    /// 列出建议办理的每一步及其操作人。
+    ///
     /// Every step of the suggestion's handling, with who took it.
     list_timeline, "/suggestions/{id}/timeline", TimelineItem, |st, id| st.store.suggestion_timeline(id)
 );
 sub_list!(
+    /// 查询答复函 · List replies
+    ///
+    /// 按轮次列出每一份答复函。
+    ///
     /// Every reply letter, by round.
     list_replies, "/suggestions/{id}/replies", ReplyView, |st, id| st.store.suggestion_replies(id)
 );
 sub_list!(
+    /// 查询查验与督办记录 · List verifications and notes
+    ///
+    /// 列出上门查验记录和督办记录。
+    ///
     /// On-site verifications and supervision notes.
     list_records, "/suggestions/{id}/records", RecordView, |st, id| st.store.suggestion_records(id, None)
 );
 sub_list!(
+    /// 查询单位申请 · List unit requests
+    ///
+    /// 列出承办单位申请调整或延期的记录及其决定。
+    ///
     /// Units' requests for re-assignment or extension, with decisions.
     list_requests, "/suggestions/{id}/requests", RequestView, |st, id| st.store.suggestion_requests(id)
 );
 sub_list!(
+    /// 查询承诺事项 · List commitments
+    ///
+    /// 列出 B 类答复的承诺事项及其进展。
+    ///
     /// Commitments of B replies and their progress.
     list_commitments, "/suggestions/{id}/commitments", CommitmentView, |st, id| st.store.suggestion_commitments(id)
 );
 sub_list!(
+    /// 查询主办单位沿革 · List lead units
+    ///
+    /// 按顺序列出先后承办该建议的主办单位（调整交办的沿革）。
+    ///
     /// The lead units that held the suggestion, in order (re-assignment lineage).
     list_assignments, "/suggestions/{id}/assignments", AssignmentView, |st, id| st.store.suggestion_assignments(id)
 );

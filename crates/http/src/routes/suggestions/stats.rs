@@ -103,6 +103,11 @@ async fn summary_lines(
         .await?)
 }
 
+/// 建议办理情况汇总表 · Get the unit summary
+///
+/// 承办单位据以报告的建议办理情况汇总表：按主办单位列出交办、已答复、按时答复和逾期的件数，最近一次
+/// 答复按 A/B/C 类的件数，以及代表的评价。人大办和领导可见所有单位，承办单位只见本单位一行。
+///
 /// The summary table units report on (建议办理情况汇总表): per lead unit,
 /// suggestions assigned, replied, replied on time and overdue, the latest
 /// replies by category A/B/C, and the deputies' evaluations. The office
@@ -175,6 +180,10 @@ impl crate::export::RowSource for SummaryRows {
     }
 }
 
+/// 导出办理情况汇总表 · Export the unit summary
+///
+/// 将建议办理情况汇总表导出为 CSV 或 XLSX，列标题为中文。
+///
 /// The summary table as CSV or XLSX, with Chinese column headers.
 #[utoipa::path(
     tag = "suggestions",
@@ -267,6 +276,11 @@ pub struct UnitStatsView {
     pub satisfaction_rate: Option<f64>,
 }
 
+/// 建议统计 · Get suggestion statistics
+///
+/// 工作人员和领导查询建议统计：按状态、颜色、类别和单位统计件数，以及按时答复率和满意率。统计数据至
+/// 多每隔几秒计算一次，其间从内存中提供。
+///
 /// Statistics of suggestions (staff and leaders): counts by status,
 /// colour, category and unit, on-time reply and satisfaction rates. The
 /// figures are computed at most every few seconds and served from memory

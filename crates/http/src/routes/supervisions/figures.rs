@@ -65,6 +65,11 @@ fn ratio(n: u64, d: u64) -> Option<f64> {
     })
 }
 
+/// 监督工作统计 · Get supervision statistics
+///
+/// 工作人员和常委会负责人查看监督工作统计：按阶段和监督方式统计的监督事项数、
+/// 按期整改情况和满意度测评结果。
+///
 /// Statistics of supervision (staff and leaders): items by stage and
 /// method, on-time rectification, satisfaction results.
 #[utoipa::path(
@@ -159,6 +164,11 @@ pub struct ObserverRecordResponse {
     pub opinions_pending: u64,
 }
 
+/// 观察员年度履职记录 · Get an observer's record
+///
+/// 查看观察员某一年度的履职记录：分配其参与的监督事项，以及其所提观察意见和其中被采纳的件数。
+/// 人大办、常委会负责人和观察员本人可查看。
+///
 /// An observer's record for a year: the items they are assigned to and
 /// their observation opinions with how many were adopted (the office,
 /// leaders and the observer).

@@ -24,6 +24,11 @@ pub struct SupervisionFilterParams {
     pub q: Option<String>,
 }
 
+/// 监督事项列表 · List supervision items
+///
+/// 列出调用者可见的监督事项：工作人员和常委会负责人可见全部；被监督单位可见监督本单位的事项；
+/// 代表可见其参与的事项；观察员可见分配给本人的事项；所有人可见已公开的事项。
+///
 /// Lists the items the caller may see: staff and leaders all, a unit
 /// those supervising it, deputies those they take part in, observers
 /// those they are assigned to, everyone the published ones.
@@ -192,6 +197,10 @@ impl crate::export::RowSource for SupervisionRows {
     }
 }
 
+/// 导出监督事项 · Export supervision items
+///
+/// 按列表的筛选条件，将调用者可见的监督事项导出为带中文表头的 CSV 或 XLSX 文件。
+///
 /// Exports the supervision items the caller may see, with the list's
 /// filters, as CSV or XLSX with Chinese column headers.
 #[utoipa::path(
@@ -338,6 +347,10 @@ impl crate::export::RowSource for ObservationRows {
     }
 }
 
+/// 导出观察意见 · Export observers' opinions
+///
+/// 人大办和常委会负责人将所有监督事项上的观察员观察意见导出为带中文表头的 CSV 或 XLSX 文件。
+///
 /// Exports the observers' opinions on every supervision item (the office
 /// and leaders), as CSV or XLSX with Chinese column headers.
 #[utoipa::path(
@@ -386,6 +399,10 @@ pub async fn export_observations(
     .await
 }
 
+/// 查看监督事项 · Get a supervision item
+///
+/// 读取调用者可见的一个监督事项；不可见时返回 404。
+///
 /// Reads an item the caller may see (404 otherwise).
 #[utoipa::path(
     tag = "supervision",

@@ -11,6 +11,11 @@ pub struct AssignObserverRequest {
     pub observer_id: Uuid,
 }
 
+/// 分配观察员 · Assign an observer
+///
+/// 工作人员在监督事项办结前为其分配一名在任观察员。已申报与该事项某一被监督单位存在关联的观察员，
+/// 予以拒绝。
+///
 /// Assigns an active observer to the item (staff, before it closes). An
 /// observer with a declared tie to one of the item's bodies is refused.
 #[utoipa::path(
@@ -44,6 +49,10 @@ pub async fn assign_observer(
     respond_item(&state, s).await
 }
 
+/// 移出观察员 · Remove an observer
+///
+/// 工作人员将观察员从监督事项中移出；其观察意见仍保留在案。
+///
 /// Removes an observer from the item (staff). Their opinions stay on record.
 #[utoipa::path(
     tag = "supervision",
@@ -111,6 +120,10 @@ pub struct ObservationRequest {
     pub content: Text<10000>,
 }
 
+/// 提交观察意见 · File an observation opinion
+///
+/// 分配到该监督事项的观察员在事项办结前提交观察意见。
+///
 /// Files an observation opinion (an observer assigned to the item, until it closes).
 #[utoipa::path(
     tag = "supervision",
@@ -194,6 +207,10 @@ pub(crate) fn document_rules(doc: &mut utoipa::openapi::OpenApi) {
     );
 }
 
+/// 决定是否采纳观察意见 · Decide on an observation opinion
+///
+/// 工作人员将观察意见标记为采纳，或标记为不予采纳并说明理由；只能决定一次。
+///
 /// Marks an observation opinion adopted or not adopted with a reason (staff). Once.
 #[utoipa::path(
     tag = "supervision",

@@ -89,6 +89,11 @@ pub struct DeliberationOpinionRequest {
     pub problems: Vec<Text<2000>>,
 }
 
+/// 印发审议意见 · Issue a deliberation opinion
+///
+/// 工作人员向被监督单位印发审议意见及其问题清单：在审议阶段印发，
+/// 或在满意度测评不满意后于整改阶段作为跟进意见印发。
+///
 /// Issues a deliberation opinion with its problem list to a body (staff;
 /// while deliberating, or rectifying for a follow-up after an unsatisfied
 /// vote).
@@ -204,6 +209,10 @@ pub struct ReportRequest {
     pub answers: Vec<AnswerBody>,
 }
 
+/// 提交整改报告 · Submit a rectification report
+///
+/// 被监督单位的用户在整改阶段，就发给本单位的审议意见提交整改报告。
+///
 /// Submits the body's rectification report on an opinion addressed to it
 /// (its unit users, while rectifying).
 #[utoipa::path(
@@ -313,6 +322,10 @@ async fn save_problem(
     Ok(HttpResponse::Ok().json(ProblemView::from(stored)))
 }
 
+/// 问题销号 · Close a problem off
+///
+/// 被监督单位作出答复后，工作人员在整改阶段将问题销号。
+///
 /// Closes a problem off (销号) after the body's answer (staff, while rectifying).
 #[utoipa::path(
     tag = "supervision",
@@ -341,6 +354,10 @@ pub async fn close_off_problem(
     save_problem(&state, &caller, &before, problem_id, change).await
 }
 
+/// 退回问题 · Send a problem back
+///
+/// 工作人员在整改阶段将问题退回被监督单位，并说明理由。
+///
 /// Sends a problem back to the body with a reason (staff, while rectifying).
 #[utoipa::path(
     tag = "supervision",

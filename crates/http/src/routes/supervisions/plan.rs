@@ -51,6 +51,10 @@ pub struct CreateSupervisionRequest {
     pub laws: Vec<Line<200>>,
 }
 
+/// 计划监督事项 · Plan a supervision item
+///
+/// 工作人员新建监督事项，其初始阶段为 `planned`（计划）。
+///
 /// Plans a supervision item (staff). It starts `planned`.
 #[utoipa::path(
     tag = "supervision",
@@ -140,6 +144,10 @@ pub struct UpdateSupervisionRequest {
     pub laws: Option<Option<Vec<Line<200>>>>,
 }
 
+/// 修改监督事项 · Change a supervision item
+///
+/// 工作人员修改监督事项。
+///
 /// Changes an item (staff).
 #[utoipa::path(
     tag = "supervision",

@@ -50,6 +50,10 @@ pub struct InvestigationRecordRequest {
     pub findings: Text<10000>,
 }
 
+/// 记录调查活动 · Record a visit, inspection or hearing
+///
+/// 工作人员在调查或审议阶段记录一次视察、检查或听证。
+///
 /// Records a visit, inspection or hearing (staff, while investigating or deliberating).
 #[utoipa::path(
     tag = "supervision",
@@ -147,6 +151,11 @@ pub struct InquiryRequest {
     pub answer: Option<Text<10000>>,
 }
 
+/// 记录专题询问 · Record an inquiry question
+///
+/// 工作人员在调查或审议阶段记录专题询问中的一个提问及其答复；
+/// 仅限监督方式含 special_inquiry（专题询问）的事项。
+///
 /// Records a question of the special inquiry and its answer (staff; items
 /// with the special_inquiry method, while investigating or deliberating).
 #[utoipa::path(

@@ -56,6 +56,11 @@ impl From<renda_domain::supervision::Vote> for VoteView {
     }
 }
 
+/// 满意度测评投票 · Cast a satisfaction vote
+///
+/// 在测评阶段，该事项登记出席会议的常委会组成人员在本轮投出满意度测评票（否则返回 409
+/// `not_present`）。每位组成人员每轮一票；选票不向任何人显示，只公布计票结果。
+///
 /// Casts the caller's satisfaction vote in the current round (a committee
 /// member of the item recorded present at the meeting, while evaluating;
 /// else 409 `not_present`). One vote per member and round; ballots are
@@ -121,6 +126,10 @@ pub async fn cast_vote(
     }
 }
 
+/// 查看本人测评票 · Get my vote
+///
+/// 该事项的常委会组成人员查看本人在本轮的测评票；尚未投票时返回 404。
+///
 /// The caller's own vote in the item's current round (a committee member
 /// of the item); 404 before voting.
 #[utoipa::path(
@@ -226,6 +235,11 @@ fn attendance_view(item: &SupervisionItem, a: Option<rules::Attendance>) -> Meet
     }
 }
 
+/// 登记会议出席 · Record meeting attendance
+///
+/// 工作人员在测评阶段登记本轮表决会议出席的常委会组成人员；新登记替换此前的登记。只有出席者投票，
+/// 且出席者超过半数时测评才有效。
+///
 /// Records who of the committee members is present at the meeting that
 /// votes in the current round (staff, while evaluating); a new record
 /// replaces the earlier one. Only those present vote, and the vote stands
@@ -264,6 +278,10 @@ pub async fn record_meeting_attendance(
     Ok(HttpResponse::Ok().json(attendance_view(&s, a)))
 }
 
+/// 查看会议出席 · Get meeting attendance
+///
+/// 查看本轮表决会议的出席情况；可查看该监督事项者均可查看。
+///
 /// The attendance of the current round's meeting (those who read the item).
 #[utoipa::path(
     tag = "supervision",
