@@ -549,7 +549,7 @@ async fn secrets_and_personal_data_stay_out_of_the_log() {
     let left: serde_json::Value = r.json().await.unwrap();
     let code = left["receipt_code"].as_str().unwrap().to_owned();
     let r = http
-        .get(format!("{base}/api/v1/constituent-opinions/receipt/{code}"))
+        .get(format!("{base}/api/v1/constituent-opinion-receipts/{code}"))
         .send()
         .await
         .unwrap();

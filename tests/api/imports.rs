@@ -100,6 +100,18 @@ async fn a_unit_import_with_bad_rows_changes_nothing_and_names_each() {
     assert_eq!(count(&app, "/api/v1/units", &staff).await, before);
 
     let good = "名称,类型,联系人\n区民政局,政府部门,赵磊\n区住建局,government_department,\n";
+    // Sent as `application/octet-stream`, as generated clients send a
+    // file, a CSV file reads as CSV.
+    let octets = upload(
+        &app,
+        "/api/v1/units/import?dry_run=true",
+        &staff,
+        "application/octet-stream",
+        good.as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(octets.ok(200)["rows"], 2, "{}", octets.text);
+    assert_eq!(octets.body["created"], 0);
     let ok = upload(
         &app,
         "/api/v1/units/import",
@@ -287,6 +299,17 @@ async fn a_deputy_import_from_a_spreadsheet_is_all_or_nothing() {
             "第十八届",
         ),
     ]);
+    // Sent as `application/octet-stream`, a workbook reads as XLSX.
+    let octets = upload(
+        &app,
+        "/api/v1/deputies/import?dry_run=true",
+        &staff,
+        "application/octet-stream",
+        good.clone(),
+    )
+    .await;
+    assert_eq!(octets.ok(200)["rows"], 2, "{}", octets.text);
+    assert_eq!(count(&app, "/api/v1/deputies", &staff).await, before);
     let ok = upload(&app, "/api/v1/deputies/import", &staff, XLSX, good).await;
     assert_eq!(ok.ok(200)["created"], 2, "{}", ok.text);
     assert_eq!(count(&app, "/api/v1/deputies", &staff).await, before + 2);

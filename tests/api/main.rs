@@ -17,6 +17,7 @@ mod deputies;
 mod errors;
 mod export;
 mod gateways;
+mod generators;
 mod handout;
 mod health;
 mod idempotency;

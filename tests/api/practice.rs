@@ -970,7 +970,7 @@ async fn the_handling_figures_count_each_suggestion_once_by_one_definition() {
         .app
         .request(
             reqwest::Method::GET,
-            &format!("/api/v1/suggestions/handling-report/{year}.xlsx"),
+            &format!("/api/v1/suggestions/handling-report.xlsx?year={year}"),
             Some(&o.staff),
         )
         .send()
@@ -1002,7 +1002,7 @@ async fn the_handling_figures_count_each_suggestion_once_by_one_definition() {
         .app
         .request(
             reqwest::Method::GET,
-            &format!("/api/v1/suggestions/handling-report/{year}.docx"),
+            &format!("/api/v1/suggestions/handling-report.docx?year={year}"),
             Some(&o.staff),
         )
         .send()
@@ -1020,11 +1020,23 @@ async fn the_handling_figures_count_each_suggestion_once_by_one_definition() {
     assert!(doc.contains("区民政局") && doc.contains("区住建局"));
     o.app
         .get(
-            &format!("/api/v1/suggestions/handling-report/{year}.pdf"),
+            &format!("/api/v1/suggestions/handling-report.pdf?year={year}"),
             Some(&o.staff),
         )
         .await
         .problem(404, "not_found");
+    // The year is asked for, and must be one the congress could have.
+    for query in ["", "?year=1800", "?year=二〇二六"] {
+        let a = o
+            .app
+            .get(
+                &format!("/api/v1/suggestions/handling-report.xlsx{query}"),
+                Some(&o.staff),
+            )
+            .await;
+        a.problem(422, "validation_failed");
+        assert_eq!(a.fields(), ["year"], "{query}: {}", a.text);
+    }
 
     // A database whose figures were never counted (one upgraded from
     // before them) counts them once when opened.

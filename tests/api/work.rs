@@ -242,7 +242,7 @@ async fn an_anonymous_opinion_is_followed_by_receipt_and_becomes_a_suggestion() 
         async move {
             app.get(
                 &format!(
-                    "/api/v1/constituent-opinions/receipt/{}",
+                    "/api/v1/constituent-opinion-receipts/{}",
                     c.replace(' ', "%20")
                 ),
                 None,
@@ -417,7 +417,7 @@ async fn a_forwarded_opinion_is_answered_by_its_unit_only() {
     .problem(409, "invalid_state");
     let f = app
         .get(
-            &format!("/api/v1/constituent-opinions/receipt/{code}"),
+            &format!("/api/v1/constituent-opinion-receipts/{code}"),
             None,
         )
         .await;

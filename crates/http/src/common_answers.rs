@@ -141,6 +141,44 @@ fn common_answers() -> Vec<(&'static str, &'static str, error::ApiError)> {
     ]
 }
 
+/// An example problem of a status, for an answer written beside its
+/// operation: the common answer of that status, else the problem the
+/// status stands for (403 not allowed, 409 a state that does not allow
+/// the operation).
+pub(crate) fn example_for_status(status: u16) -> Option<serde_json::Value> {
+    use error::{ApiError, Msg};
+    use renda_domain::Code;
+    let problem = match status {
+        400 => {
+            common_answers()
+                .into_iter()
+                .find(|(name, _, _)| *name == "MalformedRequest")?
+                .2
+        }
+        403 => ApiError::forbidden(),
+        409 => ApiError::conflict(
+            Code::InvalidState,
+            Msg::new(
+                "当前状态不允许此操作",
+                "The current state does not allow this operation",
+            ),
+        ),
+        422 => {
+            common_answers()
+                .into_iter()
+                .find(|(name, _, _)| *name == "InvalidFields")?
+                .2
+        }
+        _ => {
+            common_answers()
+                .into_iter()
+                .find(|(_, _, p)| p.status.as_u16() == status)?
+                .2
+        }
+    };
+    serde_json::to_value(problem.problem(error::Lang::Zh)).ok()
+}
+
 /// A reference to one of the [`common_answers`].
 fn common_response(name: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Response> {
     utoipa::openapi::RefOr::Ref(utoipa::openapi::Ref::new(format!(

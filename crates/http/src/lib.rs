@@ -9,6 +9,7 @@ pub mod error;
 pub mod etag;
 pub mod export;
 pub mod extract;
+mod finish;
 pub mod hashing;
 mod json;
 pub mod middleware;
@@ -43,7 +44,11 @@ pub use state::AppState;
 #[openapi(
     info(
         title = "renda API",
-        description = "The open API of a local People's Congress (人大): deputies, handling units, \
+        description = "地方人大工作的开放接口：代表、承办单位、代表建议、监督、观察员、民生实事项目票决、代表联络站与履职记录。\n\n\
+错误为 RFC 9457 `application/problem+json`，带稳定的 `code`；文字默认中文，`Accept-Language: en` 时为英文。\
+集合以 `limit` 和不透明的 `cursor` 分页，并支持 `modified_since`、`include_deleted` 增量同步。单个资源带 `ETag`：\
+`PATCH`、`DELETE` 遵守 `If-Match`，`GET` 遵守 `If-None-Match`，`POST` 遵守 `Idempotency-Key`。\n\n\
+The open API of a local People's Congress (人大): deputies, handling units, \
 suggestions, supervision, observers, livelihood-project voting, liaison stations and duty records.\n\n\
 Errors are RFC 9457 `application/problem+json` with a stable `code`; text is Chinese by default and \
 English with `Accept-Language: en`. Collections page with `limit` and an opaque `cursor`, and take \
@@ -51,29 +56,30 @@ English with `Accept-Language: en`. Collections page with `limit` and an opaque 
 `ETag`; `PATCH` and `DELETE` honour `If-Match`, `GET` honours `If-None-Match`, and `POST` honours \
 `Idempotency-Key`.",
         version = "1.0.0",
+        contact(name = "renda 项目组 · the renda maintainers"),
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
-    servers((url = "/", description = "This server")),
+    servers((url = "/", description = "本服务器 · This server")),
     tags(
-        (name = "auth", description = "Signing in and out"),
-        (name = "me", description = "The caller's own account"),
-        (name = "users", description = "User accounts (administrators)"),
-        (name = "clients", description = "Service clients (OA systems) using the OAuth 2.0 client credentials grant (administrators)"),
-        (name = "webhooks", description = "Webhook subscriptions: signed event deliveries with a delivery log and replay"),
-        (name = "units", description = "Handling units (承办单位)"),
-        (name = "deputies", description = "Deputies (人大代表): profiles, memberships, three links"),
-        (name = "suggestions", description = "Deputies' suggestions (代表建议) and their handling under three-colour management"),
-        (name = "observers", description = "Observers (观察员): outside professionals in supervision"),
-        (name = "congress", description = "Sessions of the congress (人民代表大会会议): planned, opened and closed by the congress office"),
-        (name = "motions", description = "Motions (议案) of a session: drafted and jointly signed by deputies or put by a delegation, registered by the office, decided by the presidium (on the agenda, as a suggestion, or not accepted)"),
-        (name = "stations", description = "Liaison stations (代表之家、联络站、联系点) and reception days"),
-        (name = "constituent-opinions", description = "Constituent opinions (群众意见), followed by receipt code"),
-        (name = "activities", description = "Deputies' activities (履职活动) and the needs list (需求清单)"),
-        (name = "livelihood", description = "Livelihood projects voted by deputies (民生实事项目票决)"),
-        (name = "duties", description = "Duty records and the yearly duty archive (履职档案)"),
-        (name = "supervision", description = "Supervision of government (监督): the yearly plan and each item's closed loop"),
-        (name = "audit", description = "The append-only audit trail: the audit administrator's"),
-        (name = "security", description = "The security policy: the security administrator's"),
+        (name = "auth", description = "登录与退出 · Signing in and out"),
+        (name = "me", description = "本人账号、待办与通知 · The caller's own account, tasks and notifications"),
+        (name = "users", description = "用户账号（系统管理员） · User accounts (administrators)"),
+        (name = "clients", description = "以 OAuth 2.0 客户端凭据接入的服务客户端（OA 系统），由系统管理员管理 · Service clients (OA systems) using the OAuth 2.0 client credentials grant (administrators)"),
+        (name = "webhooks", description = "Webhook 订阅：签名的事件投递，附投递记录与重放 · Webhook subscriptions: signed event deliveries with a delivery log and replay"),
+        (name = "units", description = "承办单位 · Handling units"),
+        (name = "deputies", description = "人大代表：履历、任职、“三联” · Deputies: profiles, memberships, three links"),
+        (name = "suggestions", description = "代表建议及其三色管理下的办理 · Deputies' suggestions and their handling under three-colour management"),
+        (name = "observers", description = "观察员：参与监督的外部专业人士 · Observers: outside professionals in supervision"),
+        (name = "congress", description = "人民代表大会会议：由人大办筹备、开幕、闭幕 · Sessions of the congress: planned, opened and closed by the congress office"),
+        (name = "motions", description = "会议议案：代表联名起草或代表团提出，人大办登记，主席团决定（列入议程、作为建议处理或不予列入） · Motions of a session: drafted and jointly signed by deputies or put by a delegation, registered by the office, decided by the presidium (on the agenda, as a suggestion, or not accepted)"),
+        (name = "stations", description = "代表之家、联络站、联系点与接待日 · Liaison stations and reception days"),
+        (name = "constituent-opinions", description = "群众意见，凭回执码跟进 · Constituent opinions, followed by receipt code"),
+        (name = "activities", description = "代表履职活动与需求清单 · Deputies' activities and the needs list"),
+        (name = "livelihood", description = "民生实事项目代表票决 · Livelihood projects voted by deputies"),
+        (name = "duties", description = "履职记录与年度履职档案 · Duty records and the yearly duty archive"),
+        (name = "supervision", description = "监督：年度计划与每个事项的闭环 · Supervision of government: the yearly plan and each item's closed loop"),
+        (name = "audit", description = "只增不改的审计记录，由审计管理员查看 · The append-only audit trail: the audit administrator's"),
+        (name = "security", description = "安全策略，由安全管理员管理 · The security policy: the security administrator's"),
     ),
     modifiers(&BearerScheme)
 )]
@@ -344,7 +350,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The OpenAPI document as served and committed: pretty JSON with a final
 /// newline.
 pub fn openapi_json() -> String {
-    let mut s = openapi().to_pretty_json().unwrap_or_else(|_| "{}".into());
+    let mut doc = serde_json::to_value(openapi()).unwrap_or_default();
+    finish::finish(&mut doc);
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
     s.push('\n');
     s
 }

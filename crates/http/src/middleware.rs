@@ -73,9 +73,11 @@ pub async fn request_context(
     let method = req.method().clone();
     // The path only: query strings may carry search terms about people.
     // Receipt codes are secrets and stay out of the log.
-    let path = match req.path().split_once("/receipt/") {
-        Some((head, _)) => format!("{head}/receipt/***"),
-        None => req.path().to_owned(),
+    const RECEIPTS: &str = "/api/v1/constituent-opinion-receipts/";
+    let path = if req.path().starts_with(RECEIPTS) {
+        format!("{RECEIPTS}***")
+    } else {
+        req.path().to_owned()
     };
     let is_api = path.starts_with("/api/") || path == "/healthz" || path == "/readyz";
     let events = req

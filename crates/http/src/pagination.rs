@@ -179,7 +179,10 @@ pub struct Tombstone {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A live object or a tombstone.
+/// A live object or a tombstone. In the document the item refers to the
+/// object's own schema, and `deleted` tells the two apart (see
+/// `finish`): in a list, a live object says `"deleted": false`
+/// ([`ListResponse`] writes its items so).
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum Item<T> {
@@ -187,9 +190,38 @@ pub enum Item<T> {
     Deleted(Tombstone),
 }
 
+/// Writes a page's items, each live object with `"deleted": false`
+/// after its own fields.
+fn items_marked<T: Serialize, S: serde::Serializer>(
+    items: &[Item<T>],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    /// The object's fields, then `deleted`.
+    #[derive(Serialize)]
+    struct Live<'a, T> {
+        #[serde(flatten)]
+        object: &'a T,
+        deleted: bool,
+    }
+    let mut seq = s.serialize_seq(Some(items.len()))?;
+    for item in items {
+        match item {
+            Item::Live(object) => seq.serialize_element(&Live {
+                object,
+                deleted: false,
+            })?,
+            Item::Deleted(t) => seq.serialize_element(t)?,
+        }
+    }
+    seq.end()
+}
+
 /// One page of a collection.
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(bound(serialize = "T: Serialize"))]
 pub struct ListResponse<T> {
+    #[serde(serialize_with = "items_marked")]
     pub items: Vec<Item<T>>,
     /// Pass as `cursor` to get the next page; `null` on the last page.
     pub next_cursor: Option<String>,

@@ -50,13 +50,17 @@ impl RouteTable {
                     "get", "put", "post", "delete", "options", "head", "patch", "trace",
                 ] {
                     let Some(op) = item.get(m) else { continue };
-                    // An operation without `security`, or with an empty
-                    // requirement among its alternatives, serves anyone.
+                    // An operation without `security`, with none listed
+                    // (`[]`), or with an empty requirement among its
+                    // alternatives, serves anyone.
                     let anonymous = match op.get("security").and_then(|s| s.as_array()) {
                         None => true,
-                        Some(reqs) => reqs
-                            .iter()
-                            .any(|r| r.as_object().is_some_and(|o| o.is_empty())),
+                        Some(reqs) => {
+                            reqs.is_empty()
+                                || reqs
+                                    .iter()
+                                    .any(|r| r.as_object().is_some_and(|o| o.is_empty()))
+                        }
                     };
                     ops.push(Op {
                         method: m.to_ascii_uppercase(),
@@ -153,7 +157,7 @@ mod tests {
             "/api/v1/units/{id}": {"get": {}, "patch": {}, "delete": {}},
             "/api/v1/units/export.{format}": {"get": {}},
             "/api/v1/deputies": {"get": {"security": [{}, {"bearer": []}]}},
-            "/api/v1/auth/login": {"post": {"security": [{}]}}
+            "/api/v1/auth/login": {"post": {"security": []}}
         }}"#;
         let t = RouteTable::from_openapi(doc);
         assert_eq!(t.allow("/api/v1/units"), "GET, HEAD, POST");

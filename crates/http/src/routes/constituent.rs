@@ -272,6 +272,11 @@ pub struct SubmitOpinionRequest {
     pub phone: Option<String>,
 }
 
+/// 提交群众意见 · Submit an opinion
+///
+/// 留下一条群众意见，任何人均可提交，无需账号。响应中附有回执码，凭码可跟踪办理进度。未登录时，
+/// 每个客户端地址十分钟内可提交的条数有限，超出即返回 429，并附 `Retry-After`。
+///
 /// Leaves an opinion (anyone; no account needed). The answer carries a
 /// receipt code to follow it with. Without an account, each client
 /// address may leave a limited number in ten minutes (429 with
@@ -324,7 +329,7 @@ pub async fn submit_opinion(
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
-            format!("/api/v1/constituent-opinions/receipt/{code}"),
+            format!("/api/v1/constituent-opinion-receipts/{code}"),
         ))
         .json(SubmittedOpinion {
             receipt_code: code,
@@ -332,6 +337,10 @@ pub async fn submit_opinion(
         }))
 }
 
+/// 凭回执码查询意见 · Follow an opinion by receipt code
+///
+/// 凭回执码跟踪一条群众意见的办理进度，任何人均可调用。
+///
 /// Follows an opinion with its receipt code (anyone).
 #[utoipa::path(
     tag = "constituent-opinions",
@@ -342,7 +351,7 @@ pub async fn submit_opinion(
     ),
     security((), ("bearer" = []))
 )]
-#[get("/constituent-opinions/receipt/{code}")]
+#[get("/constituent-opinion-receipts/{code}")]
 pub async fn follow_opinion(state: Data<AppState>, code: Path<String>) -> ApiResult<HttpResponse> {
     let normal = token::normalise_receipt_code(&code.into_inner());
     if normal.len() != 16 {
@@ -363,6 +372,11 @@ pub struct OpinionFilterParams {
     pub station_id: Option<Uuid>,
 }
 
+/// 群众意见列表 · List constituent opinions
+///
+/// 列出调用者可见的群众意见：工作人员和常委会负责人可见全部；代表可见其所在联络站的意见和网上留下的意见；
+/// 承办单位可见转给本单位的意见；任何已登录用户可见自己提交的意见。
+///
 /// Lists the opinions the caller may see: staff and leaders all, deputies
 /// those of their stations and those left online, units those forwarded
 /// to them, anyone signed in their own.
@@ -412,6 +426,11 @@ pub async fn list_constituent_opinions(
     })))
 }
 
+/// 查看群众意见 · Get a constituent opinion
+///
+/// 读取调用者可见的一条群众意见。提交人信息对提交人本人以外的人均做脱敏处理；人大办工作人员可用
+/// `unmask=true` 查看完整信息，此次查看记入审计记录。
+///
 /// Reads an opinion the caller may see. Who left it is masked except for
 /// that person; the office's staff see it with `unmask=true`, which the
 /// audit trail records.
@@ -491,6 +510,10 @@ pub struct AnswerOpinionRequest {
     pub answer: Text<5000>,
 }
 
+/// 直接答复群众意见 · Answer an opinion
+///
+/// 直接答复一条群众意见；工作人员或该意见所在联络站的代表可调用。
+///
 /// Answers an opinion directly (staff, or a deputy of its station).
 #[utoipa::path(
     tag = "constituent-opinions",
@@ -531,6 +554,10 @@ pub struct ForwardOpinionRequest {
     pub note: Option<Text<2000>>,
 }
 
+/// 转交承办单位 · Forward an opinion to a unit
+///
+/// 将一条群众意见转交承办单位，由该单位答复；工作人员或该意见所在联络站的代表可调用。
+///
 /// Forwards an opinion to a unit, which is to reply (staff, or a deputy of its station).
 #[utoipa::path(
     tag = "constituent-opinions",
@@ -576,6 +603,10 @@ pub struct UnitReplyRequest {
     pub reply: Text<5000>,
 }
 
+/// 承办单位答复意见 · Reply to a forwarded opinion
+///
+/// 答复转交给调用者所在承办单位的群众意见。
+///
 /// Replies to an opinion forwarded to the caller's unit.
 #[utoipa::path(
     tag = "constituent-opinions",
@@ -629,6 +660,11 @@ pub struct TakenUp {
     pub suggestion_id: Uuid,
 }
 
+/// 意见转为建议 · Take an opinion up as a suggestion
+///
+/// 将一条群众意见转为调用者的代表建议草稿；该意见所在联络站的代表可调用，网上留下的意见则任何代表均可调用。
+/// 草稿的来源指向该意见；此后该意见显示所转建议的办理进度。
+///
 /// Takes an opinion up as a draft suggestion of the caller (a deputy of
 /// its station, or any deputy for an opinion left online). The draft's
 /// source points to the opinion; the opinion shows the suggestion's

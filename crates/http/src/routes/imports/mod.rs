@@ -149,10 +149,20 @@ fn lang(req: &HttpRequest) -> Lang {
     )
 }
 
-/// Imports handling units from CSV (`text/csv`, UTF-8) or XLSX, the first
-/// row naming the columns: 名称, 类型 (a kind's Chinese name or
-/// identifier), 联系人, 联系电话, 电子邮箱, 地址, 说明. A name taken, in the
-/// file or already, is a problem of its row.
+/// 导入承办单位 · Import handling units
+///
+/// 人大办从 CSV（`text/csv`，UTF-8）或 XLSX 文件导入承办单位，首行为列名：名称、类型（类型的中文名
+/// 称或标识符）、联系人、联系电话、电子邮箱、地址、说明。名称已被占用（文件内重复或已存在）算作该行
+/// 的问题。任何一行有问题都不写入任何数据（422，`errors` 以 `rows[N].column` 指明每个问题）；
+/// `dry_run` 只检查、不写入。文件超过 5 MiB 返回 413；导入期间已有同名单位被创建则不写入并返回
+/// 409。
+///
+/// Imports handling units (the office) from CSV (`text/csv`, UTF-8) or XLSX, the first row
+/// naming the columns: 名称, 类型 (a kind's Chinese name or identifier), 联系人, 联系电话,
+/// 电子邮箱, 地址, 说明. A name taken, in the file or already, is a problem of its row. Any
+/// problem writes nothing (422, `errors` naming each as `rows[N].column`); `dry_run` checks
+/// without writing. A file over 5 MiB is refused (413); a unit of one of the names created
+/// meanwhile writes nothing (409).
 #[utoipa::path(
     tag = "units",
     params(ImportParams),
@@ -165,7 +175,7 @@ fn lang(req: &HttpRequest) -> Lang {
         (status = 403, description = "Not the office", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over 5 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A unit of one of the names was created meanwhile; nothing was written", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Neither CSV nor XLSX", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither CSV, XLSX nor `application/octet-stream`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Problems found, nothing written (`errors` names each as `rows[N].column`), or the file cannot be read", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -213,10 +223,18 @@ pub async fn import_units(
     )
 }
 
-/// Imports deputies from CSV (`text/csv`, UTF-8) or XLSX, one deputy and
-/// one membership per row, the first row naming the columns: 姓名, 性别,
-/// 民族, 出生日期, 党派, 学历, 职业, 工作单位及职务, 手机, and for the
-/// membership 层级, 届次, 选区, 代表团, 任期开始, 任期结束, 任职状态.
+/// 导入代表 · Import deputies
+///
+/// 人大办从 CSV（`text/csv`，UTF-8）或 XLSX 文件导入代表，每行一名代表及其一项任职，首行为列名：姓
+/// 名、性别、民族、出生日期、党派、学历、职业、工作单位及职务、手机，以及任职的层级、届次、选区、代
+/// 表团、任期开始、任期结束、任职状态。任何一行有问题都不写入任何数据（422，`errors` 以
+/// `rows[N].column` 指明每个问题）；`dry_run` 只检查、不写入。文件超过 5 MiB 返回 413。
+///
+/// Imports deputies (the office) from CSV (`text/csv`, UTF-8) or XLSX, one deputy and one
+/// membership per row, the first row naming the columns: 姓名, 性别, 民族, 出生日期, 党派,
+/// 学历, 职业, 工作单位及职务, 手机, and for the membership 层级, 届次, 选区, 代表团, 任期开始,
+/// 任期结束, 任职状态. Any problem writes nothing (422, `errors` naming each as
+/// `rows[N].column`); `dry_run` checks without writing. A file over 5 MiB is refused (413).
 #[utoipa::path(
     tag = "deputies",
     params(ImportParams),
@@ -228,7 +246,7 @@ pub async fn import_units(
         (status = 200, description = "Every row is good: in a real run, every row was created", body = ImportReport),
         (status = 403, description = "Not the office", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over 5 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Neither CSV nor XLSX", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither CSV, XLSX nor `application/octet-stream`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Problems found, nothing written (`errors` names each as `rows[N].column`), or the file cannot be read", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -171,7 +171,10 @@ pub(super) async fn read_body(req: &HttpRequest, mut payload: Payload) -> Result
         .and_then(|v| v.split(';').next())
         .map(|v| v.trim().to_ascii_lowercase())
         .unwrap_or_default();
-    if media != "text/csv" && media != XLSX {
+    // `application/octet-stream`, which every client generator can send,
+    // is told apart by its first bytes: an XLSX file is a ZIP archive.
+    let octets = media == "application/octet-stream";
+    if media != "text/csv" && media != XLSX && !octets {
         return Err(ApiError::unsupported_media_type());
     }
     let mut bytes = Vec::new();
@@ -187,7 +190,8 @@ pub(super) async fn read_body(req: &HttpRequest, mut payload: Payload) -> Result
         }
         bytes.extend_from_slice(&chunk);
     }
-    let mut table = if media == XLSX {
+    let xlsx = media == XLSX || (octets && bytes.starts_with(b"PK\x03\x04"));
+    let mut table = if xlsx {
         tokio::task::spawn_blocking(move || read_xlsx(bytes))
             .await
             .map_err(|_| ApiError::internal())??

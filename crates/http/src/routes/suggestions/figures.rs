@@ -100,6 +100,20 @@ async fn named_rows(
     Ok(out)
 }
 
+/// 建议办理指标 · Get the handling figures
+///
+/// 工作人员和领导查询办理指标，口径全系统统一，统计对象为某年立案的建议（按立案日期，北京时间），或
+/// 某次大会期间的建议：
+/// - 办结率 `closing`：已办结件数除以已交办件数（已交办、已答复、重新办理中或已办结）；
+/// - 按时答复率 `on_time_reply`：最近一次答复在期限内的件数，除以已答复件数；
+/// - 解决率 `solution`：最近一次答复为 A 类的件数，除以已答复件数；
+/// - 面商率 `consultation`：已答复且有面商、代表未提出异议的件数，除以已答复件数；
+/// - 满意率 `satisfaction`：满意和基本满意的件数，除以评价已记录在案的件数（以未评价办结的单独计入
+///   `not_evaluated`，绝不算作满意）；
+/// - `unsatisfied`（不满意件数）和 `rehandled`（至少重新办理过一次的件数）。
+///
+/// 各项计数在每次变更的同一事务中随之更新：查询时直接读取，不再计算。
+///
 /// The handling figures (staff and leaders), with one definition
 /// everywhere, of suggestions registered in a year (by registration, China
 /// time), or of a congress session's:
@@ -399,6 +413,23 @@ fn docx_report(d: &ReportData) -> ApiResult<Vec<u8>> {
     })
 }
 
+/// The year a handling report covers.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ReportYear {
+    /// The year of registration (1949–9999).
+    #[validate(range(min = 1949, max = 9999))]
+    #[param(minimum = 1949, maximum = 9999)]
+    pub year: i32,
+}
+
+/// 建议办理情况报告 · Get the yearly handling report
+///
+/// 工作人员和领导获取 `year` 年立案建议的年度建议办理情况报告：`xlsx` 为当年的统计表，并按单位、按
+/// 类别分列；`docx` 为提交常委会的报告草稿，已填入各项数据，由人大办修改后报送。两者均由
+/// `GET /suggestions/figures` 的数据生成，口径相同。
+///
 /// The yearly handling report (建议办理情况报告) of suggestions registered
 /// in `year` (staff and leaders): `xlsx`, the tables of the year, by unit
 /// and by category; `docx`, a draft for the standing committee with the
@@ -406,28 +437,28 @@ fn docx_report(d: &ReportData) -> ApiResult<Vec<u8>> {
 /// of the figures of `GET /suggestions/figures`, with the same definitions.
 #[utoipa::path(
     tag = "suggestions",
-    params(("year" = i32, Path, description = "The year of registration"), ("format" = inline(ReportFormat), Path, description = "`xlsx` or `docx`")),
+    params(ReportYear, ("format" = inline(ReportFormat), Path, description = "`xlsx` or `docx`")),
     responses(
         (status = 200, description = "The report", content(
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         )),
         (status = 403, description = "Neither staff nor leader", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such year or format", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such format", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No year, or one out of range", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
-#[get("/suggestions/handling-report/{year}.{format}")]
+#[get("/suggestions/handling-report.{format}")]
 pub async fn handling_report(
     state: Data<AppState>,
     caller: Caller,
-    path: Path<(i32, ReportFormat)>,
+    format: Path<ReportFormat>,
+    query: QueryParams<ReportYear>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ReadSuggestionStats)?;
-    let (year, format) = path.into_inner();
-    if !(1949..=9999).contains(&year) {
-        return Err(ApiError::not_found());
-    }
+    let format = format.into_inner();
+    let year = query.0.year;
     let all = state
         .store
         .suggestion_figures(FiguresScope::All, "", year)

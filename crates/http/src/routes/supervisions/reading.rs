@@ -57,7 +57,7 @@ macro_rules! sub_collection {
     (
         $(#[$m:meta])*
         $list:ident, $get:ident, $path:literal, $one:literal, $param:literal,
-        $item:ty, $access:expr, $loader:ident
+        $item:ty, $access:expr, $loader:ident, $one_summary:literal
     ) => {
         $(#[$m])*
         #[utoipa::path(
@@ -82,9 +82,10 @@ macro_rules! sub_collection {
             Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
         }
 
-        /// One entry of the collection.
         #[utoipa::path(
             tag = "supervision",
+            summary = $one_summary,
+            description = "按标识读取该集合中的一条；被监督单位只能读取发给本单位的。\n\nOne entry of the collection, by its id; a supervised body reads only those addressed to it.",
             params(("id" = Uuid, Path), ($param = Uuid, Path)),
             responses(
                 (status = 200, description = "The entry", body = $item),
@@ -195,36 +196,70 @@ async fn observations_of(
 }
 
 sub_collection!(
+    /// 监督事项时间线 · List an item's timeline
+    ///
+    /// 列出监督事项闭环中的每一步，以及每一步的操作人。
+    ///
     /// Every step of the item's loop, with who took it.
     list_supervision_timeline, get_supervision_timeline_entry, "/supervisions/{id}/timeline", "/supervisions/{id}/timeline/{entry_id}",
-    "entry_id", SupervisionTimelineItem, BodyAccess::None, timeline_of
+    "entry_id", SupervisionTimelineItem, BodyAccess::None, timeline_of,
+    "读取时间线中的一步 · Get a step of an item's timeline"
 );
 sub_collection!(
+    /// 调查记录列表 · List investigation records
+    ///
+    /// 列出调查记录：视察、检查和听证。
+    ///
     /// Investigation records: visits, inspections and hearings.
     list_investigation_records, get_investigation_record, "/supervisions/{id}/records", "/supervisions/{id}/records/{record_id}",
-    "record_id", InvestigationRecordView, BodyAccess::None, records_of
+    "record_id", InvestigationRecordView, BodyAccess::None, records_of,
+    "读取一条调查记录 · Get an investigation record"
 );
 sub_collection!(
+    /// 专题询问列表 · List the inquiry's questions and answers
+    ///
+    /// 列出专题询问的提问及答复。
+    ///
     /// The special inquiry's questions and answers.
     list_inquiries, get_inquiry, "/supervisions/{id}/inquiries", "/supervisions/{id}/inquiries/{inquiry_id}",
-    "inquiry_id", InquiryView, BodyAccess::None, inquiries_of
+    "inquiry_id", InquiryView, BodyAccess::None, inquiries_of,
+    "读取一条专题询问 · Get an inquiry's question and answer"
 );
 sub_collection!(
+    /// 审议意见列表 · List deliberation opinions
+    ///
+    /// 列出审议意见及其问题清单；被监督单位只能看到发给本单位的审议意见。
+    ///
     /// Deliberation opinions with their problem lists (a body sees those addressed to it).
     list_deliberation_opinions, get_deliberation_opinion, "/supervisions/{id}/opinions", "/supervisions/{id}/opinions/{opinion_id}",
-    "opinion_id", OpinionView, BodyAccess::Own, opinions_of
+    "opinion_id", OpinionView, BodyAccess::Own, opinions_of,
+    "读取一份审议意见 · Get a deliberation opinion"
 );
 sub_collection!(
+    /// 整改报告列表 · List rectification reports
+    ///
+    /// 列出整改报告；被监督单位只能看到本单位的报告。
+    ///
     /// Rectification reports (a body sees its own).
     list_reports, get_report, "/supervisions/{id}/reports", "/supervisions/{id}/reports/{report_id}",
-    "report_id", ReportView, BodyAccess::Own, reports_of
+    "report_id", ReportView, BodyAccess::Own, reports_of,
+    "读取一份整改报告 · Get a rectification report"
 );
 sub_collection!(
+    /// 观察意见列表 · List observation opinions
+    ///
+    /// 列出观察员的观察意见，以及人大办对其是否采纳的决定。
+    ///
     /// Observers' opinions and the office's decisions on them.
     list_observations, get_observation, "/supervisions/{id}/observations", "/supervisions/{id}/observations/{observation_id}",
-    "observation_id", ObservationView, BodyAccess::None, observations_of
+    "observation_id", ObservationView, BodyAccess::None, observations_of,
+    "读取一条观察意见 · Get an observation"
 );
 
+/// 测评结果列表 · List evaluation results
+///
+/// 列出已结束的各轮满意度测评的结果：计票结果及其决定。凡可查看该监督事项者均可查看。
+///
 /// The results of the concluded evaluation rounds: the tally and what it
 /// decided. Readable wherever the item is.
 #[utoipa::path(
