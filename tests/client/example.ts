@@ -6,6 +6,7 @@ import createClient from "openapi-fetch";
 import type { components, paths } from "./schema";
 
 type Suggestion = components["schemas"]["SuggestionResponse"];
+type Listed = components["schemas"]["ListedSuggestionResponse"];
 type Problem = components["schemas"]["Problem"];
 
 export async function replyToFirstAssigned(
@@ -30,9 +31,10 @@ export async function replyToFirstAssigned(
   if (!list.data) {
     return list.error;
   }
-  // A page holds suggestions, and tombstones when deletions are asked for.
+  // A page holds suggestions (`deleted: false`), and tombstones
+  // (`deleted: true`) when deletions are asked for.
   const first = list.data.items.find(
-    (item): item is Suggestion => !("deleted" in item),
+    (item): item is Listed => item.deleted === false,
   );
   if (!first) {
     return undefined;

@@ -46,7 +46,9 @@ const TOMBSTONE: &str = "#/components/schemas/Tombstone";
 /// generator makes a class of its own for the copy. Here X keeps its
 /// name, `ListedX` is X with `"deleted": false` (as a live object stands
 /// in a list), and the item is one of `ListedX` and the tombstone, told
-/// apart by `deleted`.
+/// apart by `deleted`, a required constant in both: `false` or `true`.
+/// A `discriminator` keyword cannot say that: its values are strings,
+/// and generators that read it type `deleted` as the string `"false"`.
 fn list_items(doc: &mut Value) {
     let Some(schemas) = schemas(doc) else { return };
     let items: Vec<String> = schemas
@@ -95,10 +97,6 @@ A live object as a list shows it: the object, with `\"deleted\": false`.",
                 "description": "列表中的一项：对象本身，或同步时已删除对象的墓碑，以 `deleted` 区分。\n\n\
 An item of a list: the object itself, or when synchronising the tombstone of a deleted one, told apart by `deleted`.",
                 "oneOf": [{ "$ref": reference }, { "$ref": TOMBSTONE }],
-                "discriminator": {
-                    "propertyName": "deleted",
-                    "mapping": { "false": reference, "true": TOMBSTONE },
-                },
             }),
         );
     }

@@ -54,7 +54,7 @@ pub struct UploadParams {
     /// `material` (the lead deputy, while a draft) or `reply_letter` (the
     /// lead unit, while handling or after replying).
     #[validate(custom(function = "attachment_kind"))]
-    #[param(pattern = "^(material|reply_letter)$")]
+    #[param(value_type = AttachmentKind)]
     pub kind: String,
 }
 
