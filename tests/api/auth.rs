@@ -327,9 +327,12 @@ async fn sign_ins_are_limited_per_address_with_rate_limit_headers() {
     app.login_full("admin", "wrong-password")
         .await
         .problem(401, "invalid_credentials");
-    app.login_full("nobody", "whatever")
-        .await
-        .problem(401, "invalid_credentials");
+    let second = app.login_full("nobody", "whatever").await;
+    second.problem(401, "invalid_credentials");
+    // A counted attempt, refused for its credentials, tells what is left
+    // (the first one: `admin.await` signed in once already).
+    assert_eq!(second.header("ratelimit-remaining"), Some("0"));
+    assert_eq!(second.header("ratelimit-limit"), Some("3"));
     // The fourth attempt from this address is refused before any password
     // is looked at, whatever the account.
     let a = app
@@ -366,9 +369,16 @@ async fn each_caller_has_a_budget_of_requests() {
     let staff = app
         .user_token(&admin, "office", &["staff"], serde_json::json!({}))
         .await;
-    // The admin has used one request (creating the account).
-    for _ in 0..4 {
-        app.get("/api/v1/me", Some(&admin)).await.ok(200);
+    // The admin has used one request (creating the account); every
+    // answer tells what is left.
+    for left in ["3", "2", "1", "0"] {
+        let a = app.get("/api/v1/me", Some(&admin)).await;
+        a.ok(200);
+        assert_eq!(a.header("ratelimit-limit"), Some("5"));
+        assert_eq!(a.header("ratelimit-remaining"), Some(left));
+        assert_eq!(a.header("ratelimit-policy"), Some("5;w=60"));
+        let reset: u64 = a.header("ratelimit-reset").unwrap().parse().unwrap();
+        assert!((1..=60).contains(&reset), "{reset}");
     }
     let a = app.get("/api/v1/me", Some(&admin)).await;
     a.problem(429, "rate_limited");

@@ -331,7 +331,7 @@ impl FromRequest for Caller {
                         return Err(ApiError::password_change_required());
                     }
                     // Each person and each client has a budget of requests.
-                    state
+                    let quota = state
                         .caller_limiter
                         .check(&actor.user_id.to_string())
                         .await?
@@ -345,6 +345,7 @@ impl FromRequest for Caller {
                                 ),
                             )
                         })?;
+                    crate::ratelimit::note(&req, quota);
                     (Principal::User(actor), Some(session))
                 }
             };

@@ -150,7 +150,23 @@ pub async fn request_context(
     if head {
         res = res.map_body(|_, _| BoxBody::new(()));
     }
+    // The budget the request was counted against, on every answer (a 429
+    // carries its own).
+    let quota = res
+        .request()
+        .extensions()
+        .get::<crate::ratelimit::Quota>()
+        .copied();
     let h = res.headers_mut();
+    if let Some(q) = quota
+        && !h.contains_key("ratelimit-limit")
+    {
+        for (name, value) in q.headers() {
+            if let Ok(v) = HeaderValue::from_str(&value) {
+                h.insert(name, v);
+            }
+        }
+    }
     if let Ok(v) = HeaderValue::from_str(&id) {
         h.insert(REQUEST_ID, v);
     }

@@ -56,6 +56,60 @@ struct Shared {
     swept: Mutex<Instant>,
 }
 
+/// What is left of a key's budget after a request: the `RateLimit-*`
+/// headers of its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    pub limit: u32,
+    /// Requests left in this window. Across instances, the shares other
+    /// instances hold count as spent: never more than is left.
+    pub remaining: u32,
+    /// Until the window starts again.
+    pub reset: Duration,
+    pub window: Duration,
+}
+
+impl Quota {
+    /// The `RateLimit-Limit`, `-Remaining`, `-Reset` and `-Policy`
+    /// headers.
+    pub fn headers(&self) -> [(actix_web::http::header::HeaderName, String); 4] {
+        use actix_web::http::header::HeaderName;
+        [
+            (
+                HeaderName::from_static("ratelimit-limit"),
+                self.limit.to_string(),
+            ),
+            (
+                HeaderName::from_static("ratelimit-remaining"),
+                self.remaining.to_string(),
+            ),
+            (
+                HeaderName::from_static("ratelimit-reset"),
+                self.reset.as_secs().max(1).to_string(),
+            ),
+            (
+                HeaderName::from_static("ratelimit-policy"),
+                format!("{};w={}", self.limit, self.window.as_secs().max(1)),
+            ),
+        ]
+    }
+}
+
+/// Keeps the budget a request was counted against for its answer's
+/// headers; of two (an address's sign-ins and a caller's requests), the
+/// one with less left.
+pub fn note(req: &actix_web::HttpRequest, quota: Option<Quota>) {
+    use actix_web::HttpMessage;
+    let Some(q) = quota else { return };
+    let mut ext = req.extensions_mut();
+    if ext
+        .get::<Quota>()
+        .is_none_or(|old| q.remaining < old.remaining)
+    {
+        ext.insert(q);
+    }
+}
+
 /// One key's window as this instance sees it.
 #[derive(Debug, Clone, Copy)]
 struct Slot {
@@ -64,6 +118,8 @@ struct Slot {
     started: Instant,
     /// Requests counted (in memory) or still held of the shares taken.
     count: u32,
+    /// What the shared window had not given out at the last grant.
+    shared_left: u32,
     /// The shared budget is spent: refused until the window ends.
     spent: bool,
 }
@@ -101,39 +157,49 @@ impl RateLimiter {
     /// The answer for a refusal: 429 with `Retry-After` and the
     /// `RateLimit-*` headers (`Limit`, `Remaining: 0`, `Reset`, `Policy`).
     pub fn refusal(&self, wait: Duration, msg: crate::error::Msg) -> crate::error::ApiError {
-        use actix_web::http::header::{HeaderName, RETRY_AFTER};
+        use actix_web::http::header::RETRY_AFTER;
         let secs = wait.as_secs().max(1);
-        crate::error::ApiError::new(
-            actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-            Code::RateLimited,
-            msg,
-        )
-        .with_header(RETRY_AFTER, secs.to_string())
-        .with_header(
-            HeaderName::from_static("ratelimit-limit"),
-            self.limit.to_string(),
-        )
-        .with_header(HeaderName::from_static("ratelimit-remaining"), "0")
-        .with_header(HeaderName::from_static("ratelimit-reset"), secs.to_string())
-        .with_header(
-            HeaderName::from_static("ratelimit-policy"),
-            format!("{};w={}", self.limit, self.window.as_secs().max(1)),
+        let quota = Quota {
+            limit: self.limit,
+            remaining: 0,
+            reset: wait,
+            window: self.window,
+        };
+        quota.headers().into_iter().fold(
+            crate::error::ApiError::new(
+                actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+                Code::RateLimited,
+                msg,
+            )
+            .with_header(RETRY_AFTER, secs.to_string()),
+            |e, (name, value)| e.with_header(name, value),
         )
     }
 
-    /// Counts a request of `key`; refused, it says how long to wait. A
-    /// limiter with a limit of 0 allows everything. Counting in the
-    /// database can fail: that is the store's error.
+    /// Counts a request of `key`: what is left of its budget, or refused,
+    /// how long to wait. A limiter with a limit of 0 allows everything
+    /// and has no budget to tell (`None`). Counting in the database can
+    /// fail: that is the store's error.
     pub async fn check(
         &self,
         key: &str,
-    ) -> Result<Result<(), Duration>, renda_persistence::StoreError> {
+    ) -> Result<Result<Option<Quota>, Duration>, renda_persistence::StoreError> {
         if self.limit == 0 {
-            return Ok(Ok(()));
+            return Ok(Ok(None));
         }
-        match &self.shared {
-            None => Ok(self.count(key)),
-            Some(shared) => self.count_shared(shared, key).await,
+        let counted = match &self.shared {
+            None => self.count(key),
+            Some(shared) => self.count_shared(shared, key).await?,
+        };
+        Ok(counted.map(Some))
+    }
+
+    fn quota(&self, remaining: u32, reset: Duration) -> Quota {
+        Quota {
+            limit: self.limit,
+            remaining,
+            reset,
+            window: self.window,
         }
     }
 
@@ -158,7 +224,7 @@ impl RateLimiter {
         }
     }
 
-    fn count(&self, key: &str) -> Result<(), Duration> {
+    fn count(&self, key: &str) -> Result<Quota, Duration> {
         let now = Instant::now();
         let mut slots = self.lock();
         self.make_room(&mut slots, key, now);
@@ -166,24 +232,26 @@ impl RateLimiter {
             window: 0,
             started: now,
             count: 0,
+            shared_left: 0,
             spent: false,
         });
         if now.duration_since(slot.started) >= self.window {
             slot.started = now;
             slot.count = 0;
         }
+        let reset = self.window.saturating_sub(now.duration_since(slot.started));
         if slot.count >= self.limit {
-            return Err(self.window.saturating_sub(now.duration_since(slot.started)));
+            return Err(reset);
         }
         slot.count += 1;
-        Ok(())
+        Ok(self.quota(self.limit - slot.count, reset))
     }
 
     async fn count_shared(
         &self,
         shared: &Shared,
         key: &str,
-    ) -> Result<Result<(), Duration>, renda_persistence::StoreError> {
+    ) -> Result<Result<Quota, Duration>, renda_persistence::StoreError> {
         let now_ms = epoch_ms();
         let now = Instant::now();
         {
@@ -194,7 +262,8 @@ impl RateLimiter {
             {
                 if slot.count > 0 {
                     slot.count -= 1;
-                    return Ok(Ok(()));
+                    let reset = Duration::from_millis(slot.window - now_ms);
+                    return Ok(Ok(self.quota(slot.shared_left + slot.count, reset)));
                 }
                 if slot.spent {
                     return Ok(Err(Duration::from_millis(slot.window - now_ms)));
@@ -219,10 +288,13 @@ impl RateLimiter {
             window: ends,
             started: now,
             count: 0,
+            shared_left: 0,
             spent: false,
         });
         slot.window = ends;
         slot.started = now;
+        slot.shared_left =
+            u32::try_from(i64::from(self.limit).saturating_sub(grant.used).max(0)).unwrap_or(0);
         if grant.granted <= 0 {
             slot.spent = true;
             slot.count = 0;
@@ -231,7 +303,8 @@ impl RateLimiter {
         // This request takes one of the share; the rest wait here.
         slot.spent = false;
         slot.count += u32::try_from(grant.granted - 1).unwrap_or(0);
-        Ok(Ok(()))
+        let reset = Duration::from_millis(ends.saturating_sub(now_ms));
+        Ok(Ok(self.quota(slot.shared_left + slot.count, reset)))
     }
 
     /// Deletes the shared windows that have ended, at most once a minute
@@ -270,8 +343,8 @@ mod tests {
     #[test]
     fn a_key_gets_its_limit_and_others_are_not_affected() {
         let r = RateLimiter::new(2, Duration::from_secs(60));
-        assert!(r.count("a").is_ok());
-        assert!(r.count("a").is_ok());
+        assert_eq!(r.count("a").map(|q| q.remaining), Ok(1));
+        assert_eq!(r.count("a").map(|q| q.remaining), Ok(0));
         let wait = r.count("a").err().unwrap_or_default();
         assert!(wait > Duration::from_secs(50));
         assert!(r.count("b").is_ok());

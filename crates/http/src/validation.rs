@@ -248,8 +248,27 @@ fn human(raw: &str) -> Msg {
             format!("wrong type: expected {en}"),
         );
     }
-    let en = hide_type_names(raw);
-    Msg::new(format!("取值无效：{en}"), format!("invalid value: {en}"))
+    if raw.starts_with("data did not match any variant") {
+        return Msg::new(
+            "不符合任何一种可接受的形式，见接口文档中该字段的说明",
+            "matches none of the accepted forms; see the field in the API document",
+        );
+    }
+    if let Some(rest) = raw.strip_prefix("duplicate field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        return Msg::new(
+            format!("字段「{name}」出现了两次"),
+            format!("the field `{name}` appears twice"),
+        );
+    }
+    // Anything else a library says is for programmers: the field is named
+    // beside the message, and the message says only that the value is
+    // not one the field takes.
+    tracing::debug!(refusal = %hide_type_names(raw), "a value was refused");
+    Msg::new(
+        "取值无效，见接口文档中该字段的说明",
+        "not a value this field takes; see the field in the API document",
+    )
 }
 
 /// A type serde expected, as people name it.
@@ -326,16 +345,35 @@ mod tests {
             en("invalid type: string \"x\", expected struct MembershipBody"),
             "wrong type: expected an object"
         );
+        assert_eq!(
+            en("data did not match any variant of untagged enum DecideMotionRequest"),
+            "matches none of the accepted forms; see the field in the API document"
+        );
+        assert_eq!(
+            en("duplicate field `title`"),
+            "the field `title` appears twice"
+        );
+        // No library text reaches people, whatever a library says.
         for raw in [
             "unknown variant `nope`, expected `a`",
             "input is out of range",
             "invalid type: null, expected a sequence",
+            "something no rule here knows about",
+            "data did not match any variant of untagged enum X",
         ] {
             let m = human(raw);
             assert!(
-                !m.zh.contains("invalid") && !m.zh.contains("expected"),
+                !m.zh.contains("invalid")
+                    && !m.zh.contains("expected")
+                    && !m.zh.contains("untagged")
+                    && !m.zh.contains("something"),
                 "{}",
                 m.zh
+            );
+            assert!(
+                !m.en.contains("untagged") && !m.en.contains("something"),
+                "{}",
+                m.en
             );
         }
     }

@@ -14,6 +14,9 @@ use crate::error::StoreResult;
 pub struct Grant {
     /// Requests granted: 0 once the window's budget is spent.
     pub granted: i64,
+    /// Requests the window has given out, this grant included (the
+    /// limit once it is spent).
+    pub used: i64,
     /// When the window ends (milliseconds since the epoch).
     pub expires_at: i64,
 }
@@ -79,6 +82,7 @@ impl Store {
             let before = used - want;
             return Ok(Grant {
                 granted: std::cmp::Ord::max(std::cmp::Ord::min(want, limit - before), 0),
+                used: std::cmp::Ord::min(used, limit),
                 expires_at,
             });
         }
@@ -89,6 +93,7 @@ impl Store {
             .map_or(now, |r| r.expires_at);
         Ok(Grant {
             granted: 0,
+            used: limit,
             expires_at,
         })
     }

@@ -55,7 +55,7 @@ pub(crate) async fn limit_anonymous(state: &AppState, req: &HttpRequest) -> ApiR
     let key = crate::extract::client_ip(req)
         .map(crate::ratelimit::key_of)
         .unwrap_or_default();
-    state.opinion_limiter.check(&key).await?.map_err(|wait| {
+    let quota = state.opinion_limiter.check(&key).await?.map_err(|wait| {
         let secs = wait.as_secs().max(1);
         state.opinion_limiter.refusal(
             wait,
@@ -64,7 +64,9 @@ pub(crate) async fn limit_anonymous(state: &AppState, req: &HttpRequest) -> ApiR
                 format!("Too many submissions from this address; try again in {secs} seconds"),
             ),
         )
-    })
+    })?;
+    crate::ratelimit::note(req, quota);
+    Ok(())
 }
 
 /// Counts a sign-in attempt (password, refresh or client credentials)
@@ -73,7 +75,7 @@ pub(crate) async fn limit_sign_in(state: &AppState, req: &HttpRequest) -> ApiRes
     let key = crate::extract::client_ip(req)
         .map(crate::ratelimit::key_of)
         .unwrap_or_default();
-    state.login_limiter.check(&key).await?.map_err(|wait| {
+    let quota = state.login_limiter.check(&key).await?.map_err(|wait| {
         let secs = wait.as_secs().max(1);
         state.login_limiter.refusal(
             wait,
@@ -82,7 +84,9 @@ pub(crate) async fn limit_sign_in(state: &AppState, req: &HttpRequest) -> ApiRes
                 format!("Too many sign-in attempts from this address; try again in {secs} seconds"),
             ),
         )
-    })
+    })?;
+    crate::ratelimit::note(req, quota);
+    Ok(())
 }
 
 /// The field errors of `ids` (in `field`) that name no unit.
