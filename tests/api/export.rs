@@ -158,14 +158,47 @@ async fn xlsx(app: &TestApp, path: &str, token: Option<&str>) -> (Vec<String>, V
         Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     );
     let bytes = r.bytes().await.unwrap().to_vec();
+    // The sheet opens ready to read: the header frozen, a filter on every
+    // column, each column as wide as its text needs.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut sheet,
+    )
+    .unwrap();
+    assert!(
+        sheet.contains(r#"state="frozen""#),
+        "{path}: no frozen header"
+    );
+    assert!(sheet.contains("<autoFilter ref=\"A1:"), "{path}: no filter");
+    assert!(sheet.contains("customWidth=\"1\""), "{path}: no widths");
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook");
     let name = book.sheet_names()[0].clone();
     let range = book.worksheet_range(&name).expect("a sheet");
+    // Dates and times are date cells, shown as CSV shows them (to the
+    // minute: the seconds are in the cell, not in its format).
     let mut rows = range.rows().map(|r| {
         r.iter()
             .map(|c| match c {
                 calamine::Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
-                other => other.to_string(),
+                calamine::Data::DateTime(d) => {
+                    let secs = (d.as_f64() * 86_400.0).round() as i64;
+                    let at = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
+                        .unwrap()
+                        .and_hms_opt(0, 0, 0)
+                        .unwrap()
+                        + chrono::Duration::seconds(secs);
+                    if secs % 86_400 == 0 {
+                        at.format("%Y-%m-%d").to_string()
+                    } else {
+                        at.format("%Y-%m-%d %H:%M").to_string()
+                    }
+                }
+                calamine::Data::String(s) => s.clone(),
+                calamine::Data::Empty => String::new(),
+                calamine::Data::Float(f) => f.to_string(),
+                other => panic!("{path}: a cell of an unexpected kind: {other:?}"),
             })
             .collect::<Vec<String>>()
     });
@@ -191,7 +224,19 @@ async fn both(app: &TestApp, path: &str, token: Option<&str>) -> Vec<Vec<String>
             .map(|c| c.strip_prefix('\'').unwrap_or(c).to_owned())
             .collect()
     };
-    let csv_rows: Vec<Vec<String>> = csv[1..].iter().map(unguard).collect();
+    // A time to the second in CSV is the same minute in XLSX.
+    let minute = |c: String| -> String {
+        let b = c.as_bytes();
+        if b.len() == 19 && b[10] == b' ' && b[16] == b':' {
+            c[..16].to_owned()
+        } else {
+            c
+        }
+    };
+    let csv_rows: Vec<Vec<String>> = csv[1..]
+        .iter()
+        .map(|r| unguard(r).into_iter().map(minute).collect())
+        .collect();
     let xlsx_rows: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -217,6 +262,30 @@ async fn exports_open_in_a_spreadsheet_with_the_lists_rows() {
     // Suggestions: the same rows as CSV, as the list holds.
     let rows = both(&app, "/api/v1/suggestions/export", Some(&staff)).await;
     assert_eq!(rows.len() as u64, total(&app, "", Some(&staff)).await);
+    // Times are China Standard Time, dates the days themselves.
+    let id = rows[0][15].clone();
+    let one = app
+        .get(&format!("/api/v1/suggestions/{id}"), Some(&staff))
+        .await;
+    let submitted: chrono::DateTime<chrono::Utc> = one.ok(200)["submitted_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        rows[0][14],
+        (submitted + chrono::Duration::hours(8))
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    );
+    let assigned = rows.iter().find(|r| !r[8].is_empty()).unwrap();
+    let listed = app
+        .get(
+            &format!("/api/v1/suggestions/{}", assigned[15]),
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(listed.ok(200)["assigned_on"], assigned[8].as_str());
     let rows = both(&app, "/api/v1/suggestions/export", Some(&unit)).await;
     assert_eq!(rows.len() as u64, total(&app, "", Some(&unit)).await);
 

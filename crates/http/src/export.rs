@@ -32,6 +32,73 @@ pub enum Cell {
     Int(i64),
     /// A fraction shown as a percentage in XLSX (0.875 → 87.5%).
     Rate(Option<f64>),
+    /// A day: a date cell in XLSX, `2026-12-05` in CSV.
+    Date(Option<chrono::NaiveDate>),
+    /// An instant, shown in China Standard Time (UTC+8) to the minute in
+    /// XLSX (a date-time cell) and to the second in CSV
+    /// (`2026-12-05 16:00:00`).
+    Time(Option<chrono::DateTime<chrono::Utc>>),
+}
+
+/// An instant in China Standard Time, where the congress works.
+fn china_time(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
+    (t + chrono::Duration::hours(8)).naive_utc()
+}
+
+impl From<Option<chrono::NaiveDate>> for Cell {
+    fn from(d: Option<chrono::NaiveDate>) -> Self {
+        Cell::Date(d)
+    }
+}
+
+impl From<Option<chrono::DateTime<chrono::Utc>>> for Cell {
+    fn from(t: Option<chrono::DateTime<chrono::Utc>>) -> Self {
+        Cell::Time(t)
+    }
+}
+
+impl From<chrono::DateTime<chrono::Utc>> for Cell {
+    fn from(t: chrono::DateTime<chrono::Utc>) -> Self {
+        Cell::Time(Some(t))
+    }
+}
+
+/// How wide a cell's text shows, in character widths: a Chinese
+/// character takes two.
+fn display_width(cell: &Cell) -> usize {
+    let text_width = |s: &str| {
+        s.chars()
+            .map(|c| if c.is_ascii() { 1 } else { 2 })
+            .sum::<usize>()
+    };
+    match cell {
+        Cell::Text(s) => s.lines().map(text_width).max().unwrap_or(0),
+        Cell::Int(n) => n.to_string().len(),
+        Cell::Rate(_) => 6,
+        Cell::Date(_) => 10,
+        Cell::Time(_) => 16,
+    }
+}
+
+/// Column widths for a sheet: each column as wide as its header and the
+/// first rows need, within 8 and 60 character widths.
+fn column_widths(headers: &[&str], rows: &[Vec<Cell>]) -> Vec<f64> {
+    headers
+        .iter()
+        .enumerate()
+        .map(|(c, h)| {
+            let widest = rows
+                .iter()
+                .filter_map(|r| r.get(c))
+                .map(display_width)
+                .chain([display_width(&Cell::from(*h))])
+                .max()
+                .unwrap_or(0);
+            #[allow(clippy::cast_precision_loss)] // at most 60
+            let w = (widest + 2).clamp(8, 60) as f64;
+            w
+        })
+        .collect()
 }
 
 impl From<String> for Cell {
@@ -163,7 +230,11 @@ fn csv_row(out: &mut String, cells: &[Cell]) {
             Cell::Text(s) => csv_field(out, s),
             Cell::Int(n) => out.push_str(&n.to_string()),
             Cell::Rate(Some(r)) => out.push_str(&format!("{:.4}", r)),
-            Cell::Rate(None) => {}
+            Cell::Rate(None) | Cell::Date(None) | Cell::Time(None) => {}
+            Cell::Date(Some(d)) => out.push_str(&d.format("%Y-%m-%d").to_string()),
+            Cell::Time(Some(t)) => {
+                out.push_str(&china_time(*t).format("%Y-%m-%d %H:%M:%S").to_string());
+            }
         }
     }
     out.push_str("\r\n");
@@ -241,25 +312,44 @@ fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> ApiError {
 }
 
 async fn xlsx<S: RowSource>(table: Table, mut source: S) -> ApiResult<HttpResponse> {
-    use rust_xlsxwriter::{Format, Workbook};
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
     let percent = Format::new().set_num_format("0.0%");
+    let day = Format::new().set_num_format("yyyy-mm-dd");
+    let minute = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+    let excel_time = |t: chrono::NaiveDateTime| {
+        use chrono::{Datelike, Timelike};
+        let year = u16::try_from(t.year()).map_err(|_| ApiError::internal())?;
+        #[allow(clippy::cast_possible_truncation)] // month, day, hour, minute fit
+        ExcelDateTime::from_ymd(year, t.month() as u8, t.day() as u8)
+            .and_then(|d| d.and_hms(t.hour() as u16, t.minute() as u8, t.second()))
+            .map_err(xlsx_error)
+    };
     {
         let sheet = workbook
             .add_worksheet_with_constant_memory()
             .map_err(xlsx_error)?;
         sheet.set_name(table.sheet).map_err(xlsx_error)?;
-        for (c, h) in table.headers.iter().enumerate() {
+        // The first page sets the columns' widths: in a sheet written in
+        // constant memory they come before the rows.
+        let mut page = source.next_page().await?;
+        let first: &[Vec<Cell>] = page.as_deref().unwrap_or_default();
+        for (c, (h, width)) in table
+            .headers
+            .iter()
+            .zip(column_widths(table.headers, first))
+            .enumerate()
+        {
             let col = u16::try_from(c).map_err(|_| ApiError::internal())?;
             sheet
                 .write_string_with_format(0, col, *h, &bold)
                 .map_err(xlsx_error)?;
-            sheet.set_column_width(col, 14).map_err(xlsx_error)?;
+            sheet.set_column_width(col, width).map_err(xlsx_error)?;
         }
         sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
         let mut row: u32 = 1;
-        while let Some(rows) = source.next_page().await? {
+        while let Some(rows) = page {
             for cells in rows {
                 for (c, cell) in cells.iter().enumerate() {
                     let col = u16::try_from(c).map_err(|_| ApiError::internal())?;
@@ -271,13 +361,36 @@ async fn xlsx<S: RowSource>(table: Table, mut source: S) -> ApiResult<HttpRespon
                         Cell::Rate(Some(r)) => sheet
                             .write_number_with_format(row, col, *r, &percent)
                             .map(|_| ()),
-                        Cell::Rate(None) => Ok(()),
+                        Cell::Date(Some(d)) => sheet
+                            .write_datetime_with_format(
+                                row,
+                                col,
+                                &excel_time(d.and_time(chrono::NaiveTime::MIN))?,
+                                &day,
+                            )
+                            .map(|_| ()),
+                        Cell::Time(Some(t)) => sheet
+                            .write_datetime_with_format(
+                                row,
+                                col,
+                                &excel_time(china_time(*t))?,
+                                &minute,
+                            )
+                            .map(|_| ()),
+                        Cell::Rate(None) | Cell::Date(None) | Cell::Time(None) => Ok(()),
                     }
                     .map_err(xlsx_error)?;
                 }
                 row = row.checked_add(1).ok_or_else(ApiError::internal)?;
             }
+            page = source.next_page().await?;
         }
+        // A filter on every column, over the header and the rows.
+        let last_col = u16::try_from(table.headers.len().saturating_sub(1))
+            .map_err(|_| ApiError::internal())?;
+        sheet
+            .autofilter(0, 0, row.saturating_sub(1), last_col)
+            .map_err(xlsx_error)?;
     }
     let file = tempfile::NamedTempFile::new().map_err(|_| ApiError::internal())?;
     let path = file.path().to_owned();

@@ -295,7 +295,7 @@ impl crate::export::RowSource for AuditRows {
                     e.seq
                         .map(Cell::Int)
                         .unwrap_or_else(|| Cell::Text(String::new())),
-                    e.occurred_at.to_rfc3339().into(),
+                    e.occurred_at.into(),
                     text(e.actor_username),
                     text(e.actor_roles.map(|r| r.trim_matches(',').replace(',', " "))),
                     text(e.client_addr),

@@ -150,7 +150,7 @@ impl crate::export::RowSource for DeputyRows {
                     v.name.into(),
                     v.gender.map(labels::gender).unwrap_or_default().into(),
                     text(v.ethnicity),
-                    text(v.birth_date.map(|d| d.to_string())),
+                    v.birth_date.into(),
                     text(v.party),
                     text(v.education),
                     text(v.occupation),

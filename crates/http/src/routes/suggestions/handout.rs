@@ -369,7 +369,6 @@ impl crate::export::RowSource for ListRows {
             for c in &s.co_units {
                 co.push(self.names.unit(&self.state, c.unit_id.uuid()).await);
             }
-            let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
             rows.push(vec![
                 self.row.into(),
                 s.number.clone().unwrap_or_default().into(),
@@ -384,8 +383,8 @@ impl crate::export::RowSource for ListRows {
                     None => "",
                 }
                 .into(),
-                date(s.deadline).into(),
-                date(s.pass_on_due).into(),
+                s.deadline.into(),
+                s.pass_on_due.into(),
             ]);
         }
         Ok(Some(rows))

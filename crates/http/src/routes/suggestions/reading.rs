@@ -165,8 +165,6 @@ impl crate::export::RowSource for SuggestionRows {
                 Some(u) => self.names.unit(&self.state, u).await,
                 None => String::new(),
             };
-            let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-            let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
             let fields: Vec<Cell> = vec![
                 v.number.clone().unwrap_or_default().into(),
                 v.title.clone().into(),
@@ -183,10 +181,10 @@ impl crate::export::RowSource for SuggestionRows {
                     .unwrap_or_default()
                     .into(),
                 unit.into(),
-                date(v.assigned_on).into(),
-                date(v.due_date).into(),
+                v.assigned_on.into(),
+                v.due_date.into(),
                 if v.overdue { "是" } else { "否" }.into(),
-                time(v.replied_at).into(),
+                v.replied_at.into(),
                 v.reply
                     .as_ref()
                     .map(|r| format!("{:?}", r.category))
@@ -201,7 +199,7 @@ impl crate::export::RowSource for SuggestionRows {
                     })
                     .unwrap_or_default()
                     .into(),
-                time(v.submitted_at).into(),
+                v.submitted_at.into(),
                 v.id.to_string().into(),
             ];
             rows.push(fields);

@@ -186,10 +186,7 @@ impl crate::export::RowSource for SupervisionRows {
                     "否"
                 }
                 .into(),
-                i.closed_at
-                    .map(|t| t.to_rfc3339())
-                    .unwrap_or_default()
-                    .into(),
+                i.closed_at.into(),
                 i.id.to_string().into(),
             ]);
         }
@@ -335,11 +332,8 @@ impl crate::export::RowSource for ObservationRows {
                 o.content.into(),
                 status.into(),
                 o.decision_reason.unwrap_or_default().into(),
-                o.created_at.to_rfc3339().into(),
-                o.decided_at
-                    .map(|t| t.to_rfc3339())
-                    .unwrap_or_default()
-                    .into(),
+                o.created_at.into(),
+                o.decided_at.into(),
                 o.id.to_string().into(),
             ]);
         }
