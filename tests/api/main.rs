@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod attachments;
 mod attacks;
 mod audit;
 mod auth;

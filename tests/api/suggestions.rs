@@ -7,8 +7,8 @@ use crate::helpers::{Answer, TestApp, spawn_app};
 
 /// The cast of a district congress: the office, a leader, three units
 /// with their operators, three deputies.
-struct World {
-    app: TestApp,
+pub(crate) struct World {
+    pub(crate) app: TestApp,
     staff: String,
     leader: String,
     leader_id: String,
@@ -16,10 +16,10 @@ struct World {
     units: Vec<String>,
     unit_tokens: Vec<String>,
     deputies: Vec<String>,
-    deputy_tokens: Vec<String>,
+    pub(crate) deputy_tokens: Vec<String>,
 }
 
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let staff = app
@@ -78,7 +78,7 @@ async fn world() -> World {
 }
 
 impl World {
-    fn path(&self, id: &str, op: &str) -> String {
+    pub(crate) fn path(&self, id: &str, op: &str) -> String {
         if op.is_empty() {
             format!("/api/v1/suggestions/{id}")
         } else {
@@ -95,7 +95,7 @@ impl World {
     }
 
     /// A draft by deputy 0, co-signed by deputy 1.
-    async fn draft(&self) -> String {
+    pub(crate) async fn draft(&self) -> String {
         let a = self
             .app
             .post(
@@ -1334,12 +1334,12 @@ async fn statistics_count_by_status_colour_category_and_unit() {
     assert_eq!(other_term.ok(200)["total"], 0);
 }
 
-fn pdf() -> Vec<u8> {
+pub(crate) fn pdf() -> Vec<u8> {
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
 }
 
 impl World {
-    async fn upload(
+    pub(crate) async fn upload(
         &self,
         token: &str,
         id: &str,

@@ -32,6 +32,7 @@ codes! {
     OutOfRange = "out_of_range": "A value is beyond what can be kept (too long, a date or number out of range).",
     UnsupportedMediaType = "unsupported_media_type": "The body's content type is not one the operation takes.",
     PayloadTooLarge = "payload_too_large": "The body is larger than the operation takes.",
+    RangeNotSatisfiable = "range_not_satisfiable": "The Range asked for lies beyond the file; `Content-Range` gives its length.",
     MethodNotAllowed = "method_not_allowed": "The path does not support the method; `Allow` lists those it does.",
     NotFound = "not_found": "No such resource, or the caller may not see it.",
     PreconditionFailed = "precondition_failed": "The resource changed since the ETag named in If-Match.",

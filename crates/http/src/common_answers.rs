@@ -156,6 +156,14 @@ pub(crate) fn example_for_status(status: u16) -> Option<serde_json::Value> {
                 .2
         }
         403 => ApiError::forbidden(),
+        416 => ApiError::new(
+            actix_web::http::StatusCode::RANGE_NOT_SATISFIABLE,
+            Code::RangeNotSatisfiable,
+            Msg::new(
+                "请求的范围超出了文件（共 183422 字节）",
+                "The range lies beyond the file (183422 bytes)",
+            ),
+        ),
         409 => ApiError::conflict(
             Code::InvalidState,
             Msg::new(

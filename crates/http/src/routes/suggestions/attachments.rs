@@ -13,6 +13,8 @@ const ACCEPTED_TYPES: &[&str] = &[
     "image/jpeg",
     "image/gif",
     "image/webp",
+    // HEIC, as phones take photos.
+    "image/heif",
     "application/msword",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 ];
@@ -310,12 +312,22 @@ fn content_disposition(name: &str) -> String {
 
 /// 下载附件 · Download an attachment
 ///
-/// 下载建议的附件（能查看该建议的人均可）。
+/// 下载建议的附件（能查看该建议的人均可）。支持 `Range`（单个区间，断点续传）与
+/// `If-Range`；`If-None-Match` 与文件的 `ETag`（内容的 SHA-256）相同时答 304。
 ///
-/// Downloads an attached file (whoever may see the suggestion).
+/// Downloads an attached file (whoever may see the suggestion). A single
+/// `Range` (`bytes=0-1023`, `bytes=1024-`, `bytes=-500`) gets 206 with that
+/// part, as long as `If-Range` still names the file's `ETag`; a range beyond
+/// the file is a 416. `If-None-Match` with the `ETag` (the content's
+/// SHA-256) gets 304.
 #[utoipa::path(
     tag = "suggestions",
-    params(("id" = Uuid, Path), ("attachment_id" = Uuid, Path)),
+    params(
+        ("id" = Uuid, Path), ("attachment_id" = Uuid, Path),
+        ("Range" = Option<String>, Header, description = "One byte range: `bytes=0-1023`, `bytes=1024-` or `bytes=-500`"),
+        ("If-Range" = Option<String>, Header, description = "The `ETag` the part must come from; another gets the whole file"),
+        ("If-None-Match" = Option<String>, Header, description = "304 when the file still has this `ETag`"),
+    ),
     responses(
         (status = 200, description = "The file, with the type recognised from its content when it was uploaded", content(
             (Vec<u8> = "application/pdf"),
@@ -323,12 +335,18 @@ fn content_disposition(name: &str) -> String {
             (Vec<u8> = "image/jpeg"),
             (Vec<u8> = "image/gif"),
             (Vec<u8> = "image/webp"),
+            (Vec<u8> = "image/heif"),
             (Vec<u8> = "application/msword"),
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
             (Vec<u8> = "application/octet-stream"),
-        ), headers(("Content-Disposition" = String), ("ETag" = String))),
+        ), headers(("Content-Disposition" = String), ("ETag" = String), ("Accept-Ranges" = String))),
+        (status = 206, description = "The part asked for", content(
+            (Vec<u8> = "application/octet-stream"),
+        ), headers(("Content-Range" = String, description = "`bytes 0-1023/183422`"), ("ETag" = String))),
+        (status = 304, description = "The file has not changed (`If-None-Match`)"),
         (status = 401, description = "Not signed in and not published", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such suggestion or file, or not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 416, description = "The range lies beyond the file; `Content-Range: bytes */<length>`", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = []))
 )]
@@ -337,31 +355,144 @@ pub async fn download_attachment(
     state: Data<AppState>,
     caller: Caller,
     path: Path<(Uuid, Uuid)>,
+    req: actix_web::HttpRequest,
 ) -> ApiResult<HttpResponse> {
+    use actix_web::http::header;
     let (id, attachment_id) = path.into_inner();
     let s = load_for(&state, &caller, id, SuggestionAction::ReadRecords).await?;
     let a = state
         .store
         .suggestion_attachment(s.id, attachment_id)
         .await?;
-    let bytes = tokio::fs::read(state.data_dir.join("attachments").join(a.id.to_string()))
+    let etag = format!("\"{}\"", a.sha256);
+    let asked = |name: header::HeaderName| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    if asked(header::IF_NONE_MATCH).is_some_and(|v| {
+        v == "*"
+            || v.split(',')
+                .any(|t| t.trim().trim_start_matches("W/") == etag)
+    }) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .finish());
+    }
+    let file_path = state.data_dir.join("attachments").join(a.id.to_string());
+    let missing = |e: std::io::Error| {
+        tracing::error!(error = %e, attachment = %a.id, "an attachment's file is missing");
+        ApiError::internal()
+    };
+    let len = tokio::fs::metadata(&file_path)
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, attachment = %a.id, "an attachment's file is missing");
-            ApiError::internal()
-        })?;
-    Ok(HttpResponse::Ok()
-        .content_type(a.content_type.as_str())
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            content_disposition(&a.file_name),
-        ))
-        .insert_header((actix_web::http::header::ETAG, format!("\"{}\"", a.sha256)))
-        .body(bytes))
+        .map_err(missing)?
+        .len();
+    // A part only of the file it came from: an `If-Range` naming another
+    // version gets the whole file.
+    let range = asked(header::RANGE)
+        .filter(|_| asked(header::IF_RANGE).is_none_or(|v| v == etag))
+        .map(|r| byte_range(r, len))
+        .transpose()
+        .map(Option::flatten);
+    let disposition = content_disposition(&a.file_name);
+    match range {
+        Err(()) => Err(ApiError::new(
+            actix_web::http::StatusCode::RANGE_NOT_SATISFIABLE,
+            Code::RangeNotSatisfiable,
+            crate::error::Msg::new(
+                format!("请求的范围超出了文件（共 {len} 字节）"),
+                format!("The range lies beyond the file ({len} bytes)"),
+            ),
+        )
+        .with_header(header::CONTENT_RANGE, format!("bytes */{len}"))),
+        Ok(Some((start, end))) => {
+            use tokio::io::{AsyncReadExt, AsyncSeekExt};
+            let mut file = tokio::fs::File::open(&file_path).await.map_err(missing)?;
+            file.seek(std::io::SeekFrom::Start(start))
+                .await
+                .map_err(missing)?;
+            let size = usize::try_from(end - start + 1).map_err(|_| ApiError::internal())?;
+            let mut part = vec![0u8; size];
+            file.read_exact(&mut part).await.map_err(missing)?;
+            Ok(HttpResponse::PartialContent()
+                .content_type(a.content_type.as_str())
+                .insert_header((header::CONTENT_DISPOSITION, disposition))
+                .insert_header((header::CONTENT_RANGE, format!("bytes {start}-{end}/{len}")))
+                .insert_header((header::ACCEPT_RANGES, "bytes"))
+                .insert_header((header::ETAG, etag))
+                .body(part))
+        }
+        Ok(None) => {
+            let bytes = tokio::fs::read(&file_path).await.map_err(missing)?;
+            Ok(HttpResponse::Ok()
+                .content_type(a.content_type.as_str())
+                .insert_header((header::CONTENT_DISPOSITION, disposition))
+                .insert_header((header::ACCEPT_RANGES, "bytes"))
+                .insert_header((header::ETAG, etag))
+                .body(bytes))
+        }
+    }
+}
+
+/// The first and last byte a `Range` header asks for of a file of `len`
+/// bytes; `Ok(None)` for the whole file, `Err` when the range lies beyond
+/// it. One range of bytes only: anything else (several ranges, another
+/// unit, a malformed range) is answered whole, as RFC 9110 allows.
+fn byte_range(header: &str, len: u64) -> Result<Option<(u64, u64)>, ()> {
+    let Some(spec) = header.trim().strip_prefix("bytes=") else {
+        return Ok(None);
+    };
+    if spec.contains(',') {
+        return Ok(None);
+    }
+    let Some((first, last)) = spec.trim().split_once('-') else {
+        return Ok(None);
+    };
+    let (first, last) = (first.trim(), last.trim());
+    let number = |s: &str| s.parse::<u64>().ok();
+    match (first.is_empty(), number(first), number(last)) {
+        // `-500`: the last 500 bytes.
+        (true, _, Some(0)) => Err(()),
+        (true, _, Some(_)) if len == 0 => Err(()),
+        (true, _, Some(n)) => Ok(Some((len.saturating_sub(n), len - 1))),
+        (false, Some(a), _) if a >= len => Err(()),
+        (false, Some(a), None) if last.is_empty() => Ok(Some((a, len - 1))),
+        (false, Some(a), Some(b)) if b >= a => Ok(Some((a, b.min(len - 1)))),
+        _ => Ok(None),
+    }
 }
 
 impl crate::pagination::Keyed for AttachmentView {
     fn key(&self) -> (Uuid, DateTime<Utc>) {
         (self.id, self.created_at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::byte_range;
+
+    #[test]
+    fn ranges_read_as_rfc_9110_says() {
+        assert_eq!(byte_range("bytes=0-9", 100), Ok(Some((0, 9))));
+        assert_eq!(byte_range("bytes=90-", 100), Ok(Some((90, 99))));
+        assert_eq!(byte_range("bytes=90-500", 100), Ok(Some((90, 99))));
+        assert_eq!(byte_range("bytes=-5", 100), Ok(Some((95, 99))));
+        assert_eq!(byte_range("bytes=-500", 100), Ok(Some((0, 99))));
+        assert_eq!(byte_range("bytes=100-", 100), Err(()));
+        assert_eq!(byte_range("bytes=-0", 100), Err(()));
+        assert_eq!(byte_range("bytes=0-", 0), Err(()));
+        // Ignored: the whole file.
+        for whole in [
+            "bytes=0-1,5-6",
+            "items=0-9",
+            "bytes=9-2",
+            "bytes=x-y",
+            "bytes=5",
+        ] {
+            assert_eq!(byte_range(whole, 100), Ok(None), "{whole}");
+        }
     }
 }
