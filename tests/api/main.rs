@@ -5,7 +5,6 @@
 
 mod helpers;
 
-mod attachments;
 mod attacks;
 mod audit;
 mod auth;
@@ -27,6 +26,7 @@ mod inbox;
 mod integration;
 mod key_supervision;
 mod livelihood;
+mod mobile;
 mod motions;
 mod observers;
 mod openapi;

@@ -86,7 +86,7 @@ impl World {
         }
     }
 
-    async fn op(&self, token: &str, id: &str, op: &str, body: Value) -> Answer {
+    pub(crate) async fn op(&self, token: &str, id: &str, op: &str, body: Value) -> Answer {
         self.app.post(&self.path(id, op), Some(token), &body).await
     }
 

@@ -73,6 +73,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(unmark_advanced_unit)
         // Before `/suggestions/{id}`, which would otherwise take "stats" for an id.
         .service(suggestion_stats)
+        .service(list_suggestion_summaries)
         .service(suggestion_figures)
         .service(handling_report)
         .service(unit_summary)

@@ -74,6 +74,103 @@ pub async fn list_suggestions(
     })))
 }
 
+/// A suggestion as a list on a phone shows it: what a row needs, without
+/// the text, the co-signers, the reply or the records (a quarter of the
+/// whole suggestion).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e90",
+    "number": "2026-0042",
+    "title": "关于加快老旧小区改造的建议",
+    "category": "城乡建设",
+    "status": "assigned",
+    "color": "yellow",
+    "lead_deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e50",
+    "lead_unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e10",
+    "due_date": "2027-02-14",
+    "overdue": false,
+    "evaluation": null,
+    "submitted_at": "2026-11-16T02:00:00Z",
+    "updated_at": "2026-11-27T08:00:00Z"
+}))]
+pub struct SuggestionSummary {
+    pub id: Uuid,
+    /// Given at registration, unique per year: `2026-0042`.
+    pub number: Option<String>,
+    pub title: String,
+    pub category: String,
+    pub status: SuggestionStatus,
+    pub color: Option<Color>,
+    pub lead_deputy_id: Uuid,
+    pub lead_unit_id: Option<Uuid>,
+    /// The reply deadline.
+    pub due_date: Option<NaiveDate>,
+    /// The deadline has passed and the unit has not replied.
+    pub overdue: bool,
+    /// The lead deputy's evaluation of the latest reply.
+    pub evaluation: Option<EvaluationResult>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<SuggestionResponse> for SuggestionSummary {
+    fn from(v: SuggestionResponse) -> Self {
+        Self {
+            id: v.id,
+            number: v.number,
+            title: v.title,
+            category: v.category,
+            status: v.status,
+            color: v.color,
+            lead_deputy_id: v.lead_deputy_id,
+            lead_unit_id: v.lead_unit_id,
+            due_date: v.due_date,
+            overdue: v.overdue,
+            evaluation: v.evaluation.map(|e| e.result),
+            submitted_at: v.submitted_at,
+            updated_at: v.updated_at,
+        }
+    }
+}
+
+/// 查询建议摘要列表 · List suggestions in summary, for phones
+///
+/// 与 `GET /suggestions` 相同的可见范围、筛选、分页与同步参数，每项只含列表一行所需的字段（编号、标题、
+/// 类别、状态、颜色、领衔代表、主办单位、期限、是否逾期、评价、时间），不含正文、附议代表、答复与
+/// 记录，约为完整建议的四分之一。
+///
+/// The same suggestions, filters, pages and sync parameters as
+/// `GET /suggestions`, each item only what a row of a list needs (number,
+/// title, category, status, colour, lead deputy and unit, deadline,
+/// overdue, evaluation, times): no text, co-signers, reply or records,
+/// about a quarter of the whole. Open one with `GET /suggestions/{id}`.
+#[utoipa::path(
+    tag = "suggestions",
+    params(ListParams, SuggestionFilterParams),
+    responses(
+        (status = 200, description = "A page of suggestions in summary", body = ListResponse<SuggestionSummary>),
+        (status = 422, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/suggestions/summaries")]
+pub async fn list_suggestion_summaries(
+    state: Data<AppState>,
+    caller: Caller,
+    page: QueryParams<ListParams>,
+    filter: QueryParams<SuggestionFilterParams>,
+) -> ApiResult<HttpResponse> {
+    let today = state.clock.today();
+    let (vis, f) = list_query(&caller, filter.0, today);
+    let page = state
+        .store
+        .list_suggestions(&vis, &f, &page.0.options()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |s| {
+        SuggestionSummary::from(view_for(&state, s, &caller))
+    })))
+}
+
 /// The visibility and filters of a listing by this caller.
 fn list_query(
     caller: &Caller,

@@ -1,7 +1,87 @@
-//! Downloading attachments as phones do: in parts, resumed, and not again
-//! when unchanged; photos as phones take them.
+//! What a phone needs: short lists, downloads in parts, resumed and not
+//! repeated when unchanged, and photos as phones take them.
+
+use serde_json::json;
 
 use crate::suggestions::{pdf, world};
+
+#[tokio::test]
+async fn a_summary_list_holds_the_same_suggestions_in_fewer_than_half_the_bytes() {
+    let w = world().await;
+    let draft = w.draft().await;
+    let other = w.draft().await;
+    w.op(&w.deputy_tokens[0], &other, "submit", json!({}))
+        .await
+        .ok(200);
+    let token = Some(w.deputy_tokens[0].as_str());
+    let full = w.app.get("/api/v1/suggestions?limit=100", token).await;
+    let short = w
+        .app
+        .get("/api/v1/suggestions/summaries?limit=100", token)
+        .await;
+    let ids = |a: &crate::helpers::Answer| -> Vec<String> {
+        a.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    short.ok(200);
+    full.ok(200);
+    assert_eq!(ids(&short), ids(&full));
+    assert_eq!(ids(&short), [draft.clone(), other.clone()]);
+    let item = &short.body["items"][0];
+    let mut keys: Vec<&str> = item
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "category",
+            "color",
+            "deleted",
+            "due_date",
+            "evaluation",
+            "id",
+            "lead_deputy_id",
+            "lead_unit_id",
+            "number",
+            "overdue",
+            "status",
+            "submitted_at",
+            "title",
+            "updated_at"
+        ]
+    );
+    assert_eq!(item["title"], full.body["items"][0]["title"]);
+    assert!(
+        short.text.len() * 2 < full.text.len(),
+        "{} bytes against {}",
+        short.text.len(),
+        full.text.len()
+    );
+    // The list's filters, and its visibility: another deputy sees neither.
+    let submitted = w
+        .app
+        .get("/api/v1/suggestions/summaries?status=submitted", token)
+        .await;
+    submitted.ok(200);
+    assert_eq!(ids(&submitted), [other]);
+    let stranger = w
+        .app
+        .get("/api/v1/suggestions/summaries", Some(&w.deputy_tokens[2]))
+        .await;
+    assert_eq!(stranger.ok(200)["items"], json!([]));
+    w.app
+        .get("/api/v1/suggestions/summaries?limit=0", token)
+        .await
+        .problem(422, "validation_failed");
+}
 
 #[tokio::test]
 async fn a_download_resumes_by_range_and_is_not_repeated_when_unchanged() {
