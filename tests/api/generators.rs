@@ -298,3 +298,59 @@ fn no_two_paths_are_ambiguous() {
     });
     assert!(bad.is_empty(), "{bad:#?}");
 }
+
+/// Every value of every enumeration has a label, Chinese then English, in
+/// the order of its `enum`.
+#[test]
+fn every_enumeration_value_has_a_label_in_both_languages() {
+    let doc = doc();
+    let mut bad = Vec::new();
+    for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+        let Some(values) = schema["enum"].as_array() else {
+            continue;
+        };
+        let labels = schema["x-enum-descriptions"].as_array();
+        let Some(labels) = labels.filter(|l| l.len() == values.len()) else {
+            bad.push(format!("{name}: no labels"));
+            continue;
+        };
+        for (v, l) in values.iter().zip(labels) {
+            let text = l.as_str().unwrap_or_default();
+            let (zh, en) = text.split_once(" · ").unwrap_or_default();
+            if !has_chinese(zh) || !en.chars().any(|c| c.is_ascii_alphanumeric()) {
+                bad.push(format!("{name}.{v}: {l}"));
+            }
+            assert_eq!(schema["x-enumDescriptions"][v.as_str().unwrap()], *l);
+        }
+    }
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
+/// Answers, parameters and headers are described Chinese first too.
+#[test]
+fn answers_parameters_and_headers_are_described_in_chinese() {
+    let doc = doc();
+    let mut bad = Vec::new();
+    let mut check = |at: String, v: &Value| {
+        if let Some(text) = v["description"].as_str()
+            && !(has_chinese(text) && has_english(text))
+        {
+            bad.push(format!("{at}: {text}"));
+        }
+    };
+    for (path, method, op) in operations(&doc) {
+        for (status, answer) in op["responses"].as_object().unwrap() {
+            check(format!("{method} {path} {status}"), answer);
+            for (name, h) in answer["headers"].as_object().into_iter().flatten() {
+                check(format!("{method} {path} {status} {name}"), h);
+            }
+        }
+        for p in op["parameters"].as_array().into_iter().flatten() {
+            check(format!("{method} {path} {}", p["name"]), p);
+        }
+    }
+    for (name, answer) in doc["components"]["responses"].as_object().unwrap() {
+        check(name.clone(), answer);
+    }
+    assert!(bad.is_empty(), "{} texts: {bad:#?}", bad.len());
+}

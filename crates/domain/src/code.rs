@@ -115,7 +115,7 @@ codes! {
     TieToAssignedItem = "tie_to_assigned_item": "The observer still takes part in an open item supervising that body.",
     AlreadyAssigned = "already_assigned": "The observer is assigned to the item already.",
     ObserverInactive = "observer_inactive": "The observer is not active.",
-    AlreadyDecided = "already_decided": "The observer's participation is decided already.",
+    AlreadyDecided = "already_decided": "The observation opinion is decided already.",
     AlreadyPublished = "already_published": "The results are published already.",
     MethodNotPlanned = "method_not_planned": "The item's plan does not include that method.",
     VotePlanned = "vote_planned": "The item's plan has a satisfaction vote: it closes by the vote.",

@@ -96,6 +96,8 @@ mod tests {
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+/// 代表在某一级人大的一项代表资格：层级、届次、选区或代表团、任期和状态。
+///
 /// One membership of a congress: level, term (届次, e.g. 第十八届),
 /// constituency (选区) or delegation (代表团), period and standing.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -105,24 +107,60 @@ use uuid::Uuid;
     "delegation": null, "start_date": "2021-12-01", "end_date": null, "status": "serving"
 })))]
 pub struct Membership {
+    /// 人大层级：`national` 全国、`provincial` 省、`municipal` 市、`county` 县、`township` 乡镇。
+    ///
+    /// The level of congress: `national`, `provincial`, `municipal`, `county`
+    /// or `township`.
     pub level: Level,
+    /// 届次，如 `第十八届`。
+    ///
+    /// The congress term (届次), e.g. `第十八届`.
     pub term: String,
+    /// 选区；可为 null。
+    ///
+    /// The constituency (选区); may be null.
     pub constituency: Option<String>,
+    /// 代表团；可为 null。
+    ///
+    /// The delegation (代表团); may be null.
     pub delegation: Option<String>,
+    /// 任期开始日期；可为 null。
+    ///
+    /// The first day; may be null.
     pub start_date: Option<NaiveDate>,
+    /// 任期结束日期；未定时为 null。
+    ///
+    /// The last day; null when not set.
     pub end_date: Option<NaiveDate>,
+    /// 代表资格状态：`serving` 在任、`ended` 届满、`resigned` 辞职或 `terminated` 终止。
+    ///
+    /// `serving`, `ended`, `resigned` or `terminated`.
     pub status: MembershipStatus,
 }
 
+/// “三联”制度中的一项联系：某一时期所联系的社区、社会组织或重点企业。
+///
 /// One "three links" link: a linked community, social organisation or key
 /// enterprise over a period.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"kind": "community", "organization": "项里社区", "start_date": "2022-01-01", "end_date": null})))]
 pub struct Link {
+    /// 联系类型：`community`、`social_organization` 或 `key_enterprise`。
+    ///
+    /// `community`, `social_organization` or `key_enterprise`.
     pub kind: LinkKind,
+    /// 所联系的社区、社会组织或企业的名称。
+    ///
+    /// The linked community, social organisation or enterprise.
     pub organization: String,
+    /// 联系开始日期；可为 null。
+    ///
+    /// The first day; may be null.
     pub start_date: Option<NaiveDate>,
+    /// 联系结束日期；未定时为 null。
+    ///
+    /// The last day; null when not set.
     pub end_date: Option<NaiveDate>,
 }
 

@@ -100,14 +100,23 @@ impl Thresholds {
     }
 }
 
+/// 受邀联名提出议案的代表及其答复。
+///
 /// A deputy asked to sign a motion.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = MotionSignerView))]
 pub struct Signer {
+    /// 受邀联名代表的 ID。
+    ///
+    /// The deputy asked to sign.
     #[cfg_attr(feature = "openapi", schema(value_type = Uuid))]
     pub deputy_id: DeputyId,
+    /// 代表同意联名的时间（UTC）；只有同意的才计入人数。未同意时为 null。
+    ///
     /// When the deputy agreed to sign; only these count.
     pub confirmed_at: Option<DateTime<Utc>>,
+    /// 代表谢绝联名的时间（UTC）；未谢绝时为 null。
+    ///
     /// When the deputy declined.
     pub declined_at: Option<DateTime<Utc>>,
 }

@@ -111,6 +111,8 @@ pub struct ApiError {
     pub oauth: bool,
 }
 
+/// RFC 9457 问题详情：renda 的错误应答。
+///
 /// RFC 9457 problem details, as renda sends them.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -122,29 +124,57 @@ pub struct ApiError {
     "errors": [{"field": "name", "code": "length", "message": "长度须在 1 到 100 个字符之间"}]
 }))]
 pub struct Problem {
+    /// 标识问题类型的 URI：`urn:renda:problem:<code>`。
+    ///
     /// A URI naming the kind of problem: `urn:renda:problem:<code>`.
     #[serde(rename = "type")]
     pub type_: String,
+    /// HTTP 状态的简短标题，按 `Accept-Language` 用中文（默认）或英文。
+    ///
+    /// A short title for the HTTP status, in Chinese (the default) or English by
+    /// `Accept-Language`.
     pub title: String,
+    /// HTTP 状态码。
+    ///
+    /// The HTTP status code.
     pub status: u16,
+    /// 本次出错的说明，语言同 `title`。
+    ///
+    /// What went wrong this time, in the language of `title`.
     pub detail: String,
+    /// 稳定的机器可读错误代码，取自公布的列表。
+    ///
     /// A stable machine-readable error code, one of the published list.
     pub code: Code,
+    /// 各个字段的问题，仅在校验错误时出现。
+    ///
     /// Problems with individual fields, for validation errors.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ProblemField>>,
+    /// 仅在令牌端点出现：OAuth 2.0 错误代码（RFC 6749 §5.2），供读取它的客户端库使用。
+    ///
     /// On the token endpoint only: the OAuth 2.0 error code (RFC 6749
     /// §5.2), for client libraries that read it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
+/// 问题详情中的一个字段问题。
+///
 /// One field problem inside a [`Problem`].
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProblemField {
+    /// 字段的路径，如 `name` 或 `memberships[0].level`。
+    ///
     /// The field's path, e.g. `name` or `memberships[0].level`.
     pub field: String,
+    /// 该字段问题的代码，如 `length`、`required`。
+    ///
+    /// The problem's code, such as `length` or `required`.
     pub code: String,
+    /// 问题说明，语言同 `title`。
+    ///
+    /// What is wrong, in the language of `title`.
     pub message: String,
 }
 

@@ -11,6 +11,8 @@ use serde_json::{Map, Value, json};
 /// Applies every pass, in order.
 pub(crate) fn finish(doc: &mut Value) {
     list_items(doc);
+    enum_labels(doc);
+    chinese_texts(doc);
     binary_bodies(doc);
     security(doc);
     problem_examples(doc);
@@ -109,6 +111,87 @@ An item of a list: the object itself, or when synchronising the tombstone of a d
             "const": true,
             "description": "恒为 `true`。\n\nAlways `true`.",
         });
+    }
+}
+
+/// Each value of an enumeration gets its label, Chinese then English, as
+/// generators read them (`x-enum-descriptions`, in the order of `enum`)
+/// and as Redoc shows them (`x-enumDescriptions`, by value).
+fn enum_labels(doc: &mut Value) {
+    let Some(schemas) = schemas(doc) else { return };
+    for (name, labels) in crate::enum_labels::ENUM_LABELS {
+        let Some(schema) = schemas.get_mut(*name) else {
+            continue;
+        };
+        let Some(values) = schema.get("enum").and_then(Value::as_array) else {
+            continue;
+        };
+        let label = |v: &Value| {
+            labels
+                .iter()
+                .find(|(value, _, _)| v.as_str() == Some(*value))
+                .map(|(_, zh, en)| format!("{zh} · {en}"))
+        };
+        let list: Vec<Value> = values
+            .iter()
+            .map(|v| label(v).map_or(Value::Null, Value::String))
+            .collect();
+        let by_value: Map<String, Value> = values
+            .iter()
+            .filter_map(|v| Some((v.as_str()?.to_owned(), Value::String(label(v)?))))
+            .collect();
+        schema["x-enum-descriptions"] = Value::Array(list);
+        schema["x-enumDescriptions"] = Value::Object(by_value);
+    }
+}
+
+/// A text of the document with its Chinese before it: `中文 · English`
+/// when short, else the Chinese paragraph then the English one.
+fn bilingual(en: &str) -> Option<String> {
+    let zh = crate::doc_texts::DOC_TEXTS
+        .iter()
+        .find(|(e, _)| *e == en)
+        .map(|(_, zh)| *zh)?;
+    Some(if en.contains('\n') || en.chars().count() > 80 {
+        format!("{zh}\n\n{en}")
+    } else {
+        format!("{zh} · {en}")
+    })
+}
+
+/// Puts the Chinese before the English description of each answer,
+/// parameter and header (the operations' own texts are written in both
+/// languages where they are declared).
+fn chinese_texts(doc: &mut Value) {
+    fn describe(v: &mut Value) {
+        if let Some(en) = v.get("description").and_then(Value::as_str)
+            && let Some(both) = bilingual(en)
+        {
+            v["description"] = Value::String(both);
+        }
+    }
+    fn answer(r: &mut Value) {
+        describe(r);
+        if let Some(headers) = r.get_mut("headers").and_then(Value::as_object_mut) {
+            headers.values_mut().for_each(describe);
+        }
+    }
+    for (_, _, op) in operations(doc) {
+        if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+            responses.values_mut().for_each(answer);
+        }
+        if let Some(Value::Array(params)) = op.get_mut("parameters") {
+            params.iter_mut().for_each(describe);
+        }
+        if let Some(body) = op.get_mut("requestBody") {
+            describe(body);
+        }
+    }
+    if let Some(responses) = doc
+        .pointer_mut("/components/responses")
+        .and_then(Value::as_object_mut)
+    {
+        responses.values_mut().for_each(answer);
     }
 }
 

@@ -4,7 +4,9 @@
 
 mod common_answers;
 pub mod compress;
+mod doc_texts;
 pub mod docx;
+mod enum_labels;
 pub mod error;
 pub mod etag;
 pub mod export;

@@ -248,15 +248,28 @@ impl<T> ListResponse<T> {
                         updated_at,
                     }),
                 })
+/// 已删除的对象，列在同步客户端所读的列表中。
+///
                 .collect(),
             next_cursor: page.next.as_ref().map(encode_cursor),
             total: page.total,
+    /// 被删除对象的 id。
+    ///
+    /// The deleted object's id.
             next_after: page.sync_after,
+    /// 固定为 `true`。
+    ///
         }
     }
+    /// 对象最后一次变化（即删除）的时间。
+    ///
+    /// When it last changed: its deletion.
 }
 
 /// An item of a small collection kept in full (a suggestion's timeline,
+/// 列表中的一项：现存对象或墓碑。文档中该项引用对象自身的 schema，以 `deleted` 区分两者：
+/// 列表中的现存对象带 `"deleted": false`。
+///
 /// replies, records, ...): its id and the time it last changed.
 pub trait Keyed {
     fn key(&self) -> (Uuid, DateTime<Utc>);
@@ -295,17 +308,29 @@ impl<T: Keyed> ListResponse<T> {
                     updated_at: opts.modified_since.map(|_| at),
                     seq: None,
                 })
+/// 集合的一页。
+///
             })
         } else {
             None
         };
+    /// 本页的对象；请求 `include_deleted=true` 时，已删除的对象以墓碑列出。
+    ///
+    /// The objects of this page; with `include_deleted=true`, deleted ones as tombstones.
         Ok(ListResponse {
             items: items.into_iter().map(Item::Live).collect(),
+    /// 下一页的 `cursor` 参数；最后一页为 `null`。
+    ///
             next_cursor,
             total,
+    /// 匹配的对象总数，请求 `include_total=true` 时给出。
+    ///
             next_after: None,
         })
     }
+    /// 与 `after` 一起使用：读完本次同步的每一页（`next_cursor` 为 `null`）后，
+    /// 作为下一次同步的 `after`。
+    ///
 }
 
 /// A timeline pages by its entries' ids and times.

@@ -12,34 +12,60 @@ use uuid::Uuid;
 
 use super::{EvaluationResult, ReplyCategory, Suggestion, SuggestionStatus};
 
+/// 办理指标的各项计数：每件建议各计 0 或 1，汇总后即为件数。
+///
 /// The counts a suggestion contributes, each 0 or 1.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Counts {
+    /// 已立案（或已到更后阶段）的件数。
+    ///
     /// Registered (立案), or further along.
     pub registered: i64,
+    /// 已交办（或已到更后阶段）的件数，为办结率的分母。
+    ///
     /// Assigned to units (交办), or further along: the base of 办结率.
     pub assigned: i64,
+    /// 已办结的件数。
+    ///
     /// Closed (办结).
     pub closed: i64,
+    /// 主办单位已答复的件数，为按时答复率、解决率和面商率的分母。
+    ///
     /// With a reply from the lead unit: the base of 按时答复率, 解决率 and 面商率.
     pub replied: i64,
+    /// 最近一次答复在期限内的件数。
+    ///
     /// The latest reply came by its deadline.
     pub replied_on_time: i64,
+    /// 最近一次答复为 A 类（已解决或基本解决）的件数。
+    ///
     /// The latest reply is category A (solved or basically solved).
     pub solved: i64,
+    /// 已答复、且有代表未提出异议的面商记录的件数。
+    ///
     /// Replied, with a consultation (面商) the deputy did not dispute.
     pub consulted: i64,
+    /// 领衔代表对最近一次答复的评价已记录在案的件数，为满意率的分母。
+    ///
     /// The lead deputy's evaluation of the latest reply is on record: the
     /// base of 满意率.
     pub evaluated: i64,
+    /// 评价为满意或基本满意的件数。
+    ///
     /// Evaluated satisfied or basically satisfied.
     pub satisfied: i64,
+    /// 评价为不满意的件数（不满意件数）。
+    ///
     /// Evaluated unsatisfied (不满意件数).
     pub unsatisfied: i64,
+    /// 代表未在期限内评价即已办结的件数；不算作满意，也不计入满意率的分母。
+    ///
     /// Closed without an evaluation: the deputy's time ran out. Never
     /// counted as satisfied, nor in 满意率's base.
     pub not_evaluated: i64,
+    /// 因评价不满意而至少重新办理过一次的件数。
+    ///
     /// Handled again after an unsatisfied evaluation, at least once.
     pub rehandled: i64,
 }
@@ -120,18 +146,30 @@ impl Counts {
     }
 }
 
+/// 一组建议的各项比率：0 到 1 之间的小数，保留四位；分母为 0 时为 null。
+///
 /// The rates of a set of suggestions.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rates {
+    /// 办结率：已办结件数除以已交办件数。
+    ///
     /// 办结率: closed over assigned.
     pub closing: Option<f64>,
+    /// 按时答复率：按期答复件数除以已答复件数。
+    ///
     /// 按时答复率: replied by the deadline over replied.
     pub on_time_reply: Option<f64>,
+    /// 解决率：A 类答复件数除以已答复件数。
+    ///
     /// 解决率: category A replies over replied.
     pub solution: Option<f64>,
+    /// 面商率：已答复且有未被异议的面商的件数，除以已答复件数。
+    ///
     /// 面商率: replied with an undisputed consultation over replied.
     pub consultation: Option<f64>,
+    /// 满意率：满意和基本满意件数除以已评价件数。
+    ///
     /// 满意率: satisfied or basically satisfied over evaluated.
     pub satisfaction: Option<f64>,
 }

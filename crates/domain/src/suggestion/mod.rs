@@ -227,14 +227,28 @@ string_enum! {
     }
 }
 
+/// 附议代表及其附议状态。
+///
 /// A co-signer (附议代表).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CoSignerView))]
 pub struct CoSigner {
+    /// 附议代表的代表 ID。
+    ///
+    /// The co-signer's deputy id.
     pub deputy_id: DeputyId,
+    /// 附议状态：`invited`、`confirmed`、`declined`、`withdrawn` 或 `lapsed`；
+    /// 只有 `confirmed` 计为附议。
+    ///
+    /// `invited`, `confirmed`, `declined`, `withdrawn` or `lapsed`; only
+    /// `confirmed` counts.
     pub status: CoSignatureStatus,
+    /// 确认附议的时间（UTC）；未确认时为 null。
+    ///
     /// When the co-signer confirmed.
     pub confirmed_at: Option<DateTime<Utc>>,
+    /// 不再参与附议的时间（UTC）：谢绝、撤回或提交时仍未答复；否则为 null。
+    ///
     /// When the co-signer stopped taking part: declined, withdrew, or
     /// dropped out unanswered at submission.
     pub withdrawn_at: Option<DateTime<Utc>>,
@@ -293,24 +307,58 @@ pub struct CoUnit {
     pub opinion_at: Option<DateTime<Utc>>,
 }
 
+/// 主办单位的正式答复函。
+///
 /// The lead unit's official reply letter (答复函).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ReplyView, example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea4", "round": 1, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "category": "B", "content": "已列入2026年民生实事计划，年内建成助餐点3个。", "document_number": "宿城民政函〔2026〕12号", "signed_by": "王强", "responsible_person": "李华", "handler_name": "赵磊", "handler_phone": "0527-84351234", "reply_date": "2026-05-20", "created_at": "2026-11-27T08:00:00Z"})))]
 pub struct Reply {
+    /// 答复 ID。
+    ///
+    /// The reply's id.
     pub id: Uuid,
+    /// 答复轮次：首次答复为 1，重新办理一次后为 2，依此类推。
+    ///
     /// 1 for the first reply, 2 after one rehandling, ...
     pub round: i32,
+    /// 作出答复的主办单位 ID。
+    ///
+    /// The lead unit that replied.
     pub unit_id: UnitId,
+    /// 答复类别：`A` 已解决或基本解决，`B` 正在解决或列入计划，`C` 因条件限制暂时无法解决。
+    ///
+    /// `A` solved or basically solved, `B` being solved or planned, `C` cannot
+    /// be solved now.
     pub category: ReplyCategory,
+    /// 答复内容。
+    ///
+    /// The text of the reply.
     pub content: String,
     /// 文号
     pub document_number: Option<String>,
     /// 签发人
     pub signed_by: Option<String>,
+    /// 责任人；可为 null。
+    ///
+    /// The person responsible at the unit (责任人); may be null.
     pub responsible_person: Option<String>,
+    /// 承办人姓名；可为 null。
+    ///
+    /// The name of the clerk who handled it (承办人); may be null.
     pub handler_name: Option<String>,
+    /// 承办人联系电话；仅因建议已公开而可见的调用者看到掩码号码。可为 null。
+    ///
+    /// The handler's phone; masked for a caller who sees the suggestion only
+    /// because it is published. May be null.
     pub handler_phone: Option<String>,
+    /// 答复函的日期；未填写时为录入当天（北京时间）。
+    ///
+    /// The date of the reply letter; the day it was entered (China time) when
+    /// none was given.
     pub reply_date: NaiveDate,
+    /// 答复录入时间（UTC）。
+    ///
+    /// When the reply was entered (UTC).
     pub created_at: DateTime<Utc>,
 }
 

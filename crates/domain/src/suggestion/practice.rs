@@ -36,24 +36,61 @@ string_enum! {
     }
 }
 
+/// 承办单位与领衔代表的一次面商。
+///
 /// A consultation (面商) of the handling unit with the lead deputy.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ConsultationView, example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb1", "round": 1, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "held_on": "2026-04-02", "form": "visit", "participants": "王芳代表、民政局李华科长", "agreed": "年内建成助餐点3个", "recorded_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e09", "created_at": "2026-04-02T08:00:00Z", "response": "confirmed", "response_comment": null, "responded_at": "2026-04-03T01:00:00Z"})))]
 pub struct Consultation {
+    /// 面商记录 ID。
+    ///
+    /// The record's id.
     pub id: Uuid,
+    /// 面商所在的办理轮次，即其后答复的轮次：首次办理为 1。
+    ///
     /// The round of handling (the reply) it precedes: 1 for the first.
     pub round: i32,
+    /// 记录面商的主办单位 ID。
+    ///
+    /// The lead unit that recorded it.
     pub unit_id: UnitId,
+    /// 面商日期。
+    ///
+    /// The day it was held.
     pub held_on: NaiveDate,
+    /// 面商方式：`meeting` 座谈、`visit` 走访、`phone` 电话或 `online` 网上。
+    ///
+    /// How it was held: `meeting`, `visit`, `phone` or `online`.
     pub form: ConsultationForm,
+    /// 参加面商的人员。
+    ///
     /// Who took part.
     pub participants: String,
+    /// 面商商定的事项。
+    ///
     /// What was agreed.
     pub agreed: String,
+    /// 记录人的用户 ID。
+    ///
+    /// The user id of who recorded it.
     pub recorded_by: UserId,
+    /// 记录时间（UTC）。
+    ///
+    /// When it was recorded (UTC).
     pub created_at: DateTime<Utc>,
+    /// 领衔代表的答复：`confirmed` 确认或 `disputed` 异议；未答复时为 null。
+    ///
+    /// The lead deputy's word: `confirmed` or `disputed`; null until they
+    /// answer.
     pub response: Option<ConsultationResponse>,
+    /// 代表答复时的说明，提出异议时必有；可为 null。
+    ///
+    /// The deputy's comment with their word, always given with a dispute; may
+    /// be null.
     pub response_comment: Option<String>,
+    /// 代表答复的时间（UTC）；未答复时为 null。
+    ///
+    /// When the deputy answered (UTC); null until then.
     pub responded_at: Option<DateTime<Utc>>,
 }
 
@@ -167,13 +204,27 @@ pub fn respond_to_consultation(
     ))
 }
 
+/// 领导对建议的批示。
+///
 /// A leader's instruction (批示) on a suggestion.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = InstructionView, example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb2", "content": "请民政局抓紧落实，年底前报结果。", "given_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e05", "given_at": "2026-04-05T02:00:00Z"})))]
 pub struct Instruction {
+    /// 批示 ID。
+    ///
+    /// The instruction's id.
     pub id: Uuid,
+    /// 批示内容。
+    ///
+    /// The text of the instruction.
     pub content: String,
+    /// 作出批示的领导的用户 ID。
+    ///
+    /// The user id of the leader who gave it.
     pub given_by: UserId,
+    /// 批示时间（UTC）。
+    ///
+    /// When it was given (UTC).
     pub given_at: DateTime<Utc>,
 }
 
@@ -208,15 +259,27 @@ pub fn instruct(s: &Suggestion, id: Uuid, content: String, ctx: &Ctx) -> CmdResu
     ))
 }
 
+/// 不予立案、作为来信转给单位参考的建议（转来信）。
+///
 /// A submission not registered, passed to a unit as a letter for its
 /// reference (转来信).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = LetterView))]
 pub struct Letter {
+    /// 接收来信的单位 ID。
+    ///
+    /// The unit it was passed to.
     pub unit_id: UnitId,
+    /// 转出时间（UTC）。
+    ///
+    /// When it was passed (UTC).
     pub passed_at: DateTime<Utc>,
+    /// 单位签收的时间（UTC）；未签收时为 null。
+    ///
     /// When the unit acknowledged it.
     pub acknowledged_at: Option<DateTime<Utc>>,
+    /// 单位签收时的备注；可为 null。
+    ///
     /// What the unit said on acknowledging.
     pub acknowledgement: Option<String>,
 }

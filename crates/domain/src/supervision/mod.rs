@@ -250,12 +250,23 @@ pub fn blockers(op: StageOp, f: StageFacts) -> Vec<StageBlocker> {
     out
 }
 
+/// 一轮满意度测评的票数。
+///
 /// The votes of one evaluation round.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tally {
+    /// 满意票数。
+    ///
+    /// Satisfied votes.
     pub satisfied: u32,
+    /// 基本满意票数。
+    ///
+    /// Basically satisfied votes.
     pub basically_satisfied: u32,
+    /// 不满意票数。
+    ///
+    /// Unsatisfied votes.
     pub unsatisfied: u32,
 }
 

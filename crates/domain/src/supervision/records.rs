@@ -130,12 +130,25 @@ impl Vote {
     }
 }
 
+/// 一个被监督单位在一轮测评中的结果。
+///
 /// One supervised body's result in an evaluation round.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BodyResult {
+    /// 被监督单位 ID。
+    ///
+    /// The body's id.
     pub body_id: UnitId,
+    /// 对该单位的计票：单独评价该单位的票按其评价计，其余按对事项整体的评价计。
+    ///
+    /// The votes on the body: a member's choice for it, or else their choice on
+    /// the whole item.
     pub tally: Tally,
+    /// 该单位的结论：不满意票过半时为退回（`returned`），否则为通过。
+    ///
+    /// `returned` when more than half of the votes are unsatisfied, else
+    /// `accepted`.
     pub outcome: Outcome,
 }
 

@@ -22,6 +22,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(export_audit_events);
 }
 
+/// 只增不改的审计日志中的一条：谁在何时、从何处对哪条记录做了什么，以及记录修改前后的内容。
+///
 /// One entry of the append-only audit trail: who did what to which
 /// record, when, from where, with the record before and after.
 #[derive(Debug, Serialize, ToSchema)]
@@ -46,37 +48,86 @@ pub fn configure(cfg: &mut ServiceConfig) {
     "last_repeated_at": null
 }))]
 pub struct AuditEventResponse {
+    /// 条目的 id。
+    ///
+    /// The entry's id.
     pub id: Uuid,
+    /// 发生时间。
+    ///
+    /// When it happened.
     pub occurred_at: DateTime<Utc>,
+    /// 操作者的账号 id；系统或匿名操作时为空。
+    ///
+    /// The acting account's id; null for the system or an anonymous caller.
     pub actor_id: Option<Uuid>,
+    /// 操作者的用户名，系统本身为 `system`；不详时为空。
+    ///
+    /// The actor's username, `system` for the system itself; null when unknown.
     pub actor_username: Option<String>,
+    /// 操作时操作者持有的角色。
+    ///
+    /// The roles the actor held at the time.
     pub actor_roles: Vec<String>,
+    /// 请求的 id，可与服务器日志对照；没有时为空。
+    ///
+    /// The request's id, to match the server's log; null when none.
     pub request_id: Option<String>,
+    /// 客户端的 IP 地址；不详时为空。
+    ///
+    /// The client's IP address; null when unknown.
     pub client_addr: Option<String>,
+    /// 操作：`create`、`update`、`delete`、`login`、`login_failed`、`lock`、`change_roles`、
+    /// `unlock`、`access_denied`、`read_personal_data`、`export_personal_data`、`export` 等。
+    ///
     /// `create`, `update`, `delete`, `login`, `login_failed`, `lock`,
     /// `change_roles`, `unlock`, `access_denied`, `read_personal_data`,
     /// `export_personal_data`, `export`, ...
     pub action: String,
+    /// 记录的类型，如 `unit`、`deputy`、`user`。
+    ///
+    /// The kind of record, such as `unit`, `deputy` or `user`.
     pub object_type: String,
+    /// 记录的 id；不针对单条记录时为空。
+    ///
+    /// The record's id; null when the action concerns no single record.
     pub object_id: Option<Uuid>,
+    /// 修改前的记录；没有时（如新建）为空。
+    ///
+    /// The record before the change; null when there was none (a creation).
     pub before: Option<serde_json::Value>,
+    /// 修改后的记录；没有时（如删除）为空。
+    ///
+    /// The record after the change; null when there is none (a deletion).
     pub after: Option<serde_json::Value>,
+    /// 结果：`success`、`failure`（登录失败）或 `denied`（被拒绝）。
+    ///
     /// `success`, `failure` (a failed sign-in) or `denied` (a refusal).
     pub result: String,
+    /// 条目的封印：以保存在数据库之外的密钥对其内容计算的带密钥哈希（HMAC-SHA256，国密套件下为
+    /// HMAC-SM3）。审计链启用密钥之前封印的条目为普通哈希。
+    ///
     /// The entry's seal: a keyed hash (HMAC-SHA256, or HMAC-SM3 under the
     /// 国密 suite) of its content, under a key kept outside the database.
     /// Entries sealed before the chain was keyed carry a plain hash.
     pub entry_hash: String,
+    /// 在审计链中的位置；链入之前（数秒之内）为 null。
+    ///
     /// Position in the chain; null until the entry is linked (within
     /// seconds).
     pub seq: Option<i64>,
+    /// 对上一条的链哈希和本条封印计算的带密钥哈希。
+    ///
     /// The keyed hash of the previous entry's chain hash and this entry's
     /// seal.
     pub chain_hash: Option<String>,
+    /// 本条代表的相同拒绝次数：同一调用者、地址、事件和请求在十分钟内合为一条。其他条目均为 1。
+    ///
     /// How many identical refusals this entry stands for: the same caller,
     /// address, event and request within ten minutes are one entry. 1 for
     /// every other entry.
     pub repeats: i64,
+    /// 最后一次重复拒绝的时间；没有重复时为 null。
+    ///
     /// When the last of the repeated refusals came; null when there were
     /// none.
     pub last_repeated_at: Option<DateTime<Utc>>,
@@ -186,6 +237,8 @@ pub async fn list_audit_events(
 /// A signed statement of where the audit chain ends.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
+/// 审计链链头的签名声明（校验点）。
+///
     "seq": 4210,
     "chain_hash": "9a0b4f…",
     "at": "2026-12-05T08:00:00Z",
@@ -196,14 +249,24 @@ pub struct CheckpointResponse {
     /// The sequence number of the newest linked entry.
     pub seq: i64,
     /// Its chain hash.
+    /// 最新一条已链入条目的序号。
+    ///
     pub chain_hash: String,
     /// When the checkpoint was signed.
+    /// 该条目的链哈希。
+    ///
     pub at: DateTime<Utc>,
     /// The signature, a keyed hash under the audit key.
+    /// 签署校验点的时间。
+    ///
     pub mac: String,
     /// The same as one line, for `renda audit verify --checkpoint`.
+    /// 签名：以审计密钥计算的带密钥哈希。
+    ///
     pub line: String,
 }
+    /// 以上内容合为一行，供 `renda audit verify --checkpoint` 使用。
+    ///
 
 /// 签署审计日志校验点 · Sign an audit checkpoint
 ///

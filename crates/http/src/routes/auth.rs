@@ -24,19 +24,29 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(client_token);
 }
 
+/// 登录凭据。
+///
 /// Credentials.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"username": "admin", "password": "Renda-2026!"}))]
 pub struct LoginRequest {
+    /// 用户名。
+    ///
+    /// The username.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub username: String,
+    /// 密码。
+    ///
+    /// The password.
     #[validate(length(min = 1, max = 128))]
     #[schema(min_length = 1, max_length = 128)]
     pub password: String,
 }
 
+/// 登录和刷新时签发的令牌。
+///
 /// Tokens issued at sign-in and on refresh.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -47,25 +57,41 @@ pub struct LoginRequest {
     "password_change_required": false
 }))]
 pub struct TokenResponse {
+    /// 访问令牌（JWT），放在 `Authorization: Bearer` 请求头中。
+    ///
     /// A JWT for the `Authorization: Bearer` header.
     pub access_token: String,
+    /// 刷新令牌，只能用一次：到 `/auth/refresh` 换取新令牌。
+    ///
     /// Single-use: exchange it at `/auth/refresh` for new tokens.
     pub refresh_token: String,
+    /// 固定为 `Bearer`。
+    ///
     /// Always `Bearer`.
     pub token_type: String,
+    /// 访问令牌的有效期，单位为秒。
+    ///
     /// Lifetime of the access token in seconds.
     pub expires_in: i64,
+    /// 账号须修改密码时为 true（首次登录、密码被重置、密码过期）：修改之前只能调用 `GET /me`、
+    /// `POST /me/password`、`GET /me/logins` 和退出登录。
+    ///
     /// True when the account must change its password (first sign-in, a
     /// reset, an expired password): until it does, only `GET /me`,
     /// `POST /me/password`, `GET /me/logins` and sign-out are allowed.
     pub password_change_required: bool,
 }
 
+/// 要换取新令牌的刷新令牌。
+///
 /// A refresh token to exchange.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"refresh_token": "kq2G0v3Zr7mZ6Nw1m2XH3aJ1p9rQy8T5sV4uW0xY2zA"}))]
 pub struct RefreshRequest {
+    /// 登录或上次刷新时得到的刷新令牌。
+    ///
+    /// The refresh token from sign-in or the last refresh.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub refresh_token: String,
@@ -317,6 +343,11 @@ pub async fn logout(state: Data<AppState>, caller: Caller) -> ApiResult<HttpResp
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// OAuth 2.0 客户端凭据模式（RFC 6749 §4.4）的令牌请求，
+/// 以表单（`application/x-www-form-urlencoded`，标准方式）或 JSON 提交。客户端用 HTTP
+/// Basic（`client_id` 和 `client_secret`）认证，或在请求体中给出这两个字段，二者择一。
+/// 不认识的参数被忽略（RFC 6749 §3.2）。
+///
 /// A token request of the OAuth 2.0 client credentials grant (RFC 6749
 /// §4.4), as a form (`application/x-www-form-urlencoded`, the standard) or
 /// as JSON. The client authenticates with HTTP Basic (`client_id` and
@@ -330,16 +361,26 @@ pub async fn logout(state: Data<AppState>, caller: Caller) -> ApiResult<HttpResp
     "scope": "suggestions:read suggestions:reply"
 }))]
 pub struct ClientTokenRequest {
+    /// 固定为 `client_credentials`。
+    ///
     /// Always `client_credentials`.
     #[validate(length(min = 1, max = 40))]
     #[schema(min_length = 1, max_length = 40, pattern = "^client_credentials$")]
     pub grant_type: String,
+    /// 客户端 id；用 HTTP Basic 认证时不填。
+    ///
+    /// The client's id; left out when HTTP Basic is used.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub client_id: Option<String>,
+    /// 客户端密钥；用 HTTP Basic 认证时不填。
+    ///
+    /// The client's secret; left out when HTTP Basic is used.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub client_secret: Option<String>,
+    /// 申请的权限范围，以空格分隔，须为客户端所持范围的子集；不填则为客户端的全部范围。
+    ///
     /// Space-separated scopes wanted, a subset of the client's; all of the
     /// client's when absent.
     #[validate(length(max = 400))]
@@ -347,6 +388,8 @@ pub struct ClientTokenRequest {
     pub scope: Option<String>,
 }
 
+/// 服务客户端的访问令牌。没有刷新令牌：客户端凭其凭据重新申请。
+///
 /// An access token for a service client. There is no refresh token: the
 /// client asks again with its credentials.
 #[derive(Debug, Serialize, ToSchema)]
@@ -357,11 +400,20 @@ pub struct ClientTokenRequest {
     "scope": "suggestions:read suggestions:reply"
 }))]
 pub struct ClientTokenResponse {
+    /// 访问令牌（JWT），放在 `Authorization: Bearer` 请求头中。
+    ///
+    /// A JWT for the `Authorization: Bearer` header.
     pub access_token: String,
+    /// 固定为 `Bearer`。
+    ///
     /// Always `Bearer`.
     pub token_type: String,
+    /// 访问令牌的有效期，单位为秒。
+    ///
     /// Lifetime of the access token in seconds.
     pub expires_in: i64,
+    /// 授予的权限范围，以空格分隔。
+    ///
     /// The scopes granted, space-separated.
     pub scope: String,
 }

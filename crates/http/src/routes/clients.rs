@@ -30,6 +30,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(rotate_secret);
 }
 
+/// 服务客户端。创建或轮换之后，其密钥不再显示。
+///
 /// A service client. Its secret is never shown again after creation or
 /// rotation.
 #[derive(Debug, Serialize, ToSchema)]
@@ -45,18 +47,43 @@ pub fn configure(cfg: &mut ServiceConfig) {
     "updated_at": "2026-11-27T08:00:00Z"
 }))]
 pub struct ClientResponse {
+    /// 客户端的 id。
+    ///
+    /// The client's id.
     pub id: Uuid,
+    /// 客户端凭据模式中的 `client_id`（与 `id` 相同）。
+    ///
     /// The `client_id` of the client credentials grant (the same as `id`).
     pub client_id: Uuid,
+    /// 客户端名称，如“区住建局 OA”。
+    ///
+    /// The client's name, such as 区住建局 OA.
     pub name: String,
+    /// 客户端持有的权限范围。
+    ///
+    /// The scopes the client holds.
     pub scopes: Vec<Scope>,
+    /// 客户端代表的承办单位：它能看到和答复该单位账号所能看到和答复的内容。没有时，
+    /// 它按常委会负责人的视野读取。
+    ///
     /// The unit the client acts for: it sees and answers what that unit's
     /// accounts do. Without one it reads as the office's leaders do.
     pub unit_id: Option<Uuid>,
+    /// `active` 可用；`disabled` 时其令牌立即失效。
+    ///
+    /// `active`, or `disabled`: its tokens stop working at once.
     pub status: IntegrationStatus,
+    /// 最近一次轮换所替换的旧密钥在此之前仍然有效；已过期或没有旧密钥时为空。
+    ///
     /// Until when the secret replaced by the latest rotation still works.
     pub previous_secret_expires_at: Option<DateTime<Utc>>,
+    /// 登记时间。
+    ///
+    /// When it was registered.
     pub created_at: DateTime<Utc>,
+    /// 最后修改时间。
+    ///
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -77,6 +104,8 @@ impl From<ServiceClient> for ClientResponse {
     }
 }
 
+/// 客户端及其新密钥：仅此一次显示，服务器只保存其摘要。
+///
 /// A client with its new secret: shown this once, stored only as a digest.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -94,11 +123,18 @@ impl From<ServiceClient> for ClientResponse {
     "client_secret": "rcs_q5u1M0bq8xY1Yk0m8JtqVxq7Yq1wQ9nS3cZr2bT4uVw"
 }))]
 pub struct ClientWithSecret {
+    /// 客户端本身。
+    ///
+    /// The client.
     pub client: ClientResponse,
+    /// 请像密码一样保管：不会再次显示。
+    ///
     /// Keep it like a password: it is not shown again.
     pub client_secret: String,
 }
 
+/// 要登记的客户端。
+///
 /// A client to register.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -108,41 +144,66 @@ pub struct ClientWithSecret {
     "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80"
 }))]
 pub struct CreateClientRequest {
+    /// 客户端名称，至多 50 个字符。
+    ///
+    /// The client's name, up to 50 characters.
     pub name: Line<50>,
+    /// 授予的权限范围，1 至 10 个。
+    ///
+    /// The scopes granted, 1 to 10.
     #[validate(length(min = 1, max = 10))]
     #[schema(min_items = 1, max_items = 10)]
     pub scopes: Vec<Scope>,
+    /// 客户端代表的承办单位（其建议、其监督整改报告）。持有 `suggestions:reply` 或
+    /// `supervisions:report` 时必填。
+    ///
     /// The unit the client acts for (its suggestions, its supervision
     /// reports). Required for `suggestions:reply` and `supervisions:report`.
     pub unit_id: Option<Uuid>,
 }
 
+/// 对客户端的修改；未出现的字段保持不变。
+///
 /// A change to a client; absent fields stay as they are.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "disabled"}))]
 pub struct UpdateClientRequest {
+    /// 新的名称，至多 50 个字符。
+    ///
+    /// A new name, up to 50 characters.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = Line<50>, required = false)]
     pub name: Option<Option<Line<50>>>,
+    /// 新的权限范围，1 至 10 个。
+    ///
+    /// New scopes, 1 to 10.
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 10))]
     #[schema(value_type = Vec<Scope>, required = false, min_items = 1, max_items = 10)]
     pub scopes: Option<Option<Vec<Scope>>>,
+    /// `null` 使其成为人大办的客户端（只读）。
+    ///
     /// `null` makes it a client of the office (reading only).
     #[serde(default, deserialize_with = "double")]
     pub unit_id: Option<Option<Uuid>>,
+    /// `disabled` 使其令牌立即失效。
+    ///
     /// `disabled` stops its tokens at once.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = IntegrationStatus, required = false)]
     pub status: Option<Option<IntegrationStatus>>,
 }
 
+/// 旧密钥还能继续使用多久。
+///
 /// How long the old secret keeps working.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"overlap_hours": 24}))]
 pub struct RotateSecretRequest {
+    /// 被替换的旧密钥继续有效的小时数，0 至 720（默认 24），以便客户端的运维人员换上新密钥。
+    ///
     /// Hours the replaced secret still works, 0 to 720 (default 24), so
     /// that the client's operators can roll the new one out.
     #[validate(range(min = 0, max = 720))]

@@ -33,6 +33,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(close_congress_session);
 }
 
+/// 一次人民代表大会会议（如第十八届第三次会议）。
+///
 /// A session of a congress.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -43,20 +45,53 @@ pub fn configure(cfg: &mut ServiceConfig) {
     "created_at": "2026-11-27T08:00:00Z", "updated_at": "2027-01-10T01:00:00Z"
 }))]
 pub struct CongressSessionResponse {
+    /// 会议的 ID。
+    ///
+    /// The session's id.
     pub id: Uuid,
+    /// 人大的层级，如 `county`。
+    ///
+    /// The level of the congress, such as `county`.
     pub level: Level,
+    /// 届次，如“第十八届”。
+    ///
     /// The term (届).
     pub term: String,
+    /// 本届第几次会议，从 1 起。
+    ///
     /// The session's number within the term (第几次会议).
     pub number: i32,
+    /// 公文中使用的会议名称，如 `第十八届第三次会议`。
+    ///
     /// The name documents print, e.g. `第十八届第三次会议`.
     pub name: String,
+    /// 会议开幕日期，如 `2027-01-10`。
+    ///
+    /// The first day, such as `2027-01-10`.
     pub opens_on: NaiveDate,
+    /// 会议闭幕日期，不早于开幕日期。
+    ///
+    /// The last day; not before `opens_on`.
     pub closes_on: NaiveDate,
+    /// 会议状态：`planned` 已安排、`open` 会议期间、`closed` 已闭会。
+    ///
+    /// Where it stands: `planned`, `open` or `closed`.
     pub status: SessionStatus,
+    /// 宣布开幕的时间（UTC）；开幕前为 null。
+    ///
+    /// When it was opened (UTC); null until then.
     pub opened_at: Option<DateTime<Utc>>,
+    /// 宣布闭幕的时间（UTC）；闭幕前为 null。
+    ///
+    /// When it was closed (UTC); null until then.
     pub closed_at: Option<DateTime<Utc>>,
+    /// 创建（安排）时间（UTC）。
+    ///
+    /// When it was planned (UTC).
     pub created_at: DateTime<Utc>,
+    /// 最后一次变更的时间（UTC）。
+    ///
+    /// When it last changed (UTC).
     pub updated_at: DateTime<Utc>,
 }
 
@@ -83,6 +118,8 @@ fn view(s: CongressSession) -> CongressSessionResponse {
     }
 }
 
+/// 要安排的一次大会会议。
+///
 /// A session to plan.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -91,13 +128,25 @@ fn view(s: CongressSession) -> CongressSessionResponse {
     "opens_on": "2027-01-10", "closes_on": "2027-01-13"
 }))]
 pub struct PlanSessionRequest {
+    /// 人大的层级，如 `county`。
+    ///
+    /// The level of the congress, such as `county`.
     pub level: Level,
+    /// 届次，如 `第十八届`。
+    ///
     /// The term (届), e.g. `第十八届`.
     pub term: Line<40>,
+    /// 本届第几次会议，1 至 20。
+    ///
     /// The session's number within the term, 1 to 20.
     #[schema(minimum = 1, maximum = 20)]
     pub number: i32,
+    /// 会议开幕日期，如 `2027-01-10`。
+    ///
+    /// The first day, such as `2027-01-10`.
     pub opens_on: NaiveDate,
+    /// 会议闭幕日期，不得早于 `opens_on`。
+    ///
     /// The last day; not before `opens_on`.
     pub closes_on: NaiveDate,
 }
@@ -214,15 +263,28 @@ pub async fn get_congress_session(
     Ok(respond::resource(&req, version, &view(s)))
 }
 
+/// 对已安排会议的修改：未给出的字段保持不变。
+///
 /// A change to a planned session.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"opens_on": "2027-01-11", "closes_on": "2027-01-14"}))]
 pub struct AmendSessionRequest {
+    /// 新的届次，如 `第十八届`；不给则不变。
+    ///
+    /// The new term (届); unchanged when absent.
     pub term: Option<Line<40>>,
+    /// 新的会次，1 至 20；不给则不变。
+    ///
+    /// The new number within the term, 1 to 20; unchanged when absent.
     #[schema(minimum = 1, maximum = 20)]
     pub number: Option<i32>,
+    /// 新的开幕日期；不给则不变。
+    ///
+    /// The new first day; unchanged when absent.
     pub opens_on: Option<NaiveDate>,
+    /// 新的闭幕日期，不得早于开幕日期（新给的或原有的）；不给则不变。
+    ///
     /// The last day; not before `opens_on` (the new one, or the one
     /// recorded).
     pub closes_on: Option<NaiveDate>,

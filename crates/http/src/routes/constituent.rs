@@ -39,15 +39,27 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(take_up);
 }
 
+/// 由群众意见转成的代表建议的办理进度。
+///
 /// How a suggestion made of an opinion is getting on.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SuggestionProgress {
+    /// 代表建议的 ID。
+    ///
+    /// The suggestion's id.
     pub id: Uuid,
+    /// 建议编号，如 `2026-0042`；立案前为 null。
+    ///
     /// The registration number, once registered.
     pub number: Option<String>,
+    /// 代表建议当前所处的状态。
+    ///
+    /// Where the suggestion stands.
     pub status: SuggestionStatus,
 }
 
+/// 提交人凭回执码查看的群众意见：不含个人信息，不含内部备注。
+///
 /// An opinion as its submitter follows it with the receipt code: no
 /// personal data, no internal notes.
 #[derive(Debug, Serialize, ToSchema)]
@@ -64,52 +76,138 @@ pub struct SuggestionProgress {
     "updated_at": "2026-11-28T08:00:00Z"
 }))]
 pub struct ReceiptView {
+    /// 群众意见的 ID。
+    ///
+    /// The opinion's id.
     pub id: Uuid,
+    /// 留下意见的联络站；网上留下的意见为 null。
+    ///
+    /// The station it was left at; null for an opinion left online.
     pub station_id: Option<Uuid>,
+    /// 意见内容。
+    ///
+    /// What the opinion says.
     pub content: String,
+    /// 意见类别，如“城乡建设”；提交时未填则为 null。
+    ///
+    /// Its category, such as 城乡建设; null when none was given.
     pub category: Option<String>,
+    /// 意见的办理状态。
+    ///
+    /// Where the opinion stands.
     pub status: OpinionStatus,
+    /// 工作人员或联络站代表的直接答复；未直接答复时为 null。
+    ///
+    /// The direct answer by staff or a deputy of the station; null unless answered.
     pub answer: Option<String>,
+    /// 承办单位对转交意见的答复；单位答复前为 null。
+    ///
+    /// The reply of the unit it was forwarded to; null until the unit replies.
     pub unit_reply: Option<String>,
+    /// 该意见转成的代表建议，建议提交后才显示；此前为 null。
+    ///
     /// The suggestion the opinion was taken up as, once it is submitted.
     pub suggestion: Option<SuggestionProgress>,
+    /// 意见提交时间（UTC）。
+    ///
+    /// When the opinion was left (UTC).
     pub created_at: DateTime<Utc>,
+    /// 最后一次变更的时间（UTC）。
+    ///
+    /// When the opinion last changed (UTC).
     pub updated_at: DateTime<Utc>,
 }
 
+/// 新提交的群众意见及其回执码。
+///
 /// A new opinion and the code to follow it with.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"receipt_code": "7KQM-3HXP-W9TD-R2VB", "opinion": {"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ed0", "station_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ec0", "content": "小区门口路灯坏了三个月", "category": "城乡建设", "status": "received", "answer": null, "unit_reply": null, "suggestion": null, "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z"}}))]
 pub struct SubmittedOpinion {
+    /// 回执码，如 `7KQM-3HXP-W9TD-R2VB`。请妥善保存：只显示这一次，凭码任何人都可跟踪该意见。
+    ///
     /// Keep it: it is shown once, and with it anyone can follow the opinion.
     pub receipt_code: String,
+    /// 刚提交的意见，即凭回执码看到的样子。
+    ///
+    /// The opinion as left, as the receipt code shows it.
     pub opinion: ReceiptView,
 }
 
+/// 工作人员、代表和承办单位看到的群众意见。
+///
 /// An opinion as staff, deputies and units see it.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ed0", "station_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ec0", "content": "小区门口路灯坏了三个月", "category": "城乡建设", "submitter_name": null, "submitter_phone": "138****1234", "personal_data_masked": true, "status": "forwarded", "answer": null, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "forward_note": "请核实后答复群众", "unit_reply": null, "suggestion": null, "handled_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "handled_at": "2026-11-27T08:00:00Z", "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z"}))]
 pub struct OpinionResponse {
+    /// 群众意见的 ID。
+    ///
+    /// The opinion's id.
     pub id: Uuid,
+    /// 留下意见的联络站；网上留下的意见为 null。
+    ///
+    /// The station it was left at; null for an opinion left online.
     pub station_id: Option<Uuid>,
+    /// 意见内容。
+    ///
+    /// What the opinion says.
     pub content: String,
+    /// 意见类别，如“城乡建设”；提交时未填则为 null。
+    ///
+    /// Its category, such as 城乡建设; null when none was given.
     pub category: Option<String>,
+    /// 提交人姓名（个人信息）：仅提交人本人或以 `unmask=true` 查看时返回，否则为 null。
+    ///
     /// Personal data: withheld unless the caller left it or asked `unmask=true`.
     pub submitter_name: Option<String>,
+    /// 提交人电话（个人信息）：仅提交人本人或以 `unmask=true` 查看时为完整号码，否则脱敏。
+    ///
     /// Personal data: masked unless the caller left it or asked `unmask=true`.
     pub submitter_phone: Option<String>,
+    /// 为 true 时，提交人姓名和电话已隐去或脱敏。
+    ///
+    /// True when the submitter's name and phone are withheld or masked here.
     pub personal_data_masked: bool,
+    /// 意见的办理状态。
+    ///
+    /// Where the opinion stands.
     pub status: OpinionStatus,
+    /// 工作人员或联络站代表的直接答复；未直接答复时为 null。
+    ///
+    /// The direct answer by staff or a deputy of the station; null unless answered.
     pub answer: Option<String>,
+    /// 意见转交的承办单位；未转交时为 null。
+    ///
+    /// The unit the opinion was forwarded to; null unless forwarded.
     pub unit_id: Option<Uuid>,
+    /// 转交时给承办单位的说明；没有时为 null。
+    ///
+    /// The note sent to the unit with the opinion; null when none.
     pub forward_note: Option<String>,
+    /// 承办单位对转交意见的答复；单位答复前为 null。
+    ///
+    /// The reply of the unit it was forwarded to; null until the unit replies.
     pub unit_reply: Option<String>,
+    /// 该意见转成的代表建议，建议提交后才显示（转办的代表也能看到草稿）；此前为 null。
+    ///
     /// The suggestion the opinion was taken up as, once it is submitted
     /// (its deputy sees the draft too).
     pub suggestion: Option<SuggestionProgress>,
+    /// 办理该意见（直接答复、转交或转为建议）的用户 ID；尚未办理时为 null。
+    ///
+    /// The account that routed it (answered, forwarded or took it up); null until routed.
     pub handled_by: Option<Uuid>,
+    /// 办理该意见的时间（UTC）；尚未办理时为 null。
+    ///
+    /// When it was routed (UTC); null until routed.
     pub handled_at: Option<DateTime<Utc>>,
+    /// 意见提交时间（UTC）。
+    ///
+    /// When the opinion was left (UTC).
     pub created_at: DateTime<Utc>,
+    /// 最后一次变更的时间（UTC）。
+    ///
+    /// When the opinion last changed (UTC).
     pub updated_at: DateTime<Utc>,
 }
 
@@ -251,6 +349,8 @@ fn ctx(caller: &Caller) -> opinion::Ctx {
     }
 }
 
+/// 要提交的一条群众意见。
+///
 /// An opinion to leave.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -260,12 +360,24 @@ fn ctx(caller: &Caller) -> opinion::Ctx {
     "name": "张先生", "phone": "13800001234"
 }))]
 pub struct SubmitOpinionRequest {
+    /// 留下意见的联络站；网上留下的意见不填。
+    ///
     /// The station it is left at; none for an opinion left online.
     pub station_id: Option<Uuid>,
+    /// 意见内容，最多 2000 字。
+    ///
+    /// What the opinion says, up to 2,000 characters.
     pub content: Text<2000>,
+    /// 意见类别，如“城乡建设”；可不填。
+    ///
+    /// Its category, such as 城乡建设; optional.
     pub category: Option<Line<40>>,
+    /// 提交人姓名，可不填；属个人信息。
+    ///
     /// Optional; personal data.
     pub name: Option<Line<50>>,
+    /// 提交人电话，可不填；属个人信息。
+    ///
     /// Optional; personal data.
     #[validate(custom(function = "crate::validation::phone"))]
     #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
@@ -502,11 +614,16 @@ fn check_if_match(o: &ConstituentOpinion, im: &IfMatch) -> ApiResult<()> {
     Ok(())
 }
 
+/// 对群众意见的直接答复。
+///
 /// A direct answer.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"answer": "已联系街道，本周内修复"}))]
 pub struct AnswerOpinionRequest {
+    /// 答复内容，最多 5000 字。
+    ///
+    /// The answer's text, up to 5,000 characters.
     pub answer: Text<5000>,
 }
 
@@ -543,12 +660,20 @@ pub async fn answer_opinion(
     respond_changed(&state, &caller, o).await
 }
 
+/// 将群众意见转交承办单位。
+///
 /// Forwarding to a unit.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "note": "请核实后答复群众"}))]
 pub struct ForwardOpinionRequest {
+    /// 接收转交的承办单位 ID。
+    ///
+    /// The unit to forward the opinion to.
     pub unit_id: Uuid,
+    /// 给承办单位的说明，最多 2000 字；可不填，空白视同不填。
+    ///
+    /// A note to the unit, up to 2,000 characters; optional, blank counts as none.
     #[serde(default, deserialize_with = "crate::patch::blank_none")]
     #[schema(value_type = Option<String>, max_length = 2000)]
     pub note: Option<Text<2000>>,
@@ -595,11 +720,16 @@ pub async fn forward_opinion(
     respond_changed(&state, &caller, o).await
 }
 
+/// 承办单位对转交意见的答复。
+///
 /// The unit's reply.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reply": "路灯已于11月30日修复"}))]
 pub struct UnitReplyRequest {
+    /// 答复内容，最多 5000 字。
+    ///
+    /// The reply's text, up to 5,000 characters.
     pub reply: Text<5000>,
 }
 
@@ -636,6 +766,8 @@ pub async fn unit_reply(
     respond_changed(&state, &caller, o).await
 }
 
+/// 由群众意见转成的代表建议。
+///
 /// The suggestion to make of an opinion.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -643,19 +775,36 @@ pub async fn unit_reply(
     "title": "关于修复古城街道路灯的建议", "category": "城乡建设", "term": "第十九届"
 }))]
 pub struct TakeUpRequest {
+    /// 建议标题，最多 200 字。
+    ///
+    /// The suggestion's title, up to 200 characters.
     pub title: Line<200>,
+    /// 建议类别，须为 `GET /api/v1/suggestion-categories` 所列之一。
+    ///
     /// One of `GET /api/v1/suggestion-categories`.
     pub category: Line<40>,
+    /// 届次，如“第十九届”。
+    ///
+    /// The congress term (届次), such as 第十九届.
     pub term: Line<40>,
+    /// 建议正文；不填则取意见内容。
+    ///
     /// The suggestion's text; the opinion's by default.
     pub content: Option<Text<20000>>,
 }
 
+/// 意见转为建议的结果。
+///
 /// What taking up made.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"opinion": {"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ed0", "station_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ec0", "content": "小区门口路灯坏了三个月", "category": "城乡建设", "submitter_name": null, "submitter_phone": "138****1234", "personal_data_masked": true, "status": "taken_up", "answer": null, "unit_id": null, "forward_note": null, "unit_reply": null, "suggestion": {"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e50", "number": null, "status": "draft"}, "handled_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e04", "handled_at": "2026-11-27T08:00:00Z", "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z"}, "suggestion_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e50"}))]
 pub struct TakenUp {
+    /// 已转为建议的群众意见。
+    ///
+    /// The opinion, now taken up.
     pub opinion: OpinionResponse,
+    /// 新建的代表建议草稿 ID，见 `/api/v1/suggestions/{id}`。
+    ///
     /// The new draft suggestion, at `/api/v1/suggestions/{id}`.
     pub suggestion_id: Uuid,
 }

@@ -30,6 +30,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(delivery_log);
 }
 
+/// 登记用于推送的手机。
+///
 /// A phone registered for push.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -37,10 +39,25 @@ pub fn configure(cfg: &mut ServiceConfig) {
     "label": "张伟的手机", "created_at": "2026-12-06T02:00:00Z", "last_seen_at": "2026-12-06T02:00:00Z"
 }))]
 pub struct DeviceView {
+    /// 设备的 id，移除设备时使用。
+    ///
+    /// The device's id, for removing it.
     pub id: Uuid,
+    /// 手机平台：`ios`、`android` 或 `harmony`（鸿蒙）。
+    ///
+    /// The phone's platform: `ios`, `android` or `harmony` (HarmonyOS).
     pub platform: DevicePlatform,
+    /// 手机的名称；没有时为空。
+    ///
+    /// A name for the phone; null when none.
     pub label: Option<String>,
+    /// 首次登记的时间。
+    ///
+    /// When it was first registered.
     pub created_at: DateTime<Utc>,
+    /// 最近一次登记（续期）的时间。
+    ///
+    /// When it was last registered (renewed).
     pub last_seen_at: DateTime<Utc>,
 }
 
@@ -54,6 +71,8 @@ fn device_view(d: Device) -> DeviceView {
     }
 }
 
+/// 调用者的手机。
+///
 /// The caller's phones.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"items": [{
@@ -61,17 +80,30 @@ fn device_view(d: Device) -> DeviceView {
     "label": "张伟的手机", "created_at": "2026-12-06T02:00:00Z", "last_seen_at": "2026-12-06T02:00:00Z"
 }]}))]
 pub struct DeviceList {
+    /// 调用者登记的各部手机。
+    ///
+    /// The caller's registered phones.
     pub items: Vec<DeviceView>,
 }
 
+/// 要登记的手机：平台，以及其应用从推送服务获得的推送令牌。
+///
 /// A phone to register: its platform and the push token its app got from
 /// the push service.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"platform": "android", "token": "dQw4w9WgXcQ:APA91bH-example", "label": "张伟的手机"}))]
 pub struct DeviceRequest {
+    /// 手机平台：`ios`、`android` 或 `harmony`（鸿蒙）。
+    ///
+    /// The phone's platform: `ios`, `android` or `harmony` (HarmonyOS).
     pub platform: DevicePlatform,
+    /// 应用从推送服务获得的推送令牌，至多 512 个字符，不能为空白。
+    ///
+    /// The push token the app got from the push service: up to 512 characters, not blank.
     pub token: Line<512>,
+    /// 手机的名称，至多 100 个字符；空白视为没有。
+    ///
     /// A name for the phone; blank is none.
     #[serde(default, deserialize_with = "crate::patch::blank_none")]
     #[schema(value_type = Option<String>, max_length = 100)]
@@ -165,17 +197,27 @@ pub async fn remove_device(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// 免打扰时段，北京时间（`HH:MM`）；开始晚于结束时跨越午夜。
+///
 /// Hours with no messages, in China time (`HH:MM`); a start after the end
 /// spans midnight.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuietHoursView {
+    /// 开始时间，`HH:MM`，如 `22:00`。
+    ///
+    /// When it starts, `HH:MM`, such as `22:00`.
     #[schema(value_type = String, example = "22:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub start: String,
+    /// 结束时间，`HH:MM`，如 `07:00`。
+    ///
+    /// When it ends, `HH:MM`, such as `07:00`.
     #[schema(value_type = String, example = "07:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub end: String,
 }
 
+/// 我的通知在收件箱之外如何送达（收件箱里有全部通知）。
+///
 /// How my notifications reach me beyond the inbox (which has them all).
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -185,12 +227,18 @@ pub struct QuietHoursView {
     "quiet_hours": {"start": "22:00", "end": "07:00"}
 }))]
 pub struct PreferencesView {
+    /// 不在应用之外发送的通知类别。
+    ///
     /// Kinds not sent outside the app.
     #[serde(default)]
     #[validate(length(max = 50))]
     pub muted: Vec<NoticeKind>,
+    /// 希望使用的渠道；`null` 表示本系统提供的全部渠道。
+    ///
     /// The channels wanted; `null`: every channel this deployment offers.
     pub channels: Option<Vec<Channel>>,
+    /// 在此时段内产生的消息等到时段结束后再发送；`null` 表示没有免打扰时段。
+    ///
     /// Messages made in these hours wait until they end.
     pub quiet_hours: Option<QuietHoursView>,
 }
@@ -277,6 +325,8 @@ pub async fn set_preferences(
     Ok(HttpResponse::Ok().json(preferences_view(kept)))
 }
 
+/// 一条通知经一个渠道的投递。
+///
 /// One delivery of a notification by one channel.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -285,15 +335,41 @@ pub async fn set_preferences(
     "last_error": null, "sent_at": "2026-12-06T02:00:31Z", "created_at": "2026-12-06T02:00:00Z"
 }))]
 pub struct DeliveryView {
+    /// 投递的 id。
+    ///
+    /// The delivery's id.
     pub id: Uuid,
+    /// 所投递的通知的 id。
+    ///
+    /// The id of the notification delivered.
     pub notification_id: Uuid,
+    /// 渠道：`sms`（短信）、`wecom`（企业微信）、`dingtalk`（钉钉）或 `push`（手机推送）。
+    ///
+    /// The channel: `sms`, `wecom` (WeCom), `dingtalk` (DingTalk) or `push`.
     pub channel: Channel,
+    /// 投递状态：`pending`、`sent`、`failed` 或 `withdrawn`。
+    ///
+    /// Where it stands: `pending`, `sent`, `failed` or `withdrawn`.
     pub state: DeliveryState,
+    /// 已尝试发送的次数。
+    ///
+    /// How many attempts were made.
     pub attempts: i32,
+    /// 下一次（或最近一次）尝试安排的时间；免打扰时段内产生的消息安排在时段结束时。
+    ///
+    /// When the next attempt is (or the last was) due; quiet hours put it at their end.
     pub next_attempt_at: DateTime<Utc>,
+    /// 最近一次尝试失败的原因（不含消息内容和手机号）。
+    ///
     /// Why the last attempt failed (no message text, no phone number).
     pub last_error: Option<String>,
+    /// 发送成功的时间；未发送时为空。
+    ///
+    /// When it was sent; null until then.
     pub sent_at: Option<DateTime<Utc>>,
+    /// 投递产生的时间。
+    ///
+    /// When the delivery was made.
     pub created_at: DateTime<Utc>,
 }
 
@@ -311,6 +387,8 @@ fn delivery_view(d: DeliveryRecord) -> DeliveryView {
     }
 }
 
+/// 投递记录。
+///
 /// Deliveries.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"items": [{
@@ -319,6 +397,9 @@ fn delivery_view(d: DeliveryRecord) -> DeliveryView {
     "last_error": "the gateway answered 503", "sent_at": null, "created_at": "2026-12-06T02:00:00Z"
 }]}))]
 pub struct DeliveryList {
+    /// 投递记录；投递日志中最新的在前。
+    ///
+    /// The deliveries; in the delivery log, newest first.
     pub items: Vec<DeliveryView>,
 }
 

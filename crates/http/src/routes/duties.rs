@@ -34,6 +34,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(idle_deputies);
 }
 
+/// 一条代表履职记录。
+///
 /// A duty record.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -45,20 +47,54 @@ pub fn configure(cfg: &mut ServiceConfig) {
     "manual": false, "created_at": "2026-12-05T02:00:00Z", "updated_at": "2026-12-05T02:00:00Z"
 }))]
 pub struct DutyResponse {
+    /// 履职记录的 ID。
+    ///
+    /// The record's id.
     pub id: Uuid,
+    /// 履职代表的 ID。
+    ///
+    /// The deputy who performed the duty.
     pub deputy_id: Uuid,
+    /// 履职类别，如 `activity_attended`、`research`。
+    ///
+    /// What the deputy did, such as `activity_attended` or `research`.
     pub kind: DutyKind,
+    /// 履职日期（北京时间），如 `2026-12-05`。
+    ///
+    /// The day of the duty (China time), such as `2026-12-05`.
     pub occurred_on: NaiveDate,
+    /// 标题，如活动名称或建议标题。
+    ///
+    /// A title, such as the activity's or the suggestion's.
     pub title: String,
+    /// 补充说明；没有时为 null。
+    ///
+    /// More detail; null when none.
     pub content: Option<String>,
+    /// 系统记录所涉对象的类型；手工记录为 null。
+    ///
     /// What a system record is about: `suggestion`, `activity`,
     /// `reception_day`, `constituent_opinion` or `supervision`.
     pub ref_type: Option<String>,
+    /// 系统记录所涉对象的 ID；手工记录为 null。
+    ///
+    /// The id of what a system record is about; null for a record made by hand.
     pub ref_id: Option<Uuid>,
+    /// 为 true 表示手工登记，可修改；系统生成的记录不可修改。
+    ///
     /// Recorded by hand, and so editable; system records are not.
     pub manual: bool,
+    /// 登记该记录或触发其生成的用户 ID；系统自动生成时可为 null。
+    ///
+    /// The account that recorded it or whose action wrote it; null when none.
     pub created_by: Option<Uuid>,
+    /// 记录创建时间（UTC）。
+    ///
+    /// When the record was made (UTC).
     pub created_at: DateTime<Utc>,
+    /// 最后一次变更的时间（UTC）。
+    ///
+    /// When the record last changed (UTC).
     pub updated_at: DateTime<Utc>,
 }
 
@@ -133,6 +169,8 @@ pub async fn list_duties(
     Ok(HttpResponse::Ok().json(ListResponse::from_page(page, view)))
 }
 
+/// 手工登记的一条履职记录。
+///
 /// A duty recorded by hand.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -141,11 +179,22 @@ pub async fn list_duties(
     "title": "调研耿车镇再生资源产业", "content": "走访企业三家"
 }))]
 pub struct RecordDutyRequest {
+    /// 履职类别，限 `meeting`、`research`、`visit`、`other`；其余类别只由系统生成。
+    ///
     /// One of `meeting`, `research`, `visit`, `other`; the other kinds are
     /// written by the system only.
     pub kind: DutyKind,
+    /// 履职日期，不得晚于今天，也不得早于 1949-10-01。
+    ///
+    /// The day of the duty; not after today, nor before 1949-10-01.
     pub occurred_on: NaiveDate,
+    /// 标题，最多 200 字。
+    ///
+    /// A title, up to 200 characters.
     pub title: Line<200>,
+    /// 补充说明；可不填，空白视同不填。
+    ///
+    /// More detail; optional, blank counts as none.
     #[serde(default, deserialize_with = "crate::patch::blank_none")]
     #[schema(value_type = Option<String>, max_length = 5000)]
     pub content: Option<Text<5000>>,
@@ -226,20 +275,34 @@ pub async fn get_duty(
     Ok(respond::resource(&req, version, &view(d)))
 }
 
+/// 对手工登记的履职记录的修改：未给出的字段保持不变。
+///
 /// A change to a record made by hand.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"content": "走访企业四家"}))]
 pub struct UpdateDutyRequest {
+    /// 新的履职类别，限手工类别；不给则不变，不可为 null。
+    ///
+    /// The new kind, one of those recorded by hand; unchanged when absent, never null.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = DutyKind, required = false)]
     pub kind: Option<Option<DutyKind>>,
+    /// 新的履职日期；不给则不变，不可为 null。
+    ///
+    /// The new day; unchanged when absent, never null.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = NaiveDate, required = false)]
     pub occurred_on: Option<Option<NaiveDate>>,
+    /// 新的标题；不给则不变，不可为 null。
+    ///
+    /// The new title; unchanged when absent, never null.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = Line<200>, required = false)]
     pub title: Option<Option<Line<200>>>,
+    /// 新的补充说明；不给则不变，null 或空白则清除。
+    ///
+    /// The new detail; unchanged when absent, cleared by null or blank.
     #[serde(default, deserialize_with = "crate::patch::double_blank_none")]
     #[schema(value_type = Option<String>, max_length = 5000)]
     pub content: Option<Option<Text<5000>>>,
@@ -368,27 +431,54 @@ pub struct ReportParams {
     pub year: Option<i32>,
 }
 
+/// 述职报告中列出的一次已参加的履职活动。
+///
 /// An activity attended, in the report.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AttendedActivity {
+    /// 活动的 ID；履职记录未关联活动时为 null。
+    ///
+    /// The activity's id; null when the record names none.
     pub activity_id: Option<Uuid>,
+    /// 活动名称。
+    ///
+    /// The activity's title.
     pub title: String,
+    /// 参加日期。
+    ///
+    /// The day attended.
     pub day: NaiveDate,
 }
 
+/// 当年代表建议及其办理结果。
+///
 /// The suggestions of the year and how they fared.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SuggestionOutcomes {
+    /// 作为领衔代表提出的件数。
+    ///
     /// Submitted as lead deputy.
     pub led: u64,
+    /// 作为附议代表联名的件数。
+    ///
+    /// Co-signed as a co-signer.
     pub co_signed: u64,
+    /// 按当前状态统计的件数（领衔和附议合计），键为状态标识。
+    ///
     /// By current status (led and co-signed together).
     pub by_status: BTreeMap<String, u64>,
+    /// 已办结且评价为满意或基本满意的件数。
+    ///
     /// Closed ones with the deputy's evaluation: satisfied or basically satisfied.
     pub satisfied: u64,
+    /// 已办结且评价为不满意的件数。
+    ///
+    /// Closed ones evaluated unsatisfied.
     pub unsatisfied: u64,
 }
 
+/// 代表年度述职报告：完全由当年的履职记录汇总而成。
+///
 /// A deputy's yearly report (述职): exactly the records of the year.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -399,14 +489,37 @@ pub struct SuggestionOutcomes {
     "receptions_served": 1, "opinions_taken_up": 0
 }))]
 pub struct DutyReport {
+    /// 代表的 ID。
+    ///
+    /// The deputy.
     pub deputy_id: Uuid,
+    /// 报告年度，如 2026。
+    ///
+    /// The year reported on, such as 2026.
     pub year: i32,
+    /// 当年履职记录总数，等于 `by_kind` 之和。
+    ///
     /// Records of the year; the sum of `by_kind`.
     pub total: u64,
+    /// 按履职类别统计的记录条数，键为类别标识。
+    ///
+    /// Records by kind, keyed by the kind's identifier.
     pub by_kind: BTreeMap<String, u64>,
+    /// 当年参加的履职活动。
+    ///
+    /// The activities attended in the year.
     pub activities: Vec<AttendedActivity>,
+    /// 当年提出和附议的代表建议及其办理结果。
+    ///
+    /// The suggestions led and co-signed in the year, and how they fared.
     pub suggestions: SuggestionOutcomes,
+    /// 在联络站接待日值班的次数。
+    ///
+    /// Reception days served at a station.
     pub receptions_served: u64,
+    /// 将群众意见转为建议的件数。
+    ///
+    /// Constituent opinions taken up as suggestions.
     pub opinions_taken_up: u64,
 }
 
@@ -505,12 +618,22 @@ pub struct IdleParams {
     pub days: Option<u32>,
 }
 
+/// 近期没有履职记录的在任代表。
+///
 /// An active deputy without a recorded duty lately.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11", "name": "张伟", "last_duty_on": "2026-06-30"}))]
 pub struct IdleDeputyView {
+    /// 代表的 ID。
+    ///
+    /// The deputy's id.
     pub deputy_id: Uuid,
+    /// 代表姓名。
+    ///
+    /// The deputy's name.
     pub name: String,
+    /// 最近一条履职记录的日期；从未有记录时为 null。
+    ///
     /// Their latest recorded duty; null if none ever.
     pub last_duty_on: Option<NaiveDate>,
 }

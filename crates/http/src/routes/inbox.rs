@@ -28,12 +28,22 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(read_one);
 }
 
+/// 待办或通知所涉及的记录。
+///
 /// The record a task or a notification is about.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SubjectRef {
+    /// 记录的类型，如 `suggestion`（代表建议）、`supervision`（监督事项）。
+    ///
+    /// The record's kind, such as `suggestion` or `supervision`.
     #[serde(rename = "type")]
     pub kind: SubjectKind,
+    /// 记录的 id。
+    ///
+    /// The record's id.
     pub id: Uuid,
+    /// 读取该记录的 API 路径。
+    ///
     /// Where to read it.
     #[schema(example = "/api/v1/suggestions/01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e90")]
     pub link: String,
@@ -47,36 +57,71 @@ fn subject(kind: SubjectKind, id: Uuid) -> SubjectRef {
     }
 }
 
+/// 某一类待办的件数。
+///
 /// How many tasks of a kind wait.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TaskCount {
+    /// 待办类别。
+    ///
+    /// The kind of task.
     pub kind: TaskKind,
+    /// 要做的事，中文，如“答复建议”。
+    ///
     /// What to do, in Chinese.
     pub action: String,
+    /// 该类待办的件数，可为 0。
+    ///
+    /// How many tasks of the kind wait; may be 0.
     pub count: u64,
 }
 
+/// 一项待办：要做什么、针对哪条记录、在哪天之前完成。
+///
 /// One task: what to do, on which record, and by when.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TaskView {
+    /// 待办类别。
+    ///
+    /// The kind of task.
     pub kind: TaskKind,
+    /// 要做的事，中文，如“答复建议”。
+    ///
     /// What to do, in Chinese.
     pub action: String,
+    /// 待办所涉及的记录。
+    ///
+    /// The record the task is about.
     pub subject: SubjectRef,
+    /// 记录的编号（如 `2026-0012`）或标题的开头。
+    ///
     /// The record's number, or the start of its title.
     pub label: String,
+    /// 记录中等待处理的那条子记录（如承办单位的申请、面商记录）的 id；待办针对记录本身时为空。
+    ///
     /// The record within it that waits (a unit's request, a consultation),
     /// when it is not the record itself.
     pub record_id: Option<Uuid>,
+    /// 须在此日之前办理；没有期限时为空。
+    ///
     /// The day to act by, when there is one.
     pub due_on: Option<NaiveDate>,
+    /// 从今天（北京时间）到 `due_on` 的天数，过期后为负数；没有期限时为空。
+    ///
     /// Days from today (China time) to `due_on`; negative once passed.
     pub days_left: Option<i64>,
+    /// 是否已过期限（`days_left` 小于 0）。
+    ///
+    /// Whether the day to act by has passed (`days_left` below 0).
     pub overdue: bool,
+    /// 开始等待的时间；不详时为空。
+    ///
     /// Since when it waits, when known.
     pub since: Option<DateTime<Utc>>,
 }
 
+/// 等待调用者处理的事项（我的待办）。
+///
 /// What waits for the caller.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -97,13 +142,21 @@ pub struct TaskView {
     "next_cursor": null
 }))]
 pub struct TasksResponse {
+    /// 调用者各类待办的总件数。
+    ///
     /// All tasks waiting, of every kind the caller holds.
     pub total: u64,
+    /// 调用者可能承担的每类待办的件数（含 0），按列表顺序排列。
+    ///
     /// Per kind the caller can hold (zero included), in listing order.
     pub counts: Vec<TaskCount>,
+    /// 一页待办：按 `counts` 的类别顺序逐类列出，同类先按期限、再按等待时长排序。
+    ///
     /// A page of tasks: kind by kind in the order of `counts`, each kind
     /// by due date and then by age.
     pub items: Vec<TaskView>,
+    /// 下一页的 `cursor` 参数；最后一页为 `null`。
+    ///
     /// Pass as `cursor` for the next page; `null` on the last.
     pub next_cursor: Option<String>,
 }
@@ -264,6 +317,8 @@ pub(crate) async fn task_counts(state: &AppState, holder: &Holder) -> ApiResult<
     })
 }
 
+/// 一条通知。
+///
 /// A notification.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -278,14 +333,37 @@ pub(crate) async fn task_counts(state: &AppState, holder: &Holder) -> ApiResult<
     "read_at": null
 }))]
 pub struct NotificationView {
+    /// 通知的 id。
+    ///
+    /// The notification's id.
     pub id: Uuid,
+    /// 通知类别，如 `suggestion_assigned`（建议已交办）。
+    ///
+    /// What the notification tells, such as `suggestion_assigned`.
     pub kind: NoticeKind,
+    /// 通知内容：中文，简短，不含个人信息。
+    ///
     /// Short, in Chinese, with no personal data.
     pub text: String,
+    /// 通知所涉及的记录。
+    ///
+    /// The record the notification is about.
     pub subject: SubjectRef,
+    /// 通知提到的办理期限；没有期限时为空。
+    ///
+    /// The deadline the notification mentions; null when none.
     pub due_on: Option<NaiveDate>,
+    /// 通知产生的时间。
+    ///
+    /// When the notification was made.
     pub created_at: DateTime<Utc>,
+    /// 是否已读。
+    ///
+    /// Whether it has been read.
     pub read: bool,
+    /// 首次阅读的时间；未读时为空。
+    ///
+    /// When it was first read; null while unread.
     pub read_at: Option<DateTime<Utc>>,
 }
 
@@ -302,13 +380,20 @@ pub(crate) fn notification_view(n: Notification) -> NotificationView {
     }
 }
 
+/// 调用者未读通知的数量。
+///
 /// How many of the caller's notifications are unread.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"unread": 3}))]
 pub struct UnreadCount {
+    /// 未读通知数。
+    ///
+    /// How many notifications are unread.
     pub unread: u64,
 }
 
+/// 调用者的一页通知，最新的在前。
+///
 /// A page of the caller's notifications, newest first.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -325,9 +410,16 @@ pub struct UnreadCount {
     "unread": 1
 }))]
 pub struct NotificationList {
+    /// 本页的通知，最新的在前。
+    ///
+    /// The notifications of this page, newest first.
     pub items: Vec<NotificationView>,
+    /// 下一页（更早的通知）的 `cursor` 参数；最后一页为 `null`。
+    ///
     /// Pass as `cursor` for the next (older) page; `null` on the last.
     pub next_cursor: Option<String>,
+    /// 未读通知的总数。
+    ///
     /// How many are unread in all.
     pub unread: u64,
 }
@@ -446,21 +538,33 @@ pub async fn read_one(
     Ok(HttpResponse::Ok().json(notification_view(n)))
 }
 
+/// 要标记为已读的通知。
+///
 /// Which notifications to mark read.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"up_to": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f10"}))]
 pub struct ReadAllRequest {
+    /// 调用者看到的最新一条通知的 id，此后的通知仍为未读；不填则全部标记已读。
+    ///
     /// The newest notification the caller has seen: later ones stay
     /// unread. All when absent.
     pub up_to: Option<Uuid>,
 }
 
+/// 标记为已读的通知数和仍未读的通知数。
+///
 /// How many were marked read, and how many stay unread.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"marked": 3, "unread": 0}))]
 pub struct ReadAllResponse {
+    /// 本次标记为已读的通知数。
+    ///
+    /// How many notifications this call marked read.
     pub marked: u64,
+    /// 仍未读的通知数。
+    ///
+    /// How many stay unread.
     pub unread: u64,
 }
 

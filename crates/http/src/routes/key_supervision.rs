@@ -36,40 +36,91 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_key_record);
 }
 
+/// 清单中的一件代表建议及其办理情况。
+///
 /// A suggestion on the list and how its handling stands.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct KeyItemView {
+    /// 清单条目 ID。
+    ///
+    /// The item's id.
     pub id: Uuid,
+    /// 代表建议 ID。
+    ///
+    /// The suggestion's id.
     pub suggestion_id: Uuid,
+    /// 领办领导的用户 ID。
+    ///
     /// The leading leaders' user ids (领导领办).
     #[schema(value_type = Vec<Uuid>)]
     pub leader_ids: Vec<UserId>,
+    /// 建议编号（如 `2026-0001`）；未编号时为 null。
+    ///
+    /// The suggestion's number (`2026-0001`); null when it has none.
     pub number: Option<String>,
+    /// 建议标题。
+    ///
+    /// The suggestion's title.
     pub title: String,
+    /// 建议当前状态。
+    ///
+    /// The suggestion's status.
     pub status: SuggestionStatus,
+    /// 建议的三色管理颜色，列入清单不改变它；尚未交办时为 null。
+    ///
     /// The suggestion's colour, which the list leaves as it is.
     pub color: Option<Color>,
+    /// 主办单位 ID；尚未交办时为 null。
+    ///
+    /// The lead unit; null before assignment.
     pub lead_unit_id: Option<Uuid>,
+    /// 办理期限；尚未交办时为 null。
+    ///
+    /// The reply deadline; null before assignment.
     pub deadline: Option<NaiveDate>,
+    /// 已过办理期限且承办单位尚未答复。
+    ///
+    /// The deadline has passed and the unit has not replied.
     pub overdue: bool,
+    /// 领导至今的督办记录数。
+    ///
     /// The leaders' records so far.
     pub records: u32,
+    /// 最近一次督办活动的日期；没有记录时为 null。
+    ///
+    /// The day of the latest record; null without records.
     pub last_record_on: Option<NaiveDate>,
 }
 
+/// 清单的推进情况。
+///
 /// How the list stands.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct KeyProgress {
+    /// 清单中的建议件数。
+    ///
+    /// Suggestions on the list.
     pub items: u32,
+    /// 按建议状态统计的件数。
+    ///
     /// Items by their suggestion's status.
     pub by_status: std::collections::BTreeMap<SuggestionStatus, u32>,
+    /// 建议已办结的件数。
+    ///
     /// Items whose suggestion is closed (办结).
     pub closed: u32,
+    /// 已有领导督办记录的件数。
+    ///
     /// Items a leader has recorded on.
     pub with_records: u32,
+    /// 逾期未答复的件数。
+    ///
+    /// Items overdue: past the deadline and not replied.
     pub overdue: u32,
 }
 
+/// 某一年度的重点督办建议清单。
+///
 /// A year's key-supervision list.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -86,19 +137,46 @@ pub struct KeyProgress {
     "created_at": "2026-03-10T08:00:00Z", "updated_at": "2026-03-10T08:00:00Z"
 }))]
 pub struct KeyListResponse {
+    /// 清单 ID。
+    ///
+    /// The list's id.
     pub id: Uuid,
+    /// 清单所属年度。
+    ///
+    /// The year of the list.
     pub year: i32,
+    /// 清单名称。
+    ///
+    /// The list's title.
     pub title: String,
+    /// 主任会议作出决定的日期。
+    ///
     /// The day of the council of chairpersons' decision.
     pub decided_on: NaiveDate,
+    /// 决定的文号，如“宿城人常主〔2026〕2号”。
+    ///
+    /// The decision's document number.
     pub document_number: String,
+    /// 各条目及其办理进展（查看单份清单时）；列表中为空，件数见 `item_count`。
+    ///
     /// Each item with its progress (reading one list); empty in the
     /// collection, which gives `item_count`.
     pub items: Vec<KeyItemView>,
+    /// 清单中的建议件数。
+    ///
+    /// How many suggestions the list holds.
     pub item_count: u32,
+    /// 清单推进情况（查看单份清单时）；列表中为 null。
+    ///
     /// How the list stands (reading one list).
     pub progress: Option<KeyProgress>,
+    /// 录入时间（UTC）。
+    ///
+    /// When it was recorded.
     pub created_at: DateTime<Utc>,
+    /// 最后变更时间（UTC）。
+    ///
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -167,11 +245,18 @@ async fn detail(state: &AppState, l: KeyList) -> ApiResult<KeyListResponse> {
     Ok(out)
 }
 
+/// 决定中的一个条目。
+///
 /// An item of the decision.
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeyItemRequest {
+    /// 代表建议 ID：须已立案（或已进一步办理），在清单中只出现一次。
+    ///
+    /// The suggestion's id: registered (or further handled), once on the list.
     pub suggestion_id: Uuid,
+    /// 一至五个在用的领导账号（常委会负责人或政府负责人）。
+    ///
     /// One to five active leader accounts (standing committee or
     /// government leaders).
     #[validate(length(min = 1, max = 5))]
@@ -179,6 +264,8 @@ pub struct KeyItemRequest {
     pub leader_ids: Vec<UserId>,
 }
 
+/// 主任会议的决定。
+///
 /// The council of chairpersons' decision.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -188,14 +275,26 @@ pub struct KeyItemRequest {
     "items": [{"suggestion_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea0", "leader_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e05"]}]
 }))]
 pub struct KeyListRequest {
+    /// 清单所属年度：决定当年或次年。
+    ///
     /// The year the list is for: the decision's year or the next.
     #[validate(range(min = 1949, max = 2999))]
     #[schema(minimum = 1949, maximum = 2999)]
     pub year: i32,
+    /// 清单名称，最多 200 字。
+    ///
+    /// The list's title, at most 200 characters.
     pub title: Line<200>,
+    /// 决定日期，不能晚于今天。
+    ///
     /// Today or earlier.
     pub decided_on: NaiveDate,
+    /// 决定的文号，最多 100 字。
+    ///
+    /// The decision's document number, at most 100 characters.
     pub document_number: Line<100>,
+    /// 清单条目：1 至 100 件已立案（或已进一步办理）的建议，每件一次。
+    ///
     /// 1 to 100 registered (or further handled) suggestions, each once.
     #[validate(length(min = 1, max = 100), nested)]
     #[schema(min_items = 1, max_items = 100)]
@@ -325,17 +424,29 @@ pub async fn get_key_list(
     Ok(HttpResponse::Ok().json(detail(&state, l).await?))
 }
 
+/// 领导的领办记录。
+///
 /// A leader's record (领办记录).
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"kind": "visit", "occurred_on": "2026-04-12", "content": "到古城街道实地察看助餐点选址，要求民政局5月底前完成建设。"}))]
 pub struct KeyRecordRequest {
+    /// 类型：`visit` 走访督办、`instruction` 批示、`meeting` 协调推进会。
+    ///
+    /// The kind: `visit`, `instruction` or `meeting`.
     pub kind: KeyRecordKind,
+    /// 活动日期，不能晚于今天。
+    ///
     /// Today or earlier.
     pub occurred_on: NaiveDate,
+    /// 内容，最多 5000 字。
+    ///
+    /// What was done, at most 5000 characters.
     pub content: Text<5000>,
 }
 
+/// 领导的领办记录。
+///
 /// A leader's record.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -345,12 +456,33 @@ pub struct KeyRecordRequest {
     "recorded_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e05", "created_at": "2026-04-12T08:00:00Z"
 }))]
 pub struct KeyRecordResponse {
+    /// 记录 ID。
+    ///
+    /// The record's id.
     pub id: Uuid,
+    /// 清单条目 ID。
+    ///
+    /// The list item's id.
     pub item_id: Uuid,
+    /// 类型：`visit` 走访督办、`instruction` 批示、`meeting` 协调推进会。
+    ///
+    /// The kind: `visit`, `instruction` or `meeting`.
     pub kind: KeyRecordKind,
+    /// 活动日期。
+    ///
+    /// The day it took place.
     pub occurred_on: NaiveDate,
+    /// 内容。
+    ///
+    /// What was done.
     pub content: String,
+    /// 记录的领导用户 ID。
+    ///
+    /// The leader who recorded it.
     pub recorded_by: Uuid,
+    /// 记录时间（UTC）。
+    ///
+    /// When it was recorded.
     pub created_at: DateTime<Utc>,
 }
 

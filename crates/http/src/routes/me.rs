@@ -21,13 +21,23 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(me).service(change_password);
 }
 
+/// 关联的记录：id 和名称。
+///
 /// A linked record, by id and name.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LinkedRecord {
+    /// 记录的 id。
+    ///
+    /// The record's id.
     pub id: Uuid,
+    /// 名称：代表的姓名或承办单位的名称。
+    ///
+    /// Its name: the deputy's or the unit's.
     pub name: String,
 }
 
+/// 当前登录的调用者。
+///
 /// The signed-in caller.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -43,18 +53,44 @@ pub struct LinkedRecord {
     "password_change_required": false
 }))]
 pub struct MeResponse {
+    /// 账号的 id。
+    ///
+    /// The account's id.
     pub id: Uuid,
+    /// 用户名。
+    ///
+    /// The username.
     pub username: String,
+    /// 显示名称，通常为姓名。
+    ///
+    /// The name shown, usually the person's name.
     pub display_name: String,
+    /// 账号持有的角色。
+    ///
+    /// The roles the account holds.
     pub roles: Vec<Role>,
+    /// 账号状态：`active` 或 `disabled`。
+    ///
+    /// The account's status: `active` or `disabled`.
     pub status: UserStatus,
+    /// 该账号所代表的代表记录；没有时为空。
+    ///
     /// The deputy record this account acts for.
     pub deputy: Option<LinkedRecord>,
+    /// 该账号所代表的承办单位；没有时为空。
+    ///
     /// The handling unit this account acts for.
     pub unit: Option<LinkedRecord>,
+    /// 该账号所代表的观察员记录的 id；没有时为空。
+    ///
     /// The observer record this account acts for.
     pub observer_id: Option<Uuid>,
+    /// 密码最近一次设置的时间。
+    ///
+    /// When the password was last set.
     pub password_changed_at: DateTime<Utc>,
+    /// 账号须先修改密码（首次登录、密码被重置、密码过期）才能做其他事时为 true。
+    ///
     /// True while the account must change its password (first sign-in, a
     /// reset, an expired password) before doing anything else.
     pub password_change_required: bool,
@@ -117,14 +153,21 @@ pub async fn me(state: Data<AppState>, caller: Caller) -> ApiResult<HttpResponse
     }))
 }
 
+/// 修改本人密码。
+///
 /// A change of one's own password.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"current_password": "Renda-2026!", "new_password": "Another-Secret-9"}))]
 pub struct ChangePasswordRequest {
+    /// 当前密码。
+    ///
+    /// The current password.
     #[validate(length(min = 1, max = 128))]
     #[schema(min_length = 1, max_length = 128)]
     pub current_password: String,
+    /// 新密码，规则同账号的 `password`（见 `CreateUserRequest`），以调用者的用户名检查。
+    ///
     /// The policy of an account's `password` (see `CreateUserRequest`),
     /// with the caller's username.
     #[validate(length(min = 1, max = 128))]

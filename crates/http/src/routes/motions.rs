@@ -45,6 +45,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(motion_stats);
 }
 
+/// 一件议案。
+///
 /// A motion.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -66,40 +68,106 @@ pub fn configure(cfg: &mut ServiceConfig) {
     "created_at": "2027-01-10T08:00:00Z", "updated_at": "2027-01-12T08:00:00Z"
 }))]
 pub struct MotionResponse {
+    /// 议案的 ID。
+    ///
+    /// The motion's id.
     pub id: Uuid,
+    /// 议案编号，立案登记时按本次会议的议案序列编定；登记前为 null。
+    ///
     /// Given at registration, in the session's motion series.
     pub number: Option<String>,
+    /// 提出议案的人民代表大会会议的 ID。
+    ///
+    /// The congress session it is put to.
     pub congress_session_id: Uuid,
+    /// 该次会议所属人大的层级，如 `county`。
+    ///
+    /// The level of the congress, such as `county`.
     pub level: Level,
+    /// 议案标题。
+    ///
+    /// The motion's title.
     pub title: String,
+    /// 案由和理由。
+    ///
     /// Why (案由 and 理由).
     pub reason: String,
+    /// 提出的方案。
+    ///
     /// What it proposes (方案).
     pub proposal: String,
+    /// 提出方式：`deputies` 代表联名或 `delegation` 代表团。
+    ///
+    /// Who puts it: `deputies` jointly or a `delegation`.
     pub proposer: Proposer,
+    /// 提出议案的代表团名称；代表联名提出的为 null。
+    ///
+    /// The delegation (代表团) putting it; null for a deputies' motion.
     pub delegation: Option<String>,
+    /// 领衔代表，即起草议案的代表。
+    ///
     /// The deputy who drafted it (领衔代表).
     pub lead_deputy_id: Uuid,
+    /// 受邀联名的代表及各人是否同意。
+    ///
     /// The deputies asked to sign, and whether each agreed.
     pub signers: Vec<Signer>,
+    /// 计入人数的代表数：领衔代表加已同意联名的代表。
+    ///
     /// The drafter and the signers who confirmed.
     pub deputies_counted: u32,
+    /// 该层级代表联名提出议案所需的最少人数；代表团提出的为 `null`。
+    ///
     /// The deputies a joint motion at its level needs; `null` for a
     /// delegation's.
     pub threshold: Option<u32>,
+    /// 议案当前所处的状态。
+    ///
+    /// Where the motion stands.
     pub status: MotionStatus,
+    /// 交付审议的专门委员会；列入议程前为 null。
+    ///
     /// The special committee it was referred to.
     pub committee: Option<String>,
+    /// 专门委员会报告审议结果的期限（日期）；列入议程前为 null。
+    ///
+    /// When the committee's report is due; null unless on the agenda.
     pub report_due: Option<NaiveDate>,
+    /// 专门委员会的审议结果报告；报告前为 null。
+    ///
+    /// The committee's report; null until it reports.
     pub report: Option<String>,
+    /// 专门委员会报告的时间（UTC）；报告前为 null。
+    ///
+    /// When the committee reported (UTC); null until then.
     pub reported_at: Option<DateTime<Utc>>,
+    /// 主席团决定不予受理或作为建议处理的理由；没有时为 null。
+    ///
+    /// The presidium's reason (not accepted, or as a suggestion); null when none.
     pub decision_reason: Option<String>,
+    /// 主席团作出决定的时间（UTC）；决定前为 null。
+    ///
+    /// When the presidium decided (UTC); null until it decides.
     pub decided_at: Option<DateTime<Utc>>,
+    /// 作为建议处理时转成的代表建议；否则为 null。
+    ///
     /// The suggestion it became, when handled as one.
     pub suggestion_id: Option<Uuid>,
+    /// 提交的时间（UTC）；提交前为 null。
+    ///
+    /// When it was submitted (UTC); null while a draft.
     pub submitted_at: Option<DateTime<Utc>>,
+    /// 立案登记的时间（UTC）；登记前为 null。
+    ///
+    /// When the office registered it (UTC); null until registered.
     pub registered_at: Option<DateTime<Utc>>,
+    /// 起草（创建）时间（UTC）。
+    ///
+    /// When it was drafted (UTC).
     pub created_at: DateTime<Utc>,
+    /// 最后一次变更的时间（UTC）。
+    ///
+    /// When it last changed (UTC).
     pub updated_at: DateTime<Utc>,
 }
 
@@ -187,6 +255,8 @@ async fn save(
     }
 }
 
+/// 要起草的议案。
+///
 /// A motion to draft.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -198,17 +268,30 @@ async fn save(
     "signer_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e61"]
 }))]
 pub struct DraftMotionRequest {
+    /// 议案标题，最多 200 字。
+    ///
+    /// The motion's title, up to 200 characters.
     pub title: Line<200>,
+    /// 案由和理由。
+    ///
     /// Why (案由 and 理由).
     pub reason: Text<20000>,
+    /// 提出的方案。
+    ///
     /// What it proposes (方案).
     pub proposal: Text<20000>,
+    /// 提出方式：`deputies` 代表联名（默认）或 `delegation` 代表团。
+    ///
     /// `deputies` (default) or `delegation`.
     #[serde(default)]
     pub proposer: Option<Proposer>,
+    /// 提出议案的代表团名称；仅在 `proposer: delegation` 时填写。
+    ///
     /// The delegation (代表团) putting it; only with `proposer: delegation`.
     #[serde(default)]
     pub delegation: Option<Line<100>>,
+    /// 受邀联名的代表 ID 列表；每人须确认同意或谢绝。
+    ///
     /// The deputies asked to sign; each confirms or declines.
     #[serde(default)]
     #[validate(length(max = 200))]
@@ -443,6 +526,8 @@ macro_rules! motion_command {
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoBody {}
+/// 空请求体：无需任何字段，可发送 `{}`。
+///
 
 /// The deputy (as `Caller`) the command speaks for.
 fn me(caller: &Caller) -> ApiResult<DeputyId> {
@@ -503,24 +588,45 @@ motion_command!(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(tag = "decision", rename_all = "snake_case", deny_unknown_fields)]
 #[schema(example = json!({"decision": "on_agenda", "committee": "法制委员会", "report_due": "2027-03-01"}))]
+/// 人大办记录的主席团决定，按 `decision` 区分三种。
+///
 pub enum DecideMotionRequest {
     /// On the agenda: referred to a special committee, which reports by
     /// `report_due` (today or later).
     OnAgenda {
         committee: Line<100>,
+    /// 列入议程：交付专门委员会审议，委员会在 `report_due`（今天或以后）之前报告。
+    ///
         report_due: NaiveDate,
     },
     /// Handled as a suggestion (转为建议): a registered suggestion of the
+        /// 交付审议的专门委员会名称，如“法制委员会”。
+        ///
+        /// The special committee it is referred to, such as 法制委员会.
     /// session's series, led by the drafter and co-signed by those who
+        /// 委员会报告审议结果的期限，如 `2027-03-01`，不得早于今天。
+        ///
+        /// The day the committee reports by, such as `2027-03-01`; today or later.
     /// confirmed, in `category`.
     AsSuggestion {
+    /// 作为建议处理（转为建议）：成为本次会议序列中已立案的代表建议，由领衔代表领衔，
+    /// 已同意联名的代表附议，归入 `category` 类别。
+    ///
         category: Line<40>,
         reason: Option<Text<2000>>,
     },
     /// Not accepted, for `reason`.
+        /// 建议类别，须为 `GET /api/v1/suggestion-categories` 所列之一。
+        ///
+        /// The suggestion's category, one of `GET /api/v1/suggestion-categories`.
     NotAccepted { reason: Text<2000> },
+        /// 作为建议处理的理由；可不填。
+        ///
+        /// Why it is handled as a suggestion; optional.
 }
 
+    /// 不予受理，并说明理由。
+    ///
 impl Validate for DecideMotionRequest {
     fn validate(&self) -> Result<(), validator::ValidationErrors> {
         Ok(())
@@ -566,11 +672,16 @@ pub struct MotionReportRequest {
 }
 
 motion_command!(
+/// 专门委员会的审议结果报告。
+///
     /// 记录专门委员会审议报告 · Record the committee's report
     ///
     /// 记录专门委员会就已列入议程的议案所作的审议报告，限工作人员。晚于 `report_due` 提交的报告在办理过程中标记为逾期。
     ///
     /// Records the special committee's report on a motion on the agenda
+    /// 报告正文。
+    ///
+    /// The report's text.
     /// (staff). A report after `report_due` is marked late in the timeline.
     report_on_motion, "/motions/{id}/report", MotionReportRequest, "Not staff", MotionAction::Administer,
     "Not on the agenda (`invalid_state`), or changed meanwhile",
@@ -586,6 +697,8 @@ motion_command!(
 }))]
 pub struct MotionStatsResponse {
     pub congress_session_id: Uuid,
+/// 一次会议已提出议案的办理情况统计。
+///
     /// Every motion submitted in the session.
     pub filed: u64,
     /// How many stand in each status (drafts are not counted).
@@ -594,9 +707,16 @@ pub struct MotionStatsResponse {
 
 /// 议案统计 · Get a session's motion figures
 ///
+    /// 人民代表大会会议的 ID。
+    ///
+    /// The congress session.
 /// 一次会议议案办理情况的统计数字；工作人员和常委会负责人可调用。
+    /// 本次会议提出的议案总数。
+    ///
 ///
 /// Figures of a session's motions (staff and leaders).
+    /// 各状态的议案件数（草稿不计）。
+    ///
 #[utoipa::path(
     tag = "motions",
     params(("id" = Uuid, Path, description = "The congress session")),

@@ -30,6 +30,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(update_observer);
 }
 
+/// 观察员。
+///
 /// An observer.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -49,22 +51,61 @@ pub fn configure(cfg: &mut ServiceConfig) {
     "updated_at": "2026-11-27T08:00:00Z"
 }))]
 pub struct ObserverResponse {
+    /// 观察员 ID。
+    ///
+    /// The observer's id.
     pub id: Uuid,
+    /// 姓名。
+    ///
+    /// The name.
     pub name: String,
+    /// 专业领域，如 `finance_audit` 财务审计。
+    ///
+    /// The professional field, e.g. `finance_audit`.
     pub specialty: Specialty,
+    /// 观察员类别，如 `finance_work` 财经工作观察员。
+    ///
+    /// The programme served in, e.g. `finance_work`.
     pub category: ObserverCategory,
+    /// 工作单位；未填写时为 null。
+    ///
+    /// Where they work; null when not given.
     pub affiliation: Option<String>,
+    /// 任期开始日期；未填写时为 null。
+    ///
+    /// The first day of the term; null when not given.
     pub term_start: Option<NaiveDate>,
+    /// 任期结束日期；未填写时为 null。
+    ///
+    /// The last day of the term; null when not given.
     pub term_end: Option<NaiveDate>,
+    /// 是否在任：`active` 在任，`inactive` 已结束服务。
+    ///
+    /// Whether they serve: `active` or `inactive`.
     pub status: ObserverStatus,
+    /// 电话，属个人信息：除观察员本人或以 `unmask=true` 查看外，均脱敏显示；未填写时为 null。
+    ///
     /// Personal data: masked unless the caller is the observer or asked `unmask=true`.
     pub phone: Option<String>,
+    /// 电子邮箱，属个人信息：除观察员本人或以 `unmask=true` 查看外，不显示（null）。
+    ///
     /// Personal data: withheld unless the caller is the observer or asked `unmask=true`.
     pub email: Option<String>,
+    /// 观察员申报存在关联（利益冲突）的被监督单位 ID。
+    ///
     /// Supervised bodies the observer declared ties to (conflicts of interest).
     pub conflict_unit_ids: Vec<Uuid>,
+    /// 联系方式是否已脱敏或隐去。
+    ///
+    /// Whether the contact details are masked or withheld.
     pub personal_data_masked: bool,
+    /// 登记时间（UTC）。
+    ///
+    /// When the observer was registered.
     pub created_at: DateTime<Utc>,
+    /// 最后修改时间（UTC）。
+    ///
+    /// When the record last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -99,6 +140,8 @@ fn view(o: Observer, caller: &Caller, unmasked: bool) -> ObserverResponse {
     }
 }
 
+/// 新登记的观察员。
+///
 /// A new observer.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -108,26 +151,59 @@ fn view(o: Observer, caller: &Caller, unmasked: bool) -> ObserverResponse {
     "phone": "13900005678"
 }))]
 pub struct CreateObserverRequest {
+    /// 姓名，最多 100 字。
+    ///
+    /// The name, at most 100 characters.
     pub name: Line<100>,
+    /// 专业领域。
+    ///
+    /// The professional field.
     pub specialty: Specialty,
+    /// 观察员类别。
+    ///
+    /// The programme served in.
     pub category: ObserverCategory,
+    /// 工作单位，最多 200 字；可不填。
+    ///
+    /// Where they work, at most 200 characters; optional.
     pub affiliation: Option<Line<200>>,
+    /// 任期开始日期；可不填。
+    ///
+    /// The first day of the term; optional.
     pub term_start: Option<NaiveDate>,
+    /// 任期结束日期，不能早于开始日期；可不填。
+    ///
+    /// The last day of the term, not before the first; optional.
     pub term_end: Option<NaiveDate>,
+    /// 是否在任；默认 `active`。
+    ///
     /// Default `active`.
     pub status: Option<ObserverStatus>,
+    /// 电话，属个人信息；可不填。
+    ///
+    /// A phone number; personal data. Optional.
     #[validate(custom(function = "crate::validation::phone"))]
     #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub phone: Option<String>,
+    /// 电子邮箱，最多 200 字符，属个人信息；可不填。
+    ///
+    /// An e-mail address, at most 200 characters; personal data. Optional.
     #[validate(email, length(max = 200))]
     #[schema(format = "email", max_length = 200)]
     pub email: Option<String>,
+    /// 申报存在关联（利益冲突）的被监督单位 ID，最多 50 个；可不填。
+    ///
+    /// Bodies the observer declares ties to (conflicts of interest), at most
+    /// 50. Optional.
     #[serde(default)]
     #[validate(length(max = 50))]
     #[schema(max_items = 50)]
     pub conflict_unit_ids: Vec<Uuid>,
 }
 
+/// 对观察员的修改；`conflict_unit_ids` 整体替换。观察员本人只能修改本人记录的 `phone`、`email`、
+/// `affiliation` 和 `conflict_unit_ids`。
+///
 /// A change to an observer; `conflict_unit_ids` replaces the list. An
 /// observer may change only `phone`, `email`, `affiliation` and
 /// `conflict_unit_ids` on their own record.
@@ -135,32 +211,67 @@ pub struct CreateObserverRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"phone": "13700001111", "conflict_unit_ids": []}))]
 pub struct UpdateObserverRequest {
+    /// 新姓名，最多 100 字；不传则不变，不能为 null。
+    ///
+    /// The new name, at most 100 characters; unchanged when absent, never null.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = Line<100>, required = false)]
     pub name: Option<Option<Line<100>>>,
+    /// 新的专业领域；不传则不变，不能为 null。
+    ///
+    /// The new professional field; unchanged when absent, never null.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = Specialty, required = false)]
     pub specialty: Option<Option<Specialty>>,
+    /// 新的观察员类别；不传则不变，不能为 null。
+    ///
+    /// The new programme; unchanged when absent, never null.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = ObserverCategory, required = false)]
     pub category: Option<Option<ObserverCategory>>,
+    /// 新的工作单位，最多 200 字；null 清除，不传则不变。
+    ///
+    /// The new affiliation, at most 200 characters; null clears it, absent
+    /// leaves it.
     #[serde(default, deserialize_with = "double")]
     pub affiliation: Option<Option<Line<200>>>,
+    /// 新的任期开始日期；null 清除，不传则不变。
+    ///
+    /// The new first day of the term; null clears it, absent leaves it.
     #[serde(default, deserialize_with = "double")]
     pub term_start: Option<Option<NaiveDate>>,
+    /// 新的任期结束日期，不能早于开始日期；null 清除，不传则不变。
+    ///
+    /// The new last day of the term, not before the first; null clears it,
+    /// absent leaves it.
     #[serde(default, deserialize_with = "double")]
     pub term_end: Option<Option<NaiveDate>>,
+    /// 在任状态，`inactive` 表示服务结束；不传则不变，不能为 null。
+    ///
+    /// Whether they serve (`inactive` ends the service); unchanged when absent,
+    /// never null.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = ObserverStatus, required = false)]
     pub status: Option<Option<ObserverStatus>>,
+    /// 新电话；null 清除，不传则不变。
+    ///
+    /// The new phone number; null clears it, absent leaves it.
     #[serde(default, deserialize_with = "double")]
     #[validate(custom(function = "crate::validation::phone"))]
     #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub phone: Option<Option<String>>,
+    /// 新电子邮箱，最多 200 字符；null 清除，不传则不变。
+    ///
+    /// The new e-mail address, at most 200 characters; null clears it, absent
+    /// leaves it.
     #[serde(default, deserialize_with = "double")]
     #[validate(email, length(max = 200))]
     #[schema(format = "email", max_length = 200)]
     pub email: Option<Option<String>>,
+    /// 新的关联单位 ID（整体替换），最多 50 个；不传则不变，不能为 null。
+    ///
+    /// The new tied bodies, replacing the list, at most 50; unchanged when
+    /// absent, never null.
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 50))]
     #[schema(value_type = Vec<Uuid>, required = false, max_items = 50)]

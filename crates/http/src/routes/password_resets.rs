@@ -26,17 +26,23 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(cancel_reset);
 }
 
+/// 管理员账号的新密码，待第二名管理员确认。
+///
 /// A new password for an administrator's account, to be confirmed.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"password": "Given-By-Sec-2026"}))]
 pub struct PasswordResetRequest {
+    /// 新密码；持有人下次登录时须修改。
+    ///
     /// The new password; its holder must change it at the next sign-in.
     #[validate(length(min = 1, max = 128))]
     #[schema(min_length = 1, max_length = 128)]
     pub password: String,
 }
 
+/// 等待或已经过第二名管理员确认的密码重置。密码本身从不显示。
+///
 /// A password reset waiting for, or past, a second administrator's
 /// confirmation. The password itself is never shown.
 #[derive(Debug, Serialize, ToSchema)]
@@ -51,19 +57,39 @@ pub struct PasswordResetRequest {
     "decided_at": null
 }))]
 pub struct PasswordResetResponse {
+    /// 重置申请的 id。
+    ///
+    /// The reset's id.
     pub id: Uuid,
+    /// 被重置密码的账号。
+    ///
     /// The account whose password is reset.
     pub user_id: Uuid,
+    /// 设置新密码的管理员。
+    ///
     /// The administrator who set the new password.
     pub requested_by: Uuid,
+    /// 申请的时间。
+    ///
+    /// When it was asked for.
     pub requested_at: DateTime<Utc>,
+    /// 过期时间：此后待确认的重置不能再被确认。
+    ///
     /// After this a pending reset can no longer be confirmed.
     pub expires_at: DateTime<Utc>,
+    /// `pending`（待确认）、`confirmed`（已确认）、`cancelled`（已撤回）或
+    /// `expired`（已过期）。
+    ///
     /// `pending`, `confirmed`, `cancelled` or `expired`.
     #[schema(pattern = "^(pending|confirmed|cancelled|expired)$")]
     pub status: String,
+    /// 确认或撤回该重置的管理员；尚未决定时为空。
+    ///
     /// Who confirmed or withdrew it.
     pub decided_by: Option<Uuid>,
+    /// 确认或撤回的时间；尚未决定时为空。
+    ///
+    /// When it was confirmed or withdrawn; null until then.
     pub decided_at: Option<DateTime<Utc>>,
 }
 

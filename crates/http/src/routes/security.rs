@@ -23,16 +23,24 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(user_logins);
 }
 
+/// 安全策略。
+///
 /// The security policy (安全策略).
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"password_max_age_days": 90, "session_idle_minutes": 30, "password_history": 5}))]
 pub struct PolicyResponse {
+    /// 密码有效天数，0 表示永不过期。密码过期后，登录时返回 `password_change_required`。
+    ///
     /// Days a password stays valid; 0 for no expiry. An expired password
     /// signs in with `password_change_required`.
     pub password_max_age_days: u32,
+    /// 会话闲置超过多少分钟，其刷新令牌即失效。
+    ///
     /// Minutes a session may stay unused before its refresh token stops
     /// working.
     pub session_idle_minutes: u32,
+    /// 新密码不得与之前的多少个密码相同（固定值）。
+    ///
     /// How many earlier passwords a new one may not repeat (fixed).
     pub password_history: u32,
 }
@@ -47,14 +55,20 @@ impl From<SecurityPolicy> for PolicyResponse {
     }
 }
 
+/// 对安全策略的修改；未出现的字段保持不变。
+///
 /// A change to the security policy; absent fields stay as they are.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"password_max_age_days": 90}))]
 pub struct UpdatePolicyRequest {
+    /// 密码有效天数，0（永不过期）至 3650。
+    ///
     /// 0 (no expiry) to 3650.
     #[schema(minimum = 0, maximum = 3650)]
     pub password_max_age_days: Option<u32>,
+    /// 会话闲置分钟数，20 至 1440。
+    ///
     /// 20 to 1440.
     #[schema(minimum = 20, maximum = 1440)]
     pub session_idle_minutes: Option<u32>,
@@ -162,6 +176,8 @@ pub async fn update_policy(
     Ok(respond::changed(version, &PolicyResponse::from(p)))
 }
 
+/// 一次登录尝试。
+///
 /// One sign-in attempt.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -173,11 +189,29 @@ pub async fn update_policy(
     "result": "success"
 }))]
 pub struct LoginResponse {
+    /// 记录的 id。
+    ///
+    /// The record's id.
     pub id: Uuid,
+    /// 登录时填写的用户名。
+    ///
+    /// The username given at sign-in.
     pub username: String,
+    /// 尝试登录的时间。
+    ///
+    /// When the attempt was made.
     pub occurred_at: DateTime<Utc>,
+    /// 客户端的 IP 地址；不详时为空。
+    ///
+    /// The client's IP address; null when unknown.
     pub client_addr: Option<String>,
+    /// 客户端的 User-Agent；未提供时为空。
+    ///
+    /// The client's User-Agent; null when not sent.
     pub user_agent: Option<String>,
+    /// 结果：`success`（成功）、`wrong_password`（密码错误）、`locked`（已锁定）或
+    /// `disabled`（已停用）。
+    ///
     /// `success`, `wrong_password`, `locked` or `disabled`.
     pub result: String,
 }
@@ -195,6 +229,8 @@ impl From<LoginRecord> for LoginResponse {
     }
 }
 
+/// 一页登录尝试记录，最新的在前。
+///
 /// A page of sign-in attempts, newest first.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -209,7 +245,12 @@ impl From<LoginRecord> for LoginResponse {
     "next_before": null
 }))]
 pub struct LoginHistoryResponse {
+    /// 本页的登录尝试，最新的在前。
+    ///
+    /// The attempts of this page, newest first.
     pub items: Vec<LoginResponse>,
+    /// 下一页（更早的记录）的 `before` 参数；没有更多时为 null。
+    ///
     /// Pass as `before` for the next (older) page; null at the end.
     pub next_before: Option<DateTime<Utc>>,
 }

@@ -36,6 +36,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(record_reception_day);
 }
 
+/// 代表联络平台：代表之家、代表联络站或代表联系点。
+///
 /// A station.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -52,19 +54,49 @@ pub fn configure(cfg: &mut ServiceConfig) {
     "updated_at": "2026-11-27T08:00:00Z"
 }))]
 pub struct StationResponse {
+    /// 联络站的 ID。
+    ///
+    /// The station's id.
     pub id: Uuid,
+    /// 类别：`home` 代表之家、`station` 代表联络站、`point` 代表联系点。
+    ///
+    /// Its kind: `home`, `station` or `point`.
     pub kind: StationKind,
+    /// 名称，如“古城街道人大代表联络站”。
+    ///
+    /// Its name, such as 古城街道人大代表联络站.
     pub name: String,
+    /// 地址；未登记时为 null。
+    ///
+    /// Its address; null when none is recorded.
     pub address: Option<String>,
+    /// 上级站点（如联系点所属的联络站）；顶层站点为 null。
+    ///
     /// The station it belongs to (a point under a station, say).
     pub parent_id: Option<Uuid>,
+    /// 联系人姓名；未登记时为 null。
+    ///
+    /// The contact person; null when none is recorded.
     pub contact_person: Option<String>,
+    /// 站点办公电话；未登记时为 null。
+    ///
     /// The station's office telephone.
     pub contact_phone: Option<String>,
+    /// 简介；没有时为 null。
+    ///
+    /// A description; null when none.
     pub description: Option<String>,
+    /// 进站代表的 ID 列表。
+    ///
     /// Deputies assigned to the station.
     pub deputy_ids: Vec<DeputyId>,
+    /// 创建时间（UTC）。
+    ///
+    /// When the station was created (UTC).
     pub created_at: DateTime<Utc>,
+    /// 最后一次变更的时间（UTC）。
+    ///
+    /// When the station last changed (UTC).
     pub updated_at: DateTime<Utc>,
 }
 
@@ -84,6 +116,8 @@ fn view(s: Station) -> StationResponse {
     }
 }
 
+/// 要新建的联络站。
+///
 /// A new station.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -93,21 +127,45 @@ fn view(s: Station) -> StationResponse {
     "deputy_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11"]
 }))]
 pub struct CreateStationRequest {
+    /// 类别：`home` 代表之家、`station` 代表联络站、`point` 代表联系点。
+    ///
+    /// Its kind: `home`, `station` or `point`.
     pub kind: StationKind,
+    /// 名称，最多 200 字。
+    ///
+    /// Its name, up to 200 characters.
     pub name: Line<200>,
+    /// 地址；可不填，空白视同不填。
+    ///
+    /// Its address; optional, blank counts as none.
     #[serde(default, deserialize_with = "crate::patch::blank_none")]
     #[schema(value_type = Option<String>, max_length = 300)]
     pub address: Option<Line<300>>,
+    /// 上级站点的 ID；顶层站点不填。
+    ///
+    /// The station it belongs to; none for a top-level station.
     pub parent_id: Option<Uuid>,
+    /// 联系人姓名；可不填，空白视同不填。
+    ///
+    /// The contact person; optional, blank counts as none.
     #[serde(default, deserialize_with = "crate::patch::blank_none")]
     #[schema(value_type = Option<String>, max_length = 100)]
     pub contact_person: Option<Line<100>>,
+    /// 站点办公电话；可不填。
+    ///
+    /// The station's office telephone; optional.
     #[validate(custom(function = "crate::validation::phone"))]
     #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub contact_phone: Option<String>,
+    /// 简介；可不填，空白视同不填。
+    ///
+    /// A description; optional, blank counts as none.
     #[serde(default, deserialize_with = "crate::patch::blank_none")]
     #[schema(value_type = Option<String>, max_length = 5000)]
     pub description: Option<Text<5000>>,
+    /// 进站代表的 ID 列表；不填则为空。
+    ///
+    /// The deputies assigned to the station; none when absent.
     #[serde(default)]
     #[validate(length(max = 500))]
     #[schema(max_items = 500)]
@@ -246,32 +304,58 @@ pub async fn get_station(
     Ok(respond::resource(&req, version, &view(s)))
 }
 
+/// 对联络站的修改：未给出的字段保持不变；`deputy_ids` 整体替换原列表。
+///
 /// A change to a station; `deputy_ids` replaces the list.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"contact_person": "李娟", "deputy_ids": []}))]
 pub struct UpdateStationRequest {
+    /// 新的类别；不给则不变，不可为 null。
+    ///
+    /// The new kind; unchanged when absent, never null.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = StationKind, required = false)]
     pub kind: Option<Option<StationKind>>,
+    /// 新的名称；不给则不变，不可为 null。
+    ///
+    /// The new name; unchanged when absent, never null.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = Line<200>, required = false)]
     pub name: Option<Option<Line<200>>>,
+    /// 新的地址；不给则不变，null 或空白则清除。
+    ///
+    /// The new address; unchanged when absent, cleared by null or blank.
     #[serde(default, deserialize_with = "crate::patch::double_blank_none")]
     #[schema(value_type = Option<String>, max_length = 300)]
     pub address: Option<Option<Line<300>>>,
+    /// 新的上级站点；不给则不变，null 则改为顶层站点。
+    ///
+    /// The new parent station; unchanged when absent, null makes it top-level.
     #[serde(default, deserialize_with = "double")]
     pub parent_id: Option<Option<Uuid>>,
+    /// 新的联系人；不给则不变，null 或空白则清除。
+    ///
+    /// The new contact person; unchanged when absent, cleared by null or blank.
     #[serde(default, deserialize_with = "crate::patch::double_blank_none")]
     #[schema(value_type = Option<String>, max_length = 100)]
     pub contact_person: Option<Option<Line<100>>>,
+    /// 新的办公电话；不给则不变，null 则清除。
+    ///
+    /// The new office telephone; unchanged when absent, cleared by null.
     #[serde(default, deserialize_with = "double")]
     #[validate(custom(function = "crate::validation::phone"))]
     #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub contact_phone: Option<Option<String>>,
+    /// 新的简介；不给则不变，null 或空白则清除。
+    ///
+    /// The new description; unchanged when absent, cleared by null or blank.
     #[serde(default, deserialize_with = "crate::patch::double_blank_none")]
     #[schema(value_type = Option<String>, max_length = 5000)]
     pub description: Option<Option<Text<5000>>>,
+    /// 进站代表的完整新列表，替换原列表；不给则不变，不可为 null。
+    ///
+    /// The full new list of deputies assigned; unchanged when absent, never null.
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 500))]
     #[schema(value_type = Vec<Uuid>, required = false, max_items = 500)]
@@ -385,24 +469,59 @@ pub async fn delete_station(
 
 // ---------------------------------------------------------------- reception days
 
+/// 接待日安排，以及接待后记录的接待情况。
+///
 /// A reception day (接待日) and, once held, what happened.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ec2", "station_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ec0", "day": "2026-12-05", "hours": "09:00-11:30", "topic": "老旧小区加装电梯", "deputy_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11"], "people_received": 12, "matters": ["小区停车难", "加装电梯补贴"], "recorded_at": "2026-11-27T08:00:00Z", "recorded_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e03", "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z"}))]
 pub struct ReceptionDayResponse {
+    /// 接待日的 ID。
+    ///
+    /// The reception day's id.
     pub id: Uuid,
+    /// 所属联络站的 ID。
+    ///
+    /// The station it is held at.
     pub station_id: Uuid,
+    /// 接待日期，如 `2026-12-05`。
+    ///
+    /// The day, such as `2026-12-05`.
     pub day: NaiveDate,
+    /// 接待时段，如 `09:00-11:30`；未定时为 null。
+    ///
+    /// The hours, such as `09:00-11:30`; null when not set.
     pub hours: Option<String>,
+    /// 接待主题；没有时为 null。
+    ///
+    /// The topic; null when none.
     pub topic: Option<String>,
+    /// 值班代表的 ID 列表。
+    ///
     /// Deputies on duty.
     pub deputy_ids: Vec<DeputyId>,
+    /// 接待群众人数；记录前为 null。
+    ///
     /// People received; null until recorded.
     pub people_received: Option<i32>,
+    /// 群众反映的事项；记录前为空。
+    ///
     /// Matters raised.
     pub matters: Vec<String>,
+    /// 记录接待情况的时间（UTC）；记录前为 null。
+    ///
+    /// When what happened was recorded (UTC); null until recorded.
     pub recorded_at: Option<DateTime<Utc>>,
+    /// 记录接待情况的用户 ID；记录前为 null。
+    ///
+    /// The account that recorded it; null until recorded.
     pub recorded_by: Option<Uuid>,
+    /// 创建（安排）时间（UTC）。
+    ///
+    /// When the day was planned (UTC).
     pub created_at: DateTime<Utc>,
+    /// 最后一次变更的时间（UTC）。
+    ///
+    /// When it last changed (UTC).
     pub updated_at: DateTime<Utc>,
 }
 
@@ -431,6 +550,8 @@ impl Keyed for ReceptionDayResponse {
     }
 }
 
+/// 要安排的接待日。
+///
 /// A reception day to plan.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -439,9 +560,20 @@ impl Keyed for ReceptionDayResponse {
     "deputy_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11"]
 }))]
 pub struct PlanReceptionRequest {
+    /// 接待日期，如 `2026-12-05`。
+    ///
+    /// The day, such as `2026-12-05`.
     pub day: NaiveDate,
+    /// 接待时段，如 `09:00-11:30`；可不填。
+    ///
+    /// The hours, such as `09:00-11:30`; optional.
     pub hours: Option<Line<40>>,
+    /// 接待主题；可不填。
+    ///
+    /// The topic; optional.
     pub topic: Option<Line<200>>,
+    /// 值班代表的 ID 列表，1 至 50 人，须均为该站的进站代表。
+    ///
     /// Deputies on duty; each assigned to the station.
     #[validate(length(min = 1, max = 50))]
     #[schema(min_items = 1, max_items = 50)]
@@ -564,14 +696,21 @@ pub async fn get_reception_day(
 
 /// What happened at a reception day.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+/// 接待日的接待情况。
+///
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"people_received": 12, "matters": ["小区停车难", "加装电梯补贴"]}))]
 pub struct RecordReceptionRequest {
     #[validate(range(min = 0, max = 10000))]
     #[schema(minimum = 0, maximum = 10000)]
+    /// 接待群众人数，0 至 10000。
+    ///
+    /// The number of people received, 0 to 10,000.
     pub people_received: i32,
     /// The matters raised, one line each.
     #[serde(default)]
+    /// 群众反映的事项，每项一条；可不填。
+    ///
     #[validate(length(max = 100))]
     #[schema(max_items = 100)]
     pub matters: Vec<Text<500>>,

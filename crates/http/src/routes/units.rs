@@ -26,6 +26,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(delete_unit);
 }
 
+/// 承办单位：政府部门或一府一委两院之一。
+///
 /// A handling unit: a government department or one of 一府一委两院.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -41,15 +43,45 @@ pub fn configure(cfg: &mut ServiceConfig) {
     "updated_at": "2026-11-27T08:00:00Z"
 }))]
 pub struct UnitResponse {
+    /// 承办单位 ID。
+    ///
+    /// The unit's id.
     pub id: Uuid,
+    /// 单位名称，如 `宿城区教育局`。
+    ///
+    /// The name, e.g. `宿城区教育局`.
     pub name: String,
+    /// 单位类型，如 `government_department`（政府部门）。
+    ///
+    /// What kind of body it is, e.g. `government_department`.
     pub kind: UnitKind,
+    /// 联系人；可为 null。
+    ///
+    /// The contact person; may be null.
     pub contact_person: Option<String>,
+    /// 联系电话；可为 null。
+    ///
+    /// The contact phone; may be null.
     pub contact_phone: Option<String>,
+    /// 电子邮箱；可为 null。
+    ///
+    /// The email address; may be null.
     pub email: Option<String>,
+    /// 地址；可为 null。
+    ///
+    /// The address; may be null.
     pub address: Option<String>,
+    /// 单位简介；可为 null。
+    ///
+    /// A description of the unit; may be null.
     pub description: Option<String>,
+    /// 创建时间（UTC）。
+    ///
+    /// When it was created (UTC).
     pub created_at: DateTime<Utc>,
+    /// 最后修改时间（UTC）。
+    ///
+    /// When it last changed (UTC).
     pub updated_at: DateTime<Utc>,
 }
 
@@ -70,6 +102,8 @@ impl From<Unit> for UnitResponse {
     }
 }
 
+/// 新的承办单位。
+///
 /// A new unit.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -80,44 +114,88 @@ impl From<Unit> for UnitResponse {
     "contact_phone": "0527-84351234"
 }))]
 pub struct CreateUnitRequest {
+    /// 单位名称，必填。
+    ///
+    /// The name; required.
     pub name: Line<200>,
+    /// 单位类型，如 `government_department`（政府部门）。
+    ///
+    /// What kind of body it is, e.g. `government_department`.
     pub kind: UnitKind,
+    /// 联系人；可不填。
+    ///
+    /// The contact person; optional.
     pub contact_person: Option<Line<100>>,
+    /// 联系电话，如 `0527-84351234`；可不填。
+    ///
+    /// The contact phone, e.g. `0527-84351234`; optional.
     #[validate(custom(function = "crate::validation::phone"))]
     #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub contact_phone: Option<String>,
+    /// 电子邮箱；可不填。
+    ///
+    /// The email address; optional.
     #[validate(email, length(max = 200))]
     #[schema(max_length = 200, format = "email")]
     pub email: Option<String>,
+    /// 地址；可不填。
+    ///
+    /// The address; optional.
     pub address: Option<Line<300>>,
+    /// 单位简介；可不填，空白视同未填。
+    ///
+    /// A description; optional, and blank counts as none.
     #[serde(default, deserialize_with = "crate::patch::blank_none")]
     #[schema(value_type = Option<String>, max_length = 2000)]
     pub description: Option<Text<2000>>,
 }
 
+/// 修改承办单位：未提供的字段保持不变，`null` 清除该字段。
+///
 /// A change to a unit; absent fields stay as they are, `null` clears.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"contact_person": "李明", "contact_phone": "0527-84350000"}))]
 pub struct UpdateUnitRequest {
+    /// 新的单位名称；不能为 `null`。
+    ///
+    /// The new name; may not be `null`.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = Line<200>, required = false)]
     pub name: Option<Option<Line<200>>>,
+    /// 新的单位类型；不能为 `null`。
+    ///
+    /// The new kind; may not be `null`.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = UnitKind, required = false)]
     pub kind: Option<Option<UnitKind>>,
+    /// 新的联系人；`null` 清除。
+    ///
+    /// The new contact person; `null` clears it.
     #[serde(default, deserialize_with = "double")]
     pub contact_person: Option<Option<Line<100>>>,
+    /// 新的联系电话；`null` 清除。
+    ///
+    /// The new contact phone; `null` clears it.
     #[serde(default, deserialize_with = "double")]
     #[validate(custom(function = "crate::validation::phone"))]
     #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub contact_phone: Option<Option<String>>,
+    /// 新的电子邮箱；`null` 清除。
+    ///
+    /// The new email address; `null` clears it.
     #[serde(default, deserialize_with = "double")]
     #[validate(email, length(max = 200))]
     #[schema(max_length = 200, format = "email")]
     pub email: Option<Option<String>>,
+    /// 新的地址；`null` 清除。
+    ///
+    /// The new address; `null` clears it.
     #[serde(default, deserialize_with = "double")]
     pub address: Option<Option<Line<300>>>,
+    /// 新的单位简介；`null` 或空白清除。
+    ///
+    /// The new description; `null` or blank clears it.
     #[serde(default, deserialize_with = "crate::patch::double_blank_none")]
     #[schema(value_type = Option<String>, max_length = 2000)]
     pub description: Option<Option<Text<2000>>>,

@@ -33,6 +33,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(update_user);
 }
 
+/// 用户账号。密码从不显示。
+///
 /// A user account. The password is never shown.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -51,20 +53,57 @@ pub fn configure(cfg: &mut ServiceConfig) {
     "updated_at": "2026-11-27T08:00:00Z"
 }))]
 pub struct UserResponse {
+    /// 账号的 id。
+    ///
+    /// The account's id.
     pub id: Uuid,
+    /// 用户名，小写。
+    ///
+    /// The username, in lower case.
     pub username: String,
+    /// 显示名称，通常为姓名。
+    ///
+    /// The name shown, usually the person's name.
     pub display_name: String,
+    /// 账号持有的角色。
+    ///
+    /// The roles the account holds.
     pub roles: Vec<Role>,
+    /// `active` 可以登录；`disabled` 已停用，不能登录。
+    ///
+    /// `active`, or `disabled`: it may not sign in.
     pub status: UserStatus,
+    /// 账号所代表的代表记录（`deputy` 角色）；没有时为空。
+    ///
+    /// The deputy record the account acts for (the `deputy` role); null when none.
     pub deputy_id: Option<DeputyId>,
+    /// 账号所代表的承办单位（`unit` 角色）；没有时为空。
+    ///
+    /// The handling unit the account acts for (the `unit` role); null when none.
     pub unit_id: Option<UnitId>,
+    /// 账号所代表的观察员记录（`observer` 角色）；没有时为空。
+    ///
+    /// The observer record the account acts for (the `observer` role); null when none.
     pub observer_id: Option<Uuid>,
+    /// 因连续登录失败而锁定时，锁定到此时间；未锁定时为空。
+    ///
     /// Set while the account is locked after failed sign-ins.
     pub locked_until: Option<DateTime<Utc>>,
+    /// 持有人下次登录时须修改密码。
+    ///
     /// The holder must change the password at the next sign-in.
     pub must_change_password: bool,
+    /// 密码最近一次设置的时间。
+    ///
+    /// When the password was last set.
     pub password_changed_at: DateTime<Utc>,
+    /// 开户时间。
+    ///
+    /// When the account was opened.
     pub created_at: DateTime<Utc>,
+    /// 最后修改时间。
+    ///
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -89,6 +128,8 @@ impl From<User> for UserResponse {
     }
 }
 
+/// 新账号。
+///
 /// A new account.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -99,10 +140,18 @@ impl From<User> for UserResponse {
     "roles": ["staff"]
 }))]
 pub struct CreateUserRequest {
+    /// 3 至 64 个字符，限 `a-z 0-9 . _ -`，不区分大小写。
+    ///
     /// 3–64 of `a-z 0-9 . _ -`, case-insensitive.
     #[validate(length(min = 3, max = 64))]
     #[schema(min_length = 3, max_length = 64)]
     pub username: String,
+    /// 至少 8 个字符（不计首尾空格），含大写、小写、数字、符号中的三类，
+    /// 空格不算符号（`password_policy`）；
+    /// 不得包含用户名或其一部分（`password_contains_username`）；不得为常见密码，
+    /// 或在其首尾加数字、符号而成（`password_common`）；去掉首尾的数字、符号和空格后至少剩 4
+    /// 个字符（`password_predictable`）。
+    ///
     /// At least 8 characters, not counting spaces at the start and end,
     /// and three of: upper, lower, digit, symbol (a space is no symbol)
     /// (`password_policy`); not containing the username nor part of it
@@ -115,36 +164,59 @@ pub struct CreateUserRequest {
     #[schema(min_length = 8, max_length = 128)]
     #[schema(write_only)]
     pub password: String,
+    /// 显示名称，通常为姓名，至多 100 个字符。
+    ///
+    /// The name shown, usually the person's name; up to 100 characters.
     pub display_name: Line<100>,
+    /// 开户所授的业务角色，可为空。管理类角色（`admin`、`security_admin`、`audit_admin`）
+    /// 由安全管理员另行授予。
+    ///
     /// The business roles the account is opened for; may be empty. The
     /// administrative roles (`admin`, `security_admin`, `audit_admin`)
     /// are granted afterwards by the security administrator.
     #[validate(length(max = 8))]
     #[schema(max_items = 8)]
     pub roles: Vec<Role>,
+    /// 账号状态，默认 `active`。
+    ///
     /// Default `active`.
     pub status: Option<UserStatus>,
+    /// 持有人首次登录时是否须自设密码；默认 `true`。
+    ///
     /// Whether the holder must choose their own password at first
     /// sign-in; default `true`.
     pub must_change_password: Option<bool>,
+    /// 关联的代表记录；持有 `deputy` 角色时必填。
+    ///
     /// Required with the `deputy` role.
     pub deputy_id: Option<DeputyId>,
+    /// 关联的承办单位；持有 `unit` 角色时必填。
+    ///
     /// Required with the `unit` role.
     pub unit_id: Option<UnitId>,
+    /// 关联的观察员记录；持有 `observer` 角色时必填。
+    ///
     /// Required with the `observer` role.
     pub observer_id: Option<Uuid>,
 }
 
+/// 对账号的修改；未出现的字段保持不变，`null` 清除。
+///
 /// A change to an account; absent fields stay as they are, `null` clears.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "disabled"}))]
 pub struct UpdateUserRequest {
+    /// 新的显示名称，不能为空白：只含空白或不可见字符的值在读取请求体时即被拒绝，见 pattern。
+    ///
     /// Not blank: white space and invisible characters alone are refused
     /// as the body is read, as the pattern says.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = Line<100>, required = false)]
     pub display_name: Option<Option<Line<100>>>,
+    /// 管理员设置的新密码。账号的会话随之结束；除非 `must_change_password` 为 `false`，
+    /// 持有人下次登录时须修改。密码规则同新账号的 `password`，以该账号的用户名检查。
+    ///
     /// A new password set by the administrator; the account's sessions
     /// end, and the holder must change it at the next sign-in unless
     /// `must_change_password` is `false`. The policy is that of a new
@@ -154,10 +226,15 @@ pub struct UpdateUserRequest {
     #[schema(min_length = 8, max_length = 128)]
     #[schema(value_type = String, required = false, write_only)]
     pub password: Option<Option<String>>,
+    /// 与 `password` 一起使用：持有人是否须修改密码（默认 `true`）。
+    ///
     /// With `password`: whether the holder must change it (default `true`).
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = bool, required = false)]
     pub must_change_password: Option<Option<bool>>,
+    /// 仅限安全管理员，且不能改本人账号。任何账号不能同时持有 `admin`、`security_admin`、
+    /// `audit_admin` 中的两个，后两者不能再持有其他角色。
+    ///
     /// The security administrator only, and never on their own account.
     /// No account holds two of `admin`, `security_admin` and
     /// `audit_admin`, and the last two hold no other role.
@@ -166,19 +243,34 @@ pub struct UpdateUserRequest {
     #[schema(max_items = 8)]
     #[schema(value_type = Vec<Role>, required = false)]
     pub roles: Option<Option<Vec<Role>>>,
+    /// `true` 解除因连续登录失败而加的锁定，仅限安全管理员。
+    ///
     /// `true` lifts a lock after failed sign-ins: the security
     /// administrator only.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = bool, required = false)]
     pub unlock: Option<Option<bool>>,
+    /// `disabled` 立即结束账号的所有会话。
+    ///
     /// `disabled` ends the account's sessions at once.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = UserStatus, required = false)]
     pub status: Option<Option<UserStatus>>,
+    /// 关联的代表记录（持有 `deputy` 角色时须有）；`null` 清除。
+    ///
+    /// The deputy record the account acts for (needed with the `deputy` role); `null` clears
+    /// it.
     #[serde(default, deserialize_with = "double")]
     pub deputy_id: Option<Option<DeputyId>>,
+    /// 关联的承办单位（持有 `unit` 角色时须有）；`null` 清除。
+    ///
+    /// The handling unit the account acts for (needed with the `unit` role); `null` clears it.
     #[serde(default, deserialize_with = "double")]
     pub unit_id: Option<Option<UnitId>>,
+    /// 关联的观察员记录（持有 `observer` 角色时须有）；`null` 清除。
+    ///
+    /// The observer record the account acts for (needed with the `observer` role); `null`
+    /// clears it.
     #[serde(default, deserialize_with = "double")]
     pub observer_id: Option<Option<Uuid>>,
 }

@@ -38,6 +38,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(replay);
 }
 
+/// 一个事件推送订阅（Webhook）。签名密钥只在设置时显示。
+///
 /// A webhook subscription. Its secret is shown only when set.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -52,18 +54,43 @@ pub fn configure(cfg: &mut ServiceConfig) {
     "updated_at": "2026-11-27T08:00:00Z"
 }))]
 pub struct WebhookResponse {
+    /// 订阅的 id。
+    ///
+    /// The subscription's id.
     pub id: Uuid,
+    /// 接收推送的地址（规范化后）。
+    ///
+    /// The address events are delivered to, as normalised.
     pub url: String,
+    /// 订阅的事件类型：`*`、`<对象>.*` 或 `<对象>.<动作>`，对象为 `suggestion`、`supervision`、
+    /// `livelihood_round`、`opinion` 和 `motion`。
+    ///
     /// `*`, `<object>.*` or `<object>.<action>`, objects being
     /// `suggestion`, `supervision`, `livelihood_round`, `opinion` and `motion`.
     pub event_types: Vec<String>,
+    /// 订阅状态：`active` 推送；`disabled` 不再推送任何事件，待投递的也取消。
+    ///
+    /// `active`, or `disabled`: nothing is sent, not even what waits.
     pub status: IntegrationStatus,
+    /// 便于辨认的说明；没有时为空。
+    ///
+    /// A note to tell it apart; null when none.
     pub description: Option<String>,
+    /// 拥有该订阅的服务客户端；人大办的订阅为 `null`。
+    ///
     /// The service client that owns it; `null` for the office's.
     pub owner_client_id: Option<Uuid>,
+    /// 只推送与该承办单位有关的事件（承办单位的客户端）；为空时不限单位。
+    ///
     /// Only events concerning this unit are delivered (a unit's client).
     pub audience_unit_id: Option<Uuid>,
+    /// 创建时间。
+    ///
+    /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// 最后修改时间。
+    ///
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -86,6 +113,8 @@ impl From<Subscription> for WebhookResponse {
     }
 }
 
+/// 订阅及其签名密钥，在设置密钥时显示。
+///
 /// A subscription with its signing secret, shown when it is set.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -103,11 +132,18 @@ impl From<Subscription> for WebhookResponse {
     "secret": "whsec_Zp4u2mXJ0bq8xY1Yk0m8JtqVxq7Yq1wQ9nS3cZr2bT4"
 }))]
 pub struct WebhookWithSecret {
+    /// 订阅本身。
+    ///
+    /// The subscription.
     pub webhook: WebhookResponse,
+    /// `Renda-Signature` HMAC 签名所用的密钥。请妥善保存，不会再次显示。
+    ///
     /// The key of the `Renda-Signature` HMAC. Keep it; it is not shown again.
     pub secret: String,
 }
 
+/// 要创建的订阅。
+///
 /// A subscription to create.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -117,58 +153,92 @@ pub struct WebhookWithSecret {
     "description": "住建局 OA 待办"
 }))]
 pub struct CreateWebhookRequest {
+    /// 接收推送的地址，`http` 或 `https`。本机、链路本地和云元数据地址被拒绝，
+    /// 内网地址须经服务器许可。
+    ///
     /// `http` or `https`. Loopback, link-local and cloud metadata addresses
     /// are refused, private networks unless the server lists them.
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
     pub url: String,
+    /// 要订阅的事件类型，1 至 30 个：`*`、`<对象>.*` 或 `<对象>.<动作>`。
+    /// 客户端只能订阅其权限范围可读的对象。
+    ///
+    /// 1 to 30 event types: `*`, `<object>.*` or `<object>.<action>`. A client may only ask
+    /// for objects its scopes let it read.
     #[validate(length(min = 1, max = 30))]
     #[schema(min_items = 1, max_items = 30)]
     pub event_types: Vec<String>,
+    /// 签名密钥，16 至 200 个字符；不填则自动生成。
+    ///
     /// The signing secret, 16 to 200 characters; generated when absent.
     #[validate(length(min = 16, max = 200))]
     #[schema(min_length = 16, max_length = 200, write_only)]
     pub secret: Option<String>,
+    /// 便于辨认的说明，至多 200 个字符；空白视为不填。
+    ///
+    /// A note to tell it apart, up to 200 characters; blank is none.
     #[serde(default, deserialize_with = "crate::patch::blank_none")]
     #[schema(value_type = Option<String>, max_length = 200)]
     pub description: Option<Line<200>>,
+    /// 订阅状态，默认 `active`。
+    ///
     /// Default `active`.
     pub status: Option<IntegrationStatus>,
 }
 
+/// 对订阅的修改；未出现的字段保持不变。
+///
 /// A change to a subscription; absent fields stay as they are.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "disabled"}))]
 pub struct UpdateWebhookRequest {
+    /// 新的接收地址，规则同创建时。
+    ///
+    /// A new address, by the rules of creation.
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 2000))]
     #[schema(value_type = String, required = false, min_length = 1, max_length = 2000)]
     pub url: Option<Option<String>>,
+    /// 新的事件类型列表，1 至 30 个，规则同创建时。
+    ///
+    /// A new list of 1 to 30 event types, by the rules of creation.
     #[serde(default, deserialize_with = "double")]
     #[validate(length(min = 1, max = 30))]
     #[schema(value_type = Vec<String>, required = false, min_items = 1, max_items = 30)]
     pub event_types: Option<Option<Vec<String>>>,
+    /// `active` 恢复推送；`disabled` 停止推送，并取消待投递的推送。
+    ///
+    /// `active` to deliver again; `disabled` stops delivery and cancels what waits.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = IntegrationStatus, required = false)]
     pub status: Option<Option<IntegrationStatus>>,
+    /// 新的说明；`null` 清除。
+    ///
     /// `null` clears it.
     #[serde(default, deserialize_with = "crate::patch::double_blank_none")]
     #[schema(value_type = Option<String>, max_length = 200)]
     pub description: Option<Option<Line<200>>>,
 }
 
+/// 新的签名密钥。
+///
 /// A new signing secret.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({}))]
 pub struct RotateWebhookSecretRequest {
+    /// 16 至 200 个字符；不填则自动生成。
+    ///
     /// 16 to 200 characters; generated when absent.
     #[validate(length(min = 16, max = 200))]
     #[schema(min_length = 16, max_length = 200, write_only)]
     pub secret: Option<String>,
 }
 
+/// 一个事件向一个订阅的一次投递。
+///
 /// A delivery of one event to one subscription.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -189,24 +259,65 @@ pub struct RotateWebhookSecretRequest {
     "created_at": "2026-11-27T08:00:00Z"
 }))]
 pub struct DeliveryResponse {
+    /// 投递的 id。
+    ///
+    /// The delivery's id.
     pub id: Uuid,
+    /// 事件的 id。
+    ///
+    /// The event's id.
     pub event_id: Uuid,
+    /// 事件类型，如 `suggestion.replied`。
+    ///
+    /// The event's type, such as `suggestion.replied`.
     pub event_type: String,
+    /// 事件所涉及对象的类型，如 `suggestion`。
+    ///
+    /// The kind of object the event is about, such as `suggestion`.
     pub object_type: String,
+    /// 事件所涉及对象的 id。
+    ///
+    /// The id of the object the event is about.
     pub object_id: Uuid,
+    /// 该事件在同一对象的事件中的序号：1、2、3……
+    ///
     /// The event's place among its object's events: 1, 2, 3…
     pub object_seq: i64,
+    /// 事件发生的时间。
+    ///
+    /// When the event happened.
     pub occurred_at: DateTime<Utc>,
+    /// 投递状态：`pending`、`delivered`、`failed` 或 `cancelled`。
+    ///
+    /// Where the delivery stands: `pending`, `delivered`, `failed` or `cancelled`.
     pub status: DeliveryStatus,
+    /// 已尝试投递的次数。
+    ///
+    /// How many attempts were made.
     pub attempts: i32,
+    /// 下一次尝试的时间，仅在待投递时有值。
+    ///
     /// When the next attempt is due, while pending.
     pub next_attempt_at: Option<DateTime<Utc>>,
+    /// 最近一次尝试的时间；尚未尝试时为空。
+    ///
+    /// When the last attempt was made; null before the first.
     pub last_attempt_at: Option<DateTime<Utc>>,
+    /// 最近一次尝试时接收方返回的 HTTP 状态码。
+    ///
     /// The receiver's HTTP status at the last attempt.
     pub last_status_code: Option<i32>,
+    /// 最近一次尝试未得到 HTTP 应答时的失败原因。
+    ///
     /// Why the last attempt failed, when it got no HTTP answer.
     pub last_error: Option<String>,
+    /// 接收方返回 2xx 的时间；未送达时为空。
+    ///
+    /// When the receiver answered 2xx; null until then.
     pub delivered_at: Option<DateTime<Utc>>,
+    /// 投递排队的时间。
+    ///
+    /// When the delivery was queued.
     pub created_at: DateTime<Utc>,
 }
 
@@ -239,22 +350,33 @@ pub struct DeliveryFilterParams {
     pub status: Option<DeliveryStatus>,
 }
 
+/// 要重新投递的范围。
+///
 /// Which deliveries to make again.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"since": "2026-11-27T00:00:00Z", "status": "failed"}))]
 pub struct ReplayRequest {
+    /// 重放在此时刻及之后创建的投递。
+    ///
     /// Deliveries created at or after this instant.
     pub since: DateTime<Utc>,
+    /// 只重放该状态（`delivered` 或 `failed`）的投递；不填则重放所有已结束的投递。
+    ///
     /// Only deliveries in this state (`delivered` or `failed`); all
     /// finished ones when absent.
     pub status: Option<DeliveryStatus>,
 }
 
+/// 重新排队的投递数。
+///
 /// How many deliveries were queued again.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"queued": 12}))]
 pub struct ReplayResponse {
+    /// 重新排队的投递数。
+    ///
+    /// The number of deliveries queued again.
     pub queued: u64,
 }
 

@@ -4,6 +4,8 @@ use super::*;
 use renda_domain::id::DeputyId;
 use renda_domain::text::{Line, Text};
 
+/// 一项代表履职活动。
+///
 /// An activity.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -15,16 +17,49 @@ use renda_domain::text::{Line, Text};
     "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z"
 }))]
 pub struct ActivityResponse {
+    /// 活动的 ID。
+    ///
+    /// The activity's id.
     pub id: Uuid,
+    /// 活动类别，如 `service_brand`、`training`、`court_hearing`。
+    ///
+    /// Its kind, such as `service_brand`, `training` or `court_hearing`.
     pub kind: ActivityKind,
+    /// 服务品牌，如“代表+心理关爱”；非品牌活动通常为 null。
+    ///
+    /// The service brand, such as 代表+心理关爱; usually null for other kinds.
     pub brand: Option<String>,
+    /// 活动名称。
+    ///
+    /// The activity's title.
     pub title: String,
+    /// 活动简介；没有时为 null。
+    ///
+    /// A description; null when none.
     pub description: Option<String>,
+    /// 活动日期，如 `2026-12-05`。
+    ///
+    /// The day it is held, such as `2026-12-05`.
     pub day: NaiveDate,
+    /// 活动地点。
+    ///
+    /// Where it is held.
     pub place: String,
+    /// 组织单位，如“区人大代表工委”。
+    ///
+    /// Who organises it, such as 区人大代表工委.
     pub organiser: String,
+    /// 受邀代表的 ID 列表。
+    ///
+    /// The deputies invited.
     pub invited_deputy_ids: Vec<DeputyId>,
+    /// 创建时间（UTC）。
+    ///
+    /// When it was created (UTC).
     pub created_at: DateTime<Utc>,
+    /// 最后一次变更的时间（UTC）。
+    ///
+    /// When it last changed (UTC).
     pub updated_at: DateTime<Utc>,
 }
 
@@ -44,6 +79,8 @@ fn view(a: Activity) -> ActivityResponse {
     }
 }
 
+/// 要新建的履职活动。
+///
 /// A new activity.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -53,16 +90,39 @@ fn view(a: Activity) -> ActivityResponse {
     "invited_deputy_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11"]
 }))]
 pub struct CreateActivityRequest {
+    /// 活动类别，如 `service_brand`、`training`、`court_hearing`。
+    ///
+    /// Its kind, such as `service_brand`, `training` or `court_hearing`.
     pub kind: ActivityKind,
+    /// 服务品牌，如“代表+义务助老”；`service_brand` 类活动必填。
+    ///
     /// Required for a service brand, e.g. 代表+义务助老.
     pub brand: Option<Line<100>>,
+    /// 活动名称，最多 200 字。
+    ///
+    /// The activity's title, up to 200 characters.
     pub title: Line<200>,
+    /// 活动简介；可不填，空白视同不填。
+    ///
+    /// A description; optional, blank counts as none.
     #[serde(default, deserialize_with = "crate::patch::blank_none")]
     #[schema(value_type = Option<String>, max_length = 5000)]
     pub description: Option<Text<5000>>,
+    /// 活动日期，如 `2026-12-05`。
+    ///
+    /// The day it is held, such as `2026-12-05`.
     pub day: NaiveDate,
+    /// 活动地点。
+    ///
+    /// Where it is held.
     pub place: Line<200>,
+    /// 组织单位。
+    ///
+    /// Who organises it.
     pub organiser: Line<200>,
+    /// 受邀代表的 ID 列表；不填则不邀请任何代表。
+    ///
+    /// The deputies invited; none when absent.
     #[serde(default)]
     #[validate(length(max = 500))]
     #[schema(max_items = 500)]
@@ -250,31 +310,57 @@ pub async fn get_activity(
     Ok(respond::resource(&req, version, &view(a)))
 }
 
+/// 对履职活动的修改：未给出的字段保持不变；`invited_deputy_ids` 整体替换原邀请名单。
+///
 /// A change to an activity; `invited_deputy_ids` replaces the invitations.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"place": "项里街道代表之家"}))]
 pub struct UpdateActivityRequest {
+    /// 新的活动类别；不给则不变，不可为 null。
+    ///
+    /// The new kind; unchanged when absent, never null.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = ActivityKind, required = false)]
     pub kind: Option<Option<ActivityKind>>,
+    /// 新的服务品牌；不给则不变，null 则清除（`service_brand` 类活动不可清除）。
+    ///
+    /// The new service brand; unchanged when absent, cleared by null (not for a service brand).
     #[serde(default, deserialize_with = "double")]
     pub brand: Option<Option<Line<100>>>,
+    /// 新的活动名称；不给则不变，不可为 null。
+    ///
+    /// The new title; unchanged when absent, never null.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = Line<200>, required = false)]
     pub title: Option<Option<Line<200>>>,
+    /// 新的活动简介；不给则不变，null 或空白则清除。
+    ///
+    /// The new description; unchanged when absent, cleared by null or blank.
     #[serde(default, deserialize_with = "crate::patch::double_blank_none")]
     #[schema(value_type = Option<String>, max_length = 5000)]
     pub description: Option<Option<Text<5000>>>,
+    /// 新的活动日期；不给则不变，不可为 null。已有代表签到后不可改。
+    ///
+    /// The new day; unchanged when absent, never null. Fixed once a deputy has checked in.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = NaiveDate, required = false)]
     pub day: Option<Option<NaiveDate>>,
+    /// 新的活动地点；不给则不变，不可为 null。
+    ///
+    /// The new place; unchanged when absent, never null.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = Line<200>, required = false)]
     pub place: Option<Option<Line<200>>>,
+    /// 新的组织单位；不给则不变，不可为 null。
+    ///
+    /// The new organiser; unchanged when absent, never null.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = Line<200>, required = false)]
     pub organiser: Option<Option<Line<200>>>,
+    /// 受邀代表的完整新名单，替换原名单；不给则不变，不可为 null。
+    ///
+    /// The full new list of deputies invited; unchanged when absent, never null.
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 500))]
     #[schema(value_type = Vec<Uuid>, required = false, max_items = 500)]

@@ -5,23 +5,56 @@ use crate::extract::{answer, refusal};
 use renda_auth::need_access::{self, NeedAction};
 use renda_domain::text::{Line, Text};
 
+/// 需求清单中企业或群众的一项需求。
+///
 /// A need of an enterprise or a resident.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ec1", "requester": "宿城区某机械制造有限公司", "requester_kind": "enterprise", "content": "希望了解高新技术企业认定政策", "contact_phone": "139****1111", "status": "matched", "activity_id": null, "deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11", "close_note": null, "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z"}))]
 pub struct NeedResponse {
+    /// 需求的 ID。
+    ///
+    /// The need's id.
     pub id: Uuid,
+    /// 提出需求的企业名称或群众姓名；群众姓名属个人信息，对工作人员以外的人脱敏。
+    ///
     /// A resident's name is personal data: masked unless the caller is
     /// staff.
     pub requester: String,
+    /// 需求方类别：`enterprise` 企业或 `resident` 群众。
+    ///
+    /// Who raised it: an `enterprise` or a `resident`.
     pub requester_kind: RequesterKind,
+    /// 需求内容。
+    ///
+    /// What is needed.
     pub content: String,
+    /// 联系电话（个人信息）：对工作人员以外的人脱敏；未登记时为 null。
+    ///
     /// Personal data: masked unless the caller is staff.
     pub contact_phone: Option<String>,
+    /// 需求状态：`open` 待对接、`matched` 已对接、`met` 已满足。
+    ///
+    /// Where it stands: `open`, `matched` or `met`.
     pub status: NeedStatus,
+    /// 对接的履职活动；未对接活动时为 null。
+    ///
+    /// The activity it is matched to; null when none.
     pub activity_id: Option<Uuid>,
+    /// 对接的代表；未对接代表时为 null。
+    ///
+    /// The deputy it is matched to; null when none.
     pub deputy_id: Option<Uuid>,
+    /// 办结说明：需求如何得到满足；办结前为 null。
+    ///
+    /// How the need was met; null until closed.
     pub close_note: Option<String>,
+    /// 登记时间（UTC）。
+    ///
+    /// When it was recorded (UTC).
     pub created_at: DateTime<Utc>,
+    /// 最后一次变更的时间（UTC）。
+    ///
+    /// When it last changed (UTC).
     pub updated_at: DateTime<Utc>,
 }
 
@@ -52,6 +85,8 @@ fn need_view(n: Need, caller: &Caller) -> NeedResponse {
     }
 }
 
+/// 要登记的一项需求。
+///
 /// A need to record.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -60,9 +95,20 @@ fn need_view(n: Need, caller: &Caller) -> NeedResponse {
     "content": "希望了解高新技术企业认定政策", "contact_phone": "13900001111"
 }))]
 pub struct CreateNeedRequest {
+    /// 提出需求的企业名称或群众姓名，最多 200 字。
+    ///
+    /// The enterprise's or the resident's name, up to 200 characters.
     pub requester: Line<200>,
+    /// 需求方类别：`enterprise` 企业或 `resident` 群众。
+    ///
+    /// Who raised it: an `enterprise` or a `resident`.
     pub requester_kind: RequesterKind,
+    /// 需求内容，最多 5000 字。
+    ///
+    /// What is needed, up to 5,000 characters.
     pub content: Text<5000>,
+    /// 联系电话，可不填；属个人信息。
+    ///
     /// Personal data.
     #[validate(custom(function = "crate::validation::phone"))]
     #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
@@ -198,12 +244,20 @@ pub async fn get_need(
 
 /// What a need is matched to: an activity, a deputy, or both.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+/// 需求对接的对象：一项活动、一位代表或两者，至少给出其一；替换原有对接。
+///
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11"}))]
 pub struct MatchNeedRequest {
     pub activity_id: Option<Uuid>,
     pub deputy_id: Option<Uuid>,
+    /// 对接的履职活动；不对接活动时不填。
+    ///
+    /// The activity to match it to; absent for none.
 }
+    /// 对接的代表；不对接代表时不填。
+    ///
+    /// The deputy to match it to; absent for none.
 
 /// 对接需求 · Match a need
 ///
@@ -270,11 +324,16 @@ pub async fn match_need(
 
 /// How a need was met.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+/// 需求如何得到满足。
+///
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"note": "已组织政策宣讲，企业完成申报"}))]
 pub struct CloseNeedRequest {
     pub note: Text<2000>,
 }
+    /// 办结说明，最多 2000 字。
+    ///
+    /// How the need was met, up to 2,000 characters.
 
 /// 办结需求 · Close a need as met
 ///

@@ -3,14 +3,30 @@
 use super::*;
 use renda_domain::id::DeputyId;
 
+/// 一位代表参与活动的情况：受邀、报名、签到。
+///
 /// A deputy's part in an activity.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11", "invited": true, "signed_up_at": "2026-11-27T08:00:00Z", "checked_in_at": "2026-11-27T08:00:00Z", "checked_in_by": null}))]
 pub struct ParticipantView {
+    /// 代表的 ID。
+    ///
+    /// The deputy's id.
     pub deputy_id: Uuid,
+    /// 是否受邀参加。
+    ///
+    /// Whether the deputy was invited.
     pub invited: bool,
+    /// 报名时间（UTC）；未报名时为 null。
+    ///
+    /// When the deputy signed up (UTC); null if not signed up.
     pub signed_up_at: Option<DateTime<Utc>>,
+    /// 签到时间（UTC）；未签到时为 null。签到即生成一条履职记录。
+    ///
+    /// When the deputy checked in (UTC); null if not. A check-in is a duty record.
     pub checked_in_at: Option<DateTime<Utc>>,
+    /// 代为登记出席的工作人员；代表本人签到或未签到时为 null。
+    ///
     /// Staff who recorded the attendance, when not the deputy.
     pub checked_in_by: Option<Uuid>,
 }
@@ -118,22 +134,33 @@ pub async fn check_in(
     Ok(HttpResponse::Ok().json(participant(&state, a.id, deputy.into()).await?))
 }
 
+/// 工作人员为其登记出席的代表。
+///
 /// Deputies whose attendance staff record.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"deputy_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11"]}))]
 pub struct AttendanceRequest {
+    /// 出席代表的 ID 列表，1 至 500 人。
+    ///
+    /// The deputies who attended, 1 to 500.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_items = 1, max_items = 500)]
     pub deputy_ids: Vec<DeputyId>,
 }
 
+/// 本次登记签到了哪些代表。
+///
 /// Who the recording checked in.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"checked_in": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11"], "already": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e12"]}))]
 pub struct AttendanceRecorded {
+    /// 本次新签到的代表，每人生成一条履职记录。
+    ///
     /// Newly checked in (each with a duty record).
     pub checked_in: Vec<DeputyId>,
+    /// 此前已签到的代表，保持不变。
+    ///
     /// Already checked in before; left as they were.
     pub already: Vec<DeputyId>,
 }

@@ -44,6 +44,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(change_term);
 }
 
+/// 人大代表。调用者不是工作人员、管理员或代表本人的，`phone` 以掩码显示，`birth_date` 为 null。
+///
 /// A deputy. `phone` is masked (`138****1234`) and `birth_date` is null
 /// unless the caller is staff, an administrator or the deputy.
 #[derive(Debug, Serialize, ToSchema)]
@@ -68,27 +70,77 @@ pub fn configure(cfg: &mut ServiceConfig) {
     "updated_at": "2026-11-27T08:00:00Z"
 }))]
 pub struct DeputyResponse {
+    /// 代表 ID。
+    ///
+    /// The deputy's id.
     pub id: Uuid,
+    /// 姓名。
+    ///
+    /// The name.
     pub name: String,
+    /// 性别：`male` 或 `female`；可为 null。
+    ///
+    /// `male` or `female`; may be null.
     pub gender: Option<Gender>,
+    /// 民族，如 `汉族`；可为 null。
+    ///
+    /// Ethnicity, e.g. `汉族`; may be null.
     pub ethnicity: Option<String>,
+    /// 个人信息：出生日期。除代表本人或以 `unmask=true` 请求外为 null。
+    ///
     /// Personal data: null unless the caller is the deputy or asked `unmask=true`.
     pub birth_date: Option<NaiveDate>,
+    /// 党派，如 `中国共产党`；可为 null。
+    ///
+    /// Party affiliation, e.g. `中国共产党`; may be null.
     pub party: Option<String>,
+    /// 学历，如 `大学本科`；可为 null。
+    ///
+    /// Education, e.g. `大学本科`; may be null.
     pub education: Option<String>,
+    /// 职业；可为 null。
+    ///
+    /// Occupation; may be null.
     pub occupation: Option<String>,
+    /// 工作单位；可为 null。
+    ///
+    /// Work unit (employer); may be null.
     pub work_unit: Option<String>,
+    /// 个人信息：手机号码。除代表本人或以 `unmask=true` 请求外以掩码显示，如 `138****1234`。
+    ///
     /// Personal data: masked unless the caller is the deputy or asked `unmask=true`.
     pub phone: Option<String>,
+    /// 照片地址（http 或 https）；可为 null。
+    ///
+    /// The photo's URL (http or https); may be null.
     pub photo_url: Option<String>,
+    /// 记录状态：`active` 有效或 `inactive` 停用；停用的代表仍保留在册。
+    ///
+    /// `active` or `inactive`; an inactive deputy stays on file.
     pub status: DeputyStatus,
+    /// 在各级人大的代表资格。
+    ///
+    /// Memberships of congresses at each level.
     pub memberships: Vec<renda_domain::deputy::Membership>,
+    /// “三联”制度中的联系。
+    ///
+    /// The deputy's "three links" links.
     pub links: Vec<renda_domain::deputy::Link>,
+    /// 代表所在联络站的 ID。
+    ///
     /// The liaison stations the deputy is assigned to.
     pub station_ids: Vec<Uuid>,
+    /// 本响应中的个人信息是否已掩码或隐去。
+    ///
     /// Whether personal data in this answer is masked or withheld.
     pub personal_data_masked: bool,
+    /// 创建时间（UTC）。
+    ///
+    /// When it was created (UTC).
     pub created_at: DateTime<Utc>,
+    /// 最后修改时间（UTC）。
+    ///
+    /// When it last changed (UTC).
     pub updated_at: DateTime<Utc>,
 }
 

@@ -9,16 +9,29 @@ use renda_persistence::StoreError;
 
 use super::*;
 
+/// 再次当选的代表，及其在下一届的选区或代表团。
+///
 /// A deputy elected again, with their place in the next term.
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReElectedRequest {
+    /// 代表 ID。
+    ///
+    /// The deputy's id.
     #[schema(value_type = Uuid)]
     pub deputy_id: DeputyId,
+    /// 下一届的选区；可不填。
+    ///
+    /// The constituency in the next term; optional.
     pub constituency: Option<Line<100>>,
+    /// 下一届的代表团；可不填。
+    ///
+    /// The delegation in the next term; optional.
     pub delegation: Option<Line<100>>,
 }
 
+/// 换届：结束某一级人大的本届，开始下一届。
+///
 /// The change of term.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -28,13 +41,28 @@ pub struct ReElectedRequest {
     "re_elected": [{"deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e60", "constituency": "古城街道第三选区"}]
 }))]
 pub struct TermChangeRequest {
+    /// 换届的人大层级，如 `county`。
+    ///
+    /// The level of congress that changes term, e.g. `county`.
     pub level: Level,
+    /// 届满的届次，如 `第十八届`。
+    ///
+    /// The ending term, e.g. `第十八届`.
     pub ending_term: Line<40>,
+    /// 本届的最后一天。
+    ///
     /// The ending term's last day.
     pub ended_on: NaiveDate,
+    /// 下一届的届次，如 `第十九届`；须不同于本届。
+    ///
+    /// The next term, e.g. `第十九届`; not the ending one.
     pub next_term: Line<40>,
+    /// 下一届的第一天，不得早于 `ended_on`。
+    ///
     /// The next term's first day; not before `ended_on`.
     pub started_on: NaiveDate,
+    /// 再次当选的代表，最多 2000 人。
+    ///
     /// The deputies elected again (up to 2,000).
     #[serde(default)]
     #[validate(length(max = 2000), nested)]
@@ -42,17 +70,34 @@ pub struct TermChangeRequest {
     pub re_elected: Vec<ReElectedRequest>,
 }
 
+/// 换届的结果。
+///
 /// What a change of term did.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"level": "county", "ending_term": "第十八届", "next_term": "第十九届", "ended": 98, "re_elected": 61, "deputy_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e60"]}))]
 pub struct TermChangeResponse {
+    /// 换届的人大层级。
+    ///
+    /// The level of congress that changed term.
     pub level: Level,
+    /// 届满的届次。
+    ///
+    /// The term that ended.
     pub ending_term: String,
+    /// 下一届的届次。
+    ///
+    /// The term that begins.
     pub next_term: String,
+    /// 本届代表资格已终止的代表人数。
+    ///
     /// Deputies whose membership of the ending term ended.
     pub ended: u32,
+    /// 开始下一届任期的代表人数。
+    ///
     /// Deputies who begin the next term.
     pub re_elected: u32,
+    /// 记录发生变更的全部代表 ID。
+    ///
     /// Every deputy whose record changed.
     pub deputy_ids: Vec<Uuid>,
 }

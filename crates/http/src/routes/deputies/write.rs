@@ -3,6 +3,8 @@
 use super::*;
 use renda_domain::text::Line;
 
+/// 新的代表。
+///
 /// A new deputy.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -19,35 +21,76 @@ use renda_domain::text::Line;
     "links": [{"kind": "community", "organization": "项里社区"}]
 }))]
 pub struct CreateDeputyRequest {
+    /// 姓名，必填。
+    ///
+    /// The name; required.
     pub name: Line<100>,
+    /// 性别：`male` 或 `female`；可不填。
+    ///
+    /// `male` or `female`; optional.
     pub gender: Option<Gender>,
+    /// 民族，如 `汉族`；可不填。
+    ///
+    /// Ethnicity, e.g. `汉族`; optional.
     pub ethnicity: Option<Line<40>>,
+    /// 出生日期（个人信息）；可不填。
+    ///
+    /// The birth date (personal data); optional.
     pub birth_date: Option<NaiveDate>,
+    /// 党派，如 `中国共产党`；可不填。
+    ///
+    /// Party affiliation, e.g. `中国共产党`; optional.
     pub party: Option<Line<100>>,
+    /// 学历，如 `大学本科`；可不填。
+    ///
+    /// Education, e.g. `大学本科`; optional.
     pub education: Option<Line<100>>,
+    /// 职业；可不填。
+    ///
+    /// Occupation; optional.
     pub occupation: Option<Line<200>>,
+    /// 工作单位；可不填。
+    ///
+    /// Work unit (employer); optional.
     pub work_unit: Option<Line<200>>,
+    /// 手机号码（个人信息）；可不填。
+    ///
+    /// The phone (personal data); optional.
     #[validate(custom(function = "crate::validation::phone"))]
     #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub phone: Option<String>,
+    /// 照片地址，须为 http 或 https 网址；可不填。
+    ///
+    /// The photo's URL, http or https; optional.
     #[validate(length(max = 500), custom(function = "crate::validation::http_url"))]
     #[schema(
         max_length = 500,
         pattern = r"^https?://[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$"
     )]
     pub photo_url: Option<String>,
+    /// 记录状态，默认 `active`（有效）。
+    ///
     /// Default `active`.
     pub status: Option<DeputyStatus>,
+    /// 代表资格，最多 10 项。
+    ///
+    /// The memberships, at most 10.
     #[serde(default)]
     #[validate(length(max = 10), nested)]
     #[schema(max_items = 10)]
     pub memberships: Vec<MembershipBody>,
+    /// “三联”制度中的联系，最多 50 项。
+    ///
+    /// The "three links" links, at most 50.
     #[serde(default)]
     #[validate(length(max = 50), nested)]
     #[schema(max_items = 50)]
     pub links: Vec<LinkBody>,
 }
 
+/// 修改代表：未提供的字段保持不变，`null` 清除；`memberships` 或 `links` 一经提供即整体替换。
+/// 代表修改本人资料时只能提交 `phone`、`photo_url`、`occupation`、`work_unit` 和 `education`。
+///
 /// A change to a deputy; absent fields stay as they are, `null` clears,
 /// and `memberships` or `links`, when given, replace the whole list. A
 /// deputy editing their own profile may send only `phone`, `photo_url`,
@@ -56,27 +99,57 @@ pub struct CreateDeputyRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"phone": "13900001111", "work_unit": "宿城区第二实验小学"}))]
 pub struct UpdateDeputyRequest {
+    /// 新的姓名；不能为 `null`。
+    ///
+    /// The new name; may not be `null`.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = Line<100>, required = false)]
     pub name: Option<Option<Line<100>>>,
+    /// 新的性别；`null` 清除。
+    ///
+    /// The new gender; `null` clears it.
     #[serde(default, deserialize_with = "double")]
     pub gender: Option<Option<Gender>>,
+    /// 新的民族；`null` 清除。
+    ///
+    /// The new ethnicity; `null` clears it.
     #[serde(default, deserialize_with = "double")]
     pub ethnicity: Option<Option<Line<40>>>,
+    /// 新的出生日期；`null` 清除。
+    ///
+    /// The new birth date; `null` clears it.
     #[serde(default, deserialize_with = "double")]
     pub birth_date: Option<Option<NaiveDate>>,
+    /// 新的党派；`null` 清除。
+    ///
+    /// The new party affiliation; `null` clears it.
     #[serde(default, deserialize_with = "double")]
     pub party: Option<Option<Line<100>>>,
+    /// 新的学历；`null` 清除。
+    ///
+    /// The new education; `null` clears it.
     #[serde(default, deserialize_with = "double")]
     pub education: Option<Option<Line<100>>>,
+    /// 新的职业；`null` 清除。
+    ///
+    /// The new occupation; `null` clears it.
     #[serde(default, deserialize_with = "double")]
     pub occupation: Option<Option<Line<200>>>,
+    /// 新的工作单位；`null` 清除。
+    ///
+    /// The new work unit; `null` clears it.
     #[serde(default, deserialize_with = "double")]
     pub work_unit: Option<Option<Line<200>>>,
+    /// 新的手机号码；`null` 清除。
+    ///
+    /// The new phone; `null` clears it.
     #[serde(default, deserialize_with = "double")]
     #[validate(custom(function = "crate::validation::phone"))]
     #[schema(max_length = 24, pattern = r"^\+?[ -]*(?:[0-9][ -]*){5,20}$")]
     pub phone: Option<Option<String>>,
+    /// 新的照片地址；`null` 清除。
+    ///
+    /// The new photo URL; `null` clears it.
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 500), custom(function = "crate::validation::http_url"))]
     #[schema(
@@ -84,14 +157,23 @@ pub struct UpdateDeputyRequest {
         pattern = r"^https?://[^\x00\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$"
     )]
     pub photo_url: Option<Option<String>>,
+    /// 新的记录状态；不能为 `null`。
+    ///
+    /// The new status; may not be `null`.
     #[serde(default, deserialize_with = "double")]
     #[schema(value_type = DeputyStatus, required = false)]
     pub status: Option<Option<DeputyStatus>>,
+    /// 新的代表资格列表，整体替换原列表；不能为 `null`。
+    ///
+    /// The new memberships, replacing the whole list; may not be `null`.
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 10), nested)]
     #[schema(max_items = 10)]
     #[schema(value_type = Vec<MembershipBody>, required = false)]
     pub memberships: Option<Option<Vec<MembershipBody>>>,
+    /// 新的“三联”联系列表，整体替换原列表；不能为 `null`。
+    ///
+    /// The new links, replacing the whole list; may not be `null`.
     #[serde(default, deserialize_with = "double")]
     #[validate(length(max = 50), nested)]
     #[schema(max_items = 50)]

@@ -50,17 +50,31 @@ pub struct ImportParams {
     pub dry_run: Option<bool>,
 }
 
+/// 某一行的一个问题。
+///
 /// One problem of one row.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ImportProblem {
+    /// 按电子表格的行号计：列名行为第 1 行。
+    ///
     /// The row as a spreadsheet numbers it: the header is row 1.
     pub row: u32,
+    /// 列名（文件中的表头）。
+    ///
     /// The column's header.
     pub column: String,
+    /// 问题代码，如 `missing_column`、`invalid`。
+    ///
+    /// The problem's code, such as `missing_column` or `invalid`.
     pub code: String,
+    /// 问题说明，按 `Accept-Language` 用中文或英文。
+    ///
+    /// What is wrong, in Chinese or English by `Accept-Language`.
     pub message: String,
 }
 
+/// 导入检查和执行的结果。
+///
 /// What an import found and did.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -70,11 +84,21 @@ pub struct ImportProblem {
     "created_ids": []
 }))]
 pub struct ImportReport {
+    /// 是否只检查、未写入（`dry_run`）。
+    ///
+    /// Whether it only checked and wrote nothing (`dry_run`).
     pub dry_run: bool,
+    /// 读取的数据行数（空行跳过）。
+    ///
     /// Data rows read (empty rows are skipped).
     pub rows: u32,
+    /// 创建的对象数；只检查时为 0。
+    ///
     /// Objects created: 0 in a dry run.
     pub created: u32,
+    /// 创建的对象的 id；只检查时为空列表。
+    ///
+    /// The ids of the objects created; empty in a dry run.
     pub created_ids: Vec<Uuid>,
 }
 

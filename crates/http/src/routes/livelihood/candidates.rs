@@ -3,27 +3,68 @@
 use super::*;
 use renda_domain::text::{Line, Text};
 
+/// 候选项目；确定后即为民生实事项目。
+///
 /// A candidate; once adopted, a project.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef1", "round_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef0", "title": "城区老旧小区加装电梯", "description": "为30个老旧小区加装电梯", "estimated_budget": 30000000, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "source": "public", "status": "adopted", "review_reason": "群众呼声高，资金可落实", "approvals": 96, "against": 4, "abstentions": 20, "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z"}))]
 pub struct CandidateResponse {
+    /// 候选项目 ID。
+    ///
+    /// The candidate's id.
     pub id: Uuid,
+    /// 所属票决轮次 ID。
+    ///
+    /// The round's id.
     pub round_id: Uuid,
+    /// 项目名称。
+    ///
+    /// The title.
     pub title: String,
+    /// 项目内容。
+    ///
+    /// What it is.
     pub description: String,
+    /// 估算投资，单位：元；未填写时为 null。
+    ///
     /// Yuan.
     pub estimated_budget: Option<i64>,
+    /// 责任单位 ID；尚未确定时为 null。
+    ///
     /// The responsible unit.
     pub unit_id: Option<Uuid>,
+    /// 提出方：`public` 群众、`deputy` 代表、`government` 政府。
+    ///
+    /// Who proposed it: `public`, `deputy` or `government`.
     pub source: CandidateSource,
+    /// 状态：已提出、入围、未入围、确定为项目、未确定或末位同票待定。
+    ///
+    /// Where it stands: proposed, shortlisted, rejected, adopted, not adopted
+    /// or tied.
     pub status: CandidateStatus,
+    /// 初审入围或未入围的理由；初审前为 null。
+    ///
     /// Why it was shortlisted or not.
     pub review_reason: Option<String>,
+    /// 赞成票数；投票结束前及未入围的为 null。
+    ///
     /// The vote's count, once the vote is closed.
     pub approvals: Option<u32>,
+    /// 反对票数；投票结束前及未入围的为 null。
+    ///
+    /// Votes against, once the vote is closed.
     pub against: Option<u32>,
+    /// 弃权票数（含未标记的）；投票结束前及未入围的为 null。
+    ///
+    /// Abstentions, unmarked included, once the vote is closed.
     pub abstentions: Option<u32>,
+    /// 提出时间（UTC）。
+    ///
+    /// When it was proposed.
     pub created_at: DateTime<Utc>,
+    /// 最后变更时间（UTC）。
+    ///
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -54,6 +95,8 @@ impl Keyed for CandidateResponse {
     }
 }
 
+/// 推荐的候选项目。
+///
 /// A candidate to propose.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -62,12 +105,22 @@ impl Keyed for CandidateResponse {
     "estimated_budget": 30000000, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80"
 }))]
 pub struct ProposeRequest {
+    /// 项目名称，最多 200 字。
+    ///
+    /// The title, at most 200 characters.
     pub title: Line<200>,
+    /// 项目内容，最多 5000 字。
+    ///
+    /// What it is, at most 5000 characters.
     pub description: Text<5000>,
+    /// 估算投资，单位：元（0 至 1 万亿）；可不填。
+    ///
     /// Yuan.
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
     #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub estimated_budget: Option<i64>,
+    /// 建议的责任单位 ID，须为已登记的单位；可不填。
+    ///
     /// The unit to carry it out.
     pub unit_id: Option<Uuid>,
 }
@@ -171,20 +224,33 @@ pub async fn list_candidates(
 
 /// A project's standing: its latest progress and its ratings.
 #[derive(Debug, Serialize, ToSchema)]
+/// 项目现状：最新进展和评议结果。
+///
 pub struct ProjectStanding {
     /// The latest reported percentage.
     pub percent: Option<i32>,
+    /// 最近一次报告的完成百分比（0–100）；尚无进展报告时为 null。
+    ///
     pub ratings: Tally,
 }
+    /// 代表评议结果：满意、基本满意、不满意各多少票。
+    ///
+    /// The deputies' ratings: how many satisfied, basically satisfied and
+    /// unsatisfied.
 
 /// A candidate, and for a project its standing.
 #[derive(Debug, Serialize, ToSchema)]
+/// 候选项目；确定为项目的，附带其现状。
+///
 #[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef1", "round_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef0", "title": "城区老旧小区加装电梯", "description": "为30个老旧小区加装电梯", "estimated_budget": 30000000, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "source": "public", "status": "adopted", "review_reason": "群众呼声高，资金可落实", "approvals": 96, "against": 4, "abstentions": 20, "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z", "project": {"percent": 60, "ratings": {"satisfied": 80, "basically_satisfied": 30, "unsatisfied": 10}}}))]
 pub struct CandidateDetail {
     #[serde(flatten)]
     pub candidate: CandidateResponse,
     pub project: Option<ProjectStanding>,
 }
+    /// 项目现状；未确定为项目时为 null。
+    ///
+    /// The project's standing; null unless adopted.
 
 /// 查看候选项目 · Get a candidate
 ///
@@ -232,13 +298,23 @@ pub async fn get_candidate(
 
 /// The office's decision on a candidate.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+/// 人大办对候选项目的初审决定。
+///
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"shortlist": true, "reason": "群众呼声高，资金可落实", "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80"}))]
 pub struct ReviewRequest {
     pub shortlist: bool,
     pub reason: Text<2000>,
+    /// 是否入围（列入选票）。
+    ///
+    /// Whether it goes on the ballot.
     /// The responsible unit (a shortlisted candidate needs one).
+    /// 理由，最多 2000 字。
+    ///
+    /// The reason, at most 2000 characters.
     pub unit_id: Option<Uuid>,
+    /// 责任单位 ID；入围的候选项目须有责任单位。
+    ///
 }
 
 /// 初审候选项目 · Review a candidate

@@ -11,15 +11,35 @@ async fn project(state: &AppState, id: Uuid, pid: Uuid) -> ApiResult<(Round, Can
     Ok((round, c))
 }
 
+/// 项目进展报告。
+///
 /// A progress report.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef3", "percent": 60, "note": "已完成18个小区加装", "reported_on": "2027-06-30", "reported_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e02", "created_at": "2026-11-27T08:00:00Z"}))]
 pub struct ProgressView {
+    /// 进展报告 ID。
+    ///
+    /// The report's id.
     pub id: Uuid,
+    /// 完成百分比（0–100）。
+    ///
+    /// Percent done (0–100).
     pub percent: i32,
+    /// 进展说明。
+    ///
+    /// What was done.
     pub note: String,
+    /// 报告所述的日期（如 `2027-06-30`）。
+    ///
+    /// The day the report speaks for.
     pub reported_on: NaiveDate,
+    /// 报告的责任单位用户 ID。
+    ///
+    /// The unit user who reported.
     pub reported_by: Uuid,
+    /// 提交时间（UTC）。
+    ///
+    /// When it was submitted.
     pub created_at: DateTime<Utc>,
 }
 
@@ -42,15 +62,25 @@ impl Keyed for ProgressView {
     }
 }
 
+/// 要报告的进展。
+///
 /// Progress to report.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"percent": 60, "note": "已完成18个小区加装", "reported_on": "2027-06-30"}))]
 pub struct ProgressRequest {
+    /// 完成百分比，0 至 100。
+    ///
+    /// Percent done, 0 to 100.
     #[validate(range(min = 0, max = 100))]
     #[schema(minimum = 0, maximum = 100)]
     pub percent: i32,
+    /// 进展说明，最多 5000 字。
+    ///
+    /// What was done, at most 5000 characters.
     pub note: Text<5000>,
+    /// 报告日期；不填时为今天，不能晚于今天。
+    ///
     /// Today if absent; never in the future.
     pub reported_on: Option<NaiveDate>,
 }
@@ -138,13 +168,27 @@ pub async fn list_progress(
 
 /// A deputy's comment.
 #[derive(Debug, Serialize, ToSchema)]
+/// 代表对项目的意见。
+///
 #[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef2", "deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11", "content": "建议优先安排老年人比例高的小区", "created_at": "2026-11-27T08:00:00Z"}))]
 pub struct CommentView {
     pub id: Uuid,
     pub deputy_id: Uuid,
+    /// 意见 ID。
+    ///
+    /// The comment's id.
     pub content: String,
+    /// 发表意见的代表 ID。
+    ///
+    /// The deputy who commented.
     pub created_at: DateTime<Utc>,
+    /// 意见内容。
+    ///
+    /// The comment.
 }
+    /// 发表时间（UTC）。
+    ///
+    /// When it was made.
 
 impl Keyed for CommentView {
     fn key(&self) -> (Uuid, DateTime<Utc>) {
@@ -165,11 +209,16 @@ impl From<Comment> for CommentView {
 
 /// A comment to add.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+/// 要发表的意见。
+///
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"content": "建议优先安排老年人比例高的小区"}))]
 pub struct CommentRequest {
     pub content: Text<2000>,
 }
+    /// 意见内容，最多 2000 字。
+    ///
+    /// The comment, at most 2000 characters.
 
 /// 评论项目 · Comment on a project
 ///
@@ -253,20 +302,36 @@ pub async fn list_comments(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"choice": "satisfied"}))]
+/// 对项目的评议。
+///
 pub struct RatingRequest {
     pub choice: Rating,
 }
 
 /// The caller's recorded rating.
+    /// 评议：`satisfied` 满意、`basically_satisfied` 基本满意、`unsatisfied` 不满意。
+    ///
+    /// The rating: `satisfied`, `basically_satisfied` or `unsatisfied`.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"project_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef1", "choice": "satisfied", "rated_at": "2026-11-27T08:00:00Z"}))]
 pub struct RatingView {
+/// 调用者本人已作的评议。
+///
     pub project_id: Uuid,
     pub choice: Rating,
     pub rated_at: DateTime<Utc>,
 }
+    /// 项目（即候选项目）ID。
+    ///
+    /// The project's (candidate's) id.
 
+    /// 评议结果。
+    ///
+    /// The rating.
 /// 评议项目 · Rate a project
+    /// 评议时间（UTC）。
+    ///
+    /// When it was given.
 ///
 /// 在评议阶段，本轮所属人大的代表对项目评议打分，只能一次；该评议计入代表的履职记录。
 ///

@@ -4,6 +4,8 @@ use super::*;
 use renda_domain::livelihood::MajorityBase;
 use renda_domain::text::Line;
 
+/// 一轮民生实事项目票决。
+///
 /// A round.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -14,31 +16,69 @@ use renda_domain::text::Line;
     "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-12-20T08:00:00Z"
 }))]
 pub struct RoundResponse {
+    /// 票决轮次 ID。
+    ///
+    /// The round's id.
     pub id: Uuid,
+    /// 项目所属年度。
+    ///
+    /// The year the projects are for.
     pub year: i32,
+    /// 投票代表所属人大的级别；与 `term` 一起确定是哪一届人大。
+    ///
     /// The congress whose deputies vote: level and term.
     pub level: Level,
+    /// 届次，如“第十九届”。
+    ///
+    /// The congress term, e.g. 第十九届.
     pub term: String,
+    /// 名称。
+    ///
+    /// The title.
     pub title: String,
+    /// 本轮确定的项目数。
+    ///
     /// How many projects the vote adopts.
     pub seats: u32,
+    /// 是否无记名投票：是则任何人都无法得知谁选择了什么。
+    ///
     /// Whether who chose what stays unknown to everyone.
     pub secret_ballot: bool,
+    /// 当前阶段。
+    ///
+    /// The current stage.
     pub stage: RoundStage,
+    /// 已投选票数。
+    ///
+    /// Ballots cast so far.
     pub ballots_cast: u64,
+    /// 末位同票的决定（JSON 文本，含 `tied`、`adopted`、`reason`）；没有时为 null。
+    ///
     /// How a tie at the cut-off was decided (JSON text), if there was one.
     pub tie_break: Option<String>,
+    /// 过半数的计算基数：`cast` 已投选票，或 `membership` 全体在任代表。
+    ///
     /// What a candidate's approvals must exceed half of to be adopted:
     /// the ballots cast, or every serving deputy of the congress
     /// (`RENDA_LIVELIHOOD_MAJORITY` when the round was opened).
     pub majority: MajorityBase,
+    /// 开始投票时该人大正在举行的会议 ID；尚未投票或闭会期间投票时为 null。
+    ///
     /// The plenary session the vote was held at, when voting started
     /// while one of the round's congress sat.
     pub congress_session_id: Option<Uuid>,
+    /// 投票结束时该人大的在任代表数，须有过半数投票；投票结束前为 null。
+    ///
     /// The serving deputies of the round's congress when the vote closed;
     /// more than half of them must have cast a ballot.
     pub voting_members: Option<u32>,
+    /// 创建时间（UTC）。
+    ///
+    /// When the round was opened.
     pub created_at: DateTime<Utc>,
+    /// 最后变更时间（UTC）。
+    ///
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -67,6 +107,8 @@ fn response(r: Round, ballots_cast: u64) -> RoundResponse {
     }
 }
 
+/// 新的票决轮次。
+///
 /// A new round.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -75,15 +117,33 @@ fn response(r: Round, ballots_cast: u64) -> RoundResponse {
     "seats": 10, "secret_ballot": true
 }))]
 pub struct CreateRoundRequest {
+    /// 项目所属年度。
+    ///
+    /// The year the projects are for.
     #[validate(range(min = 1949, max = 2999))]
     #[schema(minimum = 1949, maximum = 2999)]
     pub year: i32,
+    /// 投票代表所属人大的级别。
+    ///
+    /// The level of the congress whose deputies vote.
     pub level: Level,
+    /// 届次，如“第十九届”，最多 40 字。
+    ///
+    /// The congress term, e.g. 第十九届, at most 40 characters.
     pub term: Line<40>,
+    /// 名称，最多 200 字。
+    ///
+    /// The title, at most 200 characters.
     pub title: Line<200>,
+    /// 本轮确定的项目数，1 至 100；每张选票最多赞成这么多项。
+    ///
+    /// How many projects the vote adopts, 1 to 100; a ballot approves at most
+    /// that many.
     #[validate(range(min = 1, max = 100))]
     #[schema(minimum = 1, maximum = 100)]
     pub seats: u32,
+    /// 是否无记名投票；默认是。
+    ///
     /// Default true.
     pub secret_ballot: Option<bool>,
 }

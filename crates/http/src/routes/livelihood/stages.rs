@@ -195,15 +195,22 @@ pub async fn close_voting(
     }
 }
 
+/// 人大办对末位同票的决定。
+///
 /// The office's decision on a tie at the cut-off.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"adopt": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f10"], "reason": "主任会议研究决定"}))]
 pub struct BreakTieRequest {
+    /// 确定为项目的同票候选项目 ID，数量须等于尚余的名额。
+    ///
     /// Exactly as many of the tied candidates as seats are open.
     #[validate(length(min = 1, max = 100))]
     #[schema(min_items = 1, max_items = 100)]
     pub adopt: Vec<Uuid>,
+    /// 决定理由，最多 2000 字。
+    ///
+    /// The reason, at most 2000 characters.
     pub reason: Text<2000>,
 }
 

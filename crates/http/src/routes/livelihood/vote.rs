@@ -3,6 +3,8 @@
 use super::*;
 use access::member;
 
+/// 选票：最多赞成本轮项目数那么多项，其余可标记反对或弃权；未标记的计为弃权。
+///
 /// A ballot: approve up to the round's seats; mark others against or
 /// abstain; candidates left unmarked count as abstentions.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -13,34 +15,62 @@ use access::member;
     "abstain": []
 }))]
 pub struct BallotRequest {
+    /// 赞成的入围候选项目 ID，不超过本轮项目数。
+    ///
+    /// Shortlisted candidates approved, no more than the round's seats.
     #[serde(default)]
     #[validate(length(max = 200))]
     #[schema(max_items = 200)]
     pub approve: Vec<Uuid>,
+    /// 反对的入围候选项目 ID。
+    ///
+    /// Shortlisted candidates voted against.
     #[serde(default)]
     #[validate(length(max = 200))]
     #[schema(max_items = 200)]
     pub against: Vec<Uuid>,
+    /// 弃权的入围候选项目 ID；每个候选项目只能标记一次。
+    ///
+    /// Shortlisted candidates abstained on; each candidate is marked once at
+    /// most.
     #[serde(default)]
     #[validate(length(max = 200))]
     #[schema(max_items = 200)]
     pub abstain: Vec<Uuid>,
 }
 
+/// 调用者本人的选票，在可显示的范围内。
+///
 /// The caller's ballot, as far as it may be shown.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"round_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef0", "cast_at": "2026-11-27T08:00:00Z", "marks": null}))]
 pub struct BallotReceipt {
+    /// 票决轮次 ID。
+    ///
+    /// The round's id.
     pub round_id: Uuid,
+    /// 投票时间（UTC）。
+    ///
+    /// When the ballot was cast.
     pub cast_at: DateTime<Utc>,
+    /// 所作的选择，仅记名投票时显示；无记名投票时为 null。
+    ///
     /// The marks, for an open ballot; null for a secret one.
     pub marks: Option<Vec<MarkView>>,
 }
 
+/// 选票上的一项标记。
+///
 /// One mark of a ballot.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MarkView {
+    /// 候选项目 ID。
+    ///
+    /// The candidate's id.
     pub candidate_id: Uuid,
+    /// 标记：`approve` 赞成、`against` 反对、`abstain` 弃权。
+    ///
+    /// The mark: `approve`, `against` or `abstain`.
     pub choice: Choice,
 }
 
@@ -162,12 +192,22 @@ pub async fn my_ballot(
     }))
 }
 
+/// 已投票的代表。
+///
 /// A deputy who voted.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11", "cast_at": "2026-11-27T08:00:00Z", "marks": null}))]
 pub struct VoterView {
+    /// 代表 ID。
+    ///
+    /// The deputy's id.
     pub deputy_id: Uuid,
+    /// 投票时间（UTC）。
+    ///
+    /// When the ballot was cast.
     pub cast_at: DateTime<Utc>,
+    /// 所作的选择，仅记名投票时显示；无记名投票时始终为 null。
+    ///
     /// The marks, for an open ballot only; never for a secret one.
     pub marks: Option<Vec<MarkView>>,
 }
@@ -227,20 +267,44 @@ pub async fn list_voters(
 
 /// One candidate's result.
 #[derive(Debug, Serialize, ToSchema)]
+/// 一个候选项目的得票结果。
+///
 pub struct CandidateResult {
     pub candidate_id: Uuid,
     pub title: String,
+    /// 候选项目 ID。
+    ///
+    /// The candidate's id.
     pub approvals: u32,
+    /// 项目名称。
+    ///
+    /// The candidate's title.
     pub against: u32,
+    /// 赞成票数。
+    ///
+    /// Votes for.
     pub abstentions: u32,
+    /// 反对票数。
+    ///
+    /// Votes against.
     /// Approved by a majority: more than half of the ballots cast, or of
+    /// 弃权票数（含未标记的）。
+    ///
+    /// Abstentions, unmarked included.
     /// the serving deputies when the round counts on the membership.
+    /// 赞成票是否过半数：超过已投选票的一半，或按全体代表计算时超过在任代表的一半。
+    ///
     pub majority: bool,
     pub adopted: bool,
 }
+    /// 是否确定为项目（含经末位同票决定确定的）。
+    ///
+    /// Whether it is adopted, by the vote or a tie-break.
 
 /// The vote's result, computed afresh from the stored ballots.
 #[derive(Debug, Serialize, ToSchema)]
+/// 票决结果，每次根据已存储的选票重新计算。
+///
 #[schema(example = json!({
     "round_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f00", "seats": 2, "ballots_cast": 3, "voting_members": 5, "majority": "cast",
     "candidates": [{"candidate_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f10", "title": "加装电梯", "approvals": 3, "against": 0, "abstentions": 0, "majority": true, "adopted": true}],
@@ -249,18 +313,40 @@ pub struct CandidateResult {
 pub struct ResultsResponse {
     pub round_id: Uuid,
     pub seats: u32,
+    /// 票决轮次 ID。
+    ///
+    /// The round's id.
     pub ballots_cast: u32,
+    /// 本轮确定的项目数。
+    ///
+    /// How many projects the vote adopts.
     /// The serving deputies of the round's congress when the vote closed.
+    /// 已投选票数。
+    ///
+    /// Ballots cast.
     pub voting_members: Option<u32>,
+    /// 投票结束时该人大的在任代表数。
+    ///
     /// What the majority is counted on.
     pub majority: renda_domain::livelihood::MajorityBase,
+    /// 过半数的计算基数：`cast` 已投选票，或 `membership` 全体在任代表。
+    ///
     /// By approvals, best first.
     pub candidates: Vec<CandidateResult>,
+    /// 各入围候选项目的得票，按赞成票从多到少排列。
+    ///
     /// Candidates tied at the cut-off, if any, and the seats they compete for.
     pub tied: Vec<Uuid>,
+    /// 在末位同票的候选项目 ID；无同票时为空。
+    ///
     pub open_seats: u32,
     /// How the office decided the tie.
+    /// 同票候选项目争夺的剩余名额；无同票时为 0。
+    ///
+    /// The seats the tied candidates compete for; 0 without a tie.
     pub tie_break: Option<String>,
+    /// 人大办对同票的决定（JSON 文本）；没有时为 null。
+    ///
 }
 
 /// 票决结果 · Get the vote's result

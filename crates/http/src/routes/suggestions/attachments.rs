@@ -19,18 +19,45 @@ const ACCEPTED_TYPES: &[&str] = &[
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 ];
 
+/// 建议的附件：代表的材料或主办单位的答复函文件。
+///
 /// A file attached to a suggestion.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea2", "kind": "reply_letter", "file_name": "答复函.pdf", "content_type": "application/pdf", "size": 183422, "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "uploaded_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e02", "created_at": "2026-11-27T08:00:00Z"}))]
 pub struct AttachmentView {
+    /// 附件 ID。
+    ///
+    /// The attachment's id.
     pub id: Uuid,
+    /// 附件类型：`material`（代表起草时的材料）或 `reply_letter`（主办单位的答复函）。
+    ///
+    /// `material` (the deputy's, added while drafting) or `reply_letter` (the
+    /// lead unit's reply letter).
     pub kind: AttachmentKind,
+    /// 上传时的文件名，已去掉路径和控制字符；未提供时为 `attachment`。
+    ///
+    /// The file name as uploaded, without its path or control characters;
+    /// `attachment` when none was given.
     pub file_name: String,
+    /// 文件的 MIME 类型，按文件内容识别，如 `application/pdf`。
+    ///
     /// As recognised from the content.
     pub content_type: String,
+    /// 文件大小，单位为字节。
+    ///
+    /// The size in bytes.
     pub size: i64,
+    /// 文件内容的 SHA-256 摘要，小写十六进制。
+    ///
+    /// The SHA-256 digest of the content, in lowercase hex.
     pub sha256: String,
+    /// 上传人的用户 ID。
+    ///
+    /// The user id of who uploaded it.
     pub uploaded_by: Uuid,
+    /// 上传时间（UTC）。
+    ///
+    /// When it was uploaded (UTC).
     pub created_at: DateTime<Utc>,
 }
 
@@ -72,11 +99,15 @@ fn attachment_kind(k: &str) -> Result<(), validator::ValidationError> {
     }
 }
 
+/// 上传附件的 multipart 表单。
+///
 /// The multipart form of an upload.
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
 pub struct UploadForm {
-    /// The file: PDF, PNG, JPEG, GIF, WebP or Word, at most 20 MiB.
+    /// 要上传的文件：PDF、PNG、JPEG、GIF、WebP、HEIC 或 Word 文档，不超过 20 MiB。
+    ///
+    /// The file: PDF, PNG, JPEG, GIF, WebP, HEIC or Word, at most 20 MiB.
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
 }

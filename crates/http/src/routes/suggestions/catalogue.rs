@@ -3,11 +3,16 @@
 use super::*;
 use renda_domain::text::{Line, Text};
 
+/// 新的建议类别。
+///
 /// A new suggestion category.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "文化旅游"}))]
 pub struct CategoryRequest {
+    /// 类别名称，如 `文化旅游`。
+    ///
+    /// The category's name, e.g. `文化旅游`.
     pub name: Line<40>,
 }
 
@@ -76,14 +81,31 @@ pub async fn retire_category(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// 某年度在双评中被评为先进的承办单位。
+///
 /// A unit named advanced (先进承办单位) for a year.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"year": 2026, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "reason": "办理质量高、群众满意", "marked_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "created_at": "2026-11-27T08:00:00Z"}))]
 pub struct AdvancedUnitView {
+    /// 评定年度。
+    ///
+    /// The year it was named for.
     pub year: i32,
+    /// 承办单位 ID。
+    ///
+    /// The unit's id.
     pub unit_id: Uuid,
+    /// 评定理由。
+    ///
+    /// Why it was named.
     pub reason: String,
+    /// 评定人（工作人员）的用户 ID。
+    ///
+    /// The user id of the staff member who named it.
     pub marked_by: Uuid,
+    /// 评定时间（UTC）。
+    ///
+    /// When it was named (UTC).
     pub created_at: DateTime<Utc>,
 }
 
@@ -99,15 +121,26 @@ impl From<renda_persistence::double_evaluation::AdvancedUnit> for AdvancedUnitVi
     }
 }
 
+/// 将某单位评为某年度的先进承办单位。
+///
 /// Naming a unit advanced.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"year": 2026, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "reason": "办理及时，代表满意率100%"}))]
 pub struct AdvancedUnitRequest {
+    /// 评定年度，1949 至 2999。
+    ///
+    /// The year, 1949 to 2999.
     #[validate(range(min = 1949, max = 2999))]
     #[schema(minimum = 1949, maximum = 2999)]
     pub year: i32,
+    /// 承办单位 ID。
+    ///
+    /// The unit's id.
     pub unit_id: Uuid,
+    /// 评定理由。
+    ///
+    /// Why it is named.
     pub reason: Text<2000>,
 }
 

@@ -42,17 +42,31 @@ pub struct FiguresParams {
     pub by: Option<FiguresBy>,
 }
 
+/// 一组建议的各项计数和比率。
+///
 /// Counts and rates of a set of suggestions.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FiguresRow {
+    /// 单位 ID、类别名称、代表 ID 或大会会次 ID；全年合计时为空字符串。
+    ///
     /// The unit, category, deputy or session id; empty for the whole year.
     pub key: String,
+    /// 单位或代表的名称，或类别名称；全年合计和会次统计时为 null。
+    ///
     /// The unit's or deputy's name, or the category.
     pub name: Option<String>,
+    /// 各项计数（件数）。
+    ///
+    /// The counts.
     pub counts: Counts,
+    /// 由计数算出的各项比率。
+    ///
+    /// The rates made of the counts.
     pub rates: Rates,
 }
 
+/// 某一统计范围的办理指标，以及按 `by` 分组的各行。
+///
 /// The figures of one scope, and the rows asked for with `by`.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -65,10 +79,23 @@ pub struct FiguresRow {
     "rows": []
 }))]
 pub struct FiguresResponse {
+    /// 统计范围：`all`、`unit`、`category`、`deputy` 或 `session`。
+    ///
+    /// What the figures are counted by: `all`, `unit`, `category`, `deputy` or
+    /// `session`.
     pub scope: FiguresScope,
+    /// 统计年度（按立案日期，北京时间）；会次统计时为 null。
+    ///
     /// The year counted; null for a session's figures.
     pub year: Option<i32>,
+    /// 该范围的合计。
+    ///
+    /// The figures of the scope as a whole.
     pub figures: FiguresRow,
+    /// 指定 `by` 时，该年度每个单位、类别或领衔代表一行；否则为空数组。
+    ///
+    /// With `by`, one row per unit, category or lead deputy of the year; empty
+    /// otherwise.
     pub rows: Vec<FiguresRow>,
 }
 

@@ -5,6 +5,8 @@ use renda_domain::suggestion::{AssignInput, AssignmentBatch, BatchInput, BatchRo
 
 use super::*;
 
+/// 一批交办的建议（交办会）。
+///
 /// A batch of suggestions handed out.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -18,14 +20,38 @@ use super::*;
     "updated_at": "2027-02-20T02:00:00Z"
 }))]
 pub struct AssignmentBatchResponse {
+    /// 交办批次 ID。
+    ///
+    /// The batch's id.
     pub id: Uuid,
+    /// 交办会名称，如 `第十八届第五次会议代表建议交办会`。
+    ///
+    /// The meeting's title, e.g. `第十八届第五次会议代表建议交办会`.
     pub title: String,
+    /// 交办会日期。
+    ///
+    /// The day of the handing-out meeting.
     pub meeting_date: NaiveDate,
+    /// 所交办建议所属的大会会次 ID；不属于某次会议时为 null。
+    ///
+    /// The congress session whose suggestions it handed out; null if none.
     pub congress_session_id: Option<Uuid>,
+    /// 随交办清单印发的文件文号，如 `宿城人常办〔2027〕3号`；可为 null。
+    ///
+    /// The number of the office's document that went with the list; may be
+    /// null.
     pub document_number: Option<String>,
+    /// 本批交办的建议件数。
+    ///
     /// How many suggestions it handed out.
     pub item_count: i32,
+    /// 创建时间（UTC）。
+    ///
+    /// When it was recorded (UTC).
     pub created_at: DateTime<Utc>,
+    /// 最后修改时间（UTC）。
+    ///
+    /// When it last changed (UTC).
     pub updated_at: DateTime<Utc>,
 }
 
@@ -50,29 +76,53 @@ impl From<AssignmentBatch> for AssignmentBatchResponse {
     }
 }
 
+/// 交办批次中的一行：一件建议及其交办内容，字段与单件交办相同。
+///
 /// One suggestion of a batch and how it is assigned: the fields of a
 /// single assignment, with the suggestion's id.
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BatchItem {
+    /// 要交办的建议 ID；须已立案，且在本批中只出现一次。
+    ///
+    /// The suggestion to hand out: registered, and named once in the batch.
     pub suggestion_id: Uuid,
+    /// 主办单位 ID。
+    ///
+    /// The lead unit's id.
     pub lead_unit_id: renda_domain::id::UnitId,
+    /// 协办单位 ID，最多 20 个；可为空。
+    ///
+    /// The co-units' ids, at most 20; may be empty.
     #[serde(default)]
     #[validate(length(max = 20))]
     #[schema(max_items = 20)]
     pub co_unit_ids: Vec<renda_domain::id::UnitId>,
+    /// 三色管理的颜色：`green`、`yellow` 或 `red`。
+    ///
+    /// The colour of three-colour management: `green`, `yellow` or `red`.
     pub color: Color,
+    /// 办理期限：主办单位须在此日之前答复；默认按颜色计算。
+    ///
     /// The reply deadline; default by colour.
     pub due_date: Option<NaiveDate>,
+    /// 协办单位提出协办意见的期限；默认为主办单位期限前 15 天。
+    ///
     /// The co-units' deadline; default 15 days before the lead unit's.
     pub co_unit_due_date: Option<NaiveDate>,
+    /// 督办领导的用户 ID；红色建议必填。
+    ///
     /// The supervising leader's user id; required for red.
     pub supervisor_id: Option<renda_domain::id::UserId>,
+    /// 主办单位为须分办的政府办公室时填写：分办的截止日期，从今天到答复期限之间。
+    ///
     /// For a government office that passes the suggestion on (分办): the
     /// day it must, from today to the reply deadline.
     pub pass_on_due: Option<NaiveDate>,
 }
 
+/// 交办会及其交办的建议。
+///
 /// A handing-out meeting and what it hands out.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -86,11 +136,24 @@ pub struct BatchItem {
     ]
 }))]
 pub struct HandOutRequest {
+    /// 交办会名称，如 `第十八届第五次会议代表建议交办会`。
+    ///
+    /// The meeting's title, e.g. `第十八届第五次会议代表建议交办会`.
     pub title: renda_domain::text::Line<200>,
+    /// 交办会日期。
+    ///
+    /// The day of the meeting.
     pub meeting_date: NaiveDate,
+    /// 所交办建议所属的大会会次 ID；可不填。
+    ///
     /// The session whose suggestions it hands out, if one.
     pub congress_session_id: Option<Uuid>,
+    /// 随交办清单印发的文件文号；可不填。
+    ///
+    /// The number of the office's document that goes with the list; optional.
     pub document_number: Option<renda_domain::text::Line<100>>,
+    /// 要交办的建议，1 至 500 件，每件须已立案且只列一次。
+    ///
     /// 1 to 500 suggestions, each registered and named once.
     #[validate(length(min = 1, max = 500), nested)]
     #[schema(min_items = 1, max_items = 500)]

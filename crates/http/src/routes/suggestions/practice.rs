@@ -27,45 +27,77 @@ impl crate::pagination::Keyed for Instruction {
     }
 }
 
+/// 主办单位与领衔代表面商的情况。
+///
 /// How the unit consulted the lead deputy.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"held_on": "2026-04-02", "form": "visit", "participants": "王芳代表、民政局李华科长", "agreed": "年内在古城街道建成助餐点3个，6月底前报告选址"}))]
 pub struct ConsultationRequest {
+    /// 面商日期：不得晚于今天，也不得早于交办（或本轮重新办理开始）之日。
+    ///
     /// Not in the future, nor before the assignment.
     pub held_on: NaiveDate,
+    /// 面商方式：`meeting` 座谈、`visit` 走访、`phone` 电话或 `online` 网上。
+    ///
+    /// `meeting`, `visit`, `phone` or `online`.
     pub form: ConsultationForm,
+    /// 参加面商的人员。
+    ///
     /// Who took part.
     pub participants: Text<1000>,
+    /// 面商商定的事项。
+    ///
     /// What was agreed.
     pub agreed: Text<5000>,
 }
 
+/// 领衔代表对面商记录的确认或异议。
+///
 /// The lead deputy's word on a consultation record.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"response": "disputed", "comment": "未曾面商，仅电话告知"}))]
 pub struct ConsultationResponseRequest {
+    /// 代表的答复：`confirmed` 确认记录属实；`disputed` 提出异议，该面商不再计入。
+    ///
+    /// `confirmed` (the record is right) or `disputed` (it is wrong, and no
+    /// longer counts).
     pub response: ConsultationResponse,
+    /// 提出异议时必填：记录有何不实。
+    ///
     /// Required for a dispute: what is wrong with the record.
     pub comment: Option<Text<2000>>,
 }
 
+/// 领导的批示。
+///
 /// A leader's instruction.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"content": "请民政局会同古城街道抓紧落实，年底前报结果。"}))]
 pub struct InstructionRequest {
+    /// 批示内容。
+    ///
+    /// The text of the instruction.
     pub content: Text<5000>,
 }
 
+/// 将不予立案的建议作为来信转给某一单位（转来信）。
+///
 /// Passing a submission not registered to a unit as a letter
 /// (`POST /suggestions/{id}/letter`).
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "note": "请参考研究"}))]
 pub struct LetterRequest {
+    /// 接收来信的单位 ID。
+    ///
+    /// The unit it goes to.
     pub unit_id: UnitId,
+    /// 可选备注，记入办理时间线。
+    ///
+    /// An optional remark for the timeline.
     #[serde(default, deserialize_with = "crate::patch::blank_none")]
     #[schema(value_type = Option<String>, max_length = 2000)]
     pub note: Option<Text<2000>>,

@@ -74,6 +74,8 @@ pub async fn list_suggestions(
     })))
 }
 
+/// 手机列表一行所需的建议摘要：不含正文、附议代表、答复和记录，约为完整建议的四分之一。
+///
 /// A suggestion as a list on a phone shows it: what a row needs, without
 /// the text, the co-signers, the reply or the records (a quarter of the
 /// whole suggestion).
@@ -94,22 +96,57 @@ pub async fn list_suggestions(
     "updated_at": "2026-11-27T08:00:00Z"
 }))]
 pub struct SuggestionSummary {
+    /// 建议 ID。
+    ///
+    /// The suggestion's id.
     pub id: Uuid,
+    /// 建议编号，立案时编定，如 `2026-0042` 或 `第十八届第五次会议 第0042号`；立案前为 null。
+    ///
     /// Given at registration, unique per year: `2026-0042`.
     pub number: Option<String>,
+    /// 建议标题。
+    ///
+    /// The title.
     pub title: String,
+    /// 建议类别，如 `社会保障`。
+    ///
+    /// The category, e.g. `社会保障`.
     pub category: String,
+    /// 办理状态，如 `assigned`（已交办）。
+    ///
+    /// Where it stands, e.g. `assigned`.
     pub status: SuggestionStatus,
+    /// 三色管理的颜色；交办前为 null。
+    ///
+    /// The colour of three-colour management; null before assignment.
     pub color: Option<Color>,
+    /// 领衔代表 ID。
+    ///
+    /// The lead deputy's id.
     pub lead_deputy_id: Uuid,
+    /// 主办单位 ID；交办前为 null。
+    ///
+    /// The lead unit's id; null before assignment.
     pub lead_unit_id: Option<Uuid>,
+    /// 办理期限：主办单位须在此日之前答复；交办前为 null。
+    ///
     /// The reply deadline.
     pub due_date: Option<NaiveDate>,
+    /// 已过办理期限而主办单位尚未答复。
+    ///
     /// The deadline has passed and the unit has not replied.
     pub overdue: bool,
+    /// 领衔代表对最近一次答复的评价；尚未评价时为 null。
+    ///
     /// The lead deputy's evaluation of the latest reply.
     pub evaluation: Option<EvaluationResult>,
+    /// 提交时间（UTC）；草稿为 null。
+    ///
+    /// When it was submitted (UTC); null for a draft.
     pub submitted_at: Option<DateTime<Utc>>,
+    /// 最后修改时间（UTC）。
+    ///
+    /// When it last changed (UTC).
     pub updated_at: DateTime<Utc>,
 }
 

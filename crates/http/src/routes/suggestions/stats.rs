@@ -2,6 +2,8 @@
 
 use super::*;
 
+/// 建议办理情况汇总表中某一主办单位的一行。
+///
 /// One unit's line of the summary table (建议办理情况汇总表).
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -21,22 +23,60 @@ use super::*;
     "satisfaction_rate": 0.9
 }))]
 pub struct UnitSummaryView {
+    /// 主办单位 ID。
+    ///
+    /// The lead unit's id.
     pub unit_id: Uuid,
+    /// 主办单位名称。
+    ///
+    /// The lead unit's name.
     pub unit_name: String,
+    /// 该单位主办的建议件数（已交办及以后各阶段）。
+    ///
     /// Suggestions it leads (assigned or later).
     pub assigned: i64,
+    /// 已答复件数。
+    ///
+    /// Suggestions it has replied to.
     pub replied: i64,
+    /// 按期答复件数：最近一次答复在期限内。
+    ///
+    /// Replied by the deadline (the latest reply).
     pub replied_on_time: i64,
+    /// 已过期限仍未答复的件数（已交办或重新办理中）。
+    ///
+    /// Past the deadline without a reply (assigned or rehandling).
     pub overdue: i64,
+    /// 最近一次答复为 A 类（已解决或基本解决）的件数。
+    ///
     /// By the latest reply's category.
     pub category_a: i64,
+    /// 最近一次答复为 B 类（正在解决或列入计划）的件数。
+    ///
+    /// Latest reply category B (being solved or planned).
     pub category_b: i64,
+    /// 最近一次答复为 C 类（暂时无法解决）的件数。
+    ///
+    /// Latest reply category C (cannot be solved now).
     pub category_c: i64,
+    /// 评价为满意的件数。
+    ///
+    /// Evaluated satisfied.
     pub satisfied: i64,
+    /// 评价为基本满意的件数。
+    ///
+    /// Evaluated basically satisfied.
     pub basically_satisfied: i64,
+    /// 评价为不满意的件数。
+    ///
+    /// Evaluated unsatisfied.
     pub unsatisfied: i64,
+    /// 按期答复率：按期答复件数除以已答复件数，0 到 1 之间的小数；无答复时为 null。
+    ///
     /// Replied on time over replied; null with no reply.
     pub on_time_rate: Option<f64>,
+    /// 满意率：满意和基本满意件数除以已评价件数，0 到 1 之间的小数；无评价时为 null。
+    ///
     /// Satisfied or basically satisfied over evaluated; null with none.
     pub satisfaction_rate: Option<f64>,
 }
@@ -62,6 +102,8 @@ impl From<renda_persistence::stats::UnitSummary> for UnitSummaryView {
     }
 }
 
+/// 建议办理情况汇总表。
+///
 /// The summary table.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"items": [{
@@ -81,6 +123,9 @@ impl From<renda_persistence::stats::UnitSummary> for UnitSummaryView {
     "satisfaction_rate": 0.9
 }]}))]
 pub struct UnitSummaryResponse {
+    /// 各主办单位的行，按单位名称排列。
+    ///
+    /// One line per lead unit, by unit name.
     pub items: Vec<UnitSummaryView>,
 }
 
@@ -237,6 +282,8 @@ pub struct StatsParams {
     pub term: Option<String>,
 }
 
+/// 供仪表盘使用的建议统计。
+///
 /// Figures for dashboards.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -250,29 +297,73 @@ pub struct StatsParams {
     "generated_at": "2026-11-27T08:00:00Z"
 }))]
 pub struct StatsResponse {
+    /// 已提交的建议件数（不含草稿）。
+    ///
     /// Suggestions past the draft stage.
     pub total: i64,
+    /// 按状态统计的件数，键为状态标识，如 `assigned`。
+    ///
+    /// Counts by status; the keys are status identifiers such as `assigned`.
     pub by_status: std::collections::BTreeMap<String, i64>,
+    /// 按颜色统计的件数，键为 `green`、`yellow` 或 `red`；尚无颜色的不计。
+    ///
+    /// Counts by colour (`green`, `yellow`, `red`); those without a colour are
+    /// left out.
     pub by_color: std::collections::BTreeMap<String, i64>,
+    /// 按类别统计的件数，键为类别名称。
+    ///
+    /// Counts by category; the keys are category names.
     pub by_category: std::collections::BTreeMap<String, i64>,
+    /// 按时答复率：在期限内答复的件数除以已答复件数，0 到 1 之间的小数；无答复时为 null。
+    ///
     /// Replies no later than their deadline, over replies; null without replies.
     pub on_time_reply_rate: Option<f64>,
+    /// 满意率：满意和基本满意件数除以已评价件数，0 到 1 之间的小数；无评价时为 null。
+    ///
     /// Satisfied or basically satisfied, over evaluations; null without evaluations.
     pub satisfaction_rate: Option<f64>,
+    /// 各主办单位的统计，按单位名称排列。
+    ///
+    /// Each lead unit's figures, by unit name.
     pub units: Vec<UnitStatsView>,
+    /// 统计数据的计算时间（UTC），可能早于当前几秒。
+    ///
     /// When the figures were computed (they may be a few seconds old).
     pub generated_at: DateTime<Utc>,
 }
 
+/// 某一主办单位的统计。
+///
 /// One lead unit's figures.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UnitStatsView {
+    /// 主办单位 ID。
+    ///
+    /// The lead unit's id.
     pub unit_id: Uuid,
+    /// 主办单位名称。
+    ///
+    /// The lead unit's name.
     pub unit_name: String,
+    /// 该单位主办的建议件数（已交办及以后各阶段）。
+    ///
+    /// Suggestions it leads (assigned or later).
     pub assigned: i64,
+    /// 已答复件数。
+    ///
+    /// Suggestions it has replied to.
     pub replied: i64,
+    /// 已过期限仍未答复的件数。
+    ///
+    /// Past the deadline without a reply.
     pub overdue: i64,
+    /// 按期答复率：0 到 1 之间的小数；无答复时为 null。
+    ///
+    /// Replied on time over replied; null with no reply.
     pub on_time_rate: Option<f64>,
+    /// 满意率：0 到 1 之间的小数；无评价时为 null。
+    ///
+    /// Satisfied or basically satisfied over evaluated; null with none.
     pub satisfaction_rate: Option<f64>,
 }
 

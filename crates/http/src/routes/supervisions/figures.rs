@@ -12,33 +12,63 @@ pub struct SupervisionStatsParams {
     pub year: Option<i32>,
 }
 
+/// 整改统计。
+///
 /// Rectification figures.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RectificationStats {
+    /// 审议意见问题清单中的问题总数。
+    ///
     /// Problems listed in deliberation opinions.
     pub problems: u64,
+    /// 已销号的问题数。
+    ///
+    /// Problems closed off.
     pub closed: u64,
+    /// 在审议意见的整改期限当日或之前销号的问题数（按中国时间）。
+    ///
     /// Closed off no later than the opinion's deadline.
     pub closed_on_time: u64,
+    /// 已过整改期限、仍待被监督单位整改（未整改或被退回）的问题数。
+    ///
     /// Past the deadline and not closed off.
     pub overdue: u64,
+    /// 按期销号率：按期销号数除以已销号数，保留四位小数；无已销号问题时为 null。
+    ///
     /// closed_on_time over closed; null when none is closed.
     pub on_time_rate: Option<f64>,
 }
 
+/// 满意度测评统计。
+///
 /// Satisfaction-vote figures.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SatisfactionStats {
+    /// 已结束的测评轮次数。
+    ///
     /// Concluded rounds.
     pub evaluations: u64,
+    /// 测评通过、事项办结的轮次数。
+    ///
+    /// Rounds accepted: the item closed.
     pub accepted: u64,
+    /// 退回整改的轮次数（整体或某一被监督单位不满意票过半）。
+    ///
+    /// Rounds that sent the item back to rectifying (an unsatisfied majority on
+    /// the whole or on a body).
     pub returned: u64,
+    /// 所有已结束轮次的票数合计。
+    ///
     /// Votes of every concluded round.
     pub votes: Tally,
+    /// 满意率：满意与基本满意票数之和除以总票数，保留四位小数；无投票时为 null。
+    ///
     /// Satisfied or basically satisfied over all votes; null without votes.
     pub satisfaction_rate: Option<f64>,
 }
 
+/// 监督工作统计。
+///
 /// Figures of the supervision work.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -50,11 +80,30 @@ pub struct SatisfactionStats {
     "satisfaction": {"evaluations": 5, "accepted": 4, "returned": 1, "votes": {"satisfied": 60, "basically_satisfied": 25, "unsatisfied": 10}, "satisfaction_rate": 0.8947}
 }))]
 pub struct SupervisionStatsResponse {
+    /// 统计的计划年度；统计全部年度时为 null。
+    ///
+    /// The plan year counted; null when all years are.
     pub year: Option<i32>,
+    /// 监督事项数。
+    ///
+    /// How many supervision items.
     pub items: u64,
+    /// 按阶段统计的监督事项数，键为阶段（如 `rectifying`），每个阶段都列出。
+    ///
+    /// Items by stage, keyed by stage (`rectifying` …); every stage is listed.
     pub by_stage: BTreeMap<String, u64>,
+    /// 按监督方式统计的监督事项数，键为监督方式（如 `special_inquiry`）；一个事项计入其每种方式。
+    ///
+    /// Items by method, keyed by method (`special_inquiry` …); an item counts
+    /// under each of its methods.
     pub by_method: BTreeMap<String, u64>,
+    /// 整改统计。
+    ///
+    /// Rectification figures.
     pub rectification: RectificationStats,
+    /// 满意度测评统计。
+    ///
+    /// Satisfaction-vote figures.
     pub satisfaction: SatisfactionStats,
 }
 
@@ -136,14 +185,27 @@ pub struct ObserverRecordParams {
     pub year: Option<i32>,
 }
 
+/// 观察员参与的监督事项。
+///
 /// An item an observer joined.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct JoinedItem {
+    /// 监督事项 ID。
+    ///
+    /// The item's id.
     pub id: Uuid,
+    /// 监督事项名称。
+    ///
+    /// The item's title.
     pub title: String,
+    /// 监督事项当前所处阶段。
+    ///
+    /// The item's current stage.
     pub stage: Stage,
 }
 
+/// 观察员的年度履职记录。
+///
 /// An observer's record of a year (履职记录).
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -154,13 +216,37 @@ pub struct JoinedItem {
     "opinions_filed": 3, "opinions_adopted": 2, "opinions_not_adopted": 1, "opinions_pending": 0
 }))]
 pub struct ObserverRecordResponse {
+    /// 观察员 ID。
+    ///
+    /// The observer's id.
     pub observer_id: Uuid,
+    /// 计划年度；未指定时为今年。
+    ///
+    /// The plan year; this year unless asked.
     pub year: i32,
+    /// 该年度观察员被分配参与的监督事项数。
+    ///
+    /// How many items of the year the observer is assigned to.
     pub items_joined: u64,
+    /// 这些监督事项，按 ID 排列。
+    ///
+    /// Those items, by id.
     pub items: Vec<JoinedItem>,
+    /// 在该年度监督事项中提交的观察意见数。
+    ///
+    /// Observation opinions filed on the year's items.
     pub opinions_filed: u64,
+    /// 其中被采纳的件数。
+    ///
+    /// Of those, how many were adopted.
     pub opinions_adopted: u64,
+    /// 其中未被采纳的件数。
+    ///
+    /// Of those, how many were not adopted.
     pub opinions_not_adopted: u64,
+    /// 其中人大办尚未决定的件数。
+    ///
+    /// Of those, how many the office has not decided yet.
     pub opinions_pending: u64,
 }
 

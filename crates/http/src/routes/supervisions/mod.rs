@@ -106,6 +106,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 // ---------------------------------------------------------------- views
 
+/// 监督事项。
+///
 /// A supervision item.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -129,31 +131,78 @@ pub fn configure(cfg: &mut ServiceConfig) {
     "updated_at": "2026-09-01T08:00:00Z"
 }))]
 pub struct SupervisionResponse {
+    /// 监督事项 ID。
+    ///
+    /// The item's id.
     pub id: Uuid,
+    /// 监督事项名称。
+    ///
+    /// The item's title.
     pub title: String,
+    /// 所属年度监督计划的年份。
+    ///
+    /// The year of the supervision plan it belongs to.
     pub year: i32,
+    /// 说明；未填写时为 null。
+    ///
+    /// A description; null when none is given.
     pub description: Option<String>,
+    /// 监督方式，一种或多种。
+    ///
+    /// The methods of supervision, one or more.
     pub methods: Vec<Method>,
+    /// 被监督单位 ID（承办单位记录）。
+    ///
     /// The bodies supervised (units).
     pub body_ids: Vec<UnitId>,
+    /// 牵头负责的专门委员会或工作机构。
+    ///
     /// The committee in charge.
     pub committee: String,
+    /// 参加的常委会组成人员（代表 ID），由他们参加满意度测评。
+    ///
     /// Standing-committee members taking part (deputy ids); they vote.
     pub committee_member_ids: Vec<DeputyId>,
+    /// 参加的其他人大代表（代表 ID）。
+    ///
     /// Other deputies taking part.
     pub deputy_ids: Vec<DeputyId>,
+    /// 已分配的观察员 ID。
+    ///
     /// Observers assigned.
     pub observer_ids: Vec<Uuid>,
+    /// 执法检查所检查的法律；不含执法检查时为空。
+    ///
     /// Laws checked by a law-enforcement inspection.
     pub laws: Vec<String>,
+    /// 当前所处阶段。
+    ///
+    /// The current stage.
     pub stage: Stage,
+    /// 测评轮次：从 1 开始，每退回整改一次加 1。
+    ///
     /// The evaluation round: 1, plus one for each return to rectifying.
     pub round: i32,
+    /// 有审议意见已过整改期限且仍有问题待被监督单位整改；被监督单位用户只看发给本单位的审议意见。
+    ///
     /// A deliberation opinion's deadline has passed with problems not closed off.
     pub overdue: bool,
+    /// 公开时间（UTC）：公开后任何人（含未登录者）均可查看；未公开时为 null。
+    ///
+    /// When it was published for everyone, signed in or not, to read; null
+    /// while not published.
     pub published_at: Option<DateTime<Utc>>,
+    /// 办结时间（UTC）；未办结时为 null。
+    ///
+    /// When it closed; null while open.
     pub closed_at: Option<DateTime<Utc>>,
+    /// 创建（列入计划）时间（UTC）。
+    ///
+    /// When it was planned.
     pub created_at: DateTime<Utc>,
+    /// 最后修改时间（UTC）。
+    ///
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 

@@ -3,11 +3,16 @@
 use super::*;
 use renda_domain::text::Text;
 
+/// 要分配的观察员。
+///
 /// An observer to assign.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"observer_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e90"}))]
 pub struct AssignObserverRequest {
+    /// 观察员 ID：须在任，且未申报与该事项的被监督单位存在关联。
+    ///
+    /// The observer's id: active, with no declared tie to a body of the item.
     pub observer_id: Uuid,
 }
 
@@ -80,19 +85,47 @@ pub async fn remove_observer(
     respond_item(&state, s).await
 }
 
+/// 观察意见。
+///
 /// An observation opinion (观察意见).
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb3", "item_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ea0", "observer_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e90", "content": "建议将校园周边小餐饮纳入下一轮抽检范围", "status": "adopted", "decision_reason": null, "decided_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "decided_at": "2026-11-27T08:00:00Z", "created_at": "2026-11-27T08:00:00Z"}))]
 pub struct ObservationView {
+    /// 观察意见 ID。
+    ///
+    /// The opinion's id.
     pub id: Uuid,
+    /// 所属监督事项 ID。
+    ///
+    /// The supervision item's id.
     pub item_id: Uuid,
+    /// 提交意见的观察员 ID。
+    ///
+    /// The observer who filed it.
     pub observer_id: Uuid,
+    /// 意见内容。
+    ///
+    /// The opinion.
     pub content: String,
+    /// 人大办的决定：`pending` 待定、`adopted` 采纳、`not_adopted` 未采纳。
+    ///
+    /// The office's decision: `pending`, `adopted` or `not_adopted`.
     pub status: ObservationStatus,
+    /// 未采纳的理由（或采纳时的说明）；没有时为 null。
+    ///
     /// Why it was not adopted (or a remark on adopting it).
     pub decision_reason: Option<String>,
+    /// 作出决定的工作人员用户 ID；待定时为 null。
+    ///
+    /// The staff user who decided; null while pending.
     pub decided_by: Option<Uuid>,
+    /// 决定时间（UTC）；待定时为 null。
+    ///
+    /// When it was decided; null while pending.
     pub decided_at: Option<DateTime<Utc>>,
+    /// 提交时间（UTC）。
+    ///
+    /// When it was filed.
     pub created_at: DateTime<Utc>,
 }
 
@@ -112,11 +145,16 @@ impl From<Observation> for ObservationView {
     }
 }
 
+/// 观察员对监督事项的观察意见。
+///
 /// An observer's opinion on the item.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"content": "建议将校园周边小餐饮纳入下一轮抽检范围"}))]
 pub struct ObservationRequest {
+    /// 意见内容，最多 10000 字。
+    ///
+    /// The opinion, at most 10000 characters.
     pub content: Text<10000>,
 }
 
@@ -168,12 +206,19 @@ pub async fn file_observation(
         .json(ObservationView::from(o)))
 }
 
+/// 人大办对观察意见的决定。
+///
 /// The office's decision on an observation opinion.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"adopted": false, "reason": "已列入明年监督计划统筹考虑"}))]
 pub struct DecideObservationRequest {
+    /// 是否采纳。
+    ///
+    /// Whether it is adopted.
     pub adopted: bool,
+    /// 理由，最多 2000 字；不采纳时必填。
+    ///
     /// Required when not adopted.
     pub reason: Option<Text<2000>>,
 }

@@ -3,17 +3,43 @@
 use super::*;
 use renda_domain::text::{Line, Text};
 
+/// 调查记录。
+///
 /// An investigation record.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb2", "kind": "inspection", "occurred_on": "2026-04-12", "place": "城东农贸市场", "participants": "常委会执法检查组", "findings": "部分摊位未公示进货查验记录", "created_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "created_at": "2026-11-27T08:00:00Z"}))]
 pub struct InvestigationRecordView {
+    /// 调查记录 ID。
+    ///
+    /// The record's id.
     pub id: Uuid,
+    /// 类型：`visit` 调研视察、`inspection` 执法检查、`hearing` 座谈听证。
+    ///
+    /// The kind: `visit`, `inspection` or `hearing`.
     pub kind: RecordKind,
+    /// 活动日期（如 `2026-04-12`）。
+    ///
+    /// The day it took place.
     pub occurred_on: NaiveDate,
+    /// 地点。
+    ///
+    /// The place.
     pub place: String,
+    /// 参加人员；未填写时为 null。
+    ///
+    /// Who took part; null when not recorded.
     pub participants: Option<String>,
+    /// 发现的情况和问题。
+    ///
+    /// What it found.
     pub findings: String,
+    /// 记录的工作人员用户 ID。
+    ///
+    /// The staff user who recorded it.
     pub created_by: Uuid,
+    /// 记录时间（UTC）。
+    ///
+    /// When it was recorded.
     pub created_at: DateTime<Utc>,
 }
 
@@ -32,6 +58,8 @@ impl From<InvestigationRecord> for InvestigationRecordView {
     }
 }
 
+/// 一次视察、检查或听证及其发现。
+///
 /// A visit, inspection or hearing and what it found.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -41,12 +69,27 @@ impl From<InvestigationRecord> for InvestigationRecordView {
     "findings": "部分摊位未公示进货查验记录"
 }))]
 pub struct InvestigationRecordRequest {
+    /// 类型：`visit` 调研视察、`inspection` 执法检查、`hearing` 座谈听证。
+    ///
+    /// The kind: `visit`, `inspection` or `hearing`.
     pub kind: RecordKind,
+    /// 活动日期（如 `2026-04-12`）。
+    ///
+    /// The day it took place.
     pub occurred_on: NaiveDate,
+    /// 地点，最多 200 字。
+    ///
+    /// The place, at most 200 characters.
     pub place: Line<200>,
+    /// 参加人员，最多 2000 字；可不填，空白视为未填。
+    ///
+    /// Who took part, at most 2000 characters; optional, blank counts as none.
     #[serde(default, deserialize_with = "crate::patch::blank_none")]
     #[schema(value_type = Option<String>, max_length = 2000)]
     pub participants: Option<Text<2000>>,
+    /// 发现的情况和问题，最多 10000 字。
+    ///
+    /// What it found, at most 10000 characters.
     pub findings: Text<10000>,
 }
 
@@ -100,18 +143,43 @@ pub async fn add_record(
         .json(InvestigationRecordView::from(r)))
 }
 
+/// 专题询问中的一个提问及其答复。
+///
 /// A question of a special inquiry and the answer given.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4eb1", "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "asked_by": "王委员", "question": "校外培训机构监管存在哪些薄弱环节？", "answered_by": "区教育局局长 李明", "answer": "将建立联合执法机制，年内完成全覆盖检查。", "created_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "created_at": "2026-11-27T08:00:00Z"}))]
 pub struct InquiryView {
+    /// 提问记录 ID。
+    ///
+    /// The question's id.
     pub id: Uuid,
+    /// 答复人所在的被监督单位 ID；未指定时为 null。
+    ///
     /// The body whose official answered.
     pub unit_id: Option<Uuid>,
+    /// 提问人。
+    ///
+    /// Who asked.
     pub asked_by: String,
+    /// 提问内容。
+    ///
+    /// The question.
     pub question: String,
+    /// 答复人（姓名和职务）；未记录时为 null。
+    ///
+    /// Who answered (name and post); null when not recorded.
     pub answered_by: Option<String>,
+    /// 答复内容；未记录时为 null。
+    ///
+    /// The answer; null when not recorded.
     pub answer: Option<String>,
+    /// 记录的工作人员用户 ID。
+    ///
+    /// The staff user who recorded it.
     pub created_by: Uuid,
+    /// 记录时间（UTC）。
+    ///
+    /// When it was recorded.
     pub created_at: DateTime<Utc>,
 }
 
@@ -130,6 +198,8 @@ impl From<Inquiry> for InquiryView {
     }
 }
 
+/// 专题询问中的一个提问及其答复。
+///
 /// A question put at a special inquiry, and its answer.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -141,13 +211,25 @@ impl From<Inquiry> for InquiryView {
     "answer": "将建立联合执法机制，年内完成全覆盖检查。"
 }))]
 pub struct InquiryRequest {
+    /// 答复人所在的被监督单位，须为该事项的被监督单位之一；可不填。
+    ///
     /// The body whose official answers; one of the item's bodies.
     pub unit_id: Option<Uuid>,
+    /// 提问的委员，最多 100 字。
+    ///
     /// The member who asked.
     pub asked_by: Line<100>,
+    /// 提问内容，最多 5000 字。
+    ///
+    /// The question, at most 5000 characters.
     pub question: Text<5000>,
+    /// 答复人（姓名和职务），最多 100 字；可不填。
+    ///
     /// The official who answered (name and post).
     pub answered_by: Option<Line<100>>,
+    /// 答复内容，最多 10000 字；可不填。
+    ///
+    /// The answer, at most 10000 characters; optional.
     pub answer: Option<Text<10000>>,
 }
 

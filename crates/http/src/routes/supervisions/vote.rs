@@ -3,14 +3,20 @@
 use super::*;
 use renda_persistence::Conflict;
 
+/// 常委会组成人员的测评票。
+///
 /// A committee member's vote.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"choice": "basically_satisfied", "bodies": [{"body_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "choice": "unsatisfied"}]}))]
 pub struct VoteRequest {
+    /// 对事项整体的评价，也适用于 `bodies` 中未单列的被监督单位。
+    ///
     /// The evaluation of the item as a whole, and of every supervised
     /// body not named in `bodies`.
     pub choice: Satisfaction,
+    /// 单独测评的被监督单位（测评到单位）：须为该事项的被监督单位，每个只列一次；可不填。
+    ///
     /// A body evaluated apart (测评到单位): each one of the item's bodies,
     /// named once.
     #[serde(default)]
@@ -19,22 +25,43 @@ pub struct VoteRequest {
     pub bodies: Vec<BodyChoice>,
 }
 
+/// 对一个被监督单位的评价。
+///
 /// A choice on one supervised body.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BodyChoice {
+    /// 被监督单位 ID，须为该事项的被监督单位之一。
+    ///
+    /// The body's id: one of the item's bodies.
     pub body_id: Uuid,
+    /// 评价：`satisfied` 满意、`basically_satisfied` 基本满意、`unsatisfied` 不满意。
+    ///
+    /// The evaluation: `satisfied`, `basically_satisfied` or `unsatisfied`.
     pub choice: Satisfaction,
 }
 
+/// 调用者本人已投的测评票。
+///
 /// The caller's recorded vote.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"round": 1, "choice": "basically_satisfied", "bodies": [{"body_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "choice": "unsatisfied"}], "voted_at": "2026-11-27T08:00:00Z"}))]
 pub struct VoteView {
+    /// 投票所在的测评轮次。
+    ///
+    /// The evaluation round voted in.
     pub round: i32,
+    /// 对事项整体的评价。
+    ///
+    /// The evaluation of the item as a whole.
     pub choice: Satisfaction,
+    /// 单独测评的被监督单位。
+    ///
     /// The bodies evaluated apart.
     pub bodies: Vec<BodyChoice>,
+    /// 投票时间（UTC）。
+    ///
+    /// When the vote was cast.
     pub voted_at: DateTime<Utc>,
 }
 
@@ -160,23 +187,51 @@ pub async fn my_vote(
     Ok(HttpResponse::Ok().json(VoteView::from(v)))
 }
 
+/// 一轮测评的结果。
+///
 /// The result of one evaluation round.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"round": 1, "tally": {"satisfied": 9, "basically_satisfied": 4, "unsatisfied": 2}, "total": 15, "outcome": "accepted", "present": 15, "members": 21, "bodies": [{"body_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "tally": {"satisfied": 9, "basically_satisfied": 4, "unsatisfied": 2}, "outcome": "accepted"}], "concluded_by": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e01", "concluded_at": "2026-11-27T08:00:00Z"}))]
 pub struct SupervisionEvaluationView {
+    /// 测评轮次。
+    ///
+    /// The evaluation round.
     pub round: i32,
+    /// 对事项整体的计票。
+    ///
+    /// The votes on the item as a whole.
     pub tally: Tally,
+    /// 本轮投票总数。
+    ///
     /// Votes cast in the round.
     pub total: u32,
+    /// 本轮结论：`accepted` 通过（事项办结）或 `returned` 退回整改。
+    ///
+    /// What the vote decided: `accepted` (the item closes) or `returned` (back
+    /// to rectifying).
     pub outcome: Outcome,
+    /// 出席测评会议的常委会组成人员数；在记录出席情况之前结束的轮次为 null。
+    ///
     /// Committee members present at the vote, and all of them (absent for
     /// rounds concluded before attendance was kept).
     pub present: Option<u32>,
+    /// 该事项的常委会组成人员总数；在记录出席情况之前结束的轮次为 null。
+    ///
+    /// All the item's committee members; null for rounds concluded before
+    /// attendance was kept.
     pub members: Option<u32>,
+    /// 每个被监督单位的结果；整体或任一单位不满意票过半时，事项退回整改。
+    ///
     /// Each supervised body's result; the item goes back to rectifying
     /// when the whole or any body has an unsatisfied majority.
     pub bodies: Vec<renda_domain::supervision::BodyResult>,
+    /// 结束本轮测评的工作人员用户 ID。
+    ///
+    /// The staff user who concluded the round.
     pub concluded_by: Uuid,
+    /// 结束时间（UTC）。
+    ///
+    /// When the round was concluded.
     pub concluded_at: DateTime<Utc>,
 }
 
@@ -196,26 +251,45 @@ impl From<Evaluation> for SupervisionEvaluationView {
     }
 }
 
+/// 表决会议出席的常委会组成人员。
+///
 /// Who of the committee members is present at the meeting that votes.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"present_member_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e61", "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e62"]}))]
 pub struct MeetingAttendanceRequest {
+    /// 出席的常委会组成人员（代表 ID），最多 500 个；替换本轮此前的登记。
+    ///
     /// The committee members present; replaces an earlier record of the round.
     #[validate(length(max = 500))]
     #[schema(max_items = 500)]
     pub present_member_ids: Vec<renda_domain::id::DeputyId>,
 }
 
+/// 本轮表决会议的出席情况。
+///
 /// The attendance of the current round's meeting.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"round": 1, "present_member_ids": ["01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e61"], "present": 1, "members": 3, "quorum": false}))]
 pub struct MeetingAttendanceView {
+    /// 测评轮次。
+    ///
+    /// The evaluation round.
     pub round: i32,
+    /// 出席的常委会组成人员（代表 ID）；尚未登记时为空。
+    ///
+    /// The committee members present (deputy ids); empty until recorded.
     pub present_member_ids: Vec<Uuid>,
+    /// 出席人数。
+    ///
+    /// How many are present.
     pub present: u32,
+    /// 该事项的常委会组成人员总数。
+    ///
     /// The item's committee members.
     pub members: u32,
+    /// 出席人数是否超过组成人员的半数；超过时测评结果方可有效。
+    ///
     /// More than half of the members are present: a vote can stand.
     pub quorum: bool,
 }
