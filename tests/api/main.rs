@@ -25,6 +25,7 @@ mod imports;
 mod inbox;
 mod integration;
 mod key_supervision;
+mod lists;
 mod livelihood;
 mod mobile;
 mod motions;

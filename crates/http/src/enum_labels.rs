@@ -2,9 +2,13 @@
 //! the words the exports and problem texts use, for frontends to show.
 //! The document carries them as `x-enum-descriptions` (see `finish`).
 
+/// One value of an enumeration: the value, its Chinese label and its
+/// English one.
+pub(crate) type Label = (&'static str, &'static str, &'static str);
+
 /// Each enumeration's schema name, and for each of its values (in the
 /// document's order): the value, its Chinese label and its English one.
-pub(crate) const ENUM_LABELS: &[(&str, &[(&str, &str, &str)])] = &[
+pub(crate) const ENUM_LABELS: &[(&str, &[Label])] = &[
     (
         "ActivityKind",
         &[

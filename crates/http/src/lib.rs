@@ -83,6 +83,7 @@ English with `Accept-Language: en`. Collections page with `limit` and an opaque 
         (name = "audit", description = "只增不改的审计记录，由审计管理员查看 · The append-only audit trail: the audit administrator's"),
         (name = "security", description = "安全策略，由安全管理员管理 · The security policy: the security administrator's"),
     ),
+    components(schemas(pagination::ListSort)),
     modifiers(&BearerScheme)
 )]
 struct ApiDoc;
@@ -497,6 +498,8 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
             header::RETRY_AFTER,
             // The file name of an export or an attachment.
             header::CONTENT_DISPOSITION,
+            // The next page of a list.
+            header::LINK,
             header::HeaderName::from_static("x-request-id"),
             header::HeaderName::from_static("idempotent-replayed"),
             header::HeaderName::from_static("ratelimit-limit"),

@@ -157,7 +157,18 @@ pub async fn request_context(
         .extensions()
         .get::<crate::ratelimit::Quota>()
         .copied();
+    let link = res
+        .response()
+        .extensions()
+        .get::<crate::respond::NextCursor>()
+        .map(|c| {
+            let req = res.request();
+            crate::respond::next_link(req.path(), req.query_string(), &c.0)
+        });
     let h = res.headers_mut();
+    if let Some(v) = link.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        h.insert(header::LINK, v);
+    }
     if let Some(q) = quota
         && !h.contains_key("ratelimit-limit")
     {

@@ -11,6 +11,34 @@ use validator::Validate;
 
 use crate::error::{ApiError, Msg};
 
+/// 列表的顺序：按创建（`created`，默认）或按最后修改（`updated`），先早后晚；加 `-` 则先晚后早。
+///
+/// The order of a list: by creation (`created`, the default) or by last
+/// change (`updated`), oldest first, or newest first with a `-`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+pub enum ListSort {
+    #[serde(rename = "created")]
+    Created,
+    #[serde(rename = "-created")]
+    CreatedDesc,
+    #[serde(rename = "updated")]
+    Updated,
+    #[serde(rename = "-updated")]
+    UpdatedDesc,
+}
+
+impl ListSort {
+    /// Whether the list runs by last change, and whether newest first.
+    fn order(self) -> (bool, bool) {
+        match self {
+            ListSort::Created => (false, false),
+            ListSort::CreatedDesc => (false, true),
+            ListSort::Updated => (true, false),
+            ListSort::UpdatedDesc => (true, true),
+        }
+    }
+}
+
 /// Paging and synchronisation parameters every collection takes.
 #[derive(Debug, Clone, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -36,6 +64,15 @@ pub struct ListParams {
     #[param(minimum = 0)]
     #[validate(range(min = 0))]
     pub after: Option<i64>,
+    /// 排序：`created`（默认，按创建先早后晚；带 `modified_since` 时为 `updated`）、`-created`
+    /// （最新在前）、`updated` 或 `-updated`（最近修改在前）。任何顺序下分页都不重不漏。不能与
+    /// `after` 同用（同步按提交顺序）；带 `modified_since` 时只能用 `updated`。
+    ///
+    /// The order: `created` (the default; with `modified_since`, `updated`),
+    /// `-created` (newest first), `updated` or `-updated` (last changed
+    /// first). Paging stays exact in any order. Not with `after` (commit
+    /// order); with `modified_since`, `updated` only.
+    pub sort: Option<ListSort>,
 }
 
 /// The paging parameters of a list read whole with its record (a
@@ -60,6 +97,12 @@ pub struct WholeListParams {
     /// Accepted for symmetry with the other lists: these records are never
     /// deleted.
     pub include_deleted: Option<bool>,
+    /// 排序：`created`（默认）、`-created`（最新在前）、`updated` 或 `-updated`；带
+    /// `modified_since` 时只能用 `updated`。
+    ///
+    /// The order: `created` (the default), `-created` (newest first),
+    /// `updated` or `-updated`; with `modified_since`, `updated` only.
+    pub sort: Option<ListSort>,
 }
 
 impl WholeListParams {
@@ -71,6 +114,7 @@ impl WholeListParams {
             modified_since: self.modified_since,
             include_deleted: self.include_deleted,
             after: None,
+            sort: self.sort,
         }
     }
 }
@@ -82,6 +126,9 @@ struct CursorWire {
     u: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     s: Option<i64>,
+    /// Newest first.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    r: bool,
 }
 
 /// Encodes a cursor as an opaque string.
@@ -90,6 +137,7 @@ pub fn encode_cursor(c: &Cursor) -> String {
         i: c.id,
         u: c.updated_at,
         s: c.seq,
+        r: c.desc,
     };
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&wire).unwrap_or_default())
 }
@@ -130,6 +178,7 @@ fn decode_cursor(s: &str) -> Result<Cursor, ApiError> {
         id: wire.i,
         updated_at: wire.u,
         seq: wire.s,
+        desc: wire.r,
     })
 }
 
@@ -141,12 +190,39 @@ impl ListParams {
             .filter(|s| !s.is_empty())
             .map(decode_cursor)
             .transpose()?;
+        let (by_change, desc) = match self.sort {
+            Some(sort) => sort.order(),
+            None => (self.modified_since.is_some(), false),
+        };
+        // Commit order is the sync's own; a list synced by time runs by
+        // last change, oldest first, so that a change made while a client
+        // pages moves behind its cursor and is still seen.
+        if self.sort.is_some() && self.after.is_some() {
+            return Err(ApiError::field(
+                "sort",
+                "conflict",
+                Msg::new(
+                    "带 after 的同步按提交顺序排列，不能另行排序",
+                    "with `after` a list comes in commit order; leave out `sort`",
+                ),
+            ));
+        }
+        if self.modified_since.is_some() && (!by_change || desc) {
+            return Err(ApiError::field(
+                "sort",
+                "conflict",
+                Msg::new(
+                    "带 modified_since 时只能按 updated 排序",
+                    "with `modified_since` the only order is `updated`",
+                ),
+            ));
+        }
         // A cursor carries the order it was made in: commit order (`after`),
-        // last change (`modified_since`) or creation.
+        // last change, or creation, either way round.
         if let Some(c) = &after {
             let fits = match self.after {
-                Some(_) => c.seq.is_some() && c.updated_at.is_none(),
-                None => c.seq.is_none() && c.updated_at.is_some() == self.modified_since.is_some(),
+                Some(_) => c.seq.is_some() && c.updated_at.is_none() && !c.desc,
+                None => c.seq.is_none() && c.updated_at.is_some() == by_change && c.desc == desc,
             };
             if !fits {
                 return Err(bad_cursor());
@@ -166,19 +242,34 @@ impl ListParams {
             modified_since: self.modified_since,
             include_deleted: self.include_deleted.unwrap_or(false),
             include_total: self.include_total.unwrap_or(false),
+            by_change,
+            desc,
         })
     }
 }
 
+/// 已删除的对象，列在同步客户端所读的列表中。
+///
 /// A deleted object, as listed for synchronising clients.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Tombstone {
+    /// 被删除对象的 id。
+    ///
+    /// The deleted object's id.
     pub id: Uuid,
+    /// 固定为 `true`。
+    ///
     /// Always `true`.
     pub deleted: bool,
+    /// 对象最后一次变化（即删除）的时间。
+    ///
+    /// When it last changed: its deletion.
     pub updated_at: DateTime<Utc>,
 }
 
+/// 列表中的一项：现存对象或墓碑。文档中该项引用对象自身的 schema，以 `deleted` 区分两者：
+/// 列表中的现存对象带 `"deleted": false`。
+///
 /// A live object or a tombstone. In the document the item refers to the
 /// object's own schema, and `deleted` tells the two apart (see
 /// `finish`): in a list, a live object says `"deleted": false`
@@ -217,17 +308,29 @@ fn items_marked<T: Serialize, S: serde::Serializer>(
     seq.end()
 }
 
+/// 集合的一页。
+///
 /// One page of a collection.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(bound(serialize = "T: Serialize"))]
 pub struct ListResponse<T> {
+    /// 本页的对象；请求 `include_deleted=true` 时，已删除的对象以墓碑列出。
+    ///
+    /// The objects of this page; with `include_deleted=true`, deleted ones as tombstones.
     #[serde(serialize_with = "items_marked")]
     pub items: Vec<Item<T>>,
+    /// 下一页的 `cursor` 参数；最后一页为 `null`。
+    ///
     /// Pass as `cursor` to get the next page; `null` on the last page.
     pub next_cursor: Option<String>,
+    /// 匹配的对象总数，请求 `include_total=true` 时给出。
+    ///
     /// The number of matching objects, when `include_total=true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
+    /// 与 `after` 一起使用：读完本次同步的每一页（`next_cursor` 为 `null`）后，
+    /// 作为下一次同步的 `after`。
+    ///
     /// With `after`: the `after` of the next sync, once every page of this
     /// one is read (`next_cursor` is `null`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -248,28 +351,15 @@ impl<T> ListResponse<T> {
                         updated_at,
                     }),
                 })
-/// 已删除的对象，列在同步客户端所读的列表中。
-///
                 .collect(),
             next_cursor: page.next.as_ref().map(encode_cursor),
             total: page.total,
-    /// 被删除对象的 id。
-    ///
-    /// The deleted object's id.
             next_after: page.sync_after,
-    /// 固定为 `true`。
-    ///
         }
     }
-    /// 对象最后一次变化（即删除）的时间。
-    ///
-    /// When it last changed: its deletion.
 }
 
 /// An item of a small collection kept in full (a suggestion's timeline,
-/// 列表中的一项：现存对象或墓碑。文档中该项引用对象自身的 schema，以 `deleted` 区分两者：
-/// 列表中的现存对象带 `"deleted": false`。
-///
 /// replies, records, ...): its id and the time it last changed.
 pub trait Keyed {
     fn key(&self) -> (Uuid, DateTime<Utc>);
@@ -283,17 +373,27 @@ impl<T: Keyed> ListResponse<T> {
         let opts = params.as_list().options()?;
         if let Some(since) = opts.modified_since {
             items.retain(|i| i.key().1 >= since);
+        }
+        if opts.by_change {
             items.sort_by_key(|i| (i.key().1, i.key().0));
         } else {
             items.sort_by_key(|i| i.key().0);
+        }
+        if opts.desc {
+            items.reverse();
         }
         let total = opts.include_total.then_some(items.len() as u64);
         if let Some(c) = opts.after {
             items.retain(|i| {
                 let (id, at) = i.key();
-                match c.updated_at {
-                    Some(u) => (at, id) > (u, c.id),
-                    None => id > c.id,
+                let order = match c.updated_at {
+                    Some(u) => (at, id).cmp(&(u, c.id)),
+                    None => id.cmp(&c.id),
+                };
+                if opts.desc {
+                    order.is_lt()
+                } else {
+                    order.is_gt()
                 }
             });
         }
@@ -305,32 +405,21 @@ impl<T: Keyed> ListResponse<T> {
                 let (id, at) = i.key();
                 encode_cursor(&Cursor {
                     id,
-                    updated_at: opts.modified_since.map(|_| at),
+                    updated_at: opts.by_change.then_some(at),
                     seq: None,
+                    desc: opts.desc,
                 })
-/// 集合的一页。
-///
             })
         } else {
             None
         };
-    /// 本页的对象；请求 `include_deleted=true` 时，已删除的对象以墓碑列出。
-    ///
-    /// The objects of this page; with `include_deleted=true`, deleted ones as tombstones.
         Ok(ListResponse {
             items: items.into_iter().map(Item::Live).collect(),
-    /// 下一页的 `cursor` 参数；最后一页为 `null`。
-    ///
             next_cursor,
             total,
-    /// 匹配的对象总数，请求 `include_total=true` 时给出。
-    ///
             next_after: None,
         })
     }
-    /// 与 `after` 一起使用：读完本次同步的每一页（`next_cursor` 为 `null`）后，
-    /// 作为下一次同步的 `after`。
-    ///
 }
 
 /// A timeline pages by its entries' ids and times.
@@ -350,6 +439,7 @@ mod tests {
             id: Uuid::now_v7(),
             updated_at: Some(renda_domain::time::now()),
             seq: None,
+            desc: true,
         };
         assert_eq!(decode_cursor(&encode_cursor(&c))?, c);
         assert!(decode_cursor("not-a-cursor").is_err());

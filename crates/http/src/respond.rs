@@ -1,5 +1,6 @@
 //! Building successful answers: created resources with `Location`, single
-//! resources with `ETag` and `If-None-Match`.
+//! resources with `ETag` and `If-None-Match`, pages of lists with a `Link`
+//! to the next page.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
@@ -32,4 +33,49 @@ pub fn changed<T: Serialize>(version: i32, body: &T) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::ETAG, etag::of(version)))
         .json(body)
+}
+
+/// The cursor of the page after this one, kept on the answer until
+/// `request_context` writes the `Link` header (it knows the request's
+/// query).
+#[derive(Debug, Clone)]
+pub struct NextCursor(pub String);
+
+/// 200 with a page of a list; when there is a next page, the answer gets
+/// `Link: <…&cursor=…>; rel="next"`.
+pub fn page<T: Serialize>(list: crate::pagination::ListResponse<T>) -> HttpResponse {
+    let next = list.next_cursor.clone();
+    let mut r = HttpResponse::Ok().json(&list);
+    if let Some(cursor) = next {
+        r.extensions_mut().insert(NextCursor(cursor));
+    }
+    r
+}
+
+/// The `Link` header of the next page: the request's own path and query,
+/// with `cursor` set to the next page's.
+pub fn next_link(path: &str, query: &str, cursor: &str) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        if k != "cursor" {
+            q.append_pair(&k, &v);
+        }
+    }
+    q.append_pair("cursor", cursor);
+    format!("<{path}?{}>; rel=\"next\"", q.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_next_link_keeps_the_query_and_replaces_the_cursor() {
+        assert_eq!(
+            super::next_link(
+                "/api/v1/suggestions",
+                "status=assigned&cursor=old&q=%E8%80%81",
+                "abc=="
+            ),
+            "</api/v1/suggestions?status=assigned&q=%E8%80%81&cursor=abc%3D%3D>; rel=\"next\""
+        );
+    }
 }

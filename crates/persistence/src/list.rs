@@ -25,6 +25,8 @@ pub struct Cursor {
     pub updated_at: Option<DateTime<Utc>>,
     /// Set when the listing is ordered by commit (`after`).
     pub seq: Option<i64>,
+    /// The listing runs newest first.
+    pub desc: bool,
 }
 
 /// How to page and what to include.
@@ -38,6 +40,11 @@ pub struct ListOptions {
     pub after_seq: Option<i64>,
     pub include_deleted: bool,
     pub include_total: bool,
+    /// Ordered by last change, then id (always so with `modified_since`);
+    /// otherwise by id, which is creation order.
+    pub by_change: bool,
+    /// Newest (or latest changed) first.
+    pub desc: bool,
 }
 
 /// One row of a page: a live object or the tombstone of a deleted one.
@@ -166,7 +173,8 @@ where
     if opts.after_seq.is_some() {
         return paginate_by_seq(db, select, keys, opts, key_of).await;
     }
-    let by_change = opts.modified_since.is_some();
+    let by_change = opts.by_change || opts.modified_since.is_some();
+    let desc = opts.desc;
     if let Some(since) = opts.modified_since {
         select = select.filter(keys.updated_at.gte(since));
     }
@@ -176,26 +184,38 @@ where
         None
     };
     if let Some(c) = opts.after {
+        if c.desc != desc {
+            return Err(crate::StoreError::Conflict(Conflict::CursorMismatch));
+        }
+        // Past the cursor in the listing's direction.
+        let past = |col: E::Column, v: sea_orm::Value| {
+            if desc { col.lt(v) } else { col.gt(v) }
+        };
         match (by_change, c.updated_at) {
             (true, Some(u)) => {
                 select = select.filter(
-                    Condition::any().add(keys.updated_at.gt(u)).add(
+                    Condition::any().add(past(keys.updated_at, u.into())).add(
                         Condition::all()
                             .add(keys.updated_at.eq(u))
-                            .add(keys.id.gt(c.id)),
+                            .add(past(keys.id, c.id.into())),
                     ),
                 );
             }
-            (false, None) => select = select.filter(keys.id.gt(c.id)),
+            (false, None) => select = select.filter(past(keys.id, c.id.into())),
             _ => return Err(crate::StoreError::Conflict(Conflict::CursorMismatch)),
         }
     }
+    let order = if desc {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
     if by_change {
-        select = select.order_by_asc(keys.updated_at);
+        select = select.order_by(keys.updated_at, order.clone());
     }
     let limit = std::cmp::Ord::max(opts.limit, 1);
     let mut rows = select
-        .order_by_asc(keys.id)
+        .order_by(keys.id, order)
         .limit(limit + 1)
         .all(db)
         .await?;
@@ -208,6 +228,7 @@ where
                 id,
                 updated_at: by_change.then_some(updated_at),
                 seq: None,
+                desc,
             }
         })
     } else {
@@ -255,7 +276,7 @@ where
         None
     };
     if let Some(c) = opts.after {
-        match c.seq {
+        match c.seq.filter(|_| !c.desc) {
             Some(s) => select = select.filter(seq.clone().gt(s)),
             None => return Err(crate::StoreError::Conflict(Conflict::CursorMismatch)),
         }
@@ -276,6 +297,7 @@ where
             id: key_of(&r.model).0,
             updated_at: None,
             seq: r.seq,
+            desc: false,
         })
     } else {
         None

@@ -231,14 +231,17 @@ pub async fn list_audit_events(
     caller.require(Action::ReadAuditTrail)?;
     let f = AuditFilter::from(filter.0);
     let page = state.store.list_audit(&f, &page.0.options()?).await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, AuditEventResponse::from)))
+    Ok(crate::respond::page(ListResponse::from_page(
+        page,
+        AuditEventResponse::from,
+    )))
 }
 
+/// 审计链链头的签名声明（校验点）。
+///
 /// A signed statement of where the audit chain ends.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
-/// 审计链链头的签名声明（校验点）。
-///
     "seq": 4210,
     "chain_hash": "9a0b4f…",
     "at": "2026-12-05T08:00:00Z",
@@ -246,27 +249,27 @@ pub async fn list_audit_events(
     "line": "renda-audit-checkpoint seq=4210 chain=9a0b4f… at=2026-12-05T08:00:00Z mac=77c1d2…"
 }))]
 pub struct CheckpointResponse {
-    /// The sequence number of the newest linked entry.
-    pub seq: i64,
-    /// Its chain hash.
     /// 最新一条已链入条目的序号。
     ///
-    pub chain_hash: String,
-    /// When the checkpoint was signed.
+    /// The sequence number of the newest linked entry.
+    pub seq: i64,
     /// 该条目的链哈希。
     ///
-    pub at: DateTime<Utc>,
-    /// The signature, a keyed hash under the audit key.
+    /// Its chain hash.
+    pub chain_hash: String,
     /// 签署校验点的时间。
     ///
-    pub mac: String,
-    /// The same as one line, for `renda audit verify --checkpoint`.
+    /// When the checkpoint was signed.
+    pub at: DateTime<Utc>,
     /// 签名：以审计密钥计算的带密钥哈希。
     ///
-    pub line: String,
-}
+    /// The signature, a keyed hash under the audit key.
+    pub mac: String,
     /// 以上内容合为一行，供 `renda audit verify --checkpoint` 使用。
     ///
+    /// The same as one line, for `renda audit verify --checkpoint`.
+    pub line: String,
+}
 
 /// 签署审计日志校验点 · Sign an audit checkpoint
 ///

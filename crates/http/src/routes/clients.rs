@@ -319,7 +319,10 @@ pub async fn list_clients(
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ManageClients)?;
     let page = state.store.list_clients(&page.0.options()?).await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, ClientResponse::from)))
+    Ok(crate::respond::page(ListResponse::from_page(
+        page,
+        ClientResponse::from,
+    )))
 }
 
 /// 查看服务客户端 · Get a service client

@@ -233,7 +233,7 @@ pub async fn list_congress_sessions(
         .store
         .list_congress_sessions(&f, &page.0.options()?)
         .await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, view)))
+    Ok(crate::respond::page(ListResponse::from_page(page, view)))
 }
 
 /// 查看大会会议 · Get a congress session

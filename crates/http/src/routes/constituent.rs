@@ -532,7 +532,7 @@ pub async fn list_constituent_opinions(
             extras.insert(o.id, p);
         }
     }
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |o| {
+    Ok(crate::respond::page(ListResponse::from_page(page, |o| {
         let p = extras.remove(&o.id);
         build_view(&caller, o, p, false)
     })))

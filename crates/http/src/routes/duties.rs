@@ -166,7 +166,7 @@ pub async fn list_duties(
         kind: filter.0.kind,
     };
     let page = state.store.list_duties(id, &f, &page.0.options()?).await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, view)))
+    Ok(crate::respond::page(ListResponse::from_page(page, view)))
 }
 
 /// 手工登记的一条履职记录。
@@ -683,5 +683,5 @@ pub async fn idle_deputies(
             last_duty_on: d.last_duty_on,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(ListResponse::from_vec(idle, &page.0)?))
+    Ok(crate::respond::page(ListResponse::from_vec(idle, &page.0)?))
 }

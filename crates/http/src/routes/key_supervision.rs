@@ -395,7 +395,7 @@ pub async fn list_key_lists(
 ) -> ApiResult<HttpResponse> {
     caller.require(Action::ReadKeySupervision)?;
     let page = state.store.list_key_lists(&page.0.options()?).await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, summary)))
+    Ok(crate::respond::page(ListResponse::from_page(page, summary)))
 }
 
 /// 查看重点督办清单 · Get a key-supervision list
@@ -632,5 +632,7 @@ pub async fn list_key_records(
         .into_iter()
         .map(Into::into)
         .collect();
-    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+    Ok(crate::respond::page(ListResponse::from_vec(
+        items, &page.0,
+    )?))
 }

@@ -426,7 +426,9 @@ pub async fn list_motions(
         .store
         .list_motions(vis, &f, &page.0.options()?)
         .await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |m| view(&state, m))))
+    Ok(crate::respond::page(ListResponse::from_page(page, |m| {
+        view(&state, m)
+    })))
 }
 
 /// 查看议案 · Get a motion
@@ -482,7 +484,9 @@ pub async fn list_motion_timeline(
 ) -> ApiResult<HttpResponse> {
     let m = load_for(&state, &caller, id.into_inner(), MotionAction::Read).await?;
     let items: Vec<MotionTimelineItem> = state.store.motion_timeline(m.id).await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+    Ok(crate::respond::page(ListResponse::from_vec(
+        items, &page.0,
+    )?))
 }
 
 macro_rules! motion_command {
@@ -522,12 +526,12 @@ macro_rules! motion_command {
     };
 }
 
+/// 空请求体：无需任何字段，可发送 `{}`。
+///
 /// A body with nothing to say.
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoBody {}
-/// 空请求体：无需任何字段，可发送 `{}`。
-///
 
 /// The deputy (as `Caller`) the command speaks for.
 fn me(caller: &Caller) -> ApiResult<DeputyId> {
@@ -584,49 +588,54 @@ motion_command!(
     |st, c, m, _b| { rules::register(&m, &ctx(st, c)?) }
 );
 
+/// 人大办记录的主席团决定，按 `decision` 区分三种。
+///
 /// The presidium's decision, as the office records it.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(tag = "decision", rename_all = "snake_case", deny_unknown_fields)]
 #[schema(example = json!({"decision": "on_agenda", "committee": "法制委员会", "report_due": "2027-03-01"}))]
-/// 人大办记录的主席团决定，按 `decision` 区分三种。
-///
 pub enum DecideMotionRequest {
+    /// 列入议程：交付专门委员会审议，委员会在 `report_due`（今天或以后）之前报告。
+    ///
     /// On the agenda: referred to a special committee, which reports by
     /// `report_due` (today or later).
     OnAgenda {
-        committee: Line<100>,
-    /// 列入议程：交付专门委员会审议，委员会在 `report_due`（今天或以后）之前报告。
-    ///
-        report_due: NaiveDate,
-    },
-    /// Handled as a suggestion (转为建议): a registered suggestion of the
         /// 交付审议的专门委员会名称，如“法制委员会”。
         ///
         /// The special committee it is referred to, such as 法制委员会.
-    /// session's series, led by the drafter and co-signed by those who
+        committee: Line<100>,
         /// 委员会报告审议结果的期限，如 `2027-03-01`，不得早于今天。
         ///
         /// The day the committee reports by, such as `2027-03-01`; today or later.
-    /// confirmed, in `category`.
-    AsSuggestion {
+        report_due: NaiveDate,
+    },
     /// 作为建议处理（转为建议）：成为本次会议序列中已立案的代表建议，由领衔代表领衔，
     /// 已同意联名的代表附议，归入 `category` 类别。
     ///
-        category: Line<40>,
-        reason: Option<Text<2000>>,
-    },
-    /// Not accepted, for `reason`.
+    /// Handled as a suggestion (转为建议): a registered suggestion of the
+    /// session's series, led by the drafter and co-signed by those who
+    /// confirmed, in `category`.
+    AsSuggestion {
         /// 建议类别，须为 `GET /api/v1/suggestion-categories` 所列之一。
         ///
         /// The suggestion's category, one of `GET /api/v1/suggestion-categories`.
-    NotAccepted { reason: Text<2000> },
+        category: Line<40>,
         /// 作为建议处理的理由；可不填。
         ///
         /// Why it is handled as a suggestion; optional.
-}
-
+        reason: Option<Text<2000>>,
+    },
     /// 不予受理，并说明理由。
     ///
+    /// Not accepted, for `reason`.
+    NotAccepted {
+        /// 不予受理的理由。
+        ///
+        /// Why it is not accepted.
+        reason: Text<2000>,
+    },
+}
+
 impl Validate for DecideMotionRequest {
     fn validate(&self) -> Result<(), validator::ValidationErrors> {
         Ok(())
@@ -663,31 +672,33 @@ motion_command!(
     }
 );
 
+/// 专门委员会的审议结果报告。
+///
 /// The special committee's report.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"content": "委员会审议认为，制定该条例必要可行，建议列入明年立法计划。"}))]
 pub struct MotionReportRequest {
+    /// 报告正文。
+    ///
+    /// The report's text.
     pub content: Text<20000>,
 }
 
 motion_command!(
-/// 专门委员会的审议结果报告。
-///
     /// 记录专门委员会审议报告 · Record the committee's report
     ///
     /// 记录专门委员会就已列入议程的议案所作的审议报告，限工作人员。晚于 `report_due` 提交的报告在办理过程中标记为逾期。
     ///
     /// Records the special committee's report on a motion on the agenda
-    /// 报告正文。
-    ///
-    /// The report's text.
     /// (staff). A report after `report_due` is marked late in the timeline.
     report_on_motion, "/motions/{id}/report", MotionReportRequest, "Not staff", MotionAction::Administer,
     "Not on the agenda (`invalid_state`), or changed meanwhile",
     |st, c, m, b| { rules::report(&m, b.content.into(), &ctx(st, c)?) }
 );
 
+/// 一次会议已提出议案的办理情况统计。
+///
 /// How a session's filed motions stand.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -696,27 +707,25 @@ motion_command!(
     "by_status": {"submitted": 1, "registered": 2, "on_agenda": 3, "reported": 1, "as_suggestion": 4, "not_accepted": 1}
 }))]
 pub struct MotionStatsResponse {
+    /// 人民代表大会会议的 ID。
+    ///
+    /// The congress session.
     pub congress_session_id: Uuid,
-/// 一次会议已提出议案的办理情况统计。
-///
+    /// 本次会议提出的议案总数。
+    ///
     /// Every motion submitted in the session.
     pub filed: u64,
+    /// 各状态的议案件数（草稿不计）。
+    ///
     /// How many stand in each status (drafts are not counted).
     pub by_status: std::collections::BTreeMap<MotionStatus, u64>,
 }
 
 /// 议案统计 · Get a session's motion figures
 ///
-    /// 人民代表大会会议的 ID。
-    ///
-    /// The congress session.
 /// 一次会议议案办理情况的统计数字；工作人员和常委会负责人可调用。
-    /// 本次会议提出的议案总数。
-    ///
 ///
 /// Figures of a session's motions (staff and leaders).
-    /// 各状态的议案件数（草稿不计）。
-    ///
 #[utoipa::path(
     tag = "motions",
     params(("id" = Uuid, Path, description = "The congress session")),

@@ -409,7 +409,9 @@ pub async fn list_observers(
         q: p.q.filter(|q| !renda_domain::text::is_blank(q)),
     };
     let page = state.store.list_observers(&f, &page.0.options()?).await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |o| view(o, &caller, false))))
+    Ok(crate::respond::page(ListResponse::from_page(page, |o| {
+        view(o, &caller, false)
+    })))
 }
 
 /// 查看观察员 · Get an observer

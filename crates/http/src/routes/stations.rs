@@ -276,7 +276,7 @@ pub async fn list_stations(
         q: p.q.filter(|q| !renda_domain::text::is_blank(q)),
     };
     let page = state.store.list_stations(&f, &page.0.options()?).await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, view)))
+    Ok(crate::respond::page(ListResponse::from_page(page, view)))
 }
 
 /// 查看联络站 · Get a station
@@ -659,7 +659,9 @@ pub async fn list_reception_days(
         .reception_days(station.id, filter.0.from, filter.0.to)
         .await?;
     let items: Vec<ReceptionDayResponse> = days.into_iter().map(Into::into).collect();
-    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+    Ok(crate::respond::page(ListResponse::from_vec(
+        items, &page.0,
+    )?))
 }
 
 /// 查看接待日 · Get a reception day
@@ -694,23 +696,23 @@ pub async fn get_reception_day(
     ))
 }
 
-/// What happened at a reception day.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
 /// 接待日的接待情况。
 ///
+/// What happened at a reception day.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"people_received": 12, "matters": ["小区停车难", "加装电梯补贴"]}))]
 pub struct RecordReceptionRequest {
-    #[validate(range(min = 0, max = 10000))]
-    #[schema(minimum = 0, maximum = 10000)]
     /// 接待群众人数，0 至 10000。
     ///
     /// The number of people received, 0 to 10,000.
+    #[validate(range(min = 0, max = 10000))]
+    #[schema(minimum = 0, maximum = 10000)]
     pub people_received: i32,
-    /// The matters raised, one line each.
-    #[serde(default)]
     /// 群众反映的事项，每项一条；可不填。
     ///
+    /// The matters raised, one line each.
+    #[serde(default)]
     #[validate(length(max = 100))]
     #[schema(max_items = 100)]
     pub matters: Vec<Text<500>>,

@@ -294,7 +294,10 @@ pub async fn list_units(
             .filter(|q| !renda_domain::text::is_blank(q)),
     };
     let page = state.store.list_units(&f, &page.0.options()?).await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, UnitResponse::from)))
+    Ok(crate::respond::page(ListResponse::from_page(
+        page,
+        UnitResponse::from,
+    )))
 }
 
 /// 查看承办单位 · Get a unit

@@ -535,7 +535,10 @@ pub async fn list_users(
             .filter(|q| !renda_domain::text::is_blank(q)),
     };
     let page = state.store.list_users(&f, &page.0.options()?).await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, UserResponse::from)))
+    Ok(crate::respond::page(ListResponse::from_page(
+        page,
+        UserResponse::from,
+    )))
 }
 
 /// 查看账号 · Get an account

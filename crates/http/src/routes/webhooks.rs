@@ -601,7 +601,10 @@ pub async fn list_webhooks(
         .store
         .list_subscriptions(filter, &page.0.options()?)
         .await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, WebhookResponse::from)))
+    Ok(crate::respond::page(ListResponse::from_page(
+        page,
+        WebhookResponse::from,
+    )))
 }
 
 /// 查看订阅 · Get a webhook subscription
@@ -825,7 +828,10 @@ pub async fn list_deliveries(
         .store
         .list_deliveries(s.id, filter.0.status, &page.0.options()?)
         .await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, DeliveryResponse::from)))
+    Ok(crate::respond::page(ListResponse::from_page(
+        page,
+        DeliveryResponse::from,
+    )))
 }
 
 /// 重放投递 · Replay deliveries

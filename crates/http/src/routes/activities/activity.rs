@@ -280,7 +280,7 @@ pub async fn list_activities(
         q: p.q.filter(|q| !renda_domain::text::is_blank(q)),
     };
     let page = state.store.list_activities(&f, &page.0.options()?).await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, view)))
+    Ok(crate::respond::page(ListResponse::from_page(page, view)))
 }
 
 /// 查看履职活动 · Get an activity

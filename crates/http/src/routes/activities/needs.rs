@@ -195,7 +195,9 @@ pub async fn list_needs(
         activity_id: p.activity_id,
     };
     let page = state.store.list_needs(&f, &page.0.options()?).await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |n| need_view(n, &caller))))
+    Ok(crate::respond::page(ListResponse::from_page(page, |n| {
+        need_view(n, &caller)
+    })))
 }
 
 /// Loads a need and asks the permission module about `action`.
@@ -242,22 +244,22 @@ pub async fn get_need(
     Ok(respond::resource(&req, version, &need_view(n, &caller)))
 }
 
-/// What a need is matched to: an activity, a deputy, or both.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
 /// 需求对接的对象：一项活动、一位代表或两者，至少给出其一；替换原有对接。
 ///
+/// What a need is matched to: an activity, a deputy, or both.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11"}))]
 pub struct MatchNeedRequest {
-    pub activity_id: Option<Uuid>,
-    pub deputy_id: Option<Uuid>,
     /// 对接的履职活动；不对接活动时不填。
     ///
     /// The activity to match it to; absent for none.
-}
+    pub activity_id: Option<Uuid>,
     /// 对接的代表；不对接代表时不填。
     ///
     /// The deputy to match it to; absent for none.
+    pub deputy_id: Option<Uuid>,
+}
 
 /// 对接需求 · Match a need
 ///
@@ -322,18 +324,18 @@ pub async fn match_need(
     }
 }
 
-/// How a need was met.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
 /// 需求如何得到满足。
 ///
+/// How a need was met.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"note": "已组织政策宣讲，企业完成申报"}))]
 pub struct CloseNeedRequest {
-    pub note: Text<2000>,
-}
     /// 办结说明，最多 2000 字。
     ///
     /// How the need was met, up to 2,000 characters.
+    pub note: Text<2000>,
+}
 
 /// 办结需求 · Close a need as met
 ///

@@ -76,7 +76,7 @@ pub async fn list_deputies(
     let page = state.store.list_deputies(&f, &page.0.options()?).await?;
     let ids: Vec<Uuid> = page.live().map(|x| x.id).collect();
     let mut stations = state.store.stations_of_deputies(&ids).await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |d| {
+    Ok(crate::respond::page(ListResponse::from_page(page, |d| {
         let st = stations.remove(&d.id).unwrap_or_default();
         view(d, &caller, st, false)
     })))

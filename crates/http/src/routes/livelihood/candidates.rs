@@ -219,38 +219,40 @@ pub async fn list_candidates(
         .into_iter()
         .map(Into::into)
         .collect();
-    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+    Ok(crate::respond::page(ListResponse::from_vec(
+        items, &page.0,
+    )?))
 }
 
-/// A project's standing: its latest progress and its ratings.
-#[derive(Debug, Serialize, ToSchema)]
 /// 项目现状：最新进展和评议结果。
 ///
+/// A project's standing: its latest progress and its ratings.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ProjectStanding {
-    /// The latest reported percentage.
-    pub percent: Option<i32>,
     /// 最近一次报告的完成百分比（0–100）；尚无进展报告时为 null。
     ///
-    pub ratings: Tally,
-}
+    /// The latest reported percentage.
+    pub percent: Option<i32>,
     /// 代表评议结果：满意、基本满意、不满意各多少票。
     ///
     /// The deputies' ratings: how many satisfied, basically satisfied and
     /// unsatisfied.
+    pub ratings: Tally,
+}
 
-/// A candidate, and for a project its standing.
-#[derive(Debug, Serialize, ToSchema)]
 /// 候选项目；确定为项目的，附带其现状。
 ///
+/// A candidate, and for a project its standing.
+#[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef1", "round_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef0", "title": "城区老旧小区加装电梯", "description": "为30个老旧小区加装电梯", "estimated_budget": 30000000, "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80", "source": "public", "status": "adopted", "review_reason": "群众呼声高，资金可落实", "approvals": 96, "against": 4, "abstentions": 20, "created_at": "2026-11-27T08:00:00Z", "updated_at": "2026-11-27T08:00:00Z", "project": {"percent": 60, "ratings": {"satisfied": 80, "basically_satisfied": 30, "unsatisfied": 10}}}))]
 pub struct CandidateDetail {
     #[serde(flatten)]
     pub candidate: CandidateResponse,
-    pub project: Option<ProjectStanding>,
-}
     /// 项目现状；未确定为项目时为 null。
     ///
     /// The project's standing; null unless adopted.
+    pub project: Option<ProjectStanding>,
+}
 
 /// 查看候选项目 · Get a candidate
 ///
@@ -296,25 +298,25 @@ pub async fn get_candidate(
     }))
 }
 
-/// The office's decision on a candidate.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
 /// 人大办对候选项目的初审决定。
 ///
+/// The office's decision on a candidate.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"shortlist": true, "reason": "群众呼声高，资金可落实", "unit_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e80"}))]
 pub struct ReviewRequest {
-    pub shortlist: bool,
-    pub reason: Text<2000>,
     /// 是否入围（列入选票）。
     ///
     /// Whether it goes on the ballot.
-    /// The responsible unit (a shortlisted candidate needs one).
+    pub shortlist: bool,
     /// 理由，最多 2000 字。
     ///
     /// The reason, at most 2000 characters.
-    pub unit_id: Option<Uuid>,
+    pub reason: Text<2000>,
     /// 责任单位 ID；入围的候选项目须有责任单位。
     ///
+    /// The responsible unit (a shortlisted candidate needs one).
+    pub unit_id: Option<Uuid>,
 }
 
 /// 初审候选项目 · Review a candidate

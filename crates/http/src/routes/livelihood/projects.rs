@@ -163,32 +163,34 @@ pub async fn list_progress(
         .into_iter()
         .map(Into::into)
         .collect();
-    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+    Ok(crate::respond::page(ListResponse::from_vec(
+        items, &page.0,
+    )?))
 }
 
-/// A deputy's comment.
-#[derive(Debug, Serialize, ToSchema)]
 /// 代表对项目的意见。
 ///
+/// A deputy's comment.
+#[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef2", "deputy_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4e11", "content": "建议优先安排老年人比例高的小区", "created_at": "2026-11-27T08:00:00Z"}))]
 pub struct CommentView {
-    pub id: Uuid,
-    pub deputy_id: Uuid,
     /// 意见 ID。
     ///
     /// The comment's id.
-    pub content: String,
+    pub id: Uuid,
     /// 发表意见的代表 ID。
     ///
     /// The deputy who commented.
-    pub created_at: DateTime<Utc>,
+    pub deputy_id: Uuid,
     /// 意见内容。
     ///
     /// The comment.
-}
+    pub content: String,
     /// 发表时间（UTC）。
     ///
     /// When it was made.
+    pub created_at: DateTime<Utc>,
+}
 
 impl Keyed for CommentView {
     fn key(&self) -> (Uuid, DateTime<Utc>) {
@@ -207,18 +209,18 @@ impl From<Comment> for CommentView {
     }
 }
 
-/// A comment to add.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
 /// 要发表的意见。
 ///
+/// A comment to add.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"content": "建议优先安排老年人比例高的小区"}))]
 pub struct CommentRequest {
-    pub content: Text<2000>,
-}
     /// 意见内容，最多 2000 字。
     ///
     /// The comment, at most 2000 characters.
+    pub content: Text<2000>,
+}
 
 /// 评论项目 · Comment on a project
 ///
@@ -295,43 +297,45 @@ pub async fn list_comments(
         .into_iter()
         .map(Into::into)
         .collect();
-    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+    Ok(crate::respond::page(ListResponse::from_vec(
+        items, &page.0,
+    )?))
 }
 
+/// 对项目的评议。
+///
 /// A rating of a project.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"choice": "satisfied"}))]
-/// 对项目的评议。
-///
 pub struct RatingRequest {
-    pub choice: Rating,
-}
-
-/// The caller's recorded rating.
     /// 评议：`satisfied` 满意、`basically_satisfied` 基本满意、`unsatisfied` 不满意。
     ///
     /// The rating: `satisfied`, `basically_satisfied` or `unsatisfied`.
+    pub choice: Rating,
+}
+
+/// 调用者本人已作的评议。
+///
+/// The caller's recorded rating.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"project_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4ef1", "choice": "satisfied", "rated_at": "2026-11-27T08:00:00Z"}))]
 pub struct RatingView {
-/// 调用者本人已作的评议。
-///
-    pub project_id: Uuid,
-    pub choice: Rating,
-    pub rated_at: DateTime<Utc>,
-}
     /// 项目（即候选项目）ID。
     ///
     /// The project's (candidate's) id.
-
+    pub project_id: Uuid,
     /// 评议结果。
     ///
     /// The rating.
-/// 评议项目 · Rate a project
+    pub choice: Rating,
     /// 评议时间（UTC）。
     ///
     /// When it was given.
+    pub rated_at: DateTime<Utc>,
+}
+
+/// 评议项目 · Rate a project
 ///
 /// 在评议阶段，本轮所属人大的代表对项目评议打分，只能一次；该评议计入代表的履职记录。
 ///

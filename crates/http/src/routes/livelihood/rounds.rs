@@ -229,7 +229,7 @@ pub async fn list_rounds(
             counts.insert(r.id, state.store.ballots_cast(r.id).await?);
         }
     }
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |r| {
+    Ok(crate::respond::page(ListResponse::from_page(page, |r| {
         let cast = counts.get(&r.id).copied().unwrap_or(0);
         response(r, cast)
     })))

@@ -282,5 +282,7 @@ pub async fn round_timeline(
 ) -> ApiResult<HttpResponse> {
     let r = state.store.get_round(id.into_inner()).await?;
     let items: Vec<RoundTimelineItem> = state.store.round_timeline(r.id).await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+    Ok(crate::respond::page(ListResponse::from_vec(
+        items, &page.0,
+    )?))
 }

@@ -262,91 +262,93 @@ pub async fn list_voters(
             }),
         })
         .collect();
-    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+    Ok(crate::respond::page(ListResponse::from_vec(
+        items, &page.0,
+    )?))
 }
 
-/// One candidate's result.
-#[derive(Debug, Serialize, ToSchema)]
 /// 一个候选项目的得票结果。
 ///
+/// One candidate's result.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CandidateResult {
-    pub candidate_id: Uuid,
-    pub title: String,
     /// 候选项目 ID。
     ///
     /// The candidate's id.
-    pub approvals: u32,
+    pub candidate_id: Uuid,
     /// 项目名称。
     ///
     /// The candidate's title.
-    pub against: u32,
+    pub title: String,
     /// 赞成票数。
     ///
     /// Votes for.
-    pub abstentions: u32,
+    pub approvals: u32,
     /// 反对票数。
     ///
     /// Votes against.
-    /// Approved by a majority: more than half of the ballots cast, or of
+    pub against: u32,
     /// 弃权票数（含未标记的）。
     ///
     /// Abstentions, unmarked included.
-    /// the serving deputies when the round counts on the membership.
+    pub abstentions: u32,
     /// 赞成票是否过半数：超过已投选票的一半，或按全体代表计算时超过在任代表的一半。
     ///
+    /// Approved by a majority: more than half of the ballots cast, or of
+    /// the serving deputies when the round counts on the membership.
     pub majority: bool,
-    pub adopted: bool,
-}
     /// 是否确定为项目（含经末位同票决定确定的）。
     ///
     /// Whether it is adopted, by the vote or a tie-break.
+    pub adopted: bool,
+}
 
-/// The vote's result, computed afresh from the stored ballots.
-#[derive(Debug, Serialize, ToSchema)]
 /// 票决结果，每次根据已存储的选票重新计算。
 ///
+/// The vote's result, computed afresh from the stored ballots.
+#[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "round_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f00", "seats": 2, "ballots_cast": 3, "voting_members": 5, "majority": "cast",
     "candidates": [{"candidate_id": "01936d3e-8a4b-7c2d-9e1f-0a1b2c3d4f10", "title": "加装电梯", "approvals": 3, "against": 0, "abstentions": 0, "majority": true, "adopted": true}],
     "tied": [], "open_seats": 0, "tie_break": null
 }))]
 pub struct ResultsResponse {
-    pub round_id: Uuid,
-    pub seats: u32,
     /// 票决轮次 ID。
     ///
     /// The round's id.
-    pub ballots_cast: u32,
+    pub round_id: Uuid,
     /// 本轮确定的项目数。
     ///
     /// How many projects the vote adopts.
-    /// The serving deputies of the round's congress when the vote closed.
+    pub seats: u32,
     /// 已投选票数。
     ///
     /// Ballots cast.
-    pub voting_members: Option<u32>,
+    pub ballots_cast: u32,
     /// 投票结束时该人大的在任代表数。
+    ///
+    /// The serving deputies of the round's congress when the vote closed.
+    pub voting_members: Option<u32>,
+    /// 过半数的计算基数：`cast` 已投选票，或 `membership` 全体在任代表。
     ///
     /// What the majority is counted on.
     pub majority: renda_domain::livelihood::MajorityBase,
-    /// 过半数的计算基数：`cast` 已投选票，或 `membership` 全体在任代表。
+    /// 各入围候选项目的得票，按赞成票从多到少排列。
     ///
     /// By approvals, best first.
     pub candidates: Vec<CandidateResult>,
-    /// 各入围候选项目的得票，按赞成票从多到少排列。
+    /// 在末位同票的候选项目 ID；无同票时为空。
     ///
     /// Candidates tied at the cut-off, if any, and the seats they compete for.
     pub tied: Vec<Uuid>,
-    /// 在末位同票的候选项目 ID；无同票时为空。
-    ///
-    pub open_seats: u32,
-    /// How the office decided the tie.
     /// 同票候选项目争夺的剩余名额；无同票时为 0。
     ///
     /// The seats the tied candidates compete for; 0 without a tie.
-    pub tie_break: Option<String>,
+    pub open_seats: u32,
     /// 人大办对同票的决定（JSON 文本）；没有时为 null。
     ///
+    /// How the office decided the tie.
+    pub tie_break: Option<String>,
 }
 
 /// 票决结果 · Get the vote's result

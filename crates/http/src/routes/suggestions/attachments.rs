@@ -324,7 +324,9 @@ pub async fn list_attachments(
         .into_iter()
         .map(AttachmentView::from)
         .collect();
-    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+    Ok(crate::respond::page(ListResponse::from_vec(
+        items, &page.0,
+    )?))
 }
 
 fn content_disposition(name: &str) -> String {

@@ -182,7 +182,9 @@ pub async fn list_advanced_units(
         .into_iter()
         .map(AdvancedUnitView::from)
         .collect();
-    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+    Ok(crate::respond::page(ListResponse::from_vec(
+        items, &page.0,
+    )?))
 }
 
 /// 评定先进承办单位 · Name an advanced unit

@@ -338,7 +338,10 @@ pub async fn list_assignment_batches(
         .store
         .list_assignment_batches(&page.0.options()?)
         .await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, AssignmentBatchResponse::from)))
+    Ok(crate::respond::page(ListResponse::from_page(
+        page,
+        AssignmentBatchResponse::from,
+    )))
 }
 
 /// 查看交办批次 · Get a batch

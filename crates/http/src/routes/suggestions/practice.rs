@@ -205,7 +205,9 @@ pub async fn list_consultations(
     )
     .await?;
     let items = state.store.suggestion_consultations(s.id).await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+    Ok(crate::respond::page(ListResponse::from_vec(
+        items, &page.0,
+    )?))
 }
 
 /// 查看面商记录 · Get a consultation
@@ -360,5 +362,7 @@ pub async fn list_instructions(
     )
     .await?;
     let items = state.store.suggestion_instructions(s.id).await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+    Ok(crate::respond::page(ListResponse::from_vec(
+        items, &page.0,
+    )?))
 }

@@ -69,7 +69,7 @@ pub async fn list_suggestions(
         .store
         .list_suggestions(&vis, &f, &page.0.options()?)
         .await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |s| {
+    Ok(crate::respond::page(ListResponse::from_page(page, |s| {
         view_for(&state, s, &caller)
     })))
 }
@@ -203,7 +203,7 @@ pub async fn list_suggestion_summaries(
         .store
         .list_suggestions(&vis, &f, &page.0.options()?)
         .await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |s| {
+    Ok(crate::respond::page(ListResponse::from_page(page, |s| {
         SuggestionSummary::from(view_for(&state, s, &caller))
     })))
 }

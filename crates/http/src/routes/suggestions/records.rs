@@ -241,7 +241,7 @@ macro_rules! sub_list {
             let $st: &AppState = &state;
             let $id = s.id;
             let items: Vec<$item> = $load.await?.into_iter().map(<$item>::from).collect();
-            Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+            Ok(crate::respond::page(ListResponse::from_vec(items, &page.0)?))
         }
     };
 }

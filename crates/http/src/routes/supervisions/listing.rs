@@ -59,7 +59,7 @@ pub async fn list_supervisions(
         .store
         .overdue_supervisions(&ids, today, unit_scope)
         .await?;
-    Ok(HttpResponse::Ok().json(ListResponse::from_page(page, |s| {
+    Ok(crate::respond::page(ListResponse::from_page(page, |s| {
         let o = overdue.contains(&s.id);
         view(s, o)
     })))

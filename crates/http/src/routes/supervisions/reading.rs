@@ -79,7 +79,7 @@ macro_rules! sub_collection {
             page: QueryParams<WholeListParams>,
         ) -> ApiResult<HttpResponse> {
             let items = read_sub(&state, &caller, id.into_inner(), $access, $loader).await?;
-            Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+            Ok(crate::respond::page(ListResponse::from_vec(items, &page.0)?))
         }
 
         #[utoipa::path(
@@ -288,5 +288,7 @@ pub async fn list_evaluations(
         .into_iter()
         .map(Into::into)
         .collect();
-    Ok(HttpResponse::Ok().json(ListResponse::from_vec(items, &page.0)?))
+    Ok(crate::respond::page(ListResponse::from_vec(
+        items, &page.0,
+    )?))
 }
