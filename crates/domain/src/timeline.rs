@@ -141,32 +141,62 @@ mod schema {
     impl<S: Phase + ToSchema> PartialSchema for Entry<S> {
         #[allow(deprecated)]
         fn schema() -> RefOr<Schema> {
-            let state = || {
+            let state = |text: &'static str| {
                 OneOfBuilder::new()
                     .item(ObjectBuilder::new().schema_type(Type::Null))
                     .item(Ref::from_schema_name(S::name()))
+                    .description(Some(text))
             };
             ObjectBuilder::new()
                 .description(Some(S::DESCRIPTION))
-                .property("id", string(Some(KnownFormat::Uuid), false))
+                .property(
+                    "id",
+                    string(Some(KnownFormat::Uuid), false)
+                        .description(Some("这一步的标识。\n\nThe step's id.")),
+                )
                 .required("id")
-                .property("occurred_at", string(Some(KnownFormat::DateTime), false))
+                .property(
+                    "occurred_at",
+                    string(Some(KnownFormat::DateTime), false)
+                        .description(Some("发生时间。\n\nWhen it happened.")),
+                )
                 .required("occurred_at")
-                .property("actor_id", string(Some(KnownFormat::Uuid), true))
-                .property("actor_name", string(None, true))
+                .property(
+                    "actor_id",
+                    string(Some(KnownFormat::Uuid), true).description(Some(
+                        "操作人的账号标识；系统自动完成时为 null。\n\nThe account that took the step; null when the system did.",
+                    )),
+                )
+                .property(
+                    "actor_name",
+                    string(None, true).description(Some(
+                        "操作人的显示名称。\n\nThe display name of who took the step.",
+                    )),
+                )
                 .property(
                     "action",
                     string(None, false).description(Some(
-                        "What happened: `created`, `submitted`, `assigned`, `rectification_started`, `voting_closed`, ...",
+                        "发生了什么：`created`、`submitted`、`assigned`、`rectification_started`、`voting_closed` 等。\n\n\
+What happened: `created`, `submitted`, `assigned`, `rectification_started`, `voting_closed`, ...",
                     )),
                 )
                 .required("action")
-                .property(S::FROM, state())
-                .property(S::TO, state())
+                .property(
+                    S::FROM,
+                    state("这一步之前的状态；不改变状态的步骤为 null。\n\nThe state before the step; null for a step that changes none."),
+                )
+                .property(
+                    S::TO,
+                    state("这一步之后的状态；不改变状态的步骤为 null。\n\nThe state after the step; null for a step that changes none."),
+                )
                 // Any JSON value, or null: the step's particulars.
                 .property(
                     "detail",
-                    ObjectBuilder::new().schema_type(SchemaType::AnyValue),
+                    ObjectBuilder::new()
+                        .schema_type(SchemaType::AnyValue)
+                        .description(Some(
+                            "这一步的详情（任意 JSON，或 null），如交办的单位与期限。\n\nThe step's particulars (any JSON, or null), such as the units and deadline of an assignment.",
+                        )),
                 )
                 // `example`, as the derived schemas of the document carry it.
                 .example(serde_json::from_str(S::EXAMPLE).ok())

@@ -451,9 +451,10 @@ fn webhook_event_schema() -> Value {
                 "description": "`<对象>.<动作>` · `<object>.<action>`",
                 "examples": ["suggestion.replied"]
             },
-            "occurred_at": { "type": "string", "format": "date-time" },
+            "occurred_at": { "type": "string", "format": "date-time", "description": "发生时间 · When it happened" },
             "object": {
                 "type": "object",
+                "description": "事件所涉对象：类型、标识与该对象事件的序号 · The object the event is about: its kind, id and the event's place among its events",
                 "required": ["type", "id", "seq"],
                 "properties": {
                     "type": { "type": "string", "enum": objects },
