@@ -417,3 +417,25 @@ async fn formulas_behind_full_width_signs_or_invisible_characters_are_defused() 
         }
     }
 }
+
+/// A date Excel cannot hold (before 1900) is written as text: the export
+/// does not fail for one typing slip.
+#[tokio::test]
+async fn a_date_before_1900_does_not_fail_the_workbook() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    app.create_deputy(
+        &staff,
+        json!({"name": "王早年", "birth_date": "1899-12-31"}),
+    )
+    .await;
+    let (header, rows) = xlsx(
+        &app,
+        "/api/v1/deputies/export.xlsx?unmask=true",
+        Some(&staff),
+    )
+    .await;
+    let col = header.iter().position(|h| h == "出生日期").unwrap();
+    let row = rows.iter().find(|r| r[0] == "王早年").unwrap();
+    assert_eq!(row[col], "1899-12-31");
+}

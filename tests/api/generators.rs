@@ -354,3 +354,36 @@ fn answers_parameters_and_headers_are_described_in_chinese() {
     }
     assert!(bad.is_empty(), "{} texts: {bad:#?}", bad.len());
 }
+
+/// A closed set of values is an `enum`, never a pattern listing them.
+#[test]
+fn closed_sets_are_enumerations() {
+    let doc = doc();
+    fn walk(v: &Value, at: &str, bad: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(p) = m.get("pattern").and_then(Value::as_str)
+                    && p.starts_with("^(")
+                    && p.ends_with(")$")
+                    && p[2..p.len() - 2]
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'|')
+                {
+                    bad.push(format!("{at}: {p}"));
+                }
+                for (k, x) in m {
+                    walk(x, &format!("{at}/{k}"), bad);
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| walk(x, at, bad)),
+            _ => {}
+        }
+    }
+    let mut bad = Vec::new();
+    walk(&doc, "", &mut bad);
+    assert!(bad.is_empty(), "{bad:#?}");
+    assert_eq!(
+        doc["components"]["schemas"]["PasswordResetResponse"]["properties"]["status"]["enum"],
+        json!(["pending", "confirmed", "cancelled", "expired"])
+    );
+}

@@ -404,3 +404,39 @@ fn every_answer_body_has_a_fitting_example() {
     assert!(checked > 100);
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// Paths that moved to end an ambiguity answer with a permanent redirect
+/// to where they went, so clients written against them keep working.
+#[tokio::test]
+async fn moved_paths_redirect_to_their_new_place() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for (old, new) in [
+        (
+            "/api/v1/constituent-opinions/receipt/7KQM-3HXP-W9TD-R2VB",
+            "/api/v1/constituent-opinion-receipts/7KQM-3HXP-W9TD-R2VB",
+        ),
+        (
+            "/api/v1/suggestions/handling-report/2026.xlsx",
+            "/api/v1/suggestions/handling-report.xlsx?year=2026",
+        ),
+    ] {
+        let r = client.get(app.url(old)).send().await.unwrap();
+        assert_eq!(r.status(), 308, "{old}");
+        assert_eq!(r.headers()["location"], new, "{old}");
+    }
+    // Nothing a client sends changes the redirect's shape.
+    let r = client
+        .get(app.url("/api/v1/suggestions/handling-report/2026%3Fx.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with("/api/v1/suggestions/handling-report.xlsx?year=2026%3Fx"),
+        "{location}"
+    );
+}

@@ -67,8 +67,11 @@ fn worth_compressing(headers: &header::HeaderMap, size: BodySize) -> bool {
         BodySize::Sized(n) => n >= MIN_SIZE,
         BodySize::Stream => true,
     };
+    // A file served in ranges keeps one representation: its parts and
+    // its ETag must agree with the whole a client resumes.
     big && !headers.contains_key(header::CONTENT_ENCODING)
         && !headers.contains_key(header::CONTENT_RANGE)
+        && !headers.contains_key(header::ACCEPT_RANGES)
         && headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())

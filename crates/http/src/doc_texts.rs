@@ -922,7 +922,10 @@ pub(crate) const DOC_TEXTS: &[(&str, &str)] = &[
         "The parent (`station_parent_gone`) or a deputy listed (`deputy_gone`) was deleted meanwhile",
         "上级站点（`station_parent_gone`）或所列的某位代表（`deputy_gone`）在此期间已被删除",
     ),
-    ("The part asked for", "所请求的部分"),
+    (
+        "The part asked for, of the file's own type",
+        "所请求的部分，类型同文件本身",
+    ),
     ("The password breaks the policy", "密码不符合安全策略"),
     (
         "The plan year (this year if absent).",

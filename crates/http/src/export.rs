@@ -318,13 +318,20 @@ async fn xlsx<S: RowSource>(table: Table, mut source: S) -> ApiResult<HttpRespon
     let percent = Format::new().set_num_format("0.0%");
     let day = Format::new().set_num_format("yyyy-mm-dd");
     let minute = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+    // Excel holds the years 1900 to 9999, and counts the days before
+    // March 1900 with a day too many (it takes 1900 for a leap year); a
+    // date outside that (a typing slip in a birth date) is written as
+    // text rather than failing the export or showing the wrong day.
     let excel_time = |t: chrono::NaiveDateTime| {
         use chrono::{Datelike, Timelike};
-        let year = u16::try_from(t.year()).map_err(|_| ApiError::internal())?;
+        if (t.year(), t.month()) < (1900, 3) {
+            return None;
+        }
+        let year = u16::try_from(t.year()).ok()?;
         #[allow(clippy::cast_possible_truncation)] // month, day, hour, minute fit
         ExcelDateTime::from_ymd(year, t.month() as u8, t.day() as u8)
             .and_then(|d| d.and_hms(t.hour() as u16, t.minute() as u8, t.second()))
-            .map_err(xlsx_error)
+            .ok()
     };
     {
         let sheet = workbook
@@ -361,22 +368,24 @@ async fn xlsx<S: RowSource>(table: Table, mut source: S) -> ApiResult<HttpRespon
                         Cell::Rate(Some(r)) => sheet
                             .write_number_with_format(row, col, *r, &percent)
                             .map(|_| ()),
-                        Cell::Date(Some(d)) => sheet
-                            .write_datetime_with_format(
-                                row,
-                                col,
-                                &excel_time(d.and_time(chrono::NaiveTime::MIN))?,
-                                &day,
-                            )
-                            .map(|_| ()),
-                        Cell::Time(Some(t)) => sheet
-                            .write_datetime_with_format(
-                                row,
-                                col,
-                                &excel_time(china_time(*t))?,
-                                &minute,
-                            )
-                            .map(|_| ()),
+                        Cell::Date(Some(d)) => match excel_time(d.and_time(chrono::NaiveTime::MIN))
+                        {
+                            Some(x) => sheet.write_datetime_with_format(row, col, &x, &day),
+                            None => sheet.write_string(row, col, d.format("%Y-%m-%d").to_string()),
+                        }
+                        .map(|_| ()),
+                        Cell::Time(Some(t)) => {
+                            let local = china_time(*t);
+                            match excel_time(local) {
+                                Some(x) => sheet.write_datetime_with_format(row, col, &x, &minute),
+                                None => sheet.write_string(
+                                    row,
+                                    col,
+                                    local.format("%Y-%m-%d %H:%M:%S").to_string(),
+                                ),
+                            }
+                            .map(|_| ())
+                        }
                         Cell::Rate(None) | Cell::Date(None) | Cell::Time(None) => Ok(()),
                     }
                     .map_err(xlsx_error)?;

@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 /// Applies every pass, in order.
 pub(crate) fn finish(doc: &mut Value) {
     list_items(doc);
+    closed_sets(doc);
     enum_labels(doc);
     chinese_texts(doc);
     binary_bodies(doc);
@@ -112,6 +113,40 @@ An item of a list: the object itself, or when synchronising the tombstone of a d
             "description": "恒为 `true`。\n\nAlways `true`.",
         });
     }
+}
+
+/// A string field declared with a pattern that lists its values
+/// (`^(pending|confirmed)$`) is a closed set: it becomes an `enum`, which
+/// generators turn into a type of their own.
+fn closed_sets(doc: &mut Value) {
+    fn values(pattern: &str) -> Option<Vec<Value>> {
+        let inner = pattern.strip_prefix("^(")?.strip_suffix(")$")?;
+        let words: Vec<&str> = inner.split('|').collect();
+        let plain =
+            |w: &&str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+        (words.len() > 1 && words.iter().all(plain)).then(|| {
+            words
+                .into_iter()
+                .map(|w| Value::String(w.to_owned()))
+                .collect()
+        })
+    }
+    fn walk(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                if m.get("type") == Some(&json!("string"))
+                    && let Some(list) = m.get("pattern").and_then(Value::as_str).and_then(values)
+                {
+                    m.remove("pattern");
+                    m.insert("enum".into(), Value::Array(list));
+                }
+                m.values_mut().for_each(walk);
+            }
+            Value::Array(a) => a.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(doc);
 }
 
 /// Each value of an enumeration gets its label, Chinese then English, as

@@ -50,6 +50,44 @@ pub(crate) fn idempotency_exempt(path: &str) -> bool {
         || path == "/api/v1/deputies/import"
 }
 
+/// A request's path as the log shows it: a receipt code is a secret,
+/// however the path spells it (`%2D` for `-`, upper case, the old
+/// `/constituent-opinions/receipt/` form), and is replaced by `***`.
+fn redacted_path(raw: &str) -> String {
+    let decoded = percent_decoded(raw).to_ascii_lowercase();
+    for marker in ["/constituent-opinion-receipts/", "/receipt/"] {
+        if let Some(at) = decoded.find(marker) {
+            return format!("{}***", &decoded[..at + marker.len()]);
+        }
+    }
+    raw.to_owned()
+}
+
+/// `%XX` escapes decoded (invalid ones and non-UTF-8 bytes kept as they
+/// are shown).
+fn percent_decoded(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                b.get(i + 1).copied().and_then(hex),
+                b.get(i + 2).copied().and_then(hex),
+            )
+        {
+            #[allow(clippy::cast_possible_truncation)] // two hex digits
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Gives every request an id (the client's `X-Request-Id` when it is a
 /// sane token), logs it on every line of the request's span, and adds the
 /// security headers to every response.
@@ -73,12 +111,7 @@ pub async fn request_context(
     let method = req.method().clone();
     // The path only: query strings may carry search terms about people.
     // Receipt codes are secrets and stay out of the log.
-    const RECEIPTS: &str = "/api/v1/constituent-opinion-receipts/";
-    let path = if req.path().starts_with(RECEIPTS) {
-        format!("{RECEIPTS}***")
-    } else {
-        req.path().to_owned()
-    };
+    let path = redacted_path(req.path());
     let is_api = path.starts_with("/api/") || path == "/healthz" || path == "/readyz";
     let events = req
         .app_data::<actix_web::web::Data<crate::AppState>>()
@@ -531,6 +564,28 @@ mod tests {
         let c: serde_json::Value =
             serde_json::from_str(r#"{"a":"乙","b":[1,{"x":1,"y":2}]}"#).unwrap_or_default();
         assert_ne!(canonical_json(&a), canonical_json(&c));
+    }
+
+    #[test]
+    fn receipt_codes_stay_out_of_the_log_however_the_path_spells_them() {
+        for path in [
+            "/api/v1/constituent-opinion-receipts/7KQM-3HXP-W9TD-R2VB",
+            "/api/v1/constituent-opinion%2Dreceipts/7KQM-3HXP-W9TD-R2VB",
+            "/api/v1/Constituent-Opinion-Receipts/7KQM-3HXP-W9TD-R2VB",
+            "/api/v1/constituent-opinions/receipt/7KQM-3HXP-W9TD-R2VB",
+            "/api/v1/constituent-opinions/%72eceipt/7KQM-3HXP-W9TD-R2VB",
+        ] {
+            let shown = redacted_path(path);
+            assert!(
+                !shown.contains("7KQM") && !shown.contains("7kqm"),
+                "{shown}"
+            );
+            assert!(shown.ends_with("***"), "{shown}");
+        }
+        assert_eq!(
+            redacted_path("/api/v1/suggestions/%zz"),
+            "/api/v1/suggestions/%zz"
+        );
     }
 
     #[test]

@@ -65,12 +65,17 @@ pub struct ListParams {
     #[validate(range(min = 0))]
     pub after: Option<i64>,
     /// 排序：`created`（默认，按创建先早后晚；带 `modified_since` 时为 `updated`）、`-created`
-    /// （最新在前）、`updated` 或 `-updated`（最近修改在前）。任何顺序下分页都不重不漏。不能与
-    /// `after` 同用（同步按提交顺序）；带 `modified_since` 时只能用 `updated`。
+    /// （最新在前）、`updated` 或 `-updated`（最近修改在前）。按创建排序时分页不重不漏；按修改排序时，
+    /// 翻页期间被修改的对象在 `updated` 下会在后面再出现一次，在 `-updated` 下会移到最前而不在后续页
+    /// 出现（从第一页重新读取即可看到）。不能与 `after` 同用（同步按提交顺序）；带 `modified_since`
+    /// 时只能用 `updated`。
     ///
     /// The order: `created` (the default; with `modified_since`, `updated`),
     /// `-created` (newest first), `updated` or `-updated` (last changed
-    /// first). Paging stays exact in any order. Not with `after` (commit
+    /// first). By creation, paging is exact. By change, an object changed
+    /// while a client pages comes again further on with `updated`, and with
+    /// `-updated` moves to the top, out of the pages still to come (read
+    /// from the first page again to see it). Not with `after` (commit
     /// order); with `modified_since`, `updated` only.
     pub sort: Option<ListSort>,
 }
@@ -97,11 +102,13 @@ pub struct WholeListParams {
     /// Accepted for symmetry with the other lists: these records are never
     /// deleted.
     pub include_deleted: Option<bool>,
-    /// 排序：`created`（默认）、`-created`（最新在前）、`updated` 或 `-updated`；带
-    /// `modified_since` 时只能用 `updated`。
+    /// 排序：`created`（默认）、`-created`（最新在前）、`updated` 或 `-updated`（按修改排序时，
+    /// 翻页期间被修改的对象可能重复或移到最前）；带 `modified_since` 时只能用 `updated`。
     ///
     /// The order: `created` (the default), `-created` (newest first),
-    /// `updated` or `-updated`; with `modified_since`, `updated` only.
+    /// `updated` or `-updated` (by change, an object changed while paging
+    /// may come again or move to the top); with `modified_since`,
+    /// `updated` only.
     pub sort: Option<ListSort>,
 }
 

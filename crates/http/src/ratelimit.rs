@@ -61,8 +61,10 @@ struct Shared {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Quota {
     pub limit: u32,
-    /// Requests left in this window. Across instances, the shares other
-    /// instances hold count as spent: never more than is left.
+    /// Requests left in this window, as this instance knows it: across
+    /// instances, the shares the others hold count as spent, and what they
+    /// spent since this instance last asked the database is not seen, so
+    /// it is an estimate; the limit itself is enforced exactly.
     pub remaining: u32,
     /// Until the window starts again.
     pub reset: Duration,
@@ -85,7 +87,8 @@ impl Quota {
             ),
             (
                 HeaderName::from_static("ratelimit-reset"),
-                self.reset.as_secs().max(1).to_string(),
+                // Rounded up: a client that waits this long is let in.
+                self.reset.as_millis().div_ceil(1000).max(1).to_string(),
             ),
             (
                 HeaderName::from_static("ratelimit-policy"),
@@ -158,7 +161,7 @@ impl RateLimiter {
     /// `RateLimit-*` headers (`Limit`, `Remaining: 0`, `Reset`, `Policy`).
     pub fn refusal(&self, wait: Duration, msg: crate::error::Msg) -> crate::error::ApiError {
         use actix_web::http::header::RETRY_AFTER;
-        let secs = wait.as_secs().max(1);
+        let secs = wait.as_millis().div_ceil(1000).max(1);
         let quota = Quota {
             limit: self.limit,
             remaining: 0,
@@ -197,7 +200,7 @@ impl RateLimiter {
     fn quota(&self, remaining: u32, reset: Duration) -> Quota {
         Quota {
             limit: self.limit,
-            remaining,
+            remaining: remaining.min(self.limit),
             reset,
             window: self.window,
         }
@@ -263,7 +266,9 @@ impl RateLimiter {
                 if slot.count > 0 {
                     slot.count -= 1;
                     let reset = Duration::from_millis(slot.window - now_ms);
-                    return Ok(Ok(self.quota(slot.shared_left + slot.count, reset)));
+                    return Ok(Ok(
+                        self.quota(slot.shared_left.saturating_add(slot.count), reset)
+                    ));
                 }
                 if slot.spent {
                     return Ok(Err(Duration::from_millis(slot.window - now_ms)));
@@ -291,6 +296,10 @@ impl RateLimiter {
             shared_left: 0,
             spent: false,
         });
+        // Shares still held from a window that has ended are spent with it.
+        if slot.window != ends {
+            slot.count = 0;
+        }
         slot.window = ends;
         slot.started = now;
         slot.shared_left =
@@ -304,7 +313,9 @@ impl RateLimiter {
         slot.spent = false;
         slot.count += u32::try_from(grant.granted - 1).unwrap_or(0);
         let reset = Duration::from_millis(ends.saturating_sub(now_ms));
-        Ok(Ok(self.quota(slot.shared_left + slot.count, reset)))
+        Ok(Ok(
+            self.quota(slot.shared_left.saturating_add(slot.count), reset)
+        ))
     }
 
     /// Deletes the shared windows that have ended, at most once a minute

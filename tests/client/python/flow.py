@@ -152,7 +152,11 @@ def main():
         flow(base)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     shutil.rmtree(work, ignore_errors=True)
     print("the generated Python client ran the flow")
 

@@ -32,6 +32,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every handler under `/api/v1`.
 pub fn api(cfg: &mut ServiceConfig) {
+    moved(cfg);
     auth::configure(cfg);
     me::configure(cfg);
     inbox::configure(cfg);
@@ -57,4 +58,51 @@ pub fn api(cfg: &mut ServiceConfig) {
     webhooks::configure(cfg);
     audit::configure(cfg);
     security::configure(cfg);
+}
+
+/// Paths that moved, kept as permanent redirects (308, the method kept)
+/// for clients written against them. They are not in the document: the
+/// old paths were ambiguous with their neighbours.
+fn moved(cfg: &mut ServiceConfig) {
+    use actix_web::{HttpResponse, web};
+    fn to(location: String) -> HttpResponse {
+        HttpResponse::PermanentRedirect()
+            .insert_header((actix_web::http::header::LOCATION, location))
+            .finish()
+    }
+    cfg.route(
+        "/constituent-opinions/receipt/{code}",
+        web::get().to(|code: web::Path<String>| async move {
+            to(format!(
+                "/api/v1/constituent-opinion-receipts/{}",
+                urlencoding_segment(&code)
+            ))
+        }),
+    );
+    cfg.route(
+        "/suggestions/handling-report/{year}.{format}",
+        web::get().to(|path: web::Path<(String, String)>| async move {
+            let (year, format) = path.into_inner();
+            to(format!(
+                "/api/v1/suggestions/handling-report.{}?year={}",
+                urlencoding_segment(&format),
+                urlencoding_segment(&year)
+            ))
+        }),
+    );
+}
+
+/// A path segment or query value percent-encoded: only unreserved
+/// characters stay as they are, so nothing a client sent can change the
+/// redirect's shape.
+fn urlencoding_segment(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }

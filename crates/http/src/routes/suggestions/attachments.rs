@@ -242,8 +242,8 @@ pub async fn upload_attachment(
             actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Code::UnsupportedFileType,
             Msg::new(
-                "仅接受 PDF、图片（PNG/JPEG/GIF/WebP）和 Word 文档",
-                "Only PDF, images (PNG/JPEG/GIF/WebP) and Word documents are accepted",
+                "仅接受 PDF、图片（PNG/JPEG/GIF/WebP/HEIC）和 Word 文档",
+                "Only PDF, images (PNG/JPEG/GIF/WebP/HEIC) and Word documents are accepted",
             ),
         ));
     };
@@ -373,9 +373,9 @@ fn content_disposition(name: &str) -> String {
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
             (Vec<u8> = "application/octet-stream"),
         ), headers(("Content-Disposition" = String), ("ETag" = String), ("Accept-Ranges" = String))),
-        (status = 206, description = "The part asked for", content(
+        (status = 206, description = "The part asked for, of the file's own type", content(
             (Vec<u8> = "application/octet-stream"),
-        ), headers(("Content-Range" = String, description = "`bytes 0-1023/183422`"), ("ETag" = String))),
+        ), headers(("Content-Range" = String, description = "`bytes 0-1023/183422`"), ("ETag" = String), ("Content-Disposition" = String), ("Accept-Ranges" = String))),
         (status = 304, description = "The file has not changed (`If-None-Match`)"),
         (status = 401, description = "Not signed in and not published", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such suggestion or file, or not visible", body = Problem, content_type = "application/problem+json"),
@@ -474,7 +474,12 @@ pub async fn download_attachment(
 /// it. One range of bytes only: anything else (several ranges, another
 /// unit, a malformed range) is answered whole, as RFC 9110 allows.
 fn byte_range(header: &str, len: u64) -> Result<Option<(u64, u64)>, ()> {
-    let Some(spec) = header.trim().strip_prefix("bytes=") else {
+    let header = header.trim();
+    let Some(spec) = header
+        .get(..6)
+        .filter(|unit| unit.eq_ignore_ascii_case("bytes="))
+        .map(|_| &header[6..])
+    else {
         return Ok(None);
     };
     if spec.contains(',') {
@@ -490,9 +495,22 @@ fn byte_range(header: &str, len: u64) -> Result<Option<(u64, u64)>, ()> {
         (true, _, Some(0)) => Err(()),
         (true, _, Some(_)) if len == 0 => Err(()),
         (true, _, Some(n)) => Ok(Some((len.saturating_sub(n), len - 1))),
-        (false, Some(a), _) if a >= len => Err(()),
-        (false, Some(a), None) if last.is_empty() => Ok(Some((a, len - 1))),
-        (false, Some(a), Some(b)) if b >= a => Ok(Some((a, b.min(len - 1)))),
+        // A well-formed range (`a-`, or `a-b` with b ≥ a) starting beyond
+        // the end.
+        (false, Some(a), None) if last.is_empty() => {
+            if a >= len {
+                Err(())
+            } else {
+                Ok(Some((a, len - 1)))
+            }
+        }
+        (false, Some(a), Some(b)) if b >= a => {
+            if a >= len {
+                Err(())
+            } else {
+                Ok(Some((a, b.min(len - 1))))
+            }
+        }
         _ => Ok(None),
     }
 }
@@ -518,10 +536,13 @@ mod tests {
         assert_eq!(byte_range("bytes=-0", 100), Err(()));
         assert_eq!(byte_range("bytes=0-", 0), Err(()));
         // Ignored: the whole file.
+        assert_eq!(byte_range("Bytes=0-9", 100), Ok(Some((0, 9))));
         for whole in [
             "bytes=0-1,5-6",
             "items=0-9",
             "bytes=9-2",
+            "bytes=150-40",
+            "bytes=150-x",
             "bytes=x-y",
             "bytes=5",
         ] {
