@@ -144,6 +144,11 @@ mod tests {
         ] {
             assert!(!worth_compressing(&headers(t), BodySize::Stream), "{t}");
         }
+        // A file offered in ranges (a Word document) keeps one form.
+        let mut ranged = headers("application/msword");
+        assert!(worth_compressing(&ranged, BodySize::Sized(4096)));
+        ranged.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+        assert!(!worth_compressing(&ranged, BodySize::Sized(4096)));
         let mut h = headers("application/json");
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         assert!(!worth_compressing(&h, BodySize::Sized(4096)));
