@@ -35,6 +35,21 @@ pub fn changed<T: Serialize>(version: i32, body: &T) -> HttpResponse {
         .json(body)
 }
 
+/// `s` percent-encoded, every byte but the unreserved ones (RFC 3986): for
+/// a header parameter (RFC 5987 file names), a path segment or a query
+/// value that nothing a client sent may reshape.
+pub fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// The cursor of the page after this one, kept on the answer until
 /// `request_context` writes the `Link` header (it knows the request's
 /// query).

@@ -75,7 +75,7 @@ fn moved(cfg: &mut ServiceConfig) {
         web::get().to(|code: web::Path<String>| async move {
             to(format!(
                 "/api/v1/constituent-opinion-receipts/{}",
-                urlencoding_segment(&code)
+                crate::respond::percent_encode(&code)
             ))
         }),
     );
@@ -85,24 +85,9 @@ fn moved(cfg: &mut ServiceConfig) {
             let (year, format) = path.into_inner();
             to(format!(
                 "/api/v1/suggestions/handling-report.{}?year={}",
-                urlencoding_segment(&format),
-                urlencoding_segment(&year)
+                crate::respond::percent_encode(&format),
+                crate::respond::percent_encode(&year)
             ))
         }),
     );
-}
-
-/// A path segment or query value percent-encoded: only unreserved
-/// characters stay as they are, so nothing a client sent can change the
-/// redirect's shape.
-fn urlencoding_segment(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

@@ -330,16 +330,7 @@ pub async fn list_attachments(
 }
 
 fn content_disposition(name: &str) -> String {
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let encoded = crate::respond::percent_encode(name);
     format!("attachment; filename=\"attachment\"; filename*=UTF-8''{encoded}")
 }
 

@@ -513,7 +513,7 @@ pub async fn handling_report(
         ReportFormat::Docx => (docx_report(&data)?, crate::docx::CONTENT_TYPE, "docx"),
     };
     let name = format!("handling-report-{year}.{ext}");
-    let utf8 = percent_encode(&format!("{year}年建议办理情况报告.{ext}"));
+    let utf8 = crate::respond::percent_encode(&format!("{year}年建议办理情况报告.{ext}"));
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header((
@@ -521,18 +521,4 @@ pub async fn handling_report(
             format!("attachment; filename=\"{name}\"; filename*=UTF-8''{utf8}"),
         ))
         .body(bytes))
-}
-
-/// `s` percent-encoded for a header parameter (RFC 5987): every byte but
-/// the unreserved ones.
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

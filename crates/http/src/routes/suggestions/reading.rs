@@ -63,15 +63,24 @@ pub async fn list_suggestions(
     page: QueryParams<ListParams>,
     filter: QueryParams<SuggestionFilterParams>,
 ) -> ApiResult<HttpResponse> {
-    let today = state.clock.today();
-    let (vis, f) = list_query(&caller, filter.0, today);
-    let page = state
-        .store
-        .list_suggestions(&vis, &f, &page.0.options()?)
-        .await?;
+    let page = listed(&state, &caller, &page.0, filter.0).await?;
     Ok(crate::respond::page(ListResponse::from_page(page, |s| {
         view_for(&state, s, &caller)
     })))
+}
+
+/// The page of suggestions the caller may list with these parameters.
+async fn listed(
+    state: &AppState,
+    caller: &Caller,
+    page: &ListParams,
+    filter: SuggestionFilterParams,
+) -> ApiResult<renda_persistence::Page<Suggestion>> {
+    let (vis, f) = list_query(caller, filter, state.clock.today());
+    Ok(state
+        .store
+        .list_suggestions(&vis, &f, &page.options()?)
+        .await?)
 }
 
 /// 手机列表一行所需的建议摘要：不含正文、附议代表、答复和记录，约为完整建议的四分之一。
@@ -197,12 +206,7 @@ pub async fn list_suggestion_summaries(
     page: QueryParams<ListParams>,
     filter: QueryParams<SuggestionFilterParams>,
 ) -> ApiResult<HttpResponse> {
-    let today = state.clock.today();
-    let (vis, f) = list_query(&caller, filter.0, today);
-    let page = state
-        .store
-        .list_suggestions(&vis, &f, &page.0.options()?)
-        .await?;
+    let page = listed(&state, &caller, &page.0, filter.0).await?;
     Ok(crate::respond::page(ListResponse::from_page(page, |s| {
         SuggestionSummary::from(view_for(&state, s, &caller))
     })))
