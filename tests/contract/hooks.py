@@ -37,7 +37,9 @@ missing test data:
   deadlines, a key-supervision list is decided today for this year on
   suggestions being handled, led by a leader, and a key-supervision path
   names the demo's list and item; a term change ends a term nobody in the
-  demo serves in (the run keeps its deputies), and begins another;
+  demo serves in (the run keeps its deputies), and begins another; an
+  extension request names its new deadline, and a suggestion is passed
+  on to another unit than the one holding it;
 - a CSV import is a file with the required columns and a new name, and an
   upload is a PDF (the description lists the types taken, recognised by
   their content);
@@ -386,6 +388,16 @@ def before_call(ctx, case, **kwargs):
         case.body["parent_id"] = None
     if path in ("/api/v1/supervisions", "/api/v1/supervisions/{id}") and isinstance(case.body, dict):
         _plan(case.body, stored or {})
+    if path == "/api/v1/suggestions/{id}/requests" and isinstance(case.body, dict) \
+            and case.body.get("kind") == "extension" and not case.body.get("due_date"):
+        # An extension names the new deadline.
+        case.body["due_date"] = (datetime.date.today() + datetime.timedelta(days=60)).isoformat()
+    if path == "/api/v1/suggestions/{id}/pass-on" and isinstance(case.body, dict):
+        # Passed on to another unit than the one that holds it.
+        held = (_get(f"/api/v1/suggestions/{params.get('id')}") or {}).get("lead_unit_id")
+        others = [u for u in IDS["units"] if u != held]
+        if case.body.get("lead_unit_id") == held and others:
+            case.body["lead_unit_id"] = others[0]
 
 
 def _plan(body, stored):

@@ -64,19 +64,18 @@ pub struct ListParams {
     #[param(minimum = 0)]
     #[validate(range(min = 0))]
     pub after: Option<i64>,
-    /// 排序：`created`（默认，按创建先早后晚；带 `modified_since` 时为 `updated`）、`-created`
+    /// 排序：`created`（默认，按创建先早后晚；带 `modified_since` 时默认为 `updated`）、`-created`
     /// （最新在前）、`updated` 或 `-updated`（最近修改在前）。按创建排序时分页不重不漏；按修改排序时，
     /// 翻页期间被修改的对象在 `updated` 下会在后面再出现一次，在 `-updated` 下会移到最前而不在后续页
-    /// 出现（从第一页重新读取即可看到）。不能与 `after` 同用（同步按提交顺序）；带 `modified_since`
-    /// 时只能用 `updated`。
+    /// 出现（从第一页重新读取即可看到）。带 `after` 时忽略（同步按提交顺序）。增量同步请用默认顺序。
     ///
     /// The order: `created` (the default; with `modified_since`, `updated`),
     /// `-created` (newest first), `updated` or `-updated` (last changed
     /// first). By creation, paging is exact. By change, an object changed
     /// while a client pages comes again further on with `updated`, and with
     /// `-updated` moves to the top, out of the pages still to come (read
-    /// from the first page again to see it). Not with `after` (commit
-    /// order); with `modified_since`, `updated` only.
+    /// from the first page again to see it). Ignored with `after` (commit
+    /// order). A sync by `modified_since` should keep the default order.
     pub sort: Option<ListSort>,
 }
 
@@ -102,13 +101,12 @@ pub struct WholeListParams {
     /// Accepted for symmetry with the other lists: these records are never
     /// deleted.
     pub include_deleted: Option<bool>,
-    /// 排序：`created`（默认）、`-created`（最新在前）、`updated` 或 `-updated`（按修改排序时，
-    /// 翻页期间被修改的对象可能重复或移到最前）；带 `modified_since` 时只能用 `updated`。
+    /// 排序：`created`（默认；带 `modified_since` 时默认为 `updated`）、`-created`（最新在前）、
+    /// `updated` 或 `-updated`（按修改排序时，翻页期间被修改的对象可能重复或移到最前）。
     ///
-    /// The order: `created` (the default), `-created` (newest first),
-    /// `updated` or `-updated` (by change, an object changed while paging
-    /// may come again or move to the top); with `modified_since`,
-    /// `updated` only.
+    /// The order: `created` (the default; with `modified_since`, `updated`),
+    /// `-created` (newest first), `updated` or `-updated` (by change, an
+    /// object changed while paging may come again or move to the top).
     pub sort: Option<ListSort>,
 }
 
@@ -197,33 +195,13 @@ impl ListParams {
             .filter(|s| !s.is_empty())
             .map(decode_cursor)
             .transpose()?;
-        let (by_change, desc) = match self.sort {
+        // A sync by `after` comes in commit order whatever `sort` says; a
+        // list synced by time runs by last change, oldest first, unless
+        // the caller asks for another order.
+        let (by_change, desc) = match self.sort.filter(|_| self.after.is_none()) {
             Some(sort) => sort.order(),
             None => (self.modified_since.is_some(), false),
         };
-        // Commit order is the sync's own; a list synced by time runs by
-        // last change, oldest first, so that a change made while a client
-        // pages moves behind its cursor and is still seen.
-        if self.sort.is_some() && self.after.is_some() {
-            return Err(ApiError::field(
-                "sort",
-                "conflict",
-                Msg::new(
-                    "带 after 的同步按提交顺序排列，不能另行排序",
-                    "with `after` a list comes in commit order; leave out `sort`",
-                ),
-            ));
-        }
-        if self.modified_since.is_some() && (!by_change || desc) {
-            return Err(ApiError::field(
-                "sort",
-                "conflict",
-                Msg::new(
-                    "带 modified_since 时只能按 updated 排序",
-                    "with `modified_since` the only order is `updated`",
-                ),
-            ));
-        }
         // A cursor carries the order it was made in: commit order (`after`),
         // last change, or creation, either way round.
         if let Some(c) = &after {

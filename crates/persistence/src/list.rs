@@ -40,7 +40,7 @@ pub struct ListOptions {
     pub after_seq: Option<i64>,
     pub include_deleted: bool,
     pub include_total: bool,
-    /// Ordered by last change, then id (always so with `modified_since`);
+    /// Ordered by last change, then id (the default with `modified_since`);
     /// otherwise by id, which is creation order.
     pub by_change: bool,
     /// Newest (or latest changed) first.
@@ -173,7 +173,9 @@ where
     if opts.after_seq.is_some() {
         return paginate_by_seq(db, select, keys, opts, key_of).await;
     }
-    let by_change = opts.by_change || opts.modified_since.is_some();
+    // By last change when asked (the default of a sync by time), else by
+    // id; `modified_since` filters either way.
+    let by_change = opts.by_change;
     let desc = opts.desc;
     if let Some(since) = opts.modified_since {
         select = select.filter(keys.updated_at.gte(since));
