@@ -286,6 +286,15 @@ def before_call(ctx, case, **kwargs):
     if path.endswith("/import") and isinstance(case.body, str):
         case.body = _csv(path)
         return
+    if path == "/api/v1/supervisions/{id}/attendance":
+        # A meeting's attendance names the item's committee members: the
+        # path names an item that has some.
+        item = _get(f"/api/v1/supervisions/{params.get('id')}")
+        if not item or not item.get("committee_member_ids"):
+            page = _get("/api/v1/supervisions?limit=100") or {"items": []}
+            staffed = [i["id"] for i in page["items"] if i.get("committee_member_ids")]
+            if staffed:
+                params["id"] = staffed[0]
     if path == "/api/v1/stations/{id}/reception-days" and STAFFED_STATIONS:
         station = _get(f"/api/v1/stations/{params.get('id')}")
         if not station or not station.get("deputy_ids"):
