@@ -183,10 +183,7 @@ fn enum_labels(doc: &mut Value) {
 /// A text of the document with its Chinese before it: `中文 · English`
 /// when short, else the Chinese paragraph then the English one.
 fn bilingual(en: &str) -> Option<String> {
-    let zh = crate::doc_texts::DOC_TEXTS
-        .iter()
-        .find(|(e, _)| *e == en)
-        .map(|(_, zh)| *zh)?;
+    let zh = crate::doc_texts::chinese(en)?;
     Some(if en.contains('\n') || en.chars().count() > 80 {
         format!("{zh}\n\n{en}")
     } else {
