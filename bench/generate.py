@@ -618,7 +618,8 @@ INSERT INTO suggestions (
   status, color, lead_unit_id, supervisor_id, assigned_on, deadline, overdue_recorded,
   submitted_at, registered_at, assigned_at, replied_at, closed_at, reject_reason,
   evaluation_result, evaluation_comment, evaluated_at, signed_off_at, signed_off_by, published_at,
-  outstanding, outstanding_reason, created_by, created_at, updated_at, deleted_at, version, replied_on_time)
+  outstanding, outstanding_reason, created_by, created_at, updated_at, deleted_at, version, replied_on_time,
+  year)
 SELECT p.id,
        CASE WHEN p.seq IS NOT NULL THEN p.reg_year || '-' ||
             CASE WHEN p.seq < 10000 THEN lpad(p.seq::text, 4, '0') ELSE p.seq::text END END,
@@ -642,7 +643,8 @@ SELECT p.id,
        p.created_at,
        GREATEST(p.created_at, p.upd_at, p.sub_at, p.rej_at, p.reg_at, p.asg_at, p.ovd_at, p.rep_at,
                 p.eval_at, p.ver_at, p.note_at, p.sign_at, p.close_at, p.pub_at, p.out_at),
-       NULL, {events}, p.replied_on_time
+       NULL, {events}, p.replied_on_time,
+       extract(year FROM (COALESCE(p.reg_at, p.created_at) AT TIME ZONE 'UTC' + interval '8 hours'))::int
 FROM bench_gen.plan p ORDER BY p.i;
 """
     return pg.run(sql)[0]
@@ -794,7 +796,8 @@ WHERE x.occurred IS NOT NULL ORDER BY p.i;
 
 # The suggestions were written past the application: at its next start it
 # counts the handling figures and indexes the keywords of what is stored.
-FORGET_DERIVED = "DELETE FROM settings WHERE key IN ('suggestion_figures', 'suggestion_search');"
+FORGET_DERIVED = ("DELETE FROM settings WHERE key IN "
+                  "('suggestion_figures', 'suggestion_tallies', 'suggestion_search');")
 
 
 def pg_counters(pg):
@@ -1149,6 +1152,7 @@ def sqlite_suggestions(db, c, rng, users, unit_ids, dep_ids):
                 "建议质量高，推动解决了群众急难愁盼问题" if p["out_at"] else None,
                 dep_user if is_bench_dep else staff, t(p["created_at"]), t(last), None, len(ev),
                 None if p["replied_on_time"] is None else int(p["replied_on_time"]),
+                cst_date(p["reg_at"] or p["created_at"]).year,
             ))
             for pos, x in enumerate(p["cs"]):
                 cosig.append((sid, dep_ids[x - 1], pos, None))
@@ -1185,7 +1189,7 @@ def sqlite_suggestions(db, c, rng, users, unit_ids, dep_ids):
             " overdue_recorded, submitted_at, registered_at, assigned_at, replied_at, closed_at, reject_reason,"
             " evaluation_result, evaluation_comment, evaluated_at, signed_off_at, signed_off_by, published_at,"
             " outstanding, outstanding_reason, created_by, created_at, updated_at, deleted_at, version,"
-            " replied_on_time) VALUES (" + ",".join("?" * 38) + ")", sugg)
+            " replied_on_time, year) VALUES (" + ",".join("?" * 39) + ")", sugg)
         db.executemany("INSERT INTO suggestion_events (id, suggestion_id, occurred_at, actor_id, actor_name, action,"
                        " from_status, to_status, detail) VALUES (?,?,?,?,?,?,?,?,?)", events)
         db.executemany("INSERT INTO suggestion_co_signers (suggestion_id, deputy_id, position, withdrawn_at)"

@@ -40,6 +40,7 @@ mod m20261206_000031_delivery_keys_and_queue_indexes;
 mod m20261206_000032_notification_sequence;
 mod m20261206_000033_live_status_index;
 mod m20261206_000034_suggestion_search;
+mod m20261206_000035_suggestion_tallies;
 
 pub struct Migrator;
 
@@ -81,6 +82,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000032_notification_sequence::Migration),
             Box::new(m20261206_000033_live_status_index::Migration),
             Box::new(m20261206_000034_suggestion_search::Migration),
+            Box::new(m20261206_000035_suggestion_tallies::Migration),
         ]
     }
 }

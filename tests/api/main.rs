@@ -39,6 +39,7 @@ mod security;
 mod suggestions;
 mod supervision;
 mod sync;
+mod tallies;
 mod terms;
 mod tokens;
 mod units;

@@ -21,10 +21,6 @@ pub struct AppState {
     pub routes: Arc<RouteTable>,
     /// What day it is, for deadlines.
     pub clock: Arc<dyn renda_domain::time::Clock>,
-    /// Recently computed suggestion statistics, by filter.
-    pub stats_cache: Arc<StatsCache>,
-    /// How long computed statistics are served before being computed again.
-    pub stats_ttl: std::time::Duration,
     /// Where uploaded files are kept (`attachments/` below it).
     pub data_dir: std::path::PathBuf,
     /// The handling practice: deadlines, 面商, rehandling, evaluation.
@@ -87,49 +83,6 @@ impl PolicyCache {
     }
 }
 
-/// Which statistics: a filter on a day.
-pub type StatsKey = (renda_persistence::stats::StatsFilter, chrono::NaiveDate);
-
-/// Statistics computed for a key, and when.
-pub type Computed = (
-    std::time::Instant,
-    Arc<renda_persistence::stats::SuggestionStats>,
-);
-
-/// Recently computed statistics. Each key has its own lock, so that one
-/// computation runs per key at a time and different keys do not wait for
-/// each other; a stale answer is served while a fresh one is computed.
-#[derive(Default)]
-pub struct StatsCache {
-    slots: std::sync::Mutex<std::collections::HashMap<StatsKey, StatsSlot>>,
-}
-
-#[derive(Default, Clone)]
-struct StatsSlot {
-    value: Option<Computed>,
-    lock: Arc<tokio::sync::Mutex<()>>,
-}
-
-impl StatsCache {
-    /// The latest figures for `key` and the lock that guards computing them.
-    pub fn get(&self, key: &StatsKey) -> (Option<Computed>, Arc<tokio::sync::Mutex<()>>) {
-        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        let slot = slots.entry(key.clone()).or_default();
-        (slot.value.clone(), slot.lock.clone())
-    }
-
-    /// Keeps fresh figures; forgets keys not asked for in ten minutes.
-    pub fn put(&self, key: StatsKey, value: Computed) {
-        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        slots.retain(|_, s| {
-            s.value
-                .as_ref()
-                .is_none_or(|(t, _)| t.elapsed() < std::time::Duration::from_secs(600))
-        });
-        slots.entry(key).or_default().value = Some(value);
-    }
-}
-
 impl AppState {
     pub fn new(store: Store, jwt: JwtKeys) -> Self {
         let doc = crate::openapi_json();
@@ -141,8 +94,6 @@ impl AppState {
             openapi_json: Arc::new(doc),
             routes: Arc::new(routes),
             clock: Arc::new(renda_domain::time::SystemClock),
-            stats_cache: Arc::new(StatsCache::default()),
-            stats_ttl: std::time::Duration::from_secs(5),
             data_dir: std::path::PathBuf::from("data"),
             handling: renda_domain::suggestion::HandlingPolicy::default(),
             supervision: renda_domain::supervision::SupervisionPolicy::default(),

@@ -97,7 +97,7 @@ impl Store {
     pub async fn migrate(&self) -> Result<(), DbErr> {
         Migrator::up(&self.db, None).await?;
         self.check_crypto().await?;
-        self.ensure_suggestion_figures()
+        self.ensure_suggestion_counts()
             .await
             .map_err(|e| DbErr::Custom(e.to_string()))?;
         self.index_missing_suggestions()

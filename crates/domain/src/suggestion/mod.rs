@@ -20,6 +20,7 @@ mod policy;
 mod practice;
 mod records;
 mod requests;
+pub mod tallies;
 #[cfg(test)]
 mod tests;
 
@@ -527,6 +528,14 @@ impl Suggestion {
     /// until submitted, shown only to that deputy (`viewer`).
     pub fn shown_as_progress_to(&self, viewer: Option<DeputyId>) -> bool {
         self.status != SuggestionStatus::Draft || viewer == Some(self.lead_deputy_id)
+    }
+
+    /// The year a list's `year` filter finds it in: that of its
+    /// registration in China's calendar, or of its drafting while it is
+    /// not registered.
+    pub fn year(&self) -> i32 {
+        use chrono::Datelike;
+        crate::time::china_date(self.registered_at.unwrap_or(self.created_at)).year()
     }
 
     /// Whether the suggestion has reached the units (assignment or later).

@@ -51,6 +51,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub deleted_at: Option<DateTimeUtc>,
     pub version: i32,
+    /// The year the list's `year` filter finds it in (`Suggestion::year`).
+    pub year: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,8 @@ use crate::entities::suggestion_figure as fig;
 /// The setting that says the figures were counted from the suggestions
 /// on record.
 const COUNTED: &str = "suggestion_figures";
+/// The setting that says the dashboard's tallies were counted.
+const TALLIED: &str = "suggestion_tallies";
 
 fn counts_of(m: &fig::Model) -> Counts {
     Counts {
@@ -105,14 +107,23 @@ pub(super) async fn apply<Conn: ConnectionTrait>(
     Ok(())
 }
 
-/// The counts of every key, made afresh from the suggestions on `c`.
-async fn recount_on<Conn: ConnectionTrait>(c: &Conn) -> StoreResult<BTreeMap<Key, Counts>> {
-    let mut out: BTreeMap<Key, Counts> = BTreeMap::new();
+/// What a recount makes afresh from the suggestions on record: the
+/// handling figures of every key, and the dashboard's tallies.
+#[derive(Default)]
+struct Recount {
+    figures: BTreeMap<Key, Counts>,
+    tallies: renda_domain::suggestion::tallies::Tallies,
+}
+
+/// Walks every live suggestion on `c` once, counting each toward both.
+async fn recount_on<Conn: ConnectionTrait>(c: &Conn) -> StoreResult<Recount> {
+    use renda_domain::suggestion::tallies::Tallies;
+    let mut out = Recount::default();
     let mut after: Option<Uuid> = None;
     loop {
         let mut q = SuggestionEntity::find()
             .filter(C::DeletedAt.is_null())
-            .filter(C::RegisteredAt.is_not_null())
+            .filter(C::Status.ne(SuggestionStatus::Draft.as_str()))
             .order_by_asc(C::Id)
             .limit(1000);
         if let Some(a) = after {
@@ -129,44 +140,64 @@ async fn recount_on<Conn: ConnectionTrait>(c: &Conn) -> StoreResult<BTreeMap<Key
             let s = assemble(m, &mut ch)?;
             let n = Counts::of(&s);
             for k in figures::keys(&s) {
-                let e = out.entry(k).or_default();
+                let e = out.figures.entry(k).or_default();
                 *e = e.plus(&n);
             }
+            out.tallies.add(&Tallies::of(&s), 1);
         }
     }
-    out.retain(|_, n| !n.is_zero());
+    out.figures.retain(|_, n| !n.is_zero());
     Ok(out)
 }
 
 impl Store {
-    /// Counts the figures from the suggestions on record, once per
-    /// database (on first opening after the figures came): the table is
-    /// locked meanwhile, so that no change adds to a row being counted.
-    pub(crate) async fn ensure_suggestion_figures(&self) -> StoreResult<()> {
-        if self.setting(COUNTED).await?.is_some() {
+    /// Counts the figures and the tallies from the suggestions on record,
+    /// once per database (on first opening after each came), in one walk:
+    /// the tables are locked meanwhile, so that no change adds to a row
+    /// being counted.
+    pub(crate) async fn ensure_suggestion_counts(&self) -> StoreResult<()> {
+        if self.setting(COUNTED).await?.is_some() && self.setting(TALLIED).await?.is_some() {
             return Ok(());
         }
         let txn = self.db.begin().await?;
         if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
-            txn.execute_unprepared("LOCK TABLE suggestion_figures IN EXCLUSIVE MODE")
-                .await?;
+            txn.execute_unprepared(
+                "LOCK TABLE suggestion_figures, suggestion_tallies, suggestion_unit_tallies \
+                 IN EXCLUSIVE MODE",
+            )
+            .await?;
         }
         // Another instance may have counted while this one waited.
-        let done = crate::entities::setting::Entity::find_by_id(COUNTED.to_owned())
-            .one(&txn)
-            .await?
-            .is_some();
-        if !done {
-            fig::Entity::delete_many().exec(&txn).await?;
-            for (k, n) in recount_on(&txn).await? {
-                add(&txn, &k, &n).await?;
+        let txn_ref = &txn;
+        let missing = |key: &'static str| async move {
+            crate::entities::setting::Entity::find_by_id(key.to_owned())
+                .one(txn_ref)
+                .await
+                .map(|s| s.is_none())
+        };
+        let (count, tally) = (missing(COUNTED).await?, missing(TALLIED).await?);
+        if count || tally {
+            let r = recount_on(&txn).await?;
+            if count {
+                fig::Entity::delete_many().exec(&txn).await?;
+                for (k, n) in &r.figures {
+                    add(&txn, k, n).await?;
+                }
             }
-            crate::entities::setting::ActiveModel {
-                key: Set(COUNTED.to_owned()),
-                value: Set("counted".to_owned()),
+            if tally {
+                super::tallies::clear(&txn).await?;
+                super::tallies::add(&txn, &r.tallies).await?;
             }
-            .insert(&txn)
-            .await?;
+            for (key, done) in [(COUNTED, count), (TALLIED, tally)] {
+                if done {
+                    crate::entities::setting::ActiveModel {
+                        key: Set(key.to_owned()),
+                        value: Set("counted".to_owned()),
+                    }
+                    .insert(&txn)
+                    .await?;
+                }
+            }
         }
         txn.commit().await?;
         Ok(())
@@ -210,7 +241,19 @@ impl Store {
     /// The figures as a recount from the suggestions would make them now,
     /// each key with its counts: what the kept figures must equal.
     pub async fn recount_suggestion_figures(&self) -> StoreResult<Vec<(Key, Counts)>> {
-        Ok(recount_on(&self.db).await?.into_iter().collect())
+        Ok(recount_on(&self.db).await?.figures.into_iter().collect())
+    }
+
+    /// The dashboard's tallies as a recount would make them now, and as
+    /// kept: the two must be equal.
+    pub async fn recount_and_kept_suggestion_tallies(
+        &self,
+    ) -> StoreResult<(
+        renda_domain::suggestion::tallies::Tallies,
+        renda_domain::suggestion::tallies::Tallies,
+    )> {
+        let recount = recount_on(&self.db).await?.tallies;
+        Ok((recount, super::tallies::kept(&self.db).await?))
     }
 
     /// Every kept row, each key with its counts (rows of noughts left out).

@@ -105,33 +105,9 @@ impl Store {
             q = q.filter(of_deputy(d));
         }
         if let Some(y) = f.year {
-            let from = NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(NaiveDate::MIN);
-            let to = NaiveDate::from_ymd_opt(y + 1, 1, 1).unwrap_or(NaiveDate::MAX);
-            // The congress's year is China's (UTC+8).
-            let china = |d: NaiveDate| {
-                d.and_hms_opt(0, 0, 0)
-                    .map(|t| t.and_utc() - chrono::Duration::hours(8))
-            };
-            if let (Some(start), Some(end)) = (china(from), china(to)) {
-                q = q.filter(
-                    Condition::any()
-                        // Numbered in the year's series, or registered in
-                        // the year (a session's series), or not registered
-                        // and created in it.
-                        .add(C::Number.like(format!("{y}-%")))
-                        .add(
-                            Condition::all()
-                                .add(C::RegisteredAt.gte(start))
-                                .add(C::RegisteredAt.lt(end)),
-                        )
-                        .add(
-                            Condition::all()
-                                .add(C::Number.is_null())
-                                .add(C::CreatedAt.gte(start))
-                                .add(C::CreatedAt.lt(end)),
-                        ),
-                );
-            }
+            // Registered in the year, or drafted in it and not registered
+            // (`Suggestion::year`), by index.
+            q = q.filter(C::Year.eq(y));
         }
         if let Some((overdue, today)) = f.overdue {
             let open = [

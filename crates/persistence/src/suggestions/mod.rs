@@ -43,6 +43,7 @@ mod practice;
 mod reading;
 mod reminders;
 pub(crate) mod search;
+pub(crate) mod tallies;
 
 use effects::side_write;
 
@@ -195,6 +196,7 @@ fn to_model(s: &Suggestion) -> suggestion::ActiveModel {
         updated_at: Set(s.updated_at),
         deleted_at: Set(s.deleted_at),
         version: Set(s.version),
+        year: Set(s.year()),
     }
 }
 
@@ -477,6 +479,7 @@ async fn insert_record<Conn: ConnectionTrait>(
         crate::notifications::write(c, &n).await?;
     }
     figures::apply(c, None, s).await?;
+    tallies::apply(c, None, s).await?;
     insert_event(c, ctx, s.id, None, Some(s.status), event).await?;
     crate::integration::emit(c, outbox_event(s, None, event.action)).await?;
     audit::record(
@@ -631,5 +634,6 @@ pub(crate) async fn save_in<Conn: ConnectionTrait>(
     // reply) included.
     let saved = load(c, after.id).await?;
     figures::apply(c, Some(before), &saved).await?;
+    tallies::apply(c, Some(before), &saved).await?;
     Ok(saved)
 }

@@ -326,9 +326,10 @@ pub struct StatsResponse {
     ///
     /// Each lead unit's figures, by unit name.
     pub units: Vec<UnitStatsView>,
-    /// 统计数据的计算时间（UTC），可能早于当前几秒。
+    /// 统计数据的计算时间（UTC）：各项计数随每次办理同步更新，即为此刻的数字。
     ///
-    /// When the figures were computed (they may be a few seconds old).
+    /// When the figures were read: the counts are kept with every change,
+    /// so they are those of this moment.
     pub generated_at: DateTime<Utc>,
 }
 
@@ -369,13 +370,13 @@ pub struct UnitStatsView {
 
 /// 建议统计 · Get suggestion statistics
 ///
-/// 工作人员和领导查询建议统计：按状态、颜色、类别和单位统计件数，以及按时答复率和满意率。统计数据至
-/// 多每隔几秒计算一次，其间从内存中提供。
+/// 工作人员和领导查询建议统计：按状态、颜色、类别和单位统计件数，以及按时答复率和满意率。各项计数
+/// 随每次办理在同一事务中更新，查询所得即为此刻的准确数字。
 ///
 /// Statistics of suggestions (staff and leaders): counts by status,
 /// colour, category and unit, on-time reply and satisfaction rates. The
-/// figures are computed at most every few seconds and served from memory
-/// in between.
+/// counts are kept in the transaction of every change, so each answer is
+/// exact as of that moment.
 #[utoipa::path(
     tag = "suggestions",
     params(StatsParams),
@@ -398,49 +399,13 @@ pub async fn suggestion_stats(
         year: p.year,
         term: p.term.filter(|t| !renda_domain::text::is_blank(t)),
     };
-    let today = state.clock.today();
-    let key = (filter.clone(), today);
-    let cache = state.stats_cache.clone();
-    let (latest, lock) = cache.get(&key);
-    let (at, stats) = match latest {
-        Some((at, s)) if at.elapsed() < state.stats_ttl => (at, s),
-        Some(stale) => {
-            // Serve what we have; refresh in the background unless that is
-            // already under way.
-            if let Ok(guard) = lock.try_lock_owned() {
-                let store = state.store.clone();
-                actix_web::rt::spawn(async move {
-                    let _guard = guard;
-                    match store.suggestion_stats(&filter, today).await {
-                        Ok(s) => {
-                            cache.put(key, (std::time::Instant::now(), std::sync::Arc::new(s)))
-                        }
-                        Err(e) => {
-                            tracing::warn!(error = %e, "could not refresh suggestion statistics")
-                        }
-                    }
-                });
-            }
-            stale
-        }
-        None => {
-            // The first ask: compute once, while concurrent callers of the same key wait.
-            let _guard = lock.lock().await;
-            match cache.get(&key).0 {
-                Some(fresh) => fresh,
-                None => {
-                    let computed = (
-                        std::time::Instant::now(),
-                        std::sync::Arc::new(state.store.suggestion_stats(&filter, today).await?),
-                    );
-                    cache.put(key, computed.clone());
-                    computed
-                }
-            }
-        }
-    };
-    let generated_at = Utc::now() - chrono::Duration::from_std(at.elapsed()).unwrap_or_default();
-    let s = stats.as_ref().clone();
+    // Kept counts (issue 22): exact as of this moment, a few milliseconds
+    // to sum at any size.
+    let s = state
+        .store
+        .suggestion_stats(&filter, state.clock.today())
+        .await?;
+    let generated_at = Utc::now();
     Ok(HttpResponse::Ok().json(StatsResponse {
         total: s.total,
         by_status: s.by_status,
