@@ -88,6 +88,11 @@ async fn words_are_found_inside_runs_of_chinese_and_latin_text() {
     );
     assert_eq!(a.found("区改", "").await, vec![old.clone()], "across words");
     assert_eq!(
+        a.found(" 老旧 ", "").await,
+        vec![old.clone()],
+        "spaces around the words are left out"
+    );
+    assert_eq!(
         a.found("水", "").await,
         vec![water.clone()],
         "one character"

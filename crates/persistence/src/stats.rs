@@ -114,15 +114,9 @@ impl Store {
             .and_where(Expr::col(Alias::new("lead_unit_id")).is_not_null())
             .group_by_col(Alias::new("lead_unit_id"));
         if let Some(y) = f.year {
-            // Counted under the year of its registration, as the tallies.
-            let from = renda_domain::time::china_midnight(
-                NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(NaiveDate::MIN),
-            );
-            let to = renda_domain::time::china_midnight(
-                NaiveDate::from_ymd_opt(y + 1, 1, 1).unwrap_or(NaiveDate::MAX),
-            );
-            q.and_where(Expr::col(Alias::new("registered_at")).gte(from))
-                .and_where(Expr::col(Alias::new("registered_at")).lt(to));
+            // An open suggestion is registered, so its year is that of
+            // its registration, as the tallies count it.
+            q.and_where(Expr::col(Alias::new("year")).eq(y));
         }
         if let Some(t) = &f.term {
             q.and_where(Expr::col(Alias::new("term")).eq(t.clone()));

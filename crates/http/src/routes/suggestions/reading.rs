@@ -238,7 +238,9 @@ fn list_query(
         pass_on_pending: p.pass_on_pending,
         year: p.year,
         overdue: p.overdue.map(|o| (o, today)),
-        q: p.q.filter(|s| !renda_domain::text::is_blank(s)),
+        q: p.q
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !renda_domain::text::is_blank(s)),
         outstanding: p.outstanding,
     };
     (vis, f)
