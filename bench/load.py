@@ -264,6 +264,37 @@ def single_requests(base, staff, deputy_id, unit_id):
         print(f"{label:44} {status!s:>6} {first:>9.1f} {p50:>9.1f} {worst:>9.1f}", flush=True)
 
 
+def exports(base, staff, pid, year=2024):
+    """Streams a year's suggestions (about 200,000 at a million) as CSV
+    and as XLSX, one request each, and prints rows a second and the
+    server's resident memory at the end of each (exports read a page at a
+    time, so memory should not grow with the rows)."""
+    print(f"\nExports of {year}'s suggestions, one request each:")
+    rows = None
+    for fmt in ("csv", "xlsx"):
+        req = urllib.request.Request(f"{base}/api/v1/suggestions/export.{fmt}?year={year}")
+        req.add_header("Authorization", "Bearer " + staff)
+        t = time.perf_counter()
+        size = lines = 0
+        peak = rss_kib(pid, "VmRSS")
+        with urllib.request.urlopen(req, timeout=600) as r:
+            while True:
+                chunk = r.read(1 << 16)
+                if not chunk:
+                    break
+                size += len(chunk)
+                lines += chunk.count(b"\n")
+                peak = max(peak, rss_kib(pid, "VmRSS"))
+        secs = time.perf_counter() - t
+        if fmt == "csv":
+            # Header line out; a field holding a line break would count
+            # twice, and the generator writes none.
+            rows = lines - 1
+        print(f"{fmt:5} {rows or 0:>9} rows {size / 1e6:>8.1f} MB {secs:>7.1f} s "
+              f"{(rows or 0) / secs:>9.0f} rows/s  renda at most {peak / 1024:.1f} MiB resident",
+              flush=True)
+
+
 def explain(args, work):
     """Plans PostgreSQL chose for the lists the scenarios ask for, from
     auto_explain while one request of each is made."""
@@ -360,9 +391,11 @@ def main():
             ("create + submit", deputy, base + "/api/v1/suggestions", os.path.join(HERE, "create_submit.lua")),
         ]
         only = set(args.only.split(",")) if args.only else None
-        print(f"\nrenda idle: {idle_kib / 1024:.1f} MiB resident")
+        print(f"\nrenda idle: {idle_kib / 1024:.1f} MiB resident, "
+              f"{rss_kib(server.pid, 'RssAnon') / 1024:.1f} MiB of it anonymous (not the program's own pages)")
         if not only or "single" in only:
             single_requests(base, staff, deputy_id, unit_id)
+            exports(base, staff, server.pid)
         ceiling = start_ceiling(args.ceiling, args.db, work) if args.ceiling else None
         print(f"{'scenario':36} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}"
               + (f" {'ceiling':>9} {'c. p99':>8} {'share':>6}" if ceiling else ""))

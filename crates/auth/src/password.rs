@@ -16,11 +16,20 @@ fn params() -> Result<Params, HashError> {
 }
 
 thread_local! {
-    /// The memory of this thread's hashes, allocated once and kept: a
-    /// hashing thread holds its 19 MiB for good instead of asking the
-    /// allocator for it on every hash, which leaves freed blocks behind
-    /// in each thread's arena.
+    /// The memory of this thread's hashes, allocated at its first hash and
+    /// kept while hashes follow one another (a morning's sign-ins), until
+    /// [`release_memory`].
     static BLOCKS: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Gives back the 19 MiB this thread's hashes kept, when it has none to
+/// do: an idle server does not hold the memory of its last sign-in.
+pub fn release_memory() {
+    BLOCKS.with(|blocks| {
+        if let Ok(mut blocks) = blocks.try_borrow_mut() {
+            *blocks = Vec::new();
+        }
+    });
 }
 
 /// argon2id (or the algorithm a stored hash names) of `password` with

@@ -7,10 +7,11 @@
 //! threads (one per core by default) does all hashing, a short queue holds
 //! what waits, and a request that finds the queue full is answered 503
 //! with `Retry-After` at once. Memory for hashing is therefore bounded by
-//! the number of threads, whatever the number of requests.
+//! the number of threads, whatever the number of requests, and given back
+//! after a second with nothing to hash.
 
 use renda_domain::Code;
-use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 
 use actix_web::http::StatusCode;
@@ -90,16 +91,20 @@ impl HashPool {
     }
 }
 
+/// How long a hashing thread keeps its hashes' memory with nothing to do.
+const KEEP: std::time::Duration = std::time::Duration::from_secs(1);
+
 fn work(rx: &Mutex<Receiver<Job>>) {
     loop {
         let job = {
             let guard = rx.lock().unwrap_or_else(|e| e.into_inner());
-            guard.recv()
+            guard.recv_timeout(KEEP)
         };
         match job {
             Ok(job) => job(),
+            Err(RecvTimeoutError::Timeout) => renda_auth::password::release_memory(),
             // The pool was dropped.
-            Err(_) => return,
+            Err(RecvTimeoutError::Disconnected) => return,
         }
     }
 }

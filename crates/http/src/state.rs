@@ -85,7 +85,11 @@ impl PolicyCache {
 
 impl AppState {
     pub fn new(store: Store, jwt: JwtKeys) -> Self {
-        let doc = crate::openapi_json();
+        // Made on a thread of its own, which gives back on leaving what the
+        // document's passes used (tens of MiB) instead of keeping it in
+        // the caller's heap.
+        let doc = std::thread::scope(|s| s.spawn(crate::openapi_json).join())
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let routes = RouteTable::from_openapi(&doc);
         Self {
             store: store.clone(),

@@ -2,6 +2,15 @@
 
 use clap::{Parser, Subcommand};
 
+/// jemalloc, whose background thread gives freed memory back to the
+/// system within a second (`.cargo/config.toml`); glibc's allocator kept
+/// each thread's freed memory in that thread's arena, which left an idle
+/// server holding what its start-up and first sign-ins had used (issue 22,
+/// bench/README.md).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Parser)]
 #[command(
     name = "renda",
