@@ -573,3 +573,40 @@ impl Store {
         Ok(saved)
     }
 }
+
+impl Store {
+    /// The names of the deputies among `deputies` and of the units among
+    /// `units`, in two statements (an export names a page's people at
+    /// once, not one by one); an id of neither is left out.
+    pub async fn names_of(
+        &self,
+        deputies: &[Uuid],
+        units: &[Uuid],
+    ) -> StoreResult<std::collections::HashMap<Uuid, String>> {
+        use sea_orm::QuerySelect;
+        let mut out = std::collections::HashMap::new();
+        if !deputies.is_empty() {
+            let rows: Vec<(Uuid, String)> = crate::entities::deputy::Entity::find()
+                .select_only()
+                .column(crate::entities::deputy::Column::Id)
+                .column(crate::entities::deputy::Column::Name)
+                .filter(crate::entities::deputy::Column::Id.is_in(deputies.iter().copied()))
+                .into_tuple()
+                .all(&self.db)
+                .await?;
+            out.extend(rows);
+        }
+        if !units.is_empty() {
+            let rows: Vec<(Uuid, String)> = crate::entities::unit::Entity::find()
+                .select_only()
+                .column(crate::entities::unit::Column::Id)
+                .column(crate::entities::unit::Column::Name)
+                .filter(crate::entities::unit::Column::Id.is_in(units.iter().copied()))
+                .into_tuple()
+                .all(&self.db)
+                .await?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+}

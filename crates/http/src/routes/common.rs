@@ -115,6 +115,36 @@ pub(crate) struct NameCache {
 }
 
 impl NameCache {
+    /// Reads at once the names of `deputies` and `units` not read yet, so
+    /// that naming a page's rows costs two statements, not one per person.
+    pub(crate) async fn prefetch(
+        &mut self,
+        state: &AppState,
+        deputies: impl IntoIterator<Item = Uuid>,
+        units: impl IntoIterator<Item = Uuid>,
+    ) -> Result<(), crate::error::ApiError> {
+        let missing = |ids: &mut dyn Iterator<Item = Uuid>| {
+            let mut v: Vec<Uuid> = ids.filter(|id| !self.names.contains_key(id)).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let (d, u) = (
+            missing(&mut deputies.into_iter()),
+            missing(&mut units.into_iter()),
+        );
+        if d.is_empty() && u.is_empty() {
+            return Ok(());
+        }
+        let found = state.store.names_of(&d, &u).await?;
+        for id in d.into_iter().chain(u) {
+            // One not found reads as no name, as one by one.
+            let name = found.get(&id).cloned().unwrap_or_default();
+            self.names.insert(id, name);
+        }
+        Ok(())
+    }
+
     pub(crate) async fn deputy(&mut self, state: &AppState, id: Uuid) -> String {
         if let Some(n) = self.names.get(&id) {
             return n.clone();

@@ -298,6 +298,13 @@ impl crate::export::RowSource for SuggestionRows {
             .cloned()
             .map(|s| view_for(&self.state, s, &self.caller))
             .collect();
+        self.names
+            .prefetch(
+                &self.state,
+                views.iter().map(|v| v.lead_deputy_id),
+                views.iter().filter_map(|v| v.lead_unit_id),
+            )
+            .await?;
         let mut rows = Vec::with_capacity(views.len());
         for v in views {
             let deputy = self.names.deputy(&self.state, v.lead_deputy_id).await;
