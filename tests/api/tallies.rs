@@ -196,19 +196,18 @@ async fn kept_dashboard_figures_equal_a_recount_after_random_operations_on_two_i
         .await;
     assert_eq!(submitted + drafts.ok(200)["total"].as_i64().unwrap(), 12);
 
-    // And the summary table with the stats, unit by unit.
-    let summary = o
-        .app
-        .get("/api/v1/suggestions/unit-summary", Some(&o.staff))
-        .await;
-    let lines = summary.ok(200)["items"].as_array().unwrap().clone();
-    let units = stats["units"].as_array().unwrap();
-    assert_eq!(lines.len(), units.len());
-    for (line, unit) in lines.iter().zip(units) {
-        assert_eq!(line["unit_id"], unit["unit_id"]);
-        assert_eq!(line["assigned"], unit["assigned"]);
-        assert_eq!(line["replied"], unit["replied"]);
+    // By colour and category too, each against the list's own count.
+    for color in ["green", "yellow", "red"] {
+        assert_eq!(
+            stats["by_color"][color].as_i64().unwrap_or(0),
+            total(&o, &format!("color={color}")).await,
+            "{color}: {stats}"
+        );
     }
+    assert_eq!(
+        stats["by_category"]["社会保障"].as_i64().unwrap_or(0),
+        total(&o, "category=%E7%A4%BE%E4%BC%9A%E4%BF%9D%E9%9A%9C").await
+    );
 }
 
 #[tokio::test]

@@ -8,7 +8,9 @@
 //! what waits, and a request that finds the queue full is answered 503
 //! with `Retry-After` at once. Memory for hashing is therefore bounded by
 //! the number of threads, whatever the number of requests, and given back
-//! after a second with nothing to hash.
+//! when there is nothing to hash: the thread waiting on the queue gives
+//! its memory back after a second, then lets the next one wait, so every
+//! thread has within a second per thread.
 
 use renda_domain::Code;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};

@@ -575,9 +575,10 @@ impl Store {
 }
 
 impl Store {
-    /// The names of the deputies among `deputies` and of the units among
-    /// `units`, in two statements (an export names a page's people at
-    /// once, not one by one); an id of neither is left out.
+    /// The names of the live deputies among `deputies` and of the live
+    /// units among `units`, in two statements (an export names a page's
+    /// people at once, not one by one); an id of neither, or of a deleted
+    /// one, is left out, as `get_deputy` and `get_unit` would refuse it.
     pub async fn names_of(
         &self,
         deputies: &[Uuid],
@@ -591,6 +592,7 @@ impl Store {
                 .column(crate::entities::deputy::Column::Id)
                 .column(crate::entities::deputy::Column::Name)
                 .filter(crate::entities::deputy::Column::Id.is_in(deputies.iter().copied()))
+                .filter(crate::entities::deputy::Column::DeletedAt.is_null())
                 .into_tuple()
                 .all(&self.db)
                 .await?;
@@ -602,6 +604,7 @@ impl Store {
                 .column(crate::entities::unit::Column::Id)
                 .column(crate::entities::unit::Column::Name)
                 .filter(crate::entities::unit::Column::Id.is_in(units.iter().copied()))
+                .filter(crate::entities::unit::Column::DeletedAt.is_null())
                 .into_tuple()
                 .all(&self.db)
                 .await?;

@@ -10,7 +10,10 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use renda_domain::suggestion::tallies::{Dimension, UnitLine};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, StatementBuilder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, StatementBuilder,
+    TransactionTrait,
+};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -94,10 +97,24 @@ fn covering(f: &StatsFilter) -> Covering {
 }
 
 impl Store {
+    /// A read-only transaction whose statements all see one snapshot (on
+    /// SQLite every transaction reads one, and asking warns).
+    async fn snapshot(&self) -> StoreResult<sea_orm::DatabaseTransaction> {
+        let pg = self.backend() == sea_orm::DbBackend::Postgres;
+        Ok(self
+            .db
+            .begin_with_config(
+                pg.then_some(sea_orm::IsolationLevel::RepeatableRead),
+                pg.then_some(sea_orm::AccessMode::ReadOnly),
+            )
+            .await?)
+    }
+
     /// Each lead unit's count of suggestions overdue on `today` (open, past
     /// the deadline), of the year and term `f` asks for.
-    async fn overdue_by_unit(
+    async fn overdue_by_unit<Conn: ConnectionTrait>(
         &self,
+        c: &Conn,
         f: &StatsFilter,
         today: NaiveDate,
     ) -> StoreResult<HashMap<Uuid, i64>> {
@@ -123,7 +140,7 @@ impl Store {
         }
         let stmt = StatementBuilder::build(&q, &self.backend());
         Ok(OverdueRow::find_by_statement(stmt)
-            .all(&self.db)
+            .all(c)
             .await?
             .into_iter()
             .map(|r| (r.unit_id, r.n))
@@ -132,19 +149,20 @@ impl Store {
 
     /// The kept lines of the units `f` covers (`unit` keeps one), with
     /// their names and what is overdue, by unit name.
-    async fn unit_lines(
+    async fn unit_lines<Conn: ConnectionTrait>(
         &self,
+        c: &Conn,
         f: &StatsFilter,
         today: NaiveDate,
         unit: Option<Uuid>,
     ) -> StoreResult<Vec<(Uuid, String, UnitLine, i64)>> {
         use crate::entities::unit;
-        let lines = tallies::unit_lines(&self.db, &covering(f), unit).await?;
-        let overdue = self.overdue_by_unit(f, today).await?;
+        let lines = tallies::unit_lines(c, &covering(f), unit).await?;
+        let overdue = self.overdue_by_unit(c, f, today).await?;
         let ids: Vec<Uuid> = lines.iter().map(|(u, _)| *u).collect();
         let names: HashMap<Uuid, String> = unit::Entity::find()
             .filter(unit::Column::Id.is_in(ids))
-            .all(&self.db)
+            .all(c)
             .await?
             .into_iter()
             .map(|u| (u.id, u.name))
@@ -168,9 +186,10 @@ impl Store {
         today: NaiveDate,
         unit: Option<Uuid>,
     ) -> StoreResult<Vec<UnitSummary>> {
-        Ok(self
-            .unit_lines(f, today, unit)
-            .await?
+        let txn = self.snapshot().await?;
+        let lines = self.unit_lines(&txn, f, today, unit).await?;
+        txn.commit().await?;
+        Ok(lines
             .into_iter()
             .map(|(unit_id, unit_name, l, overdue)| UnitSummary {
                 unit_id,
@@ -200,7 +219,10 @@ impl Store {
         let mut by_status = BTreeMap::new();
         let mut by_color = BTreeMap::new();
         let mut by_category = BTreeMap::new();
-        for (dimension, value, n) in tallies::counts(&self.db, &covering(f)).await? {
+        // One snapshot: a change committed between the statements would
+        // otherwise count in one part of the answer and not another.
+        let txn = self.snapshot().await?;
+        for (dimension, value, n) in tallies::counts(&txn, &covering(f)).await? {
             let map = match dimension {
                 Dimension::Status => &mut by_status,
                 Dimension::Color => &mut by_color,
@@ -209,7 +231,8 @@ impl Store {
             map.insert(value, n);
         }
         let total = by_status.values().sum();
-        let lines = self.unit_lines(f, today, None).await?;
+        let lines = self.unit_lines(&txn, f, today, None).await?;
+        txn.commit().await?;
         let all = lines
             .iter()
             .fold(UnitLine::default(), |acc, (_, _, l, _)| acc.plus(l));
