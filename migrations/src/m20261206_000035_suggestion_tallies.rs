@@ -22,6 +22,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DbBackend;
 
+use crate::helpers::{stamp_changes, unstamp_changes};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -147,11 +149,17 @@ impl MigrationTrait for Migration {
         let db = m.get_connection();
         db.execute_unprepared("ALTER TABLE suggestions ADD COLUMN year INTEGER NOT NULL DEFAULT 0")
             .await?;
+        // The year is not part of what clients read: filling it in is no
+        // change a synchronising client should fetch every suggestion
+        // again for, so the change feed's stamp is off meanwhile (and on
+        // PostgreSQL a million deferred stamps are not queued).
+        unstamp_changes(db, "suggestions").await?;
         db.execute_unprepared(match m.get_database_backend() {
             DbBackend::Postgres => POSTGRES_YEAR,
             _ => SQLITE_YEAR,
         })
         .await?;
+        stamp_changes(db, "suggestions").await?;
         for s in INDEXES {
             db.execute_unprepared(s).await?;
         }

@@ -230,6 +230,28 @@ async fn openapi_migrate_and_audit_verify_commands() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stdout).contains("TAMPERING DETECTED"));
+
+    // Kept figures gone wrong (a row written past renda) are counted
+    // afresh by `renda recount`.
+    let store = renda::open_store(&url, &crypto).await.unwrap();
+    store
+        .execute_unprepared(
+            "INSERT INTO suggestion_tallies (year, term, dimension, value, shard, n) \
+             VALUES (2026, '第十八届', 'status', 'submitted', 0, 5)",
+        )
+        .await
+        .unwrap();
+    let (recount, kept) = store.recount_and_kept_suggestion_tallies().await.unwrap();
+    assert_ne!(recount, kept);
+    store.close().await.unwrap();
+    let out = renda(dir.path(), 0).arg("recount").output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("counted afresh"));
+    let store = renda::open_store(&url, &crypto).await.unwrap();
+    let (recount, kept) = store.recount_and_kept_suggestion_tallies().await.unwrap();
+    assert_eq!(recount, kept);
+    assert!(kept.is_empty(), "no suggestion, nothing counted: {kept:?}");
+    store.close().await.unwrap();
 }
 
 #[tokio::test]

@@ -37,6 +37,10 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Count the handling figures and the dashboard's figures afresh from
+    /// the suggestions on record (after rows were written past renda, or
+    /// by an earlier version still running after an upgrade).
+    Recount,
     /// Account maintenance by whoever runs the server.
     Users {
         #[command(subcommand)]
@@ -107,6 +111,11 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Some(Command::Migrate) => {
             renda::open_store(&config.database_url, &config.crypto()?).await?;
             println!("renda: migrations applied");
+        }
+        Some(Command::Recount) => {
+            let store = renda::open_store(&config.database_url, &config.crypto()?).await?;
+            store.recount_suggestion_counts().await?;
+            println!("renda: the suggestion figures are counted afresh");
         }
         Some(Command::Audit {
             command: AuditCommand::Verify { checkpoints },

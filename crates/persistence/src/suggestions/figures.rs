@@ -203,6 +203,18 @@ impl Store {
         Ok(())
     }
 
+    /// Counts the handling figures and the dashboard's tallies afresh from
+    /// the suggestions on record (`renda recount`): after rows were
+    /// written past the application, or by an instance of an earlier
+    /// version still running after an upgrade.
+    pub async fn recount_suggestion_counts(&self) -> StoreResult<()> {
+        crate::entities::setting::Entity::delete_many()
+            .filter(crate::entities::setting::Column::Key.is_in([COUNTED, TALLIED]))
+            .exec(&self.db)
+            .await?;
+        self.ensure_suggestion_counts().await
+    }
+
     /// The counts of one key (all noughts when nothing counts there).
     pub async fn suggestion_figures(
         &self,
