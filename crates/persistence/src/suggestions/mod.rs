@@ -354,15 +354,20 @@ async fn load<Conn: ConnectionTrait>(c: &Conn, id: Uuid) -> StoreResult<Suggesti
     assemble(m, &mut ch)
 }
 
+/// Writes a suggestion's co-signers in place of those it had, or of none
+/// when it is `new` (nothing to delete then).
 async fn write_co_signers<Conn: ConnectionTrait>(
     c: &Conn,
     id: Uuid,
     list: &[CoSigner],
+    new: bool,
 ) -> StoreResult<()> {
-    cs::Entity::delete_many()
-        .filter(cs::Column::SuggestionId.eq(id))
-        .exec(c)
-        .await?;
+    if !new {
+        cs::Entity::delete_many()
+            .filter(cs::Column::SuggestionId.eq(id))
+            .exec(c)
+            .await?;
+    }
     if !list.is_empty() {
         let rows = list.iter().enumerate().map(|(i, x)| cs::ActiveModel {
             suggestion_id: Set(id),
@@ -474,7 +479,7 @@ async fn insert_record<Conn: ConnectionTrait>(
 ) -> StoreResult<()> {
     to_model(s).insert(c).await?;
     search::index(c, s.id, &s.title, &s.content).await?;
-    write_co_signers(c, s.id, &s.co_signers).await?;
+    write_co_signers(c, s.id, &s.co_signers, true).await?;
     if let Some(n) = renda_domain::suggestion::invitations_of_new_draft(s) {
         crate::notifications::write(c, &n).await?;
     }
@@ -599,7 +604,7 @@ pub(crate) async fn save_in<Conn: ConnectionTrait>(
         search::index(c, after.id, &after.title, &after.content).await?;
     }
     if after.co_signers != before.co_signers {
-        write_co_signers(c, after.id, &after.co_signers).await?;
+        write_co_signers(c, after.id, &after.co_signers, false).await?;
     }
     if after.co_units != before.co_units {
         write_co_units(c, after.id, &after.co_units).await?;
