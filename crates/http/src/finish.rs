@@ -154,7 +154,7 @@ fn closed_sets(doc: &mut Value) {
 /// and as Redoc shows them (`x-enumDescriptions`, by value).
 fn enum_labels(doc: &mut Value) {
     let Some(schemas) = schemas(doc) else { return };
-    for (name, labels) in crate::enum_labels::ENUM_LABELS {
+    for (name, labels) in crate::enum_labels::all() {
         let Some(schema) = schemas.get_mut(*name) else {
             continue;
         };
