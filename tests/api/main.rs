@@ -34,6 +34,7 @@ mod openapi;
 mod practice;
 mod queues;
 mod races;
+mod reading;
 mod search;
 mod security;
 mod suggestions;

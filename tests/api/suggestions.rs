@@ -9,13 +9,13 @@ use crate::helpers::{Answer, TestApp, spawn_app};
 /// with their operators, three deputies.
 pub(crate) struct World {
     pub(crate) app: TestApp,
-    staff: String,
+    pub(crate) staff: String,
     leader: String,
     leader_id: String,
     other_leader: String,
-    units: Vec<String>,
-    unit_tokens: Vec<String>,
-    deputies: Vec<String>,
+    pub(crate) units: Vec<String>,
+    pub(crate) unit_tokens: Vec<String>,
+    pub(crate) deputies: Vec<String>,
     pub(crate) deputy_tokens: Vec<String>,
 }
 
@@ -90,7 +90,7 @@ impl World {
         self.app.post(&self.path(id, op), Some(token), &body).await
     }
 
-    async fn get(&self, token: Option<&str>, id: &str) -> Answer {
+    pub(crate) async fn get(&self, token: Option<&str>, id: &str) -> Answer {
         self.app.get(&self.path(id, ""), token).await
     }
 
@@ -183,7 +183,7 @@ impl World {
         }
     }
 
-    async fn reply(&self, id: &str, category: &str) -> Answer {
+    pub(crate) async fn reply(&self, id: &str, category: &str) -> Answer {
         self.prepare_reply(id).await;
         let mut body = json!({
             "category": category,

@@ -155,7 +155,7 @@ fn row_of<M>(m: M, key_of: &impl Fn(&M) -> (Uuid, DateTime<Utc>, Option<DateTime
 /// model's id, last-change time and deletion time.
 pub(crate) async fn paginate<E, Conn>(
     db: &Conn,
-    mut select: Select<E>,
+    select: Select<E>,
     keys: Keys<E::Column>,
     opts: &ListOptions,
     key_of: impl Fn(&E::Model) -> (Uuid, DateTime<Utc>, Option<DateTime<Utc>>),
@@ -165,13 +165,32 @@ where
     E::Model: Sync,
     Conn: ConnectionTrait,
 {
+    paginate_as(db, select, keys, opts, |s| s, key_of).await
+}
+
+/// [`paginate`] into rows of `M`, read with the columns `columns` adds to
+/// the page's statement (not to its count).
+pub(crate) async fn paginate_as<E, M, Conn>(
+    db: &Conn,
+    mut select: Select<E>,
+    keys: Keys<E::Column>,
+    opts: &ListOptions,
+    columns: impl FnOnce(Select<E>) -> Select<E>,
+    key_of: impl Fn(&M) -> (Uuid, DateTime<Utc>, Option<DateTime<Utc>>),
+) -> Result<Page<M>, crate::StoreError>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    M: sea_orm::FromQueryResult + Send + Sync,
+    Conn: ConnectionTrait,
+{
     if let Some(deleted_at) = keys.deleted_at
         && !opts.include_deleted
     {
         select = select.filter(deleted_at.is_null());
     }
     if opts.after_seq.is_some() {
-        return paginate_by_seq(db, select, keys, opts, key_of).await;
+        return paginate_by_seq(db, select, keys, opts, columns, key_of).await;
     }
     // By last change when asked (the default of a sync by time), else by
     // id; `modified_since` filters either way.
@@ -216,9 +235,10 @@ where
         select = select.order_by(keys.updated_at, order.clone());
     }
     let limit = std::cmp::Ord::max(opts.limit, 1);
-    let mut rows = select
+    let mut rows: Vec<M> = columns(select)
         .order_by(keys.id, order)
         .limit(limit + 1)
+        .into_model()
         .all(db)
         .await?;
     let more = rows.len() as u64 > limit;
@@ -248,16 +268,18 @@ where
 /// [`paginate`] in commit order, after `opts.after_seq` (or the cursor's
 /// sequence number, further on), reading each row's number in the same
 /// statement as the row.
-async fn paginate_by_seq<E, Conn>(
+async fn paginate_by_seq<E, M, Conn>(
     db: &Conn,
     mut select: Select<E>,
     keys: Keys<E::Column>,
     opts: &ListOptions,
-    key_of: impl Fn(&E::Model) -> (Uuid, DateTime<Utc>, Option<DateTime<Utc>>),
-) -> Result<Page<E::Model>, crate::StoreError>
+    columns: impl FnOnce(Select<E>) -> Select<E>,
+    key_of: impl Fn(&M) -> (Uuid, DateTime<Utc>, Option<DateTime<Utc>>),
+) -> Result<Page<M>, crate::StoreError>
 where
     E: EntityTrait,
     E::Model: Sync,
+    M: sea_orm::FromQueryResult + Send + Sync,
     Conn: ConnectionTrait,
 {
     use sea_orm::sea_query::Alias;
@@ -284,7 +306,7 @@ where
         }
     }
     let limit = std::cmp::Ord::max(opts.limit, 1);
-    let mut rows: Vec<WithSeq<E::Model>> = select
+    let mut rows: Vec<WithSeq<M>> = columns(select)
         .column_as(seq.clone(), "renda_seq")
         .order_by(seq, sea_orm::Order::Asc)
         .limit(limit + 1)

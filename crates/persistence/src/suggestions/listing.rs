@@ -1,5 +1,6 @@
 //! The suggestion listing and the overdue watch.
 
+use super::inline::{self, Inline};
 use super::*;
 use sea_orm::sea_query::{SimpleExpr, UnionType};
 
@@ -160,6 +161,14 @@ impl Store {
             deleted_at: Some(C::DeletedAt),
             seq: list::SEQ_COLUMN,
         };
+        if inline::applies(self.db.get_database_backend()) {
+            let page = list::paginate_as(&self.db, q, keys, opts, inline::columns, |r: &Inline| {
+                (r.m.id, r.m.updated_at, r.m.deleted_at)
+            })
+            .await?;
+            let mut ch = inline::children(page.live())?;
+            return page.try_map(|r| assemble(r.m, &mut ch));
+        }
         let page = list::paginate(&self.db, q, keys, opts, |m: &suggestion::Model| {
             (m.id, m.updated_at, m.deleted_at)
         })

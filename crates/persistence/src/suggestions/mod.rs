@@ -38,6 +38,7 @@ use crate::list::{self, ListOptions, Page};
 mod batches;
 mod effects;
 mod figures;
+mod inline;
 mod listing;
 mod practice;
 mod reading;
@@ -345,11 +346,17 @@ fn assemble(m: suggestion::Model, ch: &mut Children) -> StoreResult<Suggestion> 
 }
 
 async fn load<Conn: ConnectionTrait>(c: &Conn, id: Uuid) -> StoreResult<Suggestion> {
-    let m = SuggestionEntity::find_by_id(id)
-        .filter(C::DeletedAt.is_null())
-        .one(c)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let select = SuggestionEntity::find_by_id(id).filter(C::DeletedAt.is_null());
+    if inline::applies(c.get_database_backend()) {
+        let row = inline::columns(select)
+            .into_model::<inline::Inline>()
+            .one(c)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut ch = inline::children(std::iter::once(&row))?;
+        return assemble(row.m, &mut ch);
+    }
+    let m = select.one(c).await?.ok_or(StoreError::NotFound)?;
     let mut ch = children(c, &[id]).await?;
     assemble(m, &mut ch)
 }
