@@ -20,6 +20,16 @@ use crate::entities::{deputy_membership as dm, number_series as ns};
 use crate::error::{Conflict, StoreError, StoreResult, parse_stored};
 use crate::list::{self, ListOptions, Page};
 
+/// What filing a suggestion or a motion needs to know of its lead deputy.
+#[derive(Debug, Clone, Default)]
+pub struct FilingFacts {
+    /// Serving somewhere, or with no membership on record
+    /// (`renda_domain::term::may_file`).
+    pub may_file: bool,
+    /// The open session of a congress they serve in, when asked.
+    pub open_session: Option<CongressSession>,
+}
+
 /// Filters of the session listing.
 #[derive(Debug, Clone, Default)]
 pub struct SessionFilter {
@@ -162,6 +172,57 @@ impl Store {
             .into_tuple()
             .all(&self.db)
             .await?;
+        self.open_session_at_levels(levels).await
+    }
+
+    /// What filing something new needs to know of deputy `d`, in one or
+    /// two statements: whether they may file (`term::may_file` of their
+    /// memberships; a deputy not on record may), and, when `session` is
+    /// asked, the open session of the first of their congresses where
+    /// they serve (see [`Self::open_congress_session_of`]).
+    pub async fn filing_facts(&self, d: DeputyId, session: bool) -> StoreResult<FilingFacts> {
+        use crate::entities::deputy::{Column as D, Entity as Deputies};
+        let live = sea_orm::sea_query::Query::select()
+            .column(D::Id)
+            .from(Deputies)
+            .and_where(D::Id.eq(d.uuid()))
+            .and_where(D::DeletedAt.is_null())
+            .to_owned();
+        let rows: Vec<(String, String)> = dm::Entity::find()
+            .filter(dm::Column::DeputyId.eq(d.uuid()))
+            .filter(dm::Column::DeputyId.in_subquery(live))
+            .select_only()
+            .column(dm::Column::Level)
+            .column(dm::Column::Status)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let serving: Vec<String> = rows
+            .iter()
+            .filter(|(_, status)| status == MembershipStatus::Serving.as_str())
+            .map(|(level, _)| level.clone())
+            .collect();
+        let may_file = rows.is_empty() || !serving.is_empty();
+        let open_session = if session && !serving.is_empty() {
+            self.open_session_at_levels(serving).await?
+        } else {
+            None
+        };
+        Ok(FilingFacts {
+            may_file,
+            open_session,
+        })
+    }
+
+    /// The open session of the first of `levels` (in [`Level::ALL`]'s
+    /// order) that has one.
+    async fn open_session_at_levels(
+        &self,
+        levels: Vec<String>,
+    ) -> StoreResult<Option<CongressSession>> {
+        if levels.is_empty() {
+            return Ok(None);
+        }
         let open = Sessions::find()
             .filter(C::Status.eq(SessionStatus::Open.as_str()))
             .filter(C::Level.is_in(levels))

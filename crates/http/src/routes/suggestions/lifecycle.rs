@@ -40,11 +40,7 @@ pub async fn create_suggestion(
             &rules::co_signer_list(lead, &b.co_signer_ids),
         )
         .await?,
-        lead_term_ended: match state.store.get_deputy(lead.uuid()).await {
-            Ok(d) => !renda_domain::term::may_file(&d.memberships),
-            Err(StoreError::NotFound) => false,
-            Err(e) => return Err(e.into()),
-        },
+        lead_term_ended: !state.store.filing_facts(lead, false).await?.may_file,
     };
     let input = DraftInput {
         title: b.title.into(),
@@ -186,13 +182,8 @@ command!(
     submit, "/suggestions/{id}/submit", EmptyRequest, "Not the lead deputy",
     SuggestionAction::EditDraft,
     |st, c, s, b| {
-        let open_session = st.store.open_congress_session_of(s.lead_deputy_id).await?;
-        let lead_term_ended = match st.store.get_deputy(s.lead_deputy_id.uuid()).await {
-            Ok(d) => !renda_domain::term::may_file(&d.memberships),
-            Err(StoreError::NotFound) => false,
-            Err(e) => return Err(e.into()),
-        };
-        rules::submit(&s, b.note.map(String::from), open_session.as_ref(), lead_term_ended, &ctx(st, c)?)
+        let lead = st.store.filing_facts(s.lead_deputy_id, true).await?;
+        rules::submit(&s, b.note.map(String::from), lead.open_session.as_ref(), !lead.may_file, &ctx(st, c)?)
     }
 );
 command!(
