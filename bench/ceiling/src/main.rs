@@ -116,8 +116,11 @@ async fn main() -> std::io::Result<()> {
         eprintln!("usage: renda-ceiling <database url> <address:port>");
         std::process::exit(2);
     };
+    // As renda: no check of a connection in steady use before each
+    // statement (sqlx's default adds a round trip to every request).
     let pool = PgPoolOptions::new()
         .max_connections(16)
+        .test_before_acquire(false)
         .connect(&db)
         .await
         .map_err(std::io::Error::other)?;

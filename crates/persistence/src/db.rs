@@ -53,7 +53,11 @@ impl Store {
             .connect_timeout(Duration::from_secs(5))
             // A request waits at most this long for a connection: with the
             // database down, callers get 503 within seconds, never a hang.
-            .acquire_timeout(Duration::from_secs(3));
+            .acquire_timeout(Duration::from_secs(3))
+            // A connection in steady use is handed out as it is; one idle
+            // for a while is checked first (the database may have closed
+            // it). Checking each time costs every request a round trip.
+            .test_before_acquire_if_idle_for(Duration::from_secs(30));
         if opts.url.starts_with("sqlite:") {
             co.max_connections(1).min_connections(1);
             co.map_sqlx_sqlite_opts(|o| {
