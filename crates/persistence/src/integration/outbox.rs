@@ -149,17 +149,22 @@ impl Store {
         let mut handled = 0;
         // One transaction for the batch: one commit, however many events.
         let txn = self.db.begin().await?;
+        // Whoever marks an event first fans it out; anyone else finds it
+        // marked and leaves it. One statement marks the whole batch.
+        let mark = sea_orm::sea_query::Query::update()
+            .table(ob::Entity)
+            .value(ob::Column::Dispatched, true)
+            .and_where(ob::Column::Id.is_in(events.iter().map(|e| e.id)))
+            .and_where(ob::Column::Dispatched.eq(false))
+            .returning_col(ob::Column::Id)
+            .to_owned();
+        let mut marked = std::collections::HashSet::new();
+        for row in txn.query_all(&mark).await? {
+            marked.insert(row.try_get::<Uuid>("", "id")?);
+        }
         let mut deliveries = Vec::new();
         for e in events {
-            // Whoever marks the event first fans it out; anyone else finds
-            // it marked and leaves it.
-            let res = ob::Entity::update_many()
-                .col_expr(ob::Column::Dispatched, Expr::value(true))
-                .filter(ob::Column::Id.eq(e.id))
-                .filter(ob::Column::Dispatched.eq(false))
-                .exec(&txn)
-                .await?;
-            if res.rows_affected != 1 {
+            if !marked.contains(&e.id) {
                 continue;
             }
             handled += 1;
