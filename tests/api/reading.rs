@@ -1,7 +1,7 @@
 //! A suggestion reads alike by id, in lists and after a change: its
 //! co-signers in the order named, its co-units and the reply of the
-//! latest round. On PostgreSQL these come in the suggestion's own
-//! statement, on SQLite from three more; both must give the same answer.
+//! latest round. They come as JSON built in the suggestion's own
+//! statement, which must give what their tables hold.
 
 use serde_json::{Value, json};
 

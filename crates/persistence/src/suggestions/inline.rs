@@ -1,9 +1,7 @@
 //! A suggestion's co-signers, co-units and latest reply read in the same
-//! statement as the suggestion, on PostgreSQL: each as a JSON column built
-//! by a subquery on its table's index. A read by id or a page of a list is
-//! then one round trip to the database instead of four. SQLite runs in
-//! the process, where a statement costs no round trip, and keeps the
-//! three reads of [`super::children`].
+//! statement as the suggestion: each as a JSON column built by a subquery
+//! on its table's index. A read by id or a page of a list is then one
+//! round trip to the database instead of four.
 
 use std::collections::HashMap;
 
@@ -17,28 +15,39 @@ use uuid::Uuid;
 use super::{Children, SuggestionEntity, suggestion};
 use crate::error::{StoreError, StoreResult, parse_stored};
 
-/// Whether `backend` reads the children in the suggestion's statement.
-pub(super) fn applies(backend: DbBackend) -> bool {
-    backend == DbBackend::Postgres
+/// PostgreSQL's subqueries: co-signers, co-units, the reply of the latest
+/// round (the one [`super::children`] keeps).
+const PG: [&str; 3] = [
+    r#"(SELECT json_agg(json_build_array(c.deputy_id, c.status, c.confirmed_at, c.withdrawn_at) ORDER BY c.position)::text FROM suggestion_co_signers c WHERE c.suggestion_id = "suggestions"."id")"#,
+    r#"(SELECT json_agg(json_build_array(u.unit_id, u.deadline, u.opinion, u.opinion_at) ORDER BY u.unit_id)::text FROM suggestion_co_units u WHERE u.suggestion_id = "suggestions"."id")"#,
+    r#"(SELECT row_to_json(r)::text FROM (SELECT id, round, unit_id, category, content, document_number, signed_by, responsible_person, handler_name, handler_phone, reply_date, created_at FROM suggestion_replies WHERE suggestion_id = "suggestions"."id" ORDER BY round DESC LIMIT 1) r)"#,
+];
+
+/// SQLite's: the same, with ids stored as 16 bytes written as hex.
+const SQLITE: [&str; 3] = [
+    r#"(SELECT json_group_array(json_array(lower(hex(c.deputy_id)), c.status, c.confirmed_at, c.withdrawn_at) ORDER BY c.position) FROM suggestion_co_signers c WHERE c.suggestion_id = "suggestions"."id")"#,
+    r#"(SELECT json_group_array(json_array(lower(hex(u.unit_id)), u.deadline, u.opinion, u.opinion_at) ORDER BY u.unit_id) FROM suggestion_co_units u WHERE u.suggestion_id = "suggestions"."id")"#,
+    r#"(SELECT json_object('id', lower(hex(id)), 'round', round, 'unit_id', lower(hex(unit_id)), 'category', category, 'content', content, 'document_number', document_number, 'signed_by', signed_by, 'responsible_person', responsible_person, 'handler_name', handler_name, 'handler_phone', handler_phone, 'reply_date', reply_date, 'created_at', created_at) FROM suggestion_replies WHERE suggestion_id = "suggestions"."id" ORDER BY round DESC LIMIT 1)"#,
+];
+
+/// `select` with the three JSON columns [`Inline`] reads, for `backend`.
+pub(super) fn columns(
+    backend: DbBackend,
+) -> impl FnOnce(Select<SuggestionEntity>) -> Select<SuggestionEntity> {
+    move |select| {
+        let [co_signers, co_units, reply] = match backend {
+            DbBackend::Postgres => PG,
+            _ => SQLITE,
+        };
+        select
+            .column_as(Expr::cust(co_signers), "x_co_signers")
+            .column_as(Expr::cust(co_units), "x_co_units")
+            .column_as(Expr::cust(reply), "x_reply")
+    }
 }
 
-const CO_SIGNERS: &str = r#"(SELECT json_agg(json_build_array(c.deputy_id, c.status, c.confirmed_at, c.withdrawn_at) ORDER BY c.position)::text FROM suggestion_co_signers c WHERE c.suggestion_id = "suggestions"."id")"#;
-
-const CO_UNITS: &str = r#"(SELECT json_agg(json_build_array(u.unit_id, u.deadline, u.opinion, u.opinion_at) ORDER BY u.unit_id)::text FROM suggestion_co_units u WHERE u.suggestion_id = "suggestions"."id")"#;
-
-/// The reply of the latest round, as [`super::children`] keeps it.
-const REPLY: &str = r#"(SELECT row_to_json(r)::text FROM (SELECT id, round, unit_id, category, content, document_number, signed_by, responsible_person, handler_name, handler_phone, reply_date, created_at FROM suggestion_replies WHERE suggestion_id = "suggestions"."id" ORDER BY round DESC LIMIT 1) r)"#;
-
-/// `select` with the three JSON columns [`Inline`] reads.
-pub(super) fn columns(select: Select<SuggestionEntity>) -> Select<SuggestionEntity> {
-    select
-        .column_as(Expr::cust(CO_SIGNERS), "x_co_signers")
-        .column_as(Expr::cust(CO_UNITS), "x_co_units")
-        .column_as(Expr::cust(REPLY), "x_reply")
-}
-
-/// A suggestion's row and its children as JSON text (absent when it has
-/// none).
+/// A suggestion's row and its children as JSON text (absent, or an empty
+/// list on SQLite, when it has none).
 pub(super) struct Inline {
     pub(super) m: suggestion::Model,
     co_signers: Option<String>,

@@ -161,21 +161,13 @@ impl Store {
             deleted_at: Some(C::DeletedAt),
             seq: list::SEQ_COLUMN,
         };
-        if inline::applies(self.db.get_database_backend()) {
-            let page = list::paginate_as(&self.db, q, keys, opts, inline::columns, |r: &Inline| {
-                (r.m.id, r.m.updated_at, r.m.deleted_at)
-            })
-            .await?;
-            let mut ch = inline::children(page.live())?;
-            return page.try_map(|r| assemble(r.m, &mut ch));
-        }
-        let page = list::paginate(&self.db, q, keys, opts, |m: &suggestion::Model| {
-            (m.id, m.updated_at, m.deleted_at)
+        let columns = inline::columns(self.db.get_database_backend());
+        let page = list::paginate_as(&self.db, q, keys, opts, columns, |r: &Inline| {
+            (r.m.id, r.m.updated_at, r.m.deleted_at)
         })
         .await?;
-        let ids: Vec<Uuid> = page.live().map(|m| m.id).collect();
-        let mut ch = children(&self.db, &ids).await?;
-        page.try_map(|m| assemble(m, &mut ch))
+        let mut ch = inline::children(page.live())?;
+        page.try_map(|r| assemble(r.m, &mut ch))
     }
 
     /// Suggestions overdue on `today` whose overdue state is not yet on

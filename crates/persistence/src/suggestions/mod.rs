@@ -347,18 +347,13 @@ fn assemble(m: suggestion::Model, ch: &mut Children) -> StoreResult<Suggestion> 
 
 async fn load<Conn: ConnectionTrait>(c: &Conn, id: Uuid) -> StoreResult<Suggestion> {
     let select = SuggestionEntity::find_by_id(id).filter(C::DeletedAt.is_null());
-    if inline::applies(c.get_database_backend()) {
-        let row = inline::columns(select)
-            .into_model::<inline::Inline>()
-            .one(c)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let mut ch = inline::children(std::iter::once(&row))?;
-        return assemble(row.m, &mut ch);
-    }
-    let m = select.one(c).await?.ok_or(StoreError::NotFound)?;
-    let mut ch = children(c, &[id]).await?;
-    assemble(m, &mut ch)
+    let row = inline::columns(c.get_database_backend())(select)
+        .into_model::<inline::Inline>()
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut ch = inline::children(std::iter::once(&row))?;
+    assemble(row.m, &mut ch)
 }
 
 /// Writes a suggestion's co-signers in place of those it had, or of none
