@@ -39,6 +39,14 @@ fn of_unit(u: Uuid) -> Condition {
         .add(C::Id.in_subquery(co))
 }
 
+/// Pages of up to this many rows (every page of the API) read their
+/// suggestions' co-signers, co-units and replies in the same statement:
+/// one round trip. Longer ones, an export's 500 rows at a time, read them
+/// in three statements over the page's ids, which costs less per row than
+/// three subqueries and a JSON text each (about a tenth more rows a
+/// second in an export of 194,451).
+const INLINE_PAGE: u64 = 100;
+
 impl Store {
     pub async fn list_suggestions(
         &self,
@@ -161,13 +169,22 @@ impl Store {
             deleted_at: Some(C::DeletedAt),
             seq: list::SEQ_COLUMN,
         };
-        let columns = inline::columns(self.db.get_database_backend());
-        let page = list::paginate_as(&self.db, q, keys, opts, columns, |r: &Inline| {
-            (r.m.id, r.m.updated_at, r.m.deleted_at)
+        if opts.limit <= INLINE_PAGE {
+            let columns = inline::columns(self.db.get_database_backend());
+            let page = list::paginate_as(&self.db, q, keys, opts, columns, |r: &Inline| {
+                (r.m.id, r.m.updated_at, r.m.deleted_at)
+            })
+            .await?;
+            let mut ch = inline::children(page.live())?;
+            return page.try_map(|r| assemble(r.m, &mut ch));
+        }
+        let page = list::paginate(&self.db, q, keys, opts, |m: &suggestion::Model| {
+            (m.id, m.updated_at, m.deleted_at)
         })
         .await?;
-        let mut ch = inline::children(page.live())?;
-        page.try_map(|r| assemble(r.m, &mut ch))
+        let ids: Vec<Uuid> = page.live().map(|m| m.id).collect();
+        let mut ch = children(&self.db, &ids).await?;
+        page.try_map(|m| assemble(m, &mut ch))
     }
 
     /// Suggestions overdue on `today` whose overdue state is not yet on
