@@ -63,6 +63,12 @@ import uuid
 
 import schemathesis
 
+def china_today():
+    """Today where the congress works (UTC+8), as the server counts days:
+    from 16:00 UTC on, the machine's own date is still yesterday's."""
+    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
+
+
 BASE = os.environ["RENDA_CONTRACT_BASE"]
 TOKEN = os.environ["RENDA_CONTRACT_TOKEN"]
 
@@ -212,7 +218,7 @@ def _batch(body):
     items = body.get("items")
     if not isinstance(items, list):
         return
-    week = (datetime.date.today() + datetime.timedelta(days=7)).isoformat()
+    week = (china_today() + datetime.timedelta(days=7)).isoformat()
     for k, item in enumerate(items):
         if not isinstance(item, dict):
             continue
@@ -311,13 +317,13 @@ def before_call(ctx, case, **kwargs):
         case.body["file"] = PDF
     if not isinstance(case.body, (dict, list)):
         return
-    today = datetime.date.today().isoformat()
+    today = china_today().isoformat()
     if isinstance(case.body, dict):
         if (path.startswith("/api/v1/activities") or path.endswith("/reception-days")) \
                 and "day" in case.body:
             case.body["day"] = today
         if path.startswith("/api/v1/supervisions") and isinstance(case.body.get("deadline"), str):
-            case.body["deadline"] = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+            case.body["deadline"] = (china_today() + datetime.timedelta(days=30)).isoformat()
         if path == "/api/v1/assignment-batches":
             _batch(case.body)
         if path == "/api/v1/term-changes":
@@ -339,7 +345,7 @@ def before_call(ctx, case, **kwargs):
             else:
                 case.body.pop("delegation", None)
         if path.startswith("/api/v1/motions") and isinstance(case.body.get("report_due"), str):
-            case.body["report_due"] = (datetime.date.today() + datetime.timedelta(days=60)).isoformat()
+            case.body["report_due"] = (china_today() + datetime.timedelta(days=60)).isoformat()
         if path.startswith(("/api/v1/suggestions", "/api/v1/motions")) \
                 and isinstance(case.body.get("category"), str):
             cats = IDS["categories"]
@@ -400,7 +406,7 @@ def before_call(ctx, case, **kwargs):
     if path == "/api/v1/suggestions/{id}/requests" and isinstance(case.body, dict) \
             and case.body.get("kind") == "extension" and not case.body.get("due_date"):
         # An extension names the new deadline.
-        case.body["due_date"] = (datetime.date.today() + datetime.timedelta(days=60)).isoformat()
+        case.body["due_date"] = (china_today() + datetime.timedelta(days=60)).isoformat()
     if path == "/api/v1/suggestions/{id}/pass-on" and isinstance(case.body, dict):
         # Passed on to another unit than the one that holds it.
         held = (_get(f"/api/v1/suggestions/{params.get('id')}") or {}).get("lead_unit_id")
