@@ -26,7 +26,9 @@ the migrations at start and creates `admin`). The script
    them: numbers unique per year (and the year counters), co-signers,
    co-units, assignment spells, replies, commitments of category B
    replies, verification and supervision records, and a timeline
-   consistent with each suggestion's state;
+   consistent with each suggestion's state, each row numbered for the
+   change feed as the server numbers what committed (PostgreSQL; SQLite's
+   triggers number each row as it is written);
 5. runs ANALYZE (PostgreSQL: VACUUM ANALYZE) and prints what it inserted,
    the mixture of states and colours, and how long each step took;
 6. with --verify, checks the rows against the application's rules
@@ -825,11 +827,25 @@ def pg_load(args, c, api, timer):
                         "suggestion_replies", "suggestion_commitments", "suggestion_records"], res[1]):
         counts[name] = n
     counts["suggestion_counters"] = timer.run("year counters", pg_counters, pg)
+    timer.run("change feed numbers", pg.run, PG_NUMBER_CHANGES)
     summary = pg_summary(pg)
     if not args.keep_scratch:
         pg.run("DROP SCHEMA bench_gen CASCADE;", preamble=False)
     timer.run("VACUUM ANALYZE", pg.run, "SET maintenance_work_mem = '512MB';\nVACUUM (ANALYZE);", False)
     return counts, users, bench_unit, bench_dep, summary
+
+
+# What `renda_number_changes()` does after each commit, set-based: the bulk
+# rows were written without the server, so none of them is numbered yet.
+PG_NUMBER_CHANGES = """DO $$
+DECLARE t text;
+BEGIN
+  FOR t IN SELECT table_name FROM information_schema.columns
+           WHERE table_schema = current_schema() AND column_name = 'change_seq' LOOP
+    EXECUTE format('UPDATE %I SET change_seq = nextval(''renda_change_numbers'') WHERE change_seq IS NULL', t);
+  END LOOP;
+END $$;
+"""
 
 
 def pg_summary(pg):

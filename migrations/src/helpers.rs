@@ -3,7 +3,7 @@
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 pub(crate) fn a(name: &'static str) -> Alias {
     Alias::new(name)
@@ -48,6 +48,10 @@ pub(crate) fn ts_null(name: &'static str) -> ColumnDef {
 /// Numbers each change of `table`'s rows in commit order (its
 /// `change_seq`), with the triggers the change feed migration made for the
 /// tables of its time; `renda_stamp_change()` and `change_counter` exist.
+///
+/// On PostgreSQL this is the numbering at commit that migration 036
+/// replaced: a table made synchronised after it is numbered with
+/// [`mark_pending_on_update`] and [`write_numbering_function`] there.
 pub(crate) async fn stamp_changes<C: ConnectionTrait>(db: &C, table: &str) -> Result<(), DbErr> {
     stamp(db, table, true).await
 }
@@ -118,5 +122,67 @@ pub(crate) async fn unstamp_changes<C: ConnectionTrait>(db: &C, table: &str) -> 
             }
         }
     }
+    Ok(())
+}
+
+/// The synchronised tables numbered when a row is inserted and not when it
+/// changes (see [`stamp_inserts`]).
+pub(crate) const NUMBERED_INSERTS_ONLY: [&str; 1] = ["notifications"];
+
+/// On PostgreSQL, from migration 036: an update of a numbered row of
+/// `table` marks it as not yet numbered (`change_seq` NULL), unless the
+/// update is the numbering itself (it sets `change_seq`). An inserted row
+/// is not numbered yet already.
+pub(crate) async fn mark_pending_on_update<C: ConnectionTrait>(
+    db: &C,
+    table: &str,
+) -> Result<(), DbErr> {
+    db.execute_unprepared(&format!(
+        "CREATE TRIGGER {table}_change_pending
+         BEFORE UPDATE ON {table}
+         FOR EACH ROW WHEN (OLD.change_seq IS NOT NULL AND NEW.change_seq IS NOT DISTINCT FROM OLD.change_seq)
+         EXECUTE FUNCTION renda_change_pending()"
+    ))
+    .await?;
+    Ok(())
+}
+
+/// The tables of this PostgreSQL schema whose rows carry `change_seq`.
+pub(crate) async fn numbered_tables<C: ConnectionTrait>(db: &C) -> Result<Vec<String>, DbErr> {
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT c.relname::text AS t FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+             WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' \
+             AND a.attname = 'change_seq' AND NOT a.attisdropped ORDER BY c.relname",
+        ))
+        .await?;
+    rows.iter().map(|r| r.try_get::<String>("", "t")).collect()
+}
+
+/// (Re)writes `renda_number_changes()` on PostgreSQL for every table of
+/// the schema that carries `change_seq`: one run at a time (the counter
+/// table's lock), it numbers each marked row it sees, skipping a row
+/// another transaction holds. Written out table by table, so that its
+/// statements are planned once per connection.
+pub(crate) async fn write_numbering_function<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
+    let mut body = String::from("LOCK TABLE change_counter IN EXCLUSIVE MODE;\n");
+    for t in numbered_tables(db).await? {
+        body.push_str(&format!(
+            "UPDATE {t} SET change_seq = nextval('renda_change_numbers') \
+             WHERE change_seq IS NULL AND id IN \
+             (SELECT id FROM {t} WHERE change_seq IS NULL FOR UPDATE SKIP LOCKED);\n"
+        ));
+    }
+    db.execute_unprepared(&format!(
+        "CREATE OR REPLACE FUNCTION renda_number_changes() RETURNS void
+         SET search_path FROM CURRENT
+         AS $$
+         BEGIN
+         {body}
+         END
+         $$ LANGUAGE plpgsql"
+    ))
+    .await?;
     Ok(())
 }

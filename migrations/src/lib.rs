@@ -41,6 +41,7 @@ mod m20261206_000032_notification_sequence;
 mod m20261206_000033_live_status_index;
 mod m20261206_000034_suggestion_search;
 mod m20261206_000035_suggestion_tallies;
+mod m20261206_000036_numbered_after_commit;
 
 pub struct Migrator;
 
@@ -83,6 +84,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000033_live_status_index::Migration),
             Box::new(m20261206_000034_suggestion_search::Migration),
             Box::new(m20261206_000035_suggestion_tallies::Migration),
+            Box::new(m20261206_000036_numbered_after_commit::Migration),
         ]
     }
 }

@@ -539,3 +539,95 @@ async fn a_reader_syncing_while_others_write_sees_every_change_exactly_once() {
         .await
         .problem(422, "validation_failed");
 }
+
+/// A change committed after later ones were read still comes: while a
+/// transaction (of another instance, say) holds a change to one deputy and
+/// a lock on another whose change committed but was not read yet, a third
+/// deputy changes and a reader syncs past that change without waiting for
+/// either; then the transaction commits, and the reader's next sync brings
+/// both.
+#[tokio::test]
+async fn a_change_committed_after_later_ones_were_read_still_comes() {
+    use sea_orm::{ConnectionTrait, Database, TransactionTrait};
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    let mut ids = Vec::new();
+    for name in ["代表甲", "代表乙", "代表丙"] {
+        let d = app.create_deputy(&staff, json!({ "name": name })).await;
+        ids.push(d["id"].as_str().unwrap().to_owned());
+    }
+    let (held, locked, third) = (&ids[0], &ids[1], &ids[2]);
+    let mut replica = SeqReplica {
+        rows: BTreeMap::new(),
+        after: 0,
+        seen: Vec::new(),
+    };
+    replica.sync(&app, "/api/v1/deputies").await;
+    assert_eq!(replica.rows.len(), 3);
+    let patch = |id: &str, occupation: &str| {
+        let path = format!("/api/v1/deputies/{id}");
+        let body = json!({ "occupation": occupation });
+        let (app, staff) = (&app, &staff);
+        async move { app.patch(&path, Some(staff), &body).await.ok(200).clone() }
+    };
+    patch(locked, "先提交").await;
+
+    let sqlite = app.store.is_sqlite();
+    let conn = if sqlite {
+        Database::connect(app.db.url.clone()).await.unwrap()
+    } else {
+        let mut o = sea_orm::ConnectOptions::new(app.db.url.clone());
+        o.set_schema_search_path(app.db.schema.clone().unwrap());
+        Database::connect(o).await.unwrap()
+    };
+    let literal = |id: &str| {
+        if sqlite {
+            format!("x'{}'", id.replace('-', ""))
+        } else {
+            format!("'{id}'")
+        }
+    };
+    let txn = conn.begin().await.unwrap();
+    txn.execute_unprepared(&format!(
+        "UPDATE deputies SET occupation = '后来提交', version = version + 1 WHERE id = {}",
+        literal(held)
+    ))
+    .await
+    .unwrap();
+    let limit = std::time::Duration::from_secs(5);
+    if !sqlite {
+        // SQLite writes one transaction at a time: only PostgreSQL lets
+        // rows be locked and another change commit meanwhile.
+        txn.execute_unprepared(&format!(
+            "SELECT id FROM deputies WHERE id = {} FOR UPDATE",
+            literal(locked)
+        ))
+        .await
+        .unwrap();
+        tokio::time::timeout(limit, patch(third, "最后"))
+            .await
+            .expect("a change of another row does not wait for the held ones");
+    }
+    let before = replica.after;
+    tokio::time::timeout(limit, replica.sync(&app, "/api/v1/deputies"))
+        .await
+        .expect("a reader waits for neither held row");
+    assert_eq!(replica.rows[held]["occupation"], Value::Null);
+    if !sqlite {
+        assert_eq!(replica.rows[third]["occupation"], "最后");
+        assert!(
+            replica.after > before,
+            "the reader moved past the third change"
+        );
+    }
+    txn.commit().await.unwrap();
+    let before = replica.after;
+    replica.sync(&app, "/api/v1/deputies").await;
+    assert!(replica.after > before);
+    assert_eq!(replica.rows[held]["occupation"], "后来提交");
+    assert_eq!(replica.rows[locked]["occupation"], "先提交");
+    assert_eq!(
+        replica.rows,
+        server_rows(&app, "/api/v1/deputies", None).await
+    );
+}

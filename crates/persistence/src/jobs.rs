@@ -14,6 +14,13 @@ use crate::error::StoreResult;
 pub const REMINDERS: &str = "reminders";
 
 impl Store {
+    /// Numbers the changes committed since the last numbering (see
+    /// migration 036), so that the change feed's readers find little left
+    /// to number. Each instance runs it every second.
+    pub async fn number_changes(&self) -> StoreResult<()> {
+        Ok(crate::list::number_changes(&self.db).await?)
+    }
+
     /// Claims `job` for `holder` until `now + lease`, if its lease is
     /// free, ran out, or is `holder`'s already, and (with `ran_before`) it
     /// has not run since; true when claimed.

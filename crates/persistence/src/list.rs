@@ -122,9 +122,21 @@ pub(crate) struct Keys<C> {
     pub seq: &'static str,
 }
 
-/// The column numbering a table's changes in commit order, stamped by the
-/// database when a change commits.
+/// The column numbering a table's changes in commit order: by a trigger
+/// as the change is written on SQLite; after it commits, by
+/// [`number_changes`], on PostgreSQL (see migration 036).
 pub(crate) const SEQ_COLUMN: &str = "change_seq";
+
+/// Numbers every change committed and not numbered yet, after every number
+/// handed out before, so that a read of the feed after this sees each of
+/// them. Nothing to do on SQLite, which numbers each change as it writes.
+pub(crate) async fn number_changes<Conn: ConnectionTrait>(db: &Conn) -> Result<(), sea_orm::DbErr> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        db.execute_unprepared("SELECT renda_number_changes()")
+            .await?;
+    }
+    Ok(())
+}
 
 /// A row with its commit-order sequence number.
 struct WithSeq<M> {
@@ -283,6 +295,7 @@ where
     Conn: ConnectionTrait,
 {
     use sea_orm::sea_query::Alias;
+    number_changes(db).await?;
     let seq = Expr::col((E::default(), Alias::new(keys.seq)));
     if let Some(deleted_at) = keys.deleted_at
         && !opts.include_deleted

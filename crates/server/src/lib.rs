@@ -495,11 +495,12 @@ pub async fn run_reminders(
     }
 }
 
-/// Background work: seals the audit trail every second, looks for newly
-/// overdue suggestions and re-encrypts personal data not under the
-/// current key every minute, and forgets old idempotency keys every ten
-/// minutes, and writes the reminders due (hourly, by whichever instance
-/// claims the job first). Runs until aborted.
+/// Background work: numbers the change feed's new changes and seals the
+/// audit trail every second, looks for newly overdue suggestions and
+/// re-encrypts personal data not under the current key every minute,
+/// forgets old idempotency keys every ten minutes, and writes the
+/// reminders due (hourly, by whichever instance claims the job first).
+/// Runs until aborted.
 pub fn spawn_background(
     store: Store,
     clock: Arc<dyn Clock>,
@@ -514,6 +515,9 @@ pub fn spawn_background(
         let mut last_checkpoint = None;
         loop {
             tick.tick().await;
+            if let Err(e) = store.number_changes().await {
+                tracing::warn!(error = %e, "could not number the change feed's changes");
+            }
             if let Err(e) = store.seal_audit().await {
                 tracing::warn!(error = %e, "could not seal the audit trail");
             }
