@@ -116,3 +116,31 @@ async fn removing_an_entry_breaks_the_chain() {
     let report = app.store.verify_audit(&[]).await.unwrap();
     assert!(report.problem.unwrap().contains("missing"));
 }
+
+/// Two instances sealing at once link every entry into one chain, each
+/// once, whichever of them gets to an entry first.
+#[tokio::test]
+async fn two_instances_sealing_at_once_keep_one_chain() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    for i in 0..40 {
+        app.create_unit(&staff, &format!("单位{i}")).await;
+    }
+    let other = renda_persistence::Store::connect(&app.db).await.unwrap();
+    // A run that lost a race to the other instance fails, and the next
+    // tick (here, the next round) carries on.
+    let seal = |s: renda_persistence::Store| async move {
+        let mut sealed = 0;
+        for _ in 0..5 {
+            sealed += s.seal_audit().await.unwrap_or(0);
+        }
+        sealed
+    };
+    let (a, b) = tokio::join!(seal(app.store.clone()), seal(other.clone()));
+    let report = app.store.verify_audit(&[]).await.unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!(report.unsealed, 0);
+    assert_eq!(a + b, report.sealed, "each entry sealed once");
+    assert!(report.sealed >= 40);
+    other.close().await.ok();
+}

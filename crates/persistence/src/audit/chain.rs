@@ -266,7 +266,7 @@ impl Store {
             .all(&txn)
             .await?;
         let seen = pending.len() as u64;
-        let mut sealed = 0;
+        let mut links = Vec::with_capacity(pending.len());
         for m in pending {
             if entry_seal(&self.crypto, &m) != m.entry_hash {
                 tracing::error!(
@@ -277,13 +277,11 @@ impl Store {
             }
             seq += 1;
             let chain = chain_seal(&self.crypto, seq, &prev, &m.entry_hash);
-            let mut am: audit_event::ActiveModel = m.into();
-            am.seq = Set(Some(seq));
-            am.chain_hash = Set(Some(chain.clone()));
-            am.update(&txn).await?;
+            links.push((m.id, seq, chain.clone()));
             prev = chain;
-            sealed += 1;
         }
+        let sealed = links.len() as u64;
+        link(&txn, &links).await?;
         txn.commit().await?;
         Ok((sealed, seen))
     }
@@ -448,4 +446,40 @@ impl Store {
         }
         Ok(report)
     }
+}
+
+/// Writes each entry's place in the chain (`id`, `seq`, `chain_hash`) in
+/// one statement: the only columns of an entry that may change, once.
+async fn link<C: ConnectionTrait>(c: &C, links: &[(Uuid, i64, String)]) -> StoreResult<()> {
+    if links.is_empty() {
+        return Ok(());
+    }
+    let backend = c.get_database_backend();
+    let mut rows = Vec::with_capacity(links.len());
+    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(links.len() * 3);
+    for (i, (id, seq, chain)) in links.iter().enumerate() {
+        rows.push(match backend {
+            sea_orm::DbBackend::Postgres => {
+                format!(
+                    "(${}::uuid, ${}::bigint, ${}::text)",
+                    3 * i + 1,
+                    3 * i + 2,
+                    3 * i + 3
+                )
+            }
+            _ => "(?, ?, ?)".to_owned(),
+        });
+        values.extend([(*id).into(), (*seq).into(), chain.clone().into()]);
+    }
+    // A VALUES list's columns are column1, column2, … on both databases.
+    let sql = format!(
+        "UPDATE audit_events SET seq = v.column2, chain_hash = v.column3 \
+         FROM (VALUES {}) AS v WHERE audit_events.id = v.column1",
+        rows.join(", ")
+    );
+    c.execute_raw(sea_orm::Statement::from_sql_and_values(
+        backend, sql, values,
+    ))
+    .await?;
+    Ok(())
 }
