@@ -160,18 +160,25 @@ pub(crate) async fn numbered_tables<C: ConnectionTrait>(db: &C) -> Result<Vec<St
     rows.iter().map(|r| r.try_get::<String>("", "t")).collect()
 }
 
+/// The most rows of one table a numbering run numbers: a run stays short
+/// however many changes wait (a bulk import), and the rest are numbered by
+/// the runs that follow, a second apart at most.
+const NUMBERING_BATCH: u32 = 10_000;
+
 /// (Re)writes `renda_number_changes()` on PostgreSQL for every table of
 /// the schema that carries `change_seq`: one run at a time (the counter
-/// table's lock), it numbers each marked row it sees, skipping a row
-/// another transaction holds. Written out table by table, so that its
-/// statements are planned once per connection.
+/// table's lock), it numbers the marked rows it sees, up to
+/// [`NUMBERING_BATCH`] a table, skipping a row another transaction holds.
+/// Written out table by table, so that its statements are planned once
+/// per connection.
 pub(crate) async fn write_numbering_function<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
     let mut body = String::from("LOCK TABLE change_counter IN EXCLUSIVE MODE;\n");
     for t in numbered_tables(db).await? {
         body.push_str(&format!(
             "UPDATE {t} SET change_seq = nextval('renda_change_numbers') \
              WHERE change_seq IS NULL AND id IN \
-             (SELECT id FROM {t} WHERE change_seq IS NULL FOR UPDATE SKIP LOCKED);\n"
+             (SELECT id FROM {t} WHERE change_seq IS NULL LIMIT {NUMBERING_BATCH} \
+             FOR UPDATE SKIP LOCKED);\n"
         ));
     }
     db.execute_unprepared(&format!(

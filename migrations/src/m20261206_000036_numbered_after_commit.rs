@@ -11,8 +11,9 @@
 //! Numbers are given by `renda_number_changes()`, which a reader of the
 //! feed calls before it reads, and each instance once a second: it takes
 //! the counter table's lock, so that one numbering runs at a time, and
-//! numbers every marked row it can see, which is every row whose change
-//! has committed. A row whose change commits later is numbered by a later
+//! numbers the marked rows it can see, which are rows whose change has
+//! committed, up to 10,000 of a table per run, so that a run stays short
+//! (a bulk load is numbered over the runs that follow). A row whose change commits later is numbered by a later
 //! run, after every number handed out before it, so a client asking for
 //! what came after the highest number it has seen still never needs an
 //! overlap and never misses a change. A row another transaction is
