@@ -835,11 +835,14 @@ def pg_load(args, c, api, timer):
     return counts, users, bench_unit, bench_dep, summary
 
 
-# What `renda_number_changes()` does after each commit, set-based: the bulk
-# rows were written without the server, so none of them is numbered yet.
+# What `renda_number_changes()` does after each commit, set-based and in
+# one run: the bulk rows were written without the server, so none of them
+# is numbered yet.
 PG_NUMBER_CHANGES = """DO $$
 DECLARE t text;
 BEGIN
+  -- As a numbering run does: a server's runs meanwhile leave it to this one.
+  LOCK TABLE change_counter IN EXCLUSIVE MODE;
   FOR t IN SELECT table_name FROM information_schema.columns
            WHERE table_schema = current_schema() AND column_name = 'change_seq' LOOP
     EXECUTE format('UPDATE %I SET change_seq = nextval(''renda_change_numbers'') WHERE change_seq IS NULL', t);

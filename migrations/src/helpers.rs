@@ -166,30 +166,58 @@ pub(crate) async fn numbered_tables<C: ConnectionTrait>(db: &C) -> Result<Vec<St
 const NUMBERING_BATCH: u32 = 10_000;
 
 /// (Re)writes `renda_number_changes()` on PostgreSQL for every table of
-/// the schema that carries `change_seq`: one run at a time (the counter
-/// table's lock), it numbers the marked rows it sees, up to
-/// [`NUMBERING_BATCH`] a table, skipping a row another transaction holds.
-/// Written out table by table, so that its statements are planned once
-/// per connection.
+/// the schema that carries `change_seq`. One run at a time (the counter
+/// table's lock): a caller that finds another run going for 200 ms does
+/// nothing, since that run or the next numbers what it would have. A run
+/// numbers the marked rows it sees, up to [`NUMBERING_BATCH`] a table,
+/// skipping a row another transaction holds, and locks the rows it numbers
+/// as an update of a column that is no key does, so that writers adding
+/// rows that refer to them do not wait. Written out table by table, so
+/// that its statements are planned once per connection.
 pub(crate) async fn write_numbering_function<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
-    let mut body = String::from("LOCK TABLE change_counter IN EXCLUSIVE MODE;\n");
+    let mut body = String::new();
     for t in numbered_tables(db).await? {
         body.push_str(&format!(
-            "UPDATE {t} SET change_seq = nextval('renda_change_numbers') \
-             WHERE change_seq IS NULL AND id IN \
+            "WITH picked AS MATERIALIZED \
              (SELECT id FROM {t} WHERE change_seq IS NULL LIMIT {NUMBERING_BATCH} \
-             FOR UPDATE SKIP LOCKED);\n"
+             FOR NO KEY UPDATE SKIP LOCKED) \
+             UPDATE {t} SET change_seq = nextval('renda_change_numbers') \
+             FROM picked WHERE {t}.id = picked.id AND {t}.change_seq IS NULL;\n"
         ));
     }
     db.execute_unprepared(&format!(
         "CREATE OR REPLACE FUNCTION renda_number_changes() RETURNS void
          SET search_path FROM CURRENT
+         SET lock_timeout = '200ms'
          AS $$
          BEGIN
+           BEGIN
+             LOCK TABLE change_counter IN EXCLUSIVE MODE;
+           EXCEPTION WHEN lock_not_available THEN
+             RETURN;
+           END;
          {body}
          END
          $$ LANGUAGE plpgsql"
     ))
     .await?;
+    Ok(())
+}
+
+/// Takes every numbered table of the schema for this migration alone, and
+/// then the counter table: the order in which a writer of the version
+/// before 036 took them (its deferred trigger reached the counter at
+/// commit), so that the two never wait on each other in a circle.
+pub(crate) async fn lock_numbered_tables<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
+    let tables = numbered_tables(db).await?;
+    if !tables.is_empty() {
+        db.execute_unprepared(&format!(
+            "LOCK TABLE {} IN ACCESS EXCLUSIVE MODE",
+            tables.join(", ")
+        ))
+        .await?;
+    }
+    db.execute_unprepared("LOCK TABLE change_counter IN EXCLUSIVE MODE")
+        .await?;
     Ok(())
 }

@@ -9,16 +9,19 @@
 //! Now a change only marks its row as not yet numbered (`change_seq` is
 //! NULL: an insert leaves it so, and a trigger clears it on an update).
 //! Numbers are given by `renda_number_changes()`, which a reader of the
-//! feed calls before it reads, and each instance once a second: it takes
-//! the counter table's lock, so that one numbering runs at a time, and
-//! numbers the marked rows it can see, which are rows whose change has
-//! committed, up to 10,000 of a table per run, so that a run stays short
-//! (a bulk load is numbered over the runs that follow). A row whose change commits later is numbered by a later
-//! run, after every number handed out before it, so a client asking for
-//! what came after the highest number it has seen still never needs an
-//! overlap and never misses a change. A row another transaction is
-//! changing at that moment is skipped, not waited for: that change marks
-//! it again, and no writer ever waits for a numbering that waits for it.
+//! feed calls before it reads, and each instance once a second. One run
+//! goes at a time (the counter table's lock; a caller that finds a run
+//! going for 200 ms leaves the numbering to it). A run numbers the marked
+//! rows it can see, which are rows whose change has committed, up to
+//! 10,000 of a table, so that it stays short (a bulk load is numbered over
+//! the runs that follow), and passes over a row another transaction holds,
+//! which a later run numbers. A row numbered by a later run gets a number
+//! after every one handed out before, so a client asking for what came
+//! after the highest number it has seen still never needs an overlap and
+//! never misses a change. What it gives up: numbers follow the runs, not
+//! the commits exactly, and the rows of one transaction may be numbered by
+//! different runs, so a reader may see some of them one sync before the
+//! rest.
 //!
 //! SQLite runs one writing transaction at a time: its triggers number each
 //! change as it is written, as before.
@@ -27,8 +30,8 @@ use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
 use crate::helpers::{
-    NUMBERED_INSERTS_ONLY, mark_pending_on_update, numbered_tables, stamp_changes, stamp_inserts,
-    unstamp_changes, write_numbering_function,
+    NUMBERED_INSERTS_ONLY, lock_numbered_tables, mark_pending_on_update, numbered_tables,
+    stamp_changes, stamp_inserts, unstamp_changes, write_numbering_function,
 };
 
 #[derive(DeriveMigrationName)]
@@ -45,11 +48,10 @@ impl MigrationTrait for Migration {
         if db.get_database_backend() != DbBackend::Postgres {
             return Ok(());
         }
-        // No instance still running the old version numbers a change
-        // between the counter's last value being read and its trigger
-        // being dropped.
-        db.execute_unprepared("LOCK TABLE change_counter IN EXCLUSIVE MODE")
-            .await?;
+        // No instance still running the old version writes a row between
+        // the counter's last value being read and its trigger being
+        // dropped.
+        lock_numbered_tables(db).await?;
         db.execute_unprepared(
             "CREATE SEQUENCE renda_change_numbers AS BIGINT MINVALUE 0 START WITH 0",
         )
@@ -88,10 +90,16 @@ impl MigrationTrait for Migration {
         if db.get_database_backend() != DbBackend::Postgres {
             return Ok(());
         }
-        db.execute_unprepared("LOCK TABLE change_counter IN EXCLUSIVE MODE")
+        // Every change not numbered yet is numbered now, whole: the
+        // triggers of before number a row only when it changes again.
+        lock_numbered_tables(db).await?;
+        for table in numbered_tables(db).await? {
+            db.execute_unprepared(&format!(
+                "UPDATE {table} SET change_seq = nextval('renda_change_numbers') \
+                 WHERE change_seq IS NULL"
+            ))
             .await?;
-        db.execute_unprepared("SELECT renda_number_changes()")
-            .await?;
+        }
         db.execute_unprepared(
             "UPDATE change_counter SET seq = (SELECT last_value FROM renda_change_numbers) WHERE id = 1",
         )

@@ -57,10 +57,12 @@ pub struct ListParams {
     pub modified_since: Option<DateTime<Utc>>,
     /// Include deleted objects as tombstones `{"id", "deleted": true, "updated_at"}`.
     pub include_deleted: Option<bool>,
-    /// Only objects whose last change committed after this sequence number,
-    /// in commit order: the `next_after` of the previous sync (0 the first
-    /// time). Every change is seen exactly once, with no overlap needed.
-    /// With `modified_since` as well, both filters apply.
+    /// Only objects whose last change was numbered after this sequence
+    /// number, in that order: each change is numbered once it has
+    /// committed, and numbers only grow. Give the `next_after` of the
+    /// previous sync (0 the first time). Every change is seen exactly once,
+    /// with no overlap needed; the changes of one transaction may come in
+    /// two syncs. With `modified_since` as well, both filters apply.
     #[param(minimum = 0)]
     #[validate(range(min = 0))]
     pub after: Option<i64>,

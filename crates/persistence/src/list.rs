@@ -4,8 +4,9 @@
 //! caller syncs with `modified_since`, in order of last change and then id,
 //! so a row changed while a client pages moves behind the cursor and is
 //! still seen; or, when the caller syncs with `after`, in the order their
-//! last changes committed (`change_seq`, see the change-feed migration), so
-//! that a client never needs an overlap and never misses a change. Deleted
+//! last changes were numbered once committed (`change_seq`, see the
+//! change-feed migration and migration 036), so that a client never needs
+//! an overlap and never misses a change. Deleted
 //! rows are left out unless asked for, and then come back as tombstones.
 
 use crate::error::Conflict;
@@ -35,8 +36,8 @@ pub struct ListOptions {
     pub limit: u64,
     pub after: Option<Cursor>,
     pub modified_since: Option<DateTime<Utc>>,
-    /// Only rows whose last change committed after this sequence number,
-    /// in commit order.
+    /// Only rows whose last change was numbered after this sequence
+    /// number, in that order (each change is numbered once committed).
     pub after_seq: Option<i64>,
     pub include_deleted: bool,
     pub include_total: bool,
@@ -118,24 +119,34 @@ pub(crate) struct Keys<C> {
     pub id: C,
     pub updated_at: C,
     pub deleted_at: Option<C>,
-    /// The column numbering the table's changes in commit order.
+    /// The column numbering the table's changes once committed.
     pub seq: &'static str,
 }
 
-/// The column numbering a table's changes in commit order: by a trigger
+/// The column numbering a table's changes once committed: by a trigger
 /// as the change is written on SQLite; after it commits, by
 /// [`number_changes`], on PostgreSQL (see migration 036).
 pub(crate) const SEQ_COLUMN: &str = "change_seq";
 
-/// Numbers every change committed and not numbered yet, after every number
-/// handed out before, so that a read of the feed after this sees each of
-/// them. Nothing to do on SQLite, which numbers each change as it writes.
+/// Numbers changes committed and not numbered yet (up to 10,000 of a
+/// table), after every number handed out before, so that a read of the
+/// feed after this sees them; does nothing when another run is under way,
+/// which numbers them. Nothing to do on SQLite, which numbers each change
+/// as it writes.
 pub(crate) async fn number_changes<Conn: ConnectionTrait>(db: &Conn) -> Result<(), sea_orm::DbErr> {
     if db.get_database_backend() == sea_orm::DbBackend::Postgres {
         db.execute_unprepared("SELECT renda_number_changes()")
             .await?;
     }
     Ok(())
+}
+
+/// [`number_changes`] before a read of the feed: a read never fails for
+/// it, it only reads a moment earlier (what is numbered so far).
+pub(crate) async fn number_before_reading<Conn: ConnectionTrait>(db: &Conn) {
+    if let Err(e) = number_changes(db).await {
+        tracing::warn!(error = %e, "could not number the change feed's changes before a read");
+    }
 }
 
 /// A row with its commit-order sequence number.
@@ -295,7 +306,7 @@ where
     Conn: ConnectionTrait,
 {
     use sea_orm::sea_query::Alias;
-    number_changes(db).await?;
+    number_before_reading(db).await;
     let seq = Expr::col((E::default(), Alias::new(keys.seq)));
     if let Some(deleted_at) = keys.deleted_at
         && !opts.include_deleted

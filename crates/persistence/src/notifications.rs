@@ -113,7 +113,7 @@ pub(crate) async fn write<Conn: ConnectionTrait>(c: &Conn, notice: &Notice) -> S
         created_at: Set(now),
         read_at: Set(None),
         fanned_out: Set(false),
-        // Numbered by the database as the transaction commits.
+        // Numbered by the database once the transaction has committed.
         change_seq: sea_orm::ActiveValue::NotSet,
     });
     let written = n::Entity::insert_many(rows)
@@ -194,7 +194,7 @@ impl Store {
         not_before: DateTime<Utc>,
         limit: u64,
     ) -> StoreResult<Vec<(i64, Notification)>> {
-        crate::list::number_changes(&self.db).await?;
+        crate::list::number_before_reading(&self.db).await;
         n::Entity::find()
             .filter(n::Column::UserId.eq(user_id))
             .filter(n::Column::ChangeSeq.gt(after_seq))
@@ -210,7 +210,7 @@ impl Store {
 
     /// The commit-order number of one of the person's notifications.
     pub async fn notification_seq(&self, user_id: Uuid, id: Uuid) -> StoreResult<Option<i64>> {
-        crate::list::number_changes(&self.db).await?;
+        crate::list::number_before_reading(&self.db).await;
         Ok(n::Entity::find_by_id(id)
             .filter(n::Column::UserId.eq(user_id))
             .one(&self.db)
@@ -225,7 +225,7 @@ impl Store {
         user_id: Uuid,
         until: Option<DateTime<Utc>>,
     ) -> StoreResult<i64> {
-        crate::list::number_changes(&self.db).await?;
+        crate::list::number_before_reading(&self.db).await;
         let mut q = n::Entity::find()
             .select_only()
             .column_as(n::Column::ChangeSeq.max(), "n")

@@ -119,8 +119,8 @@ pub(crate) const DOC_TEXTS: &[(&str, &str)] = &[
         "只返回在此时刻（RFC 3339）或之后有变更的对象，按最后变更时间排序：供保存副本的客户端使用。",
     ),
     (
-        "Only objects whose last change committed after this sequence number,\nin commit order: the `next_after` of the previous sync (0 the first\ntime). Every change is seen exactly once, with no overlap needed.\nWith `modified_since` as well, both filters apply.",
-        "只返回最后一次变更在此序号之后提交的对象，按提交顺序排列：取上一次同步的 `next_after`（首次为 0）。每项变更恰好出现一次，无需重叠。同时给出 `modified_since` 时，两个条件同时生效。",
+        "Only objects whose last change was numbered after this sequence\nnumber, in that order: each change is numbered once it has\ncommitted, and numbers only grow. Give the `next_after` of the\nprevious sync (0 the first time). Every change is seen exactly once,\nwith no overlap needed; the changes of one transaction may come in\ntwo syncs. With `modified_since` as well, both filters apply.",
+        "只返回最后一次变更的编号大于此序号的对象，按编号排列：每项变更在提交后编号，编号只增不减。取上一次同步的 `next_after`（首次为 0）。每项变更恰好出现一次，无需重叠；同一事务的多项变更可能分两次同步出现。同时给出 `modified_since` 时，两个条件同时生效。",
     ),
     (
         "Only opinions on items of this year's plan.",

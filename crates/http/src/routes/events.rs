@@ -3,9 +3,9 @@
 //!
 //! A stream looks for news when this instance makes a change, and at
 //! least every second for what other instances wrote. It reads the
-//! caller's notifications by their number in commit order (given by the
-//! database as each commits), after the last it sent: one another
-//! instance committed late is still sent, and none twice. A client that
+//! caller's notifications by their number (given by the database once
+//! each has committed, see migration 036), after the last it sent: one
+//! another instance committed late is still sent, and none twice. A client that
 //! reconnects with `Last-Event-ID` gets what it missed.
 
 use std::collections::VecDeque;
@@ -183,7 +183,7 @@ async fn resume_after(
 ///
 /// 以服务器推送事件（server-sent events）实时推送调用者的新通知（`event: notification`，其 `id`
 /// 即通知的 id，`data` 与收件箱中一致），以及调用者待办数量的每次变化（`event: tasks`，`data` 含
-/// `total` 和 `counts`，与 `/me/tasks` 一致）。无论由哪个实例写入，通知都在约一秒内按提交顺序送达
+/// `total` 和 `counts`，与 `/me/tasks` 一致）。无论由哪个实例写入，通知都在约一秒内按提交后的编号顺序送达
 /// 已打开的推送流。重连时携带 `Last-Event-ID`（某条通知的 id，或首个待办数量事件的 `s<number>`），
 /// 可补收最多一天内错过的内容；不携带时，推送流先发送待办数量，再发送新内容。推送流十分钟后结束，
 /// 客户端应重新连接。浏览器通过基于 fetch 的 EventSource 携带 bearer 令牌。
@@ -193,7 +193,7 @@ async fn resume_after(
 /// counts whenever they change (`event: tasks`, `data` with `total` and
 /// `counts` as in `/me/tasks`), as server-sent events. A notification
 /// reaches an open stream within about a second, whichever instance wrote
-/// it, in the order they committed. Reconnect with `Last-Event-ID` (a
+/// it, in the order they were numbered once committed. Reconnect with `Last-Event-ID` (a
 /// notification's id, or the first task counts' `s<number>`) to get what
 /// was missed, up to a day back; without it, the stream starts with the
 /// task counts and sends what is new. The

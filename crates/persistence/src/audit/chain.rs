@@ -233,7 +233,8 @@ impl Store {
         loop {
             let (sealed, seen) = match self.seal_batch(500).await {
                 Ok(n) => n,
-                Err(StoreError::Conflict(_)) => continue,
+                // Another instance sealed some of them first.
+                Err(StoreError::Conflict(_) | StoreError::VersionMismatch) => continue,
                 Err(e) => return Err(e),
             };
             total += sealed;
@@ -472,14 +473,20 @@ async fn link<C: ConnectionTrait>(c: &C, links: &[(Uuid, i64, String)]) -> Store
         values.extend([(*id).into(), (*seq).into(), chain.clone().into()]);
     }
     // A VALUES list's columns are column1, column2, … on both databases.
+    // An entry another instance sealed meanwhile is left alone, and the
+    // batch is sealed again from the new head.
     let sql = format!(
         "UPDATE audit_events SET seq = v.column2, chain_hash = v.column3 \
-         FROM (VALUES {}) AS v WHERE audit_events.id = v.column1",
+         FROM (VALUES {}) AS v WHERE audit_events.id = v.column1 AND audit_events.seq IS NULL",
         rows.join(", ")
     );
-    c.execute_raw(sea_orm::Statement::from_sql_and_values(
-        backend, sql, values,
-    ))
-    .await?;
+    let res = c
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            backend, sql, values,
+        ))
+        .await?;
+    if res.rows_affected() != links.len() as u64 {
+        return Err(StoreError::VersionMismatch);
+    }
     Ok(())
 }

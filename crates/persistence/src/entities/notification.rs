@@ -15,7 +15,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
     pub fanned_out: bool,
-    /// Its number in commit order, given by the database when it commits.
+    /// Its number in the change feed's order, given by the database once
+    /// it has committed (see migration 036).
     pub change_seq: Option<i64>,
 }
 
