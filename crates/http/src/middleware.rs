@@ -119,10 +119,11 @@ pub async fn request_context(
     // Any write, even one refused, may have closed a session or changed
     // an account (a replayed refresh token closes its session): the
     // accounts read before it are read again once it is over, or dropped
-    // with a client that went away.
+    // with a client that went away. The writes known to touch no account
+    // leave them be.
     let _stale_after = req
         .app_data::<actix_web::web::Data<crate::AppState>>()
-        .filter(|_| !method.is_safe())
+        .filter(|_| !method.is_safe() && crate::session_cache::may_change_accounts(req.path()))
         .map(|s| crate::session_cache::StaleOnDrop(s.sessions.clone()));
     let span = tracing::info_span!("request", request_id = %id, method = %method, path = %path);
     let started = Instant::now();

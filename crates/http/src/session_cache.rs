@@ -3,7 +3,8 @@
 //!
 //! An entry is trusted for at most [`TTL`], and only while this instance
 //! has handled no write request since it was read (whatever its answer:
-//! a refused replay of a refresh token still closes its session). So a
+//! a refused replay of a refresh token still closes its session), other
+//! than those [`may_change_accounts`] clears. So a
 //! sign-out, a disabled account or a changed role takes effect at once on
 //! the instance that made it, and within [`TTL`] on every other.
 
@@ -81,6 +82,21 @@ impl SessionCache {
     }
 }
 
+/// The collections whose writes change no account and no session: the
+/// commands on suggestions write suggestions and what goes with them
+/// (records, notices, duty records, events), never an account. A write
+/// anywhere else makes the accounts read before it stale.
+const ACCOUNT_FREE: [&str; 1] = ["/api/v1/suggestions"];
+
+/// Whether a write request to `path` may close a session or change an
+/// account.
+pub fn may_change_accounts(path: &str) -> bool {
+    !ACCOUNT_FREE.iter().any(|prefix| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
 /// Marks what was read before as stale when dropped: held while a write
 /// request is handled, so that it takes effect when the request ends,
 /// even if the client goes away before the answer.
@@ -89,5 +105,30 @@ pub struct StaleOnDrop(pub Arc<SessionCache>);
 impl Drop for StaleOnDrop {
     fn drop(&mut self) {
         self.0.changed();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_change_accounts;
+
+    #[test]
+    fn only_the_suggestion_commands_keep_the_accounts_read() {
+        for path in [
+            "/api/v1/suggestions",
+            "/api/v1/suggestions/0190c2a4-0000-7000-8000-000000000000/submit",
+        ] {
+            assert!(!may_change_accounts(path), "{path}");
+        }
+        for path in [
+            "/api/v1/auth/logout",
+            "/api/v1/auth/refresh",
+            "/api/v1/me/password",
+            "/api/v1/users/0190c2a4-0000-7000-8000-000000000000/disable",
+            "/api/v1/suggestions-import",
+            "/api/v1/deputies/0190c2a4-0000-7000-8000-000000000000",
+        ] {
+            assert!(may_change_accounts(path), "{path}");
+        }
     }
 }
