@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use renda_domain::duty::DutyKind;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -80,6 +80,22 @@ pub(crate) async fn write_duty<Conn: ConnectionTrait>(
     new: NewDuty,
     manual: bool,
 ) -> StoreResult<DutyRecord> {
+    let (d, inserts) = duty_statements(c.get_database_backend(), crypto, ctx, new, manual)?;
+    for s in inserts {
+        c.execute_raw(s).await?;
+    }
+    Ok(d)
+}
+
+/// The duty record [`write_duty`] writes, and its inserts (the record and
+/// its audit entry) to send with the other inserts of the change.
+pub(crate) fn duty_statements(
+    backend: sea_orm::DbBackend,
+    crypto: &crate::crypto::Crypto,
+    ctx: &AuditCtx,
+    new: NewDuty,
+    manual: bool,
+) -> StoreResult<(DutyRecord, [sea_orm::Statement; 2])> {
     let now = renda_domain::time::now();
     let d = DutyRecord {
         id: Uuid::now_v7(),
@@ -97,9 +113,9 @@ pub(crate) async fn write_duty<Conn: ConnectionTrait>(
         deleted_at: None,
         version: 1,
     };
-    to_active(&d).insert(c).await?;
-    audit::record(
-        c,
+    let record = sea_orm::QueryTrait::build(&DutyEntity::insert(to_active(&d)), backend);
+    let audit = audit::record_statement(
+        backend,
         crypto,
         ctx,
         "create",
@@ -107,9 +123,8 @@ pub(crate) async fn write_duty<Conn: ConnectionTrait>(
         Some(d.id),
         None::<&DutyRecord>,
         Some(&d),
-    )
-    .await?;
-    Ok(d)
+    )?;
+    Ok((d, [record, audit]))
 }
 
 fn year_bounds(y: i32) -> (NaiveDate, NaiveDate) {

@@ -4,6 +4,7 @@
 
 pub mod activities;
 pub mod audit;
+mod batch;
 pub mod congress;
 pub mod constituent;
 pub mod crypto;

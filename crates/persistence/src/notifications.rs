@@ -100,6 +100,29 @@ pub(crate) async fn write<Conn: ConnectionTrait>(c: &Conn, notice: &Notice) -> S
     if users.is_empty() {
         return Ok(0);
     }
+    let written = rows(notice, users).exec_without_returning(c).await?;
+    Ok(written)
+}
+
+/// The insert [`write`] makes (none when the notice reaches nobody), to
+/// send with the other inserts of the change; its recipients are looked
+/// up on `c` now.
+pub(crate) async fn write_statement<Conn: ConnectionTrait>(
+    c: &Conn,
+    notice: &Notice,
+) -> StoreResult<Option<sea_orm::Statement>> {
+    let users = accounts(c, &notice.to).await?;
+    if users.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(sea_orm::QueryTrait::build(
+        &rows(notice, users),
+        c.get_database_backend(),
+    )))
+}
+
+/// The notice's rows, one per recipient, keeping the one each already has.
+fn rows(notice: &Notice, users: Vec<Uuid>) -> sea_orm::InsertMany<n::ActiveModel> {
     let (key, text, now) = (notice.key(), notice.text(), renda_domain::time::now());
     let rows = users.into_iter().map(|user_id| n::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -116,15 +139,11 @@ pub(crate) async fn write<Conn: ConnectionTrait>(c: &Conn, notice: &Notice) -> S
         // Numbered by the database once the transaction has committed.
         change_seq: sea_orm::ActiveValue::NotSet,
     });
-    let written = n::Entity::insert_many(rows)
-        .on_conflict(
-            OnConflict::columns([n::Column::UserId, n::Column::Key])
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(c)
-        .await?;
-    Ok(written)
+    n::Entity::insert_many(rows).on_conflict(
+        OnConflict::columns([n::Column::UserId, n::Column::Key])
+            .do_nothing()
+            .to_owned(),
+    )
 }
 
 /// Which of a person's notifications to list.

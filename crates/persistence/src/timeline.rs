@@ -58,6 +58,21 @@ pub(crate) async fn append<C: ConnectionTrait, S: Phase>(
     to: Option<S>,
     event: &Event,
 ) -> StoreResult<()> {
+    let s = append_statement(c.get_database_backend(), t, ctx, parent, from, to, event)?;
+    c.execute_raw(s).await?;
+    Ok(())
+}
+
+/// The insert [`append`] makes, to send with others.
+pub(crate) fn append_statement<S: Phase>(
+    backend: sea_orm::DbBackend,
+    t: &Timeline,
+    ctx: &AuditCtx,
+    parent: Uuid,
+    from: Option<S>,
+    to: Option<S>,
+    event: &Event,
+) -> StoreResult<sea_orm::Statement> {
     let mut q = Query::insert();
     q.into_table(Alias::new(t.table))
         .columns([
@@ -83,8 +98,7 @@ pub(crate) async fn append<C: ConnectionTrait, S: Phase>(
             event.detail.as_ref().map(|d| d.to_string()).into(),
         ])
         .map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?;
-    c.execute(&q).await?;
-    Ok(())
+    Ok(backend.build(&q))
 }
 
 #[derive(FromQueryResult)]

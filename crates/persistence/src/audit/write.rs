@@ -70,6 +70,34 @@ async fn record_with_result_id<C: ConnectionTrait>(
     after: Option<&impl Serialize>,
     result: &str,
 ) -> StoreResult<Uuid> {
+    let m = entry(
+        crypto,
+        ctx,
+        action,
+        object_type,
+        object_id,
+        before,
+        after,
+        result,
+    )?;
+    let id = m.id;
+    let am: audit_event::ActiveModel = m.into();
+    AuditEvent::insert(am).exec_without_returning(conn).await?;
+    Ok(id)
+}
+
+/// A new entry, sealed.
+#[allow(clippy::too_many_arguments)]
+fn entry(
+    crypto: &Crypto,
+    ctx: &AuditCtx,
+    action: &str,
+    object_type: &str,
+    object_id: Option<Uuid>,
+    before: Option<&impl Serialize>,
+    after: Option<&impl Serialize>,
+    result: &str,
+) -> StoreResult<audit_event::Model> {
     let to_json = |v: Option<&dyn erased::Ser>| -> StoreResult<Option<String>> {
         v.map(|v| v.to_json())
             .transpose()
@@ -94,10 +122,34 @@ async fn record_with_result_id<C: ConnectionTrait>(
         result: result.to_owned(),
     };
     m.entry_hash = entry_seal(crypto, &m);
-    let id = m.id;
+    Ok(m)
+}
+
+/// The insert of the audit entry [`record`] writes, to send with the
+/// other inserts of its change.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn record_statement(
+    backend: sea_orm::DbBackend,
+    crypto: &Crypto,
+    ctx: &AuditCtx,
+    action: &str,
+    object_type: &str,
+    object_id: Option<Uuid>,
+    before: Option<&impl Serialize>,
+    after: Option<&impl Serialize>,
+) -> StoreResult<sea_orm::Statement> {
+    let m = entry(
+        crypto,
+        ctx,
+        action,
+        object_type,
+        object_id,
+        before,
+        after,
+        SUCCESS,
+    )?;
     let am: audit_event::ActiveModel = m.into();
-    AuditEvent::insert(am).exec_without_returning(conn).await?;
-    Ok(id)
+    Ok(sea_orm::QueryTrait::build(&AuditEvent::insert(am), backend))
 }
 
 mod erased {

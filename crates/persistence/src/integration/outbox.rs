@@ -22,6 +22,16 @@ pub struct EventDraft {
 /// object cannot number alike (and if they did, the unique index would
 /// refuse the second and its transaction would roll back).
 pub(crate) async fn emit<C: ConnectionTrait>(c: &C, draft: EventDraft) -> StoreResult<()> {
+    c.execute_raw(event_statement(c, draft).await?).await?;
+    Ok(())
+}
+
+/// The insert [`emit`] makes, its number read on `c` now, to send with
+/// the other inserts of the change.
+pub(crate) async fn event_statement<C: ConnectionTrait>(
+    c: &C,
+    draft: EventDraft,
+) -> StoreResult<sea_orm::Statement> {
     let last: Option<i64> = ob::Entity::find()
         .select_only()
         .column_as(ob::Column::ObjectSeq.max(), "m")
@@ -31,7 +41,22 @@ pub(crate) async fn emit<C: ConnectionTrait>(c: &C, draft: EventDraft) -> StoreR
         .one(c)
         .await?
         .flatten();
-    let seq = last.unwrap_or(0) + 1;
+
+    Ok(statement(
+        c.get_database_backend(),
+        draft,
+        last.unwrap_or(0) + 1,
+    ))
+}
+
+/// The insert of the first event of an object just created, to send with
+/// the others of its change.
+pub(crate) fn first_event(backend: sea_orm::DbBackend, draft: EventDraft) -> sea_orm::Statement {
+    statement(backend, draft, 1)
+}
+
+/// The insert of `draft` as its object's event number `seq`.
+fn statement(backend: sea_orm::DbBackend, draft: EventDraft, seq: i64) -> sea_orm::Statement {
     let id = Uuid::now_v7();
     let occurred_at = renda_domain::time::now();
     let event_type = format!("{}.{}", draft.object_type, draft.action);
@@ -42,7 +67,7 @@ pub(crate) async fn emit<C: ConnectionTrait>(c: &C, draft: EventDraft) -> StoreR
         "object": {"type": draft.object_type, "id": draft.object_id, "seq": seq},
         "data": draft.data,
     });
-    ob::ActiveModel {
+    let row = ob::ActiveModel {
         id: Set(id),
         event_type: Set(event_type),
         object_type: Set(draft.object_type.to_owned()),
@@ -53,10 +78,8 @@ pub(crate) async fn emit<C: ConnectionTrait>(c: &C, draft: EventDraft) -> StoreR
         audience_office: Set(draft.audience.office),
         audience_units: Set(join_list(&draft.audience.units)),
         dispatched: Set(false),
-    }
-    .insert(c)
-    .await?;
-    Ok(())
+    };
+    sea_orm::QueryTrait::build(&ob::Entity::insert(row), backend)
 }
 
 pub use renda_domain::integration::DeliveryStatus;

@@ -1,11 +1,15 @@
 //! What a change of a suggestion writes beside it.
 
 use super::*;
+use crate::batch::Inserts;
 use crate::entities::{suggestion_consultation as co, suggestion_instruction as ins};
 use crate::error::Conflict;
 
+/// Writes `w` on `c`, or, for the plain inserts (a duty record, a
+/// notice), adds it to `batch`, which the change sends with its others.
 pub(super) async fn side_write<Conn: ConnectionTrait>(
     c: &Conn,
+    batch: &mut Inserts,
     crypto: &crate::crypto::Crypto,
     ctx: &AuditCtx,
     id: Uuid,
@@ -181,10 +185,14 @@ pub(super) async fn side_write<Conn: ConnectionTrait>(
             }
         }
         Effect::Duty(d) => {
-            crate::duties::write_duty(c, crypto, ctx, d, false).await?;
+            let backend = c.get_database_backend();
+            let (_, inserts) = crate::duties::duty_statements(backend, crypto, ctx, d, false)?;
+            inserts.into_iter().for_each(|s| batch.push(s));
         }
         Effect::Notify(notice) => {
-            crate::notifications::write(c, &notice).await?;
+            if let Some(s) = crate::notifications::write_statement(c, &notice).await? {
+                batch.push(s);
+            }
         }
         Effect::Attachment(a) => {
             att::ActiveModel {

@@ -17,14 +17,15 @@ use renda_domain::suggestion::{
 };
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::Store;
 use crate::audit::{self, AuditCtx};
+use crate::batch::Inserts;
 use crate::entities::suggestion::{self, Column as C, Entity as SuggestionEntity};
 use crate::entities::{
     suggestion_assignment as sa, suggestion_attachment as att, suggestion_category as cat,
@@ -370,20 +371,29 @@ async fn write_co_signers<Conn: ConnectionTrait>(
             .exec(c)
             .await?;
     }
-    if !list.is_empty() {
-        let rows = list.iter().enumerate().map(|(i, x)| cs::ActiveModel {
-            suggestion_id: Set(id),
-            deputy_id: Set(x.deputy_id.into()),
-            position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
-            withdrawn_at: Set(x.withdrawn_at),
-            status: Set(x.status.as_str().to_owned()),
-            confirmed_at: Set(x.confirmed_at),
-        });
-        cs::Entity::insert_many(rows)
-            .exec_without_returning(c)
-            .await?;
+    if let Some(s) = co_signer_rows(c.get_database_backend(), id, list) {
+        c.execute_raw(s).await?;
     }
     Ok(())
+}
+
+/// The insert of a suggestion's co-signers, none when it has none.
+fn co_signer_rows(backend: DbBackend, id: Uuid, list: &[CoSigner]) -> Option<sea_orm::Statement> {
+    if list.is_empty() {
+        return None;
+    }
+    let rows = list.iter().enumerate().map(|(i, x)| cs::ActiveModel {
+        suggestion_id: Set(id),
+        deputy_id: Set(x.deputy_id.into()),
+        position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+        withdrawn_at: Set(x.withdrawn_at),
+        status: Set(x.status.as_str().to_owned()),
+        confirmed_at: Set(x.confirmed_at),
+    });
+    Some(sea_orm::QueryTrait::build(
+        &cs::Entity::insert_many(rows),
+        backend,
+    ))
 }
 
 async fn write_co_units<Conn: ConnectionTrait>(
@@ -470,8 +480,47 @@ async fn insert_event<Conn: ConnectionTrait>(
     Ok(())
 }
 
+/// The inserts every change of a suggestion ends with: its timeline entry,
+/// its outbox event (given, as its number may need a read) and its audit
+/// entry.
+#[allow(clippy::too_many_arguments)]
+fn record_change(
+    batch: &mut Inserts,
+    backend: DbBackend,
+    crypto: &crate::crypto::Crypto,
+    ctx: &AuditCtx,
+    (before, after): (Option<&Suggestion>, &Suggestion),
+    event: &Event,
+    outbox: sea_orm::Statement,
+    action: &str,
+) -> StoreResult<()> {
+    let (from, to) = (before.map(|b| b.status), Some(after.status));
+    batch.push(crate::timeline::append_statement(
+        backend,
+        &crate::timeline::SUGGESTIONS,
+        ctx,
+        after.id,
+        from,
+        to,
+        event,
+    )?);
+    batch.push(outbox);
+    batch.push(audit::record_statement(
+        backend,
+        crypto,
+        ctx,
+        action,
+        OBJECT,
+        Some(after.id),
+        before,
+        Some(after),
+    )?);
+    Ok(())
+}
+
 /// Inserts a new suggestion with its co-signers, its first timeline
-/// event, its outbox event and its audit entry, on `c`.
+/// event, its outbox event and its audit entry, on `c`: on PostgreSQL in
+/// one statement.
 async fn insert_record<Conn: ConnectionTrait>(
     c: &Conn,
     crypto: &crate::crypto::Crypto,
@@ -479,27 +528,37 @@ async fn insert_record<Conn: ConnectionTrait>(
     s: &Suggestion,
     event: &Event,
 ) -> StoreResult<()> {
-    to_model(s).insert(c).await?;
-    search::index(c, s.id, &s.title, &s.content).await?;
-    write_co_signers(c, s.id, &s.co_signers, true).await?;
+    let backend = c.get_database_backend();
+    let mut batch = Inserts::default();
+    batch.push(sea_orm::QueryTrait::build(
+        &SuggestionEntity::insert(to_model(s)),
+        backend,
+    ));
+    batch.extend(search::index_statement(
+        backend,
+        &[(s.id, &s.title, &s.content)],
+        true,
+    ));
+    batch.extend(co_signer_rows(backend, s.id, &s.co_signers));
     if let Some(n) = renda_domain::suggestion::invitations_of_new_draft(s) {
-        crate::notifications::write(c, &n).await?;
+        batch.extend(crate::notifications::write_statement(c, &n).await?);
     }
-    figures::apply(c, None, s).await?;
-    tallies::apply(c, None, s).await?;
-    insert_event(c, ctx, s.id, None, Some(s.status), event).await?;
-    crate::integration::emit(c, outbox_event(s, None, event.action)).await?;
-    audit::record(
-        c,
+    let outbox = crate::integration::first_event(backend, outbox_event(s, None, event.action));
+    record_change(
+        &mut batch,
+        backend,
         crypto,
         ctx,
+        (None, s),
+        event,
+        outbox,
         "create",
-        OBJECT,
-        Some(s.id),
-        None::<&Suggestion>,
-        Some(s),
-    )
-    .await?;
+    )?;
+    batch.extend(tallies::apply_statements(backend, None, s)?);
+    batch.flush(c).await?;
+    // The handling figures count only what is registered; a figure row
+    // is made on first use, which one statement cannot do.
+    figures::apply(c, None, s).await?;
     Ok(())
 }
 
@@ -588,6 +647,11 @@ pub(crate) async fn save_in<Conn: ConnectionTrait>(
         event,
         effects,
     } = change;
+    // What the database would give back differs from `after` only where a
+    // side record is read with the suggestion: a new reply (the latest
+    // round's), or co-units (read back in their stored order).
+    let read_back =
+        after.co_units != before.co_units || effects.iter().any(|w| matches!(w, Effect::Reply(..)));
     if after.status == SuggestionStatus::Registered && after.number.is_none() {
         after.number = Some(next_number(c, numbering, &after).await?);
     }
@@ -611,36 +675,54 @@ pub(crate) async fn save_in<Conn: ConnectionTrait>(
     if after.co_units != before.co_units {
         write_co_units(c, after.id, &after.co_units).await?;
     }
+    let mut batch = Inserts::default();
     for mut w in effects {
         // A notice names the suggestion by the number just given, if any.
         if let Effect::Notify(n) = &mut w {
             n.subject = after.subject();
         }
-        side_write(c, crypto, ctx, after.id, w).await?;
+        side_write(c, &mut batch, crypto, ctx, after.id, w).await?;
     }
     let (from, to) = (before.status, after.status);
-    insert_event(c, ctx, after.id, Some(from), Some(to), &event).await?;
-    crate::integration::emit(c, outbox_event(&after, Some(from), event.action)).await?;
+    let outbox =
+        crate::integration::event_statement(c, outbox_event(&after, Some(from), event.action))
+            .await?;
     let action = if from == to {
         event.action.to_owned()
     } else {
         format!("transition:{}", event.action)
     };
-    audit::record(
-        c,
+    let backend = c.get_database_backend();
+    record_change(
+        &mut batch,
+        backend,
         crypto,
         ctx,
+        (Some(before), &after),
+        &event,
+        outbox,
         &action,
-        OBJECT,
-        Some(after.id),
-        Some(before),
-        Some(&after),
-    )
-    .await?;
+    )?;
+    if !read_back {
+        batch.extend(tallies::apply_statements(backend, Some(before), &after)?);
+    }
+    batch.flush(c).await?;
     // The figures from the suggestion as saved, its side records (the
     // reply) included.
-    let saved = load(c, after.id).await?;
+    let saved = if read_back {
+        load(c, after.id).await?
+    } else {
+        // Debug builds (the tests) check that nothing was left out.
+        #[cfg(debug_assertions)]
+        {
+            let stored = load(c, after.id).await?;
+            debug_assert_eq!(stored, after, "a saved suggestion reads back as written");
+        }
+        after
+    };
     figures::apply(c, Some(before), &saved).await?;
-    tallies::apply(c, Some(before), &saved).await?;
+    if read_back {
+        tallies::apply(c, Some(before), &saved).await?;
+    }
     Ok(saved)
 }

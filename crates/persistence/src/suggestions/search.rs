@@ -57,10 +57,21 @@ async fn index_many<Conn: ConnectionTrait>(
     rows: &[(Uuid, &str, &str)],
     replace: bool,
 ) -> StoreResult<()> {
-    if rows.is_empty() {
-        return Ok(());
+    if let Some(s) = index_statement(c.get_database_backend(), rows, replace) {
+        c.execute_raw(s).await?;
     }
-    let backend = c.get_database_backend();
+    Ok(())
+}
+
+/// The insert [`index_many`] makes, none when `rows` is empty.
+pub(crate) fn index_statement(
+    backend: DbBackend,
+    rows: &[(Uuid, &str, &str)],
+    replace: bool,
+) -> Option<Statement> {
+    if rows.is_empty() {
+        return None;
+    }
     let mut values: Vec<sea_orm::Value> = Vec::with_capacity(rows.len() * 2);
     let mut tuples = Vec::with_capacity(rows.len());
     for (i, (id, title, content)) in rows.iter().enumerate() {
@@ -81,9 +92,7 @@ async fn index_many<Conn: ConnectionTrait>(
          ON CONFLICT (suggestion_id) {on_conflict}",
         tuples.join(", ")
     );
-    c.execute_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?;
-    Ok(())
+    Some(Statement::from_sql_and_values(backend, sql, values))
 }
 
 /// The terms of `query` as a PostgreSQL `tsquery` literal's text, or none

@@ -8,7 +8,7 @@
 
 use renda_domain::suggestion::tallies::{Dimension, Place, Tallies, UnitLine};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, SimpleExpr};
-use sea_orm::{ConnectionTrait, FromQueryResult, StatementBuilder};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, StatementBuilder};
 
 use super::*;
 
@@ -31,7 +31,15 @@ fn summed(table: &str, column: &str) -> SimpleExpr {
 
 /// Adds `t` to the kept tallies on `c`.
 pub(super) async fn add<Conn: ConnectionTrait>(c: &Conn, t: &Tallies) -> StoreResult<()> {
-    let backend = c.get_database_backend();
+    for s in add_statements(c.get_database_backend(), t)? {
+        c.execute_raw(s).await?;
+    }
+    Ok(())
+}
+
+/// The upserts [`add`] makes.
+fn add_statements(backend: DbBackend, t: &Tallies) -> StoreResult<Vec<Statement>> {
+    let mut out = Vec::new();
     let shard = rand::random_range(0..SHARDS);
     let counts: Vec<_> = t.counts.iter().collect();
     for chunk in counts.chunks(CHUNK) {
@@ -54,7 +62,7 @@ pub(super) async fn add<Conn: ConnectionTrait>(c: &Conn, t: &Tallies) -> StoreRe
                 .value(a("n"), summed(COUNTS, "n"))
                 .to_owned(),
         );
-        c.execute_raw(StatementBuilder::build(&q, &backend)).await?;
+        out.push(StatementBuilder::build(&q, &backend));
     }
     let units: Vec<_> = t.units.iter().collect();
     for chunk in units.chunks(CHUNK) {
@@ -74,9 +82,9 @@ pub(super) async fn add<Conn: ConnectionTrait>(c: &Conn, t: &Tallies) -> StoreRe
             upsert.value(a(col), summed(UNITS, col));
         }
         q.on_conflict(upsert);
-        c.execute_raw(StatementBuilder::build(&q, &backend)).await?;
+        out.push(StatementBuilder::build(&q, &backend));
     }
-    Ok(())
+    Ok(out)
 }
 
 /// Keeps the tallies current with the change of a suggestion from
@@ -91,6 +99,19 @@ pub(super) async fn apply<Conn: ConnectionTrait>(
         return Ok(());
     }
     add(c, &d).await
+}
+
+/// The upserts [`apply`] makes, to send with the other inserts of the
+/// change.
+pub(super) fn apply_statements(
+    backend: DbBackend,
+    before: Option<&Suggestion>,
+    after: &Suggestion,
+) -> StoreResult<Vec<Statement>> {
+    add_statements(
+        backend,
+        &renda_domain::suggestion::tallies::delta(before, after),
+    )
 }
 
 #[derive(Debug, FromQueryResult)]
