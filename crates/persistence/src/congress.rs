@@ -6,10 +6,10 @@ use renda_domain::congress::{CongressSession, SessionStatus};
 use renda_domain::deputy::Level;
 use renda_domain::deputy::MembershipStatus;
 use renda_domain::id::DeputyId;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter,
+    QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -175,8 +175,8 @@ impl Store {
         self.open_session_at_levels(levels).await
     }
 
-    /// What filing something new needs to know of deputy `d`, in one or
-    /// two statements: whether they may file (`term::may_file` of their
+    /// What filing something new needs to know of deputy `d`, in one
+    /// statement: whether they may file (`term::may_file` of their
     /// memberships; a deputy not on record may), and, when `session` is
     /// asked, the open session of the first of their congresses where
     /// they serve (see [`Self::open_congress_session_of`]).
@@ -188,23 +188,39 @@ impl Store {
             .and_where(D::Id.eq(d.uuid()))
             .and_where(D::DeletedAt.is_null())
             .to_owned();
-        let rows: Vec<(String, String)> = dm::Entity::find()
+        // Each membership, with the open session of its level when it is
+        // served (one open session per level at most).
+        let open_at_level: sea_orm::RelationDef = dm::Entity::belongs_to(Sessions)
+            .from(dm::Column::Level)
+            .to(C::Level)
+            .on_condition(|membership, session| {
+                Condition::all()
+                    .add(Expr::col((session, C::Status)).eq(SessionStatus::Open.as_str()))
+                    .add(
+                        Expr::col((membership, dm::Column::Status))
+                            .eq(MembershipStatus::Serving.as_str()),
+                    )
+            })
+            .into();
+        let rows: Vec<(dm::Model, Option<cs::Model>)> = dm::Entity::find()
             .filter(dm::Column::DeputyId.eq(d.uuid()))
             .filter(dm::Column::DeputyId.in_subquery(live))
-            .select_only()
-            .column(dm::Column::Level)
-            .column(dm::Column::Status)
-            .into_tuple()
+            .select_also(Sessions)
+            .join(JoinType::LeftJoin, open_at_level)
             .all(&self.db)
             .await?;
-        let serving: Vec<String> = rows
-            .iter()
-            .filter(|(_, status)| status == MembershipStatus::Serving.as_str())
-            .map(|(level, _)| level.clone())
-            .collect();
-        let may_file = rows.is_empty() || !serving.is_empty();
-        let open_session = if session && !serving.is_empty() {
-            self.open_session_at_levels(serving).await?
+        let may_file = rows.is_empty()
+            || rows
+                .iter()
+                .any(|(m, _)| m.status == MembershipStatus::Serving.as_str());
+        let open_session = if session {
+            let mut open = rows
+                .into_iter()
+                .filter_map(|(_, s)| s)
+                .map(from_model)
+                .collect::<StoreResult<Vec<_>>>()?;
+            open.sort_by_key(|s| Level::ALL.iter().position(|l| *l == s.level));
+            open.into_iter().next()
         } else {
             None
         };
