@@ -27,18 +27,48 @@ impl Inserts {
     /// Writes what waits, on `c`, and leaves the batch empty.
     pub(crate) async fn flush<C: ConnectionTrait>(&mut self, c: &C) -> StoreResult<()> {
         let statements = std::mem::take(&mut self.statements);
-        match c.get_database_backend() {
-            DbBackend::Postgres if statements.len() > 1 => {
-                c.execute_raw(combined(statements)).await?;
+        if c.get_database_backend() != DbBackend::Postgres {
+            for s in statements {
+                c.execute_raw(s).await?;
             }
-            _ => {
-                for s in statements {
+            return Ok(());
+        }
+        for group in groups(statements) {
+            if group.len() == 1 {
+                for s in group {
                     c.execute_raw(s).await?;
                 }
+            } else {
+                c.execute_raw(combined(group)).await?;
             }
         }
         Ok(())
     }
+}
+
+/// The most parameters one combined statement carries, well under
+/// PostgreSQL's 65,535 (a notice to many accounts has many).
+const PARAMETERS: usize = 30_000;
+
+/// `statements` in order, in groups of at most [`PARAMETERS`] parameters
+/// (a statement with more goes alone).
+fn groups(statements: Vec<Statement>) -> Vec<Vec<Statement>> {
+    let mut out: Vec<Vec<Statement>> = Vec::new();
+    let mut count = 0;
+    for s in statements {
+        let n = s.values.as_ref().map_or(0, |v| v.0.len());
+        match out.last_mut() {
+            Some(group) if count + n <= PARAMETERS => {
+                group.push(s);
+                count += n;
+            }
+            _ => {
+                out.push(vec![s]);
+                count = n;
+            }
+        }
+    }
+    out
 }
 
 impl Extend<Statement> for Inserts {
@@ -119,6 +149,25 @@ mod tests {
                 3
             ),
             r#"INSERT INTO "a$1" (x, y) VALUES ($4, '$2') RETURNING $15"#
+        );
+    }
+
+    #[test]
+    fn groups_keep_the_order_and_stay_under_the_parameter_limit() {
+        let s = |n: usize| {
+            Statement::from_sql_and_values(DbBackend::Postgres, "x", vec![Value::from(0i32); n])
+        };
+        let sizes: Vec<Vec<usize>> = groups(vec![s(10), s(29_990), s(1), s(40_000), s(5)])
+            .iter()
+            .map(|g| {
+                g.iter()
+                    .map(|s| s.values.as_ref().map_or(0, |v| v.0.len()))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            sizes,
+            vec![vec![10, 29_990], vec![1], vec![40_000], vec![5]]
         );
     }
 

@@ -22,64 +22,97 @@ pub struct EventDraft {
 /// object cannot number alike (and if they did, the unique index would
 /// refuse the second and its transaction would roll back).
 pub(crate) async fn emit<C: ConnectionTrait>(c: &C, draft: EventDraft) -> StoreResult<()> {
-    c.execute_raw(event_statement(c, draft).await?).await?;
+    c.execute_raw(next_event(c.get_database_backend(), draft))
+        .await?;
     Ok(())
 }
 
-/// The insert [`emit`] makes, its number read on `c` now, to send with
-/// the other inserts of the change.
-pub(crate) async fn event_statement<C: ConnectionTrait>(
-    c: &C,
-    draft: EventDraft,
-) -> StoreResult<sea_orm::Statement> {
-    let last: Option<i64> = ob::Entity::find()
-        .select_only()
-        .column_as(ob::Column::ObjectSeq.max(), "m")
-        .filter(ob::Column::ObjectType.eq(draft.object_type))
-        .filter(ob::Column::ObjectId.eq(draft.object_id))
-        .into_tuple::<Option<i64>>()
-        .one(c)
-        .await?
-        .flatten();
-
-    Ok(statement(
-        c.get_database_backend(),
-        draft,
-        last.unwrap_or(0) + 1,
-    ))
+/// The insert [`emit`] makes, to send with the other inserts of the
+/// change: the event takes the number after its object's last in the same
+/// statement, on both databases.
+pub(crate) fn next_event(backend: sea_orm::DbBackend, draft: EventDraft) -> sea_orm::Statement {
+    let (e, payload) = Draft::of(draft);
+    // The payload names the number, known only to the statement: it is
+    // written as the text before the number, the number, and the rest.
+    let marker = format!("\"{}\"", Uuid::now_v7());
+    let text = payload(serde_json::Value::String(
+        marker[1..marker.len() - 1].to_owned(),
+    ));
+    let (before, after) = text.split_once(&marker).unwrap_or((&text, ""));
+    let sql = "INSERT INTO outbox_events (id, event_type, object_type, object_id, object_seq, \
+         occurred_at, payload, audience_office, audience_units, dispatched) \
+         SELECT $1, $2, $3, $4, n.seq, $5, $6 || n.seq || $7, $8, $9, $10 \
+         FROM (SELECT COALESCE(MAX(object_seq), 0) + 1 AS seq FROM outbox_events \
+         WHERE object_type = $3 AND object_id = $4) AS n";
+    let values: Vec<sea_orm::Value> = vec![
+        e.id.into(),
+        e.event_type.into(),
+        e.object_type.to_owned().into(),
+        e.object_id.into(),
+        e.occurred_at.into(),
+        before.to_owned().into(),
+        after.to_owned().into(),
+        e.audience_office.into(),
+        e.audience_units.into(),
+        false.into(),
+    ];
+    sea_orm::Statement::from_sql_and_values(backend, sql, values)
 }
 
 /// The insert of the first event of an object just created, to send with
 /// the others of its change.
 pub(crate) fn first_event(backend: sea_orm::DbBackend, draft: EventDraft) -> sea_orm::Statement {
-    statement(backend, draft, 1)
-}
-
-/// The insert of `draft` as its object's event number `seq`.
-fn statement(backend: sea_orm::DbBackend, draft: EventDraft, seq: i64) -> sea_orm::Statement {
-    let id = Uuid::now_v7();
-    let occurred_at = renda_domain::time::now();
-    let event_type = format!("{}.{}", draft.object_type, draft.action);
-    let payload = serde_json::json!({
-        "id": id,
-        "type": event_type,
-        "occurred_at": occurred_at,
-        "object": {"type": draft.object_type, "id": draft.object_id, "seq": seq},
-        "data": draft.data,
-    });
+    let (e, payload) = Draft::of(draft);
     let row = ob::ActiveModel {
-        id: Set(id),
-        event_type: Set(event_type),
-        object_type: Set(draft.object_type.to_owned()),
-        object_id: Set(draft.object_id),
-        object_seq: Set(seq),
-        occurred_at: Set(occurred_at),
-        payload: Set(payload.to_string()),
-        audience_office: Set(draft.audience.office),
-        audience_units: Set(join_list(&draft.audience.units)),
+        id: Set(e.id),
+        event_type: Set(e.event_type),
+        object_type: Set(e.object_type.to_owned()),
+        object_id: Set(e.object_id),
+        object_seq: Set(1),
+        occurred_at: Set(e.occurred_at),
+        payload: Set(payload(serde_json::json!(1))),
+        audience_office: Set(e.audience_office),
+        audience_units: Set(e.audience_units),
         dispatched: Set(false),
     };
     sea_orm::QueryTrait::build(&ob::Entity::insert(row), backend)
+}
+
+/// An event's columns but its number, and its payload given the number.
+struct Draft {
+    id: Uuid,
+    event_type: String,
+    object_type: &'static str,
+    object_id: Uuid,
+    occurred_at: chrono::DateTime<chrono::Utc>,
+    audience_office: bool,
+    audience_units: String,
+}
+
+impl Draft {
+    fn of(draft: EventDraft) -> (Self, impl FnOnce(serde_json::Value) -> String) {
+        let e = Draft {
+            id: Uuid::now_v7(),
+            event_type: format!("{}.{}", draft.object_type, draft.action),
+            object_type: draft.object_type,
+            object_id: draft.object_id,
+            occurred_at: renda_domain::time::now(),
+            audience_office: draft.audience.office,
+            audience_units: join_list(&draft.audience.units),
+        };
+        let (id, event_type, occurred_at) = (e.id, e.event_type.clone(), e.occurred_at);
+        let payload = move |seq: serde_json::Value| {
+            serde_json::json!({
+                "id": id,
+                "type": event_type,
+                "occurred_at": occurred_at,
+                "object": {"type": draft.object_type, "id": draft.object_id, "seq": seq},
+                "data": draft.data,
+            })
+            .to_string()
+        };
+        (e, payload)
+    }
 }
 
 pub use renda_domain::integration::DeliveryStatus;

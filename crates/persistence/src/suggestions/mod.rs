@@ -481,7 +481,7 @@ async fn insert_event<Conn: ConnectionTrait>(
 }
 
 /// The inserts every change of a suggestion ends with: its timeline entry,
-/// its outbox event (given, as its number may need a read) and its audit
+/// its outbox event (given: a new suggestion's is the first) and its audit
 /// entry.
 #[allow(clippy::too_many_arguments)]
 fn record_change(
@@ -554,12 +554,12 @@ async fn insert_record<Conn: ConnectionTrait>(
         outbox,
         "create",
     )?;
-    batch.extend(tallies::apply_statements(backend, None, s)?);
-    batch.flush(c).await?;
-    // The handling figures count only what is registered; a figure row
-    // is made on first use, which one statement cannot do.
+    // The handling figures (a row made on first use, which one statement
+    // cannot do) before the tallies: every change takes their rows'
+    // locks in this order.
     figures::apply(c, None, s).await?;
-    Ok(())
+    batch.extend(tallies::apply_statements(backend, None, s)?);
+    batch.flush(c).await
 }
 
 /// Inserts a new draft with its timeline event and audit entry on `c`.
@@ -569,13 +569,19 @@ pub(crate) async fn insert_suggestion<Conn: ConnectionTrait>(
     ctx: &AuditCtx,
     new: NewSuggestion,
 ) -> StoreResult<Suggestion> {
+    let (s, event) = new_draft(new);
+    insert_record(c, crypto, ctx, &s, &event).await?;
+    Ok(s)
+}
+
+/// A new draft and the first event of its timeline.
+fn new_draft(new: NewSuggestion) -> (Suggestion, Event) {
     let s = Suggestion::drafted(Uuid::now_v7(), new, renda_domain::time::now());
     let event = Event {
         action: "created",
         detail: None,
     };
-    insert_record(c, crypto, ctx, &s, &event).await?;
-    Ok(s)
+    (s, event)
 }
 
 /// Inserts the suggestion a motion of `session` becomes: filed and
@@ -605,8 +611,18 @@ impl Store {
         ctx: &AuditCtx,
         new: NewSuggestion,
     ) -> StoreResult<Suggestion> {
+        let (s, event) = new_draft(new);
+        // A draft counts toward no handling figure, so on PostgreSQL all
+        // it writes is the one statement of its inserts: a transaction of
+        // its own, without a BEGIN and a COMMIT around it.
+        if self.db.get_database_backend() == DbBackend::Postgres
+            && renda_domain::suggestion::figures::delta(None, &s).is_empty()
+        {
+            insert_record(&self.db, &self.crypto, ctx, &s, &event).await?;
+            return Ok(s);
+        }
         let txn = self.db.begin().await?;
-        let s = insert_suggestion(&txn, &self.crypto, ctx, new).await?;
+        insert_record(&txn, &self.crypto, ctx, &s, &event).await?;
         txn.commit().await?;
         Ok(s)
     }
@@ -684,9 +700,10 @@ pub(crate) async fn save_in<Conn: ConnectionTrait>(
         side_write(c, &mut batch, crypto, ctx, after.id, w).await?;
     }
     let (from, to) = (before.status, after.status);
-    let outbox =
-        crate::integration::event_statement(c, outbox_event(&after, Some(from), event.action))
-            .await?;
+    let outbox = crate::integration::next_event(
+        c.get_database_backend(),
+        outbox_event(&after, Some(from), event.action),
+    );
     let action = if from == to {
         event.action.to_owned()
     } else {
@@ -703,12 +720,9 @@ pub(crate) async fn save_in<Conn: ConnectionTrait>(
         outbox,
         &action,
     )?;
-    if !read_back {
-        batch.extend(tallies::apply_statements(backend, Some(before), &after)?);
-    }
-    batch.flush(c).await?;
-    // The figures from the suggestion as saved, its side records (the
-    // reply) included.
+    // The figures and tallies from the suggestion as saved, its side
+    // records (the reply, written above) included; the figures first, as
+    // every change takes their rows' locks in this order.
     let saved = if read_back {
         load(c, after.id).await?
     } else {
@@ -721,8 +735,7 @@ pub(crate) async fn save_in<Conn: ConnectionTrait>(
         after
     };
     figures::apply(c, Some(before), &saved).await?;
-    if read_back {
-        tallies::apply(c, Some(before), &saved).await?;
-    }
+    batch.extend(tallies::apply_statements(backend, Some(before), &saved)?);
+    batch.flush(c).await?;
     Ok(saved)
 }

@@ -1,10 +1,11 @@
 //! The dashboard's tallies, kept current in the transaction of each change
-//! ([`apply`]): the domain says what a change adds
+//! ([`apply_statements`]): the domain says what a change adds
 //! ([`renda_domain::suggestion::tallies::delta`]); this adds it with one
 //! `INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n` per table, which
 //! concurrent changes on any instance add up exactly. The rows a change
-//! touches are written in the key's order, so two changes never wait on
-//! each other in opposite orders.
+//! touches are written in the key's order, and every change sends the two
+//! upserts last in its batch of inserts, after the handling figures, so
+//! two changes never wait on each other in opposite orders.
 
 use renda_domain::suggestion::tallies::{Dimension, Place, Tallies, UnitLine};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, SimpleExpr};
@@ -87,22 +88,9 @@ fn add_statements(backend: DbBackend, t: &Tallies) -> StoreResult<Vec<Statement>
     Ok(out)
 }
 
-/// Keeps the tallies current with the change of a suggestion from
-/// `before` (none when it is new) to `after`, on the change's transaction.
-pub(super) async fn apply<Conn: ConnectionTrait>(
-    c: &Conn,
-    before: Option<&Suggestion>,
-    after: &Suggestion,
-) -> StoreResult<()> {
-    let d = renda_domain::suggestion::tallies::delta(before, after);
-    if d.is_empty() {
-        return Ok(());
-    }
-    add(c, &d).await
-}
-
-/// The upserts [`apply`] makes, to send with the other inserts of the
-/// change.
+/// What keeps the tallies current with the change of a suggestion from
+/// `before` (none when it is new) to `after`: the upserts to send with
+/// the other inserts of the change.
 pub(super) fn apply_statements(
     backend: DbBackend,
     before: Option<&Suggestion>,
