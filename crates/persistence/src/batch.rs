@@ -9,7 +9,7 @@
 //! row may refer to another inserted by the same batch. SQLite, which is
 //! in the process, runs them one after another.
 
-use sea_orm::{ConnectionTrait, DbBackend, Statement, Value, Values};
+use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait, Value, Values};
 
 use crate::error::StoreResult;
 
@@ -42,6 +42,31 @@ impl Inserts {
                 c.execute_raw(combined(group)).await?;
             }
         }
+        Ok(())
+    }
+}
+
+impl Inserts {
+    /// Writes what waits as one transaction of its own: on PostgreSQL,
+    /// when it makes one statement, that statement alone; else between a
+    /// BEGIN and a COMMIT.
+    pub(crate) async fn flush_atomically(
+        &mut self,
+        db: &sea_orm::DatabaseConnection,
+    ) -> StoreResult<()> {
+        let parameters: usize = self
+            .statements
+            .iter()
+            .map(|s| s.values.as_ref().map_or(0, |v| v.0.len()))
+            .sum();
+        if db.get_database_backend() == DbBackend::Postgres
+            && (self.statements.len() <= 1 || parameters <= PARAMETERS)
+        {
+            return self.flush(db).await;
+        }
+        let txn = db.begin().await?;
+        self.flush(&txn).await?;
+        txn.commit().await?;
         Ok(())
     }
 }

@@ -528,6 +528,28 @@ async fn insert_record<Conn: ConnectionTrait>(
     s: &Suggestion,
     event: &Event,
 ) -> StoreResult<()> {
+    let mut batch = record_inserts(c, crypto, ctx, s, event).await?;
+    // The handling figures (a row made on first use, which one statement
+    // cannot do) before the tallies: every change takes their rows'
+    // locks in this order.
+    figures::apply(c, None, s).await?;
+    batch.extend(tallies::apply_statements(
+        c.get_database_backend(),
+        None,
+        s,
+    )?);
+    batch.flush(c).await
+}
+
+/// The inserts of a new suggestion but its figures and tallies; the
+/// recipients of its notice are read on `c`.
+async fn record_inserts<Conn: ConnectionTrait>(
+    c: &Conn,
+    crypto: &crate::crypto::Crypto,
+    ctx: &AuditCtx,
+    s: &Suggestion,
+    event: &Event,
+) -> StoreResult<Inserts> {
     let backend = c.get_database_backend();
     let mut batch = Inserts::default();
     batch.push(sea_orm::QueryTrait::build(
@@ -554,12 +576,7 @@ async fn insert_record<Conn: ConnectionTrait>(
         outbox,
         "create",
     )?;
-    // The handling figures (a row made on first use, which one statement
-    // cannot do) before the tallies: every change takes their rows'
-    // locks in this order.
-    figures::apply(c, None, s).await?;
-    batch.extend(tallies::apply_statements(backend, None, s)?);
-    batch.flush(c).await
+    Ok(batch)
 }
 
 /// Inserts a new draft with its timeline event and audit entry on `c`.
@@ -612,13 +629,14 @@ impl Store {
         new: NewSuggestion,
     ) -> StoreResult<Suggestion> {
         let (s, event) = new_draft(new);
-        // A draft counts toward no handling figure, so on PostgreSQL all
-        // it writes is the one statement of its inserts: a transaction of
-        // its own, without a BEGIN and a COMMIT around it.
-        if self.db.get_database_backend() == DbBackend::Postgres
-            && renda_domain::suggestion::figures::delta(None, &s).is_empty()
-        {
-            insert_record(&self.db, &self.crypto, ctx, &s, &event).await?;
+        // A draft counts toward no handling figure, so all it writes is
+        // its batch of inserts: on PostgreSQL one statement, a transaction
+        // of its own without a BEGIN and a COMMIT around it.
+        if renda_domain::suggestion::figures::delta(None, &s).is_empty() {
+            let mut batch = record_inserts(&self.db, &self.crypto, ctx, &s, &event).await?;
+            let backend = self.db.get_database_backend();
+            batch.extend(tallies::apply_statements(backend, None, &s)?);
+            batch.flush_atomically(&self.db).await?;
             return Ok(s);
         }
         let txn = self.db.begin().await?;
