@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 use crate::units::urlencode;
 
 struct Author {
@@ -14,7 +14,10 @@ struct Author {
 }
 
 async fn author() -> Author {
-    let app = spawn_app().await;
+    author_on(spawn_app().await).await
+}
+
+async fn author_on(app: TestApp) -> Author {
     let admin = app.admin().await;
     let staff = app.staff().await;
     let d = app.create_deputy(&staff, json!({"name": "周敏"})).await;
@@ -45,6 +48,33 @@ impl Author {
             .post("/api/v1/suggestions", Some(&self.token), &body)
             .await;
         a.ok(201)["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Every id found by `q` (with `extra` query parameters), page after
+    /// page, in order.
+    async fn found_paged(&self, q: &str, extra: &str) -> Vec<String> {
+        let path = format!("/api/v1/suggestions?q={}{extra}", urlencode(q));
+        let mut out = Vec::new();
+        let mut next: Option<String> = None;
+        loop {
+            let url = match &next {
+                Some(c) => format!("{path}&cursor={c}"),
+                None => path.clone(),
+            };
+            let a = self.app.get(&url, Some(&self.token)).await;
+            let body = a.ok(200);
+            out.extend(
+                body["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| s["id"].as_str().unwrap().to_owned()),
+            );
+            match body["next_cursor"].as_str() {
+                Some(c) => next = Some(c.to_owned()),
+                None => return out,
+            }
+        }
     }
 
     /// The ids found by `q` (with `extra` query parameters), in order.
@@ -178,4 +208,76 @@ async fn suggestions_stored_before_the_index_are_found_after_a_restart() {
     assert_eq!(a.found("河道", "").await, vec![ids[0].clone()]);
     assert_eq!(a.found("湿地资源", "").await, vec![ids[1].clone()]);
     assert_eq!(a.found("建议", "").await, ids.to_vec());
+}
+
+/// At a million suggestions a phrase whose every term is common (加装电梯)
+/// is looked for first by walking the newest suggestions, and through
+/// the index only when they do not fill the page. Tuned so that a few
+/// rows take that path on PostgreSQL, every page holds what the index
+/// finds, in order, whichever way it was found.
+#[tokio::test]
+async fn a_phrase_of_common_words_pages_alike_walked_or_indexed() {
+    let tuning = renda_persistence::suggestions::SearchTuning {
+        walk_from: 1.0,
+        walk_span: 2,
+    };
+    let a = author_on(
+        spawn_app_with(move |mut s| {
+            s.store = s.store.with_search_tuning(tuning);
+            s
+        })
+        .await,
+    )
+    .await;
+    // Oldest first: six that hold each term of the phrase but not the
+    // phrase, then the phrase in every other one of twelve.
+    let mut phrase = Vec::new();
+    for i in 0..18 {
+        let with = i >= 6 && i % 2 == 0;
+        let content = if with {
+            format!("第{i}栋加装电梯。")
+        } else {
+            format!("第{i}栋加装设施，再装电梯。")
+        };
+        let id = a.draft("关于老旧小区的建议", &content).await;
+        if with {
+            phrase.push(id);
+        }
+    }
+    a.app.sql("ANALYZE suggestion_search").await;
+    let newest_first: Vec<String> = phrase.iter().rev().cloned().collect();
+
+    for limit in [1, 2, 5, 100] {
+        assert_eq!(
+            a.found_paged("加装电梯", &format!("&limit={limit}&sort=-created"))
+                .await,
+            newest_first,
+            "newest first, {limit} a page"
+        );
+        assert_eq!(
+            a.found_paged("加装电梯", &format!("&limit={limit}")).await,
+            phrase,
+            "oldest first, {limit} a page"
+        );
+    }
+    assert_eq!(
+        a.found_paged("加装电梯。", "&limit=2&sort=-created").await,
+        newest_first,
+        "with punctuation"
+    );
+    assert!(
+        a.found_paged("加装电梯设施", "&limit=2").await.is_empty(),
+        "a phrase in no row, although each of its terms is in every row"
+    );
+    assert_eq!(
+        a.found_paged("加装电梯", "&limit=2&sort=-updated").await,
+        newest_first,
+        "by last change"
+    );
+    let by_me = format!("&limit=2&deputy_id={}&status=draft", a.deputy_id);
+    assert_eq!(
+        a.found_paged("加装电梯", &by_me).await,
+        phrase,
+        "with filters"
+    );
 }

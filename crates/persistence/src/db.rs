@@ -14,6 +14,9 @@ pub struct Store {
     pub(crate) crypto: std::sync::Arc<Crypto>,
     /// How registered suggestions are numbered.
     pub(crate) numbering: std::sync::Arc<renda_domain::congress::Numbering>,
+    /// When a keyword search walks the suggestions instead of asking the
+    /// index (PostgreSQL).
+    pub(crate) search: crate::suggestions::SearchTuning,
 }
 
 /// How to reach the database.
@@ -87,12 +90,21 @@ impl Store {
             db,
             crypto: std::sync::Arc::new(crypto),
             numbering: Default::default(),
+            search: Default::default(),
         })
     }
 
     /// The store numbering suggestions in `numbering`'s formats.
     pub fn with_numbering(mut self, numbering: renda_domain::congress::Numbering) -> Self {
         self.numbering = std::sync::Arc::new(numbering);
+        self
+    }
+
+    /// The store choosing how to search by `search` rather than by the
+    /// figures that suit a million suggestions; for tests that need a
+    /// few rows to take the paths a million take.
+    pub fn with_search_tuning(mut self, search: crate::suggestions::SearchTuning) -> Self {
+        self.search = search;
         self
     }
 

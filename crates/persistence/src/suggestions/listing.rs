@@ -2,6 +2,7 @@
 
 use super::inline::{self, Inline};
 use super::*;
+use sea_orm::Select;
 use sea_orm::sea_query::{SimpleExpr, UnionType};
 
 /// The suggestions deputy `d` leads or co-signs (without having
@@ -132,20 +133,6 @@ impl Store {
         if let Some(o) = f.outstanding {
             q = q.filter(C::Outstanding.eq(o));
         }
-        if let Some(text) = &f.q {
-            // A word many suggestions hold is found sooner without the
-            // index, in the listing's order; a count reads every match
-            // either way, and the index narrows it.
-            let common = !opts.include_total && search::is_common(&self.db, text).await?;
-            if !common && let Some(held) = search::holds(self.db.get_database_backend(), text) {
-                q = q.filter(held);
-            }
-            q = q.filter(
-                Condition::any()
-                    .add(list::contains(C::Title, text))
-                    .add(list::contains(C::Content, text)),
-            );
-        }
         if f.year.is_some() {
             // One year here, so ordering by it first changes nothing but
             // the plan: only the year's index gives this order. Otherwise
@@ -163,6 +150,52 @@ impl Store {
                 },
             );
         }
+        let Some(text) = &f.q else {
+            return self.page_of(q, opts).await;
+        };
+        let matching = Condition::any()
+            .add(list::contains(C::Title, text))
+            .add(list::contains(C::Content, text));
+        let indexed =
+            |q: Select<SuggestionEntity>| match search::holds(self.db.get_database_backend(), text)
+            {
+                Some(held) if search::exact(text) => q.filter(held),
+                Some(held) => q.filter(held).filter(matching.clone()),
+                None => q.filter(matching.clone()),
+            };
+        // A count reads every match whichever way; the index narrows it.
+        let way = if opts.include_total {
+            search::Way::Index
+        } else {
+            search::way(&self.db, self.search, text, opts.limit).await?
+        };
+        match way {
+            search::Way::Index => self.page_of(indexed(q), opts).await,
+            search::Way::Walk => self.page_of(q.filter(matching.clone()), opts).await,
+            // Only in id order: the walk's rows must be the first of the
+            // listing's order.
+            search::Way::WalkFirst(rows) if !opts.by_change && opts.after_seq.is_none() => {
+                let after = opts.after.map(|c| c.id);
+                let walk = q
+                    .clone()
+                    .filter(search::walked(rows, after, opts.desc))
+                    .filter(matching.clone());
+                let page = self.page_of(walk, opts).await?;
+                if page.next.is_some() {
+                    return Ok(page);
+                }
+                self.page_of(indexed(q), opts).await
+            }
+            search::Way::WalkFirst(_) => self.page_of(indexed(q), opts).await,
+        }
+    }
+
+    /// A page of the suggestions `q` selects.
+    async fn page_of(
+        &self,
+        q: Select<SuggestionEntity>,
+        opts: &ListOptions,
+    ) -> StoreResult<Page<Suggestion>> {
         let keys = list::Keys {
             id: C::Id,
             updated_at: C::UpdatedAt,
@@ -186,7 +219,9 @@ impl Store {
         let mut ch = children(&self.db, &ids).await?;
         page.try_map(|m| assemble(m, &mut ch))
     }
+}
 
+impl Store {
     /// Suggestions overdue on `today` whose overdue state is not yet on
     /// their timeline.
     pub async fn newly_overdue_suggestions(

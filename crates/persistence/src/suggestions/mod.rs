@@ -45,6 +45,7 @@ mod practice;
 mod reading;
 mod reminders;
 pub(crate) mod search;
+pub use search::Tuning as SearchTuning;
 pub(crate) mod tallies;
 
 use effects::side_write;

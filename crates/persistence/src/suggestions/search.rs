@@ -111,6 +111,18 @@ fn pg_tsquery(query: &str) -> Option<String> {
     (!plain.is_empty()).then(|| plain.join(" & "))
 }
 
+/// Whether holding the one term of `query` is holding `query` itself,
+/// so that the index alone decides: a word of one or two Chinese
+/// characters or digits, which have no case, and which every tokenizer
+/// keeps whole.
+pub(crate) fn exact(query: &str) -> bool {
+    let cjk = |c: char| {
+        c.is_ascii_digit() || matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
+    };
+    let n = query.chars().count();
+    (n == 2 || (n == 1 && !query.is_ascii())) && query.chars().all(cjk)
+}
+
 /// The condition that a suggestion's index holds every term of `query`,
 /// or none when the query has no term the index holds (then the
 /// substring match alone decides, over every row).
@@ -134,35 +146,88 @@ pub(crate) fn holds(backend: DbBackend, query: &str) -> Option<SimpleExpr> {
     })
 }
 
-/// From how many suggestions the index is expected to find on, a page is
-/// found sooner by walking the suggestions in the listing's order with the
-/// substring match alone: at one in sixty, a page of 20 is about 1,200
-/// rows into the walk, against collecting, joining and sorting every
-/// match (17,000 at a million: 140 ms).
-const COMMON: f64 = 5_000.0;
+/// When a search walks the suggestions in the listing's order with the
+/// substring match alone, rather than asking the index for every match.
+#[derive(Clone, Copy, Debug)]
+pub struct Tuning {
+    /// From how many suggestions PostgreSQL expects the index to find for
+    /// each term of the query. At one in two hundred (5,000 at a million)
+    /// a page of 20 is about 4,000 rows into the walk at most, against
+    /// collecting, joining and sorting every match (17,000 for 电梯 at a
+    /// million: 140 ms).
+    pub walk_from: f64,
+    /// How many rows a walk reads per row of the page before it gives up
+    /// and asks the index, when the query is more than its one term: a
+    /// phrase may be in no row although each of its terms is common.
+    pub walk_span: u64,
+}
 
-/// Whether `query` is one term PostgreSQL expects the index to find in
-/// `COMMON` suggestions or more, by its statistics of the terms (most
-/// common lexemes, refreshed by ANALYZE): a planning, no execution.
-/// Always false on SQLite.
-pub(crate) async fn is_common<Conn: ConnectionTrait>(c: &Conn, query: &str) -> StoreResult<bool> {
+impl Default for Tuning {
+    fn default() -> Self {
+        Self {
+            walk_from: 5_000.0,
+            walk_span: 200,
+        }
+    }
+}
+
+/// A walk reads at most this many rows before it gives up (a page of
+/// 100 would otherwise read 20,200).
+const MOST_WALKED: u64 = 10_000;
+
+/// How a search finds its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Way {
+    /// The index gives every suggestion holding the terms; the substring
+    /// match decides among them.
+    Index,
+    /// The suggestions in the listing's order, the substring match alone,
+    /// until the page is full: the query is one common term, so its
+    /// matches are as common.
+    Walk,
+    /// At most this many suggestions in the listing's order, then the
+    /// index if they did not fill the page: each term is common, but the
+    /// phrase may not be.
+    WalkFirst(u64),
+}
+
+/// How to search for `query`, from PostgreSQL's statistics of its terms
+/// (most common lexemes, refreshed by ANALYZE): one planning per term,
+/// no execution, stopping at the first term that is not common. Always
+/// the index on SQLite, where FTS5 finds a page of a common word fast.
+pub(crate) async fn way<Conn: ConnectionTrait>(
+    c: &Conn,
+    tuning: Tuning,
+    query: &str,
+    limit: u64,
+) -> StoreResult<Way> {
     if c.get_database_backend() != DbBackend::Postgres {
-        return Ok(false);
+        return Ok(Way::Index);
     }
-    // Only a query that is one term, letter for letter: its matches are
-    // the substring's, so the walk finds what the index counts. Terms of
-    // a longer query may each be common while the phrase is in no row.
     let terms = search::query_terms(query);
-    let whole = query.to_lowercase();
-    if terms.len() != 1 || !terms.contains(&whole) {
-        return Ok(false);
+    if terms.is_empty() || terms.iter().any(|t| !t.chars().all(char::is_alphanumeric)) {
+        return Ok(Way::Index);
     }
-    let Some(tsquery) = pg_tsquery(query) else {
-        return Ok(false);
-    };
+    for term in &terms {
+        if expected(c, term).await? < tuning.walk_from {
+            return Ok(Way::Index);
+        }
+    }
+    // A query that is one term, letter for letter, matches where its
+    // term is: the walk finds what the index counts.
+    if terms.len() == 1 && terms.contains(&query.to_lowercase()) {
+        return Ok(Way::Walk);
+    }
+    let rows = limit.saturating_add(1).saturating_mul(tuning.walk_span);
+    Ok(Way::WalkFirst(rows.min(MOST_WALKED)))
+}
+
+/// How many suggestions PostgreSQL expects to hold `term` (letters and
+/// digits only, so it is written into the statement as it is).
+async fn expected<Conn: ConnectionTrait>(c: &Conn, term: &str) -> StoreResult<f64> {
     let sql = format!(
         "EXPLAIN (FORMAT JSON) SELECT 1 FROM suggestion_search \
-         WHERE terms @@ CAST('{tsquery}' AS tsquery)"
+         WHERE terms @@ CAST('{term}' AS tsquery)"
     );
     let plan: Option<serde_json::Value> = match c
         .query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
@@ -171,12 +236,37 @@ pub(crate) async fn is_common<Conn: ConnectionTrait>(c: &Conn, query: &str) -> S
         Some(row) => Some(row.try_get("", "QUERY PLAN")?),
         None => None,
     };
-    let rows = plan
+    Ok(plan
         .as_ref()
         .and_then(|p| p.pointer("/0/Plan/Plan Rows"))
         .and_then(serde_json::Value::as_f64)
-        .unwrap_or(0.0);
-    Ok(rows >= COMMON)
+        .unwrap_or(0.0))
+}
+
+/// The condition that keeps a walk within the first `rows` suggestions
+/// in id order past `after` (newest first when `desc`): whatever else
+/// the listing filters, these are a prefix of its order, so a page found
+/// among them is the page.
+pub(crate) fn walked(rows: u64, after: Option<Uuid>, desc: bool) -> SimpleExpr {
+    let (cmp, order, end, bound) = if desc {
+        ("<", "DESC", Uuid::nil(), ">=")
+    } else {
+        (">", "ASC", Uuid::max(), "<=")
+    };
+    let past = if after.is_some() {
+        format!("WHERE id {cmp} $1")
+    } else {
+        String::new()
+    };
+    let sql = format!(
+        r#""suggestions"."id" {bound} COALESCE((SELECT id FROM suggestions {past}
+             ORDER BY id {order} OFFSET {offset} LIMIT 1), CAST('{end}' AS uuid))"#,
+        offset = rows.saturating_sub(1)
+    );
+    match after {
+        Some(a) => Expr::cust_with_values(sql, [a]),
+        None => Expr::cust(sql),
+    }
 }
 
 #[derive(FromQueryResult)]
@@ -226,5 +316,46 @@ impl crate::Store {
         }
         self.setting_or_insert(INDEXED, "indexed").await?;
         Ok(done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_short_words_without_case_are_found_by_the_index_alone() {
+        for q in ["电梯", "水", "12", "㐀电"] {
+            assert!(exact(q), "{q}");
+        }
+        // Longer words need the substring match (their pairs may stand
+        // apart); letters have case; one Latin letter or digit has no
+        // term; punctuation is no term.
+        for q in ["加装电梯", "电梯。", "ab", "É水", "1", "a", "", "电 梯"] {
+            assert!(!exact(q), "{q}");
+        }
+    }
+
+    #[test]
+    fn a_walk_is_bounded_from_the_cursor_in_the_listing_direction() {
+        let sql = |e: SimpleExpr| {
+            sea_orm::sea_query::Query::select()
+                .expr(e)
+                .to_string(sea_orm::sea_query::PostgresQueryBuilder)
+        };
+        let newest = sql(walked(42, None, true));
+        assert!(newest.contains(">= COALESCE"), "{newest}");
+        assert!(
+            newest.contains("ORDER BY id DESC OFFSET 41 LIMIT 1"),
+            "{newest}"
+        );
+        let after = Uuid::max();
+        let oldest = sql(walked(1, Some(after), false));
+        assert!(oldest.contains("<= COALESCE"), "{oldest}");
+        assert!(
+            oldest.contains("WHERE id > 'ffffffff-ffff-ffff-ffff-ffffffffffff'"),
+            "{oldest}"
+        );
+        assert!(oldest.contains("OFFSET 0 LIMIT 1"), "{oldest}");
     }
 }
