@@ -837,8 +837,15 @@ def pg_load(args, c, api, timer):
 
 # What `renda_number_changes()` does after each commit, set-based and in
 # one run: the bulk rows were written without the server, so none of them
-# is numbered yet.
-PG_NUMBER_CHANGES = """DO $$
+# is numbered yet. The server's own runs meanwhile kept the plans they
+# made while the tables were empty (a join that reads a whole table for
+# each row it numbers: half an hour and more at a million): ANALYZE has
+# them planned afresh, and a run still going on an old plan is cancelled.
+PG_NUMBER_CHANGES = """ANALYZE;
+SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity
+ WHERE datname = current_database() AND pid <> pg_backend_pid()
+   AND query LIKE 'SELECT renda_number_changes()%';
+DO $$
 DECLARE t text;
 BEGIN
   -- As a numbering run does: a server's runs meanwhile leave it to this one.
