@@ -353,7 +353,11 @@ def main():
     server, base = start_server(args.bin, args.db, work)
     try:
         time.sleep(2)
-        idle_kib = rss_kib(server.pid, "VmRSS")
+        # Read together: resident, and of it the process's own memory
+        # (anonymous) and the program's pages (shared with any other
+        # process running the same file, and dropped first when memory
+        # runs short).
+        idle_kib, idle_anon, idle_file = (rss_kib(server.pid, f) for f in ("VmRSS", "RssAnon", "RssFile"))
         staff, deputy, unit = (login(base, u) for u in ("bench-staff", "bench-deputy", "bench-unit"))
         status, page = call(base, "GET", "/api/v1/suggestions?limit=100", staff)
         ids = [s["id"] for s in page["items"]]
@@ -391,8 +395,8 @@ def main():
             ("create + submit", deputy, base + "/api/v1/suggestions", os.path.join(HERE, "create_submit.lua")),
         ]
         only = set(args.only.split(",")) if args.only else None
-        print(f"\nrenda idle: {idle_kib / 1024:.1f} MiB resident, "
-              f"{rss_kib(server.pid, 'RssAnon') / 1024:.1f} MiB of it anonymous (not the program's own pages)")
+        print(f"\nrenda idle: {idle_kib / 1024:.1f} MiB resident: {idle_anon / 1024:.1f} MiB anonymous, "
+              f"{idle_file / 1024:.1f} MiB the program's own pages")
         if not only or "single" in only:
             single_requests(base, staff, deputy_id, unit_id)
             exports(base, staff, server.pid)

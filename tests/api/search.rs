@@ -265,6 +265,15 @@ async fn a_phrase_of_common_words_pages_alike_walked_or_indexed() {
         newest_first,
         "with punctuation"
     );
+    assert_eq!(
+        a.found_paged("电梯", "&limit=5&sort=-created").await.len(),
+        18,
+        "one word, in every row"
+    );
+    assert!(
+        a.found_paged("量子", "&limit=2").await.is_empty(),
+        "an absent word"
+    );
     assert!(
         a.found_paged("加装电梯设施", "&limit=2").await.is_empty(),
         "a phrase in no row, although each of its terms is in every row"

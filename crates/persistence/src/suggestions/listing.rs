@@ -159,7 +159,6 @@ impl Store {
         let indexed =
             |q: Select<SuggestionEntity>| match search::holds(self.db.get_database_backend(), text)
             {
-                Some(held) if search::exact(text) => q.filter(held),
                 Some(held) => q.filter(held).filter(matching.clone()),
                 None => q.filter(matching.clone()),
             };
@@ -171,7 +170,6 @@ impl Store {
         };
         match way {
             search::Way::Index => self.page_of(indexed(q), opts).await,
-            search::Way::Walk => self.page_of(q.filter(matching.clone()), opts).await,
             // Only in id order: the walk's rows must be the first of the
             // listing's order.
             search::Way::WalkFirst(rows) if !opts.by_change && opts.after_seq.is_none() => {
