@@ -276,7 +276,7 @@ async fn a_phrase_of_common_words_pages_alike_walked_or_indexed() {
     );
     assert!(
         a.found_paged("加装电梯设施", "&limit=2").await.is_empty(),
-        "a phrase in no row, although each of its terms is in every row"
+        "a phrase in no row, although its words are in every row"
     );
     assert_eq!(
         a.found_paged("加装电梯", "&limit=2&sort=-updated").await,

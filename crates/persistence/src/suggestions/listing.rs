@@ -163,16 +163,16 @@ impl Store {
                 None => q.filter(matching.clone()),
             };
         // A count reads every match whichever way; the index narrows it.
-        let way = if opts.include_total {
+        // A walk goes only in id order: its rows must be the first of the
+        // listing's order.
+        let way = if opts.include_total || opts.by_change || opts.after_seq.is_some() {
             search::Way::Index
         } else {
             search::way(&self.db, self.search, text, opts.limit).await?
         };
         match way {
             search::Way::Index => self.page_of(indexed(q), opts).await,
-            // Only in id order: the walk's rows must be the first of the
-            // listing's order.
-            search::Way::WalkFirst(rows) if !opts.by_change && opts.after_seq.is_none() => {
+            search::Way::WalkFirst(rows) => {
                 let after = opts.after.map(|c| c.id);
                 let walk = q
                     .clone()
@@ -184,7 +184,6 @@ impl Store {
                 }
                 self.page_of(indexed(q), opts).await
             }
-            search::Way::WalkFirst(_) => self.page_of(indexed(q), opts).await,
         }
     }
 

@@ -168,6 +168,11 @@ impl Default for Tuning {
 /// 100 would otherwise read 20,200).
 const MOST_WALKED: u64 = 10_000;
 
+/// A query of more terms than this (a phrase of more than five
+/// characters) goes to the index without asking about each term: one
+/// planning per term, and a long phrase is rarely common.
+const MOST_PLANNED: usize = 4;
+
 /// How a search finds its page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Way {
@@ -197,7 +202,10 @@ pub(crate) async fn way<Conn: ConnectionTrait>(
         return Ok(Way::Index);
     }
     let terms = search::query_terms(query);
-    if terms.is_empty() || terms.iter().any(|t| !t.chars().all(char::is_alphanumeric)) {
+    if terms.is_empty()
+        || terms.len() > MOST_PLANNED
+        || terms.iter().any(|t| !t.chars().all(char::is_alphanumeric))
+    {
         return Ok(Way::Index);
     }
     for term in &terms {
