@@ -348,6 +348,13 @@ def main():
         sys.exit("wrk is needed: apt-get install wrk")
 
     work = tempfile.mkdtemp(prefix="renda-bench-")
+    if args.db.startswith("postgres") and "sslmode=" not in args.db:
+        # The ceiling is built without TLS, so it talks to PostgreSQL in
+        # plain text whatever the server offers; renda, built with TLS,
+        # would encrypt every round trip on loopback (sqlx's default is
+        # `prefer`). Both run without it unless the URL says otherwise.
+        args.db += ("&" if "?" in args.db else "?") + "sslmode=disable"
+        print(f"database: {args.db}")
     if args.db.startswith("postgres"):
         explain(args, work)
     server, base = start_server(args.bin, args.db, work)
