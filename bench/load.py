@@ -6,7 +6,7 @@ measures it with wrk on loopback.
         --db postgres://postgres@127.0.0.1:5432/renda_bench [--duration 10] [--concurrency 32,128]
 
 Scenarios, each at every concurrency: a suggestion by id, the first page of
-a filtered list (status + color, newest first), a deep page via the cursor,
+a filtered list (status + color, in id order: the oldest first), a deep page via the cursor,
 a deputy's own list, a unit's list, the statistics, and create + submit.
 Prints requests per second, p50/p99 latency and errors per scenario, the
 server's memory idle and at its peak, and EXPLAIN of each list filter.
@@ -307,7 +307,7 @@ def explain(args, work):
     try:
         staff, deputy, unit = (login(base, u) for u in ("bench-staff", "bench-deputy", "bench-unit"))
         url, deep = targets(base, staff)
-        probes = [("status + color, newest first", staff, url), ("the same, deep via the cursor", staff, deep),
+        probes = [("status + color, in id order", staff, url), ("the same, deep via the cursor", staff, deep),
                   ("a deputy's own", deputy, "/api/v1/suggestions?limit=20"),
                   ("a unit's", unit, "/api/v1/suggestions?limit=20")]
         found = []
