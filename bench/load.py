@@ -233,7 +233,10 @@ def latency(base, token, path, n=15):
 
 def single_requests(base, staff, deputy_id, unit_id):
     """One request at a time: each list filter alone and with a status,
-    keyword searches, include_total, and the statistics."""
+    keyword searches, include_total, the statistics and figures, and the
+    deputies' lists and duty reports. (The generator writes no audit
+    entries, opinions or duty records: the duty records are those the
+    runs' create + submit wrote for bench-deputy.)"""
     s = "/api/v1/suggestions?limit=20"
     q = urllib.parse.quote
     filters = [
@@ -258,6 +261,15 @@ def single_requests(base, staff, deputy_id, unit_id):
     probes.append(("statistics", "/api/v1/suggestions/stats"))
     probes.append(("statistics, a year", "/api/v1/suggestions/stats?year=2025"))
     probes.append(("unit summary", "/api/v1/suggestions/unit-summary"))
+    probes.append(("handling figures", "/api/v1/suggestions/figures"))
+    probes.append(("handling figures of a unit", f"/api/v1/suggestions/figures?unit_id={unit_id}"))
+    probes.append(("supervision statistics", "/api/v1/supervisions/stats"))
+    probes.append(("deputies without duties", "/api/v1/duties/idle-deputies?limit=20"))
+    probes.append(("bench-deputy's duty report", f"/api/v1/deputies/{deputy_id}/duty-report"))
+    probes.append(("bench-deputy's duty records", f"/api/v1/deputies/{deputy_id}/duties?limit=20"))
+    probes.append(("deputies", "/api/v1/deputies?limit=20"))
+    probes.append(("deputies, q=张", "/api/v1/deputies?limit=20&q=" + q("张")))
+    probes.append(("deputies, include_total", "/api/v1/deputies?limit=20&include_total=true"))
     print(f"\nOne request at a time (staff), ms:\n{'read':44} {'status':>6} {'first':>9} {'p50':>9} {'max':>9}")
     for label, path in probes:
         status, first, p50, worst = latency(base, staff, path)
