@@ -3,6 +3,7 @@
 //! deputy's time to evaluate, letters (转来信) and instructions (批示),
 //! each with its refusals, and the practice as the congress configures it.
 
+use chrono::Datelike;
 use renda_domain::suggestion::{Colors, HandlingPolicy};
 use renda_domain::time::Clock;
 use serde_json::{Value, json};
@@ -1055,4 +1056,50 @@ async fn the_handling_figures_count_each_suggestion_once_by_one_definition() {
         kept,
         "once"
     );
+}
+
+#[tokio::test]
+async fn a_duty_report_counts_each_suggestion_by_its_state_and_evaluation() {
+    let o = office().await;
+    o.submitted().await;
+    for result in ["satisfied", "unsatisfied"] {
+        let id = o.assigned("green", false).await;
+        o.reply(&id).await.ok(200);
+        if result == "unsatisfied" {
+            // A first "unsatisfied" sends it back; the second is final.
+            o.evaluate(&id, result).await.ok(200);
+            o.reply(&id).await.ok(200);
+        }
+        // Satisfied closes it; a final "unsatisfied" waits for the office.
+        let evaluated = o.evaluate(&id, result).await;
+        if evaluated.ok(200)["status"] != "closed" {
+            let c = o.op(&o.staff, &id, "close", json!({})).await;
+            assert_eq!(c.ok(200)["status"], "closed");
+        }
+    }
+    let year = o.app.clock.today().year();
+    let report = o
+        .app
+        .get(
+            &format!("/api/v1/deputies/{}/duty-report?year={year}", o.deputies[0]),
+            Some(&o.staff),
+        )
+        .await;
+    let s = &report.ok(200)["suggestions"];
+    assert_eq!(s["led"], 3, "{s}");
+    assert_eq!(s["by_status"], json!({"submitted": 1, "closed": 2}));
+    assert_eq!(
+        (s["satisfied"].clone(), s["unsatisfied"].clone()),
+        (json!(1), json!(1))
+    );
+    // Another deputy's report holds none of them.
+    let other = o
+        .app
+        .get(
+            &format!("/api/v1/deputies/{}/duty-report?year={year}", o.deputies[1]),
+            Some(&o.staff),
+        )
+        .await;
+    assert_eq!(other.ok(200)["suggestions"]["led"], 0);
+    assert_eq!(other.body["suggestions"]["by_status"], json!({}));
 }

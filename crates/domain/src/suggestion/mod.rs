@@ -426,6 +426,27 @@ pub struct Suggestion {
     pub version: i32,
 }
 
+/// Where a suggestion stands, as a report of its deputies' work counts
+/// it: its state and the deputies' evaluation, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    pub status: SuggestionStatus,
+    pub evaluation_result: Option<EvaluationResult>,
+}
+
+impl Outcome {
+    /// How a closed suggestion ended for its deputies: `Some(true)` when
+    /// they were satisfied or basically satisfied, `Some(false)` when not,
+    /// `None` while it is open or was closed unevaluated.
+    pub fn satisfied_at_close(&self) -> Option<bool> {
+        if self.status != SuggestionStatus::Closed {
+            return None;
+        }
+        self.evaluation_result
+            .map(|e| e != EvaluationResult::Unsatisfied)
+    }
+}
+
 impl Suggestion {
     /// Deputies who co-sign: those who confirmed and did not withdraw.
     pub fn active_co_signers(&self) -> impl Iterator<Item = DeputyId> + '_ {
@@ -512,15 +533,18 @@ impl Suggestion {
         is_overdue(self.status, self.deadline, today)
     }
 
-    /// How a closed suggestion ended for its deputies: `Some(true)` when
-    /// they were satisfied or basically satisfied, `Some(false)` when not,
-    /// `None` while it is open or was closed unevaluated.
+    /// How a closed suggestion ended for its deputies (see
+    /// [`Outcome::satisfied_at_close`]).
     pub fn satisfied_at_close(&self) -> Option<bool> {
-        if self.status != SuggestionStatus::Closed {
-            return None;
+        self.outcome().satisfied_at_close()
+    }
+
+    /// Where it stands, as a report of its deputies' work counts it.
+    pub fn outcome(&self) -> Outcome {
+        Outcome {
+            status: self.status,
+            evaluation_result: self.evaluation_result,
         }
-        self.evaluation_result
-            .map(|e| e != EvaluationResult::Unsatisfied)
     }
 
     /// Whether someone following what became of a constituent opinion

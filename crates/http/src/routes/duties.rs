@@ -10,7 +10,6 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use renda_auth::Action;
 use renda_domain::duty::{self, DutyKind};
-use renda_persistence::StoreError;
 use renda_persistence::duties::{DutyFilter, DutyRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -562,6 +561,18 @@ pub async fn duty_report(
         satisfied: 0,
         unsatisfied: 0,
     };
+    // The suggestions' states in one read, not one read a record.
+    let suggestion_ids: Vec<Uuid> = records
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.kind,
+                DutyKind::SuggestionSubmitted | DutyKind::SuggestionCoSigned
+            )
+        })
+        .filter_map(|r| r.ref_id)
+        .collect();
+    let outcomes_of = state.store.suggestion_outcomes(&suggestion_ids).await?;
     for r in &records {
         *by_kind.entry(r.kind.as_str().to_owned()).or_default() += 1;
         match r.kind {
@@ -576,11 +587,8 @@ pub async fn duty_report(
                 } else {
                     outcomes.co_signed += 1;
                 }
-                let Some(sid) = r.ref_id else { continue };
-                let s = match state.store.get_suggestion(sid).await {
-                    Ok(s) => s,
-                    Err(StoreError::NotFound) => continue,
-                    Err(e) => return Err(e.into()),
+                let Some(s) = r.ref_id.and_then(|sid| outcomes_of.get(&sid)) else {
+                    continue;
                 };
                 *outcomes
                     .by_status

@@ -12,8 +12,8 @@ pub use renda_domain::suggestion::{
     Attachment, Change, Commitment, Effect, Event, NewSuggestion, UnitRequest,
 };
 use renda_domain::suggestion::{
-    CoSigner, CoUnit, Color, CommitmentStatus, EvaluationResult, Letter, Reply, ReplyCategory,
-    RequestStatus, Suggestion, SuggestionRecordKind, SuggestionStatus,
+    CoSigner, CoUnit, Color, CommitmentStatus, EvaluationResult, Letter, Outcome, Reply,
+    ReplyCategory, RequestStatus, Suggestion, SuggestionRecordKind, SuggestionStatus,
 };
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
 use sea_orm::{
@@ -648,6 +648,34 @@ impl Store {
 
     pub async fn get_suggestion(&self, id: Uuid) -> StoreResult<Suggestion> {
         load(&self.db, id).await
+    }
+
+    /// The outcome of each of `ids` still on record (a deleted suggestion
+    /// is left out), a thousand to a statement: what a deputy's duty
+    /// report counts, without reading each whole suggestion.
+    pub async fn suggestion_outcomes(&self, ids: &[Uuid]) -> StoreResult<HashMap<Uuid, Outcome>> {
+        use sea_orm::QuerySelect;
+        let mut out = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(1000) {
+            let rows: Vec<(Uuid, String, Option<String>)> = SuggestionEntity::find()
+                .select_only()
+                .column(C::Id)
+                .column(C::Status)
+                .column(C::EvaluationResult)
+                .filter(C::Id.is_in(chunk.iter().copied()))
+                .filter(C::DeletedAt.is_null())
+                .into_tuple()
+                .all(&self.db)
+                .await?;
+            for (id, status, evaluation) in rows {
+                let outcome = Outcome {
+                    status: parse_stored(&status)?,
+                    evaluation_result: evaluation.as_deref().map(parse_stored).transpose()?,
+                };
+                out.insert(id, outcome);
+            }
+        }
+        Ok(out)
     }
 
     /// Writes `after` over `before` if the suggestion is still at
