@@ -848,6 +848,103 @@ async fn the_yearly_report_adds_up_exactly_what_was_recorded() {
         .cloned()
         .unwrap();
     assert_eq!(a_row["last_duty_on"], today.to_string());
+
+    // The list pages like any other: one deputy a page, either way round,
+    // with the total, and the pages together are the whole list.
+    let whole = app
+        .get(
+            "/api/v1/duties/idle-deputies?days=30&limit=100&include_total=true",
+            Some(&w.staff),
+        )
+        .await;
+    let whole_ids: Vec<String> = whole.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["deputy_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(whole.body["total"], whole_ids.len() as u64);
+    for d in [&w.a, &w.b, &w.c] {
+        assert!(whole_ids.contains(&d.0), "{} is idle", d.0);
+    }
+    let mut sorted = whole_ids.clone();
+    sorted.sort();
+    assert_eq!(whole_ids, sorted, "in id order");
+    for sort in ["created", "-created", "updated"] {
+        let mut walked = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let page = app
+                .get(
+                    &format!(
+                        "/api/v1/duties/idle-deputies?days=30&limit=1&include_total=true&sort={sort}&cursor={cursor}"
+                    ),
+                    Some(&w.staff),
+                )
+                .await;
+            let page = page.ok(200);
+            assert_eq!(page["total"], whole_ids.len() as u64, "{sort}");
+            let items = page["items"].as_array().unwrap();
+            assert!(items.len() <= 1);
+            walked.extend(
+                items
+                    .iter()
+                    .map(|d| d["deputy_id"].as_str().unwrap().to_owned()),
+            );
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = c.to_owned(),
+                None => break,
+            }
+        }
+        let mut want = whole_ids.clone();
+        if sort == "-created" {
+            want.reverse();
+        }
+        assert_eq!(walked, want, "{sort}");
+    }
+    // None of them has changed since a day: the list keeps no changes.
+    let since = app
+        .get(
+            "/api/v1/duties/idle-deputies?days=30&include_total=true&modified_since=2020-01-01T00:00:00Z",
+            Some(&w.staff),
+        )
+        .await;
+    assert_eq!(since.ok(200)["items"], json!([]));
+    assert_eq!(since.body["total"], 0);
+    // A duty recorded today takes A off the list; deleted, it counts no more.
+    let duties = format!("/api/v1/deputies/{}/duties", w.a.0);
+    let hand = json!({"kind": "research", "occurred_on": app.clock.today(), "title": "回访选民"});
+    let fresh = id(app.post(&duties, Some(&w.a.1), &hand).await.ok(201));
+    let a_listed = |v: &Value| {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["deputy_id"] == w.a.0.as_str())
+            .cloned()
+    };
+    let idle = app
+        .get(
+            "/api/v1/duties/idle-deputies?days=30&include_total=true",
+            Some(&w.staff),
+        )
+        .await;
+    assert_eq!(idle.ok(200)["total"], whole_ids.len() as u64 - 1);
+    assert_eq!(a_listed(&idle.body), None);
+    app.delete(&format!("{duties}/{fresh}"), Some(&w.a.1))
+        .await
+        .ok(204);
+    let idle = app
+        .get(
+            "/api/v1/duties/idle-deputies?days=30&include_total=true",
+            Some(&w.staff),
+        )
+        .await;
+    assert_eq!(idle.ok(200)["total"], whole_ids.len() as u64);
+    assert_eq!(
+        a_listed(&idle.body).unwrap()["last_duty_on"],
+        today.to_string()
+    );
 }
 
 #[tokio::test]

@@ -409,6 +409,75 @@ impl<T: Keyed> ListResponse<T> {
     }
 }
 
+/// The window of a list read page by page in SQL, in id order, whose
+/// items have no time of change of their own: they page as [`Keyed`]
+/// items whose time is the UNIX epoch do in [`ListResponse::from_vec`].
+#[derive(Debug, Clone, Copy)]
+pub struct IdWindow {
+    /// Items after (`desc`: before) this id.
+    pub after: Option<Uuid>,
+    pub desc: bool,
+    /// The page size; read one more to learn whether another page follows.
+    pub limit: u64,
+    pub include_total: bool,
+    /// Nothing can match: `modified_since` or the cursor is past the epoch.
+    pub empty: bool,
+    by_change: bool,
+}
+
+impl WholeListParams {
+    pub fn id_window(&self) -> Result<IdWindow, ApiError> {
+        let opts = self.as_list().options()?;
+        let epoch = DateTime::<Utc>::UNIX_EPOCH;
+        let mut empty = opts.modified_since.is_some_and(|s| s > epoch);
+        let mut after = None;
+        if let Some(c) = opts.after {
+            match c.updated_at {
+                // Every item is on one side of such a cursor.
+                Some(u) if u != epoch => empty |= (epoch > u) == opts.desc,
+                _ => after = Some(c.id),
+            }
+        }
+        Ok(IdWindow {
+            after,
+            desc: opts.desc,
+            limit: opts.limit.max(1),
+            include_total: opts.include_total,
+            empty,
+            by_change: opts.by_change,
+        })
+    }
+}
+
+impl<T: Keyed> ListResponse<T> {
+    /// The page of `w` from `items`, read in its order and at most one
+    /// more than its limit; `total` as counted when asked for.
+    pub fn from_id_window(mut items: Vec<T>, w: &IdWindow, total: Option<u64>) -> Self {
+        let limit = usize::try_from(w.limit).unwrap_or(usize::MAX);
+        let more = items.len() > limit;
+        items.truncate(limit);
+        let next_cursor = if more {
+            items.last().map(|i| {
+                let (id, at) = i.key();
+                encode_cursor(&Cursor {
+                    id,
+                    updated_at: w.by_change.then_some(at),
+                    seq: None,
+                    desc: w.desc,
+                })
+            })
+        } else {
+            None
+        };
+        ListResponse {
+            items: items.into_iter().map(Item::Live).collect(),
+            next_cursor,
+            total: w.include_total.then(|| total.unwrap_or(0)),
+            next_after: None,
+        }
+    }
+}
+
 /// A timeline pages by its entries' ids and times.
 impl<S: renda_domain::timeline::Phase> Keyed for renda_domain::timeline::Entry<S> {
     fn key(&self) -> (Uuid, DateTime<Utc>) {

@@ -3,14 +3,14 @@
 //! co-signed, a check-in, a reception day served, an opinion taken up, a
 //! vote); staff and the deputy add the rest by hand.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use renda_domain::duty::DutyKind;
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, Order, Query, QueryStatementBuilder, SelectStatement,
+};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, StatementBuilder, TransactionTrait,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -253,44 +253,95 @@ impl Store {
             .collect()
     }
 
-    /// Active deputies with no duty recorded on or after `since`, with
-    /// their latest duty's day.
-    pub async fn idle_deputies(&self, since: NaiveDate) -> StoreResult<Vec<IdleDeputy>> {
-        let busy = Query::select()
-            .column(C::DeputyId)
+    /// A page of the active deputies with no live duty recorded on or
+    /// after `since`, in id order (`desc`: the other way), after the
+    /// deputy `after`: at most `limit`, each with their latest duty's
+    /// day. One statement; the duty index on (deputy, day) answers both
+    /// the test and the latest day.
+    pub async fn idle_deputies(
+        &self,
+        since: NaiveDate,
+        after: Option<Uuid>,
+        desc: bool,
+        limit: u64,
+    ) -> StoreResult<Vec<IdleDeputy>> {
+        let mut last = Query::select();
+        last.expr(Expr::col((DutyEntity, C::OccurredOn)).max())
             .from(DutyEntity)
-            .and_where(Expr::col(C::OccurredOn).gte(since))
-            .and_where(Expr::col(C::DeletedAt).is_null())
-            .to_owned();
-        let idle = deputy::Entity::find()
-            .filter(deputy::Column::DeletedAt.is_null())
-            .filter(deputy::Column::Status.eq("active"))
-            .filter(deputy::Column::Id.not_in_subquery(busy))
-            .order_by_asc(deputy::Column::Id)
-            .all(&self.db)
-            .await?;
-        let ids: Vec<Uuid> = idle.iter().map(|d| d.id).collect();
-        let mut last: HashMap<Uuid, NaiveDate> = HashMap::new();
-        for chunk in ids.chunks(500) {
-            for m in DutyEntity::find()
-                .filter(C::DeputyId.is_in(chunk.iter().copied()))
-                .filter(C::DeletedAt.is_null())
-                .all(&self.db)
-                .await?
-            {
-                let e = last.entry(m.deputy_id).or_insert(m.occurred_on);
-                if m.occurred_on > *e {
-                    *e = m.occurred_on;
-                }
-            }
+            .and_where(
+                Expr::col((DutyEntity, C::DeputyId)).equals((deputy::Entity, deputy::Column::Id)),
+            )
+            .and_where(Expr::col((DutyEntity, C::DeletedAt)).is_null());
+        let mut q = idle_since(since);
+        q.column((deputy::Entity, deputy::Column::Id))
+            .column((deputy::Entity, deputy::Column::Name))
+            .expr_as(
+                Expr::SubQuery(None, Box::new(last.into_sub_query_statement())),
+                Alias::new("last_duty_on"),
+            )
+            .limit(limit);
+        let id = Expr::col((deputy::Entity, deputy::Column::Id));
+        if let Some(a) = after {
+            q.and_where(if desc {
+                id.clone().lt(a)
+            } else {
+                id.clone().gt(a)
+            });
         }
-        Ok(idle
+        q.order_by_expr(id, if desc { Order::Desc } else { Order::Asc });
+        let stmt = StatementBuilder::build(&q, &self.backend());
+        Ok(IdleRow::find_by_statement(stmt)
+            .all(&self.db)
+            .await?
             .into_iter()
-            .map(|d| IdleDeputy {
-                last_duty_on: last.get(&d.id).copied(),
-                deputy_id: d.id,
-                name: d.name,
+            .map(|r| IdleDeputy {
+                deputy_id: r.id,
+                name: r.name,
+                last_duty_on: r.last_duty_on,
             })
             .collect())
     }
+
+    /// How many active deputies have no live duty on or after `since`.
+    pub async fn count_idle_deputies(&self, since: NaiveDate) -> StoreResult<u64> {
+        let mut q = idle_since(since);
+        q.expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), Alias::new("n"));
+        let stmt = StatementBuilder::build(&q, &self.backend());
+        let n = CountRow::find_by_statement(stmt)
+            .one(&self.db)
+            .await?
+            .map_or(0, |r| r.n);
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+}
+
+#[derive(FromQueryResult)]
+struct IdleRow {
+    id: Uuid,
+    name: String,
+    last_duty_on: Option<NaiveDate>,
+}
+
+#[derive(FromQueryResult)]
+struct CountRow {
+    n: i64,
+}
+
+/// `SELECT ... FROM deputies` of the active deputies with no live duty on
+/// or after `since`.
+fn idle_since(since: NaiveDate) -> SelectStatement {
+    let mut busy = Query::select();
+    busy.expr(Expr::val(1))
+        .from(DutyEntity)
+        .and_where(
+            Expr::col((DutyEntity, C::DeputyId)).equals((deputy::Entity, deputy::Column::Id)),
+        )
+        .and_where(Expr::col((DutyEntity, C::DeletedAt)).is_null())
+        .and_where(Expr::col((DutyEntity, C::OccurredOn)).gte(since));
+    let mut q = Query::select();
+    q.from(deputy::Entity)
+        .and_where(Expr::col((deputy::Entity, deputy::Column::DeletedAt)).is_null())
+        .and_where(Expr::col((deputy::Entity, deputy::Column::Status)).eq("active"))
+        .and_where(Expr::exists(busy).not());
+    q
 }

@@ -680,9 +680,15 @@ pub async fn idle_deputies(
     caller.require(Action::ReadDutySummary)?;
     let days = i64::from(params.0.days.unwrap_or(90));
     let since = state.clock.today() - chrono::Duration::days(days - 1);
+    let w = page.0.id_window()?;
+    if w.empty {
+        return Ok(crate::respond::page(
+            ListResponse::<IdleDeputyView>::from_id_window(Vec::new(), &w, Some(0)),
+        ));
+    }
     let idle: Vec<IdleDeputyView> = state
         .store
-        .idle_deputies(since)
+        .idle_deputies(since, w.after, w.desc, w.limit.saturating_add(1))
         .await?
         .into_iter()
         .map(|d| IdleDeputyView {
@@ -691,5 +697,12 @@ pub async fn idle_deputies(
             last_duty_on: d.last_duty_on,
         })
         .collect();
-    Ok(crate::respond::page(ListResponse::from_vec(idle, &page.0)?))
+    let total = if w.include_total {
+        Some(state.store.count_idle_deputies(since).await?)
+    } else {
+        None
+    };
+    Ok(crate::respond::page(ListResponse::from_id_window(
+        idle, &w, total,
+    )))
 }
