@@ -440,3 +440,34 @@ async fn moved_paths_redirect_to_their_new_place() {
         "{location}"
     );
 }
+
+/// A path reaches its handler however its letters are escaped; a path no
+/// route holds is a 404, even when it only differs from one by a
+/// trailing slash, and a method a path lacks a 405 with `Allow`.
+#[tokio::test]
+async fn paths_are_routed_exactly_however_their_letters_are_escaped() {
+    let app = spawn_app().await;
+    let staff = app.staff().await;
+    let unit = app.create_unit(&staff, "区住建局").await;
+    let unit_id = unit["id"].as_str().unwrap();
+    let plain = app
+        .get(&format!("/api/v1/units/{unit_id}"), Some(&staff))
+        .await;
+    let escaped = app
+        .get(&format!("/api/v1/%75nits/{unit_id}"), Some(&staff))
+        .await;
+    assert_eq!(escaped.ok(200), plain.ok(200));
+    let me = app.get("/api/v1/%6De", Some(&staff)).await;
+    assert_eq!(
+        me.ok(200)["username"],
+        app.get("/api/v1/me", Some(&staff)).await.ok(200)["username"]
+    );
+    app.get("/api/v1/no-such-area/1", Some(&staff))
+        .await
+        .problem(404, "not_found");
+    let wrong = app
+        .delete("/api/v1/suggestion-categories", Some(&staff))
+        .await;
+    wrong.problem(405, "method_not_allowed");
+    assert!(wrong.header("allow").is_some_and(|a| a.contains("GET")));
+}

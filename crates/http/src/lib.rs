@@ -367,33 +367,33 @@ async fn serve_openapi(state: Data<AppState>) -> HttpResponse {
 }
 
 /// A path whose parameter does not parse (`/suggestions/stats` taken for
-/// an id, say): 405 when a literal route of that path serves other
-/// methods, else 404.
+/// an id, say).
 fn path_error(err: actix_web::error::PathError, req: &actix_web::HttpRequest) -> actix_web::Error {
     let _ = err;
     let allow = req
         .app_data::<Data<AppState>>()
         .map(|s| s.routes.allow(req.path()))
         .unwrap_or_default();
-    let method = req.method().as_str();
-    if !allow.is_empty() && !allow.split(", ").any(|m| m == method) {
-        ApiError::method_not_allowed(&allow).into()
-    } else {
-        ApiError::not_found().into()
-    }
+    unrouted(req, &allow).into()
 }
 
-/// No route took the request: a known path with another method is a 405
-/// with `Allow`, anything else a 404.
+/// No route took the request.
 async fn not_found(
     req: actix_web::HttpRequest,
     state: Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let allow = state.routes.allow(req.path());
-    if allow.is_empty() {
-        Err(ApiError::not_found())
+    Err(unrouted(&req, &state.routes.allow(req.path())))
+}
+
+/// What a request no handler took is told: 405 with `Allow` when the
+/// path's template serves other methods, else 404 (a path that only
+/// looks like a template, with a trailing slash say, is not one).
+fn unrouted(req: &actix_web::HttpRequest, allow: &str) -> ApiError {
+    let method = req.method().as_str();
+    if !allow.is_empty() && !allow.split(", ").any(|m| m == method) {
+        ApiError::method_not_allowed(allow)
     } else {
-        Err(ApiError::method_not_allowed(&allow))
+        ApiError::not_found()
     }
 }
 
