@@ -449,3 +449,63 @@ async fn two_batches_naming_one_suggestion_hand_it_out_once() {
         .count();
     assert_eq!(assigned, 1);
 }
+
+/// Batches handed out at the same moment, their rows of two years and
+/// in opposite orders, while another is assigned on its own:
+/// every batch lands (none waits on another in a cycle, which the
+/// database would break by failing one), and the kept figures and
+/// tallies are a recount's.
+#[tokio::test]
+async fn batches_handed_out_at_once_all_land_with_exact_figures() {
+    let o = office().await;
+    let row =
+        |id: &str, unit: &str| json!({"suggestion_id": id, "lead_unit_id": unit, "color": "green"});
+    let mut old = Vec::new();
+    for i in 0..12 {
+        old.push(o.suggestion(&format!("去年的建议{i}"), false).await);
+    }
+    o.app.clock.advance(366);
+    let mut new = Vec::new();
+    for i in 0..12 {
+        new.push(o.suggestion(&format!("今年的建议{i}"), false).await);
+    }
+    for round in 0..4 {
+        let (a, b) = (
+            &old[round * 3..round * 3 + 3],
+            &new[round * 3..round * 3 + 3],
+        );
+        let mut first = o.batch(json!([
+            row(&a[0], &o.units[1]),
+            row(&b[0], &o.units[2]),
+            row(&a[1], &o.units[2]),
+        ]));
+        first["document_number"] = json!(format!("宿城人常办〔2027〕{}号", 10 + round * 2));
+        let mut second = o.batch(json!([row(&b[1], &o.units[1]), row(&a[2], &o.units[2])]));
+        second["document_number"] = json!(format!("宿城人常办〔2027〕{}号", 11 + round * 2));
+        let assign = format!("/api/v1/suggestions/{}/assign", b[2]);
+        let alone = json!({"lead_unit_id": o.units[1], "color": "green"});
+        let (x, y, z) = tokio::join!(
+            o.app
+                .post("/api/v1/assignment-batches", Some(&o.staff), &first),
+            o.app
+                .post("/api/v1/assignment-batches", Some(&o.staff), &second),
+            o.app.post(&assign, Some(&o.staff), &alone),
+        );
+        x.ok(201);
+        y.ok(201);
+        z.ok(200);
+    }
+    for id in old.iter().chain(&new) {
+        assert_eq!(o.status(id).await["status"], "assigned", "{id}");
+    }
+    let kept = o.app.store.kept_suggestion_figures().await.unwrap();
+    let recount = o.app.store.recount_suggestion_figures().await.unwrap();
+    assert_eq!(kept, recount, "the kept figures are a recount's");
+    let (recount, kept) = o
+        .app
+        .store
+        .recount_and_kept_suggestion_tallies()
+        .await
+        .unwrap();
+    assert_eq!(kept, recount, "the kept tallies are a recount's");
+}

@@ -65,12 +65,28 @@ impl Store {
             Some(&batch),
         )
         .await?;
+        // The suggestions' rows in id order, then the figures and tallies
+        // once: two batches, or a batch and a single change, wait for each
+        // other's rows in one order only.
+        let mut changes = changes;
+        changes.sort_by_key(|(before, _)| before.id);
+        let mut totals = super::Totals::default();
         let mut saved = Vec::with_capacity(changes.len());
         for (before, change) in changes {
             saved.push(
-                super::save_in(&txn, &self.crypto, &self.numbering, ctx, before, change).await?,
+                super::save_in(
+                    &txn,
+                    &self.crypto,
+                    &self.numbering,
+                    ctx,
+                    before,
+                    change,
+                    Some(&mut totals),
+                )
+                .await?,
             );
         }
+        totals.write(&txn).await?;
         txn.commit().await?;
         Ok((batch, saved))
     }

@@ -107,6 +107,19 @@ pub(super) async fn apply<Conn: ConnectionTrait>(
     Ok(())
 }
 
+/// Adds each key's counts of `all`, in key order, on `c`.
+pub(super) async fn add_all<Conn: ConnectionTrait>(
+    c: &Conn,
+    all: &BTreeMap<Key, Counts>,
+) -> StoreResult<()> {
+    for (k, d) in all {
+        if !d.is_zero() {
+            add(c, k, d).await?;
+        }
+    }
+    Ok(())
+}
+
 /// What a recount makes afresh from the suggestions on record: the
 /// handling figures of every key, and the dashboard's tallies.
 #[derive(Default)]

@@ -690,13 +690,60 @@ impl Store {
         change: Change,
     ) -> StoreResult<Suggestion> {
         let txn = self.db.begin().await?;
-        let saved = save_in(&txn, &self.crypto, &self.numbering, ctx, before, change).await?;
+        let saved = save_in(
+            &txn,
+            &self.crypto,
+            &self.numbering,
+            ctx,
+            before,
+            change,
+            None,
+        )
+        .await?;
         txn.commit().await?;
         Ok(saved)
     }
 }
 
-/// [`Store::save_suggestion`] on `c`, the caller's transaction.
+/// What the changes of several suggestions in one transaction add to the
+/// handling figures and the dashboard's tallies, written once at its end
+/// ([`Totals::write`]). Written change by change, two such transactions
+/// could take the same rows' locks in opposite orders (another year's
+/// figures, another shard of a tally) and deadlock; written once, in key
+/// order, after every suggestion's row, they take them as a single
+/// change does.
+#[derive(Default)]
+pub(crate) struct Totals {
+    figures: std::collections::BTreeMap<
+        renda_domain::suggestion::figures::Key,
+        renda_domain::suggestion::figures::Counts,
+    >,
+    tallies: renda_domain::suggestion::tallies::Tallies,
+}
+
+impl Totals {
+    fn add(&mut self, before: &Suggestion, after: &Suggestion) {
+        for (k, d) in renda_domain::suggestion::figures::delta(Some(before), after) {
+            let e = self.figures.entry(k).or_default();
+            *e = e.plus(&d);
+        }
+        self.tallies.add(
+            &renda_domain::suggestion::tallies::delta(Some(before), after),
+            1,
+        );
+    }
+
+    /// Adds what was kept, on `c`: the figures in key order, then the
+    /// tallies.
+    pub(crate) async fn write<Conn: ConnectionTrait>(self, c: &Conn) -> StoreResult<()> {
+        figures::add_all(c, &self.figures).await?;
+        tallies::add(c, &self.tallies).await
+    }
+}
+
+/// [`Store::save_suggestion`] on `c`, the caller's transaction; with
+/// `totals`, what the change adds to the figures and tallies is kept there
+/// for the caller to write, not written.
 pub(crate) async fn save_in<Conn: ConnectionTrait>(
     c: &Conn,
     crypto: &crate::crypto::Crypto,
@@ -704,6 +751,7 @@ pub(crate) async fn save_in<Conn: ConnectionTrait>(
     ctx: &AuditCtx,
     before: &Suggestion,
     change: Change,
+    totals: Option<&mut Totals>,
 ) -> StoreResult<Suggestion> {
     let Change {
         mut after,
@@ -781,8 +829,13 @@ pub(crate) async fn save_in<Conn: ConnectionTrait>(
         }
         after
     };
-    figures::apply(c, Some(before), &saved).await?;
-    batch.extend(tallies::apply_statements(backend, Some(before), &saved)?);
+    match totals {
+        Some(t) => t.add(before, &saved),
+        None => {
+            figures::apply(c, Some(before), &saved).await?;
+            batch.extend(tallies::apply_statements(backend, Some(before), &saved)?);
+        }
+    }
     batch.flush(c).await?;
     Ok(saved)
 }
