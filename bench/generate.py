@@ -52,7 +52,8 @@ suggestions past their deadline are already marked overdue (with the
 "became_overdue" timeline event), so the server's background overdue
 scan has nothing to catch up on. Personal data columns (deputies'
 phones) stay NULL, so nothing needs encrypting. No audit entries are
-written for the bulk rows.
+written for the bulk rows. Each deputy also gets DUTIES_PER_DEPUTY duty
+records by hand, on random days of the five years.
 
 PostgreSQL: all set-based SQL run through `psql` (generate_series,
 INSERT ... SELECT from a plan table in the scratch schema `bench_gen`,
@@ -162,6 +163,9 @@ P_DURING_SESSION = 0.40
 P_FULFILLED = 0.60
 BENCH_UNIT_EVERY = 20    # unit no. 1 leads every 20th suggestion
 DEPUTY_TARGET = 100      # deputy no. 1 leads about this many
+DUTIES_PER_DEPUTY = 20   # duty records recorded by hand, on random days of five years
+DUTY_KINDS = [("meeting", "参加代表小组活动"), ("research", "开展专题调研"),
+              ("visit", "走访选民"), ("other", "参加其他履职活动")]
 YEARS = 5
 DAY = 86400
 
@@ -455,6 +459,29 @@ CREATE UNIQUE INDEX ON bench_gen.dep (i);
     bench_unit = pg.scalar("SELECT id FROM bench_gen.unit WHERE i = 1")
     bench_dep = pg.scalar("SELECT id FROM bench_gen.dep WHERE i = 1")
     return {"units": n[0], "deputies": n[1], "deputy_memberships": n[2] + n[3]}, bench_unit, bench_dep
+
+
+def pg_duty_records(pg, c):
+    """Duty records by hand: DUTIES_PER_DEPUTY a deputy, on random days of
+    the five years up to today (about a third of the deputies have none in
+    the last 90 days), numbered for the change feed with the rest."""
+    n = len(DUTY_KINDS)
+    kind = f"{arr([k for k, _ in DUTY_KINDS])}[1 + floor(r2 * {n})::int]"
+    title = f"{arr([t for _, t in DUTY_KINDS])}[1 + floor(r2 * {n})::int]"
+    day = f"(DATE '{c['today']}' - floor(r1 * 1826)::int)"
+    at = f"({sql_cst_midnight(day)} + interval '10 hours' + g * interval '1 millisecond')"
+    sql = f"""
+SELECT setseed({c['seed']} / 2);
+INSERT INTO duty_records (id, deputy_id, kind, occurred_on, title, content, ref_type, ref_id, manual,
+                          created_by, created_at, updated_at, deleted_at, version)
+SELECT {u7('at', 'h', 'b')}, id, kind, day, title, NULL, NULL, NULL, TRUE, NULL, at, at, NULL, 1
+FROM (SELECT id, {kind} AS kind, {title} AS title, {day} AS day, {at} AS at,
+             md5('duty-' || i || '-' || g) AS h
+      FROM (SELECT d.id, d.i, g, random() r1, random() r2
+            FROM bench_gen.dep d CROSS JOIN generate_series(1, {DUTIES_PER_DEPUTY}) g) dep) s
+ORDER BY at;
+"""
+    return pg.run(sql)[0]
 
 
 def pg_plan(pg, c):
@@ -827,6 +854,7 @@ def pg_load(args, c, api, timer):
                         "suggestion_replies", "suggestion_commitments", "suggestion_records"], res[1]):
         counts[name] = n
     counts["suggestion_counters"] = timer.run("year counters", pg_counters, pg)
+    counts["duty_records"] = timer.run("duty records", pg_duty_records, pg, c)
     timer.run("change feed numbers", pg.run, PG_NUMBER_CHANGES)
     summary = pg_summary(pg)
     if not args.keep_scratch:
@@ -1249,6 +1277,25 @@ def sqlite_suggestions(db, c, rng, users, unit_ids, dep_ids):
     return counts, sorted(((s, col, n) for (s, col), n in combos.items()), key=lambda x: -x[2])
 
 
+def sqlite_duty_records(db, c, rng, dep_ids):
+    """The duty records of pg_duty_records, for SQLite."""
+    today = c["today_d"]
+    rows = []
+    for did in dep_ids:
+        for g in range(DUTIES_PER_DEPUTY):
+            day = today - dt.timedelta(days=int(rng.random() * 1826))
+            kind, title = DUTY_KINDS[min(int(rng.random() * len(DUTY_KINDS)), len(DUTY_KINDS) - 1)]
+            t = cst_midnight(day) + dt.timedelta(hours=10, milliseconds=g)
+            rows.append((uuid7(rng, t), did, kind, day.isoformat(), title, 1, ts_text(t), ts_text(t), 1))
+    rows.sort(key=lambda r: r[6])
+    db.execute("BEGIN IMMEDIATE")
+    db.executemany("INSERT INTO duty_records (id, deputy_id, kind, occurred_on, title, content, ref_type,"
+                   " ref_id, manual, created_by, created_at, updated_at, deleted_at, version)"
+                   " VALUES (?,?,?,?,?,NULL,NULL,NULL,?,NULL,?,?,NULL,?)", rows)
+    db.execute("COMMIT")
+    return len(rows)
+
+
 def sqlite_load(args, c, api, timer):
     rng = random.Random(c["seed"])
     db = sqlite_open(args.sqlite)
@@ -1259,6 +1306,7 @@ def sqlite_load(args, c, api, timer):
     users = timer.run("bench accounts (API)", setup_accounts, args, api, admin, bench_dep, bench_unit)
     more, combos = timer.run("suggestions and their rows", sqlite_suggestions, db, c, rng, users, unit_ids, dep_ids)
     counts.update(more)
+    counts["duty_records"] = timer.run("duty records", sqlite_duty_records, db, c, rng, dep_ids)
     db.execute(FORGET_DERIVED)
     db.commit()
     timer.run("ANALYZE", db.execute, "ANALYZE")

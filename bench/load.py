@@ -265,6 +265,8 @@ def single_requests(base, staff, deputy_id, unit_id):
     probes.append(("handling figures of a unit", f"/api/v1/suggestions/figures?unit_id={unit_id}"))
     probes.append(("supervision statistics", "/api/v1/supervisions/stats"))
     probes.append(("deputies without duties", "/api/v1/duties/idle-deputies?limit=20"))
+    probes.append(("deputies without duties, include_total",
+                   "/api/v1/duties/idle-deputies?limit=20&include_total=true"))
     probes.append(("bench-deputy's duty report", f"/api/v1/deputies/{deputy_id}/duty-report"))
     probes.append(("bench-deputy's duty records", f"/api/v1/deputies/{deputy_id}/duties?limit=20"))
     probes.append(("deputies", "/api/v1/deputies?limit=20"))
