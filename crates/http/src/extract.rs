@@ -298,9 +298,9 @@ pub(crate) fn client_addr(req: &HttpRequest) -> Option<String> {
     client_ip(req).map(|a| a.to_string())
 }
 
-/// The pattern of the route a request took. It costs a walk of every
-/// route with a pattern match each, so it is asked only of the callers
-/// it concerns (a password to change, a client's scopes).
+/// The pattern of the route a request took (a walk of the resource
+/// map), asked only of the callers it concerns: a password to change, a
+/// client's scopes.
 fn route(req: &HttpRequest) -> String {
     req.match_pattern().unwrap_or_default()
 }

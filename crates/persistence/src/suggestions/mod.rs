@@ -348,14 +348,31 @@ fn assemble(m: suggestion::Model, ch: &mut Children) -> StoreResult<Suggestion> 
 }
 
 async fn load<Conn: ConnectionTrait>(c: &Conn, id: Uuid) -> StoreResult<Suggestion> {
-    let select = SuggestionEntity::find_by_id(id).filter(C::DeletedAt.is_null());
-    let row = inline::columns(c.get_database_backend())(select)
-        .into_model::<inline::Inline>()
+    use sea_orm::FromQueryResult;
+    let backend = c.get_database_backend();
+    let stmt = sea_orm::Statement::from_sql_and_values(backend, by_id_sql(backend), [id.into()]);
+    let row = inline::Inline::find_by_statement(stmt)
         .one(c)
         .await?
         .ok_or(StoreError::NotFound)?;
     let mut ch = inline::children(std::iter::once(&row))?;
     assemble(row.m, &mut ch)
+}
+
+/// The statement [`load`] sends, its one parameter the id: the same for
+/// every read, so written once per backend rather than built each time.
+fn by_id_sql(backend: DbBackend) -> &'static str {
+    use sea_orm::QueryTrait;
+    static PG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static SQLITE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let cell = match backend {
+        DbBackend::Postgres => &PG,
+        _ => &SQLITE,
+    };
+    cell.get_or_init(|| {
+        let select = SuggestionEntity::find_by_id(Uuid::nil()).filter(C::DeletedAt.is_null());
+        inline::columns(backend)(select).build(backend).sql
+    })
 }
 
 /// Writes a suggestion's co-signers in place of those it had, or of none
@@ -838,4 +855,23 @@ pub(crate) async fn save_in<Conn: ConnectionTrait>(
     }
     batch.flush(c).await?;
     Ok(saved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kept statement is what the query builder makes for any id,
+    /// the id its only parameter.
+    #[test]
+    fn a_read_by_id_is_the_built_statement_with_the_id_its_one_parameter() {
+        use sea_orm::QueryTrait;
+        for backend in [DbBackend::Postgres, DbBackend::Sqlite] {
+            let id = Uuid::now_v7();
+            let select = SuggestionEntity::find_by_id(id).filter(C::DeletedAt.is_null());
+            let built = inline::columns(backend)(select).build(backend);
+            assert_eq!(built.sql, by_id_sql(backend));
+            assert_eq!(built.values.map(|v| v.0), Some(vec![id.into()]));
+        }
+    }
 }
