@@ -46,6 +46,7 @@ impl Store {
     /// Records a batch and saves each of its suggestions' assignments, in
     /// one transaction: a suggestion changed by someone else meanwhile
     /// (`VersionMismatch`) or any other failure leaves nothing written.
+    /// The saved suggestions come back in id order.
     pub async fn hand_out(
         &self,
         ctx: &AuditCtx,
