@@ -155,3 +155,40 @@ pub(super) fn children<'a>(rows: impl Iterator<Item = &'a Inline>) -> StoreResul
     }
     Ok(out)
 }
+
+/// The statement [`super::load`] sends, its one parameter the id: the same for
+/// every read, so written once per backend rather than built each time.
+pub(super) fn by_id_sql(backend: DbBackend) -> &'static str {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
+    use suggestion::Column as C;
+    static PG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static SQLITE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let cell = match backend {
+        DbBackend::Postgres => &PG,
+        _ => &SQLITE,
+    };
+    cell.get_or_init(|| {
+        let select = SuggestionEntity::find_by_id(Uuid::nil()).filter(C::DeletedAt.is_null());
+        columns(backend)(select).build(backend).sql
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kept statement is what the query builder makes for any id,
+    /// the id its only parameter.
+    #[test]
+    fn a_read_by_id_is_the_built_statement_with_the_id_its_one_parameter() {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
+        use suggestion::Column as C;
+        for backend in [DbBackend::Postgres, DbBackend::Sqlite] {
+            let id = Uuid::now_v7();
+            let select = SuggestionEntity::find_by_id(id).filter(C::DeletedAt.is_null());
+            let built = columns(backend)(select).build(backend);
+            assert_eq!(built.sql, by_id_sql(backend));
+            assert_eq!(built.values.map(|v| v.0), Some(vec![id.into()]));
+        }
+    }
+}

@@ -47,6 +47,8 @@ mod reminders;
 pub(crate) mod search;
 pub use search::Tuning as SearchTuning;
 pub(crate) mod tallies;
+mod totals;
+pub(crate) use totals::Totals;
 
 use effects::side_write;
 
@@ -350,29 +352,14 @@ fn assemble(m: suggestion::Model, ch: &mut Children) -> StoreResult<Suggestion> 
 async fn load<Conn: ConnectionTrait>(c: &Conn, id: Uuid) -> StoreResult<Suggestion> {
     use sea_orm::FromQueryResult;
     let backend = c.get_database_backend();
-    let stmt = sea_orm::Statement::from_sql_and_values(backend, by_id_sql(backend), [id.into()]);
+    let stmt =
+        sea_orm::Statement::from_sql_and_values(backend, inline::by_id_sql(backend), [id.into()]);
     let row = inline::Inline::find_by_statement(stmt)
         .one(c)
         .await?
         .ok_or(StoreError::NotFound)?;
     let mut ch = inline::children(std::iter::once(&row))?;
     assemble(row.m, &mut ch)
-}
-
-/// The statement [`load`] sends, its one parameter the id: the same for
-/// every read, so written once per backend rather than built each time.
-fn by_id_sql(backend: DbBackend) -> &'static str {
-    use sea_orm::QueryTrait;
-    static PG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    static SQLITE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let cell = match backend {
-        DbBackend::Postgres => &PG,
-        _ => &SQLITE,
-    };
-    cell.get_or_init(|| {
-        let select = SuggestionEntity::find_by_id(Uuid::nil()).filter(C::DeletedAt.is_null());
-        inline::columns(backend)(select).build(backend).sql
-    })
 }
 
 /// Writes a suggestion's co-signers in place of those it had, or of none
@@ -667,34 +654,6 @@ impl Store {
         load(&self.db, id).await
     }
 
-    /// The outcome of each of `ids` still on record (a deleted suggestion
-    /// is left out), a thousand to a statement: what a deputy's duty
-    /// report counts, without reading each whole suggestion.
-    pub async fn suggestion_outcomes(&self, ids: &[Uuid]) -> StoreResult<HashMap<Uuid, Outcome>> {
-        use sea_orm::QuerySelect;
-        let mut out = HashMap::with_capacity(ids.len());
-        for chunk in ids.chunks(1000) {
-            let rows: Vec<(Uuid, String, Option<String>)> = SuggestionEntity::find()
-                .select_only()
-                .column(C::Id)
-                .column(C::Status)
-                .column(C::EvaluationResult)
-                .filter(C::Id.is_in(chunk.iter().copied()))
-                .filter(C::DeletedAt.is_null())
-                .into_tuple()
-                .all(&self.db)
-                .await?;
-            for (id, status, evaluation) in rows {
-                let outcome = Outcome {
-                    status: parse_stored(&status)?,
-                    evaluation_result: evaluation.as_deref().map(parse_stored).transpose()?,
-                };
-                out.insert(id, outcome);
-            }
-        }
-        Ok(out)
-    }
-
     /// Writes `after` over `before` if the suggestion is still at
     /// `before.version`, with its side records, timeline event and audit
     /// entry, in one transaction. A suggestion newly registered gets the
@@ -719,42 +678,6 @@ impl Store {
         .await?;
         txn.commit().await?;
         Ok(saved)
-    }
-}
-
-/// What the changes of several suggestions in one transaction add to the
-/// handling figures and the dashboard's tallies, written once at its end
-/// ([`Totals::write`]). Written change by change, two such transactions
-/// could take the same rows' locks in opposite orders (another year's
-/// figures, another shard of a tally) and deadlock; written once, in key
-/// order, after every suggestion's row, they take them as a single
-/// change does.
-#[derive(Default)]
-pub(crate) struct Totals {
-    figures: std::collections::BTreeMap<
-        renda_domain::suggestion::figures::Key,
-        renda_domain::suggestion::figures::Counts,
-    >,
-    tallies: renda_domain::suggestion::tallies::Tallies,
-}
-
-impl Totals {
-    fn add(&mut self, before: &Suggestion, after: &Suggestion) {
-        for (k, d) in renda_domain::suggestion::figures::delta(Some(before), after) {
-            let e = self.figures.entry(k).or_default();
-            *e = e.plus(&d);
-        }
-        self.tallies.add(
-            &renda_domain::suggestion::tallies::delta(Some(before), after),
-            1,
-        );
-    }
-
-    /// Adds what was kept, on `c`: the figures in key order, then the
-    /// tallies.
-    pub(crate) async fn write<Conn: ConnectionTrait>(self, c: &Conn) -> StoreResult<()> {
-        figures::add_all(c, &self.figures).await?;
-        tallies::add(c, &self.tallies).await
     }
 }
 
@@ -855,23 +778,4 @@ pub(crate) async fn save_in<Conn: ConnectionTrait>(
     }
     batch.flush(c).await?;
     Ok(saved)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The kept statement is what the query builder makes for any id,
-    /// the id its only parameter.
-    #[test]
-    fn a_read_by_id_is_the_built_statement_with_the_id_its_one_parameter() {
-        use sea_orm::QueryTrait;
-        for backend in [DbBackend::Postgres, DbBackend::Sqlite] {
-            let id = Uuid::now_v7();
-            let select = SuggestionEntity::find_by_id(id).filter(C::DeletedAt.is_null());
-            let built = inline::columns(backend)(select).build(backend);
-            assert_eq!(built.sql, by_id_sql(backend));
-            assert_eq!(built.values.map(|v| v.0), Some(vec![id.into()]));
-        }
-    }
 }

@@ -1,9 +1,37 @@
 //! A suggestion's timeline, records, requests, commitments, lineage,
-//! replies and attachments.
+//! replies and attachments, and the outcomes of many.
 
 use super::*;
 
 impl Store {
+    /// The outcome of each of `ids` still on record (a deleted suggestion
+    /// is left out), a thousand to a statement: what a deputy's duty
+    /// report counts, without reading each whole suggestion.
+    pub async fn suggestion_outcomes(&self, ids: &[Uuid]) -> StoreResult<HashMap<Uuid, Outcome>> {
+        use sea_orm::QuerySelect;
+        let mut out = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(1000) {
+            let rows: Vec<(Uuid, String, Option<String>)> = SuggestionEntity::find()
+                .select_only()
+                .column(C::Id)
+                .column(C::Status)
+                .column(C::EvaluationResult)
+                .filter(C::Id.is_in(chunk.iter().copied()))
+                .filter(C::DeletedAt.is_null())
+                .into_tuple()
+                .all(&self.db)
+                .await?;
+            for (id, status, evaluation) in rows {
+                let outcome = Outcome {
+                    status: parse_stored(&status)?,
+                    evaluation_result: evaluation.as_deref().map(parse_stored).transpose()?,
+                };
+                out.insert(id, outcome);
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn suggestion_timeline(&self, id: Uuid) -> StoreResult<Vec<TimelineEntry>> {
         crate::timeline::read(&self.db, &crate::timeline::SUGGESTIONS, id).await
     }
