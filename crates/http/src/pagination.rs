@@ -384,7 +384,25 @@ impl<T: Keyed> ListResponse<T> {
                 }
             });
         }
-        let limit = usize::try_from(opts.limit.max(1)).unwrap_or(usize::MAX);
+        Ok(Self::keyed_page(
+            items,
+            opts.limit,
+            opts.by_change,
+            opts.desc,
+            total,
+        ))
+    }
+
+    /// The first `limit` of `items` (in the list's order), with a cursor
+    /// after the last of them when more follow.
+    fn keyed_page(
+        mut items: Vec<T>,
+        limit: u64,
+        by_change: bool,
+        desc: bool,
+        total: Option<u64>,
+    ) -> Self {
+        let limit = usize::try_from(limit.max(1)).unwrap_or(usize::MAX);
         let more = items.len() > limit;
         items.truncate(limit);
         let next_cursor = if more {
@@ -392,20 +410,20 @@ impl<T: Keyed> ListResponse<T> {
                 let (id, at) = i.key();
                 encode_cursor(&Cursor {
                     id,
-                    updated_at: opts.by_change.then_some(at),
+                    updated_at: by_change.then_some(at),
                     seq: None,
-                    desc: opts.desc,
+                    desc,
                 })
             })
         } else {
             None
         };
-        Ok(ListResponse {
+        ListResponse {
             items: items.into_iter().map(Item::Live).collect(),
             next_cursor,
             total,
             next_after: None,
-        })
+        }
     }
 }
 
@@ -452,29 +470,9 @@ impl WholeListParams {
 impl<T: Keyed> ListResponse<T> {
     /// The page of `w` from `items`, read in its order and at most one
     /// more than its limit; `total` as counted when asked for.
-    pub fn from_id_window(mut items: Vec<T>, w: &IdWindow, total: Option<u64>) -> Self {
-        let limit = usize::try_from(w.limit).unwrap_or(usize::MAX);
-        let more = items.len() > limit;
-        items.truncate(limit);
-        let next_cursor = if more {
-            items.last().map(|i| {
-                let (id, at) = i.key();
-                encode_cursor(&Cursor {
-                    id,
-                    updated_at: w.by_change.then_some(at),
-                    seq: None,
-                    desc: w.desc,
-                })
-            })
-        } else {
-            None
-        };
-        ListResponse {
-            items: items.into_iter().map(Item::Live).collect(),
-            next_cursor,
-            total: w.include_total.then(|| total.unwrap_or(0)),
-            next_after: None,
-        }
+    pub fn from_id_window(items: Vec<T>, w: &IdWindow, total: Option<u64>) -> Self {
+        let total = w.include_total.then(|| total.unwrap_or(0));
+        Self::keyed_page(items, w.limit, w.by_change, w.desc, total)
     }
 }
 
