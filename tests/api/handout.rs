@@ -498,14 +498,5 @@ async fn batches_handed_out_at_once_all_land_with_exact_figures() {
     for id in old.iter().chain(&new) {
         assert_eq!(o.status(id).await["status"], "assigned", "{id}");
     }
-    let kept = o.app.store.kept_suggestion_figures().await.unwrap();
-    let recount = o.app.store.recount_suggestion_figures().await.unwrap();
-    assert_eq!(kept, recount, "the kept figures are a recount's");
-    let (recount, kept) = o
-        .app
-        .store
-        .recount_and_kept_suggestion_tallies()
-        .await
-        .unwrap();
-    assert_eq!(kept, recount, "the kept tallies are a recount's");
+    o.app.assert_kept_counts_exact().await;
 }

@@ -441,6 +441,20 @@ impl TestApp {
         a.ok(200)["items"].as_array().unwrap().clone()
     }
 
+    /// The kept handling figures and dashboard tallies are what a recount
+    /// of the suggestions on record makes.
+    pub async fn assert_kept_counts_exact(&self) {
+        let kept = self.store.kept_suggestion_figures().await.unwrap();
+        let recount = self.store.recount_suggestion_figures().await.unwrap();
+        assert_eq!(kept, recount, "the kept figures are a recount's");
+        let (recount, kept) = self
+            .store
+            .recount_and_kept_suggestion_tallies()
+            .await
+            .unwrap();
+        assert_eq!(kept, recount, "the kept tallies are a recount's");
+    }
+
     /// A direct SQL statement against the test database.
     pub async fn sql(&self, stmt: &str) {
         self.store.execute_unprepared(stmt).await.unwrap();
