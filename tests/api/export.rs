@@ -141,6 +141,114 @@ async fn an_export_holds_exactly_what_the_caller_may_list() {
         .problem(422, "validation_failed");
 }
 
+/// The pages of `/suggestions{query}` this caller lists, by id.
+async fn listed(
+    app: &TestApp,
+    query: &str,
+    token: Option<&str>,
+) -> std::collections::HashMap<String, serde_json::Value> {
+    let mut by_id = std::collections::HashMap::new();
+    let sep = if query.is_empty() { "?" } else { "&" };
+    let mut path = format!("/api/v1/suggestions{query}{sep}limit=100");
+    loop {
+        let page = app.get(&path, token).await;
+        let page = page.ok(200);
+        for s in page["items"].as_array().unwrap() {
+            by_id.insert(s["id"].as_str().unwrap().to_owned(), s.clone());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => path = format!("/api/v1/suggestions{query}{sep}limit=100&cursor={c}"),
+            None => return by_id,
+        }
+    }
+}
+
+/// An instant as a CSV cell shows it: China Standard Time, to the second.
+fn csv_time(v: &serde_json::Value) -> String {
+    v.as_str().map_or_else(String::new, |t| {
+        let t: chrono::DateTime<chrono::Utc> = t.parse().unwrap();
+        (t + chrono::Duration::hours(8))
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    })
+}
+
+#[tokio::test]
+async fn every_exported_cell_says_what_the_suggestion_says() {
+    let app = spawn_app().await;
+    renda::demo::load(&app.store, app.clock.today())
+        .await
+        .unwrap();
+    let staff = app.login("demo-staff", renda::demo::DEMO_PASSWORD).await;
+    let unit = app.login("demo-unit3", renda::demo::DEMO_PASSWORD).await;
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    let mut statuses = std::collections::HashMap::new();
+    let mut seen = (0, 0, 0, 0);
+    for (token, query) in [
+        (staff.as_str(), ""),
+        (staff.as_str(), "?q=%E5%BB%BA%E8%AE%AE"),
+        (unit.as_str(), ""),
+    ] {
+        let rows = export(&app, query, Some(token)).await;
+        let listed = listed(&app, query, Some(token)).await;
+        assert_eq!(rows.len(), listed.len(), "{query}");
+        for r in &rows {
+            let s = &listed[&r[15]];
+            assert_eq!(r[0], text(&s["number"]));
+            assert_eq!(r[1], text(&s["title"]));
+            assert_eq!(r[2], text(&s["category"]));
+            assert_eq!(r[3], text(&s["term"]));
+            let deputy = app
+                .get(
+                    &format!("/api/v1/deputies/{}", text(&s["lead_deputy_id"])),
+                    Some(&staff),
+                )
+                .await;
+            assert_eq!(r[4], text(&deputy.ok(200)["name"]));
+            // One label for each status, a different one for each.
+            let status = text(&s["status"]);
+            assert_eq!(
+                statuses.entry(status.clone()).or_insert(r[5].clone()),
+                &r[5]
+            );
+            let color = match s["color"].as_str() {
+                Some("green") => "绿色",
+                Some("yellow") => "黄色",
+                Some("red") => "红色",
+                _ => "",
+            };
+            assert_eq!(r[6], color);
+            assert_eq!(r[8], text(&s["assigned_on"]));
+            assert_eq!(r[9], text(&s["due_date"]));
+            let overdue = if s["overdue"] == true { "是" } else { "否" };
+            assert_eq!(r[10], overdue);
+            assert_eq!(r[11], csv_time(&s["replied_at"]));
+            assert_eq!(r[12], text(&s["reply"]["category"]));
+            let evaluation = match s["evaluation"]["result"].as_str() {
+                Some("satisfied") => "满意",
+                Some("basically_satisfied") => "基本满意",
+                Some("unsatisfied") => "不满意",
+                _ => "",
+            };
+            assert_eq!(r[13], evaluation);
+            assert_eq!(r[14], csv_time(&s["submitted_at"]));
+            seen.0 += usize::from(!r[7].is_empty());
+            seen.1 += usize::from(!r[12].is_empty());
+            seen.2 += usize::from(!r[13].is_empty());
+            seen.3 += usize::from(r[10] == "是");
+        }
+    }
+    let mut labels: Vec<&String> = statuses.values().collect();
+    labels.sort();
+    labels.dedup();
+    assert_eq!(labels.len(), statuses.len());
+    // The demo holds each kind of cell filled.
+    assert!(
+        seen.0 > 0 && seen.1 > 0 && seen.2 > 0 && seen.3 > 0,
+        "{seen:?}"
+    );
+}
+
 /// Downloads an export as XLSX and reads it back with calamine: the header
 /// row and the data rows, every cell as text.
 async fn xlsx(app: &TestApp, path: &str, token: Option<&str>) -> (Vec<String>, Vec<Vec<String>>) {

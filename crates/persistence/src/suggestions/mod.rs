@@ -38,6 +38,8 @@ use crate::list::{self, ListOptions, Page};
 
 mod batches;
 mod effects;
+mod export;
+pub use export::SuggestionExportRow;
 mod figures;
 mod inline;
 mod listing;

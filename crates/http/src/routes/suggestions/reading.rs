@@ -268,7 +268,6 @@ const EXPORT_HEADERS: &[&str] = &[
 /// The rows of a suggestions export, a page at a time.
 struct SuggestionRows {
     state: AppState,
-    caller: Caller,
     vis: SuggestionVisibility,
     filter: SuggestionFilter,
     after: Option<renda_persistence::list::Cursor>,
@@ -289,37 +288,34 @@ impl crate::export::RowSource for SuggestionRows {
         let page = self
             .state
             .store
-            .list_suggestions(&self.vis, &self.filter, &opts)
+            .export_suggestions(&self.vis, &self.filter, &opts)
             .await?;
         self.after = page.next;
         self.done = page.next.is_none();
-        let views: Vec<SuggestionResponse> = page
-            .live()
-            .cloned()
-            .map(|s| view_for(&self.state, s, &self.caller))
-            .collect();
         self.names
             .prefetch(
                 &self.state,
-                views.iter().map(|v| v.lead_deputy_id),
-                views.iter().filter_map(|v| v.lead_unit_id),
+                page.live().map(|r| r.lead_deputy_id),
+                page.live().filter_map(|r| r.lead_unit_id),
             )
             .await?;
-        let mut rows = Vec::with_capacity(views.len());
-        for v in views {
-            let deputy = self.names.deputy(&self.state, v.lead_deputy_id).await;
-            let unit = match v.lead_unit_id {
+        let today = self.state.clock.today();
+        let mut rows = Vec::with_capacity(page.items.len());
+        for r in page.live() {
+            let deputy = self.names.deputy(&self.state, r.lead_deputy_id).await;
+            let unit = match r.lead_unit_id {
                 Some(u) => self.names.unit(&self.state, u).await,
                 None => String::new(),
             };
-            let fields: Vec<Cell> = vec![
-                v.number.clone().unwrap_or_default().into(),
-                v.title.clone().into(),
-                v.category.clone().into(),
-                v.term.clone().into(),
+            let overdue = renda_domain::suggestion::is_overdue(r.status, r.deadline, today);
+            rows.push(vec![
+                r.number.clone().unwrap_or_default().into(),
+                r.title.clone().into(),
+                r.category.clone().into(),
+                r.term.clone().into(),
                 deputy.into(),
-                crate::problems::suggestion_status(v.status).0.into(),
-                v.color
+                crate::problems::suggestion_status(r.status).0.into(),
+                r.color
                     .map(|c| match c {
                         Color::Green => "绿色",
                         Color::Yellow => "黄色",
@@ -328,28 +324,25 @@ impl crate::export::RowSource for SuggestionRows {
                     .unwrap_or_default()
                     .into(),
                 unit.into(),
-                v.assigned_on.into(),
-                v.due_date.into(),
-                if v.overdue { "是" } else { "否" }.into(),
-                v.replied_at.into(),
-                v.reply
-                    .as_ref()
-                    .map(|r| format!("{:?}", r.category))
+                r.assigned_on.into(),
+                r.deadline.into(),
+                if overdue { "是" } else { "否" }.into(),
+                r.replied_at.into(),
+                r.reply_category
+                    .map(|c| c.as_str())
                     .unwrap_or_default()
                     .into(),
-                v.evaluation
-                    .as_ref()
-                    .map(|e| match e.result {
+                r.evaluation_result
+                    .map(|e| match e {
                         EvaluationResult::Satisfied => "满意",
                         EvaluationResult::BasicallySatisfied => "基本满意",
                         EvaluationResult::Unsatisfied => "不满意",
                     })
                     .unwrap_or_default()
                     .into(),
-                v.submitted_at.into(),
-                v.id.to_string().into(),
-            ];
-            rows.push(fields);
+                r.submitted_at.into(),
+                r.id.to_string().into(),
+            ]);
         }
         Ok(Some(rows))
     }
@@ -391,7 +384,6 @@ pub async fn export_suggestions(
     let (vis, f) = list_query(&caller, filter.0, today);
     let rows = SuggestionRows {
         state: state.get_ref().clone(),
-        caller,
         vis,
         filter: f,
         after: None,
