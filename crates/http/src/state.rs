@@ -16,7 +16,7 @@ pub struct AppState {
     /// Lifetime of a refresh token.
     pub refresh_ttl: chrono::Duration,
     /// The OpenAPI document as served, byte for byte.
-    pub openapi_json: Arc<String>,
+    pub openapi_json: &'static str,
     /// The methods of every documented path, for `Allow` headers.
     pub routes: Arc<RouteTable>,
     /// What day it is, for deadlines.
@@ -85,17 +85,12 @@ impl PolicyCache {
 
 impl AppState {
     pub fn new(store: Store, jwt: JwtKeys) -> Self {
-        // Made on a thread of its own, which gives back on leaving what the
-        // document's passes used (tens of MiB) instead of keeping it in
-        // the caller's heap.
-        let doc = std::thread::scope(|s| s.spawn(crate::openapi_json).join())
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let routes = RouteTable::from_openapi(&doc);
+        let routes = RouteTable::from_openapi(crate::DOCUMENT);
         Self {
             store: store.clone(),
             jwt,
             refresh_ttl: chrono::Duration::days(14),
-            openapi_json: Arc::new(doc),
+            openapi_json: crate::DOCUMENT,
             routes: Arc::new(routes),
             clock: Arc::new(renda_domain::time::SystemClock),
             data_dir: std::path::PathBuf::from("data"),

@@ -1,5 +1,6 @@
 //! The audit trail: read and exported by the audit administrator only.
 
+use crate::routes::Routes;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, get};
 use chrono::{DateTime, Utc};
@@ -7,7 +8,6 @@ use renda_auth::Action;
 use renda_persistence::audit::{AuditEntry, AuditFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -16,7 +16,7 @@ use crate::error::{ApiResult, Problem};
 use crate::extract::{Caller, QueryParams};
 use crate::pagination::{ListParams, ListResponse};
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(list_audit_events)
         .service(audit_checkpoint)
         .service(export_audit_events);

@@ -1,5 +1,6 @@
 //! Signing in and out: passwords for access and refresh tokens.
 
+use crate::routes::Routes;
 use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse, post};
 use renda_auth::{password, token};
@@ -10,14 +11,13 @@ use renda_persistence::security::Attempt;
 use renda_persistence::sessions::Rotation;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, Msg, Problem};
 use crate::extract::{Caller, JsonBody, RequestMeta};
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(login)
         .service(refresh)
         .service(logout)

@@ -2,6 +2,7 @@
 //! platform) that call the API with the OAuth 2.0 client credentials
 //! grant. Administrators register them; the secret is shown once.
 
+use crate::routes::Routes;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, Utc};
@@ -11,7 +12,6 @@ use renda_domain::text::Line;
 use renda_persistence::integration::{ClientPatch, NewClient};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -21,7 +21,7 @@ use crate::pagination::{ListParams, ListResponse};
 use crate::patch::double;
 use crate::{AppState, respond};
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(create_client)
         .service(list_clients)
         .service(get_client)

@@ -2,6 +2,7 @@
 //! each session of its level's congress, opens it on the first day and
 //! closes it on the last; everyone signed in reads them.
 
+use crate::routes::Routes;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -13,7 +14,6 @@ use renda_persistence::StoreError;
 use renda_persistence::congress::SessionFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -24,7 +24,7 @@ use crate::routes::common::command_ctx as ctx;
 use crate::routes::common::concurrent_change;
 use crate::{AppState, respond};
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(plan_congress_session)
         .service(list_congress_sessions)
         .service(get_congress_session)

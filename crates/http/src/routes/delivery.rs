@@ -2,6 +2,7 @@
 //! (`/me/devices`), their choices of kinds, channels and quiet hours
 //! (`/me/notification-preferences`), and the delivery log.
 
+use crate::routes::Routes;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, delete, get, post, put};
 use chrono::{DateTime, NaiveTime, Utc};
@@ -12,7 +13,6 @@ use renda_domain::text::Line;
 use renda_persistence::delivery::{DeliveryRecord, Device};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -20,7 +20,7 @@ use crate::AppState;
 use crate::error::{ApiError, ApiResult, Msg, Problem};
 use crate::extract::{Caller, JsonBody, QueryParams};
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(list_devices)
         .service(register_device)
         .service(remove_device)

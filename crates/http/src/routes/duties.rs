@@ -5,6 +5,7 @@
 use renda_domain::text::{Line, Text};
 use std::collections::BTreeMap;
 
+use crate::routes::Routes;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -13,7 +14,6 @@ use renda_domain::duty::{self, DutyKind};
 use renda_persistence::duties::{DutyFilter, DutyRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -23,7 +23,7 @@ use crate::pagination::{ListParams, ListResponse, WholeListParams};
 use crate::patch::double;
 use crate::{AppState, respond};
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(list_duties)
         .service(record_duty)
         .service(get_duty)

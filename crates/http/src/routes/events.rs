@@ -22,7 +22,7 @@ use crate::error::ApiResult;
 use crate::extract::Caller;
 use crate::routes::inbox::{holder_of, notification_view, task_counts};
 
-pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn configure(cfg: &mut crate::routes::Routes) {
     cfg.service(my_events);
 }
 

@@ -1,6 +1,7 @@
 //! What waits for the caller: their work queues (`/me/tasks`) and their
 //! notifications (`/me/notifications`).
 
+use crate::routes::Routes;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, get, post};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -11,7 +12,6 @@ use renda_persistence::notifications::{InboxQuery, Notification};
 use renda_persistence::tasks::{TaskCursor, TaskItem};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -20,7 +20,7 @@ use crate::error::{ApiResult, Problem};
 use crate::extract::{Caller, JsonBody, QueryParams};
 use crate::pagination::{decode_opaque, encode_opaque};
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(my_tasks)
         .service(unread_count)
         .service(list_notifications)

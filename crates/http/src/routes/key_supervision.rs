@@ -3,6 +3,7 @@
 //! record their visits, instructions and meetings; the office and the
 //! leaders follow the list's progress. A suggestion's colour is apart.
 
+use crate::routes::Routes;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, get, post};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -17,7 +18,6 @@ use renda_domain::text::{Line, Text};
 use renda_persistence::{Conflict, StoreError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -27,7 +27,7 @@ use crate::pagination::{ListParams, ListResponse};
 use crate::routes::common::command_ctx as ctx;
 use crate::{AppState, respond};
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(decide_key_list)
         .service(list_key_lists)
         .service(get_key_list)

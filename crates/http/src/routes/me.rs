@@ -1,5 +1,6 @@
 //! The caller's own account.
 
+use crate::routes::Routes;
 use actix_web::web::Data;
 use actix_web::{HttpResponse, get, post};
 use chrono::{DateTime, Utc};
@@ -8,7 +9,6 @@ use renda_domain::Role;
 use renda_domain::user::{UserPatch, UserStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -17,7 +17,7 @@ use crate::error::{ApiError, ApiResult, Msg, Problem};
 use crate::extract::{Caller, JsonBody};
 use crate::routes::users::password_field_error;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(me).service(change_password);
 }
 

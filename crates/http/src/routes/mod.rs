@@ -28,10 +28,52 @@ pub mod units;
 pub mod users;
 pub mod webhooks;
 
-use utoipa_actix_web::service_config::ServiceConfig;
+use actix_web::dev::HttpServiceFactory;
+use utoipa_actix_web::OpenApiFactory;
+
+/// Where the handlers are registered: in the serving application, by
+/// actix-web alone, or in the OpenAPI document, where utoipa also collects
+/// each operation and the schemas it names. Building those for every
+/// worker's application took the schema code's pages into a running
+/// server's memory; the server serves the committed document instead
+/// (`crate::DOCUMENT`).
+pub enum Routes<'a, 'b> {
+    Serve(&'a mut actix_web::web::ServiceConfig),
+    Document(&'a mut utoipa_actix_web::service_config::ServiceConfig<'b>),
+}
+
+impl Routes<'_, '_> {
+    pub fn service<F>(&mut self, factory: F) -> &mut Self
+    where
+        F: HttpServiceFactory + OpenApiFactory + 'static,
+    {
+        match self {
+            Routes::Serve(cfg) => {
+                cfg.service(factory);
+            }
+            Routes::Document(cfg) => {
+                cfg.service(factory);
+            }
+        }
+        self
+    }
+
+    /// A route outside the document.
+    pub fn route(&mut self, path: &str, route: actix_web::Route) -> &mut Self {
+        match self {
+            Routes::Serve(cfg) => {
+                cfg.route(path, route);
+            }
+            Routes::Document(cfg) => {
+                cfg.route(path, route);
+            }
+        }
+        self
+    }
+}
 
 /// Registers every handler under `/api/v1`.
-pub fn api(cfg: &mut ServiceConfig) {
+pub fn api(cfg: &mut Routes) {
     moved(cfg);
     auth::configure(cfg);
     me::configure(cfg);
@@ -63,7 +105,7 @@ pub fn api(cfg: &mut ServiceConfig) {
 /// Paths that moved, kept as permanent redirects (308, the method kept)
 /// for clients written against them. They are not in the document: the
 /// old paths were ambiguous with their neighbours.
-fn moved(cfg: &mut ServiceConfig) {
+fn moved(cfg: &mut Routes) {
     use actix_web::{HttpResponse, web};
     fn to(location: String) -> HttpResponse {
         HttpResponse::PermanentRedirect()

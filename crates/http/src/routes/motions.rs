@@ -5,6 +5,7 @@
 //! committee's report. Each handler loads, authorizes, gathers the facts
 //! its domain command needs, calls it and saves what it returns.
 
+use crate::routes::Routes;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get, post};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -21,7 +22,6 @@ use renda_persistence::StoreError;
 use renda_persistence::motions::{MotionFilter, MotionTimelineEntry, MotionVisibility};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -31,7 +31,7 @@ use crate::pagination::{ListParams, ListResponse, WholeListParams};
 use crate::routes::common::{command_ctx as ctx, concurrent_change};
 use crate::{AppState, respond};
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(draft_motion)
         .service(list_motions)
         .service(get_motion)

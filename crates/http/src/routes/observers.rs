@@ -1,6 +1,7 @@
 //! The observer registry (观察员). Contact details are personal data:
 //! shown to the office and the observer, masked for everyone else.
 
+use crate::routes::Routes;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -12,7 +13,6 @@ use renda_domain::observer::{
 use renda_domain::text::Line;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -23,7 +23,7 @@ use crate::patch::double;
 use crate::routes::common::missing_units;
 use crate::{AppState, respond};
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(create_observer)
         .service(list_observers)
         .service(get_observer)

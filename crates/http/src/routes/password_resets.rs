@@ -2,6 +2,7 @@
 //! until a second administrator confirms them, so that no one person can
 //! set another administrator's password and then sign in as them.
 
+use crate::routes::Routes;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, delete, get, post};
 use chrono::{DateTime, Utc};
@@ -10,7 +11,6 @@ use renda_domain::Code;
 use renda_persistence::password_resets::PasswordReset;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -19,7 +19,7 @@ use crate::extract::{Caller, JsonBody};
 use crate::routes::users::{UserResponse, password_field_error};
 use crate::{AppState, respond};
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(request_reset)
         .service(list_resets)
         .service(confirm_reset)

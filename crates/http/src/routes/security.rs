@@ -1,5 +1,6 @@
 //! Security administration: the security policy and sign-in histories.
 
+use crate::routes::Routes;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get, patch};
 use chrono::{DateTime, Utc};
@@ -8,7 +9,6 @@ use renda_domain::user::{PolicyProblem, SecurityPolicy};
 use renda_persistence::security::LoginRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult, FieldError, Msg, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, QueryParams};
 use crate::{AppState, respond};
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(get_policy)
         .service(update_policy)
         .service(my_logins)

@@ -1,6 +1,7 @@
 //! Liaison stations (代表之家、代表联络站、代表联系点): where they are, who
 //! serves there, and their reception days (接待日).
 
+use crate::routes::Routes;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -12,7 +13,6 @@ use renda_persistence::StoreError;
 use renda_persistence::stations::{ReceptionDay, Station, StationFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -24,7 +24,7 @@ use crate::routes::common::command_ctx as ctx;
 use crate::routes::common::{concurrent_change, existing_deputies};
 use crate::{AppState, respond};
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(create_station)
         .service(list_stations)
         .service(get_station)

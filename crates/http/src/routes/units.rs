@@ -1,5 +1,6 @@
 //! Handling units (承办单位).
 
+use crate::routes::Routes;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, Utc};
@@ -8,7 +9,6 @@ use renda_domain::text::{Line, Text};
 use renda_domain::unit::{NewUnit, Unit, UnitKind, UnitPatch};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -18,7 +18,7 @@ use crate::pagination::{ListParams, ListResponse};
 use crate::patch::double;
 use crate::{AppState, respond};
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(create_unit)
         .service(list_units)
         .service(get_unit)

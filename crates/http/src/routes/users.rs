@@ -2,6 +2,7 @@
 //! security administrator alone changes roles, grants the administrative
 //! roles and lifts locks (三员分立).
 
+use crate::routes::Routes;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use chrono::{DateTime, Utc};
@@ -16,7 +17,6 @@ use renda_domain::user::{
 use renda_domain::{Role, RoleSet};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -26,7 +26,7 @@ use crate::pagination::{ListParams, ListResponse};
 use crate::patch::double;
 use crate::{AppState, respond};
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(create_user)
         .service(list_users)
         .service(get_user)

@@ -2,6 +2,7 @@
 //! check-ins that land in the duty archive; and the needs list (需求清单)
 //! of enterprises and residents.
 
+use crate::routes::Routes;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -11,7 +12,6 @@ use renda_persistence::StoreError;
 use renda_persistence::activities::{Activity, ActivityFilter, Need, NeedFilter, Participant};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -30,7 +30,7 @@ pub use activity::*;
 pub use needs::*;
 pub use participants::*;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(create_activity)
         .service(list_activities)
         .service(get_activity)

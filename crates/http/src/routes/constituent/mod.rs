@@ -6,6 +6,7 @@
 use renda_domain::text::{Line, Text};
 use std::collections::HashMap;
 
+use crate::routes::Routes;
 use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get, post};
@@ -18,7 +19,6 @@ use renda_persistence::StoreError;
 use renda_persistence::constituent::{ConstituentOpinion, OpinionFilter, OpinionVisibility};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -32,7 +32,7 @@ mod handling;
 
 use handling::{answer_opinion, forward_opinion, take_up, unit_reply};
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(submit_opinion)
         .service(list_constituent_opinions)
         .service(follow_opinion)

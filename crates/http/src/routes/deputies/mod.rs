@@ -3,6 +3,7 @@
 //! (phone, birth date) is masked for all but the deputy, and shown to
 //! staff and administrators on a deliberate, audited request (`unmask`).
 
+use crate::routes::Routes;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -13,7 +14,6 @@ use renda_domain::deputy::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
@@ -34,7 +34,7 @@ pub use read::*;
 pub use term::*;
 pub use write::*;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(create_deputy)
         .service(list_deputies)
         .service(export_deputies)

@@ -4,6 +4,7 @@
 //! wrong) and writes nothing, and a real run writes all rows in one
 //! transaction or, when any row is bad, nothing.
 
+use crate::routes::Routes;
 use actix_web::http::header;
 use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse, post};
@@ -12,7 +13,6 @@ use renda_auth::Action;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -30,7 +30,7 @@ use rows::*;
 use table::*;
 use workbook::*;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(import_units).service(import_deputies);
 }
 

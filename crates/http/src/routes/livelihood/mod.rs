@@ -6,6 +6,7 @@
 //! a command needs from the store, calls the domain command
 //! (`renda_domain::livelihood`), saves the result and answers.
 
+use crate::routes::Routes;
 use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get, post};
@@ -22,7 +23,6 @@ use renda_persistence::StoreError;
 use renda_persistence::livelihood::{Candidate, Comment, Progress, Round, TimelineEntry};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -46,7 +46,7 @@ pub use rounds::*;
 pub use stages::*;
 pub use vote::*;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(create_round)
         .service(list_rounds)
         .service(get_round)

@@ -6,6 +6,7 @@
 //! a command needs from the store, calls the domain command
 //! (`renda_domain::suggestion`), saves the change and answers.
 
+use crate::routes::Routes;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -26,7 +27,6 @@ use renda_persistence::suggestions::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -62,7 +62,7 @@ pub use records::*;
 pub use stats::*;
 pub use views::*;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(create_suggestion)
         .service(list_suggestions)
         .service(list_categories)

@@ -11,6 +11,7 @@ use renda_domain::Code;
 use renda_domain::id::{DeputyId, UnitId};
 use std::collections::{BTreeMap, HashSet};
 
+use crate::routes::Routes;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -27,7 +28,6 @@ use renda_persistence::StoreError;
 use renda_persistence::supervision::{SupervisionFilter, SupervisionVisibility, TimelineEntry};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -58,7 +58,7 @@ pub use records::*;
 pub use stages::*;
 pub use vote::*;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(create_supervision)
         .service(list_supervisions)
         // Before `/supervisions/{id}`, which would otherwise take "stats" for an id.

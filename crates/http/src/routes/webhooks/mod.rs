@@ -4,6 +4,7 @@
 //! Administrators keep the office's subscriptions, and service clients
 //! with `webhooks:manage` their own.
 
+use crate::routes::Routes;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, Utc};
@@ -15,7 +16,6 @@ use renda_domain::text::Line;
 use renda_persistence::integration::{NewSubscription, SubscriptionPatch};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -30,7 +30,7 @@ mod deliveries;
 
 use deliveries::{list_deliveries, replay};
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(create_webhook)
         .service(list_webhooks)
         .service(get_webhook)
