@@ -391,6 +391,11 @@ def main():
         deputy_id = call(base, "GET", "/api/v1/me", deputy)[1]["deputy"]["id"]
         unit_id = call(base, "GET", "/api/v1/me", unit)[1]["unit"]["id"]
         after = deep_after(base, staff, deep)
+        # Once more after the three sign-ins (19 MiB of hashing each) and
+        # the reads above, idle again for five seconds: what a server
+        # holds between bursts of use.
+        time.sleep(5)
+        used_kib, used_anon, used_file = (rss_kib(server.pid, f) for f in ("VmRSS", "RssAnon", "RssFile"))
         # The same reads of the ceiling server, by scenario name.
         ceiling_paths = {
             "get by id": ("/suggestions/" + ids[0], ceiling_by_id),
@@ -418,6 +423,8 @@ def main():
         only = set(args.only.split(",")) if args.only else None
         print(f"\nrenda idle: {idle_kib / 1024:.1f} MiB resident: {idle_anon / 1024:.1f} MiB anonymous, "
               f"{idle_file / 1024:.1f} MiB the program's own pages")
+        print(f"renda idle after sign-ins and reads: {used_kib / 1024:.1f} MiB resident: "
+              f"{used_anon / 1024:.1f} MiB anonymous, {used_file / 1024:.1f} MiB the program's own pages")
         if not only or "single" in only:
             single_requests(base, staff, deputy_id, unit_id)
             exports(base, staff, server.pid)
